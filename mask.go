@@ -1,0 +1,41 @@
+package hcxonboard
+
+import "strings"
+
+// MaskMobile hides all but the last four digits of a phone number, for logs
+// and error messages: "9876543210" becomes "******3210".
+func MaskMobile(s string) string {
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if digits <= 4 {
+		return strings.Repeat("*", len(s))
+	}
+	var b strings.Builder
+	seen := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			seen++
+			if seen <= digits-4 {
+				b.WriteByte('*')
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// MaskEmail keeps the first character of the local part and the domain:
+// "admin@example.org" becomes "a****@example.org".
+func MaskEmail(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 {
+		return strings.Repeat("*", len(s))
+	}
+	local, domain := s[:at], s[at:]
+	return local[:1] + strings.Repeat("*", len(local)-1) + domain
+}

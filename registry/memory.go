@@ -1,0 +1,243 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+// MemoryStore is a Store held in process memory: for tests, demos and
+// examples. It keeps nothing across restarts.
+type MemoryStore struct {
+	mu           sync.RWMutex
+	apps         map[string]*Application
+	keys         map[string]string // idempotency key → application id
+	participants map[string]*hcxonboard.Participant
+	order        []string // participant codes in insertion order
+	events       map[string][]Event
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty in-memory store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		apps:         make(map[string]*Application),
+		keys:         make(map[string]string),
+		participants: make(map[string]*hcxonboard.Participant),
+		events:       make(map[string][]Event),
+	}
+}
+
+// Participant returns the participant with the given code.
+func (s *MemoryStore) Participant(ctx context.Context, code string) (*hcxonboard.Participant, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.participants[code]
+	if !ok {
+		return nil, fmt.Errorf("%w: participant %q", ErrNotFound, code)
+	}
+	return p.Clone(), nil
+}
+
+// SearchParticipants returns the participants matching q, in the order
+// SortParticipants gives, paged by q's limit and offset.
+func (s *MemoryStore) SearchParticipants(ctx context.Context, q Query) ([]hcxonboard.Participant, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var hits []hcxonboard.Participant
+	for _, code := range s.order {
+		if p := s.participants[code]; q.Match(p) {
+			hits = append(hits, *p.Clone())
+		}
+	}
+	s.mu.RUnlock()
+	SortParticipants(hits)
+	return page(hits, q.Limit, q.Offset), nil
+}
+
+// Application returns the application with the given id.
+func (s *MemoryStore) Application(ctx context.Context, id string) (*Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: application %q", ErrNotFound, id)
+	}
+	return a.Clone(), nil
+}
+
+// ApplicationByKey returns the application submitted with the given
+// idempotency key.
+func (s *MemoryStore) ApplicationByKey(ctx context.Context, key string) (*Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	id, ok := s.keys[key]
+	s.mu.RUnlock()
+	if !ok || key == "" {
+		return nil, fmt.Errorf("%w: application key %q", ErrNotFound, key)
+	}
+	return s.Application(ctx, id)
+}
+
+// ListApplications returns the applications matching f, oldest first.
+func (s *MemoryStore) ListApplications(ctx context.Context, f ApplicationFilter) ([]Application, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var out []Application
+	for _, a := range s.apps {
+		if f.Match(a) {
+			out = append(out, *a.Clone())
+		}
+	}
+	s.mu.RUnlock()
+	SortApplications(out)
+	return page(out, f.Limit, f.Offset), nil
+}
+
+// Events returns an application's audit trail, oldest first.
+func (s *MemoryStore) Events(ctx context.Context, applicationID string) ([]Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.apps[applicationID]; !ok {
+		return nil, fmt.Errorf("%w: application %q", ErrNotFound, applicationID)
+	}
+	return slices.Clone(s.events[applicationID]), nil
+}
+
+// Create stores a new application, its participant and its first events.
+func (s *MemoryStore) Create(ctx context.Context, w Write) error {
+	if err := w.validate(); err != nil {
+		return err
+	}
+	if w.Application.Version != 0 {
+		return fmt.Errorf("registry: create: application %q has version %d, want 0", w.Application.ID, w.Application.Version)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := w.Application
+	if _, ok := s.apps[a.ID]; ok {
+		return fmt.Errorf("%w: application %q exists", ErrConflict, a.ID)
+	}
+	if _, ok := s.keys[a.Key]; ok && a.Key != "" {
+		return fmt.Errorf("%w: %q", ErrDuplicateKey, a.Key)
+	}
+	if p := w.Participant; p != nil {
+		if _, ok := s.participants[p.ParticipantCode]; ok {
+			return fmt.Errorf("%w: participant %q exists", ErrConflict, p.ParticipantCode)
+		}
+	}
+	if err := s.checkEvents(a.ID, w.Events); err != nil {
+		return err
+	}
+	a.Version = 1
+	s.apps[a.ID] = a.Clone()
+	if a.Key != "" {
+		s.keys[a.Key] = a.ID
+	}
+	s.putParticipant(w.Participant)
+	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	return nil
+}
+
+// Update replaces an application at its expected version, upserts its
+// participant and appends events, all or nothing.
+func (s *MemoryStore) Update(ctx context.Context, w Write) error {
+	if err := w.validate(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := w.Application
+	cur, ok := s.apps[a.ID]
+	if !ok {
+		return fmt.Errorf("%w: application %q", ErrNotFound, a.ID)
+	}
+	if cur.Version != a.Version {
+		return fmt.Errorf("%w: application %q is at version %d, not %d", ErrVersionConflict, a.ID, cur.Version, a.Version)
+	}
+	if cur.Key != a.Key {
+		return fmt.Errorf("registry: update: the idempotency key of application %q cannot change", a.ID)
+	}
+	if cur.ParticipantCode != "" && a.ParticipantCode != cur.ParticipantCode {
+		return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, cur.ParticipantCode)
+	}
+	if p := w.Participant; p != nil && cur.ParticipantCode == "" {
+		if _, taken := s.participants[p.ParticipantCode]; taken {
+			return fmt.Errorf("%w: participant %q exists", ErrConflict, p.ParticipantCode)
+		}
+	}
+	if err := s.checkEvents(a.ID, w.Events); err != nil {
+		return err
+	}
+	a.Version++
+	s.apps[a.ID] = a.Clone()
+	s.putParticipant(w.Participant)
+	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	return nil
+}
+
+func (s *MemoryStore) putParticipant(p *hcxonboard.Participant) {
+	if p == nil {
+		return
+	}
+	if _, ok := s.participants[p.ParticipantCode]; !ok {
+		s.order = append(s.order, p.ParticipantCode)
+	}
+	s.participants[p.ParticipantCode] = p.Clone()
+}
+
+// checkEvents requires events to continue the stored chain's numbering.
+func (s *MemoryStore) checkEvents(appID string, events []Event) error {
+	next := int64(len(s.events[appID])) + 1
+	for _, e := range events {
+		if e.Seq != next {
+			return fmt.Errorf("%w: audit event %d of application %q, expected %d", ErrConflict, e.Seq, appID, next)
+		}
+		next++
+	}
+	return nil
+}
+
+func page[T any](items []T, limit, offset int) []T {
+	if offset >= len(items) {
+		return nil
+	}
+	items = items[offset:]
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	return items
+}

@@ -1,0 +1,53 @@
+package rohini
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors; match them with errors.Is. Every error returned by this
+// package wraps exactly one of them.
+var (
+	// ErrInvalidID reports a malformed ROHINI id: wrong length, a character
+	// that is not a digit, a prefix other than 890, or a wrong check digit.
+	// No look-up is attempted for such an id.
+	ErrInvalidID = errors.New("rohini: invalid id")
+	// ErrNotFound reports a well-formed id the look-up does not know, or a
+	// look-up answer that is about a different id.
+	ErrNotFound = errors.New("rohini: hospital not found")
+	// ErrUnavailable reports a look-up that could not be completed: timeout,
+	// connection failure, a 5xx or 429 answer, or a body that cannot be read.
+	// The id may well be valid; ask again later.
+	ErrUnavailable = errors.New("rohini: look-up unavailable")
+	// ErrManualReview reports that no automated look-up exists and a ROHINI
+	// administrator has to confirm the hospital by hand.
+	ErrManualReview = errors.New("rohini: manual review by a ROHINI administrator needed")
+)
+
+// IDError gives the detail of a malformed id. It wraps [ErrInvalidID].
+type IDError struct {
+	// ID is the value that was checked, as given (shortened if very long).
+	ID string
+	// Problem says what is wrong, e.g. "check digit is 6, want 8".
+	Problem string
+}
+
+// maxQuotedID bounds how much of a caller's input is echoed into an error.
+const maxQuotedID = 40
+
+func newIDError(id, problem string) *IDError {
+	if len(id) > maxQuotedID {
+		id = id[:maxQuotedID] + "…"
+	}
+	return &IDError{ID: id, Problem: problem}
+}
+
+func (e *IDError) Error() string {
+	if e.ID == "" {
+		return fmt.Sprintf("%v: %s", ErrInvalidID, e.Problem)
+	}
+	return fmt.Sprintf("%v %q: %s", ErrInvalidID, e.ID, e.Problem)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalidID) true.
+func (e *IDError) Unwrap() error { return ErrInvalidID }

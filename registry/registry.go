@@ -87,10 +87,11 @@ type Write struct {
 // ApplicationFilter selects applications for listing. Zero fields match
 // everything; results come oldest first.
 type ApplicationFilter struct {
-	Stage   Stage
-	Waiting string // an open task kind
-	Limit   int    // default DefaultLimit, at most MaxLimit
-	Offset  int
+	Stage           Stage
+	Waiting         string // an open task kind
+	ParticipantCode string
+	Limit           int // default DefaultLimit, at most MaxLimit
+	Offset          int
 }
 
 // Participants reads participant records.

@@ -52,7 +52,9 @@ func (f ApplicationFilter) Normalize() (ApplicationFilter, error) {
 
 // Match reports whether a passes the filter.
 func (f ApplicationFilter) Match(a *Application) bool {
-	return (f.Stage == "" || a.Stage == f.Stage) && (f.Waiting == "" || a.IsWaiting(f.Waiting))
+	return (f.Stage == "" || a.Stage == f.Stage) &&
+		(f.Waiting == "" || a.IsWaiting(f.Waiting)) &&
+		(f.ParticipantCode == "" || a.ParticipantCode == f.ParticipantCode)
 }
 
 // SortApplications orders applications as every store lists them: by

@@ -36,6 +36,6 @@ func MaskEmail(s string) string {
 	if at <= 0 {
 		return strings.Repeat("*", len(s))
 	}
-	local, domain := s[:at], s[at:]
-	return local[:1] + strings.Repeat("*", len(local)-1) + domain
+	local, domain := []rune(s[:at]), s[at:]
+	return string(local[0]) + strings.Repeat("*", len(local)-1) + domain
 }

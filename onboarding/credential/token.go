@@ -1,0 +1,550 @@
+package credential
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+const (
+	// DefaultTokenTTL is an access token's lifetime unless WithTTL says
+	// otherwise.
+	DefaultTokenTTL = time.Hour
+	// MaxTokenTTL caps WithTTL; Verify also refuses any token whose exp is
+	// further than this from its iat (a millisecond exp, say).
+	MaxTokenTTL = 24 * time.Hour
+	// DefaultIssuer is the iss of tokens unless WithIssuer says otherwise.
+	DefaultIssuer = "hcx"
+	// MaxLeeway caps WithLeeway.
+	MaxLeeway = 5 * time.Minute
+	// MaxTokenSize is the longest token Verify reads; longer input is
+	// refused before any decoding.
+	MaxTokenSize = 8 << 10
+	// maxParticipantCode bounds the participant code a token carries.
+	maxParticipantCode = 256
+)
+
+// Tokens issues and verifies the participants' access tokens: compact
+// JWS-signed JWTs (RFC 7519), signed with the operator's key. A Tokens is
+// immutable once built and safe for concurrent use.
+//
+// Tokens are built directly from the jwx signing primitives rather than
+// through jwt.Sign and jwt.Parse: the header is fixed per key and encoded
+// once, the claims are a fixed set, and verification picks the key by kid
+// and insists that the header's alg is that key's algorithm. That keeps
+// issue and verify within a small factor of the bare signature operations
+// and leaves no algorithm choice to the token.
+type Tokens struct {
+	issuer   string
+	audience []string
+	ttl      time.Duration
+	leeway   time.Duration
+	now      func() time.Time
+	rand     io.Reader
+	previous []jwk.Key
+
+	current *verifyKey
+	signKey crypto.Signer
+	signer  jws.Signer
+	keys    map[string]*verifyKey // by kid: current and previous
+	ordered []*verifyKey          // current first, for JWKS
+
+	header       string // base64url of the fixed JOSE header, then "."
+	claimsPrefix []byte // `{"iss":…,"aud":[…],` shared by every token
+	jwksJSON     []byte
+	jwksETag     string
+}
+
+// Token is an issued access token.
+type Token struct {
+	// Value is the compact JWS to send as "Authorization: Bearer <Value>".
+	Value string
+	// ID is the token's jti.
+	ID string
+	// IssuedAt and ExpiresAt are the iat and exp claims, whole seconds.
+	IssuedAt, ExpiresAt time.Time
+}
+
+// TokenClaims are the claims of a verified token.
+type TokenClaims struct {
+	Issuer, Subject, ID string
+	Audience            []string
+	// IssuedAt and ExpiresAt are whole seconds, as carried in the token.
+	IssuedAt, ExpiresAt time.Time
+	// ParticipantCode is the participant_code claim; it equals Subject.
+	ParticipantCode string
+	// Roles are realm_access.participant_roles.
+	Roles []hcxonboard.Role
+}
+
+// WithIssuer sets the iss claim tokens carry and Verify requires (default
+// DefaultIssuer, "hcx"). Use the HCX's own participant code or URL.
+func WithIssuer(iss string) TokenOption {
+	return tokenOption(func(t *Tokens) error {
+		if err := checkClaimString("issuer", iss); err != nil {
+			return err
+		}
+		t.issuer = iss
+		return nil
+	})
+}
+
+// WithAudience sets the aud claim: tokens carry every audience given, and
+// Verify accepts a token naming at least one of them. The default is the
+// issuer: the HCX issues tokens for its own APIs.
+func WithAudience(aud ...string) TokenOption {
+	return tokenOption(func(t *Tokens) error {
+		if len(aud) == 0 {
+			return fmt.Errorf("%w: no audience given", ErrInvalidOption)
+		}
+		for _, a := range aud {
+			if err := checkClaimString("audience", a); err != nil {
+				return err
+			}
+		}
+		t.audience = append([]string(nil), aud...)
+		return nil
+	})
+}
+
+// WithLeeway allows for clock drift between replicas when Verify checks
+// exp, iat and nbf: from 0 (the default) to MaxLeeway.
+func WithLeeway(d time.Duration) TokenOption {
+	return tokenOption(func(t *Tokens) error {
+		if d < 0 || d > MaxLeeway {
+			return fmt.Errorf("%w: leeway %v must be between 0 and %v", ErrInvalidOption, d, MaxLeeway)
+		}
+		t.leeway = d
+		return nil
+	})
+}
+
+// WithPreviousKeys adds keys Verify still trusts after a key rotation
+// (tokens signed with them stay valid until they expire) and JWKS still
+// publishes. They never sign. Each may be a private or a public key, under
+// the same rules as the signing key; every kid must be distinct. Repeated
+// use adds to the list.
+func WithPreviousKeys(keys ...jwk.Key) TokenOption {
+	return tokenOption(func(t *Tokens) error {
+		t.previous = append(t.previous, keys...)
+		return nil
+	})
+}
+
+func checkClaimString(what, s string) error {
+	if s == "" {
+		return fmt.Errorf("%w: empty %s", ErrInvalidOption, what)
+	}
+	if len(s) > 256 || !utf8.ValidString(s) || strings.ContainsFunc(s, isControl) {
+		return fmt.Errorf("%w: %s %q must be up to 256 characters of printable UTF-8", ErrInvalidOption, what, printable(s))
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// NewTokens returns a Tokens that signs with key, a private JWK: Ed25519
+// signs with EdDSA (the default choice), RSA of at least 2048 bits with
+// RS256 (what existing HCX gateways expect). Any other key, HMAC keys above
+// all, is refused with ErrUnsupportedKey. A key with an alg member must
+// name that algorithm. The kid is the key's own or, without one, its RFC
+// 7638 SHA-256 thumbprint. key is not modified.
+func NewTokens(key jwk.Key, opts ...TokenOption) (*Tokens, error) {
+	t := &Tokens{
+		issuer: DefaultIssuer,
+		ttl:    DefaultTokenTTL,
+		now:    time.Now,
+		rand:   newLockedReader(nil),
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: nil TokenOption", ErrInvalidOption)
+		}
+		if err := opt.applyTokens(t); err != nil {
+			return nil, err
+		}
+	}
+	if t.audience == nil {
+		t.audience = []string{t.issuer}
+	}
+
+	cur, priv, err := loadKey(key, true)
+	if err != nil {
+		return nil, err
+	}
+	if t.signer, err = jws.NewSigner(cur.alg); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedKey, err)
+	}
+	t.current, t.signKey = cur, priv
+	t.keys = map[string]*verifyKey{cur.kid: cur}
+	t.ordered = []*verifyKey{cur}
+	for i, k := range t.previous {
+		vk, _, err := loadKey(k, false)
+		if err != nil {
+			return nil, fmt.Errorf("previous key %d: %w", i, err)
+		}
+		if _, dup := t.keys[vk.kid]; dup {
+			return nil, fmt.Errorf("%w: previous key %d: kid %q is already in use", ErrInvalidOption, i, printable(vk.kid))
+		}
+		t.keys[vk.kid] = vk
+		t.ordered = append(t.ordered, vk)
+	}
+	t.previous = nil
+
+	hdr, err := json.Marshal(struct {
+		Alg string `json:"alg"`
+		Kid string `json:"kid"`
+		Typ string `json:"typ"`
+	}{cur.alg.String(), cur.kid, "JWT"})
+	if err != nil {
+		return nil, fmt.Errorf("credential: encode header: %w", err)
+	}
+	t.header = b64.EncodeToString(hdr) + "."
+
+	p := []byte(`{"iss":`)
+	p = appendJSONString(p, t.issuer)
+	p = append(p, `,"aud":[`...)
+	for i, a := range t.audience {
+		if i > 0 {
+			p = append(p, ',')
+		}
+		p = appendJSONString(p, a)
+	}
+	t.claimsPrefix = append(p, "],"...)
+
+	if err := t.buildJWKS(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// KeyID returns the kid of the signing key.
+func (t *Tokens) KeyID() string { return t.current.kid }
+
+// Algorithm returns the signing algorithm: EdDSA or RS256.
+func (t *Tokens) Algorithm() jwa.SignatureAlgorithm { return t.current.alg }
+
+// Issue signs an access token for a participant: iss, sub (the participant
+// code), aud, iat, exp (NumericDate, whole seconds per RFC 7519), jti (a
+// random UUID), participant_code and realm_access.participant_roles. The
+// header is {"alg","kid","typ":"JWT"}.
+func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, error) {
+	if participantCode == "" {
+		return Token{}, fmt.Errorf("%w: empty participant code", ErrInvalidArgument)
+	}
+	if len(participantCode) > maxParticipantCode || !utf8.ValidString(participantCode) ||
+		strings.ContainsFunc(participantCode, isControl) {
+		return Token{}, fmt.Errorf("%w: participant code %q must be up to %d characters of printable UTF-8",
+			ErrInvalidArgument, printable(participantCode), maxParticipantCode)
+	}
+	if len(roles) == 0 {
+		return Token{}, fmt.Errorf("%w: no roles", ErrInvalidArgument)
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			return Token{}, fmt.Errorf("%w: role %q: %w", ErrInvalidArgument, printable(string(r)), hcxonboard.ErrUnknownRole)
+		}
+	}
+	id, err := uuid.NewRandomFromReader(t.rand)
+	if err != nil {
+		return Token{}, fmt.Errorf("credential: token id: %w", err)
+	}
+	jti := id.String()
+	iat := t.now().Unix()
+	exp := iat + int64(t.ttl/time.Second)
+
+	// The claims are small; one scratch buffer holds them, then the token.
+	p := make([]byte, 0, 256)
+	p = append(p, t.claimsPrefix...)
+	p = append(p, `"sub":`...)
+	p = appendJSONString(p, participantCode)
+	p = append(p, `,"iat":`...)
+	p = strconv.AppendInt(p, iat, 10)
+	p = append(p, `,"exp":`...)
+	p = strconv.AppendInt(p, exp, 10)
+	p = append(p, `,"jti":"`...)
+	p = append(p, jti...)
+	p = append(p, `","participant_code":`...)
+	p = appendJSONString(p, participantCode)
+	p = append(p, `,"realm_access":{"participant_roles":[`...)
+	for i, r := range roles {
+		if i > 0 {
+			p = append(p, ',')
+		}
+		p = appendJSONString(p, string(r))
+	}
+	p = append(p, "]}}"...)
+
+	sigLen := b64.EncodedLen(512) // RSA-4096 signatures; Ed25519 needs 86
+	buf := make([]byte, 0, len(t.header)+b64.EncodedLen(len(p))+1+sigLen)
+	buf = append(buf, t.header...)
+	buf = b64.AppendEncode(buf, p)
+	sig, err := t.signer.Sign(buf, t.signKey)
+	if err != nil {
+		return Token{}, fmt.Errorf("credential: sign token: %w", err)
+	}
+	buf = append(buf, '.')
+	buf = b64.AppendEncode(buf, sig)
+	return Token{
+		Value:     string(buf),
+		ID:        jti,
+		IssuedAt:  time.Unix(iat, 0).UTC(),
+		ExpiresAt: time.Unix(exp, 0).UTC(),
+	}, nil
+}
+
+// appendJSONString appends s as a JSON string. Inputs are checked to be
+// valid UTF-8 first; quotes, backslashes and control characters are escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20 || c == 0x7f:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// VerifyOption adjusts one Verify call.
+type VerifyOption func(*verifyConfig)
+
+type verifyConfig struct {
+	notIssuedBefore time.Time
+}
+
+// NotIssuedBefore refuses tokens issued before t: after a compromise
+// report at t, every token obtained with the leaked secret must die with
+// it. iat has whole seconds, so a token issued in the same second as the
+// report, before or after it, is refused too: the check fails closed and
+// the participant asks again a second later. Given several times, the
+// latest t wins.
+func NotIssuedBefore(t time.Time) VerifyOption {
+	return func(c *verifyConfig) {
+		if t.After(c.notIssuedBefore) {
+			c.notIssuedBefore = t
+		}
+	}
+}
+
+// IssuedBefore reports whether c was issued before t, with the same
+// whole-second rule as NotIssuedBefore (the whole second of t counts as
+// before). Nil claims count as issued before anything.
+func IssuedBefore(c *TokenClaims, t time.Time) bool {
+	return c == nil || c.IssuedAt.Before(t)
+}
+
+type tokenHeader struct {
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid"`
+	Typ  string          `json:"typ"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+type wireClaims struct {
+	Iss             string   `json:"iss"`
+	Sub             string   `json:"sub"`
+	Aud             audience `json:"aud"`
+	Iat             *int64   `json:"iat"`
+	Exp             *int64   `json:"exp"`
+	Nbf             *int64   `json:"nbf"`
+	Jti             string   `json:"jti"`
+	ParticipantCode string   `json:"participant_code"`
+	RealmAccess     struct {
+		ParticipantRoles []hcxonboard.Role `json:"participant_roles"`
+	} `json:"realm_access"`
+}
+
+// audience decodes aud in either RFC 7519 form: one string or an array.
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*a = audience{s}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*a = l
+	return nil
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidToken}, args...)...)
+}
+
+// Verify checks an access token and returns its claims. It accepts only
+// tokens whose kid names one of this Tokens' keys (current or previous)
+// and whose alg is that key's algorithm, so alg "none", HMAC (whatever it
+// is keyed with) and a key the token brings along are all refused. Then
+// the signature, iss, aud (at least one configured audience), iat, exp
+// (with the WithLeeway allowance), nbf when present, a lifetime of at most
+// MaxTokenTTL, and the presence of sub, jti, participant_code (equal to
+// sub) and valid participant roles.
+//
+// Every refusal wraps ErrInvalidToken with the reason; an expired token
+// also wraps ErrTokenExpired. Errors never quote the token.
+func (t *Tokens) Verify(ctx context.Context, token string, opts ...VerifyOption) (*TokenClaims, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var cfg verifyConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if token == "" {
+		return nil, invalid("empty token")
+	}
+	if len(token) > MaxTokenSize {
+		return nil, invalid("token is over %d bytes", MaxTokenSize)
+	}
+	dot1 := strings.IndexByte(token, '.')
+	dot2 := strings.LastIndexByte(token, '.')
+	if dot1 < 0 || dot1 == dot2 || strings.IndexByte(token[dot1+1:dot2], '.') >= 0 {
+		return nil, invalid("not a compact JWS of three parts")
+	}
+	if dot2 == len(token)-1 {
+		return nil, invalid("no signature")
+	}
+
+	var hdr tokenHeader
+	if err := decodePart(token[:dot1], &hdr); err != nil {
+		return nil, invalid("header: %v", err)
+	}
+	switch {
+	case strings.EqualFold(hdr.Alg, "none"):
+		return nil, invalid(`alg "none" is never accepted`)
+	case strings.HasPrefix(strings.ToUpper(hdr.Alg), "HS"):
+		return nil, invalid("HMAC algorithms are never accepted")
+	case hdr.Kid == "":
+		return nil, invalid("header has no kid")
+	}
+	key, ok := t.keys[hdr.Kid]
+	if !ok {
+		return nil, invalid("unknown kid %q", printable(hdr.Kid))
+	}
+	if hdr.Alg != key.alg.String() {
+		return nil, invalid("alg %q does not match key %q (%s)", printable(hdr.Alg), key.kid, key.alg)
+	}
+	if !strings.EqualFold(hdr.Typ, "JWT") {
+		return nil, invalid("typ %q, want JWT", printable(hdr.Typ))
+	}
+	if hdr.Crit != nil {
+		return nil, invalid("crit header extensions are not supported")
+	}
+	sig, err := b64.DecodeString(token[dot2+1:])
+	if err != nil {
+		return nil, invalid("signature is not base64url")
+	}
+	if err := key.verifier.Verify([]byte(token[:dot2]), sig, key.pub); err != nil {
+		return nil, invalid("signature does not verify with key %q", key.kid)
+	}
+
+	var wc wireClaims
+	if err := decodePart(token[dot1+1:dot2], &wc); err != nil {
+		return nil, invalid("claims: %v", err)
+	}
+	return t.checkClaims(&wc, &cfg)
+}
+
+func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, error) {
+	switch {
+	case wc.Iss != t.issuer:
+		return nil, invalid("issuer %q, want %q", printable(wc.Iss), t.issuer)
+	case !t.audienceMatches(wc.Aud):
+		return nil, invalid("audience %q names none of %q", []string(wc.Aud), t.audience)
+	case wc.Sub == "":
+		return nil, invalid("no sub")
+	case wc.ParticipantCode == "":
+		return nil, invalid("no participant_code")
+	case wc.ParticipantCode != wc.Sub:
+		return nil, invalid("participant_code differs from sub")
+	case wc.Jti == "":
+		return nil, invalid("no jti")
+	case wc.Iat == nil:
+		return nil, invalid("no iat")
+	case wc.Exp == nil:
+		return nil, invalid("no exp")
+	case len(wc.RealmAccess.ParticipantRoles) == 0:
+		return nil, invalid("no realm_access.participant_roles")
+	}
+	iat, exp := *wc.Iat, *wc.Exp
+	if iat <= 0 || exp <= iat || exp-iat > int64(MaxTokenTTL/time.Second) {
+		return nil, invalid("iat %d and exp %d do not make a lifetime of at most %v in seconds", iat, exp, MaxTokenTTL)
+	}
+	now := t.now()
+	issuedAt, expiresAt := time.Unix(iat, 0).UTC(), time.Unix(exp, 0).UTC()
+	if !now.Before(expiresAt.Add(t.leeway)) {
+		return nil, fmt.Errorf("%w: %w: at %s", ErrInvalidToken, ErrTokenExpired, expiresAt.Format(time.RFC3339))
+	}
+	if issuedAt.After(now.Add(t.leeway)) {
+		return nil, invalid("issued in the future (%s)", issuedAt.Format(time.RFC3339))
+	}
+	if wc.Nbf != nil && time.Unix(*wc.Nbf, 0).After(now.Add(t.leeway)) {
+		return nil, invalid("not valid before %s", time.Unix(*wc.Nbf, 0).UTC().Format(time.RFC3339))
+	}
+	if !cfg.notIssuedBefore.IsZero() && issuedAt.Before(cfg.notIssuedBefore) {
+		return nil, invalid("issued at %s, before %s", issuedAt.Format(time.RFC3339),
+			cfg.notIssuedBefore.UTC().Format(time.RFC3339Nano))
+	}
+	return &TokenClaims{
+		Issuer:          wc.Iss,
+		Subject:         wc.Sub,
+		ID:              wc.Jti,
+		Audience:        wc.Aud,
+		IssuedAt:        issuedAt,
+		ExpiresAt:       expiresAt,
+		ParticipantCode: wc.ParticipantCode,
+		Roles:           wc.RealmAccess.ParticipantRoles,
+	}, nil
+}
+
+func (t *Tokens) audienceMatches(aud []string) bool {
+	for _, a := range aud {
+		for _, want := range t.audience {
+			if a == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decodePart decodes one base64url JSON part of a compact JWS into v.
+func decodePart(part string, v any) error {
+	raw, err := b64.DecodeString(part)
+	if err != nil {
+		return fmt.Errorf("not base64url")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("not a JSON object of the expected shape: %v", err)
+	}
+	return nil
+}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// Sentinel errors; match them with errors.Is. Every error returned by this
-// package wraps exactly one of them.
+// Sentinel errors; match them with errors.Is. Every error a [Lookup] in this
+// package returns wraps exactly one of the first four.
 var (
 	// ErrInvalidID reports a malformed ROHINI id: wrong length, a character
 	// that is not a digit, a prefix other than 890, or a wrong check digit.
@@ -22,6 +22,10 @@ var (
 	// ErrManualReview reports that no automated look-up exists and a ROHINI
 	// administrator has to confirm the hospital by hand.
 	ErrManualReview = errors.New("rohini: manual review by a ROHINI administrator needed")
+	// ErrInvalidExtract reports a CSV or JSON extract that cannot be loaded
+	// into a [Directory]: bad syntax, missing columns, a bad row, a
+	// duplicate id.
+	ErrInvalidExtract = errors.New("rohini: invalid extract")
 )
 
 // IDError gives the detail of a malformed id. It wraps [ErrInvalidID].

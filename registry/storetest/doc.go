@@ -1,0 +1,44 @@
+// Package storetest is the conformance suite every [registry.Store] runs.
+//
+// A store's own test calls [Run] with a constructor that returns a fresh,
+// empty store for each subtest and registers its cleanup on the t it is
+// given:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) registry.Store {
+//			s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "registry.db"))
+//			require.NoError(t, err)
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// The suite checks the contract the registry package documents, with
+// [registry.MemoryStore] as the reference implementation:
+//
+//   - Create and Update: versions (Create stores version 1, Update
+//     increments), replaced fields, participant upserts, the write's
+//     validation, and that a store keeps its own copy of what it is given;
+//   - the sentinel errors: [registry.ErrNotFound] from every reader and from
+//     Update, [registry.ErrVersionConflict] for a stale version,
+//     [registry.ErrDuplicateKey] for a taken idempotency key and
+//     [registry.ErrConflict] for a taken application id, participant code or
+//     audit sequence number;
+//   - atomicity: a write that fails leaves nothing behind;
+//   - the audit trail: events come back in order, chained, with their times
+//     exact to the nanosecond, so [registry.VerifyChain] passes;
+//   - search: every operator of [registry.Condition] on scalar and list
+//     fields, case folding, LIKE wildcards taken literally, gt/lt on times,
+//     ordering by creation time then code, and limit/offset paging through
+//     2,500 participants, each expectation cross-checked against
+//     [registry.Query.Match];
+//   - ListApplications by stage and open task, with paging;
+//   - concurrency: of several updates from one version exactly one wins, 16
+//     writers retrying on conflict lose no update, and racing creates with
+//     one key or one participant code produce one winner;
+//   - a cancelled context fails every call and writes nothing.
+//
+// Every subtest runs in parallel on its own store, so a store that shares a
+// database between instances must isolate them (a fresh file, schema or
+// database per call of the constructor).
+package storetest

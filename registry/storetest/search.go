@@ -1,0 +1,365 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// searchFixture is a small registry whose participants differ in every
+// searchable field. Two of them share a creation time, so the order falls
+// back to the code; one name holds LIKE wildcards and non-ASCII letters.
+func searchFixture() []*hcxonboard.Participant {
+	mk := func(code, name string, roles []hcxonboard.Role, status hcxonboard.Status, email, mobile, scheme string, linked []string, created, updated time.Duration) *hcxonboard.Participant {
+		return &hcxonboard.Participant{
+			ParticipantCode: code, ParticipantName: name, Roles: roles, Status: status,
+			PrimaryEmail: email, PrimaryMobile: mobile, SchemeCode: scheme, LinkedRegistryCodes: linked,
+			CreatedAt: at(created), UpdatedAt: at(updated),
+		}
+	}
+	r := func(rs ...hcxonboard.Role) []hcxonboard.Role { return rs }
+	return []*hcxonboard.Participant{
+		// Created out of order, so a store that returns rows in insertion
+		// order fails.
+		mk("1000003@hcx", "MediAssist TPA", r(hcxonboard.RoleTPA), hcxonboard.StatusActive,
+			"desk@mediassist.example", "9123400003", "", []string{"IRDA-TPA-003"}, 2*time.Hour, 3*time.Hour),
+		mk("1000001@hcx", "City Hospital", r(hcxonboard.RoleProvider, hcxonboard.RoleHospital), hcxonboard.StatusActive,
+			"admin@cityhospital.example", "9876500001", "PMJAY", []string{"HFR-IN2710000001", "ROHINI-8900000000017"}, time.Hour, 5*time.Hour),
+		mk("1000002@hcx", "Star Health Insurance", r(hcxonboard.RolePayer), hcxonboard.StatusCreated,
+			"ops@starhealth.example", "9876500002", "", []string{"IRDA-PAYER-129"}, 2*time.Hour, 2*time.Hour),
+		mk("1000004@hcx", "ÉCOLE Clinic 100%_care", r(hcxonboard.RoleClinic), hcxonboard.StatusBlocked,
+			"Front.Desk@Ecole.example", "9988776655", "PMJAY", nil, 3*time.Hour, 4*time.Hour),
+		mk("1000005@hcx", "Rural Pharmacy", r(hcxonboard.RolePharmacy, hcxonboard.RoleProvider), hcxonboard.StatusInactive,
+			"", "", "CGHS", []string{"HFR-IN2710000005"}, 4*time.Hour, 4*time.Hour),
+		mk("2000001@hcx", "Research Lab", r(hcxonboard.RoleResearch), hcxonboard.StatusCreated,
+			"lab@research.example", "9000000006", "", nil, 5*time.Hour, 5*time.Hour),
+	}
+}
+
+func testSearch(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	f := func(field string, c registry.Condition) map[string]registry.Condition {
+		return map[string]registry.Condition{field: c}
+	}
+	all := []string{"1000001@hcx", "1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}
+	tests := []struct {
+		name    string
+		filters map[string]registry.Condition
+		want    []string
+	}{
+		{"no filter: everything by creation time, then code", nil, all},
+
+		{"eq on a scalar field", f(registry.FieldStatus, registry.Eq("Active")), []string{"1000001@hcx", "1000003@hcx"}},
+		{"eq is exact and case-sensitive", f(registry.FieldName, registry.Eq("city hospital")), nil},
+		{"eq on the full name", f(registry.FieldName, registry.Eq("City Hospital")), []string{"1000001@hcx"}},
+		{"eq on the code", f(registry.FieldCode, registry.Eq("1000004@hcx")), []string{"1000004@hcx"}},
+		{"eq on the e-mail", f(registry.FieldEmail, registry.Eq("ops@starhealth.example")), []string{"1000002@hcx"}},
+		{"eq on the mobile", f(registry.FieldMobile, registry.Eq("9988776655")), []string{"1000004@hcx"}},
+		{"eq on the empty string finds empty fields", f(registry.FieldEmail, registry.Eq("")), []string{"1000005@hcx"}},
+		{"eq on the scheme code", f(registry.FieldSchemeCode, registry.Eq("PMJAY")), []string{"1000001@hcx", "1000004@hcx"}},
+		{"neq on a scalar field", f(registry.FieldStatus, registry.Neq("Active")), []string{"1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"neq on the empty string", f(registry.FieldSchemeCode, registry.Neq("")), []string{"1000001@hcx", "1000004@hcx", "1000005@hcx"}},
+		{"or on a scalar field", f(registry.FieldStatus, registry.Condition{Or: []string{"Blocked", "Inactive", "Unknown"}}), []string{"1000004@hcx", "1000005@hcx"}},
+		{"contains ignores case", f(registry.FieldName, registry.Contains("HOSPITAL")), []string{"1000001@hcx"}},
+		{"contains folds non-ASCII letters", f(registry.FieldName, registry.Contains("école")), []string{"1000004@hcx"}},
+		{"contains on the e-mail ignores case", f(registry.FieldEmail, registry.Contains("@ecole.EXAMPLE")), []string{"1000004@hcx"}},
+		{"contains takes % literally", f(registry.FieldName, registry.Contains("100%")), []string{"1000004@hcx"}},
+		{"contains takes %% literally", f(registry.FieldName, registry.Contains("%%")), nil},
+		{"contains takes _ literally", f(registry.FieldName, registry.Contains("100_")), nil},
+		{"contains matches a literal %_", f(registry.FieldName, registry.Contains("0%_C")), []string{"1000004@hcx"}},
+		{"contains takes a backslash literally", f(registry.FieldName, registry.Contains(`\`)), nil},
+		{"contains the empty string matches everything", f(registry.FieldName, registry.Contains("")), all},
+		{"startsWith ignores case", f(registry.FieldName, registry.StartsWith("star h")), []string{"1000002@hcx"}},
+		{"startsWith is a prefix, not a substring", f(registry.FieldName, registry.StartsWith("Hospital")), nil},
+		{"startsWith on the code", f(registry.FieldCode, registry.StartsWith("2000")), []string{"2000001@hcx"}},
+		{"startsWith on the mobile", f(registry.FieldMobile, registry.StartsWith("98765")), []string{"1000001@hcx", "1000002@hcx"}},
+		{"startsWith takes _ literally", f(registry.FieldMobile, registry.StartsWith("9_")), nil},
+
+		{"eq on roles: some role equals", f(registry.FieldRoles, registry.Eq("provider")), []string{"1000001@hcx", "1000005@hcx"}},
+		{"eq on roles is exact", f(registry.FieldRoles, registry.Eq("provider.hospital")), []string{"1000001@hcx"}},
+		{"neq on roles: no role equals", f(registry.FieldRoles, registry.Neq("provider")), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "2000001@hcx"}},
+		{"contains on roles: some role contains", f(registry.FieldRoles, registry.Contains("PROVIDER")), []string{"1000001@hcx", "1000004@hcx", "1000005@hcx"}},
+		{"startsWith on roles", f(registry.FieldRoles, registry.StartsWith("agency.")), []string{"1000003@hcx"}},
+		{"or on roles: some role is one of them", f(registry.FieldRoles, registry.Condition{Or: []string{"payer", "agency.tpa"}}), []string{"1000002@hcx", "1000003@hcx"}},
+		{"eq and contains on roles may match different roles", f(registry.FieldRoles, registry.Condition{Eq: ptr("provider"), Contains: ptr("hospital")}), []string{"1000001@hcx"}},
+		{"eq and neq on roles together", f(registry.FieldRoles, registry.Condition{Eq: ptr("provider"), Neq: ptr("provider.hospital")}), []string{"1000005@hcx"}},
+		{"eq on linked codes", f(registry.FieldLinkedCodes, registry.Eq("HFR-IN2710000005")), []string{"1000005@hcx"}},
+		{"neq on linked codes includes empty lists", f(registry.FieldLinkedCodes, registry.Neq("IRDA-PAYER-129")), []string{"1000001@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"startsWith on linked codes", f(registry.FieldLinkedCodes, registry.StartsWith("hfr-")), []string{"1000001@hcx", "1000005@hcx"}},
+		{"contains on linked codes", f(registry.FieldLinkedCodes, registry.Contains("irda")), []string{"1000002@hcx", "1000003@hcx"}},
+		{"or on linked codes", f(registry.FieldLinkedCodes, registry.Condition{Or: []string{"ROHINI-8900000000017", "IRDA-TPA-003"}}), []string{"1000001@hcx", "1000003@hcx"}},
+
+		{"gt on created_at is strict", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(at(2 * time.Hour))}), []string{"1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"gt one nanosecond earlier includes the boundary", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(at(2*time.Hour - 1))}), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"lt on created_at is strict", f(registry.FieldCreatedAt, registry.Condition{Lt: ptr(at(2 * time.Hour))}), []string{"1000001@hcx"}},
+		{"lt one nanosecond later includes the boundary", f(registry.FieldCreatedAt, registry.Condition{Lt: ptr(at(2*time.Hour + 1))}), []string{"1000001@hcx", "1000002@hcx", "1000003@hcx"}},
+		{"gt and lt make a window", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(at(time.Hour)), Lt: ptr(at(4 * time.Hour))}), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx"}},
+		{"gt in another time zone compares instants", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(at(4 * time.Hour).UTC())}), []string{"2000001@hcx"}},
+		{"gt on updated_at", f(registry.FieldUpdatedAt, registry.Condition{Gt: ptr(at(4 * time.Hour))}), []string{"1000001@hcx", "2000001@hcx"}},
+		{"gt the zero time matches everything", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(time.Time{})}), all},
+		{"lt the zero time matches nothing", f(registry.FieldCreatedAt, registry.Condition{Lt: ptr(time.Time{})}), nil},
+		{"gt a time after 2262 matches nothing", f(registry.FieldCreatedAt, registry.Condition{Gt: ptr(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))}), nil},
+		{"lt a time before 1678 matches nothing", f(registry.FieldUpdatedAt, registry.Condition{Lt: ptr(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}), nil},
+
+		{"conditions on several fields all hold", map[string]registry.Condition{
+			registry.FieldRoles:  registry.Eq("provider"),
+			registry.FieldStatus: registry.Eq("Active"),
+		}, []string{"1000001@hcx"}},
+		{"a time window and a list condition", map[string]registry.Condition{
+			registry.FieldCreatedAt: {Gt: ptr(at(time.Hour))},
+			registry.FieldRoles:     registry.Contains("provider"),
+		}, []string{"1000004@hcx", "1000005@hcx"}},
+		{"contradictory operators match nothing", f(registry.FieldStatus, registry.Condition{Eq: ptr("Active"), Neq: ptr("Active")}), nil},
+	}
+
+	s := newStore(t)
+	fixture := searchFixture()
+	for _, p := range fixture {
+		seedParticipant(t, s, p)
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q := registry.Query{Filters: tt.filters}
+			require.Equal(t, tt.want, referenceSearch(fixture, q), "the expectation disagrees with registry.Query.Match")
+			hits, err := s.SearchParticipants(ctx, q)
+			require.NoError(t, err)
+			if len(tt.want) == 0 {
+				require.Empty(t, hits)
+				return
+			}
+			require.Equal(t, tt.want, codes(hits))
+			for _, h := range hits {
+				for _, p := range fixture {
+					if p.ParticipantCode == h.ParticipantCode {
+						requireParticipant(t, p, &h)
+					}
+				}
+			}
+		})
+	}
+
+	t.Run("limit and offset page through the hits", func(t *testing.T) {
+		t.Parallel()
+		var got []string
+		for offset := 0; ; offset += 4 {
+			hits, err := s.SearchParticipants(ctx, registry.Query{Limit: 4, Offset: offset})
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(hits), 4)
+			got = append(got, codes(hits)...)
+			if len(hits) < 4 {
+				break
+			}
+		}
+		require.Equal(t, all, got)
+		hits, err := s.SearchParticipants(ctx, registry.Query{Offset: 6})
+		require.NoError(t, err)
+		require.Empty(t, hits, "an offset past the end is an empty page")
+	})
+
+	invalid := []struct {
+		name string
+		q    registry.Query
+	}{
+		{"an unknown field", registry.Query{Filters: f("email", registry.Eq("x"))}},
+		{"a condition without operator", registry.Query{Filters: f(registry.FieldStatus, registry.Condition{})}},
+		{"gt on a string field", registry.Query{Filters: f(registry.FieldName, registry.Condition{Gt: ptr(base)})}},
+		{"lt on a list field", registry.Query{Filters: f(registry.FieldRoles, registry.Condition{Lt: ptr(base)})}},
+		{"eq on a time field", registry.Query{Filters: f(registry.FieldCreatedAt, registry.Eq("2025-03-14"))}},
+		{"a negative offset", registry.Query{Offset: -1}},
+		{"a negative limit", registry.Query{Limit: -1}},
+		{"a limit over MaxLimit", registry.Query{Limit: registry.MaxLimit + 1}},
+	}
+	for _, tt := range invalid {
+		t.Run(tt.name+" is ErrInvalidQuery", func(t *testing.T) {
+			t.Parallel()
+			_, err := s.SearchParticipants(ctx, tt.q)
+			require.ErrorIs(t, err, registry.ErrInvalidQuery)
+		})
+	}
+}
+
+// referenceSearch is the search every store must reproduce: the
+// participants q.Match accepts, in SortParticipants order, codes only.
+func referenceSearch(ps []*hcxonboard.Participant, q registry.Query) []string {
+	var hits []hcxonboard.Participant
+	for _, p := range ps {
+		if q.Match(p) {
+			hits = append(hits, *p)
+		}
+	}
+	registry.SortParticipants(hits)
+	if len(hits) == 0 {
+		return nil
+	}
+	return codes(hits)
+}
+
+func testPaging(t *testing.T, newStore NewStore) {
+	const n = 2500
+	ctx := context.Background()
+	s := newStore(t)
+
+	// Codes are a permutation of 0..n-1 and creation times repeat every
+	// 625 participants, so the order differs from insertion order and from
+	// code order, and ties on time fall back to the code.
+	fixture := make([]*hcxonboard.Participant, n)
+	for i := range fixture {
+		code := fmt.Sprintf("%05d@bulk", (i*7919)%n)
+		p := newParticipant(code, at(time.Duration(i%625)*time.Millisecond))
+		if i%3 == 0 {
+			p.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
+		}
+		fixture[i] = p
+		seedParticipant(t, s, p)
+	}
+
+	t.Run("a thousand at a time through all 2,500 in order", func(t *testing.T) {
+		t.Parallel()
+		want := referenceSearch(fixture, registry.Query{})
+		require.Len(t, want, n)
+		var got []string
+		pages := 0
+		for offset := 0; ; offset += registry.MaxLimit {
+			hits, err := s.SearchParticipants(ctx, registry.Query{Limit: registry.MaxLimit, Offset: offset})
+			require.NoError(t, err)
+			pages++
+			got = append(got, codes(hits)...)
+			if len(hits) < registry.MaxLimit {
+				break
+			}
+		}
+		require.Equal(t, 3, pages)
+		require.Equal(t, want, got)
+	})
+
+	t.Run("a filtered search in pages of 97", func(t *testing.T) {
+		t.Parallel()
+		q := registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq("payer")}, Limit: 97}
+		want := referenceSearch(fixture, q)
+		require.Len(t, want, (n+2)/3)
+		var got []string
+		for q.Offset = 0; ; q.Offset += q.Limit {
+			hits, err := s.SearchParticipants(ctx, q)
+			require.NoError(t, err)
+			got = append(got, codes(hits)...)
+			if len(hits) < q.Limit {
+				break
+			}
+		}
+		require.Equal(t, want, got)
+	})
+
+	t.Run("no limit means DefaultLimit", func(t *testing.T) {
+		t.Parallel()
+		hits, err := s.SearchParticipants(ctx, registry.Query{Offset: 10})
+		require.NoError(t, err)
+		require.Len(t, hits, registry.DefaultLimit)
+		require.Equal(t, referenceSearch(fixture, registry.Query{})[10:10+registry.DefaultLimit], codes(hits))
+	})
+
+	t.Run("the last page is short and the one after it empty", func(t *testing.T) {
+		t.Parallel()
+		hits, err := s.SearchParticipants(ctx, registry.Query{Limit: 30, Offset: n - 7})
+		require.NoError(t, err)
+		require.Len(t, hits, 7)
+		hits, err = s.SearchParticipants(ctx, registry.Query{Limit: 30, Offset: n})
+		require.NoError(t, err)
+		require.Empty(t, hits)
+	})
+}
+
+func testListApplications(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	s := newStore(t)
+	type spec struct {
+		id      string
+		stage   registry.Stage
+		waiting []string
+		created time.Duration
+	}
+	specs := []spec{
+		{"app-c", registry.StageVerifying, []string{"otp"}, 2 * time.Minute},
+		{"app-a", registry.StageSubmitted, []string{"review"}, time.Minute},
+		{"app-b", registry.StageVerifying, []string{"review", "approval"}, 2 * time.Minute},
+		{"app-d", registry.StageDetails, nil, 3 * time.Minute},
+		{"app-e", registry.StageVerifying, []string{"review"}, 4 * time.Minute},
+		{"app-f", registry.StageLive, nil, 0},
+	}
+	for _, sp := range specs {
+		a := newApp(sp.id, "key-"+sp.id, "", at(sp.created))
+		a.Stage, a.Waiting = sp.stage, sp.waiting
+		seed(t, s, a, nil)
+	}
+
+	tests := []struct {
+		name string
+		f    registry.ApplicationFilter
+		want []string
+	}{
+		{"everything, oldest first, ties by id", registry.ApplicationFilter{}, []string{"app-f", "app-a", "app-b", "app-c", "app-d", "app-e"}},
+		{"by stage", registry.ApplicationFilter{Stage: registry.StageVerifying}, []string{"app-b", "app-c", "app-e"}},
+		{"by open task", registry.ApplicationFilter{Waiting: "review"}, []string{"app-a", "app-b", "app-e"}},
+		{"by an open task that is not the first", registry.ApplicationFilter{Waiting: "approval"}, []string{"app-b"}},
+		{"by stage and open task", registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "review"}, []string{"app-b", "app-e"}},
+		{"by a stage nobody is in", registry.ApplicationFilter{Stage: registry.StageWithdrawn}, nil},
+		{"by a task nobody waits for", registry.ApplicationFilter{Waiting: "payment"}, nil},
+		{"a page", registry.ApplicationFilter{Limit: 2, Offset: 1}, []string{"app-a", "app-b"}},
+		{"a filtered page", registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2, Offset: 2}, []string{"app-e"}},
+		{"an offset past the end", registry.ApplicationFilter{Offset: 6}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.ListApplications(ctx, tt.f)
+			require.NoError(t, err)
+			if tt.want == nil {
+				require.Empty(t, got)
+				return
+			}
+			require.Equal(t, tt.want, ids(got))
+			for _, a := range got {
+				full, err := s.Application(ctx, a.ID)
+				require.NoError(t, err)
+				requireApp(t, full, &a)
+			}
+		})
+	}
+
+	t.Run("a changed stage moves the application between lists", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		a := seed(t, s, newApp("app-1", "", "", at(0)), nil)
+		a.Stage, a.Waiting = registry.StageDetails, []string{"approval"}
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		for f, want := range map[registry.ApplicationFilter]int{
+			{Stage: registry.StageSubmitted}: 0, {Waiting: "review"}: 0,
+			{Stage: registry.StageDetails}: 1, {Waiting: "approval"}: 1,
+		} {
+			got, err := s.ListApplications(ctx, f)
+			require.NoError(t, err)
+			require.Len(t, got, want, "filter %+v", f)
+		}
+	})
+
+	for _, tt := range []struct {
+		name string
+		f    registry.ApplicationFilter
+	}{
+		{"a negative offset", registry.ApplicationFilter{Offset: -1}},
+		{"a limit over MaxLimit", registry.ApplicationFilter{Limit: registry.MaxLimit + 1}},
+	} {
+		t.Run(tt.name+" is ErrInvalidQuery", func(t *testing.T) {
+			t.Parallel()
+			_, err := s.ListApplications(ctx, tt.f)
+			require.ErrorIs(t, err, registry.ErrInvalidQuery)
+		})
+	}
+}

@@ -68,7 +68,7 @@ func NewIssuer(id string, key jwk.Key, opts ...IssuerOption) (*Issuer, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
 	}
 	if public {
-		return nil, fmt.Errorf("%w: an issuer needs the private key, this is a %s public key", ErrInvalidKey, fam)
+		return nil, fmt.Errorf("%w: an issuer needs the private key, not the public one (%s)", ErrInvalidKey, fam)
 	}
 	signer, ok := raw.(crypto.Signer)
 	if !ok {
@@ -87,7 +87,7 @@ func NewIssuer(id string, key jwk.Key, opts ...IssuerOption) (*Issuer, error) {
 		i.alg = defaultAlgorithm(fam)
 	}
 	if algorithms[i.alg] != fam {
-		return nil, fmt.Errorf("%w: %s needs a %s key, this is %s", ErrAlgorithm, i.alg, algorithms[i.alg], fam)
+		return nil, fmt.Errorf("%w: %s needs a key of type %s, this one is %s", ErrAlgorithm, i.alg, algorithms[i.alg], fam)
 	}
 	i.signer = signer
 

@@ -106,9 +106,17 @@ func keyAlgorithm(k jwk.Key, fam keyFamily) (jwa.SignatureAlgorithm, error) {
 		return "", fmt.Errorf("key algorithm %q is not accepted (accepted: %s)", clip(a.String()), algorithmList())
 	}
 	if want != fam {
-		return "", fmt.Errorf("key algorithm %s needs a %s key, this is %s", alg, want, fam)
+		return "", fmt.Errorf("key algorithm %s needs a key of type %s, this one is %s", alg, want, fam)
 	}
 	return alg, nil
+}
+
+// mismatch explains why the key cannot verify an alg signature.
+func (k *publicKey) mismatch(alg jwa.SignatureAlgorithm) string {
+	if algorithms[alg] != k.family {
+		return fmt.Sprintf("is an %s key", k.family)
+	}
+	return fmt.Sprintf("is pinned to %s", k.alg)
 }
 
 // publicKeyFrom checks one trusted JWK and converts it for verification.

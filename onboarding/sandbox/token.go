@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ func checkSignatureSize(alg jwa.SignatureAlgorithm, sig []byte) error {
 		ok = len(sig) >= minRSABits/8 && len(sig) <= maxRSABits/8
 	}
 	if !ok {
-		return fmt.Errorf("%w: a %s signature cannot be %d bytes", ErrMalformed, alg, len(sig))
+		return fmt.Errorf("%w: a %d-byte signature is impossible for %s", ErrMalformed, len(sig), alg)
 	}
 	return nil
 }
@@ -296,11 +297,29 @@ func decodeObject(b []byte, v any, known []string) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, te.Type.Kind(), te.Value)
+			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, jsonKind(te.Type.Kind()), te.Value)
 		}
 		return err
 	}
 	return nil
+}
+
+// jsonKind names the JSON type a Go kind decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Pointer, reflect.Interface:
+		return "value"
+	default:
+		return "number"
+	}
 }
 
 // uniqueMembers checks that b is a single JSON object whose top-level

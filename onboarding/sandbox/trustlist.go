@@ -118,6 +118,11 @@ func parseJWKSURL(s string) (*url.URL, error) {
 		return nil, errors.New("not a URL")
 	}
 	switch {
+	case u.Scheme == "" || u.Host == "" && u.Opaque == "":
+		if u.Scheme == "" {
+			return nil, errors.New("must be an absolute https URL")
+		}
+		return nil, errors.New("has no host")
 	case u.Scheme != "https" && u.Scheme != "http":
 		return nil, fmt.Errorf("scheme %q: want https", clip(u.Scheme))
 	case u.Host == "":
@@ -220,7 +225,7 @@ func decodeStrict(b []byte, v any, known []string) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, te.Type.Kind(), te.Value)
+			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, jsonKind(te.Type.Kind()), te.Value)
 		}
 		return err
 	}

@@ -181,14 +181,21 @@ func (v *Verifier) checkSignature(ctx context.Context, issuer *trustedIssuer, p 
 			return nil
 		}
 	}
-	if tried == 0 {
-		if p.kid != "" {
-			return fmt.Errorf("%w: sandbox operator %q has no %s key with kid %q for %s",
-				ErrSignature, clip(issuer.id), p.family, clip(p.kid), p.alg)
-		}
+	switch {
+	case tried > 0 && p.kid != "":
+		return fmt.Errorf("%w: the key %q of sandbox operator %q does not verify it", ErrSignature, clip(p.kid), clip(issuer.id))
+	case tried > 0:
+		return fmt.Errorf("%w: no key of sandbox operator %q verifies it", ErrSignature, clip(issuer.id))
+	case p.kid == "":
 		return fmt.Errorf("%w: sandbox operator %q has no %s key for %s", ErrSignature, clip(issuer.id), p.family, p.alg)
 	}
-	return fmt.Errorf("%w: no key of sandbox operator %q verifies it (alg %s, kid %q)", ErrSignature, clip(issuer.id), p.alg, clip(p.kid))
+	for i := range keys {
+		if keys[i].kid == p.kid {
+			return fmt.Errorf("%w: the key %q of sandbox operator %q %s, the certificate is signed %s",
+				ErrSignature, clip(p.kid), clip(issuer.id), keys[i].mismatch(p.alg), p.alg)
+		}
+	}
+	return fmt.Errorf("%w: sandbox operator %q has no key with kid %q", ErrSignature, clip(issuer.id), clip(p.kid))
 }
 
 func (v *Verifier) checkWindow(c *Claims) error {

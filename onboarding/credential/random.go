@@ -16,9 +16,11 @@ type lockedReader struct {
 	r  io.Reader
 }
 
-func newLockedReader(r io.Reader) *lockedReader {
+// newLockedReader returns r behind a lock, or crypto/rand (safe for
+// concurrent use already, so unlocked) when r is nil.
+func newLockedReader(r io.Reader) io.Reader {
 	if r == nil {
-		r = crand.Reader
+		return crand.Reader
 	}
 	return &lockedReader{r: r}
 }

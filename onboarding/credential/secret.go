@@ -1,6 +1,7 @@
 package credential
 
 import (
+	crand "crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -78,7 +79,7 @@ func (r SecretRecord) clone() SecretRecord {
 
 // Secrets mints and checks production access secrets. It keeps no state of
 // its own: the caller stores the records it returns. A Secrets is safe for
-// concurrent use.
+// concurrent use; the zero value uses the defaults.
 type Secrets struct {
 	ttl  time.Duration
 	now  func() time.Time
@@ -101,7 +102,12 @@ func NewSecrets(opts ...SecretOption) (*Secrets, error) {
 
 // time returns the clock's time in UTC without a monotonic reading, so that
 // records compare equal after a JSON round trip.
-func (s *Secrets) time() time.Time { return s.now().UTC() }
+func (s *Secrets) time() time.Time {
+	if s.now == nil {
+		return time.Now().UTC()
+	}
+	return s.now().UTC()
+}
 
 // New mints a secret and its record. Show plain to the participant once and
 // store only rec.
@@ -110,11 +116,18 @@ func (s *Secrets) New() (plain string, rec SecretRecord, err error) {
 }
 
 func (s *Secrets) mint(now time.Time) (string, SecretRecord, error) {
+	r, ttl := s.rand, s.ttl
+	if r == nil {
+		r = crand.Reader
+	}
+	if ttl <= 0 {
+		ttl = DefaultSecretTTL
+	}
 	var raw [secretBytes]byte
-	if err := readFull(s.rand, raw[:]); err != nil {
+	if err := readFull(r, raw[:]); err != nil {
 		return "", SecretRecord{}, err
 	}
-	id, err := uuid.NewRandomFromReader(s.rand)
+	id, err := uuid.NewRandomFromReader(r)
 	if err != nil {
 		return "", SecretRecord{}, fmt.Errorf("credential: record id: %w", err)
 	}
@@ -127,7 +140,7 @@ func (s *Secrets) mint(now time.Time) (string, SecretRecord, error) {
 		ID:        id.String(),
 		Hash:      hashSecret(plain),
 		CreatedAt: now,
-		ExpiresAt: now.Add(s.ttl),
+		ExpiresAt: now.Add(ttl),
 	}, nil
 }
 

@@ -391,3 +391,34 @@ func TestSecretRecordState(t *testing.T) {
 		})
 	}
 }
+
+func FuzzSecretCheck(f *testing.F) {
+	s, err := NewSecrets()
+	require.NoError(f, err)
+	plain, rec, err := s.New()
+	require.NoError(f, err)
+	f.Add(plain)
+	f.Add(plain[:len(plain)-1] + "A")
+	f.Add(SecretPrefix)
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := s.Check(in, []SecretRecord{rec})
+		if in == plain {
+			require.NoError(t, err)
+			require.Equal(t, rec, got)
+			return
+		}
+		require.Error(t, err)
+		require.True(t, errors.Is(err, ErrMalformedSecret) || errors.Is(err, ErrInvalidSecret), "%v", err)
+	})
+}
+
+func TestZeroSecretsUsesDefaults(t *testing.T) {
+	t.Parallel()
+	var s Secrets
+	plain, rec, err := s.New()
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(DefaultSecretTTL), rec.ExpiresAt, time.Minute)
+	got, err := s.Check(plain, []SecretRecord{rec})
+	require.NoError(t, err)
+	assert.Equal(t, rec, got)
+}

@@ -231,17 +231,32 @@ func NewTokens(key jwk.Key, opts ...TokenOption) (*Tokens, error) {
 	return t, nil
 }
 
+var errNotBuilt = fmt.Errorf("%w: Tokens not built with NewTokens", ErrInvalidOption)
+
 // KeyID returns the kid of the signing key.
-func (t *Tokens) KeyID() string { return t.current.kid }
+func (t *Tokens) KeyID() string {
+	if t == nil || t.current == nil {
+		return ""
+	}
+	return t.current.kid
+}
 
 // Algorithm returns the signing algorithm: EdDSA or RS256.
-func (t *Tokens) Algorithm() jwa.SignatureAlgorithm { return t.current.alg }
+func (t *Tokens) Algorithm() jwa.SignatureAlgorithm {
+	if t == nil || t.current == nil {
+		return ""
+	}
+	return t.current.alg
+}
 
 // Issue signs an access token for a participant: iss, sub (the participant
 // code), aud, iat, exp (NumericDate, whole seconds per RFC 7519), jti (a
 // random UUID), participant_code and realm_access.participant_roles. The
 // header is {"alg","kid","typ":"JWT"}.
 func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, error) {
+	if t == nil || t.current == nil {
+		return Token{}, errNotBuilt
+	}
 	if participantCode == "" {
 		return Token{}, fmt.Errorf("%w: empty participant code", ErrInvalidArgument)
 	}
@@ -346,9 +361,10 @@ func NotIssuedBefore(t time.Time) VerifyOption {
 	}
 }
 
-// IssuedBefore reports whether c was issued before t, with the same
-// whole-second rule as NotIssuedBefore (the whole second of t counts as
-// before). Nil claims count as issued before anything.
+// IssuedBefore reports whether c was issued before t, by the same rule as
+// NotIssuedBefore: iat has whole seconds, so a token issued in the second
+// of t counts as issued before t (unless t falls exactly on that second).
+// Nil claims count as issued before anything.
 func IssuedBefore(c *TokenClaims, t time.Time) bool {
 	return c == nil || c.IssuedAt.Before(t)
 }
@@ -410,6 +426,9 @@ func invalid(format string, args ...any) error {
 // Every refusal wraps ErrInvalidToken with the reason; an expired token
 // also wraps ErrTokenExpired. Errors never quote the token.
 func (t *Tokens) Verify(ctx context.Context, token string, opts ...VerifyOption) (*TokenClaims, error) {
+	if t == nil || t.current == nil {
+		return nil, errNotBuilt
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

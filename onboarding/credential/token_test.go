@@ -780,3 +780,55 @@ func TestTokensConcurrent(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, ids, 16*20)
 }
+
+func TestAppendJSONString(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\there", "nul\x00", "del\x7f", "HIE/HIO.HCX", "देवनागरी", "</script>"} {
+		t.Run(s, func(t *testing.T) {
+			t.Parallel()
+			enc := appendJSONString(nil, s)
+			require.True(t, json.Valid(enc), "%s", enc)
+			var back string
+			require.NoError(t, json.Unmarshal(enc, &back))
+			assert.Equal(t, s, back)
+		})
+	}
+}
+
+func FuzzVerify(f *testing.F) {
+	key := edKey(f, 1)
+	tk, err := NewTokens(key)
+	require.NoError(f, err)
+	tok, err := tk.Issue(testCode, testRoles)
+	require.NoError(f, err)
+	f.Add(tok.Value)
+	f.Add(craft(f, map[string]any{"alg": "none", "typ": "JWT", "kid": tk.KeyID()}, validClaims(time.Now()), nil))
+	f.Add("a.b.c")
+	f.Fuzz(func(t *testing.T, s string) {
+		claims, err := tk.Verify(context.Background(), s)
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalidToken)
+			require.Nil(t, claims)
+			return
+		}
+		// Anything accepted must carry a signature by our key over exactly
+		// what was sent, so it can only be a token we issued.
+		parts := strings.Split(s, ".")
+		require.Len(t, parts, 3)
+		sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+		require.NoError(t, err)
+		require.True(t, ed25519.Verify(rawEd(t, key).Public().(ed25519.PublicKey), []byte(parts[0]+"."+parts[1]), sig))
+		require.Equal(t, testCode, claims.ParticipantCode)
+	})
+}
+
+func TestZeroTokensRefuses(t *testing.T) {
+	t.Parallel()
+	var tk Tokens
+	_, err := tk.Issue(testCode, testRoles)
+	require.ErrorIs(t, err, ErrInvalidOption)
+	_, err = tk.Verify(context.Background(), "a.b.c")
+	require.ErrorIs(t, err, ErrInvalidOption)
+	assert.Empty(t, tk.KeyID())
+	assert.Equal(t, 0, tk.JWKS().Len())
+}

@@ -1,0 +1,312 @@
+package onboarding
+
+import (
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// Task states.
+const (
+	TaskOpen     = "open"     // waiting on the outside world
+	TaskDone     = "done"     // settled in the application's favour
+	TaskRejected = "rejected" // a payer or reviewer said no
+	TaskLocked   = "locked"   // a one-time code was tried too often; ResendOTP opens it again
+)
+
+// Task kinds.
+const (
+	KindOTP      = "otp"      // a one-time code: ConfirmOTP, ResendOTP
+	KindApproval = "approval" // the empanelling payer decides: Decide
+	KindReview   = "review"   // operator staff (or a regulator, a ROHINI admin) decide: Decide
+	KindRetry    = "retry"    // a registry was unreachable: Recheck
+)
+
+// OTP channels.
+const (
+	ChannelSystemAdmin = "system_admin" // the engine's code, to the admin the application names
+	ChannelHFR         = "hfr"          // HFR's own OTP, to the manager HFR has on record
+)
+
+// Task is work an application waits on, as callers see it: never the
+// code's hash or salt.
+type Task struct {
+	ID          string
+	Kind        string // KindOTP, KindApproval, KindReview, KindRetry
+	Requirement verifier.RequirementID
+	State       string // TaskOpen, TaskDone, TaskRejected, TaskLocked
+	// Message says what the task waits for, as the verifier put it.
+	Message string
+	// Channel is how a one-time code travels: ChannelSystemAdmin or
+	// ChannelHFR. Empty for other kinds.
+	Channel string
+	// Recipient is where the code or request went, masked.
+	Recipient string
+	// ExpiresAt is when the current code expires (zero when none is out).
+	ExpiresAt time.Time
+	// AttemptsLeft is how many wrong codes the current code still takes.
+	AttemptsLeft int
+	// ResendsLeft is how many new codes may still be asked for today.
+	ResendsLeft int
+	// DecidedBy and Reason record who settled an approval or review, and
+	// why.
+	DecidedBy, Reason string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Application is the engine's view of one onboarding application.
+type Application struct {
+	ID  string
+	Key string // the client's application_id
+	// Stage is where the application stands in the guideline's steps.
+	Stage registry.Stage
+	// Status is the participant's registry status ("" before
+	// registration, or when the application was rejected before it).
+	Status hcxonboard.Status
+	// Participant is the registry record (nil when none was registered).
+	Participant *hcxonboard.Participant
+	// Submitted is the application as submitted.
+	Submitted *hcxonboard.Application
+	// Sandbox is what the engine found of the sandbox certificate (nil
+	// when it did not check it itself).
+	Sandbox *SandboxResult
+	// Report is the latest verification report.
+	Report *verifier.Report
+	Tasks  []Task
+	// Reasons say why the application was rejected.
+	Reasons    []string
+	Details    *DetailsRecord
+	Secrets    SecretStatus
+	Checklist  *ChecklistRecord
+	Deboarding *Deboarding
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Task returns the task with the given id.
+func (a *Application) Task(id string) (Task, bool) {
+	for _, t := range a.Tasks {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Task{}, false
+}
+
+// OpenTasks returns the tasks still waiting (open or locked).
+func (a *Application) OpenTasks() []Task {
+	var out []Task
+	for _, t := range a.Tasks {
+		if t.State == TaskOpen || t.State == TaskLocked {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// SandboxResult is the engine's check of the sandbox certificate.
+type SandboxResult struct {
+	Issuer        string            `json:"issuer,omitempty"`
+	Subject       string            `json:"subject,omitempty"`
+	CertificateID string            `json:"certificate_id,omitempty"`
+	Roles         []hcxonboard.Role `json:"roles,omitempty"`
+	ExpiresAt     time.Time         `json:"expires_at,omitzero"`
+	// Trusted: the signature was checked against the trust list.
+	Trusted bool `json:"trusted"`
+	// Outcome is the sandbox_certificate requirement's outcome, and
+	// Message why.
+	Outcome verifier.Outcome `json:"outcome"`
+	Message string           `json:"message,omitempty"`
+}
+
+// Details are what step 3 gathers.
+type Details struct {
+	// EndpointURL is where the HCX sends this participant's messages:
+	// https, a DNS name, no port unless the rules allow one.
+	EndpointURL string `json:"endpoint_url"`
+	// EncryptionCert is a PEM X.509 certificate with an RSA key (or an
+	// https URL to one) that senders encrypt to.
+	EncryptionCert string `json:"encryption_cert"`
+	// SigningCertPath is, optionally, the certificate (PEM or https URL)
+	// that verifies what the participant signs.
+	SigningCertPath     string               `json:"signing_cert_path,omitempty"`
+	Contacts            []hcxonboard.Contact `json:"contacts,omitempty"`
+	CompanyRegistration string               `json:"company_registration,omitempty"`
+}
+
+// DetailsRecord is accepted step-3 details with what the engine learnt
+// from the certificates.
+type DetailsRecord struct {
+	Details
+	EncryptionCertExpiry time.Time `json:"encryption_cert_expiry"`
+	SigningCertExpiry    time.Time `json:"signing_cert_expiry,omitzero"`
+	SubmittedAt          time.Time `json:"submitted_at"`
+}
+
+// Checklist is the go-live checklist (step 5): the guideline advises
+// piloting with a few clients and training staff first.
+type Checklist struct {
+	PilotCompleted bool   `json:"pilot_completed"`
+	PilotNotes     string `json:"pilot_notes,omitempty"`
+	StaffTrained   bool   `json:"staff_trained"`
+	ConfirmedBy    string `json:"confirmed_by"`
+}
+
+// ChecklistRecord is a confirmed checklist.
+type ChecklistRecord struct {
+	Checklist
+	ConfirmedAt time.Time `json:"confirmed_at"`
+}
+
+// Decision settles an approval or review task.
+type Decision struct {
+	Approve  bool
+	Reviewer string // who decided: a staff member, a payer's officer
+	Reason   string // required to reject
+}
+
+// De-boarding initiators.
+const (
+	InitiatorVoluntary = "voluntary" // the participant leaves: at once
+	InitiatorRegulator = "regulator" // a regulator or legal authority: after notice
+	InitiatorHCX       = "hcx"       // the operator (SLA breaches, attacks): after notice
+)
+
+// DeboardRequest asks for a participant to be de-boarded.
+type DeboardRequest struct {
+	Initiator string // InitiatorVoluntary, InitiatorRegulator or InitiatorHCX
+	Actor     string
+	Reason    string
+}
+
+// Deboarding is the latest de-boarding of a participant: announced
+// (Pending), stopped by an appeal, or done.
+type Deboarding struct {
+	Initiator   string    `json:"initiator"`
+	Actor       string    `json:"actor"`
+	Reason      string    `json:"reason"`
+	RequestedAt time.Time `json:"requested_at"`
+	// EffectiveAt is when it takes effect (RequestedAt for a voluntary
+	// one).
+	EffectiveAt  time.Time `json:"effective_at"`
+	AppealedBy   string    `json:"appealed_by,omitempty"`
+	AppealReason string    `json:"appeal_reason,omitempty"`
+	AppealedAt   time.Time `json:"appealed_at,omitzero"`
+	DoneAt       time.Time `json:"done_at,omitzero"`
+}
+
+// Pending reports whether the de-boarding is announced but neither done
+// nor stopped.
+func (d *Deboarding) Pending() bool {
+	return d != nil && d.DoneAt.IsZero() && d.AppealedAt.IsZero()
+}
+
+// SecretStatus describes the participant's production secrets without
+// revealing them.
+type SecretStatus struct {
+	// Live counts the secrets that would be accepted now.
+	Live int
+	// ExpiresAt is when the last live secret expires.
+	ExpiresAt     time.Time
+	ProvisionedAt time.Time
+	// CompromisedAt is the latest compromise report: every secret and
+	// every token issued before it is refused.
+	CompromisedAt time.Time
+}
+
+// Credentials are what Provision and RotateSecret hand over, once.
+type Credentials struct {
+	ParticipantCode string
+	// Secret is the production access secret. It is shown exactly once:
+	// the engine keeps only its hash.
+	Secret    string
+	ExpiresAt time.Time
+}
+
+// CertificateExpiry is one certificate that expires soon, or has.
+type CertificateExpiry struct {
+	ParticipantCode string
+	ParticipantName string
+	Status          hcxonboard.Status
+	// Certificate is "encryption" or "signing".
+	Certificate string
+	ExpiresAt   time.Time
+	Expired     bool
+}
+
+// view builds the caller's copy of a record.
+func (s *Service) view(r *record) *Application {
+	st := r.st
+	a := &Application{
+		ID:          r.app.ID,
+		Key:         r.app.Key,
+		Stage:       r.app.Stage,
+		Participant: r.part.Clone(),
+		Submitted:   st.Submitted.Clone(),
+		Report:      st.Report,
+		Reasons:     append([]string(nil), st.Reasons...),
+		Version:     r.app.Version,
+		CreatedAt:   r.app.CreatedAt,
+		UpdatedAt:   r.app.UpdatedAt,
+	}
+	if r.part != nil {
+		a.Status = r.part.Status
+	}
+	if st.Sandbox != nil {
+		v := *st.Sandbox
+		a.Sandbox = &v
+	}
+	if st.Details != nil {
+		v := *st.Details
+		v.Contacts = append([]hcxonboard.Contact(nil), st.Details.Contacts...)
+		a.Details = &v
+	}
+	if st.Checklist != nil {
+		v := *st.Checklist
+		a.Checklist = &v
+	}
+	if st.Deboarding != nil {
+		v := *st.Deboarding
+		a.Deboarding = &v
+	}
+	now := s.clock()
+	for _, t := range st.Tasks {
+		a.Tasks = append(a.Tasks, t.view(s, now))
+	}
+	a.Secrets = secretStatus(st, now)
+	return a
+}
+
+func secretStatus(st *state, now time.Time) SecretStatus {
+	var ss SecretStatus
+	for _, rec := range st.Secrets {
+		if rec.Live(now) {
+			ss.Live++
+			if rec.ExpiresAt.After(ss.ExpiresAt) {
+				ss.ExpiresAt = rec.ExpiresAt
+			}
+		}
+	}
+	if st.ProvisionedAt != nil {
+		ss.ProvisionedAt = *st.ProvisionedAt
+	}
+	if st.CompromisedAt != nil {
+		ss.CompromisedAt = *st.CompromisedAt
+	}
+	return ss
+}
+
+// liveSecrets reports whether any secret would be accepted now.
+func liveSecrets(recs []credential.SecretRecord, now time.Time) bool {
+	for _, r := range recs {
+		if r.Live(now) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,203 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+)
+
+// Provision is step 4: it mints the participant's production access secret
+// and returns it with the participant code. The secret is shown exactly
+// once: the store keeps only its SHA-256, and neither the audit trail nor
+// the log ever sees it. A second Provision while a live secret exists is
+// ErrAlreadyProvisioned (use RotateSecret); after a compromise report, or
+// once every secret expired, Provision issues a fresh one.
+func (s *Service) Provision(ctx context.Context, id string) (Credentials, error) {
+	var out Credentials
+	_, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionProvision, actorSystem, ""); err != nil {
+			return err
+		}
+		if liveSecrets(r.st.Secrets, r.now) {
+			return fmt.Errorf("%w: participant %s holds a live secret; rotate it instead", ErrAlreadyProvisioned, r.app.ParticipantCode)
+		}
+		plain, rec, err := s.secrets.New()
+		if err != nil {
+			return fmt.Errorf("onboarding: mint secret: %w", err)
+		}
+		r.st.Secrets = append(r.st.Secrets, rec)
+		now := r.now
+		r.st.ProvisionedAt = &now
+		r.events[len(r.events)-1].Reason = fmt.Sprintf("secret %s issued, expires %s", rec.ID, rec.ExpiresAt.Format(time.RFC3339))
+		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
+		return nil
+	})
+	if err != nil {
+		return Credentials{}, err
+	}
+	return out, nil
+}
+
+// RotateSecret issues a new secret to a participant that proves it holds
+// a live one; the old secrets keep working for overlap (0 retires them at
+// once), so clients switch over without downtime. A wrong code or secret
+// is ErrInvalidCredentials.
+func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap time.Duration) (Credentials, error) {
+	if overlap < 0 {
+		return Credentials{}, fmt.Errorf("%w: negative overlap %v", ErrInvalidArgument, overlap)
+	}
+	id, err := s.applicationID(ctx, code)
+	if err != nil {
+		return Credentials{}, invalidCredentials(err)
+	}
+	var out Credentials
+	_, err = s.mutate(ctx, id, func(r *record) error {
+		if _, err := s.secrets.Check(secret, r.st.Secrets); err != nil {
+			return invalidCredentials(err)
+		}
+		if err := r.transition(ActionRotateSecret, r.app.ParticipantCode, ""); err != nil {
+			return err
+		}
+		plain, updated, err := s.secrets.Rotate(r.st.Secrets, overlap)
+		if err != nil {
+			return fmt.Errorf("onboarding: rotate secret: %w", err)
+		}
+		rec := updated[len(updated)-1]
+		r.st.Secrets = updated
+		r.events[len(r.events)-1].Reason = fmt.Sprintf("secret %s issued, older secrets retire by %s", rec.ID, r.now.Add(overlap).Format(time.RFC3339))
+		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
+		return nil
+	})
+	if err != nil {
+		return Credentials{}, err
+	}
+	return out, nil
+}
+
+// invalidCredentials folds every reason a code and secret fail into
+// ErrInvalidCredentials, keeping an expiry visible (only the holder of the
+// secret can provoke it) and hiding whether the code exists.
+func invalidCredentials(err error) error {
+	switch {
+	case errors.Is(err, credential.ErrSecretExpired):
+		return fmt.Errorf("%w: the secret has expired; ask the operator for a new one", ErrInvalidCredentials)
+	case errors.Is(err, credential.ErrMalformedSecret):
+		return fmt.Errorf("%w: %w", ErrInvalidCredentials, err)
+	case errors.Is(err, ErrNotFound), errors.Is(err, credential.ErrInvalidSecret):
+		return ErrInvalidCredentials
+	}
+	return err
+}
+
+// ReportCompromise answers a participant's report that its secret leaked:
+// every secret is revoked and every token issued before now is refused by
+// VerifyToken. The operator then issues a fresh secret with Provision.
+func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason string) error {
+	if strings.TrimSpace(actor) == "" {
+		return fmt.Errorf("%w: a compromise report needs an actor", ErrInvalidArgument)
+	}
+	id, err := s.applicationID(ctx, code)
+	if err != nil {
+		return err
+	}
+	_, err = s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionReportCompromise, actor, reason); err != nil {
+			return err
+		}
+		r.revokeSecrets()
+		now := r.now
+		r.st.CompromisedAt = &now
+		if to := r.part.PrimaryEmail; to != "" {
+			r.notify(Message{
+				Kind:    MessageCredentialsRevoked,
+				To:      to,
+				Subject: "Your HCX credentials were revoked",
+				Body:    "After a compromise report every production secret and every access token issued so far was revoked. Ask the operator for a new secret.",
+			})
+		}
+		return nil
+	})
+	return err
+}
+
+// revokeSecrets revokes every secret the record holds.
+func (r *record) revokeSecrets() {
+	if len(r.st.Secrets) == 0 {
+		return
+	}
+	for i := range r.st.Secrets {
+		if r.st.Secrets[i].RevokedAt == nil {
+			t := r.now
+			r.st.Secrets[i].RevokedAt = &t
+		}
+	}
+}
+
+// Token exchanges a participant code and secret for an access token. Only
+// Active participants get tokens (ErrNotActive otherwise); a wrong code or
+// secret is ErrInvalidCredentials.
+func (s *Service) Token(ctx context.Context, code, secret string) (credential.Token, error) {
+	if s.tokens == nil {
+		return credential.Token{}, fmt.Errorf("%w: token issuer (WithTokens)", ErrNotConfigured)
+	}
+	r, err := s.loadByParticipant(ctx, code)
+	if err != nil {
+		return credential.Token{}, invalidCredentials(err)
+	}
+	if _, err := s.secrets.Check(secret, r.st.Secrets); err != nil {
+		return credential.Token{}, invalidCredentials(err)
+	}
+	if r.part == nil || r.part.Status != hcxonboard.StatusActive {
+		return credential.Token{}, fmt.Errorf("%w: participant %s", ErrNotActive, r.app.ParticipantCode)
+	}
+	tok, err := s.tokens.Issue(r.part.ParticipantCode, r.part.Roles)
+	if err != nil {
+		return credential.Token{}, fmt.Errorf("onboarding: issue token: %w", err)
+	}
+	return tok, nil
+}
+
+// VerifyToken checks an access token: signature, algorithm, issuer,
+// audience and expiry (credential.Tokens.Verify), and then that the
+// participant is still Active and reported no compromise after the token
+// was issued. Every refusal wraps credential.ErrInvalidToken.
+func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.TokenClaims, error) {
+	if s.tokens == nil {
+		return nil, fmt.Errorf("%w: token issuer (WithTokens)", ErrNotConfigured)
+	}
+	claims, err := s.tokens.Verify(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.loadByParticipant(ctx, claims.ParticipantCode)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: unknown participant", credential.ErrInvalidToken)
+		}
+		return nil, err
+	}
+	if r.part == nil || r.part.Status != hcxonboard.StatusActive {
+		return nil, fmt.Errorf("%w: %w: participant %s", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
+	}
+	// iat has whole seconds: a token stamped with the second of the report
+	// is refused too (fail closed).
+	if c := r.st.CompromisedAt; c != nil && !claims.IssuedAt.After(*c) {
+		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
+	}
+	return claims, nil
+}
+
+// JWKSHandler serves the public keys that verify access tokens, as a JWK
+// set (404 without WithTokens).
+func (s *Service) JWKSHandler() http.Handler {
+	if s.tokens == nil {
+		return http.NotFoundHandler()
+	}
+	return s.tokens.JWKSHandler()
+}

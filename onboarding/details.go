@@ -1,0 +1,349 @@
+package onboarding
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// Fields of step 3, as DetailsError names them.
+const (
+	FieldEndpointURL         = "endpoint_url"
+	FieldEncryptionCert      = "encryption_cert"
+	FieldSigningCertPath     = "signing_cert_path"
+	FieldContacts            = "contacts"
+	FieldCompanyRegistration = "company_registration"
+)
+
+// Limits on the free-text parts of step 3.
+const (
+	maxContacts           = 20
+	maxCompanyRegistation = 256
+	maxURLLength          = 2048
+)
+
+type endpointRules struct {
+	allowPort bool
+	denied    []*url.URL
+}
+
+// SubmitDetails is step 3: it checks and stores the endpoint, the
+// certificates, the contacts and the company registration, records the
+// certificates' expiry (epoch milliseconds in the participant's
+// encryption_cert_expiry and signing_cert_expiry) and moves the
+// application on to credentials. A refused field is a *DetailsError
+// (ErrInvalidDetails) naming it. Participants that are already live call
+// it again to renew a certificate or move their endpoint.
+//
+// The rules: endpoint_url is https with a DNS name — no IP literal, no
+// user info, no port unless EndpointRules.AllowPort, not one of the HCX's
+// own URLs; encryption_cert is a PEM X.509 certificate (or its base64, or
+// an https URL to one, fetched with a size cap) with an RSA key of at
+// least CertificateRules.MinRSABits bits, valid now; signing_cert_path,
+// when given, likewise.
+func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*Application, error) {
+	d.EndpointURL = strings.TrimSpace(d.EndpointURL)
+	d.EncryptionCert = strings.TrimSpace(d.EncryptionCert)
+	d.SigningCertPath = strings.TrimSpace(d.SigningCertPath)
+	d.CompanyRegistration = strings.TrimSpace(d.CompanyRegistration)
+	now := s.clock()
+	if err := s.checkEndpoint(d.EndpointURL); err != nil {
+		return nil, err
+	}
+	if d.EncryptionCert == "" {
+		return nil, &DetailsError{Field: FieldEncryptionCert, Reason: "is required"}
+	}
+	encExpiry, err := s.checkCertificate(ctx, FieldEncryptionCert, d.EncryptionCert, now)
+	if err != nil {
+		return nil, err
+	}
+	var sigExpiry time.Time
+	if d.SigningCertPath != "" {
+		if sigExpiry, err = s.checkCertificate(ctx, FieldSigningCertPath, d.SigningCertPath, now); err != nil {
+			return nil, err
+		}
+	}
+	contacts, err := checkContacts(d.Contacts)
+	if err != nil {
+		return nil, err
+	}
+	d.Contacts = contacts
+	if len(d.CompanyRegistration) > maxCompanyRegistation {
+		return nil, &DetailsError{Field: FieldCompanyRegistration, Reason: fmt.Sprintf("is longer than %d characters", maxCompanyRegistation)}
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionSubmitDetails, actorApplicant, "endpoint "+d.EndpointURL); err != nil {
+			return err
+		}
+		r.st.Details = &DetailsRecord{
+			Details:              d,
+			EncryptionCertExpiry: encExpiry,
+			SigningCertExpiry:    sigExpiry,
+			SubmittedAt:          r.now,
+		}
+		p := r.part
+		p.EndpointURL = d.EndpointURL
+		p.EncryptionCert = d.EncryptionCert
+		p.EncryptionCertExpiry = encExpiry.UnixMilli()
+		p.SigningCertPath = d.SigningCertPath
+		p.SigningCertExpiry = 0
+		if !sigExpiry.IsZero() {
+			p.SigningCertExpiry = sigExpiry.UnixMilli()
+		}
+		r.touchParticipant()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// checkEndpoint applies the endpoint_url rules.
+func (s *Service) checkEndpoint(raw string) error {
+	bad := func(reason string) error { return &DetailsError{Field: FieldEndpointURL, Reason: reason} }
+	switch {
+	case raw == "":
+		return bad("is required")
+	case len(raw) > maxURLLength:
+		return bad(fmt.Sprintf("is longer than %d characters", maxURLLength))
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return bad("is not a URL")
+	}
+	if u.Scheme != "https" {
+		return bad(fmt.Sprintf("must use https, not %q", clip(u.Scheme)))
+	}
+	if u.User != nil {
+		return bad("must not carry user information")
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return bad("must not have a fragment")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return bad("has no host")
+	}
+	if strings.HasPrefix(u.Host, "[") || net.ParseIP(host) != nil {
+		return bad("must name a host by DNS name, not an IP address")
+	}
+	if reason := dnsNameProblem(host); reason != "" {
+		return bad(reason)
+	}
+	if u.Port() != "" || strings.HasSuffix(u.Host, ":") {
+		if !s.endpoints.allowPort {
+			return bad("must not name a port")
+		}
+	}
+	for _, d := range s.endpoints.denied {
+		if sameOrUnder(u, d) {
+			return bad("is one of the HCX's own URLs; register the participant's own endpoint")
+		}
+	}
+	return nil
+}
+
+// dnsNameProblem says what is wrong with a host name, or "".
+func dnsNameProblem(host string) string {
+	host = strings.TrimSuffix(host, ".")
+	if len(host) > 253 {
+		return "host name is longer than 253 characters"
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return fmt.Sprintf("host %q is not a fully qualified DNS name", clip(host))
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 {
+			return fmt.Sprintf("host %q has an empty or over-long label", clip(host))
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' && i > 0 && i < len(l)-1
+			if !ok {
+				return fmt.Sprintf("host %q is not a valid DNS name (letters, digits and inner hyphens)", clip(host))
+			}
+		}
+	}
+	last := labels[len(labels)-1]
+	if strings.Trim(last, "0123456789") == "" {
+		return fmt.Sprintf("host %q is not a valid DNS name (numeric top-level label)", clip(host))
+	}
+	return ""
+}
+
+// sameOrUnder reports whether u is the denied URL d or lies under its
+// path, comparing scheme-insensitively on host and port.
+func sameOrUnder(u, d *url.URL) bool {
+	if !strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), strings.TrimSuffix(d.Hostname(), ".")) {
+		return false
+	}
+	if effectivePort(u) != effectivePort(d) {
+		return false
+	}
+	up := strings.TrimSuffix(u.EscapedPath(), "/")
+	dp := strings.TrimSuffix(d.EscapedPath(), "/")
+	return dp == "" || up == dp || strings.HasPrefix(up, dp+"/")
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	return "443"
+}
+
+// checkCertificate loads a certificate given as PEM, as base64 of PEM, or
+// as an https URL, and checks it. It returns the certificate's expiry.
+func (s *Service) checkCertificate(ctx context.Context, field, value string, now time.Time) (time.Time, error) {
+	var data []byte
+	switch {
+	case strings.HasPrefix(value, "-----BEGIN"):
+		data = []byte(value)
+	case strings.HasPrefix(strings.ToLower(value), "https://") || strings.HasPrefix(strings.ToLower(value), "http://"):
+		var err error
+		if data, err = s.fetchCertificate(ctx, field, value); err != nil {
+			return time.Time{}, err
+		}
+	default:
+		dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(value), ""))
+		if err != nil || !bytes.Contains(dec, []byte("-----BEGIN")) {
+			return time.Time{}, &DetailsError{Field: field, Reason: "is neither a PEM certificate nor an https URL to one"}
+		}
+		data = dec
+	}
+	return s.parseCertificate(field, data, now)
+}
+
+func (s *Service) fetchCertificate(ctx context.Context, field, raw string) ([]byte, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "":
+		return nil, &DetailsError{Field: field, Reason: "is not a valid URL"}
+	case u.Scheme != "https":
+		return nil, &DetailsError{Field: field, Reason: "must be fetched over https"}
+	case u.User != nil:
+		return nil, &DetailsError{Field: field, Reason: "must not carry user information"}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &DetailsError{Field: field, Reason: "is not a valid URL"}
+	}
+	req.Header.Set("Accept", "application/x-pem-file, application/x-x509-ca-cert, text/plain, */*")
+	resp, err := s.certs.HTTPClient.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("%w: fetch %s from %s: %s", ErrUnavailable, field, redactURL(u), transportProblem(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+			return nil, fmt.Errorf("%w: fetch %s from %s: HTTP %d", ErrUnavailable, field, redactURL(u), resp.StatusCode)
+		}
+		return nil, &DetailsError{Field: field, Reason: fmt.Sprintf("fetching %s gave HTTP %d", redactURL(u), resp.StatusCode)}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, s.certs.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s from %s: %s", ErrUnavailable, field, redactURL(u), transportProblem(err))
+	}
+	if int64(len(data)) > s.certs.MaxBytes {
+		return nil, &DetailsError{Field: field, Reason: fmt.Sprintf("the document at %s is over %d bytes", redactURL(u), s.certs.MaxBytes)}
+	}
+	return data, nil
+}
+
+// redactURL drops the query, which may carry a signature or a token.
+func redactURL(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment, c.User = "", "", nil
+	return c.String()
+}
+
+// transportProblem names a transport failure without echoing a URL's query.
+func transportProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error()
+}
+
+func (s *Service) parseCertificate(field string, data []byte, now time.Time) (time.Time, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return time.Time{}, &DetailsError{Field: field, Reason: "holds no PEM block"}
+	}
+	if block.Type != "CERTIFICATE" {
+		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("PEM block is %q, want CERTIFICATE", clip(block.Type))}
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return time.Time{}, &DetailsError{Field: field, Reason: "is not a valid X.509 certificate", Err: err}
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("has a %s key; an RSA key is required", cert.PublicKeyAlgorithm)}
+	}
+	if bits := pub.N.BitLen(); bits < s.certs.MinRSABits {
+		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("RSA key has %d bits; at least %d are required", bits, s.certs.MinRSABits)}
+	}
+	if now.Before(cert.NotBefore) {
+		return time.Time{}, &DetailsError{Field: field, Reason: "is not valid until " + cert.NotBefore.UTC().Format(time.RFC3339)}
+	}
+	if !now.Before(cert.NotAfter) {
+		return time.Time{}, &DetailsError{Field: field, Reason: "expired on " + cert.NotAfter.UTC().Format(time.RFC3339)}
+	}
+	return cert.NotAfter.UTC(), nil
+}
+
+// checkContacts validates and normalises the contacts.
+func checkContacts(in []hcxonboard.Contact) ([]hcxonboard.Contact, error) {
+	if len(in) > maxContacts {
+		return nil, &DetailsError{Field: FieldContacts, Reason: fmt.Sprintf("more than %d contacts", maxContacts)}
+	}
+	out := make([]hcxonboard.Contact, 0, len(in))
+	for i, c := range in {
+		c.Name = strings.TrimSpace(c.Name)
+		c.Email = strings.TrimSpace(c.Email)
+		field := fmt.Sprintf("%s[%d]", FieldContacts, i)
+		if c.Name == "" {
+			return nil, &DetailsError{Field: field, Reason: "has no name"}
+		}
+		if c.Email == "" && strings.TrimSpace(c.Mobile) == "" {
+			return nil, &DetailsError{Field: field, Reason: "has neither an e-mail address nor a mobile number"}
+		}
+		if c.Email != "" {
+			if err := verifier.ValidateEmail(c.Email); err != nil {
+				return nil, &DetailsError{Field: field + ".email", Reason: err.Error()}
+			}
+			c.Email = strings.ToLower(c.Email)
+		}
+		if strings.TrimSpace(c.Mobile) != "" {
+			m, err := verifier.NormalizeMobile(c.Mobile)
+			if err != nil {
+				return nil, &DetailsError{Field: field + ".mobile", Reason: err.Error()}
+			}
+			c.Mobile = m
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

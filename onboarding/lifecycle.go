@@ -1,0 +1,380 @@
+package onboarding
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Decide settles an approval or review task: the empanelling payer's
+// answer, or a staff member's (or regulator's, or ROHINI admin's) review.
+// Approval closes the task and, when nothing else waits, moves the
+// application to step 3; rejection rejects the application with the
+// reviewer's reason. A reviewer is required, and a reason to reject.
+func (s *Service) Decide(ctx context.Context, id, taskID string, d Decision) (*Application, error) {
+	d.Reviewer, d.Reason = strings.TrimSpace(d.Reviewer), strings.TrimSpace(d.Reason)
+	if d.Reviewer == "" {
+		return nil, fmt.Errorf("%w: a decision needs a reviewer", ErrInvalidArgument)
+	}
+	if !d.Approve && d.Reason == "" {
+		return nil, fmt.Errorf("%w: a rejection needs a reason", ErrInvalidArgument)
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		t, err := r.task(taskID)
+		if err != nil {
+			return err
+		}
+		action := ActionApprove
+		if !d.Approve {
+			action = ActionReject
+		}
+		switch t.Kind {
+		case KindApproval, KindReview:
+		case KindOTP:
+			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
+		default:
+			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
+		}
+		if t.State != TaskOpen {
+			return &TransitionError{Action: action, Task: t.ID, From: t.State}
+		}
+		t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
+		if d.Approve {
+			t.State = TaskDone
+			if err := r.transition(ActionApprove, d.Reviewer, fmt.Sprintf("task %s (%s) approved: %s", t.ID, t.Requirement, d.Reason)); err != nil {
+				return err
+			}
+			return r.maybeVerified()
+		}
+		t.State = TaskRejected
+		who := "the reviewer"
+		if t.Kind == KindApproval {
+			who = "the empanelling payer"
+		}
+		return s.reject(r, d.Reviewer, []string{fmt.Sprintf("%s: rejected by %s (%s): %s", t.Requirement, who, d.Reviewer, d.Reason)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// Withdraw ends an application that has not gone live, at the applicant's
+// request. Its participant becomes Inactive and any secret is revoked.
+func (s *Service) Withdraw(ctx context.Context, id, actor, reason string) (*Application, error) {
+	return s.simple(ctx, id, ActionWithdraw, actor, reason, func(r *record) {
+		r.revokeSecrets()
+	})
+}
+
+// simple runs an action whose whole effect is the transition, plus extra.
+func (s *Service) simple(ctx context.Context, id, action, actor, reason string, extra func(r *record)) (*Application, error) {
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, action)
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(action, actor, reason); err != nil {
+			return err
+		}
+		if extra != nil {
+			extra(r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// GoLive is step 5: it activates a provisioned participant once the go-live
+// checklist is confirmed (pilot completed, staff trained, confirmed by a
+// named person). The participant becomes Active and the onboarded broadcast
+// goes out. From any stage but credentials it is a *TransitionError; in
+// credentials but without a live secret, a valid encryption certificate or
+// a confirmed checklist it is ErrNotReady naming what is missing.
+func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
+	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), c.PilotNotes); err != nil {
+			return err
+		}
+		var missing []string
+		if !liveSecrets(r.st.Secrets, r.now) {
+			missing = append(missing, "production credentials are not provisioned")
+		}
+		for _, t := range r.st.Tasks {
+			if t.State != TaskDone {
+				missing = append(missing, fmt.Sprintf("task %s is %s", t.ID, t.State))
+			}
+		}
+		if d := r.st.Details; d == nil {
+			missing = append(missing, "step-3 details are missing")
+		} else if !r.now.Before(d.EncryptionCertExpiry) {
+			missing = append(missing, "the encryption certificate has expired")
+		}
+		if !c.PilotCompleted {
+			missing = append(missing, "the pilot is not confirmed as completed")
+		}
+		if !c.StaffTrained {
+			missing = append(missing, "staff training is not confirmed")
+		}
+		if c.ConfirmedBy == "" {
+			missing = append(missing, "no one confirmed the checklist")
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("%w: %s", ErrNotReady, strings.Join(missing, "; "))
+		}
+		r.st.Checklist = &ChecklistRecord{Checklist: c, ConfirmedAt: r.now}
+		p := r.part
+		r.notify(Message{
+			Kind:    MessageOnboarded,
+			To:      Broadcast,
+			Subject: fmt.Sprintf("%s joined the HCX", p.ParticipantName),
+			Body: fmt.Sprintf("%s (%s) was onboarded on %s on %s. Transactions with it can be initiated using %s.",
+				p.ParticipantName, rolesText(p.Roles), s.instance, r.now.Format("02-01-2006"), p.ParticipantCode),
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+func rolesText(roles []hcxonboard.Role) string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Suspend blocks an Active participant (status Blocked): its tokens stop
+// working until Reinstate. Actor and reason are required.
+func (s *Service) Suspend(ctx context.Context, id, actor, reason string) (*Application, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("%w: a suspension needs a reason", ErrInvalidArgument)
+	}
+	return s.simple(ctx, id, ActionSuspend, actor, reason, func(r *record) {
+		r.tell(MessageSuspended, "Your HCX participation is suspended", "Reason: "+reason)
+	})
+}
+
+// Reinstate ends a suspension (Blocked → Active).
+func (s *Service) Reinstate(ctx context.Context, id, actor, reason string) (*Application, error) {
+	return s.simple(ctx, id, ActionReinstate, actor, reason, func(r *record) {
+		r.tell(MessageReinstated, "Your HCX participation is reinstated", reason)
+	})
+}
+
+// tell queues a message to the participant's primary e-mail.
+func (r *record) tell(kind, subject, body string) {
+	if r.part != nil && r.part.PrimaryEmail != "" {
+		r.notify(Message{Kind: kind, To: r.part.PrimaryEmail, Subject: subject, Body: body})
+	}
+}
+
+// Deboard takes a participant off the network. A voluntary de-boarding
+// (moving to another HCX, closing down) makes it Inactive at once. One
+// initiated by a regulator or by the HCX is announced first: the
+// participant is warned and may Appeal during the notice period, after
+// which ProcessDeboardings makes it Inactive. Secrets are revoked when it
+// takes effect.
+func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*Application, error) {
+	req.Actor, req.Reason = strings.TrimSpace(req.Actor), strings.TrimSpace(req.Reason)
+	switch {
+	case req.Actor == "":
+		return nil, fmt.Errorf("%w: a de-boarding needs an actor", ErrInvalidArgument)
+	case req.Reason == "":
+		return nil, fmt.Errorf("%w: a de-boarding needs a reason", ErrInvalidArgument)
+	}
+	switch req.Initiator {
+	case InitiatorVoluntary:
+		r, err := s.mutate(ctx, id, func(r *record) error {
+			if err := r.transition(ActionDeboard, req.Actor, "voluntary: "+req.Reason); err != nil {
+				return err
+			}
+			r.st.Deboarding = &Deboarding{Initiator: req.Initiator, Actor: req.Actor, Reason: req.Reason,
+				RequestedAt: r.now, EffectiveAt: r.now, DoneAt: r.now}
+			s.deboarded(r)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return s.view(r), nil
+	case InitiatorRegulator, InitiatorHCX:
+	default:
+		return nil, fmt.Errorf("%w: de-boarding initiator %q (want %s, %s or %s)", ErrInvalidArgument,
+			clip(req.Initiator), InitiatorVoluntary, InitiatorRegulator, InitiatorHCX)
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if r.st.Deboarding.Pending() {
+			return &TransitionError{Action: ActionDeboardWarning, From: r.position(),
+				Reason: "a de-boarding is already announced for " + r.st.Deboarding.EffectiveAt.Format(time.RFC3339)}
+		}
+		effective := r.now.Add(s.notice)
+		if err := r.transition(ActionDeboardWarning, req.Actor,
+			fmt.Sprintf("%s-initiated, effective %s: %s", req.Initiator, effective.Format(time.RFC3339), req.Reason)); err != nil {
+			return err
+		}
+		r.st.Deboarding = &Deboarding{Initiator: req.Initiator, Actor: req.Actor, Reason: req.Reason,
+			RequestedAt: r.now, EffectiveAt: effective}
+		r.tell(MessageDeboardWarning, "Warning: your HCX participation will end",
+			fmt.Sprintf("De-boarding initiated by the %s takes effect on %s unless you appeal. Reason: %s",
+				req.Initiator, effective.Format("02-01-2006"), req.Reason))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// deboarded finishes a de-boarding inside a write: secrets revoked, the
+// network told.
+func (s *Service) deboarded(r *record) {
+	r.revokeSecrets()
+	r.notify(Message{
+		Kind:    MessageDeboarded,
+		To:      Broadcast,
+		Subject: fmt.Sprintf("%s left the HCX", r.part.ParticipantName),
+		Body: fmt.Sprintf("%s (%s) was de-boarded from %s on %s.",
+			r.part.ParticipantName, r.part.ParticipantCode, s.instance, r.now.Format("02-01-2006")),
+	})
+}
+
+// Appeal stops an announced involuntary de-boarding (grievance redressal);
+// the participant stays as it is. Without an announced de-boarding it is a
+// *TransitionError.
+func (s *Service) Appeal(ctx context.Context, id, actor, reason string) (*Application, error) {
+	if strings.TrimSpace(actor) == "" || strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("%w: an appeal needs an actor and a reason", ErrInvalidArgument)
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if !r.st.Deboarding.Pending() {
+			return &TransitionError{Action: ActionAppeal, From: positionName(r.position()), Reason: "no de-boarding is announced"}
+		}
+		if err := r.transition(ActionAppeal, actor, reason); err != nil {
+			return err
+		}
+		d := r.st.Deboarding
+		d.AppealedBy, d.AppealReason, d.AppealedAt = actor, reason, r.now
+		r.tell(MessageAppealReceived, "Your appeal stopped the de-boarding", reason)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// ProcessDeboardings makes Inactive every participant whose announced
+// de-boarding reached its date without an appeal, and returns how many.
+// Call it periodically; replicas may call it at once (each de-boarding
+// happens once).
+func (s *Service) ProcessDeboardings(ctx context.Context) (int, error) {
+	done := 0
+	var errs []error
+	for offset := 0; ; {
+		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
+			Stage: registry.StageLive, Waiting: WaitingDeboarding, Limit: registry.MaxLimit, Offset: offset,
+		})
+		if err != nil {
+			return done, fmt.Errorf("onboarding: list announced de-boardings: %w", err)
+		}
+		for i := range page {
+			_, err := s.mutate(ctx, page[i].ID, func(r *record) error {
+				d := r.st.Deboarding
+				if !d.Pending() || r.now.Before(d.EffectiveAt) {
+					return errSkip
+				}
+				if err := r.transition(ActionDeboard, actorSystem,
+					fmt.Sprintf("%s-initiated de-boarding took effect: %s", d.Initiator, d.Reason)); err != nil {
+					return err
+				}
+				d.DoneAt = r.now
+				s.deboarded(r)
+				return nil
+			})
+			switch {
+			case err == nil:
+				done++
+			case errors.Is(err, errSkip), errors.Is(err, ErrIllegalTransition):
+				// Not due, appealed, or another replica got there first.
+			default:
+				errs = append(errs, err)
+			}
+		}
+		if len(page) < registry.MaxLimit {
+			break
+		}
+		offset += len(page)
+	}
+	return done, errors.Join(errs...)
+}
+
+// errSkip tells mutate's caller that op found nothing to do.
+var errSkip = errors.New("onboarding: nothing to do")
+
+// ExpiringCertificates lists the encryption and signing certificates of
+// participants that are not Inactive and that expire within the given
+// time from now (or have expired), soonest first: the operator warns them
+// (the reference platform does so 15, 10 and 5 days ahead).
+func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration) ([]CertificateExpiry, error) {
+	if within < 0 {
+		return nil, fmt.Errorf("%w: negative window %v", ErrInvalidArgument, within)
+	}
+	now := s.clock()
+	limit := now.Add(within)
+	var out []CertificateExpiry
+	for offset := 0; ; {
+		page, err := s.store.SearchParticipants(ctx, registry.Query{
+			Filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))},
+			Limit:   registry.MaxLimit, Offset: offset,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("onboarding: search participants: %w", err)
+		}
+		for _, p := range page {
+			for _, c := range []struct {
+				which string
+				ms    int64
+			}{{"encryption", p.EncryptionCertExpiry}, {"signing", p.SigningCertExpiry}} {
+				if c.ms == 0 {
+					continue
+				}
+				at := time.UnixMilli(c.ms).UTC()
+				if at.After(limit) {
+					continue
+				}
+				out = append(out, CertificateExpiry{
+					ParticipantCode: p.ParticipantCode, ParticipantName: p.ParticipantName, Status: p.Status,
+					Certificate: c.which, ExpiresAt: at, Expired: !now.Before(at),
+				})
+			}
+		}
+		if len(page) < registry.MaxLimit {
+			break
+		}
+		offset += len(page)
+	}
+	sortExpiries(out)
+	return out, nil
+}
+
+func sortExpiries(xs []CertificateExpiry) {
+	slices.SortFunc(xs, func(a, b CertificateExpiry) int {
+		return cmp.Or(a.ExpiresAt.Compare(b.ExpiresAt),
+			cmp.Compare(a.ParticipantCode, b.ParticipantCode),
+			cmp.Compare(a.Certificate, b.Certificate))
+	})
+}

@@ -1,0 +1,286 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard/hfr"
+)
+
+// ConfirmOTP checks a one-time code for an otp task. The right code
+// settles the task (and, when nothing else waits, moves the application
+// to step 3). A wrong code counts against the code's attempts and says
+// nothing about the right one: ErrInvalidOTP, or, on the last allowed
+// attempt, an error wrapping both ErrInvalidOTP and ErrOTPLocked after
+// which the task is locked until ResendOTP. An expired code is
+// ErrOTPExpired and does not count.
+//
+// For an ABDM facility the code is HFR's own: it is checked by HFR
+// (exactly once per call, never retried); an HFR outage is ErrUnavailable
+// and changes nothing.
+func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*Application, error) {
+	code = strings.TrimSpace(code)
+	first, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := first.otpTask(taskID, ActionConfirmOTP)
+	if err != nil {
+		return nil, err
+	}
+	// HFR decides its own codes; ask it once, then store the answer.
+	var hfrAccepted bool
+	var hfrTxn string
+	if t.Channel == ChannelHFR {
+		if err := first.confirmable(t, s.clock()); err != nil {
+			return nil, err
+		}
+		if s.facility == nil {
+			return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
+		}
+		hfrTxn = t.TxnID
+		if wellFormedCode(code) {
+			err := s.facility.ValidateFacilityOTP(ctx, t.FacilityID, hfrTxn, code)
+			switch {
+			case err == nil:
+				hfrAccepted = true
+			case errors.Is(err, hfr.ErrOTPRejected):
+			default:
+				return nil, fmt.Errorf("%w: HFR could not check the code: %w", ErrUnavailable, err)
+			}
+		}
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		t, err := r.otpTask(taskID, ActionConfirmOTP)
+		if err != nil {
+			return err
+		}
+		if err := r.confirmable(t, r.now); err != nil {
+			return err
+		}
+		var ok bool
+		actor := actorAdmin
+		if t.Channel == ChannelHFR {
+			actor = actorManager
+			if t.TxnID != hfrTxn {
+				return fmt.Errorf("%w: a new HFR code was sent for task %s meanwhile; enter that one", ErrInvalidOTP, t.ID)
+			}
+			ok = hfrAccepted
+		} else {
+			ok = wellFormedCode(code) && s.codeMatches(r.app.ID, t, code)
+		}
+		t.UpdatedAt = r.now
+		if ok {
+			t.State = TaskDone
+			t.Hash, t.Salt = "", ""
+			if err := r.transition(ActionConfirmOTP, actor, fmt.Sprintf("task %s (%s): code confirmed", t.ID, t.Requirement)); err != nil {
+				return err
+			}
+			return r.maybeVerified()
+		}
+		t.Attempts++
+		left := s.otp.Attempts - t.Attempts
+		if left > 0 {
+			r.outcome = fmt.Errorf("%w for task %s (%d attempts left)", ErrInvalidOTP, t.ID, left)
+			return r.transition(ActionOTPFailed, actor, fmt.Sprintf("task %s: wrong code, %d attempts left", t.ID, left))
+		}
+		t.State = TaskLocked
+		t.Hash, t.Salt = "", ""
+		r.outcome = fmt.Errorf("%w for task %s: %w; ask for a new code", ErrInvalidOTP, t.ID, ErrOTPLocked)
+		return r.transition(ActionOTPLocked, actor, fmt.Sprintf("task %s: wrong code %d times, locked", t.ID, t.Attempts))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// otpTask finds an otp task for action.
+func (r *record) otpTask(taskID, action string) (*taskState, error) {
+	t, err := r.task(taskID)
+	if err != nil {
+		return nil, err
+	}
+	if t.Kind != KindOTP {
+		return nil, &TransitionError{Action: action, Task: t.ID, From: t.State,
+			Reason: fmt.Sprintf("it is a %s task, not a one-time code", t.Kind)}
+	}
+	return t, nil
+}
+
+// confirmable checks that a code may be tried for t now.
+func (r *record) confirmable(t *taskState, now time.Time) error {
+	if pos := r.position(); pos != posVerifying {
+		return &TransitionError{Action: ActionConfirmOTP, From: positionName(pos), Reason: "it no longer waits on a one-time code"}
+	}
+	switch t.State {
+	case TaskOpen:
+	case TaskLocked:
+		return fmt.Errorf("%w: task %s; ask for a new code with ResendOTP", ErrOTPLocked, t.ID)
+	default:
+		return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
+	}
+	if t.Channel == ChannelHFR && t.TxnID == "" {
+		return fmt.Errorf("%w: HFR has not sent a code for task %s yet; ask for one with ResendOTP", ErrOTPExpired, t.ID)
+	}
+	if t.ExpiresAt.IsZero() || !now.Before(t.ExpiresAt) {
+		return fmt.Errorf("%w: task %s; ask for a new code with ResendOTP", ErrOTPExpired, t.ID)
+	}
+	return nil
+}
+
+// ResendOTP sends a new code for an otp task that is open or locked: the
+// old code dies, the attempts start again. Each task may ask for
+// OTPPolicy.ResendsPerDay new codes per UTC day (ErrTooManyResends). For
+// ABDM facilities HFR sends its own new code. When the Notifier fails to
+// deliver the engine's code, the error wraps ErrNotDelivered (the new
+// code counts against the day's allowance all the same).
+func (s *Service) ResendOTP(ctx context.Context, id, taskID string) (*Application, error) {
+	first, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := first.otpTask(taskID, ActionResendOTP)
+	if err != nil {
+		return nil, err
+	}
+	if t.Channel == ChannelHFR {
+		r, err := s.sendFacilityOTP(ctx, id, taskID, true)
+		if err != nil {
+			return nil, err
+		}
+		return s.view(r), nil
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		t, err := r.resendable(s, taskID)
+		if err != nil {
+			return err
+		}
+		to := adminAddress(r.st.Submitted)
+		code, err := s.issueCode(r, t)
+		if err != nil {
+			return err
+		}
+		t.Resends++
+		r.notify(Message{
+			Kind:    MessageOTP,
+			To:      to,
+			Subject: "Your new HCX onboarding code",
+			Body: fmt.Sprintf("Your new one-time code to confirm the HCX onboarding of %s is valid for %d minutes. Never share it.",
+				r.st.Submitted.ParticipantName, int(s.otp.TTL.Minutes())),
+			Code: code,
+		})
+		return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new code %d of %d today", t.ID, t.Resends, s.otp.ResendsPerDay))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(r.undelivered) > 0 {
+		// The notifier's error is not repeated: it may echo the code.
+		return nil, fmt.Errorf("%w: the new code for task %s could not be sent; ask again", ErrNotDelivered, taskID)
+	}
+	return s.view(r), nil
+}
+
+// resendable checks that task may have a new code now and counts the
+// day's allowance.
+func (r *record) resendable(s *Service, taskID string) (*taskState, error) {
+	t, err := r.otpTask(taskID, ActionResendOTP)
+	if err != nil {
+		return nil, err
+	}
+	if pos := r.position(); pos != posVerifying {
+		return nil, &TransitionError{Action: ActionResendOTP, From: positionName(pos), Reason: "it no longer waits on a one-time code"}
+	}
+	if t.State != TaskOpen && t.State != TaskLocked {
+		return nil, &TransitionError{Action: ActionResendOTP, Task: t.ID, From: t.State}
+	}
+	if today := day(r.now); t.ResendDay != today {
+		t.ResendDay, t.Resends = today, 0
+	}
+	if t.Resends >= s.otp.ResendsPerDay {
+		return nil, fmt.Errorf("%w: task %s had %d new codes today", ErrTooManyResends, t.ID, t.Resends)
+	}
+	return t, nil
+}
+
+// sendFacilityOTP has HFR send its OTP to the facility manager for an hfr
+// task, and records the transaction. The first send (resend false) also
+// carries the intimation of the onboarding attempt to the manager HFR
+// holds, and does not count against the day's allowance.
+func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend bool) (*record, error) {
+	if s.facility == nil {
+		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
+	}
+	first, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := first.task(taskID)
+	if err != nil {
+		return nil, err
+	}
+	first.now = s.clock()
+	if resend {
+		if _, err := first.resendable(s, taskID); err != nil {
+			return nil, err
+		}
+	} else if t.State != TaskOpen || t.TxnID != "" || first.position() != posVerifying {
+		return first, nil
+	}
+	facilityID := t.FacilityID
+	contact, contactErr := s.facility.FacilityContact(ctx, facilityID)
+	txn, err := s.facility.SendFacilityOTP(ctx, facilityID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, err)
+	}
+	if txn.TransactionID == "" {
+		return nil, fmt.Errorf("%w: HFR sent no transaction id for facility %s", ErrUnavailable, facilityID)
+	}
+	return s.mutate(ctx, id, func(r *record) error {
+		var t *taskState
+		if resend {
+			if t, err = r.resendable(s, taskID); err != nil {
+				return err
+			}
+			t.Resends++
+		} else {
+			if t, err = r.task(taskID); err != nil {
+				return err
+			}
+			if t.State != TaskOpen || t.TxnID != "" {
+				return &TransitionError{Action: ActionOTPSent, Task: t.ID, From: t.State, Reason: "a code was sent meanwhile"}
+			}
+		}
+		t.TxnID = txn.TransactionID
+		t.ExpiresAt = r.now.Add(s.otp.TTL)
+		t.Attempts = 0
+		t.State = TaskOpen
+		t.UpdatedAt = r.now
+		if contactErr == nil && contact.MaskedMobile != "" {
+			t.Recipient = contact.MaskedMobile
+		} else if t.Recipient == "" {
+			t.Recipient = "the facility manager HFR holds"
+		}
+		if contactErr == nil && !t.Intimated {
+			t.Intimated = true
+			r.notify(Message{
+				Kind:    MessageHFRIntimation,
+				To:      facilityID + "@hfr",
+				Subject: "HCX onboarding attempt for your facility",
+				Body: fmt.Sprintf("Dear %s, %s (HFR facility %s) is applying to join the HCX. HFR has sent a one-time code to %s; "+
+					"share it only if you approve this onboarding.",
+					firstNonEmpty(contact.ManagerName, "facility manager"), r.st.Submitted.ParticipantName, facilityID,
+					firstNonEmpty(contact.MaskedMobile, contact.MaskedEmail, "the contact HFR holds")),
+			})
+		}
+		action, reason := ActionOTPSent, fmt.Sprintf("task %s: HFR sent its OTP to the facility manager", t.ID)
+		if resend {
+			action, reason = ActionResendOTP, fmt.Sprintf("task %s: HFR sent a new OTP, %d of %d today", t.ID, t.Resends, s.otp.ResendsPerDay)
+		}
+		return r.transition(action, actorSystem, reason)
+	})
+}

@@ -1,0 +1,407 @@
+package onboarding
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// Service runs the onboarding workflow over a registry.Store. It keeps no
+// state of its own between calls — everything lives in the store — so
+// several Services (replicas) may share one store. A Service is safe for
+// concurrent use.
+type Service struct {
+	store     registry.Store
+	verifier  verifier.Verifier
+	sandbox   *sandbox.Verifier
+	notifier  Notifier
+	codes     credential.CodeGenerator
+	secrets   *credential.Secrets
+	tokens    *credential.Tokens
+	facility  FacilityOTP
+	now       func() time.Time
+	rand      io.Reader
+	instance  string
+	endpoints endpointRules
+	certs     CertificateRules
+	otp       OTPPolicy
+	otpKey    []byte
+	notice    time.Duration
+	log       *slog.Logger
+}
+
+// New returns a Service over store. WithInstanceCode and WithNotifier are
+// required; every other option has a documented default. Wiring that
+// cannot work is an error wrapping ErrInvalidOption.
+func New(store registry.Store, opts ...Option) (*Service, error) {
+	if store == nil {
+		return nil, fmt.Errorf("%w: nil store", ErrInvalidOption)
+	}
+	s := &Service{
+		store:  store,
+		now:    time.Now,
+		rand:   &lockedReader{r: crand.Reader},
+		otp:    OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
+		notice: DefaultNoticePeriod,
+		log:    slog.New(slog.DiscardHandler),
+	}
+	if err := WithCertificateRules(CertificateRules{})(s); err != nil {
+		return nil, err
+	}
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: option %d is nil", ErrInvalidOption, i)
+		}
+		if err := opt(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.instance == "" {
+		return nil, fmt.Errorf("%w: WithInstanceCode is required", ErrInvalidOption)
+	}
+	if s.notifier == nil {
+		return nil, fmt.Errorf("%w: WithNotifier is required: one-time codes and approval requests go through it", ErrInvalidOption)
+	}
+	var err error
+	if s.verifier == nil {
+		if s.verifier, err = verifier.New(); err != nil {
+			return nil, fmt.Errorf("%w: default verifier: %w", ErrInvalidOption, err)
+		}
+	}
+	if s.codes == nil {
+		if s.codes, err = credential.PlatformCodes(s.instance, s.rand); err != nil {
+			return nil, fmt.Errorf("%w: default code generator: %w", ErrInvalidOption, err)
+		}
+	}
+	if s.secrets == nil {
+		if s.secrets, err = credential.NewSecrets(credential.WithClock(s.now), credential.WithRand(s.rand)); err != nil {
+			return nil, fmt.Errorf("%w: default secrets: %w", ErrInvalidOption, err)
+		}
+	}
+	return s, nil
+}
+
+// clock returns the current time in UTC without a monotonic reading, so
+// that times survive a JSON round trip unchanged.
+func (s *Service) clock() time.Time { return s.now().UTC().Round(0) }
+
+// newID returns a random UUID from the injected source.
+func (s *Service) newID() (string, error) {
+	id, err := uuid.NewRandomFromReader(s.rand)
+	if err != nil {
+		return "", fmt.Errorf("onboarding: random source: %w", err)
+	}
+	return id.String(), nil
+}
+
+// lockedReader serialises reads from a source that may not be safe for
+// concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return io.ReadFull(l.r, p)
+}
+
+// maxAttempts bounds how often one call re-reads and re-applies itself
+// after losing a race for the same application.
+const maxAttempts = 8
+
+// state is the engine's own part of a stored application
+// (registry.Application.State). It never holds a plain one-time code or
+// secret: only their salted hashes.
+type state struct {
+	Submitted     *hcxonboard.Application   `json:"submitted"`
+	Digest        string                    `json:"digest,omitempty"`
+	Sandbox       *SandboxResult            `json:"sandbox,omitempty"`
+	Report        *verifier.Report          `json:"report,omitempty"`
+	Tasks         []*taskState              `json:"tasks,omitempty"`
+	TaskSeq       int                       `json:"task_seq,omitempty"`
+	Reasons       []string                  `json:"reasons,omitempty"`
+	Details       *DetailsRecord            `json:"details,omitempty"`
+	Secrets       []credential.SecretRecord `json:"secrets,omitempty"`
+	ProvisionedAt *time.Time                `json:"provisioned_at,omitempty"`
+	CompromisedAt *time.Time                `json:"compromised_at,omitempty"`
+	Checklist     *ChecklistRecord          `json:"checklist,omitempty"`
+	Deboarding    *Deboarding               `json:"deboarding,omitempty"`
+	// Last anchors the audit chain: the sequence number and hash of the
+	// newest event, written with it. New events chain from it, and
+	// VerifyChain compares the stored trail's end with it, so cutting
+	// events off the end is detected too.
+	Last *anchor `json:"last,omitempty"`
+}
+
+type anchor struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// record is one application as read for a change: the stored row, the
+// decoded state, the participant, and what the change adds.
+type record struct {
+	app         *registry.Application
+	st          *state
+	part        *hcxonboard.Participant
+	partChanged bool
+	now         time.Time
+	events      []registry.Event
+	messages    []Message
+	// outcome is an error the call returns after its change is stored: a
+	// wrong one-time code must count even though the call fails.
+	outcome error
+	// undelivered are the Notifier's failures for messages.
+	undelivered []error
+}
+
+func decodeState(a *registry.Application) (*state, error) {
+	st := new(state)
+	if len(a.State) == 0 {
+		return nil, fmt.Errorf("onboarding: application %q has no engine state", a.ID)
+	}
+	if err := json.Unmarshal(a.State, st); err != nil {
+		return nil, fmt.Errorf("onboarding: application %q: decode state: %w", a.ID, err)
+	}
+	if st.Submitted == nil {
+		return nil, fmt.Errorf("onboarding: application %q: state without the submitted application", a.ID)
+	}
+	return st, nil
+}
+
+// load reads an application, its state and its participant.
+func (s *Service) load(ctx context.Context, id string) (*record, error) {
+	if id == "" {
+		return nil, fmt.Errorf("%w: empty application id", ErrInvalidArgument)
+	}
+	a, err := s.store.Application(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "application", id)
+	}
+	return s.loadFrom(ctx, a)
+}
+
+func (s *Service) loadFrom(ctx context.Context, a *registry.Application) (*record, error) {
+	st, err := decodeState(a)
+	if err != nil {
+		return nil, err
+	}
+	r := &record{app: a, st: st}
+	if a.ParticipantCode != "" {
+		if r.part, err = s.store.Participant(ctx, a.ParticipantCode); err != nil {
+			return nil, fmt.Errorf("onboarding: application %q: participant %q: %w", a.ID, a.ParticipantCode, err)
+		}
+	}
+	return r, nil
+}
+
+// notFound maps a store's ErrNotFound onto ErrNotFound, keeping both.
+func notFound(err error, what, key string) error {
+	if errors.Is(err, registry.ErrNotFound) {
+		return fmt.Errorf("%w: %s %q: %w", ErrNotFound, what, clip(key), err)
+	}
+	return err
+}
+
+// position is where the application stands: its stage before go-live, the
+// participant's status after it.
+func (r *record) position() string {
+	if r.app.Stage == registry.StageLive && r.part != nil {
+		return string(r.part.Status)
+	}
+	return string(r.app.Stage)
+}
+
+// transition is the one place an application moves: it checks the edge
+// (from the current position, by action) against the table, moves the
+// stage and the participant's status, and queues the audit event that the
+// same store write appends.
+func (r *record) transition(action, actor, reason string) error {
+	from := r.position()
+	to, ok := edges[edge{from, action}]
+	if !ok {
+		return &TransitionError{Action: action, From: positionName(from), To: nominalTarget(action, from)}
+	}
+	if isStatus(to) && r.part == nil {
+		return &TransitionError{Action: action, From: positionName(from), To: to, Reason: "the application has no participant"}
+	}
+	r.moveTo(to)
+	r.events = append(r.events, registry.Event{
+		ApplicationID: r.app.ID,
+		Time:          r.now,
+		Actor:         actor,
+		Action:        action,
+		From:          from,
+		To:            to,
+		Reason:        reason,
+	})
+	return nil
+}
+
+func (r *record) moveTo(to string) {
+	setStatus := func(st hcxonboard.Status) {
+		if r.part != nil && r.part.Status != st {
+			r.part.Status = st
+			r.part.UpdatedAt = r.now
+			r.partChanged = true
+		}
+	}
+	switch {
+	case isStatus(to):
+		r.app.Stage = registry.StageLive
+		setStatus(hcxonboard.Status(to))
+	default:
+		r.app.Stage = registry.Stage(to)
+		if to == posRejected || to == posWithdrawn {
+			setStatus(hcxonboard.StatusInactive)
+		}
+	}
+}
+
+// touchParticipant marks the participant record as changed by this write.
+func (r *record) touchParticipant() {
+	r.part.UpdatedAt = r.now
+	r.partChanged = true
+}
+
+func (r *record) notify(m Message) {
+	m.ApplicationID = r.app.ID
+	m.ParticipantCode = r.app.ParticipantCode
+	r.messages = append(r.messages, m)
+}
+
+// write stores the record: the application at its read version (or a new
+// one), the participant if it changed, and the queued events chained after
+// the stored trail, all in one store write.
+func (s *Service) write(ctx context.Context, r *record, create bool) error {
+	if len(r.events) == 0 {
+		return fmt.Errorf("onboarding: internal error: a write of application %q without an audit event", r.app.ID)
+	}
+	var prev *registry.Event
+	if r.st.Last != nil {
+		prev = &registry.Event{Seq: r.st.Last.Seq, Hash: r.st.Last.Hash}
+	}
+	events := registry.Chain(prev, r.events...)
+	last := events[len(events)-1]
+	r.st.Last = &anchor{Seq: last.Seq, Hash: last.Hash}
+	r.app.Waiting = r.waiting()
+	r.app.UpdatedAt = r.now
+	st, err := json.Marshal(r.st)
+	if err != nil {
+		return fmt.Errorf("onboarding: encode state of application %q: %w", r.app.ID, err)
+	}
+	r.app.State = st
+	w := registry.Write{Application: r.app, Events: events}
+	if r.partChanged {
+		w.Participant = r.part
+	}
+	if create {
+		return s.store.Create(ctx, w)
+	}
+	return s.store.Update(ctx, w)
+}
+
+// mutate is the read–apply–write loop every change runs through. op is the
+// whole operation: it is applied to a fresh read each time, and after a
+// version conflict (another call changed the application first) it is
+// applied again to the newer record, so its checks see what the winner
+// did. After maxAttempts lost races it gives up with ErrConflict.
+// Messages op queued are delivered once the write is stored.
+func (s *Service) mutate(ctx context.Context, id string, op func(r *record) error) (*record, error) {
+	for attempt := 1; ; attempt++ {
+		r, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		r.now = s.clock()
+		if err := op(r); err != nil {
+			return nil, err
+		}
+		err = s.write(ctx, r, false)
+		if err == nil {
+			s.logEvents(ctx, r)
+			r.undelivered = s.deliver(ctx, r.messages)
+			if r.outcome != nil {
+				return nil, r.outcome
+			}
+			return r, nil
+		}
+		if !errors.Is(err, registry.ErrVersionConflict) {
+			return nil, fmt.Errorf("onboarding: store application %q: %w", id, err)
+		}
+		if attempt >= maxAttempts {
+			return nil, fmt.Errorf("%w: application %q kept changing; gave up after %d attempts", ErrConflict, id, attempt)
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// backoff waits a little before another attempt, longer each time, so that
+// replicas hammering one application spread out.
+func backoff(ctx context.Context, attempt int) error {
+	if attempt < 2 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(time.Duration(attempt*attempt) * 100 * time.Microsecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (s *Service) logEvents(ctx context.Context, r *record) {
+	for _, e := range r.events {
+		s.log.LogAttrs(ctx, slog.LevelInfo, "onboarding transition",
+			slog.String("application", r.app.ID),
+			slog.String("participant", r.app.ParticipantCode),
+			slog.String("action", e.Action),
+			slog.String("from", e.From),
+			slog.String("to", e.To),
+			slog.String("actor", e.Actor))
+	}
+}
+
+// deliver sends messages after the change they report is stored. A
+// failure is logged without the code or the body and with the recipient
+// masked.
+func (s *Service) deliver(ctx context.Context, msgs []Message) []error {
+	var errs []error
+	for _, m := range msgs {
+		if err := s.notifier.Notify(ctx, m); err != nil {
+			errs = append(errs, err)
+			attrs := []slog.Attr{
+				slog.String("kind", m.Kind),
+				slog.String("to", maskAddress(m.To)),
+				slog.String("application", m.ApplicationID),
+			}
+			// A notifier's error may echo what it failed to send; for a
+			// one-time code that would put the code in the log.
+			if m.Kind != MessageOTP {
+				attrs = append(attrs, slog.String("error", err.Error()))
+			}
+			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: notification not delivered", attrs...)
+		}
+	}
+	return errs
+}

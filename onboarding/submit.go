@@ -1,0 +1,501 @@
+package onboarding
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// maxCodeAttempts bounds how often Submit draws a new participant code
+// after the store reports a collision.
+const maxCodeAttempts = 5
+
+// Submit takes an application through steps 1 and 2 as far as it can go
+// without the outside world.
+//
+// Step 1: with WithSandbox, an invalid or inapplicable sandbox certificate
+// rejects the application at once, with reasons, and nothing is
+// registered. Step 2: the participant is registered (status Created, a new
+// participant code, linked_registry_codes such as "IN2910000123@hfr") and
+// the verifier runs. Anything missing or invalid rejects the application;
+// what waits on the outside world becomes a Task (a one-time code to the
+// system admin or, for ABDM facilities, HFR's OTP to the facility manager;
+// the empanelling payer's approval; a staff review; a retry after a
+// registry outage). The record, the participant and the audit events are
+// stored in one write; messages go out after it.
+//
+// Submit is idempotent on the application's application_id: a retry
+// returns the stored application — even when it races the first call —
+// and never registers a second participant. Reusing an application_id for
+// a different application is an error wrapping ErrConflict.
+//
+// A rejected application is returned without error; Reasons says why.
+func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*Application, error) {
+	if app == nil {
+		return nil, fmt.Errorf("%w: nil application", ErrInvalidArgument)
+	}
+	app = app.Clone()
+	digest, err := digestOf(app)
+	if err != nil {
+		return nil, err
+	}
+	if key := app.ApplicationID; key != "" {
+		a, err := s.byKey(ctx, key, digest)
+		if err == nil || !errors.Is(err, ErrNotFound) {
+			return a, err
+		}
+	}
+
+	sb, err := s.checkSandbox(ctx, app, nil)
+	if err != nil {
+		return nil, err
+	}
+	var report *verifier.Report
+	if sb == nil || !refused(sb.Outcome) {
+		if report, err = s.verify(ctx, app, sb); err != nil {
+			return nil, err
+		}
+	}
+
+	for attempt := 1; ; attempt++ {
+		r, err := s.newRecord(ctx, app, digest, sb, report)
+		if err != nil {
+			return nil, err
+		}
+		err = s.write(ctx, r, true)
+		switch {
+		case err == nil:
+			s.logEvents(ctx, r)
+			s.deliver(ctx, r.messages)
+			return s.afterTasks(ctx, r)
+		case errors.Is(err, registry.ErrDuplicateKey):
+			// Another call with the same application_id won the race.
+			return s.byKey(ctx, app.ApplicationID, digest)
+		case errors.Is(err, registry.ErrConflict) && attempt < maxCodeAttempts:
+			// The participant code (or, improbably, the id) is taken: draw
+			// again.
+			continue
+		default:
+			return nil, fmt.Errorf("onboarding: store new application: %w", err)
+		}
+	}
+}
+
+// digestOf fingerprints an application, so that a retry under the same
+// application_id can be told from a different application reusing it.
+func digestOf(app *hcxonboard.Application) (string, error) {
+	b, err := json.Marshal(app)
+	if err != nil {
+		return "", fmt.Errorf("%w: encode application: %v", ErrInvalidArgument, err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// byKey returns the application stored under an idempotency key, provided
+// it is the same application.
+func (s *Service) byKey(ctx context.Context, key, digest string) (*Application, error) {
+	a, err := s.store.ApplicationByKey(ctx, key)
+	if err != nil {
+		return nil, notFound(err, "application_id", key)
+	}
+	r, err := s.loadFrom(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if r.st.Digest != digest {
+		return nil, fmt.Errorf("%w: application_id %q was already used for a different application", ErrConflict, clip(key))
+	}
+	return s.view(r), nil
+}
+
+// newRecord builds the first write of an application: submit, then either
+// reject (step 1 failed) or register and apply the verification report.
+func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, digest string, sb *SandboxResult, report *verifier.Report) (*record, error) {
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	r := &record{
+		app: &registry.Application{ID: id, Key: app.ApplicationID, CreatedAt: now},
+		st:  &state{Submitted: app, Digest: digest, Sandbox: sb},
+		now: now,
+	}
+	if err := r.transition(ActionSubmit, actorApplicant, ""); err != nil {
+		return nil, err
+	}
+	if sb != nil && refused(sb.Outcome) {
+		reason := fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)
+		return r, s.reject(r, actorSystem, []string{reason})
+	}
+	code, err := s.codes.Code(ctx, credential.CodeRequest{Name: app.ParticipantName, Roles: app.Roles})
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: participant code: %w", err)
+	}
+	r.app.ParticipantCode = code
+	r.part = newParticipant(app, code, now)
+	r.partChanged = true
+	if err := r.transition(ActionRegister, actorSystem, fmt.Sprintf("participant %s registered with status %s", code, hcxonboard.StatusCreated)); err != nil {
+		return nil, err
+	}
+	return r, s.applyReport(r, report)
+}
+
+// newParticipant is the registry record of a newly registered applicant.
+func newParticipant(app *hcxonboard.Application, code string, now time.Time) *hcxonboard.Participant {
+	p := &hcxonboard.Participant{
+		ParticipantCode:     code,
+		ParticipantName:     strings.TrimSpace(app.ParticipantName),
+		Roles:               append([]hcxonboard.Role(nil), app.Roles...),
+		PrimaryEmail:        strings.ToLower(strings.TrimSpace(app.PrimaryEmail)),
+		PrimaryMobile:       strings.TrimSpace(app.PrimaryMobile),
+		Status:              hcxonboard.StatusCreated,
+		LinkedRegistryCodes: linkedCodes(app),
+		SchemeCode:          strings.TrimSpace(app.Identifiers.SchemeCode),
+		CreatedAt:           now,
+		UpdatedAt:           now,
+	}
+	if m, err := verifier.NormalizeMobile(app.PrimaryMobile); err == nil {
+		p.PrimaryMobile = m
+	}
+	if app.Address != nil {
+		a := *app.Address
+		p.Address = &a
+	}
+	return p
+}
+
+// linkedCodes names the registries that know the applicant:
+// "IN2910000123@hfr", "8900080336704@rohini", "<hpr id>@hpr".
+func linkedCodes(app *hcxonboard.Application) []string {
+	var out []string
+	add := func(id, registry string) {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id+"@"+registry)
+		}
+	}
+	add(app.Identifiers.HFRID, "hfr")
+	add(app.Identifiers.RohiniID, "rohini")
+	add(app.Identifiers.HPRID, "hpr")
+	return out
+}
+
+// refused reports whether an outcome rejects the application.
+func refused(o verifier.Outcome) bool {
+	return o != verifier.Satisfied && o != verifier.Pending
+}
+
+// checkSandbox is step 1 when the engine holds the sandbox verifier. A
+// previous result that is settled is kept. It returns nil when the engine
+// has no sandbox verifier, and an error only when ctx ends.
+func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application, prev *SandboxResult) (*SandboxResult, error) {
+	if s.sandbox == nil {
+		return nil, nil
+	}
+	if prev != nil && prev.Outcome != verifier.Pending {
+		return prev, nil
+	}
+	if strings.TrimSpace(app.SandboxCertificate) == "" {
+		return &SandboxResult{Outcome: verifier.Missing, Message: "no sandbox certificate was given"}, nil
+	}
+	cert, err := s.sandbox.Verify(ctx, app.SandboxCertificate, app.Roles)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, ctxErr
+	}
+	switch {
+	case err == nil:
+		res := &SandboxResult{
+			Issuer:        cert.Issuer,
+			Subject:       cert.Subject,
+			CertificateID: cert.ID,
+			Roles:         append([]hcxonboard.Role(nil), cert.Roles...),
+			ExpiresAt:     cert.Expiry.UTC(),
+			Trusted:       cert.Trusted,
+			Outcome:       verifier.Satisfied,
+			Message:       fmt.Sprintf("issued by %s, valid until %s", clip(cert.Issuer), cert.Expiry.UTC().Format("2006-01-02")),
+		}
+		if !cert.Trusted {
+			res.Outcome = verifier.Pending
+			res.Message = "the certificate is well formed but no trust list is configured: staff must confirm the issuer"
+		}
+		return res, nil
+	case errors.Is(err, sandbox.ErrKeysUnavailable), errors.Is(err, sandbox.ErrRevocationUnavailable):
+		return &SandboxResult{Outcome: verifier.Pending, Message: "could not be checked now: " + err.Error()}, nil
+	default:
+		return &SandboxResult{Outcome: verifier.Invalid, Message: err.Error()}, nil
+	}
+}
+
+// sandboxTask is the task a pending sandbox result waits on.
+func sandboxTask(sb *SandboxResult) verifier.TaskKind {
+	if sb.Trusted || strings.HasPrefix(sb.Message, "could not be checked now") {
+		return verifier.TaskRetry
+	}
+	return verifier.TaskReview
+}
+
+// verify runs the verifier and lays the engine's own sandbox result over
+// its sandbox_certificate requirement.
+func (s *Service) verify(ctx context.Context, app *hcxonboard.Application, sb *SandboxResult) (*verifier.Report, error) {
+	rep, err := s.verifier.Verify(ctx, app)
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: verify application: %w", err)
+	}
+	if rep == nil {
+		return nil, fmt.Errorf("onboarding: verifier returned no report")
+	}
+	out := &verifier.Report{
+		Verdict:      rep.Verdict,
+		Categories:   append([]verifier.Category(nil), rep.Categories...),
+		Requirements: append([]verifier.Result(nil), rep.Requirements...),
+	}
+	if sb != nil {
+		res := verifier.Result{ID: verifier.ReqSandboxCertificate, Outcome: sb.Outcome, Message: sb.Message}
+		if sb.Outcome == verifier.Pending {
+			res.Task = sandboxTask(sb)
+		}
+		replaced := false
+		for i := range out.Requirements {
+			if out.Requirements[i].ID == verifier.ReqSandboxCertificate {
+				out.Requirements[i] = res
+				replaced = true
+			}
+		}
+		if !replaced {
+			out.Requirements = append([]verifier.Result{res}, out.Requirements...)
+		}
+		out.Verdict = verifier.VerdictOf(out.Requirements)
+	}
+	return out, nil
+}
+
+// reject ends the application with reasons and tells the applicant.
+func (s *Service) reject(r *record, actor string, reasons []string) error {
+	r.st.Reasons = append(r.st.Reasons, reasons...)
+	if err := r.transition(ActionReject, actor, strings.Join(reasons, "; ")); err != nil {
+		return err
+	}
+	r.revokeSecrets()
+	if to := r.st.Submitted.PrimaryEmail; to != "" {
+		r.notify(Message{
+			Kind:    MessageRejected,
+			To:      to,
+			Subject: "Your HCX onboarding application was not accepted",
+			Body:    "Reasons:\n- " + strings.Join(reasons, "\n- "),
+		})
+	}
+	return nil
+}
+
+// applyReport takes a verification report into the record: anything
+// missing or invalid rejects; a pending requirement gets a task unless one
+// is already open or done for it; a requirement now satisfied closes its
+// open task. Then, if nothing waits, the application moves to step 3.
+func (s *Service) applyReport(r *record, rep *verifier.Report) error {
+	r.st.Report = rep
+	var reasons []string
+	for _, res := range rep.Requirements {
+		if refused(res.Outcome) {
+			reasons = append(reasons, fmt.Sprintf("%s: %s", res.ID, res.Message))
+		}
+	}
+	if len(reasons) > 0 {
+		return s.reject(r, actorSystem, reasons)
+	}
+	for _, res := range rep.Requirements {
+		existing := r.taskFor(res.ID)
+		if res.Outcome == verifier.Satisfied {
+			if existing != nil && existing.State == TaskOpen && existing.Kind != KindOTP {
+				existing.State = TaskDone
+				existing.Reason = "settled when the checks ran again"
+				existing.UpdatedAt = r.now
+			}
+			continue
+		}
+		if existing != nil {
+			if existing.State == TaskDone || existing.Kind != KindRetry || res.Task == verifier.TaskRetry {
+				if existing.State == TaskOpen && existing.Kind == KindRetry {
+					existing.Message = res.Message
+				}
+				continue
+			}
+			// The registry answered: the retry is over and the real task
+			// takes its place.
+			existing.State = TaskDone
+			existing.Reason = "the registry answered"
+			existing.UpdatedAt = r.now
+		}
+		if err := s.planTask(r, res); err != nil {
+			return err
+		}
+	}
+	return r.maybeVerified()
+}
+
+// planTask opens the task a pending requirement waits on and queues what
+// must go out for it.
+func (s *Service) planTask(r *record, res verifier.Result) error {
+	app := r.st.Submitted
+	switch res.Task {
+	case verifier.TaskOTP:
+		to := adminAddress(app)
+		if to == "" {
+			t := r.addTask(KindReview, res.ID, "no system admin e-mail or mobile to send a one-time code to: verify the admin by other means")
+			s.askStaff(r, t)
+			return nil
+		}
+		t := r.addTask(KindOTP, res.ID, res.Message)
+		t.Channel = ChannelSystemAdmin
+		t.Recipient = maskAddress(to)
+		code, err := s.issueCode(r, t)
+		if err != nil {
+			return err
+		}
+		r.notify(Message{
+			Kind:    MessageOTP,
+			To:      to,
+			Subject: "Your HCX onboarding code",
+			Body: fmt.Sprintf("Your one-time code to confirm the HCX onboarding of %s is valid for %d minutes. Never share it.",
+				app.ParticipantName, int(s.otp.TTL.Minutes())),
+			Code: code,
+		})
+	case verifier.TaskHFROTP:
+		if s.facility == nil || app.Identifiers.HFRID == "" {
+			t := r.addTask(KindReview, res.ID, "HFR OTP is not configured: verify the facility manager by other means")
+			s.askStaff(r, t)
+			return nil
+		}
+		t := r.addTask(KindOTP, res.ID, res.Message)
+		t.Channel = ChannelHFR
+		t.FacilityID = strings.TrimSpace(app.Identifiers.HFRID)
+		// HFR sends the code after this write is stored: see afterTasks.
+	case verifier.TaskApproval:
+		t := r.addTask(KindApproval, res.ID, res.Message)
+		to, name := "", ""
+		if e := app.Empanelment; e != nil {
+			to, name = strings.TrimSpace(e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
+			if to == "" {
+				to = firstNonEmpty(e.PayerName, e.Scheme)
+			}
+		}
+		t.Recipient = to
+		r.notify(Message{
+			Kind:    MessageApprovalRequest,
+			To:      to,
+			Subject: "Please confirm an empanelment for HCX onboarding",
+			Body: fmt.Sprintf("%s applies to join the HCX as a provider empanelled with %s (empanelment id %q). "+
+				"Please confirm or deny the empanelment, quoting application %s and task %s.",
+				app.ParticipantName, name, empanelmentID(app), r.app.ID, t.ID),
+		})
+	case verifier.TaskRetry:
+		r.addTask(KindRetry, res.ID, res.Message)
+	default: // TaskReview, or a kind this engine does not know: a person decides
+		t := r.addTask(KindReview, res.ID, res.Message)
+		s.askStaff(r, t)
+	}
+	return nil
+}
+
+func (s *Service) askStaff(r *record, t *taskState) {
+	t.Recipient = Staff
+	r.notify(Message{
+		Kind:    MessageReviewRequest,
+		To:      Staff,
+		Subject: fmt.Sprintf("Review needed: %s", t.Requirement),
+		Body: fmt.Sprintf("Application %s (%s) waits on a review of %s: %s",
+			r.app.ID, r.st.Submitted.ParticipantName, t.Requirement, t.Message),
+	})
+}
+
+func empanelmentID(app *hcxonboard.Application) string {
+	if app.Empanelment == nil {
+		return ""
+	}
+	return app.Empanelment.EmpanelmentID
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// afterTasks does, once a write is stored, the outside work its new tasks
+// need: HFR's OTP to the facility manager (with the intimation of the
+// onboarding attempt). Failures leave the task open for ResendOTP; they do
+// not fail the call. It returns the latest view.
+func (s *Service) afterTasks(ctx context.Context, r *record) (*Application, error) {
+	if s.facility == nil || r.position() != posVerifying {
+		return s.view(r), nil
+	}
+	latest := r
+	for _, t := range r.st.Tasks {
+		if t.Channel != ChannelHFR || t.State != TaskOpen || t.TxnID != "" {
+			continue
+		}
+		nr, err := s.sendFacilityOTP(ctx, r.app.ID, t.ID, false)
+		if err != nil {
+			s.log.WarnContext(ctx, "onboarding: HFR OTP not sent; the applicant can ask again",
+				"application", r.app.ID, "task", t.ID, "error", err.Error())
+			continue
+		}
+		latest = nr
+	}
+	if latest == r {
+		return s.view(r), nil
+	}
+	return s.view(latest), nil
+}
+
+// Recheck runs the online checks of a verifying application again: after
+// a registry outage, or once a payer or ROHINI can answer. Requirements
+// now satisfied close their tasks, new pending ones open tasks, anything
+// now invalid rejects; tasks already done stay done.
+func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) {
+	first, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if first.position() != posVerifying {
+		return nil, &TransitionError{Action: ActionRecheck, From: positionName(first.position())}
+	}
+	sb, err := s.checkSandbox(ctx, first.st.Submitted, first.st.Sandbox)
+	if err != nil {
+		return nil, err
+	}
+	var rep *verifier.Report
+	if sb == nil || !refused(sb.Outcome) {
+		if rep, err = s.verify(ctx, first.st.Submitted, sb); err != nil {
+			return nil, err
+		}
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
+			return err
+		}
+		r.st.Sandbox = sb
+		if sb != nil && refused(sb.Outcome) {
+			return s.reject(r, actorSystem, []string{fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)})
+		}
+		return s.applyReport(r, rep)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.afterTasks(ctx, r)
+}

@@ -1,0 +1,139 @@
+package onboarding
+
+import (
+	"sort"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Actions: the audit events' Action values, one per kind of change.
+const (
+	ActionSubmit           = "submit"            // the application arrives
+	ActionRegister         = "register"          // the participant is registered (status Created)
+	ActionReject           = "reject"            // sandbox, verification, payer or reviewer says no
+	ActionRecheck          = "recheck"           // the online checks ran again
+	ActionVerified         = "verified"          // every requirement settled: on to step 3
+	ActionOTPSent          = "otp_sent"          // HFR sent its OTP to the facility manager
+	ActionConfirmOTP       = "confirm_otp"       // the right code
+	ActionOTPFailed        = "otp_failed"        // a wrong code
+	ActionOTPLocked        = "otp_locked"        // the last allowed wrong code
+	ActionResendOTP        = "resend_otp"        // a new code
+	ActionApprove          = "approve"           // a payer or reviewer says yes
+	ActionWithdraw         = "withdraw"          // the applicant gives up
+	ActionSubmitDetails    = "submit_details"    // step 3
+	ActionProvision        = "provision"         // step 4
+	ActionRotateSecret     = "rotate_secret"     // a new secret, the old one overlapping
+	ActionReportCompromise = "report_compromise" // every secret and earlier token revoked
+	ActionGoLive           = "go_live"           // step 5: Active
+	ActionSuspend          = "suspend"           // Active → Blocked
+	ActionReinstate        = "reinstate"         // Blocked → Active
+	ActionDeboardWarning   = "deboard_warning"   // an involuntary de-boarding is announced
+	ActionAppeal           = "appeal"            // the announced de-boarding is stopped
+	ActionDeboard          = "deboard"           // → Inactive
+)
+
+// Positions: the stages before go-live, the participant's status after.
+const (
+	posNew         = ""
+	posSubmitted   = string(registry.StageSubmitted)
+	posVerifying   = string(registry.StageVerifying)
+	posDetails     = string(registry.StageDetails)
+	posCredentials = string(registry.StageCredentials)
+	posRejected    = string(registry.StageRejected)
+	posWithdrawn   = string(registry.StageWithdrawn)
+	posActive      = string(hcxonboard.StatusActive)
+	posBlocked     = string(hcxonboard.StatusBlocked)
+	posInactive    = string(hcxonboard.StatusInactive)
+)
+
+type edge struct{ from, action string }
+
+// edges is every allowed move: (position, action) → position. Nothing
+// moves an application except through this table.
+var edges = func() map[edge]string {
+	m := map[edge]string{
+		{posNew, ActionSubmit}:               posSubmitted,
+		{posSubmitted, ActionRegister}:       posVerifying,
+		{posSubmitted, ActionReject}:         posRejected,
+		{posVerifying, ActionReject}:         posRejected,
+		{posVerifying, ActionVerified}:       posDetails,
+		{posDetails, ActionSubmitDetails}:    posCredentials,
+		{posCredentials, ActionGoLive}:       posActive,
+		{posActive, ActionSuspend}:           posBlocked,
+		{posBlocked, ActionReinstate}:        posActive,
+		{posCredentials, ActionProvision}:    posCredentials,
+		{posActive, ActionProvision}:         posActive,
+		{posCredentials, ActionRotateSecret}: posCredentials,
+		{posActive, ActionRotateSecret}:      posActive,
+	}
+	stay := func(action string, at ...string) {
+		for _, p := range at {
+			m[edge{p, action}] = p
+		}
+	}
+	for _, a := range []string{ActionRecheck, ActionOTPSent, ActionConfirmOTP, ActionOTPFailed,
+		ActionOTPLocked, ActionResendOTP, ActionApprove} {
+		stay(a, posVerifying)
+	}
+	stay(ActionSubmitDetails, posCredentials, posActive, posBlocked)
+	stay(ActionReportCompromise, posCredentials, posActive, posBlocked)
+	stay(ActionDeboardWarning, posActive, posBlocked)
+	stay(ActionAppeal, posActive, posBlocked)
+	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {
+		m[edge{p, ActionWithdraw}] = posWithdrawn
+	}
+	for _, p := range []string{posActive, posBlocked} {
+		m[edge{p, ActionDeboard}] = posInactive
+	}
+	return m
+}()
+
+// targets maps each action to the positions it can lead to, for naming
+// the intended end in a TransitionError.
+var targets = func() map[string][]string {
+	seen := make(map[string]map[string]bool)
+	for e, to := range edges {
+		if seen[e.action] == nil {
+			seen[e.action] = make(map[string]bool)
+		}
+		seen[e.action][to] = true
+	}
+	out := make(map[string][]string, len(seen))
+	for a, set := range seen {
+		for to := range set {
+			out[a] = append(out[a], to)
+		}
+		sort.Strings(out[a])
+	}
+	return out
+}()
+
+// nominalTarget names where action leads when that is one place; "" when
+// it depends on where the application stands.
+func nominalTarget(action, from string) string {
+	if ts := targets[action]; len(ts) == 1 && ts[0] != from {
+		return ts[0]
+	}
+	return ""
+}
+
+func isStatus(pos string) bool {
+	return pos == posActive || pos == posBlocked || pos == posInactive
+}
+
+// positionName spells the empty position for messages.
+func positionName(pos string) string {
+	if pos == posNew {
+		return "new"
+	}
+	return pos
+}
+
+// Allowed reports whether action may be taken from position (a stage
+// before go-live, the participant's status after), and where it leads.
+// Tools use it to offer only the actions that can work.
+func Allowed(position, action string) (to string, ok bool) {
+	to, ok = edges[edge{position, action}]
+	return to, ok
+}

@@ -1,12 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"strconv"
@@ -291,17 +289,24 @@ var (
 // into iss): parsers disagree on both, and a certificate must mean one
 // thing to every reader.
 func decodeObject(b []byte, v any, known []string) error {
-	if err := uniqueMembers(b, known); err != nil {
-		return err
+	if i := skipSpace(b, 0); i == len(b) || b[i] != '{' {
+		return errors.New("not a JSON object")
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, jsonKind(te.Type.Kind()), te.Value)
 		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			if strings.HasPrefix(se.Error(), "invalid character") && strings.Contains(se.Error(), "after top-level value") {
+				return errors.New("data after the JSON object")
+			}
+			return fmt.Errorf("not JSON: %w", err)
+		}
 		return err
 	}
-	return nil
+	return uniqueMembers(b, known)
 }
 
 // jsonKind names the JSON type a Go kind decodes from.
@@ -322,63 +327,127 @@ func jsonKind(k reflect.Kind) string {
 	}
 }
 
-// uniqueMembers checks that b is a single JSON object whose top-level
-// member names are distinct and spelt exactly as the known ones.
+// errScan reports JSON uniqueMembers could not walk; it only happens if b
+// was not valid JSON, which decodeObject has ruled out.
+var errScan = errors.New("not JSON")
+
+// uniqueMembers checks that the top-level member names of b, a JSON object
+// already known to be valid, are distinct and spelt exactly as the known
+// ones. It walks the bytes rather than using json.Decoder.Token, which
+// would cost more than the rest of Verify together.
 func uniqueMembers(b []byte, known []string) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return fmt.Errorf("not JSON: %w", err)
+	var seen [16]string
+	names := seen[:0]
+	i := skipSpace(b, 0)
+	if i == len(b) || b[i] != '{' {
+		return errScan
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("not a JSON object")
-	}
-	seen := make(map[string]struct{}, 12)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("not JSON: %w", err)
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i == len(b) {
+			return errScan
 		}
-		name, _ := tok.(string)
-		if _, dup := seen[name]; dup {
-			return fmt.Errorf("member %q appears twice", clip(name))
+		switch b[i] {
+		case '}':
+			return nil
+		case ',':
+			i = skipSpace(b, i+1)
 		}
-		seen[name] = struct{}{}
+		if i == len(b) || b[i] != '"' {
+			return errScan
+		}
+		end, escaped := stringEnd(b, i)
+		if end < 0 {
+			return errScan
+		}
+		var name string
+		if escaped {
+			// "i\u0073s" is "iss": compare names as decoded.
+			if err := json.Unmarshal(b[i:end], &name); err != nil {
+				return errScan
+			}
+		} else {
+			name = string(b[i+1 : end-1])
+		}
+		for _, n := range names {
+			if n == name {
+				return fmt.Errorf("member %q appears twice", clip(name))
+			}
+		}
 		for _, k := range known {
 			if name != k && strings.EqualFold(name, k) {
 				return fmt.Errorf("member %q must be spelt %q", clip(name), k)
 			}
 		}
-		if err := skipValue(dec); err != nil {
-			return fmt.Errorf("not JSON: %w", err)
+		names = append(names, name)
+		i = skipSpace(b, end)
+		if i == len(b) || b[i] != ':' {
+			return errScan
+		}
+		if i = skipJSONValue(b, skipSpace(b, i+1)); i < 0 {
+			return errScan
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return fmt.Errorf("not JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("data after the JSON object")
-	}
-	return nil
 }
 
-// skipValue consumes one JSON value from dec, however deeply nested.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string starting at b[i]
+// (a quote), and whether it holds escapes; -1 if it does not end.
+func stringEnd(b []byte, i int) (end int, escaped bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped
 		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
+	}
+	return -1, escaped
+}
+
+// skipJSONValue returns the index just past the JSON value at b[i], or -1.
+func skipJSONValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		end, _ := stringEnd(b, i)
+		return end
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				end, _ := stringEnd(b, i)
+				if end < 0 {
+					return -1
+				}
+				i = end
+				continue
+			case '{', '[':
 				depth++
-			} else {
+			case '}', ']':
 				depth--
+				if depth == 0 {
+					return i + 1
+				}
 			}
+			i++
 		}
-		if depth == 0 {
-			return nil
+		return -1
+	default: // number, true, false, null
+		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+			i++
 		}
+		return i
 	}
 }

@@ -217,19 +217,14 @@ func LoadTrustListFile(path string) (*TrustList, error) {
 // decodeStrict decodes one JSON object, refusing unknown and duplicated
 // members and trailing data.
 func decodeStrict(b []byte, v any, known []string) error {
-	if err := uniqueMembers(b, known); err != nil {
+	if err := decodeObject(b, v, known); err != nil {
 		return err
 	}
+	// decodeObject ignores unknown members (a certificate may carry claims
+	// this package does not use); a trust list may not.
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return fmt.Errorf("%s: want a JSON %s, got %s", te.Field, jsonKind(te.Type.Kind()), te.Value)
-		}
-		return err
-	}
-	return nil
+	return dec.Decode(v)
 }
 
 // peekID extracts an issuer's id for a message when the entry itself is

@@ -105,7 +105,8 @@ func TestLoadTrustListRejects(t *testing.T) {
 		doc     string
 		wantMsg string
 	}{
-		{"not JSON", `issuers`, "not JSON"},
+		{"not JSON", `issuers`, "not a JSON object"},
+		{"broken JSON", `{"issuers":[}`, "not JSON"},
 		{"not an object", `[]`, "not a JSON object"},
 		{"no issuers member", `{}`, `no "issuers" array`},
 		{"empty issuers", `{"issuers":[]}`, "no issuers"},

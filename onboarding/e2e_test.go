@@ -95,7 +95,9 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 			linked: []string{"8900080336704@rohini"}},
 		{name: "empanelled_provider", category: verifier.CategoryEmpanelledProvider, completes: decide(onboarding.KindApproval)},
 		{name: "empanelled_provider_signed_proof", category: verifier.CategoryEmpanelledProvider, settled: true, completes: nothing,
-			tweak: func(w *world, app *hcxonboard.Application) { app.Empanelment.Proof = w.proof(app.Empanelment.EmpanelmentID) }},
+			tweak: func(w *world, app *hcxonboard.Application) {
+				app.Empanelment.Proof = w.proof(app.Empanelment.EmpanelmentID)
+			}},
 		{name: "regulator", category: verifier.CategoryRegulator, completes: decide(onboarding.KindReview)},
 		{name: "bsp", category: verifier.CategoryBSP, settled: true, completes: nothing},
 	}

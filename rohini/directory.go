@@ -53,9 +53,30 @@ func (e *RowError) Unwrap() []error { return []error{ErrInvalidExtract, e.Err} }
 // Directory is an in-memory index of hospitals loaded from an IIB extract.
 // It is read-only once loaded and safe for concurrent use.
 type Directory struct {
-	hospitals []Hospital
-	index     map[string]int32
-	skipped   []*RowError
+	// Hospitals are kept in fixed-size chunks so that loading never copies
+	// what it already holds: a growing slice of 100,000 records would copy
+	// several times its final size.
+	chunks  [][]Hospital
+	n       int
+	index   map[string]int32
+	skipped []*RowError
+}
+
+const (
+	chunkShift = 12
+	chunkSize  = 1 << chunkShift
+)
+
+func (d *Directory) at(i int32) *Hospital { return &d.chunks[i>>chunkShift][i&(chunkSize-1)] }
+
+func (d *Directory) push(h Hospital) int32 {
+	if d.n%chunkSize == 0 {
+		d.chunks = append(d.chunks, make([]Hospital, 0, chunkSize))
+	}
+	last := len(d.chunks) - 1
+	d.chunks[last] = append(d.chunks[last], h)
+	d.n++
+	return int32(d.n - 1)
 }
 
 // Hospital validates id and finds it in the directory. The look-up is in
@@ -66,13 +87,13 @@ func (d *Directory) Hospital(_ context.Context, id string) (Hospital, error) {
 	}
 	i, ok := d.index[id]
 	if !ok {
-		return Hospital{}, fmt.Errorf("%w: %s is not among the %d hospitals of the directory", ErrNotFound, id, len(d.hospitals))
+		return Hospital{}, fmt.Errorf("%w: %s is not among the %d hospitals of the directory", ErrNotFound, id, d.n)
 	}
-	return d.hospitals[i], nil
+	return *d.at(i), nil
 }
 
 // Len returns the number of hospitals loaded.
-func (d *Directory) Len() int { return len(d.hospitals) }
+func (d *Directory) Len() int { return d.n }
 
 // Skipped returns the rows left out under [SkipInvalidRows], in file order.
 func (d *Directory) Skipped() []*RowError { return append([]*RowError(nil), d.skipped...) }
@@ -80,7 +101,7 @@ func (d *Directory) Skipped() []*RowError { return append([]*RowError(nil), d.sk
 // builder accumulates rows and enforces the rules shared by both formats.
 type builder struct {
 	d         *Directory
-	firstLine []int // where each hospital came from, to name both lines of a duplicate
+	firstLine []int32 // where each hospital came from, to name both lines of a duplicate
 	skip      bool
 	layouts   []string
 }
@@ -130,9 +151,8 @@ func (b *builder) add(h Hospital, rowErr error, pos int, isJSON bool) error {
 		}
 		return mk(fmt.Errorf("duplicate id %s, first seen on %s %d", h.ID, what, b.firstLine[prev]))
 	}
-	b.d.index[h.ID] = int32(len(b.d.hospitals))
-	b.d.hospitals = append(b.d.hospitals, h)
-	b.firstLine = append(b.firstLine, pos)
+	b.d.index[h.ID] = b.d.push(h)
+	b.firstLine = append(b.firstLine, int32(pos))
 	return nil
 }
 

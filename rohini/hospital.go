@@ -53,7 +53,7 @@ func (Manual) Hospital(_ context.Context, id string) (Hospital, error) {
 	if err := Validate(id); err != nil {
 		return Hospital{}, err
 	}
-	return Hospital{}, fmt.Errorf("%w: confirm hospital %s with the ROHINI administrator (no automated look-up is configured)", ErrManualReview, id)
+	return Hospital{}, fmt.Errorf("%w: hospital %s has to be confirmed by hand (no automated look-up is configured)", ErrManualReview, id)
 }
 
 // FieldNames maps the names used by a data source to [Hospital] fields:
@@ -162,11 +162,11 @@ func setField(h *Hospital, f field, v string, layouts []string) error {
 	return nil
 }
 
-var defaultDateLayouts = []string{time.RFC3339, time.DateOnly, "02-01-2006", "02/01/2006", "02.01.2006"}
+var defaultDateLayouts = []string{time.DateOnly, time.RFC3339, "02-01-2006", "02/01/2006", "02.01.2006"}
 
 // DefaultDateLayouts returns the layouts tried, in order, to read a validity
-// date: RFC 3339, 2006-01-02, and the day-first 02-01-2006, 02/01/2006 and
-// 02.01.2006 that Indian extracts use.
+// date: 2006-01-02, RFC 3339, and the day-first 02-01-2006, 02/01/2006 and
+// 02.01.2006 that Indian extracts use. No two of them match the same text.
 func DefaultDateLayouts() []string { return append([]string(nil), defaultDateLayouts...) }
 
 func parseDate(v string, layouts []string) (time.Time, error) {

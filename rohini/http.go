@@ -466,9 +466,18 @@ func sameHostRedirects(req *http.Request, via []*http.Request) error {
 // sanitizeURL drops credentials, query and fragment from a URL for errors.
 func sanitizeURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.IndexAny(raw, "?#@"); i >= 0 {
+	if err != nil || u.Opaque != "" {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
 			raw = raw[:i]
+		}
+		if at := strings.LastIndexByte(raw, '@'); at >= 0 {
+			start := strings.Index(raw, "://") + len("://")
+			if start < len("://") {
+				start = 0
+			}
+			if at >= start {
+				raw = raw[:start] + raw[at+1:]
+			}
 		}
 		return clip(raw)
 	}

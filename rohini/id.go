@@ -69,10 +69,16 @@ func badChar(r rune, size, off int) string {
 
 // Normalize removes the separators people type into ids — white space
 // (including non-breaking spaces) and hyphens or other dashes — and returns
-// the rest unchanged. It does not validate: pass the result to [Validate].
+// the rest unchanged. Input that is not valid UTF-8 is returned as given,
+// for Validate to reject. Normalize does not validate: pass the result to
+// [Validate].
 //
 //	rohini.Normalize(" 890-0080-336704 ") == "8900080336704"
 func Normalize(id string) string {
+	if !utf8.ValidString(id) {
+		// Removing a separator could join stray bytes into a character.
+		return id
+	}
 	clean := true
 	for _, r := range id {
 		if isSeparator(r) {
@@ -92,6 +98,9 @@ func Normalize(id string) string {
 }
 
 func isSeparator(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '-' || ('\t' <= r && r <= '\r')
+	}
 	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212' // minus sign, typed for a hyphen
 }
 

@@ -106,6 +106,8 @@ func TestNormalize(t *testing.T) {
 		{"890\u2013008\u22120336704", "8900080336704"}, // en dash, minus sign
 		{"89O0080336704", "89O0080336704"},             // letters are left for Validate to reject
 		{"", ""},
+		{"\xc2 \xa0", "\xc2 \xa0"}, // invalid UTF-8 is left alone, not joined into a character
+		{"890 \xff", "890 \xff"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -80,10 +80,13 @@ func (d *Directory) push(h Hospital) int32 {
 }
 
 // Hospital validates id and finds it in the directory. The look-up is in
-// memory and does not consult ctx.
+// memory and does not consult ctx. A nil or zero Directory is empty.
 func (d *Directory) Hospital(_ context.Context, id string) (Hospital, error) {
 	if err := Validate(id); err != nil {
 		return Hospital{}, err
+	}
+	if d == nil {
+		d = &Directory{}
 	}
 	i, ok := d.index[id]
 	if !ok {
@@ -93,10 +96,20 @@ func (d *Directory) Hospital(_ context.Context, id string) (Hospital, error) {
 }
 
 // Len returns the number of hospitals loaded.
-func (d *Directory) Len() int { return d.n }
+func (d *Directory) Len() int {
+	if d == nil {
+		return 0
+	}
+	return d.n
+}
 
 // Skipped returns the rows left out under [SkipInvalidRows], in file order.
-func (d *Directory) Skipped() []*RowError { return append([]*RowError(nil), d.skipped...) }
+func (d *Directory) Skipped() []*RowError {
+	if d == nil {
+		return nil
+	}
+	return append([]*RowError(nil), d.skipped...)
+}
 
 // builder accumulates rows and enforces the rules shared by both formats.
 type builder struct {

@@ -293,4 +293,10 @@ func TestDirectoryHospital(t *testing.T) {
 	_, err = zero.Hospital(context.Background(), goodID)
 	require.ErrorIs(t, err, rohini.ErrNotFound, "a zero Directory is empty, not broken")
 	assert.Zero(t, zero.Len())
+
+	var none *rohini.Directory
+	_, err = none.Hospital(context.Background(), goodID)
+	require.ErrorIs(t, err, rohini.ErrNotFound)
+	assert.Zero(t, none.Len())
+	assert.Empty(t, none.Skipped())
 }

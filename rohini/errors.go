@@ -15,9 +15,11 @@ var (
 	// ErrNotFound reports a well-formed id the look-up does not know, or a
 	// look-up answer that is about a different id.
 	ErrNotFound = errors.New("rohini: hospital not found")
-	// ErrUnavailable reports a look-up that could not be completed: timeout,
-	// connection failure, a 5xx or 429 answer, or a body that cannot be read.
-	// The id may well be valid; ask again later.
+	// ErrUnavailable reports a look-up that gave no definite answer: a
+	// timeout, a connection failure, an HTTP status other than success or
+	// not-found (5xx, 429, but also 401 or 403 from a misconfigured key), or
+	// an answer that cannot be read. It says nothing about the hospital; ask
+	// again later.
 	ErrUnavailable = errors.New("rohini: look-up unavailable")
 	// ErrManualReview reports that no automated look-up exists and a ROHINI
 	// administrator has to confirm the hospital by hand.

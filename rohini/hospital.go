@@ -25,8 +25,10 @@ type Hospital struct {
 
 	// Status is the registry's status word as given (e.g. "Active").
 	Status string `json:"status,omitempty"`
-	// ValidUntil is the end of the registration's validity; zero when the
-	// source does not say. Dates without a time of day are midnight UTC.
+	// ValidUntil is the last day of the registration's validity; zero when
+	// the source does not say. A date without a time of day is read as
+	// midnight UTC at the start of that day, so treat the registration as
+	// valid through the whole day (in India's time zone).
 	ValidUntil time.Time `json:"valid_until,omitzero"`
 }
 

@@ -95,8 +95,10 @@ func WithBodyKey(key string) HTTPOption {
 }
 
 // WithHeader adds a header to every look-up, typically an API key. Header
-// values are never logged and never appear in errors: they are redacted
-// even from an error body that echoes them.
+// values are never logged and never appear in errors: values of four
+// characters or more are redacted even from an error body that echoes them.
+// Redirects to another host are not followed, so the header stays with the
+// configured server.
 func WithHeader(name, value string) HTTPOption {
 	return httpOption(func(c *httpConfig) error {
 		if !validHeaderName(name) {
@@ -124,7 +126,8 @@ func validHeaderName(s string) bool {
 
 // WithHTTPClient sets the HTTP client (its transport, proxy, TLS settings).
 // The look-up works on a copy, so the client given is not modified; the
-// copy's Timeout is set from [WithTimeout].
+// copy's Timeout is set from [WithTimeout], and unless the client has its
+// own CheckRedirect, redirects to another host are refused.
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return httpOption(func(c *httpConfig) error {
 		if hc == nil {
@@ -172,7 +175,7 @@ func WithRetry(retries int, minWait, maxWait time.Duration) HTTPOption {
 //
 // An answer is a JSON document holding one hospital; [WithFieldNames] says
 // where each field is. HTTP 404 or 410 is [ErrNotFound], and so is an answer
-// about a different id. Everything that stops a definite answer — timeouts,
+// about a different id (compared after [Normalize]). Everything that stops a definite answer — timeouts,
 // HTTP 429 and 5xx, other statuses, a body over [MaxBodySize], malformed
 // JSON, an answer without an id (usually wrong field names) — is
 // [ErrUnavailable], because it says nothing about the hospital.
@@ -292,6 +295,9 @@ func (l *HTTPLookup) Hospital(ctx context.Context, id string) (Hospital, error) 
 	if err := Validate(id); err != nil {
 		return Hospital{}, err
 	}
+	if l == nil || l.rc == nil {
+		return Hospital{}, fmt.Errorf("%w: HTTPLookup not created with NewHTTPLookup", ErrUnavailable)
+	}
 	target := strings.ReplaceAll(l.endpoint, "{id}", id) // a valid id is digits only: nothing to escape
 	shown := sanitizeURL(target)
 	if err := ctx.Err(); err != nil {
@@ -320,7 +326,11 @@ func (l *HTTPLookup) Hospital(ctx context.Context, id string) (Hospital, error) 
 // CloseIdleConnections closes the connections kept for reuse. The look-up
 // remains usable; call this when done with it so no connection (and its
 // goroutines) outlives it.
-func (l *HTTPLookup) CloseIdleConnections() { l.hc.CloseIdleConnections() }
+func (l *HTTPLookup) CloseIdleConnections() {
+	if l != nil && l.hc != nil {
+		l.hc.CloseIdleConnections()
+	}
+}
 
 func (l *HTTPLookup) decode(body []byte, id, shown string) (Hospital, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))

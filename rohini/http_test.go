@@ -367,6 +367,18 @@ func TestHTTPLookupLeavesCallersClientAlone(t *testing.T) {
 	assert.Same(t, tr, hc.Transport)
 }
 
+func TestHTTPLookupZeroValue(t *testing.T) {
+	t.Parallel()
+	for _, l := range []*rohini.HTTPLookup{nil, {}} {
+		_, err := l.Hospital(context.Background(), goodID)
+		require.ErrorIs(t, err, rohini.ErrUnavailable)
+		assert.Contains(t, err.Error(), "NewHTTPLookup")
+		_, err = l.Hospital(context.Background(), "bad")
+		require.ErrorIs(t, err, rohini.ErrInvalidID)
+		l.CloseIdleConnections() // no panic
+	}
+}
+
 func TestNewHTTPLookupOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

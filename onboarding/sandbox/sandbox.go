@@ -3,6 +3,7 @@ package sandbox
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 
@@ -133,11 +134,15 @@ const (
 )
 
 // clip shortens a value taken from untrusted input before it goes into an
-// error message.
+// error message, without splitting a UTF-8 sequence.
 func clip(s string) string {
 	const n = 64
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -3,7 +3,9 @@ package sandbox
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,4 +87,13 @@ func TestNumericDate(t *testing.T) {
 			assert.Equal(t, strconv.FormatInt(tt.want, 10), string(out), "written back as whole seconds")
 		})
 	}
+}
+
+func TestClip(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "short", clip("short"))
+	long := strings.Repeat("a", 63) + "é" + "tail"
+	got := clip(long)
+	assert.True(t, utf8.ValidString(got), "no split rune: %q", got)
+	assert.Equal(t, strings.Repeat("a", 63)+"…", got)
 }

@@ -25,6 +25,8 @@ type TrustedIssuer struct {
 	JWKSURL string
 }
 
+var _ json.Marshaler = (*TrustList)(nil)
+
 // TrustList is the set of sandbox operators whose certificates an HCX
 // operator accepts. It is immutable once built and safe for concurrent use.
 type TrustList struct {

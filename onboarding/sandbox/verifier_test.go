@@ -298,6 +298,7 @@ func TestVerifyRejects(t *testing.T) {
 			require.ErrorIs(t, err, tt.wantErr)
 			t.Log(err)
 			assert.Contains(t, err.Error(), tt.wantMsg)
+			assert.Equal(t, 1, sentinelsMatched(err), "exactly one verification sentinel: %v", err)
 			if tok := strings.TrimSpace(tt.token); tok != "" {
 				assert.NotContains(t, err.Error(), tok, "the token must not appear in errors")
 			}
@@ -324,6 +325,19 @@ func ecdsaJWS(t testing.TB, key string, digest []byte, size int) []byte {
 	r, s, err := ecdsa.Sign(rand.Reader, rawKey(key).(*ecdsa.PrivateKey), digest)
 	require.NoError(t, err)
 	return append(r.FillBytes(make([]byte, size)), s.FillBytes(make([]byte, size))...)
+}
+
+// sentinelsMatched counts the verification sentinels err matches; callers
+// branch on them, so a failure should match exactly one.
+func sentinelsMatched(err error) int {
+	n := 0
+	for _, s := range []error{ErrMalformed, ErrAlgorithm, ErrType, ErrUntrustedIssuer, ErrSignature, ErrIssuerNotAllowed,
+		ErrExpired, ErrNotYetValid, ErrRoleNotCovered, ErrRevoked, ErrRevocationUnavailable, ErrKeysUnavailable} {
+		if errors.Is(err, s) {
+			n++
+		}
+	}
+	return n
 }
 
 func stdSignature(tok string) string {

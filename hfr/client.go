@@ -1,0 +1,465 @@
+package hfr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+// timestampLayout is the gateway's TIMESTAMP header format: UTC with
+// milliseconds and a literal Z.
+const timestampLayout = "2006-01-02T15:04:05.000Z"
+
+// Client talks to the ABDM gateway (sessions), HFR and HPR. It is safe for
+// concurrent use; make one per set of credentials and Close it when done.
+type Client struct {
+	rc           *resty.Client
+	sessionURL   string
+	registryURL  string
+	cmID         string
+	sessionAPI   SessionAPI
+	clientID     string
+	clientSecret string
+	timeout      time.Duration
+	tries        int
+	minWait      time.Duration
+	maxWait      time.Duration
+	limiter      *rate.Limiter
+	now          func() time.Time
+	sleep        func(context.Context, time.Duration) error
+	log          *slog.Logger
+	otpSource    string
+	otpSourceID  string
+
+	// life is cancelled by Close; session refreshes run under it.
+	life   context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	closed   bool
+	token    string
+	tokenExp time.Time
+	inflight *refreshCall
+}
+
+// New builds a Client. The gateway URL, the registry URL and the
+// credentials are required; every other option has a documented default.
+func New(opts ...Option) (*Client, error) {
+	cfg := config{
+		env:        Sandbox,
+		sessionAPI: V3,
+		timeout:    DefaultTimeout,
+		tries:      DefaultTries,
+		minWait:    DefaultMinWait,
+		maxWait:    DefaultMaxWait,
+		limit:      rate.Inf,
+		now:        time.Now,
+		sleep:      sleepCtx,
+		logger:     slog.New(slog.DiscardHandler),
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("hfr: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	var missing []string
+	if cfg.gatewayURL == "" {
+		missing = append(missing, "gateway URL (WithGatewayURL)")
+	}
+	if cfg.registryURL == "" {
+		missing = append(missing, "registry URL (WithRegistryURL)")
+	}
+	if cfg.clientID == "" {
+		missing = append(missing, "credentials (WithCredentials)")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("hfr: missing %s", strings.Join(missing, ", "))
+	}
+	if cfg.httpClient != nil && cfg.restyClient != nil {
+		return nil, errors.New("hfr: WithHTTPClient and WithRestyClient are mutually exclusive")
+	}
+
+	rc := cfg.restyClient
+	switch {
+	case rc != nil:
+	case cfg.httpClient != nil:
+		rc = resty.NewWithClient(cfg.httpClient)
+		rc.SetLogger(restyLogger{cfg.logger})
+	default:
+		// A client of our own: no cookie jar (the registries set none worth
+		// keeping), resty's default pooled transport.
+		rc = resty.NewWithClient(&http.Client{})
+		rc.SetLogger(restyLogger{cfg.logger})
+	}
+
+	c := &Client{
+		rc:           rc,
+		sessionURL:   cfg.gatewayURL + cfg.sessionAPI.path(),
+		registryURL:  cfg.registryURL,
+		cmID:         cfg.env.cmID(),
+		sessionAPI:   cfg.sessionAPI,
+		clientID:     cfg.clientID,
+		clientSecret: cfg.clientSecret,
+		timeout:      cfg.timeout,
+		tries:        cfg.tries,
+		minWait:      cfg.minWait,
+		maxWait:      cfg.maxWait,
+		now:          cfg.now,
+		sleep:        cfg.sleep,
+		log:          cfg.logger,
+		otpSource:    cfg.otpSource,
+		otpSourceID:  cfg.otpSourceID,
+	}
+	if cfg.limit != rate.Inf {
+		c.limiter = rate.NewLimiter(cfg.limit, cfg.burst)
+	}
+	c.life, c.cancel = context.WithCancel(context.Background())
+	return c, nil
+}
+
+// Close stops a session refresh in flight, waits for it, and closes idle
+// connections. Calls after Close fail with ErrClosed. Close is idempotent.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.token = ""
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+	c.rc.GetClient().CloseIdleConnections()
+	return nil
+}
+
+// call describes one logical request.
+type call struct {
+	op      string // names the call in errors and logs
+	method  string
+	url     string
+	body    []byte
+	auth    bool     // send the session token
+	retry   bool     // idempotent: retry on 429/502/503/504 and timeouts
+	secrets []string // values sent in the body that must never surface (OTPs)
+}
+
+// reply is a response read in full.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do runs a call with the retry policy and the one-time token refresh, and
+// returns the 2xx reply or an error. Errors carry no secrets and no "hfr:"
+// prefix: the exported method that made the call names itself.
+func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
+	if ctx == nil {
+		return nil, errors.New("nil context")
+	}
+	tries := 1
+	if cl.retry {
+		tries = c.tries
+	}
+	refreshed := false
+	for attempt := 1; ; {
+		if err := c.checkOpen(); err != nil {
+			return nil, err
+		}
+		token := ""
+		if cl.auth {
+			t, err := c.accessToken(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("gateway session: %w", err)
+			}
+			token = t
+		}
+		// The slot is taken last, right before sending, so that a session
+		// request the call needed has had its own.
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return nil, fmt.Errorf("waiting for the rate limit: %w", err)
+			}
+		}
+		start := time.Now()
+		rep, err := c.send(ctx, cl, token)
+		c.logAttempt(ctx, cl, attempt, rep, err, time.Since(start))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if errors.Is(err, hcxonboard.ErrTooLarge) {
+				return nil, err
+			}
+			err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+			if attempt < tries && isTimeout(err) {
+				if werr := c.pause(ctx, cl, c.backoff(attempt)); werr != nil {
+					return nil, fmt.Errorf("%w; gave up waiting to retry: %w", err, werr)
+				}
+				attempt++
+				continue
+			}
+			return nil, err
+		}
+		if rep.status >= 200 && rep.status < 300 {
+			return rep, nil
+		}
+		apiErr := c.apiError(rep.status, rep.body, token, cl.secrets)
+		if cl.auth && apiErr.tokenRejected() {
+			c.dropToken(token)
+			// A rejected token means the request was not acted on, yet the
+			// OTP calls are still sent at most once: the caller decides.
+			if cl.retry && !refreshed {
+				refreshed = true
+				continue
+			}
+		}
+		err = apiErr
+		if cl.retry && attempt < tries && retryableStatus(rep.status) {
+			if wait, ok := c.retryWait(ctx, rep, attempt); ok {
+				if werr := c.pause(ctx, cl, wait); werr != nil {
+					return nil, fmt.Errorf("%w; gave up waiting to retry: %w", err, werr)
+				}
+				attempt++
+				continue
+			}
+		}
+		return nil, err
+	}
+}
+
+// send makes one HTTP attempt and reads the body under the size cap.
+func (c *Client) send(ctx context.Context, cl *call, token string) (*reply, error) {
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req := c.rc.R().
+		SetContext(actx).
+		SetDoNotParseResponse(true).
+		SetHeader("REQUEST-ID", uuid.NewString()).
+		SetHeader("TIMESTAMP", c.now().UTC().Format(timestampLayout)).
+		SetHeader("X-CM-ID", c.cmID).
+		SetHeader("Accept", "application/json")
+	if cl.body != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(cl.body)
+	}
+	if token != "" {
+		req.SetHeader("Authorization", "Bearer "+token)
+	}
+	res, err := req.Execute(cl.method, cl.url)
+	if err != nil {
+		return nil, err
+	}
+	raw := res.RawResponse
+	if raw == nil || raw.Body == nil {
+		return nil, errors.New("no response")
+	}
+	defer raw.Body.Close()
+	body, err := readCapped(raw.Body, raw.ContentLength)
+	if err != nil {
+		return nil, err
+	}
+	return &reply{status: raw.StatusCode, header: raw.Header, body: body}, nil
+}
+
+// readCapped reads a body of at most MaxResponseSize bytes; a longer body is
+// an error wrapping hcxonboard.ErrTooLarge, never silently truncated.
+func readCapped(r io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength > MaxResponseSize {
+		return nil, tooLarge()
+	}
+	var buf bytes.Buffer
+	if contentLength > 0 {
+		buf.Grow(int(contentLength) + 1)
+	} else {
+		buf.Grow(512)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseSize+1))
+	if n > MaxResponseSize {
+		return nil, tooLarge()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the response body: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func tooLarge() error {
+	return fmt.Errorf("%w: response body over %d bytes", hcxonboard.ErrTooLarge, MaxResponseSize)
+}
+
+// apiError decodes an error answer and redacts anything secret the client
+// sent (the client secret, and the token and OTP passed in secrets) that the
+// registry echoed.
+func (c *Client) apiError(status int, body []byte, token string, secrets []string) *APIError {
+	e := DecodeError(status, body)
+	c.redact(e, token, secrets)
+	return e
+}
+
+func (c *Client) redact(e *APIError, token string, secrets []string) {
+	for _, s := range append([]string{c.clientSecret, token}, secrets...) {
+		if len(s) < 4 {
+			continue
+		}
+		e.Message = strings.ReplaceAll(e.Message, s, "[redacted]")
+		e.Code = strings.ReplaceAll(e.Code, s, "[redacted]")
+	}
+}
+
+func retryableStatus(s int) bool {
+	switch s {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// retryWait decides the wait before the next attempt: the server's
+// Retry-After (delta seconds or an HTTP date) when present, else backoff.
+// It declines to retry when the server asks for longer than maxWait or
+// than the caller's deadline leaves.
+func (c *Client) retryWait(ctx context.Context, rep *reply, attempt int) (time.Duration, bool) {
+	wait := c.backoff(attempt)
+	if ra, ok := parseRetryAfter(rep.header.Get("Retry-After"), c.now()); ok {
+		if ra > c.maxWait {
+			return 0, false
+		}
+		wait = ra
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return 0, false
+	}
+	return wait, true
+}
+
+// parseRetryAfter reads a Retry-After value: delta seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > int64(24*time.Hour/time.Second) {
+			n = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// backoff is exponential from minWait, capped at maxWait, with jitter in
+// [d/2, d] so that callers do not retry in step.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.minWait
+	for i := 1; i < attempt && d < c.maxWait; i++ {
+		d *= 2
+	}
+	d = min(d, c.maxWait)
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+func (c *Client) pause(ctx context.Context, cl *call, d time.Duration) error {
+	if c.log.Enabled(ctx, slog.LevelInfo) {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "hfr: retrying", slog.String("op", cl.op), slog.Duration("wait", d))
+	}
+	return c.sleep(ctx, d)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) checkOpen() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, cl *call, attempt int, rep *reply, err error, took time.Duration) {
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelWarn
+	}
+	if !c.log.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("op", cl.op),
+		slog.String("method", cl.method),
+		slog.Int("attempt", attempt),
+		slog.Duration("took", took),
+	}
+	if rep != nil {
+		attrs = append(attrs, slog.Int("status", rep.status))
+	}
+	if err != nil {
+		// Transport errors name the URL, which holds no secrets.
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.log.LogAttrs(ctx, level, "hfr: request", attrs...)
+}
+
+// restyLogger routes resty's own warnings into slog.
+type restyLogger struct{ l *slog.Logger }
+
+func (r restyLogger) Errorf(format string, v ...any) {
+	r.l.Error("resty: " + fmt.Sprintf(format, v...))
+}
+
+func (r restyLogger) Warnf(format string, v ...any) {
+	r.l.Warn("resty: " + fmt.Sprintf(format, v...))
+}
+
+func (r restyLogger) Debugf(format string, v ...any) {
+	r.l.Debug("resty: " + fmt.Sprintf(format, v...))
+}

@@ -1,0 +1,61 @@
+// Package hfr is a client for the ABDM registries an HCX operator checks when
+// it onboards a provider: the Health Facility Registry (HFR), the Healthcare
+// Professionals Registry (HPR), and the ABDM gateway session that authorises
+// both.
+//
+// The operator supplies every base URL: the package names no registry host.
+//
+//	c, err := hfr.New(
+//		hfr.WithGatewayURL(gatewayURL),   // ABDM gateway (sessions)
+//		hfr.WithRegistryURL(registryURL), // HSP host serving HFR and HPR, version prefix included
+//		hfr.WithEnvironment(hfr.Production),
+//		hfr.WithCredentials(clientID, clientSecret),
+//	)
+//	if err != nil { … }
+//	defer c.Close()
+//	f, err := c.Facility(ctx, "IN2910000123")
+//
+// # Session
+//
+// Every call carries a gateway token (Authorization: Bearer …) obtained from
+// the v3 sessions endpoint (or v0.5 with WithSessionAPI(V05)), with the
+// REQUEST-ID, TIMESTAMP and X-CM-ID headers the gateway requires. The token
+// is cached until a minute before expiresIn ends; concurrent callers share a
+// single session request. When the registry rejects a token (HTTP 401, or
+// 400/401 with code 900901) a look-up drops it and tries once more with a
+// fresh one.
+//
+// # Look-ups
+//
+// Facility uses the v1.5 facility search and accepts only the row with the
+// requested ID; a Draft facility is returned (see Facility.IsDraft), not
+// hidden. FacilityContact returns the manager HFR holds, masked.
+// SendFacilityOTP and ValidateFacilityOTP prove that the applicant controls
+// the facility record: HFR sends the code to its own contact, never to a
+// number the applicant types. Professional reads an HPR profile with its
+// council registrations.
+//
+// Identifiers are checked before any request: a malformed ID is
+// ErrInvalidID and reaches nobody (see NormalizeFacilityID and
+// NormalizeHPRID).
+//
+// # Errors
+//
+// Failures match the sentinels with errors.Is: ErrNotFound, ErrUnauthorized,
+// ErrRateLimited, ErrUnavailable, ErrOTPRejected, ErrInvalidID,
+// ErrUnexpectedResponse (a success status whose body proves nothing) and
+// ErrClosed. Registry answers are *APIError (errors.As) with the HTTP
+// status, the registry's code and message, decoded from every shape the
+// registries use (see DecodeError), including errors inside 200 bodies.
+// Bodies over MaxResponseSize are hcxonboard.ErrTooLarge, never truncated.
+// Error strings and log records never carry the client secret, tokens or
+// OTPs.
+//
+// # Retries
+//
+// Look-ups and session requests are retried on HTTP 429, 502, 503, 504 and
+// timeouts, with exponential backoff that honours Retry-After and the
+// caller's context (WithRetry). OTP requests are never retried.
+//
+// Package hfrtest serves a fake gateway, HFR and HPR for tests and demos.
+package hfr

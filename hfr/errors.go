@@ -1,0 +1,319 @@
+package hfr
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentinel errors; match them with errors.Is. The client always returns them
+// wrapped with the call that failed ("hfr: facility IN2910000123: not
+// found"). A *APIError unwraps to the sentinel its status or code stands for.
+var (
+	// ErrNotFound reports that the registry holds no such facility or
+	// professional (HTTP 404, 422 with HIS-3008, or an empty search).
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthorized reports rejected credentials or a rejected session
+	// token (HTTP 401 or 403, API-manager code 900901, ABDM-1919..1923).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrRateLimited reports HTTP 429 after the retries allowed.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable reports a registry that did not answer usefully: HTTP
+	// 5xx, a timeout or a network failure. The look-up may succeed later.
+	ErrUnavailable = errors.New("registry unavailable")
+	// ErrOTPRejected reports an OTP that the registry did not accept (wrong,
+	// expired or already used code, or an unknown transaction).
+	ErrOTPRejected = errors.New("OTP rejected")
+	// ErrInvalidID reports a malformed facility or HPR identifier; no
+	// request is sent for it.
+	ErrInvalidID = errors.New("invalid identifier")
+	// ErrUnexpectedResponse reports a success status with a body of a shape
+	// the client does not know. Such an answer proves nothing either way.
+	ErrUnexpectedResponse = errors.New("unexpected response")
+	// ErrClosed reports a call on a closed Client.
+	ErrClosed = errors.New("client closed")
+)
+
+// maxMessageLen caps the registry message kept in an APIError, so that a
+// misbehaving server cannot flood logs through error strings.
+const maxMessageLen = 300
+
+// APIError is an error answer from the gateway, HFR or HPR: the HTTP status,
+// the registry's code (ABDM-…, HIS-…, 900901, or the first of an HSP
+// envelope's details) and its message. StatusCode is 200 when the error came
+// inside a success body ({"error":…} or a non-null errorStatus).
+//
+// Error never contains credentials, tokens or OTPs: the client redacts any it
+// sent from the registry's message before returning the error.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+}
+
+// Error describes the answer, e.g.
+// "registry answered HTTP 422 (HIS-1070): Required OwnershipCode Field is empty.".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("registry answered HTTP ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Code)
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel the answer stands for (ErrUnauthorized,
+// ErrNotFound, ErrRateLimited or ErrUnavailable), or nil.
+func (e *APIError) Unwrap() error {
+	switch e.Code {
+	case "900901", "HIS-401", "ABDM-1919", "ABDM-1920", "ABDM-1921", "ABDM-1922", "ABDM-1923":
+		return ErrUnauthorized
+	case "HIS-3008": // "Invalid HPID.": the sandbox's answer for an unknown HPR ID
+		return ErrNotFound
+	case "HIS-429":
+		return ErrRateLimited
+	case "HIS-503":
+		return ErrUnavailable
+	}
+	switch {
+	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
+		return ErrUnauthorized
+	case e.StatusCode == http.StatusNotFound:
+		return ErrNotFound
+	case e.StatusCode == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case e.StatusCode >= 500:
+		return ErrUnavailable
+	}
+	return nil
+}
+
+// tokenRejected reports whether the answer says the session token is no
+// longer good, so that dropping it and opening a new session may help.
+func (e *APIError) tokenRejected() bool {
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		return true
+	case http.StatusBadRequest:
+		return e.Code == "900901"
+	}
+	return false
+}
+
+// errorObject is the inner object of the gateway shape {"error":{…}}, of a
+// WSO2-style {"fault":{…}}, of an HSP detail, or of an errorStatus.
+type errorObject struct {
+	Code        flexString `json:"code"`
+	Message     flexString `json:"message"`
+	Description flexString `json:"description"`
+}
+
+// errorProbe holds every key an error body of the three known shapes uses.
+type errorProbe struct {
+	Error       json.RawMessage `json:"error"`
+	Fault       json.RawMessage `json:"fault"`
+	ErrorStatus json.RawMessage `json:"errorStatus"`
+	Code        flexString      `json:"code"`
+	Message     flexString      `json:"message"`
+	Description flexString      `json:"description"`
+	ErrorDesc   flexString      `json:"error_description"`
+	Details     json.RawMessage `json:"details"`
+}
+
+// DecodeError turns an error answer into an *APIError. It understands the
+// gateway shape {"error":{"code","message"}} (also inside a list), the HSP
+// envelope {"code","message","details":[…]} (the code is the first detail's),
+// a non-null errorStatus, and plain text. It never fails: an unknown body
+// still yields an APIError carrying the status and a cleaned excerpt.
+func DecodeError(status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status}
+	if !e.fromJSON(body, true) {
+		e.Message = plainMessage(body)
+	}
+	if e.Message == "" && e.Code == "" {
+		e.Message = http.StatusText(status)
+	}
+	return e
+}
+
+// successBodyError reports the error carried by a 2xx body — {"error":…},
+// a list holding one, or a non-null errorStatus — or nil if there is none.
+func successBodyError(status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status}
+	if !e.fromJSON(body, false) {
+		return nil
+	}
+	return e
+}
+
+// fromJSON fills e from a JSON body and reports whether it carried a
+// recognisable error. envelope is set for error answers, where a bare
+// {"code","message"} object is the error; success bodies carry a message too,
+// so there only the explicit error keys count.
+func (e *APIError) fromJSON(body []byte, envelope bool) bool {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return false
+	}
+	switch body[0] {
+	case '[':
+		var list []json.RawMessage
+		if json.Unmarshal(body, &list) != nil {
+			return false
+		}
+		for _, item := range list {
+			if e.fromObject(item, envelope) {
+				return true
+			}
+		}
+		return false
+	case '{':
+		return e.fromObject(body, envelope)
+	}
+	return false
+}
+
+// fromObject reads one JSON object; see fromJSON for envelope.
+func (e *APIError) fromObject(raw []byte, envelope bool) bool {
+	var p errorProbe
+	if json.Unmarshal(raw, &p) != nil {
+		return false
+	}
+	if e.fromInner(p.Error, p.ErrorDesc) || e.fromInner(p.Fault, "") {
+		return true
+	}
+	if !isNull(p.ErrorStatus) {
+		// The errorStatus value's shape is undocumented: take code and
+		// message from it when it is an object or a string, else fall back
+		// to the body's own message.
+		e.fromInner(p.ErrorStatus, "")
+		if e.Message == "" {
+			e.Message = clean(string(p.Message))
+		}
+		if e.Code == "" && e.Message == "" {
+			e.Message = "errorStatus set"
+		}
+		return true
+	}
+	if !envelope {
+		return false
+	}
+	var details []errorObject
+	if !isNull(p.Details) && json.Unmarshal(p.Details, &details) == nil {
+		for _, d := range details {
+			if d.Code != "" || d.Message != "" {
+				e.Code = clean(string(d.Code))
+				e.Message = clean(firstNonEmpty(string(d.Message), string(p.Message)))
+				if e.Code == "" {
+					e.Code = clean(string(p.Code))
+				}
+				return true
+			}
+		}
+	}
+	if p.Code != "" || p.Message != "" || p.Description != "" {
+		e.Code = clean(string(p.Code))
+		e.Message = clean(firstNonEmpty(string(p.Message), string(p.Description)))
+		return true
+	}
+	return false
+}
+
+// fromInner reads the value of an "error", "fault" or "errorStatus" key: an
+// object with code and message, or a bare string (OAuth style
+// {"error":"invalid_client","error_description":"…"}).
+func (e *APIError) fromInner(raw json.RawMessage, desc flexString) bool {
+	if isNull(raw) {
+		return false
+	}
+	switch raw[0] {
+	case '{':
+		var o errorObject
+		if json.Unmarshal(raw, &o) != nil {
+			return false
+		}
+		e.Code = clean(string(o.Code))
+		e.Message = clean(firstNonEmpty(string(o.Message), string(o.Description)))
+		return e.Code != "" || e.Message != ""
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil || s == "" {
+			return false
+		}
+		if desc != "" {
+			e.Code, e.Message = clean(s), clean(string(desc))
+		} else {
+			e.Message = clean(s)
+		}
+		return true
+	case 't': // errorStatus: true
+		return true
+	}
+	return false
+}
+
+// plainMessage keeps a cleaned excerpt of a non-JSON body; HTML pages (a
+// proxy's error page) say nothing useful and are dropped.
+func plainMessage(body []byte) string {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '<' {
+		return ""
+	}
+	if len(body) > 4*maxMessageLen {
+		body = body[:4*maxMessageLen]
+	}
+	return clean(string(body))
+}
+
+// clean makes registry text safe for an error string: valid UTF-8, no
+// control characters, whitespace collapsed, at most maxMessageLen bytes.
+func clean(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(min(len(s), maxMessageLen+3))
+	space := false
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if b.Len()+utf8.RuneLen(r) > maxMessageLen {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isNull(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null" || string(raw) == "false"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,121 @@
+package hfr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// hprDomain is the suffix of the address form of an HPR ID.
+const hprDomain = "@hpr.abdm"
+
+// NormalizeFacilityID checks an HFR facility ID and returns it in canonical
+// form: "IN" followed by ten letters or digits, upper case, surrounding
+// space removed (every ID observed is IN + 10 digits; two independent
+// clients accept letters too). A malformed ID is an error wrapping
+// ErrInvalidID.
+func NormalizeFacilityID(id string) (string, error) {
+	s := strings.ToUpper(strings.TrimSpace(id))
+	if len(s) != 12 || s[0] != 'I' || s[1] != 'N' || !isAlnum(s[2:]) {
+		return "", fmt.Errorf("%w: facility ID %q: want IN followed by 10 letters or digits", ErrInvalidID, excerpt(id))
+	}
+	return s, nil
+}
+
+// NormalizeHPRID checks an HPR ID and returns it in canonical form. Two
+// forms are accepted: the 14-digit number, written plain or as
+// NN-NNNN-NNNN-NNNN (returned in the dashed form), and the address
+// username@hpr.abdm (returned in lower case). A malformed ID is an error
+// wrapping ErrInvalidID.
+func NormalizeHPRID(id string) (string, error) {
+	s := strings.TrimSpace(id)
+	if digits, ok := hprNumberDigits(s); ok {
+		return dashedHPR(digits), nil
+	}
+	lower := strings.ToLower(s)
+	if local, ok := strings.CutSuffix(lower, hprDomain); ok && validHPRUser(local) {
+		return lower, nil
+	}
+	return "", fmt.Errorf("%w: HPR ID %q: want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm", ErrInvalidID, excerpt(id))
+}
+
+// hprNumberDigits returns the 14 digits of an HPR number written plain or
+// dashed (2-4-4-4).
+func hprNumberDigits(s string) (string, bool) {
+	switch len(s) {
+	case 14:
+		return s, isDigits(s)
+	case 17:
+		if s[2] != '-' || s[7] != '-' || s[12] != '-' {
+			return "", false
+		}
+		d := s[:2] + s[3:7] + s[8:12] + s[13:]
+		return d, isDigits(d)
+	}
+	return "", false
+}
+
+func dashedHPR(d string) string {
+	return d[:2] + "-" + d[2:6] + "-" + d[6:10] + "-" + d[10:]
+}
+
+// validHPRUser follows the observed rule [a-z0-9][a-z0-9._-]{2,}, capped
+// at 64 characters.
+func validHPRUser(u string) bool {
+	if len(u) < 3 || len(u) > 64 {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '.' || c == '_' || c == '-') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// sameHPR reports whether a registry's value names the professional asked
+// for: equal digits for the number form, equal address (with or without
+// the domain) for the address form.
+func sameHPR(registryValue, want string) bool {
+	v := strings.ToLower(strings.TrimSpace(registryValue))
+	if v == "" {
+		return false
+	}
+	if wd, ok := hprNumberDigits(want); ok {
+		vd, ok := hprNumberDigits(v)
+		return ok && vd == wd
+	}
+	v = strings.TrimSuffix(v, hprDomain)
+	return v == strings.TrimSuffix(want, hprDomain)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// excerpt bounds caller input quoted in an error.
+func excerpt(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,185 @@
+package hfr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Registration is one council registration of a professional.
+type Registration struct {
+	Category, CouncilName, RegistrationNumber, RegistrationDate, DueDate string
+}
+
+// Professional is an HPR entry: the searchByHprId profile, with the
+// registrations and council flag of the professional details when HPR has
+// them.
+type Professional struct {
+	HPRIDNumber, HPRID, Name, CategoryID, SubCategoryID string
+	AuthMethods                                         []string
+	CouncilVerified                                     bool
+	Registrations                                       []Registration
+}
+
+type hprProfile struct {
+	HPRIDNumber   flexString `json:"hprIdNumber"`
+	HPRID         flexString `json:"hprId"`
+	Name          flexString `json:"name"`
+	AuthMethods   []string   `json:"authMethods"`
+	CategoryID    flexString `json:"categoryId"`
+	SubCategoryID flexString `json:"subCategoryId"`
+	envelope
+}
+
+type detailsRequest struct {
+	Practitioner struct {
+		ID string `json:"id"`
+	} `json:"practitioner"`
+}
+
+// detailsResponse holds practitioners as HPR sends them, an array of arrays;
+// a flat array is accepted too.
+type detailsResponse struct {
+	Practitioners []json.RawMessage `json:"practitioners"`
+	envelope
+}
+
+type practitioner struct {
+	Identifier        flexString `json:"identifier"`
+	HPRID             flexString `json:"hpr_id"`
+	IsCouncilVerified flexBool   `json:"is_council_verified"`
+	Registrations     []struct {
+		Category           flexString `json:"category"`
+		CouncilName        flexString `json:"councilName"`
+		RegistrationNumber flexString `json:"registrationNumber"`
+		RegistrationDate   flexString `json:"registrationDate"`
+		DueDate            flexString `json:"dueDate"`
+	} `json:"registrations"`
+}
+
+// Professional looks a professional up by HPR ID: the 14-digit number
+// (plain or dashed) or the username@hpr.abdm address. HTTP 404, or 422 with
+// HIS-3008, is ErrNotFound. The profile must name the professional asked
+// for. Registrations and the council flag come from the professional
+// details; when HPR has no details the profile is returned without them.
+func (c *Client) Professional(ctx context.Context, hprID string) (Professional, error) {
+	id, err := NormalizeHPRID(hprID)
+	if err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional: %w", err)
+	}
+	rep, err := c.do(ctx, &call{
+		op:     "professional search",
+		method: http.MethodGet,
+		url:    c.registryURL + pathSearchHPR + url.PathEscape(id),
+		auth:   true,
+		retry:  true,
+	})
+	if err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+	}
+	var prof hprProfile
+	if err := c.decode(rep, &prof); err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+	}
+	number, address := prof.HPRIDNumber.trim(), prof.HPRID.trim()
+	if number == "" && address == "" {
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w: profile without hprIdNumber or hprId", id, ErrUnexpectedResponse)
+	}
+	if !sameHPR(number, id) && !sameHPR(address, id) {
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w: profile is for another professional", id, ErrUnexpectedResponse)
+	}
+	p := Professional{
+		HPRIDNumber:   number,
+		HPRID:         address,
+		Name:          prof.Name.trim(),
+		CategoryID:    prof.CategoryID.trim(),
+		SubCategoryID: prof.SubCategoryID.trim(),
+		AuthMethods:   prof.AuthMethods,
+	}
+	if err := c.professionalDetails(ctx, &p); err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", id, err)
+	}
+	return p, nil
+}
+
+// professionalDetails adds registrations and the council flag to p. Only an
+// entry that carries p's own HPR ID counts; no such entry, an empty list or
+// "not found" leaves p without details.
+func (c *Client) professionalDetails(ctx context.Context, p *Professional) error {
+	var req detailsRequest
+	req.Practitioner.ID = p.HPRIDNumber
+	if req.Practitioner.ID == "" {
+		req.Practitioner.ID = p.HPRID
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	rep, err := c.do(ctx, &call{
+		op:     "professional details",
+		method: http.MethodPost,
+		url:    c.registryURL + pathProfessional,
+		body:   body,
+		auth:   true,
+		retry:  true,
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var res detailsResponse
+	if err := c.decode(rep, &res); err != nil {
+		return err
+	}
+	for _, raw := range res.Practitioners {
+		var group []practitioner
+		if len(raw) > 0 && raw[0] == '[' {
+			if err := json.Unmarshal(raw, &group); err != nil {
+				return fmt.Errorf("%w: practitioners: %s", ErrUnexpectedResponse, strings.TrimPrefix(err.Error(), "json: "))
+			}
+		} else {
+			group = make([]practitioner, 1)
+			if err := json.Unmarshal(raw, &group[0]); err != nil {
+				return fmt.Errorf("%w: practitioners: %s", ErrUnexpectedResponse, strings.TrimPrefix(err.Error(), "json: "))
+			}
+		}
+		for _, pr := range group {
+			if !p.names(pr.HPRID.trim()) && !p.names(pr.Identifier.trim()) {
+				continue
+			}
+			p.CouncilVerified = bool(pr.IsCouncilVerified)
+			for _, r := range pr.Registrations {
+				p.Registrations = append(p.Registrations, Registration{
+					Category:           r.Category.trim(),
+					CouncilName:        r.CouncilName.trim(),
+					RegistrationNumber: r.RegistrationNumber.trim(),
+					RegistrationDate:   r.RegistrationDate.trim(),
+					DueDate:            r.DueDate.trim(),
+				})
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// names reports whether a registry value is p's HPR number or address.
+func (p *Professional) names(v string) bool {
+	if v == "" {
+		return false
+	}
+	if d, ok := hprNumberDigits(strings.TrimSpace(v)); ok {
+		pd, ok := hprNumberDigits(p.HPRIDNumber)
+		return ok && pd == d
+	}
+	if p.HPRID == "" {
+		return false
+	}
+	return sameHPR(v, strings.ToLower(p.HPRID))
+}

@@ -97,6 +97,14 @@ func parseToken(token string) (*parsed, error) {
 	case token[0] == '{':
 		return nil, fmt.Errorf("%w: JWS JSON serialization is not accepted; send the compact form", ErrMalformed)
 	}
+	// encoding/base64 skips CR and LF even in strict mode; refuse them (and
+	// anything else outside the alphabet) so a certificate has one spelling.
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			part := [...]string{"header", "payload", "signature"}[min(strings.Count(token[:i], "."), 2)]
+			return nil, fmt.Errorf("%w: character %q in the %s (offset %d) is not unpadded base64url", ErrMalformed, c, part, i)
+		}
+	}
 	dot1 := strings.IndexByte(token, '.')
 	dot2 := strings.LastIndexByte(token, '.')
 	if dot1 < 0 || dot1 == dot2 || strings.Count(token, ".") != 2 {

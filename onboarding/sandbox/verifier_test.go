@@ -242,9 +242,12 @@ func TestVerifyRejects(t *testing.T) {
 		{name: "JSON serialization", token: `{"payload":"x","signatures":[]}`, wantErr: ErrMalformed, wantMsg: "compact"},
 		{name: "too large", token: strings.Repeat("a", MaxCertificateSize+1), wantErr: ErrMalformed, wantMsg: "bytes"},
 		{name: "padded base64 header", token: seg(goodHdr(nil)) + "=." + seg(goodPayload(nil)) + ".AA",
-			wantErr: ErrMalformed, wantMsg: "header is not unpadded base64url"},
+			wantErr: ErrMalformed, wantMsg: "character '=' in the header"},
 		{name: "padded standard base64 signature", token: stdSignature(valid),
-			wantErr: ErrMalformed, wantMsg: "signature is not unpadded base64url"},
+			wantErr: ErrMalformed, wantMsg: "in the signature"},
+		{name: "non-canonical base64url", token: lastCharBumped(valid), wantErr: ErrMalformed, wantMsg: "signature is not unpadded base64url"},
+		{name: "line break inside the signature", token: valid[:len(valid)-10] + "\n" + valid[len(valid)-10:],
+			wantErr: ErrMalformed, wantMsg: `character '\n' in the signature`},
 		{name: "header not an object", token: craft(`["EdDSA"]`, goodPayload(nil), nil), wantErr: ErrMalformed, wantMsg: "not a JSON object"},
 		{name: "duplicate alg in header",
 			token:   craft(`{"alg":"EdDSA","typ":"hcx-sandbox-cert+jwt","alg":"none"}`, goodPayload(nil), ed25519Signer("ed25519")),
@@ -338,6 +341,15 @@ func sentinelsMatched(err error) int {
 		}
 	}
 	return n
+}
+
+// lastCharBumped sets unused low bits in the signature's last character,
+// which a lenient decoder would ignore.
+func lastCharBumped(tok string) string {
+	last := tok[len(tok)-1]
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, last)
+	return tok[:len(tok)-1] + string(alphabet[i|1])
 }
 
 func stdSignature(tok string) string {

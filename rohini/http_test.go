@@ -342,7 +342,7 @@ func TestHTTPLookupContext(t *testing.T) {
 	tr := httpmock.NewMockTransport()
 	tr.RegisterResponder(http.MethodGet, getURL, httpmock.NewStringResponder(503, "").HeaderSet(http.Header{"Retry-After": {"1"}}))
 	l := newMockLookup(t, tr, rohini.WithRetry(3, time.Millisecond, 2*time.Second))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := l.Hospital(ctx, goodID)
 	require.ErrorIs(t, err, rohini.ErrUnavailable)

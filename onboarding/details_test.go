@@ -1,0 +1,170 @@
+package onboarding_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+func TestSubmitDetails(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	certs := testCert(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/certs/enc.pem", func(rw http.ResponseWriter, _ *http.Request) { _, _ = rw.Write([]byte(certs.valid)) })
+	mux.HandleFunc("/certs/huge.pem", func(rw http.ResponseWriter, _ *http.Request) {
+		_, _ = rw.Write([]byte(certs.valid + strings.Repeat("#", 70<<10)))
+	})
+	mux.HandleFunc("/certs/down.pem", func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusServiceUnavailable) })
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+
+	good := w.details("hcx.bsp-one.example")
+	with := func(f func(d *onboarding.Details)) onboarding.Details {
+		d := good
+		f(&d)
+		return d
+	}
+	cases := []struct {
+		name    string
+		details onboarding.Details
+		field   string // "" accepts
+		reason  string
+		other   error // an error that is not a DetailsError
+	}{
+		{name: "valid", details: good},
+		{name: "certificate by URL", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/enc.pem" })},
+		{name: "certificate as base64 of PEM", details: with(func(d *onboarding.Details) {
+			d.EncryptionCert = base64.StdEncoding.EncodeToString([]byte(certs.valid))
+		})},
+		{name: "signing certificate", details: with(func(d *onboarding.Details) { d.SigningCertPath = certs.valid })},
+		{name: "no endpoint", details: with(func(d *onboarding.Details) { d.EndpointURL = "" }), field: "endpoint_url", reason: "required"},
+		{name: "http endpoint", details: with(func(d *onboarding.Details) { d.EndpointURL = "http://hcx.bsp-one.example/" }), field: "endpoint_url", reason: "https"},
+		{name: "IPv4 literal", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://203.0.113.7/hcx" }), field: "endpoint_url", reason: "IP address"},
+		{name: "IPv6 literal", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://[2001:db8::1]/hcx" }), field: "endpoint_url", reason: "IP address"},
+		{name: "port", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://hcx.bsp-one.example:8443/hcx" }), field: "endpoint_url", reason: "port"},
+		{name: "single-label host", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://localhost/hcx" }), field: "endpoint_url", reason: "fully qualified"},
+		{name: "bad host characters", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://hcx_bsp.example/" }), field: "endpoint_url", reason: "DNS name"},
+		{name: "user info", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://user:pw@hcx.bsp-one.example/" }), field: "endpoint_url", reason: "user information"},
+		{name: "the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://gateway.hcxtest.example/api/" }), field: "endpoint_url", reason: "HCX's own"},
+		{name: "under the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://GATEWAY.hcxtest.example/api/v0.9/coverageeligibility" }), field: "endpoint_url", reason: "HCX's own"},
+		{name: "next to the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://gateway.hcxtest.example/apiary" })},
+		{name: "no certificate", details: with(func(d *onboarding.Details) { d.EncryptionCert = "" }), field: "encryption_cert", reason: "required"},
+		{name: "not a certificate", details: with(func(d *onboarding.Details) { d.EncryptionCert = "hello" }), field: "encryption_cert", reason: "neither"},
+		{name: "expired", details: with(func(d *onboarding.Details) { d.EncryptionCert = certs.expired }), field: "encryption_cert", reason: "expired"},
+		{name: "RSA 1024", details: with(func(d *onboarding.Details) { d.EncryptionCert = certs.weak }), field: "encryption_cert", reason: "1024 bits"},
+		{name: "EC key", details: with(func(d *onboarding.Details) { d.EncryptionCert = certs.ec }), field: "encryption_cert", reason: "RSA key is required"},
+		{name: "private key PEM", details: with(func(d *onboarding.Details) {
+			d.EncryptionCert = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+		}), field: "encryption_cert", reason: "want CERTIFICATE"},
+		{name: "URL over the size cap", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/huge.pem" }), field: "encryption_cert", reason: "over 65536 bytes"},
+		{name: "URL not found", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/none.pem" }), field: "encryption_cert", reason: "HTTP 404"},
+		{name: "URL over http", details: with(func(d *onboarding.Details) { d.EncryptionCert = "http://certs.example.org/enc.pem" }), field: "encryption_cert", reason: "https"},
+		{name: "URL down", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/down.pem" }), other: onboarding.ErrUnavailable},
+		{name: "expired signing certificate", details: with(func(d *onboarding.Details) { d.SigningCertPath = certs.expired }), field: "signing_cert_path", reason: "expired"},
+		{name: "contact without name", details: with(func(d *onboarding.Details) { d.Contacts = []hcxonboard.Contact{{Email: "a@b.example"}} }), field: "contacts[0]", reason: "no name"},
+		{name: "contact with bad mobile", details: with(func(d *onboarding.Details) {
+			d.Contacts = []hcxonboard.Contact{{Name: "Desk", Mobile: "12345"}}
+		}), field: "contacts[0].mobile"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			svc := w.service(registry.NewMemoryStore(), onboarding.WithCertificateRules(onboarding.CertificateRules{HTTPClient: srv.Client()}))
+			a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+			require.NoError(t, err)
+			require.Equal(t, registry.StageDetails, a.Stage)
+			got, err := svc.SubmitDetails(ctx, a.ID, tc.details)
+			switch {
+			case tc.other != nil:
+				require.ErrorIs(t, err, tc.other)
+				assert.NotErrorIs(t, err, onboarding.ErrInvalidDetails)
+			case tc.field != "":
+				var de *onboarding.DetailsError
+				require.ErrorAs(t, err, &de)
+				require.ErrorIs(t, err, onboarding.ErrInvalidDetails)
+				assert.Equal(t, tc.field, de.Field)
+				assert.Contains(t, de.Reason, tc.reason)
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, registry.StageCredentials, got.Stage)
+				p := got.Participant
+				assert.Equal(t, tc.details.EndpointURL, p.EndpointURL)
+				assert.Equal(t, strings.TrimSpace(tc.details.EncryptionCert), p.EncryptionCert)
+				assert.Equal(t, certs.validNotAfter.UnixMilli(), p.EncryptionCertExpiry, "expiry in epoch milliseconds")
+				assert.Equal(t, certs.validNotAfter, got.Details.EncryptionCertExpiry)
+				if tc.details.SigningCertPath != "" {
+					assert.Equal(t, certs.validNotAfter.UnixMilli(), p.SigningCertExpiry)
+				} else {
+					assert.Zero(t, p.SigningCertExpiry)
+				}
+				assert.Equal(t, "U85110KA2001PTC028912", got.Details.CompanyRegistration)
+				require.Len(t, got.Details.Contacts, 1)
+				assert.Equal(t, "9000012345", got.Details.Contacts[0].Mobile)
+				return
+			}
+			cur, err := svc.Application(ctx, a.ID)
+			require.NoError(t, err)
+			assert.Equal(t, registry.StageDetails, cur.Stage, "refused details change nothing")
+			assert.Equal(t, a.Version, cur.Version)
+		})
+	}
+}
+
+func TestEndpointPortAllowedByRule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+	require.NoError(t, err)
+	d := w.details("hcx.bsp-one.example")
+	d.EndpointURL = "https://hcx.bsp-one.example:8443/hcx"
+	a, err = svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	assert.Equal(t, d.EndpointURL, a.Participant.EndpointURL)
+}
+
+func TestLiveParticipantRenewsCertificate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, _ := live(t, w, svc)
+	d := w.details("hcx.suraksha.example")
+	d.EndpointURL = "https://hcx2.suraksha.example/hcx"
+	a, err := svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	assert.Equal(t, hcxonboard.StatusActive, a.Status, "renewal keeps the participant live")
+	assert.Equal(t, d.EndpointURL, a.Participant.EndpointURL)
+
+	list, err := svc.ExpiringCertificates(ctx, 400*24*time.Hour)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, a.Participant.ParticipantCode, list[0].ParticipantCode)
+	assert.Equal(t, "encryption", list[0].Certificate)
+	assert.False(t, list[0].Expired)
+	list, err = svc.ExpiringCertificates(ctx, 30*24*time.Hour)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	w.clock.Advance(400 * 24 * time.Hour)
+	list, err = svc.ExpiringCertificates(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.True(t, list[0].Expired)
+	_, err = svc.ExpiringCertificates(ctx, -time.Second)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+}

@@ -59,7 +59,9 @@ func TestSubmitDetails(t *testing.T) {
 		{name: "bad host characters", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://hcx_bsp.example/" }), field: "endpoint_url", reason: "DNS name"},
 		{name: "user info", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://user:pw@hcx.bsp-one.example/" }), field: "endpoint_url", reason: "user information"},
 		{name: "the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://gateway.hcxtest.example/api/" }), field: "endpoint_url", reason: "HCX's own"},
-		{name: "under the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://GATEWAY.hcxtest.example/api/v0.9/coverageeligibility" }), field: "endpoint_url", reason: "HCX's own"},
+		{name: "under the HCX's own URL", details: with(func(d *onboarding.Details) {
+			d.EndpointURL = "https://GATEWAY.hcxtest.example/api/v0.9/coverageeligibility"
+		}), field: "endpoint_url", reason: "HCX's own"},
 		{name: "next to the HCX's own URL", details: with(func(d *onboarding.Details) { d.EndpointURL = "https://gateway.hcxtest.example/apiary" })},
 		{name: "no certificate", details: with(func(d *onboarding.Details) { d.EncryptionCert = "" }), field: "encryption_cert", reason: "required"},
 		{name: "not a certificate", details: with(func(d *onboarding.Details) { d.EncryptionCert = "hello" }), field: "encryption_cert", reason: "neither"},

@@ -1,0 +1,129 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrSchemaTooNew reports a database migrated by a newer version of this
+// package than the one opening it.
+var ErrSchemaTooNew = errors.New("sqlstore: database schema is newer than this program")
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// migration is one numbered schema change, NNNN_name.sql.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrationsFor returns the dialect's migrations in order. Their numbers
+// must run 1, 2, 3 … without a gap.
+func migrationsFor(d Dialect) ([]migration, error) {
+	return loadMigrations(migrationFiles, path.Join("migrations", string(d)))
+}
+
+func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrations %s: %w", dir, err)
+	}
+	var out []migration
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v < 1 || name == "" {
+			return nil, fmt.Errorf("sqlstore: migration %s/%s: want a name like 0001_init.sql", dir, e.Name())
+		}
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: migration %s/%s: %w", dir, e.Name(), err)
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("sqlstore: migrations %s: found version %d where %d belongs", dir, m.version, i+1)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("sqlstore: migrations %s: none found", dir)
+	}
+	return out, nil
+}
+
+// advisoryLockKey serialises migrations of one PostgreSQL database across
+// processes ("hcxreg" + 1).
+const advisoryLockKey int64 = 0x6863787265670001
+
+// migrate brings the schema up to date in one transaction that holds the
+// database's migration lock: BEGIN IMMEDIATE on SQLite, a transaction-level
+// advisory lock on PostgreSQL. A process that opens the database while
+// another migrates waits, then finds the work done.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrationsFor(s.dialect)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	run := func(q queryer) error {
+		if s.dialect == Postgres {
+			if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryLockKey); err != nil {
+				return fmt.Errorf("take the migration lock: %w", err)
+			}
+		}
+		return applyMigrations(ctx, q, ms)
+	}
+	if s.dialect == SQLite {
+		err = s.immediateTx(ctx, run)
+	} else {
+		err = s.inTx(ctx, run)
+	}
+	if err != nil && !errors.Is(err, ErrSchemaTooNew) {
+		return fail(ctx, err, "migrate the %s schema", s.dialect)
+	}
+	return err
+}
+
+func applyMigrations(ctx context.Context, q queryer, ms []migration) error {
+	if _, err := q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at BIGINT  NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	if latest := ms[len(ms)-1].version; current > latest {
+		return fmt.Errorf("%w: the database is at version %d, this program knows versions up to %d", ErrSchemaTooNew, current, latest)
+	}
+	for _, m := range ms[current:] {
+		if _, err := q.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("apply migration %04d_%s: %w", m.version, m.name, err)
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+			m.version, m.name, time.Now().UnixNano()); err != nil {
+			return fmt.Errorf("record migration %04d_%s: %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// OpenSQLite opens (creating it if need be) the SQLite database file at
+// path and migrates it. The connections use WAL, synchronous=FULL (a
+// write is on disk when it returns), foreign keys and the busy timeout
+// ([WithBusyTimeout], default 5s). In-memory databases (":memory:", "file:"
+// URIs with mode=memory) are rejected: each pooled connection would see a
+// database of its own, and nothing would persist; use
+// registry.NewMemoryStore instead, or a file in a temporary directory.
+func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	cfg, err := newConfig(SQLite, opts)
+	if err != nil {
+		return nil, err
+	}
+	dsn, err := sqliteDSN(path, cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open SQLite database %q: %w", path, err)
+	}
+	cfg.configure(db)
+	s := newStore(db, SQLite, true)
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN turns a file path into a modernc.org/sqlite URI with the
+// store's connection settings.
+func sqliteDSN(path string, cfg config) (string, error) {
+	trimmed := strings.TrimSpace(path)
+	switch {
+	case trimmed == "":
+		return "", errors.New("sqlstore: SQLite database path is empty")
+	case trimmed == ":memory:" || strings.HasPrefix(trimmed, "file:"):
+		return "", fmt.Errorf("sqlstore: SQLite database %q: give a file path; in-memory databases and URIs are not supported (use registry.NewMemoryStore for a store in memory)", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: SQLite database %q: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String(), nil
+}
+
+// OpenPostgres connects to the PostgreSQL database dsn names and migrates
+// it. dsn is a URL or keyword/value connection string as libpq and pgx
+// accept them, e.g.
+//
+//	postgres://hcx:secret@db.internal:5432/registry?sslmode=verify-full
+//	host=db.internal dbname=registry user=hcx sslmode=verify-full
+//
+// A search_path parameter selects the schema the tables live in.
+func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	cfg, err := newConfig(Postgres, opts)
+	if err != nil {
+		return nil, err
+	}
+	connCfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgx redacts the password from its parse errors.
+		return nil, fmt.Errorf("sqlstore: PostgreSQL connection string: %w", err)
+	}
+	db := stdlib.OpenDB(*connCfg)
+	cfg.configure(db)
+	s := newStore(db, Postgres, true)
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}

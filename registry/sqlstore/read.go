@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Participant returns the participant with the given code.
+func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Participant, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var (
+		record           []byte
+		created, updated int64
+	)
+	err := s.db.QueryRowContext(ctx, "SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1", code).
+		Scan(&record, &created, &updated)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: participant %q", registry.ErrNotFound, code)
+	case err != nil:
+		return nil, fail(ctx, err, "read participant %q", code)
+	}
+	return decodeParticipant(record, created, updated)
+}
+
+// SearchParticipants returns the participants matching q, ordered by
+// creation time then code, paged by q's limit and offset.
+func (s *Store) SearchParticipants(ctx context.Context, q registry.Query) ([]hcxonboard.Participant, error) {
+	query, args, err := searchSQL(q)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fail(ctx, err, "search participants")
+	}
+	defer rows.Close()
+	var out []hcxonboard.Participant
+	for rows.Next() {
+		var (
+			record           []byte
+			created, updated int64
+		)
+		if err := rows.Scan(&record, &created, &updated); err != nil {
+			return nil, fail(ctx, err, "search participants")
+		}
+		p, err := decodeParticipant(record, created, updated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(ctx, err, "search participants")
+	}
+	return out, nil
+}
+
+const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanApplication(sc scanner) (*registry.Application, error) {
+	var (
+		a                registry.Application
+		key              sql.NullString
+		stage, waiting   string
+		created, updated int64
+		state            []byte
+	)
+	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state); err != nil {
+		return nil, err
+	}
+	w, err := decodeWaiting(waiting)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
+	}
+	a.Key, a.Stage, a.Waiting = key.String, registry.Stage(stage), w
+	a.CreatedAt, a.UpdatedAt = decodeTime(created), decodeTime(updated)
+	if len(state) > 0 {
+		a.State = state
+	}
+	return &a, nil
+}
+
+// Application returns the application with the given id.
+func (s *Store) Application(ctx context.Context, id string) (*registry.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	a, err := scanApplication(s.db.QueryRowContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE id = $1", id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, id)
+	case err != nil:
+		return nil, fail(ctx, err, "read application %q", id)
+	}
+	return a, nil
+}
+
+// ApplicationByKey returns the application submitted with the given
+// idempotency key; the empty key is never found.
+func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if key == "" {
+		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
+	}
+	a, err := scanApplication(s.db.QueryRowContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE idempotency_key = $1", key))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
+	case err != nil:
+		return nil, fail(ctx, err, "read application by key %q", key)
+	}
+	return a, nil
+}
+
+// ListApplications returns the applications matching f, oldest first, then
+// by id.
+func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilter) ([]registry.Application, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var b sqlBuilder
+	b.WriteString("SELECT " + applicationColumns + " FROM applications a WHERE 1=1")
+	if f.Stage != "" {
+		b.WriteString(" AND a.stage = " + b.arg(string(f.Stage)))
+	}
+	if f.Waiting != "" {
+		b.WriteString(" AND EXISTS (SELECT 1 FROM application_waiting w WHERE w.application_id = a.id AND w.kind = " + b.arg(f.Waiting) + ")")
+	}
+	b.WriteString(" ORDER BY a.created_at, a.id LIMIT " + b.arg(f.Limit) + " OFFSET " + b.arg(f.Offset))
+
+	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return nil, fail(ctx, err, "list applications")
+	}
+	defer rows.Close()
+	var out []registry.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, fail(ctx, err, "list applications")
+		}
+		out = append(out, *a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(ctx, err, "list applications")
+	}
+	return out, nil
+}
+
+// Events returns an application's audit trail, oldest first.
+func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash
+		FROM audit_events WHERE application_id = $1 ORDER BY seq`, applicationID)
+	if err != nil {
+		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
+	}
+	defer rows.Close()
+	var out []registry.Event
+	for rows.Next() {
+		e := registry.Event{ApplicationID: applicationID}
+		var ns int64
+		if err := rows.Scan(&e.Seq, &ns, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+			return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
+		}
+		e.Time = decodeTime(ns)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
+	}
+	if len(out) == 0 {
+		// An application has no events, or there is no such application.
+		var one int
+		switch err := s.db.QueryRowContext(ctx, "SELECT 1 FROM applications WHERE id = $1", applicationID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, applicationID)
+		case err != nil:
+			return nil, fail(ctx, err, "read application %q", applicationID)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,209 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"   // modernc.org/sqlite, driver name "sqlite"
+	Postgres Dialect = "postgres" // github.com/jackc/pgx/v5/stdlib, driver name "pgx"
+)
+
+func (d Dialect) valid() bool { return d == SQLite || d == Postgres }
+
+// ErrInvalidOption reports an option that is out of range or does not
+// apply to the dialect being opened.
+var ErrInvalidOption = errors.New("sqlstore: invalid option")
+
+// Store is a registry.Store in a SQL database. It is safe for concurrent
+// use; several Stores, in one process or several, may share one database.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	ownsDB  bool
+
+	// writeSlot admits one write transaction at a time on SQLite, which
+	// has a single writer anyway: writers queue here, honouring their
+	// context, instead of spinning in SQLite's busy handler. Nil for
+	// PostgreSQL.
+	writeSlot chan struct{}
+}
+
+var _ registry.Store = (*Store)(nil)
+
+// New returns a Store over a pool the caller opened and owns (Close leaves
+// it open), after applying the schema migrations. For SQLite the pool
+// should come from the "sqlite" driver with WAL, a busy timeout and
+// foreign keys on, as [OpenSQLite] sets them; for PostgreSQL from the
+// "pgx" driver.
+func New(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("sqlstore: New with a nil *sql.DB")
+	}
+	if !dialect.valid() {
+		return nil, fmt.Errorf("sqlstore: unknown dialect %q (want %q or %q)", dialect, SQLite, Postgres)
+	}
+	s := newStore(db, dialect, false)
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newStore(db *sql.DB, dialect Dialect, owns bool) *Store {
+	s := &Store{db: db, dialect: dialect, ownsDB: owns}
+	if dialect == SQLite {
+		s.writeSlot = make(chan struct{}, 1)
+	}
+	return s
+}
+
+// Dialect reports the database the Store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the connection pool if the Store opened it ([OpenSQLite],
+// [OpenPostgres]); a pool given to [New] stays open.
+func (s *Store) Close() error {
+	if !s.ownsDB {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// config holds what the options set.
+type config struct {
+	dialect      Dialect
+	busyTimeout  time.Duration
+	maxOpenConns int
+}
+
+func newConfig(d Dialect, opts []Option) (config, error) {
+	c := config{dialect: d, busyTimeout: 5 * time.Second, maxOpenConns: 4}
+	if d == Postgres {
+		c.maxOpenConns = 10
+	}
+	for _, o := range opts {
+		if o == nil {
+			return c, fmt.Errorf("%w: nil option", ErrInvalidOption)
+		}
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Option configures OpenSQLite and OpenPostgres.
+type Option func(*config) error
+
+// WithBusyTimeout sets how long a SQLite connection waits for another
+// process's write lock before failing with SQLITE_BUSY. Default 5s; it must
+// be between 1ms and 10 minutes, and applies only to SQLite.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if c.dialect != SQLite {
+			return fmt.Errorf("%w: WithBusyTimeout applies only to SQLite", ErrInvalidOption)
+		}
+		if d < time.Millisecond || d > 10*time.Minute {
+			return fmt.Errorf("%w: busy timeout %v is outside 1ms..10m", ErrInvalidOption, d)
+		}
+		c.busyTimeout = d
+		return nil
+	}
+}
+
+// WithMaxOpenConns bounds the connection pool. Default 4 for SQLite (one
+// writer at a time, the rest read concurrently under WAL) and 10 for
+// PostgreSQL; it must be at least 1.
+func WithMaxOpenConns(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("%w: max open connections %d, want at least 1", ErrInvalidOption, n)
+		}
+		c.maxOpenConns = n
+		return nil
+	}
+}
+
+func (c config) configure(db *sql.DB) {
+	db.SetMaxOpenConns(c.maxOpenConns)
+	db.SetMaxIdleConns(c.maxOpenConns)
+}
+
+// queryer is what a transaction and a single connection have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a write transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(q queryer) error) error {
+	if s.dialect == SQLite {
+		select {
+		case s.writeSlot <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-s.writeSlot }()
+		return s.immediateTx(ctx, fn)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// immediateTx runs fn in a SQLite transaction that takes the write lock
+// when it begins (BEGIN IMMEDIATE), so the busy timeout covers waiting for
+// another process and no deferred transaction fails on upgrading its lock.
+// It works on any pool of the sqlite driver, whatever its _txlock.
+func (s *Store) immediateTx(ctx context.Context, fn func(q queryer) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	if err = fn(conn); err == nil {
+		if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
+			return nil
+		}
+	}
+	if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+		// SQLite may have rolled back already (an interrupted write does);
+		// either way this connection's transaction state is unknown, so
+		// the pool must not hand it out again.
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return err
+}
+
+// fail wraps a database error with what was being done, and with the
+// context's error when the context ended, so that errors.Is finds
+// context.Canceled or context.DeadlineExceeded.
+func fail(ctx context.Context, err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("sqlstore: %s: %w (%w)", what, cerr, err)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", what, err)
+}

@@ -1,0 +1,106 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+)
+
+// checkSandboxCertificate is step 1 of the guideline: the sandbox
+// certificate is valid and applies to the roles applied for. It is shared
+// by every policy, so its result is worked out once per verification.
+func checkSandboxCertificate(ctx context.Context, in *Input) Result {
+	if !in.sandboxDone {
+		in.sandboxRes = sandboxResult(ctx, in)
+		in.sandboxDone = true
+	}
+	return in.sandboxRes
+}
+
+func sandboxResult(ctx context.Context, in *Input) Result {
+	roles, problem := appliedRoles(in.App.Roles)
+	if problem != "" {
+		return invalid(problem)
+	}
+	token := strings.TrimSpace(in.App.SandboxCertificate)
+	if token == "" {
+		return missing("Attach the sandbox certificate your sandbox operator issued (sandbox_certificate: the compact JWS, pasted whole)")
+	}
+	if in.Sandbox == nil {
+		return pending(TaskReview, "No sandbox-certificate verifier here: the operator checks the certificate")
+	}
+	lctx, cancel := in.lookupContext(ctx) // a trust list may fetch keys from a jwks_url
+	cert, err := in.Sandbox.Verify(lctx, token, roles)
+	cancel()
+	if err != nil {
+		return sandboxErrorResult(err)
+	}
+	what := "Sandbox certificate from " + quote(cert.Issuer) + " for " + roleList(cert.Roles) +
+		", valid until " + cert.Expiry.In(ist).Format(time.DateOnly)
+	if !cert.Trusted {
+		return pending(TaskReview, what+": structure, validity and roles checked, but the signature is not checked without a trust list; the operator checks it")
+	}
+	return satisfied(what + ", signature verified")
+}
+
+// appliedRoles returns the roles to check the certificate against, or why
+// there are none usable. Roles that are not HCX roles only come from
+// applications built in code (decoding rejects them).
+func appliedRoles(roles []hcxonboard.Role) ([]hcxonboard.Role, string) {
+	if len(roles) == 0 {
+		return nil, "The application names no role: list the roles you apply for in roles (such as provider.hospital), as certified by your sandbox certificate"
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			return nil, "Role " + quote(string(r)) + " is not an HCX role: use the roles of the HCX specification (such as provider.hospital, payer, agency.tpa, bsp)"
+		}
+	}
+	return roles, ""
+}
+
+func roleList(roles []hcxonboard.Role) string {
+	switch len(roles) {
+	case 0:
+		return "no roles"
+	case 1:
+		return "role " + string(roles[0])
+	}
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return "roles " + strings.Join(s, ", ")
+}
+
+// sandboxErrorResult turns a sandbox verification error into advice. A
+// revocation or key service that could not be reached says nothing about
+// the certificate, so those stay pending; everything else is invalid.
+func sandboxErrorResult(err error) Result {
+	detail := strings.TrimPrefix(cause(err), "sandbox: ")
+	var advice string
+	switch {
+	case errors.Is(err, sandbox.ErrRevocationUnavailable), errors.Is(err, sandbox.ErrKeysUnavailable):
+		return pending(TaskRetry, "The sandbox certificate could not be fully checked ("+detail+"); the check runs again later")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return pending(TaskRetry, "The sandbox certificate check timed out; it runs again later")
+	case errors.Is(err, sandbox.ErrExpired):
+		advice = "ask your sandbox operator for a new certificate"
+	case errors.Is(err, sandbox.ErrNotYetValid):
+		advice = "wait until it is valid, or ask your sandbox operator why it starts in the future"
+	case errors.Is(err, sandbox.ErrRoleNotCovered):
+		advice = "apply only for the roles your certificate lists, or get certified for the others in the sandbox"
+	case errors.Is(err, sandbox.ErrIssuerNotAllowed):
+		advice = "this HCX does not accept that sandbox operator's certification for the role; get certified by an accepted sandbox"
+	case errors.Is(err, sandbox.ErrUntrustedIssuer):
+		advice = "this HCX does not accept certificates from that sandbox operator; get certified by an accepted sandbox"
+	case errors.Is(err, sandbox.ErrRevoked):
+		advice = "the sandbox operator withdrew it; contact them"
+	default: // ErrMalformed, ErrType, ErrAlgorithm, ErrSignature and anything unforeseen
+		advice = "paste the certificate exactly as your sandbox operator issued it, or ask them for a new one"
+	}
+	return invalid("Sandbox certificate rejected: " + detail + " — " + advice)
+}

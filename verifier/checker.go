@@ -1,0 +1,327 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+)
+
+// DefaultLookupTimeout bounds each registry call a check makes, unless
+// WithLookupTimeout says otherwise. A call that runs out of time leaves its
+// requirement pending with task "retry".
+const DefaultLookupTimeout = 15 * time.Second
+
+// Checker is the built-in Verifier: it resolves an application's
+// categories, runs each category's policy and merges the results. Build it
+// with New; it is immutable and safe for concurrent use.
+type Checker struct {
+	policies      map[Category]Policy
+	sandbox       *sandbox.Verifier
+	facilities    FacilityRegistry
+	professionals ProfessionalRegistry
+	rohini        RohiniLookup
+	payers        PayerDirectory
+	now           func() time.Time
+	lookupTimeout time.Duration
+}
+
+// Option configures a Checker. Options validate their arguments: bad
+// wiring is an error from New, never a surprise at Verify.
+type Option func(*Checker) error
+
+// WithSandboxVerifier checks sandbox certificates with v, typically built
+// with sandbox.WithTrustList. Default (and with nil): a verifier without a
+// trust list, on the Checker's clock — structure, time window and roles are
+// checked, the signature is not, and sandbox_certificate is at best pending.
+func WithSandboxVerifier(v *sandbox.Verifier) Option {
+	return func(c *Checker) error {
+		c.sandbox = v
+		return nil
+	}
+}
+
+// WithFacilityRegistry looks HFR facility IDs up (hfr_lookup) in r, such
+// as an *hfr.Client. Default: none, and hfr_lookup is pending review.
+func WithFacilityRegistry(r FacilityRegistry) Option {
+	return func(c *Checker) error {
+		if isNil(r) {
+			return errors.New("verifier: WithFacilityRegistry: nil registry")
+		}
+		c.facilities = r
+		return nil
+	}
+}
+
+// WithProfessionalRegistry checks HPR IDs (hpr_check) in r, such as an
+// *hfr.Client. Default: none, and hpr_check is pending review.
+func WithProfessionalRegistry(r ProfessionalRegistry) Option {
+	return func(c *Checker) error {
+		if isNil(r) {
+			return errors.New("verifier: WithProfessionalRegistry: nil registry")
+		}
+		c.professionals = r
+		return nil
+	}
+}
+
+// WithRohiniLookup checks ROHINI IDs (rohini_verification) with l, any
+// rohini.Lookup. Default: none, and rohini_verification is pending review
+// by a ROHINI administrator.
+func WithRohiniLookup(l RohiniLookup) Option {
+	return func(c *Checker) error {
+		if isNil(l) {
+			return errors.New("verifier: WithRohiniLookup: nil look-up")
+		}
+		c.rohini = l
+		return nil
+	}
+}
+
+// WithPayerDirectory checks signed empanelment proofs (payer_approval)
+// against the keys payers registered, from d. Default: none, and a signed
+// proof leaves payer_approval pending approval.
+func WithPayerDirectory(d PayerDirectory) Option {
+	return func(c *Checker) error {
+		if isNil(d) {
+			return errors.New("verifier: WithPayerDirectory: nil directory")
+		}
+		c.payers = d
+		return nil
+	}
+}
+
+// WithClock sets the clock deciding expiry (licences, proofs, and sandbox
+// certificates when the default sandbox verifier is used). Default:
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(c *Checker) error {
+		if now == nil {
+			return errors.New("verifier: WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithLookupTimeout bounds each registry call; default
+// DefaultLookupTimeout. It must be positive.
+func WithLookupTimeout(d time.Duration) Option {
+	return func(c *Checker) error {
+		if d <= 0 {
+			return fmt.Errorf("verifier: WithLookupTimeout: %v is not positive", d)
+		}
+		c.lookupTimeout = d
+		return nil
+	}
+}
+
+// WithPolicy replaces the policy of p.Category: start from
+// DefaultPolicies()[c] and use Policy.With / Policy.Without to extend or
+// trim it. The category must be one of the built-in ones (Categorize
+// decides which applies), and every requirement needs an ID, a Check, and
+// an ID not used twice in the policy.
+func WithPolicy(p Policy) Option {
+	return func(c *Checker) error {
+		if !p.Category.Valid() {
+			return fmt.Errorf("verifier: WithPolicy: unknown category %q; the categories are %s", shown(string(p.Category)), categoryList())
+		}
+		if len(p.Requirements) == 0 {
+			return fmt.Errorf("verifier: WithPolicy %s: no requirements", p.Category)
+		}
+		seen := make(map[RequirementID]bool, len(p.Requirements))
+		for i, r := range p.Requirements {
+			switch {
+			case r.ID == "":
+				return fmt.Errorf("verifier: WithPolicy %s: requirement %d has no ID", p.Category, i)
+			case r.Check == nil:
+				return fmt.Errorf("verifier: WithPolicy %s: requirement %s has no Check", p.Category, r.ID)
+			case seen[r.ID]:
+				return fmt.Errorf("verifier: WithPolicy %s: requirement %s listed twice", p.Category, r.ID)
+			}
+			seen[r.ID] = true
+		}
+		p.Requirements = append([]Requirement(nil), p.Requirements...)
+		c.policies[p.Category] = p
+		return nil
+	}
+}
+
+func categoryList() string {
+	s := make([]string, len(categories))
+	for i, c := range categories {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
+// isNil reports whether v is nil or a typed nil pointer (or map, func …)
+// inside an interface: wiring a nil *hfr.Client would otherwise pass a
+// plain nil check and panic later.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Slice, reflect.Interface, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// New returns a Checker with the built-in policies (DefaultPolicies) and
+// the given options. Without registries every online requirement is
+// pending; see the options for what each one turns on.
+func New(opts ...Option) (*Checker, error) {
+	c := &Checker{
+		policies:      DefaultPolicies(),
+		now:           time.Now,
+		lookupTimeout: DefaultLookupTimeout,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("verifier: New: nil option")
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.sandbox == nil {
+		v, err := sandbox.NewVerifier(sandbox.WithClock(c.now))
+		if err != nil {
+			return nil, fmt.Errorf("verifier: default sandbox verifier: %w", err)
+		}
+		c.sandbox = v
+	}
+	return c, nil
+}
+
+// Policy returns the policy the Checker applies to category c.
+func (c *Checker) Policy(cat Category) (Policy, bool) {
+	p, ok := c.policies[cat]
+	if ok {
+		p.Requirements = append([]Requirement(nil), p.Requirements...)
+	}
+	return p, ok
+}
+
+// Verify checks app against the policy of every category it falls into
+// (see Categorize) and merges the results by requirement ID, the worse
+// outcome winning (invalid > missing > pending > satisfied). It never
+// changes app.
+//
+// It returns an error only for a nil application or context, or when ctx
+// ends before the report is complete. Problems with the application itself
+// are results:
+//   - no roles, or a value that is not an HCX role: sandbox_certificate is
+//     invalid (the certificate cannot be matched to the roles applied for),
+//     and the requirements every category shares still run;
+//   - agency.sponsor without a usable sponsor_kind: the stricter
+//     state-scheme list applies and government_approval_letter is missing
+//     (no sponsor_kind) or invalid (an unknown word), its message saying to
+//     set sponsor_kind; the category is not listed in the report.
+func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Report, error) {
+	if app == nil {
+		return nil, ErrNilApplication
+	}
+	if ctx == nil {
+		return nil, errors.New("verifier: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := resolve(app)
+	in := &Input{
+		App:           app,
+		Categories:    res.cats.list(),
+		Now:           c.now(),
+		Sandbox:       c.sandbox,
+		Facilities:    c.facilities,
+		Professionals: c.professionals,
+		Rohini:        c.rohini,
+		Payers:        c.payers,
+		LookupTimeout: c.lookupTimeout,
+	}
+	report := &Report{Categories: in.Categories, Requirements: make([]Result, 0, 12)}
+	ran := false
+	for _, cat := range categories {
+		sponsorFallback := cat == CategoryStateScheme && res.sponsorKind != ""
+		if !res.cats.has(cat) && !sponsorFallback {
+			continue
+		}
+		p, ok := c.policies[cat]
+		if !ok {
+			continue
+		}
+		var err error
+		if report.Requirements, err = run(ctx, in, p.Requirements, report.Requirements); err != nil {
+			return nil, err
+		}
+		if sponsorFallback {
+			report.Requirements = sponsorKindResult(app, res.sponsorKind, report.Requirements)
+		}
+		ran = true
+	}
+	if !ran {
+		var err error
+		if report.Requirements, err = run(ctx, in, common, report.Requirements); err != nil {
+			return nil, err
+		}
+	}
+	report.Verdict = VerdictOf(report.Requirements)
+	return report, nil
+}
+
+// run decides reqs in order and merges the results into results.
+func run(ctx context.Context, in *Input, reqs []Requirement, results []Result) ([]Result, error) {
+	for _, req := range reqs {
+		r := req.Check(ctx, in)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.ID = req.ID
+		if r.Outcome != Pending {
+			r.Task = ""
+		}
+		if !r.Outcome.Valid() {
+			r = invalid(fmt.Sprintf("Check %s returned the unknown outcome %q; the operator must fix the check (%s)",
+				req.ID, shown(string(r.Outcome)), shown(r.Message)))
+			r.ID = req.ID
+		}
+		results = merge(results, r)
+	}
+	return results, nil
+}
+
+// sponsorKindResult reports an agency.sponsor without a usable
+// sponsor_kind under government_approval_letter, the requirement that
+// tells the two kinds of sponsor apart.
+func sponsorKindResult(app *hcxonboard.Application, o Outcome, results []Result) []Result {
+	var r Result
+	if o == Missing {
+		r = missing(`Set sponsor_kind to "state_scheme" (a government scheme, which also attaches its government licence or approval letter) or "corporate" (a company paying for its employees)`)
+	} else {
+		r = invalid(fmt.Sprintf(`sponsor_kind %q is neither "state_scheme" nor "corporate": set it to "state_scheme" for a government scheme or "corporate" for a company paying for its employees`,
+			shown(app.SponsorKind)))
+	}
+	r.ID = ReqGovernmentApprovalLetter
+	for i := range results {
+		if results[i].ID != ReqGovernmentApprovalLetter {
+			continue
+		}
+		if prev := results[i]; prev.Outcome != Satisfied {
+			if prev.Outcome.Worse(r.Outcome) {
+				r.Outcome = prev.Outcome
+			}
+			r.Message += "; also: " + prev.Message
+		}
+		results[i] = r
+		return results
+	}
+	return append(results, r)
+}

@@ -1,0 +1,192 @@
+package verifier
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+// MaxDocumentURI is the longest document URI accepted.
+const MaxDocumentURI = 2048
+
+// documentSchemes are the URI schemes a document may be referenced by:
+// places the operator can fetch from. The SHA-256 digest, not the
+// transport, protects the content, so plain http is accepted. file: (the
+// applicant's own disk) and data: (an embedded blob) are rejected with
+// advice.
+var documentSchemes = [...]string{"https", "http", "s3", "gs"}
+
+// RequireDocument returns a Check that wants at least one document of the
+// given kind, every one of them referenced by an absolute https, http, s3
+// or gs URI and carrying a 64-hex SHA-256 digest (an optional "sha256:"
+// prefix and either case accepted). what describes the document for the
+// applicant ("letter from your authorised signatory"). The built-in
+// policies use it for their document requirements; operators use it to
+// require more.
+func RequireDocument(kind, what string) Check {
+	return func(_ context.Context, in *Input) Result {
+		return documentResult(in.App, kind, what)
+	}
+}
+
+func documentResult(app *hcxonboard.Application, kind, what string) Result {
+	found := false
+	for i := range app.Documents {
+		d := &app.Documents[i]
+		if !kindIs(d.Kind, kind) {
+			continue
+		}
+		found = true
+		if p := documentProblem(d); p != "" {
+			return invalid(upperFirst(what) + " (document " + kind + "): " + p)
+		}
+	}
+	if !found {
+		return missing("Attach the " + what + ": a document of kind " + kind +
+			" with its uri and sha256" + strayKinds(app.Documents))
+	}
+	return satisfied(upperFirst(what) + " attached")
+}
+
+// validDocument reports whether app holds a well-formed document of kind,
+// and the problem of the first malformed one.
+func validDocument(app *hcxonboard.Application, kind string) (found bool, problem string) {
+	for i := range app.Documents {
+		d := &app.Documents[i]
+		if !kindIs(d.Kind, kind) {
+			continue
+		}
+		found = true
+		if p := documentProblem(d); p != "" {
+			return true, p
+		}
+	}
+	return found, ""
+}
+
+func kindIs(got, want string) bool {
+	return got == want || strings.EqualFold(strings.TrimSpace(got), want)
+}
+
+// knownKinds are the document kinds of the application contract.
+var knownKinds = [...]string{
+	hcxonboard.DocSignatoryLetter, hcxonboard.DocGovernmentApprovalLetter, hcxonboard.DocAddressProof,
+	hcxonboard.DocFacilityLicence, hcxonboard.DocEmpanelmentProof, hcxonboard.DocIRDALicence,
+}
+
+// strayKinds names the document kinds in docs that the contract does not
+// know, as a hint after a "missing" message: a misspelt kind is the usual
+// reason a document the applicant did attach is not found.
+func strayKinds(docs []hcxonboard.Document) string {
+	var stray []string
+outer:
+	for _, d := range docs {
+		for _, k := range knownKinds {
+			if kindIs(d.Kind, k) {
+				continue outer
+			}
+		}
+		stray = append(stray, fmt.Sprintf("%q", shown(d.Kind)))
+	}
+	if len(stray) == 0 {
+		return ""
+	}
+	return " (document kinds not recognised: " + strings.Join(stray, ", ") + "; the kinds are " +
+		strings.Join(knownKinds[:], ", ") + ")"
+}
+
+// documentProblem says what is wrong with a document reference, or "".
+func documentProblem(d *hcxonboard.Document) string {
+	uri := strings.TrimSpace(d.URI)
+	if uri == "" {
+		return "has no uri; upload the document and give its https address"
+	}
+	if p := uriProblem(uri); p != "" {
+		return "uri " + p
+	}
+	sha := strings.TrimSpace(d.SHA256)
+	if len(sha) > 7 && strings.EqualFold(sha[:7], "sha256:") {
+		sha = sha[7:]
+	}
+	if sha == "" {
+		return "has no sha256; compute the file's SHA-256 digest (for example with sha256sum) and give its 64 hex characters"
+	}
+	if len(sha) != 64 {
+		return fmt.Sprintf("sha256 has %d characters; a SHA-256 digest has 64 hex characters — recompute it from the file", len(sha))
+	}
+	for i := 0; i < len(sha); i++ {
+		if !isHex(sha[i]) {
+			return fmt.Sprintf("sha256 contains %s; a SHA-256 digest is hex (0-9, a-f) — recompute it from the file", quoteRuneAt(sha, i))
+		}
+	}
+	return ""
+}
+
+func uriProblem(uri string) string {
+	if len(uri) > MaxDocumentURI {
+		return fmt.Sprintf("has %d characters; at most %d", len(uri), MaxDocumentURI)
+	}
+	for i := 0; i < len(uri); i++ {
+		if c := uri[i]; c <= ' ' || c == 0x7f {
+			return "contains a space or control character; percent-encode it (a space is %20)"
+		}
+	}
+	colon := strings.IndexByte(uri, ':')
+	if colon <= 0 || !validScheme(uri[:colon]) {
+		return "is not an absolute address; give the full https address of the uploaded document"
+	}
+	scheme, rest := uri[:colon], uri[colon+1:]
+	switch {
+	case strings.EqualFold(scheme, "file"):
+		return "points at a file on your own computer; upload the document and give its https address"
+	case strings.EqualFold(scheme, "data"):
+		return "embeds the document; documents are referenced, not embedded — upload it and give its https address"
+	}
+	known := false
+	for _, s := range documentSchemes {
+		if strings.EqualFold(scheme, s) {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return fmt.Sprintf("uses %q; give an https, http, s3 or gs address", shown(scheme)+":")
+	}
+	if !strings.HasPrefix(rest, "//") {
+		return "has no host after " + scheme + ":; give the full address, such as https://host/path"
+	}
+	host := rest[2:]
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if host == "" || host[0] == '@' || host[0] == ':' {
+		return "has no host; give the full address, such as https://host/path"
+	}
+	if strings.IndexByte(host, '@') >= 0 {
+		return "carries a user name or password; give an address without credentials"
+	}
+	return ""
+}
+
+func validScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && (isDigit(c) || c == '+' || c == '-' || c == '.'))) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,356 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+// EmpanelmentProofType is the JWS "typ" header of a signed empanelment
+// proof ("application/hcx-empanelment+jwt" is accepted too).
+//
+// The guideline accepts "a digitally signed proof from the payer/scheme"
+// but names no format, so the library defines one: a compact JWS signed by
+// the empanelling payer with the key it registered with the HCX operator
+// (see [PayerDirectory]). Claims: iss is the payer's participant code (the
+// application's empanelment.payer_code), sub is the empanelment ID,
+// optional exp and nbf (seconds since the epoch), optional scheme and
+// participant_name (the facility as the payer knows it). Algorithms:
+// EdDSA, ES256, ES384, RS256 and PS256 (RSA keys of at least 2048 bits) —
+// never none or HMAC. A "crit" header is refused: this format defines no
+// extension.
+const EmpanelmentProofType = "hcx-empanelment+jwt"
+
+// MaxEmpanelmentProof is the longest signed proof accepted, in bytes.
+const MaxEmpanelmentProof = 16 << 10
+
+// proofSkew is the clock skew allowed on a proof's exp and nbf.
+const proofSkew = time.Minute
+
+// ErrUnknownPayer is what a [PayerDirectory] returns (wrapped) when it has
+// no payer with the code asked for; the proof is then invalid. Any other
+// directory error is treated as an outage and the requirement stays
+// pending.
+var ErrUnknownPayer = errors.New("verifier: payer not registered")
+
+// StaticPayerDirectory is a [PayerDirectory] held in memory: payer code to
+// public key (ed25519.PublicKey, *ecdsa.PublicKey, *rsa.PublicKey or a
+// public jwk.Key).
+type StaticPayerDirectory map[string]crypto.PublicKey
+
+// SigningKey returns the payer's key, or an error wrapping ErrUnknownPayer.
+func (d StaticPayerDirectory) SigningKey(_ context.Context, payerCode string) (crypto.PublicKey, error) {
+	if k, ok := d[payerCode]; ok && k != nil {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnknownPayer, shown(payerCode))
+}
+
+var proofAlgorithms = [...]jwa.SignatureAlgorithm{jwa.EdDSA, jwa.ES256, jwa.ES384, jwa.RS256, jwa.PS256}
+
+type proofHeader struct {
+	Alg  string          `json:"alg"`
+	Typ  string          `json:"typ"`
+	Kid  string          `json:"kid"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+type proofClaims struct {
+	Issuer          string   `json:"iss"`
+	Subject         string   `json:"sub"`
+	Expiry          *float64 `json:"exp"`
+	NotBefore       *float64 `json:"nbf"`
+	Scheme          string   `json:"scheme"`
+	ParticipantName string   `json:"participant_name"`
+}
+
+// empanelmentProof is a parsed signed proof.
+type empanelmentProof struct {
+	token  string
+	alg    jwa.SignatureAlgorithm
+	claims proofClaims
+}
+
+// parseProof reads the structure of a signed proof. It checks everything
+// but the signature; the problem it returns is for the applicant.
+func parseProof(token string) (*empanelmentProof, string) {
+	if len(token) > MaxEmpanelmentProof {
+		return nil, fmt.Sprintf("is %d bytes; a signed proof is at most %d", len(token), MaxEmpanelmentProof)
+	}
+	h, rest, ok1 := strings.Cut(token, ".")
+	p, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.IndexByte(sig, '.') >= 0 || h == "" || p == "" || sig == "" {
+		return nil, "is not a compact JWS (three base64url parts joined by dots); paste it exactly as the payer issued it"
+	}
+	hb, err := base64.RawURLEncoding.DecodeString(h)
+	if err != nil {
+		return nil, "has a header that is not base64url; paste it exactly as the payer issued it"
+	}
+	var hdr proofHeader
+	if err := json.Unmarshal(hb, &hdr); err != nil {
+		return nil, "has a header that is not a JSON object"
+	}
+	if len(hdr.Crit) > 0 && !bytes.Equal(hdr.Crit, []byte("null")) {
+		return nil, `carries a "crit" header this format does not define`
+	}
+	typ := strings.TrimPrefix(strings.ToLower(hdr.Typ), "application/")
+	if typ != EmpanelmentProofType {
+		return nil, fmt.Sprintf("has typ %q; a signed empanelment proof has typ %q", shown(hdr.Typ), EmpanelmentProofType)
+	}
+	proof := &empanelmentProof{token: token}
+	for _, a := range proofAlgorithms {
+		if hdr.Alg == a.String() {
+			proof.alg = a
+		}
+	}
+	if proof.alg == "" {
+		return nil, fmt.Sprintf("is signed with %q; accepted algorithms are EdDSA, ES256, ES384, RS256 and PS256", shown(hdr.Alg))
+	}
+	pb, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		return nil, "has a payload that is not base64url; paste it exactly as the payer issued it"
+	}
+	if err := json.Unmarshal(pb, &proof.claims); err != nil {
+		return nil, "has a payload that is not a JSON object of the expected claims"
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(sig); err != nil {
+		return nil, "has a signature that is not base64url"
+	}
+	if strings.TrimSpace(proof.claims.Issuer) == "" {
+		return nil, "names no issuer (iss): the payer's participant code"
+	}
+	if strings.TrimSpace(proof.claims.Subject) == "" {
+		return nil, "names no empanelment ID (sub)"
+	}
+	return proof, ""
+}
+
+// against checks the proof's claims against the application and the
+// clock; the problem it returns is for the applicant.
+func (p *empanelmentProof) against(e *hcxonboard.Empanelment, now time.Time) string {
+	c := &p.claims
+	payer := strings.TrimSpace(e.PayerCode)
+	switch {
+	case payer == "":
+		return fmt.Sprintf("is signed by payer %q but the application names no payer code: set empanelment.payer_code to %q", shown(c.Issuer), shown(c.Issuer))
+	case c.Issuer != payer:
+		return fmt.Sprintf("was issued by %q, not by the payer named in empanelment.payer_code (%q)", shown(c.Issuer), shown(payer))
+	}
+	if id := strings.TrimSpace(e.EmpanelmentID); id != "" && c.Subject != id {
+		return fmt.Sprintf("is for empanelment ID %q, but empanelment.empanelment_id is %q", shown(c.Subject), shown(id))
+	}
+	if c.Expiry != nil {
+		if exp := numericDate(*c.Expiry); !now.Before(exp.Add(proofSkew)) {
+			return "expired on " + exp.In(ist).Format(time.DateOnly) + "; ask the payer for a current one"
+		}
+	}
+	if c.NotBefore != nil {
+		if nbf := numericDate(*c.NotBefore); now.Add(proofSkew).Before(nbf) {
+			return "is not valid before " + nbf.In(ist).Format(time.DateOnly)
+		}
+	}
+	return ""
+}
+
+func numericDate(f float64) time.Time {
+	const maxSeconds = 1 << 40 // far beyond any real date; keeps the conversion defined
+	switch {
+	case f != f || f < -maxSeconds:
+		return time.Unix(-maxSeconds, 0)
+	case f > maxSeconds:
+		return time.Unix(maxSeconds, 0)
+	}
+	return time.Unix(int64(f), 0)
+}
+
+// verify checks the signature with the payer's registered key.
+func (p *empanelmentProof) verify(key crypto.PublicKey) string {
+	if jk, ok := key.(jwk.Key); ok {
+		var raw any
+		if err := jk.Raw(&raw); err != nil {
+			return "cannot be checked: the payer's registered key is not usable"
+		}
+		key = raw
+	}
+	if problem := keyFits(p.alg, key); problem != "" {
+		return problem
+	}
+	if _, err := jws.Verify([]byte(p.token), jws.WithKey(p.alg, key)); err != nil {
+		return "has a signature that does not match the payer's registered key; ask the payer to issue it again"
+	}
+	return ""
+}
+
+// keyFits says why key cannot verify alg, or "".
+func keyFits(alg jwa.SignatureAlgorithm, key crypto.PublicKey) string {
+	var family string
+	ok := false
+	switch k := key.(type) {
+	case ed25519.PublicKey:
+		family, ok = "Ed25519", alg == jwa.EdDSA && len(k) == ed25519.PublicKeySize
+	case *ecdsa.PublicKey:
+		family = "ECDSA"
+		if k != nil && k.Curve != nil {
+			family = "ECDSA " + k.Curve.Params().Name
+			ok = (alg == jwa.ES256 && k.Curve == elliptic.P256()) || (alg == jwa.ES384 && k.Curve == elliptic.P384())
+		}
+	case *rsa.PublicKey:
+		family = "RSA"
+		if k == nil || k.N == nil || k.N.BitLen() < 2048 {
+			return "cannot be checked: the payer's registered RSA key is shorter than 2048 bits"
+		}
+		ok = alg == jwa.RS256 || alg == jwa.PS256
+	default:
+		return "cannot be checked: the payer's registered key is of an unsupported type"
+	}
+	if !ok {
+		return fmt.Sprintf("is signed with %s but the payer's registered key is %s; ask the payer to sign with its registered key", alg, family)
+	}
+	return ""
+}
+
+func (p *empanelmentProof) nameMismatch(app *hcxonboard.Application) string {
+	c := &p.claims
+	if c.ParticipantName != "" && !sameName(c.ParticipantName, app.ParticipantName) {
+		return fmt.Sprintf("the payer's proof names the facility %q, the application %q", shownName(c.ParticipantName), shownName(app.ParticipantName))
+	}
+	if s := strings.TrimSpace(app.Empanelment.Scheme); c.Scheme != "" && s != "" && !sameName(c.Scheme, s) {
+		return fmt.Sprintf("the payer's proof names the scheme %q, the application %q", shown(c.Scheme), shown(s))
+	}
+	return ""
+}
+
+// payerLabel names the empanelling payer for messages.
+func payerLabel(e *hcxonboard.Empanelment) string {
+	name, code, scheme := strings.TrimSpace(e.PayerName), strings.TrimSpace(e.PayerCode), strings.TrimSpace(e.Scheme)
+	var s string
+	switch {
+	case name != "" && code != "":
+		s = shownName(name) + " (" + shown(code) + ")"
+	case name != "":
+		s = shownName(name)
+	case code != "":
+		s = shown(code)
+	}
+	if scheme != "" {
+		if s == "" {
+			return "the scheme " + shown(scheme)
+		}
+		s += " for " + shown(scheme)
+	}
+	return s
+}
+
+func hasPayer(e *hcxonboard.Empanelment) bool {
+	return e != nil && (present(e.PayerCode) || present(e.PayerName) || present(e.Scheme))
+}
+
+func checkEmpanelmentPayer(_ context.Context, in *Input) Result {
+	e := in.App.Empanelment
+	if !hasPayer(e) {
+		return missing("Name the payer or scheme that empanelled this facility: empanelment.payer_code (its HCX participant code), payer_name or scheme")
+	}
+	for _, f := range [...]string{e.PayerCode, e.PayerName, e.Scheme, e.EmpanelmentID} {
+		if p := textProblem(strings.TrimSpace(f)); p != "" {
+			return invalid("Correct the empanelment details: a field " + p)
+		}
+	}
+	return satisfied("Empanelled by " + payerLabel(e))
+}
+
+// checkEmpanelmentProof wants a physical proof (a document of kind
+// empanelment_proof) or a signed proof from the payer. Either one given
+// must be well formed; the signature itself is checked under
+// payer_approval, against the payer's registered key.
+func checkEmpanelmentProof(_ context.Context, in *Input) Result {
+	app := in.App
+	docFound, docProblem := validDocument(app, hcxonboard.DocEmpanelmentProof)
+	if docProblem != "" {
+		return invalid("Empanelment proof (document " + hcxonboard.DocEmpanelmentProof + "): " + docProblem)
+	}
+	var token string
+	if app.Empanelment != nil {
+		token = strings.TrimSpace(app.Empanelment.Proof)
+	}
+	if token != "" {
+		proof, problem := parseProof(token)
+		if problem == "" {
+			problem = proof.against(app.Empanelment, in.Now)
+		}
+		if problem != "" {
+			return invalid("The signed empanelment proof " + problem)
+		}
+		if !docFound {
+			return satisfied("Signed empanelment proof from " + shown(proof.claims.Issuer) + " for empanelment ID " + shown(proof.claims.Subject))
+		}
+	}
+	if docFound {
+		return satisfied("Empanelment proof attached")
+	}
+	msg := "Attach proof of empanelment: a copy of the empanelment letter, the signed contract or the latest transaction with the payer (document kind " +
+		hcxonboard.DocEmpanelmentProof + " with uri and sha256), or a proof signed by the payer (empanelment.proof)"
+	if app.Empanelment != nil && present(app.Empanelment.EmpanelmentID) {
+		msg += "; an empanelment ID alone is not a proof"
+	}
+	return missing(msg)
+}
+
+// checkPayerApproval settles the empanelling payer's confirmation: a valid
+// signed proof, checked against the key the payer registered, settles it;
+// without one the payer is asked (pending approval).
+func checkPayerApproval(ctx context.Context, in *Input) Result {
+	e := in.App.Empanelment
+	if !hasPayer(e) {
+		return missing("Needs the empanelling payer or scheme first (see empanelment_payer)")
+	}
+	who := payerLabel(e)
+	token := strings.TrimSpace(e.Proof)
+	if token == "" {
+		return pending(TaskApproval, "The operator will ask "+who+" to confirm that this facility is empanelled with it")
+	}
+	proof, problem := parseProof(token)
+	if problem == "" {
+		problem = proof.against(e, in.Now)
+	}
+	if problem != "" {
+		return invalid("The signed empanelment proof " + problem)
+	}
+	if in.Payers == nil {
+		return pending(TaskApproval, "The proof signed by "+who+" looks right; the operator checks its signature against the payer's registered key")
+	}
+	code := strings.TrimSpace(e.PayerCode)
+	lctx, cancel := in.lookupContext(ctx)
+	key, err := in.Payers.SigningKey(lctx, code)
+	cancel()
+	switch {
+	case errors.Is(err, ErrUnknownPayer):
+		return invalid("Payer " + shown(code) + " is not registered on this HCX, so its proof cannot be checked: correct empanelment.payer_code")
+	case err != nil:
+		return pending(TaskRetry, "The payer directory could not be reached to check the proof from "+who+" ("+cause(err)+"); the check runs again later")
+	case key == nil:
+		return pending(TaskApproval, "Payer "+shown(code)+" has no registered signing key; the operator will ask "+who+" to confirm the empanelment")
+	}
+	if problem := proof.verify(key); problem != "" {
+		return invalid("The signed empanelment proof " + problem)
+	}
+	if mismatch := proof.nameMismatch(in.App); mismatch != "" {
+		return pending(TaskReview, "Signature valid, but "+mismatch+"; the operator confirms they are the same")
+	}
+	return satisfied("Empanelment " + shown(proof.claims.Subject) + " confirmed by a proof signed by " + who)
+}

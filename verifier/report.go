@@ -1,0 +1,179 @@
+package verifier
+
+// Outcome is how one requirement ended.
+type Outcome string
+
+// The four outcomes.
+const (
+	// Satisfied: the requirement is met (or, for an optional one, does not apply).
+	Satisfied Outcome = "satisfied"
+	// Missing: something the requirement needs was not given.
+	Missing Outcome = "missing"
+	// Invalid: something was given but is wrong: a bad GSTIN check character,
+	// a malformed HFR ID, an expired certificate, a facility HFR does not know.
+	Invalid Outcome = "invalid"
+	// Pending: it cannot be settled by looking at the application: a
+	// registry look-up, an OTP, a person's or a payer's decision. Result.Task
+	// says what it waits on.
+	Pending Outcome = "pending"
+)
+
+// Valid reports whether o is one of the four outcomes.
+func (o Outcome) Valid() bool { return o.severity() >= 0 }
+
+// severity orders outcomes so that merging keeps the worse:
+// invalid > missing > pending > satisfied.
+func (o Outcome) severity() int {
+	switch o {
+	case Satisfied:
+		return 0
+	case Pending:
+		return 1
+	case Missing:
+		return 2
+	case Invalid:
+		return 3
+	}
+	return -1
+}
+
+// Worse reports whether o is worse than other (invalid > missing > pending >
+// satisfied). An unknown outcome is worse than every known one, so a broken
+// custom check can never make a report look better than it is.
+func (o Outcome) Worse(other Outcome) bool {
+	a, b := o.severity(), other.severity()
+	if a < 0 {
+		a = 4
+	}
+	if b < 0 {
+		b = 4
+	}
+	return a > b
+}
+
+// Verdict sums a report up.
+type Verdict string
+
+// The three verdicts.
+const (
+	// VerdictReady: nothing is missing or invalid; pending requirements may
+	// remain (OTPs, look-ups, approvals) for the onboarding workflow to settle.
+	VerdictReady Verdict = "ready"
+	// VerdictIncomplete: something is missing, nothing is invalid.
+	VerdictIncomplete Verdict = "incomplete"
+	// VerdictInvalid: something is invalid.
+	VerdictInvalid Verdict = "invalid"
+)
+
+// VerdictOf applies the verdict rule to results: invalid if any result is
+// invalid (or carries an unknown outcome), else incomplete if any is
+// missing, else ready.
+func VerdictOf(results []Result) Verdict {
+	v := VerdictReady
+	for _, r := range results {
+		switch r.Outcome {
+		case Satisfied, Pending:
+		case Missing:
+			v = VerdictIncomplete
+		default:
+			return VerdictInvalid
+		}
+	}
+	return v
+}
+
+// TaskKind names what a pending requirement waits on.
+type TaskKind string
+
+// The task kinds.
+const (
+	// TaskOTP: the operator sends a one-time password to the system admin the
+	// application names, and the admin confirms it.
+	TaskOTP TaskKind = "otp"
+	// TaskHFROTP: HFR sends its own OTP to the facility manager HFR has on
+	// record (never to a number the applicant typed), and the manager
+	// confirms it.
+	TaskHFROTP TaskKind = "hfr_otp"
+	// TaskApproval: the empanelling payer or scheme must confirm the
+	// empanelment.
+	TaskApproval TaskKind = "approval"
+	// TaskReview: a person decides: operator staff, a ROHINI administrator,
+	// or the regulator case by case.
+	TaskReview TaskKind = "review"
+	// TaskRetry: a registry could not be reached; run the verification again
+	// later.
+	TaskRetry TaskKind = "retry"
+)
+
+// Result is the outcome of one requirement, with a message a person can act
+// on. Task is set only when Outcome is Pending.
+type Result struct {
+	ID      RequirementID `json:"id"`
+	Outcome Outcome       `json:"outcome"`
+	Message string        `json:"message"`
+	Task    TaskKind      `json:"task,omitempty"`
+}
+
+// Report is the verification of one application: the categories it fell
+// into, each requirement's result in policy order, and the verdict.
+type Report struct {
+	Verdict      Verdict    `json:"verdict"`
+	Categories   []Category `json:"categories"`
+	Requirements []Result   `json:"requirements"`
+}
+
+// Result returns the result of requirement id, if the report has one.
+func (r *Report) Result(id RequirementID) (Result, bool) {
+	if r == nil {
+		return Result{}, false
+	}
+	for _, res := range r.Requirements {
+		if res.ID == id {
+			return res, true
+		}
+	}
+	return Result{}, false
+}
+
+// Pending returns the pending results, the work the onboarding workflow
+// still has to do, in report order.
+func (r *Report) Pending() []Result {
+	if r == nil {
+		return nil
+	}
+	var out []Result
+	for _, res := range r.Requirements {
+		if res.Outcome == Pending {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// HasCategory reports whether the application fell into category c.
+func (r *Report) HasCategory(c Category) bool {
+	if r == nil {
+		return false
+	}
+	for _, x := range r.Categories {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// merge adds res to results, or, when a result with the same ID is already
+// there (two categories share a requirement), keeps the worse of the two.
+// On a tie the first one stays, so the report reads in policy order.
+func merge(results []Result, res Result) []Result {
+	for i := range results {
+		if results[i].ID == res.ID {
+			if res.Outcome.Worse(results[i].Outcome) {
+				results[i] = res
+			}
+			return results
+		}
+	}
+	return append(results, res)
+}

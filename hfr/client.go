@@ -103,12 +103,18 @@ func New(opts ...Option) (*Client, error) {
 	switch {
 	case rc != nil:
 	case cfg.httpClient != nil:
-		rc = resty.NewWithClient(cfg.httpClient)
+		// resty fills in a nil Transport; a copy keeps the caller's client
+		// as it was.
+		hc := *cfg.httpClient
+		rc = resty.NewWithClient(&hc)
 		rc.SetLogger(restyLogger{cfg.logger})
 	default:
-		// A client of our own: no cookie jar (the registries set none worth
-		// keeping), resty's default pooled transport.
-		rc = resty.NewWithClient(&http.Client{})
+		// A client of our own: resty's pooled transport, no cookie jar (the
+		// registries set no cookie worth keeping), and no redirects (a
+		// registry API that redirects is misconfigured; its 3xx is reported).
+		rc = resty.NewWithClient(&http.Client{
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		})
 		rc.SetLogger(restyLogger{cfg.logger})
 	}
 

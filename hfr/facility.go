@@ -338,7 +338,8 @@ type validateRequest struct {
 // wrong, expired or used code is an error wrapping ErrOTPRejected (and the
 // *APIError when the registry gave one). It is sent exactly once, never
 // retried, so that a wrong code is never counted twice against the manager.
-// The OTP never appears in errors or logs.
+// A code that is not 4 to 8 digits is rejected without a request. The OTP
+// never appears in errors or logs.
 func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactionID, otp string) error {
 	fid, err := NormalizeFacilityID(facilityID)
 	if err != nil {

@@ -83,3 +83,15 @@ func TestEnumStrings(t *testing.T) {
 	assert.Equal(t, "v0.5", hfr.V05.String())
 	assert.Equal(t, "SessionAPI(0)", hfr.SessionAPI(0).String())
 }
+
+func TestWithHTTPClientLeavesCallerClientAlone(t *testing.T) {
+	t.Parallel()
+	hc := &http.Client{}
+	c, err := hfr.New(
+		hfr.WithGatewayURL("https://gateway.test"), hfr.WithRegistryURL("https://registry.test"),
+		hfr.WithCredentials("client", "secret"), hfr.WithHTTPClient(hc), hfr.WithTimeout(time.Second),
+	)
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+	assert.Equal(t, &http.Client{}, hc, "no transport, timeout or jar set on the caller's client")
+}

@@ -247,8 +247,12 @@ func (s *Server) SetLatency(d time.Duration) {
 // with status, sending retryAfter as the Retry-After header when not empty.
 // The body has the shape the real service would use: the gateway's
 // {"error":…} on session paths, plain text for 502 and 504 (a proxy's
-// answer), the HSP envelope otherwise.
+// answer), the HSP envelope otherwise. A status outside 100..599 or n < 1
+// injects nothing.
 func (s *Server) FailNext(pathSuffix string, status int, n int, retryAfter string) {
+	if status < 100 || status > 599 || n < 1 {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{suffix: pathSuffix, status: status, remaining: n, retryAfter: retryAfter})

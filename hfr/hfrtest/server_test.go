@@ -409,6 +409,10 @@ func TestFaultInjection(t *testing.T) {
 			a := do(t, srv, call{path: tt.path, body: `{}`})
 			assert.NotEqual(t, tt.status, a.status, "only n requests fail")
 			assert.Equal(t, 3, srv.Requests(tt.path))
+
+			srv.FailNext(tt.path, 42, 1, "") // not a status: ignored
+			srv.FailNext(tt.path, tt.status, 0, "")
+			assert.NotEqual(t, tt.status, do(t, srv, call{path: tt.path, body: `{}`}).status)
 		})
 	}
 }

@@ -1,0 +1,211 @@
+package onboarding
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+func TestTransitionTable(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		from, action, to string
+		ok               bool
+	}{
+		{posNew, ActionSubmit, posSubmitted, true},
+		{posSubmitted, ActionRegister, posVerifying, true},
+		{posSubmitted, ActionReject, posRejected, true},
+		{posVerifying, ActionVerified, posDetails, true},
+		{posVerifying, ActionConfirmOTP, posVerifying, true},
+		{posDetails, ActionSubmitDetails, posCredentials, true},
+		{posCredentials, ActionProvision, posCredentials, true},
+		{posCredentials, ActionGoLive, posActive, true},
+		{posActive, ActionSuspend, posBlocked, true},
+		{posBlocked, ActionReinstate, posActive, true},
+		{posBlocked, ActionDeboard, posInactive, true},
+		{posActive, ActionDeboardWarning, posActive, true},
+		{posCredentials, ActionWithdraw, posWithdrawn, true},
+		// refused
+		{posVerifying, ActionGoLive, "", false},
+		{posDetails, ActionProvision, "", false},
+		{posActive, ActionWithdraw, "", false},
+		{posBlocked, ActionSuspend, "", false},
+		{posBlocked, ActionProvision, "", false},
+		{posInactive, ActionReinstate, "", false},
+		{posRejected, ActionRecheck, "", false},
+		{posWithdrawn, ActionSubmitDetails, "", false},
+		{posNew, ActionRegister, "", false},
+		{posCredentials, ActionDeboard, "", false},
+	}
+	for _, tc := range cases {
+		to, ok := Allowed(tc.from, tc.action)
+		assert.Equal(t, tc.ok, ok, "%q --%s-->", tc.from, tc.action)
+		assert.Equal(t, tc.to, to, "%q --%s-->", tc.from, tc.action)
+	}
+	// Nothing leaves an end.
+	for e := range edges {
+		assert.NotContains(t, []string{posRejected, posWithdrawn, posInactive}, e.from, "edge out of an end: %+v", e)
+	}
+}
+
+func TestTransitionErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		err  *TransitionError
+		want string
+	}{
+		{&TransitionError{Action: ActionGoLive, From: "verifying", To: "Active"}, "onboarding: cannot go_live: verifying → Active is not allowed"},
+		{&TransitionError{Action: ActionRecheck, From: "Active"}, "onboarding: cannot recheck an application that is Active"},
+		{&TransitionError{Action: ActionConfirmOTP, Task: "otp-1", From: "done"}, "onboarding: cannot confirm_otp task otp-1: it is done"},
+		{&TransitionError{Action: ActionAppeal, From: "Active", Reason: "no de-boarding is announced"}, "onboarding: cannot appeal an application that is Active: no de-boarding is announced"},
+	}
+	for _, tc := range cases {
+		assert.EqualError(t, tc.err, tc.want)
+		assert.True(t, errors.Is(tc.err, ErrIllegalTransition))
+		assert.False(t, errors.Is(tc.err, ErrNotFound))
+	}
+	assert.Equal(t, "Active", nominalTarget(ActionGoLive, posVerifying))
+	assert.Equal(t, "", nominalTarget(ActionSubmitDetails, posVerifying), "submit_details leads to several places")
+	assert.Equal(t, "", nominalTarget(ActionSuspend, posBlocked), "not to where it already is")
+}
+
+// sequence is a random source that returns the given 8-byte values.
+func sequence(vals ...uint64) *bytes.Reader {
+	var b []byte
+	for _, v := range vals {
+		b = binary.BigEndian.AppendUint64(b, v)
+	}
+	return bytes.NewReader(b)
+}
+
+func TestNewCodeIsUniform(t *testing.T) {
+	t.Parallel()
+	const limit = ^uint64(0) - ^uint64(0)%1_000_000
+	cases := []struct {
+		name string
+		vals []uint64
+		want string
+	}{
+		{"small", []uint64{42}, "000042"},
+		{"large", []uint64{1_000_000 + 999_999}, "999999"},
+		{"biased tail rejected", []uint64{limit, ^uint64(0), 7}, "000007"},
+		{"last unbiased value kept", []uint64{limit - 1}, "999999"},
+	}
+	for _, tc := range cases {
+		got, err := newCode(sequence(tc.vals...))
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, got, tc.name)
+	}
+	_, err := newCode(sequence())
+	require.Error(t, err, "an empty source is an error, not a weak code")
+}
+
+func TestCodeHashBindsTaskAndKey(t *testing.T) {
+	t.Parallel()
+	s := &Service{}
+	keyed := &Service{otpKey: bytes.Repeat([]byte{1}, 32)}
+	task := &taskState{ID: "otp-1", Salt: "00ff"}
+	task.Hash = s.codeHash("app-1", task, "123456")
+	assert.True(t, s.codeMatches("app-1", task, "123456"))
+	assert.False(t, s.codeMatches("app-1", task, "123457"))
+	assert.False(t, s.codeMatches("app-2", task, "123456"), "bound to the application")
+	other := *task
+	other.ID = "otp-2"
+	assert.False(t, s.codeMatches("app-1", &other, "123456"), "bound to the task")
+	assert.False(t, keyed.codeMatches("app-1", task, "123456"), "bound to the operator's key")
+	broken := *task
+	broken.Hash = "zz"
+	assert.False(t, s.codeMatches("app-1", &broken, "123456"))
+}
+
+func TestDNSNames(t *testing.T) {
+	t.Parallel()
+	for host, ok := range map[string]bool{
+		"hcx.example.org":                     true,
+		"a-b.example.org.":                    true,
+		"xn--h1aaa.example":                   true,
+		"example":                             false,
+		"-bad.example.org":                    false,
+		"bad-.example.org":                    false,
+		"under_score.example":                 false,
+		"two..dots.example":                   false,
+		"numeric.tld.123":                     false,
+		string(make([]byte, 64)) + ".example": false,
+	} {
+		assert.Equal(t, ok, dnsNameProblem(host) == "", "%q: %s", host, dnsNameProblem(host))
+	}
+}
+
+func TestSameOrUnder(t *testing.T) {
+	t.Parallel()
+	denied, _ := url.Parse("https://hcx.example.org/api")
+	for raw, want := range map[string]bool{
+		"https://hcx.example.org/api":      true,
+		"https://HCX.example.org/api/":     true,
+		"https://hcx.example.org/api/v1/x": true,
+		"https://hcx.example.org:443/api":  true,
+		"https://hcx.example.org/apix":     false,
+		"https://hcx.example.org/":         false,
+		"https://hcx.example.org:8443/api": false,
+		"https://other.example.org/api":    false,
+	} {
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		assert.Equal(t, want, sameOrUnder(u, denied), raw)
+	}
+}
+
+func TestMaskAddress(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"admin@example.org": "a****@example.org",
+		"+91 90000 11002":   "+** ***** *1002",
+		"9000011002":        "******1002",
+		"IN2910000123@hfr":  "IN2910000123@hfr",
+		"payer01@hcx":       "payer01@hcx",
+		Broadcast:           Broadcast,
+		Staff:               Staff,
+	} {
+		assert.Equal(t, want, maskAddress(in), in)
+	}
+}
+
+func TestSettled(t *testing.T) {
+	t.Parallel()
+	report := func(outcomes ...verifier.Outcome) *verifier.Report {
+		rep := &verifier.Report{}
+		for i, o := range outcomes {
+			rep.Requirements = append(rep.Requirements, verifier.Result{ID: verifier.RequirementID(fmt.Sprint("req", i)), Outcome: o})
+		}
+		return rep
+	}
+	task := func(req, state string) *taskState {
+		return &taskState{ID: "t-" + req, Requirement: verifier.RequirementID(req), State: state}
+	}
+	cases := []struct {
+		name  string
+		st    state
+		ready bool
+	}{
+		{"no report", state{}, false},
+		{"all satisfied", state{Report: report(verifier.Satisfied, verifier.Satisfied)}, true},
+		{"pending without a task", state{Report: report(verifier.Satisfied, verifier.Pending)}, false},
+		{"pending with a done task", state{Report: report(verifier.Satisfied, verifier.Pending), Tasks: []*taskState{task("req1", TaskDone)}}, true},
+		{"pending with an open task", state{Report: report(verifier.Pending), Tasks: []*taskState{task("req0", TaskOpen)}}, false},
+		{"a locked task elsewhere", state{Report: report(verifier.Satisfied), Tasks: []*taskState{task("req9", TaskLocked)}}, false},
+		{"missing", state{Report: report(verifier.Missing)}, false},
+	}
+	for _, tc := range cases {
+		r := &record{st: &tc.st, now: time.Now()}
+		assert.Equal(t, tc.ready, r.settled(), tc.name)
+	}
+}

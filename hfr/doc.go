@@ -23,7 +23,7 @@
 // is cached until a minute before expiresIn ends; concurrent callers share a
 // single session request. When the registry rejects a token (HTTP 401, or
 // 400/401 with code 900901) a look-up drops it and tries once more with a
-// fresh one.
+// fresh one; an OTP call drops it too but is not sent again.
 //
 // # Look-ups
 //

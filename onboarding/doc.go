@@ -1,0 +1,67 @@
+// Package onboarding is the HCX operator's onboarding engine: the
+// guideline's five steps as one audited state machine over a
+// [registry.Store], with production credentials and de-boarding.
+//
+// # The flow
+//
+// An operator backend builds one [Service] with [New] and calls it for every
+// step; the Service keeps nothing in memory between calls, so replicas may
+// share a store.
+//
+//  1. [Service.Submit] validates the sandbox certificate (with
+//     [WithSandbox]: an invalid or inapplicable one rejects the application
+//     at once, with reasons, and registers nothing).
+//  2. Submit then registers the participant (status Created, a new
+//     participant code, linked_registry_codes such as "IN2910000123@hfr")
+//     and runs the category's verification ([WithVerifier]). Anything
+//     missing or invalid rejects the application. What waits on the outside
+//     world becomes a [Task]:
+//     - "otp": a 6-digit code to the system admin through the [Notifier] —
+//     or, for ABDM facilities, HFR's own OTP to the manager HFR holds
+//     ([WithFacilityOTP]), who is also told of the attempt. Codes are stored
+//     only as salted HMACs, expire (10 minutes), take 3 wrong tries before
+//     the task locks, and 5 new codes a day: [Service.ConfirmOTP],
+//     [Service.ResendOTP].
+//     - "approval": the empanelling payer confirms an empanelled-only
+//     provider ([Service.Decide]); a proof the payer signed settles it at
+//     once.
+//     - "review": staff, a regulator or a ROHINI administrator decide
+//     ([Service.Decide]).
+//     - "retry": a registry was unreachable; [Service.Recheck] runs the
+//     online checks again. An outage never rejects an application.
+//     When every requirement is settled the application moves to step 3.
+//  3. [Service.SubmitDetails] checks the endpoint URL (https, a DNS name,
+//     no port unless allowed, not the HCX's own) and the encryption and
+//     signing certificates (X.509, RSA of at least 2048 bits, not expired;
+//     PEM or an https URL fetched with a size cap), recording their expiry.
+//  4. [Service.Provision] returns the participant code and the production
+//     secret, shown once and kept only as a hash; [Service.RotateSecret],
+//     [Service.ReportCompromise], [Service.Token], [Service.VerifyToken] and
+//     [Service.JWKSHandler] use it.
+//  5. [Service.GoLive] activates a provisioned participant once the go-live
+//     checklist (pilot, staff training) is confirmed, and broadcasts it.
+//
+// After go-live: [Service.Suspend] and [Service.Reinstate] (Active ↔
+// Blocked); [Service.Deboard] — voluntary de-boarding is immediate, one
+// initiated by a regulator or the HCX is announced and takes effect after
+// a notice period ([Service.ProcessDeboardings]) unless the participant
+// wins an [Service.Appeal]; [Service.ExpiringCertificates] lists the
+// certificates to renew.
+//
+// # One transition function
+//
+// Every change goes through one function that looks the move up in a table
+// of allowed (position, action) → position edges — a position is the stage
+// before go-live and the participant's registry status after it — and
+// refuses anything else with a [*TransitionError] naming both ends. It
+// writes the application with optimistic concurrency (the version read;
+// after a conflict the whole operation is re-applied to the newer record,
+// so of fifty racing calls exactly one wins), the participant whose status
+// follows the stage, and the audit [registry.Event] in the same store
+// write. Events form a hash chain anchored in the application record;
+// [Service.VerifyChain] detects an edited, deleted or appended event.
+//
+// Secrets, one-time codes and tokens never appear in the store in plain
+// text, in the audit trail, in errors or in the log; e-mail addresses and
+// mobile numbers are masked in the log.
+package onboarding

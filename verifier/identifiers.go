@@ -38,18 +38,18 @@ func ValidateHFRID(s string) error {
 const HPRDomain = "hpr.abdm"
 
 // NormalizeHPRID returns the canonical form of a Healthcare Professionals
-// Registry id:
+// Registry id, the two forms HPR issues:
 //
 //   - a 14-digit HPR number, with or without spaces or hyphens anywhere,
 //     becomes NN-NNNN-NNNN-NNNN;
-//   - an HPR address "name@hpr.abdm" is kept, lower-cased;
-//   - a bare username ("drmehta") is accepted and gets the "@hpr.abdm"
-//     suffix, because professionals often type only the part they chose;
-//     the registry look-up then settles whether it exists.
+//   - an HPR address "username@hpr.abdm" is kept, lower-cased.
 //
 // Usernames are 3–64 characters of letters, digits, '.', '_' and '-',
 // starting and ending with a letter or digit, and not all digits (a run of
-// digits is taken for a mistyped HPR number). Errors wrap [ErrInvalidHPRID].
+// digits is taken for a mistyped HPR number). A bare username without
+// "@hpr.abdm" is refused with a hint to add it rather than completed
+// silently, so the ID on record is the one the professional wrote. Errors
+// wrap [ErrInvalidHPRID].
 func NormalizeHPRID(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -103,7 +103,8 @@ func NormalizeHPRID(s string) (string, error) {
 	if err := checkHPRUser(s, s); err != nil {
 		return "", err
 	}
-	return strings.ToLower(s) + "@" + HPRDomain, nil
+	return "", ruleErr(ErrInvalidHPRID, "HPR ID", shown(s),
+		"is neither a 14-digit HPR number nor an HPR address; if it is your HPR username, add @"+HPRDomain)
 }
 
 func checkHPRUser(whole, user string) error {

@@ -3,6 +3,7 @@ package onboarding
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -207,5 +210,36 @@ func TestSettled(t *testing.T) {
 	for _, tc := range cases {
 		r := &record{st: &tc.st, now: time.Now()}
 		assert.Equal(t, tc.ready, r.settled(), tc.name)
+	}
+}
+
+func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
+	t.Parallel()
+	revoked := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	full := &state{
+		Secrets:       []credential.SecretRecord{{ID: "s1", Hash: "ab", ExpiresAt: revoked.Add(time.Hour), RevokedAt: &revoked}},
+		CompromisedAt: &revoked,
+		Submitted:     &hcxonboard.Application{ParticipantName: "X"},
+		Reasons:       []string{"a"},
+	}
+	raw, err := json.Marshal(full)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(raw, []byte(`{"secrets":`)), "the credential fields lead the encoding")
+	c, err := decodeCredentials(raw)
+	require.NoError(t, err)
+	assert.Equal(t, full.Secrets, c.Secrets)
+	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
+
+	// Order does not matter for the result, only for speed.
+	c, err = decodeCredentials([]byte(`{"submitted":{},"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))
+	require.NoError(t, err)
+	assert.Nil(t, c.CompromisedAt, "fields after submitted are not read")
+	c, err = decodeCredentials([]byte(`{"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))
+	require.NoError(t, err)
+	require.NotNil(t, c.CompromisedAt)
+	assert.Equal(t, revoked, *c.CompromisedAt)
+	for _, bad := range []string{``, `[]`, `{"secrets":`, `{"secrets":"no"}`} {
+		_, err := decodeCredentials([]byte(bad))
+		assert.Error(t, err, bad)
 	}
 }

@@ -129,6 +129,9 @@ const maxAttempts = 8
 // (registry.Application.State). It never holds a plain one-time code or
 // secret: only their salted hashes.
 type state struct {
+	// The credential fields come first: see decodeCredentials.
+	Secrets       []credential.SecretRecord `json:"secrets,omitempty"`
+	CompromisedAt *time.Time                `json:"compromised_at,omitempty"`
 	Submitted     *hcxonboard.Application   `json:"submitted"`
 	Digest        string                    `json:"digest,omitempty"`
 	Sandbox       *SandboxResult            `json:"sandbox,omitempty"`
@@ -137,9 +140,7 @@ type state struct {
 	TaskSeq       int                       `json:"task_seq,omitempty"`
 	Reasons       []string                  `json:"reasons,omitempty"`
 	Details       *DetailsRecord            `json:"details,omitempty"`
-	Secrets       []credential.SecretRecord `json:"secrets,omitempty"`
 	ProvisionedAt *time.Time                `json:"provisioned_at,omitempty"`
-	CompromisedAt *time.Time                `json:"compromised_at,omitempty"`
 	Checklist     *ChecklistRecord          `json:"checklist,omitempty"`
 	Deboarding    *Deboarding               `json:"deboarding,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the
@@ -148,6 +149,10 @@ type state struct {
 	// events off the end is detected too.
 	Last *anchor `json:"last,omitempty"`
 }
+
+// stateFirstAfterCredentials is the JSON name of the first field of state
+// after the credential fields.
+const stateFirstAfterCredentials = "submitted"
 
 type anchor struct {
 	Seq  int64  `json:"seq"`

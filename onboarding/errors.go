@@ -3,6 +3,8 @@ package onboarding
 import (
 	"errors"
 	"fmt"
+
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // Sentinel errors, for branching with errors.Is. Errors returned by the
@@ -26,6 +28,9 @@ var (
 	ErrTooManyResends = errors.New("onboarding: too many one-time codes requested today")
 	// ErrRejected: the application was rejected (sandbox certificate,
 	// verification, a payer or a reviewer); Application.Reasons says why.
+	// Submit reports a rejection in the returned Application, not as an
+	// error; any later action on it is a *TransitionError that matches
+	// ErrRejected.
 	ErrRejected = errors.New("onboarding: application rejected")
 	// ErrNotReady: the application cannot take this step yet (credentials
 	// not provisioned, a task still open, the go-live checklist not
@@ -96,8 +101,11 @@ func (e *TransitionError) Error() string {
 	return msg
 }
 
-// Is makes errors.Is(err, ErrIllegalTransition) true.
-func (e *TransitionError) Is(target error) bool { return target == ErrIllegalTransition }
+// Is makes errors.Is(err, ErrIllegalTransition) true, and
+// errors.Is(err, ErrRejected) too when the application was rejected.
+func (e *TransitionError) Is(target error) bool {
+	return target == ErrIllegalTransition || (target == ErrRejected && e.Task == "" && e.From == string(registry.StageRejected))
+}
 
 // DetailsError names the step-3 field that was refused and why.
 type DetailsError struct {

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -66,7 +67,8 @@ type CertificateRules struct {
 	// 2048).
 	MinRSABits int
 	// HTTPClient fetches certificates given as https URLs (default: a
-	// client with a 10 s timeout).
+	// client with a 10 s timeout that follows at most three redirects, all
+	// to https).
 	HTTPClient *http.Client
 	// MaxBytes caps a fetched certificate (default 64 KiB, at most 1 MiB).
 	MaxBytes int64
@@ -225,7 +227,7 @@ func WithCertificateRules(r CertificateRules) Option {
 			return fmt.Errorf("%w: MaxBytes %d is outside 1..%d", ErrInvalidOption, r.MaxBytes, maxCertificateBytes)
 		}
 		if r.HTTPClient == nil {
-			r.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+			r.HTTPClient = &http.Client{Timeout: 10 * time.Second, CheckRedirect: httpsRedirects}
 		}
 		s.certs = r
 		return nil
@@ -309,6 +311,17 @@ func WithLogger(l *slog.Logger) Option {
 		s.log = l
 		return nil
 	}
+}
+
+// httpsRedirects follows at most three redirects, and only to https.
+func httpsRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 3 {
+		return errors.New("too many redirects")
+	}
+	if req.URL.Scheme != "https" {
+		return fmt.Errorf("redirect to a %s URL refused", req.URL.Scheme)
+	}
+	return nil
 }
 
 // checkInstanceCode applies the participant-code rule for the instance

@@ -111,7 +111,10 @@ func TestSubmitChecksHFRFacility(t *testing.T) {
 			assert.Equal(t, registry.StageRejected, a.Stage)
 			require.NotEmpty(t, a.Reasons)
 			assert.Contains(t, strings.Join(a.Reasons, "\n"), tc.reject)
-			assert.Equal(t, hcxonboard.StatusInactive, a.Status, "a registered participant of a rejected application is Inactive")
+			assert.Nil(t, a.Participant, "an application refused at submission registers nobody")
+			ps, err := svc.Search(ctx, registry.Query{Filters: map[string]registry.Condition{registry.FieldName: registry.Eq(app.ParticipantName)}})
+			require.NoError(t, err)
+			assert.Empty(t, ps)
 			assert.Empty(t, w.notes.of(onboarding.MessageHFRIntimation, a.ID), "no OTP for a facility HFR does not hold")
 			require.NoError(t, svc.VerifyChain(ctx, a.ID))
 		})
@@ -307,6 +310,7 @@ func TestDecisionsReject(t *testing.T) {
 			var te *onboarding.TransitionError
 			require.ErrorAs(t, err, &te)
 			assert.Equal(t, "rejected", te.From)
+			require.ErrorIs(t, err, onboarding.ErrRejected)
 			events, err := svc.Events(ctx, a.ID)
 			require.NoError(t, err)
 			last := events[len(events)-1]

@@ -14,6 +14,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/rohini"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -25,14 +26,14 @@ const maxCodeAttempts = 5
 // without the outside world.
 //
 // Step 1: with WithSandbox, an invalid or inapplicable sandbox certificate
-// rejects the application at once, with reasons, and nothing is
-// registered. Step 2: the participant is registered (status Created, a new
-// participant code, linked_registry_codes such as "IN2910000123@hfr") and
-// the verifier runs. Anything missing or invalid rejects the application;
-// what waits on the outside world becomes a Task (a one-time code to the
-// system admin or, for ABDM facilities, HFR's OTP to the facility manager;
-// the empanelling payer's approval; a staff review; a retry after a
-// registry outage). The record, the participant and the audit events are
+// rejects the application at once, with reasons. Step 2: the verifier
+// runs; anything missing or invalid rejects the application, again before
+// anything is registered. Otherwise the participant is registered (status
+// Created, a new participant code, linked_registry_codes such as
+// "IN2910000123@hfr") and what waits on the outside world becomes a Task:
+// a one-time code to the system admin or, for ABDM facilities, HFR's OTP
+// to the facility manager; the empanelling payer's approval; a staff
+// review; a retry after a registry outage. The record, the participant and the audit events are
 // stored in one write; messages go out after it.
 //
 // Submit is idempotent on the application's application_id: a retry
@@ -140,6 +141,13 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 		reason := fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)
 		return r, s.reject(r, actorSystem, []string{reason})
 	}
+	// An application the checks refuse outright is rejected before
+	// anything is registered, so the registry holds no participant that
+	// never had a chance; later rejections leave theirs Inactive.
+	r.st.Report = report
+	if reasons := refusals(report); len(reasons) > 0 {
+		return r, s.reject(r, actorSystem, reasons)
+	}
 	code, err := s.codes.Code(ctx, credential.CodeRequest{Name: app.ParticipantName, Roles: app.Roles})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: participant code: %w", err)
@@ -186,9 +194,13 @@ func linkedCodes(app *hcxonboard.Application) []string {
 			out = append(out, id+"@"+registry)
 		}
 	}
-	add(app.Identifiers.HFRID, "hfr")
-	add(app.Identifiers.RohiniID, "rohini")
-	add(app.Identifiers.HPRID, "hpr")
+	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), "hfr")
+	add(rohini.Normalize(app.Identifiers.RohiniID), "rohini")
+	hpr := app.Identifiers.HPRID
+	if n, err := verifier.NormalizeHPRID(hpr); err == nil {
+		hpr = n
+	}
+	add(hpr, "hpr")
 	return out
 }
 
@@ -299,19 +311,25 @@ func (s *Service) reject(r *record, actor string, reasons []string) error {
 	return nil
 }
 
+// refusals lists, as "requirement: message", what a report finds missing
+// or invalid.
+func refusals(rep *verifier.Report) []string {
+	var out []string
+	for _, res := range rep.Requirements {
+		if refused(res.Outcome) {
+			out = append(out, fmt.Sprintf("%s: %s", res.ID, res.Message))
+		}
+	}
+	return out
+}
+
 // applyReport takes a verification report into the record: anything
 // missing or invalid rejects; a pending requirement gets a task unless one
 // is already open or done for it; a requirement now satisfied closes its
 // open task. Then, if nothing waits, the application moves to step 3.
 func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 	r.st.Report = rep
-	var reasons []string
-	for _, res := range rep.Requirements {
-		if refused(res.Outcome) {
-			reasons = append(reasons, fmt.Sprintf("%s: %s", res.ID, res.Message))
-		}
-	}
-	if len(reasons) > 0 {
+	if reasons := refusals(rep); len(reasons) > 0 {
 		return s.reject(r, actorSystem, reasons)
 	}
 	for _, res := range rep.Requirements {

@@ -11,11 +11,11 @@
 //  1. [Service.Submit] validates the sandbox certificate (with
 //     [WithSandbox]: an invalid or inapplicable one rejects the application
 //     at once, with reasons, and registers nothing).
-//  2. Submit then registers the participant (status Created, a new
-//     participant code, linked_registry_codes such as "IN2910000123@hfr")
-//     and runs the category's verification ([WithVerifier]). Anything
-//     missing or invalid rejects the application. What waits on the outside
-//     world becomes a [Task]:
+//  2. Submit then runs the category's verification ([WithVerifier]);
+//     anything missing or invalid rejects the application. Otherwise it
+//     registers the participant (status Created, a new participant code,
+//     linked_registry_codes such as "IN2910000123@hfr"), and what waits on
+//     the outside world becomes a [Task]:
 //     - "otp": a 6-digit code to the system admin through the [Notifier] —
 //     or, for ABDM facilities, HFR's own OTP to the manager HFR holds
 //     ([WithFacilityOTP]), who is also told of the attempt. Codes are stored

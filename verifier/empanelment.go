@@ -95,8 +95,15 @@ func parseProof(token string) (*empanelmentProof, string) {
 	}
 	h, rest, ok1 := strings.Cut(token, ".")
 	p, sig, ok2 := strings.Cut(rest, ".")
-	if !ok1 || !ok2 || strings.IndexByte(sig, '.') >= 0 || h == "" || p == "" || sig == "" {
+	if !ok1 || !ok2 || strings.IndexByte(sig, '.') >= 0 || h == "" || p == "" {
 		return nil, "is not a compact JWS (three base64url parts joined by dots); paste it exactly as the payer issued it"
+	}
+	// Go's decoder skips line breaks; refuse them (and anything else outside
+	// base64url) so the parts read here are byte for byte the ones signed.
+	for _, part := range [...]string{h, p, sig} {
+		if !isBase64URL(part) {
+			return nil, "contains characters outside base64url (a line break or space inside?); paste it exactly as the payer issued it"
+		}
 	}
 	hb, err := base64.RawURLEncoding.DecodeString(h)
 	if err != nil {
@@ -128,6 +135,11 @@ func parseProof(token string) (*empanelmentProof, string) {
 	}
 	if err := json.Unmarshal(pb, &proof.claims); err != nil {
 		return nil, "has a payload that is not a JSON object of the expected claims"
+	}
+	// The signature is checked for shape only after the algorithm, so that
+	// an unsigned token is reported for its "none", not as a broken JWS.
+	if sig == "" {
+		return nil, "has no signature; ask the payer for a signed proof"
 	}
 	if _, err := base64.RawURLEncoding.DecodeString(sig); err != nil {
 		return nil, "has a signature that is not base64url"
@@ -166,6 +178,15 @@ func (p *empanelmentProof) against(e *hcxonboard.Empanelment, now time.Time) str
 		}
 	}
 	return ""
+}
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; alnumValue(c) < 0 && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func numericDate(f float64) time.Time {

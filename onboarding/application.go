@@ -15,6 +15,9 @@ const (
 	TaskDone     = "done"     // settled in the application's favour
 	TaskRejected = "rejected" // a payer or reviewer said no
 	TaskLocked   = "locked"   // a one-time code was tried too often; ResendOTP opens it again
+	// TaskSuperseded: another task took this one's place (HFR would not
+	// send a code, so staff review instead); it no longer counts.
+	TaskSuperseded = "superseded"
 )
 
 // Task kinds.
@@ -122,6 +125,9 @@ type SandboxResult struct {
 	// Message why.
 	Outcome verifier.Outcome `json:"outcome"`
 	Message string           `json:"message,omitempty"`
+	// Task is what a pending result waits on: review (no trust list) or
+	// retry (the issuer's keys or the revocation list could not be read).
+	Task verifier.TaskKind `json:"task,omitempty"`
 }
 
 // Details are what step 3 gathers.

@@ -100,6 +100,7 @@ func TestSubmitDetails(t *testing.T) {
 				require.ErrorIs(t, err, onboarding.ErrInvalidDetails)
 				assert.Equal(t, tc.field, de.Field)
 				assert.Contains(t, de.Reason, tc.reason)
+				assert.EqualError(t, err, "onboarding: invalid details: "+tc.field+": "+de.Reason)
 			default:
 				require.NoError(t, err)
 				assert.Equal(t, registry.StageCredentials, got.Stage)

@@ -111,7 +111,7 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 			missing = append(missing, "production credentials are not provisioned")
 		}
 		for _, t := range r.st.Tasks {
-			if t.State != TaskDone {
+			if t.State != TaskDone && t.State != TaskSuperseded {
 				missing = append(missing, fmt.Sprintf("task %s is %s", t.ID, t.State))
 			}
 		}

@@ -208,9 +208,12 @@ func (r *record) resendable(s *Service, taskID string) (*taskState, error) {
 }
 
 // sendFacilityOTP has HFR send its OTP to the facility manager for an hfr
-// task, and records the transaction. The first send (resend false) also
-// carries the intimation of the onboarding attempt to the manager HFR
-// holds, and does not count against the day's allowance.
+// task, and records the transaction. The first send (resend false) does
+// not count against the day's allowance. The manager HFR holds is told of
+// the onboarding attempt once. When HFR refuses to send a code for the
+// facility at all (no manager mobile on record, say) — rather than being
+// unreachable — the OTP task is superseded by a staff review, so that the
+// application does not wait for ever.
 func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend bool) (*record, error) {
 	if s.facility == nil {
 		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
@@ -233,12 +236,17 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 	}
 	facilityID := t.FacilityID
 	contact, contactErr := s.facility.FacilityContact(ctx, facilityID)
-	txn, err := s.facility.SendFacilityOTP(ctx, facilityID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, err)
+	txn, sendErr := s.facility.SendFacilityOTP(ctx, facilityID)
+	if sendErr == nil && txn.TransactionID == "" {
+		sendErr = fmt.Errorf("%w: HFR sent no transaction id", hfr.ErrUnexpectedResponse)
 	}
-	if txn.TransactionID == "" {
-		return nil, fmt.Errorf("%w: HFR sent no transaction id for facility %s", ErrUnavailable, facilityID)
+	if sendErr != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if transientHFR(sendErr) {
+			return nil, fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, sendErr)
+		}
 	}
 	return s.mutate(ctx, id, func(r *record) error {
 		var t *taskState
@@ -246,7 +254,6 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 			if t, err = r.resendable(s, taskID); err != nil {
 				return err
 			}
-			t.Resends++
 		} else {
 			if t, err = r.task(taskID); err != nil {
 				return err
@@ -255,27 +262,31 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 				return &TransitionError{Action: ActionOTPSent, Task: t.ID, From: t.State, Reason: "a code was sent meanwhile"}
 			}
 		}
+		t.UpdatedAt = r.now
+		if contactErr == nil && !t.Intimated {
+			t.Intimated = true
+			r.notify(intimation(r, facilityID, contact, sendErr == nil))
+		}
+		if sendErr != nil {
+			t.State = TaskSuperseded
+			t.Reason = "HFR will not send a code for this facility: " + sendErr.Error()
+			review := r.addTask(KindReview, t.Requirement,
+				"HFR could not send a one-time code to the manager of facility "+facilityID+
+					": verify the facility manager by other means")
+			s.askStaff(r, review)
+			return r.transition(ActionOTPUnavailable, actorSystem, fmt.Sprintf("task %s superseded by %s: %s", t.ID, review.ID, sendErr))
+		}
+		if resend {
+			t.Resends++
+		}
 		t.TxnID = txn.TransactionID
 		t.ExpiresAt = r.now.Add(s.otp.TTL)
 		t.Attempts = 0
 		t.State = TaskOpen
-		t.UpdatedAt = r.now
 		if contactErr == nil && contact.MaskedMobile != "" {
 			t.Recipient = contact.MaskedMobile
 		} else if t.Recipient == "" {
 			t.Recipient = "the facility manager HFR holds"
-		}
-		if contactErr == nil && !t.Intimated {
-			t.Intimated = true
-			r.notify(Message{
-				Kind:    MessageHFRIntimation,
-				To:      facilityID + "@hfr",
-				Subject: "HCX onboarding attempt for your facility",
-				Body: fmt.Sprintf("Dear %s, %s (HFR facility %s) is applying to join the HCX. HFR has sent a one-time code to %s; "+
-					"share it only if you approve this onboarding.",
-					firstNonEmpty(contact.ManagerName, "facility manager"), r.st.Submitted.ParticipantName, facilityID,
-					firstNonEmpty(contact.MaskedMobile, contact.MaskedEmail, "the contact HFR holds")),
-			})
 		}
 		action, reason := ActionOTPSent, fmt.Sprintf("task %s: HFR sent its OTP to the facility manager", t.ID)
 		if resend {
@@ -283,4 +294,34 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 		}
 		return r.transition(action, actorSystem, reason)
 	})
+}
+
+// transientHFR reports whether an HFR failure may go away by itself: an
+// outage, a rate limit, a session problem or an answer of unknown shape,
+// as opposed to HFR refusing the request.
+func transientHFR(err error) bool {
+	for _, e := range []error{hfr.ErrUnavailable, hfr.ErrRateLimited, hfr.ErrUnauthorized,
+		hfr.ErrUnexpectedResponse, hfr.ErrClosed, context.DeadlineExceeded, context.Canceled} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// intimation tells the facility manager HFR holds of the onboarding
+// attempt.
+func intimation(r *record, facilityID string, contact hfr.FacilityContact, codeSent bool) Message {
+	next := "HFR has sent a one-time code to " + firstNonEmpty(contact.MaskedMobile, contact.MaskedEmail, "the contact HFR holds") +
+		"; share it only if you approve this onboarding."
+	if !codeSent {
+		next = "The HCX operator will contact you to confirm it."
+	}
+	return Message{
+		Kind:    MessageHFRIntimation,
+		To:      facilityID + "@hfr",
+		Subject: "HCX onboarding attempt for your facility",
+		Body: fmt.Sprintf("Dear %s, %s (HFR facility %s) is applying to join the HCX. %s",
+			firstNonEmpty(contact.ManagerName, "facility manager"), r.st.Submitted.ParticipantName, facilityID, next),
+	}
 }

@@ -239,23 +239,15 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 			Message:       fmt.Sprintf("issued by %s, valid until %s", clip(cert.Issuer), cert.Expiry.UTC().Format("2006-01-02")),
 		}
 		if !cert.Trusted {
-			res.Outcome = verifier.Pending
+			res.Outcome, res.Task = verifier.Pending, verifier.TaskReview
 			res.Message = "the certificate is well formed but no trust list is configured: staff must confirm the issuer"
 		}
 		return res, nil
 	case errors.Is(err, sandbox.ErrKeysUnavailable), errors.Is(err, sandbox.ErrRevocationUnavailable):
-		return &SandboxResult{Outcome: verifier.Pending, Message: "could not be checked now: " + err.Error()}, nil
+		return &SandboxResult{Outcome: verifier.Pending, Task: verifier.TaskRetry, Message: "could not be checked now: " + err.Error()}, nil
 	default:
 		return &SandboxResult{Outcome: verifier.Invalid, Message: err.Error()}, nil
 	}
-}
-
-// sandboxTask is the task a pending sandbox result waits on.
-func sandboxTask(sb *SandboxResult) verifier.TaskKind {
-	if sb.Trusted || strings.HasPrefix(sb.Message, "could not be checked now") {
-		return verifier.TaskRetry
-	}
-	return verifier.TaskReview
 }
 
 // verify runs the verifier and lays the engine's own sandbox result over
@@ -276,7 +268,7 @@ func (s *Service) verify(ctx context.Context, app *hcxonboard.Application, sb *S
 	if sb != nil {
 		res := verifier.Result{ID: verifier.ReqSandboxCertificate, Outcome: sb.Outcome, Message: sb.Message}
 		if sb.Outcome == verifier.Pending {
-			res.Task = sandboxTask(sb)
+			res.Task = sb.Task
 		}
 		replaced := false
 		for i := range out.Requirements {

@@ -131,7 +131,7 @@ func (r *record) addTask(kind string, req verifier.RequirementID, msg string) *t
 // task that is now done.
 func (r *record) settled() bool {
 	for _, t := range r.st.Tasks {
-		if t.State != TaskDone {
+		if t.State != TaskDone && t.State != TaskSuperseded {
 			return false
 		}
 	}

@@ -15,6 +15,7 @@ const (
 	ActionRecheck          = "recheck"           // the online checks ran again
 	ActionVerified         = "verified"          // every requirement settled: on to step 3
 	ActionOTPSent          = "otp_sent"          // HFR sent its OTP to the facility manager
+	ActionOTPUnavailable   = "otp_unavailable"   // HFR would not send one: staff review instead
 	ActionConfirmOTP       = "confirm_otp"       // the right code
 	ActionOTPFailed        = "otp_failed"        // a wrong code
 	ActionOTPLocked        = "otp_locked"        // the last allowed wrong code
@@ -72,7 +73,7 @@ var edges = func() map[edge]string {
 			m[edge{p, action}] = p
 		}
 	}
-	for _, a := range []string{ActionRecheck, ActionOTPSent, ActionConfirmOTP, ActionOTPFailed,
+	for _, a := range []string{ActionRecheck, ActionOTPSent, ActionOTPUnavailable, ActionConfirmOTP, ActionOTPFailed,
 		ActionOTPLocked, ActionResendOTP, ActionApprove} {
 		stay(a, posVerifying)
 	}

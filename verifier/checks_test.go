@@ -26,7 +26,9 @@ func TestOfflineChecks(t *testing.T) {
 		// participant_name
 		{"name with accents", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = "Société Médicale Ltd" },
 			want{id: verifier.ReqParticipantName, outcome: verifier.Satisfied, msg: "Société Médicale Ltd"}},
-		{"name in Devanagari", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = "राज्य स्वास्थ्य बीमा" },
+		{"name in Devanagari", "regulator_ready.json", func(a *hcxonboard.Application) {
+			a.ParticipantName = "राज्य स्वास्थ्य बीमा"
+		},
 			want{id: verifier.ReqParticipantName, outcome: verifier.Satisfied}},
 		{"name without letters", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = "12345" },
 			want{id: verifier.ReqParticipantName, outcome: verifier.Invalid, msg: "has no letters"}},
@@ -34,7 +36,9 @@ func TestOfflineChecks(t *testing.T) {
 			want{id: verifier.ReqParticipantName, outcome: verifier.Invalid, msg: "control character"}},
 		{"name not UTF-8", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = "Office \xff" },
 			want{id: verifier.ReqParticipantName, outcome: verifier.Invalid, msg: "not valid text"}},
-		{"name too long", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = strings.Repeat("a", verifier.MaxParticipantName+1) },
+		{"name too long", "regulator_ready.json", func(a *hcxonboard.Application) {
+			a.ParticipantName = strings.Repeat("a", verifier.MaxParticipantName+1)
+		},
 			want{id: verifier.ReqParticipantName, outcome: verifier.Invalid, msg: "has 257 characters; at most 256"}},
 
 		// mobile and e-mail through their requirements

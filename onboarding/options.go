@@ -52,6 +52,8 @@ type FacilityOTP interface {
 	ValidateFacilityOTP(ctx context.Context, facilityID, txnID, otp string) error
 }
 
+var _ FacilityOTP = (*hfr.Client)(nil)
+
 // EndpointRules constrain the endpoint_url a participant registers.
 type EndpointRules struct {
 	// AllowPort permits an explicit port in the URL (https://host:8443/).

@@ -167,6 +167,7 @@ func newWorld(t testing.TB) *world {
 	t.Cleanup(w.rohini.Close)
 	lookup, err := w.rohini.Lookup()
 	require.NoError(t, err)
+	t.Cleanup(lookup.CloseIdleConnections)
 
 	w.issuer = newIssuer(t, sandboxIssuer)
 	w.rogue = newIssuer(t, sandboxIssuer) // same name, another key

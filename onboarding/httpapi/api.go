@@ -1,0 +1,451 @@
+package httpapi
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// The JSON routes. Each returns an error for writeError, or writes its
+// answer and returns nil.
+
+const actorApplicant = "applicant"
+
+func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	app, err := h.decodeApplication(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Submit(r.Context(), app)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
+	h.writeJSON(w, http.StatusCreated, ApplyResponse{
+		ApplicantToken: h.applicantToken(a.ID),
+		Application:    applicationView(a),
+	})
+	return nil
+}
+
+func (h *Handler) status(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	return h.answer(w, a, err)
+}
+
+// answer writes an application (200) or returns err.
+func (h *Handler) answer(w http.ResponseWriter, a *onboarding.Application, err error) error {
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusOK, applicationView(a))
+	return nil
+}
+
+func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req OTPRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.OTP) == "" {
+		return newError(http.StatusBadRequest, CodeInvalidOTP, "otp is required")
+	}
+	a, err := h.svc.ConfirmOTP(r.Context(), r.PathValue("id"), r.PathValue("task"), strings.TrimSpace(req.OTP))
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) resendOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.ResendOTP(r.Context(), r.PathValue("id"), r.PathValue("task"))
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) details(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var d onboarding.Details
+	if err := h.decodeJSON(w, r, &d); err != nil {
+		return err
+	}
+	a, err := h.svc.SubmitDetails(r.Context(), r.PathValue("id"), d)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	c, err := h.svc.Provision(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusCreated, CredentialsResponse{
+		ParticipantCode: c.ParticipantCode, Secret: c.Secret, ExpiresAt: c.ExpiresAt,
+	})
+	return nil
+}
+
+// decodeReason reads a ReasonRequest; a reason is required.
+func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request) (string, error) {
+	var req ReasonRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return "", err
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" {
+		return "", newError(http.StatusBadRequest, CodeInvalidRequest, "reason is required")
+	}
+	return reason, nil
+}
+
+func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Withdraw(r.Context(), r.PathValue("id"), actorApplicant, reason)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
+		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason,
+	})
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Appeal(r.Context(), r.PathValue("id"), actorApplicant, reason)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, err := h.svc.Application(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if a.Participant == nil {
+		return newError(http.StatusConflict, CodeInvalidOnboardStatus, "the application registered no participant, so it holds no credentials")
+	}
+	if err := h.svc.ReportCompromise(ctx, a.Participant.ParticipantCode, actorApplicant, reason); err != nil {
+		return err
+	}
+	a, err = h.svc.Application(ctx, a.ID)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) rotate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req RotateRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.ParticipantCode) == "" {
+		return newError(http.StatusBadRequest, CodeInvalidParticipantCode, "participant_code is required")
+	}
+	const maxOverlap = 30 * 24 * 60 * 60
+	if req.OverlapSeconds < 0 || req.OverlapSeconds > maxOverlap {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "overlap_seconds must be between 0 and %d (30 days)", maxOverlap)
+	}
+	c, err := h.svc.RotateSecret(r.Context(), strings.TrimSpace(req.ParticipantCode), req.Secret,
+		time.Duration(req.OverlapSeconds)*time.Second)
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusCreated, CredentialsResponse{
+		ParticipantCode: c.ParticipantCode, Secret: c.Secret, ExpiresAt: c.ExpiresAt,
+	})
+	return nil
+}
+
+func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req TokenRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.ParticipantCode) == "" {
+		return newError(http.StatusBadRequest, CodeInvalidParticipantCode, "participant_code is required")
+	}
+	if req.Secret == "" {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "secret is required")
+	}
+	tok, err := h.svc.Token(r.Context(), strings.TrimSpace(req.ParticipantCode), req.Secret)
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusOK, TokenResponse{
+		AccessToken: tok.Value,
+		TokenType:   "Bearer",
+		ExpiresIn:   int64(math.Max(0, tok.ExpiresAt.Sub(tok.IssuedAt).Seconds())),
+		ExpiresAt:   tok.ExpiresAt,
+	})
+	return nil
+}
+
+func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	h.svc.JWKSHandler().ServeHTTP(w, r)
+	return nil
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var q registry.Query
+	if err := h.decodeJSON(w, r, &q); err != nil {
+		return err
+	}
+	ps, err := h.svc.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := SearchResponse{Participants: ps}
+	if out.Participants == nil {
+		out.Participants = []hcxonboard.Participant{}
+	}
+	h.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// Staff routes.
+
+func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	f, err := queueFilter(r)
+	if err != nil {
+		return err
+	}
+	as, err := h.svc.Queue(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := QueueResponse{Applications: make([]*Application, 0, len(as))}
+	for _, a := range as {
+		out.Applications = append(out.Applications, applicationView(a))
+	}
+	h.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+var (
+	stages = []string{string(registry.StageSubmitted), string(registry.StageVerifying), string(registry.StageDetails),
+		string(registry.StageCredentials), string(registry.StageLive), string(registry.StageRejected), string(registry.StageWithdrawn)}
+	waitingKinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.KindOTP, onboarding.KindRetry,
+		onboarding.WaitingDeboarding}
+)
+
+func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
+	q := r.URL.Query()
+	f := registry.ApplicationFilter{
+		Stage:           registry.Stage(q.Get("stage")),
+		Waiting:         q.Get("waiting"),
+		ParticipantCode: strings.TrimSpace(q.Get("participant_code")),
+	}
+	if f.Stage != "" && !contains(stages, string(f.Stage)) {
+		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "stage must be one of %s", strings.Join(stages, ", "))
+	}
+	if f.Waiting != "" && !contains(waitingKinds, f.Waiting) {
+		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s", strings.Join(waitingKinds, ", "))
+	}
+	var err error
+	if f.Limit, err = intParam(q.Get("limit"), "limit", 0, registry.MaxLimit); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(q.Get("offset"), "offset", 0, math.MaxInt32); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func intParam(s, name string, lo, hi int) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, newError(http.StatusBadRequest, CodeInvalidRequest, "%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	es, err := h.svc.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	chain, err := h.chainStatus(r, id)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []registry.Event{}
+	}
+	h.writeJSON(w, http.StatusOK, EventsResponse{Events: es, Chain: chain})
+	return nil
+}
+
+// chainStatus runs VerifyChain: a *registry.ChainError is a finding to
+// report, any other error a failure.
+func (h *Handler) chainStatus(r *http.Request, id string) (ChainStatus, error) {
+	err := h.svc.VerifyChain(r.Context(), id)
+	var ce *registry.ChainError
+	switch {
+	case err == nil:
+		return ChainStatus{Verified: true}, nil
+	case errors.As(err, &ce):
+		return ChainStatus{BrokenAt: ce.Seq, Reason: ce.Reason}, nil
+	default:
+		return ChainStatus{}, err
+	}
+}
+
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	var req DecisionRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	d, err := decision(req.Decision, req.Reason, c.staffID)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Decide(r.Context(), r.PathValue("id"), r.PathValue("task"), d)
+	return h.answer(w, a, err)
+}
+
+func decision(word, reason, staffID string) (onboarding.Decision, error) {
+	d := onboarding.Decision{Reviewer: staffActor(staffID), Reason: strings.TrimSpace(reason)}
+	switch word {
+	case DecisionApprove:
+		d.Approve = true
+	case DecisionReject:
+		if d.Reason == "" {
+			return d, newError(http.StatusBadRequest, CodeInvalidRequest, "a rejection needs a reason")
+		}
+	default:
+		return d, newError(http.StatusBadRequest, CodeInvalidRequest, "decision must be %q or %q", DecisionApprove, DecisionReject)
+	}
+	return d, nil
+}
+
+func (h *Handler) recheck(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.Recheck(r.Context(), r.PathValue("id"))
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	var req GoLiveRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	by := strings.TrimSpace(req.ConfirmedBy)
+	if by == "" {
+		by = staffActor(c.staffID)
+	}
+	a, err := h.svc.GoLive(r.Context(), r.PathValue("id"), onboarding.Checklist{
+		PilotCompleted: req.PilotCompleted, PilotNotes: req.PilotNotes, StaffTrained: req.StaffTrained, ConfirmedBy: by,
+	})
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) suspend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Suspend(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	reason, err := h.decodeReason(w, r)
+	if err != nil {
+		return err
+	}
+	a, err := h.svc.Reinstate(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
+	return h.answer(w, a, err)
+}
+
+var initiators = []string{onboarding.InitiatorVoluntary, onboarding.InitiatorRegulator, onboarding.InitiatorHCX}
+
+func (h *Handler) deboardStaff(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	var req DeboardRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if !contains(initiators, req.Initiator) {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "initiator must be one of %s", strings.Join(initiators, ", "))
+	}
+	if strings.TrimSpace(req.Reason) == "" {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "reason is required")
+	}
+	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
+		Initiator: req.Initiator, Actor: staffActor(c.staffID), Reason: strings.TrimSpace(req.Reason),
+	})
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	days, err := intParam(r.URL.Query().Get("within_days"), "within_days", 0, 3650)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("within_days") == "" {
+		days = 30
+	}
+	xs, err := h.svc.ExpiringCertificates(r.Context(), time.Duration(days)*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	out := ExpiringResponse{Certificates: make([]CertificateExpiry, 0, len(xs))}
+	for _, x := range xs {
+		out.Certificates = append(out.Certificates, CertificateExpiry{
+			ParticipantCode: x.ParticipantCode, ParticipantName: x.ParticipantName, Status: x.Status,
+			Certificate: x.Certificate, ExpiresAt: x.ExpiresAt, Expired: x.Expired,
+		})
+	}
+	h.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) processDeboardings(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	n, err := h.svc.ProcessDeboardings(r.Context())
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusOK, ProcessedResponse{Deboarded: n})
+	return nil
+}
+
+func (h *Handler) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) error {
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(h.openapi)
+	return nil
+}

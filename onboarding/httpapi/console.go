@@ -1,0 +1,770 @@
+package httpapi
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+//go:embed templates/*.html static/console.css
+var assets embed.FS
+
+// Cookie names of the console.
+const (
+	sessionCookie = "hcx_console"
+	loginCookie   = "hcx_console_login"
+)
+
+// maxFormBytes caps a console form post.
+const maxFormBytes = 64 << 10
+
+// pageSize is how many rows a console list shows at once.
+const pageSize = 50
+
+// Console form bodies, for the OpenAPI document (the handlers read
+// r.PostForm).
+type (
+	csrfForm struct {
+		CSRF string `json:"csrf"`
+	}
+	loginForm struct {
+		CSRF  string `json:"csrf"`
+		Token string `json:"token"`
+	}
+	decisionForm struct {
+		CSRF     string `json:"csrf"`
+		Decision string `json:"decision"`
+		Reason   string `json:"reason,omitempty"`
+	}
+	reasonForm struct {
+		CSRF   string `json:"csrf"`
+		Reason string `json:"reason"`
+	}
+	deboardForm struct {
+		CSRF      string `json:"csrf"`
+		Initiator string `json:"initiator"`
+		Reason    string `json:"reason"`
+	}
+	goLiveForm struct {
+		CSRF           string `json:"csrf"`
+		PilotCompleted string `json:"pilot_completed,omitempty"`
+		PilotNotes     string `json:"pilot_notes,omitempty"`
+		StaffTrained   string `json:"staff_trained,omitempty"`
+	}
+)
+
+var pageFuncs = template.FuncMap{
+	"maskEmail":  hcxonboard.MaskEmail,
+	"maskMobile": hcxonboard.MaskMobile,
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"short": func(s string) string {
+		if len(s) > 12 {
+			return s[:12] + "…"
+		}
+		return s
+	},
+	"join": func(xs any) string {
+		switch v := xs.(type) {
+		case []string:
+			return strings.Join(v, ", ")
+		case []hcxonboard.Role:
+			ss := make([]string, len(v))
+			for i, r := range v {
+				ss[i] = string(r)
+			}
+			return strings.Join(ss, ", ")
+		case []verifier.Category:
+			ss := make([]string, len(v))
+			for i, c := range v {
+				ss[i] = string(c)
+			}
+			return strings.Join(ss, ", ")
+		}
+		return fmt.Sprint(xs)
+	},
+}
+
+// parsePages parses every console page with the shared layout.
+func parsePages() (map[string]*template.Template, error) {
+	pages := make(map[string]*template.Template)
+	for _, name := range []string{"login", "queue", "application", "participants", "error"} {
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: console template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title string
+	Nav   string
+	Staff string
+	CSRF  string
+	Flash *flash
+	Body  any
+}
+
+func setConsoleHeaders(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("Cache-Control", "no-store")
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
+func (h *Handler) render(w http.ResponseWriter, status int, page string, c *reqCtx, title, nav string, body any) error {
+	d := pageData{Title: title, Nav: nav, Body: body}
+	if c != nil && c.session != nil {
+		d.Staff, d.CSRF = c.session.staffID, c.session.csrf
+		d.Flash = h.sessions.takeFlash(c.session)
+	}
+	var buf bytes.Buffer
+	if err := h.pages[page].Execute(&buf, d); err != nil {
+		return fmt.Errorf("httpapi: render %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+type errorPage struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+// consoleError answers a failed console request with a page.
+func (h *Handler) consoleError(w http.ResponseWriter, r *http.Request, err error) {
+	c := classify(err)
+	if c.internal {
+		h.log.ErrorContext(r.Context(), "httpapi: console request failed", "method", r.Method,
+			"route", r.Pattern, "status", c.status, "error", err.Error())
+	}
+	if h.pages == nil {
+		h.writeError(w, r, err)
+		return
+	}
+	var rc *reqCtx
+	if s := h.currentSession(r); s != nil {
+		rc = &reqCtx{session: s, staffID: s.staffID}
+	}
+	if rerr := h.render(w, c.status, "error", rc, http.StatusText(c.status), "",
+		errorPage{Status: c.status, Code: c.code, Message: clipMessage(c.message)}); rerr != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+}
+
+// secure reports whether cookies must be marked Secure.
+func (h *Handler) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(h.origin, "https://")
+}
+
+// expectedOrigin is where the console's own forms post from.
+func (h *Handler) expectedOrigin(r *http.Request) string {
+	if h.origin != "" {
+		return h.origin
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + strings.ToLower(r.Host)
+}
+
+// checkOrigin refuses a form post that does not come from the console's
+// own origin: Origin must match, or, without it, Referer must.
+func (h *Handler) checkOrigin(r *http.Request) error {
+	want := h.expectedOrigin(r)
+	if o := r.Header.Get("Origin"); o != "" {
+		if strings.EqualFold(o, want) {
+			return nil
+		}
+		return newError(http.StatusForbidden, CodeAccessDenied, "the form was posted from another origin")
+	}
+	if ref := r.Header.Get("Referer"); ref != "" {
+		if u, err := url.Parse(ref); err == nil && strings.EqualFold(u.Scheme+"://"+u.Host, want) {
+			return nil
+		}
+		return newError(http.StatusForbidden, CodeAccessDenied, "the form was posted from another origin")
+	}
+	return newError(http.StatusForbidden, CodeAccessDenied, "the form post carries neither Origin nor Referer")
+}
+
+// parseForm reads a form post with the console's size limit.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload, message: "the form is too large", err: err}
+		}
+		return &apiError{status: http.StatusBadRequest, code: CodeInvalidPayload, message: "the form could not be read", err: err}
+	}
+	return nil
+}
+
+func (h *Handler) currentSession(r *http.Request) *session {
+	if h.sessions == nil {
+		return nil
+	}
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	return h.sessions.get(ck.Value)
+}
+
+// checkForm admits a console form post: same origin, a live session and
+// that session's CSRF token, compared in constant time.
+func (h *Handler) checkForm(w http.ResponseWriter, r *http.Request) (*session, error) {
+	if err := h.checkOrigin(r); err != nil {
+		return nil, err
+	}
+	s := h.currentSession(r)
+	if s == nil {
+		return nil, newError(http.StatusForbidden, CodeAccessDenied, "your console session has ended; log in again")
+	}
+	if err := parseForm(w, r); err != nil {
+		return nil, err
+	}
+	got := r.PostForm.Get("csrf")
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf)) != 1 {
+		return nil, newError(http.StatusForbidden, CodeAccessDenied, "the form's CSRF token is missing or wrong; reload the page and try again")
+	}
+	return s, nil
+}
+
+// checkLoginForm admits the login post: same origin, and the token in the
+// form equal to the one in the login cookie the form page set (a
+// double-submit check, since there is no session yet).
+func (h *Handler) checkLoginForm(w http.ResponseWriter, r *http.Request) error {
+	if err := h.checkOrigin(r); err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	ck, err := r.Cookie(loginCookie)
+	got := r.PostForm.Get("csrf")
+	if err != nil || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(ck.Value)) != 1 {
+		return newError(http.StatusForbidden, CodeAccessDenied, "the login form's CSRF token is missing or wrong; reload the login page")
+	}
+	return nil
+}
+
+func (h *Handler) consoleHome(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	if h.currentSession(r) != nil {
+		http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+	return nil
+}
+
+type loginPage struct {
+	CSRF  string
+	Error string
+}
+
+func (h *Handler) consoleLoginPage(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	if h.currentSession(r) != nil {
+		http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+		return nil
+	}
+	return h.showLogin(w, r, http.StatusOK, "")
+}
+
+func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	tok, err := randomToken()
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: loginCookie, Value: tok, Path: "/console/login", MaxAge: 3600,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r),
+	})
+	return h.render(w, status, "login", nil, "Staff login", "", loginPage{CSRF: tok, Error: msg})
+}
+
+func (h *Handler) consoleLogin(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	tok := strings.TrimSpace(r.PostForm.Get("token"))
+	staffID := ""
+	if tok != "" && h.staffAuth != nil {
+		// The staff check reads a request: hand it this one with the token
+		// as a bearer credential, so TLS state and the like stay visible.
+		probe := r.Clone(r.Context())
+		probe.Header = http.Header{"Authorization": {"Bearer " + tok}}
+		if id, ok := h.staffAuth(probe); ok {
+			staffID = strings.TrimSpace(id)
+		}
+	}
+	if staffID == "" {
+		return h.showLogin(w, r, http.StatusUnauthorized, "That staff token was not accepted.")
+	}
+	id, _, err := h.sessions.create(staffID)
+	if err != nil {
+		return err
+	}
+	secure := h.secure(r)
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: id, Path: "/console/", MaxAge: int(h.sessionTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure,
+	})
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/console/login", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure})
+	http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) consoleLogout(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		h.sessions.delete(ck.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/console/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) consoleCSS(w http.ResponseWriter, _ *http.Request, _ *reqCtx) error {
+	b, err := assets.ReadFile("static/console.css")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	_, _ = w.Write(b)
+	return nil
+}
+
+// The queue.
+
+type tab struct {
+	Key, Label string
+	Active     bool
+}
+
+type queueRow struct {
+	ID, Name, Code string
+	Roles          []hcxonboard.Role
+	Categories     []verifier.Category
+	Position       string
+	Waiting        []string
+	Submitted      time.Time
+}
+
+type queuePage struct {
+	Tabs             []tab
+	Waiting          string
+	Rows             []queueRow
+	PrevURL, NextURL template.URL // "" when there is no such page
+}
+
+var queueTabs = []tab{
+	{Key: "decide", Label: "Needs a decision"},
+	{Key: onboarding.KindReview, Label: "Review"},
+	{Key: onboarding.KindApproval, Label: "Payer approval"},
+	{Key: onboarding.KindOTP, Label: "Waiting on OTP"},
+	{Key: onboarding.KindRetry, Label: "Registry retry"},
+	{Key: onboarding.WaitingDeboarding, Label: "De-boarding"},
+	{Key: "all", Label: "All"},
+}
+
+func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	waiting := r.URL.Query().Get("waiting")
+	if waiting == "" {
+		waiting = "decide"
+	}
+	if !slices.ContainsFunc(queueTabs, func(t tab) bool { return t.Key == waiting }) {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown queue %q", waiting)
+	}
+	offset, err := intParam(r.URL.Query().Get("offset"), "offset", 0, registry.MaxLimit-pageSize-1)
+	if err != nil {
+		return err
+	}
+	var kinds []string
+	switch waiting {
+	case "decide":
+		kinds = []string{onboarding.KindReview, onboarding.KindApproval}
+	case "all":
+		kinds = []string{""}
+	default:
+		kinds = []string{waiting}
+	}
+	seen := make(map[string]bool)
+	var apps []*onboarding.Application
+	for _, k := range kinds {
+		// The first offset+pageSize+1 of each list hold the first
+		// offset+pageSize+1 of their union.
+		as, err := h.svc.Queue(r.Context(), registry.ApplicationFilter{Waiting: k, Limit: offset + pageSize + 1})
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				apps = append(apps, a)
+			}
+		}
+	}
+	slices.SortFunc(apps, func(a, b *onboarding.Application) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	p := queuePage{Waiting: waiting}
+	for _, t := range queueTabs {
+		t.Active = t.Key == waiting
+		p.Tabs = append(p.Tabs, t)
+	}
+	if offset < len(apps) {
+		apps = apps[offset:]
+	} else {
+		apps = nil
+	}
+	keep := url.Values{"waiting": {waiting}}
+	p.PrevURL, p.NextURL = pageLinks("/console/queue", keep, offset, len(apps) > pageSize)
+	if len(apps) > pageSize {
+		apps = apps[:pageSize]
+	}
+	for _, a := range apps {
+		row := queueRow{ID: a.ID, Position: position(a), Submitted: a.CreatedAt}
+		if a.Submitted != nil {
+			row.Name, row.Roles = a.Submitted.ParticipantName, a.Submitted.Roles
+		}
+		if a.Participant != nil {
+			row.Code = a.Participant.ParticipantCode
+		}
+		if a.Report != nil {
+			row.Categories = a.Report.Categories
+		}
+		for _, t := range a.OpenTasks() {
+			row.Waiting = append(row.Waiting, t.Kind+" ("+string(t.Requirement)+")")
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return h.render(w, http.StatusOK, "queue", c, "Queue", "queue", p)
+}
+
+// position is where an application stands: its stage, or the
+// participant's status once live (as onboarding.Allowed reads it).
+func position(a *onboarding.Application) string {
+	if a.Stage == registry.StageLive && a.Status != "" {
+		return string(a.Status)
+	}
+	return string(a.Stage)
+}
+
+// One application.
+
+type docView struct {
+	hcxonboard.Document
+	Link bool // http(s): shown as a link; other schemes as text
+}
+
+type taskView struct {
+	onboarding.Task
+	Decidable bool
+}
+
+type appPage struct {
+	A            *onboarding.Application
+	Position     string
+	Name         string
+	Code         string
+	Email        string
+	Mobile       string
+	Admin        *hcxonboard.Contact // masked
+	Requirements []verifier.Result
+	Documents    []docView
+	Tasks        []taskView
+	Events       []registry.Event
+	Chain        ChainStatus
+	Can          map[string]bool
+	Initiators   []string
+}
+
+func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	a, err := h.svc.Application(ctx, id)
+	if err != nil {
+		return err
+	}
+	es, err := h.svc.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	chain, err := h.chainStatus(r, id)
+	if err != nil {
+		return err
+	}
+	p := appPage{A: a, Position: position(a), Events: es, Chain: chain, Initiators: initiators, Can: map[string]bool{}}
+	if s := a.Submitted; s != nil {
+		p.Name = s.ParticipantName
+		p.Email, p.Mobile = hcxonboard.MaskEmail(s.PrimaryEmail), hcxonboard.MaskMobile(s.PrimaryMobile)
+		if s.SystemAdmin != nil {
+			p.Admin = &hcxonboard.Contact{
+				Name:   s.SystemAdmin.Name,
+				Email:  hcxonboard.MaskEmail(s.SystemAdmin.Email),
+				Mobile: hcxonboard.MaskMobile(s.SystemAdmin.Mobile),
+			}
+		}
+		for _, d := range s.Documents {
+			u, err := url.Parse(d.URI)
+			p.Documents = append(p.Documents, docView{Document: d,
+				Link: err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""})
+		}
+	}
+	if a.Participant != nil {
+		p.Code = a.Participant.ParticipantCode
+	}
+	if a.Report != nil {
+		p.Requirements = a.Report.Requirements
+	}
+	for _, t := range a.Tasks {
+		p.Tasks = append(p.Tasks, taskView{Task: t,
+			Decidable: t.State == onboarding.TaskOpen && (t.Kind == onboarding.KindReview || t.Kind == onboarding.KindApproval)})
+	}
+	for action, key := range map[string]string{
+		onboarding.ActionRecheck: "recheck", onboarding.ActionGoLive: "goLive", onboarding.ActionSuspend: "suspend",
+		onboarding.ActionReinstate: "reinstate", onboarding.ActionDeboard: "deboard",
+	} {
+		_, p.Can[key] = onboarding.Allowed(p.Position, action)
+	}
+	title := p.Name
+	if title == "" {
+		title = "Application " + a.ID
+	}
+	return h.render(w, http.StatusOK, "application", c, title, "queue", p)
+}
+
+// afterAction ends a console form post: back to the application with a
+// message saying what happened, or what went wrong when the engine
+// refused. Internal errors become an error page.
+func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, c *reqCtx, id, done string, err error) error {
+	if err != nil {
+		cl := classify(err)
+		if cl.internal {
+			return err
+		}
+		h.sessions.setFlash(c.session, flash{Error: true, Text: clipMessage(cl.message)})
+	} else {
+		h.sessions.setFlash(c.session, flash{Text: done})
+	}
+	http.Redirect(w, r, "/console/applications/"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) consoleDecide(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id, task := r.PathValue("id"), r.PathValue("task")
+	word := r.PostForm.Get("decision")
+	d, err := decision(word, r.PostForm.Get("reason"), c.staffID)
+	if err == nil {
+		_, err = h.svc.Decide(r.Context(), id, task, d)
+	}
+	done := fmt.Sprintf("Task %s approved.", task)
+	if word == DecisionReject {
+		done = fmt.Sprintf("Task %s rejected: the application is rejected.", task)
+	}
+	return h.afterAction(w, r, c, id, done, err)
+}
+
+func (h *Handler) consoleRecheck(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	_, err := h.svc.Recheck(r.Context(), id)
+	return h.afterAction(w, r, c, id, "The online checks ran again.", err)
+}
+
+func (h *Handler) consoleGoLive(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	_, err := h.svc.GoLive(r.Context(), id, onboarding.Checklist{
+		PilotCompleted: r.PostForm.Get("pilot_completed") == "on",
+		PilotNotes:     strings.TrimSpace(r.PostForm.Get("pilot_notes")),
+		StaffTrained:   r.PostForm.Get("staff_trained") == "on",
+		ConfirmedBy:    staffActor(c.staffID),
+	})
+	return h.afterAction(w, r, c, id, "The participant is live (Active).", err)
+}
+
+// formReason reads a required reason.
+func formReason(r *http.Request) (string, error) {
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if reason == "" {
+		return "", newError(http.StatusBadRequest, CodeInvalidRequest, "a reason is required")
+	}
+	return reason, nil
+}
+
+func (h *Handler) consoleSuspend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	reason, err := formReason(r)
+	if err == nil {
+		_, err = h.svc.Suspend(r.Context(), id, staffActor(c.staffID), reason)
+	}
+	return h.afterAction(w, r, c, id, "The participant is suspended (Blocked).", err)
+}
+
+func (h *Handler) consoleReinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	reason, err := formReason(r)
+	if err == nil {
+		_, err = h.svc.Reinstate(r.Context(), id, staffActor(c.staffID), reason)
+	}
+	return h.afterAction(w, r, c, id, "The suspension is over (Active).", err)
+}
+
+func (h *Handler) consoleDeboard(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	initiator := r.PostForm.Get("initiator")
+	reason, err := formReason(r)
+	if err == nil && !slices.Contains(initiators, initiator) {
+		err = newError(http.StatusBadRequest, CodeInvalidRequest, "initiator must be one of %s", strings.Join(initiators, ", "))
+	}
+	var a *onboarding.Application
+	if err == nil {
+		a, err = h.svc.Deboard(r.Context(), id, onboarding.DeboardRequest{
+			Initiator: initiator, Actor: staffActor(c.staffID), Reason: reason,
+		})
+	}
+	done := "The participant is de-boarded (Inactive)."
+	if a != nil && a.Deboarding != nil && a.Deboarding.Pending() {
+		done = "The de-boarding is announced; it takes effect on " + a.Deboarding.EffectiveAt.UTC().Format("2006-01-02") + " unless appealed."
+	}
+	return h.afterAction(w, r, c, id, done, err)
+}
+
+// Participant search.
+
+type participantRow struct {
+	Code, Name    string
+	Roles         []hcxonboard.Role
+	Status        hcxonboard.Status
+	Email, Mobile string // masked
+	Created       time.Time
+}
+
+type participantsPage struct {
+	Name, Code, Status, Role string
+	Statuses                 []string
+	Roles                    []hcxonboard.Role
+	Searched                 bool
+	Rows                     []participantRow
+	PrevURL, NextURL         template.URL
+}
+
+func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	q := r.URL.Query()
+	p := participantsPage{
+		Name: strings.TrimSpace(q.Get("name")), Code: strings.TrimSpace(q.Get("code")),
+		Status: q.Get("status"), Role: q.Get("role"),
+		Statuses: []string{string(hcxonboard.StatusCreated), string(hcxonboard.StatusActive),
+			string(hcxonboard.StatusBlocked), string(hcxonboard.StatusInactive)},
+		Roles: hcxonboard.Roles(),
+	}
+	offset, err := intParam(q.Get("offset"), "offset", 0, 1<<20)
+	if err != nil {
+		return err
+	}
+	query := registry.Query{Filters: map[string]registry.Condition{}, Limit: pageSize + 1, Offset: offset}
+	if p.Name != "" {
+		query.Filters[registry.FieldName] = registry.Contains(p.Name)
+	}
+	if p.Code != "" {
+		query.Filters[registry.FieldCode] = registry.StartsWith(p.Code)
+	}
+	if p.Status != "" {
+		if !slices.Contains(p.Statuses, p.Status) {
+			return newError(http.StatusBadRequest, CodeInvalidSearch, "unknown status %q", p.Status)
+		}
+		query.Filters[registry.FieldStatus] = registry.Eq(p.Status)
+	}
+	if p.Role != "" {
+		role, err := hcxonboard.ParseRole(p.Role)
+		if err != nil {
+			return newError(http.StatusBadRequest, CodeInvalidSearch, "unknown role %q", p.Role)
+		}
+		p.Role = string(role)
+		query.Filters[registry.FieldRoles] = registry.Eq(string(role))
+	}
+	p.Searched = len(q) > 0
+	if p.Searched {
+		ps, err := h.svc.Search(r.Context(), query)
+		if err != nil {
+			return err
+		}
+		keep := url.Values{}
+		for _, k := range []string{"name", "code", "status", "role"} {
+			if v := q.Get(k); v != "" {
+				keep.Set(k, v)
+			}
+		}
+		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, offset, len(ps) > pageSize)
+		if len(ps) > pageSize {
+			ps = ps[:pageSize]
+		}
+		for _, x := range ps {
+			p.Rows = append(p.Rows, participantRow{
+				Code: x.ParticipantCode, Name: x.ParticipantName, Roles: x.Roles, Status: x.Status,
+				Email: hcxonboard.MaskEmail(x.PrimaryEmail), Mobile: hcxonboard.MaskMobile(x.PrimaryMobile),
+				Created: x.CreatedAt,
+			})
+		}
+	}
+	return h.render(w, http.StatusOK, "participants", c, "Participants", "participants", p)
+}
+
+func (h *Handler) consoleParticipant(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.ApplicationByParticipant(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return participantCodeError(err)
+	}
+	http.Redirect(w, r, "/console/applications/"+url.PathEscape(a.ID), http.StatusSeeOther)
+	return nil
+}
+
+// pageLinks builds the previous and next page links of a list; the query
+// is encoded here, so the template gets finished URLs.
+func pageLinks(path string, keep url.Values, offset int, more bool) (prev, next template.URL) {
+	link := func(off int) template.URL {
+		v := url.Values{}
+		for k, vs := range keep {
+			v[k] = vs
+		}
+		if off > 0 {
+			v.Set("offset", fmt.Sprint(off))
+		}
+		return template.URL(path + "?" + v.Encode()) //nolint:gosec // built from url.Values.Encode
+	}
+	if offset > 0 {
+		prev = link(max(0, offset-pageSize))
+	}
+	if more {
+		next = link(offset + pageSize)
+	}
+	return prev, next
+}

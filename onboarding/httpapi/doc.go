@@ -1,0 +1,110 @@
+// Package httpapi serves the onboarding engine (package onboarding) over
+// HTTP: a JSON API for applicants, participants and operator staff, a
+// server-rendered review console for staff under /console/, and an
+// OpenAPI 3 document at /openapi.json built from the same route table the
+// mux is given, so the two cannot drift apart.
+//
+//	svc, _ := onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(n))
+//	staff, _ := httpapi.StaffTokens(map[string]string{"asha": os.Getenv("STAFF_TOKEN_ASHA")})
+//	h, _ := httpapi.New(svc, httpapi.WithStaffAuth(staff), httpapi.WithApplicantKey(key))
+//	http.ListenAndServe(addr, h)
+//
+// # Routes
+//
+// The applicant (the applicant token, see below):
+//
+//	POST /v1/onboarding/applications                                 apply: the application JSON (strict); 201 with applicant_token
+//	GET  /v1/onboarding/applications/{id}                            status, requirements, tasks
+//	POST /v1/onboarding/applications/{id}/tasks/{task}/otp           {"otp": "123456"}
+//	POST /v1/onboarding/applications/{id}/tasks/{task}/otp/resend    a new code
+//	PUT  /v1/onboarding/applications/{id}/details                    step 3: endpoint_url, encryption_cert, …
+//	POST /v1/onboarding/applications/{id}/credentials                step 4: participant code and secret, once
+//	POST /v1/onboarding/applications/{id}/withdraw                   {"reason"}
+//	POST /v1/onboarding/applications/{id}/deboard                    voluntary de-boarding, {"reason"}
+//	POST /v1/onboarding/applications/{id}/appeal                     appeal an announced de-boarding
+//	POST /v1/onboarding/applications/{id}/compromise                 report a leaked secret
+//
+// Participants and everyone:
+//
+//	POST /v1/onboarding/credentials/rotate     participant code + live secret → a new secret
+//	POST /v1/onboarding/token                  participant code + secret → access token
+//	GET  /v1/onboarding/jwks                   the token verification keys
+//	POST /v1/onboarding/participants/search    registry search {filters, limit, offset}: access token or staff
+//	GET  /openapi.json                         the OpenAPI document
+//
+// Operator staff (a staff credential):
+//
+//	GET  /v1/onboarding/staff/applications                          the queue (?stage, waiting, participant_code, limit, offset)
+//	GET  /v1/onboarding/staff/applications/{id}                     one application
+//	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check
+//	POST /v1/onboarding/staff/applications/{id}/tasks/{task}/decision  {"decision": "approve"|"reject", "reason"}
+//	POST /v1/onboarding/staff/applications/{id}/recheck             the online checks again
+//	POST /v1/onboarding/staff/applications/{id}/go-live             step 5, with the checklist
+//	POST /v1/onboarding/staff/applications/{id}/suspend             {"reason"}
+//	POST /v1/onboarding/staff/applications/{id}/reinstate           {"reason"}
+//	POST /v1/onboarding/staff/applications/{id}/deboard             {"initiator", "reason"}
+//	GET  /v1/onboarding/staff/certificates/expiring                 ?within_days=30
+//	POST /v1/onboarding/staff/deboardings/process                   announced de-boardings that are due
+//
+// Handler.Routes lists them at run time, with the console's.
+//
+// # Who may call what
+//
+// Staff routes need an operator staff credential: WithStaffAuth takes any
+// check, and StaffTokens builds one for bearer tokens compared in constant
+// time. A request without an Authorization header is answered 401, one
+// with a refused credential 403, both ERR_ACCESS_DENIED.
+//
+// Routes that act on an application need the applicant token that apply
+// answered: "Authorization: Bearer hcxapp_…". It is an HMAC of the
+// application id under the handler's applicant key (WithApplicantKey), so
+// it is stored nowhere, replicas sharing the key agree on it, and knowing
+// an application id is not enough: ids appear in the staff console, the
+// audit trail and the approval request sent to an empanelling payer, none
+// of whom should act as the applicant. The token does not expire; treat it
+// like a password. An idempotent retry of apply (same application_id,
+// same document) answers the same token.
+//
+// The registry search needs a participant access token (from
+// /v1/onboarding/token, checked with onboarding.Service.VerifyToken) or a
+// staff credential: participant records carry e-mail addresses and mobile
+// numbers. Secret rotation authenticates with the live secret itself.
+//
+// # Errors
+//
+// Every error is the HCX envelope
+//
+//	{"timestamp": 1767225600000, "error": {"code": "ERR_INVALID_OTP", "message": "…"}}
+//
+// with a code mapped from the engine's sentinel errors by errors.Is and
+// errors.As (see the Code constants): a wrong one-time code is
+// ERR_INVALID_OTP (400), too many new codes ERR_MAXIMUM_OTP_REGENERATE
+// (429), refused step-3 details ERR_INVALID_PARTICIPANT_DETAILS or, for a
+// certificate, ERR_INVALID_CERTIFICATE (400), an action the application's
+// position does not allow ERR_INVALID_ONBOARD_STATUS (409), a wrong
+// secret or token ERR_ACCESS_DENIED (401). Bodies are read strictly: a
+// malformed document, an unknown field, trailing data or a content type
+// other than JSON is ERR_INVALID_PAYLOAD (400 or 415), and a body over
+// the limit (WithMaxBodyBytes) is answered 413. A method a path does not
+// serve is 405 with an Allow header. Faults of the server are logged
+// (WithLogger) and answered INTERNAL_SERVER_ERROR without detail.
+//
+// Answers carrying a secret (provisioning, rotation) or a token are sent
+// once and marked Cache-Control: no-store, like every API answer.
+//
+// # The review console
+//
+// /console/ is a server-rendered console (html/template, no JavaScript)
+// for operator staff: the queue of applications waiting on a review or a
+// payer's approval; one application with its requirements, outcomes,
+// documents, tasks and audit trail (with the hash chain's check);
+// approve or reject with a reason; participant search; go-live,
+// suspension, reinstatement and de-boarding forms. Staff log in with the
+// same credential the API takes, presented as a bearer token to the
+// WithStaffAuth check; the session lives in the Handler's memory
+// (HttpOnly, SameSite=Strict cookie, Secure under TLS or with an https
+// WithConsoleOrigin) and ends after WithSessionTTL. Every form post must
+// come from the console's origin (Origin, or Referer) and carry the
+// session's CSRF token; the login form uses a double-submit cookie.
+// E-mail addresses and mobile numbers are shown masked.
+package httpapi

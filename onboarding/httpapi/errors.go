@@ -1,0 +1,216 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Error codes, in the HCX platform's style (hcx-common ErrorCodes). Every
+// error response carries one in error.code.
+const (
+	// CodeInvalidPayload: the body is not the JSON the route reads
+	// (malformed, an unknown field, trailing data, wrong content type, too
+	// large).
+	CodeInvalidPayload = "ERR_INVALID_PAYLOAD"
+	// CodeInvalidParticipantDetails: step-3 details were refused.
+	CodeInvalidParticipantDetails = "ERR_INVALID_PARTICIPANT_DETAILS"
+	// CodeInvalidParticipantCode: no participant with that code, or none
+	// given.
+	CodeInvalidParticipantCode = "ERR_INVALID_PARTICIPANT_CODE"
+	// CodeInvalidOTP: a wrong or expired one-time code.
+	CodeInvalidOTP = "ERR_INVALID_OTP"
+	// CodeAccessDenied: a missing or wrong credential (staff token,
+	// applicant token, participant secret or access token).
+	CodeAccessDenied = "ERR_ACCESS_DENIED"
+	// CodeInvalidCertificate: the encryption or signing certificate was
+	// refused.
+	CodeInvalidCertificate = "ERR_INVALID_CERTIFICATE"
+	// CodeInvalidOnboardStatus: the action does not fit where the
+	// application stands.
+	CodeInvalidOnboardStatus = "ERR_INVALID_ONBOARD_STATUS"
+	// CodeMaximumOTPRegenerate: the day's allowance of new codes is used.
+	CodeMaximumOTPRegenerate = "ERR_MAXIMUM_OTP_REGENERATE"
+	// CodeInvalidSearch: a participant search names an unknown field or
+	// misuses an operator.
+	CodeInvalidSearch = "ERR_INVALID_SEARCH"
+	// CodeInvalidRequest: anything else the caller got wrong: an unknown
+	// application or task, a missing reason, an unknown route or method.
+	CodeInvalidRequest = "ERR_INVALID_REQUEST"
+	// CodeServiceUnavailable: an outside service could not be reached, or
+	// the server lacks the component the call needs.
+	CodeServiceUnavailable = "ERR_SERVICE_UNAVAILABLE"
+	// CodeInternal: a fault on the server; the detail is logged, not sent.
+	CodeInternal = "INTERNAL_SERVER_ERROR"
+)
+
+// ErrorResponse is the HCX error envelope every failed request gets:
+//
+//	{"timestamp": 1767225600000, "error": {"code": "ERR_INVALID_OTP", "message": "…"}}
+type ErrorResponse struct {
+	// Timestamp is when the error was answered, in epoch milliseconds.
+	Timestamp int64       `json:"timestamp"`
+	Error     ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the error member of the envelope.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiError is an error the handler itself decides on: its status, code
+// and message go to the client as they are.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	err     error // cause, for errors.Is; never sent
+}
+
+func (e *apiError) Error() string { return e.message }
+func (e *apiError) Unwrap() error { return e.err }
+
+func newError(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// participantCodeError turns "not found" into ERR_INVALID_PARTICIPANT_CODE
+// for routes keyed by a participant code.
+func participantCodeError(err error) error {
+	if errors.Is(err, onboarding.ErrNotFound) {
+		return &apiError{status: http.StatusNotFound, code: CodeInvalidParticipantCode, message: err.Error(), err: err}
+	}
+	return err
+}
+
+// classification is how one error is answered.
+type classification struct {
+	status   int
+	code     string
+	message  string
+	internal bool // log the error; send a generic message
+}
+
+// classify maps an error onto a status and an HCX code, by the engine's
+// sentinels and types (errors.Is / errors.As), never by its text. Errors
+// it does not know are internal: the client gets a generic message.
+func classify(err error) classification {
+	client := func(status int, code string) classification {
+		return classification{status: status, code: code, message: err.Error()}
+	}
+	var ae *apiError
+	var de *onboarding.DetailsError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ae):
+		return classification{status: ae.status, code: ae.code, message: ae.message}
+	case errors.As(err, &mbe), errors.Is(err, hcxonboard.ErrTooLarge):
+		return classification{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
+			message: "the request body is too large"}
+	case errors.Is(err, onboarding.ErrInvalidOTP), errors.Is(err, onboarding.ErrOTPExpired):
+		return client(http.StatusBadRequest, CodeInvalidOTP)
+	case errors.Is(err, onboarding.ErrTooManyResends):
+		return client(http.StatusTooManyRequests, CodeMaximumOTPRegenerate)
+	case errors.Is(err, onboarding.ErrInvalidCredentials), errors.Is(err, credential.ErrInvalidToken):
+		return client(http.StatusUnauthorized, CodeAccessDenied)
+	case errors.Is(err, onboarding.ErrNotActive):
+		return client(http.StatusForbidden, CodeAccessDenied)
+	case errors.As(err, &de):
+		if de.Field == onboarding.FieldEncryptionCert || de.Field == onboarding.FieldSigningCertPath {
+			return client(http.StatusBadRequest, CodeInvalidCertificate)
+		}
+		return client(http.StatusBadRequest, CodeInvalidParticipantDetails)
+	case errors.Is(err, onboarding.ErrInvalidDetails):
+		return client(http.StatusBadRequest, CodeInvalidParticipantDetails)
+	case errors.Is(err, onboarding.ErrIllegalTransition), errors.Is(err, onboarding.ErrRejected),
+		errors.Is(err, onboarding.ErrNotReady), errors.Is(err, onboarding.ErrAlreadyProvisioned),
+		errors.Is(err, onboarding.ErrOTPLocked):
+		return client(http.StatusConflict, CodeInvalidOnboardStatus)
+	case errors.Is(err, onboarding.ErrNotFound):
+		return client(http.StatusNotFound, CodeInvalidRequest)
+	case errors.Is(err, registry.ErrInvalidQuery):
+		return client(http.StatusBadRequest, CodeInvalidSearch)
+	case errors.Is(err, onboarding.ErrConflict):
+		return client(http.StatusConflict, CodeInvalidRequest)
+	case errors.Is(err, onboarding.ErrInvalidArgument):
+		return client(http.StatusBadRequest, CodeInvalidRequest)
+	case errors.Is(err, hcxonboard.ErrInvalidApplication), errors.Is(err, hcxonboard.ErrUnknownRole):
+		return client(http.StatusBadRequest, CodeInvalidPayload)
+	case errors.Is(err, onboarding.ErrUnavailable), errors.Is(err, onboarding.ErrNotDelivered):
+		return client(http.StatusServiceUnavailable, CodeServiceUnavailable)
+	case errors.Is(err, onboarding.ErrNotConfigured):
+		// Which component is missing is the operator's business.
+		return classification{status: http.StatusNotImplemented, code: CodeServiceUnavailable,
+			message: "this operation is not available on this server", internal: true}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return classification{status: http.StatusServiceUnavailable, code: CodeServiceUnavailable,
+			message: "the request was cancelled or timed out", internal: true}
+	default:
+		return classification{status: http.StatusInternalServerError, code: CodeInternal,
+			message: "internal server error", internal: true}
+	}
+}
+
+// writeError answers err in the envelope, logging what the client is not
+// told.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	c := classify(err)
+	if c.internal {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "httpapi: request failed",
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", c.status),
+			slog.String("error", err.Error()))
+	}
+	switch c.status {
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hcx-onboarding"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "30")
+	}
+	h.writeJSON(w, c.status, ErrorResponse{
+		Timestamp: h.now().UnixMilli(),
+		Error:     ErrorDetail{Code: c.code, Message: clipMessage(c.message)},
+	})
+}
+
+// maxMessage caps an error message: some echo what the client sent.
+const maxMessage = 1024
+
+func clipMessage(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// writeJSON answers v as JSON. API answers carry personal data and, once,
+// secrets: nothing may cache them.
+func (h *Handler) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		h.log.Error("httpapi: encode response", "error", err.Error())
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(ErrorResponse{Timestamp: h.now().UnixMilli(),
+			Error: ErrorDetail{Code: CodeInternal, Message: "internal server error"}})
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

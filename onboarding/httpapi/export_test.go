@@ -1,0 +1,34 @@
+package httpapi
+
+import "net/http"
+
+// MatchPattern returns the mux pattern a request would be served by.
+func (h *Handler) MatchPattern(r *http.Request) string {
+	_, p := h.mux.Handler(r)
+	return p
+}
+
+// Patterns returns the route patterns registered on the mux.
+func (h *Handler) Patterns() []string { return append([]string(nil), h.patterns...) }
+
+// Sessions returns how many console sessions are stored.
+func (h *Handler) Sessions() int { return h.sessions.len() }
+
+// ApplicantToken exposes the token derivation.
+func (h *Handler) ApplicantToken(id string) string { return h.applicantToken(id) }
+
+// RouteInfo is a route as the generic tests need it.
+type RouteInfo struct {
+	Method, Path string
+	Body         bool // reads a JSON body
+	Auth         string
+}
+
+// AllRoutes lists the route table.
+func (h *Handler) AllRoutes() []RouteInfo {
+	out := make([]RouteInfo, 0, len(h.routes))
+	for _, rt := range h.routes {
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Auth: rt.auth.String()})
+	}
+	return out
+}

@@ -1,0 +1,260 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+)
+
+// Handler serves the onboarding engine as a JSON API, the staff review
+// console and the OpenAPI document. Build it with New; it is safe for
+// concurrent use.
+type Handler struct {
+	svc          *onboarding.Service
+	mux          *http.ServeMux
+	log          *slog.Logger
+	now          func() time.Time
+	maxBody      int64
+	applicantKey []byte
+	staffAuth    StaffAuthFunc
+	console      bool
+	origin       string
+	sessionTTL   time.Duration
+
+	routes   []route
+	patterns []string // every route pattern registered, "METHOD /path"
+	openapi  []byte
+	sessions *sessionStore
+	pages    map[string]*template.Template
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns a Handler over svc. See the package documentation for the
+// routes and how callers authenticate.
+func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
+	if svc == nil {
+		return nil, fmt.Errorf("%w: nil service", ErrInvalidOption)
+	}
+	h := &Handler{
+		svc:        svc,
+		log:        slog.New(slog.DiscardHandler),
+		now:        time.Now,
+		maxBody:    DefaultMaxBodyBytes,
+		console:    true,
+		sessionTTL: DefaultSessionTTL,
+	}
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: option %d is nil", ErrInvalidOption, i)
+		}
+		if err := opt(h); err != nil {
+			return nil, err
+		}
+	}
+	if h.applicantKey == nil {
+		h.applicantKey = make([]byte, MinApplicantKeyLength)
+		if _, err := rand.Read(h.applicantKey); err != nil {
+			return nil, fmt.Errorf("httpapi: applicant key: %w", err)
+		}
+	}
+	h.routes = apiRoutes()
+	if h.console {
+		pages, err := parsePages()
+		if err != nil {
+			return nil, err
+		}
+		h.pages = pages
+		h.sessions = newSessionStore(h.now, h.sessionTTL)
+		h.routes = append(h.routes, consoleRoutes()...)
+	}
+	doc, err := buildOpenAPI(h.routes)
+	if err != nil {
+		return nil, err
+	}
+	h.openapi = doc
+	h.mux = http.NewServeMux()
+	h.register()
+	return h, nil
+}
+
+// ServeHTTP serves a request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+// Route describes one route the Handler serves.
+type Route struct {
+	Method string
+	// Pattern is the path with {wildcards}, as net/http.ServeMux reads it.
+	Pattern string
+	Summary string
+	// Auth names what the route asks of its caller: "none", "applicant",
+	// "staff", "participant-or-staff", "console-session".
+	Auth string
+}
+
+// Routes lists the routes the Handler serves, in the order of its OpenAPI
+// document.
+func (h *Handler) Routes() []Route {
+	out := make([]Route, 0, len(h.routes))
+	for _, rt := range h.routes {
+		out = append(out, Route{Method: rt.method, Pattern: rt.path, Summary: rt.summary, Auth: rt.auth.String()})
+	}
+	return out
+}
+
+func (a authKind) String() string {
+	switch a {
+	case authApplicant:
+		return "applicant"
+	case authStaff:
+		return "staff"
+	case authParticipant:
+		return "participant-or-staff"
+	case authConsole, authConsoleForm:
+		return "console-session"
+	default:
+		return "none"
+	}
+}
+
+// register puts every route on the mux, then, for each path, a catch-all
+// that answers other methods 405 with Allow, and at the roots a 404 in
+// the envelope.
+func (h *Handler) register() {
+	allow := make(map[string][]string)
+	var paths []string
+	for _, rt := range h.routes {
+		pattern := rt.method + " " + rt.path
+		h.mux.Handle(pattern, h.wrap(rt))
+		h.patterns = append(h.patterns, pattern)
+		if _, seen := allow[rt.path]; !seen {
+			paths = append(paths, rt.path)
+		}
+		allow[rt.path] = append(allow[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			allow[rt.path] = append(allow[rt.path], http.MethodHead)
+		}
+	}
+	for _, p := range paths {
+		methods := allow[p]
+		slices.Sort(methods)
+		h.mux.Handle(p, h.methodNotAllowed(strings.Join(methods, ", ")))
+	}
+	h.mux.Handle("/", http.HandlerFunc(h.notFound))
+}
+
+func (h *Handler) methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		h.writeError(w, r, newError(http.StatusMethodNotAllowed, CodeInvalidRequest,
+			"method %s is not allowed here; allowed: %s", r.Method, allow))
+	})
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.writeError(w, r, newError(http.StatusNotFound, CodeInvalidRequest, "no route for %s", r.URL.Path))
+}
+
+// wrap runs the route's auth step, then its handler, answering errors in
+// the envelope (or, for console pages, as a page), and turns a panic into
+// a 500 instead of a dropped connection.
+func (h *Handler) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler { //nolint:errorlint // sentinel value, compared as net/http does
+					panic(v)
+				}
+				h.log.ErrorContext(r.Context(), "httpapi: panic", "route", r.Pattern, "panic", fmt.Sprint(v))
+				h.fail(w, r, rt, errors.New("panic"))
+			}
+		}()
+		if rt.tag == tagConsole {
+			setConsoleHeaders(w)
+		}
+		c := &reqCtx{}
+		if err := h.authenticate(w, r, rt, c); err != nil {
+			h.fail(w, r, rt, err)
+			return
+		}
+		if c.session == nil && rt.auth == authConsole {
+			return // redirected to the login
+		}
+		if err := rt.handle(h, w, r, c); err != nil {
+			h.fail(w, r, rt, err)
+		}
+	})
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rt route, err error) {
+	if rt.tag == tagConsole {
+		h.consoleError(w, r, err)
+		return
+	}
+	h.writeError(w, r, err)
+}
+
+// authenticate runs the route's auth step. For a console page without a
+// session it redirects to the login and leaves c.session nil.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route, c *reqCtx) error {
+	switch rt.auth {
+	case authApplicant:
+		return h.checkApplicant(r, r.PathValue("id"))
+	case authStaff:
+		id, err := h.checkStaff(r)
+		c.staffID = id
+		return err
+	case authParticipant:
+		return h.checkParticipant(r, c)
+	case authConsole:
+		s := h.currentSession(r)
+		if s == nil {
+			http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+			return nil
+		}
+		c.session, c.staffID = s, s.staffID
+	case authConsoleForm:
+		s, err := h.checkForm(w, r)
+		if err != nil {
+			return err
+		}
+		c.session, c.staffID = s, s.staffID
+	case authConsoleLogin:
+		return h.checkLoginForm(w, r)
+	}
+	return nil
+}
+
+// checkParticipant admits staff, or a participant with a valid access
+// token.
+func (h *Handler) checkParticipant(r *http.Request, c *reqCtx) error {
+	if h.staffAuth != nil {
+		if id, ok := h.staffAuth(r); ok && strings.TrimSpace(id) != "" {
+			c.staffID = id
+			return nil
+		}
+	}
+	tok, ok := bearer(r)
+	if !ok {
+		return newError(http.StatusUnauthorized, CodeAccessDenied,
+			"this route needs a participant access token or a staff credential (Authorization: Bearer …)")
+	}
+	if _, err := h.svc.VerifyToken(r.Context(), tok); err != nil {
+		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
+			return &apiError{status: http.StatusForbidden, code: CodeAccessDenied, message: "the credential was refused", err: err}
+		}
+		return err // the store failed: not the caller's fault
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+)
+
+type openAPI struct {
+	OpenAPI    string                               `json:"openapi"`
+	Paths      map[string]map[string]map[string]any `json:"paths"`
+	Components struct {
+		Schemas map[string]any `json:"schemas"`
+	} `json:"components"`
+}
+
+func fetchOpenAPI(t *testing.T, f *fixture) (openAPI, []byte) {
+	t.Helper()
+	res := f.do(request{method: http.MethodGet, path: "/openapi.json"})
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "application/json; charset=utf-8", res.header.Get("Content-Type"))
+	var doc openAPI
+	require.NoError(t, json.Unmarshal(res.body, &doc))
+	return doc, res.body
+}
+
+// Every route the mux serves is documented, and every documented
+// operation reaches the route it documents.
+func TestOpenAPIMatchesTheMux(t *testing.T) {
+	t.Parallel()
+	for _, console := range []bool{true, false} {
+		f := newFixture(t, httpapi.WithConsole(console))
+		doc, _ := fetchOpenAPI(t, f)
+		assert.Equal(t, httpapi.OpenAPIVersion, doc.OpenAPI)
+
+		registered := f.h.Patterns()
+		require.Len(t, registered, len(f.h.Routes()))
+		for _, p := range registered {
+			method, path, ok := strings.Cut(p, " ")
+			require.True(t, ok, p)
+			ops, ok := doc.Paths[strings.TrimSuffix(path, "{$}")]
+			require.True(t, ok, "path of %s is not documented", p)
+			_, ok = ops[strings.ToLower(method)]
+			assert.True(t, ok, "%s is not documented", p)
+			if !console {
+				assert.False(t, strings.HasPrefix(path, "/console/"), "console disabled but %s registered", p)
+			}
+		}
+
+		documented := 0
+		wildcard := regexp.MustCompile(`\{[a-z]+\}`)
+		for path, ops := range doc.Paths {
+			for method := range ops {
+				documented++
+				m := strings.ToUpper(method)
+				target := wildcard.ReplaceAllString(path, "x1")
+				r := httptest.NewRequest(m, target, nil)
+				got := f.h.MatchPattern(r)
+				assert.Equal(t, m+" "+path, strings.TrimSuffix(got, "{$}"), "%s %s is not served by its route", m, path)
+			}
+		}
+		assert.Equal(t, len(registered), documented)
+	}
+}
+
+// The document is well formed: unique operation ids, a success answer for
+// each operation, every $ref resolvable, every path wildcard declared.
+func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	doc, raw := fetchOpenAPI(t, f)
+	ids := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			id, _ := op["operationId"].(string)
+			require.NotEmpty(t, id, "%s %s", method, path)
+			assert.False(t, ids[id], "operationId %s twice", id)
+			ids[id] = true
+			responses, _ := op["responses"].(map[string]any)
+			require.NotEmpty(t, responses, id)
+			hasSuccess := false
+			for st := range responses {
+				if st[0] == '2' || st[0] == '3' {
+					hasSuccess = true
+				}
+			}
+			assert.True(t, hasSuccess, id)
+			assert.Contains(t, responses, "405", id)
+			var declared []string
+			params, _ := op["parameters"].([]any)
+			for _, p := range params {
+				pm := p.(map[string]any)
+				if pm["in"] == "path" {
+					declared = append(declared, "{"+pm["name"].(string)+"}")
+				}
+			}
+			for _, w := range regexp.MustCompile(`\{[a-z]+\}`).FindAllString(path, -1) {
+				assert.Contains(t, declared, w, "%s: wildcard %s undeclared", id, w)
+			}
+		}
+	}
+	for _, ref := range regexp.MustCompile(`"\$ref": "#/components/schemas/([^"]+)"`).FindAllStringSubmatch(string(raw), -1) {
+		assert.Contains(t, doc.Components.Schemas, ref[1], "dangling $ref")
+	}
+
+	// Request bodies are the Go types the handlers decode.
+	apply := doc.Paths["/v1/onboarding/applications"]["post"]
+	body := apply["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	assert.Equal(t, "#/components/schemas/hcxonboard.Application", body["$ref"])
+	app := doc.Components.Schemas["hcxonboard.Application"].(map[string]any)
+	props := app["properties"].(map[string]any)
+	for _, field := range []string{"participant_name", "roles", "primary_email", "primary_mobile", "sandbox_certificate", "identifiers", "documents"} {
+		assert.Contains(t, props, field)
+	}
+	roles := props["roles"].(map[string]any)["items"].(map[string]any)
+	assert.Contains(t, roles["enum"], "provider.hospital")
+	envelope := doc.Components.Schemas["ErrorResponse"].(map[string]any)["properties"].(map[string]any)
+	assert.Contains(t, envelope, "timestamp")
+	assert.Contains(t, envelope, "error")
+}

@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ErrInvalidOption reports wiring New cannot work with.
+var ErrInvalidOption = errors.New("httpapi: invalid option")
+
+// Defaults of the options.
+const (
+	// DefaultMaxBodyBytes caps request bodies: the largest application
+	// document (hcxonboard.MaxApplicationSize, 1 MiB).
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultSessionTTL is how long a console login lasts.
+	DefaultSessionTTL = 8 * time.Hour
+	// MinApplicantKeyLength is the shortest applicant key accepted.
+	MinApplicantKeyLength = 32
+)
+
+// Option configures a Handler. Each option checks its argument; New
+// returns the first error.
+type Option func(*Handler) error
+
+// WithStaffAuth sets the check for operator staff credentials, used by
+// the staff routes (/v1/onboarding/staff/…) and by the console login. Use
+// StaffTokens for bearer tokens. Without it every staff request is
+// refused and no one can log in to the console.
+func WithStaffAuth(f StaffAuthFunc) Option {
+	return func(h *Handler) error {
+		if f == nil {
+			return fmt.Errorf("%w: WithStaffAuth(nil)", ErrInvalidOption)
+		}
+		h.staffAuth = f
+		return nil
+	}
+}
+
+// WithApplicantKey sets the key applicant tokens are derived from (at
+// least MinApplicantKeyLength bytes). Replicas behind one load balancer
+// must share it, and it must survive restarts, or applicants lose access
+// to their applications. Default: a random key per Handler — fine for
+// tests, wrong for production.
+func WithApplicantKey(key []byte) Option {
+	return func(h *Handler) error {
+		if len(key) < MinApplicantKeyLength {
+			return fmt.Errorf("%w: the applicant key has %d bytes, at least %d are needed", ErrInvalidOption, len(key), MinApplicantKeyLength)
+		}
+		h.applicantKey = append([]byte(nil), key...)
+		return nil
+	}
+}
+
+// WithLogger sets the logger for internal errors (default: discard).
+// Nothing logged carries a secret, a token or a one-time code.
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) error {
+		if l == nil {
+			return fmt.Errorf("%w: WithLogger(nil)", ErrInvalidOption)
+		}
+		h.log = l
+		return nil
+	}
+}
+
+// WithMaxBodyBytes caps request bodies (default DefaultMaxBodyBytes);
+// a larger body is answered 413. Between 1 KiB and 16 MiB.
+func WithMaxBodyBytes(n int64) Option {
+	return func(h *Handler) error {
+		if n < 1<<10 || n > 16<<20 {
+			return fmt.Errorf("%w: body limit %d is outside 1 KiB to 16 MiB", ErrInvalidOption, n)
+		}
+		h.maxBody = n
+		return nil
+	}
+}
+
+// WithClock sets the time source for error timestamps and console
+// sessions (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(h *Handler) error {
+		if now == nil {
+			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidOption)
+		}
+		h.now = now
+		return nil
+	}
+}
+
+// WithConsole turns the staff review console under /console/ on or off
+// (default on).
+func WithConsole(on bool) Option {
+	return func(h *Handler) error {
+		h.console = on
+		return nil
+	}
+}
+
+// WithConsoleOrigin sets the console's public origin ("https://hcx.example.org"),
+// for deployments behind a proxy that terminates TLS: form posts must come
+// from it, and with https the session cookie is marked Secure. Default:
+// the origin of each request as the server sees it.
+func WithConsoleOrigin(origin string) Option {
+	return func(h *Handler) error {
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return fmt.Errorf("%w: console origin %q is not scheme://host[:port]", ErrInvalidOption, origin)
+		}
+		h.origin = strings.ToLower(u.Scheme + "://" + u.Host)
+		return nil
+	}
+}
+
+// WithSessionTTL sets how long a console login lasts (default
+// DefaultSessionTTL; between a minute and a week).
+func WithSessionTTL(d time.Duration) Option {
+	return func(h *Handler) error {
+		if d < time.Minute || d > 7*24*time.Hour {
+			return fmt.Errorf("%w: session lifetime %v is outside a minute to a week", ErrInvalidOption, d)
+		}
+		h.sessionTTL = d
+		return nil
+	}
+}

@@ -1,0 +1,217 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// authKind is what a route asks of its caller.
+type authKind int
+
+const (
+	authPublic       authKind = iota
+	authApplicant             // the applicant token of the {id} in the path
+	authStaff                 // an operator staff credential
+	authParticipant           // a participant access token, or a staff credential
+	authConsole               // a console session (pages)
+	authConsoleForm           // a console session and its CSRF token (form posts)
+	authConsoleLogin          // the login form's own CSRF check
+)
+
+// param is a query parameter, for the OpenAPI document.
+type param struct {
+	name, description string
+	integer           bool
+	enum              []string
+}
+
+// route is one row of the route table: the mux registers exactly these
+// patterns and the OpenAPI document describes exactly these, so the two
+// cannot drift apart.
+type route struct {
+	method, path string
+	operation    string // OpenAPI operationId
+	tag          string
+	summary      string
+	auth         authKind
+	body         any // JSON request body type, nil for none
+	form         any // form body type (console posts)
+	resp         any // JSON success body type; nil with html or a raw answer
+	status       int // success status
+	html         bool
+	redirect     bool // a console post answering 303 See Other
+	query        []param
+	extra        []int // error statuses beyond those every route of its kind has
+	handle       func(h *Handler, w http.ResponseWriter, r *http.Request, c *reqCtx) error
+}
+
+// reqCtx is what the auth step learnt about the caller.
+type reqCtx struct {
+	staffID string
+	session *session
+}
+
+const (
+	tagApplicant = "applicant"
+	tagStaff     = "staff"
+	tagPublic    = "public"
+	tagConsole   = "console"
+)
+
+// apiRoutes is the JSON API.
+func apiRoutes() []route {
+	appPath := "/v1/onboarding/applications/{id}"
+	staffApp := "/v1/onboarding/staff/applications/{id}"
+	return []route{
+		{method: http.MethodPost, path: "/v1/onboarding/applications", operation: "apply", tag: tagApplicant,
+			summary: "Submit an application (steps 1 and 2); answers the applicant token", auth: authPublic,
+			body: &hcxonboard.Application{}, resp: &ApplyResponse{}, status: http.StatusCreated,
+			extra: []int{http.StatusConflict}, handle: (*Handler).apply},
+		{method: http.MethodGet, path: appPath, operation: "getApplication", tag: tagApplicant,
+			summary: "The application's status, requirements and tasks", auth: authApplicant,
+			resp: &Application{}, status: http.StatusOK, handle: (*Handler).status},
+		{method: http.MethodPost, path: appPath + "/tasks/{task}/otp", operation: "confirmOTP", tag: tagApplicant,
+			summary: "Confirm a one-time code for an otp task", auth: authApplicant,
+			body: &OTPRequest{}, resp: &Application{}, status: http.StatusOK,
+			extra: []int{http.StatusServiceUnavailable}, handle: (*Handler).confirmOTP},
+		{method: http.MethodPost, path: appPath + "/tasks/{task}/otp/resend", operation: "resendOTP", tag: tagApplicant,
+			summary: "Send a new one-time code for an otp task", auth: authApplicant,
+			resp: &Application{}, status: http.StatusOK,
+			extra: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}, handle: (*Handler).resendOTP},
+		{method: http.MethodPut, path: appPath + "/details", operation: "submitDetails", tag: tagApplicant,
+			summary: "Step 3: endpoint URL, encryption and signing certificates, contacts", auth: authApplicant,
+			body: &onboarding.Details{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).details},
+		{method: http.MethodPost, path: appPath + "/credentials", operation: "provision", tag: tagApplicant,
+			summary: "Step 4: the participant code and production secret, shown exactly once", auth: authApplicant,
+			resp: &CredentialsResponse{}, status: http.StatusCreated, handle: (*Handler).provision},
+		{method: http.MethodPost, path: appPath + "/withdraw", operation: "withdraw", tag: tagApplicant,
+			summary: "Withdraw an application that has not gone live", auth: authApplicant,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).withdraw},
+		{method: http.MethodPost, path: appPath + "/deboard", operation: "deboardVoluntary", tag: tagApplicant,
+			summary: "Leave the network (voluntary de-boarding, at once)", auth: authApplicant,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).deboardVoluntary},
+		{method: http.MethodPost, path: appPath + "/appeal", operation: "appeal", tag: tagApplicant,
+			summary: "Appeal an announced involuntary de-boarding", auth: authApplicant,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).appeal},
+		{method: http.MethodPost, path: appPath + "/compromise", operation: "reportCompromise", tag: tagApplicant,
+			summary: "Report a leaked secret: every secret and earlier token is revoked", auth: authApplicant,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).compromise},
+		{method: http.MethodPost, path: "/v1/onboarding/credentials/rotate", operation: "rotateSecret", tag: tagPublic,
+			summary: "A new secret for the holder of a live one; the old ones overlap for a while", auth: authPublic,
+			body: &RotateRequest{}, resp: &CredentialsResponse{}, status: http.StatusCreated,
+			extra: []int{http.StatusUnauthorized}, handle: (*Handler).rotate},
+		{method: http.MethodPost, path: "/v1/onboarding/token", operation: "token", tag: tagPublic,
+			summary: "Exchange a participant code and secret for an access token", auth: authPublic,
+			body: &TokenRequest{}, resp: &TokenResponse{}, status: http.StatusOK,
+			extra: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotImplemented}, handle: (*Handler).token},
+		{method: http.MethodGet, path: "/v1/onboarding/jwks", operation: "jwks", tag: tagPublic,
+			summary: "The public keys that verify access tokens (JWK set)", auth: authPublic,
+			resp: &jwkSet{}, status: http.StatusOK, extra: []int{http.StatusNotFound}, handle: (*Handler).jwks},
+		{method: http.MethodPost, path: "/v1/onboarding/participants/search", operation: "searchParticipants", tag: tagPublic,
+			summary: "Search the participant registry (HCX filter semantics); participant access token or staff credential",
+			auth:    authParticipant, body: &registry.Query{}, resp: &SearchResponse{}, status: http.StatusOK,
+			handle: (*Handler).search},
+		{method: http.MethodGet, path: "/openapi.json", operation: "openapi", tag: tagPublic,
+			summary: "This document", auth: authPublic, resp: &openAPIDoc{}, status: http.StatusOK,
+			handle: (*Handler).openAPI},
+
+		{method: http.MethodGet, path: "/v1/onboarding/staff/applications", operation: "queue", tag: tagStaff,
+			summary: "The applications waiting on staff, oldest first", auth: authStaff,
+			resp: &QueueResponse{}, status: http.StatusOK, query: []param{
+				{name: "stage", description: "only applications at this stage", enum: stages},
+				{name: "waiting", description: "only applications with an open task of this kind", enum: waitingKinds},
+				{name: "participant_code", description: "only the application of this participant"},
+				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true},
+				{name: "offset", description: "skip this many", integer: true},
+			}, handle: (*Handler).queue},
+		{method: http.MethodGet, path: staffApp, operation: "staffGetApplication", tag: tagStaff,
+			summary: "One application, as staff see it", auth: authStaff,
+			resp: &Application{}, status: http.StatusOK, handle: (*Handler).staffApplication},
+		{method: http.MethodGet, path: staffApp + "/events", operation: "events", tag: tagStaff,
+			summary: "The audit trail, oldest first, and whether its hash chain holds", auth: authStaff,
+			resp: &EventsResponse{}, status: http.StatusOK, handle: (*Handler).events},
+		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff,
+			summary: "Approve or reject an approval or review task", auth: authStaff,
+			body: &DecisionRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).decide},
+		{method: http.MethodPost, path: staffApp + "/recheck", operation: "recheck", tag: tagStaff,
+			summary: "Run the online checks again (after an outage)", auth: authStaff,
+			resp: &Application{}, status: http.StatusOK, handle: (*Handler).recheck},
+		{method: http.MethodPost, path: staffApp + "/go-live", operation: "goLive", tag: tagStaff,
+			summary: "Step 5: activate a provisioned participant once the checklist is confirmed", auth: authStaff,
+			body: &GoLiveRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).goLive},
+		{method: http.MethodPost, path: staffApp + "/suspend", operation: "suspend", tag: tagStaff,
+			summary: "Suspend an Active participant (Blocked)", auth: authStaff,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).suspend},
+		{method: http.MethodPost, path: staffApp + "/reinstate", operation: "reinstate", tag: tagStaff,
+			summary: "End a suspension (Active again)", auth: authStaff,
+			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).reinstate},
+		{method: http.MethodPost, path: staffApp + "/deboard", operation: "deboard", tag: tagStaff,
+			summary: "De-board a participant: voluntary at once; regulator or hcx after notice", auth: authStaff,
+			body: &DeboardRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).deboardStaff},
+		{method: http.MethodGet, path: "/v1/onboarding/staff/certificates/expiring", operation: "expiringCertificates", tag: tagStaff,
+			summary: "Certificates that expire within the window, or have", auth: authStaff,
+			resp: &ExpiringResponse{}, status: http.StatusOK, query: []param{
+				{name: "within_days", description: "the window in days (default 30)", integer: true},
+			}, handle: (*Handler).expiring},
+		{method: http.MethodPost, path: "/v1/onboarding/staff/deboardings/process", operation: "processDeboardings", tag: tagStaff,
+			summary: "Make Inactive every participant whose announced de-boarding is due", auth: authStaff,
+			resp: &ProcessedResponse{}, status: http.StatusOK, handle: (*Handler).processDeboardings},
+	}
+}
+
+// consoleRoutes is the staff review console.
+func consoleRoutes() []route {
+	app := "/console/applications/{id}"
+	post := func(path, op, summary string, form any, fn func(*Handler, http.ResponseWriter, *http.Request, *reqCtx) error) route {
+		return route{method: http.MethodPost, path: path, operation: op, tag: tagConsole, summary: summary,
+			auth: authConsoleForm, form: form, status: http.StatusSeeOther, redirect: true, handle: fn}
+	}
+	page := func(path, op, summary string, query []param, fn func(*Handler, http.ResponseWriter, *http.Request, *reqCtx) error) route {
+		return route{method: http.MethodGet, path: path, operation: op, tag: tagConsole, summary: summary,
+			auth: authConsole, status: http.StatusOK, html: true, query: query, handle: fn}
+	}
+	return []route{
+		{method: http.MethodGet, path: "/console/{$}", operation: "consoleHome", tag: tagConsole,
+			summary: "The console: to the queue, or to the login", auth: authPublic, status: http.StatusSeeOther,
+			redirect: true, handle: (*Handler).consoleHome},
+		{method: http.MethodGet, path: "/console/login", operation: "consoleLoginPage", tag: tagConsole,
+			summary: "The staff login form", auth: authPublic, status: http.StatusOK, html: true,
+			handle: (*Handler).consoleLoginPage},
+		{method: http.MethodPost, path: "/console/login", operation: "consoleLogin", tag: tagConsole,
+			summary: "Log in with a staff token", auth: authConsoleLogin, form: &loginForm{},
+			status: http.StatusSeeOther, redirect: true, handle: (*Handler).consoleLogin},
+		{method: http.MethodGet, path: "/console/static/console.css", operation: "consoleCSS", tag: tagConsole,
+			summary: "The console's style sheet", auth: authPublic, status: http.StatusOK,
+			handle: (*Handler).consoleCSS},
+		post("/console/logout", "consoleLogout", "Log out", &csrfForm{}, (*Handler).consoleLogout),
+		page("/console/queue", "consoleQueue", "Applications waiting on review or approval", []param{
+			{name: "waiting", description: "the queue to show (default: review and approval)", enum: append([]string{"decide", "all"}, waitingKinds...)},
+			{name: "offset", description: "skip this many", integer: true},
+		}, (*Handler).consoleQueue),
+		page(app, "consoleApplication", "One application: requirements, documents, tasks, audit trail", nil, (*Handler).consoleApplication),
+		post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide),
+		post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck),
+		post(app+"/go-live", "consoleGoLive", "Confirm the go-live checklist and activate", &goLiveForm{}, (*Handler).consoleGoLive),
+		post(app+"/suspend", "consoleSuspend", "Suspend the participant", &reasonForm{}, (*Handler).consoleSuspend),
+		post(app+"/reinstate", "consoleReinstate", "End the suspension", &reasonForm{}, (*Handler).consoleReinstate),
+		post(app+"/deboard", "consoleDeboard", "De-board the participant", &deboardForm{}, (*Handler).consoleDeboard),
+		page("/console/participants", "consoleParticipants", "Participant search", []param{
+			{name: "name", description: "participant name contains"},
+			{name: "code", description: "participant code starts with"},
+			{name: "status", description: "registry status", enum: []string{"Created", "Active", "Inactive", "Blocked"}},
+			{name: "role", description: "holds this role"},
+			{name: "offset", description: "skip this many", integer: true},
+		}, (*Handler).consoleParticipants),
+		{method: http.MethodGet, path: "/console/participants/{code}", operation: "consoleParticipant", tag: tagConsole,
+			summary: "To the application that registered a participant", auth: authConsole,
+			status: http.StatusSeeOther, redirect: true, handle: (*Handler).consoleParticipant},
+	}
+}
+
+// jwkSet is the shape of a JWK set, for the OpenAPI document.
+type jwkSet struct {
+	Keys []map[string]any `json:"keys"`
+}

@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"sync"
+	"time"
+)
+
+// session is one staff member's console login. Sessions live in the
+// Handler's memory: behind a load balancer, send a staff member's requests
+// to one replica (or log in again after a switch).
+type session struct {
+	staffID string
+	csrf    string // the token every form post must carry
+	expires time.Time
+	flash   *flash // a message for the next page, shown once
+}
+
+type flash struct {
+	Error bool
+	Text  string
+}
+
+// maxSessions bounds the store: only successful logins create sessions,
+// but a leaked staff token must not be able to exhaust memory.
+const maxSessions = 10000
+
+type sessionStore struct {
+	mu  sync.Mutex
+	m   map[[sha256.Size]byte]*session // by SHA-256 of the cookie value
+	now func() time.Time
+	ttl time.Duration
+}
+
+func newSessionStore(now func() time.Time, ttl time.Duration) *sessionStore {
+	return &sessionStore{m: make(map[[sha256.Size]byte]*session), now: now, ttl: ttl}
+}
+
+// randomToken returns 32 random bytes, base64url.
+func randomToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// create starts a session and returns its cookie value.
+func (s *sessionStore) create(staffID string) (string, *session, error) {
+	id, err := randomToken()
+	if err != nil {
+		return "", nil, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return "", nil, err
+	}
+	sess := &session{staffID: staffID, csrf: csrf, expires: s.now().Add(s.ttl)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	if len(s.m) >= maxSessions {
+		// Drop the session closest to its end.
+		var oldest [sha256.Size]byte
+		var at time.Time
+		for k, v := range s.m {
+			if at.IsZero() || v.expires.Before(at) {
+				oldest, at = k, v.expires
+			}
+		}
+		delete(s.m, oldest)
+	}
+	s.m[sha256.Sum256([]byte(id))] = sess
+	return id, sess, nil
+}
+
+// get returns the live session for a cookie value, or nil.
+func (s *sessionStore) get(id string) *session {
+	if id == "" {
+		return nil
+	}
+	k := sha256.Sum256([]byte(id))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.m[k]
+	if !ok {
+		return nil
+	}
+	if !s.now().Before(sess.expires) {
+		delete(s.m, k)
+		return nil
+	}
+	return sess
+}
+
+func (s *sessionStore) delete(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, sha256.Sum256([]byte(id)))
+}
+
+// setFlash and takeFlash pass a message to the next page.
+func (s *sessionStore) setFlash(sess *session, f flash) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess.flash = &f
+}
+
+func (s *sessionStore) takeFlash(sess *session) *flash {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := sess.flash
+	sess.flash = nil
+	return f
+}
+
+func (s *sessionStore) sweepLocked() {
+	now := s.now()
+	for k, v := range s.m {
+		if !now.Before(v.expires) {
+			delete(s.m, k)
+		}
+	}
+}
+
+// len reports how many sessions are stored (for tests).
+func (s *sessionStore) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}

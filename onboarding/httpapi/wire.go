@@ -1,0 +1,230 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// The JSON bodies of the API. Field names follow the HCX registry's
+// snake_case; times are RFC 3339.
+
+// Application is an onboarding application as the API shows it to its
+// applicant and to staff. It never carries a secret or a one-time code.
+type Application struct {
+	ID string `json:"id"`
+	// ApplicationID is the client's idempotency key, when it sent one.
+	ApplicationID   string                      `json:"application_id,omitempty"`
+	Stage           registry.Stage              `json:"stage"`
+	Status          hcxonboard.Status           `json:"status,omitempty"`
+	ParticipantCode string                      `json:"participant_code,omitempty"`
+	Participant     *hcxonboard.Participant     `json:"participant,omitempty"`
+	Submitted       *hcxonboard.Application     `json:"submitted,omitempty"`
+	Sandbox         *onboarding.SandboxResult   `json:"sandbox,omitempty"`
+	Report          *verifier.Report            `json:"report,omitempty"`
+	Tasks           []Task                      `json:"tasks"`
+	Reasons         []string                    `json:"reasons,omitempty"`
+	Details         *onboarding.DetailsRecord   `json:"details,omitempty"`
+	Credentials     SecretStatus                `json:"credentials"`
+	Checklist       *onboarding.ChecklistRecord `json:"go_live_checklist,omitempty"`
+	Deboarding      *onboarding.Deboarding      `json:"deboarding,omitempty"`
+	Version         int64                       `json:"version"`
+	CreatedAt       time.Time                   `json:"created_at"`
+	UpdatedAt       time.Time                   `json:"updated_at"`
+}
+
+// Task is work an application waits on.
+type Task struct {
+	ID          string                 `json:"id"`
+	Kind        string                 `json:"kind"`
+	Requirement verifier.RequirementID `json:"requirement"`
+	State       string                 `json:"state"`
+	Message     string                 `json:"message,omitempty"`
+	Channel     string                 `json:"channel,omitempty"`
+	// Recipient is where a code or request went, masked.
+	Recipient    string    `json:"recipient,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	AttemptsLeft int       `json:"attempts_left,omitempty"`
+	ResendsLeft  int       `json:"resends_left,omitempty"`
+	DecidedBy    string    `json:"decided_by,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// SecretStatus describes the production secrets without revealing them.
+type SecretStatus struct {
+	Live          int       `json:"live"`
+	ExpiresAt     time.Time `json:"expires_at,omitzero"`
+	ProvisionedAt time.Time `json:"provisioned_at,omitzero"`
+	CompromisedAt time.Time `json:"compromised_at,omitzero"`
+}
+
+// ApplyResponse answers a submitted application. ApplicantToken proves
+// ownership of the application on the applicant routes; keep it like a
+// password.
+type ApplyResponse struct {
+	ApplicantToken string       `json:"applicant_token"`
+	Application    *Application `json:"application"`
+}
+
+// OTPRequest confirms a one-time code.
+type OTPRequest struct {
+	OTP string `json:"otp"`
+}
+
+// Decisions a reviewer may take on an approval or review task.
+const (
+	DecisionApprove = "approve"
+	DecisionReject  = "reject"
+)
+
+// DecisionRequest settles an approval or review task; a rejection needs a
+// reason.
+type DecisionRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// ReasonRequest carries why an action is taken.
+type ReasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+// DeboardRequest asks staff to de-board a participant: initiator
+// "voluntary", "regulator" or "hcx".
+type DeboardRequest struct {
+	Initiator string `json:"initiator"`
+	Reason    string `json:"reason"`
+}
+
+// GoLiveRequest confirms the go-live checklist. ConfirmedBy defaults to
+// the staff member making the call.
+type GoLiveRequest struct {
+	PilotCompleted bool   `json:"pilot_completed"`
+	PilotNotes     string `json:"pilot_notes,omitempty"`
+	StaffTrained   bool   `json:"staff_trained"`
+	ConfirmedBy    string `json:"confirmed_by,omitempty"`
+}
+
+// CredentialsResponse hands over a production secret, exactly once.
+type CredentialsResponse struct {
+	ParticipantCode string    `json:"participant_code"`
+	Secret          string    `json:"secret"`
+	ExpiresAt       time.Time `json:"expires_at"`
+}
+
+// RotateRequest asks for a new secret with a live one; the old secrets
+// keep working for overlap_seconds.
+type RotateRequest struct {
+	ParticipantCode string `json:"participant_code"`
+	Secret          string `json:"secret"`
+	OverlapSeconds  int64  `json:"overlap_seconds,omitempty"`
+}
+
+// TokenRequest exchanges a participant code and secret for an access
+// token.
+type TokenRequest struct {
+	ParticipantCode string `json:"participant_code"`
+	Secret          string `json:"secret"`
+}
+
+// TokenResponse is an access token, in the OAuth 2.0 token response's
+// shape.
+type TokenResponse struct {
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	ExpiresIn   int64     `json:"expires_in"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// SearchResponse lists participants found by a registry search.
+type SearchResponse struct {
+	Participants []hcxonboard.Participant `json:"participants"`
+}
+
+// QueueResponse lists applications for staff.
+type QueueResponse struct {
+	Applications []*Application `json:"applications"`
+}
+
+// EventsResponse is an application's audit trail and whether its hash
+// chain holds.
+type EventsResponse struct {
+	Events []registry.Event `json:"events"`
+	Chain  ChainStatus      `json:"chain"`
+}
+
+// ChainStatus reports the audit chain's check: Verified, or where it
+// breaks and why.
+type ChainStatus struct {
+	Verified bool   `json:"verified"`
+	BrokenAt int64  `json:"broken_at,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// CertificateExpiry is a certificate that expires soon, or has.
+type CertificateExpiry struct {
+	ParticipantCode string            `json:"participant_code"`
+	ParticipantName string            `json:"participant_name"`
+	Status          hcxonboard.Status `json:"status"`
+	Certificate     string            `json:"certificate"`
+	ExpiresAt       time.Time         `json:"expires_at"`
+	Expired         bool              `json:"expired"`
+}
+
+// ExpiringResponse lists expiring certificates, soonest first.
+type ExpiringResponse struct {
+	Certificates []CertificateExpiry `json:"certificates"`
+}
+
+// ProcessedResponse says how many announced de-boardings took effect.
+type ProcessedResponse struct {
+	Deboarded int `json:"deboarded"`
+}
+
+// applicationView converts the engine's view.
+func applicationView(a *onboarding.Application) *Application {
+	if a == nil {
+		return nil
+	}
+	v := &Application{
+		ID:            a.ID,
+		ApplicationID: a.Key,
+		Stage:         a.Stage,
+		Status:        a.Status,
+		Participant:   a.Participant,
+		Submitted:     a.Submitted,
+		Sandbox:       a.Sandbox,
+		Report:        a.Report,
+		Tasks:         make([]Task, 0, len(a.Tasks)),
+		Reasons:       a.Reasons,
+		Details:       a.Details,
+		Credentials: SecretStatus{
+			Live:          a.Secrets.Live,
+			ExpiresAt:     a.Secrets.ExpiresAt,
+			ProvisionedAt: a.Secrets.ProvisionedAt,
+			CompromisedAt: a.Secrets.CompromisedAt,
+		},
+		Checklist:  a.Checklist,
+		Deboarding: a.Deboarding,
+		Version:    a.Version,
+		CreatedAt:  a.CreatedAt,
+		UpdatedAt:  a.UpdatedAt,
+	}
+	if a.Participant != nil {
+		v.ParticipantCode = a.Participant.ParticipantCode
+	}
+	for _, t := range a.Tasks {
+		v.Tasks = append(v.Tasks, Task{
+			ID: t.ID, Kind: t.Kind, Requirement: t.Requirement, State: t.State, Message: t.Message,
+			Channel: t.Channel, Recipient: t.Recipient, ExpiresAt: t.ExpiresAt,
+			AttemptsLeft: t.AttemptsLeft, ResendsLeft: t.ResendsLeft,
+			DecidedBy: t.DecidedBy, Reason: t.Reason, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		})
+	}
+	return v
+}

@@ -9,34 +9,50 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// The constraint that guards idempotency keys: its PostgreSQL name, and the
-// column SQLite names in its message.
+// constraint is a uniqueness constraint of the schema.
+type constraint int
+
 const (
-	pgKeyConstraint     = "applications_key_unique"
-	sqliteKeyConstraint = "applications.idempotency_key"
+	constraintNone          constraint = iota // not a uniqueness violation
+	constraintApplicationID                   // applications.id
+	constraintKey                             // applications.idempotency_key
+	constraintParticipant                     // participants.participant_code
+	constraintOther                           // any other (audit_events' key, …)
 )
 
-// uniqueViolation reports whether err is a unique or primary-key violation,
-// and whether the violated constraint is the idempotency key's. It reads
-// SQLite's extended result codes (and, for a UNIQUE violation, the column
-// its message names) and PostgreSQL's SQLSTATE 23505 with its constraint
-// name.
-func uniqueViolation(err error) (violated, onKey bool) {
+// constraintOf names the uniqueness constraint err violates. It reads
+// SQLite's extended result codes (SQLITE_CONSTRAINT_PRIMARYKEY,
+// SQLITE_CONSTRAINT_UNIQUE) with the table.column their message names —
+// SQLite has no constraint name to ask for — and PostgreSQL's SQLSTATE 23505
+// with its constraint name.
+func constraintOf(err error) constraint {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return true, false
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			// SQLite has no constraint name to ask for; its message names
-			// the column: "UNIQUE constraint failed: applications.idempotency_key".
-			return true, strings.Contains(se.Error(), sqliteKeyConstraint)
+		if c := se.Code(); c != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY && c != sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+			return constraintNone
 		}
-		return false, false
+		msg := se.Error() // "… UNIQUE constraint failed: applications.idempotency_key …"
+		switch {
+		case strings.Contains(msg, "applications.idempotency_key"): // before applications.id, its prefix
+			return constraintKey
+		case strings.Contains(msg, "applications.id"):
+			return constraintApplicationID
+		case strings.Contains(msg, "participants.participant_code"):
+			return constraintParticipant
+		}
+		return constraintOther
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
-		return true, pe.ConstraintName == pgKeyConstraint
+		switch pe.ConstraintName {
+		case "applications_pkey":
+			return constraintApplicationID
+		case "applications_key_unique":
+			return constraintKey
+		case "participants_pkey":
+			return constraintParticipant
+		}
+		return constraintOther
 	}
-	return false, false
+	return constraintNone
 }

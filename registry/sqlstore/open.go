@@ -36,7 +36,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	}
 	cfg.configure(db)
 	s := newStore(db, SQLite, true)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.start(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 	db := stdlib.OpenDB(*connCfg)
 	cfg.configure(db)
 	s := newStore(db, Postgres, true)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.start(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -19,8 +19,7 @@ func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Parti
 		record           []byte
 		created, updated int64
 	)
-	err := s.db.QueryRowContext(ctx, "SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1", code).
-		Scan(&record, &created, &updated)
+	err := s.stmts.selectParticipant.QueryRowContext(ctx, code).Scan(&record, &created, &updated)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: participant %q", registry.ErrNotFound, code)
@@ -66,8 +65,6 @@ func (s *Store) SearchParticipants(ctx context.Context, q registry.Query) ([]hcx
 	return out, nil
 }
 
-const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state`
-
 type scanner interface{ Scan(dest ...any) error }
 
 func scanApplication(sc scanner) (*registry.Application, error) {
@@ -98,7 +95,7 @@ func (s *Store) Application(ctx context.Context, id string) (*registry.Applicati
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := scanApplication(s.db.QueryRowContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE id = $1", id))
+	a, err := scanApplication(s.stmts.selectApplication.QueryRowContext(ctx, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, id)
@@ -117,7 +114,7 @@ func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.App
 	if key == "" {
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
 	}
-	a, err := scanApplication(s.db.QueryRowContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE idempotency_key = $1", key))
+	a, err := scanApplication(s.stmts.selectApplicationByKey.QueryRowContext(ctx, key))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
@@ -171,8 +168,7 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Ev
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash
-		FROM audit_events WHERE application_id = $1 ORDER BY seq`, applicationID)
+	rows, err := s.stmts.selectEvents.QueryContext(ctx, applicationID)
 	if err != nil {
 		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
 	}
@@ -192,12 +188,12 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Ev
 	}
 	if len(out) == 0 {
 		// An application has no events, or there is no such application.
-		var one int
-		switch err := s.db.QueryRowContext(ctx, "SELECT 1 FROM applications WHERE id = $1", applicationID).Scan(&one); {
-		case errors.Is(err, sql.ErrNoRows):
-			return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, applicationID)
+		var n int
+		switch err := s.stmts.applicationExists.QueryRowContext(ctx, applicationID).Scan(&n); {
 		case err != nil:
 			return nil, fail(ctx, err, "read application %q", applicationID)
+		case n == 0:
+			return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, applicationID)
 		}
 	}
 	return out, nil

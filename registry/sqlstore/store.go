@@ -38,6 +38,8 @@ type Store struct {
 	// context, instead of spinning in SQLite's busy handler. Nil for
 	// PostgreSQL.
 	writeSlot chan struct{}
+
+	stmts statements
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -55,10 +57,18 @@ func New(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: unknown dialect %q (want %q or %q)", dialect, SQLite, Postgres)
 	}
 	s := newStore(db, dialect, false)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.start(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// start migrates the schema and prepares the statements.
+func (s *Store) start(ctx context.Context) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.prepare(ctx)
 }
 
 func newStore(db *sql.DB, dialect Dialect, owns bool) *Store {
@@ -75,10 +85,11 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Close closes the connection pool if the Store opened it ([OpenSQLite],
 // [OpenPostgres]); a pool given to [New] stays open.
 func (s *Store) Close() error {
-	if !s.ownsDB {
-		return nil
+	err := s.closeStmts()
+	if s.ownsDB {
+		err = errors.Join(err, s.db.Close())
 	}
-	return s.db.Close()
+	return err
 }
 
 // config holds what the options set.
@@ -149,7 +160,10 @@ type queryer interface {
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(q queryer) error) error {
+// On SQLite, writers of this Store queue for the one write slot first;
+// OpenSQLite's pools begin transactions IMMEDIATE, so the busy timeout
+// covers waiting for another process.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.dialect == SQLite {
 		select {
 		case s.writeSlot <- struct{}{}:
@@ -157,23 +171,24 @@ func (s *Store) inTx(ctx context.Context, fn func(q queryer) error) error {
 			return ctx.Err()
 		}
 		defer func() { <-s.writeSlot }()
-		return s.immediateTx(ctx, fn)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fail(ctx, err, "begin a transaction")
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fail(ctx, err, "commit")
+	}
+	return nil
 }
 
 // immediateTx runs fn in a SQLite transaction that takes the write lock
-// when it begins (BEGIN IMMEDIATE), so the busy timeout covers waiting for
-// another process and no deferred transaction fails on upgrading its lock.
-// It works on any pool of the sqlite driver, whatever its _txlock.
+// when it begins (BEGIN IMMEDIATE), whatever the pool's _txlock, so that
+// the busy timeout covers waiting for another process. Migrations use it.
 func (s *Store) immediateTx(ctx context.Context, fn func(q queryer) error) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

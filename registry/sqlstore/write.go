@@ -5,20 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-// errKeyTaken marks a Create that hit the idempotency key's constraint;
-// Create then decides between ErrConflict (the id is taken too) and
-// ErrDuplicateKey, as the memory store does.
-var errKeyTaken = errors.New("idempotency key taken")
-
 // Create stores a new application as version 1 with its participant and
-// its first audit events, in one transaction.
+// its first audit events, atomically.
 func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err
@@ -45,51 +38,91 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 		return err
 	}
 
-	err = s.inTx(ctx, func(q queryer) error {
-		if _, err := q.ExecContext(ctx, `INSERT INTO applications
-			(id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`,
-			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
-			if violated, onKey := uniqueViolation(err); violated {
-				if onKey {
-					return errKeyTaken
-				}
-				return fmt.Errorf("%w: application %q exists", registry.ErrConflict, a.ID)
-			}
-			return fail(ctx, err, "create application %q", a.ID)
-		}
-		if err := insertWaiting(ctx, q, a.ID, a.Waiting); err != nil {
-			return err
-		}
-		if p != nil {
-			if err := s.putParticipant(ctx, q, p, false); err != nil {
+	if s.dialect == Postgres && checkSeq(a.ID, 0, events) == nil {
+		err = s.pgCreate(ctx, a, row, p, events)
+	} else {
+		// SQLite, and a Create whose events are misnumbered: the steps one
+		// by one, so that the first conflict in the reference order is
+		// the one reported.
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := s.exec(ctx, tx, s.stmts.insertApplication,
+				a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
 				return err
 			}
-		}
-		return s.appendEvents(ctx, q, a.ID, 0, events)
-	})
-	if errors.Is(err, errKeyTaken) {
-		return s.keyTaken(ctx, a)
+			if err := s.insertWaiting(ctx, tx, a.ID, row.kinds); err != nil {
+				return err
+			}
+			if p != nil {
+				if err := s.putParticipant(ctx, tx, p, false); err != nil {
+					return err
+				}
+			}
+			return s.appendEvents(ctx, tx, a.ID, 0, events)
+		})
 	}
 	if err != nil {
-		return err
+		if constraintOf(err) != constraintNone {
+			return s.createConflict(ctx, a, w.Participant, err)
+		}
+		var conflict *seqConflict
+		if errors.As(err, &conflict) {
+			return conflict.err
+		}
+		return fail(ctx, err, "create application %q", a.ID)
 	}
 	a.Version = 1
 	return nil
 }
 
-// keyTaken reports a Create whose idempotency key is taken: ErrConflict
-// when its id is taken as well, otherwise ErrDuplicateKey.
-func (s *Store) keyTaken(ctx context.Context, a *registry.Application) error {
-	var one int
-	switch err := s.db.QueryRowContext(ctx, "SELECT 1 FROM applications WHERE id = $1", a.ID).Scan(&one); {
-	case err == nil:
-		return fmt.Errorf("%w: application %q exists", registry.ErrConflict, a.ID)
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%w: %q", registry.ErrDuplicateKey, a.Key)
-	default:
-		return fail(ctx, err, "create application %q", a.ID)
+// pgCreate runs PostgreSQL's one-statement Create.
+func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+	args := []any{a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.kinds}
+	if p != nil {
+		args = append(args, p.columns()...)
+		roles, rolesLower := p.roles()
+		linked, linkedLower := p.linkedCodes()
+		args = append(args, roles, rolesLower, linked, linkedLower)
+	} else {
+		args = append(args, "", "", "", "", "", "", "", "", "", "", "", "", int64(0), int64(0), "{}",
+			[]string(nil), []string(nil), []string(nil), []string(nil))
 	}
+	n := len(events)
+	seq, ns := make([]int64, n), make([]int64, n)
+	actor, action, from, to, reason, prev, hash := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range events {
+		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash
+	}
+	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil)
+	_, err := s.stmts.createAll.ExecContext(ctx, args...)
+	return err
+}
+
+// createConflict reports a Create that broke a uniqueness constraint. The
+// reference store checks the application id, then the key, then the
+// participant code, and reports the first that is taken; a database
+// reports whichever constraint it checked first, so unless that was the
+// id, the stored rows decide.
+func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *hcxonboard.Participant, cause error) error {
+	idTaken := fmt.Errorf("%w: application %q exists", registry.ErrConflict, a.ID)
+	if constraintOf(cause) == constraintApplicationID {
+		return idTaken
+	}
+	taken := func(st *sql.Stmt, v string) bool {
+		var n int
+		if err := st.QueryRowContext(ctx, v).Scan(&n); err != nil {
+			return false
+		}
+		return n > 0
+	}
+	switch {
+	case taken(s.stmts.applicationExists, a.ID):
+		return idTaken
+	case a.Key != "" && taken(s.stmts.keyExists, a.Key):
+		return fmt.Errorf("%w: %q", registry.ErrDuplicateKey, a.Key)
+	case p != nil && taken(s.stmts.participantExists, p.ParticipantCode):
+		return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
+	}
+	return fmt.Errorf("%w: application %q: %w", registry.ErrConflict, a.ID, cause)
 }
 
 // Update replaces the application at its expected version, upserts its
@@ -117,20 +150,14 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		return err
 	}
 
-	lock := ""
-	if s.dialect == Postgres {
-		lock = " FOR UPDATE" // SQLite's BEGIN IMMEDIATE already excludes other writers
-	}
-	err = s.inTx(ctx, func(q queryer) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var (
 			version int64
 			key     sql.NullString
 			code    string
 			lastSeq int64
 		)
-		err := q.QueryRowContext(ctx, `SELECT version, idempotency_key, participant_code,
-			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
-			FROM applications WHERE id = $1`+lock, a.ID).Scan(&version, &key, &code, &lastSeq)
+		err := tx.StmtContext(ctx, s.stmts.lockApplication).QueryRowContext(ctx, a.ID).Scan(&version, &key, &code, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -144,10 +171,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 			return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, code)
 		}
 
-		res, err := q.ExecContext(ctx, `UPDATE applications
-			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8,
-			    version = version + 1
-			WHERE id = $1 AND version = $2`,
+		res, err := s.exec(ctx, tx, s.stmts.updateApplication,
 			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state)
 		if err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
@@ -157,20 +181,33 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		} else if n != 1 {
 			return fmt.Errorf("%w: application %q changed while being updated", registry.ErrVersionConflict, a.ID)
 		}
-		if _, err := q.ExecContext(ctx, "DELETE FROM application_waiting WHERE application_id = $1", a.ID); err != nil {
+		if _, err := s.exec(ctx, tx, s.stmts.deleteWaiting, a.ID); err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
-		if err := insertWaiting(ctx, q, a.ID, a.Waiting); err != nil {
-			return err
+		if err := s.insertWaiting(ctx, tx, a.ID, row.kinds); err != nil {
+			return fail(ctx, err, "update application %q", a.ID)
 		}
 		if p != nil {
 			// A participant the application already had is replaced; one
 			// it attaches now must be new.
-			if err := s.putParticipant(ctx, q, p, code != ""); err != nil {
-				return err
+			if err := s.putParticipant(ctx, tx, p, code != ""); err != nil {
+				if constraintOf(err) != constraintNone {
+					return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.p.ParticipantCode)
+				}
+				return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
 			}
 		}
-		return s.appendEvents(ctx, q, a.ID, lastSeq, events)
+		if err := s.appendEvents(ctx, tx, a.ID, lastSeq, events); err != nil {
+			var conflict *seqConflict
+			if errors.As(err, &conflict) {
+				return conflict.err
+			}
+			if constraintOf(err) != constraintNone {
+				return fmt.Errorf("%w: audit events of application %q were appended concurrently", registry.ErrConflict, a.ID)
+			}
+			return fail(ctx, err, "append audit events to application %q", a.ID)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -179,10 +216,16 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	return nil
 }
 
+// exec runs a prepared statement in tx.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) (sql.Result, error) {
+	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
 // applicationRow holds an application's encoded columns.
 type applicationRow struct {
 	key              any // nil for no key
 	waiting          string
+	kinds            []string // the distinct open task kinds
 	created, updated int64
 	state            []byte
 }
@@ -196,6 +239,13 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	if r.waiting, err = encodeWaiting(a.Waiting); err != nil {
 		return r, fmt.Errorf("sqlstore: application %q: encode waiting: %w", a.ID, err)
 	}
+	seen := make(map[string]bool, len(a.Waiting))
+	for _, k := range a.Waiting {
+		if !seen[k] {
+			seen[k] = true
+			r.kinds = append(r.kinds, k)
+		}
+	}
 	if r.created, err = encodeTime(a.CreatedAt, "application created_at"); err != nil {
 		return r, err
 	}
@@ -208,20 +258,11 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	return r, nil
 }
 
-func insertWaiting(ctx context.Context, q queryer, appID string, waiting []string) error {
-	seen := make(map[string]bool, len(waiting))
-	var b valuesBuilder
-	for _, kind := range waiting {
-		if !seen[kind] {
-			seen[kind] = true
-			b.row(appID, kind)
+func (s *Store) insertWaiting(ctx context.Context, tx *sql.Tx, appID string, kinds []string) error {
+	for _, kind := range kinds {
+		if _, err := s.exec(ctx, tx, s.stmts.insertWaiting, appID, kind); err != nil {
+			return err
 		}
-	}
-	if b.rows == 0 {
-		return nil
-	}
-	if _, err := q.ExecContext(ctx, "INSERT INTO application_waiting (application_id, kind) VALUES "+b.String(), b.args...); err != nil {
-		return fail(ctx, err, "store the open tasks of application %q", appID)
 	}
 	return nil
 }
@@ -229,7 +270,7 @@ func insertWaiting(ctx context.Context, q queryer, appID string, waiting []strin
 // participantRow holds a participant's encoded columns.
 type participantRow struct {
 	p                *hcxonboard.Participant
-	record           []byte
+	record           string
 	created, updated int64
 }
 
@@ -238,7 +279,7 @@ func encodeParticipantRow(p *hcxonboard.Participant) (*participantRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &participantRow{p: p, record: record}
+	r := &participantRow{p: p, record: string(record)}
 	if r.created, err = encodeTime(p.CreatedAt, "participant created_at"); err != nil {
 		return nil, err
 	}
@@ -248,68 +289,59 @@ func encodeParticipantRow(p *hcxonboard.Participant) (*participantRow, error) {
 	return r, nil
 }
 
-const participantInsert = `INSERT INTO participants
-	(participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
-	 code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower,
-	 created_at, updated_at, record)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
-
-const participantUpsert = participantInsert + `
-	ON CONFLICT (participant_code) DO UPDATE SET
-	participant_name = excluded.participant_name, status = excluded.status,
-	primary_email = excluded.primary_email, primary_mobile = excluded.primary_mobile,
-	scheme_code = excluded.scheme_code, code_lower = excluded.code_lower,
-	name_lower = excluded.name_lower, status_lower = excluded.status_lower,
-	email_lower = excluded.email_lower, mobile_lower = excluded.mobile_lower,
-	scheme_lower = excluded.scheme_lower, created_at = excluded.created_at,
-	updated_at = excluded.updated_at, record = excluded.record`
-
-// putParticipant inserts a participant (a taken code is ErrConflict) or,
-// with replace, inserts or replaces it; then it rewrites its role and
-// linked-code rows.
-func (s *Store) putParticipant(ctx context.Context, q queryer, r *participantRow, replace bool) error {
+// columns returns the values of participantColumns, in order.
+func (r *participantRow) columns() []any {
 	p := r.p
-	stmt := participantInsert
-	if replace {
-		stmt = participantUpsert
-	}
-	record := any(r.record)
-	if s.dialect == Postgres {
-		record = string(r.record) // jsonb takes text
-	}
-	if _, err := q.ExecContext(ctx, stmt,
-		p.ParticipantCode, p.ParticipantName, string(p.Status), p.PrimaryEmail, p.PrimaryMobile, p.SchemeCode,
+	return []any{p.ParticipantCode, p.ParticipantName, string(p.Status), p.PrimaryEmail, p.PrimaryMobile, p.SchemeCode,
 		lower(p.ParticipantCode), lower(p.ParticipantName), lower(string(p.Status)), lower(p.PrimaryEmail), lower(p.PrimaryMobile), lower(p.SchemeCode),
-		r.created, r.updated, record); err != nil {
-		if violated, _ := uniqueViolation(err); violated {
-			return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
-		}
-		return fail(ctx, err, "store participant %q", p.ParticipantCode)
+		r.created, r.updated, r.record}
+}
+
+func (r *participantRow) roles() (values, lowered []string) {
+	for _, role := range r.p.Roles {
+		values = append(values, string(role))
+		lowered = append(lowered, lower(string(role)))
+	}
+	return values, lowered
+}
+
+func (r *participantRow) linkedCodes() (values, lowered []string) {
+	for _, code := range r.p.LinkedRegistryCodes {
+		values = append(values, code)
+		lowered = append(lowered, lower(code))
+	}
+	return values, lowered
+}
+
+// putParticipant inserts a participant or, with replace, inserts or
+// replaces it, with its role and linked-code rows.
+func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRow, replace bool) error {
+	code := r.p.ParticipantCode
+	st := s.stmts.insertParticipant
+	if replace {
+		st = s.stmts.upsertParticipant
+	}
+	if _, err := s.exec(ctx, tx, st, r.columns()...); err != nil {
+		return err
 	}
 	if replace {
-		for _, table := range []string{"participant_roles", "participant_linked_codes"} {
-			// table comes from the fixed list above, never from input.
-			if _, err := q.ExecContext(ctx, "DELETE FROM "+table+" WHERE participant_code = $1", p.ParticipantCode); err != nil {
-				return fail(ctx, err, "store participant %q", p.ParticipantCode)
-			}
+		if _, err := s.exec(ctx, tx, s.stmts.deleteRoles, code); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, s.stmts.deleteLinkedCodes, code); err != nil {
+			return err
 		}
 	}
-	var roles valuesBuilder
-	for i, role := range p.Roles {
-		roles.row(p.ParticipantCode, i, string(role), lower(string(role)))
-	}
-	if roles.rows > 0 {
-		if _, err := q.ExecContext(ctx, "INSERT INTO participant_roles (participant_code, position, role, role_lower) VALUES "+roles.String(), roles.args...); err != nil {
-			return fail(ctx, err, "store the roles of participant %q", p.ParticipantCode)
+	roles, rolesLower := r.roles()
+	for i := range roles {
+		if _, err := s.exec(ctx, tx, s.stmts.insertRole, code, i, roles[i], rolesLower[i]); err != nil {
+			return err
 		}
 	}
-	var linked valuesBuilder
-	for i, code := range p.LinkedRegistryCodes {
-		linked.row(p.ParticipantCode, i, code, lower(code))
-	}
-	if linked.rows > 0 {
-		if _, err := q.ExecContext(ctx, "INSERT INTO participant_linked_codes (participant_code, position, linked_code, linked_code_lower) VALUES "+linked.String(), linked.args...); err != nil {
-			return fail(ctx, err, "store the linked codes of participant %q", p.ParticipantCode)
+	linked, linkedLower := r.linkedCodes()
+	for i := range linked {
+		if _, err := s.exec(ctx, tx, s.stmts.insertLinkedCode, code, i, linked[i], linkedLower[i]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -333,54 +365,34 @@ func encodeEvents(events []registry.Event) ([]eventRow, error) {
 	return out, nil
 }
 
-// appendEvents stores events after the application's event lastSeq; they
-// must be numbered lastSeq+1, lastSeq+2 … (else ErrConflict).
-func (s *Store) appendEvents(ctx context.Context, q queryer, appID string, lastSeq int64, events []eventRow) error {
-	if len(events) == 0 {
-		return nil
-	}
-	var b valuesBuilder
+// seqConflict is an event numbered out of turn; it carries the
+// registry.ErrConflict to report.
+type seqConflict struct{ err error }
+
+func (e *seqConflict) Error() string { return e.err.Error() }
+
+// checkSeq requires events to be numbered lastSeq+1, lastSeq+2 …
+func checkSeq(appID string, lastSeq int64, events []eventRow) error {
 	next := lastSeq + 1
 	for _, e := range events {
 		if e.Seq != next {
-			return fmt.Errorf("%w: audit event %d of application %q, expected %d", registry.ErrConflict, e.Seq, appID, next)
+			return &seqConflict{fmt.Errorf("%w: audit event %d of application %q, expected %d", registry.ErrConflict, e.Seq, appID, next)}
 		}
 		next++
-		b.row(appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash)
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO audit_events
-		(application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash)
-		VALUES `+b.String(), b.args...); err != nil {
-		if violated, _ := uniqueViolation(err); violated {
-			return fmt.Errorf("%w: audit events %d..%d of application %q", registry.ErrConflict, lastSeq+1, next-1, appID)
-		}
-		return fail(ctx, err, "append audit events to application %q", appID)
 	}
 	return nil
 }
 
-// valuesBuilder builds the VALUES rows of a multi-row INSERT: only
-// placeholders go into the text, the values go into args.
-type valuesBuilder struct {
-	sb   strings.Builder
-	args []any
-	rows int
-}
-
-func (b *valuesBuilder) row(values ...any) {
-	if b.rows > 0 {
-		b.sb.WriteString(", ")
+// appendEvents stores events after the application's event lastSeq.
+func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, appID string, lastSeq int64, events []eventRow) error {
+	if err := checkSeq(appID, lastSeq, events); err != nil {
+		return err
 	}
-	b.sb.WriteByte('(')
-	for i, v := range values {
-		if i > 0 {
-			b.sb.WriteString(", ")
+	for _, e := range events {
+		if _, err := s.exec(ctx, tx, s.stmts.insertEvent,
+			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash); err != nil {
+			return err
 		}
-		b.args = append(b.args, v)
-		b.sb.WriteString("$" + strconv.Itoa(len(b.args)))
 	}
-	b.sb.WriteByte(')')
-	b.rows++
+	return nil
 }
-
-func (b *valuesBuilder) String() string { return b.sb.String() }

@@ -68,6 +68,43 @@ func testCreate(t *testing.T, newStore NewStore) {
 		require.Equal(t, a.Waiting, got.Waiting, "waiting keeps its order")
 	})
 
+	t.Run("keeps zero times, which sort first", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		seed(t, s, newApp("app-1", "", "1000001@hcx", at(0)), newParticipant("1000001@hcx", at(0)))
+		a := newApp("app-0", "", "1000000@hcx", time.Time{})
+		p := newParticipant("1000000@hcx", time.Time{})
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p}))
+
+		got, err := s.Application(ctx, "app-0")
+		require.NoError(t, err)
+		require.True(t, got.CreatedAt.IsZero() && got.UpdatedAt.IsZero(), "times %v and %v", got.CreatedAt, got.UpdatedAt)
+		gotP, err := s.Participant(ctx, "1000000@hcx")
+		require.NoError(t, err)
+		require.True(t, gotP.CreatedAt.IsZero() && gotP.UpdatedAt.IsZero(), "times %v and %v", gotP.CreatedAt, gotP.UpdatedAt)
+
+		list, err := s.ListApplications(ctx, registry.ApplicationFilter{})
+		require.NoError(t, err)
+		require.Equal(t, []string{"app-0", "app-1"}, ids(list))
+		hits, err := s.SearchParticipants(ctx, registry.Query{})
+		require.NoError(t, err)
+		require.Equal(t, []string{"1000000@hcx", "1000001@hcx"}, codes(hits))
+		for _, tt := range []struct {
+			c    registry.Condition
+			want []string
+		}{
+			{registry.Condition{Gt: ptr(time.Time{})}, []string{"1000001@hcx"}},
+			{registry.Condition{Lt: ptr(at(0))}, []string{"1000000@hcx"}},
+			{registry.Condition{Lt: ptr(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000000@hcx"}},
+			{registry.Condition{Gt: ptr(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000001@hcx"}},
+			{registry.Condition{Gt: ptr(time.Time{}.Add(-time.Hour))}, []string{"1000000@hcx", "1000001@hcx"}},
+		} {
+			hits, err := s.SearchParticipants(ctx, registry.Query{Filters: map[string]registry.Condition{registry.FieldCreatedAt: tt.c}})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, codes(hits), "gt %v lt %v", tt.c.Gt, tt.c.Lt)
+		}
+	})
+
 	t.Run("keeps its own copy of what it is given", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -174,6 +211,9 @@ func testCreate(t *testing.T, newStore NewStore) {
 			{"taken application id and key: the id decides", func() registry.Write {
 				return registry.Write{Application: newApp("app-1", "key-1", "", at(0))}
 			}, registry.ErrConflict},
+			{"taken key and participant code: the key decides", func() registry.Write {
+				return registry.Write{Application: newApp("app-2", "key-1", "1000001@hcx", at(0)), Participant: newParticipant("1000001@hcx", at(0))}
+			}, registry.ErrDuplicateKey},
 			{"taken participant code", func() registry.Write {
 				return registry.Write{Application: newApp("app-2", "key-2", "1000001@hcx", at(0)), Participant: newParticipant("1000001@hcx", at(0))}
 			}, registry.ErrConflict},

@@ -18,7 +18,6 @@ CREATE TABLE applications (
 );
 CREATE INDEX applications_created ON applications (created_at, id);
 CREATE INDEX applications_stage ON applications (stage, created_at, id);
-CREATE INDEX applications_participant ON applications (participant_code);
 
 -- One row per distinct open task kind, for ListApplications by waiting.
 CREATE TABLE application_waiting (

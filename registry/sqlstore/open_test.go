@@ -1,0 +1,390 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+)
+
+// backend opens stores of one dialect on one database: open(t, name)
+// returns a new Store on the database called name, the same database each
+// time for the same name within one test.
+type backend struct {
+	dialect sqlstore.Dialect
+	open    func(t *testing.T, name string) (*sqlstore.Store, error)
+}
+
+func backends(t *testing.T) []backend {
+	sqliteDir := map[*testing.T]string{}
+	var mu sync.Mutex
+	out := []backend{{
+		dialect: sqlstore.SQLite,
+		open: func(t *testing.T, name string) (*sqlstore.Store, error) {
+			mu.Lock()
+			dir, ok := sqliteDir[t]
+			if !ok {
+				dir = t.TempDir()
+				sqliteDir[t] = dir
+			}
+			mu.Unlock()
+			return sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, name+".db"))
+		},
+	}}
+	dsn := os.Getenv("HCX_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		return out
+	}
+	schemas := map[*testing.T]map[string]string{}
+	return append(out, backend{
+		dialect: sqlstore.Postgres,
+		open: func(t *testing.T, name string) (*sqlstore.Store, error) {
+			mu.Lock()
+			if schemas[t] == nil {
+				schemas[t] = map[string]string{}
+			}
+			sdsn, ok := schemas[t][name]
+			if !ok {
+				sdsn = freshSchema(t, dsn)
+				schemas[t][name] = sdsn
+			}
+			mu.Unlock()
+			return sqlstore.OpenPostgres(context.Background(), sdsn)
+		},
+	})
+}
+
+// forEachBackend runs fn as a subtest per dialect; PostgreSQL only where
+// HCX_TEST_POSTGRES_DSN is set (TestPostgresConformance reports the skip).
+func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
+	for _, b := range backends(t) {
+		t.Run(string(b.dialect), func(t *testing.T) {
+			t.Parallel()
+			fn(t, b)
+		})
+	}
+}
+
+func schemaVersions(t *testing.T, s *sqlstore.Store) []int {
+	t.Helper()
+	rows, err := sqlstore.DBOf(s).QueryContext(context.Background(), "SELECT version FROM schema_migrations ORDER BY version")
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var v int
+		require.NoError(t, rows.Scan(&v))
+		out = append(out, v)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func allVersions(d sqlstore.Dialect) []int {
+	var out []int
+	for v := 1; v <= sqlstore.MigrationCount(d); v++ {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestMigrationsRunOnceAndDataSurvivesReopen(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "db")
+		require.NoError(t, err)
+		require.Equal(t, allVersions(b.dialect), schemaVersions(t, s))
+		a := &registry.Application{ID: "app-1", Key: "key-1", ParticipantCode: "1000001@hcx", Stage: registry.StageSubmitted,
+			CreatedAt: time.Unix(0, 1741924613589793238), UpdatedAt: time.Unix(0, 1741924613589793238)}
+		p := &hcxonboard.Participant{ParticipantCode: "1000001@hcx", ParticipantName: "City Hospital", Roles: []hcxonboard.Role{"provider"}}
+		e := registry.Chain(nil, registry.Event{ApplicationID: "app-1", Time: a.CreatedAt, Actor: "engine", Action: "submit"})
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p, Events: e}))
+		require.NoError(t, s.Close())
+
+		for range 2 {
+			s, err = b.open(t, "db")
+			require.NoError(t, err)
+			require.Equal(t, allVersions(b.dialect), schemaVersions(t, s), "reopening applies nothing twice")
+			got, err := s.Application(ctx, "app-1")
+			require.NoError(t, err)
+			require.EqualValues(t, 1, got.Version)
+			require.Equal(t, a.CreatedAt.UnixNano(), got.CreatedAt.UnixNano())
+			events, err := s.Events(ctx, "app-1")
+			require.NoError(t, err)
+			require.NoError(t, registry.VerifyChain(events))
+			require.NoError(t, s.Close())
+		}
+	})
+}
+
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		for round := range 3 {
+			name := fmt.Sprintf("fresh-%d", round)
+			// Create the PostgreSQL schema (or the SQLite directory)
+			// before the race, so that only the migration races.
+			if b.dialect == sqlstore.Postgres {
+				s, err := b.open(t, name)
+				require.NoError(t, err)
+				_, err = sqlstore.DBOf(s).Exec("DROP TABLE schema_migrations, audit_events, participant_linked_codes, participant_roles, participants, application_waiting, applications")
+				require.NoError(t, err)
+				require.NoError(t, s.Close())
+			}
+			const n = 4
+			stores := make([]*sqlstore.Store, n)
+			errs := make([]error, n)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					stores[i], errs[i] = b.open(t, name)
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i := range n {
+				require.NoError(t, errs[i], "open %d of round %d", i, round)
+				t.Cleanup(func() { stores[i].Close() })
+			}
+			require.Equal(t, allVersions(b.dialect), schemaVersions(t, stores[0]), "the schema is applied once")
+			// Every store works on the one schema.
+			for i, s := range stores {
+				a := &registry.Application{ID: fmt.Sprintf("app-%d", i), Stage: registry.StageSubmitted}
+				require.NoError(t, s.Create(context.Background(), registry.Write{Application: a}))
+			}
+			list, err := stores[0].ListApplications(context.Background(), registry.ApplicationFilter{})
+			require.NoError(t, err)
+			require.Len(t, list, n)
+		}
+	})
+}
+
+func TestSchemaTooNew(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s, err := b.open(t, "db")
+		require.NoError(t, err)
+		_, err = sqlstore.DBOf(s).Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from the future', 0)")
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		_, err = b.open(t, "db")
+		require.ErrorIs(t, err, sqlstore.ErrSchemaTooNew)
+		require.ErrorContains(t, err, "9999")
+	})
+}
+
+func TestTimesOutsideTheStorableRangeAreRefused(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "db")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+		tests := []struct {
+			name string
+			w    registry.Write
+		}{
+			{"application created_at", registry.Write{Application: &registry.Application{ID: "a", Stage: "submitted", CreatedAt: far}}},
+			{"participant updated_at", registry.Write{
+				Application: &registry.Application{ID: "a", Stage: "submitted", ParticipantCode: "p"},
+				Participant: &hcxonboard.Participant{ParticipantCode: "p", UpdatedAt: far},
+			}},
+			{"audit event 1 time", registry.Write{
+				Application: &registry.Application{ID: "a", Stage: "submitted"},
+				Events:      registry.Chain(nil, registry.Event{ApplicationID: "a", Time: far}),
+			}},
+		}
+		for _, tt := range tests {
+			err := s.Create(ctx, tt.w)
+			require.ErrorContains(t, err, tt.name)
+			require.ErrorContains(t, err, "outside the storable range")
+			_, err = s.Application(ctx, "a")
+			require.ErrorIs(t, err, registry.ErrNotFound)
+		}
+	})
+}
+
+func TestOpenSQLiteRejectsInMemoryDatabases(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"", "  ", ":memory:", "file::memory:?cache=shared", "file:registry.db?mode=memory"} {
+		t.Run(fmt.Sprintf("%q", path), func(t *testing.T) {
+			t.Parallel()
+			s, err := sqlstore.OpenSQLite(context.Background(), path)
+			require.Error(t, err)
+			require.Nil(t, s)
+		})
+	}
+}
+
+func TestOpenSQLiteTakesAnyFileName(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"plain.db", "with space.db", "what?.db", "hash#1.db", "100%.db", "ünï.db"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), name)
+			s, err := sqlstore.OpenSQLite(context.Background(), path)
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+			_, err = os.Stat(path)
+			require.NoError(t, err, "the database is the file named, not a URI's reading of it")
+		})
+	}
+}
+
+func TestOpenSQLiteConnectionSettings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		opts        []sqlstore.Option
+		wantTimeout int
+	}{
+		{"defaults", nil, 5000},
+		{"a busy timeout of 250ms", []sqlstore.Option{sqlstore.WithBusyTimeout(250 * time.Millisecond)}, 250},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "r.db"), tt.opts...)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			db := sqlstore.DBOf(s)
+			var mode string
+			var timeout, fk, sync int
+			require.NoError(t, db.QueryRow("PRAGMA journal_mode").Scan(&mode))
+			require.NoError(t, db.QueryRow("PRAGMA busy_timeout").Scan(&timeout))
+			require.NoError(t, db.QueryRow("PRAGMA foreign_keys").Scan(&fk))
+			require.NoError(t, db.QueryRow("PRAGMA synchronous").Scan(&sync))
+			require.Equal(t, "wal", mode)
+			require.Equal(t, tt.wantTimeout, timeout)
+			require.Equal(t, 1, fk)
+			require.Equal(t, 2, sync, "synchronous=FULL")
+			require.Equal(t, sqlstore.SQLite, s.Dialect())
+		})
+	}
+}
+
+func TestInvalidOptions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		open func() (*sqlstore.Store, error)
+	}{
+		{"a busy timeout of 0", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "a.db"), sqlstore.WithBusyTimeout(0))
+		}},
+		{"a busy timeout of an hour", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "b.db"), sqlstore.WithBusyTimeout(time.Hour))
+		}},
+		{"a busy timeout for PostgreSQL", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/none", sqlstore.WithBusyTimeout(time.Second))
+		}},
+		{"no connections", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "c.db"), sqlstore.WithMaxOpenConns(0))
+		}},
+		{"no PostgreSQL connections", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/none", sqlstore.WithMaxOpenConns(-1))
+		}},
+		{"a nil option", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "d.db"), nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := tt.open()
+			require.ErrorIs(t, err, sqlstore.ErrInvalidOption)
+			require.Nil(t, s)
+		})
+	}
+	t.Run("valid options open", func(t *testing.T) {
+		t.Parallel()
+		s, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "ok.db"), sqlstore.WithBusyTimeout(time.Second), sqlstore.WithMaxOpenConns(1))
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+	})
+}
+
+func TestOpenPostgresErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("a malformed connection string hides its password", func(t *testing.T) {
+		t.Parallel()
+		_, err := sqlstore.OpenPostgres(ctx, "postgres://user:s3cr3t-pw@host:notaport/db")
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), "s3cr3t-pw")
+	})
+	t.Run("an unreachable server fails the open", func(t *testing.T) {
+		t.Parallel()
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, err := sqlstore.OpenPostgres(cctx, "postgres://user:s3cr3t-pw@127.0.0.1:1/db?connect_timeout=2")
+		require.ErrorContains(t, err, "migrate the postgres schema")
+		require.NotContains(t, err.Error(), "s3cr3t-pw")
+	})
+}
+
+func TestNew(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("a nil pool", func(t *testing.T) {
+		t.Parallel()
+		_, err := sqlstore.New(ctx, nil, sqlstore.SQLite)
+		require.ErrorContains(t, err, "nil *sql.DB")
+	})
+	t.Run("an unknown dialect", func(t *testing.T) {
+		t.Parallel()
+		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "x.db"))
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = sqlstore.New(ctx, db, "mysql")
+		require.ErrorContains(t, err, `unknown dialect "mysql"`)
+	})
+	forEachPool := map[string]func(t *testing.T) (*sql.DB, sqlstore.Dialect){
+		"sqlite": func(t *testing.T) (*sql.DB, sqlstore.Dialect) {
+			db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "own.db")+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+			require.NoError(t, err)
+			return db, sqlstore.SQLite
+		},
+	}
+	if dsn := os.Getenv("HCX_TEST_POSTGRES_DSN"); dsn != "" {
+		forEachPool["postgres"] = func(t *testing.T) (*sql.DB, sqlstore.Dialect) {
+			db, err := sql.Open("pgx", freshSchema(t, dsn))
+			require.NoError(t, err)
+			return db, sqlstore.Postgres
+		}
+	}
+	for name, pool := range forEachPool {
+		t.Run("a caller's "+name+" pool stays open after Close", func(t *testing.T) {
+			t.Parallel()
+			db, dialect := pool(t)
+			defer db.Close()
+			s, err := sqlstore.New(ctx, db, dialect)
+			require.NoError(t, err)
+			require.Equal(t, dialect, s.Dialect())
+			a := &registry.Application{ID: "app-1", Stage: registry.StageSubmitted}
+			require.NoError(t, s.Create(ctx, registry.Write{Application: a}))
+			require.NoError(t, s.Close())
+			require.NoError(t, db.PingContext(ctx))
+			again, err := sqlstore.New(ctx, db, dialect)
+			require.NoError(t, err)
+			_, err = again.Application(ctx, "app-1")
+			require.NoError(t, err)
+		})
+	}
+}

@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// statements are the fixed statements of a Store, prepared once when it
+// opens. database/sql prepares each again on every connection that runs
+// it, once, and reuses it in transactions (Tx.StmtContext), so SQLite
+// parses a statement once per connection instead of once per call.
+type statements struct {
+	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
+	insertRole, insertLinkedCode, insertEvent,
+	lockApplication, updateApplication, deleteWaiting, deleteRoles, deleteLinkedCodes,
+	selectParticipant, selectApplication, selectApplicationByKey, selectEvents, applicationExists,
+	keyExists, participantExists *sql.Stmt
+
+	// createAll is PostgreSQL's whole Create in one statement; nil on
+	// SQLite.
+	createAll *sql.Stmt
+}
+
+const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state`
+
+const participantColumns = `participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
+	code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower, created_at, updated_at, record`
+
+const participantInsert = `INSERT INTO participants (` + participantColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+
+const participantUpsert = participantInsert + `
+	ON CONFLICT (participant_code) DO UPDATE SET
+	participant_name = excluded.participant_name, status = excluded.status,
+	primary_email = excluded.primary_email, primary_mobile = excluded.primary_mobile,
+	scheme_code = excluded.scheme_code, code_lower = excluded.code_lower,
+	name_lower = excluded.name_lower, status_lower = excluded.status_lower,
+	email_lower = excluded.email_lower, mobile_lower = excluded.mobile_lower,
+	scheme_lower = excluded.scheme_lower, created_at = excluded.created_at,
+	updated_at = excluded.updated_at, record = excluded.record`
+
+const eventColumns = `application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash`
+
+// pgCreate stores an application, its open tasks, its participant with
+// roles and linked codes, and its events in one statement: one round trip,
+// atomic without an explicit transaction. Lists travel as arrays; the
+// participant rows are inserted only when $38 is true.
+const pgCreate = `WITH
+application AS (
+	INSERT INTO applications (` + applicationColumns + `)
+	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)
+),
+waiting AS (
+	INSERT INTO application_waiting (application_id, kind)
+	SELECT $1, w.kind FROM unnest($9::text[]) AS w(kind)
+),
+participant AS (
+	INSERT INTO participants (` + participantColumns + `)
+	SELECT $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text, $18::text,
+	       $19::text, $20::text, $21::text, $22::bigint, $23::bigint, $24::jsonb
+	WHERE $38::boolean
+),
+roles AS (
+	INSERT INTO participant_roles (participant_code, position, role, role_lower)
+	SELECT $10::text, r.ord - 1, r.role, r.role_lower
+	FROM unnest($25::text[], $26::text[]) WITH ORDINALITY AS r(role, role_lower, ord)
+),
+linked AS (
+	INSERT INTO participant_linked_codes (participant_code, position, linked_code, linked_code_lower)
+	SELECT $10::text, l.ord - 1, l.code, l.code_lower
+	FROM unnest($27::text[], $28::text[]) WITH ORDINALITY AS l(code, code_lower, ord)
+)
+INSERT INTO audit_events (` + eventColumns + `)
+SELECT $1, e.seq, e.time_ns, e.actor, e.action, e.from_stage, e.to_stage, e.reason, e.prev_hash, e.hash
+FROM unnest($29::bigint[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])
+	AS e(seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash)`
+
+// prepare prepares the Store's statements for its dialect.
+func (s *Store) prepare(ctx context.Context) error {
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE" // SQLite's write transactions exclude other writers already
+	}
+	st := &s.stmts
+	list := []struct {
+		dst  **sql.Stmt
+		text string
+	}{
+		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`},
+		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind) VALUES ($1, $2)`},
+		{&st.insertParticipant, participantInsert},
+		{&st.upsertParticipant, participantUpsert},
+		{&st.insertRole, `INSERT INTO participant_roles (participant_code, position, role, role_lower) VALUES ($1, $2, $3, $4)`},
+		{&st.insertLinkedCode, `INSERT INTO participant_linked_codes (participant_code, position, linked_code, linked_code_lower) VALUES ($1, $2, $3, $4)`},
+		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`},
+		{&st.lockApplication, `SELECT version, idempotency_key, participant_code,
+			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
+			FROM applications WHERE id = $1` + lock},
+		{&st.updateApplication, `UPDATE applications
+			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8,
+			    version = version + 1
+			WHERE id = $1 AND version = $2`},
+		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE application_id = $1`},
+		{&st.deleteRoles, `DELETE FROM participant_roles WHERE participant_code = $1`},
+		{&st.deleteLinkedCodes, `DELETE FROM participant_linked_codes WHERE participant_code = $1`},
+		{&st.selectParticipant, `SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1`},
+		{&st.selectApplication, `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`},
+		{&st.selectApplicationByKey, `SELECT ` + applicationColumns + ` FROM applications WHERE idempotency_key = $1`},
+		{&st.selectEvents, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash
+			FROM audit_events WHERE application_id = $1 ORDER BY seq`},
+		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
+		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
+		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
+	}
+	if s.dialect == Postgres {
+		list = append(list, struct {
+			dst  **sql.Stmt
+			text string
+		}{&st.createAll, pgCreate})
+	}
+	for _, l := range list {
+		p, err := s.db.PrepareContext(ctx, l.text)
+		if err != nil {
+			s.closeStmts()
+			return fail(ctx, err, "prepare statements")
+		}
+		*l.dst = p
+	}
+	return nil
+}
+
+// closeStmts closes the prepared statements.
+func (s *Store) closeStmts() error {
+	st := &s.stmts
+	var errs []error
+	for _, p := range []*sql.Stmt{
+		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
+		st.insertRole, st.insertLinkedCode, st.insertEvent,
+		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteRoles, st.deleteLinkedCodes,
+		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
+		st.keyExists, st.participantExists, st.createAll,
+	} {
+		if p != nil {
+			if err := p.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	s.stmts = statements{}
+	if len(errs) > 0 {
+		return fmt.Errorf("sqlstore: close statements: %w", errors.Join(errs...))
+	}
+	return nil
+}

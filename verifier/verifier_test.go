@@ -690,3 +690,16 @@ func TestMessagesMaskPersonalData(t *testing.T) {
 	}
 	assert.True(t, strings.Contains(string(b), "2345"), "last digits stay visible")
 }
+
+func TestOutcomeWorse(t *testing.T) {
+	t.Parallel()
+	order := []verifier.Outcome{verifier.OutcomeSatisfied, verifier.OutcomePending, verifier.OutcomeMissing, verifier.OutcomeInvalid, "maybe"}
+	for i, a := range order {
+		assert.Equal(t, i < 4, a.Valid(), "%q", a)
+		for j, b := range order {
+			assert.Equal(t, i > j, a.Worse(b), "%q worse than %q", a, b)
+		}
+	}
+	// The short names are the same outcomes.
+	assert.Equal(t, []verifier.Outcome{verifier.Satisfied, verifier.Pending, verifier.Missing, verifier.Invalid}, order[:4])
+}

@@ -115,4 +115,3 @@ func BenchmarkRawInsertSelect(b *testing.B) {
 		}
 	})
 }
-

@@ -303,7 +303,8 @@ func TestMultipleCategories(t *testing.T) {
 		r, err := c.Verify(context.Background(), app)
 		require.NoError(t, err)
 		assert.Equal(t, []verifier.Category{verifier.CategoryPayer, verifier.CategoryTPA}, r.Categories)
-		// 148 is a valid insurer number but not a 3-digit zero-padded TPA one… it is 3 digits, so make it 2.
+		assertResult(t, r, want{id: "irda_registration_number", outcome: verifier.Satisfied, msg: "148"})
+		// 58 is a valid insurer number, but a TPA's has exactly 3 digits.
 		app.Identifiers.IRDARegistrationNumber = "58"
 		r, err = c.Verify(context.Background(), app)
 		require.NoError(t, err)

@@ -23,10 +23,10 @@ const (
 // Short names for the four outcomes, the same values as the Outcome…
 // constants; code that switches on outcomes reads better with them.
 const (
-	Satisfied = OutcomeSatisfied
-	Missing   = OutcomeMissing
-	Invalid   = OutcomeInvalid
-	Pending   = OutcomePending
+	Satisfied Outcome = OutcomeSatisfied
+	Missing   Outcome = OutcomeMissing
+	Invalid   Outcome = OutcomeInvalid
+	Pending   Outcome = OutcomePending
 )
 
 // Valid reports whether o is one of the four outcomes.

@@ -1,0 +1,135 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// chromiumPath finds the browser: HCX_TEST_CHROMIUM, else chromium on the
+// PATH. Without one the test skips, unless HCX_REQUIRE_SERVICES=1 (CI)
+// makes a missing browser a failure.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("HCX_TEST_CHROMIUM"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("HCX_REQUIRE_SERVICES") == "1" {
+		t.Fatal("browser test: Chromium not found and HCX_REQUIRE_SERVICES=1; install Debian's chromium package or set HCX_TEST_CHROMIUM")
+	}
+	t.Skip("browser test skipped: Chromium not found; install Debian's chromium package or set HCX_TEST_CHROMIUM")
+	return ""
+}
+
+// A reviewer, in a real (headless) browser, logs in, opens the queue,
+// opens an application that waits on review, approves it with a reason,
+// and sees the task settled and the decision in the audit trail.
+func TestBrowserReviewerApproves(t *testing.T) {
+	t.Parallel()
+	chromium := chromiumPath(t)
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h) // 127.0.0.1
+	t.Cleanup(srv.Close)
+	a, _ := f.submit(f.regulator("Insurance Regulatory Office"))
+	f.submit(f.payer()) // waits on an OTP, not on a reviewer
+	task := a.OpenTasks()[0].ID
+	const reason = "Confirmed with the regulator's registrar by phone"
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests may run as root in containers
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	)
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(alloc)
+	t.Cleanup(cancelTab)
+	// The first call starts the browser, which lives as long as tab: no
+	// timeout on it.
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1440, 900)))
+	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
+	defer cancel()
+
+	// Log in.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), staffToken),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	))
+	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("queue")))
+	require.NoError(t, err)
+	assert.Contains(t, queue, "Insurance Regulatory Office")
+	assert.Contains(t, queue, "review (case_review)")
+	assert.NotContains(t, queue, "Suraksha", "the payer waits on its OTP, not on staff")
+
+	// Open the application.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/console/applications/`+a.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("tasks")),
+	))
+	state, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#task-"+task+" [data-task-state]")))
+	require.NoError(t, err)
+	assert.Equal(t, "open", strings.TrimSpace(state))
+
+	// Approve with a reason.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("reason-"+task), reason),
+		chromedp.Click(chromedp.ID("approve-"+task)),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	require.NoError(t, err)
+	assert.Equal(t, srv.URL+"/console/applications/"+a.ID, loc)
+	read := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		require.NoError(t, err, sel)
+		return strings.TrimSpace(s)
+	}
+	assert.Equal(t, "Task "+task+" approved.", read(".flash-ok"))
+	assert.Equal(t, "done", read("#task-"+task+" [data-task-state]"))
+	assert.Contains(t, read("#task-"+task), "done by staff:"+staffID)
+	assert.Equal(t, "details", read("#stage"))
+	audit := read(`#audit tr[data-action="approve"]`)
+	assert.Contains(t, audit, "staff:"+staffID)
+	assert.Contains(t, audit, reason)
+	assert.Equal(t, "chain verified", read("#chain"))
+	// No decision form is left for a settled task.
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("form.decision").length`))
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	if path := os.Getenv("HCX_TEST_SCREENSHOT"); path != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, png, 0o600))
+	}
+
+	// The engine agrees with the page.
+	got, err := f.svc.Application(context.Background(), a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageDetails, got.Stage)
+}

@@ -388,3 +388,35 @@ func TestNew(t *testing.T) {
 		})
 	}
 }
+
+func TestClosedStoreRefusesCalls(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "db")
+		require.NoError(t, err)
+		a := &registry.Application{ID: "app-1", Stage: registry.StageSubmitted}
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a}))
+		require.NoError(t, s.Close())
+		require.NoError(t, s.Close(), "closing twice is harmless")
+
+		calls := map[string]func() error{
+			"Participant":        func() error { _, err := s.Participant(ctx, "x"); return err },
+			"SearchParticipants": func() error { _, err := s.SearchParticipants(ctx, registry.Query{}); return err },
+			"Application":        func() error { _, err := s.Application(ctx, "app-1"); return err },
+			"ApplicationByKey":   func() error { _, err := s.ApplicationByKey(ctx, "k"); return err },
+			"ListApplications": func() error {
+				_, err := s.ListApplications(ctx, registry.ApplicationFilter{})
+				return err
+			},
+			"Events": func() error { _, err := s.Events(ctx, "app-1"); return err },
+			"Create": func() error {
+				return s.Create(ctx, registry.Write{Application: &registry.Application{ID: "app-2", Stage: registry.StageSubmitted}})
+			},
+			"Update": func() error { return s.Update(ctx, registry.Write{Application: a}) },
+		}
+		for name, call := range calls {
+			require.ErrorIs(t, call(), sqlstore.ErrClosed, name)
+		}
+	})
+}

@@ -12,7 +12,7 @@ import (
 
 // Participant returns the participant with the given code.
 func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Participant, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	var (
@@ -36,7 +36,7 @@ func (s *Store) SearchParticipants(ctx context.Context, q registry.Query) ([]hcx
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
@@ -92,7 +92,7 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 
 // Application returns the application with the given id.
 func (s *Store) Application(ctx context.Context, id string) (*registry.Application, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	a, err := scanApplication(s.stmts.selectApplication.QueryRowContext(ctx, id))
@@ -108,7 +108,7 @@ func (s *Store) Application(ctx context.Context, id string) (*registry.Applicati
 // ApplicationByKey returns the application submitted with the given
 // idempotency key; the empty key is never found.
 func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.Application, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	if key == "" {
@@ -131,7 +131,7 @@ func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilt
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	var b sqlBuilder
@@ -165,7 +165,7 @@ func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilt
 
 // Events returns an application's audit trail, oldest first.
 func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Event, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.stmts.selectEvents.QueryContext(ctx, applicationID)

@@ -148,7 +148,6 @@ func (s *Store) closeStmts() error {
 			}
 		}
 	}
-	s.stmts = statements{}
 	if len(errs) > 0 {
 		return fmt.Errorf("sqlstore: close statements: %w", errors.Join(errs...))
 	}

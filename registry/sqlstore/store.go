@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/openhcx/hcxonboard/registry"
@@ -21,6 +22,9 @@ const (
 )
 
 func (d Dialect) valid() bool { return d == SQLite || d == Postgres }
+
+// ErrClosed reports a call on a Store after Close.
+var ErrClosed = errors.New("sqlstore: store is closed")
 
 // ErrInvalidOption reports an option that is out of range or does not
 // apply to the dialect being opened.
@@ -39,16 +43,21 @@ type Store struct {
 	// PostgreSQL.
 	writeSlot chan struct{}
 
-	stmts statements
+	stmts  statements
+	closed atomic.Bool
 }
 
 var _ registry.Store = (*Store)(nil)
 
 // New returns a Store over a pool the caller opened and owns (Close leaves
-// it open), after applying the schema migrations. For SQLite the pool
-// should come from the "sqlite" driver with WAL, a busy timeout and
-// foreign keys on, as [OpenSQLite] sets them; for PostgreSQL from the
-// "pgx" driver.
+// it open), after applying the schema migrations and preparing the
+// statements. For PostgreSQL the pool comes from the "pgx" driver
+// (github.com/jackc/pgx/v5/stdlib). For SQLite it comes from the "sqlite"
+// driver (modernc.org/sqlite) and should be opened as [OpenSQLite] opens
+// its own: a file, with _pragma=busy_timeout(5000), _pragma=journal_mode(WAL),
+// _pragma=foreign_keys(1) and _txlock=immediate, so that write transactions
+// take the write lock when they begin and wait for other processes instead
+// of failing with SQLITE_BUSY.
 func New(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New with a nil *sql.DB")
@@ -85,11 +94,26 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Close closes the connection pool if the Store opened it ([OpenSQLite],
 // [OpenPostgres]); a pool given to [New] stays open.
 func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
 	err := s.closeStmts()
 	if s.ownsDB {
 		err = errors.Join(err, s.db.Close())
 	}
 	return err
+}
+
+// ready reports why a call cannot start: an ended context or a closed
+// Store.
+func (s *Store) ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return nil
 }
 
 // config holds what the options set.

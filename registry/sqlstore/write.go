@@ -20,7 +20,7 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if a.Version != 0 {
 		return fmt.Errorf("registry: create: application %q has version %d, want 0", a.ID, a.Version)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
 	row, err := encodeApplication(a)
@@ -131,7 +131,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
 	a := w.Application

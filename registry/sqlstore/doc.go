@@ -1,0 +1,83 @@
+// Package sqlstore is a [registry.Store] in a SQL database: SQLite, the
+// embedded default (one file, no server), and PostgreSQL, for production,
+// where several operator replicas share one registry. Both pass the
+// conformance suite in registry/storetest.
+//
+// # Opening
+//
+// [OpenSQLite] takes a file path and creates the file if need be:
+//
+//	s, err := sqlstore.OpenSQLite(ctx, "/var/lib/hcx/registry.db")
+//
+// Its connections run in WAL mode (readers never wait for the writer),
+// with synchronous=FULL (a write that returned is on disk), foreign keys
+// on, transactions that take the write lock when they begin, and a busy
+// timeout ([WithBusyTimeout], default 5s) for waiting on another process.
+// Within a process the Store admits one writer at a time, queued by
+// context, and reads in parallel. In-memory SQLite (":memory:", "file:"
+// URIs) is not supported: every pooled connection would open a database of
+// its own and nothing would persist. Use registry.NewMemoryStore for a
+// store in memory, or a file under a temporary directory in tests.
+//
+// [OpenPostgres] takes a connection string in URL or keyword/value form,
+// as pgx and libpq accept them:
+//
+//	postgres://hcx:secret@db.internal:5432/registry?sslmode=verify-full
+//	host=db.internal port=5432 dbname=registry user=hcx sslmode=verify-full
+//
+// A search_path parameter (…&search_path=hcx) puts the tables in a schema
+// of their own. The pool holds at most 10 connections by default
+// ([WithMaxOpenConns]).
+//
+// [New] wraps a *sql.DB the caller opened and owns, for callers that tune
+// their own pool; [Store.Close] then leaves that pool open.
+//
+// # Migrations
+//
+// The schema ships inside the binary as numbered files per dialect,
+// migrations/<dialect>/NNNN_name.sql. Opening a Store applies, in one
+// transaction, those whose number is above the highest recorded in the
+// table schema_migrations, recording each. The transaction holds the
+// database's migration lock (BEGIN IMMEDIATE on SQLite, a transaction-level
+// advisory lock on PostgreSQL), so processes that open one database at the
+// same time apply each migration exactly once, and opening an up-to-date
+// database changes nothing. A database migrated by a newer program (a
+// recorded number this program does not know) is refused with
+// [ErrSchemaTooNew].
+//
+// # Storage
+//
+// Applications, participants and audit events each have a table; an
+// application's open tasks, and a participant's roles and linked registry
+// codes, have tables of their own so that searches on them use indexes.
+// Participants are indexed by code, status, e-mail, mobile, scheme, roles
+// and linked codes, and by creation time for ordered paging. The whole
+// participant record is kept as JSON beside the searchable columns, so a
+// field added to [hcxonboard.Participant] needs no migration.
+//
+// Times are stored as UnixNano integers, which is exactly what an audit
+// event's hash covers, so events come back verifiable. They come back in
+// UTC; the zero time is kept as such; other times must lie between the
+// years 1678 and 2262 (writes outside are refused).
+//
+// # Semantics
+//
+// Every statement is parameterised; the only names that enter SQL text
+// come from fixed tables in this package. Search follows
+// [registry.Query.Match] exactly: contains and startsWith compare
+// strings.ToLower of both sides (the store keeps lower-cased copies of the
+// searchable columns, computed in Go, so that no database collation or
+// locale changes the result) with LIKE, wildcards in the value escaped.
+// Results are ordered by creation time, then participant code, bytewise.
+//
+// Update reads the application (FOR UPDATE on PostgreSQL), checks its
+// version, and replaces it with UPDATE … WHERE id = $1 AND version = $2,
+// in one transaction with the participant upsert and the events; of two
+// updates from one version exactly one wins and the other gets
+// [registry.ErrVersionConflict]. Uniqueness violations (SQLite's
+// constraint result codes, PostgreSQL's SQLSTATE 23505 and the constraint
+// it names) become [registry.ErrDuplicateKey] for a taken idempotency key
+// and [registry.ErrConflict] for a taken application id, participant code
+// or event number, in the order [registry.MemoryStore] checks them.
+// PostgreSQL runs a Create as one statement (one round trip).
+package sqlstore

@@ -1,0 +1,208 @@
+// Command prevalidate checks an HCX production-onboarding application
+// offline, the way the operator will, and prints what to fix before
+// applying.
+//
+//	prevalidate [-json] [-trust FILE] [-now RFC3339] FILE|-
+//
+// Without -json it prints a checklist a hospital clerk can act on; with
+// -json it prints {"verdict", "categories", "requirements":[{"id",
+// "outcome","message"}]}. -trust names the operator's sandbox trust list,
+// so that the sandbox certificate's signature is checked too; -now checks
+// as of another time.
+//
+// Exit status: 0 ready, 1 incomplete or invalid, 2 unreadable input.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+const (
+	exitReady    = 0
+	exitNotReady = 1
+	exitUsage    = 2
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("prevalidate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	trustFile := fs.String("trust", "", "the operator's sandbox trust list (JSON); without it the certificate's signature is not checked")
+	nowFlag := fs.String("now", "", "check as of this time (RFC 3339) instead of now")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-trust FILE] [-now RFC3339] FILE|-")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "prevalidate: "+format+"\n", a...)
+		return exitUsage
+	}
+
+	now := time.Now
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return fail("-now %q is not an RFC 3339 time such as 2026-11-25T10:00:00+05:30", *nowFlag)
+		}
+		now = func() time.Time { return t }
+	}
+
+	app, err := readApplication(fs.Arg(0), stdin)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	sandboxOpts := []sandbox.VerifierOption{sandbox.WithClock(now)}
+	if *trustFile != "" {
+		tl, err := sandbox.LoadTrustListFile(*trustFile)
+		if err != nil {
+			return fail("trust list: %v", oneLine(err))
+		}
+		sandboxOpts = append(sandboxOpts, sandbox.WithTrustList(tl))
+	}
+	sv, err := sandbox.NewVerifier(sandboxOpts...)
+	if err != nil {
+		return fail("%v", oneLine(err))
+	}
+	checker, err := verifier.New(verifier.WithSandboxVerifier(sv), verifier.WithClock(now))
+	if err != nil {
+		return fail("%v", oneLine(err))
+	}
+	report, err := checker.Verify(ctx, app)
+	if err != nil {
+		return fail("%v", oneLine(err))
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(jsonReport(report)); err != nil {
+			return fail("write: %v", err)
+		}
+	} else {
+		printChecklist(stdout, app, report)
+	}
+	if report.Verdict == verifier.VerdictReady {
+		return exitReady
+	}
+	return exitNotReady
+}
+
+func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("cannot open %s: %v", name, pe.Err)
+			}
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	} else {
+		name = "standard input"
+	}
+	app, err := hcxonboard.DecodeApplication(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
+	}
+	return app, nil
+}
+
+// jsonReport is the -json contract: verdict, categories, and each
+// requirement's id, outcome and message.
+type jsonResult struct {
+	ID      verifier.RequirementID `json:"id"`
+	Outcome verifier.Outcome       `json:"outcome"`
+	Message string                 `json:"message"`
+}
+
+type jsonOutput struct {
+	Verdict      verifier.Verdict    `json:"verdict"`
+	Categories   []verifier.Category `json:"categories"`
+	Requirements []jsonResult        `json:"requirements"`
+}
+
+func jsonReport(r *verifier.Report) jsonOutput {
+	out := jsonOutput{Verdict: r.Verdict, Categories: r.Categories, Requirements: make([]jsonResult, 0, len(r.Requirements))}
+	if out.Categories == nil {
+		out.Categories = []verifier.Category{}
+	}
+	for _, res := range r.Requirements {
+		out.Requirements = append(out.Requirements, jsonResult{ID: res.ID, Outcome: res.Outcome, Message: res.Message})
+	}
+	return out
+}
+
+var marks = map[verifier.Outcome]string{
+	verifier.OutcomeSatisfied: "[ok]     ",
+	verifier.OutcomeMissing:   "[MISSING]",
+	verifier.OutcomeInvalid:   "[INVALID]",
+	verifier.OutcomePending:   "[later]  ",
+}
+
+func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report) {
+	name := app.ParticipantName
+	if name == "" {
+		name = "(no participant name)"
+	}
+	cats := make([]string, len(r.Categories))
+	for i, c := range r.Categories {
+		cats[i] = string(c)
+	}
+	fmt.Fprintf(w, "%s — %s\n\n", name, strings.Join(cats, ", "))
+
+	width := 0
+	for _, res := range r.Requirements {
+		width = max(width, len(res.ID))
+	}
+	counts := map[verifier.Outcome]int{}
+	for _, res := range r.Requirements {
+		counts[res.Outcome]++
+		fmt.Fprintf(w, "  %s %-*s  %s\n", marks[res.Outcome], width, res.ID, res.Message)
+	}
+	fmt.Fprintln(w)
+	switch r.Verdict {
+	case verifier.VerdictReady:
+		fmt.Fprintf(w, "READY to apply. %d check(s) marked [later] are done by the HCX operator after you apply.\n", counts[verifier.OutcomePending])
+	case verifier.VerdictIncomplete:
+		fmt.Fprintf(w, "INCOMPLETE: add the %d item(s) marked [MISSING], then check again.\n", counts[verifier.OutcomeMissing])
+	default:
+		fmt.Fprintf(w, "NOT READY: correct the %d item(s) marked [INVALID]", counts[verifier.OutcomeInvalid])
+		if n := counts[verifier.OutcomeMissing]; n > 0 {
+			fmt.Fprintf(w, " and add the %d marked [MISSING]", n)
+		}
+		fmt.Fprintln(w, ", then check again.")
+	}
+}
+
+// oneLine keeps a message to one line, so the program never prints a
+// multi-line dump for bad input.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

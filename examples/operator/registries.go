@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/openhcx/hcxonboard/hfr"
+	"github.com/openhcx/hcxonboard/hfr/hfrtest"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/rohini"
+	"github.com/openhcx/hcxonboard/rohini/rohinitest"
+)
+
+// registries are the HFR/HPR client and the ROHINI look-up, real or fake.
+type registries struct {
+	hfr          *hfr.Client
+	facilityOTP  onboarding.FacilityOTP
+	rohini       *rohini.HTTPLookup
+	fakeHFR      *hfrtest.Server
+	fakeRohini   *rohinitest.Server
+	hfrSource    string
+	rohiniSource string
+}
+
+func openRegistries(cfg config, out io.Writer) (*registries, error) {
+	r := &registries{}
+	var err error
+	switch {
+	case cfg.hfrGateway != "" || cfg.hfrRegistry != "" || cfg.hfrClientID != "":
+		if cfg.hfrGateway == "" || cfg.hfrRegistry == "" || cfg.hfrClientID == "" || cfg.hfrSecret == "" {
+			return nil, fmt.Errorf("real HFR needs -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET")
+		}
+		env := hfr.Sandbox
+		switch cfg.hfrEnv {
+		case "sandbox":
+		case "production":
+			env = hfr.Production
+		default:
+			return nil, fmt.Errorf("-hfr-env %q: want sandbox or production", cfg.hfrEnv)
+		}
+		r.hfr, err = hfr.New(hfr.WithGatewayURL(cfg.hfrGateway), hfr.WithRegistryURL(cfg.hfrRegistry),
+			hfr.WithCredentials(cfg.hfrClientID, cfg.hfrSecret), hfr.WithEnvironment(env))
+		if err != nil {
+			return nil, fmt.Errorf("HFR client: %w", err)
+		}
+		r.facilityOTP = r.hfr
+		r.hfrSource = cfg.hfrRegistry + " (gateway " + cfg.hfrGateway + ")"
+	default:
+		r.fakeHFR = hfrtest.NewServer(hfrtest.WithSeed(true))
+		if r.hfr, err = r.fakeHFR.Client(); err != nil {
+			r.close()
+			return nil, fmt.Errorf("HFR fake: %w", err)
+		}
+		r.facilityOTP = fakeHFROTP{FacilityOTP: r.hfr, fake: r.fakeHFR, out: out}
+		r.hfrSource = "in-process fake with demo facilities (" + r.fakeHFR.URL + ")"
+	}
+	if cfg.rohiniURL != "" {
+		if r.rohini, err = rohini.NewHTTPLookup(cfg.rohiniURL); err != nil {
+			r.close()
+			return nil, fmt.Errorf("ROHINI look-up: %w", err)
+		}
+		r.rohiniSource = cfg.rohiniURL
+	} else {
+		r.fakeRohini = rohinitest.NewServer()
+		if r.rohini, err = r.fakeRohini.Lookup(); err != nil {
+			r.close()
+			return nil, fmt.Errorf("ROHINI fake: %w", err)
+		}
+		r.rohiniSource = "in-process fake with demo hospitals (" + r.fakeRohini.URL + ")"
+	}
+	return r, nil
+}
+
+func (r *registries) close() {
+	if r.rohini != nil {
+		r.rohini.CloseIdleConnections()
+	}
+	if r.hfr != nil {
+		_ = r.hfr.Close()
+	}
+	if r.fakeHFR != nil {
+		r.fakeHFR.Close()
+	}
+	if r.fakeRohini != nil {
+		r.fakeRohini.Close()
+	}
+}
+
+// fakeHFROTP prints the code the HFR fake "sends" to a facility manager,
+// so that a demo user can type it in. Demo behaviour only: the real HFR
+// sends the code to the manager's phone and nobody else ever sees it.
+type fakeHFROTP struct {
+	onboarding.FacilityOTP
+	fake *hfrtest.Server
+	out  io.Writer
+}
+
+func (f fakeHFROTP) SendFacilityOTP(ctx context.Context, facilityID string) (hfr.OTPTransaction, error) {
+	txn, err := f.FacilityOTP.SendFacilityOTP(ctx, facilityID)
+	if err == nil {
+		if code, ok := f.fake.LastOTP(facilityID); ok {
+			fmt.Fprintf(f.out, "[DEMO ONLY] HFR one-time code for the manager of facility %s: %s\n", facilityID, code)
+		}
+	}
+	return txn, err
+}

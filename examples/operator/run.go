@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// config is what the flags and the environment say.
+type config struct {
+	addr, db, data, instance string
+	hfrGateway, hfrRegistry  string
+	hfrClientID, hfrSecret   string
+	hfrEnv, rohiniURL        string
+	shutdownTimeout          time.Duration
+	deboardInterval          time.Duration
+}
+
+func parseFlags(args []string, out io.Writer) (config, error) {
+	demo := filepath.Join(os.TempDir(), "hcxonboard-demo")
+	c := config{hfrSecret: os.Getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second, deboardInterval: time.Minute}
+	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&c.db, "db", filepath.Join(demo, "registry.db"), "SQLite database file")
+	fs.StringVar(&c.data, "data", demo, "directory for the key seed, the trust list and sample files")
+	fs.StringVar(&c.instance, "instance", "hcx", "HCX instance code (participant codes end with @<instance>)")
+	fs.StringVar(&c.hfrGateway, "hfr-gateway", "", "ABDM gateway base URL (default: an in-process fake)")
+	fs.StringVar(&c.hfrRegistry, "hfr-registry", "", "HFR/HPR base URL with its version prefix")
+	fs.StringVar(&c.hfrClientID, "hfr-client-id", "", "ABDM gateway client id (secret from HFR_CLIENT_SECRET)")
+	fs.StringVar(&c.hfrEnv, "hfr-env", "sandbox", "ABDM environment: sandbox or production")
+	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL (default: an in-process fake)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return c, nil
+}
+
+// run starts the operator and serves until ctx ends, then shuts down.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	out := &syncWriter{w: stdout}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.db), 0o700); err != nil {
+		return fmt.Errorf("database directory: %w", err)
+	}
+	keys, err := loadKeys(filepath.Join(cfg.data, "operator.seed"))
+	if err != nil {
+		return err
+	}
+
+	store, err := sqlstore.OpenSQLite(ctx, cfg.db)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", cfg.db, err)
+	}
+	defer store.Close()
+
+	regs, err := openRegistries(cfg, out)
+	if err != nil {
+		return err
+	}
+	defer regs.close()
+
+	demo, err := newDemoSandbox(keys.sandbox)
+	if err != nil {
+		return err
+	}
+	sv, err := sandbox.NewVerifier(sandbox.WithTrustList(demo.trust))
+	if err != nil {
+		return fmt.Errorf("sandbox verifier: %w", err)
+	}
+	checker, err := verifier.New(
+		verifier.WithSandboxVerifier(sv),
+		verifier.WithFacilityRegistry(regs.hfr),
+		verifier.WithProfessionalRegistry(regs.hfr),
+		verifier.WithRohiniLookup(regs.rohini),
+	)
+	if err != nil {
+		return fmt.Errorf("verifier: %w", err)
+	}
+	tokens, err := credential.NewTokens(keys.token, credential.WithIssuer(cfg.instance))
+	if err != nil {
+		return fmt.Errorf("token key: %w", err)
+	}
+	svc, err := onboarding.New(store,
+		onboarding.WithInstanceCode(cfg.instance),
+		onboarding.WithNotifier(demoNotifier{out: out}),
+		onboarding.WithVerifier(checker),
+		onboarding.WithSandbox(sv),
+		onboarding.WithTokens(tokens),
+		onboarding.WithFacilityOTP(regs.facilityOTP),
+		onboarding.WithOTPKey(keys.otp),
+		onboarding.WithLogger(log),
+	)
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+
+	staffToken, err := randomToken()
+	if err != nil {
+		return err
+	}
+	staff, err := httpapi.StaffTokens(map[string]string{"demo-staff": staffToken})
+	if err != nil {
+		return err
+	}
+	h, err := httpapi.New(svc, httpapi.WithStaffAuth(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log))
+	if err != nil {
+		return fmt.Errorf("http handler: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	samples, err := writeSamples(cfg.data, demo, regs.fakeHFR != nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := printBanner(out, cfg, base, staffToken, demo, samples, regs); err != nil {
+		ln.Close()
+		return err
+	}
+
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	var wg sync.WaitGroup
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		processDeboardings(jobs, svc, cfg.deboardInterval, log)
+	}()
+	fmt.Fprintf(out, "listening on %s (Ctrl-C to stop)\n", base)
+
+	select {
+	case err := <-serveErr:
+		stopJobs()
+		wg.Wait()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(out, "shutting down…")
+	stopJobs()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	if serr := <-serveErr; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", serr)
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// processDeboardings makes announced de-boardings take effect when due.
+func processDeboardings(ctx context.Context, svc *onboarding.Service, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.ProcessDeboardings(ctx); err != nil && ctx.Err() == nil {
+				log.Error("process de-boardings", "error", err.Error())
+			} else if n > 0 {
+				log.Info("de-boardings took effect", "count", n)
+			}
+		}
+	}
+}
+
+// syncWriter serialises writes from the logger, the notifier and the
+// banner.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

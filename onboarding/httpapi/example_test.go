@@ -1,0 +1,79 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// A Handler over an engine with the memory store: requests that go wrong
+// are answered in the HCX error envelope with an HCX-style code.
+func Example() {
+	svc, err := onboarding.New(registry.NewMemoryStore(),
+		onboarding.WithInstanceCode("hcx"),
+		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
+	if err != nil {
+		log.Fatal(err)
+	}
+	staff, err := httpapi.StaffTokens(map[string]string{"asha": "example-staff-token-0123456789"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := httpapi.New(svc, httpapi.WithStaffAuth(staff))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	send := func(method, path, auth, body string) {
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			log.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode < 400 {
+			fmt.Println(method, path, "→", res.StatusCode)
+			return
+		}
+		var e httpapi.ErrorResponse
+		if err := json.NewDecoder(res.Body).Decode(&e); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(method, path, "→", res.StatusCode, e.Error.Code)
+	}
+
+	send(http.MethodPost, "/v1/onboarding/applications", "", `{"participant_name": "Sunrise Hospital", "colour": "blue"}`)
+	send(http.MethodPost, "/v1/onboarding/applications", "", `{"participant_name": `)
+	send(http.MethodGet, "/v1/onboarding/staff/applications", "", "")
+	send(http.MethodGet, "/v1/onboarding/staff/applications", "not-a-staff-token-at-all", "")
+	send(http.MethodGet, "/v1/onboarding/staff/applications", "example-staff-token-0123456789", "")
+	send(http.MethodDelete, "/v1/onboarding/token", "", "")
+	send(http.MethodPost, "/v1/onboarding/token", "", `{"participant_code": "hosp_sunris_000001@hcx", "secret": "wrong"}`)
+	// Output:
+	// POST /v1/onboarding/applications → 400 ERR_INVALID_PAYLOAD
+	// POST /v1/onboarding/applications → 400 ERR_INVALID_PAYLOAD
+	// GET /v1/onboarding/staff/applications → 401 ERR_ACCESS_DENIED
+	// GET /v1/onboarding/staff/applications → 403 ERR_ACCESS_DENIED
+	// GET /v1/onboarding/staff/applications → 200
+	// DELETE /v1/onboarding/token → 405 ERR_INVALID_REQUEST
+	// POST /v1/onboarding/token → 501 ERR_SERVICE_UNAVAILABLE
+}

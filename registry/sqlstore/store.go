@@ -198,14 +198,14 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fail(ctx, err, "begin a transaction")
+		return fail(ctx, err, "begin a write transaction")
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fail(ctx, err, "commit")
+		return fail(ctx, err, "commit a write transaction")
 	}
 	return nil
 }

@@ -47,20 +47,24 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := s.exec(ctx, tx, s.stmts.insertApplication,
 				a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
-				return err
+				return fail(ctx, err, "create application %q", a.ID)
 			}
 			if err := s.insertWaiting(ctx, tx, a.ID, row.kinds); err != nil {
-				return err
+				return fail(ctx, err, "create application %q", a.ID)
 			}
 			if p != nil {
 				if err := s.putParticipant(ctx, tx, p, false); err != nil {
-					return err
+					return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
 				}
 			}
-			return s.appendEvents(ctx, tx, a.ID, 0, events)
+			if err := s.appendEvents(ctx, tx, a.ID, 0, events); err != nil {
+				return fail(ctx, err, "append audit events to application %q", a.ID)
+			}
+			return nil
 		})
 	}
 	if err != nil {
+		// Uniqueness violations and misnumbered events arrive wrapped.
 		if constraintOf(err) != constraintNone {
 			return s.createConflict(ctx, a, w.Participant, err)
 		}
@@ -68,7 +72,7 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 		if errors.As(err, &conflict) {
 			return conflict.err
 		}
-		return fail(ctx, err, "create application %q", a.ID)
+		return err
 	}
 	a.Version = 1
 	return nil
@@ -93,8 +97,10 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash
 	}
 	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil)
-	_, err := s.stmts.createAll.ExecContext(ctx, args...)
-	return err
+	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
+		return fail(ctx, err, "create application %q", a.ID)
+	}
+	return nil
 }
 
 // createConflict reports a Create that broke a uniqueness constraint. The

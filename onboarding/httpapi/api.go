@@ -196,8 +196,38 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 }
 
 func (h *Handler) jwks(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	h.svc.JWKSHandler().ServeHTTP(w, r)
+	// Without a token issuer the engine answers a plain 404; answer it in
+	// the envelope like every other error.
+	nf := &notFoundCatcher{ResponseWriter: w}
+	h.svc.JWKSHandler().ServeHTTP(nf, r)
+	if nf.caught {
+		return newError(http.StatusNotFound, CodeInvalidRequest, "this server publishes no token keys")
+	}
 	return nil
+}
+
+// notFoundCatcher passes an answer through unless it is a 404, which it
+// swallows so that the caller can answer it instead.
+type notFoundCatcher struct {
+	http.ResponseWriter
+	caught, wrote bool
+}
+
+func (c *notFoundCatcher) WriteHeader(code int) {
+	if !c.wrote && code == http.StatusNotFound {
+		c.caught = true
+		return
+	}
+	c.wrote = true
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *notFoundCatcher) Write(b []byte) (int, error) {
+	if c.caught {
+		return len(b), nil
+	}
+	c.wrote = true
+	return c.ResponseWriter.Write(b)
 }
 
 func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {

@@ -134,6 +134,11 @@ func TestConsoleLogin(t *testing.T) {
 		assert.Equal(t, "/console/login", res.location, p)
 	}
 
+	css := b.get("/console/static/console.css")
+	require.Equal(t, http.StatusOK, css.status)
+	assert.Equal(t, "text/css; charset=utf-8", css.header.Get("Content-Type"))
+	assert.Contains(t, css.body, ".badge")
+
 	lp := b.get("/console/login")
 	require.Equal(t, http.StatusOK, lp.status)
 	assert.Contains(t, lp.header.Get("Content-Security-Policy"), "default-src 'none'")

@@ -67,7 +67,9 @@ func Example() {
 	send(http.MethodGet, "/v1/onboarding/staff/applications", "not-a-staff-token-at-all", "")
 	send(http.MethodGet, "/v1/onboarding/staff/applications", "example-staff-token-0123456789", "")
 	send(http.MethodDelete, "/v1/onboarding/token", "", "")
+	// This engine was built without a token issuer (onboarding.WithTokens).
 	send(http.MethodPost, "/v1/onboarding/token", "", `{"participant_code": "hosp_sunris_000001@hcx", "secret": "wrong"}`)
+	send(http.MethodGet, "/v1/onboarding/jwks", "", "")
 	// Output:
 	// POST /v1/onboarding/applications → 400 ERR_INVALID_PAYLOAD
 	// POST /v1/onboarding/applications → 400 ERR_INVALID_PAYLOAD
@@ -76,4 +78,5 @@ func Example() {
 	// GET /v1/onboarding/staff/applications → 200
 	// DELETE /v1/onboarding/token → 405 ERR_INVALID_REQUEST
 	// POST /v1/onboarding/token → 501 ERR_SERVICE_UNAVAILABLE
+	// GET /v1/onboarding/jwks → 404 ERR_INVALID_REQUEST
 }

@@ -652,3 +652,29 @@ func findTask(t *testing.T, v httpapi.Application, id string) httpapi.Task {
 	require.Failf(t, "no task", "%s in %+v", id, v.Tasks)
 	return httpapi.Task{}
 }
+
+// An announced de-boarding takes effect when staff process the due ones
+// after the notice period, and not before.
+func TestProcessDueDeboardings(t *testing.T) {
+	t.Parallel()
+	clk := &clock{now: time.Now()}
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clk.Now), onboarding.WithNoticePeriod(7 * 24 * time.Hour)})
+	a, _ := f.live("Due Regulator")
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + a.ID + "/deboard", auth: bearer(staffToken),
+		body: httpapi.DeboardRequest{Initiator: onboarding.InitiatorHCX, Reason: "repeated attacks from its endpoint"}})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	process := func() int {
+		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/deboardings/process", auth: bearer(staffToken)})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var p httpapi.ProcessedResponse
+		res.decode(t, &p)
+		return p.Deboarded
+	}
+	clk.add(6 * 24 * time.Hour)
+	assert.Zero(t, process(), "still within the notice period")
+	clk.add(2 * 24 * time.Hour)
+	assert.Equal(t, 1, process())
+	got, err := f.svc.Application(t.Context(), a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, hcxonboard.StatusInactive, got.Status)
+}

@@ -22,6 +22,9 @@ import (
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("HCX_TEST_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("HCX_TEST_CHROMIUM names no browser: %v", err)
+		}
 		return p
 	}
 	if p, err := exec.LookPath("chromium"); err == nil {

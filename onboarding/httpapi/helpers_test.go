@@ -75,6 +75,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...httpapi.Option) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil, opts...)
+}
+
+// newFixtureWith also takes options for the engine.
+func newFixtureWith(t *testing.T, engine []onboarding.Option, opts ...httpapi.Option) *fixture {
+	t.Helper()
 	hf := hfrtest.NewServer(hfrtest.WithSeed(true))
 	t.Cleanup(hf.Close)
 	hc, err := hf.Client()
@@ -104,9 +110,9 @@ func newFixture(t *testing.T, opts ...httpapi.Option) *fixture {
 	require.NoError(t, err)
 
 	out := &outbox{}
-	svc, err := onboarding.New(registry.NewMemoryStore(),
+	svc, err := onboarding.New(registry.NewMemoryStore(), append([]onboarding.Option{
 		onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(out), onboarding.WithVerifier(v),
-		onboarding.WithSandbox(sv), onboarding.WithTokens(tokens), onboarding.WithFacilityOTP(hc))
+		onboarding.WithSandbox(sv), onboarding.WithTokens(tokens), onboarding.WithFacilityOTP(hc)}, engine...)...)
 	require.NoError(t, err)
 	staff, err := httpapi.StaffTokens(map[string]string{staffID: staffToken})
 	require.NoError(t, err)

@@ -43,9 +43,14 @@ func decodeTime(n int64) time.Time {
 // startsWith, applied in Go so that every database folds the same way.
 func lower(s string) string { return strings.ToLower(s) }
 
-// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+// likeEscape is the ESCAPE character of every LIKE: not a backslash, whose
+// meaning in a string literal depends on PostgreSQL's
+// standard_conforming_strings.
+const likeEscape = '!'
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '!'.
 func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s)
 }
 
 // participantRecord is the JSON kept in participants.record. Roles are

@@ -108,10 +108,11 @@ func TestEscapeLike(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"plain":     "plain",
-		"100%":      `100\%`,
-		"a_b":       `a\_b`,
-		`back\lash`: `back\\lash`,
-		`%_\`:       `\%\_\\`,
+		"100%":      `100!%`,
+		"a_b":       `a!_b`,
+		"wow!":      `wow!!`,
+		`back\lash`: `back\lash`,
+		`%_!`:       `!%!_!!`,
 		"":          "",
 	} {
 		assert.Equal(t, want, escapeLike(in), "escapeLike(%q)", in)

@@ -95,7 +95,8 @@ func searchSQL(q registry.Query) (string, []any, error) {
 	return b.String(), b.args, nil
 }
 
-const likeEscape = ` ESCAPE '\'`
+// escapeClause ends every LIKE.
+const escapeClause = " ESCAPE '" + string(likeEscape) + "'"
 
 func containsPattern(v string) string   { return "%" + escapeLike(lower(v)) + "%" }
 func startsWithPattern(v string) string { return escapeLike(lower(v)) + "%" }
@@ -108,10 +109,10 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 		b.WriteString(" AND " + col + " <> " + b.arg(*c.Neq))
 	}
 	if c.Contains != nil {
-		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(containsPattern(*c.Contains)) + likeEscape)
+		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(containsPattern(*c.Contains)) + escapeClause)
 	}
 	if c.StartsWith != nil {
-		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + likeEscape)
+		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
 	}
 	if len(c.Or) > 0 {
 		b.WriteString(" AND " + col + " IN (" + b.argList(c.Or) + ")")
@@ -133,10 +134,10 @@ func listCondition(b *sqlBuilder, table, col, lowerCol string, c registry.Condit
 		exists(true, "l."+col+" = "+b.arg(*c.Neq))
 	}
 	if c.Contains != nil {
-		exists(false, "l."+lowerCol+" LIKE "+b.arg(containsPattern(*c.Contains))+likeEscape)
+		exists(false, "l."+lowerCol+" LIKE "+b.arg(containsPattern(*c.Contains))+escapeClause)
 	}
 	if c.StartsWith != nil {
-		exists(false, "l."+lowerCol+" LIKE "+b.arg(startsWithPattern(*c.StartsWith))+likeEscape)
+		exists(false, "l."+lowerCol+" LIKE "+b.arg(startsWithPattern(*c.StartsWith))+escapeClause)
 	}
 	if len(c.Or) > 0 {
 		exists(false, "l."+col+" IN ("+b.argList(c.Or)+")")

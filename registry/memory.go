@@ -194,9 +194,9 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	if cur.ParticipantCode != "" && a.ParticipantCode != cur.ParticipantCode {
 		return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, cur.ParticipantCode)
 	}
-	if p := w.Participant; p != nil && cur.ParticipantCode == "" {
-		if _, taken := s.participants[p.ParticipantCode]; taken {
-			return fmt.Errorf("%w: participant %q exists", ErrConflict, p.ParticipantCode)
+	if cur.ParticipantCode == "" && a.ParticipantCode != "" {
+		if _, taken := s.participants[a.ParticipantCode]; taken {
+			return fmt.Errorf("%w: participant %q exists", ErrConflict, a.ParticipantCode)
 		}
 	}
 	if err := s.checkEvents(a.ID, w.Events); err != nil {

@@ -1,0 +1,342 @@
+package bulk
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on the input, so that a wrong file fails clearly instead of
+// filling memory.
+const (
+	// MaxRows is the most hospitals one file may list.
+	MaxRows = 500_000
+	// MaxField is the longest cell, in bytes.
+	MaxField = 1024
+	// MaxKey is the longest key, in bytes.
+	MaxKey = 128
+)
+
+// Values of the demo_registry column: how the in-process demo registries
+// hold the row's HFR or ROHINI id. Empty means the registry knows the
+// hospital and it is in good standing.
+const (
+	DemoAbsent    = "absent"    // the registry has no such id
+	DemoDraft     = "draft"     // HFR holds the facility only as a Draft
+	DemoSuspended = "suspended" // ROHINI lists the hospital as Suspended
+)
+
+// ErrBadCSV is wrapped by every error about the file's shape: its header,
+// a row's field count, quoting, a missing or repeated key. A *CSVError says
+// where.
+var ErrBadCSV = errors.New("bad CSV")
+
+// CSVError is a problem at a place in the file. Line and Column count from
+// 1; Column is the field's position in the record (0 when the problem is
+// the whole line) and Name the column's header when known.
+type CSVError struct {
+	Line, Column int
+	Name         string
+	Problem      string
+}
+
+func (e *CSVError) Error() string {
+	var where string
+	switch {
+	case e.Column > 0 && e.Name != "":
+		where = fmt.Sprintf("line %d, column %d (%s)", e.Line, e.Column, e.Name)
+	case e.Column > 0:
+		where = fmt.Sprintf("line %d, column %d", e.Line, e.Column)
+	default:
+		where = fmt.Sprintf("line %d", e.Line)
+	}
+	return fmt.Sprintf("%s: %s: %s", ErrBadCSV, where, e.Problem)
+}
+
+// Unwrap makes errors.Is(err, ErrBadCSV) hold.
+func (e *CSVError) Unwrap() error { return ErrBadCSV }
+
+// Row is one hospital of the list. Line is where its record starts in the
+// file; every other field is a column (see Columns), trimmed of
+// surrounding space.
+type Row struct {
+	Line int `json:"line"`
+
+	Key               string `json:"key"`
+	HospitalName      string `json:"hospital_name"`
+	HFRID             string `json:"hfr_id,omitempty"`
+	RohiniID          string `json:"rohini_id,omitempty"`
+	GSTIN             string `json:"gstin,omitempty"`
+	LicenceNumber     string `json:"licence_number,omitempty"`
+	LicenceValidUntil string `json:"licence_valid_until,omitempty"`
+	Address           string `json:"address,omitempty"`
+	District          string `json:"district,omitempty"`
+	State             string `json:"state,omitempty"`
+	Pincode           string `json:"pincode,omitempty"`
+	Email             string `json:"email,omitempty"`
+	Mobile            string `json:"mobile,omitempty"`
+	AdminName         string `json:"admin_name,omitempty"`
+	AdminEmail        string `json:"admin_email,omitempty"`
+	AdminMobile       string `json:"admin_mobile,omitempty"`
+	Scheme            string `json:"scheme,omitempty"`
+	PayerCode         string `json:"payer_code,omitempty"`
+	PayerName         string `json:"payer_name,omitempty"`
+	EmpanelmentID     string `json:"empanelment_id,omitempty"`
+	ProofURI          string `json:"proof_uri,omitempty"`
+	ProofSHA256       string `json:"proof_sha256,omitempty"`
+	DemoRegistry      string `json:"demo_registry,omitempty"`
+}
+
+// Column describes one CSV column.
+type Column struct {
+	Name     string
+	Required bool
+	Doc      string
+	field    func(*Row) *string
+}
+
+// Columns are the CSV columns, in the order WriteRows writes them. The
+// header names them; a reader accepts them in any order and case. Only
+// key and hospital_name are required; a column left out is empty for
+// every row. A column not listed here is an error, so that a misspelt
+// header is not silently ignored.
+var Columns = []Column{
+	{"key", true, "the row's stable key, unique in the file: it becomes the application_id idempotency key, so a re-run skips rows already onboarded", func(r *Row) *string { return &r.Key }},
+	{"hospital_name", true, "registered name (participant_name)", func(r *Row) *string { return &r.HospitalName }},
+	{"hfr_id", false, "HFR facility id: IN + 2-digit state LGD code + 8 digits; makes the hospital an ABDM provider", func(r *Row) *string { return &r.HFRID }},
+	{"rohini_id", false, "ROHINI id: 13 digits, 890 prefix, GS1 check digit; used when there is no HFR id", func(r *Row) *string { return &r.RohiniID }},
+	{"gstin", false, "GSTIN (required of ROHINI hospitals)", func(r *Row) *string { return &r.GSTIN }},
+	{"licence_number", false, "facility licence number", func(r *Row) *string { return &r.LicenceNumber }},
+	{"licence_valid_until", false, "licence validity, YYYY-MM-DD", func(r *Row) *string { return &r.LicenceValidUntil }},
+	{"address", false, "street address", func(r *Row) *string { return &r.Address }},
+	{"district", false, "district", func(r *Row) *string { return &r.District }},
+	{"state", false, "state or union territory", func(r *Row) *string { return &r.State }},
+	{"pincode", false, "6-digit PIN code", func(r *Row) *string { return &r.Pincode }},
+	{"email", false, "the hospital's registered e-mail (primary_email)", func(r *Row) *string { return &r.Email }},
+	{"mobile", false, "the hospital's mobile (primary_mobile)", func(r *Row) *string { return &r.Mobile }},
+	{"admin_name", false, "system admin / facility manager: name", func(r *Row) *string { return &r.AdminName }},
+	{"admin_email", false, "system admin / facility manager: e-mail", func(r *Row) *string { return &r.AdminEmail }},
+	{"admin_mobile", false, "system admin / facility manager: mobile", func(r *Row) *string { return &r.AdminMobile }},
+	{"scheme", false, "the empanelling scheme's name", func(r *Row) *string { return &r.Scheme }},
+	{"payer_code", false, "the scheme's HCX participant code: approval requests go to it", func(r *Row) *string { return &r.PayerCode }},
+	{"payer_name", false, "the scheme's administering agency", func(r *Row) *string { return &r.PayerName }},
+	{"empanelment_id", false, "the hospital's empanelment id with the scheme", func(r *Row) *string { return &r.EmpanelmentID }},
+	{"proof_uri", false, "where the empanelment letter is (an empanelment_proof document)", func(r *Row) *string { return &r.ProofURI }},
+	{"proof_sha256", false, "the letter's SHA-256, 64 hex characters", func(r *Row) *string { return &r.ProofSHA256 }},
+	{"demo_registry", false, `demo only: how the in-process HFR/ROHINI fakes hold the id: empty (known, in good standing), "absent", "draft" (HFR) or "suspended" (ROHINI)`, func(r *Row) *string { return &r.DemoRegistry }},
+}
+
+func columnByName(name string) (Column, bool) {
+	for _, c := range Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// ReadRows reads a hospital list: a header naming columns from Columns,
+// then one hospital per record. Empty lines and lines starting with # are
+// skipped; a UTF-8 byte-order mark is ignored. It checks the file's shape
+// — header, field counts, quoting, cell sizes, keys present and unique,
+// demo_registry values — and returns the first problem as a *CSVError
+// naming the line and column. What a cell says about the hospital (a bad
+// GSTIN, say) is for the verifier; such rows are read as they are.
+func ReadRows(r io.Reader) ([]Row, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comment = '#'
+	cr.ReuseRecord = true
+
+	header, err := cr.Read()
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, &CSVError{Line: 1, Problem: "the file is empty; the first line must be a header naming the columns (" + columnNames() + ")"}
+	case err != nil:
+		return nil, parseError(err, nil)
+	}
+	line, _ := cr.FieldPos(0)
+	cols, err := readHeader(header, line)
+	if err != nil {
+		return nil, err
+	}
+
+	var rows []Row
+	seen := make(map[string]int)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, parseError(err, cols)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rows) == MaxRows {
+			return nil, &CSVError{Line: line, Problem: fmt.Sprintf("more than %d rows; split the list", MaxRows)}
+		}
+		row := Row{Line: line}
+		for i, v := range rec {
+			if len(v) > MaxField {
+				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name, Problem: fmt.Sprintf("cell has %d bytes; at most %d", len(v), MaxField)}
+			}
+			*cols[i].field(&row) = strings.TrimSpace(v)
+		}
+		if err := checkRow(&row, cols, seen); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func readHeader(header []string, line int) ([]Column, error) {
+	cols := make([]Column, len(header))
+	at := make(map[string]int, len(header))
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		if name == "" {
+			return nil, &CSVError{Line: line, Column: i + 1, Problem: "empty column name in the header"}
+		}
+		c, ok := columnByName(name)
+		if !ok {
+			return nil, &CSVError{Line: line, Column: i + 1, Problem: fmt.Sprintf("unknown column %q in the header; the columns are %s", clip(h), columnNames())}
+		}
+		if prev, dup := at[name]; dup {
+			return nil, &CSVError{Line: line, Column: i + 1, Name: name, Problem: fmt.Sprintf("column %q appears twice in the header (also column %d)", name, prev)}
+		}
+		at[name] = i + 1
+		cols[i] = c
+	}
+	for _, c := range Columns {
+		if _, ok := at[c.Name]; c.Required && !ok {
+			return nil, &CSVError{Line: line, Problem: fmt.Sprintf("the header has no %q column, which is required (required: %s)", c.Name, requiredNames())}
+		}
+	}
+	return cols, nil
+}
+
+func checkRow(row *Row, cols []Column, seen map[string]int) error {
+	keyCol := 0
+	for i, c := range cols {
+		if c.Name == "key" {
+			keyCol = i + 1
+		}
+	}
+	bad := func(col int, problem string) error {
+		return &CSVError{Line: row.Line, Column: col, Name: cols[col-1].Name, Problem: problem}
+	}
+	switch {
+	case row.Key == "":
+		return bad(keyCol, "empty key; every row needs a key, unique in the file")
+	case len(row.Key) > MaxKey:
+		return bad(keyCol, fmt.Sprintf("key has %d bytes; at most %d", len(row.Key), MaxKey))
+	case !printable(row.Key):
+		return bad(keyCol, "key contains a control character or invalid UTF-8")
+	}
+	if prev, dup := seen[row.Key]; dup {
+		return bad(keyCol, fmt.Sprintf("key %q was already used on line %d; keys must be unique", clip(row.Key), prev))
+	}
+	seen[row.Key] = row.Line
+	row.DemoRegistry = strings.ToLower(row.DemoRegistry)
+	switch row.DemoRegistry {
+	case "", DemoAbsent, DemoDraft, DemoSuspended:
+	default:
+		for i, c := range cols {
+			if c.Name == "demo_registry" {
+				return bad(i+1, fmt.Sprintf("demo_registry %q is not one of %q, %q, %q or empty", clip(row.DemoRegistry), DemoAbsent, DemoDraft, DemoSuspended))
+			}
+		}
+	}
+	return nil
+}
+
+// parseError turns encoding/csv's errors into a *CSVError.
+func parseError(err error, cols []Column) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%w: %v", ErrBadCSV, err)
+	}
+	e := &CSVError{Line: pe.Line}
+	switch {
+	case errors.Is(pe.Err, csv.ErrFieldCount):
+		e.Line = pe.StartLine
+		e.Problem = fmt.Sprintf("wrong number of fields: the header has %d columns", len(cols))
+	case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
+		e.Problem = fmt.Sprintf("%v at character %d; a cell holding a quote must be quoted, with the quote doubled", pe.Err, pe.Column)
+	default:
+		e.Problem = fmt.Sprintf("%v at character %d", pe.Err, pe.Column)
+	}
+	return e
+}
+
+// WriteRows writes a header with every column of Columns and the rows.
+func WriteRows(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	rec := make([]string, len(Columns))
+	for i, c := range Columns {
+		rec[i] = c.Name
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for n := range rows {
+		for i, c := range Columns {
+			rec[i] = *c.field(&rows[n])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func columnNames() string {
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func requiredNames() string {
+	var names []string
+	for _, c := range Columns {
+		if c.Required {
+			names = append(names, c.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// clip shortens text from the file before it goes into a message.
+func clip(s string) string {
+	const n = 48
+	s = strings.ToValidUTF8(s, "?")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

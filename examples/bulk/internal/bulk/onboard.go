@@ -1,0 +1,130 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// DefaultWorkers is how many hospitals are onboarded at once unless told.
+const DefaultWorkers = 16
+
+// MaxWorkers caps the concurrency.
+const MaxWorkers = 1024
+
+// Result is what became of one row.
+type Result struct {
+	// App is the application as the engine holds it (nil when the row
+	// failed or was not reached).
+	App *onboarding.Application
+	// Skipped: an earlier run had already submitted the row; App is its
+	// state now.
+	Skipped bool
+	// Err is why the row failed: the engine or the store returned an
+	// error. A rejection is not a failure; App.Reasons says why.
+	Err error
+	// NotReached: the run was interrupted before the row was done.
+	NotReached bool
+}
+
+// Onboarder submits rows to the engine.
+type Onboarder struct {
+	Service *onboarding.Service
+	// Store is the engine's store, asked whether a row's key was already
+	// submitted.
+	Store registry.Applications
+	// Certify returns the row's sandbox certificate.
+	Certify func(*Row) (string, error)
+	// Workers is how many rows are in flight at once (DefaultWorkers when
+	// 0).
+	Workers int
+	// Done, if set, is called after each row, from the worker that did it.
+	Done func()
+}
+
+// Run onboards rows concurrently and returns a result per row, in row
+// order. A row whose key the store already holds is skipped (and its
+// current state reported), so a run that was interrupted, or one that ran
+// to the end, can simply be started again. When ctx ends, rows not yet
+// started are left NotReached and Run returns once the rows in flight
+// have stopped.
+func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
+	switch {
+	case o.Service == nil || o.Store == nil || o.Certify == nil:
+		return nil, errors.New("onboarder needs a Service, a Store and Certify")
+	case o.Workers < 0 || o.Workers > MaxWorkers:
+		return nil, fmt.Errorf("workers %d is outside 1..%d", o.Workers, MaxWorkers)
+	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = DefaultWorkers
+	}
+	workers = min(workers, max(len(rows), 1))
+
+	results := make([]Result, len(rows))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = o.one(ctx, &rows[i])
+				if o.Done != nil {
+					o.Done()
+				}
+			}
+		}()
+	}
+	next := 0
+feed:
+	for ; next < len(rows); next++ {
+		select {
+		case jobs <- next:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i := next; i < len(rows); i++ {
+		results[i] = Result{NotReached: true}
+	}
+	return results, nil
+}
+
+// one onboards a row unless an earlier run did.
+func (o *Onboarder) one(ctx context.Context, row *Row) Result {
+	stored, err := o.Store.ApplicationByKey(ctx, row.Key)
+	switch {
+	case err == nil:
+		app, err := o.Service.Application(ctx, stored.ID)
+		if err != nil {
+			return o.failed(ctx, fmt.Errorf("read application %s: %w", stored.ID, err))
+		}
+		return Result{App: app, Skipped: true}
+	case !errors.Is(err, registry.ErrNotFound):
+		return o.failed(ctx, fmt.Errorf("look up key: %w", err))
+	}
+	cert, err := o.Certify(row)
+	if err != nil {
+		return o.failed(ctx, fmt.Errorf("sandbox certificate: %w", err))
+	}
+	app, err := o.Service.Submit(ctx, row.Application(cert))
+	if err != nil {
+		return o.failed(ctx, err)
+	}
+	return Result{App: app}
+}
+
+// failed reports err, unless it is the run's own interruption.
+func (o *Onboarder) failed(ctx context.Context, err error) Result {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return Result{NotReached: true}
+	}
+	return Result{Err: err}
+}

@@ -1,0 +1,226 @@
+package bulk_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// list generates n rows and returns them with their kinds.
+func list(t testing.TB, n int, seed int64) ([]bulk.Row, []bulk.Kind) {
+	t.Helper()
+	gen, err := bulk.Generate(bulk.GenerateOptions{Rows: n, Seed: seed})
+	require.NoError(t, err)
+	rows, kinds := make([]bulk.Row, n), make([]bulk.Kind, n)
+	for i, g := range gen {
+		rows[i], kinds[i] = g.Row, g.Kind
+	}
+	return rows, kinds
+}
+
+type rig struct {
+	demo  *bulk.Demo
+	store registry.Store
+	svc   *onboarding.Service
+}
+
+func newRig(t *testing.T, rows []bulk.Row) *rig {
+	t.Helper()
+	demo, err := bulk.NewDemo(rows, bulk.DemoOptions{Conns: 8})
+	require.NoError(t, err)
+	t.Cleanup(demo.Close)
+	store := registry.NewMemoryStore()
+	svc, err := demo.Service(store)
+	require.NoError(t, err)
+	return &rig{demo: demo, store: store, svc: svc}
+}
+
+func (r *rig) onboarder(workers int) *bulk.Onboarder {
+	return &bulk.Onboarder{Service: r.svc, Store: r.store, Certify: r.demo.Certify, Workers: workers}
+}
+
+// TestOnboardMatchesIntent runs a generated list through the engine and
+// checks every row lands where the generator meant it to, and that the
+// registry calls and messages are what the categories imply.
+func TestOnboardMatchesIntent(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 200, 5)
+	r := newRig(t, rows)
+	results, err := r.onboarder(8).Run(context.Background(), rows)
+	require.NoError(t, err)
+	require.Len(t, results, len(rows))
+
+	count := map[bulk.Kind]int{}
+	for i, res := range results {
+		count[kinds[i]]++
+		require.NoError(t, res.Err, "line %d", rows[i].Line)
+		require.NotNil(t, res.App)
+		assert.False(t, res.Skipped)
+		assert.Equal(t, rows[i].Key, res.App.Key)
+		wantOutcome, wantReq := kinds[i].Expect()
+		assert.Equal(t, wantOutcome, bulk.Outcome(res.App), "line %d (%s): stage %s, tasks %+v, reasons %q",
+			rows[i].Line, kinds[i], res.App.Stage, res.App.OpenTasks(), res.App.Reasons)
+		if wantReq != "" {
+			var ids []verifier.RequirementID
+			for _, d := range bulk.Decisive(res.App) {
+				ids = append(ids, d.ID)
+			}
+			assert.Equal(t, []verifier.RequirementID{wantReq}, ids, "line %d (%s)", rows[i].Line, kinds[i])
+		}
+		if wantOutcome == bulk.OutcomeRejected {
+			assert.Nil(t, res.App.Participant, "a row refused at submission registers no participant")
+		} else {
+			require.NotNil(t, res.App.Participant, "line %d", rows[i].Line)
+			assert.Equal(t, []hcxonboard.Role{hcxonboard.RoleHospital}, res.App.Participant.Roles)
+		}
+	}
+
+	// Registry calls: an ABDM hospital costs a facility search, HFR's
+	// contact and HFR's OTP; one HFR rejects costs only the search; a
+	// ROHINI hospital one look-up, unless its id is malformed; empanelled
+	// hospitals none. The gateway session is opened once.
+	calls := r.demo.Calls()
+	assert.Equal(t, 3*count[bulk.KindHFR]+count[bulk.KindHFRUnknown]+count[bulk.KindHFRDraft]+count[bulk.KindBadMobile], calls.HFR)
+	assert.Equal(t, 1, calls.HFRSessions)
+	assert.Equal(t, count[bulk.KindRohini]+count[bulk.KindRohiniUnknown]+count[bulk.KindRohiniSuspended]+count[bulk.KindBadGSTIN], calls.Rohini)
+
+	sum := bulk.Summarize(rows, results, r.demo.Notes.Counts(), 2)
+	assert.Equal(t, len(rows), sum.Submitted)
+	assert.Equal(t, len(rows), sum.Ready+sum.WaitingOTP+sum.WaitingApproval+sum.WaitingReview+sum.Rejected)
+	assert.Equal(t, count[bulk.KindHFR], sum.Messages[onboarding.MessageHFRIntimation])
+	assert.Equal(t, count[bulk.KindEmpanelled], sum.Messages[onboarding.MessageApprovalRequest])
+	assert.Equal(t, sum.Rejected, sum.Messages[onboarding.MessageRejected])
+	assert.Equal(t, sum.WaitingReview, sum.Messages[onboarding.MessageReviewRequest])
+	assert.Zero(t, sum.Messages[onboarding.MessageOTP], "hospitals with an HFR id get HFR's own OTP, the others none")
+}
+
+func TestOnboardResumesAfterInterruption(t *testing.T) {
+	t.Parallel()
+	rows, _ := list(t, 120, 11)
+	r := newRig(t, rows)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var done atomic.Int64
+	ob := r.onboarder(4)
+	ob.Done = func() {
+		if done.Add(1) == 30 {
+			cancel()
+		}
+	}
+	first, err := ob.Run(ctx, rows)
+	require.NoError(t, err)
+	s1 := bulk.Summarize(rows, first, nil, 0)
+	require.Positive(t, s1.NotReached, "the interruption left rows")
+	assert.GreaterOrEqual(t, s1.Submitted, 30-4)
+	assert.Equal(t, len(rows), s1.Submitted+s1.NotReached)
+
+	second, err := r.onboarder(4).Run(context.Background(), rows)
+	require.NoError(t, err)
+	s2 := bulk.Summarize(rows, second, nil, 0)
+	assert.Zero(t, s2.NotReached)
+	assert.Zero(t, s2.Failed)
+	assert.Equal(t, s1.Submitted, s2.Skipped, "what the first run did is skipped")
+	assert.Equal(t, len(rows)-s1.Submitted, s2.Submitted)
+	for i := range first {
+		if first[i].App != nil {
+			assert.True(t, second[i].Skipped)
+			assert.Equal(t, first[i].App.ID, second[i].App.ID)
+		}
+	}
+
+	assertParticipantsOnce(t, r.store, second)
+}
+
+// assertParticipantsOnce checks that the store holds exactly the
+// participants the results registered: one per registered row, none
+// twice.
+func assertParticipantsOnce(t *testing.T, store registry.Participants, results []bulk.Result) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, res := range results {
+		if res.App != nil && res.App.Participant != nil {
+			want[res.App.Participant.ParticipantCode] = true
+		}
+	}
+	ps, err := store.SearchParticipants(context.Background(), registry.Query{Limit: registry.MaxLimit})
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, p := range ps {
+		assert.False(t, got[p.ParticipantCode], "participant %s stored twice", p.ParticipantCode)
+		got[p.ParticipantCode] = true
+	}
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, got)
+}
+
+func TestOnboardReportsFailuresAndRetriesThem(t *testing.T) {
+	t.Parallel()
+	rows, _ := list(t, 40, 2)
+	r := newRig(t, rows)
+	ob := r.onboarder(3)
+	ob.Certify = func(row *bulk.Row) (string, error) {
+		if strings.HasSuffix(row.Key, "7") {
+			return "", errors.New("sandbox operator unreachable")
+		}
+		return r.demo.Certify(row)
+	}
+	results, err := ob.Run(context.Background(), rows)
+	require.NoError(t, err)
+	sum := bulk.Summarize(rows, results, nil, 3)
+	assert.Equal(t, 4, sum.Failed) // hosp-000007, 17, 27, 37
+	require.Len(t, sum.Failures, 4)
+	assert.Equal(t, "hosp-000007", sum.Failures[0].Key)
+	assert.Contains(t, sum.Failures[0].Message, "sandbox operator unreachable")
+
+	again, err := r.onboarder(3).Run(context.Background(), rows)
+	require.NoError(t, err)
+	sum = bulk.Summarize(rows, again, nil, 3)
+	assert.Zero(t, sum.Failed)
+	assert.Equal(t, 4, sum.Submitted, "the failed rows are submitted on the re-run")
+	assert.Equal(t, 36, sum.Skipped)
+}
+
+func TestOnboarderRejectsWiring(t *testing.T) {
+	t.Parallel()
+	rows, _ := list(t, 3, 1)
+	r := newRig(t, rows)
+	tests := []struct {
+		name string
+		ob   *bulk.Onboarder
+		want string
+	}{
+		{"no service", &bulk.Onboarder{Store: r.store, Certify: r.demo.Certify}, "needs a Service"},
+		{"no store", &bulk.Onboarder{Service: r.svc, Certify: r.demo.Certify}, "needs a Service"},
+		{"no certify", &bulk.Onboarder{Service: r.svc, Store: r.store}, "needs a Service"},
+		{"negative workers", &bulk.Onboarder{Service: r.svc, Store: r.store, Certify: r.demo.Certify, Workers: -1}, "outside 1..1024"},
+		{"too many workers", &bulk.Onboarder{Service: r.svc, Store: r.store, Certify: r.demo.Certify, Workers: bulk.MaxWorkers + 1}, "outside 1..1024"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := tt.ob.Run(context.Background(), rows)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+	res, err := r.onboarder(0).Run(context.Background(), rows)
+	require.NoError(t, err, "zero workers means the default")
+	assert.False(t, slices.ContainsFunc(res, func(x bulk.Result) bool { return x.App == nil }))
+}
+
+func TestNewDemoRejectsNegativeLatency(t *testing.T) {
+	t.Parallel()
+	_, err := bulk.NewDemo(nil, bulk.DemoOptions{Latency: -1})
+	assert.ErrorContains(t, err, "negative")
+}

@@ -1,0 +1,335 @@
+package bulk
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// DefaultExamples is how many rows the summary lists per rejection reason.
+const DefaultExamples = 3
+
+// Summary is the outcome of a bulk run over the whole list: the rows
+// submitted by this run and those an earlier run had submitted alike.
+type Summary struct {
+	Rows       int `json:"rows"`
+	Submitted  int `json:"submitted"`   // submitted by this run
+	Skipped    int `json:"skipped"`     // submitted by an earlier run
+	Failed     int `json:"failed"`      // the engine or store returned an error
+	NotReached int `json:"not_reached"` // the run was interrupted first
+
+	// Where the applications stand.
+	Ready           int `json:"ready"`                   // verified, nothing waiting: on to step 3
+	WaitingOTP      int `json:"waiting_otp"`             // a one-time code to confirm
+	WaitingApproval int `json:"waiting_approval"`        // the empanelling scheme's approval
+	WaitingReview   int `json:"waiting_review_or_retry"` // staff review, or a registry to ask again
+	Rejected        int `json:"rejected"`
+	Other           int `json:"other,omitempty"` // withdrawn
+
+	// Rejections groups rejected rows by the requirement that decided.
+	Rejections []Group `json:"rejections"`
+	// Failures lists the rows that failed.
+	Failures []Example `json:"failures,omitempty"`
+	// Messages counts what the engine sent, by message kind.
+	Messages map[string]int `json:"messages"`
+	// Load is the timing of the run against its fake registries (when a
+	// latency was injected).
+	Load *Load `json:"load,omitempty"`
+}
+
+// Group is the rejected rows that one requirement decided.
+type Group struct {
+	Requirement verifier.RequirementID `json:"requirement"`
+	Outcome     verifier.Outcome       `json:"outcome"` // invalid or missing
+	Rows        int                    `json:"rows"`
+	Examples    []Example              `json:"examples"` // the first rows
+}
+
+// Example is one row, with what was said of it.
+type Example struct {
+	Line    int    `json:"line"`
+	Key     string `json:"key"`
+	Name    string `json:"hospital_name"`
+	Message string `json:"message"`
+}
+
+// Outcome names the bucket an application falls in: OutcomeReady once
+// step 2 is complete, OutcomeReview, OutcomeApproval or OutcomeOTP by the
+// open task waiting on the most (review and retry before approval before
+// OTP), OutcomeRejected, or OutcomeOther.
+func Outcome(app *onboarding.Application) string {
+	switch app.Stage {
+	case registry.StageDetails, registry.StageCredentials, registry.StageLive:
+		return OutcomeReady
+	case registry.StageRejected:
+		return OutcomeRejected
+	case registry.StageVerifying:
+		rank := map[string]int{onboarding.KindReview: 3, onboarding.KindRetry: 3, onboarding.KindApproval: 2, onboarding.KindOTP: 1}
+		best := ""
+		for _, t := range app.OpenTasks() {
+			if rank[t.Kind] > rank[best] {
+				best = t.Kind
+			}
+		}
+		switch best {
+		case onboarding.KindReview, onboarding.KindRetry:
+			return OutcomeReview
+		case onboarding.KindApproval:
+			return OutcomeApproval
+		case onboarding.KindOTP:
+			return OutcomeOTP
+		}
+	}
+	return OutcomeOther
+}
+
+// Decisive returns the requirements that decided a rejection: those found
+// invalid or, when none is, those missing — so a malformed HFR id counts
+// under hfr_id, not also under the look-up it made impossible. An
+// application rejected before verification (its sandbox certificate) has
+// no report; its reasons name the requirement.
+func Decisive(app *onboarding.Application) []verifier.Result {
+	var out []verifier.Result
+	if app.Report != nil {
+		for _, o := range []verifier.Outcome{verifier.Invalid, verifier.Missing} {
+			for _, r := range app.Report.Requirements {
+				if r.Outcome == o {
+					out = append(out, r)
+				}
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
+	}
+	for _, reason := range app.Reasons {
+		id, msg, ok := strings.Cut(reason, ": ")
+		if !ok {
+			id, msg = "other", reason
+		}
+		out = append(out, verifier.Result{ID: verifier.RequirementID(id), Outcome: verifier.Invalid, Message: msg})
+	}
+	return out
+}
+
+// Summarize sums up results (one per row, in row order). examples is how
+// many rows each group lists.
+func Summarize(rows []Row, results []Result, messages map[string]int, examples int) *Summary {
+	s := &Summary{Rows: len(rows), Messages: messages, Rejections: []Group{}}
+	if s.Messages == nil {
+		s.Messages = map[string]int{}
+	}
+	type key struct {
+		id verifier.RequirementID
+		o  verifier.Outcome
+	}
+	groups := map[key]*Group{}
+	for i, res := range results {
+		row := &rows[i]
+		switch {
+		case res.NotReached:
+			s.NotReached++
+			continue
+		case res.Err != nil:
+			s.Failed++
+			if len(s.Failures) < max(examples, 10) {
+				s.Failures = append(s.Failures, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: clipMessage(res.Err.Error())})
+			}
+			continue
+		case res.Skipped:
+			s.Skipped++
+		default:
+			s.Submitted++
+		}
+		switch Outcome(res.App) {
+		case OutcomeReady:
+			s.Ready++
+		case OutcomeOTP:
+			s.WaitingOTP++
+		case OutcomeApproval:
+			s.WaitingApproval++
+		case OutcomeReview:
+			s.WaitingReview++
+		case OutcomeRejected:
+			s.Rejected++
+			for _, r := range Decisive(res.App) {
+				k := key{r.ID, r.Outcome}
+				g := groups[k]
+				if g == nil {
+					g = &Group{Requirement: r.ID, Outcome: r.Outcome}
+					groups[k] = g
+				}
+				g.Rows++
+				if len(g.Examples) < examples {
+					g.Examples = append(g.Examples, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: clipMessage(r.Message)})
+				}
+			}
+		default:
+			s.Other++
+		}
+	}
+	for _, g := range groups {
+		s.Rejections = append(s.Rejections, *g)
+	}
+	slices.SortFunc(s.Rejections, func(a, b Group) int {
+		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Requirement, b.Requirement), cmp.Compare(a.Outcome, b.Outcome))
+	})
+	return s
+}
+
+// Load compares a run's wall time with the ideal: every registry call
+// waiting out the injected latency, spread perfectly over the workers.
+type Load struct {
+	Hospitals int           // rows submitted by the run
+	Workers   int           // rows in flight at once
+	Latency   time.Duration // injected per registry call
+	Calls     Calls         // registry calls the run made
+	Wall      time.Duration // how long the run took
+	Ideal     time.Duration // calls × latency ÷ workers
+	Ratio     float64       // Wall ÷ Ideal (0 when no call was made)
+}
+
+// NewLoad computes the ideal and the ratio.
+func NewLoad(hospitals, workers int, latency time.Duration, calls Calls, wall time.Duration) *Load {
+	l := &Load{Hospitals: hospitals, Workers: workers, Latency: latency, Calls: calls, Wall: wall}
+	if workers > 0 {
+		l.Ideal = time.Duration(calls.Total()) * latency / time.Duration(workers)
+	}
+	if l.Ideal > 0 {
+		l.Ratio = float64(wall) / float64(l.Ideal)
+	}
+	return l
+}
+
+// PerHospital is the registry calls per submitted hospital.
+func (l *Load) PerHospital() float64 {
+	if l.Hospitals == 0 {
+		return 0
+	}
+	return float64(l.Calls.Total()) / float64(l.Hospitals)
+}
+
+// MarshalJSON writes times in seconds, with the latency in milliseconds.
+func (l *Load) MarshalJSON() ([]byte, error) {
+	round := func(x float64) float64 { return math.Round(x*1000) / 1000 }
+	return json.Marshal(struct {
+		Hospitals    int     `json:"hospitals"`
+		Workers      int     `json:"workers"`
+		LatencyMS    float64 `json:"latency_ms"`
+		Calls        Calls   `json:"calls"`
+		CallsTotal   int     `json:"calls_total"`
+		PerHospital  float64 `json:"calls_per_hospital"`
+		WallSeconds  float64 `json:"wall_seconds"`
+		IdealSeconds float64 `json:"ideal_seconds"`
+		Ratio        float64 `json:"ratio"`
+	}{l.Hospitals, l.Workers, float64(l.Latency) / float64(time.Millisecond), l.Calls, l.Calls.Total(),
+		round(l.PerHospital()), round(l.Wall.Seconds()), round(l.Ideal.Seconds()), round(l.Ratio)})
+}
+
+// WriteJSON writes s as indented JSON.
+func (s *Summary) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// WriteTable writes s for a person to read.
+func (s *Summary) WriteTable(w io.Writer) error {
+	ew := &errWriter{w: w}
+	line := func(label string, n int) { fmt.Fprintf(ew, "%-34s %7d\n", label, n) }
+	line("rows in the list", s.Rows)
+	line("submitted by this run", s.Submitted)
+	line("skipped (submitted before)", s.Skipped)
+	if s.Failed > 0 {
+		line("failed", s.Failed)
+	}
+	if s.NotReached > 0 {
+		line("not reached (interrupted)", s.NotReached)
+	}
+	fmt.Fprintln(ew)
+	line("ready (verified, nothing waiting)", s.Ready)
+	line("waiting on OTP", s.WaitingOTP)
+	line("waiting on approval", s.WaitingApproval)
+	line("waiting on review/retry", s.WaitingReview)
+	line("rejected", s.Rejected)
+	if s.Other > 0 {
+		line("other (withdrawn)", s.Other)
+	}
+
+	if len(s.Rejections) > 0 {
+		fmt.Fprintln(ew, "\nrejections by requirement (a row may count under several):")
+		for _, g := range s.Rejections {
+			fmt.Fprintf(ew, "  %-22s %-8s %6d\n", g.Requirement, g.Outcome, g.Rows)
+			writeExamples(ew, g.Examples)
+		}
+	}
+	if len(s.Failures) > 0 {
+		fmt.Fprintf(ew, "\nfailed rows (%d; a re-run tries them again):\n", s.Failed)
+		writeExamples(ew, s.Failures)
+	}
+	if len(s.Messages) > 0 {
+		fmt.Fprint(ew, "\nmessages sent:")
+		for i, k := range slices.Sorted(maps.Keys(s.Messages)) {
+			sep := " "
+			if i > 0 {
+				sep = ", "
+			}
+			fmt.Fprintf(ew, "%s%s %d", sep, k, s.Messages[k])
+		}
+		fmt.Fprintln(ew)
+	}
+	if l := s.Load; l != nil {
+		fmt.Fprintf(ew, "\nload: %d hospitals, %d workers, %v injected per registry call\n", l.Hospitals, l.Workers, l.Latency)
+		fmt.Fprintf(ew, "  registry calls  %d (HFR %d + %d gateway session, ROHINI %d) = %.2f per hospital\n",
+			l.Calls.Total(), l.Calls.HFR, l.Calls.HFRSessions, l.Calls.Rohini, l.PerHospital())
+		fmt.Fprintf(ew, "  wall time       %v\n", l.Wall.Round(time.Millisecond))
+		fmt.Fprintf(ew, "  ideal           %v (calls × latency ÷ workers)\n", l.Ideal.Round(time.Millisecond))
+		if l.Ratio > 0 {
+			fmt.Fprintf(ew, "  ratio           %.2f× (goal ≤ 1.3×)\n", l.Ratio)
+		} else {
+			fmt.Fprintln(ew, "  ratio           n/a (no registry call was made)")
+		}
+	}
+	return ew.err
+}
+
+func writeExamples(w io.Writer, ex []Example) {
+	for _, e := range ex {
+		fmt.Fprintf(w, "      line %-6d %-12s %s: %s\n", e.Line, e.Key, clipMessage(e.Name), e.Message)
+	}
+}
+
+func clipMessage(s string) string {
+	const n = 110
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// errWriter keeps the first write error, so the table code can stay
+// straight.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

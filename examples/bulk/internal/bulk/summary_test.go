@@ -1,0 +1,203 @@
+package bulk_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+func app(stage registry.Stage, tasks ...onboarding.Task) *onboarding.Application {
+	return &onboarding.Application{Stage: stage, Tasks: tasks}
+}
+
+func task(kind, state string) onboarding.Task { return onboarding.Task{Kind: kind, State: state} }
+
+func TestOutcome(t *testing.T) {
+	t.Parallel()
+	open := onboarding.TaskOpen
+	tests := []struct {
+		name string
+		app  *onboarding.Application
+		want string
+	}{
+		{"details", app(registry.StageDetails), bulk.OutcomeReady},
+		{"credentials", app(registry.StageCredentials), bulk.OutcomeReady},
+		{"live", app(registry.StageLive), bulk.OutcomeReady},
+		{"rejected", app(registry.StageRejected, task(onboarding.KindOTP, open)), bulk.OutcomeRejected},
+		{"otp", app(registry.StageVerifying, task(onboarding.KindOTP, open)), bulk.OutcomeOTP},
+		{"locked otp still waits", app(registry.StageVerifying, task(onboarding.KindOTP, onboarding.TaskLocked)), bulk.OutcomeOTP},
+		{"approval", app(registry.StageVerifying, task(onboarding.KindApproval, open)), bulk.OutcomeApproval},
+		{"approval outranks otp", app(registry.StageVerifying, task(onboarding.KindOTP, open), task(onboarding.KindApproval, open)), bulk.OutcomeApproval},
+		{"review outranks approval", app(registry.StageVerifying, task(onboarding.KindApproval, open), task(onboarding.KindReview, open)), bulk.OutcomeReview},
+		{"retry", app(registry.StageVerifying, task(onboarding.KindRetry, open)), bulk.OutcomeReview},
+		{"done tasks do not wait", app(registry.StageVerifying, task(onboarding.KindReview, onboarding.TaskDone), task(onboarding.KindOTP, open)), bulk.OutcomeOTP},
+		{"verifying with nothing open", app(registry.StageVerifying), bulk.OutcomeOther},
+		{"withdrawn", app(registry.StageWithdrawn), bulk.OutcomeOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, bulk.Outcome(tt.app))
+		})
+	}
+}
+
+func TestDecisive(t *testing.T) {
+	t.Parallel()
+	res := func(id verifier.RequirementID, o verifier.Outcome) verifier.Result {
+		return verifier.Result{ID: id, Outcome: o, Message: string(id) + " " + string(o)}
+	}
+	tests := []struct {
+		name string
+		app  *onboarding.Application
+		want []verifier.RequirementID
+	}{
+		{"invalid wins over what it made missing", &onboarding.Application{Report: &verifier.Report{Requirements: []verifier.Result{
+			res(verifier.ReqParticipantName, verifier.Satisfied), res(verifier.ReqHFRID, verifier.Invalid),
+			res(verifier.ReqHFRLookup, verifier.Missing), res(verifier.ReqHFRManagerOTP, verifier.Missing)}}},
+			[]verifier.RequirementID{verifier.ReqHFRID}},
+		{"several invalid", &onboarding.Application{Report: &verifier.Report{Requirements: []verifier.Result{
+			res(verifier.ReqMobile, verifier.Invalid), res(verifier.ReqGSTIN, verifier.Invalid), res(verifier.ReqRohiniVerification, verifier.Pending)}}},
+			[]verifier.RequirementID{verifier.ReqMobile, verifier.ReqGSTIN}},
+		{"missing when nothing is invalid", &onboarding.Application{Report: &verifier.Report{Requirements: []verifier.Result{
+			res(verifier.ReqGSTIN, verifier.Missing), res(verifier.ReqRohiniID, verifier.Satisfied)}}},
+			[]verifier.RequirementID{verifier.ReqGSTIN}},
+		{"no report: the reasons say", &onboarding.Application{Reasons: []string{"sandbox_certificate: expired", "no colon here"}},
+			[]verifier.RequirementID{verifier.ReqSandboxCertificate, "other"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var ids []verifier.RequirementID
+			for _, r := range bulk.Decisive(tt.app) {
+				ids = append(ids, r.ID)
+				assert.NotEmpty(t, r.Message)
+			}
+			assert.Equal(t, tt.want, ids)
+		})
+	}
+}
+
+// summaryFixture is eight rows with every kind of result.
+func summaryFixture() ([]bulk.Row, []bulk.Result) {
+	rows := make([]bulk.Row, 8)
+	for i := range rows {
+		rows[i] = bulk.Row{Line: i + 2, Key: fmt.Sprintf("k%d", i), HospitalName: fmt.Sprintf("Hospital %d", i)}
+	}
+	gstin := func(msg string) *onboarding.Application {
+		a := app(registry.StageRejected)
+		a.Report = &verifier.Report{Requirements: []verifier.Result{{ID: verifier.ReqGSTIN, Outcome: verifier.Invalid, Message: msg}}}
+		return a
+	}
+	results := []bulk.Result{
+		{App: app(registry.StageDetails)},
+		{App: app(registry.StageVerifying, task(onboarding.KindOTP, onboarding.TaskOpen)), Skipped: true},
+		{App: app(registry.StageVerifying, task(onboarding.KindApproval, onboarding.TaskOpen))},
+		{App: app(registry.StageVerifying, task(onboarding.KindReview, onboarding.TaskOpen))},
+		{App: gstin("check character is 7, expected O")},
+		{App: gstin("check character is A, expected J")},
+		{Err: errors.New("store: disk full")},
+		{NotReached: true},
+	}
+	return rows, results
+}
+
+func TestSummarize(t *testing.T) {
+	t.Parallel()
+	rows, results := summaryFixture()
+	s := bulk.Summarize(rows, results, map[string]int{"otp": 2}, 1)
+	assert.Equal(t, 8, s.Rows)
+	assert.Equal(t, 5, s.Submitted)
+	assert.Equal(t, 1, s.Skipped)
+	assert.Equal(t, 1, s.Failed)
+	assert.Equal(t, 1, s.NotReached)
+	assert.Equal(t, []int{1, 1, 1, 1, 2, 0}, []int{s.Ready, s.WaitingOTP, s.WaitingApproval, s.WaitingReview, s.Rejected, s.Other})
+	assert.Equal(t, s.Rows, s.Ready+s.WaitingOTP+s.WaitingApproval+s.WaitingReview+s.Rejected+s.Other+s.Failed+s.NotReached)
+	require.Len(t, s.Rejections, 1)
+	g := s.Rejections[0]
+	assert.Equal(t, verifier.ReqGSTIN, g.Requirement)
+	assert.Equal(t, 2, g.Rows)
+	require.Len(t, g.Examples, 1, "examples are capped")
+	assert.Equal(t, bulk.Example{Line: 6, Key: "k4", Name: "Hospital 4", Message: "check character is 7, expected O"}, g.Examples[0])
+	require.Len(t, s.Failures, 1)
+	assert.Equal(t, "k6", s.Failures[0].Key)
+}
+
+func TestSummaryWriteTable(t *testing.T) {
+	t.Parallel()
+	rows, results := summaryFixture()
+	s := bulk.Summarize(rows, results, map[string]int{"rejected": 2, "approval_request": 1}, 3)
+	s.Load = bulk.NewLoad(5, 4, 20*time.Millisecond, bulk.Calls{HFR: 6, HFRSessions: 1, Rohini: 3}, 80*time.Millisecond)
+	var buf bytes.Buffer
+	require.NoError(t, s.WriteTable(&buf))
+	out := buf.String()
+	for _, want := range []string{
+		"rows in the list                         8",
+		"waiting on approval                      1",
+		"rejected                                 2",
+		"gstin                  invalid       2",
+		"line 6      k4           Hospital 4: check character is 7, expected O",
+		"failed rows (1; a re-run tries them again)",
+		"store: disk full",
+		"messages sent: approval_request 1, rejected 2",
+		"registry calls  10 (HFR 6 + 1 gateway session, ROHINI 3) = 2.00 per hospital",
+		"ideal           50ms (calls × latency ÷ workers)",
+		"ratio           1.60× (goal ≤ 1.3×)",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.Equal(t, 1, strings.Count(out, "line 8 "), "the failure is listed once, under failures")
+}
+
+func TestSummaryWriteJSON(t *testing.T) {
+	t.Parallel()
+	rows, results := summaryFixture()
+	s := bulk.Summarize(rows, results, nil, 3)
+	s.Load = bulk.NewLoad(5, 4, 20*time.Millisecond, bulk.Calls{HFR: 6, HFRSessions: 1, Rohini: 3}, 80*time.Millisecond)
+	var buf bytes.Buffer
+	require.NoError(t, s.WriteJSON(&buf))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
+	assert.EqualValues(t, 2, got["rejected"])
+	assert.EqualValues(t, 1, got["waiting_review_or_retry"])
+	load := got["load"].(map[string]any)
+	assert.EqualValues(t, 20, load["latency_ms"])
+	assert.EqualValues(t, 10, load["calls_total"])
+	assert.EqualValues(t, 0.05, load["ideal_seconds"])
+	assert.EqualValues(t, 1.6, load["ratio"])
+	assert.Equal(t, map[string]any{"hfr": 6.0, "hfr_sessions": 1.0, "rohini": 3.0}, load["calls"])
+}
+
+func TestNewLoad(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		load  *bulk.Load
+		ideal time.Duration
+		ratio float64
+	}{
+		{"as the README computes it", bulk.NewLoad(10000, 64, 20*time.Millisecond, bulk.Calls{HFR: 13207, HFRSessions: 1, Rohini: 3036}, 6*time.Second),
+			16244 * 20 * time.Millisecond / 64, 6 / (16244 * 0.020 / 64)},
+		{"no calls", bulk.NewLoad(10, 8, 20*time.Millisecond, bulk.Calls{}, time.Second), 0, 0},
+		{"no latency", bulk.NewLoad(10, 8, 0, bulk.Calls{HFR: 5}, time.Second), 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.ideal, tt.load.Ideal)
+			assert.InDelta(t, tt.ratio, tt.load.Ratio, 1e-9)
+		})
+	}
+}

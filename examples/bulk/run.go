@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+)
+
+// errUsage marks a command line that cannot work; the exit status is 2.
+var errUsage = errors.New("usage")
+
+type options struct {
+	generate int
+	out      string
+	seed     int64
+	workers  int
+	db       string
+	memory   bool
+	latency  time.Duration
+	json     bool
+	quiet    bool
+	examples int
+	list     string
+}
+
+func parse(args []string, stderr io.Writer) (*options, error) {
+	var o options
+	fs := flag.NewFlagSet("bulk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.generate, "generate", 0, "write a demo list of `N` hospitals to -o instead of onboarding (-o alone writes 10000)")
+	fs.StringVar(&o.out, "o", "", "the `FILE` -generate writes (- for standard output)")
+	fs.Int64Var(&o.seed, "seed", 1, "generator seed: the same seed writes the same list")
+	fs.IntVar(&o.workers, "workers", bulk.DefaultWorkers, "hospitals onboarded at once")
+	fs.StringVar(&o.db, "db", "", "SQLite registry `FILE` (default: the list's path with extension .db)")
+	fs.BoolVar(&o.memory, "memory", false, "keep the registry in memory: nothing persists and a re-run starts over")
+	fs.DurationVar(&o.latency, "latency", 0, "inject this latency into every fake registry call and print the load figure")
+	fs.BoolVar(&o.json, "json", false, "print the summary as JSON")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (there is none either when standard error is not a terminal)")
+	fs.IntVar(&o.examples, "examples", bulk.DefaultExamples, "rows listed per rejection reason")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bulk -generate N -o FILE [-seed S]")
+		fmt.Fprintln(stderr, "       bulk [-workers N] [-db FILE | -memory] [-latency D] [-json] [-quiet] LIST.csv")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage // flag has said what is wrong
+	}
+	bad := func(format string, a ...any) (*options, error) {
+		return nil, fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
+	}
+	if o.generate != 0 || o.out != "" {
+		switch {
+		case o.out == "":
+			return bad("-generate needs -o FILE")
+		case fs.NArg() > 0:
+			return bad("-generate writes a list; onboard it in a second run (got %q too)", fs.Arg(0))
+		case o.generate < 0 || o.generate > bulk.MaxRows:
+			return bad("-generate %d is outside 1..%d", o.generate, bulk.MaxRows)
+		}
+		return &o, nil
+	}
+	switch {
+	case fs.NArg() != 1:
+		fs.Usage()
+		return bad("give one CSV list to onboard (or -generate N -o FILE to write one)")
+	case o.workers < 1 || o.workers > bulk.MaxWorkers:
+		return bad("-workers %d is outside 1..%d", o.workers, bulk.MaxWorkers)
+	case o.latency < 0:
+		return bad("-latency %v is negative", o.latency)
+	case o.memory && o.db != "":
+		return bad("-memory and -db exclude each other")
+	case o.examples < 0:
+		return bad("-examples %d is negative", o.examples)
+	}
+	o.list = fs.Arg(0)
+	if o.db == "" && !o.memory {
+		o.db = strings.TrimSuffix(o.list, filepath.Ext(o.list)) + ".db"
+	}
+	return &o, nil
+}
+
+// run is the whole command; main only wires the process to it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		return generate(o, stdout, stderr)
+	}
+	return onboard(ctx, o, stdout, stderr)
+}
+
+func generate(o *options, stdout, stderr io.Writer) (err error) {
+	gen, err := bulk.Generate(bulk.GenerateOptions{Rows: o.generate, Seed: o.seed})
+	if err != nil {
+		return err
+	}
+	rows := make([]bulk.Row, len(gen))
+	kinds := map[bulk.Kind]int{}
+	for i, g := range gen {
+		rows[i] = g.Row
+		kinds[g.Kind]++
+	}
+	w, report := stdout, stdout
+	if o.out == "-" {
+		report = stderr
+	} else {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}()
+		bw := bufio.NewWriter(f)
+		defer func() {
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
+			}
+		}()
+		w = bw
+	}
+	if err := bulk.WriteRows(w, rows); err != nil {
+		return fmt.Errorf("write %s: %w", o.out, err)
+	}
+	bad := len(rows) - kinds[bulk.KindHFR] - kinds[bulk.KindRohini] - kinds[bulk.KindEmpanelled]
+	fmt.Fprintf(report, "wrote %d hospitals to %s (seed %d): %d with an HFR id, %d with a ROHINI id, %d empanelled only, %d deliberately awkward or bad (%s)\n",
+		len(rows), o.out, o.seed, kinds[bulk.KindHFR], kinds[bulk.KindRohini], kinds[bulk.KindEmpanelled], bad, rareCounts(kinds))
+	return nil
+}
+
+func rareCounts(kinds map[bulk.Kind]int) string {
+	var parts []string
+	for _, k := range []bulk.Kind{bulk.KindHFRUnknown, bulk.KindHFRDraft, bulk.KindHFRMalformed, bulk.KindBadMobile,
+		bulk.KindRohiniUnknown, bulk.KindRohiniSuspended, bulk.KindRohiniCheckDigit, bulk.KindBadGSTIN, bulk.KindExpiredLicence} {
+		if kinds[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, kinds[k]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	rows, err := readList(o.list)
+	if err != nil {
+		return err
+	}
+
+	var store registry.Store
+	where := "memory"
+	if o.memory {
+		store = registry.NewMemoryStore()
+	} else {
+		s, err := sqlstore.OpenSQLite(ctx, o.db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store, where = s, o.db
+	}
+
+	demo, err := bulk.NewDemo(rows, bulk.DemoOptions{Latency: o.latency, Conns: o.workers})
+	if err != nil {
+		return err
+	}
+	defer demo.Close()
+	svc, err := demo.Service(store)
+	if err != nil {
+		return err
+	}
+
+	bar := progress(len(rows), o.quiet, stderr)
+	ob := &bulk.Onboarder{Service: svc, Store: store, Certify: demo.Certify, Workers: o.workers}
+	if bar != nil {
+		ob.Done = func() { _ = bar.Add(1) }
+	}
+	before := demo.Calls()
+	start := time.Now()
+	results, err := ob.Run(ctx, rows)
+	wall := time.Since(start)
+	calls := demo.Calls().Sub(before)
+	if bar != nil {
+		_ = bar.Exit()
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return err
+	}
+
+	sum := bulk.Summarize(rows, results, demo.Notes.Counts(), o.examples)
+	if o.latency > 0 {
+		sum.Load = bulk.NewLoad(sum.Submitted, o.workers, o.latency, calls, wall)
+	}
+	if o.json {
+		err = sum.WriteJSON(stdout)
+	} else {
+		fmt.Fprintf(stdout, "list %s, registry %s, %d workers, %v\n\n", o.list, where, o.workers, wall.Round(time.Millisecond))
+		err = sum.WriteTable(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case sum.NotReached > 0:
+		return fmt.Errorf("interrupted with %d rows not reached; run again to resume", sum.NotReached)
+	case sum.Failed > 0:
+		return fmt.Errorf("%d rows failed; run again to retry them", sum.Failed)
+	}
+	return nil
+}
+
+func readList(path string) ([]bulk.Row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := bulk.ReadRows(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: the list has a header but no hospitals", path)
+	}
+	return rows, nil
+}
+
+// progress returns a progress bar on stderr, or nil when it is off: with
+// -quiet, or when stderr is not a terminal (a log file would fill with
+// redraws).
+func progress(n int, quiet bool, stderr io.Writer) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("onboarding"),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("hospitals"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+	)
+}

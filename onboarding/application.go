@@ -77,7 +77,8 @@ type Application struct {
 	// Sandbox is what the engine found of the sandbox certificate (nil
 	// when it did not check it itself).
 	Sandbox *SandboxResult
-	// Report is the latest verification report.
+	// Report is the latest verification report, with each pending
+	// requirement whose task has since been done shown as satisfied.
 	Report *verifier.Report
 	Tasks  []Task
 	// Reasons say why the application was rejected.
@@ -254,7 +255,7 @@ func (s *Service) view(r *record) *Application {
 		Stage:       r.app.Stage,
 		Participant: r.part.Clone(),
 		Submitted:   st.Submitted.Clone(),
-		Report:      st.Report,
+		Report:      r.effectiveReport(),
 		Reasons:     append([]string(nil), st.Reasons...),
 		Version:     r.app.Version,
 		CreatedAt:   r.app.CreatedAt,
@@ -315,4 +316,35 @@ func liveSecrets(recs []credential.SecretRecord, now time.Time) bool {
 		}
 	}
 	return false
+}
+
+// effectiveReport is the stored report as things stand now: a requirement
+// that was pending on a task that is done (a code confirmed, an approval
+// or review given) reads as satisfied, and the verdict follows.
+func (r *record) effectiveReport() *verifier.Report {
+	rep := r.st.Report
+	if rep == nil {
+		return nil
+	}
+	out := &verifier.Report{
+		Verdict:      rep.Verdict,
+		Categories:   append([]verifier.Category(nil), rep.Categories...),
+		Requirements: append([]verifier.Result(nil), rep.Requirements...),
+	}
+	for i, res := range out.Requirements {
+		if res.Outcome != verifier.Pending {
+			continue
+		}
+		t := r.taskFor(res.ID)
+		if t == nil || t.State != TaskDone {
+			continue
+		}
+		settled := "settled"
+		if t.DecidedBy != "" {
+			settled = "approved by " + t.DecidedBy
+		}
+		out.Requirements[i] = verifier.Result{ID: res.ID, Outcome: verifier.Satisfied, Message: res.Message + " — " + settled}
+	}
+	out.Verdict = verifier.VerdictOf(out.Requirements)
+	return out
 }

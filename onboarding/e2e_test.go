@@ -131,6 +131,10 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 
 			a = tc.completes(t, w, svc, a)
 			require.Equal(t, registry.StageDetails, a.Stage, "step 2 is complete")
+			assert.Equal(t, verifier.VerdictReady, a.Report.Verdict)
+			for _, res := range a.Report.Requirements {
+				assert.Equal(t, verifier.Satisfied, res.Outcome, "%s once step 2 is complete: %s", res.ID, res.Message)
+			}
 
 			a, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx."+strings.ReplaceAll(tc.name, "_", "-")+".example"))
 			require.NoError(t, err)

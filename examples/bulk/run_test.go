@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// runCmd runs the command and returns its output.
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+type summary struct {
+	Rows            int `json:"rows"`
+	Submitted       int `json:"submitted"`
+	Skipped         int `json:"skipped"`
+	Failed          int `json:"failed"`
+	NotReached      int `json:"not_reached"`
+	Ready           int `json:"ready"`
+	WaitingOTP      int `json:"waiting_otp"`
+	WaitingApproval int `json:"waiting_approval"`
+	WaitingReview   int `json:"waiting_review_or_retry"`
+	Rejected        int `json:"rejected"`
+	Other           int `json:"other"`
+	Rejections      []struct {
+		Requirement string `json:"requirement"`
+		Rows        int    `json:"rows"`
+		Examples    []struct {
+			Line int    `json:"line"`
+			Key  string `json:"key"`
+		} `json:"examples"`
+	} `json:"rejections"`
+	Messages map[string]int `json:"messages"`
+	Load     *struct {
+		CallsTotal   int     `json:"calls_total"`
+		IdealSeconds float64 `json:"ideal_seconds"`
+		WallSeconds  float64 `json:"wall_seconds"`
+		Ratio        float64 `json:"ratio"`
+	} `json:"load"`
+}
+
+func decode(t *testing.T, out string) summary {
+	t.Helper()
+	var s summary
+	require.NoError(t, json.Unmarshal([]byte(out), &s), out)
+	return s
+}
+
+// TestBulkEndToEnd generates 200 hospitals, onboards them with 8 workers
+// into a SQLite file, checks every row against what the generator meant
+// it to be, then runs again and checks that everything is skipped and no
+// participant was registered twice.
+func TestBulkEndToEnd(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list := filepath.Join(dir, "hospitals.csv")
+	const rows, seed = 200, "17"
+
+	out, _, err := runCmd(t, "-generate", "200", "-seed", seed, "-o", list)
+	require.NoError(t, err)
+	assert.Contains(t, out, "wrote 200 hospitals to "+list)
+
+	out, _, err = runCmd(t, "-workers", "8", "-json", list)
+	require.NoError(t, err)
+	first := decode(t, out)
+	assert.Equal(t, rows, first.Rows)
+	assert.Equal(t, rows, first.Submitted)
+	assert.Zero(t, first.Skipped+first.Failed+first.NotReached)
+	assert.Equal(t, rows, first.Ready+first.WaitingOTP+first.WaitingApproval+first.WaitingReview+first.Rejected+first.Other,
+		"every row lands in one bucket")
+	assert.Nil(t, first.Load, "no load figure without -latency")
+
+	// What the generator meant, row by row: the same seed gives the same list.
+	gen, err := bulk.Generate(bulk.GenerateOptions{Rows: rows, Seed: 17})
+	require.NoError(t, err)
+	want := map[string]int{}
+	wantRejections := map[string]int{}
+	for _, g := range gen {
+		o, req := g.Kind.Expect()
+		want[o]++
+		if req != "" {
+			wantRejections[string(req)]++
+		}
+	}
+	assert.Equal(t, want[bulk.OutcomeReady], first.Ready)
+	assert.Equal(t, want[bulk.OutcomeOTP], first.WaitingOTP)
+	assert.Equal(t, want[bulk.OutcomeApproval], first.WaitingApproval)
+	assert.Equal(t, want[bulk.OutcomeReview], first.WaitingReview)
+	assert.Equal(t, want[bulk.OutcomeRejected], first.Rejected)
+	gotRejections := map[string]int{}
+	for _, g := range first.Rejections {
+		gotRejections[g.Requirement] = g.Rows
+		assert.NotEmpty(t, g.Examples)
+	}
+	assert.Equal(t, wantRejections, gotRejections, "rejected with the reasons the generator planted")
+
+	// Row by row, in the registry file the run left.
+	store, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, "hospitals.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	svc, err := onboarding.New(store, onboarding.WithInstanceCode(bulk.InstanceCode),
+		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
+	require.NoError(t, err)
+	for _, g := range gen {
+		stored, err := store.ApplicationByKey(context.Background(), g.Key)
+		require.NoError(t, err, g.Key)
+		a, err := svc.Application(context.Background(), stored.ID)
+		require.NoError(t, err)
+		o, req := g.Kind.Expect()
+		assert.Equal(t, o, bulk.Outcome(a), "line %d (%s): reasons %q", g.Line, g.Kind, a.Reasons)
+		if req != "" {
+			var ids []verifier.RequirementID
+			for _, d := range bulk.Decisive(a) {
+				ids = append(ids, d.ID)
+			}
+			assert.Equal(t, []verifier.RequirementID{req}, ids, "line %d (%s)", g.Line, g.Kind)
+		}
+	}
+	before := participants(t, store)
+	assert.Equal(t, rows-first.Rejected, len(before), "a participant for every hospital not refused outright")
+
+	// Again: everything is skipped, nothing is registered twice, and the
+	// summary is the same.
+	out, _, err = runCmd(t, "-workers", "8", "-json", list)
+	require.NoError(t, err)
+	second := decode(t, out)
+	assert.Equal(t, rows, second.Skipped)
+	assert.Zero(t, second.Submitted)
+	assert.Equal(t, []int{first.Ready, first.WaitingOTP, first.WaitingApproval, first.WaitingReview, first.Rejected},
+		[]int{second.Ready, second.WaitingOTP, second.WaitingApproval, second.WaitingReview, second.Rejected})
+	assert.Empty(t, second.Messages, "a re-run sends nothing")
+	assert.Equal(t, before, participants(t, store), "no participant added or duplicated")
+}
+
+// participants returns how often each participant code is stored.
+func participants(t *testing.T, store registry.Participants) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	for offset := 0; ; offset += registry.MaxLimit {
+		ps, err := store.SearchParticipants(context.Background(), registry.Query{Limit: registry.MaxLimit, Offset: offset})
+		require.NoError(t, err)
+		for _, p := range ps {
+			seen[p.ParticipantCode]++
+			assert.Equal(t, 1, seen[p.ParticipantCode], "participant %s stored twice", p.ParticipantCode)
+		}
+		if len(ps) < registry.MaxLimit {
+			return seen
+		}
+	}
+}
+
+func TestBulkTableAndLoadFigure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list := filepath.Join(dir, "h.csv")
+	_, _, err := runCmd(t, "-generate", "120", "-o", list)
+	require.NoError(t, err)
+
+	out, stderr, err := runCmd(t, "-workers", "4", "-memory", "-latency", "1ms", list)
+	require.NoError(t, err)
+	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
+	for _, want := range []string{
+		"registry memory, 4 workers",
+		"ready (verified, nothing waiting)",
+		"waiting on OTP",
+		"waiting on approval",
+		"waiting on review/retry",
+		"rejections by requirement",
+		"load: 120 hospitals, 4 workers, 1ms injected per registry call",
+		"ideal ",
+		"ratio ",
+	} {
+		assert.Contains(t, out, want)
+	}
+	_, err = os.Stat(filepath.Join(dir, "h.db"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "-memory writes no registry file")
+
+	out, _, err = runCmd(t, "-workers", "4", "-memory", "-latency", "1ms", "-json", list)
+	require.NoError(t, err)
+	s := decode(t, out)
+	require.NotNil(t, s.Load)
+	assert.Positive(t, s.Load.CallsTotal)
+	assert.Positive(t, s.Load.IdealSeconds)
+	assert.Positive(t, s.Load.Ratio)
+}
+
+func TestBulkRejectsBadLists(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name, csv string
+		want      []string
+	}{
+		{"missing column", "key,hfr_id\nk1,IN2910000123\n", []string{"bad.csv: bad CSV: line 1", `no "hospital_name" column`}},
+		{"bad header", "key,hospital_name,hospital_pin\nk1,A,560001\n", []string{"line 1, column 3", `unknown column "hospital_pin"`}},
+		{"short row", "key,hospital_name,pincode\nk1,A,560001\nk2,B\n", []string{"line 3", "wrong number of fields"}},
+		{"repeated key", "key,hospital_name\nk1,A\nk1,B\n", []string{"line 3, column 1 (key)", "already used on line 2"}},
+		{"no hospitals", "key,hospital_name\n", []string{"no hospitals"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sub := filepath.Join(dir, string(rune('a'+i)))
+			require.NoError(t, os.Mkdir(sub, 0o755))
+			path := filepath.Join(sub, "bad.csv")
+			require.NoError(t, os.WriteFile(path, []byte(tt.csv), 0o644))
+			_, _, err := runCmd(t, path)
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			_, statErr := os.Stat(filepath.Join(sub, "bad.db"))
+			assert.ErrorIs(t, statErr, os.ErrNotExist, "a bad list touches no registry")
+		})
+	}
+	_, _, err := runCmd(t, filepath.Join(dir, "nonexistent.csv"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestBulkUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing to do", nil, "give one CSV list"},
+		{"two lists", []string{"a.csv", "b.csv"}, "give one CSV list"},
+		{"generate without -o", []string{"-generate", "10"}, "-generate needs -o FILE"},
+		{"generate and onboard", []string{"-generate", "10", "-o", "x.csv", "y.csv"}, "second run"},
+		{"negative rows", []string{"-generate", "-5", "-o", "x.csv"}, "outside 1.."},
+		{"no workers", []string{"-workers", "0", "a.csv"}, "-workers 0"},
+		{"too many workers", []string{"-workers", "5000", "a.csv"}, "-workers 5000"},
+		{"negative latency", []string{"-latency", "-1ms", "a.csv"}, "negative"},
+		{"memory and db", []string{"-memory", "-db", "x.db", "a.csv"}, "exclude each other"},
+		{"unknown flag", []string{"-fast", "a.csv"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := runCmd(t, tt.args...)
+			require.ErrorIs(t, err, errUsage)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	_, stderr, err := runCmd(t, "-h")
+	require.NoError(t, err, "-h is not an error")
+	assert.Contains(t, stderr, "usage: bulk")
+}
+
+func TestGenerateToStdout(t *testing.T) {
+	t.Parallel()
+	out, stderr, err := runCmd(t, "-generate", "5", "-seed", "3", "-o", "-")
+	require.NoError(t, err)
+	rows, err := bulk.ReadRows(strings.NewReader(out))
+	require.NoError(t, err)
+	assert.Len(t, rows, 5)
+	assert.Contains(t, stderr, "wrote 5 hospitals to -")
+}

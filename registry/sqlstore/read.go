@@ -139,6 +139,9 @@ func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilt
 	if f.Stage != "" {
 		b.WriteString(" AND a.stage = " + b.arg(string(f.Stage)))
 	}
+	if f.ParticipantCode != "" {
+		b.WriteString(" AND a.participant_code = " + b.arg(f.ParticipantCode))
+	}
 	if f.Waiting != "" {
 		b.WriteString(" AND EXISTS (SELECT 1 FROM application_waiting w WHERE w.application_id = a.id AND w.kind = " + b.arg(f.Waiting) + ")")
 	}

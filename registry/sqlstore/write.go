@@ -176,6 +176,18 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		case code != "" && a.ParticipantCode != code:
 			return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, code)
 		}
+		if code == "" && a.ParticipantCode != "" {
+			// The application takes a code now: it must not be another
+			// application's participant, whether or not this write
+			// carries the participant record.
+			var n int
+			if err := tx.StmtContext(ctx, s.stmts.participantExists).QueryRowContext(ctx, a.ParticipantCode).Scan(&n); err != nil {
+				return fail(ctx, err, "read participant %q", a.ParticipantCode)
+			}
+			if n > 0 {
+				return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, a.ParticipantCode)
+			}
+		}
 
 		res, err := s.exec(ctx, tx, s.stmts.updateApplication,
 			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state)

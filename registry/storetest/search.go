@@ -287,19 +287,24 @@ func testListApplications(t *testing.T, newStore NewStore) {
 		stage   registry.Stage
 		waiting []string
 		created time.Duration
+		code    string
 	}
 	specs := []spec{
-		{"app-c", registry.StageVerifying, []string{"otp"}, 2 * time.Minute},
-		{"app-a", registry.StageSubmitted, []string{"review"}, time.Minute},
-		{"app-b", registry.StageVerifying, []string{"review", "approval"}, 2 * time.Minute},
-		{"app-d", registry.StageDetails, nil, 3 * time.Minute},
-		{"app-e", registry.StageVerifying, []string{"review"}, 4 * time.Minute},
-		{"app-f", registry.StageLive, nil, 0},
+		{"app-c", registry.StageVerifying, []string{"otp"}, 2 * time.Minute, "1000003@hcx"},
+		{"app-a", registry.StageSubmitted, []string{"review"}, time.Minute, ""},
+		{"app-b", registry.StageVerifying, []string{"review", "approval"}, 2 * time.Minute, "1000002@hcx"},
+		{"app-d", registry.StageDetails, nil, 3 * time.Minute, "1000004@hcx"},
+		{"app-e", registry.StageVerifying, []string{"review"}, 4 * time.Minute, "1000005@hcx"},
+		{"app-f", registry.StageLive, nil, 0, "1000006@hcx"},
 	}
 	for _, sp := range specs {
-		a := newApp(sp.id, "key-"+sp.id, "", at(sp.created))
+		a := newApp(sp.id, "key-"+sp.id, sp.code, at(sp.created))
 		a.Stage, a.Waiting = sp.stage, sp.waiting
-		seed(t, s, a, nil)
+		var p *hcxonboard.Participant
+		if sp.code != "" {
+			p = newParticipant(sp.code, at(sp.created))
+		}
+		seed(t, s, a, p)
 	}
 
 	tests := []struct {
@@ -314,6 +319,12 @@ func testListApplications(t *testing.T, newStore NewStore) {
 		{"by stage and open task", registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "review"}, []string{"app-b", "app-e"}},
 		{"by a stage nobody is in", registry.ApplicationFilter{Stage: registry.StageWithdrawn}, nil},
 		{"by a task nobody waits for", registry.ApplicationFilter{Waiting: "payment"}, nil},
+		{"by participant code", registry.ApplicationFilter{ParticipantCode: "1000004@hcx"}, []string{"app-d"}},
+		{"by participant code and stage", registry.ApplicationFilter{ParticipantCode: "1000002@hcx", Stage: registry.StageVerifying}, []string{"app-b"}},
+		{"by participant code and another stage", registry.ApplicationFilter{ParticipantCode: "1000002@hcx", Stage: registry.StageLive}, nil},
+		{"by participant code and open task", registry.ApplicationFilter{ParticipantCode: "1000005@hcx", Waiting: "review"}, []string{"app-e"}},
+		{"by a participant code nobody holds", registry.ApplicationFilter{ParticipantCode: "9999999@hcx"}, nil},
+		{"by a participant code that differs in case", registry.ApplicationFilter{ParticipantCode: "1000004@HCX"}, nil},
 		{"a page", registry.ApplicationFilter{Limit: 2, Offset: 1}, []string{"app-a", "app-b"}},
 		{"a filtered page", registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2, Offset: 2}, []string{"app-e"}},
 		{"an offset past the end", registry.ApplicationFilter{Offset: 6}, nil},

@@ -463,23 +463,61 @@ func testUpdate(t *testing.T, newStore NewStore) {
 		}
 	})
 
-	t.Run("attaching another application's participant is ErrConflict", func(t *testing.T) {
+	t.Run("taking the code of another application's participant is ErrConflict", func(t *testing.T) {
+		t.Parallel()
+		hijacker := func() *hcxonboard.Participant {
+			p := newParticipant("1000001@hcx", at(time.Hour))
+			p.ParticipantName = "Hijacker"
+			return p
+		}
+		tests := []struct {
+			name        string
+			participant *hcxonboard.Participant // carried by the write
+		}{
+			{"with a participant record in the write", hijacker()},
+			{"without a participant record in the write", nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				s := newStore(t)
+				owner := newParticipant("1000001@hcx", at(0))
+				seed(t, s, newApp("app-1", "key-1", "1000001@hcx", at(0)), owner)
+				b := seed(t, s, newApp("app-2", "key-2", "", at(0)), nil)
+				b.ParticipantCode = "1000001@hcx"
+				e := registry.Chain(lastEvent(t, s, "app-2"), event("app-2", "register", "submitted", "verifying", at(time.Hour)))
+				err := s.Update(ctx, registry.Write{Application: b, Participant: tt.participant, Events: e})
+				require.ErrorIs(t, err, registry.ErrConflict)
+				require.EqualValues(t, 1, b.Version, "a failed Update leaves the version alone")
+
+				got, err := s.Participant(ctx, "1000001@hcx")
+				require.NoError(t, err)
+				requireParticipant(t, owner, got)
+				gotB, err := s.Application(ctx, "app-2")
+				require.NoError(t, err)
+				require.EqualValues(t, 1, gotB.Version)
+				require.Empty(t, gotB.ParticipantCode)
+				events, err := s.Events(ctx, "app-2")
+				require.NoError(t, err)
+				require.Len(t, events, 1, "no event of the refused write is stored")
+				list, err := s.ListApplications(ctx, registry.ApplicationFilter{ParticipantCode: "1000001@hcx"})
+				require.NoError(t, err)
+				require.Equal(t, []string{"app-1"}, ids(list), "the code still belongs to app-1 alone")
+			})
+		}
+	})
+
+	t.Run("an application may take a free code without a participant record", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		owner := newParticipant("1000001@hcx", at(0))
-		seed(t, s, newApp("app-1", "key-1", "1000001@hcx", at(0)), owner)
+		seed(t, s, newApp("app-1", "key-1", "1000001@hcx", at(0)), newParticipant("1000001@hcx", at(0)))
 		b := seed(t, s, newApp("app-2", "key-2", "", at(0)), nil)
-		b.ParticipantCode = "1000001@hcx"
-		hijack := newParticipant("1000001@hcx", at(time.Hour))
-		hijack.ParticipantName = "Hijacker"
-		require.ErrorIs(t, s.Update(ctx, registry.Write{Application: b, Participant: hijack}), registry.ErrConflict)
-		got, err := s.Participant(ctx, "1000001@hcx")
+		b.ParticipantCode = "1000002@hcx"
+		require.NoError(t, s.Update(ctx, registry.Write{Application: b}))
+		got, err := s.Application(ctx, "app-2")
 		require.NoError(t, err)
-		requireParticipant(t, owner, got)
-		gotB, err := s.Application(ctx, "app-2")
-		require.NoError(t, err)
-		require.EqualValues(t, 1, gotB.Version)
-		require.Empty(t, gotB.ParticipantCode)
+		require.Equal(t, "1000002@hcx", got.ParticipantCode)
+		requireNoParticipant(t, s, "1000002@hcx")
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -17,7 +18,6 @@ import (
 
 	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // errUsage marks a command line that cannot work; the exit status is 2.
@@ -30,6 +30,7 @@ type options struct {
 	workers  int
 	db       string
 	memory   bool
+	sync     string
 	latency  time.Duration
 	json     bool
 	quiet    bool
@@ -47,6 +48,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.workers, "workers", bulk.DefaultWorkers, "hospitals onboarded at once")
 	fs.StringVar(&o.db, "db", "", "SQLite registry `FILE` (default: the list's path with extension .db)")
 	fs.BoolVar(&o.memory, "memory", false, "keep the registry in memory: nothing persists and a re-run starts over")
+	fs.StringVar(&o.sync, "sync", syncFull, "SQLite durability: `full` (each write is on disk before it returns) or normal (faster; a machine crash may lose the last rows written, which a re-run submits again)")
 	fs.DurationVar(&o.latency, "latency", 0, "inject this latency into every fake registry call and print the load figure")
 	fs.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (there is none either when standard error is not a terminal)")
@@ -88,6 +90,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return bad("-memory and -db exclude each other")
 	case o.examples < 0:
 		return bad("-examples %d is negative", o.examples)
+	case o.sync != syncFull && o.sync != syncNormal:
+		return bad("-sync %q is neither %q nor %q", o.sync, syncFull, syncNormal)
 	}
 	o.list = fs.Arg(0)
 	if o.db == "" && !o.memory {
@@ -169,17 +173,14 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	var store registry.Store
+	store, closeStore, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	where := "memory"
-	if o.memory {
-		store = registry.NewMemoryStore()
-	} else {
-		s, err := sqlstore.OpenSQLite(ctx, o.db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		store, where = s, o.db
+	if !o.memory {
+		where = o.db
 	}
 
 	demo, err := bulk.NewDemo(rows, bulk.DemoOptions{Latency: o.latency, Conns: o.workers})
@@ -198,9 +199,11 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		ob.Done = func() { _ = bar.Add(1) }
 	}
 	before := demo.Calls()
+	cpu0, cpuOK := bulk.ProcessCPU()
 	start := time.Now()
 	results, err := ob.Run(ctx, rows)
 	wall := time.Since(start)
+	cpu1, _ := bulk.ProcessCPU()
 	calls := demo.Calls().Sub(before)
 	if bar != nil {
 		_ = bar.Exit()
@@ -213,6 +216,9 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	sum := bulk.Summarize(rows, results, demo.Notes.Counts(), o.examples)
 	if o.latency > 0 {
 		sum.Load = bulk.NewLoad(sum.Submitted, o.workers, o.latency, calls, wall)
+		if cpuOK {
+			sum.Load.CPU, sum.Load.Cores = cpu1-cpu0, runtime.GOMAXPROCS(0)
+		}
 	}
 	if o.json {
 		err = sum.WriteJSON(stdout)
@@ -230,6 +236,25 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d rows failed; run again to retry them", sum.Failed)
 	}
 	return nil
+}
+
+// SQLite synchronous modes (-sync).
+const (
+	syncFull   = "full"
+	syncNormal = "normal"
+)
+
+// openStore opens the registry the run writes to: in memory, or a SQLite
+// file.
+func openStore(ctx context.Context, o *options) (registry.Store, func(), error) {
+	if o.memory {
+		return registry.NewMemoryStore(), func() {}, nil
+	}
+	s, err := bulk.OpenSQLite(ctx, o.db, o.sync == syncFull)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() { _ = s.Close() }, nil
 }
 
 func readList(path string) ([]bulk.Row, error) {

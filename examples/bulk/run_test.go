@@ -201,6 +201,30 @@ func TestBulkTableAndLoadFigure(t *testing.T) {
 	assert.Positive(t, s.Load.Ratio)
 }
 
+// TestBulkSyncModesShareTheFile onboards with -sync normal into a chosen
+// -db file and resumes with the default, durable mode.
+func TestBulkSyncModesShareTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list, db := filepath.Join(dir, "h.csv"), filepath.Join(dir, "registry", "r.db")
+	require.NoError(t, os.Mkdir(filepath.Dir(db), 0o755))
+	_, _, err := runCmd(t, "-generate", "60", "-o", list)
+	require.NoError(t, err)
+
+	out, _, err := runCmd(t, "-sync", "normal", "-db", db, "-json", list)
+	require.NoError(t, err)
+	first := decode(t, out)
+	assert.Equal(t, 60, first.Submitted)
+
+	out, _, err = runCmd(t, "-db", db, "-json", list)
+	require.NoError(t, err)
+	second := decode(t, out)
+	assert.Equal(t, 60, second.Skipped)
+	assert.Equal(t, first.Rejected, second.Rejected)
+	_, err = os.Stat(filepath.Join(dir, "h.db"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "-db replaces the default file")
+}
+
 func TestBulkRejectsBadLists(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -250,6 +274,7 @@ func TestBulkUsage(t *testing.T) {
 		{"too many workers", []string{"-workers", "5000", "a.csv"}, "-workers 5000"},
 		{"negative latency", []string{"-latency", "-1ms", "a.csv"}, "negative"},
 		{"memory and db", []string{"-memory", "-db", "x.db", "a.csv"}, "exclude each other"},
+		{"unknown sync mode", []string{"-sync", "fast", "a.csv"}, `-sync "fast" is neither "full" nor "normal"`},
 		{"unknown flag", []string{"-fast", "a.csv"}, ""},
 	}
 	for _, tt := range tests {

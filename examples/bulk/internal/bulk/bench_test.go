@@ -2,7 +2,6 @@ package bulk_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -12,14 +11,14 @@ import (
 
 	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // BenchmarkOnboard onboards a generated list against the fakes with 20 ms
 // injected per registry call and reports the wall time over the ideal
-// (registry calls × latency ÷ workers) as x-ideal: the README's load
-// figure, in small. The memory store is the baseline that shows what the
-// engine and the fakes cost without a database.
+// (registry calls × latency ÷ workers) as x-ideal — the README's load
+// figure, in small — and the CPU used per hospital. The memory store is
+// the baseline: the engine and the fakes without a database; the SQLite
+// runs show what each synchronous mode adds.
 //
 //	go test -run '^$' -bench Onboard -benchtime 1x ./examples/bulk/internal/bulk
 func BenchmarkOnboard(b *testing.B) {
@@ -30,37 +29,25 @@ func BenchmarkOnboard(b *testing.B) {
 	for i := range gen {
 		list[i] = gen[i].Row
 	}
+	sqlite := func(durable bool) func(b *testing.B) registry.Store {
+		return func(b *testing.B) registry.Store {
+			s, err := bulk.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"), durable)
+			require.NoError(b, err)
+			b.Cleanup(func() { _ = s.Close() })
+			return s
+		}
+	}
 	stores := []struct {
 		name string
 		open func(b *testing.B) registry.Store
 	}{
 		{"memory", func(*testing.B) registry.Store { return registry.NewMemoryStore() }},
-		{"sqlite", func(b *testing.B) registry.Store {
-			s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
-			require.NoError(b, err)
-			b.Cleanup(func() { _ = s.Close() })
-			return s
-		}},
-		{"sqlite-conns16", func(b *testing.B) registry.Store {
-			s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"), sqlstore.WithMaxOpenConns(16))
-			require.NoError(b, err)
-			b.Cleanup(func() { _ = s.Close() })
-			return s
-		}},
-		{"sqlite-normal", func(b *testing.B) registry.Store {
-			path := filepath.Join(b.TempDir(), "bench.db")
-			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
-			require.NoError(b, err)
-			db.SetMaxOpenConns(16)
-			s, err := sqlstore.New(context.Background(), db, sqlstore.SQLite)
-			require.NoError(b, err)
-			b.Cleanup(func() { _ = db.Close() })
-			return s
-		}},
+		{"sqlite-full", sqlite(true)},
+		{"sqlite-normal", sqlite(false)},
 	}
 	for _, st := range stores {
 		b.Run(st.name, func(b *testing.B) {
-			var ratio float64
+			var ratio, cpuPer float64
 			for range b.N {
 				b.StopTimer()
 				store := st.open(b)
@@ -70,10 +57,12 @@ func BenchmarkOnboard(b *testing.B) {
 				require.NoError(b, err)
 				ob := &bulk.Onboarder{Service: svc, Store: store, Certify: demo.Certify, Workers: workers}
 				b.StartTimer()
+				cpu0, _ := bulk.ProcessCPU()
 				start := time.Now()
 				before := demo.Calls()
 				results, err := ob.Run(context.Background(), list)
 				wall := time.Since(start)
+				cpu1, _ := bulk.ProcessCPU()
 				b.StopTimer()
 				require.NoError(b, err)
 				load := bulk.NewLoad(rows, workers, latency, demo.Calls().Sub(before), wall)
@@ -81,8 +70,10 @@ func BenchmarkOnboard(b *testing.B) {
 				sum := bulk.Summarize(list, results, nil, 0)
 				require.Zero(b, sum.Failed, fmt.Sprint(sum.Failures))
 				ratio = load.Ratio
+				cpuPer = float64(cpu1-cpu0) / float64(time.Millisecond) / rows
 			}
 			b.ReportMetric(ratio, "x-ideal")
+			b.ReportMetric(cpuPer, "cpu-ms/hospital")
 		})
 	}
 }

@@ -113,8 +113,12 @@ func NewDemo(rows []Row, opts DemoOptions) (_ *Demo, err error) {
 	if d.sandbox, err = sandbox.NewVerifier(sandbox.WithTrustList(d.trust), sandbox.WithClock(opts.Now)); err != nil {
 		return nil, fmt.Errorf("sandbox verifier: %w", err)
 	}
+	// The engine checks the certificate against the trust list itself
+	// (WithSandbox) and puts its result in place of the verifier's
+	// sandbox_certificate result, so the verifier keeps its default
+	// sandbox verifier (structure, validity and roles, no signature): a
+	// second signature check per hospital would only cost CPU.
 	if d.verifier, err = verifier.New(
-		verifier.WithSandboxVerifier(d.sandbox),
 		verifier.WithFacilityRegistry(d.hfrClient),
 		verifier.WithRohiniLookup(d.lookup),
 		verifier.WithClock(opts.Now),

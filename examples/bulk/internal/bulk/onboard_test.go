@@ -2,11 +2,13 @@ package bulk_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,6 +16,8 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -223,4 +227,34 @@ func TestNewDemoRejectsNegativeLatency(t *testing.T) {
 	t.Parallel()
 	_, err := bulk.NewDemo(nil, bulk.DemoOptions{Latency: -1})
 	assert.ErrorContains(t, err, "negative")
+}
+
+// TestDemoRefusesForeignCertificate checks that the engine's own
+// sandbox check stands: a certificate signed by another key under the
+// demo operator's name is refused.
+func TestDemoRefusesForeignCertificate(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 30, 8)
+	r := newRig(t, rows)
+	key, err := credential.GenerateEd25519Key(rand.Reader)
+	require.NoError(t, err)
+	rogue, err := sandbox.NewIssuer(bulk.DemoIssuerID, key, sandbox.WithValidity(time.Hour))
+	require.NoError(t, err)
+	i := slices.Index(kinds, bulk.KindRohini) // would be ready with a good certificate
+	require.GreaterOrEqual(t, i, 0)
+	cert, err := rogue.Issue(sandbox.Claims{Subject: rows[i].Key, Roles: []hcxonboard.Role{hcxonboard.RoleHospital}})
+	require.NoError(t, err)
+
+	a, err := r.svc.Submit(context.Background(), rows[i].Application(cert))
+	require.NoError(t, err)
+	assert.Equal(t, bulk.OutcomeRejected, bulk.Outcome(a))
+	require.Len(t, bulk.Decisive(a), 1)
+	assert.Equal(t, verifier.ReqSandboxCertificate, bulk.Decisive(a)[0].ID)
+
+	good, err := r.demo.Certify(&rows[i])
+	require.NoError(t, err)
+	rows[i].Key += "-again"
+	a, err = r.svc.Submit(context.Background(), rows[i].Application(good))
+	require.NoError(t, err)
+	assert.Equal(t, bulk.OutcomeReady, bulk.Outcome(a), "the demo operator's own certificate passes: %q", a.Reasons)
 }

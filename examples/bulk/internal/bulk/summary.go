@@ -197,6 +197,12 @@ type Load struct {
 	Wall      time.Duration // how long the run took
 	Ideal     time.Duration // calls × latency ÷ workers
 	Ratio     float64       // Wall ÷ Ideal (0 when no call was made)
+	// CPU is the processor time the run used, the in-process fakes
+	// included (0 when unknown), and Cores how many it could use at once
+	// (GOMAXPROCS): CPU ÷ Cores is the least wall time the run's computing
+	// alone needs, whatever the latency.
+	CPU   time.Duration
+	Cores int
 }
 
 // NewLoad computes the ideal and the ratio.
@@ -232,8 +238,11 @@ func (l *Load) MarshalJSON() ([]byte, error) {
 		WallSeconds  float64 `json:"wall_seconds"`
 		IdealSeconds float64 `json:"ideal_seconds"`
 		Ratio        float64 `json:"ratio"`
+		CPUSeconds   float64 `json:"cpu_seconds,omitempty"`
+		Cores        int     `json:"cores,omitempty"`
 	}{l.Hospitals, l.Workers, float64(l.Latency) / float64(time.Millisecond), l.Calls, l.Calls.Total(),
-		round(l.PerHospital()), round(l.Wall.Seconds()), round(l.Ideal.Seconds()), round(l.Ratio)})
+		round(l.PerHospital()), round(l.Wall.Seconds()), round(l.Ideal.Seconds()), round(l.Ratio),
+		round(l.CPU.Seconds()), l.Cores})
 }
 
 // WriteJSON writes s as indented JSON.
@@ -298,6 +307,11 @@ func (s *Summary) WriteTable(w io.Writer) error {
 			fmt.Fprintf(ew, "  ratio           %.2f× (goal ≤ 1.3×)\n", l.Ratio)
 		} else {
 			fmt.Fprintln(ew, "  ratio           n/a (no registry call was made)")
+		}
+		if l.CPU > 0 && l.Cores > 0 && l.Hospitals > 0 {
+			fmt.Fprintf(ew, "  cpu             %v on %d cores, %.2f ms per hospital: computing alone needs %v\n",
+				l.CPU.Round(time.Millisecond), l.Cores, float64(l.CPU)/float64(time.Millisecond)/float64(l.Hospitals),
+				(l.CPU / time.Duration(l.Cores)).Round(time.Millisecond))
 		}
 	}
 	return ew.err

@@ -23,7 +23,14 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM stops the run gently: rows in flight
+	// finish and the summary is printed. After it the signals have their
+	// default effect again, so a second one ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	switch {

@@ -97,6 +97,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if o.db == "" && !o.memory {
 		o.db = strings.TrimSuffix(o.list, filepath.Ext(o.list)) + ".db"
 	}
+	if !o.memory && filepath.Clean(o.db) == filepath.Clean(o.list) {
+		return bad("the registry would overwrite the list %s: give -db another file", o.list)
+	}
 	return &o, nil
 }
 

@@ -274,6 +274,8 @@ func TestBulkUsage(t *testing.T) {
 		{"too many workers", []string{"-workers", "5000", "a.csv"}, "-workers 5000"},
 		{"negative latency", []string{"-latency", "-1ms", "a.csv"}, "negative"},
 		{"memory and db", []string{"-memory", "-db", "x.db", "a.csv"}, "exclude each other"},
+		{"list named like its registry", []string{"hospitals.db"}, "would overwrite the list"},
+		{"registry on the list", []string{"-db", "./h.csv", "h.csv"}, "would overwrite the list"},
 		{"unknown sync mode", []string{"-sync", "fast", "a.csv"}, `-sync "fast" is neither "full" nor "normal"`},
 		{"unknown flag", []string{"-fast", "a.csv"}, ""},
 	}

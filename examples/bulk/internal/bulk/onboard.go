@@ -49,9 +49,11 @@ type Onboarder struct {
 // Run onboards rows concurrently and returns a result per row, in row
 // order. A row whose key the store already holds is skipped (and its
 // current state reported), so a run that was interrupted, or one that ran
-// to the end, can simply be started again. When ctx ends, rows not yet
-// started are left NotReached and Run returns once the rows in flight
-// have stopped.
+// to the end, can simply be started again. When ctx ends, no new row is
+// started — those left are NotReached — and Run returns once the rows in
+// flight are done. They are let finish rather than cut off, so that no
+// application is left half-way (stored, but HFR's OTP never asked for);
+// the registry clients' own timeouts bound how long that takes.
 func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
 	switch {
 	case o.Service == nil || o.Store == nil || o.Certify == nil:
@@ -66,6 +68,7 @@ func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
 	workers = min(workers, max(len(rows), 1))
 
 	results := make([]Result, len(rows))
+	work := context.WithoutCancel(ctx)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -73,7 +76,7 @@ func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = o.one(ctx, &rows[i])
+				results[i] = o.one(work, &rows[i])
 				if o.Done != nil {
 					o.Done()
 				}
@@ -104,27 +107,19 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	case err == nil:
 		app, err := o.Service.Application(ctx, stored.ID)
 		if err != nil {
-			return o.failed(ctx, fmt.Errorf("read application %s: %w", stored.ID, err))
+			return Result{Err: fmt.Errorf("read application %s: %w", stored.ID, err)}
 		}
 		return Result{App: app, Skipped: true}
 	case !errors.Is(err, registry.ErrNotFound):
-		return o.failed(ctx, fmt.Errorf("look up key: %w", err))
+		return Result{Err: fmt.Errorf("look up key: %w", err)}
 	}
 	cert, err := o.Certify(row)
 	if err != nil {
-		return o.failed(ctx, fmt.Errorf("sandbox certificate: %w", err))
+		return Result{Err: fmt.Errorf("sandbox certificate: %w", err)}
 	}
 	app, err := o.Service.Submit(ctx, row.Application(cert))
 	if err != nil {
-		return o.failed(ctx, err)
+		return Result{Err: err}
 	}
 	return Result{App: app}
-}
-
-// failed reports err, unless it is the run's own interruption.
-func (o *Onboarder) failed(ctx context.Context, err error) Result {
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return Result{NotReached: true}
-	}
-	return Result{Err: err}
 }

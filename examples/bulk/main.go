@@ -3,7 +3,7 @@
 // sums up where each application stands.
 //
 //	bulk -generate 10000 -o hospitals.csv          # a demo list
-//	bulk [-workers 16] [-db FILE | -memory] [-latency 20ms] [-json] [-quiet] hospitals.csv
+//	bulk [-workers 16] [-db FILE | -memory] [-sync full|normal] [-latency 20ms] [-json] [-quiet] hospitals.csv
 //
 // It runs on embedded defaults: a SQLite registry next to the list (so a
 // re-run skips every row already submitted), in-process HFR and ROHINI
@@ -35,7 +35,10 @@ func main() {
 	stop()
 	switch {
 	case err == nil:
+	case err == errUsage: // the flag package has said what is wrong
+		os.Exit(2)
 	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, "bulk:", err)
 		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "bulk:", err)

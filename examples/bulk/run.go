@@ -48,14 +48,14 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.workers, "workers", bulk.DefaultWorkers, "hospitals onboarded at once")
 	fs.StringVar(&o.db, "db", "", "SQLite registry `FILE` (default: the list's path with extension .db)")
 	fs.BoolVar(&o.memory, "memory", false, "keep the registry in memory: nothing persists and a re-run starts over")
-	fs.StringVar(&o.sync, "sync", syncFull, "SQLite durability: `full` (each write is on disk before it returns) or normal (faster; a machine crash may lose the last rows written, which a re-run submits again)")
+	fs.StringVar(&o.sync, "sync", syncFull, "SQLite durability `mode`: full (each write is on disk before it returns) or normal (faster; a machine crash may lose the last rows written, which a re-run submits again)")
 	fs.DurationVar(&o.latency, "latency", 0, "inject this latency into every fake registry call and print the load figure")
 	fs.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (there is none either when standard error is not a terminal)")
 	fs.IntVar(&o.examples, "examples", bulk.DefaultExamples, "rows listed per rejection reason")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bulk -generate N -o FILE [-seed S]")
-		fmt.Fprintln(stderr, "       bulk [-workers N] [-db FILE | -memory] [-latency D] [-json] [-quiet] LIST.csv")
+		fmt.Fprintln(stderr, "       bulk [-workers N] [-db FILE | -memory] [-sync full|normal] [-latency D] [-json] [-quiet] LIST.csv")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

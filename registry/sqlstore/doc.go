@@ -48,12 +48,17 @@
 // # Storage
 //
 // Applications, participants and audit events each have a table; an
-// application's open tasks, and a participant's roles and linked registry
-// codes, have tables of their own so that searches on them use indexes.
-// Participants are indexed by code, status, e-mail, mobile, scheme, roles
-// and linked codes, and by creation time for ordered paging. The whole
-// participant record is kept as JSON beside the searchable columns, so a
-// field added to [hcxonboard.Participant] needs no migration.
+// application's open task kinds, and a participant's roles and linked
+// registry codes (together), have tables of their own so that searches on
+// them use indexes. Participants are indexed by code, status, e-mail,
+// mobile, roles and linked codes, and by creation time for ordered paging;
+// applications by id, idempotency key, participant code, stage and
+// creation time. Every index is paid for on every write (on SQLite, a
+// b-tree page written to the WAL at each commit), so there is none that no
+// search uses or that selects too much to help: scheme_code, shared by
+// many participants, is searched without one. The whole participant record
+// is kept as JSON beside the searchable columns, so a field added to
+// [hcxonboard.Participant] needs no migration.
 //
 // Times are stored as UnixNano integers, which is exactly what an audit
 // event's hash covers, so events come back verifiable. They come back in

@@ -143,7 +143,7 @@ func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilt
 		b.WriteString(" AND a.participant_code = " + b.arg(f.ParticipantCode))
 	}
 	if f.Waiting != "" {
-		b.WriteString(" AND EXISTS (SELECT 1 FROM application_waiting w WHERE w.application_id = a.id AND w.kind = " + b.arg(f.Waiting) + ")")
+		b.WriteString(" AND a.id IN (SELECT w.application_id FROM application_waiting w WHERE w.kind = " + b.arg(f.Waiting) + ")")
 	}
 	b.WriteString(" ORDER BY a.created_at, a.id LIMIT " + b.arg(f.Limit) + " OFFSET " + b.arg(f.Offset))
 

@@ -22,11 +22,18 @@ var (
 		registry.FieldMobile:     {"p.primary_mobile", "p.mobile_lower"},
 		registry.FieldSchemeCode: {"p.scheme_code", "p.scheme_lower"},
 	}
-	// listTables: the table of a list field, its value column and the
-	// value's lower-cased copy.
-	listTables = map[string][3]string{
-		registry.FieldRoles:       {"participant_roles", "role", "role_lower"},
-		registry.FieldLinkedCodes: {"participant_linked_codes", "linked_code", "linked_code_lower"},
+	// listFields: the participant_values field of a list field, and
+	// whether its values are selective. A linked registry code names one
+	// facility or professional, so an equality on it finds its few
+	// participants through the index; a role is shared by many, so a page
+	// is read in order and each participant's own roles are tested, which
+	// stops at the page's end.
+	listFields = map[string]struct {
+		field     string
+		selective bool
+	}{
+		registry.FieldRoles:       {valueRole, false},
+		registry.FieldLinkedCodes: {valueLinkedCode, true},
 	}
 	timeColumns = map[string]string{
 		registry.FieldCreatedAt: "p.created_at",
@@ -81,9 +88,9 @@ func searchSQL(q registry.Query) (string, []any, error) {
 		case scalarColumns[field] != [2]string{}:
 			col := scalarColumns[field]
 			scalarCondition(&b, col[0], col[1], c)
-		case listTables[field] != [3]string{}:
-			t := listTables[field]
-			listCondition(&b, t[0], t[1], t[2], c)
+		case listFields[field].field != "":
+			l := listFields[field]
+			listCondition(&b, l.field, l.selective, c)
 		case timeColumns[field] != "":
 			timeCondition(&b, timeColumns[field], c)
 		default:
@@ -119,28 +126,42 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 	}
 }
 
-func listCondition(b *sqlBuilder, table, col, lowerCol string, c registry.Condition) {
+// listCondition tests a participant's participant_values rows of one
+// list: some row matches (eq, contains, startsWith, or) or none equals
+// (neq). An equality on a selective list is written as IN (…), so that the
+// database may start from the (field, value) index; the rest as EXISTS,
+// tested on each candidate's own rows.
+func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condition) {
 	exists := func(not bool, test string) {
 		b.WriteString(" AND ")
 		if not {
 			b.WriteString("NOT ")
 		}
-		b.WriteString("EXISTS (SELECT 1 FROM " + table + " l WHERE l.participant_code = p.participant_code AND " + test + ")")
+		b.WriteString("EXISTS (SELECT 1 FROM participant_values l WHERE l.participant_code = p.participant_code AND l.field = " +
+			b.arg(field) + " AND " + test + ")")
+	}
+	equal := func(test string) {
+		if !selective {
+			exists(false, test)
+			return
+		}
+		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
+			b.arg(field) + " AND " + test + ")")
 	}
 	if c.Eq != nil {
-		exists(false, "l."+col+" = "+b.arg(*c.Eq))
+		equal("l.value = " + b.arg(*c.Eq))
 	}
 	if c.Neq != nil {
-		exists(true, "l."+col+" = "+b.arg(*c.Neq))
+		exists(true, "l.value = "+b.arg(*c.Neq))
 	}
 	if c.Contains != nil {
-		exists(false, "l."+lowerCol+" LIKE "+b.arg(containsPattern(*c.Contains))+escapeClause)
+		exists(false, "l.value_lower LIKE "+b.arg(containsPattern(*c.Contains))+escapeClause)
 	}
 	if c.StartsWith != nil {
-		exists(false, "l."+lowerCol+" LIKE "+b.arg(startsWithPattern(*c.StartsWith))+escapeClause)
+		exists(false, "l.value_lower LIKE "+b.arg(startsWithPattern(*c.StartsWith))+escapeClause)
 	}
 	if len(c.Or) > 0 {
-		exists(false, "l."+col+" IN ("+b.argList(c.Or)+")")
+		equal("l.value IN (" + b.argList(c.Or) + ")")
 	}
 }
 

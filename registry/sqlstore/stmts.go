@@ -13,8 +13,8 @@ import (
 // parses a statement once per connection instead of once per call.
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
-	insertRole, insertLinkedCode, insertEvent,
-	lockApplication, updateApplication, deleteWaiting, deleteRoles, deleteLinkedCodes,
+	insertValue, insertEvent,
+	lockApplication, updateApplication, deleteWaiting, deleteValues,
 	selectParticipant, selectApplication, selectApplicationByKey, selectEvents, applicationExists,
 	keyExists, participantExists *sql.Stmt
 
@@ -43,6 +43,12 @@ const participantUpsert = participantInsert + `
 
 const eventColumns = `application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash`
 
+// The field column of participant_values: which list a value belongs to.
+const (
+	valueRole       = "role"
+	valueLinkedCode = "linked_code"
+)
+
 // pgCreate stores an application, its open tasks, its participant with
 // roles and linked codes, and its events in one statement: one round trip,
 // atomic without an explicit transaction. Lists travel as arrays; the
@@ -62,15 +68,13 @@ participant AS (
 	       $19::text, $20::text, $21::text, $22::bigint, $23::bigint, $24::jsonb
 	WHERE $38::boolean
 ),
-roles AS (
-	INSERT INTO participant_roles (participant_code, position, role, role_lower)
-	SELECT $10::text, r.ord - 1, r.role, r.role_lower
-	FROM unnest($25::text[], $26::text[]) WITH ORDINALITY AS r(role, role_lower, ord)
-),
-linked AS (
-	INSERT INTO participant_linked_codes (participant_code, position, linked_code, linked_code_lower)
-	SELECT $10::text, l.ord - 1, l.code, l.code_lower
-	FROM unnest($27::text[], $28::text[]) WITH ORDINALITY AS l(code, code_lower, ord)
+participant_values AS (
+	INSERT INTO participant_values (participant_code, field, position, value, value_lower)
+	SELECT $10::text, '` + valueRole + `', r.ord - 1, r.value, r.value_lower
+	FROM unnest($25::text[], $26::text[]) WITH ORDINALITY AS r(value, value_lower, ord)
+	UNION ALL
+	SELECT $10::text, '` + valueLinkedCode + `', l.ord - 1, l.value, l.value_lower
+	FROM unnest($27::text[], $28::text[]) WITH ORDINALITY AS l(value, value_lower, ord)
 )
 INSERT INTO audit_events (` + eventColumns + `)
 SELECT $1, e.seq, e.time_ns, e.actor, e.action, e.from_stage, e.to_stage, e.reason, e.prev_hash, e.hash
@@ -92,19 +96,17 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind) VALUES ($1, $2)`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
-		{&st.insertRole, `INSERT INTO participant_roles (participant_code, position, role, role_lower) VALUES ($1, $2, $3, $4)`},
-		{&st.insertLinkedCode, `INSERT INTO participant_linked_codes (participant_code, position, linked_code, linked_code_lower) VALUES ($1, $2, $3, $4)`},
+		{&st.insertValue, `INSERT INTO participant_values (participant_code, field, position, value, value_lower) VALUES ($1, $2, $3, $4, $5)`},
 		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`},
-		{&st.lockApplication, `SELECT version, idempotency_key, participant_code,
+		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
 			FROM applications WHERE id = $1` + lock},
 		{&st.updateApplication, `UPDATE applications
 			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8,
 			    version = version + 1
 			WHERE id = $1 AND version = $2`},
-		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE application_id = $1`},
-		{&st.deleteRoles, `DELETE FROM participant_roles WHERE participant_code = $1`},
-		{&st.deleteLinkedCodes, `DELETE FROM participant_linked_codes WHERE participant_code = $1`},
+		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE kind = $2 AND application_id = $1`},
+		{&st.deleteValues, `DELETE FROM participant_values WHERE participant_code = $1`},
 		{&st.selectParticipant, `SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1`},
 		{&st.selectApplication, `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`},
 		{&st.selectApplicationByKey, `SELECT ` + applicationColumns + ` FROM applications WHERE idempotency_key = $1`},
@@ -137,8 +139,8 @@ func (s *Store) closeStmts() error {
 	var errs []error
 	for _, p := range []*sql.Stmt{
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
-		st.insertRole, st.insertLinkedCode, st.insertEvent,
-		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteRoles, st.deleteLinkedCodes,
+		st.insertValue, st.insertEvent,
+		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValues,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
 		st.keyExists, st.participantExists, st.createAll,
 	} {

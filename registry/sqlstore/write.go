@@ -83,8 +83,8 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	args := []any{a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.kinds}
 	if p != nil {
 		args = append(args, p.columns()...)
-		roles, rolesLower := p.roles()
-		linked, linkedLower := p.linkedCodes()
+		roles, rolesLower := p.list(valueRole)
+		linked, linkedLower := p.list(valueLinkedCode)
 		args = append(args, roles, rolesLower, linked, linkedLower)
 	} else {
 		args = append(args, "", "", "", "", "", "", "", "", "", "", "", "", int64(0), int64(0), "{}",
@@ -158,12 +158,13 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var (
-			version int64
-			key     sql.NullString
-			code    string
-			lastSeq int64
+			version    int64
+			key        sql.NullString
+			code       string
+			oldWaiting string
+			lastSeq    int64
 		)
-		err := tx.StmtContext(ctx, s.stmts.lockApplication).QueryRowContext(ctx, a.ID).Scan(&version, &key, &code, &lastSeq)
+		err := tx.StmtContext(ctx, s.stmts.lockApplication).QueryRowContext(ctx, a.ID).Scan(&version, &key, &code, &oldWaiting, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -199,10 +200,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		} else if n != 1 {
 			return fmt.Errorf("%w: application %q changed while being updated", registry.ErrVersionConflict, a.ID)
 		}
-		if _, err := s.exec(ctx, tx, s.stmts.deleteWaiting, a.ID); err != nil {
-			return fail(ctx, err, "update application %q", a.ID)
-		}
-		if err := s.insertWaiting(ctx, tx, a.ID, row.kinds); err != nil {
+		if err := s.replaceWaiting(ctx, tx, a.ID, oldWaiting, row.kinds); err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
 		if p != nil {
@@ -257,13 +255,7 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	if r.waiting, err = encodeWaiting(a.Waiting); err != nil {
 		return r, fmt.Errorf("sqlstore: application %q: encode waiting: %w", a.ID, err)
 	}
-	seen := make(map[string]bool, len(a.Waiting))
-	for _, k := range a.Waiting {
-		if !seen[k] {
-			seen[k] = true
-			r.kinds = append(r.kinds, k)
-		}
-	}
+	r.kinds = distinct(a.Waiting)
 	if r.created, err = encodeTime(a.CreatedAt, "application created_at"); err != nil {
 		return r, err
 	}
@@ -276,6 +268,19 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	return r, nil
 }
 
+// distinct returns the distinct strings of ss, in their first order.
+func distinct(ss []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func (s *Store) insertWaiting(ctx context.Context, tx *sql.Tx, appID string, kinds []string) error {
 	for _, kind := range kinds {
 		if _, err := s.exec(ctx, tx, s.stmts.insertWaiting, appID, kind); err != nil {
@@ -283,6 +288,37 @@ func (s *Store) insertWaiting(ctx context.Context, tx *sql.Tx, appID string, kin
 		}
 	}
 	return nil
+}
+
+// replaceWaiting changes an application's open task kinds from those of
+// its stored waiting column (JSON) to kinds, deleting and inserting only
+// what differs; the table is keyed by kind first, so rows are found by
+// their whole key.
+func (s *Store) replaceWaiting(ctx context.Context, tx *sql.Tx, appID, oldWaiting string, kinds []string) error {
+	old, err := decodeWaiting(oldWaiting)
+	if err != nil {
+		return fmt.Errorf("application %q: %w", appID, err)
+	}
+	was := make(map[string]bool, len(old))
+	for _, k := range old {
+		was[k] = true
+	}
+	is := make(map[string]bool, len(kinds))
+	var added []string
+	for _, k := range kinds {
+		is[k] = true
+		if !was[k] {
+			added = append(added, k)
+		}
+	}
+	for k := range was {
+		if !is[k] {
+			if _, err := s.exec(ctx, tx, s.stmts.deleteWaiting, appID, k); err != nil {
+				return err
+			}
+		}
+	}
+	return s.insertWaiting(ctx, tx, appID, added)
 }
 
 // participantRow holds a participant's encoded columns.
@@ -315,18 +351,20 @@ func (r *participantRow) columns() []any {
 		r.created, r.updated, r.record}
 }
 
-func (r *participantRow) roles() (values, lowered []string) {
-	for _, role := range r.p.Roles {
-		values = append(values, string(role))
-		lowered = append(lowered, lower(string(role)))
+// list returns the values of one of the participant's lists (field
+// valueRole or valueLinkedCode), in order, and their lower-cased copies.
+func (r *participantRow) list(field string) (values, lowered []string) {
+	switch field {
+	case valueRole:
+		for _, role := range r.p.Roles {
+			values = append(values, string(role))
+		}
+	case valueLinkedCode:
+		values = append(values, r.p.LinkedRegistryCodes...)
 	}
-	return values, lowered
-}
-
-func (r *participantRow) linkedCodes() (values, lowered []string) {
-	for _, code := range r.p.LinkedRegistryCodes {
-		values = append(values, code)
-		lowered = append(lowered, lower(code))
+	lowered = make([]string, len(values))
+	for i, v := range values {
+		lowered[i] = lower(v)
 	}
 	return values, lowered
 }
@@ -343,23 +381,16 @@ func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRo
 		return err
 	}
 	if replace {
-		if _, err := s.exec(ctx, tx, s.stmts.deleteRoles, code); err != nil {
-			return err
-		}
-		if _, err := s.exec(ctx, tx, s.stmts.deleteLinkedCodes, code); err != nil {
+		if _, err := s.exec(ctx, tx, s.stmts.deleteValues, code); err != nil {
 			return err
 		}
 	}
-	roles, rolesLower := r.roles()
-	for i := range roles {
-		if _, err := s.exec(ctx, tx, s.stmts.insertRole, code, i, roles[i], rolesLower[i]); err != nil {
-			return err
-		}
-	}
-	linked, linkedLower := r.linkedCodes()
-	for i := range linked {
-		if _, err := s.exec(ctx, tx, s.stmts.insertLinkedCode, code, i, linked[i], linkedLower[i]); err != nil {
-			return err
+	for _, field := range []string{valueRole, valueLinkedCode} {
+		values, lowered := r.list(field)
+		for i := range values {
+			if _, err := s.exec(ctx, tx, s.stmts.insertValue, code, field, i, values[i], lowered[i]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

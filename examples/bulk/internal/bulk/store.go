@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
@@ -15,6 +16,8 @@ type Store struct {
 	*sqlstore.Store
 	db *sql.DB // the pool OpenSQLite opened itself, if it did
 }
+
+var _ registry.Store = (*Store)(nil)
 
 // Close closes the store and its pool.
 func (s *Store) Close() error {

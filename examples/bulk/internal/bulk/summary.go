@@ -38,7 +38,8 @@ type Summary struct {
 
 	// Rejections groups rejected rows by the requirement that decided.
 	Rejections []Group `json:"rejections"`
-	// Failures lists the rows that failed.
+	// Failures lists the first rows that failed (ten, or the number of
+	// examples asked for if that is more).
 	Failures []Example `json:"failures,omitempty"`
 	// Messages counts what the engine sent, by message kind.
 	Messages map[string]int `json:"messages"`

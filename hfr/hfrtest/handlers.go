@@ -298,23 +298,23 @@ func (s *Server) facilitySearch(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	var rows []map[string]any
-	for _, f := range s.facilities {
-		ff := f.Facility
-		switch {
-		case id != "":
-			// facilityId overrides every other criterion.
-			if !strings.EqualFold(ff.ID, strings.TrimSpace(id)) {
-				continue
-			}
-		default:
+	if id != "" {
+		// facilityId overrides every other criterion: one map look-up, so
+		// a fake seeded with thousands of facilities stays cheap.
+		if f, ok := s.facilities[strings.ToUpper(strings.TrimSpace(id))]; ok {
+			rows = append(rows, facilityJSON(f.Facility))
+		}
+	} else {
+		for _, f := range s.facilities {
+			ff := f.Facility
 			if !strings.EqualFold(ff.OwnershipCode, owner) || ff.StateLGDCode != state ||
 				(district != "" && ff.DistrictLGDCode != district) ||
 				(pin != "" && ff.Pincode != pin) ||
 				(name != "" && !strings.Contains(strings.ToLower(ff.Name), strings.ToLower(name))) {
 				continue
 			}
+			rows = append(rows, facilityJSON(ff))
 		}
-		rows = append(rows, facilityJSON(ff))
 	}
 	s.mu.Unlock()
 

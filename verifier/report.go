@@ -5,28 +5,19 @@ type Outcome string
 
 // The four outcomes.
 const (
-	// OutcomeSatisfied: the requirement is met (or, for an optional one,
-	// does not apply).
-	OutcomeSatisfied Outcome = "satisfied"
-	// OutcomeMissing: something the requirement needs was not given.
-	OutcomeMissing Outcome = "missing"
-	// OutcomeInvalid: something was given but is wrong: a bad GSTIN check
+	// Satisfied: the requirement is met (or, for an optional one, does not
+	// apply).
+	Satisfied Outcome = "satisfied"
+	// Missing: something the requirement needs was not given.
+	Missing Outcome = "missing"
+	// Invalid: something was given but is wrong: a bad GSTIN check
 	// character, a malformed HFR ID, an expired certificate, a facility HFR
 	// does not know.
-	OutcomeInvalid Outcome = "invalid"
-	// OutcomePending: it cannot be settled by looking at the application: a
+	Invalid Outcome = "invalid"
+	// Pending: it cannot be settled by looking at the application: a
 	// registry look-up, an OTP, a person's or a payer's decision.
 	// Result.Task says what it waits on.
-	OutcomePending Outcome = "pending"
-)
-
-// Short names for the four outcomes, the same values as the Outcome…
-// constants; code that switches on outcomes reads better with them.
-const (
-	Satisfied Outcome = OutcomeSatisfied
-	Missing   Outcome = OutcomeMissing
-	Invalid   Outcome = OutcomeInvalid
-	Pending   Outcome = OutcomePending
+	Pending Outcome = "pending"
 )
 
 // Valid reports whether o is one of the four outcomes.

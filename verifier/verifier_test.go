@@ -694,7 +694,7 @@ func TestMessagesMaskPersonalData(t *testing.T) {
 
 func TestOutcomeWorse(t *testing.T) {
 	t.Parallel()
-	order := []verifier.Outcome{verifier.OutcomeSatisfied, verifier.OutcomePending, verifier.OutcomeMissing, verifier.OutcomeInvalid, "maybe"}
+	order := []verifier.Outcome{verifier.Satisfied, verifier.Pending, verifier.Missing, verifier.Invalid, "maybe"}
 	for i, a := range order {
 		assert.Equal(t, i < 4, a.Valid(), "%q", a)
 		for j, b := range order {

@@ -160,10 +160,10 @@ func jsonReport(r *verifier.Report) jsonOutput {
 }
 
 var marks = map[verifier.Outcome]string{
-	verifier.OutcomeSatisfied: "[ok]     ",
-	verifier.OutcomeMissing:   "[MISSING]",
-	verifier.OutcomeInvalid:   "[INVALID]",
-	verifier.OutcomePending:   "[later]  ",
+	verifier.Satisfied: "[ok]     ",
+	verifier.Missing:   "[MISSING]",
+	verifier.Invalid:   "[INVALID]",
+	verifier.Pending:   "[later]  ",
 }
 
 func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report) {
@@ -189,12 +189,12 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 	fmt.Fprintln(w)
 	switch r.Verdict {
 	case verifier.VerdictReady:
-		fmt.Fprintf(w, "READY to apply. %d check(s) marked [later] are done by the HCX operator after you apply.\n", counts[verifier.OutcomePending])
+		fmt.Fprintf(w, "READY to apply. %d check(s) marked [later] are done by the HCX operator after you apply.\n", counts[verifier.Pending])
 	case verifier.VerdictIncomplete:
-		fmt.Fprintf(w, "INCOMPLETE: add the %d item(s) marked [MISSING], then check again.\n", counts[verifier.OutcomeMissing])
+		fmt.Fprintf(w, "INCOMPLETE: add the %d item(s) marked [MISSING], then check again.\n", counts[verifier.Missing])
 	default:
-		fmt.Fprintf(w, "NOT READY: correct the %d item(s) marked [INVALID]", counts[verifier.OutcomeInvalid])
-		if n := counts[verifier.OutcomeMissing]; n > 0 {
+		fmt.Fprintf(w, "NOT READY: correct the %d item(s) marked [INVALID]", counts[verifier.Invalid])
+		if n := counts[verifier.Missing]; n > 0 {
 			fmt.Fprintf(w, " and add the %d marked [MISSING]", n)
 		}
 		fmt.Fprintln(w, ", then check again.")

@@ -1,0 +1,69 @@
+package registry_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// A search takes the HCX registry's filter body as it comes over the wire.
+func ExampleQuery() {
+	ctx := context.Background()
+	store := registry.NewMemoryStore()
+	created := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for i, p := range []hcxonboard.Participant{
+		{ParticipantCode: "hosp_sunris_100001@hcx", ParticipantName: "Sunrise Hospital", Roles: []hcxonboard.Role{hcxonboard.RoleHospital}, Status: hcxonboard.StatusActive},
+		{ParticipantCode: "hosp_cityca_100002@hcx", ParticipantName: "City Care Clinic", Roles: []hcxonboard.Role{hcxonboard.RoleClinic}, Status: hcxonboard.StatusCreated},
+		{ParticipantCode: "payr_acmein_100003@hcx", ParticipantName: "Acme Insurance", Roles: []hcxonboard.Role{hcxonboard.RolePayer}, Status: hcxonboard.StatusActive},
+	} {
+		p.CreatedAt = created.Add(time.Duration(i) * time.Minute)
+		app := &registry.Application{ID: fmt.Sprint("app-", i), ParticipantCode: p.ParticipantCode, Stage: registry.StageLive}
+		if err := store.Create(ctx, registry.Write{Application: app, Participant: &p}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+
+	var q registry.Query
+	body := `{"filters":{"status":{"eq":"Active"},"roles":{"or":["provider.hospital","payer"]}},"limit":10}`
+	if err := json.NewDecoder(strings.NewReader(body)).Decode(&q); err != nil {
+		fmt.Println(err)
+		return
+	}
+	found, err := store.SearchParticipants(ctx, q)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range found {
+		fmt.Println(p.ParticipantCode, p.Status)
+	}
+
+	_, err = store.SearchParticipants(ctx, registry.Query{Filters: map[string]registry.Condition{"colour": registry.Eq("red")}})
+	fmt.Println(err != nil)
+	// Output:
+	// hosp_sunris_100001@hcx Active
+	// payr_acmein_100003@hcx Active
+	// true
+}
+
+// Events chain by hash, so an edit anywhere in the trail is found.
+func ExampleVerifyChain() {
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	events := registry.Chain(nil,
+		registry.Event{ApplicationID: "app-1", Time: at, Actor: "applicant", Action: "submit", To: "submitted"},
+		registry.Event{ApplicationID: "app-1", Time: at.Add(time.Second), Actor: "staff:asha", Action: "approve", From: "verifying", To: "details"},
+	)
+	fmt.Println(registry.VerifyChain(events))
+
+	events[1].Actor = "staff:someone-else"
+	fmt.Println(registry.VerifyChain(events))
+	// Output:
+	// <nil>
+	// registry: audit chain broken at event 2: hash does not match the event's contents: the event was edited
+}

@@ -56,3 +56,10 @@ func constraintOf(err error) constraint {
 	}
 	return constraintNone
 }
+
+// isBusy reports a SQLite "database is locked" (SQLITE_BUSY, with any
+// extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -15,9 +16,9 @@ import (
 )
 
 // OpenSQLite opens (creating it if need be) the SQLite database file at
-// path and migrates it. The connections use WAL, synchronous=FULL (a
-// write is on disk when it returns), foreign keys and the busy timeout
-// ([WithBusyTimeout], default 5s). In-memory databases (":memory:", "file:"
+// path, puts it in WAL mode and migrates it. The connections use
+// synchronous=FULL (a write is on disk when it returns), foreign keys and
+// the busy timeout ([WithBusyTimeout], default 5s). In-memory databases (":memory:", "file:"
 // URIs with mode=memory) are rejected: each pooled connection would see a
 // database of its own, and nothing would persist; use
 // registry.NewMemoryStore instead, or a file in a temporary directory.
@@ -35,12 +36,45 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		return nil, fmt.Errorf("sqlstore: open SQLite database %q: %w", path, err)
 	}
 	cfg.configure(db)
+	if err := enableWAL(ctx, db, cfg.busyTimeout); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: SQLite database %q: %w", path, err)
+	}
 	s := newStore(db, SQLite, true)
 	if err := s.start(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// enableWAL puts the database in WAL mode, which persists in the file, so
+// that every connection of every process uses it. Switching a new file to
+// WAL takes an exclusive lock for which SQLite does not wait: when several
+// processes (or pools) create one database at once, all but one may get
+// SQLITE_BUSY at once. It is retried, a little longer each time, for up to
+// the busy timeout.
+func enableWAL(ctx context.Context, db *sql.DB, busyTimeout time.Duration) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		var mode string
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		switch {
+		case err == nil && strings.EqualFold(mode, "wal"):
+			return nil
+		case err == nil:
+			return fmt.Errorf("journal mode is %q after asking for WAL", mode)
+		case !isBusy(err) || time.Now().Add(wait).After(deadline):
+			return fail(ctx, err, "enable WAL")
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // sqliteDSN turns a file path into a modernc.org/sqlite URI with the
@@ -59,7 +93,6 @@ func sqliteDSN(path string, cfg config) (string, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")

@@ -172,6 +172,36 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	})
 }
 
+// Switching a new SQLite file to WAL takes an exclusive lock that SQLite
+// does not wait for; pools that create one file at once must still all
+// open it. Each round races four opens of a new file.
+func TestConcurrentOpensOfANewSQLiteFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const rounds, n = 64, 4
+	for round := range rounds {
+		path := filepath.Join(dir, fmt.Sprintf("new-%d.db", round))
+		errs := make([]error, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				s, err := sqlstore.OpenSQLite(context.Background(), path)
+				if err == nil {
+					err = s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			require.NoError(t, err, "open %d of round %d", i, round)
+		}
+	}
+}
+
 func TestSchemaTooNew(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {

@@ -100,6 +100,16 @@ func WithVerifier(v verifier.Verifier) Option {
 // (step 1) with v and its trust list: an invalid or inapplicable
 // certificate rejects the application before anything is registered.
 // Without it the verifier's sandbox_certificate requirement decides.
+//
+// With it, the certificate is checked once per Submit or Recheck, by v:
+// the verifier (WithVerifier) sees the application without its sandbox
+// certificate, and the engine's result takes the place of the verifier's
+// sandbox_certificate result. So a verifier built with
+// verifier.WithSandboxVerifier may be wired too — harmless, and it costs
+// no second signature check — but it is never consulted about the
+// certificate. A settled result is kept: Recheck checks the certificate
+// again only while it is pending (its keys or revocation status could
+// not be fetched, say).
 func WithSandbox(v *sandbox.Verifier) Option {
 	return func(s *Service) error {
 		if v == nil {

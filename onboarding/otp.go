@@ -53,7 +53,7 @@ func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*App
 			}
 		}
 	}
-	r, err := s.mutate(ctx, id, func(r *record) error {
+	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		t, err := r.otpTask(taskID, ActionConfirmOTP)
 		if err != nil {
 			return err
@@ -148,13 +148,13 @@ func (s *Service) ResendOTP(ctx context.Context, id, taskID string) (*Applicatio
 		return nil, err
 	}
 	if t.Channel == ChannelHFR {
-		r, err := s.sendFacilityOTP(ctx, id, taskID, true)
+		r, err := s.sendFacilityOTP(ctx, first, taskID, true)
 		if err != nil {
 			return nil, err
 		}
 		return s.view(r), nil
 	}
-	r, err := s.mutate(ctx, id, func(r *record) error {
+	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		t, err := r.resendable(s, taskID)
 		if err != nil {
 			return err
@@ -207,27 +207,24 @@ func (r *record) resendable(s *Service, taskID string) (*taskState, error) {
 	return t, nil
 }
 
-// sendFacilityOTP has HFR send its OTP to the facility manager for an hfr
-// task, and records the transaction. The first send (resend false) does
-// not count against the day's allowance. The manager HFR holds is told of
-// the onboarding attempt once. When HFR refuses to send a code for the
-// facility at all (no manager mobile on record, say) — rather than being
-// unreachable — the OTP task is superseded by a staff review, so that the
-// application does not wait for ever.
-func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend bool) (*record, error) {
+// sendFacilityOTP has HFR send its OTP to the facility manager for the
+// hfr task taskID of first, the application as last read or stored, and
+// records the transaction; first is spent (see mutateFrom). The first send
+// (resend false) does not count against the day's allowance. The manager
+// HFR holds is told of the onboarding attempt once. When HFR refuses to
+// send a code for the facility at all (no manager mobile on record, say) —
+// rather than being unreachable — the OTP task is superseded by a staff
+// review, so that the application does not wait for ever.
+func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID string, resend bool) (*record, error) {
 	if s.facility == nil {
 		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
-	}
-	first, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
 	}
 	t, err := first.task(taskID)
 	if err != nil {
 		return nil, err
 	}
-	first.now = s.clock()
 	if resend {
+		first.now = s.clock()
 		if _, err := first.resendable(s, taskID); err != nil {
 			return nil, err
 		}
@@ -235,8 +232,8 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 		return first, nil
 	}
 	facilityID := t.FacilityID
-	contact, contactErr := s.facility.FacilityContact(ctx, facilityID)
-	txn, sendErr := s.facility.SendFacilityOTP(ctx, facilityID)
+	reply := s.askHFR(ctx, facilityID)
+	contact, contactErr, txn, sendErr := reply.contact, reply.contactErr, reply.txn, reply.sendErr
 	if sendErr == nil && txn.TransactionID == "" {
 		sendErr = fmt.Errorf("%w: HFR sent no transaction id", hfr.ErrUnexpectedResponse)
 	}
@@ -248,8 +245,9 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 			return nil, fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, sendErr)
 		}
 	}
-	return s.mutate(ctx, id, func(r *record) error {
+	return s.mutateFrom(ctx, first.app.ID, first, func(r *record) error {
 		var t *taskState
+		var err error
 		if resend {
 			if t, err = r.resendable(s, taskID); err != nil {
 				return err
@@ -294,6 +292,36 @@ func (s *Service) sendFacilityOTP(ctx context.Context, id, taskID string, resend
 		}
 		return r.transition(action, actorSystem, reason)
 	})
+}
+
+// askHFR asks HFR for the facility manager's contact and has it send its
+// OTP to that manager. The two calls do not depend on each other, so they
+// run at the same time: an ABDM facility waits for one round trip to HFR,
+// not two. A panic in the contact look-up is raised again here, as if the
+// calls had run one after the other.
+func (s *Service) askHFR(ctx context.Context, facilityID string) hfrReply {
+	var out hfrReply
+	done := make(chan struct{})
+	var panicked any
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		out.contact, out.contactErr = s.facility.FacilityContact(ctx, facilityID)
+	}()
+	out.txn, out.sendErr = s.facility.SendFacilityOTP(ctx, facilityID)
+	<-done
+	if panicked != nil {
+		panic(panicked)
+	}
+	return out
+}
+
+// hfrReply is what HFR answered to askHFR.
+type hfrReply struct {
+	contact    hfr.FacilityContact
+	contactErr error
+	txn        hfr.OTPTransaction
+	sendErr    error
 }
 
 // transientHFR reports whether an HFR failure may go away by itself: an

@@ -329,16 +329,34 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 // did. After maxAttempts lost races it gives up with ErrConflict.
 // Messages op queued are delivered once the write is stored.
 func (s *Service) mutate(ctx context.Context, id string, op func(r *record) error) (*record, error) {
+	return s.mutateFrom(ctx, id, nil, op)
+}
+
+// mutateFrom is mutate starting from held, the application as the caller
+// last read or stored it, when it has one: the first attempt applies op to
+// held without reading the store. That is safe because every write is
+// conditional on the version read — if the application changed since
+// held was read, the write is a version conflict, and the next attempt
+// reads afresh like mutate. held is spent: whatever the outcome, the
+// caller must not use it again (see savepoint). Reusing a record after
+// its write relies on the store keeping copies of what a Write points to,
+// never the pointers, as registry's stores do (the memory store clones,
+// the SQL stores encode).
+func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op func(r *record) error) (*record, error) {
 	for attempt := 1; ; attempt++ {
-		r, err := s.load(ctx, id)
-		if err != nil {
-			return nil, err
+		r := held
+		held = nil
+		if r == nil {
+			var err error
+			if r, err = s.load(ctx, id); err != nil {
+				return nil, err
+			}
 		}
-		r.now = s.clock()
+		r.begin(s.clock())
 		if err := op(r); err != nil {
 			return nil, err
 		}
-		err = s.write(ctx, r, false)
+		err := s.write(ctx, r, false)
 		if err == nil {
 			s.logEvents(ctx, r)
 			r.undelivered = s.deliver(ctx, r.messages)
@@ -357,6 +375,40 @@ func (s *Service) mutate(ctx context.Context, id string, op func(r *record) erro
 			return nil, err
 		}
 	}
+}
+
+// begin readies r for a change at now: it forgets what an earlier write
+// of r queued, so that a record reused after its write (mutateFrom) starts
+// like one just read.
+func (r *record) begin(now time.Time) {
+	r.now = now
+	r.events, r.messages, r.undelivered = nil, nil, nil
+	r.outcome = nil
+	r.partChanged = false
+}
+
+// savepoint is a record as stored, kept so that a caller that hands the
+// record to mutateFrom can get it back when the change fails, without a
+// store read: a copy of the row and of the participant, whose state is
+// decoded only when it is needed.
+type savepoint struct {
+	app  *registry.Application
+	part *hcxonboard.Participant
+}
+
+// save returns r's savepoint. r must be as stored: read, or just written.
+func (r *record) save() savepoint {
+	return savepoint{app: r.app.Clone(), part: r.part.Clone()}
+}
+
+// record rebuilds the record as it was saved.
+func (p savepoint) record() (*record, error) {
+	app := p.app.Clone()
+	st, err := decodeState(app)
+	if err != nil {
+		return nil, err
+	}
+	return &record{app: app, st: st, part: p.part.Clone()}, nil
 }
 
 // backoff waits a little before another attempt, longer each time, so that

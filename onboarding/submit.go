@@ -251,8 +251,18 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 }
 
 // verify runs the verifier and lays the engine's own sandbox result over
-// its sandbox_certificate requirement.
+// its sandbox_certificate requirement. When the engine has checked the
+// certificate itself (sb is not nil), the verifier is given the
+// application without it: its sandbox_certificate result is replaced
+// anyway, so checking the signature again — say, with a verifier built
+// with verifier.WithSandboxVerifier — would only cost time.
 func (s *Service) verify(ctx context.Context, app *hcxonboard.Application, sb *SandboxResult) (*verifier.Report, error) {
+	if sb != nil && app.SandboxCertificate != "" {
+		// A shallow copy: a Verifier must not change the application.
+		bare := *app
+		bare.SandboxCertificate = ""
+		app = &bare
+	}
 	rep, err := s.verifier.Verify(ctx, app)
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: verify application: %w", err)
@@ -445,31 +455,37 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// afterTasks does, once a write is stored, the outside work its new tasks
-// need: HFR's OTP to the facility manager (with the intimation of the
-// onboarding attempt). Failures leave the task open for ResendOTP; they do
-// not fail the call. It returns the latest view.
+// afterTasks does, once r is stored, the outside work its new tasks need:
+// HFR's OTP to the facility manager (with the intimation of the onboarding
+// attempt). It works on r as written, without reading it again, and reads
+// only when another call changed the application meanwhile. Failures
+// leave the task open for ResendOTP; they do not fail the call. It
+// returns the latest view.
 func (s *Service) afterTasks(ctx context.Context, r *record) (*Application, error) {
 	if s.facility == nil || r.position() != posVerifying {
 		return s.view(r), nil
 	}
-	latest := r
+	var due []string
 	for _, t := range r.st.Tasks {
-		if t.Channel != ChannelHFR || t.State != TaskOpen || t.TxnID != "" {
+		if t.Channel == ChannelHFR && t.State == TaskOpen && t.TxnID == "" {
+			due = append(due, t.ID)
+		}
+	}
+	for _, taskID := range due {
+		saved := r.save()
+		nr, err := s.sendFacilityOTP(ctx, r, taskID, false)
+		if err == nil {
+			r = nr
 			continue
 		}
-		nr, err := s.sendFacilityOTP(ctx, r.app.ID, t.ID, false)
-		if err != nil {
-			s.log.WarnContext(ctx, "onboarding: HFR OTP not sent; the applicant can ask again",
-				"application", r.app.ID, "task", t.ID, "error", err.Error())
-			continue
+		s.log.WarnContext(ctx, "onboarding: HFR OTP not sent; the applicant can ask again",
+			"application", r.app.ID, "task", taskID, "error", err.Error())
+		// Nothing was stored: back to the record as it was.
+		if r, err = saved.record(); err != nil {
+			return nil, err
 		}
-		latest = nr
 	}
-	if latest == r {
-		return s.view(r), nil
-	}
-	return s.view(latest), nil
+	return s.view(r), nil
 }
 
 // Recheck runs the online checks of a verifying application again: after
@@ -494,7 +510,7 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 			return nil, err
 		}
 	}
-	r, err := s.mutate(ctx, id, func(r *record) error {
+	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
 			return err
 		}

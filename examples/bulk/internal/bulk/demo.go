@@ -114,10 +114,10 @@ func NewDemo(rows []Row, opts DemoOptions) (_ *Demo, err error) {
 		return nil, fmt.Errorf("sandbox verifier: %w", err)
 	}
 	// The engine checks the certificate against the trust list itself
-	// (WithSandbox) and puts its result in place of the verifier's
-	// sandbox_certificate result, so the verifier keeps its default
-	// sandbox verifier (structure, validity and roles, no signature): a
-	// second signature check per hospital would only cost CPU.
+	// (WithSandbox), puts its result in place of the verifier's
+	// sandbox_certificate result, and hands the verifier the application
+	// without the certificate: one signature check per hospital, so the
+	// verifier needs no sandbox verifier of its own.
 	if d.verifier, err = verifier.New(
 		verifier.WithFacilityRegistry(d.hfrClient),
 		verifier.WithRohiniLookup(d.lookup),

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 )
 
 // The benchmarks compare the store with the least a program could do with
@@ -32,13 +32,9 @@ func benchParticipant(code string, now time.Time) *hcxonboard.Participant {
 }
 
 func forEachBenchStore(b *testing.B, fn func(b *testing.B, s *sqlstore.Store)) {
-	b.Run("sqlite", func(b *testing.B) { fn(b, openSQLite(b)) })
+	b.Run("sqlite", func(b *testing.B) { fn(b, sqlstoretest.SQLite(b)) })
 	b.Run("postgres", func(b *testing.B) {
-		dsn := os.Getenv("HCX_TEST_POSTGRES_DSN")
-		if dsn == "" {
-			b.Skip("PostgreSQL benchmarks skipped: set HCX_TEST_POSTGRES_DSN")
-		}
-		fn(b, openPostgres(b, dsn))
+		fn(b, sqlstoretest.Postgres(b))
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 )
 
 // backend opens stores of one dialect on one database: open(t, name)
@@ -55,7 +56,7 @@ func backends(t *testing.T) []backend {
 			}
 			sdsn, ok := schemas[t][name]
 			if !ok {
-				sdsn = freshSchema(t, dsn)
+				sdsn = sqlstoretest.FreshSchema(t, dsn)
 				schemas[t][name] = sdsn
 			}
 			mu.Unlock()
@@ -394,7 +395,7 @@ func TestNew(t *testing.T) {
 	}
 	if dsn := os.Getenv("HCX_TEST_POSTGRES_DSN"); dsn != "" {
 		forEachPool["postgres"] = func(t *testing.T) (*sql.DB, sqlstore.Dialect) {
-			db, err := sql.Open("pgx", freshSchema(t, dsn))
+			db, err := sql.Open("pgx", sqlstoretest.FreshSchema(t, dsn))
 			require.NoError(t, err)
 			return db, sqlstore.Postgres
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 )
 
 // TestUpgradeFromVersion1 fills a database at schema version 1 with rows
@@ -46,7 +47,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		backends = append(backends, v1{
 			dialect: sqlstore.Postgres,
 			raw: func(t *testing.T) *sql.DB {
-				schema = freshSchema(t, dsn)
+				schema = sqlstoretest.FreshSchema(t, dsn)
 				db, err := sql.Open("pgx", schema)
 				require.NoError(t, err)
 				return db

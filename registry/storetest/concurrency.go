@@ -262,18 +262,9 @@ func testContext(t *testing.T, newStore NewStore) {
 				require.ErrorIs(t, call(), c.want, name)
 			}
 
-			ctx := context.Background()
 			requireNoApp(t, s, "app-2")
 			requireNoParticipant(t, s, "1000002@hcx")
-			got, err := s.Application(ctx, "app-1")
-			require.NoError(t, err)
-			requireApp(t, want, got)
-			gotP, err := s.Participant(ctx, "1000001@hcx")
-			require.NoError(t, err)
-			requireParticipant(t, p, gotP)
-			events, err := s.Events(ctx, "app-1")
-			require.NoError(t, err)
-			require.Len(t, events, 1)
+			requireStored(t, s, want, p, 1)
 		})
 	}
 }

@@ -171,14 +171,29 @@ func requireEvents(t *testing.T, want, got []registry.Event) {
 	require.NoError(t, registry.VerifyChain(got))
 }
 
-// requireNotFound checks that application id is not stored, nor its
-// events.
+// requireNoApp checks that application id is not stored, nor its events.
 func requireNoApp(t *testing.T, s registry.Store, id string) {
 	t.Helper()
 	_, err := s.Application(context.Background(), id)
 	require.ErrorIs(t, err, registry.ErrNotFound)
 	_, err = s.Events(context.Background(), id)
 	require.ErrorIs(t, err, registry.ErrNotFound)
+}
+
+// requireStored checks that s holds exactly want, its participant wantP
+// and n audit events: what a failed write must leave untouched.
+func requireStored(t *testing.T, s registry.Store, want *registry.Application, wantP *hcxonboard.Participant, n int) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.Application(ctx, want.ID)
+	require.NoError(t, err)
+	requireApp(t, want, got)
+	gotP, err := s.Participant(ctx, wantP.ParticipantCode)
+	require.NoError(t, err)
+	requireParticipant(t, wantP, gotP)
+	events, err := s.Events(ctx, want.ID)
+	require.NoError(t, err)
+	require.Len(t, events, n)
 }
 
 func requireNoParticipant(t *testing.T, s registry.Store, code string) {

@@ -382,15 +382,7 @@ func testUpdate(t *testing.T, newStore NewStore) {
 		require.ErrorIs(t, err, registry.ErrVersionConflict)
 		require.EqualValues(t, 1, stale.Version, "a failed Update leaves the version alone")
 
-		got, err := s.Application(ctx, "app-1")
-		require.NoError(t, err)
-		requireApp(t, a, got)
-		gotP, err := s.Participant(ctx, "1000001@hcx")
-		require.NoError(t, err)
-		requireParticipant(t, p, gotP)
-		events, err := s.Events(ctx, "app-1")
-		require.NoError(t, err)
-		require.Len(t, events, 1)
+		requireStored(t, s, a, p, 1)
 	})
 
 	t.Run("a version from the future is ErrVersionConflict", func(t *testing.T) {

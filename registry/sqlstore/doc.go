@@ -13,8 +13,13 @@
 // with synchronous=FULL (a write that returned is on disk), foreign keys
 // on, transactions that take the write lock when they begin, and a busy
 // timeout ([WithBusyTimeout], default 5s) for waiting on another process.
-// Within a process the Store admits one writer at a time, queued by
-// context, and reads in parallel. In-memory SQLite (":memory:", "file:"
+// Within a process, reads run in parallel and writes queue for SQLite's
+// single writer; whoever takes the write slot runs every queued write in
+// one transaction, each under its own savepoint, and commits once for all
+// (group commit). A write that fails is rolled back alone; every write
+// returns after the commit that holds it, so concurrent writers share the
+// cost of a commit without weakening it. A write leaves the queue when its
+// context ends; one that has started runs to its end. In-memory SQLite (":memory:", "file:"
 // URIs) is not supported: every pooled connection would open a database of
 // its own and nothing would persist. Use registry.NewMemoryStore for a
 // store in memory, or a file under a temporary directory in tests.

@@ -94,7 +94,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.dialect == SQLite {
 		err = s.immediateTx(ctx, run)
 	} else {
-		err = s.inTx(ctx, func(tx *sql.Tx) error { return run(tx) })
+		err = s.inTx(ctx, func(_ context.Context, tx *sql.Tx) error { return run(tx) })
 	}
 	if err != nil && !errors.Is(err, ErrSchemaTooNew) {
 		return fail(ctx, err, "migrate the %s schema", s.dialect)

@@ -21,6 +21,9 @@ type statements struct {
 	// createAll is PostgreSQL's whole Create in one statement; nil on
 	// SQLite.
 	createAll *sql.Stmt
+
+	// The savepoint around each write of a batch; nil on PostgreSQL.
+	savepoint, rollbackToSavepoint, releaseSavepoint *sql.Stmt
 }
 
 const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state`
@@ -116,11 +119,17 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
 	}
+	type entry = struct {
+		dst  **sql.Stmt
+		text string
+	}
 	if s.dialect == Postgres {
-		list = append(list, struct {
-			dst  **sql.Stmt
-			text string
-		}{&st.createAll, pgCreate})
+		list = append(list, entry{&st.createAll, pgCreate})
+	} else {
+		list = append(list,
+			entry{&st.savepoint, "SAVEPOINT write"},
+			entry{&st.rollbackToSavepoint, "ROLLBACK TO write"},
+			entry{&st.releaseSavepoint, "RELEASE write"})
 	}
 	for _, l := range list {
 		p, err := s.db.PrepareContext(ctx, l.text)
@@ -143,6 +152,7 @@ func (s *Store) closeStmts() error {
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValues,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
 		st.keyExists, st.participantExists, st.createAll,
+		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	} {
 		if p != nil {
 			if err := p.Close(); err != nil {

@@ -37,11 +37,11 @@ type Store struct {
 	dialect Dialect
 	ownsDB  bool
 
-	// writeSlot admits one write transaction at a time on SQLite, which
-	// has a single writer anyway: writers queue here, honouring their
-	// context, instead of spinning in SQLite's busy handler. Nil for
-	// PostgreSQL.
-	writeSlot chan struct{}
+	// batcher runs SQLite's writes, one transaction at a time and many
+	// writes to a transaction (SQLite has a single writer anyway): writers
+	// queue there, honouring their context, instead of spinning in
+	// SQLite's busy handler. Nil for PostgreSQL.
+	batcher *batcher
 
 	stmts  statements
 	closed atomic.Bool
@@ -87,7 +87,7 @@ func (s *Store) start(ctx context.Context) error {
 func newStore(db *sql.DB, dialect Dialect, owns bool) *Store {
 	s := &Store{db: db, dialect: dialect, ownsDB: owns}
 	if dialect == SQLite {
-		s.writeSlot = make(chan struct{}, 1)
+		s.batcher = newBatcher()
 	}
 	return s
 }
@@ -188,23 +188,20 @@ type queryer interface {
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
-// On SQLite, writers of this Store queue for the one write slot first;
-// OpenSQLite's pools begin transactions IMMEDIATE, so the busy timeout
-// covers waiting for another process.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// On SQLite the Store's batcher runs it, possibly in one transaction with
+// other writers' writes (see batcher); fn must then leave the transaction
+// usable when it fails, as a failed statement does. OpenSQLite's pools
+// begin transactions IMMEDIATE, so the busy timeout covers waiting for
+// another process.
+func (s *Store) inTx(ctx context.Context, fn writeFunc) error {
 	if s.dialect == SQLite {
-		select {
-		case s.writeSlot <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		defer func() { <-s.writeSlot }()
+		return s.batcher.run(ctx, s, fn)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(ctx, err, "begin a write transaction")
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

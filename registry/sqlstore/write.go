@@ -44,7 +44,7 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 		// SQLite, and a Create whose events are misnumbered: the steps one
 		// by one, so that the first conflict in the reference order is
 		// the one reported.
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := s.exec(ctx, tx, s.stmts.insertApplication,
 				a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
 				return fail(ctx, err, "create application %q", a.ID)
@@ -156,7 +156,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		return err
 	}
 
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var (
 			version    int64
 			key        sql.NullString

@@ -1,0 +1,193 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// maxBatch bounds how many writes share one SQLite transaction, and so
+// how long the last of them waits for its commit.
+const maxBatch = 64
+
+// writeFunc is one write: statements run in tx. ctx is the caller's
+// context, stripped of its cancellation once the write has started (see
+// batcher).
+type writeFunc func(ctx context.Context, tx *sql.Tx) error
+
+// batcher commits a SQLite Store's writes in groups. SQLite has one writer
+// and a commit (with synchronous=FULL, a WAL write and an fsync) costs far
+// more than the statements of a write, so writers that arrive while a
+// commit is under way queue, and the next of them to take the write slot
+// runs every queued write in one transaction, each under a savepoint of
+// its own, and commits once for all of them (group commit). A write that
+// fails is rolled back to its savepoint and reports its own error; the
+// others commit. Each caller returns only after the commit that holds its
+// write, so an acknowledged write is on disk as before.
+//
+// A write that has started runs to its end whatever its context does:
+// interrupting a SQLite statement rolls back the whole transaction, and
+// with it the writes of other callers. A caller whose context ends while
+// its write is still queued leaves the queue with the context's error.
+type batcher struct {
+	slot  chan struct{} // held by the caller running a batch
+	mu    sync.Mutex
+	queue []*writeReq
+}
+
+// writeReq is a write waiting in the queue.
+type writeReq struct {
+	ctx  context.Context
+	fn   writeFunc
+	err  error         // set before done is closed
+	done chan struct{} // closed when the write committed or failed
+}
+
+func newBatcher() *batcher { return &batcher{slot: make(chan struct{}, 1)} }
+
+// run queues fn and returns its outcome once it committed or failed,
+// running the queue itself whenever it holds the write slot.
+func (b *batcher) run(ctx context.Context, s *Store, fn writeFunc) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, r)
+	b.mu.Unlock()
+	for {
+		select {
+		case <-r.done:
+			return r.err
+		case b.slot <- struct{}{}:
+			// Another leader may have run r just before the slot freed.
+			for !r.finished() {
+				s.commitBatch(b.take())
+			}
+			<-b.slot
+			return r.err
+		case <-ctx.Done():
+			if b.remove(r) {
+				return ctx.Err()
+			}
+			<-r.done // a leader has taken it and will finish it
+			return r.err
+		}
+	}
+}
+
+func (r *writeReq) finished() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// take removes up to maxBatch writes from the head of the queue.
+func (b *batcher) take() []*writeReq {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := min(len(b.queue), maxBatch)
+	batch := make([]*writeReq, n)
+	copy(batch, b.queue)
+	rest := copy(b.queue, b.queue[n:])
+	clear(b.queue[rest:])
+	b.queue = b.queue[:rest]
+	return batch
+}
+
+// remove takes r out of the queue, reporting whether it was still there.
+func (b *batcher) remove(r *writeReq) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i := slices.Index(b.queue, r)
+	if i < 0 {
+		return false
+	}
+	b.queue = slices.Delete(b.queue, i, i+1)
+	return true
+}
+
+// commitBatch runs batch in one transaction and finishes every write in
+// it. A lone write runs without a savepoint, as a transaction of its own.
+func (s *Store) commitBatch(batch []*writeReq) {
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	// The transaction belongs to no one caller: it is not cancelled when
+	// the first caller's context ends. The busy timeout bounds waiting for
+	// another process's write lock.
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, r := range batch {
+			r.err = fail(r.ctx, err, "begin a write transaction")
+		}
+		return
+	}
+	lone := len(batch) == 1
+	for _, r := range batch {
+		if r.err = r.ctx.Err(); r.err != nil {
+			continue
+		}
+		if lone {
+			r.err = r.fn(context.WithoutCancel(r.ctx), tx)
+			break
+		}
+		if r.err = s.inSavepoint(r, tx); r.err == nil {
+			continue
+		}
+		if errors.Is(r.err, errTxBroken) {
+			// The transaction is gone, with the earlier writes of the
+			// batch: none of them is committed.
+			_ = tx.Rollback()
+			for _, q := range batch {
+				if q.err == nil || q == r {
+					q.err = fmt.Errorf("sqlstore: write not committed: %w", r.err)
+				}
+			}
+			return
+		}
+	}
+	committed := false
+	for _, r := range batch {
+		committed = committed || r.err == nil
+	}
+	if !committed {
+		_ = tx.Rollback()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		for _, r := range batch {
+			if r.err == nil {
+				r.err = fail(r.ctx, err, "commit a write transaction")
+			}
+		}
+	}
+}
+
+// errTxBroken reports a write whose failure could not be rolled back to
+// its savepoint, which leaves the batch's transaction unusable.
+var errTxBroken = errors.New("sqlstore: the batch's transaction failed")
+
+// inSavepoint runs r's write under a savepoint, rolling back to it when
+// the write fails.
+func (s *Store) inSavepoint(r *writeReq, tx *sql.Tx) error {
+	ctx := context.WithoutCancel(r.ctx)
+	if _, err := tx.StmtContext(ctx, s.stmts.savepoint).ExecContext(ctx); err != nil {
+		return fmt.Errorf("%w: savepoint: %w", errTxBroken, err)
+	}
+	werr := r.fn(ctx, tx)
+	if werr != nil {
+		if _, err := tx.StmtContext(ctx, s.stmts.rollbackToSavepoint).ExecContext(ctx); err != nil {
+			return fmt.Errorf("%w: %w (rolling back the write: %w)", errTxBroken, werr, err)
+		}
+	}
+	if _, err := tx.StmtContext(ctx, s.stmts.releaseSavepoint).ExecContext(ctx); err != nil {
+		return fmt.Errorf("%w: release savepoint: %w", errTxBroken, err)
+	}
+	return werr
+}

@@ -1,0 +1,190 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// openBatchStore opens a SQLite store with a scratch table, notes(n).
+func openBatchStore(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "registry.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	_, err = s.db.ExecContext(ctx, "CREATE TABLE notes (n INTEGER NOT NULL PRIMARY KEY)")
+	require.NoError(t, err)
+	return s
+}
+
+// notes returns the numbers committed to the scratch table, in order.
+func notes(t *testing.T, s *Store) []int {
+	t.Helper()
+	rows, err := s.db.Query("SELECT n FROM notes ORDER BY n")
+	require.NoError(t, err)
+	defer rows.Close()
+	var got []int
+	for rows.Next() {
+		var n int
+		require.NoError(t, rows.Scan(&n))
+		got = append(got, n)
+	}
+	require.NoError(t, rows.Err())
+	return got
+}
+
+func insertNote(ctx context.Context, tx *sql.Tx, n int) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO notes (n) VALUES ($1)", n)
+	return err
+}
+
+// inOneBatch runs the writes concurrently while the test holds the write
+// slot, so that they all queue and one of them runs the whole queue as one
+// batch. It returns each write's error.
+func inOneBatch(t *testing.T, s *Store, ctxs []context.Context, fns []writeFunc) []error {
+	t.Helper()
+	b := s.batcher
+	b.slot <- struct{}{}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		ctx := context.Background()
+		if ctxs != nil {
+			ctx = ctxs[i]
+		}
+		wg.Go(func() { errs[i] = s.inTx(ctx, fn) })
+	}
+	require.Eventually(t, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.queue) == len(fns)
+	}, 5*time.Second, time.Millisecond)
+	<-b.slot
+	wg.Wait()
+	return errs
+}
+
+func TestBatchCommitsTogetherAndIsolatesFailures(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	var mu sync.Mutex
+	txs := map[*sql.Tx]bool{}
+	fns := make([]writeFunc, 10)
+	for i := range fns {
+		fns[i] = func(ctx context.Context, tx *sql.Tx) error {
+			mu.Lock()
+			txs[tx] = true
+			mu.Unlock()
+			if err := insertNote(ctx, tx, i); err != nil {
+				return err
+			}
+			switch i % 3 {
+			case 1: // fails after writing: its row must go
+				return fmt.Errorf("write %d refused", i)
+			case 2: // a failed statement (a taken key) after a good one
+				return insertNote(ctx, tx, i)
+			}
+			return nil
+		}
+	}
+	errs := inOneBatch(t, s, nil, fns)
+	require.Len(t, txs, 1, "the queued writes share one transaction")
+	var want []int
+	for i, err := range errs {
+		switch i % 3 {
+		case 0:
+			require.NoError(t, err, "write %d", i)
+			want = append(want, i)
+		case 1:
+			require.EqualError(t, err, fmt.Sprintf("write %d refused", i))
+		case 2:
+			require.ErrorContains(t, err, "UNIQUE", "write %d", i)
+		}
+	}
+	require.Equal(t, want, notes(t, s))
+}
+
+func TestBatchCancelledWhileQueued(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	b := s.batcher
+	b.slot <- struct{}{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := false
+	done := make(chan error, 1)
+	go func() {
+		done <- s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { ran = true; return insertNote(ctx, tx, 1) })
+	}()
+	require.Eventually(t, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return len(b.queue) == 1 }, 5*time.Second, time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	<-b.slot
+	require.False(t, ran, "a write whose context ended in the queue never runs")
+	b.mu.Lock()
+	require.Empty(t, b.queue)
+	b.mu.Unlock()
+
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 2) }))
+	require.Equal(t, []int{2}, notes(t, s))
+}
+
+func TestBatchStartedWriteOutlivesItsContext(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		cancel()
+		return insertNote(ctx, tx, 7)
+	})
+	require.NoError(t, err, "a started write is not interrupted half-way")
+	require.Equal(t, []int{7}, notes(t, s))
+}
+
+func TestBatchBrokenTransactionCommitsNothing(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	errs := inOneBatch(t, s, nil, []writeFunc{
+		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) },
+		func(ctx context.Context, tx *sql.Tx) error {
+			// Ends the transaction under the batch, as SQLite does after
+			// some I/O errors.
+			_, err := tx.ExecContext(ctx, "ROLLBACK")
+			require.NoError(t, err)
+			return errors.New("disk trouble")
+		},
+		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 3) },
+	})
+	// The order writes queue in is the goroutines', so which ran before
+	// the breaking one varies; none may report success.
+	for i, err := range errs {
+		require.Error(t, err, "write %d", i)
+		require.ErrorContains(t, err, "not committed", "write %d", i)
+	}
+	require.Empty(t, notes(t, s))
+
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 4) }),
+		"the store writes again after a broken batch")
+	require.Equal(t, []int{4}, notes(t, s))
+}
+
+func TestBatchRunsAQueueLongerThanOneBatch(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	n := 3*maxBatch + 5
+	fns := make([]writeFunc, n)
+	for i := range fns {
+		fns[i] = func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, i) }
+	}
+	for i, err := range inOneBatch(t, s, nil, fns) {
+		require.NoError(t, err, "write %d", i)
+	}
+	require.Len(t, notes(t, s), n)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // statements are the fixed statements of a Store, prepared once when it
@@ -13,10 +14,13 @@ import (
 // parses a statement once per connection instead of once per call.
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
-	insertValue, insertEvent,
+	insertEvent,
 	lockApplication, updateApplication, deleteWaiting, deleteValues,
 	selectParticipant, selectApplication, selectApplicationByKey, selectEvents, applicationExists,
-	keyExists, participantExists *sql.Stmt
+	keyExists, participantExists, selectValues *sql.Stmt
+
+	// insertValues[n-1] inserts n participant_values rows.
+	insertValues [4]*sql.Stmt
 
 	// createAll is PostgreSQL's whole Create in one statement; nil on
 	// SQLite.
@@ -99,7 +103,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind) VALUES ($1, $2)`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
-		{&st.insertValue, `INSERT INTO participant_values (participant_code, field, position, value, value_lower) VALUES ($1, $2, $3, $4, $5)`},
 		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`},
 		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
@@ -118,10 +121,14 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
+		{&st.selectValues, `SELECT field, value, position FROM participant_values WHERE participant_code = $1 ORDER BY field, position`},
 	}
 	type entry = struct {
 		dst  **sql.Stmt
 		text string
+	}
+	for i := range st.insertValues {
+		list = append(list, entry{&st.insertValues[i], insertValuesSQL(i + 1)})
 	}
 	if s.dialect == Postgres {
 		list = append(list, entry{&st.createAll, pgCreate})
@@ -142,18 +149,32 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
+// insertValuesSQL inserts n participant_values rows in one statement.
+func insertValuesSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO participant_values (participant_code, field, position, value, value_lower) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5)
+	}
+	return b.String()
+}
+
 // closeStmts closes the prepared statements.
 func (s *Store) closeStmts() error {
 	st := &s.stmts
-	var errs []error
-	for _, p := range []*sql.Stmt{
+	all := append([]*sql.Stmt{
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
-		st.insertValue, st.insertEvent,
+		st.insertEvent,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValues,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.createAll,
+		st.keyExists, st.participantExists, st.selectValues, st.createAll,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
-	} {
+	}, st.insertValues[:]...)
+	var errs []error
+	for _, p := range all {
 		if p != nil {
 			if err := p.Close(); err != nil {
 				errs = append(errs, err)

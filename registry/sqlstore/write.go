@@ -370,7 +370,9 @@ func (r *participantRow) list(field string) (values, lowered []string) {
 }
 
 // putParticipant inserts a participant or, with replace, inserts or
-// replaces it, with its role and linked-code rows.
+// replaces it, with its role and linked-code rows. A replacement whose
+// lists are those stored leaves their rows alone: most updates change a
+// participant's status, not its roles.
 func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRow, replace bool) error {
 	code := r.p.ParticipantCode
 	st := s.stmts.insertParticipant
@@ -380,20 +382,68 @@ func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRo
 	if _, err := s.exec(ctx, tx, st, r.columns()...); err != nil {
 		return err
 	}
+	values := r.values()
 	if replace {
+		same, err := s.sameValues(ctx, tx, code, values)
+		if err != nil || same {
+			return err
+		}
 		if _, err := s.exec(ctx, tx, s.stmts.deleteValues, code); err != nil {
 			return err
 		}
 	}
-	for _, field := range []string{valueRole, valueLinkedCode} {
-		values, lowered := r.list(field)
-		for i := range values {
-			if _, err := s.exec(ctx, tx, s.stmts.insertValue, code, field, i, values[i], lowered[i]); err != nil {
-				return err
-			}
+	for len(values) > 0 {
+		n := min(len(values), len(s.stmts.insertValues))
+		args := make([]any, 0, 5*n)
+		for _, v := range values[:n] {
+			args = append(args, code, v.field, v.position, v.value, lower(v.value))
 		}
+		if _, err := s.exec(ctx, tx, s.stmts.insertValues[n-1], args...); err != nil {
+			return err
+		}
+		values = values[n:]
 	}
 	return nil
+}
+
+// listValue is one row of participant_values.
+type listValue struct {
+	field, value string
+	position     int
+}
+
+// values returns the participant's roles and linked codes as rows, in the
+// order selectValues reads them back.
+func (r *participantRow) values() []listValue {
+	out := make([]listValue, 0, len(r.p.LinkedRegistryCodes)+len(r.p.Roles))
+	for i, c := range r.p.LinkedRegistryCodes {
+		out = append(out, listValue{valueLinkedCode, c, i})
+	}
+	for i, role := range r.p.Roles {
+		out = append(out, listValue{valueRole, string(role), i})
+	}
+	return out
+}
+
+// sameValues reports whether the participant's stored list rows are want.
+func (s *Store) sameValues(ctx context.Context, tx *sql.Tx, code string, want []listValue) (bool, error) {
+	rows, err := tx.StmtContext(ctx, s.stmts.selectValues).QueryContext(ctx, code)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var v listValue
+		if err := rows.Scan(&v.field, &v.value, &v.position); err != nil {
+			return false, err
+		}
+		if i >= len(want) || want[i] != v {
+			return false, rows.Close()
+		}
+		i++
+	}
+	return i == len(want), rows.Err()
 }
 
 // eventRow is an audit event with its time encoded.

@@ -353,6 +353,49 @@ func testUpdate(t *testing.T, newStore NewStore) {
 		require.Equal(t, []string{"1000001@hcx"}, codes(hits))
 	})
 
+	t.Run("keeps the roles and linked codes searchable through updates", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := newParticipant("1000001@hcx", at(0))
+		p.LinkedRegistryCodes = []string{"HFR-1", "ROHINI-1"}
+		a := seed(t, s, newApp("app-1", "key-1", "1000001@hcx", at(0)), p)
+		find := func(field, value string) []string {
+			t.Helper()
+			hits, err := s.SearchParticipants(ctx, registry.Query{Filters: map[string]registry.Condition{field: registry.Eq(value)}})
+			require.NoError(t, err)
+			return codes(hits)
+		}
+		update := func(change func(p *hcxonboard.Participant)) {
+			t.Helper()
+			p = p.Clone()
+			change(p)
+			require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p}))
+			got, err := s.Participant(ctx, p.ParticipantCode)
+			require.NoError(t, err)
+			requireParticipant(t, p, got)
+		}
+		me := []string{"1000001@hcx"}
+
+		update(func(p *hcxonboard.Participant) { p.Status = hcxonboard.StatusActive }) // the lists as stored
+		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RoleHospital)))
+		require.Equal(t, me, find(registry.FieldLinkedCodes, "ROHINI-1"))
+
+		update(func(p *hcxonboard.Participant) { // the same values in another order
+			p.Roles = []hcxonboard.Role{p.Roles[1], p.Roles[0]}
+			p.LinkedRegistryCodes = []string{"ROHINI-1", "HFR-1"}
+		})
+		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RoleProvider)))
+		require.Equal(t, me, find(registry.FieldLinkedCodes, "HFR-1"))
+
+		update(func(p *hcxonboard.Participant) { p.LinkedRegistryCodes = []string{"ROHINI-1"} }) // one dropped
+		require.Empty(t, find(registry.FieldLinkedCodes, "HFR-1"))
+		require.Equal(t, me, find(registry.FieldLinkedCodes, "ROHINI-1"))
+
+		update(func(p *hcxonboard.Participant) { p.Roles = append(p.Roles, hcxonboard.RolePayer) }) // one added
+		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RolePayer)))
+		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RoleHospital)))
+	})
+
 	t.Run("attaches a participant to an application that had none", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

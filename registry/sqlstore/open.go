@@ -17,10 +17,12 @@ import (
 
 // OpenSQLite opens (creating it if need be) the SQLite database file at
 // path, puts it in WAL mode and migrates it. The connections use
-// synchronous=FULL (a write is on disk when it returns), foreign keys and
-// the busy timeout ([WithBusyTimeout], default 5s). In-memory databases (":memory:", "file:"
-// URIs with mode=memory) are rejected: each pooled connection would see a
-// database of its own, and nothing would persist; use
+// synchronous=FULL (a write is on disk when it returns), foreign keys,
+// temp_store=MEMORY (the savepoint journals of grouped writes stay in
+// memory rather than in a temporary file) and the busy timeout
+// ([WithBusyTimeout], default 5s). In-memory databases (":memory:",
+// "file:" URIs with mode=memory) are rejected: each pooled connection
+// would see a database of its own, and nothing would persist; use
 // registry.NewMemoryStore instead, or a file in a temporary directory.
 func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	cfg, err := newConfig(SQLite, opts)
@@ -95,6 +97,7 @@ func sqliteDSN(path string, cfg config) (string, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String(), nil

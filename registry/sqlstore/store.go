@@ -56,12 +56,12 @@ var _ registry.Store = (*Store)(nil)
 // driver (modernc.org/sqlite) and should be opened as [OpenSQLite] opens
 // its own: a file in WAL mode (PRAGMA journal_mode=WAL, which persists in
 // the file), with _pragma=busy_timeout(5000), _pragma=synchronous(FULL),
-// _pragma=foreign_keys(1) and _txlock=immediate, so that write transactions
-// take the write lock when they begin and wait for other processes instead
-// of failing with SQLITE_BUSY. (Asking for WAL in every connection's DSN
-// works too, but a new file's switch to WAL does not wait for other
-// processes switching it at the same moment; OpenSQLite switches it once,
-// retrying.)
+// _pragma=foreign_keys(1), _pragma=temp_store(MEMORY) and
+// _txlock=immediate, so that write transactions take the write lock when
+// they begin and wait for other processes instead of failing with
+// SQLITE_BUSY. (Asking for WAL in every connection's DSN works too, but a
+// new file's switch to WAL does not wait for other processes switching it
+// at the same moment; OpenSQLite switches it once, retrying.)
 func New(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New with a nil *sql.DB")

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"bytes"
+	crand "crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -242,4 +244,34 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		_, err := decodeCredentials([]byte(bad))
 		assert.Error(t, err, bad)
 	}
+}
+
+func TestNewIDIsAVersion7UUIDInClockOrder(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+	s := &Service{rand: &lockedReader{r: crand.Reader}, now: func() time.Time { return now }}
+	newID := func() string {
+		t.Helper()
+		id, err := s.newID()
+		require.NoError(t, err)
+		u, err := uuid.Parse(id)
+		require.NoError(t, err)
+		require.EqualValues(t, 7, u.Version())
+		require.Equal(t, uuid.RFC4122, u.Variant())
+		sec, nsec := u.Time().UnixTime()
+		require.Equal(t, now.UnixMilli(), time.Unix(sec, nsec).UnixMilli(), "the id carries the clock's millisecond")
+		return id
+	}
+	var last string
+	for range 50 {
+		now = now.Add(time.Millisecond)
+		a, b := newID(), newID()
+		require.NotEqual(t, a, b, "ids of one millisecond differ")
+		require.Greater(t, min(a, b), last, "ids of a later millisecond sort later")
+		last = max(a, b)
+	}
+
+	s.rand = &lockedReader{r: bytes.NewReader(make([]byte, 9))}
+	_, err := s.newID()
+	require.ErrorContains(t, err, "random source", "a random source that runs dry")
 }

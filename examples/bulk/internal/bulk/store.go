@@ -34,9 +34,9 @@ func (s *Store) Close() error {
 // Durable is sqlstore.OpenSQLite itself: every write is on disk
 // (synchronous=FULL) before it returns. Not durable opens the same kind
 // of pool — WAL, busy timeout, foreign keys, immediate transactions — with
-// synchronous=NORMAL: a commit then waits for no fsync. SQLite writes one
-// transaction at a time, so that fsync is what every other writer queues
-// behind. A crash of the machine (not of the program) may lose the last
+// synchronous=NORMAL: a commit then waits for no fsync (the store already
+// shares one commit among the writes that queue for it, so this gains
+// little). A crash of the machine (not of the program) may lose the last
 // commits, never corrupt the file; for a bulk run that only means the
 // re-run submits those rows again.
 func OpenSQLite(ctx context.Context, path string, durable bool) (*Store, error) {

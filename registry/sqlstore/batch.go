@@ -60,11 +60,7 @@ func (b *batcher) run(ctx context.Context, s *Store, fn writeFunc) error {
 		case <-r.done:
 			return r.err
 		case b.slot <- struct{}{}:
-			// Another leader may have run r just before the slot freed.
-			for !r.finished() {
-				s.commitBatch(b.take())
-			}
-			<-b.slot
+			b.lead(s, r)
 			return r.err
 		case <-ctx.Done():
 			if b.remove(r) {
@@ -73,6 +69,15 @@ func (b *batcher) run(ctx context.Context, s *Store, fn writeFunc) error {
 			<-r.done // a leader has taken it and will finish it
 			return r.err
 		}
+	}
+}
+
+// lead runs batches, holding the write slot, until r's has run. Another
+// leader may have run r just before the slot freed.
+func (b *batcher) lead(s *Store, r *writeReq) {
+	defer func() { <-b.slot }()
+	for !r.finished() {
+		s.commitBatch(b.take())
 	}
 }
 
@@ -113,15 +118,36 @@ func (b *batcher) remove(r *writeReq) bool {
 // commitBatch runs batch in one transaction and finishes every write in
 // it. A lone write runs without a savepoint, as a transaction of its own.
 func (s *Store) commitBatch(batch []*writeReq) {
+	var tx *sql.Tx
 	defer func() {
-		for _, r := range batch {
-			close(r.done)
+		if p := recover(); p != nil {
+			// A bug in a write: nothing of the batch is committed, and
+			// every write of it says so before the panic goes on (in the
+			// goroutine that ran the batch).
+			if tx != nil {
+				_ = tx.Rollback()
+			}
+			for _, r := range batch {
+				if r.err == nil {
+					r.err = errBatchPanicked
+				}
+			}
+			finish(batch)
+			panic(p)
 		}
+		finish(batch)
 	}()
+	if s.closed.Load() {
+		for _, r := range batch {
+			r.err = ErrClosed
+		}
+		return
+	}
 	// The transaction belongs to no one caller: it is not cancelled when
 	// the first caller's context ends. The busy timeout bounds waiting for
 	// another process's write lock.
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	var err error
+	tx, err = s.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range batch {
 			r.err = fail(r.ctx, err, "begin a write transaction")
@@ -168,6 +194,17 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 	}
 }
+
+// finish hands every write of a batch its outcome.
+func finish(batch []*writeReq) {
+	for _, r := range batch {
+		close(r.done)
+	}
+}
+
+// errBatchPanicked is the outcome of the writes of a batch in which a
+// write panicked.
+var errBatchPanicked = errors.New("sqlstore: write not committed: a write in the same transaction panicked")
 
 // errTxBroken reports a write whose failure could not be rolled back to
 // its savepoint, which leaves the batch's transaction unusable.

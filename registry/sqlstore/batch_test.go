@@ -188,3 +188,56 @@ func TestBatchRunsAQueueLongerThanOneBatch(t *testing.T) {
 	}
 	require.Len(t, notes(t, s), n)
 }
+
+func TestBatchPanicFailsTheBatchAndFreesTheSlot(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	b := s.batcher
+	b.slot <- struct{}{}
+	fns := []writeFunc{
+		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) },
+		func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertNote(ctx, tx, 2); err != nil {
+				return err
+			}
+			panic("bug in a write")
+		},
+		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 3) },
+	}
+	errs := make([]error, len(fns))
+	panics := make([]any, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			errs[i] = s.inTx(context.Background(), fn)
+		})
+	}
+	require.Eventually(t, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return len(b.queue) == len(fns) }, 5*time.Second, time.Millisecond)
+	<-b.slot
+	wg.Wait()
+
+	leaders := 0
+	for i := range fns {
+		if panics[i] != nil {
+			require.Equal(t, "bug in a write", panics[i])
+			leaders++
+			continue
+		}
+		require.ErrorIs(t, errs[i], errBatchPanicked, "write %d", i)
+	}
+	require.Equal(t, 1, leaders, "the panic goes on in the goroutine that ran the batch")
+	require.Empty(t, notes(t, s), "nothing of the batch is committed")
+
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 4) }),
+		"the write slot is free again")
+	require.Equal(t, []int{4}, notes(t, s))
+}
+
+func TestBatchAfterClose(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	require.NoError(t, s.Close())
+	err := s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) })
+	require.ErrorIs(t, err, ErrClosed)
+}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,10 +12,10 @@ import (
 // how long the last of them waits for its commit.
 const maxBatch = 64
 
-// writeFunc is one write: statements run in tx. ctx is the caller's
+// writeFunc is one write: statements run in t. ctx is the caller's
 // context, stripped of its cancellation once the write has started (see
 // batcher).
-type writeFunc func(ctx context.Context, tx *sql.Tx) error
+type writeFunc func(ctx context.Context, t *wtx) error
 
 // batcher commits a SQLite Store's writes in groups. SQLite has one writer
 // and a commit (with synchronous=FULL, a WAL write and an fsync) costs far
@@ -36,6 +35,10 @@ type batcher struct {
 	slot  chan struct{} // held by the caller running a batch
 	mu    sync.Mutex
 	queue []*writeReq
+
+	// writer is the connection batches run on, once opened; only the
+	// holder of slot uses it.
+	writer *writer
 }
 
 // writeReq is a write waiting in the queue.
@@ -118,14 +121,14 @@ func (b *batcher) remove(r *writeReq) bool {
 // commitBatch runs batch in one transaction and finishes every write in
 // it. A lone write runs without a savepoint, as a transaction of its own.
 func (s *Store) commitBatch(batch []*writeReq) {
-	var tx *sql.Tx
+	var t *wtx
 	defer func() {
 		if p := recover(); p != nil {
 			// A bug in a write: nothing of the batch is committed, and
 			// every write of it says so before the panic goes on (in the
 			// goroutine that ran the batch).
-			if tx != nil {
-				_ = tx.Rollback()
+			if t != nil {
+				s.rollbackWrite(t)
 			}
 			for _, r := range batch {
 				if r.err == nil {
@@ -143,12 +146,8 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 		return
 	}
-	// The transaction belongs to no one caller: it is not cancelled when
-	// the first caller's context ends. The busy timeout bounds waiting for
-	// another process's write lock.
 	var err error
-	tx, err = s.db.BeginTx(context.Background(), nil)
-	if err != nil {
+	if t, err = s.beginWrite(); err != nil {
 		for _, r := range batch {
 			r.err = fail(r.ctx, err, "begin a write transaction")
 		}
@@ -160,16 +159,16 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			continue
 		}
 		if lone {
-			r.err = r.fn(context.WithoutCancel(r.ctx), tx)
+			r.err = r.fn(context.WithoutCancel(r.ctx), t)
 			break
 		}
-		if r.err = s.inSavepoint(r, tx); r.err == nil {
+		if r.err = s.inSavepoint(r, t); r.err == nil {
 			continue
 		}
 		if errors.Is(r.err, errTxBroken) {
 			// The transaction is gone, with the earlier writes of the
 			// batch: none of them is committed.
-			_ = tx.Rollback()
+			s.rollbackWrite(t)
 			for _, q := range batch {
 				if q.err == nil || q == r {
 					q.err = fmt.Errorf("sqlstore: write not committed: %w", r.err)
@@ -183,10 +182,10 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		committed = committed || r.err == nil
 	}
 	if !committed {
-		_ = tx.Rollback()
+		s.rollbackWrite(t)
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.commitWrite(t); err != nil {
 		for _, r := range batch {
 			if r.err == nil {
 				r.err = fail(r.ctx, err, "commit a write transaction")
@@ -212,18 +211,18 @@ var errTxBroken = errors.New("sqlstore: the batch's transaction failed")
 
 // inSavepoint runs r's write under a savepoint, rolling back to it when
 // the write fails.
-func (s *Store) inSavepoint(r *writeReq, tx *sql.Tx) error {
+func (s *Store) inSavepoint(r *writeReq, t *wtx) error {
 	ctx := context.WithoutCancel(r.ctx)
-	if _, err := tx.StmtContext(ctx, s.stmts.savepoint).ExecContext(ctx); err != nil {
+	if _, err := t.exec(ctx, s.stmts.savepoint); err != nil {
 		return fmt.Errorf("%w: savepoint: %w", errTxBroken, err)
 	}
-	werr := r.fn(ctx, tx)
+	werr := r.fn(ctx, t)
 	if werr != nil {
-		if _, err := tx.StmtContext(ctx, s.stmts.rollbackToSavepoint).ExecContext(ctx); err != nil {
+		if _, err := t.exec(ctx, s.stmts.rollbackToSavepoint); err != nil {
 			return fmt.Errorf("%w: %w (rolling back the write: %w)", errTxBroken, werr, err)
 		}
 	}
-	if _, err := tx.StmtContext(ctx, s.stmts.releaseSavepoint).ExecContext(ctx); err != nil {
+	if _, err := t.exec(ctx, s.stmts.releaseSavepoint); err != nil {
 		return fmt.Errorf("%w: release savepoint: %w", errTxBroken, err)
 	}
 	return werr

@@ -41,8 +41,8 @@ func notes(t *testing.T, s *Store) []int {
 	return got
 }
 
-func insertNote(ctx context.Context, tx *sql.Tx, n int) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO notes (n) VALUES ($1)", n)
+func insertNote(ctx context.Context, w *wtx, n int) error {
+	_, err := w.ExecContext(ctx, "INSERT INTO notes (n) VALUES ($1)", n)
 	return err
 }
 
@@ -76,21 +76,21 @@ func TestBatchCommitsTogetherAndIsolatesFailures(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	var mu sync.Mutex
-	txs := map[*sql.Tx]bool{}
+	txs := map[*wtx]bool{}
 	fns := make([]writeFunc, 10)
 	for i := range fns {
-		fns[i] = func(ctx context.Context, tx *sql.Tx) error {
+		fns[i] = func(ctx context.Context, w *wtx) error {
 			mu.Lock()
-			txs[tx] = true
+			txs[w] = true
 			mu.Unlock()
-			if err := insertNote(ctx, tx, i); err != nil {
+			if err := insertNote(ctx, w, i); err != nil {
 				return err
 			}
 			switch i % 3 {
 			case 1: // fails after writing: its row must go
 				return fmt.Errorf("write %d refused", i)
 			case 2: // a failed statement (a taken key) after a good one
-				return insertNote(ctx, tx, i)
+				return insertNote(ctx, w, i)
 			}
 			return nil
 		}
@@ -121,7 +121,7 @@ func TestBatchCancelledWhileQueued(t *testing.T) {
 	ran := false
 	done := make(chan error, 1)
 	go func() {
-		done <- s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { ran = true; return insertNote(ctx, tx, 1) })
+		done <- s.inTx(ctx, func(ctx context.Context, w *wtx) error { ran = true; return insertNote(ctx, w, 1) })
 	}()
 	require.Eventually(t, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return len(b.queue) == 1 }, 5*time.Second, time.Millisecond)
 	cancel()
@@ -132,7 +132,7 @@ func TestBatchCancelledWhileQueued(t *testing.T) {
 	require.Empty(t, b.queue)
 	b.mu.Unlock()
 
-	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 2) }))
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 2) }))
 	require.Equal(t, []int{2}, notes(t, s))
 }
 
@@ -140,9 +140,9 @@ func TestBatchStartedWriteOutlivesItsContext(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, w *wtx) error {
 		cancel()
-		return insertNote(ctx, tx, 7)
+		return insertNote(ctx, w, 7)
 	})
 	require.NoError(t, err, "a started write is not interrupted half-way")
 	require.Equal(t, []int{7}, notes(t, s))
@@ -152,15 +152,15 @@ func TestBatchBrokenTransactionCommitsNothing(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	errs := inOneBatch(t, s, nil, []writeFunc{
-		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) },
-		func(ctx context.Context, tx *sql.Tx) error {
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) },
+		func(ctx context.Context, w *wtx) error {
 			// Ends the transaction under the batch, as SQLite does after
 			// some I/O errors.
-			_, err := tx.ExecContext(ctx, "ROLLBACK")
+			_, err := w.ExecContext(ctx, "ROLLBACK")
 			require.NoError(t, err)
 			return errors.New("disk trouble")
 		},
-		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 3) },
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 3) },
 	})
 	// The order writes queue in is the goroutines', so which ran before
 	// the breaking one varies; none may report success.
@@ -170,7 +170,7 @@ func TestBatchBrokenTransactionCommitsNothing(t *testing.T) {
 	}
 	require.Empty(t, notes(t, s))
 
-	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 4) }),
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 4) }),
 		"the store writes again after a broken batch")
 	require.Equal(t, []int{4}, notes(t, s))
 }
@@ -181,7 +181,7 @@ func TestBatchRunsAQueueLongerThanOneBatch(t *testing.T) {
 	n := 3*maxBatch + 5
 	fns := make([]writeFunc, n)
 	for i := range fns {
-		fns[i] = func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, i) }
+		fns[i] = func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, i) }
 	}
 	for i, err := range inOneBatch(t, s, nil, fns) {
 		require.NoError(t, err, "write %d", i)
@@ -195,14 +195,14 @@ func TestBatchPanicFailsTheBatchAndFreesTheSlot(t *testing.T) {
 	b := s.batcher
 	b.slot <- struct{}{}
 	fns := []writeFunc{
-		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) },
-		func(ctx context.Context, tx *sql.Tx) error {
-			if err := insertNote(ctx, tx, 2); err != nil {
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) },
+		func(ctx context.Context, w *wtx) error {
+			if err := insertNote(ctx, w, 2); err != nil {
 				return err
 			}
 			panic("bug in a write")
 		},
-		func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 3) },
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 3) },
 	}
 	errs := make([]error, len(fns))
 	panics := make([]any, len(fns))
@@ -229,7 +229,7 @@ func TestBatchPanicFailsTheBatchAndFreesTheSlot(t *testing.T) {
 	require.Equal(t, 1, leaders, "the panic goes on in the goroutine that ran the batch")
 	require.Empty(t, notes(t, s), "nothing of the batch is committed")
 
-	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 4) }),
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 4) }),
 		"the write slot is free again")
 	require.Equal(t, []int{4}, notes(t, s))
 }
@@ -238,6 +238,37 @@ func TestBatchAfterClose(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	require.NoError(t, s.Close())
-	err := s.inTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return insertNote(ctx, tx, 1) })
+	err := s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) })
 	require.ErrorIs(t, err, ErrClosed)
+}
+
+func TestWriterConnectionIsKeptUntilClose(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg, err := newConfig(SQLite, nil)
+	require.NoError(t, err)
+	dsn, err := sqliteDSN(filepath.Join(t.TempDir(), "registry.db"), cfg)
+	require.NoError(t, err)
+	db, err := sql.Open("sqlite", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(3)
+	_, err = db.ExecContext(ctx, "PRAGMA journal_mode=WAL")
+	require.NoError(t, err)
+	s, err := New(ctx, db, SQLite)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, "CREATE TABLE notes (n INTEGER NOT NULL PRIMARY KEY)")
+	require.NoError(t, err)
+
+	require.Zero(t, db.Stats().InUse, "no connection is kept before the first write")
+	require.NoError(t, s.inTx(ctx, func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) }))
+	require.NoError(t, s.inTx(ctx, func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 2) }))
+	require.Equal(t, 1, db.Stats().InUse, "the writer connection is kept between writes")
+	require.Equal(t, []int{1, 2}, notes(t, s), "and readers use the others")
+
+	require.NoError(t, s.Close())
+	require.Zero(t, db.Stats().InUse, "Close returns it to the caller's pool")
+	var n int
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n), "the pool stays open")
+	require.Equal(t, 2, n)
 }

@@ -19,7 +19,10 @@
 // (group commit). A write that fails is rolled back alone; every write
 // returns after the commit that holds it, so concurrent writers share the
 // cost of a commit without weakening it. A write leaves the queue when its
-// context ends; one that has started runs to its end. In-memory SQLite (":memory:", "file:"
+// context ends; one that has started runs to its end. The writes run on
+// one connection the Store keeps for them, with every statement prepared
+// on it, outside database/sql's transactions, whose bookkeeping would cost
+// about as much as SQLite's work on a write's short statements. In-memory SQLite (":memory:", "file:"
 // URIs) is not supported: every pooled connection would open a database of
 // its own and nothing would persist. Use registry.NewMemoryStore for a
 // store in memory, or a file under a temporary directory in tests.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -94,7 +93,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.dialect == SQLite {
 		err = s.immediateTx(ctx, run)
 	} else {
-		err = s.inTx(ctx, func(_ context.Context, tx *sql.Tx) error { return run(tx) })
+		err = s.inTx(ctx, func(_ context.Context, t *wtx) error { return run(t.tx) })
 	}
 	if err != nil && !errors.Is(err, ErrSchemaTooNew) {
 		return fail(ctx, err, "migrate the %s schema", s.dialect)

@@ -138,6 +138,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			entry{&st.rollbackToSavepoint, "ROLLBACK TO write"},
 			entry{&st.releaseSavepoint, "RELEASE write"})
 	}
+	s.texts = make(map[*sql.Stmt]string, len(list))
 	for _, l := range list {
 		p, err := s.db.PrepareContext(ctx, l.text)
 		if err != nil {
@@ -145,6 +146,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			return fail(ctx, err, "prepare statements")
 		}
 		*l.dst = p
+		s.texts[p] = l.text
 	}
 	return nil
 }

@@ -43,7 +43,9 @@ type Store struct {
 	// SQLite's busy handler. Nil for PostgreSQL.
 	batcher *batcher
 
-	stmts  statements
+	stmts statements
+	texts map[*sql.Stmt]string // each of stmts' SQL, for the writer connection
+
 	closed atomic.Bool
 }
 
@@ -61,7 +63,10 @@ var _ registry.Store = (*Store)(nil)
 // they begin and wait for other processes instead of failing with
 // SQLITE_BUSY. (Asking for WAL in every connection's DSN works too, but a
 // new file's switch to WAL does not wait for other processes switching it
-// at the same moment; OpenSQLite switches it once, retrying.)
+// at the same moment; OpenSQLite switches it once, retrying.) A SQLite
+// Store keeps one connection of the pool for its writes, with its
+// statements prepared on it, from its first write until Close, unless the
+// pool allows a single connection.
 func New(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New with a nil *sql.DB")
@@ -101,7 +106,18 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	err := s.closeStmts()
+	var err error
+	if b := s.batcher; b != nil {
+		// Let the batch under way finish; the writes queued behind it
+		// will find the Store closed.
+		b.slot <- struct{}{}
+		if b.writer != nil {
+			err = b.writer.close()
+			b.writer = nil
+		}
+		<-b.slot
+	}
+	err = errors.Join(err, s.closeStmts())
 	if s.ownsDB {
 		err = errors.Join(err, s.db.Close())
 	}
@@ -201,7 +217,7 @@ func (s *Store) inTx(ctx context.Context, fn writeFunc) error {
 	if err != nil {
 		return fail(ctx, err, "begin a write transaction")
 	}
-	if err := fn(ctx, tx); err != nil {
+	if err := fn(ctx, &wtx{tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -44,20 +44,20 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 		// SQLite, and a Create whose events are misnumbered: the steps one
 		// by one, so that the first conflict in the reference order is
 		// the one reported.
-		err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := s.exec(ctx, tx, s.stmts.insertApplication,
+		err = s.inTx(ctx, func(ctx context.Context, t *wtx) error {
+			if _, err := t.exec(ctx, s.stmts.insertApplication,
 				a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
 				return fail(ctx, err, "create application %q", a.ID)
 			}
-			if err := s.insertWaiting(ctx, tx, a.ID, row.kinds); err != nil {
+			if err := s.insertWaiting(ctx, t, a.ID, row.kinds); err != nil {
 				return fail(ctx, err, "create application %q", a.ID)
 			}
 			if p != nil {
-				if err := s.putParticipant(ctx, tx, p, false); err != nil {
+				if err := s.putParticipant(ctx, t, p, false); err != nil {
 					return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
 				}
 			}
-			if err := s.appendEvents(ctx, tx, a.ID, 0, events); err != nil {
+			if err := s.appendEvents(ctx, t, a.ID, 0, events); err != nil {
 				return fail(ctx, err, "append audit events to application %q", a.ID)
 			}
 			return nil
@@ -156,7 +156,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		return err
 	}
 
-	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		var (
 			version    int64
 			key        sql.NullString
@@ -164,7 +164,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 			oldWaiting string
 			lastSeq    int64
 		)
-		err := tx.StmtContext(ctx, s.stmts.lockApplication).QueryRowContext(ctx, a.ID).Scan(&version, &key, &code, &oldWaiting, &lastSeq)
+		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -182,7 +182,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 			// application's participant, whether or not this write
 			// carries the participant record.
 			var n int
-			if err := tx.StmtContext(ctx, s.stmts.participantExists).QueryRowContext(ctx, a.ParticipantCode).Scan(&n); err != nil {
+			if err := t.queryRow(ctx, s.stmts.participantExists, a.ParticipantCode).Scan(&n); err != nil {
 				return fail(ctx, err, "read participant %q", a.ParticipantCode)
 			}
 			if n > 0 {
@@ -190,7 +190,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 			}
 		}
 
-		res, err := s.exec(ctx, tx, s.stmts.updateApplication,
+		res, err := t.exec(ctx, s.stmts.updateApplication,
 			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state)
 		if err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
@@ -200,20 +200,20 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		} else if n != 1 {
 			return fmt.Errorf("%w: application %q changed while being updated", registry.ErrVersionConflict, a.ID)
 		}
-		if err := s.replaceWaiting(ctx, tx, a.ID, oldWaiting, row.kinds); err != nil {
+		if err := s.replaceWaiting(ctx, t, a.ID, oldWaiting, row.kinds); err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
 		if p != nil {
 			// A participant the application already had is replaced; one
 			// it attaches now must be new.
-			if err := s.putParticipant(ctx, tx, p, code != ""); err != nil {
+			if err := s.putParticipant(ctx, t, p, code != ""); err != nil {
 				if constraintOf(err) != constraintNone {
 					return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.p.ParticipantCode)
 				}
 				return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
 			}
 		}
-		if err := s.appendEvents(ctx, tx, a.ID, lastSeq, events); err != nil {
+		if err := s.appendEvents(ctx, t, a.ID, lastSeq, events); err != nil {
 			var conflict *seqConflict
 			if errors.As(err, &conflict) {
 				return conflict.err
@@ -230,11 +230,6 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	}
 	a.Version++
 	return nil
-}
-
-// exec runs a prepared statement in tx.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) (sql.Result, error) {
-	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
 // applicationRow holds an application's encoded columns.
@@ -281,9 +276,9 @@ func distinct(ss []string) []string {
 	return out
 }
 
-func (s *Store) insertWaiting(ctx context.Context, tx *sql.Tx, appID string, kinds []string) error {
+func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds []string) error {
 	for _, kind := range kinds {
-		if _, err := s.exec(ctx, tx, s.stmts.insertWaiting, appID, kind); err != nil {
+		if _, err := t.exec(ctx, s.stmts.insertWaiting, appID, kind); err != nil {
 			return err
 		}
 	}
@@ -294,7 +289,7 @@ func (s *Store) insertWaiting(ctx context.Context, tx *sql.Tx, appID string, kin
 // its stored waiting column (JSON) to kinds, deleting and inserting only
 // what differs; the table is keyed by kind first, so rows are found by
 // their whole key.
-func (s *Store) replaceWaiting(ctx context.Context, tx *sql.Tx, appID, oldWaiting string, kinds []string) error {
+func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting string, kinds []string) error {
 	old, err := decodeWaiting(oldWaiting)
 	if err != nil {
 		return fmt.Errorf("application %q: %w", appID, err)
@@ -313,12 +308,12 @@ func (s *Store) replaceWaiting(ctx context.Context, tx *sql.Tx, appID, oldWaitin
 	}
 	for k := range was {
 		if !is[k] {
-			if _, err := s.exec(ctx, tx, s.stmts.deleteWaiting, appID, k); err != nil {
+			if _, err := t.exec(ctx, s.stmts.deleteWaiting, appID, k); err != nil {
 				return err
 			}
 		}
 	}
-	return s.insertWaiting(ctx, tx, appID, added)
+	return s.insertWaiting(ctx, t, appID, added)
 }
 
 // participantRow holds a participant's encoded columns.
@@ -373,22 +368,22 @@ func (r *participantRow) list(field string) (values, lowered []string) {
 // replaces it, with its role and linked-code rows. A replacement whose
 // lists are those stored leaves their rows alone: most updates change a
 // participant's status, not its roles.
-func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRow, replace bool) error {
+func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, replace bool) error {
 	code := r.p.ParticipantCode
 	st := s.stmts.insertParticipant
 	if replace {
 		st = s.stmts.upsertParticipant
 	}
-	if _, err := s.exec(ctx, tx, st, r.columns()...); err != nil {
+	if _, err := t.exec(ctx, st, r.columns()...); err != nil {
 		return err
 	}
 	values := r.values()
 	if replace {
-		same, err := s.sameValues(ctx, tx, code, values)
+		same, err := s.sameValues(ctx, t, code, values)
 		if err != nil || same {
 			return err
 		}
-		if _, err := s.exec(ctx, tx, s.stmts.deleteValues, code); err != nil {
+		if _, err := t.exec(ctx, s.stmts.deleteValues, code); err != nil {
 			return err
 		}
 	}
@@ -398,7 +393,7 @@ func (s *Store) putParticipant(ctx context.Context, tx *sql.Tx, r *participantRo
 		for _, v := range values[:n] {
 			args = append(args, code, v.field, v.position, v.value, lower(v.value))
 		}
-		if _, err := s.exec(ctx, tx, s.stmts.insertValues[n-1], args...); err != nil {
+		if _, err := t.exec(ctx, s.stmts.insertValues[n-1], args...); err != nil {
 			return err
 		}
 		values = values[n:]
@@ -426,8 +421,8 @@ func (r *participantRow) values() []listValue {
 }
 
 // sameValues reports whether the participant's stored list rows are want.
-func (s *Store) sameValues(ctx context.Context, tx *sql.Tx, code string, want []listValue) (bool, error) {
-	rows, err := tx.StmtContext(ctx, s.stmts.selectValues).QueryContext(ctx, code)
+func (s *Store) sameValues(ctx context.Context, t *wtx, code string, want []listValue) (bool, error) {
+	rows, err := t.query(ctx, s.stmts.selectValues, code)
 	if err != nil {
 		return false, err
 	}
@@ -483,12 +478,12 @@ func checkSeq(appID string, lastSeq int64, events []eventRow) error {
 }
 
 // appendEvents stores events after the application's event lastSeq.
-func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, appID string, lastSeq int64, events []eventRow) error {
+func (s *Store) appendEvents(ctx context.Context, t *wtx, appID string, lastSeq int64, events []eventRow) error {
 	if err := checkSeq(appID, lastSeq, events); err != nil {
 		return err
 	}
 	for _, e := range events {
-		if _, err := s.exec(ctx, tx, s.stmts.insertEvent,
+		if _, err := t.exec(ctx, s.stmts.insertEvent,
 			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // errUsage marks a command line that cannot work; the exit status is 2.
@@ -253,7 +254,11 @@ func openStore(ctx context.Context, o *options) (registry.Store, func(), error) 
 	if o.memory {
 		return registry.NewMemoryStore(), func() {}, nil
 	}
-	s, err := bulk.OpenSQLite(ctx, o.db, o.sync == syncFull)
+	sync := sqlstore.SyncFull
+	if o.sync == syncNormal {
+		sync = sqlstore.SyncNormal
+	}
+	s, err := sqlstore.OpenSQLite(ctx, o.db, sqlstore.WithSynchronous(sync))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,7 +17,8 @@ import (
 
 // OpenSQLite opens (creating it if need be) the SQLite database file at
 // path, puts it in WAL mode and migrates it. The connections use
-// synchronous=FULL (a write is on disk when it returns), foreign keys,
+// synchronous=FULL (a write is on disk when it returns; see
+// [WithSynchronous]), foreign keys,
 // temp_store=MEMORY (the savepoint journals of grouped writes stay in
 // memory rather than in a temporary file) and the busy timeout
 // ([WithBusyTimeout], default 5s). In-memory databases (":memory:",
@@ -95,7 +96,7 @@ func sqliteDSN(path string, cfg config) (string, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous("+string(cfg.synchronous)+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")

@@ -282,9 +282,12 @@ func TestOpenSQLiteConnectionSettings(t *testing.T) {
 		name        string
 		opts        []sqlstore.Option
 		wantTimeout int
+		wantSync    int // 2 is FULL, 1 NORMAL
 	}{
-		{"defaults", nil, 5000},
-		{"a busy timeout of 250ms", []sqlstore.Option{sqlstore.WithBusyTimeout(250 * time.Millisecond)}, 250},
+		{"defaults", nil, 5000, 2},
+		{"a busy timeout of 250ms", []sqlstore.Option{sqlstore.WithBusyTimeout(250 * time.Millisecond)}, 250, 2},
+		{"synchronous=NORMAL", []sqlstore.Option{sqlstore.WithSynchronous(sqlstore.SyncNormal)}, 5000, 1},
+		{"synchronous=FULL asked for", []sqlstore.Option{sqlstore.WithSynchronous(sqlstore.SyncFull)}, 5000, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -302,7 +305,7 @@ func TestOpenSQLiteConnectionSettings(t *testing.T) {
 			require.Equal(t, "wal", mode)
 			require.Equal(t, tt.wantTimeout, timeout)
 			require.Equal(t, 1, fk)
-			require.Equal(t, 2, sync, "synchronous=FULL")
+			require.Equal(t, tt.wantSync, sync, "synchronous")
 			require.Equal(t, sqlstore.SQLite, s.Dialect())
 		})
 	}
@@ -330,6 +333,12 @@ func TestInvalidOptions(t *testing.T) {
 		}},
 		{"no PostgreSQL connections", func() (*sqlstore.Store, error) {
 			return sqlstore.OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/none", sqlstore.WithMaxOpenConns(-1))
+		}},
+		{"an unknown synchronous mode", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "e.db"), sqlstore.WithSynchronous("OFF"))
+		}},
+		{"a synchronous mode for PostgreSQL", func() (*sqlstore.Store, error) {
+			return sqlstore.OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/none", sqlstore.WithSynchronous(sqlstore.SyncNormal))
 		}},
 		{"a nil option", func() (*sqlstore.Store, error) {
 			return sqlstore.OpenSQLite(ctx, filepath.Join(dir, "d.db"), nil)

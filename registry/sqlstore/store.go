@@ -141,10 +141,11 @@ type config struct {
 	dialect      Dialect
 	busyTimeout  time.Duration
 	maxOpenConns int
+	synchronous  Synchronous
 }
 
 func newConfig(d Dialect, opts []Option) (config, error) {
-	c := config{dialect: d, busyTimeout: 5 * time.Second, maxOpenConns: 4}
+	c := config{dialect: d, busyTimeout: 5 * time.Second, maxOpenConns: 4, synchronous: SyncFull}
 	if d == Postgres {
 		c.maxOpenConns = 10
 	}
@@ -174,6 +175,35 @@ func WithBusyTimeout(d time.Duration) Option {
 			return fmt.Errorf("%w: busy timeout %v is outside 1ms..10m", ErrInvalidOption, d)
 		}
 		c.busyTimeout = d
+		return nil
+	}
+}
+
+// Synchronous is SQLite's synchronous setting: when a commit waits for the
+// disk.
+type Synchronous string
+
+const (
+	// SyncFull, the default, makes a write wait for an fsync of the WAL:
+	// a write that returned survives a crash of the machine.
+	SyncFull Synchronous = "FULL"
+	// SyncNormal makes a commit wait for no fsync (WAL mode). A crash of
+	// the program loses nothing; a crash of the machine may lose the last
+	// commits, never corrupt the file. For loads that can be re-run.
+	SyncNormal Synchronous = "NORMAL"
+)
+
+// WithSynchronous sets SQLite's synchronous mode (default [SyncFull]). It
+// applies only to SQLite.
+func WithSynchronous(mode Synchronous) Option {
+	return func(c *config) error {
+		if c.dialect != SQLite {
+			return fmt.Errorf("%w: WithSynchronous applies only to SQLite", ErrInvalidOption)
+		}
+		if mode != SyncFull && mode != SyncNormal {
+			return fmt.Errorf("%w: synchronous mode %q, want %q or %q", ErrInvalidOption, mode, SyncFull, SyncNormal)
+		}
+		c.synchronous = mode
 		return nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openhcx/hcxonboard/examples/bulk/internal/bulk"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // BenchmarkOnboard onboards a generated list against the fakes with 20 ms
@@ -31,7 +32,11 @@ func BenchmarkOnboard(b *testing.B) {
 	}
 	sqlite := func(durable bool) func(b *testing.B) registry.Store {
 		return func(b *testing.B) registry.Store {
-			s, err := bulk.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"), durable)
+			sync := sqlstore.SyncNormal
+			if durable {
+				sync = sqlstore.SyncFull
+			}
+			s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"), sqlstore.WithSynchronous(sync))
 			require.NoError(b, err)
 			b.Cleanup(func() { _ = s.Close() })
 			return s

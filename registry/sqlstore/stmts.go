@@ -10,8 +10,10 @@ import (
 
 // statements are the fixed statements of a Store, prepared once when it
 // opens. database/sql prepares each again on every connection that runs
-// it, once, and reuses it in transactions (Tx.StmtContext), so SQLite
-// parses a statement once per connection instead of once per call.
+// it, once, and reuses it in transactions (Tx.StmtContext), so a database
+// parses a statement once per connection instead of once per call. A
+// SQLite Store's writer connection has them prepared on it as well (see
+// writer).
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
 	insertEvent,

@@ -58,21 +58,17 @@ func (b *batcher) run(ctx context.Context, s *Store, fn writeFunc) error {
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	b.mu.Unlock()
-	for {
-		select {
-		case <-r.done:
-			return r.err
-		case b.slot <- struct{}{}:
-			b.lead(s, r)
-			return r.err
-		case <-ctx.Done():
-			if b.remove(r) {
-				return ctx.Err()
-			}
-			<-r.done // a leader has taken it and will finish it
-			return r.err
+	select {
+	case <-r.done:
+	case b.slot <- struct{}{}:
+		b.lead(s, r)
+	case <-ctx.Done():
+		if b.remove(r) {
+			return ctx.Err()
 		}
+		<-r.done // a leader has taken it and will finish it
 	}
+	return r.err
 }
 
 // lead runs batches, holding the write slot, until r's has run. Another

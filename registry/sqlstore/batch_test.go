@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // openBatchStore opens a SQLite store with a scratch table, notes(n).
@@ -271,4 +273,28 @@ func TestWriterConnectionIsKeptUntilClose(t *testing.T) {
 	var n int
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n), "the pool stays open")
 	require.Equal(t, 2, n)
+}
+
+func TestPointReadsDoNotWaitForAWrite(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	ctx := context.Background()
+	require.NoError(t, s.inTx(ctx, func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) }))
+	require.NotNil(t, s.batcher.writer, "the first write opened the writer connection")
+
+	// While idle, a read by key runs on the writer connection.
+	st, done := s.pointRead(s.stmts.selectApplication)
+	require.Same(t, s.batcher.writer.stmts[s.stmts.selectApplication], st)
+	done()
+
+	// While a write is under way, it runs on the pool and does not wait.
+	s.batcher.slot <- struct{}{}
+	st, done = s.pointRead(s.stmts.selectApplication)
+	require.Same(t, s.stmts.selectApplication, st)
+	done()
+	readCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := s.Application(readCtx, "no-such-application")
+	require.ErrorIs(t, err, registry.ErrNotFound)
+	<-s.batcher.slot
 }

@@ -19,7 +19,9 @@ func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Parti
 		record           []byte
 		created, updated int64
 	)
-	err := s.stmts.selectParticipant.QueryRowContext(ctx, code).Scan(&record, &created, &updated)
+	st, done := s.pointRead(s.stmts.selectParticipant)
+	err := st.QueryRowContext(ctx, code).Scan(&record, &created, &updated)
+	done()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: participant %q", registry.ErrNotFound, code)
@@ -95,7 +97,9 @@ func (s *Store) Application(ctx context.Context, id string) (*registry.Applicati
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	a, err := scanApplication(s.stmts.selectApplication.QueryRowContext(ctx, id))
+	st, done := s.pointRead(s.stmts.selectApplication)
+	a, err := scanApplication(st.QueryRowContext(ctx, id))
+	done()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, id)
@@ -114,7 +118,9 @@ func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.App
 	if key == "" {
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
 	}
-	a, err := scanApplication(s.stmts.selectApplicationByKey.QueryRowContext(ctx, key))
+	st, done := s.pointRead(s.stmts.selectApplicationByKey)
+	a, err := scanApplication(st.QueryRowContext(ctx, key))
+	done()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
@@ -171,22 +177,8 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Ev
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.stmts.selectEvents.QueryContext(ctx, applicationID)
+	out, err := s.readEvents(ctx, applicationID)
 	if err != nil {
-		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
-	}
-	defer rows.Close()
-	var out []registry.Event
-	for rows.Next() {
-		e := registry.Event{ApplicationID: applicationID}
-		var ns int64
-		if err := rows.Scan(&e.Seq, &ns, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
-			return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
-		}
-		e.Time = decodeTime(ns)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
 	}
 	if len(out) == 0 {
@@ -200,4 +192,49 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Ev
 		}
 	}
 	return out, nil
+}
+
+// readEvents reads an application's events, oldest first.
+func (s *Store) readEvents(ctx context.Context, applicationID string) ([]registry.Event, error) {
+	st, done := s.pointRead(s.stmts.selectEvents)
+	defer done()
+	rows, err := st.QueryContext(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Event
+	for rows.Next() {
+		e := registry.Event{ApplicationID: applicationID}
+		var ns int64
+		if err := rows.Scan(&e.Seq, &ns, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.Time = decodeTime(ns)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// pointRead returns the statement a read by key runs, and a function to
+// call once its rows are closed. On SQLite, while no write is under way,
+// that is st on the writer connection: a commit discards the page cache
+// of every other connection, so a read there after a write would fetch
+// again the pages the writer still holds. Otherwise it is st on the pool,
+// where reads run in parallel with each other and with a write.
+func (s *Store) pointRead(st *sql.Stmt) (*sql.Stmt, func()) {
+	b := s.batcher
+	if b == nil {
+		return st, func() {}
+	}
+	select {
+	case b.slot <- struct{}{}:
+		if b.writer == nil {
+			<-b.slot
+			return st, func() {}
+		}
+		return b.writer.stmts[st], func() { <-b.slot }
+	default:
+		return st, func() {}
+	}
 }

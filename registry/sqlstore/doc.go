@@ -58,7 +58,11 @@
 // Applications, participants and audit events each have a table; an
 // application's open task kinds, and a participant's roles and linked
 // registry codes (together), have tables of their own so that searches on
-// them use indexes. Participants are indexed by code, status, e-mail,
+// them use indexes. Those two are keyed the way searches read them, by
+// (kind, application) and by (field, value, participant), and need no
+// index besides: the store knows the old values of a row it changes from
+// the application's or participant's own record. Participants are
+// indexed by code, status, e-mail,
 // mobile, roles and linked codes, and by creation time for ordered paging;
 // applications by id, idempotency key, participant code, stage and
 // creation time. Every index is paid for on every write (on SQLite, a

@@ -128,40 +128,47 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 
 // listCondition tests a participant's participant_values rows of one
 // list: some row matches (eq, contains, startsWith, or) or none equals
-// (neq). An equality on a selective list is written as IN (…), so that the
-// database may start from the (field, value) index; the rest as EXISTS,
-// tested on each candidate's own rows.
+// (neq). The table's key is (field, value, participant_code). A whole
+// value (eq, neq, or) is tested on each candidate's own rows through that
+// key, except that an equality on a selective list is written as IN (…),
+// so that the database may start from the few participants that have the
+// value. A pattern (contains, startsWith) is matched once, over the
+// list's rows, as IN (…): a key that starts with the value cannot find a
+// pattern on one participant's rows.
 func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condition) {
-	exists := func(not bool, test string) {
+	own := func(not bool, test string) {
 		b.WriteString(" AND ")
 		if not {
 			b.WriteString("NOT ")
 		}
-		b.WriteString("EXISTS (SELECT 1 FROM participant_values l WHERE l.participant_code = p.participant_code AND l.field = " +
-			b.arg(field) + " AND " + test + ")")
+		b.WriteString("EXISTS (SELECT 1 FROM participant_values l WHERE l.field = " + b.arg(field) +
+			" AND " + test + " AND l.participant_code = p.participant_code)")
 	}
-	equal := func(test string) {
-		if !selective {
-			exists(false, test)
-			return
-		}
+	among := func(test string) {
 		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
 			b.arg(field) + " AND " + test + ")")
 	}
+	whole := func(test string) {
+		if selective {
+			among(test)
+		} else {
+			own(false, test)
+		}
+	}
 	if c.Eq != nil {
-		equal("l.value = " + b.arg(*c.Eq))
+		whole("l.value = " + b.arg(*c.Eq))
 	}
 	if c.Neq != nil {
-		exists(true, "l.value = "+b.arg(*c.Neq))
+		own(true, "l.value = "+b.arg(*c.Neq))
 	}
 	if c.Contains != nil {
-		exists(false, "l.value_lower LIKE "+b.arg(containsPattern(*c.Contains))+escapeClause)
+		among("l.value_lower LIKE " + b.arg(containsPattern(*c.Contains)) + escapeClause)
 	}
 	if c.StartsWith != nil {
-		exists(false, "l.value_lower LIKE "+b.arg(startsWithPattern(*c.StartsWith))+escapeClause)
+		among("l.value_lower LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
 	}
 	if len(c.Or) > 0 {
-		equal("l.value IN (" + b.argList(c.Or) + ")")
+		whole("l.value IN (" + b.argList(c.Or) + ")")
 	}
 }
 

@@ -17,9 +17,9 @@ import (
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
 	insertEvent,
-	lockApplication, updateApplication, deleteWaiting, deleteValues,
+	lockApplication, updateApplication, deleteWaiting, deleteValue,
 	selectParticipant, selectApplication, selectApplicationByKey, selectEvents, applicationExists,
-	keyExists, participantExists, selectValues *sql.Stmt
+	keyExists, participantExists *sql.Stmt
 
 	// insertValues[n-1] inserts n participant_values rows.
 	insertValues [4]*sql.Stmt
@@ -78,12 +78,13 @@ participant AS (
 	WHERE $38::boolean
 ),
 participant_values AS (
-	INSERT INTO participant_values (participant_code, field, position, value, value_lower)
-	SELECT $10::text, '` + valueRole + `', r.ord - 1, r.value, r.value_lower
-	FROM unnest($25::text[], $26::text[]) WITH ORDINALITY AS r(value, value_lower, ord)
+	INSERT INTO participant_values (field, value, participant_code, value_lower)
+	SELECT '` + valueRole + `', r.value, $10::text, r.value_lower
+	FROM unnest($25::text[], $26::text[]) AS r(value, value_lower)
 	UNION ALL
-	SELECT $10::text, '` + valueLinkedCode + `', l.ord - 1, l.value, l.value_lower
-	FROM unnest($27::text[], $28::text[]) WITH ORDINALITY AS l(value, value_lower, ord)
+	SELECT '` + valueLinkedCode + `', l.value, $10::text, l.value_lower
+	FROM unnest($27::text[], $28::text[]) AS l(value, value_lower)
+	ON CONFLICT DO NOTHING
 )
 INSERT INTO audit_events (` + eventColumns + `)
 SELECT $1, e.seq, e.time_ns, e.actor, e.action, e.from_stage, e.to_stage, e.reason, e.prev_hash, e.hash
@@ -114,7 +115,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			    version = version + 1
 			WHERE id = $1 AND version = $2`},
 		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE kind = $2 AND application_id = $1`},
-		{&st.deleteValues, `DELETE FROM participant_values WHERE participant_code = $1`},
+		{&st.deleteValue, `DELETE FROM participant_values WHERE field = $1 AND value = $2 AND participant_code = $3`},
 		{&st.selectParticipant, `SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1`},
 		{&st.selectApplication, `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`},
 		{&st.selectApplicationByKey, `SELECT ` + applicationColumns + ` FROM applications WHERE idempotency_key = $1`},
@@ -123,7 +124,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
-		{&st.selectValues, `SELECT field, value, position FROM participant_values WHERE participant_code = $1 ORDER BY field, position`},
 	}
 	type entry = struct {
 		dst  **sql.Stmt
@@ -153,16 +153,18 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
-// insertValuesSQL inserts n participant_values rows in one statement.
+// insertValuesSQL inserts n participant_values rows in one statement; a
+// row already there is left alone.
 func insertValuesSQL(n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO participant_values (participant_code, field, position, value, value_lower) VALUES ")
+	b.WriteString("INSERT INTO participant_values (field, value, participant_code, value_lower) VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
 	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
 	return b.String()
 }
 
@@ -172,9 +174,9 @@ func (s *Store) closeStmts() error {
 	all := append([]*sql.Stmt{
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
 		st.insertEvent,
-		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValues,
+		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.selectValues, st.createAll,
+		st.keyExists, st.participantExists, st.createAll,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	var errs []error

@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
@@ -365,33 +367,35 @@ func (r *participantRow) list(field string) (values, lowered []string) {
 }
 
 // putParticipant inserts a participant or, with replace, inserts or
-// replaces it, with its role and linked-code rows. A replacement whose
-// lists are those stored leaves their rows alone: most updates change a
-// participant's status, not its roles.
+// replaces it, with its role and linked-code rows. A replacement changes
+// only the rows of values it adds or drops: most updates change a
+// participant's status, not its lists.
 func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, replace bool) error {
 	code := r.p.ParticipantCode
+	values := r.values()
 	st := s.stmts.insertParticipant
+	var stale []listValue
 	if replace {
 		st = s.stmts.upsertParticipant
+		old, err := s.storedValues(ctx, t, code)
+		if err != nil {
+			return err
+		}
+		values, stale = diffValues(old, values)
 	}
 	if _, err := t.exec(ctx, st, r.columns()...); err != nil {
 		return err
 	}
-	values := r.values()
-	if replace {
-		same, err := s.sameValues(ctx, t, code, values)
-		if err != nil || same {
-			return err
-		}
-		if _, err := t.exec(ctx, s.stmts.deleteValues, code); err != nil {
+	for _, v := range stale {
+		if _, err := t.exec(ctx, s.stmts.deleteValue, v.field, v.value, code); err != nil {
 			return err
 		}
 	}
 	for len(values) > 0 {
 		n := min(len(values), len(s.stmts.insertValues))
-		args := make([]any, 0, 5*n)
+		args := make([]any, 0, 4*n)
 		for _, v := range values[:n] {
-			args = append(args, code, v.field, v.position, v.value, lower(v.value))
+			args = append(args, v.field, v.value, code, lower(v.value))
 		}
 		if _, err := t.exec(ctx, s.stmts.insertValues[n-1], args...); err != nil {
 			return err
@@ -401,44 +405,60 @@ func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, r
 	return nil
 }
 
-// listValue is one row of participant_values.
-type listValue struct {
-	field, value string
-	position     int
+// listValue is one row of participant_values, less its participant.
+type listValue struct{ field, value string }
+
+// values returns the participant's roles and linked codes as rows.
+func (r *participantRow) values() []listValue {
+	return listValues(roleStrings(r.p.Roles), r.p.LinkedRegistryCodes)
 }
 
-// values returns the participant's roles and linked codes as rows, in the
-// order selectValues reads them back.
-func (r *participantRow) values() []listValue {
-	out := make([]listValue, 0, len(r.p.LinkedRegistryCodes)+len(r.p.Roles))
-	for i, c := range r.p.LinkedRegistryCodes {
-		out = append(out, listValue{valueLinkedCode, c, i})
+func listValues(roles, linked []string) []listValue {
+	out := make([]listValue, 0, len(roles)+len(linked))
+	for _, role := range roles {
+		out = append(out, listValue{valueRole, role})
 	}
-	for i, role := range r.p.Roles {
-		out = append(out, listValue{valueRole, string(role), i})
+	for _, c := range linked {
+		out = append(out, listValue{valueLinkedCode, c})
 	}
 	return out
 }
 
-// sameValues reports whether the participant's stored list rows are want.
-func (s *Store) sameValues(ctx context.Context, t *wtx, code string, want []listValue) (bool, error) {
-	rows, err := t.query(ctx, s.stmts.selectValues, code)
-	if err != nil {
-		return false, err
+// storedValues returns the list rows of the participant as stored, read
+// from its record; none if there is no such participant.
+func (s *Store) storedValues(ctx context.Context, t *wtx, code string) ([]listValue, error) {
+	var record []byte
+	var created, updated int64
+	err := t.queryRow(ctx, s.stmts.selectParticipant, code).Scan(&record, &created, &updated)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	defer rows.Close()
-	i := 0
-	for rows.Next() {
-		var v listValue
-		if err := rows.Scan(&v.field, &v.value, &v.position); err != nil {
-			return false, err
-		}
-		if i >= len(want) || want[i] != v {
-			return false, rows.Close()
-		}
-		i++
+	var lists struct {
+		Roles  []string `json:"roles"`
+		Linked []string `json:"linked_registry_codes"`
 	}
-	return i == len(want), rows.Err()
+	if err := json.Unmarshal(record, &lists); err != nil {
+		return nil, fmt.Errorf("decode the stored record of participant %q: %w", code, err)
+	}
+	return listValues(lists.Roles, lists.Linked), nil
+}
+
+// diffValues returns the rows of want that old lacks and those of old
+// that want lacks, each once, in their lists' order.
+func diffValues(old, want []listValue) (added, dropped []listValue) {
+	only := func(vs, other []listValue) []listValue {
+		var out []listValue
+		for _, v := range vs {
+			if !slices.Contains(other, v) && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	return only(want, old), only(old, want)
 }
 
 // eventRow is an audit event with its time encoded.

@@ -394,6 +394,18 @@ func testUpdate(t *testing.T, newStore NewStore) {
 		update(func(p *hcxonboard.Participant) { p.Roles = append(p.Roles, hcxonboard.RolePayer) }) // one added
 		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RolePayer)))
 		require.Equal(t, me, find(registry.FieldRoles, string(hcxonboard.RoleHospital)))
+
+		update(func(p *hcxonboard.Participant) { p.LinkedRegistryCodes = []string{"ROHINI-1", "ROHINI-1"} }) // a value twice
+		require.Equal(t, me, find(registry.FieldLinkedCodes, "ROHINI-1"), "found once")
+		update(func(p *hcxonboard.Participant) { p.LinkedRegistryCodes = []string{"ROHINI-1"} }) // once again
+		require.Equal(t, me, find(registry.FieldLinkedCodes, "ROHINI-1"))
+		update(func(p *hcxonboard.Participant) { p.LinkedRegistryCodes = nil }) // none
+		require.Empty(t, find(registry.FieldLinkedCodes, "ROHINI-1"))
+		hits, err := s.SearchParticipants(ctx, registry.Query{Filters: map[string]registry.Condition{
+			registry.FieldLinkedCodes: registry.Neq("ROHINI-1"), registry.FieldRoles: registry.Contains("PAY"),
+		}})
+		require.NoError(t, err)
+		require.Equal(t, me, codes(hits), "neq and contains after the lists changed")
 	})
 
 	t.Run("attaches a participant to an application that had none", func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // wtx is the transaction a write runs its statements in: a database/sql
@@ -99,20 +101,12 @@ func (w *writer) discard() {
 // which must still be open.
 func (w *writer) closeStmts() error {
 	var errs []error
-	for _, p := range append([]*sql.Stmt{w.begin, w.commit, w.rollback}, mapValues(w.stmts)...) {
+	for _, p := range append([]*sql.Stmt{w.begin, w.commit, w.rollback}, slices.Collect(maps.Values(w.stmts))...) {
 		if p != nil {
 			errs = append(errs, p.Close())
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func mapValues(m map[*sql.Stmt]*sql.Stmt) []*sql.Stmt {
-	out := make([]*sql.Stmt, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 // beginWrite begins the transaction of a SQLite batch: on the writer

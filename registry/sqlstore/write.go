@@ -25,17 +25,7 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	row, err := encodeApplication(a)
-	if err != nil {
-		return err
-	}
-	var p *participantRow
-	if w.Participant != nil {
-		if p, err = encodeParticipantRow(w.Participant); err != nil {
-			return err
-		}
-	}
-	events, err := encodeEvents(w.Events)
+	row, p, events, err := encodeWrite(w)
 	if err != nil {
 		return err
 	}
@@ -143,17 +133,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		return err
 	}
 	a := w.Application
-	row, err := encodeApplication(a)
-	if err != nil {
-		return err
-	}
-	var p *participantRow
-	if w.Participant != nil {
-		if p, err = encodeParticipantRow(w.Participant); err != nil {
-			return err
-		}
-	}
-	events, err := encodeEvents(w.Events)
+	row, p, events, err := encodeWrite(w)
 	if err != nil {
 		return err
 	}
@@ -232,6 +212,23 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	}
 	a.Version++
 	return nil
+}
+
+// encodeWrite encodes the rows of a write: its application, its
+// participant (nil without one) and its events.
+func encodeWrite(w registry.Write) (applicationRow, *participantRow, []eventRow, error) {
+	row, err := encodeApplication(w.Application)
+	if err != nil {
+		return row, nil, nil, err
+	}
+	var p *participantRow
+	if w.Participant != nil {
+		if p, err = encodeParticipantRow(w.Participant); err != nil {
+			return row, nil, nil, err
+		}
+	}
+	events, err := encodeEvents(w.Events)
+	return row, p, events, err
 }
 
 // applicationRow holds an application's encoded columns.
@@ -353,11 +350,9 @@ func (r *participantRow) columns() []any {
 func (r *participantRow) list(field string) (values, lowered []string) {
 	switch field {
 	case valueRole:
-		for _, role := range r.p.Roles {
-			values = append(values, string(role))
-		}
+		values = roleStrings(r.p.Roles)
 	case valueLinkedCode:
-		values = append(values, r.p.LinkedRegistryCodes...)
+		values = r.p.LinkedRegistryCodes
 	}
 	lowered = make([]string, len(values))
 	for i, v := range values {

@@ -47,7 +47,11 @@ type Application struct {
 	Empanelment        *Empanelment `json:"empanelment,omitempty"`
 	BSP                *BSPDetails  `json:"bsp,omitempty"`
 	SandboxCertificate string       `json:"sandbox_certificate"`
-	Details            *Details     `json:"details,omitempty"`
+	// SandboxParticipantCode is the code the sandbox knew the applicant
+	// by: a participant certificate's sub must equal it. Applications
+	// written before it existed still decode; the checks report it missing.
+	SandboxParticipantCode string   `json:"sandbox_participant_code,omitempty"`
+	Details                *Details `json:"details,omitempty"`
 }
 
 // Address is a physical address, with the registry's field names.

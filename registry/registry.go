@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -22,6 +23,35 @@ var (
 	ErrConflict = errors.New("registry: conflict")
 	// ErrInvalidQuery: a search names an unknown field or misuses an operator.
 	ErrInvalidQuery = errors.New("registry: invalid query")
+	// ErrClaimed: an identity the write claims is held by another
+	// application. The error is a *ClaimError naming the holder.
+	ErrClaimed = errors.New("registry: identity already claimed")
+)
+
+// ClaimError reports a write refused because one of the identities it
+// claims (Application.Claims) is held by another application. It names the
+// holder, never the holder's contact data.
+type ClaimError struct {
+	Claim           string // the contested identity, e.g. "hfr:IN2910000123"
+	ApplicationID   string // the application holding it
+	ParticipantCode string // that application's participant, if registered
+}
+
+func (e *ClaimError) Error() string {
+	if e.ParticipantCode != "" {
+		return fmt.Sprintf("registry: identity %q is held by participant %q", e.Claim, e.ParticipantCode)
+	}
+	return fmt.Sprintf("registry: identity %q is held by application %q", e.Claim, e.ApplicationID)
+}
+
+// Unwrap makes errors.Is(err, ErrClaimed) hold.
+func (e *ClaimError) Unwrap() error { return ErrClaimed }
+
+// MaxClaims bounds the identities one application may claim, and
+// MaxClaimLength the length of each.
+const (
+	MaxClaims      = 16
+	MaxClaimLength = 256
 )
 
 // Stage is where an application stands in the guideline's steps.
@@ -43,15 +73,23 @@ const (
 // the store searches on, and the engine's own State, which the store keeps
 // as it is given.
 type Application struct {
-	ID              string          `json:"id"`
-	Key             string          `json:"key,omitempty"` // the client's application_id: an idempotency key
-	ParticipantCode string          `json:"participant_code,omitempty"`
-	Stage           Stage           `json:"stage"`
-	Waiting         []string        `json:"waiting,omitempty"` // kinds of open tasks, e.g. "review", "approval", "otp"
-	Version         int64           `json:"version"`
-	CreatedAt       time.Time       `json:"created_at"`
-	UpdatedAt       time.Time       `json:"updated_at"`
-	State           json.RawMessage `json:"state,omitempty"`
+	ID              string   `json:"id"`
+	Key             string   `json:"key,omitempty"` // the client's application_id: an idempotency key
+	ParticipantCode string   `json:"participant_code,omitempty"`
+	Stage           Stage    `json:"stage"`
+	Waiting         []string `json:"waiting,omitempty"` // kinds of open tasks, e.g. "review", "approval", "otp"
+	Version         int64    `json:"version"`
+	// Claims are the registry identities the application holds
+	// ("hfr:IN2910000123", "rohini:8900080336704", "sandbox:<iss>|<jti>").
+	// Each claim is held by at most one application: a Create or Update
+	// claiming one another application holds fails with a *ClaimError and
+	// stores nothing. Update replaces the set, so dropping a claim (on
+	// rejection, withdrawal, de-boarding) frees it for others. The engine
+	// decides what the strings mean; stores compare them byte for byte.
+	Claims    []string        `json:"claims,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	State     json.RawMessage `json:"state,omitempty"`
 }
 
 // Clone returns a deep copy of a.
@@ -61,6 +99,7 @@ func (a *Application) Clone() *Application {
 	}
 	c := *a
 	c.Waiting = append([]string(nil), a.Waiting...)
+	c.Claims = append([]string(nil), a.Claims...)
 	c.State = append(json.RawMessage(nil), a.State...)
 	return &c
 }

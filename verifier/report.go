@@ -114,6 +114,25 @@ type Result struct {
 	Outcome Outcome       `json:"outcome"`
 	Message string        `json:"message"`
 	Task    TaskKind      `json:"task,omitempty"`
+	// Findings say, field by field, what an online check compared: the
+	// applicant's value beside the registry's. A finding that does not
+	// match never leaves the result satisfied.
+	Findings []Finding `json:"findings,omitempty"`
+	// Claims are single-use evidence the result relies on, such as a
+	// payer-signed empanelment proof ("empanelment:<iss>|<jti>"): the
+	// engine claims them for the application so that one proof backs one
+	// participant.
+	Claims []string `json:"claims,omitempty"`
+}
+
+// Finding is one field an online check compared.
+type Finding struct {
+	Field     string `json:"field"`               // "name", "pincode", "status", "facility_type", …
+	Applicant string `json:"applicant,omitempty"` // what the application says
+	Registry  string `json:"registry,omitempty"`  // what the registry says
+	Source    string `json:"source"`              // "hfr", "hpr", "rohini", "payer"
+	Match     bool   `json:"match"`
+	Note      string `json:"note,omitempty"`
 }
 
 // Report is the verification of one application: the categories it fell

@@ -9,8 +9,11 @@
 // (RSA keys of at least 2048 bits; never "none", never HMAC). Its claims
 // are iss (the sandbox operator), sub, jti, iat, nbf, exp, hcx_roles (the
 // roles certified; a parent role covers its sub-roles, so provider covers
-// provider.hospital), and optionally participant_name and solution
-// {name, version}.
+// provider.hospital), and optionally participant_name, solution
+// {name, version} and hcx_cert_kind: "participant" (the default: sub is the
+// applicant's sandbox participant code and the certificate backs one
+// production participant) or "solution" (a certified software solution
+// many participants may rely on).
 //
 // An HCX operator lists the sandbox operators it accepts in a [TrustList]
 // (a JSON file, see [LoadTrustList]); each issuer comes with its public

@@ -208,6 +208,15 @@ func (i *Issuer) Issue(c Claims) (string, error) {
 	if c.Solution != nil && strings.TrimSpace(c.Solution.Name) == "" {
 		return "", fmt.Errorf("%w: solution needs a name", ErrInvalidClaims)
 	}
+	switch c.Kind {
+	case "", KindParticipant:
+	case KindSolution:
+		if c.Solution == nil {
+			return "", fmt.Errorf("%w: a solution certificate needs Solution", ErrInvalidClaims)
+		}
+	default:
+		return "", fmt.Errorf("%w: kind %q is neither %q nor %q", ErrInvalidClaims, c.Kind, KindParticipant, KindSolution)
+	}
 
 	payload, err := json.Marshal(c.toWire())
 	if err != nil {

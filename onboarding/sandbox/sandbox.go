@@ -30,6 +30,22 @@ type Solution struct {
 	Version string `json:"version,omitempty"`
 }
 
+// Kind says what a certificate certifies (the claim hcx_cert_kind).
+type Kind string
+
+// The certificate kinds.
+const (
+	// KindParticipant certifies one participant: sub is the code the
+	// sandbox knew it by, which the application must repeat in
+	// sandbox_participant_code, and the certificate backs one production
+	// participant only. It is the kind of a certificate without
+	// hcx_cert_kind.
+	KindParticipant Kind = "participant"
+	// KindSolution certifies a software solution (a hospital system, say)
+	// that many participants may rely on; the registry records who does.
+	KindSolution Kind = "solution"
+)
+
 // Claims is the content of a sandbox certificate.
 type Claims struct {
 	Issuer    string    // iss: the sandbox operator's id
@@ -43,6 +59,8 @@ type Claims struct {
 	Roles           []hcxonboard.Role
 	ParticipantName string    // participant_name, optional
 	Solution        *Solution // solution, optional
+	// Kind is hcx_cert_kind; KindParticipant when the claim is absent.
+	Kind Kind
 }
 
 // Covers reports whether one of the certified roles covers role (provider

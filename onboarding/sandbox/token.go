@@ -40,6 +40,7 @@ type wireClaims struct {
 	Roles           []string     `json:"hcx_roles"`
 	ParticipantName string       `json:"participant_name,omitempty"`
 	Solution        *Solution    `json:"solution,omitempty"`
+	Kind            *string      `json:"hcx_cert_kind,omitempty"`
 }
 
 // numericDate is a JWT NumericDate: seconds since the epoch, a JSON number
@@ -236,6 +237,18 @@ func (w *wireClaims) toClaims() (Claims, error) {
 		ParticipantName: w.ParticipantName,
 		Solution:        w.Solution,
 		Roles:           make([]hcxonboard.Role, 0, len(w.Roles)),
+		Kind:            KindParticipant,
+	}
+	if w.Kind != nil {
+		switch k := Kind(*w.Kind); k {
+		case KindParticipant, KindSolution:
+			c.Kind = k
+		default:
+			return Claims{}, fmt.Errorf("%w: hcx_cert_kind %q is neither %q nor %q", ErrMalformed, clip(*w.Kind), KindParticipant, KindSolution)
+		}
+	}
+	if c.Kind == KindSolution && (w.Solution == nil || strings.TrimSpace(w.Solution.Name) == "") {
+		return Claims{}, fmt.Errorf("%w: a solution certificate needs the solution claim with a name", ErrMalformed)
 	}
 	if w.IssuedAt != nil {
 		c.IssuedAt = w.IssuedAt.Time
@@ -268,6 +281,10 @@ func (c *Claims) toWire() *wireClaims {
 		ParticipantName: c.ParticipantName,
 		Solution:        c.Solution,
 	}
+	if c.Kind != "" {
+		k := string(c.Kind)
+		w.Kind = &k
+	}
 	for i, r := range c.Roles {
 		w.Roles[i] = string(r)
 	}
@@ -288,7 +305,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // Member names decodeObject knows for each object, to refuse near misses.
 var (
 	headerMembers = []string{"alg", "typ", "kid", "crit", "b64"}
-	claimMembers  = []string{"iss", "sub", "jti", "iat", "nbf", "exp", "hcx_roles", "participant_name", "solution"}
+	claimMembers  = []string{"iss", "sub", "jti", "iat", "nbf", "exp", "hcx_roles", "participant_name", "solution", "hcx_cert_kind"}
 )
 
 // decodeObject decodes one JSON object into v. Unlike json.Unmarshal it

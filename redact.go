@@ -1,0 +1,115 @@
+package hcxonboard
+
+import (
+	"context"
+	"log/slog"
+	"regexp"
+)
+
+// personal finds e-mail addresses and Indian mobile numbers (ten digits
+// starting 6–9, optionally after +91, 91 or 0, with spaces or hyphens
+// between groups) in free text, such as a mail server's "550 <address>
+// rejected". A number glued to letters or other digits (an HFR ID, a
+// ROHINI ID) is not a mobile number.
+var personal = regexp.MustCompile(
+	`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+` +
+		`|(?:\+?91[\s\-]?|0)?[6-9](?:[\s\-]?[0-9]){9}`)
+
+// RedactText masks the e-mail addresses and mobile numbers in s with
+// MaskEmail and MaskMobile. It is for text the library did not write
+// itself — an error from a mail server, a registry or a Notifier — before
+// it reaches a log.
+func RedactText(s string) string {
+	locs := personal.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	last := 0
+	for _, l := range locs {
+		start, end := l[0], l[1]
+		m := s[start:end]
+		// A number inside a longer run of digits or letters is an
+		// identifier, not a mobile number.
+		if m[0] != '+' && !containsAt(m) && (start > 0 && isAlnum(s[start-1]) || end < len(s) && isAlnum(s[end])) {
+			continue
+		}
+		out = append(out, s[last:start]...)
+		if containsAt(m) {
+			out = append(out, MaskEmail(m)...)
+		} else {
+			out = append(out, MaskMobile(m)...)
+		}
+		last = end
+	}
+	return string(append(out, s[last:]...))
+}
+
+func containsAt(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '@' {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// RedactingHandler wraps a slog.Handler so that every string it logs —
+// the message and each string attribute, in groups too — passes through
+// RedactText first. The onboarding engine and the registry adapters wrap
+// the loggers they are given with it, so an error text that carries an
+// address is masked wherever it came from.
+func RedactingHandler(h slog.Handler) slog.Handler {
+	if _, ok := h.(redacting); ok {
+		return h
+	}
+	return redacting{h}
+}
+
+type redacting struct{ next slog.Handler }
+
+func (r redacting) Enabled(ctx context.Context, l slog.Level) bool { return r.next.Enabled(ctx, l) }
+
+func (r redacting) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, RedactText(rec.Message), rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(redactAttr(a))
+		return true
+	})
+	return r.next.Handle(ctx, out)
+}
+
+func (r redacting) WithAttrs(as []slog.Attr) slog.Handler {
+	red := make([]slog.Attr, len(as))
+	for i, a := range as {
+		red[i] = redactAttr(a)
+	}
+	return redacting{r.next.WithAttrs(red)}
+}
+
+func (r redacting) WithGroup(name string) slog.Handler { return redacting{r.next.WithGroup(name)} }
+
+func redactAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, RedactText(v.String()))
+	case slog.KindGroup:
+		g := v.Group()
+		red := make([]any, len(g))
+		for i, x := range g {
+			red[i] = redactAttr(x)
+		}
+		return slog.Group(a.Key, red...)
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			return slog.String(a.Key, RedactText(err.Error()))
+		}
+		return slog.Attr{Key: a.Key, Value: v}
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -129,6 +130,14 @@ type SandboxResult struct {
 	// Task is what a pending result waits on: review (no trust list) or
 	// retry (the issuer's keys or the revocation list could not be read).
 	Task verifier.TaskKind `json:"task,omitempty"`
+	// Kind is what the certificate certifies: a participant (bound to
+	// the applicant and backing one participant) or a software solution
+	// (many participants may rely on it). Empty in records written before
+	// kinds existed, which count as participant certificates.
+	Kind sandbox.Kind `json:"kind,omitempty"`
+	// Solution names the certified software solution, when the
+	// certificate names one.
+	Solution *sandbox.Solution `json:"solution,omitempty"`
 }
 
 // Details are what step 3 gathers.

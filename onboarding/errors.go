@@ -64,6 +64,12 @@ var (
 	// ErrUnavailable: an outside service (HFR, a certificate URL) could not
 	// be reached; nothing was changed, retry later.
 	ErrUnavailable = errors.New("onboarding: service unavailable")
+	// ErrIdentityTaken: the change would have the application hold a
+	// registry identity (HFR facility, HPR professional, ROHINI hospital,
+	// IRDA registration) or single-use evidence (a participant sandbox
+	// certificate, an empanelment proof) that another application holds.
+	// The error names the holder's participant code, never its contacts.
+	ErrIdentityTaken = errors.New("onboarding: identity already registered")
 	// ErrNotDelivered: the Notifier failed to deliver a message the call
 	// exists to send (ResendOTP).
 	ErrNotDelivered = errors.New("onboarding: message not delivered")

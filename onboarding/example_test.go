@@ -66,13 +66,14 @@ func Example() {
 	cert, err := sandboxOperator.Issue(sandbox.Claims{Subject: "sanjeevani-his", Roles: []hcxonboard.Role{hcxonboard.RoleHospital}})
 	check(err)
 	app, err := svc.Submit(ctx, &hcxonboard.Application{
-		ApplicationID:      "sanjeevani-2025-01",
-		ParticipantName:    "Sanjeevani Multispeciality Hospital",
-		Roles:              []hcxonboard.Role{hcxonboard.RoleHospital},
-		PrimaryEmail:       "it@sanjeevani.example",
-		PrimaryMobile:      "9000001905",
-		Identifiers:        hcxonboard.Identifiers{HFRID: "IN2910000123"},
-		SandboxCertificate: cert,
+		ApplicationID:          "sanjeevani-2025-01",
+		ParticipantName:        "Sanjeevani Multispeciality Hospital",
+		Roles:                  []hcxonboard.Role{hcxonboard.RoleHospital},
+		PrimaryEmail:           "it@sanjeevani.example",
+		PrimaryMobile:          "9000001905",
+		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		SandboxCertificate:     cert,
+		SandboxParticipantCode: "sanjeevani-his", // the certificate's sub: it certifies this applicant
 	})
 	check(err)
 	task := app.OpenTasks()[0]

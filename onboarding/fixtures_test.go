@@ -228,10 +228,20 @@ func (w *world) service(store registry.Store, opts ...onboarding.Option) *onboar
 }
 
 // certificate signs a sandbox certificate for roles with the trusted
-// operator's key.
+// operator's key: a software solution's, which many applicants may share.
 func (w *world) certificate(roles ...hcxonboard.Role) string {
 	w.t.Helper()
-	tok, err := w.issuer.Issue(sandbox.Claims{Subject: "solution-1", Roles: roles})
+	tok, err := w.issuer.Issue(sandbox.Claims{Subject: "solution-1", Roles: roles,
+		Kind: sandbox.KindSolution, Solution: &sandbox.Solution{Name: "Test HMS", Version: "1"}})
+	require.NoError(w.t, err)
+	return tok
+}
+
+// participantCertificate signs a participant certificate: bound to the
+// applicant known to the sandbox as subject, single-use.
+func (w *world) participantCertificate(subject, name string, roles ...hcxonboard.Role) string {
+	w.t.Helper()
+	tok, err := w.issuer.Issue(sandbox.Claims{Subject: subject, ParticipantName: name, Roles: roles})
 	require.NoError(w.t, err)
 	return tok
 }
@@ -274,8 +284,13 @@ var address = &hcxonboard.Address{Plot: "Plot 14", Street: "MG Road", District: 
 // sandbox certificate and a unique application_id.
 func (w *world) application(c verifier.Category) *hcxonboard.Application {
 	w.t.Helper()
+	seq := appSeq.Add(1)
+	// IRDA numbers differ from one application to the next, so that tests
+	// may register several payers or TPAs in one store: one registration
+	// number is one participant.
+	irda := fmt.Sprintf("%03d", 1+seq%999)
 	a := &hcxonboard.Application{
-		ApplicationID: fmt.Sprintf("app-%s-%d", c, appSeq.Add(1)),
+		ApplicationID: fmt.Sprintf("app-%s-%d", c, seq),
 		PrimaryEmail:  "onboarding@" + strings.ReplaceAll(string(c), "_", "-") + ".example",
 		PrimaryMobile: "+91 90000 11001",
 		Address:       address,
@@ -284,7 +299,7 @@ func (w *world) application(c verifier.Category) *hcxonboard.Application {
 	case verifier.CategoryPayer:
 		a.ParticipantName = "Suraksha General Insurance Company Limited"
 		a.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
-		a.Identifiers = hcxonboard.Identifiers{IRDARegistrationNumber: "148", IRDAUserID: "SGIC-HCX-01", SchemeCode: "default"}
+		a.Identifiers = hcxonboard.Identifiers{IRDARegistrationNumber: irda, IRDAUserID: "SGIC-HCX-01", SchemeCode: "default"}
 		a.SystemAdmin = admin("Anita Rao")
 		a.Documents = []hcxonboard.Document{doc(hcxonboard.DocSignatoryLetter)}
 	case verifier.CategoryStateScheme:
@@ -302,7 +317,7 @@ func (w *world) application(c verifier.Category) *hcxonboard.Application {
 	case verifier.CategoryTPA:
 		a.ParticipantName = "Medi Assist TPA Services"
 		a.Roles = []hcxonboard.Role{hcxonboard.RoleTPA}
-		a.Identifiers = hcxonboard.Identifiers{IRDARegistrationNumber: "008", IRDAUserID: "MATPA-01"}
+		a.Identifiers = hcxonboard.Identifiers{IRDARegistrationNumber: irda, IRDAUserID: "MATPA-01"}
 		a.SystemAdmin = admin("Sunil Shetty")
 		a.Documents = []hcxonboard.Document{doc(hcxonboard.DocSignatoryLetter)}
 	case verifier.CategoryISNP:

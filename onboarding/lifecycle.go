@@ -48,6 +48,11 @@ func (s *Service) Decide(ctx context.Context, id, taskID string, d Decision) (*A
 		t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
 		if d.Approve {
 			t.State = TaskDone
+			if t.Claim != "" {
+				// The identity is taken now; the write fails with
+				// ErrIdentityTaken while its holder is not Inactive.
+				r.st.Disputed = slices.DeleteFunc(r.st.Disputed, func(c string) bool { return c == t.Claim })
+			}
 			if err := r.transition(ActionApprove, d.Reviewer, fmt.Sprintf("task %s (%s) approved: %s", t.ID, t.Requirement, d.Reason)); err != nil {
 				return err
 			}

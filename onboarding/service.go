@@ -42,6 +42,7 @@ type Service struct {
 	otpKey    []byte
 	notice    time.Duration
 	log       *slog.Logger
+	disputes  bool
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are
@@ -152,6 +153,9 @@ type state struct {
 	ProvisionedAt *time.Time                `json:"provisioned_at,omitempty"`
 	Checklist     *ChecklistRecord          `json:"checklist,omitempty"`
 	Deboarding    *Deboarding               `json:"deboarding,omitempty"`
+	// Disputed are identity claims another participant held when this
+	// application arrived, waiting on a staff identity_dispute review.
+	Disputed []string `json:"disputed,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the
 	// newest event, written with it. New events chain from it, and
 	// VerifyChain compares the stored trail's end with it, so cutting
@@ -315,6 +319,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	last := events[len(events)-1]
 	r.st.Last = &anchor{Seq: last.Seq, Hash: last.Hash}
 	r.app.Waiting = r.waiting()
+	r.app.Claims = r.claims()
 	r.app.UpdatedAt = r.now
 	st, err := json.Marshal(r.st)
 	if err != nil {
@@ -373,6 +378,10 @@ func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op fu
 				return nil, r.outcome
 			}
 			return r, nil
+		}
+		var ce *registry.ClaimError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("%w: %s", ErrIdentityTaken, claimRefusal(r.st.Submitted, r.st.Sandbox, ce))
 		}
 		if !errors.Is(err, registry.ErrVersionConflict) {
 			return nil, fmt.Errorf("onboarding: store application %q: %w", id, err)

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,13 +71,23 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 		}
 	}
 
+	// contested are the claims another application held when a write
+	// tried them: the next attempt is refused them (or, under
+	// WithIdentityDisputes, waits on staff for the registry identities).
+	contested := make(map[string]*registry.ClaimError)
 	for attempt := 1; ; attempt++ {
-		r, err := s.newRecord(ctx, app, digest, sb, report)
+		r, err := s.newRecord(ctx, app, digest, sb, report, contested)
 		if err != nil {
 			return nil, err
 		}
 		err = s.write(ctx, r, true)
+		var ce *registry.ClaimError
 		switch {
+		case errors.As(err, &ce) && contested[ce.Claim] == nil && len(contested) < registry.MaxClaims:
+			// The store refused a claim inside the write: the database,
+			// not a read before it, decides who holds an identity.
+			contested[ce.Claim] = ce
+			continue
 		case err == nil:
 			s.logEvents(ctx, r)
 			s.deliver(ctx, r.messages)
@@ -123,7 +135,8 @@ func (s *Service) byKey(ctx context.Context, key, digest string) (*Application, 
 
 // newRecord builds the first write of an application: submit, then either
 // reject (step 1 failed) or register and apply the verification report.
-func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, digest string, sb *SandboxResult, report *verifier.Report) (*record, error) {
+func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, digest string, sb *SandboxResult, report *verifier.Report,
+	contested map[string]*registry.ClaimError) (*record, error) {
 	id, err := s.newID()
 	if err != nil {
 		return nil, err
@@ -148,6 +161,22 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	if reasons := refusals(report); len(reasons) > 0 {
 		return r, s.reject(r, actorSystem, reasons)
 	}
+	var disputes []*registry.ClaimError
+	if len(contested) > 0 {
+		var reasons []string
+		for _, c := range slices.Sorted(maps.Keys(contested)) {
+			ce := contested[c]
+			if s.disputes && isIdentity(c) {
+				disputes = append(disputes, ce)
+				r.st.Disputed = append(r.st.Disputed, c)
+				continue
+			}
+			reasons = append(reasons, claimRefusal(app, sb, ce))
+		}
+		if len(reasons) > 0 {
+			return r, s.reject(r, actorSystem, reasons)
+		}
+	}
 	code, err := s.codes.Code(ctx, credential.CodeRequest{Name: app.ParticipantName, Roles: app.Roles})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: participant code: %w", err)
@@ -157,6 +186,14 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	r.partChanged = true
 	if err := r.transition(ActionRegister, actorSystem, fmt.Sprintf("participant %s registered with status %s", code, hcxonboard.StatusCreated)); err != nil {
 		return nil, err
+	}
+	for _, ce := range disputes {
+		t := r.addTask(KindReview, RequirementIdentityDispute, fmt.Sprintf(
+			"%s is already registered with this HCX as %s: decide whether this applicant operates it. Approving takes the identity, "+
+				"which works once the holder is de-boarded; rejecting rejects this application.",
+			claimLabel(app, sb, ce.Claim), heldBy(ce)))
+		t.Claim = ce.Claim
+		s.askStaff(r, t)
 	}
 	return r, s.applyReport(r, report)
 }
@@ -235,8 +272,14 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 			Roles:         append([]hcxonboard.Role(nil), cert.Roles...),
 			ExpiresAt:     cert.Expiry.UTC(),
 			Trusted:       cert.Trusted,
+			Kind:          cert.Kind,
+			Solution:      cert.Solution,
 			Outcome:       verifier.Satisfied,
 			Message:       fmt.Sprintf("issued by %s, valid until %s", clip(cert.Issuer), cert.Expiry.UTC().Format("2006-01-02")),
+		}
+		if msg, outcome := bindSandbox(cert, app); outcome != verifier.Satisfied {
+			res.Outcome, res.Message = outcome, msg
+			return res, nil
 		}
 		if !cert.Trusted {
 			res.Outcome, res.Task = verifier.Pending, verifier.TaskReview
@@ -524,4 +567,24 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 		return nil, err
 	}
 	return s.afterTasks(ctx, r)
+}
+
+// bindSandbox checks that a participant certificate belongs to the
+// applicant: its sub is the application's sandbox_participant_code and its
+// participant_name, when it has one, names the applicant. A solution
+// certificate certifies software, not the applicant, and is not bound.
+func bindSandbox(cert *sandbox.Certificate, app *hcxonboard.Application) (string, verifier.Outcome) {
+	if cert.Kind == sandbox.KindSolution {
+		return "", verifier.Satisfied
+	}
+	code := strings.TrimSpace(app.SandboxParticipantCode)
+	switch {
+	case code == "":
+		return "the certificate certifies a participant: give sandbox_participant_code, the code the sandbox knew you by (the certificate's sub)", verifier.Missing
+	case code != cert.Subject:
+		return fmt.Sprintf("the certificate was issued to sandbox participant %q, not to %q (sandbox_participant_code)", clip(cert.Subject), clip(code)), verifier.Invalid
+	case cert.ParticipantName != "" && !sameName(cert.ParticipantName, app.ParticipantName):
+		return fmt.Sprintf("the certificate was issued to %q, not to %q (participant_name)", clip(cert.ParticipantName), clip(app.ParticipantName)), verifier.Invalid
+	}
+	return "", verifier.Satisfied
 }

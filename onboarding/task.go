@@ -36,6 +36,7 @@ type taskState struct {
 	ResendDay   string                 `json:"resend_day,omitempty"`
 	Resends     int                    `json:"resends,omitempty"`
 	DecidedBy   string                 `json:"decided_by,omitempty"`
+	Claim       string                 `json:"claim,omitempty"` // the identity an identity_dispute review is about
 	Reason      string                 `json:"reason,omitempty"`
 	CreatedAt   time.Time              `json:"created_at"`
 	UpdatedAt   time.Time              `json:"updated_at"`

@@ -1,0 +1,223 @@
+package onboarding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/rohini"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// RequirementIdentityDispute is the requirement of the staff review that
+// an application claiming an identity another participant holds waits on
+// under WithIdentityDisputes.
+const RequirementIdentityDispute verifier.RequirementID = "identity_dispute"
+
+// Prefixes of the claims (registry.Application.Claims) the engine makes.
+// Registry identities are held while an application is in flight and
+// while its participant is not Inactive; single-use evidence (a
+// participant sandbox certificate, a payer-signed empanelment proof) stays
+// consumed after de-boarding. Rejection and withdrawal free both.
+const (
+	claimHFR     = "hfr:"
+	claimHPR     = "hpr:"
+	claimRohini  = "rohini:"
+	claimIRDA    = "irda:" // followed by the register: insurer, tpa, isnp
+	claimSandbox = "sandbox:"
+)
+
+// identity is one registry identity an application claims, with the words
+// that name it to a person.
+type identity struct {
+	claim, label string
+}
+
+// identities lists the registry identities app claims: its HFR facility,
+// HPR professional, ROHINI hospital and IRDA registration (per register:
+// insurers, TPAs and ISNPs are registered separately).
+func identities(app *hcxonboard.Application) []identity {
+	var out []identity
+	ids := app.Identifiers
+	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" {
+		out = append(out, identity{claimHFR + v, "HFR facility " + v})
+	}
+	if v := strings.TrimSpace(ids.HPRID); v != "" {
+		if n, err := verifier.NormalizeHPRID(v); err == nil {
+			v = n
+		}
+		out = append(out, identity{claimHPR + v, "HPR professional " + v})
+	}
+	if v := rohini.Normalize(ids.RohiniID); v != "" {
+		out = append(out, identity{claimRohini + v, "ROHINI hospital " + v})
+	}
+	if v := strings.ToUpper(strings.Join(strings.Fields(ids.IRDARegistrationNumber), "")); v != "" {
+		for _, reg := range irdaRegisters(app.Roles) {
+			out = append(out, identity{claimIRDA + reg + ":" + v, "IRDA " + reg + " registration " + v})
+		}
+	}
+	for i := range out {
+		out[i].claim = boundClaim(out[i].claim)
+	}
+	return out
+}
+
+// irdaRegisters names the IRDA registers an application's roles belong to.
+func irdaRegisters(roles []hcxonboard.Role) []string {
+	var regs []string
+	add := func(r string) {
+		if !slices.Contains(regs, r) {
+			regs = append(regs, r)
+		}
+	}
+	for _, r := range roles {
+		switch {
+		case r == hcxonboard.RolePayer:
+			add("insurer")
+		case r == hcxonboard.RoleTPA:
+			add("tpa")
+		case r == hcxonboard.RoleISNP:
+			add("isnp")
+		}
+	}
+	if len(regs) == 0 {
+		add("other")
+	}
+	return regs
+}
+
+// boundClaim keeps a claim within registry.MaxClaimLength: a longer one is
+// replaced by its prefix and a digest of the whole.
+func boundClaim(c string) string {
+	if len(c) <= registry.MaxClaimLength {
+		return c
+	}
+	prefix, _, _ := strings.Cut(c, ":")
+	sum := sha256.Sum256([]byte(c))
+	return prefix + ":sha256:" + hex.EncodeToString(sum[:])
+}
+
+// sandboxClaim is the claim that consumes a participant certificate; ""
+// for a solution certificate, which many participants may rely on.
+func sandboxClaim(sb *SandboxResult) string {
+	if sb == nil || sb.Issuer == "" || sb.CertificateID == "" || sb.Kind == sandbox.KindSolution || refused(sb.Outcome) {
+		return ""
+	}
+	return boundClaim(claimSandbox + sb.Issuer + "|" + sb.CertificateID)
+}
+
+// claims is what the application holds as written now: nothing before
+// registration or after rejection and withdrawal; its registry identities
+// (less any still in dispute) until its participant is Inactive; its
+// single-use evidence for good.
+func (r *record) claims() []string {
+	if r.app.ParticipantCode == "" {
+		return nil
+	}
+	switch r.app.Stage {
+	case registry.StageSubmitted, registry.StageRejected, registry.StageWithdrawn:
+		return nil
+	}
+	var out []string
+	if r.position() != posInactive {
+		for _, id := range identities(r.st.Submitted) {
+			if !slices.Contains(r.st.Disputed, id.claim) {
+				out = append(out, id.claim)
+			}
+		}
+	}
+	if c := sandboxClaim(r.st.Sandbox); c != "" {
+		out = append(out, c)
+	}
+	if rep := r.st.Report; rep != nil {
+		for _, res := range rep.Requirements {
+			for _, c := range res.Claims {
+				out = append(out, boundClaim(c))
+			}
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > registry.MaxClaims {
+		out = out[:registry.MaxClaims]
+	}
+	return out
+}
+
+// claimLabel names a claim to a person.
+func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string) string {
+	for _, id := range identities(app) {
+		if id.claim == claim {
+			return id.label
+		}
+	}
+	if sb != nil && claim == sandboxClaim(sb) {
+		return fmt.Sprintf("sandbox certificate %s of %s", clip(sb.CertificateID), clip(sb.Issuer))
+	}
+	if rest, ok := strings.CutPrefix(claim, "empanelment:"); ok {
+		return "empanelment proof " + clip(rest)
+	}
+	return clip(claim)
+}
+
+// isIdentity reports whether claim is a registry identity, which
+// WithIdentityDisputes may route to staff, rather than single-use evidence.
+func isIdentity(claim string) bool {
+	for _, p := range []string{claimHFR, claimHPR, claimRohini, claimIRDA} {
+		if strings.HasPrefix(claim, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// heldBy says who holds a contested claim, without any contact data.
+func heldBy(ce *registry.ClaimError) string {
+	if ce.ParticipantCode != "" {
+		return "participant " + ce.ParticipantCode
+	}
+	return "another application in progress"
+}
+
+// claimRefusal is the reason an application is refused an identity or a
+// piece of evidence another application holds.
+func claimRefusal(app *hcxonboard.Application, sb *SandboxResult, ce *registry.ClaimError) string {
+	label := claimLabel(app, sb, ce.Claim)
+	if isIdentity(ce.Claim) {
+		return fmt.Sprintf("identity: %s is already registered with this HCX as %s; if you operate it, contact the operator",
+			label, heldBy(ce))
+	}
+	req := "evidence"
+	switch {
+	case strings.HasPrefix(ce.Claim, claimSandbox):
+		req = string(verifier.ReqSandboxCertificate)
+	case strings.HasPrefix(ce.Claim, "empanelment:"):
+		req = string(verifier.ReqEmpanelmentProof)
+	}
+	return fmt.Sprintf("%s: %s already backs %s; each may back one participant only", req, label, heldBy(ce))
+}
+
+// WithIdentityDisputes routes an application that claims a registry
+// identity (HFR facility, HPR professional, ROHINI hospital, IRDA
+// registration) held by another participant to a staff review
+// (requirement identity_dispute) instead of rejecting it. Approving the
+// review takes the identity, which works only once its holder is
+// Inactive; rejecting it rejects the application. Default: off — such an
+// application is rejected with a reason naming the holder.
+func WithIdentityDisputes(on bool) Option {
+	return func(s *Service) error {
+		s.disputes = on
+		return nil
+	}
+}
+
+// sameName compares two names of one entity. TODO(lead): replace with verifier.SameName.
+func sameName(a, b string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	return norm(a) == norm(b)
+}

@@ -1,0 +1,325 @@
+package onboarding_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// rejectedFor asserts a is rejected with a reason containing want.
+func rejectedFor(t *testing.T, a *onboarding.Application, want string) {
+	t.Helper()
+	require.Equal(t, registry.StageRejected, a.Stage, "reasons: %v", a.Reasons)
+	assert.Contains(t, strings.Join(a.Reasons, "\n"), want)
+}
+
+func TestOneIdentityOneParticipant(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+
+	for _, c := range []verifier.Category{verifier.CategoryABDMProvider, verifier.CategoryRohiniProvider,
+		verifier.CategoryABDMPractitioner, verifier.CategoryPayer, verifier.CategoryTPA} {
+		t.Run(string(c), func(t *testing.T) {
+			svc := w.service(registry.NewMemoryStore())
+			app := w.application(c)
+			first, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			require.NotEqual(t, registry.StageRejected, first.Stage, "reasons: %v", first.Reasons)
+
+			// Another applicant, other contacts, the same identity.
+			second := w.application(c)
+			second.Identifiers = app.Identifiers
+			second.PrimaryEmail, second.PrimaryMobile = "someone@else.example", "9811100000"
+			got, err := svc.Submit(ctx, second)
+			require.NoError(t, err)
+			rejectedFor(t, got, "is already registered with this HCX as participant "+first.Participant.ParticipantCode)
+			rejectedFor(t, got, "if you operate it, contact the operator")
+			for _, leak := range []string{first.Submitted.PrimaryEmail, "11001", "onboarding@"} {
+				assert.NotContains(t, strings.Join(got.Reasons, " "), leak, "the holder's contacts stay private")
+			}
+			assert.Nil(t, got.Participant, "nothing registered for the loser")
+
+			// Withdrawn, the identity is free again.
+			_, err = svc.Withdraw(ctx, first.ID, "applicant", "wrong entity")
+			require.NoError(t, err)
+			third := w.application(c)
+			third.Identifiers = app.Identifiers
+			got, err = svc.Submit(ctx, third)
+			require.NoError(t, err)
+			assert.NotEqual(t, registry.StageRejected, got.Stage, "reasons: %v", got.Reasons)
+		})
+	}
+}
+
+func TestIRDARegistersAreSeparate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	payer := w.application(verifier.CategoryPayer)
+	tpa := w.application(verifier.CategoryTPA)
+	tpa.Identifiers.IRDARegistrationNumber = payer.Identifiers.IRDARegistrationNumber
+	for _, app := range []*hcxonboard.Application{payer, tpa} {
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		assert.Equal(t, registry.StageVerifying, a.Stage, "an insurer and a TPA may share a number: reasons %v", a.Reasons)
+	}
+	other := w.application(verifier.CategoryPayer)
+	other.Identifiers.IRDARegistrationNumber = " " + payer.Identifiers.IRDARegistrationNumber + " "
+	a, err := svc.Submit(ctx, other)
+	require.NoError(t, err)
+	rejectedFor(t, a, "IRDA insurer registration")
+}
+
+func TestIdentityFreedByDeboarding(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, _ := live(t, w, svc)
+	same := func() *hcxonboard.Application {
+		app := w.application(verifier.CategoryPayer)
+		app.Identifiers = a.Submitted.Identifiers
+		return app
+	}
+
+	dup, err := svc.Submit(ctx, same())
+	require.NoError(t, err)
+	rejectedFor(t, dup, "already registered")
+
+	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "merger"})
+	require.NoError(t, err)
+	again, err := svc.Submit(ctx, same())
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageVerifying, again.Stage, "reasons: %v", again.Reasons)
+}
+
+func TestParticipantCertificateIsBoundAndSingleUse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	roles := []hcxonboard.Role{hcxonboard.RolePayer}
+	const name = "Suraksha General Insurance Company Limited"
+
+	withCert := func(cert, code, irda string) *hcxonboard.Application {
+		a := w.application(verifier.CategoryPayer)
+		a.SandboxCertificate, a.SandboxParticipantCode = cert, code
+		a.Identifiers.IRDARegistrationNumber = irda
+		return a
+	}
+	t.Run("refused when unbound", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore())
+		cert := w.participantCertificate("sbx-suraksha", name, roles...)
+		for _, tc := range []struct{ code, name, want string }{
+			{"", name, "give sandbox_participant_code"},
+			{"sbx-other", name, `issued to sandbox participant "sbx-suraksha", not to "sbx-other"`},
+			{"sbx-suraksha", "Another Insurance Company", "not to \"Another Insurance Company\""},
+		} {
+			app := withCert(cert, tc.code, "148")
+			app.ParticipantName = tc.name
+			a, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			rejectedFor(t, a, tc.want)
+		}
+	})
+	t.Run("accepted when bound, name normalised", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore())
+		app := withCert(w.participantCertificate("sbx-suraksha", name, roles...), "sbx-suraksha", "148")
+		app.ParticipantName = "  SURAKSHA General Insurance Company  Limited"
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		assert.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+		assert.Equal(t, "participant", string(a.Sandbox.Kind))
+	})
+	t.Run("one certificate backs one participant", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore())
+		cert := w.participantCertificate("sbx-suraksha", name, roles...)
+		first, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
+		require.NoError(t, err)
+		require.Equal(t, registry.StageVerifying, first.Stage, "reasons: %v", first.Reasons)
+		reuse, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "149"))
+		require.NoError(t, err)
+		rejectedFor(t, reuse, "sandbox_certificate: sandbox certificate "+first.Sandbox.CertificateID)
+		rejectedFor(t, reuse, "already backs participant "+first.Participant.ParticipantCode)
+
+		// A rejected application gives its certificate back …
+		_, err = svc.Withdraw(ctx, first.ID, "applicant", "typo in the name")
+		require.NoError(t, err)
+		second, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
+		require.NoError(t, err)
+		require.Equal(t, registry.StageVerifying, second.Stage, "reasons: %v", second.Reasons)
+	})
+	t.Run("a de-boarded participant's certificate stays spent", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore())
+		cert := w.participantCertificate("sbx-suraksha", name, roles...)
+		a, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
+		require.NoError(t, err)
+		a = takeLive(t, w, svc, a)
+		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "closing"})
+		require.NoError(t, err)
+		reuse, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
+		require.NoError(t, err)
+		rejectedFor(t, reuse, "already backs participant")
+	})
+	t.Run("a solution certificate backs many", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore())
+		cert := w.certificate(roles...)
+		for _, irda := range []string{"148", "149", "150"} {
+			a, err := svc.Submit(ctx, withCert(cert, "", irda))
+			require.NoError(t, err)
+			assert.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+			assert.Equal(t, "solution", string(a.Sandbox.Kind))
+			assert.Equal(t, "Test HMS", a.Sandbox.Solution.Name)
+		}
+	})
+}
+
+// takeLive takes a payer application waiting on its admin OTP to Active.
+func takeLive(t *testing.T, w *world, svc *onboarding.Service, a *onboarding.Application) *onboarding.Application {
+	t.Helper()
+	ctx := context.Background()
+	_, err := svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+	require.NoError(t, err)
+	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	require.NoError(t, err)
+	_, err = svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	a, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "ops"})
+	require.NoError(t, err)
+	return a
+}
+
+func TestIdentityDisputeReview(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithIdentityDisputes(true))
+	holder, _ := live(t, w, svc)
+
+	app := w.application(verifier.CategoryPayer)
+	app.Identifiers = holder.Submitted.Identifiers
+	claimant, err := svc.Submit(ctx, app)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, claimant.Stage, "a dispute waits on staff: %v", claimant.Reasons)
+	var dispute onboarding.Task
+	for _, tk := range claimant.OpenTasks() {
+		if tk.Requirement == onboarding.RequirementIdentityDispute {
+			dispute = tk
+		}
+	}
+	require.NotEmpty(t, dispute.ID, "an identity_dispute review is open")
+	assert.Equal(t, onboarding.KindReview, dispute.Kind)
+	assert.Contains(t, dispute.Message, "participant "+holder.Participant.ParticipantCode)
+
+	_, err = svc.Decide(ctx, claimant.ID, dispute.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "documents match"})
+	require.ErrorIs(t, err, onboarding.ErrIdentityTaken, "the holder is still live")
+	assert.Contains(t, err.Error(), holder.Participant.ParticipantCode)
+
+	_, err = svc.Deboard(ctx, holder.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "identity given to its real operator"})
+	require.NoError(t, err)
+	a, err := svc.Decide(ctx, claimant.ID, dispute.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "documents match"})
+	require.NoError(t, err)
+	tk, _ := a.Task(dispute.ID)
+	assert.Equal(t, onboarding.TaskDone, tk.State)
+
+	t.Run("rejecting the dispute rejects the application", func(t *testing.T) {
+		svc := w.service(registry.NewMemoryStore(), onboarding.WithIdentityDisputes(true))
+		tpa := w.application(verifier.CategoryTPA)
+		_, err := svc.Submit(ctx, tpa)
+		require.NoError(t, err)
+		again := w.application(verifier.CategoryTPA)
+		again.Identifiers = tpa.Identifiers
+		c, err := svc.Submit(ctx, again)
+		require.NoError(t, err)
+		var id string
+		for _, tk := range c.OpenTasks() {
+			if tk.Requirement == onboarding.RequirementIdentityDispute {
+				id = tk.ID
+			}
+		}
+		require.NotEmpty(t, id)
+		c, err = svc.Decide(ctx, c.ID, id, onboarding.Decision{Reviewer: "staff:asha", Reason: "not the operator of this TPA"})
+		require.NoError(t, err)
+		assert.Equal(t, registry.StageRejected, c.Stage)
+	})
+}
+
+// TestRacingIdentityClaimsOneWinner races two Services over one store —
+// one SQLite file, one PostgreSQL schema — 10 goroutines each, every one
+// submitting a different applicant for one ROHINI hospital: exactly one
+// application proceeds, the rest are rejected naming the holder.
+func TestRacingIdentityClaimsOneWinner(t *testing.T) {
+	t.Parallel()
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "registry.db")
+		open := func() registry.Store {
+			s, err := sqlstore.OpenSQLite(context.Background(), path)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		raceOneIdentity(t, open(), open())
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		dsn := sqlstoretest.FreshSchema(t, sqlstoretest.PostgresDSN(t))
+		open := func() registry.Store {
+			s, err := sqlstore.OpenPostgres(context.Background(), dsn)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		raceOneIdentity(t, open(), open())
+	})
+}
+
+func raceOneIdentity(t *testing.T, a, b registry.Store) {
+	ctx := context.Background()
+	w := newWorld(t)
+	services := []*onboarding.Service{w.service(a), w.service(b)}
+	var mu sync.Mutex
+	var proceeded, refused int
+	var errs []error
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			app, err := services[i%2].Submit(ctx, w.application(verifier.CategoryRohiniProvider))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case app.Stage == registry.StageRejected && strings.Contains(strings.Join(app.Reasons, " "), "already registered"):
+				refused++
+			case app.Stage != registry.StageRejected:
+				proceeded++
+			default:
+				errs = append(errs, errors.New(strings.Join(app.Reasons, "; ")))
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	require.Empty(t, errs)
+	assert.Equal(t, 1, proceeded, "exactly one application proceeds")
+	assert.Equal(t, 19, refused)
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
@@ -313,14 +314,16 @@ func WithNoticePeriod(d time.Duration) Option {
 }
 
 // WithLogger sets the logger (default: discard). The engine logs
-// transitions and delivery failures, never a code, a secret or a token,
-// and masks e-mail addresses and mobile numbers.
+// transitions and delivery failures, never a code, a secret or a token.
+// Everything it logs passes through hcxonboard.RedactingHandler, so e-mail
+// addresses and mobile numbers are masked even inside error texts that
+// came from elsewhere (a mail server's "550 <address> rejected").
 func WithLogger(l *slog.Logger) Option {
 	return func(s *Service) error {
 		if l == nil {
 			return fmt.Errorf("%w: nil logger", ErrInvalidOption)
 		}
-		s.log = l
+		s.log = slog.New(hcxonboard.RedactingHandler(l.Handler()))
 		return nil
 	}
 }

@@ -19,8 +19,9 @@ import (
 // ErrOTPExpired and does not count.
 //
 // For an ABDM facility the code is HFR's own: it is checked by HFR
-// (exactly once per call, never retried); an HFR outage is ErrUnavailable
-// and changes nothing.
+// (exactly once per call, never retried), after the attempt is reserved in
+// the store, so concurrent guesses cannot reach HFR more often than the
+// code allows; an HFR outage is ErrUnavailable and gives the attempt back.
 func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*Application, error) {
 	code = strings.TrimSpace(code)
 	first, err := s.load(ctx, id)
@@ -31,27 +32,8 @@ func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*App
 	if err != nil {
 		return nil, err
 	}
-	// HFR decides its own codes; ask it once, then store the answer.
-	var hfrAccepted bool
-	var hfrTxn string
 	if t.Channel == ChannelHFR {
-		if err := first.confirmable(t, s.clock()); err != nil {
-			return nil, err
-		}
-		if s.facility == nil {
-			return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
-		}
-		hfrTxn = t.TxnID
-		if wellFormedCode(code) {
-			err := s.facility.ValidateFacilityOTP(ctx, t.FacilityID, hfrTxn, code)
-			switch {
-			case err == nil:
-				hfrAccepted = true
-			case errors.Is(err, hfr.ErrOTPRejected):
-			default:
-				return nil, fmt.Errorf("%w: HFR could not check the code: %w", ErrUnavailable, err)
-			}
-		}
+		return s.confirmHFR(ctx, first, taskID, code)
 	}
 	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		t, err := r.otpTask(taskID, ActionConfirmOTP)
@@ -61,41 +43,111 @@ func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*App
 		if err := r.confirmable(t, r.now); err != nil {
 			return err
 		}
-		var ok bool
-		actor := actorAdmin
-		if t.Channel == ChannelHFR {
-			actor = actorManager
-			if t.TxnID != hfrTxn {
-				return fmt.Errorf("%w: a new HFR code was sent for task %s meanwhile; enter that one", ErrInvalidOTP, t.ID)
-			}
-			ok = hfrAccepted
-		} else {
-			ok = wellFormedCode(code) && s.codeMatches(r.app.ID, t, code)
-		}
 		t.UpdatedAt = r.now
-		if ok {
-			t.State = TaskDone
-			t.Hash, t.Salt = "", ""
-			if err := r.transition(ActionConfirmOTP, actor, fmt.Sprintf("task %s (%s): code confirmed", t.ID, t.Requirement)); err != nil {
-				return err
-			}
-			return r.maybeVerified()
+		if wellFormedCode(code) && s.codeMatches(r.app.ID, t, code) {
+			return s.codeConfirmed(r, t, actorAdmin)
 		}
 		t.Attempts++
-		left := s.otp.Attempts - t.Attempts
-		if left > 0 {
-			r.outcome = fmt.Errorf("%w for task %s (%d attempts left)", ErrInvalidOTP, t.ID, left)
-			return r.transition(ActionOTPFailed, actor, fmt.Sprintf("task %s: wrong code, %d attempts left", t.ID, left))
-		}
-		t.State = TaskLocked
-		t.Hash, t.Salt = "", ""
-		r.outcome = fmt.Errorf("%w for task %s: %w; ask for a new code", ErrInvalidOTP, t.ID, ErrOTPLocked)
-		return r.transition(ActionOTPLocked, actor, fmt.Sprintf("task %s: wrong code %d times, locked", t.ID, t.Attempts))
+		return s.codeRefused(r, t, actorAdmin)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// confirmHFR checks a code HFR sent. The attempt is reserved in the store
+// before HFR is asked — a write conditional on the version read, like
+// every write — so however many calls race, at most OTPPolicy.Attempts of
+// them reach HFR for one code. HFR's answer is then recorded; an HFR
+// outage gives the reserved attempt back.
+func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code string) (*Application, error) {
+	if s.facility == nil {
+		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
+	}
+	id := first.app.ID
+	var txn, facilityID string
+	reserved, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+		t, err := r.otpTask(taskID, ActionConfirmOTP)
+		if err != nil {
+			return err
+		}
+		if err := r.confirmable(t, r.now); err != nil {
+			return err
+		}
+		if t.Attempts >= s.otp.Attempts {
+			// Every attempt this code allows is being checked already.
+			return fmt.Errorf("%w for task %s: %w; ask for a new code", ErrInvalidOTP, t.ID, ErrOTPLocked)
+		}
+		t.Attempts++
+		t.UpdatedAt = r.now
+		txn, facilityID = t.TxnID, t.FacilityID
+		return r.transition(ActionOTPAttempt, actorManager, fmt.Sprintf("task %s: code sent to HFR for checking, attempt %d of %d", t.ID, t.Attempts, s.otp.Attempts))
+	})
+	if err != nil {
+		return nil, err
+	}
+	accepted, outage := false, error(nil)
+	if wellFormedCode(code) {
+		switch err := s.facility.ValidateFacilityOTP(ctx, facilityID, txn, code); {
+		case err == nil:
+			accepted = true
+		case errors.Is(err, hfr.ErrOTPRejected):
+		default:
+			outage = err
+		}
+	}
+	r, err := s.mutateFrom(ctx, id, reserved, func(r *record) error {
+		t, err := r.otpTask(taskID, ActionConfirmOTP)
+		if err != nil {
+			return err
+		}
+		if t.TxnID != txn {
+			return fmt.Errorf("%w: a new HFR code was sent for task %s meanwhile; enter that one", ErrInvalidOTP, t.ID)
+		}
+		if t.State != TaskOpen || r.position() != posVerifying {
+			// Another attempt settled or locked the task meanwhile.
+			return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
+		}
+		t.UpdatedAt = r.now
+		switch {
+		case outage != nil:
+			t.Attempts = max(0, t.Attempts-1)
+			r.outcome = fmt.Errorf("%w: HFR could not check the code: %w", ErrUnavailable, outage)
+			return r.transition(ActionOTPAttempt, actorSystem, fmt.Sprintf("task %s: HFR could not check the code; the attempt is given back", t.ID))
+		case accepted:
+			return s.codeConfirmed(r, t, actorManager)
+		}
+		return s.codeRefused(r, t, actorManager)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// codeConfirmed settles t with the right code.
+func (s *Service) codeConfirmed(r *record, t *taskState, actor string) error {
+	t.State = TaskDone
+	t.Hash, t.Salt = "", ""
+	if err := r.transition(ActionConfirmOTP, actor, fmt.Sprintf("task %s (%s): code confirmed", t.ID, t.Requirement)); err != nil {
+		return err
+	}
+	return r.maybeVerified()
+}
+
+// codeRefused records a wrong code, already counted in t.Attempts, and
+// locks t when it was the last allowed.
+func (s *Service) codeRefused(r *record, t *taskState, actor string) error {
+	left := s.otp.Attempts - t.Attempts
+	if left > 0 {
+		r.outcome = fmt.Errorf("%w for task %s (%d attempts left)", ErrInvalidOTP, t.ID, left)
+		return r.transition(ActionOTPFailed, actor, fmt.Sprintf("task %s: wrong code, %d attempts left", t.ID, left))
+	}
+	t.State = TaskLocked
+	t.Hash, t.Salt = "", ""
+	r.outcome = fmt.Errorf("%w for task %s: %w; ask for a new code", ErrInvalidOTP, t.ID, ErrOTPLocked)
+	return r.transition(ActionOTPLocked, actor, fmt.Sprintf("task %s: wrong code %d times, locked", t.ID, t.Attempts))
 }
 
 // otpTask finds an otp task for action.
@@ -223,9 +275,23 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 	if err != nil {
 		return nil, err
 	}
+	id := first.app.ID
 	if resend {
-		first.now = s.clock()
-		if _, err := first.resendable(s, taskID); err != nil {
+		// The new code is counted in the store before HFR is asked, so
+		// racing requests cannot have HFR send more codes than the day
+		// allows; an HFR outage gives the request back.
+		if first, err = s.mutateFrom(ctx, id, first, func(r *record) error {
+			t, err := r.resendable(s, taskID)
+			if err != nil {
+				return err
+			}
+			t.Resends++
+			t.UpdatedAt = r.now
+			return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new HFR code %d of %d today requested", t.ID, t.Resends, s.otp.ResendsPerDay))
+		}); err != nil {
+			return nil, err
+		}
+		if t, err = first.task(taskID); err != nil {
 			return nil, err
 		}
 	} else if t.State != TaskOpen || t.TxnID != "" || first.position() != posVerifying {
@@ -242,15 +308,33 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 			return nil, err
 		}
 		if transientHFR(sendErr) {
-			return nil, fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, sendErr)
+			unavailable := fmt.Errorf("%w: HFR could not send its OTP for facility %s: %w", ErrUnavailable, facilityID, sendErr)
+			if !resend {
+				return nil, unavailable
+			}
+			_, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+				t, err := r.task(taskID)
+				if err != nil {
+					return err
+				}
+				if t.ResendDay == day(r.now) && t.Resends > 0 {
+					t.Resends--
+				}
+				r.outcome = unavailable
+				return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: HFR could not send a new code; the request is given back", t.ID))
+			})
+			return nil, err
 		}
 	}
-	return s.mutateFrom(ctx, first.app.ID, first, func(r *record) error {
+	return s.mutateFrom(ctx, id, first, func(r *record) error {
 		var t *taskState
 		var err error
 		if resend {
-			if t, err = r.resendable(s, taskID); err != nil {
+			if t, err = r.task(taskID); err != nil {
 				return err
+			}
+			if t.State != TaskOpen && t.State != TaskLocked || r.position() != posVerifying {
+				return &TransitionError{Action: ActionResendOTP, Task: t.ID, From: t.State}
 			}
 		} else {
 			if t, err = r.task(taskID); err != nil {
@@ -273,9 +357,6 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 					": verify the facility manager by other means")
 			s.askStaff(r, review)
 			return r.transition(ActionOTPUnavailable, actorSystem, fmt.Sprintf("task %s superseded by %s: %s", t.ID, review.ID, sendErr))
-		}
-		if resend {
-			t.Resends++
 		}
 		t.TxnID = txn.TransactionID
 		t.ExpiresAt = r.now.Add(s.otp.TTL)

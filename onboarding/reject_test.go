@@ -196,7 +196,10 @@ func TestHFRCodeIsCheckedByHFR(t *testing.T) {
 	assert.Equal(t, registry.StageDetails, a.Stage)
 	assert.Equal(t, validations+1, w.hfr.Requests("/facility/validateOtp"))
 
-	// An HFR outage during validation changes nothing and is not retried.
+	// An HFR outage during validation is not retried and gives the
+	// attempt back. (Another store: the facility is registered in the
+	// first one now.)
+	svc = w.service(registry.NewMemoryStore())
 	b, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
 	require.NoError(t, err)
 	btask := onlyTask(t, b, onboarding.KindOTP)
@@ -208,8 +211,54 @@ func TestHFRCodeIsCheckedByHFR(t *testing.T) {
 	b2, err := svc.Application(ctx, b.ID)
 	require.NoError(t, err)
 	got, _ := b2.Task(btask.ID)
-	assert.Equal(t, 3, got.AttemptsLeft)
-	assert.Equal(t, b.Version, b2.Version)
+	assert.Equal(t, 3, got.AttemptsLeft, "the reserved attempt is given back")
+	events, err := svc.Events(ctx, b.ID)
+	require.NoError(t, err)
+	tail := actions(events)[len(events)-2:]
+	assert.Equal(t, []string{onboarding.ActionOTPAttempt, onboarding.ActionOTPAttempt}, tail, "reserved, then given back")
+}
+
+// TestConcurrentHFRGuessesAreBounded races many wrong guesses at one
+// HFR-delivered code: each attempt is reserved in the store before HFR is
+// asked, so HFR checks at most the allowed number of codes however many
+// guesses arrive at once, on every store.
+func TestConcurrentHFRGuessesAreBounded(t *testing.T) {
+	t.Parallel()
+	for name, newStore := range map[string]storeFactory{"memory": memoryStore, "sqlite": sqliteStore} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(newStore(t))
+			a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+			require.NoError(t, err)
+			task := onlyTask(t, a, onboarding.KindOTP)
+			code, ok := w.hfr.LastOTP(abdmFacility)
+			require.True(t, ok)
+			before := w.hfr.Requests("/facility/validateOtp")
+
+			wins, errs := race(func() error {
+				_, err := svc.ConfirmOTP(ctx, a.ID, task.ID, wrongCode(code))
+				return err
+			})
+			assert.Zero(t, wins)
+			assert.Len(t, errs, racers)
+			for _, err := range errs {
+				require.True(t, errors.Is(err, onboarding.ErrInvalidOTP) || errors.Is(err, onboarding.ErrOTPLocked) || errors.Is(err, onboarding.ErrConflict) ||
+					errors.Is(err, onboarding.ErrIllegalTransition), "%v", err)
+			}
+			checked := w.hfr.Requests("/facility/validateOtp") - before
+			assert.LessOrEqual(t, checked, onboarding.DefaultOTPAttempts, "HFR checked %d codes", checked)
+			assert.Positive(t, checked)
+
+			cur, err := svc.Application(ctx, a.ID)
+			require.NoError(t, err)
+			got, _ := cur.Task(task.ID)
+			assert.Equal(t, onboarding.TaskLocked, got.State)
+			_, err = svc.ConfirmOTP(ctx, a.ID, task.ID, code)
+			require.ErrorIs(t, err, onboarding.ErrOTPLocked, "the right code comes too late")
+		})
+	}
 }
 
 func TestExpiredCodeAndResendAllowance(t *testing.T) {
@@ -435,4 +484,46 @@ func waiting(t *testing.T, svc *onboarding.Service, id string) []string {
 		}
 	}
 	return out
+}
+
+func TestNotifierErrorsAreRedactedInLogs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	// A mail server that names whom it refused, as SMTP servers do.
+	w.notes.setFail(errors.New("smtp: 550 5.1.1 <staff.desk@hcx-operator.example> rejected; sms +91 98450 12345 barred (marker-r3d4)"))
+	_, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err)
+	logs := w.logs.String()
+	require.Contains(t, logs, "marker-r3d4", "the failure is logged")
+	assert.NotContains(t, logs, "staff.desk@", "the address is masked")
+	assert.NotContains(t, logs, "98450 12345", "the number is masked")
+	assert.Contains(t, logs, "@hcx-operator.example")
+}
+
+// TestConcurrentHFRResendsAreBounded races many requests for a new HFR
+// code: each is counted in the store before HFR is asked, so HFR sends at
+// most the day's allowance.
+func TestConcurrentHFRResendsAreBounded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	task := onlyTask(t, a, onboarding.KindOTP)
+	before := w.hfr.Requests("/facility/sendOtpToContact")
+
+	wins, errs := race(func() error {
+		_, err := svc.ResendOTP(ctx, a.ID, task.ID)
+		return err
+	})
+	sent := w.hfr.Requests("/facility/sendOtpToContact") - before
+	assert.LessOrEqual(t, sent, onboarding.DefaultOTPResendsPerDay, "HFR sent %d codes", sent)
+	assert.Equal(t, sent, wins, "every code HFR sent was a successful resend")
+	for _, err := range errs {
+		require.True(t, errors.Is(err, onboarding.ErrTooManyResends) || errors.Is(err, onboarding.ErrConflict) ||
+			errors.Is(err, onboarding.ErrIllegalTransition), "%v", err)
+	}
 }

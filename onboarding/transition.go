@@ -19,6 +19,7 @@ const (
 	ActionConfirmOTP       = "confirm_otp"       // the right code
 	ActionOTPFailed        = "otp_failed"        // a wrong code
 	ActionOTPLocked        = "otp_locked"        // the last allowed wrong code
+	ActionOTPAttempt       = "otp_attempt"       // an attempt reserved before HFR checks a code, or given back
 	ActionResendOTP        = "resend_otp"        // a new code
 	ActionApprove          = "approve"           // a payer or reviewer says yes
 	ActionWithdraw         = "withdraw"          // the applicant gives up
@@ -74,7 +75,7 @@ var edges = func() map[edge]string {
 		}
 	}
 	for _, a := range []string{ActionRecheck, ActionOTPSent, ActionOTPUnavailable, ActionConfirmOTP, ActionOTPFailed,
-		ActionOTPLocked, ActionResendOTP, ActionApprove} {
+		ActionOTPLocked, ActionOTPAttempt, ActionResendOTP, ActionApprove} {
 		stay(a, posVerifying)
 	}
 	stay(ActionSubmitDetails, posCredentials, posActive, posBlocked)

@@ -181,7 +181,10 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 		}, nil})
 	}
 	for _, a := range apps {
-		if a.app.SandboxCertificate, err = demo.certificate("demo-"+strings.TrimSuffix(a.name, ".json"), a.app.Roles...); err != nil {
+		// A participant certificate: the sandbox knew the applicant by
+		// this code, which the application repeats.
+		a.app.SandboxParticipantCode = "demo-" + strings.TrimSuffix(a.name, ".json")
+		if a.app.SandboxCertificate, err = demo.certificate(a.app.SandboxParticipantCode, a.app.Roles...); err != nil {
 			return s, err
 		}
 		path, err := write(a.name, a.app)

@@ -18,6 +18,9 @@ func (r *Row) Application(certificate string) *hcxonboard.Application {
 		PrimaryEmail:       r.Email,
 		PrimaryMobile:      r.Mobile,
 		SandboxCertificate: certificate,
+		// Certify issues each hospital a participant certificate whose
+		// sub is the row's key.
+		SandboxParticipantCode: r.Key,
 		Identifiers: hcxonboard.Identifiers{
 			HFRID:    r.HFRID,
 			RohiniID: r.RohiniID,

@@ -254,8 +254,9 @@ func TestDemoRefusesForeignCertificate(t *testing.T) {
 
 	good, err := r.demo.Certify(&rows[i])
 	require.NoError(t, err)
-	rows[i].Key += "-again"
-	a, err = r.svc.Submit(context.Background(), rows[i].Application(good))
+	again := rows[i].Application(good)
+	again.ApplicationID += "-again" // a new application; the rejected one holds nothing
+	a, err = r.svc.Submit(context.Background(), again)
 	require.NoError(t, err)
 	assert.Equal(t, bulk.OutcomeReady, bulk.Outcome(a), "the demo operator's own certificate passes: %q", a.Reasons)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
 )
@@ -14,6 +15,18 @@ import (
 const (
 	DefaultLimit = 100
 	MaxLimit     = 1000
+)
+
+// Bounds on what one query may ask, so that a search from outside costs
+// the store a bounded amount of work: every database has a ceiling on
+// bound parameters (an or list of 70,000 values exceeds it), and
+// PostgreSQL refuses a NUL byte in text outright.
+const (
+	// MaxQueryValues is the most values one or list may hold.
+	MaxQueryValues = 100
+	// MaxQueryValueLen is the longest value, in bytes, an operator may
+	// compare with.
+	MaxQueryValueLen = 512
 )
 
 // Query is a participant search with the HCX registry's filter semantics:
@@ -87,13 +100,18 @@ func Fields() []string {
 
 // Normalize checks q and returns it with the paging defaults applied: an
 // unknown field, a condition with no operator, gt/lt on a non-time field or
-// string operators on a time field, a negative offset or a limit over
-// MaxLimit wrap ErrInvalidQuery.
+// string operators on a time field, an or list of more than MaxQueryValues
+// values, a value longer than MaxQueryValueLen bytes, holding a NUL byte or
+// not valid UTF-8, a negative offset or a limit over MaxLimit wrap
+// ErrInvalidQuery. Every store calls it before it reads anything.
 func (q Query) Normalize() (Query, error) {
 	for field, c := range q.Filters {
 		kind, ok := fieldKinds[field]
 		if !ok {
-			return q, fmt.Errorf("%w: unknown field %q (searchable: %s)", ErrInvalidQuery, field, strings.Join(Fields(), ", "))
+			return q, fmt.Errorf("%w: unknown field %q (searchable: %s)", ErrInvalidQuery, clipName(field), strings.Join(Fields(), ", "))
+		}
+		if err := c.checkValues(field); err != nil {
+			return q, err
 		}
 		strOps := c.Eq != nil || c.Neq != nil || c.Contains != nil || c.StartsWith != nil || len(c.Or) > 0
 		timeOps := c.Gt != nil || c.Lt != nil
@@ -115,6 +133,51 @@ func (q Query) Normalize() (Query, error) {
 		q.Limit = DefaultLimit
 	}
 	return q, nil
+}
+
+// checkValues bounds the values of c. Messages name the field and the
+// operator, never the value.
+func (c Condition) checkValues(field string) error {
+	if len(c.Or) > MaxQueryValues {
+		return fmt.Errorf("%w: field %q: or has %d values, at most %d are allowed", ErrInvalidQuery, field, len(c.Or), MaxQueryValues)
+	}
+	for _, op := range []struct {
+		name string
+		v    *string
+	}{{"eq", c.Eq}, {"neq", c.Neq}, {"contains", c.Contains}, {"startsWith", c.StartsWith}} {
+		if op.v != nil {
+			if err := checkValue(field, op.name, *op.v); err != nil {
+				return err
+			}
+		}
+	}
+	for i, v := range c.Or {
+		if err := checkValue(field, fmt.Sprintf("or[%d]", i), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkValue(field, op, v string) error {
+	switch {
+	case len(v) > MaxQueryValueLen:
+		return fmt.Errorf("%w: field %q: %s is %d bytes long, at most %d are allowed", ErrInvalidQuery, field, op, len(v), MaxQueryValueLen)
+	case strings.IndexByte(v, 0) >= 0:
+		return fmt.Errorf("%w: field %q: %s holds a NUL byte", ErrInvalidQuery, field, op)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%w: field %q: %s is not valid UTF-8", ErrInvalidQuery, field, op)
+	}
+	return nil
+}
+
+// clipName makes an unknown field name fit to quote in an error: at most
+// 64 bytes of valid UTF-8.
+func clipName(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // Match reports whether p satisfies every condition of q. It is the

@@ -62,8 +62,9 @@ type Message struct {
 	ParticipantCode string
 	Subject         string
 	Body            string
-	// Code is the one-time code, set only for Kind MessageOTP: the one
-	// place a code leaves the engine. Never log it.
+	// Code is the one-time code of a MessageOTP, or the decline code of a
+	// MessageHFRIntimation (the facility manager quotes it to decline the
+	// onboarding): the one place a code leaves the engine. Never log it.
 	Code string
 }
 

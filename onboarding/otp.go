@@ -347,7 +347,13 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 		t.UpdatedAt = r.now
 		if contactErr == nil && !t.Intimated {
 			t.Intimated = true
-			r.notify(intimation(r, facilityID, contact, sendErr == nil))
+			m := intimation(r, facilityID, contact, sendErr == nil)
+			if m.Code, err = s.issueDecline(r); err != nil {
+				return err
+			}
+			m.Body += fmt.Sprintf(" If you did not expect this, decline it within %s by quoting application %s and decline code %s.",
+				durationWords(s.declineWindow), r.app.ID, m.Code)
+			r.notify(m)
 		}
 		if sendErr != nil {
 			t.State = TaskSuperseded

@@ -43,6 +43,8 @@ type Service struct {
 	notice    time.Duration
 	log       *slog.Logger
 	disputes  bool
+	// declineWindow is how long the HFR manager may decline.
+	declineWindow time.Duration
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are
@@ -53,12 +55,13 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("%w: nil store", ErrInvalidOption)
 	}
 	s := &Service{
-		store:  store,
-		now:    time.Now,
-		rand:   &lockedReader{r: crand.Reader},
-		otp:    OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
-		notice: DefaultNoticePeriod,
-		log:    slog.New(slog.DiscardHandler),
+		store:         store,
+		now:           time.Now,
+		rand:          &lockedReader{r: crand.Reader},
+		otp:           OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
+		notice:        DefaultNoticePeriod,
+		declineWindow: DefaultDeclineWindow,
+		log:           slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {
 		return nil, err
@@ -156,6 +159,8 @@ type state struct {
 	// Disputed are identity claims another participant held when this
 	// application arrived, waiting on a staff identity_dispute review.
 	Disputed []string `json:"disputed,omitempty"`
+	// Decline is the HFR manager's decline code, hashed.
+	Decline *declineState `json:"decline,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the
 	// newest event, written with it. New events chain from it, and
 	// VerifyChain compares the stored trail's end with it, so cutting
@@ -471,8 +476,8 @@ func (s *Service) deliver(ctx context.Context, msgs []Message) []error {
 				slog.String("application", m.ApplicationID),
 			}
 			// A notifier's error may echo what it failed to send; for a
-			// one-time code that would put the code in the log.
-			if m.Kind != MessageOTP {
+			// message carrying a code that would put the code in the log.
+			if m.Code == "" && m.Kind != MessageOTP {
 				attrs = append(attrs, slog.String("error", err.Error()))
 			}
 			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: notification not delivered", attrs...)

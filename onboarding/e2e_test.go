@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,7 +120,10 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 			assert.Contains(t, a.Report.Categories, tc.category)
 			require.NotNil(t, a.Participant)
 			assert.Equal(t, hcxonboard.StatusCreated, a.Participant.Status)
-			assert.Equal(t, tc.linked, a.Participant.LinkedRegistryCodes)
+			// The registries that know the applicant, and the sandbox
+			// solution certificate it relies on.
+			linked := append(slices.Clone(tc.linked), w.issuer.ID()+"/"+a.Sandbox.CertificateID+"@sandbox")
+			assert.Equal(t, linked, a.Participant.LinkedRegistryCodes)
 			stored, err := store.Participant(ctx, a.Participant.ParticipantCode)
 			require.NoError(t, err)
 			assert.Equal(t, hcxonboard.StatusCreated, stored.Status)

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -220,4 +221,39 @@ func WithIdentityDisputes(on bool) Option {
 func sameName(a, b string) bool {
 	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 	return norm(a) == norm(b)
+}
+
+// solutionCode is the linked registry code that records a participant's
+// reliance on a solution certificate: "<issuer>/<certificate id>@sandbox".
+// "" unless sb is a solution certificate that was accepted.
+func solutionCode(sb *SandboxResult) string {
+	if sb == nil || sb.Kind != sandbox.KindSolution || sb.Issuer == "" || sb.CertificateID == "" || refused(sb.Outcome) {
+		return ""
+	}
+	return sb.Issuer + "/" + sb.CertificateID + "@sandbox"
+}
+
+// RelyingOn lists the participants registered on the solution
+// certificate certID of the sandbox operator issuer — what an operator
+// reviews when that certificate is revoked. Participant certificates back
+// one participant each; ask ApplicationByParticipant for those.
+func (s *Service) RelyingOn(ctx context.Context, issuer, certID string) ([]hcxonboard.Participant, error) {
+	if issuer == "" || certID == "" {
+		return nil, fmt.Errorf("%w: RelyingOn needs the issuer and the certificate id", ErrInvalidArgument)
+	}
+	code := solutionCode(&SandboxResult{Issuer: issuer, CertificateID: certID, Kind: sandbox.KindSolution, Outcome: verifier.Satisfied})
+	var out []hcxonboard.Participant
+	for offset := 0; ; offset += registry.MaxLimit {
+		page, err := s.store.SearchParticipants(ctx, registry.Query{
+			Filters: map[string]registry.Condition{registry.FieldLinkedCodes: {Eq: &code}},
+			Limit:   registry.MaxLimit, Offset: offset,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("onboarding: participants relying on %s: %w", clip(code), err)
+		}
+		out = append(out, page...)
+		if len(page) < registry.MaxLimit {
+			return out, nil
+		}
+	}
 }

@@ -323,3 +323,36 @@ func raceOneIdentity(t *testing.T, a, b registry.Store) {
 	assert.Equal(t, 1, proceeded, "exactly one application proceeds")
 	assert.Equal(t, 19, refused)
 }
+
+func TestSolutionCertificateReliance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	var codes []string
+	var certID string
+	shared := w.certificate(hcxonboard.RolePayer)
+	for range 3 {
+		app := w.application(verifier.CategoryPayer)
+		app.SandboxCertificate = shared
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		require.NotEqual(t, registry.StageRejected, a.Stage, "reasons: %v", a.Reasons)
+		codes = append(codes, a.Participant.ParticipantCode)
+		certID = a.Sandbox.CertificateID
+		assert.Contains(t, a.Participant.LinkedRegistryCodes, a.Sandbox.Issuer+"/"+certID+"@sandbox")
+	}
+	// Another solution certificate's participant is not listed.
+	_, err := svc.Submit(ctx, w.application(verifier.CategoryTPA))
+	require.NoError(t, err)
+
+	ps, err := svc.RelyingOn(ctx, w.issuer.ID(), certID)
+	require.NoError(t, err)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.ParticipantCode)
+	}
+	assert.ElementsMatch(t, codes, got, "every participant on the shared certificate, no other")
+	_, err = svc.RelyingOn(ctx, "", certID)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+}

@@ -183,6 +183,11 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	}
 	r.app.ParticipantCode = code
 	r.part = newParticipant(app, code, now)
+	if c := solutionCode(sb); c != "" {
+		// The registry records the certified solution the participant
+		// relies on, so that revoking it finds every such participant.
+		r.part.LinkedRegistryCodes = append(r.part.LinkedRegistryCodes, c)
+	}
 	r.partChanged = true
 	if err := r.transition(ActionRegister, actorSystem, fmt.Sprintf("participant %s registered with status %s", code, hcxonboard.StatusCreated)); err != nil {
 		return nil, err

@@ -15,4 +15,24 @@
 // one [ErrVersionConflict]. Audit events form a hash chain per application
 // (each [Event] carries its predecessor's SHA-256), so [VerifyChain] detects
 // an edited or deleted event.
+//
+// # Claimed identities
+//
+// An application claims the registry identities it stands for
+// ([Application].Claims: an HFR facility, an HPR professional, a ROHINI
+// hospital, an IRDA registration, a single-use sandbox certificate), and
+// each claim is held by at most one application. The store enforces this
+// inside the write that claims it, with a key on the claim in its own
+// storage (a primary key in the SQL stores), never by a read before the
+// write: of two writes claiming one identity, from two goroutines, two
+// Stores or two replicas on one database, exactly one wins, and the other
+// fails whole with a [*ClaimError] naming the holding application and its
+// participant. An Update replaces the set, so the engine frees a claim by
+// dropping it (on rejection, withdrawal, de-boarding). Claims are compared
+// byte for byte; [Write] refuses empty or duplicate claims, more than
+// [MaxClaims], longer than [MaxClaimLength] bytes, NUL bytes and invalid
+// UTF-8. [ClaimReader], which every store here implements, finds the
+// holder of a claim. Applications written before a store knew claims (the
+// SQL stores before schema version 4) hold none until an Update gives
+// them theirs.
 package registry

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -66,4 +67,40 @@ func ExampleVerifyChain() {
 	// Output:
 	// <nil>
 	// registry: audit chain broken at event 2: hash does not match the event's contents: the event was edited
+}
+
+// An identity is held by one application at a time: a second application
+// claiming it is refused with the holder's name, until the holder drops
+// it.
+func ExampleClaimError() {
+	ctx := context.Background()
+	var store registry.Store = registry.NewMemoryStore()
+	first := &registry.Application{ID: "app-1", ParticipantCode: "hosp_sunris_100001@hcx", Stage: registry.StageLive,
+		Claims: []string{"hfr:IN2910000123"}}
+	if err := store.Create(ctx, registry.Write{Application: first}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	second := &registry.Application{ID: "app-2", Stage: registry.StageSubmitted, Claims: []string{"hfr:IN2910000123"}}
+	err := store.Create(ctx, registry.Write{Application: second})
+	var claimed *registry.ClaimError
+	if errors.As(err, &claimed) {
+		fmt.Println(claimed.Claim, "is held by", claimed.ApplicationID, claimed.ParticipantCode)
+	}
+
+	first.Claims = nil // de-boarded: the facility is free again
+	if err := store.Update(ctx, registry.Write{Application: first}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(store.Create(ctx, registry.Write{Application: second}))
+	if cr, ok := store.(registry.ClaimReader); ok {
+		holder, err := cr.ApplicationByClaim(ctx, "hfr:IN2910000123")
+		fmt.Println(holder.ID, err)
+	}
+	// Output:
+	// hfr:IN2910000123 is held by app-1 hosp_sunris_100001@hcx
+	// <nil>
+	// app-2 <nil>
 }

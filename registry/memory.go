@@ -18,9 +18,13 @@ type MemoryStore struct {
 	participants map[string]*hcxonboard.Participant
 	order        []string // participant codes in insertion order
 	events       map[string][]Event
+	claims       map[string]string // claim → the application holding it
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store       = (*MemoryStore)(nil)
+	_ ClaimReader = (*MemoryStore)(nil)
+)
 
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore() *MemoryStore {
@@ -29,6 +33,7 @@ func NewMemoryStore() *MemoryStore {
 		keys:         make(map[string]string),
 		participants: make(map[string]*hcxonboard.Participant),
 		events:       make(map[string][]Event),
+		claims:       make(map[string]string),
 	}
 }
 
@@ -97,6 +102,20 @@ func (s *MemoryStore) ApplicationByKey(ctx context.Context, key string) (*Applic
 	return s.Application(ctx, id)
 }
 
+// ApplicationByClaim returns the application holding claim.
+func (s *MemoryStore) ApplicationByClaim(ctx context.Context, claim string) (*Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	id, ok := s.claims[claim]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: claim %q", ErrNotFound, claim)
+	}
+	return s.Application(ctx, id)
+}
+
 // ListApplications returns the applications matching f, oldest first.
 func (s *MemoryStore) ListApplications(ctx context.Context, f ApplicationFilter) ([]Application, error) {
 	f, err := f.Normalize()
@@ -156,6 +175,9 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 			return fmt.Errorf("%w: participant %q exists", ErrConflict, p.ParticipantCode)
 		}
 	}
+	if err := s.checkClaims(a.ID, a.Claims); err != nil {
+		return err
+	}
 	if err := s.checkEvents(a.ID, w.Events); err != nil {
 		return err
 	}
@@ -164,6 +186,7 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 	if a.Key != "" {
 		s.keys[a.Key] = a.ID
 	}
+	s.putClaims(a.ID, nil, a.Claims)
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
 	return nil
@@ -199,10 +222,14 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 			return fmt.Errorf("%w: participant %q exists", ErrConflict, a.ParticipantCode)
 		}
 	}
+	if err := s.checkClaims(a.ID, a.Claims); err != nil {
+		return err
+	}
 	if err := s.checkEvents(a.ID, w.Events); err != nil {
 		return err
 	}
 	a.Version++
+	s.putClaims(a.ID, cur.Claims, a.Claims)
 	s.apps[a.ID] = a.Clone()
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
@@ -217,6 +244,28 @@ func (s *MemoryStore) putParticipant(p *hcxonboard.Participant) {
 		s.order = append(s.order, p.ParticipantCode)
 	}
 	s.participants[p.ParticipantCode] = p.Clone()
+}
+
+// checkClaims reports the first of claims that another application holds.
+func (s *MemoryStore) checkClaims(appID string, claims []string) error {
+	for _, c := range claims {
+		if holder, ok := s.claims[c]; ok && holder != appID {
+			return &ClaimError{Claim: c, ApplicationID: holder, ParticipantCode: s.apps[holder].ParticipantCode}
+		}
+	}
+	return nil
+}
+
+// putClaims frees the claims of old that claims lacks and takes claims.
+func (s *MemoryStore) putClaims(appID string, old, claims []string) {
+	for _, c := range old {
+		if !slices.Contains(claims, c) {
+			delete(s.claims, c)
+		}
+	}
+	for _, c := range claims {
+		s.claims[c] = appID
+	}
 }
 
 // checkEvents requires events to continue the stored chain's numbering.

@@ -155,14 +155,18 @@ type AuditLog interface {
 type Writer interface {
 	// Create stores a new application with Version 0, storing it as
 	// version 1 (and setting w.Application.Version to 1), with its
-	// participant and events. An existing Key is ErrDuplicateKey; an
-	// existing application ID or participant code is ErrConflict.
+	// participant, claims and events. An existing application ID is
+	// ErrConflict, else an existing Key ErrDuplicateKey, else an existing
+	// participant code ErrConflict, else a claim another application holds
+	// a *ClaimError (ErrClaimed).
 	Create(ctx context.Context, w Write) error
 	// Update replaces the application whose stored version equals
 	// w.Application.Version, increments the version (and
-	// w.Application.Version), upserts the participant and appends the
+	// w.Application.Version), upserts the participant, replaces the
+	// application's claims (freeing those it drops) and appends the
 	// events. A stale version is ErrVersionConflict; a missing
-	// application is ErrNotFound.
+	// application is ErrNotFound; a claim another application holds is a
+	// *ClaimError (ErrClaimed).
 	Update(ctx context.Context, w Write) error
 }
 

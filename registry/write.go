@@ -25,6 +25,9 @@ func (w Write) validate() error {
 			return fmt.Errorf("registry: participant %q does not belong to application %q", p.ParticipantCode, a.ID)
 		}
 	}
+	if err := validateClaims(a.ID, a.Claims); err != nil {
+		return err
+	}
 	for _, e := range w.Events {
 		if e.ApplicationID != a.ID {
 			return fmt.Errorf("registry: audit event for application %q written with application %q", e.ApplicationID, a.ID)

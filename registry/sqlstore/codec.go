@@ -98,7 +98,9 @@ func roleStrings(roles []hcxonboard.Role) []string {
 	return out
 }
 
-func encodeWaiting(w []string) (string, error) {
+// encodeList encodes a list column (an application's waiting and claims)
+// as a JSON array.
+func encodeList(w []string) (string, error) {
 	if len(w) == 0 {
 		return "[]", nil
 	}
@@ -106,10 +108,12 @@ func encodeWaiting(w []string) (string, error) {
 	return string(b), err
 }
 
-func decodeWaiting(s string) ([]string, error) {
+// decodeList decodes a list column, nil for an empty list; what names the
+// column in errors.
+func decodeList(s, what string) ([]string, error) {
 	var w []string
 	if err := json.Unmarshal([]byte(s), &w); err != nil {
-		return nil, fmt.Errorf("sqlstore: decode waiting list: %w", err)
+		return nil, fmt.Errorf("sqlstore: decode %s list: %w", what, err)
 	}
 	if len(w) == 0 {
 		return nil, nil

@@ -58,7 +58,10 @@
 // Applications, participants and audit events each have a table; an
 // application's open task kinds, and a participant's roles and linked
 // registry codes (together), have tables of their own so that searches on
-// them use indexes. Those two are keyed the way searches read them, by
+// them use indexes. An application's claimed identities are kept in
+// application_claims, keyed by the claim alone, beside a copy of its list
+// in the application row (schema version 4; applications stored before
+// hold no claims until an update gives them theirs). Those two are keyed the way searches read them, by
 // (kind, application) and by (field, value, participant), and need no
 // index besides: the store knows the old values of a row it changes from
 // the application's or participant's own record. Participants are
@@ -91,7 +94,21 @@
 // version, and replaces it with UPDATE … WHERE id = $1 AND version = $2,
 // in one transaction with the participant upsert and the events; of two
 // updates from one version exactly one wins and the other gets
-// [registry.ErrVersionConflict]. Uniqueness violations (SQLite's
+// [registry.ErrVersionConflict].
+//
+// A claim is taken by inserting its row into application_claims within the
+// write, so the table's primary key, not a read in Go, decides between two
+// writes claiming one identity, whichever Stores or processes they come
+// from; the loser's write stores nothing (on SQLite it is rolled back to
+// its savepoint and the rest of its batch commits; on PostgreSQL its
+// transaction, or its one-statement Create, fails whole). The holder is
+// then read and reported as a [*registry.ClaimError]; should it have let
+// the claim go in between, the write is tried again. An Update deletes the
+// rows of the claims it drops and inserts those it adds, in byte order, so
+// that two PostgreSQL writes taking overlapping claims queue rather than
+// deadlock.
+//
+// Uniqueness violations (SQLite's
 // constraint result codes, PostgreSQL's SQLSTATE 23505 and the constraint
 // it names) become [registry.ErrDuplicateKey] for a taken idempotency key
 // and [registry.ErrConflict] for a taken application id, participant code

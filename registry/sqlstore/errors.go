@@ -17,6 +17,7 @@ const (
 	constraintApplicationID                   // applications.id
 	constraintKey                             // applications.idempotency_key
 	constraintParticipant                     // participants.participant_code
+	constraintClaim                           // application_claims.claim
 	constraintOther                           // any other (audit_events' key, …)
 )
 
@@ -39,6 +40,8 @@ func constraintOf(err error) constraint {
 			return constraintApplicationID
 		case strings.Contains(msg, "participants.participant_code"):
 			return constraintParticipant
+		case strings.Contains(msg, "application_claims.claim"):
+			return constraintClaim
 		}
 		return constraintOther
 	}
@@ -51,6 +54,8 @@ func constraintOf(err error) constraint {
 			return constraintKey
 		case "participants_pkey":
 			return constraintParticipant
+		case "application_claims_pkey":
+			return constraintClaim
 		}
 		return constraintOther
 	}

@@ -74,14 +74,18 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 		a                registry.Application
 		key              sql.NullString
 		stage, waiting   string
+		claims           string
 		created, updated int64
 		state            []byte
 	)
-	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state); err != nil {
+	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state, &claims); err != nil {
 		return nil, err
 	}
-	w, err := decodeWaiting(waiting)
+	w, err := decodeList(waiting, "waiting")
 	if err != nil {
+		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
+	}
+	if a.Claims, err = decodeList(claims, "claims"); err != nil {
 		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
 	}
 	a.Key, a.Stage, a.Waiting = key.String, registry.Stage(stage), w
@@ -126,6 +130,26 @@ func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.App
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
 	case err != nil:
 		return nil, fail(ctx, err, "read application by key %q", key)
+	}
+	return a, nil
+}
+
+// ApplicationByClaim returns the application holding claim.
+func (s *Store) ApplicationByClaim(ctx context.Context, claim string) (*registry.Application, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if !storableClaim(claim) {
+		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, claim)
+	}
+	st, done := s.pointRead(s.stmts.selectApplicationByClaim)
+	a, err := scanApplication(st.QueryRowContext(ctx, claim))
+	done()
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, claim)
+	case err != nil:
+		return nil, fail(ctx, err, "read application by claim %q", claim)
 	}
 	return a, nil
 }

@@ -95,3 +95,104 @@ func TestTwoStoresShareOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoStoresRaceForOneClaim races two Stores on one database, 10
+// goroutines each, for one identity: first with creates of distinct
+// applications claiming it, then with updates of distinct applications
+// taking it. The database's key on the claim decides: exactly one write
+// wins, and every other gets a *registry.ClaimError naming the winner.
+func TestTwoStoresRaceForOneClaim(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		var stores [2]*sqlstore.Store
+		for i := range stores {
+			s, err := b.open(t, "shared")
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			stores[i] = s
+		}
+		now := time.Unix(1741924613, 0)
+		const perStore = 10
+		// race runs write(store, id) in perStore goroutines per Store, all
+		// released at once, and checks that exactly one wins claim.
+		race := func(claim string, write func(s *sqlstore.Store, id string) error) {
+			t.Helper()
+			errs := make(map[string]error)
+			var mu sync.Mutex
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, s := range stores {
+				for g := range perStore {
+					id := fmt.Sprintf("%s-%d-%02d", claim, i, g)
+					wg.Go(func() {
+						<-start
+						err := write(s, id)
+						mu.Lock()
+						errs[id] = err
+						mu.Unlock()
+					})
+				}
+			}
+			close(start)
+			wg.Wait()
+			var winners []string
+			for id, err := range errs {
+				if err == nil {
+					winners = append(winners, id)
+				}
+			}
+			require.Len(t, winners, 1, "winners of %s", claim)
+			for id, err := range errs {
+				if id == winners[0] {
+					continue
+				}
+				var ce *registry.ClaimError
+				require.ErrorAs(t, err, &ce, "application %s", id)
+				require.Equal(t, registry.ClaimError{Claim: claim, ApplicationID: winners[0], ParticipantCode: "code-" + winners[0]}, *ce)
+			}
+			for i, s := range stores {
+				holder, err := s.ApplicationByClaim(ctx, claim)
+				require.NoError(t, err)
+				require.Equal(t, winners[0], holder.ID, "store %d", i)
+			}
+		}
+		app := func(id string, claims ...string) *registry.Application {
+			return &registry.Application{ID: id, ParticipantCode: "code-" + id, Stage: registry.StageSubmitted,
+				Claims: claims, CreatedAt: now, UpdatedAt: now}
+		}
+
+		race("hfr:IN2910000123", func(s *sqlstore.Store, id string) error {
+			return s.Create(ctx, registry.Write{Application: app(id, "hfr:IN2910000123"),
+				Events: registry.Chain(nil, registry.Event{ApplicationID: id, Time: now, Actor: "engine", Action: "submit"})})
+		})
+		apps, err := stores[0].ListApplications(ctx, registry.ApplicationFilter{Limit: registry.MaxLimit})
+		require.NoError(t, err)
+		require.Len(t, apps, 1, "only the winning create is stored")
+
+		for i := range stores {
+			for g := range perStore {
+				id := fmt.Sprintf("rohini:8900080336704-%d-%02d", i, g)
+				require.NoError(t, stores[i].Create(ctx, registry.Write{Application: app(id)}))
+			}
+		}
+		race("rohini:8900080336704", func(s *sqlstore.Store, id string) error {
+			a, err := s.Application(ctx, id)
+			if err != nil {
+				return err
+			}
+			a.Claims = []string{"rohini:8900080336704"}
+			return s.Update(ctx, registry.Write{Application: a})
+		})
+		apps, err = stores[1].ListApplications(ctx, registry.ApplicationFilter{Limit: registry.MaxLimit})
+		require.NoError(t, err)
+		held := 0
+		for _, a := range apps {
+			held += len(a.Claims)
+			if len(a.Claims) == 0 {
+				require.EqualValues(t, 1, a.Version, "a loser of the update race is not updated")
+			}
+		}
+		require.Equal(t, 2, held, "one claim per race")
+	})
+}

@@ -16,10 +16,10 @@ import (
 // writer).
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
-	insertEvent,
+	insertEvent, insertClaim, deleteClaim,
 	lockApplication, updateApplication, deleteWaiting, deleteValue,
-	selectParticipant, selectApplication, selectApplicationByKey, selectEvents, applicationExists,
-	keyExists, participantExists *sql.Stmt
+	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
+	keyExists, participantExists, claimHolder *sql.Stmt
 
 	// insertValues[n-1] inserts n participant_values rows.
 	insertValues [4]*sql.Stmt
@@ -32,7 +32,7 @@ type statements struct {
 	savepoint, rollbackToSavepoint, releaseSavepoint *sql.Stmt
 }
 
-const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state`
+const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims`
 
 const participantColumns = `participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
 	code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower, created_at, updated_at, record`
@@ -58,18 +58,24 @@ const (
 	valueLinkedCode = "linked_code"
 )
 
-// pgCreate stores an application, its open tasks, its participant with
-// roles and linked codes, and its events in one statement: one round trip,
-// atomic without an explicit transaction. Lists travel as arrays; the
-// participant rows are inserted only when $38 is true.
+// pgCreate stores an application, its open tasks, its claims, its
+// participant with roles and linked codes, and its events in one
+// statement: one round trip, atomic without an explicit transaction. Lists
+// travel as arrays; the participant rows are inserted only when $38 is
+// true. A claim another application holds violates
+// application_claims_pkey and fails the whole statement.
 const pgCreate = `WITH
 application AS (
 	INSERT INTO applications (` + applicationColumns + `)
-	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)
+	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39)
 ),
 waiting AS (
 	INSERT INTO application_waiting (application_id, kind)
 	SELECT $1, w.kind FROM unnest($9::text[]) AS w(kind)
+),
+claims AS (
+	INSERT INTO application_claims (claim, application_id)
+	SELECT c.claim, $1 FROM unnest($40::text[]) AS c(claim)
 ),
 participant AS (
 	INSERT INTO participants (` + participantColumns + `)
@@ -102,16 +108,18 @@ func (s *Store) prepare(ctx context.Context) error {
 		dst  **sql.Stmt
 		text string
 	}{
-		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`},
+		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9)`},
+		{&st.insertClaim, `INSERT INTO application_claims (claim, application_id) VALUES ($1, $2)`},
+		{&st.deleteClaim, `DELETE FROM application_claims WHERE claim = $1 AND application_id = $2`},
 		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind) VALUES ($1, $2)`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
 		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`},
-		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting,
+		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, claims,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
 			FROM applications WHERE id = $1` + lock},
 		{&st.updateApplication, `UPDATE applications
-			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8,
+			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8, claims = $9,
 			    version = version + 1
 			WHERE id = $1 AND version = $2`},
 		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE kind = $2 AND application_id = $1`},
@@ -119,6 +127,10 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.selectParticipant, `SELECT record, created_at, updated_at FROM participants WHERE participant_code = $1`},
 		{&st.selectApplication, `SELECT ` + applicationColumns + ` FROM applications WHERE id = $1`},
 		{&st.selectApplicationByKey, `SELECT ` + applicationColumns + ` FROM applications WHERE idempotency_key = $1`},
+		{&st.selectApplicationByClaim, `SELECT ` + applicationColumns + ` FROM applications
+			WHERE id = (SELECT application_id FROM application_claims WHERE claim = $1)`},
+		{&st.claimHolder, `SELECT c.application_id, a.participant_code
+			FROM application_claims c JOIN applications a ON a.id = c.application_id WHERE c.claim = $1`},
 		{&st.selectEvents, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash
 			FROM audit_events WHERE application_id = $1 ORDER BY seq`},
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
@@ -173,10 +185,10 @@ func (s *Store) closeStmts() error {
 	st := &s.stmts
 	all := append([]*sql.Stmt{
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
-		st.insertEvent,
+		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValue,
-		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.createAll,
+		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
+		st.keyExists, st.participantExists, st.claimHolder, st.createAll,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	var errs []error

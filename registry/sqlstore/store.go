@@ -49,7 +49,10 @@ type Store struct {
 	closed atomic.Bool
 }
 
-var _ registry.Store = (*Store)(nil)
+var (
+	_ registry.Store       = (*Store)(nil)
+	_ registry.ClaimReader = (*Store)(nil)
+)
 
 // New returns a Store over a pool the caller opened and owns (Close leaves
 // it open), after applying the schema migrations and preparing the

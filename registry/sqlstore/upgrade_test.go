@@ -170,3 +170,62 @@ func ids(as []registry.Application) []string {
 	}
 	return out
 }
+
+// TestUpgradeFromVersion3 opens a database that version 3 wrote, before
+// applications claimed identities: its applications come back with no
+// claims, hold none, and take claims with their next update, which the
+// database then enforces.
+func TestUpgradeFromVersion3(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		created := time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
+		s, err := b.open(t, "v3")
+		require.NoError(t, err)
+		db := sqlstore.DBOf(s)
+		// Empty the fresh database and migrate it to version 3 alone, as
+		// version 3 would have.
+		for _, table := range []string{"schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications"} {
+			_, err = db.ExecContext(ctx, "DROP TABLE "+table)
+			require.NoError(t, err)
+		}
+		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 3))
+		events := registry.Chain(nil, registry.Event{ApplicationID: "app-1", Time: created, Actor: "engine", Action: "submit", To: "submitted"})
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
+				VALUES ($1, $2, '', $3, '[]', 1, $4, $4, NULL)`, []any{"app-1", "key-1", "submitted", created.UnixNano()}},
+			{`INSERT INTO audit_events (application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, []any{"app-1", events[0].Seq, created.UnixNano(), events[0].Actor, events[0].Action,
+				events[0].From, events[0].To, events[0].Reason, events[0].PrevHash, events[0].Hash}},
+		} {
+			_, err := db.ExecContext(ctx, stmt.sql, stmt.args...)
+			require.NoError(t, err, stmt.sql)
+		}
+		require.NoError(t, s.Close())
+
+		s, err = b.open(t, "v3")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		require.Equal(t, allVersions(b.dialect), schemaVersions(t, s))
+
+		a, err := s.Application(ctx, "app-1")
+		require.NoError(t, err)
+		require.Empty(t, a.Claims, "an application stored before claims holds none")
+		trail, err := s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		require.NoError(t, registry.VerifyChain(trail))
+
+		a.Claims = []string{"hfr:IN2910000123"}
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		holder, err := s.ApplicationByClaim(ctx, "hfr:IN2910000123")
+		require.NoError(t, err)
+		require.Equal(t, "app-1", holder.ID)
+		err = s.Create(ctx, registry.Write{Application: &registry.Application{ID: "app-2", Stage: registry.StageSubmitted, Claims: []string{"hfr:IN2910000123"}}})
+		var ce *registry.ClaimError
+		require.ErrorAs(t, err, &ce)
+		require.Equal(t, "app-1", ce.ApplicationID)
+	})
+}

@@ -29,45 +29,56 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err != nil {
 		return err
 	}
-
-	if s.dialect == Postgres && checkSeq(a.ID, 0, events) == nil {
-		err = s.pgCreate(ctx, a, row, p, events)
-	} else {
-		// SQLite, and a Create whose events are misnumbered: the steps one
-		// by one, so that the first conflict in the reference order is
-		// the one reported.
-		err = s.inTx(ctx, func(ctx context.Context, t *wtx) error {
-			if _, err := t.exec(ctx, s.stmts.insertApplication,
-				a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state); err != nil {
-				return fail(ctx, err, "create application %q", a.ID)
+	err = s.claiming(ctx, a, func() error {
+		if err := s.create(ctx, a, row, p, events); err != nil {
+			// Uniqueness violations and misnumbered events arrive wrapped.
+			if constraintOf(err) != constraintNone {
+				return s.createConflict(ctx, a, w.Participant, err)
 			}
-			if err := s.insertWaiting(ctx, t, a.ID, row.kinds); err != nil {
-				return fail(ctx, err, "create application %q", a.ID)
+			var conflict *seqConflict
+			if errors.As(err, &conflict) {
+				return conflict.err
 			}
-			if p != nil {
-				if err := s.putParticipant(ctx, t, p, false); err != nil {
-					return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
-				}
-			}
-			if err := s.appendEvents(ctx, t, a.ID, 0, events); err != nil {
-				return fail(ctx, err, "append audit events to application %q", a.ID)
-			}
-			return nil
-		})
-	}
+			return err
+		}
+		return nil
+	})
 	if err != nil {
-		// Uniqueness violations and misnumbered events arrive wrapped.
-		if constraintOf(err) != constraintNone {
-			return s.createConflict(ctx, a, w.Participant, err)
-		}
-		var conflict *seqConflict
-		if errors.As(err, &conflict) {
-			return conflict.err
-		}
 		return err
 	}
 	a.Version = 1
 	return nil
+}
+
+// create runs one attempt of a Create.
+func (s *Store) create(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+	if s.dialect == Postgres && checkSeq(a.ID, 0, events) == nil {
+		return s.pgCreate(ctx, a, row, p, events)
+	}
+	// SQLite, and a Create whose events are misnumbered: the steps one by
+	// one, so that the first conflict in the reference order is the one
+	// reported.
+	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
+		if _, err := t.exec(ctx, s.stmts.insertApplication,
+			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims); err != nil {
+			return fail(ctx, err, "create application %q", a.ID)
+		}
+		if err := s.insertWaiting(ctx, t, a.ID, row.kinds); err != nil {
+			return fail(ctx, err, "create application %q", a.ID)
+		}
+		if p != nil {
+			if err := s.putParticipant(ctx, t, p, false); err != nil {
+				return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
+			}
+		}
+		if err := s.replaceClaims(ctx, t, a.ID, nil, a.Claims); err != nil {
+			return fail(ctx, err, "store the claims of application %q", a.ID)
+		}
+		if err := s.appendEvents(ctx, t, a.ID, 0, events); err != nil {
+			return fail(ctx, err, "append audit events to application %q", a.ID)
+		}
+		return nil
+	})
 }
 
 // pgCreate runs PostgreSQL's one-statement Create.
@@ -88,7 +99,7 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	for i, e := range events {
 		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash
 	}
-	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil)
+	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims))
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -119,6 +130,8 @@ func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *
 		return fmt.Errorf("%w: %q", registry.ErrDuplicateKey, a.Key)
 	case p != nil && taken(s.stmts.participantExists, p.ParticipantCode):
 		return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
+	case constraintOf(cause) == constraintClaim:
+		return errClaimTaken
 	}
 	return fmt.Errorf("%w: application %q: %w", registry.ErrConflict, a.ID, cause)
 }
@@ -137,16 +150,25 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err != nil {
 		return err
 	}
+	if err := s.claiming(ctx, a, func() error { return s.update(ctx, a, row, p, events) }); err != nil {
+		return err
+	}
+	a.Version++
+	return nil
+}
 
-	err = s.inTx(ctx, func(ctx context.Context, t *wtx) error {
+// update runs one attempt of an Update.
+func (s *Store) update(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		var (
 			version    int64
 			key        sql.NullString
 			code       string
 			oldWaiting string
+			oldClaims  string
 			lastSeq    int64
 		)
-		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &lastSeq)
+		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &oldClaims, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -173,7 +195,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		}
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,
-			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state)
+			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims)
 		if err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
@@ -195,6 +217,16 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 				return fail(ctx, err, "store participant %q", p.p.ParticipantCode)
 			}
 		}
+		old, err := decodeList(oldClaims, "claims")
+		if err != nil {
+			return fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
+		}
+		if err := s.replaceClaims(ctx, t, a.ID, old, a.Claims); err != nil {
+			if constraintOf(err) == constraintClaim {
+				return errClaimTaken
+			}
+			return fail(ctx, err, "store the claims of application %q", a.ID)
+		}
 		if err := s.appendEvents(ctx, t, a.ID, lastSeq, events); err != nil {
 			var conflict *seqConflict
 			if errors.As(err, &conflict) {
@@ -207,11 +239,6 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	a.Version++
-	return nil
 }
 
 // encodeWrite encodes the rows of a write: its application, its
@@ -236,6 +263,7 @@ type applicationRow struct {
 	key              any // nil for no key
 	waiting          string
 	kinds            []string // the distinct open task kinds
+	claims           string   // the claims as a JSON array
 	created, updated int64
 	state            []byte
 }
@@ -246,8 +274,11 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	if a.Key != "" {
 		r.key = a.Key
 	}
-	if r.waiting, err = encodeWaiting(a.Waiting); err != nil {
+	if r.waiting, err = encodeList(a.Waiting); err != nil {
 		return r, fmt.Errorf("sqlstore: application %q: encode waiting: %w", a.ID, err)
+	}
+	if r.claims, err = encodeList(a.Claims); err != nil {
+		return r, fmt.Errorf("sqlstore: application %q: encode claims: %w", a.ID, err)
 	}
 	r.kinds = distinct(a.Waiting)
 	if r.created, err = encodeTime(a.CreatedAt, "application created_at"); err != nil {
@@ -289,7 +320,7 @@ func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds [
 // what differs; the table is keyed by kind first, so rows are found by
 // their whole key.
 func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting string, kinds []string) error {
-	old, err := decodeWaiting(oldWaiting)
+	old, err := decodeList(oldWaiting, "waiting")
 	if err != nil {
 		return fmt.Errorf("application %q: %w", appID, err)
 	}

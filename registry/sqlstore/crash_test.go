@@ -63,7 +63,9 @@ func newCrashWorld() (*crashWorld, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.Certificate, err = iss.Issue(sandbox.Claims{Subject: "crash-test-solution", Roles: []hcxonboard.Role{hcxonboard.RolePayer}})
+	// A solution certificate: every application of the test relies on it.
+	w.Certificate, err = iss.Issue(sandbox.Claims{Subject: "crash-test-solution", Kind: sandbox.KindSolution,
+		Solution: &sandbox.Solution{Name: "crash-test", Version: "1"}, Roles: []hcxonboard.Role{hcxonboard.RolePayer}})
 	return w, err
 }
 
@@ -113,12 +115,25 @@ func (w *crashWorld) application(appID string) *hcxonboard.Application {
 		PrimaryEmail:    "onboarding@" + appID + ".example",
 		PrimaryMobile:   "9000011001",
 		Address:         &hcxonboard.Address{Street: "MG Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560001"},
-		Identifiers:     hcxonboard.Identifiers{IRDARegistrationNumber: "148", IRDAUserID: "CRASH-" + appID, SchemeCode: "default"},
+		Identifiers:     hcxonboard.Identifiers{IRDARegistrationNumber: crashIRDANumber(appID), IRDAUserID: "CRASH-" + appID, SchemeCode: "default"},
 		SystemAdmin:     &hcxonboard.Contact{Name: "Anita Rao", Email: "admin@" + appID + ".example", Mobile: "9000011002"},
 		Documents: []hcxonboard.Document{{Kind: hcxonboard.DocSignatoryLetter, URI: "https://docs.example.org/letter.pdf",
 			SHA256: strings.Repeat("ab", 32), MediaType: "application/pdf"}},
 		SandboxCertificate: w.Certificate,
 	}
+}
+
+// crashIRDANumber is the IRDA registration number of an application: an
+// insurer's number (1–999) is an identity one participant holds, so each
+// application_id crash-<round>-<worker>-<n> gets its own, the same in
+// every process. Each worker of each round has 83 numbers, far more than
+// it submits before its kill.
+func crashIRDANumber(appID string) string {
+	var round, worker, n int
+	if _, err := fmt.Sscanf(appID, "crash-%d-%d-%d", &round, &worker, &n); err != nil {
+		panic(fmt.Sprintf("application_id %q: %v", appID, err))
+	}
+	return strconv.Itoa(1 + ((round*crashWorkers+worker)*83+n)%999)
 }
 
 // crashName is the participant name of an application: unique, so that a

@@ -258,6 +258,9 @@ func testContext(t *testing.T, newStore NewStore) {
 					return s.Update(c.ctx, registry.Write{Application: b, Participant: p2, Events: e})
 				},
 			}
+			if cr, ok := s.(registry.ClaimReader); ok {
+				calls["ApplicationByClaim"] = func() error { _, err := cr.ApplicationByClaim(c.ctx, "hfr:A"); return err }
+			}
 			for name, call := range calls {
 				require.ErrorIs(t, call(), c.want, name)
 			}

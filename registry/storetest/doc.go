@@ -24,6 +24,14 @@
 //     [registry.ErrDuplicateKey] for a taken idempotency key and
 //     [registry.ErrConflict] for a taken application id, participant code or
 //     audit sequence number;
+//   - claimed identities: claims come back in order from every read, a
+//     claim held by another application fails Create and Update with a
+//     [registry.ClaimError] naming the holder and storing nothing, an
+//     Update re-claims, reorders, adds and frees its own claims, a failed
+//     write (claim, version or event conflict) leaves the claims alone,
+//     invalid claims are refused, [registry.ClaimReader] agrees with the
+//     applications' Claims, and of 16 creates or 16 updates racing for
+//     one identity exactly one wins;
 //   - atomicity: a write that fails leaves nothing behind;
 //   - the audit trail: events come back in order, chained, with their times
 //     exact to the nanosecond, so [registry.VerifyChain] passes;

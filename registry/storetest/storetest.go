@@ -34,6 +34,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Paging", testPaging},
 		{"ListApplications", testListApplications},
 		{"Concurrency", testConcurrency},
+		{"Claims", testClaims},
+		{"ClaimRaces", testClaimRaces},
 		{"Context", testContext},
 	}
 	for _, g := range groups {

@@ -215,12 +215,13 @@ func TestHFROTP(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	app := &hcxonboard.Application{
-		ParticipantName:    "Sanjeevani Multispeciality Hospital",
-		Roles:              []hcxonboard.Role{hcxonboard.RoleHospital},
-		PrimaryEmail:       "admin@sanjeevani.example",
-		PrimaryMobile:      "9000066001",
-		Identifiers:        hcxonboard.Identifiers{HFRID: "IN2910000123"},
-		SandboxCertificate: f.cert("hosp-1", hcxonboard.RoleHospital),
+		ParticipantName:        "Sanjeevani Multispeciality Hospital",
+		Roles:                  []hcxonboard.Role{hcxonboard.RoleHospital},
+		PrimaryEmail:           "admin@sanjeevani.example",
+		PrimaryMobile:          "9000066001",
+		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		SandboxCertificate:     f.cert("hosp-1", hcxonboard.RoleHospital),
+		SandboxParticipantCode: "hosp-1",
 	}
 	a, tok := f.submit(app)
 	var task onboarding.Task

@@ -132,11 +132,12 @@ func (f *fixture) cert(subject string, roles ...hcxonboard.Role) string {
 // regulator is an application that waits on a staff review (case_review).
 func (f *fixture) regulator(name string) *hcxonboard.Application {
 	return &hcxonboard.Application{
-		ParticipantName:    name,
-		Roles:              []hcxonboard.Role{hcxonboard.RoleRegulator},
-		PrimaryEmail:       "hcx@regulator.example",
-		PrimaryMobile:      "9000010001",
-		SandboxCertificate: f.cert("reg-1", hcxonboard.RoleRegulator),
+		ParticipantName:        name,
+		Roles:                  []hcxonboard.Role{hcxonboard.RoleRegulator},
+		PrimaryEmail:           "hcx@regulator.example",
+		PrimaryMobile:          "9000010001",
+		SandboxCertificate:     f.cert("reg-1", hcxonboard.RoleRegulator),
+		SandboxParticipantCode: "reg-1",
 	}
 }
 
@@ -153,7 +154,8 @@ func (f *fixture) payer() *hcxonboard.Application {
 			Kind: hcxonboard.DocSignatoryLetter, URI: "https://docs.suraksha-insurance.example/signatory-letter.pdf",
 			SHA256: strings.Repeat("ab", 32), MediaType: "application/pdf",
 		}},
-		SandboxCertificate: f.cert("payer-1", hcxonboard.RolePayer),
+		SandboxCertificate:     f.cert("payer-1", hcxonboard.RolePayer),
+		SandboxParticipantCode: "payer-1",
 	}
 }
 

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+	"reflect"
+	"strings"
+)
 
 // MatchPattern returns the mux pattern a request would be served by.
 func (h *Handler) MatchPattern(r *http.Request) string {
@@ -20,7 +24,8 @@ func (h *Handler) ApplicantToken(id string) string { return h.applicantToken(id)
 // RouteInfo is a route as the generic tests need it.
 type RouteInfo struct {
 	Method, Path string
-	Body         bool // reads a JSON body
+	Body         bool   // reads a JSON body
+	Field        string // the JSON name of the body's first field
 	Auth         string
 }
 
@@ -28,7 +33,16 @@ type RouteInfo struct {
 func (h *Handler) AllRoutes() []RouteInfo {
 	out := make([]RouteInfo, 0, len(h.routes))
 	for _, rt := range h.routes {
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Auth: rt.auth.String()})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Field: firstField(rt.body), Auth: rt.auth.String()})
 	}
 	return out
+}
+
+func firstField(body any) string {
+	if body == nil {
+		return ""
+	}
+	t := reflect.TypeOf(body).Elem()
+	name, _, _ := strings.Cut(t.Field(0).Tag.Get("json"), ",")
+	return name
 }

@@ -54,24 +54,40 @@ func apiRoutes(h *httpapi.Handler) []httpapi.RouteInfo {
 
 // Every route that reads JSON refuses malformed JSON, unknown fields,
 // trailing data, an empty body, another content type and a body over the
-// limit, each in the envelope with ERR_INVALID_PAYLOAD.
+// limit, and — unlike encoding/json — null and other non-objects, a name
+// given twice, a name that differs from the contract's only by case and
+// invalid UTF-8, each in the envelope with ERR_INVALID_PAYLOAD and a
+// message that names the problem.
 func TestBodyRoutesRefuseBadBodies(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, httpapi.WithMaxBodyBytes(4<<10))
 	tg := newTarget(t, f)
-	bad := []struct {
+	type badBody struct {
 		name        string
 		body        string
 		contentType string
 		status      int
-	}{
-		{"malformed JSON", `{"reason": `, "", http.StatusBadRequest},
-		{"not an object", `["a"]`, "", http.StatusBadRequest},
-		{"unknown field", `{"no_such_field_anywhere": 1}`, "", http.StatusBadRequest},
-		{"trailing data", `{} {}`, "", http.StatusBadRequest},
-		{"empty body", ``, "", http.StatusBadRequest},
-		{"wrong content type", `{}`, "text/plain", http.StatusUnsupportedMediaType},
-		{"oversized", `{"reason": "` + strings.Repeat("x", 8<<10) + `"}`, "", http.StatusRequestEntityTooLarge},
+		message     string
+	}
+	bad := func(field string) []badBody {
+		upper := strings.ToUpper(field[:1]) + field[1:]
+		return []badBody{
+			{"malformed JSON", `{"` + field + `": `, "", http.StatusBadRequest, "ends early"},
+			{"syntax error", `{"` + field + `" 1}`, "", http.StatusBadRequest, "malformed JSON at byte"},
+			{"not an object", `["a"]`, "", http.StatusBadRequest, "JSON object"},
+			{"null", `null`, "", http.StatusBadRequest, "JSON object"},
+			{"null with space", " null\n", "", http.StatusBadRequest, "JSON object"},
+			{"a string", `"x"`, "", http.StatusBadRequest, "JSON object"},
+			{"unknown field", `{"no_such_field_anywhere": 1}`, "", http.StatusBadRequest, `unknown field "no_such_field_anywhere"`},
+			{"duplicate name", `{"` + field + `": null, "` + field + `": null}`, "", http.StatusBadRequest,
+				`field "` + field + `": given more than once`},
+			{"name differing by case", `{"` + upper + `": null}`, "", http.StatusBadRequest, `unknown field "` + upper + `"`},
+			{"invalid UTF-8", "{\"" + field + "\xff\": null}", "", http.StatusBadRequest, "not valid UTF-8"},
+			{"trailing data", `{} {}`, "", http.StatusBadRequest, "after the"},
+			{"empty body", ``, "", http.StatusBadRequest, "empty"},
+			{"wrong content type", `{}`, "text/plain", http.StatusUnsupportedMediaType, "application/json"},
+			{"oversized", `{"reason": "` + strings.Repeat("x", 8<<10) + `"}`, "", http.StatusRequestEntityTooLarge, "bytes"},
+		}
 	}
 	n := 0
 	for _, rt := range apiRoutes(f.h) {
@@ -79,14 +95,15 @@ func TestBodyRoutesRefuseBadBodies(t *testing.T) {
 			continue
 		}
 		n++
-		for _, tc := range bad {
+		require.NotEmpty(t, rt.Field, rt.Path)
+		for _, tc := range bad(rt.Field) {
 			t.Run(rt.Method+" "+rt.Path+"/"+tc.name, func(t *testing.T) {
 				res := f.do(request{method: rt.Method, path: tg.path(rt.Path), body: []byte(tc.body),
 					contentType: tc.contentType, auth: tg.auth(rt.Auth)})
 				require.Equal(t, tc.status, res.status, "body: %s", res.body)
 				e := res.envelope(t)
 				assert.Equal(t, httpapi.CodeInvalidPayload, e.Error.Code)
-				assert.NotEmpty(t, e.Error.Message)
+				assert.Contains(t, e.Error.Message, tc.message)
 				assert.Equal(t, "application/json; charset=utf-8", res.header.Get("Content-Type"))
 			})
 		}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
@@ -183,6 +184,10 @@ func (h *Handler) wrap(rt route) http.Handler {
 		if rt.tag == tagConsole {
 			setConsoleHeaders(w)
 		}
+		if err := checkRequestText(r); err != nil {
+			h.fail(w, r, rt, err)
+			return
+		}
 		c := &reqCtx{}
 		if err := h.authenticate(w, r, rt, c); err != nil {
 			h.fail(w, r, rt, err)
@@ -203,6 +208,44 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rt route, err err
 		return
 	}
 	h.writeError(w, r, err)
+}
+
+// maxParamBytes caps a query parameter's value.
+const maxParamBytes = 1024
+
+// checkRequestText refuses a path or query parameter that is not valid
+// UTF-8, holds a NUL byte or, for a parameter, is over maxParamBytes: such
+// text reaches the store as a key or a search value, and PostgreSQL fails
+// on a NUL (a 500) where the caller deserves a 400.
+func checkRequestText(r *http.Request) error {
+	if !cleanText(r.URL.Path) {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "the path is not valid UTF-8 or holds a NUL byte")
+	}
+	for name, values := range r.URL.Query() {
+		if !cleanText(name) {
+			return newError(http.StatusBadRequest, CodeInvalidRequest, "a query parameter name is not valid UTF-8 or holds a NUL byte")
+		}
+		for _, v := range values {
+			switch {
+			case len(v) > maxParamBytes:
+				return newError(http.StatusBadRequest, CodeInvalidRequest, "query parameter %q is over %d bytes", clipParam(name), maxParamBytes)
+			case !cleanText(v):
+				return newError(http.StatusBadRequest, CodeInvalidRequest, "query parameter %q is not valid UTF-8 or holds a NUL byte", clipParam(name))
+			}
+		}
+	}
+	return nil
+}
+
+func cleanText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+func clipParam(name string) string {
+	if len(name) > 64 {
+		return strings.ToValidUTF8(name[:64], "") + "…"
+	}
+	return name
 }
 
 // authenticate runs the route's auth step. For a console page without a

@@ -9,14 +9,15 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -52,9 +53,18 @@ type endpointRules struct {
 // The rules: endpoint_url is https with a DNS name — no IP literal, no
 // user info, no port unless EndpointRules.AllowPort, not one of the HCX's
 // own URLs; encryption_cert is a PEM X.509 certificate (or its base64, or
-// an https URL to one, fetched with a size cap) with an RSA key of at
-// least CertificateRules.MinRSABits bits, valid now; signing_cert_path,
-// when given, likewise.
+// an https URL to one) with an RSA key of at least
+// CertificateRules.MinRSABits bits, valid now; signing_cert_path, when
+// given, likewise.
+//
+// A certificate given as a URL is fetched through the Service's
+// safefetch.Fetcher (WithFetcher), and only once the application is known
+// to exist and to stand where it may take details: an unknown id, or an
+// application in the wrong stage, makes no outbound request at all. A
+// fetch that fails — refused address, no answer, HTTP error, too large,
+// too slow — is a *DetailsError for the field whose reason speaks only of
+// the URL given ("could not be fetched: the host refused the
+// connection"); its *safefetch.Error is the DetailsError's Err.
 func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*Application, error) {
 	d.EndpointURL = strings.TrimSpace(d.EndpointURL)
 	d.EncryptionCert = strings.TrimSpace(d.EncryptionCert)
@@ -67,13 +77,13 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	if d.EncryptionCert == "" {
 		return nil, &DetailsError{Field: FieldEncryptionCert, Reason: "is required"}
 	}
-	encExpiry, err := s.checkCertificate(ctx, FieldEncryptionCert, d.EncryptionCert, now)
+	enc, err := readCertificate(FieldEncryptionCert, d.EncryptionCert)
 	if err != nil {
 		return nil, err
 	}
-	var sigExpiry time.Time
+	var sig certificateSource
 	if d.SigningCertPath != "" {
-		if sigExpiry, err = s.checkCertificate(ctx, FieldSigningCertPath, d.SigningCertPath, now); err != nil {
+		if sig, err = readCertificate(FieldSigningCertPath, d.SigningCertPath); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +95,28 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	if len(d.CompanyRegistration) > maxCompanyRegistation {
 		return nil, &DetailsError{Field: FieldCompanyRegistration, Reason: fmt.Sprintf("is longer than %d characters", maxCompanyRegistation)}
 	}
-	r, err := s.mutate(ctx, id, func(r *record) error {
+
+	// Nothing is fetched for an application that does not exist or cannot
+	// take details now: a URL is the caller's to give, the connection the
+	// operator's to make.
+	held, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if from := held.position(); !admits(from, ActionSubmitDetails) {
+		return nil, &TransitionError{Action: ActionSubmitDetails, From: positionName(from), To: nominalTarget(ActionSubmitDetails, from)}
+	}
+	encExpiry, err := s.checkCertificate(ctx, id, enc, now)
+	if err != nil {
+		return nil, err
+	}
+	var sigExpiry time.Time
+	if d.SigningCertPath != "" {
+		if sigExpiry, err = s.checkCertificate(ctx, id, sig, now); err != nil {
+			return nil, err
+		}
+	}
+	r, err := s.mutateFrom(ctx, id, held, func(r *record) error {
 		if err := r.transition(ActionSubmitDetails, actorApplicant, "endpoint "+d.EndpointURL); err != nil {
 			return err
 		}
@@ -111,6 +142,13 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// admits reports whether action may be taken from position: the edge
+// check of record.transition, made before any outside work.
+func admits(position, action string) bool {
+	_, ok := Allowed(position, action)
+	return ok
 }
 
 // checkEndpoint applies the endpoint_url rules.
@@ -208,82 +246,135 @@ func effectivePort(u *url.URL) string {
 	return "443"
 }
 
-// checkCertificate loads a certificate given as PEM, as base64 of PEM, or
-// as an https URL, and checks it. It returns the certificate's expiry.
-func (s *Service) checkCertificate(ctx context.Context, field, value string, now time.Time) (time.Time, error) {
-	var data []byte
+// certificateSource is a step-3 certificate as given: its PEM, or the
+// URL to fetch it from.
+type certificateSource struct {
+	field string
+	pem   []byte
+	url   string
+}
+
+// readCertificate sorts a certificate given as PEM, as base64 of PEM, or
+// as a URL. Nothing is fetched here.
+func readCertificate(field, value string) (certificateSource, error) {
+	src := certificateSource{field: field}
+	lower := strings.ToLower(value)
 	switch {
 	case strings.HasPrefix(value, "-----BEGIN"):
-		data = []byte(value)
-	case strings.HasPrefix(strings.ToLower(value), "https://") || strings.HasPrefix(strings.ToLower(value), "http://"):
-		var err error
-		if data, err = s.fetchCertificate(ctx, field, value); err != nil {
-			return time.Time{}, err
+		src.pem = []byte(value)
+	case strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://"):
+		if len(value) > maxURLLength {
+			return src, &DetailsError{Field: field, Reason: fmt.Sprintf("is longer than %d characters", maxURLLength)}
 		}
+		src.url = value
 	default:
 		dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(value), ""))
 		if err != nil || !bytes.Contains(dec, []byte("-----BEGIN")) {
-			return time.Time{}, &DetailsError{Field: field, Reason: "is neither a PEM certificate nor an https URL to one"}
+			return src, &DetailsError{Field: field, Reason: "is neither a PEM certificate nor an https URL to one"}
 		}
-		data = dec
+		src.pem = dec
 	}
-	return s.parseCertificate(field, data, now)
+	return src, nil
 }
 
-func (s *Service) fetchCertificate(ctx context.Context, field, raw string) ([]byte, error) {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Host == "":
-		return nil, &DetailsError{Field: field, Reason: "is not a valid URL"}
-	case u.Scheme != "https":
-		return nil, &DetailsError{Field: field, Reason: "must be fetched over https"}
-	case u.User != nil:
-		return nil, &DetailsError{Field: field, Reason: "must not carry user information"}
+// checkCertificate fetches the certificate when it was given as a URL,
+// and checks it. It returns the certificate's expiry.
+func (s *Service) checkCertificate(ctx context.Context, id string, src certificateSource, now time.Time) (time.Time, error) {
+	data := src.pem
+	if src.url != "" {
+		var err error
+		if data, err = s.fetchCertificate(ctx, id, src); err != nil {
+			return time.Time{}, err
+		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	return s.parseCertificate(src.field, data, now)
+}
+
+// WithFetcher sets the fetcher of certificates given as https URLs in
+// step 3. Default: one shared safefetch.New() with its defaults — https
+// only, public addresses only (checked when connecting), at most 3
+// redirects, 10 seconds — and the size cap of CertificateRules.MaxBytes
+// on top. Give a Fetcher of your own to allow an internal host of a test
+// rig (safefetch.WithAllowedHosts) or to trust a test CA.
+//
+// The Fetcher travels as CertificateRules.HTTPClient (it is f.Client()),
+// so a WithCertificateRules given after WithFetcher replaces it unless
+// its HTTPClient comes from a Fetcher too. An HTTPClient that does not
+// come from a safefetch.Fetcher is never used to fetch a certificate: the
+// default fetcher is used instead.
+func WithFetcher(f *safefetch.Fetcher) Option {
+	return func(s *Service) error {
+		if f == nil {
+			return fmt.Errorf("%w: nil fetcher", ErrInvalidOption)
+		}
+		s.certs.HTTPClient = f.Client()
+		return nil
+	}
+}
+
+// defaultFetcher is the fetcher of a Service not given one. It holds
+// idle connections only, so one is shared by all.
+var defaultFetcher = sync.OnceValues(func() (*safefetch.Fetcher, error) { return safefetch.New() })
+
+// fetcher returns the Service's certificate fetcher.
+func (s *Service) fetcher() (*safefetch.Fetcher, error) {
+	if f, ok := safefetch.FromClient(s.certs.HTTPClient); ok {
+		return f, nil
+	}
+	return defaultFetcher()
+}
+
+// fetchCertificate fetches a certificate URL. Every failure the caller's
+// URL explains is a *DetailsError; its cause goes to the log, never to
+// the caller.
+func (s *Service) fetchCertificate(ctx context.Context, id string, src certificateSource) ([]byte, error) {
+	f, err := s.fetcher()
 	if err != nil {
-		return nil, &DetailsError{Field: field, Reason: "is not a valid URL"}
+		return nil, fmt.Errorf("onboarding: certificate fetcher: %w", err)
 	}
-	req.Header.Set("Accept", "application/x-pem-file, application/x-x509-ca-cert, text/plain, */*")
-	resp, err := s.certs.HTTPClient.Do(req)
+	data, err := f.Get(ctx, src.url)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, fmt.Errorf("%w: fetch %s from %s: %s", ErrUnavailable, field, redactURL(u), transportProblem(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-			return nil, fmt.Errorf("%w: fetch %s from %s: HTTP %d", ErrUnavailable, field, redactURL(u), resp.StatusCode)
+		var fe *safefetch.Error
+		if !errors.As(err, &fe) {
+			return nil, fmt.Errorf("onboarding: fetch %s: %w", src.field, err)
 		}
-		return nil, &DetailsError{Field: field, Reason: fmt.Sprintf("fetching %s gave HTTP %d", redactURL(u), resp.StatusCode)}
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, s.certs.MaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: read %s from %s: %s", ErrUnavailable, field, redactURL(u), transportProblem(err))
+		s.logFetch(ctx, id, src, fe)
+		return nil, &DetailsError{Field: src.field, Reason: "could not be fetched: " + fe.Reason(), Err: fe}
 	}
 	if int64(len(data)) > s.certs.MaxBytes {
-		return nil, &DetailsError{Field: field, Reason: fmt.Sprintf("the document at %s is over %d bytes", redactURL(u), s.certs.MaxBytes)}
+		fe := &safefetch.Error{Kind: safefetch.TooLarge, Limit: s.certs.MaxBytes}
+		return nil, &DetailsError{Field: src.field, Reason: "could not be fetched: " + fe.Reason(), Err: fe}
 	}
 	return data, nil
 }
 
-// redactURL drops the query, which may carry a signature or a token.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.RawQuery, c.Fragment, c.User = "", "", nil
-	return c.String()
+// logFetch records why a certificate URL could not be fetched, with the
+// raw cause (which may name addresses) for the operator.
+func (s *Service) logFetch(ctx context.Context, id string, src certificateSource, fe *safefetch.Error) {
+	attrs := []slog.Attr{
+		slog.String("application", id),
+		slog.String("field", src.field),
+		slog.String("url", redactURL(src.url)),
+		slog.String("reason", fe.Reason()),
+	}
+	if c := fe.Cause(); c != nil {
+		attrs = append(attrs, slog.String("cause", c.Error()))
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "onboarding: certificate URL not fetched", attrs...)
 }
 
-// transportProblem names a transport failure without echoing a URL's query.
-func transportProblem(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
+// redactURL drops the query and any user information, which may carry a
+// signature or a token.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
 	}
-	return err.Error()
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
 }
 
 func (s *Service) parseCertificate(field string, data []byte, now time.Time) (time.Time, error) {

@@ -30,6 +30,7 @@ func TestSubmitDetails(t *testing.T) {
 	mux.HandleFunc("/certs/down.pem", func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusServiceUnavailable) })
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
+	fetcher := trustingFetcher(t, srv)
 
 	good := w.details("hcx.bsp-one.example")
 	with := func(f func(d *onboarding.Details)) onboarding.Details {
@@ -42,7 +43,6 @@ func TestSubmitDetails(t *testing.T) {
 		details onboarding.Details
 		field   string // "" accepts
 		reason  string
-		other   error // an error that is not a DetailsError
 	}{
 		{name: "valid", details: good},
 		{name: "certificate by URL", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/enc.pem" })},
@@ -71,10 +71,17 @@ func TestSubmitDetails(t *testing.T) {
 		{name: "private key PEM", details: with(func(d *onboarding.Details) {
 			d.EncryptionCert = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
 		}), field: "encryption_cert", reason: "want CERTIFICATE"},
-		{name: "URL over the size cap", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/huge.pem" }), field: "encryption_cert", reason: "over 65536 bytes"},
-		{name: "URL not found", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/none.pem" }), field: "encryption_cert", reason: "HTTP 404"},
-		{name: "URL over http", details: with(func(d *onboarding.Details) { d.EncryptionCert = "http://certs.example.org/enc.pem" }), field: "encryption_cert", reason: "https"},
-		{name: "URL down", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/down.pem" }), other: onboarding.ErrUnavailable},
+		{name: "URL over the size cap", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/huge.pem" }),
+			field: "encryption_cert", reason: "could not be fetched: the response is larger than 65536 bytes"},
+		{name: "URL not found", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/none.pem" }),
+			field: "encryption_cert", reason: "could not be fetched: answered HTTP 404"},
+		{name: "URL over http", details: with(func(d *onboarding.Details) { d.EncryptionCert = "http://certs.example.org/enc.pem" }),
+			field: "encryption_cert", reason: "could not be fetched: only https URLs are fetched"},
+		{name: "URL down", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/down.pem" }),
+			field: "encryption_cert", reason: "could not be fetched: answered HTTP 503"},
+		{name: "signing certificate by URL", details: with(func(d *onboarding.Details) { d.SigningCertPath = srv.URL + "/certs/enc.pem" })},
+		{name: "signing certificate URL not found", details: with(func(d *onboarding.Details) { d.SigningCertPath = srv.URL + "/certs/none.pem" }),
+			field: "signing_cert_path", reason: "could not be fetched: answered HTTP 404"},
 		{name: "expired signing certificate", details: with(func(d *onboarding.Details) { d.SigningCertPath = certs.expired }), field: "signing_cert_path", reason: "expired"},
 		{name: "contact without name", details: with(func(d *onboarding.Details) { d.Contacts = []hcxonboard.Contact{{Email: "a@b.example"}} }), field: "contacts[0]", reason: "no name"},
 		{name: "contact with bad mobile", details: with(func(d *onboarding.Details) {
@@ -85,15 +92,12 @@ func TestSubmitDetails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			svc := w.service(registry.NewMemoryStore(), onboarding.WithCertificateRules(onboarding.CertificateRules{HTTPClient: srv.Client()}))
+			svc := w.service(registry.NewMemoryStore(), onboarding.WithFetcher(fetcher))
 			a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
 			require.NoError(t, err)
 			require.Equal(t, registry.StageDetails, a.Stage)
 			got, err := svc.SubmitDetails(ctx, a.ID, tc.details)
 			switch {
-			case tc.other != nil:
-				require.ErrorIs(t, err, tc.other)
-				assert.NotErrorIs(t, err, onboarding.ErrInvalidDetails)
 			case tc.field != "":
 				var de *onboarding.DetailsError
 				require.ErrorAs(t, err, &de)

@@ -12,6 +12,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 // Error codes, in the HCX platform's style (hcx-common ErrorCodes). Every
@@ -125,12 +126,21 @@ func classify(err error) classification {
 	case errors.Is(err, onboarding.ErrNotActive):
 		return client(http.StatusForbidden, CodeAccessDenied)
 	case errors.As(err, &de):
-		if de.Field == onboarding.FieldEncryptionCert || de.Field == onboarding.FieldSigningCertPath {
-			return client(http.StatusBadRequest, CodeInvalidCertificate)
+		status := http.StatusBadRequest
+		if fetchFailed(de) {
+			// A URL the caller gave could not be fetched: a fault of the
+			// input, never an outage of this server. The message names
+			// no address or port (safefetch's text).
+			status = http.StatusUnprocessableEntity
 		}
-		return client(http.StatusBadRequest, CodeInvalidParticipantDetails)
+		if de.Field == onboarding.FieldEncryptionCert || de.Field == onboarding.FieldSigningCertPath {
+			return client(status, CodeInvalidCertificate)
+		}
+		return client(status, CodeInvalidParticipantDetails)
 	case errors.Is(err, onboarding.ErrInvalidDetails):
 		return client(http.StatusBadRequest, CodeInvalidParticipantDetails)
+	case fetchFailed(err):
+		return client(http.StatusUnprocessableEntity, CodeInvalidRequest)
 	case errors.Is(err, onboarding.ErrIllegalTransition), errors.Is(err, onboarding.ErrRejected),
 		errors.Is(err, onboarding.ErrNotReady), errors.Is(err, onboarding.ErrAlreadyProvisioned),
 		errors.Is(err, onboarding.ErrOTPLocked):
@@ -158,6 +168,12 @@ func classify(err error) classification {
 		return classification{status: http.StatusInternalServerError, code: CodeInternal,
 			message: "internal server error", internal: true}
 	}
+}
+
+// fetchFailed reports whether err is a URL from the caller that the
+// operator would not or could not fetch.
+func fetchFailed(err error) bool {
+	return errors.Is(err, safefetch.ErrRefused) || errors.Is(err, safefetch.ErrFetch)
 }
 
 // writeError answers err in the envelope, logging what the client is not

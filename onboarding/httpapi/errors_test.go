@@ -3,14 +3,17 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +21,9 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 func TestClassify(t *testing.T) {
@@ -41,6 +46,15 @@ func TestClassify(t *testing.T) {
 		{"bad endpoint", &onboarding.DetailsError{Field: onboarding.FieldEndpointURL, Reason: "must be https"}, http.StatusBadRequest, CodeInvalidParticipantDetails, false},
 		{"bad encryption cert", wrap(&onboarding.DetailsError{Field: onboarding.FieldEncryptionCert, Reason: "RSA key too small"}), http.StatusBadRequest, CodeInvalidCertificate, false},
 		{"bad signing cert", &onboarding.DetailsError{Field: onboarding.FieldSigningCertPath, Reason: "expired"}, http.StatusBadRequest, CodeInvalidCertificate, false},
+		{"certificate URL refused", &onboarding.DetailsError{Field: onboarding.FieldEncryptionCert, Reason: "could not be fetched: the address is not allowed",
+			Err: &safefetch.Error{Kind: safefetch.AddressRefused}}, http.StatusUnprocessableEntity, CodeInvalidCertificate, false},
+		{"certificate URL down", wrap(&onboarding.DetailsError{Field: onboarding.FieldSigningCertPath, Reason: "could not be fetched: answered HTTP 503",
+			Err: &safefetch.Error{Kind: safefetch.HTTPStatus, Status: 503}}), http.StatusUnprocessableEntity, CodeInvalidCertificate, false},
+		{"certificate URL too large", &onboarding.DetailsError{Field: onboarding.FieldEncryptionCert, Reason: "could not be fetched: the response is larger than 65536 bytes",
+			Err: &safefetch.Error{Kind: safefetch.TooLarge, Limit: 65536}}, http.StatusUnprocessableEntity, CodeInvalidCertificate, false},
+		{"certificate URL timed out", &onboarding.DetailsError{Field: onboarding.FieldEncryptionCert, Reason: "could not be fetched: timed out",
+			Err: &safefetch.Error{Kind: safefetch.Timeout}}, http.StatusUnprocessableEntity, CodeInvalidCertificate, false},
+		{"a fetch outside details", wrap(&safefetch.Error{Kind: safefetch.ConnectionRefused}), http.StatusUnprocessableEntity, CodeInvalidRequest, false},
 		{"illegal transition", &onboarding.TransitionError{Action: "go_live", From: "verifying"}, http.StatusConflict, CodeInvalidOnboardStatus, false},
 		{"not ready", wrap(onboarding.ErrNotReady), http.StatusConflict, CodeInvalidOnboardStatus, false},
 		{"already provisioned", wrap(onboarding.ErrAlreadyProvisioned), http.StatusConflict, CodeInvalidOnboardStatus, false},
@@ -120,4 +134,92 @@ func TestClipMessage(t *testing.T) {
 	assert.True(t, strings.HasSuffix(got, "…"))
 	assert.True(t, json.Valid([]byte(fmt.Sprintf("%q", got))))
 	assert.NotContains(t, got, "\uFFFD")
+}
+
+// A certificate URL that cannot be fetched is answered 422, about the
+// caller's input, and the answer names no address, port or network
+// error.
+func TestCertificateFetchFailuresAreUnprocessable(t *testing.T) {
+	t.Parallel()
+	internal := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	t.Cleanup(internal.Close)
+	_, port, err := net.SplitHostPort(internal.Listener.Addr().String())
+	require.NoError(t, err)
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closedAddr := closed.Addr().String()
+	_, closedPort, _ := net.SplitHostPort(closedAddr)
+	require.NoError(t, closed.Close())
+	// The operator's test rig: the closed port is allowed, so the fetch
+	// gets as far as a refused connection.
+	fetcher, err := safefetch.New(safefetch.WithAllowedHosts(closedAddr))
+	require.NoError(t, err)
+	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithFetcher(fetcher),
+		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	h, err := New(svc, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	require.NoError(t, err)
+
+	cases := []struct {
+		name, url, reason string
+	}{
+		{"loopback", internal.URL + "/cert.pem", "the address is not allowed (not a public internet address)"},
+		{"IPv6 loopback", "https://[::1]:" + port + "/cert.pem", "the address is not allowed (not a public internet address)"},
+		{"cloud metadata", "https://169.254.169.254/latest/meta-data/", "the address is not allowed (not a public internet address)"},
+		{"private", "https://10.0.0.1/cert.pem", "the address is not allowed (not a public internet address)"},
+		{"plain http", "http://" + closedAddr + "/cert.pem", "only https URLs are fetched"},
+		{"refused connection", "https://" + closedAddr + "/cert.pem", "the host refused the connection"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := detailsStage(t, svc)
+			body, err := json.Marshal(onboarding.Details{EndpointURL: "https://hcx.regulator.example/hcx", EncryptionCert: tc.url})
+			require.NoError(t, err)
+			r := httptest.NewRequest(http.MethodPut, "/v1/onboarding/applications/"+a.ID+"/details", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("Authorization", "Bearer "+h.applicantToken(a.ID))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			require.Equal(t, http.StatusUnprocessableEntity, w.Code, "body: %s", w.Body)
+			var e ErrorResponse
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &e))
+			assert.Equal(t, CodeInvalidCertificate, e.Error.Code)
+			assert.Equal(t, "onboarding: invalid details: encryption_cert: could not be fetched: "+tc.reason, e.Error.Message)
+			for _, bad := range []string{"127.0.0.1", "::1", "169.254", "10.0.0.1", port, closedPort, "dial tcp", "connect:"} {
+				assert.NotContains(t, w.Body.String(), bad)
+			}
+			assert.Empty(t, w.Header().Get("Retry-After"), "not an outage")
+		})
+	}
+	assert.Empty(t, logs.String(), "a URL that cannot be fetched is the caller's fault, not the server's")
+}
+
+// detailsStage files a regulator's application and settles its reviews,
+// so that it waits on step 3.
+func detailsStage(t *testing.T, svc *onboarding.Service) *onboarding.Application {
+	t.Helper()
+	ctx := context.Background()
+	key, err := credential.GenerateEd25519Key(rand.Reader)
+	require.NoError(t, err)
+	iss, err := sandbox.NewIssuer("sbx-test", key, sandbox.WithValidity(365*24*time.Hour))
+	require.NoError(t, err)
+	tok, err := iss.Issue(sandbox.Claims{Subject: "reg-1", Roles: []hcxonboard.Role{hcxonboard.RoleRegulator}})
+	require.NoError(t, err)
+	a, err := svc.Submit(ctx, &hcxonboard.Application{
+		ParticipantName: "Fetching Regulator", Roles: []hcxonboard.Role{hcxonboard.RoleRegulator},
+		PrimaryEmail: "hcx@regulator.example", PrimaryMobile: "9000010001",
+		SandboxCertificate: tok, SandboxParticipantCode: "reg-1",
+	})
+	require.NoError(t, err)
+	for _, task := range a.OpenTasks() {
+		if task.Kind == onboarding.KindReview {
+			a, err = svc.Decide(ctx, a.ID, task.ID, onboarding.Decision{Approve: true, Reviewer: "staff:test", Reason: "checked"})
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, registry.StageDetails, a.Stage, "reasons: %v", a.Reasons)
+	return a
 }

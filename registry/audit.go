@@ -11,7 +11,12 @@ import (
 // Event is one audit record: who did what to an application, from which
 // stage to which, why and when. Events of one application form a chain:
 // Seq counts from 1, PrevHash is the predecessor's Hash ("" for the first),
-// and Hash covers every other field.
+// and Hash covers every other field but Seal.
+//
+// Seal, when set, is the operator's signature over Hash (see SealEvent): a
+// checkpoint that VerifySealedChain checks against keys the store does not
+// hold. It is not part of Hash, so hashes of events from before seals
+// existed are unchanged.
 type Event struct {
 	ApplicationID string    `json:"application_id"`
 	Seq           int64     `json:"seq"`
@@ -23,10 +28,11 @@ type Event struct {
 	Reason        string    `json:"reason,omitempty"`
 	PrevHash      string    `json:"prev_hash,omitempty"`
 	Hash          string    `json:"hash"`
+	Seal          string    `json:"seal,omitempty"`
 }
 
-// ComputeHash returns the hex SHA-256 of e's fields other than Hash, in an
-// unambiguous length-prefixed encoding. Time is taken in UTC at nanosecond
+// ComputeHash returns the hex SHA-256 of e's fields other than Hash and
+// Seal, in an unambiguous length-prefixed encoding. Time is taken in UTC at nanosecond
 // precision, so stores must keep it exactly (they store UnixNano).
 func (e *Event) ComputeHash() string {
 	h := sha256.New()
@@ -49,8 +55,9 @@ func (e *Event) ComputeHash() string {
 }
 
 // Chain fills in Seq, PrevHash and Hash of events so that they continue the
-// chain after prev (nil for an application's first events). It returns the
-// events it was given.
+// chain after prev (nil for an application's first events), and clears
+// their Seal, which covered their old Hash. It returns the events it was
+// given.
 func Chain(prev *Event, events ...Event) []Event {
 	var seq int64
 	var hash string
@@ -62,6 +69,7 @@ func Chain(prev *Event, events ...Event) []Event {
 		events[i].Seq = seq
 		events[i].PrevHash = hash
 		events[i].Hash = events[i].ComputeHash()
+		events[i].Seal = ""
 		hash = events[i].Hash
 	}
 	return events
@@ -81,6 +89,10 @@ func (e *ChainError) Error() string {
 // numbered 1, 2, 3 … with no gap, that each links to its predecessor's hash
 // and that no event was edited. It returns a *ChainError naming the first
 // break.
+//
+// The chain is unkeyed: whoever can write the store can edit an event and
+// compute every hash after it again, and VerifyChain still passes. Use
+// VerifySealedChain to check the trail against the operator's keys.
 func VerifyChain(events []Event) error {
 	prev := ""
 	for i := range events {

@@ -12,9 +12,28 @@
 // Writes use optimistic concurrency: an [Application] carries a Version,
 // and [Writer.Update] succeeds only when the stored version still equals it,
 // so two replicas racing on one application produce exactly one winner and
-// one [ErrVersionConflict]. Audit events form a hash chain per application
-// (each [Event] carries its predecessor's SHA-256), so [VerifyChain] detects
-// an edited or deleted event.
+// one [ErrVersionConflict].
+//
+// # Audit trail
+//
+// Audit events form a hash chain per application (each [Event] carries its
+// predecessor's SHA-256), so [VerifyChain] detects an event edited or
+// deleted on its own. The chain is unkeyed, though: whoever can write the
+// store can edit an event, compute every hash after it again, and
+// VerifyChain passes. So the operator seals checkpoints: [SealEvent] signs
+// an event's hash with the operator's key (Ed25519, ECDSA P-256 or RSA of
+// at least 2048 bits), which the store never holds, and whoever writes
+// seals the last event of every write (the onboarding engine, given the
+// operator's key), a checkpoint per write. [VerifySealedChain] checks the chain and,
+// against the operator's public keys (retired ones included, for
+// checkpoints sealed before a rotation), that every seal verifies and that
+// the trail ends in one. Editing, inserting or removing any event then
+// breaks the seal of the checkpoint after it, and appending events needs
+// the key. It cannot detect a trail cut back to an earlier checkpoint,
+// which ends in a valid seal (compare the trail's length or last hash with
+// a copy kept elsewhere), nor events written by someone who holds the key.
+// Events stored before seals existed have none; their trail passes once a
+// sealed event is appended, since its seal covers them too.
 //
 // # Claimed identities
 //

@@ -2,9 +2,11 @@ package registry_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,4 +105,35 @@ func ExampleClaimError() {
 	// hfr:IN2910000123 is held by app-1 hosp_sunris_100001@hcx
 	// <nil>
 	// app-2 <nil>
+}
+
+// The operator seals the last event of every write with its signing key.
+// Someone who can write the store but lacks the key can edit an event and
+// compute every hash again, which VerifyChain cannot tell, but not the
+// seal, which VerifySealedChain checks against the operator's public key.
+func ExampleVerifySealedChain() {
+	operator := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)) // from the operator's key store
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	events := registry.Chain(nil,
+		registry.Event{ApplicationID: "app-1", Time: at, Actor: "applicant", Action: "submit", To: "submitted"},
+		registry.Event{ApplicationID: "app-1", Time: at.Add(time.Second), Actor: "staff:asha", Action: "reject", From: "verifying", To: "rejected"},
+	)
+	if err := registry.SealEvent(&events[1], operator); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(registry.VerifySealedChain(events, operator.Public()))
+
+	// The trail is rewritten in the database: the rejection becomes an
+	// approval, every hash is computed again, and the old seal is kept.
+	forged := slices.Clone(events)
+	forged[1].Action, forged[1].To = "approve", "details"
+	registry.Chain(nil, forged...)
+	forged[1].Seal = events[1].Seal
+	fmt.Println(registry.VerifyChain(forged))
+	fmt.Println(registry.VerifySealedChain(forged, operator.Public()))
+	// Output:
+	// <nil>
+	// <nil>
+	// registry: audit chain broken at event 2: the seal does not verify under any of the keys: the trail up to this event was changed and its hashes computed again, or another key sealed it
 }

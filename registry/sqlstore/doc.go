@@ -76,7 +76,8 @@
 // [hcxonboard.Participant] needs no migration.
 //
 // Times are stored as UnixNano integers, which is exactly what an audit
-// event's hash covers, so events come back verifiable. They come back in
+// event's hash covers, so events come back verifiable. An event's seal is
+// kept as given (schema version 5; events stored before have none). They come back in
 // UTC; the zero time is kept as such; other times must lie between the
 // years 1678 and 2262 (writes outside are refused).
 //

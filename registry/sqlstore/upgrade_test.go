@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
 	"os"
@@ -172,9 +173,11 @@ func ids(as []registry.Application) []string {
 }
 
 // TestUpgradeFromVersion3 opens a database that version 3 wrote, before
-// applications claimed identities: its applications come back with no
-// claims, hold none, and take claims with their next update, which the
-// database then enforces.
+// applications claimed identities and audit events were sealed: its
+// applications come back with no claims, hold none, and take claims with
+// their next update, which the database then enforces; its events come back
+// unsealed, so the trail does not pass VerifySealedChain until a write
+// appends a sealed event, whose seal covers the old events too.
 func TestUpgradeFromVersion3(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
@@ -218,14 +221,25 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, registry.VerifyChain(trail))
 
+		require.Empty(t, trail[0].Seal)
+		key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+		var ce *registry.ChainError
+		require.ErrorAs(t, registry.VerifySealedChain(trail, key.Public()), &ce)
+		require.EqualValues(t, 1, ce.Seq, "the old trail ends unsealed")
+
 		a.Claims = []string{"hfr:IN2910000123"}
-		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		next := registry.Chain(&trail[0], registry.Event{ApplicationID: "app-1", Time: created.Add(time.Hour), Actor: "engine", Action: "claim"})
+		require.NoError(t, registry.SealEvent(&next[0], key))
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a, Events: next}))
+		trail, err = s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		require.NoError(t, registry.VerifySealedChain(trail, key.Public()), "the new checkpoint seals the old events too")
 		holder, err := s.ApplicationByClaim(ctx, "hfr:IN2910000123")
 		require.NoError(t, err)
 		require.Equal(t, "app-1", holder.ID)
 		err = s.Create(ctx, registry.Write{Application: &registry.Application{ID: "app-2", Stage: registry.StageSubmitted, Claims: []string{"hfr:IN2910000123"}}})
-		var ce *registry.ClaimError
-		require.ErrorAs(t, err, &ce)
-		require.Equal(t, "app-1", ce.ApplicationID)
+		var claimErr *registry.ClaimError
+		require.ErrorAs(t, err, &claimErr)
+		require.Equal(t, "app-1", claimErr.ApplicationID)
 	})
 }

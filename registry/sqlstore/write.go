@@ -95,11 +95,11 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	}
 	n := len(events)
 	seq, ns := make([]int64, n), make([]int64, n)
-	actor, action, from, to, reason, prev, hash := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	actor, action, from, to, reason, prev, hash, seal := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, e := range events {
-		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash
+		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i], seal[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal
 	}
-	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims))
+	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims), seal)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -530,7 +530,7 @@ func (s *Store) appendEvents(ctx context.Context, t *wtx, appID string, lastSeq 
 	}
 	for _, e := range events {
 		if _, err := t.exec(ctx, s.stmts.insertEvent,
-			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash); err != nil {
+			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal); err != nil {
 			return err
 		}
 	}

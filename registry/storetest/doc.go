@@ -34,7 +34,9 @@
 //     one identity exactly one wins;
 //   - atomicity: a write that fails leaves nothing behind;
 //   - the audit trail: events come back in order, chained, with their times
-//     exact to the nanosecond, so [registry.VerifyChain] passes;
+//     exact to the nanosecond and their seals, so [registry.VerifyChain]
+//     and, for a trail ending in a sealed event,
+//     [registry.VerifySealedChain] pass;
 //   - search: every operator of [registry.Condition] on scalar and list
 //     fields, case folding, LIKE wildcards taken literally, gt/lt on times,
 //     ordering by creation time then code, and limit/offset paging through

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -87,6 +88,11 @@ func newParticipant(code string, created time.Time) *hcxonboard.Participant {
 		CreatedAt:            created,
 		UpdatedAt:            created,
 	}
+}
+
+// sealKey is the operator's key the suite seals audit events with.
+func sealKey() ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed([]byte("storetest audit seal key 32bytes"))
 }
 
 // event returns an unchained audit event; registry.Chain numbers it.

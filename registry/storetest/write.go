@@ -697,6 +697,41 @@ func testAudit(t *testing.T, newStore NewStore) {
 		requireEvents(t, append(submitted("app-2", at(time.Second)), e...), two)
 	})
 
+	t.Run("seals are kept, so sealed checkpoints verify after a round trip", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		key := sealKey()
+		first := registry.Chain(nil,
+			event("app-1", "submit", "", "submitted", at(0)),
+			event("app-1", "check", "submitted", "verifying", at(time.Second)))
+		require.NoError(t, registry.SealEvent(&first[1], key))
+		a := newApp("app-1", "key-1", "", at(0))
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Events: first}))
+
+		second := registry.Chain(&first[1], event("app-1", "verify", "verifying", "details", at(time.Hour)))
+		require.NoError(t, registry.SealEvent(&second[0], key))
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a, Events: second}))
+
+		got, err := s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		requireEvents(t, append(first, second...), got)
+		require.Empty(t, got[0].Seal)
+		require.Equal(t, first[1].Seal, got[1].Seal)
+		require.Equal(t, second[0].Seal, got[2].Seal)
+		require.NoError(t, registry.VerifySealedChain(got, key.Public()))
+
+		// An unsealed event appended after the checkpoint leaves the trail
+		// unsealed.
+		third := registry.Chain(&got[2], event("app-1", "note", "", "", at(2*time.Hour)))
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a, Events: third}))
+		got, err = s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		require.NoError(t, registry.VerifyChain(got))
+		var ce *registry.ChainError
+		require.ErrorAs(t, registry.VerifySealedChain(got, key.Public()), &ce)
+		require.EqualValues(t, 4, ce.Seq)
+	})
+
 	t.Run("a tampered event fails VerifyChain after a round trip", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -164,7 +164,11 @@ type call struct {
 	body    []byte
 	auth    bool     // send the session token
 	retry   bool     // idempotent: retry on 429/502/503/504 and timeouts
-	secrets []string // values sent in the body that must never surface (OTPs)
+	secrets []string // values sent that must never surface (OTPs, a person's token)
+	// personToken is a professional's own HPR token: it is sent as the
+	// bearer and in x-hprid-auth instead of the session token, and is
+	// never refreshed (the caller lists it in secrets too).
+	personToken string
 }
 
 // reply is a response read in full.
@@ -268,6 +272,9 @@ func (c *Client) send(ctx context.Context, cl *call, token string) (*reply, erro
 	}
 	if token != "" {
 		req.SetHeader("Authorization", "Bearer "+token)
+	}
+	if cl.personToken != "" {
+		req.SetHeader("Authorization", "Bearer "+cl.personToken).SetHeader("X-Hprid-Auth", cl.personToken)
 	}
 	res, err := req.Execute(cl.method, cl.url)
 	if err != nil {

@@ -35,6 +35,17 @@
 // number the applicant types. Professional reads an HPR profile with its
 // council registrations.
 //
+// # Authenticating a professional
+//
+// StartHPRAuth and ConfirmHPRAuth run HPR's own authentication of a
+// professional, the proof that the applicant is the holder of an HPR ID:
+// HPR sends a one-time password by the method chosen — HPRAadhaarOTP (to the
+// mobile linked with the professional's Aadhaar) or HPRMobileOTP (to the
+// mobile in the HPR profile), whichever the profile's AuthMethods offer
+// (Professional.OTPMethods) — and ConfirmHPRAuth returns the professional
+// HPR authenticated, read with the professional's own token, which is used
+// once and not kept. Passwords are never asked for.
+//
 // Identifiers are checked before any request: a malformed ID is
 // ErrInvalidID and reaches nobody (see NormalizeFacilityID and
 // NormalizeHPRID).
@@ -43,19 +54,20 @@
 //
 // Failures match the sentinels with errors.Is: ErrNotFound, ErrUnauthorized,
 // ErrRateLimited, ErrUnavailable, ErrOTPRejected, ErrInvalidID,
-// ErrUnexpectedResponse (a success status whose body proves nothing) and
-// ErrClosed. Registry answers are *APIError (errors.As) with the HTTP
+// ErrAuthMethodUnavailable, ErrUnexpectedResponse (a success status whose
+// body proves nothing) and ErrClosed. Registry answers are *APIError (errors.As) with the HTTP
 // status, the registry's code and message, decoded from every shape the
 // registries use (see DecodeError), including errors inside 200 bodies.
 // Bodies over MaxResponseSize are hcxonboard.ErrTooLarge, never truncated.
-// Error strings and log records never carry the client secret, tokens or
-// OTPs.
+// Error strings and log records never carry the client secret, tokens (the
+// session's or a professional's) or OTPs.
 //
 // # Retries
 //
 // Look-ups and session requests are retried on HTTP 429, 502, 503, 504 and
 // timeouts, with exponential backoff that honours Retry-After and the
-// caller's context (WithRetry). OTP requests are never retried.
+// caller's context (WithRetry). Requests that send or check an OTP, for a
+// facility or a professional, are never retried.
 //
 // Package hfrtest serves a fake gateway, HFR and HPR for tests and demos.
 package hfr

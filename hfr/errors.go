@@ -35,6 +35,9 @@ var (
 	// ErrUnexpectedResponse reports a success status with a body of a shape
 	// the client does not know. Such an answer proves nothing either way.
 	ErrUnexpectedResponse = errors.New("unexpected response")
+	// ErrAuthMethodUnavailable reports an HPR authentication method that is
+	// not an OTP method, or that HPR does not offer the professional.
+	ErrAuthMethodUnavailable = errors.New("authentication method not available")
 	// ErrClosed reports a call on a closed Client.
 	ErrClosed = errors.New("client closed")
 )

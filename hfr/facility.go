@@ -22,13 +22,24 @@ const (
 )
 
 // Facility is an HFR facility as the v1.5 search returns it. Codes and
-// coordinates are kept as the registry's strings. Status is the raw
-// facilityStatus (Draft, Submitted, Verified, …): HFR publishes no list of
-// values, so none is imposed.
+// coordinates are kept as the registry's strings.
+//
+// Status is the raw facilityStatus. HFR publishes no list of values, so
+// none is imposed; the values seen are Draft (created, never submitted),
+// Submitted (submitted by the facility manager, awaiting HFR's
+// verification), Created and Saved (records part-way through
+// registration), Verified (verified by HFR's verifier) and Approved. What
+// an operator accepts is its policy (see package verifier).
+//
+// FacilityType is HFR's facility type name ("Hospital", "Clinic/
+// Dispensary", "Diagnostic Laboratory", "Pharmacy", …), FacilityTypeCode
+// its code. Address, VillageCityTownName and Pincode are where HFR has the
+// facility.
 type Facility struct {
 	ID, Name, Status                                                                                 string
 	Ownership, OwnershipCode, FacilityType, FacilityTypeCode, SystemOfMedicine, SystemOfMedicineCode string
 	StateName, StateLGDCode, DistrictName, DistrictLGDCode, SubDistrictName, Address, Pincode        string
+	SubDistrictLGDCode, VillageCityTownName, VillageCityTownLGDCode                                  string
 	Latitude, Longitude                                                                              string
 }
 
@@ -83,6 +94,9 @@ type facilityRow struct {
 	DistrictName         flexString `json:"districtName"`
 	DistrictLGDCode      flexString `json:"districtLGDCode"`
 	SubDistrictName      flexString `json:"subDistrictName"`
+	SubDistrictLGDCode   flexString `json:"subDistrictLGDCode"`
+	VillageCityTownName  flexString `json:"villageCityTownName"`
+	VillageCityTownLGD   flexString `json:"villageCityTownLGDCode"`
 	Address              flexString `json:"address"`
 	Pincode              flexString `json:"pincode"`
 	Latitude             flexString `json:"latitude"`
@@ -91,24 +105,27 @@ type facilityRow struct {
 
 func (r *facilityRow) facility() Facility {
 	return Facility{
-		ID:                   r.FacilityID.trim(),
-		Name:                 r.FacilityName.trim(),
-		Status:               r.FacilityStatus.trim(),
-		Ownership:            r.Ownership.trim(),
-		OwnershipCode:        r.OwnershipCode.trim(),
-		FacilityType:         r.FacilityType.trim(),
-		FacilityTypeCode:     r.FacilityTypeCode.trim(),
-		SystemOfMedicine:     r.SystemOfMedicine.trim(),
-		SystemOfMedicineCode: r.SystemOfMedicineCode.trim(),
-		StateName:            r.StateName.trim(),
-		StateLGDCode:         r.StateLGDCode.trim(),
-		DistrictName:         r.DistrictName.trim(),
-		DistrictLGDCode:      r.DistrictLGDCode.trim(),
-		SubDistrictName:      r.SubDistrictName.trim(),
-		Address:              r.Address.trim(),
-		Pincode:              r.Pincode.trim(),
-		Latitude:             r.Latitude.trim(),
-		Longitude:            r.Longitude.trim(),
+		ID:                     r.FacilityID.trim(),
+		Name:                   r.FacilityName.trim(),
+		Status:                 r.FacilityStatus.trim(),
+		Ownership:              r.Ownership.trim(),
+		OwnershipCode:          r.OwnershipCode.trim(),
+		FacilityType:           r.FacilityType.trim(),
+		FacilityTypeCode:       r.FacilityTypeCode.trim(),
+		SystemOfMedicine:       r.SystemOfMedicine.trim(),
+		SystemOfMedicineCode:   r.SystemOfMedicineCode.trim(),
+		StateName:              r.StateName.trim(),
+		StateLGDCode:           r.StateLGDCode.trim(),
+		DistrictName:           r.DistrictName.trim(),
+		DistrictLGDCode:        r.DistrictLGDCode.trim(),
+		SubDistrictName:        r.SubDistrictName.trim(),
+		SubDistrictLGDCode:     r.SubDistrictLGDCode.trim(),
+		VillageCityTownName:    r.VillageCityTownName.trim(),
+		VillageCityTownLGDCode: r.VillageCityTownLGD.trim(),
+		Address:                r.Address.trim(),
+		Pincode:                r.Pincode.trim(),
+		Latitude:               r.Latitude.trim(),
+		Longitude:              r.Longitude.trim(),
 	}
 }
 

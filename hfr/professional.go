@@ -71,6 +71,19 @@ func (c *Client) Professional(ctx context.Context, hprID string) (Professional, 
 	if err != nil {
 		return Professional{}, fmt.Errorf("hfr: professional: %w", err)
 	}
+	p, err := c.searchProfessional(ctx, id)
+	if err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+	}
+	if err := c.professionalDetails(ctx, &p); err != nil {
+		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", id, err)
+	}
+	return p, nil
+}
+
+// searchProfessional reads the searchByHprId profile of a canonical HPR ID
+// and checks that it names that professional.
+func (c *Client) searchProfessional(ctx context.Context, id string) (Professional, error) {
 	rep, err := c.do(ctx, &call{
 		op:     "professional search",
 		method: http.MethodGet,
@@ -79,31 +92,27 @@ func (c *Client) Professional(ctx context.Context, hprID string) (Professional, 
 		retry:  true,
 	})
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+		return Professional{}, err
 	}
 	var prof hprProfile
 	if err := c.decode(rep, &prof); err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+		return Professional{}, err
 	}
 	number, address := prof.HPRIDNumber.trim(), prof.HPRID.trim()
 	if number == "" && address == "" {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w: profile without hprIdNumber or hprId", id, ErrUnexpectedResponse)
+		return Professional{}, fmt.Errorf("%w: profile without hprIdNumber or hprId", ErrUnexpectedResponse)
 	}
 	if !sameHPR(number, id) && !sameHPR(address, id) {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w: profile is for another professional", id, ErrUnexpectedResponse)
+		return Professional{}, fmt.Errorf("%w: profile is for another professional", ErrUnexpectedResponse)
 	}
-	p := Professional{
+	return Professional{
 		HPRIDNumber:   number,
 		HPRID:         address,
 		Name:          prof.Name.trim(),
 		CategoryID:    prof.CategoryID.trim(),
 		SubCategoryID: prof.SubCategoryID.trim(),
 		AuthMethods:   prof.AuthMethods,
-	}
-	if err := c.professionalDetails(ctx, &p); err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", id, err)
-	}
-	return p, nil
+	}, nil
 }
 
 // professionalDetails adds registrations and the council flag to p. Only an

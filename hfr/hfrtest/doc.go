@@ -16,7 +16,12 @@
 //
 // The OTP flow is complete: SendFacilityOTP makes the fake draw a 6-digit
 // code from crypto/rand, which tests read with LastOTP; codes are single
-// use, expire after OTPTTL and die after MaxOTPAttempts wrong tries.
+// use, expire after OTPTTL and die after MaxOTPAttempts wrong tries. HPR's
+// authentication of a professional works the same way: StartHPRAuth draws a
+// code, which tests read with LastHPROTP, for the methods the professional's
+// AuthMethods offer (all but password when none are set); ConfirmHPRAuth
+// earns the professional's own token, which alone opens the account
+// information the client reads.
 //
 // Fault injection: SetLatency, FailNext (status codes with Retry-After),
 // SetMalformed (truncated JSON) and ExpireTokens. SessionRequests and

@@ -44,3 +44,30 @@ func Example() {
 	// after token expiry: <nil> sessions: 2
 	// outage: true searches: 4
 }
+
+// A professional proves to be the holder of an HPR ID: HPR sends a code to
+// the mobile linked with the professional's Aadhaar, and the professional
+// gives it back.
+func ExampleServer_LastHPROTP() {
+	srv := hfrtest.NewServer(hfrtest.WithSeed(true))
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+
+	txn, err := c.StartHPRAuth(ctx, "71-1234-5678-9012", hfr.HPRAadhaarOTP)
+	if err != nil {
+		log.Fatal(err)
+	}
+	code, _ := srv.LastHPROTP("71-1234-5678-9012") // what the professional received
+	p, err := c.ConfirmHPRAuth(ctx, txn, code)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.HPRIDNumber, p.Name, "council-verified:", p.CouncilVerified)
+	// Output:
+	// 71-1234-5678-9012 Asha Rao council-verified: true
+}

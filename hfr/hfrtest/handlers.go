@@ -25,6 +25,11 @@ const (
 	PathValidateOTP     = RegistryPath + "/v1.5/facility/validateOtp"
 	PathSearchHPR       = RegistryPath + "/v1/search/searchByHprId/"
 	PathProfessional    = RegistryPath + "/apis/v1/doctors/fetch-professional-info"
+	// HPR's authentication of a professional.
+	PathHPRAuthInit       = RegistryPath + "/api/v1/auth/init"
+	PathHPRConfirmAadhaar = RegistryPath + "/api/v1/auth/confirmWithAadhaarOtp"
+	PathHPRConfirmMobile  = RegistryPath + "/api/v1/auth/confirmWithMobileOTP"
+	PathHPRAccount        = RegistryPath + "/v1/account/information"
 )
 
 const (
@@ -45,6 +50,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST "+PathValidateOTP, s.authed(s.validateOTP))
 	mux.HandleFunc("GET "+PathSearchHPR+"{id}", s.authed(s.searchHPR))
 	mux.HandleFunc("POST "+PathProfessional, s.authed(s.professionalInfo))
+	mux.HandleFunc("POST "+PathHPRAuthInit, s.authed(s.hprAuthInit))
+	mux.HandleFunc("POST "+PathHPRConfirmAadhaar, s.authed(s.hprConfirm(hfr.HPRAadhaarOTP)))
+	mux.HandleFunc("POST "+PathHPRConfirmMobile, s.authed(s.hprConfirm(hfr.HPRMobileOTP)))
+	mux.HandleFunc("GET "+PathHPRAccount, s.hprAccount)
 	return mux
 }
 
@@ -351,9 +360,9 @@ func facilityJSON(f hfr.Facility) map[string]any {
 		"districtName":           f.DistrictName,
 		"districtLGDCode":        f.DistrictLGDCode,
 		"subDistrictName":        f.SubDistrictName,
-		"subDistrictLGDCode":     nil,
-		"villageCityTownName":    nil,
-		"villageCityTownLGDCode": nil,
+		"subDistrictLGDCode":     nullable(f.SubDistrictLGDCode),
+		"villageCityTownName":    nullable(f.VillageCityTownName),
+		"villageCityTownLGDCode": nullable(f.VillageCityTownLGDCode),
 		"address":                f.Address,
 		"pincode":                f.Pincode,
 		"latitude":               f.Latitude,
@@ -504,7 +513,7 @@ func (s *Server) searchHPR(w http.ResponseWriter, r *http.Request) {
 	}
 	methods := p.AuthMethods
 	if methods == nil {
-		methods = []string{"PASSWORD", "AADHAAR_OTP", "MOBILE_OTP"}
+		methods = defaultAuthMethods
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"hprIdNumber":   p.HPRIDNumber,
@@ -589,6 +598,14 @@ func maskEmail(e string) string {
 	local, domain := e[:at], e[at:]
 	keep := min(3, len(local)/2)
 	return local[:keep] + strings.Repeat("*", len(local)-keep) + domain
+}
+
+// nullable is nil for an empty string: HFR sends null for fields it lacks.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func deref(p *string) string {

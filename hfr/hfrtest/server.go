@@ -29,7 +29,7 @@ const (
 
 // Server is an in-process fake of the ABDM gateway (v3 and v0.5 sessions),
 // HFR (facility search, contact, OTP) and HPR (search by HPR ID,
-// professional details) on one httptest.Server. It checks credentials and
+// professional details, OTP authentication of a professional) on one httptest.Server. It checks credentials and
 // bearer tokens, answers in the registries' own error shapes, and offers
 // fault injection. It is safe for concurrent use and needs no testing.T, so
 // demos can run it too.
@@ -53,6 +53,9 @@ type Server struct {
 	tokens        map[string]time.Time        // token → expiry
 	otps          map[string]*otpTxn          // transaction ID → pending OTP
 	lastOTP       map[string]string           // facility ID → last OTP sent
+	hprTxns       map[string]*hprTxn          // HPR txnId → pending authentication
+	lastHPROTP    map[string]string           // HPR number digits → last OTP sent
+	personTokens  map[string]personToken      // a professional's token → whose
 	requests      map[string]int              // URL path → count
 	sessions      int
 	latency       time.Duration
@@ -127,6 +130,9 @@ func NewServer(opts ...Option) *Server {
 		tokens:        map[string]time.Time{},
 		otps:          map[string]*otpTxn{},
 		lastOTP:       map[string]string{},
+		hprTxns:       map[string]*hprTxn{},
+		lastHPROTP:    map[string]string{},
+		personTokens:  map[string]personToken{},
 		requests:      map[string]int{},
 		malformed:     map[string]bool{},
 	}
@@ -270,12 +276,13 @@ func (s *Server) SetMalformed(pathSuffix string, on bool) {
 	}
 }
 
-// ExpireTokens invalidates every token issued so far; the next call with
-// one gets HTTP 401.
+// ExpireTokens invalidates every token issued so far, gateway sessions and
+// professionals' own tokens alike; the next call with one gets HTTP 401.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.tokens)
+	clear(s.personTokens)
 }
 
 // randomToken returns n random bytes, base64url-encoded.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 // Timing of jwks_url fetches.
@@ -77,7 +78,7 @@ func (v *Verifier) keysFor(ctx context.Context, r *remoteKeys, kid string) ([]pu
 	case <-c.done:
 		return c.keys, c.err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%w: sandbox operator %q: waiting for %s: %w", ErrKeysUnavailable, clip(r.issuer), redacted(r.url), ctx.Err())
+		return nil, fmt.Errorf("%w: sandbox operator %q: waiting for its key set: %w", ErrKeysUnavailable, clip(r.issuer), ctx.Err())
 	}
 }
 
@@ -86,7 +87,9 @@ func (v *Verifier) runFetch(ctx context.Context, r *remoteKeys, c *fetchCall) {
 	defer cancel()
 	keys, err := v.fetch(ctx, r)
 	if err != nil {
-		err = fmt.Errorf("%w: sandbox operator %q: %s: %w", ErrKeysUnavailable, clip(r.issuer), redacted(r.url), err)
+		// No URL in the text: it reaches applicants (as the reason a
+		// certificate check is pending), and the URL is the operator's.
+		err = fmt.Errorf("%w: sandbox operator %q: %w", ErrKeysUnavailable, clip(r.issuer), err)
 	}
 	now := v.now()
 	r.mu.Lock()
@@ -102,7 +105,8 @@ func (v *Verifier) runFetch(ctx context.Context, r *remoteKeys, c *fetchCall) {
 }
 
 // fetch downloads and checks the key set. Its errors carry no response
-// body: a body is attacker-influenced and may be large.
+// body: a body is attacker-influenced and may be large. Through the
+// default fetcher they carry no address or network error either.
 func (v *Verifier) fetch(ctx context.Context, r *remoteKeys) ([]publicKey, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url.String(), nil)
 	if err != nil {
@@ -115,7 +119,7 @@ func (v *Verifier) fetch(ctx context.Context, r *remoteKeys) ([]publicKey, error
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error repeats the URL, query included
 		}
-		return nil, err
+		return nil, fetchFailure(err)
 	}
 	defer func() {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxJWKSSize))
@@ -125,8 +129,12 @@ func (v *Verifier) fetch(ctx context.Context, r *remoteKeys) ([]publicKey, error
 		return nil, fmt.Errorf("HTTP status %d", resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxJWKSSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading body: %w", err)
+	var fe *safefetch.Error
+	switch {
+	case errors.As(err, &fe) && fe.Kind == safefetch.TooLarge:
+		return nil, fmt.Errorf("%w: key set is more than %d bytes", hcxonboard.ErrTooLarge, fe.Limit)
+	case err != nil:
+		return nil, fmt.Errorf("reading body: %w", fetchFailure(err))
 	}
 	if len(body) > MaxJWKSSize {
 		return nil, fmt.Errorf("%w: key set is more than %d bytes", hcxonboard.ErrTooLarge, MaxJWKSSize)
@@ -141,6 +149,23 @@ func (v *Verifier) fetch(ctx context.Context, r *remoteKeys) ([]publicKey, error
 	}
 	return keys, nil
 }
+
+// fetchFailure words a failed fetch: a *safefetch.Error by its reason
+// ("the host refused the connection"), still matching it and its
+// sentinels; anything else (from a WithHTTPClient client) as it is.
+func fetchFailure(err error) error {
+	var fe *safefetch.Error
+	if errors.As(err, &fe) {
+		return &keySetError{fe}
+	}
+	return err
+}
+
+// keySetError is a failed key-set fetch.
+type keySetError struct{ fe *safefetch.Error }
+
+func (e *keySetError) Error() string { return "fetching the key set: " + e.fe.Reason() }
+func (e *keySetError) Unwrap() error { return e.fe }
 
 func hasKID(keys []publicKey, kid string) bool {
 	return slices.ContainsFunc(keys, func(k publicKey) bool { return k.kid == kid })

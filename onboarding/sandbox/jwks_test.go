@@ -2,9 +2,12 @@ package sandbox
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 // testClock is a clock tests move by hand.
@@ -77,10 +81,23 @@ func setOf(t testing.TB, issuers ...*Issuer) []byte {
 	return b
 }
 
+// fetcherFor is a Fetcher that may reach srv, a loopback test server, and
+// trusts its certificate: how tests and an operator's rig reach a key
+// server that is not on the public internet.
+func fetcherFor(t testing.TB, srv *httptest.Server, opts ...safefetch.Option) *safefetch.Fetcher {
+	t.Helper()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	f, err := safefetch.New(append([]safefetch.Option{safefetch.WithAllowedHosts(srv.Listener.Addr().String()),
+		safefetch.WithRootCAs(pool), safefetch.WithMaxBytes(MaxJWKSSize)}, opts...)...)
+	require.NoError(t, err)
+	return f
+}
+
 func remoteVerifier(t *testing.T, srv *httptest.Server, path string, clock *testClock, opts ...VerifierOption) *Verifier {
 	t.Helper()
 	tl := trustListOf(t, TrustedIssuer{ID: "sbx-remote", Roles: []hcxonboard.Role{provider}, JWKSURL: srv.URL + path})
-	opts = append([]VerifierOption{WithTrustList(tl), WithHTTPClient(srv.Client()), WithClock(clock.Now)}, opts...)
+	opts = append([]VerifierOption{WithTrustList(tl), WithFetcher(fetcherFor(t, srv)), WithClock(clock.Now)}, opts...)
 	v, err := NewVerifier(opts...)
 	require.NoError(t, err)
 	return v
@@ -170,7 +187,7 @@ func TestJWKSURLFailures(t *testing.T) {
 		{name: "RSA under 2048 bits", status: http.StatusOK, body: jsonText(t, map[string]any{"keys": []any{weak}}), wantMsg: "RSA key is 1024 bits"},
 		{name: "private key published", status: http.StatusOK, body: jsonText(t, map[string]any{"keys": []any{jwkOf(t, rawKey("ed25519"))}}),
 			wantMsg: "is a private key"},
-		{name: "query is redacted", status: http.StatusForbidden, path: "/keys?api_key=hunter2", wantMsg: "/keys?…: HTTP status 403"},
+		{name: "query is not repeated", status: http.StatusForbidden, path: "/keys?api_key=hunter2", wantMsg: `"sbx-remote": HTTP status 403`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,6 +269,12 @@ func TestJWKSURLTransportSecurity(t *testing.T) {
 	_, err = v.Verify(context.Background(), tok, nil)
 	require.NoError(t, err)
 
+	// The default fetcher never fetches plain http, so WithAllowHTTP needs
+	// a client of the caller's own.
+	_, err = NewVerifier(WithTrustList(tl), WithAllowHTTP())
+	require.ErrorIs(t, err, ErrInvalidTrustList)
+	assert.Contains(t, err.Error(), "WithAllowHTTP needs WithHTTPClient")
+
 	// An https endpoint may not send us to plain http.
 	redirect := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, plain.URL+"/keys.json", http.StatusFound)
@@ -259,6 +282,15 @@ func TestJWKSURLTransportSecurity(t *testing.T) {
 	t.Cleanup(redirect.Close)
 	rv := remoteVerifier(t, redirect, "/keys.json", newTestClock())
 	_, err = rv.Verify(context.Background(), tok, nil)
+	require.ErrorIs(t, err, ErrKeysUnavailable)
+	require.ErrorIs(t, err, safefetch.ErrRefused)
+	assert.Contains(t, err.Error(), "fetching the key set: was redirected to a URL that is not https")
+
+	// Nor may it through a client of the caller's own.
+	tlr := trustListOf(t, TrustedIssuer{ID: "sbx-remote", Roles: []hcxonboard.Role{provider}, JWKSURL: redirect.URL + "/keys.json"})
+	cv, err := NewVerifier(WithTrustList(tlr), WithHTTPClient(redirect.Client()), WithClock(fixedClock(t0)))
+	require.NoError(t, err)
+	_, err = cv.Verify(context.Background(), tok, nil)
 	require.ErrorIs(t, err, ErrKeysUnavailable)
 	assert.Contains(t, err.Error(), `redirect to a "http" URL refused`)
 }
@@ -306,4 +338,102 @@ func TestJWKSURLConcurrentVerifiesShareOneFetch(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.EqualValues(t, 1, hits.Load(), "one fetch served every caller")
+}
+
+// jwks_url may not make the operator connect to an address that is not
+// public, and the error says so without naming the address.
+func TestJWKSURLRefusesInternalAddresses(t *testing.T) {
+	t.Parallel()
+	iss := newTestIssuer(t, "sbx-remote", "ed25519")
+	tok := issue(t, iss, baseClaims())
+	// internal serves the right key set, if anything reaches it.
+	internal := newKeyServer(t, setOf(t, iss))
+	_, port, err := net.SplitHostPort(internal.Listener.Addr().String())
+	require.NoError(t, err)
+	allowed := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/to-internal":
+			http.Redirect(w, r, internal.URL+"/keys.json", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/big":
+			_, _ = w.Write([]byte(`{"keys":[],"pad":"` + strings.Repeat("A", 4096) + `"}`))
+		case "/slow":
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(allowed.Close)
+	resolver := safefetch.ResolverFunc(func(_ context.Context, _, host string) ([]netip.Addr, error) {
+		if host == "keys.sandbox-one.example" {
+			return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+		}
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	})
+	rig := fetcherFor(t, allowed, safefetch.WithResolver(resolver), safefetch.WithTimeout(300*time.Millisecond),
+		safefetch.WithMaxBytes(1024))
+
+	const notAllowed = "fetching the key set: the address is not allowed (not a public internet address)"
+	cases := []struct {
+		name, url string
+		fetcher   *safefetch.Fetcher // nil: the default
+		want      string
+		refused   bool
+	}{
+		{"loopback", internal.URL + "/keys.json", nil, notAllowed, true},
+		{"IPv6 loopback", "https://[::1]:" + port + "/keys.json", nil, notAllowed, true},
+		{"IPv4-mapped loopback", "https://[::ffff:127.0.0.1]:" + port + "/keys.json", nil, notAllowed, true},
+		{"unspecified", "https://0.0.0.0:" + port + "/keys.json", nil, notAllowed, true},
+		{"private 10/8", "https://10.0.0.1/keys.json", nil, notAllowed, true},
+		{"private 192.168/16", "https://192.168.1.1/keys.json", nil, notAllowed, true},
+		{"cloud metadata", "https://169.254.169.254/latest/meta-data/", nil, notAllowed, true},
+		{"public name resolving to loopback", "https://keys.sandbox-one.example:" + port + "/keys.json", rig, notAllowed, true},
+		{"redirect to loopback", allowed.URL + "/to-internal", rig, notAllowed, true},
+		{"over the size cap", allowed.URL + "/big", rig, "hcxonboard: input too large: key set is more than 1024 bytes", false},
+		{"slow", allowed.URL + "/slow", rig, "fetching the key set: timed out", false},
+		{"too many redirects", allowed.URL + "/loop", rig, "fetching the key set: too many redirects (more than 3)", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tl := trustListOf(t, TrustedIssuer{ID: "sbx-remote", Roles: []hcxonboard.Role{provider}, JWKSURL: tc.url})
+			opts := []VerifierOption{WithTrustList(tl), WithClock(fixedClock(t0))}
+			if tc.fetcher != nil {
+				opts = append(opts, WithFetcher(tc.fetcher))
+			}
+			v, err := NewVerifier(opts...)
+			require.NoError(t, err)
+			_, err = v.Verify(context.Background(), tok, nil)
+			require.ErrorIs(t, err, ErrKeysUnavailable)
+			assert.Equal(t, `sandbox: issuer keys unavailable: sandbox operator "sbx-remote": `+tc.want, err.Error())
+			if tc.refused {
+				assert.ErrorIs(t, err, safefetch.ErrRefused)
+			} else if tc.name != "over the size cap" {
+				assert.ErrorIs(t, err, safefetch.ErrFetch)
+			} else {
+				assert.ErrorIs(t, err, hcxonboard.ErrTooLarge)
+			}
+			for _, bad := range []string{"127.0.0.1", "::1", "[::", "0.0.0.0", "10.0.0.1", "192.168", "169.254",
+				port, "dial tcp", "connect:"} {
+				assert.NotContains(t, err.Error(), bad)
+			}
+		})
+	}
+	t.Cleanup(func() { assert.Zero(t, internal.hits.Load(), "nothing reached the internal key server") })
+}
+
+func TestFetcherOptions(t *testing.T) {
+	t.Parallel()
+	f, err := safefetch.New()
+	require.NoError(t, err)
+	_, err = NewVerifier(WithFetcher(f), WithHTTPClient(http.DefaultClient))
+	require.ErrorContains(t, err, "mutually exclusive")
+	_, err = NewVerifier(WithFetcher(nil))
+	require.ErrorContains(t, err, "nil fetcher")
+	_, err = NewVerifier(WithFetcher(f))
+	require.NoError(t, err)
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
+
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 // IssuerOption configures NewIssuer.
@@ -133,8 +135,13 @@ func WithSkew(d time.Duration) VerifierOption {
 	})
 }
 
-// WithHTTPClient sets the client that fetches jwks_url key sets. Default: a
-// client with a 10 second timeout. Redirects to plain http are refused.
+// WithHTTPClient sets the client that fetches jwks_url key sets, instead
+// of the default safefetch.Fetcher — and so without its address guard:
+// the client may reach any address its transport can. For tests and
+// operators with a transport of their own; prefer WithFetcher, whose
+// safefetch.WithAllowedHosts reaches a test server. Redirects to plain
+// http (unless WithAllowHTTP) and chains of more than 3 are refused. It
+// and WithFetcher are mutually exclusive.
 func WithHTTPClient(c *http.Client) VerifierOption {
 	return verifierOption(func(v *Verifier) error {
 		if c == nil {
@@ -145,8 +152,24 @@ func WithHTTPClient(c *http.Client) VerifierOption {
 	})
 }
 
+// WithFetcher sets the fetcher of jwks_url key sets. Default:
+// safefetch.New(safefetch.WithMaxBytes(MaxJWKSSize)) — https only, public
+// addresses only (checked when connecting), at most 3 redirects, 10
+// seconds. Give one of your own to reach an internal key server or a test
+// server (safefetch.WithAllowedHosts, safefetch.WithRootCAs).
+func WithFetcher(f *safefetch.Fetcher) VerifierOption {
+	return verifierOption(func(v *Verifier) error {
+		if f == nil {
+			return errors.New("sandbox: WithFetcher: nil fetcher")
+		}
+		v.fetcher = f
+		return nil
+	})
+}
+
 // WithAllowHTTP lets trust-list jwks_url values use plain http. Only for
 // tests and local demos: over http anyone on the path can swap the keys.
+// A safefetch.Fetcher fetches https only, so it needs WithHTTPClient.
 func WithAllowHTTP() VerifierOption {
 	return verifierOption(func(v *Verifier) error {
 		v.allowHTTP = true

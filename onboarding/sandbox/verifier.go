@@ -12,6 +12,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/safefetch"
 )
 
 // DefaultSkew is the clock skew Verify tolerates unless WithSkew says
@@ -24,7 +25,8 @@ type Verifier struct {
 	revocation RevocationChecker
 	now        func() time.Time
 	skew       time.Duration
-	client     *http.Client
+	client     *http.Client       // what fetches jwks_url key sets
+	fetcher    *safefetch.Fetcher // its guard, unless WithHTTPClient chose a client
 	allowHTTP  bool
 	ttl        time.Duration
 
@@ -35,13 +37,16 @@ type Verifier struct {
 // NewVerifier returns a Verifier. Without WithTrustList it checks
 // everything but the signature and the issuer, and reports certificates as
 // not Trusted. A trust list whose jwks_url uses plain http is an error
-// unless WithAllowHTTP is given.
+// unless WithAllowHTTP and WithHTTPClient are given.
+//
+// jwks_url key sets are fetched through a safefetch.Fetcher (WithFetcher;
+// default safefetch.New with a MaxJWKSSize cap): https only, and never
+// from an address that is not public, checked when connecting.
 func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 	v := &Verifier{
-		now:    time.Now,
-		skew:   DefaultSkew,
-		client: &http.Client{Timeout: 10 * time.Second},
-		ttl:    defaultJWKSTTL,
+		now:  time.Now,
+		skew: DefaultSkew,
+		ttl:  defaultJWKSTTL,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -51,7 +56,21 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 			return nil, err
 		}
 	}
-	v.client = guardRedirects(v.client, v.allowHTTP)
+	switch {
+	case v.client != nil && v.fetcher != nil:
+		return nil, errors.New("sandbox: WithHTTPClient and WithFetcher are mutually exclusive")
+	case v.client != nil:
+		v.client = guardRedirects(v.client, v.allowHTTP)
+	default:
+		if v.fetcher == nil {
+			f, err := safefetch.New(safefetch.WithMaxBytes(MaxJWKSSize))
+			if err != nil {
+				return nil, fmt.Errorf("sandbox: default fetcher: %w", err)
+			}
+			v.fetcher = f
+		}
+		v.client = v.fetcher.Client()
+	}
 	v.verifiers = make(map[jwa.SignatureAlgorithm]jws.Verifier, len(algorithms))
 	for alg := range algorithms {
 		jv, err := jws.NewVerifier(alg)
@@ -68,6 +87,10 @@ func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
 			}
 			if ti.url.Scheme != "https" && !v.allowHTTP {
 				return nil, fmt.Errorf("%w: issuer %q: jwks_url %s uses plain http; use https (WithAllowHTTP is for tests)",
+					ErrInvalidTrustList, clip(ti.id), redacted(ti.url))
+			}
+			if ti.url.Scheme != "https" && v.fetcher != nil {
+				return nil, fmt.Errorf("%w: issuer %q: jwks_url %s uses plain http, which a safefetch Fetcher never fetches; WithAllowHTTP needs WithHTTPClient",
 					ErrInvalidTrustList, clip(ti.id), redacted(ti.url))
 			}
 			v.remote[ti.id] = &remoteKeys{issuer: ti.id, url: ti.url}

@@ -15,6 +15,9 @@ import (
 type dialer struct {
 	resolver Resolver
 	allowed  hostSet
+	// connect makes the connection (nil: nd.DialContext); tests see
+	// through it which address is dialled.
+	connect func(ctx context.Context, nd *net.Dialer, network, address string) (net.Conn, error)
 }
 
 func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -36,8 +39,15 @@ func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	}
 	var first error
 	for _, ip := range ips {
-		nd := net.Dialer{KeepAlive: 30 * time.Second, Control: control(trusted)}
-		conn, err := nd.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+		nd := &net.Dialer{KeepAlive: 30 * time.Second, Control: control(trusted)}
+		address := net.JoinHostPort(ip.String(), port)
+		var conn net.Conn
+		var err error
+		if d.connect != nil {
+			conn, err = d.connect(ctx, nd, network, address)
+		} else {
+			conn, err = nd.DialContext(ctx, network, address)
+		}
 		if err == nil {
 			return conn, nil
 		}

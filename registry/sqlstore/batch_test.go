@@ -298,3 +298,59 @@ func TestPointReadsDoNotWaitForAWrite(t *testing.T) {
 	require.ErrorIs(t, err, registry.ErrNotFound)
 	<-s.batcher.slot
 }
+
+// A write that loses a claim within a batch is rolled back alone: the
+// writes before and after it in the same transaction commit, including the
+// one that took the claim, which the loser's ClaimError names.
+func TestBatchClaimConflictFailsOnlyItsWrite(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	ctx := context.Background()
+	const n = 12
+	b := s.batcher
+	b.slot <- struct{}{}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			id := fmt.Sprintf("app-%02d", i)
+			claims := []string{"own:" + id}
+			if i%3 == 0 {
+				claims = append(claims, "hfr:IN2910000123") // contested by 4 writes
+			}
+			a := &registry.Application{ID: id, ParticipantCode: "code-" + id, Stage: registry.StageSubmitted, Claims: claims}
+			errs[i] = s.Create(ctx, registry.Write{Application: a,
+				Events: registry.Chain(nil, registry.Event{ApplicationID: id, Actor: "engine", Action: "submit"})})
+		})
+	}
+	require.Eventually(t, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.queue) == n
+	}, 5*time.Second, time.Millisecond, "every write queued behind the held slot: they run as one batch")
+	<-b.slot
+	wg.Wait()
+
+	holder, err := s.ApplicationByClaim(ctx, "hfr:IN2910000123")
+	require.NoError(t, err)
+	for i, err := range errs {
+		id := fmt.Sprintf("app-%02d", i)
+		if i%3 != 0 || id == holder.ID {
+			require.NoError(t, err, "write %s", id)
+			got, err := s.ApplicationByClaim(ctx, "own:"+id)
+			require.NoError(t, err)
+			require.Equal(t, id, got.ID)
+			continue
+		}
+		var ce *registry.ClaimError
+		require.ErrorAs(t, err, &ce, "write %s", id)
+		require.Equal(t, registry.ClaimError{Claim: "hfr:IN2910000123", ApplicationID: holder.ID, ParticipantCode: "code-" + holder.ID}, *ce)
+		_, err = s.Application(ctx, id)
+		require.ErrorIs(t, err, registry.ErrNotFound)
+		_, err = s.ApplicationByClaim(ctx, "own:"+id)
+		require.ErrorIs(t, err, registry.ErrNotFound, "the loser's other claim is rolled back with it")
+	}
+	apps, err := s.ListApplications(ctx, registry.ApplicationFilter{})
+	require.NoError(t, err)
+	require.Len(t, apps, n-3)
+}

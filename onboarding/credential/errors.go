@@ -26,9 +26,8 @@ var (
 	// learns nothing about which secrets once existed.
 	ErrInvalidSecret = errors.New("credential: invalid secret")
 	// ErrSecretExpired reports a secret that matches a record whose expiry
-	// has passed. Only the holder of the secret can provoke it, so telling
-	// it apart from ErrInvalidSecret leaks nothing and tells the participant
-	// to rotate.
+	// has passed. It tells the operator's log why a secret failed; the
+	// answer to the caller should not differ from ErrInvalidSecret's.
 	ErrSecretExpired = errors.New("credential: secret expired")
 
 	// ErrInvalidToken reports an access token that must not be accepted;

@@ -183,15 +183,16 @@ func parseSecret(plain string) error {
 // Check returns the record that plain belongs to. It hashes plain once and
 // compares the hash with every record's in constant time, without stopping
 // at the first match, so timing tells nothing about which record matched.
+// It does that work before it looks at plain's shape, so a malformed secret
+// costs what a well-formed one does.
 //
 // Errors: ErrMalformedSecret when plain is not shaped like a secret;
 // ErrInvalidSecret when it matches no record or only a revoked one (one
 // error for both, so a caller cannot probe for secrets that once existed);
-// ErrSecretExpired when it matches a record past its expiry.
+// ErrSecretExpired when it matches a record past its expiry. The errors
+// tell the operator what went wrong; a caller that answers someone outside
+// should answer every one of them alike (onboarding does).
 func (s *Secrets) Check(plain string, recs []SecretRecord) (SecretRecord, error) {
-	if err := parseSecret(plain); err != nil {
-		return SecretRecord{}, err
-	}
 	want := sha256.Sum256([]byte(plain))
 	match := -1
 	var got [sha256.Size]byte
@@ -204,6 +205,9 @@ func (s *Secrets) Check(plain string, recs []SecretRecord) (SecretRecord, error)
 		if eq == 1 && match < 0 {
 			match = i
 		}
+	}
+	if err := parseSecret(plain); err != nil {
+		return SecretRecord{}, err
 	}
 	if match < 0 || recs[match].Revoked() {
 		return SecretRecord{}, ErrInvalidSecret

@@ -3,12 +3,16 @@ package onboarding
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
@@ -48,22 +52,34 @@ func (s *Service) Provision(ctx context.Context, id string) (Credentials, error)
 
 // RotateSecret issues a new secret to a participant that proves it holds
 // a live one; the old secrets keep working for overlap (0 retires them at
-// once), so clients switch over without downtime. A wrong code or secret
-// is ErrInvalidCredentials.
+// once), so clients switch over without downtime. Every refusal of the code
+// and secret — unknown code, malformed, wrong, revoked or expired secret, a
+// participant that may not rotate (suspended, de-boarded) — is the bare
+// ErrInvalidCredentials, and the reason goes to the log only.
 func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap time.Duration) (Credentials, error) {
 	if overlap < 0 {
 		return Credentials{}, fmt.Errorf("%w: negative overlap %v", ErrInvalidArgument, overlap)
 	}
-	id, err := s.applicationID(ctx, code)
+	id, err := s.applicationOfCode(ctx, code)
 	if err != nil {
-		return Credentials{}, invalidCredentials(err)
+		if unknownCode(err) {
+			return Credentials{}, s.refuseUnknown(ctx, "rotate", code, secret)
+		}
+		return Credentials{}, err
 	}
 	var out Credentials
+	var refused string // why the credentials were refused, for the log
 	_, err = s.mutate(ctx, id, func(r *record) error {
+		refused = ""
 		if _, err := s.secrets.Check(secret, r.st.Secrets); err != nil {
-			return invalidCredentials(err)
+			refused = secretRefusal(err)
+			return ErrInvalidCredentials
 		}
 		if err := r.transition(ActionRotateSecret, r.app.ParticipantCode, ""); err != nil {
+			if errors.Is(err, ErrIllegalTransition) {
+				refused = "the participant may not rotate now: " + err.Error()
+				return ErrInvalidCredentials
+			}
 			return err
 		}
 		plain, updated, err := s.secrets.Rotate(r.st.Secrets, overlap)
@@ -76,25 +92,95 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
 		return nil
 	})
-	if err != nil {
+	switch {
+	case refused != "":
+		return Credentials{}, s.refuse(ctx, "rotate", code, true, refused)
+	case err != nil && errors.Is(err, ErrNotFound):
+		return Credentials{}, s.refuse(ctx, "rotate", code, false, "the participant's application is gone")
+	case err != nil:
 		return Credentials{}, err
 	}
 	return out, nil
 }
 
-// invalidCredentials folds every reason a code and secret fail into
-// ErrInvalidCredentials, keeping an expiry visible (only the holder of the
-// secret can provoke it) and hiding whether the code exists.
-func invalidCredentials(err error) error {
-	switch {
-	case errors.Is(err, credential.ErrSecretExpired):
-		return fmt.Errorf("%w: the secret has expired; ask the operator for a new one", ErrInvalidCredentials)
-	case errors.Is(err, credential.ErrMalformedSecret):
-		return fmt.Errorf("%w: %w", ErrInvalidCredentials, err)
-	case errors.Is(err, ErrNotFound), errors.Is(err, credential.ErrInvalidSecret):
-		return ErrInvalidCredentials
+// Refusing a participant code and secret. Whatever was wrong, the caller
+// gets the same bare ErrInvalidCredentials, and about the same work is
+// done, so that neither the words nor the time tell a known code from an
+// unknown one, a malformed secret from a wrong, revoked or expired one, or
+// a suspended participant from an active one. Only the log says why.
+
+// maxCodeLen bounds a participant code worth looking up: longer ones, or
+// ones that are not clean UTF-8, cannot exist and never reach the store
+// (where a NUL byte fails PostgreSQL).
+const maxCodeLen = 256
+
+// decoySecrets stands in for the records of an unknown code: checking a
+// secret against it costs what checking against a participant's one
+// record does, and nothing hashes to zeros.
+var decoySecrets = []credential.SecretRecord{{
+	ID: "decoy", Hash: strings.Repeat("0", 64),
+	ExpiresAt: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
+}}
+
+// applicationOfCode is applicationID for a code from outside.
+func (s *Service) applicationOfCode(ctx context.Context, code string) (string, error) {
+	if !plausibleCode(code) {
+		return "", fmt.Errorf("%w: not a participant code", ErrNotFound)
 	}
-	return err
+	return s.applicationID(ctx, code)
+}
+
+func plausibleCode(code string) bool {
+	return code != "" && len(code) <= maxCodeLen && utf8.ValidString(code) && strings.IndexByte(code, 0) < 0
+}
+
+// unknownCode reports whether err says there is no such participant.
+func unknownCode(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalidArgument)
+}
+
+// refuseUnknown refuses a code that names no participant, after checking
+// secret against decoySecrets so that the refusal takes about as long as
+// one of a known code.
+func (s *Service) refuseUnknown(ctx context.Context, op, code, secret string) error {
+	_, _ = s.secrets.Check(secret, decoySecrets)
+	reason := "unknown participant code"
+	switch {
+	case code == "":
+		reason = "empty participant code"
+	case !plausibleCode(code):
+		reason = "not a participant code (over-long, a NUL byte or invalid UTF-8)"
+	}
+	return s.refuse(ctx, op, code, false, reason)
+}
+
+// refuse logs why a code and secret were refused and returns the one
+// error every refusal gets. A known code is a public registry identifier
+// and is logged as it is; an unknown one may be anything the caller typed
+// (a secret pasted into the wrong field), so only a fingerprint of it is.
+func (s *Service) refuse(ctx context.Context, op, code string, known bool, reason string) error {
+	who := clip(code)
+	if !known {
+		sum := sha256.Sum256([]byte(code))
+		who = "unknown:" + hex.EncodeToString(sum[:4])
+	}
+	s.log.LogAttrs(ctx, slog.LevelWarn, "onboarding: credentials refused",
+		slog.String("operation", op), slog.String("participant", who), slog.String("reason", reason))
+	return ErrInvalidCredentials
+}
+
+// secretRefusal says why Check refused a secret, for the log. Errors from
+// credential never carry the secret.
+func secretRefusal(err error) string {
+	switch {
+	case errors.Is(err, credential.ErrMalformedSecret):
+		return "malformed secret: " + err.Error()
+	case errors.Is(err, credential.ErrSecretExpired):
+		return "expired secret: " + err.Error()
+	case errors.Is(err, credential.ErrInvalidSecret):
+		return "the secret matches no live record (wrong or revoked)"
+	}
+	return err.Error()
 }
 
 // ReportCompromise answers a participant's report that its secret leaked:
@@ -142,21 +228,29 @@ func (r *record) revokeSecrets() {
 }
 
 // Token exchanges a participant code and secret for an access token. Only
-// Active participants get tokens (ErrNotActive otherwise); a wrong code or
-// secret is ErrInvalidCredentials.
+// Active participants get tokens. Every refusal — unknown code, malformed,
+// wrong, revoked or expired secret, a participant not Active — is the bare
+// ErrInvalidCredentials, and the reason goes to the log only.
 func (s *Service) Token(ctx context.Context, code, secret string) (credential.Token, error) {
 	if s.tokens == nil {
 		return credential.Token{}, fmt.Errorf("%w: token issuer (WithTokens)", ErrNotConfigured)
 	}
-	c, err := s.credentialsOf(ctx, code)
+	var c *credentials
+	err := fmt.Errorf("%w: not a participant code", ErrNotFound)
+	if plausibleCode(code) {
+		c, err = s.credentialsOf(ctx, code)
+	}
 	if err != nil {
-		return credential.Token{}, invalidCredentials(err)
+		if unknownCode(err) {
+			return credential.Token{}, s.refuseUnknown(ctx, "token", code, secret)
+		}
+		return credential.Token{}, err
 	}
 	if _, err := s.secrets.Check(secret, c.Secrets); err != nil {
-		return credential.Token{}, invalidCredentials(err)
+		return credential.Token{}, s.refuse(ctx, "token", code, true, secretRefusal(err))
 	}
 	if c.part.Status != hcxonboard.StatusActive {
-		return credential.Token{}, fmt.Errorf("%w: participant %s", ErrNotActive, c.part.ParticipantCode)
+		return credential.Token{}, s.refuse(ctx, "token", code, true, fmt.Sprintf("the participant is %s, not Active", c.part.Status))
 	}
 	tok, err := s.tokens.Issue(c.part.ParticipantCode, c.part.Roles)
 	if err != nil {

@@ -113,7 +113,7 @@ func TestTokens(t *testing.T) {
 
 	pending, pendingCreds := provisioned(t, w, svc)
 	_, err := svc.Token(ctx, pendingCreds.ParticipantCode, pendingCreds.Secret)
-	require.ErrorIs(t, err, onboarding.ErrNotActive, "no tokens before go-live")
+	require.Equal(t, onboarding.ErrInvalidCredentials, err, "no tokens before go-live")
 	_ = pending
 
 	a, creds := live(t, w, svc)
@@ -175,7 +175,7 @@ func TestTokens(t *testing.T) {
 	require.ErrorIs(t, err, onboarding.ErrNotActive)
 	require.ErrorIs(t, err, credential.ErrInvalidToken)
 	_, err = svc.Token(ctx, creds.ParticipantCode, creds.Secret)
-	require.ErrorIs(t, err, onboarding.ErrNotActive)
+	require.Equal(t, onboarding.ErrInvalidCredentials, err, "no tokens while suspended")
 	_, err = svc.Reinstate(ctx, a.ID, "compliance", "audit closed")
 	require.NoError(t, err)
 	_, err = svc.VerifyToken(ctx, tok.Value)
@@ -230,4 +230,79 @@ func TestRotationOverlap(t *testing.T) {
 	require.NoError(t, err)
 	_, err = svc.RotateSecret(ctx, creds.ParticipantCode, next.Secret, -time.Second)
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+}
+
+// Every way a code and secret can fail gets the same error — the bare
+// sentinel, so the same words — and the reason goes to the log only, with
+// unknown codes fingerprinted and no secret anywhere.
+func TestCredentialRefusalsAreAlike(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+
+	_, active := live(t, w, svc)
+	_, pending := provisioned(t, w, svc)
+	suspendedApp, suspended := live(t, w, svc)
+	_, err := svc.Suspend(ctx, suspendedApp.ID, "compliance", "audit")
+	require.NoError(t, err)
+	_, revoked := live(t, w, svc)
+	require.NoError(t, svc.ReportCompromise(ctx, revoked.ParticipantCode, "participant-ciso", "leaked"))
+	_, expired := live(t, w, svc)
+	next, err := svc.RotateSecret(ctx, expired.ParticipantCode, expired.Secret, 0)
+	require.NoError(t, err, "overlap 0 retires the old secret at once")
+
+	minter, err := credential.NewSecrets()
+	require.NoError(t, err)
+	wellFormed, _, err := minter.New()
+	require.NoError(t, err)
+	badSum := active.Secret[:len(active.Secret)-1] + "A"
+	if badSum == active.Secret {
+		badSum = active.Secret[:len(active.Secret)-1] + "E"
+	}
+	kinds := []struct{ name, code, secret, reason string }{
+		{"unknown code, well-formed secret", "nobody@hcx", active.Secret, "unknown participant code"},
+		{"unknown code, malformed secret", "nobody@hcx", "letmein", "unknown participant code"},
+		{"empty code", "", active.Secret, "empty participant code"},
+		{"code differing by case", strings.ToUpper(active.ParticipantCode), active.Secret, "unknown participant code"},
+		{"code with a NUL byte", active.ParticipantCode + "\x00", active.Secret, "not a participant code"},
+		{"code of invalid UTF-8", "\xff\xfe", active.Secret, "not a participant code"},
+		{"over-long code", strings.Repeat("c", 4096), active.Secret, "not a participant code"},
+		{"malformed secret", active.ParticipantCode, "letmein", "malformed secret"},
+		{"empty secret", active.ParticipantCode, "", "malformed secret"},
+		{"secret with a bad checksum", active.ParticipantCode, badSum, "malformed secret"},
+		{"wrong secret", active.ParticipantCode, wellFormed, "wrong or revoked"},
+		{"another participant's secret", active.ParticipantCode, pending.Secret, "wrong or revoked"},
+		{"revoked secret", revoked.ParticipantCode, revoked.Secret, "wrong or revoked"},
+		{"expired secret", expired.ParticipantCode, expired.Secret, "expired secret"},
+		{"participant not yet live", pending.ParticipantCode, pending.Secret, "is Created, not Active"},
+		{"suspended participant", suspended.ParticipantCode, suspended.Secret, "is Blocked, not Active"},
+	}
+	for _, k := range kinds {
+		before := len(w.logs.String())
+		_, err := svc.Token(ctx, k.code, k.secret)
+		require.Equal(t, onboarding.ErrInvalidCredentials, err, "token: %s", k.name)
+		logged := w.logs.String()[before:]
+		assert.Contains(t, logged, k.reason, "token: %s: the log says why", k.name)
+
+		_, err = svc.RotateSecret(ctx, k.code, k.secret, time.Hour)
+		if k.name == "participant not yet live" {
+			require.NoError(t, err, "a provisioned participant may rotate")
+			continue
+		}
+		require.Equal(t, onboarding.ErrInvalidCredentials, err, "rotate: %s", k.name)
+	}
+	logs := w.logs.String()
+	for _, secret := range []string{active.Secret, pending.Secret, suspended.Secret, revoked.Secret, expired.Secret, next.Secret, wellFormed} {
+		assert.NotContains(t, logs, secret[len(credential.SecretPrefix):], "no secret in the log")
+	}
+	assert.NotContains(t, logs, "nobody@hcx", "unknown codes are fingerprinted")
+	assert.NotContains(t, logs, strings.ToUpper(active.ParticipantCode))
+	assert.Contains(t, logs, `"participant":"unknown:`)
+
+	// What the participant can do is unchanged.
+	_, err = svc.Token(ctx, active.ParticipantCode, active.Secret)
+	require.NoError(t, err)
+	_, err = svc.Token(ctx, expired.ParticipantCode, next.Secret)
+	require.NoError(t, err)
 }

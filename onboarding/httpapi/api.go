@@ -55,10 +55,13 @@ func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		return err
 	}
 	if strings.TrimSpace(req.OTP) == "" {
-		return newError(http.StatusBadRequest, CodeInvalidOTP, "otp is required")
+		return h.refuseOTP(r, errEmptyOTP)
 	}
 	a, err := h.svc.ConfirmOTP(r.Context(), r.PathValue("id"), r.PathValue("task"), strings.TrimSpace(req.OTP))
-	return h.answer(w, a, err)
+	if err != nil {
+		return h.refuseOTP(r, err)
+	}
+	return h.answer(w, a, nil)
 }
 
 func (h *Handler) resendOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -153,17 +156,15 @@ func (h *Handler) rotate(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.ParticipantCode) == "" {
-		return newError(http.StatusBadRequest, CodeInvalidParticipantCode, "participant_code is required")
-	}
 	const maxOverlap = 30 * 24 * 60 * 60
 	if req.OverlapSeconds < 0 || req.OverlapSeconds > maxOverlap {
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "overlap_seconds must be between 0 and %d (30 days)", maxOverlap)
 	}
+	// A missing code or secret is refused by the engine like a wrong one.
 	c, err := h.svc.RotateSecret(r.Context(), strings.TrimSpace(req.ParticipantCode), req.Secret,
 		time.Duration(req.OverlapSeconds)*time.Second)
 	if err != nil {
-		return err
+		return h.refuseCredentials(r, err)
 	}
 	h.writeJSON(w, http.StatusCreated, CredentialsResponse{
 		ParticipantCode: c.ParticipantCode, Secret: c.Secret, ExpiresAt: c.ExpiresAt,
@@ -176,15 +177,10 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.ParticipantCode) == "" {
-		return newError(http.StatusBadRequest, CodeInvalidParticipantCode, "participant_code is required")
-	}
-	if req.Secret == "" {
-		return newError(http.StatusBadRequest, CodeInvalidRequest, "secret is required")
-	}
+	// A missing code or secret is refused by the engine like a wrong one.
 	tok, err := h.svc.Token(r.Context(), strings.TrimSpace(req.ParticipantCode), req.Secret)
 	if err != nil {
-		return err
+		return h.refuseCredentials(r, err)
 	}
 	h.writeJSON(w, http.StatusOK, TokenResponse{
 		AccessToken: tok.Value,

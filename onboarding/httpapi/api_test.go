@@ -155,9 +155,9 @@ func TestOTP(t *testing.T) {
 	}{
 		{"no code", base + "/otp", map[string]string{"otp": " "}, http.StatusBadRequest, httpapi.CodeInvalidOTP},
 		{"wrong code", base + "/otp", httpapi.OTPRequest{OTP: wrong}, http.StatusBadRequest, httpapi.CodeInvalidOTP},
-		{"unknown task", "/v1/onboarding/applications/" + a.ID + "/tasks/otp-99/otp", httpapi.OTPRequest{OTP: code}, http.StatusNotFound, httpapi.CodeInvalidRequest},
+		{"unknown task", "/v1/onboarding/applications/" + a.ID + "/tasks/otp-99/otp", httpapi.OTPRequest{OTP: code}, http.StatusBadRequest, httpapi.CodeInvalidOTP},
 		{"right code", base + "/otp", httpapi.OTPRequest{OTP: code}, http.StatusOK, ""},
-		{"the task is done", base + "/otp", httpapi.OTPRequest{OTP: code}, http.StatusConflict, httpapi.CodeInvalidOnboardStatus},
+		{"the task is done", base + "/otp", httpapi.OTPRequest{OTP: code}, http.StatusBadRequest, httpapi.CodeInvalidOTP},
 	}
 	for _, s := range steps {
 		res := f.do(request{method: http.MethodPost, path: s.path, body: s.body, auth: bearer(tok)})
@@ -356,7 +356,7 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 		return f.do(request{method: http.MethodPost, path: "/v1/onboarding/token", body: httpapi.TokenRequest{ParticipantCode: code, Secret: secret}})
 	}
 	res = tokenReq(code, creds.Secret)
-	require.Equal(t, http.StatusForbidden, res.status, "not live yet: %s", res.body)
+	require.Equal(t, http.StatusUnauthorized, res.status, "not live yet: %s", res.body)
 	assert.Equal(t, httpapi.CodeAccessDenied, res.envelope(t).Error.Code)
 
 	goLive := "/v1/onboarding/staff/applications/" + a.ID + "/go-live"
@@ -376,8 +376,8 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 		status             int
 		errCode            string
 	}{
-		{"no code", "", creds.Secret, http.StatusBadRequest, httpapi.CodeInvalidParticipantCode},
-		{"no secret", code, "", http.StatusBadRequest, httpapi.CodeInvalidRequest},
+		{"no code", "", creds.Secret, http.StatusUnauthorized, httpapi.CodeAccessDenied},
+		{"no secret", code, "", http.StatusUnauthorized, httpapi.CodeAccessDenied},
 		{"wrong secret", code, creds.Secret[:len(creds.Secret)-2] + "xx", http.StatusUnauthorized, httpapi.CodeAccessDenied},
 		{"unknown code", "nobody_000000@hcx", creds.Secret, http.StatusUnauthorized, httpapi.CodeAccessDenied},
 	} {
@@ -442,7 +442,7 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"no code", httpapi.RotateRequest{Secret: creds.Secret}, http.StatusBadRequest, httpapi.CodeInvalidParticipantCode},
+		{"no code", httpapi.RotateRequest{Secret: creds.Secret}, http.StatusUnauthorized, httpapi.CodeAccessDenied},
 		{"negative overlap", httpapi.RotateRequest{ParticipantCode: code, Secret: creds.Secret, OverlapSeconds: -1}, http.StatusBadRequest, httpapi.CodeInvalidRequest},
 		{"wrong secret", httpapi.RotateRequest{ParticipantCode: code, Secret: "nope"}, http.StatusUnauthorized, httpapi.CodeAccessDenied},
 	} {

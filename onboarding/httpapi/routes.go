@@ -106,7 +106,7 @@ func apiRoutes() []route {
 		{method: http.MethodPost, path: "/v1/onboarding/token", operation: "token", tag: tagPublic,
 			summary: "Exchange a participant code and secret for an access token", auth: authPublic,
 			body: &TokenRequest{}, resp: &TokenResponse{}, status: http.StatusOK,
-			extra: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotImplemented}, handle: (*Handler).token},
+			extra: []int{http.StatusUnauthorized, http.StatusNotImplemented}, handle: (*Handler).token},
 		{method: http.MethodGet, path: "/v1/onboarding/jwks", operation: "jwks", tag: tagPublic,
 			summary: "The public keys that verify access tokens (JWK set)", auth: authPublic,
 			resp: &jwkSet{}, status: http.StatusOK, extra: []int{http.StatusNotFound}, handle: (*Handler).jwks},

@@ -12,8 +12,8 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-// Create stores a new application as version 1 with its participant and
-// its first audit events, atomically.
+// Create stores a new application as version 1 with its participant, its
+// claims and its first audit events, atomically.
 func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err
@@ -137,7 +137,8 @@ func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *
 }
 
 // Update replaces the application at its expected version, upserts its
-// participant and appends its events, in one transaction.
+// participant, replaces its claims and appends its events, in one
+// transaction.
 func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err

@@ -58,8 +58,12 @@ type Task struct {
 	// DecidedBy and Reason record who settled an approval or review, and
 	// why.
 	DecidedBy, Reason string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Findings are what the registry check behind a review compared, field
+	// by field: the applicant's value beside the registry's, and whether
+	// they match. A mismatch is why such a review exists.
+	Findings  []verifier.Finding
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Application is the engine's view of one onboarding application.

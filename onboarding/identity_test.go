@@ -356,3 +356,52 @@ func TestSolutionCertificateReliance(t *testing.T) {
 	_, err = svc.RelyingOn(ctx, "", certID)
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
 }
+
+// TestMismatchReviewCarriesFindings: a registry check that found the
+// applicant's name differs from the registry's opens a review whose task
+// shows both values side by side; the next check updates them, and a
+// match settles the review.
+func TestMismatchReviewCarriesFindings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	registryName, match := "Sanjeevani Hospital Trust", false
+	check := verifier.VerifierFunc(func(ctx context.Context, app *hcxonboard.Application) (*verifier.Report, error) {
+		rep, err := w.verifier.Verify(ctx, app)
+		if err != nil {
+			return nil, err
+		}
+		for i, res := range rep.Requirements {
+			if res.ID != verifier.ReqHFRLookup {
+				continue
+			}
+			f := verifier.Finding{Field: "name", Applicant: app.ParticipantName, Registry: registryName, Source: "hfr",
+				Match: match}
+			res.Findings = []verifier.Finding{f}
+			if !f.Match {
+				res.Outcome, res.Task, res.Message = verifier.Pending, verifier.TaskReview, "the name differs from HFR's"
+			}
+			rep.Requirements[i] = res
+		}
+		return rep, nil
+	})
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(check))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	var review onboarding.Task
+	for _, tk := range a.OpenTasks() {
+		if tk.Requirement == verifier.ReqHFRLookup {
+			review = tk
+		}
+	}
+	require.Equal(t, onboarding.KindReview, review.Kind, "a mismatch is never settled by itself")
+	require.Len(t, review.Findings, 1)
+	assert.Equal(t, verifier.Finding{Field: "name", Applicant: "Sanjeevani Multispeciality Hospital", Registry: registryName,
+		Source: "hfr", Match: false}, review.Findings[0])
+
+	registryName, match = "SANJEEVANI  multispeciality hospital", true
+	a, err = svc.Recheck(ctx, a.ID)
+	require.NoError(t, err)
+	got, _ := a.Task(review.ID)
+	assert.Equal(t, onboarding.TaskDone, got.State, "the registry now agrees: the review is settled")
+}

@@ -394,8 +394,9 @@ func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 		}
 		if existing != nil {
 			if existing.State == TaskDone || existing.Kind != KindRetry || res.Task == verifier.TaskRetry {
-				if existing.State == TaskOpen && existing.Kind == KindRetry {
+				if existing.State == TaskOpen && (existing.Kind == KindRetry || existing.Kind == KindReview) {
 					existing.Message = res.Message
+					existing.Findings = res.Findings
 				}
 				continue
 			}
@@ -416,6 +417,11 @@ func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 // must go out for it.
 func (s *Service) planTask(r *record, res verifier.Result) error {
 	app := r.st.Submitted
+	defer func() {
+		if t := r.taskFor(res.ID); t != nil && t.State == TaskOpen {
+			t.Findings = res.Findings
+		}
+	}()
 	switch res.Task {
 	case verifier.TaskOTP:
 		to := adminAddress(app)

@@ -37,9 +37,13 @@ type taskState struct {
 	Resends     int                    `json:"resends,omitempty"`
 	DecidedBy   string                 `json:"decided_by,omitempty"`
 	Claim       string                 `json:"claim,omitempty"` // the identity an identity_dispute review is about
-	Reason      string                 `json:"reason,omitempty"`
-	CreatedAt   time.Time              `json:"created_at"`
-	UpdatedAt   time.Time              `json:"updated_at"`
+	// Findings are what the registry check behind the task compared,
+	// field by field: a reviewer sees the applicant's value beside the
+	// registry's.
+	Findings  []verifier.Finding `json:"findings,omitempty"`
+	Reason    string             `json:"reason,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	UpdatedAt time.Time          `json:"updated_at"`
 }
 
 func (t *taskState) view(s *Service, now time.Time) Task {
@@ -53,6 +57,7 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 		Recipient:   t.Recipient,
 		DecidedBy:   t.DecidedBy,
 		Reason:      t.Reason,
+		Findings:    slices.Clone(t.Findings),
 		CreatedAt:   t.CreatedAt,
 		UpdatedAt:   t.UpdatedAt,
 	}

@@ -296,18 +296,12 @@ func (s *Service) checkCertificate(ctx context.Context, id string, src certifica
 // redirects, 10 seconds — and the size cap of CertificateRules.MaxBytes
 // on top. Give a Fetcher of your own to allow an internal host of a test
 // rig (safefetch.WithAllowedHosts) or to trust a test CA.
-//
-// The Fetcher travels as CertificateRules.HTTPClient (it is f.Client()),
-// so a WithCertificateRules given after WithFetcher replaces it unless
-// its HTTPClient comes from a Fetcher too. An HTTPClient that does not
-// come from a safefetch.Fetcher is never used to fetch a certificate: the
-// default fetcher is used instead.
 func WithFetcher(f *safefetch.Fetcher) Option {
 	return func(s *Service) error {
 		if f == nil {
 			return fmt.Errorf("%w: nil fetcher", ErrInvalidOption)
 		}
-		s.certs.HTTPClient = f.Client()
+		s.fetch = f
 		return nil
 	}
 }
@@ -318,8 +312,8 @@ var defaultFetcher = sync.OnceValues(func() (*safefetch.Fetcher, error) { return
 
 // fetcher returns the Service's certificate fetcher.
 func (s *Service) fetcher() (*safefetch.Fetcher, error) {
-	if f, ok := safefetch.FromClient(s.certs.HTTPClient); ok {
-		return f, nil
+	if s.fetch != nil {
+		return s.fetch, nil
 	}
 	return defaultFetcher()
 }

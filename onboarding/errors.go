@@ -61,8 +61,10 @@ var (
 	// ErrNotConfigured: the call needs a component New was not given (the
 	// token issuer, the HFR OTP client).
 	ErrNotConfigured = errors.New("onboarding: not configured")
-	// ErrUnavailable: an outside service (HFR, a certificate URL) could not
-	// be reached; nothing was changed, retry later.
+	// ErrUnavailable: an outside service the operator relies on (HFR, a
+	// registry) could not be reached; nothing was changed, retry later. A
+	// certificate URL the applicant gave that cannot be fetched is the
+	// applicant's to fix: a *DetailsError, not this.
 	ErrUnavailable = errors.New("onboarding: service unavailable")
 	// ErrIdentityTaken: the change would have the application hold a
 	// registry identity (HFR facility, HPR professional, ROHINI hospital,

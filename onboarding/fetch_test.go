@@ -196,7 +196,7 @@ func TestSubmitDetailsLogsTheFetchCause(t *testing.T) {
 }
 
 // Without WithFetcher the default fetcher guards; a plain HTTPClient in
-// the certificate rules does not open a way around it.
+// the certificate rules is refused rather than opening a way around it.
 func TestSubmitDetailsDefaultFetcherRefusesLoopback(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -204,10 +204,12 @@ func TestSubmitDetailsDefaultFetcherRefusesLoopback(t *testing.T) {
 	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
 		_, _ = rw.Write([]byte(w.cert.valid))
 	}))
+	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
+		onboarding.WithCertificateRules(onboarding.CertificateRules{HTTPClient: srv.Client()}))
+	require.ErrorIs(t, err, onboarding.ErrInvalidOption, "a plain client is refused")
 	for name, opts := range map[string][]onboarding.Option{
-		"default":             nil,
-		"plain client":        {onboarding.WithCertificateRules(onboarding.CertificateRules{HTTPClient: srv.Client()})},
-		"rules after fetcher": {onboarding.WithFetcher(trustingFetcher(t, srv.Server)), onboarding.WithCertificateRules(onboarding.CertificateRules{})},
+		"default":        nil,
+		"rules replaced": {onboarding.WithCertificateRules(onboarding.CertificateRules{MinRSABits: 3072})},
 	} {
 		t.Run(name, func(t *testing.T) {
 			svc := w.service(registry.NewMemoryStore(), opts...)

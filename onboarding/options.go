@@ -2,7 +2,6 @@ package onboarding
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -69,9 +68,10 @@ type CertificateRules struct {
 	// MinRSABits is the smallest RSA modulus accepted (default and floor
 	// 2048).
 	MinRSABits int
-	// HTTPClient fetches certificates given as https URLs (default: a
-	// client with a 10 s timeout that follows at most three redirects, all
-	// to https).
+	// HTTPClient is no longer used and must be nil: certificates given as
+	// https URLs are fetched through the safe fetcher of WithFetcher, which
+	// refuses internal addresses. It stays so that old code fails clearly
+	// (WithCertificateRules refuses a non-nil one) rather than silently.
 	HTTPClient *http.Client
 	// MaxBytes caps a fetched certificate (default 64 KiB, at most 1 MiB).
 	MaxBytes int64
@@ -239,8 +239,8 @@ func WithCertificateRules(r CertificateRules) Option {
 		case r.MaxBytes < 0 || r.MaxBytes > maxCertificateBytes:
 			return fmt.Errorf("%w: MaxBytes %d is outside 1..%d", ErrInvalidOption, r.MaxBytes, maxCertificateBytes)
 		}
-		if r.HTTPClient == nil {
-			r.HTTPClient = &http.Client{Timeout: 10 * time.Second, CheckRedirect: httpsRedirects}
+		if r.HTTPClient != nil {
+			return fmt.Errorf("%w: CertificateRules.HTTPClient is not used: certificate URLs are fetched through WithFetcher (a safefetch.Fetcher)", ErrInvalidOption)
 		}
 		s.certs = r
 		return nil
@@ -328,16 +328,6 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// httpsRedirects follows at most three redirects, and only to https.
-func httpsRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= 3 {
-		return errors.New("too many redirects")
-	}
-	if req.URL.Scheme != "https" {
-		return fmt.Errorf("redirect to a %s URL refused", req.URL.Scheme)
-	}
-	return nil
-}
 
 // checkInstanceCode applies the participant-code rule for the instance
 // part: 1–63 ASCII letters, digits, inner '-' or '.'.

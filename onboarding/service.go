@@ -17,6 +17,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -43,6 +44,8 @@ type Service struct {
 	notice    time.Duration
 	log       *slog.Logger
 	disputes  bool
+	// fetch fetches certificate URLs (nil: the shared default).
+	fetch *safefetch.Fetcher
 	// declineWindow is how long the HFR manager may decline.
 	declineWindow time.Duration
 }

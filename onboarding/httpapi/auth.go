@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // StaffAuthFunc checks an operator staff credential on a request and
@@ -21,59 +23,120 @@ const MinStaffTokenLength = 20
 
 // StaffTokens returns a StaffAuthFunc that accepts "Authorization: Bearer
 // <token>" when the token is one of tokens, a map from staff ID to that
-// member's token. The presented token is compared with every configured
-// one in constant time (over SHA-256 digests, so lengths leak nothing
-// either). Staff IDs must be non-empty and tokens at least
-// MinStaffTokenLength characters and distinct.
+// member's token. It is NewStaffTokenSet(tokens).Check, for a set that
+// never changes; to revoke a member's access while the Handler runs, keep
+// the StaffTokenSet.
 func StaffTokens(tokens map[string]string) (StaffAuthFunc, error) {
+	set, err := NewStaffTokenSet(tokens)
+	if err != nil {
+		return nil, err
+	}
+	return set.Check, nil
+}
+
+// StaffTokenSet holds the staff bearer tokens, a token per staff ID, and
+// can change while the Handler runs: Revoke ends a member's access at
+// once, on the staff API and in the console, whose sessions check the
+// credential they were opened with on every request. Pass its Check to
+// WithStaffAuth. Behind a load balancer, revoke on every replica, or use
+// a StaffAuthFunc over shared storage. A StaffTokenSet is safe for
+// concurrent use.
+//
+// Presented tokens are compared with every held one in constant time, over
+// SHA-256 digests, so neither the time nor the lengths say which matched;
+// the set holds only the digests. Staff IDs must be non-empty and tokens at
+// least MinStaffTokenLength characters and distinct.
+type StaffTokenSet struct {
+	mu      sync.RWMutex
+	entries []staffEntry // sorted by id
+}
+
+type staffEntry struct {
+	id     string
+	digest [sha256.Size]byte
+}
+
+// NewStaffTokenSet returns a set holding tokens, a map from staff ID to
+// that member's token (at least one).
+func NewStaffTokenSet(tokens map[string]string) (*StaffTokenSet, error) {
 	if len(tokens) == 0 {
 		return nil, fmt.Errorf("%w: StaffTokens needs at least one token", ErrInvalidOption)
-	}
-	type entry struct {
-		id     string
-		digest [sha256.Size]byte
 	}
 	ids := make([]string, 0, len(tokens))
 	for id := range tokens {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	entries := make([]entry, 0, len(tokens))
-	seen := make(map[[sha256.Size]byte]string, len(tokens))
+	s := &StaffTokenSet{}
 	for _, id := range ids {
-		tok := tokens[id]
-		if strings.TrimSpace(id) == "" {
-			return nil, fmt.Errorf("%w: StaffTokens: empty staff ID", ErrInvalidOption)
+		if err := s.Set(id, tokens[id]); err != nil {
+			return nil, err
 		}
-		if len(tok) < MinStaffTokenLength {
-			return nil, fmt.Errorf("%w: StaffTokens: the token of %q is shorter than %d characters", ErrInvalidOption, id, MinStaffTokenLength)
-		}
-		d := sha256.Sum256([]byte(tok))
-		if other, dup := seen[d]; dup {
-			return nil, fmt.Errorf("%w: StaffTokens: %q and %q share a token", ErrInvalidOption, other, id)
-		}
-		seen[d] = id
-		entries = append(entries, entry{id: id, digest: d})
 	}
-	return func(r *http.Request) (string, bool) {
-		tok, ok := bearer(r)
-		if !ok {
-			return "", false
+	return s, nil
+}
+
+// Set gives staffID the token, replacing (and so revoking) any token it
+// held before.
+func (s *StaffTokenSet) Set(staffID, token string) error {
+	if strings.TrimSpace(staffID) == "" {
+		return fmt.Errorf("%w: StaffTokens: empty staff ID", ErrInvalidOption)
+	}
+	if len(token) < MinStaffTokenLength {
+		return fmt.Errorf("%w: StaffTokens: the token of %q is shorter than %d characters", ErrInvalidOption, staffID, MinStaffTokenLength)
+	}
+	d := sha256.Sum256([]byte(token))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.entries {
+		if e.id != staffID && e.digest == d {
+			return fmt.Errorf("%w: StaffTokens: %q and %q share a token", ErrInvalidOption, e.id, staffID)
 		}
-		d := sha256.Sum256([]byte(tok))
-		match := -1
-		// Look at every entry, whichever matches, so the time taken does
-		// not say which one did.
-		for i := range entries {
-			if subtle.ConstantTimeCompare(d[:], entries[i].digest[:]) == 1 {
-				match = i
-			}
+	}
+	i, found := sort.Find(len(s.entries), func(i int) int { return strings.Compare(staffID, s.entries[i].id) })
+	if found {
+		s.entries[i].digest = d
+		return nil
+	}
+	s.entries = slices.Insert(s.entries, i, staffEntry{id: staffID, digest: d})
+	return nil
+}
+
+// Revoke removes staffID's token: from now on the staff API refuses it
+// and every console session opened with it ends at its next request. It
+// reports whether the set held staffID.
+func (s *StaffTokenSet) Revoke(staffID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, found := sort.Find(len(s.entries), func(i int) int { return strings.Compare(staffID, s.entries[i].id) })
+	if found {
+		s.entries = slices.Delete(s.entries, i, i+1)
+	}
+	return found
+}
+
+// Check is the StaffAuthFunc of the set: it returns the staff ID whose
+// token the request's bearer credential is.
+func (s *StaffTokenSet) Check(r *http.Request) (string, bool) {
+	tok, ok := bearer(r)
+	if !ok {
+		return "", false
+	}
+	d := sha256.Sum256([]byte(tok))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	match := -1
+	// Look at every entry, whichever matches, so the time taken does not
+	// say which one did.
+	for i := range s.entries {
+		if subtle.ConstantTimeCompare(d[:], s.entries[i].digest[:]) == 1 {
+			match = i
 		}
-		if match < 0 {
-			return "", false
-		}
-		return entries[match].id, true
-	}, nil
+	}
+	if match < 0 {
+		return "", false
+	}
+	return s.entries[match].id, true
 }
 
 // bearer returns the token of an "Authorization: Bearer" header.
@@ -135,6 +198,20 @@ func (h *Handler) checkStaff(r *http.Request) (string, error) {
 		return "", newError(http.StatusUnauthorized, CodeAccessDenied, "this route needs an operator staff credential")
 	}
 	return "", newError(http.StatusForbidden, CodeAccessDenied, "the staff credential was refused")
+}
+
+// staffOfToken runs the staff check on token as the bearer credential of
+// a copy of r (so TLS state and the like stay visible to the check), and
+// returns whom it names.
+func (h *Handler) staffOfToken(r *http.Request, token string) (string, bool) {
+	if h.staffAuth == nil || token == "" {
+		return "", false
+	}
+	probe := r.Clone(r.Context())
+	probe.Header = http.Header{"Authorization": {"Bearer " + token}}
+	id, ok := h.staffAuth(probe)
+	id = strings.TrimSpace(id)
+	return id, ok && id != ""
 }
 
 // staffActor is how a staff member appears in the audit trail.

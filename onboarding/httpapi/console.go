@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -229,6 +230,10 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// currentSession returns the request's live session, or nil. The staff
+// credential the session was opened with is checked again, every time:
+// once the check refuses it (revoked, replaced) or names someone else, the
+// session ends.
 func (h *Handler) currentSession(r *http.Request) *session {
 	if h.sessions == nil {
 		return nil
@@ -237,7 +242,17 @@ func (h *Handler) currentSession(r *http.Request) *session {
 	if err != nil {
 		return nil
 	}
-	return h.sessions.get(ck.Value)
+	s := h.sessions.get(ck.Value)
+	if s == nil {
+		return nil
+	}
+	if id, ok := h.staffOfToken(r, s.credential); !ok || id != s.staffID {
+		h.sessions.delete(ck.Value)
+		h.log.LogAttrs(r.Context(), slog.LevelInfo, "httpapi: console session ended: the staff credential is no longer accepted",
+			slog.String("staff", s.staffID))
+		return nil
+	}
+	return s
 }
 
 // checkForm admits a console form post: same origin, a live session and
@@ -314,20 +329,11 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 
 func (h *Handler) consoleLogin(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
-	staffID := ""
-	if tok != "" && h.staffAuth != nil {
-		// The staff check reads a request: hand it this one with the token
-		// as a bearer credential, so TLS state and the like stay visible.
-		probe := r.Clone(r.Context())
-		probe.Header = http.Header{"Authorization": {"Bearer " + tok}}
-		if id, ok := h.staffAuth(probe); ok {
-			staffID = strings.TrimSpace(id)
-		}
-	}
-	if staffID == "" {
+	staffID, ok := h.staffOfToken(r, tok)
+	if !ok {
 		return h.showLogin(w, r, http.StatusUnauthorized, "That staff token was not accepted.")
 	}
-	id, _, err := h.sessions.create(staffID)
+	id, _, err := h.sessions.create(staffID, tok)
 	if err != nil {
 		return err
 	}

@@ -562,3 +562,83 @@ func TestConsoleDisabled(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, res.status)
 	assert.Equal(t, httpapi.CodeInvalidRequest, res.envelope(t).Error.Code)
 }
+
+// Revoking a staff credential ends the console sessions opened with it at
+// once — at their next request, not at the end of their TTL — and only
+// those; the staff API refuses it too.
+func TestRevokingStaffCredentialEndsItsSessions(t *testing.T) {
+	t.Parallel()
+	const raviToken = "staff-token-ravi-0123456789abcdef"
+	set, err := httpapi.NewStaffTokenSet(map[string]string{staffID: staffToken, "ravi": raviToken})
+	require.NoError(t, err)
+	f, srv := consoleServer(t, httpapi.WithStaffAuth(set.Check), httpapi.WithSessionTTL(7*24*time.Hour))
+	a, _ := f.submit(f.regulator("Revocation Regulator"))
+
+	asha := newBrowser(t, srv)
+	ashaCSRF := asha.login(staffToken)
+	ravi := newBrowser(t, srv)
+	ravi.login(raviToken)
+	require.Equal(t, http.StatusOK, asha.get("/console/applications/"+a.ID).status)
+	require.Equal(t, 2, f.h.Sessions())
+
+	require.True(t, set.Revoke(staffID))
+	assert.False(t, set.Revoke(staffID), "revoked already")
+
+	// The very next request is refused: a page sends to the login, a form
+	// post is a 403, and the session is gone.
+	res := asha.get("/console/applications/" + a.ID)
+	assert.Equal(t, http.StatusSeeOther, res.status)
+	assert.Equal(t, "/console/login", res.location)
+	assert.NotContains(t, res.body, "Revocation Regulator")
+	res = asha.post("/console/applications/"+a.ID+"/recheck", url.Values{"csrf": {ashaCSRF}}, "")
+	assert.Equal(t, http.StatusForbidden, res.status)
+	assert.Contains(t, res.body, "session has ended")
+	assert.Equal(t, 1, f.h.Sessions(), "only the revoked credential's session ended")
+	assert.Equal(t, "/console/login", asha.get("/console/").location)
+
+	// The other member carries on; the revoked token opens nothing.
+	assert.Equal(t, http.StatusOK, ravi.get("/console/applications/"+a.ID).status)
+	again := newBrowser(t, srv)
+	lp := again.get("/console/login")
+	res = again.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "token": {staffToken}}, "")
+	assert.Equal(t, http.StatusUnauthorized, res.status)
+	api := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications", auth: bearer(staffToken)})
+	assert.Equal(t, http.StatusForbidden, api.status, "the staff API refuses it too")
+
+	// Giving a member a new token revokes the old one the same way.
+	const raviNew = "staff-token-ravi-fedcba9876543210"
+	require.NoError(t, set.Set("ravi", raviNew))
+	assert.Equal(t, "/console/login", ravi.get("/console/queue").location)
+	assert.Zero(t, f.h.Sessions())
+	ravi.login(raviNew)
+	assert.Equal(t, http.StatusOK, ravi.get("/console/queue").status)
+}
+
+// A session ends when any staff check stops accepting its credential, not
+// only a StaffTokenSet, and when the check names someone else for it.
+func TestConsoleSessionFollowsTheStaffCheck(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	who := staffID
+	check := func(r *http.Request) (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		return who, r.Header.Get("Authorization") == "Bearer "+staffToken && who != ""
+	}
+	set := func(id string) {
+		mu.Lock()
+		defer mu.Unlock()
+		who = id
+	}
+	f, srv := consoleServer(t, httpapi.WithStaffAuth(check))
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	assert.Equal(t, http.StatusOK, b.get("/console/queue").status)
+	set("someone-else")
+	assert.Equal(t, "/console/login", b.get("/console/queue").location, "the credential now names another member")
+	set(staffID)
+	b.login(staffToken)
+	set("")
+	assert.Equal(t, "/console/login", b.get("/console/participants").location, "the credential is refused")
+	assert.Zero(t, f.h.Sessions())
+}

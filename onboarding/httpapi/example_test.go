@@ -80,3 +80,25 @@ func Example() {
 	// POST /v1/onboarding/token → 501 ERR_SERVICE_UNAVAILABLE
 	// GET /v1/onboarding/jwks → 404 ERR_INVALID_REQUEST
 }
+
+// A StaffTokenSet lets the operator revoke a member's access while the
+// server runs: the staff API refuses the token from then on, and console
+// sessions opened with it end at their next request.
+func ExampleStaffTokenSet() {
+	staff, err := httpapi.NewStaffTokenSet(map[string]string{
+		"asha": "example-staff-token-0123456789",
+		"ravi": "example-staff-token-9876543210",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// httpapi.New(svc, httpapi.WithStaffAuth(staff.Check)) …
+	r := httptest.NewRequest(http.MethodGet, "/v1/onboarding/staff/applications", nil)
+	r.Header.Set("Authorization", "Bearer example-staff-token-0123456789")
+	fmt.Println(staff.Check(r))
+	staff.Revoke("asha") // Asha has left: her token and her sessions stop now.
+	fmt.Println(staff.Check(r))
+	// Output:
+	// asha true
+	//  false
+}

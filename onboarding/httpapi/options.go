@@ -28,9 +28,12 @@ const (
 type Option func(*Handler) error
 
 // WithStaffAuth sets the check for operator staff credentials, used by
-// the staff routes (/v1/onboarding/staff/…) and by the console login. Use
-// StaffTokens for bearer tokens. Without it every staff request is
-// refused and no one can log in to the console.
+// the staff routes (/v1/onboarding/staff/…), by the console login and
+// again on every console request, with the credential the session was
+// opened with, so that a credential the check stops accepting ends its
+// sessions at once. Use a StaffTokenSet (revocable) or StaffTokens for
+// bearer tokens. Without it every staff request is refused and no one can
+// log in to the console.
 func WithStaffAuth(f StaffAuthFunc) Option {
 	return func(h *Handler) error {
 		if f == nil {

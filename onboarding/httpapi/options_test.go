@@ -148,3 +148,42 @@ func TestNoStaffAuthRefusesStaffRoutes(t *testing.T) {
 		assert.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, w.Code)
 	}
 }
+
+func TestStaffTokenSet(t *testing.T) {
+	t.Parallel()
+	set, err := httpapi.NewStaffTokenSet(map[string]string{"asha": "a-long-enough-staff-token-1"})
+	require.NoError(t, err)
+	req := func(tok string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		return r
+	}
+	id, ok := set.Check(req("a-long-enough-staff-token-1"))
+	assert.True(t, ok)
+	assert.Equal(t, "asha", id)
+
+	require.ErrorIs(t, set.Set("ravi", "short"), httpapi.ErrInvalidOption)
+	require.ErrorIs(t, set.Set(" ", "a-long-enough-staff-token-2"), httpapi.ErrInvalidOption)
+	require.ErrorIs(t, set.Set("ravi", "a-long-enough-staff-token-1"), httpapi.ErrInvalidOption, "asha's token")
+	require.NoError(t, set.Set("ravi", "a-long-enough-staff-token-2"))
+	id, ok = set.Check(req("a-long-enough-staff-token-2"))
+	assert.True(t, ok)
+	assert.Equal(t, "ravi", id)
+
+	require.NoError(t, set.Set("asha", "a-long-enough-staff-token-3"), "a new token for asha")
+	_, ok = set.Check(req("a-long-enough-staff-token-1"))
+	assert.False(t, ok, "the replaced token is refused")
+	_, ok = set.Check(req("a-long-enough-staff-token-3"))
+	assert.True(t, ok)
+
+	assert.True(t, set.Revoke("asha"))
+	assert.False(t, set.Revoke("asha"))
+	assert.False(t, set.Revoke("nobody"))
+	_, ok = set.Check(req("a-long-enough-staff-token-3"))
+	assert.False(t, ok, "revoked")
+	_, ok = set.Check(req("a-long-enough-staff-token-2"))
+	assert.True(t, ok, "the others stay")
+	assert.True(t, set.Revoke("ravi"))
+	_, ok = set.Check(req("a-long-enough-staff-token-2"))
+	assert.False(t, ok, "an empty set refuses everyone")
+}

@@ -11,11 +11,18 @@ import (
 // session is one staff member's console login. Sessions live in the
 // Handler's memory: behind a load balancer, send a staff member's requests
 // to one replica (or log in again after a switch).
+//
+// A session keeps the staff credential it was opened with and has it
+// checked again on every request (Handler.currentSession), so revoking the
+// credential ends the session at once rather than after its TTL. The
+// credential stays in memory, as the cookie's own digest does; it is never
+// written anywhere.
 type session struct {
-	staffID string
-	csrf    string // the token every form post must carry
-	expires time.Time
-	flash   *flash // a message for the next page, shown once
+	staffID    string
+	credential string // the staff token the login presented
+	csrf       string // the token every form post must carry
+	expires    time.Time
+	flash      *flash // a message for the next page, shown once
 }
 
 type flash struct {
@@ -47,8 +54,9 @@ func randomToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// create starts a session and returns its cookie value.
-func (s *sessionStore) create(staffID string) (string, *session, error) {
+// create starts a session for staffID, who logged in with credential,
+// and returns its cookie value.
+func (s *sessionStore) create(staffID, credential string) (string, *session, error) {
 	id, err := randomToken()
 	if err != nil {
 		return "", nil, err
@@ -57,7 +65,7 @@ func (s *sessionStore) create(staffID string) (string, *session, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	sess := &session{staffID: staffID, csrf: csrf, expires: s.now().Add(s.ttl)}
+	sess := &session{staffID: staffID, credential: credential, csrf: csrf, expires: s.now().Add(s.ttl)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()

@@ -77,15 +77,25 @@
 //	{"timestamp": 1767225600000, "error": {"code": "ERR_INVALID_OTP", "message": "…"}}
 //
 // with a code mapped from the engine's sentinel errors by errors.Is and
-// errors.As (see the Code constants): a wrong one-time code is
-// ERR_INVALID_OTP (400), too many new codes ERR_MAXIMUM_OTP_REGENERATE
-// (429), refused step-3 details ERR_INVALID_PARTICIPANT_DETAILS or, for a
-// certificate, ERR_INVALID_CERTIFICATE (400), an action the application's
-// position does not allow ERR_INVALID_ONBOARD_STATUS (409), a wrong
-// secret or token ERR_ACCESS_DENIED (401). Bodies are read strictly: a
-// malformed document, an unknown field, trailing data or a content type
-// other than JSON is ERR_INVALID_PAYLOAD (400 or 415), and a body over
-// the limit (WithMaxBodyBytes) is answered 413. A method a path does not
+// errors.As (see the Code constants): too many new codes
+// ERR_MAXIMUM_OTP_REGENERATE (429), refused step-3 details
+// ERR_INVALID_PARTICIPANT_DETAILS or, for a certificate,
+// ERR_INVALID_CERTIFICATE (400), an action the application's position does
+// not allow ERR_INVALID_ONBOARD_STATUS (409). Bodies are read strictly: a
+// body that is not one JSON object in UTF-8 (null, an array, trailing
+// data), an unknown field — names match exactly, case included — a field
+// given twice or a content type other than JSON is ERR_INVALID_PAYLOAD
+// (400 or 415), with a message naming the field; a body over the limit
+// (WithMaxBodyBytes) is answered 413. A NUL byte or invalid UTF-8 in the
+// path or a query parameter is a 400, as is a search over the registry's
+// bounds (registry.MaxQueryValues, registry.MaxQueryValueLen).
+//
+// A refused credential or one-time code has one answer whatever was
+// wrong, so that no answer is an oracle: every refusal of a participant
+// code and secret (unknown code, malformed, wrong, revoked or expired
+// secret, a participant not Active) is the same 401 ERR_ACCESS_DENIED, and
+// every refusal of a one-time code (wrong, malformed, expired, locked, an
+// unknown or settled task) the same 400 ERR_INVALID_OTP. Why is logged. A method a path does not
 // serve is 405 with an Allow header. Faults of the server are logged
 // (WithLogger) and answered INTERNAL_SERVER_ERROR without detail.
 //
@@ -103,7 +113,9 @@
 // same credential the API takes, presented as a bearer token to the
 // WithStaffAuth check; the session lives in the Handler's memory
 // (HttpOnly, SameSite=Strict cookie, Secure under TLS or with an https
-// WithConsoleOrigin) and ends after WithSessionTTL. Every form post must
+// WithConsoleOrigin) and ends after WithSessionTTL, or at the first
+// request after the staff credential it was opened with stops passing the
+// check (StaffTokenSet.Revoke): revoking a credential ends its sessions. Every form post must
 // come from the console's origin (Origin, or Referer) and carry the
 // session's CSRF token; the login form uses a double-submit cookie.
 // E-mail addresses and mobile numbers are shown masked.

@@ -125,3 +125,33 @@ func BenchmarkSecretCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheck shows that Check costs about the same whatever is wrong
+// with the secret: the hash and the comparisons come before the shape.
+func BenchmarkCheck(b *testing.B) {
+	s, err := NewSecrets()
+	if err != nil {
+		b.Fatal(err)
+	}
+	right, rec, err := s.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	wrong, _, err := s.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs := []SecretRecord{rec}
+	for _, tc := range []struct{ name, secret string }{
+		{"right", right},
+		{"wrong", wrong},
+		{"bad checksum", right[:len(right)-2] + "AA"},
+		{"malformed", "letmein"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				_, _ = s.Check(tc.secret, recs)
+			}
+		})
+	}
+}

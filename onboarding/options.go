@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -328,7 +330,6 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-
 // checkInstanceCode applies the participant-code rule for the instance
 // part: 1–63 ASCII letters, digits, inner '-' or '.'.
 func checkInstanceCode(code string) error {
@@ -353,4 +354,28 @@ func clip(s string) string {
 		return strings.ToValidUTF8(s, "?")
 	}
 	return strings.ToValidUTF8(s[:n], "?") + "…"
+}
+
+// WithAuditKey has the engine seal the last audit event of every write
+// with key (Ed25519, ECDSA P-256 or RSA of at least 2048 bits: the
+// operator's signing key, kept outside the database), and VerifyChain
+// check the seals against key's public key and previous — the public keys
+// of earlier audit keys, so that trails sealed before a rotation still
+// verify. The hash chain alone can be rewritten by anyone who can write to
+// the database; the seals cannot without the key. See
+// registry.VerifySealedChain for what a seal proves and what it cannot
+// (a trail cut back to an earlier checkpoint). Default: no seals.
+func WithAuditKey(key crypto.Signer, previous ...crypto.PublicKey) Option {
+	return func(s *Service) error {
+		if key == nil {
+			return fmt.Errorf("%w: nil audit key", ErrInvalidOption)
+		}
+		probe := registry.Chain(nil, registry.Event{ApplicationID: "probe", Action: "probe"})
+		if err := registry.SealEvent(&probe[0], key); err != nil {
+			return fmt.Errorf("%w: audit key: %w", ErrInvalidOption, err)
+		}
+		s.auditKey = key
+		s.auditKeys = append([]crypto.PublicKey{key.Public()}, previous...)
+		return nil
+	}
 }

@@ -75,7 +75,11 @@ func (s *Service) Events(ctx context.Context, id string) ([]registry.Event, erro
 // each event linked to its predecessor's hash, none edited
 // (registry.VerifyChain), and ending at the event the application record
 // was last written with, so that events cut off the end are caught too.
-// A break is a *registry.ChainError.
+// With WithAuditKey it also checks the seals (registry.VerifySealedChain):
+// the trail must end in a seal by the operator's key, so someone who can
+// write to the database but does not hold the key cannot edit an event
+// and recompute the chain and the anchor unnoticed. A break is a
+// *registry.ChainError.
 func (s *Service) VerifyChain(ctx context.Context, id string) error {
 	r, err := s.load(ctx, id)
 	if err != nil {
@@ -85,7 +89,11 @@ func (s *Service) VerifyChain(ctx context.Context, id string) error {
 	if err != nil {
 		return notFound(err, "application", id)
 	}
-	if err := registry.VerifyChain(es); err != nil {
+	if s.auditKey != nil {
+		if err := registry.VerifySealedChain(es, s.auditKeys...); err != nil {
+			return err
+		}
+	} else if err := registry.VerifyChain(es); err != nil {
 		return err
 	}
 	last := r.st.Last

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"context"
+	"crypto"
 	crand "crypto/rand"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,9 @@ type Service struct {
 	notice    time.Duration
 	log       *slog.Logger
 	disputes  bool
+	// auditKey seals each write's last audit event; auditKeys verify seals.
+	auditKey  crypto.Signer
+	auditKeys []crypto.PublicKey
 	// fetch fetches certificate URLs (nil: the shared default).
 	fetch *safefetch.Fetcher
 	// declineWindow is how long the HFR manager may decline.
@@ -324,6 +328,13 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 		prev = &registry.Event{Seq: r.st.Last.Seq, Hash: r.st.Last.Hash}
 	}
 	events := registry.Chain(prev, r.events...)
+	if s.auditKey != nil {
+		// A checkpoint: the seal over the write's last event covers, through
+		// the hash chain, every event before it.
+		if err := registry.SealEvent(&events[len(events)-1], s.auditKey); err != nil {
+			return fmt.Errorf("onboarding: seal audit event of application %q: %w", r.app.ID, err)
+		}
+	}
 	last := events[len(events)-1]
 	r.st.Last = &anchor{Seq: last.Seq, Hash: last.Hash}
 	r.app.Waiting = r.waiting()

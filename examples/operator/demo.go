@@ -32,10 +32,11 @@ import (
 // data directory, so that a restart keeps applicant tokens, outstanding
 // one-time codes, access tokens and the demo sandbox certificates valid.
 type keys struct {
-	applicant []byte  // applicant tokens (httpapi.WithApplicantKey)
-	otp       []byte  // one-time code hashes (onboarding.WithOTPKey)
-	token     jwk.Key // access tokens, Ed25519
-	sandbox   jwk.Key // the demo sandbox issuer, Ed25519
+	applicant []byte             // applicant tokens (httpapi.WithApplicantKey)
+	otp       []byte             // one-time code hashes (onboarding.WithOTPKey)
+	token     jwk.Key            // access tokens, Ed25519
+	audit     ed25519.PrivateKey // seals audit checkpoints (onboarding.WithAuditKey)
+	sandbox   jwk.Key            // the demo sandbox issuer, Ed25519
 }
 
 func loadKeys(path string) (keys, error) {
@@ -64,6 +65,7 @@ func loadKeys(path string) (keys, error) {
 	}
 	var k keys
 	k.applicant, k.otp = derive("applicant"), derive("otp")
+	k.audit = ed25519.NewKeyFromSeed(derive("audit"))
 	if k.token, err = jwk.FromRaw(ed25519.NewKeyFromSeed(derive("token"))); err != nil {
 		return keys{}, fmt.Errorf("token key: %w", err)
 	}

@@ -116,6 +116,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		onboarding.WithTokens(tokens),
 		onboarding.WithFacilityOTP(regs.facilityOTP),
 		onboarding.WithOTPKey(keys.otp),
+		onboarding.WithAuditKey(keys.audit),
 		onboarding.WithLogger(log),
 	)
 	if err != nil {

@@ -220,6 +220,7 @@ func TestHFROTP(t *testing.T) {
 		PrimaryEmail:           "admin@sanjeevani.example",
 		PrimaryMobile:          "9000066001",
 		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		Address:                &hcxonboard.Address{Pincode: "560034"}, // as HFR holds it: no review
 		SandboxCertificate:     f.cert("hosp-1", hcxonboard.RoleHospital),
 		SandboxParticipantCode: "hosp-1",
 	}
@@ -238,7 +239,7 @@ func TestHFROTP(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	var v httpapi.Application
 	res.decode(t, &v)
-	assert.Equal(t, registry.StageDetails, v.Stage)
+	assert.Equal(t, registry.StageDetails, v.Stage, "tasks: %+v", v.Tasks)
 }
 
 func TestDecide(t *testing.T) {

@@ -1,0 +1,60 @@
+// Package document holds the documents an application's reviewers must
+// read — the authorised signatory's letter, the government approval
+// letter, the address proof, the empanelment proof — as uploaded bytes the
+// operator keeps, instead of a URI and a digest nobody opens.
+//
+// A [Store] is four calls, context first: Put, Get, List and Delete. Two
+// implementations pass one conformance suite (document/documenttest):
+// [Dir], a directory of the filesystem for an operator on one machine,
+// and sqlstore.Documents in registry/sqlstore, where documents are rows
+// beside their application in SQLite or PostgreSQL, so that replicas share
+// them and a document can neither outlive nor miss its application.
+//
+// # Uploads
+//
+// Every store applies a [Policy] to what it is given, so the rules are
+// the same whatever keeps the bytes:
+//
+//   - size: at most [DefaultMaxSize] (10 MiB) unless [WithMaxSize] says
+//     otherwise; at most one byte more than the cap is read, and a larger
+//     upload is [ErrTooLarge];
+//   - type: judged from the first bytes, never from a file name or the
+//     declared type: a PDF ("%PDF-" and a version), a PNG (its signature
+//     and IHDR chunk) or a JPEG (SOI and a segment marker) by default
+//     ([WithTypes] narrows the list). Anything else — HTML, SVG, archives,
+//     a header cut short — is [ErrUnsupportedType];
+//   - declared type: if the uploader names one (application/octet-stream
+//     names none), it must be the type found, else [ErrMismatch]; so must
+//     an expected SHA-256 or size the uploader gives;
+//   - digest: the SHA-256 is computed by the store from the bytes it keeps;
+//   - metadata: a known kind (the application contract's, [Kinds], or
+//     [WithKinds]), an uploader (the authenticated actor) and an
+//     application id are required ([ErrInvalid]); the store assigns the id
+//     (a time-ordered UUID) and the creation time.
+//
+// A refusal is a [*RejectError]: its Message tells the uploader what is
+// wrong and what to do, and names no path or host, so an HTTP layer can
+// answer 422 with it. A document for an application that does not exist
+// is [ErrNotFound], as is any id a store did not make: document ids are
+// checked against their form ([ValidID]) before any look-up, and
+// application ids never become file names, so no id can reach outside a
+// store.
+//
+// # Reading
+//
+// Get returns the metadata and the content; reading the content to its end
+// checks it against the stored digest and size ([ErrCorrupt]). List
+// returns an application's documents oldest first. Content should be
+// served with the stored media type (never one sniffed again by a
+// browser), X-Content-Type-Options: nosniff, a Content-Disposition built
+// from [Document.FileName], and a Content-Security-Policy that runs
+// nothing.
+//
+// # References
+//
+// An application still lists its documents as references (kind, URI,
+// SHA-256, media type). [Match] finds the uploaded document a reference
+// stands for by its digest and checks its kind, so that a reference must
+// name a document the operator holds; [Document.Reference] makes the
+// reference for an uploaded document.
+package document

@@ -1,0 +1,184 @@
+package verifier
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// nameWords are the spellings NormalizeName makes one: abbreviations and
+// variants common in Indian facility and company names.
+var nameWords = map[string]string{
+	"hosp": "hospital", "hospl": "hospital", "hsptl": "hospital", "hosptl": "hospital",
+	"hosps": "hospitals",
+	"pvt":   "private", "prv": "private",
+	"ltd": "limited", "ld": "limited",
+	"dr": "doctor", "drs": "doctors",
+	"st": "saint", "mt": "mount",
+	"co": "company", "corp": "corporation", "corpn": "corporation", "inc": "incorporated",
+	"intl": "international", "natl": "national",
+	"med": "medical", "mem": "memorial", "inst": "institute", "univ": "university",
+	"ctr": "centre", "cntr": "centre", "center": "centre", "centers": "centres",
+	"govt": "government", "dept": "department",
+	"assn": "association", "assoc": "association", "soc": "society",
+	"lab": "laboratory", "labs": "laboratories",
+	"specialty": "speciality", "spl": "speciality", "splty": "speciality", "specialities": "speciality", "specialties": "speciality",
+	"multispecialty": "multispeciality", "superspecialty": "superspeciality",
+	"sri": "sri", "shri": "sri", "shree": "sri", "sree": "sri", "shrii": "sri",
+	"smt": "smt", "shrimati": "smt",
+}
+
+// legalForms end a company's name and are left out when names are
+// compared: "Sunrise Hospital Pvt Ltd" is the Sunrise Hospital that HFR
+// may list without them.
+var legalForms = map[string]bool{"private": true, "limited": true, "llp": true, "incorporated": true, "opc": true, "plc": true}
+
+// honorifics open a person's name and are left out when people's names are
+// compared.
+var honorifics = map[string]bool{
+	"doctor": true, "prof": true, "professor": true, "mr": true, "mrs": true, "ms": true, "miss": true,
+	"smt": true, "sri": true, "kumari": true, "km": true, "mx": true,
+}
+
+// NormalizeName returns the form in which names are compared: lower case;
+// punctuation and spacing reduced to single spaces (apostrophes dropped,
+// so "Children's" is "childrens"); "&" read as "and"; a run of single
+// letters joined ("A.B.C." is "abc"); common abbreviations and variants
+// spelled out (hosp → hospital, pvt → private, ltd → limited, dr → doctor,
+// st → saint, co → company, ctr and center → centre, lab → laboratory,
+// specialty → speciality, shri and shree → sri, …); "multi speciality"
+// written as one word; and every "the" left out.
+func NormalizeName(s string) string {
+	return strings.Join(nameTokens(s), " ")
+}
+
+// SameName reports whether a and b name the same organisation: equal after
+// NormalizeName, with a legal form at the end (private limited, limited,
+// LLP, …) left out of both. An empty name matches nothing. Anything else
+// differs: a difference is for a person to judge, and the checks that use
+// SameName make it a review, never a refusal.
+func SameName(a, b string) bool {
+	ta, tb := trimLegalForm(nameTokens(a)), trimLegalForm(nameTokens(b))
+	return len(ta) > 0 && slices.Equal(ta, tb)
+}
+
+// samePersonName reports whether a and b name the same person: SameName's
+// normalisation, titles at the start (Dr., Prof., Mr., Smt., Shri, …) left
+// out, and the words in any order, since registries and people order given
+// names and surnames differently.
+func samePersonName(a, b string) bool {
+	ta, tb := personTokens(a), personTokens(b)
+	return len(ta) > 0 && slices.Equal(ta, tb)
+}
+
+func personTokens(s string) []string {
+	t := nameTokens(s)
+	for len(t) > 1 && honorifics[t[0]] {
+		t = t[1:]
+	}
+	slices.Sort(t)
+	return t
+}
+
+func trimLegalForm(t []string) []string {
+	for len(t) > 1 && legalForms[t[len(t)-1]] {
+		t = t[:len(t)-1]
+	}
+	return t
+}
+
+// nameTokens splits s into normalised words (see NormalizeName).
+func nameTokens(s string) []string {
+	var raw []string
+	var word []rune
+	flush := func() {
+		if len(word) > 0 {
+			raw = append(raw, string(word))
+			word = word[:0]
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+			word = append(word, unicode.ToLower(r))
+		case r == '\'' || r == '’' || r == 'ʼ' || r == '`':
+			// Joined: "Children's" is "childrens".
+		case r == '&':
+			flush()
+			raw = append(raw, "and")
+		default:
+			flush()
+		}
+	}
+	flush()
+
+	out := make([]string, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		w := raw[i]
+		// A run of single letters is one word: "A B C Hospital" is "abc hospital".
+		if isSingleLetter(w) && i+1 < len(raw) && isSingleLetter(raw[i+1]) {
+			var b strings.Builder
+			for i < len(raw) && isSingleLetter(raw[i]) {
+				b.WriteString(raw[i])
+				i++
+			}
+			i--
+			w = b.String()
+		}
+		if v, ok := nameWords[w]; ok {
+			w = v
+		}
+		if w == "the" {
+			continue
+		}
+		// "multi speciality" and "super speciality" are written as one word.
+		if (w == "multi" || w == "super") && i+1 < len(raw) {
+			next := raw[i+1]
+			if v, ok := nameWords[next]; ok {
+				next = v
+			}
+			if next == "speciality" {
+				out = append(out, w+"speciality")
+				i++
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func isSingleLetter(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		n++
+	}
+	return n == 1
+}
+
+// pincodeOf returns the digits of an Indian PIN code written with or
+// without spaces ("560 034"), or "" when s is no PIN code.
+func pincodeOf(s string) string {
+	var b [6]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(b) {
+				return ""
+			}
+			b[n] = c
+			n++
+		case c == ' ' || c == '-':
+		default:
+			return ""
+		}
+	}
+	if n != 6 || b[0] == '0' {
+		return ""
+	}
+	return string(b[:])
+}

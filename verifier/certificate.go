@@ -39,12 +39,39 @@ func sandboxResult(ctx context.Context, in *Input) Result {
 	if err != nil {
 		return sandboxErrorResult(err)
 	}
+	if r, bound := bindCertificate(cert, in.App); !bound {
+		return r
+	}
 	what := "Sandbox certificate from " + quote(cert.Issuer) + " for " + roleList(cert.Roles) +
 		", valid until " + cert.Expiry.In(ist).Format(time.DateOnly)
 	if !cert.Trusted {
 		return pending(TaskReview, what+": structure, validity and roles checked, but the signature is not checked without a trust list; the operator checks it")
 	}
 	return satisfied(what + ", signature verified")
+}
+
+// bindCertificate checks that a participant certificate belongs to the
+// applicant, as the operator will: its sub is the application's
+// sandbox_participant_code, and its participant_name, when it has one,
+// names the applicant (SameName). A solution certificate certifies
+// software that many participants rely on, and is not bound.
+func bindCertificate(cert *sandbox.Certificate, app *hcxonboard.Application) (Result, bool) {
+	if cert.Kind == sandbox.KindSolution {
+		return Result{}, true
+	}
+	code := strings.TrimSpace(app.SandboxParticipantCode)
+	switch {
+	case code == "":
+		return missing("Give sandbox_participant_code: the code your sandbox knew you by, which the sandbox certificate names as its subject (" +
+			quote(cert.Subject) + ")"), false
+	case code != cert.Subject:
+		return invalid("The sandbox certificate was issued to sandbox participant " + quote(cert.Subject) + ", not to " + quote(code) +
+			" (sandbox_participant_code): attach your own certificate, or correct sandbox_participant_code"), false
+	case cert.ParticipantName != "" && !SameName(cert.ParticipantName, app.ParticipantName):
+		return invalid("The sandbox certificate was issued to " + quote(cert.ParticipantName) + ", not to " + quote(app.ParticipantName) +
+			" (participant_name): apply under the name your sandbox certified, or ask it for a certificate in your registered name"), false
+	}
+	return Result{}, true
 }
 
 // appliedRoles returns the roles to check the certificate against, or why

@@ -61,6 +61,16 @@ func TestSandboxCertificate(t *testing.T) {
 		return false, errors.New("revocation list service: 503")
 	})
 	at := func(ts time.Time) func() time.Time { return func() time.Time { return ts } }
+	issue := func(c sandbox.Claims) string {
+		c.ID, c.Roles = "sbx-"+c.Subject, bsp
+		tok, err := testIssuer(t, "sandbox issuer").Issue(c)
+		require.NoError(t, err)
+		return tok
+	}
+	code := func(v string) func(*hcxonboard.Application) {
+		return func(a *hcxonboard.Application) { a.SandboxParticipantCode = v }
+	}
+	trusted := func(t *testing.T) *sandbox.Verifier { return trustedSandbox(t) }
 
 	tests := []struct {
 		name    string
@@ -68,12 +78,13 @@ func TestSandboxCertificate(t *testing.T) {
 		clock   func() time.Time
 		roles   []hcxonboard.Role
 		cert    string
+		change  func(a *hcxonboard.Application)
 		want    want
 	}{
 		{name: "trusted", sandbox: func(t *testing.T) *sandbox.Verifier { return trustedSandbox(t) }, cert: good,
 			want: want{outcome: verifier.Satisfied, msg: `from "sandbox.example-hcx" for role bsp, valid until 2028-01-15, signature verified`}},
 		{name: "parent role covers sub-role", sandbox: func(t *testing.T) *sandbox.Verifier { return trustedSandbox(t) },
-			roles: []hcxonboard.Role{hcxonboard.RoleHospital, hcxonboard.RoleClinic}, cert: issueCert(t, "p", hcxonboard.RoleProvider),
+			roles: []hcxonboard.Role{hcxonboard.RoleHospital, hcxonboard.RoleClinic}, cert: issueCert(t, "p", hcxonboard.RoleProvider), change: code("p"),
 			want: want{outcome: verifier.Satisfied}},
 		{name: "no trust list: pending", cert: good,
 			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "signature is not checked without a trust list"}},
@@ -85,7 +96,7 @@ func TestSandboxCertificate(t *testing.T) {
 			want: want{outcome: verifier.Invalid, msg: "apply only for the roles your certificate lists"}},
 		{name: "no trust list: garbage", cert: "not-a-certificate",
 			want: want{outcome: verifier.Invalid, msg: "paste the certificate exactly"}},
-		{name: "no trust list: tampered payload still pending", cert: tamper(t, good, "app-bsp-0001", "app-bsp-0002"),
+		{name: "no trust list: tampered payload still pending", cert: tamper(t, good, "sbx-app-bsp-0001", "sbx-app-bsp-0009"),
 			want: want{outcome: verifier.Pending, task: verifier.TaskReview}},
 		{name: "tampered payload", sandbox: func(t *testing.T) *sandbox.Verifier { return trustedSandbox(t) }, cert: tamper(t, good, "app-bsp-0001", "app-bsp-0002"),
 			want: want{outcome: verifier.Invalid, msg: "Sandbox certificate rejected"}},
@@ -106,6 +117,23 @@ func TestSandboxCertificate(t *testing.T) {
 			want: want{outcome: verifier.Pending, task: verifier.TaskRetry, msg: "could not be fully checked"}},
 		{name: "missing", sandbox: func(t *testing.T) *sandbox.Verifier { return trustedSandbox(t) }, cert: "  ",
 			want: want{outcome: verifier.Missing, msg: "sandbox_certificate"}},
+
+		// A participant certificate is bound to the applicant.
+		{name: "no sandbox_participant_code", sandbox: trusted, cert: good, change: code(""),
+			want: want{outcome: verifier.Missing, msg: `Give sandbox_participant_code: the code your sandbox knew you by, which the sandbox certificate names as its subject ("app-bsp-0001")`}},
+		{name: "no sandbox_participant_code, no trust list", cert: good, change: code(" "),
+			want: want{outcome: verifier.Missing, msg: "sandbox_participant_code"}},
+		{name: "another participant's certificate", sandbox: trusted, cert: good, change: code("app-bsp-0777"),
+			want: want{outcome: verifier.Invalid, msg: `issued to sandbox participant "app-bsp-0001", not to "app-bsp-0777" (sandbox_participant_code)`}},
+		{name: "certificate names the applicant", sandbox: trusted,
+			cert: issue(sandbox.Claims{Subject: "app-bsp-0001", ParticipantName: "CareWallet Technologies Pvt. Ltd."}),
+			want: want{outcome: verifier.Satisfied}},
+		{name: "certificate names another participant", sandbox: trusted,
+			cert: issue(sandbox.Claims{Subject: "app-bsp-0001", ParticipantName: "QuickClaim Apps LLP"}),
+			want: want{outcome: verifier.Invalid, msg: `issued to "QuickClaim Apps LLP", not to "CareWallet Technologies Private Limited" (participant_name)`}},
+		{name: "solution certificate is not bound", sandbox: trusted, change: code(""),
+			cert: issue(sandbox.Claims{Subject: "hospital-suite-4.2", Kind: sandbox.KindSolution, Solution: &sandbox.Solution{Name: "Hospital Suite", Version: "4.2"}}),
+			want: want{outcome: verifier.Satisfied}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +150,9 @@ func TestSandboxCertificate(t *testing.T) {
 			app.SandboxCertificate = tt.cert
 			if tt.roles != nil {
 				app.Roles = tt.roles
+			}
+			if tt.change != nil {
+				tt.change(app)
 			}
 			r, err := c.Verify(context.Background(), app)
 			require.NoError(t, err)
@@ -143,7 +174,7 @@ func TestSandboxCertificateOncePerVerification(t *testing.T) {
 	c := offlineChecker(t, verifier.WithSandboxVerifier(trustedSandbox(t, sandbox.WithRevocation(counting))))
 	app := loadApp(t, "payer_ready.json")
 	app.Roles = []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleTPA, hcxonboard.RoleBSP}
-	app.SandboxCertificate = issueCert(t, "multi", app.Roles...)
+	app.SandboxCertificate, app.SandboxParticipantCode = issueCert(t, "multi", app.Roles...), "multi"
 	r, err := c.Verify(context.Background(), app)
 	require.NoError(t, err)
 	assert.Len(t, r.Categories, 3)

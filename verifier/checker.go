@@ -29,6 +29,7 @@ type Checker struct {
 	payers        PayerDirectory
 	now           func() time.Time
 	lookupTimeout time.Duration
+	rules         *rules
 }
 
 // Option configures a Checker. Options validate their arguments: bad
@@ -92,6 +93,72 @@ func WithPayerDirectory(d PayerDirectory) Option {
 			return errors.New("verifier: WithPayerDirectory: nil directory")
 		}
 		c.payers = d
+		return nil
+	}
+}
+
+// WithHFRStatuses sets the HFR facility statuses hfr_lookup accepts as a
+// facility HFR has verified, compared without regard to case. Default:
+// DefaultHFRStatuses (Approved, Verified, Active). A status may not also be
+// one of the pipeline statuses (WithHFRPipelineStatuses).
+func WithHFRStatuses(statuses ...string) Option {
+	return func(c *Checker) error {
+		set, err := statusesOption("WithHFRStatuses", statuses)
+		if err != nil {
+			return err
+		}
+		c.rules.hfrVerified = set
+		return nil
+	}
+}
+
+// WithHFRPipelineStatuses sets the HFR statuses of a facility still in
+// HFR's own registration process, for which hfr_lookup waits (task
+// await_registry), compared without regard to case. Default:
+// DefaultHFRPipelineStatuses (Draft, Submitted, Created, Saved).
+func WithHFRPipelineStatuses(statuses ...string) Option {
+	return func(c *Checker) error {
+		set, err := statusesOption("WithHFRPipelineStatuses", statuses)
+		if err != nil {
+			return err
+		}
+		c.rules.hfrPipeline = set
+		return nil
+	}
+}
+
+// WithFacilityTypes replaces, for each provider role in types, the HFR
+// facility types that fit it (see DefaultFacilityTypes for the default
+// table and how a type is matched); roles not in types keep their
+// default. An empty list accepts every type. Every key must be a provider
+// role and every word must have a letter or digit.
+func WithFacilityTypes(types map[hcxonboard.Role][]string) Option {
+	return func(c *Checker) error {
+		if len(types) == 0 {
+			return errors.New("verifier: WithFacilityTypes: no roles")
+		}
+		for role, words := range types {
+			if !role.Valid() || !role.IsProvider() {
+				return fmt.Errorf("verifier: WithFacilityTypes: %q is not a provider role", shown(string(role)))
+			}
+			tw := typeWords(words)
+			if len(tw) != len(words) {
+				return fmt.Errorf("verifier: WithFacilityTypes %s: a facility type word without letters or digits", role)
+			}
+			c.rules.facilityTypes[role] = tw
+		}
+		return nil
+	}
+}
+
+// WithHPRAPIOnly settles hpr_check from the HPR look-up alone — the
+// guideline's "API check" — when every field compared matches, without
+// the professional authenticating through HPR. Default off: a professional
+// found in HPR leaves hpr_check pending with task hpr_auth until HPR has
+// authenticated them (see TaskHPRAuth and ConfirmProfessional).
+func WithHPRAPIOnly(on bool) Option {
+	return func(c *Checker) error {
+		c.rules.hprAPIOnly = on
 		return nil
 	}
 }
@@ -182,6 +249,7 @@ func New(opts ...Option) (*Checker, error) {
 		policies:      DefaultPolicies(),
 		now:           time.Now,
 		lookupTimeout: DefaultLookupTimeout,
+		rules:         builtinRules.clone(),
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -190,6 +258,9 @@ func New(opts ...Option) (*Checker, error) {
 		if err := o(c); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.rules.check(); err != nil {
+		return nil, err
 	}
 	if c.sandbox == nil {
 		v, err := sandbox.NewVerifier(sandbox.WithClock(c.now))
@@ -246,6 +317,7 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 		Rohini:        c.rohini,
 		Payers:        c.payers,
 		LookupTimeout: c.lookupTimeout,
+		rules:         c.rules,
 	}
 	report := &Report{Categories: in.Categories, Requirements: make([]Result, 0, 12)}
 	ran := false

@@ -174,7 +174,7 @@ func TestMixedRoles(t *testing.T) {
 			t.Parallel()
 			app := loadApp(t, tt.file)
 			app.Roles = tt.roles
-			app.SandboxCertificate = issueCert(t, "mixed", tt.roles...)
+			app.SandboxCertificate, app.SandboxParticipantCode = issueCert(t, "mixed", tt.roles...), "mixed"
 			tt.change(app)
 			r, err := c.Verify(context.Background(), app)
 			require.NoError(t, err)

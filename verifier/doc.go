@@ -25,7 +25,9 @@
 // (given but wrong: a GSTIN check character, a ROHINI check digit, an
 // expired licence, a facility HFR does not know) or pending (not settled
 // by looking at the application: an OTP, a registry look-up, a payer's or
-// a person's decision; [Result.Task] says which). The [Report]'s
+// a person's decision; [Result.Task] says which: [TaskOTP], [TaskHFROTP],
+// [TaskHPRAuth], [TaskApproval], [TaskReview], [TaskRetry] or
+// [TaskAwaitRegistry]). The [Report]'s
 // [Verdict] is invalid if any requirement is invalid, else incomplete if
 // any is missing, else ready — pending requirements are the onboarding
 // workflow's work, not the applicant's.
@@ -35,19 +37,68 @@
 // [New] without options is the participant's own pre-validation: every
 // format rule (GSTIN, ROHINI ID, HFR and HPR IDs, IRDA numbers, mobile,
 // e-mail, licence validity, document references) and the sandbox
-// certificate's structure, time window and roles; its signature needs a
-// trust list ([WithSandboxVerifier]). The operator adds registries through
-// small interfaces that the project's adapters satisfy:
-// [FacilityRegistry] and [ProfessionalRegistry] (*hfr.Client),
-// [RohiniLookup] (every rohini.Lookup) and [PayerDirectory] (the keys
-// payers sign empanelment proofs with). What a registry says can make a
-// requirement invalid (no such facility, a Draft facility); a registry
-// that cannot be reached never does — the requirement stays pending with
-// task retry and the cause.
+// certificate's structure, time window, roles and binding to the applicant
+// (a participant certificate's sub must be the application's
+// sandbox_participant_code, which is missing when not given); its
+// signature needs a trust list ([WithSandboxVerifier]). The operator adds
+// registries through small interfaces that the project's adapters satisfy:
+// [FacilityRegistry], [ProfessionalRegistry] and [ProfessionalAuth]
+// (*hfr.Client), [RohiniLookup] (every rohini.Lookup) and [PayerDirectory]
+// (the keys payers sign empanelment proofs with). What a registry says can
+// make a requirement invalid (no such facility, an expired ROHINI
+// registration); a registry that cannot be reached never does — the
+// requirement stays pending with task retry and the cause.
+//
+// # Evidence that belongs to the applicant
+//
+// An online check does not stop at "the registry knows this ID": it
+// compares what the registry holds with what the application says, one
+// [Finding] per field, the applicant's value beside the registry's. A
+// field that does not match never satisfies a requirement: it is pending
+// review (task review) with the findings, for a person to judge; every
+// field matching is satisfied. Names are compared with [SameName] (case,
+// punctuation, spacing, common abbreviations and legal forms do not
+// count), pincodes by their digits. The findings per check:
+//
+//   - hfr_lookup (source "hfr"): status (one of WithHFRStatuses, default
+//     Approved, Verified, Active), facility_type (fits every provider role
+//     applied for, by the table of DefaultFacilityTypes and
+//     WithFacilityTypes), name, pincode. A facility still in HFR's own
+//     process (WithHFRPipelineStatuses, default Draft, Submitted, Created,
+//     Saved) is not refused: hfr_lookup is pending with task
+//     await_registry — the application waits and is checked again, and
+//     goes on once HFR has verified the facility.
+//   - hpr_check (source "hpr"): hpr_id (when the registry echoes it),
+//     name (participant_name or system_admin.name, as a person's name:
+//     titles and word order do not count), registration (a council
+//     registration not past its renewal date), council_verified, and by
+//     default auth_methods. By default the professional must prove to be
+//     the HPR ID's holder through HPR's own authentication: a professional
+//     HPR knows leaves hpr_check pending with task hpr_auth, whatever the
+//     comparison found; the workflow runs [ProfessionalAuth] with the
+//     applicant and decides hpr_check with [ConfirmProfessional] on the
+//     authenticated profile (invalid if it is another professional, review
+//     on any difference, else satisfied). [WithHPRAPIOnly] settles it from
+//     the look-up instead.
+//   - rohini_verification (source "rohini"): name, pincode, and status and
+//     valid_until when ROHINI gives them; an expired registration is
+//     invalid.
+//   - payer_approval (source "payer"), from a payer-signed proof: payer,
+//     empanelment_id, valid_until and status of the contract, the
+//     facility's hfr_id, rohini_id, facility_licence, pincode and name as
+//     the proof names them, and scheme. A proof must name this facility
+//     (see [EmpanelmentProofType]): one naming another facility, or none,
+//     is invalid, and so is one whose contract has ended or is not active;
+//     a proof whose name alone differs goes to review. A verified proof's
+//     single-use key is in [Result.Claims], "empanelment:<iss>|<jti>" (or
+//     "empanelment:<iss>|<sub>" without a jti). An empanelment ID without
+//     a proof leaves empanelment_proof and payer_approval pending the
+//     payer's confirmation (task approval).
 //
 // The validators are exported for forms and tools: [ValidateGSTIN],
 // [NormalizeGSTIN], [ValidateHFRID], [NormalizeHPRID],
-// [ValidateIRDARegistration], [NormalizeMobile], [ValidateEmail]. Their
+// [ValidateIRDARegistration], [NormalizeMobile], [ValidateEmail], and the
+// name comparison [SameName] with [NormalizeName]. Their
 // errors are [*RuleError]s wrapping a sentinel such as [ErrInvalidGSTIN];
 // mobile numbers and e-mail addresses in errors and messages are masked.
 package verifier

@@ -20,6 +20,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/rohini"
 )
 
 // EmpanelmentProofType is the JWS "typ" header of a signed empanelment
@@ -28,13 +29,35 @@ import (
 // The guideline accepts "a digitally signed proof from the payer/scheme"
 // but names no format, so the library defines one: a compact JWS signed by
 // the empanelling payer with the key it registered with the HCX operator
-// (see [PayerDirectory]). Claims: iss is the payer's participant code (the
-// application's empanelment.payer_code), sub is the empanelment ID,
-// optional exp and nbf (seconds since the epoch), optional scheme and
-// participant_name (the facility as the payer knows it). Algorithms:
-// EdDSA, ES256, ES384, RS256 and PS256 (RSA keys of at least 2048 bits) —
-// never none or HMAC. A "crit" header is refused: this format defines no
-// extension.
+// (see [PayerDirectory]). Algorithms: EdDSA, ES256, ES384, RS256 and PS256
+// (RSA keys of at least 2048 bits) — never none or HMAC. A "crit" header is
+// refused: this format defines no extension. Claims:
+//
+//   - iss: the payer's participant code (the application's
+//     empanelment.payer_code); sub: the empanelment ID;
+//   - jti: the proof's own ID, optional. A proof backs one participant:
+//     payer_approval records its single-use key in Result.Claims as
+//     "empanelment:<iss>|<jti>", or "empanelment:<iss>|<sub>" without a
+//     jti, for the onboarding workflow to consume;
+//   - exp and nbf: the proof's own validity (seconds since the epoch),
+//     optional;
+//   - the facility, which the proof must name: hfr_id, rohini_id,
+//     facility_licence (its licence number), or participant_name together
+//     with pincode — any of them, as long as one names the facility the
+//     application does (see below);
+//   - valid_until (YYYY-MM-DD, the contract's last day) and status (the
+//     contract's, "active" when in force), optional: a contract that has
+//     ended or is not active makes the proof invalid;
+//   - scheme, optional.
+//
+// Binding: an HFR ID, ROHINI ID, licence number or pincode in the proof
+// that the application gives differently names another facility, and the
+// proof is invalid. Otherwise one of them must be the application's (the
+// pincode together with a participant_name), else the proof names no
+// facility and is invalid too. A participant_name (or scheme) that then
+// differs from the application's — the facility found by its identifier or
+// place but written another way — goes to a person (review), since names
+// are spelled many ways; it never refuses.
 const EmpanelmentProofType = "hcx-empanelment+jwt"
 
 // MaxEmpanelmentProof is the longest signed proof accepted, in bytes.
@@ -72,13 +95,44 @@ type proofHeader struct {
 }
 
 type proofClaims struct {
-	Issuer          string   `json:"iss"`
-	Subject         string   `json:"sub"`
-	Expiry          *float64 `json:"exp"`
-	NotBefore       *float64 `json:"nbf"`
-	Scheme          string   `json:"scheme"`
-	ParticipantName string   `json:"participant_name"`
+	Issuer          string    `json:"iss"`
+	Subject         string    `json:"sub"`
+	ID              claimText `json:"jti"`
+	Expiry          *float64  `json:"exp"`
+	NotBefore       *float64  `json:"nbf"`
+	Scheme          string    `json:"scheme"`
+	ParticipantName string    `json:"participant_name"`
+	HFRID           claimText `json:"hfr_id"`
+	RohiniID        claimText `json:"rohini_id"`
+	Licence         claimText `json:"facility_licence"`
+	Pincode         claimText `json:"pincode"`
+	ValidUntil      claimText `json:"valid_until"`
+	Status          claimText `json:"status"`
 }
+
+// claimText decodes a JSON string or number as text: a payer may write a
+// pincode or an ID as a number.
+type claimText string
+
+func (c *claimText) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*c = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = claimText(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		*c = claimText(b)
+	default:
+		return errors.New("want a string or a number")
+	}
+	return nil
+}
+
+func (c claimText) String() string { return strings.TrimSpace(string(c)) }
 
 // empanelmentProof is a parsed signed proof.
 type empanelmentProof struct {
@@ -150,34 +204,156 @@ func parseProof(token string) (*empanelmentProof, string) {
 	if strings.TrimSpace(proof.claims.Subject) == "" {
 		return nil, "names no empanelment ID (sub)"
 	}
+	for _, v := range [...]string{proof.claims.Issuer, proof.claims.Subject, string(proof.claims.ID)} {
+		if p := textProblem(v); p != "" {
+			return nil, "has an iss, sub or jti that " + p
+		}
+	}
 	return proof, ""
 }
 
 // against checks the proof's claims against the application and the
-// clock; the problem it returns is for the applicant.
-func (p *empanelmentProof) against(e *hcxonboard.Empanelment, now time.Time) string {
+// clock; the problem it returns, for the applicant, makes the proof
+// invalid.
+func (p *empanelmentProof) against(app *hcxonboard.Application, now time.Time) string {
+	_, problem, _ := p.compare(app, now)
+	return problem
+}
+
+// compare checks the proof's claims against the application and the
+// clock. It returns the findings (source "payer"), the first problem that
+// makes the proof invalid, and a difference for a person to review.
+func (p *empanelmentProof) compare(app *hcxonboard.Application, now time.Time) (fs []Finding, problem, review string) {
 	c := &p.claims
+	e := app.Empanelment
 	payer := strings.TrimSpace(e.PayerCode)
 	switch {
 	case payer == "":
-		return fmt.Sprintf("is signed by payer %q but the application names no payer code: set empanelment.payer_code to %q", shown(c.Issuer), shown(c.Issuer))
+		return nil, fmt.Sprintf("is signed by payer %q but the application names no payer code: set empanelment.payer_code to %q", shown(c.Issuer), shown(c.Issuer)), ""
 	case c.Issuer != payer:
-		return fmt.Sprintf("was issued by %q, not by the payer named in empanelment.payer_code (%q)", shown(c.Issuer), shown(payer))
+		return nil, fmt.Sprintf("was issued by %q, not by the payer named in empanelment.payer_code (%q)", shown(c.Issuer), shown(payer)), ""
 	}
-	if id := strings.TrimSpace(e.EmpanelmentID); id != "" && c.Subject != id {
-		return fmt.Sprintf("is for empanelment ID %q, but empanelment.empanelment_id is %q", shown(c.Subject), shown(id))
+	fs = append(fs, found("payer", payer, c.Issuer, sourcePayer, true, ""))
+	if id := strings.TrimSpace(e.EmpanelmentID); id != "" {
+		if c.Subject != id {
+			return nil, fmt.Sprintf("is for empanelment ID %q, but empanelment.empanelment_id is %q", shown(c.Subject), shown(id)), ""
+		}
+		fs = append(fs, found("empanelment_id", id, c.Subject, sourcePayer, true, ""))
 	}
 	if c.Expiry != nil {
 		if exp := numericDate(*c.Expiry); !now.Before(exp.Add(proofSkew)) {
-			return "expired on " + exp.In(ist).Format(time.DateOnly) + "; ask the payer for a current one"
+			return nil, "expired on " + exp.In(ist).Format(time.DateOnly) + "; ask the payer for a current one", ""
 		}
 	}
 	if c.NotBefore != nil {
 		if nbf := numericDate(*c.NotBefore); now.Add(proofSkew).Before(nbf) {
-			return "is not valid before " + nbf.In(ist).Format(time.DateOnly)
+			return nil, "is not valid before " + nbf.In(ist).Format(time.DateOnly), ""
 		}
 	}
-	return ""
+	if until := c.ValidUntil.String(); until != "" {
+		end, ok := parseDate(until)
+		switch {
+		case !ok:
+			return nil, fmt.Sprintf("gives the contract's end (valid_until) as %q, not a date in YYYY-MM-DD form; ask the payer to issue it again", shown(until)), ""
+		case !now.Before(end):
+			fs = append(fs, found("valid_until", "", until, sourcePayer, false, "the contract has ended"))
+			return fs, "shows that the contract with the payer ended on " + until + "; renew the empanelment and ask the payer for a current proof", ""
+		}
+		fs = append(fs, found("valid_until", "", until, sourcePayer, true, ""))
+	}
+	if st := c.Status.String(); st != "" {
+		if !strings.EqualFold(st, "active") {
+			fs = append(fs, found("status", "", st, sourcePayer, false, "the contract is not active"))
+			return fs, fmt.Sprintf("says the contract with the payer is %q, not active; a facility onboards on an active empanelment", shown(st)), ""
+		}
+		fs = append(fs, found("status", "", st, sourcePayer, true, ""))
+	}
+	b := p.bind(app)
+	fs = append(fs, b.findings...)
+	switch {
+	case len(b.other) > 0:
+		return fs, "names another facility — " + differences(b.other) + "; a proof backs only the facility it names", ""
+	case !b.bound:
+		return fs, "does not name this facility: the payer names it by the HFR ID, ROHINI ID or licence number the application gives " +
+			"(claims hfr_id, rohini_id, facility_licence), or by its name and pincode (participant_name and pincode); ask the payer to issue it again", ""
+	}
+	if b.name != nil {
+		review = fmt.Sprintf("the payer's proof names the facility %q, the application %q", b.name.Registry, b.name.Applicant)
+	}
+	if s := strings.TrimSpace(e.Scheme); c.Scheme != "" && s != "" {
+		same := SameName(c.Scheme, s)
+		fs = append(fs, found("scheme", s, c.Scheme, sourcePayer, same, ""))
+		if !same && review == "" {
+			review = fmt.Sprintf("the payer's proof names the scheme %q, the application %q", shown(c.Scheme), shown(s))
+		}
+	}
+	return fs, "", review
+}
+
+// binding is how a proof names its facility.
+type binding struct {
+	findings []Finding
+	other    []Finding // identifiers or pincode of another facility
+	name     *Finding  // a participant_name that differs
+	bound    bool      // an identifier, or name and pincode, is the application's
+}
+
+func (p *empanelmentProof) bind(app *hcxonboard.Application) binding {
+	c := &p.claims
+	ids := &app.Identifiers
+	var b binding
+	key := func(field, applicant, proof string) {
+		if applicant == "" || proof == "" {
+			return // named on one side only: nothing to compare
+		}
+		f := found(field, applicant, proof, sourcePayer, applicant == proof, "")
+		b.findings = append(b.findings, f)
+		if f.Match {
+			b.bound = true
+		} else {
+			b.other = append(b.other, f)
+		}
+	}
+	key("hfr_id", normalizeHFRID(ids.HFRID), normalizeHFRID(c.HFRID.String()))
+	key("rohini_id", rohini.Normalize(ids.RohiniID), rohini.Normalize(c.RohiniID.String()))
+	var licence string
+	if ids.FacilityLicence != nil {
+		licence = licenceKey(ids.FacilityLicence.Number)
+	}
+	key("facility_licence", licence, licenceKey(c.Licence.String()))
+
+	pinMatch := false
+	if pin := c.Pincode.String(); pin != "" {
+		if f := pincodeFinding(app, pin, sourcePayer); pincodeOf(pin) != "" && f.Applicant != "" && pincodeOf(f.Applicant) != "" {
+			b.findings = append(b.findings, f)
+			if pinMatch = f.Match; !f.Match {
+				b.other = append(b.other, f)
+			}
+		}
+	}
+	if name := strings.TrimSpace(c.ParticipantName); name != "" {
+		f := nameFinding(app.ParticipantName, name, sourcePayer)
+		b.findings = append(b.findings, f)
+		if !f.Match {
+			b.name = &f
+		}
+		b.bound = b.bound || pinMatch
+	}
+	return b
+}
+
+// licenceKey is a licence number as compared: upper case, without spaces.
+func licenceKey(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}
+
+// claimKey is the proof's single-use key (see EmpanelmentProofType).
+func (p *empanelmentProof) claimKey() string {
+	id := p.claims.ID.String()
+	if id == "" {
+		id = p.claims.Subject
+	}
+	return "empanelment:" + p.claims.Issuer + "|" + id
 }
 
 func isBase64URL(s string) bool {
@@ -246,17 +422,6 @@ func keyFits(alg jwa.SignatureAlgorithm, key crypto.PublicKey) string {
 	return ""
 }
 
-func (p *empanelmentProof) nameMismatch(app *hcxonboard.Application) string {
-	c := &p.claims
-	if c.ParticipantName != "" && !sameName(c.ParticipantName, app.ParticipantName) {
-		return fmt.Sprintf("the payer's proof names the facility %q, the application %q", shownName(c.ParticipantName), shownName(app.ParticipantName))
-	}
-	if s := strings.TrimSpace(app.Empanelment.Scheme); c.Scheme != "" && s != "" && !sameName(c.Scheme, s) {
-		return fmt.Sprintf("the payer's proof names the scheme %q, the application %q", shown(c.Scheme), shown(s))
-	}
-	return ""
-}
-
 // payerLabel names the empanelling payer for messages.
 func payerLabel(e *hcxonboard.Empanelment) string {
 	name, code, scheme := strings.TrimSpace(e.PayerName), strings.TrimSpace(e.PayerCode), strings.TrimSpace(e.Scheme)
@@ -297,8 +462,11 @@ func checkEmpanelmentPayer(_ context.Context, in *Input) Result {
 
 // checkEmpanelmentProof wants a physical proof (a document of kind
 // empanelment_proof) or a signed proof from the payer. Either one given
-// must be well formed; the signature itself is checked under
-// payer_approval, against the payer's registered key.
+// must be well formed, and a signed proof must name this facility and an
+// active contract; the signature itself is checked under payer_approval,
+// against the payer's registered key. An empanelment ID alone, which the
+// guideline lists among the proofs, leaves it pending the payer's
+// confirmation (task approval), like payer_approval.
 func checkEmpanelmentProof(_ context.Context, in *Input) Result {
 	app := in.App
 	docFound, docProblem := validDocument(app, hcxonboard.DocEmpanelmentProof)
@@ -312,7 +480,7 @@ func checkEmpanelmentProof(_ context.Context, in *Input) Result {
 	if token != "" {
 		proof, problem := parseProof(token)
 		if problem == "" {
-			problem = proof.against(app.Empanelment, in.Now)
+			problem = proof.against(app, in.Now)
 		}
 		if problem != "" {
 			return invalid("The signed empanelment proof " + problem)
@@ -324,17 +492,22 @@ func checkEmpanelmentProof(_ context.Context, in *Input) Result {
 	if docFound {
 		return satisfied("Empanelment proof attached")
 	}
-	msg := "Attach proof of empanelment: a copy of the empanelment letter, the signed contract or the latest transaction with the payer (document kind " +
-		hcxonboard.DocEmpanelmentProof + " with uri and sha256), or a proof signed by the payer (empanelment.proof)"
-	if app.Empanelment != nil && present(app.Empanelment.EmpanelmentID) {
-		msg += "; an empanelment ID alone is not a proof"
+	if e := app.Empanelment; e != nil && present(e.EmpanelmentID) {
+		if p := textProblem(strings.TrimSpace(e.EmpanelmentID)); p != "" {
+			return invalid("empanelment.empanelment_id " + p)
+		}
+		return pending(TaskApproval, "Empanelment ID "+shown(strings.TrimSpace(e.EmpanelmentID))+" given without a document or a signed proof: "+
+			"the payer confirms it (see payer_approval); attaching the empanelment letter or contract, or a proof signed by the payer, may speed this up")
 	}
-	return missing(msg)
+	return missing("Attach proof of empanelment: a copy of the empanelment letter, the signed contract or the latest transaction with the payer (document kind " +
+		hcxonboard.DocEmpanelmentProof + " with uri and sha256), a proof signed by the payer (empanelment.proof), or at least the empanelment ID (empanelment.empanelment_id) for the payer to confirm")
 }
 
 // checkPayerApproval settles the empanelling payer's confirmation: a valid
-// signed proof, checked against the key the payer registered, settles it;
-// without one the payer is asked (pending approval).
+// signed proof, checked against the key the payer registered, that names
+// this facility and an active contract settles it; without one the payer
+// is asked (pending approval). The findings say what the proof was
+// compared with; a verified proof's single-use key is in Claims.
 func checkPayerApproval(ctx context.Context, in *Input) Result {
 	e := in.App.Empanelment
 	if !hasPayer(e) {
@@ -346,14 +519,15 @@ func checkPayerApproval(ctx context.Context, in *Input) Result {
 		return pending(TaskApproval, "The operator will ask "+who+" to confirm that this facility is empanelled with it")
 	}
 	proof, problem := parseProof(token)
-	if problem == "" {
-		problem = proof.against(e, in.Now)
-	}
 	if problem != "" {
 		return invalid("The signed empanelment proof " + problem)
 	}
+	findings, problem, review := proof.compare(in.App, in.Now)
+	if problem != "" {
+		return withFindings(invalid("The signed empanelment proof "+problem), findings)
+	}
 	if in.Payers == nil {
-		return pending(TaskApproval, "The proof signed by "+who+" looks right; the operator checks its signature against the payer's registered key")
+		return withFindings(pending(TaskApproval, "The proof signed by "+who+" looks right; the operator checks its signature against the payer's registered key"), findings)
 	}
 	code := strings.TrimSpace(e.PayerCode)
 	lctx, cancel := in.lookupContext(ctx)
@@ -365,13 +539,18 @@ func checkPayerApproval(ctx context.Context, in *Input) Result {
 	case err != nil:
 		return pending(TaskRetry, "The payer directory could not be reached to check the proof from "+who+" ("+cause(err)+"); the check runs again later")
 	case key == nil:
-		return pending(TaskApproval, "Payer "+shown(code)+" has no registered signing key; the operator will ask "+who+" to confirm the empanelment")
+		return withFindings(pending(TaskApproval, "Payer "+shown(code)+" has no registered signing key; the operator will ask "+who+" to confirm the empanelment"), findings)
 	}
 	if problem := proof.verify(key); problem != "" {
 		return invalid("The signed empanelment proof " + problem)
 	}
-	if mismatch := proof.nameMismatch(in.App); mismatch != "" {
-		return pending(TaskReview, "Signature valid, but "+mismatch+"; the operator confirms they are the same")
+	var r Result
+	if review != "" {
+		r = pending(TaskReview, "Signature valid, but "+review+"; the operator confirms they are the same")
+	} else {
+		r = satisfied("Empanelment " + shown(proof.claims.Subject) + " confirmed by a proof signed by " + who)
 	}
-	return satisfied("Empanelment " + shown(proof.claims.Subject) + " confirmed by a proof signed by " + who)
+	r.Findings = findings
+	r.Claims = []string{proof.claimKey()}
+	return r
 }

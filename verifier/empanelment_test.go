@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -186,8 +187,15 @@ func TestEmpanelmentRequirements(t *testing.T) {
 		{"scheme name only", func(a *hcxonboard.Application) {
 			a.Empanelment = &hcxonboard.Empanelment{Scheme: "PM-JAY"}
 		}, want{outcome: verifier.Satisfied, msg: "the scheme PM-JAY"}, want{outcome: verifier.Satisfied}},
-		{"neither proof", func(a *hcxonboard.Application) { a.Documents, a.Empanelment.Proof = nil, "" },
-			want{outcome: verifier.Satisfied}, want{outcome: verifier.Missing, msg: "an empanelment ID alone is not a proof"}},
+		{"empanelment ID alone: the payer confirms it", func(a *hcxonboard.Application) { a.Documents, a.Empanelment.Proof = nil, "" },
+			want{outcome: verifier.Satisfied}, want{outcome: verifier.Pending, task: verifier.TaskApproval, msg: "Empanelment ID SHAS-EMP-2024-0456 given without a document or a signed proof: the payer confirms it"}},
+		{"no proof and no empanelment ID", func(a *hcxonboard.Application) {
+			a.Documents, a.Empanelment.Proof, a.Empanelment.EmpanelmentID = nil, "", ""
+		},
+			want{outcome: verifier.Satisfied}, want{outcome: verifier.Missing, msg: "at least the empanelment ID (empanelment.empanelment_id)"}},
+		{"empanelment ID with a control character", func(a *hcxonboard.Application) {
+			a.Documents, a.Empanelment.Proof, a.Empanelment.EmpanelmentID = nil, "", "SHAS\x07EMP"
+		}, want{outcome: verifier.Invalid, msg: "control character"}, want{outcome: verifier.Invalid, msg: "control character"}},
 		{"no payer at all", func(a *hcxonboard.Application) { a.Empanelment = &hcxonboard.Empanelment{EmpanelmentID: "X-1"} },
 			want{outcome: verifier.Missing, msg: "empanelment.payer_code"}, want{outcome: verifier.Satisfied}},
 		{"control character in payer name", func(a *hcxonboard.Application) { a.Empanelment.PayerName = "State\x00Society" },
@@ -223,4 +231,167 @@ func TestStaticPayerDirectory(t *testing.T) {
 		_, err := d.SigningKey(context.Background(), code)
 		assert.ErrorIs(t, err, verifier.ErrUnknownPayer, code)
 	}
+}
+
+// TestEmpanelmentBinding: a payer-signed proof backs the facility it names
+// and no other, under an active contract, once.
+func TestEmpanelmentBinding(t *testing.T) {
+	t.Parallel()
+	base := loadApp(t, "empanelled_provider_ready.json")
+	claims := func(change func(map[string]any)) map[string]any {
+		c := proofClaims(base)
+		if change != nil {
+			change(c)
+		}
+		return c
+	}
+	ed := func(c map[string]any) string {
+		return signProof(t, payerKey(), jwa.EdDSA, verifier.EmpanelmentProofType, c)
+	}
+	drop := func(keys ...string) func(map[string]any) {
+		return func(c map[string]any) {
+			for _, k := range keys {
+				delete(c, k)
+			}
+		}
+	}
+	// Hospital B applies with the proof the payer issued to hospital A
+	// (the sample, Shanti Community Hospital).
+	hospitalB := func(a *hcxonboard.Application) {
+		a.ParticipantName = "Lakshmi Hospital"
+		a.Address.Pincode = "560001"
+		a.Identifiers.FacilityLicence.Number = "KPME/BN/2019/0042"
+	}
+	bound := map[string]bool{"payer": true, "empanelment_id": true, "valid_until": true, "status": true,
+		"facility_licence": true, "pincode": true, "name": true, "scheme": true}
+	with := func(m map[string]bool, kv ...any) map[string]bool {
+		out := maps.Clone(m)
+		for i := 0; i < len(kv); i += 2 {
+			if v, ok := kv[i+1].(bool); ok {
+				out[kv[i].(string)] = v
+			} else {
+				delete(out, kv[i].(string))
+			}
+		}
+		return out
+	}
+	const key = "empanelment:1000001234@hcx|proof-SHAS-EMP-2024-0456"
+
+	tests := []struct {
+		name   string
+		proof  string
+		change func(a *hcxonboard.Application)
+		policy *verifier.Policy
+		want   want // payer_approval
+		proofW want // empanelment_proof
+		claims []string
+	}{
+		{name: "the facility named by licence, name and pincode", proof: ed(claims(nil)),
+			want: want{outcome: verifier.Satisfied, findings: bound}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "without jti the empanelment ID is the key", proof: ed(claims(drop("jti"))),
+			want: want{outcome: verifier.Satisfied}, proofW: want{outcome: verifier.Satisfied}, claims: []string{"empanelment:1000001234@hcx|SHAS-EMP-2024-0456"}},
+		{name: "licence alone, written another way", proof: ed(claims(func(c map[string]any) {
+			delete(c, "participant_name")
+			delete(c, "pincode")
+			c["facility_licence"] = "kpme/br/2020/ 0311"
+		})), want: want{outcome: verifier.Satisfied, findings: with(bound, "name", nil, "pincode", nil)},
+			proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "name and pincode alone; a numeric pincode", proof: ed(claims(func(c map[string]any) {
+			delete(c, "facility_licence")
+			c["pincode"] = 562114
+		})), want: want{outcome: verifier.Satisfied, findings: with(bound, "facility_licence", nil)}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "a ROHINI hospital named by its ROHINI ID", proof: ed(claims(func(c map[string]any) {
+			drop("participant_name", "pincode", "facility_licence")(c)
+			c["rohini_id"] = "8900080336704"
+		})), change: func(a *hcxonboard.Application) { a.Identifiers.RohiniID = "8900 0803 3670 4" }, policy: rohiniWithPayerApproval(),
+			want:   want{outcome: verifier.Satisfied, findings: with(bound, "rohini_id", true, "name", nil, "pincode", nil, "facility_licence", nil)},
+			claims: []string{key}},
+
+		// What the issue found: hospital A's proof takes hospital B nowhere.
+		{name: "hospital A's proof for hospital B", proof: ed(claims(nil)), change: hospitalB,
+			want:   want{outcome: verifier.Invalid, msg: `names another facility — facility licence: application "KPME/BN/2019/0042", the payer's proof "KPME/BR/2020/0311"; pincode: application "560001", the payer's proof "562114"`},
+			proofW: want{outcome: verifier.Invalid, msg: "names another facility"}},
+		{name: "another ROHINI ID", proof: ed(claims(func(c map[string]any) { c["rohini_id"] = "8900080412156" })),
+			change: func(a *hcxonboard.Application) { a.Identifiers.RohiniID = "8900080336704" }, policy: rohiniWithPayerApproval(),
+			want: want{outcome: verifier.Invalid, msg: "rohini id: application \"8900080336704\", the payer's proof \"8900080412156\""}},
+		{name: "same licence, another pincode", proof: ed(claims(func(c map[string]any) { c["pincode"] = "562110" })),
+			want: want{outcome: verifier.Invalid, msg: "names another facility — pincode"}, proofW: want{outcome: verifier.Invalid}},
+		{name: "named only by name", proof: ed(claims(drop("pincode", "facility_licence"))),
+			want: want{outcome: verifier.Invalid, msg: "does not name this facility"}, proofW: want{outcome: verifier.Invalid, msg: "does not name this facility"}},
+		{name: "named by nothing", proof: ed(claims(drop("pincode", "facility_licence", "participant_name"))),
+			want: want{outcome: verifier.Invalid, msg: "does not name this facility"}, proofW: want{outcome: verifier.Invalid}},
+
+		// The name alone differs: the facility is found by licence or
+		// place, written another way; a person looks.
+		{name: "licence matches, the name differs", proof: ed(claims(func(c map[string]any) { c["participant_name"] = "Shanti Hospital & Research Centre" })),
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `names the facility "Shanti Hospital & Research Centre"`,
+				findings: with(bound, "name", false)}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "pincode matches, the name differs", proof: ed(claims(func(c map[string]any) {
+			delete(c, "facility_licence")
+			c["participant_name"] = "Shanthi Hospital"
+		})), want: want{outcome: verifier.Pending, task: verifier.TaskReview}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "the name written another way is the same", proof: ed(claims(func(c map[string]any) { c["participant_name"] = "SHANTI COMMUNITY HOSP." })),
+			want: want{outcome: verifier.Satisfied}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+
+		// The contract.
+		{name: "contract ended", proof: ed(claims(func(c map[string]any) { c["valid_until"] = "2026-05-31" })),
+			want:   want{outcome: verifier.Invalid, msg: "ended on 2026-05-31", findings: map[string]bool{"payer": true, "empanelment_id": true, "valid_until": false}},
+			proofW: want{outcome: verifier.Invalid, msg: "ended on 2026-05-31"}},
+		{name: "contract valid through today", proof: ed(claims(func(c map[string]any) { c["valid_until"] = "2026-06-01" })),
+			want: want{outcome: verifier.Satisfied}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "contract suspended", proof: ed(claims(func(c map[string]any) { c["status"] = "Suspended" })),
+			want:   want{outcome: verifier.Invalid, msg: `the contract with the payer is "Suspended", not active`, findings: map[string]bool{"payer": true, "empanelment_id": true, "valid_until": true, "status": false}},
+			proofW: want{outcome: verifier.Invalid}},
+		{name: "contract end not a date", proof: ed(claims(func(c map[string]any) { c["valid_until"] = "31/12/2027" })),
+			want: want{outcome: verifier.Invalid, msg: "not a date in YYYY-MM-DD form"}, proofW: want{outcome: verifier.Invalid}},
+		{name: "no contract claims", proof: ed(claims(drop("valid_until", "status"))),
+			want: want{outcome: verifier.Satisfied, findings: with(bound, "valid_until", nil, "status", nil)}, proofW: want{outcome: verifier.Satisfied}, claims: []string{key}},
+		{name: "a jti with a control character", proof: ed(claims(func(c map[string]any) { c["jti"] = "proof\x00-1" })),
+			want: want{outcome: verifier.Invalid, msg: "control character"}, proofW: want{outcome: verifier.Invalid}},
+		{name: "a pincode that is an object", proof: ed(claims(func(c map[string]any) { c["pincode"] = map[string]any{"pin": 562114} })),
+			want: want{outcome: verifier.Invalid, msg: "not a JSON object of the expected claims"}, proofW: want{outcome: verifier.Invalid}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := loadApp(t, "empanelled_provider_ready.json")
+			app.Empanelment.Proof = tt.proof
+			if tt.change != nil {
+				tt.change(app)
+			}
+			opts := []verifier.Option{verifier.WithPayerDirectory(verifier.StaticPayerDirectory{testPayerCode: payerKey().Public()})}
+			if tt.policy != nil {
+				opts = append(opts, verifier.WithPolicy(*tt.policy))
+			}
+			r, err := trustedChecker(t, opts...).Verify(context.Background(), app)
+			require.NoError(t, err)
+			tt.want.id = verifier.ReqPayerApproval
+			assertResult(t, r, tt.want)
+			if tt.policy == nil {
+				tt.proofW.id = verifier.ReqEmpanelmentProof
+				assertResult(t, r, tt.proofW)
+			}
+			res, _ := r.Result(verifier.ReqPayerApproval)
+			assert.Equal(t, tt.claims, res.Claims, "a proof is claimed once its signature is verified, never when it is refused")
+		})
+	}
+
+	t.Run("no claim before the signature is checked", func(t *testing.T) {
+		t.Parallel()
+		app := loadApp(t, "empanelled_provider_ready.json")
+		r, err := trustedChecker(t).Verify(context.Background(), app)
+		require.NoError(t, err)
+		assertResult(t, r, want{id: verifier.ReqPayerApproval, outcome: verifier.Pending, task: verifier.TaskApproval, findings: bound})
+		res, _ := r.Result(verifier.ReqPayerApproval)
+		assert.Empty(t, res.Claims)
+	})
+}
+
+// rohiniWithPayerApproval is the rohini_provider policy of an operator that
+// also asks the empanelling payer.
+func rohiniWithPayerApproval() *verifier.Policy {
+	p := verifier.DefaultPolicies()
+	approval, _ := p[verifier.CategoryEmpanelledProvider].Requirement(verifier.ReqPayerApproval)
+	rp := p[verifier.CategoryRohiniProvider].With(approval)
+	return &rp
 }

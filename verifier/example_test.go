@@ -17,6 +17,7 @@ const lakeview = `{
   "roles": ["provider.hospital"],
   "primary_email": "office@lakeviewnursing.example",
   "primary_mobile": "+91 90000 88001",
+  "address": {"street": "Karve Road", "district": "Pune", "state": "Maharashtra", "pincode": "411001"},
   "identifiers": {
     "rohini_id": "8900080336704",
     "gstin": "27AAPFU0939F1ZX",
@@ -65,8 +66,8 @@ func Example() {
 // extract, so rohini_verification is settled when the application is
 // checked.
 func ExampleWithRohiniLookup() {
-	extract := "rohini_id,hospital_name,status,valid_until\n" +
-		"8900080336704,Lakeview Nursing Home Pvt Ltd,Active,2027-03-31\n"
+	extract := "rohini_id,hospital_name,pincode,status,valid_until\n" +
+		"8900080336704,Lakeview Nursing Home Pvt Ltd,411001,Active,2027-03-31\n"
 	dir, err := rohini.LoadCSV(strings.NewReader(extract))
 	if err != nil {
 		log.Fatal(err)
@@ -87,8 +88,15 @@ func ExampleWithRohiniLookup() {
 	}
 	res, _ := report.Result(verifier.ReqRohiniVerification)
 	fmt.Println(res.Outcome, "-", res.Message)
+	for _, f := range res.Findings {
+		fmt.Printf("  %s: %q / %q match=%v\n", f.Field, f.Applicant, f.Registry, f.Match)
+	}
 	// Output:
-	// satisfied - ROHINI: 8900080336704 is Lakeview Nursing Home Pvt Ltd
+	// satisfied - ROHINI: 8900080336704 is Lakeview Nursing Home Pvt Ltd; name and pincode match the application
+	//   name: "Lakeview Nursing Home" / "Lakeview Nursing Home Pvt Ltd" match=true
+	//   pincode: "411001" / "411001" match=true
+	//   status: "" / "Active" match=true
+	//   valid_until: "" / "2027-03-31" match=true
 }
 
 func ExampleNormalizeGSTIN() {

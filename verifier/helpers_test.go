@@ -111,15 +111,27 @@ func signProof(t testing.TB, key any, alg jwa.SignatureAlgorithm, typ string, cl
 	return string(tok)
 }
 
-// proofClaims are the claims of the testdata proof for app.
+// proofClaims are the claims of the testdata proof for app: the payer
+// names the facility by its licence number and by name and pincode, and
+// states an active contract.
 func proofClaims(app *hcxonboard.Application) map[string]any {
-	return map[string]any{
+	c := map[string]any{
 		"iss":              app.Empanelment.PayerCode,
 		"sub":              app.Empanelment.EmpanelmentID,
+		"jti":              "proof-" + app.Empanelment.EmpanelmentID,
 		"exp":              time.Date(2028, 6, 30, 0, 0, 0, 0, time.UTC).Unix(),
 		"scheme":           app.Empanelment.Scheme,
 		"participant_name": app.ParticipantName,
+		"valid_until":      "2028-03-31",
+		"status":           "active",
 	}
+	if app.Address != nil {
+		c["pincode"] = app.Address.Pincode
+	}
+	if l := app.Identifiers.FacilityLicence; l != nil {
+		c["facility_licence"] = l.Number
+	}
+	return c
 }
 
 func readTestdata(t testing.TB, name string) []byte {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/rohini"
 )
@@ -17,7 +19,9 @@ import (
 // credentials, timing out, answering in a shape nobody knows) never does —
 // the requirement stays pending with task "retry" and the cause. A registry
 // that is not wired at all leaves the requirement pending for a person
-// (task "review").
+// (task "review"). What a registry holds is compared with the application
+// field by field, each field a Finding; a difference never satisfies a
+// requirement.
 
 // cause is an error's text fit for a message: trimmed of control
 // characters and capped. Registry adapters already keep credentials, tokens
@@ -48,6 +52,12 @@ func cause(err error) string {
 	return string(b)
 }
 
+// checkHFRLookup looks the facility up in HFR and compares, field by
+// field, what HFR holds with what the application says: the status (one
+// HFR uses for verified facilities), the facility type (fits the roles
+// applied for), the name and the pincode. A facility still in HFR's own
+// process waits (await_registry); any other difference goes to a person
+// (review); only a full match is satisfied.
 func checkHFRLookup(ctx context.Context, in *Input) Result {
 	id, _, ok := hfrID(in.App)
 	if !ok {
@@ -66,14 +76,100 @@ func checkHFRLookup(ctx context.Context, in *Input) Result {
 		return invalid("HFR does not accept " + id + " as a facility ID: copy the ID from the facility's HFR page")
 	case err != nil:
 		return pending(TaskRetry, "HFR could not be reached to look up facility "+id+" ("+cause(err)+"); the check runs again later")
-	case f.IsDraft():
-		return invalid("HFR facility " + id + " (" + shownName(f.Name) + ") is only a Draft: submit it in HFR and wait for it to be verified, then apply again")
 	}
+	rules := in.rulesOrDefault()
 	status := strings.TrimSpace(f.Status)
-	if status == "" {
-		status = "not given"
+	findings := []Finding{hfrStatusFinding(status, rules)}
+	findings = append(findings, facilityTypeFinding(in.App, f.FacilityType, rules)...)
+	findings = append(findings,
+		nameFinding(in.App.ParticipantName, f.Name, sourceHFR),
+		pincodeFinding(in.App, f.Pincode, sourceHFR))
+	who := "HFR facility " + id + " (" + shownName(f.Name) + ")"
+	diffs := mismatched(findings[1:])
+	if rules.hfrPipeline[strings.ToLower(status)] {
+		msg := who + " is " + shown(status) + " in HFR, not yet verified"
+		if strings.EqualFold(status, "Draft") {
+			msg = who + " is only a Draft in HFR: submit it there"
+		}
+		msg += "; the application waits and is checked again, and goes on once HFR has verified the facility"
+		if len(diffs) > 0 {
+			msg += ". HFR's record also differs from the application — " + differences(diffs) + " — which the operator reviews then"
+		}
+		return withFindings(pending(TaskAwaitRegistry, msg), findings)
 	}
-	return satisfied("HFR facility " + id + ": " + shownName(f.Name) + ", status " + shown(status))
+	if diffs := mismatched(findings); len(diffs) > 0 {
+		return withFindings(pending(TaskReview, "HFR's record of facility "+id+" differs from the application — "+differences(diffs)+"; the operator reviews it"), findings)
+	}
+	return withFindings(satisfied("HFR facility "+id+": "+shownName(f.Name)+", status "+shown(status)+
+		"; name, facility type and pincode match the application"), findings)
+}
+
+func hfrStatusFinding(status string, rules *rules) Finding {
+	key := strings.ToLower(status)
+	switch {
+	case status == "":
+		return found("status", "", "", sourceHFR, false, "HFR gives no status")
+	case rules.hfrVerified[key]:
+		return found("status", "", status, sourceHFR, true, "verified in HFR")
+	case rules.hfrPipeline[key]:
+		return found("status", "", status, sourceHFR, false, "still in HFR's registration process")
+	}
+	return found("status", "", status, sourceHFR, false, "not a status of a verified facility")
+}
+
+// facilityTypeFinding compares HFR's facility type with the provider roles
+// applied for; an application without a provider role has nothing to
+// compare.
+func facilityTypeFinding(app *hcxonboard.Application, facilityType string, rules *rules) []Finding {
+	var roles, unfit []string
+	for _, r := range app.Roles {
+		if !r.IsProvider() || !r.Valid() {
+			continue
+		}
+		roles = append(roles, string(r))
+		if !rules.facilityTypeFits(r, facilityType) {
+			unfit = append(unfit, string(r))
+		}
+	}
+	if len(roles) == 0 {
+		return nil
+	}
+	switch {
+	case len(unfit) == 0:
+		return []Finding{found("facility_type", strings.Join(roles, ", "), facilityType, sourceHFR, true, "")}
+	case strings.TrimSpace(facilityType) == "":
+		return []Finding{found("facility_type", strings.Join(roles, ", "), "", sourceHFR, false, "HFR gives no facility type")}
+	}
+	return []Finding{found("facility_type", strings.Join(roles, ", "), facilityType, sourceHFR, false,
+		"the type does not fit "+strings.Join(unfit, ", "))}
+}
+
+// nameFinding compares an organisation's name (SameName).
+func nameFinding(applicant, registry, source string) Finding {
+	switch {
+	case strings.TrimSpace(registry) == "":
+		return found("name", applicant, "", source, false, sourceName(source)+" gives no name")
+	case SameName(applicant, registry):
+		return found("name", applicant, registry, source, true, "")
+	}
+	return found("name", applicant, registry, source, false, "")
+}
+
+// pincodeFinding compares the application's address.pincode with a
+// registry's.
+func pincodeFinding(app *hcxonboard.Application, registry, source string) Finding {
+	var given string
+	if app.Address != nil {
+		given = strings.TrimSpace(app.Address.Pincode)
+	}
+	a, r := pincodeOf(given), pincodeOf(registry)
+	switch {
+	case a == "":
+		return found("pincode", given, registry, source, false, "the application gives no valid address.pincode")
+	case r == "":
+		return found("pincode", given, registry, source, false, sourceName(source)+" gives no valid pincode")
+	}
+	return found("pincode", a, r, source, a == r, "")
 }
 
 // checkHFRManagerOTP is always pending while the HFR ID is usable: the
@@ -89,32 +185,10 @@ func checkHFRManagerOTP(_ context.Context, in *Input) Result {
 		" (not to the numbers in this application); the manager confirms it and is told of this onboarding")
 }
 
-func checkHPR(ctx context.Context, in *Input) Result {
-	id, _, ok := hprID(in.App)
-	if !ok {
-		return missing("Needs a valid HPR ID first (see hpr_id)")
-	}
-	if in.Professionals == nil {
-		return pending(TaskReview, "No HPR connection here: the operator checks "+id+" in HPR")
-	}
-	lctx, cancel := in.lookupContext(ctx)
-	p, err := in.Professionals.Professional(lctx, id)
-	cancel()
-	switch {
-	case errors.Is(err, hfr.ErrNotFound):
-		return invalid("HPR has no professional " + id + ": check the ID in your HPR profile")
-	case errors.Is(err, hfr.ErrInvalidID):
-		return invalid("HPR does not accept " + id + " as an HPR ID: copy it from your HPR profile")
-	case err != nil:
-		return pending(TaskRetry, "HPR could not be reached to check "+id+" ("+cause(err)+"); the check runs again later")
-	}
-	council := "registration not yet verified by the council"
-	if p.CouncilVerified {
-		council = "council-verified"
-	}
-	return satisfied("HPR: " + id + " is " + shownName(p.Name) + ", " + council)
-}
-
+// checkRohiniVerification looks the hospital up in ROHINI and compares the
+// name and pincode ROHINI holds with the application's, and reports the
+// registration's status and validity: an expired registration is invalid,
+// any other difference goes to a person.
 func checkRohiniVerification(ctx context.Context, in *Input) Result {
 	id, _, ok := rohiniID(in.App)
 	if !ok {
@@ -136,52 +210,31 @@ func checkRohiniVerification(ctx context.Context, in *Input) Result {
 	case err != nil:
 		return pending(TaskRetry, "ROHINI could not be reached to check hospital "+id+" ("+cause(err)+"); the check runs again later")
 	}
-	if !h.ValidUntil.IsZero() && !in.Now.Before(h.ValidUntil.AddDate(0, 0, 1)) {
-		return invalid("The ROHINI registration of " + id + " expired on " + h.ValidUntil.Format("2006-01-02") + ": renew it with IIB, then apply again")
+	findings := []Finding{
+		nameFinding(in.App.ParticipantName, h.Name, sourceRohini),
+		pincodeFinding(in.App, h.Pincode, sourceRohini),
 	}
-	if st := strings.TrimSpace(h.Status); st != "" && !strings.EqualFold(st, "active") {
-		return pending(TaskReview, "ROHINI lists hospital "+id+" with status "+shown(st)+"; the operator confirms it may onboard")
+	if st := strings.TrimSpace(h.Status); st != "" {
+		active := strings.EqualFold(st, "active")
+		note := ""
+		if !active {
+			note = "not active"
+		}
+		findings = append(findings, found("status", "", st, sourceRohini, active, note))
 	}
-	if !sameName(h.Name, in.App.ParticipantName) {
-		return pending(TaskReview, "ROHINI lists "+id+" as "+quote(h.Name)+", the application says "+quote(in.App.ParticipantName)+
-			"; the operator confirms they are the same hospital")
+	if !h.ValidUntil.IsZero() {
+		until := h.ValidUntil.Format(time.DateOnly)
+		if !in.Now.Before(h.ValidUntil.AddDate(0, 0, 1)) {
+			findings = append(findings, found("valid_until", "", until, sourceRohini, false, "expired"))
+			return withFindings(invalid("The ROHINI registration of "+id+" expired on "+until+": renew it with IIB, then apply again"), findings)
+		}
+		findings = append(findings, found("valid_until", "", until, sourceRohini, true, ""))
 	}
-	return satisfied("ROHINI: " + id + " is " + shownName(h.Name))
+	if diffs := mismatched(findings); len(diffs) > 0 {
+		return withFindings(pending(TaskReview, "ROHINI's record of hospital "+id+" differs from the application — "+differences(diffs)+
+			"; the operator confirms they are the same hospital and that it may onboard"), findings)
+	}
+	return withFindings(satisfied("ROHINI: "+id+" is "+shownName(h.Name)+"; name and pincode match the application"), findings)
 }
 
 func quote(s string) string { return `"` + shownName(strings.TrimSpace(s)) + `"` }
-
-// sameName compares two names of one organisation loosely: case,
-// punctuation and spacing are ignored, and one may extend the other by
-// whole words ("Sunrise Hospital" and "Sunrise Hospital Pvt Ltd" match).
-// Anything else is for a person to judge, never invalid.
-func sameName(a, b string) bool {
-	var ab, bb [128]byte
-	na, nb := foldName(ab[:0], a), foldName(bb[:0], b)
-	if len(na) == 0 || len(nb) == 0 {
-		return false
-	}
-	if len(na) > len(nb) {
-		na, nb = nb, na
-	}
-	return string(nb) == string(na) || (len(nb) > len(na) && string(nb[:len(na)]) == string(na) && nb[len(na)] == ' ')
-}
-
-// foldName lower-cases s and reduces every run of non-alphanumerics to one
-// space, appending to dst.
-func foldName(dst []byte, s string) []byte {
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && len(dst) > 0 {
-				dst = append(dst, ' ')
-			}
-			space = false
-			dst = utf8.AppendRune(dst, unicode.ToLower(r))
-		default:
-			space = true
-		}
-	}
-	return dst
-}

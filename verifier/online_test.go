@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,26 +28,75 @@ func blockUntilDone(ctx context.Context) error {
 
 func TestHFRLookup(t *testing.T) {
 	t.Parallel()
-	verified := hfr.Facility{ID: "IN2910000123", Name: "Sunrise Multispeciality Hospital", Status: "Verified"}
+	// The sample application: Sunrise Multispeciality Hospital, PIN 570001,
+	// applying as provider.hospital.
+	verified := hfr.Facility{ID: "IN2910000123", Name: "Sunrise Multispeciality Hospital", Status: "Verified",
+		FacilityType: "Hospital", Pincode: "570001"}
+	with := func(change func(f *hfr.Facility)) func(context.Context) (hfr.Facility, error) {
+		return func(context.Context) (hfr.Facility, error) {
+			f := verified
+			change(&f)
+			return f, nil
+		}
+	}
+	all := map[string]bool{"status": true, "facility_type": true, "name": true, "pincode": true}
+	except := func(fields ...string) map[string]bool {
+		m := maps.Clone(all)
+		for _, f := range fields {
+			m[f] = false
+		}
+		return m
+	}
 	tests := []struct {
 		name   string
 		hfrID  string
+		roles  []hcxonboard.Role
 		answer func(ctx context.Context) (hfr.Facility, error)
 		calls  int32 // look-ups expected
 		want   want
 		otp    want
 	}{
-		{name: "found", answer: func(context.Context) (hfr.Facility, error) { return verified, nil }, calls: 1,
-			want: want{outcome: verifier.Satisfied, msg: "Sunrise Multispeciality Hospital, status Verified"}},
-		{name: "found without a status", answer: func(context.Context) (hfr.Facility, error) {
-			return hfr.Facility{ID: "IN2910000123", Name: "Sunrise"}, nil
-		}, calls: 1, want: want{outcome: verifier.Satisfied, msg: "status not given"}},
+		{name: "every field matches", answer: with(func(*hfr.Facility) {}), calls: 1,
+			want: want{outcome: verifier.Satisfied, msg: "Sunrise Multispeciality Hospital, status Verified; name, facility type and pincode match", findings: all}},
+		{name: "same name written another way", answer: with(func(f *hfr.Facility) {
+			f.Name, f.Pincode, f.Status = "The Sunrise Multi-Speciality Hosp.", "570 001", "VERIFIED"
+		}), calls: 1, want: want{outcome: verifier.Satisfied, findings: all}},
+		{name: "approved", answer: with(func(f *hfr.Facility) { f.Status = "Approved" }), calls: 1,
+			want: want{outcome: verifier.Satisfied, findings: all}},
+		{name: "generic provider role takes any type", roles: []hcxonboard.Role{hcxonboard.RoleProvider},
+			answer: with(func(f *hfr.Facility) { f.FacilityType = "Blood Bank" }), calls: 1, want: want{outcome: verifier.Satisfied, findings: all}},
+		{name: "clinic type for a clinic", roles: []hcxonboard.Role{hcxonboard.RoleClinic},
+			answer: with(func(f *hfr.Facility) { f.FacilityType = "Clinic/ Dispensary" }), calls: 1, want: want{outcome: verifier.Satisfied, findings: all}},
+		{name: "imaging centre for diagnostics", roles: []hcxonboard.Role{hcxonboard.RoleDiagnostics},
+			answer: with(func(f *hfr.Facility) { f.FacilityType = "Imaging Center" }), calls: 1, want: want{outcome: verifier.Satisfied, findings: all}},
+
+		// What the issue found: HFR answering Submitted, Pharmacy and
+		// another name for a hospital applicant.
+		{name: "submitted pharmacy of another name", answer: with(func(f *hfr.Facility) {
+			f.Status, f.FacilityType, f.Name = "Submitted", "Pharmacy", "Sanjeevani Medicals"
+		}), calls: 1, want: want{outcome: verifier.Pending, task: verifier.TaskAwaitRegistry,
+			msg:      `is Submitted in HFR, not yet verified; the application waits and is checked again`,
+			findings: except("status", "facility_type", "name")}},
+		{name: "submitted", answer: with(func(f *hfr.Facility) { f.Status = "Submitted" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskAwaitRegistry, msg: "goes on once HFR has verified the facility", findings: except("status")}},
+		{name: "draft", answer: with(func(f *hfr.Facility) { f.Status = " draft " }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskAwaitRegistry, msg: "is only a Draft in HFR: submit it there", findings: except("status")}},
+		{name: "verified pharmacy", answer: with(func(f *hfr.Facility) { f.FacilityType = "Pharmacy" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview,
+				msg: `facility type: application "provider.hospital", HFR "Pharmacy" (the type does not fit provider.hospital)`, findings: except("facility_type")}},
+		{name: "another name", answer: with(func(f *hfr.Facility) { f.Name = "Sanjeevani Multispeciality Hospital" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview,
+				msg: `name: application "Sunrise Multispeciality Hospital", HFR "Sanjeevani Multispeciality Hospital"; the operator reviews it`, findings: except("name")}},
+		{name: "another pincode", answer: with(func(f *hfr.Facility) { f.Pincode = "560034" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `pincode: application "570001", HFR "560034"`, findings: except("pincode")}},
+		{name: "rejected", answer: with(func(f *hfr.Facility) { f.Status = "Rejected" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "not a status of a verified facility", findings: except("status")}},
+		{name: "no status, type or pincode", answer: with(func(f *hfr.Facility) { f.Status, f.FacilityType, f.Pincode = "", "", "" }), calls: 1,
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "HFR gives no status", findings: except("status", "facility_type", "pincode")}},
+
 		{name: "not found", answer: func(context.Context) (hfr.Facility, error) {
 			return hfr.Facility{}, fmt.Errorf("hfr: facility IN2910000123: %w", hfr.ErrNotFound)
 		}, calls: 1, want: want{outcome: verifier.Invalid, msg: "HFR has no facility IN2910000123"}},
-		{name: "draft", answer: func(context.Context) (hfr.Facility, error) {
-			return hfr.Facility{ID: "IN2910000123", Name: "Sunrise", Status: " draft "}, nil
-		}, calls: 1, want: want{outcome: verifier.Invalid, msg: "is only a Draft"}},
 		{name: "registry refuses the id", answer: func(context.Context) (hfr.Facility, error) {
 			return hfr.Facility{}, fmt.Errorf("%w: facility ID", hfr.ErrInvalidID)
 		}, calls: 1, want: want{outcome: verifier.Invalid, msg: "does not accept IN2910000123"}},
@@ -80,11 +130,18 @@ func TestHFRLookup(t *testing.T) {
 			if tt.hfrID != "" {
 				app.Identifiers.HFRID = tt.hfrID
 			}
+			if tt.roles != nil {
+				app.Roles = tt.roles
+				app.SandboxCertificate, app.SandboxParticipantCode = issueCert(t, "roles", tt.roles...), "roles"
+			}
 			r, err := c.Verify(context.Background(), app)
 			require.NoError(t, err)
 			tt.want.id = verifier.ReqHFRLookup
 			assertResult(t, r, tt.want)
 			assert.Equal(t, tt.calls, calls.Load())
+			if tt.want.outcome == verifier.Pending || tt.want.outcome == verifier.Satisfied {
+				assert.Equal(t, verifier.VerdictReady, r.Verdict, "a difference from HFR is never a refusal")
+			}
 
 			// The manager's OTP goes through HFR to the contact it holds,
 			// whatever the look-up said.
@@ -100,64 +157,62 @@ func TestHFRLookup(t *testing.T) {
 	}
 }
 
-func TestHPRCheck(t *testing.T) {
+// TestHFRRulesOptions: the accepted statuses, the awaited ones and the
+// facility types are the operator's.
+func TestHFRRulesOptions(t *testing.T) {
 	t.Parallel()
+	facility := func(status, typ string) verifier.FacilityRegistry {
+		return facilityFunc(func(context.Context, string) (hfr.Facility, error) {
+			return hfr.Facility{ID: "IN2910000123", Name: "Sunrise Multispeciality Hospital", Status: status, FacilityType: typ, Pincode: "570001"}, nil
+		})
+	}
 	tests := []struct {
 		name   string
-		answer func(ctx context.Context) (hfr.Professional, error)
+		status string
+		typ    string
+		opts   []verifier.Option
 		want   want
 	}{
-		{name: "council verified", answer: func(context.Context) (hfr.Professional, error) {
-			return hfr.Professional{HPRIDNumber: "71-3012-4567-8901", Name: "Dr. Kavita Sharma", CouncilVerified: true}, nil
-		}, want: want{outcome: verifier.Satisfied, msg: "Dr. Kavita Sharma, council-verified"}},
-		{name: "not yet council verified", answer: func(context.Context) (hfr.Professional, error) {
-			return hfr.Professional{Name: "Dr. Kavita Sharma"}, nil
-		}, want: want{outcome: verifier.Satisfied, msg: "not yet verified by the council"}},
-		{name: "not found", answer: func(context.Context) (hfr.Professional, error) {
-			return hfr.Professional{}, fmt.Errorf("hpr: %w", hfr.ErrNotFound)
-		}, want: want{outcome: verifier.Invalid, msg: "HPR has no professional 71-3012-4567-8901"}},
-		{name: "registry refuses the id", answer: func(context.Context) (hfr.Professional, error) {
-			return hfr.Professional{}, fmt.Errorf("%w: HPR ID", hfr.ErrInvalidID)
-		}, want: want{outcome: verifier.Invalid, msg: "does not accept"}},
-		{name: "outage", answer: func(context.Context) (hfr.Professional, error) {
-			return hfr.Professional{}, fmt.Errorf("hpr: %w", hfr.ErrUnavailable)
-		}, want: want{outcome: verifier.Pending, task: verifier.TaskRetry, msg: "registry unavailable"}},
-		{name: "times out", answer: func(ctx context.Context) (hfr.Professional, error) {
-			return hfr.Professional{}, blockUntilDone(ctx)
-		}, want: want{outcome: verifier.Pending, task: verifier.TaskRetry}},
+		{"Active is accepted by default", "Active", "Hospital", nil, want{outcome: verifier.Satisfied}},
+		{"an operator that accepts only Verified", "Approved", "Hospital", []verifier.Option{verifier.WithHFRStatuses("Verified")},
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "not a status of a verified facility"}},
+		{"an operator that waits on Pending too", "Pending", "Hospital", []verifier.Option{verifier.WithHFRPipelineStatuses("Draft", "Submitted", "Pending")},
+			want{outcome: verifier.Pending, task: verifier.TaskAwaitRegistry}},
+		{"a type the operator adds", "Verified", "Multi Speciality Centre",
+			[]verifier.Option{verifier.WithFacilityTypes(map[hcxonboard.Role][]string{hcxonboard.RoleHospital: {"hospital", "multi speciality centre"}})},
+			want{outcome: verifier.Satisfied}},
+		{"the same type by default", "Verified", "Multi Speciality Centre", nil,
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "does not fit provider.hospital"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			reg := professionalFunc(func(ctx context.Context, id string) (hfr.Professional, error) {
-				assert.Equal(t, "71-3012-4567-8901", id)
-				return tt.answer(ctx)
-			})
-			c := trustedChecker(t, verifier.WithProfessionalRegistry(reg), verifier.WithLookupTimeout(50*time.Millisecond))
-			r, err := c.Verify(context.Background(), loadApp(t, "abdm_practitioner_ready.json"))
+			opts := append([]verifier.Option{verifier.WithFacilityRegistry(facility(tt.status, tt.typ))}, tt.opts...)
+			r, err := trustedChecker(t, opts...).Verify(context.Background(), loadApp(t, "abdm_provider_ready.json"))
 			require.NoError(t, err)
-			tt.want.id = verifier.ReqHPRCheck
+			tt.want.id = verifier.ReqHFRLookup
 			assertResult(t, r, tt.want)
 		})
 	}
 
-	t.Run("malformed id is not looked up", func(t *testing.T) {
-		t.Parallel()
-		c := trustedChecker(t, verifier.WithProfessionalRegistry(professionalFunc(func(context.Context, string) (hfr.Professional, error) {
-			t.Error("looked up a malformed HPR ID")
-			return hfr.Professional{}, nil
-		})))
-		app := loadApp(t, "abdm_practitioner_ready.json")
-		app.Identifiers.HPRID = "7130124567890"
-		r, err := c.Verify(context.Background(), app)
-		require.NoError(t, err)
-		assertResult(t, r, want{id: verifier.ReqHPRCheck, outcome: verifier.Missing, msg: "see hpr_id"})
-	})
+	for name, opt := range map[string]verifier.Option{
+		"no accepted statuses":       verifier.WithHFRStatuses(),
+		"an empty status":            verifier.WithHFRStatuses("Verified", " "),
+		"no pipeline statuses":       verifier.WithHFRPipelineStatuses(),
+		"a status both ways":         verifier.WithHFRStatuses("Verified", "submitted"),
+		"types of a non-provider":    verifier.WithFacilityTypes(map[hcxonboard.Role][]string{hcxonboard.RolePayer: {"insurer"}}),
+		"a type word of punctuation": verifier.WithFacilityTypes(map[hcxonboard.Role][]string{hcxonboard.RoleClinic: {"clinic", "--"}}),
+		"no facility types":          verifier.WithFacilityTypes(nil),
+	} {
+		_, err := verifier.New(opt)
+		assert.Error(t, err, name)
+	}
 }
 
 func TestRohiniVerification(t *testing.T) {
 	t.Parallel()
-	hospital := rohini.Hospital{ID: "8900080336704", Name: "Lakeview Nursing Home Pvt. Ltd.", Status: "Active",
+	// The sample application: Lakeview Nursing Home, PIN 411001.
+	hospital := rohini.Hospital{ID: "8900080336704", Name: "Lakeview Nursing Home Pvt. Ltd.", Pincode: "411001", Status: "Active",
 		ValidUntil: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)}
 	with := func(change func(h *rohini.Hospital)) func(context.Context) (rohini.Hospital, error) {
 		return func(context.Context) (rohini.Hospital, error) {
@@ -166,23 +221,35 @@ func TestRohiniVerification(t *testing.T) {
 			return h, nil
 		}
 	}
+	all := map[string]bool{"name": true, "pincode": true, "status": true, "valid_until": true}
+	except := func(fields ...string) map[string]bool {
+		m := maps.Clone(all)
+		for _, f := range fields {
+			m[f] = false
+		}
+		return m
+	}
 	tests := []struct {
 		name   string
 		answer func(ctx context.Context) (rohini.Hospital, error)
 		want   want
 	}{
 		{name: "found", answer: with(func(*rohini.Hospital) {}),
-			want: want{outcome: verifier.Satisfied, msg: "8900080336704 is Lakeview Nursing Home Pvt. Ltd."}},
+			want: want{outcome: verifier.Satisfied, msg: "8900080336704 is Lakeview Nursing Home Pvt. Ltd.; name and pincode match", findings: all}},
 		{name: "found without status or validity", answer: with(func(h *rohini.Hospital) { h.Status, h.ValidUntil = "", time.Time{} }),
-			want: want{outcome: verifier.Satisfied}},
+			want: want{outcome: verifier.Satisfied, findings: map[string]bool{"name": true, "pincode": true}}},
 		{name: "valid through today", answer: with(func(h *rohini.Hospital) { h.ValidUntil = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }),
-			want: want{outcome: verifier.Satisfied}},
+			want: want{outcome: verifier.Satisfied, findings: all}},
 		{name: "registration expired", answer: with(func(h *rohini.Hospital) { h.ValidUntil = time.Date(2026, 5, 30, 0, 0, 0, 0, time.UTC) }),
-			want: want{outcome: verifier.Invalid, msg: "expired on 2026-05-30"}},
+			want: want{outcome: verifier.Invalid, msg: "expired on 2026-05-30", findings: except("valid_until")}},
 		{name: "not active", answer: with(func(h *rohini.Hospital) { h.Status = "Suspended" }),
-			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "status Suspended"}},
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `status: ROHINI "Suspended" (not active)`, findings: except("status")}},
 		{name: "another name", answer: with(func(h *rohini.Hospital) { h.Name = "Lakeside Clinic" }),
-			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `ROHINI lists 8900080336704 as "Lakeside Clinic"`}},
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `name: application "Lakeview Nursing Home", ROHINI "Lakeside Clinic"`, findings: except("name")}},
+		{name: "another pincode", answer: with(func(h *rohini.Hospital) { h.Pincode = "411038" }),
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: `pincode: application "411001", ROHINI "411038"`, findings: except("pincode")}},
+		{name: "no pincode in ROHINI", answer: with(func(h *rohini.Hospital) { h.Pincode = "" }),
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "ROHINI gives no valid pincode", findings: except("pincode")}},
 		{name: "not found", answer: func(context.Context) (rohini.Hospital, error) {
 			return rohini.Hospital{}, fmt.Errorf("%w: 8900080336704", rohini.ErrNotFound)
 		}, want: want{outcome: verifier.Invalid, msg: "ROHINI has no hospital 8900080336704"}},
@@ -216,24 +283,37 @@ func TestRohiniVerification(t *testing.T) {
 	}
 }
 
-// TestOnlineAdapters wires the real adapters: *hfr.Client against the
-// in-process HFR fake, and a rohini.Directory loaded from an extract.
-func TestOnlineAdapters(t *testing.T) {
-	t.Parallel()
+// hfrFake is the in-process HFR and HPR fake with its demo data, and an
+// *hfr.Client wired to it.
+func hfrFake(t *testing.T) (*hfrtest.Server, *hfr.Client) {
+	t.Helper()
 	srv := hfrtest.NewServer(hfrtest.WithSeed(true))
 	t.Cleanup(srv.Close)
 	client, err := srv.Client()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })
+	return srv, client
+}
 
-	dir, err := rohini.LoadCSV(strings.NewReader("rohini_id,hospital_name,status,valid_until\n" +
-		"8900080336704,Lakeview Nursing Home,Active,2027-03-31\n"))
+// TestOnlineAdapters wires the real adapters: *hfr.Client against the
+// in-process HFR fake, and a rohini.Directory loaded from an extract.
+func TestOnlineAdapters(t *testing.T) {
+	t.Parallel()
+	_, client := hfrFake(t)
+
+	dir, err := rohini.LoadCSV(strings.NewReader("rohini_id,hospital_name,pincode,status,valid_until\n" +
+		"8900080336704,Lakeview Nursing Home,411001,Active,2027-03-31\n"))
 	require.NoError(t, err)
 
 	check, err := rohini.CheckDigit("890008012345")
 	require.NoError(t, err)
 	otherRohiniID := "890008012345" + string(check) // well formed, not in the extract
 
+	// The demo facility IN2910000123 is Sanjeevani Multispeciality
+	// Hospital, PIN 560034, Verified.
+	sanjeevani := func(a *hcxonboard.Application) {
+		a.Identifiers.HFRID, a.ParticipantName, a.Address.Pincode = "IN2910000123", "Sanjeevani Multi Speciality Hospital", "560034"
+	}
 	c := trustedChecker(t, verifier.WithFacilityRegistry(client), verifier.WithProfessionalRegistry(client), verifier.WithRohiniLookup(dir))
 	tests := []struct {
 		name   string
@@ -241,14 +321,17 @@ func TestOnlineAdapters(t *testing.T) {
 		change func(a *hcxonboard.Application)
 		want   want
 	}{
-		{"verified facility", "abdm_provider_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HFRID = "IN2910000123" },
+		{"verified facility", "abdm_provider_ready.json", sanjeevani,
 			want{id: verifier.ReqHFRLookup, outcome: verifier.Satisfied, msg: "Sanjeevani Multispeciality Hospital, status Verified"}},
+		{"verified facility, another applicant", "abdm_provider_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HFRID = "IN2910000123" },
+			want{id: verifier.ReqHFRLookup, outcome: verifier.Pending, task: verifier.TaskReview, msg: `HFR "Sanjeevani Multispeciality Hospital"`}},
 		{"draft facility", "abdm_provider_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HFRID = "IN2710000456" },
-			want{id: verifier.ReqHFRLookup, outcome: verifier.Invalid, msg: "Draft"}},
+			want{id: verifier.ReqHFRLookup, outcome: verifier.Pending, task: verifier.TaskAwaitRegistry, msg: "Draft"}},
 		{"unknown facility", "abdm_provider_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HFRID = "IN2910000999" },
 			want{id: verifier.ReqHFRLookup, outcome: verifier.Invalid, msg: "HFR has no facility"}},
-		{"known professional", "abdm_practitioner_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HPRID = "71-1234-5678-9012" },
-			want{id: verifier.ReqHPRCheck, outcome: verifier.Satisfied, msg: "council-verified"}},
+		{"known professional", "abdm_practitioner_ready.json", func(a *hcxonboard.Application) {
+			a.Identifiers.HPRID, a.ParticipantName = "71-1234-5678-9012", "Dr. Asha Rao"
+		}, want{id: verifier.ReqHPRCheck, outcome: verifier.Pending, task: verifier.TaskHPRAuth, msg: "HPR lists 71-1234-5678-9012 as Asha Rao"}},
 		{"unknown professional", "abdm_practitioner_ready.json", func(a *hcxonboard.Application) { a.Identifiers.HPRID = "71-9999-9999-9999" },
 			want{id: verifier.ReqHPRCheck, outcome: verifier.Invalid}},
 		{"hospital in the extract", "rohini_provider_ready.json", nil,

@@ -105,6 +105,22 @@ const (
 	// TaskRetry: a registry could not be reached; run the verification again
 	// later.
 	TaskRetry TaskKind = "retry"
+	// TaskAwaitRegistry: the registry holds the applicant's record but has
+	// not finished its own process — an HFR facility still Draft or
+	// Submitted (see DefaultHFRPipelineStatuses). Nothing is refused: the
+	// guideline (option 2.1) lets the applicant complete the HFR process.
+	// The application waits and the check runs again, as for TaskRetry but
+	// on the registry's time, measured in days; it goes on when the registry
+	// has verified the record, and whatever the registry then says about
+	// the record is judged as for any look-up.
+	TaskAwaitRegistry TaskKind = "await_registry"
+	// TaskHPRAuth: the professional proves to be the holder of the HPR ID
+	// through HPR's own authentication — a one-time password HPR sends by
+	// Aadhaar OTP or mobile OTP (a ProfessionalAuth runs it) — and the
+	// profile HPR then returns decides the requirement (see
+	// ConfirmProfessional). The result's "auth_methods" finding lists the
+	// methods HPR offers.
+	TaskHPRAuth TaskKind = "hpr_auth"
 )
 
 // Result is the outcome of one requirement, with a message a person can act
@@ -125,7 +141,8 @@ type Result struct {
 	Claims []string `json:"claims,omitempty"`
 }
 
-// Finding is one field an online check compared.
+// Finding is one field an online check compared. Each check documents the
+// fields it reports (see doc.go, "Findings").
 type Finding struct {
 	Field     string `json:"field"`               // "name", "pincode", "status", "facility_type", …
 	Applicant string `json:"applicant,omitempty"` // what the application says

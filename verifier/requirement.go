@@ -76,10 +76,21 @@ type Input struct {
 	// only the caller's context bounds it.
 	LookupTimeout time.Duration
 
+	// rules are the Checker's choices for the online checks (statuses,
+	// facility types, HPR authentication); nil means the defaults.
+	rules *rules
+
 	// The sandbox certificate is the one expensive check that several
 	// categories share; it is worked out once per verification.
 	sandboxDone bool
 	sandboxRes  Result
+}
+
+func (in *Input) rulesOrDefault() *rules {
+	if in.rules == nil {
+		return builtinRules
+	}
+	return in.rules
 }
 
 // lookupContext bounds one registry call by the input's LookupTimeout.

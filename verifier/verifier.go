@@ -39,6 +39,22 @@ type ProfessionalRegistry interface {
 	Professional(ctx context.Context, hprID string) (hfr.Professional, error)
 }
 
+// ProfessionalAuth runs HPR's own authentication of a professional, the
+// proof behind task hpr_auth that the applicant is the holder of an HPR ID;
+// *hfr.Client satisfies it. StartHPRAuth has HPR send a one-time password
+// by method (hfr.HPRAadhaarOTP or hfr.HPRMobileOTP, as the professional's
+// HPR profile offers); ConfirmHPRAuth gives HPR the code and returns the
+// professional HPR authenticated, which ConfirmProfessional then compares
+// with the application. Errors wrapping hfr.ErrOTPRejected mean a wrong,
+// expired or used code; hfr.ErrNotFound an unknown HPR ID;
+// hfr.ErrAuthMethodUnavailable a method HPR does not offer; any other
+// error is an outage. The Checker does not call it: the onboarding
+// workflow does, with the applicant.
+type ProfessionalAuth interface {
+	StartHPRAuth(ctx context.Context, hprID string, method hfr.HPRAuthMethod) (hfr.HPRAuthTransaction, error)
+	ConfirmHPRAuth(ctx context.Context, txn hfr.HPRAuthTransaction, otp string) (hfr.Professional, error)
+}
+
 // RohiniLookup looks ROHINI hospitals up; every rohini.Lookup satisfies it.
 // Errors wrapping rohini.ErrNotFound mean the hospital is unknown,
 // rohini.ErrManualReview that a ROHINI administrator must confirm it; any
@@ -60,6 +76,7 @@ var (
 	_ Verifier             = VerifierFunc(nil)
 	_ FacilityRegistry     = (*hfr.Client)(nil)
 	_ ProfessionalRegistry = (*hfr.Client)(nil)
+	_ ProfessionalAuth     = (*hfr.Client)(nil)
 	_ RohiniLookup         = rohini.Lookup(nil)
 	_ RohiniLookup         = (*rohini.Directory)(nil)
 	_ RohiniLookup         = (*rohini.HTTPLookup)(nil)

@@ -21,6 +21,9 @@ type want struct {
 	outcome verifier.Outcome
 	task    verifier.TaskKind // checked when outcome is pending
 	msg     string            // substring of the message, when set
+	// findings, when set, are the fields the result must report, each
+	// with whether it matched; no other field may be reported.
+	findings map[string]bool
 }
 
 func assertResult(t *testing.T, r *verifier.Report, w want) {
@@ -35,6 +38,20 @@ func assertResult(t *testing.T, r *verifier.Report, w want) {
 	}
 	if w.msg != "" {
 		assert.Contains(t, got.Message, w.msg, "%s message", w.id)
+	}
+	if w.findings != nil {
+		fields := map[string]bool{}
+		for _, f := range got.Findings {
+			fields[f.Field] = f.Match
+			assert.NotEmpty(t, f.Source, "%s finding %s has no source", w.id, f.Field)
+		}
+		assert.Equal(t, w.findings, fields, "%s findings: %+v", w.id, got.Findings)
+	}
+	// A finding that does not match never leaves a result satisfied.
+	if got.Outcome == verifier.Satisfied {
+		for _, f := range got.Findings {
+			assert.True(t, f.Match, "%s is satisfied with a mismatched %s", w.id, f.Field)
+		}
 	}
 }
 
@@ -91,7 +108,7 @@ func TestTestdata(t *testing.T) {
 		{file: "empanelled_provider_incomplete.json", verdict: verifier.VerdictIncomplete, categories: []verifier.Category{verifier.CategoryEmpanelledProvider},
 			want: []want{
 				{id: "facility_details", outcome: verifier.Missing, msg: "facility manager"},
-				{id: "empanelment_proof", outcome: verifier.Missing, msg: "an empanelment ID alone is not a proof"},
+				{id: "empanelment_proof", outcome: verifier.Pending, task: verifier.TaskApproval, msg: "Empanelment ID SHAS-EMP-2023-0999 given without a document or a signed proof"},
 				{id: "payer_approval", outcome: verifier.Pending, task: verifier.TaskApproval}}},
 		{file: "regulator_ready.json", verdict: verifier.VerdictReady, categories: []verifier.Category{verifier.CategoryRegulator},
 			ids:  []verifier.RequirementID{"sandbox_certificate", "participant_name", "mobile", "case_review"},
@@ -231,7 +248,7 @@ func TestCategories(t *testing.T) {
 		{"regulator ready", "regulator_ready.json", nil, verifier.VerdictReady, want{id: "case_review", outcome: verifier.Pending, task: verifier.TaskReview}},
 		{"research goes case by case", "regulator_ready.json", func(a *hcxonboard.Application) {
 			a.Roles = []hcxonboard.Role{hcxonboard.RoleResearch}
-			a.SandboxCertificate = issueCert(t, "research", hcxonboard.RoleResearch)
+			a.SandboxCertificate, a.SandboxParticipantCode = issueCert(t, "research", hcxonboard.RoleResearch), "research"
 		}, verifier.VerdictReady, want{id: "case_review", outcome: verifier.Pending, task: verifier.TaskReview, msg: "research"}},
 		{"regulator without name", "regulator_ready.json", func(a *hcxonboard.Application) { a.ParticipantName = "  " }, verifier.VerdictIncomplete,
 			want{id: "participant_name", outcome: verifier.Missing}},
@@ -245,7 +262,9 @@ func TestCategories(t *testing.T) {
 			want{id: "address_proof", outcome: verifier.Missing, msg: `not recognised: "adress_proof"`}},
 		{"bsp with wrong GSTIN check character", "bsp_ready.json", func(a *hcxonboard.Application) { a.Identifiers.GSTIN = "27AAPFU0939F1ZW" }, verifier.VerdictInvalid,
 			want{id: "gstin", outcome: verifier.Invalid, msg: "check character is W, expected V"}},
-		{"bsp certificate not covering the role", "bsp_ready.json", func(a *hcxonboard.Application) { a.SandboxCertificate = issueCert(t, "bsp", hcxonboard.RolePayer) }, verifier.VerdictInvalid,
+		{"bsp certificate not covering the role", "bsp_ready.json", func(a *hcxonboard.Application) {
+			a.SandboxCertificate, a.SandboxParticipantCode = issueCert(t, "bsp", hcxonboard.RolePayer), "bsp"
+		}, verifier.VerdictInvalid,
 			want{id: "sandbox_certificate", outcome: verifier.Invalid, msg: "apply only for the roles"}},
 	}
 	c := trustedChecker(t)
@@ -287,7 +306,7 @@ func TestMultipleCategories(t *testing.T) {
 		app := loadApp(t, "abdm_provider_ready.json")
 		app.Roles = []hcxonboard.Role{hcxonboard.RoleHospital, hcxonboard.RolePractitioner}
 		app.Identifiers.HPRID = "71-3012-4567-8901"
-		app.SandboxCertificate = issueCert(t, "multi", hcxonboard.RoleProvider)
+		app.SandboxCertificate, app.SandboxParticipantCode = issueCert(t, "multi", hcxonboard.RoleProvider), "multi"
 		r, err := c.Verify(context.Background(), app)
 		require.NoError(t, err)
 		assert.Equal(t, []verifier.Category{verifier.CategoryABDMProvider, verifier.CategoryABDMPractitioner}, r.Categories)
@@ -299,7 +318,7 @@ func TestMultipleCategories(t *testing.T) {
 		t.Parallel()
 		app := loadApp(t, "payer_ready.json")
 		app.Roles = []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleTPA}
-		app.SandboxCertificate = issueCert(t, "multi", hcxonboard.RolePayer, hcxonboard.RoleTPA)
+		app.SandboxCertificate, app.SandboxParticipantCode = issueCert(t, "multi", hcxonboard.RolePayer, hcxonboard.RoleTPA), "multi"
 		r, err := c.Verify(context.Background(), app)
 		require.NoError(t, err)
 		assert.Equal(t, []verifier.Category{verifier.CategoryPayer, verifier.CategoryTPA}, r.Categories)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,5 +165,68 @@ func TestUnreadableInput(t *testing.T) {
 				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line, never a dump: %q", stderr)
 			}
 		})
+	}
+}
+
+// A sandbox certificate certifies one participant: without the code the
+// sandbox knew the applicant by, the application is incomplete, and the
+// sandbox_certificate line names the field, with and without the trust
+// list. Nothing else changes.
+func TestSandboxParticipantCode(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/payer_ready.json")
+	require.NoError(t, err)
+	var app map[string]any
+	require.NoError(t, json.Unmarshal(data, &app))
+	tests := []struct {
+		name    string
+		code    any // nil: left out
+		verdict string
+		outcome string
+		msg     string
+	}{
+		{"left out", nil, "incomplete", "missing", `Give sandbox_participant_code: the code your sandbox knew you by, which the sandbox certificate names as its subject ("app-payer-0001")`},
+		{"another participant's", "app-payer-0999", "invalid", "invalid", `issued to sandbox participant "app-payer-0001", not to "app-payer-0999" (sandbox_participant_code)`},
+		{"given", "app-payer-0001", "ready", "", ""},
+	}
+	for _, tt := range tests {
+		for _, trust := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, trust list %v", tt.name, trust), func(t *testing.T) {
+				t.Parallel()
+				changed := maps.Clone(app)
+				delete(changed, "sandbox_participant_code")
+				if tt.code != nil {
+					changed["sandbox_participant_code"] = tt.code
+				}
+				in, err := json.Marshal(changed)
+				require.NoError(t, err)
+				args := []string{"-json", "-now", testNow}
+				if trust {
+					args = append(args, "-trust", "testdata/trust.json")
+				}
+				_, stdout, stderr := runArgs(t, string(in), append(args, "-")...)
+				require.Empty(t, stderr)
+				var got struct {
+					Verdict      string `json:"verdict"`
+					Requirements []struct {
+						ID, Outcome, Message string
+					} `json:"requirements"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+				assert.Equal(t, tt.verdict, got.Verdict)
+				for _, r := range got.Requirements {
+					if r.ID == "sandbox_certificate" {
+						if tt.outcome != "" {
+							assert.Equal(t, tt.outcome, r.Outcome)
+							assert.Contains(t, r.Message, tt.msg)
+						} else {
+							assert.Contains(t, []string{"pending", "satisfied"}, r.Outcome)
+						}
+					} else {
+						assert.Contains(t, []string{"pending", "satisfied"}, r.Outcome, "%s: %s", r.ID, r.Message)
+					}
+				}
+			})
+		}
 	}
 }

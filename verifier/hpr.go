@@ -1,0 +1,229 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
+)
+
+// checkHPR looks the professional up in HPR and compares what HPR holds
+// with the application: the name, an active council registration, and the
+// council's verification. By default the professional must then prove to
+// be the holder of the HPR ID through HPR's own authentication (task
+// hpr_auth), whatever the look-up found; WithHPRAPIOnly settles it from the
+// look-up when everything matches. A difference goes to a person.
+func checkHPR(ctx context.Context, in *Input) Result {
+	id, _, ok := hprID(in.App)
+	if !ok {
+		return missing("Needs a valid HPR ID first (see hpr_id)")
+	}
+	if in.Professionals == nil {
+		return pending(TaskReview, "No HPR connection here: the operator checks "+id+" in HPR")
+	}
+	lctx, cancel := in.lookupContext(ctx)
+	p, err := in.Professionals.Professional(lctx, id)
+	cancel()
+	switch {
+	case errors.Is(err, hfr.ErrNotFound):
+		return invalid("HPR has no professional " + id + ": check the ID in your HPR profile")
+	case errors.Is(err, hfr.ErrInvalidID):
+		return invalid("HPR does not accept " + id + " as an HPR ID: copy it from your HPR profile")
+	case err != nil:
+		return pending(TaskRetry, "HPR could not be reached to check "+id+" ("+cause(err)+"); the check runs again later")
+	}
+	findings := professionalFindings(in.App, id, p, in.Now, false)
+	if hprIDDiffers(findings) {
+		// The adapter's contract is to answer for the ID asked: an answer
+		// for another one proves nothing either way.
+		return withFindings(pending(TaskRetry, "HPR answered for another professional than "+id+"; the check runs again later"), findings)
+	}
+	diffs := mismatched(findings)
+	if in.rulesOrDefault().hprAPIOnly {
+		if len(diffs) > 0 {
+			return withFindings(pending(TaskReview, "HPR's record of "+id+" differs from the application — "+differences(diffs)+"; the operator reviews it"), findings)
+		}
+		return withFindings(satisfied("HPR: "+id+" is "+shownName(p.Name)+", council-verified with an active registration; checked through the HPR API"), findings)
+	}
+	methods := p.OTPMethods()
+	names := make([]string, len(methods))
+	for i, m := range methods {
+		names[i] = authMethodName(m)
+	}
+	if len(methods) == 0 {
+		findings = append(findings, found("auth_methods", "", strings.Join(p.AuthMethods, ", "), sourceHPR, false, "no OTP method"))
+		return withFindings(pending(TaskReview, "HPR offers "+id+" no OTP authentication, so the professional cannot prove to be its holder through HPR; "+
+			"the operator confirms the professional's identity by other means"), findings)
+	}
+	var offered []string
+	for _, m := range methods {
+		offered = append(offered, string(m))
+	}
+	findings = append(findings, found("auth_methods", "", strings.Join(offered, ", "), sourceHPR, true, ""))
+	msg := "HPR lists " + id + " as " + shownName(p.Name) + ". The professional proves to be its holder through HPR: HPR sends a one-time password by " +
+		strings.Join(names, " or ") + ", and the professional confirms it"
+	if len(diffs) > 0 {
+		msg += ". HPR's record also differs from the application — " + differences(diffs) + " — which the operator reviews after the authentication"
+	}
+	return withFindings(pending(TaskHPRAuth, msg), findings)
+}
+
+func authMethodName(m hfr.HPRAuthMethod) string {
+	if m == hfr.HPRMobileOTP {
+		return "mobile OTP (to the mobile in the HPR profile)"
+	}
+	return "Aadhaar OTP (to the mobile linked with the professional's Aadhaar)"
+}
+
+// ConfirmProfessional decides hpr_check once the professional has
+// authenticated through HPR (task hpr_auth): p is the profile HPR returned
+// for the authenticated professional (ProfessionalAuth.ConfirmHPRAuth) and
+// now the time of the decision. The result, with ID hpr_check, is
+//
+//   - invalid when p is not the professional app names (another HPR ID, or
+//     none), or app's HPR ID is missing or malformed;
+//   - pending review, with the differences, when the name, an active
+//     council registration or the council's verification do not match;
+//   - satisfied when everything matches.
+//
+// Its Findings are hpr_id, name, registration and council_verified.
+func ConfirmProfessional(app *hcxonboard.Application, p hfr.Professional, now time.Time) Result {
+	r := confirmProfessional(app, p, now)
+	r.ID = ReqHPRCheck
+	return r
+}
+
+func confirmProfessional(app *hcxonboard.Application, p hfr.Professional, now time.Time) Result {
+	if app == nil {
+		return invalid("No application to confirm the professional against")
+	}
+	id, res, ok := hprID(app)
+	if !ok {
+		return res
+	}
+	findings := professionalFindings(app, id, p, now, true)
+	if hprIDDiffers(findings) {
+		return withFindings(invalid("HPR authenticated another professional than "+id+": the application's HPR ID is not the authenticated professional's"), findings)
+	}
+	if diffs := mismatched(findings); len(diffs) > 0 {
+		return withFindings(pending(TaskReview, "Authenticated through HPR as "+id+", but HPR's record differs from the application — "+
+			differences(diffs)+"; the operator reviews it"), findings)
+	}
+	return withFindings(satisfied("Authenticated through HPR as "+id+" ("+shownName(p.Name)+"), council-verified with an active registration"), findings)
+}
+
+func hprIDDiffers(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Field == "hpr_id" && !f.Match {
+			return true
+		}
+	}
+	return false
+}
+
+// professionalFindings compares an HPR profile with the application.
+// requireID demands that the profile name the HPR ID (an authenticated
+// profile must); a look-up's adapter has already checked it, so a profile
+// without an ID is then not compared.
+func professionalFindings(app *hcxonboard.Application, id string, p hfr.Professional, now time.Time, requireID bool) []Finding {
+	var fs []Finding
+	if reg := firstNonEmpty(p.HPRIDNumber, p.HPRID); reg != "" || requireID {
+		fs = append(fs, found("hpr_id", id, reg, sourceHPR, namesProfessional(p, id), ""))
+	}
+	fs = append(fs, personNameFinding(app, p.Name))
+	fs = append(fs, registrationFinding(p.Registrations, now))
+	note := "the council has verified the registration"
+	if !p.CouncilVerified {
+		note = "the council has not verified the registration"
+	}
+	fs = append(fs, found("council_verified", "", boolText(p.CouncilVerified), sourceHPR, p.CouncilVerified, note))
+	return fs
+}
+
+// namesProfessional reports whether the profile is the professional with
+// canonical HPR ID id.
+func namesProfessional(p hfr.Professional, id string) bool {
+	for _, v := range [...]string{p.HPRIDNumber, p.HPRID} {
+		if n, err := NormalizeHPRID(v); err == nil && n == id {
+			return true
+		}
+	}
+	return false
+}
+
+// personNameFinding compares HPR's name for the professional with the
+// application's participant_name or, failing that, the system admin's
+// name: the professional may apply under a practice name and handle the
+// onboarding personally.
+func personNameFinding(app *hcxonboard.Application, registry string) Finding {
+	if strings.TrimSpace(registry) == "" {
+		return found("name", app.ParticipantName, "", sourceHPR, false, "HPR gives no name")
+	}
+	if samePersonName(registry, app.ParticipantName) {
+		return found("name", app.ParticipantName, registry, sourceHPR, true, "")
+	}
+	if sa := app.SystemAdmin; sa != nil && samePersonName(registry, sa.Name) {
+		return found("name", sa.Name, registry, sourceHPR, true, "matches system_admin.name")
+	}
+	return found("name", app.ParticipantName, registry, sourceHPR, false, "")
+}
+
+// registrationFinding wants at least one council registration that is not
+// past its renewal due date (a registration without a due date does not
+// lapse).
+func registrationFinding(regs []hfr.Registration, now time.Time) Finding {
+	if len(regs) == 0 {
+		return found("registration", "", "", sourceHPR, false, "HPR lists no council registration")
+	}
+	var lapsed string
+	for _, r := range regs {
+		what := strings.TrimSpace(strings.TrimSpace(r.CouncilName) + " " + strings.TrimSpace(r.RegistrationNumber))
+		due := strings.TrimSpace(r.DueDate)
+		if due == "" {
+			return found("registration", "", what, sourceHPR, true, "")
+		}
+		end, ok := parseDueDate(due)
+		if !ok || now.Before(end) {
+			return found("registration", "", what+" (due "+due+")", sourceHPR, true, "")
+		}
+		if lapsed == "" {
+			lapsed = what + " (due " + due + ")"
+		}
+	}
+	return found("registration", "", lapsed, sourceHPR, false, "no registration is active: renewal was due")
+}
+
+// parseDueDate reads a registration's due date (HPR writes YYYY-MM-DD; a
+// day-first date is accepted) as the instant the day ends in India. A date
+// it cannot read is not taken as lapsed.
+func parseDueDate(s string) (time.Time, bool) {
+	if end, ok := parseDate(s); ok {
+		return end, true
+	}
+	for _, layout := range [...]string{"02-01-2006", "02/01/2006", time.RFC3339} {
+		if d, err := time.ParseInLocation(layout, s, ist); err == nil {
+			y, m, day := d.In(ist).Date()
+			return time.Date(y, m, day, 0, 0, 0, 0, ist).AddDate(0, 0, 1), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}

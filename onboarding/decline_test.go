@@ -78,6 +78,7 @@ func TestManagerDeclines(t *testing.T) {
 		_, err = svc.Decline(ctx, "no-such-application", "ABCDEFGHIJKLMNOP", "x")
 		require.ErrorIs(t, err, onboarding.ErrNotFound)
 	})
-	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithDeclineWindow(0))
+	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
+		onboarding.WithOTPKey(otpKey), onboarding.WithDeclineWindow(0))
 	require.ErrorIs(t, err, onboarding.ErrInvalidOption)
 }

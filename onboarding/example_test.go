@@ -50,8 +50,15 @@ func Example() {
 	rules, err := verifier.New(verifier.WithSandboxVerifier(sandboxVerifier), verifier.WithFacilityRegistry(hfrClient))
 	check(err)
 	var sent []onboarding.Message
+	// The one-time-code key: a secret kept outside the registry database
+	// (a secret manager, an environment variable), the same on every
+	// replica. Generated here only because the example has no secrets.
+	otpKey := make([]byte, 32)
+	_, err = rand.Read(otpKey)
+	check(err)
 	svc, err := onboarding.New(registry.NewMemoryStore(),
 		onboarding.WithInstanceCode("hcx"),
+		onboarding.WithOTPKey(otpKey),
 		onboarding.WithVerifier(rules),
 		onboarding.WithSandbox(sandboxVerifier),
 		onboarding.WithFacilityOTP(hfrClient),

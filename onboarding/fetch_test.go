@@ -204,7 +204,7 @@ func TestSubmitDetailsDefaultFetcherRefusesLoopback(t *testing.T) {
 	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
 		_, _ = rw.Write([]byte(w.cert.valid))
 	}))
-	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
+	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes), onboarding.WithOTPKey(otpKey),
 		onboarding.WithCertificateRules(onboarding.CertificateRules{HTTPClient: srv.Client()}))
 	require.ErrorIs(t, err, onboarding.ErrInvalidOption, "a plain client is refused")
 	for name, opts := range map[string][]onboarding.Option{

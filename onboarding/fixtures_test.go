@@ -207,6 +207,9 @@ func newIssuer(t testing.TB, id string) *sandbox.Issuer {
 	return iss
 }
 
+// otpKey is the tests' one-time-code key.
+var otpKey = bytes.Repeat([]byte{7}, 32)
+
 // service builds an engine over store wired to the world.
 func (w *world) service(store registry.Store, opts ...onboarding.Option) *onboarding.Service {
 	w.t.Helper()
@@ -218,7 +221,7 @@ func (w *world) service(store registry.Store, opts ...onboarding.Option) *onboar
 		onboarding.WithFacilityOTP(w.hfrCli),
 		onboarding.WithTokens(w.tokenKey),
 		onboarding.WithClock(w.clock.Now),
-		onboarding.WithOTPKey(bytes.Repeat([]byte{7}, 32)),
+		onboarding.WithOTPKey(otpKey),
 		onboarding.WithEndpointRules(onboarding.EndpointRules{Denied: []string{"https://gateway.hcxtest.example/api"}}),
 		onboarding.WithLogger(slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	}

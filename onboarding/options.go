@@ -291,8 +291,8 @@ func WithOTPPolicy(p OTPPolicy) Option {
 // WithOTPKey sets a server-side key mixed into every one-time-code hash
 // (HMAC-SHA-256 over the per-task salt and the code). Without it a copy of
 // the store would let someone try all million codes of a live task
-// offline; with it they also need the key. Share it between replicas.
-// At least 32 bytes.
+// offline; with it they also need the key. Share it between replicas and
+// keep it outside the registry database. At least 32 bytes; required.
 func WithOTPKey(key []byte) Option {
 	return func(s *Service) error {
 		if len(key) < 32 {

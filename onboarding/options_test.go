@@ -17,36 +17,38 @@ func TestNewRejectsBadWiring(t *testing.T) {
 	t.Parallel()
 	notify := onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil }))
 	instance := onboarding.WithInstanceCode("hcx")
+	key := onboarding.WithOTPKey(otpKey)
 	cases := []struct {
 		name string
 		opts []onboarding.Option
 		ok   bool
 	}{
-		{"minimal", []onboarding.Option{instance, notify}, true},
-		{"no instance code", []onboarding.Option{notify}, false},
-		{"no notifier", []onboarding.Option{instance}, false},
-		{"nil option", []onboarding.Option{instance, notify, nil}, false},
-		{"instance code with a space", []onboarding.Option{onboarding.WithInstanceCode("hcx 01"), notify}, false},
-		{"instance code ending in a dot", []onboarding.Option{onboarding.WithInstanceCode("hcx."), notify}, false},
-		{"nil notifier", []onboarding.Option{instance, onboarding.WithNotifier(nil)}, false},
-		{"nil verifier", []onboarding.Option{instance, notify, onboarding.WithVerifier(nil)}, false},
-		{"nil sandbox", []onboarding.Option{instance, notify, onboarding.WithSandbox(nil)}, false},
-		{"nil clock", []onboarding.Option{instance, notify, onboarding.WithClock(nil)}, false},
-		{"nil rand", []onboarding.Option{instance, notify, onboarding.WithRand(nil)}, false},
-		{"nil tokens", []onboarding.Option{instance, notify, onboarding.WithTokens(nil)}, false},
-		{"nil secrets", []onboarding.Option{instance, notify, onboarding.WithSecrets(nil)}, false},
-		{"nil code generator", []onboarding.Option{instance, notify, onboarding.WithCodeGenerator(nil)}, false},
-		{"nil facility OTP", []onboarding.Option{instance, notify, onboarding.WithFacilityOTP(nil)}, false},
-		{"nil logger", []onboarding.Option{instance, notify, onboarding.WithLogger(nil)}, false},
-		{"weak RSA floor", []onboarding.Option{instance, notify, onboarding.WithCertificateRules(onboarding.CertificateRules{MinRSABits: 1024})}, false},
-		{"stronger RSA floor", []onboarding.Option{instance, notify, onboarding.WithCertificateRules(onboarding.CertificateRules{MinRSABits: 3072})}, true},
-		{"huge certificate cap", []onboarding.Option{instance, notify, onboarding.WithCertificateRules(onboarding.CertificateRules{MaxBytes: 1 << 30})}, false},
-		{"denied URL not absolute", []onboarding.Option{instance, notify, onboarding.WithEndpointRules(onboarding.EndpointRules{Denied: []string{"/api"}})}, false},
-		{"negative OTP TTL", []onboarding.Option{instance, notify, onboarding.WithOTPPolicy(onboarding.OTPPolicy{TTL: -time.Minute})}, false},
-		{"too many OTP attempts", []onboarding.Option{instance, notify, onboarding.WithOTPPolicy(onboarding.OTPPolicy{Attempts: 50})}, false},
-		{"partial OTP policy", []onboarding.Option{instance, notify, onboarding.WithOTPPolicy(onboarding.OTPPolicy{Attempts: 5})}, true},
-		{"short OTP key", []onboarding.Option{instance, notify, onboarding.WithOTPKey([]byte("short"))}, false},
-		{"zero notice", []onboarding.Option{instance, notify, onboarding.WithNoticePeriod(0)}, false},
+		{"minimal", []onboarding.Option{instance, notify, key}, true},
+		{"no OTP key", []onboarding.Option{instance, notify}, false},
+		{"no instance code", []onboarding.Option{notify, key}, false},
+		{"no notifier", []onboarding.Option{instance, key}, false},
+		{"nil option", []onboarding.Option{instance, notify, key, nil}, false},
+		{"instance code with a space", []onboarding.Option{onboarding.WithInstanceCode("hcx 01"), notify, key}, false},
+		{"instance code ending in a dot", []onboarding.Option{onboarding.WithInstanceCode("hcx."), notify, key}, false},
+		{"nil notifier", []onboarding.Option{instance, key, onboarding.WithNotifier(nil)}, false},
+		{"nil verifier", []onboarding.Option{instance, notify, key, onboarding.WithVerifier(nil)}, false},
+		{"nil sandbox", []onboarding.Option{instance, notify, key, onboarding.WithSandbox(nil)}, false},
+		{"nil clock", []onboarding.Option{instance, notify, key, onboarding.WithClock(nil)}, false},
+		{"nil rand", []onboarding.Option{instance, notify, key, onboarding.WithRand(nil)}, false},
+		{"nil tokens", []onboarding.Option{instance, notify, key, onboarding.WithTokens(nil)}, false},
+		{"nil secrets", []onboarding.Option{instance, notify, key, onboarding.WithSecrets(nil)}, false},
+		{"nil code generator", []onboarding.Option{instance, notify, key, onboarding.WithCodeGenerator(nil)}, false},
+		{"nil facility OTP", []onboarding.Option{instance, notify, key, onboarding.WithFacilityOTP(nil)}, false},
+		{"nil logger", []onboarding.Option{instance, notify, key, onboarding.WithLogger(nil)}, false},
+		{"weak RSA floor", []onboarding.Option{instance, notify, key, onboarding.WithCertificateRules(onboarding.CertificateRules{MinRSABits: 1024})}, false},
+		{"stronger RSA floor", []onboarding.Option{instance, notify, key, onboarding.WithCertificateRules(onboarding.CertificateRules{MinRSABits: 3072})}, true},
+		{"huge certificate cap", []onboarding.Option{instance, notify, key, onboarding.WithCertificateRules(onboarding.CertificateRules{MaxBytes: 1 << 30})}, false},
+		{"denied URL not absolute", []onboarding.Option{instance, notify, key, onboarding.WithEndpointRules(onboarding.EndpointRules{Denied: []string{"/api"}})}, false},
+		{"negative OTP TTL", []onboarding.Option{instance, notify, key, onboarding.WithOTPPolicy(onboarding.OTPPolicy{TTL: -time.Minute})}, false},
+		{"too many OTP attempts", []onboarding.Option{instance, notify, key, onboarding.WithOTPPolicy(onboarding.OTPPolicy{Attempts: 50})}, false},
+		{"partial OTP policy", []onboarding.Option{instance, notify, key, onboarding.WithOTPPolicy(onboarding.OTPPolicy{Attempts: 5})}, true},
+		{"short OTP key", []onboarding.Option{instance, notify, key, onboarding.WithOTPKey([]byte("short"))}, false},
+		{"zero notice", []onboarding.Option{instance, notify, key, onboarding.WithNoticePeriod(0)}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,7 +74,8 @@ func TestDefaultsWithoutRegistries(t *testing.T) {
 	// No verifier, sandbox, HFR or token issuer: online checks become
 	// staff reviews, and tokens are not available.
 	svc, err := onboarding.New(registry.NewMemoryStore(),
-		onboarding.WithInstanceCode(instanceCode), onboarding.WithNotifier(w.notes), onboarding.WithClock(w.clock.Now))
+		onboarding.WithInstanceCode(instanceCode), onboarding.WithNotifier(w.notes), onboarding.WithClock(w.clock.Now),
+		onboarding.WithOTPKey(otpKey))
 	require.NoError(t, err)
 	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
 	require.NoError(t, err)

@@ -74,6 +74,7 @@ func TestSealedTrailDefeatsADatabaseWriter(t *testing.T) {
 	require.ErrorAs(t, w.service(store, onboarding.WithAuditKey(other)).VerifyChain(ctx, b.ID), &ce)
 	require.NoError(t, w.service(store, onboarding.WithAuditKey(other, key.Public())).VerifyChain(ctx, b.ID))
 
-	_, err = onboarding.New(store, onboarding.WithAuditKey(nil))
+	_, err = onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
+		onboarding.WithOTPKey(otpKey), onboarding.WithAuditKey(nil))
 	require.ErrorIs(t, err, onboarding.ErrInvalidOption)
 }

@@ -87,6 +87,12 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 	if s.notifier == nil {
 		return nil, fmt.Errorf("%w: WithNotifier is required: one-time codes and approval requests go through it", ErrInvalidOption)
 	}
+	if len(s.otpKey) == 0 {
+		// Without a key a 6-digit code could be recovered from a copy of
+		// the store in seconds; a key generated here would differ between
+		// replicas, and one kept in the store would travel with the copy.
+		return nil, fmt.Errorf("%w: WithOTPKey is required: a secret of at least 32 bytes, kept outside the registry database and the same on every replica; one-time codes are hashed with it", ErrInvalidOption)
+	}
 	var err error
 	if s.verifier == nil {
 		if s.verifier, err = verifier.New(); err != nil {

@@ -87,6 +87,7 @@ func TestSandboxCertificateIsCheckedOncePerSubmit(t *testing.T) {
 				onboarding.WithVerifier(spy),
 				onboarding.WithFacilityOTP(w.hfrCli),
 				onboarding.WithClock(w.clock.Now),
+				onboarding.WithOTPKey(otpKey),
 			}
 			if c.engine {
 				opts = append(opts, onboarding.WithSandbox(sb))

@@ -115,7 +115,7 @@ func TestBulkEndToEnd(t *testing.T) {
 	store, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, "hospitals.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
-	svc, err := onboarding.New(store, onboarding.WithInstanceCode(bulk.InstanceCode),
+	svc, err := onboarding.New(store, onboarding.WithInstanceCode(bulk.InstanceCode), onboarding.WithOTPKey(make([]byte, 32)),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	require.NoError(t, err)
 	for _, g := range gen {

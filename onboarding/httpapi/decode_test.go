@@ -160,7 +160,7 @@ const fuzzStaffToken = "staff-token-fuzz-0123456789"
 
 func searchHandler(t testing.TB, store registry.Store) *Handler {
 	t.Helper()
-	svc, err := onboarding.New(store, onboarding.WithInstanceCode("hcx"),
+	svc, err := onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	require.NoError(t, err)
 	staff, err := StaffTokens(map[string]string{"asha": fuzzStaffToken})

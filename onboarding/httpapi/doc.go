@@ -4,7 +4,8 @@
 // OpenAPI 3 document at /openapi.json built from the same route table the
 // mux is given, so the two cannot drift apart.
 //
-//	svc, _ := onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(n))
+//	svc, _ := onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(n),
+//		onboarding.WithOTPKey(otpKey)) // a secret kept outside the database
 //	staff, _ := httpapi.StaffTokens(map[string]string{"asha": os.Getenv("STAFF_TOKEN_ASHA")})
 //	h, _ := httpapi.New(svc, httpapi.WithStaffAuth(staff), httpapi.WithApplicantKey(key))
 //	http.ListenAndServe(addr, h)

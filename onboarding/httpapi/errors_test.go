@@ -26,6 +26,9 @@ import (
 	"github.com/openhcx/hcxonboard/safefetch"
 )
 
+// testOTPKey is the internal tests' one-time-code key.
+var testOTPKey = bytes.Repeat([]byte{7}, 32)
+
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	wrap := func(err error) error { return fmt.Errorf("onboarding: doing something: %w", err) }
@@ -101,7 +104,7 @@ func (failingStore) SearchParticipants(context.Context, registry.Query) ([]hcxon
 // An internal error is logged with its detail and answered without it.
 func TestInternalErrorsAreLoggedNotEchoed(t *testing.T) {
 	t.Parallel()
-	svc, err := onboarding.New(failingStore{registry.NewMemoryStore()}, onboarding.WithInstanceCode("hcx"),
+	svc, err := onboarding.New(failingStore{registry.NewMemoryStore()}, onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	require.NoError(t, err)
 	var logs bytes.Buffer
@@ -156,7 +159,7 @@ func TestCertificateFetchFailuresAreUnprocessable(t *testing.T) {
 	// gets as far as a refused connection.
 	fetcher, err := safefetch.New(safefetch.WithAllowedHosts(closedAddr))
 	require.NoError(t, err)
-	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithFetcher(fetcher),
+	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey), onboarding.WithFetcher(fetcher),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	require.NoError(t, err)
 	var logs bytes.Buffer

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log"
@@ -17,8 +18,13 @@ import (
 // A Handler over an engine with the memory store: requests that go wrong
 // are answered in the HCX error envelope with an HCX-style code.
 func Example() {
+	otpKey := make([]byte, 32) // in production: a secret kept outside the database, the same on every replica
+	if _, err := rand.Read(otpKey); err != nil {
+		log.Fatal(err)
+	}
 	svc, err := onboarding.New(registry.NewMemoryStore(),
 		onboarding.WithInstanceCode("hcx"),
+		onboarding.WithOTPKey(otpKey),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	if err != nil {
 		log.Fatal(err)

@@ -42,6 +42,9 @@ type outbox struct {
 	msgs []onboarding.Message
 }
 
+// testOTPKey is the tests' one-time-code key.
+var testOTPKey = bytes.Repeat([]byte{7}, 32)
+
 func (o *outbox) Notify(_ context.Context, m onboarding.Message) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -111,7 +114,7 @@ func newFixtureWith(t *testing.T, engine []onboarding.Option, opts ...httpapi.Op
 
 	out := &outbox{}
 	svc, err := onboarding.New(registry.NewMemoryStore(), append([]onboarding.Option{
-		onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(out), onboarding.WithVerifier(v),
+		onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey), onboarding.WithNotifier(out), onboarding.WithVerifier(v),
 		onboarding.WithSandbox(sv), onboarding.WithTokens(tokens), onboarding.WithFacilityOTP(hc)}, engine...)...)
 	require.NoError(t, err)
 	staff, err := httpapi.StaffTokens(map[string]string{staffID: staffToken})

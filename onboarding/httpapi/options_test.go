@@ -17,7 +17,7 @@ import (
 
 func testService(t *testing.T) *onboarding.Service {
 	t.Helper()
-	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"),
+	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey),
 		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
 	require.NoError(t, err)
 	return svc

@@ -3,6 +3,7 @@ package bulk
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"net/http"
@@ -196,10 +197,16 @@ func seed(h *hfrtest.Server, r *rohinitest.Server, rows []Row, now time.Time) {
 	}
 }
 
+// demoOTPKey hashes the demo's one-time codes. A constant, so that a
+// resumed run can still check codes issued before; a real operator keeps
+// a secret outside the database instead.
+var demoOTPKey = sha256.Sum256([]byte("hcxonboard examples/bulk demo one-time-code key"))
+
 // Service builds the engine over store, wired to the demo world.
 func (d *Demo) Service(store registry.Store) (*onboarding.Service, error) {
 	return onboarding.New(store,
 		onboarding.WithInstanceCode(InstanceCode),
+		onboarding.WithOTPKey(demoOTPKey[:]),
 		onboarding.WithNotifier(d.Notes),
 		onboarding.WithVerifier(d.verifier),
 		onboarding.WithSandbox(d.sandbox),

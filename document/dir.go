@@ -116,6 +116,14 @@ func (d *Dir) Put(ctx context.Context, doc Document, content io.Reader) (Documen
 	if err != nil {
 		return Document{}, err
 	}
+	// Rename replaces what it finds: a taken id (a random source that
+	// repeats itself) must fail, never overwrite another document.
+	for _, n := range []string{dataName(doc.ApplicationID, stored.ID), metaName(doc.ApplicationID, stored.ID)} {
+		if _, err := d.root.Lstat(n); !errors.Is(err, fs.ErrNotExist) {
+			_ = d.root.Remove(data)
+			return Document{}, fmt.Errorf("document: document id %s is taken; is the random source repeating itself?", stored.ID)
+		}
+	}
 	if err := d.root.Rename(data, dataName(doc.ApplicationID, stored.ID)); err != nil {
 		_ = d.root.Remove(data)
 		return Document{}, fmt.Errorf("document: store the content: %w", err)

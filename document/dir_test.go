@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -153,3 +154,29 @@ func TestNewDirRefusesBadWiring(t *testing.T) {
 	_, err = document.NewDir(t.TempDir(), registry.NewMemoryStore(), document.WithMaxSize(0))
 	require.Error(t, err)
 }
+
+func TestDirNeverOverwritesADocument(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := func() time.Time { return time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC) }
+	// A random source that repeats itself gives the same id twice.
+	d, reg := newDir(t, t.TempDir(), document.WithClock(clock), document.WithRand(zeros{}))
+	createApp(t, reg, "app-1")
+	first, err := d.Put(ctx, document.Document{ApplicationID: "app-1", Kind: hcxonboard.DocSignatoryLetter, UploadedBy: "applicant"},
+		bytes.NewReader(documenttest.PDF(100, "first")))
+	require.NoError(t, err)
+	_, err = d.Put(ctx, document.Document{ApplicationID: "app-1", Kind: hcxonboard.DocAddressProof, UploadedBy: "applicant"},
+		bytes.NewReader(documenttest.PDF(100, "second")))
+	require.Error(t, err)
+	got, rc, err := d.Get(ctx, "app-1", first.ID)
+	require.NoError(t, err)
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.Equal(t, documenttest.PDF(100, "first"), b)
+	require.Equal(t, first, got)
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }

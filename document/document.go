@@ -66,8 +66,9 @@ type Store interface {
 	Put(ctx context.Context, d Document, content io.Reader) (Document, error)
 	// Get returns a document of the application and its content, which
 	// the caller must close. A document of another application, or none,
-	// is ErrNotFound. Reading content to its end checks it against the
-	// stored digest (ErrCorrupt).
+	// is ErrNotFound. The content is checked against the stored digest
+	// and size, before Get returns or by the read that reaches its end:
+	// a mismatch is ErrCorrupt.
 	Get(ctx context.Context, applicationID, id string) (Document, io.ReadCloser, error)
 	// List returns an application's documents, oldest first (by
 	// CreatedAt, then ID), without content. An application with none

@@ -3,7 +3,12 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"log"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -205,4 +210,48 @@ func TestDocumentsOptionsAreChecked(t *testing.T) {
 	d, err := s.Documents(document.WithMaxSize(1 << 20))
 	require.NoError(t, err)
 	require.EqualValues(t, 1<<20, d.Policy().MaxSize())
+}
+
+func ExampleStore_Documents() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "registry")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	s, err := sqlstore.OpenSQLite(ctx, filepath.Join(dir, "registry.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Create(ctx, registry.Write{Application: &registry.Application{ID: "app-1", Stage: registry.StageSubmitted}}); err != nil {
+		log.Fatal(err)
+	}
+
+	docs, err := s.Documents(document.WithMaxSize(5 << 20))
+	if err != nil {
+		log.Fatal(err)
+	}
+	proof := []byte("%PDF-1.4\n% empanelment letter\n%%EOF\n")
+	stored, err := docs.Put(ctx, document.Document{ApplicationID: "app-1", Kind: hcxonboard.DocEmpanelmentProof,
+		UploadedBy: "applicant"}, bytes.NewReader(proof))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(stored.Kind, stored.MediaType, stored.Size)
+
+	// The database's foreign key: no application, no document.
+	_, err = docs.Put(ctx, document.Document{ApplicationID: "app-2", Kind: hcxonboard.DocEmpanelmentProof,
+		UploadedBy: "applicant"}, bytes.NewReader(proof))
+	fmt.Println(errors.Is(err, document.ErrNotFound))
+
+	list, err := docs.List(ctx, "app-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(list), list[0].ID == stored.ID)
+	// Output:
+	// empanelment_proof application/pdf 36
+	// true
+	// 1 true
 }

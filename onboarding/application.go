@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"maps"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -27,12 +28,18 @@ const (
 	KindApproval = "approval" // the empanelling payer decides: Decide
 	KindReview   = "review"   // operator staff (or a regulator, a ROHINI admin) decide: Decide
 	KindRetry    = "retry"    // a registry was unreachable: Recheck
+	// KindAwait: the registry's own process must finish first (an HFR
+	// facility still Draft or Submitted, guideline option 2.1): Recheck,
+	// by hand or on a schedule, settles it once the registry verifies the
+	// facility; ExpireWaiting rejects it after WithRegistryWait.
+	KindAwait = "await"
 )
 
 // OTP channels.
 const (
 	ChannelSystemAdmin = "system_admin" // the engine's code, to the admin the application names
 	ChannelHFR         = "hfr"          // HFR's own OTP, to the manager HFR has on record
+	ChannelHPR         = "hpr"          // HPR's own authentication of the professional (Aadhaar or mobile OTP)
 )
 
 // Task is work an application waits on, as callers see it: never the
@@ -92,9 +99,18 @@ type Application struct {
 	Secrets    SecretStatus
 	Checklist  *ChecklistRecord
 	Deboarding *Deboarding
-	Version    int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Sources says where each of the participant's registry fields came
+	// from: "applicant" (typed in the application), "hfr" (read from HFR
+	// once the facility manager confirmed HFR's one-time code: the
+	// consented fetch), "hpr" (read from HPR once the professional
+	// authenticated), "rohini", "staff". Keys are the record's JSON names
+	// (participant_name, address, primary_email, …, facility_type).
+	Sources map[string]string
+	// FacilityType is HFR's type for the facility, once read.
+	FacilityType string
+	Version      int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Task returns the task with the given id.
@@ -263,16 +279,18 @@ type CertificateExpiry struct {
 func (s *Service) view(r *record) *Application {
 	st := r.st
 	a := &Application{
-		ID:          r.app.ID,
-		Key:         r.app.Key,
-		Stage:       r.app.Stage,
-		Participant: r.part.Clone(),
-		Submitted:   st.Submitted.Clone(),
-		Report:      r.effectiveReport(),
-		Reasons:     append([]string(nil), st.Reasons...),
-		Version:     r.app.Version,
-		CreatedAt:   r.app.CreatedAt,
-		UpdatedAt:   r.app.UpdatedAt,
+		ID:           r.app.ID,
+		Key:          r.app.Key,
+		Stage:        r.app.Stage,
+		Participant:  r.part.Clone(),
+		Submitted:    st.Submitted.Clone(),
+		Report:       r.effectiveReport(),
+		Reasons:      append([]string(nil), st.Reasons...),
+		Sources:      maps.Clone(st.Sources),
+		FacilityType: st.FacilityType,
+		Version:      r.app.Version,
+		CreatedAt:    r.app.CreatedAt,
+		UpdatedAt:    r.app.UpdatedAt,
 	}
 	if r.part != nil {
 		a.Status = r.part.Status

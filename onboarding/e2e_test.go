@@ -51,6 +51,22 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 		require.True(t, ok)
 		out, err := svc.ConfirmOTP(context.Background(), a.ID, task.ID, code)
 		require.NoError(t, err)
+		// The manager's consent lets the engine take HFR's record.
+		assert.Equal(t, "hfr", out.Sources["address"])
+		assert.Equal(t, "560034", out.Participant.Address.Pincode)
+		assert.Equal(t, "Hospital", out.FacilityType)
+		return out
+	}
+	confirmHPR := func(t *testing.T, w *world, svc *onboarding.Service, a *onboarding.Application) *onboarding.Application {
+		task := onlyTask(t, a, onboarding.KindOTP)
+		assert.Equal(t, onboarding.ChannelHPR, task.Channel, "the professional proves it through HPR")
+		assert.Empty(t, w.notes.of(onboarding.MessageOTP, a.ID), "HPR sends its own code")
+		code, ok := w.hfr.LastHPROTP(hprNumber)
+		require.True(t, ok)
+		out, err := svc.ConfirmOTP(context.Background(), a.ID, task.ID, code)
+		require.NoError(t, err)
+		assert.Equal(t, "hpr", out.Sources["participant_name"])
+		assert.Equal(t, "Asha Rao", out.Participant.ParticipantName, "the name HPR holds")
 		return out
 	}
 	decide := func(kind string) settle {
@@ -90,7 +106,7 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 		{name: "isnp", category: verifier.CategoryISNP, completes: confirmAdminOTP},
 		{name: "abdm_provider", category: verifier.CategoryABDMProvider, completes: confirmHFROTP,
 			linked: []string{abdmFacility + "@hfr"}},
-		{name: "abdm_practitioner", category: verifier.CategoryABDMPractitioner, settled: true, completes: nothing,
+		{name: "abdm_practitioner", category: verifier.CategoryABDMPractitioner, completes: confirmHPR,
 			linked: []string{hprNumber + "@hpr"}},
 		{name: "rohini_provider", category: verifier.CategoryRohiniProvider, settled: true, completes: nothing,
 			linked: []string{"8900080336704@rohini"}},

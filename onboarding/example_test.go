@@ -79,6 +79,7 @@ func Example() {
 		PrimaryEmail:           "it@sanjeevani.example",
 		PrimaryMobile:          "9000001905",
 		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		Address:                &hcxonboard.Address{District: "Bengaluru Urban", State: "Karnataka", Pincode: "560034"}, // as HFR has it
 		SandboxCertificate:     cert,
 		SandboxParticipantCode: "sanjeevani-his", // the certificate's sub: it certifies this applicant
 	})

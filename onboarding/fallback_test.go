@@ -29,6 +29,10 @@ func TestFacilityWithoutManagerMobileGoesToReview(t *testing.T) {
 	svc := w.service(registry.NewMemoryStore())
 	app := w.application(verifier.CategoryABDMProvider)
 	app.Identifiers.HFRID = "IN0710000321" // hfrtest: no manager mobile on record
+	// The application says what HFR holds, so only the manager's OTP waits.
+	app.ParticipantName, app.Roles = "Capital Diagnostics and Imaging", []hcxonboard.Role{hcxonboard.RoleDiagnostics}
+	app.Address = &hcxonboard.Address{District: "South Delhi", State: "Delhi", Pincode: "110016"}
+	app.SandboxCertificate = w.certificate(app.Roles...)
 	a, err := svc.Submit(ctx, app)
 	require.NoError(t, err)
 	require.Equal(t, registry.StageVerifying, a.Stage)

@@ -132,6 +132,14 @@ const (
 	abdmFacility  = "IN2910000123" // hfrtest's verified Karnataka hospital
 	draftFacility = "IN2710000456" // hfrtest's Draft clinic
 	hprNumber     = "71-1234-5678-9012"
+	// empanelledLicence is the licence of the empanelled-only hospital.
+	empanelledLicence = "KPME/BR/2020/0311"
+)
+
+// Where the registries have the fixtures' facilities.
+var (
+	hfrAddress    = &hcxonboard.Address{Plot: "12", Street: "Sarjapur Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560034"}
+	rohiniAddress = &hcxonboard.Address{Street: "Old Mumbai-Pune Highway", District: "Raigad", State: "Maharashtra", Pincode: "410210"}
 )
 
 // world is one test's outside world: the HFR and ROHINI fakes, a trusted
@@ -219,6 +227,7 @@ func (w *world) service(store registry.Store, opts ...onboarding.Option) *onboar
 		onboarding.WithVerifier(w.verifier),
 		onboarding.WithSandbox(w.sandbox),
 		onboarding.WithFacilityOTP(w.hfrCli),
+		onboarding.WithProfessionalAuth(w.hfrCli),
 		onboarding.WithTokens(w.tokenKey),
 		onboarding.WithClock(w.clock.Now),
 		onboarding.WithOTPKey(otpKey),
@@ -249,13 +258,23 @@ func (w *world) participantCertificate(subject, name string, roles ...hcxonboard
 	return tok
 }
 
-// proof signs an empanelment proof as the payer.
+// proof signs an empanelment proof as the payer, naming the empanelled
+// facility by its licence number, as payers' proofs must.
 func (w *world) proof(empanelmentID string) string {
+	w.t.Helper()
+	return w.proofFor(empanelmentID, map[string]any{"facility_licence": empanelledLicence, "jti": fmt.Sprintf("proof-%d", appSeq.Add(1))})
+}
+
+// proofFor signs an empanelment proof with extra claims.
+func (w *world) proofFor(empanelmentID string, extra map[string]any) string {
 	w.t.Helper()
 	hdr := jws.NewHeaders()
 	require.NoError(w.t, hdr.Set(jws.TypeKey, verifier.EmpanelmentProofType))
-	claims, err := json.Marshal(map[string]any{"iss": payerCode, "sub": empanelmentID,
-		"exp": w.clock.Now().Add(90 * 24 * time.Hour).Unix()})
+	c := map[string]any{"iss": payerCode, "sub": empanelmentID, "exp": w.clock.Now().Add(90 * 24 * time.Hour).Unix()}
+	for k, v := range extra {
+		c[k] = v
+	}
+	claims, err := json.Marshal(c)
 	require.NoError(w.t, err)
 	tok, err := jws.Sign(claims, jws.WithKey(jwa.EdDSA, w.payerKey, jws.WithProtectedHeaders(hdr)))
 	require.NoError(w.t, err)
@@ -332,20 +351,22 @@ func (w *world) application(c verifier.Category) *hcxonboard.Application {
 		a.ParticipantName = "Sanjeevani Multispeciality Hospital"
 		a.Roles = []hcxonboard.Role{hcxonboard.RoleHospital}
 		a.Identifiers = hcxonboard.Identifiers{HFRID: abdmFacility}
+		a.Address = hfrAddress
 	case verifier.CategoryABDMPractitioner:
-		a.ParticipantName = "Dr. Asha Rao Clinic"
+		a.ParticipantName = "Dr. Asha Rao"
 		a.Roles = []hcxonboard.Role{hcxonboard.RolePractitioner}
 		a.Identifiers = hcxonboard.Identifiers{HPRID: hprNumber}
 	case verifier.CategoryRohiniProvider:
 		h := rohinitest.DemoHospitals()[0]
 		a.ParticipantName = h.Name
 		a.Roles = []hcxonboard.Role{hcxonboard.RoleHospital}
+		a.Address = rohiniAddress
 		a.Identifiers = hcxonboard.Identifiers{RohiniID: h.ID, GSTIN: "27AAPFU0939F1ZV",
 			FacilityLicence: &hcxonboard.FacilityLicence{Number: "MH/RGD/2019/1142", ValidUntil: w.clock.Now().AddDate(2, 0, 0).Format(time.DateOnly)}}
 	case verifier.CategoryEmpanelledProvider:
 		a.ParticipantName = "Shanti Community Hospital"
 		a.Roles = []hcxonboard.Role{hcxonboard.RoleHospital}
-		a.Identifiers = hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{Number: "KPME/BR/2020/0311",
+		a.Identifiers = hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{Number: empanelledLicence,
 			ValidUntil: w.clock.Now().AddDate(2, 0, 0).Format(time.DateOnly)}}
 		a.SystemAdmin = admin("Prakash Gowda")
 		a.Documents = []hcxonboard.Document{doc(hcxonboard.DocEmpanelmentProof)}

@@ -217,12 +217,6 @@ func WithIdentityDisputes(on bool) Option {
 	}
 }
 
-// sameName compares two names of one entity. TODO(lead): replace with verifier.SameName.
-func sameName(a, b string) bool {
-	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-	return norm(a) == norm(b)
-}
-
 // solutionCode is the linked registry code that records a participant's
 // reliance on a solution certificate: "<issuer>/<certificate id>@sandbox".
 // "" unless sb is a solution certificate that was accepted.

@@ -32,8 +32,11 @@ func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*App
 	if err != nil {
 		return nil, err
 	}
-	if t.Channel == ChannelHFR {
+	switch t.Channel {
+	case ChannelHFR:
 		return s.confirmHFR(ctx, first, taskID, code)
+	case ChannelHPR:
+		return s.confirmHPR(ctx, first, taskID, code)
 	}
 	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		t, err := r.otpTask(taskID, ActionConfirmOTP)
@@ -56,17 +59,27 @@ func (s *Service) ConfirmOTP(ctx context.Context, id, taskID, code string) (*App
 	return s.view(r), nil
 }
 
-// confirmHFR checks a code HFR sent. The attempt is reserved in the store
-// before HFR is asked — a write conditional on the version read, like
-// every write — so however many calls race, at most OTPPolicy.Attempts of
-// them reach HFR for one code. HFR's answer is then recorded; an HFR
-// outage gives the reserved attempt back.
-func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code string) (*Application, error) {
-	if s.facility == nil {
-		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
-	}
+// remoteCheck is what a registry that sends its own codes (HFR, HPR)
+// answered about one: accepted, refused (both false and nil) or
+// unreachable (outage set). settle, when set, records an accepted code's
+// consequences on the record in hand instead of a plain confirmation.
+type remoteCheck struct {
+	accepted bool
+	outage   error
+	settle   func(r *record, t *taskState) error
+}
+
+// confirmRemote checks a code a registry sent (HFR's to the facility
+// manager, HPR's to the professional). The attempt is reserved in the
+// store before the registry is asked — a write conditional on the version
+// read, like every write — so however many calls race, at most
+// OTPPolicy.Attempts of them reach the registry for one code. The
+// registry's answer is then recorded; an outage gives the reserved attempt
+// back.
+func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code, actor string,
+	check func(ctx context.Context, t taskState, code string) remoteCheck) (*Application, error) {
 	id := first.app.ID
-	var txn, facilityID string
+	var held taskState
 	reserved, err := s.mutateFrom(ctx, id, first, func(r *record) error {
 		t, err := r.otpTask(taskID, ActionConfirmOTP)
 		if err != nil {
@@ -81,29 +94,24 @@ func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code st
 		}
 		t.Attempts++
 		t.UpdatedAt = r.now
-		txn, facilityID = t.TxnID, t.FacilityID
-		return r.transition(ActionOTPAttempt, actorManager, fmt.Sprintf("task %s: code sent to HFR for checking, attempt %d of %d", t.ID, t.Attempts, s.otp.Attempts))
+		held = *t
+		return r.transition(ActionOTPAttempt, actor, fmt.Sprintf("task %s: code sent to %s for checking, attempt %d of %d",
+			t.ID, strings.ToUpper(t.Channel), t.Attempts, s.otp.Attempts))
 	})
 	if err != nil {
 		return nil, err
 	}
-	accepted, outage := false, error(nil)
+	var res remoteCheck
 	if wellFormedCode(code) {
-		switch err := s.facility.ValidateFacilityOTP(ctx, facilityID, txn, code); {
-		case err == nil:
-			accepted = true
-		case errors.Is(err, hfr.ErrOTPRejected):
-		default:
-			outage = err
-		}
+		res = check(ctx, held, code)
 	}
 	r, err := s.mutateFrom(ctx, id, reserved, func(r *record) error {
 		t, err := r.otpTask(taskID, ActionConfirmOTP)
 		if err != nil {
 			return err
 		}
-		if t.TxnID != txn {
-			return fmt.Errorf("%w: a new HFR code was sent for task %s meanwhile; enter that one", ErrInvalidOTP, t.ID)
+		if t.TxnID != held.TxnID {
+			return fmt.Errorf("%w: a new code was sent for task %s meanwhile; enter that one", ErrInvalidOTP, t.ID)
 		}
 		if t.State != TaskOpen || r.position() != posVerifying {
 			// Another attempt settled or locked the task meanwhile.
@@ -111,19 +119,55 @@ func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code st
 		}
 		t.UpdatedAt = r.now
 		switch {
-		case outage != nil:
+		case res.outage != nil:
 			t.Attempts = max(0, t.Attempts-1)
-			r.outcome = fmt.Errorf("%w: HFR could not check the code: %w", ErrUnavailable, outage)
-			return r.transition(ActionOTPAttempt, actorSystem, fmt.Sprintf("task %s: HFR could not check the code; the attempt is given back", t.ID))
-		case accepted:
-			return s.codeConfirmed(r, t, actorManager)
+			r.outcome = fmt.Errorf("%w: %s could not check the code: %w", ErrUnavailable, strings.ToUpper(t.Channel), res.outage)
+			return r.transition(ActionOTPAttempt, actorSystem, fmt.Sprintf("task %s: %s could not check the code; the attempt is given back",
+				t.ID, strings.ToUpper(t.Channel)))
+		case res.accepted && res.settle != nil:
+			return res.settle(r, t)
+		case res.accepted:
+			return s.codeConfirmed(r, t, actor)
 		}
-		return s.codeRefused(r, t, actorManager)
+		return s.codeRefused(r, t, actor)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// confirmHFR checks a code HFR sent to the facility manager. HFR's
+// acceptance is the manager's consent: the engine then reads the
+// facility's HFR record and fills the participant's registry fields from
+// it (see fillFromHFR).
+func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code string) (*Application, error) {
+	if s.facility == nil {
+		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
+	}
+	return s.confirmRemote(ctx, first, taskID, code, actorManager, func(ctx context.Context, t taskState, code string) remoteCheck {
+		err := s.facility.ValidateFacilityOTP(ctx, t.FacilityID, t.TxnID, code)
+		switch {
+		case err == nil:
+		case errors.Is(err, hfr.ErrOTPRejected):
+			return remoteCheck{}
+		default:
+			return remoteCheck{outage: err}
+		}
+		// The consented fetch: what HFR holds, read now that the manager
+		// agreed. A failure leaves the applicant's values in place.
+		f, ferr := s.facilityRecord(ctx, t.FacilityID)
+		if ferr != nil {
+			s.log.WarnContext(ctx, "onboarding: HFR record not read after the manager's consent; the applicant's values stay",
+				"facility", t.FacilityID, "error", ferr.Error())
+		}
+		return remoteCheck{accepted: true, settle: func(r *record, t *taskState) error {
+			if ferr == nil {
+				fillFromHFR(r, f)
+			}
+			return s.codeConfirmed(r, t, actorManager)
+		}}
+	})
 }
 
 // codeConfirmed settles t with the right code.
@@ -175,8 +219,8 @@ func (r *record) confirmable(t *taskState, now time.Time) error {
 	default:
 		return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
 	}
-	if t.Channel == ChannelHFR && t.TxnID == "" {
-		return fmt.Errorf("%w: HFR has not sent a code for task %s yet; ask for one with ResendOTP", ErrOTPExpired, t.ID)
+	if (t.Channel == ChannelHFR || t.Channel == ChannelHPR) && t.TxnID == "" {
+		return fmt.Errorf("%w: %s has not sent a code for task %s yet; ask for one with ResendOTP", ErrOTPExpired, strings.ToUpper(t.Channel), t.ID)
 	}
 	if t.ExpiresAt.IsZero() || !now.Before(t.ExpiresAt) {
 		return fmt.Errorf("%w: task %s; ask for a new code with ResendOTP", ErrOTPExpired, t.ID)
@@ -199,8 +243,15 @@ func (s *Service) ResendOTP(ctx context.Context, id, taskID string) (*Applicatio
 	if err != nil {
 		return nil, err
 	}
-	if t.Channel == ChannelHFR {
-		r, err := s.sendFacilityOTP(ctx, first, taskID, true)
+	if t.Channel == ChannelHFR || t.Channel == ChannelHPR {
+		send := s.sendFacilityOTP
+		if t.Channel == ChannelHPR {
+			if s.professional == nil {
+				return nil, fmt.Errorf("%w: HPR authentication (WithProfessionalAuth)", ErrNotConfigured)
+			}
+			send = s.sendProfessionalOTP
+		}
+		r, err := send(ctx, first, taskID, true)
 		if err != nil {
 			return nil, err
 		}

@@ -91,7 +91,6 @@ func TestSubmitChecksHFRFacility(t *testing.T) {
 	}{
 		{"registered", abdmFacility, ""},
 		{"not found", "IN2910099999", "hfr_lookup: HFR has no facility"},
-		{"draft", draftFacility, "hfr_lookup: HFR facility " + draftFacility},
 		{"malformed", "IN29", "hfr_id: "},
 	}
 	for _, tc := range cases {

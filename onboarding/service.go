@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
@@ -50,6 +51,11 @@ type Service struct {
 	auditKeys []crypto.PublicKey
 	// fetch fetches certificate URLs (nil: the shared default).
 	fetch *safefetch.Fetcher
+	// professional authenticates practitioners through HPR.
+	professional verifier.ProfessionalAuth
+	hprMethods   []hfr.HPRAuthMethod
+	// registryWait bounds a wait on a registry's own process.
+	registryWait time.Duration
 	// declineWindow is how long the HFR manager may decline.
 	declineWindow time.Duration
 }
@@ -68,6 +74,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		otp:           OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
 		notice:        DefaultNoticePeriod,
 		declineWindow: DefaultDeclineWindow,
+		registryWait:  DefaultRegistryWait,
 		log:           slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {
@@ -172,6 +179,11 @@ type state struct {
 	// Disputed are identity claims another participant held when this
 	// application arrived, waiting on a staff identity_dispute review.
 	Disputed []string `json:"disputed,omitempty"`
+	// Sources says where each participant field came from (Source…).
+	Sources map[string]string `json:"sources,omitempty"`
+	// FacilityType is HFR's facility type, read after the manager's
+	// consent.
+	FacilityType string `json:"facility_type,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the

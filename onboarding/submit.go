@@ -183,6 +183,7 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	}
 	r.app.ParticipantCode = code
 	r.part = newParticipant(app, code, now)
+	r.st.Sources = applicantSources(r.part)
 	if c := solutionCode(sb); c != "" {
 		// The registry records the certified solution the participant
 		// relies on, so that revoking it finds every such participant.
@@ -393,14 +394,17 @@ func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 			continue
 		}
 		if existing != nil {
-			if existing.State == TaskDone || existing.Kind != KindRetry || res.Task == verifier.TaskRetry {
-				if existing.State == TaskOpen && (existing.Kind == KindRetry || existing.Kind == KindReview) {
+			waiting := existing.Kind == KindRetry || existing.Kind == KindAwait
+			same := res.Task == verifier.TaskRetry || // an outage changes nothing that waits
+				existing.Kind == KindAwait && res.Task == verifier.TaskAwaitRegistry
+			if existing.State == TaskDone || !waiting || same {
+				if existing.State == TaskOpen && existing.Kind != KindOTP && existing.Kind != KindApproval {
 					existing.Message = res.Message
 					existing.Findings = res.Findings
 				}
 				continue
 			}
-			// The registry answered: the retry is over and the real task
+			// The registry answered: the wait is over and the real task
 			// takes its place.
 			existing.State = TaskDone
 			existing.Reason = "the registry answered"
@@ -456,7 +460,6 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 		t.FacilityID = strings.TrimSpace(app.Identifiers.HFRID)
 		// HFR sends the code after this write is stored: see afterTasks.
 	case verifier.TaskApproval:
-		t := r.addTask(KindApproval, res.ID, res.Message)
 		to, name := "", ""
 		if e := app.Empanelment; e != nil {
 			to, name = strings.TrimSpace(e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
@@ -464,6 +467,15 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 				to = firstNonEmpty(e.PayerName, e.Scheme)
 			}
 		}
+		for _, t := range r.st.Tasks {
+			if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient == to {
+				// One request per payer: its answer settles every
+				// requirement it covers.
+				t.Covers = append(t.Covers, res.ID)
+				return nil
+			}
+		}
+		t := r.addTask(KindApproval, res.ID, res.Message)
 		t.Recipient = to
 		r.notify(Message{
 			Kind:    MessageApprovalRequest,
@@ -475,6 +487,20 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 		})
 	case verifier.TaskRetry:
 		r.addTask(KindRetry, res.ID, res.Message)
+	case verifier.TaskAwaitRegistry:
+		t := r.addTask(KindAwait, res.ID, res.Message)
+		t.ExpiresAt = r.now.Add(s.registryWait)
+	case verifier.TaskHPRAuth:
+		hpr, err := verifier.NormalizeHPRID(app.Identifiers.HPRID)
+		if s.professional == nil || err != nil {
+			t := r.addTask(KindReview, res.ID, "HPR authentication is not configured: verify the professional by other means. "+res.Message)
+			s.askStaff(r, t)
+			return nil
+		}
+		t := r.addTask(KindOTP, res.ID, res.Message)
+		t.Channel = ChannelHPR
+		t.ProfessionalID = hpr
+		// HPR sends the code after this write is stored: see afterTasks.
 	default: // TaskReview, or a kind this engine does not know: a person decides
 		t := r.addTask(KindReview, res.ID, res.Message)
 		s.askStaff(r, t)
@@ -516,23 +542,29 @@ func firstNonEmpty(ss ...string) string {
 // leave the task open for ResendOTP; they do not fail the call. It
 // returns the latest view.
 func (s *Service) afterTasks(ctx context.Context, r *record) (*Application, error) {
-	if s.facility == nil || r.position() != posVerifying {
+	if r.position() != posVerifying {
 		return s.view(r), nil
 	}
-	var due []string
+	var due []*taskState
 	for _, t := range r.st.Tasks {
-		if t.Channel == ChannelHFR && t.State == TaskOpen && t.TxnID == "" {
-			due = append(due, t.ID)
+		if (t.Channel == ChannelHFR && s.facility != nil || t.Channel == ChannelHPR && s.professional != nil) &&
+			t.State == TaskOpen && t.TxnID == "" {
+			due = append(due, t)
 		}
 	}
-	for _, taskID := range due {
+	for _, t := range due {
+		taskID := t.ID
 		saved := r.save()
-		nr, err := s.sendFacilityOTP(ctx, r, taskID, false)
+		send := s.sendFacilityOTP
+		if t.Channel == ChannelHPR {
+			send = s.sendProfessionalOTP
+		}
+		nr, err := send(ctx, r, taskID, false)
 		if err == nil {
 			r = nr
 			continue
 		}
-		s.log.WarnContext(ctx, "onboarding: HFR OTP not sent; the applicant can ask again",
+		s.log.WarnContext(ctx, "onboarding: "+strings.ToUpper(t.Channel)+" OTP not sent; the applicant can ask again",
 			"application", r.app.ID, "task", taskID, "error", err.Error())
 		// Nothing was stored: back to the record as it was.
 		if r, err = saved.record(); err != nil {
@@ -594,7 +626,7 @@ func bindSandbox(cert *sandbox.Certificate, app *hcxonboard.Application) (string
 		return "the certificate certifies a participant: give sandbox_participant_code, the code the sandbox knew you by (the certificate's sub)", verifier.Missing
 	case code != cert.Subject:
 		return fmt.Sprintf("the certificate was issued to sandbox participant %q, not to %q (sandbox_participant_code)", clip(cert.Subject), clip(code)), verifier.Invalid
-	case cert.ParticipantName != "" && !sameName(cert.ParticipantName, app.ParticipantName):
+	case cert.ParticipantName != "" && !verifier.SameName(cert.ParticipantName, app.ParticipantName):
 		return fmt.Sprintf("the certificate was issued to %q, not to %q (participant_name)", clip(cert.ParticipantName), clip(app.ParticipantName)), verifier.Invalid
 	}
 	return "", verifier.Satisfied

@@ -27,16 +27,23 @@ type taskState struct {
 	Channel     string                 `json:"channel,omitempty"`
 	Recipient   string                 `json:"recipient,omitempty"` // masked
 	FacilityID  string                 `json:"facility_id,omitempty"`
-	TxnID       string                 `json:"txn_id,omitempty"` // HFR's OTP transaction
-	Intimated   bool                   `json:"intimated,omitempty"`
-	Salt        string                 `json:"salt,omitempty"`
-	Hash        string                 `json:"hash,omitempty"`
-	ExpiresAt   time.Time              `json:"expires_at,omitzero"`
-	Attempts    int                    `json:"attempts,omitempty"`
-	ResendDay   string                 `json:"resend_day,omitempty"`
-	Resends     int                    `json:"resends,omitempty"`
-	DecidedBy   string                 `json:"decided_by,omitempty"`
-	Claim       string                 `json:"claim,omitempty"` // the identity an identity_dispute review is about
+	// ProfessionalID and Method: the HPR ID being authenticated and the
+	// method HPR sent its code by (task channel hpr).
+	ProfessionalID string    `json:"professional_id,omitempty"`
+	Method         string    `json:"method,omitempty"`
+	TxnID          string    `json:"txn_id,omitempty"` // HFR's OTP transaction
+	Intimated      bool      `json:"intimated,omitempty"`
+	Salt           string    `json:"salt,omitempty"`
+	Hash           string    `json:"hash,omitempty"`
+	ExpiresAt      time.Time `json:"expires_at,omitzero"`
+	Attempts       int       `json:"attempts,omitempty"`
+	ResendDay      string    `json:"resend_day,omitempty"`
+	Resends        int       `json:"resends,omitempty"`
+	DecidedBy      string    `json:"decided_by,omitempty"`
+	Claim          string    `json:"claim,omitempty"` // the identity an identity_dispute review is about
+	// Covers are further requirements this task settles: one approval
+	// request per payer answers both empanelment_proof and payer_approval.
+	Covers []verifier.RequirementID `json:"covers,omitempty"`
 	// Findings are what the registry check behind the task compared,
 	// field by field: a reviewer sees the applicant's value beside the
 	// registry's.
@@ -110,8 +117,8 @@ func (r *record) task(id string) (*taskState, error) {
 // taskFor returns the newest task for a requirement, if any.
 func (r *record) taskFor(req verifier.RequirementID) *taskState {
 	for i := len(r.st.Tasks) - 1; i >= 0; i-- {
-		if r.st.Tasks[i].Requirement == req {
-			return r.st.Tasks[i]
+		if t := r.st.Tasks[i]; t.Requirement == req || slices.Contains(t.Covers, req) {
+			return t
 		}
 	}
 	return nil
@@ -169,10 +176,11 @@ func (r *record) maybeVerified() error {
 
 // Actors the engine itself records.
 const (
-	actorSystem    = "system"
-	actorApplicant = "applicant"
-	actorAdmin     = "system_admin"
-	actorManager   = "facility_manager"
+	actorSystem       = "system"
+	actorApplicant    = "applicant"
+	actorAdmin        = "system_admin"
+	actorManager      = "facility_manager"
+	actorProfessional = "professional"
 )
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

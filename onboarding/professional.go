@@ -1,0 +1,333 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// DefaultRegistryWait is how long an application may wait on a registry's
+// own process (an HFR facility still Draft or Submitted) before
+// ExpireWaiting rejects it.
+const DefaultRegistryWait = 30 * 24 * time.Hour
+
+// Sources of a participant's registry fields (Application.Sources).
+const (
+	SourceApplicant = "applicant" // typed by the applicant
+	SourceHFR       = "hfr"       // read from HFR after the manager's consent
+	SourceHPR       = "hpr"       // read from HPR after the professional authenticated
+	SourceRohini    = "rohini"
+	SourceStaff     = "staff"
+)
+
+// WithProfessionalAuth sets the HPR client with which practitioners prove
+// they are the professional: HPR sends its own one-time code (Aadhaar OTP
+// or mobile OTP, as the professional's profile offers, in the order of
+// methods; default Aadhaar first) and the professional confirms it with
+// ConfirmOTP. Without it, the hpr_auth requirement becomes a staff review.
+// *hfr.Client satisfies verifier.ProfessionalAuth.
+func WithProfessionalAuth(p verifier.ProfessionalAuth, methods ...hfr.HPRAuthMethod) Option {
+	return func(s *Service) error {
+		if p == nil {
+			return fmt.Errorf("%w: nil professional auth", ErrInvalidOption)
+		}
+		if len(methods) == 0 {
+			methods = []hfr.HPRAuthMethod{hfr.HPRAadhaarOTP, hfr.HPRMobileOTP}
+		}
+		for _, m := range methods {
+			if m != hfr.HPRAadhaarOTP && m != hfr.HPRMobileOTP {
+				return fmt.Errorf("%w: HPR authentication method %q", ErrInvalidOption, m)
+			}
+		}
+		s.professional, s.hprMethods = p, methods
+		return nil
+	}
+}
+
+// WithRegistryWait sets how long an application may wait on a registry's
+// own process before ExpireWaiting rejects it (default
+// DefaultRegistryWait).
+func WithRegistryWait(d time.Duration) Option {
+	return func(s *Service) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: registry wait %s is not positive", ErrInvalidOption, d)
+		}
+		s.registryWait = d
+		return nil
+	}
+}
+
+// sendProfessionalOTP has HPR send its authentication code to the
+// professional for the hpr task taskID of first, trying the methods in
+// order until HPR offers one, and records the transaction. A resend is
+// counted in the store before HPR is asked, like HFR's. When HPR offers
+// none of the methods, or does not know the professional, a staff review
+// takes the task's place.
+func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID string, resend bool) (*record, error) {
+	t, err := first.task(taskID)
+	if err != nil {
+		return nil, err
+	}
+	id := first.app.ID
+	if resend {
+		if first, err = s.mutateFrom(ctx, id, first, func(r *record) error {
+			t, err := r.resendable(s, taskID)
+			if err != nil {
+				return err
+			}
+			t.Resends++
+			t.UpdatedAt = r.now
+			return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new HPR code %d of %d today requested", t.ID, t.Resends, s.otp.ResendsPerDay))
+		}); err != nil {
+			return nil, err
+		}
+		if t, err = first.task(taskID); err != nil {
+			return nil, err
+		}
+	} else if t.State != TaskOpen || t.TxnID != "" || first.position() != posVerifying {
+		return first, nil
+	}
+	var txn hfr.HPRAuthTransaction
+	var sendErr error
+	for _, m := range s.hprMethods {
+		txn, sendErr = s.professional.StartHPRAuth(ctx, t.ProfessionalID, m)
+		if !errors.Is(sendErr, hfr.ErrAuthMethodUnavailable) {
+			break
+		}
+	}
+	if sendErr == nil && txn.TransactionID == "" {
+		sendErr = fmt.Errorf("%w: HPR sent no transaction id", hfr.ErrUnexpectedResponse)
+	}
+	if sendErr != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if transientHFR(sendErr) {
+			unavailable := fmt.Errorf("%w: HPR could not send its code for %s: %w", ErrUnavailable, t.ProfessionalID, sendErr)
+			if !resend {
+				return nil, unavailable
+			}
+			_, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+				t, err := r.task(taskID)
+				if err != nil {
+					return err
+				}
+				if t.ResendDay == day(r.now) && t.Resends > 0 {
+					t.Resends--
+				}
+				r.outcome = unavailable
+				return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: HPR could not send a new code; the request is given back", t.ID))
+			})
+			return nil, err
+		}
+	}
+	return s.mutateFrom(ctx, id, first, func(r *record) error {
+		t, err := r.task(taskID)
+		if err != nil {
+			return err
+		}
+		if resend {
+			if t.State != TaskOpen && t.State != TaskLocked || r.position() != posVerifying {
+				return &TransitionError{Action: ActionResendOTP, Task: t.ID, From: t.State}
+			}
+		} else if t.State != TaskOpen || t.TxnID != "" {
+			return &TransitionError{Action: ActionOTPSent, Task: t.ID, From: t.State, Reason: "a code was sent meanwhile"}
+		}
+		t.UpdatedAt = r.now
+		if sendErr != nil {
+			t.State = TaskSuperseded
+			t.Reason = "HPR will not authenticate this professional: " + sendErr.Error()
+			review := r.addTask(KindReview, t.Requirement,
+				"HPR could not send an authentication code for "+t.ProfessionalID+": verify the professional by other means")
+			s.askStaff(r, review)
+			return r.transition(ActionOTPUnavailable, actorSystem, fmt.Sprintf("task %s superseded by %s: %s", t.ID, review.ID, sendErr))
+		}
+		t.TxnID, t.Method = txn.TransactionID, string(txn.Method)
+		t.ExpiresAt = r.now.Add(s.otp.TTL)
+		t.Attempts = 0
+		t.State = TaskOpen
+		t.Recipient = firstNonEmpty(txn.MaskedMobile, "the mobile HPR holds")
+		action, reason := ActionOTPSent, fmt.Sprintf("task %s: HPR sent its %s to the professional", t.ID, txn.Method)
+		if resend {
+			action, reason = ActionResendOTP, fmt.Sprintf("task %s: HPR sent a new %s, %d of %d today", t.ID, txn.Method, t.Resends, s.otp.ResendsPerDay)
+		}
+		return r.transition(action, actorSystem, reason)
+	})
+}
+
+// confirmHPR checks the professional's HPR authentication code. HPR's
+// acceptance proves the caller holds the professional's Aadhaar-linked or
+// registered mobile; the profile HPR returns then decides hpr_check
+// (verifier.ConfirmProfessional): another professional rejects, a
+// difference opens a staff review with the findings, a match settles it
+// and fills the participant's name from HPR.
+func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code string) (*Application, error) {
+	if s.professional == nil {
+		return nil, fmt.Errorf("%w: HPR authentication (WithProfessionalAuth)", ErrNotConfigured)
+	}
+	return s.confirmRemote(ctx, first, taskID, code, actorProfessional, func(ctx context.Context, t taskState, code string) remoteCheck {
+		p, err := s.professional.ConfirmHPRAuth(ctx, hfr.HPRAuthTransaction{
+			HPRID: t.ProfessionalID, Method: hfr.HPRAuthMethod(t.Method), TransactionID: t.TxnID,
+		}, code)
+		switch {
+		case err == nil:
+		case errors.Is(err, hfr.ErrOTPRejected):
+			return remoteCheck{}
+		default:
+			return remoteCheck{outage: err}
+		}
+		return remoteCheck{accepted: true, settle: func(r *record, t *taskState) error {
+			res := verifier.ConfirmProfessional(r.st.Submitted, p, r.now)
+			if err := s.codeConfirmed(r, t, actorProfessional); err != nil {
+				return err
+			}
+			s.replaceResult(r, res)
+			switch res.Outcome {
+			case verifier.Satisfied:
+				fillFromHPR(r, p)
+				return r.maybeVerified()
+			case verifier.Pending:
+				review := r.addTask(KindReview, res.ID, res.Message)
+				review.Findings = res.Findings
+				s.askStaff(r, review)
+				return nil
+			default:
+				return s.reject(r, actorSystem, []string{fmt.Sprintf("%s: %s", res.ID, res.Message)})
+			}
+		}}
+	})
+}
+
+// replaceResult puts res in the report in place of the result with its id.
+func (s *Service) replaceResult(r *record, res verifier.Result) {
+	if r.st.Report == nil {
+		return
+	}
+	rep := *r.st.Report
+	rep.Requirements = append([]verifier.Result(nil), rep.Requirements...)
+	for i := range rep.Requirements {
+		if rep.Requirements[i].ID == res.ID {
+			rep.Requirements[i] = res
+		}
+	}
+	rep.Verdict = verifier.VerdictOf(rep.Requirements)
+	r.st.Report = &rep
+}
+
+// facilityRecord reads a facility's HFR record through the engine's HFR
+// client, when it can look facilities up (*hfr.Client can).
+func (s *Service) facilityRecord(ctx context.Context, id string) (hfr.Facility, error) {
+	fr, ok := s.facility.(verifier.FacilityRegistry)
+	if !ok {
+		return hfr.Facility{}, fmt.Errorf("%w: the HFR client cannot look facilities up", ErrNotConfigured)
+	}
+	return fr.Facility(ctx, id)
+}
+
+// fillFromHFR sets the participant's registry fields from the facility's
+// HFR record — the consented fetch the guideline asks for — and records
+// where each came from.
+func fillFromHFR(r *record, f hfr.Facility) {
+	if r.part == nil {
+		return
+	}
+	set := func(field, value string, apply func(string)) {
+		if value = strings.TrimSpace(value); value != "" {
+			apply(value)
+			r.source(field, SourceHFR)
+		}
+	}
+	set("participant_name", f.Name, func(v string) { r.part.ParticipantName = v })
+	addr := hcxonboard.Address{
+		Street:   strings.TrimSpace(f.Address),
+		Village:  strings.TrimSpace(f.VillageCityTownName),
+		District: strings.TrimSpace(f.DistrictName),
+		State:    strings.TrimSpace(f.StateName),
+		Pincode:  strings.TrimSpace(f.Pincode),
+	}
+	if addr != (hcxonboard.Address{}) {
+		r.part.Address = &addr
+		r.source("address", SourceHFR)
+	}
+	set("facility_type", f.FacilityType, func(v string) { r.st.FacilityType = v })
+	r.touchParticipant()
+}
+
+// fillFromHPR sets the participant's name from the authenticated HPR
+// profile.
+func fillFromHPR(r *record, p hfr.Professional) {
+	if r.part == nil || strings.TrimSpace(p.Name) == "" {
+		return
+	}
+	r.part.ParticipantName = strings.TrimSpace(p.Name)
+	r.source("participant_name", SourceHPR)
+	r.touchParticipant()
+}
+
+// source records where a participant field's value came from.
+func (r *record) source(field, from string) {
+	if r.st.Sources == nil {
+		r.st.Sources = make(map[string]string)
+	}
+	r.st.Sources[field] = from
+}
+
+// applicantSources are the sources of a newly registered participant's
+// fields: the application.
+func applicantSources(p *hcxonboard.Participant) map[string]string {
+	m := map[string]string{"participant_name": SourceApplicant, "primary_email": SourceApplicant, "primary_mobile": SourceApplicant}
+	if p.Address != nil {
+		m["address"] = SourceApplicant
+	}
+	return m
+}
+
+// ExpireWaiting rejects the applications that waited on a registry's own
+// process (task kind KindAwait) past WithRegistryWait, telling each
+// applicant why, and returns how many. Call it periodically, after
+// rechecking the waiting applications; replicas may call it at once (each
+// application is rejected once).
+func (s *Service) ExpireWaiting(ctx context.Context) (int, error) {
+	done := 0
+	var errs []error
+	for offset := 0; ; {
+		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
+			Stage: registry.StageVerifying, Waiting: KindAwait, Limit: registry.MaxLimit, Offset: offset,
+		})
+		if err != nil {
+			return done, fmt.Errorf("onboarding: list waiting applications: %w", err)
+		}
+		for i := range page {
+			_, err := s.mutate(ctx, page[i].ID, func(r *record) error {
+				for _, t := range r.st.Tasks {
+					if t.Kind == KindAwait && t.State == TaskOpen && !r.now.Before(t.ExpiresAt) {
+						t.State, t.Reason, t.UpdatedAt = TaskRejected, "waited too long", r.now
+						return s.reject(r, actorSystem, []string{fmt.Sprintf(
+							"%s: the registry did not complete its own verification within %s of the application; apply again once it has",
+							t.Requirement, durationWords(s.registryWait))})
+					}
+				}
+				return errSkip
+			})
+			switch {
+			case err == nil:
+				done++
+			case errors.Is(err, errSkip), errors.Is(err, ErrIllegalTransition):
+			default:
+				errs = append(errs, err)
+			}
+		}
+		if len(page) < registry.MaxLimit {
+			break
+		}
+		offset += len(page)
+	}
+	return done, errors.Join(errs...)
+}

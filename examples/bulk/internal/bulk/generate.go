@@ -66,9 +66,9 @@ func (k Kind) Expect() (outcome string, decisive verifier.RequirementID) {
 		return OutcomeReady, ""
 	case KindEmpanelled:
 		return OutcomeApproval, ""
-	case KindRohiniSuspended:
+	case KindRohiniSuspended, KindHFRDraft: // a Draft facility waits for HFR (guideline option 2.1)
 		return OutcomeReview, ""
-	case KindHFRUnknown, KindHFRDraft:
+	case KindHFRUnknown:
 		return OutcomeRejected, verifier.ReqHFRLookup
 	case KindHFRMalformed:
 		return OutcomeRejected, verifier.ReqHFRID

@@ -92,21 +92,22 @@ func TestOnboardMatchesIntent(t *testing.T) {
 	}
 
 	// Registry calls: an ABDM hospital costs a facility search, HFR's
-	// contact and HFR's OTP; one HFR rejects costs only the search; a
+	// contact and HFR's OTP — a Draft one too, since it waits for HFR
+	// rather than being refused; one HFR rejects costs only the search; a
 	// ROHINI hospital one look-up, unless its id is malformed; empanelled
 	// hospitals none. The gateway session is opened once.
 	calls := r.demo.Calls()
-	assert.Equal(t, 3*count[bulk.KindHFR]+count[bulk.KindHFRUnknown]+count[bulk.KindHFRDraft]+count[bulk.KindBadMobile], calls.HFR)
+	assert.Equal(t, 3*(count[bulk.KindHFR]+count[bulk.KindHFRDraft])+count[bulk.KindHFRUnknown]+count[bulk.KindBadMobile], calls.HFR)
 	assert.Equal(t, 1, calls.HFRSessions)
 	assert.Equal(t, count[bulk.KindRohini]+count[bulk.KindRohiniUnknown]+count[bulk.KindRohiniSuspended]+count[bulk.KindBadGSTIN], calls.Rohini)
 
 	sum := bulk.Summarize(rows, results, r.demo.Notes.Counts(), 2)
 	assert.Equal(t, len(rows), sum.Submitted)
 	assert.Equal(t, len(rows), sum.Ready+sum.WaitingOTP+sum.WaitingApproval+sum.WaitingReview+sum.Rejected)
-	assert.Equal(t, count[bulk.KindHFR], sum.Messages[onboarding.MessageHFRIntimation])
+	assert.Equal(t, count[bulk.KindHFR]+count[bulk.KindHFRDraft], sum.Messages[onboarding.MessageHFRIntimation])
 	assert.Equal(t, count[bulk.KindEmpanelled], sum.Messages[onboarding.MessageApprovalRequest])
 	assert.Equal(t, sum.Rejected, sum.Messages[onboarding.MessageRejected])
-	assert.Equal(t, sum.WaitingReview, sum.Messages[onboarding.MessageReviewRequest])
+	assert.Equal(t, sum.WaitingReview-count[bulk.KindHFRDraft], sum.Messages[onboarding.MessageReviewRequest], "a Draft facility waits on HFR, not on staff")
 	assert.Zero(t, sum.Messages[onboarding.MessageOTP], "hospitals with an HFR id get HFR's own OTP, the others none")
 }
 

@@ -32,7 +32,7 @@ type Summary struct {
 	Ready           int `json:"ready"`                   // verified, nothing waiting: on to step 3
 	WaitingOTP      int `json:"waiting_otp"`             // a one-time code to confirm
 	WaitingApproval int `json:"waiting_approval"`        // the empanelling scheme's approval
-	WaitingReview   int `json:"waiting_review_or_retry"` // staff review, or a registry to ask again
+	WaitingReview   int `json:"waiting_review_or_retry"` // staff review, or a registry to ask again (an outage, or a facility HFR has not verified yet)
 	Rejected        int `json:"rejected"`
 	Other           int `json:"other,omitempty"` // withdrawn
 
@@ -75,7 +75,7 @@ func Outcome(app *onboarding.Application) string {
 	case registry.StageRejected:
 		return OutcomeRejected
 	case registry.StageVerifying:
-		rank := map[string]int{onboarding.KindReview: 3, onboarding.KindRetry: 3, onboarding.KindApproval: 2, onboarding.KindOTP: 1}
+		rank := map[string]int{onboarding.KindReview: 3, onboarding.KindRetry: 3, onboarding.KindAwait: 3, onboarding.KindApproval: 2, onboarding.KindOTP: 1}
 		best := ""
 		for _, t := range app.OpenTasks() {
 			if rank[t.Kind] > rank[best] {
@@ -83,7 +83,7 @@ func Outcome(app *onboarding.Application) string {
 			}
 		}
 		switch best {
-		case onboarding.KindReview, onboarding.KindRetry:
+		case onboarding.KindReview, onboarding.KindRetry, onboarding.KindAwait:
 			return OutcomeReview
 		case onboarding.KindApproval:
 			return OutcomeApproval

@@ -133,7 +133,7 @@ func WithRand(r io.Reader) Option {
 
 // NewPolicy returns a Policy with the options applied over the defaults.
 func NewPolicy(opts ...Option) (*Policy, error) {
-	p := &Policy{maxSize: DefaultMaxSize, types: DefaultTypes, kinds: Kinds, now: time.Now, rand: rand.Reader}
+	p := &Policy{maxSize: DefaultMaxSize, types: slices.Clone(DefaultTypes), kinds: slices.Clone(Kinds), now: time.Now, rand: rand.Reader}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("document: nil option")

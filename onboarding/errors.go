@@ -3,8 +3,10 @@ package onboarding
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // Sentinel errors, for branching with errors.Is. Errors returned by the
@@ -66,6 +68,10 @@ var (
 	// certificate URL the applicant gave that cannot be fetched is the
 	// applicant's to fix: a *DetailsError, not this.
 	ErrUnavailable = errors.New("onboarding: service unavailable")
+	// ErrRefused: Submit refused the application on its face (the offline
+	// checks found it incomplete or invalid) and stored nothing. The error
+	// is a *RefusedError carrying the report.
+	ErrRefused = errors.New("onboarding: application refused")
 	// ErrIdentityTaken: the change would have the application hold a
 	// registry identity (HFR facility, HPR professional, ROHINI hospital,
 	// IRDA registration) or single-use evidence (a participant sandbox
@@ -131,3 +137,23 @@ func (e *DetailsError) Is(target error) bool { return target == ErrInvalidDetail
 
 // Unwrap returns the underlying cause, if any.
 func (e *DetailsError) Unwrap() error { return e.Err }
+
+// RefusedError is Submit's answer to an application the offline checks
+// find incomplete or invalid: Report says, requirement by requirement,
+// what to fix. Nothing was stored.
+type RefusedError struct {
+	Report *verifier.Report
+}
+
+func (e *RefusedError) Error() string {
+	var bad []string
+	for _, res := range e.Report.Requirements {
+		if refused(res.Outcome) {
+			bad = append(bad, fmt.Sprintf("%s (%s)", res.ID, res.Outcome))
+		}
+	}
+	return fmt.Sprintf("onboarding: application refused, %s: %s", e.Report.Verdict, strings.Join(bad, ", "))
+}
+
+// Is makes errors.Is(err, ErrRefused) hold.
+func (e *RefusedError) Is(target error) bool { return target == ErrRefused }

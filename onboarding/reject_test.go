@@ -55,29 +55,29 @@ func TestSubmitChecksSandboxCertificate(t *testing.T) {
 			app := w.application(verifier.CategoryPayer)
 			app.SandboxCertificate = tc.cert(app)
 			a, err := svc.Submit(ctx, app)
-			require.NoError(t, err)
 			if tc.reject == "" {
+				require.NoError(t, err)
 				assert.Equal(t, registry.StageVerifying, a.Stage)
 				assert.True(t, a.Sandbox.Trusted)
 				assert.Equal(t, sandboxIssuer, a.Sandbox.Issuer)
 				return
 			}
-			assert.Equal(t, registry.StageRejected, a.Stage)
-			assert.Nil(t, a.Participant, "nothing is registered for a bad certificate")
-			require.Len(t, a.Reasons, 1)
-			assert.True(t, strings.HasPrefix(a.Reasons[0], "sandbox_certificate: "), a.Reasons[0])
-			assert.Contains(t, a.Reasons[0], tc.reject)
+			// Step 1 fails on the application's face: refused with the
+			// report, and nothing stored — no record, no participant, no
+			// message.
+			var refused *onboarding.RefusedError
+			require.ErrorAs(t, err, &refused)
+			require.ErrorIs(t, err, onboarding.ErrRefused)
+			assert.Nil(t, a)
+			res, ok := refused.Report.Result(verifier.ReqSandboxCertificate)
+			require.True(t, ok)
+			assert.Contains(t, res.Message, tc.reject)
+			assert.NotEqual(t, verifier.VerdictReady, refused.Report.Verdict)
 			ps, err := svc.Search(ctx, registry.Query{Filters: map[string]registry.Condition{registry.FieldName: registry.Eq(app.ParticipantName)}})
 			require.NoError(t, err)
 			assert.Empty(t, ps)
-			rejected := w.notes.of(onboarding.MessageRejected, a.ID)
-			require.Len(t, rejected, 1)
-			assert.Equal(t, app.PrimaryEmail, rejected[0].To)
-			assert.Empty(t, w.notes.of(onboarding.MessageOTP, a.ID))
-			events, err := svc.Events(ctx, a.ID)
-			require.NoError(t, err)
-			assert.Equal(t, []string{onboarding.ActionSubmit, onboarding.ActionReject}, actions(events))
-			require.NoError(t, svc.VerifyChain(ctx, a.ID))
+			_, err = store.ApplicationByKey(ctx, app.ApplicationID)
+			require.ErrorIs(t, err, registry.ErrNotFound, "no record")
 		})
 	}
 }
@@ -91,7 +91,6 @@ func TestSubmitChecksHFRFacility(t *testing.T) {
 	}{
 		{"registered", abdmFacility, ""},
 		{"not found", "IN2910099999", "hfr_lookup: HFR has no facility"},
-		{"malformed", "IN29", "hfr_id: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -525,4 +524,39 @@ func TestConcurrentHFRResendsAreBounded(t *testing.T) {
 		require.True(t, errors.Is(err, onboarding.ErrTooManyResends) || errors.Is(err, onboarding.ErrConflict) ||
 			errors.Is(err, onboarding.ErrIllegalTransition), "%v", err)
 	}
+}
+
+// An application the offline checks refuse is not stored: not an empty
+// one, not one with a malformed identifier.
+func TestSubmitRefusesOnItsFace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	malformed := w.application(verifier.CategoryABDMProvider)
+	malformed.Identifiers.HFRID = "IN29"
+	noCode := w.application(verifier.CategoryPayer)
+	noCode.SandboxCertificate = w.participantCertificate("sbx-1", "", hcxonboard.RolePayer)
+	for name, tc := range map[string]struct {
+		app  *hcxonboard.Application
+		want verifier.RequirementID
+	}{
+		"empty":                       {&hcxonboard.Application{}, verifier.ReqParticipantName},
+		"malformed HFR id":            {malformed, verifier.ReqHFRID},
+		"no sandbox participant code": {noCode, verifier.ReqSandboxCertificate},
+	} {
+		_, err := svc.Submit(ctx, tc.app)
+		var refused *onboarding.RefusedError
+		require.ErrorAs(t, err, &refused, name)
+		res, ok := refused.Report.Result(tc.want)
+		require.True(t, ok, name)
+		assert.NotEqual(t, verifier.Satisfied, res.Outcome, name)
+		assert.Contains(t, err.Error(), string(tc.want), name)
+	}
+	as, err := store.ListApplications(ctx, registry.ApplicationFilter{})
+	require.NoError(t, err)
+	assert.Empty(t, as, "nothing stored")
+	_, err = svc.Submit(ctx, nil)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
 }

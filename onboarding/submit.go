@@ -27,10 +27,16 @@ const maxCodeAttempts = 5
 // Submit takes an application through steps 1 and 2 as far as it can go
 // without the outside world.
 //
-// Step 1: with WithSandbox, an invalid or inapplicable sandbox certificate
-// rejects the application at once, with reasons. Step 2: the verifier
-// runs; anything missing or invalid rejects the application, again before
-// anything is registered. Otherwise the participant is registered (status
+// First the checks that need no registry run (verifier.Offline), with the
+// sandbox certificate of step 1 when the engine holds the sandbox
+// verifier: an application they find incomplete or invalid — a missing
+// field, a malformed identifier, a certificate that is expired, untrusted
+// or not the applicant's — is refused with a *RefusedError carrying that
+// report (the same report the participant's own pre-validation prints),
+// and nothing is stored. Then step 2 runs in full; what a registry refuses
+// (a facility HFR does not hold) rejects the application, recorded with
+// its reasons, before anything is registered. Otherwise the participant is
+// registered (status
 // Created, a new participant code, linked_registry_codes such as
 // "IN2910000123@hfr") and what waits on the outside world becomes a Task:
 // a one-time code to the system admin or, for ABDM facilities, HFR's OTP
@@ -64,11 +70,25 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 	if err != nil {
 		return nil, err
 	}
-	var report *verifier.Report
-	if sb == nil || !refused(sb.Outcome) {
-		if report, err = s.verify(ctx, app, sb); err != nil {
-			return nil, err
-		}
+	// What can be judged on the application's face is judged before
+	// anything is stored: an application the offline checks find
+	// incomplete or invalid leaves no record behind (RefusedError).
+	offline, err := s.verify(verifier.Offline(ctx), app, sb)
+	if err != nil {
+		return nil, err
+	}
+	if offline.Verdict != verifier.VerdictReady {
+		return nil, &RefusedError{Report: offline}
+	}
+	// The sandbox certificate was judged in the offline pass, by the
+	// engine or the verifier: once per Submit is enough.
+	var over *verifier.Result
+	if res, ok := offline.Result(verifier.ReqSandboxCertificate); ok && app.SandboxCertificate != "" {
+		over = &res
+	}
+	report, err := s.verifyOver(ctx, app, over)
+	if err != nil {
+		return nil, err
 	}
 
 	// contested are the claims another application held when a write
@@ -306,7 +326,22 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 // anyway, so checking the signature again — say, with a verifier built
 // with verifier.WithSandboxVerifier — would only cost time.
 func (s *Service) verify(ctx context.Context, app *hcxonboard.Application, sb *SandboxResult) (*verifier.Report, error) {
-	if sb != nil && app.SandboxCertificate != "" {
+	var over *verifier.Result
+	if sb != nil {
+		res := verifier.Result{ID: verifier.ReqSandboxCertificate, Outcome: sb.Outcome, Message: sb.Message}
+		if sb.Outcome == verifier.Pending {
+			res.Task = sb.Task
+		}
+		over = &res
+	}
+	return s.verifyOver(ctx, app, over)
+}
+
+// verifyOver runs the verifier with over, when set, as the result of the
+// sandbox_certificate requirement, which the verifier then need not work
+// out again: it is given the application without the certificate.
+func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, over *verifier.Result) (*verifier.Report, error) {
+	if over != nil && app.SandboxCertificate != "" {
 		// A shallow copy: a Verifier must not change the application.
 		bare := *app
 		bare.SandboxCertificate = ""
@@ -324,11 +359,8 @@ func (s *Service) verify(ctx context.Context, app *hcxonboard.Application, sb *S
 		Categories:   append([]verifier.Category(nil), rep.Categories...),
 		Requirements: append([]verifier.Result(nil), rep.Requirements...),
 	}
-	if sb != nil {
-		res := verifier.Result{ID: verifier.ReqSandboxCertificate, Outcome: sb.Outcome, Message: sb.Message}
-		if sb.Outcome == verifier.Pending {
-			res.Task = sb.Task
-		}
+	if over != nil {
+		res := *over
 		replaced := false
 		for i := range out.Requirements {
 			if out.Requirements[i].ID == verifier.ReqSandboxCertificate {

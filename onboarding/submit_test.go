@@ -42,8 +42,9 @@ func countingSandbox(t *testing.T, w *world, revoked bool) (*sandbox.Verifier, *
 // With WithSandbox the certificate is checked once per Submit, however
 // the verifier is wired, and a settled result is not checked again by
 // Recheck; the verifier never sees the certificate, but the stored
-// application keeps it. Without WithSandbox the verifier decides, each
-// time it runs.
+// application keeps it. Without WithSandbox the verifier decides, once per
+// Submit (in its offline pass) and again at each Recheck. A revoked
+// certificate refuses the application before anything is stored.
 func TestSandboxCertificateIsCheckedOncePerSubmit(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -97,20 +98,23 @@ func TestSandboxCertificateIsCheckedOncePerSubmit(t *testing.T) {
 
 			app := w.application(verifier.CategoryABDMProvider)
 			a, err := svc.Submit(ctx, app)
-			require.NoError(t, err)
-			require.Equal(t, c.wantStage, a.Stage)
 			assert.Equal(t, c.wantSubmit, checks.Load(), "signature checks during Submit")
-			assert.Equal(t, app.SandboxCertificate, a.Submitted.SandboxCertificate, "the stored application keeps its certificate")
 			if c.verifierSees {
-				assert.Equal(t, runs.Load(), sawCert.Load(), "without WithSandbox the verifier gets the certificate")
+				assert.Equal(t, int32(1), sawCert.Load(), "without WithSandbox the verifier gets the certificate, once")
 			} else {
 				assert.Zero(t, sawCert.Load(), "the verifier never gets a certificate the engine checks")
 			}
 			if c.revoked {
-				require.NotEmpty(t, a.Reasons)
-				assert.Contains(t, a.Reasons[0], string(verifier.ReqSandboxCertificate))
+				var refused *onboarding.RefusedError
+				require.ErrorAs(t, err, &refused)
+				res, ok := refused.Report.Result(verifier.ReqSandboxCertificate)
+				require.True(t, ok)
+				assert.Equal(t, verifier.Invalid, res.Outcome)
 				return
 			}
+			require.NoError(t, err)
+			require.Equal(t, c.wantStage, a.Stage)
+			assert.Equal(t, app.SandboxCertificate, a.Submitted.SandboxCertificate, "the stored application keeps its certificate")
 			res, ok := a.Report.Result(verifier.ReqSandboxCertificate)
 			require.True(t, ok)
 			assert.Equal(t, verifier.Satisfied, res.Outcome)

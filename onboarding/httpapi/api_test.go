@@ -80,24 +80,43 @@ func TestApply(t *testing.T) {
 
 // An application the rules refuse is stored and answered 201 with its
 // reasons: the applicant can read why, with its token.
-func TestApplyRejected(t *testing.T) {
+// An application refused on its face is a 422 carrying the report in the
+// pre-validation contract, and leaves nothing behind: no record, no
+// applicant token.
+func TestApplyRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	app := f.regulator("Regulator With A Payer Certificate")
 	app.SandboxCertificate = f.cert("reg-x", hcxonboard.RolePayer)
+	for name, body := range map[string]any{
+		"certificate for another role": app,
+		"empty object":                 json.RawMessage(`{}`),
+		"null":                         json.RawMessage(`null`),
+	} {
+		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: body})
+		require.Equal(t, http.StatusUnprocessableEntity, res.status, "%s: body: %s", name, res.body)
+		var out httpapi.RefusalResponse
+		res.decode(t, &out)
+		assert.Equal(t, httpapi.CodeInvalidApplication, out.Error.Code, name)
+		assert.NotEqual(t, "ready", string(out.Verdict), name)
+		require.NotEmpty(t, out.Requirements, name)
+		assert.NotContains(t, string(res.body), "applicant_token", name)
+	}
 	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
-	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
-	var out httpapi.ApplyResponse
+	var out httpapi.RefusalResponse
 	res.decode(t, &out)
-	assert.Equal(t, registry.StageRejected, out.Application.Stage)
-	require.NotEmpty(t, out.Application.Reasons)
-	assert.Contains(t, out.Application.Reasons[0], "sandbox_certificate")
+	var sb *httpapi.ReportResult
+	for i := range out.Requirements {
+		if out.Requirements[i].ID == "sandbox_certificate" {
+			sb = &out.Requirements[i]
+		}
+	}
+	require.NotNil(t, sb)
+	assert.Equal(t, "invalid", string(sb.Outcome))
 
-	got := f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + out.Application.ID, auth: bearer(out.ApplicantToken)})
-	require.Equal(t, http.StatusOK, got.status)
-	var view httpapi.Application
-	got.decode(t, &view)
-	assert.Equal(t, registry.StageRejected, view.Stage)
+	queue := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications", auth: bearer(staffToken)})
+	require.Equal(t, http.StatusOK, queue.status, "body: %s", queue.body)
+	assert.NotContains(t, string(queue.body), "Regulator With A Payer Certificate", "nothing stored")
 }
 
 func TestStatus(t *testing.T) {

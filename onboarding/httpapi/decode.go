@@ -219,5 +219,10 @@ func (h *Handler) decodeApplication(w http.ResponseWriter, r *http.Request) (*hc
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, newError(http.StatusBadRequest, CodeInvalidPayload, "the request body is empty; an application is expected")
 	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		// An application with nothing in it: the checks say what it lacks
+		// (a 422 with the report), as they do for {}.
+		return &hcxonboard.Application{}, nil
+	}
 	return hcxonboard.DecodeApplication(bytes.NewReader(data))
 }

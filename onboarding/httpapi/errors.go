@@ -13,6 +13,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/safefetch"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // Error codes, in the HCX platform's style (hcx-common ErrorCodes). Every
@@ -49,6 +50,13 @@ const (
 	// CodeServiceUnavailable: an outside service could not be reached, or
 	// the server lacks the component the call needs.
 	CodeServiceUnavailable = "ERR_SERVICE_UNAVAILABLE"
+	// CodeInvalidApplication: the application was refused on its face
+	// (incomplete or invalid); the answer carries the report, and nothing
+	// was stored.
+	CodeInvalidApplication = "ERR_INVALID_APPLICATION"
+	// CodeIdentityTaken: a registry identity or single-use evidence the
+	// application claims is held by another participant.
+	CodeIdentityTaken = "ERR_IDENTITY_TAKEN"
 	// CodeInternal: a fault on the server; the detail is logged, not sent.
 	CodeInternal = "INTERNAL_SERVER_ERROR"
 )
@@ -114,6 +122,11 @@ func classify(err error) classification {
 	switch {
 	case errors.As(err, &ae):
 		return classification{status: ae.status, code: ae.code, message: ae.message}
+	case errors.Is(err, onboarding.ErrRefused):
+		return classification{status: http.StatusUnprocessableEntity, code: CodeInvalidApplication,
+			message: "the application is incomplete or invalid; the report says what to fix. Nothing was stored"}
+	case errors.Is(err, onboarding.ErrIdentityTaken):
+		return client(http.StatusConflict, CodeIdentityTaken)
 	case errors.As(err, &mbe), errors.Is(err, hcxonboard.ErrTooLarge):
 		return classification{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
 			message: "the request body is too large"}
@@ -193,10 +206,44 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "30")
 	}
+	var refused *onboarding.RefusedError
+	if errors.As(err, &refused) {
+		h.writeJSON(w, c.status, refusal(h.now().UnixMilli(), c, refused.Report))
+		return
+	}
 	h.writeJSON(w, c.status, ErrorResponse{
 		Timestamp: h.now().UnixMilli(),
 		Error:     ErrorDetail{Code: c.code, Message: clipMessage(c.message)},
 	})
+}
+
+// RefusalResponse answers an application refused on its face (422): the
+// error envelope, and the report in the participant's pre-validation
+// contract (examples/prevalidate -json): verdict, categories and each
+// requirement's id, outcome and message.
+type RefusalResponse struct {
+	Timestamp    int64               `json:"timestamp"`
+	Error        ErrorDetail         `json:"error"`
+	Verdict      verifier.Verdict    `json:"verdict"`
+	Categories   []verifier.Category `json:"categories"`
+	Requirements []ReportResult      `json:"requirements"`
+}
+
+// ReportResult is one requirement of a RefusalResponse.
+type ReportResult struct {
+	ID      verifier.RequirementID `json:"id"`
+	Outcome verifier.Outcome       `json:"outcome"`
+	Message string                 `json:"message"`
+}
+
+func refusal(ts int64, c classification, rep *verifier.Report) RefusalResponse {
+	out := RefusalResponse{Timestamp: ts, Error: ErrorDetail{Code: c.code, Message: c.message},
+		Verdict: rep.Verdict, Categories: append([]verifier.Category{}, rep.Categories...),
+		Requirements: make([]ReportResult, 0, len(rep.Requirements))}
+	for _, res := range rep.Requirements {
+		out.Requirements = append(out.Requirements, ReportResult{ID: res.ID, Outcome: res.Outcome, Message: res.Message})
+	}
+	return out
 }
 
 // maxMessage caps an error message: some echo what the client sent.

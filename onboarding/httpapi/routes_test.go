@@ -97,6 +97,11 @@ func TestBodyRoutesRefuseBadBodies(t *testing.T) {
 		n++
 		require.NotEmpty(t, rt.Field, rt.Path)
 		for _, tc := range bad(rt.Field) {
+			if rt.Path == "/v1/onboarding/applications" && strings.HasPrefix(tc.name, "null") {
+				// An application of null is an empty application: a 422
+				// with the report of what it lacks (TestApplyRefused).
+				continue
+			}
 			t.Run(rt.Method+" "+rt.Path+"/"+tc.name, func(t *testing.T) {
 				res := f.do(request{method: rt.Method, path: tg.path(rt.Path), body: []byte(tc.body),
 					contentType: tc.contentType, auth: tg.auth(rt.Auth)})

@@ -102,6 +102,25 @@ func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request) (string, 
 	return reason, nil
 }
 
+// decline lets the facility manager HFR holds refuse an onboarding it did
+// not ask for. A wrong, used or expired code, and an unknown application,
+// all get the one answer of a refused one-time code.
+func (h *Handler) decline(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req DeclineRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Code) == "" {
+		return h.refuseOTP(r, errEmptyOTP)
+	}
+	a, err := h.svc.Decline(r.Context(), r.PathValue("id"), req.Code, req.Reason)
+	if err != nil {
+		return h.refuseOTP(r, err)
+	}
+	h.writeJSON(w, http.StatusOK, DeclineResponse{ApplicationID: a.ID, Declined: true})
+	return nil
+}
+
 func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	reason, err := h.decodeReason(w, r)
 	if err != nil {

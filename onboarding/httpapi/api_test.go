@@ -699,3 +699,45 @@ func TestProcessDueDeboardings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, hcxonboard.StatusInactive, got.Status)
 }
+
+// The manager HFR holds declines with the intimation's code, without any
+// token; a wrong code and an unknown application get the one refusal.
+func TestManagerDeclinesOverHTTP(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a, tok := f.submit(&hcxonboard.Application{
+		ParticipantName:        "Sanjeevani Multispeciality Hospital",
+		Roles:                  []hcxonboard.Role{hcxonboard.RoleHospital},
+		PrimaryEmail:           "admin@sanjeevani.example",
+		PrimaryMobile:          "9000066001",
+		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		Address:                &hcxonboard.Address{Pincode: "560034"},
+		SandboxCertificate:     f.cert("hosp-1", hcxonboard.RoleHospital),
+		SandboxParticipantCode: "hosp-1",
+	})
+	var code string
+	f.out.mu.Lock()
+	for _, m := range f.out.msgs {
+		if m.Kind == onboarding.MessageHFRIntimation && m.ApplicationID == a.ID {
+			code = m.Code
+		}
+	}
+	f.out.mu.Unlock()
+	require.NotEmpty(t, code)
+	path := "/v1/onboarding/applications/" + a.ID + "/decline"
+
+	wrong := f.do(request{method: http.MethodPost, path: path, body: httpapi.DeclineRequest{Code: "AAAAAAAAAAAAAAAA"}})
+	unknown := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications/01890000-0000-7000-8000-000000000000/decline",
+		body: httpapi.DeclineRequest{Code: code}})
+	require.Equal(t, http.StatusBadRequest, wrong.status, "body: %s", wrong.body)
+	assert.Equal(t, wrong.status, unknown.status)
+	assert.Equal(t, wrong.envelope(t).Error, unknown.envelope(t).Error, "one answer for every refusal")
+
+	res := f.do(request{method: http.MethodPost, path: path, body: httpapi.DeclineRequest{Code: code, Reason: "we did not apply"}})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.NotContains(t, string(res.body), "admin@sanjeevani.example", "the manager learns nothing of the applicant")
+	got := f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + a.ID, auth: bearer(tok)})
+	var v httpapi.Application
+	got.decode(t, &v)
+	assert.Equal(t, registry.StageRejected, v.Stage)
+}

@@ -94,6 +94,20 @@ type ReasonRequest struct {
 	Reason string `json:"reason"`
 }
 
+// DeclineRequest is the facility manager's "no" to an onboarding: the
+// decline code from the intimation HFR's manager received, and why.
+type DeclineRequest struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// DeclineResponse confirms a decline. It says nothing else about the
+// application: the manager is not its applicant.
+type DeclineResponse struct {
+	ApplicationID string `json:"application_id"`
+	Declined      bool   `json:"declined"`
+}
+
 // DeboardRequest asks staff to de-board a participant: initiator
 // "voluntary", "regulator" or "hcx".
 type DeboardRequest struct {

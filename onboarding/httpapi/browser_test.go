@@ -13,7 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // chromiumPath finds the browser: HCX_TEST_CHROMIUM, else chromium on the
@@ -51,37 +54,7 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	task := a.OpenTasks()[0].ID
 	const reason = "Confirmed with the regulator's registrar by phone"
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox, // tests may run as root in containers
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	tab, cancelTab := chromedp.NewContext(alloc)
-	t.Cleanup(cancelTab)
-	// The first call starts the browser, which lives as long as tab: no
-	// timeout on it.
-	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1440, 900)))
-	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
-	defer cancel()
-
-	// Log in.
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/console/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), staffToken),
-		chromedp.Click(chromedp.ID("login")),
-		chromedp.WaitVisible(chromedp.ID("queue")),
-	))
+	ctx := loggedIn(t, chromium, srv.URL)
 	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("queue")))
 	require.NoError(t, err)
 	assert.Contains(t, queue, "Insurance Regulatory Office")
@@ -135,4 +108,107 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	got, err := f.svc.Application(context.Background(), a.ID)
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, got.Stage)
+}
+
+// loggedIn starts a headless browser and logs in to the console at base
+// as the fixture's staff member, leaving the queue open.
+func loggedIn(t *testing.T, chromium, base string) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests may run as root in containers
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	)
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(alloc)
+	t.Cleanup(cancelTab)
+	// The first call starts the browser, which lives as long as tab: no
+	// timeout on it.
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1440, 900)))
+	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/console/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), staffToken),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	))
+	return ctx
+}
+
+// A reviewer sees, side by side, the name the applicant gave and the one
+// HFR holds, and decides the review the mismatch opened.
+func TestBrowserReviewerDecidesNameMismatch(t *testing.T) {
+	t.Parallel()
+	chromium := chromiumPath(t)
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	a, _ := f.submit(&hcxonboard.Application{
+		ParticipantName:        "Sanjeevani Hospital Trust", // HFR: Sanjeevani Multispeciality Hospital
+		Roles:                  []hcxonboard.Role{hcxonboard.RoleHospital},
+		PrimaryEmail:           "admin@sanjeevani.example",
+		PrimaryMobile:          "9000066001",
+		Identifiers:            hcxonboard.Identifiers{HFRID: "IN2910000123"},
+		Address:                &hcxonboard.Address{Pincode: "560034"},
+		SandboxCertificate:     f.cert("hosp-1", hcxonboard.RoleHospital),
+		SandboxParticipantCode: "hosp-1",
+	})
+	var review string
+	for _, tk := range a.OpenTasks() {
+		if tk.Kind == onboarding.KindReview && tk.Requirement == verifier.ReqHFRLookup {
+			review = tk.ID
+		}
+	}
+	require.NotEmpty(t, review, "a name mismatch opens a review: %+v", a.Tasks)
+
+	ctx := loggedIn(t, chromium, srv.URL)
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/console/applications/"+a.ID),
+		chromedp.WaitVisible(chromedp.ID("findings-"+review)),
+	))
+	read := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		require.NoError(t, err, sel)
+		return strings.TrimSpace(s)
+	}
+	row := "#findings-" + review + ` tr[data-field="name"]`
+	assert.Equal(t, "false", attr(t, ctx, row, "data-match"))
+	assert.Equal(t, "Sanjeevani Hospital Trust", read(row+" td.applicant"))
+	assert.Contains(t, read(row+" td.registry"), "Sanjeevani Multispeciality Hospital")
+	assert.Contains(t, read(row), "differs")
+	assert.Equal(t, "true", attr(t, ctx, "#findings-"+review+` tr[data-field="pincode"]`, "data-match"))
+
+	const reason = "The trust runs the hospital; HFR lists it by the hospital's name"
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("reason-"+review), reason),
+		chromedp.Click(chromedp.ID("approve-"+review)),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	))
+	assert.Equal(t, "done", read("#task-"+review+" [data-task-state]"))
+	got, err := f.svc.Application(context.Background(), a.ID)
+	require.NoError(t, err)
+	tk, _ := got.Task(review)
+	assert.Equal(t, onboarding.TaskDone, tk.State)
+	assert.Equal(t, reason, tk.Reason)
+}
+
+// attr reads an attribute of the first element sel matches.
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	res, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	require.NoError(t, err, sel)
+	require.True(t, res.Exists, "%s has no %s", sel, name)
+	return res.Value
 }

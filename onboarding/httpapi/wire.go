@@ -51,8 +51,11 @@ type Task struct {
 	ResendsLeft  int       `json:"resends_left,omitempty"`
 	DecidedBy    string    `json:"decided_by,omitempty"`
 	Reason       string    `json:"reason,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// Findings are what the registry check behind the task compared: the
+	// applicant's value beside the registry's, field by field.
+	Findings  []verifier.Finding `json:"findings,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	UpdatedAt time.Time          `json:"updated_at"`
 }
 
 // SecretStatus describes the production secrets without revealing them.
@@ -237,7 +240,7 @@ func applicationView(a *onboarding.Application) *Application {
 			ID: t.ID, Kind: t.Kind, Requirement: t.Requirement, State: t.State, Message: t.Message,
 			Channel: t.Channel, Recipient: t.Recipient, ExpiresAt: t.ExpiresAt,
 			AttemptsLeft: t.AttemptsLeft, ResendsLeft: t.ResendsLeft,
-			DecidedBy: t.DecidedBy, Reason: t.Reason, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+			DecidedBy: t.DecidedBy, Reason: t.Reason, Findings: t.Findings, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		})
 	}
 	return v

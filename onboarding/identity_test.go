@@ -407,3 +407,31 @@ func TestMismatchReviewCarriesFindings(t *testing.T) {
 	got, _ := a.Task(review.ID)
 	assert.Equal(t, onboarding.TaskDone, got.State, "the registry now agrees: the review is settled")
 }
+
+// One signed empanelment proof backs one participant: a second
+// application presenting it is refused, naming the holder.
+func TestEmpanelmentProofIsSingleUse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	first := w.application(verifier.CategoryEmpanelledProvider)
+	first.Empanelment.Proof = w.proof(first.Empanelment.EmpanelmentID)
+	a, err := svc.Submit(ctx, first)
+	require.NoError(t, err)
+	require.NotEqual(t, registry.StageRejected, a.Stage, "reasons: %v", a.Reasons)
+
+	again := w.application(verifier.CategoryEmpanelledProvider)
+	again.Empanelment.Proof = first.Empanelment.Proof
+	b, err := svc.Submit(ctx, again)
+	require.NoError(t, err)
+	rejectedFor(t, b, "empanelment_proof: empanelment proof "+payerCode)
+	rejectedFor(t, b, "already backs participant "+a.Participant.ParticipantCode)
+
+	// A fresh proof from the payer is fine.
+	fresh := w.application(verifier.CategoryEmpanelledProvider)
+	fresh.Empanelment.Proof = w.proof(fresh.Empanelment.EmpanelmentID)
+	c, err := svc.Submit(ctx, fresh)
+	require.NoError(t, err)
+	assert.NotEqual(t, registry.StageRejected, c.Stage, "reasons: %v", c.Reasons)
+}

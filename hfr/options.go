@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	"golang.org/x/time/rate"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // Environment selects the ABDM environment. It decides the X-CM-ID header
@@ -261,7 +263,7 @@ func WithLogger(l *slog.Logger) Option {
 		if l == nil {
 			return errors.New("hfr: nil logger")
 		}
-		c.logger = l
+		c.logger = slog.New(hcxonboard.RedactingHandler(l.Handler())) // error texts from HFR may carry contacts
 		return nil
 	}
 }

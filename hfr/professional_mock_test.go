@@ -3,6 +3,7 @@ package hfr_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -170,4 +171,21 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	for _, secret := range []string{testSecret, token(1), otpCode} {
 		assert.NotContains(t, out, secret)
 	}
+}
+
+// An error text from HFR that names a person's e-mail or mobile reaches
+// the log masked.
+func TestLogsMaskContactsInRegistryErrors(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m := newMock(t, hfr.WithLogger(logger)).withSession(1200)
+	m.mt.RegisterResponder(http.MethodPost, sendOTPURL, httpmock.NewErrorResponder(
+		errors.New("relay refused: manager ravi.kumar@hospital.example at 9845012345 unreachable")))
+	_, err := m.c.SendFacilityOTP(context.Background(), "IN2910000123")
+	require.Error(t, err)
+	out := buf.String()
+	require.Contains(t, out, "relay refused", "the failure is logged")
+	assert.NotContains(t, out, "ravi.kumar@")
+	assert.NotContains(t, out, "9845012345")
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // ErrInvalidOption reports wiring New cannot work with.
@@ -66,7 +68,7 @@ func WithLogger(l *slog.Logger) Option {
 		if l == nil {
 			return fmt.Errorf("%w: WithLogger(nil)", ErrInvalidOption)
 		}
-		h.log = l
+		h.log = slog.New(hcxonboard.RedactingHandler(l.Handler())) // error texts may carry contacts
 		return nil
 	}
 }

@@ -190,7 +190,12 @@ type Checklist struct {
 	PilotCompleted bool   `json:"pilot_completed"`
 	PilotNotes     string `json:"pilot_notes,omitempty"`
 	StaffTrained   bool   `json:"staff_trained"`
-	ConfirmedBy    string `json:"confirmed_by"`
+	// ConfirmedBy is the authenticated principal taking the participant
+	// live ("staff:asha"): the audit actor. Callers set it from their
+	// authentication, never from request data; free text goes in Note.
+	ConfirmedBy string `json:"confirmed_by"`
+	// Note is free text recorded with the go-live.
+	Note string `json:"note,omitempty"`
 }
 
 // ChecklistRecord is a confirmed checklist.

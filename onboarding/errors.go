@@ -68,6 +68,9 @@ var (
 	// certificate URL the applicant gave that cannot be fetched is the
 	// applicant's to fix: a *DetailsError, not this.
 	ErrUnavailable = errors.New("onboarding: service unavailable")
+	// ErrFourEyes: the person who approved an application's reviews may not
+	// also take it live (WithFourEyes, on by default).
+	ErrFourEyes = errors.New("onboarding: four eyes: another person must act")
 	// ErrRefused: Submit refused the application on its face (the offline
 	// checks found it incomplete or invalid) and stored nothing. The error
 	// is a *RefusedError carrying the report.

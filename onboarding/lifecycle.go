@@ -108,7 +108,8 @@ func (s *Service) simple(ctx context.Context, id, action, actor, reason string, 
 func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
 	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
 	r, err := s.mutate(ctx, id, func(r *record) error {
-		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), c.PilotNotes); err != nil {
+		note := strings.TrimSpace(strings.Join([]string{c.PilotNotes, c.Note}, " "))
+		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), note); err != nil {
 			return err
 		}
 		var missing []string
@@ -133,6 +134,14 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		}
 		if c.ConfirmedBy == "" {
 			missing = append(missing, "no one confirmed the checklist")
+		}
+		if s.fourEyes && c.ConfirmedBy != "" {
+			for _, t := range r.st.Tasks {
+				if t.State == TaskDone && t.DecidedBy == c.ConfirmedBy && (t.Kind == KindReview || t.Kind == KindApproval) {
+					return fmt.Errorf("%w: %s approved task %s (%s) of this application; another person takes it live",
+						ErrFourEyes, c.ConfirmedBy, t.ID, t.Requirement)
+				}
+			}
 		}
 		if len(missing) > 0 {
 			return fmt.Errorf("%w: %s", ErrNotReady, strings.Join(missing, "; "))

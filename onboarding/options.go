@@ -379,3 +379,14 @@ func WithAuditKey(key crypto.Signer, previous ...crypto.PublicKey) Option {
 		return nil
 	}
 }
+
+// WithFourEyes sets whether the person who approved an application's
+// reviews or approvals is refused when they try to take it live
+// (ErrFourEyes). Default: on. Turn it off only where one person runs the
+// operator.
+func WithFourEyes(on bool) Option {
+	return func(s *Service) error {
+		s.fourEyes = on
+		return nil
+	}
+}

@@ -46,6 +46,7 @@ type Service struct {
 	notice    time.Duration
 	log       *slog.Logger
 	disputes  bool
+	fourEyes  bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.
 	auditKey  crypto.Signer
 	auditKeys []crypto.PublicKey
@@ -74,6 +75,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		otp:           OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
 		notice:        DefaultNoticePeriod,
 		declineWindow: DefaultDeclineWindow,
+		fourEyes:      true,
 		registryWait:  DefaultRegistryWait,
 		log:           slog.New(slog.DiscardHandler),
 	}

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -39,20 +40,85 @@ type Query struct {
 	Offset  int                  `json:"offset,omitempty"`
 }
 
-// Condition is one field's test. Every operator set must hold. On list
-// fields (roles, linked_registry_codes) eq, contains and startsWith hold when
-// some element matches, neq when no element equals the value, and or when
-// some element is one of the values. gt and lt apply to the time fields.
-// String comparisons are exact, except contains and startsWith, which
-// ignore case.
+// Condition is one field's test: the operators of the HCX registry
+// search (v0.9), every one that is set must hold.
+//
+// On the string fields (participant_code, participant_name, status,
+// primary_email, primary_mobile, scheme_code): eq, neq and or compare
+// exactly; contains, startsWith and endsWith, and their negations
+// notContains, notStartsWith and notEndsWith, ignore case
+// (strings.ToLower of both sides); gt, gte, lt, lte and between (both ends
+// included) compare byte by byte, which for UTF-8 is code point order.
+//
+// On the list fields (roles, linked_registry_codes) every operator but the
+// negative ones holds when some element satisfies it (between: some one
+// element lies within both ends), and neq, notContains, notStartsWith and
+// notEndsWith hold when no element fails them — so an empty list satisfies
+// every negative operator and no positive one.
+//
+// The time fields (created_at, updated_at) take only gt, gte, lt, lte and
+// between, with RFC 3339 times.
 type Condition struct {
-	Eq         *string    `json:"eq,omitempty"`
-	Neq        *string    `json:"neq,omitempty"`
-	Contains   *string    `json:"contains,omitempty"`
-	StartsWith *string    `json:"startsWith,omitempty"`
-	Or         []string   `json:"or,omitempty"`
-	Gt         *time.Time `json:"gt,omitempty"`
-	Lt         *time.Time `json:"lt,omitempty"`
+	Eq            *string  `json:"eq,omitempty"`
+	Neq           *string  `json:"neq,omitempty"`
+	Contains      *string  `json:"contains,omitempty"`
+	NotContains   *string  `json:"notContains,omitempty"`
+	StartsWith    *string  `json:"startsWith,omitempty"`
+	NotStartsWith *string  `json:"notStartsWith,omitempty"`
+	EndsWith      *string  `json:"endsWith,omitempty"`
+	NotEndsWith   *string  `json:"notEndsWith,omitempty"`
+	Or            []string `json:"or,omitempty"`
+	Gt            *Bound   `json:"gt,omitempty"`
+	Gte           *Bound   `json:"gte,omitempty"`
+	Lt            *Bound   `json:"lt,omitempty"`
+	Lte           *Bound   `json:"lte,omitempty"`
+	// Between is [low, high], both included.
+	Between []Bound `json:"between,omitempty"`
+}
+
+// Bound is the operand of gt, gte, lt, lte and of each end of between: on
+// string and list fields a string, on the time fields an RFC 3339 time. In
+// JSON it is a string either way, so that {"gt":"2026-01-01T00:00:00Z"}
+// means a time on created_at and a string on participant_name.
+type Bound struct {
+	text     string
+	time     time.Time
+	hasTime  bool
+	timeOnly bool // made by At: not a string operand
+}
+
+// Text returns a bound for a string comparison. A string that is an RFC
+// 3339 time is also a bound on the time fields.
+func Text(s string) *Bound {
+	b := &Bound{text: s}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		b.time, b.hasTime = t, true
+	}
+	return b
+}
+
+// At returns a bound for a time comparison.
+func At(t time.Time) *Bound {
+	return &Bound{text: t.Format(time.RFC3339Nano), time: t, hasTime: true, timeOnly: true}
+}
+
+// String returns the bound as given (a time in RFC 3339).
+func (b Bound) String() string { return b.text }
+
+// Time returns the bound as a time, and whether it is one.
+func (b Bound) Time() (time.Time, bool) { return b.time, b.hasTime }
+
+// MarshalJSON writes the bound as a JSON string.
+func (b Bound) MarshalJSON() ([]byte, error) { return json.Marshal(b.text) }
+
+// UnmarshalJSON reads a JSON string.
+func (b *Bound) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return fmt.Errorf("a bound is a JSON string (a text, or an RFC 3339 time on the time fields)")
+	}
+	*b = *Text(s)
+	return nil
 }
 
 // Searchable participant fields.
@@ -82,11 +148,19 @@ var fieldKinds = map[string]int{
 	FieldCreatedAt: fieldKindTime, FieldUpdatedAt: fieldKindTime,
 }
 
-// Eq, Neq, Contains and StartsWith build single-operator conditions.
-func Eq(v string) Condition         { return Condition{Eq: &v} }
-func Neq(v string) Condition        { return Condition{Neq: &v} }
-func Contains(v string) Condition   { return Condition{Contains: &v} }
-func StartsWith(v string) Condition { return Condition{StartsWith: &v} }
+// Eq, Neq, Contains, NotContains, StartsWith, NotStartsWith, EndsWith and
+// NotEndsWith build single-operator conditions.
+func Eq(v string) Condition            { return Condition{Eq: &v} }
+func Neq(v string) Condition           { return Condition{Neq: &v} }
+func Contains(v string) Condition      { return Condition{Contains: &v} }
+func NotContains(v string) Condition   { return Condition{NotContains: &v} }
+func StartsWith(v string) Condition    { return Condition{StartsWith: &v} }
+func NotStartsWith(v string) Condition { return Condition{NotStartsWith: &v} }
+func EndsWith(v string) Condition      { return Condition{EndsWith: &v} }
+func NotEndsWith(v string) Condition   { return Condition{NotEndsWith: &v} }
+
+// Between builds a between condition, both ends included.
+func Between(low, high *Bound) Condition { return Condition{Between: []Bound{*low, *high}} }
 
 // Fields returns the searchable field names, sorted.
 func Fields() []string {
@@ -99,8 +173,10 @@ func Fields() []string {
 }
 
 // Normalize checks q and returns it with the paging defaults applied: an
-// unknown field, a condition with no operator, gt/lt on a non-time field or
-// string operators on a time field, an or list of more than MaxQueryValues
+// unknown field, a condition with no operator, string operators on a time
+// field, a bound on a time field that is not an RFC 3339 time (or one made
+// by At on another field), a between without exactly two values, an or
+// list of more than MaxQueryValues
 // values, a value longer than MaxQueryValueLen bytes, holding a NUL byte or
 // not valid UTF-8, a negative offset or a limit over MaxLimit wrap
 // ErrInvalidQuery. Every store calls it before it reads anything.
@@ -113,15 +189,22 @@ func (q Query) Normalize() (Query, error) {
 		if err := c.checkValues(field); err != nil {
 			return q, err
 		}
-		strOps := c.Eq != nil || c.Neq != nil || c.Contains != nil || c.StartsWith != nil || len(c.Or) > 0
-		timeOps := c.Gt != nil || c.Lt != nil
+		textOps := c.Eq != nil || c.Neq != nil || c.Contains != nil || c.NotContains != nil ||
+			c.StartsWith != nil || c.NotStartsWith != nil || c.EndsWith != nil || c.NotEndsWith != nil || len(c.Or) > 0
+		bounds := c.bounds()
 		switch {
-		case !strOps && !timeOps:
+		case !textOps && len(bounds) == 0 && c.Between == nil:
 			return q, fmt.Errorf("%w: field %q has no operator", ErrInvalidQuery, field)
-		case kind == fieldKindTime && strOps:
-			return q, fmt.Errorf("%w: field %q takes only gt and lt", ErrInvalidQuery, field)
-		case kind != fieldKindTime && timeOps:
-			return q, fmt.Errorf("%w: gt and lt apply only to %s and %s, not %q", ErrInvalidQuery, FieldCreatedAt, FieldUpdatedAt, field)
+		case kind == fieldKindTime && textOps:
+			return q, fmt.Errorf("%w: field %q takes only gt, gte, lt, lte and between", ErrInvalidQuery, field)
+		}
+		for _, b := range bounds {
+			if b.b.fromTime() && kind != fieldKindTime {
+				return q, fmt.Errorf("%w: field %q: %s is a time, but %q is not a time field", ErrInvalidQuery, field, b.op, field)
+			}
+			if _, ok := b.b.Time(); kind == fieldKindTime && !ok {
+				return q, fmt.Errorf("%w: field %q: %s is not an RFC 3339 time", ErrInvalidQuery, field, b.op)
+			}
 		}
 	}
 	switch {
@@ -141,14 +224,9 @@ func (c Condition) checkValues(field string) error {
 	if len(c.Or) > MaxQueryValues {
 		return fmt.Errorf("%w: field %q: or has %d values, at most %d are allowed", ErrInvalidQuery, field, len(c.Or), MaxQueryValues)
 	}
-	for _, op := range []struct {
-		name string
-		v    *string
-	}{{"eq", c.Eq}, {"neq", c.Neq}, {"contains", c.Contains}, {"startsWith", c.StartsWith}} {
-		if op.v != nil {
-			if err := checkValue(field, op.name, *op.v); err != nil {
-				return err
-			}
+	for _, op := range c.texts() {
+		if err := checkValue(field, op.name, *op.v); err != nil {
+			return err
 		}
 	}
 	for i, v := range c.Or {
@@ -156,8 +234,56 @@ func (c Condition) checkValues(field string) error {
 			return err
 		}
 	}
+	if c.Between != nil && len(c.Between) != 2 {
+		return fmt.Errorf("%w: field %q: between takes two values, [low, high], not %d", ErrInvalidQuery, field, len(c.Between))
+	}
+	for _, b := range c.bounds() {
+		if err := checkValue(field, b.op, b.b.text); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+type textOp struct {
+	name string
+	v    *string
+}
+
+// texts lists c's single-string operators that are set.
+func (c Condition) texts() []textOp {
+	var out []textOp
+	for _, op := range []textOp{{"eq", c.Eq}, {"neq", c.Neq}, {"contains", c.Contains}, {"notContains", c.NotContains},
+		{"startsWith", c.StartsWith}, {"notStartsWith", c.NotStartsWith}, {"endsWith", c.EndsWith}, {"notEndsWith", c.NotEndsWith}} {
+		if op.v != nil {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+type boundOp struct {
+	op string
+	b  *Bound
+}
+
+// bounds lists c's ordered comparisons that are set, between's ends
+// included.
+func (c Condition) bounds() []boundOp {
+	var out []boundOp
+	for _, op := range []boundOp{{"gt", c.Gt}, {"gte", c.Gte}, {"lt", c.Lt}, {"lte", c.Lte}} {
+		if op.b != nil {
+			out = append(out, op)
+		}
+	}
+	for i := range c.Between {
+		out = append(out, boundOp{fmt.Sprintf("between[%d]", i), &c.Between[i]})
+	}
+	return out
+}
+
+// fromTime reports whether b was made by At, not from a string.
+func (b Bound) fromTime() bool { return b.timeOnly }
 
 func checkValue(field, op, v string) error {
 	switch {
@@ -184,37 +310,65 @@ func clipName(s string) string {
 // reference semantics that every store's search follows.
 func (q Query) Match(p *hcxonboard.Participant) bool {
 	for field, c := range q.Filters {
-		if !c.match(fieldValues(p, field), fieldTime(p, field)) {
+		var ok bool
+		if fieldKinds[field] == fieldKindTime {
+			ok = c.matchTime(fieldTime(p, field))
+		} else {
+			ok = c.match(fieldValues(p, field))
+		}
+		if !ok {
 			return false
 		}
 	}
 	return true
 }
 
-func (c Condition) match(values []string, t time.Time) bool {
-	if c.Gt != nil && !t.After(*c.Gt) {
+// matchTime applies the ordered comparisons to a time field.
+func (c Condition) matchTime(t time.Time) bool {
+	at := func(b *Bound) time.Time { v, _ := b.Time(); return v }
+	switch {
+	case c.Gt != nil && !t.After(at(c.Gt)),
+		c.Gte != nil && t.Before(at(c.Gte)),
+		c.Lt != nil && !t.Before(at(c.Lt)),
+		c.Lte != nil && t.After(at(c.Lte)),
+		len(c.Between) == 2 && (t.Before(at(&c.Between[0])) || t.After(at(&c.Between[1]))):
 		return false
 	}
-	if c.Lt != nil && !t.Before(*c.Lt) {
-		return false
+	return true
+}
+
+// match applies the operators to the values of a string field (one) or a
+// list field (any number).
+func (c Condition) match(values []string) bool {
+	some := func(test func(v string) bool) bool { return slices.ContainsFunc(values, test) }
+	fold := func(op *string, f func(s, sub string) bool) func(string) bool {
+		sub := strings.ToLower(*op)
+		return func(v string) bool { return f(strings.ToLower(v), sub) }
 	}
-	if c.Eq != nil && !slices.Contains(values, *c.Eq) {
-		return false
+	type check struct {
+		op   *string
+		f    func(s, sub string) bool
+		want bool // some element matches (true) or none does (false)
 	}
-	if c.Neq != nil && slices.Contains(values, *c.Neq) {
-		return false
+	for _, ch := range []check{
+		{c.Contains, strings.Contains, true}, {c.NotContains, strings.Contains, false},
+		{c.StartsWith, strings.HasPrefix, true}, {c.NotStartsWith, strings.HasPrefix, false},
+		{c.EndsWith, strings.HasSuffix, true}, {c.NotEndsWith, strings.HasSuffix, false},
+	} {
+		if ch.op != nil && some(fold(ch.op, ch.f)) != ch.want {
+			return false
+		}
 	}
-	if c.Contains != nil && !slices.ContainsFunc(values, func(v string) bool {
-		return strings.Contains(strings.ToLower(v), strings.ToLower(*c.Contains))
-	}) {
-		return false
-	}
-	if c.StartsWith != nil && !slices.ContainsFunc(values, func(v string) bool {
-		return strings.HasPrefix(strings.ToLower(v), strings.ToLower(*c.StartsWith))
-	}) {
-		return false
-	}
-	if len(c.Or) > 0 && !slices.ContainsFunc(values, func(v string) bool { return slices.Contains(c.Or, v) }) {
+	text := func(b *Bound) string { return b.text }
+	switch {
+	case c.Eq != nil && !slices.Contains(values, *c.Eq),
+		c.Neq != nil && slices.Contains(values, *c.Neq),
+		len(c.Or) > 0 && !some(func(v string) bool { return slices.Contains(c.Or, v) }),
+		c.Gt != nil && !some(func(v string) bool { return v > text(c.Gt) }),
+		c.Gte != nil && !some(func(v string) bool { return v >= text(c.Gte) }),
+		c.Lt != nil && !some(func(v string) bool { return v < text(c.Lt) }),
+		c.Lte != nil && !some(func(v string) bool { return v <= text(c.Lte) }),
+		len(c.Between) == 2 && !some(func(v string) bool { return v >= c.Between[0].text && v <= c.Between[1].text }):
 		return false
 	}
 	return true

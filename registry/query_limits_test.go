@@ -51,6 +51,11 @@ func boundedQueries() []struct {
 		{"NUL in contains", "contains holds a NUL byte", q(registry.FieldName, registry.Contains("x\x00"))},
 		{"NUL in startsWith", "startsWith holds a NUL byte", q(registry.FieldEmail, registry.StartsWith("\x00"))},
 		{"NUL in an or value", "or[1] holds a NUL byte", q(registry.FieldRoles, registry.Condition{Or: []string{"payer", "\x00"}})},
+		{"NUL in endsWith", "endsWith holds a NUL byte", q(registry.FieldEmail, registry.EndsWith("\x00"))},
+		{"NUL in notContains", "notContains holds a NUL byte", q(registry.FieldName, registry.NotContains("a\x00"))},
+		{"NUL in a bound", "gte holds a NUL byte", q(registry.FieldName, registry.Condition{Gte: registry.Text("\x00")})},
+		{"a between end too long", "between[1] is 513 bytes long", q(registry.FieldCode, registry.Between(registry.Text("a"), registry.Text(long)))},
+		{"invalid UTF-8 in lt", "lt is not valid UTF-8", q(registry.FieldRoles, registry.Condition{Lt: registry.Text("\xff")})},
 		{"invalid UTF-8", "eq is not valid UTF-8", q(registry.FieldName, registry.Eq("Sunrise \xff"))},
 		{"invalid UTF-8 in or", "or[0] is not valid UTF-8", q(registry.FieldLinkedCodes, registry.Condition{Or: []string{"\xc3"}})},
 		{"value too long", fmt.Sprintf("contains is %d bytes long, at most %d", len(long), registry.MaxQueryValueLen),
@@ -122,6 +127,8 @@ func FuzzQueryNormalize(f *testing.F) {
 		`{"filters":{"roles":{"or":[]}}}`,
 		`{"filters":{"colour":{"eq":"blue"}}}`,
 		`{"limit":-1}`,
+		`{"filters":{"participant_name":{"endsWith":"tal","notContains":"x","gte":"A","between":["A","Z"]}}}`,
+		`{"filters":{"updated_at":{"between":["2026-01-01T00:00:00Z","2027-01-01T00:00:00Z"],"lte":"2030-01-01T00:00:00Z"}}}`,
 		`{"filters":{"linked_registry_codes":{"neq":"\ud800"}}}`,
 	} {
 		f.Add([]byte(s))
@@ -148,10 +155,18 @@ func FuzzQueryNormalize(f *testing.F) {
 				t.Fatalf("field %q: %d or values", field, len(c.Or))
 			}
 			vals := append([]string(nil), c.Or...)
-			for _, v := range []*string{c.Eq, c.Neq, c.Contains, c.StartsWith} {
+			for _, v := range []*string{c.Eq, c.Neq, c.Contains, c.NotContains, c.StartsWith, c.NotStartsWith, c.EndsWith, c.NotEndsWith} {
 				if v != nil {
 					vals = append(vals, *v)
 				}
+			}
+			for _, b := range []*registry.Bound{c.Gt, c.Gte, c.Lt, c.Lte} {
+				if b != nil {
+					vals = append(vals, b.String())
+				}
+			}
+			for _, b := range c.Between {
+				vals = append(vals, b.String())
 			}
 			for _, v := range vals {
 				if len(v) > registry.MaxQueryValueLen || strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {

@@ -107,7 +107,46 @@ const escapeClause = " ESCAPE '" + string(likeEscape) + "'"
 
 func containsPattern(v string) string   { return "%" + escapeLike(lower(v)) + "%" }
 func startsWithPattern(v string) string { return escapeLike(lower(v)) + "%" }
+func endsWithPattern(v string) string   { return "%" + escapeLike(lower(v)) }
 
+// pattern is one LIKE operator of a condition: the value, how it becomes
+// a pattern, and whether it must match (some element) or not (none).
+type pattern struct {
+	v    *string
+	make func(string) string
+	some bool
+}
+
+func patterns(c registry.Condition) []pattern {
+	return []pattern{
+		{c.Contains, containsPattern, true}, {c.NotContains, containsPattern, false},
+		{c.StartsWith, startsWithPattern, true}, {c.NotStartsWith, startsWithPattern, false},
+		{c.EndsWith, endsWithPattern, true}, {c.NotEndsWith, endsWithPattern, false},
+	}
+}
+
+// comparison is one ordered comparison of a condition: the SQL operator
+// and the bound. Between is its two ends, gte and lte.
+type comparison struct {
+	op string
+	b  *registry.Bound
+}
+
+func comparisons(c registry.Condition) []comparison {
+	var out []comparison
+	for _, cmp := range []comparison{{">", c.Gt}, {">=", c.Gte}, {"<", c.Lt}, {"<=", c.Lte}} {
+		if cmp.b != nil {
+			out = append(out, cmp)
+		}
+	}
+	if len(c.Between) == 2 {
+		out = append(out, comparison{">=", &c.Between[0]}, comparison{"<=", &c.Between[1]})
+	}
+	return out
+}
+
+// Text columns compare byte by byte in both databases (COLLATE "C" in
+// PostgreSQL, BINARY in SQLite), as Go compares strings.
 func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) {
 	if c.Eq != nil {
 		b.WriteString(" AND " + col + " = " + b.arg(*c.Eq))
@@ -115,26 +154,35 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 	if c.Neq != nil {
 		b.WriteString(" AND " + col + " <> " + b.arg(*c.Neq))
 	}
-	if c.Contains != nil {
-		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(containsPattern(*c.Contains)) + escapeClause)
-	}
-	if c.StartsWith != nil {
-		b.WriteString(" AND " + lowerCol + " LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
+	for _, p := range patterns(c) {
+		if p.v == nil {
+			continue
+		}
+		b.WriteString(" AND ")
+		if !p.some {
+			b.WriteString("NOT ")
+		}
+		b.WriteString(lowerCol + " LIKE " + b.arg(p.make(*p.v)) + escapeClause)
 	}
 	if len(c.Or) > 0 {
 		b.WriteString(" AND " + col + " IN (" + b.argList(c.Or) + ")")
 	}
+	for _, cmp := range comparisons(c) {
+		b.WriteString(" AND " + col + " " + cmp.op + " " + b.arg(cmp.b.String()))
+	}
 }
 
 // listCondition tests a participant's participant_values rows of one
-// list: some row matches (eq, contains, startsWith, or) or none equals
-// (neq). The table's key is (field, value, participant_code). A whole
-// value (eq, neq, or) is tested on each candidate's own rows through that
-// key, except that an equality on a selective list is written as IN (…),
-// so that the database may start from the few participants that have the
-// value. A pattern (contains, startsWith) is matched once, over the
-// list's rows, as IN (…): a key that starts with the value cannot find a
-// pattern on one participant's rows.
+// list: some row matches (eq, contains, startsWith, endsWith, or, the
+// ordered comparisons) or none does (neq, notContains, notStartsWith,
+// notEndsWith). The table's key is (field, value, participant_code). A
+// whole value (eq, neq, or) is tested on each candidate's own rows through
+// that key, except that an equality on a selective list is written as IN
+// (…), so that the database may start from the few participants that have
+// the value; so are ranges. A pattern (contains, startsWith, endsWith) is
+// matched once, over the list's rows, as IN (…): a key that starts with
+// the value cannot find a pattern on one participant's rows. A negated
+// pattern is tested on each candidate's own rows.
 func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condition) {
 	own := func(not bool, test string) {
 		b.WriteString(" AND ")
@@ -161,43 +209,72 @@ func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condi
 	if c.Neq != nil {
 		own(true, "l.value = "+b.arg(*c.Neq))
 	}
-	if c.Contains != nil {
-		among("l.value_lower LIKE " + b.arg(containsPattern(*c.Contains)) + escapeClause)
-	}
-	if c.StartsWith != nil {
-		among("l.value_lower LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
+	for _, p := range patterns(c) {
+		switch {
+		case p.v == nil:
+		case p.some:
+			among("l.value_lower LIKE " + b.arg(p.make(*p.v)) + escapeClause)
+		default:
+			own(true, "l.value_lower LIKE "+b.arg(p.make(*p.v))+escapeClause)
+		}
 	}
 	if len(c.Or) > 0 {
 		whole("l.value IN (" + b.argList(c.Or) + ")")
 	}
+	for _, cmp := range []comparison{{">", c.Gt}, {">=", c.Gte}, {"<", c.Lt}, {"<=", c.Lte}} {
+		if cmp.b != nil {
+			whole("l.value " + cmp.op + " " + b.arg(cmp.b.String()))
+		}
+	}
+	if len(c.Between) == 2 {
+		// One element within both ends.
+		whole("l.value >= " + b.arg(c.Between[0].String()) + " AND l.value <= " + b.arg(c.Between[1].String()))
+	}
 }
 
-// timeCondition compares the stored UnixNano with gt and lt as
-// time.Time.After and Before would: the zero time is stored as
-// math.MinInt64, and a bound outside the storable range is decided here.
+// timeCondition compares the stored UnixNano with the bounds as
+// time.Time.After and Before would. The zero time is stored as
+// math.MinInt64 and every other stored time lies within [minTime,
+// maxTime], so the mapping keeps order; a bound outside that range is
+// decided here.
 func timeCondition(b *sqlBuilder, col string, c registry.Condition) {
-	if c.Gt != nil {
-		t := *c.Gt
-		switch {
-		case t.Before(time.Time{}): // everything is after it
-		case t.After(maxTime): // nothing is
-			b.WriteString(" AND 1=0")
-		case t.Before(minTime): // the zero time or before any storable time
-			b.WriteString(" AND " + col + " > " + b.arg(int64(zeroTime)))
-		default:
-			b.WriteString(" AND " + col + " > " + b.arg(t.UnixNano()))
-		}
+	for _, cmp := range comparisons(c) {
+		t, _ := cmp.b.Time()
+		b.WriteString(timeComparison(b, col, cmp.op, t))
 	}
-	if c.Lt != nil {
-		t := *c.Lt
-		switch {
-		case !t.After(time.Time{}): // nothing is before it
-			b.WriteString(" AND 1=0")
-		case t.After(maxTime): // everything is
-		case t.Before(minTime): // only the zero time is
-			b.WriteString(" AND " + col + " = " + b.arg(int64(zeroTime)))
-		default:
-			b.WriteString(" AND " + col + " < " + b.arg(t.UnixNano()))
+}
+
+// timeComparison is "col op t" over stored times: "" when every stored
+// time satisfies it.
+func timeComparison(b *sqlBuilder, col, op string, t time.Time) string {
+	const none = " AND 1=0"
+	zero := time.Time{}
+	switch {
+	case t.Before(zero): // every stored time is after t
+		if op == ">" || op == ">=" {
+			return ""
 		}
+		return none
+	case t.Equal(zero):
+		switch op {
+		case ">":
+			return " AND " + col + " > " + b.arg(int64(zeroTime))
+		case ">=":
+			return ""
+		case "<":
+			return none
+		}
+		return " AND " + col + " = " + b.arg(int64(zeroTime))
+	case t.Before(minTime): // after the zero time, before any other storable one
+		if op == ">" || op == ">=" {
+			return " AND " + col + " > " + b.arg(int64(zeroTime))
+		}
+		return " AND " + col + " = " + b.arg(int64(zeroTime))
+	case t.After(maxTime): // after every storable time
+		if op == "<" || op == "<=" {
+			return ""
+		}
+		return none
 	}
+	return " AND " + col + " " + op + " " + b.arg(t.UnixNano())
 }

@@ -93,11 +93,11 @@ func testCreate(t *testing.T, newStore NewStore) {
 			c    registry.Condition
 			want []string
 		}{
-			{registry.Condition{Gt: ptr(time.Time{})}, []string{"1000001@hcx"}},
-			{registry.Condition{Lt: ptr(at(0))}, []string{"1000000@hcx"}},
-			{registry.Condition{Lt: ptr(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000000@hcx"}},
-			{registry.Condition{Gt: ptr(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000001@hcx"}},
-			{registry.Condition{Gt: ptr(time.Time{}.Add(-time.Hour))}, []string{"1000000@hcx", "1000001@hcx"}},
+			{registry.Condition{Gt: registry.At(time.Time{})}, []string{"1000001@hcx"}},
+			{registry.Condition{Lt: registry.At(at(0))}, []string{"1000000@hcx"}},
+			{registry.Condition{Lt: registry.At(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000000@hcx"}},
+			{registry.Condition{Gt: registry.At(time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))}, []string{"1000001@hcx"}},
+			{registry.Condition{Gt: registry.At(time.Time{}.Add(-time.Hour))}, []string{"1000000@hcx", "1000001@hcx"}},
 		} {
 			hits, err := s.SearchParticipants(ctx, registry.Query{Filters: map[string]registry.Condition{registry.FieldCreatedAt: tt.c}})
 			require.NoError(t, err)

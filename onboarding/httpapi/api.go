@@ -407,12 +407,14 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	by := strings.TrimSpace(req.ConfirmedBy)
-	if by == "" {
-		by = staffActor(c.staffID)
+	// The actor is who authenticated, never what the body says.
+	note := strings.TrimSpace(req.Note)
+	if by := strings.TrimSpace(req.ConfirmedBy); by != "" {
+		note = strings.TrimSpace(note + " (confirmed_by: " + by + ")")
 	}
 	a, err := h.svc.GoLive(r.Context(), r.PathValue("id"), onboarding.Checklist{
-		PilotCompleted: req.PilotCompleted, PilotNotes: req.PilotNotes, StaffTrained: req.StaffTrained, ConfirmedBy: by,
+		PilotCompleted: req.PilotCompleted, PilotNotes: req.PilotNotes, StaffTrained: req.StaffTrained,
+		ConfirmedBy: staffActor(c.staffID), Note: note,
 	})
 	return h.answer(w, a, err)
 }

@@ -49,6 +49,7 @@ func StaffTokens(tokens map[string]string) (StaffAuthFunc, error) {
 type StaffTokenSet struct {
 	mu      sync.RWMutex
 	entries []staffEntry // sorted by id
+	roles   map[string][]StaffRole
 }
 
 type staffEntry struct {
@@ -216,3 +217,77 @@ func (h *Handler) staffOfToken(r *http.Request, token string) (string, bool) {
 
 // staffActor is how a staff member appears in the audit trail.
 func staffActor(staffID string) string { return "staff:" + staffID }
+
+// StaffRole is what a staff member may do.
+type StaffRole string
+
+// The staff roles. Read-only staff routes need any of them.
+const (
+	// RoleReviewer decides reviews: documents, registry evidence, identity
+	// disputes, and runs the checks again.
+	RoleReviewer StaffRole = "reviewer"
+	// RoleApprover takes participants live, suspends, reinstates and
+	// de-boards them.
+	RoleApprover StaffRole = "approver"
+	// RoleAdmin may do everything, and manages staff.
+	RoleAdmin StaffRole = "admin"
+)
+
+// StaffRoles are every staff role.
+func StaffRoles() []StaffRole { return []StaffRole{RoleReviewer, RoleApprover, RoleAdmin} }
+
+// StaffRolesFunc says which roles a staff member holds.
+type StaffRolesFunc func(staffID string) []StaffRole
+
+// SetRoles gives staffID its roles. A member the set holds without roles
+// set is an admin, as every member was before roles existed; give each
+// person only what they do.
+func (s *StaffTokenSet) SetRoles(staffID string, roles ...StaffRole) error {
+	for _, r := range roles {
+		if !slices.Contains(StaffRoles(), r) {
+			return fmt.Errorf("%w: StaffTokens: unknown role %q (reviewer, approver or admin)", ErrInvalidOption, r)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.roles == nil {
+		s.roles = make(map[string][]StaffRole)
+	}
+	s.roles[staffID] = slices.Clone(roles)
+	return nil
+}
+
+// Roles is the StaffRolesFunc of the set: the roles SetRoles gave
+// staffID, or admin when none were given; none for an ID it does not hold.
+func (s *StaffTokenSet) Roles(staffID string) []StaffRole {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, found := sort.Find(len(s.entries), func(i int) int { return strings.Compare(staffID, s.entries[i].id) }); !found {
+		return nil
+	}
+	if rs, ok := s.roles[staffID]; ok {
+		return slices.Clone(rs)
+	}
+	return []StaffRole{RoleAdmin}
+}
+
+// hasRole reports whether roles grant role ("" is any staff role).
+func hasRole(roles []StaffRole, role StaffRole) bool {
+	return role == "" || slices.Contains(roles, role) || slices.Contains(roles, RoleAdmin)
+}
+
+// requireRole refuses a staff member without the role a route needs: 403.
+func (h *Handler) requireRole(staffID string, role StaffRole) error {
+	if role == "" || h.staffRoles == nil {
+		return nil
+	}
+	if !hasRole(h.staffRoles(staffID), role) {
+		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s does not hold the %s role this needs", staffID, role)
+	}
+	return nil
+}
+
+// staffCan reports what a console page may offer staffID.
+func (h *Handler) staffCan(staffID string, role StaffRole) bool {
+	return h.staffRoles == nil || hasRole(h.staffRoles(staffID), role)
+}

@@ -552,15 +552,21 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if a.Report != nil {
 		p.Requirements = a.Report.Requirements
 	}
+	reviewer := h.staffCan(c.staffID, RoleReviewer)
 	for _, t := range a.Tasks {
 		p.Tasks = append(p.Tasks, taskView{Task: t,
-			Decidable: t.State == onboarding.TaskOpen && (t.Kind == onboarding.KindReview || t.Kind == onboarding.KindApproval)})
+			Decidable: reviewer && t.State == onboarding.TaskOpen && (t.Kind == onboarding.KindReview || t.Kind == onboarding.KindApproval)})
 	}
 	for action, key := range map[string]string{
 		onboarding.ActionRecheck: "recheck", onboarding.ActionGoLive: "goLive", onboarding.ActionSuspend: "suspend",
 		onboarding.ActionReinstate: "reinstate", onboarding.ActionDeboard: "deboard",
 	} {
-		_, p.Can[key] = onboarding.Allowed(p.Position, action)
+		role := RoleApprover
+		if action == onboarding.ActionRecheck {
+			role = RoleReviewer
+		}
+		_, allowed := onboarding.Allowed(p.Position, action)
+		p.Can[key] = allowed && h.staffCan(c.staffID, role)
 	}
 	title := p.Name
 	if title == "" {

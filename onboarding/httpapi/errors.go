@@ -127,6 +127,8 @@ func classify(err error) classification {
 			message: "the application is incomplete or invalid; the report says what to fix. Nothing was stored"}
 	case errors.Is(err, onboarding.ErrIdentityTaken):
 		return client(http.StatusConflict, CodeIdentityTaken)
+	case errors.Is(err, onboarding.ErrFourEyes):
+		return client(http.StatusForbidden, CodeAccessDenied)
 	case errors.As(err, &mbe), errors.Is(err, hcxonboard.ErrTooLarge):
 		return classification{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
 			message: "the request body is too large"}

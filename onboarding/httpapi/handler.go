@@ -27,6 +27,7 @@ type Handler struct {
 	maxBody      int64
 	applicantKey []byte
 	staffAuth    StaffAuthFunc
+	staffRoles   StaffRolesFunc // nil: every staff member holds every role
 	console      bool
 	origin       string
 	sessionTTL   time.Duration
@@ -257,7 +258,10 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route,
 	case authStaff:
 		id, err := h.checkStaff(r)
 		c.staffID = id
-		return err
+		if err != nil {
+			return err
+		}
+		return h.requireRole(c.staffID, rt.role)
 	case authParticipant:
 		return h.checkParticipant(r, c)
 	case authConsole:
@@ -267,12 +271,14 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route,
 			return nil
 		}
 		c.session, c.staffID = s, s.staffID
+		return h.requireRole(c.staffID, rt.role)
 	case authConsoleForm:
 		s, err := h.checkForm(w, r)
 		if err != nil {
 			return err
 		}
 		c.session, c.staffID = s, s.staffID
+		return h.requireRole(c.staffID, rt.role)
 	case authConsoleLogin:
 		return h.checkLoginForm(w, r)
 	}

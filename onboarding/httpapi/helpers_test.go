@@ -196,7 +196,7 @@ func (f *fixture) live(name string) (*onboarding.Application, string) {
 	require.NoError(f.t, err)
 	creds, err := f.svc.Provision(ctx, a.ID)
 	require.NoError(f.t, err)
-	a, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:test"})
+	a, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:approver"})
 	require.NoError(f.t, err)
 	require.Equal(f.t, hcxonboard.StatusActive, a.Status)
 	return a, creds.Secret

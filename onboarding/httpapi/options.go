@@ -133,3 +133,29 @@ func WithSessionTTL(d time.Duration) Option {
 		return nil
 	}
 }
+
+// WithStaffRoles says which roles each staff member holds; routes that
+// need a role a member lacks answer 403, and the console offers only what
+// the member may do. Pass a StaffTokenSet's Roles. Default: every staff
+// member holds every role.
+func WithStaffRoles(f StaffRolesFunc) Option {
+	return func(h *Handler) error {
+		if f == nil {
+			return fmt.Errorf("%w: nil staff roles", ErrInvalidOption)
+		}
+		h.staffRoles = f
+		return nil
+	}
+}
+
+// WithStaffSet authenticates staff with set and takes their roles from
+// it: WithStaffAuth(set.Check) and WithStaffRoles(set.Roles).
+func WithStaffSet(set *StaffTokenSet) Option {
+	return func(h *Handler) error {
+		if set == nil {
+			return fmt.Errorf("%w: nil staff set", ErrInvalidOption)
+		}
+		h.staffAuth, h.staffRoles = set.Check, set.Roles
+		return nil
+	}
+}

@@ -37,10 +37,11 @@ type route struct {
 	tag          string
 	summary      string
 	auth         authKind
-	body         any // JSON request body type, nil for none
-	form         any // form body type (console posts)
-	resp         any // JSON success body type; nil with html or a raw answer
-	status       int // success status
+	role         StaffRole // the staff role a staff or console route needs ("" any staff member)
+	body         any       // JSON request body type, nil for none
+	form         any       // form body type (console posts)
+	resp         any       // JSON success body type; nil with html or a raw answer
+	status       int       // success status
 	html         bool
 	redirect     bool // a console post answering 303 See Other
 	query        []param
@@ -136,22 +137,22 @@ func apiRoutes() []route {
 		{method: http.MethodGet, path: staffApp + "/events", operation: "events", tag: tagStaff,
 			summary: "The audit trail, oldest first, and whether its hash chain holds", auth: authStaff,
 			resp: &EventsResponse{}, status: http.StatusOK, handle: (*Handler).events},
-		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff, role: RoleReviewer,
 			summary: "Approve or reject an approval or review task", auth: authStaff,
 			body: &DecisionRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).decide},
-		{method: http.MethodPost, path: staffApp + "/recheck", operation: "recheck", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/recheck", operation: "recheck", tag: tagStaff, role: RoleReviewer,
 			summary: "Run the online checks again (after an outage)", auth: authStaff,
 			resp: &Application{}, status: http.StatusOK, handle: (*Handler).recheck},
-		{method: http.MethodPost, path: staffApp + "/go-live", operation: "goLive", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/go-live", operation: "goLive", tag: tagStaff, role: RoleApprover,
 			summary: "Step 5: activate a provisioned participant once the checklist is confirmed", auth: authStaff,
 			body: &GoLiveRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).goLive},
-		{method: http.MethodPost, path: staffApp + "/suspend", operation: "suspend", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/suspend", operation: "suspend", tag: tagStaff, role: RoleApprover,
 			summary: "Suspend an Active participant (Blocked)", auth: authStaff,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).suspend},
-		{method: http.MethodPost, path: staffApp + "/reinstate", operation: "reinstate", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/reinstate", operation: "reinstate", tag: tagStaff, role: RoleApprover,
 			summary: "End a suspension (Active again)", auth: authStaff,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).reinstate},
-		{method: http.MethodPost, path: staffApp + "/deboard", operation: "deboard", tag: tagStaff,
+		{method: http.MethodPost, path: staffApp + "/deboard", operation: "deboard", tag: tagStaff, role: RoleApprover,
 			summary: "De-board a participant: voluntary at once; regulator or hcx after notice", auth: authStaff,
 			body: &DeboardRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).deboardStaff},
 		{method: http.MethodGet, path: "/v1/onboarding/staff/certificates/expiring", operation: "expiringCertificates", tag: tagStaff,
@@ -159,7 +160,7 @@ func apiRoutes() []route {
 			resp: &ExpiringResponse{}, status: http.StatusOK, query: []param{
 				{name: "within_days", description: "the window in days (default 30)", integer: true},
 			}, handle: (*Handler).expiring},
-		{method: http.MethodPost, path: "/v1/onboarding/staff/deboardings/process", operation: "processDeboardings", tag: tagStaff,
+		{method: http.MethodPost, path: "/v1/onboarding/staff/deboardings/process", operation: "processDeboardings", tag: tagStaff, role: RoleApprover,
 			summary: "Make Inactive every participant whose announced de-boarding is due", auth: authStaff,
 			resp: &ProcessedResponse{}, status: http.StatusOK, handle: (*Handler).processDeboardings},
 	}
@@ -172,6 +173,7 @@ func consoleRoutes() []route {
 		return route{method: http.MethodPost, path: path, operation: op, tag: tagConsole, summary: summary,
 			auth: authConsoleForm, form: form, status: http.StatusSeeOther, redirect: true, handle: fn}
 	}
+	needs := func(role StaffRole, rt route) route { rt.role = role; return rt }
 	page := func(path, op, summary string, query []param, fn func(*Handler, http.ResponseWriter, *http.Request, *reqCtx) error) route {
 		return route{method: http.MethodGet, path: path, operation: op, tag: tagConsole, summary: summary,
 			auth: authConsole, status: http.StatusOK, html: true, query: query, handle: fn}
@@ -195,12 +197,12 @@ func consoleRoutes() []route {
 			{name: "offset", description: "skip this many", integer: true},
 		}, (*Handler).consoleQueue),
 		page(app, "consoleApplication", "One application: requirements, documents, tasks, audit trail", nil, (*Handler).consoleApplication),
-		post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide),
-		post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck),
-		post(app+"/go-live", "consoleGoLive", "Confirm the go-live checklist and activate", &goLiveForm{}, (*Handler).consoleGoLive),
-		post(app+"/suspend", "consoleSuspend", "Suspend the participant", &reasonForm{}, (*Handler).consoleSuspend),
-		post(app+"/reinstate", "consoleReinstate", "End the suspension", &reasonForm{}, (*Handler).consoleReinstate),
-		post(app+"/deboard", "consoleDeboard", "De-board the participant", &deboardForm{}, (*Handler).consoleDeboard),
+		needs(RoleReviewer, post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide)),
+		needs(RoleReviewer, post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck)),
+		needs(RoleApprover, post(app+"/go-live", "consoleGoLive", "Confirm the go-live checklist and activate", &goLiveForm{}, (*Handler).consoleGoLive)),
+		needs(RoleApprover, post(app+"/suspend", "consoleSuspend", "Suspend the participant", &reasonForm{}, (*Handler).consoleSuspend)),
+		needs(RoleApprover, post(app+"/reinstate", "consoleReinstate", "End the suspension", &reasonForm{}, (*Handler).consoleReinstate)),
+		needs(RoleApprover, post(app+"/deboard", "consoleDeboard", "De-board the participant", &deboardForm{}, (*Handler).consoleDeboard)),
 		page("/console/participants", "consoleParticipants", "Participant search", []param{
 			{name: "name", description: "participant name contains"},
 			{name: "code", description: "participant code starts with"},

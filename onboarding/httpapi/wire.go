@@ -118,13 +118,17 @@ type DeboardRequest struct {
 	Reason    string `json:"reason"`
 }
 
-// GoLiveRequest confirms the go-live checklist. ConfirmedBy defaults to
-// the staff member making the call.
+// GoLiveRequest confirms the go-live checklist. The go-live is recorded
+// as done by the authenticated staff member; ConfirmedBy, if sent, is only
+// kept in the note, never taken as the actor.
 type GoLiveRequest struct {
 	PilotCompleted bool   `json:"pilot_completed"`
 	PilotNotes     string `json:"pilot_notes,omitempty"`
 	StaffTrained   bool   `json:"staff_trained"`
-	ConfirmedBy    string `json:"confirmed_by,omitempty"`
+	Note           string `json:"note,omitempty"`
+	// Deprecated: the actor is the authenticated staff member; a value
+	// here becomes part of the note.
+	ConfirmedBy string `json:"confirmed_by,omitempty"`
 }
 
 // CredentialsResponse hands over a production secret, exactly once.

@@ -238,7 +238,7 @@ func selfSignedPEM(cn string) (string, error) {
 	return b.String(), nil
 }
 
-func printBanner(w io.Writer, cfg config, base, staffToken string, demo *demoSandbox, s samples, regs *registries) error {
+func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string, demo *demoSandbox, s samples, regs *registries) error {
 	trust, err := json.MarshalIndent(demo.trust, "  ", "  ")
 	if err != nil {
 		return fmt.Errorf("trust list: %w", err)
@@ -254,6 +254,9 @@ func printBanner(w io.Writer, cfg config, base, staffToken string, demo *demoSan
 	p("")
 	p("  Staff token for the console (shown once, valid until this process stops):")
 	p("    %s", staffToken)
+	p("  It is a reviewer's: it decides reviews. Go-live, suspension and de-boarding take an approver,")
+	p("  another person (four eyes) — the approver token:")
+	p("    %s", approverToken)
 	p("")
 	p("  Demo sandbox issuer %q; trust list (%s):", demoSandboxID, s.trustList)
 	p("  %s", trust)

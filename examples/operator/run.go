@@ -123,15 +123,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("engine: %w", err)
 	}
 
+	// Two people, as four eyes requires: a reviewer decides reviews, an
+	// approver takes participants live.
 	staffToken, err := randomToken()
 	if err != nil {
 		return err
 	}
-	staff, err := httpapi.StaffTokens(map[string]string{"demo-staff": staffToken})
+	approverToken, err := randomToken()
 	if err != nil {
 		return err
 	}
-	h, err := httpapi.New(svc, httpapi.WithStaffAuth(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log))
+	staff, err := httpapi.NewStaffTokenSet(map[string]string{"demo-reviewer": staffToken, "demo-approver": approverToken})
+	if err != nil {
+		return err
+	}
+	if err := staff.SetRoles("demo-reviewer", httpapi.RoleReviewer); err != nil {
+		return err
+	}
+	if err := staff.SetRoles("demo-approver", httpapi.RoleApprover); err != nil {
+		return err
+	}
+	h, err := httpapi.New(svc, httpapi.WithStaffSet(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log))
 	if err != nil {
 		return fmt.Errorf("http handler: %w", err)
 	}
@@ -146,7 +158,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ln.Close()
 		return err
 	}
-	if err := printBanner(out, cfg, base, staffToken, demo, samples, regs); err != nil {
+	if err := printBanner(out, cfg, base, staffToken, approverToken, demo, samples, regs); err != nil {
 		ln.Close()
 		return err
 	}

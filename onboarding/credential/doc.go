@@ -44,5 +44,17 @@
 // with the leaked secret die with it. JWKSHandler publishes the public keys,
 // the current one and those kept by WithPreviousKeys after a rotation.
 //
+// # Profiles
+//
+// WithProfile chooses the shape of the tokens for the software that will
+// read them: ProfileOwn (the default, above), ProfileSpec (HCX v0.9: RS256,
+// adding user_id and realm_access.user_roles) or ProfilePlatform (the
+// reference platform's API gateway: also entity ["Organisation"],
+// realm_access.roles spelled as its RBAC spells them, "payor", and sub the
+// participant's owner id, OwnerID, which its registry records carry as
+// osOwner). Verify accepts only tokens of its own profile's shape and
+// still refuses everything above. A Profile also says how registry records
+// are spelled (RoleName) and whether they carry certificates by URL.
+//
 // Secrets, tokens and key material never appear in error messages.
 package credential

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ type Tokens struct {
 	now      func() time.Time
 	rand     io.Reader
 	previous []jwk.Key
+	profile  Profile
 
 	current *verifyKey
 	signKey crypto.Signer
@@ -84,7 +86,8 @@ type TokenClaims struct {
 	Audience            []string
 	// IssuedAt and ExpiresAt are whole seconds, as carried in the token.
 	IssuedAt, ExpiresAt time.Time
-	// ParticipantCode is the participant_code claim; it equals Subject.
+	// ParticipantCode is the participant_code claim. It equals Subject,
+	// except under ProfilePlatform, whose sub is OwnerID(ParticipantCode).
 	ParticipantCode string
 	// Roles are realm_access.participant_roles.
 	Roles []hcxonboard.Role
@@ -180,10 +183,16 @@ func NewTokens(key jwk.Key, opts ...TokenOption) (*Tokens, error) {
 	if t.audience == nil {
 		t.audience = []string{t.issuer}
 	}
+	if t.profile == "" {
+		t.profile = ProfileOwn
+	}
 
 	cur, priv, err := loadKey(key, true)
 	if err != nil {
 		return nil, err
+	}
+	if t.profile.RS256Only() && cur.alg != jwa.RS256 {
+		return nil, fmt.Errorf("%w: profile %s signs with RS256 only; give an RSA key of at least %d bits", ErrUnsupportedKey, t.profile, MinRSABits)
 	}
 	if t.signer, err = jws.NewSigner(cur.alg); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedKey, err)
@@ -282,10 +291,14 @@ func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, 
 	exp := iat + int64(t.ttl/time.Second)
 
 	// The claims are small; one scratch buffer holds them, then the token.
-	p := make([]byte, 0, 256)
+	p := make([]byte, 0, 384)
 	p = append(p, t.claimsPrefix...)
 	p = append(p, `"sub":`...)
-	p = appendJSONString(p, participantCode)
+	if t.profile == ProfilePlatform {
+		p = appendJSONString(p, OwnerID(participantCode))
+	} else {
+		p = appendJSONString(p, participantCode)
+	}
 	p = append(p, `,"iat":`...)
 	p = strconv.AppendInt(p, iat, 10)
 	p = append(p, `,"exp":`...)
@@ -294,14 +307,35 @@ func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, 
 	p = append(p, jti...)
 	p = append(p, `","participant_code":`...)
 	p = appendJSONString(p, participantCode)
-	p = append(p, `,"realm_access":{"participant_roles":[`...)
-	for i, r := range roles {
-		if i > 0 {
-			p = append(p, ',')
+	roleList := func(p []byte) []byte {
+		p = append(p, '[')
+		for i, r := range roles {
+			if i > 0 {
+				p = append(p, ',')
+			}
+			p = appendJSONString(p, t.profile.RoleName(r))
 		}
-		p = appendJSONString(p, string(r))
+		return append(p, ']')
 	}
-	p = append(p, "]}}"...)
+	switch t.profile {
+	case ProfileSpec, ProfilePlatform:
+		p = append(p, `,"user_id":`...)
+		p = appendJSONString(p, participantCode)
+		if t.profile == ProfilePlatform {
+			p = append(p, `,"entity":["`+entityOrganisation+`"],"realm_access":{"roles":`...)
+			p = roleList(p)
+			p = append(p, ',')
+		} else {
+			p = append(p, `,"realm_access":{`...)
+		}
+		p = append(p, `"participant_roles":`...)
+		p = roleList(p)
+		p = append(p, `,"user_roles":["`+adminRole+`"]}}`...)
+	default:
+		p = append(p, `,"realm_access":{"participant_roles":`...)
+		p = roleList(p)
+		p = append(p, "}}"...)
+	}
 
 	sigLen := b64.EncodedLen(512) // RSA-4096 signatures; Ed25519 needs 86
 	buf := make([]byte, 0, len(t.header)+b64.EncodedLen(len(p))+1+sigLen)
@@ -385,8 +419,12 @@ type wireClaims struct {
 	Nbf             *int64   `json:"nbf"`
 	Jti             string   `json:"jti"`
 	ParticipantCode string   `json:"participant_code"`
+	UserID          string   `json:"user_id"`
+	Entity          []string `json:"entity"`
 	RealmAccess     struct {
 		ParticipantRoles []hcxonboard.Role `json:"participant_roles"`
+		Roles            []hcxonboard.Role `json:"roles"`
+		UserRoles        []string          `json:"user_roles"`
 	} `json:"realm_access"`
 }
 
@@ -503,8 +541,10 @@ func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, e
 		return nil, invalid("no sub")
 	case wc.ParticipantCode == "":
 		return nil, invalid("no participant_code")
-	case wc.ParticipantCode != wc.Sub:
+	case t.profile != ProfilePlatform && wc.ParticipantCode != wc.Sub:
 		return nil, invalid("participant_code differs from sub")
+	case t.profile == ProfilePlatform && wc.Sub != OwnerID(wc.ParticipantCode):
+		return nil, invalid("sub is not the owner id of participant_code")
 	case wc.Jti == "":
 		return nil, invalid("no jti")
 	case wc.Iat == nil:
@@ -513,6 +553,9 @@ func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, e
 		return nil, invalid("no exp")
 	case len(wc.RealmAccess.ParticipantRoles) == 0:
 		return nil, invalid("no realm_access.participant_roles")
+	}
+	if err := t.checkProfileClaims(wc); err != nil {
+		return nil, err
 	}
 	iat, exp := *wc.Iat, *wc.Exp
 	if iat <= 0 || exp <= iat || exp-iat > int64(MaxTokenTTL/time.Second) {
@@ -543,6 +586,29 @@ func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, e
 		ParticipantCode: wc.ParticipantCode,
 		Roles:           wc.RealmAccess.ParticipantRoles,
 	}, nil
+}
+
+// checkProfileClaims requires the claims the profile's tokens carry, so
+// that a token of another shape, signed by the same key, is refused.
+func (t *Tokens) checkProfileClaims(wc *wireClaims) error {
+	if t.profile == ProfileOwn {
+		return nil
+	}
+	switch {
+	case wc.UserID != wc.ParticipantCode:
+		return invalid("user_id is not the participant")
+	case !slices.Contains(wc.RealmAccess.UserRoles, adminRole):
+		return invalid("realm_access.user_roles lacks %q", adminRole)
+	}
+	if t.profile == ProfilePlatform {
+		switch {
+		case len(wc.Entity) == 0 || wc.Entity[0] != entityOrganisation:
+			return invalid("entity is not [%q]", entityOrganisation)
+		case !slices.Equal(wc.RealmAccess.Roles, wc.RealmAccess.ParticipantRoles):
+			return invalid("realm_access.roles differ from realm_access.participant_roles")
+		}
+	}
+	return nil
 }
 
 func (t *Tokens) audienceMatches(aud []string) bool {

@@ -1,0 +1,258 @@
+package credential
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+func rsSigner(priv *rsa.PrivateKey) func([]byte) []byte {
+	return func(in []byte) []byte {
+		sum := sha256.Sum256(in)
+		sig, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, sum[:])
+		if err != nil {
+			panic(err)
+		}
+		return sig
+	}
+}
+
+func decodeClaims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	require.Len(t, parts, 3)
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(raw, &claims))
+	return claims
+}
+
+func TestProfileTokenClaims(t *testing.T) {
+	t.Parallel()
+	_, key := rsaKey(t, 2048)
+	roles := []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleTPA}
+	tests := []struct {
+		profile Profile
+		keys    []string
+		sub     string
+		realm   map[string]any
+	}{
+		{ProfileOwn, []string{"iss", "sub", "aud", "iat", "exp", "jti", "participant_code", "realm_access"}, testCode,
+			map[string]any{"participant_roles": []any{"payer", "agency.tpa"}}},
+		{ProfileSpec, []string{"iss", "sub", "aud", "iat", "exp", "jti", "participant_code", "user_id", "realm_access"}, testCode,
+			map[string]any{"participant_roles": []any{"payer", "agency.tpa"}, "user_roles": []any{"admin"}}},
+		{ProfilePlatform, []string{"iss", "sub", "aud", "iat", "exp", "jti", "participant_code", "user_id", "entity", "realm_access"}, OwnerID(testCode),
+			map[string]any{"roles": []any{"payor", "agency.tpa"}, "participant_roles": []any{"payor", "agency.tpa"}, "user_roles": []any{"admin"}}},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.profile), func(t *testing.T) {
+			t.Parallel()
+			tk, clock := newTestTokens(t, key, WithProfile(tc.profile))
+			assert.Equal(t, tc.profile, tk.Profile())
+			assert.Equal(t, jwa.RS256, tk.Algorithm())
+			tok, err := tk.Issue(testCode, roles)
+			require.NoError(t, err)
+			claims := decodeClaims(t, tok.Value)
+			assert.ElementsMatch(t, tc.keys, keys(claims))
+			assert.Equal(t, tc.sub, claims["sub"])
+			assert.Equal(t, testCode, claims["participant_code"])
+			assert.Equal(t, tc.realm, claims["realm_access"])
+			assert.InDelta(t, float64(clock.Now().Unix()), claims["iat"], 0, "seconds, not milliseconds")
+			if tc.profile != ProfileOwn {
+				assert.Equal(t, testCode, claims["user_id"])
+			}
+			if tc.profile == ProfilePlatform {
+				assert.Equal(t, []any{"Organisation"}, claims["entity"])
+			}
+
+			got, err := tk.Verify(context.Background(), tok.Value)
+			require.NoError(t, err)
+			assert.Equal(t, testCode, got.ParticipantCode)
+			assert.Equal(t, tc.sub, got.Subject)
+			assert.Equal(t, roles, got.Roles, "every spelling reads back as the canonical role")
+		})
+	}
+}
+
+func TestOwnerIDIsStableAndOpaque(t *testing.T) {
+	t.Parallel()
+	a, b := OwnerID(testCode), OwnerID(testCode)
+	assert.Equal(t, a, b)
+	assert.Len(t, a, 36)
+	assert.NotContains(t, a, "rakshi")
+	assert.NotEqual(t, a, OwnerID("payr_other_1@hcx"))
+	assert.NotEqual(t, a, RecordID(testCode))
+	assert.Equal(t, "5", a[14:15], "a version 5 UUID")
+}
+
+func TestProfileNeedsRSA(t *testing.T) {
+	t.Parallel()
+	for _, p := range []Profile{ProfileSpec, ProfilePlatform} {
+		_, err := NewTokens(edKey(t, 1), WithProfile(p))
+		require.ErrorIs(t, err, ErrUnsupportedKey, p)
+		assert.Contains(t, err.Error(), "RS256")
+	}
+	_, err := NewTokens(edKey(t, 1), WithProfile("nhcx-someday"))
+	require.ErrorIs(t, err, ErrInvalidOption)
+	_, err = ParseProfile("payor")
+	require.ErrorIs(t, err, ErrInvalidOption)
+	p, err := ParseProfile("")
+	require.NoError(t, err)
+	assert.Equal(t, ProfileOwn, p)
+}
+
+// Every profile fails closed on what the default one refuses, and on
+// tokens of another profile's shape signed with the same key.
+func TestProfileTokenRejected(t *testing.T) {
+	t.Parallel()
+	priv, key := rsaKey(t, 2048)
+	for _, profile := range []Profile{ProfileSpec, ProfilePlatform} {
+		t.Run(string(profile), func(t *testing.T) {
+			t.Parallel()
+			tk, clock := newTestTokens(t, key, WithProfile(profile))
+			now := clock.Now()
+			kid := tk.KeyID()
+			hdr := map[string]any{"alg": "RS256", "typ": "JWT", "kid": kid}
+			issued, err := tk.Issue(testCode, testRoles)
+			require.NoError(t, err)
+			var good map[string]any
+			raw, _ := base64.RawURLEncoding.DecodeString(strings.Split(issued.Value, ".")[1])
+			require.NoError(t, json.Unmarshal(raw, &good))
+			sign := rsSigner(priv)
+			pubDER, err := json.Marshal(must(jwk.FromRaw(&priv.PublicKey)))
+			require.NoError(t, err)
+
+			own, _ := newTestTokens(t, key)
+			byOwn, err := own.Issue(testCode, testRoles)
+			require.NoError(t, err)
+			otherIss, _ := newTestTokens(t, key, WithProfile(profile), WithIssuer("not-hcx"))
+			byOtherIss, err := otherIss.Issue(testCode, testRoles)
+			require.NoError(t, err)
+			otherAud, _ := newTestTokens(t, key, WithProfile(profile), WithAudience("elsewhere"))
+			byOtherAud, err := otherAud.Issue(testCode, testRoles)
+			require.NoError(t, err)
+			_, strangerKey := rsaKeyFresh(t)
+			stranger, _ := newTestTokens(t, strangerKey, WithProfile(profile))
+			byStranger, err := stranger.Issue(testCode, testRoles)
+			require.NoError(t, err)
+
+			tests := map[string]string{
+				"alg none":                        craft(t, with(hdr, "alg", "none"), good, nil),
+				"HS256 keyed with the public JWK": craft(t, with(hdr, "alg", "HS256"), good, hs256(pubDER)),
+				"PS256 header":                    craft(t, with(hdr, "alg", "PS256"), good, sign),
+				"unknown kid":                     craft(t, with(hdr, "kid", "other"), good, sign),
+				"signed by an unknown key":        byStranger.Value,
+				"wrong issuer":                    byOtherIss.Value,
+				"wrong audience":                  byOtherAud.Value,
+				"the default profile's shape":     byOwn.Value,
+				"expired":                         craft(t, hdr, with(good, "iat", now.Unix()-7200, "exp", now.Unix()-3600), sign),
+				"exp in milliseconds":             craft(t, hdr, with(good, "exp", now.UnixMilli()+3600_000), sign),
+				"no user_roles":                   craft(t, hdr, with(good, "realm_access", map[string]any{"participant_roles": []string{"payer"}, "roles": []string{"payer"}}), sign),
+				"user_roles without admin":        craft(t, hdr, with(good, "realm_access", map[string]any{"participant_roles": []string{"payer"}, "roles": []string{"payer"}, "user_roles": []string{"viewer"}}), sign),
+				"user_id of someone else":         craft(t, hdr, with(good, "user_id", "someone@else"), sign),
+				"participant_code of another":     craft(t, hdr, with(good, "participant_code", "payr_other_1@hcx"), sign),
+			}
+			if profile == ProfilePlatform {
+				tests["sub is the code, not the owner id"] = craft(t, hdr, with(good, "sub", testCode), sign)
+				tests["no entity"] = craft(t, hdr, with(good, "entity", nil), sign)
+				tests["entity User"] = craft(t, hdr, with(good, "entity", []string{"User"}), sign)
+				tests["roles differ from participant_roles"] = craft(t, hdr, with(good, "realm_access", map[string]any{
+					"participant_roles": []string{"payor"}, "roles": []string{"HIE/HIO.HCX"}, "user_roles": []string{"admin"}}), sign)
+			} else {
+				tests["sub differs from participant_code"] = craft(t, hdr, with(good, "sub", "payr_other_1@hcx"), sign)
+			}
+			for name, tok := range tests {
+				_, err := tk.Verify(context.Background(), tok)
+				require.ErrorIs(t, err, ErrInvalidToken, name)
+			}
+			// The recipe is sound: the same claims, signed, verify.
+			_, err = tk.Verify(context.Background(), craft(t, hdr, good, sign))
+			require.NoError(t, err)
+		})
+	}
+}
+
+// The reference platform's gateway verifies with the first key of the
+// realm's JWKS, RS256 only, kid unread, then reads entity[0],
+// realm_access.roles and sub. A platform-profile token passes that, also
+// when an older key is still published.
+func TestPlatformGatewayAcceptsTokens(t *testing.T) {
+	t.Parallel()
+	_, key := rsaKey(t, 2048)
+	tk, _ := newTestTokens(t, key, WithProfile(ProfilePlatform), WithPreviousKeys(edKey(t, 7)))
+	tok, err := tk.Issue(testCode, []hcxonboard.Role{hcxonboard.RolePayer})
+	require.NoError(t, err)
+
+	rec := httptest.NewRecorder()
+	tk.JWKSHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/jwks", nil))
+	set, err := jwk.Parse(rec.Body.Bytes())
+	require.NoError(t, err)
+	require.Equal(t, 2, set.Len())
+	first, _ := set.Key(0)
+	assert.Equal(t, tk.KeyID(), first.KeyID(), "the profile's signing key is published first")
+
+	payload, err := jws.Verify([]byte(tok.Value), jws.WithKey(jwa.RS256, first))
+	require.NoError(t, err)
+	var claims struct {
+		Sub         string   `json:"sub"`
+		Entity      []string `json:"entity"`
+		RealmAccess struct {
+			Roles []string `json:"roles"`
+		} `json:"realm_access"`
+	}
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	assert.Equal(t, "Organisation", claims.Entity[0])
+	assert.Equal(t, []string{"payor"}, claims.RealmAccess.Roles)
+	assert.Equal(t, OwnerID(testCode), claims.Sub)
+
+	var edPub ed25519.PublicKey
+	second, _ := set.Key(1)
+	require.NoError(t, second.Raw(&edPub), "the older key follows")
+}
+
+func TestProfileRoleNames(t *testing.T) {
+	t.Parallel()
+	rs := []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleHospital}
+	assert.Equal(t, []string{"payer", "provider.hospital"}, ProfileOwn.RoleNames(rs))
+	assert.Equal(t, []string{"payer", "provider.hospital"}, ProfileSpec.RoleNames(rs))
+	assert.Equal(t, []string{"payor", "provider.hospital"}, ProfilePlatform.RoleNames(rs))
+	assert.Equal(t, []string{}, ProfilePlatform.RoleNames(nil))
+	assert.False(t, ProfileOwn.CertificatesByURL())
+	assert.True(t, ProfileSpec.CertificatesByURL())
+	assert.True(t, ProfilePlatform.RS256Only())
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// rsaKeyFresh is another 2048-bit key than rsaKey's.
+func rsaKeyFresh(t *testing.T) (*rsa.PrivateKey, jwk.Key) {
+	t.Helper()
+	k, err := rsa.GenerateKey(seeded(9), 2048)
+	require.NoError(t, err)
+	j, err := jwk.FromRaw(k)
+	require.NoError(t, err)
+	return k, j
+}
+

@@ -31,44 +31,56 @@ func (s *Service) Decide(ctx context.Context, id, taskID string, d Decision) (*A
 		if err != nil {
 			return err
 		}
-		action := ActionApprove
-		if !d.Approve {
-			action = ActionReject
-		}
-		switch t.Kind {
-		case KindApproval, KindReview:
-		case KindOTP:
-			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
-		default:
-			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
-		}
-		if t.State != TaskOpen {
-			return &TransitionError{Action: action, Task: t.ID, From: t.State}
-		}
-		t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
-		if d.Approve {
-			t.State = TaskDone
-			if t.Claim != "" {
-				// The identity is taken now; the write fails with
-				// ErrIdentityTaken while its holder is not Inactive.
-				r.st.Disputed = slices.DeleteFunc(r.st.Disputed, func(c string) bool { return c == t.Claim })
-			}
-			if err := r.transition(ActionApprove, d.Reviewer, fmt.Sprintf("task %s (%s) approved: %s", t.ID, t.Requirement, d.Reason)); err != nil {
-				return err
-			}
-			return r.maybeVerified()
-		}
-		t.State = TaskRejected
-		who := "the reviewer"
-		if t.Kind == KindApproval {
-			who = "the empanelling payer"
-		}
-		return s.reject(r, d.Reviewer, []string{fmt.Sprintf("%s: rejected by %s (%s): %s", t.Requirement, who, d.Reviewer, d.Reason)})
+		return s.settle(r, t, d)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// settle records decision d on task t: approval closes it (and, when
+// nothing else waits, moves the application to step 3), rejection rejects
+// the application. Staff deciding an approval request record that they
+// answered on the payer's behalf.
+func (s *Service) settle(r *record, t *taskState, d Decision) error {
+	action := ActionApprove
+	if !d.Approve {
+		action = ActionReject
+	}
+	switch t.Kind {
+	case KindApproval, KindReview:
+	case KindOTP:
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
+	default:
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
+	}
+	if t.State != TaskOpen {
+		return &TransitionError{Action: action, Task: t.ID, From: t.State}
+	}
+	t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
+	onBehalf := ""
+	if t.Kind == KindApproval && d.Reviewer != PayerActor(t.Recipient) {
+		onBehalf = fmt.Sprintf(" (on behalf of payer %s)", t.Recipient)
+	}
+	if d.Approve {
+		t.State = TaskDone
+		if t.Claim != "" {
+			// The identity is taken now; the write fails with
+			// ErrIdentityTaken while its holder is not Inactive.
+			r.st.Disputed = slices.DeleteFunc(r.st.Disputed, func(c string) bool { return c == t.Claim })
+		}
+		if err := r.transition(ActionApprove, d.Reviewer, fmt.Sprintf("task %s (%s) approved%s: %s", t.ID, t.Requirement, onBehalf, d.Reason)); err != nil {
+			return err
+		}
+		return r.maybeVerified()
+	}
+	t.State = TaskRejected
+	who := "the reviewer"
+	if t.Kind == KindApproval {
+		who = "the empanelling payer"
+	}
+	return s.reject(r, d.Reviewer, []string{fmt.Sprintf("%s: rejected by %s (%s%s): %s", t.Requirement, who, d.Reviewer, onBehalf, d.Reason)})
 }
 
 // Withdraw ends an application that has not gone live, at the applicant's

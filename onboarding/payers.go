@@ -1,0 +1,199 @@
+package onboarding
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/safefetch"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// PayerActor is the audit actor of a payer answering for itself:
+// "payer:<participant code>".
+func PayerActor(code string) string { return "payer:" + code }
+
+// payerRoles may receive and answer approval requests: the insurer, the
+// scheme or sponsor, the TPA acting for them.
+var payerRoles = []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleSponsor, hcxonboard.RoleTPA}
+
+// ApprovalRequest is an open request for a payer to confirm an
+// empanelment, as the payer sees it.
+type ApprovalRequest struct {
+	ApplicationID   string
+	TaskID          string
+	ParticipantName string // the provider applying
+	EmpanelmentID   string
+	Scheme          string
+	Message         string
+	CreatedAt       time.Time
+}
+
+// ApprovalAnswer is a payer's answer to one request.
+type ApprovalAnswer struct {
+	ApplicationID, TaskID string
+	Approve               bool
+	Reason                string
+}
+
+// ApprovalOutcome is what became of one answer: the application as it now
+// stands, or why the answer was refused.
+type ApprovalOutcome struct {
+	ApplicationID, TaskID string
+	Application           *Application
+	Err                   error
+}
+
+// ApprovalRequests lists the open approval requests addressed to the
+// payer with participant code payerCode, oldest first. The payer must be
+// an Active participant holding a payer, sponsor or TPA role.
+func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]ApprovalRequest, error) {
+	if err := s.checkPayer(ctx, payerCode); err != nil {
+		return nil, err
+	}
+	var out []ApprovalRequest
+	for offset := 0; ; {
+		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
+			Stage: registry.StageVerifying, Waiting: KindApproval, Limit: registry.MaxLimit, Offset: offset,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("onboarding: list approval requests: %w", err)
+		}
+		for i := range page {
+			st, err := decodeState(&page[i])
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range st.Tasks {
+				if t.Kind != KindApproval || t.State != TaskOpen || t.Recipient != payerCode {
+					continue
+				}
+				req := ApprovalRequest{ApplicationID: page[i].ID, TaskID: t.ID, ParticipantName: st.Submitted.ParticipantName,
+					Message: t.Message, CreatedAt: t.CreatedAt}
+				if e := st.Submitted.Empanelment; e != nil {
+					req.EmpanelmentID, req.Scheme = e.EmpanelmentID, e.Scheme
+				}
+				out = append(out, req)
+			}
+		}
+		if len(page) < registry.MaxLimit {
+			return out, nil
+		}
+		offset += len(page)
+	}
+}
+
+// AnswerApprovals records a payer's answers to approval requests
+// addressed to it — one or many at once — each as its own change with the
+// payer as the audit actor (PayerActor). An answer to a request addressed
+// to another payer, or no longer open, is refused in its outcome; the
+// others still count. A rejection needs a reason.
+func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers []ApprovalAnswer) ([]ApprovalOutcome, error) {
+	if err := s.checkPayer(ctx, payerCode); err != nil {
+		return nil, err
+	}
+	out := make([]ApprovalOutcome, len(answers))
+	for i, ans := range answers {
+		out[i] = ApprovalOutcome{ApplicationID: ans.ApplicationID, TaskID: ans.TaskID}
+		reason := strings.TrimSpace(ans.Reason)
+		if !ans.Approve && reason == "" {
+			out[i].Err = fmt.Errorf("%w: a rejection needs a reason", ErrInvalidArgument)
+			continue
+		}
+		r, err := s.mutate(ctx, ans.ApplicationID, func(r *record) error {
+			t, err := r.task(ans.TaskID)
+			if err != nil {
+				return err
+			}
+			if t.Kind != KindApproval || t.Recipient != payerCode {
+				// Whether the task exists for someone else is not the
+				// payer's business.
+				return fmt.Errorf("%w: no approval request %s for payer %s", ErrNotFound, clip(ans.TaskID), payerCode)
+			}
+			return s.settle(r, t, Decision{Approve: ans.Approve, Reviewer: PayerActor(payerCode), Reason: reason})
+		})
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Application = s.view(r)
+	}
+	return out, nil
+}
+
+// checkPayer requires payerCode to be an Active participant that may answer
+// approval requests.
+func (s *Service) checkPayer(ctx context.Context, payerCode string) error {
+	p, err := s.store.Participant(ctx, payerCode)
+	if err != nil {
+		return notFound(err, "participant", payerCode)
+	}
+	if p.Status != hcxonboard.StatusActive {
+		return fmt.Errorf("%w: participant %s is %s", ErrNotActive, payerCode, p.Status)
+	}
+	for _, r := range payerRoles {
+		if p.HasRole(r) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: participant %s is not a payer, scheme or TPA", ErrInvalidArgument, payerCode)
+}
+
+// RegistryPayers is a verifier.PayerDirectory over the registry: a payer's
+// key for signed empanelment proofs is the one in the signing certificate
+// it registered in step 3 (signing_cert_path, the certificate itself or an
+// https URL fetched through f, nil for the default safe fetcher). Only
+// Active participants holding a payer, sponsor or TPA role count.
+func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher) verifier.PayerDirectory {
+	return registryPayers{participants: participants, fetch: f}
+}
+
+type registryPayers struct {
+	participants registry.Participants
+	fetch        *safefetch.Fetcher
+}
+
+func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.PublicKey, error) {
+	p, err := d.participants.Participant(ctx, code)
+	if errors.Is(err, registry.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", verifier.ErrUnknownPayer, code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	payer := false
+	for _, r := range payerRoles {
+		payer = payer || p.HasRole(r)
+	}
+	if !payer || p.Status != hcxonboard.StatusActive || strings.TrimSpace(p.SigningCertPath) == "" {
+		return nil, fmt.Errorf("%w: %s has no registered signing certificate", verifier.ErrUnknownPayer, code)
+	}
+	data := []byte(p.SigningCertPath)
+	if strings.HasPrefix(p.SigningCertPath, "https://") {
+		f := d.fetch
+		if f == nil {
+			if f, err = defaultFetcher(); err != nil {
+				return nil, err
+			}
+		}
+		if data, err = f.Get(ctx, p.SigningCertPath); err != nil {
+			return nil, fmt.Errorf("payer %s signing certificate: %w", code, err)
+		}
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%w: %s's signing certificate is not PEM", verifier.ErrUnknownPayer, code)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s's signing certificate: %v", verifier.ErrUnknownPayer, code, err)
+	}
+	return cert.PublicKey, nil
+}

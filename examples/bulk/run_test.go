@@ -30,6 +30,7 @@ func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
 type summary struct {
 	Rows            int `json:"rows"`
 	Submitted       int `json:"submitted"`
+	Refused         int `json:"refused"`
 	Skipped         int `json:"skipped"`
 	Failed          int `json:"failed"`
 	NotReached      int `json:"not_reached"`
@@ -92,13 +93,19 @@ func TestBulkEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	want := map[string]int{}
 	wantRejections := map[string]int{}
+	refused := 0
 	for _, g := range gen {
 		o, req := g.Kind.Expect()
 		want[o]++
 		if req != "" {
 			wantRejections[string(req)]++
 		}
+		if g.Kind.Refused() {
+			refused++
+		}
 	}
+	require.Positive(t, refused, "the list has rows refused on their face")
+	assert.Equal(t, refused, first.Refused)
 	assert.Equal(t, want[bulk.OutcomeReady], first.Ready)
 	assert.Equal(t, want[bulk.OutcomeOTP], first.WaitingOTP)
 	assert.Equal(t, want[bulk.OutcomeApproval], first.WaitingApproval)
@@ -120,6 +127,10 @@ func TestBulkEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	for _, g := range gen {
 		stored, err := store.ApplicationByKey(context.Background(), g.Key)
+		if g.Kind.Refused() {
+			assert.ErrorIs(t, err, registry.ErrNotFound, "line %d (%s): a refused row leaves no record", g.Line, g.Kind)
+			continue
+		}
 		require.NoError(t, err, g.Key)
 		a, err := svc.Application(context.Background(), stored.ID)
 		require.NoError(t, err)
@@ -134,17 +145,20 @@ func TestBulkEndToEnd(t *testing.T) {
 		}
 	}
 	before := participants(t, store)
-	assert.Equal(t, rows-first.Rejected, len(before), "a participant for every hospital not refused outright")
+	assert.Equal(t, rows-first.Rejected, len(before), "a participant for every hospital not rejected")
 
-	// Again: everything is skipped, nothing is registered twice, and the
-	// summary is the same.
+	// Again: every stored row is skipped, the refused rows — nothing was
+	// stored for them — are submitted again and refused again, nothing is
+	// registered twice, and the summary is the same.
 	out, _, err = runCmd(t, "-workers", "8", "-json", list)
 	require.NoError(t, err)
 	second := decode(t, out)
-	assert.Equal(t, rows, second.Skipped)
-	assert.Zero(t, second.Submitted)
+	assert.Equal(t, rows-refused, second.Skipped)
+	assert.Equal(t, refused, second.Submitted)
+	assert.Equal(t, refused, second.Refused)
 	assert.Equal(t, []int{first.Ready, first.WaitingOTP, first.WaitingApproval, first.WaitingReview, first.Rejected},
 		[]int{second.Ready, second.WaitingOTP, second.WaitingApproval, second.WaitingReview, second.Rejected})
+	assert.Equal(t, first.Rejections, second.Rejections)
 	assert.Empty(t, second.Messages, "a re-run sends nothing")
 	assert.Equal(t, before, participants(t, store), "no participant added or duplicated")
 }
@@ -183,6 +197,8 @@ func TestBulkTableAndLoadFigure(t *testing.T) {
 		"waiting on approval",
 		"waiting on review/retry",
 		"rejections by requirement",
+		"  refused, nothing stored",
+		"fix them in the list and run again",
 		"load: 120 hospitals, 4 workers, 1ms injected per registry call",
 		"ideal ",
 		"ratio ",
@@ -219,7 +235,8 @@ func TestBulkSyncModesShareTheFile(t *testing.T) {
 	out, _, err = runCmd(t, "-db", db, "-json", list)
 	require.NoError(t, err)
 	second := decode(t, out)
-	assert.Equal(t, 60, second.Skipped)
+	assert.Equal(t, 60-first.Refused, second.Skipped)
+	assert.Equal(t, first.Refused, second.Submitted, "refused rows are submitted again")
 	assert.Equal(t, first.Rejected, second.Rejected)
 	_, err = os.Stat(filepath.Join(dir, "h.db"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "-db replaces the default file")

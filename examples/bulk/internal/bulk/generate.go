@@ -86,6 +86,18 @@ func (k Kind) Expect() (outcome string, decisive verifier.RequirementID) {
 	return OutcomeOther, ""
 }
 
+// Refused reports whether the engine refuses a row of kind k on its face
+// — its offline checks find it invalid — so that nothing is stored for
+// it. The other rejected kinds need a registry's answer (HFR or ROHINI
+// does not know the hospital) and are stored as rejected applications.
+func (k Kind) Refused() bool {
+	switch k {
+	case KindHFRMalformed, KindBadMobile, KindRohiniCheckDigit, KindBadGSTIN, KindExpiredLicence:
+		return true
+	}
+	return false
+}
+
 // rare are the awkward kinds, with how many of every 10,000 rows they
 // make up (at least one each in a list of 100 rows or more).
 var rare = []struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // DefaultWorkers is how many hospitals are onboarded at once unless told.
@@ -19,16 +20,67 @@ const MaxWorkers = 1024
 // Result is what became of one row.
 type Result struct {
 	// App is the application as the engine holds it (nil when the row
-	// failed or was not reached).
+	// was refused, failed or was not reached).
 	App *onboarding.Application
-	// Skipped: an earlier run had already submitted the row; App is its
+	// Refused is the report of the offline checks when the engine refused
+	// the row on its face (an *onboarding.RefusedError: a malformed id, a
+	// bad check character, a lapsed licence, an untrusted certificate …).
+	// The row is rejected, but nothing was stored: App is nil, and a later
+	// run submits the row again, so fixing it in the list is enough.
+	Refused *verifier.Report
+	// Skipped: an earlier run had already stored the row; App is its
 	// state now.
 	Skipped bool
 	// Err is why the row failed: the engine or the store returned an
-	// error. A rejection is not a failure; App.Reasons says why.
+	// error. A rejection is not a failure: App.Reasons, or Refused, says
+	// why.
 	Err error
 	// NotReached: the run was interrupted before the row was done.
 	NotReached bool
+}
+
+// ResultOf is the result of a row the engine's Submit answered with app
+// and err: a *onboarding.RefusedError is the row's rejection (Refused),
+// any other error a failure.
+func ResultOf(app *onboarding.Application, err error) Result {
+	var refused *onboarding.RefusedError
+	switch {
+	case errors.As(err, &refused) && refused.Report != nil:
+		return Result{Refused: refused.Report}
+	case err != nil:
+		return Result{Err: err}
+	case app == nil:
+		return Result{Err: errors.New("the engine returned no application")}
+	}
+	return Result{App: app}
+}
+
+// Outcome is the row's bucket (see Outcome): OutcomeRejected for a
+// refused row, "" for one that failed or was not reached.
+func (r Result) Outcome() string {
+	switch {
+	case r.Refused != nil:
+		return OutcomeRejected
+	case r.App != nil:
+		return Outcome(r.App)
+	}
+	return ""
+}
+
+// Decisive is what decided the row's rejection (see Decisive): for a
+// refused row, taken from the refusal's report.
+func (r Result) Decisive() []verifier.Result {
+	switch {
+	case r.Refused != nil:
+		if out := decisive(r.Refused); len(out) > 0 {
+			return out
+		}
+		// Not expected: a refusal names what it refused.
+		return []verifier.Result{{ID: "other", Outcome: verifier.Invalid, Message: fmt.Sprintf("refused (%s)", r.Refused.Verdict)}}
+	case r.App != nil:
+		return Decisive(r.App)
+	}
+	return nil
 }
 
 // Onboarder submits rows to the engine.
@@ -49,11 +101,13 @@ type Onboarder struct {
 // Run onboards rows concurrently and returns a result per row, in row
 // order. A row whose key the store already holds is skipped (and its
 // current state reported), so a run that was interrupted, or one that ran
-// to the end, can simply be started again. When ctx ends, no new row is
-// started — those left are NotReached — and Run returns once the rows in
-// flight are done. They are let finish rather than cut off, so that no
-// application is left half-way (stored, but HFR's OTP never asked for);
-// the registry clients' own timeouts bound how long that takes.
+// to the end, can simply be started again; a row the engine refused on
+// its face left nothing in the store and is submitted again. When ctx
+// ends, no new row is started — those left are NotReached — and Run
+// returns once the rows in flight are done. They are let finish rather
+// than cut off, so that no application is left half-way (stored, but
+// HFR's OTP never asked for); the registry clients' own timeouts bound
+// how long that takes.
 func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
 	switch {
 	case o.Service == nil || o.Store == nil || o.Certify == nil:
@@ -100,7 +154,7 @@ feed:
 	return results, nil
 }
 
-// one onboards a row unless an earlier run did.
+// one onboards a row unless an earlier run stored it.
 func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	stored, err := o.Store.ApplicationByKey(ctx, row.Key)
 	switch {
@@ -117,9 +171,5 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	if err != nil {
 		return Result{Err: fmt.Errorf("sandbox certificate: %w", err)}
 	}
-	app, err := o.Service.Submit(ctx, row.Application(cert))
-	if err != nil {
-		return Result{Err: err}
-	}
-	return Result{App: app}
+	return ResultOf(o.Service.Submit(ctx, row.Application(cert)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -67,53 +68,69 @@ func TestOnboardMatchesIntent(t *testing.T) {
 	require.Len(t, results, len(rows))
 
 	count := map[bulk.Kind]int{}
+	refused := 0
 	for i, res := range results {
 		count[kinds[i]]++
 		require.NoError(t, res.Err, "line %d", rows[i].Line)
-		require.NotNil(t, res.App)
 		assert.False(t, res.Skipped)
-		assert.Equal(t, rows[i].Key, res.App.Key)
 		wantOutcome, wantReq := kinds[i].Expect()
-		assert.Equal(t, wantOutcome, bulk.Outcome(res.App), "line %d (%s): stage %s, tasks %+v, reasons %q",
-			rows[i].Line, kinds[i], res.App.Stage, res.App.OpenTasks(), res.App.Reasons)
+		if kinds[i].Refused() {
+			// Refused on its face: rejected, and nothing stored.
+			refused++
+			require.NotNil(t, res.Refused, "line %d (%s)", rows[i].Line, kinds[i])
+			assert.Nil(t, res.App)
+			_, err := r.store.ApplicationByKey(context.Background(), rows[i].Key)
+			assert.ErrorIs(t, err, registry.ErrNotFound, "line %d (%s): a refused row leaves no record", rows[i].Line, kinds[i])
+		} else {
+			require.NotNil(t, res.App, "line %d (%s)", rows[i].Line, kinds[i])
+			assert.Nil(t, res.Refused)
+			assert.Equal(t, rows[i].Key, res.App.Key)
+		}
+		assert.Equal(t, wantOutcome, res.Outcome(), "line %d (%s): %+v", rows[i].Line, kinds[i], res)
 		if wantReq != "" {
 			var ids []verifier.RequirementID
-			for _, d := range bulk.Decisive(res.App) {
+			for _, d := range res.Decisive() {
 				ids = append(ids, d.ID)
 			}
 			assert.Equal(t, []verifier.RequirementID{wantReq}, ids, "line %d (%s)", rows[i].Line, kinds[i])
 		}
-		if wantOutcome == bulk.OutcomeRejected {
-			assert.Nil(t, res.App.Participant, "a row refused at submission registers no participant")
-		} else {
+		switch {
+		case res.App == nil:
+		case wantOutcome == bulk.OutcomeRejected:
+			assert.Nil(t, res.App.Participant, "a row rejected at submission registers no participant")
+		default:
 			require.NotNil(t, res.App.Participant, "line %d", rows[i].Line)
 			assert.Equal(t, []hcxonboard.Role{hcxonboard.RoleHospital}, res.App.Participant.Roles)
 		}
 	}
+	require.Positive(t, refused, "the list has rows refused on their face")
 
 	// Registry calls: an ABDM hospital costs a facility search, HFR's
 	// contact and HFR's OTP — a Draft one too, since it waits for HFR
 	// rather than being refused; one HFR rejects costs only the search; a
-	// ROHINI hospital one look-up, unless its id is malformed; empanelled
-	// hospitals none. The gateway session is opened once.
+	// ROHINI hospital one look-up; a row refused on its face (a malformed
+	// id, a landline as mobile, a bad GSTIN …) and empanelled hospitals
+	// none. The gateway session is opened once.
 	calls := r.demo.Calls()
-	assert.Equal(t, 3*(count[bulk.KindHFR]+count[bulk.KindHFRDraft])+count[bulk.KindHFRUnknown]+count[bulk.KindBadMobile], calls.HFR)
+	assert.Equal(t, 3*(count[bulk.KindHFR]+count[bulk.KindHFRDraft])+count[bulk.KindHFRUnknown], calls.HFR)
 	assert.Equal(t, 1, calls.HFRSessions)
-	assert.Equal(t, count[bulk.KindRohini]+count[bulk.KindRohiniUnknown]+count[bulk.KindRohiniSuspended]+count[bulk.KindBadGSTIN], calls.Rohini)
+	assert.Equal(t, count[bulk.KindRohini]+count[bulk.KindRohiniUnknown]+count[bulk.KindRohiniSuspended], calls.Rohini)
 
 	sum := bulk.Summarize(rows, results, r.demo.Notes.Counts(), 2)
 	assert.Equal(t, len(rows), sum.Submitted)
+	assert.Equal(t, refused, sum.Refused)
 	assert.Equal(t, len(rows), sum.Ready+sum.WaitingOTP+sum.WaitingApproval+sum.WaitingReview+sum.Rejected)
 	assert.Equal(t, count[bulk.KindHFR]+count[bulk.KindHFRDraft], sum.Messages[onboarding.MessageHFRIntimation])
 	assert.Equal(t, count[bulk.KindEmpanelled], sum.Messages[onboarding.MessageApprovalRequest])
-	assert.Equal(t, sum.Rejected, sum.Messages[onboarding.MessageRejected])
+	assert.Equal(t, sum.Rejected-sum.Refused, sum.Messages[onboarding.MessageRejected], "a refused row is told nothing: no record, no message")
 	assert.Equal(t, sum.WaitingReview-count[bulk.KindHFRDraft], sum.Messages[onboarding.MessageReviewRequest], "a Draft facility waits on HFR, not on staff")
 	assert.Zero(t, sum.Messages[onboarding.MessageOTP], "hospitals with an HFR id get HFR's own OTP, the others none")
+	assertParticipantsOnce(t, r.store, results)
 }
 
 func TestOnboardResumesAfterInterruption(t *testing.T) {
 	t.Parallel()
-	rows, _ := list(t, 120, 11)
+	rows, kinds := list(t, 120, 11)
 	r := newRig(t, rows)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,14 +154,27 @@ func TestOnboardResumesAfterInterruption(t *testing.T) {
 	s2 := bulk.Summarize(rows, second, nil, 0)
 	assert.Zero(t, s2.NotReached)
 	assert.Zero(t, s2.Failed)
-	assert.Equal(t, s1.Submitted, s2.Skipped, "what the first run did is skipped")
-	assert.Equal(t, len(rows)-s1.Submitted, s2.Submitted)
+	assert.Equal(t, s1.Submitted-s1.Refused, s2.Skipped, "what the first run stored is skipped")
+	assert.Equal(t, len(rows)-s2.Skipped, s2.Submitted, "the rest, refused rows included, is submitted")
+	refused := 0
 	for i := range first {
-		if first[i].App != nil {
+		if kinds[i].Refused() {
+			refused++
+		}
+		switch {
+		case first[i].App != nil:
 			assert.True(t, second[i].Skipped)
 			assert.Equal(t, first[i].App.ID, second[i].App.ID)
+		case first[i].Refused != nil:
+			assert.False(t, second[i].Skipped, "line %d: nothing was stored, so it is submitted again", rows[i].Line)
+			assert.NotNil(t, second[i].Refused, "line %d: and refused again", rows[i].Line)
+		default:
+			assert.True(t, first[i].NotReached)
+			assert.False(t, second[i].Skipped)
 		}
 	}
+	require.Positive(t, refused)
+	assert.Equal(t, refused, s2.Refused, "every refused row is refused on the run that reaches it")
 
 	assertParticipantsOnce(t, r.store, second)
 }
@@ -222,7 +252,7 @@ func TestOnboarderRejectsWiring(t *testing.T) {
 	}
 	res, err := r.onboarder(0).Run(context.Background(), rows)
 	require.NoError(t, err, "zero workers means the default")
-	assert.False(t, slices.ContainsFunc(res, func(x bulk.Result) bool { return x.App == nil }))
+	assert.False(t, slices.ContainsFunc(res, func(x bulk.Result) bool { return x.Outcome() == "" }), "every row has an outcome")
 }
 
 func TestNewDemoRejectsNegativeLatency(t *testing.T) {
@@ -247,17 +277,56 @@ func TestDemoRefusesForeignCertificate(t *testing.T) {
 	cert, err := rogue.Issue(sandbox.Claims{Subject: rows[i].Key, Roles: []hcxonboard.Role{hcxonboard.RoleHospital}})
 	require.NoError(t, err)
 
-	a, err := r.svc.Submit(context.Background(), rows[i].Application(cert))
-	require.NoError(t, err)
-	assert.Equal(t, bulk.OutcomeRejected, bulk.Outcome(a))
-	require.Len(t, bulk.Decisive(a), 1)
-	assert.Equal(t, verifier.ReqSandboxCertificate, bulk.Decisive(a)[0].ID)
+	_, err = r.svc.Submit(context.Background(), rows[i].Application(cert))
+	require.ErrorIs(t, err, onboarding.ErrRefused)
+	res := bulk.ResultOf(nil, err)
+	require.NoError(t, res.Err, "a refusal is the row's outcome, not a failure")
+	assert.Equal(t, bulk.OutcomeRejected, res.Outcome())
+	require.Len(t, res.Decisive(), 1)
+	assert.Equal(t, verifier.ReqSandboxCertificate, res.Decisive()[0].ID)
+	_, err = r.store.ApplicationByKey(context.Background(), rows[i].Key)
+	require.ErrorIs(t, err, registry.ErrNotFound, "nothing was stored")
 
+	// So the same application_id can be submitted again, with the demo
+	// operator's own certificate, and passes.
 	good, err := r.demo.Certify(&rows[i])
 	require.NoError(t, err)
-	again := rows[i].Application(good)
-	again.ApplicationID += "-again" // a new application; the rejected one holds nothing
-	a, err = r.svc.Submit(context.Background(), again)
+	a, err := r.svc.Submit(context.Background(), rows[i].Application(good))
 	require.NoError(t, err)
 	assert.Equal(t, bulk.OutcomeReady, bulk.Outcome(a), "the demo operator's own certificate passes: %q", a.Reasons)
+	assert.Equal(t, rows[i].Key, a.Key)
+}
+
+func TestResultOf(t *testing.T) {
+	t.Parallel()
+	rep := &verifier.Report{Verdict: verifier.VerdictInvalid, Requirements: []verifier.Result{
+		{ID: verifier.ReqRohiniID, Outcome: verifier.Invalid, Message: "check digit is 4, expected 7"},
+		{ID: verifier.ReqRohiniVerification, Outcome: verifier.Missing, Message: "no valid ROHINI id to look up"},
+		{ID: verifier.ReqParticipantName, Outcome: verifier.Satisfied},
+	}}
+	refusal := fmt.Errorf("submit: %w", &onboarding.RefusedError{Report: rep})
+
+	res := bulk.ResultOf(nil, refusal)
+	assert.NoError(t, res.Err, "a refusal, even wrapped, is not a failure")
+	assert.Same(t, rep, res.Refused)
+	assert.Nil(t, res.App)
+	assert.Equal(t, bulk.OutcomeRejected, res.Outcome())
+	require.Len(t, res.Decisive(), 1, "invalid first: the look-up it made impossible does not count")
+	assert.Equal(t, verifier.ReqRohiniID, res.Decisive()[0].ID)
+
+	incomplete := bulk.ResultOf(nil, &onboarding.RefusedError{Report: &verifier.Report{Verdict: verifier.VerdictIncomplete, Requirements: []verifier.Result{
+		{ID: verifier.ReqGSTIN, Outcome: verifier.Missing, Message: "no GSTIN"}, {ID: verifier.ReqRohiniID, Outcome: verifier.Satisfied}}}})
+	require.Len(t, incomplete.Decisive(), 1, "missing when nothing is invalid")
+	assert.Equal(t, verifier.ReqGSTIN, incomplete.Decisive()[0].ID)
+
+	failed := bulk.ResultOf(nil, errors.New("store: disk full"))
+	assert.EqualError(t, failed.Err, "store: disk full")
+	assert.Nil(t, failed.Refused)
+	assert.Empty(t, failed.Outcome())
+
+	assert.Error(t, bulk.ResultOf(nil, nil).Err, "no application and no error is a failure")
+
+	ok := bulk.ResultOf(&onboarding.Application{Stage: registry.StageDetails}, nil)
+	assert.NoError(t, ok.Err)
+	assert.Equal(t, bulk.OutcomeReady, ok.Outcome())
 }

@@ -24,6 +24,7 @@ const DefaultExamples = 3
 type Summary struct {
 	Rows       int `json:"rows"`
 	Submitted  int `json:"submitted"`   // submitted by this run
+	Refused    int `json:"refused"`     // of those, refused on their face (see Result.Refused): rejected, but nothing stored, so a re-run submits them again
 	Skipped    int `json:"skipped"`     // submitted by an earlier run
 	Failed     int `json:"failed"`      // the engine or store returned an error
 	NotReached int `json:"not_reached"` // the run was interrupted first
@@ -100,19 +101,10 @@ func Outcome(app *onboarding.Application) string {
 // application rejected before verification (its sandbox certificate) has
 // no report; its reasons name the requirement.
 func Decisive(app *onboarding.Application) []verifier.Result {
-	var out []verifier.Result
-	if app.Report != nil {
-		for _, o := range []verifier.Outcome{verifier.Invalid, verifier.Missing} {
-			for _, r := range app.Report.Requirements {
-				if r.Outcome == o {
-					out = append(out, r)
-				}
-			}
-			if len(out) > 0 {
-				return out
-			}
-		}
+	if out := decisive(app.Report); len(out) > 0 {
+		return out
 	}
+	var out []verifier.Result
 	for _, reason := range app.Reasons {
 		id, msg, ok := strings.Cut(reason, ": ")
 		if !ok {
@@ -121,6 +113,26 @@ func Decisive(app *onboarding.Application) []verifier.Result {
 		out = append(out, verifier.Result{ID: verifier.RequirementID(id), Outcome: verifier.Invalid, Message: msg})
 	}
 	return out
+}
+
+// decisive returns the requirements a report finds invalid or, when none
+// is, those it finds missing (nil for a nil report).
+func decisive(rep *verifier.Report) []verifier.Result {
+	if rep == nil {
+		return nil
+	}
+	var out []verifier.Result
+	for _, o := range []verifier.Outcome{verifier.Invalid, verifier.Missing} {
+		for _, r := range rep.Requirements {
+			if r.Outcome == o {
+				out = append(out, r)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }
 
 // Summarize sums up results (one per row, in row order). examples is how
@@ -152,7 +164,10 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 		default:
 			s.Submitted++
 		}
-		switch Outcome(res.App) {
+		if res.Refused != nil {
+			s.Refused++
+		}
+		switch res.Outcome() {
 		case OutcomeReady:
 			s.Ready++
 		case OutcomeOTP:
@@ -163,7 +178,7 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 			s.WaitingReview++
 		case OutcomeRejected:
 			s.Rejected++
-			for _, r := range Decisive(res.App) {
+			for _, r := range res.Decisive() {
 				k := key{r.ID, r.Outcome}
 				g := groups[k]
 				if g == nil {
@@ -259,6 +274,9 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	line := func(label string, n int) { fmt.Fprintf(ew, "%-34s %7d\n", label, n) }
 	line("rows in the list", s.Rows)
 	line("submitted by this run", s.Submitted)
+	if s.Refused > 0 {
+		line("  refused, nothing stored", s.Refused)
+	}
 	line("skipped (submitted before)", s.Skipped)
 	if s.Failed > 0 {
 		line("failed", s.Failed)
@@ -282,6 +300,9 @@ func (s *Summary) WriteTable(w io.Writer) error {
 			fmt.Fprintf(ew, "  %-22s %-8s %6d\n", g.Requirement, g.Outcome, g.Rows)
 			writeExamples(ew, g.Examples)
 		}
+	}
+	if s.Refused > 0 {
+		fmt.Fprintf(ew, "\nrefused rows (%d): rejected on their face, nothing was stored;\nfix them in the list and run again (a re-run submits them again).\n", s.Refused)
 	}
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(ew, "\nfailed rows (%d; a re-run tries them again):\n", s.Failed)

@@ -90,9 +90,9 @@ func TestDecisive(t *testing.T) {
 	}
 }
 
-// summaryFixture is eight rows with every kind of result.
+// summaryFixture is nine rows with every kind of result.
 func summaryFixture() ([]bulk.Row, []bulk.Result) {
-	rows := make([]bulk.Row, 8)
+	rows := make([]bulk.Row, 9)
 	for i := range rows {
 		rows[i] = bulk.Row{Line: i + 2, Key: fmt.Sprintf("k%d", i), HospitalName: fmt.Sprintf("Hospital %d", i)}
 	}
@@ -110,6 +110,9 @@ func summaryFixture() ([]bulk.Row, []bulk.Result) {
 		{App: gstin("check character is A, expected J")},
 		{Err: errors.New("store: disk full")},
 		{NotReached: true},
+		{Refused: &verifier.Report{Verdict: verifier.VerdictInvalid, Requirements: []verifier.Result{
+			{ID: verifier.ReqRohiniID, Outcome: verifier.Invalid, Message: "check digit is 4, expected 7"},
+			{ID: verifier.ReqRohiniVerification, Outcome: verifier.Missing, Message: "no valid ROHINI id to look up"}}}},
 	}
 	return rows, results
 }
@@ -118,19 +121,23 @@ func TestSummarize(t *testing.T) {
 	t.Parallel()
 	rows, results := summaryFixture()
 	s := bulk.Summarize(rows, results, map[string]int{"otp": 2}, 1)
-	assert.Equal(t, 8, s.Rows)
-	assert.Equal(t, 5, s.Submitted)
+	assert.Equal(t, 9, s.Rows)
+	assert.Equal(t, 6, s.Submitted, "a refused row was submitted by this run")
+	assert.Equal(t, 1, s.Refused)
 	assert.Equal(t, 1, s.Skipped)
 	assert.Equal(t, 1, s.Failed)
 	assert.Equal(t, 1, s.NotReached)
-	assert.Equal(t, []int{1, 1, 1, 1, 2, 0}, []int{s.Ready, s.WaitingOTP, s.WaitingApproval, s.WaitingReview, s.Rejected, s.Other})
+	assert.Equal(t, []int{1, 1, 1, 1, 3, 0}, []int{s.Ready, s.WaitingOTP, s.WaitingApproval, s.WaitingReview, s.Rejected, s.Other})
 	assert.Equal(t, s.Rows, s.Ready+s.WaitingOTP+s.WaitingApproval+s.WaitingReview+s.Rejected+s.Other+s.Failed+s.NotReached)
-	require.Len(t, s.Rejections, 1)
+	require.Len(t, s.Rejections, 2)
 	g := s.Rejections[0]
 	assert.Equal(t, verifier.ReqGSTIN, g.Requirement)
 	assert.Equal(t, 2, g.Rows)
 	require.Len(t, g.Examples, 1, "examples are capped")
 	assert.Equal(t, bulk.Example{Line: 6, Key: "k4", Name: "Hospital 4", Message: "check character is 7, expected O"}, g.Examples[0])
+	assert.Equal(t, bulk.Group{Requirement: verifier.ReqRohiniID, Outcome: verifier.Invalid, Rows: 1,
+		Examples: []bulk.Example{{Line: 10, Key: "k8", Name: "Hospital 8", Message: "check digit is 4, expected 7"}}},
+		s.Rejections[1], "a refused row counts under what its report found invalid, not what that made missing")
 	require.Len(t, s.Failures, 1)
 	assert.Equal(t, "k6", s.Failures[0].Key)
 }
@@ -144,10 +151,16 @@ func TestSummaryWriteTable(t *testing.T) {
 	require.NoError(t, s.WriteTable(&buf))
 	out := buf.String()
 	for _, want := range []string{
-		"rows in the list                         8",
+		"rows in the list                         9",
+		"submitted by this run                    6",
+		"  refused, nothing stored                1",
 		"waiting on approval                      1",
-		"rejected                                 2",
+		"rejected                                 3",
 		"gstin                  invalid       2",
+		"rohini_id              invalid       1",
+		"line 10     k8           Hospital 8: check digit is 4, expected 7",
+		"refused rows (1): rejected on their face, nothing was stored",
+		"fix them in the list and run again (a re-run submits them again)",
 		"line 6      k4           Hospital 4: check character is 7, expected O",
 		"failed rows (1; a re-run tries them again)",
 		"store: disk full",
@@ -159,6 +172,12 @@ func TestSummaryWriteTable(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 	assert.Equal(t, 1, strings.Count(out, "line 8 "), "the failure is listed once, under failures")
+
+	// Without a refused row, the table does not speak of refusals.
+	s = bulk.Summarize(rows[:8], results[:8], nil, 3)
+	buf.Reset()
+	require.NoError(t, s.WriteTable(&buf))
+	assert.NotContains(t, buf.String(), "refused")
 }
 
 func TestSummaryWriteJSON(t *testing.T) {
@@ -170,7 +189,9 @@ func TestSummaryWriteJSON(t *testing.T) {
 	require.NoError(t, s.WriteJSON(&buf))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
-	assert.EqualValues(t, 2, got["rejected"])
+	assert.EqualValues(t, 3, got["rejected"])
+	assert.EqualValues(t, 1, got["refused"])
+	assert.EqualValues(t, 6, got["submitted"])
 	assert.EqualValues(t, 1, got["waiting_review_or_retry"])
 	load := got["load"].(map[string]any)
 	assert.EqualValues(t, 20, load["latency_ms"])

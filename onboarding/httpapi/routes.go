@@ -59,6 +59,7 @@ const (
 	tagApplicant = "applicant"
 	tagStaff     = "staff"
 	tagPublic    = "public"
+	tagPayer     = "payer"
 	tagConsole   = "console"
 )
 
@@ -118,6 +119,14 @@ func apiRoutes() []route {
 			summary: "Search the participant registry (HCX filter semantics); participant access token or staff credential",
 			auth:    authParticipant, body: &registry.Query{}, resp: &SearchResponse{}, status: http.StatusOK,
 			handle: (*Handler).search},
+		{method: http.MethodGet, path: "/v1/onboarding/payer/approvals", operation: "payerApprovals", tag: tagPayer,
+			summary: "The approval requests addressed to the calling payer (its access token)", auth: authPublic,
+			resp: &ApprovalRequestsResponse{}, status: http.StatusOK, extra: []int{http.StatusUnauthorized, http.StatusForbidden},
+			handle: (*Handler).payerApprovals},
+		{method: http.MethodPost, path: "/v1/onboarding/payer/approvals", operation: "payerDecide", tag: tagPayer,
+			summary: "The calling payer approves or rejects one or many approval requests", auth: authPublic,
+			body: &ApprovalDecisionsRequest{}, resp: &ApprovalDecisionsResponse{}, status: http.StatusOK,
+			extra: []int{http.StatusUnauthorized, http.StatusForbidden}, handle: (*Handler).payerDecide},
 		{method: http.MethodGet, path: "/openapi.json", operation: "openapi", tag: tagPublic,
 			summary: "This document", auth: authPublic, resp: &openAPIDoc{}, status: http.StatusOK,
 			handle: (*Handler).openAPI},

@@ -38,6 +38,8 @@ const (
 	MessageAppealReceived = "appeal_received"
 	// MessageDeboarded is the network broadcast of a de-boarding.
 	MessageDeboarded = "deboarded"
+	// MessageSentBack tells the applicant what to correct (SendBack).
+	MessageSentBack = "sent_back"
 	// MessageCredentialsRevoked tells the participant that a compromise
 	// report revoked its secrets and tokens.
 	MessageCredentialsRevoked = "credentials_revoked"

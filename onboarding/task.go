@@ -117,7 +117,7 @@ func (r *record) task(id string) (*taskState, error) {
 // taskFor returns the newest task for a requirement, if any.
 func (r *record) taskFor(req verifier.RequirementID) *taskState {
 	for i := len(r.st.Tasks) - 1; i >= 0; i-- {
-		if t := r.st.Tasks[i]; t.Requirement == req || slices.Contains(t.Covers, req) {
+		if t := r.st.Tasks[i]; t.State != TaskSuperseded && (t.Requirement == req || slices.Contains(t.Covers, req)) {
 			return t
 		}
 	}

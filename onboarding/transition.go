@@ -75,7 +75,7 @@ var edges = func() map[edge]string {
 		}
 	}
 	for _, a := range []string{ActionRecheck, ActionOTPSent, ActionOTPUnavailable, ActionConfirmOTP, ActionOTPFailed,
-		ActionOTPLocked, ActionOTPAttempt, ActionResendOTP, ActionApprove} {
+		ActionOTPLocked, ActionOTPAttempt, ActionResendOTP, ActionApprove, ActionSendBack, ActionAmend} {
 		stay(a, posVerifying)
 	}
 	stay(ActionSubmitDetails, posCredentials, posActive, posBlocked)

@@ -31,9 +31,14 @@ type Application struct {
 	Credentials     SecretStatus                `json:"credentials"`
 	Checklist       *onboarding.ChecklistRecord `json:"go_live_checklist,omitempty"`
 	Deboarding      *onboarding.Deboarding      `json:"deboarding,omitempty"`
-	Version         int64                       `json:"version"`
-	CreatedAt       time.Time                   `json:"created_at"`
-	UpdatedAt       time.Time                   `json:"updated_at"`
+	// Sources says where each participant field came from: applicant,
+	// hfr, hpr, rohini, staff.
+	Sources map[string]string `json:"sources,omitempty"`
+	// FacilityType is HFR's facility type, once read.
+	FacilityType string    `json:"facility_type,omitempty"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // Task is work an application waits on.
@@ -230,11 +235,13 @@ func applicationView(a *onboarding.Application) *Application {
 			ProvisionedAt: a.Secrets.ProvisionedAt,
 			CompromisedAt: a.Secrets.CompromisedAt,
 		},
-		Checklist:  a.Checklist,
-		Deboarding: a.Deboarding,
-		Version:    a.Version,
-		CreatedAt:  a.CreatedAt,
-		UpdatedAt:  a.UpdatedAt,
+		Checklist:    a.Checklist,
+		Deboarding:   a.Deboarding,
+		Sources:      a.Sources,
+		FacilityType: a.FacilityType,
+		Version:      a.Version,
+		CreatedAt:    a.CreatedAt,
+		UpdatedAt:    a.UpdatedAt,
 	}
 	if a.Participant != nil {
 		v.ParticipantCode = a.Participant.ParticipantCode

@@ -255,4 +255,3 @@ func rsaKeyFresh(t *testing.T) (*rsa.PrivateKey, jwk.Key) {
 	require.NoError(t, err)
 	return k, j
 }
-

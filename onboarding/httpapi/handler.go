@@ -31,6 +31,7 @@ type Handler struct {
 	console      bool
 	origin       string
 	sessionTTL   time.Duration
+	spec         specConfig // the specification's routes (spec.go)
 
 	routes   []route
 	patterns []string // every route pattern registered, "METHOD /path"
@@ -54,6 +55,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 		maxBody:    DefaultMaxBodyBytes,
 		console:    true,
 		sessionTTL: DefaultSessionTTL,
+		spec:       defaultSpecConfig(),
 	}
 	for i, opt := range opts {
 		if opt == nil {
@@ -69,7 +71,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 			return nil, fmt.Errorf("httpapi: applicant key: %w", err)
 		}
 	}
-	h.routes = apiRoutes()
+	h.routes = append(apiRoutes(), specRoutes(h.spec)...)
 	if h.console {
 		pages, err := parsePages()
 		if err != nil {

@@ -61,6 +61,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			map[string]any{"name": tagPublic, "description": "Credentials, tokens, keys, the registry search and this document."},
 			map[string]any{"name": tagStaff, "description": "Operator staff; an operator staff credential is required."},
 			map[string]any{"name": tagConsole, "description": "The server-rendered staff review console (HTML; form posts carry a CSRF token)."},
+			map[string]any{"name": tagRegistry, "description": "The HCX specification's registry and token routes and the certificates by URL, for existing HCX software."},
 		},
 		Paths: paths,
 		Components: map[string]any{
@@ -106,9 +107,10 @@ func pathParams(pattern string) []string {
 }
 
 var pathParamDocs = map[string]string{
-	"id":   "the application id answered by apply",
-	"task": "a task id of the application (otp-1, review-2 …)",
-	"code": "a participant code",
+	"id":    "the application id answered by apply",
+	"task":  "a task id of the application (otp-1, review-2 …)",
+	"code":  "a participant code",
+	"realm": "a Keycloak realm name (WithKeycloakRealms)",
 }
 
 func (g *schemaGen) operation(rt route) map[string]any {
@@ -135,13 +137,15 @@ func (g *schemaGen) operation(rt route) map[string]any {
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
-	switch {
-	case rt.body != nil:
-		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.body))}}}
-	case rt.form != nil:
-		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/x-www-form-urlencoded": map[string]any{"schema": g.schema(reflect.TypeOf(rt.form))}}}
+	if rt.body != nil || rt.form != nil {
+		content := map[string]any{}
+		if rt.body != nil {
+			content["application/json"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.body))}
+		}
+		if rt.form != nil {
+			content["application/x-www-form-urlencoded"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.form))}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content}
 	}
 	switch rt.auth {
 	case authApplicant:
@@ -164,6 +168,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		ok["headers"] = map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.html:
 		ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}
+	case rt.raw != "":
+		ok["content"] = map[string]any{rt.raw: map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.resp != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.resp))}}
 	default:
@@ -188,7 +194,12 @@ func errorStatuses(rt route) []int {
 		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnsupportedMediaType] = true, true, true
 	}
 	if rt.form != nil {
-		set[http.StatusBadRequest], set[http.StatusForbidden], set[http.StatusRequestEntityTooLarge] = true, true, true
+		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge] = true, true
+		if rt.tag == tagConsole {
+			set[http.StatusForbidden] = true // the CSRF check
+		} else {
+			set[http.StatusUnsupportedMediaType] = true
+		}
 	}
 	switch rt.auth {
 	case authApplicant, authStaff, authParticipant:
@@ -222,8 +233,9 @@ type schemaGen struct {
 }
 
 var (
-	timeType = reflect.TypeFor[time.Time]()
-	rawType  = reflect.TypeFor[json.RawMessage]()
+	timeType  = reflect.TypeFor[time.Time]()
+	rawType   = reflect.TypeFor[json.RawMessage]()
+	boundType = reflect.TypeFor[registry.Bound]()
 )
 
 // enums are the closed vocabularies of the contract.
@@ -269,6 +281,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	switch t {
 	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case boundType:
+		return map[string]any{"type": "string",
+			"description": "a string; on created_at and updated_at an RFC 3339 time"}
 	case rawType:
 		return map[string]any{}
 	}

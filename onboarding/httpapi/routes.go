@@ -43,7 +43,8 @@ type route struct {
 	resp         any       // JSON success body type; nil with html or a raw answer
 	status       int       // success status
 	html         bool
-	redirect     bool // a console post answering 303 See Other
+	raw          string // media type of an answer that is neither JSON nor HTML
+	redirect     bool   // a console post answering 303 See Other
 	query        []param
 	extra        []int // error statuses beyond those every route of its kind has
 	handle       func(h *Handler, w http.ResponseWriter, r *http.Request, c *reqCtx) error

@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/pem"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Certificates by URL. Existing HCX software fetches a participant's
+// encryption_cert as a URL, so the operator serves each participant's
+// current certificates at stable public URLs,
+//
+//	/certificates/{participant_code}/encryption_cert.pem
+//	/certificates/{participant_code}/signing_cert.pem
+//
+// and the records of the spec and platform profiles carry those URLs. The
+// body is the certificate alone, re-encoded as one PEM block (the SDKs
+// test that it starts with "-----BEGIN CERTIFICATE-----"), with an ETag
+// of its bytes, so a renewal shows at the same URL and a client
+// revalidates cheaply. A certificate the participant gave as a URL of its
+// own is a redirect there.
+
+const (
+	encryptionCertFile = "encryption_cert.pem"
+	signingCertFile    = "signing_cert.pem"
+	pemMediaType       = "application/x-pem-file"
+	// certMaxAge is how long a client may cache a certificate before it
+	// revalidates with If-None-Match.
+	certMaxAge = 5 * time.Minute
+)
+
+// certificateURL is the public URL of one of a participant's certificates.
+func certificateURL(base, code, file string) string {
+	return base + "/certificates/" + url.PathEscape(code) + "/" + file
+}
+
+func (h *Handler) encryptionCertificate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	p, err := h.participant(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return h.serveCertificate(w, r, p.EncryptionCert)
+}
+
+func (h *Handler) signingCertificate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	p, err := h.participant(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return h.serveCertificate(w, r, p.SigningCertPath)
+}
+
+func (h *Handler) serveCertificate(w http.ResponseWriter, r *http.Request, held string) error {
+	held = strings.TrimSpace(held)
+	lower := strings.ToLower(held)
+	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+		// Checked when the participant gave it (step 3).
+		http.Redirect(w, r, held, http.StatusFound)
+		return nil
+	}
+	body := certificatePEM(held)
+	if body == nil {
+		return newError(http.StatusNotFound, CodeInvalidCertificate, "the participant has no such certificate")
+	}
+	sum := sha256.Sum256(body)
+	hd := w.Header()
+	hd.Set("Content-Type", pemMediaType)
+	hd.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	hd.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(certMaxAge/time.Second)))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	return nil
+}
+
+// certificatePEM returns the first certificate of a PEM text (or of its
+// base64, as step 3 accepts) as one PEM block, or nil.
+func certificatePEM(held string) []byte {
+	data := []byte(held)
+	if !strings.HasPrefix(held, "-----BEGIN") {
+		dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(held), ""))
+		if err != nil {
+			return nil
+		}
+		data = dec
+	}
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return nil
+		}
+		if b.Type == "CERTIFICATE" {
+			return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: b.Bytes})
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// The token routes existing HCX clients call. Both exchange a participant
+// code (or its primary e-mail) and secret for an access token through the
+// engine's Service.Token, as /v1/onboarding/token does, so the same rules
+// hold: only Active participants, revoked and expired secrets refused,
+// every refusal the one 401 of refuseCredentials.
+
+// SpecTokenRequest is HCX v0.9's token request, form-encoded or JSON.
+// username must name the participant: its primary e-mail or its code.
+type SpecTokenRequest struct {
+	ParticipantCode string `json:"participant_code"`
+	Username        string `json:"username"`
+	Secret          string `json:"secret"`
+}
+
+// KeycloakTokenRequest is a Keycloak password grant, form-encoded.
+// username is the participant's primary e-mail or its code; password its
+// secret. client_id, client_secret and scope are accepted and ignored.
+type KeycloakTokenRequest struct {
+	GrantType    string `json:"grant_type"`
+	ClientID     string `json:"client_id,omitempty"`
+	ClientSecret string `json:"client_secret,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+}
+
+// SpecTokenResponse is the token answer in Keycloak's shape. No refresh
+// token is issued: clients ask again with the secret.
+type SpecTokenResponse struct {
+	AccessToken      string `json:"access_token"`
+	ExpiresIn        int64  `json:"expires_in"`
+	RefreshExpiresIn int64  `json:"refresh_expires_in"`
+	TokenType        string `json:"token_type"`
+}
+
+// maxTokenFormBytes caps a token request: three short fields.
+const maxTokenFormBytes = 16 << 10
+
+// readForm reads a form-encoded body into the named fields, refusing a
+// field it does not know, one given twice and text that is not clean
+// UTF-8. With allowJSON a JSON body is read into dst instead.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[string]*string, allowJSON bool, dst any) error {
+	mt := "application/x-www-form-urlencoded"
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		var err error
+		if mt, _, err = mime.ParseMediaType(ct); err != nil {
+			mt = ""
+		}
+	}
+	switch {
+	case allowJSON && (mt == "application/json" || isJSONSuffix(mt)):
+		return h.decodeJSON(w, r, dst)
+	case mt != "application/x-www-form-urlencoded":
+		want := "application/x-www-form-urlencoded"
+		if allowJSON {
+			want += " or application/json"
+		}
+		return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload, "the request body must be %s", want)
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, min(h.maxBody, maxTokenFormBytes)))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
+				message: "the request body is too large", err: err}
+		}
+		return &apiError{status: http.StatusBadRequest, code: CodeInvalidPayload, message: "the request body could not be read", err: err}
+	}
+	vals, err := url.ParseQuery(string(data))
+	if err != nil {
+		return newError(http.StatusBadRequest, CodeInvalidPayload, "the form is malformed")
+	}
+	for name, vs := range vals {
+		dst, ok := fields[name]
+		switch {
+		case !ok:
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "unknown field %q", clipParam(strings.ToValidUTF8(name, "")))
+		case len(vs) > 1:
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "field %q: given more than once", name)
+		case !cleanText(vs[0]):
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "field %q is not valid UTF-8 or holds a NUL byte", name)
+		}
+		*dst = vs[0]
+	}
+	return nil
+}
+
+// specToken answers POST {base}/participant/auth/token/generate.
+func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req SpecTokenRequest
+	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret}
+	if err := h.readForm(w, r, fields, true, &req); err != nil {
+		return err
+	}
+	code := strings.TrimSpace(req.ParticipantCode)
+	tok, err := h.svc.Token(r.Context(), code, req.Secret)
+	if err != nil {
+		return h.refuseCredentials(r, err)
+	}
+	// The secret was right; the username must name the same participant.
+	if ok, err := h.namesParticipant(r, code, strings.TrimSpace(req.Username)); err != nil {
+		return err
+	} else if !ok {
+		return h.refuseCredentials(r, fmt.Errorf("%w: the username names another participant", onboarding.ErrInvalidCredentials))
+	}
+	h.writeSpecToken(w, tok)
+	return nil
+}
+
+// namesParticipant reports whether username is the participant's code or
+// primary e-mail (in any case).
+func (h *Handler) namesParticipant(r *http.Request, code, username string) (bool, error) {
+	if username == "" {
+		return false, nil
+	}
+	if username == code {
+		return true, nil
+	}
+	p, err := h.participant(r, code)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return false, nil
+		}
+		return false, err
+	}
+	return p.PrimaryEmail != "" && strings.EqualFold(username, p.PrimaryEmail), nil
+}
+
+// keycloakToken answers POST /auth/realms/{realm}/protocol/openid-connect/token.
+func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	if !slices.Contains(h.spec.realms, r.PathValue("realm")) {
+		return newError(http.StatusNotFound, CodeInvalidRequest, "no such realm")
+	}
+	var req KeycloakTokenRequest
+	fields := map[string]*string{"grant_type": &req.GrantType, "client_id": &req.ClientID, "client_secret": &req.ClientSecret,
+		"scope": &req.Scope, "username": &req.Username, "password": &req.Password}
+	if err := h.readForm(w, r, fields, false, &req); err != nil {
+		return err
+	}
+	if req.GrantType != "password" {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type must be "password"`)
+	}
+	code, err := h.codeOfUsername(r, strings.TrimSpace(req.Username))
+	if err != nil {
+		return err
+	}
+	tok, err := h.svc.Token(r.Context(), code, req.Password)
+	if err != nil {
+		return h.refuseCredentials(r, err)
+	}
+	h.writeSpecToken(w, tok)
+	return nil
+}
+
+// codeOfUsername resolves a username to a participant code: the code of
+// the one participant whose primary e-mail it is, else the username itself
+// (a code, or nothing the engine will accept). An e-mail several
+// participants share names none of them: use the code.
+func (h *Handler) codeOfUsername(r *http.Request, username string) (string, error) {
+	if username == "" || len(username) > registry.MaxQueryValueLen || !strings.Contains(username, "@") {
+		return username, nil
+	}
+	ps, err := h.svc.Search(r.Context(), registry.Query{
+		Filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq(username)}, Limit: 2})
+	if err != nil {
+		return "", err
+	}
+	if len(ps) == 1 {
+		return ps[0].ParticipantCode, nil
+	}
+	return username, nil
+}
+
+func (h *Handler) writeSpecToken(w http.ResponseWriter, tok credential.Token) {
+	h.writeJSON(w, http.StatusOK, SpecTokenResponse{
+		AccessToken: tok.Value,
+		ExpiresIn:   int64(math.Max(0, tok.ExpiresAt.Sub(tok.IssuedAt).Seconds())),
+		TokenType:   "Bearer",
+	})
+}

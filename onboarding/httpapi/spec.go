@@ -1,0 +1,385 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// The HCX specification's registry and token routes, for software that
+// already speaks them (the integrator SDKs, the reference platform's
+// tools): POST {base}/participant/search, {base}/participant/read and
+// {base}/participant/auth/token/generate under each base path, the
+// Keycloak-style token route and the certificates by URL.
+
+// DefaultSpecBasePath is where the specification's routes are served
+// unless WithSpecAPI says otherwise.
+const DefaultSpecBasePath = "/v0.9"
+
+// DefaultKeycloakRealms are the realms the Keycloak-style token route
+// answers for unless WithKeycloakRealms says otherwise: the one the
+// specification suggests and the reference platform's participants realm.
+var DefaultKeycloakRealms = []string{"hcx", "swasth-hcx-participants"}
+
+// tagRegistry groups the specification's routes in the OpenAPI document.
+const tagRegistry = "registry"
+
+// specConfig is what the options say about the specification's routes.
+type specConfig struct {
+	basePaths []string
+	profile   credential.Profile
+	publicURL string // scheme://host[:port][/prefix], no trailing slash; "" means the request's own
+	realms    []string
+}
+
+func defaultSpecConfig() specConfig {
+	return specConfig{
+		basePaths: []string{DefaultSpecBasePath},
+		profile:   credential.ProfileSpec,
+		realms:    slices.Clone(DefaultKeycloakRealms),
+	}
+}
+
+var basePathRE = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
+
+// WithSpecAPI sets the base paths under which the HCX specification's
+// registry and token routes are served: "/v0.9" (the default,
+// DefaultSpecBasePath), "/v0.8", "" for the unversioned paths
+// (/participant/search …), or any other path of plain segments. Several
+// may be given; WithSpecAPI() with none serves none of them (the
+// Keycloak-style token route and the certificates stay: see
+// WithKeycloakRealms).
+func WithSpecAPI(basePaths ...string) Option {
+	return func(h *Handler) error {
+		seen := map[string]bool{}
+		for _, p := range basePaths {
+			if p != "" && !basePathRE.MatchString(p) {
+				return fmt.Errorf("%w: base path %q is not \"\" or /segment[/segment…]", ErrInvalidOption, p)
+			}
+			if seen[p] {
+				return fmt.Errorf("%w: base path %q given twice", ErrInvalidOption, p)
+			}
+			seen[p] = true
+		}
+		h.spec.basePaths = slices.Clone(basePaths)
+		return nil
+	}
+}
+
+// WithProfile sets how the specification's routes write participant
+// records (default credential.ProfileSpec): role spellings ("payor" under
+// credential.ProfilePlatform), certificates inline (credential.ProfileOwn)
+// or by URL, and the platform's osid and osOwner. Give the Tokens the same
+// profile (credential.WithProfile). Searches read every spelling whatever
+// the profile.
+func WithProfile(p credential.Profile) Option {
+	return func(h *Handler) error {
+		if !p.Valid() {
+			return fmt.Errorf("%w: unknown profile %q", ErrInvalidOption, p)
+		}
+		h.spec.profile = p
+		return nil
+	}
+}
+
+// WithPublicURL sets the public URL of this handler
+// ("https://hcx.example.org", or with a path prefix where a proxy mounts it
+// under one), which the certificate URLs in records start with. Default:
+// the scheme and host of each request as the server sees it, which is
+// right only without a proxy in front.
+func WithPublicURL(raw string) Option {
+	return func(h *Handler) error {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("%w: public URL %q is not scheme://host[:port][/path]", ErrInvalidOption, raw)
+		}
+		h.spec.publicURL = strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
+		return nil
+	}
+}
+
+var realmRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// WithKeycloakRealms sets the realms whose Keycloak-style token route,
+// POST /auth/realms/{realm}/protocol/openid-connect/token, answers
+// (default DefaultKeycloakRealms); with none the route answers 404 for
+// every realm.
+func WithKeycloakRealms(realms ...string) Option {
+	return func(h *Handler) error {
+		for _, r := range realms {
+			if !realmRE.MatchString(r) {
+				return fmt.Errorf("%w: realm %q is not 1 to 64 letters, digits, '.', '_' or '-'", ErrInvalidOption, r)
+			}
+		}
+		h.spec.realms = slices.Clone(realms)
+		return nil
+	}
+}
+
+// specRoutes are the specification's routes under each base path, then
+// the Keycloak-style token route and the certificates.
+func specRoutes(c specConfig) []route {
+	var out []route
+	for _, base := range c.basePaths {
+		op := func(name string) string {
+			if base == "" {
+				return name
+			}
+			return name + "_" + strings.NewReplacer("/", "", ".", "_").Replace(base)
+		}
+		out = append(out,
+			route{method: http.MethodPost, path: base + "/participant/search", operation: op("specSearch"), tag: tagRegistry,
+				summary: "Search the participant registry (HCX v0.9 filters); a participant access token or a staff credential",
+				auth:    authParticipant, body: &registry.Query{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				handle: (*Handler).specSearch},
+			route{method: http.MethodPost, path: base + "/participant/read", operation: op("specRead"), tag: tagRegistry,
+				summary: "Read one participant by participant_code", auth: authParticipant,
+				body: &SpecReadRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				extra: []int{http.StatusNotFound}, handle: (*Handler).specRead},
+			route{method: http.MethodGet, path: base + "/participant/read/{code}", operation: op("specReadByPath"), tag: tagRegistry,
+				summary: "Read one participant by its code in the path", auth: authParticipant,
+				resp: &SpecSearchResponse{}, status: http.StatusOK, handle: (*Handler).specReadByPath},
+			route{method: http.MethodPost, path: base + "/participant/auth/token/generate", operation: op("specTokenGenerate"), tag: tagRegistry,
+				summary: "HCX v0.9 token: participant_code, username (its primary e-mail or code) and secret, form-encoded or JSON",
+				auth:    authPublic, body: &SpecTokenRequest{}, form: &SpecTokenRequest{}, resp: &SpecTokenResponse{},
+				status: http.StatusOK, extra: []int{http.StatusUnauthorized, http.StatusNotImplemented},
+				handle: (*Handler).specToken},
+		)
+	}
+	out = append(out,
+		route{method: http.MethodPost, path: "/auth/realms/{realm}/protocol/openid-connect/token", operation: "keycloakToken", tag: tagRegistry,
+			summary: "Keycloak-style password grant (HCX v0.8): username = primary e-mail or participant code, password = secret",
+			auth:    authPublic, form: &KeycloakTokenRequest{}, resp: &SpecTokenResponse{}, status: http.StatusOK,
+			extra:  []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusNotImplemented},
+			handle: (*Handler).keycloakToken},
+		route{method: http.MethodGet, path: "/certificates/{code}/" + encryptionCertFile, operation: "encryptionCertificate", tag: tagRegistry,
+			summary: "The participant's current encryption certificate (PEM)", auth: authPublic,
+			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusNotModified},
+			handle: (*Handler).encryptionCertificate},
+		route{method: http.MethodGet, path: "/certificates/{code}/" + signingCertFile, operation: "signingCertificate", tag: tagRegistry,
+			summary: "The participant's current signing certificate (PEM)", auth: authPublic,
+			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusNotModified},
+			handle: (*Handler).signingCertificate},
+	)
+	return out
+}
+
+// SpecReadRequest names the participant to read.
+type SpecReadRequest struct {
+	ParticipantCode string `json:"participant_code"`
+}
+
+// SpecSearchResponse is the specification's search answer: when it was
+// answered (epoch milliseconds) and the participants, never null.
+type SpecSearchResponse struct {
+	Timestamp    int64             `json:"timestamp"`
+	Participants []SpecParticipant `json:"participants"`
+}
+
+// SpecParticipant is a registry record as the specification's routes write
+// it, in the Handler's profile (WithProfile).
+type SpecParticipant struct {
+	ParticipantCode      string              `json:"participant_code"`
+	ParticipantName      string              `json:"participant_name"`
+	Roles                []string            `json:"roles"`
+	PrimaryEmail         string              `json:"primary_email,omitempty"`
+	PrimaryMobile        string              `json:"primary_mobile"`
+	AdditionalEmail      []string            `json:"additional_email,omitempty"`
+	AdditionalMobile     []string            `json:"additional_mobile,omitempty"`
+	Phone                []string            `json:"phone,omitempty"`
+	Status               hcxonboard.Status   `json:"status"`
+	EndpointURL          string              `json:"endpoint_url,omitempty"`
+	EncryptionCert       string              `json:"encryption_cert,omitempty"`
+	EncryptionCertExpiry int64               `json:"encryption_cert_expiry,omitempty"`
+	SigningCertPath      string              `json:"signing_cert_path,omitempty"`
+	SigningCertExpiry    int64               `json:"signing_cert_expiry,omitempty"`
+	SiginingCertExpiry   int64               `json:"sigining_cert_expiry,omitempty"` // sic: the reference platform's spelling
+	LinkedRegistryCodes  []string            `json:"linked_registry_codes,omitempty"`
+	SchemeCode           string              `json:"scheme_code,omitempty"`
+	Address              *hcxonboard.Address `json:"address,omitempty"`
+	OSID                 string              `json:"osid,omitempty"`
+	OSOwner              []string            `json:"osOwner,omitempty"`
+}
+
+// platformMaxContacts is the reference platform's schema limit on
+// additional_email and additional_mobile.
+const platformMaxContacts = 2
+
+// specRecord writes p in the handler's profile; base is the public URL the
+// certificate links start with.
+func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecParticipant {
+	prof := h.spec.profile
+	out := SpecParticipant{
+		ParticipantCode:      p.ParticipantCode,
+		ParticipantName:      p.ParticipantName,
+		Roles:                prof.RoleNames(p.Roles),
+		PrimaryEmail:         p.PrimaryEmail,
+		PrimaryMobile:        p.PrimaryMobile,
+		AdditionalEmail:      p.AdditionalEmail,
+		AdditionalMobile:     p.AdditionalMobile,
+		Phone:                p.Phone,
+		Status:               p.Status,
+		EndpointURL:          p.EndpointURL,
+		EncryptionCert:       p.EncryptionCert,
+		EncryptionCertExpiry: p.EncryptionCertExpiry,
+		SigningCertPath:      p.SigningCertPath,
+		SigningCertExpiry:    p.SigningCertExpiry,
+		LinkedRegistryCodes:  p.LinkedRegistryCodes,
+		SchemeCode:           p.SchemeCode,
+		Address:              p.Address,
+	}
+	if prof.CertificatesByURL() {
+		if p.EncryptionCert != "" {
+			out.EncryptionCert = certificateURL(base, p.ParticipantCode, encryptionCertFile)
+		}
+		if p.SigningCertPath != "" {
+			out.SigningCertPath = certificateURL(base, p.ParticipantCode, signingCertFile)
+		}
+	}
+	if prof == credential.ProfilePlatform {
+		out.SiginingCertExpiry, out.SigningCertExpiry = p.SigningCertExpiry, 0
+		out.OSID = credential.RecordID(p.ParticipantCode)
+		out.OSOwner = []string{credential.OwnerID(p.ParticipantCode)}
+		if len(out.AdditionalEmail) > platformMaxContacts {
+			out.AdditionalEmail = out.AdditionalEmail[:platformMaxContacts]
+		}
+		if len(out.AdditionalMobile) > platformMaxContacts {
+			out.AdditionalMobile = out.AdditionalMobile[:platformMaxContacts]
+		}
+	}
+	return out
+}
+
+// publicBase is the URL certificate links start with.
+func (h *Handler) publicBase(r *http.Request) string {
+	if h.spec.publicURL != "" {
+		return h.spec.publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// specSearch answers POST {base}/participant/search.
+func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var q registry.Query
+	if err := h.decodeJSON(w, r, &q); err != nil {
+		return err
+	}
+	ps, err := h.svc.Search(r.Context(), readSpellings(q))
+	if err != nil {
+		return err
+	}
+	h.writeSpecParticipants(w, r, ps)
+	return nil
+}
+
+func (h *Handler) writeSpecParticipants(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant) {
+	base := h.publicBase(r)
+	out := SpecSearchResponse{Timestamp: h.now().UnixMilli(), Participants: make([]SpecParticipant, 0, len(ps))}
+	for i := range ps {
+		out.Participants = append(out.Participants, h.specRecord(&ps[i], base))
+	}
+	h.writeJSON(w, http.StatusOK, out)
+}
+
+// specRead answers POST {base}/participant/read.
+func (h *Handler) specRead(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req SpecReadRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	return h.readParticipant(w, r, strings.TrimSpace(req.ParticipantCode))
+}
+
+// specReadByPath answers GET {base}/participant/read/{code}.
+func (h *Handler) specReadByPath(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	return h.readParticipant(w, r, r.PathValue("code"))
+}
+
+func (h *Handler) readParticipant(w http.ResponseWriter, r *http.Request, code string) error {
+	p, err := h.participant(r, code)
+	if err != nil {
+		return err
+	}
+	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*p})
+	return nil
+}
+
+// participant finds a participant by code: ERR_INVALID_PARTICIPANT_CODE
+// (404) when there is none, or the code could not be one.
+func (h *Handler) participant(r *http.Request, code string) (*hcxonboard.Participant, error) {
+	unknown := newError(http.StatusNotFound, CodeInvalidParticipantCode, "no participant with that participant_code")
+	if code == "" || len(code) > registry.MaxQueryValueLen || !cleanText(code) {
+		return nil, unknown
+	}
+	ps, err := h.svc.Search(r.Context(), registry.Query{
+		Filters: map[string]registry.Condition{registry.FieldCode: registry.Eq(code)}, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, unknown
+	}
+	return &ps[0], nil
+}
+
+// readSpellings rewrites the whole-value operands of roles and status
+// into this library's spelling, so that a search reads every spelling:
+// "payor" finds payers, "InActive" finds Inactive participants. A value
+// that is no known spelling stays as it is (and finds nothing).
+func readSpellings(q registry.Query) registry.Query {
+	if len(q.Filters) == 0 {
+		return q
+	}
+	filters := make(map[string]registry.Condition, len(q.Filters))
+	for field, c := range q.Filters {
+		var canon func(string) string
+		switch field {
+		case registry.FieldRoles:
+			canon = func(s string) string {
+				if r, err := hcxonboard.ParseRole(s); err == nil {
+					return string(r)
+				}
+				return s
+			}
+		case registry.FieldStatus:
+			canon = func(s string) string {
+				if strings.EqualFold(s, string(hcxonboard.StatusInactive)) {
+					return string(hcxonboard.StatusInactive)
+				}
+				return s
+			}
+		}
+		if canon != nil {
+			one := func(v *string) *string {
+				if v == nil {
+					return nil
+				}
+				s := canon(*v)
+				return &s
+			}
+			c.Eq, c.Neq = one(c.Eq), one(c.Neq)
+			if c.Or != nil {
+				or := make([]string, len(c.Or))
+				for i, v := range c.Or {
+					or[i] = canon(v)
+				}
+				c.Or = or
+			}
+		}
+		filters[field] = c
+	}
+	q.Filters = filters
+	return q
+}

@@ -71,6 +71,10 @@ type Task struct {
 	Findings  []verifier.Finding
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// Document is the id of the held document a document review reads, or
+	// that settled an upload task (Service.Document).
+	Document string
 }
 
 // Application is the engine's view of one onboarding application.
@@ -173,6 +177,9 @@ type Details struct {
 	SigningCertPath     string               `json:"signing_cert_path,omitempty"`
 	Contacts            []hcxonboard.Contact `json:"contacts,omitempty"`
 	CompanyRegistration string               `json:"company_registration,omitempty"`
+	// StepUpCode is, for a participant already live, the one-time code
+	// RequestStepUp sent to its registered admin. Never stored.
+	StepUpCode string `json:"step_up_code,omitempty"`
 }
 
 // DetailsRecord is accepted step-3 details with what the engine learnt
@@ -223,6 +230,10 @@ type DeboardRequest struct {
 	Initiator string // InitiatorVoluntary, InitiatorRegulator or InitiatorHCX
 	Actor     string
 	Reason    string
+	// StepUpCode is the participant's step-up code (RequestStepUp with
+	// StepUpDeboard) when it leaves on its own; staff recording a
+	// participant's request ("staff:…" actors) need none.
+	StepUpCode string
 }
 
 // Deboarding is the latest de-boarding of a participant: announced

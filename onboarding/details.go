@@ -116,9 +116,29 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 			return nil, err
 		}
 	}
+	stepUpCode := d.StepUpCode
+	d.StepUpCode = ""
 	r, err := s.mutateFrom(ctx, id, held, func(r *record) error {
+		live := r.position() == posActive || r.position() == posBlocked
+		if live && !s.noStepUp {
+			if ok, err := s.stepUp(r, StepUpDetails, stepUpCode); !ok {
+				return err
+			}
+		}
 		if err := r.transition(ActionSubmitDetails, actorApplicant, "endpoint "+d.EndpointURL); err != nil {
 			return err
+		}
+		if live {
+			// The participant's contacts hear of a change they may not
+			// have made.
+			for _, to := range []string{r.part.PrimaryEmail, s.registeredAdmin(r)} {
+				if to != "" {
+					r.notify(Message{Kind: MessageDetailsChanged, To: to,
+						Subject: "Your HCX endpoint or certificates changed",
+						Body: fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s. If this was not you, tell the HCX operator at once.",
+							r.app.ParticipantCode, d.EndpointURL)})
+				}
+			}
 		}
 		r.st.Details = &DetailsRecord{
 			Details:              d,

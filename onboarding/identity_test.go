@@ -101,7 +101,7 @@ func TestIdentityFreedByDeboarding(t *testing.T) {
 	require.NoError(t, err)
 	rejectedFor(t, dup, "already registered")
 
-	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "merger"})
+	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:ops", Reason: "merger, by letter"})
 	require.NoError(t, err)
 	again, err := svc.Submit(ctx, same())
 	require.NoError(t, err)
@@ -171,7 +171,7 @@ func TestParticipantCertificateIsBoundAndSingleUse(t *testing.T) {
 		a, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
 		require.NoError(t, err)
 		a = takeLive(t, w, svc, a)
-		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "closing"})
+		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:ops", Reason: "closing, by letter"})
 		require.NoError(t, err)
 		reuse, err := svc.Submit(ctx, withCert(cert, "sbx-suraksha", "148"))
 		require.NoError(t, err)
@@ -231,7 +231,7 @@ func TestIdentityDisputeReview(t *testing.T) {
 	require.ErrorIs(t, err, onboarding.ErrIdentityTaken, "the holder is still live")
 	assert.Contains(t, err.Error(), holder.Participant.ParticipantCode)
 
-	_, err = svc.Deboard(ctx, holder.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "identity given to its real operator"})
+	_, err = svc.Deboard(ctx, holder.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:ops", Reason: "identity given to its real operator"})
 	require.NoError(t, err)
 	a, err := svc.Decide(ctx, claimant.ID, dispute.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "documents match"})
 	require.NoError(t, err)

@@ -52,6 +52,10 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	case KindApproval, KindReview:
 	case KindOTP:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
+	case KindUpload:
+		if d.Approve {
+			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "only the document settles it: upload it, then staff review it"}
+		}
 	default:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
 	}
@@ -225,6 +229,14 @@ func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*
 	switch req.Initiator {
 	case InitiatorVoluntary:
 		r, err := s.mutate(ctx, id, func(r *record) error {
+			if !s.noStepUp && !strings.HasPrefix(req.Actor, "staff:") {
+				if _, ok := edges[edge{r.position(), ActionDeboard}]; !ok {
+					return &TransitionError{Action: ActionDeboard, From: positionName(r.position())}
+				}
+				if ok, err := s.stepUp(r, StepUpDeboard, req.StepUpCode); !ok {
+					return err
+				}
+			}
 			if err := r.transition(ActionDeboard, req.Actor, "voluntary: "+req.Reason); err != nil {
 				return err
 			}

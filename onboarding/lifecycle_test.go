@@ -58,7 +58,22 @@ func TestDeboarding(t *testing.T) {
 		ctx := context.Background()
 		svc := w.service(registry.NewMemoryStore(), onboarding.WithNoticePeriod(notice))
 		a, creds := live(t, w, svc)
-		a, err := svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "moving to another HCX"})
+		// The participant leaves on its own: a step-up code to its
+		// registered admin first.
+		leave := onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "participant", Reason: "moving to another HCX"}
+		_, err := svc.Deboard(ctx, a.ID, leave)
+		require.ErrorIs(t, err, onboarding.ErrInvalidOTP, "not without a step-up code")
+		_, err = svc.RequestStepUp(ctx, a.ID, onboarding.StepUpDetails)
+		require.NoError(t, err)
+		leave.StepUpCode = w.notes.code(t, a.ID)
+		_, err = svc.Deboard(ctx, a.ID, leave)
+		require.ErrorIs(t, err, onboarding.ErrInvalidOTP, "a code for another purpose does not do")
+		_, err = svc.RequestStepUp(ctx, a.ID, onboarding.StepUpDeboard)
+		require.NoError(t, err)
+		leave.StepUpCode = w.notes.code(t, a.ID)
+		assert.Equal(t, a.Submitted.SystemAdmin.Email, w.notes.of(onboarding.MessageOTP, a.ID)[len(w.notes.of(onboarding.MessageOTP, a.ID))-1].To,
+			"the code goes to the registered admin")
+		a, err = svc.Deboard(ctx, a.ID, leave)
 		require.NoError(t, err)
 		assert.Equal(t, hcxonboard.StatusInactive, a.Status)
 		assert.Zero(t, a.Secrets.Live, "secrets die with the participation")
@@ -67,7 +82,7 @@ func TestDeboarding(t *testing.T) {
 		require.Len(t, w.notes.of(onboarding.MessageDeboarded, a.ID), 1)
 		_, err = svc.Reinstate(ctx, a.ID, "compliance", "undo")
 		require.ErrorIs(t, err, onboarding.ErrIllegalTransition, "Inactive is final")
-		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "ceo", Reason: "again"})
+		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:ops", Reason: "again"})
 		require.ErrorIs(t, err, onboarding.ErrIllegalTransition)
 	})
 

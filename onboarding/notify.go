@@ -38,6 +38,9 @@ const (
 	MessageAppealReceived = "appeal_received"
 	// MessageDeboarded is the network broadcast of a de-boarding.
 	MessageDeboarded = "deboarded"
+	// MessageDetailsChanged tells a live participant's contacts that its
+	// endpoint or certificates changed.
+	MessageDetailsChanged = "details_changed"
 	// MessageSentBack tells the applicant what to correct (SendBack).
 	MessageSentBack = "sent_back"
 	// MessageCredentialsRevoked tells the participant that a compromise

@@ -47,6 +47,7 @@ type Service struct {
 	log       *slog.Logger
 	disputes  bool
 	fourEyes  bool
+	noStepUp  bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.
 	auditKey  crypto.Signer
 	auditKeys []crypto.PublicKey
@@ -59,6 +60,8 @@ type Service struct {
 	registryWait time.Duration
 	// declineWindow is how long the HFR manager may decline.
 	declineWindow time.Duration
+	// docs holds the applicants' documents (WithDocuments).
+	docs documentConfig
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are
@@ -186,6 +189,8 @@ type state struct {
 	// FacilityType is HFR's facility type, read after the manager's
 	// consent.
 	FacilityType string `json:"facility_type,omitempty"`
+	// StepUp is a live participant's outstanding step-up code, hashed.
+	StepUp *stepUpState `json:"step_up,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the

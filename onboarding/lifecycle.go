@@ -52,6 +52,10 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	case KindApproval, KindReview:
 	case KindOTP:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
+	case KindUpload:
+		if d.Approve {
+			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "only the document settles it: upload it, then staff review it"}
+		}
 	default:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
 	}

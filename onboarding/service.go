@@ -60,6 +60,8 @@ type Service struct {
 	registryWait time.Duration
 	// declineWindow is how long the HFR manager may decline.
 	declineWindow time.Duration
+	// docs holds the applicants' documents (WithDocuments).
+	docs documentConfig
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are

@@ -411,6 +411,7 @@ func refusals(rep *verifier.Report) []string {
 // is already open or done for it; a requirement now satisfied closes its
 // open task. Then, if nothing waits, the application moves to step 3.
 func (s *Service) applyReport(r *record, rep *verifier.Report) error {
+	rep = s.documentReport(r, rep)
 	r.st.Report = rep
 	if reasons := refusals(rep); len(reasons) > 0 {
 		return s.reject(r, actorSystem, reasons)
@@ -517,6 +518,8 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 				"Please confirm or deny the empanelment, quoting application %s and task %s.",
 				app.ParticipantName, name, empanelmentID(app), r.app.ID, t.ID),
 		})
+	case taskDocument:
+		s.planDocuments(r, res)
 	case verifier.TaskRetry:
 		r.addTask(KindRetry, res.ID, res.Message)
 	case verifier.TaskAwaitRegistry:
@@ -576,6 +579,10 @@ func firstNonEmpty(ss ...string) string {
 func (s *Service) afterTasks(ctx context.Context, r *record) (*Application, error) {
 	if r.position() != posVerifying {
 		return s.view(r), nil
+	}
+	r, err := s.holdReferences(ctx, r)
+	if err != nil {
+		return nil, err
 	}
 	var due []*taskState
 	for _, t := range r.st.Tasks {

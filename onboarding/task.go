@@ -51,6 +51,11 @@ type taskState struct {
 	Reason    string             `json:"reason,omitempty"`
 	CreatedAt time.Time          `json:"created_at"`
 	UpdatedAt time.Time          `json:"updated_at"`
+
+	// Document is the held document a document task is about (its id);
+	// DocumentSHA256 the digest of the reference it stands for.
+	Document       string `json:"document,omitempty"`
+	DocumentSHA256 string `json:"document_sha256,omitempty"`
 }
 
 func (t *taskState) view(s *Service, now time.Time) Task {
@@ -65,6 +70,7 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 		DecidedBy:   t.DecidedBy,
 		Reason:      t.Reason,
 		Findings:    slices.Clone(t.Findings),
+		Document:    t.Document,
 		CreatedAt:   t.CreatedAt,
 		UpdatedAt:   t.UpdatedAt,
 	}

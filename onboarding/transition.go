@@ -78,6 +78,9 @@ var edges = func() map[edge]string {
 		ActionOTPLocked, ActionOTPAttempt, ActionResendOTP, ActionApprove, ActionSendBack, ActionAmend} {
 		stay(a, posVerifying)
 	}
+	stay(ActionDocumentUploaded, posSubmitted, posVerifying)
+	stay(ActionDocumentMatched, posVerifying)
+	stay(ActionDocumentRefused, posVerifying)
 	stay(ActionSubmitDetails, posCredentials, posActive, posBlocked)
 	stay(ActionReportCompromise, posCredentials, posActive, posBlocked)
 	stay(ActionDeboardWarning, posActive, posBlocked)

@@ -1,0 +1,557 @@
+package onboarding
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/safefetch"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// Documents the operator holds and staff read.
+//
+// Without WithDocuments an application's documents are references (kind,
+// URI, SHA-256) that the checks find well formed and nobody opens. With
+// it, a reference the reviewed kinds include must stand for a document the
+// operator holds before anyone relies on it: one the applicant uploaded
+// (UploadDocument) with the reference's digest, or one the operator
+// fetched from the reference's https address through the safe fetcher and
+// whose digest it verified. Until then the requirement waits on an upload
+// task (KindUpload); once the document is held, a staff review task reads
+// it (KindReview, one per document, Task.Document naming it), and Decide
+// settles it as any review.
+
+// KindUpload is a task kind: a document the application references that
+// the operator does not hold yet. The applicant settles it by uploading
+// the document (Service.UploadDocument); the operator settles it by
+// fetching the reference's https address when the digest matches. Staff
+// may reject it with Decide (the applicant never provided the document),
+// never approve it: only the document itself does.
+const KindUpload = "upload"
+
+// Audit actions of documents.
+const (
+	// ActionDocumentUploaded: a document was stored for the application —
+	// uploaded by the applicant, or fetched by the operator from a
+	// reference's https address with the reference's digest.
+	ActionDocumentUploaded = "document_uploaded"
+	// ActionDocumentMatched: a document held already (uploaded while no
+	// task waited on it) was found to be one a reference names.
+	ActionDocumentMatched = "document_matched"
+	// ActionDocumentRefused: a referenced document could not be held: the
+	// file at its address has another digest or type, or could not be
+	// fetched. The requirement keeps waiting for an upload.
+	ActionDocumentRefused = "document_refused"
+)
+
+// taskDocument is what a document requirement waits on while documents
+// are held and read: upload tasks, then staff reviews (see planDocuments).
+const taskDocument verifier.TaskKind = "document"
+
+// documentRequirements maps each document kind onto the requirement its
+// documents evidence. It is one to one, so a task's requirement names its
+// kind.
+var documentRequirements = map[string]verifier.RequirementID{
+	hcxonboard.DocSignatoryLetter:          verifier.ReqSignatoryLetter,
+	hcxonboard.DocGovernmentApprovalLetter: verifier.ReqGovernmentApprovalLetter,
+	hcxonboard.DocAddressProof:             verifier.ReqAddressProof,
+	hcxonboard.DocEmpanelmentProof:         verifier.ReqEmpanelmentProof,
+	hcxonboard.DocFacilityLicence:          verifier.ReqFacilityDetails,
+	hcxonboard.DocIRDALicence:              verifier.ReqIRDARegistrationNumber,
+}
+
+// documentNames describe the kinds in messages.
+var documentNames = map[string]string{
+	hcxonboard.DocSignatoryLetter:          "letter from the authorised signatory",
+	hcxonboard.DocGovernmentApprovalLetter: "government licence or approval letter",
+	hcxonboard.DocAddressProof:             "registered address proof",
+	hcxonboard.DocEmpanelmentProof:         "empanelment proof",
+	hcxonboard.DocFacilityLicence:          "facility licence",
+	hcxonboard.DocIRDALicence:              "IRDA licence",
+}
+
+// DefaultDocumentReview are the document kinds staff read by default:
+// those the guideline asks a person to judge — the authorised signatory's
+// letter, the government approval letter, the address proof and the
+// empanelment proof. The facility licence and the IRDA licence are read
+// only when WithDocumentReview names them.
+var DefaultDocumentReview = []string{
+	hcxonboard.DocSignatoryLetter, hcxonboard.DocGovernmentApprovalLetter,
+	hcxonboard.DocAddressProof, hcxonboard.DocEmpanelmentProof,
+}
+
+// documentConfig is the engine's document wiring.
+type documentConfig struct {
+	store  document.Store
+	review []string // nil: DefaultDocumentReview
+}
+
+// WithDocuments gives the engine a store for the applicants' documents:
+// document.NewDir (a directory, for one machine) or sqlstore's Documents
+// (rows beside the application, for replicas sharing a database). With
+// it, each reference of a reviewed kind (WithDocumentReview) must be
+// matched by a held document, and staff read each one before its
+// requirement is settled. Without it the engine takes references as they
+// are. References given as https URIs are fetched with the engine's
+// fetcher (WithFetcher; safefetch's default caps a body at 1 MiB, so give
+// one with safefetch.WithMaxBytes to fetch larger scans).
+func WithDocuments(store document.Store) Option {
+	return func(s *Service) error {
+		if store == nil {
+			return fmt.Errorf("%w: nil document store", ErrInvalidOption)
+		}
+		s.docs.store = store
+		return nil
+	}
+}
+
+// WithDocumentReview sets the document kinds staff read (default
+// DefaultDocumentReview), from those of the application contract
+// (hcxonboard.DocSignatoryLetter, …). A kind counts only where the
+// category requires the requirement its documents evidence: the facility
+// licence under facility_details, the IRDA licence under
+// irda_registration_number. With no kinds, documents are held but none
+// waits on a person. It has effect only with WithDocuments.
+func WithDocumentReview(kinds ...string) Option {
+	return func(s *Service) error {
+		review := make([]string, 0, len(kinds))
+		for _, k := range kinds {
+			if _, ok := documentRequirements[k]; !ok {
+				return fmt.Errorf("%w: WithDocumentReview: unknown document kind %q", ErrInvalidOption, clip(k))
+			}
+			if !slices.Contains(review, k) {
+				review = append(review, k)
+			}
+		}
+		s.docs.review = review
+		return nil
+	}
+}
+
+// reviewed reports whether staff read documents of kind.
+func (s *Service) reviewed(kind string) bool {
+	if s.docs.review == nil {
+		return slices.Contains(DefaultDocumentReview, kind)
+	}
+	return slices.Contains(s.docs.review, kind)
+}
+
+// reference is one document reference of an application, its kind and
+// digest normalised.
+type reference struct {
+	kind, sha256, uri, mediaType string
+}
+
+func (ref reference) document() hcxonboard.Document {
+	return hcxonboard.Document{Kind: ref.kind, URI: ref.uri, SHA256: ref.sha256, MediaType: ref.mediaType}
+}
+
+// kindOf returns the document kind whose documents evidence req.
+func kindOf(req verifier.RequirementID) string {
+	for k, r := range documentRequirements {
+		if r == req {
+			return k
+		}
+	}
+	return ""
+}
+
+// references returns the references behind requirement req that staff
+// read, one per digest. A reference whose digest is not a SHA-256 digest
+// never stands for a document; the checks refuse it where the kind is the
+// requirement's own.
+func (s *Service) references(app *hcxonboard.Application, req verifier.RequirementID) []reference {
+	kind := kindOf(req)
+	if kind == "" || !s.reviewed(kind) {
+		return nil
+	}
+	var out []reference
+	for _, d := range app.Documents {
+		if !strings.EqualFold(strings.TrimSpace(d.Kind), kind) {
+			continue
+		}
+		sum := document.NormalizeDigest(d.SHA256)
+		if sum == "" || slices.ContainsFunc(out, func(r reference) bool { return r.sha256 == sum }) {
+			continue
+		}
+		out = append(out, reference{kind: kind, sha256: sum, uri: strings.TrimSpace(d.URI), mediaType: d.MediaType})
+	}
+	return out
+}
+
+// referenceOf returns the reference an upload task waits on.
+func (s *Service) referenceOf(app *hcxonboard.Application, t *taskState) (reference, bool) {
+	for _, ref := range s.references(app, t.Requirement) {
+		if ref.sha256 == t.DocumentSHA256 {
+			return ref, true
+		}
+	}
+	return reference{}, false
+}
+
+// documentReport is the report as the engine applies it: with a document
+// store, a document requirement the checks find satisfied by references
+// of reviewed kinds waits (pending, taskDocument) until staff have read
+// each referenced document. Without one the report is unchanged.
+func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Report {
+	if s.docs.store == nil || rep == nil {
+		return rep
+	}
+	var out *verifier.Report
+	for i, res := range rep.Requirements {
+		if res.Outcome != verifier.Satisfied || len(s.references(r.st.Submitted, res.ID)) == 0 {
+			continue
+		}
+		if out == nil {
+			out = &verifier.Report{
+				Verdict:      rep.Verdict,
+				Categories:   slices.Clone(rep.Categories),
+				Requirements: slices.Clone(rep.Requirements),
+			}
+		}
+		res.Outcome, res.Task = verifier.Pending, taskDocument
+		res.Message += " — the operator holds each referenced document (uploaded, or fetched from its https address with its digest verified) and staff read it"
+		out.Requirements[i] = res
+	}
+	if out == nil {
+		return rep
+	}
+	out.Verdict = verifier.VerdictOf(out.Requirements)
+	return out
+}
+
+// planDocuments opens an upload task for each reference behind res: the
+// document is not held yet (the application was just submitted, or its
+// requirement has just come to need it). holdReferences and
+// UploadDocument settle them.
+func (s *Service) planDocuments(r *record, res verifier.Result) {
+	for _, ref := range s.references(r.st.Submitted, res.ID) {
+		t := r.addTask(KindUpload, res.ID, uploadMessage(ref))
+		t.DocumentSHA256 = ref.sha256
+	}
+}
+
+func uploadMessage(ref reference) string {
+	msg := fmt.Sprintf("Upload the %s the application references (document kind %s, sha256 %s)", documentNames[ref.kind], ref.kind, ref.sha256)
+	if isHTTPS(ref.uri) {
+		msg += ", or the operator fetches it from its https address and checks its digest"
+	}
+	return msg + "; staff read it once it is held."
+}
+
+func isHTTPS(uri string) bool {
+	u, err := url.Parse(uri)
+	return err == nil && u.Scheme == "https" && u.Host != ""
+}
+
+// openDocumentReview settles upload task up with the held document d and
+// opens the staff review that reads it.
+func (s *Service) openDocumentReview(r *record, up *taskState, d document.Document, how string) {
+	up.State, up.Document, up.Reason, up.UpdatedAt = TaskDone, d.ID, how, r.now
+	t := r.addTask(KindReview, up.Requirement, fmt.Sprintf(
+		"Read the %s (document %s: %s, %d bytes, sha256 %s) and decide whether it is what the guideline asks for.",
+		documentNames[d.Kind], d.ID, d.MediaType, d.Size, d.SHA256))
+	t.Document, t.DocumentSHA256 = d.ID, d.SHA256
+	s.askStaff(r, t)
+}
+
+// UploadDocument stores a document of the application — its kind, the
+// type the uploader declares ("" or application/octet-stream declare none)
+// and its content — under the store's policy, and records the upload in
+// the audit trail (ActionDocumentUploaded, by actor). An upload task
+// waiting on a reference with the document's kind and digest is settled,
+// and a staff review of the document opens. Uploads are taken while the
+// application is being verified.
+//
+// A document the policy refuses is a *document.RejectError (its Message
+// is for the uploader; ErrTooLarge, ErrUnsupportedType, ErrMismatch or
+// ErrInvalid); an application that does not exist is ErrNotFound; one
+// past verification is a *TransitionError; without WithDocuments it is
+// ErrNotConfigured.
+func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType string, body io.Reader, actor string) (document.Document, error) {
+	store := s.docs.store
+	if store == nil {
+		return document.Document{}, fmt.Errorf("%w: no document store (WithDocuments)", ErrNotConfigured)
+	}
+	actor = strings.TrimSpace(actor)
+	switch {
+	case actor == "":
+		return document.Document{}, fmt.Errorf("%w: an upload needs an actor", ErrInvalidArgument)
+	case body == nil:
+		return document.Document{}, fmt.Errorf("%w: an upload needs content", ErrInvalidArgument)
+	}
+	r, err := s.load(ctx, appID)
+	if err != nil {
+		return document.Document{}, err
+	}
+	if _, ok := Allowed(r.position(), ActionDocumentUploaded); !ok {
+		return document.Document{}, &TransitionError{Action: ActionDocumentUploaded, From: positionName(r.position()),
+			Reason: "documents are taken while the application is being verified"}
+	}
+	d, err := store.Put(ctx, document.Document{ApplicationID: appID, Kind: kind, MediaType: mediaType, UploadedBy: actor}, body)
+	if err != nil {
+		return document.Document{}, documentError(err, appID)
+	}
+	found, err := s.collect(ctx, r, false)
+	if err == nil {
+		_, err = s.mutateFrom(ctx, appID, r, func(r *record) error {
+			if err := r.transition(ActionDocumentUploaded, actor, fmt.Sprintf("%s document %s (%s, %d bytes, sha256 %s)",
+				d.Kind, d.ID, d.MediaType, d.Size, d.SHA256)); err != nil {
+				return err
+			}
+			_, err := s.record(r, found, false)
+			return err
+		})
+	}
+	if err != nil {
+		// Unrecorded, the upload is taken back: no document is held
+		// without its audit event.
+		if derr := store.Delete(context.WithoutCancel(ctx), appID, d.ID); derr != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: unrecorded upload not deleted",
+				slog.String("application", appID), slog.String("document", d.ID), slog.String("error", derr.Error()))
+		}
+		return document.Document{}, err
+	}
+	return d, nil
+}
+
+// Documents lists the application's documents, oldest first, without
+// content. An application that does not exist is ErrNotFound; without
+// WithDocuments it is ErrNotConfigured.
+func (s *Service) Documents(ctx context.Context, appID string) ([]document.Document, error) {
+	if s.docs.store == nil {
+		return nil, fmt.Errorf("%w: no document store (WithDocuments)", ErrNotConfigured)
+	}
+	docs, err := s.docs.store.List(ctx, appID)
+	if err != nil {
+		return nil, documentError(err, appID)
+	}
+	return docs, nil
+}
+
+// Document returns one document of the application and its content,
+// which the caller must close; reading it to its end checks it against
+// the stored digest (document.ErrCorrupt). A document of another
+// application, or none, is ErrNotFound.
+func (s *Service) Document(ctx context.Context, appID, docID string) (document.Document, io.ReadCloser, error) {
+	if s.docs.store == nil {
+		return document.Document{}, nil, fmt.Errorf("%w: no document store (WithDocuments)", ErrNotConfigured)
+	}
+	d, rc, err := s.docs.store.Get(ctx, appID, docID)
+	if err != nil {
+		return document.Document{}, nil, documentError(err, appID)
+	}
+	return d, rc, nil
+}
+
+// MaxDocumentSize is the largest document the store takes, in bytes: its
+// policy's cap when the store tells it (document.Dir and sqlstore's
+// Documents do), else document.DefaultMaxSize.
+func (s *Service) MaxDocumentSize() int64 {
+	if p, ok := s.docs.store.(interface{ Policy() *document.Policy }); ok && p.Policy() != nil {
+		return p.Policy().MaxSize()
+	}
+	return document.DefaultMaxSize
+}
+
+// documentError maps the document store's ErrNotFound onto ErrNotFound,
+// keeping both; other errors pass as they are.
+func documentError(err error, appID string) error {
+	if errors.Is(err, document.ErrNotFound) && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w: document of application %q: %w", ErrNotFound, clip(appID), err)
+	}
+	return err
+}
+
+// held is what holdReferences found for one upload task: a held document,
+// or why the reference could not be held.
+type held struct {
+	task    string
+	doc     document.Document
+	fetched bool // doc was fetched now, not uploaded before
+	how     string
+	refusal string
+}
+
+// holdReferences tries, once r is stored, to hold the document each open
+// upload task waits on: one already uploaded with the reference's kind and
+// digest (document.Match), or the file at the reference's https address,
+// fetched through the safe fetcher, whose digest must be the reference's
+// and which the store's policy must take. What it holds opens staff
+// reviews; what it refuses is recorded on the task, which keeps waiting
+// for an upload. It works on r as written; a failure to record leaves the
+// application as it was (a later Recheck tries again). It returns the
+// latest record.
+func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error) {
+	if s.docs.store == nil || r.position() != posVerifying {
+		return r, nil
+	}
+	found, err := s.collect(ctx, r, true)
+	if err != nil || len(found) == 0 {
+		return r, err
+	}
+	saved := r.save()
+	nr, err := s.mutateFrom(ctx, r.app.ID, r, func(r *record) error {
+		changed, err := s.record(r, found, true)
+		if err == nil && !changed {
+			err = errNothingToHold
+		}
+		return err
+	})
+	if err == nil {
+		return nr, nil
+	}
+	if !errors.Is(err, errNothingToHold) {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "onboarding: referenced documents not recorded; a recheck tries again",
+			slog.String("application", r.app.ID), slog.String("error", err.Error()))
+	}
+	return saved.record()
+}
+
+// collect finds, for each open upload task of r, what holds its
+// reference now, fetching https addresses when fetch is set. It leaves
+// out a task with nothing new. An error is ctx's own, or a fetcher that
+// cannot be built.
+func (s *Service) collect(ctx context.Context, r *record, fetch bool) ([]held, error) {
+	var found []held
+	for _, t := range r.st.Tasks {
+		if t.Kind != KindUpload || t.State != TaskOpen {
+			continue
+		}
+		ref, ok := s.referenceOf(r.st.Submitted, t)
+		if !ok {
+			continue
+		}
+		h, err := s.hold(ctx, r.app.ID, ref, fetch)
+		if err != nil {
+			return nil, err
+		}
+		h.task = t.ID
+		if h.doc.ID != "" || h.refusal != "" && t.Message != uploadMessage(ref)+" "+h.refusal {
+			found = append(found, h)
+		}
+	}
+	return found, nil
+}
+
+// record takes what collect found into r: a held document settles the
+// upload tasks waiting on it and opens its review; a refusal is written on
+// the task. With events, each gets its own audit event (the caller of an
+// upload has one already). It reports whether anything changed.
+func (s *Service) record(r *record, found []held, events bool) (bool, error) {
+	changed := false
+	for _, h := range found {
+		t, err := r.task(h.task)
+		if err != nil || t.State != TaskOpen {
+			continue // settled meanwhile
+		}
+		changed = true
+		if h.doc.ID == "" {
+			ref, _ := s.referenceOf(r.st.Submitted, t)
+			t.Message, t.UpdatedAt = uploadMessage(ref)+" "+h.refusal, r.now
+			if events {
+				if err := r.transition(ActionDocumentRefused, actorSystem, fmt.Sprintf("task %s (%s): %s", t.ID, t.Requirement, h.refusal)); err != nil {
+					return false, err
+				}
+			}
+			continue
+		}
+		if events {
+			action := ActionDocumentMatched
+			if h.fetched {
+				action = ActionDocumentUploaded
+			}
+			if err := r.transition(action, actorSystem, fmt.Sprintf("%s document %s (%s, %d bytes, sha256 %s) %s",
+				h.doc.Kind, h.doc.ID, h.doc.MediaType, h.doc.Size, h.doc.SHA256, h.how)); err != nil {
+				return false, err
+			}
+		}
+		// openDocumentReview appends to the task list: walk what was
+		// there.
+		for _, u := range slices.Clone(r.st.Tasks) {
+			if u.Kind == KindUpload && u.State == TaskOpen && u.DocumentSHA256 == h.doc.SHA256 && kindOf(u.Requirement) == h.doc.Kind {
+				s.openDocumentReview(r, u, h.doc, h.how)
+			}
+		}
+	}
+	return changed, nil
+}
+
+var errNothingToHold = errors.New("onboarding: nothing to hold")
+
+// hold looks for the document ref stands for: uploaded already, or at its
+// https address. An error is ctx's own; everything else is in the result
+// (an empty one when there is nothing to do yet).
+func (s *Service) hold(ctx context.Context, appID string, ref reference, fetch bool) (held, error) {
+	store := s.docs.store
+	d, err := document.Match(ctx, store, appID, ref.document())
+	var rej *document.RejectError
+	switch {
+	case err == nil:
+		return held{doc: d, how: "held: uploaded by " + d.UploadedBy + " as document " + d.ID}, nil
+	case errors.As(err, &rej):
+		return held{refusal: "Refused: " + rej.Message + "."}, nil
+	case !errors.Is(err, document.ErrNotFound):
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return held{}, ctxErr
+		}
+		s.log.LogAttrs(ctx, slog.LevelError, "onboarding: documents not listed",
+			slog.String("application", appID), slog.String("error", err.Error()))
+		return held{}, nil
+	}
+	if !fetch || !isHTTPS(ref.uri) {
+		return held{}, nil
+	}
+	f, err := s.fetcher()
+	if err != nil {
+		return held{}, fmt.Errorf("onboarding: document fetcher: %w", err)
+	}
+	data, err := f.Get(ctx, ref.uri)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return held{}, ctxErr
+		}
+		var fe *safefetch.Error
+		if !errors.As(err, &fe) {
+			return held{}, fmt.Errorf("onboarding: fetch a referenced document: %w", err)
+		}
+		attrs := []slog.Attr{slog.String("application", appID), slog.String("kind", ref.kind),
+			slog.String("url", redactURL(ref.uri)), slog.String("reason", fe.Reason())}
+		if c := fe.Cause(); c != nil {
+			attrs = append(attrs, slog.String("cause", c.Error()))
+		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "onboarding: referenced document not fetched", attrs...)
+		return held{refusal: "The operator could not fetch it from its address: " + fe.Reason() + "; upload it."}, nil
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != ref.sha256 {
+		return held{refusal: fmt.Sprintf("Refused: the file at its address has the SHA-256 digest %s, not the reference's %s, so it is not the document the application names; upload the referenced document.",
+			got, ref.sha256)}, nil
+	}
+	d, err = store.Put(ctx, document.Document{ApplicationID: appID, Kind: ref.kind, MediaType: ref.mediaType,
+		SHA256: ref.sha256, UploadedBy: actorSystem}, bytes.NewReader(data))
+	switch {
+	case err == nil:
+		return held{doc: d, fetched: true, how: "fetched from the reference's https address, its SHA-256 digest verified"}, nil
+	case errors.As(err, &rej):
+		return held{refusal: "Refused: the file at its address has the reference's digest, but " + rej.Message + "."}, nil
+	default:
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return held{}, ctxErr
+		}
+		s.log.LogAttrs(ctx, slog.LevelError, "onboarding: fetched document not stored",
+			slog.String("application", appID), slog.String("kind", ref.kind), slog.String("error", err.Error()))
+		return held{}, nil
+	}
+}

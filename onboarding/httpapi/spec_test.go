@@ -454,7 +454,9 @@ func TestPlatformProfileEndToEnd(t *testing.T) {
 
 func TestCertificatesByURL(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
+	// The renewal below is the participant's own, without the step-up
+	// code the engine asks of it by default.
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithStepUp(false)})
 	a, _ := f.live("Insurance Regulatory Authority")
 	path := "/certificates/" + url.PathEscape(a.Participant.ParticipantCode) + "/encryption_cert.pem"
 	res := f.do(request{method: http.MethodGet, path: path})

@@ -524,3 +524,55 @@ func TestCertificateForms(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, res.status)
 	assert.Equal(t, httpapi.CodeInvalidCertificate, res.envelope(t).Error.Code)
 }
+
+// The OpenAPI document describes the specification's routes as they
+// answer: both bodies of the v0.9 token route, the Keycloak form, PEM
+// certificates with revalidation, bounds as strings and participants as a
+// required list.
+func TestSpecOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, httpapi.WithSpecAPI("/v0.8", "/v0.9", ""))
+	doc, _ := fetchOpenAPI(t, f)
+	for _, base := range []string{"/v0.8", "/v0.9", ""} {
+		for _, p := range []string{"/participant/search", "/participant/read", "/participant/auth/token/generate"} {
+			require.Contains(t, doc.Paths, base+p)
+			require.Contains(t, doc.Paths[base+p], "post", base+p)
+		}
+		require.Contains(t, doc.Paths[base+"/participant/read/{code}"], "get")
+	}
+	gen := doc.Paths["/v0.9/participant/auth/token/generate"]["post"]
+	content := gen["requestBody"].(map[string]any)["content"].(map[string]any)
+	assert.Contains(t, content, "application/json")
+	assert.Contains(t, content, "application/x-www-form-urlencoded")
+	assert.Contains(t, gen["responses"], "401")
+
+	kc := doc.Paths["/auth/realms/{realm}/protocol/openid-connect/token"]["post"]
+	content = kc["requestBody"].(map[string]any)["content"].(map[string]any)
+	assert.Equal(t, []string{"application/x-www-form-urlencoded"}, keysOf(content))
+	assert.Contains(t, kc["responses"], "401")
+	assert.NotContains(t, kc["responses"], "403", "no CSRF check outside the console")
+
+	cert := doc.Paths["/certificates/{code}/encryption_cert.pem"]["get"]
+	ok := cert["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)
+	assert.Equal(t, []string{"application/x-pem-file"}, keysOf(ok))
+	assert.Contains(t, cert["responses"], "304")
+	assert.Contains(t, cert["responses"], "404")
+
+	resp := doc.Components.Schemas["SpecSearchResponse"].(map[string]any)
+	assert.ElementsMatch(t, []any{"participants", "timestamp"}, resp["required"])
+	assert.Equal(t, "array", resp["properties"].(map[string]any)["participants"].(map[string]any)["type"])
+	cond := doc.Components.Schemas["registry.Condition"].(map[string]any)["properties"].(map[string]any)
+	for _, op := range []string{"eq", "neq", "contains", "notContains", "startsWith", "notStartsWith", "endsWith", "notEndsWith", "gt", "gte", "lt", "lte"} {
+		assert.Equal(t, "string", cond[op].(map[string]any)["type"], op)
+	}
+	assert.Equal(t, "string", cond["between"].(map[string]any)["items"].(map[string]any)["type"])
+	assert.Equal(t, "array", cond["or"].(map[string]any)["type"])
+}
+
+func keysOf(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

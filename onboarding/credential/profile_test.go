@@ -148,7 +148,12 @@ func TestProfileTokenRejected(t *testing.T) {
 			otherAud, _ := newTestTokens(t, key, WithProfile(profile), WithAudience("elsewhere"))
 			byOtherAud, err := otherAud.Issue(testCode, testRoles)
 			require.NoError(t, err)
-			_, strangerKey := rsaKeyFresh(t)
+			strangerPriv, strangerKey := rsaKeyFresh(t)
+			parts := strings.Split(issued.Value, ".")
+			tampered := parts[0] + "." + strings.Split(craft(t, hdr, with(good, "participant_code", "payr_other_1@hcx"), nil), ".")[1] + "." + parts[2]
+			sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+			sig[0] ^= 1
+			flipped := parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(sig)
 			stranger, _ := newTestTokens(t, strangerKey, WithProfile(profile))
 			byStranger, err := stranger.Issue(testCode, testRoles)
 			require.NoError(t, err)
@@ -168,6 +173,21 @@ func TestProfileTokenRejected(t *testing.T) {
 				"user_roles without admin":        craft(t, hdr, with(good, "realm_access", map[string]any{"participant_roles": []string{"payer"}, "roles": []string{"payer"}, "user_roles": []string{"viewer"}}), sign),
 				"user_id of someone else":         craft(t, hdr, with(good, "user_id", "someone@else"), sign),
 				"participant_code of another":     craft(t, hdr, with(good, "participant_code", "payr_other_1@hcx"), sign),
+				"tampered payload":                tampered,
+				"flipped signature bit":           flipped,
+				"wrong typ":                       craft(t, with(hdr, "typ", "hcx-sandbox-cert+jwt"), good, sign),
+				"crit header":                     craft(t, with(hdr, "crit", []string{"exp"}), good, sign),
+				"embedded jwk, unknown kid":       craft(t, with(hdr, "kid", "mine", "jwk", json.RawMessage(pubDER)), good, rsSigner(strangerPriv)),
+				"issued in the future":            craft(t, hdr, with(good, "iat", now.Unix()+60, "exp", now.Unix()+3600), sign),
+				"not yet valid":                   craft(t, hdr, with(good, "nbf", now.Unix()+60), sign),
+				"lifetime over 24h":               craft(t, hdr, with(good, "exp", now.Unix()+25*3600), sign),
+				"no sub":                          craft(t, hdr, with(good, "sub", nil), sign),
+				"no participant_code":             craft(t, hdr, with(good, "participant_code", nil), sign),
+				"no jti":                          craft(t, hdr, with(good, "jti", nil), sign),
+				"no iat":                          craft(t, hdr, with(good, "iat", nil), sign),
+				"no exp":                          craft(t, hdr, with(good, "exp", nil), sign),
+				"no roles":                        craft(t, hdr, with(good, "realm_access", map[string]any{"user_roles": []string{"admin"}}), sign),
+				"unknown role":                    craft(t, hdr, with(good, "realm_access", map[string]any{"participant_roles": []string{"god"}, "roles": []string{"god"}, "user_roles": []string{"admin"}}), sign),
 			}
 			if profile == ProfilePlatform {
 				tests["sub is the code, not the owner id"] = craft(t, hdr, with(good, "sub", testCode), sign)

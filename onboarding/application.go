@@ -112,9 +112,12 @@ type Application struct {
 	Sources map[string]string
 	// FacilityType is HFR's type for the facility, once read.
 	FacilityType string
-	Version      int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// ApplicantTokenGeneration counts RotateApplicantToken: an applicant
+	// token of another generation is refused.
+	ApplicantTokenGeneration int
+	Version                  int64
+	CreatedAt                time.Time
+	UpdatedAt                time.Time
 }
 
 // Task returns the task with the given id.
@@ -295,18 +298,19 @@ type CertificateExpiry struct {
 func (s *Service) view(r *record) *Application {
 	st := r.st
 	a := &Application{
-		ID:           r.app.ID,
-		Key:          r.app.Key,
-		Stage:        r.app.Stage,
-		Participant:  r.part.Clone(),
-		Submitted:    st.Submitted.Clone(),
-		Report:       r.effectiveReport(),
-		Reasons:      append([]string(nil), st.Reasons...),
-		Sources:      maps.Clone(st.Sources),
-		FacilityType: st.FacilityType,
-		Version:      r.app.Version,
-		CreatedAt:    r.app.CreatedAt,
-		UpdatedAt:    r.app.UpdatedAt,
+		ID:                       r.app.ID,
+		Key:                      r.app.Key,
+		Stage:                    r.app.Stage,
+		Participant:              r.part.Clone(),
+		Submitted:                st.Submitted.Clone(),
+		Report:                   r.effectiveReport(),
+		Reasons:                  append([]string(nil), st.Reasons...),
+		Sources:                  maps.Clone(st.Sources),
+		FacilityType:             st.FacilityType,
+		ApplicantTokenGeneration: st.ApplicantGen,
+		Version:                  r.app.Version,
+		CreatedAt:                r.app.CreatedAt,
+		UpdatedAt:                r.app.UpdatedAt,
 	}
 	if r.part != nil {
 		a.Status = r.part.Status

@@ -189,6 +189,8 @@ type state struct {
 	// FacilityType is HFR's facility type, read after the manager's
 	// consent.
 	FacilityType string `json:"facility_type,omitempty"`
+	// ApplicantGen is the applicant token's generation.
+	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// StepUp is a live participant's outstanding step-up code, hashed.
 	StepUp *stepUpState `json:"step_up,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.

@@ -85,6 +85,7 @@ var edges = func() map[edge]string {
 	stay(ActionReportCompromise, posCredentials, posActive, posBlocked)
 	stay(ActionDeboardWarning, posActive, posBlocked)
 	stay(ActionStepUpSent, posActive, posBlocked)
+	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
 	stay(ActionStepUpFailed, posActive, posBlocked)
 	stay(ActionAppeal, posActive, posBlocked)
 	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {

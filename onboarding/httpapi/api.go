@@ -131,14 +131,44 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, _ *reqCtx) er
 }
 
 func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	reason, err := h.decodeReason(w, r)
+	var req DeboardVoluntaryRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "reason is required")
+	}
+	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
+		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason, StepUpCode: req.StepUpCode,
+	})
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req StepUpRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	switch req.Purpose {
+	case onboarding.StepUpDetails, onboarding.StepUpDeboard:
+	default:
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "purpose must be %q or %q", onboarding.StepUpDetails, onboarding.StepUpDeboard)
+	}
+	a, err := h.svc.RequestStepUp(r.Context(), r.PathValue("id"), req.Purpose)
+	return h.answer(w, a, err)
+}
+
+func (h *Handler) rotateApplicantToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.RotateApplicantToken(r.Context(), r.PathValue("id"), actorApplicant)
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
-		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason,
+	h.writeJSON(w, http.StatusOK, ApplyResponse{
+		ApplicantToken: h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, h.now()),
+		Application:    applicationView(a),
 	})
-	return h.answer(w, a, err)
+	return nil
 }
 
 func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {

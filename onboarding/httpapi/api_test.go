@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -479,7 +480,11 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 	assert.Equal(t, http.StatusOK, tokenReq(code, rotated.Secret).status)
 
 	// A compromise report revokes everything.
+	// Live, the participant reports with its access token.
 	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications/" + a.ID + "/compromise", auth: bearer(tok),
+		body: httpapi.ReasonRequest{Reason: "secret pasted in a public chat"}})
+	require.Equal(t, http.StatusForbidden, res.status, "the applicant token is dead once live: %s", res.body)
+	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications/" + a.ID + "/compromise", auth: bearer(at.AccessToken),
 		body: httpapi.ReasonRequest{Reason: "secret pasted in a public chat"}})
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	var after httpapi.Application
@@ -496,8 +501,12 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	a, _ := f.live("Lifecycle Regulator")
-	tok := f.h.ApplicantToken(a.ID)
+	a, secret := f.live("Lifecycle Regulator")
+	// Live, the participant acts with its access token, not the applicant
+	// token.
+	access, err := f.svc.Token(context.Background(), a.Participant.ParticipantCode, secret)
+	require.NoError(t, err)
+	tok := access.Value
 	staff := "/v1/onboarding/staff/applications/" + a.ID
 	mine := "/v1/onboarding/applications/" + a.ID
 	steps := []struct {
@@ -531,10 +540,7 @@ func TestLifecycle(t *testing.T) {
 				assert.False(t, v.Deboarding.Pending())
 			}},
 		{"appeal again", http.MethodPost, mine + "/appeal", bearer(tok), httpapi.ReasonRequest{Reason: "again"}, http.StatusConflict, httpapi.CodeInvalidOnboardStatus, nil},
-		{"withdraw a live application", http.MethodPost, mine + "/withdraw", bearer(tok), httpapi.ReasonRequest{Reason: "x"}, http.StatusConflict, httpapi.CodeInvalidOnboardStatus, nil},
-		{"leave", http.MethodPost, mine + "/deboard", bearer(tok), httpapi.ReasonRequest{Reason: "moving to another HCX"}, http.StatusOK, "",
-			func(t *testing.T, v httpapi.Application) { assert.Equal(t, hcxonboard.StatusInactive, v.Status) }},
-		{"suspend the inactive", http.MethodPost, staff + "/suspend", bearer(staffToken), httpapi.ReasonRequest{Reason: "x"}, http.StatusConflict, httpapi.CodeInvalidOnboardStatus, nil},
+		{"withdraw a live application", http.MethodPost, mine + "/withdraw", bearer(tok), httpapi.ReasonRequest{Reason: "x"}, http.StatusForbidden, httpapi.CodeAccessDenied, nil},
 	}
 	for _, s := range steps {
 		res := f.do(request{method: s.method, path: s.path, auth: s.auth, body: s.body})
@@ -547,6 +553,25 @@ func TestLifecycle(t *testing.T) {
 		res.decode(t, &v)
 		s.check(t, v)
 	}
+
+	// Leaving takes a step-up code sent to the registered admin.
+	leave := httpapi.DeboardVoluntaryRequest{Reason: "moving to another HCX"}
+	res := f.do(request{method: http.MethodPost, path: mine + "/deboard", auth: bearer(tok), body: leave})
+	require.Equal(t, http.StatusBadRequest, res.status, "no step-up code: %s", res.body)
+	assert.Equal(t, httpapi.CodeInvalidOTP, res.envelope(t).Error.Code)
+	res = f.do(request{method: http.MethodPost, path: mine + "/step-up", auth: bearer(f.h.ApplicantToken(a.ID)),
+		body: httpapi.StepUpRequest{Purpose: onboarding.StepUpDeboard}})
+	require.Equal(t, http.StatusForbidden, res.status, "the applicant token is dead once live: %s", res.body)
+	res = f.do(request{method: http.MethodPost, path: mine + "/step-up", auth: bearer(tok), body: httpapi.StepUpRequest{Purpose: onboarding.StepUpDeboard}})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	leave.StepUpCode = f.out.lastCode(a.ID)
+	res = f.do(request{method: http.MethodPost, path: mine + "/deboard", auth: bearer(tok), body: leave})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	var v httpapi.Application
+	res.decode(t, &v)
+	assert.Equal(t, hcxonboard.StatusInactive, v.Status)
+	res = f.do(request{method: http.MethodPost, path: staff + "/suspend", auth: bearer(staffToken), body: httpapi.ReasonRequest{Reason: "x"}})
+	assert.Equal(t, http.StatusConflict, res.status, "the inactive are not suspended")
 }
 
 func TestWithdraw(t *testing.T) {

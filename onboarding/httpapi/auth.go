@@ -5,12 +5,18 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // StaffAuthFunc checks an operator staff credential on a request and
@@ -155,14 +161,38 @@ func bearer(r *http.Request) (string, bool) {
 // a log or a repository is recognisable.
 const ApplicantTokenPrefix = "hcxapp_"
 
-// applicantToken is the proof of ownership of one application: an
-// HMAC-SHA-256 of its id under the handler's applicant key. It is derived,
-// not stored, so replicas sharing the key agree on it and the store holds
-// nothing that would let its reader act as the applicant.
+// applicantToken is the proof of ownership of one application, before it
+// goes live: "hcxapp_" + base64url(payload) + "." + base64url(MAC), the
+// payload naming the application, the token generation (RotateApplicant
+// Token starts a new one) and when the token was issued, the MAC an
+// HMAC-SHA-256 under the handler's applicant key. It is derived, not
+// stored, so replicas sharing the key agree on it and the store holds
+// nothing that would let its reader act as the applicant. A token expires
+// WithApplicantTokenTTL after it was issued (30 days by default); every
+// answer to a request made with a token more than a day old carries a
+// fresh one in the X-Applicant-Token header, so an applicant that keeps
+// using its application keeps its access.
 func (h *Handler) applicantToken(applicationID string) string {
-	return ApplicantTokenPrefix + base64.RawURLEncoding.EncodeToString(h.applicantMAC(applicationID))
+	return h.applicantTokenAt(applicationID, 0, h.now())
 }
 
+func (h *Handler) applicantTokenAt(applicationID string, gen int, issued time.Time) string {
+	payload := fmt.Sprintf("2|%s|%d|%d", applicationID, gen, issued.Unix())
+	return ApplicantTokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." +
+		base64.RawURLEncoding.EncodeToString(h.applicantMACv2(payload))
+}
+
+func (h *Handler) applicantMACv2(payload string) []byte {
+	m := hmac.New(sha256.New, h.applicantKey)
+	m.Write([]byte("hcxonboard.httpapi.applicant.v2\x00"))
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+// applicantMAC is the MAC of a token of the first format, which named
+// only the application and never expired: it is still accepted for an
+// application of token generation 0 that is not live, as if issued when
+// the application was created, and exchanged for a new one.
 func (h *Handler) applicantMAC(applicationID string) []byte {
 	m := hmac.New(sha256.New, h.applicantKey)
 	m.Write([]byte("hcxonboard.httpapi.applicant.v1\x00"))
@@ -170,19 +200,100 @@ func (h *Handler) applicantMAC(applicationID string) []byte {
 	return m.Sum(nil)
 }
 
+// applicantClaim is what a well-formed applicant token says.
+type applicantClaim struct {
+	gen    int
+	issued time.Time
+	legacy bool
+}
+
+// parseApplicantToken checks tok's MAC for applicationID.
+func (h *Handler) parseApplicantToken(tok, applicationID string) (applicantClaim, bool) {
+	raw, found := strings.CutPrefix(tok, ApplicantTokenPrefix)
+	if !found {
+		return applicantClaim{}, false
+	}
+	body, mac, dotted := strings.Cut(raw, ".")
+	if !dotted {
+		got, err := base64.RawURLEncoding.DecodeString(raw)
+		return applicantClaim{legacy: true}, err == nil && hmac.Equal(got, h.applicantMAC(applicationID))
+	}
+	payload, err1 := base64.RawURLEncoding.DecodeString(body)
+	got, err2 := base64.RawURLEncoding.DecodeString(mac)
+	if err1 != nil || err2 != nil || !hmac.Equal(got, h.applicantMACv2(string(payload))) {
+		return applicantClaim{}, false
+	}
+	parts := strings.Split(string(payload), "|")
+	if len(parts) != 4 || parts[0] != "2" || parts[1] != applicationID {
+		return applicantClaim{}, false
+	}
+	gen, err1 := strconv.Atoi(parts[2])
+	sec, err2 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return applicantClaim{}, false
+	}
+	return applicantClaim{gen: gen, issued: time.Unix(sec, 0)}, true
+}
+
 // checkApplicant verifies the bearer token of a request against an
-// application id: 401 without a token, 403 with a wrong one. It needs no
-// store read, so it says nothing about whether the id exists.
-func (h *Handler) checkApplicant(r *http.Request, applicationID string) error {
+// application id: 401 without a token; 403 with a wrong one, one of an
+// earlier generation, an expired one, or any once the participant is
+// live (it then uses its participant credential). A token more than a
+// day old is answered with a fresh one (X-Applicant-Token).
+func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applicationID string) error {
 	tok, ok := bearer(r)
 	if !ok {
 		return newError(http.StatusUnauthorized, CodeAccessDenied,
 			"this route needs the applicant token returned when the application was submitted (Authorization: Bearer …)")
 	}
-	raw, found := strings.CutPrefix(tok, ApplicantTokenPrefix)
-	got, err := base64.RawURLEncoding.DecodeString(raw)
-	if !found || err != nil || !hmac.Equal(got, h.applicantMAC(applicationID)) {
+	claim, ok := h.parseApplicantToken(tok, applicationID)
+	if !ok {
 		return newError(http.StatusForbidden, CodeAccessDenied, "the applicant token does not match this application")
+	}
+	a, err := h.svc.Application(r.Context(), applicationID)
+	if err != nil {
+		return err // the token is ours, so the id is no secret to its holder
+	}
+	issued := claim.issued
+	if claim.legacy {
+		issued = a.CreatedAt
+	}
+	switch {
+	case a.Stage == registry.StageLive:
+		return newError(http.StatusForbidden, CodeAccessDenied,
+			"the participant is live: authenticate with its participant credential (an access token), not the applicant token")
+	case claim.gen != a.ApplicantTokenGeneration:
+		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one")
+	case !h.now().Before(issued.Add(h.applicantTTL)):
+		return newError(http.StatusForbidden, CodeAccessDenied,
+			"the applicant token expired after %d days; ask the operator for a new one", int(h.applicantTTL.Hours()/24))
+	}
+	if claim.legacy || h.now().Sub(issued) > 24*time.Hour {
+		w.Header().Set("X-Applicant-Token", h.applicantTokenAt(applicationID, a.ApplicantTokenGeneration, h.now()))
+	}
+	return nil
+}
+
+// checkOwner admits whoever owns an application: its applicant token
+// before go-live, its participant's access token after.
+func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, applicationID string) error {
+	tok, ok := bearer(r)
+	if !ok || strings.HasPrefix(tok, ApplicantTokenPrefix) {
+		return h.checkApplicant(w, r, applicationID)
+	}
+	claims, err := h.svc.VerifyToken(r.Context(), tok)
+	if err != nil {
+		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
+			return &apiError{status: http.StatusForbidden, code: CodeAccessDenied, message: "the credential was refused", err: err}
+		}
+		return err
+	}
+	a, err := h.svc.Application(r.Context(), applicationID)
+	if err != nil && !errors.Is(err, onboarding.ErrNotFound) {
+		return err
+	}
+	if err != nil || a.Participant == nil || a.Participant.ParticipantCode != claims.ParticipantCode {
+		return newError(http.StatusForbidden, CodeAccessDenied, "the access token is not this application's participant's")
 	}
 	return nil
 }

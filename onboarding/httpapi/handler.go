@@ -28,6 +28,7 @@ type Handler struct {
 	applicantKey []byte
 	staffAuth    StaffAuthFunc
 	staffRoles   StaffRolesFunc // nil: every staff member holds every role
+	applicantTTL time.Duration
 	console      bool
 	origin       string
 	sessionTTL   time.Duration
@@ -49,13 +50,14 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("%w: nil service", ErrInvalidOption)
 	}
 	h := &Handler{
-		svc:        svc,
-		log:        slog.New(slog.DiscardHandler),
-		now:        time.Now,
-		maxBody:    DefaultMaxBodyBytes,
-		console:    true,
-		sessionTTL: DefaultSessionTTL,
-		spec:       defaultSpecConfig(),
+		svc:          svc,
+		log:          slog.New(slog.DiscardHandler),
+		now:          time.Now,
+		maxBody:      DefaultMaxBodyBytes,
+		console:      true,
+		sessionTTL:   DefaultSessionTTL,
+		applicantTTL: DefaultApplicantTokenTTL,
+		spec:         defaultSpecConfig(),
 	}
 	for i, opt := range opts {
 		if opt == nil {
@@ -121,6 +123,8 @@ func (a authKind) String() string {
 	switch a {
 	case authApplicant:
 		return "applicant"
+	case authOwner:
+		return "applicant-or-participant"
 	case authStaff:
 		return "staff"
 	case authParticipant:
@@ -256,7 +260,9 @@ func clipParam(name string) string {
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route, c *reqCtx) error {
 	switch rt.auth {
 	case authApplicant:
-		return h.checkApplicant(r, r.PathValue("id"))
+		return h.checkApplicant(w, r, r.PathValue("id"))
+	case authOwner:
+		return h.checkOwner(w, r, r.PathValue("id"))
 	case authStaff:
 		id, err := h.checkStaff(r)
 		c.staffID = id

@@ -150,6 +150,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 	switch rt.auth {
 	case authApplicant:
 		op["security"] = []any{map[string]any{"applicantToken": []string{}}}
+	case authOwner:
+		op["security"] = []any{map[string]any{"applicantToken": []string{}}, map[string]any{"participantToken": []string{}}}
 	case authStaff:
 		op["security"] = []any{map[string]any{"staffToken": []string{}}}
 	case authParticipant:
@@ -202,7 +204,7 @@ func errorStatuses(rt route) []int {
 		}
 	}
 	switch rt.auth {
-	case authApplicant, authStaff, authParticipant:
+	case authApplicant, authOwner, authStaff, authParticipant:
 		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
 	}
 	if len(pathParams(rt.path)) > 0 {

@@ -159,3 +159,20 @@ func WithStaffSet(set *StaffTokenSet) Option {
 		return nil
 	}
 }
+
+// DefaultApplicantTokenTTL is how long an applicant token stays valid
+// after it was issued; every use of a token over a day old is answered
+// with a fresh one (X-Applicant-Token).
+const DefaultApplicantTokenTTL = 30 * 24 * time.Hour
+
+// WithApplicantTokenTTL sets how long an applicant token stays valid
+// (default DefaultApplicantTokenTTL).
+func WithApplicantTokenTTL(d time.Duration) Option {
+	return func(h *Handler) error {
+		if d < time.Hour {
+			return fmt.Errorf("%w: applicant token lifetime %s is under an hour", ErrInvalidOption, d)
+		}
+		h.applicantTTL = d
+		return nil
+	}
+}

@@ -91,7 +91,7 @@ func TestCredentialRefusalsAreAlike(t *testing.T) {
 	_, err = f.svc.RotateSecret(ctx, expired.Participant.ParticipantCode, expiredSecret, 0)
 	require.NoError(t, err, "overlap 0 retires the old secret at once")
 	gone, goneSecret := f.live("Departed Regulator")
-	_, err = f.svc.Deboard(ctx, gone.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "applicant", Reason: "leaving"})
+	_, err = f.svc.Deboard(ctx, gone.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:test", Reason: "leaving, by letter"})
 	require.NoError(t, err)
 
 	minter, err := credential.NewSecrets()

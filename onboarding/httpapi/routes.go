@@ -14,6 +14,7 @@ type authKind int
 const (
 	authPublic       authKind = iota
 	authApplicant             // the applicant token of the {id} in the path
+	authOwner                 // the applicant token before go-live, the participant's access token after
 	authStaff                 // an operator staff credential
 	authParticipant           // a participant access token, or a staff credential
 	authConsole               // a console session (pages)
@@ -74,7 +75,7 @@ func apiRoutes() []route {
 			body: &hcxonboard.Application{}, resp: &ApplyResponse{}, status: http.StatusCreated,
 			extra: []int{http.StatusConflict}, handle: (*Handler).apply},
 		{method: http.MethodGet, path: appPath, operation: "getApplication", tag: tagApplicant,
-			summary: "The application's status, requirements and tasks", auth: authApplicant,
+			summary: "The application's status, requirements and tasks", auth: authOwner,
 			resp: &Application{}, status: http.StatusOK, handle: (*Handler).status},
 		{method: http.MethodPost, path: appPath + "/tasks/{task}/otp", operation: "confirmOTP", tag: tagApplicant,
 			summary: "Confirm a one-time code for an otp task", auth: authApplicant,
@@ -85,7 +86,7 @@ func apiRoutes() []route {
 			resp: &Application{}, status: http.StatusOK,
 			extra: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}, handle: (*Handler).resendOTP},
 		{method: http.MethodPut, path: appPath + "/details", operation: "submitDetails", tag: tagApplicant,
-			summary: "Step 3: endpoint URL, encryption and signing certificates, contacts", auth: authApplicant,
+			summary: "Step 3: endpoint URL, encryption and signing certificates, contacts", auth: authOwner,
 			body: &onboarding.Details{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).details},
 		{method: http.MethodPost, path: appPath + "/credentials", operation: "provision", tag: tagApplicant,
 			summary: "Step 4: the participant code and production secret, shown exactly once", auth: authApplicant,
@@ -97,17 +98,23 @@ func apiRoutes() []route {
 			summary: "Amend an application sent back (a JSON merge patch of the application); it is verified again", auth: authApplicant,
 			body: &hcxonboard.Application{}, resp: &Application{}, status: http.StatusOK,
 			extra: []int{http.StatusConflict, http.StatusUnprocessableEntity}, handle: (*Handler).amend},
+		{method: http.MethodPost, path: appPath + "/step-up", operation: "requestStepUp", tag: tagApplicant,
+			summary: "A live participant asks for a step-up code (to its registered admin) before changing its endpoint or certificates, or leaving", auth: authOwner,
+			body: &StepUpRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).requestStepUp},
+		{method: http.MethodPost, path: appPath + "/applicant-token", operation: "rotateApplicantToken", tag: tagApplicant,
+			summary: "A new applicant token; earlier ones stop working", auth: authApplicant,
+			resp: &ApplyResponse{}, status: http.StatusOK, handle: (*Handler).rotateApplicantToken},
 		{method: http.MethodPost, path: appPath + "/withdraw", operation: "withdraw", tag: tagApplicant,
 			summary: "Withdraw an application that has not gone live", auth: authApplicant,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).withdraw},
 		{method: http.MethodPost, path: appPath + "/deboard", operation: "deboardVoluntary", tag: tagApplicant,
-			summary: "Leave the network (voluntary de-boarding, at once)", auth: authApplicant,
-			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).deboardVoluntary},
+			summary: "Leave the network (voluntary de-boarding, at once; step_up_code from POST …/step-up)", auth: authOwner,
+			body: &DeboardVoluntaryRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).deboardVoluntary},
 		{method: http.MethodPost, path: appPath + "/appeal", operation: "appeal", tag: tagApplicant,
-			summary: "Appeal an announced involuntary de-boarding", auth: authApplicant,
+			summary: "Appeal an announced involuntary de-boarding", auth: authOwner,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).appeal},
 		{method: http.MethodPost, path: appPath + "/compromise", operation: "reportCompromise", tag: tagApplicant,
-			summary: "Report a leaked secret: every secret and earlier token is revoked", auth: authApplicant,
+			summary: "Report a leaked secret: every secret and earlier token is revoked", auth: authOwner,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).compromise},
 		{method: http.MethodPost, path: "/v1/onboarding/credentials/rotate", operation: "rotateSecret", tag: tagPublic,
 			summary: "A new secret for the holder of a live one; the old ones overlap for a while", auth: authPublic,

@@ -102,6 +102,19 @@ type ReasonRequest struct {
 	Reason string `json:"reason"`
 }
 
+// StepUpRequest asks for a step-up code: purpose "details" (a new
+// endpoint or certificate) or "deboard" (leaving the network).
+type StepUpRequest struct {
+	Purpose string `json:"purpose"`
+}
+
+// DeboardVoluntaryRequest is a live participant leaving the network: why,
+// and the step-up code its registered admin received.
+type DeboardVoluntaryRequest struct {
+	Reason     string `json:"reason"`
+	StepUpCode string `json:"step_up_code,omitempty"`
+}
+
 // DeclineRequest is the facility manager's "no" to an onboarding: the
 // decline code from the intimation HFR's manager received, and why.
 type DeclineRequest struct {

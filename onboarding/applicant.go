@@ -1,0 +1,34 @@
+package onboarding
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ActionRotateApplicantToken: the applicant's token was replaced; earlier
+// ones stop working.
+const ActionRotateApplicantToken = "rotate_applicant_token"
+
+// RotateApplicantToken starts a new generation of the application's
+// applicant token (Application.ApplicantTokenGeneration): tokens of
+// earlier generations stop working at once. The applicant does it with
+// its current token, or staff for an applicant who lost it. A live
+// participant has no applicant token to rotate: it uses its participant
+// credential.
+func (s *Service) RotateApplicantToken(ctx context.Context, id, actor string) (*Application, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return nil, fmt.Errorf("%w: rotating the applicant token needs an actor", ErrInvalidArgument)
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if err := r.transition(ActionRotateApplicantToken, actor, ""); err != nil {
+			return err
+		}
+		r.st.ApplicantGen++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}

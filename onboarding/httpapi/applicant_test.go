@@ -1,0 +1,79 @@
+package httpapi_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+)
+
+// movableClock is a clock a test moves.
+type movableClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *movableClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *movableClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// The applicant token expires a while after it was issued, is renewed by
+// use, can be rotated, and dies with the go-live.
+func TestApplicantTokenLifecycle(t *testing.T) {
+	t.Parallel()
+	clk := &movableClock{t: time.Now()}
+	key := []byte("applicant-key-for-the-token-lifecycle-test-0123")
+	f := newFixture(t, httpapi.WithClock(clk.now), httpapi.WithApplicantKey(key), httpapi.WithApplicantTokenTTL(72*time.Hour))
+	a, tok := f.submit(f.regulator("Token Regulator"))
+	path := "/v1/onboarding/applications/" + a.ID
+	get := func(tok string) response { return f.do(request{method: http.MethodGet, path: path, auth: bearer(tok)}) }
+
+	// A token of the first format (the application id's MAC alone) counts
+	// from the application's creation and is exchanged on use — but only
+	// for generation 0.
+	b, _ := f.submit(f.regulator("Legacy Token Regulator"))
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("hcxonboard.httpapi.applicant.v1\x00"))
+	m.Write([]byte(b.ID))
+	legacy := httpapi.ApplicantTokenPrefix + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + b.ID, auth: bearer(legacy)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.NotEmpty(t, res.header.Get("X-Applicant-Token"), "exchanged for the new format")
+
+	res = get(tok)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Empty(t, res.header.Get("X-Applicant-Token"), "a fresh token is not renewed")
+
+	// Used after two days, it is answered with a renewed one.
+	clk.add(48 * time.Hour)
+	res = get(tok)
+	require.Equal(t, http.StatusOK, res.status)
+	renewed := res.header.Get("X-Applicant-Token")
+	require.NotEmpty(t, renewed)
+	clk.add(48 * time.Hour)
+	assert.Equal(t, http.StatusForbidden, get(tok).status, "the old one expired after 72 hours")
+	require.Equal(t, http.StatusOK, get(renewed).status, "the renewed one lives on")
+
+	// Rotation kills every earlier token.
+	res = f.do(request{method: http.MethodPost, path: path + "/applicant-token", auth: bearer(renewed)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	var rotated httpapi.ApplyResponse
+	res.decode(t, &rotated)
+	assert.Equal(t, http.StatusForbidden, get(renewed).status, "replaced")
+	require.Equal(t, http.StatusOK, get(rotated.ApplicantToken).status)
+
+	clk.add(72 * time.Hour)
+	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + b.ID, auth: bearer(legacy)})
+	assert.Equal(t, http.StatusForbidden, res.status, "and it expires like the rest")
+}

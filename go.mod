@@ -2,6 +2,9 @@ module github.com/openhcx/hcxonboard
 
 go 1.26.0
 
+// The interop test's npm packages are not Go packages.
+ignore ./interop/node_modules
+
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875

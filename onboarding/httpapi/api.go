@@ -280,7 +280,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err := h.decodeJSON(w, r, &q); err != nil {
 		return err
 	}
-	ps, err := h.svc.Search(r.Context(), q)
+	ps, err := h.svc.Search(r.Context(), readSpellings(q)) // payor, InActive …
 	if err != nil {
 		return err
 	}

@@ -32,3 +32,20 @@ func (s *Service) RotateApplicantToken(ctx context.Context, id, actor string) (*
 	}
 	return s.view(r), nil
 }
+
+// ActionViewContacts: a staff member saw the applicant's contact data
+// unmasked.
+const ActionViewContacts = "view_contacts"
+
+// RecordContactView audits that actor (a staff member) was shown the
+// application's contact data unmasked. Staff consoles call it on every
+// such view; logs stay masked.
+func (s *Service) RecordContactView(ctx context.Context, id, actor string) error {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return fmt.Errorf("%w: a view needs a viewer", ErrInvalidArgument)
+	}
+	_, err := s.mutate(ctx, id, func(r *record) error {
+		return r.transition(ActionViewContacts, actor, "contact data shown unmasked")
+	})
+	return err
+}

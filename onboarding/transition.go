@@ -86,6 +86,8 @@ var edges = func() map[edge]string {
 	stay(ActionDeboardWarning, posActive, posBlocked)
 	stay(ActionStepUpSent, posActive, posBlocked)
 	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
+	stay(ActionViewContacts, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
+		posActive, posBlocked, posInactive)
 	stay(ActionStepUpFailed, posActive, posBlocked)
 	stay(ActionAppeal, posActive, posBlocked)
 	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {

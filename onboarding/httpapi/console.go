@@ -504,7 +504,7 @@ type appPage struct {
 	Code         string
 	Email        string
 	Mobile       string
-	Admin        *hcxonboard.Contact // masked
+	Admin        *hcxonboard.Contact // unmasked: staff see contacts, each view audited
 	Requirements []verifier.Result
 	Documents    []docView
 	Tasks        []taskView
@@ -517,6 +517,10 @@ type appPage struct {
 func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
+	// Staff see the contacts unmasked, and every such view is audited.
+	if err := h.svc.RecordContactView(ctx, id, staffActor(c.staffID)); err != nil {
+		return err
+	}
 	a, err := h.svc.Application(ctx, id)
 	if err != nil {
 		return err
@@ -532,13 +536,10 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	p := appPage{A: a, Position: position(a), Events: es, Chain: chain, Initiators: initiators, Can: map[string]bool{}}
 	if s := a.Submitted; s != nil {
 		p.Name = s.ParticipantName
-		p.Email, p.Mobile = hcxonboard.MaskEmail(s.PrimaryEmail), hcxonboard.MaskMobile(s.PrimaryMobile)
+		p.Email, p.Mobile = s.PrimaryEmail, s.PrimaryMobile
 		if s.SystemAdmin != nil {
-			p.Admin = &hcxonboard.Contact{
-				Name:   s.SystemAdmin.Name,
-				Email:  hcxonboard.MaskEmail(s.SystemAdmin.Email),
-				Mobile: hcxonboard.MaskMobile(s.SystemAdmin.Mobile),
-			}
+			admin := *s.SystemAdmin
+			p.Admin = &admin
 		}
 		for _, d := range s.Documents {
 			u, err := url.Parse(d.URI)

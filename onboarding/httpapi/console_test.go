@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -401,13 +402,29 @@ func TestConsoleEscapesAndMasks(t *testing.T) {
 		assert.NotContains(t, p.body, "<b>Iyer", path)
 		assert.NotContains(t, p.body, "<img src=x>", path)
 		assert.NotContains(t, p.body, `href="javascript:`, path)
+		if strings.HasPrefix(path, "/console/applications/") {
+			continue // the application page shows contacts in full (below)
+		}
 		for _, full := range []string{"registrar.office@regulator.example", "9876543210", "meera.iyer@regulator.example", "9123456780"} {
 			assert.NotContains(t, p.body, full, "%s shows %s in full", path, full)
 		}
 	}
+	// Staff see the contacts unmasked on the application page, and each
+	// view is an audit event with the staff member as actor.
 	p := b.get("/console/applications/" + a.ID)
-	assert.Contains(t, p.body, hcxonboard.MaskEmail("registrar.office@regulator.example"))
-	assert.Contains(t, p.body, hcxonboard.MaskMobile("9876543210"))
+	for _, full := range []string{"registrar.office@regulator.example", "9876543210", "meera.iyer@regulator.example", "9123456780"} {
+		assert.Contains(t, p.body, full)
+	}
+	events, err := f.svc.Events(context.Background(), a.ID)
+	require.NoError(t, err)
+	views := 0
+	for _, e := range events {
+		if e.Action == onboarding.ActionViewContacts {
+			views++
+			assert.Equal(t, "staff:"+staffID, e.Actor)
+		}
+	}
+	assert.Equal(t, 2, views, "one audit event per view")
 	assert.Contains(t, p.body, "Meera &lt;b&gt;Iyer&lt;/b&gt;")
 }
 

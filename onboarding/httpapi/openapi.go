@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -272,7 +273,8 @@ var enums = map[reflect.Type]func() []string{
 		for _, id := range verifier.RequirementIDs() {
 			out = append(out, string(id))
 		}
-		return out
+		// The engine's own requirements of its tasks.
+		return append(out, string(onboarding.RequirementIdentityDispute), string(onboarding.RequirementAmendment))
 	},
 }
 
@@ -383,6 +385,10 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 			name = f.Name
 		}
 		props[name] = g.schema(f.Type)
+		if e := f.Tag.Get("enum"); e != "" {
+			// A closed vocabulary on a plain string field.
+			props[name] = map[string]any{"type": "string", "enum": strings.Split(e, ",")}
+		}
 		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
 		if !optional && f.Type.Kind() != reflect.Pointer {
 			*required = append(*required, name)

@@ -126,3 +126,35 @@ func TestOpenAPIDocument(t *testing.T) {
 	assert.Contains(t, envelope, "timestamp")
 	assert.Contains(t, envelope, "error")
 }
+
+// The routes of the trust and decision work are documented with their
+// closed vocabularies.
+func TestOpenAPIDocumentsDecisionRoutesAndEnums(t *testing.T) {
+	t.Parallel()
+	_, body := fetchOpenAPI(t, newFixture(t))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(body, &doc))
+	paths := doc["paths"].(map[string]any)
+	for _, p := range []string{
+		"/v1/onboarding/applications/{id}/decline", "/v1/onboarding/applications/{id}/step-up",
+		"/v1/onboarding/applications/{id}/applicant-token", "/v1/onboarding/staff/applications/{id}/send-back",
+		"/v1/onboarding/payer/approvals",
+	} {
+		assert.Contains(t, paths, p)
+	}
+	assert.Contains(t, paths["/v1/onboarding/applications/{id}"], "patch", "amendments")
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	enumOf := func(schema, field string) []any {
+		t.Helper()
+		s, ok := schemas[schema].(map[string]any)
+		require.True(t, ok, "schema %s", schema)
+		f, ok := s["properties"].(map[string]any)[field].(map[string]any)
+		require.True(t, ok, "%s.%s", schema, field)
+		e, _ := f["enum"].([]any)
+		return e
+	}
+	assert.ElementsMatch(t, []any{"approve", "reject"}, enumOf("DecisionRequest", "decision"))
+	assert.ElementsMatch(t, []any{"approve", "reject"}, enumOf("ApprovalDecision", "decision"))
+	assert.ElementsMatch(t, []any{"details", "deboard"}, enumOf("StepUpRequest", "purpose"))
+	assert.ElementsMatch(t, []any{"voluntary", "regulator", "hcx"}, enumOf("DeboardRequest", "initiator"))
+}

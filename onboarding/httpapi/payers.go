@@ -37,7 +37,7 @@ type ApprovalDecisionsRequest struct {
 type ApprovalDecision struct {
 	ApplicationID string `json:"application_id"`
 	TaskID        string `json:"task_id"`
-	Decision      string `json:"decision"`
+	Decision      string `json:"decision" enum:"approve,reject"`
 	Reason        string `json:"reason,omitempty"`
 }
 

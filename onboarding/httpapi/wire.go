@@ -93,7 +93,7 @@ const (
 // DecisionRequest settles an approval or review task; a rejection needs a
 // reason.
 type DecisionRequest struct {
-	Decision string `json:"decision"`
+	Decision string `json:"decision" enum:"approve,reject"`
 	Reason   string `json:"reason,omitempty"`
 }
 
@@ -105,7 +105,7 @@ type ReasonRequest struct {
 // StepUpRequest asks for a step-up code: purpose "details" (a new
 // endpoint or certificate) or "deboard" (leaving the network).
 type StepUpRequest struct {
-	Purpose string `json:"purpose"`
+	Purpose string `json:"purpose" enum:"details,deboard"`
 }
 
 // DeboardVoluntaryRequest is a live participant leaving the network: why,
@@ -132,7 +132,7 @@ type DeclineResponse struct {
 // DeboardRequest asks staff to de-board a participant: initiator
 // "voluntary", "regulator" or "hcx".
 type DeboardRequest struct {
-	Initiator string `json:"initiator"`
+	Initiator string `json:"initiator" enum:"voluntary,regulator,hcx"`
 	Reason    string `json:"reason"`
 }
 

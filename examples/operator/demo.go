@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
@@ -115,6 +116,9 @@ func (d *demoSandbox) certificate(subject string, roles ...hcxonboard.Role) (str
 type samples struct {
 	trustList, certificate, details string
 	applications                    []sample
+	// letter is the insurer's signatory letter, which its application
+	// references by digest: the applicant uploads it.
+	letter string
 }
 
 type sample struct {
@@ -152,6 +156,12 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 	if s.certificate, err = write("sandbox-certificate.jwt", reg); err != nil {
 		return s, err
 	}
+	letter := demoLetter()
+	s.letter = filepath.Join(dir, "signatory-letter.pdf")
+	if err := os.WriteFile(s.letter, letter, 0o600); err != nil {
+		return s, fmt.Errorf("write %s: %w", s.letter, err)
+	}
+	letterSum := sha256.Sum256(letter)
 	apps := []struct {
 		name, what string
 		app        *hcxonboard.Application
@@ -168,7 +178,7 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 			SystemAdmin: &hcxonboard.Contact{Name: "Anita Rao", Email: "anita.rao@insurer.example", Mobile: "9000011002"},
 			Documents: []hcxonboard.Document{{Kind: hcxonboard.DocSignatoryLetter,
 				URI:    "https://docs.insurer.example/hcx/signatory-letter.pdf",
-				SHA256: "439eea3d0664c5a76231ab64aabfc68476b1b363838bde262277c9a21b844cb2", MediaType: "application/pdf"}},
+				SHA256: hex.EncodeToString(letterSum[:]), MediaType: "application/pdf"}},
 		}, nil},
 	}
 	if fakeHFR {
@@ -269,7 +279,38 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	}
 	p("  The answer carries applicant_token: send it as 'Authorization: Bearer <token>' to")
 	p("  %s/v1/onboarding/applications/<id>/…, e.g. PUT …/details with --data @%s", base, s.details)
+	p("  The insurer's signatory letter waits for its upload; staff then read it in the console:")
+	p("    curl -s -H 'Authorization: Bearer <token>' -H 'Content-Type: application/pdf' --data-binary @%s \\", s.letter)
+	p("      '%s/v1/onboarding/applications/<id>/documents?kind=%s'", base, hcxonboard.DocSignatoryLetter)
 	p("")
 	p("  One-time codes are printed below, marked DEMO ONLY: a real operator sends them by e-mail or SMS.")
 	return nil
+}
+
+// demoLetter is a one-page PDF: the insurer's signatory letter of the
+// sample application.
+func demoLetter() []byte {
+	text := "BT /F1 14 Tf 72 760 Td (Demo General Insurance Company Limited) Tj 0 -24 Td " +
+		"(Letter from the authorised signatory: we apply to join the HCX.) Tj ET"
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(text), text),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return b.Bytes()
 }

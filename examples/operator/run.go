@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
@@ -108,6 +109,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("token key: %w", err)
 	}
+	// Uploaded documents live under the data directory, one directory per
+	// application: the embedded default, for one machine. Replicas sharing
+	// a PostgreSQL database keep them there instead (store.Documents()).
+	docs, err := document.NewDir(filepath.Join(cfg.data, "documents"), store)
+	if err != nil {
+		return fmt.Errorf("documents: %w", err)
+	}
+	defer docs.Close()
 	svc, err := onboarding.New(store,
 		onboarding.WithInstanceCode(cfg.instance),
 		onboarding.WithNotifier(demoNotifier{out: out}),
@@ -118,6 +127,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		onboarding.WithOTPKey(keys.otp),
 		onboarding.WithAuditKey(keys.audit),
 		onboarding.WithLogger(log),
+		onboarding.WithDocuments(docs),
 	)
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)

@@ -512,6 +512,7 @@ type appPage struct {
 	Chain        ChainStatus
 	Can          map[string]bool
 	Initiators   []string
+	Held         []heldDocument // the documents the operator holds
 }
 
 func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -557,6 +558,9 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	for _, t := range a.Tasks {
 		p.Tasks = append(p.Tasks, taskView{Task: t,
 			Decidable: reviewer && t.State == onboarding.TaskOpen && (t.Kind == onboarding.KindReview || t.Kind == onboarding.KindApproval)})
+	}
+	if p.Held, err = h.heldDocuments(ctx, a); err != nil {
+		return err
 	}
 	for action, key := range map[string]string{
 		onboarding.ActionRecheck: "recheck", onboarding.ActionGoLive: "goLive", onboarding.ActionSuspend: "suspend",

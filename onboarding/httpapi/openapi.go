@@ -112,6 +112,7 @@ var pathParamDocs = map[string]string{
 	"task":  "a task id of the application (otp-1, review-2 …)",
 	"code":  "a participant code",
 	"realm": "a Keycloak realm name (WithKeycloakRealms)",
+	"doc":   "a document id of the application (a UUID)",
 }
 
 func (g *schemaGen) operation(rt route) map[string]any {
@@ -148,6 +149,9 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		}
 		op["requestBody"] = map[string]any{"required": true, "content": content}
 	}
+	if len(rt.media) > 0 && rt.method != http.MethodGet {
+		op["requestBody"] = map[string]any{"required": true, "content": binaryContent(rt.media)}
+	}
 	switch rt.auth {
 	case authApplicant:
 		op["security"] = []any{map[string]any{"applicantToken": []string{}}}
@@ -171,6 +175,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		ok["headers"] = map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.html:
 		ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}
+	case len(rt.media) > 0 && rt.method == http.MethodGet:
+		ok["content"] = binaryContent(rt.media)
 	case rt.raw != "":
 		ok["content"] = map[string]any{rt.raw: map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.resp != nil:
@@ -188,6 +194,15 @@ func (g *schemaGen) operation(rt route) map[string]any {
 	}
 	op["responses"] = responses
 	return op
+}
+
+// binaryContent describes a raw body of any of the media types.
+func binaryContent(mediaTypes []string) map[string]any {
+	content := map[string]any{}
+	for _, mt := range mediaTypes {
+		content[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+	}
+	return content
 }
 
 // errorStatuses are the error statuses a route may answer.

@@ -49,6 +49,7 @@ type route struct {
 	query        []param
 	extra        []int // error statuses beyond those every route of its kind has
 	handle       func(h *Handler, w http.ResponseWriter, r *http.Request, c *reqCtx) error
+	media        []string // media types of a raw body: an upload's (not GET), or the answer's (GET)
 }
 
 // reqCtx is what the auth step learnt about the caller.
@@ -116,6 +117,8 @@ func apiRoutes() []route {
 		{method: http.MethodPost, path: appPath + "/compromise", operation: "reportCompromise", tag: tagApplicant,
 			summary: "Report a leaked secret: every secret and earlier token is revoked", auth: authOwner,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).compromise},
+		uploadDocumentRoute(appPath),
+		listDocumentsRoute(appPath),
 		{method: http.MethodPost, path: "/v1/onboarding/credentials/rotate", operation: "rotateSecret", tag: tagPublic,
 			summary: "A new secret for the holder of a live one; the old ones overlap for a while", auth: authPublic,
 			body: &RotateRequest{}, resp: &CredentialsResponse{}, status: http.StatusCreated,
@@ -158,6 +161,7 @@ func apiRoutes() []route {
 		{method: http.MethodGet, path: staffApp + "/events", operation: "events", tag: tagStaff,
 			summary: "The audit trail, oldest first, and whether its hash chain holds", auth: authStaff,
 			resp: &EventsResponse{}, status: http.StatusOK, handle: (*Handler).events},
+		staffListDocumentsRoute(staffApp),
 		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff, role: RoleReviewer,
 			summary: "Approve or reject an approval or review task", auth: authStaff,
 			body: &DecisionRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).decide},
@@ -221,6 +225,7 @@ func consoleRoutes() []route {
 			{name: "offset", description: "skip this many", integer: true},
 		}, (*Handler).consoleQueue),
 		page(app, "consoleApplication", "One application: requirements, documents, tasks, audit trail", nil, (*Handler).consoleApplication),
+		consoleDocumentRoute(app),
 		needs(RoleReviewer, post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide)),
 		needs(RoleReviewer, post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck)),
 		needs(RoleApprover, post(app+"/go-live", "consoleGoLive", "Confirm the go-live checklist and activate", &goLiveForm{}, (*Handler).consoleGoLive)),

@@ -175,7 +175,7 @@ func TestStaffRoutesNeedStaff(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, 12, n)
+	assert.Equal(t, 13, n)
 	// The application the applicant's token belongs to is untouched.
 	got, err := f.svc.Application(t.Context(), a.ID)
 	require.NoError(t, err)
@@ -214,7 +214,7 @@ func TestApplicantRoutesNeedTheApplicantToken(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, 12, n)
+	assert.Equal(t, 14, n)
 }
 
 func TestUnknownPath(t *testing.T) {

@@ -61,6 +61,10 @@ type Task struct {
 	Findings  []verifier.Finding `json:"findings,omitempty"`
 	CreatedAt time.Time          `json:"created_at"`
 	UpdatedAt time.Time          `json:"updated_at"`
+
+	// DocumentID is the held document a document review reads, or that
+	// settled an upload task (kind "upload").
+	DocumentID string `json:"document_id,omitempty"`
 }
 
 // SecretStatus describes the production secrets without revealing them.
@@ -265,6 +269,7 @@ func applicationView(a *onboarding.Application) *Application {
 			Channel: t.Channel, Recipient: t.Recipient, ExpiresAt: t.ExpiresAt,
 			AttemptsLeft: t.AttemptsLeft, ResendsLeft: t.ResendsLeft,
 			DecidedBy: t.DecidedBy, Reason: t.Reason, Findings: t.Findings, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+			DocumentID: t.Document,
 		})
 	}
 	return v

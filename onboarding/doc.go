@@ -29,6 +29,10 @@
 //     ([Service.Decide]).
 //     - "retry": a registry was unreachable; [Service.Recheck] runs the
 //     online checks again. An outage never rejects an application.
+//     - "upload": with [WithDocuments], a document the application
+//     references waits until the operator holds it — uploaded
+//     ([Service.UploadDocument]) or fetched from its https address with
+//     its digest verified — and then a "review" reads it.
 //     When every requirement is settled the application moves to step 3.
 //  3. [Service.SubmitDetails] checks the endpoint URL (https, a DNS name,
 //     no port unless allowed, not the HCX's own) and the encryption and

@@ -3,13 +3,17 @@ package onboarding_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,6 +22,8 @@ import (
 	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/document/documenttest"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 	"github.com/openhcx/hcxonboard/safefetch"
@@ -453,4 +459,76 @@ func TestAmendedReferencesMatchHeldDocuments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, docs, 2)
 	assert.Equal(t, extra.ID, docs[1].ID)
+}
+
+// A benefit service provider's address proof: the application references
+// it by digest, the applicant uploads the file, staff read it and approve,
+// and the requirement is settled.
+func ExampleWithDocuments() {
+	ctx := context.Background()
+	sandboxKey, err := credential.GenerateEd25519Key(rand.Reader)
+	check(err)
+	sandboxOperator, err := sandbox.NewIssuer("sandbox.example", sandboxKey, sandbox.WithValidity(24*time.Hour))
+	check(err)
+	trusted, err := sandboxOperator.TrustedIssuer(hcxonboard.RoleBSP)
+	check(err)
+	trustList, err := sandbox.NewTrustList(trusted)
+	check(err)
+	sandboxVerifier, err := sandbox.NewVerifier(sandbox.WithTrustList(trustList))
+	check(err)
+
+	store := registry.NewMemoryStore()
+	dir, err := os.MkdirTemp("", "documents")
+	check(err)
+	defer os.RemoveAll(dir)
+	docs, err := document.NewDir(dir, store) // or, beside the registry in SQL: sqlstore's Store.Documents()
+	check(err)
+	defer docs.Close()
+	otpKey := make([]byte, 32) // kept outside the database in real life
+	_, err = rand.Read(otpKey)
+	check(err)
+	svc, err := onboarding.New(store,
+		onboarding.WithInstanceCode("hcx"),
+		onboarding.WithOTPKey(otpKey),
+		onboarding.WithSandbox(sandboxVerifier),
+		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })),
+		onboarding.WithDocuments(docs),
+	)
+	check(err)
+
+	letter := documenttest.PDF(1024, "rent agreement of the registered office")
+	sum := sha256.Sum256(letter)
+	cert, err := sandboxOperator.Issue(sandbox.Claims{Subject: "policypal", Roles: []hcxonboard.Role{hcxonboard.RoleBSP}})
+	check(err)
+	app, err := svc.Submit(ctx, &hcxonboard.Application{
+		ParticipantName: "PolicyPal Beneficiary Platform",
+		Roles:           []hcxonboard.Role{hcxonboard.RoleBSP},
+		PrimaryEmail:    "onboarding@policypal.example",
+		PrimaryMobile:   "9000012001",
+		Identifiers:     hcxonboard.Identifiers{GSTIN: "27AAPFU0939F1ZV"},
+		Documents: []hcxonboard.Document{{Kind: hcxonboard.DocAddressProof, URI: "s3://policypal/address-proof.pdf",
+			SHA256: hex.EncodeToString(sum[:]), MediaType: document.PDF}},
+		BSP:                    &hcxonboard.BSPDetails{StakeholdersServiced: []string{"policyholder"}},
+		SandboxCertificate:     cert,
+		SandboxParticipantCode: "policypal",
+	})
+	check(err)
+	for _, t := range app.OpenTasks() {
+		fmt.Println(app.Stage, "waits on", t.Kind, "of", t.Requirement)
+	}
+
+	_, err = svc.UploadDocument(ctx, app.ID, hcxonboard.DocAddressProof, document.PDF, bytes.NewReader(letter), "applicant")
+	check(err)
+	app, err = svc.Application(ctx, app.ID)
+	check(err)
+	for _, t := range app.OpenTasks() {
+		fmt.Println(app.Stage, "waits on", t.Kind, "of", t.Requirement, "reading the uploaded document:", t.Document != "")
+		app, err = svc.Decide(ctx, app.ID, t.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "names the registered office"})
+		check(err)
+	}
+	fmt.Println(app.Stage)
+	// Output:
+	// verifying waits on upload of address_proof
+	// verifying waits on review of address_proof reading the uploaded document: true
+	// details
 }

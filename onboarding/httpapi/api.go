@@ -315,7 +315,7 @@ var (
 	stages = []string{string(registry.StageSubmitted), string(registry.StageVerifying), string(registry.StageDetails),
 		string(registry.StageCredentials), string(registry.StageLive), string(registry.StageRejected), string(registry.StageWithdrawn)}
 	waitingKinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.KindOTP, onboarding.KindRetry,
-		onboarding.WaitingDeboarding}
+		onboarding.KindUpload, onboarding.WaitingDeboarding}
 )
 
 func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {

@@ -398,6 +398,7 @@ var queueTabs = []tab{
 	{Key: onboarding.KindApproval, Label: "Payer approval"},
 	{Key: onboarding.KindOTP, Label: "Waiting on OTP"},
 	{Key: onboarding.KindRetry, Label: "Registry retry"},
+	{Key: onboarding.KindUpload, Label: "Waiting on documents"},
 	{Key: onboarding.WaitingDeboarding, Label: "De-boarding"},
 	{Key: "all", Label: "All"},
 }

@@ -24,6 +24,8 @@
 //	POST /v1/onboarding/applications/{id}/deboard                    voluntary de-boarding, {"reason"}
 //	POST /v1/onboarding/applications/{id}/appeal                     appeal an announced de-boarding
 //	POST /v1/onboarding/applications/{id}/compromise                 report a leaked secret
+//	POST /v1/onboarding/applications/{id}/documents?kind=…           upload a document: the raw file, Content-Type its type; 201
+//	GET  /v1/onboarding/applications/{id}/documents                  the documents held (metadata, never content)
 //
 // Participants and everyone:
 //
@@ -38,6 +40,7 @@
 //	GET  /v1/onboarding/staff/applications                          the queue (?stage, waiting, participant_code, limit, offset)
 //	GET  /v1/onboarding/staff/applications/{id}                     one application
 //	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check
+//	GET  /v1/onboarding/staff/applications/{id}/documents           the documents held
 //	POST /v1/onboarding/staff/applications/{id}/tasks/{task}/decision  {"decision": "approve"|"reject", "reason"}
 //	POST /v1/onboarding/staff/applications/{id}/recheck             the online checks again
 //	POST /v1/onboarding/staff/applications/{id}/go-live             step 5, with the checklist
@@ -120,4 +123,11 @@
 // come from the console's origin (Origin, or Referer) and carry the
 // session's CSRF token; the login form uses a double-submit cookie.
 // E-mail addresses and mobile numbers are shown masked.
+//
+// The documents held for an application (onboarding.WithDocuments) are
+// listed on its page, images shown inline; each is served at
+// /console/applications/{id}/documents/{doc} for the browser's own viewer,
+// with its stored type, Content-Disposition inline, a
+// Content-Security-Policy that loads and runs nothing in a sandbox,
+// X-Content-Type-Options: nosniff and Cache-Control: private, no-store.
 package httpapi

@@ -310,3 +310,21 @@ func TestOpenAPIDocumentsTheDocumentRoutes(t *testing.T) {
 	assert.Contains(t, served, "application/pdf")
 	assert.Contains(t, served, "image/png")
 }
+
+// Staff find the applications waiting on an applicant's upload.
+func TestQueueOfApplicationsWaitingOnDocuments(t *testing.T) {
+	t.Parallel()
+	f := docFixture(t, document.DefaultMaxSize)
+	a, _ := f.submit(f.bsp(documenttest.PDF(700, "not uploaded yet")))
+	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?waiting=" + onboarding.KindUpload, auth: bearer(staffToken)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Contains(t, string(res.body), a.ID)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	q := b.get("/console/queue?waiting=" + onboarding.KindUpload)
+	require.Equal(t, http.StatusOK, q.status)
+	assert.Contains(t, q.body, a.ID)
+	assert.Contains(t, q.body, "Waiting on documents")
+}

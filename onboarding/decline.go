@@ -144,3 +144,11 @@ func durationWords(d time.Duration) string {
 	}
 	return "1 hour"
 }
+
+// plural says n things, with the plural s when n is not 1.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -51,13 +51,13 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	switch t.Kind {
 	case KindApproval, KindReview:
 	case KindOTP:
-		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code is settled with ConfirmOTP"}
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a one-time code task is settled by confirming its code"}
 	case KindUpload:
 		if d.Approve {
 			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "only the document settles it: upload it, then staff review it"}
 		}
 	default:
-		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a retry is settled by Recheck"}
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a registry task is settled when the checks run again"}
 	}
 	if t.State != TaskOpen {
 		return &TransitionError{Action: action, Task: t.ID, From: t.State}

@@ -185,8 +185,8 @@ func (s *Service) codeConfirmed(r *record, t *taskState, actor string) error {
 func (s *Service) codeRefused(r *record, t *taskState, actor string) error {
 	left := s.otp.Attempts - t.Attempts
 	if left > 0 {
-		r.outcome = fmt.Errorf("%w for task %s (%d attempts left)", ErrInvalidOTP, t.ID, left)
-		return r.transition(ActionOTPFailed, actor, fmt.Sprintf("task %s: wrong code, %d attempts left", t.ID, left))
+		r.outcome = fmt.Errorf("%w for task %s (%s left)", ErrInvalidOTP, t.ID, plural(left, "attempt"))
+		return r.transition(ActionOTPFailed, actor, fmt.Sprintf("task %s: wrong code, %s left", t.ID, plural(left, "attempt")))
 	}
 	t.State = TaskLocked
 	t.Hash, t.Salt = "", ""
@@ -215,15 +215,15 @@ func (r *record) confirmable(t *taskState, now time.Time) error {
 	switch t.State {
 	case TaskOpen:
 	case TaskLocked:
-		return fmt.Errorf("%w: task %s; ask for a new code with ResendOTP", ErrOTPLocked, t.ID)
+		return fmt.Errorf("%w: task %s; ask for a new code", ErrOTPLocked, t.ID)
 	default:
 		return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
 	}
 	if (t.Channel == ChannelHFR || t.Channel == ChannelHPR) && t.TxnID == "" {
-		return fmt.Errorf("%w: %s has not sent a code for task %s yet; ask for one with ResendOTP", ErrOTPExpired, strings.ToUpper(t.Channel), t.ID)
+		return fmt.Errorf("%w: %s has not sent a code for task %s yet; ask for one", ErrOTPExpired, strings.ToUpper(t.Channel), t.ID)
 	}
 	if t.ExpiresAt.IsZero() || !now.Before(t.ExpiresAt) {
-		return fmt.Errorf("%w: task %s; ask for a new code with ResendOTP", ErrOTPExpired, t.ID)
+		return fmt.Errorf("%w: task %s; ask for a new code", ErrOTPExpired, t.ID)
 	}
 	return nil
 }

@@ -455,7 +455,7 @@ func TestConsoleLifecycleAndSearch(t *testing.T) {
 		{"reinstate", "/reinstate", url.Values{"reason": {"fixed"}}, "suspension is over", hcxonboard.StatusActive},
 		{"deboard, unknown initiator", "/deboard", url.Values{"initiator": {"cosmic"}, "reason": {"x"}}, "initiator must be one of", hcxonboard.StatusActive},
 		{"deboard announced", "/deboard", url.Values{"initiator": {"hcx"}, "reason": {"repeated attacks"}}, "announced", hcxonboard.StatusActive},
-		{"recheck a live one", "/recheck", url.Values{}, "cannot recheck", hcxonboard.StatusActive},
+		{"recheck a live one", "/recheck", url.Values{}, "cannot run the checks again", hcxonboard.StatusActive},
 	}
 	for _, s := range steps {
 		s.form.Set("csrf", csrf)

@@ -214,7 +214,7 @@ func TestSearchRefusesUnboundedQueries(t *testing.T) {
 			var e ErrorResponse
 			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &e))
 			assert.Equal(t, CodeInvalidSearch, e.Error.Code, "%s, %s", name, what)
-			assert.Contains(t, e.Error.Message, "registry: invalid query", "%s, %s", name, what)
+			assert.Contains(t, e.Error.Message, "invalid query", "%s, %s", name, what)
 		}
 	}
 }

@@ -107,6 +107,7 @@ type classification struct {
 	code     string
 	message  string
 	internal bool // log the error; send a generic message
+	caller   bool // the message is the engine's, in the API's words
 }
 
 // classify maps an error onto a status and an HCX code, by the engine's
@@ -114,7 +115,7 @@ type classification struct {
 // it does not know are internal: the client gets a generic message.
 func classify(err error) classification {
 	client := func(status int, code string) classification {
-		return classification{status: status, code: code, message: err.Error()}
+		return classification{status: status, code: code, message: callerWords(err), caller: true}
 	}
 	var ae *apiError
 	var de *onboarding.DetailsError
@@ -212,6 +213,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.As(err, &refused) {
 		h.writeJSON(w, c.status, refusal(h.now().UnixMilli(), c, refused.Report))
 		return
+	}
+	if c.caller {
+		c.message = h.explain(r, err, c.message)
 	}
 	h.writeJSON(w, c.status, ErrorResponse{
 		Timestamp: h.now().UnixMilli(),

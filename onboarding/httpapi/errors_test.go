@@ -190,7 +190,7 @@ func TestCertificateFetchFailuresAreUnprocessable(t *testing.T) {
 			var e ErrorResponse
 			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &e))
 			assert.Equal(t, CodeInvalidCertificate, e.Error.Code)
-			assert.Equal(t, "onboarding: invalid details: encryption_cert: could not be fetched: "+tc.reason, e.Error.Message)
+			assert.Equal(t, "invalid details: encryption_cert: could not be fetched: "+tc.reason, e.Error.Message)
 			for _, bad := range []string{"127.0.0.1", "::1", "169.254", "10.0.0.1", port, closedPort, "dial tcp", "connect:"} {
 				assert.NotContains(t, w.Body.String(), bad)
 			}

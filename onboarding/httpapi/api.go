@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -294,21 +296,78 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 
 // Staff routes.
 
+// queue lists applications for staff: by default what waits on staff (a
+// review or a payer's approval, oldest first); ?waiting=all or any filter
+// widens it. Entries are summaries: no certificates.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	f, err := queueFilter(r)
 	if err != nil {
 		return err
 	}
-	as, err := h.svc.Queue(r.Context(), f)
-	if err != nil {
-		return err
+	kinds := []string{f.Waiting}
+	switch {
+	case f.Waiting == waitingAll:
+		kinds = []string{""}
+	case f.Waiting == "" && f.Stage == "" && f.ParticipantCode == "":
+		kinds = []string{onboarding.KindReview, onboarding.KindApproval}
+	}
+	limit, offset := f.Limit, f.Offset
+	if limit == 0 {
+		limit = registry.DefaultLimit
+	}
+	var as []*onboarding.Application
+	seen := make(map[string]bool)
+	for _, k := range kinds {
+		f.Waiting = k
+		if len(kinds) > 1 {
+			// The first offset+limit of each list hold the first
+			// offset+limit of their union.
+			f.Offset, f.Limit = 0, min(offset+limit, registry.MaxLimit)
+		}
+		page, err := h.svc.Queue(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		for _, a := range page {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				as = append(as, a)
+			}
+		}
+	}
+	if len(kinds) > 1 {
+		slices.SortFunc(as, func(a, b *onboarding.Application) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+		})
+		as = as[min(offset, len(as)):]
+		as = as[:min(limit, len(as))]
 	}
 	out := QueueResponse{Applications: make([]*Application, 0, len(as))}
 	for _, a := range as {
-		out.Applications = append(out.Applications, applicationView(a))
+		out.Applications = append(out.Applications, summaryView(a))
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// waitingAll asks the staff queue for every application.
+const waitingAll = "all"
+
+// summaryView is an application without its certificates, for listings.
+func summaryView(a *onboarding.Application) *Application {
+	v := applicationView(a)
+	if v.Participant != nil {
+		p := v.Participant.Clone()
+		p.EncryptionCert, p.SigningCertPath = "", ""
+		v.Participant = p
+	}
+	if v.Submitted != nil && v.Submitted.Details != nil {
+		s := v.Submitted.Clone()
+		s.Details = nil
+		v.Submitted = s
+	}
+	v.Details = nil
+	return v
 }
 
 var (
@@ -328,7 +387,7 @@ func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
 	if f.Stage != "" && !contains(stages, string(f.Stage)) {
 		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "stage must be one of %s", strings.Join(stages, ", "))
 	}
-	if f.Waiting != "" && !contains(waitingKinds, f.Waiting) {
+	if f.Waiting != "" && f.Waiting != waitingAll && !contains(waitingKinds, f.Waiting) {
 		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s", strings.Join(waitingKinds, ", "))
 	}
 	var err error

@@ -604,12 +604,14 @@ func TestQueueEventsAndRecheck(t *testing.T) {
 		status int
 		ids    []string
 	}{
-		{"everything", "", http.StatusOK, []string{reg.ID, pay.ID}},
+		{"waiting on staff, by default", "", http.StatusOK, []string{reg.ID}},
+		{"everything", "?waiting=all", http.StatusOK, []string{reg.ID, pay.ID}},
 		{"waiting on review", "?waiting=review", http.StatusOK, []string{reg.ID}},
 		{"waiting on otp", "?waiting=otp", http.StatusOK, []string{pay.ID}},
 		{"by stage", "?stage=details", http.StatusOK, nil},
 		{"by participant", "?participant_code=" + pay.Participant.ParticipantCode, http.StatusOK, []string{pay.ID}},
-		{"paged", "?limit=1&offset=1", http.StatusOK, []string{pay.ID}},
+		{"paged", "?waiting=all&limit=1&offset=1", http.StatusOK, []string{pay.ID}},
+		{"paged past the staff queue", "?limit=1&offset=1", http.StatusOK, nil},
 		{"unknown stage", "?stage=limbo", http.StatusBadRequest, nil},
 		{"unknown waiting", "?waiting=godot", http.StatusBadRequest, nil},
 		{"bad limit", "?limit=-1", http.StatusBadRequest, nil},

@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -14,7 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/document/documenttest"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -55,6 +60,7 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	const reason = "Confirmed with the regulator's registrar by phone"
 
 	ctx := loggedIn(t, chromium, srv.URL)
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("queue"))))
 	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("queue")))
 	require.NoError(t, err)
 	assert.Contains(t, queue, "Insurance Regulatory Office")
@@ -114,6 +120,12 @@ func TestBrowserReviewerApproves(t *testing.T) {
 // as the fixture's staff member, leaving the queue open.
 func loggedIn(t *testing.T, chromium, base string) context.Context {
 	t.Helper()
+	return loggedInAs(t, chromium, base, staffToken)
+}
+
+// loggedInAs is loggedIn with another staff token.
+func loggedInAs(t *testing.T, chromium, base, token string) context.Context {
+	t.Helper()
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
@@ -139,9 +151,9 @@ func loggedIn(t *testing.T, chromium, base string) context.Context {
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(base+"/console/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), staffToken),
+		chromedp.SendKeys(chromedp.ID("token"), token),
 		chromedp.Click(chromedp.ID("login")),
-		chromedp.WaitVisible(chromedp.ID("queue")),
+		chromedp.WaitVisible(chromedp.CSS("form.logout")), // signed in: the queue, perhaps empty
 	))
 	return ctx
 }
@@ -211,4 +223,105 @@ func attr(t *testing.T, ctx context.Context, sel, name string) string {
 	require.NoError(t, err, sel)
 	require.True(t, res.Exists, "%s has no %s", sel, name)
 	return res.Value
+}
+
+// A reviewer reads an uploaded signatory letter inline, sends the
+// application back, the applicant amends it, the reviewer approves the
+// letter, and an approver — another person — takes it live.
+func TestBrowserReviewSendBackAmendAndGoLive(t *testing.T) {
+	t.Parallel()
+	chromium := chromiumPath(t)
+	set, err := httpapi.NewStaffTokenSet(map[string]string{"rita": reviewerToken, "ravi": approverToken})
+	require.NoError(t, err)
+	require.NoError(t, set.SetRoles("rita", httpapi.RoleReviewer))
+	require.NoError(t, set.SetRoles("ravi", httpapi.RoleApprover))
+	f := docFixture(t, document.DefaultMaxSize, httpapi.WithStaffSet(set))
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ctx0 := context.Background()
+
+	letter := documenttest.PNG(64, 32)
+	app := f.payer()
+	app.ParticipantName = "Suraksha General Insurance Co"
+	app.Documents = []hcxonboard.Document{{Kind: hcxonboard.DocSignatoryLetter, URI: "s3://suraksha/letter.png",
+		SHA256: sha(letter), MediaType: document.PNG}}
+	a, tok := f.submit(app)
+	res := f.upload(a.ID, tok, hcxonboard.DocSignatoryLetter, document.PNG, letter)
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+
+	// The reviewer reads the letter inline, and sends the application back.
+	ctx := loggedInAs(t, chromium, srv.URL, reviewerToken)
+	page := srv.URL + "/console/applications/" + a.ID
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("img.document-image"))))
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector("img.document-image").naturalWidth`))
+	require.NoError(t, err)
+	assert.Equal(t, 64, width, "the letter is shown inline")
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#go-live").length`))
+	require.NoError(t, err)
+	assert.Zero(t, forms, "a reviewer is offered no go-live")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("send-back-reason"), "participant_name: use the name on the IRDAI certificate"),
+		chromedp.Click(chromedp.ID("send-back-button")),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	))
+
+	// The applicant amends the name; the engine verifies it again.
+	res = f.do(request{method: http.MethodPatch, path: "/v1/onboarding/applications/" + a.ID, auth: bearer(tok),
+		body: json.RawMessage(`{"participant_name": "Suraksha General Insurance Company Limited"}`)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	cur, err := f.svc.Application(ctx0, a.ID)
+	require.NoError(t, err)
+	var otp, review string
+	for _, tk := range cur.OpenTasks() {
+		switch {
+		case tk.Kind == onboarding.KindOTP:
+			otp = tk.ID
+		case tk.Kind == onboarding.KindReview && tk.Requirement == verifier.ReqSignatoryLetter:
+			review = tk.ID
+		}
+	}
+	require.NotEmpty(t, otp)
+	require.NotEmpty(t, review, "the held letter is reviewed again: %+v", cur.OpenTasks())
+	_, err = f.svc.ConfirmOTP(ctx0, a.ID, otp, f.out.lastCode(a.ID))
+	require.NoError(t, err)
+
+	// The reviewer approves the letter.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.ID("approve-"+review)),
+		chromedp.SendKeys(chromedp.ID("reason-"+review), "signed by the CEO, on letterhead"),
+		chromedp.Click(chromedp.ID("approve-"+review)),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	))
+	cur, err = f.svc.Application(ctx0, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageDetails, cur.Stage, "tasks: %+v", cur.OpenTasks())
+	_, err = f.svc.SubmitDetails(ctx0, a.ID, validDetails(t))
+	require.NoError(t, err)
+	_, err = f.svc.Provision(ctx0, a.ID)
+	require.NoError(t, err)
+
+	// Another person, the approver, takes it live.
+	actx := loggedInAs(t, chromium, srv.URL, approverToken)
+	require.NoError(t, chromedp.Do(actx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.ID("go-live")),
+		chromedp.Click(chromedp.ID("pilot-completed")),
+		chromedp.Click(chromedp.ID("staff-trained")),
+		chromedp.Click(chromedp.ID("go-live-button")),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	))
+	cur, err = f.svc.Application(ctx0, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, hcxonboard.StatusActive, cur.Status)
+	events, err := f.svc.Events(ctx0, a.ID)
+	require.NoError(t, err)
+	var actors []string
+	for _, e := range events {
+		switch e.Action {
+		case onboarding.ActionSendBack, onboarding.ActionAmend, onboarding.ActionApprove, onboarding.ActionGoLive:
+			actors = append(actors, e.Action+" by "+e.Actor)
+		}
+	}
+	assert.Equal(t, []string{"send_back by staff:rita", "amend by applicant", "approve by staff:rita", "go_live by staff:ravi"}, actors)
 }

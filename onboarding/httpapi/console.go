@@ -574,6 +574,12 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 		_, allowed := onboarding.Allowed(p.Position, action)
 		p.Can[key] = allowed && h.staffCan(c.staffID, role)
 	}
+	p.Can["sendBack"] = p.Position == string(registry.StageVerifying) && h.staffCan(c.staffID, RoleReviewer)
+	for _, t := range a.OpenTasks() {
+		if t.Kind == onboarding.KindAmend {
+			p.Can["sendBack"] = false // one round at a time
+		}
+	}
 	title := p.Name
 	if title == "" {
 		title = "Application " + a.ID
@@ -636,6 +642,15 @@ func formReason(r *http.Request) (string, error) {
 		return "", newError(http.StatusBadRequest, CodeInvalidRequest, "a reason is required")
 	}
 	return reason, nil
+}
+
+func (h *Handler) consoleSendBack(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	reason, err := formReason(r)
+	if err == nil {
+		_, err = h.svc.SendBack(r.Context(), id, staffActor(c.staffID), reason)
+	}
+	return h.afterAction(w, r, c, id, "Sent back to the applicant.", err)
 }
 
 func (h *Handler) consoleSuspend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {

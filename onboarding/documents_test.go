@@ -532,3 +532,42 @@ func ExampleWithDocuments() {
 	// verifying waits on review of address_proof reading the uploaded document: true
 	// details
 }
+
+// A document reference pointing at the operator's own network is never
+// fetched: the default fetcher refuses loopback, private and metadata
+// addresses, and the refusal names none of them.
+func TestDocumentReferencesCannotReachInternalAddresses(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pdf := documenttest.PDF(2048, "signatory letter")
+	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { _, _ = rw.Write(pdf) }))
+	w := newDocWorld(t, nil, onboarding.WithFetcher(defaultSafeFetcher(t)))
+	for _, uri := range []string{
+		srv.URL + "/letter.pdf",
+		"https://[::1]:" + srv.port() + "/letter.pdf",
+		"https://169.254.169.254/latest/meta-data/",
+		"https://10.0.0.1/letter.pdf",
+		"http://example.org/letter.pdf",
+	} {
+		a, err := w.svc.Submit(ctx, w.bsp(pdf, uri))
+		require.NoError(t, err, uri)
+		up := openOf(a, onboarding.KindUpload, verifier.ReqAddressProof)
+		require.Len(t, up, 1, uri)
+		if strings.HasPrefix(uri, "https://") {
+			assert.Contains(t, up[0].Message, "could not fetch it", uri)
+		}
+		assertNoInternals(t, up[0].Message, srv.port())
+		docs, err := w.svc.Documents(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Empty(t, docs, uri)
+	}
+	assert.Zero(t, srv.hits.Load(), "no request reached the internal server")
+}
+
+// defaultSafeFetcher is safefetch's default, as an operator runs it.
+func defaultSafeFetcher(t *testing.T) *safefetch.Fetcher {
+	t.Helper()
+	f, err := safefetch.New()
+	require.NoError(t, err)
+	return f
+}

@@ -105,10 +105,20 @@ var pageFuncs = template.FuncMap{
 }
 
 // parsePages parses every console page with the shared layout.
-func parsePages() (map[string]*template.Template, error) {
+func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template)
+	funcs := template.FuncMap{
+		// Times in the operator's zone, with the zone named.
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		"title": requirementTitle,
+	}
 	for _, name := range []string{"login", "queue", "application", "participants", "error"} {
-		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(pageFuncs).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("httpapi: console template %s: %w", name, err)
 		}
@@ -744,7 +754,9 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 		p.Role = string(role)
 		query.Filters[registry.FieldRoles] = registry.Eq(string(role))
 	}
-	p.Searched = len(q) > 0
+	// The participants are listed on open, newest pages a click away;
+	// the filters narrow the list.
+	p.Searched = true
 	if p.Searched {
 		ps, err := h.svc.Search(r.Context(), query)
 		if err != nil {
@@ -801,3 +813,23 @@ func pageLinks(path string, keep url.Values, offset int, more bool) (prev, next 
 	}
 	return prev, next
 }
+
+// requirementTitles name the requirements for people: the guideline's
+// words from the built-in policies, and the engine's own.
+var requirementTitles = func() map[verifier.RequirementID]string {
+	m := map[verifier.RequirementID]string{
+		onboarding.RequirementIdentityDispute: "Identity claimed by another participant",
+		onboarding.RequirementAmendment:       "Amendment asked of the applicant",
+	}
+	for _, p := range verifier.DefaultPolicies() {
+		for _, r := range p.Requirements {
+			if _, ok := m[r.ID]; !ok && r.Description != "" {
+				m[r.ID] = r.Description
+			}
+		}
+	}
+	return m
+}()
+
+// requirementTitle is a requirement's title, or "" when it has none.
+func requirementTitle(id verifier.RequirementID) string { return requirementTitles[id] }

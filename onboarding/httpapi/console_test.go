@@ -475,7 +475,7 @@ func TestConsoleLifecycleAndSearch(t *testing.T) {
 		want   []string
 		not    []string
 	}{
-		{"", http.StatusOK, []string{"Name contains"}, []string{"Console Lifecycle Regulator"}},
+		{"", http.StatusOK, []string{"Name contains", "Console Lifecycle Regulator", "Another Regulator"}, nil}, // listed on open
 		{"?name=lifecycle", http.StatusOK, []string{"Console Lifecycle Regulator", a.Participant.ParticipantCode}, []string{"Another Regulator"}},
 		{"?status=Active", http.StatusOK, []string{"Console Lifecycle Regulator"}, []string{"Another Regulator"}},
 		{"?role=agency.regulator", http.StatusOK, []string{"Console Lifecycle Regulator", "Another Regulator"}, nil},
@@ -659,4 +659,26 @@ func TestConsoleSessionFollowsTheStaffCheck(t *testing.T) {
 	set("")
 	assert.Equal(t, "/console/login", b.get("/console/participants").location, "the credential is refused")
 	assert.Zero(t, f.h.Sessions())
+}
+
+// The console shows times in the operator's zone, naming it, and each
+// requirement's title beside its id.
+func TestConsoleZoneAndTitles(t *testing.T) {
+	t.Parallel()
+	ist, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		ist = time.FixedZone("IST", 5*3600+1800)
+	}
+	f, srv := consoleServer(t, httpapi.WithConsoleTimeZone(ist))
+	a, _ := f.submit(f.regulator("Zoned Regulator"))
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	p := b.get("/console/applications/" + a.ID)
+	require.Equal(t, http.StatusOK, p.status)
+	assert.Contains(t, p.body, " IST", "times name the operator's zone")
+	assert.NotContains(t, p.body, " UTC<", "not UTC")
+	assert.Contains(t, p.body, "case_review")
+	assert.Regexp(t, `case_review</span><div class="muted">[^<]+</div>`, p.body, "the requirement's title beside its id")
+	_, err = httpapi.New(f.svc, httpapi.WithConsoleTimeZone(nil))
+	require.ErrorIs(t, err, httpapi.ErrInvalidOption)
 }

@@ -29,6 +29,7 @@ type Handler struct {
 	staffAuth    StaffAuthFunc
 	staffRoles   StaffRolesFunc // nil: every staff member holds every role
 	applicantTTL time.Duration
+	consoleZone  *time.Location
 	console      bool
 	origin       string
 	sessionTTL   time.Duration
@@ -57,6 +58,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 		console:      true,
 		sessionTTL:   DefaultSessionTTL,
 		applicantTTL: DefaultApplicantTokenTTL,
+		consoleZone:  time.Local,
 		spec:         defaultSpecConfig(),
 	}
 	for i, opt := range opts {
@@ -75,7 +77,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 	}
 	h.routes = append(apiRoutes(), specRoutes(h.spec)...)
 	if h.console {
-		pages, err := parsePages()
+		pages, err := parsePages(h.consoleZone)
 		if err != nil {
 			return nil, err
 		}

@@ -176,3 +176,16 @@ func WithApplicantTokenTTL(d time.Duration) Option {
 		return nil
 	}
 }
+
+// WithConsoleTimeZone sets the zone the console shows times in, with the
+// zone named (default: the process's local zone, time.Local; an operator
+// in India would give Asia/Kolkata).
+func WithConsoleTimeZone(loc *time.Location) Option {
+	return func(h *Handler) error {
+		if loc == nil {
+			return fmt.Errorf("%w: nil time zone", ErrInvalidOption)
+		}
+		h.consoleZone = loc
+		return nil
+	}
+}

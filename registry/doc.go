@@ -54,4 +54,28 @@
 // holder of a claim. Applications written before a store knew claims (the
 // SQL stores before schema version 4) hold none until an Update gives
 // them theirs.
+//
+// # Outbox
+//
+// A message to the outside world (a one-time code, an approval request, a
+// go-live broadcast, a de-boarding warning) is written with the state
+// change that calls for it: [Write].Outbox holds [OutboxMessage]s that the
+// store inserts, pending, in the same transaction, so a write that fails
+// stores none of them and a committed one stores all, and a crash between
+// the write and the send loses nothing. Each message's ID is unique in the
+// store (a write reusing one fails whole with [ErrConflict]) and is the
+// idempotency key transports pass on; the payload is opaque, at most
+// [MaxOutboxPayload] bytes, and a write carries at most
+// [MaxOutboxMessages].
+//
+// [OutboxStore], an optional capability every store here implements, is
+// the dispatcher's side: ClaimOutbox leases due messages to one owner for
+// a while, oldest due first; CompleteOutbox and FailOutbox, which only the
+// lease holder may call, mark a message sent, or count the failed attempt
+// and make it due again later or dead; RetryOutbox sends a dead message
+// back; ListOutbox pages through messages by keyset for staff, and
+// OutboxDepth counts pending and dead ones for metrics. A lease keeps
+// other dispatchers away until it ends, also on other replicas sharing
+// the database; a dispatcher that dies leaves its messages to be claimed
+// again when their leases end, so delivery is at least once.
 package registry

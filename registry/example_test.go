@@ -137,3 +137,49 @@ func ExampleVerifySealedChain() {
 	// <nil>
 	// registry: audit chain broken at event 2: the seal does not verify under any of the keys: the trail up to this event was changed and its hashes computed again, or another key sealed it
 }
+
+// A state change writes the message it calls for in its own Write, so a
+// crash before the send loses nothing; dispatchers claim due messages,
+// send them, and mark each sent or failed (due again later, or dead).
+func ExampleOutboxStore() {
+	ctx := context.Background()
+	var store registry.Store = registry.NewMemoryStore()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	app := &registry.Application{ID: "app-1", Stage: registry.StageSubmitted, CreatedAt: now, UpdatedAt: now}
+	otp := registry.OutboxMessage{ID: "app-1/otp/1", ApplicationID: "app-1", Kind: "otp", To: "admin@sunrise.example",
+		Payload: []byte("sealed by the engine"), CreatedAt: now, NextAttemptAt: now}
+	if err := store.Create(ctx, registry.Write{Application: app, Outbox: []registry.OutboxMessage{otp}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	ob, ok := store.(registry.OutboxStore)
+	if !ok {
+		return
+	}
+	msgs, err := ob.ClaimOutbox(ctx, "replica-1", now, time.Minute, 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range msgs {
+		fmt.Println("replica-1 sends", m.ID, "to", m.To, "and fails")
+		fmt.Println(ob.FailOutbox(ctx, m.ID, "replica-1", now.Add(30*time.Second), "smtp: 421 try later", false))
+	}
+	msgs, _ = ob.ClaimOutbox(ctx, "replica-2", now.Add(10*time.Second), time.Minute, 10)
+	fmt.Println("due after 10s:", len(msgs))
+	msgs, _ = ob.ClaimOutbox(ctx, "replica-2", now.Add(30*time.Second), time.Minute, 10)
+	for _, m := range msgs {
+		fmt.Println("replica-2 sends", m.ID, "after", m.Attempts, "failed attempt")
+		fmt.Println(ob.CompleteOutbox(ctx, m.ID, "replica-2", now.Add(31*time.Second)))
+	}
+	depth, _ := ob.OutboxDepth(ctx)
+	fmt.Println("pending", depth[registry.OutboxPending], "dead", depth[registry.OutboxDead])
+	// Output:
+	// replica-1 sends app-1/otp/1 to admin@sunrise.example and fails
+	// <nil>
+	// due after 10s: 0
+	// replica-2 sends app-1/otp/1 after 1 failed attempt
+	// <nil>
+	// pending 0 dead 0
+}

@@ -19,11 +19,13 @@ type MemoryStore struct {
 	order        []string // participant codes in insertion order
 	events       map[string][]Event
 	claims       map[string]string // claim → the application holding it
+	outbox       map[string]*OutboxMessage
 }
 
 var (
 	_ Store       = (*MemoryStore)(nil)
 	_ ClaimReader = (*MemoryStore)(nil)
+	_ OutboxStore = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty in-memory store.
@@ -34,6 +36,7 @@ func NewMemoryStore() *MemoryStore {
 		participants: make(map[string]*hcxonboard.Participant),
 		events:       make(map[string][]Event),
 		claims:       make(map[string]string),
+		outbox:       make(map[string]*OutboxMessage),
 	}
 }
 
@@ -181,6 +184,9 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 	if err := s.checkEvents(a.ID, w.Events); err != nil {
 		return err
 	}
+	if err := s.checkOutbox(w.Outbox); err != nil {
+		return err
+	}
 	a.Version = 1
 	s.apps[a.ID] = a.Clone()
 	if a.Key != "" {
@@ -189,6 +195,7 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 	s.putClaims(a.ID, nil, a.Claims)
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	s.putOutbox(w.Outbox)
 	return nil
 }
 
@@ -228,11 +235,15 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	if err := s.checkEvents(a.ID, w.Events); err != nil {
 		return err
 	}
+	if err := s.checkOutbox(w.Outbox); err != nil {
+		return err
+	}
 	a.Version++
 	s.putClaims(a.ID, cur.Claims, a.Claims)
 	s.apps[a.ID] = a.Clone()
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	s.putOutbox(w.Outbox)
 	return nil
 }
 

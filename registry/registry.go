@@ -115,12 +115,17 @@ func (a *Application) IsWaiting(kind string) bool {
 }
 
 // Write is one atomic change: an application, optionally its participant
-// record, and the audit events it appends. Either all of it is stored or
-// none.
+// record, the audit events it appends and the outbox messages it sends.
+// Either all of it is stored or none.
 type Write struct {
 	Application *Application
 	Participant *hcxonboard.Participant
 	Events      []Event
+	// Outbox holds the messages the change calls for, stored pending in
+	// the same transaction (see OutboxStore): at most MaxOutboxMessages,
+	// each new, with an ID no stored message has (else ErrConflict) and
+	// the write's application.
+	Outbox []OutboxMessage
 }
 
 // ApplicationFilter selects applications for listing. Zero fields match
@@ -158,15 +163,17 @@ type Writer interface {
 	// participant, claims and events. An existing application ID is
 	// ErrConflict, else an existing Key ErrDuplicateKey, else an existing
 	// participant code ErrConflict, else a claim another application holds
-	// a *ClaimError (ErrClaimed).
+	// a *ClaimError (ErrClaimed), else an outbox message ID already
+	// stored ErrConflict.
 	Create(ctx context.Context, w Write) error
 	// Update replaces the application whose stored version equals
 	// w.Application.Version, increments the version (and
 	// w.Application.Version), upserts the participant, replaces the
 	// application's claims (freeing those it drops) and appends the
-	// events. A stale version is ErrVersionConflict; a missing
-	// application is ErrNotFound; a claim another application holds is a
-	// *ClaimError (ErrClaimed).
+	// events and outbox messages. A stale version is ErrVersionConflict;
+	// a missing application is ErrNotFound; a claim another application
+	// holds is a *ClaimError (ErrClaimed); an outbox message ID already
+	// stored is ErrConflict.
 	Update(ctx context.Context, w Write) error
 }
 

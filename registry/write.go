@@ -33,7 +33,7 @@ func (w Write) validate() error {
 			return fmt.Errorf("registry: audit event for application %q written with application %q", e.ApplicationID, a.ID)
 		}
 	}
-	return nil
+	return validateOutbox(a.ID, w.Outbox)
 }
 
 // Validate checks a write as every store does before it touches storage;

@@ -46,7 +46,16 @@
 //   - concurrency: of several updates from one version exactly one wins, 16
 //     writers retrying on conflict lose no update, and racing creates with
 //     one key or one participant code produce one winner;
-//   - a cancelled context fails every call and writes nothing.
+//   - a cancelled context fails every call and writes nothing;
+//   - the outbox, when the store is a [registry.OutboxStore]: messages are
+//     stored with the Create or Update that carries them and with none
+//     that fails (version, claim, event or message id conflict, invalid
+//     messages), a claim leases due messages earliest due first and skips
+//     leased ones until their lease ends, only the lease holder completes
+//     or fails a message, failures count attempts and reschedule or go
+//     dead, dead messages are retried, listing pages by keyset and
+//     filters by state and application, and 16 claimers racing never lease
+//     one message to two owners.
 //
 // Every subtest runs in parallel on its own store, so a store that shares a
 // database between instances must isolate them (a fresh file, schema or

@@ -38,6 +38,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Claims", testClaims},
 		{"ClaimRaces", testClaimRaces},
 		{"Context", testContext},
+		{"Outbox", testOutbox},
+		{"OutboxRaces", testOutboxRaces},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

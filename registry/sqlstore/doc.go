@@ -75,6 +75,18 @@
 // is kept as JSON beside the searchable columns, so a field added to
 // [hcxonboard.Participant] needs no migration.
 //
+// Outbox messages (schema version 7) are rows of the table outbox, keyed
+// by their ID and inserted by the write that carries them, in its
+// transaction (on PostgreSQL, within Create's one statement); a message ID
+// stored already fails the write with [registry.ErrConflict]. A claim is
+// one UPDATE … RETURNING: on PostgreSQL it picks due rows FOR UPDATE SKIP
+// LOCKED, so claimers on several replicas take different messages without
+// waiting for each other, and on SQLite it runs in the single writer's
+// transaction; either way a message is leased to one owner at a time. The
+// index outbox_due (state, next_attempt_at, created_at, id) serves the
+// claim in its order and the depth count; the lease columns carry no
+// index, so leasing a row rewrites no index entry.
+//
 // Times are stored as UnixNano integers, which is exactly what an audit
 // event's hash covers, so events come back verifiable. An event's seal is
 // kept as given (schema version 5; events stored before have none). They come back in

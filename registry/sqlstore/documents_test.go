@@ -158,7 +158,7 @@ func TestDocumentsAfterUpgradeFromVersion5(t *testing.T) {
 		s, err := b.open(t, "v5")
 		require.NoError(t, err)
 		db := sqlstore.DBOf(s)
-		for _, table := range []string{"documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications"} {
+		for _, table := range []string{"outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications"} {
 			_, err = db.ExecContext(ctx, "DROP TABLE "+table)
 			require.NoError(t, err)
 		}
@@ -171,7 +171,7 @@ func TestDocumentsAfterUpgradeFromVersion5(t *testing.T) {
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		require.Equal(t, allVersions(b.dialect), schemaVersions(t, s))
-		require.Equal(t, 6, sqlstore.MigrationCount(b.dialect))
+		require.GreaterOrEqual(t, sqlstore.MigrationCount(b.dialect), 6)
 		docs := documentsOf(t, s)
 		_, err = docs.Put(ctx, letter("app-1"), bytes.NewReader(documenttest.PNG(2, 2)))
 		require.NoError(t, err)

@@ -18,6 +18,7 @@ const (
 	constraintKey                             // applications.idempotency_key
 	constraintParticipant                     // participants.participant_code
 	constraintClaim                           // application_claims.claim
+	constraintOutbox                          // outbox.id
 	constraintOther                           // any other (audit_events' key, …)
 )
 
@@ -42,6 +43,8 @@ func constraintOf(err error) constraint {
 			return constraintParticipant
 		case strings.Contains(msg, "application_claims.claim"):
 			return constraintClaim
+		case strings.Contains(msg, "outbox.id"):
+			return constraintOutbox
 		}
 		return constraintOther
 	}
@@ -56,6 +59,8 @@ func constraintOf(err error) constraint {
 			return constraintParticipant
 		case "application_claims_pkey":
 			return constraintClaim
+		case "outbox_pkey":
+			return constraintOutbox
 		}
 		return constraintOther
 	}

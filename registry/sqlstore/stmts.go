@@ -30,6 +30,8 @@ type statements struct {
 
 	// The savepoint around each write of a batch; nil on PostgreSQL.
 	savepoint, rollbackToSavepoint, releaseSavepoint *sql.Stmt
+
+	outbox outboxStatements
 }
 
 const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims`
@@ -63,7 +65,8 @@ const (
 // statement: one round trip, atomic without an explicit transaction. Lists
 // travel as arrays; the participant rows are inserted only when $38 is
 // true. A claim another application holds violates
-// application_claims_pkey and fails the whole statement.
+// application_claims_pkey and fails the whole statement, as an outbox
+// message ID stored already violates outbox_pkey.
 const pgCreate = `WITH
 application AS (
 	INSERT INTO applications (` + applicationColumns + `)
@@ -76,6 +79,12 @@ waiting AS (
 claims AS (
 	INSERT INTO application_claims (claim, application_id)
 	SELECT c.claim, $1 FROM unnest($40::text[]) AS c(claim)
+),
+outbox AS (
+	INSERT INTO outbox (` + outboxColumns + `)
+	SELECT o.id, $1, o.kind, o.recipient, o.payload, o.created_at, o.next_attempt_at, 0, 'pending', '', '', $48::bigint, $48::bigint
+	FROM unnest($42::text[], $43::text[], $44::text[], $45::bytea[], $46::bigint[], $47::bigint[])
+		AS o(id, kind, recipient, payload, created_at, next_attempt_at)
 ),
 participant AS (
 	INSERT INTO participants (` + participantColumns + `)
@@ -144,6 +153,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	for i := range st.insertValues {
 		list = append(list, entry{&st.insertValues[i], insertValuesSQL(i + 1)})
 	}
+	list = append(list, s.outboxStatementTexts()...)
 	if s.dialect == Postgres {
 		list = append(list, entry{&st.createAll, pgCreate})
 	} else {
@@ -191,6 +201,7 @@ func (s *Store) closeStmts() error {
 		st.keyExists, st.participantExists, st.claimHolder, st.createAll,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
+	all = append(all, st.outbox.all()...)
 	var errs []error
 	for _, p := range all {
 		if p != nil {

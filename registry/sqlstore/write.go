@@ -13,7 +13,7 @@ import (
 )
 
 // Create stores a new application as version 1 with its participant, its
-// claims and its first audit events, atomically.
+// claims, its first audit events and its outbox messages, atomically.
 func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err
@@ -29,11 +29,15 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 	if err != nil {
 		return err
 	}
+	outbox, err := encodeOutbox(w.Outbox)
+	if err != nil {
+		return err
+	}
 	err = s.claiming(ctx, a, func() error {
-		if err := s.create(ctx, a, row, p, events); err != nil {
+		if err := s.create(ctx, a, row, p, events, outbox); err != nil {
 			// Uniqueness violations and misnumbered events arrive wrapped.
 			if constraintOf(err) != constraintNone {
-				return s.createConflict(ctx, a, w.Participant, err)
+				return s.createConflict(ctx, a, w.Participant, outbox, err)
 			}
 			var conflict *seqConflict
 			if errors.As(err, &conflict) {
@@ -51,9 +55,9 @@ func (s *Store) Create(ctx context.Context, w registry.Write) error {
 }
 
 // create runs one attempt of a Create.
-func (s *Store) create(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+func (s *Store) create(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow, outbox []outboxRow) error {
 	if s.dialect == Postgres && checkSeq(a.ID, 0, events) == nil {
-		return s.pgCreate(ctx, a, row, p, events)
+		return s.pgCreate(ctx, a, row, p, events, outbox)
 	}
 	// SQLite, and a Create whose events are misnumbered: the steps one by
 	// one, so that the first conflict in the reference order is the one
@@ -77,12 +81,12 @@ func (s *Store) create(ctx context.Context, a *registry.Application, row applica
 		if err := s.appendEvents(ctx, t, a.ID, 0, events); err != nil {
 			return fail(ctx, err, "append audit events to application %q", a.ID)
 		}
-		return nil
+		return s.insertOutbox(ctx, t, a.ID, outbox)
 	})
 }
 
 // pgCreate runs PostgreSQL's one-statement Create.
-func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow, outbox []outboxRow) error {
 	args := []any{a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.kinds}
 	if p != nil {
 		args = append(args, p.columns()...)
@@ -100,6 +104,12 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i], seal[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal
 	}
 	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims), seal)
+	m := len(outbox)
+	oid, okind, oto, opayload, ocreated, onext := make([]string, m), make([]string, m), make([]string, m), make([][]byte, m), make([]int64, m), make([]int64, m)
+	for i, r := range outbox {
+		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
+	}
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime))
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -111,7 +121,7 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 // participant code, and reports the first that is taken; a database
 // reports whichever constraint it checked first, so unless that was the
 // id, the stored rows decide.
-func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *hcxonboard.Participant, cause error) error {
+func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *hcxonboard.Participant, outbox []outboxRow, cause error) error {
 	idTaken := fmt.Errorf("%w: application %q exists", registry.ErrConflict, a.ID)
 	if constraintOf(cause) == constraintApplicationID {
 		return idTaken
@@ -132,13 +142,15 @@ func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *
 		return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
 	case constraintOf(cause) == constraintClaim:
 		return errClaimTaken
+	case constraintOf(cause) == constraintOutbox:
+		return s.outboxConflict(ctx, a, outbox, cause)
 	}
 	return fmt.Errorf("%w: application %q: %w", registry.ErrConflict, a.ID, cause)
 }
 
 // Update replaces the application at its expected version, upserts its
-// participant, replaces its claims and appends its events, in one
-// transaction.
+// participant, replaces its claims and appends its events and outbox
+// messages, in one transaction.
 func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err := w.Validate(); err != nil {
 		return err
@@ -151,7 +163,11 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err != nil {
 		return err
 	}
-	if err := s.claiming(ctx, a, func() error { return s.update(ctx, a, row, p, events) }); err != nil {
+	outbox, err := encodeOutbox(w.Outbox)
+	if err != nil {
+		return err
+	}
+	if err := s.claiming(ctx, a, func() error { return s.update(ctx, a, row, p, events, outbox) }); err != nil {
 		return err
 	}
 	a.Version++
@@ -159,7 +175,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 }
 
 // update runs one attempt of an Update.
-func (s *Store) update(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow) error {
+func (s *Store) update(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow, outbox []outboxRow) error {
 	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		var (
 			version    int64
@@ -238,7 +254,7 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 			}
 			return fail(ctx, err, "append audit events to application %q", a.ID)
 		}
-		return nil
+		return s.insertOutbox(ctx, t, a.ID, outbox)
 	})
 }
 

@@ -61,6 +61,12 @@ const (
 // "<facility id>@hfr" — the manager HFR holds for that facility, whom the
 // operator reaches through its HFR arrangement.
 type Message struct {
+	// ID identifies the message for good: with the outbox, a message
+	// retried after a failure, or sent again after a crash, keeps it.
+	// Transports pass it on as the idempotency key (an e-mail's
+	// Message-ID, a webhook's Idempotency-Key) so that the receiving end
+	// can drop a duplicate.
+	ID              string
 	Kind            string
 	To              string
 	ApplicationID   string

@@ -47,7 +47,11 @@ type Service struct {
 	log       *slog.Logger
 	disputes  bool
 	fourEyes  bool
-	noStepUp  bool
+	// noOutbox turns the outbox off; outbox is set when it is on.
+	noOutbox        bool
+	outbox          *outbox
+	outboxDeadAfter time.Duration
+	noStepUp        bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.
 	auditKey  crypto.Signer
 	auditKeys []crypto.PublicKey
@@ -72,15 +76,16 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("%w: nil store", ErrInvalidOption)
 	}
 	s := &Service{
-		store:         store,
-		now:           time.Now,
-		rand:          &lockedReader{r: crand.Reader},
-		otp:           OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
-		notice:        DefaultNoticePeriod,
-		declineWindow: DefaultDeclineWindow,
-		fourEyes:      true,
-		registryWait:  DefaultRegistryWait,
-		log:           slog.New(slog.DiscardHandler),
+		store:           store,
+		now:             time.Now,
+		rand:            &lockedReader{r: crand.Reader},
+		otp:             OTPPolicy{TTL: DefaultOTPTTL, Attempts: DefaultOTPAttempts, ResendsPerDay: DefaultOTPResendsPerDay},
+		notice:          DefaultNoticePeriod,
+		declineWindow:   DefaultDeclineWindow,
+		fourEyes:        true,
+		outboxDeadAfter: DefaultOutboxDeadAfter,
+		registryWait:    DefaultRegistryWait,
+		log:             slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {
 		return nil, err
@@ -104,6 +109,9 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		// the store in seconds; a key generated here would differ between
 		// replicas, and one kept in the store would travel with the copy.
 		return nil, fmt.Errorf("%w: WithOTPKey is required: a secret of at least 32 bytes, kept outside the registry database and the same on every replica; one-time codes are hashed with it", ErrInvalidOption)
+	}
+	if err := s.newOutbox(); err != nil {
+		return nil, err
 	}
 	var err error
 	if s.verifier == nil {
@@ -373,6 +381,11 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	}
 	r.app.State = st
 	w := registry.Write{Application: r.app, Events: events}
+	if s.outbox != nil && len(r.messages) > 0 {
+		if w.Outbox, err = s.outboxMessages(r, last.Seq); err != nil {
+			return err
+		}
+	}
 	if r.partChanged {
 		w.Participant = r.part
 	}
@@ -419,7 +432,7 @@ func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op fu
 		err := s.write(ctx, r, false)
 		if err == nil {
 			s.logEvents(ctx, r)
-			r.undelivered = s.deliver(ctx, r.messages)
+			r.undelivered = s.deliverAfterWrite(ctx, r)
 			if r.outcome != nil {
 				return nil, r.outcome
 			}
@@ -511,17 +524,7 @@ func (s *Service) deliver(ctx context.Context, msgs []Message) []error {
 	for _, m := range msgs {
 		if err := s.notifier.Notify(ctx, m); err != nil {
 			errs = append(errs, err)
-			attrs := []slog.Attr{
-				slog.String("kind", m.Kind),
-				slog.String("to", maskAddress(m.To)),
-				slog.String("application", m.ApplicationID),
-			}
-			// A notifier's error may echo what it failed to send; for a
-			// message carrying a code that would put the code in the log.
-			if m.Code == "" && m.Kind != MessageOTP {
-				attrs = append(attrs, slog.String("error", err.Error()))
-			}
-			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: notification not delivered", attrs...)
+			s.logUndelivered(ctx, m, err)
 		}
 	}
 	return errs

@@ -110,7 +110,7 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 			continue
 		case err == nil:
 			s.logEvents(ctx, r)
-			s.deliver(ctx, r.messages)
+			s.deliverAfterWrite(ctx, r)
 			return s.afterTasks(ctx, r)
 		case errors.Is(err, registry.ErrDuplicateKey):
 			// Another call with the same application_id won the race.

@@ -1,0 +1,270 @@
+package onboarding
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Outbox defaults.
+const (
+	// DefaultOutboxDeadAfter is how long a message is retried before it is
+	// a dead letter staff see and may retry.
+	DefaultOutboxDeadAfter = 24 * time.Hour
+	// outboxLease bounds one delivery attempt.
+	outboxLease = 2 * time.Minute
+	// outboxBatch is how many messages one dispatch pass takes.
+	outboxBatch = 50
+)
+
+// outbox is the engine's transactional outbox, when the store keeps one
+// (registry.OutboxStore): every message a change queues is written in the
+// same store write as the change, and delivered afterwards — at once by
+// the call that made it, and by DispatchOutbox for whatever that missed
+// (a crash between the write and the send, a transport outage). Delivery
+// is at least once; Message.ID is the idempotency key transports pass on.
+type outbox struct {
+	store     registry.OutboxStore
+	owner     string // this replica, for leases
+	deadAfter time.Duration
+	aead      cipher.AEAD // payloads carry one-time codes: sealed at rest
+}
+
+// WithOutbox turns the transactional outbox on or off. It is on by
+// default when the store keeps one (registry.OutboxStore, as the memory,
+// SQLite and PostgreSQL stores do); off, messages go to the Notifier after
+// the write and a crash between the two loses them.
+func WithOutbox(on bool) Option {
+	return func(s *Service) error {
+		s.noOutbox = !on
+		return nil
+	}
+}
+
+// WithOutboxDeadAfter sets how long a message is retried before it becomes
+// a dead letter (default DefaultOutboxDeadAfter). One-time codes die with
+// their code's lifetime instead, so a stale code is never sent late.
+func WithOutboxDeadAfter(d time.Duration) Option {
+	return func(s *Service) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: outbox dead-letter age %s is not positive", ErrInvalidOption, d)
+		}
+		s.outboxDeadAfter = d
+		return nil
+	}
+}
+
+// newOutbox sets the outbox up once the options are known.
+func (s *Service) newOutbox() error {
+	os, ok := s.store.(registry.OutboxStore)
+	if !ok || s.noOutbox {
+		return nil
+	}
+	mac := hmac.New(sha256.New, s.otpKey)
+	mac.Write([]byte("hcxonboard.outbox.v1"))
+	block, err := aes.NewCipher(mac.Sum(nil))
+	if err != nil {
+		return fmt.Errorf("onboarding: outbox key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return fmt.Errorf("onboarding: outbox key: %w", err)
+	}
+	var id [8]byte
+	if _, err := io.ReadFull(s.rand, id[:]); err != nil {
+		return fmt.Errorf("onboarding: random source: %w", err)
+	}
+	s.outbox = &outbox{store: os, owner: fmt.Sprintf("%s/%x", s.instance, id), deadAfter: s.outboxDeadAfter, aead: aead}
+	return nil
+}
+
+// outboxMessages turns the messages a write queues into outbox rows. Their
+// ids follow from the write (the application, the last event's sequence
+// number, the message's place), so a retry after a version conflict makes
+// the same ids, and the losing write stored none.
+func (s *Service) outboxMessages(r *record, lastSeq int64) ([]registry.OutboxMessage, error) {
+	out := make([]registry.OutboxMessage, 0, len(r.messages))
+	for i := range r.messages {
+		m := &r.messages[i]
+		m.ID = r.app.ID + "/" + strconv.FormatInt(lastSeq, 10) + "/" + strconv.Itoa(i)
+		plain, err := json.Marshal(m)
+		if err != nil {
+			return nil, fmt.Errorf("onboarding: encode message: %w", err)
+		}
+		nonce := make([]byte, s.outbox.aead.NonceSize())
+		if _, err := io.ReadFull(s.rand, nonce); err != nil {
+			return nil, fmt.Errorf("onboarding: random source: %w", err)
+		}
+		sealed := s.outbox.aead.Seal(nonce, nonce, plain, []byte(m.ID))
+		out = append(out, registry.OutboxMessage{ID: m.ID, ApplicationID: r.app.ID, Kind: m.Kind,
+			To: maskAddress(m.To), Payload: sealed, CreatedAt: r.now, NextAttemptAt: r.now})
+	}
+	return out, nil
+}
+
+// openMessage reads a sealed outbox payload.
+func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
+	var m Message
+	n := s.outbox.aead.NonceSize()
+	if len(om.Payload) < n {
+		return m, errors.New("onboarding: outbox payload too short")
+	}
+	plain, err := s.outbox.aead.Open(nil, om.Payload[:n], om.Payload[n:], []byte(om.ID))
+	if err != nil {
+		return m, fmt.Errorf("onboarding: outbox payload of %s does not open (another OTP key?): %w", om.ID, err)
+	}
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return m, fmt.Errorf("onboarding: outbox payload of %s: %w", om.ID, err)
+	}
+	return m, nil
+}
+
+// DispatchOutbox delivers what waits in the outbox: it leases due
+// messages, sends each through the Notifier, and records the outcome — a
+// failure is retried later with exponential backoff and jitter, and after
+// WithOutboxDeadAfter (a one-time code: after its lifetime) it is a dead
+// letter. Several replicas may dispatch at once: a message is leased to
+// one at a time. It returns how many messages it sent. Call it on a
+// schedule (RunOutbox does); the engine also dispatches right after each
+// change.
+func (s *Service) DispatchOutbox(ctx context.Context) (int, error) {
+	sent, _, err := s.dispatch(ctx, outboxBatch, nil)
+	return sent, err
+}
+
+// dispatch runs one pass; failed collects the errors of the ids in mine.
+func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool) (int, []error, error) {
+	if s.outbox == nil {
+		return 0, nil, nil
+	}
+	ms, err := s.outbox.store.ClaimOutbox(ctx, s.outbox.owner, s.clock(), outboxLease, limit)
+	if err != nil {
+		return 0, nil, fmt.Errorf("onboarding: claim outbox: %w", err)
+	}
+	sent := 0
+	var failed []error
+	for _, om := range ms {
+		m, err := s.openMessage(om)
+		if err == nil {
+			sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
+			err = s.notifier.Notify(sctx, m)
+			cancel()
+		}
+		now := s.clock()
+		if err == nil {
+			if cerr := s.outbox.store.CompleteOutbox(ctx, om.ID, s.outbox.owner, now); cerr != nil && !errors.Is(cerr, registry.ErrConflict) {
+				return sent, failed, cerr
+			}
+			sent++
+			continue
+		}
+		if mine[om.ID] {
+			failed = append(failed, err)
+		}
+		s.logUndelivered(ctx, m, err)
+		deadAfter := s.outbox.deadAfter
+		if m.Code != "" {
+			deadAfter = min(deadAfter, s.otp.TTL)
+		}
+		dead := !now.Before(om.CreatedAt.Add(deadAfter))
+		text := ""
+		if m.Code == "" {
+			text = hcxonboard.RedactText(err.Error())
+		}
+		if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(retryDelay(om.Attempts)), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
+			return sent, failed, ferr
+		}
+	}
+	return sent, failed, nil
+}
+
+// retryDelay is the wait before attempt n+1: 30 s doubling to an hour,
+// with ±20% jitter so replicas and messages spread out.
+func retryDelay(attempts int) time.Duration {
+	d := 30 * time.Second << min(attempts, 7)
+	d = min(d, time.Hour)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// RunOutbox dispatches the outbox every interval until ctx ends.
+func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
+	if interval <= 0 {
+		return fmt.Errorf("%w: outbox interval %s is not positive", ErrInvalidArgument, interval)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// DeadLetters lists the messages given up on, oldest first, for staff.
+func (s *Service) DeadLetters(ctx context.Context, limit int, after string) ([]registry.OutboxMessage, error) {
+	if s.outbox == nil {
+		return nil, fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)
+	}
+	return s.outbox.store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, Limit: limit, After: after})
+}
+
+// RetryDeadLetter puts a dead letter back in the outbox, due at once.
+func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
+	if s.outbox == nil {
+		return fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)
+	}
+	if err := s.outbox.store.RetryOutbox(ctx, id, s.clock()); err != nil {
+		return notFound(err, "message", id)
+	}
+	return nil
+}
+
+// deliverAfterWrite sends what r's write queued: through the outbox when
+// there is one (this call's messages first), else straight to the
+// Notifier. It returns the failures of r's own messages.
+func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
+	if s.outbox == nil {
+		return s.deliver(ctx, r.messages)
+	}
+	if len(r.messages) == 0 {
+		return nil
+	}
+	mine := make(map[string]bool, len(r.messages))
+	for _, m := range r.messages {
+		mine[m.ID] = true
+	}
+	_, failed, err := s.dispatch(ctx, len(r.messages)+4, mine)
+	if err != nil {
+		s.log.WarnContext(ctx, "onboarding: outbox dispatch failed; the messages wait for the next pass", "error", err.Error())
+	}
+	return failed
+}
+
+func (s *Service) logUndelivered(ctx context.Context, m Message, err error) {
+	attrs := []slog.Attr{slog.String("kind", m.Kind), slog.String("to", maskAddress(m.To)),
+		slog.String("application", m.ApplicationID), slog.String("message", m.ID)}
+	// A notifier's error may echo what it failed to send; for a message
+	// carrying a code that would put the code in the log.
+	if m.Code == "" && m.Kind != MessageOTP {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	s.log.LogAttrs(ctx, slog.LevelError, "onboarding: notification not delivered", attrs...)
+}

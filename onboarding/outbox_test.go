@@ -1,0 +1,124 @@
+package onboarding_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// Messages are written with the change that causes them: a transport that
+// fails loses nothing; the dispatcher delivers later with the same id,
+// and gives up into a dead letter staff can retry.
+func TestOutboxKeepsWhatTheTransportMissed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store, onboarding.WithOutboxDeadAfter(2*time.Hour))
+
+	w.notes.setFail(errors.New("smtp: connection refused"))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err, "the change is stored although nothing could be sent")
+	pending, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxPending, ApplicationID: a.ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, pending, "the review request waits in the outbox")
+	assert.Equal(t, 1, pending[0].Attempts, "one attempt already made")
+
+	// The transport recovers; the next pass (after the backoff) delivers.
+	w.notes.setFail(nil)
+	n, err := svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "not due yet: backoff")
+	w.clock.Advance(2 * time.Minute)
+	n, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(pending), n)
+	got := w.notes.of(onboarding.MessageReviewRequest, a.ID)
+	require.Len(t, got, 1)
+	assert.Equal(t, pending[0].ID, got[0].ID, "the message keeps its id: the idempotency key")
+	n, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "sent once")
+
+	// A transport down for good: the message becomes a dead letter.
+	w.notes.setFail(errors.New("webhook: 500"))
+	b, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err)
+	for range 12 {
+		w.clock.Advance(time.Hour)
+		_, err = svc.DispatchOutbox(ctx)
+		require.NoError(t, err)
+	}
+	dead, err := svc.DeadLetters(ctx, 10, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, dead)
+	assert.Equal(t, b.ID, dead[0].ApplicationID)
+	w.notes.setFail(nil)
+	require.NoError(t, svc.RetryDeadLetter(ctx, dead[0].ID))
+	n, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.ErrorIs(t, svc.RetryDeadLetter(ctx, "no-such-message"), onboarding.ErrNotFound)
+}
+
+// A one-time code in the outbox is sealed at rest, and dies with the code.
+func TestOutboxSealsCodes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	w.notes.setFail(errors.New("sms gateway down"))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	ms, err := store.ListOutbox(ctx, registry.OutboxFilter{ApplicationID: a.ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, ms)
+	w.notes.setFail(nil)
+	w.clock.Advance(time.Minute)
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	code := w.notes.code(t, a.ID)
+	for _, m := range ms {
+		assert.NotContains(t, string(m.Payload), code, "the code is not readable in the store")
+		assert.False(t, strings.Contains(m.To, "@") && !strings.Contains(m.To, "*"), "the address is masked: %s", m.To)
+	}
+
+	// Undelivered past its lifetime, a code is given up, not sent late.
+	w.notes.setFail(errors.New("sms gateway down"))
+	b, err := svc.Submit(ctx, w.application(verifier.CategoryTPA))
+	require.NoError(t, err)
+	w.clock.Advance(onboarding.DefaultOTPTTL + time.Minute)
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: b.ID})
+	require.NoError(t, err)
+	assert.NotEmpty(t, dead)
+}
+
+// Without the outbox (or a store that keeps none), messages go straight
+// to the Notifier as before.
+func TestOutboxCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store, onboarding.WithOutbox(false))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err)
+	ms, err := store.ListOutbox(ctx, registry.OutboxFilter{ApplicationID: a.ID})
+	require.NoError(t, err)
+	assert.Empty(t, ms)
+	assert.NotEmpty(t, w.notes.of(onboarding.MessageReviewRequest, a.ID))
+	_, err = svc.DeadLetters(ctx, 10, "")
+	require.ErrorIs(t, err, onboarding.ErrNotConfigured)
+}

@@ -181,6 +181,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		ok["content"] = map[string]any{rt.raw: map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.resp != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.resp))}}
+	case rt.status == http.StatusNoContent:
+		// No body.
 	default:
 		ok["content"] = map[string]any{"text/css": map[string]any{"schema": map[string]any{"type": "string"}}}
 	}

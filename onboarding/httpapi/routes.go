@@ -188,6 +188,15 @@ func apiRoutes() []route {
 			resp: &ExpiringResponse{}, status: http.StatusOK, query: []param{
 				{name: "within_days", description: "the window in days (default 30)", integer: true},
 			}, handle: (*Handler).expiring},
+		{method: http.MethodGet, path: "/v1/onboarding/staff/outbox", operation: "deadLetters", tag: tagStaff,
+			summary: "Messages given up on (dead letters), oldest first", auth: authStaff,
+			resp: &OutboxResponse{}, status: http.StatusOK, query: []param{
+				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true},
+				{name: "after", description: "the next page: the last id of the previous one"},
+			}, handle: (*Handler).deadLetters},
+		{method: http.MethodPost, path: "/v1/onboarding/staff/outbox/retry", operation: "retryDeadLetter", tag: tagStaff, role: RoleReviewer,
+			summary: "Send a dead letter again", auth: authStaff,
+			body: &RetryRequest{}, status: http.StatusNoContent, handle: (*Handler).retryDeadLetter},
 		{method: http.MethodPost, path: "/v1/onboarding/staff/deboardings/process", operation: "processDeboardings", tag: tagStaff, role: RoleApprover,
 			summary: "Make Inactive every participant whose announced de-boarding is due", auth: authStaff,
 			resp: &ProcessedResponse{}, status: http.StatusOK, handle: (*Handler).processDeboardings},

@@ -186,10 +186,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var wg sync.WaitGroup
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		processDeboardings(jobs, svc, cfg.deboardInterval, log)
+	}()
+	go func() {
+		// The outbox: what a change could not send at once is retried.
+		defer wg.Done()
+		_ = svc.RunOutbox(jobs, 10*time.Second)
 	}()
 	fmt.Fprintf(out, "listening on %s (Ctrl-C to stop)\n", base)
 
@@ -228,6 +233,12 @@ func processDeboardings(ctx context.Context, svc *onboarding.Service, every time
 				log.Error("process de-boardings", "error", err.Error())
 			} else if n > 0 {
 				log.Info("de-boardings took effect", "count", n)
+			}
+			// Applications that waited too long on a registry's own process.
+			if n, err := svc.ExpireWaiting(ctx); err != nil && ctx.Err() == nil {
+				log.Error("expire waiting applications", "error", err.Error())
+			} else if n > 0 {
+				log.Info("waiting applications expired", "count", n)
 			}
 		}
 	}

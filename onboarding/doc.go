@@ -9,10 +9,11 @@
 // share a store.
 //
 //  1. [Service.Submit] validates the sandbox certificate (with
-//     [WithSandbox]: an invalid or inapplicable one rejects the application
-//     at once, with reasons, and registers nothing).
-//  2. Submit then runs the category's verification ([WithVerifier]);
-//     anything missing or invalid rejects the application. Otherwise it
+//     [WithSandbox]: an invalid, inapplicable or unbound one refuses the
+//     application at once with a [*RefusedError], and stores nothing).
+//  2. Submit then runs the category's verification ([WithVerifier]):
+//     offline first (refused on its face: nothing stored), then online;
+//     what a registry refuses rejects the application. Otherwise it
 //     registers the participant (status Created, a new participant code,
 //     linked_registry_codes such as "IN2910000123@hfr"), and what waits on
 //     the outside world becomes a [Task]:
@@ -65,7 +66,53 @@
 // write. Events form a hash chain anchored in the application record;
 // [Service.VerifyChain] detects an edited, deleted or appended event.
 //
+// With [WithAuditKey] the last event of every write is sealed with the
+// operator's key, so someone who can write to the database but does not
+// hold the key cannot rewrite history and recompute the chain unnoticed.
+//
+// # Proving who the applicant is
+//
+//   - One identity, one participant: the registry identities an
+//     application claims (HFR facility, HPR professional, ROHINI hospital,
+//     IRDA registration per register) and its single-use evidence (a
+//     participant sandbox certificate, a payer-signed empanelment proof)
+//     are claimed inside the registering write (registry.Application
+//     Claims), so the database decides the one winner across replicas. A
+//     second claim is refused naming the holder's participant code, never
+//     its contacts; [WithIdentityDisputes] sends it to a staff review
+//     instead. Rejection, withdrawal and de-boarding free identities.
+//   - Sandbox certificates are bound: a participant certificate's sub must
+//     be the application's sandbox_participant_code and its
+//     participant_name the applicant's; a solution certificate backs many
+//     participants, recorded as a linked registry code ([Service.RelyingOn]).
+//   - Registry evidence is compared field by field; a difference becomes a
+//     review carrying the findings; a facility still in HFR's own process
+//     waits ("await", [Service.ExpireWaiting]).
+//   - The HFR manager's confirmed code is the consent to read the
+//     facility's HFR record into the participant, each field with its
+//     source; practitioners authenticate through HPR
+//     ([WithProfessionalAuth]); the manager may decline ([Service.Decline]).
+//
+// # People and their decisions
+//
+// Payers answer the approval requests addressed to them
+// ([Service.ApprovalRequests], [Service.AnswerApprovals]); whoever approved
+// an application's reviews may not take it live ([WithFourEyes]); a
+// reviewer can send an application back ([Service.SendBack]) and the
+// applicant amend it ([Service.Amend]); a live participant steps up
+// ([Service.RequestStepUp]) before moving its endpoint or leaving. An
+// application the offline checks refuse is answered with a
+// [*RefusedError] and nothing is stored.
+//
+// # Nothing lost
+//
+// With a store that keeps an outbox (all three do), every message is
+// written in the same store write as the change that causes it, sealed,
+// delivered at once and again by [Service.DispatchOutbox] until it is sent
+// or becomes a dead letter ([Service.DeadLetters]).
+//
 // Secrets, one-time codes and tokens never appear in the store in plain
 // text, in the audit trail, in errors or in the log; e-mail addresses and
-// mobile numbers are masked in the log.
+// mobile numbers are masked in the log, even inside error texts that came
+// from elsewhere. A Service refuses to run without [WithOTPKey].
 package onboarding

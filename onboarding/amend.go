@@ -81,18 +81,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 	if app.ApplicationID != first.st.Submitted.ApplicationID {
 		return nil, fmt.Errorf("%w: application_id cannot change in an amendment", ErrInvalidArgument)
 	}
-	sb, err := s.checkSandbox(ctx, app, nil)
-	if err != nil {
-		return nil, err
-	}
-	offline, err := s.verify(verifier.Offline(ctx), app, sb)
-	if err != nil {
-		return nil, err
-	}
-	if offline.Verdict != verifier.VerdictReady {
-		return nil, &RefusedError{Report: offline}
-	}
-	report, err := s.verify(ctx, app, sb)
+	sb, report, err := s.judge(ctx, app)
 	if err != nil {
 		return nil, err
 	}

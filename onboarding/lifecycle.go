@@ -320,34 +320,42 @@ func (s *Service) Appeal(ctx context.Context, id, actor, reason string) (*Applic
 // Call it periodically; replicas may call it at once (each de-boarding
 // happens once).
 func (s *Service) ProcessDeboardings(ctx context.Context) (int, error) {
+	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageLive, Waiting: WaitingDeboarding}, "announced de-boardings",
+		func(r *record) error {
+			d := r.st.Deboarding
+			if !d.Pending() || r.now.Before(d.EffectiveAt) {
+				return errSkip
+			}
+			if err := r.transition(ActionDeboard, actorSystem,
+				fmt.Sprintf("%s-initiated de-boarding took effect: %s", d.Initiator, d.Reason)); err != nil {
+				return err
+			}
+			d.DoneAt = r.now
+			s.deboarded(r)
+			return nil
+		})
+}
+
+// sweep applies op to every application f selects, page by page, and
+// counts the changes it made. op answers errSkip when there is nothing to
+// do; an application another replica changed first (a transition no
+// longer allowed) is skipped too, so replicas may sweep at once and each
+// change happens once.
+func (s *Service) sweep(ctx context.Context, f registry.ApplicationFilter, what string, op func(r *record) error) (int, error) {
 	done := 0
 	var errs []error
-	for offset := 0; ; {
-		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
-			Stage: registry.StageLive, Waiting: WaitingDeboarding, Limit: registry.MaxLimit, Offset: offset,
-		})
+	f.Limit = registry.MaxLimit
+	for f.Offset = 0; ; {
+		page, err := s.store.ListApplications(ctx, f)
 		if err != nil {
-			return done, fmt.Errorf("onboarding: list announced de-boardings: %w", err)
+			return done, fmt.Errorf("onboarding: list %s: %w", what, err)
 		}
 		for i := range page {
-			_, err := s.mutate(ctx, page[i].ID, func(r *record) error {
-				d := r.st.Deboarding
-				if !d.Pending() || r.now.Before(d.EffectiveAt) {
-					return errSkip
-				}
-				if err := r.transition(ActionDeboard, actorSystem,
-					fmt.Sprintf("%s-initiated de-boarding took effect: %s", d.Initiator, d.Reason)); err != nil {
-					return err
-				}
-				d.DoneAt = r.now
-				s.deboarded(r)
-				return nil
-			})
+			_, err := s.mutate(ctx, page[i].ID, op)
 			switch {
 			case err == nil:
 				done++
 			case errors.Is(err, errSkip), errors.Is(err, ErrIllegalTransition):
-				// Not due, appealed, or another replica got there first.
 			default:
 				errs = append(errs, err)
 			}
@@ -355,7 +363,7 @@ func (s *Service) ProcessDeboardings(ctx context.Context) (int, error) {
 		if len(page) < registry.MaxLimit {
 			break
 		}
-		offset += len(page)
+		f.Offset += len(page)
 	}
 	return done, errors.Join(errs...)
 }

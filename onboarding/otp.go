@@ -328,21 +328,7 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 	}
 	id := first.app.ID
 	if resend {
-		// The new code is counted in the store before HFR is asked, so
-		// racing requests cannot have HFR send more codes than the day
-		// allows; an HFR outage gives the request back.
-		if first, err = s.mutateFrom(ctx, id, first, func(r *record) error {
-			t, err := r.resendable(s, taskID)
-			if err != nil {
-				return err
-			}
-			t.Resends++
-			t.UpdatedAt = r.now
-			return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new HFR code %d of %d today requested", t.ID, t.Resends, s.otp.ResendsPerDay))
-		}); err != nil {
-			return nil, err
-		}
-		if t, err = first.task(taskID); err != nil {
+		if first, t, err = s.reserveResend(ctx, first, taskID, "HFR"); err != nil {
 			return nil, err
 		}
 	} else if t.State != TaskOpen || t.TxnID != "" || first.position() != posVerifying {
@@ -363,18 +349,7 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 			if !resend {
 				return nil, unavailable
 			}
-			_, err := s.mutateFrom(ctx, id, first, func(r *record) error {
-				t, err := r.task(taskID)
-				if err != nil {
-					return err
-				}
-				if t.ResendDay == day(r.now) && t.Resends > 0 {
-					t.Resends--
-				}
-				r.outcome = unavailable
-				return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: HFR could not send a new code; the request is given back", t.ID))
-			})
-			return nil, err
+			return nil, s.giveBackResend(ctx, first, taskID, "HFR", unavailable)
 		}
 	}
 	return s.mutateFrom(ctx, id, first, func(r *record) error {
@@ -490,4 +465,46 @@ func intimation(r *record, facilityID string, contact hfr.FacilityContact, codeS
 		Body: fmt.Sprintf("Dear %s, %s (HFR facility %s) is applying to join the HCX. %s",
 			firstNonEmpty(contact.ManagerName, "facility manager"), r.st.Submitted.ParticipantName, facilityID, next),
 	}
+}
+
+// reserveResend counts a new registry-sent code (HFR's, HPR's) against the
+// day's allowance in the store before the registry is asked, so racing
+// requests cannot have it send more codes than the day allows. It returns
+// the record as written and its task.
+func (s *Service) reserveResend(ctx context.Context, first *record, taskID, registryName string) (*record, *taskState, error) {
+	r, err := s.mutateFrom(ctx, first.app.ID, first, func(r *record) error {
+		t, err := r.resendable(s, taskID)
+		if err != nil {
+			return err
+		}
+		t.Resends++
+		t.UpdatedAt = r.now
+		return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new %s code %d of %d today requested",
+			t.ID, registryName, t.Resends, s.otp.ResendsPerDay))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := r.task(taskID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, t, nil
+}
+
+// giveBackResend returns a reserved new code the registry could not send,
+// and answers why.
+func (s *Service) giveBackResend(ctx context.Context, held *record, taskID, registryName string, why error) error {
+	_, err := s.mutateFrom(ctx, held.app.ID, held, func(r *record) error {
+		t, err := r.task(taskID)
+		if err != nil {
+			return err
+		}
+		if t.ResendDay == day(r.now) && t.Resends > 0 {
+			t.Resends--
+		}
+		r.outcome = why
+		return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: %s could not send a new code; the request is given back", t.ID, registryName))
+	})
+	return err
 }

@@ -77,18 +77,7 @@ func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID
 	}
 	id := first.app.ID
 	if resend {
-		if first, err = s.mutateFrom(ctx, id, first, func(r *record) error {
-			t, err := r.resendable(s, taskID)
-			if err != nil {
-				return err
-			}
-			t.Resends++
-			t.UpdatedAt = r.now
-			return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new HPR code %d of %d today requested", t.ID, t.Resends, s.otp.ResendsPerDay))
-		}); err != nil {
-			return nil, err
-		}
-		if t, err = first.task(taskID); err != nil {
+		if first, t, err = s.reserveResend(ctx, first, taskID, "HPR"); err != nil {
 			return nil, err
 		}
 	} else if t.State != TaskOpen || t.TxnID != "" || first.position() != posVerifying {
@@ -114,18 +103,7 @@ func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID
 			if !resend {
 				return nil, unavailable
 			}
-			_, err := s.mutateFrom(ctx, id, first, func(r *record) error {
-				t, err := r.task(taskID)
-				if err != nil {
-					return err
-				}
-				if t.ResendDay == day(r.now) && t.Resends > 0 {
-					t.Resends--
-				}
-				r.outcome = unavailable
-				return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: HPR could not send a new code; the request is given back", t.ID))
-			})
-			return nil, err
+			return nil, s.giveBackResend(ctx, first, taskID, "HPR", unavailable)
 		}
 	}
 	return s.mutateFrom(ctx, id, first, func(r *record) error {
@@ -295,39 +273,16 @@ func applicantSources(p *hcxonboard.Participant) map[string]string {
 // rechecking the waiting applications; replicas may call it at once (each
 // application is rejected once).
 func (s *Service) ExpireWaiting(ctx context.Context) (int, error) {
-	done := 0
-	var errs []error
-	for offset := 0; ; {
-		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
-			Stage: registry.StageVerifying, Waiting: KindAwait, Limit: registry.MaxLimit, Offset: offset,
-		})
-		if err != nil {
-			return done, fmt.Errorf("onboarding: list waiting applications: %w", err)
-		}
-		for i := range page {
-			_, err := s.mutate(ctx, page[i].ID, func(r *record) error {
-				for _, t := range r.st.Tasks {
-					if t.Kind == KindAwait && t.State == TaskOpen && !r.now.Before(t.ExpiresAt) {
-						t.State, t.Reason, t.UpdatedAt = TaskRejected, "waited too long", r.now
-						return s.reject(r, actorSystem, []string{fmt.Sprintf(
-							"%s: the registry did not complete its own verification within %s of the application; apply again once it has",
-							t.Requirement, durationWords(s.registryWait))})
-					}
+	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindAwait}, "waiting applications",
+		func(r *record) error {
+			for _, t := range r.st.Tasks {
+				if t.Kind == KindAwait && t.State == TaskOpen && !r.now.Before(t.ExpiresAt) {
+					t.State, t.Reason, t.UpdatedAt = TaskRejected, "waited too long", r.now
+					return s.reject(r, actorSystem, []string{fmt.Sprintf(
+						"%s: the registry did not complete its own verification within %s of the application; apply again once it has",
+						t.Requirement, durationWords(s.registryWait))})
 				}
-				return errSkip
-			})
-			switch {
-			case err == nil:
-				done++
-			case errors.Is(err, errSkip), errors.Is(err, ErrIllegalTransition):
-			default:
-				errs = append(errs, err)
 			}
-		}
-		if len(page) < registry.MaxLimit {
-			break
-		}
-		offset += len(page)
-	}
-	return done, errors.Join(errs...)
+			return errSkip
+		})
 }

@@ -66,27 +66,7 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 		}
 	}
 
-	sb, err := s.checkSandbox(ctx, app, nil)
-	if err != nil {
-		return nil, err
-	}
-	// What can be judged on the application's face is judged before
-	// anything is stored: an application the offline checks find
-	// incomplete or invalid leaves no record behind (RefusedError).
-	offline, err := s.verify(verifier.Offline(ctx), app, sb)
-	if err != nil {
-		return nil, err
-	}
-	if offline.Verdict != verifier.VerdictReady {
-		return nil, &RefusedError{Report: offline}
-	}
-	// The sandbox certificate was judged in the offline pass, by the
-	// engine or the verifier: once per Submit is enough.
-	var over *verifier.Result
-	if res, ok := offline.Result(verifier.ReqSandboxCertificate); ok && app.SandboxCertificate != "" {
-		over = &res
-	}
-	report, err := s.verifyOver(ctx, app, over)
+	sb, report, err := s.judge(ctx, app)
 	if err != nil {
 		return nil, err
 	}
@@ -669,4 +649,32 @@ func bindSandbox(cert *sandbox.Certificate, app *hcxonboard.Application) (string
 		return fmt.Sprintf("the certificate was issued to %q, not to %q (participant_name)", clip(cert.ParticipantName), clip(app.ParticipantName)), verifier.Invalid
 	}
 	return "", verifier.Satisfied
+}
+
+// judge runs steps 1 and 2's checks on app: the sandbox certificate, then
+// the checks that need no registry — an application they find incomplete
+// or invalid is a *RefusedError, and nothing should be stored — then the
+// online checks. The certificate is judged once, by the engine or the
+// verifier.
+func (s *Service) judge(ctx context.Context, app *hcxonboard.Application) (*SandboxResult, *verifier.Report, error) {
+	sb, err := s.checkSandbox(ctx, app, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	offline, err := s.verify(verifier.Offline(ctx), app, sb)
+	if err != nil {
+		return nil, nil, err
+	}
+	if offline.Verdict != verifier.VerdictReady {
+		return nil, nil, &RefusedError{Report: offline}
+	}
+	var over *verifier.Result
+	if res, ok := offline.Result(verifier.ReqSandboxCertificate); ok && app.SandboxCertificate != "" {
+		over = &res
+	}
+	report, err := s.verifyOver(ctx, app, over)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sb, report, nil
 }

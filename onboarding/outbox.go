@@ -206,9 +206,13 @@ func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	s.beat.interval.Store(int64(interval))
+	defer s.beat.interval.Store(0)
 	for {
 		if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())
+		} else {
+			s.beat.last.Store(time.Now().UnixNano())
 		}
 		select {
 		case <-ctx.Done():

@@ -50,6 +50,7 @@ type Service struct {
 	// noOutbox turns the outbox off; outbox is set when it is on.
 	noOutbox        bool
 	outbox          *outbox
+	beat            outboxBeat
 	outboxDeadAfter time.Duration
 	noStepUp        bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.

@@ -1,0 +1,43 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// Pinger is what a store that can say it is reachable offers (optional,
+// found by type assertion).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// outboxBeat records when RunOutbox last finished a pass.
+type outboxBeat struct {
+	last     atomic.Int64 // UnixNano
+	interval atomic.Int64
+}
+
+// Ready reports whether this Service can serve: the store answers (a read
+// of one application), and, while RunOutbox runs, its last pass is recent
+// (within three intervals). An error says what is wrong, for /readyz.
+func (s *Service) Ready(ctx context.Context) error {
+	if p, ok := s.store.(Pinger); ok {
+		if err := p.Ping(ctx); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	} else if _, err := s.store.ListApplications(ctx, registry.ApplicationFilter{Limit: 1}); err != nil && !errors.Is(err, registry.ErrNotFound) {
+		return fmt.Errorf("store: %w", err)
+	}
+	if iv := time.Duration(s.beat.interval.Load()); iv > 0 {
+		last := time.Unix(0, s.beat.last.Load())
+		if since := time.Since(last); since > 3*iv {
+			return fmt.Errorf("outbox dispatcher: last pass %s ago (every %s)", since.Round(time.Second), iv)
+		}
+	}
+	return nil
+}

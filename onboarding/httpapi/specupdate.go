@@ -1,0 +1,52 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+)
+
+// SpecUpdateRequest is the HCX v0.9 participant/update body a live
+// participant sends for its own record: its endpoint and certificates,
+// with the step-up code its registered admin received (POST
+// /v1/onboarding/applications/{id}/step-up, purpose "details").
+type SpecUpdateRequest struct {
+	ParticipantCode string `json:"participant_code"`
+	EndpointURL     string `json:"endpoint_url"`
+	EncryptionCert  string `json:"encryption_cert"`
+	SigningCertPath string `json:"signing_cert_path,omitempty"`
+	StepUpCode      string `json:"step_up_code,omitempty"`
+}
+
+// specUpdate lets a participant, with its own access token, change its
+// endpoint and certificates through the specification's registry API. It
+// is SubmitDetails with the step-up a live participant needs; the answer
+// is the record in the profile's spelling.
+func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	var req SpecUpdateRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	code, err := h.payerCode(r) // any participant's own token, not only a payer's
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.ParticipantCode) != code {
+		return newError(http.StatusForbidden, CodeAccessDenied, "a participant updates its own record only")
+	}
+	a, err := h.svc.ApplicationByParticipant(r.Context(), code)
+	if err != nil {
+		return participantCodeError(err)
+	}
+	a, err = h.svc.SubmitDetails(r.Context(), a.ID, onboarding.Details{
+		EndpointURL: req.EndpointURL, EncryptionCert: req.EncryptionCert, SigningCertPath: req.SigningCertPath,
+		StepUpCode: req.StepUpCode,
+	})
+	if err != nil {
+		return err
+	}
+	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*a.Participant})
+	return nil
+}

@@ -95,6 +95,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fail("%v", oneLine(err))
 	}
+	unmaskOwnValues(app, report)
 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -189,13 +190,17 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 	fmt.Fprintln(w)
 	switch r.Verdict {
 	case verifier.VerdictReady:
-		fmt.Fprintf(w, "READY to apply. %d check(s) marked [later] are done by the HCX operator after you apply.\n", counts[verifier.Pending])
+		if n := counts[verifier.Pending]; n > 0 {
+			fmt.Fprintf(w, "READY to apply. %s marked [later] %s done by the HCX operator after you apply.\n", plural(n, "check"), map[bool]string{true: "is", false: "are"}[n == 1])
+		} else {
+			fmt.Fprintln(w, "READY to apply.")
+		}
 	case verifier.VerdictIncomplete:
-		fmt.Fprintf(w, "INCOMPLETE: add the %d item(s) marked [MISSING], then check again.\n", counts[verifier.Missing])
+		fmt.Fprintf(w, "INCOMPLETE: add the %s marked [MISSING], then check again.\n", plural(counts[verifier.Missing], "item"))
 	default:
-		fmt.Fprintf(w, "NOT READY: correct the %d item(s) marked [INVALID]", counts[verifier.Invalid])
+		fmt.Fprintf(w, "NOT READY: correct the %s marked [INVALID]", plural(counts[verifier.Invalid], "item"))
 		if n := counts[verifier.Missing]; n > 0 {
-			fmt.Fprintf(w, " and add the %d marked [MISSING]", n)
+			fmt.Fprintf(w, " and add the %s marked [MISSING]", plural(n, "item"))
 		}
 		fmt.Fprintln(w, ", then check again.")
 	}
@@ -205,4 +210,49 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 // multi-line dump for bad input.
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// plural says n things, with the plural s when n is not 1.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// unmaskOwnValues shows the applicant its own e-mail addresses and mobile
+// numbers in the report's messages. The checks mask them, because the
+// operator's reports end up in logs and consoles; prevalidate runs on the
+// applicant's own machine, where masking a clerk's own address back at
+// them only hides what to correct.
+func unmaskOwnValues(app *hcxonboard.Application, r *verifier.Report) {
+	var pairs []string
+	add := func(v string) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return
+		}
+		forms := []string{hcxonboard.MaskEmail(v), hcxonboard.MaskMobile(v)}
+		if n, err := verifier.NormalizeMobile(v); err == nil {
+			forms = append(forms, hcxonboard.MaskMobile(n))
+		}
+		for _, f := range forms {
+			if f != "" && f != v {
+				pairs = append(pairs, f, v)
+			}
+		}
+	}
+	add(app.PrimaryEmail)
+	add(app.PrimaryMobile)
+	if a := app.SystemAdmin; a != nil {
+		add(a.Email)
+		add(a.Mobile)
+	}
+	if len(pairs) == 0 {
+		return
+	}
+	rep := strings.NewReplacer(pairs...)
+	for i := range r.Requirements {
+		r.Requirements[i].Message = rep.Replace(r.Requirements[i].Message)
+	}
 }

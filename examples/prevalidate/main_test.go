@@ -93,12 +93,15 @@ func TestChecklist(t *testing.T) {
 	assert.Contains(t, stdout, "QuickClaim Apps LLP — bsp")
 	assert.Contains(t, stdout, "[INVALID] stakeholders_serviced")
 	assert.Contains(t, stdout, "NOT READY")
-	assert.NotContains(t, stdout, "fin@quickclaim", "e-mail addresses are masked")
+	assert.Contains(t, stdout, "founders@quickclaim", "the applicant sees its own address: prevalidate runs on its machine")
+	assert.Contains(t, stdout, "Primary mobile 9000020101")
+	assert.NotContains(t, stdout, "*****")
 
 	code, stdout, _ = runArgs(t, "", "-now", testNow, "testdata/payer_ready.json")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "READY to apply")
 	assert.Contains(t, stdout, "[later]")
+	assert.NotContains(t, stdout, "check(s)", "plurals right")
 }
 
 func TestTrustListChangesTheCertificateOutcome(t *testing.T) {

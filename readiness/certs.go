@@ -1,0 +1,298 @@
+package readiness
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jws"
+)
+
+// maxCertBytes caps a certificate fetched by URL.
+const maxCertBytes = 64 << 10
+
+// field is the registry field a check's certificate comes from.
+func field(check Check) string {
+	if check == CheckEncryptionKey {
+		return "encryption_cert"
+	}
+	return "signing_cert_path"
+}
+
+// loadCertificate reads, fetches when it is a URL, and checks a
+// registered certificate. A usable certificate comes back with a nil
+// result (its check is judged from the answer); otherwise the result says
+// why it cannot be used.
+func (c *Checker) loadCertificate(ctx context.Context, check Check, value string) (*x509.Certificate, *Result) {
+	value = strings.TrimSpace(value)
+	name := field(check)
+	fail := func(p Problem, msg, hint string) (*x509.Certificate, *Result) {
+		return nil, &Result{Check: check, Outcome: Failed, Problem: p, Message: msg, Hint: hint}
+	}
+	if value == "" {
+		if check == CheckSigningKey {
+			return nil, &Result{Check: check, Outcome: Skipped, Message: "no signing certificate is registered"}
+		}
+		return fail(ProblemCertificate, "no encryption_cert is registered",
+			"Register the X.509 certificate of the RSA key your software decrypts HCX messages with.")
+	}
+	data := []byte(value)
+	lower := strings.ToLower(value)
+	switch {
+	case strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "http://"):
+		var msg string
+		if data, msg = c.fetchCertificate(ctx, value); msg != "" {
+			return fail(ProblemCertificate, name+" "+msg,
+				"Serve the certificate at that https URL (HTTP 200, the PEM as the body) from a host reachable from the internet, or register the PEM itself.")
+		}
+	case strings.HasPrefix(value, "-----BEGIN"):
+	default:
+		dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(value), ""))
+		if err != nil || !bytes.Contains(dec, []byte("-----BEGIN")) {
+			return fail(ProblemCertificate, name+" is neither a PEM certificate, its base64, nor an https URL to one",
+				"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----).")
+		}
+		data = dec
+	}
+	var cert *x509.Certificate
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return fail(ProblemCertificate, name+" holds no PEM CERTIFICATE block",
+				"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----), not a key or a request.")
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		var err error
+		if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
+			return fail(ProblemCertificate, name+" is not a valid X.509 certificate", "Register the certificate in PEM form, as issued.")
+		}
+		break
+	}
+	if msg := keyProblem(check, cert.PublicKey); msg != "" {
+		return fail(ProblemCertificate, name+" "+msg, "")
+	}
+	if now := c.clock(); now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
+		na := cert.NotAfter.UTC()
+		_, r := fail(ProblemCertificateExpired, fmt.Sprintf("%s is valid from %s to %s, not now", name, day(cert.NotBefore), day(cert.NotAfter)),
+			fmt.Sprintf("Renew the certificate and register the new one as %s; keep the old private key until counterparties have the new certificate.", name))
+		r.NotAfter = &na
+		return nil, r
+	}
+	return cert, nil
+}
+
+// keyProblem says what is wrong with a certificate's key for its use.
+func keyProblem(check Check, pub any) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < MinRSABits {
+			return fmt.Sprintf("has an RSA key of %d bits; at least %d are required", k.N.BitLen(), MinRSABits)
+		}
+		return ""
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		if check == CheckSigningKey {
+			return ""
+		}
+	}
+	if check == CheckEncryptionKey {
+		return fmt.Sprintf("has a %s key; HCX messages are encrypted with RSA-OAEP, which needs an RSA key", keyType(pub))
+	}
+	return fmt.Sprintf("has a %s key, which signs nothing this check accepts", keyType(pub))
+}
+
+func keyType(pub any) string {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return "RSA"
+	case *ecdsa.PublicKey:
+		return "ECDSA"
+	case ed25519.PublicKey:
+		return "Ed25519"
+	}
+	return fmt.Sprintf("%T", pub)
+}
+
+// fetchCertificate GETs a certificate URL through the caller's client. It
+// returns the body, or why it could not ("could not be fetched: …").
+func (c *Checker) fetchCertificate(ctx context.Context, raw string) ([]byte, string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, "is a URL, but not an absolute https URL"
+	}
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, "is a URL that cannot be requested"
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := c.fetch.Do(req)
+	if err != nil {
+		return nil, "could not be fetched: " + classify(ctx, err, trace{}).message
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Sprintf("could not be fetched: its URL answered HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxCertBytes+1))
+	switch {
+	case err != nil:
+		return nil, "could not be fetched: the answer was cut short"
+	case len(data) > maxCertBytes:
+		return nil, fmt.Sprintf("could not be fetched: it is larger than %d bytes", maxCertBytes)
+	}
+	return data, ""
+}
+
+// judgeAnswer judges challenge, encryption_key and signing_key from a 200
+// answer. Checks already decided (an unusable certificate) stay as they
+// are.
+func (c *Checker) judgeAnswer(b book, s *scene, a *attempt, enc, sig *x509.Certificate) {
+	ans := a.answer
+	start := c.clock()
+	fail := func(check Check, p Problem, msg string) {
+		b.set(Result{Check: check, Outcome: Failed, Problem: p, Message: msg, Hint: hint(p, check, s), DurationMS: since(c.clock, start)})
+	}
+	switch {
+	case ans.ID != a.jti:
+		fail(CheckChallenge, ProblemReplay, fmt.Sprintf("the answer names challenge %q, not the one just sent (%s)", clip(ans.ID), a.jti))
+		return
+	case !same(ans.Nonce, a.nonce):
+		fail(CheckChallenge, ProblemWrongNonce, "the answer names this challenge but carries another nonce")
+		return
+	}
+	b.set(Result{Check: CheckChallenge, Outcome: Passed, DurationMS: since(c.clock, start),
+		Message: fmt.Sprintf("the endpoint verified the operator's challenge and answered with its nonce (jti %s)", a.jti)})
+
+	if enc != nil && !b.has(CheckEncryptionKey) {
+		start = c.clock()
+		switch {
+		case ans.DecryptedNonce != "" && same(ans.DecryptedNonce, a.sealed):
+			r := Result{Check: CheckEncryptionKey, Outcome: Passed, DurationMS: since(c.clock, start),
+				Message: fmt.Sprintf("the endpoint decrypted the nonce encrypted to encryption_cert (%s, A256GCM)", c.keyAlg)}
+			certExpiry(&r, enc, c.clock(), "encryption_cert")
+			b.set(r)
+		case ans.DecryptedNonce != "":
+			fail(CheckEncryptionKey, ProblemWrongNonce, "the endpoint returned a decrypted nonce that is not the one encrypted")
+		case ans.DecryptError == CodeDecryptFailed:
+			fail(CheckEncryptionKey, ProblemWrongKey, "the endpoint could not decrypt the nonce encrypted to encryption_cert: its private key does not match the registered certificate")
+		case ans.DecryptError == CodeUnsupported:
+			fail(CheckEncryptionKey, ProblemUnsupported, fmt.Sprintf("the endpoint does not accept the JWE's algorithms (%s, A256GCM)", c.keyAlg))
+		case ans.DecryptError != "":
+			fail(CheckEncryptionKey, ProblemBadAnswer, fmt.Sprintf("the endpoint could not decrypt the nonce (%s)", clip(string(ans.DecryptError))))
+		default:
+			fail(CheckEncryptionKey, ProblemBadAnswer, "the answer carries no decrypted nonce")
+		}
+	}
+
+	if sig != nil && !b.has(CheckSigningKey) {
+		start = c.clock()
+		if ans.Signature == "" {
+			fail(CheckSigningKey, ProblemNoSignature, "the answer is not signed")
+			return
+		}
+		if p, msg := c.verifyAnswer(sig, ans.Signature, s, a); p != "" {
+			fail(CheckSigningKey, p, msg)
+			return
+		}
+		r := Result{Check: CheckSigningKey, Outcome: Passed, DurationMS: since(c.clock, start),
+			Message: "the answer's signature verifies with the registered signing certificate"}
+		certExpiry(&r, sig, c.clock(), "signing_cert_path")
+		b.set(r)
+	}
+}
+
+// certExpiry notes a registered certificate's expiry on a passed result.
+func certExpiry(r *Result, cert *x509.Certificate, now time.Time, name string) {
+	na := cert.NotAfter.UTC()
+	r.NotAfter = &na
+	if cert.NotAfter.Sub(now) < ExpiryWarning {
+		r.Hint = fmt.Sprintf("The certificate registered as %s expires on %s: register its successor before then.", name, day(cert.NotAfter))
+	}
+}
+
+// verifyAnswer checks the answer's signature against the signing
+// certificate and its claims against the attempt. It returns the problem
+// and a message, or "".
+func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a *attempt) (Problem, string) {
+	msg, err := jws.Parse([]byte(token), jws.WithCompact())
+	if err != nil || len(msg.Signatures()) != 1 {
+		return ProblemBadAnswer, "the signature is not a compact JWS"
+	}
+	h := msg.Signatures()[0].ProtectedHeaders()
+	if h.Type() != AnswerType {
+		return ProblemBadAnswer, fmt.Sprintf("the signature's typ is %q, not %q", clip(h.Type()), AnswerType)
+	}
+	if _, ok := h.Get("crit"); ok {
+		return ProblemBadAnswer, "the signature has a crit header, which this check does not accept"
+	}
+	alg := h.Algorithm()
+	if !algorithmFits(alg, cert.PublicKey) {
+		return ProblemWrongKey, fmt.Sprintf("the answer is signed with %s, which the registered certificate's %s key does not make", clip(alg.String()), keyType(cert.PublicKey))
+	}
+	payload, err := jws.Verify([]byte(token), jws.WithKey(alg, cert.PublicKey))
+	if err != nil {
+		return ProblemWrongKey, "the answer's signature does not verify with the registered signing certificate: the endpoint signs with another key"
+	}
+	var cl AnswerClaims
+	if err := json.Unmarshal(payload, &cl); err != nil {
+		return ProblemBadAnswer, "the signed claims are not JSON"
+	}
+	switch {
+	case cl.ID != a.jti:
+		return ProblemReplay, fmt.Sprintf("the signature is for challenge %q, not the one just sent", clip(cl.ID))
+	case !same(cl.Nonce, a.nonce):
+		return ProblemWrongNonce, "the signature names this challenge but another nonce"
+	case cl.Issuer != s.target.ParticipantCode:
+		return ProblemWrongParticipant, fmt.Sprintf("the signature is issued by %q, not %q", clip(cl.Issuer), s.target.ParticipantCode)
+	case cl.Audience != c.issuer:
+		return ProblemBadAnswer, fmt.Sprintf("the signature is addressed to %q, not to the operator %q", clip(cl.Audience), c.issuer)
+	}
+	return "", ""
+}
+
+// algorithmFits reports whether alg is a signature the key makes.
+func algorithmFits(alg jwa.SignatureAlgorithm, pub any) bool {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		switch alg {
+		case jwa.RS256, jwa.RS384, jwa.RS512, jwa.PS256, jwa.PS384, jwa.PS512:
+			return true
+		}
+	case *ecdsa.PublicKey:
+		switch alg {
+		case jwa.ES256:
+			return k.Curve == elliptic.P256()
+		case jwa.ES384:
+			return k.Curve == elliptic.P384()
+		case jwa.ES512:
+			return k.Curve == elliptic.P521()
+		}
+	case ed25519.PublicKey:
+		return alg == jwa.EdDSA
+	}
+	return false
+}
+
+// same compares two nonces in constant time.
+func same(a, b string) bool {
+	return len(a) == len(b) && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}

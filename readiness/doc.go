@@ -1,0 +1,86 @@
+// Package readiness proves, rather than takes on trust, that a
+// participant is ready to go live on an HCX: that the HCX's calls reach
+// its registered endpoint_url, over sound TLS, into software the
+// participant controls, and that the participant holds the private keys
+// of the certificates it registered — so counterparties' encrypted
+// messages can be read and its signatures verified. These are the
+// commonest production failures after onboarding: an endpoint that is
+// unreachable or refuses the HCX's calls, and an encryption certificate
+// that does not match the key in use.
+//
+// # The operator's side
+//
+// A Checker, built by New with the operator's signing key, its issuer id
+// and its HTTP client (the SSRF-safe one of package safefetch), checks a
+// Target — participant code, endpoint_url, encryption_cert,
+// signing_cert_path as registered — and returns a Report:
+//
+//	c, err := readiness.New(
+//		readiness.WithSigner(key, kid),
+//		readiness.WithIssuer("hcx-operator-id"),
+//		readiness.WithHTTPClient(fetcher.Client()),
+//	)
+//	report := c.Check(ctx, readiness.Target{ParticipantCode: code, EndpointURL: url, EncryptionCert: pem, SigningCert: sigPEM})
+//
+// The Report lists one Result per Check, in order: endpoint_url, dns,
+// connect, tls, http, challenge, encryption_key, signing_key. Each has an
+// Outcome (passed, failed, skipped), a Problem with a stable name when it
+// failed (dns, connection_refused, tls_certificate_expired, http_status,
+// operator_not_trusted, replay, wrong_key …), a Message, a Hint the
+// participant's engineer can act on, its duration and details (HTTP
+// status, TLS version, certificate expiry). Report.Ready is true when no
+// check failed. The Report is JSON, for the onboarding engine to keep on
+// the application.
+//
+// Attempts that fail for a reason that may pass (a timeout, a refused or
+// dropped connection, HTTP 429, 502, 503, 504) are retried
+// (WithRetries), each with a new challenge; each attempt is bounded
+// (WithTimeout). TLS must be 1.2 or newer with a certificate the client
+// trusts, valid now and for the host. The challenge never follows a
+// redirect.
+//
+// # The wire protocol
+//
+// The operator POSTs to endpoint_url + Path (/hcx-onboarding/readiness),
+// as application/json, a Request: {"challenge": "<compact JWS>"}. The JWS
+// has header typ ChallengeType ("hcx-readiness+jwt") and the kid of the
+// operator's key, published in the operator's JWKS (Checker.JWKS), and
+// carries ChallengeClaims: iss (the operator), aud (the participant
+// code), iat, exp (a minute later by default, never more than
+// MaxChallengeLifetime), jti, nonce, and encrypted_nonce — a compact JWE
+// encrypted to the registered encryption certificate as HCX messages are
+// (RSA-OAEP-256 with A256GCM; RSA-OAEP with WithKeyEncryption), with cty
+// SealedType and a SealedNonce plaintext {"purpose": "hcx-readiness",
+// "jti", "nonce"} holding a second nonce.
+//
+// The participant's handler (package readiness/participant) verifies the
+// JWS against the operator's JWKS, checks aud, iat and exp, refuses a jti
+// it has seen, and answers 200 with an Answer: {"jti", "nonce",
+// "decrypted_nonce" (or "decrypt_error"), "signature"}, the signature a
+// compact JWS (typ AnswerType) over AnswerClaims {iss: the participant
+// code, aud: the operator, iat, jti, nonce} made with the key of the
+// signing certificate. A refusal is an ErrorBody {"error": code,
+// "message"} with the status its ErrorCode names.
+//
+// The answer proves three things: the nonce, that the URL reaches
+// software that verified the operator's challenge; the decrypted nonce,
+// that it holds the private key of encryption_cert; the signature, that
+// it holds the key of the signing certificate. Nonces are random, made
+// for one attempt and forgotten after it, and the answer must name the
+// attempt's jti: an answer replayed from an earlier challenge fails as a
+// replay, and the handler refuses a challenge delivered twice.
+//
+// The handler decrypts nothing but this protocol's own JWEs, and returns
+// a nonce only from a plaintext that is this challenge's SealedNonce, so
+// it is no decryption oracle for an HCX message; it signs only claims it
+// builds itself, under its own typ.
+//
+// # Running it
+//
+// The onboarding engine runs a Check after step 3 (endpoint and
+// certificates given) and before go-live, and again whenever the
+// endpoint or a certificate changes. A participant runs the same checks
+// on its own, before it applies, with the command examples/readiness.
+// Package readinesstest runs a participant's endpoint in process, for
+// tests.
+package readiness

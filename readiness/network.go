@@ -1,0 +1,540 @@
+package readiness
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"reflect"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/openhcx/hcxonboard/safefetch"
+)
+
+// userAgent names the Checker in the participant's logs.
+const userAgent = "hcxonboard-readiness/1"
+
+// attempt is one challenge sent and what came of it.
+type attempt struct {
+	jti, nonce, sealed string // the attempt's own; sealed is the encrypted nonce's plaintext
+
+	results []Result // the network checks decided, and challenge when refused
+	answer  *Answer  // a 200 answer, parsed
+	retry   bool     // failed for a reason that may pass
+}
+
+// exchange sends one challenge to u and judges the network checks.
+func (c *Checker) exchange(ctx context.Context, u *url.URL, s *scene, enc *rsa.PublicKey) *attempt {
+	a := &attempt{}
+	token, err := c.challenge(a, s.target.ParticipantCode, enc)
+	if err != nil {
+		// The operator's own failure: nothing was sent.
+		a.results = append(a.results, operatorFailure())
+		return a
+	}
+	s.jti = a.jti
+	body, err := json.Marshal(Request{Challenge: token})
+	if err != nil {
+		a.results = append(a.results, operatorFailure())
+		return a
+	}
+
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	tr := &tracer{clock: c.clock}
+	start := c.clock()
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, tr.hooks()), http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		a.results = append(a.results, Result{Check: CheckEndpointURL, Outcome: Failed, Problem: ProblemInvalidTarget,
+			Message: "endpoint_url cannot be requested", Hint: "Register an absolute https URL, such as https://hcx.hospital.example/api."})
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+
+	resp, err := c.post.Do(req)
+	if err != nil {
+		f := classify(ctx, err, tr.snapshot())
+		a.retry = f.retry
+		a.results = append(a.results, tr.snapshot().passedBefore(f.stage, s)...)
+		a.results = append(a.results, Result{Check: f.stage, Outcome: Failed, Problem: f.problem,
+			Message: f.message, Hint: hint(f.problem, f.stage, s), DurationMS: tr.snapshot().duration(f.stage, start, c.clock())})
+		return a
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	end := c.clock()
+	t := tr.snapshot()
+	a.results = append(a.results, t.passedBefore(CheckTLS, s)...)
+	tlsRes := judgeTLS(resp.TLS, s, end)
+	tlsRes.DurationMS = t.duration(CheckTLS, start, end)
+	a.results = append(a.results, tlsRes)
+
+	httpRes, refusal := judgeHTTP(resp, data, readErr, s)
+	httpRes.DurationMS = t.duration(CheckHTTP, start, end)
+	a.results = append(a.results, httpRes)
+	switch {
+	case refusal != nil:
+		a.results = append(a.results, *refusal)
+		a.retry = refusal.Problem == ProblemOperatorKeys
+	case httpRes.Outcome == Failed:
+		a.retry = retryStatus(resp.StatusCode) || httpRes.Problem == ProblemBadAnswer && readErr != nil
+	default:
+		var ans Answer
+		if err := json.Unmarshal(data, &ans); err == nil {
+			a.answer = &ans
+		}
+	}
+	return a
+}
+
+// operatorFailure is the result when the operator could not even build
+// its challenge (no randomness, a signer that fails).
+func operatorFailure() Result {
+	return Result{Check: CheckChallenge, Outcome: Failed, Problem: ProblemOperator,
+		Message: "the operator could not build the challenge", Hint: "The fault is the operator's, not the endpoint's: ask the operator to run the check again."}
+}
+
+// retryStatus reports whether an HTTP status may pass on its own.
+func retryStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// judgeTLS checks the connection's TLS on top of what the client
+// checked: the version, that the chain was verified at all, the host
+// name and the validity window.
+func judgeTLS(state *tls.ConnectionState, s *scene, now time.Time) Result {
+	r := Result{Check: CheckTLS}
+	fail := func(p Problem, msg string) Result {
+		r.Outcome, r.Problem, r.Message, r.Hint = Failed, p, msg, hint(p, CheckTLS, s)
+		return r
+	}
+	if state == nil {
+		return fail(ProblemTLSHandshake, "the answer did not come over TLS")
+	}
+	r.TLSVersion = tls.VersionName(state.Version)
+	if state.Version < tls.VersionTLS12 {
+		return fail(ProblemTLSVersion, fmt.Sprintf("the host speaks %s; TLS 1.2 or newer is required", r.TLSVersion))
+	}
+	if len(state.PeerCertificates) == 0 {
+		return fail(ProblemTLSUntrusted, "the host sent no certificate")
+	}
+	leaf := state.PeerCertificates[0]
+	na := leaf.NotAfter.UTC()
+	r.NotAfter = &na
+	if len(state.VerifiedChains) == 0 {
+		return fail(ProblemTLSUntrusted, "the certificate chain was not verified (the operator's HTTP client skips verification)")
+	}
+	if err := leaf.VerifyHostname(s.host); err != nil {
+		return fail(ProblemTLSCertificateHost, certHostMessage(leaf, s.host))
+	}
+	if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
+		return fail(ProblemTLSCertificateExpired, fmt.Sprintf("the certificate of %s is valid from %s to %s", s.host, day(leaf.NotBefore), day(leaf.NotAfter)))
+	}
+	r.Outcome = Passed
+	r.Message = fmt.Sprintf("%s; the certificate of %s is trusted and valid until %s", r.TLSVersion, s.host, day(leaf.NotAfter))
+	if leaf.NotAfter.Sub(now) < ExpiryWarning {
+		r.Hint = fmt.Sprintf("The TLS certificate of %s expires on %s: renew it before then.", s.host, day(leaf.NotAfter))
+	}
+	return r
+}
+
+// certHostMessage says which names a certificate is for.
+func certHostMessage(leaf *x509.Certificate, host string) string {
+	names := leaf.DNSNames
+	if len(names) > 3 {
+		names = append(names[:3:3], "…")
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("the certificate is not issued for %s", host)
+	}
+	return fmt.Sprintf("the certificate is not issued for %s but for %s", host, clip(fmt.Sprint(names)))
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// judgeHTTP judges the answer's status and body. A refusal by the
+// readiness handler itself (its ErrorBody with a known code) passes http —
+// the handler is there — and comes back as the failed challenge result.
+func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Result, *Result) {
+	r := Result{Check: CheckHTTP, HTTPStatus: resp.StatusCode}
+	fail := func(p Problem, msg string) (Result, *Result) {
+		r.Outcome, r.Problem, r.Message = Failed, p, msg
+		r.Hint = hint(p, CheckHTTP, s)
+		if p == ProblemHTTPStatus {
+			r.Hint = statusHint(resp.StatusCode, s)
+		}
+		return r, nil
+	}
+	if readErr != nil {
+		var fe *safefetch.Error
+		if errors.As(readErr, &fe) && fe.Kind == safefetch.TooLarge {
+			return fail(ProblemBadAnswer, fmt.Sprintf("the answer is larger than %d bytes", MaxBodyBytes))
+		}
+		return fail(ProblemBadAnswer, "the answer was cut short")
+	}
+	if len(data) > MaxBodyBytes {
+		return fail(ProblemBadAnswer, fmt.Sprintf("the answer is larger than %d bytes", MaxBodyBytes))
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK:
+		var ans Answer
+		if err := json.Unmarshal(data, &ans); err != nil || ans.ID == "" {
+			return fail(ProblemBadAnswer, "HTTP 200, but the body is not the readiness handler's answer")
+		}
+		r.Outcome, r.Message = Passed, fmt.Sprintf("POST %s answered HTTP 200", s.url)
+		return r, nil
+	case code >= 300 && code < 400:
+		msg := fmt.Sprintf("POST %s answered HTTP %d, a redirect", s.url, code)
+		if loc, err := resp.Location(); err == nil {
+			loc.RawQuery, loc.Fragment, loc.User = "", "", nil
+			msg += " to " + clip(loc.String())
+		}
+		return fail(ProblemRedirect, msg)
+	}
+	var eb ErrorBody
+	if err := json.Unmarshal(data, &eb); err == nil {
+		if p, ok := refusalProblem(eb.Error); ok {
+			r.Outcome = Passed
+			r.Message = fmt.Sprintf("the readiness handler at %s answered HTTP %d", s.url, resp.StatusCode)
+			msg := "the endpoint refused the challenge (" + string(eb.Error) + ")"
+			if eb.Message != "" {
+				msg += ": " + clip(eb.Message)
+			}
+			return r, &Result{Check: CheckChallenge, Outcome: Failed, Problem: p, Message: msg, Hint: hint(p, CheckChallenge, s)}
+		}
+	}
+	return fail(ProblemHTTPStatus, fmt.Sprintf("POST %s answered HTTP %d", s.url, resp.StatusCode))
+}
+
+// refusalProblem maps a handler's refusal to a problem.
+func refusalProblem(code ErrorCode) (Problem, bool) {
+	switch code {
+	case CodeUnknownIssuer, CodeUnknownKey, CodeBadSignature:
+		return ProblemOperatorNotTrusted, true
+	case CodeKeysUnavailable:
+		return ProblemOperatorKeys, true
+	case CodeWrongAudience:
+		return ProblemWrongParticipant, true
+	case CodeExpired, CodeNotYetValid:
+		return ProblemClockSkew, true
+	case CodeReplay:
+		return ProblemReplay, true
+	case CodeBadRequest, CodeInternal, CodeUnsupported:
+		return ProblemRefused, true
+	}
+	return "", false
+}
+
+// failure is a transport error, placed at the stage it stopped.
+type failure struct {
+	stage   Check
+	problem Problem
+	message string
+	retry   bool
+}
+
+// classify places a transport error. It reads *safefetch.Error kinds,
+// and the raw errors of any other client, and never puts an address or a
+// raw error's text in the message.
+func classify(ctx context.Context, err error, t trace) failure {
+	stage := t.stage()
+	if ctx.Err() != nil {
+		return failure{stage: stage, problem: ProblemCanceled, message: "the check was stopped before the endpoint answered"}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var fe *safefetch.Error
+	if errors.As(err, &fe) {
+		switch fe.Kind {
+		case safefetch.SchemeRefused, safefetch.URLRefused:
+			return failure{stage: CheckEndpointURL, problem: ProblemInvalidTarget, message: "endpoint_url " + fe.Reason()}
+		case safefetch.AddressRefused:
+			return failure{stage: CheckConnect, problem: ProblemAddressNotPublic, message: "the host name resolves to an address that is not a public internet address"}
+		case safefetch.NoSuchHost:
+			return failure{stage: CheckDNS, problem: ProblemDNS, message: "the host name does not resolve"}
+		case safefetch.ConnectionRefused:
+			return failure{stage: CheckConnect, problem: ProblemConnectionRefused, message: "the host refused the connection", retry: true}
+		case safefetch.Timeout:
+			return timeout(stage)
+		case safefetch.TLSFailed:
+			if f, ok := tlsFailure(fe.Cause()); ok {
+				return f
+			}
+			return failure{stage: CheckTLS, problem: ProblemTLSHandshake, message: fe.Reason()}
+		case safefetch.TooLarge:
+			return failure{stage: CheckHTTP, problem: ProblemBadAnswer, message: fmt.Sprintf("the answer is larger than the operator's cap (%d bytes)", fe.Limit)}
+		case safefetch.TooManyRedirects:
+			return failure{stage: CheckHTTP, problem: ProblemRedirect, message: "the endpoint redirects"}
+		}
+		// Unreachable, BadResponse: judged by the cause, like any client's.
+		if c := fe.Cause(); c != nil {
+			err = c
+		}
+	}
+	if f, ok := tlsFailure(err); ok {
+		return f
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return timeout(stage)
+	case errors.As(err, &dns):
+		return failure{stage: CheckDNS, problem: ProblemDNS, message: "the host name does not resolve"}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return failure{stage: CheckConnect, problem: ProblemConnectionRefused, message: "the host refused the connection", retry: true}
+	case stage == CheckTLS:
+		return failure{stage: CheckTLS, problem: ProblemTLSHandshake, message: "the connection failed during the TLS handshake", retry: true}
+	case stage == CheckHTTP:
+		return failure{stage: CheckHTTP, problem: ProblemBadAnswer, message: "the host closed the connection without a complete answer", retry: true}
+	}
+	return failure{stage: CheckConnect, problem: ProblemUnreachable, message: "the host could not be reached", retry: true}
+}
+
+func timeout(stage Check) failure {
+	msg := map[Check]string{
+		CheckDNS:     "resolving the host name timed out",
+		CheckConnect: "connecting timed out",
+		CheckTLS:     "the TLS handshake timed out",
+		CheckHTTP:    "the endpoint did not answer in time",
+	}[stage]
+	return failure{stage: stage, problem: ProblemTimeout, message: msg, retry: true}
+}
+
+// tlsFailure places a TLS error, if err is one.
+func tlsFailure(err error) (failure, bool) {
+	if err == nil {
+		return failure{}, false
+	}
+	var (
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		unknown x509.UnknownAuthorityError
+		verify  *tls.CertificateVerificationError
+		record  tls.RecordHeaderError
+	)
+	f := failure{stage: CheckTLS}
+	switch {
+	case errors.As(err, &host):
+		f.problem = ProblemTLSCertificateHost
+		f.message = certHostMessage(host.Certificate, host.Host)
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		f.problem = ProblemTLSCertificateExpired
+		f.message = "the certificate has expired or is not yet valid"
+		if invalid.Cert != nil {
+			f.message = fmt.Sprintf("the certificate is valid from %s to %s", day(invalid.Cert.NotBefore), day(invalid.Cert.NotAfter))
+		}
+	case errors.As(err, &invalid), errors.As(err, &unknown), errors.As(err, &verify):
+		f.problem = ProblemTLSUntrusted
+		f.message = "the certificate is not issued by an authority the operator trusts, or its chain is incomplete"
+	case errors.As(err, &record):
+		f.problem = ProblemTLSHandshake
+		f.message = "the host does not speak TLS on that port"
+	default:
+		a, ok := remoteAlert(err)
+		switch {
+		case !ok:
+			return failure{}, false
+		case a == alertProtocolVersion:
+			f.problem = ProblemTLSVersion
+			f.message = "the host does not speak TLS 1.2 or newer"
+		default:
+			f.problem = ProblemTLSHandshake
+			f.message = fmt.Sprintf("the host ended the TLS handshake with alert %d (%s)", a, tls.AlertError(a).Error())
+		}
+	}
+	return f, true
+}
+
+// alertProtocolVersion is the TLS alert protocol_version (RFC 8446
+// section 6): the peer speaks none of the versions offered.
+const alertProtocolVersion = 70
+
+// remoteAlert returns the TLS alert the peer sent, if err is one.
+// crypto/tls reports a received alert as a *net.OpError "remote error"
+// around its unexported alert type, a uint8; tls.AlertError is matched too.
+func remoteAlert(err error) (uint8, bool) {
+	var a tls.AlertError
+	if errors.As(err, &a) {
+		return uint8(a), true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
+		if v := reflect.ValueOf(op.Err); v.Kind() == reflect.Uint8 {
+			return uint8(v.Uint()), true
+		}
+	}
+	return 0, false
+}
+
+// tracer records how far a request got, for placing a failure and timing
+// each stage. The hooks may run on other goroutines.
+type tracer struct {
+	clock func() time.Time
+	mu    sync.Mutex
+	t     trace
+}
+
+// trace is a snapshot of a tracer.
+type trace struct {
+	dnsStarted, dnsDone  bool
+	connStarted, conned  bool
+	tlsStarted, tlsDone  bool
+	reused               bool
+	dnsAt, dnsEnd        time.Time
+	connAt, connEnd      time.Time
+	tlsAt, tlsEnd        time.Time
+	wroteAt, firstByteAt time.Time
+}
+
+func (tr *tracer) snapshot() trace {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.t
+}
+
+func (tr *tracer) do(f func(t *trace, now time.Time)) {
+	now := tr.clock()
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	f(&tr.t, now)
+}
+
+func (tr *tracer) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) {
+			tr.do(func(t *trace, now time.Time) { t.dnsStarted, t.dnsAt = true, now })
+		},
+		DNSDone: func(info httptrace.DNSDoneInfo) {
+			tr.do(func(t *trace, now time.Time) { t.dnsDone, t.dnsEnd = info.Err == nil, now })
+		},
+		ConnectStart: func(string, string) {
+			tr.do(func(t *trace, now time.Time) {
+				if !t.connStarted {
+					t.connStarted, t.connAt = true, now
+				}
+			})
+		},
+		ConnectDone: func(_, _ string, err error) {
+			tr.do(func(t *trace, now time.Time) {
+				if err == nil && !t.conned {
+					t.conned, t.connEnd = true, now
+				}
+			})
+		},
+		TLSHandshakeStart: func() {
+			tr.do(func(t *trace, now time.Time) { t.tlsStarted, t.tlsAt = true, now })
+		},
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			tr.do(func(t *trace, now time.Time) { t.tlsDone, t.tlsEnd = err == nil, now })
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			tr.do(func(t *trace, now time.Time) {
+				if info.Reused {
+					t.reused = true
+				}
+			})
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) {
+			tr.do(func(t *trace, now time.Time) { t.wroteAt = now })
+		},
+		GotFirstResponseByte: func() {
+			tr.do(func(t *trace, now time.Time) { t.firstByteAt = now })
+		},
+	}
+}
+
+// stage is where a request that failed had got to.
+func (t trace) stage() Check {
+	switch {
+	case t.tlsDone || t.reused:
+		return CheckHTTP
+	case t.conned || t.tlsStarted:
+		return CheckTLS
+	case t.connStarted:
+		return CheckConnect
+	case t.dnsStarted && !t.dnsDone:
+		return CheckDNS
+	}
+	return CheckConnect
+}
+
+// passedBefore returns the passed results of the network checks before
+// stage.
+func (t trace) passedBefore(stage Check, s *scene) []Result {
+	var out []Result
+	for _, c := range []Check{CheckDNS, CheckConnect, CheckTLS} {
+		if c == stage {
+			break
+		}
+		r := Result{Check: c, Outcome: Passed, DurationMS: t.duration(c, time.Time{}, time.Time{})}
+		switch c {
+		case CheckDNS:
+			r.Message = s.host + " resolves"
+		case CheckConnect:
+			r.Message = fmt.Sprintf("%s accepts connections on port %s", s.host, s.port)
+		case CheckTLS:
+			r.Message = "the TLS handshake succeeded"
+		}
+		if t.reused {
+			r.Message += " (a connection still open from an earlier request)"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// duration of a stage in milliseconds; start and end bound the request,
+// for the stages that have no own marks.
+func (t trace) duration(c Check, start, end time.Time) int64 {
+	ms := func(a, b time.Time) int64 {
+		if a.IsZero() || b.IsZero() {
+			return 0
+		}
+		return max(b.Sub(a).Milliseconds(), 0)
+	}
+	or := func(mark, fallback time.Time) time.Time {
+		if mark.IsZero() {
+			return fallback
+		}
+		return mark
+	}
+	switch c {
+	case CheckDNS:
+		return ms(t.dnsAt, or(t.dnsEnd, end))
+	case CheckConnect:
+		return ms(t.connAt, or(t.connEnd, end))
+	case CheckTLS:
+		return ms(t.tlsAt, or(t.tlsEnd, end))
+	case CheckHTTP:
+		from := t.wroteAt
+		if from.IsZero() {
+			from = start
+		}
+		to := t.firstByteAt
+		if to.IsZero() {
+			to = end
+		}
+		return ms(from, to)
+	}
+	return 0
+}

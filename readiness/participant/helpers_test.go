@@ -1,0 +1,5 @@
+package participant_test
+
+import "encoding/base64"
+
+func jwsB64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

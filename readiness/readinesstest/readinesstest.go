@@ -296,7 +296,9 @@ func WithTLSConfig(edit func(*tls.Config)) Option { return func(s *setup) { s.tl
 
 // NewParticipant starts a participant's endpoint whose handler trusts op
 // (through participant.StaticKeys of op.JWKS()). It is closed when the
-// test ends. The endpoint listens on loopback; Client reaches it.
+// test ends. The endpoint listens on loopback; Client reaches it. op may
+// be nil with WithoutDefaultOperator, when WithHandlerOptions gives the
+// handler its operators.
 func NewParticipant(t testing.TB, op *Operator, opts ...Option) *Participant {
 	t.Helper()
 	s := &setup{code: Code, host: Host, encKey: 0, sigKey: 1}

@@ -559,3 +559,63 @@ func TestNewRequiresItsOptions(t *testing.T) {
 	assert.Equal(t, c.KeyID(), k.KeyID())
 	assert.Equal(t, jwa.EdDSA.String(), k.Algorithm().String())
 }
+
+// plainClient is an ordinary client, not safefetch's: the Checker reads
+// its raw errors too. It dials every host at addr.
+func plainClient(addr string, insecure bool) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, host string) (net.Conn, error) {
+			if strings.HasPrefix(host, "nxdomain") {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "nxdomain", IsNotFound: true}}
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{RootCAs: rt.SharedCA().Pool, MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}, //nolint:gosec // the insecure case is under test
+	}}
+}
+
+func TestCheckWithAPlainClient(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	now := time.Now()
+	good := rt.NewParticipant(t, op)
+	expired := rt.NewParticipant(t, op, rt.WithServerCertificate(rt.SharedCA().TLSCertificate(now.Add(-48*time.Hour), now.Add(-time.Hour), rt.Host)))
+	otherHost := rt.NewParticipant(t, op, rt.WithServerCertificate(rt.SharedCA().TLSCertificate(now.Add(-time.Hour), now.Add(time.Hour), "other.example.org")))
+	untrusted := rt.NewParticipant(t, op, rt.WithServerCertificate(rt.NewCA().TLSCertificate(now.Add(-time.Hour), now.Add(time.Hour), rt.Host)))
+	closed := rt.NewParticipant(t, op)
+	closed.Server.Close()
+
+	tests := []struct {
+		name     string
+		p        *rt.Participant
+		endpoint string
+		insecure bool
+		check    readiness.Check
+		problem  readiness.Problem
+	}{
+		{"no such host", good, "https://nxdomain.example.com/hcx", false, readiness.CheckDNS, readiness.ProblemDNS},
+		{"refused", closed, "", false, readiness.CheckConnect, readiness.ProblemConnectionRefused},
+		{"expired", expired, "", false, readiness.CheckTLS, readiness.ProblemTLSCertificateExpired},
+		{"other host", otherHost, "", false, readiness.CheckTLS, readiness.ProblemTLSCertificateHost},
+		{"untrusted", untrusted, "", false, readiness.CheckTLS, readiness.ProblemTLSUntrusted},
+		// A client that skips verification does not make a bad certificate pass.
+		{"insecure client, other host", otherHost, "", true, readiness.CheckTLS, readiness.ProblemTLSUntrusted},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			target := tc.p.Target()
+			if tc.endpoint != "" {
+				target.EndpointURL = tc.endpoint
+			}
+			addr := strings.TrimPrefix(tc.p.Server.URL, "https://")
+			c := op.Checker(t, plainClient(addr, tc.insecure), readiness.WithRetries(0, time.Millisecond))
+			rep := c.Check(context.Background(), target)
+			requireFailure(t, rep, tc.check, tc.problem)
+		})
+	}
+
+	rep := op.Checker(t, plainClient(strings.TrimPrefix(good.Server.URL, "https://"), false)).Check(context.Background(), good.Target())
+	require.True(t, rep.Ready, "%v", outcomes(rep))
+}

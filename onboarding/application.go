@@ -115,9 +115,12 @@ type Application struct {
 	// ApplicantTokenGeneration counts RotateApplicantToken: an applicant
 	// token of another generation is refused.
 	ApplicantTokenGeneration int
-	Version                  int64
-	CreatedAt                time.Time
-	UpdatedAt                time.Time
+	// Readiness is the latest readiness check of the endpoint and keys
+	// (WithReadiness), nil before one.
+	Readiness *ReadinessRecord
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Task returns the task with the given id.
@@ -308,6 +311,7 @@ func (s *Service) view(r *record) *Application {
 		Sources:                  maps.Clone(st.Sources),
 		FacilityType:             st.FacilityType,
 		ApplicantTokenGeneration: st.ApplicantGen,
+		Readiness:                st.Readiness,
 		Version:                  r.app.Version,
 		CreatedAt:                r.app.CreatedAt,
 		UpdatedAt:                r.app.UpdatedAt,

@@ -142,6 +142,9 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		} else if !r.now.Before(d.EncryptionCertExpiry) {
 			missing = append(missing, "the encryption certificate has expired")
 		}
+		if why := s.readinessMissing(r); why != "" {
+			missing = append(missing, why)
+		}
 		if !c.PilotCompleted {
 			missing = append(missing, "the pilot is not confirmed as completed")
 		}

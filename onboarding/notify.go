@@ -38,6 +38,9 @@ const (
 	MessageAppealReceived = "appeal_received"
 	// MessageDeboarded is the network broadcast of a de-boarding.
 	MessageDeboarded = "deboarded"
+	// MessageReadinessFailed tells a live participant and staff that its
+	// endpoint failed a readiness check.
+	MessageReadinessFailed = "readiness_failed"
 	// MessageDetailsChanged tells a live participant's contacts that its
 	// endpoint or certificates changed.
 	MessageDetailsChanged = "details_changed"

@@ -48,9 +48,11 @@ type Service struct {
 	disputes  bool
 	fourEyes  bool
 	// noOutbox turns the outbox off; outbox is set when it is on.
-	noOutbox        bool
-	outbox          *outbox
-	beat            outboxBeat
+	noOutbox bool
+	outbox   *outbox
+	beat     outboxBeat
+	// ready runs readiness checks (WithReadiness).
+	ready           *readinessConfig
 	outboxDeadAfter time.Duration
 	noStepUp        bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.
@@ -198,6 +200,8 @@ type state struct {
 	// FacilityType is HFR's facility type, read after the manager's
 	// consent.
 	FacilityType string `json:"facility_type,omitempty"`
+	// Readiness is the latest readiness check of the endpoint and keys.
+	Readiness *ReadinessRecord `json:"readiness,omitempty"`
 	// ApplicantGen is the applicant token's generation.
 	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// StepUp is a live participant's outstanding step-up code, hashed.

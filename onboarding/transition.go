@@ -85,6 +85,7 @@ var edges = func() map[edge]string {
 	stay(ActionReportCompromise, posCredentials, posActive, posBlocked)
 	stay(ActionDeboardWarning, posActive, posBlocked)
 	stay(ActionStepUpSent, posActive, posBlocked)
+	stay(ActionReadinessChecked, posCredentials, posActive, posBlocked)
 	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
 	stay(ActionViewContacts, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
 		posActive, posBlocked, posInactive)

@@ -585,3 +585,8 @@ func (h *Handler) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) err
 	_, _ = w.Write(h.openapi)
 	return nil
 }
+
+func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	a, err := h.svc.CheckReadiness(r.Context(), r.PathValue("id"))
+	return h.answer(w, a, err)
+}

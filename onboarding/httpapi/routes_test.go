@@ -214,7 +214,7 @@ func TestApplicantRoutesNeedTheApplicantToken(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, 14, n)
+	assert.Equal(t, 15, n)
 }
 
 func TestUnknownPath(t *testing.T) {

@@ -35,10 +35,12 @@ type Application struct {
 	// hfr, hpr, rohini, staff.
 	Sources map[string]string `json:"sources,omitempty"`
 	// FacilityType is HFR's facility type, once read.
-	FacilityType string    `json:"facility_type,omitempty"`
-	Version      int64     `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	FacilityType string `json:"facility_type,omitempty"`
+	// Readiness is the latest readiness check of the endpoint and keys.
+	Readiness *onboarding.ReadinessRecord `json:"readiness,omitempty"`
+	Version   int64                       `json:"version"`
+	CreatedAt time.Time                   `json:"created_at"`
+	UpdatedAt time.Time                   `json:"updated_at"`
 }
 
 // Task is work an application waits on.
@@ -255,6 +257,7 @@ func applicationView(a *onboarding.Application) *Application {
 		Checklist:    a.Checklist,
 		Deboarding:   a.Deboarding,
 		Sources:      a.Sources,
+		Readiness:    a.Readiness,
 		FacilityType: a.FacilityType,
 		Version:      a.Version,
 		CreatedAt:    a.CreatedAt,

@@ -1,0 +1,149 @@
+package notify
+
+import (
+	"net/mail"
+	"strings"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+)
+
+// AddressKind is the kind of address an onboarding.Message is for.
+type AddressKind int
+
+// Address kinds, as Classify tells them apart.
+const (
+	// Unknown is no address a transport can reach.
+	Unknown AddressKind = iota
+	// Email is an e-mail address: "admin@example.org".
+	Email
+	// Mobile is an Indian mobile number: ten digits starting 6–9, alone
+	// or after +91, 91 or 0, with spaces or hyphens allowed between
+	// digits.
+	Mobile
+	// Participant is a participant code: "hosp_rakshi_012345@hcx01",
+	// "481516234200@hcx", or a code without an instance.
+	Participant
+	// Broadcast is onboarding.Broadcast: every participant of the network.
+	Broadcast
+	// Staff is onboarding.Staff: the operator's review staff.
+	Staff
+	// HFR is "<facility id>@hfr": the manager the Health Facility Registry
+	// holds for that facility.
+	HFR
+)
+
+var kindNames = [...]string{"unknown", "email", "mobile", "participant", "broadcast", "staff", "hfr"}
+
+// String returns the kind's lower-case name.
+func (k AddressKind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return kindNames[0]
+	}
+	return kindNames[k]
+}
+
+// Classify tells what kind of address to is. It decides in this order:
+// onboarding.Broadcast and onboarding.Staff by their exact spelling;
+// "<id>@hfr" with a letters-and-digits facility id; an e-mail address
+// (one "@", a domain with a dot, and what net/mail accepts as a bare
+// address); a mobile number (see ParseMobile); a participant code
+// (letters, digits, ".", "_", "-", at most 128 characters, then "@" and
+// an instance name without a dot, or with no instance at least one
+// letter). Everything else — an empty
+// string, a display name, a foreign number — is Unknown.
+func Classify(to string) AddressKind {
+	switch {
+	case to == onboarding.Broadcast:
+		return Broadcast
+	case to == onboarding.Staff:
+		return Staff
+	}
+	local, domain, hasAt := strings.Cut(to, "@")
+	if hasAt && domain == "hfr" {
+		if local != "" && isToken(local, false) {
+			return HFR
+		}
+		return Unknown
+	}
+	if hasAt && strings.Contains(domain, ".") {
+		if isEmail(to) {
+			return Email
+		}
+		return Unknown
+	}
+	if _, ok := ParseMobile(to); ok {
+		return Mobile
+	}
+	// A code without an instance has a letter: digits alone are a
+	// mistyped number, not a code.
+	if len(to) <= 128 && local != "" && isToken(local, true) && (!hasAt && hasLetter(local) || hasAt && isToken(domain, false)) {
+		return Participant
+	}
+	return Unknown
+}
+
+// isEmail reports whether s is a bare e-mail address: no display name, no
+// angle brackets, one "@".
+func isEmail(s string) bool {
+	if strings.Count(s, "@") != 1 || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+// isToken reports whether s is letters and digits, with "-" (and with
+// punct, "." and "_") between them.
+func isToken(s string, punct bool) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-' || punct && (c == '.' || c == '_'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
+}
+
+// ParseMobile reads an Indian mobile number and returns it as E.164
+// ("+919876543210"). It accepts ten digits starting 6–9, alone or after
+// "+91", "91" or "0", with single spaces or hyphens between digits.
+func ParseMobile(s string) (e164 string, ok bool) {
+	digits := make([]byte, 0, 13)
+	plus := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		case c == '+' && i == 0:
+			plus = true
+		case (c == ' ' || c == '-') && i > 0 && i < len(s)-1 && s[i-1] != ' ' && s[i-1] != '-':
+		default:
+			return "", false
+		}
+	}
+	switch {
+	case plus && len(digits) == 12 && string(digits[:2]) == "91":
+		digits = digits[2:]
+	case plus:
+		return "", false
+	case len(digits) == 12 && string(digits[:2]) == "91":
+		digits = digits[2:]
+	case len(digits) == 11 && digits[0] == '0':
+		digits = digits[1:]
+	}
+	if len(digits) != 10 || digits[0] < '6' {
+		return "", false
+	}
+	return "+91" + string(digits), true
+}

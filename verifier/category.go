@@ -3,13 +3,16 @@ package verifier
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
 )
 
-// Category is a row of the guideline's verification table: who the
-// applicant is, which decides what it must show.
+// Category is a row of the verification table: who the applicant is, which
+// decides what it must show. The guideline's eleven rows are built in;
+// an operator adds its own with [WithPolicy] and places applications in
+// them with a [Resolver].
 type Category string
 
 // The categories of the guideline's table.
@@ -27,18 +30,20 @@ const (
 	CategoryBSP                Category = "bsp"                 // beneficiary service platforms
 )
 
-// categories lists every category in report order; a category's index is
-// its bit in a catSet.
+// categories lists every built-in category in report order.
 var categories = [...]Category{
 	CategoryPayer, CategoryStateScheme, CategoryCorporateSponsor, CategoryTPA, CategoryISNP,
 	CategoryABDMProvider, CategoryABDMPractitioner, CategoryRohiniProvider, CategoryEmpanelledProvider,
 	CategoryRegulator, CategoryBSP,
 }
 
-// Categories lists every category, in the order reports list them.
+// Categories lists the built-in categories, in the order reports list
+// them. A Checker's own list, operator categories included, is in
+// [Checker.Policies].
 func Categories() []Category { return append([]Category(nil), categories[:]...) }
 
-// Valid reports whether c is one of the built-in categories.
+// Valid reports whether c is one of the built-in categories. An operator
+// category is valid where a Checker has a policy for it.
 func (c Category) Valid() bool { return c.index() >= 0 }
 
 func (c Category) index() int {
@@ -50,27 +55,32 @@ func (c Category) index() int {
 	return -1
 }
 
-// catSet is a set of categories as bits, so that resolving an application
-// allocates nothing.
-type catSet uint16
+// MaxCategoryName is the longest category name WithPolicy accepts.
+const MaxCategoryName = 64
 
-func (s catSet) has(c Category) bool { return s&(1<<c.index()) != 0 }
-func (s *catSet) add(c Category)     { *s |= 1 << c.index() }
-
-func (s catSet) list() []Category {
-	if s == 0 {
-		return []Category{}
+// categoryNameProblem says why name cannot name a category, or "": a
+// category is a lower-case word that goes into reports, URLs and file
+// names — a letter, then letters, digits, '_', '-' or '.'.
+func categoryNameProblem(name Category) string {
+	s := string(name)
+	switch {
+	case s == "":
+		return "a category needs a name"
+	case len(s) > MaxCategoryName:
+		return fmt.Sprintf("category %q has %d characters; at most %d", shown(s), len(s), MaxCategoryName)
+	case s[0] < 'a' || s[0] > 'z':
+		return fmt.Sprintf("category %q must start with a lower-case letter", shown(s))
 	}
-	out := make([]Category, 0, 2)
-	for i, c := range categories {
-		if s&(1<<i) != 0 {
-			out = append(out, c)
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return fmt.Sprintf("category %q contains %s; use lower-case letters, digits, '_', '-' or '.'", shown(s), quoteRuneAt(s, i))
 		}
 	}
-	return out
+	return ""
 }
 
-// Errors from Categorize; match them with errors.Is.
+// Errors from the resolvers; match them with errors.Is.
 var (
 	// ErrNoRoles: the application names no role.
 	ErrNoRoles = errors.New("verifier: application names no role")
@@ -80,73 +90,133 @@ var (
 	ErrNilApplication = errors.New("verifier: nil application")
 )
 
-// resolution is what category resolution found out about an application.
-type resolution struct {
-	cats     catSet
-	noRoles  bool
-	badRoles []hcxonboard.Role // roles that are not HCX roles (only possible from code, not JSON)
-	// sponsorKind is set when an agency.sponsor has no usable sponsor_kind:
-	// Missing when it is empty, Invalid when it is an unknown word.
-	sponsorKind Outcome
+// Resolver places an application in categories, from the roles it
+// applies for, the identifiers it offers and its sponsor_kind; the
+// Checker then runs each category's policy. Resolve must not change app
+// and must be safe for concurrent use.
+//
+// An error says which part of the application could not be placed,
+// together with the categories that could. Errors wrapping [ErrNoRoles],
+// [hcxonboard.ErrUnknownRole] or [ErrSponsorKind] are reported as
+// [Checker.Verify] describes; any other error is shown to the applicant
+// and staff in a pending case_review result (task review), so it should
+// say what the application lacks, without personal data.
+//
+// The built-in resolver is [Categorize], as a [ResolverFunc], or
+// ByRole([ResolveRole]), the same rule one role at a time: wrap either
+// rather than copy it (see [WithResolver]).
+type Resolver interface {
+	Resolve(app *hcxonboard.Application) ([]Category, error)
 }
 
-// resolve maps roles and identifiers onto categories, as the architecture
-// defines: a provider role with an HFR id is abdm_provider, else with a
-// ROHINI id rohini_provider, else empanelled_provider; provider.practitioner
-// with an HPR id is abdm_practitioner instead. research and HIE/HIO.HCX,
-// which the guideline does not name, go case by case like regulators.
-func resolve(app *hcxonboard.Application) resolution {
-	var res resolution
-	if len(app.Roles) == 0 {
-		res.noRoles = true
-		return res
+// ResolverFunc adapts a function to the Resolver interface.
+type ResolverFunc func(app *hcxonboard.Application) ([]Category, error)
+
+// Resolve calls f(app).
+func (f ResolverFunc) Resolve(app *hcxonboard.Application) ([]Category, error) { return f(app) }
+
+// ByRole is a Resolver that places each role of an application on its own
+// (seeing the whole application: identifiers, sponsor_kind, other roles)
+// and unites the categories: the shape of the built-in rule, and the
+// easiest one to extend. A role listed twice is resolved once; an
+// application without roles is an error wrapping [ErrNoRoles]; the errors
+// of the roles are joined. A role may fall into no category (nil, nil):
+// it then adds no requirement.
+type ByRole func(role hcxonboard.Role, app *hcxonboard.Application) ([]Category, error)
+
+// Resolve resolves every role of app with f and returns the categories in
+// report order: built-in ones in the table's order, then the others in
+// the order first given.
+func (f ByRole) Resolve(app *hcxonboard.Application) ([]Category, error) {
+	if app == nil {
+		return nil, ErrNilApplication
 	}
-	ids := &app.Identifiers
-	for _, r := range app.Roles {
-		switch {
-		case r == hcxonboard.RolePractitioner && present(ids.HPRID):
-			res.cats.add(CategoryABDMPractitioner)
-		case r.IsProvider() && r.Valid():
-			switch {
-			case present(ids.HFRID):
-				res.cats.add(CategoryABDMProvider)
-			case present(ids.RohiniID):
-				res.cats.add(CategoryRohiniProvider)
-			default:
-				res.cats.add(CategoryEmpanelledProvider)
-			}
-		case r == hcxonboard.RolePayer:
-			res.cats.add(CategoryPayer)
-		case r == hcxonboard.RoleTPA:
-			res.cats.add(CategoryTPA)
-		case r == hcxonboard.RoleISNP:
-			res.cats.add(CategoryISNP)
-		case r == hcxonboard.RoleRegulator || r == hcxonboard.RoleResearch || r == hcxonboard.RoleHCX:
-			res.cats.add(CategoryRegulator)
-		case r == hcxonboard.RoleBSP:
-			res.cats.add(CategoryBSP)
-		case r == hcxonboard.RoleSponsor:
-			switch strings.ToLower(strings.TrimSpace(app.SponsorKind)) {
-			case hcxonboard.SponsorStateScheme:
-				res.cats.add(CategoryStateScheme)
-			case hcxonboard.SponsorCorporate:
-				res.cats.add(CategoryCorporateSponsor)
-			case "":
-				res.sponsorKind = Missing
-			default:
-				res.sponsorKind = Invalid
-			}
-		default:
-			res.badRoles = append(res.badRoles, r)
+	if len(app.Roles) == 0 {
+		return []Category{}, ErrNoRoles
+	}
+	var cats []Category
+	var errs []error
+	for i, r := range app.Roles {
+		if slices.Contains(app.Roles[:i], r) {
+			continue
+		}
+		got, err := f(r, app)
+		cats = append(cats, got...)
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return res
+	return reportOrder(cats, nil), errors.Join(errs...)
+}
+
+// ResolveRole is the built-in rule for one role: a provider role with an
+// HFR facility ID is abdm_provider, else with a ROHINI ID rohini_provider,
+// else empanelled_provider; provider.practitioner with an HPR ID is
+// abdm_practitioner instead; payer, agency.tpa, member.isnp and bsp have
+// their own rows; agency.sponsor is state_scheme or corporate_sponsor by
+// sponsor_kind (an error wrapping [ErrSponsorKind] when it is neither);
+// agency.regulator, and research and HIE/HIO.HCX, which the guideline does
+// not name, are regulator (case by case). Any other value is an error
+// wrapping [hcxonboard.ErrUnknownRole].
+//
+// NHCX's numeric role codes arrive here as the roles they stand for (see
+// [hcxonboard.ParseRole]); the package documentation has the table.
+func ResolveRole(role hcxonboard.Role, app *hcxonboard.Application) ([]Category, error) {
+	if app == nil {
+		return nil, ErrNilApplication
+	}
+	c, err := resolveRole(role, app)
+	if c == "" {
+		return nil, err
+	}
+	return []Category{c}, err
+}
+
+func resolveRole(r hcxonboard.Role, app *hcxonboard.Application) (Category, error) {
+	ids := &app.Identifiers
+	switch {
+	case r == hcxonboard.RolePractitioner && present(ids.HPRID):
+		return CategoryABDMPractitioner, nil
+	case r.IsProvider() && r.Valid():
+		switch {
+		case present(ids.HFRID):
+			return CategoryABDMProvider, nil
+		case present(ids.RohiniID):
+			return CategoryRohiniProvider, nil
+		}
+		return CategoryEmpanelledProvider, nil
+	case r == hcxonboard.RolePayer:
+		return CategoryPayer, nil
+	case r == hcxonboard.RoleTPA:
+		return CategoryTPA, nil
+	case r == hcxonboard.RoleISNP:
+		return CategoryISNP, nil
+	case r == hcxonboard.RoleRegulator || r == hcxonboard.RoleResearch || r == hcxonboard.RoleHCX:
+		return CategoryRegulator, nil
+	case r == hcxonboard.RoleBSP:
+		return CategoryBSP, nil
+	case r == hcxonboard.RoleSponsor:
+		switch kind := strings.ToLower(strings.TrimSpace(app.SponsorKind)); kind {
+		case hcxonboard.SponsorStateScheme:
+			return CategoryStateScheme, nil
+		case hcxonboard.SponsorCorporate:
+			return CategoryCorporateSponsor, nil
+		case "":
+			return "", fmt.Errorf("%w: set sponsor_kind to %q or %q", ErrSponsorKind,
+				hcxonboard.SponsorStateScheme, hcxonboard.SponsorCorporate)
+		default:
+			return "", fmt.Errorf("%w: sponsor_kind %q is neither %q nor %q", ErrSponsorKind,
+				shown(app.SponsorKind), hcxonboard.SponsorStateScheme, hcxonboard.SponsorCorporate)
+		}
+	}
+	return "", fmt.Errorf("%w: %q", hcxonboard.ErrUnknownRole, shown(string(r)))
 }
 
 func present(s string) bool { return strings.TrimSpace(s) != "" }
 
-// Categorize returns the categories an application falls into, in report
-// order; an application whose roles span several categories gets them all.
+// Categorize is the built-in resolver: it returns the categories an
+// application falls into under [ResolveRole], in report order; an
+// application whose roles span several categories gets them all.
 //
 // When some role cannot be placed — no roles at all, a value that is not an
 // HCX role (possible only for applications built in code: decoding rejects
@@ -156,28 +226,28 @@ func present(s string) bool { return strings.TrimSpace(s) != "" }
 // [ErrSponsorKind]. [Checker.Verify] does not fail on these: it reports them
 // as results a person can act on (see [Checker.Verify]).
 func Categorize(app *hcxonboard.Application) ([]Category, error) {
-	if app == nil {
-		return nil, ErrNilApplication
-	}
-	res := resolve(app)
-	return res.cats.list(), res.err(app)
+	return ByRole(ResolveRole).Resolve(app)
 }
 
-func (res *resolution) err(app *hcxonboard.Application) error {
-	var errs []error
-	if res.noRoles {
-		errs = append(errs, ErrNoRoles)
+// reportOrder returns cats without repeats: built-in categories in the
+// table's order, then those in extra's order (a Checker's operator
+// categories), then the rest in the order given.
+func reportOrder(cats []Category, extra []Category) []Category {
+	out := make([]Category, 0, len(cats))
+	for _, c := range categories {
+		if slices.Contains(cats, c) {
+			out = append(out, c)
+		}
 	}
-	for _, r := range res.badRoles {
-		errs = append(errs, fmt.Errorf("%w: %q", hcxonboard.ErrUnknownRole, shown(string(r))))
+	for _, c := range extra {
+		if slices.Contains(cats, c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
-	switch res.sponsorKind {
-	case Missing:
-		errs = append(errs, fmt.Errorf("%w: set sponsor_kind to %q or %q", ErrSponsorKind,
-			hcxonboard.SponsorStateScheme, hcxonboard.SponsorCorporate))
-	case Invalid:
-		errs = append(errs, fmt.Errorf("%w: sponsor_kind %q is neither %q nor %q", ErrSponsorKind,
-			shown(app.SponsorKind), hcxonboard.SponsorStateScheme, hcxonboard.SponsorCorporate))
+	for _, c := range cats {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
-	return errors.Join(errs...)
+	return out
 }

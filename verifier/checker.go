@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,10 +19,14 @@ import (
 const DefaultLookupTimeout = 15 * time.Second
 
 // Checker is the built-in Verifier: it resolves an application's
-// categories, runs each category's policy and merges the results. Build it
-// with New; it is immutable and safe for concurrent use.
+// categories, runs each category's policy and the verifiers of its roles,
+// and merges the results. Build it with New; it is immutable and safe for
+// concurrent use.
 type Checker struct {
 	policies      map[Category]Policy
+	extra         []Category // operator categories, in the order WithPolicy added them
+	resolver      Resolver
+	roles         []roleVerifier // in the order of hcxonboard.Roles
 	sandbox       *sandbox.Verifier
 	facilities    FacilityRegistry
 	professionals ProfessionalRegistry
@@ -188,15 +193,19 @@ func WithLookupTimeout(d time.Duration) Option {
 	}
 }
 
-// WithPolicy replaces the policy of p.Category: start from
-// DefaultPolicies()[c] and use Policy.With / Policy.Without to extend or
-// trim it. The category must be one of the built-in ones (Categorize
-// decides which applies), and every requirement needs an ID, a Check, and
-// an ID not used twice in the policy.
+// WithPolicy sets the policy of p.Category. For a built-in category it
+// replaces the guideline's row: start from DefaultPolicies()[c] and use
+// Policy.With / Policy.Without to extend or trim it. Any other category is
+// the operator's own — a lower-case name of letters, digits, '_', '-' and
+// '.', starting with a letter — and applies to the applications a
+// [Resolver] places in it (see [WithResolver]); reports list it after the
+// built-in ones, in the order WithPolicy added it. Every requirement needs
+// an ID, a Check, and an ID not used twice in the policy. Default: the
+// policies of DefaultPolicies.
 func WithPolicy(p Policy) Option {
 	return func(c *Checker) error {
-		if !p.Category.Valid() {
-			return fmt.Errorf("verifier: WithPolicy: unknown category %q; the categories are %s", shown(string(p.Category)), categoryList())
+		if problem := categoryNameProblem(p.Category); problem != "" {
+			return fmt.Errorf("verifier: WithPolicy: %s", problem)
 		}
 		if len(p.Requirements) == 0 {
 			return fmt.Errorf("verifier: WithPolicy %s: no requirements", p.Category)
@@ -214,17 +223,70 @@ func WithPolicy(p Policy) Option {
 			seen[r.ID] = true
 		}
 		p.Requirements = append([]Requirement(nil), p.Requirements...)
+		if !p.Category.Valid() && !slices.Contains(c.extra, p.Category) {
+			c.extra = append(c.extra, p.Category)
+		}
 		c.policies[p.Category] = p
 		return nil
 	}
 }
 
-func categoryList() string {
-	s := make([]string, len(categories))
-	for i, c := range categories {
-		s[i] = string(c)
+// WithResolver places applications in categories with r instead of the
+// built-in [Categorize]. Wrap the built-in rule rather than copy it: a
+// [ByRole] that answers for the roles it cares about and hands every other
+// role to [ResolveRole], or a [ResolverFunc] that calls Categorize. A
+// category r returns without a policy in the Checker leaves case_review
+// pending (task review): staff judge the application case by case.
+func WithResolver(r Resolver) Option {
+	return func(c *Checker) error {
+		if isNil(r) {
+			return errors.New("verifier: WithResolver: nil resolver")
+		}
+		c.resolver = r
+		return nil
 	}
-	return strings.Join(s, ", ")
+}
+
+// roleVerifier is a Verifier an operator plugged in for one role.
+type roleVerifier struct {
+	role hcxonboard.Role
+	v    Verifier
+}
+
+// WithRoleVerifier runs v for every application that applies for role —
+// for provider, for any of its sub-roles too (Role.Covers) — after the
+// policies of the application's categories, for operators who would rather
+// write code than policy data. v sees the same context (Offline included)
+// and the same application; its results join the report by requirement
+// ID: a new ID is added after the policies' results, and an ID a policy
+// also decided keeps the worse outcome (invalid > missing > pending >
+// satisfied), so a role verifier can make a requirement stricter but never
+// looser. Its categories are added to the report's. Every result needs an
+// ID, which must be as stable as the built-in ones: tools and the
+// onboarding engine match on it, and the engine opens a task for each
+// pending one by its task kind (review: a person decides). An error from
+// v fails the verification; a result without an ID is such an error. One
+// verifier per role; role must be a canonical HCX role.
+func WithRoleVerifier(role hcxonboard.Role, v Verifier) Option {
+	return func(c *Checker) error {
+		if !role.Valid() {
+			return fmt.Errorf("verifier: WithRoleVerifier: %q is not an HCX role", shown(string(role)))
+		}
+		if isNil(v) {
+			return fmt.Errorf("verifier: WithRoleVerifier %s: nil verifier", role)
+		}
+		for _, rv := range c.roles {
+			if rv.role == role {
+				return fmt.Errorf("verifier: WithRoleVerifier %s: the role already has a verifier; combine them in one", role)
+			}
+		}
+		c.roles = append(c.roles, roleVerifier{role: role, v: v})
+		all := hcxonboard.Roles()
+		slices.SortStableFunc(c.roles, func(a, b roleVerifier) int {
+			return slices.Index(all, a.role) - slices.Index(all, b.role)
+		})
+		return nil
+	}
 }
 
 // isNil reports whether v is nil or a typed nil pointer (or map, func …)
@@ -247,6 +309,7 @@ func isNil(v any) bool {
 func New(opts ...Option) (*Checker, error) {
 	c := &Checker{
 		policies:      DefaultPolicies(),
+		resolver:      ResolverFunc(Categorize),
 		now:           time.Now,
 		lookupTimeout: DefaultLookupTimeout,
 		rules:         builtinRules.clone(),
@@ -281,21 +344,38 @@ func (c *Checker) Policy(cat Category) (Policy, bool) {
 	return p, ok
 }
 
+// Policies returns every policy the Checker applies, in report order: the
+// built-in categories, then the operator's in the order WithPolicy added
+// them. Tools list what each category must show from it.
+func (c *Checker) Policies() []Policy {
+	out := make([]Policy, 0, len(c.policies))
+	for _, cat := range append(Categories(), c.extra...) {
+		if p, ok := c.Policy(cat); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Verify checks app against the policy of every category it falls into
-// (see Categorize) and merges the results by requirement ID, the worse
-// outcome winning (invalid > missing > pending > satisfied). It never
-// changes app.
+// (see [Resolver]; by default [Categorize]) and then with the verifiers of
+// its roles ([WithRoleVerifier]), and merges the results by requirement
+// ID, the worse outcome winning (invalid > missing > pending > satisfied).
+// It never changes app.
 //
-// It returns an error only for a nil application or context, or when ctx
-// ends before the report is complete. Problems with the application itself
-// are results:
+// It returns an error only for a nil application or context, when a role
+// verifier fails, or when ctx ends before the report is complete. Problems
+// with the application itself are results:
 //   - no roles, or a value that is not an HCX role: sandbox_certificate is
 //     invalid (the certificate cannot be matched to the roles applied for),
 //     and the requirements every category shares still run;
 //   - agency.sponsor without a usable sponsor_kind: the stricter
 //     state-scheme list applies and government_approval_letter is missing
 //     (no sponsor_kind) or invalid (an unknown word), its message saying to
-//     set sponsor_kind; the category is not listed in the report.
+//     set sponsor_kind; the category is not listed in the report;
+//   - any other error of the resolver, or a category it returns that has
+//     no policy: case_review is pending (task review), saying why, and
+//     staff judge the application case by case.
 func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Report, error) {
 	if app == nil {
 		return nil, ErrNilApplication
@@ -306,10 +386,12 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := resolve(app)
+	resolved, rerr := c.resolver.Resolve(app)
+	cats := reportOrder(resolved, c.extra)
+	sponsorKind, unplaced := resolverProblems(app, rerr)
 	in := &Input{
 		App:           app,
-		Categories:    res.cats.list(),
+		Categories:    cats,
 		Now:           c.now(),
 		Sandbox:       c.sandbox,
 		Facilities:    c.facilities,
@@ -322,23 +404,25 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	if IsOffline(ctx) {
 		in.Facilities, in.Professionals, in.Rohini = nil, nil, nil
 	}
-	report := &Report{Categories: in.Categories, Requirements: make([]Result, 0, 12)}
+	report := &Report{Categories: cats, Requirements: make([]Result, 0, 12)}
+	runs := cats
+	if sponsorKind != "" && !slices.Contains(cats, CategoryStateScheme) {
+		runs = reportOrder(append(slices.Clip(cats), CategoryStateScheme), c.extra)
+	}
 	ran := false
-	for _, cat := range categories {
-		sponsorFallback := cat == CategoryStateScheme && res.sponsorKind != ""
-		if !res.cats.has(cat) && !sponsorFallback {
-			continue
-		}
+	var unknown []Category
+	for _, cat := range runs {
 		p, ok := c.policies[cat]
 		if !ok {
+			unknown = append(unknown, cat)
 			continue
 		}
 		var err error
 		if report.Requirements, err = run(ctx, in, p.Requirements, report.Requirements); err != nil {
 			return nil, err
 		}
-		if sponsorFallback {
-			report.Requirements = sponsorKindResult(app, res.sponsorKind, report.Requirements)
+		if cat == CategoryStateScheme && sponsorKind != "" {
+			report.Requirements = sponsorKindResult(app, sponsorKind, report.Requirements)
 		}
 		ran = true
 	}
@@ -348,8 +432,94 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 			return nil, err
 		}
 	}
+	if len(unplaced) > 0 {
+		report.Requirements = merge(report.Requirements, caseByCase(
+			"This HCX operator could not place the application in a category ("+strings.Join(unplaced, "; ")+")"))
+	}
+	for _, cat := range unknown {
+		report.Requirements = merge(report.Requirements, caseByCase(
+			"This HCX operator has no checks for category "+quote(string(cat))))
+	}
+	if err := c.runRoleVerifiers(ctx, app, report); err != nil {
+		return nil, err
+	}
 	report.Verdict = VerdictOf(report.Requirements)
 	return report, nil
+}
+
+// caseByCase is the case_review result for an application the operator's
+// categories do not cover.
+func caseByCase(why string) Result {
+	r := pending(TaskReview, why+": it reviews the application case by case and will contact you")
+	r.ID = ReqCaseReview
+	return r
+}
+
+// resolverProblems sorts a resolver's error: a sponsor_kind problem (the
+// state-scheme list applies, see sponsorKindResult), role problems (the
+// sandbox certificate reports those), and anything else, returned as
+// messages for case_review.
+func resolverProblems(app *hcxonboard.Application, err error) (sponsorKind Outcome, unplaced []string) {
+	for _, e := range errorLeaves(err) {
+		switch {
+		case errors.Is(e, ErrSponsorKind):
+			sponsorKind = Invalid
+			if strings.TrimSpace(app.SponsorKind) == "" {
+				sponsorKind = Missing
+			}
+		case errors.Is(e, ErrNoRoles), errors.Is(e, hcxonboard.ErrUnknownRole):
+		default:
+			unplaced = append(unplaced, shownN(strings.Join(strings.Fields(e.Error()), " "), 200))
+		}
+	}
+	return sponsorKind, unplaced
+}
+
+// errorLeaves splits joined errors into their parts.
+func errorLeaves(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, errorLeaves(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// runRoleVerifiers runs the verifiers of the roles app applies for and
+// merges their results and categories into report.
+func (c *Checker) runRoleVerifiers(ctx context.Context, app *hcxonboard.Application, report *Report) error {
+	for _, rv := range c.roles {
+		if !slices.ContainsFunc(app.Roles, rv.role.Covers) {
+			continue
+		}
+		rep, err := rv.v.Verify(ctx, app)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			return fmt.Errorf("verifier: the verifier of role %s: %w", rv.role, err)
+		}
+		if rep == nil {
+			return fmt.Errorf("verifier: the verifier of role %s returned no report", rv.role)
+		}
+		for _, res := range rep.Requirements {
+			if res.ID == "" {
+				return fmt.Errorf("verifier: the verifier of role %s returned a result without an ID (%s)", rv.role, shown(res.Message))
+			}
+			report.Requirements = merge(report.Requirements, tidy(res.ID, res))
+		}
+		for _, cat := range rep.Categories {
+			if !slices.Contains(report.Categories, cat) {
+				report.Categories = append(report.Categories, cat)
+			}
+		}
+	}
+	return nil
 }
 
 // run decides reqs in order and merges the results into results.
@@ -359,18 +529,25 @@ func run(ctx context.Context, in *Input, reqs []Requirement, results []Result) (
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r.ID = req.ID
-		if r.Outcome != Pending {
-			r.Task = ""
-		}
-		if !r.Outcome.Valid() {
-			r = invalid(fmt.Sprintf("Check %s returned the unknown outcome %q; the operator must fix the check (%s)",
-				req.ID, shown(string(r.Outcome)), shown(r.Message)))
-			r.ID = req.ID
-		}
-		results = merge(results, r)
+		results = merge(results, tidy(req.ID, r))
 	}
 	return results, nil
+}
+
+// tidy gives r the ID id, drops a task from a result that is not pending,
+// and turns an unknown outcome into invalid: a broken check never makes a
+// report look better than it is.
+func tidy(id RequirementID, r Result) Result {
+	r.ID = id
+	if r.Outcome != Pending {
+		r.Task = ""
+	}
+	if !r.Outcome.Valid() {
+		r = invalid(fmt.Sprintf("Check %s returned the unknown outcome %q; the operator must fix the check (%s)",
+			id, shown(string(r.Outcome)), shown(r.Message)))
+		r.ID = id
+	}
+	return r
 }
 
 // sponsorKindResult reports an agency.sponsor without a usable

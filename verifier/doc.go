@@ -16,8 +16,71 @@
 //
 // A Policy is a list of [Requirement]s, each with a stable
 // [RequirementID] and a [Check]. [DefaultPolicies] is the guideline's
-// table; operators extend or trim a policy with [Policy.With] and
-// [Policy.Without] and install it with [WithPolicy].
+// table; every part of it can be changed (see "Extending").
+//
+// # NHCX role codes
+//
+// NHCX registers participants under numeric role codes. They decode
+// ([hcxonboard.ParseRole], JSON numbers or strings) to the HCX roles they
+// stand for, and the built-in resolver places those:
+//
+//	10001 PROVIDER          provider          abdm_provider, rohini_provider or empanelled_provider (by identifiers)
+//	10002 PAYER             payer             payer
+//	10003 AGENCY_TPA        agency.tpa        tpa
+//	10004 AGENCY_REGULATOR  agency.regulator  regulator
+//	10005 RESEARCH          research          regulator (case by case)
+//	10006 MEMBER_ISNP       member.isnp       isnp
+//	10007 AGENCY_SPONSOR    agency.sponsor    state_scheme or corporate_sponsor (by sponsor_kind)
+//	10008 HIE_HIO_HCX       HIE/HIO.HCX       regulator (case by case)
+//	10009 EUA               bsp               bsp
+//
+// EUA, an end-user application such as a personal health record app, is
+// the beneficiary-facing role the HCX specification calls bsp, and is
+// checked as one. An operator that treats research, HIE/HIO.HCX or EUA
+// differently gives them a category of their own.
+//
+// # Extending
+//
+// Any HCX operator embeds the guideline's rules and adapts them to its own
+// onboarding policy, through options of [New]; bad wiring is an error from
+// New. From the smallest change to the largest:
+//
+//   - A requirement added, replaced or dropped in one category: take
+//     DefaultPolicies()[c], use [Policy.With] and [Policy.Without], and
+//     install it with [WithPolicy]. A replaced requirement keeps its ID, so
+//     the onboarding engine and every tool read it as before. Checks for
+//     common needs: [RequireDocument] (a document of a kind) and
+//     [RequireReview] (staff decide: pending review). Any func of type
+//     [Check] will do.
+//   - A category of the operator's own: [WithPolicy] with a new name (a
+//     lower-case word, such as "research"). Reports list it after the
+//     built-in categories. A policy alone places nobody in it: add a
+//     resolver rule.
+//   - Who falls into which category: [WithResolver] with a [Resolver].
+//     Wrap the built-in rule rather than copy it: a [ByRole] that answers
+//     for the roles it cares about and hands every other role to
+//     [ResolveRole], or a [ResolverFunc] that calls [Categorize] and adds
+//     to what it returns. A category without a policy, or a resolver
+//     error the package does not know, leaves case_review pending review.
+//   - Code for a role rather than policy data: [WithRoleVerifier] runs any
+//     [Verifier] (a [VerifierFunc], or another Checker) for the
+//     applications with that role, after the policies. Its results join
+//     the same report by requirement ID, the worse outcome winning, so it
+//     can tighten a built-in requirement but never loosen one.
+//   - The whole policy as data: a [PolicyFile] (JSON, "version": 1: the
+//     categories, their requirement IDs and which check of this package
+//     decides each, and the roles an operator category takes), read with
+//     [ParsePolicyFile] and installed with [WithPolicyFile]. Operators
+//     publish its [PolicyFile.Complete] form, and applicants check their
+//     application against it before they apply (examples/prevalidate
+//     -policy). [CheckNames] lists the checks a file may name.
+//   - Whole verification: any [Verifier] given to the onboarding engine.
+//
+// Requirement IDs an operator adds are as stable a contract as the
+// built-in ones: reports, the onboarding engine's tasks and applicants'
+// tools all match on them. The engine opens a task for each pending
+// result by its [TaskKind] — review for a person — whatever category it
+// came from.
 //
 // # Outcomes and the verdict
 //

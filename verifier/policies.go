@@ -1,85 +1,59 @@
 package verifier
 
-import (
-	"github.com/openhcx/hcxonboard"
-)
-
-// The built-in requirements. Several categories share one; the guideline's
-// wording is kept in the descriptions.
-var (
-	reqSandboxCertificate = Requirement{ReqSandboxCertificate,
-		"Compliance certification from the sandbox environment, valid and covering the roles applied for", checkSandboxCertificate}
-	reqParticipantName = Requirement{ReqParticipantName,
-		"Name of the organisation", checkParticipantName}
-	reqMobile = Requirement{ReqMobile,
-		"Mobile number (the registry's primary_mobile)", checkMobile}
-	reqRegisteredEmail = Requirement{ReqRegisteredEmail,
-		"Registered email id", checkRegisteredEmail}
-	reqSystemAdminOTP = Requirement{ReqSystemAdminOTP,
-		"System admin details for OTP authentication", checkSystemAdminOTP}
-	reqSignatoryLetter = Requirement{ReqSignatoryLetter,
-		"Letter from authorized signatory of the company seeking participation",
-		RequireDocument(hcxonboard.DocSignatoryLetter, "letter from your authorised signatory")}
-	reqGovernmentApprovalLetter = Requirement{ReqGovernmentApprovalLetter,
-		"Government licence/approval letter",
-		RequireDocument(hcxonboard.DocGovernmentApprovalLetter, "government licence or approval letter for the scheme")}
-	reqIRDAUserID = Requirement{ReqIRDAUserID,
-		"IRDA User ID", checkIRDAUserID(false)}
-	reqIRDAUserIDIfApplicable = Requirement{ReqIRDAUserID,
-		"IRDA User ID (if applicable)", checkIRDAUserID(true)}
-	reqHFRID = Requirement{ReqHFRID,
-		"HFR ID & Role/type", checkHFRID}
-	reqHFRLookup = Requirement{ReqHFRLookup,
-		"Automated lookup of the HFR ID in the ABDM registry: authenticity, availability and verification status", checkHFRLookup}
-	reqHFRManagerOTP = Requirement{ReqHFRManagerOTP,
-		"OTP authentication of the manager registered in HFR, who is told of the onboarding attempt", checkHFRManagerOTP}
-	reqHPRID = Requirement{ReqHPRID,
-		"HPR ID of the health professional", checkHPRID}
-	reqHPRCheck = Requirement{ReqHPRCheck,
-		"HPR credentials check (API based)", checkHPR}
-	reqFacilityDetailsRohini = Requirement{ReqFacilityDetails,
-		"Facility details: name, licence and its validity", checkFacilityDetailsRohini}
-	reqFacilityDetailsEmpanelled = Requirement{ReqFacilityDetails,
-		"Facility details: name, licence, facility manager details, location address", checkFacilityDetailsEmpanelled}
-	reqGSTIN = Requirement{ReqGSTIN,
-		"GSTN", checkGSTIN}
-	reqRohiniID = Requirement{ReqRohiniID,
-		"ROHINI ID", checkRohiniID}
-	reqRohiniVerification = Requirement{ReqRohiniVerification,
-		"Verification of the submitted details with the ROHINI database (lookup or manual verification by ROHINI admin)", checkRohiniVerification}
-	reqEmpanelmentPayer = Requirement{ReqEmpanelmentPayer,
-		"Payer ID/name or name of the scheme that has empanelled the provider", checkEmpanelmentPayer}
-	reqEmpanelmentProof = Requirement{ReqEmpanelmentProof,
-		"Empanelment proof: a copy of a physical proof, or a digitally signed proof from the payer/scheme", checkEmpanelmentProof}
-	reqPayerApproval = Requirement{ReqPayerApproval,
-		"Approval by the payer/scheme authority that the facility is empanelled with it", checkPayerApproval}
-	reqCaseReview = Requirement{ReqCaseReview,
-		"Worked on a case to case basis based on need", checkCaseReview}
-	reqAddressProof = Requirement{ReqAddressProof,
-		"Registered address proof",
-		RequireDocument(hcxonboard.DocAddressProof, "proof of your registered address")}
-	reqStakeholdersServiced = Requirement{ReqStakeholdersServiced,
-		"Stakeholders serviced (policyholder for now)", checkStakeholders}
-)
-
-func irdaRegistration(role hcxonboard.Role, optional bool) Requirement {
-	desc := "IRDA registration number/licence number"
-	if optional {
-		desc += " (if applicable)"
-	}
-	return Requirement{ReqIRDARegistrationNumber, desc, checkIRDARegistration(role, optional)}
-}
-
 // common are the requirements of every category: the sandbox certificate
 // (step 1), the participant's name and its mobile number (primary_mobile is
 // mandatory in the HCX registry). They also apply when no category
 // resolves, so that the report says why.
-var common = []Requirement{reqSandboxCertificate, reqParticipantName, reqMobile}
+var common = []Requirement{
+	builtin(ReqSandboxCertificate, "sandbox_certificate"),
+	builtin(ReqParticipantName, "participant_name"),
+	builtin(ReqMobile, "mobile"),
+}
 
-func policy(c Category, title string, reqs ...Requirement) Policy {
-	all := make([]Requirement, 0, len(common)+len(reqs))
-	all = append(all, common...)
-	return Policy{Category: c, Title: title, Requirements: append(all, reqs...)}
+// req is one requirement of the built-in table: its ID and, when it is
+// not named like the ID, its check.
+func req(id RequirementID, check ...string) RequirementSpec {
+	r := RequirementSpec{ID: id}
+	if len(check) > 0 {
+		r.Check = check[0]
+	}
+	return r
+}
+
+func spec(c Category, title string, reqs ...RequirementSpec) PolicySpec {
+	all := []RequirementSpec{req(ReqSandboxCertificate), req(ReqParticipantName), req(ReqMobile)}
+	return PolicySpec{Category: c, Title: title, Requirements: append(all, reqs...)}
+}
+
+// defaultSpecs is the guideline's table, in the form of a policy file.
+func defaultSpecs() []PolicySpec {
+	return []PolicySpec{
+		spec(CategoryPayer, "Payers",
+			req(ReqSignatoryLetter), req(ReqIRDARegistrationNumber, "irda_registration_number.payer"), req(ReqIRDAUserID),
+			req(ReqRegisteredEmail), req(ReqSystemAdminOTP)),
+		spec(CategoryStateScheme, "State schemes (agency.sponsor)",
+			req(ReqGovernmentApprovalLetter), req(ReqSignatoryLetter), req(ReqRegisteredEmail), req(ReqSystemAdminOTP)),
+		spec(CategoryCorporateSponsor, "Corporates paying for their employees (agency.sponsor)",
+			req(ReqSignatoryLetter), req(ReqRegisteredEmail), req(ReqSystemAdminOTP)),
+		spec(CategoryTPA, "TPAs (agency.tpa)",
+			req(ReqSignatoryLetter), req(ReqIRDARegistrationNumber, "irda_registration_number.tpa"), req(ReqIRDAUserID),
+			req(ReqRegisteredEmail), req(ReqSystemAdminOTP)),
+		spec(CategoryISNP, "HIUs (like TSPs, ISNPs) and other user intermediaries (member.isnp)",
+			req(ReqSignatoryLetter), req(ReqRegisteredEmail), req(ReqSystemAdminOTP),
+			req(ReqIRDARegistrationNumber, "irda_registration_number.isnp"), req(ReqIRDAUserID, "irda_user_id.if_applicable")),
+		spec(CategoryABDMProvider, "ABDM enrolled providers (HFR facility)",
+			req(ReqHFRID), req(ReqHFRLookup), req(ReqHFRManagerOTP)),
+		spec(CategoryABDMPractitioner, "ABDM enrolled health professionals (HPR)",
+			req(ReqHPRID), req(ReqHPRCheck)),
+		spec(CategoryRohiniProvider, "Non ABDM enrolled providers with ROHINI ID",
+			req(ReqFacilityDetails, "facility_details.rohini"), req(ReqGSTIN), req(ReqRohiniID), req(ReqRohiniVerification)),
+		spec(CategoryEmpanelledProvider, "Non ABDM enrolled providers with no ROHINI ID, empanelled with a payer or scheme",
+			req(ReqFacilityDetails, "facility_details.empanelled"), req(ReqEmpanelmentPayer), req(ReqEmpanelmentProof), req(ReqPayerApproval)),
+		spec(CategoryRegulator, "Regulators like IRDA, NHA, IIB or state regulators (agency.regulator); research and HIE/HIO.HCX case by case",
+			req(ReqCaseReview)),
+		spec(CategoryBSP, "Beneficiary facing platforms (BSP)",
+			req(ReqRegisteredEmail), req(ReqGSTIN), req(ReqAddressProof), req(ReqStakeholdersServiced)),
+	}
 }
 
 // DefaultPolicies returns the guideline's verification table as data: one
@@ -107,35 +81,13 @@ func policy(c Category, title string, reqs ...Requirement) Policy {
 //   - regulator: case_review
 //   - bsp: registered_email, gstin, address_proof, stakeholders_serviced
 func DefaultPolicies() map[Category]Policy {
-	ps := []Policy{
-		policy(CategoryPayer, "Payers",
-			reqSignatoryLetter, irdaRegistration(hcxonboard.RolePayer, false), reqIRDAUserID,
-			reqRegisteredEmail, reqSystemAdminOTP),
-		policy(CategoryStateScheme, "State schemes (agency.sponsor)",
-			reqGovernmentApprovalLetter, reqSignatoryLetter, reqRegisteredEmail, reqSystemAdminOTP),
-		policy(CategoryCorporateSponsor, "Corporates paying for their employees (agency.sponsor)",
-			reqSignatoryLetter, reqRegisteredEmail, reqSystemAdminOTP),
-		policy(CategoryTPA, "TPAs (agency.tpa)",
-			reqSignatoryLetter, irdaRegistration(hcxonboard.RoleTPA, false), reqIRDAUserID,
-			reqRegisteredEmail, reqSystemAdminOTP),
-		policy(CategoryISNP, "HIUs (like TSPs, ISNPs) and other user intermediaries (member.isnp)",
-			reqSignatoryLetter, reqRegisteredEmail, reqSystemAdminOTP,
-			irdaRegistration(hcxonboard.RoleISNP, true), reqIRDAUserIDIfApplicable),
-		policy(CategoryABDMProvider, "ABDM enrolled providers (HFR facility)",
-			reqHFRID, reqHFRLookup, reqHFRManagerOTP),
-		policy(CategoryABDMPractitioner, "ABDM enrolled health professionals (HPR)",
-			reqHPRID, reqHPRCheck),
-		policy(CategoryRohiniProvider, "Non ABDM enrolled providers with ROHINI ID",
-			reqFacilityDetailsRohini, reqGSTIN, reqRohiniID, reqRohiniVerification),
-		policy(CategoryEmpanelledProvider, "Non ABDM enrolled providers with no ROHINI ID, empanelled with a payer or scheme",
-			reqFacilityDetailsEmpanelled, reqEmpanelmentPayer, reqEmpanelmentProof, reqPayerApproval),
-		policy(CategoryRegulator, "Regulators like IRDA, NHA, IIB or state regulators (agency.regulator); research and HIE/HIO.HCX case by case",
-			reqCaseReview),
-		policy(CategoryBSP, "Beneficiary facing platforms (BSP)",
-			reqRegisteredEmail, reqGSTIN, reqAddressProof, reqStakeholdersServiced),
-	}
-	m := make(map[Category]Policy, len(ps))
-	for _, p := range ps {
+	specs := defaultSpecs()
+	m := make(map[Category]Policy, len(specs))
+	for _, ps := range specs {
+		p, err := ps.Policy()
+		if err != nil {
+			panic(err) // the built-in table names only built-in checks
+		}
 		m[p.Category] = p
 	}
 	return m

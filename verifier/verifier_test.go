@@ -592,7 +592,11 @@ func TestNewOptions(t *testing.T) {
 		{"nil payer map", verifier.WithPayerDirectory(verifier.StaticPayerDirectory(nil)), "nil directory"},
 		{"nil clock", verifier.WithClock(nil), "nil clock"},
 		{"zero timeout", verifier.WithLookupTimeout(0), "not positive"},
-		{"unknown category", verifier.WithPolicy(verifier.Policy{Category: "hospital", Requirements: []verifier.Requirement{{ID: "x", Check: okCheck}}}), "unknown category"},
+		// An operator may add categories (see extend_test.go), but their
+		// names go into reports, URLs and files.
+		{"category not a word", verifier.WithPolicy(verifier.Policy{Category: "Hospital Beds", Requirements: []verifier.Requirement{{ID: "x", Check: okCheck}}}), "lower-case letter"},
+		{"category with a space", verifier.WithPolicy(verifier.Policy{Category: "hospital beds", Requirements: []verifier.Requirement{{ID: "x", Check: okCheck}}}), "contains ' '"},
+		{"category without a name", verifier.WithPolicy(verifier.Policy{Requirements: []verifier.Requirement{{ID: "x", Check: okCheck}}}), "needs a name"},
 		{"empty policy", verifier.WithPolicy(verifier.Policy{Category: verifier.CategoryBSP}), "no requirements"},
 		{"requirement without id", verifier.WithPolicy(verifier.Policy{Category: verifier.CategoryBSP, Requirements: []verifier.Requirement{{Check: okCheck}}}), "no ID"},
 		{"requirement without check", verifier.WithPolicy(verifier.Policy{Category: verifier.CategoryBSP, Requirements: []verifier.Requirement{{ID: "x"}}}), "no Check"},

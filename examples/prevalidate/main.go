@@ -2,13 +2,17 @@
 // offline, the way the operator will, and prints what to fix before
 // applying.
 //
-//	prevalidate [-json] [-trust FILE] [-now RFC3339] FILE|-
+//	prevalidate [-json] [-policy FILE] [-trust FILE] [-now RFC3339] FILE|-
 //
 // Without -json it prints a checklist a hospital clerk can act on; with
 // -json it prints {"verdict", "categories", "requirements":[{"id",
-// "outcome","message"}]}. -trust names the operator's sandbox trust list,
-// so that the sandbox certificate's signature is checked too; -now checks
-// as of another time.
+// "outcome","message"}]}. -policy names the policy file of the operator
+// the participant applies to (the operator publishes it, say at
+// /policy.json), so that the application is checked against that
+// operator's requirements and categories rather than only the
+// guideline's; the format is verifier.PolicyFile, version 1. -trust names
+// the operator's sandbox trust list, so that the sandbox certificate's
+// signature is checked too; -now checks as of another time.
 //
 // Exit status: 0 ready, 1 incomplete or invalid, 2 unreadable input.
 package main
@@ -23,6 +27,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
@@ -43,10 +48,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("prevalidate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	policyFile := fs.String("policy", "", "the operator's policy file (JSON, as it publishes it); without it the guideline's policies apply")
 	trustFile := fs.String("trust", "", "the operator's sandbox trust list (JSON); without it the certificate's signature is not checked")
 	nowFlag := fs.String("now", "", "check as of this time (RFC 3339) instead of now")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-trust FILE] [-now RFC3339] FILE|-")
+		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-policy FILE] [-trust FILE] [-now RFC3339] FILE|-")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -87,7 +93,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fail("%v", oneLine(err))
 	}
-	checker, err := verifier.New(verifier.WithSandboxVerifier(sv), verifier.WithClock(now))
+	opts := []verifier.Option{verifier.WithSandboxVerifier(sv), verifier.WithClock(now)}
+	var policy *verifier.PolicyFile
+	if *policyFile != "" {
+		if policy, err = readPolicy(*policyFile); err != nil {
+			return fail("%v", err)
+		}
+		opts = append(opts, verifier.WithPolicyFile(policy))
+	}
+	checker, err := verifier.New(opts...)
 	if err != nil {
 		return fail("%v", oneLine(err))
 	}
@@ -104,7 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fail("write: %v", err)
 		}
 	} else {
-		printChecklist(stdout, app, report)
+		printChecklist(stdout, app, report, policy)
 	}
 	if report.Verdict == verifier.VerdictReady {
 		return exitReady
@@ -133,6 +147,24 @@ func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, err
 		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
 	}
 	return app, nil
+}
+
+// readPolicy reads an operator's policy file.
+func readPolicy(name string) (*verifier.PolicyFile, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("policy: cannot open %s: %v", name, pe.Err)
+		}
+		return nil, fmt.Errorf("policy: %v", err)
+	}
+	defer f.Close()
+	p, err := verifier.ParsePolicyFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "verifier: policy file: "))
+	}
+	return p, nil
 }
 
 // jsonReport is the -json contract: verdict, categories, and each
@@ -167,7 +199,7 @@ var marks = map[verifier.Outcome]string{
 	verifier.Pending:   "[later]  ",
 }
 
-func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report) {
+func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report, policy *verifier.PolicyFile) {
 	name := app.ParticipantName
 	if name == "" {
 		name = "(no participant name)"
@@ -176,7 +208,15 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 	for i, c := range r.Categories {
 		cats[i] = string(c)
 	}
-	fmt.Fprintf(w, "%s — %s\n\n", name, strings.Join(cats, ", "))
+	fmt.Fprintf(w, "%s — %s\n", name, strings.Join(cats, ", "))
+	if policy != nil {
+		by := "the operator's policy file"
+		if n := printable(policy.Name, 80); n != "" {
+			by = "the policy of " + n
+		}
+		fmt.Fprintf(w, "checked against %s\n", by)
+	}
+	fmt.Fprintln(w)
 
 	width := 0
 	for _, res := range r.Requirements {
@@ -210,6 +250,16 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 // multi-line dump for bad input.
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// printable keeps what a file says fit for a terminal: control
+// characters become spaces, runs of space one, and at most max runes.
+func printable(s string, max int) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return s
 }
 
 // plural says n things, with the plural s when n is not 1.

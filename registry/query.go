@@ -1,10 +1,14 @@
 package registry
 
 import (
+	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,10 +38,113 @@ const (
 // {"filters":{"roles":{"eq":"provider"},"status":{"eq":"Created"}},"limit":10,"offset":0}.
 // Conditions on different fields are ANDed. Results are ordered by
 // creation time, then participant code, so paging is stable.
+//
+// Cursor, when set, starts the page after the record it names: the Next of
+// the page before (see Page). Paging by cursor costs the same on every
+// page; an offset makes the store skip what it skips, so it is bounded by
+// MaxOffset.
 type Query struct {
 	Filters map[string]Condition `json:"filters,omitempty"`
 	Limit   int                  `json:"limit,omitempty"`
 	Offset  int                  `json:"offset,omitempty"`
+	Cursor  string               `json:"cursor,omitempty"`
+}
+
+// MaxOffset is the largest offset a search or listing takes; further
+// pages are reached with a cursor.
+const MaxOffset = 10000
+
+// Page is one page of a search or listing, and the cursor of the next:
+// empty when this page is the last.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// ParticipantPager is a Participants store that answers the cursor of the
+// next page: an optional capability, found by type assertion.
+type ParticipantPager interface {
+	SearchParticipantsPage(ctx context.Context, q Query) (Page[hcxonboard.Participant], error)
+}
+
+// ApplicationPager is an Applications store that answers the cursor of
+// the next page: an optional capability, found by type assertion.
+type ApplicationPager interface {
+	ListApplicationsPage(ctx context.Context, f ApplicationFilter) (Page[Application], error)
+}
+
+// Position is where a page ends in the order every store pages in: a
+// creation time, then a key (the participant code, or the application
+// id).
+type Position struct {
+	CreatedAt time.Time
+	Key       string
+}
+
+// cursorVersion prefixes every cursor, so that a later encoding can tell
+// old ones apart.
+const cursorVersion = "c1."
+
+var errCursor = errors.New("cursor is not one this registry issued")
+
+// EncodeCursor returns the opaque cursor of the page after p.
+func EncodeCursor(p Position) string {
+	raw := strconv.FormatInt(p.CreatedAt.UnixNano(), 10) + "|" + p.Key
+	if p.CreatedAt.IsZero() {
+		raw = "z|" + p.Key
+	}
+	return cursorVersion + base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// DecodeCursor returns the position a cursor names; a cursor this package
+// did not make wraps ErrInvalidQuery.
+func DecodeCursor(c string) (Position, error) {
+	bad := fmt.Errorf("%w: %w", ErrInvalidQuery, errCursor)
+	body, ok := strings.CutPrefix(c, cursorVersion)
+	if !ok || len(c) > 2*MaxQueryValueLen {
+		return Position{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(body)
+	if err != nil {
+		return Position{}, bad
+	}
+	at, key, ok := strings.Cut(string(raw), "|")
+	if !ok || strings.IndexByte(key, 0) >= 0 || !utf8.ValidString(key) {
+		return Position{}, bad
+	}
+	if at == "z" {
+		return Position{Key: key}, nil
+	}
+	ns, err := strconv.ParseInt(at, 10, 64)
+	if err != nil {
+		return Position{}, bad
+	}
+	return Position{CreatedAt: time.Unix(0, ns), Key: key}, nil
+}
+
+// After reports whether a record at (createdAt, key) comes after p in
+// paging order.
+func (p Position) After(createdAt time.Time, key string) bool {
+	if !createdAt.Equal(p.CreatedAt) {
+		return createdAt.After(p.CreatedAt)
+	}
+	return key > p.Key
+}
+
+// checkPaging bounds an offset and checks a cursor.
+func checkPaging(offset int, cursor string) error {
+	switch {
+	case offset < 0:
+		return fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, offset)
+	case offset > MaxOffset:
+		return fmt.Errorf("%w: offset %d is past %d: page on with the cursor of the page before (cursor, Page.Next)", ErrInvalidQuery, offset, MaxOffset)
+	}
+	if cursor != "" {
+		if _, err := DecodeCursor(cursor); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Condition is one field's test: the operators of the HCX registry
@@ -178,7 +285,8 @@ func Fields() []string {
 // by At on another field), a between without exactly two values, an or
 // list of more than MaxQueryValues
 // values, a value longer than MaxQueryValueLen bytes, holding a NUL byte or
-// not valid UTF-8, a negative offset or a limit over MaxLimit wrap
+// not valid UTF-8, a negative offset or one past MaxOffset, a cursor
+// this package did not make or a limit over MaxLimit wrap
 // ErrInvalidQuery. Every store calls it before it reads anything.
 func (q Query) Normalize() (Query, error) {
 	for field, c := range q.Filters {
@@ -207,9 +315,10 @@ func (q Query) Normalize() (Query, error) {
 			}
 		}
 	}
+	if err := checkPaging(q.Offset, q.Cursor); err != nil {
+		return q, err
+	}
 	switch {
-	case q.Offset < 0:
-		return q, fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, q.Offset)
 	case q.Limit < 0 || q.Limit > MaxLimit:
 		return q, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, q.Limit, MaxLimit)
 	case q.Limit == 0:

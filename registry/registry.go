@@ -135,7 +135,10 @@ type ApplicationFilter struct {
 	Waiting         string // an open task kind
 	ParticipantCode string
 	Limit           int // default DefaultLimit, at most MaxLimit
-	Offset          int
+	Offset          int // at most MaxOffset
+	// Cursor, when set, starts the page after the application it names:
+	// the Next of the page before (see Page, ApplicationPager).
+	Cursor string
 }
 
 // Participants reads participant records.

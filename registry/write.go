@@ -42,9 +42,10 @@ func (w Write) Validate() error { return w.validate() }
 
 // Normalize checks f and applies the paging defaults.
 func (f ApplicationFilter) Normalize() (ApplicationFilter, error) {
+	if err := checkPaging(f.Offset, f.Cursor); err != nil {
+		return f, err
+	}
 	switch {
-	case f.Offset < 0:
-		return f, fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, f.Offset)
 	case f.Limit < 0 || f.Limit > MaxLimit:
 		return f, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, f.Limit, MaxLimit)
 	case f.Limit == 0:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // DBOf exposes a Store's pool to the external tests.
@@ -38,3 +40,35 @@ func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, version int) error {
 	}
 	return tx.Commit()
 }
+
+// SetDriveLimit changes the count under which a search condition leads
+// the search (see planSearch), so tests can take either plan with a few
+// rows.
+func SetDriveLimit(s *Store, n int) { s.driveLimit = n }
+
+// SearchSQL returns the text and arguments of q's search as s would run
+// it, for EXPLAIN.
+func SearchSQL(ctx context.Context, s *Store, q registry.Query) (string, []any, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return "", nil, err
+	}
+	plan, err := s.planSearch(ctx, q)
+	if err != nil {
+		return "", nil, err
+	}
+	return searchSQL(q, plan)
+}
+
+// ListSQL returns the text and arguments of f's listing.
+func ListSQL(s *Store, f registry.ApplicationFilter) (string, []any, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return "", nil, err
+	}
+	text, args := listSQL(f)
+	return text, args, nil
+}
+
+// CertificatesExpiringSQL is the text of Store.CertificatesExpiring.
+func CertificatesExpiringSQL(d Dialect) string { return certificatesExpiringSQL(d) }

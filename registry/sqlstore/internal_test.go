@@ -127,17 +127,20 @@ func TestSearchSQLKeepsValuesOutOfTheText(t *testing.T) {
 		registry.FieldRoles:       {Eq: &evil, Neq: &evil, Contains: &evil, StartsWith: &evil, Or: []string{evil}},
 		registry.FieldLinkedCodes: registry.Eq(evil),
 	}}
-	text, args, err := searchSQL(q)
+	q, err := q.Normalize()
+	require.NoError(t, err)
+	plan := searchPlan{dialect: SQLite, drive: leaders(q, SQLite, true)[0]}
+	text, args, err := searchSQL(q, plan)
 	require.NoError(t, err)
 	require.NotContains(t, text, "DROP")
 	require.Equal(t, strings.Count(text, "$"), len(args), "one placeholder per argument")
 	require.Contains(t, args, evil)
 	require.Contains(t, args, "%"+strings.ToLower(evil)+"%")
 
-	again, _, err := searchSQL(q)
+	again, _, err := searchSQL(q, plan)
 	require.NoError(t, err)
 	require.Equal(t, text, again, "the same query gives the same text")
 
-	_, _, err = searchSQL(registry.Query{Filters: map[string]registry.Condition{"record": registry.Eq("x")}})
+	_, _, err = searchSQL(registry.Query{Filters: map[string]registry.Condition{"record": registry.Eq("x")}}, searchPlan{})
 	require.ErrorIs(t, err, registry.ErrInvalidQuery)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
@@ -32,39 +33,82 @@ func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Parti
 }
 
 // SearchParticipants returns the participants matching q, ordered by
-// creation time then code, paged by q's limit and offset.
+// creation time then code, paged by q's limit, cursor and offset.
 func (s *Store) SearchParticipants(ctx context.Context, q registry.Query) ([]hcxonboard.Participant, error) {
-	query, args, err := searchSQL(q)
+	page, err := s.SearchParticipantsPage(ctx, q)
+	return page.Items, err
+}
+
+// SearchParticipantsPage is SearchParticipants with the cursor of the next
+// page (registry.ParticipantPager).
+func (s *Store) SearchParticipantsPage(ctx context.Context, q registry.Query) (registry.Page[hcxonboard.Participant], error) {
+	var page registry.Page[hcxonboard.Participant]
+	q, err := q.Normalize()
 	if err != nil {
-		return nil, err
+		return page, err
 	}
 	if err := s.ready(ctx); err != nil {
-		return nil, err
+		return page, err
+	}
+	plan, err := s.planSearch(ctx, q)
+	if err != nil {
+		return page, err
+	}
+	query, args, err := searchSQL(q, plan)
+	if err != nil {
+		return page, err
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fail(ctx, err, "search participants")
+		return page, fail(ctx, err, "search participants")
 	}
 	defer rows.Close()
-	var out []hcxonboard.Participant
+	var last registry.Position
 	for rows.Next() {
 		var (
 			record           []byte
 			created, updated int64
 		)
-		if err := rows.Scan(&record, &created, &updated); err != nil {
-			return nil, fail(ctx, err, "search participants")
+		if err := rows.Scan(&record, &created, &updated, &last.Key); err != nil {
+			return page, fail(ctx, err, "search participants")
 		}
 		p, err := decodeParticipant(record, created, updated)
 		if err != nil {
-			return nil, err
+			return page, err
 		}
-		out = append(out, *p)
+		last.CreatedAt = p.CreatedAt
+		page.Items = append(page.Items, *p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fail(ctx, err, "search participants")
+		return page, fail(ctx, err, "search participants")
 	}
-	return out, nil
+	if len(page.Items) == q.Limit {
+		page.Next = registry.EncodeCursor(last)
+	}
+	return page, nil
+}
+
+// planSearch picks the search's leader: of the conditions that name their
+// participants through an index, the one whose index holds the fewest
+// rows, if fewer than the Store's drive limit. Counting stops at the
+// limit, so it reads at most that many index entries per candidate. A
+// condition more common than that is tested on each participant read in
+// paging order instead, where a page fills after about limit × n /
+// driveLimit rows, without sorting every match.
+func (s *Store) planSearch(ctx context.Context, q registry.Query) (searchPlan, error) {
+	plan := searchPlan{dialect: s.dialect}
+	best := s.driveLimit
+	for _, d := range leaders(q, s.dialect, s.nameIndex) {
+		query, args := d.countSQL(s.dialect, best)
+		var n int
+		if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+			return plan, fail(ctx, err, "search participants")
+		}
+		if n < best {
+			best, plan.drive = n, d
+		}
+	}
+	return plan, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -157,43 +201,83 @@ func (s *Store) ApplicationByClaim(ctx context.Context, claim string) (*registry
 // ListApplications returns the applications matching f, oldest first, then
 // by id.
 func (s *Store) ListApplications(ctx context.Context, f registry.ApplicationFilter) ([]registry.Application, error) {
+	page, err := s.ListApplicationsPage(ctx, f)
+	return page.Items, err
+}
+
+// ListApplicationsPage is ListApplications with the cursor of the next
+// page (registry.ApplicationPager).
+func (s *Store) ListApplicationsPage(ctx context.Context, f registry.ApplicationFilter) (registry.Page[registry.Application], error) {
+	var page registry.Page[registry.Application]
 	f, err := f.Normalize()
 	if err != nil {
-		return nil, err
+		return page, err
 	}
 	if err := s.ready(ctx); err != nil {
-		return nil, err
+		return page, err
 	}
+	query, args := listSQL(f)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return page, fail(ctx, err, "list applications")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return page, fail(ctx, err, "list applications")
+		}
+		page.Items = append(page.Items, *a)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fail(ctx, err, "list applications")
+	}
+	if n := len(page.Items); n == f.Limit {
+		last := page.Items[n-1]
+		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
+	}
+	return page, nil
+}
+
+// listSQL selects the applications f (normalized) matches. A listing by
+// open task kind reads application_waiting's queue index — by kind, or by
+// kind and stage —, whose rows carry the application's stage and
+// created_at, in paging order, so a page stops at its end; otherwise
+// applications_stage or applications_created serve it.
+func listSQL(f registry.ApplicationFilter) (string, []any) {
 	var b sqlBuilder
-	b.WriteString("SELECT " + applicationColumns + " FROM applications a WHERE 1=1")
-	if f.Stage != "" {
-		b.WriteString(" AND a.stage = " + b.arg(string(f.Stage)))
+	order := "a.created_at, a.id"
+	if f.Waiting != "" {
+		b.WriteString("SELECT " + prefixed("a.", applicationColumns) +
+			" FROM application_waiting w JOIN applications a ON a.id = w.application_id WHERE w.kind = " + b.arg(f.Waiting))
+		if f.Stage != "" {
+			b.WriteString(" AND w.stage = " + b.arg(string(f.Stage)))
+		}
+		order = "w.created_at, w.application_id"
+	} else {
+		b.WriteString("SELECT " + applicationColumns + " FROM applications a WHERE 1=1")
+		if f.Stage != "" {
+			b.WriteString(" AND a.stage = " + b.arg(string(f.Stage)))
+		}
 	}
 	if f.ParticipantCode != "" {
 		b.WriteString(" AND a.participant_code = " + b.arg(f.ParticipantCode))
 	}
-	if f.Waiting != "" {
-		b.WriteString(" AND a.id IN (SELECT w.application_id FROM application_waiting w WHERE w.kind = " + b.arg(f.Waiting) + ")")
+	if f.Cursor != "" {
+		pos, _ := registry.DecodeCursor(f.Cursor) // Normalize checked it
+		b.WriteString(" AND (" + order + ") > (" + b.arg(positionTime(pos)) + ", " + b.arg(pos.Key) + ")")
 	}
-	b.WriteString(" ORDER BY a.created_at, a.id LIMIT " + b.arg(f.Limit) + " OFFSET " + b.arg(f.Offset))
+	b.WriteString(" ORDER BY " + order + " LIMIT " + b.arg(f.Limit) + " OFFSET " + b.arg(f.Offset))
+	return b.String(), b.args
+}
 
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, fail(ctx, err, "list applications")
+// prefixed qualifies each of a comma-separated column list.
+func prefixed(prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
 	}
-	defer rows.Close()
-	var out []registry.Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, fail(ctx, err, "list applications")
-		}
-		out = append(out, *a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fail(ctx, err, "list applications")
-	}
-	return out, nil
+	return strings.Join(cols, ", ")
 }
 
 // Events returns an application's audit trail, oldest first.

@@ -2,10 +2,12 @@ package sqlstore
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -16,7 +18,7 @@ var (
 	// scalarColumns: the column and its lower-cased copy.
 	scalarColumns = map[string][2]string{
 		registry.FieldCode:       {"p.participant_code", "p.code_lower"},
-		registry.FieldName:       {"p.participant_name", "p.name_lower"},
+		registry.FieldName:       {"p.participant_name", nameLower},
 		registry.FieldStatus:     {"p.status", "p.status_lower"},
 		registry.FieldEmail:      {"p.primary_email", "p.email_lower"},
 		registry.FieldMobile:     {"p.primary_mobile", "p.mobile_lower"},
@@ -41,6 +43,8 @@ var (
 	}
 )
 
+const nameLower = "p.name_lower"
+
 // sqlBuilder accumulates query text and its numbered parameters.
 type sqlBuilder struct {
 	strings.Builder
@@ -62,18 +66,24 @@ func (b *sqlBuilder) argList(vs []string) string {
 	return strings.Join(ph, ", ")
 }
 
-// searchSQL translates q into a SELECT of (record, created_at, updated_at)
-// with the semantics of registry.Query.Match: conditions on different
-// fields and the operators of one condition are ANDed; on list fields eq,
-// contains, startsWith and or hold when some element matches and neq when
-// none equals; contains and startsWith compare strings.ToLower of both
-// sides (the stored side is kept lower-cased) with LIKE, the value's
-// wildcards escaped.
-func searchSQL(q registry.Query) (string, []any, error) {
-	q, err := q.Normalize()
-	if err != nil {
-		return "", nil, err
-	}
+// searchPlan is how a search reads: in paging order from
+// participants_created (drive == nil), stopping at the page's end, or
+// from the few participants one selective condition names (drive, a leader), whose
+// matches are then sorted. SearchParticipants picks the leader by counting,
+// up to a bound, the rows its index holds (see leader).
+type searchPlan struct {
+	dialect Dialect
+	drive   *leader
+}
+
+// searchSQL translates q into a SELECT of (record, created_at, updated_at,
+// participant_code) with the semantics of registry.Query.Match:
+// conditions on different fields and the operators of one condition are
+// ANDed; on list fields eq, contains, startsWith and or hold when some
+// element matches and neq when none equals; contains and startsWith
+// compare strings.ToLower of both sides (the stored side is kept
+// lower-cased) with LIKE, the value's wildcards escaped. q is normalized.
+func searchSQL(q registry.Query, plan searchPlan) (string, []any, error) {
 	fields := make([]string, 0, len(q.Filters))
 	for f := range q.Filters {
 		fields = append(fields, f)
@@ -81,9 +91,23 @@ func searchSQL(q registry.Query) (string, []any, error) {
 	sort.Strings(fields) // a stable text for the same query
 
 	var b sqlBuilder
-	b.WriteString("SELECT p.record, p.created_at, p.updated_at FROM participants p WHERE 1=1")
+	b.WriteString("SELECT p.record, p.created_at, p.updated_at, p.participant_code FROM participants p WHERE 1=1")
+	if d := plan.drive; d != nil {
+		d.where(&b, plan.dialect)
+	}
 	for _, field := range fields {
 		c := q.Filters[field]
+		if d := plan.drive; d != nil && d.list == field {
+			// The leader's own condition is written once.
+			if d.or {
+				c.Or = nil
+			} else {
+				c.Eq = nil
+			}
+			if reflect.ValueOf(c).IsZero() {
+				continue
+			}
+		}
 		switch {
 		case scalarColumns[field] != [2]string{}:
 			col := scalarColumns[field]
@@ -98,8 +122,149 @@ func searchSQL(q registry.Query) (string, []any, error) {
 			return "", nil, fmt.Errorf("%w: field %q is not searchable in the SQL store", registry.ErrInvalidQuery, field)
 		}
 	}
-	b.WriteString(" ORDER BY p.created_at, p.participant_code LIMIT " + b.arg(q.Limit) + " OFFSET " + b.arg(q.Offset))
+	if q.Cursor != "" {
+		pos, err := registry.DecodeCursor(q.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		b.WriteString(" AND (p.created_at, p.participant_code) > (" + b.arg(positionTime(pos)) + ", " + b.arg(pos.Key) + ")")
+	}
+	order := "p.created_at"
+	if plan.drive != nil {
+		// Not the order of participants_created, so that the database
+		// starts from the leader's few rows and sorts them.
+		order = "p.created_at + 0"
+	}
+	b.WriteString(" ORDER BY " + order + ", p.participant_code LIMIT " + b.arg(q.Limit) + " OFFSET " + b.arg(q.Offset))
 	return b.String(), b.args, nil
+}
+
+// positionTime is a cursor position's time as stored.
+func positionTime(p registry.Position) int64 {
+	if p.CreatedAt.IsZero() {
+		return zeroTime
+	}
+	return p.CreatedAt.UnixNano()
+}
+
+// A leader is a condition that can name its participants through an index
+// of its own: an equality (eq, or) on roles or linked registry codes, read
+// from participant_values' key; on SQLite also contains and endsWith on
+// participant_name, read from the participants_name trigram index, and
+// startsWith and eq, read from participants_name_lower. On PostgreSQL
+// contains and endsWith lead through participants_name_trgm, where it
+// exists; the planner weighs name_lower's index for eq and startsWith with
+// its statistics itself.
+type leader struct {
+	list   string   // the list field (registry.FieldRoles, FieldLinkedCodes)
+	or     bool     // the list's or leads, not its eq
+	field  string   // participant_values.field, or "" for the name
+	values []string // the list values
+	like   string   // the trigram LIKE pattern on participants_name
+	low    string   // the name_lower range [low, high), or equality when high == ""
+	high   string
+	eq     bool
+}
+
+// leaders lists q's conditions that could drive a search.
+func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
+	var out []*leader
+	for _, field := range []string{registry.FieldLinkedCodes, registry.FieldRoles} {
+		c, ok := q.Filters[field]
+		if !ok {
+			continue
+		}
+		if c.Eq != nil {
+			out = append(out, &leader{list: field, field: listFields[field].field, values: []string{*c.Eq}})
+		}
+		if len(c.Or) > 0 {
+			out = append(out, &leader{list: field, or: true, field: listFields[field].field, values: c.Or})
+		}
+	}
+	c, ok := q.Filters[registry.FieldName]
+	switch {
+	case !ok || !nameIndex:
+		return out
+	case d == Postgres:
+		// The planner serves eq and startsWith from name_lower's index
+		// with its statistics; its estimate of a LIKE '%…%' is a guess,
+		// so the trigram index leads when it holds few matches.
+		for _, v := range []*string{c.Contains, c.EndsWith} {
+			if v != nil && utf8.RuneCountInString(*v) >= 3 {
+				pat := endsWithPattern(*v)
+				if v == c.Contains {
+					pat = containsPattern(*v)
+				}
+				out = append(out, &leader{like: pat})
+			}
+		}
+		return out
+	}
+	if c.Eq != nil {
+		out = append(out, &leader{low: lower(*c.Eq), eq: true})
+	}
+	if c.StartsWith != nil && *c.StartsWith != "" {
+		low := lower(*c.StartsWith)
+		out = append(out, &leader{low: low, high: prefixEnd(low)})
+	}
+	for _, v := range []*string{c.Contains, c.EndsWith} {
+		// The trigram index answers a LIKE without ESCAPE, of at least
+		// three characters.
+		if v != nil && utf8.RuneCountInString(*v) >= 3 && !strings.ContainsAny(*v, "%_") {
+			pat := "%" + lower(*v)
+			if v == c.Contains {
+				pat += "%"
+			}
+			out = append(out, &leader{like: pat})
+		}
+	}
+	return out
+}
+
+// prefixEnd is the least string above every string starting with s: s
+// with its last byte raised by one (a UTF-8 string has no 0xFF byte).
+func prefixEnd(s string) string {
+	b := []byte(s)
+	b[len(b)-1]++
+	return string(b)
+}
+
+// countSQL counts, up to limit, the rows the leader's index holds.
+func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
+	var b sqlBuilder
+	b.WriteString("SELECT count(*) FROM (SELECT 1 FROM ")
+	switch {
+	case d.field != "":
+		b.WriteString("participant_values l WHERE l.field = " + b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + ")")
+	case d.like != "" && dialect == Postgres:
+		b.WriteString("participants p WHERE p.name_lower LIKE " + b.arg(d.like) + escapeClause)
+	case d.like != "":
+		b.WriteString("participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like))
+	case d.eq:
+		b.WriteString("participants p WHERE p.name_lower = " + b.arg(d.low))
+	default:
+		b.WriteString("participants p WHERE p.name_lower >= " + b.arg(d.low) + " AND p.name_lower < " + b.arg(d.high))
+	}
+	b.WriteString(" LIMIT " + b.arg(limit) + ") x")
+	return b.String(), b.args
+}
+
+// where adds the leader's condition; the condition it stands for is added
+// as well, so the leader may find more than it holds.
+func (d *leader) where(b *sqlBuilder, dialect Dialect) {
+	switch {
+	case d.field != "":
+		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
+			b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + "))")
+	case d.like != "" && dialect == Postgres:
+		b.WriteString(" AND p.name_lower LIKE " + b.arg(d.like) + escapeClause)
+	case d.like != "":
+		b.WriteString(" AND p.rowid IN (SELECT rowid FROM participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like) + ")")
+	case d.eq:
+		b.WriteString(" AND p.name_lower = " + b.arg(d.low))
+	default:
+		b.WriteString(" AND p.name_lower >= " + b.arg(d.low) + " AND p.name_lower < " + b.arg(d.high))
+	}
 }
 
 // escapeClause ends every LIKE.
@@ -147,9 +312,20 @@ func comparisons(c registry.Condition) []comparison {
 
 // Text columns compare byte by byte in both databases (COLLATE "C" in
 // PostgreSQL, BINARY in SQLite), as Go compares strings.
+//
+// On participant_name, whose lower-cased copy is indexed, eq and
+// startsWith also constrain name_lower (a name equal to v has name_lower
+// equal to lower(v)), so that the index may serve them.
 func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) {
 	if c.Eq != nil {
 		b.WriteString(" AND " + col + " = " + b.arg(*c.Eq))
+		if lowerCol == nameLower {
+			b.WriteString(" AND " + lowerCol + " = " + b.arg(lower(*c.Eq)))
+		}
+	}
+	if c.StartsWith != nil && *c.StartsWith != "" && lowerCol == nameLower {
+		low := lower(*c.StartsWith)
+		b.WriteString(" AND " + lowerCol + " >= " + b.arg(low) + " AND " + lowerCol + " < " + b.arg(prefixEnd(low)))
 	}
 	if c.Neq != nil {
 		b.WriteString(" AND " + col + " <> " + b.arg(*c.Neq))

@@ -17,7 +17,7 @@ import (
 type statements struct {
 	insertApplication, insertWaiting, insertParticipant, upsertParticipant,
 	insertEvent, insertClaim, deleteClaim,
-	lockApplication, updateApplication, deleteWaiting, deleteValue,
+	lockApplication, updateApplication, deleteWaiting, syncWaiting, deleteValue,
 	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
 	keyExists, participantExists, claimHolder *sql.Stmt
 
@@ -73,8 +73,8 @@ application AS (
 	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39)
 ),
 waiting AS (
-	INSERT INTO application_waiting (application_id, kind)
-	SELECT $1, w.kind FROM unnest($9::text[]) AS w(kind)
+	INSERT INTO application_waiting (application_id, kind, stage, created_at)
+	SELECT $1, w.kind, $4, $6 FROM unnest($9::text[]) AS w(kind)
 ),
 claims AS (
 	INSERT INTO application_claims (claim, application_id)
@@ -120,11 +120,15 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9)`},
 		{&st.insertClaim, `INSERT INTO application_claims (claim, application_id) VALUES ($1, $2)`},
 		{&st.deleteClaim, `DELETE FROM application_claims WHERE claim = $1 AND application_id = $2`},
-		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind) VALUES ($1, $2)`},
+		// A task row copies its application's stage and created_at, the
+		// queue's filter and order; the application row is written first.
+		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind, stage, created_at)
+			SELECT id, $2, stage, created_at FROM applications WHERE id = $1`},
+		{&st.syncWaiting, `UPDATE application_waiting SET stage = $3, created_at = $4 WHERE kind = $2 AND application_id = $1`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
 		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`},
-		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, claims,
+		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, claims, stage, created_at,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
 			FROM applications WHERE id = $1` + lock},
 		{&st.updateApplication, `UPDATE applications
@@ -196,7 +200,7 @@ func (s *Store) closeStmts() error {
 	all := append([]*sql.Stmt{
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
 		st.insertEvent, st.insertClaim, st.deleteClaim,
-		st.lockApplication, st.updateApplication, st.deleteWaiting, st.deleteValue,
+		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
 		st.keyExists, st.participantExists, st.claimHolder, st.createAll,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,

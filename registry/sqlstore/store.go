@@ -47,7 +47,21 @@ type Store struct {
 	texts map[*sql.Stmt]string // each of stmts' SQL, for the writer connection
 
 	closed atomic.Bool
+
+	// nameIndex: contains and endsWith on participant_name have a
+	// trigram index (always on SQLite; on PostgreSQL when pg_trgm was
+	// available to migration 8).
+	nameIndex bool
+
+	// driveLimit: a search condition whose index holds fewer rows than
+	// this leads the search (see planSearch).
+	driveLimit int
 }
+
+// defaultDriveLimit is the default driveLimit: sorting this many matches
+// costs about what reading a page in order past that many non-matches
+// does.
+const defaultDriveLimit = 2000
 
 var (
 	_ registry.Store       = (*Store)(nil)
@@ -89,11 +103,14 @@ func (s *Store) start(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
+	if err := s.findNameIndex(ctx); err != nil {
+		return err
+	}
 	return s.prepare(ctx)
 }
 
 func newStore(db *sql.DB, dialect Dialect, owns bool) *Store {
-	s := &Store{db: db, dialect: dialect, ownsDB: owns}
+	s := &Store{db: db, dialect: dialect, ownsDB: owns, driveLimit: defaultDriveLimit}
 	if dialect == SQLite {
 		s.batcher = newBatcher()
 	}

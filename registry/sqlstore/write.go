@@ -183,9 +183,11 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 			code       string
 			oldWaiting string
 			oldClaims  string
+			oldStage   string
+			oldCreated int64
 			lastSeq    int64
 		)
-		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &oldClaims, &lastSeq)
+		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &oldClaims, &oldStage, &oldCreated, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -221,7 +223,8 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		} else if n != 1 {
 			return fmt.Errorf("%w: application %q changed while being updated", registry.ErrVersionConflict, a.ID)
 		}
-		if err := s.replaceWaiting(ctx, t, a.ID, oldWaiting, row.kinds); err != nil {
+		moved := oldStage != string(a.Stage) || oldCreated != row.created
+		if err := s.replaceWaiting(ctx, t, a.ID, oldWaiting, row.kinds, moved, string(a.Stage), row.created); err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
 		if p != nil {
@@ -335,8 +338,9 @@ func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds [
 // replaceWaiting changes an application's open task kinds from those of
 // its stored waiting column (JSON) to kinds, deleting and inserting only
 // what differs; the table is keyed by kind first, so rows are found by
-// their whole key.
-func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting string, kinds []string) error {
+// their whole key. When the application moved (its stage or created_at
+// changed), the rows it keeps take the new stage and created_at.
+func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting string, kinds []string, moved bool, stage string, created int64) error {
 	old, err := decodeList(oldWaiting, "waiting")
 	if err != nil {
 		return fmt.Errorf("application %q: %w", appID, err)
@@ -349,8 +353,13 @@ func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting st
 	var added []string
 	for _, k := range kinds {
 		is[k] = true
-		if !was[k] {
+		switch {
+		case !was[k]:
 			added = append(added, k)
+		case moved:
+			if _, err := t.exec(ctx, s.stmts.syncWaiting, appID, k, stage, created); err != nil {
+				return err
+			}
 		}
 	}
 	for k := range was {

@@ -305,6 +305,48 @@ func testPaging(t *testing.T, newStore NewStore) {
 		require.Equal(t, want, got)
 	})
 
+	t.Run("by cursor, filtered and not, in pages of 97", func(t *testing.T) {
+		t.Parallel()
+		pager, ok := s.(registry.ParticipantPager)
+		if !ok {
+			t.Skip("the store does not answer cursors (registry.ParticipantPager)")
+		}
+		for _, filters := range []map[string]registry.Condition{nil, {registry.FieldRoles: registry.Eq("payer")}} {
+			q := registry.Query{Filters: filters, Limit: 97}
+			want := referenceSearch(fixture, q)
+			var got []string
+			for pages := 0; ; pages++ {
+				require.Less(t, pages, n, "paging ends")
+				page, err := pager.SearchParticipantsPage(ctx, q)
+				require.NoError(t, err)
+				got = append(got, codes(page.Items)...)
+				if page.Next == "" {
+					require.Less(t, len(page.Items), q.Limit, "a full page has a next")
+					break
+				}
+				require.Len(t, page.Items, q.Limit, "only a full page has a next")
+				q.Cursor = page.Next
+			}
+			require.Equal(t, want, got)
+			// SearchParticipants honours a cursor too.
+			q.Cursor = registry.EncodeCursor(registry.Position{CreatedAt: at(100 * time.Millisecond), Key: ""})
+			hits, err := s.SearchParticipants(ctx, q)
+			require.NoError(t, err)
+			for _, h := range hits {
+				require.False(t, h.CreatedAt.Before(at(100*time.Millisecond)), "after the cursor")
+			}
+		}
+	})
+
+	t.Run("an offset past MaxOffset or a foreign cursor is ErrInvalidQuery", func(t *testing.T) {
+		t.Parallel()
+		_, err := s.SearchParticipants(ctx, registry.Query{Offset: registry.MaxOffset + 1})
+		require.ErrorIs(t, err, registry.ErrInvalidQuery)
+		require.ErrorContains(t, err, "cursor")
+		_, err = s.SearchParticipants(ctx, registry.Query{Cursor: "page-2"})
+		require.ErrorIs(t, err, registry.ErrInvalidQuery)
+	})
+
 	t.Run("no limit means DefaultLimit", func(t *testing.T) {
 		t.Parallel()
 		hits, err := s.SearchParticipants(ctx, registry.Query{Offset: 10})
@@ -408,10 +450,59 @@ func testListApplications(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("a kept task follows its application's stage", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		a := seed(t, s, newApp("app-1", "", "", at(0)), nil) // submitted, waiting on review
+		a.Stage = registry.StageVerifying
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		for f, want := range map[registry.ApplicationFilter]int{
+			{Stage: registry.StageSubmitted, Waiting: "review"}: 0,
+			{Stage: registry.StageVerifying, Waiting: "review"}: 1,
+		} {
+			got, err := s.ListApplications(ctx, f)
+			require.NoError(t, err)
+			require.Len(t, got, want, "filter %+v", f)
+		}
+	})
+
+	t.Run("by cursor", func(t *testing.T) {
+		t.Parallel()
+		pager, ok := s.(registry.ApplicationPager)
+		if !ok {
+			t.Skip("the store does not answer cursors (registry.ApplicationPager)")
+		}
+		for _, tt := range []struct {
+			f    registry.ApplicationFilter
+			want []string
+		}{
+			{registry.ApplicationFilter{Limit: 2}, []string{"app-f", "app-a", "app-b", "app-c", "app-d", "app-e"}},
+			{registry.ApplicationFilter{Waiting: "review", Limit: 1}, []string{"app-a", "app-b", "app-e"}},
+			{registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "review", Limit: 1}, []string{"app-b", "app-e"}},
+			{registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2}, []string{"app-b", "app-c", "app-e"}},
+		} {
+			f := tt.f
+			var got []string
+			for pages := 0; ; pages++ {
+				require.Less(t, pages, 10, "paging ends")
+				page, err := pager.ListApplicationsPage(ctx, f)
+				require.NoError(t, err)
+				got = append(got, ids(page.Items)...)
+				if page.Next == "" {
+					break
+				}
+				f.Cursor = page.Next
+			}
+			require.Equal(t, tt.want, got, "filter %+v", tt.f)
+		}
+	})
+
 	for _, tt := range []struct {
 		name string
 		f    registry.ApplicationFilter
 	}{
+		{"an offset past MaxOffset", registry.ApplicationFilter{Offset: registry.MaxOffset + 1}},
+		{"a foreign cursor", registry.ApplicationFilter{Cursor: "page-2"}},
 		{"a negative offset", registry.ApplicationFilter{Offset: -1}},
 		{"a limit over MaxLimit", registry.ApplicationFilter{Limit: registry.MaxLimit + 1}},
 	} {

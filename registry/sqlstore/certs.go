@@ -1,0 +1,78 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// CertificatesExpiring returns a page of the participants, Inactive ones
+// aside, whose encryption or signing certificate expires at or before by
+// (or has expired), ordered by participant code; pass the page's Next as
+// cursor for the next. The expiries are indexed (migration 8), so the
+// store reads only the participants it returns: the engine's expiry
+// warnings need not page through every participant.
+func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
+	var page registry.Page[hcxonboard.Participant]
+	switch {
+	case limit < 0 || limit > registry.MaxLimit:
+		return page, fmt.Errorf("%w: limit %d is outside 0..%d", registry.ErrInvalidQuery, limit, registry.MaxLimit)
+	case limit == 0:
+		limit = registry.DefaultLimit
+	}
+	after := ""
+	if cursor != "" {
+		pos, err := registry.DecodeCursor(cursor)
+		if err != nil {
+			return page, err
+		}
+		after = pos.Key
+	}
+	if err := s.ready(ctx); err != nil {
+		return page, err
+	}
+	rows, err := s.db.QueryContext(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
+	if err != nil {
+		return page, fail(ctx, err, "list expiring certificates")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			record           []byte
+			created, updated int64
+		)
+		if err := rows.Scan(&record, &created, &updated); err != nil {
+			return page, fail(ctx, err, "list expiring certificates")
+		}
+		p, err := decodeParticipant(record, created, updated)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fail(ctx, err, "list expiring certificates")
+	}
+	if n := len(page.Items); n == limit {
+		page.Next = registry.EncodeCursor(registry.Position{Key: page.Items[n-1].ParticipantCode})
+	}
+	return page, nil
+}
+
+// certificatesExpiringSQL reads each expiry's index (the expressions of
+// migration 8, exactly) for the expiries in [1, $1] ms.
+func certificatesExpiringSQL(d Dialect) string {
+	expiry := func(field string) string {
+		if d == Postgres {
+			return "((record ->> '" + field + "')::bigint)"
+		}
+		return "json_extract(record, '$." + field + "')"
+	}
+	return `SELECT p.record, p.created_at, p.updated_at FROM participants p WHERE p.participant_code IN (
+		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1
+		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1)
+		AND p.status <> $2 AND p.participant_code > $3 ORDER BY p.participant_code LIMIT $4`
+}

@@ -1,0 +1,301 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
+)
+
+// The plan tests assert that every query shape the engine and the staff
+// run is served by the index meant for it, so that it stays fast at a
+// million participants. They read the plan, not the clock: a few hundred
+// rows suffice.
+//
+// SQLite plans without statistics (the store never runs ANALYZE), as a
+// production database does. PostgreSQL's planner weighs statistics, which
+// a small table cannot make favour an index, so its plans are read with
+// enable_seqscan = off: the planner then takes a sequential scan only
+// where no index can serve the query, which is what the tests rule out.
+// Where the order is the point (the staff queue, a page read in order),
+// enable_sort is off as well: a sort left in the plan then means that no
+// index gives the order.
+
+// planRows fills s with participants and applications for the plan tests:
+// every participant a provider, every third a payer, each with its own
+// linked code; applications waiting on review or approval in two stages.
+func planRows(t *testing.T, s *sqlstore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		now := start.Add(time.Duration(i) * time.Minute)
+		code := fmt.Sprintf("%06d@plan", i)
+		p := benchParticipant(code, now)
+		if i%3 == 0 {
+			p.Roles = append(p.Roles, hcxonboard.RolePayer)
+		}
+		p.EncryptionCertExpiry = now.AddDate(1, 0, 0).UnixMilli()
+		p.PrimaryMobile = fmt.Sprintf("98%08d", i)
+		stage, waiting := registry.StageVerifying, []string{"approval"}
+		if i%2 == 0 {
+			stage, waiting = registry.StageSubmitted, []string{"review"}
+		}
+		a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: stage, Waiting: waiting, CreatedAt: now, UpdatedAt: now}
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p}))
+	}
+}
+
+// explain returns the plan of text, one node a line.
+// On PostgreSQL each of settings (enable_seqscan, enable_sort) is off while
+// it plans.
+func explain(t *testing.T, s *sqlstore.Store, text string, args []any, settings ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := sqlstore.DBOf(s).Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	var lines []string
+	if s.Dialect() == sqlstore.SQLite {
+		rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+text, args...)
+		require.NoError(t, err)
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+			lines = append(lines, detail)
+		}
+		require.NoError(t, rows.Err())
+		return strings.Join(lines, "\n")
+	}
+	for _, set := range settings {
+		_, err = conn.ExecContext(ctx, "SET "+set+" = off")
+		require.NoError(t, err)
+		defer conn.ExecContext(context.WithoutCancel(ctx), "RESET "+set)
+	}
+	rows, err := conn.QueryContext(ctx, "EXPLAIN "+text, args...)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		lines = append(lines, line)
+	}
+	require.NoError(t, rows.Err())
+	return strings.Join(lines, "\n")
+}
+
+// requirePlan checks a plan: it names every index of want, has no full
+// scan of a table, and, when ordered, reads in paging order (no sort).
+func requirePlan(t *testing.T, d sqlstore.Dialect, plan string, ordered bool, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		require.Contains(t, plan, w, "the plan uses %s:\n%s", w, plan)
+	}
+	if d == sqlstore.SQLite {
+		for _, line := range strings.Split(plan, "\n") {
+			if strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, " USING ") && !strings.Contains(line, "VIRTUAL TABLE") &&
+				!strings.HasPrefix(line, "SCAN x") {
+				require.Fail(t, "a table is scanned without an index", "%s\n%s", line, plan)
+			}
+		}
+		if ordered {
+			require.NotContains(t, plan, "TEMP B-TREE FOR ORDER BY", "the index gives the order:\n%s", plan)
+		}
+		return
+	}
+	require.NotContains(t, plan, "Seq Scan", "no table is read whole:\n%s", plan)
+	if ordered {
+		require.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "the index gives the order:\n%s", plan)
+	}
+}
+
+func pgSettings(ordered bool) []string {
+	if ordered {
+		return []string{"enable_seqscan", "enable_sort"}
+	}
+	return []string{"enable_seqscan"}
+}
+
+func TestSearchPlans(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "plans")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		sqlstore.SetDriveLimit(s, 50) // providers (300) are common, payers (100) too, a linked code is rare
+		require.NoError(t, s.NameIndex(), "the test server has pg_trgm")
+		planRows(t, s)
+		if s.Dialect() == sqlstore.Postgres {
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+		}
+		lite := s.Dialect() == sqlstore.SQLite
+		pick := func(sqlite, postgres string) string {
+			if lite {
+				return sqlite
+			}
+			return postgres
+		}
+		str := func(v string) *string { return &v }
+		cursor := registry.EncodeCursor(registry.Position{CreatedAt: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC), Key: "000120@plan"})
+		byValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=?)", "participant_values_pkey")
+		ownValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=? AND participant_code=?)", "participant_values_pkey")
+		nameTrgm := pick("participants_name VIRTUAL TABLE INDEX 0:L", "participants_name_trgm")
+		for _, c := range []struct {
+			name    string
+			filters map[string]registry.Condition
+			cursor  string
+			ordered bool // read in paging order, no sort
+			want    []string
+		}{
+			{name: "code eq", filters: map[string]registry.Condition{registry.FieldCode: registry.Eq("000007@plan")},
+				want: []string{pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "code or", filters: map[string]registry.Condition{registry.FieldCode: {Or: []string{"000007@plan", "000008@plan"}}},
+				want: []string{pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "name eq", filters: map[string]registry.Condition{registry.FieldName: registry.Eq("City Hospital 000007@plan")},
+				want: []string{"participants_name_lower"}},
+			{name: "name startsWith", filters: map[string]registry.Condition{registry.FieldName: registry.StartsWith("City Hospital 00001")},
+				want: []string{"participants_name_lower"}},
+			{name: "name contains", filters: map[string]registry.Condition{registry.FieldName: registry.Contains("00017")},
+				want: []string{nameTrgm}},
+			{name: "name endsWith", filters: map[string]registry.Condition{registry.FieldName: registry.EndsWith("0017@plan")},
+				want: []string{nameTrgm}},
+			{name: "status eq", filters: map[string]registry.Condition{registry.FieldStatus: registry.Eq("Created")},
+				ordered: true, want: []string{"participants_status"}},
+			{name: "status neq, in order", filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq("Inactive")},
+				ordered: true, want: []string{"participants_created"}},
+			{name: "status neq, after a cursor", filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq("Inactive")},
+				cursor: cursor, ordered: true, want: []string{"participants_created"}},
+			{name: "email eq", filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq("admin@000007@plan.example")},
+				want: []string{"participants_email"}},
+			{name: "mobile eq", filters: map[string]registry.Condition{registry.FieldMobile: registry.Eq("9800000007")},
+				want: []string{"participants_mobile"}},
+			{name: "scheme eq, in order", filters: map[string]registry.Condition{registry.FieldSchemeCode: registry.Eq("PMJAY")},
+				ordered: true, want: []string{"participants_created"}},
+			{name: "created_at between", filters: map[string]registry.Condition{registry.FieldCreatedAt: registry.Between(
+				registry.At(time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)), registry.At(time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)))},
+				ordered: true, want: []string{"participants_created"}},
+			{name: "role nobody has", filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq("nobody")},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "roles or, rare", filters: map[string]registry.Condition{registry.FieldRoles: {Or: []string{"nobody", "none"}}},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "role everyone has, in order", filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleProvider))},
+				ordered: true, want: []string{"participants_created", ownValue}},
+			{name: "linked code eq", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan")},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "linked code and role", filters: map[string]registry.Condition{
+				registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan"), registry.FieldRoles: {Eq: str(string(hcxonboard.RoleProvider))}},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				q := registry.Query{Filters: c.filters, Cursor: c.cursor, Limit: 10}
+				text, args, err := sqlstore.SearchSQL(ctx, s, q)
+				require.NoError(t, err)
+				requirePlan(t, s.Dialect(), explain(t, s, text, args, pgSettings(c.ordered)...), c.ordered, c.want...)
+				got, err := s.SearchParticipants(ctx, q)
+				require.NoError(t, err)
+				all, err := s.SearchParticipants(ctx, registry.Query{Limit: registry.MaxLimit})
+				require.NoError(t, err)
+				var want []hcxonboard.Participant
+				for _, p := range all {
+					if q.Match(&p) && (c.cursor == "" || mustCursor(t, c.cursor).After(p.CreatedAt, p.ParticipantCode)) && len(want) < q.Limit {
+						want = append(want, p)
+					}
+				}
+				require.Equal(t, codes(want), codes(got), "the plan finds what Match does")
+			})
+		}
+	})
+}
+
+func mustCursor(t *testing.T, c string) registry.Position {
+	p, err := registry.DecodeCursor(c)
+	require.NoError(t, err)
+	return p
+}
+
+func codes(ps []hcxonboard.Participant) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.ParticipantCode
+	}
+	return out
+}
+
+func TestQueuePlans(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "queue-plans")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		planRows(t, s)
+		if s.Dialect() == sqlstore.Postgres {
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+		}
+		cursor := registry.EncodeCursor(registry.Position{CreatedAt: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC), Key: "app-000120@plan"})
+		for _, c := range []struct {
+			name    string
+			f       registry.ApplicationFilter
+			ordered bool
+			want    string
+		}{
+			{"waiting on approval", registry.ApplicationFilter{Waiting: "approval"}, true, "application_waiting_queue"},
+			{"waiting on approval, after a cursor", registry.ApplicationFilter{Waiting: "approval", Cursor: cursor}, true, "application_waiting_queue"},
+			{"verifying and waiting on approval", registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "approval"}, true, "application_waiting_stage_queue"},
+			{"due de-boardings", registry.ApplicationFilter{Stage: registry.StageLive, Waiting: "deboarding"}, true, "application_waiting_stage_queue"},
+			{"by stage", registry.ApplicationFilter{Stage: registry.StageSubmitted}, true, "applications_stage"},
+			{"by stage, after a cursor", registry.ApplicationFilter{Stage: registry.StageSubmitted, Cursor: cursor}, true, "applications_stage"},
+			{"all", registry.ApplicationFilter{}, true, "applications_created"},
+			{"of a participant", registry.ApplicationFilter{ParticipantCode: "000007@plan"}, false, "applications_participant"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				text, args, err := sqlstore.ListSQL(s, c.f)
+				require.NoError(t, err)
+				requirePlan(t, s.Dialect(), explain(t, s, text, args, pgSettings(c.ordered)...), c.ordered, c.want)
+			})
+		}
+	})
+}
+
+func TestCertificatesExpiringPlan(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "cert-plans")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		planRows(t, s)
+		if s.Dialect() == sqlstore.Postgres {
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+		}
+		by := time.Date(2027, 1, 1, 1, 0, 0, 0, time.UTC) // the first 61 expire by then
+		plan := explain(t, s, sqlstore.CertificatesExpiringSQL(s.Dialect()), []any{by.UnixMilli(), "Inactive", "", 10}, pgSettings(false)...)
+		requirePlan(t, s.Dialect(), plan, false, "participants_encryption_cert_expiry", "participants_signing_cert_expiry")
+
+		var got []string
+		for cursor := ""; ; {
+			page, err := s.CertificatesExpiring(ctx, by, 25, cursor)
+			require.NoError(t, err)
+			got = append(got, codes(page.Items)...)
+			if cursor = page.Next; cursor == "" {
+				break
+			}
+		}
+		require.Len(t, got, 61)
+		require.Equal(t, "000000@plan", got[0])
+		require.Equal(t, "000060@plan", got[60])
+	})
+}

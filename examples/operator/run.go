@@ -29,6 +29,7 @@ type config struct {
 	hfrGateway, hfrRegistry  string
 	hfrClientID, hfrSecret   string
 	hfrEnv, rohiniURL        string
+	policy                   string
 	shutdownTimeout          time.Duration
 	deboardInterval          time.Duration
 }
@@ -47,6 +48,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.hfrClientID, "hfr-client-id", "", "ABDM gateway client id (secret from HFR_CLIENT_SECRET)")
 	fs.StringVar(&c.hfrEnv, "hfr-env", "sandbox", "ABDM environment: sandbox or production")
 	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL (default: an in-process fake)")
+	fs.StringVar(&c.policy, "policy", "", "onboarding policy file (JSON, verifier.PolicyFile), published at "+policyPath+" (default: the guideline's)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,7 +98,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sandbox verifier: %w", err)
 	}
+	pol, err := loadPolicy(cfg.policy)
+	if err != nil {
+		return err
+	}
 	checker, err := verifier.New(
+		verifier.WithPolicyFile(pol.file),
 		verifier.WithSandboxVerifier(sv),
 		verifier.WithFacilityRegistry(regs.hfr),
 		verifier.WithProfessionalRegistry(regs.hfr),
@@ -174,7 +181,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           pol.serve(h),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -196,6 +203,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer wg.Done()
 		_ = svc.RunOutbox(jobs, 10*time.Second)
 	}()
+	fmt.Fprintf(out, "onboarding policy for applicants: %s%s\n", base, policyPath)
 	fmt.Fprintf(out, "listening on %s (Ctrl-C to stop)\n", base)
 
 	select {

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// policyPath is where the operator publishes its policy file, for
+// applicants to check their application against before they apply
+// (examples/prevalidate -policy).
+const policyPath = "/policy.json"
+
+// policy is the onboarding policy this operator applies and publishes.
+type policy struct {
+	file *verifier.PolicyFile
+	body []byte // the published form: every category, checks spelt out
+	etag string
+}
+
+// loadPolicy reads the operator's policy file, or takes the guideline's
+// policies when name is empty.
+func loadPolicy(name string) (*policy, error) {
+	f := verifier.DefaultPolicyFile()
+	if name != "" {
+		r, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("policy file: %w", err)
+		}
+		f, err = verifier.ParsePolicyFile(r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	// The complete form, so that an applicant's tool checks against this
+	// operator's policy whatever defaults its own version carries.
+	body, err := json.MarshalIndent(f.Complete(), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("policy file: %w", err)
+	}
+	body = append(body, '\n')
+	sum := sha256.Sum256(body)
+	return &policy{file: f, body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
+}
+
+// serve answers GET and HEAD of policyPath with the published policy and
+// hands every other request to next. The file is public: it says what
+// each kind of applicant must show, nothing about anyone.
+func (p *policy) serve(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != policyPath {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "public, max-age=300")
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("ETag", p.etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(p.body))
+	})
+}

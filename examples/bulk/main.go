@@ -5,10 +5,12 @@
 //	bulk -generate 10000 -o hospitals.csv          # a demo list
 //	bulk [-workers 16] [-db FILE | -memory] [-sync full|normal] [-latency 20ms] [-json] [-quiet] hospitals.csv
 //
-// It runs on embedded defaults: a SQLite registry next to the list (so a
-// re-run skips every row already stored), in-process HFR and ROHINI
-// fakes seeded from the list, and a demo sandbox operator that certifies
-// each hospital. The CSV columns are documented in README.md. Exit status:
+// It runs on embedded defaults: a SQLite registry next to the list, with
+// the rows' state beside it (so a re-run skips every row already stored,
+// and submits again a rejected row corrected in the list since),
+// in-process HFR and ROHINI fakes seeded from the list, and a demo sandbox
+// operator that certifies each hospital. The CSV columns are documented in
+// README.md. Exit status:
 // 0 done (rejections are an outcome, not an error), 1 a failure or an
 // interruption (run again to resume), 2 bad usage.
 package main

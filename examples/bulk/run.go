@@ -101,6 +101,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if !o.memory && filepath.Clean(o.db) == filepath.Clean(o.list) {
 		return bad("the registry would overwrite the list %s: give -db another file", o.list)
 	}
+	if !o.memory && filepath.Clean(statePath(o.db)) == filepath.Clean(o.list) {
+		return bad("the registry's row state would overwrite the list %s: give -db another file", o.list)
+	}
 	return &o, nil
 }
 
@@ -171,12 +174,21 @@ func rareCounts(kinds map[bulk.Kind]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) (err error) {
 	rows, err := readList(o.list)
 	if err != nil {
 		return err
 	}
 
+	state, err := openState(o)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := state.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%w; run again: rows submitted are found in the registry", cerr)
+		}
+	}()
 	store, closeStore, err := openStore(ctx, o)
 	if err != nil {
 		return err
@@ -198,7 +210,7 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 
 	bar := progress(len(rows), o.quiet, stderr)
-	ob := &bulk.Onboarder{Service: svc, Store: store, Certify: demo.Certify, Workers: o.workers}
+	ob := &bulk.Onboarder{Service: svc, Store: store, State: state, Certify: demo.Certify, Workers: o.workers}
 	if bar != nil {
 		ob.Done = func() { _ = bar.Add(1) }
 	}
@@ -247,6 +259,23 @@ const (
 	syncFull   = "full"
 	syncNormal = "normal"
 )
+
+// statePath is where the row state of the registry db is kept: beside
+// it, named after it.
+func statePath(db string) string { return db + ".rows" }
+
+// openState opens the row state the run keeps with its registry (see
+// bulk.State): in memory with -memory, else in the file beside the
+// SQLite registry — emptied when the registry does not exist yet, since
+// it spoke of applications that are gone.
+func openState(o *options) (*bulk.State, error) {
+	if o.memory {
+		return bulk.NewMemoryState(), nil
+	}
+	_, err := os.Stat(o.db)
+	fresh := errors.Is(err, os.ErrNotExist)
+	return bulk.OpenState(statePath(o.db), fresh)
+}
 
 // openStore opens the registry the run writes to: in memory, or a SQLite
 // file.

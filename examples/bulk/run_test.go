@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,6 +34,7 @@ type summary struct {
 	Rows            int `json:"rows"`
 	Submitted       int `json:"submitted"`
 	Refused         int `json:"refused"`
+	Resubmitted     int `json:"resubmitted"`
 	Skipped         int `json:"skipped"`
 	Failed          int `json:"failed"`
 	NotReached      int `json:"not_reached"`
@@ -205,8 +209,14 @@ func TestBulkTableAndLoadFigure(t *testing.T) {
 	} {
 		assert.Contains(t, out, want)
 	}
+	assert.NotContains(t, out, "…", "advice is shown whole")
+	for _, l := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(l), 100, "wrapped: %q", l)
+	}
 	_, err = os.Stat(filepath.Join(dir, "h.db"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "-memory writes no registry file")
+	_, err = os.Stat(filepath.Join(dir, "h.db.rows"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "-memory writes no row state")
 
 	out, _, err = runCmd(t, "-workers", "4", "-memory", "-latency", "1ms", "-json", list)
 	require.NoError(t, err)
@@ -240,6 +250,96 @@ func TestBulkSyncModesShareTheFile(t *testing.T) {
 	assert.Equal(t, first.Rejected, second.Rejected)
 	_, err = os.Stat(filepath.Join(dir, "h.db"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "-db replaces the default file")
+}
+
+// TestBulkRetriesCorrectedRows corrects two rejected rows in the list —
+// one whose rejection the registry holds, one refused on its face — and
+// runs again: both are submitted again and the summary shows where they
+// stand now; the rows left as they were are skipped as before.
+func TestBulkRetriesCorrectedRows(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list := filepath.Join(dir, "h.csv")
+	gen, err := bulk.Generate(bulk.GenerateOptions{Rows: 120, Seed: 11})
+	require.NoError(t, err)
+	rows := make([]bulk.Row, len(gen))
+	kinds := make([]bulk.Kind, len(gen))
+	refused := 0
+	for i, g := range gen {
+		rows[i], kinds[i] = g.Row, g.Kind
+		if g.Kind.Refused() {
+			refused++
+		}
+	}
+	write := func() {
+		t.Helper()
+		var b bytes.Buffer
+		require.NoError(t, bulk.WriteRows(&b, rows))
+		require.NoError(t, os.WriteFile(list, b.Bytes(), 0o644))
+	}
+	write()
+
+	out, _, err := runCmd(t, "-workers", "4", "-json", list)
+	require.NoError(t, err)
+	first := decode(t, out)
+	assert.Equal(t, refused, first.Refused)
+	assert.Zero(t, first.Resubmitted)
+	_, err = os.Stat(filepath.Join(dir, "h.db.rows"))
+	require.NoError(t, err, "the row state is kept beside the registry")
+
+	// The operator corrects the rows: the HFR id to one HFR holds (in the
+	// demo, demo_registry no longer says HFR lacks it) and the GSTIN.
+	unknown, gstin := slices.Index(kinds, bulk.KindHFRUnknown), slices.Index(kinds, bulk.KindBadGSTIN)
+	require.True(t, unknown >= 0 && gstin >= 0)
+	rows[unknown].DemoRegistry = ""
+	c, err := verifier.GSTINCheckChar(rows[gstin].GSTIN[:14])
+	require.NoError(t, err)
+	rows[gstin].GSTIN = rows[gstin].GSTIN[:14] + string(c)
+	write()
+
+	out, _, err = runCmd(t, "-workers", "4", list)
+	require.NoError(t, err)
+	newKey := bulk.ResubmissionKey(rows[unknown].Key, rows[unknown].Digest())
+	for _, want := range []string{
+		fmt.Sprintf("submitted by this run                %5d\n", refused+1),
+		"  resubmitted, changed in the list       2\n",
+		fmt.Sprintf("skipped (submitted before)           %5d\n", len(rows)-refused-1),
+		"resubmitted rows (2), changed in the list since their last submission:",
+		"rejected rows the registry holds",
+	} {
+		assert.Contains(t, out, want)
+	}
+	flat := strings.Join(strings.Fields(out), " ") // the lines are wrapped
+	assert.Contains(t, flat, fmt.Sprintf("line %d %s %s: now waiting on OTP, as application %s ", rows[unknown].Line, rows[unknown].Key, rows[unknown].HospitalName, newKey))
+	assert.Contains(t, flat, fmt.Sprintf("line %d %s %s: now ready ", rows[gstin].Line, rows[gstin].Key, rows[gstin].HospitalName))
+	assert.NotContains(t, out, "…")
+
+	// Once more, nothing changed: the resubmissions are skipped, under
+	// their new keys; the rows refused are submitted again as ever.
+	out, _, err = runCmd(t, "-workers", "4", "-json", list)
+	require.NoError(t, err)
+	third := decode(t, out)
+	assert.Zero(t, third.Resubmitted)
+	assert.Equal(t, refused-1, third.Submitted)
+	assert.Equal(t, len(rows)-refused+1, third.Skipped)
+	assert.Equal(t, first.Rejected-2, third.Rejected)
+	assert.Equal(t, first.WaitingOTP+1, third.WaitingOTP)
+	assert.Equal(t, first.Ready+1, third.Ready)
+	assert.Empty(t, third.Messages, "nothing new was sent")
+
+	// A registry started afresh starts the row state afresh: every row is
+	// submitted under its own key.
+	require.NoError(t, os.Remove(filepath.Join(dir, "h.db")))
+	out, _, err = runCmd(t, "-workers", "4", "-json", list)
+	require.NoError(t, err)
+	fresh := decode(t, out)
+	assert.Equal(t, len(rows), fresh.Submitted)
+	assert.Zero(t, fresh.Resubmitted)
+	assert.Equal(t, third.Rejected, fresh.Rejected)
+	state, err := os.ReadFile(filepath.Join(dir, "h.db.rows"))
+	require.NoError(t, err)
+	assert.Equal(t, len(rows), strings.Count(string(state), "\n"), "a record per row, none left from before")
+	assert.NotContains(t, string(state), newKey)
 }
 
 func TestBulkRejectsBadLists(t *testing.T) {
@@ -293,6 +393,7 @@ func TestBulkUsage(t *testing.T) {
 		{"memory and db", []string{"-memory", "-db", "x.db", "a.csv"}, "exclude each other"},
 		{"list named like its registry", []string{"hospitals.db"}, "would overwrite the list"},
 		{"registry on the list", []string{"-db", "./h.csv", "h.csv"}, "would overwrite the list"},
+		{"row state on the list", []string{"-db", "h.db", "h.db.rows"}, "row state would overwrite the list"},
 		{"unknown sync mode", []string{"-sync", "fast", "a.csv"}, `-sync "fast" is neither "full" nor "normal"`},
 		{"unknown flag", []string{"-fast", "a.csv"}, ""},
 	}

@@ -106,7 +106,7 @@ type Column struct {
 // every row. A column not listed here is an error, so that a misspelt
 // header is not silently ignored.
 var Columns = []Column{
-	{"key", true, "the row's stable key, unique in the file: it becomes the application_id idempotency key, so a re-run skips rows already onboarded", func(r *Row) *string { return &r.Key }},
+	{"key", true, "the row's stable key, unique in the file: it becomes the application_id idempotency key, so a re-run skips rows already onboarded (a rejected row corrected since is submitted again)", func(r *Row) *string { return &r.Key }},
 	{"hospital_name", true, "registered name (participant_name)", func(r *Row) *string { return &r.HospitalName }},
 	{"hfr_id", false, "HFR facility id: IN + 2-digit state LGD code + 8 digits; makes the hospital an ABDM provider", func(r *Row) *string { return &r.HFRID }},
 	{"rohini_id", false, "ROHINI id: 13 digits, 890 prefix, GS1 check digit; used when there is no HFR id", func(r *Row) *string { return &r.RohiniID }},

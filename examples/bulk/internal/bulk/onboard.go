@@ -31,6 +31,17 @@ type Result struct {
 	// Skipped: an earlier run had already stored the row; App is its
 	// state now.
 	Skipped bool
+	// Changed: the row's content is not what its application was last
+	// submitted with (see Onboarder.State). With Resubmitted the row was
+	// submitted again; with Skipped its application is not a rejected
+	// one — it is under way, ready or withdrawn — so it was left as it is
+	// and the change does not reach it.
+	Changed bool
+	// Resubmitted: the row was submitted again because it changed since
+	// its last submission (Changed is set too). When that submission had
+	// been stored and rejected, the new application has a fresh
+	// application_id (ResubmissionKey); App.Key says which.
+	Resubmitted bool
 	// Err is why the row failed: the engine or the store returned an
 	// error. A rejection is not a failure: App.Reasons, or Refused, says
 	// why.
@@ -89,6 +100,11 @@ type Onboarder struct {
 	// Store is the engine's store, asked whether a row's key was already
 	// submitted.
 	Store registry.Applications
+	// State remembers, per row, the digest of the content it was last
+	// submitted with and the application_id it was submitted under, so
+	// that a row changed since is submitted again. Without one, a row
+	// whose key the store holds is skipped whatever it holds now.
+	State *State
 	// Certify returns the row's sandbox certificate.
 	Certify func(*Row) (string, error)
 	// Workers is how many rows are in flight at once (DefaultWorkers when
@@ -99,15 +115,18 @@ type Onboarder struct {
 }
 
 // Run onboards rows concurrently and returns a result per row, in row
-// order. A row whose key the store already holds is skipped (and its
-// current state reported), so a run that was interrupted, or one that ran
-// to the end, can simply be started again; a row the engine refused on
-// its face left nothing in the store and is submitted again. When ctx
-// ends, no new row is started — those left are NotReached — and Run
-// returns once the rows in flight are done. They are let finish rather
-// than cut off, so that no application is left half-way (stored, but
-// HFR's OTP never asked for); the registry clients' own timeouts bound
-// how long that takes.
+// order. A row the store already holds is skipped (and its current state
+// reported), so a run that was interrupted, or one that ran to the end,
+// can simply be started again; a row the engine refused on its face left
+// nothing in the store and is submitted again. A row whose content
+// changed since its last submission (see State) is submitted again when
+// that submission was refused or rejected — under a ResubmissionKey when
+// the rejected application was stored — and otherwise skipped and marked
+// Changed. When ctx ends, no new row is started — those left are
+// NotReached — and Run returns once the rows in flight are done. They are
+// let finish rather than cut off, so that no application is left half-way
+// (stored, but HFR's OTP never asked for); the registry clients' own
+// timeouts bound how long that takes.
 func (o *Onboarder) Run(ctx context.Context, rows []Row) ([]Result, error) {
 	switch {
 	case o.Service == nil || o.Store == nil || o.Certify == nil:
@@ -154,22 +173,92 @@ feed:
 	return results, nil
 }
 
-// one onboards a row unless an earlier run stored it.
+// one onboards a row unless an earlier run stored it as it is now.
 func (o *Onboarder) one(ctx context.Context, row *Row) Result {
-	stored, err := o.Store.ApplicationByKey(ctx, row.Key)
+	digest := row.Digest()
+	var rec RowState
+	known := false
+	if o.State != nil {
+		rec, known = o.State.Row(row.Key)
+	}
+	key := row.Key // the application_id that stands for the row
+	if known {
+		key = rec.ApplicationID
+	}
+	changed := known && rec.Digest != digest
+	stored, err := o.stored(ctx, row, key)
 	switch {
-	case err == nil:
-		app, err := o.Service.Application(ctx, stored.ID)
-		if err != nil {
-			return Result{Err: fmt.Errorf("read application %s: %w", stored.ID, err)}
+	case err != nil:
+		return Result{Err: err}
+	case stored != nil && !changed:
+		if !known {
+			// Stored before the state knew the row (by an earlier
+			// version, or a run whose state was lost): from now on its
+			// changes count from what the list holds today.
+			o.remember(row, digest, key)
 		}
-		return Result{App: app, Skipped: true}
-	case !errors.Is(err, registry.ErrNotFound):
-		return Result{Err: fmt.Errorf("look up key: %w", err)}
+		return Result{App: stored, Skipped: true}
+	case stored != nil && stored.Stage != registry.StageRejected:
+		return Result{App: stored, Skipped: true, Changed: true}
+	case stored != nil || (changed && key != row.Key):
+		// The rejected application keeps its application_id (and one
+		// refused under a resubmission key was for other content): the
+		// row's content now gets its own.
+		key = ResubmissionKey(row.Key, digest)
+		again, err := o.stored(ctx, row, key)
+		switch {
+		case err != nil:
+			return Result{Err: err}
+		case again != nil:
+			// A run submitted this very content and did not live to
+			// remember it.
+			o.remember(row, digest, key)
+			return Result{App: again, Skipped: true}
+		}
 	}
 	cert, err := o.Certify(row)
 	if err != nil {
 		return Result{Err: fmt.Errorf("sandbox certificate: %w", err)}
 	}
-	return ResultOf(o.Service.Submit(ctx, row.Application(cert)))
+	app := row.Application(cert)
+	app.ApplicationID = key
+	res := ResultOf(o.Service.Submit(ctx, app))
+	if res.Err == nil {
+		// Stored, or refused with nothing stored: either way the row was
+		// judged as it is now.
+		o.remember(row, digest, key)
+		res.Changed, res.Resubmitted = changed, changed
+	}
+	return res
+}
+
+// stored returns the application stored under key for row, or nil when
+// there is none.
+func (o *Onboarder) stored(ctx context.Context, row *Row, key string) (*onboarding.Application, error) {
+	a, err := o.Store.ApplicationByKey(ctx, key)
+	switch {
+	case errors.Is(err, registry.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("look up key: %w", err)
+	}
+	app, err := o.Service.Application(ctx, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read application %s: %w", a.ID, err)
+	}
+	if key != row.Key && (app.Submitted == nil || app.Submitted.SandboxParticipantCode != row.Key) {
+		// Another row's own key, not this row's resubmission.
+		return nil, fmt.Errorf("application_id %q, this row's resubmission key, is another hospital's application; give one of them another key", key)
+	}
+	return app, nil
+}
+
+// remember records in the state that row, with digest, stands as the
+// application key. A write error stays with the state, which reports it
+// when closed: the registry holds what was done either way, and a later
+// run finds a resubmission by its key (see ResubmissionKey).
+func (o *Onboarder) remember(row *Row, digest, key string) {
+	if o.State != nil {
+		_ = o.State.Put(RowState{Key: row.Key, Digest: digest, ApplicationID: key})
+	}
 }

@@ -330,3 +330,191 @@ func TestResultOf(t *testing.T) {
 	assert.NoError(t, ok.Err)
 	assert.Equal(t, bulk.OutcomeReady, ok.Outcome())
 }
+
+// runOn is one run of the command over rows: fakes seeded from the list
+// as it is now, against store and state, which outlive the run.
+func runOn(t *testing.T, store registry.Store, state *bulk.State, rows []bulk.Row) []bulk.Result {
+	t.Helper()
+	demo, err := bulk.NewDemo(rows, bulk.DemoOptions{Conns: 4})
+	require.NoError(t, err)
+	defer demo.Close()
+	svc, err := demo.Service(store)
+	require.NoError(t, err)
+	ob := &bulk.Onboarder{Service: svc, Store: store, State: state, Certify: demo.Certify, Workers: 4}
+	results, err := ob.Run(context.Background(), rows)
+	require.NoError(t, err)
+	for i, res := range results {
+		require.NoError(t, res.Err, "line %d", rows[i].Line)
+	}
+	return results
+}
+
+// correctGSTIN gives the row's GSTIN its right check character.
+func correctGSTIN(t *testing.T, r *bulk.Row) {
+	t.Helper()
+	c, err := verifier.GSTINCheckChar(r.GSTIN[:14])
+	require.NoError(t, err)
+	require.NotEqual(t, c, r.GSTIN[14], "the generator made it wrong")
+	r.GSTIN = r.GSTIN[:14] + string(c)
+}
+
+// TestOnboardResubmitsChangedRows follows rows corrected in the list
+// between runs: one whose rejection was stored, one refused on its face,
+// and one whose application is under way; the rows left as they were are
+// skipped, or (refused) submitted again as before.
+func TestOnboardResubmitsChangedRows(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 120, 11)
+	unknown, gstin, waiting := slices.Index(kinds, bulk.KindHFRUnknown), slices.Index(kinds, bulk.KindBadGSTIN), slices.Index(kinds, bulk.KindHFR)
+	require.True(t, unknown >= 0 && gstin >= 0 && waiting >= 0)
+	store, state := registry.NewMemoryStore(), bulk.NewMemoryState()
+
+	first := runOn(t, store, state, rows)
+	s1 := bulk.Summarize(rows, first, nil, 3)
+	assert.Zero(t, s1.Resubmitted)
+	require.Equal(t, bulk.OutcomeRejected, first[unknown].Outcome())
+	require.NotNil(t, first[unknown].App, "HFR's answer rejected it: stored")
+	require.NotNil(t, first[gstin].Refused, "refused on its face: nothing stored")
+	require.Equal(t, bulk.OutcomeOTP, first[waiting].Outcome())
+	assert.Equal(t, len(rows), state.Len(), "every row judged is remembered")
+
+	// The operator corrects two rejected rows in the list — the HFR id to
+	// one HFR holds (in the demo: the fake knows it once demo_registry no
+	// longer says it is absent), the GSTIN's check character — and edits
+	// the e-mail of a hospital whose application waits on HFR's OTP.
+	fixed := slices.Clone(rows)
+	fixed[unknown].DemoRegistry = ""
+	correctGSTIN(t, &fixed[gstin])
+	fixed[waiting].Email = "new-" + fixed[waiting].Email
+	newKey := bulk.ResubmissionKey(rows[unknown].Key, fixed[unknown].Digest())
+
+	second := runOn(t, store, state, fixed)
+	s2 := bulk.Summarize(fixed, second, nil, 3)
+	for i, res := range second {
+		switch i {
+		case unknown:
+			assert.True(t, res.Resubmitted && res.Changed && !res.Skipped, "%+v", res)
+			require.NotNil(t, res.App)
+			assert.Equal(t, newKey, res.App.Key, "the rejected application keeps the row's key: a new one")
+			assert.Equal(t, bulk.OutcomeOTP, res.Outcome(), "reasons %q", res.App.Reasons)
+			assert.Equal(t, fixed[unknown].Key, res.App.Submitted.SandboxParticipantCode, "the hospital is the same")
+		case gstin:
+			assert.True(t, res.Resubmitted && res.Changed && !res.Skipped, "%+v", res)
+			require.NotNil(t, res.App, "nothing was stored under its key: it is free")
+			assert.Equal(t, fixed[gstin].Key, res.App.Key)
+			assert.Equal(t, bulk.OutcomeReady, res.Outcome(), "reasons %q", res.App.Reasons)
+		case waiting:
+			assert.True(t, res.Skipped && res.Changed && !res.Resubmitted, "%+v", res)
+			assert.Equal(t, first[waiting].App.ID, res.App.ID, "an application under way is left as it is")
+			assert.Equal(t, rows[waiting].Email, res.App.Submitted.PrimaryEmail)
+		default:
+			assert.False(t, res.Changed || res.Resubmitted, "line %d is as it was", rows[i].Line)
+			if first[i].App != nil {
+				assert.True(t, res.Skipped, "line %d", rows[i].Line)
+				assert.Equal(t, first[i].App.ID, res.App.ID)
+			} else {
+				assert.NotNil(t, res.Refused, "line %d: refused again, as before", rows[i].Line)
+			}
+		}
+	}
+	assert.Equal(t, 2, s2.Resubmitted)
+	assert.Equal(t, 1, s2.ChangedNotResubmitted)
+	assert.Equal(t, s1.Rejected-2, s2.Rejected)
+	assert.Equal(t, s1.Refused-1, s2.Refused)
+	assert.Equal(t, s2.Refused+2, s2.Submitted)
+	old, err := store.ApplicationByKey(context.Background(), rows[unknown].Key)
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageRejected, old.Stage, "the rejection stays on record")
+	got, _ := state.Row(rows[unknown].Key)
+	assert.Equal(t, bulk.RowState{Key: rows[unknown].Key, Digest: fixed[unknown].Digest(), ApplicationID: newKey}, got)
+
+	// Again, unchanged: the resubmissions are skipped under their keys;
+	// the edit that cannot reach its application is reported again.
+	third := runOn(t, store, state, fixed)
+	s3 := bulk.Summarize(fixed, third, nil, 3)
+	assert.Zero(t, s3.Resubmitted)
+	assert.Equal(t, 1, s3.ChangedNotResubmitted)
+	assert.True(t, third[unknown].Skipped && !third[unknown].Changed)
+	assert.Equal(t, second[unknown].App.ID, third[unknown].App.ID)
+	assert.True(t, third[gstin].Skipped && !third[gstin].Changed)
+	assert.True(t, third[waiting].Skipped && third[waiting].Changed)
+	assertParticipantsOnce(t, store, third)
+
+	// A run that stored the resubmission but lost its record finds it
+	// again by its key rather than submitting it twice.
+	lost := bulk.NewMemoryState()
+	for i := range rows {
+		r, ok := state.Row(rows[i].Key)
+		require.True(t, ok)
+		if i == unknown {
+			r = bulk.RowState{Key: rows[i].Key, Digest: rows[i].Digest(), ApplicationID: rows[i].Key}
+		}
+		require.NoError(t, lost.Put(r))
+	}
+	fourth := runOn(t, store, lost, fixed)
+	assert.True(t, fourth[unknown].Skipped && !fourth[unknown].Resubmitted, "%+v", fourth[unknown])
+	assert.Equal(t, second[unknown].App.ID, fourth[unknown].App.ID)
+	got, _ = lost.Row(rows[unknown].Key)
+	assert.Equal(t, newKey, got.ApplicationID, "and remembers it")
+}
+
+// TestOnboardAdoptsRowsStoredWithoutState: rows an earlier run stored
+// without a state (an older bulk, or a state removed) are skipped and
+// taken as they stand in the list; a later change to one counts from
+// there.
+func TestOnboardAdoptsRowsStoredWithoutState(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 100, 3)
+	unknown := slices.Index(kinds, bulk.KindRohiniUnknown)
+	require.GreaterOrEqual(t, unknown, 0)
+	store := registry.NewMemoryStore()
+	first := runOn(t, store, nil, rows)
+	require.Equal(t, bulk.OutcomeRejected, first[unknown].Outcome())
+
+	state := bulk.NewMemoryState()
+	second := runOn(t, store, state, rows)
+	stored := 0
+	for i, res := range second {
+		assert.False(t, res.Changed || res.Resubmitted)
+		if first[i].App != nil {
+			stored++
+			assert.True(t, res.Skipped)
+		}
+	}
+	assert.Equal(t, len(rows), state.Len())
+
+	fixed := slices.Clone(rows)
+	fixed[unknown].DemoRegistry = "" // in the demo, the ROHINI id corrected to one ROHINI holds
+	third := runOn(t, store, state, fixed)
+	assert.True(t, third[unknown].Resubmitted)
+	assert.Equal(t, bulk.OutcomeReady, third[unknown].Outcome())
+	s := bulk.Summarize(fixed, third, nil, 3)
+	assert.Equal(t, 1, s.Resubmitted)
+	assert.Equal(t, stored-1, s.Skipped)
+}
+
+// TestOnboardResubmissionKeyTaken: a row whose resubmission key is
+// another row's own key fails rather than passing that row's application
+// off as its own.
+func TestOnboardResubmissionKeyTaken(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 100, 3)
+	unknown, other := slices.Index(kinds, bulk.KindRohiniUnknown), slices.Index(kinds, bulk.KindRohini)
+	require.True(t, unknown >= 0 && other >= 0)
+	fixed := slices.Clone(rows)
+	fixed[unknown].DemoRegistry = ""
+	rows[other].Key = bulk.ResubmissionKey(rows[unknown].Key, fixed[unknown].Digest())
+	fixed[other].Key = rows[other].Key
+	store, state := registry.NewMemoryStore(), bulk.NewMemoryState()
+	runOn(t, store, state, rows)
+
+	demo, err := bulk.NewDemo(fixed, bulk.DemoOptions{Conns: 2})
+	require.NoError(t, err)
+	t.Cleanup(demo.Close)
+	svc, err := demo.Service(store)
+	require.NoError(t, err)
+	results, err := (&bulk.Onboarder{Service: svc, Store: store, State: state, Certify: demo.Certify, Workers: 2}).Run(context.Background(), fixed)
+	require.NoError(t, err)
+	assert.ErrorContains(t, results[unknown].Err, "is another hospital's application")
+	assert.True(t, results[other].Skipped, "the other row is its own")
+}

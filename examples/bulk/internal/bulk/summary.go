@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
@@ -22,12 +23,17 @@ const DefaultExamples = 3
 // Summary is the outcome of a bulk run over the whole list: the rows
 // submitted by this run and those an earlier run had submitted alike.
 type Summary struct {
-	Rows       int `json:"rows"`
-	Submitted  int `json:"submitted"`   // submitted by this run
-	Refused    int `json:"refused"`     // of those, refused on their face (see Result.Refused): rejected, but nothing stored, so a re-run submits them again
-	Skipped    int `json:"skipped"`     // submitted by an earlier run
-	Failed     int `json:"failed"`      // the engine or store returned an error
-	NotReached int `json:"not_reached"` // the run was interrupted first
+	Rows        int `json:"rows"`
+	Submitted   int `json:"submitted"`   // submitted by this run
+	Refused     int `json:"refused"`     // of those, refused on their face (see Result.Refused): rejected, but nothing stored, so a re-run submits them again
+	Resubmitted int `json:"resubmitted"` // of those, submitted again because the row changed in the list since its last submission (see Result.Resubmitted)
+	Skipped     int `json:"skipped"`     // submitted by an earlier run
+	// Of those skipped, the rows that changed in the list since their
+	// application was submitted, but whose application is not rejected,
+	// so that the change does not reach it (see Result.Changed).
+	ChangedNotResubmitted int `json:"changed_not_resubmitted,omitempty"`
+	Failed                int `json:"failed"`      // the engine or store returned an error
+	NotReached            int `json:"not_reached"` // the run was interrupted first
 
 	// Where the applications stand.
 	Ready           int `json:"ready"`                   // verified, nothing waiting: on to step 3
@@ -42,6 +48,11 @@ type Summary struct {
 	// Failures lists the first rows that failed (ten, or the number of
 	// examples asked for if that is more).
 	Failures []Example `json:"failures,omitempty"`
+	// Resubmissions lists the first rows resubmitted, and Changed the
+	// first rows changed but not resubmitted (as many as Failures), for
+	// the table; the JSON has only their counts.
+	Resubmissions []Example `json:"-"`
+	Changed       []Example `json:"-"`
 	// Messages counts what the engine sent, by message kind.
 	Messages map[string]int `json:"messages"`
 	// Load is the timing of the run against its fake registries (when a
@@ -147,6 +158,7 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 		o  verifier.Outcome
 	}
 	groups := map[key]*Group{}
+	listed := max(examples, 10)
 	for i, res := range results {
 		row := &rows[i]
 		switch {
@@ -155,14 +167,31 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 			continue
 		case res.Err != nil:
 			s.Failed++
-			if len(s.Failures) < max(examples, 10) {
-				s.Failures = append(s.Failures, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: clipMessage(res.Err.Error())})
+			if len(s.Failures) < listed {
+				s.Failures = append(s.Failures, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: oneLine(res.Err.Error())})
 			}
 			continue
 		case res.Skipped:
 			s.Skipped++
+			if res.Changed && res.App != nil {
+				s.ChangedNotResubmitted++
+				if len(s.Changed) < listed {
+					s.Changed = append(s.Changed, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName,
+						Message: fmt.Sprintf("its application %s is %s", res.App.Key, outcomeText(res))})
+				}
+			}
 		default:
 			s.Submitted++
+			if res.Resubmitted {
+				s.Resubmitted++
+				if len(s.Resubmissions) < listed {
+					msg := "now " + outcomeText(res)
+					if res.App != nil && res.App.Key != row.Key {
+						msg += ", as application " + res.App.Key
+					}
+					s.Resubmissions = append(s.Resubmissions, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: msg})
+				}
+			}
 		}
 		if res.Refused != nil {
 			s.Refused++
@@ -187,7 +216,7 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 				}
 				g.Rows++
 				if len(g.Examples) < examples {
-					g.Examples = append(g.Examples, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: clipMessage(r.Message)})
+					g.Examples = append(g.Examples, Example{Line: row.Line, Key: row.Key, Name: row.HospitalName, Message: oneLine(r.Message)})
 				}
 			}
 		default:
@@ -201,6 +230,36 @@ func Summarize(rows []Row, results []Result, messages map[string]int, examples i
 		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Requirement, b.Requirement), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	return s
+}
+
+// outcomeText says where a row's application stands, as the table
+// words it: for a rejection, with the requirements that decided it.
+func outcomeText(res Result) string {
+	switch res.Outcome() {
+	case OutcomeReady:
+		return "ready"
+	case OutcomeOTP:
+		return "waiting on OTP"
+	case OutcomeApproval:
+		return "waiting on approval"
+	case OutcomeReview:
+		return "waiting on review/retry"
+	case OutcomeRejected:
+		var ids []string
+		for _, d := range res.Decisive() {
+			if !slices.Contains(ids, string(d.ID)) {
+				ids = append(ids, string(d.ID))
+			}
+		}
+		if res.Refused != nil {
+			return "refused (" + strings.Join(ids, ", ") + "), nothing stored"
+		}
+		return "rejected (" + strings.Join(ids, ", ") + ")"
+	}
+	if res.App != nil {
+		return string(res.App.Stage)
+	}
+	return "not known"
 }
 
 // Load compares a run's wall time with the ideal: every registry call
@@ -274,10 +333,16 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	line := func(label string, n int) { fmt.Fprintf(ew, "%-34s %7d\n", label, n) }
 	line("rows in the list", s.Rows)
 	line("submitted by this run", s.Submitted)
+	if s.Resubmitted > 0 {
+		line("  resubmitted, changed in the list", s.Resubmitted)
+	}
 	if s.Refused > 0 {
 		line("  refused, nothing stored", s.Refused)
 	}
 	line("skipped (submitted before)", s.Skipped)
+	if s.ChangedNotResubmitted > 0 {
+		line("  changed, not resubmitted", s.ChangedNotResubmitted)
+	}
 	if s.Failed > 0 {
 		line("failed", s.Failed)
 	}
@@ -304,20 +369,37 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	if s.Refused > 0 {
 		fmt.Fprintf(ew, "\nrefused rows (%d): rejected on their face, nothing was stored;\nfix them in the list and run again (a re-run submits them again).\n", s.Refused)
 	}
+	if stored := s.Rejected - s.Refused; stored > 0 {
+		fmt.Fprintln(ew)
+		writeWrapped(ew, "", fmt.Sprintf("rejected rows the registry holds (%d): to try one again, fix it in the list and run again. "+
+			"A row changed since its rejection is submitted again as a new application (its application_id is the row's key, "+
+			"\"~\" and the start of the new content's digest); a row left as it is stays rejected and is skipped.", stored))
+	}
+	if s.Resubmitted > 0 {
+		fmt.Fprintf(ew, "\nresubmitted rows (%d), changed in the list since their last submission:\n", s.Resubmitted)
+		writeExamples(ew, s.Resubmissions)
+	}
+	if s.ChangedNotResubmitted > 0 {
+		fmt.Fprintln(ew)
+		writeWrapped(ew, "", fmt.Sprintf("changed rows not resubmitted (%d): their applications are not rejected, so a change "+
+			"in the list does not reach them (bulk submits a row again only when it was rejected); the HCX staff can send "+
+			"an application back for an amendment, or withdraw it:", s.ChangedNotResubmitted))
+		writeExamples(ew, s.Changed)
+	}
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(ew, "\nfailed rows (%d; a re-run tries them again):\n", s.Failed)
 		writeExamples(ew, s.Failures)
 	}
 	if len(s.Messages) > 0 {
-		fmt.Fprint(ew, "\nmessages sent:")
+		var b strings.Builder
 		for i, k := range slices.Sorted(maps.Keys(s.Messages)) {
-			sep := " "
 			if i > 0 {
-				sep = ", "
+				b.WriteString(", ")
 			}
-			fmt.Fprintf(ew, "%s%s %d", sep, k, s.Messages[k])
+			fmt.Fprintf(&b, "%s %d", k, s.Messages[k])
 		}
 		fmt.Fprintln(ew)
+		writeWrapped(ew, "messages sent: ", b.String())
 	}
 	if l := s.Load; l != nil {
 		fmt.Fprintf(ew, "\nload: %d hospitals, %d workers, %v injected per registry call\n", l.Hospitals, l.Workers, l.Latency)
@@ -339,19 +421,54 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	return ew.err
 }
 
+// tableWidth is the width the table's long lines are wrapped to.
+const tableWidth = 100
+
+// writeExamples writes one row per example: its line and key, then its
+// hospital's name and the message, whole, wrapped under the name.
 func writeExamples(w io.Writer, ex []Example) {
 	for _, e := range ex {
-		fmt.Fprintf(w, "      line %-6d %-12s %s: %s\n", e.Line, e.Key, clipMessage(e.Name), e.Message)
+		writeWrapped(w, fmt.Sprintf("      line %-6d %-12s ", e.Line, e.Key), oneLine(e.Name)+": "+e.Message)
 	}
 }
 
-func clipMessage(s string) string {
-	const n = 110
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
+// writeWrapped writes prefix and text, wrapped at spaces so that no line
+// is wider than tableWidth; the lines after the first are indented to
+// where text starts (8 spaces when prefix is wider than 40 columns). A
+// word too long for a line has a line of its own: nothing is cut.
+func writeWrapped(w io.Writer, prefix, text string) {
+	width := utf8.RuneCountInString(prefix)
+	hang := width
+	if hang > 40 {
+		hang = 8
 	}
-	return s
+	var b strings.Builder
+	b.WriteString(prefix)
+	start := true // nothing written on the line after its prefix or indent
+	for _, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		switch {
+		case start:
+		case width+1+n <= tableWidth:
+			b.WriteByte(' ')
+			width++
+		default:
+			b.WriteByte('\n')
+			b.WriteString(strings.Repeat(" ", hang))
+			width = hang
+		}
+		b.WriteString(word)
+		width += n
+		start = false
+	}
+	b.WriteByte('\n')
+	_, _ = io.WriteString(w, b.String())
+}
+
+// oneLine puts text on one line: every run of white space becomes a
+// single space.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // errWriter keeps the first write error, so the table code can stay

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -221,4 +222,106 @@ func TestNewLoad(t *testing.T) {
 			assert.InDelta(t, tt.ratio, tt.load.Ratio, 1e-9)
 		})
 	}
+}
+
+// TestSummaryWrapsWholeAdvice: the table shows every message whole,
+// wrapped at spaces under the hospital's name, never cut.
+func TestSummaryWrapsWholeAdvice(t *testing.T) {
+	t.Parallel()
+	advice := "HFR has no facility IN1913126596: check the ID on the facility's HFR page, or register the facility in HFR first; " +
+		"once it is registered, correct the row in the list and run again — the\nrow is then submitted again under a new application_id, " +
+		"see https://example.org/a/very/long/address/that/is/wider/than/any/line/of/the/table/and/cannot/be/broken/anywhere/at/all/index.html"
+	name := "Government General Hospital and Post-Graduate Institute of Medical Education and Research, Krishna District"
+	rows := []bulk.Row{{Line: 2, Key: "k0", HospitalName: name}, {Line: 3, Key: "k1", HospitalName: "B"}}
+	rejected := app(registry.StageRejected)
+	rejected.Report = &verifier.Report{Requirements: []verifier.Result{{ID: verifier.ReqHFRLookup, Outcome: verifier.Invalid, Message: advice}}}
+	results := []bulk.Result{{App: rejected}, {Err: errors.New("store: " + advice)}}
+	s := bulk.Summarize(rows, results, nil, 3)
+	whole := strings.Join(strings.Fields(advice), " ")
+	assert.Equal(t, whole, s.Rejections[0].Examples[0].Message, "kept whole, on one line")
+	assert.Equal(t, "store: "+whole, s.Failures[0].Message)
+
+	var buf bytes.Buffer
+	require.NoError(t, s.WriteTable(&buf))
+	out := buf.String()
+	assert.NotContains(t, out, "…")
+	flat := strings.Join(strings.Fields(out), " ")
+	assert.Contains(t, flat, name+": "+whole, "the name and the advice, whole")
+	assert.Contains(t, flat, "k1 B: store: "+whole)
+	const indent = "                               " // under the name: "      line 2      k0           "
+	long := 0
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if n := utf8.RuneCountInString(l); n > 100 {
+			long++
+			assert.NotContains(t, strings.TrimSpace(l), " ", "only a word wider than a line may overflow it: %q", l)
+		}
+		if strings.HasPrefix(l, indent) {
+			assert.NotEqual(t, ' ', l[len(indent)], "continuations start under the name: %q", l)
+		}
+	}
+	assert.Equal(t, 2, long, "the address, once per listing")
+	assert.Contains(t, out, "      line 2      k0           Government General Hospital and Post-Graduate Institute of Medical\n"+indent+"Education and Research, Krishna District: HFR has no facility\n"+indent+"IN1913126596: check")
+}
+
+func TestSummaryResubmissions(t *testing.T) {
+	t.Parallel()
+	rows := make([]bulk.Row, 5)
+	for i := range rows {
+		rows[i] = bulk.Row{Line: i + 2, Key: fmt.Sprintf("k%d", i), HospitalName: fmt.Sprintf("Hospital %d", i)}
+	}
+	keyed := func(a *onboarding.Application, key string) *onboarding.Application { a.Key = key; return a }
+	rejected := app(registry.StageRejected)
+	rejected.Key = "k3"
+	rejected.Report = &verifier.Report{Requirements: []verifier.Result{{ID: verifier.ReqHFRLookup, Outcome: verifier.Invalid, Message: "HFR has no facility"}}}
+	results := []bulk.Result{
+		{App: keyed(app(registry.StageVerifying, task(onboarding.KindOTP, onboarding.TaskOpen)), "k0~0123456789ab"), Resubmitted: true, Changed: true},
+		{Refused: &verifier.Report{Requirements: []verifier.Result{{ID: verifier.ReqGSTIN, Outcome: verifier.Invalid, Message: "check character"}}},
+			Resubmitted: true, Changed: true},
+		{App: keyed(app(registry.StageDetails), "k2"), Skipped: true, Changed: true},
+		{App: rejected, Skipped: true},
+		{App: keyed(app(registry.StageDetails), "k4"), Skipped: true},
+	}
+	s := bulk.Summarize(rows, results, nil, 3)
+	assert.Equal(t, []int{2, 2, 1, 3, 1}, []int{s.Submitted, s.Resubmitted, s.Refused, s.Skipped, s.ChangedNotResubmitted})
+
+	var buf bytes.Buffer
+	require.NoError(t, s.WriteTable(&buf))
+	out := buf.String()
+	for _, want := range []string{
+		"submitted by this run                    2\n  resubmitted, changed in the list       2\n  refused, nothing stored                1\n",
+		"skipped (submitted before)               3\n  changed, not resubmitted               1\n",
+		"resubmitted rows (2), changed in the list since their last submission:\n" +
+			"      line 2      k0           Hospital 0: now waiting on OTP, as application k0~0123456789ab\n" +
+			"      line 3      k1           Hospital 1: now refused (gstin), nothing stored\n",
+		"changed rows not resubmitted (1): their applications are not rejected",
+		"      line 4      k2           Hospital 2: its application k2 is ready\n",
+		"rejected rows the registry holds (1): to try one again, fix it in the list and run again.",
+		"a row left as it is stays rejected and is\nskipped.",
+	} {
+		assert.Contains(t, out, want)
+	}
+
+	buf.Reset()
+	require.NoError(t, s.WriteJSON(&buf))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
+	assert.EqualValues(t, 2, got["resubmitted"])
+	assert.EqualValues(t, 1, got["changed_not_resubmitted"])
+	for k := range got {
+		assert.NotContains(t, []string{"resubmissions", "changed", "Resubmissions", "Changed"}, k, "the JSON has the counts only")
+	}
+
+	// Nothing resubmitted, nothing changed: the table does not speak of
+	// it, and the JSON has the counter at 0.
+	s = bulk.Summarize(rows[4:], results[4:], nil, 3)
+	buf.Reset()
+	require.NoError(t, s.WriteTable(&buf))
+	assert.NotContains(t, buf.String(), "resubmitted")
+	assert.NotContains(t, buf.String(), "changed")
+	buf.Reset()
+	require.NoError(t, s.WriteJSON(&buf))
+	got = nil
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
+	assert.Contains(t, got, "resubmitted")
+	assert.NotContains(t, got, "changed_not_resubmitted")
 }

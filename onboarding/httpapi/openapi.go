@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
-	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -278,21 +277,8 @@ var enums = map[reflect.Type]func() []string{
 	reflect.TypeFor[verifier.Verdict](): func() []string {
 		return []string{string(verifier.VerdictReady), string(verifier.VerdictIncomplete), string(verifier.VerdictInvalid)}
 	},
-	reflect.TypeFor[verifier.Category](): func() []string {
-		var out []string
-		for _, c := range verifier.Categories() {
-			out = append(out, string(c))
-		}
-		return out
-	},
-	reflect.TypeFor[verifier.RequirementID](): func() []string {
-		var out []string
-		for _, id := range verifier.RequirementIDs() {
-			out = append(out, string(id))
-		}
-		// The engine's own requirements of its tasks.
-		return append(out, string(onboarding.RequirementIdentityDispute), string(onboarding.RequirementAmendment))
-	},
+	// Categories and requirement ids are open: an operator adds its own
+	// (verifier.WithPolicy), so they are plain strings here.
 }
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {

@@ -27,6 +27,8 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/rohini/rohinitest"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // keys are the operator's secrets, all derived from one seed kept in the
@@ -122,22 +124,186 @@ type samples struct {
 }
 
 type sample struct {
-	path, what string
+	category verifier.Category
+	path     string
+	what     string
 }
 
-// writeSamples writes the trust list, a sample certificate, applications
-// ready to submit and step-3 details (with a fresh self-signed RSA
+// demoSample is a sample application of one verification category, with
+// the documents it references by digest: the demo writes each beside it,
+// for the applicant to upload.
+type demoSample struct {
+	category verifier.Category
+	name     string // file name
+	what     string // what happens to it, for the banner
+	app      *hcxonboard.Application
+	docs     []demoDoc
+	fakeHFR  bool // its HFR or HPR data is the in-process fake's
+}
+
+type demoDoc struct {
+	kind string
+	file string // relative to the data directory
+	body []byte
+}
+
+// uploadsDir holds, under the data directory, the documents the sample
+// applications reference, one directory per sample.
+const uploadsDir = "uploads"
+
+// demoSamples are one sample application per verification category, each
+// ready to pass its category's checks against the in-process registry
+// fakes: the HFR hospital, the HPR professional and the ROHINI hospital
+// are the fakes' demo records, names and pincodes as the registries hold
+// them. What still waits on people — one-time codes, document reviews, a
+// payer's approval, a regulator's case review — is what the walkthrough
+// shows. Licence dates count from now, so the samples stay valid.
+func demoSamples(now time.Time) []demoSample {
+	licenceEnd := now.AddDate(3, 0, 0).Format(time.DateOnly)
+	pdf := func(sample, kind string, lines ...string) demoDoc {
+		return demoDoc{kind: kind, file: filepath.Join(uploadsDir, sample, kind+".pdf"), body: demoPDF(lines...)}
+	}
+	return []demoSample{
+		{verifier.CategoryPayer, "application-payer.json",
+			"an insurer: waits on its system admin's one-time code (printed here) and on the upload and review of its signatory letter",
+			&hcxonboard.Application{
+				ParticipantName: "Demo General Insurance Company Limited", Roles: []hcxonboard.Role{hcxonboard.RolePayer},
+				PrimaryEmail: "hcx.onboarding@insurer.example", PrimaryMobile: "9000011001",
+				Identifiers: hcxonboard.Identifiers{IRDARegistrationNumber: "148", IRDAUserID: "DEMO-HCX-01"},
+				SystemAdmin: &hcxonboard.Contact{Name: "Anita Rao", Email: "anita.rao@insurer.example", Mobile: "9000011002"},
+			},
+			// The letter keeps its place at the top of the data directory.
+			[]demoDoc{{kind: hcxonboard.DocSignatoryLetter, file: "signatory-letter.pdf", body: demoLetter()}}, false},
+		{verifier.CategoryStateScheme, "application-state-scheme.json",
+			"a state scheme (agency.sponsor): its admin's one-time code, the government order and the signatory letter",
+			&hcxonboard.Application{
+				ParticipantName: "Demo State Health Assurance Society", Roles: []hcxonboard.Role{hcxonboard.RoleSponsor},
+				SponsorKind:  hcxonboard.SponsorStateScheme,
+				PrimaryEmail: "ceo@shas.example", PrimaryMobile: "9000022001",
+				Identifiers: hcxonboard.Identifiers{SchemeCode: "DSHAS-PMJAY"},
+				SystemAdmin: &hcxonboard.Contact{Name: "Rakesh Menon", Email: "it.admin@shas.example", Mobile: "9000022002"},
+			},
+			[]demoDoc{
+				pdf("state-scheme", hcxonboard.DocGovernmentApprovalLetter, "Demo State Health Assurance Society",
+					"Government order approving the scheme's participation in the HCX."),
+				pdf("state-scheme", hcxonboard.DocSignatoryLetter, "Demo State Health Assurance Society",
+					"Letter from the authorised signatory: we apply to join the HCX."),
+			}, false},
+		{verifier.CategoryCorporateSponsor, "application-corporate-sponsor.json",
+			"a corporate paying for its employees (agency.sponsor): its admin's one-time code and the signatory letter",
+			&hcxonboard.Application{
+				ParticipantName: "Deccan Textiles Private Limited", Roles: []hcxonboard.Role{hcxonboard.RoleSponsor},
+				SponsorKind:  hcxonboard.SponsorCorporate,
+				PrimaryEmail: "hr.benefits@deccantextiles.example", PrimaryMobile: "9000033001",
+				SystemAdmin: &hcxonboard.Contact{Name: "Farah Khan", Email: "farah.khan@deccantextiles.example", Mobile: "9000033002"},
+			},
+			[]demoDoc{pdf("corporate-sponsor", hcxonboard.DocSignatoryLetter, "Deccan Textiles Private Limited",
+				"Letter from the authorised signatory: we apply to join the HCX as a corporate sponsor.")}, false},
+		{verifier.CategoryTPA, "application-tpa.json",
+			"a TPA (agency.tpa): IRDA numbers, its admin's one-time code and the signatory letter",
+			&hcxonboard.Application{
+				ParticipantName: "Medilink Health TPA Private Limited", Roles: []hcxonboard.Role{hcxonboard.RoleTPA},
+				PrimaryEmail: "compliance@medilinktpa.example", PrimaryMobile: "9000044001",
+				Identifiers: hcxonboard.Identifiers{IRDARegistrationNumber: "021", IRDAUserID: "MEDILINK-TPA"},
+				SystemAdmin: &hcxonboard.Contact{Name: "Suresh Iyer", Email: "suresh.iyer@medilinktpa.example", Mobile: "9000044002"},
+			},
+			[]demoDoc{pdf("tpa", hcxonboard.DocSignatoryLetter, "Medilink Health TPA Private Limited",
+				"Letter from the authorised signatory: we apply to join the HCX as a TPA.")}, false},
+		{verifier.CategoryISNP, "application-isnp.json",
+			"an ISNP (member.isnp): its admin's one-time code and the signatory letter",
+			&hcxonboard.Application{
+				ParticipantName: "PolicyKart Insurance Web Aggregator Private Limited", Roles: []hcxonboard.Role{hcxonboard.RoleISNP},
+				PrimaryEmail: "partners@policykart.example", PrimaryMobile: "9000055001",
+				SystemAdmin: &hcxonboard.Contact{Name: "Neha Joshi", Email: "neha.joshi@policykart.example", Mobile: "9000055002"},
+			},
+			[]demoDoc{pdf("isnp", hcxonboard.DocSignatoryLetter, "PolicyKart Insurance Web Aggregator Private Limited",
+				"Letter from the authorised signatory: we apply to join the HCX as an ISNP.")}, false},
+		{verifier.CategoryABDMProvider, "application-hospital.json",
+			"an ABDM hospital (HFR demo facility): waits on HFR's code to its manager (printed here)",
+			&hcxonboard.Application{
+				ParticipantName: "Sanjeevani Multispeciality Hospital", Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
+				PrimaryEmail: "admin@sanjeevani.example", PrimaryMobile: "9000066001",
+				Address: &hcxonboard.Address{Plot: "14", Street: "80 Feet Road, Koramangala 4th Block",
+					District: "Bengaluru Urban", State: "Karnataka", Pincode: "560034"},
+				Identifiers: hcxonboard.Identifiers{HFRID: "IN2910000123"},
+			}, nil, true},
+		{verifier.CategoryABDMPractitioner, "application-practitioner.json",
+			"an ABDM practitioner (HPR demo professional): authenticates through HPR, whose code is printed here",
+			&hcxonboard.Application{
+				ParticipantName: "Dr. Asha Rao", Roles: []hcxonboard.Role{hcxonboard.RolePractitioner},
+				PrimaryEmail: "dr.asha.rao@clinic.example", PrimaryMobile: "9000077001",
+				Identifiers: hcxonboard.Identifiers{HPRID: "71-1234-5678-9012"},
+			}, nil, true},
+		{verifier.CategoryRohiniProvider, "application-rohini-hospital.json",
+			"a hospital with a ROHINI ID (ROHINI demo hospital): ROHINI's look-up settles it",
+			&hcxonboard.Application{
+				ParticipantName: "Shree Sai Multispeciality Hospital", Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
+				PrimaryEmail: "office@shreesaihospital.example", PrimaryMobile: "9000088001",
+				Address: &hcxonboard.Address{Plot: "Plot 14", Street: "Sector 21, Kharghar",
+					District: "Raigad", State: "Maharashtra", Pincode: "410210"},
+				Identifiers: hcxonboard.Identifiers{RohiniID: rohinitest.DemoID, GSTIN: "27AAGCS5678M1ZJ",
+					FacilityLicence: &hcxonboard.FacilityLicence{Number: "NMMC/NH/2019/0112", ValidUntil: licenceEnd}},
+			}, nil, false},
+		{verifier.CategoryEmpanelledProvider, "application-empanelled-hospital.json",
+			"a hospital in neither HFR nor ROHINI, empanelled with the demo insurer: the empanelment letter, and the insurer's approval — " +
+				"set empanelment.payer_code to the insurer's participant code once it is live, and it answers; without one, staff decide for it",
+			&hcxonboard.Application{
+				ParticipantName: "Shanti Community Hospital", Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
+				PrimaryEmail: "shanti.hospital@mail.example", PrimaryMobile: "9000099001",
+				Address: &hcxonboard.Address{Village: "Hosakote", District: "Bengaluru Rural", State: "Karnataka", Pincode: "562114"},
+				Identifiers: hcxonboard.Identifiers{
+					FacilityLicence: &hcxonboard.FacilityLicence{Number: "KPME/BR/2020/0311", ValidUntil: licenceEnd}},
+				SystemAdmin: &hcxonboard.Contact{Name: "Dr. Prakash Gowda", Email: "prakash.gowda@mail.example", Mobile: "9000099002"},
+				Empanelment: &hcxonboard.Empanelment{PayerName: "Demo General Insurance Company Limited",
+					EmpanelmentID: "DGIC-EMP-2025-0456"},
+			},
+			[]demoDoc{pdf("empanelled-hospital", hcxonboard.DocEmpanelmentProof, "Shanti Community Hospital",
+				"Empanelment letter DGIC-EMP-2025-0456 from Demo General Insurance Company Limited.")}, false},
+		{verifier.CategoryRegulator, "application-regulator.json",
+			"a regulator: waits on a staff review in the console",
+			&hcxonboard.Application{
+				ParticipantName: "Demo Insurance Regulatory Office", Roles: []hcxonboard.Role{hcxonboard.RoleRegulator},
+				PrimaryEmail: "hcx@regulator.example", PrimaryMobile: "9000010001",
+			}, nil, false},
+		{verifier.CategoryBSP, "application-bsp.json",
+			"a beneficiary service platform (bsp): GSTIN, and the upload and review of its address proof",
+			&hcxonboard.Application{
+				ParticipantName: "CareWallet Technologies Private Limited", Roles: []hcxonboard.Role{hcxonboard.RoleBSP},
+				PrimaryEmail: "onboarding@carewallet.example", PrimaryMobile: "9000020001",
+				Address: &hcxonboard.Address{Plot: "5th Floor, Tower B", Street: "Baner Road",
+					District: "Pune", State: "Maharashtra", Pincode: "411045"},
+				Identifiers: hcxonboard.Identifiers{GSTIN: "27AAFCC4321P1ZG"},
+				BSP:         &hcxonboard.BSPDetails{StakeholdersServiced: []string{"policyholder"}},
+			},
+			[]demoDoc{pdf("bsp", hcxonboard.DocAddressProof, "CareWallet Technologies Private Limited",
+				"Lease of the registered office, 5th Floor, Tower B, Baner Road, Pune 411045.")}, false},
+	}
+}
+
+// writeSamples writes the trust list, a sample certificate, one
+// application ready to submit per verification category (each with a
+// participant sandbox certificate of its own), the documents they
+// reference, and step-3 details (with a fresh self-signed RSA
 // certificate). The applications carry no application_id, so each curl
-// makes a new application.
+// makes a new application; a certificate backs one participant, so each
+// sample goes live once per start of the operator.
 func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) {
 	var s samples
 	write := func(name string, v any) (string, error) {
 		path := filepath.Join(dir, name)
 		var data []byte
 		var err error
-		if str, ok := v.(string); ok {
-			data = []byte(str + "\n")
-		} else if data, err = json.MarshalIndent(v, "", "  "); err != nil {
+		switch v := v.(type) {
+		case []byte:
+			data = v
+		case string:
+			data = []byte(v + "\n")
+		default:
+			if data, err = json.MarshalIndent(v, "", "  "); err != nil {
+				return "", err
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return "", err
 		}
 		if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -156,43 +322,23 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 	if s.certificate, err = write("sandbox-certificate.jwt", reg); err != nil {
 		return s, err
 	}
-	letter := demoLetter()
-	s.letter = filepath.Join(dir, "signatory-letter.pdf")
-	if err := os.WriteFile(s.letter, letter, 0o600); err != nil {
-		return s, fmt.Errorf("write %s: %w", s.letter, err)
-	}
-	letterSum := sha256.Sum256(letter)
-	apps := []struct {
-		name, what string
-		app        *hcxonboard.Application
-		roles      []hcxonboard.Role
-	}{
-		{"application-regulator.json", "a regulator: waits on a staff review in the console", &hcxonboard.Application{
-			ParticipantName: "Demo Insurance Regulatory Office", Roles: []hcxonboard.Role{hcxonboard.RoleRegulator},
-			PrimaryEmail: "hcx@regulator.example", PrimaryMobile: "9000010001",
-		}, nil},
-		{"application-payer.json", "an insurer: waits on its system admin's one-time code (printed here)", &hcxonboard.Application{
-			ParticipantName: "Demo General Insurance Company Limited", Roles: []hcxonboard.Role{hcxonboard.RolePayer},
-			PrimaryEmail: "hcx.onboarding@insurer.example", PrimaryMobile: "9000011001",
-			Identifiers: hcxonboard.Identifiers{IRDARegistrationNumber: "148", IRDAUserID: "DEMO-HCX-01"},
-			SystemAdmin: &hcxonboard.Contact{Name: "Anita Rao", Email: "anita.rao@insurer.example", Mobile: "9000011002"},
-			Documents: []hcxonboard.Document{{Kind: hcxonboard.DocSignatoryLetter,
-				URI:    "https://docs.insurer.example/hcx/signatory-letter.pdf",
-				SHA256: hex.EncodeToString(letterSum[:]), MediaType: "application/pdf"}},
-		}, nil},
-	}
-	if fakeHFR {
-		apps = append(apps, struct {
-			name, what string
-			app        *hcxonboard.Application
-			roles      []hcxonboard.Role
-		}{"application-hospital.json", "an ABDM hospital (HFR demo facility): waits on HFR's code to its manager (printed here)", &hcxonboard.Application{
-			ParticipantName: "Sanjeevani Multispeciality Hospital", Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
-			PrimaryEmail: "admin@sanjeevani.example", PrimaryMobile: "9000066001",
-			Identifiers: hcxonboard.Identifiers{HFRID: "IN2910000123"},
-		}, nil})
-	}
-	for _, a := range apps {
+	for _, a := range demoSamples(time.Now()) {
+		if a.fakeHFR && !fakeHFR {
+			continue // the demo facility and professional exist only in the fake
+		}
+		for _, d := range a.docs {
+			path, err := write(d.file, d.body)
+			if err != nil {
+				return s, err
+			}
+			if d.kind == hcxonboard.DocSignatoryLetter && a.category == verifier.CategoryPayer {
+				s.letter = path
+			}
+			sum := sha256.Sum256(d.body)
+			a.app.Documents = append(a.app.Documents, hcxonboard.Document{Kind: d.kind,
+				URI:    "https://docs.example/hcx-onboarding/" + strings.TrimSuffix(a.name, ".json") + "/" + d.kind + ".pdf",
+				SHA256: hex.EncodeToString(sum[:]), MediaType: "application/pdf"})
+		}
 		// A participant certificate: the sandbox knew the applicant by
 		// this code, which the application repeats.
 		a.app.SandboxParticipantCode = "demo-" + strings.TrimSuffix(a.name, ".json")
@@ -203,7 +349,7 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 		if err != nil {
 			return s, err
 		}
-		s.applications = append(s.applications, sample{path: path, what: a.what})
+		s.applications = append(s.applications, sample{category: a.category, path: path, what: a.what})
 	}
 	cert, err := selfSignedPEM("hcx.participant.example")
 	if err != nil {
@@ -272,31 +418,65 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	p("  %s", trust)
 	p("  A sample certificate it signed: %s", s.certificate)
 	p("")
-	p("  Submit a sample application:")
+	p("  Sample applications, one per verification category, each with a sandbox certificate of its own")
+	p("  (%s):", cfg.data)
+	width := 0
 	for _, a := range s.applications {
-		p("    # %s", a.what)
+		width = max(width, len(a.category))
+	}
+	for _, a := range s.applications {
+		p("    %-*s  %s", width, a.category, filepath.Base(a.path))
+		p("    %-*s    %s", width, "", a.what)
+	}
+	if len(s.applications) > 0 {
+		a := s.applications[0]
+		p("  Submit one:")
 		p("    curl -s -H 'Content-Type: application/json' --data @%s %s/v1/onboarding/applications", a.path, base)
 	}
 	p("  The answer carries applicant_token: send it as 'Authorization: Bearer <token>' to")
 	p("  %s/v1/onboarding/applications/<id>/…, e.g. PUT …/details with --data @%s", base, s.details)
-	p("  The insurer's signatory letter waits for its upload; staff then read it in the console:")
+	p("  The documents an application references by digest wait for their upload; staff then read them in the console:")
 	p("    curl -s -H 'Authorization: Bearer <token>' -H 'Content-Type: application/pdf' --data-binary @%s \\", s.letter)
 	p("      '%s/v1/onboarding/applications/<id>/documents?kind=%s'", base, hcxonboard.DocSignatoryLetter)
+	p("  (the others are under %s).", filepath.Join(cfg.data, uploadsDir))
 	p("")
-	p("  One-time codes are printed below, marked DEMO ONLY: a real operator sends them by e-mail or SMS.")
+	p("  Or take every sample to Active in one go, from another terminal:")
+	p("    go run ./examples/walkthrough -url %s -data %s \\", base, cfg.data)
+	p("      -reviewer-token %s -approver-token %s", staffToken, approverToken)
+	if filepath.Dir(cfg.db) == filepath.Clean(cfg.data) {
+		p("  Stop the operator and delete %s to start afresh.", cfg.data)
+	} else {
+		p("  Stop the operator and delete %s and %s to start afresh.", cfg.data, cfg.db)
+	}
+	p("")
+	p("  One-time codes are printed below, marked DEMO ONLY, and appended to %s for the walkthrough:", filepath.Join(cfg.data, demoCodesFile))
+	p("  a real operator sends them by e-mail or SMS and keeps no copy.")
 	return nil
 }
 
 // demoLetter is a one-page PDF: the insurer's signatory letter of the
 // sample application.
 func demoLetter() []byte {
-	text := "BT /F1 14 Tf 72 760 Td (Demo General Insurance Company Limited) Tj 0 -24 Td " +
-		"(Letter from the authorised signatory: we apply to join the HCX.) Tj ET"
+	return demoPDF("Demo General Insurance Company Limited", "Letter from the authorised signatory: we apply to join the HCX.")
+}
+
+// demoPDF is a one-page PDF with a line of text each.
+func demoPDF(lines ...string) []byte {
+	var text strings.Builder
+	text.WriteString("BT /F1 14 Tf 72 760 Td")
+	for i, l := range lines {
+		if i > 0 {
+			text.WriteString(" 0 -24 Td")
+		}
+		l = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l)
+		fmt.Fprintf(&text, " (%s) Tj", l)
+	}
+	text.WriteString(" ET")
 	objects := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(text), text),
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", text.Len(), text.String()),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
 	var b bytes.Buffer

@@ -13,18 +13,23 @@ import (
 // demoNotifier prints what the engine sends instead of sending it. It
 // prints one-time codes in full so that a demo user can type them in:
 // demo behaviour only, and marked so — a real Notifier delivers codes by
-// e-mail or SMS and never logs them.
+// e-mail or SMS and never logs them. It also appends them to codes, for
+// examples/walkthrough.
 type demoNotifier struct {
-	out io.Writer
+	out   io.Writer
+	codes *codeLog
 }
 
 var _ onboarding.Notifier = demoNotifier{}
 
 func (n demoNotifier) Notify(_ context.Context, m onboarding.Message) error {
 	if m.Kind == onboarding.MessageOTP {
-		_, err := fmt.Fprintf(n.out, "[DEMO ONLY] one-time code for application %s, sent to %s: %s\n",
-			m.ApplicationID, mask(m.To), m.Code)
-		return err
+		if _, err := fmt.Fprintf(n.out, "[DEMO ONLY] one-time code for application %s, sent to %s: %s\n",
+			m.ApplicationID, mask(m.To), m.Code); err != nil {
+			return err
+		}
+		n.codes.note(n.out, demoCode{Channel: onboarding.ChannelSystemAdmin, ApplicationID: m.ApplicationID, Code: m.Code})
+		return nil
 	}
 	_, err := fmt.Fprintf(n.out, "[notify] %s to %s: %s\n", m.Kind, mask(m.To), m.Subject)
 	return err

@@ -10,12 +10,17 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/rohini"
 	"github.com/openhcx/hcxonboard/rohini/rohinitest"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // registries are the HFR/HPR client and the ROHINI look-up, real or fake.
 type registries struct {
 	hfr          *hfr.Client
 	facilityOTP  onboarding.FacilityOTP
+	professional verifier.ProfessionalAuth // HPR's authentication of practitioners
+	// codes is where the demo writes the one-time codes it prints: the
+	// fakes' HFR and HPR codes, and the system admins' (demoNotifier).
+	codes        *codeLog
 	rohini       *rohini.HTTPLookup
 	fakeHFR      *hfrtest.Server
 	fakeRohini   *rohinitest.Server
@@ -24,7 +29,7 @@ type registries struct {
 }
 
 func openRegistries(cfg config, out io.Writer) (*registries, error) {
-	r := &registries{}
+	r := &registries{codes: newCodeLog(cfg.data)}
 	var err error
 	switch {
 	case cfg.hfrGateway != "" || cfg.hfrRegistry != "" || cfg.hfrClientID != "":
@@ -44,7 +49,7 @@ func openRegistries(cfg config, out io.Writer) (*registries, error) {
 		if err != nil {
 			return nil, fmt.Errorf("HFR client: %w", err)
 		}
-		r.facilityOTP = r.hfr
+		r.facilityOTP, r.professional = r.hfr, r.hfr
 		r.hfrSource = cfg.hfrRegistry + " (gateway " + cfg.hfrGateway + ")"
 	default:
 		r.fakeHFR = hfrtest.NewServer(hfrtest.WithSeed(true))
@@ -52,7 +57,8 @@ func openRegistries(cfg config, out io.Writer) (*registries, error) {
 			r.close()
 			return nil, fmt.Errorf("HFR fake: %w", err)
 		}
-		r.facilityOTP = fakeHFROTP{FacilityOTP: r.hfr, fake: r.fakeHFR, out: out}
+		r.facilityOTP = fakeHFROTP{FacilityOTP: r.hfr, fake: r.fakeHFR, out: out, codes: r.codes}
+		r.professional = fakeHPRAuth{ProfessionalAuth: r.hfr, fake: r.fakeHFR, out: out, codes: r.codes}
 		r.hfrSource = "in-process fake with demo facilities (" + r.fakeHFR.URL + ")"
 	}
 	if cfg.rohiniURL != "" {
@@ -92,8 +98,9 @@ func (r *registries) close() {
 // sends the code to the manager's phone and nobody else ever sees it.
 type fakeHFROTP struct {
 	onboarding.FacilityOTP
-	fake *hfrtest.Server
-	out  io.Writer
+	fake  *hfrtest.Server
+	out   io.Writer
+	codes *codeLog
 }
 
 func (f fakeHFROTP) SendFacilityOTP(ctx context.Context, facilityID string) (hfr.OTPTransaction, error) {
@@ -101,6 +108,27 @@ func (f fakeHFROTP) SendFacilityOTP(ctx context.Context, facilityID string) (hfr
 	if err == nil {
 		if code, ok := f.fake.LastOTP(facilityID); ok {
 			fmt.Fprintf(f.out, "[DEMO ONLY] HFR one-time code for the manager of facility %s: %s\n", facilityID, code)
+			f.codes.note(f.out, demoCode{Channel: onboarding.ChannelHFR, FacilityID: facilityID, Code: code})
+		}
+	}
+	return txn, err
+}
+
+// fakeHPRAuth prints the code the HPR fake "sends" to a practitioner
+// (Aadhaar or mobile OTP). Demo behaviour only, like fakeHFROTP.
+type fakeHPRAuth struct {
+	verifier.ProfessionalAuth
+	fake  *hfrtest.Server
+	out   io.Writer
+	codes *codeLog
+}
+
+func (f fakeHPRAuth) StartHPRAuth(ctx context.Context, hprID string, method hfr.HPRAuthMethod) (hfr.HPRAuthTransaction, error) {
+	txn, err := f.ProfessionalAuth.StartHPRAuth(ctx, hprID, method)
+	if err == nil {
+		if code, ok := f.fake.LastHPROTP(hprID); ok {
+			fmt.Fprintf(f.out, "[DEMO ONLY] HPR one-time code (%s) for professional %s: %s\n", txn.Method, hprID, code)
+			f.codes.note(f.out, demoCode{Channel: onboarding.ChannelHPR, HPRID: hprID, Code: code})
 		}
 	}
 	return txn, err

@@ -126,11 +126,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer docs.Close()
 	svc, err := onboarding.New(store,
 		onboarding.WithInstanceCode(cfg.instance),
-		onboarding.WithNotifier(demoNotifier{out: out}),
+		onboarding.WithNotifier(demoNotifier{out: out, codes: regs.codes}),
 		onboarding.WithVerifier(checker),
 		onboarding.WithSandbox(sv),
 		onboarding.WithTokens(tokens),
 		onboarding.WithFacilityOTP(regs.facilityOTP),
+		onboarding.WithProfessionalAuth(regs.professional),
 		onboarding.WithOTPKey(keys.otp),
 		onboarding.WithAuditKey(keys.audit),
 		onboarding.WithLogger(log),

@@ -1,34 +1,49 @@
 // Command operator is an HCX operator backend in one binary, for trying
 // the library out: the onboarding engine over a SQLite file, the HTTP API
 // and the staff review console (package onboarding/httpapi), a demo
-// sandbox issuer, and in-process fake HFR and ROHINI registries unless real
-// endpoints are configured.
+// sandbox issuer, and in-process fake HFR/HPR and ROHINI registries unless
+// real endpoints are configured.
 //
 //	go run ./examples/operator
 //
-// It prints the URLs, a staff token (once) for the console, the demo
-// trust list, and the paths of sample applications to submit with curl.
-// One-time codes are printed to the console: demo behaviour only — a real
-// operator delivers them by e-mail or SMS and never logs them.
+// It prints the URLs, two staff tokens (once) — a reviewer's and an
+// approver's, since the person who approves reviews may not also take the
+// participant live — the demo trust list, and one sample application per
+// verification category to submit with curl, or to take to Active in one
+// go with examples/walkthrough. One-time codes are printed to the console
+// and also appended to demo-codes.jsonl in the data directory, for the
+// walkthrough: demo behaviour only — a real operator delivers them by
+// e-mail or SMS and never logs or stores them.
 //
 // Flags:
 //
 //	-addr          listen address (default 127.0.0.1:8080)
-//	-db            SQLite file (default <temp dir>/hcxonboard-demo/registry.db)
-//	-data          directory for the key seed, trust list and samples
+//	-data          directory for the key seed, the database, the samples,
+//	               uploaded documents and demo-codes.jsonl
 //	               (default <temp dir>/hcxonboard-demo)
+//	-db            SQLite file (default <data>/registry.db)
 //	-instance      HCX instance code ending participant codes (default hcx)
 //	-hfr-gateway   ABDM gateway base URL; with -hfr-registry and -hfr-client-id
 //	-hfr-registry  HFR/HPR base URL, version prefix included
 //	-hfr-client-id gateway client id; the secret comes from HFR_CLIENT_SECRET
 //	-hfr-env       sandbox or production (default sandbox)
 //	-rohini-url    ROHINI look-up base URL
+//	-policy        onboarding policy file (JSON, verifier.PolicyFile), published
+//	               at /policy.json (default: the guideline's)
+//
+// Everything it keeps is in the data directory: the key seed (so a
+// restart keeps applicant tokens and codes valid), the database of
+// applications and participants (unless -db puts it elsewhere), uploaded
+// documents. Stop it and delete the directory to start afresh. Staff
+// tokens are new on every start.
 //
 // SIGINT or SIGTERM shuts it down gracefully.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -38,8 +53,34 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h or -help: the usage is printed, and asking for it is no error.
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "operator:", err)
 		os.Exit(1)
 	}
+}
+
+// usage prints what -h shows: what the program is, where its state lives
+// and the flags.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, `Usage: go run ./examples/operator [flags]
+
+An HCX operator backend for trying the library: the onboarding API and the
+staff console over a SQLite file, a demo sandbox issuer, and in-process fake
+HFR/HPR and ROHINI registries unless real ones are configured. It prints the
+URLs, two staff tokens (a reviewer's and an approver's), and the sample
+applications it wrote, one per verification category.
+
+State lives in -data (the database too, unless -db puts it elsewhere).
+Stop the operator and delete that directory to start afresh. Take every
+sample to Active from another terminal with
+  go run ./examples/walkthrough -reviewer-token <…> -approver-token <…>
+
+Flags:
+`)
+	fs.PrintDefaults()
 }

@@ -39,9 +39,10 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	c := config{hfrSecret: os.Getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second, deboardInterval: time.Minute}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&c.db, "db", filepath.Join(demo, "registry.db"), "SQLite database file")
-	fs.StringVar(&c.data, "data", demo, "directory for the key seed, the trust list and sample files")
+	fs.StringVar(&c.db, "db", "", "SQLite database file (default <data>/registry.db)")
+	fs.StringVar(&c.data, "data", demo, "directory for all the demo keeps: key seed, database, samples, documents, demo codes")
 	fs.StringVar(&c.instance, "instance", "hcx", "HCX instance code (participant codes end with @<instance>)")
 	fs.StringVar(&c.hfrGateway, "hfr-gateway", "", "ABDM gateway base URL (default: an in-process fake)")
 	fs.StringVar(&c.hfrRegistry, "hfr-registry", "", "HFR/HPR base URL with its version prefix")
@@ -54,6 +55,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if c.db == "" {
+		c.db = filepath.Join(c.data, "registry.db") // the state stays in one place
 	}
 	return c, nil
 }

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// config is what the flags and the environment say.
+type config struct {
+	url, data                    string
+	reviewerToken, approverToken string
+	only                         []verifier.Category
+	wait                         time.Duration
+}
+
+// usageError is a bad command line (exit status 2).
+type usageError struct{ error }
+
+func parseFlags(args []string, out io.Writer) (config, error) {
+	c := config{}
+	fs := flag.NewFlagSet("walkthrough", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, `Usage: go run ./examples/walkthrough -reviewer-token <…> -approver-token <…> [flags]
+
+Takes one sample application of every verification category to Active
+against a running examples/operator (go run ./examples/operator), printing
+each step. The staff tokens are the two the operator printed at start-up;
+the samples and the demo one-time codes are read from its data directory.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	var only string
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "the operator's base URL")
+	fs.StringVar(&c.data, "data", filepath.Join(os.TempDir(), "hcxonboard-demo"), "the operator's data directory (its -data)")
+	fs.StringVar(&c.reviewerToken, "reviewer-token", "", "the reviewer's staff token the operator printed (default $HCX_REVIEWER_TOKEN)")
+	fs.StringVar(&c.approverToken, "approver-token", "", "the approver's staff token the operator printed (default $HCX_APPROVER_TOKEN)")
+	fs.StringVar(&only, "only", "", "take only these categories live, comma-separated (default: all): "+categoryList())
+	fs.DurationVar(&c.wait, "wait", 30*time.Second, "how long to wait for a one-time code or a registry check")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return c, usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
+	}
+	// From the environment only now, so that -h never prints a token.
+	if c.reviewerToken == "" {
+		c.reviewerToken = os.Getenv("HCX_REVIEWER_TOKEN")
+	}
+	if c.approverToken == "" {
+		c.approverToken = os.Getenv("HCX_APPROVER_TOKEN")
+	}
+	if c.reviewerToken == "" || c.approverToken == "" {
+		return c, usageError{errors.New("give -reviewer-token and -approver-token: the two staff tokens the operator printed at start-up")}
+	}
+	if c.wait <= 0 {
+		return c, usageError{fmt.Errorf("-wait %s is not positive", c.wait)}
+	}
+	c.url = strings.TrimRight(c.url, "/")
+	for _, name := range strings.Split(only, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		cat := verifier.Category(name)
+		if !cat.Valid() {
+			return c, usageError{fmt.Errorf("-only: unknown category %q; the categories are %s", name, categoryList())}
+		}
+		c.only = append(c.only, cat)
+	}
+	return c, nil
+}
+
+func categoryList() string {
+	var names []string
+	for _, c := range verifier.Categories() {
+		names = append(names, string(c))
+	}
+	return strings.Join(names, ", ")
+}
+
+// sample is a sample application the operator wrote.
+type sample struct {
+	file     string // base name
+	category verifier.Category
+	app      *hcxonboard.Application
+}
+
+// run takes the samples live and prints what it does; it fails when any
+// sample did not go live.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	w := &walker{
+		cfg:   cfg,
+		api:   &client{base: cfg.url, http: &http.Client{Timeout: 30 * time.Second}},
+		out:   stdout,
+		codes: codeLog{path: filepath.Join(cfg.data, codesFile)},
+	}
+	if err := w.api.call(ctx, http.MethodGet, "/healthz", "", nil, nil); err != nil {
+		return fmt.Errorf("no operator answers at %s (%w): start one with go run ./examples/operator", cfg.url, err)
+	}
+	samples, err := loadSamples(cfg.data, cfg.only)
+	if err != nil {
+		return err
+	}
+	if w.docs, err = indexDocuments(cfg.data); err != nil {
+		return err
+	}
+	if w.details, err = loadDetails(filepath.Join(cfg.data, "details.json")); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(stdout, "HCX onboarding walkthrough: %s against %s\n", count(len(samples), "sample application"), cfg.url)
+	fmt.Fprintf(stdout, "(samples, documents and the demo's one-time codes from %s)\n", cfg.data)
+	start := time.Now()
+	var results []result
+	failed := 0
+	for _, s := range samples {
+		fmt.Fprintln(stdout)
+		r := w.walk(ctx, s)
+		if r.err != nil {
+			failed++
+			fmt.Fprintf(stdout, "  FAILED          %v\n", r.err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		results = append(results, r)
+	}
+	printSummary(stdout, results, time.Since(start))
+	if failed > 0 {
+		return fmt.Errorf("%d of %s did not go live", failed, count(len(samples), "sample"))
+	}
+	return nil
+}
+
+// loadSamples reads the operator's sample applications, one per category,
+// in the order of verifier.Categories: the insurer first.
+func loadSamples(dir string, only []verifier.Category) ([]sample, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "application-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no sample applications in %s: give the operator's -data (start it with go run ./examples/operator)", dir)
+	}
+	var out []sample
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		app, err := hcxonboard.DecodeApplication(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		cats, err := verifier.Categorize(app)
+		if err != nil || len(cats) != 1 {
+			return nil, fmt.Errorf("%s: not one category (%v, %v)", p, cats, err)
+		}
+		if len(only) > 0 && !slices.Contains(only, cats[0]) {
+			continue
+		}
+		out = append(out, sample{file: filepath.Base(p), category: cats[0], app: app})
+	}
+	order := verifier.Categories()
+	slices.SortStableFunc(out, func(a, b sample) int {
+		return slices.Index(order, a.category) - slices.Index(order, b.category)
+	})
+	for _, c := range only {
+		if !slices.ContainsFunc(out, func(s sample) bool { return s.category == c }) {
+			return nil, fmt.Errorf("no %s sample in %s", c, dir)
+		}
+	}
+	return out, nil
+}
+
+// indexDocuments finds the documents the samples reference by their
+// SHA-256: the PDFs the operator wrote into its data directory (not those
+// it holds after an upload, under documents/).
+func indexDocuments(dir string) (map[string]string, error) {
+	docs := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && path != dir && d.Name() == "documents":
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(d.Name(), ".pdf"):
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		docs[hex.EncodeToString(sum[:])] = path
+		return nil
+	})
+	return docs, err
+}
+
+func loadDetails(path string) (onboarding.Details, error) {
+	var d onboarding.Details
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return d, fmt.Errorf("step-3 details: %w", err)
+	}
+	if err := jsonStrict(b, &d); err != nil {
+		return d, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+func printSummary(w io.Writer, results []result, took time.Duration) {
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%-20s %-32s %-8s %s\n", "category", "participant code", "status", "time")
+	live := 0
+	for _, r := range results {
+		status := string(r.status)
+		if r.err != nil {
+			status = "FAILED"
+		} else if r.status == hcxonboard.StatusActive {
+			live++
+		}
+		fmt.Fprintf(w, "%-20s %-32s %-8s %.1fs\n", r.category, orDash(r.code), orDash(status), r.took.Seconds())
+	}
+	fmt.Fprintf(w, "%d of %s Active in %.1fs\n", live, count(len(results), "category"), took.Seconds())
+}
+
+// count is n and the noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// The README's first hour, as two processes: examples/operator is built
+// and started on a free loopback port with a fresh data directory, and the
+// walkthrough, given the command line the operator's banner prints, takes
+// every sample live.
+func TestWalkthroughTakesEverySampleLive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	banner := startOperator(t, "-data", dir, "-db", filepath.Join(dir, "registry.db"))
+	args := bannerCommand(t, banner)
+
+	var out bytes.Buffer
+	err := run(ctx, args, &out)
+	require.NoError(t, err, "walkthrough output:\n%s", &out)
+	printed := out.String()
+	for _, c := range verifier.Categories() {
+		assert.Regexp(t, `(?m)^`+string(c)+`\s+\S+@hcx\s+Active\s`, printed, "the summary line of %s", c)
+	}
+	assert.Contains(t, printed, "11 of 11 categories Active")
+	for _, step := range []string{
+		"system_admin_otp: the system admin's code",
+		"hfr_manager_otp: HFR's code to the manager of IN2910000123",
+		"hpr_check: HPR's code to professional",
+		"payer_approval: payer payr_", // the insurer answers for itself
+		"case_review approved by the reviewer",
+		"address_proof ← uploads/bsp/address_proof.pdf",
+		"the approver confirmed the checklist: stage live, status Active",
+	} {
+		assert.Contains(t, printed, step)
+	}
+	assert.NotRegexp(t, `hcxs_[A-Za-z0-9_-]{8}`, printed, "no secret is printed")
+
+	// A sample goes live once per data directory; a second run says how
+	// to start afresh.
+	out.Reset()
+	err = run(ctx, append(args, "-only", "regulator"), &out)
+	require.Error(t, err)
+	assert.Contains(t, out.String(), "delete its data directory ("+dir+")")
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no tokens", nil, "give -reviewer-token and -approver-token"},
+		{"unknown category", []string{"-reviewer-token", "r", "-approver-token", "a", "-only", "payer,doctor"}, `unknown category "doctor"`},
+		{"stray argument", []string{"-reviewer-token", "r", "-approver-token", "a", "go"}, "unexpected arguments"},
+		{"bad wait", []string{"-reviewer-token", "r", "-approver-token", "a", "-wait", "0s"}, "not positive"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := run(context.Background(), tc.args, io.Discard)
+			var usage usageError
+			require.ErrorAs(t, err, &usage)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	err := run(context.Background(), []string{"-url", "http://127.0.0.1:1", "-reviewer-token", "r", "-approver-token", "a"}, io.Discard)
+	require.ErrorContains(t, err, "start one with go run ./examples/operator")
+}
+
+// -h prints the usage, never a token taken from the environment.
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	t.Setenv("HCX_REVIEWER_TOKEN", "secret-reviewer-token")
+	require.ErrorIs(t, run(context.Background(), []string{"-h"}, &out), flag.ErrHelp)
+	assert.Contains(t, out.String(), "Usage: go run ./examples/walkthrough")
+	assert.NotContains(t, out.String(), "secret-reviewer-token", "-h shows no token")
+}
+
+// startOperator builds examples/operator, starts it on a free loopback
+// port and returns its banner; the test's cleanup stops it as Ctrl-C
+// would.
+func startOperator(t *testing.T, args ...string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("HCX_REQUIRE_SERVICES") != "" {
+			t.Fatalf("the go command is needed to build examples/operator: %v", err)
+		}
+		t.Skipf("the go command is needed to build examples/operator: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "operator")
+	buildArgs := []string{"build", "-o", bin}
+	if raceEnabled {
+		buildArgs = append(buildArgs, "-race")
+	}
+	build := exec.Command(goTool, append(buildArgs, "github.com/openhcx/hcxonboard/examples/operator")...)
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/operator: %v\n%s", err, b)
+	}
+
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	var mu sync.Mutex
+	var banner strings.Builder
+	listening := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		once := sync.Once{}
+		for sc.Scan() {
+			mu.Lock()
+			banner.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if strings.HasPrefix(sc.Text(), "listening on ") {
+				once.Do(func() { close(listening) })
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case err := <-exited:
+			assert.NoError(t, err, "the operator stops cleanly on Ctrl-C; stderr:\n%s", &stderr)
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Error("the operator did not stop within 20 s of Ctrl-C")
+		}
+	})
+	select {
+	case <-listening:
+	case err := <-exited:
+		t.Fatalf("the operator exited early: %v\n%s", err, &stderr)
+	case <-time.After(60 * time.Second):
+		t.Fatal("the operator did not listen within 60 s")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return banner.String()
+}
+
+var bannerRun = regexp.MustCompile(`go run ./examples/walkthrough (.*?) \\\n\s+(.*)\n`)
+
+// bannerCommand is the walkthrough's command line as the banner prints it.
+func bannerCommand(t *testing.T, banner string) []string {
+	t.Helper()
+	m := bannerRun.FindStringSubmatch(banner)
+	require.NotNil(t, m, "the banner prints the walkthrough's command:\n%s", banner)
+	return strings.Fields(m[1] + " " + m[2])
+}

@@ -41,9 +41,9 @@ func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, version int) error {
 	return tx.Commit()
 }
 
-// SetDriveLimit changes the count under which a search condition leads
-// the search (see planSearch), so tests can take either plan with a few
-// rows.
+// SetDriveLimit changes the count under which a search condition always
+// leads the search (see planSearch), so tests can take either plan with a
+// few rows.
 func SetDriveLimit(s *Store, n int) { s.driveLimit = n }
 
 // SearchSQL returns the text and arguments of q's search as s would run

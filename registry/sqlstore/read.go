@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
@@ -90,15 +91,24 @@ func (s *Store) SearchParticipantsPage(ctx context.Context, q registry.Query) (r
 
 // planSearch picks the search's leader: of the conditions that name their
 // participants through an index, the one whose index holds the fewest
-// rows, if fewer than the Store's drive limit. Counting stops at the
-// limit, so it reads at most that many index entries per candidate. A
-// condition more common than that is tested on each participant read in
-// paging order instead, where a page fills after about limit × n /
-// driveLimit rows, without sorting every match.
+// rows, m, if m is under the lead limit. Leading reads and sorts the m
+// matches; reading in paging order instead fills a page after about
+// limit × n / m participants, so leading pays while m² < limit × n: the
+// lead limit is √(limit × n), and at least the Store's driveLimit.
+// Counting stops at the lead limit, so it reads at most that many index
+// entries per candidate.
 func (s *Store) planSearch(ctx context.Context, q registry.Query) (searchPlan, error) {
 	plan := searchPlan{dialect: s.dialect}
-	best := s.driveLimit
-	for _, d := range leaders(q, s.dialect, s.nameIndex) {
+	candidates := leaders(q, s.dialect, s.nameIndex)
+	if len(candidates) == 0 {
+		return plan, nil
+	}
+	n, err := s.participantEstimate(ctx)
+	if err != nil {
+		return plan, err
+	}
+	best := max(s.driveLimit, int(math.Sqrt(float64(q.Limit)*float64(n))))
+	for _, d := range candidates {
 		query, args := d.countSQL(s.dialect, best)
 		var n int
 		if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
@@ -345,4 +355,19 @@ func (s *Store) pointRead(st *sql.Stmt) (*sql.Stmt, func()) {
 	default:
 		return st, func() {}
 	}
+}
+
+// participantEstimate is about how many participants there are, read in
+// constant time: SQLite's largest rowid, PostgreSQL's statistics (zero
+// before the table was first analyzed).
+func (s *Store) participantEstimate(ctx context.Context) (int64, error) {
+	query := "SELECT coalesce(max(rowid), 0) FROM participants"
+	if s.dialect == Postgres {
+		query = "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'participants'::regclass"
+	}
+	var n int64
+	if err := s.db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		return 0, fail(ctx, err, "search participants")
+	}
+	return n, nil
 }

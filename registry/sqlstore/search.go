@@ -149,12 +149,12 @@ func positionTime(p registry.Position) int64 {
 
 // A leader is a condition that can name its participants through an index
 // of its own: an equality (eq, or) on roles or linked registry codes, read
-// from participant_values' key; on SQLite also contains and endsWith on
-// participant_name, read from the participants_name trigram index, and
-// startsWith and eq, read from participants_name_lower. On PostgreSQL
-// contains and endsWith lead through participants_name_trgm, where it
-// exists; the planner weighs name_lower's index for eq and startsWith with
-// its statistics itself.
+// from participant_values' key; eq and startsWith on participant_name,
+// read from participants_name_lower; contains and endsWith on
+// participant_name, read from the trigram index (SQLite's FTS5
+// participants_name, PostgreSQL's participants_name_trgm where pg_trgm
+// was available). A planner's estimate of a LIKE is a guess; a count is
+// not.
 type leader struct {
 	list   string   // the list field (registry.FieldRoles, FieldLinkedCodes)
 	or     bool     // the list's or leads, not its eq
@@ -182,22 +182,7 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 		}
 	}
 	c, ok := q.Filters[registry.FieldName]
-	switch {
-	case !ok || !nameIndex:
-		return out
-	case d == Postgres:
-		// The planner serves eq and startsWith from name_lower's index
-		// with its statistics; its estimate of a LIKE '%…%' is a guess,
-		// so the trigram index leads when it holds few matches.
-		for _, v := range []*string{c.Contains, c.EndsWith} {
-			if v != nil && utf8.RuneCountInString(*v) >= 3 {
-				pat := endsWithPattern(*v)
-				if v == c.Contains {
-					pat = containsPattern(*v)
-				}
-				out = append(out, &leader{like: pat})
-			}
-		}
+	if !ok {
 		return out
 	}
 	if c.Eq != nil {
@@ -207,10 +192,21 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 		low := lower(*c.StartsWith)
 		out = append(out, &leader{low: low, high: prefixEnd(low)})
 	}
+	if !nameIndex {
+		return out
+	}
 	for _, v := range []*string{c.Contains, c.EndsWith} {
-		// The trigram index answers a LIKE without ESCAPE, of at least
-		// three characters.
-		if v != nil && utf8.RuneCountInString(*v) >= 3 && !strings.ContainsAny(*v, "%_") {
+		switch {
+		case v == nil || utf8.RuneCountInString(*v) < 3:
+			// A trigram index needs three characters.
+		case d == Postgres:
+			pat := endsWithPattern(*v)
+			if v == c.Contains {
+				pat = containsPattern(*v)
+			}
+			out = append(out, &leader{like: pat})
+		case !strings.ContainsAny(*v, "%_"):
+			// FTS5 answers a LIKE without ESCAPE.
 			pat := "%" + lower(*v)
 			if v == c.Contains {
 				pat += "%"
@@ -361,12 +357,16 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 // pattern is tested on each candidate's own rows.
 func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condition) {
 	own := func(not bool, test string) {
+		// A scalar subquery, not EXISTS: PostgreSQL would plan EXISTS as a
+		// semi-join, reading every participant with the value before the
+		// first page; a subquery is tested per participant read in
+		// paging order, which stops at the page's end.
 		b.WriteString(" AND ")
 		if not {
 			b.WriteString("NOT ")
 		}
-		b.WriteString("EXISTS (SELECT 1 FROM participant_values l WHERE l.field = " + b.arg(field) +
-			" AND " + test + " AND l.participant_code = p.participant_code)")
+		b.WriteString("coalesce((SELECT 1 = 1 FROM participant_values l WHERE l.field = " + b.arg(field) +
+			" AND " + test + " AND l.participant_code = p.participant_code LIMIT 1), 1 = 0)")
 	}
 	among := func(test string) {
 		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +

@@ -54,13 +54,12 @@ type Store struct {
 	nameIndex bool
 
 	// driveLimit: a search condition whose index holds fewer rows than
-	// this leads the search (see planSearch).
+	// this always leads the search (see planSearch).
 	driveLimit int
 }
 
 // defaultDriveLimit is the default driveLimit: sorting this many matches
-// costs about what reading a page in order past that many non-matches
-// does.
+// costs little at any size.
 const defaultDriveLimit = 2000
 
 var (

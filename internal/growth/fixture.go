@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// fixture makes the i-th participant and its application, the same for
+// the same i: a registry where nine in ten participants are providers,
+// one in fifty a payer, none a regulator; four in five Active; each with
+// its own e-mail, mobile and linked registry code, and certificates
+// expiring over the next three years. Applications: live for Active
+// participants (one in a thousand with a de-boarding announced), verifying
+// and waiting on approval for one in twenty, submitted and waiting on
+// review otherwise.
+type fixture struct {
+	n   int
+	now time.Time
+}
+
+func newFixture(n int) *fixture {
+	return &fixture{n: n, now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+var (
+	cities = []string{"Pune", "Mumbai", "Nagpur", "Chennai", "Madurai", "Kochi", "Jaipur", "Lucknow", "Patna", "Bhopal", "Indore", "Surat"}
+	kinds  = []string{"Hospital", "Clinic", "Nursing Home", "Diagnostics", "Medical Centre", "Multispeciality Hospital"}
+	saints = []string{"Sri Sai", "Lifeline", "Sanjivani", "Apollo Care", "City", "Dhanvantari", "Arogya", "Shree", "Sahyadri", "Jeevan"}
+)
+
+func (f *fixture) participant(i int) *hcxonboard.Participant {
+	created := f.now.Add(-time.Duration(f.n-i) * time.Minute)
+	code := fmt.Sprintf("1%07d@hcx", i)
+	p := &hcxonboard.Participant{
+		ParticipantCode: code,
+		ParticipantName: fmt.Sprintf("%s %s %s %08d", saints[i%len(saints)], cities[(i/7)%len(cities)], kinds[(i/3)%len(kinds)], i),
+		PrimaryEmail:    fmt.Sprintf("admin%d@facility%d.example.in", i, i),
+		PrimaryMobile:   fmt.Sprintf("9%09d", i),
+		Status:          hcxonboard.StatusActive,
+		EndpointURL:     fmt.Sprintf("https://hcx.facility%d.example.in/v0.9", i),
+		EncryptionCert:  fmt.Sprintf("https://certs.facility%d.example.in/encryption.pem", i),
+		SchemeCode:      []string{"PMJAY", "CGHS", "ECHS", "default"}[i%4],
+		Address:         &hcxonboard.Address{District: cities[(i/7)%len(cities)], State: "Maharashtra", Pincode: fmt.Sprintf("4%05d", i%100000)},
+		CreatedAt:       created, UpdatedAt: created,
+		EncryptionCertExpiry: f.now.Add(time.Duration(i%1095) * 24 * time.Hour).UnixMilli(),
+		SigningCertExpiry:    f.now.Add(time.Duration((i*7)%1095) * 24 * time.Hour).UnixMilli(),
+		SigningCertPath:      fmt.Sprintf("https://certs.facility%d.example.in/signing.pem", i),
+	}
+	switch {
+	case i%50 == 0:
+		p.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
+		p.LinkedRegistryCodes = []string{fmt.Sprintf("IRDAI-%06d", i)}
+	case i%10 == 1:
+		p.Roles = []hcxonboard.Role{hcxonboard.RoleTPA}
+		p.LinkedRegistryCodes = []string{fmt.Sprintf("TPA-%06d", i)}
+	default:
+		p.Roles = []hcxonboard.Role{hcxonboard.RoleProvider, []hcxonboard.Role{hcxonboard.RoleHospital, hcxonboard.RoleClinic}[i%2]}
+		p.LinkedRegistryCodes = []string{fmt.Sprintf("IN%010d", i)}
+	}
+	switch {
+	case i%20 == 3:
+		p.Status = hcxonboard.StatusCreated
+	case i%20 == 7:
+		p.Status = hcxonboard.StatusInactive
+	case i%20 == 11:
+		p.Status = hcxonboard.StatusCreated
+	case i%20 == 13:
+		p.Status = hcxonboard.StatusCreated
+	}
+	return p
+}
+
+// write is the i-th application with its participant.
+func (f *fixture) write(i int) registry.Write {
+	p := f.participant(i)
+	a := &registry.Application{ID: "app-" + p.ParticipantCode, Key: fmt.Sprintf("key-%d", i), ParticipantCode: p.ParticipantCode,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+	switch {
+	case p.Status == hcxonboard.StatusActive && i%1000 == 5:
+		a.Stage, a.Waiting = registry.StageLive, []string{"deboarding"}
+	case p.Status == hcxonboard.StatusActive:
+		a.Stage = registry.StageLive
+	case i%20 == 3:
+		a.Stage, a.Waiting = registry.StageVerifying, []string{"approval"}
+	default:
+		a.Stage, a.Waiting = registry.StageSubmitted, []string{"review"}
+	}
+	// The engine's state: about a kilobyte of JSON.
+	state, _ := json.Marshal(map[string]any{
+		"submitted": map[string]any{"participant_name": p.ParticipantName, "roles": p.Roles, "primary_email": p.PrimaryEmail,
+			"primary_mobile": p.PrimaryMobile, "address": p.Address, "linked_registry_codes": p.LinkedRegistryCodes},
+		"tasks": []map[string]any{{"id": fmt.Sprintf("task-%d-1", i), "kind": "otp", "state": "done", "created_at": p.CreatedAt},
+			{"id": fmt.Sprintf("task-%d-2", i), "kind": "review", "state": "open", "created_at": p.CreatedAt,
+				"message": "Verify the facility's HFR registration and the uploaded licence before approving."}},
+		"applicant_token_hash": fmt.Sprintf("%064x", i),
+	})
+	a.State = state
+	return registry.Write{Application: a, Participant: p}
+}
+
+// writes returns the writes of participants [from, to).
+func (f *fixture) writes(from, to int) []registry.Write {
+	out := make([]registry.Write, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, f.write(i))
+	}
+	return out
+}

@@ -93,6 +93,20 @@
 // UTC; the zero time is kept as such; other times must lie between the
 // years 1678 and 2262 (writes outside are refused).
 //
+// # Scale
+//
+// Schema version 8 serves every query shape from an index at a million
+// participants: the staff queue from application_waiting's (kind,
+// created_at) and (kind, stage, created_at) indexes, names from a trigram
+// index (FTS5 on SQLite, pg_trgm on PostgreSQL; see [Store.NameIndex]),
+// certificate expiries from expression indexes
+// ([Store.CertificatesExpiring]). A search leads from its rarest indexed
+// condition while that is cheaper than reading a page in order, and every
+// listing pages by cursor ([Store.SearchParticipantsPage],
+// [Store.ListApplicationsPage]). [Store.Load] is the bulk path. README.md
+// lists what each query reads, the tests that check the plans, and the
+// growth measurements of internal/growth.
+//
 // # Semantics
 //
 // Every statement is parameterised; the only names that enter SQL text

@@ -237,17 +237,13 @@ func (s *Service) RelyingOn(ctx context.Context, issuer, certID string) ([]hcxon
 	}
 	code := solutionCode(&SandboxResult{Issuer: issuer, CertificateID: certID, Kind: sandbox.KindSolution, Outcome: verifier.Satisfied})
 	var out []hcxonboard.Participant
-	for offset := 0; ; offset += registry.MaxLimit {
-		page, err := s.store.SearchParticipants(ctx, registry.Query{
-			Filters: map[string]registry.Condition{registry.FieldLinkedCodes: {Eq: &code}},
-			Limit:   registry.MaxLimit, Offset: offset,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("onboarding: participants relying on %s: %w", clip(code), err)
-		}
+	q := registry.Query{Filters: map[string]registry.Condition{registry.FieldLinkedCodes: {Eq: &code}}}
+	err := s.eachParticipant(ctx, q, func(page []hcxonboard.Participant) error {
 		out = append(out, page...)
-		if len(page) < registry.MaxLimit {
-			return out, nil
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: participants relying on %s: %w", clip(code), err)
 	}
+	return out, nil
 }

@@ -347,12 +347,7 @@ func (s *Service) ProcessDeboardings(ctx context.Context) (int, error) {
 func (s *Service) sweep(ctx context.Context, f registry.ApplicationFilter, what string, op func(r *record) error) (int, error) {
 	done := 0
 	var errs []error
-	f.Limit = registry.MaxLimit
-	for f.Offset = 0; ; {
-		page, err := s.store.ListApplications(ctx, f)
-		if err != nil {
-			return done, fmt.Errorf("onboarding: list %s: %w", what, err)
-		}
+	err := s.eachApplication(ctx, f, func(page []registry.Application) error {
 		for i := range page {
 			_, err := s.mutate(ctx, page[i].ID, op)
 			switch {
@@ -363,10 +358,10 @@ func (s *Service) sweep(ctx context.Context, f registry.ApplicationFilter, what 
 				errs = append(errs, err)
 			}
 		}
-		if len(page) < registry.MaxLimit {
-			break
-		}
-		f.Offset += len(page)
+		return nil
+	})
+	if err != nil {
+		return done, fmt.Errorf("onboarding: list %s: %w", what, err)
 	}
 	return done, errors.Join(errs...)
 }
@@ -385,14 +380,8 @@ func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration
 	now := s.clock()
 	limit := now.Add(within)
 	var out []CertificateExpiry
-	for offset := 0; ; {
-		page, err := s.store.SearchParticipants(ctx, registry.Query{
-			Filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))},
-			Limit:   registry.MaxLimit, Offset: offset,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("onboarding: search participants: %w", err)
-		}
+	q := registry.Query{Filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}}
+	err := s.eachParticipant(ctx, q, func(page []hcxonboard.Participant) error {
 		for _, p := range page {
 			for _, c := range []struct {
 				which string
@@ -411,10 +400,10 @@ func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration
 				})
 			}
 		}
-		if len(page) < registry.MaxLimit {
-			break
-		}
-		offset += len(page)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: search participants: %w", err)
 	}
 	sortExpiries(out)
 	return out, nil

@@ -59,17 +59,12 @@ func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]App
 		return nil, err
 	}
 	var out []ApprovalRequest
-	for offset := 0; ; {
-		page, err := s.store.ListApplications(ctx, registry.ApplicationFilter{
-			Stage: registry.StageVerifying, Waiting: KindApproval, Limit: registry.MaxLimit, Offset: offset,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("onboarding: list approval requests: %w", err)
-		}
+	f := registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindApproval}
+	err := s.eachApplication(ctx, f, func(page []registry.Application) error {
 		for i := range page {
 			st, err := decodeState(&page[i])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, t := range st.Tasks {
 				if t.Kind != KindApproval || t.State != TaskOpen || t.Recipient != payerCode {
@@ -83,11 +78,12 @@ func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]App
 				out = append(out, req)
 			}
 		}
-		if len(page) < registry.MaxLimit {
-			return out, nil
-		}
-		offset += len(page)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("onboarding: list approval requests: %w", err)
 	}
+	return out, nil
 }
 
 // AnswerApprovals records a payer's answers to approval requests

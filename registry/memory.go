@@ -55,25 +55,55 @@ func (s *MemoryStore) Participant(ctx context.Context, code string) (*hcxonboard
 }
 
 // SearchParticipants returns the participants matching q, in the order
-// SortParticipants gives, paged by q's limit and offset.
+// SortParticipants gives, paged by q's cursor, limit and offset.
 func (s *MemoryStore) SearchParticipants(ctx context.Context, q Query) ([]hcxonboard.Participant, error) {
+	page, err := s.SearchParticipantsPage(ctx, q)
+	return page.Items, err
+}
+
+// SearchParticipantsPage is SearchParticipants with the cursor of the
+// next page (ParticipantPager).
+func (s *MemoryStore) SearchParticipantsPage(ctx context.Context, q Query) (Page[hcxonboard.Participant], error) {
+	var out Page[hcxonboard.Participant]
 	q, err := q.Normalize()
 	if err != nil {
-		return nil, err
+		return out, err
+	}
+	after, err := cursorPosition(q.Cursor)
+	if err != nil {
+		return out, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return out, err
 	}
 	s.mu.RLock()
 	var hits []hcxonboard.Participant
 	for _, code := range s.order {
-		if p := s.participants[code]; q.Match(p) {
+		p := s.participants[code]
+		if (after == nil || after.After(p.CreatedAt, p.ParticipantCode)) && q.Match(p) {
 			hits = append(hits, *p.Clone())
 		}
 	}
 	s.mu.RUnlock()
 	SortParticipants(hits)
-	return page(hits, q.Limit, q.Offset), nil
+	out.Items = page(hits, q.Limit, q.Offset)
+	if n := len(out.Items); n > 0 && n == q.Limit {
+		last := out.Items[n-1]
+		out.Next = EncodeCursor(Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
+	}
+	return out, nil
+}
+
+// cursorPosition decodes a cursor; no cursor is no position.
+func cursorPosition(c string) (*Position, error) {
+	if c == "" {
+		return nil, nil
+	}
+	p, err := DecodeCursor(c)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // Application returns the application with the given id.
@@ -119,25 +149,43 @@ func (s *MemoryStore) ApplicationByClaim(ctx context.Context, claim string) (*Ap
 	return s.Application(ctx, id)
 }
 
-// ListApplications returns the applications matching f, oldest first.
+// ListApplications returns the applications matching f, oldest first,
+// paged by f's cursor, limit and offset.
 func (s *MemoryStore) ListApplications(ctx context.Context, f ApplicationFilter) ([]Application, error) {
+	page, err := s.ListApplicationsPage(ctx, f)
+	return page.Items, err
+}
+
+// ListApplicationsPage is ListApplications with the cursor of the next
+// page (ApplicationPager).
+func (s *MemoryStore) ListApplicationsPage(ctx context.Context, f ApplicationFilter) (Page[Application], error) {
+	var out Page[Application]
 	f, err := f.Normalize()
 	if err != nil {
-		return nil, err
+		return out, err
+	}
+	after, err := cursorPosition(f.Cursor)
+	if err != nil {
+		return out, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return out, err
 	}
 	s.mu.RLock()
-	var out []Application
+	var hits []Application
 	for _, a := range s.apps {
-		if f.Match(a) {
-			out = append(out, *a.Clone())
+		if (after == nil || after.After(a.CreatedAt, a.ID)) && f.Match(a) {
+			hits = append(hits, *a.Clone())
 		}
 	}
 	s.mu.RUnlock()
-	SortApplications(out)
-	return page(out, f.Limit, f.Offset), nil
+	SortApplications(hits)
+	out.Items = page(hits, f.Limit, f.Offset)
+	if n := len(out.Items); n > 0 && n == f.Limit {
+		last := out.Items[n-1]
+		out.Next = EncodeCursor(Position{CreatedAt: last.CreatedAt, Key: last.ID})
+	}
+	return out, nil
 }
 
 // Events returns an application's audit trail, oldest first.

@@ -29,9 +29,16 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	if err != nil {
 		return err
 	}
+	// The token counts as issued when the application was created, so a
+	// replay of the same submission (the same idempotency key) answers the
+	// same token; a replay a day or more later gets a fresh one.
+	issued := h.now()
+	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour {
+		issued = a.CreatedAt
+	}
 	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
 	h.writeJSON(w, http.StatusCreated, ApplyResponse{
-		ApplicantToken: h.applicantToken(a.ID),
+		ApplicantToken: h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, issued),
 		Application:    applicationView(a),
 	})
 	return nil

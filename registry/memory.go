@@ -20,6 +20,7 @@ type MemoryStore struct {
 	events       map[string][]Event
 	claims       map[string]string // claim → the application holding it
 	outbox       map[string]*OutboxMessage
+	leases       map[string]memoryLease // made on first use
 }
 
 var (

@@ -86,7 +86,12 @@ type Application struct {
 	// stores nothing. Update replaces the set, so dropping a claim (on
 	// rejection, withdrawal, de-boarding) frees it for others. The engine
 	// decides what the strings mean; stores compare them byte for byte.
-	Claims    []string        `json:"claims,omitempty"`
+	Claims []string `json:"claims,omitempty"`
+	// DueAt is when the engine's scheduled work next falls due for the
+	// application (a certificate or secret notice, an idle application
+	// to expire, a de-boarding to carry out, a readiness re-check); the
+	// zero time is never. Stores index it for DueLister.
+	DueAt     time.Time       `json:"due_at,omitzero"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
 	State     json.RawMessage `json:"state,omitempty"`

@@ -72,3 +72,6 @@ func ListSQL(s *Store, f registry.ApplicationFilter) (string, []any, error) {
 
 // CertificatesExpiringSQL is the text of Store.CertificatesExpiring.
 func CertificatesExpiringSQL(d Dialect) string { return certificatesExpiringSQL(d) }
+
+// DueSQL is the text of Store.DueApplications.
+func DueSQL(cursor bool) string { return dueSQL(cursor) }

@@ -139,7 +139,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 			if b.dialect == sqlstore.Postgres {
 				s, err := b.open(t, name)
 				require.NoError(t, err)
-				_, err = sqlstore.DBOf(s).Exec("DROP TABLE outbox, documents, schema_migrations, audit_events, participant_values, participants, application_waiting, application_claims, applications")
+				_, err = sqlstore.DBOf(s).Exec("DROP TABLE leases, outbox, documents, schema_migrations, audit_events, participant_values, participants, application_waiting, application_claims, applications")
 				require.NoError(t, err)
 				require.NoError(t, s.Close())
 			}

@@ -299,3 +299,46 @@ func TestCertificatesExpiringPlan(t *testing.T) {
 		require.Equal(t, "000060@plan", got[60])
 	})
 }
+
+// TestDueApplicationsPlan: the scheduler's listing reads applications_due
+// in its order — only the applications that have a due time — with no
+// scan and no sort, from the first page and from a cursor.
+func TestDueApplicationsPlan(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "due-plans")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		planRows(t, s)
+		start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 20 {
+			require.NoError(t, s.SetDue(ctx, fmt.Sprintf("app-%06d@plan", i*7), 1, start.Add(time.Duration(i)*time.Hour)))
+		}
+		if s.Dialect() == sqlstore.Postgres {
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+		}
+		by := start.Add(9 * time.Hour)
+		for _, cursor := range []bool{false, true} {
+			args := []any{by.UnixNano(), 5}
+			if cursor {
+				args = append(args, start.Add(2*time.Hour).UnixNano(), "app-000014@plan")
+			}
+			plan := explain(t, s, sqlstore.DueSQL(cursor), args, pgSettings(true)...)
+			requirePlan(t, s.Dialect(), plan, true, "applications_due")
+		}
+		var got []string
+		for cursor := ""; ; {
+			page, err := s.DueApplications(ctx, by, 3, cursor)
+			require.NoError(t, err)
+			got = append(got, ids(page.Items)...)
+			if cursor = page.Next; cursor == "" {
+				break
+			}
+		}
+		require.Len(t, got, 10, "the ten due by +9h, and none without a due time")
+		require.Equal(t, "app-000000@plan", got[0])
+		require.Equal(t, "app-000063@plan", got[9])
+	})
+}

@@ -130,9 +130,10 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 		stage, waiting   string
 		claims           string
 		created, updated int64
+		due              sql.NullInt64
 		state            []byte
 	)
-	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state, &claims); err != nil {
+	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state, &claims, &due); err != nil {
 		return nil, err
 	}
 	w, err := decodeList(waiting, "waiting")
@@ -144,6 +145,9 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 	}
 	a.Key, a.Stage, a.Waiting = key.String, registry.Stage(stage), w
 	a.CreatedAt, a.UpdatedAt = decodeTime(created), decodeTime(updated)
+	if due.Valid {
+		a.DueAt = decodeTime(due.Int64)
+	}
 	if len(state) > 0 {
 		a.State = state
 	}

@@ -188,7 +188,7 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		db := sqlstore.DBOf(s)
 		// Empty the fresh database and migrate it to version 3 alone, as
 		// version 3 would have.
-		for _, table := range []string{"outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name"} {
+		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name"} {
 			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
 			require.NoError(t, err)
 		}
@@ -217,6 +217,10 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		a, err := s.Application(ctx, "app-1")
 		require.NoError(t, err)
 		require.Empty(t, a.Claims, "an application stored before claims holds none")
+		require.False(t, a.DueAt.IsZero(), "an application stored before due times is due at once, for the scheduler to work its time out")
+		due, err := s.DueApplications(ctx, created, 10, "")
+		require.NoError(t, err)
+		require.Equal(t, []string{"app-1"}, ids(due.Items))
 		trail, err := s.Events(ctx, "app-1")
 		require.NoError(t, err)
 		require.NoError(t, registry.VerifyChain(trail))

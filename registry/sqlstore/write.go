@@ -64,7 +64,7 @@ func (s *Store) create(ctx context.Context, a *registry.Application, row applica
 	// reported.
 	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		if _, err := t.exec(ctx, s.stmts.insertApplication,
-			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims); err != nil {
+			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due); err != nil {
 			return fail(ctx, err, "create application %q", a.ID)
 		}
 		if err := s.insertWaiting(ctx, t, a.ID, row.kinds); err != nil {
@@ -109,7 +109,7 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	for i, r := range outbox {
 		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
 	}
-	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime))
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), row.due)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -214,7 +214,7 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		}
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,
-			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims)
+			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due)
 		if err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
@@ -285,6 +285,7 @@ type applicationRow struct {
 	kinds            []string // the distinct open task kinds
 	claims           string   // the claims as a JSON array
 	created, updated int64
+	due              any // nil for no due time, else UnixNano
 	state            []byte
 }
 
@@ -306,6 +307,13 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	}
 	if r.updated, err = encodeTime(a.UpdatedAt, "application updated_at"); err != nil {
 		return r, err
+	}
+	if !a.DueAt.IsZero() {
+		due, err := encodeTime(a.DueAt, "application due_at")
+		if err != nil {
+			return r, err
+		}
+		r.due = due
 	}
 	if len(a.State) > 0 {
 		r.state = a.State

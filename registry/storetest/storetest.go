@@ -40,6 +40,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Context", testContext},
 		{"Outbox", testOutbox},
 		{"OutboxRaces", testOutboxRaces},
+		{"Due", testDue},
+		{"Leases", testLeases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -139,7 +141,7 @@ func lastEvent(t *testing.T, s registry.Store, appID string) *registry.Event {
 
 func normApp(a *registry.Application) registry.Application {
 	c := a.Clone()
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	c.CreatedAt, c.UpdatedAt, c.DueAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.DueAt.UTC()
 	return *c
 }
 

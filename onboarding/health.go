@@ -23,8 +23,8 @@ type outboxBeat struct {
 }
 
 // Ready reports whether this Service can serve: the store answers (a read
-// of one application), and, while RunOutbox runs, its last pass is recent
-// (within three intervals). An error says what is wrong, for /readyz.
+// of one application), and, while RunOutbox and RunScheduler run, their
+// last passes are recent (within three intervals). An error says what is wrong, for /readyz.
 func (s *Service) Ready(ctx context.Context) error {
 	if p, ok := s.store.(Pinger); ok {
 		if err := p.Ping(ctx); err != nil {
@@ -33,10 +33,15 @@ func (s *Service) Ready(ctx context.Context) error {
 	} else if _, err := s.store.ListApplications(ctx, registry.ApplicationFilter{Limit: 1}); err != nil && !errors.Is(err, registry.ErrNotFound) {
 		return fmt.Errorf("store: %w", err)
 	}
-	if iv := time.Duration(s.beat.interval.Load()); iv > 0 {
-		last := time.Unix(0, s.beat.last.Load())
-		if since := time.Since(last); since > 3*iv {
-			return fmt.Errorf("outbox dispatcher: last pass %s ago (every %s)", since.Round(time.Second), iv)
+	for _, b := range []struct {
+		what string
+		beat *outboxBeat
+	}{{"outbox dispatcher", &s.beat}, {"scheduler", &s.schedBeat}} {
+		if iv := time.Duration(b.beat.interval.Load()); iv > 0 {
+			last := time.Unix(0, b.beat.last.Load())
+			if since := time.Since(last); since > 3*iv {
+				return fmt.Errorf("%s: last pass %s ago (every %s)", b.what, since.Round(time.Second), iv)
+			}
 		}
 	}
 	return nil

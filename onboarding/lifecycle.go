@@ -323,20 +323,23 @@ func (s *Service) Appeal(ctx context.Context, id, actor, reason string) (*Applic
 // Call it periodically; replicas may call it at once (each de-boarding
 // happens once).
 func (s *Service) ProcessDeboardings(ctx context.Context) (int, error) {
-	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageLive, Waiting: WaitingDeboarding}, "announced de-boardings",
-		func(r *record) error {
-			d := r.st.Deboarding
-			if !d.Pending() || r.now.Before(d.EffectiveAt) {
-				return errSkip
-			}
-			if err := r.transition(ActionDeboard, actorSystem,
-				fmt.Sprintf("%s-initiated de-boarding took effect: %s", d.Initiator, d.Reason)); err != nil {
-				return err
-			}
-			d.DoneAt = r.now
-			s.deboarded(r)
-			return nil
-		})
+	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageLive, Waiting: WaitingDeboarding}, "announced de-boardings", s.deboardDue)
+}
+
+// deboardDue carries out r's announced de-boarding if its date came
+// without an appeal, and answers errSkip otherwise.
+func (s *Service) deboardDue(r *record) error {
+	d := r.st.Deboarding
+	if !d.Pending() || r.now.Before(d.EffectiveAt) {
+		return errSkip
+	}
+	if err := r.transition(ActionDeboard, actorSystem,
+		fmt.Sprintf("%s-initiated de-boarding took effect: %s", d.Initiator, d.Reason)); err != nil {
+		return err
+	}
+	d.DoneAt = r.now
+	s.deboarded(r)
+	return nil
 }
 
 // sweep applies op to every application f selects, page by page, and

@@ -273,16 +273,19 @@ func applicantSources(p *hcxonboard.Participant) map[string]string {
 // rechecking the waiting applications; replicas may call it at once (each
 // application is rejected once).
 func (s *Service) ExpireWaiting(ctx context.Context) (int, error) {
-	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindAwait}, "waiting applications",
-		func(r *record) error {
-			for _, t := range r.st.Tasks {
-				if t.Kind == KindAwait && t.State == TaskOpen && !r.now.Before(t.ExpiresAt) {
-					t.State, t.Reason, t.UpdatedAt = TaskRejected, "waited too long", r.now
-					return s.reject(r, actorSystem, []string{fmt.Sprintf(
-						"%s: the registry did not complete its own verification within %s of the application; apply again once it has",
-						t.Requirement, durationWords(s.registryWait))})
-				}
-			}
-			return errSkip
-		})
+	return s.sweep(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindAwait}, "waiting applications", s.expireAwait)
+}
+
+// expireAwait rejects r if a registry wait of its ran out, and answers
+// errSkip otherwise.
+func (s *Service) expireAwait(r *record) error {
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindAwait && t.State == TaskOpen && !r.now.Before(t.ExpiresAt) {
+			t.State, t.Reason, t.UpdatedAt = TaskRejected, "waited too long", r.now
+			return s.reject(r, actorSystem, []string{fmt.Sprintf(
+				"%s: the registry did not complete its own verification within %s of the application; apply again once it has",
+				t.Requirement, durationWords(s.registryWait))})
+		}
+	}
+	return errSkip
 }

@@ -69,6 +69,10 @@ type Service struct {
 	declineWindow time.Duration
 	// docs holds the applicants' documents (WithDocuments).
 	docs documentConfig
+	// sched is what scheduled work does (WithSchedule); schedBeat
+	// records RunScheduler's passes for Ready.
+	sched     SchedulePolicy
+	schedBeat outboxBeat
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are
@@ -88,6 +92,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		fourEyes:        true,
 		outboxDeadAfter: DefaultOutboxDeadAfter,
 		registryWait:    DefaultRegistryWait,
+		sched:           DefaultSchedulePolicy(),
 		log:             slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {
@@ -202,6 +207,9 @@ type state struct {
 	FacilityType string `json:"facility_type,omitempty"`
 	// Readiness is the latest readiness check of the endpoint and keys.
 	Readiness *ReadinessRecord `json:"readiness,omitempty"`
+	// Notices are the scheduled notices sent (certificate and secret
+	// expiry), by key, with when: each is sent once.
+	Notices map[string]time.Time `json:"notices,omitempty"`
 	// ApplicantGen is the applicant token's generation.
 	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// StepUp is a live participant's outstanding step-up code, hashed.
@@ -380,6 +388,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	r.app.Waiting = r.waiting()
 	r.app.Claims = r.claims()
 	r.app.UpdatedAt = r.now
+	r.app.DueAt = s.nextDue(r)
 	st, err := json.Marshal(r.st)
 	if err != nil {
 		return fmt.Errorf("onboarding: encode state of application %q: %w", r.app.ID, err)

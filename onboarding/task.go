@@ -102,6 +102,7 @@ func (r *record) waiting() []string {
 	if r.st.Deboarding.Pending() {
 		out = append(out, WaitingDeboarding)
 	}
+	out = append(out, r.liveWaits()...)
 	slices.Sort(out)
 	return out
 }

@@ -86,6 +86,7 @@ var edges = func() map[edge]string {
 	stay(ActionDeboardWarning, posActive, posBlocked)
 	stay(ActionStepUpSent, posActive, posBlocked)
 	stay(ActionReadinessChecked, posCredentials, posActive, posBlocked)
+	stay(ActionNoticeSent, posCredentials, posActive, posBlocked)
 	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
 	stay(ActionViewContacts, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
 		posActive, posBlocked, posInactive)

@@ -304,7 +304,8 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 // Staff routes.
 
 // queue lists applications for staff: by default what waits on staff (a
-// review or a payer's approval, oldest first); ?waiting=all or any filter
+// review or a payer's approval, a live participant's expired certificate
+// or failed readiness check, oldest first); ?waiting=all or any filter
 // widens it. Entries are summaries: no certificates.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	f, err := queueFilter(r)
@@ -316,7 +317,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	case f.Waiting == waitingAll:
 		kinds = []string{""}
 	case f.Waiting == "" && f.Stage == "" && f.ParticipantCode == "":
-		kinds = []string{onboarding.KindReview, onboarding.KindApproval}
+		kinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}
 	}
 	limit, offset := f.Limit, f.Offset
 	if limit == 0 {
@@ -381,7 +382,7 @@ var (
 	stages = []string{string(registry.StageSubmitted), string(registry.StageVerifying), string(registry.StageDetails),
 		string(registry.StageCredentials), string(registry.StageLive), string(registry.StageRejected), string(registry.StageWithdrawn)}
 	waitingKinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.KindOTP, onboarding.KindRetry,
-		onboarding.KindUpload, onboarding.WaitingDeboarding}
+		onboarding.KindUpload, onboarding.WaitingDeboarding, onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}
 )
 
 func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {

@@ -161,7 +161,7 @@ func apiRoutes() []route {
 			summary: "The applications waiting on staff (a review or a payer's approval), oldest first; waiting=all or a filter widens it; summaries without certificates", auth: authStaff,
 			resp: &QueueResponse{}, status: http.StatusOK, query: []param{
 				{name: "stage", description: "only applications at this stage", enum: stages},
-				{name: "waiting", description: "only applications with an open task of this kind (default: review or approval; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},
+				{name: "waiting", description: "only applications with an open task of this kind (default: what waits on staff — review, approval, certificate_expired, readiness_failed; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},
 				{name: "participant_code", description: "only the application of this participant"},
 				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true},
 				{name: "offset", description: "skip this many", integer: true},

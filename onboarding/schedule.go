@@ -1,0 +1,603 @@
+package onboarding
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// What scheduled work records and sends.
+const (
+	// ActionNoticeSent records a scheduled notice: a certificate or a
+	// secret about to expire, or expired.
+	ActionNoticeSent = "notice_sent"
+
+	// MessageCertificateExpiring tells a participant that its encryption
+	// or signing certificate expires soon.
+	MessageCertificateExpiring = "certificate_expiring"
+	// MessageCertificateExpired tells a participant, and staff, that a
+	// certificate of its expired.
+	MessageCertificateExpired = "certificate_expired"
+	// MessageSecretExpiring tells a participant that its production
+	// secret expires soon, or has.
+	MessageSecretExpiring = "secret_expiring"
+	// MessageApplicationExpired tells an applicant that its application,
+	// idle too long, was withdrawn.
+	MessageApplicationExpired = "application_expired"
+
+	// WaitingCertificateExpired marks, in registry.Application.Waiting, a
+	// live participant with an expired certificate: staff see it in the
+	// queue until the participant registers a new one.
+	WaitingCertificateExpired = "certificate_expired"
+	// WaitingReadinessFailed marks a live participant whose latest
+	// readiness check, of its current details, failed.
+	WaitingReadinessFailed = "readiness_failed"
+
+	// SchedulerLease names the lease RunScheduler holds in a
+	// registry.Leaser store, so that one replica runs the passes.
+	SchedulerLease = "hcxonboard.scheduler"
+)
+
+// SchedulePolicy says what the engine's scheduled work does. Every write
+// of an application works out when its next piece of scheduled work
+// falls due (registry.Application.DueAt), and RunDue, or RunScheduler,
+// does what is due. Each piece is done once per application, however many
+// replicas run: it is a versioned write of the application, and a notice
+// is recorded with the write that sends it.
+type SchedulePolicy struct {
+	// CertificateNotices are how long before a live participant's
+	// encryption or signing certificate expires it is told (default 30,
+	// 15 and 5 days; an empty, non-nil list: none ahead). At expiry it is told
+	// again, staff are told, and the participant waits on staff
+	// (WaitingCertificateExpired) until it registers a new certificate.
+	// A participant that registers a certificate within a notice's
+	// window gets only the latest notice due, not every earlier one.
+	CertificateNotices []time.Duration
+	// SuspendAtCertificateExpiry suspends an Active participant whose
+	// encryption or signing certificate expired.
+	SuspendAtCertificateExpiry bool
+	// SecretNotices are how long before the participant's last
+	// production secret expires it is reminded to rotate it (default 30,
+	// 7 and 1 days; an empty, non-nil list: none ahead); at expiry it is
+	// told to provision a new one.
+	SecretNotices []time.Duration
+	// IdleAfter withdraws an application that has not gone live, waits
+	// on its applicant (no review, payer approval or registry wait is
+	// open) and has not changed for this long, and tells the applicant
+	// (default 90 days; negative: never).
+	IdleAfter time.Duration
+	// ReadinessEvery is how often a live participant's readiness is
+	// checked again, with WithReadiness (default a day; negative:
+	// never). Details changed since the last check are checked at the
+	// next pass, live or not.
+	ReadinessEvery time.Duration
+}
+
+// The defaults of SchedulePolicy.
+const (
+	DefaultIdleAfter      = 90 * 24 * time.Hour
+	DefaultReadinessEvery = 24 * time.Hour
+)
+
+// DefaultSchedulePolicy returns the policy New starts with.
+func DefaultSchedulePolicy() SchedulePolicy {
+	const day = 24 * time.Hour
+	return SchedulePolicy{
+		CertificateNotices: []time.Duration{30 * day, 15 * day, 5 * day},
+		SecretNotices:      []time.Duration{30 * day, 7 * day, day},
+		IdleAfter:          DefaultIdleAfter,
+		ReadinessEvery:     DefaultReadinessEvery,
+	}
+}
+
+// maxNoticeLead bounds a notice's lead time.
+const maxNoticeLead = 366 * 24 * time.Hour
+
+// WithSchedule sets what scheduled work does. Nil lists and zero durations
+// keep their defaults (DefaultSchedulePolicy); a notice must come 1 minute
+// to 366 days ahead.
+func WithSchedule(p SchedulePolicy) Option {
+	return func(s *Service) error {
+		d := DefaultSchedulePolicy()
+		for _, l := range []struct {
+			what string
+			in   []time.Duration
+			out  *[]time.Duration
+		}{{"certificate", p.CertificateNotices, &d.CertificateNotices}, {"secret", p.SecretNotices, &d.SecretNotices}} {
+			if l.in == nil {
+				continue
+			}
+			leads := slices.Clone(l.in)
+			for _, lead := range leads {
+				if lead < time.Minute || lead > maxNoticeLead {
+					return fmt.Errorf("%w: %s notice %v ahead: must be 1 minute to 366 days", ErrInvalidOption, l.what, lead)
+				}
+			}
+			slices.Sort(leads)
+			slices.Reverse(leads)
+			*l.out = slices.Compact(leads)
+		}
+		d.SuspendAtCertificateExpiry = p.SuspendAtCertificateExpiry
+		if p.IdleAfter != 0 {
+			d.IdleAfter = p.IdleAfter
+		}
+		if p.ReadinessEvery != 0 {
+			d.ReadinessEvery = p.ReadinessEvery
+		}
+		if (d.IdleAfter > 0 && d.IdleAfter < time.Hour) || (d.ReadinessEvery > 0 && d.ReadinessEvery < time.Minute) {
+			return fmt.Errorf("%w: idle applications expire after an hour at least, readiness is re-checked every minute at most", ErrInvalidOption)
+		}
+		s.sched = d
+		return nil
+	}
+}
+
+// notice is one scheduled notice not sent yet.
+type notice struct {
+	key     string    // in state.Notices once sent
+	subject string    // what it is about: notices of one subject go out as one
+	at      time.Time // when it falls due
+	lead    time.Duration
+	expired bool // the notice at expiry
+}
+
+// noticeSubject is a certificate or secret that notices are about: its
+// key ("cert:<which>:<expiry ms>", "secret:<expiry s>"), expiry and
+// notice leads.
+type noticeSubject struct {
+	key    string
+	expiry time.Time
+	leads  []time.Duration
+}
+
+// noticeSubjects lists what r's notices are about now.
+func (s *Service) noticeSubjects(r *record) []noticeSubject {
+	pos := r.position()
+	var out []noticeSubject
+	if r.part != nil && (pos == posActive || pos == posBlocked) {
+		for _, c := range []struct {
+			which string
+			ms    int64
+		}{{"encryption", r.part.EncryptionCertExpiry}, {"signing", r.part.SigningCertExpiry}} {
+			if c.ms > 0 {
+				out = append(out, noticeSubject{fmt.Sprintf("cert:%s:%d", c.which, c.ms), time.UnixMilli(c.ms).UTC(), s.sched.CertificateNotices})
+			}
+		}
+	}
+	if pos == posCredentials || pos == posActive || pos == posBlocked {
+		if at := lastSecretExpiry(r.st); !at.IsZero() {
+			out = append(out, noticeSubject{fmt.Sprintf("secret:%d", at.Unix()), at, s.sched.SecretNotices})
+		}
+	}
+	return out
+}
+
+// pendingNotices lists r's certificate and secret notices not sent yet:
+// one per lead, and one at expiry.
+func (s *Service) pendingNotices(r *record) []notice {
+	var out []notice
+	for _, subj := range s.noticeSubjects(r) {
+		for _, lead := range subj.leads {
+			n := notice{key: fmt.Sprintf("%s:%dm", subj.key, int64(lead/time.Minute)), subject: subj.key, at: subj.expiry.Add(-lead), lead: lead}
+			if _, sent := r.st.Notices[n.key]; !sent {
+				out = append(out, n)
+			}
+		}
+		n := notice{key: subj.key + ":expired", subject: subj.key, at: subj.expiry, expired: true}
+		if _, sent := r.st.Notices[n.key]; !sent {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// lastSecretExpiry is when the latest unrevoked secret expires (zero for
+// none).
+func lastSecretExpiry(st *state) time.Time {
+	var last time.Time
+	for _, rec := range st.Secrets {
+		if !rec.Revoked() && rec.ExpiresAt.After(last) {
+			last = rec.ExpiresAt
+		}
+	}
+	return last
+}
+
+// idleAt is when r, waiting on its applicant, expires; false when it
+// does not.
+func (s *Service) idleAt(r *record) (time.Time, bool) {
+	switch r.position() {
+	case posSubmitted, posVerifying, posDetails:
+	default:
+		return time.Time{}, false
+	}
+	if s.sched.IdleAfter <= 0 {
+		return time.Time{}, false
+	}
+	for _, t := range r.st.Tasks {
+		if (t.State == TaskOpen || t.State == TaskLocked) && (t.Kind == KindReview || t.Kind == KindApproval || t.Kind == KindAwait) {
+			return time.Time{}, false // it waits on someone else
+		}
+	}
+	return r.app.UpdatedAt.Add(s.sched.IdleAfter), true
+}
+
+// readinessDue is when r's readiness is to be checked again; false when
+// it is not.
+func (s *Service) readinessDue(r *record) (time.Time, bool) {
+	if s.ready == nil {
+		return time.Time{}, false
+	}
+	pos := r.position()
+	if pos != posCredentials && pos != posActive {
+		return time.Time{}, false
+	}
+	target, ok := readinessTarget(r)
+	if !ok {
+		return time.Time{}, false
+	}
+	rec := r.st.Readiness
+	switch {
+	case rec == nil || rec.Fingerprint != detailsFingerprint(target):
+		return r.app.UpdatedAt, true // details changed since the last check
+	case pos == posActive && s.sched.ReadinessEvery > 0:
+		return rec.Report.CheckedAt.Add(s.sched.ReadinessEvery), true
+	}
+	return time.Time{}, false
+}
+
+// nextDue is when r's next scheduled work falls due; the zero time is
+// never. write stores it as the application's DueAt.
+func (s *Service) nextDue(r *record) time.Time {
+	var due time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (due.IsZero() || t.Before(due)) {
+			due = t
+		}
+	}
+	switch r.position() {
+	case posRejected, posWithdrawn, posInactive:
+		return time.Time{}
+	}
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindAwait && t.State == TaskOpen {
+			earliest(t.ExpiresAt)
+		}
+	}
+	if d := r.st.Deboarding; d.Pending() {
+		earliest(d.EffectiveAt)
+	}
+	if at, ok := s.idleAt(r); ok {
+		earliest(at)
+	}
+	for _, n := range s.pendingNotices(r) {
+		earliest(n.at)
+	}
+	if at, ok := s.readinessDue(r); ok {
+		earliest(at)
+	}
+	return due
+}
+
+// liveWaits are the Waiting marks of a live participant that staff should
+// see: an expired certificate, a failed readiness check of its current
+// details.
+func (r *record) liveWaits() []string {
+	pos := r.position()
+	if r.part == nil || (pos != posActive && pos != posBlocked) {
+		return nil
+	}
+	var out []string
+	for _, ms := range []int64{r.part.EncryptionCertExpiry, r.part.SigningCertExpiry} {
+		if ms > 0 && !r.now.Before(time.UnixMilli(ms)) {
+			out = append(out, WaitingCertificateExpired)
+			break
+		}
+	}
+	if rec := r.st.Readiness; rec != nil && !rec.Report.Ready {
+		if target, ok := readinessTarget(r); ok && rec.Fingerprint == detailsFingerprint(target) {
+			out = append(out, WaitingReadinessFailed)
+		}
+	}
+	return out
+}
+
+// tick does r's scheduled work that is due at r.now — a registry wait
+// run out, an announced de-boarding, an idle application, certificate and
+// secret notices — and answers errSkip when nothing was.
+func (s *Service) tick(r *record) error {
+	for _, step := range []func(*record) error{s.expireAwait, s.deboardDue, s.expireIdle} {
+		switch err := step(r); {
+		case err == nil:
+			return nil // the application left the stage the others act in
+		case !errors.Is(err, errSkip):
+			return err
+		}
+	}
+	return s.sendNotices(r)
+}
+
+// expireIdle withdraws r if it waited on its applicant past IdleAfter.
+func (s *Service) expireIdle(r *record) error {
+	at, ok := s.idleAt(r)
+	if !ok || r.now.Before(at) {
+		return errSkip
+	}
+	idle := durationWords(s.sched.IdleAfter)
+	if err := r.transition(ActionWithdraw, actorSystem, "no change for "+idle+": the application expired"); err != nil {
+		return err
+	}
+	r.revokeSecrets()
+	if to := r.st.Submitted.PrimaryEmail; to != "" {
+		r.notify(Message{Kind: MessageApplicationExpired, To: to,
+			Subject: "Your HCX onboarding application expired",
+			Body: fmt.Sprintf("Application %s waited on you and did not change for %s, so it was withdrawn. "+
+				"Apply again when you are ready: POST /v1/onboarding/applications.", r.app.ID, idle)})
+	}
+	return nil
+}
+
+// sendNotices sends r's certificate and secret notices that are due:
+// for each certificate or secret, the most urgent one due, recording it
+// and every earlier one of the same subject as sent.
+func (s *Service) sendNotices(r *record) error {
+	due := map[string][]notice{}
+	var subjects []string
+	for _, n := range s.pendingNotices(r) {
+		if r.now.Before(n.at) {
+			continue
+		}
+		if _, seen := due[n.subject]; !seen {
+			subjects = append(subjects, n.subject)
+		}
+		due[n.subject] = append(due[n.subject], n)
+	}
+	if len(subjects) == 0 {
+		return errSkip
+	}
+	if r.st.Notices == nil {
+		r.st.Notices = map[string]time.Time{}
+	}
+	s.pruneNotices(r)
+	suspend := ""
+	for _, subject := range subjects {
+		ns := due[subject]
+		urgent := ns[0]
+		for _, n := range ns {
+			r.st.Notices[n.key] = r.now
+			if n.at.After(urgent.at) {
+				urgent = n
+			}
+		}
+		what, expiry := describeSubject(subject)
+		var m Message
+		switch {
+		case strings.HasPrefix(subject, "cert:") && urgent.expired:
+			m = Message{Kind: MessageCertificateExpired, Subject: "Your HCX " + what + " has expired",
+				Body: fmt.Sprintf("Your %s expired on %s. Counterparties cannot use it: register a new one at PUT /v1/onboarding/applications/%s/details.",
+					what, day(expiry), r.app.ID)}
+			r.notify(Message{Kind: MessageCertificateExpired, To: Staff, Subject: "A live participant's certificate expired",
+				Body: fmt.Sprintf("Participant %s: its %s expired on %s.", r.app.ParticipantCode, what, day(expiry))})
+			if s.sched.SuspendAtCertificateExpiry && r.position() == posActive {
+				suspend = fmt.Sprintf("its %s expired on %s", what, day(expiry))
+			}
+		case strings.HasPrefix(subject, "cert:"):
+			m = Message{Kind: MessageCertificateExpiring, Subject: "Your HCX " + what + " expires on " + day(expiry),
+				Body: fmt.Sprintf("Your %s expires on %s (in %s). Register the new one before then at PUT /v1/onboarding/applications/%s/details.",
+					what, day(expiry), durationWords(expiry.Sub(r.now).Round(24*time.Hour)), r.app.ID)}
+		case urgent.expired:
+			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret has expired",
+				Body: fmt.Sprintf("Your production secret expired on %s: tokens are refused until you provision a new one at POST /v1/onboarding/applications/%s/credentials.",
+					day(expiry), r.app.ID)}
+		default:
+			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret expires on " + day(expiry),
+				Body: fmt.Sprintf("Your production secret expires on %s. Rotate it before then at POST /v1/onboarding/credentials/rotate.", day(expiry))}
+		}
+		if err := r.transition(ActionNoticeSent, actorSystem, m.Subject); err != nil {
+			return err
+		}
+		for _, to := range r.contacts() {
+			m.To = to
+			r.notify(m)
+		}
+	}
+	if suspend != "" {
+		if err := r.transition(ActionSuspend, actorSystem, suspend); err != nil {
+			return err
+		}
+		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+".")
+	}
+	return nil
+}
+
+// contacts are where a participant's notices go: its primary e-mail, or
+// the applicant's before it has a participant record.
+func (r *record) contacts() []string {
+	if r.part != nil && r.part.PrimaryEmail != "" {
+		return []string{r.part.PrimaryEmail}
+	}
+	if to := r.st.Submitted.PrimaryEmail; to != "" {
+		return []string{to}
+	}
+	return nil
+}
+
+// pruneNotices forgets notices of certificates and secrets r no longer
+// has, so that state does not grow with every renewal.
+func (s *Service) pruneNotices(r *record) {
+	current := map[string]bool{}
+	for _, subj := range s.noticeSubjects(r) {
+		current[subj.key] = true
+	}
+	for key := range r.st.Notices {
+		if !current[key[:strings.LastIndexByte(key, ':')]] {
+			delete(r.st.Notices, key)
+		}
+	}
+}
+
+// describeSubject names a notice subject for people, with its expiry.
+func describeSubject(subject string) (string, time.Time) {
+	parts := strings.Split(subject, ":")
+	var n int64
+	fmt.Sscan(parts[len(parts)-1], &n)
+	if parts[0] == "cert" {
+		return parts[1] + " certificate", time.UnixMilli(n).UTC()
+	}
+	return "production secret", time.Unix(n, 0).UTC()
+}
+
+// RunDue does the scheduled work due now — registry waits run out,
+// announced de-boardings, idle applications, certificate and secret
+// notices, readiness re-checks — for every application whose DueAt has
+// come, read from the store's index (registry.DueLister), and returns how
+// many applications it changed. Replicas may run it at once: each piece
+// of work happens once. Errors of single applications are joined; the
+// pass goes on past them.
+func (s *Service) RunDue(ctx context.Context) (int, error) {
+	dl, ok := s.store.(registry.DueLister)
+	if !ok {
+		return 0, fmt.Errorf("%w: the store cannot list due applications (registry.DueLister)", ErrNotConfigured)
+	}
+	now := s.clock()
+	done := 0
+	var errs []error
+	for cursor := ""; ; {
+		page, err := dl.DueApplications(ctx, now, registry.MaxLimit, cursor)
+		if err != nil {
+			return done, errors.Join(append(errs, fmt.Errorf("onboarding: list due applications: %w", err))...)
+		}
+		for i := range page.Items {
+			changed, err := s.runDue(ctx, dl, &page.Items[i], now)
+			if changed {
+				done++
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if cursor = page.Next; cursor == "" || ctx.Err() != nil {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	return done, errors.Join(errs...)
+}
+
+// runDue does one application's due work.
+func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry.Application, now time.Time) (bool, error) {
+	first, err := s.loadFrom(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	changed := false
+	r, err := s.mutateFrom(ctx, a.ID, first, s.tick)
+	switch {
+	case err == nil:
+		changed = true
+	case errors.Is(err, errSkip), errors.Is(err, ErrIllegalTransition):
+		// Nothing to do (a policy changed since the due time was worked
+		// out, or another replica did it): move the due time on without
+		// a write, unless another write moved it already.
+		if r, err = s.load(ctx, a.ID); err != nil {
+			return false, err
+		}
+		r.begin(now)
+		if want := s.nextDue(r); !want.Equal(r.app.DueAt) && (want.IsZero() || want.After(now)) {
+			if err := dl.SetDue(ctx, a.ID, r.app.Version, want); err != nil && !errors.Is(err, registry.ErrVersionConflict) {
+				return false, fmt.Errorf("onboarding: application %q: move its due time: %w", a.ID, err)
+			}
+		}
+	default:
+		return false, err
+	}
+	if at, ok := s.readinessDue(r); ok && !at.After(now) {
+		if _, err := s.CheckReadiness(ctx, a.ID); err != nil {
+			return changed, fmt.Errorf("onboarding: application %q: readiness re-check: %w", a.ID, err)
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// SchedulerOptions tune RunScheduler.
+type SchedulerOptions struct {
+	// Interval is the time between passes (default a minute, at least a
+	// second).
+	Interval time.Duration
+	// Owner names this replica in the scheduler's lease (default random).
+	Owner string
+}
+
+// RunScheduler runs RunDue every interval until ctx ends, and then
+// returns nil. With a store that grants leases (registry.Leaser), one
+// replica at a time runs the passes, holding SchedulerLease for three
+// intervals and renewing it at each pass; the others wait to take over.
+// Correctness does not rest on the lease: each piece of work is a
+// versioned write. Ready reports an error while passes stop. Run the
+// outbox dispatcher (RunOutbox) beside it.
+func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
+	if o.Interval == 0 {
+		o.Interval = time.Minute
+	}
+	if o.Interval < time.Second || o.Interval > registry.MaxOutboxLease/3 {
+		return fmt.Errorf("%w: scheduler interval %v: must be a second to 8 hours", ErrInvalidArgument, o.Interval)
+	}
+	if o.Owner == "" {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		o.Owner = "scheduler-" + hex.EncodeToString(b[:])
+	}
+	leaser, _ := s.store.(registry.Leaser)
+	s.schedBeat.last.Store(time.Now().UnixNano())
+	s.schedBeat.interval.Store(int64(o.Interval))
+	defer s.schedBeat.interval.Store(0)
+	defer func() {
+		if leaser != nil {
+			_ = leaser.ReleaseLease(context.WithoutCancel(ctx), SchedulerLease, o.Owner)
+		}
+	}()
+	t := time.NewTicker(o.Interval)
+	defer t.Stop()
+	for {
+		s.schedulerPass(ctx, leaser, o)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) {
+	defer s.schedBeat.last.Store(time.Now().UnixNano())
+	if leaser != nil {
+		held, err := leaser.AcquireLease(ctx, SchedulerLease, o.Owner, s.clock(), 3*o.Interval)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "scheduler: take the lease", "error", err.Error())
+			}
+			return
+		}
+		if !held {
+			return // another replica runs the passes
+		}
+	}
+	n, err := s.RunDue(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "scheduler: pass", "changed", n, "error", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "scheduler: pass", "changed", n)
+	}
+}

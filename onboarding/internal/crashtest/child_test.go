@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // The children's stdout protocol: one line per event, written once it
@@ -76,9 +78,10 @@ func runChild(ctx context.Context, mode string) error {
 	return fmt.Errorf("unknown mode %q", mode)
 }
 
-// out writes the protocol's lines, one write each.
+// outMu keeps the protocol's lines whole.
 var outMu sync.Mutex
 
+// say writes one protocol line, in one write.
 func say(format string, args ...any) {
 	outMu.Lock()
 	defer outMu.Unlock()
@@ -112,8 +115,8 @@ func (c *codeTee) code(appID string) string {
 	return c.codes[appID]
 }
 
-// Work children run workChildren goroutines, each taking applications
-// from Submit to go-live, at most payersPerWorker payers each per round.
+// A work child runs workers goroutines, each taking applications from
+// Submit to go-live, at most payersPerWorker payers each per round.
 const (
 	workers         = 3
 	payersPerWorker = 40
@@ -124,7 +127,7 @@ const (
 // goroutines, with a dispatcher running beside them, until ctx ends or
 // the parent kills it. After each engine call returns it prints the
 // transition and the ids of the outbox messages its write produced.
-func work(ctx context.Context, w *world, s registry.OutboxStore, round int) error {
+func work(ctx context.Context, w *world, s *sqlstore.Store, round int) error {
 	if round < 0 || round >= maxRounds {
 		return fmt.Errorf("round %d outside 0..%d", round, maxRounds-1)
 	}
@@ -133,7 +136,7 @@ func work(ctx context.Context, w *world, s registry.OutboxStore, round int) erro
 		return err
 	}
 	tee := &codeTee{next: snd, codes: map[string]string{}}
-	svc, err := w.service(s.(registry.Store), tee)
+	svc, err := w.service(s, tee)
 	if err != nil {
 		return err
 	}
@@ -154,7 +157,7 @@ func work(ctx context.Context, w *world, s registry.OutboxStore, round int) erro
 	return errors.Join(errs...)
 }
 
-func workLoop(ctx context.Context, w *world, svc *onboarding.Service, s registry.OutboxStore, tee *codeTee, round, worker int) error {
+func workLoop(ctx context.Context, w *world, svc *onboarding.Service, s *sqlstore.Store, tee *codeTee, round, worker int) error {
 	for k := 0; ctx.Err() == nil; k++ {
 		kind := (k + worker) % kinds
 		payer := k / kinds
@@ -177,7 +180,7 @@ func workLoop(ctx context.Context, w *world, svc *onboarding.Service, s registry
 // drive takes one application from Submit to go-live, acknowledging each
 // transition. An application whose one-time code did not reach the
 // receiver (the receiver refused it) is left where it is.
-func drive(ctx context.Context, w *world, svc *onboarding.Service, s registry.OutboxStore, tee *codeTee, app *hcxonboard.Application) error {
+func drive(ctx context.Context, w *world, svc *onboarding.Service, s *sqlstore.Store, tee *codeTee, app *hcxonboard.Application) error {
 	seen := map[string]bool{}
 	ack := func(transition, id string) error {
 		ms, err := s.ListOutbox(ctx, registry.OutboxFilter{ApplicationID: id, Limit: registry.MaxLimit})
@@ -265,7 +268,7 @@ const drainLease = 3 * time.Minute
 // drain dispatches until nothing is pending. Messages a failure put off
 // (the outbox backs off for half a minute and more) are reached by
 // moving the drain's clock on whenever a pass finds nothing due.
-func drain(ctx context.Context, w *world, s registry.OutboxStore) error {
+func drain(ctx context.Context, w *world, s *sqlstore.Store) error {
 	snd, err := w.sender("drain")
 	if err != nil {
 		return err
@@ -273,7 +276,7 @@ func drain(ctx context.Context, w *world, s registry.OutboxStore) error {
 	var ahead atomic.Int64
 	ahead.Store(int64(drainLease))
 	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
-	svc, err := w.service(s.(registry.Store), snd, onboarding.WithClock(clock))
+	svc, err := w.service(s, snd, onboarding.WithClock(clock))
 	if err != nil {
 		return err
 	}
@@ -301,12 +304,12 @@ func drain(ctx context.Context, w *world, s registry.OutboxStore) error {
 
 // dispatch waits for a line on stdin, then runs the dispatcher until
 // nothing is pending.
-func dispatch(ctx context.Context, w *world, s registry.OutboxStore, label string) error {
+func dispatch(ctx context.Context, w *world, s *sqlstore.Store, label string) error {
 	snd, err := w.sender(label)
 	if err != nil {
 		return err
 	}
-	svc, err := w.service(s.(registry.Store), snd)
+	svc, err := w.service(s, snd)
 	if err != nil {
 		return err
 	}
@@ -337,7 +340,7 @@ type child struct {
 	cmd    *exec.Cmd
 	lines  chan string // closed at EOF
 	stderr *strings.Builder
-	stdin  interface{ Write([]byte) (int, error) }
+	stdin  io.WriteCloser // a dispatcher's
 }
 
 // startChild starts the test binary in mode with env added.

@@ -20,7 +20,7 @@ import (
 const envSeed = "HCX_CRASHTEST_SEED"
 
 // crashRounds is how many times a test kills a working engine.
-const crashRounds = 6
+const crashRounds = 5
 
 func TestSIGKILLLosesNoMessageSQLite(t *testing.T) {
 	t.Parallel()

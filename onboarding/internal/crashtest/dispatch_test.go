@@ -19,7 +19,7 @@ import (
 
 // pendingApplications is how many applications the dispatch test submits
 // while the transport is down; each leaves a message or more pending.
-const pendingApplications = 240
+const pendingApplications = 180
 
 func TestTwoDispatchersSendEachMessageOncePostgres(t *testing.T) {
 	t.Parallel()
@@ -59,6 +59,7 @@ func testTwoDispatchers(t *testing.T, dialect string) {
 	for _, c := range []*child{a, b} {
 		_, err := c.stdin.Write([]byte("go\n"))
 		require.NoError(t, err)
+		require.NoError(t, c.stdin.Close())
 	}
 	for _, c := range []*child{a, b} {
 		var lines []string

@@ -203,6 +203,12 @@ type Checklist struct {
 	PilotCompleted bool   `json:"pilot_completed"`
 	PilotNotes     string `json:"pilot_notes,omitempty"`
 	StaffTrained   bool   `json:"staff_trained"`
+	// CertificateFetched: the participant fetched its own certificates
+	// back from the HCX registry and found them to be the ones it uses.
+	CertificateFetched bool `json:"certificate_fetched,omitempty"`
+	// FirewallAllowsHCX: the participant's firewall lets in the HCX's
+	// egress addresses, so the HCX's calls reach its endpoint.
+	FirewallAllowsHCX bool `json:"firewall_allows_hcx,omitempty"`
 	// ConfirmedBy is the authenticated principal taking the participant
 	// live ("staff:asha"): the audit actor. Callers set it from their
 	// authentication, never from request data; free text goes in Note.

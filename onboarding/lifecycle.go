@@ -145,12 +145,7 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		if why := s.readinessMissing(r); why != "" {
 			missing = append(missing, why)
 		}
-		if !c.PilotCompleted {
-			missing = append(missing, "the pilot is not confirmed as completed")
-		}
-		if !c.StaffTrained {
-			missing = append(missing, "staff training is not confirmed")
-		}
+		missing = append(missing, s.checklistMissing(c)...)
 		if c.ConfirmedBy == "" {
 			missing = append(missing, "no one confirmed the checklist")
 		}

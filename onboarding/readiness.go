@@ -107,6 +107,10 @@ func (s *Service) CheckReadiness(ctx context.Context, id string) (*Application, 
 	return s.view(r), nil
 }
 
+// ChecksReadiness reports whether the engine checks readiness
+// (WithReadiness).
+func (s *Service) ChecksReadiness() bool { return s.ready != nil }
+
 // readinessMissing says why go-live waits on readiness, or "".
 func (s *Service) readinessMissing(r *record) string {
 	if s.ready == nil || !s.ready.required {

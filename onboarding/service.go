@@ -73,6 +73,8 @@ type Service struct {
 	// records RunScheduler's passes for Ready.
 	sched     SchedulePolicy
 	schedBeat outboxBeat
+	// checklist is what GoLive requires (nil: DefaultGoLiveChecklist).
+	checklist []string
 }
 
 // New returns a Service over store. WithInstanceCode and WithNotifier are

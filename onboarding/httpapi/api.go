@@ -511,6 +511,7 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	}
 	a, err := h.svc.GoLive(r.Context(), r.PathValue("id"), onboarding.Checklist{
 		PilotCompleted: req.PilotCompleted, PilotNotes: req.PilotNotes, StaffTrained: req.StaffTrained,
+		CertificateFetched: req.CertificateFetched, FirewallAllowsHCX: req.FirewallAllowsHCX,
 		ConfirmedBy: staffActor(c.staffID), Note: note,
 	})
 	return h.answer(w, a, err)

@@ -61,10 +61,12 @@ type (
 		Reason    string `json:"reason"`
 	}
 	goLiveForm struct {
-		CSRF           string `json:"csrf"`
-		PilotCompleted string `json:"pilot_completed,omitempty"`
-		PilotNotes     string `json:"pilot_notes,omitempty"`
-		StaffTrained   string `json:"staff_trained,omitempty"`
+		CSRF               string `json:"csrf"`
+		PilotCompleted     string `json:"pilot_completed,omitempty"`
+		PilotNotes         string `json:"pilot_notes,omitempty"`
+		StaffTrained       string `json:"staff_trained,omitempty"`
+		CertificateFetched string `json:"certificate_fetched,omitempty"`
+		FirewallAllowsHCX  string `json:"firewall_allows_hcx,omitempty"`
 	}
 )
 
@@ -524,6 +526,7 @@ type appPage struct {
 	Can          map[string]bool
 	Initiators   []string
 	Held         []heldDocument // the documents the operator holds
+	Checklist    []string       // the go-live checklist items required
 }
 
 func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -545,7 +548,8 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	p := appPage{A: a, Position: position(a), Events: es, Chain: chain, Initiators: initiators, Can: map[string]bool{}}
+	p := appPage{A: a, Position: position(a), Events: es, Chain: chain, Initiators: initiators, Can: map[string]bool{},
+		Checklist: h.svc.GoLiveChecklist()}
 	if s := a.Submitted; s != nil {
 		p.Name = s.ParticipantName
 		p.Email, p.Mobile = s.PrimaryEmail, s.PrimaryMobile
@@ -585,6 +589,8 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 		p.Can[key] = allowed && h.staffCan(c.staffID, role)
 	}
 	p.Can["sendBack"] = p.Position == string(registry.StageVerifying) && h.staffCan(c.staffID, RoleReviewer)
+	_, checkable := onboarding.Allowed(p.Position, onboarding.ActionReadinessChecked)
+	p.Can["readiness"] = checkable && a.Details != nil && h.svc.ChecksReadiness() && h.staffCan(c.staffID, RoleReviewer)
 	for _, t := range a.OpenTasks() {
 		if t.Kind == onboarding.KindAmend {
 			p.Can["sendBack"] = false // one round at a time
@@ -634,13 +640,25 @@ func (h *Handler) consoleRecheck(w http.ResponseWriter, r *http.Request, c *reqC
 	return h.afterAction(w, r, c, id, "The online checks ran again.", err)
 }
 
+func (h *Handler) consoleCheckReadiness(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := r.PathValue("id")
+	a, err := h.svc.CheckReadiness(r.Context(), id)
+	msg := "The readiness checks ran."
+	if err == nil && a.Readiness != nil {
+		msg = "The readiness checks ran: " + a.Readiness.Report.Summary() + "."
+	}
+	return h.afterAction(w, r, c, id, msg, err)
+}
+
 func (h *Handler) consoleGoLive(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	id := r.PathValue("id")
 	_, err := h.svc.GoLive(r.Context(), id, onboarding.Checklist{
-		PilotCompleted: r.PostForm.Get("pilot_completed") == "on",
-		PilotNotes:     strings.TrimSpace(r.PostForm.Get("pilot_notes")),
-		StaffTrained:   r.PostForm.Get("staff_trained") == "on",
-		ConfirmedBy:    staffActor(c.staffID),
+		PilotCompleted:     r.PostForm.Get("pilot_completed") == "on",
+		PilotNotes:         strings.TrimSpace(r.PostForm.Get("pilot_notes")),
+		StaffTrained:       r.PostForm.Get("staff_trained") == "on",
+		CertificateFetched: r.PostForm.Get("certificate_fetched") == "on",
+		FirewallAllowsHCX:  r.PostForm.Get("firewall_allows_hcx") == "on",
+		ConfirmedBy:        staffActor(c.staffID),
 	})
 	return h.afterAction(w, r, c, id, "The participant is live (Active).", err)
 }

@@ -238,6 +238,7 @@ func TestConsoleCSRF(t *testing.T) {
 	posts := map[string]url.Values{
 		"/console/applications/" + a.ID + "/tasks/review-1/decision": {"decision": {"approve"}, "reason": {"ok"}},
 		"/console/applications/" + a.ID + "/recheck":                 {},
+		"/console/applications/" + a.ID + "/readiness":               {},
 		"/console/applications/" + a.ID + "/send-back":               {"reason": {"csrf test"}},
 		"/console/applications/" + a.ID + "/go-live":                 {"pilot_completed": {"on"}, "staff_trained": {"on"}},
 		"/console/applications/" + a.ID + "/suspend":                 {"reason": {"csrf test"}},

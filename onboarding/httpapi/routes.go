@@ -248,6 +248,7 @@ func consoleRoutes() []route {
 		consoleDocumentRoute(app),
 		needs(RoleReviewer, post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide)),
 		needs(RoleReviewer, post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck)),
+		needs(RoleReviewer, post(app+"/readiness", "consoleCheckReadiness", "Check the participant's endpoint and keys now", &csrfForm{}, (*Handler).consoleCheckReadiness)),
 		needs(RoleReviewer, post(app+"/send-back", "consoleSendBack", "Send the application back to its applicant, naming what to fix", &reasonForm{}, (*Handler).consoleSendBack)),
 		needs(RoleApprover, post(app+"/go-live", "consoleGoLive", "Confirm the go-live checklist and activate", &goLiveForm{}, (*Handler).consoleGoLive)),
 		needs(RoleApprover, post(app+"/suspend", "consoleSuspend", "Suspend the participant", &reasonForm{}, (*Handler).consoleSuspend)),

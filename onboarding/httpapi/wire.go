@@ -149,7 +149,13 @@ type GoLiveRequest struct {
 	PilotCompleted bool   `json:"pilot_completed"`
 	PilotNotes     string `json:"pilot_notes,omitempty"`
 	StaffTrained   bool   `json:"staff_trained"`
-	Note           string `json:"note,omitempty"`
+	// CertificateFetched: the participant fetched its own certificates
+	// back from the registry; FirewallAllowsHCX: its firewall lets in the
+	// HCX's egress addresses. Required when the operator's checklist
+	// says so (onboarding.WithGoLiveChecklist).
+	CertificateFetched bool   `json:"certificate_fetched,omitempty"`
+	FirewallAllowsHCX  bool   `json:"firewall_allows_hcx,omitempty"`
+	Note               string `json:"note,omitempty"`
 	// Deprecated: the actor is the authenticated staff member; a value
 	// here becomes part of the note.
 	ConfirmedBy string `json:"confirmed_by,omitempty"`

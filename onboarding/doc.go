@@ -111,6 +111,20 @@
 // delivered at once and again by [Service.DispatchOutbox] until it is sent
 // or becomes a dead letter ([Service.DeadLetters]).
 //
+// # Scheduled work
+//
+// Every write works out when the application's next scheduled work falls
+// due and stores it (registry.Application.DueAt, indexed by every store):
+// certificate-expiry notices at 30, 15 and 5 days and at expiry (staff are
+// told and see the participant in the queue; [SchedulePolicy] can suspend
+// it), production-secret reminders, idle applications withdrawn with
+// notice, announced de-boardings, registry waits run out, and readiness
+// re-checked after details change and daily ([WithSchedule]).
+// [Service.RunDue] does what is due, reading only the due applications;
+// [Service.RunScheduler] runs it periodically, one replica at a time
+// through a store lease. Each piece of work is one versioned write that
+// also records the notice it sends, so replicas racing send it once.
+//
 // Secrets, one-time codes and tokens never appear in the store in plain
 // text, in the audit trail, in errors or in the log; e-mail addresses and
 // mobile numbers are masked in the log, even inside error texts that came

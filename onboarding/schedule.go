@@ -69,7 +69,7 @@ type SchedulePolicy struct {
 	// told to provision a new one.
 	SecretNotices []time.Duration
 	// IdleAfter withdraws an application that has not gone live, waits
-	// on its applicant (no review, payer approval or registry wait is
+	// on its applicant (no review, payer approval, registry wait or retry is
 	// open) and has not changed for this long, and tells the applicant
 	// (default 90 days; negative: never).
 	IdleAfter time.Duration
@@ -222,7 +222,7 @@ func (s *Service) idleAt(r *record) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	for _, t := range r.st.Tasks {
-		if (t.State == TaskOpen || t.State == TaskLocked) && (t.Kind == KindReview || t.Kind == KindApproval || t.Kind == KindAwait) {
+		if (t.State == TaskOpen || t.State == TaskLocked) && (t.Kind == KindReview || t.Kind == KindApproval || t.Kind == KindAwait || t.Kind == KindRetry) {
 			return time.Time{}, false // it waits on someone else
 		}
 	}

@@ -394,7 +394,7 @@ func selfSignedPEM(cn string) (string, error) {
 	return b.String(), nil
 }
 
-func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string, demo *demoSandbox, s samples, regs *registries) error {
+func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string, demo *demoSandbox, s samples, regs *registries, delivery string) error {
 	trust, err := json.MarshalIndent(demo.trust, "  ", "  ")
 	if err != nil {
 		return fmt.Errorf("trust list: %w", err)
@@ -407,6 +407,8 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	p("  Database: %s (SQLite)", cfg.db)
 	p("  HFR/HPR:  %s", regs.hfrSource)
 	p("  ROHINI:   %s", regs.rohiniSource)
+	p("  Messages: %s", delivery)
+	p("  Metrics:  %s%s (Prometheus); health at %s/healthz and %s/readyz", base, metricsPath, base, base)
 	p("")
 	p("  Staff token for the console (shown once, valid until this process stops):")
 	p("    %s", staffToken)

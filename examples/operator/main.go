@@ -15,6 +15,22 @@
 // walkthrough: demo behaviour only — a real operator delivers them by
 // e-mail or SMS and never logs or stores them.
 //
+// Messages go through the transactional outbox, which a dispatcher in the
+// process retries every -outbox-interval. With no transport configured
+// every message is printed to the console, as above. Flags and the
+// environment configure real ones, combined by address (notify/route):
+// e-mail over SMTP (notify/email), SMS through an HTTP gateway
+// (notify/sms), and webhooks to each participant's registered endpoint,
+// signed with the operator's token key so that receivers verify them
+// with its JWKS at /v1/onboarding/jwks (notify/webhook); every other
+// address, and every kind whose transport is not configured, still goes
+// to the console.
+//
+// Prometheus scrapes /metrics (package onboarding/metrics: applications
+// by stage, task age, outbox depth, deliveries by transport, registry
+// calls, tokens, and the Go runtime); /healthz and /readyz answer load
+// balancers.
+//
 // Flags:
 //
 //	-addr          listen address (default 127.0.0.1:8080)
@@ -30,6 +46,20 @@
 //	-rohini-url    ROHINI look-up base URL
 //	-policy        onboarding policy file (JSON, verifier.PolicyFile), published
 //	               at /policy.json (default: the guideline's)
+//	-outbox-interval how often the outbox dispatcher retries (default 10s)
+//	-smtp-host     SMTP server: e-mail is sent, not printed; with -smtp-from
+//	-smtp-port     SMTP port (default 587, or 465 with -smtp-security tls)
+//	-smtp-from     sender address, e.g. 'HCX Onboarding <onboarding@operator.example>'
+//	-smtp-security starttls (default), tls (implicit) or plain (loopback relays only)
+//	-smtp-user     SMTP AUTH user; the password comes from SMTP_PASSWORD
+//	-staff-email   the review staff's mailbox, for messages to staff
+//	-webhooks      messages for participants go to their endpoint_url as
+//	               signed webhooks
+//	-sms-url       SMS gateway URL template (notify/sms): mobile numbers get SMS;
+//	               credentials from SMS_AUTHORIZATION (an Authorization header)
+//	               or -sms-user with SMS_PASSWORD (basic authentication)
+//	-sms-user      SMS gateway basic-auth user
+//	-sms-form      POST the URL's query as a form body
 //
 // Everything it keeps is in the data directory: the key seed (so a
 // restart keeps applicant tokens and codes valid), the database of
@@ -74,6 +104,10 @@ staff console over a SQLite file, a demo sandbox issuer, and in-process fake
 HFR/HPR and ROHINI registries unless real ones are configured. It prints the
 URLs, two staff tokens (a reviewer's and an approver's), and the sample
 applications it wrote, one per verification category.
+
+Messages are printed to this console unless transports are configured
+(-smtp-*, -sms-*, -webhooks; secrets in SMTP_PASSWORD, SMS_PASSWORD,
+SMS_AUTHORIZATION). Prometheus metrics are at /metrics.
 
 State lives in -data (the database too, unless -db puts it elsewhere).
 Stop the operator and delete that directory to start afresh. Take every

@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding/metrics"
 )
 
 // buffer is a bytes.Buffer safe to read while run writes to it.
@@ -205,7 +207,7 @@ func TestRealRegistriesConfiguration(t *testing.T) {
 	t.Parallel()
 	real := config{hfrGateway: "https://gateway.example", hfrRegistry: "https://registry.example/v4/int",
 		hfrClientID: "client", hfrSecret: "secret", hfrEnv: "production", rohiniURL: "https://rohini.example"}
-	regs, err := openRegistries(real, io.Discard)
+	regs, err := openRegistries(real, io.Discard, metrics.New())
 	require.NoError(t, err)
 	defer regs.close()
 	assert.Nil(t, regs.fakeHFR, "no fake when HFR is configured")
@@ -215,7 +217,7 @@ func TestRealRegistriesConfiguration(t *testing.T) {
 
 	bad := real
 	bad.hfrEnv = "staging"
-	_, err = openRegistries(bad, io.Discard)
+	_, err = openRegistries(bad, io.Discard, metrics.New())
 	require.ErrorContains(t, err, `-hfr-env "staging"`)
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/hfr/hfrtest"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/metrics"
 	"github.com/openhcx/hcxonboard/rohini"
 	"github.com/openhcx/hcxonboard/rohini/rohinitest"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -28,7 +30,13 @@ type registries struct {
 	rohiniSource string
 }
 
-func openRegistries(cfg config, out io.Writer) (*registries, error) {
+// openRegistries opens the HFR/HPR client and the ROHINI look-up, their
+// calls timed and counted by m.
+func openRegistries(cfg config, out io.Writer, m *metrics.Metrics) (*registries, error) {
+	// The HFR client follows no redirect (a registry API that redirects
+	// is misconfigured); the client given keeps that.
+	hfrHTTP := &http.Client{Transport: m.HFRRoundTripper(nil),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	r := &registries{codes: newCodeLog(cfg.data)}
 	var err error
 	switch {
@@ -45,7 +53,7 @@ func openRegistries(cfg config, out io.Writer) (*registries, error) {
 			return nil, fmt.Errorf("-hfr-env %q: want sandbox or production", cfg.hfrEnv)
 		}
 		r.hfr, err = hfr.New(hfr.WithGatewayURL(cfg.hfrGateway), hfr.WithRegistryURL(cfg.hfrRegistry),
-			hfr.WithCredentials(cfg.hfrClientID, cfg.hfrSecret), hfr.WithEnvironment(env))
+			hfr.WithCredentials(cfg.hfrClientID, cfg.hfrSecret), hfr.WithEnvironment(env), hfr.WithHTTPClient(hfrHTTP))
 		if err != nil {
 			return nil, fmt.Errorf("HFR client: %w", err)
 		}
@@ -53,7 +61,7 @@ func openRegistries(cfg config, out io.Writer) (*registries, error) {
 		r.hfrSource = cfg.hfrRegistry + " (gateway " + cfg.hfrGateway + ")"
 	default:
 		r.fakeHFR = hfrtest.NewServer(hfrtest.WithSeed(true))
-		if r.hfr, err = r.fakeHFR.Client(); err != nil {
+		if r.hfr, err = r.fakeHFR.Client(hfr.WithHTTPClient(hfrHTTP)); err != nil {
 			r.close()
 			return nil, fmt.Errorf("HFR fake: %w", err)
 		}
@@ -62,14 +70,16 @@ func openRegistries(cfg config, out io.Writer) (*registries, error) {
 		r.hfrSource = "in-process fake with demo facilities (" + r.fakeHFR.URL + ")"
 	}
 	if cfg.rohiniURL != "" {
-		if r.rohini, err = rohini.NewHTTPLookup(cfg.rohiniURL); err != nil {
+		if r.rohini, err = rohini.NewHTTPLookup(cfg.rohiniURL,
+			rohini.WithHTTPClient(&http.Client{Transport: m.RoundTripper(metrics.RegistryRohini, nil)})); err != nil {
 			r.close()
 			return nil, fmt.Errorf("ROHINI look-up: %w", err)
 		}
 		r.rohiniSource = cfg.rohiniURL
 	} else {
 		r.fakeRohini = rohinitest.NewServer()
-		if r.rohini, err = r.fakeRohini.Lookup(); err != nil {
+		if r.rohini, err = r.fakeRohini.Lookup(rohini.WithHTTPClient(
+			&http.Client{Transport: m.RoundTripper(metrics.RegistryRohini, r.fakeRohini.Client().Transport)})); err != nil {
 			r.close()
 			return nil, fmt.Errorf("ROHINI fake: %w", err)
 		}

@@ -14,10 +14,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/onboarding/metrics"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -32,11 +36,18 @@ type config struct {
 	policy                   string
 	shutdownTimeout          time.Duration
 	deboardInterval          time.Duration
+	outboxInterval           time.Duration
+	tx                       transportConfig // how messages are delivered (transports.go)
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
+	return parseFlagsEnv(args, out, os.Getenv)
+}
+
+// parseFlagsEnv is parseFlags reading the environment through getenv.
+func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (config, error) {
 	demo := filepath.Join(os.TempDir(), "hcxonboard-demo")
-	c := config{hfrSecret: os.Getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second, deboardInterval: time.Minute}
+	c := config{hfrSecret: getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second, deboardInterval: time.Minute}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() { usage(fs) }
@@ -50,11 +61,19 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.hfrEnv, "hfr-env", "sandbox", "ABDM environment: sandbox or production")
 	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL (default: an in-process fake)")
 	fs.StringVar(&c.policy, "policy", "", "onboarding policy file (JSON, verifier.PolicyFile), published at "+policyPath+" (default: the guideline's)")
+	fs.DurationVar(&c.outboxInterval, "outbox-interval", 10*time.Second, "how often the outbox dispatcher retries what could not be sent at once")
+	transportFlags(fs, &c.tx)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if c.outboxInterval <= 0 {
+		return c, fmt.Errorf("-outbox-interval %s: want a positive duration", c.outboxInterval)
+	}
+	if err := c.tx.check(getenv); err != nil {
+		return c, err
 	}
 	if c.db == "" {
 		c.db = filepath.Join(c.data, "registry.db") // the state stays in one place
@@ -88,7 +107,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer store.Close()
 
-	regs, err := openRegistries(cfg, out)
+	// Metrics: what happens as it happens (deliveries, registry calls,
+	// tokens), and, once the engine exists, what the store holds.
+	m := metrics.New()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(m, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	regs, err := openRegistries(cfg, out, m)
 	if err != nil {
 		return err
 	}
@@ -128,9 +153,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("documents: %w", err)
 	}
 	defer docs.Close()
+	notifier, delivery, err := newNotifier(cfg.tx, notifierDeps{console: demoNotifier{out: out, codes: regs.codes},
+		participants: store, signingKey: keys.token, metrics: m, log: log})
+	if err != nil {
+		return err
+	}
 	svc, err := onboarding.New(store,
 		onboarding.WithInstanceCode(cfg.instance),
-		onboarding.WithNotifier(demoNotifier{out: out, codes: regs.codes}),
+		onboarding.WithNotifier(notifier),
 		onboarding.WithVerifier(checker),
 		onboarding.WithSandbox(sv),
 		onboarding.WithTokens(tokens),
@@ -144,6 +174,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
+	state, err := metrics.NewStateCollector(svc)
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	reg.MustRegister(state)
 
 	// Two people, as four eyes requires: a reviewer decides reviews, an
 	// approver takes participants live.
@@ -165,7 +200,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := staff.SetRoles("demo-approver", httpapi.RoleApprover); err != nil {
 		return err
 	}
-	h, err := httpapi.New(svc, httpapi.WithStaffSet(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log))
+	h, err := httpapi.New(svc, httpapi.WithStaffSet(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log),
+		httpapi.WithTokenObserver(m.ObserveToken))
 	if err != nil {
 		return fmt.Errorf("http handler: %w", err)
 	}
@@ -180,13 +216,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ln.Close()
 		return err
 	}
-	if err := printBanner(out, cfg, base, staffToken, approverToken, demo, samples, regs); err != nil {
+	if err := printBanner(out, cfg, base, staffToken, approverToken, demo, samples, regs, delivery); err != nil {
 		ln.Close()
 		return err
 	}
 
+	mux := http.NewServeMux()
+	mux.Handle("GET "+metricsPath, metrics.Handler(reg, log))
+	mux.Handle("/", pol.serve(h))
 	srv := &http.Server{
-		Handler:           pol.serve(h),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -206,7 +245,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	go func() {
 		// The outbox: what a change could not send at once is retried.
 		defer wg.Done()
-		_ = svc.RunOutbox(jobs, 10*time.Second)
+		_ = svc.RunOutbox(jobs, cfg.outboxInterval)
 	}()
 	fmt.Fprintf(out, "onboarding policy for applicants: %s%s\n", base, policyPath)
 	fmt.Fprintf(out, "listening on %s (Ctrl-C to stop)\n", base)
@@ -232,6 +271,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	return nil
 }
+
+// metricsPath is where Prometheus scrapes the operator.
+const metricsPath = "/metrics"
 
 // processDeboardings makes announced de-boardings take effect when due.
 func processDeboardings(ctx context.Context, svc *onboarding.Service, every time.Duration, log *slog.Logger) {

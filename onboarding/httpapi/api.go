@@ -230,7 +230,8 @@ func (h *Handler) rotate(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	return nil
 }
 
-func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err error) {
+	defer func() { h.observeToken(TokenRouteV1, err) }()
 	var req TokenRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err

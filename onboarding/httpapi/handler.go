@@ -34,6 +34,8 @@ type Handler struct {
 	origin       string
 	sessionTTL   time.Duration
 	spec         specConfig // the specification's routes (spec.go)
+	// tokenObserver is told what became of each token request (tokens.go).
+	tokenObserver TokenObserver
 
 	routes   []route
 	patterns []string // every route pattern registered, "METHOD /path"

@@ -104,7 +104,8 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[st
 }
 
 // specToken answers POST {base}/participant/auth/token/generate.
-func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err error) {
+	defer func() { h.observeToken(TokenRouteSpec, err) }()
 	var req SpecTokenRequest
 	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret}
 	if err := h.readForm(w, r, fields, true, &req); err != nil {
@@ -146,7 +147,8 @@ func (h *Handler) namesParticipant(r *http.Request, code, username string) (bool
 }
 
 // keycloakToken answers POST /auth/realms/{realm}/protocol/openid-connect/token.
-func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err error) {
+	defer func() { h.observeToken(TokenRouteKeycloak, err) }()
 	if !slices.Contains(h.spec.realms, r.PathValue("realm")) {
 		return newError(http.StatusNotFound, CodeInvalidRequest, "no such realm")
 	}

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"OutboxRaces", testOutboxRaces},
 		{"Due", testDue},
 		{"Leases", testLeases},
+		{"CountApplications", testCountApplications},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"crypto"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/openhcx/hcxonboard/notify/email"
+	"github.com/openhcx/hcxonboard/notify/route"
+	"github.com/openhcx/hcxonboard/notify/sms"
+	"github.com/openhcx/hcxonboard/notify/webhook"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/metrics"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// The environment variables that hold the transports' secrets: never a
+// flag, so that they stay out of the process list and shell history.
+const (
+	envSMTPPassword     = "SMTP_PASSWORD"
+	envSMSPassword      = "SMS_PASSWORD"
+	envSMSAuthorization = "SMS_AUTHORIZATION"
+)
+
+// transportConfig is what the flags and the environment say about
+// delivering messages. Nothing set: the demo prints them to the console.
+type transportConfig struct {
+	smtpHost, smtpFrom, smtpSecurity string
+	smtpPort                         int
+	smtpUser, smtpPassword           string
+	staffEmail                       string
+	webhooks                         bool
+	smsURL, smsUser, smsPassword     string
+	smsAuthorization                 string
+	smsForm                          bool
+}
+
+// transportFlags declares the delivery flags on fs.
+func transportFlags(fs *flag.FlagSet, c *transportConfig) {
+	fs.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server for e-mail (default: e-mail is printed to the console)")
+	fs.IntVar(&c.smtpPort, "smtp-port", 0, "SMTP port (default 587, or 465 with -smtp-security tls)")
+	fs.StringVar(&c.smtpFrom, "smtp-from", "", "sender address of e-mail, e.g. 'HCX Onboarding <onboarding@operator.example>'")
+	fs.StringVar(&c.smtpSecurity, "smtp-security", "starttls", "SMTP connection security: starttls, tls (implicit) or plain (loopback relays only)")
+	fs.StringVar(&c.smtpUser, "smtp-user", "", "SMTP AUTH user name (password from "+envSMTPPassword+")")
+	fs.StringVar(&c.staffEmail, "staff-email", "", "mailbox of the review staff, for messages to staff (needs -smtp-host)")
+	fs.BoolVar(&c.webhooks, "webhooks", false, "deliver messages for participants as webhooks to their registered endpoints, signed with the operator's token key")
+	fs.StringVar(&c.smsURL, "sms-url", "", "SMS gateway URL template (notify/sms), e.g. 'https://sms.example/send?to={{.To}}&text={{.Text}}&ref={{.Key}}'; "+
+		"credentials from -sms-user with "+envSMSPassword+", or "+envSMSAuthorization+" sent as the Authorization header")
+	fs.StringVar(&c.smsUser, "sms-user", "", "SMS gateway basic-auth user name (password from "+envSMSPassword+")")
+	fs.BoolVar(&c.smsForm, "sms-form", false, "POST the SMS URL's query as a form body, keeping numbers and codes out of URLs")
+}
+
+// check reads the secrets from getenv and refuses settings that cannot
+// work together, naming the flag.
+func (c *transportConfig) check(getenv func(string) string) error {
+	switch c.smtpSecurity {
+	case "starttls", "tls", "plain":
+	default:
+		return fmt.Errorf("-smtp-security %q: want starttls, tls or plain", c.smtpSecurity)
+	}
+	if c.smtpPort < 0 || c.smtpPort > 65535 {
+		return fmt.Errorf("-smtp-port %d: want a port from 1 to 65535", c.smtpPort)
+	}
+	if c.smtpHost == "" {
+		switch {
+		case c.smtpFrom != "", c.smtpPort != 0, c.smtpUser != "", c.smtpSecurity != "starttls":
+			return errors.New("-smtp-from, -smtp-port, -smtp-user and -smtp-security need -smtp-host")
+		case c.staffEmail != "":
+			return errors.New("-staff-email needs -smtp-host: staff messages go by e-mail")
+		}
+	} else if c.smtpFrom == "" {
+		return errors.New("-smtp-host needs -smtp-from, the sender address")
+	}
+	if c.smtpUser != "" {
+		if c.smtpPassword = getenv(envSMTPPassword); c.smtpPassword == "" {
+			return fmt.Errorf("-smtp-user needs the password in %s", envSMTPPassword)
+		}
+	}
+	if c.smsURL == "" && (c.smsUser != "" || c.smsForm) {
+		return errors.New("-sms-user and -sms-form need -sms-url")
+	}
+	if c.smsURL != "" {
+		c.smsAuthorization = getenv(envSMSAuthorization)
+		if c.smsUser != "" {
+			if c.smsPassword = getenv(envSMSPassword); c.smsPassword == "" {
+				return fmt.Errorf("-sms-user needs the password in %s", envSMSPassword)
+			}
+		}
+	}
+	return nil
+}
+
+// configured reports whether any transport is.
+func (c *transportConfig) configured() bool {
+	return c.smtpHost != "" || c.webhooks || c.smsURL != ""
+}
+
+// notifierDeps is what the transports are built from besides the flags.
+type notifierDeps struct {
+	console      onboarding.Notifier // the demo's printer
+	participants registry.Participants
+	signingKey   jwk.Key // the operator's token key: its JWKS verifies webhooks
+	metrics      *metrics.Metrics
+	log          *slog.Logger
+	// client, when set, is the HTTP client of the webhook and SMS
+	// transports instead of their SSRF-safe default (for tests).
+	client *http.Client
+}
+
+// newNotifier builds what the engine sends through, each transport
+// counted by the metrics: the console alone when no transport is
+// configured (the demo as it always was), else a router sending e-mail
+// by SMTP, mobile numbers by SMS and participants by webhook, and every
+// other kind of address (or one whose transport is not configured) to
+// the console. It also says what it built, for the banner.
+func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string, error) {
+	console := d.metrics.Notifier("console", d.console)
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	if !c.configured() {
+		return console, "printed to this console (no transport configured)", nil
+	}
+	var (
+		opts []route.Option
+		used []string
+	)
+	if c.smtpHost != "" {
+		mailOpts := []email.Option{email.WithLogger(d.log)}
+		switch c.smtpSecurity {
+		case "tls":
+			mailOpts = append(mailOpts, email.WithSecurity(email.ImplicitTLS))
+		case "plain":
+			mailOpts = append(mailOpts, email.WithSecurity(email.Plaintext))
+		}
+		if c.smtpPort != 0 {
+			mailOpts = append(mailOpts, email.WithPort(c.smtpPort))
+		}
+		if c.smtpUser != "" {
+			mailOpts = append(mailOpts, email.WithAuth(c.smtpUser, c.smtpPassword))
+		}
+		mailer, err := email.New(c.smtpHost, c.smtpFrom, mailOpts...)
+		if err != nil {
+			return nil, "", fmt.Errorf("e-mail (-smtp-*): %w", err)
+		}
+		mail := d.metrics.Notifier("email", mailer)
+		opts = append(opts, route.WithEmail(mail))
+		used = append(used, "e-mail by SMTP ("+c.smtpHost+")")
+		if c.staffEmail != "" {
+			opts = append(opts, route.WithStaff(route.Redirect(c.staffEmail, mail)))
+			used = append(used, "staff messages to "+c.staffEmail)
+		}
+	}
+	if c.smsURL != "" {
+		smsOpts := []sms.Option{sms.WithLogger(d.log)}
+		if c.smsUser != "" {
+			smsOpts = append(smsOpts, sms.WithBasicAuth(c.smsUser, c.smsPassword))
+		}
+		if c.smsAuthorization != "" {
+			smsOpts = append(smsOpts, sms.WithHeader("Authorization", c.smsAuthorization))
+		}
+		if c.smsForm {
+			smsOpts = append(smsOpts, sms.WithFormBody())
+		}
+		if d.client != nil {
+			smsOpts = append(smsOpts, sms.WithClient(d.client))
+		}
+		gw, err := sms.New(c.smsURL, smsOpts...)
+		if err != nil {
+			return nil, "", fmt.Errorf("SMS (-sms-url): %w", err)
+		}
+		opts = append(opts, route.WithMobile(d.metrics.Notifier("sms", gw)))
+		used = append(used, "SMS through the gateway")
+	}
+	if c.webhooks {
+		key, err := webhookKey(d.signingKey)
+		if err != nil {
+			return nil, "", fmt.Errorf("webhooks: %w", err)
+		}
+		hookOpts := []webhook.Option{webhook.WithLogger(d.log)}
+		if d.client != nil {
+			hookOpts = append(hookOpts, webhook.WithClient(d.client))
+		}
+		sender, err := webhook.New(key, participantEndpoint(d.participants), hookOpts...)
+		if err != nil {
+			return nil, "", fmt.Errorf("webhooks: %w", err)
+		}
+		opts = append(opts, route.WithParticipant(d.metrics.Notifier("webhook", sender)))
+		used = append(used, "participants by signed webhook (key "+key.KeyID()+")")
+	}
+	opts = append(opts, route.WithFallback(console))
+	r, err := route.New(opts...)
+	if err != nil {
+		return nil, "", err
+	}
+	return r, strings.Join(used, ", ") + "; the rest printed to this console", nil
+}
+
+// webhookKey is the operator's token key with the kid the published JWKS
+// (/v1/onboarding/jwks) gives it: its RFC 7638 thumbprint, unless it has
+// a kid of its own. A receiver verifies a delivery with that JWKS.
+func webhookKey(key jwk.Key) (jwk.Key, error) {
+	if key == nil {
+		return nil, errors.New("no signing key")
+	}
+	k, err := key.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if k.KeyID() != "" {
+		return k, nil
+	}
+	pub, err := jwk.PublicKeyOf(k)
+	if err != nil {
+		return nil, err
+	}
+	tp, err := pub.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.Set(jwk.KeyIDKey, base64.RawURLEncoding.EncodeToString(tp)); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// participantEndpoint finds a participant's webhook: the endpoint_url of
+// its registry record.
+func participantEndpoint(ps registry.Participants) webhook.EndpointFunc {
+	return func(ctx context.Context, code string) (string, error) {
+		p, err := ps.Participant(ctx, code)
+		switch {
+		case errors.Is(err, registry.ErrNotFound):
+			return "", fmt.Errorf("%w: no participant %q in the registry", webhook.ErrNoEndpoint, code)
+		case err != nil:
+			return "", err
+		case p.EndpointURL == "":
+			return "", fmt.Errorf("%w: participant %q has no endpoint_url yet", webhook.ErrNoEndpoint, code)
+		}
+		return p.EndpointURL, nil
+	}
+}

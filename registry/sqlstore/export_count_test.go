@@ -1,0 +1,4 @@
+package sqlstore
+
+// CountApplicationsSQL is the text of CountApplications, for EXPLAIN.
+const CountApplicationsSQL = countApplicationsSQL

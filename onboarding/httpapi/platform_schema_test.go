@@ -260,9 +260,13 @@ func checkPlatformRecords(t *testing.T, schema map[string]any, res response) []s
 // paging counts only those served.
 func TestPlatformProfileRecordsValidate(t *testing.T) {
 	t.Parallel()
+	eachStore(t, testPlatformProfileRecordsValidate)
+}
+
+func testPlatformProfileRecordsValidate(t *testing.T, store registry.Store) {
 	schema := platformSchema(t)
 	all, served := platformStates(t)
-	s := newSeeded(t, all, httpapi.WithProfile(credential.ProfilePlatform), httpapi.WithPublicURL("https://hcx.example.org"))
+	s := newSeededIn(t, store, all, httpapi.WithProfile(credential.ProfilePlatform), httpapi.WithPublicURL("https://hcx.example.org"))
 	search := func(body string) response {
 		return s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth, body: body})
 	}

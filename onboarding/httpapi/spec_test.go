@@ -34,7 +34,12 @@ type seeded struct {
 
 func newSeeded(t *testing.T, ps []*hcxonboard.Participant, opts ...httpapi.Option) *seeded {
 	t.Helper()
-	store := registry.NewMemoryStore()
+	return newSeededIn(t, registry.NewMemoryStore(), ps, opts...)
+}
+
+// newSeededIn seeds the given store.
+func newSeededIn(t *testing.T, store registry.Store, ps []*hcxonboard.Participant, opts ...httpapi.Option) *seeded {
+	t.Helper()
 	ctx := context.Background()
 	for i, p := range ps {
 		require.NoError(t, store.Create(ctx, registry.Write{

@@ -13,20 +13,42 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 )
+
+// eachStore runs f over each of the three stores (PostgreSQL where the
+// test server is configured): the merged searches page by cursors they
+// build from what the store answered.
+func eachStore(t *testing.T, f func(t *testing.T, store registry.Store)) {
+	for name, open := range map[string]func(t *testing.T) registry.Store{
+		"memory":     func(*testing.T) registry.Store { return registry.NewMemoryStore() },
+		"sqlite":     func(t *testing.T) registry.Store { return sqlstoretest.SQLite(t) },
+		"postgresql": func(t *testing.T) registry.Store { return sqlstoretest.Postgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t, open(t))
+		})
+	}
+}
 
 // queryString is a free-text search over name (contains), code and
 // primary e-mail (equal), whatever field it is given under, ANDed with the
 // search's other conditions.
 func TestSpecSearchQueryString(t *testing.T) {
 	t.Parallel()
+	eachStore(t, testSpecSearchQueryString)
+}
+
+func testSpecSearchQueryString(t *testing.T, store registry.Store) {
 	ps := specFixture(t)
 	// A participant whose name holds its own e-mail: found by two
 	// branches, answered once.
 	ps = append(ps, &hcxonboard.Participant{ParticipantCode: "rese_deskla_000005@hcx", ParticipantName: "Lab desk@lab.example",
 		Roles: []hcxonboard.Role{hcxonboard.RoleResearch}, PrimaryEmail: "desk@lab.example", PrimaryMobile: "9000000005",
 		Status: hcxonboard.StatusActive, CreatedAt: time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC)})
-	s := newSeeded(t, ps)
+	s := newSeededIn(t, store, ps)
 	const (
 		payer = "payr_surak_000001@hcx"
 		hosp  = "hosp_cityho_000002@hcx"

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -21,15 +22,15 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
-func init() {
-	// The certificates are PEM text; the OpenAPI document says so.
-	openapi3filter.RegisterBodyDecoder("application/x-pem-file", openapi3filter.FileBodyDecoder)
-}
+// pemDecoder lets kin-openapi read the certificates' PEM answers, as the
+// document describes them (a string).
+var pemDecoder sync.Once
 
 // docRouter loads the handler's own OpenAPI document with kin-openapi,
 // which validates it, and routes requests by it.
 func docRouter(t *testing.T, f *fixture) routers.Router {
 	t.Helper()
+	pemDecoder.Do(func() { openapi3filter.RegisterBodyDecoder("application/x-pem-file", openapi3filter.FileBodyDecoder) })
 	_, raw := fetchOpenAPI(t, f)
 	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	require.NoError(t, err)

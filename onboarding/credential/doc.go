@@ -48,13 +48,16 @@
 //
 // WithProfile chooses the shape of the tokens for the software that will
 // read them: ProfileOwn (the default, above), ProfileSpec (HCX v0.9: RS256,
-// adding user_id and realm_access.user_roles) or ProfilePlatform (the
+// adding user_id and realm_access.user_roles), ProfilePlatform (the
 // reference platform's API gateway: also entity ["Organisation"],
 // realm_access.roles spelled as its RBAC spells them, "payor", and sub the
 // participant's owner id, OwnerID, which its registry records carry as
-// osOwner). Verify accepts only tokens of its own profile's shape and
-// still refuses everything above. A Profile also says how registry records
-// are spelled (RoleName) and whether they carry certificates by URL.
+// osOwner) or ProfileNHCX (ProfileSpec's tokens). Verify accepts only
+// tokens of its own profile's shape and still refuses everything above. A
+// Profile also says how registry records are spelled (RoleName,
+// RecordRoles) and whether they carry certificates by URL
+// (CertificatesByURL), as the base64 of their PEM (CertificatesBase64, the
+// NHCX form) or inline.
 //
 // Secrets, tokens and key material never appear in error messages.
 package credential

@@ -36,10 +36,17 @@ const (
 	// as its RBAC and registry schema spell them ("payor"); records carry
 	// osid and osOwner.
 	ProfilePlatform Profile = "hcx-platform"
+	// ProfileNHCX is the form of NHA's National Health Claims Exchange
+	// (NHCX) registry: records carry each certificate as the base64 of its
+	// PEM text, header lines included (NHCX's encryption_cert), and roles
+	// as NHCX's numeric role codes ("10002" for a payer; see RecordRoles).
+	// NHCX's own session tokens come from the ABDM gateway, whose claims
+	// are not published, so this profile's tokens are ProfileSpec's.
+	ProfileNHCX Profile = "nhcx"
 )
 
 // Profiles lists the profiles, the default first.
-func Profiles() []Profile { return []Profile{ProfileOwn, ProfileSpec, ProfilePlatform} }
+func Profiles() []Profile { return []Profile{ProfileOwn, ProfileSpec, ProfilePlatform, ProfileNHCX} }
 
 // ParseProfile returns the profile of the given name; "" is ProfileOwn.
 func ParseProfile(name string) (Profile, error) {
@@ -59,12 +66,19 @@ func (p Profile) Valid() bool { return slices.Contains(Profiles(), p) }
 // RS256Only reports whether the profile's tokens must be RS256 (what the
 // specification and the existing gateways verify), so that only an RSA key
 // may sign them.
-func (p Profile) RS256Only() bool { return p == ProfileSpec || p == ProfilePlatform }
+func (p Profile) RS256Only() bool {
+	return p == ProfileSpec || p == ProfilePlatform || p == ProfileNHCX
+}
 
 // CertificatesByURL reports whether the profile's records carry the
 // certificates as URLs (encryption_cert, signing_cert_path) rather than
 // inline PEM: existing HCX software fetches encryption_cert as a URL.
 func (p Profile) CertificatesByURL() bool { return p == ProfileSpec || p == ProfilePlatform }
+
+// CertificatesBase64 reports whether the profile's records carry each
+// certificate as the base64 (standard alphabet, padded) of its PEM text,
+// as NHCX registers and serves encryption_cert.
+func (p Profile) CertificatesBase64() bool { return p == ProfileNHCX }
 
 // RoleName spells a role as the profile writes it: the platform's
 // registry schema and gateway RBAC know "payor", not "payer". Unknown
@@ -81,6 +95,39 @@ func (p Profile) RoleNames(rs []hcxonboard.Role) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = p.RoleName(r)
+	}
+	return out
+}
+
+// nhcxRoleCodes are NHCX's numeric role codes. NHCX has no sub-roles of
+// provider, so they share 10001; 10009, NHCX's end-user application, is
+// the beneficiary-facing bsp (as hcxonboard.ParseRole reads it).
+var nhcxRoleCodes = map[hcxonboard.Role]string{
+	hcxonboard.RoleProvider: "10001", hcxonboard.RoleHospital: "10001", hcxonboard.RoleClinic: "10001",
+	hcxonboard.RolePractitioner: "10001", hcxonboard.RoleDiagnostics: "10001", hcxonboard.RolePharmacy: "10001",
+	hcxonboard.RolePayer: "10002", hcxonboard.RoleTPA: "10003", hcxonboard.RoleRegulator: "10004",
+	hcxonboard.RoleResearch: "10005", hcxonboard.RoleISNP: "10006", hcxonboard.RoleSponsor: "10007",
+	hcxonboard.RoleHCX: "10008", hcxonboard.RoleBSP: "10009",
+}
+
+// RecordRoles spells roles as the profile's registry records write them,
+// never nil: RoleNames, except under ProfileNHCX, whose records carry
+// NHCX's numeric role codes, each once (provider and provider.hospital
+// are both 10001). A role without a code passes unchanged. Tokens keep
+// RoleName's spelling in every profile.
+func (p Profile) RecordRoles(rs []hcxonboard.Role) []string {
+	if p != ProfileNHCX {
+		return p.RoleNames(rs)
+	}
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		name := string(r)
+		if c, ok := nhcxRoleCodes[r]; ok {
+			name = c
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
 	}
 	return out
 }
@@ -105,8 +152,8 @@ func RecordID(participantCode string) string {
 	return uuid.NewSHA1(ownerNamespace, []byte("record:"+participantCode)).String()
 }
 
-// WithProfile sets the token profile (default ProfileOwn). ProfileSpec
-// and ProfilePlatform sign with RS256 only: NewTokens refuses them an
+// WithProfile sets the token profile (default ProfileOwn). ProfileSpec,
+// ProfilePlatform and ProfileNHCX sign with RS256 only: NewTokens refuses them an
 // Ed25519 key. Verify accepts only tokens of the profile's shape, so
 // tokens issued under another profile stop verifying when it changes.
 func WithProfile(p Profile) TokenOption {

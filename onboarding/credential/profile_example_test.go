@@ -64,3 +64,24 @@ func ExampleWithProfile() {
 	// sub is the owner id: true
 	// verified: payr_surak_000001@hcx [payer]
 }
+
+// How each profile's registry records spell a participant's roles, and
+// how they carry its certificates.
+func ExampleProfile_RecordRoles() {
+	roles := []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleProvider, hcxonboard.RoleHospital}
+	for _, p := range credential.Profiles() {
+		form := "inline PEM"
+		switch {
+		case p.CertificatesByURL():
+			form = "by URL"
+		case p.CertificatesBase64():
+			form = "base64 of the PEM"
+		}
+		fmt.Printf("%-12s %v, certificates %s\n", p, p.RecordRoles(roles), form)
+	}
+	// Output:
+	// hcxonboard   [payer provider provider.hospital], certificates inline PEM
+	// hcx-v0.9     [payer provider provider.hospital], certificates by URL
+	// hcx-platform [payor provider provider.hospital], certificates by URL
+	// nhcx         [10002 10001], certificates base64 of the PEM
+}

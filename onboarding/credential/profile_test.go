@@ -60,6 +60,10 @@ func TestProfileTokenClaims(t *testing.T) {
 			map[string]any{"participant_roles": []any{"payer", "agency.tpa"}, "user_roles": []any{"admin"}}},
 		{ProfilePlatform, []string{"iss", "sub", "aud", "iat", "exp", "jti", "participant_code", "user_id", "entity", "realm_access"}, OwnerID(testCode),
 			map[string]any{"roles": []any{"payor", "agency.tpa"}, "participant_roles": []any{"payor", "agency.tpa"}, "user_roles": []any{"admin"}}},
+		// NHCX's tokens are the specification's: its own come from the
+		// ABDM gateway, whose claims are not published.
+		{ProfileNHCX, []string{"iss", "sub", "aud", "iat", "exp", "jti", "participant_code", "user_id", "realm_access"}, testCode,
+			map[string]any{"participant_roles": []any{"payer", "agency.tpa"}, "user_roles": []any{"admin"}}},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.profile), func(t *testing.T) {
@@ -104,18 +108,25 @@ func TestOwnerIDIsStableAndOpaque(t *testing.T) {
 
 func TestProfileNeedsRSA(t *testing.T) {
 	t.Parallel()
-	for _, p := range []Profile{ProfileSpec, ProfilePlatform} {
+	for _, p := range []Profile{ProfileSpec, ProfilePlatform, ProfileNHCX} {
 		_, err := NewTokens(edKey(t, 1), WithProfile(p))
 		require.ErrorIs(t, err, ErrUnsupportedKey, p)
 		assert.Contains(t, err.Error(), "RS256")
 	}
 	_, err := NewTokens(edKey(t, 1), WithProfile("nhcx-someday"))
 	require.ErrorIs(t, err, ErrInvalidOption)
-	_, err = ParseProfile("payor")
-	require.ErrorIs(t, err, ErrInvalidOption)
+	for _, name := range []string{"payor", "NHCX", "nhcx ", "hcx-v0.8"} {
+		_, err = ParseProfile(name)
+		require.ErrorIs(t, err, ErrInvalidOption, name)
+	}
 	p, err := ParseProfile("")
 	require.NoError(t, err)
 	assert.Equal(t, ProfileOwn, p)
+	for _, want := range Profiles() {
+		p, err := ParseProfile(string(want))
+		require.NoError(t, err)
+		assert.Equal(t, want, p)
+	}
 }
 
 // Every profile fails closed on what the default one refuses, and on
@@ -123,7 +134,7 @@ func TestProfileNeedsRSA(t *testing.T) {
 func TestProfileTokenRejected(t *testing.T) {
 	t.Parallel()
 	priv, key := rsaKey(t, 2048)
-	for _, profile := range []Profile{ProfileSpec, ProfilePlatform} {
+	for _, profile := range []Profile{ProfileSpec, ProfilePlatform, ProfileNHCX} {
 		t.Run(string(profile), func(t *testing.T) {
 			t.Parallel()
 			tk, clock := newTestTokens(t, key, WithProfile(profile))
@@ -257,6 +268,33 @@ func TestProfileRoleNames(t *testing.T) {
 	assert.False(t, ProfileOwn.CertificatesByURL())
 	assert.True(t, ProfileSpec.CertificatesByURL())
 	assert.True(t, ProfilePlatform.RS256Only())
+	assert.True(t, ProfileNHCX.RS256Only())
+	assert.False(t, ProfileNHCX.CertificatesByURL())
+	for _, p := range Profiles() {
+		assert.Equal(t, p == ProfileNHCX, p.CertificatesBase64(), p)
+	}
+	// Tokens keep the profile's role names; only NHCX records differ.
+	assert.Equal(t, []string{"payer", "provider.hospital"}, ProfileNHCX.RoleNames(rs))
+	assert.Equal(t, ProfilePlatform.RoleNames(rs), ProfilePlatform.RecordRoles(rs))
+	assert.Equal(t, ProfileSpec.RoleNames(rs), ProfileSpec.RecordRoles(rs))
+}
+
+// NHCX records carry its numeric role codes, each once; every code reads
+// back, through hcxonboard.ParseRole, as a role that covers the one
+// written.
+func TestProfileNHCXRecordRoles(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"10002", "10001"}, ProfileNHCX.RecordRoles(
+		[]hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleProvider, hcxonboard.RoleHospital}))
+	assert.Equal(t, []string{}, ProfileNHCX.RecordRoles(nil))
+	assert.Equal(t, []string{"somebody"}, ProfileNHCX.RecordRoles([]hcxonboard.Role{"somebody"}), "no code: unchanged")
+	for _, r := range hcxonboard.Roles() {
+		codes := ProfileNHCX.RecordRoles([]hcxonboard.Role{r})
+		require.Len(t, codes, 1, r)
+		back, err := hcxonboard.ParseRole(codes[0])
+		require.NoError(t, err, "%s → %s", r, codes[0])
+		assert.True(t, back.Covers(r), "%s → %s → %s", r, codes[0], back)
+	}
 }
 
 func must[T any](v T, err error) T {

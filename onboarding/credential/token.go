@@ -318,7 +318,7 @@ func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, 
 		return append(p, ']')
 	}
 	switch t.profile {
-	case ProfileSpec, ProfilePlatform:
+	case ProfileSpec, ProfilePlatform, ProfileNHCX:
 		p = append(p, `,"user_id":`...)
 		p = appendJSONString(p, participantCode)
 		if t.profile == ProfilePlatform {

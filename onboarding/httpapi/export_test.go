@@ -15,6 +15,10 @@ func (h *Handler) MatchPattern(r *http.Request) string {
 // Patterns returns the route patterns registered on the mux.
 func (h *Handler) Patterns() []string { return append([]string(nil), h.patterns...) }
 
+// SetSpecScanLimit lowers how many participants one branch of a
+// specification search may read.
+func (h *Handler) SetSpecScanLimit(n int) { h.spec.scanLimit = n }
+
 // Sessions returns how many console sessions are stored.
 func (h *Handler) Sessions() int { return h.sessions.len() }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,6 +38,7 @@ type specConfig struct {
 	profile   credential.Profile
 	publicURL string // scheme://host[:port][/prefix], no trailing slash; "" means the request's own
 	realms    []string
+	scanLimit int // scanPerBranch; lower in tests
 }
 
 func defaultSpecConfig() specConfig {
@@ -44,6 +46,7 @@ func defaultSpecConfig() specConfig {
 		basePaths: []string{DefaultSpecBasePath},
 		profile:   credential.ProfileSpec,
 		realms:    slices.Clone(DefaultKeycloakRealms),
+		scanLimit: scanPerBranch,
 	}
 }
 
@@ -75,10 +78,14 @@ func WithSpecAPI(basePaths ...string) Option {
 
 // WithProfile sets how the specification's routes write participant
 // records (default credential.ProfileSpec): role spellings ("payor" under
-// credential.ProfilePlatform), certificates inline (credential.ProfileOwn)
-// or by URL, and the platform's osid and osOwner. Give the Tokens the same
-// profile (credential.WithProfile). Searches read every spelling whatever
-// the profile.
+// credential.ProfilePlatform, NHCX's numeric codes under
+// credential.ProfileNHCX), certificates inline (credential.ProfileOwn), by
+// URL (ProfileSpec, ProfilePlatform) or as the base64 of their PEM
+// (ProfileNHCX), and the platform's osid and osOwner. Under
+// ProfilePlatform only records the platform's participant schema can hold
+// are served (see SpecSearchRequest). Give the Tokens the same profile
+// (credential.WithProfile). Searches read every spelling whatever the
+// profile.
 func WithProfile(p credential.Profile) Option {
 	return func(h *Handler) error {
 		if !p.Valid() {
@@ -138,7 +145,7 @@ func specRoutes(c specConfig) []route {
 		out = append(out,
 			route{method: http.MethodPost, path: base + "/participant/search", operation: op("specSearch"), tag: tagRegistry,
 				summary: "Search the participant registry (HCX v0.9 filters); a participant access token or a staff credential",
-				auth:    authParticipant, body: &registry.Query{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				auth:    authParticipant, body: &SpecSearchRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
 				handle: (*Handler).specSearch},
 			route{method: http.MethodPost, path: base + "/participant/read", operation: op("specRead"), tag: tagRegistry,
 				summary: "Read one participant by participant_code", auth: authParticipant,
@@ -214,9 +221,12 @@ type SpecParticipant struct {
 	OSOwner              []string            `json:"osOwner,omitempty"`
 }
 
-// platformMaxContacts is the reference platform's schema limit on
-// additional_email and additional_mobile.
-const platformMaxContacts = 2
+// The reference platform's schema limits on additional_email and
+// additional_mobile, and on phone.
+const (
+	platformMaxContacts = 2
+	platformMaxPhones   = 3
+)
 
 // specRecord writes p in the handler's profile; base is the public URL the
 // certificate links start with.
@@ -225,7 +235,7 @@ func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecPartici
 	out := SpecParticipant{
 		ParticipantCode:      p.ParticipantCode,
 		ParticipantName:      p.ParticipantName,
-		Roles:                prof.RoleNames(p.Roles),
+		Roles:                prof.RecordRoles(p.Roles),
 		PrimaryEmail:         p.PrimaryEmail,
 		PrimaryMobile:        p.PrimaryMobile,
 		AdditionalEmail:      p.AdditionalEmail,
@@ -241,15 +251,20 @@ func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecPartici
 		SchemeCode:           p.SchemeCode,
 		Address:              p.Address,
 	}
-	if prof.CertificatesByURL() {
+	switch {
+	case prof.CertificatesByURL():
 		if p.EncryptionCert != "" {
 			out.EncryptionCert = certificateURL(base, p.ParticipantCode, encryptionCertFile)
 		}
 		if p.SigningCertPath != "" {
 			out.SigningCertPath = certificateURL(base, p.ParticipantCode, signingCertFile)
 		}
+	case prof.CertificatesBase64():
+		out.EncryptionCert = certificateBase64(p.EncryptionCert)
+		out.SigningCertPath = certificateBase64(p.SigningCertPath)
 	}
 	if prof == credential.ProfilePlatform {
+		out.Roles = platformRoleNames(p.Roles)
 		out.SiginingCertExpiry, out.SigningCertExpiry = p.SigningCertExpiry, 0
 		out.OSID = credential.RecordID(p.ParticipantCode)
 		out.OSOwner = []string{credential.OwnerID(p.ParticipantCode)}
@@ -259,8 +274,29 @@ func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecPartici
 		if len(out.AdditionalMobile) > platformMaxContacts {
 			out.AdditionalMobile = out.AdditionalMobile[:platformMaxContacts]
 		}
+		if len(out.Phone) > platformMaxPhones {
+			out.Phone = out.Phone[:platformMaxPhones]
+		}
 	}
 	return out
+}
+
+// certificateBase64 is a held certificate in the NHCX form: the base64 of
+// its PEM text, header lines included. A certificate held as a URL (step 3
+// accepts one) stays a URL: this handler does not fetch it to inline it.
+// Held text that is no certificate (never, for what step 3 accepted) stays
+// as it is.
+func certificateBase64(held string) string {
+	held = strings.TrimSpace(held)
+	lower := strings.ToLower(held)
+	if held == "" || strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+		return held
+	}
+	pemText := certificatePEM(held)
+	if pemText == nil {
+		return held
+	}
+	return base64.StdEncoding.EncodeToString(pemText)
 }
 
 // publicBase is the URL certificate links start with.
@@ -277,11 +313,15 @@ func (h *Handler) publicBase(r *http.Request) string {
 
 // specSearch answers POST {base}/participant/search.
 func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	var q registry.Query
-	if err := h.decodeJSON(w, r, &q); err != nil {
+	var req SpecSearchRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	ps, err := h.svc.Search(r.Context(), readSpellings(q))
+	q, text, err := req.split()
+	if err != nil {
+		return err
+	}
+	ps, err := h.specParticipants(r.Context(), readSpellings(q), text)
 	if err != nil {
 		return err
 	}
@@ -289,11 +329,16 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	return nil
 }
 
+// writeSpecParticipants answers the records of ps in the handler's
+// profile, leaving out those it does not serve (for participant/update's
+// answer: the search and read never pass one).
 func (h *Handler) writeSpecParticipants(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant) {
 	base := h.publicBase(r)
 	out := SpecSearchResponse{Timestamp: h.now().UnixMilli(), Participants: make([]SpecParticipant, 0, len(ps))}
 	for i := range ps {
-		out.Participants = append(out.Participants, h.specRecord(&ps[i], base))
+		if h.unserved(&ps[i]) == "" {
+			out.Participants = append(out.Participants, h.specRecord(&ps[i], base))
+		}
 	}
 	h.writeJSON(w, http.StatusOK, out)
 }
@@ -316,6 +361,9 @@ func (h *Handler) readParticipant(w http.ResponseWriter, r *http.Request, code s
 	p, err := h.participant(r, code)
 	if err != nil {
 		return err
+	}
+	if why := h.unserved(p); why != "" {
+		return unservedError(why)
 	}
 	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*p})
 	return nil

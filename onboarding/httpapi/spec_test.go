@@ -34,7 +34,12 @@ type seeded struct {
 
 func newSeeded(t *testing.T, ps []*hcxonboard.Participant, opts ...httpapi.Option) *seeded {
 	t.Helper()
-	store := registry.NewMemoryStore()
+	return newSeededIn(t, registry.NewMemoryStore(), ps, opts...)
+}
+
+// newSeededIn seeds the given store.
+func newSeededIn(t *testing.T, store registry.Store, ps []*hcxonboard.Participant, opts ...httpapi.Option) *seeded {
+	t.Helper()
 	ctx := context.Background()
 	for i, p := range ps {
 		require.NoError(t, store.Create(ctx, registry.Write{
@@ -277,7 +282,7 @@ func TestSpecBasePaths(t *testing.T) {
 		"public URL no host": httpapi.WithPublicURL("https:///x"),
 		"public URL query":   httpapi.WithPublicURL("https://hcx.example?x=1"),
 		"public URL ftp":     httpapi.WithPublicURL("ftp://hcx.example"),
-		"unknown profile":    httpapi.WithProfile("nhcx"),
+		"unknown profile":    httpapi.WithProfile("nhcx-v2"),
 		"realm with slash":   httpapi.WithKeycloakRealms("a/b"),
 	} {
 		_, err := httpapi.New(newService(t), opt)
@@ -567,6 +572,27 @@ func TestSpecOpenAPI(t *testing.T) {
 	}
 	assert.Equal(t, "string", cond["between"].(map[string]any)["items"].(map[string]any)["type"])
 	assert.Equal(t, "array", cond["or"].(map[string]any)["type"])
+
+	// The specification's search takes every operator of the registry's
+	// search and queryString.
+	search := doc.Paths["/v0.9/participant/search"]["post"]
+	body := search["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	assert.Equal(t, "#/components/schemas/SpecSearchRequest", body["$ref"])
+	req := doc.Components.Schemas["SpecSearchRequest"].(map[string]any)["properties"].(map[string]any)
+	for _, p := range []string{"filters", "limit", "offset", "cursor"} {
+		assert.Contains(t, req, p)
+	}
+	filters := req["filters"].(map[string]any)
+	assert.Equal(t, "#/components/schemas/SpecCondition", filters["additionalProperties"].(map[string]any)["$ref"])
+	spec := doc.Components.Schemas["SpecCondition"].(map[string]any)
+	assert.Equal(t, false, spec["additionalProperties"])
+	specOps := spec["properties"].(map[string]any)
+	for op := range cond {
+		assert.Equal(t, cond[op], specOps[op], op)
+	}
+	assert.Equal(t, "string", specOps["queryString"].(map[string]any)["type"])
+	assert.Len(t, specOps, len(cond)+1)
+	assert.NotContains(t, spec, "required", "every operator is optional")
 }
 
 func keysOf(m map[string]any) []string {

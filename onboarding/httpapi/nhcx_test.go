@@ -1,0 +1,124 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+)
+
+// The NHCX record profile: certificates as the base64 of their PEM, roles
+// as NHCX's numeric codes, whatever form step 3 held the certificate in;
+// searches still read every spelling.
+func TestNHCXRecordProfile(t *testing.T) {
+	t.Parallel()
+	ps := specFixture(t)
+	pemText := ps[0].EncryptionCert
+	b64 := base64.StdEncoding.EncodeToString([]byte(pemText))
+	ps[1].EncryptionCert = base64.StdEncoding.EncodeToString([]byte("\n" + pemText)) // as step 3 takes it
+	ps[1].EndpointURL = "https://hcx.cityhospital.example/v0.9"
+	ps[2].EncryptionCert = "https://certs.mediassist.example/encryption.pem"
+	s := newSeeded(t, ps, httpapi.WithProfile(credential.ProfileNHCX))
+
+	search := func(filters string) specAnswer {
+		t.Helper()
+		res := s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth, body: `{"filters":` + filters + `}`})
+		require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+		var a specAnswer
+		res.decode(t, &a)
+		return a
+	}
+	all := search(`{}`)
+	require.Len(t, all.Participants, 4)
+	byCode := map[string]map[string]any{}
+	for _, p := range all.Participants {
+		byCode[p["participant_code"].(string)] = p
+	}
+	payer, hosp, tpa, lab := byCode[ps[0].ParticipantCode], byCode[ps[1].ParticipantCode], byCode[ps[2].ParticipantCode], byCode[ps[3].ParticipantCode]
+
+	assert.Equal(t, []any{"10002"}, payer["roles"])
+	assert.Equal(t, b64, payer["encryption_cert"], "the base64 of the PEM, header lines included")
+	dec, err := base64.StdEncoding.DecodeString(payer["encryption_cert"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, pemText, string(dec))
+	assert.Equal(t, b64, payer["signing_cert_path"])
+	assert.InDelta(t, 1893456000001, payer["signing_cert_expiry"], 0)
+	assert.NotContains(t, payer, "osOwner")
+
+	assert.Equal(t, []any{"10001"}, hosp["roles"], "provider and provider.hospital are both 10001")
+	assert.Equal(t, b64, hosp["encryption_cert"], "a base64 certificate is written in the same normal form")
+	assert.Equal(t, []any{"10003"}, tpa["roles"])
+	assert.Equal(t, "https://certs.mediassist.example/encryption.pem", tpa["encryption_cert"], "a URL stays a URL")
+	assert.Equal(t, []any{"10005"}, lab["roles"])
+	assert.NotContains(t, lab, "encryption_cert", "no certificate given")
+
+	// Every spelling reads, whatever the profile writes.
+	for filters, want := range map[string][]string{
+		`{"roles":{"eq":"10002"}}`:           {ps[0].ParticipantCode},
+		`{"roles":{"eq":"payor"}}`:           {ps[0].ParticipantCode},
+		`{"roles":{"eq":"payer"}}`:           {ps[0].ParticipantCode},
+		`{"roles":{"or":["10001","10003"]}}`: {ps[1].ParticipantCode, ps[2].ParticipantCode},
+		`{"roles":{"eq":"10010"}}`:           {}, // no role: no participant
+	} {
+		assert.Equal(t, want, codesOf(search(filters)), filters)
+	}
+
+	// participant/read writes the same record.
+	res := s.do(request{method: http.MethodPost, path: "/v0.9/participant/read", auth: staffAuth,
+		body: `{"participant_code":"` + ps[0].ParticipantCode + `"}`})
+	require.Equal(t, http.StatusOK, res.status)
+	var read specAnswer
+	res.decode(t, &read)
+	assert.Equal(t, payer, read.Participants[0])
+
+	for _, name := range []string{"NHCX", "nhcx-v2", " nhcx"} {
+		_, err := httpapi.New(newService(t), httpapi.WithProfile(credential.Profile(name)))
+		require.ErrorIs(t, err, httpapi.ErrInvalidOption, name)
+	}
+}
+
+// A participant sends its certificate in NHCX's form through
+// participant/update and reads it back in that form; what is not a
+// certificate is refused.
+func TestNHCXParticipantUpdate(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithStepUp(false)}, httpapi.WithProfile(credential.ProfileNHCX))
+	ctx := context.Background()
+	a, secret := f.live("NHCX Regulator")
+	code := a.Participant.ParticipantCode
+	tok, err := f.svc.Token(ctx, code, secret)
+	require.NoError(t, err)
+	renewed, err := selfSigned()
+	require.NoError(t, err)
+	update := func(cert string) response {
+		return f.do(request{method: http.MethodPost, path: "/v0.9/participant/update", auth: bearer(tok.Value),
+			body: httpapi.SpecUpdateRequest{ParticipantCode: code, EndpointURL: "https://hcx.nhcx-regulator.example/v0.9", EncryptionCert: cert}})
+	}
+
+	res := update(base64.StdEncoding.EncodeToString([]byte(renewed)))
+	require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+	var ans specAnswer
+	res.decode(t, &ans)
+	require.Len(t, ans.Participants, 1)
+	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(renewed)), ans.Participants[0]["encryption_cert"])
+	assert.Equal(t, []any{"10004"}, ans.Participants[0]["roles"])
+	cert := f.do(request{method: http.MethodGet, path: "/certificates/" + code + "/encryption_cert.pem"})
+	require.Equal(t, http.StatusOK, cert.status)
+	assert.Equal(t, renewed, string(cert.body), "the certificate URL serves the PEM whatever the record's form")
+
+	for name, bad := range map[string]string{
+		"base64 of no certificate": base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n")),
+		"not base64 either":        "%%%",
+	} {
+		res := update(bad)
+		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", name, res.body)
+		assert.Equal(t, httpapi.CodeInvalidCertificate, res.envelope(t).Error.Code, name)
+	}
+}

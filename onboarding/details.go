@@ -156,6 +156,7 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 			p.SigningCertExpiry = sigExpiry.UnixMilli()
 		}
 		r.touchParticipant()
+		r.closeCertificateTasks("a new certificate was registered")
 		return nil
 	})
 	if err != nil {

@@ -56,6 +56,8 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 		if d.Approve {
 			return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "only the document settles it: upload it, then staff review it"}
 		}
+	case KindCertificateExpired:
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "it closes when the participant registers a new certificate (PUT …/details)"}
 	default:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a registry task is settled when the checks run again"}
 	}

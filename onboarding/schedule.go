@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // What scheduled work records and sends.
@@ -32,10 +33,17 @@ const (
 	// idle too long, was withdrawn.
 	MessageApplicationExpired = "application_expired"
 
-	// WaitingCertificateExpired marks, in registry.Application.Waiting, a
-	// live participant with an expired certificate: staff see it in the
-	// queue until the participant registers a new one.
-	WaitingCertificateExpired = "certificate_expired"
+	// KindCertificateExpired is the staff task opened when a live
+	// participant's certificate expires: staff see the participant in the
+	// queue (waiting=certificate_expired) and reach it; the task closes
+	// when the participant registers a new certificate.
+	KindCertificateExpired = "certificate_expired"
+	// WaitingCertificateExpired is KindCertificateExpired as the queue's
+	// waiting filter names it.
+	WaitingCertificateExpired = KindCertificateExpired
+	// RequirementCertificateExpired is the requirement such a task is
+	// about.
+	RequirementCertificateExpired verifier.RequirementID = "certificate_expired"
 	// WaitingReadinessFailed marks a live participant whose latest
 	// readiness check, of its current details, failed.
 	WaitingReadinessFailed = "readiness_failed"
@@ -287,20 +295,13 @@ func (s *Service) nextDue(r *record) time.Time {
 }
 
 // liveWaits are the Waiting marks of a live participant that staff should
-// see: an expired certificate, a failed readiness check of its current
-// details.
+// see besides its tasks: a failed readiness check of its current details.
 func (r *record) liveWaits() []string {
 	pos := r.position()
 	if r.part == nil || (pos != posActive && pos != posBlocked) {
 		return nil
 	}
 	var out []string
-	for _, ms := range []int64{r.part.EncryptionCertExpiry, r.part.SigningCertExpiry} {
-		if ms > 0 && !r.now.Before(time.UnixMilli(ms)) {
-			out = append(out, WaitingCertificateExpired)
-			break
-		}
-	}
 	if rec := r.st.Readiness; rec != nil && !rec.Report.Ready {
 		if target, ok := readinessTarget(r); ok && rec.Fingerprint == detailsFingerprint(target) {
 			out = append(out, WaitingReadinessFailed)
@@ -385,6 +386,7 @@ func (s *Service) sendNotices(r *record) error {
 					what, day(expiry), r.app.ID)}
 			r.notify(Message{Kind: MessageCertificateExpired, To: Staff, Subject: "A live participant's certificate expired",
 				Body: fmt.Sprintf("Participant %s: its %s expired on %s.", r.app.ParticipantCode, what, day(expiry))})
+			r.openCertificateTask(fmt.Sprintf("the participant's %s expired on %s: reach it to register a new one (it was told how)", what, day(expiry)))
 			if s.sched.SuspendAtCertificateExpiry && r.position() == posActive {
 				suspend = fmt.Sprintf("its %s expired on %s", what, day(expiry))
 			}
@@ -415,6 +417,27 @@ func (s *Service) sendNotices(r *record) error {
 		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+".")
 	}
 	return nil
+}
+
+// openCertificateTask opens a staff task about an expired certificate,
+// unless one is open already.
+func (r *record) openCertificateTask(msg string) {
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindCertificateExpired && t.State == TaskOpen {
+			t.Message, t.UpdatedAt = t.Message+"; "+msg, r.now
+			return
+		}
+	}
+	r.addTask(KindCertificateExpired, RequirementCertificateExpired, msg)
+}
+
+// closeCertificateTasks closes the open expired-certificate tasks.
+func (r *record) closeCertificateTasks(why string) {
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindCertificateExpired && t.State == TaskOpen {
+			t.State, t.Reason, t.UpdatedAt = TaskDone, why, r.now
+		}
+	}
 }
 
 // contacts are where a participant's notices go: its primary e-mail, or

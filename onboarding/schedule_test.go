@@ -2,6 +2,8 @@ package onboarding_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"sync"
 	"testing"
 	"time"
@@ -89,10 +91,29 @@ func TestScheduledCertificateNotices(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, queue, 1, "staff see the participant whose certificate expired")
 	assert.Equal(t, a.ID, queue[0].ID)
+	require.Len(t, got.OpenTasks(), 1, "a staff task")
+	task := got.OpenTasks()[0]
+	assert.Equal(t, onboarding.KindCertificateExpired, task.Kind)
+	_, err = svc.Decide(ctx, a.ID, task.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "seen"})
+	require.ErrorIs(t, err, onboarding.ErrIllegalTransition, "the task closes with a new certificate, not by a decision")
 	events, err := svc.Events(ctx, a.ID)
 	require.NoError(t, err)
 	assert.Contains(t, actions(events), onboarding.ActionNoticeSent)
 	require.NoError(t, svc.VerifyChain(ctx, a.ID))
+
+	// A new certificate closes the task and starts the notices afresh.
+	_, err = svc.RequestStepUp(ctx, a.ID, onboarding.StepUpDetails)
+	require.NoError(t, err)
+	d := w.details("hcx.renewed.example")
+	d.EncryptionCert = renewedCert(t, w.clock.Now())
+	d.StepUpCode = w.notes.code(t, a.ID)
+	got, err = svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	assert.Empty(t, got.OpenTasks())
+	queue, err = svc.Queue(ctx, registry.ApplicationFilter{Waiting: onboarding.WaitingCertificateExpired})
+	require.NoError(t, err)
+	assert.Empty(t, queue)
+	assert.True(t, dueAt(t, store, a.ID).After(w.clock.Now()), "the new certificate's notices are ahead")
 }
 
 // With SuspendAtCertificateExpiry, an Active participant whose
@@ -280,4 +301,14 @@ func TestWithScheduleRefusesNonsense(t *testing.T) {
 		_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode(instanceCode), onboarding.WithNotifier(w.notes), onboarding.WithSchedule(p))
 		require.ErrorIs(t, err, onboarding.ErrInvalidOption, "%+v", p)
 	}
+}
+
+// renewedCert is a fresh RSA certificate valid for a year from now.
+func renewedCert(t *testing.T, now time.Time) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	pem, err := selfSigned(key, &key.PublicKey, now.Add(-time.Hour), now.Add(365*day))
+	require.NoError(t, err)
+	return pem
 }

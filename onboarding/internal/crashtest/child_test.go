@@ -74,6 +74,8 @@ func runChild(ctx context.Context, mode string) error {
 		return drain(ctx, w, s)
 	case modeDispatch:
 		return dispatch(ctx, w, s, os.Getenv(envLabel))
+	case modeSchedule:
+		return schedule(ctx, w, s, os.Getenv(envLabel), os.Getenv(envLease) == "1")
 	}
 	return fmt.Errorf("unknown mode %q", mode)
 }
@@ -340,7 +342,7 @@ type child struct {
 	cmd    *exec.Cmd
 	lines  chan string // closed at EOF
 	stderr *strings.Builder
-	stdin  io.WriteCloser // a dispatcher's
+	stdin  io.WriteCloser // a dispatcher's or a scheduler's
 }
 
 // startChild starts the test binary in mode with env added.
@@ -354,7 +356,7 @@ func startChild(t *testing.T, mode, worldPath string, env ...string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mode == modeDispatch {
+	if mode == modeDispatch || mode == modeSchedule {
 		in, err := cmd.StdinPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -376,7 +378,7 @@ func startChild(t *testing.T, mode, worldPath string, env ...string) *child {
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			for _, p := range []string{ackPrefix, drainedPrefix, readyLine, doneLine} {
+			for _, p := range []string{ackPrefix, drainedPrefix, readyLine, doneLine, atPrefix, checkedPrefix} {
 				if strings.HasPrefix(line, p) {
 					c.lines <- line
 					break

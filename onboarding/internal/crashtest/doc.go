@@ -13,6 +13,15 @@
 // database with many messages pending, and checks that each message is
 // received exactly once.
 //
+// The scheduler test takes participants live, then runs two operator
+// processes on one database, each with the engine's scheduler
+// (RunScheduler, sharing its lease; or, in a second variant, RunDue in a
+// loop with no lease) and its dispatcher, their clocks moved in steps
+// past the certificates' 30-, 15- and 5-day notices and their expiry; it
+// checks that each notice, per participant, threshold and recipient, is
+// received exactly once in the test's window, and every message the
+// passes wrote exactly once.
+//
 // SQLite runs everywhere; PostgreSQL where HCX_TEST_POSTGRES_DSN names a
 // server (a fresh schema per test), and a missing server fails the tests
 // where HCX_REQUIRE_SERVICES is set.

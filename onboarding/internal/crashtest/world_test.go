@@ -47,7 +47,8 @@ const (
 	envMode  = "HCX_CRASHTEST_MODE"  // modeWork, modeDrain or modeDispatch
 	envWorld = "HCX_CRASHTEST_WORLD" // the world file
 	envRound = "HCX_CRASHTEST_ROUND" // modeWork: the round, numbering its applications
-	envLabel = "HCX_CRASHTEST_LABEL" // modeDispatch: the dispatcher's name, sent in labelHeader
+	envLabel = "HCX_CRASHTEST_LABEL" // modeDispatch, modeSchedule: the process's name, sent in labelHeader
+	envLease = "HCX_CRASHTEST_LEASE" // modeSchedule: "1" runs RunScheduler, else RunDue in a loop
 )
 
 // Child modes.
@@ -55,6 +56,7 @@ const (
 	modeWork     = "work"     // submit and drive applications until killed
 	modeDrain    = "drain"    // dispatch until the outbox is drained
 	modeDispatch = "dispatch" // wait for a line on stdin, then RunOutbox until nothing is pending
+	modeSchedule = "schedule" // run scheduled work and RunOutbox, the clock set by commands on stdin
 )
 
 // labelHeader names the dispatcher process that sent a delivery, so the
@@ -319,9 +321,10 @@ func encryptionCert(t *testing.T) string {
 
 // delivery is what the receiver got under one idempotency key.
 type delivery struct {
-	kind, appID string
-	count       int
-	by          map[string]int // deliveries per labelHeader
+	kind, appID       string
+	to, subject, body string
+	count             int
+	by                map[string]int // deliveries per labelHeader
 }
 
 // receiver is the participants' side: a TLS endpoint that verifies each
@@ -376,7 +379,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	g := r.got[d.ID]
 	if g == nil {
-		g = &delivery{kind: d.Kind, appID: d.ApplicationID, by: map[string]int{}}
+		g = &delivery{kind: d.Kind, appID: d.ApplicationID, to: d.To, subject: d.Subject, body: d.Body, by: map[string]int{}}
 		r.got[d.ID] = g
 	}
 	if g.kind != d.Kind || g.appID != d.ApplicationID {

@@ -1,17 +1,10 @@
 package hcxonboard
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/openhcx/hcxonboard/internal/strictjson"
 )
 
 // MaxApplicationSize is the largest application document DecodeApplication
@@ -211,148 +204,21 @@ func UnmarshalApplication(data []byte) (*Application, error) {
 	if len(data) > MaxApplicationSize {
 		return nil, fmt.Errorf("%w: application is over %d bytes", ErrTooLarge, MaxApplicationSize)
 	}
-	// The whole document, names included, must be UTF-8: a name or value
-	// that is not would be stored and echoed as it came.
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%w: the document is not valid UTF-8 (from byte %d)", ErrInvalidApplication, invalidUTF8At(data))
-	}
-	// go-json-experiment/json refuses duplicate names and invalid UTF-8
-	// on its own and matches names exactly; encoding/json did neither, so
-	// {"roles":["payer"],"Roles":["bsp"]} meant whatever its last member said.
-	dec := jsontext.NewDecoder(bytes.NewReader(data))
-	switch k := dec.PeekKind(); k {
-	case '{', 0: // an object, or nothing at all: UnmarshalDecode says which
-	default:
-		return nil, fmt.Errorf("%w: expected a JSON object, got JSON %s", ErrInvalidApplication, kindName(k))
-	}
 	var app Application
-	if err := json.UnmarshalDecode(dec, &app, json.RejectUnknownMembers(true)); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidApplication, describeJSONError(err))
-	}
-	if _, err := dec.ReadToken(); err != io.EOF { //nolint:errorlint // ReadToken returns io.EOF itself
-		return nil, fmt.Errorf("%w: unexpected data after the application object", ErrInvalidApplication)
+	if err := strictjson.Unmarshal(data, &app, &applicationWords); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidApplication, err)
 	}
 	return &app, nil
 }
 
-// describeJSONError says what is wrong with a document in the contract's
-// words, naming the field by its path ("identifiers.facility_licence.number",
-// "roles[0]"). It never quotes a value: values may be personal data.
-func describeJSONError(err error) string {
-	var semErr *json.SemanticError
-	var synErr *jsontext.SyntacticError
-	switch {
-	case errors.Is(err, io.EOF):
-		return "empty document"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "document ends early"
-	case errors.As(err, &synErr) && synErr.Err == jsontext.ErrDuplicateName: //nolint:errorlint // the package's own sentinel, compared as it does
-		return fmt.Sprintf("field %q: given more than once", jsonPath(synErr.JSONPointer))
-	case errors.As(err, &semErr) && semErr.Err == json.ErrUnknownName: //nolint:errorlint // as above
-		return unknownField(semErr)
-	case errors.As(err, &synErr):
-		return fmt.Sprintf("malformed JSON at byte %d: %v", synErr.ByteOffset, synErr.Err)
-	case errors.As(err, &semErr):
-		field := jsonPath(semErr.JSONPointer)
-		if field == "" {
-			field = "document"
-		}
-		// Role.UnmarshalJSON's errors name the role already.
-		if semErr.Err != nil && !errors.Is(semErr.Err, strconv.ErrSyntax) && !errors.Is(semErr.Err, strconv.ErrRange) {
-			return fmt.Sprintf("field %q: %v", field, semErr.Err)
-		}
-		got := kindName(semErr.JSONKind)
-		if errors.Is(semErr.Err, strconv.ErrRange) {
-			got += " out of range"
-		}
-		return fmt.Sprintf("field %q: expected %s, got JSON %s", field, goTypeName(semErr.GoType), got)
-	}
-	return err.Error()
-}
-
-// unknownField describes a member the contract does not have, with a hint
-// when it differs from a known one only by case.
-func unknownField(e *json.SemanticError) string {
-	name := e.JSONPointer.LastToken()
-	msg := fmt.Sprintf("json: unknown field %q", name) // encoding/json's words, as before
-	if parent := jsonPath(e.JSONPointer.Parent()); parent != "" {
-		msg += fmt.Sprintf(" in %q", parent)
-	}
-	if known := foldedField(e.GoType, name); known != "" {
-		msg += fmt.Sprintf(" (field names are case-sensitive: %q)", known)
-	}
-	return msg
-}
-
-// foldedField returns the JSON name of a field of struct type t that
-// equals name but for case, or "".
-func foldedField(t reflect.Type, name string) string {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil || t.Kind() != reflect.Struct {
-		return ""
-	}
-	for f := range t.Fields() {
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if tag != "" && tag != "-" && tag != name && strings.EqualFold(tag, name) {
-			return tag
-		}
-	}
-	return ""
-}
-
-// jsonPath turns a JSON pointer into the dotted path the messages use:
-// "/documents/0/kind" is "documents[0].kind".
-func jsonPath(p jsontext.Pointer) string {
-	var b strings.Builder
-	for tok := range p.Tokens() {
-		if tok != "" && strings.Trim(tok, "0123456789") == "" {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
-}
-
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "boolean"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case '[', ']':
-		return "array"
-	case '{', '}':
-		return "object"
-	}
-	return "value"
-}
-
-func goTypeName(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	return t.String()
-}
-
-// invalidUTF8At returns the offset of the first byte of data that is not
-// part of valid UTF-8.
-func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return len(data)
+// applicationWords keep the messages the application has always given:
+// encoding/json's "json: unknown field", "empty document".
+var applicationWords = strictjson.Words{
+	Noun:          "document",
+	Empty:         "empty document",
+	EndsEarly:     "document ends early",
+	NotObject:     "expected a JSON object, got JSON %s",
+	InvalidUTF8:   "the document is not valid UTF-8 (from byte %d)",
+	Trailing:      "unexpected data after the application object",
+	UnknownPrefix: "json: ",
 }

@@ -377,6 +377,11 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	if r.st.Last != nil {
 		prev = &registry.Event{Seq: r.st.Last.Seq, Hash: r.st.Last.Hash}
 	}
+	// Every event of the write names the request that caused it (Submit
+	// and every mutate write through here).
+	for i := range r.events {
+		r.events[i].RequestID = RequestIDFrom(ctx)
+	}
 	events := registry.Chain(prev, r.events...)
 	if s.auditKey != nil {
 		// A checkpoint: the seal over the write's last event covers, through
@@ -528,7 +533,8 @@ func (s *Service) logEvents(ctx context.Context, r *record) {
 			slog.String("action", e.Action),
 			slog.String("from", e.From),
 			slog.String("to", e.To),
-			slog.String("actor", e.Actor))
+			slog.String("actor", e.Actor),
+			slog.String("request_id", e.RequestID))
 	}
 }
 

@@ -26,14 +26,21 @@ type Event struct {
 	From          string    `json:"from,omitempty"`
 	To            string    `json:"to,omitempty"`
 	Reason        string    `json:"reason,omitempty"`
-	PrevHash      string    `json:"prev_hash,omitempty"`
-	Hash          string    `json:"hash"`
-	Seal          string    `json:"seal,omitempty"`
+	// RequestID names the request that caused the event (an HTTP
+	// request's X-Request-Id), so that the event and the request's log
+	// line can be matched; "" when no request did, or before it was kept.
+	RequestID string `json:"request_id,omitempty"`
+	PrevHash  string `json:"prev_hash,omitempty"`
+	Hash      string `json:"hash"`
+	Seal      string `json:"seal,omitempty"`
 }
 
 // ComputeHash returns the hex SHA-256 of e's fields other than Hash and
 // Seal, in an unambiguous length-prefixed encoding. Time is taken in UTC at nanosecond
 // precision, so stores must keep it exactly (they store UnixNano).
+// RequestID, added later, is covered only when it is not empty, after the
+// other fields: events written before it existed, or outside any request,
+// keep the hash they always had.
 func (e *Event) ComputeHash() string {
 	h := sha256.New()
 	var buf [8]byte
@@ -50,6 +57,10 @@ func (e *Event) ComputeHash() string {
 	h.Write(buf[:])
 	for _, s := range []string{e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash} {
 		field(s)
+	}
+	if e.RequestID != "" {
+		field("request_id")
+		field(e.RequestID)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -105,9 +105,25 @@ func TestRunServesAndStops(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &doc))
 	assert.Equal(t, "3.0.3", doc["openapi"])
 
-	status, body = get(t, base+"/console/login")
+	status, body = get(t, base+"/console/login", "X-Request-Id", "operator-test-1")
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "Staff login")
+	// The log is JSON, one record a line, each request's under its id.
+	var logged map[string]any
+	require.Eventually(t, func() bool {
+		for line := range strings.Lines(out.String()) {
+			var rec map[string]any
+			if json.Unmarshal([]byte(line), &rec) == nil && rec["request_id"] == "operator-test-1" {
+				logged = rec
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond, "output:\n%s", out)
+	assert.Equal(t, "http request", logged["msg"])
+	assert.Equal(t, "INFO", logged["level"])
+	assert.Equal(t, "GET /console/login", logged["route"])
+	assert.EqualValues(t, http.StatusOK, logged["status"])
 
 	banner := out.String()
 	for _, want := range []string{base + "/console/", base + "/openapi.json", "registry.db (SQLite)",

@@ -88,7 +88,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	out := &syncWriter{w: stdout}
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Logs are JSON records, one a line, for a log pipeline to read; each
+	// request's record and its audit events share a request_id. The banner
+	// and the demo's messages stay plain text for the person at the console.
+	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)

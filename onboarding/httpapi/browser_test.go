@@ -3,11 +3,15 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,6 +49,47 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// The console is checked at the screen staff most often have.
+const screenWidth, screenHeight = 1366, 768
+
+// shots numbers the screenshots of each test, in the order taken.
+var shots sync.Map // test name → *atomic.Int32
+
+// lookAt checks the page open in ctx at screenWidth×screenHeight: nothing
+// reaches past the right edge of the window (long values wrap). With
+// HCX_TEST_ARTIFACTS naming a directory, it also saves a full-page PNG of
+// the page there, as <test>/<nn>-<name>.png (CI keeps them as artefacts).
+func lookAt(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const w = document.documentElement.clientWidth, out = [];
+		for (const el of document.querySelectorAll("body *")) {
+			if (el.getBoundingClientRect().right > w + 1) {
+				out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+					(typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : ""));
+			}
+		}
+		return out.slice(0, 10);
+	})()`))
+	require.NoError(t, err)
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`))
+	require.NoError(t, err)
+	assert.Equal(t, screenWidth, width, "%s: the window is %d pixels wide", name, width)
+	assert.Empty(t, wide, "%s: elements reach past the right edge of a %d-pixel window", name, screenWidth)
+
+	dir := os.Getenv("HCX_TEST_ARTIFACTS")
+	if dir == "" {
+		return
+	}
+	n, _ := shots.LoadOrStore(t.Name(), new(atomic.Int32))
+	dir = filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_"))
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+	require.NoError(t, err)
+	file := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", n.(*atomic.Int32).Add(1), name))
+	require.NoError(t, os.WriteFile(file, png, 0o644))
+}
+
 // A reviewer, in a real (headless) browser, logs in, opens the queue,
 // opens an application that waits on review, approves it with a reason,
 // and sees the task settled and the decision in the audit trail.
@@ -56,16 +101,37 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	t.Cleanup(srv.Close)
 	a, _ := f.submit(f.regulator("Insurance Regulatory Office"))
 	f.submit(f.payer()) // waits on an OTP, not on a reviewer
+	// Long names, e-mails, addresses and links wrap on every page.
+	long := f.regulator("Directorate of Health Insurance Oversight and Grievance Redressal for the Union Territory of Dadra and Nagar Haveli and Daman and Diu")
+	long.PrimaryEmail = "grievance.redressal.and.onboarding.desk.of.directorate@health-insurance-oversight.dnhdd.gov.example"
+	long.Address = &hcxonboard.Address{Plot: "Secretariat-Annexe-Block-C-Ground-Floor-Room-0012-Health-Insurance-Cell",
+		Street: "Collectorate Road, opposite the District Court", District: "Dadra and Nagar Haveli", Pincode: "396230"}
+	long.Documents = []hcxonboard.Document{{Kind: hcxonboard.DocSignatoryLetter,
+		URI:    "https://documents.health-insurance-oversight.dnhdd.gov.example/onboarding/letters/2026/authorised-signatory-letter-of-the-director-signed.pdf",
+		SHA256: strings.Repeat("cd", 32), MediaType: "application/pdf"}}
+	long.SandboxCertificate, long.SandboxParticipantCode = f.cert("reg-2", hcxonboard.RoleRegulator), "reg-2"
+	la, _ := f.submit(long)
 	task := a.OpenTasks()[0].ID
 	const reason = "Confirmed with the regulator's registrar by phone"
 
 	ctx := loggedIn(t, chromium, srv.URL)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("queue"))))
+	lookAt(t, ctx, "queue")
 	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("queue")))
 	require.NoError(t, err)
 	assert.Contains(t, queue, "Insurance Regulatory Office")
 	assert.Contains(t, queue, "review (case_review)")
 	assert.NotContains(t, queue, "Suraksha", "the payer waits on its OTP, not on staff")
+
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/console/applications/"+la.ID),
+		chromedp.WaitVisible(chromedp.ID("tasks")),
+	))
+	lookAt(t, ctx, "application-long-values")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/console/queue"),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	))
 
 	// Open the application.
 	require.NoError(t, chromedp.Do(ctx,
@@ -75,6 +141,7 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	state, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#task-"+task+" [data-task-state]")))
 	require.NoError(t, err)
 	assert.Equal(t, "open", strings.TrimSpace(state))
+	lookAt(t, ctx, "application-open-task")
 
 	// Approve with a reason.
 	require.NoError(t, chromedp.Do(ctx,
@@ -104,11 +171,7 @@ func TestBrowserReviewerApproves(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 
-	if path := os.Getenv("HCX_TEST_SCREENSHOT"); path != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(path, png, 0o600))
-	}
+	lookAt(t, ctx, "application-approved")
 
 	// The engine agrees with the page.
 	got, err := f.svc.Application(context.Background(), a.ID)
@@ -138,19 +201,22 @@ func loggedInAs(t *testing.T, chromium, base, token string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 900),
+		chromedp.WindowSize(screenWidth, screenHeight),
 	)
 	t.Cleanup(cancelAlloc)
 	tab, cancelTab := chromedp.NewContext(alloc)
 	t.Cleanup(cancelTab)
 	// The first call starts the browser, which lives as long as tab: no
 	// timeout on it.
-	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(1440, 900)))
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(screenWidth, screenHeight)))
 	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
 	t.Cleanup(cancel)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(base+"/console/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
+	))
+	lookAt(t, ctx, "login")
+	require.NoError(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("token"), token),
 		chromedp.Click(chromedp.ID("login")),
 		chromedp.WaitVisible(chromedp.CSS("form.logout")), // signed in: the queue, perhaps empty
@@ -201,6 +267,7 @@ func TestBrowserReviewerDecidesNameMismatch(t *testing.T) {
 	assert.Contains(t, read(row+" td.registry"), "Sanjeevani Multispeciality Hospital")
 	assert.Contains(t, read(row), "differs")
 	assert.Equal(t, "true", attr(t, ctx, "#findings-"+review+` tr[data-field="pincode"]`, "data-match"))
+	lookAt(t, ctx, "application-findings")
 
 	const reason = "The trust runs the hospital; HFR lists it by the hospital's name"
 	require.NoError(t, chromedp.Do(ctx,
@@ -259,6 +326,7 @@ func TestBrowserReviewSendBackAmendAndGoLive(t *testing.T) {
 	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#go-live").length`))
 	require.NoError(t, err)
 	assert.Zero(t, forms, "a reviewer is offered no go-live")
+	lookAt(t, ctx, "application-document")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("send-back-reason"), "participant_name: use the name on the IRDAI certificate"),
 		chromedp.Click(chromedp.ID("send-back-button")),
@@ -311,6 +379,12 @@ func TestBrowserReviewSendBackAmendAndGoLive(t *testing.T) {
 		chromedp.Click(chromedp.ID("go-live-button")),
 		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
 	))
+	lookAt(t, actx, "application-live")
+	require.NoError(t, chromedp.Do(actx,
+		chromedp.Navigate(srv.URL+"/console/participants"),
+		chromedp.WaitVisible(chromedp.ID("participants")),
+	))
+	lookAt(t, actx, "participants")
 	cur, err = f.svc.Application(ctx0, a.ID)
 	require.NoError(t, err)
 	assert.Equal(t, hcxonboard.StatusActive, cur.Status)

@@ -106,6 +106,17 @@
 // Answers carrying a secret (provisioning, rotation) or a token are sent
 // once and marked Cache-Control: no-store, like every API answer.
 //
+// # Request ids and logs
+//
+// Every answer carries an X-Request-Id header: the caller's own when it
+// sent a well-formed one (up to onboarding.MaxRequestIDLength printable
+// ASCII characters, no spaces), else a fresh one. The id travels in the
+// request's context (onboarding.WithRequestID) into every audit event the
+// request causes, where the audit API and the console show it, and into
+// the request's log record: one per request, "http request", with the
+// method, the route pattern (never the raw path), the status, the duration
+// and the request_id.
+//
 // # The review console
 //
 // /console/ is a server-rendered console (html/template, no JavaScript)

@@ -197,7 +197,11 @@ func TestCertificateFetchFailuresAreUnprocessable(t *testing.T) {
 			assert.Empty(t, w.Header().Get("Retry-After"), "not an outage")
 		})
 	}
-	assert.Empty(t, logs.String(), "a URL that cannot be fetched is the caller's fault, not the server's")
+	for line := range strings.Lines(logs.String()) {
+		// Each request's own record is logged; nothing else is.
+		assert.Contains(t, line, `"msg":"http request"`, "a URL that cannot be fetched is the caller's fault, not the server's")
+		assert.Contains(t, line, `"status":422`)
+	}
 }
 
 // detailsStage files a regulator's application and settles its reviews,

@@ -97,9 +97,12 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 	return h, nil
 }
 
-// ServeHTTP serves a request.
+// ServeHTTP serves a request. Every answer carries the request's
+// X-Request-Id (the caller's when well-formed, else a fresh one), which
+// the audit events the request causes record, and each request is logged
+// as one record (see WithLogger).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mux.ServeHTTP(w, r)
+	h.serveLogged(w, r)
 }
 
 // Route describes one route the Handler serves.

@@ -208,6 +208,7 @@ type request struct {
 	body         any    // marshalled to JSON unless a string or []byte
 	auth         string // Authorization header value
 	contentType  string
+	header       http.Header // more request headers
 }
 
 type response struct {
@@ -253,6 +254,9 @@ func (f *fixture) do(req request) response {
 	}
 	if req.auth != "" {
 		r.Header.Set("Authorization", req.auth)
+	}
+	for k, vs := range req.header {
+		r.Header[k] = vs
 	}
 	w := httptest.NewRecorder()
 	f.h.ServeHTTP(w, r)

@@ -61,8 +61,10 @@ func WithApplicantKey(key []byte) Option {
 	}
 }
 
-// WithLogger sets the logger for internal errors (default: discard).
-// Nothing logged carries a secret, a token or a one-time code.
+// WithLogger sets the logger (default: discard) for internal errors and
+// for one record per request: "http request" with its method, route
+// pattern, status, duration and request_id. Nothing logged carries a
+// secret, a token, a one-time code or a raw path.
 func WithLogger(l *slog.Logger) Option {
 	return func(h *Handler) error {
 		if l == nil {

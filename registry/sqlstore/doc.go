@@ -89,7 +89,8 @@
 //
 // Times are stored as UnixNano integers, which is exactly what an audit
 // event's hash covers, so events come back verifiable. An event's seal is
-// kept as given (schema version 5; events stored before have none). They come back in
+// kept as given (schema version 5; events stored before have none), and
+// so is its request id (schema version 10; likewise). They come back in
 // UTC; the zero time is kept as such; other times must lie between the
 // years 1678 and 2262 (writes outside are refused).
 //

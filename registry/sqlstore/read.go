@@ -329,7 +329,7 @@ func (s *Store) readEvents(ctx context.Context, applicationID string) ([]registr
 	for rows.Next() {
 		e := registry.Event{ApplicationID: applicationID}
 		var ns int64
-		if err := rows.Scan(&e.Seq, &ns, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.PrevHash, &e.Hash, &e.Seal); err != nil {
+		if err := rows.Scan(&e.Seq, &ns, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.PrevHash, &e.Hash, &e.Seal, &e.RequestID); err != nil {
 			return nil, err
 		}
 		e.Time = decodeTime(ns)

@@ -52,7 +52,7 @@ const participantUpsert = participantInsert + `
 	scheme_lower = excluded.scheme_lower, created_at = excluded.created_at,
 	updated_at = excluded.updated_at, record = excluded.record`
 
-const eventColumns = `application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal`
+const eventColumns = `application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id`
 
 // The field column of participant_values: which list a value belongs to.
 const (
@@ -70,7 +70,7 @@ const (
 const pgCreate = `WITH
 application AS (
 	INSERT INTO applications (` + applicationColumns + `)
-	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39, $49)
+	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39, $50)
 ),
 waiting AS (
 	INSERT INTO application_waiting (application_id, kind, stage, created_at)
@@ -102,9 +102,9 @@ participant_values AS (
 	ON CONFLICT DO NOTHING
 )
 INSERT INTO audit_events (` + eventColumns + `)
-SELECT $1, e.seq, e.time_ns, e.actor, e.action, e.from_stage, e.to_stage, e.reason, e.prev_hash, e.hash, e.seal
-FROM unnest($29::bigint[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[], $41::text[])
-	AS e(seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal)`
+SELECT $1, e.seq, e.time_ns, e.actor, e.action, e.from_stage, e.to_stage, e.reason, e.prev_hash, e.hash, e.seal, e.request_id
+FROM unnest($29::bigint[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[], $41::text[], $49::text[])
+	AS e(seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id)`
 
 // prepare prepares the Store's statements for its dialect.
 func (s *Store) prepare(ctx context.Context) error {
@@ -127,7 +127,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.syncWaiting, `UPDATE application_waiting SET stage = $3, created_at = $4 WHERE kind = $2 AND application_id = $1`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
-		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`},
+		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`},
 		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, claims, stage, created_at,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
 			FROM applications WHERE id = $1` + lock},
@@ -144,7 +144,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			WHERE id = (SELECT application_id FROM application_claims WHERE claim = $1)`},
 		{&st.claimHolder, `SELECT c.application_id, a.participant_code
 			FROM application_claims c JOIN applications a ON a.id = c.application_id WHERE c.claim = $1`},
-		{&st.selectEvents, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal
+		{&st.selectEvents, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id
 			FROM audit_events WHERE application_id = $1 ORDER BY seq`},
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},

@@ -100,8 +100,10 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	n := len(events)
 	seq, ns := make([]int64, n), make([]int64, n)
 	actor, action, from, to, reason, prev, hash, seal := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	requestID := make([]string, n)
 	for i, e := range events {
 		seq[i], ns[i], actor[i], action[i], from[i], to[i], reason[i], prev[i], hash[i], seal[i] = e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal
+		requestID[i] = e.RequestID
 	}
 	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims), seal)
 	m := len(outbox)
@@ -109,7 +111,7 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	for i, r := range outbox {
 		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
 	}
-	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), row.due)
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -564,7 +566,7 @@ func (s *Store) appendEvents(ctx context.Context, t *wtx, appID string, lastSeq 
 	}
 	for _, e := range events {
 		if _, err := t.exec(ctx, s.stmts.insertEvent,
-			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal); err != nil {
+			appID, e.Seq, e.timeNS, e.Actor, e.Action, e.From, e.To, e.Reason, e.PrevHash, e.Hash, e.Seal, e.RequestID); err != nil {
 			return err
 		}
 	}

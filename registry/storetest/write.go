@@ -732,6 +732,41 @@ func testAudit(t *testing.T, newStore NewStore) {
 		require.EqualValues(t, 4, ce.Seq)
 	})
 
+	t.Run("request ids are kept, so their chain verifies after a round trip", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		submit := event("app-1", "submit", "", "submitted", at(0))
+		submit.RequestID = "0f6e2a9c-5b1d-4c3e-9a7f-2d8b6c4e1a30"
+		first := registry.Chain(nil, submit, event("app-1", "check", "submitted", "verifying", at(time.Second)))
+		a := newApp("app-1", "key-1", "", at(0))
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Events: first}))
+		approve := event("app-1", "approve", "verifying", "details", at(time.Hour))
+		approve.RequestID = "req-2"
+		second := registry.Chain(&first[1], approve)
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a, Events: second}))
+
+		got, err := s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		requireEvents(t, append(first, second...), got)
+		require.Equal(t, []string{submit.RequestID, "", "req-2"}, []string{got[0].RequestID, got[1].RequestID, got[2].RequestID})
+	})
+
+	t.Run("a request id edited after hashing fails VerifyChain after a round trip", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		e := submitted("app-1", at(0))
+		e[0].RequestID = "req-1"
+		e = registry.Chain(nil, e...)
+		e[0].RequestID = "req-forged"
+		require.NoError(t, s.Create(ctx, registry.Write{Application: newApp("app-1", "", "", at(0)), Events: e}))
+		got, err := s.Events(ctx, "app-1")
+		require.NoError(t, err)
+		require.Equal(t, "req-forged", got[0].RequestID)
+		var chainErr *registry.ChainError
+		require.ErrorAs(t, registry.VerifyChain(got), &chainErr)
+		require.EqualValues(t, 1, chainErr.Seq)
+	})
+
 	t.Run("a tampered event fails VerifyChain after a round trip", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

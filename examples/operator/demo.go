@@ -427,6 +427,9 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 		p("            DEMO ONLY: endpoints may name a port, and https://%s:<port>/… reaches this machine's", demoEndpointHost)
 		p("            loopback, with a TLS certificate from the demo CA (%s); nothing else private is reachable.", ready.caFile)
 		p("            The demo participants' private keys are in %s and %s.", demoEncryptionKeyFile, demoSigningKeyFile)
+		if ready.mode == readinessRequired {
+			p("            By hand, with no readiness handler at your endpoint, go-live waits: start with -readiness optional or off.")
+		}
 	}
 	p("")
 	p("  Staff token for the console (shown once, valid until this process stops):")

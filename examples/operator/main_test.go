@@ -115,7 +115,8 @@ func TestRunServesAndStops(t *testing.T) {
 		assert.Contains(t, banner, want)
 	}
 	for _, name := range []string{"trust-list.json", "sandbox-certificate.jwt", "application-regulator.json",
-		"application-payer.json", "application-hospital.json", "details.json", "operator.seed"} {
+		"application-payer.json", "application-hospital.json", "details.json", "operator.seed",
+		demoCAFile, demoEndpointTLSFile, demoEncryptionKeyFile, demoSigningKeyFile, demoReadinessFile} {
 		info, err := os.Stat(filepath.Join(dir, name))
 		require.NoError(t, err, name)
 		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), name)

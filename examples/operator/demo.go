@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +39,7 @@ type keys struct {
 	token     jwk.Key            // access tokens, Ed25519
 	audit     ed25519.PrivateKey // seals audit checkpoints (onboarding.WithAuditKey)
 	sandbox   jwk.Key            // the demo sandbox issuer, Ed25519
+	readiness ed25519.PrivateKey // signs readiness challenges (readiness.WithSigner)
 }
 
 func loadKeys(path string) (keys, error) {
@@ -69,6 +69,7 @@ func loadKeys(path string) (keys, error) {
 	var k keys
 	k.applicant, k.otp = derive("applicant"), derive("otp")
 	k.audit = ed25519.NewKeyFromSeed(derive("audit"))
+	k.readiness = ed25519.NewKeyFromSeed(derive("readiness"))
 	if k.token, err = jwk.FromRaw(ed25519.NewKeyFromSeed(derive("token"))); err != nil {
 		return keys{}, fmt.Errorf("token key: %w", err)
 	}
@@ -283,11 +284,12 @@ func demoSamples(now time.Time) []demoSample {
 // writeSamples writes the trust list, a sample certificate, one
 // application ready to submit per verification category (each with a
 // participant sandbox certificate of its own), the documents they
-// reference, and step-3 details (with a fresh self-signed RSA
-// certificate). The applications carry no application_id, so each curl
-// makes a new application; a certificate backs one participant, so each
-// sample goes live once per start of the operator.
-func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) {
+// reference, and step-3 details (self-signed encryption and signing
+// certificates for the demo participants' keys, pk). The applications
+// carry no application_id, so each curl makes a new application; a
+// certificate backs one participant, so each sample goes live once per
+// data directory.
+func writeSamples(dir string, demo *demoSandbox, fakeHFR bool, pk participantKeys) (samples, error) {
 	var s samples
 	write := func(name string, v any) (string, error) {
 		path := filepath.Join(dir, name)
@@ -351,30 +353,30 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool) (samples, error) 
 		}
 		s.applications = append(s.applications, sample{category: a.category, path: path, what: a.what})
 	}
-	cert, err := selfSignedPEM("hcx.participant.example")
+	enc, err := selfSignedPEM(pk.encryption, "hcx.participant.example encryption")
+	if err != nil {
+		return s, err
+	}
+	sig, err := selfSignedPEM(pk.signing, "hcx.participant.example signing")
 	if err != nil {
 		return s, err
 	}
 	if s.details, err = write("details.json", onboarding.Details{
-		EndpointURL: "https://hcx.participant.example/v0.9", EncryptionCert: cert,
+		EndpointURL: "https://hcx.participant.example/v0.9", EncryptionCert: enc, SigningCertPath: sig,
 	}); err != nil {
 		return s, err
 	}
 	return s, nil
 }
 
-// selfSignedPEM makes an RSA-2048 certificate valid for a year: what a
-// participant registers as its encryption certificate in step 3.
-func selfSignedPEM(cn string) (string, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return "", fmt.Errorf("demo certificate key: %w", err)
-	}
+// selfSignedPEM makes a certificate for key valid for a year: what a
+// participant registers as its encryption or signing certificate in step
+// 3.
+func selfSignedPEM(key *rsa.PrivateKey, cn string) (string, error) {
 	now := time.Now()
 	tpl := &x509.Certificate{
-		SerialNumber: big.NewInt(now.UnixNano()),
+		SerialNumber: randomSerial(),
 		Subject:      pkix.Name{CommonName: cn, Organization: []string{"hcxonboard demo"}},
-		DNSNames:     []string{cn},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(365 * 24 * time.Hour),
 		KeyUsage:     x509.KeyUsageKeyEncipherment | x509.KeyUsageDigitalSignature,
@@ -394,7 +396,7 @@ func selfSignedPEM(cn string) (string, error) {
 	return b.String(), nil
 }
 
-func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string, demo *demoSandbox, s samples, regs *registries, delivery string) error {
+func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string, demo *demoSandbox, s samples, regs *registries, delivery string, ready *demoReadiness) error {
 	trust, err := json.MarshalIndent(demo.trust, "  ", "  ")
 	if err != nil {
 		return fmt.Errorf("trust list: %w", err)
@@ -409,6 +411,26 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	p("  ROHINI:   %s", regs.rohiniSource)
 	p("  Messages: %s", delivery)
 	p("  Metrics:  %s%s (Prometheus); health at %s/healthz and %s/readyz", base, metricsPath, base, base)
+	p("  Records:  the specification's routes write the %s profile (-profile)", cfg.profile)
+	p("  Schedule: due work every %s: certificate and secret notices, idle applications, de-boardings,", cfg.scheduleInterval)
+	p("            registry waits, readiness re-checks")
+	switch {
+	case ready.checker == nil:
+		p("  Readiness: off (-readiness off): go-live does not wait on the endpoint and keys being proven")
+	default:
+		when := "required before go-live"
+		if ready.mode == readinessOptional {
+			when = "optional: go-live does not wait on it"
+		}
+		p("  Readiness: %s; POST …/applications/<id>/readiness challenges the participant's endpoint", when)
+		p("            as issuer %q, key %s, published at %s%s", ready.checker.Issuer(), ready.checker.KeyID(), base, readinessJWKSPath)
+		p("            DEMO ONLY: endpoints may name a port, and https://%s:<port>/… reaches this machine's", demoEndpointHost)
+		p("            loopback, with a TLS certificate from the demo CA (%s); nothing else private is reachable.", ready.caFile)
+		p("            The demo participants' private keys are in %s and %s.", demoEncryptionKeyFile, demoSigningKeyFile)
+		if ready.mode == readinessRequired {
+			p("            By hand, with no readiness handler at your endpoint, go-live waits: start with -readiness optional or off.")
+		}
+	}
 	p("")
 	p("  Staff token for the console (shown once, valid until this process stops):")
 	p("    %s", staffToken)

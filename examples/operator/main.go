@@ -26,6 +26,43 @@
 // address, and every kind whose transport is not configured, still goes
 // to the console.
 //
+// The engine's scheduler runs in the process (Service.RunScheduler),
+// every -schedule-interval: certificate notices 30, 15 and 5 days ahead
+// and at expiry, production-secret reminders, idle applications
+// withdrawn, announced de-boardings taking effect, registry waits run
+// out, and readiness re-checked after details change and daily. /readyz
+// fails when its passes, or the outbox dispatcher's, stop.
+//
+// Go-live readiness (package readiness) is required by default
+// (-readiness): after step 3, POST /v1/onboarding/applications/{id}/readiness
+// (or the console) challenges the participant's endpoint_url at
+// /hcx-onboarding/readiness with a challenge the operator signed, and the
+// participant must answer it, decrypt a nonce encrypted to its
+// encryption_cert and sign one with its signing key; go-live waits on a
+// passed report no older than a day. The challenges are signed with a key
+// derived from the seed, published at /readiness-jwks.json under issuer
+// -instance, and sent through the SSRF-safe fetcher (package safefetch).
+//
+// DEMO ONLY, for the walkthrough, whose participant endpoints run on
+// loopback: endpoint_url may name a port; the host
+// participants.hcx-demo.localhost resolves to 127.0.0.1 and is the one
+// host the fetcher lets reach a non-public address; and the Checker
+// trusts a demo CA made at each start (demo-ca.pem, its key never
+// written), whose TLS certificate for that host and key are in
+// demo-endpoint-tls.pem. The demo participants' private keys — of the
+// encryption and signing certificates in details.json — are in
+// demo-participant-encryption-key.pem and demo-participant-signing-key.pem,
+// and demo-readiness.json tells the walkthrough where all this is. A real
+// operator passes none of these allowances, and never holds a
+// participant's private key; the library's defaults refuse all of it.
+//
+// -profile says how the HCX specification's routes (/v0.9/participant/…)
+// write participant records: spec (the default: HCX v0.9, certificates by
+// URL), own (this library's, certificates inline), platform (the
+// reference HCX platform's: "payor", osid, osOwner) or nhcx (NHA's NHCX:
+// numeric role codes, base64 certificates). Access tokens stay this
+// library's own, signed with EdDSA, whatever the profile.
+//
 // Prometheus scrapes /metrics (package onboarding/metrics: applications
 // by stage, task age, outbox depth, deliveries by transport, registry
 // calls, tokens, and the Go runtime); /healthz and /readyz answer load
@@ -47,6 +84,12 @@
 //	-policy        onboarding policy file (JSON, verifier.PolicyFile), published
 //	               at /policy.json (default: the guideline's)
 //	-outbox-interval how often the outbox dispatcher retries (default 10s)
+//	-schedule-interval how often the scheduler runs what is due (default 1m,
+//	               a second to 8 hours)
+//	-profile       own, spec (default), platform or nhcx: how the
+//	               specification's routes write participant records
+//	-readiness     required (default), optional or off: the go-live
+//	               readiness checks of participants' endpoints and keys
 //	-smtp-host     SMTP server: e-mail is sent, not printed; with -smtp-from
 //	-smtp-port     SMTP port (default 587, or 465 with -smtp-security tls)
 //	-smtp-from     sender address, e.g. 'HCX Onboarding <onboarding@operator.example>'
@@ -64,7 +107,7 @@
 // Everything it keeps is in the data directory: the key seed (so a
 // restart keeps applicant tokens and codes valid), the database of
 // applications and participants (unless -db puts it elsewhere), uploaded
-// documents. Stop it and delete the directory to start afresh. Staff
+// documents, the demo participants' keys. Stop it and delete the directory to start afresh. Staff
 // tokens are new on every start.
 //
 // SIGINT or SIGTERM shuts it down gracefully.
@@ -107,7 +150,17 @@ applications it wrote, one per verification category.
 
 Messages are printed to this console unless transports are configured
 (-smtp-*, -sms-*, -webhooks; secrets in SMTP_PASSWORD, SMS_PASSWORD,
-SMS_AUTHORIZATION). Prometheus metrics are at /metrics.
+SMS_AUTHORIZATION). Prometheus metrics are at /metrics. The scheduler runs
+in the process every -schedule-interval: certificate and secret notices,
+idle applications, de-boardings, readiness re-checks.
+
+Go-live waits on the readiness checks (-readiness required): the operator
+challenges the participant's endpoint at /hcx-onboarding/readiness, signed
+with the key it publishes at /readiness-jwks.json. DEMO ONLY, for the
+walkthrough's endpoints on loopback: endpoints may name a port, the host
+participants.hcx-demo.localhost reaches 127.0.0.1 with a certificate from a
+demo CA, and the demo participants' private keys are written to -data.
+-readiness off drops the checks and these allowances.
 
 State lives in -data (the database too, unless -db puts it elsewhere).
 Stop the operator and delete that directory to start afresh. Take every

@@ -131,7 +131,8 @@ func TestRunServesAndStops(t *testing.T) {
 		assert.Contains(t, banner, want)
 	}
 	for _, name := range []string{"trust-list.json", "sandbox-certificate.jwt", "application-regulator.json",
-		"application-payer.json", "application-hospital.json", "details.json", "operator.seed"} {
+		"application-payer.json", "application-hospital.json", "details.json", "operator.seed",
+		demoCAFile, demoEndpointTLSFile, demoEncryptionKeyFile, demoSigningKeyFile, demoReadinessFile} {
 		info, err := os.Stat(filepath.Join(dir, name))
 		require.NoError(t, err, name)
 		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), name)
@@ -204,6 +205,10 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{"HFR without its secret", []string{"-hfr-gateway", "https://g.example", "-hfr-registry", "https://r.example", "-hfr-client-id", "x"}, "HFR_CLIENT_SECRET"},
 		{"bad address", []string{"-addr", "256.0.0.1:1"}, "listen"},
 		{"corrupt key seed", []string{"-data", filepath.Join(dir, "corrupt")}, "not 64 hex digits"},
+		{"unknown profile", []string{"-profile", "keycloak"}, `-profile "keycloak": want own, spec, platform or nhcx`},
+		{"unknown readiness mode", []string{"-readiness", "sometimes"}, `-readiness "sometimes": want required, optional or off`},
+		{"scheduler too eager", []string{"-schedule-interval", "10ms"}, "-schedule-interval 10ms: want a second to 8 hours"},
+		{"scheduler too lazy", []string{"-schedule-interval", "9h"}, "-schedule-interval 9h0m0s: want a second to 8 hours"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -35,9 +35,11 @@ type config struct {
 	hfrEnv, rohiniURL        string
 	policy                   string
 	shutdownTimeout          time.Duration
-	deboardInterval          time.Duration
+	scheduleInterval         time.Duration
 	outboxInterval           time.Duration
-	tx                       transportConfig // how messages are delivered (transports.go)
+	profile                  credential.Profile // how the specification's routes write records
+	readiness                string             // readinessRequired, readinessOptional or readinessOff
+	tx                       transportConfig    // how messages are delivered (transports.go)
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -47,7 +49,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 // parseFlagsEnv is parseFlags reading the environment through getenv.
 func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (config, error) {
 	demo := filepath.Join(os.TempDir(), "hcxonboard-demo")
-	c := config{hfrSecret: getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second, deboardInterval: time.Minute}
+	c := config{hfrSecret: getenv("HFR_CLIENT_SECRET"), shutdownTimeout: 10 * time.Second}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() { usage(fs) }
@@ -62,6 +64,12 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL (default: an in-process fake)")
 	fs.StringVar(&c.policy, "policy", "", "onboarding policy file (JSON, verifier.PolicyFile), published at "+policyPath+" (default: the guideline's)")
 	fs.DurationVar(&c.outboxInterval, "outbox-interval", 10*time.Second, "how often the outbox dispatcher retries what could not be sent at once")
+	fs.DurationVar(&c.scheduleInterval, "schedule-interval", time.Minute,
+		"how often the scheduler runs what is due: certificate and secret notices, idle applications, de-boardings, registry waits, readiness re-checks (1s to 8h)")
+	profile := fs.String("profile", profileNames[credential.ProfileSpec],
+		"how the HCX specification's routes write participant records: own, spec, platform or nhcx")
+	fs.StringVar(&c.readiness, "readiness", readinessRequired,
+		"go-live readiness checks of participants' endpoints and keys: required (before go-live), optional or off")
 	transportFlags(fs, &c.tx)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -72,6 +80,18 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	if c.outboxInterval <= 0 {
 		return c, fmt.Errorf("-outbox-interval %s: want a positive duration", c.outboxInterval)
 	}
+	if c.scheduleInterval < time.Second || c.scheduleInterval > 8*time.Hour {
+		return c, fmt.Errorf("-schedule-interval %s: want a second to 8 hours", c.scheduleInterval)
+	}
+	var err error
+	if c.profile, err = parseProfile(*profile); err != nil {
+		return c, err
+	}
+	switch c.readiness {
+	case readinessRequired, readinessOptional, readinessOff:
+	default:
+		return c, fmt.Errorf("-readiness %q: want %s, %s or %s", c.readiness, readinessRequired, readinessOptional, readinessOff)
+	}
 	if err := c.tx.check(getenv); err != nil {
 		return c, err
 	}
@@ -79,6 +99,28 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		c.db = filepath.Join(c.data, "registry.db") // the state stays in one place
 	}
 	return c, nil
+}
+
+// profileNames are -profile's values, by profile.
+var profileNames = map[credential.Profile]string{
+	credential.ProfileOwn:      "own",
+	credential.ProfileSpec:     "spec",
+	credential.ProfilePlatform: "platform",
+	credential.ProfileNHCX:     "nhcx",
+}
+
+// parseProfile reads -profile: own, spec, platform or nhcx, or a
+// profile's own name (hcx-v0.9 …).
+func parseProfile(name string) (credential.Profile, error) {
+	for p, short := range profileNames {
+		if name == short {
+			return p, nil
+		}
+	}
+	if p := credential.Profile(name); p.Valid() {
+		return p, nil
+	}
+	return "", fmt.Errorf("-profile %q: want own, spec, platform or nhcx", name)
 }
 
 // run starts the operator and serves until ctx ends, then shuts down.
@@ -161,7 +203,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := onboarding.New(store,
+	pk, err := loadParticipantKeys(cfg.data)
+	if err != nil {
+		return err
+	}
+	ready, err := newDemoReadiness(cfg.data, cfg.readiness, cfg.instance, keys.readiness)
+	if err != nil {
+		return err
+	}
+	svc, err := onboarding.New(store, append([]onboarding.Option{
 		onboarding.WithInstanceCode(cfg.instance),
 		onboarding.WithNotifier(notifier),
 		onboarding.WithVerifier(checker),
@@ -173,7 +223,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		onboarding.WithAuditKey(keys.audit),
 		onboarding.WithLogger(log),
 		onboarding.WithDocuments(docs),
-	)
+	}, ready.options()...)...)
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
@@ -204,7 +254,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	h, err := httpapi.New(svc, httpapi.WithStaffSet(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log),
-		httpapi.WithTokenObserver(m.ObserveToken))
+		httpapi.WithTokenObserver(m.ObserveToken), httpapi.WithProfile(cfg.profile))
 	if err != nil {
 		return fmt.Errorf("http handler: %w", err)
 	}
@@ -214,18 +264,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
-	samples, err := writeSamples(cfg.data, demo, regs.fakeHFR != nil)
+	samples, err := writeSamples(cfg.data, demo, regs.fakeHFR != nil, pk)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	if err := printBanner(out, cfg, base, staffToken, approverToken, demo, samples, regs, delivery); err != nil {
+	if err := printBanner(out, cfg, base, staffToken, approverToken, demo, samples, regs, delivery, ready); err != nil {
 		ln.Close()
 		return err
 	}
 
 	mux := http.NewServeMux()
 	mux.Handle("GET "+metricsPath, metrics.Handler(reg, log))
+	if ready.checker != nil {
+		mux.HandleFunc("GET "+readinessJWKSPath, ready.serveJWKS)
+	}
 	mux.Handle("/", pol.serve(h))
 	srv := &http.Server{
 		Handler:           mux,
@@ -241,9 +294,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	wg.Add(2)
+	schedErr := make(chan error, 1)
 	go func() {
+		// The scheduler: certificate and secret notices, idle
+		// applications, announced de-boardings, registry waits run out,
+		// readiness re-checks. /readyz fails if its passes stop.
 		defer wg.Done()
-		processDeboardings(jobs, svc, cfg.deboardInterval, log)
+		if err := svc.RunScheduler(jobs, onboarding.SchedulerOptions{Interval: cfg.scheduleInterval, Owner: "operator-demo"}); err != nil {
+			schedErr <- err // it could not run at all
+		}
 	}()
 	go func() {
 		// The outbox: what a change could not send at once is retried.
@@ -258,6 +317,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		stopJobs()
 		wg.Wait()
 		return fmt.Errorf("serve: %w", err)
+	case err := <-schedErr:
+		stopJobs()
+		_ = srv.Close()
+		wg.Wait()
+		return fmt.Errorf("scheduler: %w", err)
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(out, "shutting down…")
@@ -277,30 +341,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 // metricsPath is where Prometheus scrapes the operator.
 const metricsPath = "/metrics"
-
-// processDeboardings makes announced de-boardings take effect when due.
-func processDeboardings(ctx context.Context, svc *onboarding.Service, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := svc.ProcessDeboardings(ctx); err != nil && ctx.Err() == nil {
-				log.Error("process de-boardings", "error", err.Error())
-			} else if n > 0 {
-				log.Info("de-boardings took effect", "count", n)
-			}
-			// Applications that waited too long on a registry's own process.
-			if n, err := svc.ExpireWaiting(ctx); err != nil && ctx.Err() == nil {
-				log.Error("expire waiting applications", "error", err.Error())
-			} else if n > 0 {
-				log.Info("waiting applications expired", "count", n)
-			}
-		}
-	}
-}
 
 // syncWriter serialises writes from the logger, the notifier and the
 // banner.

@@ -2,17 +2,24 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/readiness/participant"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -26,7 +33,9 @@ func TestSamplesCoverEveryCategory(t *testing.T) {
 	require.NoError(t, err)
 	demo, err := newDemoSandbox(key.sandbox)
 	require.NoError(t, err)
-	s, err := writeSamples(dir, demo, true)
+	pk, err := loadParticipantKeys(dir)
+	require.NoError(t, err)
+	s, err := writeSamples(dir, demo, true, pk)
 	require.NoError(t, err)
 	sv, err := sandbox.NewVerifier(sandbox.WithTrustList(demo.trust))
 	require.NoError(t, err)
@@ -62,4 +71,48 @@ func TestSamplesCoverEveryCategory(t *testing.T) {
 	for _, c := range verifier.Categories() {
 		assert.True(t, seen[c], "a sample of %s", c)
 	}
+}
+
+// details.json registers certificates for the demo participants' keys,
+// which the data directory keeps, marked demo-only, across restarts.
+func TestDetailsMatchTheDemoParticipantKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key, err := loadKeys(filepath.Join(dir, "operator.seed"))
+	require.NoError(t, err)
+	demo, err := newDemoSandbox(key.sandbox)
+	require.NoError(t, err)
+	pk, err := loadParticipantKeys(dir)
+	require.NoError(t, err)
+	s, err := writeSamples(dir, demo, false, pk)
+	require.NoError(t, err)
+
+	b, err := os.ReadFile(s.details)
+	require.NoError(t, err)
+	var d onboarding.Details
+	require.NoError(t, json.Unmarshal(b, &d))
+	for _, tc := range []struct {
+		cert, keyFile string
+	}{{d.EncryptionCert, demoEncryptionKeyFile}, {d.SigningCertPath, demoSigningKeyFile}} {
+		block, _ := pem.Decode([]byte(tc.cert))
+		require.NotNil(t, block, tc.keyFile)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		require.NoError(t, err)
+		raw, err := os.ReadFile(filepath.Join(dir, tc.keyFile))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(raw), "DEMO ONLY"), "%s is marked demo-only", tc.keyFile)
+		keys, err := participant.KeysFromPEM(raw, nil)
+		require.NoError(t, err, tc.keyFile)
+		assert.True(t, keys.Encryption.Public().(*rsa.PublicKey).Equal(cert.PublicKey), "%s is the key of its certificate", tc.keyFile)
+	}
+
+	again, err := loadParticipantKeys(dir)
+	require.NoError(t, err)
+	assert.True(t, again.encryption.Equal(pk.encryption), "a restart keeps the keys")
+	assert.True(t, again.signing.Equal(pk.signing))
+	assert.False(t, pk.encryption.Equal(pk.signing), "two keys, not one")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, demoSigningKeyFile), []byte("DEMO ONLY\nno key here\n"), 0o600))
+	_, err = loadParticipantKeys(dir)
+	require.ErrorContains(t, err, "delete it to start afresh")
 }

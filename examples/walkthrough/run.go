@@ -44,6 +44,12 @@ against a running examples/operator (go run ./examples/operator), printing
 each step. The staff tokens are the two the operator printed at start-up;
 the samples and the demo one-time codes are read from its data directory.
 
+Before go-live each sample passes the operator's readiness checks: this
+program serves the participants' endpoints (package readiness/participant)
+over TLS on loopback, at https://participants.hcx-demo.localhost:<port>/p/<n>,
+with the demo keys and certificate the operator wrote to its data
+directory, and prints each check's outcome and time. Demo only.
+
 Flags:
 `)
 		fs.PrintDefaults()
@@ -132,9 +138,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if w.details, err = loadDetails(filepath.Join(cfg.data, "details.json")); err != nil {
 		return err
 	}
+	if w.endpoints, err = startEndpoints(ctx, cfg.data, w.api); err != nil {
+		return err
+	}
+	defer w.endpoints.close()
 
 	fmt.Fprintf(stdout, "HCX onboarding walkthrough: %s against %s\n", count(len(samples), "sample application"), cfg.url)
 	fmt.Fprintf(stdout, "(samples, documents and the demo's one-time codes from %s)\n", cfg.data)
+	if e := w.endpoints; e != nil {
+		fmt.Fprintf(stdout, "(participants' endpoints: https://%s:%d/p/<n>, served here on loopback with the keys in %s and %s;\n",
+			e.manifest.EndpointHost, e.port, e.manifest.EncryptionKey, e.manifest.SigningKey)
+		fmt.Fprintf(stdout, " their readiness handlers trust operator %q's keys from %s%s — demo only)\n", e.manifest.Issuer, cfg.url, e.manifest.JWKSPath)
+	}
 	start := time.Now()
 	var results []result
 	failed := 0

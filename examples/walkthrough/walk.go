@@ -16,6 +16,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/readiness"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -27,13 +28,16 @@ type walker struct {
 	codes   codeLog
 	docs    map[string]string // SHA-256 → file
 	details onboarding.Details
+	// endpoints serve the participants' readiness handlers; nil when the
+	// operator checks no readiness (-readiness off).
+	endpoints *endpoints
 	// payer is the insurer this run took live: the empanelled hospital
 	// names it, and it answers the approval request itself.
-	payer *participant
+	payer *liveParticipant
 }
 
-// participant is a live participant's production credentials.
-type participant struct {
+// liveParticipant is a live participant's production credentials.
+type liveParticipant struct {
 	name, code, secret string
 }
 
@@ -100,15 +104,46 @@ func (w *walker) onboard(ctx context.Context, s sample) (string, hcxonboard.Stat
 		return "", "", err
 	}
 
-	// Step 3: the endpoint and certificates.
+	// Step 3: the endpoint and certificates. With readiness checks, the
+	// endpoint is this program's: a readiness handler for this
+	// participant code, with the keys of details.json's certificates.
 	if a.Stage == stageDetails {
-		if err := w.api.call(ctx, http.MethodPut, "/v1/onboarding/applications/"+a.ID+"/details", token, w.details, &a); err != nil {
+		details := w.details
+		if w.endpoints != nil {
+			if a.ParticipantCode == "" {
+				return "", "", errors.New("step-3 details: the application names no participant code to serve a readiness handler for")
+			}
+			url, err := w.endpoints.add(a.ParticipantCode)
+			if err != nil {
+				return "", "", err
+			}
+			details.EndpointURL = url
+		}
+		if err := w.api.call(ctx, http.MethodPut, "/v1/onboarding/applications/"+a.ID+"/details", token, details, &a); err != nil {
 			return "", "", fmt.Errorf("step-3 details: %w", err)
 		}
-		w.step("details", "endpoint %s and an encryption certificate (details.json): stage %s", w.details.EndpointURL, a.Stage)
+		w.step("details", "endpoint %s, %s (details.json): stage %s", details.EndpointURL, certificates(details), a.Stage)
 	}
 	if a.Stage != stageCredentials {
 		return "", "", fmt.Errorf("after step 3 the application is at stage %s, not %s", a.Stage, stageCredentials)
+	}
+
+	// The readiness checks: the operator challenges the endpoint, which
+	// must decrypt a nonce with the encryption key and sign one with the
+	// signing key. Go-live waits on a passed report.
+	if w.endpoints != nil {
+		if err := w.api.call(ctx, http.MethodPost, "/v1/onboarding/applications/"+a.ID+"/readiness", token, nil, &a); err != nil {
+			return a.ParticipantCode, "", fmt.Errorf("readiness: %w", err)
+		}
+		if a.Readiness == nil {
+			return a.ParticipantCode, "", errors.New("readiness: the operator kept no report")
+		}
+		w.printReadiness(a.Readiness.Report)
+		if !a.Readiness.Report.Ready {
+			return a.ParticipantCode, "", fmt.Errorf("readiness: %s", a.Readiness.Report.Summary())
+		}
+	} else {
+		w.step("readiness", "not checked: the operator runs with -readiness off")
 	}
 
 	// Step 4: the participant code and the production secret, shown once.
@@ -140,9 +175,33 @@ func (w *walker) onboard(ctx context.Context, s sample) (string, hcxonboard.Stat
 		return creds.ParticipantCode, a.Participant.Status, fmt.Errorf("not live: stage %s, status %s", a.Stage, a.Participant.Status)
 	}
 	if s.category == verifier.CategoryPayer {
-		w.payer = &participant{name: app.ParticipantName, code: creds.ParticipantCode, secret: creds.Secret}
+		w.payer = &liveParticipant{name: app.ParticipantName, code: creds.ParticipantCode, secret: creds.Secret}
 	}
 	return creds.ParticipantCode, a.Participant.Status, nil
+}
+
+// printReadiness prints a readiness report: each check, its outcome and
+// time, and what to fix when one failed.
+func (w *walker) printReadiness(r readiness.Report) {
+	verdict := "ready"
+	if !r.Ready {
+		verdict = "NOT READY"
+	}
+	w.step("readiness", "%s: the operator challenged %s as %s (%s, %d ms)", verdict, r.URL, r.Issuer, count(r.Attempts, "attempt"), r.DurationMS)
+	for _, c := range r.Checks {
+		fmt.Fprintf(w.out, "  %-15s   %-7s %-15s %5d ms  %s\n", "", c.Outcome, c.Check, c.DurationMS, c.Message)
+		if c.Outcome == readiness.Failed && c.Hint != "" {
+			fmt.Fprintf(w.out, "  %-15s   %-7s %-15s           fix (%s): %s\n", "", "", "", c.Problem, c.Hint)
+		}
+	}
+}
+
+// certificates names the certificates details registers.
+func certificates(d onboarding.Details) string {
+	if d.SigningCertPath != "" {
+		return "encryption and signing certificates"
+	}
+	return "an encryption certificate"
 }
 
 // settle acts on the application's open tasks until it leaves

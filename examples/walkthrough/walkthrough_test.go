@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"flag"
 	"io"
 	"os"
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard/readiness/readinesstest"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -53,12 +56,82 @@ func TestWalkthroughTakesEverySampleLive(t *testing.T) {
 	}
 	assert.NotRegexp(t, `hcxs_[A-Za-z0-9_-]{8}`, printed, "no secret is printed")
 
+	// Every sample went through the readiness checks, all passed, before
+	// its credentials and go-live.
+	sections := samplesOf(printed)
+	require.Len(t, sections, len(verifier.Categories()))
+	for c, section := range sections {
+		details := strings.Index(section, "  details         endpoint https://participants.hcx-demo.localhost:")
+		checked := strings.Index(section, "  readiness       ready: the operator challenged https://participants.hcx-demo.localhost:")
+		creds := strings.Index(section, "  credentials     ")
+		live := strings.Index(section, "  go-live         ")
+		require.True(t, details >= 0 && checked > details && creds > checked && live > creds,
+			"%s: details, then readiness, then credentials and go-live:\n%s", c, section)
+		for _, check := range []string{"endpoint_url", "dns", "connect", "tls", "http", "challenge", "encryption_key", "signing_key"} {
+			assert.Regexp(t, `(?m)^\s+passed\s+`+check+`\s+\d+ ms  \S`, section, "%s: %s passed, with its time", c, check)
+		}
+		assert.NotContains(t, section, "failed ")
+	}
+
 	// A sample goes live once per data directory; a second run says how
 	// to start afresh.
 	out.Reset()
 	err = run(ctx, append(args, "-only", "regulator"), &out)
 	require.Error(t, err)
 	assert.Contains(t, out.String(), "delete its data directory ("+dir+")")
+}
+
+// samplesOf splits the walkthrough's output into each sample's steps, by
+// category.
+func samplesOf(printed string) map[verifier.Category]string {
+	out := map[verifier.Category]string{}
+	for _, block := range strings.Split(printed, "\n\n") {
+		for _, c := range verifier.Categories() {
+			if strings.HasPrefix(block, string(c)+" — ") {
+				out[c] = block
+			}
+		}
+	}
+	return out
+}
+
+// An endpoint whose key is not the registered certificate's fails the
+// readiness checks, with the problem and what to fix, and the sample does
+// not go live.
+func TestWalkthroughStopsWhenNotReady(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	banner := startOperator(t, "-data", dir)
+	// The participant deployed another key than its certificate's.
+	der, err := x509.MarshalPKCS8PrivateKey(readinesstest.RSAKey(0))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "demo-participant-encryption-key.pem"),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+
+	var out bytes.Buffer
+	err = run(context.Background(), append(bannerCommand(t, banner), "-only", "regulator"), &out)
+	require.Error(t, err)
+	printed := out.String()
+	assert.Contains(t, printed, "readiness       NOT READY: the operator challenged https://participants.hcx-demo.localhost:")
+	assert.Regexp(t, `(?m)^\s+failed\s+encryption_key\s+\d+ ms  `, printed)
+	assert.Contains(t, printed, "fix (wrong_key): ")
+	assert.Regexp(t, `(?m)^\s+passed\s+signing_key\s`, printed, "the signing key is still right")
+	assert.NotContains(t, printed, "  go-live  ")
+	assert.Contains(t, printed, "0 of 1 category Active")
+}
+
+// With the operator's -readiness off the walkthrough says so, and the
+// sample goes live without the checks.
+func TestWalkthroughWithoutReadiness(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	banner := startOperator(t, "-data", dir, "-readiness", "off")
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), append(bannerCommand(t, banner), "-only", "regulator"), &out), "output:\n%s", &out)
+	printed := out.String()
+	assert.Contains(t, printed, "readiness       not checked: the operator runs with -readiness off")
+	assert.Contains(t, printed, "endpoint https://hcx.participant.example/v0.9")
+	assert.Contains(t, printed, "1 of 1 category Active")
 }
 
 func TestUsage(t *testing.T) {

@@ -111,7 +111,7 @@ func TestSubmitDetailsRefusesInternalAddresses(t *testing.T) {
 		}
 	})
 	allowed := newCountingServer(t, mux)
-	fetcher := trustingFetcher(t, allowed.Server, safefetch.WithTimeout(300*time.Millisecond),
+	fetcher := trustingFetcher(t, allowed.Server, safefetch.WithTimeout(3*time.Second), // long enough for a loaded machine; "slow" waits 10 s
 		safefetch.WithResolver(testResolver(map[string]string{
 			"certs.participant.example":    "127.0.0.1",
 			"metadata.participant.example": "169.254.169.254",

@@ -60,8 +60,10 @@
 // write participant records: spec (the default: HCX v0.9, certificates by
 // URL), own (this library's, certificates inline), platform (the
 // reference HCX platform's: "payor", osid, osOwner) or nhcx (NHA's NHCX:
-// numeric role codes, base64 certificates). Access tokens stay this
-// library's own, signed with EdDSA, whatever the profile.
+// numeric role codes, base64 certificates). Access tokens follow it: own
+// issues this library's EdDSA tokens; spec, platform and nhcx their RS256
+// profile (credential.WithProfile), signed with an RSA key kept in
+// <data>/token-rsa.pem.
 //
 // Prometheus scrapes /metrics (package onboarding/metrics: applications
 // by stage, task age, outbox depth, deliveries by transport, registry

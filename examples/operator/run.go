@@ -186,7 +186,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("verifier: %w", err)
 	}
-	tokens, err := credential.NewTokens(keys.token, credential.WithIssuer(cfg.instance))
+	// The library's own tokens are EdDSA; the specification's, the
+	// platform's and NHCX's are RS256, with an RSA key kept in the data
+	// directory.
+	tokenKey := keys.token
+	if cfg.profile != credential.ProfileOwn {
+		if tokenKey, err = loadRSATokenKey(filepath.Join(cfg.data, rsaTokenKeyFile)); err != nil {
+			return err
+		}
+	}
+	tokens, err := credential.NewTokens(tokenKey, credential.WithIssuer(cfg.instance), credential.WithProfile(cfg.profile))
 	if err != nil {
 		return fmt.Errorf("token key: %w", err)
 	}
@@ -199,7 +208,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer docs.Close()
 	notifier, delivery, err := newNotifier(cfg.tx, notifierDeps{console: demoNotifier{out: out, codes: regs.codes},
-		participants: store, signingKey: keys.token, metrics: m, log: log})
+		participants: store, signingKey: tokenKey, metrics: m, log: log})
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 		}
 		item[m] = g.operation(rt)
 	}
+	addExamples(paths, g.components)
 	errSchema := g.schema(reflect.TypeFor[ErrorResponse]())
 	refusalSchema := g.schema(reflect.TypeFor[RefusalResponse]())
 	doc := openAPIDoc{
@@ -72,7 +73,9 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			"responses": map[string]any{
 				"Error": map[string]any{
 					"description": "The HCX error envelope.",
-					"content":     map[string]any{"application/json": map[string]any{"schema": errSchema}},
+					"content": map[string]any{"application/json": map[string]any{"schema": errSchema,
+						"example": map[string]any{"timestamp": 1768469400000,
+							"error": map[string]any{"code": CodeInvalidRequest, "message": "reason is required"}}}},
 				},
 				"Refused": map[string]any{
 					"description": "The HCX error envelope; for an application refused on its face, with the verifier's report.",

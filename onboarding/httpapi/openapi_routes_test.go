@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/assert"
@@ -26,6 +27,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/readiness/readinesstest"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // docDecoders lets kin-openapi read the bodies the document describes as
@@ -556,4 +558,91 @@ func mustApp(t *testing.T, f *fixture, id string) *onboarding.Application {
 	a, err := f.svc.Application(context.Background(), id)
 	require.NoError(t, err)
 	return a
+}
+
+// Every operation carries an example, and every example is one its
+// schema accepts: kin-openapi checks them when it validates the document,
+// and refuses a document whose example breaks its schema.
+func TestOpenAPIExamples(t *testing.T) {
+	t.Parallel()
+	_, raw := fetchOpenAPI(t, newFixture(t))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	operations := 0
+	for path, item := range doc["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			operations++
+			b, err := json.Marshal(op)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), `"example":`, "%s %s has no example", method, path)
+		}
+	}
+	assert.Len(t, newFixture(t).h.AllRoutes(), operations)
+	load := func(raw []byte) error {
+		d, err := openapi3.NewLoader().LoadFromData(raw)
+		if err != nil {
+			return err
+		}
+		return d.Validate(context.Background(), openapi3.EnableExamplesValidation())
+	}
+	require.NoError(t, load(raw))
+
+	// A decision example the schema refuses fails the document.
+	op := doc["paths"].(map[string]any)["/v1/onboarding/staff/applications/{id}/tasks/{task}/decision"].(map[string]any)["post"].(map[string]any)
+	media := op["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)
+	assert.Equal(t, httpapi.DecisionApprove, media["example"].(map[string]any)["decision"])
+	media["example"] = map[string]any{"decision": "maybe"}
+	tampered, err := json.Marshal(doc)
+	require.NoError(t, err)
+	assert.Error(t, load(tampered))
+}
+
+// The console's forms name the same closed vocabularies as the JSON
+// API.
+func TestOpenAPIConsoleFormEnums(t *testing.T) {
+	t.Parallel()
+	_, raw := fetchOpenAPI(t, newFixture(t))
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	s := doc.Components.Schemas
+	assert.ElementsMatch(t, []string{httpapi.DecisionApprove, httpapi.DecisionReject}, s["decisionForm"].Properties["decision"].Enum)
+	assert.Equal(t, s["DecisionRequest"].Properties["decision"].Enum, s["decisionForm"].Properties["decision"].Enum)
+	assert.ElementsMatch(t, []string{onboarding.InitiatorVoluntary, onboarding.InitiatorRegulator, onboarding.InitiatorHCX},
+		s["deboardForm"].Properties["initiator"].Enum)
+	assert.Equal(t, s["DeboardRequest"].Properties["initiator"].Enum, s["deboardForm"].Properties["initiator"].Enum)
+}
+
+// An answer whose lists are nil says [] and {}, as the document declares
+// them, never null: an application submitted without roles or
+// identifiers, a report without categories.
+func TestAnswersNeverCarryNullLists(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, raw := fetchOpenAPI(t, f)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	app := httpapi.Application{ID: "01890000-0000-7000-8000-000000000000", Stage: "details",
+		Participant: &hcxonboard.Participant{ParticipantCode: "x@hcx", ParticipantName: "X", Status: hcxonboard.StatusCreated},
+		Submitted:   &hcxonboard.Application{ParticipantName: "X", BSP: &hcxonboard.BSPDetails{}},
+		Report:      &verifier.Report{Verdict: verifier.VerdictReady}}
+	rec := httptest.NewRecorder()
+	f.h.WriteJSON(rec, http.StatusOK, app)
+	body := rec.Body.String()
+	assert.NotContains(t, body, "null")
+	for _, want := range []string{`"tasks":[]`, `"roles":[]`, `"categories":[]`, `"stakeholders_serviced":[]`} {
+		assert.Contains(t, body, want)
+	}
+	assert.Contains(t, body, `"primary_mobile":""`, "other members are written as encoding/json writes them")
+	assert.NotContains(t, body, `"sources"`, "omitempty still omits")
+	var v any
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &v))
+	require.NoError(t, doc.Components.Schemas["Application"].Value.VisitJSON(v))
 }

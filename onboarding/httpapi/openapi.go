@@ -140,11 +140,18 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		s := map[string]any{"type": "string"}
 		if q.integer {
 			s = map[string]any{"type": "integer", "minimum": 0}
+			if q.max > 0 {
+				s["maximum"] = q.max
+			}
 		}
 		if len(q.enum) > 0 {
 			s["enum"] = q.enum
 		}
-		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": s})
+		p := map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": s}
+		if q.required {
+			p["required"] = true
+		}
+		params = append(params, p)
 	}
 	if len(params) > 0 {
 		op["parameters"] = params

@@ -272,6 +272,9 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	// send-back and the amendment, a decision.
 	v.want(http.StatusOK, request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?waiting=all&limit=10&offset=0", auth: staff})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?stage=verifying", auth: staff})
+	v.refused(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?limit=5000", auth: staff})
+	v.refused(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?stage=dreaming", auth: staff})
+	v.refused(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/onboarding/staff/certificates/expiring?within_days=9999", auth: staff})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: staffPath + "/" + reg, auth: staff})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: staffPath + "/" + reg + "/events", auth: staff})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: staffPath + "/" + reg + "/recheck", auth: staff})
@@ -413,6 +416,8 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	pdf := documenttest.PDF(3000, "address proof")
 	bsp, bspTok := f.submit(f.bsp(pdf))
 	v.want(http.StatusOK, request{method: http.MethodGet, path: appsPath + "/" + bsp.ID + "/documents", auth: bearer(bspTok)})
+	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: appsPath + "/" + bsp.ID + "/documents",
+		auth: bearer(bspTok), contentType: document.PDF, body: pdf})
 	var held httpapi.Document
 	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath + "/" + bsp.ID + "/documents?kind=" + hcxonboard.DocAddressProof,
 		auth: bearer(bspTok), contentType: document.PDF, body: pdf}).decode(t, &held)

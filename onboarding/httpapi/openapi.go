@@ -414,7 +414,8 @@ func requestRoleSchema() map[string]any {
 
 // requiredInRequests names, for request types whose members are checked
 // beyond their JSON shape, the members without which the server refuses
-// every request; other members of these types are optional.
+// every request; other members of these types, and of the application's
+// parts (package hcxonboard), are optional.
 var requiredInRequests = map[reflect.Type][]string{
 	// A primary_email is not asked of every category (a regulator may go
 	// without); identifiers depend on the category.
@@ -654,6 +655,12 @@ func isRequired(t reflect.Type, f reflect.StructField, name, opts string, mode s
 	case forRequest:
 		if names, ok := requiredInRequests[t]; ok {
 			return slices.Contains(names, name)
+		}
+		if t.PkgPath() == appType.PkgPath() {
+			// The parts of an application: the verifier asks of each
+			// category what it needs (a payer's system admin, a
+			// facility's licence), not of every member.
+			return false
 		}
 		switch f.Type.Kind() {
 		case reflect.String, reflect.Slice, reflect.Map:

@@ -251,6 +251,19 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	delete(minimal, "sandbox_participant_code")
 	v.refused(http.StatusUnprocessableEntity, request{method: http.MethodPost, path: appsPath, body: minimal})
 	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: appsPath, body: `{"roles":["astronaut"]}`})
+	// The parts of an application are asked for by category, not member by
+	// member: a regulator's sparse system admin and document pass.
+	sparse := map[string]any{}
+	for k, val := range minimal {
+		sparse[k] = val
+	}
+	sparse["sandbox_participant_code"] = "reg-min"
+	sparse["participant_name"] = "Sparse Regulator"
+	sparse["system_admin"] = map[string]any{"email": "it@sparse.example"}
+	sparse["documents"] = []any{map[string]any{"kind": hcxonboard.DocSignatoryLetter, "uri": "s3://sparse/letter.pdf"}}
+	sparse["identifiers"] = map[string]any{"facility_licence": map[string]any{"number": "REG-1"}}
+	sparse["roles"] = []any{10004} // NHCX's code for agency.regulator, as a JSON number
+	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: sparse})
 	regApp := f.regulator("Routed Regulator")
 	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: regApp}).decode(t, &applied)
 	reg, regTok := applied.Application.ID, applied.ApplicantToken
@@ -353,6 +366,8 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	}
 	v.want(http.StatusOK, request{method: http.MethodPost, path: "/v0.9/participant/auth/token/generate", contentType: formCT,
 		body: url.Values{"participant_code": {code}, "username": {code}, "secret": {rotated.Secret}}.Encode()}).decode(t, &spec)
+	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: "/auth/realms/hcx/protocol/openid-connect/token", contentType: formCT,
+		body: url.Values{"grant_type": {"client_credentials"}, "username": {code}, "password": {rotated.Secret}}.Encode()})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: "/auth/realms/hcx/protocol/openid-connect/token", contentType: formCT,
 		body: url.Values{"grant_type": {"password"}, "client_id": {"registry-frontend"}, "username": {code}, "password": {rotated.Secret}}.Encode()})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: appsPath + "/" + reg + "/step-up", auth: bearer(tok.AccessToken),

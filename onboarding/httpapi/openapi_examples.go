@@ -16,7 +16,7 @@ import (
 // sampleTime is the time every example shows.
 const sampleTime = "2026-01-15T09:30:00Z"
 
-// handExamples are request examples by component name.
+// handExamples are examples by component name.
 var handExamples = map[string]any{
 	// The smallest application the server takes (a regulator's).
 	"hcxonboard.ApplicationInput": map[string]any{
@@ -35,6 +35,12 @@ var handExamples = map[string]any{
 		},
 		"limit": 10,
 	},
+	"jwkSet": map[string]any{"keys": []any{map[string]any{
+		"kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA",
+		"kid": "bKtlHTu3peqdBjzV6dNrEOvUEo_-VwKuE1UBYs4GNSs", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}},
+	"openAPIDoc": map[string]any{"openapi": OpenAPIVersion,
+		"info": map[string]any{"title": "HCX participant onboarding", "version": "1.0.0"},
+		"tags": []any{}, "paths": map[string]any{}, "components": map[string]any{}},
 	"SpecSearchRequest": map[string]any{
 		"filters": map[string]any{
 			"participant_name": map[string]any{"queryString": "sanjeevani"},

@@ -272,7 +272,11 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	regTok = applied.ApplicantToken
 
 	// One-time codes: a payer's system admin.
-	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: f.payer()}).decode(t, &applied)
+	payerApp := f.payer()
+	// A letter the operator does not fetch (no https address): the test
+	// stays off the network.
+	payerApp.Documents[0].URI = "s3://suraksha-docs/signatory-letter.pdf"
+	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: payerApp}).decode(t, &applied)
 	payer, payerTok := applied.Application.ID, applied.ApplicantToken
 	otp := openTask(payer, onboarding.KindOTP)
 	v.want(http.StatusOK, request{method: http.MethodPost, path: appsPath + "/" + payer + "/tasks/" + otp + "/otp/resend", auth: bearer(payerTok)})

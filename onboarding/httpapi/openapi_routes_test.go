@@ -25,6 +25,7 @@ import (
 	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/document/documenttest"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/readiness/readinesstest"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -610,6 +611,13 @@ func TestOpenAPIExamples(t *testing.T) {
 		return d.Validate(context.Background(), openapi3.EnableExamplesValidation())
 	}
 	require.NoError(t, load(raw))
+	for name, opts := range map[string][]httpapi.Option{
+		"three spec bases, no console": {httpapi.WithSpecAPI("/v0.8", "/v0.9", ""), httpapi.WithConsole(false)},
+		"platform profile":             {httpapi.WithProfile(credential.ProfilePlatform)},
+	} {
+		_, other := fetchOpenAPI(t, newFixture(t, opts...))
+		require.NoError(t, load(other), name)
+	}
 
 	// A decision example the schema refuses fails the document.
 	op := doc["paths"].(map[string]any)["/v1/onboarding/staff/applications/{id}/tasks/{task}/decision"].(map[string]any)["post"].(map[string]any)

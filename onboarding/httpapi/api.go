@@ -409,6 +409,9 @@ func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
 	return f, nil
 }
 
+// maxWithinDays bounds the expiring certificates' window.
+const maxWithinDays = 3650
+
 func intParam(s, name string, lo, hi int) (int, error) {
 	if s == "" {
 		return 0, nil
@@ -556,7 +559,7 @@ func (h *Handler) deboardStaff(w http.ResponseWriter, r *http.Request, c *reqCtx
 }
 
 func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	days, err := intParam(r.URL.Query().Get("within_days"), "within_days", 0, 3650)
+	days, err := intParam(r.URL.Query().Get("within_days"), "within_days", 0, maxWithinDays)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ type (
 	}
 	decisionForm struct {
 		CSRF     string `json:"csrf"`
-		Decision string `json:"decision"`
+		Decision string `json:"decision" enum:"approve,reject"`
 		Reason   string `json:"reason,omitempty"`
 	}
 	reasonForm struct {
@@ -57,7 +57,7 @@ type (
 	}
 	deboardForm struct {
 		CSRF      string `json:"csrf"`
-		Initiator string `json:"initiator"`
+		Initiator string `json:"initiator" enum:"voluntary,regulator,hcx"`
 		Reason    string `json:"reason"`
 	}
 	goLiveForm struct {

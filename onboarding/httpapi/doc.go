@@ -2,7 +2,13 @@
 // HTTP: a JSON API for applicants, participants and operator staff, a
 // server-rendered review console for staff under /console/, and an
 // OpenAPI 3 document at /openapi.json built from the same route table the
-// mux is given, so the two cannot drift apart.
+// mux is given, so the two cannot drift apart. A request schema requires
+// only what the server cannot do without (a type both read and answered
+// has a request schema of its own, "…Input", and an amendment a merge
+// patch schema, "…Patch") and reads every spelling the server reads; an
+// answer writes a list or a map with nothing in it as [] or {}, never
+// null. Every operation carries an example, and a test drives every route
+// through kin-openapi's request and response validation.
 //
 //	svc, _ := onboarding.New(store, onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(n),
 //		onboarding.WithOTPKey(otpKey)) // a secret kept outside the database

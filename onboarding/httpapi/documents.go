@@ -64,7 +64,7 @@ func uploadDocumentRoute(appPath string) route {
 		summary: "Upload a document the application references: the raw file as the body (not a form), its type as Content-Type; " +
 			"answers its id and SHA-256 digest", auth: authApplicant, media: documentTypes,
 		resp: &Document{}, status: http.StatusCreated, query: []param{
-			{name: "kind", description: "the document's kind (required)", enum: document.Kinds},
+			{name: "kind", description: "the document's kind", required: true, enum: document.Kinds},
 		}, extra: []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity,
 			http.StatusNotImplemented}, handle: (*Handler).uploadDocument}
 }

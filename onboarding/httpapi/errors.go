@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
@@ -266,10 +269,17 @@ func clipMessage(s string) string {
 	return s[:cut] + "…"
 }
 
+// answerOptions encode an answer as encoding/json does, except that a nil
+// slice or map is [] or {}, never null: the OpenAPI document declares
+// those members arrays and objects, and a client that reads
+// participant.roles or report.categories must not meet null there.
+var answerOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(),
+	jsonv2.FormatNilSliceAsNull(false), jsonv2.FormatNilMapAsNull(false))
+
 // writeJSON answers v as JSON. API answers carry personal data and, once,
 // secrets: nothing may cache them.
 func (h *Handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := jsonv2.Marshal(v, answerOptions)
 	if err != nil {
 		h.log.Error("httpapi: encode response", "error", err.Error())
 		status = http.StatusInternalServerError

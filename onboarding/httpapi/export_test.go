@@ -50,3 +50,6 @@ func firstField(body any) string {
 	name, _, _ := strings.Cut(t.Field(0).Tag.Get("json"), ",")
 	return name
 }
+
+// WriteJSON answers v as the handlers do.
+func (h *Handler) WriteJSON(w http.ResponseWriter, status int, v any) { h.writeJSON(w, status, v) }

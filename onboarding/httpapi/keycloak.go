@@ -34,7 +34,7 @@ type SpecTokenRequest struct {
 // username is the participant's primary e-mail or its code; password its
 // secret. client_id, client_secret and scope are accepted and ignored.
 type KeycloakTokenRequest struct {
-	GrantType    string `json:"grant_type"`
+	GrantType    string `json:"grant_type" enum:"password"`
 	ClientID     string `json:"client_id,omitempty"`
 	ClientSecret string `json:"client_secret,omitempty"`
 	Scope        string `json:"scope,omitempty"`

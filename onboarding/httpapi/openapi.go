@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,7 +33,7 @@ const OpenAPIVersion = "3.0.3"
 // same rows the mux registers. Request and response schemas come from the
 // Go types the handlers decode and encode.
 func buildOpenAPI(routes []route) ([]byte, error) {
-	g := &schemaGen{components: map[string]any{}, names: map[reflect.Type]string{}}
+	g := newSchemaGen(routes)
 	paths := map[string]any{}
 	for _, rt := range routes {
 		p := docPath(rt.path)
@@ -46,7 +48,9 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 		}
 		item[m] = g.operation(rt)
 	}
+	addExamples(paths, g.components)
 	errSchema := g.schema(reflect.TypeFor[ErrorResponse]())
+	refusalSchema := g.schema(reflect.TypeFor[RefusalResponse]())
 	doc := openAPIDoc{
 		OpenAPI: OpenAPIVersion,
 		Info: map[string]any{
@@ -69,7 +73,14 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			"responses": map[string]any{
 				"Error": map[string]any{
 					"description": "The HCX error envelope.",
-					"content":     map[string]any{"application/json": map[string]any{"schema": errSchema}},
+					"content": map[string]any{"application/json": map[string]any{"schema": errSchema,
+						"example": map[string]any{"timestamp": 1768469400000,
+							"error": map[string]any{"code": CodeInvalidRequest, "message": "reason is required"}}}},
+				},
+				"Refused": map[string]any{
+					"description": "The HCX error envelope; for an application refused on its face, with the verifier's report.",
+					"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+						"oneOf": []any{errSchema, refusalSchema}}}},
 				},
 			},
 			"securitySchemes": map[string]any{
@@ -129,11 +140,18 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		s := map[string]any{"type": "string"}
 		if q.integer {
 			s = map[string]any{"type": "integer", "minimum": 0}
+			if q.max > 0 {
+				s["maximum"] = q.max
+			}
 		}
 		if len(q.enum) > 0 {
 			s["enum"] = q.enum
 		}
-		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": s})
+		p := map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": s}
+		if q.required {
+			p["required"] = true
+		}
+		params = append(params, p)
 	}
 	if len(params) > 0 {
 		op["parameters"] = params
@@ -141,10 +159,18 @@ func (g *schemaGen) operation(rt route) map[string]any {
 	if rt.body != nil || rt.form != nil {
 		content := map[string]any{}
 		if rt.body != nil {
-			content["application/json"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.body))}
+			if rt.method == http.MethodPatch {
+				// A JSON merge patch, as application/merge-patch+json or
+				// plain JSON (the server reads any JSON media type).
+				patch := map[string]any{"schema": g.schemaFor(reflect.TypeOf(rt.body), forPatch)}
+				content["application/merge-patch+json"] = patch
+				content["application/json"] = patch
+			} else {
+				content["application/json"] = map[string]any{"schema": g.schemaFor(reflect.TypeOf(rt.body), forRequest)}
+			}
 		}
 		if rt.form != nil {
-			content["application/x-www-form-urlencoded"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.form))}
+			content["application/x-www-form-urlencoded"] = map[string]any{"schema": g.schemaFor(reflect.TypeOf(rt.form), forRequest)}
 		}
 		op["requestBody"] = map[string]any{"required": true, "content": content}
 	}
@@ -191,10 +217,20 @@ func (g *schemaGen) operation(rt route) map[string]any {
 			responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st) + " (an error page, text/html)"}
 			continue
 		}
+		if st == http.StatusUnprocessableEntity && isApplicationBody(rt) {
+			responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Refused"}
+			continue
+		}
 		responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Error"}
 	}
 	op["responses"] = responses
 	return op
+}
+
+// isApplicationBody says whether the route reads an application (apply,
+// amend): the verifier may refuse it with its report.
+func isApplicationBody(rt route) bool {
+	return rt.body != nil && reflect.TypeOf(rt.body).Elem() == appType
 }
 
 // binaryContent describes a raw body of any of the media types.
@@ -236,6 +272,9 @@ func errorStatuses(rt route) []int {
 	for _, st := range rt.extra {
 		set[st] = true
 	}
+	if isApplicationBody(rt) {
+		set[http.StatusUnprocessableEntity] = true // refused on its face, with the report
+	}
 	out := make([]int, 0, len(set))
 	for st := range set {
 		out = append(out, st)
@@ -244,22 +283,80 @@ func errorStatuses(rt route) []int {
 	return out
 }
 
+// schemaMode is which side of the wire a schema describes. A type the
+// handlers both decode and answer has two schemas: an answer always
+// carries its members, while a request needs only those the server
+// cannot do without, and may spell some values in more ways than an
+// answer does.
+type schemaMode int
+
+const (
+	forResponse schemaMode = iota
+	// forRequest: what the server decodes. Members it fills with their
+	// zero value when absent (booleans, numbers, objects) are not
+	// required; roles take every spelling hcxonboard.ParseRole reads;
+	// search filters name the searchable fields and their operators.
+	forRequest
+	// forPatch: a JSON merge patch (RFC 7396) of a request type: nothing
+	// is required and null removes a member.
+	forPatch
+)
+
+type schemaKey struct {
+	t    reflect.Type
+	mode schemaMode
+}
+
 // schemaGen derives JSON schemas from Go types by their encoding/json
 // tags; named structs become components.
 type schemaGen struct {
 	components map[string]any
-	names      map[reflect.Type]string
+	names      map[schemaKey]string
+	// answered are the struct types some answer carries: their request
+	// schemas are named apart ("…Input").
+	answered map[reflect.Type]bool
+}
+
+func newSchemaGen(routes []route) *schemaGen {
+	g := &schemaGen{components: map[string]any{}, names: map[schemaKey]string{}, answered: map[reflect.Type]bool{}}
+	for _, t := range []reflect.Type{reflect.TypeFor[ErrorResponse](), reflect.TypeFor[RefusalResponse]()} {
+		markAnswered(t, g.answered)
+	}
+	for _, rt := range routes {
+		if rt.resp != nil {
+			markAnswered(reflect.TypeOf(rt.resp), g.answered)
+		}
+	}
+	return g
+}
+
+// markAnswered records t and every struct type reachable from it.
+func markAnswered(t reflect.Type, seen map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		markAnswered(t.Field(i).Type, seen)
+	}
 }
 
 var (
-	timeType  = reflect.TypeFor[time.Time]()
-	rawType   = reflect.TypeFor[json.RawMessage]()
-	boundType = reflect.TypeFor[registry.Bound]()
+	timeType    = reflect.TypeFor[time.Time]()
+	rawType     = reflect.TypeFor[json.RawMessage]()
+	boundType   = reflect.TypeFor[registry.Bound]()
+	roleType    = reflect.TypeFor[hcxonboard.Role]()
+	condType    = reflect.TypeFor[registry.Condition]()
+	specCondTyp = reflect.TypeFor[SpecCondition]()
+	appType     = reflect.TypeFor[hcxonboard.Application]()
 )
 
 // enums are the closed vocabularies of the contract.
 var enums = map[reflect.Type]func() []string{
-	reflect.TypeFor[hcxonboard.Role](): func() []string {
+	roleType: func() []string {
 		var out []string
 		for _, r := range hcxonboard.Roles() {
 			out = append(out, string(r))
@@ -281,7 +378,82 @@ var enums = map[reflect.Type]func() []string{
 	// (verifier.WithPolicy), so they are plain strings here.
 }
 
-func (g *schemaGen) schema(t reflect.Type) map[string]any {
+// roleAliases are the other spellings hcxonboard.ParseRole reads: the
+// reference platform's, the specification's, and the NHCX numeric codes
+// (as strings; as JSON numbers too, see requestRoleSchema).
+var roleAliases = func() []string {
+	out := []string{"payor", "BSP", "provider.diagnosticsFacility"}
+	for n := 10001; n <= 10009; n++ {
+		out = append(out, strconv.Itoa(n))
+	}
+	return out
+}()
+
+// requestRoleSchema is a role as the server reads it: every canonical
+// spelling and alias, or an NHCX code as a JSON number.
+func requestRoleSchema() map[string]any {
+	names := enums[roleType]()
+	var codes []int
+	for _, a := range roleAliases {
+		if _, err := hcxonboard.ParseRole(a); err != nil {
+			continue
+		}
+		names = append(names, a)
+		if n, err := strconv.Atoi(a); err == nil {
+			codes = append(codes, n)
+		}
+	}
+	return map[string]any{
+		"description": "a role in the specification's spelling, or an alias read as the same role (payor, BSP, the NHCX codes)",
+		"oneOf": []any{
+			map[string]any{"type": "string", "enum": names},
+			map[string]any{"type": "integer", "enum": codes},
+		},
+	}
+}
+
+// requiredInRequests names, for request types whose members are checked
+// beyond their JSON shape, the members without which the server refuses
+// every request; other members of these types, and of the application's
+// parts (package hcxonboard), are optional.
+var requiredInRequests = map[reflect.Type][]string{
+	// A primary_email is not asked of every category (a regulator may go
+	// without); identifiers depend on the category.
+	appType: {"participant_name", "roles", "primary_mobile", "sandbox_certificate", "sandbox_participant_code"},
+}
+
+// requestLimits are bounds the server checks on request members, by the
+// struct type that declares them.
+var requestLimits = map[reflect.Type]map[string]map[string]any{
+	reflect.TypeFor[registry.Query](): {
+		"limit":  {"minimum": 0, "maximum": registry.MaxLimit},
+		"offset": {"minimum": 0, "maximum": registry.MaxOffset},
+	},
+	reflect.TypeFor[SpecSearchRequest](): {
+		"limit":  {"minimum": 0, "maximum": registry.MaxLimit},
+		"offset": {"minimum": 0, "maximum": registry.MaxOffset},
+	},
+	condType: {
+		"or":      {"maxItems": registry.MaxQueryValues},
+		"between": {"minItems": 2, "maxItems": 2},
+	},
+	specCondTyp: {
+		// Literal text: the characters of Lucene's syntax are refused.
+		"queryString": {"pattern": "^[^" + regexp.QuoteMeta(queryStringRefused) + "]*$"},
+	},
+}
+
+// timeFields are the searchable fields compared as times: they take only
+// the bound operators.
+var timeFields = map[string]bool{registry.FieldCreatedAt: true, registry.FieldUpdatedAt: true}
+
+// timeOperators are the operators a time field takes (queryString, which
+// does not narrow its field, aside).
+var timeOperators = map[string]bool{"gt": true, "gte": true, "lt": true, "lte": true, "between": true, "queryString": true}
+
+func (g *schemaGen) schema(t reflect.Type) map[string]any { return g.schemaFor(t, forResponse) }
+
+func (g *schemaGen) schemaFor(t reflect.Type, mode schemaMode) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -293,6 +465,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 			"description": "a string; on created_at and updated_at an RFC 3339 time"}
 	case rawType:
 		return map[string]any{}
+	}
+	if t == roleType && mode != forResponse {
+		return requestRoleSchema()
 	}
 	if enum, ok := enums[t]; ok {
 		return map[string]any{"type": "string", "enum": enum()}
@@ -312,29 +487,82 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return map[string]any{"type": "string", "format": "byte"}
 		}
-		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+		item := mode
+		if mode == forPatch {
+			item = forRequest // a patch replaces an array whole
+		}
+		return map[string]any{"type": "array", "items": g.schemaFor(t.Elem(), item)}
 	case reflect.Map:
+		if mode != forResponse && (t.Elem() == condType || t.Elem() == specCondTyp) {
+			return g.filters(t.Elem())
+		}
 		if t.Elem().Kind() == reflect.Interface {
 			return map[string]any{"type": "object", "additionalProperties": true}
 		}
-		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
+		return map[string]any{"type": "object", "additionalProperties": g.schemaFor(t.Elem(), mode)}
 	case reflect.Struct:
-		return g.structRef(t)
+		return g.structRef(t, mode)
 	default: // interfaces: any JSON value
 		return map[string]any{}
 	}
 }
 
-func (g *schemaGen) structRef(t reflect.Type) map[string]any {
-	if t.Name() == "" {
-		return g.structSchema(t)
+// filters is a search's filters member: the searchable fields, each with
+// a condition of one or more operators; the time fields take only the
+// bound operators, with RFC 3339 times.
+func (g *schemaGen) filters(cond reflect.Type) map[string]any {
+	text := g.schemaFor(cond, forRequest)
+	name := g.names[schemaKey{cond, forRequest}]
+	timeName := strings.TrimSuffix(name, "Condition") + "TimeCondition"
+	if _, done := g.components[timeName]; !done {
+		src := g.components[name].(map[string]any)
+		props := map[string]any{}
+		for op, s := range src["properties"].(map[string]any) {
+			if !timeOperators[op] {
+				continue
+			}
+			switch op {
+			case "between":
+				s = map[string]any{"type": "array", "minItems": 2, "maxItems": 2,
+					"items": map[string]any{"type": "string", "format": "date-time"}}
+			case "queryString":
+			default:
+				s = map[string]any{"type": "string", "format": "date-time"}
+			}
+			props[op] = s
+		}
+		g.components[timeName] = map[string]any{"type": "object", "properties": props, "additionalProperties": false,
+			"minProperties": 1, "description": "a condition on a time field: RFC 3339 times"}
 	}
-	name, ok := g.names[t]
+	timeRef := map[string]any{"$ref": "#/components/schemas/" + timeName}
+	props := map[string]any{}
+	for _, f := range registry.Fields() {
+		props[f] = text
+		if timeFields[f] {
+			props[f] = timeRef
+		}
+	}
+	return map[string]any{"type": "object", "properties": props, "additionalProperties": false,
+		"description": "conditions by searchable field, ANDed"}
+}
+
+func (g *schemaGen) structRef(t reflect.Type, mode schemaMode) map[string]any {
+	if t.Name() == "" {
+		return g.structSchema(t, mode)
+	}
+	key := schemaKey{t, mode}
+	name, ok := g.names[key]
 	if !ok {
 		name = componentName(t)
-		g.names[t] = name
+		switch {
+		case mode == forPatch:
+			name += "Patch"
+		case mode == forRequest && g.answered[t]:
+			name += "Input"
+		}
+		g.names[key] = name
 		g.components[name] = map[string]any{} // placeholder: recursion ends here
-		g.components[name] = g.structSchema(t)
+		g.components[name] = g.structSchema(t, mode)
 	}
 	return map[string]any{"$ref": "#/components/schemas/" + name}
 }
@@ -349,21 +577,27 @@ func componentName(t reflect.Type) string {
 	return pkg[strings.LastIndex(pkg, "/")+1:] + "." + t.Name()
 }
 
-func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
+func (g *schemaGen) structSchema(t reflect.Type, mode schemaMode) map[string]any {
 	props := map[string]any{}
 	var required []string
-	g.fields(t, props, &required)
+	g.fields(t, mode, props, &required)
 	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
-	if len(required) > 0 {
+	if len(required) > 0 && mode != forPatch {
 		sort.Strings(required)
 		s["required"] = required
+	}
+	if mode != forResponse && (t == condType || t == specCondTyp) {
+		s["minProperties"] = 1 // a condition names at least one operator
+	}
+	if mode == forPatch {
+		s["description"] = "a JSON merge patch (RFC 7396): the members to change; null removes one"
 	}
 	return s
 }
 
 // fields adds t's JSON members, flattening embedded structs as
 // encoding/json does.
-func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string) {
+func (g *schemaGen) fields(t reflect.Type, mode schemaMode, props map[string]any, required *[]string) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -377,7 +611,7 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct {
-				g.fields(ft, props, required)
+				g.fields(ft, mode, props, required)
 				continue
 			}
 		}
@@ -387,14 +621,65 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = g.schema(f.Type)
+		s := g.schemaFor(f.Type, mode)
 		if e := f.Tag.Get("enum"); e != "" {
 			// A closed vocabulary on a plain string field.
-			props[name] = map[string]any{"type": "string", "enum": strings.Split(e, ",")}
+			s = map[string]any{"type": "string", "enum": strings.Split(e, ",")}
 		}
-		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
-		if !optional && f.Type.Kind() != reflect.Pointer {
+		if mode != forResponse {
+			for k, v := range requestLimits[t][name] {
+				s[k] = v
+			}
+		}
+		if mode == forPatch {
+			s = nullable(s)
+		}
+		props[name] = s
+		if isRequired(t, f, name, opts, mode) {
 			*required = append(*required, name)
 		}
 	}
+}
+
+// isRequired says whether member name of t is required. An answer
+// carries every member not marked omitempty or omitzero; a request must
+// carry the members the server cannot do without: by requiredInRequests,
+// else those not optional whose absence it cannot tell from a value it
+// accepts (a boolean, a number or an object decode to their zero value
+// when absent, so they are never required).
+func isRequired(t reflect.Type, f reflect.StructField, name, opts string, mode schemaMode) bool {
+	optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") || f.Type.Kind() == reflect.Pointer
+	switch mode {
+	case forPatch:
+		return false
+	case forRequest:
+		if names, ok := requiredInRequests[t]; ok {
+			return slices.Contains(names, name)
+		}
+		if t.PkgPath() == appType.PkgPath() {
+			// The parts of an application: the verifier asks of each
+			// category what it needs (a payer's system admin, a
+			// facility's licence), not of every member.
+			return false
+		}
+		switch f.Type.Kind() {
+		case reflect.String, reflect.Slice, reflect.Map:
+			return !optional
+		}
+		return false
+	}
+	return !optional
+}
+
+// nullable lets s also be null.
+func nullable(s map[string]any) map[string]any {
+	if _, ref := s["$ref"]; ref {
+		return map[string]any{"allOf": []any{s}, "nullable": true}
+	}
+	out := make(map[string]any, len(s)+1)
+	for k, v := range s {
+		out[k] = v
+	}
+	out["nullable"] = true
+	return out
 }

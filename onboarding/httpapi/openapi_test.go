@@ -114,14 +114,27 @@ func TestOpenAPIDocument(t *testing.T) {
 	// Request bodies are the Go types the handlers decode.
 	apply := doc.Paths["/v1/onboarding/applications"]["post"]
 	body := apply["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
-	assert.Equal(t, "#/components/schemas/hcxonboard.Application", body["$ref"])
-	app := doc.Components.Schemas["hcxonboard.Application"].(map[string]any)
+	// The request's schema is named apart from the answer's: an answer
+	// carries every member, a request only what the server needs.
+	assert.Equal(t, "#/components/schemas/hcxonboard.ApplicationInput", body["$ref"])
+	app := doc.Components.Schemas["hcxonboard.ApplicationInput"].(map[string]any)
 	props := app["properties"].(map[string]any)
 	for _, field := range []string{"participant_name", "roles", "primary_email", "primary_mobile", "sandbox_certificate", "identifiers", "documents"} {
 		assert.Contains(t, props, field)
 	}
-	roles := props["roles"].(map[string]any)["items"].(map[string]any)
-	assert.Contains(t, roles["enum"], "provider.hospital")
+	// A request takes every spelling of a role the server reads; an
+	// answer only the specification's.
+	roles := props["roles"].(map[string]any)["items"].(map[string]any)["oneOf"].([]any)
+	names := roles[0].(map[string]any)["enum"]
+	assert.Contains(t, names, "provider.hospital")
+	assert.Contains(t, names, "payor")
+	assert.Contains(t, roles[1].(map[string]any)["enum"], float64(10002))
+	assert.ElementsMatch(t, []any{"participant_name", "primary_mobile", "roles", "sandbox_certificate", "sandbox_participant_code"}, app["required"])
+	answered := doc.Components.Schemas["hcxonboard.Application"].(map[string]any)
+	answeredRoles := answered["properties"].(map[string]any)["roles"].(map[string]any)["items"].(map[string]any)
+	assert.Contains(t, answeredRoles["enum"], "payer")
+	assert.NotContains(t, answeredRoles["enum"], "payor")
+	assert.Contains(t, answered["required"], "identifiers", "an answer always carries identifiers")
 	envelope := doc.Components.Schemas["ErrorResponse"].(map[string]any)["properties"].(map[string]any)
 	assert.Contains(t, envelope, "timestamp")
 	assert.Contains(t, envelope, "error")

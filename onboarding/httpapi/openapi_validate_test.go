@@ -71,8 +71,10 @@ func (f *fixture) checked(router routers.Router, req request) response {
 	require.NoError(f.t, err, "%s %s is not in the document", req.method, req.path)
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-	if body != nil {
-		require.NoError(f.t, openapi3filter.ValidateRequest(context.Background(), in), "%s %s: request", req.method, req.path)
+	if err := openapi3filter.ValidateRequest(context.Background(), in); res.status < http.StatusBadRequest {
+		// What the server accepts, the document accepts; it may refuse
+		// more of what the server refuses.
+		require.NoError(f.t, err, "%s %s: request", req.method, req.path)
 	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.status, Header: res.header,
 		Options: &openapi3filter.Options{IncludeResponseStatus: true}}

@@ -26,6 +26,8 @@ const (
 type param struct {
 	name, description string
 	integer           bool
+	max               int // an integer's largest value (0: no bound)
+	required          bool
 	enum              []string
 }
 
@@ -163,7 +165,7 @@ func apiRoutes() []route {
 				{name: "stage", description: "only applications at this stage", enum: stages},
 				{name: "waiting", description: "only applications with an open task of this kind (default: what waits on staff — review, approval, certificate_expired, readiness_failed; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},
 				{name: "participant_code", description: "only the application of this participant"},
-				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true},
+				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
 				{name: "offset", description: "skip this many", integer: true},
 			}, handle: (*Handler).queue},
 		{method: http.MethodGet, path: staffApp, operation: "staffGetApplication", tag: tagStaff,
@@ -197,12 +199,12 @@ func apiRoutes() []route {
 		{method: http.MethodGet, path: "/v1/onboarding/staff/certificates/expiring", operation: "expiringCertificates", tag: tagStaff,
 			summary: "Certificates that expire within the window, or have", auth: authStaff,
 			resp: &ExpiringResponse{}, status: http.StatusOK, query: []param{
-				{name: "within_days", description: "the window in days (default 30)", integer: true},
+				{name: "within_days", description: "the window in days (default 30)", integer: true, max: maxWithinDays},
 			}, handle: (*Handler).expiring},
 		{method: http.MethodGet, path: "/v1/onboarding/staff/outbox", operation: "deadLetters", tag: tagStaff,
 			summary: "Messages given up on (dead letters), oldest first", auth: authStaff,
 			resp: &OutboxResponse{}, status: http.StatusOK, query: []param{
-				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true},
+				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
 				{name: "after", description: "the next page: the last id of the previous one"},
 			}, handle: (*Handler).deadLetters},
 		{method: http.MethodPost, path: "/v1/onboarding/staff/outbox/retry", operation: "retryDeadLetter", tag: tagStaff, role: RoleReviewer,

@@ -582,8 +582,21 @@ func TestSpecOpenAPI(t *testing.T) {
 	for _, p := range []string{"filters", "limit", "offset", "cursor"} {
 		assert.Contains(t, req, p)
 	}
+	// The filters name the searchable fields; the time fields take the
+	// bound operators only.
 	filters := req["filters"].(map[string]any)
-	assert.Equal(t, "#/components/schemas/SpecCondition", filters["additionalProperties"].(map[string]any)["$ref"])
+	assert.Equal(t, false, filters["additionalProperties"])
+	byField := filters["properties"].(map[string]any)
+	assert.ElementsMatch(t, registry.Fields(), keysOf(byField))
+	for field, s := range byField {
+		want := "#/components/schemas/SpecCondition"
+		if field == registry.FieldCreatedAt || field == registry.FieldUpdatedAt {
+			want = "#/components/schemas/SpecTimeCondition"
+		}
+		assert.Equal(t, want, s.(map[string]any)["$ref"], field)
+	}
+	timeOps := doc.Components.Schemas["SpecTimeCondition"].(map[string]any)["properties"].(map[string]any)
+	assert.ElementsMatch(t, []string{"gt", "gte", "lt", "lte", "between", "queryString"}, keysOf(timeOps))
 	spec := doc.Components.Schemas["SpecCondition"].(map[string]any)
 	assert.Equal(t, false, spec["additionalProperties"])
 	specOps := spec["properties"].(map[string]any)

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -66,4 +67,43 @@ func TestSendBackAndAmend(t *testing.T) {
 	require.NoError(t, err)
 	assert.Subset(t, actions(events), []string{onboarding.ActionSendBack, onboarding.ActionAmend, onboarding.ActionApprove})
 	require.NoError(t, svc.VerifyChain(ctx, a.ID))
+}
+
+// An application or an amendment naming no roles is refused on its face,
+// as is an amendment asking for a role its certificate was not issued
+// for: the earlier certificate check does not carry over to new roles.
+func TestRolesAreRequiredAndChecked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+
+	none := w.application(verifier.CategoryRegulator)
+	none.Roles = nil
+	_, err := svc.Submit(ctx, none)
+	require.ErrorIs(t, err, onboarding.ErrRefused, "no roles: refused, not a server error")
+	var re *onboarding.RefusedError
+	require.ErrorAs(t, err, &re)
+	res, ok := re.Report.Result(verifier.ReqSandboxCertificate)
+	require.True(t, ok)
+	assert.Equal(t, verifier.Invalid, res.Outcome)
+	assert.Contains(t, res.Message, "names no roles")
+
+	app := w.application(verifier.CategoryRegulator)
+	a, err := svc.Submit(ctx, app)
+	require.NoError(t, err)
+	_, err = svc.SendBack(ctx, a.ID, "staff:asha", "roles: check them")
+	require.NoError(t, err)
+	cleared := app.Clone()
+	cleared.Roles = nil
+	_, err = svc.Amend(ctx, a.ID, cleared)
+	require.ErrorIs(t, err, onboarding.ErrRefused, "an amendment may not drop every role")
+
+	widened := app.Clone()
+	widened.Roles = append(widened.Roles, hcxonboard.RolePayer)
+	_, err = svc.Amend(ctx, a.ID, widened)
+	require.ErrorIs(t, err, onboarding.ErrRefused, "the certificate was not issued for payer")
+	cur, err := svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, app.Roles, cur.Submitted.Roles, "nothing changed")
 }

@@ -259,8 +259,16 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 	if s.sandbox == nil {
 		return nil, nil
 	}
-	if prev != nil && prev.Outcome != verifier.Pending {
-		return prev, nil
+	if len(app.Roles) == 0 {
+		// The sandbox checks the roles asked for; with none it would
+		// certify nothing the application could go live with.
+		return &SandboxResult{Outcome: verifier.Invalid,
+			Message: "the application names no roles (roles): the certificate cannot be matched to the roles applied for"}, nil
+	}
+	if prev != nil && prev.Outcome != verifier.Pending && !slices.ContainsFunc(app.Roles, func(r hcxonboard.Role) bool {
+		return !slices.Contains(prev.Roles, r)
+	}) {
+		return prev, nil // an amendment asks for no role the certificate was not checked for
 	}
 	if strings.TrimSpace(app.SandboxCertificate) == "" {
 		return &SandboxResult{Outcome: verifier.Missing, Message: "no sandbox certificate was given"}, nil

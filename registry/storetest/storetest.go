@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Context", testContext},
 		{"Outbox", testOutbox},
 		{"OutboxRaces", testOutboxRaces},
+		{"CertificatesExpiring", testCertificatesExpiring},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -36,7 +36,7 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 	if err := s.ready(ctx); err != nil {
 		return page, err
 	}
-	rows, err := s.db.QueryContext(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
+	rows, err := s.query(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
 	if err != nil {
 		return page, fail(ctx, err, "list expiring certificates")
 	}

@@ -65,7 +65,12 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 }
 
 // certificatesExpiringSQL reads each expiry's index (the expressions of
-// migration 8, exactly) for the expiries in [1, $1] ms.
+// migration 8, exactly) for the expiries in [1, $1] ms past the cursor
+// $3, into x, and only then the participants x names. The matches are
+// materialized first, so no plan walks every participant in code order
+// looking for them: a prepared statement's generic plan, which knows
+// nothing of $1, did so on PostgreSQL when fewer matched than the page's
+// limit (444 ms for 500 matches among a million participants).
 func certificatesExpiringSQL(d Dialect) string {
 	expiry := func(field string) string {
 		if d == Postgres {
@@ -73,8 +78,9 @@ func certificatesExpiringSQL(d Dialect) string {
 		}
 		return "json_extract(record, '$." + field + "')"
 	}
-	return `SELECT p.record, p.created_at, p.updated_at FROM participants p WHERE p.participant_code IN (
-		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1
-		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1)
-		AND p.status <> $2 AND p.participant_code > $3 ORDER BY p.participant_code LIMIT $4`
+	return `WITH x AS MATERIALIZED (
+		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1 AND participant_code > $3
+		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1 AND participant_code > $3)
+		SELECT p.record, p.created_at, p.updated_at FROM x JOIN participants p ON p.participant_code = x.participant_code
+		WHERE p.status <> $2 ORDER BY p.participant_code LIMIT $4`
 }

@@ -65,12 +65,14 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 }
 
 // certificatesExpiringSQL reads each expiry's index (the expressions of
-// migration 8, exactly) for the expiries in [1, $1] ms past the cursor
-// $3, into x, and only then the participants x names. The matches are
-// materialized first, so no plan walks every participant in code order
-// looking for them: a prepared statement's generic plan, which knows
-// nothing of $1, did so on PostgreSQL when fewer matched than the page's
-// limit (444 ms for 500 matches among a million participants).
+// migration 8, exactly) for the expiries in [1, $1] ms of participants
+// that are not Inactive, into x; then the page of x past the cursor $3,
+// into xpage; and only then the participants xpage names, one lookup
+// each. Each step is materialized, so that no plan walks the participants
+// in code order looking for the matches, nor ANDs the expiry index with a
+// range of the primary key: PostgreSQL's generic plan of the prepared
+// statement, which knows neither $1 nor $3, did both (444 ms for 500
+// matches among a million participants; 9 ms so).
 func certificatesExpiringSQL(d Dialect) string {
 	expiry := func(field string) string {
 		if d == Postgres {
@@ -79,8 +81,9 @@ func certificatesExpiringSQL(d Dialect) string {
 		return "json_extract(record, '$." + field + "')"
 	}
 	return `WITH x AS MATERIALIZED (
-		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1 AND participant_code > $3
-		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1 AND participant_code > $3)
-		SELECT p.record, p.created_at, p.updated_at FROM x JOIN participants p ON p.participant_code = x.participant_code
-		WHERE p.status <> $2 ORDER BY p.participant_code LIMIT $4`
+		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2
+		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2),
+	xpage AS MATERIALIZED (SELECT participant_code FROM x WHERE participant_code > $3 ORDER BY participant_code LIMIT $4)
+	SELECT p.record, p.created_at, p.updated_at FROM xpage JOIN participants p ON p.participant_code = xpage.participant_code
+	ORDER BY p.participant_code`
 }

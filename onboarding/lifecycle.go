@@ -380,8 +380,7 @@ func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration
 	now := s.clock()
 	limit := now.Add(within)
 	var out []CertificateExpiry
-	q := registry.Query{Filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}}
-	err := s.eachParticipant(ctx, q, func(page []hcxonboard.Participant) error {
+	err := s.eachExpiring(ctx, limit, func(page []hcxonboard.Participant) error {
 		for _, p := range page {
 			for _, c := range []struct {
 				which string
@@ -407,6 +406,34 @@ func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration
 	}
 	sortExpiries(out)
 	return out, nil
+}
+
+// eachExpiring calls fn with pages holding every participant, Inactive
+// ones aside, with a certificate expiring by the given time. A store that
+// indexes the expiries (registry.CertificateExpiries) is paged through
+// them by cursor and reads only those participants; any other store is
+// paged through every participant that is not Inactive, which fn then
+// filters.
+func (s *Service) eachExpiring(ctx context.Context, by time.Time, fn func([]hcxonboard.Participant) error) error {
+	x, ok := s.store.(registry.CertificateExpiries)
+	if !ok {
+		q := registry.Query{Filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}}
+		return s.eachParticipant(ctx, q, fn)
+	}
+	cursor := ""
+	for {
+		page, err := x.CertificatesExpiring(ctx, by, registry.MaxLimit, cursor)
+		if err != nil {
+			return err
+		}
+		if err := fn(page.Items); err != nil {
+			return err
+		}
+		if page.Next == "" || len(page.Items) < registry.MaxLimit {
+			return nil
+		}
+		cursor = page.Next
+	}
 }
 
 func sortExpiries(xs []CertificateExpiry) {

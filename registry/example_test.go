@@ -183,3 +183,45 @@ func ExampleOutboxStore() {
 	// <nil>
 	// pending 0 dead 0
 }
+
+// A store that indexes certificate expiries answers, page by page, the
+// participants whose certificates expire by a time; Inactive ones never.
+func ExampleCertificateExpiries() {
+	ctx := context.Background()
+	var store registry.Store = registry.NewMemoryStore()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for i, p := range []hcxonboard.Participant{
+		{ParticipantCode: "hosp_sunris_100001@hcx", Status: hcxonboard.StatusActive, EncryptionCertExpiry: now.AddDate(0, 0, 10).UnixMilli()},
+		{ParticipantCode: "hosp_cityca_100002@hcx", Status: hcxonboard.StatusActive, EncryptionCertExpiry: now.AddDate(1, 0, 0).UnixMilli()},
+		{ParticipantCode: "payr_acmein_100003@hcx", Status: hcxonboard.StatusCreated, SigningCertExpiry: now.AddDate(0, 0, -1).UnixMilli()},
+		{ParticipantCode: "hosp_closed_100004@hcx", Status: hcxonboard.StatusInactive, EncryptionCertExpiry: now.UnixMilli()},
+	} {
+		app := &registry.Application{ID: fmt.Sprint("app-", i), ParticipantCode: p.ParticipantCode, Stage: registry.StageLive}
+		if err := store.Create(ctx, registry.Write{Application: app, Participant: &p}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	x, ok := store.(registry.CertificateExpiries)
+	if !ok {
+		fmt.Println("this store has no expiry index: page through its participants")
+		return
+	}
+	for cursor := ""; ; {
+		page, err := x.CertificatesExpiring(ctx, now.AddDate(0, 0, 30), 1, cursor)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, p := range page.Items {
+			fmt.Println(p.ParticipantCode)
+		}
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	// Output:
+	// hosp_sunris_100001@hcx
+	// payr_acmein_100003@hcx
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/openhcx/hcxonboard"
 )
@@ -349,4 +351,43 @@ func page[T any](items []T, limit, offset int) []T {
 		items = items[:limit]
 	}
 	return items
+}
+
+var _ CertificateExpiries = (*MemoryStore)(nil)
+
+// CertificatesExpiring returns a page of the participants, Inactive ones
+// aside, whose certificates expire at or before by, ordered by participant
+// code (CertificateExpiries). The memory store reads every participant.
+func (s *MemoryStore) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error) {
+	var out Page[hcxonboard.Participant]
+	switch {
+	case limit < 0 || limit > MaxLimit:
+		return out, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxLimit)
+	case limit == 0:
+		limit = DefaultLimit
+	}
+	after, err := cursorPosition(cursor)
+	if err != nil {
+		return out, err
+	}
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	s.mu.RLock()
+	var hits []hcxonboard.Participant
+	for code, p := range s.participants {
+		if (after == nil || code > after.Key) && ExpiresBy(p, by) {
+			hits = append(hits, *p.Clone())
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b hcxonboard.Participant) int { return strings.Compare(a.ParticipantCode, b.ParticipantCode) })
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out.Items = hits
+	if n := len(hits); n == limit {
+		out.Next = EncodeCursor(Position{Key: hits[n-1].ParticipantCode})
+	}
+	return out, nil
 }

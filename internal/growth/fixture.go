@@ -10,13 +10,22 @@ import (
 )
 
 // fixture makes the i-th participant and its application, the same for
-// the same i: a registry where nine in ten participants are providers,
-// one in fifty a payer, none a regulator; four in five Active; each with
-// its own e-mail, mobile and linked registry code, and certificates
-// expiring over the next three years. Applications: live for Active
-// participants (one in a thousand with a de-boarding announced), verifying
-// and waiting on approval for one in twenty, submitted and waiting on
-// review otherwise.
+// the same i: a registry where nine in ten participants are providers (one
+// in fifty of them a pharmacy too), one in ten a TPA, none a regulator;
+// four in five Active; each with its own e-mail, mobile and linked registry
+// code, and certificates expiring between 31 days and three years from now.
+// Applications: live for Active participants, verifying and waiting on
+// approval for one in twenty, submitted and waiting on review otherwise.
+//
+// Some sets hold the same number of participants at every n, so that an
+// operation selecting them returns the same result at every size: 200
+// payers (the country has a few dozen insurers, not a share of its
+// hospitals), 200 announced de-boardings, 500 participants with a
+// certificate expiring within 30 days, and 50 names "Lotus Eye Care …
+// Netralaya", whose words no other name holds. The proportional shapes (a role held by 2 %, certificates
+// expiring within 60 days, a name prefix shared by 1 in 700, a name's
+// digits, whose trigrams every size shares in proportion) are measured
+// too, and labelled so.
 type fixture struct {
 	n   int
 	now time.Time
@@ -32,6 +41,26 @@ var (
 	saints = []string{"Sri Sai", "Lifeline", "Sanjivani", "Apollo Care", "City", "Dhanvantari", "Arogya", "Shree", "Sahyadri", "Jeevan"}
 )
 
+// The sets of a fixed size at every n.
+const (
+	fixedPayers      = 200
+	fixedDeboardings = 200
+	fixedExpiring    = 500
+	fixedLotus       = 50
+	lotusPrefix      = "Lotus Eye Care"
+	lotusWord        = "otus Eye"
+	lotusSuffix      = "Netralaya"
+)
+
+// fixed reports whether participant i is in a set of k participants spread
+// evenly over the n, at offset within each stride; strides are multiples of
+// 20, so an offset's status (which repeats every 20) is the same at every
+// n.
+func (f *fixture) fixed(i, k, offset int) bool {
+	stride := max(20, f.n/k/20*20)
+	return i%stride == offset && i/stride < k
+}
+
 func (f *fixture) participant(i int) *hcxonboard.Participant {
 	created := f.now.Add(-time.Duration(f.n-i) * time.Minute)
 	code := fmt.Sprintf("1%07d@hcx", i)
@@ -46,12 +75,18 @@ func (f *fixture) participant(i int) *hcxonboard.Participant {
 		SchemeCode:      []string{"PMJAY", "CGHS", "ECHS", "default"}[i%4],
 		Address:         &hcxonboard.Address{District: cities[(i/7)%len(cities)], State: "Maharashtra", Pincode: fmt.Sprintf("4%05d", i%100000)},
 		CreatedAt:       created, UpdatedAt: created,
-		EncryptionCertExpiry: f.now.Add(time.Duration(i%1095) * 24 * time.Hour).UnixMilli(),
-		SigningCertExpiry:    f.now.Add(time.Duration((i*7)%1095) * 24 * time.Hour).UnixMilli(),
+		EncryptionCertExpiry: f.now.Add(time.Duration(31+i%1064) * 24 * time.Hour).UnixMilli(),
+		SigningCertExpiry:    f.now.Add(time.Duration(31+(i*7)%1064) * 24 * time.Hour).UnixMilli(),
 		SigningCertPath:      fmt.Sprintf("https://certs.facility%d.example.in/signing.pem", i),
 	}
+	if f.fixed(i, fixedExpiring, 9) { // Active
+		p.EncryptionCertExpiry = f.now.Add(time.Duration(i%30) * 24 * time.Hour).UnixMilli()
+	}
+	if f.fixed(i, fixedLotus, 17) {
+		p.ParticipantName = fmt.Sprintf("%s %08d %s %s", lotusPrefix, i, cities[(i/7)%len(cities)], lotusSuffix)
+	}
 	switch {
-	case i%50 == 0:
+	case f.fixed(i, fixedPayers, 0):
 		p.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
 		p.LinkedRegistryCodes = []string{fmt.Sprintf("IRDAI-%06d", i)}
 	case i%10 == 1:
@@ -59,6 +94,9 @@ func (f *fixture) participant(i int) *hcxonboard.Participant {
 		p.LinkedRegistryCodes = []string{fmt.Sprintf("TPA-%06d", i)}
 	default:
 		p.Roles = []hcxonboard.Role{hcxonboard.RoleProvider, []hcxonboard.Role{hcxonboard.RoleHospital, hcxonboard.RoleClinic}[i%2]}
+		if i%50 == 2 {
+			p.Roles = append(p.Roles, hcxonboard.RolePharmacy)
+		}
 		p.LinkedRegistryCodes = []string{fmt.Sprintf("IN%010d", i)}
 	}
 	switch {
@@ -80,7 +118,7 @@ func (f *fixture) write(i int) registry.Write {
 	a := &registry.Application{ID: "app-" + p.ParticipantCode, Key: fmt.Sprintf("key-%d", i), ParticipantCode: p.ParticipantCode,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	switch {
-	case p.Status == hcxonboard.StatusActive && i%1000 == 5:
+	case p.Status == hcxonboard.StatusActive && f.fixed(i, fixedDeboardings, 5):
 		a.Stage, a.Waiting = registry.StageLive, []string{"deboarding"}
 	case p.Status == hcxonboard.StatusActive:
 		a.Stage = registry.StageLive

@@ -263,7 +263,21 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 			return err
 		}
 	}
+	expiring := func(by time.Time) func(int) error {
+		return func(int) error {
+			_, err := s.CertificatesExpiring(ctx, by, registry.MaxLimit, "")
+			return err
+		}
+	}
 	pick := func(i int) *hcxonboard.Participant { return f.participant((i*7919 + 17) % n) }
+	// plain picks a participant with an ordinary name, none of the 50.
+	plain := func(i int) string {
+		j := (i*7919 + 17) % n
+		for f.fixed(j, fixedLotus, 17) {
+			j = (j + 1) % n
+		}
+		return f.participant(j).ParticipantName
+	}
 	midCursor := registry.EncodeCursor(registry.Position{CreatedAt: mid.CreatedAt, Key: mid.ParticipantCode})
 	now := f.now
 	ops := []struct {
@@ -290,16 +304,20 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 			return search(map[string]registry.Condition{registry.FieldMobile: registry.Eq(pick(i).PrimaryMobile)}, "")(i)
 		}},
 		{"search role nobody has", search(map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))}, "")},
-		{"search role payer (2%), page 1", search(map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RolePayer))}, "")},
+		{"search role payer (200 at any n), page 1", search(map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RolePayer))}, "")},
+		{"search role pharmacy (2% of n), page 1", search(map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RolePharmacy))}, "")},
 		{"search role provider (90%), page 1", search(map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleProvider))}, "")},
-		{"search name contains (rare)", func(i int) error {
-			return search(map[string]registry.Condition{registry.FieldName: registry.Contains(pick(i).ParticipantName[len(pick(i).ParticipantName)-9:])}, "")(i)
+		{"search name contains word (50 at any n)", search(map[string]registry.Condition{registry.FieldName: registry.Contains(lotusWord)}, "")},
+		{"search name endsWith word (50 at any n)", search(map[string]registry.Condition{registry.FieldName: registry.EndsWith(lotusSuffix)}, "")},
+		{"search name contains digits (1 match)", func(i int) error {
+			return search(map[string]registry.Condition{registry.FieldName: registry.Contains(plain(i)[len(plain(i))-9:])}, "")(i)
 		}},
-		{"search name endsWith (rare)", func(i int) error {
-			return search(map[string]registry.Condition{registry.FieldName: registry.EndsWith(pick(i).ParticipantName[len(pick(i).ParticipantName)-9:])}, "")(i)
+		{"search name endsWith digits (1 match)", func(i int) error {
+			return search(map[string]registry.Condition{registry.FieldName: registry.EndsWith(plain(i)[len(plain(i))-9:])}, "")(i)
 		}},
-		{"search name startsWith", func(i int) error {
-			return search(map[string]registry.Condition{registry.FieldName: registry.StartsWith(pick(i).ParticipantName[:14])}, "")(i)
+		{"search name startsWith (50 at any n)", search(map[string]registry.Condition{registry.FieldName: registry.StartsWith(lotusPrefix)}, "")},
+		{"search name startsWith (1 in 700 of n)", func(i int) error {
+			return search(map[string]registry.Condition{registry.FieldName: registry.StartsWith(plain(i)[:14])}, "")(i)
 		}},
 		{"search status neq Inactive, page 1", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, "")},
 		{"search status neq Inactive, mid cursor", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, midCursor)},
@@ -308,11 +326,9 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 		{"queue verifying+approval, mid cursor", list(registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "approval",
 			Cursor: registry.EncodeCursor(midApp)})},
 		{"queue by stage submitted, offset 1,000", list(registry.ApplicationFilter{Stage: registry.StageSubmitted, Offset: 1000})},
-		{"due de-boardings (live+deboarding)", list(registry.ApplicationFilter{Stage: registry.StageLive, Waiting: "deboarding"})},
-		{"certificates expiring in 30 days", func(int) error {
-			_, err := s.CertificatesExpiring(ctx, now.AddDate(0, 0, 30), registry.MaxLimit, "")
-			return err
-		}},
+		{"due de-boardings (200 at any n), page 1", list(registry.ApplicationFilter{Stage: registry.StageLive, Waiting: "deboarding"})},
+		{"certs expiring in 30 days (500 at any n)", expiring(now.AddDate(0, 0, 30))},
+		{"certs expiring in 60 days (5.4% of n), page 1", expiring(now.AddDate(0, 0, 60))},
 	}
 	for _, op := range ops {
 		if err := op.do(0); err != nil { // warm the cache and prepare

@@ -79,7 +79,9 @@ func Unmarshal(data []byte, dst any, w *Words) error {
 	if !utf8.Valid(data) {
 		return &Error{Message: fmt.Sprintf(or(w.InvalidUTF8, "the input is not valid UTF-8 (from byte %d)"), invalidUTF8At(data))}
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	// A bytes.Buffer is read in place, without a copy into a buffer of
+	// the decoder's own.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data))
 	switch k := dec.PeekKind(); k {
 	case '{', 0: // an object, or malformed: UnmarshalDecode says how
 	default:

@@ -3,12 +3,14 @@ package credential
 import (
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -68,6 +70,41 @@ type Tokens struct {
 	claimsPrefix []byte // `{"iss":…,"aud":[…],` shared by every token
 	jwksJSON     []byte
 	jwksETag     string
+
+	signatures verifiedSignatures
+}
+
+// verifiedSignatures remembers the tokens whose signature verified, by the
+// SHA-256 of the whole token, so that a participant's token, sent with
+// every API call, costs its signature check once: verifying an Ed25519
+// or RSA signature costs more than the rest of a lookup by code. Only the
+// signature is remembered: the header, the claims and the times are
+// checked on every call. A Tokens' keys never change, and a token's bytes
+// name its key (kid) and hold its signature, so a token that verified
+// once verifies again; only a verified token is remembered.
+type verifiedSignatures struct {
+	mu   sync.Mutex
+	seen map[[sha256.Size]byte]struct{}
+}
+
+// maxVerifiedSignatures bounds the remembered signatures (40 bytes each);
+// when it is reached the memory starts over.
+const maxVerifiedSignatures = 1 << 14
+
+func (v *verifiedSignatures) has(h [sha256.Size]byte) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	_, ok := v.seen[h]
+	return ok
+}
+
+func (v *verifiedSignatures) add(h [sha256.Size]byte) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.seen == nil || len(v.seen) >= maxVerifiedSignatures {
+		v.seen = make(map[[sha256.Size]byte]struct{})
+	}
+	v.seen[h] = struct{}{}
 }
 
 // Token is an issued access token.
@@ -520,8 +557,11 @@ func (t *Tokens) Verify(ctx context.Context, token string, opts ...VerifyOption)
 	if err != nil {
 		return nil, invalid("signature is not base64url")
 	}
-	if err := key.verifier.Verify([]byte(token[:dot2]), sig, key.pub); err != nil {
-		return nil, invalid("signature does not verify with key %q", key.kid)
+	if h := sha256.Sum256([]byte(token)); !t.signatures.has(h) {
+		if err := key.verifier.Verify([]byte(token[:dot2]), sig, key.pub); err != nil {
+			return nil, invalid("signature does not verify with key %q", key.kid)
+		}
+		t.signatures.add(h)
 	}
 
 	var wc wireClaims

@@ -832,3 +832,56 @@ func TestZeroTokensRefuses(t *testing.T) {
 	assert.Empty(t, tk.KeyID())
 	assert.Equal(t, 0, tk.JWKS().Len())
 }
+
+// A token verified once is remembered by its bytes: verifying it again
+// skips only the signature. Its times are checked on every call, and a
+// token differing in any byte (its signature, its claims) is verified
+// afresh.
+func TestVerifyRemembersOnlySignatures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	key := edKey(t, 1)
+	tk, clock := newTestTokens(t, key, WithTTL(time.Hour))
+	tok, err := tk.Issue(testCode, testRoles)
+	require.NoError(t, err)
+	for range 3 {
+		_, err := tk.Verify(ctx, tok.Value)
+		require.NoError(t, err)
+	}
+	require.True(t, tk.signatures.has(sha256.Sum256([]byte(tok.Value))), "remembered")
+
+	// Another signature over the same signing input: refused, though the
+	// claims are those of a remembered token.
+	dot := strings.LastIndexByte(tok.Value, '.')
+	forged := tok.Value[:dot+1] + base64.RawURLEncoding.EncodeToString(ed25519.Sign(rawEd(t, edKey(t, 2)), []byte(tok.Value[:dot])))
+	_, err = tk.Verify(ctx, forged)
+	require.ErrorIs(t, err, ErrInvalidToken)
+	require.ErrorContains(t, err, "signature does not verify")
+	require.False(t, tk.signatures.has(sha256.Sum256([]byte(forged))), "a refused token is not remembered")
+
+	// Other claims under the remembered signature: refused.
+	parts := strings.Split(tok.Value, ".")
+	claims := validClaims(clock.Now())
+	claims["participant_code"], claims["sub"] = "other@hcx", "other@hcx"
+	raw, err := json.Marshal(claims)
+	require.NoError(t, err)
+	_, err = tk.Verify(ctx, parts[0]+"."+base64.RawURLEncoding.EncodeToString(raw)+"."+parts[2])
+	require.ErrorIs(t, err, ErrInvalidToken)
+
+	// The remembered token still expires.
+	clock.Advance(2 * time.Hour)
+	_, err = tk.Verify(ctx, tok.Value)
+	require.ErrorIs(t, err, ErrTokenExpired)
+}
+
+// The memory of verified signatures is bounded.
+func TestVerifiedSignaturesAreBounded(t *testing.T) {
+	t.Parallel()
+	var v verifiedSignatures
+	for i := range maxVerifiedSignatures + 10 {
+		v.add(sha256.Sum256([]byte(strconv.Itoa(i))))
+		require.LessOrEqual(t, len(v.seen), maxVerifiedSignatures)
+	}
+	require.True(t, v.has(sha256.Sum256([]byte(strconv.Itoa(maxVerifiedSignatures+9)))))
+	require.False(t, v.has(sha256.Sum256([]byte("0"))), "the memory started over")
+}

@@ -68,7 +68,7 @@ func (o *outbox) lastCode(appID string) string {
 // fakes, a trusted sandbox issuer and an access-token key, behind a
 // Handler.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	svc    *onboarding.Service
 	h      *httpapi.Handler
 	out    *outbox
@@ -83,6 +83,12 @@ func newFixture(t *testing.T, opts ...httpapi.Option) *fixture {
 
 // newFixtureWith also takes options for the engine.
 func newFixtureWith(t *testing.T, engine []onboarding.Option, opts ...httpapi.Option) *fixture {
+	t.Helper()
+	return newFixtureOn(t, registry.NewMemoryStore(), engine, opts...)
+}
+
+// newFixtureOn is newFixtureWith over the given store.
+func newFixtureOn(t testing.TB, store registry.Store, engine []onboarding.Option, opts ...httpapi.Option) *fixture {
 	t.Helper()
 	hf := hfrtest.NewServer(hfrtest.WithSeed(true))
 	t.Cleanup(hf.Close)
@@ -113,7 +119,7 @@ func newFixtureWith(t *testing.T, engine []onboarding.Option, opts ...httpapi.Op
 	require.NoError(t, err)
 
 	out := &outbox{}
-	svc, err := onboarding.New(registry.NewMemoryStore(), append([]onboarding.Option{
+	svc, err := onboarding.New(store, append([]onboarding.Option{
 		onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(testOTPKey), onboarding.WithNotifier(out), onboarding.WithVerifier(v),
 		onboarding.WithSandbox(sv), onboarding.WithTokens(tokens), onboarding.WithFacilityOTP(hc)}, engine...)...)
 	require.NoError(t, err)
@@ -273,7 +279,7 @@ var (
 
 // validDetails are step-3 details the engine accepts: an https endpoint
 // with a DNS name and a fresh RSA-2048 certificate.
-func validDetails(t *testing.T) onboarding.Details {
+func validDetails(t testing.TB) onboarding.Details {
 	t.Helper()
 	certOnce.Do(func() { certPEM, certErr = selfSigned() })
 	require.NoError(t, certErr)

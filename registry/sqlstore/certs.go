@@ -15,6 +15,8 @@ import (
 // cursor for the next. The expiries are indexed (migration 8), so the
 // store reads only the participants it returns: the engine's expiry
 // warnings need not page through every participant.
+var _ registry.CertificateExpiries = (*Store)(nil)
+
 func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
 	var page registry.Page[hcxonboard.Participant]
 	switch {
@@ -34,7 +36,7 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 	if err := s.ready(ctx); err != nil {
 		return page, err
 	}
-	rows, err := s.db.QueryContext(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
+	rows, err := s.query(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
 	if err != nil {
 		return page, fail(ctx, err, "list expiring certificates")
 	}
@@ -63,7 +65,14 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 }
 
 // certificatesExpiringSQL reads each expiry's index (the expressions of
-// migration 8, exactly) for the expiries in [1, $1] ms.
+// migration 8, exactly) for the expiries in [1, $1] ms of participants
+// that are not Inactive, into x; then the page of x past the cursor $3,
+// into xpage; and only then the participants xpage names, one lookup
+// each. Each step is materialized, so that no plan walks the participants
+// in code order looking for the matches, nor ANDs the expiry index with a
+// range of the primary key: PostgreSQL's generic plan of the prepared
+// statement, which knows neither $1 nor $3, did both (444 ms for 500
+// matches among a million participants; 9 ms so).
 func certificatesExpiringSQL(d Dialect) string {
 	expiry := func(field string) string {
 		if d == Postgres {
@@ -71,8 +80,10 @@ func certificatesExpiringSQL(d Dialect) string {
 		}
 		return "json_extract(record, '$." + field + "')"
 	}
-	return `SELECT p.record, p.created_at, p.updated_at FROM participants p WHERE p.participant_code IN (
-		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1
-		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1)
-		AND p.status <> $2 AND p.participant_code > $3 ORDER BY p.participant_code LIMIT $4`
+	return `WITH x AS MATERIALIZED (
+		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2
+		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2),
+	xpage AS MATERIALIZED (SELECT participant_code FROM x WHERE participant_code > $3 ORDER BY participant_code LIMIT $4)
+	SELECT p.record, p.created_at, p.updated_at FROM xpage JOIN participants p ON p.participant_code = xpage.participant_code
+	ORDER BY p.participant_code`
 }

@@ -59,7 +59,7 @@ func (s *Store) SearchParticipantsPage(ctx context.Context, q registry.Query) (r
 	if err != nil {
 		return page, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return page, fail(ctx, err, "search participants")
 	}
@@ -111,7 +111,7 @@ func (s *Store) planSearch(ctx context.Context, q registry.Query) (searchPlan, e
 	for _, d := range candidates {
 		query, args := d.countSQL(s.dialect, best)
 		var n int
-		if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		if err := s.queryRow(ctx, query, args...).Scan(&n); err != nil {
 			return plan, fail(ctx, err, "search participants")
 		}
 		if n < best {
@@ -231,7 +231,7 @@ func (s *Store) ListApplicationsPage(ctx context.Context, f registry.Application
 		return page, err
 	}
 	query, args := listSQL(f)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return page, fail(ctx, err, "list applications")
 	}
@@ -370,7 +370,7 @@ func (s *Store) participantEstimate(ctx context.Context) (int64, error) {
 		query = "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'participants'::regclass"
 	}
 	var n int64
-	if err := s.db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, query).Scan(&n); err != nil {
 		return 0, fail(ctx, err, "search participants")
 	}
 	return n, nil

@@ -46,6 +46,10 @@ type Store struct {
 	stmts statements
 	texts map[*sql.Stmt]string // each of stmts' SQL, for the writer connection
 
+	// reads keeps SQLite's read statements prepared per query shape; nil
+	// for PostgreSQL.
+	reads *readCache
+
 	closed atomic.Bool
 
 	// nameIndex: contains and endsWith on participant_name have a
@@ -111,6 +115,9 @@ func (s *Store) start(ctx context.Context) error {
 func newStore(db *sql.DB, dialect Dialect, owns bool) *Store {
 	s := &Store{db: db, dialect: dialect, ownsDB: owns, driveLimit: defaultDriveLimit}
 	if dialect == SQLite {
+		s.reads = &readCache{stmts: make(map[string]*sql.Stmt)}
+	}
+	if dialect == SQLite {
 		s.batcher = newBatcher()
 	}
 	return s
@@ -136,7 +143,7 @@ func (s *Store) Close() error {
 		}
 		<-b.slot
 	}
-	err = errors.Join(err, s.closeStmts())
+	err = errors.Join(err, s.reads.close(), s.closeStmts())
 	if s.ownsDB {
 		err = errors.Join(err, s.db.Close())
 	}

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Due", testDue},
 		{"Leases", testLeases},
 		{"CountApplications", testCountApplications},
+		{"CertificatesExpiring", testCertificatesExpiring},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -412,6 +412,8 @@ var queueTabs = []tab{
 	{Key: onboarding.KindRetry, Label: "Registry retry"},
 	{Key: onboarding.KindUpload, Label: "Waiting on documents"},
 	{Key: onboarding.WaitingDeboarding, Label: "De-boarding"},
+	{Key: onboarding.WaitingCertificateExpired, Label: "Certificate expired"},
+	{Key: onboarding.WaitingReadinessFailed, Label: "Readiness failed"},
 	{Key: "all", Label: "All"},
 }
 

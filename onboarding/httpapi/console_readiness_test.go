@@ -63,4 +63,10 @@ func TestConsoleShowsReadiness(t *testing.T) {
 	assert.Contains(t, pg.body, `data-outcome="failed"`)
 	assert.Contains(t, pg.body, "What to do:", "a failed check carries a hint the participant's engineer can act on")
 	assert.Contains(t, pg.body, `name="certificate_fetched"`, "the go-live form carries the longer checklist")
+
+	for _, tab := range []string{onboarding.WaitingReadinessFailed, onboarding.WaitingCertificateExpired} {
+		q := b.get("/console/queue?waiting=" + tab)
+		assert.Equal(t, http.StatusOK, q.status, tab)
+		assert.Contains(t, q.body, "?waiting="+tab, "the queue has a tab for it")
+	}
 }

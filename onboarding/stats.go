@@ -10,10 +10,10 @@ import (
 
 // WaitingKinds lists what an application can wait on, as
 // registry.Application.Waiting names it: the kinds of task (KindReview,
-// KindApproval, KindOTP, KindRetry, KindAwait, KindAmend, KindUpload) and
-// WaitingDeboarding.
+// KindApproval, KindOTP, KindRetry, KindAwait, KindAmend, KindUpload,
+// KindCertificateExpired), WaitingDeboarding and WaitingReadinessFailed.
 func WaitingKinds() []string {
-	return []string{KindReview, KindApproval, KindOTP, KindRetry, KindAwait, KindAmend, KindUpload, WaitingDeboarding}
+	return []string{KindReview, KindApproval, KindOTP, KindRetry, KindAwait, KindAmend, KindUpload, WaitingDeboarding, KindCertificateExpired, WaitingReadinessFailed}
 }
 
 // CountApplications counts the applications in each stage, every stage

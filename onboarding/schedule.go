@@ -393,7 +393,7 @@ func (s *Service) sendNotices(r *record) error {
 		case strings.HasPrefix(subject, "cert:"):
 			m = Message{Kind: MessageCertificateExpiring, Subject: "Your HCX " + what + " expires on " + day(expiry),
 				Body: fmt.Sprintf("Your %s expires on %s (in %s). Register the new one before then at PUT /v1/onboarding/applications/%s/details.",
-					what, day(expiry), durationWords(expiry.Sub(r.now).Round(24*time.Hour)), r.app.ID)}
+					what, day(expiry), timeLeft(expiry.Sub(r.now)), r.app.ID)}
 		case urgent.expired:
 			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret has expired",
 				Body: fmt.Sprintf("Your production secret expired on %s: tokens are refused until you provision a new one at POST /v1/onboarding/applications/%s/credentials.",
@@ -438,6 +438,14 @@ func (r *record) closeCertificateTasks(why string) {
 			t.State, t.Reason, t.UpdatedAt = TaskDone, why, r.now
 		}
 	}
+}
+
+// timeLeft says how long is left, in whole days.
+func timeLeft(d time.Duration) string {
+	if d < 24*time.Hour {
+		return "less than a day"
+	}
+	return durationWords(d.Round(24 * time.Hour))
 }
 
 // contacts are where a participant's notices go: its primary e-mail, or

@@ -16,6 +16,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // Provision is step 4: it mints the participant's production access secret
@@ -271,19 +272,19 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.credentialsOf(ctx, claims.ParticipantCode)
+	status, compromisedAt, err := s.standingOf(ctx, claims.ParticipantCode)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("%w: unknown participant", credential.ErrInvalidToken)
 		}
 		return nil, err
 	}
-	if c.part.Status != hcxonboard.StatusActive {
+	if status != hcxonboard.StatusActive {
 		return nil, fmt.Errorf("%w: %w: participant %s", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
 	}
 	// iat has whole seconds: a token stamped with the second of the report
 	// is refused too (fail closed).
-	if c.CompromisedAt != nil && !claims.IssuedAt.After(*c.CompromisedAt) {
+	if compromisedAt != nil && !claims.IssuedAt.After(*compromisedAt) {
 		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
 	}
 	return claims, nil
@@ -322,12 +323,47 @@ func (s *Service) credentialsOf(ctx context.Context, code string) (*credentials,
 	return c, nil
 }
 
+// standingOf reads what VerifyToken checks on every call: the
+// participant's status and when it last reported a compromise (nil for
+// never). Both come from the store as it is now — nothing is kept between
+// calls, so a suspension, de-boarding or compromise report refuses the
+// very next call. A store that implements registry.StandingReader answers
+// in one read, and only the compromise time is decoded from the state.
+func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Status, *time.Time, error) {
+	sr, ok := s.store.(registry.StandingReader)
+	if !ok {
+		c, err := s.credentialsOf(ctx, code)
+		if err != nil {
+			return "", nil, err
+		}
+		return c.part.Status, c.CompromisedAt, nil
+	}
+	if code == "" {
+		return "", nil, fmt.Errorf("%w: empty participant code", ErrInvalidArgument)
+	}
+	st, err := sr.ParticipantStanding(ctx, code)
+	if err != nil {
+		return "", nil, notFound(err, "participant", code)
+	}
+	c, err := decodeCredentialFields(st.State, false)
+	if err != nil {
+		return "", nil, fmt.Errorf("onboarding: application %q: decode state: %w", st.ApplicationID, err)
+	}
+	return st.Status, c.CompromisedAt, nil
+}
+
 // decodeCredentials reads the secrets and the compromise time from a
 // stored state. The state encodes them first, before the submitted
 // application that every state holds, so reading stops there and the bulk
 // of the state — the application, the report, the tasks — is never even
 // scanned. The result does not depend on that order, only the speed.
 func decodeCredentials(raw []byte) (*credentials, error) {
+	return decodeCredentialFields(raw, true)
+}
+
+// decodeCredentialFields is decodeCredentials, leaving the secrets
+// undecoded (skipped) unless withSecrets.
+func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) {
 	c := new(credentials)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -342,7 +378,12 @@ func decodeCredentials(raw []byte) (*credentials, error) {
 		case stateFirstAfterCredentials:
 			return c, nil
 		case "secrets":
-			err = dec.Decode(&c.Secrets)
+			if withSecrets {
+				err = dec.Decode(&c.Secrets)
+			} else {
+				var skip json.RawMessage
+				err = dec.Decode(&skip)
+			}
 		case "compromised_at":
 			err = dec.Decode(&c.CompromisedAt)
 		default:

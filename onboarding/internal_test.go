@@ -235,6 +235,13 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, full.Secrets, c.Secrets)
 	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
+	// VerifyToken needs only the compromise time: the secrets are skipped.
+	c, err = decodeCredentialFields(raw, false)
+	require.NoError(t, err)
+	assert.Nil(t, c.Secrets)
+	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
+	_, err = decodeCredentialFields([]byte(`{"secrets":[{"id":`), false)
+	assert.Error(t, err, "a broken state is refused even where it is skipped")
 
 	// Order does not matter for the result, only for speed.
 	c, err = decodeCredentials([]byte(`{"submitted":{},"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))

@@ -55,6 +55,10 @@
 // SQL stores before schema version 4) hold none until an Update gives
 // them theirs.
 //
+// [StandingReader], which every store here implements too, reads what the
+// check of a participant's access token needs on every call — the
+// participant's status and its application's state — in one read.
+//
 // # Outbox
 //
 // A message to the outside world (a one-time code, an approval request, a

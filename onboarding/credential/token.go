@@ -75,36 +75,46 @@ type Tokens struct {
 }
 
 // verifiedSignatures remembers the tokens whose signature verified, by the
-// SHA-256 of the whole token, so that a participant's token, sent with
-// every API call, costs its signature check once: verifying an Ed25519
-// or RSA signature costs more than the rest of a lookup by code. Only the
-// signature is remembered: the header, the claims and the times are
-// checked on every call. A Tokens' keys never change, and a token's bytes
-// name its key (kid) and hold its signature, so a token that verified
-// once verifies again; only a verified token is remembered.
+// SHA-256 of the whole token, with their decoded claims, so that a
+// participant's token, sent with every API call, costs its signature check
+// and its decoding once: verifying an Ed25519 or RSA signature costs more
+// than the rest of a lookup by code, and decoding the header and the
+// claims about as much as the lookup. The claims themselves — issuer,
+// audience, subject, roles and the times — are checked on every call. A
+// Tokens' keys never change, and a token's bytes name its key (kid) and
+// hold its signature, so a token that verified once verifies again and
+// decodes to the same claims; only a verified token is remembered.
 type verifiedSignatures struct {
 	mu   sync.Mutex
-	seen map[[sha256.Size]byte]struct{}
+	seen map[[sha256.Size]byte]*wireClaims // never changed once stored
 }
 
-// maxVerifiedSignatures bounds the remembered signatures (40 bytes each);
-// when it is reached the memory starts over.
+// maxVerifiedSignatures bounds the remembered tokens (a few hundred bytes
+// each); when it is reached the memory starts over.
 const maxVerifiedSignatures = 1 << 14
 
-func (v *verifiedSignatures) has(h [sha256.Size]byte) bool {
+// get returns the decoded claims of a remembered token.
+func (v *verifiedSignatures) get(h [sha256.Size]byte) (*wireClaims, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	_, ok := v.seen[h]
+	wc, ok := v.seen[h]
+	return wc, ok
+}
+
+func (v *verifiedSignatures) has(h [sha256.Size]byte) bool {
+	_, ok := v.get(h)
 	return ok
 }
 
-func (v *verifiedSignatures) add(h [sha256.Size]byte) {
+// add remembers a verified token's decoded claims, which nobody may change
+// afterwards.
+func (v *verifiedSignatures) add(h [sha256.Size]byte, wc *wireClaims) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.seen == nil || len(v.seen) >= maxVerifiedSignatures {
-		v.seen = make(map[[sha256.Size]byte]struct{})
+		v.seen = make(map[[sha256.Size]byte]*wireClaims)
 	}
-	v.seen[h] = struct{}{}
+	v.seen[h] = wc
 }
 
 // Token is an issued access token.
@@ -527,6 +537,10 @@ func (t *Tokens) Verify(ctx context.Context, token string, opts ...VerifyOption)
 	if dot2 == len(token)-1 {
 		return nil, invalid("no signature")
 	}
+	h := sha256.Sum256([]byte(token))
+	if wc, ok := t.signatures.get(h); ok {
+		return t.checkClaims(wc, &cfg)
+	}
 
 	var hdr tokenHeader
 	if err := decodePart(token[:dot1], &hdr); err != nil {
@@ -557,18 +571,16 @@ func (t *Tokens) Verify(ctx context.Context, token string, opts ...VerifyOption)
 	if err != nil {
 		return nil, invalid("signature is not base64url")
 	}
-	if h := sha256.Sum256([]byte(token)); !t.signatures.has(h) {
-		if err := key.verifier.Verify([]byte(token[:dot2]), sig, key.pub); err != nil {
-			return nil, invalid("signature does not verify with key %q", key.kid)
-		}
-		t.signatures.add(h)
+	if err := key.verifier.Verify([]byte(token[:dot2]), sig, key.pub); err != nil {
+		return nil, invalid("signature does not verify with key %q", key.kid)
 	}
 
-	var wc wireClaims
-	if err := decodePart(token[dot1+1:dot2], &wc); err != nil {
+	wc := new(wireClaims)
+	if err := decodePart(token[dot1+1:dot2], wc); err != nil {
 		return nil, invalid("claims: %v", err)
 	}
-	return t.checkClaims(&wc, &cfg)
+	t.signatures.add(h, wc)
+	return t.checkClaims(wc, &cfg)
 }
 
 func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, error) {
@@ -620,11 +632,11 @@ func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, e
 		Issuer:          wc.Iss,
 		Subject:         wc.Sub,
 		ID:              wc.Jti,
-		Audience:        wc.Aud,
+		Audience:        slices.Clone([]string(wc.Aud)), // wc may be remembered: the caller gets copies
 		IssuedAt:        issuedAt,
 		ExpiresAt:       expiresAt,
 		ParticipantCode: wc.ParticipantCode,
-		Roles:           wc.RealmAccess.ParticipantRoles,
+		Roles:           slices.Clone(wc.RealmAccess.ParticipantRoles),
 	}, nil
 }
 

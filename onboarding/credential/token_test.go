@@ -834,9 +834,10 @@ func TestZeroTokensRefuses(t *testing.T) {
 }
 
 // A token verified once is remembered by its bytes: verifying it again
-// skips only the signature. Its times are checked on every call, and a
-// token differing in any byte (its signature, its claims) is verified
-// afresh.
+// skips the signature and the decoding. Its claims and times are checked
+// on every call, a caller changing the claims it got changes nothing for
+// the next, and a token differing in any byte (its signature, its claims)
+// is verified afresh.
 func TestVerifyRemembersOnlySignatures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -849,6 +850,13 @@ func TestVerifyRemembersOnlySignatures(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.True(t, tk.signatures.has(sha256.Sum256([]byte(tok.Value))), "remembered")
+	got, err := tk.Verify(ctx, tok.Value)
+	require.NoError(t, err)
+	got.Roles[0], got.Audience[0] = hcxonboard.RoleProvider, "elsewhere"
+	again, err := tk.Verify(ctx, tok.Value)
+	require.NoError(t, err)
+	require.Equal(t, testRoles, again.Roles, "the remembered claims are the caller's to change")
+	require.NotEqual(t, "elsewhere", again.Audience[0])
 
 	// Another signature over the same signing input: refused, though the
 	// claims are those of a remembered token.
@@ -879,7 +887,7 @@ func TestVerifiedSignaturesAreBounded(t *testing.T) {
 	t.Parallel()
 	var v verifiedSignatures
 	for i := range maxVerifiedSignatures + 10 {
-		v.add(sha256.Sum256([]byte(strconv.Itoa(i))))
+		v.add(sha256.Sum256([]byte(strconv.Itoa(i))), &wireClaims{})
 		require.LessOrEqual(t, len(v.seen), maxVerifiedSignatures)
 	}
 	require.True(t, v.has(sha256.Sum256([]byte(strconv.Itoa(maxVerifiedSignatures+9)))))

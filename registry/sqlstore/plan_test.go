@@ -384,3 +384,23 @@ func TestDueApplicationsPlan(t *testing.T) {
 		require.Equal(t, "app-000063@plan", got[9])
 	})
 }
+
+// TestStandingPlan: the read behind every participant-token check finds
+// the participant by its primary key and its application by
+// applications_participant.
+func TestStandingPlan(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "standing-plan")
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		planRows(t, s)
+		if s.Dialect() == sqlstore.Postgres {
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+			requirePlan(t, s.Dialect(), genericPlan(t, s, sqlstore.StandingSQL, "text", "'000007@plan'"), false, "applications_participant", "participants_pkey")
+		}
+		requirePlan(t, s.Dialect(), explain(t, s, sqlstore.StandingSQL, []any{"000007@plan"}, pgSettings(false)...), false, "applications_participant")
+	})
+}

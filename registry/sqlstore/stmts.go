@@ -21,6 +21,10 @@ type statements struct {
 	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
 	keyExists, participantExists, claimHolder *sql.Stmt
 
+	// selectStanding reads a participant's status and its application's
+	// state together (ParticipantStanding).
+	selectStanding *sql.Stmt
+
 	// insertValues[n-1] inserts n participant_values rows.
 	insertValues [4]*sql.Stmt
 
@@ -149,6 +153,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
+		{&st.selectStanding, standingSQL},
 	}
 	type entry = struct {
 		dst  **sql.Stmt
@@ -202,7 +207,7 @@ func (s *Store) closeStmts() error {
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.claimHolder, st.createAll,
+		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	all = append(all, st.outbox.all()...)

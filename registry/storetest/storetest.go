@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Leases", testLeases},
 		{"CountApplications", testCountApplications},
 		{"CertificatesExpiring", testCertificatesExpiring},
+		{"Standing", testStanding},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,51 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// standingSQL reads a participant's status column and its oldest
+// application's state in one statement, by the participants primary key
+// and applications_participant: neither the participant's record nor the
+// application's other columns are read or decoded.
+const standingSQL = `SELECT p.status, a.id, a.state
+	FROM participants p JOIN applications a ON a.participant_code = p.participant_code
+	WHERE p.participant_code = $1
+	ORDER BY a.created_at, a.id LIMIT 1`
+
+var _ registry.StandingReader = (*Store)(nil)
+
+// ParticipantStanding returns the participant's status and its oldest
+// application's state in one read (registry.StandingReader), with
+// registry.ErrNotFound when there is no such participant or no
+// application holds its code.
+func (s *Store) ParticipantStanding(ctx context.Context, code string) (*registry.Standing, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	var (
+		status string
+		state  []byte
+		out    registry.Standing
+	)
+	st, done := s.pointRead(s.stmts.selectStanding)
+	err := st.QueryRowContext(ctx, code).Scan(&status, &out.ApplicationID, &state)
+	done()
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: participant %q with its application", registry.ErrNotFound, code)
+	case err != nil:
+		return nil, fail(ctx, err, "read the standing of participant %q", code)
+	}
+	out.Status = hcxonboard.Status(status)
+	if len(state) > 0 {
+		out.State = state
+	}
+	return &out, nil
+}

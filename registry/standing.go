@@ -1,0 +1,70 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/openhcx/hcxonboard"
+)
+
+// Standing is what checking a participant's credential needs on every
+// call: the participant's status and its application's engine state (the
+// state holds the secrets and any compromise report), read together.
+type Standing struct {
+	// Status is the participant's status, as its stored record says.
+	Status hcxonboard.Status
+	// ApplicationID names the application of the participant: the oldest
+	// one with its code, as ListApplications orders them.
+	ApplicationID string
+	// State is that application's engine state (Application.State).
+	State json.RawMessage
+}
+
+// StandingReader reads a participant's Standing in one store read instead
+// of two (Participant, then ListApplications by participant code). It is
+// an optional capability of a Store, found by type assertion:
+//
+//	if sr, ok := store.(registry.StandingReader); ok {
+//		st, err := sr.ParticipantStanding(ctx, "1000012345@hcx")
+//		…
+//	}
+//
+// It reads what is stored at the time of the call, never a copy kept from
+// earlier, so a change of status or state is seen by the next call. Every
+// store of this module implements it.
+type StandingReader interface {
+	// ParticipantStanding returns the standing of the participant with
+	// the given code, with ErrNotFound when there is no such participant
+	// or no application holds its code.
+	ParticipantStanding(ctx context.Context, code string) (*Standing, error)
+}
+
+var _ StandingReader = (*MemoryStore)(nil)
+
+// ParticipantStanding returns the participant's status and its oldest
+// application's state (StandingReader).
+func (s *MemoryStore) ParticipantStanding(ctx context.Context, code string) (*Standing, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.participants[code]
+	if !ok {
+		return nil, fmt.Errorf("%w: participant %q", ErrNotFound, code)
+	}
+	var first *Application
+	for _, a := range s.apps {
+		if a.ParticipantCode != code {
+			continue
+		}
+		if first == nil || a.CreatedAt.Before(first.CreatedAt) || (a.CreatedAt.Equal(first.CreatedAt) && a.ID < first.ID) {
+			first = a
+		}
+	}
+	if first == nil {
+		return nil, fmt.Errorf("%w: application of participant %q", ErrNotFound, code)
+	}
+	return &Standing{Status: p.Status, ApplicationID: first.ID, State: append(json.RawMessage(nil), first.State...)}, nil
+}

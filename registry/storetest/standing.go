@@ -1,0 +1,72 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+func standingOf(t *testing.T, s registry.Store) registry.StandingReader {
+	t.Helper()
+	sr, ok := s.(registry.StandingReader)
+	require.True(t, ok, "%T does not implement registry.StandingReader", s)
+	return sr
+}
+
+// testStanding checks ParticipantStanding: the participant's status and
+// its application's state as stored now, after every write.
+func testStanding(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	s := newStore(t)
+	sr := standingOf(t, s)
+
+	_, err := sr.ParticipantStanding(ctx, "nobody@hcx")
+	require.ErrorIs(t, err, registry.ErrNotFound)
+
+	// An application naming a code whose participant is not stored yet.
+	seed(t, s, newApp("app-pending", "key-pending", "pending@hcx", at(0)), nil)
+	_, err = sr.ParticipantStanding(ctx, "pending@hcx")
+	require.ErrorIs(t, err, registry.ErrNotFound)
+
+	a := seed(t, s, newApp("app-1", "key-1", "one@hcx", at(1)), newParticipant("one@hcx", at(1)))
+	seedParticipant(t, s, newParticipant("two@hcx", at(2)))
+
+	got, err := sr.ParticipantStanding(ctx, "one@hcx")
+	require.NoError(t, err)
+	require.Equal(t, hcxonboard.StatusCreated, got.Status)
+	require.Equal(t, "app-1", got.ApplicationID)
+	require.JSONEq(t, string(a.State), string(got.State))
+
+	// A write changing the status and the state is seen by the next read.
+	p := newParticipant("one@hcx", at(1))
+	p.Status = hcxonboard.StatusActive
+	a.State = json.RawMessage(`{"compromised_at":"2025-03-14T10:00:00Z","step":2}`)
+	require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p}))
+	got, err = sr.ParticipantStanding(ctx, "one@hcx")
+	require.NoError(t, err)
+	require.Equal(t, hcxonboard.StatusActive, got.Status)
+	require.JSONEq(t, string(a.State), string(got.State))
+
+	p.Status = hcxonboard.StatusBlocked
+	require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p}))
+	got, err = sr.ParticipantStanding(ctx, "one@hcx")
+	require.NoError(t, err)
+	require.Equal(t, hcxonboard.StatusBlocked, got.Status)
+
+	// The other participant's standing is its own.
+	got, err = sr.ParticipantStanding(ctx, "two@hcx")
+	require.NoError(t, err)
+	require.Equal(t, "app-two@hcx", got.ApplicationID)
+	require.Equal(t, hcxonboard.StatusCreated, got.Status)
+
+	// What a caller does with the answer does not reach the store.
+	got.State[0] = 'x'
+	again, err := sr.ParticipantStanding(ctx, "two@hcx")
+	require.NoError(t, err)
+	require.True(t, json.Valid(again.State))
+}

@@ -49,6 +49,9 @@ func testTwoDispatchers(t *testing.T, dialect string) {
 	rcv := newReceiver(t, mrand.New(mrand.NewPCG(1, 2)))
 	w, path := newWorld(t, dialect, rcv)
 	pending := fillOutbox(t, w)
+	rcv.mu.Lock()
+	rcv.delay = 10 * time.Millisecond // ~2 s of deliveries: both dispatchers start in that time, however loaded the machine
+	rcv.mu.Unlock()
 
 	a := startChild(t, modeDispatch, path, envLabel+"=A")
 	b := startChild(t, modeDispatch, path, envLabel+"=B")

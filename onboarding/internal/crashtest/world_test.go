@@ -342,6 +342,9 @@ type receiver struct {
 	failing float64  // the share answered 503
 	refused int      // deliveries answered 503
 	rnd     *mrand.Rand
+	// delay slows each delivery, so that a run lasts long enough for
+	// several dispatchers to take part on a loaded machine.
+	delay time.Duration
 }
 
 func newReceiver(t *testing.T, rnd *mrand.Rand) *receiver {
@@ -357,8 +360,9 @@ func newReceiver(t *testing.T, rnd *mrand.Rand) *receiver {
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
-	keys := r.jwks
+	keys, delay := r.jwks, r.delay
 	r.mu.Unlock()
+	time.Sleep(delay)
 	d, err := webhook.Verify(req, keys)
 	_, _ = io.Copy(io.Discard, req.Body)
 	r.mu.Lock()

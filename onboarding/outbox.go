@@ -152,8 +152,11 @@ func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
 // WithOutboxDeadAfter (a one-time code: after its lifetime) it is a dead
 // letter. Several replicas may dispatch at once: a message is leased to
 // one at a time. It returns how many messages it sent. Call it on a
-// schedule (RunOutbox does); the engine also dispatches right after each
-// change.
+// schedule (RunOutbox does). The engine also sends each change's messages
+// itself right after the change: they are written leased to it, so no
+// dispatcher takes them meanwhile. One whose send failed is due here
+// after the backoff; one a crash left unsent, once its lease — two
+// minutes from the write — has ended.
 func (s *Service) DispatchOutbox(ctx context.Context) (int, error) {
 	sent, _, err := s.dispatch(ctx, outboxBatch, nil)
 	return sent, err

@@ -95,8 +95,21 @@ func (s *Service) newOutbox() error {
 // ids follow from the write (the application, the last event's sequence
 // number, the message's place), so a retry after a version conflict makes
 // the same ids, and the losing write stored none.
+//
+// The rows are written leased to this replica for outboxLease from now:
+// the call that writes them delivers them right after the write
+// (deliverAfterWrite) without claiming them first, and no other
+// dispatcher takes them meanwhile. Should this process die before it has
+// sent them, the lease ends and any dispatcher claims them, as it claims
+// the messages of a dispatcher that died.
 func (s *Service) outboxMessages(r *record, lastSeq int64) ([]registry.OutboxMessage, error) {
 	out := make([]registry.OutboxMessage, 0, len(r.messages))
+	owner, until := s.outbox.owner, s.clock().Add(outboxLease)
+	if !until.After(r.now) || until.Sub(r.now) > registry.MaxOutboxLease {
+		// A clock that went back or leapt since the change began: the
+		// rows are written free, and delivered through a claim.
+		owner, until = "", time.Time{}
+	}
 	for i := range r.messages {
 		m := &r.messages[i]
 		m.ID = r.app.ID + "/" + strconv.FormatInt(lastSeq, 10) + "/" + strconv.Itoa(i)
@@ -110,7 +123,8 @@ func (s *Service) outboxMessages(r *record, lastSeq int64) ([]registry.OutboxMes
 		}
 		sealed := s.outbox.aead.Seal(nonce, nonce, plain, []byte(m.ID))
 		out = append(out, registry.OutboxMessage{ID: m.ID, ApplicationID: r.app.ID, Kind: m.Kind,
-			To: maskAddress(m.To), Payload: sealed, CreatedAt: r.now, NextAttemptAt: r.now})
+			To: maskAddress(m.To), Payload: sealed, CreatedAt: r.now, NextAttemptAt: r.now,
+			LeaseOwner: owner, LeaseUntil: until})
 	}
 	return out, nil
 }
@@ -138,8 +152,11 @@ func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
 // WithOutboxDeadAfter (a one-time code: after its lifetime) it is a dead
 // letter. Several replicas may dispatch at once: a message is leased to
 // one at a time. It returns how many messages it sent. Call it on a
-// schedule (RunOutbox does); the engine also dispatches right after each
-// change.
+// schedule (RunOutbox does). The engine also sends each change's messages
+// itself right after the change: they are written leased to it, so no
+// dispatcher takes them meanwhile. One whose send failed is due here
+// after the backoff; one a crash left unsent, once its lease — two
+// minutes from the write — has ended.
 func (s *Service) DispatchOutbox(ctx context.Context) (int, error) {
 	sent, _, err := s.dispatch(ctx, outboxBatch, nil)
 	return sent, err
@@ -158,37 +175,54 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 	var failed []error
 	for _, om := range ms {
 		m, err := s.openMessage(om)
-		if err == nil {
-			sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
-			err = s.notifier.Notify(sctx, m)
-			cancel()
+		sendErr, storeErr := s.attempt(ctx, om, m, err)
+		if storeErr != nil {
+			return sent, failed, storeErr
 		}
-		now := s.clock()
-		if err == nil {
-			if cerr := s.outbox.store.CompleteOutbox(ctx, om.ID, s.outbox.owner, now); cerr != nil && !errors.Is(cerr, registry.ErrConflict) {
-				return sent, failed, cerr
-			}
+		if sendErr == nil {
 			sent++
 			continue
 		}
 		if mine[om.ID] {
-			failed = append(failed, err)
-		}
-		s.logUndelivered(ctx, m, err)
-		deadAfter := s.outbox.deadAfter
-		if m.Code != "" {
-			deadAfter = min(deadAfter, s.otp.TTL)
-		}
-		dead := !now.Before(om.CreatedAt.Add(deadAfter))
-		text := ""
-		if m.Code == "" {
-			text = hcxonboard.RedactText(err.Error())
-		}
-		if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(retryDelay(om.Attempts)), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
-			return sent, failed, ferr
+			failed = append(failed, sendErr)
 		}
 	}
 	return sent, failed, nil
+}
+
+// attempt sends om, leased to this replica — m is its payload, or err why
+// the payload did not open — and records the outcome: sent, or failed and
+// due again after a backoff, or dead. It returns the send's error (nil
+// when sent) and the store's, if recording the outcome failed; a lease
+// lost meanwhile is not a store error (the message went, or goes, out
+// through its new owner).
+func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Message, err error) (sendErr, storeErr error) {
+	if err == nil {
+		sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
+		err = s.notifier.Notify(sctx, m)
+		cancel()
+	}
+	now := s.clock()
+	if err == nil {
+		if cerr := s.outbox.store.CompleteOutbox(ctx, om.ID, s.outbox.owner, now); cerr != nil && !errors.Is(cerr, registry.ErrConflict) {
+			return nil, cerr
+		}
+		return nil, nil
+	}
+	s.logUndelivered(ctx, m, err)
+	deadAfter := s.outbox.deadAfter
+	if m.Code != "" {
+		deadAfter = min(deadAfter, s.otp.TTL)
+	}
+	dead := !now.Before(om.CreatedAt.Add(deadAfter))
+	text := ""
+	if m.Code == "" {
+		text = hcxonboard.RedactText(err.Error())
+	}
+	if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(retryDelay(om.Attempts)), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
+		return err, ferr
+	}
+	return err, nil
 }
 
 // retryDelay is the wait before attempt n+1: 30 s doubling to an hour,
@@ -242,8 +276,15 @@ func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 }
 
 // deliverAfterWrite sends what r's write queued: through the outbox when
-// there is one (this call's messages first), else straight to the
-// Notifier. It returns the failures of r's own messages.
+// there is one, else straight to the Notifier. It returns the failures of
+// r's own messages.
+//
+// The write stored r's messages leased to this replica (outboxMessages),
+// so they are sent and completed here without a claim — unless too
+// little of the lease is left for a send (the write took long, or was
+// written free), in which case they are claimed like any due message.
+// What this call cannot record (the store failing after the send) waits
+// for DispatchOutbox once the lease ends.
 func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
 	if s.outbox == nil {
 		return s.deliver(ctx, r.messages)
@@ -251,13 +292,32 @@ func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
 	if len(r.messages) == 0 {
 		return nil
 	}
-	mine := make(map[string]bool, len(r.messages))
-	for _, m := range r.messages {
-		mine[m.ID] = true
+	var (
+		failed []error
+		claim  map[string]bool
+	)
+	for i, om := range r.outboxed {
+		if om.LeaseOwner != s.outbox.owner || s.clock().Add(outboxLease/2).After(om.LeaseUntil) {
+			if claim == nil {
+				claim = make(map[string]bool, len(r.outboxed)-i)
+			}
+			claim[om.ID] = true
+			continue
+		}
+		sendErr, storeErr := s.attempt(ctx, om, r.messages[i], nil)
+		if sendErr != nil {
+			failed = append(failed, sendErr)
+		}
+		if storeErr != nil {
+			s.log.WarnContext(ctx, "onboarding: outbox delivery not recorded; the message waits for the next pass", "error", storeErr.Error())
+		}
 	}
-	_, failed, err := s.dispatch(ctx, len(r.messages)+4, mine)
-	if err != nil {
-		s.log.WarnContext(ctx, "onboarding: outbox dispatch failed; the messages wait for the next pass", "error", err.Error())
+	if claim != nil {
+		_, more, err := s.dispatch(ctx, len(claim)+4, claim)
+		failed = append(failed, more...)
+		if err != nil {
+			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed; the messages wait for the next pass", "error", err.Error())
+		}
 	}
 	return failed
 }

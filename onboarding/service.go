@@ -244,6 +244,9 @@ type record struct {
 	now         time.Time
 	events      []registry.Event
 	messages    []Message
+	// outboxed are the outbox rows of messages, in their order, once
+	// the write that stores them is built.
+	outboxed []registry.OutboxMessage
 	// outcome is an error the call returns after its change is stored: a
 	// wrong one-time code must count even though the call fails.
 	outcome error
@@ -406,6 +409,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 		if w.Outbox, err = s.outboxMessages(r, last.Seq); err != nil {
 			return err
 		}
+		r.outboxed = w.Outbox
 	}
 	if r.partChanged {
 		w.Participant = r.part
@@ -480,7 +484,7 @@ func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op fu
 // like one just read.
 func (r *record) begin(now time.Time) {
 	r.now = now
-	r.events, r.messages, r.undelivered = nil, nil, nil
+	r.events, r.messages, r.outboxed, r.undelivered = nil, nil, nil, nil
 	r.outcome = nil
 	r.partChanged = false
 }

@@ -184,6 +184,40 @@ func ExampleOutboxStore() {
 	// pending 0 dead 0
 }
 
+// A writer that sends its messages itself, right after its write, writes
+// them leased to itself: it completes them with no claim, and no other
+// dispatcher takes them while the lease lasts. Had it crashed before the
+// send, any dispatcher would claim them once the lease ended.
+func ExampleOutboxMessage_writtenLeased() {
+	ctx := context.Background()
+	store := registry.NewMemoryStore()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	app := &registry.Application{ID: "app-1", Stage: registry.StageSubmitted, CreatedAt: now, UpdatedAt: now}
+	msg := func(id string) registry.OutboxMessage {
+		return registry.OutboxMessage{ID: id, ApplicationID: "app-1", Kind: "approval_request", To: "scheme@state.example",
+			Payload: []byte("sealed by the engine"), CreatedAt: now, NextAttemptAt: now,
+			LeaseOwner: "replica-1", LeaseUntil: now.Add(2 * time.Minute)}
+	}
+	if err := store.Create(ctx, registry.Write{Application: app,
+		Outbox: []registry.OutboxMessage{msg("app-1/1/0"), msg("app-1/1/1")}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	claimed, _ := store.ClaimOutbox(ctx, "replica-2", now.Add(time.Second), time.Minute, 10)
+	fmt.Println("replica-2 claims", len(claimed))
+	fmt.Println("replica-1 sends app-1/1/0:", store.CompleteOutbox(ctx, "app-1/1/0", "replica-1", now.Add(time.Second)))
+	// replica-1 dies before sending app-1/1/1; its lease ends.
+	claimed, _ = store.ClaimOutbox(ctx, "replica-2", now.Add(2*time.Minute), time.Minute, 10)
+	for _, m := range claimed {
+		fmt.Println("replica-2 sends", m.ID+":", store.CompleteOutbox(ctx, m.ID, "replica-2", now.Add(2*time.Minute)))
+	}
+	// Output:
+	// replica-2 claims 0
+	// replica-1 sends app-1/1/0: <nil>
+	// replica-2 sends app-1/1/1: <nil>
+}
+
 // A store that indexes certificate expiries answers, page by page, the
 // participants whose certificates expire by a time; Inactive ones never.
 func ExampleCertificateExpiries() {

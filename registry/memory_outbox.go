@@ -16,7 +16,8 @@ func (s *MemoryStore) checkOutbox(ms []OutboxMessage) error {
 	return nil
 }
 
-// putOutbox stores new messages, pending.
+// putOutbox stores new messages, pending, with the lease they are
+// written with, if any.
 func (s *MemoryStore) putOutbox(ms []OutboxMessage) {
 	for _, m := range ms {
 		c := m.Clone()

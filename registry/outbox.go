@@ -54,7 +54,15 @@ const (
 // later, at least once.
 //
 // A Write sets ID, ApplicationID, Kind, To, Payload, CreatedAt and
-// NextAttemptAt, and leaves the rest zero; the store keeps the rest.
+// NextAttemptAt, and leaves the rest zero; the store keeps the rest —
+// except that a writer that will deliver the message itself, right after
+// the write, may write it leased to itself: LeaseOwner its dispatcher's
+// owner and LeaseUntil when the lease ends, after CreatedAt and at most
+// MaxOutboxLease after it. Such a message is stored pending and leased,
+// as if its owner had claimed it: its owner completes or fails it with
+// no claim of its own, and no other owner can claim it until the lease
+// ends — after which, should the writer have crashed before the send,
+// any dispatcher takes it as it takes any message whose lease expired.
 type OutboxMessage struct {
 	// ID is unique in the store and is the idempotency key the
 	// transport passes on, so a receiver can drop the duplicate a
@@ -121,7 +129,9 @@ type OutboxFilter struct {
 //
 // Every store of this module implements it. Several dispatchers, in one
 // process or in several replicas on one database, may claim at once: a
-// message is leased to one owner at a time.
+// message is leased to one owner at a time. A message may also be written
+// leased to the dispatcher of its writer (see OutboxMessage), which then
+// completes or fails it as if it had claimed it, sparing a claim.
 type OutboxStore interface {
 	// ClaimOutbox leases to owner, until now+lease, up to limit pending
 	// messages that are due (NextAttemptAt <= now) and whose lease is
@@ -170,8 +180,11 @@ func validateOutbox(appID string, ms []OutboxMessage) error {
 		case len(m.Payload) > MaxOutboxPayload:
 			return fmt.Errorf("registry: outbox message %q: payload of %d bytes, at most %d are allowed", m.ID, len(m.Payload), MaxOutboxPayload)
 		case m.State != "" && m.State != OutboxPending,
-			m.Attempts != 0, m.LastError != "", m.LeaseOwner != "", !m.LeaseUntil.IsZero(), !m.SentAt.IsZero():
-			return fmt.Errorf("registry: outbox message %q is not new: a write sets only its id, application, kind, recipient, payload and times", m.ID)
+			m.Attempts != 0, m.LastError != "", !m.SentAt.IsZero():
+			return fmt.Errorf("registry: outbox message %q is not new: a write sets only its id, application, kind, recipient, payload, times and its writer's lease", m.ID)
+		}
+		if err := checkWriteLease(m); err != nil {
+			return err
 		}
 		if err := checkOutboxText(fmt.Sprintf("outbox message %q: kind", m.ID), m.Kind, false); err != nil {
 			return err
@@ -184,6 +197,28 @@ func validateOutbox(appID string, ms []OutboxMessage) error {
 				return fmt.Errorf("registry: application %q writes outbox message %q twice", appID, m.ID)
 			}
 		}
+	}
+	return nil
+}
+
+// checkWriteLease checks the lease a message is written with, if any: an
+// owner and an end, both or neither, the end after the message's creation
+// and at most MaxOutboxLease after it.
+func checkWriteLease(m OutboxMessage) error {
+	switch {
+	case m.LeaseOwner == "" && m.LeaseUntil.IsZero():
+		return nil
+	case m.LeaseOwner == "":
+		return fmt.Errorf("registry: outbox message %q is written with a lease end but no lease owner", m.ID)
+	case m.LeaseUntil.IsZero():
+		return fmt.Errorf("registry: outbox message %q is written with a lease owner but no lease end", m.ID)
+	case !m.LeaseUntil.After(m.CreatedAt):
+		return fmt.Errorf("registry: outbox message %q is written with a lease that ends before it was created", m.ID)
+	case m.LeaseUntil.Sub(m.CreatedAt) > MaxOutboxLease:
+		return fmt.Errorf("registry: outbox message %q is written with a lease of %v, at most %v is allowed", m.ID, m.LeaseUntil.Sub(m.CreatedAt), MaxOutboxLease)
+	}
+	if err := CheckOutboxOwner(m.LeaseOwner); err != nil {
+		return fmt.Errorf("registry: outbox message %q: %w", m.ID, err)
 	}
 	return nil
 }

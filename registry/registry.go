@@ -129,7 +129,8 @@ type Write struct {
 	// Outbox holds the messages the change calls for, stored pending in
 	// the same transaction (see OutboxStore): at most MaxOutboxMessages,
 	// each new, with an ID no stored message has (else ErrConflict) and
-	// the write's application.
+	// the write's application — unleased, or leased to the writer, who
+	// delivers it without a claim (see OutboxMessage).
 	Outbox []OutboxMessage
 }
 

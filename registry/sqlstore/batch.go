@@ -14,17 +14,19 @@ const maxBatch = 64
 
 // writeFunc is one write: statements run in t. ctx is the caller's
 // context, stripped of its cancellation once the write has started (see
-// batcher).
+// batcher). A SQLite batch may run a write twice, the first run rolled
+// back (see commitBatch): what it does and returns must follow from the
+// database alone, and what it hands its caller must be set afresh on each
+// run.
 type writeFunc func(ctx context.Context, t *wtx) error
 
 // batcher commits a SQLite Store's writes in groups. SQLite has one writer
 // and a commit (with synchronous=FULL, a WAL write and an fsync) costs far
 // more than the statements of a write, so writers that arrive while a
 // commit is under way queue, and the next of them to take the write slot
-// runs every queued write in one transaction, each under a savepoint of
-// its own, and commits once for all of them (group commit). A write that
-// fails is rolled back to its savepoint and reports its own error; the
-// others commit. Each caller returns only after the commit that holds its
+// runs every queued write in one transaction and commits once for all of
+// them (group commit). A write that fails reports its own error and
+// leaves nothing behind; the others commit (see commitBatch). Each caller returns only after the commit that holds its
 // write, so an acknowledged write is on disk as before.
 //
 // A write that has started runs to its end whatever its context does:
@@ -115,7 +117,18 @@ func (b *batcher) remove(r *writeReq) bool {
 }
 
 // commitBatch runs batch in one transaction and finishes every write in
-// it. A lone write runs without a savepoint, as a transaction of its own.
+// it.
+//
+// The writes run back to back first, with no savepoint between them:
+// writes rarely fail, and a savepoint costs statements of its own and
+// makes SQLite's FTS5 tables (the participant name index) flush what they
+// hold to a segment of its own at each one. When a write fails, the
+// transaction is rolled back and the batch runs again, less that write,
+// each write under a savepoint of its own (savepointBatch): the writes
+// before it meet the same database as in the first run and do the same,
+// the failed one keeps the error it met there — what it would have met
+// under a savepoint — and the writes after it are isolated as ever. A
+// lone write runs without a savepoint, as a transaction of its own.
 func (s *Store) commitBatch(batch []*writeReq) {
 	var t *wtx
 	defer func() {
@@ -149,14 +162,51 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 		return
 	}
-	lone := len(batch) == 1
-	for _, r := range batch {
+	failed := -1
+	for i, r := range batch {
 		if r.err = r.ctx.Err(); r.err != nil {
 			continue
 		}
-		if lone {
-			r.err = r.fn(context.WithoutCancel(r.ctx), t)
+		if r.err = r.fn(context.WithoutCancel(r.ctx), t); r.err != nil {
+			failed = i
 			break
+		}
+	}
+	if failed < 0 || len(batch) == 1 {
+		s.commitRun(t, batch)
+		return
+	}
+	s.rollbackWrite(t)
+	t = nil
+	if t, err = s.beginWrite(); err != nil {
+		for _, r := range batch {
+			if r.err == nil {
+				r.err = fail(r.ctx, err, "begin a write transaction")
+			}
+		}
+		return
+	}
+	s.savepointBatch(t, batch, failed)
+}
+
+// savepointBatch runs again in t the writes of a batch whose first run
+// failed at write failed: each under a savepoint of its own, less the
+// failed write and those left before they started (their errors are
+// set). The writes before failed had started: they run whatever their
+// contexts do now. It commits t, or rolls it back.
+func (s *Store) savepointBatch(t *wtx, batch []*writeReq, failed int) {
+	for i, r := range batch {
+		switch {
+		case i == failed:
+			continue
+		case i < failed:
+			if r.err != nil {
+				continue // its context had ended before the first run
+			}
+		default:
+			if r.err = r.ctx.Err(); r.err != nil {
+				continue
+			}
 		}
 		if r.err = s.inSavepoint(r, t); r.err == nil {
 			continue
@@ -173,6 +223,13 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			return
 		}
 	}
+	s.commitRun(t, batch)
+}
+
+// commitRun commits t when a write of batch ran in it without an error,
+// and otherwise rolls it back; a failed commit fails every write that
+// had succeeded.
+func (s *Store) commitRun(t *wtx, batch []*writeReq) {
 	committed := false
 	for _, r := range batch {
 		committed = committed || r.err == nil

@@ -49,8 +49,8 @@ func insertNote(ctx context.Context, w *wtx, n int) error {
 }
 
 // inOneBatch runs the writes concurrently while the test holds the write
-// slot, so that they all queue and one of them runs the whole queue as one
-// batch. It returns each write's error.
+// slot, so that they all queue, in their order, and one of them runs the
+// whole queue as one batch. It returns each write's error.
 func inOneBatch(t *testing.T, s *Store, ctxs []context.Context, fns []writeFunc) []error {
 	t.Helper()
 	b := s.batcher
@@ -63,12 +63,12 @@ func inOneBatch(t *testing.T, s *Store, ctxs []context.Context, fns []writeFunc)
 			ctx = ctxs[i]
 		}
 		wg.Go(func() { errs[i] = s.inTx(ctx, fn) })
+		require.Eventually(t, func() bool {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			return len(b.queue) == i+1
+		}, 5*time.Second, time.Millisecond)
 	}
-	require.Eventually(t, func() bool {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		return len(b.queue) == len(fns)
-	}, 5*time.Second, time.Millisecond)
 	<-b.slot
 	wg.Wait()
 	return errs
@@ -78,12 +78,12 @@ func TestBatchCommitsTogetherAndIsolatesFailures(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	var mu sync.Mutex
-	txs := map[*wtx]bool{}
+	ranIn := map[int]*wtx{} // each write's last run
 	fns := make([]writeFunc, 10)
 	for i := range fns {
 		fns[i] = func(ctx context.Context, w *wtx) error {
 			mu.Lock()
-			txs[w] = true
+			ranIn[i] = w
 			mu.Unlock()
 			if err := insertNote(ctx, w, i); err != nil {
 				return err
@@ -98,12 +98,12 @@ func TestBatchCommitsTogetherAndIsolatesFailures(t *testing.T) {
 		}
 	}
 	errs := inOneBatch(t, s, nil, fns)
-	require.Len(t, txs, 1, "the queued writes share one transaction")
 	var want []int
 	for i, err := range errs {
 		switch i % 3 {
 		case 0:
 			require.NoError(t, err, "write %d", i)
+			require.Same(t, ranIn[0], ranIn[i], "the writes that commit share one transaction")
 			want = append(want, i)
 		case 1:
 			require.EqualError(t, err, fmt.Sprintf("write %d refused", i))
@@ -150,11 +150,89 @@ func TestBatchStartedWriteOutlivesItsContext(t *testing.T) {
 	require.Equal(t, []int{7}, notes(t, s))
 }
 
+// A batch whose writes all succeed runs each of them once, with no
+// savepoint; one whose write fails is rolled back and runs again without
+// it, each write under a savepoint: the writes before the failed one run
+// twice and commit, the failed one ran once, the rest run once.
+func TestBatchRunsWritesOnceUnlessOneFails(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	var mu sync.Mutex
+	runs := map[int]int{}
+	var savepoints []bool // per run: whether a savepoint was open
+	write := func(i int, fail bool) writeFunc {
+		return func(ctx context.Context, w *wtx) error {
+			mu.Lock()
+			runs[i]++
+			mu.Unlock()
+			// A savepoint opened around the write shows in a second
+			// SAVEPOINT of the same name being nested in it: count them.
+			var open bool
+			if _, err := w.ExecContext(ctx, "RELEASE write"); err == nil {
+				open = true
+				_, err := w.ExecContext(ctx, "SAVEPOINT write")
+				require.NoError(t, err)
+			}
+			mu.Lock()
+			savepoints = append(savepoints, open)
+			mu.Unlock()
+			if fail {
+				return fmt.Errorf("write %d refused", i)
+			}
+			return insertNote(ctx, w, i)
+		}
+	}
+
+	errs := inOneBatch(t, s, nil, []writeFunc{write(1, false), write(2, false), write(3, false)})
+	for i, err := range errs {
+		require.NoError(t, err, "write %d", i)
+	}
+	require.Equal(t, map[int]int{1: 1, 2: 1, 3: 1}, runs, "no write fails: each runs once")
+	require.Equal(t, []bool{false, false, false}, savepoints, "under no savepoint")
+	require.Equal(t, []int{1, 2, 3}, notes(t, s))
+
+	clear(runs)
+	savepoints = nil
+	errs = inOneBatch(t, s, nil, []writeFunc{write(4, false), write(5, false), write(6, true), write(7, false)})
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	require.EqualError(t, errs[2], "write 6 refused")
+	require.NoError(t, errs[3])
+	require.Equal(t, map[int]int{4: 2, 5: 2, 6: 1, 7: 1}, runs)
+	require.Equal(t, []bool{false, false, false, true, true, true}, savepoints,
+		"the first run without savepoints, the second with")
+	require.Equal(t, []int{1, 2, 3, 4, 5, 7}, notes(t, s))
+}
+
+// A write that ends the transaction under the batch, as SQLite does after
+// some I/O errors, fails alone in the first run: the others run again in
+// a new transaction and commit.
+func TestBatchWriteThatBreaksTheTransactionFailsAlone(t *testing.T) {
+	t.Parallel()
+	s := openBatchStore(t)
+	errs := inOneBatch(t, s, nil, []writeFunc{
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) },
+		func(ctx context.Context, w *wtx) error {
+			_, err := w.ExecContext(ctx, "ROLLBACK")
+			require.NoError(t, err)
+			return errors.New("disk trouble")
+		},
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 3) },
+	})
+	require.NoError(t, errs[0])
+	require.EqualError(t, errs[1], "disk trouble")
+	require.NoError(t, errs[2])
+	require.Equal(t, []int{1, 3}, notes(t, s))
+}
+
+// When the transaction breaks under a savepoint, in the run again after a
+// failure, nothing of the batch is committed and every write says so.
 func TestBatchBrokenTransactionCommitsNothing(t *testing.T) {
 	t.Parallel()
 	s := openBatchStore(t)
 	errs := inOneBatch(t, s, nil, []writeFunc{
 		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 1) },
+		func(ctx context.Context, w *wtx) error { return errors.New("refused") },
 		func(ctx context.Context, w *wtx) error {
 			// Ends the transaction under the batch, as SQLite does after
 			// some I/O errors.
@@ -162,19 +240,18 @@ func TestBatchBrokenTransactionCommitsNothing(t *testing.T) {
 			require.NoError(t, err)
 			return errors.New("disk trouble")
 		},
-		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 3) },
+		func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 4) },
 	})
-	// The order writes queue in is the goroutines', so which ran before
-	// the breaking one varies; none may report success.
-	for i, err := range errs {
-		require.Error(t, err, "write %d", i)
-		require.ErrorContains(t, err, "not committed", "write %d", i)
+	require.EqualError(t, errs[1], "refused", "the write that failed in the first run keeps its error")
+	for _, i := range []int{0, 2, 3} {
+		require.Error(t, errs[i], "write %d", i)
+		require.ErrorContains(t, errs[i], "not committed", "write %d", i)
 	}
 	require.Empty(t, notes(t, s))
 
-	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 4) }),
+	require.NoError(t, s.inTx(context.Background(), func(ctx context.Context, w *wtx) error { return insertNote(ctx, w, 5) }),
 		"the store writes again after a broken batch")
-	require.Equal(t, []int{4}, notes(t, s))
+	require.Equal(t, []int{5}, notes(t, s))
 }
 
 func TestBatchRunsAQueueLongerThanOneBatch(t *testing.T) {

@@ -15,8 +15,9 @@
 // timeout ([WithBusyTimeout], default 5s) for waiting on another process.
 // Within a process, reads run in parallel and writes queue for SQLite's
 // single writer; whoever takes the write slot runs every queued write in
-// one transaction, each under its own savepoint, and commits once for all
-// (group commit). A write that fails is rolled back alone; every write
+// one transaction and commits once for all (group commit). A write that
+// fails is rolled back alone (the batch runs again without it, each write
+// under a savepoint of its own); every write
 // returns after the commit that holds it, so concurrent writers share the
 // cost of a commit without weakening it. A write leaves the queue when its
 // context ends; one that has started runs to its end. The writes run on
@@ -127,8 +128,8 @@
 // A claim is taken by inserting its row into application_claims within the
 // write, so the table's primary key, not a read in Go, decides between two
 // writes claiming one identity, whichever Stores or processes they come
-// from; the loser's write stores nothing (on SQLite it is rolled back to
-// its savepoint and the rest of its batch commits; on PostgreSQL its
+// from; the loser's write stores nothing (on SQLite it is rolled back
+// alone and the rest of its batch commits; on PostgreSQL its
 // transaction, or its one-statement Create, fails whole). The holder is
 // then read and reported as a [*registry.ClaimError]; should it have let
 // the claim go in between, the write is tried again. An Update deletes the

@@ -297,8 +297,9 @@ func TestOpenSQLiteConnectionSettings(t *testing.T) {
 			t.Cleanup(func() { s.Close() })
 			db := sqlstore.DBOf(s)
 			var mode string
-			var timeout, fk, sync int
+			var timeout, fk, sync, ckpt int
 			require.NoError(t, db.QueryRow("PRAGMA journal_mode").Scan(&mode))
+			require.NoError(t, db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&ckpt))
 			require.NoError(t, db.QueryRow("PRAGMA busy_timeout").Scan(&timeout))
 			require.NoError(t, db.QueryRow("PRAGMA foreign_keys").Scan(&fk))
 			require.NoError(t, db.QueryRow("PRAGMA synchronous").Scan(&sync))
@@ -306,6 +307,7 @@ func TestOpenSQLiteConnectionSettings(t *testing.T) {
 			require.Equal(t, tt.wantTimeout, timeout)
 			require.Equal(t, 1, fk)
 			require.Equal(t, tt.wantSync, sync, "synchronous")
+			require.Equal(t, 10000, ckpt, "wal_autocheckpoint")
 			require.Equal(t, sqlstore.SQLite, s.Dialect())
 		})
 	}

@@ -68,7 +68,7 @@ func (s *Store) outboxStatementTexts() []struct {
 		text string
 	}{
 		{&o.insert, `INSERT INTO outbox (` + outboxColumns + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'pending', '', '', $8, $8)`},
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'pending', '', $9, $10, $8)`},
 		{&o.claim, claimOutbox[s.dialect]},
 		{&o.anyDue, `SELECT count(*) FROM (SELECT 1 FROM outbox
 			WHERE state = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1 LIMIT 1) AS due`},
@@ -89,12 +89,16 @@ type outboxRow struct {
 	id, kind, to  string
 	payload       []byte // never nil: the column is NOT NULL
 	created, next int64
+	// owner and until: the lease it is written with; "" and the zero
+	// time for none.
+	owner string
+	until int64
 }
 
 func encodeOutbox(ms []registry.OutboxMessage) ([]outboxRow, error) {
 	out := make([]outboxRow, len(ms))
 	for i, m := range ms {
-		r := outboxRow{id: m.ID, kind: m.Kind, to: m.To, payload: m.Payload}
+		r := outboxRow{id: m.ID, kind: m.Kind, to: m.To, payload: m.Payload, owner: m.LeaseOwner, until: int64(zeroTime)}
 		if r.payload == nil {
 			r.payload = []byte{}
 		}
@@ -105,16 +109,21 @@ func encodeOutbox(ms []registry.OutboxMessage) ([]outboxRow, error) {
 		if r.next, err = encodeTime(m.NextAttemptAt, "outbox message next_attempt_at"); err != nil {
 			return nil, err
 		}
+		if !m.LeaseUntil.IsZero() {
+			if r.until, err = encodeTime(m.LeaseUntil, "outbox message lease_until"); err != nil {
+				return nil, err
+			}
+		}
 		out[i] = r
 	}
 	return out, nil
 }
 
-// insertOutbox stores a write's messages, pending. A message ID stored
-// already is registry.ErrConflict.
+// insertOutbox stores a write's messages, pending, leased if they are
+// written leased. A message ID stored already is registry.ErrConflict.
 func (s *Store) insertOutbox(ctx context.Context, t *wtx, appID string, rows []outboxRow) error {
 	for _, r := range rows {
-		if _, err := t.exec(ctx, s.stmts.outbox.insert, r.id, appID, r.kind, r.to, r.payload, r.created, r.next, int64(zeroTime)); err != nil {
+		if _, err := t.exec(ctx, s.stmts.outbox.insert, r.id, appID, r.kind, r.to, r.payload, r.created, r.next, int64(zeroTime), r.owner, r.until); err != nil {
 			if constraintOf(err) == constraintOutbox {
 				return fmt.Errorf("%w: outbox message %q exists", registry.ErrConflict, r.id)
 			}

@@ -65,8 +65,8 @@ const (
 )
 
 // pgCreate stores an application, its open tasks, its claims, its
-// participant with roles and linked codes, and its events in one
-// statement: one round trip, atomic without an explicit transaction. Lists
+// participant with roles and linked codes, its events and its outbox
+// messages (leased, when written leased) in one statement: one round trip, atomic without an explicit transaction. Lists
 // travel as arrays; the participant rows are inserted only when $38 is
 // true. A claim another application holds violates
 // application_claims_pkey and fails the whole statement, as an outbox
@@ -86,9 +86,9 @@ claims AS (
 ),
 outbox AS (
 	INSERT INTO outbox (` + outboxColumns + `)
-	SELECT o.id, $1, o.kind, o.recipient, o.payload, o.created_at, o.next_attempt_at, 0, 'pending', '', '', $48::bigint, $48::bigint
-	FROM unnest($42::text[], $43::text[], $44::text[], $45::bytea[], $46::bigint[], $47::bigint[])
-		AS o(id, kind, recipient, payload, created_at, next_attempt_at)
+	SELECT o.id, $1, o.kind, o.recipient, o.payload, o.created_at, o.next_attempt_at, 0, 'pending', '', o.lease_owner, o.lease_until, $48::bigint
+	FROM unnest($42::text[], $43::text[], $44::text[], $45::bytea[], $46::bigint[], $47::bigint[], $51::text[], $52::bigint[])
+		AS o(id, kind, recipient, payload, created_at, next_attempt_at, lease_owner, lease_until)
 ),
 participant AS (
 	INSERT INTO participants (` + participantColumns + `)

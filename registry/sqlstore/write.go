@@ -108,10 +108,12 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	args = append(args, seq, ns, actor, action, from, to, reason, prev, hash, p != nil, row.claims, sortedClaims(a.Claims), seal)
 	m := len(outbox)
 	oid, okind, oto, opayload, ocreated, onext := make([]string, m), make([]string, m), make([]string, m), make([][]byte, m), make([]int64, m), make([]int64, m)
+	oowner, ountil := make([]string, m), make([]int64, m)
 	for i, r := range outbox {
 		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
+		oowner[i], ountil[i] = r.owner, r.until
 	}
-	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due)
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due, oowner, ountil)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}

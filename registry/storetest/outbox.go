@@ -274,6 +274,28 @@ func testOutbox(t *testing.T, newStore NewStore) {
 			"a message with an error":  with(func(m *registry.OutboxMessage) { m.LastError = "x" }),
 			"a message with a sent_at": with(func(m *registry.OutboxMessage) { m.SentAt = at(0) }),
 			"too many messages":        tooMany,
+			"a lease end but no owner": with(func(m *registry.OutboxMessage) { m.LeaseUntil = at(time.Minute) }),
+			"a lease owner with NUL": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = "a\x00b", at(time.Minute)
+			}),
+			"a lease owner not UTF-8": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = "a\xffb", at(time.Minute)
+			}),
+			"a lease owner too long": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = strings.Repeat("x", registry.MaxOutboxText+1), at(time.Minute)
+			}),
+			"a lease ending when the message is created": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = "writer", m.CreatedAt
+			}),
+			"a lease ending before the message is created": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = "writer", m.CreatedAt.Add(-time.Minute)
+			}),
+			"a lease longer than MaxOutboxLease": with(func(m *registry.OutboxMessage) {
+				m.LeaseOwner, m.LeaseUntil = "writer", m.CreatedAt.Add(registry.MaxOutboxLease+time.Nanosecond)
+			}),
+			"a lease on a message created at the zero time": with(func(m *registry.OutboxMessage) {
+				m.CreatedAt, m.LeaseOwner, m.LeaseUntil = time.Time{}, "writer", at(time.Minute)
+			}),
 		}
 		for name, msgs := range cases {
 			require.Error(t, s.Create(ctx, registry.Write{Application: newApp("app-2", "", "", at(0)), Outbox: msgs}), name)
@@ -291,8 +313,90 @@ func testOutbox(t *testing.T, newStore NewStore) {
 			full[i] = message("app-1", fmt.Sprintf("m-%02d", i), at(0))
 		}
 		full[0].ID = strings.Repeat("x", registry.MaxOutboxText)
+		full[1].LeaseOwner, full[1].LeaseUntil = strings.Repeat("o", registry.MaxOutboxText), full[1].CreatedAt.Add(registry.MaxOutboxLease)
+		full[2].LeaseOwner, full[2].LeaseUntil = "writer", full[2].CreatedAt.Add(time.Nanosecond)
 		require.NoError(t, s.Update(ctx, registry.Write{Application: base.Clone(), Outbox: full}))
 		requireDepth(t, ob, registry.MaxOutboxMessages, 0)
+		stored := allOutbox(t, ob, registry.OutboxFilter{})
+		leases := map[string]string{}
+		for _, m := range stored {
+			if m.LeaseOwner != "" {
+				leases[m.ID] = m.LeaseOwner
+			}
+		}
+		require.Equal(t, map[string]string{full[1].ID: full[1].LeaseOwner, full[2].ID: "writer"}, leases)
+	})
+
+	t.Run("a message written leased is its writer's until the lease ends", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		ob := outboxOf(t, s)
+		leased := func(m registry.OutboxMessage, owner string, until time.Time) registry.OutboxMessage {
+			m.LeaseOwner, m.LeaseUntil = owner, until
+			return m
+		}
+		// Create writes one message leased to the writer, one not; an
+		// Update writes two more leased.
+		m := leased(message("app-1", "m", at(0)), "writer", at(time.Minute))
+		free := message("app-1", "free", at(0))
+		p := newParticipant("1000001@hcx", at(0))
+		a := newApp("app-1", "key-1", "1000001@hcx", at(0))
+		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p, Events: submitted("app-1", at(0)),
+			Outbox: []registry.OutboxMessage{m, free}}))
+		n := leased(message("app-1", "n", at(time.Second)), "writer", at(time.Second+time.Minute))
+		crashed := leased(message("app-1", "crashed", at(time.Second)), "writer", at(time.Second+time.Minute))
+		a.Stage = registry.StageVerifying
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a,
+			Events: registry.Chain(lastEvent(t, s, "app-1"), event("app-1", "verify", "submitted", "verifying", at(time.Second))),
+			Outbox: []registry.OutboxMessage{n, crashed}}))
+		requireOutbox(t, []registry.OutboxMessage{pending(free), pending(m), pending(crashed), pending(n)},
+			allOutbox(t, ob, registry.OutboxFilter{}), "stored pending, with the leases they were written with")
+		requireDepth(t, ob, 4, 0)
+
+		// No other owner can claim them while the lease lasts; the
+		// unleased one is claimed as ever.
+		got, err := ob.ClaimOutbox(ctx, "other", at(2*time.Second), time.Hour, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"free"}, outboxIDs(got))
+		got, err = ob.ClaimOutbox(ctx, "other", at(time.Minute-time.Nanosecond), time.Hour, 10)
+		require.NoError(t, err)
+		require.Empty(t, got, "a written lease holds until it ends")
+		require.ErrorIs(t, ob.CompleteOutbox(ctx, "m", "other", at(3*time.Second)), registry.ErrConflict, "only the writer may complete it")
+		require.ErrorIs(t, ob.FailOutbox(ctx, "n", "other", at(time.Hour), "x", false), registry.ErrConflict, "or fail it")
+
+		// The writer completes one and fails another with no claim.
+		require.NoError(t, ob.CompleteOutbox(ctx, "m", "writer", at(3*time.Second)))
+		require.NoError(t, ob.CompleteOutbox(ctx, "m", "writer", at(4*time.Second)), "completing again is a no-op")
+		require.NoError(t, ob.FailOutbox(ctx, "n", "writer", at(time.Hour), "smtp: 421 try later", false))
+		sent := pending(m)
+		sent.State, sent.SentAt, sent.LeaseUntil = registry.OutboxSent, at(3*time.Second), time.Time{}
+		requireOutbox(t, []registry.OutboxMessage{sent}, allOutbox(t, ob, registry.OutboxFilter{State: registry.OutboxSent}))
+		failed := pending(n)
+		failed.Attempts, failed.LastError, failed.NextAttemptAt = 1, "smtp: 421 try later", at(time.Hour)
+		failed.LeaseOwner, failed.LeaseUntil = "", time.Time{}
+		var stored []registry.OutboxMessage
+		for _, m := range allOutbox(t, ob, registry.OutboxFilter{State: registry.OutboxPending}) {
+			if m.ID == "n" {
+				stored = append(stored, m)
+			}
+		}
+		requireOutbox(t, []registry.OutboxMessage{failed}, stored, "a failure frees the written lease and reschedules")
+
+		// The writer crashed before sending the last: once its lease
+		// ends another dispatcher claims it, and the writer has lost it.
+		got, err = ob.ClaimOutbox(ctx, "other", at(time.Second+time.Minute-time.Nanosecond), time.Hour, 10)
+		require.NoError(t, err)
+		require.Empty(t, got)
+		got, err = ob.ClaimOutbox(ctx, "other", at(time.Second+time.Minute), time.Hour, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"crashed"}, outboxIDs(got))
+		require.ErrorIs(t, ob.CompleteOutbox(ctx, "crashed", "writer", at(2*time.Minute)), registry.ErrConflict, "the writer lost it")
+		require.NoError(t, ob.CompleteOutbox(ctx, "crashed", "other", at(2*time.Minute)))
+		require.NoError(t, ob.CompleteOutbox(ctx, "free", "other", at(2*time.Minute)))
+		requireDepth(t, ob, 1, 0)
+		got, err = ob.ClaimOutbox(ctx, "other", at(time.Hour), time.Hour, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"n"}, outboxIDs(got), "the failed one falls due again")
 	})
 
 	t.Run("a claim leases due messages, earliest due first, to one owner", func(t *testing.T) {

@@ -631,11 +631,14 @@ func (g *schemaGen) fields(t reflect.Type, mode schemaMode, props map[string]any
 				s[k] = v
 			}
 		}
-		if mode == forPatch {
+		req := isRequired(t, f, name, opts, mode)
+		if mode == forPatch || (mode == forRequest && !req) {
+			// A patch's null removes a member; an optional member of a
+			// request may be null, which the server reads as absent.
 			s = nullable(s)
 		}
 		props[name] = s
-		if isRequired(t, f, name, opts, mode) {
+		if req {
 			*required = append(*required, name)
 		}
 	}

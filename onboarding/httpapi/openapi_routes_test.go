@@ -248,6 +248,16 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	ex := v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: minimal})
 	require.NoError(t, ex.requestErr, "the minimal application validates against the document")
 	ex.decode(t, &applied)
+	// An optional member given as null reads as absent, for the server
+	// and for the document.
+	withNulls := map[string]any{"address": nil, "application_id": nil}
+	for k, val := range minimal {
+		withNulls[k] = val
+	}
+	withNulls["sandbox_certificate"], withNulls["sandbox_participant_code"] = f.cert("reg-null", hcxonboard.RoleRegulator), "reg-null"
+	withNulls["participant_name"] = "Nullable Regulator"
+	ex = v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath, body: withNulls})
+	require.NoError(t, ex.requestErr, "optional members may be null in the document as on the server")
 	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: appsPath, body: `{"participant_nmae":"x"}`})
 	delete(minimal, "sandbox_participant_code")
 	v.refused(http.StatusUnprocessableEntity, request{method: http.MethodPost, path: appsPath, body: minimal})

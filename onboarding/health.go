@@ -22,8 +22,9 @@ type outboxBeat struct {
 	interval atomic.Int64
 }
 
-// Ready reports whether this Service can serve: the store answers (a read
-// of one application), and, while RunOutbox and RunScheduler run, their
+// Ready reports whether this Service can serve: the store answers (its
+// Ping when it has one — registry/sqlstore's also checks that the schema
+// is current —, else a read of one application), and, while RunOutbox and RunScheduler run, their
 // last passes are recent (within three intervals). An error says what is wrong, for /readyz.
 func (s *Service) Ready(ctx context.Context) error {
 	if p, ok := s.store.(Pinger); ok {

@@ -15,10 +15,7 @@ import (
 func TestCountApplicationsPlan(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
-		s, err := b.open(t, "count")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		planRows(t, s)
+		s := planStore(t, b, "count", nil)
 		plan := explain(t, s, sqlstore.CountApplicationsSQL, nil, pgSettings(false)...)
 		requirePlan(t, s.Dialect(), plan, false, "applications_stage")
 

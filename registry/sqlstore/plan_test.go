@@ -81,6 +81,46 @@ func genericPlan(t *testing.T, s *sqlstore.Store, text, types string, args ...st
 	return strings.Join(lines, "\n")
 }
 
+// planStore opens a store for a plan test, runs prepare on it (when not
+// nil), fills it with planRows and has PostgreSQL gather statistics.
+func planStore(t *testing.T, b backend, name string, prepare func(*sqlstore.Store)) *sqlstore.Store {
+	t.Helper()
+	s, err := b.open(t, name)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	if prepare != nil {
+		prepare(s)
+	}
+	planRows(t, s)
+	analyze(t, s)
+	return s
+}
+
+// analyze has PostgreSQL gather statistics, so that its planner sees the
+// table as it is; SQLite plans without.
+func analyze(t *testing.T, s *sqlstore.Store) {
+	t.Helper()
+	if s.Dialect() == sqlstore.Postgres {
+		_, err := sqlstore.DBOf(s).ExecContext(context.Background(), "ANALYZE")
+		require.NoError(t, err)
+	}
+}
+
+// allPages follows a keyset listing from its first page to its last and
+// returns the keys of every item.
+func allPages(t *testing.T, page func(cursor string) (keys []string, next string, err error)) []string {
+	t.Helper()
+	var out []string
+	for cursor := ""; ; {
+		keys, next, err := page(cursor)
+		require.NoError(t, err)
+		out = append(out, keys...)
+		if cursor = next; cursor == "" {
+			return out
+		}
+	}
+}
+
 // explain returns the plan of text, one node a line.
 // On PostgreSQL each of settings (enable_seqscan, enable_sort) is off while
 // it plans.
@@ -157,16 +197,10 @@ func TestSearchPlans(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "plans")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		sqlstore.SetDriveLimit(s, 50) // providers (300) are common, payers (100) too, a linked code is rare
-		require.NoError(t, s.NameIndex(), "the test server has pg_trgm")
-		planRows(t, s)
-		if s.Dialect() == sqlstore.Postgres {
-			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
-			require.NoError(t, err)
-		}
+		s := planStore(t, b, "plans", func(s *sqlstore.Store) {
+			sqlstore.SetDriveLimit(s, 50) // providers (300) are common, payers (100) too, a linked code is rare
+			require.NoError(t, s.NameIndex(), "the test server has pg_trgm")
+		})
 		lite := s.Dialect() == sqlstore.SQLite
 		pick := func(sqlite, postgres string) string {
 			if lite {
@@ -263,15 +297,7 @@ func codes(ps []hcxonboard.Participant) []string {
 func TestQueuePlans(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
-		ctx := context.Background()
-		s, err := b.open(t, "queue-plans")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		planRows(t, s)
-		if s.Dialect() == sqlstore.Postgres {
-			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
-			require.NoError(t, err)
-		}
+		s := planStore(t, b, "queue-plans", nil)
 		cursor := registry.EncodeCursor(registry.Position{CreatedAt: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC), Key: "app-000120@plan"})
 		for _, c := range []struct {
 			name    string
@@ -301,14 +327,7 @@ func TestCertificatesExpiringPlan(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "cert-plans")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		planRows(t, s)
-		if s.Dialect() == sqlstore.Postgres {
-			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
-			require.NoError(t, err)
-		}
+		s := planStore(t, b, "cert-plans", nil)
 		by := time.Date(2027, 1, 1, 1, 0, 0, 0, time.UTC) // the first 61 expire by then
 		plan := explain(t, s, sqlstore.CertificatesExpiringSQL(s.Dialect()), []any{by.UnixMilli(), "Inactive", "", 10}, pgSettings(false)...)
 		requirePlan(t, s.Dialect(), plan, false, "participants_encryption_cert_expiry", "participants_signing_cert_expiry")
@@ -327,15 +346,10 @@ func TestCertificatesExpiringPlan(t *testing.T) {
 			require.NotContains(t, generic, "Merge Join", "participants are looked up, not walked in code order:\n%s", generic)
 		}
 
-		var got []string
-		for cursor := ""; ; {
+		got := allPages(t, func(cursor string) ([]string, string, error) {
 			page, err := s.CertificatesExpiring(ctx, by, 25, cursor)
-			require.NoError(t, err)
-			got = append(got, codes(page.Items)...)
-			if cursor = page.Next; cursor == "" {
-				break
-			}
-		}
+			return codes(page.Items), page.Next, err
+		})
 		require.Len(t, got, 61)
 		require.Equal(t, "000000@plan", got[0])
 		require.Equal(t, "000060@plan", got[60])
@@ -349,18 +363,12 @@ func TestDueApplicationsPlan(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "due-plans")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		planRows(t, s)
+		s := planStore(t, b, "due-plans", nil)
 		start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 		for i := range 20 {
 			require.NoError(t, s.SetDue(ctx, fmt.Sprintf("app-%06d@plan", i*7), 1, start.Add(time.Duration(i)*time.Hour)))
 		}
-		if s.Dialect() == sqlstore.Postgres {
-			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
-			require.NoError(t, err)
-		}
+		analyze(t, s)
 		by := start.Add(9 * time.Hour)
 		for _, cursor := range []bool{false, true} {
 			args := []any{by.UnixNano(), 5}
@@ -370,15 +378,10 @@ func TestDueApplicationsPlan(t *testing.T) {
 			plan := explain(t, s, sqlstore.DueSQL(cursor), args, pgSettings(true)...)
 			requirePlan(t, s.Dialect(), plan, true, "applications_due")
 		}
-		var got []string
-		for cursor := ""; ; {
+		got := allPages(t, func(cursor string) ([]string, string, error) {
 			page, err := s.DueApplications(ctx, by, 3, cursor)
-			require.NoError(t, err)
-			got = append(got, ids(page.Items)...)
-			if cursor = page.Next; cursor == "" {
-				break
-			}
-		}
+			return ids(page.Items), page.Next, err
+		})
 		require.Len(t, got, 10, "the ten due by +9h, and none without a due time")
 		require.Equal(t, "app-000000@plan", got[0])
 		require.Equal(t, "app-000063@plan", got[9])
@@ -391,14 +394,8 @@ func TestDueApplicationsPlan(t *testing.T) {
 func TestStandingPlan(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
-		ctx := context.Background()
-		s, err := b.open(t, "standing-plan")
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		planRows(t, s)
+		s := planStore(t, b, "standing-plan", nil)
 		if s.Dialect() == sqlstore.Postgres {
-			_, err := sqlstore.DBOf(s).ExecContext(ctx, "ANALYZE")
-			require.NoError(t, err)
 			requirePlan(t, s.Dialect(), genericPlan(t, s, sqlstore.StandingSQL, "text", "'000007@plan'"), false, "applications_participant", "participants_pkey")
 		}
 		requirePlan(t, s.Dialect(), explain(t, s, sqlstore.StandingSQL, []any{"000007@plan"}, pgSettings(false)...), false, "applications_participant")

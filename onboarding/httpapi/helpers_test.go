@@ -238,6 +238,15 @@ func (r response) decode(t *testing.T, v any) {
 
 func (f *fixture) do(req request) response {
 	f.t.Helper()
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, req.build(f.t))
+	return response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
+}
+
+// build makes the HTTP request req describes: its body as given, or
+// marshalled to JSON, with its content type, authorization and headers.
+func (req request) build(t testing.TB) *http.Request {
+	t.Helper()
 	var body io.Reader = http.NoBody
 	switch b := req.body.(type) {
 	case nil:
@@ -247,7 +256,7 @@ func (f *fixture) do(req request) response {
 		body = bytes.NewReader(b)
 	default:
 		data, err := json.Marshal(b)
-		require.NoError(f.t, err)
+		require.NoError(t, err)
 		body = bytes.NewReader(data)
 	}
 	r := httptest.NewRequest(req.method, req.path, body)
@@ -264,9 +273,7 @@ func (f *fixture) do(req request) response {
 	for k, vs := range req.header {
 		r.Header[k] = vs
 	}
-	w := httptest.NewRecorder()
-	f.h.ServeHTTP(w, r)
-	return response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
+	return r
 }
 
 func bearer(tok string) string { return "Bearer " + tok }

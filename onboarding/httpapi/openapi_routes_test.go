@@ -126,30 +126,7 @@ func (v *docValidator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // do sends one request through the validator, as fixture.do does.
 func (v *docValidator) do(req request) exchange {
 	v.t.Helper()
-	var body io.Reader = http.NoBody
-	switch b := req.body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	case []byte:
-		body = bytes.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		require.NoError(v.t, err)
-		body = bytes.NewReader(data)
-	}
-	r := httptest.NewRequest(req.method, req.path, body)
-	if req.body != nil {
-		ct := req.contentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		r.Header.Set("Content-Type", ct)
-	}
-	if req.auth != "" {
-		r.Header.Set("Authorization", req.auth)
-	}
-	v.ServeHTTP(httptest.NewRecorder(), r)
+	v.ServeHTTP(httptest.NewRecorder(), req.build(v.t))
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.last

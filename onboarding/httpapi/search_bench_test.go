@@ -3,12 +3,12 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -18,10 +18,13 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 )
 
 // BenchmarkSearchOverHTTP serves participant search over real HTTP at 16
-// concurrent connections from one SQLite registry of 20,000 participants,
+// concurrent connections from one registry of 20,000 participants — a
+// SQLite file, and a PostgreSQL schema where HCX_TEST_POSTGRES_DSN names a
+// server —
 // through the API (the caller's credential checked on every request: a
 // participant's access token, whose participant is read to see it is
 // still Active and its credentials not reported compromised, or a staff
@@ -33,15 +36,34 @@ import (
 //
 //	go test -run '^$' -bench SearchOverHTTP ./onboarding/httpapi
 func BenchmarkSearchOverHTTP(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchSearchOverHTTP(b, sqlstoretest.SQLite(b), nil) })
+	b.Run("postgres", func(b *testing.B) {
+		dsn := sqlstoretest.FreshSchema(b, sqlstoretest.PostgresDSN(b))
+		store, err := sqlstore.OpenPostgres(context.Background(), dsn)
+		require.NoError(b, err)
+		b.Cleanup(func() { _ = store.Close() })
+		// Statistics for the rows just loaded, as autovacuum would gather
+		// them before long, so that the planner sees the registry's size.
+		analyze := func() {
+			db, err := sql.Open("pgx", dsn)
+			require.NoError(b, err)
+			defer db.Close()
+			_, err = db.Exec("ANALYZE applications, participants, participant_values")
+			require.NoError(b, err)
+		}
+		benchSearchOverHTTP(b, store, analyze)
+	})
+}
+
+// benchSearchOverHTTP runs the benchmark on store, calling loaded (when
+// not nil) once its participants are stored.
+func benchSearchOverHTTP(b *testing.B, store *sqlstore.Store, loaded func()) {
 	const (
 		n     = 20000
 		conns = 16
 		round = 512 // requests per round, on each server
 	)
 	ctx := context.Background()
-	store, err := sqlstore.OpenSQLite(ctx, filepath.Join(b.TempDir(), "registry.db"))
-	require.NoError(b, err)
-	b.Cleanup(func() { _ = store.Close() })
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ws := make([]registry.Write, 0, n)
 	for i := range n {
@@ -61,6 +83,9 @@ func BenchmarkSearchOverHTTP(b *testing.B) {
 		})
 	}
 	require.NoError(b, store.Load(ctx, ws))
+	if loaded != nil {
+		loaded()
+	}
 
 	// A participant onboarded through the engine into the same registry,
 	// with a real access token.

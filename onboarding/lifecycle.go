@@ -381,24 +381,7 @@ func (s *Service) ExpiringCertificates(ctx context.Context, within time.Duration
 	limit := now.Add(within)
 	var out []CertificateExpiry
 	err := s.eachExpiring(ctx, limit, func(page []hcxonboard.Participant) error {
-		for _, p := range page {
-			for _, c := range []struct {
-				which string
-				ms    int64
-			}{{"encryption", p.EncryptionCertExpiry}, {"signing", p.SigningCertExpiry}} {
-				if c.ms == 0 {
-					continue
-				}
-				at := time.UnixMilli(c.ms).UTC()
-				if at.After(limit) {
-					continue
-				}
-				out = append(out, CertificateExpiry{
-					ParticipantCode: p.ParticipantCode, ParticipantName: p.ParticipantName, Status: p.Status,
-					Certificate: c.which, ExpiresAt: at, Expired: !now.Before(at),
-				})
-			}
-		}
+		out = append(out, expiries(page, now, limit)...)
 		return nil
 	})
 	if err != nil {

@@ -1,8 +1,10 @@
 package onboarding_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // A sweep reads every record, however far past registry.MaxOffset the
@@ -110,9 +113,121 @@ func TestExpiringCertificatesSameFromIndexAndWalk(t *testing.T) {
 		if within == 30*day {
 			require.Greater(t, len(indexed), registry.MaxLimit, "more than one page")
 		}
+		// A page at a time, by cursor, from the index and from the walk:
+		// the same certificates, each once.
+		for name, store := range map[string]registry.Store{"memory": mem, "sqlite": lite, "memory walked": walkOnly{mem}, "sqlite walked": walkOnly{lite}} {
+			paged := allExpiringPages(t, w.service(store), within, 700)
+			require.Equal(t, indexed, paged, "%s, within %v, paged", name, within)
+		}
 		for _, e := range indexed {
 			require.NotEqual(t, hcxonboard.StatusInactive, e.Status)
 			require.False(t, e.ExpiresAt.After(now.Add(within)))
+		}
+	}
+}
+
+// allExpiringPages reads ExpiringCertificatesPage to its end, limit
+// participants a page, and returns the certificates soonest first.
+func allExpiringPages(t *testing.T, svc *onboarding.Service, within time.Duration, limit int) []onboarding.CertificateExpiry {
+	t.Helper()
+	var out []onboarding.CertificateExpiry
+	cursor := ""
+	for range 100 {
+		page, err := svc.ExpiringCertificatesPage(context.Background(), within, limit, cursor)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page.Items), 2*limit, "at most limit participants, two certificates each")
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			slices.SortFunc(out, func(a, b onboarding.CertificateExpiry) int {
+				return cmp.Or(a.ExpiresAt.Compare(b.ExpiresAt), cmp.Compare(a.ParticipantCode, b.ParticipantCode), cmp.Compare(a.Certificate, b.Certificate))
+			})
+			return out
+		}
+		cursor = page.Next
+	}
+	require.FailNow(t, "more than 100 pages")
+	return nil
+}
+
+// SearchPage and QueuePage answer the cursor of the next page whether or
+// not the store does (registry.ParticipantPager, ApplicationPager): the
+// pages hold every record once, in order, on the memory store and on
+// SQLite.
+func TestPagesByCursorWithAndWithoutPagerStores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	now := w.clock.Now()
+	fill := func(store registry.Store) {
+		for i := range 250 {
+			code := fmt.Sprintf("%06d@pages", (i*7919)%250)
+			at := now.Add(time.Duration(i%40) * time.Second)
+			p := &hcxonboard.Participant{ParticipantCode: code, ParticipantName: "P " + code, Status: hcxonboard.StatusActive, CreatedAt: at}
+			a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: registry.StageLive, CreatedAt: at, UpdatedAt: at}
+			require.NoError(t, store.Create(ctx, registry.Write{Application: a, Participant: p}))
+		}
+	}
+	mem := registry.NewMemoryStore()
+	fill(mem)
+	lite := sqliteStore(t)
+	fill(lite)
+	var want []string
+	for name, store := range map[string]registry.Store{"memory": mem, "sqlite": lite, "memory walked": walkOnly{mem}, "sqlite walked": walkOnly{lite}} {
+		svc := w.service(store)
+		var codes []string
+		q := registry.Query{Filters: map[string]registry.Condition{registry.FieldStatus: registry.Eq(string(hcxonboard.StatusActive))}, Limit: 60}
+		for range 10 {
+			page, err := svc.SearchPage(ctx, q)
+			require.NoError(t, err)
+			for _, p := range page.Items {
+				codes = append(codes, p.ParticipantCode)
+			}
+			if page.Next == "" {
+				break
+			}
+			q.Cursor = page.Next
+		}
+		require.Len(t, codes, 250, name)
+		if want == nil {
+			want = codes
+		}
+		require.Equal(t, want, codes, name)
+	}
+}
+
+// QueuePage pages the engine's applications by cursor on any store.
+func TestQueuePagesByCursorWithAndWithoutPagerStores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	for name, store := range map[string]registry.Store{"memory": registry.NewMemoryStore(), "sqlite": sqliteStore(t)} {
+		var want []string
+		svc := w.service(store)
+		for range 5 {
+			a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+			require.NoError(t, err)
+			want = append(want, a.ID)
+			w.clock.Advance(time.Second)
+		}
+		for _, s := range []registry.Store{store, walkOnly{store}} {
+			svc := w.service(s)
+			var got []string
+			var sizes []int
+			f := registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2}
+			for range 10 {
+				page, err := svc.QueuePage(ctx, f)
+				require.NoError(t, err)
+				sizes = append(sizes, len(page.Items))
+				for _, a := range page.Items {
+					got = append(got, a.ID)
+				}
+				if page.Next == "" {
+					break
+				}
+				f.Cursor = page.Next
+			}
+			assert.Equal(t, want, got, name)
+			assert.Equal(t, []int{2, 2, 1}, sizes, name)
 		}
 	}
 }

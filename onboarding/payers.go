@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/x509"
@@ -59,29 +60,85 @@ func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]App
 		return nil, err
 	}
 	var out []ApprovalRequest
-	f := registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindApproval}
-	err := s.eachApplication(ctx, f, func(page []registry.Application) error {
+	err := s.eachApplication(ctx, approvalsFilter, func(page []registry.Application) error {
 		for i := range page {
-			st, err := decodeState(&page[i])
+			reqs, err := approvalRequestsOf(&page[i], payerCode)
 			if err != nil {
 				return err
 			}
-			for _, t := range st.Tasks {
-				if t.Kind != KindApproval || t.State != TaskOpen || t.Recipient != payerCode {
-					continue
-				}
-				req := ApprovalRequest{ApplicationID: page[i].ID, TaskID: t.ID, ParticipantName: st.Submitted.ParticipantName,
-					Message: t.Message, CreatedAt: t.CreatedAt}
-				if e := st.Submitted.Empanelment; e != nil {
-					req.EmpanelmentID, req.Scheme = e.EmpanelmentID, e.Scheme
-				}
-				out = append(out, req)
-			}
+			out = append(out, reqs...)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: list approval requests: %w", err)
+	}
+	return out, nil
+}
+
+// approvalsFilter selects the applications that wait on a payer.
+var approvalsFilter = registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindApproval}
+
+// approvalRequestsOf returns the open approval requests of application a
+// addressed to the payer payerCode.
+func approvalRequestsOf(a *registry.Application, payerCode string) ([]ApprovalRequest, error) {
+	st, err := decodeState(a)
+	if err != nil {
+		return nil, err
+	}
+	var out []ApprovalRequest
+	for _, t := range st.Tasks {
+		if t.Kind != KindApproval || t.State != TaskOpen || t.Recipient != payerCode {
+			continue
+		}
+		req := ApprovalRequest{ApplicationID: a.ID, TaskID: t.ID, ParticipantName: st.Submitted.ParticipantName,
+			Message: t.Message, CreatedAt: t.CreatedAt}
+		if e := st.Submitted.Empanelment; e != nil {
+			req.EmpanelmentID, req.Scheme = e.EmpanelmentID, e.Scheme
+		}
+		out = append(out, req)
+	}
+	return out, nil
+}
+
+// ApprovalRequestsPage is ApprovalRequests a page at a time: the requests
+// of at most limit applications (0: registry.DefaultLimit), oldest
+// application first. Pass Page.Next as cursor for the next page; Next is
+// empty after the last (a page may then be empty).
+func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, limit int, cursor string) (registry.Page[ApprovalRequest], error) {
+	var out registry.Page[ApprovalRequest]
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return out, err
+	}
+	if err := s.checkPayer(ctx, payerCode); err != nil {
+		return out, err
+	}
+	f := approvalsFilter
+	f.Limit = registry.MaxLimit
+	var (
+		reqs      [][]ApprovalRequest
+		decodeErr error
+	)
+	_, out.Next, err = scanPage(limit, cursor, func(cursor string) (registry.Page[registry.Application], error) {
+		f.Cursor = cursor
+		return s.listApplicationsPage(ctx, f)
+	}, func(a *registry.Application) (bool, string) {
+		rs, err := approvalRequestsOf(a, payerCode)
+		if err != nil {
+			decodeErr = cmp.Or(decodeErr, err)
+		}
+		if len(rs) > 0 {
+			reqs = append(reqs, rs)
+		}
+		return len(rs) > 0, applicationCursor(a)
+	})
+	if err = cmp.Or(err, decodeErr); err != nil {
+		return registry.Page[ApprovalRequest]{}, fmt.Errorf("onboarding: list approval requests: %w", err)
+	}
+	out.Items = []ApprovalRequest{}
+	for _, rs := range reqs {
+		out.Items = append(out.Items, rs...)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -290,11 +291,11 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err := h.decodeJSON(w, r, &q); err != nil {
 		return err
 	}
-	ps, err := h.svc.Search(r.Context(), readSpellings(q)) // payor, InActive …
+	page, err := h.svc.SearchPage(r.Context(), readSpellings(q)) // payor, InActive …
 	if err != nil {
 		return err
 	}
-	out := SearchResponse{Participants: ps}
+	out := SearchResponse{Participants: page.Items, Next: page.Next}
 	if out.Participants == nil {
 		out.Participants = []hcxonboard.Participant{}
 	}
@@ -320,43 +321,64 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	case f.Waiting == "" && f.Stage == "" && f.ParticipantCode == "":
 		kinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}
 	}
-	limit, offset := f.Limit, f.Offset
-	if limit == 0 {
-		limit = registry.DefaultLimit
+	as, next, err := h.queuePage(r.Context(), f, kinds)
+	if err != nil {
+		return err
+	}
+	out := QueueResponse{Applications: make([]*Application, 0, len(as)), Next: next}
+	for _, a := range as {
+		out.Applications = append(out.Applications, summaryView(a))
+	}
+	h.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// queuePage reads a page of the applications f selects with an open task
+// of any of kinds ("" for any application), oldest first, and the cursor
+// of the next page. Several kinds are merged in paging order: each list
+// is read from the same cursor (or from its start, up to offset+limit),
+// so the page after the last application returned is the same position
+// in every list.
+func (h *Handler) queuePage(ctx context.Context, f registry.ApplicationFilter, kinds []string) ([]*onboarding.Application, string, error) {
+	if len(kinds) == 1 {
+		f.Waiting = kinds[0]
+		page, err := h.svc.QueuePage(ctx, f)
+		return page.Items, page.Next, err
+	}
+	limit, offset := cmp.Or(f.Limit, registry.DefaultLimit), f.Offset
+	if offset+limit > registry.MaxLimit {
+		return nil, "", newError(http.StatusBadRequest, CodeInvalidRequest,
+			"offset plus limit is past %d on the merged staff queue: page on with cursor, the next of the page before", registry.MaxLimit)
 	}
 	var as []*onboarding.Application
 	seen := make(map[string]bool)
+	more := false
 	for _, k := range kinds {
-		f.Waiting = k
-		if len(kinds) > 1 {
-			// The first offset+limit of each list hold the first
-			// offset+limit of their union.
-			f.Offset, f.Limit = 0, min(offset+limit, registry.MaxLimit)
-		}
-		page, err := h.svc.Queue(r.Context(), f)
+		f.Waiting, f.Offset, f.Limit = k, 0, offset+limit
+		page, err := h.svc.QueuePage(ctx, f)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		for _, a := range page {
+		more = more || page.Next != ""
+		for _, a := range page.Items {
 			if !seen[a.ID] {
 				seen[a.ID] = true
 				as = append(as, a)
 			}
 		}
 	}
-	if len(kinds) > 1 {
-		slices.SortFunc(as, func(a, b *onboarding.Application) int {
-			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-		})
-		as = as[min(offset, len(as)):]
-		as = as[:min(limit, len(as))]
+	slices.SortFunc(as, func(a, b *onboarding.Application) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	more = more || len(as) > offset+limit
+	as = as[min(offset, len(as)):]
+	as = as[:min(limit, len(as))]
+	next := ""
+	if more && len(as) > 0 {
+		last := as[len(as)-1]
+		next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
 	}
-	out := QueueResponse{Applications: make([]*Application, 0, len(as))}
-	for _, a := range as {
-		out.Applications = append(out.Applications, summaryView(a))
-	}
-	h.writeJSON(w, http.StatusOK, out)
-	return nil
+	return as, next, nil
 }
 
 // waitingAll asks the staff queue for every application.
@@ -405,6 +427,9 @@ func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
 	}
 	if f.Offset, err = intParam(q.Get("offset"), "offset", 0, math.MaxInt32); err != nil {
 		return f, err
+	}
+	if f.Cursor = q.Get("cursor"); f.Cursor != "" && f.Offset > 0 {
+		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
 	}
 	return f, nil
 }
@@ -566,12 +591,16 @@ func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) er
 	if r.URL.Query().Get("within_days") == "" {
 		days = 30
 	}
-	xs, err := h.svc.ExpiringCertificates(r.Context(), time.Duration(days)*24*time.Hour)
+	limit, err := intParam(r.URL.Query().Get("limit"), "limit", 0, registry.MaxLimit)
 	if err != nil {
 		return err
 	}
-	out := ExpiringResponse{Certificates: make([]CertificateExpiry, 0, len(xs))}
-	for _, x := range xs {
+	page, err := h.svc.ExpiringCertificatesPage(r.Context(), time.Duration(days)*24*time.Hour, limit, r.URL.Query().Get("cursor"))
+	if err != nil {
+		return err
+	}
+	out := ExpiringResponse{Certificates: make([]CertificateExpiry, 0, len(page.Items)), Next: page.Next}
+	for _, x := range page.Items {
 		out.Certificates = append(out.Certificates, CertificateExpiry{
 			ParticipantCode: x.ParticipantCode, ParticipantName: x.ParticipantName, Status: x.Status,
 			Certificate: x.Certificate, ExpiresAt: x.ExpiresAt, Expired: x.Expired,

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/subtle"
 	"embed"
 	"errors"
@@ -429,6 +428,10 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 	if err != nil {
 		return err
 	}
+	cursor := r.URL.Query().Get("cursor")
+	if cursor != "" && offset > 0 {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
+	}
 	var kinds []string
 	switch waiting {
 	case "decide":
@@ -438,40 +441,16 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 	default:
 		kinds = []string{waiting}
 	}
-	seen := make(map[string]bool)
-	var apps []*onboarding.Application
-	for _, k := range kinds {
-		// The first offset+pageSize+1 of each list hold the first
-		// offset+pageSize+1 of their union.
-		as, err := h.svc.Queue(r.Context(), registry.ApplicationFilter{Waiting: k, Limit: offset + pageSize + 1})
-		if err != nil {
-			return err
-		}
-		for _, a := range as {
-			if !seen[a.ID] {
-				seen[a.ID] = true
-				apps = append(apps, a)
-			}
-		}
+	apps, next, err := h.queuePage(r.Context(), registry.ApplicationFilter{Limit: pageSize, Offset: offset, Cursor: cursor}, kinds)
+	if err != nil {
+		return err
 	}
-	slices.SortFunc(apps, func(a, b *onboarding.Application) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
 	p := queuePage{Waiting: waiting}
 	for _, t := range queueTabs {
 		t.Active = t.Key == waiting
 		p.Tabs = append(p.Tabs, t)
 	}
-	if offset < len(apps) {
-		apps = apps[offset:]
-	} else {
-		apps = nil
-	}
-	keep := url.Values{"waiting": {waiting}}
-	p.PrevURL, p.NextURL = pageLinks("/console/queue", keep, offset, len(apps) > pageSize)
-	if len(apps) > pageSize {
-		apps = apps[:pageSize]
-	}
+	p.PrevURL, p.NextURL = pageLinks("/console/queue", url.Values{"waiting": {waiting}}, cursor != "" || offset > 0, next)
 	for _, a := range apps {
 		row := queueRow{ID: a.ID, Position: position(a), Submitted: a.CreatedAt}
 		if a.Submitted != nil {
@@ -749,11 +728,14 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 			string(hcxonboard.StatusBlocked), string(hcxonboard.StatusInactive)},
 		Roles: hcxonboard.Roles(),
 	}
-	offset, err := intParam(q.Get("offset"), "offset", 0, 1<<20)
+	offset, err := intParam(q.Get("offset"), "offset", 0, registry.MaxOffset)
 	if err != nil {
 		return err
 	}
-	query := registry.Query{Filters: map[string]registry.Condition{}, Limit: pageSize + 1, Offset: offset}
+	query := registry.Query{Filters: map[string]registry.Condition{}, Limit: pageSize, Offset: offset, Cursor: q.Get("cursor")}
+	if query.Cursor != "" && offset > 0 {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
+	}
 	if p.Name != "" {
 		query.Filters[registry.FieldName] = registry.Contains(p.Name)
 	}
@@ -778,7 +760,7 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 	// the filters narrow the list.
 	p.Searched = true
 	if p.Searched {
-		ps, err := h.svc.Search(r.Context(), query)
+		page, err := h.svc.SearchPage(r.Context(), query)
 		if err != nil {
 			return err
 		}
@@ -788,11 +770,8 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 				keep.Set(k, v)
 			}
 		}
-		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, offset, len(ps) > pageSize)
-		if len(ps) > pageSize {
-			ps = ps[:pageSize]
-		}
-		for _, x := range ps {
+		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, query.Cursor != "" || offset > 0, page.Next)
+		for _, x := range page.Items {
 			p.Rows = append(p.Rows, participantRow{
 				Code: x.ParticipantCode, Name: x.ParticipantName, Roles: x.Roles, Status: x.Status,
 				Email: hcxonboard.MaskEmail(x.PrimaryEmail), Mobile: hcxonboard.MaskMobile(x.PrimaryMobile),
@@ -812,26 +791,27 @@ func (h *Handler) consoleParticipant(w http.ResponseWriter, r *http.Request, _ *
 	return nil
 }
 
-// pageLinks builds the previous and next page links of a list; the query
-// is encoded here, so the template gets finished URLs.
-func pageLinks(path string, keep url.Values, offset int, more bool) (prev, next template.URL) {
-	link := func(off int) template.URL {
+// pageLinks builds the links of a paged list: back to its first page
+// (when this one is not), and on to the page after (its cursor, when more
+// follow). The query is encoded here, so the template gets finished URLs.
+func pageLinks(path string, keep url.Values, paged bool, next string) (first, after template.URL) {
+	link := func(cursor string) template.URL {
 		v := url.Values{}
 		for k, vs := range keep {
 			v[k] = vs
 		}
-		if off > 0 {
-			v.Set("offset", fmt.Sprint(off))
+		if cursor != "" {
+			v.Set("cursor", cursor)
 		}
 		return template.URL(path + "?" + v.Encode()) //nolint:gosec // built from url.Values.Encode
 	}
-	if offset > 0 {
-		prev = link(max(0, offset-pageSize))
+	if paged {
+		first = link("")
 	}
-	if more {
-		next = link(offset + pageSize)
+	if next != "" {
+		after = link(next)
 	}
-	return prev, next
+	return first, after
 }
 
 // requirementTitles name the requirements for people: the guideline's

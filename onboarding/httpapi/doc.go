@@ -38,12 +38,12 @@
 //	POST /v1/onboarding/credentials/rotate     participant code + live secret → a new secret
 //	POST /v1/onboarding/token                  participant code + secret → access token
 //	GET  /v1/onboarding/jwks                   the token verification keys
-//	POST /v1/onboarding/participants/search    registry search {filters, limit, offset}: access token or staff
+//	POST /v1/onboarding/participants/search    registry search {filters, limit, offset|cursor}: access token or staff
 //	GET  /openapi.json                         the OpenAPI document
 //
 // Operator staff (a staff credential):
 //
-//	GET  /v1/onboarding/staff/applications                          the queue (?stage, waiting, participant_code, limit, offset)
+//	GET  /v1/onboarding/staff/applications                          the queue (?stage, waiting, participant_code, limit, offset|cursor)
 //	GET  /v1/onboarding/staff/applications/{id}                     one application
 //	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check
 //	GET  /v1/onboarding/staff/applications/{id}/documents           the documents held
@@ -53,8 +53,20 @@
 //	POST /v1/onboarding/staff/applications/{id}/suspend             {"reason"}
 //	POST /v1/onboarding/staff/applications/{id}/reinstate           {"reason"}
 //	POST /v1/onboarding/staff/applications/{id}/deboard             {"initiator", "reason"}
-//	GET  /v1/onboarding/staff/certificates/expiring                 ?within_days=30
+//	GET  /v1/onboarding/staff/certificates/expiring                 ?within_days=30, limit, cursor
 //	POST /v1/onboarding/staff/deboardings/process                   announced de-boardings that are due
+//
+// # Pages
+//
+// Every listing and search answers a page and, when more follow, "next":
+// an opaque cursor that the same request takes as cursor (in the search
+// body, or as ?cursor=) for the page after. Paging by cursor costs the
+// same on every page; an offset (search and the queue) is bounded by
+// registry.MaxOffset, and past it the answer is a 400 naming the cursor.
+// The staff queue's default view merges several task kinds and takes an
+// offset only while offset plus limit stays within registry.MaxLimit. A
+// payer's approval requests (?limit, cursor) page by application, the
+// expiring certificates by participant, dead letters by message.
 //
 // Handler.Routes lists them at run time, with the console's.
 //

@@ -101,6 +101,11 @@ func (failingStore) SearchParticipants(context.Context, registry.Query) ([]hcxon
 	return nil, errors.New("sqlite: disk I/O error on /var/lib/hcx/registry.db")
 }
 
+func (f failingStore) SearchParticipantsPage(ctx context.Context, q registry.Query) (registry.Page[hcxonboard.Participant], error) {
+	_, err := f.SearchParticipants(ctx, q)
+	return registry.Page[hcxonboard.Participant]{}, err
+}
+
 // An internal error is logged with its detail and answered without it.
 func TestInternalErrorsAreLoggedNotEchoed(t *testing.T) {
 	t.Parallel()

@@ -41,7 +41,14 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	if limit == 0 {
 		limit = registry.DefaultLimit
 	}
-	ms, err := h.svc.DeadLetters(r.Context(), limit, r.URL.Query().Get("after"))
+	after := r.URL.Query().Get("cursor")
+	if a := r.URL.Query().Get("after"); a != "" {
+		if after != "" && after != a {
+			return newError(http.StatusBadRequest, CodeInvalidRequest, "give cursor or after, not both")
+		}
+		after = a
+	}
+	ms, err := h.svc.DeadLetters(r.Context(), limit, after)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // ApprovalRequestView is one approval request addressed to the calling
@@ -25,6 +26,9 @@ type ApprovalRequestView struct {
 // ApprovalRequestsResponse lists a payer's open approval requests.
 type ApprovalRequestsResponse struct {
 	Requests []ApprovalRequestView `json:"requests"`
+	// Next is the cursor of the next page (the cursor parameter); absent
+	// after the last.
+	Next string `json:"next,omitempty"`
 }
 
 // ApprovalDecisionsRequest answers one or many approval requests.
@@ -80,12 +84,16 @@ func (h *Handler) payerApprovals(w http.ResponseWriter, r *http.Request, _ *reqC
 	if err != nil {
 		return err
 	}
-	reqs, err := h.svc.ApprovalRequests(r.Context(), code)
+	limit, err := intParam(r.URL.Query().Get("limit"), "limit", 0, registry.MaxLimit)
+	if err != nil {
+		return err
+	}
+	page, err := h.svc.ApprovalRequestsPage(r.Context(), code, limit, r.URL.Query().Get("cursor"))
 	if err != nil {
 		return payerError(err)
 	}
-	out := ApprovalRequestsResponse{Requests: make([]ApprovalRequestView, 0, len(reqs))}
-	for _, q := range reqs {
+	out := ApprovalRequestsResponse{Requests: make([]ApprovalRequestView, 0, len(page.Items)), Next: page.Next}
+	for _, q := range page.Items {
 		out.Requests = append(out.Requests, ApprovalRequestView{ApplicationID: q.ApplicationID, TaskID: q.TaskID,
 			ParticipantName: q.ParticipantName, EmpanelmentID: q.EmpanelmentID, Scheme: q.Scheme, Message: q.Message, CreatedAt: q.CreatedAt})
 	}

@@ -195,11 +195,17 @@ type TokenResponse struct {
 // SearchResponse lists participants found by a registry search.
 type SearchResponse struct {
 	Participants []hcxonboard.Participant `json:"participants"`
+	// Next is the cursor of the next page (the cursor parameter); absent
+	// after the last.
+	Next string `json:"next,omitempty"`
 }
 
 // QueueResponse lists applications for staff.
 type QueueResponse struct {
 	Applications []*Application `json:"applications"`
+	// Next is the cursor of the next page (the cursor parameter); absent
+	// after the last.
+	Next string `json:"next,omitempty"`
 }
 
 // EventsResponse is an application's audit trail and whether its hash
@@ -230,6 +236,9 @@ type CertificateExpiry struct {
 // ExpiringResponse lists expiring certificates, soonest first.
 type ExpiringResponse struct {
 	Certificates []CertificateExpiry `json:"certificates"`
+	// Next is the cursor of the next page (the cursor parameter); absent
+	// after the last.
+	Next string `json:"next,omitempty"`
 }
 
 // ProcessedResponse says how many announced de-boardings took effect.

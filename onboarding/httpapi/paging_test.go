@@ -1,0 +1,302 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/registry"
+)
+
+// pages follows a listing from its first page through each next, and
+// returns the keys of each page. page sends the request for a cursor (""
+// for the first page) and returns the page's keys and next.
+func pages(t *testing.T, page func(cursor string) ([]string, string)) [][]string {
+	t.Helper()
+	var out [][]string
+	cursor := ""
+	for range 20 {
+		keys, next := page(cursor)
+		out = append(out, keys)
+		if next == "" {
+			return out
+		}
+		require.NotEqual(t, cursor, next, "a next that does not move")
+		cursor = next
+	}
+	require.FailNow(t, "more than 20 pages")
+	return nil
+}
+
+// reviewed submits n regulator applications, each waiting on a staff
+// review, and returns their ids in submission order.
+func (f *fixture) reviewed(n int) []string {
+	f.t.Helper()
+	var ids []string
+	for i := range n {
+		app := f.regulator(fmt.Sprintf("Paging Regulator %d", i))
+		code := fmt.Sprintf("reg-page-%d", i)
+		app.SandboxParticipantCode, app.SandboxCertificate = code, f.cert(code, hcxonboard.RoleRegulator)
+		app.PrimaryEmail, app.PrimaryMobile = fmt.Sprintf("hcx%d@regulator.example", i), fmt.Sprintf("90000200%02d", i)
+		a, _ := f.submit(app)
+		ids = append(ids, a.ID)
+		time.Sleep(2 * time.Millisecond) // distinct submission times
+	}
+	return ids
+}
+
+func flatten(pp [][]string) []string {
+	var out []string
+	for _, p := range pp {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func sizes(pp [][]string) []int {
+	out := make([]int, len(pp))
+	for i, p := range pp {
+		out[i] = len(p)
+	}
+	return out
+}
+
+// Every listing and search of the API pages by an opaque cursor: each
+// page answers next, the pages hold every item once in order, and the
+// last answers none.
+func TestListingsPageByCursor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ids := f.reviewed(5)
+
+	queue := func(query string) func(string) ([]string, string) {
+		return func(cursor string) ([]string, string) {
+			q, err := url.ParseQuery(query)
+			require.NoError(t, err)
+			if cursor != "" {
+				q.Set("cursor", cursor)
+			}
+			res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?" + q.Encode(), auth: bearer(staffToken)})
+			require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+			var out httpapi.QueueResponse
+			res.decode(t, &out)
+			var keys []string
+			for _, a := range out.Applications {
+				keys = append(keys, a.ID)
+			}
+			return keys, out.Next
+		}
+	}
+	for _, query := range []string{
+		"limit=2",                 // what waits on staff: several task kinds merged
+		"limit=2&waiting=review",  // one kind
+		"limit=2&waiting=all",     // every application
+		"limit=2&stage=verifying", // by stage
+	} {
+		pp := pages(t, queue(query))
+		assert.Equal(t, ids, flatten(pp), query)
+		assert.Equal(t, []int{2, 2, 1}, sizes(pp), query)
+	}
+
+	search := func(cursor string) ([]string, string) {
+		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/participants/search", auth: bearer(staffToken),
+			body: registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))},
+				Limit: 2, Cursor: cursor}})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var out httpapi.SearchResponse
+		res.decode(t, &out)
+		var keys []string
+		for _, p := range out.Participants {
+			keys = append(keys, p.ParticipantCode)
+		}
+		return keys, out.Next
+	}
+	pp := pages(t, search)
+	assert.Equal(t, []int{2, 2, 1}, sizes(pp))
+	var codes []string
+	for _, id := range ids {
+		a, err := f.svc.Application(context.Background(), id)
+		require.NoError(t, err)
+		codes = append(codes, a.Participant.ParticipantCode)
+	}
+	assert.Equal(t, codes, flatten(pp))
+}
+
+// What a listing refuses: a cursor it did not issue, an offset past the
+// bound (naming the cursor), an offset and a cursor at once.
+func TestListingsRefuseBadPaging(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.reviewed(3)
+	_, next := func() ([]string, string) {
+		res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?limit=1", auth: bearer(staffToken)})
+		require.Equal(t, http.StatusOK, res.status)
+		var out httpapi.QueueResponse
+		res.decode(t, &out)
+		return nil, out.Next
+	}()
+	require.NotEmpty(t, next)
+
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+		mention            string
+	}{
+		{"queue, forged cursor", http.MethodGet, "/v1/onboarding/staff/applications?cursor=c1.bm90LWEtY3Vyc29y", nil, "cursor"},
+		{"queue, cursor and offset", http.MethodGet, "/v1/onboarding/staff/applications?offset=1&cursor=" + url.QueryEscape(next), nil, "cursor"},
+		{"queue, offset past the bound", http.MethodGet, "/v1/onboarding/staff/applications?waiting=all&offset=10001", nil, "cursor"},
+		{"merged queue, offset past a merge", http.MethodGet, "/v1/onboarding/staff/applications?offset=999&limit=2", nil, "cursor"},
+		{"search, forged cursor", http.MethodPost, "/v1/onboarding/participants/search", registry.Query{Cursor: "garbage"}, "cursor"},
+		{"search, offset past the bound", http.MethodPost, "/v1/onboarding/participants/search", registry.Query{Offset: 10001}, "cursor"},
+		{"expiring, forged cursor", http.MethodGet, "/v1/onboarding/staff/certificates/expiring?cursor=zz", nil, "cursor"},
+		{"expiring, limit past the bound", http.MethodGet, "/v1/onboarding/staff/certificates/expiring?limit=1001", nil, "limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.do(request{method: tc.method, path: tc.path, body: tc.body, auth: bearer(staffToken)})
+			require.Equal(t, http.StatusBadRequest, res.status, "body: %s", res.body)
+			assert.Contains(t, strings.ToLower(res.envelope(t).Error.Message), tc.mention)
+		})
+	}
+}
+
+// Expiring certificates page by participant.
+func TestExpiringCertificatesPageByCursor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var want []string
+	for i := range 3 {
+		a, _ := f.live(fmt.Sprintf("Expiring Regulator %d", i))
+		want = append(want, a.Participant.ParticipantCode)
+	}
+	pp := pages(t, func(cursor string) ([]string, string) {
+		path := "/v1/onboarding/staff/certificates/expiring?within_days=400&limit=2"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		res := f.do(request{method: http.MethodGet, path: path, auth: bearer(staffToken)})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var out httpapi.ExpiringResponse
+		res.decode(t, &out)
+		var keys []string
+		for _, c := range out.Certificates {
+			keys = append(keys, c.ParticipantCode)
+		}
+		return keys, out.Next
+	})
+	assert.ElementsMatch(t, want, flatten(pp))
+	assert.Len(t, pp[0], 2)
+}
+
+// A payer pages through the approval requests addressed to it.
+func TestPayerApprovalsPageByCursor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	a, _ := f.submit(f.payer())
+	for _, tk := range a.OpenTasks() {
+		if tk.Kind == onboarding.KindOTP {
+			_, err := f.svc.ConfirmOTP(ctx, a.ID, tk.ID, f.out.lastCode(a.ID))
+			require.NoError(t, err)
+		}
+	}
+	_, err := f.svc.SubmitDetails(ctx, a.ID, validDetails(t))
+	require.NoError(t, err)
+	creds, err := f.svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	_, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
+	require.NoError(t, err)
+	tok, err := f.svc.Token(ctx, creds.ParticipantCode, creds.Secret)
+	require.NoError(t, err)
+
+	var want []string
+	for i := range 3 {
+		name := fmt.Sprintf("Paging Hospital %d", i)
+		code := fmt.Sprintf("hosp-page-%d", i)
+		app, _ := f.submit(&hcxonboard.Application{
+			ParticipantName: name, Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
+			PrimaryEmail: fmt.Sprintf("desk%d@hospital.example", i), PrimaryMobile: fmt.Sprintf("90000130%02d", i),
+			Address: &hcxonboard.Address{Street: "MG Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560001"},
+			Identifiers: hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{
+				Number: fmt.Sprintf("KPME/BR/2020/04%d", i), ValidUntil: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)}},
+			SystemAdmin: &hcxonboard.Contact{Name: "Prakash Gowda", Email: fmt.Sprintf("it%d@hospital.example", i), Mobile: fmt.Sprintf("90000131%02d", i)},
+			Documents: []hcxonboard.Document{{Kind: hcxonboard.DocEmpanelmentProof, URI: "https://docs.hospital.example/empanelment.pdf",
+				SHA256: "439eea3d0664c5a76231ab64aabfc68476b1b363838bde262277c9a21b844cb2", MediaType: "application/pdf"}},
+			Empanelment:            &hcxonboard.Empanelment{PayerCode: creds.ParticipantCode, Scheme: "SHAS", EmpanelmentID: fmt.Sprintf("EMP-%d", i)},
+			SandboxCertificate:     f.cert(code, hcxonboard.RoleHospital),
+			SandboxParticipantCode: code,
+		})
+		want = append(want, app.ID)
+		time.Sleep(2 * time.Millisecond)
+	}
+	pp := pages(t, func(cursor string) ([]string, string) {
+		path := "/v1/onboarding/payer/approvals?limit=2"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		res := f.do(request{method: http.MethodGet, path: path, auth: bearer(tok.Value)})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var out httpapi.ApprovalRequestsResponse
+		res.decode(t, &out)
+		var keys []string
+		for _, q := range out.Requests {
+			keys = append(keys, q.ApplicationID)
+		}
+		return keys, out.Next
+	})
+	assert.Equal(t, want, flatten(pp))
+	assert.Equal(t, []int{2, 1}, sizes(pp))
+
+	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/payer/approvals?cursor=forged", auth: bearer(tok.Value)})
+	assert.Equal(t, http.StatusBadRequest, res.status, "body: %s", res.body)
+}
+
+var (
+	consoleAppLink = regexp.MustCompile(`href="/console/applications/([^"/]+)"`)
+	consoleNext    = regexp.MustCompile(`<a href="([^"]+)">Next →</a>`)
+)
+
+// The console's queue pages by cursor: Next leads on, each application
+// shows once, and the first page is a click away.
+func TestConsoleQueuePagesByCursor(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	ids := f.reviewed(53) // more than a page of 50
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	var seen []string
+	path := "/console/queue?waiting=decide"
+	for range 5 {
+		p := b.get(path)
+		require.Equal(t, http.StatusOK, p.status, "body: %s", p.body)
+		var onPage []string // an application may be linked more than once on its page
+		for _, m := range consoleAppLink.FindAllStringSubmatch(p.body, -1) {
+			if !slices.Contains(onPage, m[1]) {
+				onPage = append(onPage, m[1])
+			}
+		}
+		seen = append(seen, onPage...)
+		if path != "/console/queue?waiting=decide" {
+			assert.Contains(t, p.body, "First page")
+		}
+		next := consoleNext.FindStringSubmatch(p.body)
+		if next == nil {
+			break
+		}
+		path = html.UnescapeString(next[1])
+		require.Contains(t, path, "cursor=")
+	}
+	assert.Equal(t, ids, seen)
+}

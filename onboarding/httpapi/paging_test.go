@@ -300,3 +300,36 @@ func TestConsoleQueuePagesByCursor(t *testing.T) {
 	}
 	assert.Equal(t, ids, seen)
 }
+
+// The specification's participant/search answers next on a full page,
+// for a plain search and for a queryString merged from three branches.
+func TestSpecSearchPagesByCursor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ids := f.reviewed(5)
+	var want []string
+	for _, id := range ids {
+		a, err := f.svc.Application(context.Background(), id)
+		require.NoError(t, err)
+		want = append(want, a.Participant.ParticipantCode)
+	}
+	text := "paging regulator"
+	for name, filters := range map[string]map[string]httpapi.SpecCondition{
+		"roles eq":    {registry.FieldRoles: {Condition: registry.Eq(string(hcxonboard.RoleRegulator))}},
+		"queryString": {registry.FieldName: {QueryString: &text}},
+	} {
+		pp := pages(t, func(cursor string) ([]string, string) {
+			res := f.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: bearer(staffToken),
+				body: httpapi.SpecSearchRequest{Filters: filters, Limit: 2, Cursor: cursor}})
+			require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+			var out httpapi.SpecSearchResponse
+			res.decode(t, &out)
+			var keys []string
+			for _, p := range out.Participants {
+				keys = append(keys, p.ParticipantCode)
+			}
+			return keys, out.Next
+		})
+		assert.Equal(t, want, flatten(pp), name)
+	}
+}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -194,6 +195,10 @@ type SpecReadRequest struct {
 type SpecSearchResponse struct {
 	Timestamp    int64             `json:"timestamp"`
 	Participants []SpecParticipant `json:"participants"`
+	// Next, on a search whose page is full, is the cursor of the page
+	// after it (the request's cursor); absent otherwise. It is this
+	// registry's addition: clients that page by offset ignore it.
+	Next string `json:"next,omitempty"`
 }
 
 // SpecParticipant is a registry record as the specification's routes write
@@ -325,7 +330,13 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return err
 	}
-	h.writeSpecParticipants(w, r, ps)
+	next := ""
+	if n := len(ps); n > 0 && n == cmp.Or(q.Limit, registry.DefaultLimit) {
+		// A full page: the next one starts after its last record, in
+		// every branch of a merged search alike.
+		next = registry.EncodeCursor(registry.Position{CreatedAt: ps[n-1].CreatedAt, Key: ps[n-1].ParticipantCode})
+	}
+	h.writeSpecPage(w, r, ps, next)
 	return nil
 }
 
@@ -333,8 +344,13 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 // profile, leaving out those it does not serve (for participant/update's
 // answer: the search and read never pass one).
 func (h *Handler) writeSpecParticipants(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant) {
+	h.writeSpecPage(w, r, ps, "")
+}
+
+// writeSpecPage is writeSpecParticipants with the cursor of the next page.
+func (h *Handler) writeSpecPage(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant, next string) {
 	base := h.publicBase(r)
-	out := SpecSearchResponse{Timestamp: h.now().UnixMilli(), Participants: make([]SpecParticipant, 0, len(ps))}
+	out := SpecSearchResponse{Timestamp: h.now().UnixMilli(), Participants: make([]SpecParticipant, 0, len(ps)), Next: next}
 	for i := range ps {
 		if h.unserved(&ps[i]) == "" {
 			out.Participants = append(out.Participants, h.specRecord(&ps[i], base))

@@ -67,6 +67,14 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 	}
 	load := func(qr queryer) error {
 		q := qr.(preparer)
+		var lastRowid int64
+		if s.dialect == SQLite {
+			// The rows inserted below are the ones past the last rowid
+			// now: their names go into the trigram index after them.
+			if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM participants").Scan(&lastRowid); err != nil {
+				return fail(ctx, err, "load participants")
+			}
+		}
 		for _, t := range []struct {
 			table, columns string
 			rows           [][]any
@@ -81,6 +89,12 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 					return fmt.Errorf("%w: Load: %v", registry.ErrConflict, err)
 				}
 				return fail(ctx, err, "load %s", t.table)
+			}
+		}
+		if s.dialect == SQLite && len(parts) > 0 {
+			if _, err := q.ExecContext(ctx, `INSERT INTO participants_name (rowid, name_lower)
+				SELECT rowid, name_lower FROM participants WHERE rowid > $1`, lastRowid); err != nil {
+				return fail(ctx, err, "load the participant name index")
 			}
 		}
 		return nil

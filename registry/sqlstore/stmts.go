@@ -25,6 +25,10 @@ type statements struct {
 	// state together (ParticipantStanding).
 	selectStanding *sql.Stmt
 
+	// insertNameIndex adds a new participant's row to the name's trigram
+	// index (its rowid, its name_lower); nil on PostgreSQL.
+	insertNameIndex *sql.Stmt
+
 	// insertValues[n-1] inserts n participant_values rows.
 	insertValues [4]*sql.Stmt
 
@@ -125,9 +129,10 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.insertClaim, `INSERT INTO application_claims (claim, application_id) VALUES ($1, $2)`},
 		{&st.deleteClaim, `DELETE FROM application_claims WHERE claim = $1 AND application_id = $2`},
 		// A task row copies its application's stage and created_at, the
-		// queue's filter and order; the application row is written first.
-		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind, stage, created_at)
-			SELECT id, $2, stage, created_at FROM applications WHERE id = $1`},
+		// queue's filter and order. One row of values, not a SELECT of
+		// the application's: on SQLite that would open a statement
+		// journal.
+		{&st.insertWaiting, `INSERT INTO application_waiting (application_id, kind, stage, created_at) VALUES ($1, $2, $3, $4)`},
 		{&st.syncWaiting, `UPDATE application_waiting SET stage = $3, created_at = $4 WHERE kind = $2 AND application_id = $1`},
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
@@ -167,6 +172,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		list = append(list, entry{&st.createAll, pgCreate})
 	} else {
 		list = append(list,
+			entry{&st.insertNameIndex, "INSERT INTO participants_name (rowid, name_lower) VALUES ($1, $2)"},
 			entry{&st.savepoint, "SAVEPOINT write"},
 			entry{&st.rollbackToSavepoint, "ROLLBACK TO write"},
 			entry{&st.releaseSavepoint, "RELEASE write"})
@@ -207,7 +213,7 @@ func (s *Store) closeStmts() error {
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding,
+		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	all = append(all, st.outbox.all()...)

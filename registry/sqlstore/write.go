@@ -67,7 +67,7 @@ func (s *Store) create(ctx context.Context, a *registry.Application, row applica
 			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due); err != nil {
 			return fail(ctx, err, "create application %q", a.ID)
 		}
-		if err := s.insertWaiting(ctx, t, a.ID, row.kinds); err != nil {
+		if err := s.insertWaiting(ctx, t, a.ID, row.kinds, string(a.Stage), row.created); err != nil {
 			return fail(ctx, err, "create application %q", a.ID)
 		}
 		if p != nil {
@@ -338,9 +338,11 @@ func distinct(ss []string) []string {
 	return out
 }
 
-func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds []string) error {
+// insertWaiting adds the application's task rows of kinds, each with the
+// application's stage and created_at (the queue's filter and order).
+func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds []string, stage string, created int64) error {
 	for _, kind := range kinds {
-		if _, err := t.exec(ctx, s.stmts.insertWaiting, appID, kind); err != nil {
+		if _, err := t.exec(ctx, s.stmts.insertWaiting, appID, kind, stage, created); err != nil {
 			return err
 		}
 	}
@@ -381,7 +383,7 @@ func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting st
 			}
 		}
 	}
-	return s.insertWaiting(ctx, t, appID, added)
+	return s.insertWaiting(ctx, t, appID, added, stage, created)
 }
 
 // participantRow holds a participant's encoded columns.
@@ -439,24 +441,47 @@ func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, r
 	values := r.values()
 	st := s.stmts.insertParticipant
 	var stale []listValue
+	inserts := true
 	if replace {
 		st = s.stmts.upsertParticipant
-		old, err := s.storedValues(ctx, t, code)
+		old, found, err := s.storedValues(ctx, t, code)
 		if err != nil {
 			return err
 		}
 		values, stale = diffValues(old, values)
+		inserts = !found
 	}
-	if _, err := t.exec(ctx, st, r.columns()...); err != nil {
+	res, err := t.exec(ctx, st, r.columns()...)
+	if err != nil {
 		return err
+	}
+	if inserts && s.dialect == SQLite {
+		// The name's trigram index row, written here rather than by a
+		// trigger: a statement that fires one opens a statement journal,
+		// and FTS5 then flushes its pending terms to a segment of their
+		// own at each such statement instead of once at the commit.
+		rowid, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, s.stmts.insertNameIndex, rowid, lower(r.p.ParticipantName)); err != nil {
+			return err
+		}
 	}
 	for _, v := range stale {
 		if _, err := t.exec(ctx, s.stmts.deleteValue, v.field, v.value, code); err != nil {
 			return err
 		}
 	}
+	per := len(s.stmts.insertValues)
+	if s.dialect == SQLite {
+		// One row a statement: a statement of several rows opens a
+		// statement journal (it could fail half-way), which costs more
+		// than the statements it saves in the same process.
+		per = 1
+	}
 	for len(values) > 0 {
-		n := min(len(values), len(s.stmts.insertValues))
+		n := min(len(values), per)
 		args := make([]any, 0, 4*n)
 		for _, v := range values[:n] {
 			args = append(args, v.field, v.value, code, lower(v.value))
@@ -489,25 +514,25 @@ func listValues(roles, linked []string) []listValue {
 }
 
 // storedValues returns the list rows of the participant as stored, read
-// from its record; none if there is no such participant.
-func (s *Store) storedValues(ctx context.Context, t *wtx, code string) ([]listValue, error) {
+// from its record, and whether there is such a participant.
+func (s *Store) storedValues(ctx context.Context, t *wtx, code string) ([]listValue, bool, error) {
 	var record []byte
 	var created, updated int64
 	err := t.queryRow(ctx, s.stmts.selectParticipant, code).Scan(&record, &created, &updated)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, false, nil
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	}
 	var lists struct {
 		Roles  []string `json:"roles"`
 		Linked []string `json:"linked_registry_codes"`
 	}
 	if err := json.Unmarshal(record, &lists); err != nil {
-		return nil, fmt.Errorf("decode the stored record of participant %q: %w", code, err)
+		return nil, true, fmt.Errorf("decode the stored record of participant %q: %w", code, err)
 	}
-	return listValues(lists.Roles, lists.Linked), nil
+	return listValues(lists.Roles, lists.Linked), true, nil
 }
 
 // diffValues returns the rows of want that old lacks and those of old

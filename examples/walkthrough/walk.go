@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,18 +345,27 @@ func (w *walker) approval(ctx context.Context, a *httpapi.Application, t *httpap
 		httpapi.TokenRequest{ParticipantCode: w.payer.code, Secret: w.payer.secret}, &tok); err != nil {
 		return fmt.Errorf("the payer's access token: %w", err)
 	}
-	var reqs httpapi.ApprovalRequestsResponse
-	if err := w.api.call(ctx, http.MethodGet, "/v1/onboarding/payer/approvals", tok.AccessToken, nil, &reqs); err != nil {
-		return fmt.Errorf("the payer's approval requests: %w", err)
-	}
+	// The requests come a page at a time, oldest first: follow next.
 	var req *httpapi.ApprovalRequestView
-	for i := range reqs.Requests {
-		if reqs.Requests[i].ApplicationID == a.ID && reqs.Requests[i].TaskID == t.ID {
-			req = &reqs.Requests[i]
+	seen := 0
+	for path := "/v1/onboarding/payer/approvals"; req == nil && path != ""; {
+		var reqs httpapi.ApprovalRequestsResponse
+		if err := w.api.call(ctx, http.MethodGet, path, tok.AccessToken, nil, &reqs); err != nil {
+			return fmt.Errorf("the payer's approval requests: %w", err)
+		}
+		for i := range reqs.Requests {
+			if reqs.Requests[i].ApplicationID == a.ID && reqs.Requests[i].TaskID == t.ID {
+				req = &reqs.Requests[i]
+			}
+		}
+		seen += len(reqs.Requests)
+		path = ""
+		if reqs.Next != "" {
+			path = "/v1/onboarding/payer/approvals?cursor=" + url.QueryEscape(reqs.Next)
 		}
 	}
 	if req == nil {
-		return fmt.Errorf("payer %s has no approval request for task %s (it has %d)", w.payer.code, t.ID, len(reqs.Requests))
+		return fmt.Errorf("payer %s has no approval request for task %s (it has %d)", w.payer.code, t.ID, seen)
 	}
 	var answer httpapi.ApprovalDecisionsResponse
 	if err := w.api.call(ctx, http.MethodPost, "/v1/onboarding/payer/approvals", tok.AccessToken, httpapi.ApprovalDecisionsRequest{

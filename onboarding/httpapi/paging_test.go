@@ -161,6 +161,9 @@ func TestListingsRefuseBadPaging(t *testing.T) {
 		{"merged queue, offset past a merge", http.MethodGet, "/v1/onboarding/staff/applications?offset=999&limit=2", nil, "cursor"},
 		{"search, forged cursor", http.MethodPost, "/v1/onboarding/participants/search", registry.Query{Cursor: "garbage"}, "cursor"},
 		{"search, offset past the bound", http.MethodPost, "/v1/onboarding/participants/search", registry.Query{Offset: 10001}, "cursor"},
+		{"specification search, offset past the bound", http.MethodPost, "/v0.9/participant/search", httpapi.SpecSearchRequest{Offset: 10001}, "cursor"},
+		{"specification search, forged cursor", http.MethodPost, "/v0.9/participant/search", httpapi.SpecSearchRequest{Cursor: "c1.!!"}, "cursor"},
+		{"dead letters, cursor and after apart", http.MethodGet, "/v1/onboarding/staff/outbox?cursor=a&after=b", nil, "cursor"},
 		{"expiring, forged cursor", http.MethodGet, "/v1/onboarding/staff/certificates/expiring?cursor=zz", nil, "cursor"},
 		{"expiring, limit past the bound", http.MethodGet, "/v1/onboarding/staff/certificates/expiring?limit=1001", nil, "limit"},
 	} {

@@ -41,6 +41,22 @@ func pages(t *testing.T, page func(cursor string) ([]string, string)) [][]string
 	return nil
 }
 
+// getPages reads a GET listing for pages: path (holding its query) and
+// the cursor, with auth; keys gives a decoded page's keys and next.
+func getPages[T any](t *testing.T, f *fixture, path, auth string, keys func(*T) ([]string, string)) func(cursor string) ([]string, string) {
+	return func(cursor string) ([]string, string) {
+		p := path
+		if cursor != "" {
+			p += "&cursor=" + url.QueryEscape(cursor)
+		}
+		res := f.do(request{method: http.MethodGet, path: p, auth: auth})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var out T
+		res.decode(t, &out)
+		return keys(&out)
+	}
+}
+
 // reviewed submits n regulator applications, each waiting on a staff
 // review, and returns their ids in submission order.
 func (f *fixture) reviewed(n int) []string {
@@ -82,23 +98,12 @@ func TestListingsPageByCursor(t *testing.T) {
 	f := newFixture(t)
 	ids := f.reviewed(5)
 
-	queue := func(query string) func(string) ([]string, string) {
-		return func(cursor string) ([]string, string) {
-			q, err := url.ParseQuery(query)
-			require.NoError(t, err)
-			if cursor != "" {
-				q.Set("cursor", cursor)
-			}
-			res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?" + q.Encode(), auth: bearer(staffToken)})
-			require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
-			var out httpapi.QueueResponse
-			res.decode(t, &out)
-			var keys []string
-			for _, a := range out.Applications {
-				keys = append(keys, a.ID)
-			}
-			return keys, out.Next
+	queueKeys := func(out *httpapi.QueueResponse) ([]string, string) {
+		var keys []string
+		for _, a := range out.Applications {
+			keys = append(keys, a.ID)
 		}
+		return keys, out.Next
 	}
 	for _, query := range []string{
 		"limit=2",                 // what waits on staff: several task kinds merged
@@ -106,7 +111,7 @@ func TestListingsPageByCursor(t *testing.T) {
 		"limit=2&waiting=all",     // every application
 		"limit=2&stage=verifying", // by stage
 	} {
-		pp := pages(t, queue(query))
+		pp := pages(t, getPages(t, f, "/v1/onboarding/staff/applications?"+query, bearer(staffToken), queueKeys))
 		assert.Equal(t, ids, flatten(pp), query)
 		assert.Equal(t, []int{2, 2, 1}, sizes(pp), query)
 	}
@@ -184,21 +189,14 @@ func TestExpiringCertificatesPageByCursor(t *testing.T) {
 		a, _ := f.live(fmt.Sprintf("Expiring Regulator %d", i))
 		want = append(want, a.Participant.ParticipantCode)
 	}
-	pp := pages(t, func(cursor string) ([]string, string) {
-		path := "/v1/onboarding/staff/certificates/expiring?within_days=400&limit=2"
-		if cursor != "" {
-			path += "&cursor=" + url.QueryEscape(cursor)
-		}
-		res := f.do(request{method: http.MethodGet, path: path, auth: bearer(staffToken)})
-		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
-		var out httpapi.ExpiringResponse
-		res.decode(t, &out)
-		var keys []string
-		for _, c := range out.Certificates {
-			keys = append(keys, c.ParticipantCode)
-		}
-		return keys, out.Next
-	})
+	pp := pages(t, getPages(t, f, "/v1/onboarding/staff/certificates/expiring?within_days=400&limit=2", bearer(staffToken),
+		func(out *httpapi.ExpiringResponse) ([]string, string) {
+			var keys []string
+			for _, c := range out.Certificates {
+				keys = append(keys, c.ParticipantCode)
+			}
+			return keys, out.Next
+		}))
 	assert.ElementsMatch(t, want, flatten(pp))
 	assert.Len(t, pp[0], 2)
 }
@@ -244,21 +242,14 @@ func TestPayerApprovalsPageByCursor(t *testing.T) {
 		want = append(want, app.ID)
 		time.Sleep(2 * time.Millisecond)
 	}
-	pp := pages(t, func(cursor string) ([]string, string) {
-		path := "/v1/onboarding/payer/approvals?limit=2"
-		if cursor != "" {
-			path += "&cursor=" + url.QueryEscape(cursor)
-		}
-		res := f.do(request{method: http.MethodGet, path: path, auth: bearer(tok.Value)})
-		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
-		var out httpapi.ApprovalRequestsResponse
-		res.decode(t, &out)
-		var keys []string
-		for _, q := range out.Requests {
-			keys = append(keys, q.ApplicationID)
-		}
-		return keys, out.Next
-	})
+	pp := pages(t, getPages(t, f, "/v1/onboarding/payer/approvals?limit=2", bearer(tok.Value),
+		func(out *httpapi.ApprovalRequestsResponse) ([]string, string) {
+			var keys []string
+			for _, q := range out.Requests {
+				keys = append(keys, q.ApplicationID)
+			}
+			return keys, out.Next
+		}))
 	assert.Equal(t, want, flatten(pp))
 	assert.Equal(t, []int{2, 1}, sizes(pp))
 

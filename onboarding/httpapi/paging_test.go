@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
-	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -50,6 +49,18 @@ func getPages[T any](t *testing.T, f *fixture, path, auth string, keys func(*T) 
 			p += "&cursor=" + url.QueryEscape(cursor)
 		}
 		res := f.do(request{method: http.MethodGet, path: p, auth: auth})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		var out T
+		res.decode(t, &out)
+		return keys(&out)
+	}
+}
+
+// postPages is getPages for a search whose body (made for a cursor)
+// is posted to path.
+func postPages[T any](t *testing.T, f *fixture, path string, body func(cursor string) any, keys func(*T) ([]string, string)) func(cursor string) ([]string, string) {
+	return func(cursor string) ([]string, string) {
+		res := f.do(request{method: http.MethodPost, path: path, auth: bearer(staffToken), body: body(cursor)})
 		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 		var out T
 		res.decode(t, &out)
@@ -115,29 +126,6 @@ func TestListingsPageByCursor(t *testing.T) {
 		assert.Equal(t, ids, flatten(pp), query)
 		assert.Equal(t, []int{2, 2, 1}, sizes(pp), query)
 	}
-
-	search := func(cursor string) ([]string, string) {
-		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/participants/search", auth: bearer(staffToken),
-			body: registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))},
-				Limit: 2, Cursor: cursor}})
-		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
-		var out httpapi.SearchResponse
-		res.decode(t, &out)
-		var keys []string
-		for _, p := range out.Participants {
-			keys = append(keys, p.ParticipantCode)
-		}
-		return keys, out.Next
-	}
-	pp := pages(t, search)
-	assert.Equal(t, []int{2, 2, 1}, sizes(pp))
-	var codes []string
-	for _, id := range ids {
-		a, err := f.svc.Application(context.Background(), id)
-		require.NoError(t, err)
-		codes = append(codes, a.Participant.ParticipantCode)
-	}
-	assert.Equal(t, codes, flatten(pp))
 }
 
 // What a listing refuses: a cursor it did not issue, an offset past the
@@ -205,40 +193,10 @@ func TestExpiringCertificatesPageByCursor(t *testing.T) {
 func TestPayerApprovalsPageByCursor(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
-	a, _ := f.submit(f.payer())
-	for _, tk := range a.OpenTasks() {
-		if tk.Kind == onboarding.KindOTP {
-			_, err := f.svc.ConfirmOTP(ctx, a.ID, tk.ID, f.out.lastCode(a.ID))
-			require.NoError(t, err)
-		}
-	}
-	_, err := f.svc.SubmitDetails(ctx, a.ID, validDetails(t))
-	require.NoError(t, err)
-	creds, err := f.svc.Provision(ctx, a.ID)
-	require.NoError(t, err)
-	_, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
-	require.NoError(t, err)
-	tok, err := f.svc.Token(ctx, creds.ParticipantCode, creds.Secret)
-	require.NoError(t, err)
-
+	creds, tok := f.livePayer()
 	var want []string
 	for i := range 3 {
-		name := fmt.Sprintf("Paging Hospital %d", i)
-		code := fmt.Sprintf("hosp-page-%d", i)
-		app, _ := f.submit(&hcxonboard.Application{
-			ParticipantName: name, Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
-			PrimaryEmail: fmt.Sprintf("desk%d@hospital.example", i), PrimaryMobile: fmt.Sprintf("90000130%02d", i),
-			Address: &hcxonboard.Address{Street: "MG Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560001"},
-			Identifiers: hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{
-				Number: fmt.Sprintf("KPME/BR/2020/04%d", i), ValidUntil: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)}},
-			SystemAdmin: &hcxonboard.Contact{Name: "Prakash Gowda", Email: fmt.Sprintf("it%d@hospital.example", i), Mobile: fmt.Sprintf("90000131%02d", i)},
-			Documents: []hcxonboard.Document{{Kind: hcxonboard.DocEmpanelmentProof, URI: "https://docs.hospital.example/empanelment.pdf",
-				SHA256: "439eea3d0664c5a76231ab64aabfc68476b1b363838bde262277c9a21b844cb2", MediaType: "application/pdf"}},
-			Empanelment:            &hcxonboard.Empanelment{PayerCode: creds.ParticipantCode, Scheme: "SHAS", EmpanelmentID: fmt.Sprintf("EMP-%d", i)},
-			SandboxCertificate:     f.cert(code, hcxonboard.RoleHospital),
-			SandboxParticipantCode: code,
-		})
+		app, _ := f.submit(f.empanelled(i, creds.ParticipantCode))
 		want = append(want, app.ID)
 		time.Sleep(2 * time.Millisecond)
 	}
@@ -295,9 +253,10 @@ func TestConsoleQueuePagesByCursor(t *testing.T) {
 	assert.Equal(t, ids, seen)
 }
 
-// The specification's participant/search answers next on a full page,
-// for a plain search and for a queryString merged from three branches.
-func TestSpecSearchPagesByCursor(t *testing.T) {
+// Both participant searches — the API's and the specification's
+// participant/search, plain or a queryString merged from three branches —
+// answer next on a full page.
+func TestSearchesPageByCursor(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ids := f.reviewed(5)
@@ -307,23 +266,34 @@ func TestSpecSearchPagesByCursor(t *testing.T) {
 		require.NoError(t, err)
 		want = append(want, a.Participant.ParticipantCode)
 	}
+	specKeys := func(out *httpapi.SpecSearchResponse) ([]string, string) {
+		var keys []string
+		for _, p := range out.Participants {
+			keys = append(keys, p.ParticipantCode)
+		}
+		return keys, out.Next
+	}
+	spec := func(filters map[string]httpapi.SpecCondition) func(string) any {
+		return func(cursor string) any { return httpapi.SpecSearchRequest{Filters: filters, Limit: 2, Cursor: cursor} }
+	}
 	text := "paging regulator"
-	for name, filters := range map[string]map[string]httpapi.SpecCondition{
-		"roles eq":    {registry.FieldRoles: {Condition: registry.Eq(string(hcxonboard.RoleRegulator))}},
-		"queryString": {registry.FieldName: {QueryString: &text}},
-	} {
-		pp := pages(t, func(cursor string) ([]string, string) {
-			res := f.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: bearer(staffToken),
-				body: httpapi.SpecSearchRequest{Filters: filters, Limit: 2, Cursor: cursor}})
-			require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
-			var out httpapi.SpecSearchResponse
-			res.decode(t, &out)
+	for name, read := range map[string]func(string) ([]string, string){
+		"API": postPages(t, f, "/v1/onboarding/participants/search", func(cursor string) any {
+			return registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))}, Limit: 2, Cursor: cursor}
+		}, func(out *httpapi.SearchResponse) ([]string, string) {
 			var keys []string
 			for _, p := range out.Participants {
 				keys = append(keys, p.ParticipantCode)
 			}
 			return keys, out.Next
-		})
+		}),
+		"specification, roles eq": postPages(t, f, "/v0.9/participant/search",
+			spec(map[string]httpapi.SpecCondition{registry.FieldRoles: {Condition: registry.Eq(string(hcxonboard.RoleRegulator))}}), specKeys),
+		"specification, queryString": postPages(t, f, "/v0.9/participant/search",
+			spec(map[string]httpapi.SpecCondition{registry.FieldName: {QueryString: &text}}), specKeys),
+	} {
+		pp := pages(t, read)
 		assert.Equal(t, want, flatten(pp), name)
+		assert.Equal(t, []int{2, 2, 1}, sizes(pp), name)
 	}
 }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
@@ -20,39 +22,11 @@ func TestPayerApprovesTwoInOneCall(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	a, _ := f.submit(f.payer())
-	var otp string
-	for _, tk := range a.OpenTasks() {
-		if tk.Kind == onboarding.KindOTP {
-			otp = tk.ID
-		}
-	}
-	_, err := f.svc.ConfirmOTP(ctx, a.ID, otp, f.out.lastCode(a.ID))
-	require.NoError(t, err)
-	_, err = f.svc.SubmitDetails(ctx, a.ID, validDetails(t))
-	require.NoError(t, err)
-	creds, err := f.svc.Provision(ctx, a.ID)
-	require.NoError(t, err)
-	_, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
-	require.NoError(t, err)
-	tok, err := f.svc.Token(ctx, creds.ParticipantCode, creds.Secret)
-	require.NoError(t, err)
+	creds, tok := f.livePayer()
 
 	var apps []*onboarding.Application
-	for i, name := range []string{"Shanti Community Hospital", "Karuna Nursing Home"} {
-		app, _ := f.submit(&hcxonboard.Application{
-			ParticipantName: name, Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
-			PrimaryEmail: "desk@hospital.example", PrimaryMobile: "9000012000",
-			Address: &hcxonboard.Address{Street: "MG Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560001"},
-			Identifiers: hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{
-				Number: "KPME/BR/2020/031" + string(rune('1'+i)), ValidUntil: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)}},
-			SystemAdmin: &hcxonboard.Contact{Name: "Prakash Gowda", Email: "it@hospital.example", Mobile: "9000012001"},
-			Documents: []hcxonboard.Document{{Kind: hcxonboard.DocEmpanelmentProof, URI: "https://docs.hospital.example/empanelment.pdf",
-				SHA256: "439eea3d0664c5a76231ab64aabfc68476b1b363838bde262277c9a21b844cb2", MediaType: "application/pdf"}},
-			Empanelment:            &hcxonboard.Empanelment{PayerCode: creds.ParticipantCode, Scheme: "SHAS", EmpanelmentID: "EMP-" + name[:5]},
-			SandboxCertificate:     f.cert("hosp-"+name[:5], hcxonboard.RoleHospital),
-			SandboxParticipantCode: "hosp-" + name[:5],
-		})
+	for i := range 2 {
+		app, _ := f.submit(f.empanelled(i, creds.ParticipantCode))
 		apps = append(apps, app)
 	}
 
@@ -94,4 +68,46 @@ func TestPayerApprovesTwoInOneCall(t *testing.T) {
 	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/payer/approvals", auth: bearer(tok.Value)})
 	res.decode(t, &list)
 	assert.Empty(t, list.Requests, "answered")
+}
+
+// livePayer takes the fixture's payer application to Active and returns
+// its credentials and an access token.
+func (f *fixture) livePayer() (onboarding.Credentials, credential.Token) {
+	f.t.Helper()
+	ctx := context.Background()
+	a, _ := f.submit(f.payer())
+	for _, tk := range a.OpenTasks() {
+		if tk.Kind == onboarding.KindOTP {
+			_, err := f.svc.ConfirmOTP(ctx, a.ID, tk.ID, f.out.lastCode(a.ID))
+			require.NoError(f.t, err)
+		}
+	}
+	_, err := f.svc.SubmitDetails(ctx, a.ID, validDetails(f.t))
+	require.NoError(f.t, err)
+	creds, err := f.svc.Provision(ctx, a.ID)
+	require.NoError(f.t, err)
+	_, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
+	require.NoError(f.t, err)
+	tok, err := f.svc.Token(ctx, creds.ParticipantCode, creds.Secret)
+	require.NoError(f.t, err)
+	return creds, tok
+}
+
+// empanelled is the i-th hospital empanelled by the payer payerCode
+// alone: its application waits on the payer's approval.
+func (f *fixture) empanelled(i int, payerCode string) *hcxonboard.Application {
+	code := fmt.Sprintf("hosp-emp-%d", i)
+	return &hcxonboard.Application{
+		ParticipantName: fmt.Sprintf("Shanti Community Hospital %d", i), Roles: []hcxonboard.Role{hcxonboard.RoleHospital},
+		PrimaryEmail: fmt.Sprintf("desk%d@hospital.example", i), PrimaryMobile: fmt.Sprintf("90000120%02d", i),
+		Address: &hcxonboard.Address{Street: "MG Road", District: "Bengaluru Urban", State: "Karnataka", Pincode: "560001"},
+		Identifiers: hcxonboard.Identifiers{FacilityLicence: &hcxonboard.FacilityLicence{
+			Number: fmt.Sprintf("KPME/BR/2020/03%02d", i), ValidUntil: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)}},
+		SystemAdmin: &hcxonboard.Contact{Name: "Prakash Gowda", Email: fmt.Sprintf("it%d@hospital.example", i), Mobile: fmt.Sprintf("90000121%02d", i)},
+		Documents: []hcxonboard.Document{{Kind: hcxonboard.DocEmpanelmentProof, URI: "https://docs.hospital.example/empanelment.pdf",
+			SHA256: "439eea3d0664c5a76231ab64aabfc68476b1b363838bde262277c9a21b844cb2", MediaType: "application/pdf"}},
+		Empanelment:            &hcxonboard.Empanelment{PayerCode: payerCode, Scheme: "SHAS", EmpanelmentID: fmt.Sprintf("EMP-%d", i)},
+		SandboxCertificate:     f.cert(code, hcxonboard.RoleHospital),
+		SandboxParticipantCode: code,
+	}
 }

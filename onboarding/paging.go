@@ -87,32 +87,82 @@ func pageLimit(limit int) (int, error) {
 }
 
 // SearchPage is Search with the cursor of the page after it: pass
-// Page.Next as q.Cursor for the next page; Next is empty after the last.
-// Paging by cursor costs the same on every page, where an offset is
-// bounded by registry.MaxOffset.
+// Page.Next as q.Cursor for the next page. The last page answers no
+// Next, even when it is full (the store is asked for one record more;
+// for a page of registry.MaxLimit, the store's own Next stands). Paging
+// by cursor costs the same on every page, where an offset is bounded by
+// registry.MaxOffset.
 func (s *Service) SearchPage(ctx context.Context, q registry.Query) (registry.Page[hcxonboard.Participant], error) {
+	limit, ask := oneMore(q.Limit)
+	q.Limit = ask
 	var page registry.Page[hcxonboard.Participant]
 	var err error
 	if pager, ok := s.store.(registry.ParticipantPager); ok {
 		page, err = pager.SearchParticipantsPage(ctx, q)
-	} else if page.Items, err = s.store.SearchParticipants(ctx, q); err == nil && len(page.Items) > 0 && len(page.Items) == effectiveLimit(q.Limit) {
-		last := page.Items[len(page.Items)-1]
-		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
+	} else {
+		page.Items, err = s.store.SearchParticipants(ctx, q)
+		page.Next = fullPage(page.Items, q.Limit, participantCursor)
 	}
 	if err != nil {
 		return page, fmt.Errorf("onboarding: search participants: %w", err)
 	}
-	return page, nil
+	return exactPage(page, limit, ask, participantCursor), nil
+}
+
+// oneMore returns the page size a limit stands for and the size to ask a
+// store for: one more, so that the answer tells whether a page follows
+// (see exactPage). A limit the store would refuse, or one of
+// registry.MaxLimit, is asked as it is.
+func oneMore(limit int) (size, ask int) {
+	size = effectiveLimit(limit)
+	if size > 0 && size < registry.MaxLimit {
+		return size, size + 1
+	}
+	return size, limit
+}
+
+// exactPage trims a page read with oneMore's ask to size, and gives it the
+// cursor after its last item only when an item followed: the last page
+// answers no next. A page asked at its own size keeps the store's next,
+// which a full last page also has.
+func exactPage[T any](page registry.Page[T], size, ask int, cursor func(*T) string) registry.Page[T] {
+	if ask != size+1 {
+		return page
+	}
+	page.Next = ""
+	if len(page.Items) > size {
+		page.Items = page.Items[:size]
+		page.Next = cursor(&page.Items[size-1])
+	}
+	return page
+}
+
+// fullPage is the next of a page read from a store that answers none: the
+// cursor after its last item when the page is full.
+func fullPage[T any](items []T, limit int, cursor func(*T) string) string {
+	if n := len(items); n > 0 && n == effectiveLimit(limit) {
+		return cursor(&items[n-1])
+	}
+	return ""
+}
+
+// participantCursor is the cursor of the page after p, in search order.
+func participantCursor(p *hcxonboard.Participant) string {
+	return registry.EncodeCursor(registry.Position{CreatedAt: p.CreatedAt, Key: p.ParticipantCode})
 }
 
 // QueuePage is Queue with the cursor of the page after it: pass Page.Next
-// as f.Cursor for the next page; Next is empty after the last.
+// as f.Cursor for the next page; the last page answers none, as with
+// SearchPage.
 func (s *Service) QueuePage(ctx context.Context, f registry.ApplicationFilter) (registry.Page[*Application], error) {
 	var out registry.Page[*Application]
+	limit, ask := oneMore(f.Limit)
+	f.Limit = ask
 	page, err := s.listApplicationsPage(ctx, f)
 	if err != nil {
 		return out, fmt.Errorf("onboarding: list applications: %w", err)
 	}
+	page = exactPage(page, limit, ask, applicationCursor)
 	out.Next = page.Next
 	out.Items = make([]*Application, 0, len(page.Items))
 	for i := range page.Items {
@@ -133,9 +183,8 @@ func (s *Service) listApplicationsPage(ctx context.Context, f registry.Applicati
 	}
 	var page registry.Page[registry.Application]
 	var err error
-	if page.Items, err = s.store.ListApplications(ctx, f); err == nil && len(page.Items) > 0 && len(page.Items) == effectiveLimit(f.Limit) {
-		page.Next = applicationCursor(&page.Items[len(page.Items)-1])
-	}
+	page.Items, err = s.store.ListApplications(ctx, f)
+	page.Next = fullPage(page.Items, f.Limit, applicationCursor)
 	return page, err
 }
 
@@ -157,7 +206,7 @@ func applicationCursor(a *registry.Application) string {
 // its encryption and signing certificates that expire within the window,
 // soonest first within the page. Pages follow one another in the order
 // the store finds the participants; pass Page.Next as cursor for the
-// next, which is empty after the last (a page may then be empty).
+// next. The last page answers none.
 func (s *Service) ExpiringCertificatesPage(ctx context.Context, within time.Duration, limit int, cursor string) (registry.Page[CertificateExpiry], error) {
 	var out registry.Page[CertificateExpiry]
 	if within < 0 {
@@ -174,6 +223,13 @@ func (s *Service) ExpiringCertificatesPage(ctx context.Context, within time.Dura
 		var page registry.Page[hcxonboard.Participant]
 		page, err = x.CertificatesExpiring(ctx, by, limit, cursor)
 		ps, out.Next = page.Items, page.Next
+		if err == nil && out.Next != "" {
+			// A full page: the last answers no next, so look one ahead.
+			var ahead registry.Page[hcxonboard.Participant]
+			if ahead, err = x.CertificatesExpiring(ctx, by, 1, out.Next); err == nil && len(ahead.Items) == 0 {
+				out.Next = ""
+			}
+		}
 	} else {
 		// Every participant that is not Inactive, in search order,
 		// keeping those with a certificate in the window.
@@ -182,7 +238,7 @@ func (s *Service) ExpiringCertificatesPage(ctx context.Context, within time.Dura
 			q.Cursor, q.Limit = cursor, registry.MaxLimit
 			return s.SearchPage(ctx, q)
 		}, func(p *hcxonboard.Participant) (bool, string) {
-			return registry.ExpiresBy(p, by), registry.EncodeCursor(registry.Position{CreatedAt: p.CreatedAt, Key: p.ParticipantCode})
+			return registry.ExpiresBy(p, by), participantCursor(p)
 		})
 	}
 	if err != nil {
@@ -218,12 +274,16 @@ func expiries(ps []hcxonboard.Participant, now, by time.Time) []CertificateExpir
 }
 
 // scanPage reads pages with read from cursor on and keeps the items keep
-// accepts, until it holds limit of them or the pages end. keep also
-// returns the cursor of the page after an item. It returns the items kept
-// and the cursor after the last of them when it stopped at limit ("" when
-// the pages ended).
+// accepts, until it holds limit of them and has seen whether one more
+// follows, or the pages end. keep also returns the cursor of the page
+// after an item; it is not called past the item after the limit. It
+// returns the items kept and, when another followed them, the cursor
+// after the last ("" when the pages ended).
 func scanPage[T any](limit int, cursor string, read func(cursor string) (registry.Page[T], error), keep func(*T) (bool, string)) ([]T, string, error) {
-	var kept []T
+	var (
+		kept []T
+		last string // the cursor after the last item kept
+	)
 	for {
 		page, err := read(cursor)
 		if err != nil {
@@ -234,13 +294,10 @@ func scanPage[T any](limit int, cursor string, read func(cursor string) (registr
 			if !ok {
 				continue
 			}
-			kept = append(kept, page.Items[i])
 			if len(kept) == limit {
-				if i == len(page.Items)-1 && page.Next == "" {
-					after = ""
-				}
-				return kept, after, nil
+				return kept, last, nil // one more follows
 			}
+			kept, last = append(kept, page.Items[i]), after
 		}
 		if page.Next == "" {
 			return kept, "", nil

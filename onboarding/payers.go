@@ -103,8 +103,8 @@ func approvalRequestsOf(a *registry.Application, payerCode string) ([]ApprovalRe
 
 // ApprovalRequestsPage is ApprovalRequests a page at a time: the requests
 // of at most limit applications (0: registry.DefaultLimit), oldest
-// application first. Pass Page.Next as cursor for the next page; Next is
-// empty after the last (a page may then be empty).
+// application first. Pass Page.Next as cursor for the next page; the last
+// page answers none.
 func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, limit int, cursor string) (registry.Page[ApprovalRequest], error) {
 	var out registry.Page[ApprovalRequest]
 	limit, err := pageLimit(limit)
@@ -117,10 +117,11 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 	f := approvalsFilter
 	f.Limit = registry.MaxLimit
 	var (
-		reqs      [][]ApprovalRequest
+		reqs      = make(map[string][]ApprovalRequest) // by application id
 		decodeErr error
+		kept      []registry.Application
 	)
-	_, out.Next, err = scanPage(limit, cursor, func(cursor string) (registry.Page[registry.Application], error) {
+	kept, out.Next, err = scanPage(limit, cursor, func(cursor string) (registry.Page[registry.Application], error) {
 		f.Cursor = cursor
 		return s.listApplicationsPage(ctx, f)
 	}, func(a *registry.Application) (bool, string) {
@@ -129,7 +130,7 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 			decodeErr = cmp.Or(decodeErr, err)
 		}
 		if len(rs) > 0 {
-			reqs = append(reqs, rs)
+			reqs[a.ID] = rs
 		}
 		return len(rs) > 0, applicationCursor(a)
 	})
@@ -137,8 +138,8 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 		return registry.Page[ApprovalRequest]{}, fmt.Errorf("onboarding: list approval requests: %w", err)
 	}
 	out.Items = []ApprovalRequest{}
-	for _, rs := range reqs {
-		out.Items = append(out.Items, rs...)
+	for _, a := range kept {
+		out.Items = append(out.Items, reqs[a.ID]...)
 	}
 	return out, nil
 }

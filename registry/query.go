@@ -55,7 +55,11 @@ type Query struct {
 const MaxOffset = 10000
 
 // Page is one page of a search or listing, and the cursor of the next:
-// empty when this page is the last.
+// empty when this page is the last. A store that reads only the page
+// cannot tell a full last page from one with more after it, and answers
+// a Next for it; the page that follows is then empty. (The engine's
+// pages, onboarding.Service.SearchPage and the others, ask for one
+// record more and are exact.)
 type Page[T any] struct {
 	Items []T
 	Next  string

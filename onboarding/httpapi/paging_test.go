@@ -117,14 +117,16 @@ func TestListingsPageByCursor(t *testing.T) {
 		return keys, out.Next
 	}
 	for _, query := range []string{
-		"limit=2",                 // what waits on staff: several task kinds merged
-		"limit=2&waiting=review",  // one kind
-		"limit=2&waiting=all",     // every application
-		"limit=2&stage=verifying", // by stage
+		"",                // what waits on staff: several task kinds merged
+		"&waiting=review", // one kind
+		"&waiting=all",    // every application
+		"&stage=verifying",
 	} {
-		pp := pages(t, getPages(t, f, "/v1/onboarding/staff/applications?"+query, bearer(staffToken), queueKeys))
+		pp := pages(t, getPages(t, f, "/v1/onboarding/staff/applications?limit=2"+query, bearer(staffToken), queueKeys))
 		assert.Equal(t, ids, flatten(pp), query)
 		assert.Equal(t, []int{2, 2, 1}, sizes(pp), query)
+		pp = pages(t, getPages(t, f, "/v1/onboarding/staff/applications?limit=5"+query, bearer(staffToken), queueKeys))
+		assert.Equal(t, [][]string{ids}, pp, "%s: one full page, and no next", query)
 	}
 }
 
@@ -173,7 +175,7 @@ func TestExpiringCertificatesPageByCursor(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	var want []string
-	for i := range 3 {
+	for i := range 4 {
 		a, _ := f.live(fmt.Sprintf("Expiring Regulator %d", i))
 		want = append(want, a.Participant.ParticipantCode)
 	}
@@ -186,7 +188,7 @@ func TestExpiringCertificatesPageByCursor(t *testing.T) {
 			return keys, out.Next
 		}))
 	assert.ElementsMatch(t, want, flatten(pp))
-	assert.Len(t, pp[0], 2)
+	assert.Equal(t, []int{2, 2}, sizes(pp), "the last page, full, answers no next")
 }
 
 // A payer pages through the approval requests addressed to it.
@@ -195,7 +197,7 @@ func TestPayerApprovalsPageByCursor(t *testing.T) {
 	f := newFixture(t)
 	creds, tok := f.livePayer()
 	var want []string
-	for i := range 3 {
+	for i := range 4 {
 		app, _ := f.submit(f.empanelled(i, creds.ParticipantCode))
 		want = append(want, app.ID)
 		time.Sleep(2 * time.Millisecond)
@@ -209,7 +211,7 @@ func TestPayerApprovalsPageByCursor(t *testing.T) {
 			return keys, out.Next
 		}))
 	assert.Equal(t, want, flatten(pp))
-	assert.Equal(t, []int{2, 1}, sizes(pp))
+	assert.Equal(t, []int{2, 2}, sizes(pp), "the last page, full, answers no next")
 
 	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/payer/approvals?cursor=forged", auth: bearer(tok.Value)})
 	assert.Equal(t, http.StatusBadRequest, res.status, "body: %s", res.body)
@@ -273,13 +275,16 @@ func TestSearchesPageByCursor(t *testing.T) {
 		}
 		return keys, out.Next
 	}
+	limit := 2
 	spec := func(filters map[string]httpapi.SpecCondition) func(string) any {
-		return func(cursor string) any { return httpapi.SpecSearchRequest{Filters: filters, Limit: 2, Cursor: cursor} }
+		return func(cursor string) any {
+			return httpapi.SpecSearchRequest{Filters: filters, Limit: limit, Cursor: cursor}
+		}
 	}
 	text := "paging regulator"
 	for name, read := range map[string]func(string) ([]string, string){
 		"API": postPages(t, f, "/v1/onboarding/participants/search", func(cursor string) any {
-			return registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))}, Limit: 2, Cursor: cursor}
+			return registry.Query{Filters: map[string]registry.Condition{registry.FieldRoles: registry.Eq(string(hcxonboard.RoleRegulator))}, Limit: limit, Cursor: cursor}
 		}, func(out *httpapi.SearchResponse) ([]string, string) {
 			var keys []string
 			for _, p := range out.Participants {
@@ -292,8 +297,11 @@ func TestSearchesPageByCursor(t *testing.T) {
 		"specification, queryString": postPages(t, f, "/v0.9/participant/search",
 			spec(map[string]httpapi.SpecCondition{registry.FieldName: {QueryString: &text}}), specKeys),
 	} {
+		limit = 2
 		pp := pages(t, read)
 		assert.Equal(t, want, flatten(pp), name)
 		assert.Equal(t, []int{2, 2, 1}, sizes(pp), name)
+		limit = 5
+		assert.Equal(t, [][]string{want}, pages(t, read), "%s: one full page, and no next", name)
 	}
 }

@@ -346,6 +346,14 @@ func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Statu
 		return "", nil, notFound(err, "participant", code)
 	}
 	c, err := decodeCredentialFields(st.State, false)
+	if err != nil && st.StateTruncated {
+		// The credential fields run past the head the store sent.
+		a, aerr := s.store.Application(ctx, st.ApplicationID)
+		if aerr != nil {
+			return "", nil, notFound(aerr, "application", st.ApplicationID)
+		}
+		c, err = decodeCredentialFields(a.State, false)
+	}
 	if err != nil {
 		return "", nil, fmt.Errorf("onboarding: application %q: decode state: %w", st.ApplicationID, err)
 	}

@@ -17,9 +17,20 @@ type Standing struct {
 	// ApplicationID names the application of the participant: the oldest
 	// one with its code, as ListApplications orders them.
 	ApplicationID string
-	// State is that application's engine state (Application.State).
+	// State is that application's engine state (Application.State), or
+	// its first StandingPrefix bytes when StateTruncated says so.
 	State json.RawMessage
+	// StateTruncated reports a State cut after StandingPrefix bytes: a
+	// store may read only the head of a long state, where the engine
+	// encodes what a credential check needs (the secrets and any
+	// compromise report); a reader that finds the head too short reads
+	// the whole application.
+	StateTruncated bool
 }
+
+// StandingPrefix is how much of a state ParticipantStanding may return
+// (see Standing.StateTruncated).
+const StandingPrefix = 2048
 
 // StandingReader reads a participant's Standing in one store read instead
 // of two (Participant, then ListApplications by participant code). It is

@@ -1,4 +1,4 @@
 package sqlstore
 
 // StandingSQL is the statement of ParticipantStanding, for the plan test.
-const StandingSQL = standingSQL
+var StandingSQL = standingSQL

@@ -5,16 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-// standingSQL reads a participant's status column and its oldest
-// application's state in one statement, by the participants primary key
-// and applications_participant: neither the participant's record nor the
-// application's other columns are read or decoded.
-const standingSQL = `SELECT p.status, a.id, a.state
+// standingSQL reads a participant's status column and the head of its
+// oldest application's state (registry.StandingPrefix bytes, and the
+// state's length) in one statement, by the participants primary key and
+// applications_participant: neither the participant's record nor the
+// application's other columns are read or decoded, and of a long state
+// only the head where the engine keeps the credential fields is sent
+// (PostgreSQL decompresses only that much of it).
+var standingSQL = `SELECT p.status, a.id, substr(a.state, 1, ` + strconv.Itoa(registry.StandingPrefix) + `), coalesce(length(a.state), 0)
 	FROM participants p JOIN applications a ON a.participant_code = p.participant_code
 	WHERE p.participant_code = $1
 	ORDER BY a.created_at, a.id LIMIT 1`
@@ -32,10 +36,11 @@ func (s *Store) ParticipantStanding(ctx context.Context, code string) (*registry
 	var (
 		status string
 		state  []byte
+		length int64
 		out    registry.Standing
 	)
 	st, done := s.pointRead(s.stmts.selectStanding)
-	err := st.QueryRowContext(ctx, code).Scan(&status, &out.ApplicationID, &state)
+	err := st.QueryRowContext(ctx, code).Scan(&status, &out.ApplicationID, &state, &length)
 	done()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -47,5 +52,6 @@ func (s *Store) ParticipantStanding(ctx context.Context, code string) (*registry
 	if len(state) > 0 {
 		out.State = state
 	}
+	out.StateTruncated = length > int64(len(state))
 	return &out, nil
 }

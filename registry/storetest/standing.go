@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,6 +65,22 @@ func testStanding(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	require.Equal(t, "app-two@hcx", got.ApplicationID)
 	require.Equal(t, hcxonboard.StatusCreated, got.Status)
+
+	// A long state: the store may send only its head, and says so.
+	long := make(map[string]any)
+	long["compromised_at"] = "2025-03-14T10:00:00Z"
+	long["submitted"] = map[string]string{"padding": strings.Repeat("x", 3*registry.StandingPrefix)}
+	a.State, err = json.Marshal(long)
+	require.NoError(t, err)
+	require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p}))
+	got, err = sr.ParticipantStanding(ctx, "one@hcx")
+	require.NoError(t, err)
+	if got.StateTruncated {
+		require.Len(t, got.State, registry.StandingPrefix)
+		require.True(t, bytes.HasPrefix(a.State, got.State), "the head of the state")
+	} else {
+		require.JSONEq(t, string(a.State), string(got.State))
+	}
 
 	// What a caller does with the answer does not reach the store.
 	got.State[0] = 'x'

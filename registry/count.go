@@ -34,8 +34,6 @@ func NewStageCounts() map[Stage]int {
 	return counts
 }
 
-var _ StageCounter = (*MemoryStore)(nil)
-
 // CountApplications counts the applications in each stage, as
 // [StageCounter] describes.
 func (s *MemoryStore) CountApplications(ctx context.Context) (map[Stage]int, error) {

@@ -25,11 +25,7 @@ type MemoryStore struct {
 	leases       map[string]memoryLease // made on first use
 }
 
-var (
-	_ Store       = (*MemoryStore)(nil)
-	_ ClaimReader = (*MemoryStore)(nil)
-	_ OutboxStore = (*MemoryStore)(nil)
-)
+var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore() *MemoryStore {
@@ -352,8 +348,6 @@ func page[T any](items []T, limit, offset int) []T {
 	}
 	return items
 }
-
-var _ CertificateExpiries = (*MemoryStore)(nil)
 
 // CertificatesExpiring returns a page of the participants, Inactive ones
 // aside, whose certificates expire at or before by, ordered by participant

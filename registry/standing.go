@@ -51,8 +51,6 @@ type StandingReader interface {
 	ParticipantStanding(ctx context.Context, code string) (*Standing, error)
 }
 
-var _ StandingReader = (*MemoryStore)(nil)
-
 // ParticipantStanding returns the participant's status and its oldest
 // application's state (StandingReader).
 func (s *MemoryStore) ParticipantStanding(ctx context.Context, code string) (*Standing, error) {

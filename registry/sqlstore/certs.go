@@ -15,7 +15,6 @@ import (
 // cursor for the next. The expiries are indexed (migration 8), so the
 // store reads only the participants it returns: the engine's expiry
 // warnings need not page through every participant.
-var _ registry.CertificateExpiries = (*Store)(nil)
 
 func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
 	var page registry.Page[hcxonboard.Participant]

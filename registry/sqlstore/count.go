@@ -6,8 +6,6 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-var _ registry.StageCounter = (*Store)(nil)
-
 // countApplicationsSQL counts applications by stage. Both dialects read
 // it from applications_stage (stage, created_at, id) alone: SQLite walks
 // the index, PostgreSQL takes an index-only scan or, on a small table, a

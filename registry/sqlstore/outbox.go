@@ -11,8 +11,6 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-var _ registry.OutboxStore = (*Store)(nil)
-
 // outboxStatements are the outbox's fixed statements, prepared with the
 // others.
 type outboxStatements struct {

@@ -23,8 +23,6 @@ var standingSQL = `SELECT p.status, a.id, substr(a.state, 1, ` + strconv.Itoa(re
 	WHERE p.participant_code = $1
 	ORDER BY a.created_at, a.id LIMIT 1`
 
-var _ registry.StandingReader = (*Store)(nil)
-
 // ParticipantStanding returns the participant's status and its oldest
 // application's state in one read (registry.StandingReader), with
 // registry.ErrNotFound when there is no such participant or no

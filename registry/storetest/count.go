@@ -16,10 +16,7 @@ import (
 func testCountApplications(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
-	sc, ok := s.(registry.StageCounter)
-	if !ok {
-		t.Skip("the store is not a registry.StageCounter")
-	}
+	sc := capability[registry.StageCounter](t, s)
 	want := registry.NewStageCounts()
 	requireCounts := func() {
 		t.Helper()

@@ -19,10 +19,7 @@ import (
 func testCertificatesExpiring(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
-	x, ok := s.(registry.CertificateExpiries)
-	if !ok {
-		t.Skipf("%T does not implement registry.CertificateExpiries", s)
-	}
+	x := capability[registry.CertificateExpiries](t, s)
 	by := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	ms := by.UnixMilli()
 	type expiry struct {

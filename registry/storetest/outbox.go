@@ -14,17 +14,6 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-// outboxOf returns s as a registry.OutboxStore, skipping t when it is not
-// one.
-func outboxOf(t *testing.T, s registry.Store) registry.OutboxStore {
-	t.Helper()
-	ob, ok := s.(registry.OutboxStore)
-	if !ok {
-		t.Skip("the store is not a registry.OutboxStore")
-	}
-	return ob
-}
-
 // message returns a new outbox message of application appID, created and
 // due at created.
 func message(appID, id string, created time.Time) registry.OutboxMessage {
@@ -110,7 +99,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("messages are stored with the Create and the Update that carry them", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		requireDepth(t, ob, 0, 0)
 		p := newParticipant("1000001@hcx", at(0))
 		a := newApp("app-1", "key-1", "1000001@hcx", at(0))
@@ -143,7 +132,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("a store keeps its own copy of the messages it is given", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		m := message("app-1", "m-1", at(0))
 		want := pending(*m.Clone())
 		w := registry.Write{Application: newApp("app-1", "", "", at(0)), Outbox: []registry.OutboxMessage{m}}
@@ -159,7 +148,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("a write that fails stores none of its messages", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		p := newParticipant("1000001@hcx", at(0))
 		held := seed(t, s, claiming(newApp("app-1", "key-1", "1000001@hcx", at(0)), "hfr:A"), p)
 		other := seed(t, s, newApp("app-2", "key-2", "", at(0)), nil)
@@ -245,7 +234,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("invalid messages are refused and store nothing", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		base := seed(t, s, newApp("app-1", "", "", at(0)), nil)
 		ok := func() registry.OutboxMessage { return message("app-1", "ok", at(0)) }
 		with := func(f func(m *registry.OutboxMessage)) []registry.OutboxMessage {
@@ -330,7 +319,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("a message written leased is its writer's until the lease ends", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		leased := func(m registry.OutboxMessage, owner string, until time.Time) registry.OutboxMessage {
 			m.LeaseOwner, m.LeaseUntil = owner, until
 			return m
@@ -402,7 +391,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("a claim leases due messages, earliest due first, to one owner", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		now := at(time.Hour)
 		// Created in one order, due in another; two share a due time and
 		// a creation time, so their ids decide.
@@ -458,7 +447,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("an expired lease lets another owner take the message", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		seedWith(t, s, "app-1", []registry.OutboxMessage{message("app-1", "m", at(0)), message("app-1", "n", at(0))})
 		got, err := ob.ClaimOutbox(ctx, "a", at(0), time.Minute, 10)
 		require.NoError(t, err)
@@ -488,7 +477,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("complete marks a message sent, only for its lease holder", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		m := message("app-1", "m", at(0))
 		seedWith(t, s, "app-1", []registry.OutboxMessage{m, message("app-1", "unclaimed", at(time.Hour))})
 		require.ErrorIs(t, ob.CompleteOutbox(ctx, "unclaimed", "a", at(0)), registry.ErrConflict, "never leased")
@@ -516,7 +505,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("fail counts attempts, frees the lease and reschedules; dead waits for a retry", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		m := message("app-1", "m", at(0))
 		seedWith(t, s, "app-1", []registry.OutboxMessage{m})
 		require.ErrorIs(t, ob.FailOutbox(ctx, "m", "a", at(time.Minute), "x", false), registry.ErrConflict, "never leased")
@@ -571,7 +560,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("claim arguments are checked", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		seedWith(t, s, "app-1", []registry.OutboxMessage{message("app-1", "m", at(0))})
 		for name, call := range map[string]func() error{
 			"no owner":        func() error { _, err := ob.ClaimOutbox(ctx, "", at(0), time.Minute, 1); return err },
@@ -598,7 +587,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("listing pages by keyset and filters by state and application", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		var all []registry.OutboxMessage
 		for app := 1; app <= 2; app++ {
 			appID := fmt.Sprintf("app-%d", app)
@@ -667,7 +656,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 	t.Run("a cancelled context fails every outbox call and changes nothing", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		seedWith(t, s, "app-1", []registry.OutboxMessage{message("app-1", "m", at(0)), message("app-1", "n", at(0))})
 		_, err := ob.ClaimOutbox(ctx, "a", at(0), time.Minute, 1)
 		require.NoError(t, err)
@@ -705,7 +694,7 @@ func testOutboxRaces(t *testing.T, newStore NewStore) {
 	t.Run("16 claimers never lease one message to two owners", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		const apps, perApp, claimers = 20, registry.MaxOutboxMessages, 16
 		for a := range apps {
 			appID := fmt.Sprintf("app-%02d", a)
@@ -753,7 +742,7 @@ func testOutboxRaces(t *testing.T, newStore NewStore) {
 	t.Run("16 dispatchers send every message exactly once", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		const apps, perApp, dispatchers = 16, 8, 16
 		for a := range apps {
 			appID := fmt.Sprintf("app-%02d", a)
@@ -806,7 +795,7 @@ func testOutboxRaces(t *testing.T, newStore NewStore) {
 	t.Run("of racing writes carrying one message id exactly one stores it", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		ob := outboxOf(t, s)
+		ob := capability[registry.OutboxStore](t, s)
 		const n = 16
 		for i := range n {
 			seed(t, s, newApp(fmt.Sprintf("app-%02d", i), "", "", at(0)), nil)

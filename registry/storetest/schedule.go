@@ -11,27 +11,13 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-func dueListerOf(t *testing.T, s registry.Store) registry.DueLister {
-	t.Helper()
-	d, ok := s.(registry.DueLister)
-	require.True(t, ok, "%T does not implement registry.DueLister", s)
-	return d
-}
-
-func leaserOf(t *testing.T, s registry.Store) registry.Leaser {
-	t.Helper()
-	l, ok := s.(registry.Leaser)
-	require.True(t, ok, "%T does not implement registry.Leaser", s)
-	return l
-}
-
 // testDue: DueAt is stored and read back, and DueApplications lists the
 // applications due by a time, in due order, page by page, and nothing
 // else; SetDue moves it without a new version.
 func testDue(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
-	d := dueListerOf(t, s)
+	d := capability[registry.DueLister](t, s)
 
 	dues := map[string]time.Duration{ // application → due, relative to base
 		"app-1": 3 * time.Hour, "app-2": time.Hour, "app-3": time.Hour, "app-4": 5 * time.Hour, "app-5": -time.Hour,
@@ -109,7 +95,7 @@ func testDue(t *testing.T, newStore NewStore) {
 func testLeases(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
-	l := leaserOf(t, s)
+	l := capability[registry.Leaser](t, s)
 	const name = "scheduler"
 
 	take := func(owner string, now time.Time, ttl time.Duration) bool {

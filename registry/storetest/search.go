@@ -307,10 +307,7 @@ func testPaging(t *testing.T, newStore NewStore) {
 
 	t.Run("by cursor, filtered and not, in pages of 97", func(t *testing.T) {
 		t.Parallel()
-		pager, ok := s.(registry.ParticipantPager)
-		if !ok {
-			t.Skip("the store does not answer cursors (registry.ParticipantPager)")
-		}
+		pager := capability[registry.ParticipantPager](t, s)
 		for _, filters := range []map[string]registry.Condition{nil, {registry.FieldRoles: registry.Eq("payer")}} {
 			q := registry.Query{Filters: filters, Limit: 97}
 			want := referenceSearch(fixture, q)
@@ -468,10 +465,7 @@ func testListApplications(t *testing.T, newStore NewStore) {
 
 	t.Run("by cursor", func(t *testing.T) {
 		t.Parallel()
-		pager, ok := s.(registry.ApplicationPager)
-		if !ok {
-			t.Skip("the store does not answer cursors (registry.ApplicationPager)")
-		}
+		pager := capability[registry.ApplicationPager](t, s)
 		for _, tt := range []struct {
 			f    registry.ApplicationFilter
 			want []string

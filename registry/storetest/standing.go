@@ -13,19 +13,12 @@ import (
 	"github.com/openhcx/hcxonboard/registry"
 )
 
-func standingOf(t *testing.T, s registry.Store) registry.StandingReader {
-	t.Helper()
-	sr, ok := s.(registry.StandingReader)
-	require.True(t, ok, "%T does not implement registry.StandingReader", s)
-	return sr
-}
-
 // testStanding checks ParticipantStanding: the participant's status and
 // its application's state as stored now, after every write.
 func testStanding(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
-	sr := standingOf(t, s)
+	sr := capability[registry.StandingReader](t, s)
 
 	_, err := sr.ParticipantStanding(ctx, "nobody@hcx")
 	require.ErrorIs(t, err, registry.ErrNotFound)

@@ -23,11 +23,11 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// Every verification category has a sample: it falls in its category, its
-// sandbox certificate names it (sub = sandbox_participant_code) for its
-// roles, and the documents it references are written beside it.
-func TestSamplesCoverEveryCategory(t *testing.T) {
-	t.Parallel()
+// writtenSamples writes the samples into a fresh data directory, as the
+// operator does at start, and returns the directory, the demo sandbox,
+// the demo participant keys and the samples.
+func writtenSamples(t *testing.T, fakeHFR bool) (string, *demoSandbox, participantKeys, samples) {
+	t.Helper()
 	dir := t.TempDir()
 	key, err := loadKeys(filepath.Join(dir, "operator.seed"))
 	require.NoError(t, err)
@@ -35,8 +35,17 @@ func TestSamplesCoverEveryCategory(t *testing.T) {
 	require.NoError(t, err)
 	pk, err := loadParticipantKeys(dir)
 	require.NoError(t, err)
-	s, err := writeSamples(dir, demo, true, pk)
+	s, err := writeSamples(dir, demo, fakeHFR, pk)
 	require.NoError(t, err)
+	return dir, demo, pk, s
+}
+
+// Every verification category has a sample: it falls in its category, its
+// sandbox certificate names it (sub = sandbox_participant_code) for its
+// roles, and the documents it references are written beside it.
+func TestSamplesCoverEveryCategory(t *testing.T) {
+	t.Parallel()
+	dir, demo, _, s := writtenSamples(t, true)
 	sv, err := sandbox.NewVerifier(sandbox.WithTrustList(demo.trust))
 	require.NoError(t, err)
 
@@ -77,15 +86,7 @@ func TestSamplesCoverEveryCategory(t *testing.T) {
 // which the data directory keeps, marked demo-only, across restarts.
 func TestDetailsMatchTheDemoParticipantKeys(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	key, err := loadKeys(filepath.Join(dir, "operator.seed"))
-	require.NoError(t, err)
-	demo, err := newDemoSandbox(key.sandbox)
-	require.NoError(t, err)
-	pk, err := loadParticipantKeys(dir)
-	require.NoError(t, err)
-	s, err := writeSamples(dir, demo, false, pk)
-	require.NoError(t, err)
+	dir, _, pk, s := writtenSamples(t, false)
 
 	b, err := os.ReadFile(s.details)
 	require.NoError(t, err)

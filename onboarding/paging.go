@@ -1,8 +1,11 @@
 package onboarding
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -167,6 +170,64 @@ func (s *Service) QueuePage(ctx context.Context, f registry.ApplicationFilter) (
 	out.Items = make([]*Application, 0, len(page.Items))
 	for i := range page.Items {
 		r, err := s.loadFrom(ctx, &page.Items[i])
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, s.view(r))
+	}
+	return out, nil
+}
+
+// QueueKindsPage is QueuePage over the applications with an open task of
+// any of kinds ("" stands for any application): the lists of each kind
+// are read from the same cursor (or, with an offset, from their start up
+// to offset+limit, which must stay within registry.MaxLimit) and merged
+// in paging order, and only the page is loaded. The page after its last
+// application is the same position in every list.
+func (s *Service) QueueKindsPage(ctx context.Context, f registry.ApplicationFilter, kinds []string) (registry.Page[*Application], error) {
+	if len(kinds) <= 1 {
+		if len(kinds) == 1 {
+			f.Waiting = kinds[0]
+		}
+		return s.QueuePage(ctx, f)
+	}
+	var out registry.Page[*Application]
+	limit, offset := effectiveLimit(f.Limit), f.Offset
+	if limit < 0 || offset < 0 || offset+limit > registry.MaxLimit {
+		return out, fmt.Errorf("%w: offset %d plus limit %d is past %d on a queue of several task kinds: page on with the cursor of the page before (cursor, Page.Next)",
+			ErrInvalidArgument, offset, limit, registry.MaxLimit)
+	}
+	var as []registry.Application
+	seen := make(map[string]bool)
+	more := false
+	size, ask := oneMore(offset + limit)
+	for _, k := range kinds {
+		f.Waiting, f.Offset, f.Limit = k, 0, ask
+		page, err := s.listApplicationsPage(ctx, f)
+		if err != nil {
+			return out, fmt.Errorf("onboarding: list applications: %w", err)
+		}
+		page = exactPage(page, size, ask, applicationCursor)
+		more = more || page.Next != ""
+		for _, a := range page.Items {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				as = append(as, a)
+			}
+		}
+	}
+	slices.SortFunc(as, func(a, b registry.Application) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	more = more || len(as) > offset+limit
+	as = as[min(offset, len(as)):]
+	as = as[:min(limit, len(as))]
+	if more && len(as) > 0 {
+		out.Next = applicationCursor(&as[len(as)-1])
+	}
+	out.Items = make([]*Application, 0, len(as))
+	for i := range as {
+		r, err := s.loadFrom(ctx, &as[i])
 		if err != nil {
 			return out, err
 		}

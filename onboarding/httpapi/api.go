@@ -1,12 +1,10 @@
 package httpapi
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -335,50 +333,10 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 
 // queuePage reads a page of the applications f selects with an open task
 // of any of kinds ("" for any application), oldest first, and the cursor
-// of the next page. Several kinds are merged in paging order: each list
-// is read from the same cursor (or from its start, up to offset+limit),
-// so the page after the last application returned is the same position
-// in every list.
+// of the next page (onboarding.Service.QueueKindsPage).
 func (h *Handler) queuePage(ctx context.Context, f registry.ApplicationFilter, kinds []string) ([]*onboarding.Application, string, error) {
-	if len(kinds) == 1 {
-		f.Waiting = kinds[0]
-		page, err := h.svc.QueuePage(ctx, f)
-		return page.Items, page.Next, err
-	}
-	limit, offset := cmp.Or(f.Limit, registry.DefaultLimit), f.Offset
-	if offset+limit > registry.MaxLimit {
-		return nil, "", newError(http.StatusBadRequest, CodeInvalidRequest,
-			"offset plus limit is past %d on the merged staff queue: page on with cursor, the next of the page before", registry.MaxLimit)
-	}
-	var as []*onboarding.Application
-	seen := make(map[string]bool)
-	more := false
-	for _, k := range kinds {
-		f.Waiting, f.Offset, f.Limit = k, 0, offset+limit
-		page, err := h.svc.QueuePage(ctx, f)
-		if err != nil {
-			return nil, "", err
-		}
-		more = more || page.Next != ""
-		for _, a := range page.Items {
-			if !seen[a.ID] {
-				seen[a.ID] = true
-				as = append(as, a)
-			}
-		}
-	}
-	slices.SortFunc(as, func(a, b *onboarding.Application) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
-	more = more || len(as) > offset+limit
-	as = as[min(offset, len(as)):]
-	as = as[:min(limit, len(as))]
-	next := ""
-	if more && len(as) > 0 {
-		last := as[len(as)-1]
-		next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
-	}
-	return as, next, nil
+	page, err := h.svc.QueueKindsPage(ctx, f, kinds)
+	return page.Items, page.Next, err
 }
 
 // waitingAll asks the staff queue for every application.

@@ -28,6 +28,9 @@ var (
 	ErrOTPExpired = errors.New("onboarding: one-time code expired")
 	// ErrTooManyResends: the day's allowance of new codes is used up.
 	ErrTooManyResends = errors.New("onboarding: too many one-time codes requested today")
+	// ErrTooSoon: the same request was made too recently; a
+	// *ReadinessTooSoonError says when to try again.
+	ErrTooSoon = errors.New("onboarding: asked again too soon")
 	// ErrRejected: the application was rejected (sandbox certificate,
 	// verification, a payer or a reviewer); Application.Reasons says why.
 	// Submit reports a rejection in the returned Application, not as an

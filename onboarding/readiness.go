@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/openhcx/hcxonboard/readiness"
@@ -46,6 +47,22 @@ type readinessConfig struct {
 type ReadinessRecord struct {
 	Report      readiness.Report `json:"report"`
 	Fingerprint string           `json:"fingerprint"`
+	// StoredAt is when the engine stored the report, by its clock (the
+	// report's CheckedAt is the checker's); zero on records stored
+	// before it was kept.
+	StoredAt time.Time `json:"stored_at,omitzero"`
+	// Requested marks a check the participant asked for
+	// (RequestReadinessCheck), which the next such request waits on.
+	Requested bool `json:"requested,omitempty"`
+}
+
+// checkedAt is when the report was made, by the engine's clock where it
+// was kept, so that its age is measured on one clock.
+func (rec *ReadinessRecord) checkedAt() time.Time {
+	if rec.StoredAt.IsZero() {
+		return rec.Report.CheckedAt
+	}
+	return rec.StoredAt
 }
 
 // detailsFingerprint identifies what a readiness report was made for: the
@@ -70,15 +87,79 @@ func readinessTarget(r *record) (readiness.Target, bool) {
 // CheckReadiness runs the readiness checks against the participant's
 // registered endpoint and certificates — outside any store write, since a
 // check may take tens of seconds — and keeps the report on the
-// application, with an audit event. A live participant that fails is
-// told, and so are staff. It needs step-3 details.
+// application, with an audit event. A live participant that starts to
+// fail — its first failing report, or the first after a passing one or
+// for other details — is told, and so are staff; a failure already
+// reported is not told again at every check. It needs step-3 details.
 func (s *Service) CheckReadiness(ctx context.Context, id string) (*Application, error) {
-	if s.ready == nil {
-		return nil, fmt.Errorf("%w: readiness checks (WithReadiness)", ErrNotConfigured)
-	}
+	return s.checkReadiness(ctx, id, nil, nil, false)
+}
+
+// ReadinessCooldown is how long after a readiness check
+// RequestReadinessCheck refuses another for the same application.
+const ReadinessCooldown = time.Minute
+
+// ReadinessTooSoonError refuses a readiness check asked for within
+// ReadinessCooldown of the last; it wraps ErrTooSoon.
+type ReadinessTooSoonError struct {
+	// RetryAfter is how long until a check is taken again.
+	RetryAfter time.Duration
+}
+
+func (e *ReadinessTooSoonError) Error() string {
+	return fmt.Sprintf("%v: the last readiness check was less than %v ago; try again in %v",
+		ErrTooSoon, ReadinessCooldown, e.RetryAfter.Round(time.Second))
+}
+
+func (e *ReadinessTooSoonError) Unwrap() error { return ErrTooSoon }
+
+// RequestReadinessCheck is CheckReadiness asked for by the participant:
+// each check makes outbound calls and writes an audit event, so within
+// ReadinessCooldown of the last check it asked for it is refused with a
+// *ReadinessTooSoonError (a check staff or the scheduler made does not
+// hold it back). Concurrent requests for one application are taken one
+// at a time in this process, so a burst runs one check; across replicas
+// the last check's time, as stored, decides.
+func (s *Service) RequestReadinessCheck(ctx context.Context, id string) (*Application, error) {
+	mu := &s.readinessLocks[readinessStripe(id)]
+	mu.Lock()
+	defer mu.Unlock()
 	first, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if rec := first.st.Readiness; rec != nil && rec.Requested {
+		if wait := rec.checkedAt().Add(ReadinessCooldown).Sub(s.clock()); wait > 0 {
+			return nil, &ReadinessTooSoonError{RetryAfter: wait}
+		}
+	}
+	return s.checkReadiness(ctx, id, first, nil, true)
+}
+
+// readinessStripe picks the lock of RequestReadinessCheck for an
+// application id.
+func readinessStripe(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % readinessStripes)
+}
+
+const readinessStripes = 64
+
+// checkReadiness runs a readiness check of the application, first as
+// loaded when not nil. still, when not nil, is asked in the write whether
+// the report is still wanted (another replica may have made one): when it
+// answers errSkip, nothing is written and checkReadiness answers errSkip.
+// requested marks a check the participant asked for.
+func (s *Service) checkReadiness(ctx context.Context, id string, first *record, still func(*record) error, requested bool) (*Application, error) {
+	if s.ready == nil {
+		return nil, fmt.Errorf("%w: readiness checks (WithReadiness)", ErrNotConfigured)
+	}
+	if first == nil {
+		var err error
+		if first, err = s.load(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	target, ok := readinessTarget(first)
 	if !ok {
@@ -88,12 +169,20 @@ func (s *Service) CheckReadiness(ctx context.Context, id string) (*Application, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	fingerprint := detailsFingerprint(target)
 	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+		if still != nil {
+			if err := still(r); err != nil {
+				return err
+			}
+		}
 		if err := r.transition(ActionReadinessChecked, actorSystem, rep.Summary()); err != nil {
 			return err
 		}
-		r.st.Readiness = &ReadinessRecord{Report: rep, Fingerprint: detailsFingerprint(target)}
-		if !rep.Ready && isStatus(r.position()) {
+		prev := r.st.Readiness
+		r.st.Readiness = &ReadinessRecord{Report: rep, Fingerprint: fingerprint, StoredAt: r.now, Requested: requested}
+		startsFailing := prev == nil || prev.Report.Ready || prev.Fingerprint != fingerprint
+		if !rep.Ready && startsFailing && isStatus(r.position()) {
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",
 				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+". Counterparties may not reach you or read what they send you.")
 			r.notify(Message{Kind: MessageReadinessFailed, To: Staff, Subject: "A live participant failed its readiness check",
@@ -127,7 +216,7 @@ func (s *Service) readinessMissing(r *record) string {
 		return "the readiness check was made for other details; check again"
 	case !rec.Report.Ready:
 		return "the readiness check failed: " + rec.Report.Summary()
-	case s.ready.maxAge > 0 && r.now.Sub(rec.Report.CheckedAt) > s.ready.maxAge:
+	case s.ready.maxAge > 0 && r.now.Sub(rec.checkedAt()) > s.ready.maxAge:
 		return "the readiness check is too old; check again"
 	}
 	return ""

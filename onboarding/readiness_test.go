@@ -2,7 +2,11 @@ package onboarding_test
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,6 +69,84 @@ func TestReadinessGatesGoLive(t *testing.T) {
 		_, err = svc.GoLive(ctx, a.ID, checklist)
 		require.ErrorIs(t, err, onboarding.ErrNotReady)
 		assert.Contains(t, err.Error(), "wrong_key")
+	})
+	t.Run("a report made for other details does not count", func(t *testing.T) {
+		a, _ := toCredentials(t)
+		_, err := svc.CheckReadiness(ctx, a.ID)
+		require.NoError(t, err)
+		// The details change after the passing check: new endpoint, new
+		// keys, not yet checked.
+		q := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
+		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: q.EndpointURL, EncryptionCert: q.EncryptionCert, SigningCertPath: q.SigningCert})
+		require.NoError(t, err)
+		_, err = svc.GoLive(ctx, a.ID, checklist)
+		require.ErrorIs(t, err, onboarding.ErrNotReady)
+		assert.Contains(t, err.Error(), "other details")
+	})
+	t.Run("a report older than the age allowed does not count", func(t *testing.T) {
+		aged := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, time.Hour),
+			onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+		a, err := aged.Submit(ctx, w.application(verifier.CategoryPayer))
+		require.NoError(t, err)
+		_, err = aged.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+		require.NoError(t, err)
+		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
+		_, err = aged.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
+		require.NoError(t, err)
+		_, err = aged.Provision(ctx, a.ID)
+		require.NoError(t, err)
+		_, err = aged.CheckReadiness(ctx, a.ID)
+		require.NoError(t, err)
+		w.clock.Advance(2 * time.Hour)
+		_, err = aged.GoLive(ctx, a.ID, checklist)
+		require.ErrorIs(t, err, onboarding.ErrNotReady)
+		_, err = aged.CheckReadiness(ctx, a.ID)
+		require.NoError(t, err)
+		_, err = aged.GoLive(ctx, a.ID, checklist)
+		require.NoError(t, err, "a fresh report counts")
+	})
+	t.Run("a participant asks for checks at most once a minute", func(t *testing.T) {
+		a, _ := toCredentials(t)
+		_, err := svc.RequestReadinessCheck(ctx, a.ID)
+		require.NoError(t, err)
+		_, err = svc.RequestReadinessCheck(ctx, a.ID)
+		var soon *onboarding.ReadinessTooSoonError
+		require.ErrorAs(t, err, &soon)
+		require.ErrorIs(t, err, onboarding.ErrTooSoon)
+		assert.InDelta(t, onboarding.ReadinessCooldown.Seconds(), soon.RetryAfter.Seconds(), 1)
+
+		// A burst after the cooldown runs one check.
+		w.clock.Advance(onboarding.ReadinessCooldown)
+		before, err := svc.Events(ctx, a.ID)
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		var ok, refused atomic.Int32
+		for range 8 {
+			wg.Go(func() {
+				_, err := svc.RequestReadinessCheck(ctx, a.ID)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, onboarding.ErrTooSoon):
+					refused.Add(1)
+				default:
+					assert.NoError(t, err)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), ok.Load())
+		assert.Equal(t, int32(7), refused.Load())
+		after, err := svc.Events(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Len(t, after, len(before)+1, "one check recorded")
+
+		// Staff are not held to it, and their check does not hold the
+		// participant back.
+		_, err = svc.CheckReadiness(ctx, a.ID)
+		require.NoError(t, err)
+		_, err = svc.RequestReadinessCheck(ctx, a.ID)
+		require.NoError(t, err)
 	})
 	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
 		onboarding.WithOTPKey(otpKey), onboarding.WithReadiness(nil, true, 0))

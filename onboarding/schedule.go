@@ -256,7 +256,7 @@ func (s *Service) readinessDue(r *record) (time.Time, bool) {
 	case rec == nil || rec.Fingerprint != detailsFingerprint(target):
 		return r.app.UpdatedAt, true // details changed since the last check
 	case pos == posActive && s.sched.ReadinessEvery > 0:
-		return rec.Report.CheckedAt.Add(s.sched.ReadinessEvery), true
+		return rec.checkedAt().Add(s.sched.ReadinessEvery), true
 	}
 	return time.Time{}, false
 }
@@ -552,10 +552,21 @@ func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry
 		return false, err
 	}
 	if at, ok := s.readinessDue(r); ok && !at.After(now) {
-		if _, err := s.CheckReadiness(ctx, a.ID); err != nil {
+		// Another replica may be checking it too: the first report
+		// stored since this one was due is kept, the others dropped.
+		before := r.st.Readiness
+		_, err := s.checkReadiness(ctx, a.ID, r, func(r *record) error {
+			if after := r.st.Readiness; after != nil && (before == nil || !after.checkedAt().Equal(before.checkedAt())) {
+				return errSkip // another replica stored a report meanwhile
+			}
+			return nil
+		}, false)
+		switch {
+		case err == nil:
+			changed = true
+		case !errors.Is(err, errSkip):
 			return changed, fmt.Errorf("onboarding: application %q: readiness re-check: %w", a.ID, err)
 		}
-		changed = true
 	}
 	return changed, nil
 }

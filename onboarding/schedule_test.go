@@ -240,20 +240,52 @@ func TestScheduledReadinessChecks(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "checked already")
 
-	// The participant's software stops answering; the nightly check sees it.
+	// The participant's software stops answering; the nightly check sees
+	// it. Two replicas run the pass at once: one report is kept, and the
+	// participant and staff are told once.
 	p.Server.Close()
 	w.clock.Advance(day + time.Minute)
-	n, err = svc.RunDue(ctx)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	other := w.service(store, onboarding.WithReadiness(checker, true, 0),
+		onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i, replica := range []*onboarding.Service{svc, other} {
+		wg.Go(func() {
+			n, err := replica.RunDue(ctx)
+			assert.NoError(t, err)
+			counts[i] = n
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 1, counts[0]+counts[1], "one replica's check is kept")
 	got, err = svc.Application(ctx, a.ID)
 	require.NoError(t, err)
 	require.False(t, got.Readiness.Report.Ready)
-	assert.Len(t, w.notes.of(onboarding.MessageReadinessFailed, a.ID), 2, "the participant and staff are told")
+	assert.Len(t, w.notes.of(onboarding.MessageReadinessFailed, a.ID), 2, "the participant and staff are told, once")
+	events, err := svc.Events(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, count(actions(events), onboarding.ActionReadinessChecked), "the first check and one nightly check")
 	queue, err := svc.Queue(ctx, registry.ApplicationFilter{Waiting: onboarding.WaitingReadinessFailed})
 	require.NoError(t, err)
 	require.Len(t, queue, 1)
 	assert.Equal(t, a.ID, queue[0].ID)
+
+	// A failure already reported is not told again every night.
+	w.clock.Advance(day + time.Minute)
+	n, err = svc.RunDue(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "checked again")
+	assert.Len(t, w.notes.of(onboarding.MessageReadinessFailed, a.ID), 2, "not told again")
+}
+
+func count(xs []string, x string) int {
+	n := 0
+	for _, y := range xs {
+		if y == x {
+			n++
+		}
+	}
+	return n
 }
 
 // RunScheduler runs passes until its context ends, and Ready sees it run.

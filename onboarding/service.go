@@ -28,6 +28,10 @@ import (
 // several Services (replicas) may share one store. A Service is safe for
 // concurrent use.
 type Service struct {
+	// readinessLocks take RequestReadinessCheck's requests for one
+	// application one at a time (striped by id).
+	readinessLocks [readinessStripes]sync.Mutex
+
 	store     registry.Store
 	verifier  verifier.Verifier
 	sandbox   *sandbox.Verifier

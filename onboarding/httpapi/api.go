@@ -586,7 +586,12 @@ func (h *Handler) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) err
 	return nil
 }
 
+// checkReadiness runs the readiness checks the owner asks for, at most
+// once within onboarding.ReadinessCooldown (429 with Retry-After).
 func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	a, err := h.svc.CheckReadiness(r.Context(), r.PathValue("id"))
+	a, err := h.svc.RequestReadinessCheck(r.Context(), r.PathValue("id"))
+	if soon, ok := errors.AsType[*onboarding.ReadinessTooSoonError](err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(soon.RetryAfter.Seconds()))))
+	}
 	return h.answer(w, a, err)
 }

@@ -140,6 +140,8 @@ func classify(err error) classification {
 		return client(http.StatusBadRequest, CodeInvalidOTP)
 	case errors.Is(err, onboarding.ErrTooManyResends):
 		return client(http.StatusTooManyRequests, CodeMaximumOTPRegenerate)
+	case errors.Is(err, onboarding.ErrTooSoon):
+		return client(http.StatusTooManyRequests, CodeInvalidRequest)
 	case errors.Is(err, onboarding.ErrInvalidCredentials), errors.Is(err, credential.ErrInvalidToken):
 		return client(http.StatusUnauthorized, CodeAccessDenied)
 	case errors.Is(err, onboarding.ErrNotActive):

@@ -299,6 +299,9 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	v.want(http.StatusOK, request{method: http.MethodPut, path: appsPath + "/" + reg + "/details", auth: bearer(regTok),
 		body: onboarding.Details{EndpointURL: part.EndpointURL, EncryptionCert: part.EncryptionCert, SigningCertPath: part.SigningCert}})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: appsPath + "/" + reg + "/readiness", auth: bearer(regTok)})
+	// Asked again at once: refused until the minute is over.
+	again := v.want(http.StatusTooManyRequests, request{method: http.MethodPost, path: appsPath + "/" + reg + "/readiness", auth: bearer(regTok)})
+	assert.Equal(t, "60", again.header.Get("Retry-After"))
 	var creds httpapi.CredentialsResponse
 	v.want(http.StatusCreated, request{method: http.MethodPost, path: appsPath + "/" + reg + "/credentials", auth: bearer(regTok)}).decode(t, &creds)
 	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: staffPath + "/" + reg + "/go-live", auth: staff,

@@ -280,11 +280,12 @@ func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 // r's own messages.
 //
 // The write stored r's messages leased to this replica (outboxMessages),
-// so they are sent and completed here without a claim — unless too
-// little of the lease is left for a send (the write took long, or was
-// written free), in which case they are claimed like any due message.
-// What this call cannot record (the store failing after the send) waits
-// for DispatchOutbox once the lease ends.
+// so they are sent and completed here without a claim. Messages written
+// free are claimed like any due message. When the write took so long that
+// too little of the lease is left for a send, the message is left to
+// DispatchOutbox once the lease ends — no replica can take it before —
+// and counts among the failures. What this call cannot record (the store
+// failing after the send) also waits for DispatchOutbox.
 func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
 	if s.outbox == nil {
 		return s.deliver(ctx, r.messages)
@@ -297,11 +298,19 @@ func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
 		claim  map[string]bool
 	)
 	for i, om := range r.outboxed {
-		if om.LeaseOwner != s.outbox.owner || s.clock().Add(outboxLease/2).After(om.LeaseUntil) {
+		switch {
+		case om.LeaseOwner != s.outbox.owner:
+			// Written free: claimed like any due message.
 			if claim == nil {
 				claim = make(map[string]bool, len(r.outboxed)-i)
 			}
 			claim[om.ID] = true
+			continue
+		case s.clock().Add(outboxLease / 2).After(om.LeaseUntil):
+			// The write took so long that too little of the lease is
+			// left for a send: the dispatcher sends it once the lease
+			// ends (no replica can claim it before).
+			failed = append(failed, fmt.Errorf("%w: message %s waits for the outbox dispatcher", ErrNotDelivered, om.ID))
 			continue
 		}
 		sendErr, storeErr := s.attempt(ctx, om, r.messages[i], nil)

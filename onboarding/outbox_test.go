@@ -122,3 +122,49 @@ func TestOutboxCanBeTurnedOff(t *testing.T) {
 	_, err = svc.DeadLetters(ctx, 10, "")
 	require.ErrorIs(t, err, onboarding.ErrNotConfigured)
 }
+
+// slowWrites is a store whose writes take the time the clock is moved on
+// by during them.
+type slowWrites struct {
+	*registry.MemoryStore
+	clock *clock
+	took  time.Duration
+}
+
+func (s slowWrites) Create(ctx context.Context, w registry.Write) error {
+	err := s.MemoryStore.Create(ctx, w)
+	s.clock.Advance(s.took)
+	return err
+}
+
+// A write that took most of its messages' lease leaves them to the
+// dispatcher, which sends them once the lease ends, once, and the request
+// sends nothing else meanwhile.
+func TestOutboxLeavesAShortLeaseToTheDispatcher(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	fast := w.service(store)
+	// Another application's message, due now (its send failed once).
+	w.notes.setFail(errors.New("smtp: connection refused"))
+	other, err := fast.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err)
+	w.notes.setFail(nil)
+	w.clock.Advance(2 * time.Minute)
+
+	slow := w.service(slowWrites{MemoryStore: store, clock: w.clock, took: 110 * time.Second})
+	a, err := slow.Submit(ctx, w.application(verifier.CategoryRegulator))
+	require.NoError(t, err)
+	assert.Empty(t, w.notes.of(onboarding.MessageReviewRequest, a.ID), "too little lease left to send")
+	assert.Empty(t, w.notes.of(onboarding.MessageReviewRequest, other.ID), "the request does not dispatch other messages")
+
+	w.clock.Advance(time.Minute) // the lease ends
+	_, err = fast.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Len(t, w.notes.of(onboarding.MessageReviewRequest, a.ID), 1)
+	assert.Len(t, w.notes.of(onboarding.MessageReviewRequest, other.ID), 1)
+	n, err := fast.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "each sent once")
+}

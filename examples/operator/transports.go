@@ -13,6 +13,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/notify/email"
 	"github.com/openhcx/hcxonboard/notify/route"
 	"github.com/openhcx/hcxonboard/notify/sms"
@@ -68,6 +69,9 @@ func (c *transportConfig) check(getenv func(string) string) error {
 	}
 	if c.smtpPort < 0 || c.smtpPort > 65535 {
 		return fmt.Errorf("-smtp-port %d: want a port from 1 to 65535", c.smtpPort)
+	}
+	if c.staffEmail != "" && notify.Classify(c.staffEmail) != notify.Email {
+		return fmt.Errorf("-staff-email %q: want a bare e-mail address, e.g. review@operator.example", c.staffEmail)
 	}
 	if c.smtpHost == "" {
 		switch {

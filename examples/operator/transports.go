@@ -54,7 +54,7 @@ func transportFlags(fs *flag.FlagSet, c *transportConfig) {
 	fs.StringVar(&c.staffEmail, "staff-email", "", "mailbox of the review staff, for messages to staff (needs -smtp-host)")
 	fs.BoolVar(&c.webhooks, "webhooks", false, "deliver messages for participants as webhooks to their registered endpoints, signed with the operator's token key")
 	fs.StringVar(&c.smsURL, "sms-url", "", "SMS gateway URL template (notify/sms), e.g. 'https://sms.example/send?to={{.To}}&text={{.Text}}&ref={{.Key}}'; "+
-		"credentials from -sms-user with "+envSMSPassword+", or "+envSMSAuthorization+" sent as the Authorization header")
+		"credentials from -sms-user with "+envSMSPassword+", or else "+envSMSAuthorization+" sent as the Authorization header")
 	fs.StringVar(&c.smsUser, "sms-user", "", "SMS gateway basic-auth user name (password from "+envSMSPassword+")")
 	fs.BoolVar(&c.smsForm, "sms-form", false, "POST the SMS URL's query as a form body, keeping numbers and codes out of URLs")
 }
@@ -93,6 +93,11 @@ func (c *transportConfig) check(getenv func(string) string) error {
 	}
 	if c.smsURL != "" {
 		c.smsAuthorization = getenv(envSMSAuthorization)
+		if c.smsUser != "" && c.smsAuthorization != "" {
+			// Basic auth sets the Authorization header too: one would
+			// silently replace the other.
+			return fmt.Errorf("-sms-user and %s both set the Authorization header: use one", envSMSAuthorization)
+		}
 		if c.smsUser != "" {
 			if c.smsPassword = getenv(envSMSPassword); c.smsPassword == "" {
 				return fmt.Errorf("-sms-user needs the password in %s", envSMSPassword)

@@ -58,6 +58,8 @@ func TestTransportFlags(t *testing.T) {
 		{"SMS user without URL", []string{"-sms-user", "operator"}, env(), "need -sms-url"},
 		{"SMS form without URL", []string{"-sms-form"}, env(), "need -sms-url"},
 		{"SMS user without password", []string{"-sms-url", "https://sms.example/send?to={{.To}}", "-sms-user", "operator"}, env(), "SMS_PASSWORD"},
+		{"SMS user and an Authorization header", []string{"-sms-url", "https://sms.example/send?to={{.To}}", "-sms-user", "operator"},
+			env(envSMSPassword, "sms-secret", envSMSAuthorization, "Bearer sms-token"), "-sms-user and SMS_AUTHORIZATION both set the Authorization header"},
 		{"outbox interval not positive", []string{"-outbox-interval", "0s"}, env(), "-outbox-interval 0s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,13 +79,20 @@ func TestTransportFlags(t *testing.T) {
 	cfg, err = parseFlagsEnv(append(smtp, "-smtp-port", "2525", "-smtp-security", "tls", "-smtp-user", "onboarding",
 		"-staff-email", "review@operator.example", "-webhooks",
 		"-sms-url", "https://sms.example/send?to={{.To}}&text={{.Text}}", "-sms-user", "operator", "-sms-form"), io.Discard,
-		env(envSMTPPassword, "mail-secret", envSMSPassword, "sms-secret", envSMSAuthorization, "Bearer sms-token"))
+		env(envSMTPPassword, "mail-secret", envSMSPassword, "sms-secret"))
 	require.NoError(t, err)
 	assert.True(t, cfg.tx.configured())
 	assert.Equal(t, transportConfig{smtpHost: "smtp.operator.example", smtpFrom: "HCX Onboarding <onboarding@operator.example>",
 		smtpSecurity: "tls", smtpPort: 2525, smtpUser: "onboarding", smtpPassword: "mail-secret", staffEmail: "review@operator.example",
 		webhooks: true, smsURL: "https://sms.example/send?to={{.To}}&text={{.Text}}", smsUser: "operator", smsPassword: "sms-secret",
-		smsAuthorization: "Bearer sms-token", smsForm: true}, cfg.tx)
+		smsForm: true}, cfg.tx)
+
+	// The gateway's Authorization header instead of basic auth.
+	cfg, err = parseFlagsEnv([]string{"-sms-url", "https://sms.example/send?to={{.To}}&text={{.Text}}"}, io.Discard,
+		env(envSMSPassword, "unused", envSMSAuthorization, "Bearer sms-token"))
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer sms-token", cfg.tx.smsAuthorization)
+	assert.Empty(t, cfg.tx.smsPassword, "no -sms-user: the password is not read")
 
 	// The operator refuses to start on a bad value, naming it.
 	err = run(context.Background(), append([]string{"-data", t.TempDir(), "-smtp-security", "ssl"}, smtp...), io.Discard)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"github.com/openhcx/hcxonboard/notify/sms"
 	"github.com/openhcx/hcxonboard/notify/webhook"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/metrics"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -116,7 +115,8 @@ func (c *transportConfig) configured() bool {
 type notifierDeps struct {
 	console      onboarding.Notifier // the demo's printer
 	participants registry.Participants
-	signingKey   jwk.Key // the operator's token key: its JWKS verifies webhooks
+	signingKey   jwk.Key            // the operator's token key: its JWKS verifies webhooks
+	tokens       *credential.Tokens // the access tokens signed with it, whose kid the JWKS publishes
 	metrics      *metrics.Metrics
 	log          *slog.Logger
 	// client, when set, is the HTTP client of the webhook and SMS
@@ -190,7 +190,7 @@ func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string
 		used = append(used, "SMS through the gateway")
 	}
 	if c.webhooks {
-		key, err := webhookKey(d.signingKey)
+		key, err := webhookKey(d.signingKey, d.tokens)
 		if err != nil {
 			return nil, "", fmt.Errorf("webhooks: %w", err)
 		}
@@ -214,28 +214,17 @@ func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string
 }
 
 // webhookKey is the operator's token key with the kid the published JWKS
-// (/v1/onboarding/jwks) gives it: its RFC 7638 thumbprint, unless it has
-// a kid of its own. A receiver verifies a delivery with that JWKS.
-func webhookKey(key jwk.Key) (jwk.Key, error) {
-	if key == nil {
+// (/v1/onboarding/jwks) gives it, tokens.KeyID(): the key's own, or its
+// RFC 7638 thumbprint. A receiver verifies a delivery with that JWKS.
+func webhookKey(key jwk.Key, tokens *credential.Tokens) (jwk.Key, error) {
+	if key == nil || tokens.KeyID() == "" {
 		return nil, errors.New("no signing key")
 	}
 	k, err := key.Clone()
 	if err != nil {
 		return nil, err
 	}
-	if k.KeyID() != "" {
-		return k, nil
-	}
-	pub, err := jwk.PublicKeyOf(k)
-	if err != nil {
-		return nil, err
-	}
-	tp, err := pub.Thumbprint(crypto.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.Set(jwk.KeyIDKey, base64.RawURLEncoding.EncodeToString(tp)); err != nil {
+	if err := k.Set(jwk.KeyIDKey, tokens.KeyID()); err != nil {
 		return nil, err
 	}
 	return k, nil

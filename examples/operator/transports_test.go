@@ -191,11 +191,11 @@ func TestNotifierRoutes(t *testing.T) {
 		}),
 		participants: participants{"payr_demo_1@hcx": {ParticipantCode: "payr_demo_1@hcx", EndpointURL: srv.URL + "/hcx"},
 			"hosp_new_2@hcx": {ParticipantCode: "hosp_new_2@hcx"}},
-		signingKey: key, metrics: m, client: srv.Client(),
+		signingKey: key, tokens: tokens, metrics: m, client: srv.Client(),
 	})
 	require.NoError(t, err)
 	assert.Contains(t, desc, "SMS through the gateway")
-	assert.Contains(t, desc, "participants by signed webhook")
+	assert.Contains(t, desc, "participants by signed webhook (key "+tokens.KeyID()+")", "the kid the JWKS publishes")
 
 	ctx := context.Background()
 	require.NoError(t, n.Notify(ctx, onboarding.Message{ID: "app-1/1/0", Kind: onboarding.MessageOTP, To: "98765 43210", Code: "493817"}))
@@ -230,6 +230,11 @@ func TestNotifierRoutes(t *testing.T) {
 		"hcxonboard_notify_deliveries_total sms": 1, "hcxonboard_notify_failures_total sms": 0,
 		"hcxonboard_notify_deliveries_total webhook": 1, "hcxonboard_notify_failures_total webhook": 1,
 	}, got)
+
+	// Webhooks without the tokens whose JWKS verifies them: refused.
+	_, _, err = newNotifier(transportConfig{smtpSecurity: "starttls", webhooks: true}, notifierDeps{console: onboarding.NotifierFunc(
+		func(context.Context, onboarding.Message) error { return nil }), signingKey: key, metrics: m})
+	require.ErrorContains(t, err, "webhooks: no signing key")
 
 	// No transport: the console alone, counted as such.
 	n, desc, err = newNotifier(transportConfig{smtpSecurity: "starttls"}, notifierDeps{console: onboarding.NotifierFunc(

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // AddressKind is the kind of address an onboarding.Message is for.
@@ -16,9 +17,9 @@ const (
 	Unknown AddressKind = iota
 	// Email is an e-mail address: "admin@example.org".
 	Email
-	// Mobile is an Indian mobile number: ten digits starting 6–9, alone
-	// or after +91, 91 or 0, with spaces or hyphens allowed between
-	// digits.
+	// Mobile is an Indian mobile number, as ParseMobile reads it: ten
+	// digits starting 6–9, alone or after +91, 0091, 91 or 0, with
+	// spaces, hyphens, dots and parentheses allowed.
 	Mobile
 	// Participant is a participant code: "hosp_rakshi_012345@hcx01",
 	// "481516234200@hcx", or a code without an instance.
@@ -115,35 +116,14 @@ func hasLetter(s string) bool {
 }
 
 // ParseMobile reads an Indian mobile number and returns it as E.164
-// ("+919876543210"). It accepts ten digits starting 6–9, alone or after
-// "+91", "91" or "0", with single spaces or hyphens between digits.
+// ("+919876543210"). It accepts what verifier.NormalizeMobile accepts, the
+// form the engine keeps numbers in: ten digits starting 6–9, alone or
+// after "+91", "0091", "91" or "0", with spaces, hyphens, dots and
+// parentheses anywhere.
 func ParseMobile(s string) (e164 string, ok bool) {
-	digits := make([]byte, 0, 13)
-	plus := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits = append(digits, c)
-		case c == '+' && i == 0:
-			plus = true
-		case (c == ' ' || c == '-') && i > 0 && i < len(s)-1 && s[i-1] != ' ' && s[i-1] != '-':
-		default:
-			return "", false
-		}
-	}
-	switch {
-	case plus && len(digits) == 12 && string(digits[:2]) == "91":
-		digits = digits[2:]
-	case plus:
-		return "", false
-	case len(digits) == 12 && string(digits[:2]) == "91":
-		digits = digits[2:]
-	case len(digits) == 11 && digits[0] == '0':
-		digits = digits[1:]
-	}
-	if len(digits) != 10 || digits[0] < '6' {
+	n, err := verifier.NormalizeMobile(s)
+	if err != nil {
 		return "", false
 	}
-	return "+91" + string(digits), true
+	return "+91" + n, true
 }

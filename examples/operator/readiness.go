@@ -111,51 +111,15 @@ type participantKeys struct {
 func loadParticipantKeys(dir string) (participantKeys, error) {
 	var k participantKeys
 	var err error
-	if k.encryption, err = loadOrCreateRSAKey(filepath.Join(dir, demoEncryptionKeyFile), "encryption_cert"); err != nil {
+	if k.encryption, err = loadOrCreateRSAKey(filepath.Join(dir, demoEncryptionKeyFile), "demo participant key",
+		demoOnlyNote+"This is the private key of the encryption_cert in details.json.\n"); err != nil {
 		return k, err
 	}
-	if k.signing, err = loadOrCreateRSAKey(filepath.Join(dir, demoSigningKeyFile), "signing_cert_path"); err != nil {
+	if k.signing, err = loadOrCreateRSAKey(filepath.Join(dir, demoSigningKeyFile), "demo participant key",
+		demoOnlyNote+"This is the private key of the signing_cert_path in details.json.\n"); err != nil {
 		return k, err
 	}
 	return k, nil
-}
-
-// loadOrCreateRSAKey reads a PKCS #8 RSA key from path, or makes a
-// 2048-bit one and writes it there, headed by demoOnlyNote.
-func loadOrCreateRSAKey(path, what string) (*rsa.PrivateKey, error) {
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			return nil, fmt.Errorf("demo participant key: %w", err)
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, fmt.Errorf("demo participant key: %w", err)
-		}
-		note := demoOnlyNote + "This is the private key of the " + what + " in details.json.\n"
-		out := append([]byte(note), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
-		if err := os.WriteFile(path, out, 0o600); err != nil {
-			return nil, fmt.Errorf("write demo participant key: %w", err)
-		}
-		return key, nil
-	case err != nil:
-		return nil, fmt.Errorf("read demo participant key: %w", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("%s holds no PKCS #8 private key; delete it to start afresh", path)
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w; delete it to start afresh", path, err)
-	}
-	key, ok := parsed.(*rsa.PrivateKey)
-	if !ok || key.N.BitLen() < 2048 {
-		return nil, fmt.Errorf("%s is not an RSA key of 2048 bits or more; delete it to start afresh", path)
-	}
-	return key, nil
 }
 
 // demoReadiness is the operator's readiness set-up.

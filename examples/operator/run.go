@@ -208,7 +208,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer docs.Close()
 	notifier, delivery, err := newNotifier(cfg.tx, notifierDeps{console: demoNotifier{out: out, codes: regs.codes},
-		participants: store, signingKey: tokenKey, metrics: m, log: log})
+		participants: store, signingKey: tokenKey, tokens: tokens, metrics: m, log: log})
 	if err != nil {
 		return err
 	}

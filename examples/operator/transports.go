@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,11 +11,13 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/notify/email"
 	"github.com/openhcx/hcxonboard/notify/route"
 	"github.com/openhcx/hcxonboard/notify/sms"
 	"github.com/openhcx/hcxonboard/notify/webhook"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/metrics"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -53,7 +53,7 @@ func transportFlags(fs *flag.FlagSet, c *transportConfig) {
 	fs.StringVar(&c.staffEmail, "staff-email", "", "mailbox of the review staff, for messages to staff (needs -smtp-host)")
 	fs.BoolVar(&c.webhooks, "webhooks", false, "deliver messages for participants as webhooks to their registered endpoints, signed with the operator's token key")
 	fs.StringVar(&c.smsURL, "sms-url", "", "SMS gateway URL template (notify/sms), e.g. 'https://sms.example/send?to={{.To}}&text={{.Text}}&ref={{.Key}}'; "+
-		"credentials from -sms-user with "+envSMSPassword+", or "+envSMSAuthorization+" sent as the Authorization header")
+		"credentials from -sms-user with "+envSMSPassword+", or else "+envSMSAuthorization+" sent as the Authorization header")
 	fs.StringVar(&c.smsUser, "sms-user", "", "SMS gateway basic-auth user name (password from "+envSMSPassword+")")
 	fs.BoolVar(&c.smsForm, "sms-form", false, "POST the SMS URL's query as a form body, keeping numbers and codes out of URLs")
 }
@@ -68,6 +68,9 @@ func (c *transportConfig) check(getenv func(string) string) error {
 	}
 	if c.smtpPort < 0 || c.smtpPort > 65535 {
 		return fmt.Errorf("-smtp-port %d: want a port from 1 to 65535", c.smtpPort)
+	}
+	if c.staffEmail != "" && notify.Classify(c.staffEmail) != notify.Email {
+		return fmt.Errorf("-staff-email %q: want a bare e-mail address, e.g. review@operator.example", c.staffEmail)
 	}
 	if c.smtpHost == "" {
 		switch {
@@ -89,6 +92,11 @@ func (c *transportConfig) check(getenv func(string) string) error {
 	}
 	if c.smsURL != "" {
 		c.smsAuthorization = getenv(envSMSAuthorization)
+		if c.smsUser != "" && c.smsAuthorization != "" {
+			// Basic auth sets the Authorization header too: one would
+			// silently replace the other.
+			return fmt.Errorf("-sms-user and %s both set the Authorization header: use one", envSMSAuthorization)
+		}
 		if c.smsUser != "" {
 			if c.smsPassword = getenv(envSMSPassword); c.smsPassword == "" {
 				return fmt.Errorf("-sms-user needs the password in %s", envSMSPassword)
@@ -107,7 +115,8 @@ func (c *transportConfig) configured() bool {
 type notifierDeps struct {
 	console      onboarding.Notifier // the demo's printer
 	participants registry.Participants
-	signingKey   jwk.Key // the operator's token key: its JWKS verifies webhooks
+	signingKey   jwk.Key            // the operator's token key: its JWKS verifies webhooks
+	tokens       *credential.Tokens // the access tokens signed with it, whose kid the JWKS publishes
 	metrics      *metrics.Metrics
 	log          *slog.Logger
 	// client, when set, is the HTTP client of the webhook and SMS
@@ -181,7 +190,7 @@ func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string
 		used = append(used, "SMS through the gateway")
 	}
 	if c.webhooks {
-		key, err := webhookKey(d.signingKey)
+		key, err := webhookKey(d.signingKey, d.tokens)
 		if err != nil {
 			return nil, "", fmt.Errorf("webhooks: %w", err)
 		}
@@ -205,28 +214,17 @@ func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string
 }
 
 // webhookKey is the operator's token key with the kid the published JWKS
-// (/v1/onboarding/jwks) gives it: its RFC 7638 thumbprint, unless it has
-// a kid of its own. A receiver verifies a delivery with that JWKS.
-func webhookKey(key jwk.Key) (jwk.Key, error) {
-	if key == nil {
+// (/v1/onboarding/jwks) gives it, tokens.KeyID(): the key's own, or its
+// RFC 7638 thumbprint. A receiver verifies a delivery with that JWKS.
+func webhookKey(key jwk.Key, tokens *credential.Tokens) (jwk.Key, error) {
+	if key == nil || tokens.KeyID() == "" {
 		return nil, errors.New("no signing key")
 	}
 	k, err := key.Clone()
 	if err != nil {
 		return nil, err
 	}
-	if k.KeyID() != "" {
-		return k, nil
-	}
-	pub, err := jwk.PublicKeyOf(k)
-	if err != nil {
-		return nil, err
-	}
-	tp, err := pub.Thumbprint(crypto.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.Set(jwk.KeyIDKey, base64.RawURLEncoding.EncodeToString(tp)); err != nil {
+	if err := k.Set(jwk.KeyIDKey, tokens.KeyID()); err != nil {
 		return nil, err
 	}
 	return k, nil

@@ -50,11 +50,16 @@ func TestTransportFlags(t *testing.T) {
 		{"SMTP host without sender", []string{"-smtp-host", "smtp.operator.example"}, env(), "-smtp-host needs -smtp-from"},
 		{"sender without host", []string{"-smtp-from", "onboarding@operator.example"}, env(), "need -smtp-host"},
 		{"security without host", []string{"-smtp-security", "tls"}, env(), "need -smtp-host"},
+		{"staff mailbox not an address", append(smtp, "-staff-email", "review staff"), env(), `-staff-email "review staff": want a bare e-mail address`},
+		{"staff mailbox a participant code", append(smtp, "-staff-email", "review@hcx"), env(), `-staff-email "review@hcx"`},
+		{"staff mailbox with a display name", append(smtp, "-staff-email", "Review <review@operator.example>"), env(), "-staff-email"},
 		{"staff mailbox without host", []string{"-staff-email", "review@operator.example"}, env(), "-staff-email needs -smtp-host"},
 		{"SMTP user without password", append(smtp, "-smtp-user", "onboarding"), env(), "-smtp-user needs the password in SMTP_PASSWORD"},
 		{"SMS user without URL", []string{"-sms-user", "operator"}, env(), "need -sms-url"},
 		{"SMS form without URL", []string{"-sms-form"}, env(), "need -sms-url"},
 		{"SMS user without password", []string{"-sms-url", "https://sms.example/send?to={{.To}}", "-sms-user", "operator"}, env(), "SMS_PASSWORD"},
+		{"SMS user and an Authorization header", []string{"-sms-url", "https://sms.example/send?to={{.To}}", "-sms-user", "operator"},
+			env(envSMSPassword, "sms-secret", envSMSAuthorization, "Bearer sms-token"), "-sms-user and SMS_AUTHORIZATION both set the Authorization header"},
 		{"outbox interval not positive", []string{"-outbox-interval", "0s"}, env(), "-outbox-interval 0s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,13 +79,20 @@ func TestTransportFlags(t *testing.T) {
 	cfg, err = parseFlagsEnv(append(smtp, "-smtp-port", "2525", "-smtp-security", "tls", "-smtp-user", "onboarding",
 		"-staff-email", "review@operator.example", "-webhooks",
 		"-sms-url", "https://sms.example/send?to={{.To}}&text={{.Text}}", "-sms-user", "operator", "-sms-form"), io.Discard,
-		env(envSMTPPassword, "mail-secret", envSMSPassword, "sms-secret", envSMSAuthorization, "Bearer sms-token"))
+		env(envSMTPPassword, "mail-secret", envSMSPassword, "sms-secret"))
 	require.NoError(t, err)
 	assert.True(t, cfg.tx.configured())
 	assert.Equal(t, transportConfig{smtpHost: "smtp.operator.example", smtpFrom: "HCX Onboarding <onboarding@operator.example>",
 		smtpSecurity: "tls", smtpPort: 2525, smtpUser: "onboarding", smtpPassword: "mail-secret", staffEmail: "review@operator.example",
 		webhooks: true, smsURL: "https://sms.example/send?to={{.To}}&text={{.Text}}", smsUser: "operator", smsPassword: "sms-secret",
-		smsAuthorization: "Bearer sms-token", smsForm: true}, cfg.tx)
+		smsForm: true}, cfg.tx)
+
+	// The gateway's Authorization header instead of basic auth.
+	cfg, err = parseFlagsEnv([]string{"-sms-url", "https://sms.example/send?to={{.To}}&text={{.Text}}"}, io.Discard,
+		env(envSMSPassword, "unused", envSMSAuthorization, "Bearer sms-token"))
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer sms-token", cfg.tx.smsAuthorization)
+	assert.Empty(t, cfg.tx.smsPassword, "no -sms-user: the password is not read")
 
 	// The operator refuses to start on a bad value, naming it.
 	err = run(context.Background(), append([]string{"-data", t.TempDir(), "-smtp-security", "ssl"}, smtp...), io.Discard)
@@ -145,7 +157,11 @@ func TestNotifierRoutes(t *testing.T) {
 		defer mu.Unlock()
 		switch r.URL.Path {
 		case "/sms":
-			require.NoError(t, r.ParseForm())
+			// Not require: FailNow must not run off the test's goroutine.
+			if err := r.ParseForm(); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
 			user, pass, _ := r.BasicAuth()
 			if user != "operator" || pass != "sms-secret" {
 				http.Error(w, "who?", http.StatusUnauthorized)
@@ -179,11 +195,11 @@ func TestNotifierRoutes(t *testing.T) {
 		}),
 		participants: participants{"payr_demo_1@hcx": {ParticipantCode: "payr_demo_1@hcx", EndpointURL: srv.URL + "/hcx"},
 			"hosp_new_2@hcx": {ParticipantCode: "hosp_new_2@hcx"}},
-		signingKey: key, metrics: m, client: srv.Client(),
+		signingKey: key, tokens: tokens, metrics: m, client: srv.Client(),
 	})
 	require.NoError(t, err)
 	assert.Contains(t, desc, "SMS through the gateway")
-	assert.Contains(t, desc, "participants by signed webhook")
+	assert.Contains(t, desc, "participants by signed webhook (key "+tokens.KeyID()+")", "the kid the JWKS publishes")
 
 	ctx := context.Background()
 	require.NoError(t, n.Notify(ctx, onboarding.Message{ID: "app-1/1/0", Kind: onboarding.MessageOTP, To: "98765 43210", Code: "493817"}))
@@ -218,6 +234,11 @@ func TestNotifierRoutes(t *testing.T) {
 		"hcxonboard_notify_deliveries_total sms": 1, "hcxonboard_notify_failures_total sms": 0,
 		"hcxonboard_notify_deliveries_total webhook": 1, "hcxonboard_notify_failures_total webhook": 1,
 	}, got)
+
+	// Webhooks without the tokens whose JWKS verifies them: refused.
+	_, _, err = newNotifier(transportConfig{smtpSecurity: "starttls", webhooks: true}, notifierDeps{console: onboarding.NotifierFunc(
+		func(context.Context, onboarding.Message) error { return nil }), signingKey: key, metrics: m})
+	require.ErrorContains(t, err, "webhooks: no signing key")
 
 	// No transport: the console alone, counted as such.
 	n, desc, err = newNotifier(transportConfig{smtpSecurity: "starttls"}, notifierDeps{console: onboarding.NotifierFunc(

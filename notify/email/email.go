@@ -124,12 +124,7 @@ func isLoopback(host string) bool {
 // checkTemplates executes the templates for a sample of every message
 // kind, so that a template that fails does so at construction.
 func (m *Mailer) checkTemplates() error {
-	kinds := []string{onboarding.MessageOTP, onboarding.MessageApprovalRequest, onboarding.MessageReviewRequest,
-		onboarding.MessageHFRIntimation, onboarding.MessageRejected, onboarding.MessageOnboarded,
-		onboarding.MessageSuspended, onboarding.MessageReinstated, onboarding.MessageDeboardWarning,
-		onboarding.MessageAppealReceived, onboarding.MessageDeboarded, onboarding.MessageDetailsChanged,
-		onboarding.MessageSentBack, onboarding.MessageCredentialsRevoked}
-	for _, k := range kinds {
+	for _, k := range onboarding.MessageKinds() {
 		d := newData(onboarding.Message{Kind: k, To: "admin@example.org", ApplicationID: "app-1", ParticipantCode: "hosp_sample_1@hcx",
 			Subject: "Sample", Body: "First paragraph.\n\nSecond paragraph.", Code: "123456"}, "sample-key", "<sample@example.org>")
 		if _, err := renderText(m.text, d); err != nil {

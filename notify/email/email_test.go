@@ -317,6 +317,12 @@ func TestNewRefuses(t *testing.T) {
 	t.Parallel()
 	broken := htmltemplate.Must(htmltemplate.New("mail").Option("missingkey=error").Parse(`{{.Nope}}`))
 	text := texttemplate.Must(texttemplate.New("mail").Parse(`{{.Body}}`))
+	// A per-kind template that fails, for a kind New must sample too.
+	brokenKindText := texttemplate.Must(texttemplate.New("mail").Parse(`{{.Body}}`))
+	texttemplate.Must(brokenKindText.New(onboarding.MessageCertificateExpiring).Option("missingkey=error").Parse(`{{.Nope}}`))
+	html := htmltemplate.Must(htmltemplate.New("mail").Parse(`<p>{{.Body}}</p>`))
+	brokenKindHTML := htmltemplate.Must(htmltemplate.New("mail").Parse(`<p>{{.Body}}</p>`))
+	htmltemplate.Must(brokenKindHTML.New(onboarding.MessageCertificateExpiring).Parse(`{{.Nope}}`))
 	for _, tc := range []struct {
 		name string
 		host string
@@ -331,6 +337,8 @@ func TestNewRefuses(t *testing.T) {
 		{"skipping verification", "smtp.operator.example", "a@operator.example", []email.Option{email.WithTLSConfig(&tls.Config{InsecureSkipVerify: true})}},
 		{"bad port", "smtp.operator.example", "a@operator.example", []email.Option{email.WithPort(0)}},
 		{"template that fails", "smtp.operator.example", "a@operator.example", []email.Option{email.WithTemplates(text, broken)}},
+		{"certificate_expiring text template that fails", "smtp.operator.example", "a@operator.example", []email.Option{email.WithTemplates(brokenKindText, html)}},
+		{"certificate_expiring HTML template that fails", "smtp.operator.example", "a@operator.example", []email.Option{email.WithTemplates(text, brokenKindHTML)}},
 		{"bad Message-ID domain", "smtp.operator.example", "a@operator.example", []email.Option{email.WithMessageIDDomain("a b")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

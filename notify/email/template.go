@@ -8,6 +8,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/onboarding"
 )
 
@@ -42,16 +43,11 @@ type Data struct {
 	MessageID string
 }
 
-// carriesCode reports whether messages of kind carry Message.Code.
-func carriesCode(kind string) bool {
-	return kind == onboarding.MessageOTP || kind == onboarding.MessageHFRIntimation
-}
-
 // newData makes the template data of m.
 func newData(m onboarding.Message, key, messageID string) Data {
 	d := Data{Kind: m.Kind, To: m.To, ApplicationID: m.ApplicationID, ParticipantCode: m.ParticipantCode,
 		Subject: m.Subject, Body: m.Body, Key: key, MessageID: messageID}
-	if carriesCode(m.Kind) {
+	if notify.CarriesCode(m.Kind) {
 		d.Code = m.Code
 	}
 	for _, p := range strings.Split(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n\n") {

@@ -137,7 +137,7 @@ func (g *Gateway) expand(m onboarding.Message, key string) (request, error) {
 		return request{}, fmt.Errorf("%w (it is a %s address)", ErrNotMobile, notify.Classify(m.To))
 	}
 	td := TextData{Kind: m.Kind, ApplicationID: m.ApplicationID, Subject: m.Subject, Body: m.Body}
-	if m.Kind == onboarding.MessageOTP || m.Kind == onboarding.MessageHFRIntimation {
+	if notify.CarriesCode(m.Kind) {
 		td.Code = m.Code
 	}
 	t := g.text

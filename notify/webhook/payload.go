@@ -1,6 +1,9 @@
 package webhook
 
-import "github.com/openhcx/hcxonboard/onboarding"
+import (
+	"github.com/openhcx/hcxonboard/notify"
+	"github.com/openhcx/hcxonboard/onboarding"
+)
 
 // Header names and media types of a delivery.
 const (
@@ -42,16 +45,11 @@ type Payload struct {
 	Code string `json:"code,omitempty"`
 }
 
-// carriesCode reports whether messages of kind carry Message.Code.
-func carriesCode(kind string) bool {
-	return kind == onboarding.MessageOTP || kind == onboarding.MessageHFRIntimation
-}
-
 // newPayload makes the body of m, sent under key.
 func newPayload(m onboarding.Message, key string) Payload {
 	p := Payload{ID: key, Kind: m.Kind, To: m.To, ApplicationID: m.ApplicationID,
 		ParticipantCode: m.ParticipantCode, Subject: m.Subject, Body: m.Body}
-	if carriesCode(m.Kind) {
+	if notify.CarriesCode(m.Kind) {
 		p.Code = m.Code
 	}
 	return p

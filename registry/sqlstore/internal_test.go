@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,4 +144,24 @@ func TestSearchSQLKeepsValuesOutOfTheText(t *testing.T) {
 
 	_, _, err = searchSQL(registry.Query{Filters: map[string]registry.Condition{"record": registry.Eq("x")}}, searchPlan{})
 	require.ErrorIs(t, err, registry.ErrInvalidQuery)
+}
+
+func TestPrefixEnd(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"abc":                   "abd",
+		"п":                     "р", // D0 BF → D1 80, not the invalid D0 C0
+		"a\U0010FFFF":           "b",
+		"\U0010FFFF":            "",
+		"\uD7FF":                "\uE000",
+		"école":                 "écolf",
+		"x\U0010FFFF\U0010FFFF": "y",
+	} {
+		got := prefixEnd(in)
+		assert.Equal(t, want, got, "%q", in)
+		assert.True(t, utf8.ValidString(got), "%q", in)
+		if got != "" {
+			assert.Greater(t, got, in+"\U0010FFFF", "above every string starting with %q", in)
+		}
+	}
 }

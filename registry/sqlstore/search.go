@@ -161,8 +161,7 @@ type leader struct {
 	field  string   // participant_values.field, or "" for the name
 	values []string // the list values
 	like   string   // the trigram LIKE pattern on participants_name
-	low    string   // the name_lower range [low, high), or equality when high == ""
-	high   string
+	low    string   // name_lower equals it (eq), or starts with it
 	eq     bool
 }
 
@@ -189,8 +188,7 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 		out = append(out, &leader{low: lower(*c.Eq), eq: true})
 	}
 	if c.StartsWith != nil && *c.StartsWith != "" {
-		low := lower(*c.StartsWith)
-		out = append(out, &leader{low: low, high: prefixEnd(low)})
+		out = append(out, &leader{low: lower(*c.StartsWith)})
 	}
 	if !nameIndex {
 		return out
@@ -217,12 +215,35 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 	return out
 }
 
-// prefixEnd is the least string above every string starting with s: s
-// with its last byte raised by one (a UTF-8 string has no 0xFF byte).
+// prefixEnd is the least valid UTF-8 string above every string starting
+// with s — s with its last character raised by one (UTF-8's byte order is
+// its characters' order) — or "" when there is none (s is all
+// utf8.MaxRune). Raising the last byte instead would make invalid UTF-8
+// of a prefix ending in a byte 0xBF ("п"), which PostgreSQL refuses.
 func prefixEnd(s string) string {
-	b := []byte(s)
-	b[len(b)-1]++
-	return string(b)
+	for s != "" {
+		r, n := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-n]
+		switch {
+		case r == utf8.MaxRune:
+			continue // nothing above it: raise the character before
+		case r == 0xD7FF:
+			r = 0xE000 // past the surrogates, which UTF-8 does not encode
+		default:
+			r++
+		}
+		return s + string(r)
+	}
+	return ""
+}
+
+// prefixRange writes the condition col starts with low: col >= low, and
+// below prefixEnd(low) when there is such a string.
+func prefixRange(b *sqlBuilder, col, low string) {
+	b.WriteString(col + " >= " + b.arg(low))
+	if high := prefixEnd(low); high != "" {
+		b.WriteString(" AND " + col + " < " + b.arg(high))
+	}
 }
 
 // countSQL counts, up to limit, the rows the leader's index holds.
@@ -239,7 +260,8 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 	case d.eq:
 		b.WriteString("participants p WHERE p.name_lower = " + b.arg(d.low))
 	default:
-		b.WriteString("participants p WHERE p.name_lower >= " + b.arg(d.low) + " AND p.name_lower < " + b.arg(d.high))
+		b.WriteString("participants p WHERE ")
+		prefixRange(&b, "p.name_lower", d.low)
 	}
 	b.WriteString(" LIMIT " + b.arg(limit) + ") x")
 	return b.String(), b.args
@@ -259,7 +281,8 @@ func (d *leader) where(b *sqlBuilder, dialect Dialect) {
 	case d.eq:
 		b.WriteString(" AND p.name_lower = " + b.arg(d.low))
 	default:
-		b.WriteString(" AND p.name_lower >= " + b.arg(d.low) + " AND p.name_lower < " + b.arg(d.high))
+		b.WriteString(" AND ")
+		prefixRange(b, "p.name_lower", d.low)
 	}
 }
 
@@ -320,8 +343,8 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 		}
 	}
 	if c.StartsWith != nil && *c.StartsWith != "" && lowerCol == nameLower {
-		low := lower(*c.StartsWith)
-		b.WriteString(" AND " + lowerCol + " >= " + b.arg(low) + " AND " + lowerCol + " < " + b.arg(prefixEnd(low)))
+		b.WriteString(" AND ")
+		prefixRange(b, lowerCol, lower(*c.StartsWith))
 	}
 	if c.Neq != nil {
 		b.WriteString(" AND " + col + " <> " + b.arg(*c.Neq))

@@ -67,10 +67,12 @@ func CheckLease(name, owner string, ttl time.Duration) error {
 	return nil
 }
 
-// CheckDuePage checks the limit and cursor of DueApplications and returns
-// the limit to use and the position after which the page starts (nil for
-// the first page). The cursor is an EncodeCursor of (DueAt, ID).
-func CheckDuePage(limit int, cursor string) (int, *Position, error) {
+// CheckPage checks the limit and cursor of a paged read that takes them
+// as arguments (DueApplications, CertificatesExpiring …) and returns the
+// limit to use (DefaultLimit for 0) and the position after which the page
+// starts (nil for the first page). A limit outside 0..MaxLimit, or a
+// cursor EncodeCursor did not make, is ErrInvalidQuery.
+func CheckPage(limit int, cursor string) (int, *Position, error) {
 	switch {
 	case limit < 0 || limit > MaxLimit:
 		return 0, nil, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxLimit)

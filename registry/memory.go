@@ -354,13 +354,7 @@ func page[T any](items []T, limit, offset int) []T {
 // code (CertificateExpiries). The memory store reads every participant.
 func (s *MemoryStore) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error) {
 	var out Page[hcxonboard.Participant]
-	switch {
-	case limit < 0 || limit > MaxLimit:
-		return out, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxLimit)
-	case limit == 0:
-		limit = DefaultLimit
-	}
-	after, err := cursorPosition(cursor)
+	limit, after, err := CheckPage(limit, cursor)
 	if err != nil {
 		return out, err
 	}

@@ -22,7 +22,7 @@ type memoryLease struct {
 // ordered by DueAt then ID.
 func (s *MemoryStore) DueApplications(ctx context.Context, by time.Time, limit int, cursor string) (Page[Application], error) {
 	var out Page[Application]
-	limit, after, err := CheckDuePage(limit, cursor)
+	limit, after, err := CheckPage(limit, cursor)
 	if err != nil {
 		return out, err
 	}

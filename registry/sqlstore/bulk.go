@@ -79,7 +79,7 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 			table, columns string
 			rows           [][]any
 		}{
-			{"applications", strings.ReplaceAll(applicationColumns, "\n", " "), apps},
+			{"applications", applicationColumns, apps},
 			{"application_waiting", "application_id, kind, stage, created_at", waiting},
 			{"participants", participantColumns, parts},
 			{"participant_values", "field, value, participant_code, value_lower", values},

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -15,21 +14,14 @@ import (
 // cursor for the next. The expiries are indexed (migration 8), so the
 // store reads only the participants it returns: the engine's expiry
 // warnings need not page through every participant.
-
 func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
 	var page registry.Page[hcxonboard.Participant]
-	switch {
-	case limit < 0 || limit > registry.MaxLimit:
-		return page, fmt.Errorf("%w: limit %d is outside 0..%d", registry.ErrInvalidQuery, limit, registry.MaxLimit)
-	case limit == 0:
-		limit = registry.DefaultLimit
+	limit, pos, err := registry.CheckPage(limit, cursor)
+	if err != nil {
+		return page, err
 	}
 	after := ""
-	if cursor != "" {
-		pos, err := registry.DecodeCursor(cursor)
-		if err != nil {
-			return page, err
-		}
+	if pos != nil {
 		after = pos.Key
 	}
 	if err := s.ready(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,25 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+}
+
+// schemaVersion is the version the dialect's migrations make, read once
+// (Ping asks on every readiness probe).
+func schemaVersion(d Dialect) (int, error) {
+	if d == SQLite {
+		return sqliteVersion()
+	}
+	return postgresVersion()
+}
+
+var (
+	sqliteVersion   = sync.OnceValues(func() (int, error) { return migrationCount(SQLite) })
+	postgresVersion = sync.OnceValues(func() (int, error) { return migrationCount(Postgres) })
+)
+
+func migrationCount(d Dialect) (int, error) {
+	ms, err := migrationsFor(d)
+	return len(ms), err
 }
 
 // migrationsFor returns the dialect's migrations in order. Their numbers

@@ -15,7 +15,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	ms, err := migrationsFor(s.dialect)
+	want, err := schemaVersion(s.dialect)
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
 		return fail(ctx, err, "read the schema version")
 	}
-	switch want := len(ms); {
+	switch {
 	case current < want:
 		return fmt.Errorf("sqlstore: the %s schema is at version %d; this program needs version %d: open the store again to migrate it", s.dialect, current, want)
 	case current > want:

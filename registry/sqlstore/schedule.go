@@ -21,7 +21,7 @@ var (
 // what is due and nothing else.
 func (s *Store) DueApplications(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[registry.Application], error) {
 	var page registry.Page[registry.Application]
-	limit, after, err := registry.CheckDuePage(limit, cursor)
+	limit, after, err := registry.CheckPage(limit, cursor)
 	if err != nil {
 		return page, err
 	}
@@ -37,7 +37,7 @@ func (s *Store) DueApplications(ctx context.Context, by time.Time, limit int, cu
 	if after != nil {
 		args = append(args, positionTime(*after), after.Key)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return page, fail(ctx, err, "list due applications")
 	}
@@ -97,7 +97,7 @@ func (s *Store) SetDue(ctx context.Context, id string, version int64, due time.T
 		return nil
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE id = $1`, id).Scan(&n); err != nil {
+	if err := s.stmts.applicationExists.QueryRowContext(ctx, id).Scan(&n); err != nil {
 		return fail(ctx, err, "read application %q", id)
 	}
 	if n == 0 {

@@ -48,16 +48,22 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 		}
 		after = a
 	}
-	ms, err := h.svc.DeadLetters(r.Context(), limit, after)
+	ask := limit // one more, to tell whether another page follows
+	if limit < registry.MaxLimit {
+		ask++
+	}
+	ms, err := h.svc.DeadLetters(r.Context(), ask, after)
 	if err != nil {
 		return err
 	}
+	more := len(ms) > limit || (ask == limit && len(ms) == limit)
+	ms = ms[:min(len(ms), limit)]
 	out := OutboxResponse{Messages: make([]OutboxMessage, 0, len(ms))}
 	for _, m := range ms {
 		out.Messages = append(out.Messages, OutboxMessage{ID: m.ID, ApplicationID: m.ApplicationID, Kind: m.Kind, To: m.To,
 			State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt})
 	}
-	if len(ms) == limit {
+	if more && len(ms) > 0 {
 		out.Next = ms[len(ms)-1].ID
 	}
 	h.writeJSON(w, http.StatusOK, out)

@@ -53,6 +53,22 @@ func TestDeadLettersOverHTTP(t *testing.T) {
 	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/outbox", auth: bearer(f.h.ApplicantToken(a.ID))})
 	assert.Equal(t, http.StatusForbidden, res.status, "staff only")
 
+	// Page by page, the last full page answering no next.
+	all := make([]string, 0, len(out.Messages))
+	for _, m := range out.Messages {
+		all = append(all, m.ID)
+	}
+	pp := pages(t, getPages(t, f, "/v1/onboarding/staff/outbox?limit=1", bearer(staffToken),
+		func(out *httpapi.OutboxResponse) ([]string, string) {
+			var keys []string
+			for _, m := range out.Messages {
+				keys = append(keys, m.ID)
+			}
+			return keys, out.Next
+		}))
+	assert.Equal(t, all, flatten(pp))
+	assert.Len(t, pp, len(all), "one a page, no empty page after")
+
 	n.fail = false
 	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/outbox/retry", auth: bearer(staffToken),
 		body: httpapi.RetryRequest{ID: out.Messages[0].ID}})

@@ -74,15 +74,62 @@ func (f *fixture) reviewed(n int) []string {
 	f.t.Helper()
 	var ids []string
 	for i := range n {
-		app := f.regulator(fmt.Sprintf("Paging Regulator %d", i))
-		code := fmt.Sprintf("reg-page-%d", i)
-		app.SandboxParticipantCode, app.SandboxCertificate = code, f.cert(code, hcxonboard.RoleRegulator)
-		app.PrimaryEmail, app.PrimaryMobile = fmt.Sprintf("hcx%d@regulator.example", i), fmt.Sprintf("90000200%02d", i)
-		a, _ := f.submit(app)
-		ids = append(ids, a.ID)
-		time.Sleep(2 * time.Millisecond) // distinct submission times
+		ids = append(ids, f.submitApart(f.pagingRegulator(i)))
 	}
 	return ids
+}
+
+// pagingRegulator is the i-th of reviewed's regulator applications.
+func (f *fixture) pagingRegulator(i int) *hcxonboard.Application {
+	app := f.regulator(fmt.Sprintf("Paging Regulator %d", i))
+	code := fmt.Sprintf("reg-page-%d", i)
+	app.SandboxParticipantCode, app.SandboxCertificate = code, f.cert(code, hcxonboard.RoleRegulator)
+	app.PrimaryEmail, app.PrimaryMobile = fmt.Sprintf("hcx%d@regulator.example", i), fmt.Sprintf("90000200%02d", i)
+	return app
+}
+
+// submitApart submits app a moment after the last submission, so that
+// submission times differ, and returns its id.
+func (f *fixture) submitApart(app *hcxonboard.Application) string {
+	f.t.Helper()
+	time.Sleep(2 * time.Millisecond)
+	a, _ := f.submit(app)
+	return a.ID
+}
+
+// The default staff queue merges what waits on a review and what waits on
+// a payer: pages by cursor hold both, interleaved in submission order,
+// each once, through the API and the console's "decide" tab.
+func TestMergedQueuePagesByCursor(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	creds, _ := f.livePayer()
+	var ids []string
+	for i := range 4 {
+		ids = append(ids, f.submitApart(f.pagingRegulator(i)), f.submitApart(f.empanelled(i, creds.ParticipantCode)))
+	}
+	pp := pages(t, getPages(t, f, "/v1/onboarding/staff/applications?limit=3", bearer(staffToken),
+		func(out *httpapi.QueueResponse) ([]string, string) {
+			var keys []string
+			for _, a := range out.Applications {
+				keys = append(keys, a.ID)
+			}
+			return keys, out.Next
+		}))
+	assert.Equal(t, ids, flatten(pp))
+	assert.Equal(t, []int{3, 3, 2}, sizes(pp))
+
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	p := b.get("/console/queue?waiting=decide")
+	require.Equal(t, http.StatusOK, p.status)
+	var seen []string
+	for _, m := range consoleAppLink.FindAllStringSubmatch(p.body, -1) {
+		if !slices.Contains(seen, m[1]) {
+			seen = append(seen, m[1])
+		}
+	}
+	assert.Equal(t, ids, seen, "both kinds, in order")
 }
 
 func flatten(pp [][]string) []string {

@@ -163,7 +163,7 @@ func apiRoutes() []route {
 			handle: (*Handler).openAPI},
 
 		{method: http.MethodGet, path: "/v1/onboarding/staff/applications", operation: "queue", tag: tagStaff,
-			summary: "The applications waiting on staff (a review or a payer's approval), oldest first; waiting=all or a filter widens it; summaries without certificates", auth: authStaff,
+			summary: "The applications waiting on staff (a review, a payer's approval, an expired certificate, a failed readiness check), oldest first; waiting=all or a filter widens it; summaries without certificates; pages by cursor", auth: authStaff,
 			resp: &QueueResponse{}, status: http.StatusOK, query: []param{
 				{name: "stage", description: "only applications at this stage", enum: stages},
 				{name: "waiting", description: "only applications with an open task of this kind (default: what waits on staff — review, approval, certificate_expired, readiness_failed; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},

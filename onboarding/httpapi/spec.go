@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -326,23 +325,9 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return err
 	}
-	// One record more than the page, to tell whether another page
-	// follows (unless the page is as large as a search may ask).
-	size := cmp.Or(q.Limit, registry.DefaultLimit)
-	oneMore := size > 0 && size < registry.MaxLimit
-	if oneMore {
-		q.Limit = size + 1
-	}
-	ps, err := h.specParticipants(r.Context(), readSpellings(q), text)
+	ps, next, err := h.specParticipants(r.Context(), readSpellings(q), text)
 	if err != nil {
 		return err
-	}
-	next := ""
-	if n := len(ps); (oneMore && n > size) || (!oneMore && n > 0 && n == size) {
-		// The next page starts after this one's last record, in every
-		// branch of a merged search alike.
-		ps = ps[:size]
-		next = registry.EncodeCursor(registry.Position{CreatedAt: ps[size-1].CreatedAt, Key: ps[size-1].ParticipantCode})
 	}
 	h.writeSpecPage(w, r, ps, next)
 	return nil

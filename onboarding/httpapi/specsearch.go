@@ -71,7 +71,7 @@ func (req SpecSearchRequest) split() (registry.Query, string, error) {
 		if c.QueryString != nil {
 			if !slices.Contains(registry.Fields(), field) {
 				return q, "", fmt.Errorf("%w: unknown field %q (searchable: %s)", registry.ErrInvalidQuery,
-					clip(field), strings.Join(registry.Fields(), ", "))
+					clipParam(field), strings.Join(registry.Fields(), ", "))
 			}
 			if seen {
 				return q, "", fmt.Errorf("%w: queryString is given more than once; give it once, with the other conditions beside it", registry.ErrInvalidQuery)
@@ -108,13 +108,6 @@ func isEmptyCondition(c registry.Condition) bool {
 	return c.Eq == nil && c.Neq == nil && c.Contains == nil && c.NotContains == nil && c.StartsWith == nil &&
 		c.NotStartsWith == nil && c.EndsWith == nil && c.NotEndsWith == nil && c.Or == nil &&
 		c.Gt == nil && c.Gte == nil && c.Lt == nil && c.Lte == nil && c.Between == nil
-}
-
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
 
 // platformRoles are the roles the reference platform's participant schema
@@ -158,16 +151,18 @@ func platformRoleNames(rs []hcxonboard.Role) []string {
 // search is refused (400) rather than left to read the whole registry.
 const scanPerBranch = registry.MaxOffset + 2*registry.MaxLimit
 
-// specParticipants runs a specification search: straight through the
-// store when it can, else by reading its branches in paging order,
-// merging them and leaving out what the profile does not serve.
-func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text string) ([]hcxonboard.Participant, error) {
+// specParticipants runs a specification search and answers its page and
+// the cursor of the next (onboarding.Service.SearchPage's): straight
+// through the store when it can, else by reading its branches in paging
+// order, merging them and leaving out what the profile does not serve.
+func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text string) ([]hcxonboard.Participant, string, error) {
 	if text == "" && h.spec.profile != credential.ProfilePlatform {
-		return h.svc.Search(ctx, q)
+		page, err := h.svc.SearchPage(ctx, q)
+		return page.Items, page.Next, err
 	}
 	q, err := q.Normalize()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var branches []*branch
 	if text == "" {
@@ -184,10 +179,10 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 	skip := q.Offset
 	out := []hcxonboard.Participant{}
 	var last *hcxonboard.Participant
-	for len(out) < q.Limit {
+	for len(out) <= q.Limit { // one more than the page: is there a next?
 		p, err := h.nextMerged(ctx, branches)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if p == nil {
 			break
@@ -205,7 +200,15 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 		}
 		out = append(out, *p)
 	}
-	return out, nil
+	next := ""
+	if len(out) > q.Limit {
+		// The next page starts after this one's last record, in every
+		// branch alike.
+		out = out[:q.Limit]
+		last := out[q.Limit-1]
+		next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
+	}
+	return out, next, nil
 }
 
 // branch is one store query of a merged search, read page by page by
@@ -267,17 +270,13 @@ func (h *Handler) head(ctx context.Context, b *branch) (*hcxonboard.Participant,
 		}
 		q := b.q
 		q.Cursor = b.next
-		ps, err := h.svc.Search(ctx, q)
+		page, err := h.svc.SearchPage(ctx, q)
 		if err != nil {
 			return nil, err
 		}
+		ps := page.Items
 		b.scanned += len(ps)
-		if len(ps) < q.Limit {
-			b.done = true
-		} else {
-			last := ps[len(ps)-1]
-			b.next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
-		}
+		b.next, b.done = page.Next, page.Next == ""
 		for i := range ps {
 			if b.keep == nil || b.keep(&ps[i]) {
 				b.buf = append(b.buf, ps[i])

@@ -3,6 +3,7 @@ package onboarding
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,62 +18,50 @@ import (
 // is paged by cursor, so a sweep reads past registry.MaxOffset; any other
 // store is paged by offset.
 func (s *Service) eachParticipant(ctx context.Context, q registry.Query, fn func([]hcxonboard.Participant) error) error {
-	q.Limit, q.Offset, q.Cursor = registry.MaxLimit, 0, ""
 	pager, cursors := s.store.(registry.ParticipantPager)
-	for {
-		var (
-			page registry.Page[hcxonboard.Participant]
-			err  error
-		)
+	return eachPage(cursors, func(offset int, cursor string) (registry.Page[hcxonboard.Participant], error) {
+		q.Limit, q.Offset, q.Cursor = registry.MaxLimit, offset, cursor
 		if cursors {
-			page, err = pager.SearchParticipantsPage(ctx, q)
-		} else {
-			page.Items, err = s.store.SearchParticipants(ctx, q)
+			return pager.SearchParticipantsPage(ctx, q)
 		}
-		if err != nil {
-			return err
-		}
-		if err := fn(page.Items); err != nil {
-			return err
-		}
-		if len(page.Items) < q.Limit || (cursors && page.Next == "") {
-			return nil
-		}
-		if cursors {
-			q.Cursor = page.Next
-		} else {
-			q.Offset += len(page.Items)
-		}
-	}
+		items, err := s.store.SearchParticipants(ctx, q)
+		return registry.Page[hcxonboard.Participant]{Items: items}, err
+	}, fn)
 }
 
 // eachApplication is eachParticipant for applications.
 func (s *Service) eachApplication(ctx context.Context, f registry.ApplicationFilter, fn func([]registry.Application) error) error {
-	f.Limit, f.Offset, f.Cursor = registry.MaxLimit, 0, ""
 	pager, cursors := s.store.(registry.ApplicationPager)
-	for {
-		var (
-			page registry.Page[registry.Application]
-			err  error
-		)
+	return eachPage(cursors, func(offset int, cursor string) (registry.Page[registry.Application], error) {
+		f.Limit, f.Offset, f.Cursor = registry.MaxLimit, offset, cursor
 		if cursors {
-			page, err = pager.ListApplicationsPage(ctx, f)
-		} else {
-			page.Items, err = s.store.ListApplications(ctx, f)
+			return pager.ListApplicationsPage(ctx, f)
 		}
+		items, err := s.store.ListApplications(ctx, f)
+		return registry.Page[registry.Application]{Items: items}, err
+	}, fn)
+}
+
+// eachPage calls fn with every page read reads, pages of
+// registry.MaxLimit: by cursor when the store answers them, else by
+// offset.
+func eachPage[T any](cursors bool, read func(offset int, cursor string) (registry.Page[T], error), fn func([]T) error) error {
+	offset, cursor := 0, ""
+	for {
+		page, err := read(offset, cursor)
 		if err != nil {
 			return err
 		}
 		if err := fn(page.Items); err != nil {
 			return err
 		}
-		if len(page.Items) < f.Limit || (cursors && page.Next == "") {
+		if len(page.Items) < registry.MaxLimit || (cursors && page.Next == "") {
 			return nil
 		}
 		if cursors {
-			f.Cursor = page.Next
+			cursor = page.Next
 		} else {
-			f.Offset += len(page.Items)
+			offset += len(page.Items)
 		}
 	}
 }
@@ -102,8 +91,8 @@ func (s *Service) SearchPage(ctx context.Context, q registry.Query) (registry.Pa
 	var err error
 	if pager, ok := s.store.(registry.ParticipantPager); ok {
 		page, err = pager.SearchParticipantsPage(ctx, q)
-	} else {
-		page.Items, err = s.store.SearchParticipants(ctx, q)
+	} else if page.Items, err = s.store.SearchParticipants(ctx, q); err == nil {
+		err = honoursCursor(q.Cursor, page.Items, func(p *hcxonboard.Participant) (time.Time, string) { return p.CreatedAt, p.ParticipantCode })
 		page.Next = fullPage(page.Items, q.Limit, participantCursor)
 	}
 	if err != nil {
@@ -244,9 +233,31 @@ func (s *Service) listApplicationsPage(ctx context.Context, f registry.Applicati
 	}
 	var page registry.Page[registry.Application]
 	var err error
-	page.Items, err = s.store.ListApplications(ctx, f)
-	page.Next = fullPage(page.Items, f.Limit, applicationCursor)
+	if page.Items, err = s.store.ListApplications(ctx, f); err == nil {
+		err = honoursCursor(f.Cursor, page.Items, func(a *registry.Application) (time.Time, string) { return a.CreatedAt, a.ID })
+		page.Next = fullPage(page.Items, f.Limit, applicationCursor)
+	}
 	return page, err
+}
+
+// errCursorIgnored reports a store that answered a page from before the
+// cursor it was given: a caller following its cursors would never end.
+var errCursorIgnored = errors.New("onboarding: the store ignored the cursor it was given: it does not page by cursor (registry.Query.Cursor)")
+
+// honoursCursor checks that every item a store without a pager answered
+// for cursor comes after it.
+func honoursCursor[T any](cursor string, items []T, at func(*T) (time.Time, string)) error {
+	if cursor == "" || len(items) == 0 {
+		return nil
+	}
+	pos, err := registry.DecodeCursor(cursor)
+	if err != nil {
+		return err
+	}
+	if created, key := at(&items[0]); !pos.After(created, key) {
+		return errCursorIgnored
+	}
+	return nil
 }
 
 // effectiveLimit is the page size a store gives a query's limit.

@@ -234,3 +234,38 @@ func TestQueuePagesByCursorWithAndWithoutPagerStores(t *testing.T) {
 		}
 	}
 }
+
+// cursorBlind is a store without pagers whose searches and listings
+// ignore the cursor: the first page again and again.
+type cursorBlind struct{ registry.Store }
+
+func (s cursorBlind) SearchParticipants(ctx context.Context, q registry.Query) ([]hcxonboard.Participant, error) {
+	q.Cursor = ""
+	return s.Store.SearchParticipants(ctx, q)
+}
+
+// A store that ignores cursors is found out, not followed for ever.
+func TestPagesRefuseAStoreThatIgnoresCursors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	at := w.clock.Now()
+	for i := range 5 {
+		code := fmt.Sprintf("%06d@blind", i)
+		p := &hcxonboard.Participant{ParticipantCode: code, ParticipantName: "P", Status: hcxonboard.StatusActive,
+			CreatedAt: at.Add(time.Duration(i) * time.Second), EncryptionCertExpiry: at.Add(time.Hour).UnixMilli()}
+		require.NoError(t, store.Create(ctx, registry.Write{Application: &registry.Application{ID: "app-" + code, ParticipantCode: code,
+			Stage: registry.StageLive, CreatedAt: p.CreatedAt, UpdatedAt: p.CreatedAt}, Participant: p}))
+	}
+	svc := w.service(cursorBlind{store})
+	page, err := svc.SearchPage(ctx, registry.Query{Limit: 2})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Next)
+	_, err = svc.SearchPage(ctx, registry.Query{Limit: 2, Cursor: page.Next})
+	require.ErrorContains(t, err, "ignored the cursor")
+	_, err = svc.ExpiringCertificatesPage(ctx, 2*time.Hour, 1, "")
+	require.NoError(t, err, "a first page needs no cursor")
+	_, err = svc.ExpiringCertificatesPage(ctx, 2*time.Hour, 2, page.Next)
+	require.ErrorContains(t, err, "ignored the cursor", "the scan stops rather than read the same page for ever")
+}

@@ -506,6 +506,9 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			return done, errors.Join(append(errs, fmt.Errorf("onboarding: list due applications: %w", err))...)
 		}
 		for i := range page.Items {
+			if ctx.Err() != nil {
+				break // the context's error is joined below, once
+			}
 			changed, err := s.runDue(ctx, dl, &page.Items[i], now)
 			if changed {
 				done++
@@ -600,6 +603,9 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 			return err
 		}
 		o.Owner = "scheduler-" + hex.EncodeToString(b[:])
+	}
+	if err := registry.CheckLease(SchedulerLease, o.Owner, 3*o.Interval); err != nil {
+		return fmt.Errorf("%w: scheduler owner: %w", ErrInvalidArgument, err)
 	}
 	leaser, _ := s.store.(registry.Leaser)
 	s.schedBeat.last.Store(time.Now().UnixNano())

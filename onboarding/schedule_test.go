@@ -319,6 +319,8 @@ func TestRunScheduler(t *testing.T) {
 
 	err = svc.RunScheduler(context.Background(), onboarding.SchedulerOptions{Interval: time.Millisecond})
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	err = svc.RunScheduler(context.Background(), onboarding.SchedulerOptions{Owner: "replica\x00one"})
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument, "refused at once, not at every pass")
 }
 
 func TestWithScheduleRefusesNonsense(t *testing.T) {

@@ -57,10 +57,16 @@ func (h *Handler) signingCertificate(w http.ResponseWriter, r *http.Request, _ *
 	return h.serveCertificate(w, r, p.SigningCertPath)
 }
 
+// isCertificateURL reports whether a held certificate (trimmed) is a URL
+// to one rather than the certificate itself: step 3 accepts either.
+func isCertificateURL(held string) bool {
+	lower := strings.ToLower(held)
+	return strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://")
+}
+
 func (h *Handler) serveCertificate(w http.ResponseWriter, r *http.Request, held string) error {
 	held = strings.TrimSpace(held)
-	lower := strings.ToLower(held)
-	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+	if isCertificateURL(held) {
 		// Checked when the participant gave it (step 3).
 		http.Redirect(w, r, held, http.StatusFound)
 		return nil

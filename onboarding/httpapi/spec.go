@@ -292,8 +292,7 @@ func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecPartici
 // as it is.
 func certificateBase64(held string) string {
 	held = strings.TrimSpace(held)
-	lower := strings.ToLower(held)
-	if held == "" || strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+	if held == "" || isCertificateURL(held) {
 		return held
 	}
 	pemText := certificatePEM(held)

@@ -176,6 +176,7 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 	for _, om := range ms {
 		m, err := s.openMessage(om)
 		sendErr, storeErr := s.attempt(ctx, om, m, err)
+		s.beat.alive() // a long batch is not a stalled dispatcher
 		if storeErr != nil {
 			return sent, failed, storeErr
 		}
@@ -240,13 +241,13 @@ func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	s.beat.interval.Store(int64(interval))
-	defer s.beat.interval.Store(0)
+	s.beat.start(interval)
+	defer s.beat.stop()
 	for {
 		if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())
 		} else {
-			s.beat.last.Store(time.Now().UnixNano())
+			s.beat.alive()
 		}
 		select {
 		case <-ctx.Done():

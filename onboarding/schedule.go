@@ -493,6 +493,12 @@ func describeSubject(subject string) (string, time.Time) {
 // of work happens once. Errors of single applications are joined; the
 // pass goes on past them.
 func (s *Service) RunDue(ctx context.Context) (int, error) {
+	return s.runDuePass(ctx, nil)
+}
+
+// runDuePass is RunDue; step, when not nil, runs after each application,
+// and ends the pass early when it returns false.
+func (s *Service) runDuePass(ctx context.Context, step func() bool) (int, error) {
 	dl, ok := s.store.(registry.DueLister)
 	if !ok {
 		return 0, fmt.Errorf("%w: the store cannot list due applications (registry.DueLister)", ErrNotConfigured)
@@ -515,6 +521,9 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			}
 			if err != nil {
 				errs = append(errs, err)
+			}
+			if step != nil && !step() {
+				return done, errors.Join(errs...)
 			}
 		}
 		if cursor = page.Next; cursor == "" || ctx.Err() != nil {
@@ -586,9 +595,10 @@ type SchedulerOptions struct {
 // RunScheduler runs RunDue every interval until ctx ends, and then
 // returns nil. With a store that grants leases (registry.Leaser), one
 // replica at a time runs the passes, holding SchedulerLease for three
-// intervals and renewing it at each pass; the others wait to take over.
-// Correctness does not rest on the lease: each piece of work is a
-// versioned write. Ready reports an error while passes stop. Run the
+// intervals and renewing it at each pass, and within a pass that runs
+// past an interval; the others wait to take over. Correctness does not
+// rest on the lease: each piece of work is a versioned write. Ready
+// reports an error once passes stop (see Ready). Run the
 // outbox dispatcher (RunOutbox) beside it.
 func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	if o.Interval == 0 {
@@ -608,9 +618,8 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 		return fmt.Errorf("%w: scheduler owner: %w", ErrInvalidArgument, err)
 	}
 	leaser, _ := s.store.(registry.Leaser)
-	s.schedBeat.last.Store(time.Now().UnixNano())
-	s.schedBeat.interval.Store(int64(o.Interval))
-	defer s.schedBeat.interval.Store(0)
+	s.schedBeat.start(o.Interval)
+	defer s.schedBeat.stop()
 	defer func() {
 		if leaser != nil {
 			_ = leaser.ReleaseLease(context.WithoutCancel(ctx), SchedulerLease, o.Owner)
@@ -629,23 +638,36 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 }
 
 func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) {
-	defer s.schedBeat.last.Store(time.Now().UnixNano())
-	if leaser != nil {
-		held, err := leaser.AcquireLease(ctx, SchedulerLease, o.Owner, s.clock(), 3*o.Interval)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "scheduler: take the lease", "error", err.Error())
-			}
-			return
-		}
-		if !held {
-			return // another replica runs the passes
-		}
+	defer s.schedBeat.alive()
+	if leaser != nil && !s.holdSchedulerLease(ctx, leaser, o) {
+		return // another replica runs the passes, or the store failed
 	}
-	n, err := s.RunDue(ctx)
+	// Each application done is a sign of life, and a pass that runs past
+	// an interval renews the lease, so that a long pass — readiness checks
+	// of unreachable endpoints, each with its retries — neither reads as
+	// stalled nor lets another replica start a second pass beside it.
+	renewed := time.Now()
+	n, err := s.runDuePass(ctx, func() bool {
+		s.schedBeat.alive()
+		if leaser == nil || time.Since(renewed) < o.Interval {
+			return true
+		}
+		renewed = time.Now()
+		return s.holdSchedulerLease(ctx, leaser, o)
+	})
 	if err != nil && ctx.Err() == nil {
 		s.log.ErrorContext(ctx, "scheduler: pass", "changed", n, "error", err.Error())
 	} else if n > 0 {
 		s.log.InfoContext(ctx, "scheduler: pass", "changed", n)
 	}
+}
+
+// holdSchedulerLease takes or renews SchedulerLease for three intervals
+// and reports whether this replica holds it.
+func (s *Service) holdSchedulerLease(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) bool {
+	held, err := leaser.AcquireLease(ctx, SchedulerLease, o.Owner, s.clock(), 3*o.Interval)
+	if err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "scheduler: take the lease", "error", err.Error())
+	}
+	return err == nil && held
 }

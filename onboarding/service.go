@@ -54,7 +54,10 @@ type Service struct {
 	// noOutbox turns the outbox off; outbox is set when it is on.
 	noOutbox bool
 	outbox   *outbox
-	beat     outboxBeat
+	beat     beat
+	// stallFloor is the least silence after which Ready calls a loop
+	// stopped (stallFloor; tests shorten it).
+	stallFloor time.Duration
 	// ready runs readiness checks (WithReadiness).
 	ready           *readinessConfig
 	outboxDeadAfter time.Duration
@@ -76,7 +79,7 @@ type Service struct {
 	// sched is what scheduled work does (WithSchedule); schedBeat
 	// records RunScheduler's passes for Ready.
 	sched     SchedulePolicy
-	schedBeat outboxBeat
+	schedBeat beat
 	// checklist is what GoLive requires (nil: DefaultGoLiveChecklist).
 	checklist []string
 }
@@ -99,6 +102,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		outboxDeadAfter: DefaultOutboxDeadAfter,
 		registryWait:    DefaultRegistryWait,
 		sched:           DefaultSchedulePolicy(),
+		stallFloor:      stallFloor,
 		log:             slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {

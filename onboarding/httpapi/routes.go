@@ -155,7 +155,7 @@ func apiRoutes() []route {
 			summary: "The process serves", auth: authPublic, resp: &HealthResponse{}, status: http.StatusOK,
 			handle: (*Handler).healthz},
 		{method: http.MethodGet, path: "/readyz", operation: "readyz", tag: tagPublic,
-			summary: "This replica takes traffic: the store answers and the outbox dispatcher is alive", auth: authPublic,
+			summary: "This replica takes traffic: the store answers, and the outbox dispatcher and the scheduler, where they run, are alive", auth: authPublic,
 			resp: &HealthResponse{}, status: http.StatusOK, extra: []int{http.StatusServiceUnavailable},
 			handle: (*Handler).readyz},
 		{method: http.MethodGet, path: "/openapi.json", operation: "openapi", tag: tagPublic,

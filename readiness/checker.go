@@ -100,6 +100,18 @@ func (c *Checker) Issuer() string { return c.issuer }
 // KeyID returns the kid of the key that signs challenges.
 func (c *Checker) KeyID() string { return c.kid }
 
+// MaxDuration bounds how long one Check can take: the two certificate
+// fetches and every attempt, each within the timeout, and the waits
+// between attempts. A watchdog can allow a check this long before it
+// calls the caller stuck.
+func (c *Checker) MaxDuration() time.Duration {
+	d := time.Duration(2+c.retries+1) * c.timeout
+	for n := 1; n <= c.retries; n++ {
+		d += backoff(c.retryWait, n)
+	}
+	return d
+}
+
 // JWKS returns the public key challenges are verified with (kid, alg, use
 // "sig"), for the operator to publish where participants' handlers fetch
 // it. A fresh copy.

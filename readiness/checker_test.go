@@ -619,3 +619,18 @@ func TestCheckWithAPlainClient(t *testing.T) {
 	rep := op.Checker(t, plainClient(strings.TrimPrefix(good.Server.URL, "https://"), false)).Check(context.Background(), good.Target())
 	require.True(t, rep.Ready, "%v", outcomes(rep))
 }
+
+// MaxDuration covers the two certificate fetches and every attempt at the
+// timeout, with the waits between attempts (doubling, capped at 30 s).
+func TestMaxDurationBoundsACheck(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	c := op.Checker(t, rt.Client(t, rt.Host), readiness.WithTimeout(readiness.DefaultTimeout), readiness.WithRetries(readiness.DefaultRetries, readiness.DefaultRetryWait))
+	assert.Equal(t, 5*readiness.DefaultTimeout+time.Second+2*time.Second, c.MaxDuration())
+
+	c = op.Checker(t, rt.Client(t, rt.Host), readiness.WithTimeout(2*time.Second), readiness.WithRetries(4, 20*time.Second))
+	assert.Equal(t, 7*2*time.Second+(20+30+30+30)*time.Second, c.MaxDuration())
+
+	c = op.Checker(t, rt.Client(t, rt.Host), readiness.WithTimeout(time.Second), readiness.WithRetries(0, time.Second))
+	assert.Equal(t, 3*time.Second, c.MaxDuration(), "no retries, no waits")
+}

@@ -16,17 +16,12 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// stallFloor is the least time without a sign of life after which Ready
-// calls a background loop stopped, however short its interval: one step
-// of a pass — a readiness check with its retries, a notice sent — may
-// take this long without the loop being stuck.
-const stallFloor = 2 * time.Minute
-
 // beat records the signs of life of a background loop (RunOutbox,
-// RunScheduler) for Ready: when it started, each step of a pass, and each
-// pass's end.
+// RunScheduler) for Ready: when it started, each step of a pass, each
+// pass's end, and how long a step under way may rightly take.
 type beat struct {
 	last     atomic.Int64 // UnixNano of the last sign of life
+	until    atomic.Int64 // UnixNano: a step under way may run until then
 	interval atomic.Int64 // the loop's interval; 0 while it does not run
 }
 
@@ -43,22 +38,49 @@ func (b *beat) alive() { b.last.Store(time.Now().UnixNano()) }
 func (b *beat) stop() { b.interval.Store(0) }
 
 // stalled reports how long the loop has shown no sign of life, when that
-// is longer than three intervals and floor.
-func (b *beat) stalled(floor time.Duration) (time.Duration, time.Duration, bool) {
+// is longer than three intervals and no step under way may still rightly
+// be running.
+func (b *beat) stalled() (time.Duration, time.Duration, bool) {
 	iv := time.Duration(b.interval.Load())
 	if iv <= 0 {
 		return 0, 0, false
 	}
-	since := time.Since(time.Unix(0, b.last.Load()))
-	return since, iv, since > max(3*iv, floor)
+	now := time.Now()
+	since := now.Sub(time.Unix(0, b.last.Load()))
+	return since, iv, since > 3*iv && now.UnixNano() > b.until.Load()
+}
+
+type beatKey struct{}
+
+// withBeat gives the steps run under ctx the loop's beat (bounded).
+func withBeat(ctx context.Context, b *beat) context.Context {
+	return context.WithValue(ctx, beatKey{}, b)
+}
+
+// bounded tells the loop running ctx's step, if any, that the step may
+// take up to d — a readiness check with its retries, a message sent
+// within its timeout — so that Ready does not call the loop stalled
+// meanwhile. The returned func ends the step, a sign of life.
+func bounded(ctx context.Context, d time.Duration) func() {
+	b, _ := ctx.Value(beatKey{}).(*beat)
+	if b == nil {
+		return func() {}
+	}
+	until := time.Now().Add(d).UnixNano()
+	b.until.Store(until)
+	return func() {
+		b.until.CompareAndSwap(until, 0)
+		b.alive()
+	}
 }
 
 // Ready reports whether this Service can serve: the store answers (its
 // Ping when it has one — registry/sqlstore's also checks that the schema
 // is current —, else a read of one application), and, while RunOutbox and
 // RunScheduler run, that they show signs of life: a pass, or a step within
-// one, in the last three intervals (and at least the last two minutes,
-// since one step may take that long). An error says what is wrong, for
+// one, in the last three intervals, or a step under way that may still
+// rightly run (a readiness check within its checker's MaxDuration, a
+// message within its send timeout). An error says what is wrong, for
 // /readyz.
 func (s *Service) Ready(ctx context.Context) error {
 	if p, ok := s.store.(Pinger); ok {
@@ -72,7 +94,7 @@ func (s *Service) Ready(ctx context.Context) error {
 		what string
 		beat *beat
 	}{{"outbox dispatcher", &s.beat}, {"scheduler", &s.schedBeat}} {
-		if since, iv, stalled := b.beat.stalled(s.stallFloor); stalled {
+		if since, iv, stalled := b.beat.stalled(); stalled {
 			return fmt.Errorf("%s: no sign of life for %s (every %s)", b.what, since.Round(time.Second), iv)
 		}
 	}

@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/readiness/readinesstest"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // slowStore is a memory store whose writes take a while: hook, once on,
@@ -32,12 +35,17 @@ func (s *slowStore) Update(ctx context.Context, w registry.Write) error {
 
 // schedulerWithDue starts RunScheduler, every second, on a service with n
 // live participants whose certificate notices are due; hook runs at the
-// start of each of its writes. The scheduler stops when the test ends.
-func schedulerWithDue(t *testing.T, n int, hook func(*world, *slowStore), opts ...onboarding.Option) *onboarding.Service {
+// start of each of its writes; opts are made from the world. The scheduler
+// stops when the test ends.
+func schedulerWithDue(t *testing.T, n int, hook func(*world, *slowStore), opts ...func(*world) onboarding.Option) *onboarding.Service {
 	t.Helper()
 	w := newWorld(t)
 	store := &slowStore{MemoryStore: registry.NewMemoryStore(), w: w, hook: hook}
-	svc := w.service(store, opts...)
+	var o []onboarding.Option
+	for _, f := range opts {
+		o = append(o, f(w))
+	}
+	svc := w.service(store, o...)
 	for range n {
 		live(t, w, svc)
 	}
@@ -87,7 +95,7 @@ func TestLongSchedulerPassStaysReadyAndKeepsItsLease(t *testing.T) {
 		mu.Unlock()
 		w.clock.Advance(2 * time.Second) // the lease lasts three intervals: 3 s
 		time.Sleep(1400 * time.Millisecond)
-	}, onboarding.WithStallFloor(0))
+	})
 
 	// Three writes of 1.4 s: one pass of over four seconds, past three
 	// intervals without a pass ending.
@@ -98,46 +106,102 @@ func TestLongSchedulerPassStaysReadyAndKeepsItsLease(t *testing.T) {
 	assert.Equal(t, []bool{false, false}, took, "the pass renews its lease as it goes")
 }
 
-// A pass stuck on one step is reported once three intervals and the stall
-// floor have gone by — not before the floor: one readiness check with its
-// retries may rightly take longer than three intervals of a second.
+// A pass stuck on one step whose length nothing bounds (here a store
+// write) is reported once three intervals have gone by, and the replica is
+// ready again once the pass goes on.
 func TestReadyReportsAStalledScheduler(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		name  string
-		opts  []onboarding.Option
-		ready bool
-	}{
-		{"past the floor", []onboarding.Option{onboarding.WithStallFloor(0)}, false},
-		{"within the floor", nil, true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			release := make(chan struct{})
-			var once sync.Once
-			defer once.Do(func() { close(release) })
-			entered := make(chan struct{}, 1)
-			svc := schedulerWithDue(t, 1, func(*world, *slowStore) {
-				select {
-				case entered <- struct{}{}:
-				default:
-				}
-				<-release
-			}, c.opts...)
-			<-entered
-			require.NoError(t, svc.Ready(context.Background()), "just stuck")
-			err := readyThroughout(svc, 3500*time.Millisecond)
-			if c.ready {
-				require.NoError(t, err)
-			} else {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), "scheduler: no sign of life for")
-			}
-			once.Do(func() { close(release) })
-			require.Eventually(t, func() bool { return svc.Ready(context.Background()) == nil },
-				5*time.Second, 20*time.Millisecond, "ready again once the pass goes on")
-		})
+	release := make(chan struct{})
+	var once sync.Once
+	defer once.Do(func() { close(release) })
+	entered := make(chan struct{}, 1)
+	svc := schedulerWithDue(t, 1, func(*world, *slowStore) {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-release
+	})
+	<-entered
+	require.NoError(t, svc.Ready(context.Background()), "just stuck")
+	var err error
+	require.Eventually(t, func() bool { err = svc.Ready(context.Background()); return err != nil },
+		10*time.Second, 50*time.Millisecond, "a stuck pass is reported")
+	assert.Contains(t, err.Error(), "scheduler: no sign of life for")
+	once.Do(func() { close(release) })
+	require.Eventually(t, func() bool { return svc.Ready(context.Background()) == nil },
+		5*time.Second, 20*time.Millisecond, "ready again once the pass goes on")
+}
+
+// slowNotifier takes its time over one kind of message.
+type slowNotifier struct {
+	next onboarding.Notifier
+	kind string
+	took time.Duration
+	sent atomic.Int32
+}
+
+func (n *slowNotifier) Notify(ctx context.Context, m onboarding.Message) error {
+	if m.Kind == n.kind {
+		time.Sleep(n.took)
+		n.sent.Add(1)
 	}
+	return n.next.Notify(ctx, m)
+}
+
+// A step that takes longer than three intervals but stays within its own
+// bound — a message sent within its timeout, a readiness check within its
+// checker's MaxDuration — is not a stalled scheduler.
+func TestReadyThroughALongBoundedStep(t *testing.T) {
+	t.Parallel()
+	const took = 3500 * time.Millisecond // over three intervals of a second
+
+	t.Run("a notice sent", func(t *testing.T) {
+		t.Parallel()
+		n := &slowNotifier{kind: onboarding.MessageCertificateExpiring, took: took}
+		svc := schedulerWithDue(t, 1, func(*world, *slowStore) {}, func(w *world) onboarding.Option {
+			n.next = w.notes
+			return onboarding.WithNotifier(n)
+		})
+		require.NoError(t, readyThroughout(svc, took+time.Second))
+		assert.EqualValues(t, 1, n.sent.Load(), "the notice went during the pass")
+	})
+
+	t.Run("a readiness check", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		op := readinesstest.NewOperator(7)
+		checker := op.Checker(t, readinesstest.Client(t, readinesstest.Host))
+		require.Greater(t, checker.MaxDuration(), took)
+		w := newWorld(t)
+		svc := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, 0),
+			onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+		a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+		require.NoError(t, err)
+		_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+		require.NoError(t, err)
+		slow := func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+				time.Sleep(took)
+				next.ServeHTTP(rw, r)
+			})
+		}
+		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode), readinesstest.WithMiddleware(slow))
+		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
+		require.NoError(t, err)
+
+		sctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			done <- svc.RunScheduler(sctx, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1"})
+		}()
+		defer func() { cancel(); require.NoError(t, <-done) }()
+		require.NoError(t, readyThroughout(svc, took+time.Second))
+		a, err = svc.Application(ctx, a.ID)
+		require.NoError(t, err)
+		require.NotNil(t, a.Readiness, "the check ran in the pass")
+		assert.True(t, a.Readiness.Report.Ready, a.Readiness.Report.Summary())
+	})
 }
 
 // claimBlocks is a memory store whose outbox claims wait for release.

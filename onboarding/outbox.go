@@ -176,7 +176,6 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 	for _, om := range ms {
 		m, err := s.openMessage(om)
 		sendErr, storeErr := s.attempt(ctx, om, m, err)
-		s.beat.alive() // a long batch is not a stalled dispatcher
 		if storeErr != nil {
 			return sent, failed, storeErr
 		}
@@ -200,7 +199,9 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Message, err error) (sendErr, storeErr error) {
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
+		done := bounded(ctx, outboxLease/2)
 		err = s.notifier.Notify(sctx, m)
+		done()
 		cancel()
 	}
 	now := s.clock()
@@ -243,6 +244,7 @@ func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	defer t.Stop()
 	s.beat.start(interval)
 	defer s.beat.stop()
+	ctx = withBeat(ctx, &s.beat)
 	for {
 		if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())

@@ -165,7 +165,9 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 	if !ok {
 		return nil, fmt.Errorf("%w: the participant has not given its endpoint and certificates (step 3)", ErrNotReady)
 	}
+	done := bounded(ctx, s.ready.checker.MaxDuration())
 	rep := s.ready.checker.Check(ctx, target)
+	done()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

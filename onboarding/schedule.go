@@ -627,6 +627,7 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	}()
 	t := time.NewTicker(o.Interval)
 	defer t.Stop()
+	ctx = withBeat(ctx, &s.schedBeat)
 	for {
 		s.schedulerPass(ctx, leaser, o)
 		select {

@@ -55,9 +55,6 @@ type Service struct {
 	noOutbox bool
 	outbox   *outbox
 	beat     beat
-	// stallFloor is the least silence after which Ready calls a loop
-	// stopped (stallFloor; tests shorten it).
-	stallFloor time.Duration
 	// ready runs readiness checks (WithReadiness).
 	ready           *readinessConfig
 	outboxDeadAfter time.Duration
@@ -102,7 +99,6 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		outboxDeadAfter: DefaultOutboxDeadAfter,
 		registryWait:    DefaultRegistryWait,
 		sched:           DefaultSchedulePolicy(),
-		stallFloor:      stallFloor,
 		log:             slog.New(slog.DiscardHandler),
 	}
 	if err := WithCertificateRules(CertificateRules{})(s); err != nil {

@@ -151,7 +151,9 @@ func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
 // failure is retried later with exponential backoff and jitter, and after
 // WithOutboxDeadAfter (a one-time code: after its lifetime) it is a dead
 // letter. Several replicas may dispatch at once: a message is leased to
-// one at a time. It returns how many messages it sent. Call it on a
+// one at a time, and a send starts only while enough of the lease is left
+// for it to end within the lease (slow sends leave the rest of a batch to
+// be claimed again). It returns how many messages it sent. Call it on a
 // schedule (RunOutbox does). The engine also sends each change's messages
 // itself right after the change: they are written leased to it, so no
 // dispatcher takes them meanwhile. One whose send failed is due here
@@ -174,6 +176,14 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 	sent := 0
 	var failed []error
 	for _, om := range ms {
+		if err := s.leaseTooShort(om); err != nil {
+			// Earlier sends of the batch took so long that this one
+			// might not end within the lease.
+			if mine[om.ID] {
+				failed = append(failed, err)
+			}
+			continue
+		}
 		m, err := s.openMessage(om)
 		sendErr, storeErr := s.attempt(ctx, om, m, err)
 		if storeErr != nil {
@@ -188,6 +198,18 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 		}
 	}
 	return sent, failed, nil
+}
+
+// leaseTooShort says why om, leased to this replica, is not sent now:
+// too little of its lease is left for a send (its timeout), and once the
+// lease ends another replica may claim the message and send it as well.
+// It is claimed again, by any replica, once the lease ends. Nil when a
+// send fits.
+func (s *Service) leaseTooShort(om registry.OutboxMessage) error {
+	if s.clock().Add(outboxLease / 2).After(om.LeaseUntil) {
+		return fmt.Errorf("%w: message %s waits for the outbox dispatcher", ErrNotDelivered, om.ID)
+	}
+	return nil
 }
 
 // attempt sends om, leased to this replica — m is its payload, or err why
@@ -301,19 +323,18 @@ func (s *Service) deliverAfterWrite(ctx context.Context, r *record) []error {
 		claim  map[string]bool
 	)
 	for i, om := range r.outboxed {
-		switch {
-		case om.LeaseOwner != s.outbox.owner:
+		if om.LeaseOwner != s.outbox.owner {
 			// Written free: claimed like any due message.
 			if claim == nil {
 				claim = make(map[string]bool, len(r.outboxed)-i)
 			}
 			claim[om.ID] = true
 			continue
-		case s.clock().Add(outboxLease / 2).After(om.LeaseUntil):
+		}
+		if err := s.leaseTooShort(om); err != nil {
 			// The write took so long that too little of the lease is
-			// left for a send: the dispatcher sends it once the lease
-			// ends (no replica can claim it before).
-			failed = append(failed, fmt.Errorf("%w: message %s waits for the outbox dispatcher", ErrNotDelivered, om.ID))
+			// left for a send.
+			failed = append(failed, err)
 			continue
 		}
 		sendErr, storeErr := s.attempt(ctx, om, r.messages[i], nil)

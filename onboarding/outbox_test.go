@@ -168,3 +168,48 @@ func TestOutboxLeavesAShortLeaseToTheDispatcher(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n, "each sent once")
 }
+
+// A dispatcher does not start a send it cannot finish within its lease:
+// once the lease ends another replica may claim the message, and both
+// would send it. What it leaves goes out, once, after the lease.
+func TestOutboxDoesNotSendPastItsLease(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	w.notes.setFail(errors.New("smtp: connection refused"))
+	var ids []string
+	for range 3 {
+		a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+		require.NoError(t, err)
+		ids = append(ids, a.ID)
+	}
+	w.notes.setFail(nil)
+	w.clock.Advance(2 * time.Minute) // past the backoff: all three due
+
+	other := w.service(store) // a second replica
+	sends := 0
+	slow := onboarding.NotifierFunc(func(ctx context.Context, m onboarding.Message) error {
+		if m.Kind == onboarding.MessageReviewRequest {
+			sends++
+			w.clock.Advance(70 * time.Second) // most of the send timeout
+			if sends == 2 {
+				_, err := other.DispatchOutbox(ctx) // meanwhile, the other replica's pass
+				require.NoError(t, err)
+			}
+		}
+		return w.notes.Notify(ctx, m)
+	})
+	replica := w.service(store, onboarding.WithNotifier(slow))
+	n, err := replica.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "one send fits in the lease; the others are left")
+
+	w.clock.Advance(3 * time.Minute) // the lease ends
+	_, err = other.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	for _, id := range ids {
+		assert.Len(t, w.notes.of(onboarding.MessageReviewRequest, id), 1, "sent once: %s", id)
+	}
+}

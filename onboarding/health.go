@@ -21,7 +21,7 @@ type Pinger interface {
 // pass's end, and how long a step under way may rightly take.
 type beat struct {
 	last     atomic.Int64 // UnixNano of the last sign of life
-	until    atomic.Int64 // UnixNano: a step under way may run until then
+	until    atomic.Int64 // UnixNano: the steps under way may run until then
 	interval atomic.Int64 // the loop's interval; 0 while it does not run
 }
 
@@ -67,11 +67,15 @@ func bounded(ctx context.Context, d time.Duration) func() {
 		return func() {}
 	}
 	until := time.Now().Add(d).UnixNano()
-	b.until.Store(until)
-	return func() {
-		b.until.CompareAndSwap(until, 0)
-		b.alive()
+	for {
+		// The latest end of the steps under way (a pass runs several at
+		// once); a step ending early leaves it, for at most its bound.
+		cur := b.until.Load()
+		if cur >= until || b.until.CompareAndSwap(cur, until) {
+			break
+		}
 	}
+	return b.alive
 }
 
 // Ready reports whether this Service can serve: the store answers (its

@@ -35,8 +35,9 @@ func (s *slowStore) Update(ctx context.Context, w registry.Write) error {
 
 // schedulerWithDue starts RunScheduler, every second, on a service with n
 // live participants whose certificate notices are due; hook runs at the
-// start of each of its writes; opts are made from the world. The scheduler
-// stops when the test ends.
+// start of each of its writes; opts are made from the world. Its passes
+// work on one application at a time; the scheduler stops when the test
+// ends.
 func schedulerWithDue(t *testing.T, n int, hook func(*world, *slowStore), opts ...func(*world) onboarding.Option) *onboarding.Service {
 	t.Helper()
 	w := newWorld(t)
@@ -55,7 +56,7 @@ func schedulerWithDue(t *testing.T, n int, hook func(*world, *slowStore), opts .
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- svc.RunScheduler(ctx, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1"})
+		done <- svc.RunScheduler(ctx, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1", Workers: 1})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -235,4 +236,81 @@ func TestReadyWhileTheFirstOutboxPassRuns(t *testing.T) {
 	close(store.release)
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
+}
+
+// A pass works on several applications at once, up to Workers: slow
+// readiness checks do not queue every other due piece of work behind them.
+func TestSchedulerWorksOnSeveralApplicationsAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const workers, apps = 3, 6
+	op := readinesstest.NewOperator(7)
+	checker := op.Checker(t, readinesstest.Client(t, readinesstest.Host))
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, 0),
+		onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+
+	var (
+		mu       sync.Mutex
+		cond     = sync.NewCond(&mu)
+		inFlight int
+		peak     int
+	)
+	// Each check waits, up to a while, for as many as a pass may run at
+	// once: run one at a time, they would never meet.
+	meet := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			inFlight++
+			peak = max(peak, inFlight)
+			cond.Broadcast()
+			deadline := time.AfterFunc(5*time.Second, func() { mu.Lock(); cond.Broadcast(); mu.Unlock() })
+			start := time.Now()
+			for inFlight < workers && time.Since(start) < 5*time.Second {
+				cond.Wait()
+			}
+			deadline.Stop()
+			mu.Unlock()
+			time.Sleep(100 * time.Millisecond)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+			next.ServeHTTP(rw, r)
+		})
+	}
+	var ids []string
+	for range apps {
+		a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+		require.NoError(t, err)
+		_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+		require.NoError(t, err)
+		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode), readinesstest.WithMiddleware(meet))
+		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
+		require.NoError(t, err)
+		ids = append(ids, a.ID)
+	}
+
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- svc.RunScheduler(sctx, onboarding.SchedulerOptions{Interval: time.Minute, Owner: "replica-1", Workers: workers})
+	}()
+	defer func() { cancel(); require.NoError(t, <-done) }()
+	require.Eventually(t, func() bool {
+		for _, id := range ids {
+			a, err := svc.Application(ctx, id)
+			if err != nil || a.Readiness == nil {
+				return false
+			}
+		}
+		return true
+	}, 30*time.Second, 50*time.Millisecond, "every participant checked in the first pass")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, workers, peak, "as many checks at once as workers, and no more")
+
+	for _, n := range []int{-1, onboarding.MaxSchedulerWorkers + 1} {
+		err := svc.RunScheduler(ctx, onboarding.SchedulerOptions{Workers: n})
+		require.ErrorIs(t, err, onboarding.ErrInvalidArgument, "%d workers", n)
+	}
 }

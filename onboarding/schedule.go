@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openhcx/hcxonboard/registry"
@@ -493,43 +495,63 @@ func describeSubject(subject string) (string, time.Time) {
 // of work happens once. Errors of single applications are joined; the
 // pass goes on past them.
 func (s *Service) RunDue(ctx context.Context) (int, error) {
-	return s.runDuePass(ctx, nil)
+	return s.runDuePass(ctx, 1, nil)
 }
 
-// runDuePass is RunDue; step, when not nil, runs after each application,
-// and ends the pass early when it returns false.
-func (s *Service) runDuePass(ctx context.Context, step func() bool) (int, error) {
+// runDuePass is RunDue, working on up to workers applications at once;
+// step, when not nil, runs after each application (from any worker), and
+// ends the pass early when it returns false.
+func (s *Service) runDuePass(ctx context.Context, workers int, step func() bool) (int, error) {
 	dl, ok := s.store.(registry.DueLister)
 	if !ok {
 		return 0, fmt.Errorf("%w: the store cannot list due applications (registry.DueLister)", ErrNotConfigured)
 	}
 	now := s.clock()
-	done := 0
-	var errs []error
+	var (
+		mu   sync.Mutex // guards done and errs
+		done int
+		errs []error
+		stop atomic.Bool // step said to end the pass
+		wg   sync.WaitGroup
+		free = make(chan struct{}, workers)
+	)
+	over := func() bool { return ctx.Err() != nil || stop.Load() }
 	for cursor := ""; ; {
 		page, err := dl.DueApplications(ctx, now, registry.MaxLimit, cursor)
 		if err != nil {
+			wg.Wait()
 			return done, errors.Join(append(errs, fmt.Errorf("onboarding: list due applications: %w", err))...)
 		}
 		for i := range page.Items {
-			if ctx.Err() != nil {
+			select {
+			case free <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if over() {
 				break // the context's error is joined below, once
 			}
-			changed, err := s.runDue(ctx, dl, &page.Items[i], now)
-			if changed {
-				done++
-			}
-			if err != nil {
-				errs = append(errs, err)
-			}
-			if step != nil && !step() {
-				return done, errors.Join(errs...)
-			}
+			wg.Add(1)
+			go func(a *registry.Application) {
+				defer func() { <-free; wg.Done() }()
+				changed, err := s.runDue(ctx, dl, a, now)
+				mu.Lock()
+				if changed {
+					done++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+				mu.Unlock()
+				if step != nil && !step() {
+					stop.Store(true)
+				}
+			}(&page.Items[i])
 		}
-		if cursor = page.Next; cursor == "" || ctx.Err() != nil {
+		if cursor = page.Next; cursor == "" || over() {
 			break
 		}
 	}
+	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		errs = append(errs, err)
 	}
@@ -590,22 +612,41 @@ type SchedulerOptions struct {
 	Interval time.Duration
 	// Owner names this replica in the scheduler's lease (default random).
 	Owner string
+	// Workers is how many applications a pass works on at once (default
+	// DefaultSchedulerWorkers, at most MaxSchedulerWorkers), so that a few
+	// slow readiness checks — an unreachable endpoint takes the checker's
+	// timeout for each attempt — do not hold up every notice, de-boarding
+	// and re-check due after them.
+	Workers int
 }
+
+// Bounds of SchedulerOptions.Workers.
+const (
+	DefaultSchedulerWorkers = 8
+	MaxSchedulerWorkers     = 64
+)
 
 // RunScheduler runs RunDue every interval until ctx ends, and then
 // returns nil. With a store that grants leases (registry.Leaser), one
 // replica at a time runs the passes, holding SchedulerLease for three
 // intervals and renewing it at each pass, and within a pass that runs
 // past an interval; the others wait to take over. Correctness does not
-// rest on the lease: each piece of work is a versioned write. Ready
-// reports an error once passes stop (see Ready). Run the
-// outbox dispatcher (RunOutbox) beside it.
+// rest on the lease: each piece of work is a versioned write. A pass
+// works on up to SchedulerOptions.Workers applications at once. Ready
+// reports an error once passes stop (see Ready). Run the outbox
+// dispatcher (RunOutbox) beside it.
 func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	if o.Interval == 0 {
 		o.Interval = time.Minute
 	}
 	if o.Interval < time.Second || o.Interval > registry.MaxOutboxLease/3 {
 		return fmt.Errorf("%w: scheduler interval %v: must be a second to 8 hours", ErrInvalidArgument, o.Interval)
+	}
+	switch {
+	case o.Workers == 0:
+		o.Workers = DefaultSchedulerWorkers
+	case o.Workers < 1 || o.Workers > MaxSchedulerWorkers:
+		return fmt.Errorf("%w: scheduler workers %d: must be 1 to %d", ErrInvalidArgument, o.Workers, MaxSchedulerWorkers)
 	}
 	if o.Owner == "" {
 		var b [8]byte
@@ -647,10 +688,16 @@ func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o S
 	// an interval renews the lease, so that a long pass — readiness checks
 	// of unreachable endpoints, each with its retries — neither reads as
 	// stalled nor lets another replica start a second pass beside it.
+	var mu sync.Mutex
 	renewed := time.Now()
-	n, err := s.runDuePass(ctx, func() bool {
+	n, err := s.runDuePass(ctx, o.Workers, func() bool {
 		s.schedBeat.alive()
-		if leaser == nil || time.Since(renewed) < o.Interval {
+		if leaser == nil {
+			return true
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(renewed) < o.Interval {
 			return true
 		}
 		renewed = time.Now()

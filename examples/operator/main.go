@@ -88,6 +88,8 @@
 //	-outbox-interval how often the outbox dispatcher retries (default 10s)
 //	-schedule-interval how often the scheduler runs what is due (default 1m,
 //	               a second to 8 hours)
+//	-schedule-workers how many applications a scheduler pass works on at
+//	               once (default 8, 1 to 64)
 //	-profile       own, spec (default), platform or nhcx: how the
 //	               specification's routes write participant records
 //	-readiness     required (default), optional or off: the go-live

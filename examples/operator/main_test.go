@@ -209,6 +209,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{"unknown readiness mode", []string{"-readiness", "sometimes"}, `-readiness "sometimes": want required, optional or off`},
 		{"scheduler too eager", []string{"-schedule-interval", "10ms"}, "-schedule-interval 10ms: want a second to 8 hours"},
 		{"scheduler too lazy", []string{"-schedule-interval", "9h"}, "-schedule-interval 9h0m0s: want a second to 8 hours"},
+		{"no scheduler workers", []string{"-schedule-workers", "0"}, "-schedule-workers 0: want 1 to 64"},
+		{"too many scheduler workers", []string{"-schedule-workers", "65"}, "-schedule-workers 65: want 1 to 64"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

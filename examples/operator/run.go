@@ -36,6 +36,7 @@ type config struct {
 	policy                   string
 	shutdownTimeout          time.Duration
 	scheduleInterval         time.Duration
+	scheduleWorkers          int
 	outboxInterval           time.Duration
 	profile                  credential.Profile // how the specification's routes write records
 	readiness                string             // readinessRequired, readinessOptional or readinessOff
@@ -66,6 +67,8 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	fs.DurationVar(&c.outboxInterval, "outbox-interval", 10*time.Second, "how often the outbox dispatcher retries what could not be sent at once")
 	fs.DurationVar(&c.scheduleInterval, "schedule-interval", time.Minute,
 		"how often the scheduler runs what is due: certificate and secret notices, idle applications, de-boardings, registry waits, readiness re-checks (1s to 8h)")
+	fs.IntVar(&c.scheduleWorkers, "schedule-workers", onboarding.DefaultSchedulerWorkers,
+		fmt.Sprintf("how many applications a scheduler pass works on at once (1 to %d)", onboarding.MaxSchedulerWorkers))
 	profile := fs.String("profile", profileNames[credential.ProfileSpec],
 		"how the HCX specification's routes write participant records: own, spec, platform or nhcx")
 	fs.StringVar(&c.readiness, "readiness", readinessRequired,
@@ -82,6 +85,9 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	}
 	if c.scheduleInterval < time.Second || c.scheduleInterval > 8*time.Hour {
 		return c, fmt.Errorf("-schedule-interval %s: want a second to 8 hours", c.scheduleInterval)
+	}
+	if c.scheduleWorkers < 1 || c.scheduleWorkers > onboarding.MaxSchedulerWorkers {
+		return c, fmt.Errorf("-schedule-workers %d: want 1 to %d", c.scheduleWorkers, onboarding.MaxSchedulerWorkers)
 	}
 	var err error
 	if c.profile, err = parseProfile(*profile); err != nil {
@@ -309,7 +315,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		// applications, announced de-boardings, registry waits run out,
 		// readiness re-checks. /readyz fails if its passes stop.
 		defer wg.Done()
-		if err := svc.RunScheduler(jobs, onboarding.SchedulerOptions{Interval: cfg.scheduleInterval, Owner: "operator-demo"}); err != nil {
+		if err := svc.RunScheduler(jobs, onboarding.SchedulerOptions{Interval: cfg.scheduleInterval, Owner: "operator-demo", Workers: cfg.scheduleWorkers}); err != nil {
 			schedErr <- err // it could not run at all
 		}
 	}()

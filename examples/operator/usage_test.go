@@ -22,7 +22,7 @@ func TestHelpIsNoError(t *testing.T) {
 	err := run(context.Background(), []string{"-h"}, &out)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, want := range []string{"Usage: go run ./examples/operator", "-addr", "-data", "-db", "start afresh", "examples/walkthrough",
-		"-schedule-interval", "-profile", "-readiness", "readiness checks", "DEMO ONLY"} {
+		"-schedule-interval", "-schedule-workers", "-profile", "-readiness", "readiness checks", "DEMO ONLY"} {
 		assert.Contains(t, out.String(), want)
 	}
 	cfg, err := parseFlags([]string{"-data", "somewhere"}, &out)

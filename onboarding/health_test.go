@@ -14,7 +14,6 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/readiness/readinesstest"
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // slowStore is a memory store whose writes take a while: hook, once on,
@@ -53,16 +52,21 @@ func schedulerWithDue(t *testing.T, n int, hook func(*world, *slowStore), opts .
 	w.clock.Advance(w.cert.validNotAfter.Sub(w.clock.Now()) - 10*day)
 	store.on.Store(true)
 
+	startScheduler(t, svc, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1", Workers: 1})
+	return svc
+}
+
+// startScheduler runs svc's scheduler until the test ends, and then
+// checks that it stopped cleanly.
+func startScheduler(t *testing.T, svc *onboarding.Service, o onboarding.SchedulerOptions) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- svc.RunScheduler(ctx, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1", Workers: 1})
-	}()
+	go func() { done <- svc.RunScheduler(ctx, o) }()
 	t.Cleanup(func() {
 		cancel()
 		require.NoError(t, <-done)
 	})
-	return svc
 }
 
 // readyThroughout polls Ready for d and returns its first error.
@@ -177,28 +181,17 @@ func TestReadyThroughALongBoundedStep(t *testing.T) {
 		w := newWorld(t)
 		svc := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, 0),
 			onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
-		a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
-		require.NoError(t, err)
-		_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-		require.NoError(t, err)
 		slow := func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 				time.Sleep(took)
 				next.ServeHTTP(rw, r)
 			})
 		}
-		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode), readinesstest.WithMiddleware(slow))
-		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
-		require.NoError(t, err)
+		a, _ := withDetails(t, w, svc, op, readinesstest.WithMiddleware(slow))
 
-		sctx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() {
-			done <- svc.RunScheduler(sctx, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1"})
-		}()
-		defer func() { cancel(); require.NoError(t, <-done) }()
+		startScheduler(t, svc, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1"})
 		require.NoError(t, readyThroughout(svc, took+time.Second))
-		a, err = svc.Application(ctx, a.ID)
+		a, err := svc.Application(ctx, a.ID)
 		require.NoError(t, err)
 		require.NotNil(t, a.Readiness, "the check ran in the pass")
 		assert.True(t, a.Readiness.Report.Ready, a.Readiness.Report.Summary())
@@ -280,22 +273,11 @@ func TestSchedulerWorksOnSeveralApplicationsAtOnce(t *testing.T) {
 	}
 	var ids []string
 	for range apps {
-		a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
-		require.NoError(t, err)
-		_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-		require.NoError(t, err)
-		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode), readinesstest.WithMiddleware(meet))
-		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
-		require.NoError(t, err)
+		a, _ := withDetails(t, w, svc, op, readinesstest.WithMiddleware(meet))
 		ids = append(ids, a.ID)
 	}
 
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- svc.RunScheduler(sctx, onboarding.SchedulerOptions{Interval: time.Minute, Owner: "replica-1", Workers: workers})
-	}()
-	defer func() { cancel(); require.NoError(t, <-done) }()
+	startScheduler(t, svc, onboarding.SchedulerOptions{Interval: time.Minute, Owner: "replica-1", Workers: workers})
 	require.Eventually(t, func() bool {
 		for _, id := range ids {
 			a, err := svc.Application(ctx, id)

@@ -31,14 +31,8 @@ func TestReadinessGatesGoLive(t *testing.T) {
 
 	toCredentials := func(t *testing.T, opts ...readinesstest.Option) (*onboarding.Application, *readinesstest.Participant) {
 		t.Helper()
-		a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
-		require.NoError(t, err)
-		_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-		require.NoError(t, err)
-		p := readinesstest.NewParticipant(t, op, append([]readinesstest.Option{readinesstest.WithCode(a.Participant.ParticipantCode)}, opts...)...)
-		_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
-		require.NoError(t, err)
-		_, err = svc.Provision(ctx, a.ID)
+		a, p := withDetails(t, w, svc, op, opts...)
+		_, err := svc.Provision(ctx, a.ID)
 		require.NoError(t, err)
 		return a, p
 	}
@@ -86,14 +80,8 @@ func TestReadinessGatesGoLive(t *testing.T) {
 	t.Run("a report older than the age allowed does not count", func(t *testing.T) {
 		aged := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, time.Hour),
 			onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
-		a, err := aged.Submit(ctx, w.application(verifier.CategoryPayer))
-		require.NoError(t, err)
-		_, err = aged.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-		require.NoError(t, err)
-		p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
-		_, err = aged.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
-		require.NoError(t, err)
-		_, err = aged.Provision(ctx, a.ID)
+		a, _ := withDetails(t, w, aged, op)
+		_, err := aged.Provision(ctx, a.ID)
 		require.NoError(t, err)
 		_, err = aged.CheckReadiness(ctx, a.ID)
 		require.NoError(t, err)
@@ -151,4 +139,20 @@ func TestReadinessGatesGoLive(t *testing.T) {
 	_, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithNotifier(w.notes),
 		onboarding.WithOTPKey(otpKey), onboarding.WithReadiness(nil, true, 0))
 	require.ErrorIs(t, err, onboarding.ErrInvalidOption)
+}
+
+// withDetails takes a payer to step 3 on svc, its endpoint a participant
+// handler trusting op (opts shape it), and returns the application and
+// the participant.
+func withDetails(t *testing.T, w *world, svc *onboarding.Service, op *readinesstest.Operator, opts ...readinesstest.Option) (*onboarding.Application, *readinesstest.Participant) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+	require.NoError(t, err)
+	p := readinesstest.NewParticipant(t, op, append([]readinesstest.Option{readinesstest.WithCode(a.Participant.ParticipantCode)}, opts...)...)
+	_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
+	require.NoError(t, err)
+	return a, p
 }

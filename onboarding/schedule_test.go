@@ -215,14 +215,8 @@ func TestScheduledReadinessChecks(t *testing.T) {
 	svc := w.service(store, onboarding.WithReadiness(checker, true, 0),
 		onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
 
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
-	require.NoError(t, err)
-	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-	require.NoError(t, err)
-	p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
-	_, err = svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
-	require.NoError(t, err)
-	_, err = svc.Provision(ctx, a.ID)
+	a, p := withDetails(t, w, svc, op)
+	_, err := svc.Provision(ctx, a.ID)
 	require.NoError(t, err)
 	assert.False(t, dueAt(t, store, a.ID).After(w.clock.Now()), "new details are due for a check at once")
 

@@ -370,7 +370,13 @@ func decodeCredentials(raw []byte) (*credentials, error) {
 }
 
 // decodeCredentialFields is decodeCredentials, leaving the secrets
-// undecoded (skipped) unless withSecrets.
+// undecoded (skipped) unless withSecrets. Without the secrets it stops at
+// the compromise time, which a state has once: a state written since the
+// field leads (null when there was no report) is read no further than its
+// first field, so the store's head of it (registry.StandingPrefix) holds
+// all a token check needs. An older state, with the secrets first and the
+// compromise time left out when nil, is read up to the submitted
+// application, as before.
 func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) {
 	c := new(credentials)
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -393,7 +399,9 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 				err = dec.Decode(&skip)
 			}
 		case "compromised_at":
-			err = dec.Decode(&c.CompromisedAt)
+			if err = dec.Decode(&c.CompromisedAt); err == nil && !withSecrets {
+				return c, nil
+			}
 		default:
 			var skip json.RawMessage
 			err = dec.Decode(&skip)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -230,7 +232,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	}
 	raw, err := json.Marshal(full)
 	require.NoError(t, err)
-	assert.True(t, bytes.HasPrefix(raw, []byte(`{"secrets":`)), "the credential fields lead the encoding")
+	assert.True(t, bytes.HasPrefix(raw, []byte(`{"compromised_at":"2025-03-01T10:00:00Z","secrets":`)), "the credential fields lead the encoding, the compromise time first")
 	c, err := decodeCredentials(raw)
 	require.NoError(t, err)
 	assert.Equal(t, full.Secrets, c.Secrets)
@@ -242,6 +244,43 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
 	_, err = decodeCredentialFields([]byte(`{"secrets":[{"id":`), false)
 	assert.Error(t, err, "a broken state is refused even where it is skipped")
+
+	// A token check reads no further than the first field: the store's
+	// head of a state suffices, however many secrets follow, whether or
+	// not a compromise was reported.
+	for _, at := range []*time.Time{nil, &revoked} {
+		st := &state{CompromisedAt: at, Submitted: &hcxonboard.Application{ParticipantName: "X"}}
+		for i := range 40 {
+			st.Secrets = append(st.Secrets, credential.SecretRecord{ID: fmt.Sprint("secret-", i), Hash: strings.Repeat("ab", 32), ExpiresAt: revoked})
+		}
+		raw, err := json.Marshal(st)
+		require.NoError(t, err)
+		require.Greater(t, len(raw), 8*registry.StandingPrefix)
+		c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false)
+		require.NoError(t, err, "the head of the state")
+		assert.Equal(t, at, c.CompromisedAt)
+		_, err = decodeCredentials(raw[:registry.StandingPrefix])
+		assert.Error(t, err, "the secrets are not all in the head")
+	}
+	// A state written before the compromise time led: the secrets first,
+	// the compromise time after them or, when nil, left out.
+	for _, old := range []string{
+		`{"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z","submitted":{}}`,
+		`{"secrets":[{"id":"s1","hash":"ab"}],"submitted":{},"compromised_at":"2025-03-01T10:00:00Z"}`,
+	} {
+		c, err := decodeCredentialFields([]byte(old), false)
+		require.NoError(t, err, old)
+		c2, err := decodeCredentials([]byte(old))
+		require.NoError(t, err, old)
+		require.Len(t, c2.Secrets, 1, old)
+		assert.Equal(t, c2.CompromisedAt, c.CompromisedAt, old)
+		if strings.Index(old, "compromised_at") < strings.Index(old, "submitted") {
+			require.NotNil(t, c.CompromisedAt, old)
+			assert.Equal(t, revoked, *c.CompromisedAt)
+		} else {
+			assert.Nil(t, c.CompromisedAt, old)
+		}
+	}
 
 	// Order does not matter for the result, only for speed.
 	c, err = decodeCredentials([]byte(`{"submitted":{},"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))

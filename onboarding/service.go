@@ -189,9 +189,11 @@ const maxAttempts = 8
 // (registry.Application.State). It never holds a plain one-time code or
 // secret: only their salted hashes.
 type state struct {
-	// The credential fields come first: see decodeCredentials.
+	// The credential fields come first: see decodeCredentials. The
+	// compromise time leads, written even when nil (null), so that a
+	// token check reads no further than the state's first field.
+	CompromisedAt *time.Time                `json:"compromised_at"`
 	Secrets       []credential.SecretRecord `json:"secrets,omitempty"`
-	CompromisedAt *time.Time                `json:"compromised_at,omitempty"`
 	Submitted     *hcxonboard.Application   `json:"submitted"`
 	Digest        string                    `json:"digest,omitempty"`
 	Sandbox       *SandboxResult            `json:"sandbox,omitempty"`

@@ -1,7 +1,10 @@
 package onboarding_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,4 +111,78 @@ func testTokensRefusedOnTheNextCall(t *testing.T, newStore storeFactory) {
 	err = verify()
 	require.ErrorIs(t, err, credential.ErrInvalidToken, "refused on the first call after the de-boarding")
 	require.ErrorIs(t, err, onboarding.ErrNotActive)
+}
+
+// countingStore counts the whole-application reads made through it.
+type countingStore struct {
+	registry.Store
+	apps atomic.Int64
+}
+
+func (s *countingStore) Application(ctx context.Context, id string) (*registry.Application, error) {
+	s.apps.Add(1)
+	return s.Store.Application(ctx, id)
+}
+
+func (s *countingStore) ParticipantStanding(ctx context.Context, code string) (*registry.Standing, error) {
+	return s.Store.(registry.StandingReader).ParticipantStanding(ctx, code)
+}
+
+// TestVerifyTokenReadsOnlyTheStandingHead checks that a token check is
+// one store read of the standing, whose head (registry.StandingPrefix)
+// holds what the check needs however many secrets a participant keeps;
+// and that a state stored in the older order — the secrets first, the
+// compromise time after them — is read whole, so a compromise it records
+// still refuses the token.
+func TestVerifyTokenReadsOnlyTheStandingHead(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := &countingStore{Store: sqliteStore(t)}
+	svc := w.service(store)
+	a, creds := live(t, w, svc)
+	// Rotations keep the earlier secrets until they expire: the state's
+	// credential fields outgrow the head.
+	secret := creds.Secret
+	for range 3 {
+		rotated, err := svc.RotateSecret(ctx, creds.ParticipantCode, secret, time.Hour)
+		require.NoError(t, err)
+		secret = rotated.Secret
+	}
+	tok, err := svc.Token(ctx, creds.ParticipantCode, secret)
+	require.NoError(t, err)
+	st, err := store.Store.(registry.StandingReader).ParticipantStanding(ctx, creds.ParticipantCode)
+	require.NoError(t, err)
+	require.True(t, st.StateTruncated, "the store sent the head of the state only")
+
+	before := store.apps.Load()
+	_, err = svc.VerifyToken(ctx, tok.Value)
+	require.NoError(t, err)
+	assert.Equal(t, before, store.apps.Load(), "no whole-application read")
+
+	// The older order, with a compromise reported after the token.
+	stored, err := store.Store.Application(ctx, a.ID)
+	require.NoError(t, err)
+	var fields map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(stored.State, &fields))
+	require.JSONEq(t, "null", string(fields["compromised_at"]))
+	reported, err := json.Marshal(w.clock.Now().Add(time.Second))
+	require.NoError(t, err)
+	var old bytes.Buffer
+	old.WriteString(`{"secrets":` + string(fields["secrets"]) + `,"compromised_at":` + string(reported))
+	for k, v := range fields {
+		if k != "secrets" && k != "compromised_at" {
+			old.WriteString(`,"` + k + `":` + string(v))
+		}
+	}
+	old.WriteString("}")
+	stored.State = old.Bytes()
+	p, err := store.Store.Participant(ctx, creds.ParticipantCode)
+	require.NoError(t, err)
+	require.NoError(t, store.Store.Update(ctx, registry.Write{Application: stored, Participant: p}))
+
+	_, err = svc.VerifyToken(ctx, tok.Value)
+	require.ErrorIs(t, err, credential.ErrInvalidToken, "the compromise past the head is read")
+	assert.ErrorContains(t, err, "compromise")
+	assert.Greater(t, store.apps.Load(), before, "the state was read whole")
 }

@@ -29,8 +29,10 @@ type Standing struct {
 }
 
 // StandingPrefix is how much of a state ParticipantStanding may return
-// (see Standing.StateTruncated).
-const StandingPrefix = 2048
+// (see Standing.StateTruncated). The engine writes what a token check
+// needs as its state's first field, well within it; a state written before
+// that order (until its next write) is read whole by the engine.
+const StandingPrefix = 256
 
 // StandingReader reads a participant's Standing in one store read instead
 // of two (Participant, then ListApplications by participant code). It is

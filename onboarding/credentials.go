@@ -410,5 +410,11 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 			return nil, err
 		}
 	}
+	// The object must close here: a head of a state cut just after a
+	// value ends the fields as well, and the fields after the cut (a
+	// compromise time) are unread, not absent.
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil, errors.New("state is cut short")
+	}
 	return c, nil
 }

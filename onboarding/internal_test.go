@@ -290,7 +290,26 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, c.CompromisedAt)
 	assert.Equal(t, revoked, *c.CompromisedAt)
-	for _, bad := range []string{``, `[]`, `{"secrets":`, `{"secrets":"no"}`} {
+	// A head of a state, cut anywhere, is refused or read right: never a
+	// compromise time missed because the cut fell just after a value.
+	for _, whole := range []string{
+		`{"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z","submitted":{}}`,
+		`{"compromised_at":"2025-03-01T10:00:00Z","secrets":[{"id":"s1","hash":"ab"}],"submitted":{}}`,
+		`{"secrets":[{"id":"s1","hash":"ab"}],"x":1,"compromised_at":"2025-03-01T10:00:00Z"}`,
+	} {
+		for i := range len(whole) {
+			head := whole[:i]
+			if c, err := decodeCredentialFields([]byte(head), false); err == nil {
+				require.NotNil(t, c.CompromisedAt, "head %q", head)
+				assert.Equal(t, revoked, *c.CompromisedAt, "head %q", head)
+			}
+			if c, err := decodeCredentials([]byte(head)); err == nil {
+				require.NotNil(t, c.CompromisedAt, "head %q", head)
+				assert.Len(t, c.Secrets, 1, "head %q", head)
+			}
+		}
+	}
+	for _, bad := range []string{``, `[]`, `{`, `{"secrets":`, `{"secrets":"no"}`, `{"secrets":[]`} {
 		_, err := decodeCredentials([]byte(bad))
 		assert.Error(t, err, bad)
 	}

@@ -59,10 +59,12 @@ func testStanding(t *testing.T, newStore NewStore) {
 	require.Equal(t, "app-two@hcx", got.ApplicationID)
 	require.Equal(t, hcxonboard.StatusCreated, got.Status)
 
-	// A long state: the store may send only its head, and says so.
+	// A long state: the store may send only its head, and says so. The
+	// head is counted in bytes, not characters: the state is JSON in
+	// UTF-8, and names in Indian scripts take three bytes a letter.
 	long := make(map[string]any)
 	long["compromised_at"] = "2025-03-14T10:00:00Z"
-	long["submitted"] = map[string]string{"padding": strings.Repeat("x", 3*registry.StandingPrefix)}
+	long["submitted"] = map[string]string{"name": strings.Repeat("आरोग्य ", registry.StandingPrefix), "padding": strings.Repeat("x", 3*registry.StandingPrefix)}
 	a.State, err = json.Marshal(long)
 	require.NoError(t, err)
 	require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p}))

@@ -300,6 +300,13 @@ func parseDate(s string) (time.Time, bool) {
 	return d.AddDate(0, 0, 1), true
 }
 
+// endOfDayInIndia returns the instant the day of t — its date as t gives
+// it (a date read without a time of day is midnight UTC) — ends in India.
+func endOfDayInIndia(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, ist)
+}
+
 // facilityParts collects what is missing and what is wrong in facility
 // details, so that one message lists everything to fix.
 type facilityParts struct {

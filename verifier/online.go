@@ -224,7 +224,7 @@ func checkRohiniVerification(ctx context.Context, in *Input) Result {
 	}
 	if !h.ValidUntil.IsZero() {
 		until := h.ValidUntil.Format(time.DateOnly)
-		if !in.Now.Before(h.ValidUntil.AddDate(0, 0, 1)) {
+		if !in.Now.Before(endOfDayInIndia(h.ValidUntil)) {
 			findings = append(findings, found("valid_until", "", until, sourceRohini, false, "expired"))
 			return withFindings(invalid("The ROHINI registration of "+id+" expired on "+until+": renew it with IIB, then apply again"), findings)
 		}

@@ -386,3 +386,31 @@ func TestOnlineCauseIsCleaned(t *testing.T) {
 	assert.NotContains(t, res.Message, "\n")
 	assert.Less(t, len(res.Message), 400)
 }
+
+// TestRohiniValidityEndsAtMidnightInIndia checks that a ROHINI
+// registration valid until a date — which the look-ups read as midnight
+// UTC — is valid to the end of that day in India, and not for the five and
+// a half hours after it that midnight UTC would add.
+func TestRohiniValidityEndsAtMidnightInIndia(t *testing.T) {
+	t.Parallel()
+	look := rohiniFunc(func(context.Context, string) (rohini.Hospital, error) {
+		return rohini.Hospital{ID: "8900080336704", Name: "Lakeview Nursing Home Pvt. Ltd.", Pincode: "411001", Status: "Active",
+			ValidUntil: time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC)}, nil
+	})
+	ist := time.FixedZone("IST", 5*3600+1800)
+	for _, tc := range []struct {
+		now  time.Time
+		want verifier.Outcome
+	}{
+		{time.Date(2026, 5, 31, 23, 59, 59, 0, ist), verifier.Satisfied},
+		{time.Date(2026, 6, 1, 0, 0, 0, 0, ist), verifier.Invalid},
+		{time.Date(2026, 6, 1, 3, 0, 0, 0, ist), verifier.Invalid},
+	} {
+		c := trustedChecker(t, verifier.WithRohiniLookup(look), verifier.WithClock(func() time.Time { return tc.now }))
+		r, err := c.Verify(context.Background(), loadApp(t, "rohini_provider_ready.json"))
+		require.NoError(t, err)
+		res, ok := r.Result(verifier.ReqRohiniVerification)
+		require.True(t, ok)
+		assert.Equal(t, tc.want, res.Outcome, "at %s: %s", tc.now, res.Message)
+	}
+}

@@ -55,7 +55,7 @@ func (h *Handler) amend(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 		return newError(http.StatusBadRequest, CodeInvalidPayload, "%s", err.Error())
 	}
 	a, err := h.svc.Amend(r.Context(), r.PathValue("id"), app)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 // mergePatch applies an RFC 7396 merge patch: objects merge member by
@@ -85,7 +85,7 @@ func (h *Handler) sendBack(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		return err
 	}
 	a, err := h.svc.SendBack(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 // applicationMembers are the application contract's member names.

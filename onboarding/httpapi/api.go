@@ -30,30 +30,46 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	}
 	// The token counts as issued when the application was created, so a
 	// replay of the same submission (the same idempotency key) answers the
-	// same token; a replay a day or more later gets a fresh one.
-	issued := h.now()
-	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour {
-		issued = a.CreatedAt
+	// same token: a client whose first answer was lost gets it again. It
+	// does so for a day, and only while the token is the first one: a
+	// replay is the only way to an applicant token without one, so after
+	// the applicant has rotated its token (which it does when it fears a
+	// leak), or a day on, the submission answers no token.
+	now := h.now()
+	if a.ApplicantTokenGeneration > 0 || now.Sub(a.CreatedAt) >= applyReplayWindow {
+		return newError(http.StatusConflict, CodeInvalidRequest,
+			"application %s was submitted under this application_id on %s and its applicant token answered then; "+
+				"a repeat of the submission answers the token only for a day and until the token is rotated: use the applicant token you hold",
+			a.ID, a.CreatedAt.UTC().Format(time.DateOnly))
 	}
 	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
 	h.writeJSON(w, http.StatusCreated, ApplyResponse{
-		ApplicantToken: h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, issued),
+		ApplicantToken: h.applicantTokenAt(a.ID, 0, a.CreatedAt),
 		Application:    applicationView(a),
 	})
 	return nil
 }
 
+// applyReplayWindow is how long after a submission a repeat of it (the
+// same application_id and document) answers the applicant token again.
+const applyReplayWindow = 24 * time.Hour
+
 func (h *Handler) status(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
-// answer writes an application (200) or returns err.
-func (h *Handler) answer(w http.ResponseWriter, a *onboarding.Application, err error) error {
+// answer writes an application (200) or returns err. Staff routes answer
+// it without the applicant's idempotency key (staffView).
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, a *onboarding.Application, err error) error {
 	if err != nil {
 		return err
 	}
-	h.writeJSON(w, http.StatusOK, applicationView(a))
+	v := applicationView(a)
+	if staffRoute(r) {
+		v = staffView(v)
+	}
+	h.writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -69,12 +85,12 @@ func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return h.refuseOTP(r, err)
 	}
-	return h.answer(w, a, nil)
+	return h.answer(w, r, a, nil)
 }
 
 func (h *Handler) resendOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.ResendOTP(r.Context(), r.PathValue("id"), r.PathValue("task"))
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) details(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -83,7 +99,7 @@ func (h *Handler) details(w http.ResponseWriter, r *http.Request, _ *reqCtx) err
 		return err
 	}
 	a, err := h.svc.SubmitDetails(r.Context(), r.PathValue("id"), d)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -135,7 +151,7 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, _ *reqCtx) er
 		return err
 	}
 	a, err := h.svc.Withdraw(r.Context(), r.PathValue("id"), actorApplicant, reason)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -150,7 +166,7 @@ func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *re
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
 		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason, StepUpCode: req.StepUpCode,
 	})
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -164,7 +180,7 @@ func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, _ *reqCt
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "purpose must be %q or %q", onboarding.StepUpDetails, onboarding.StepUpDeboard)
 	}
 	a, err := h.svc.RequestStepUp(r.Context(), r.PathValue("id"), req.Purpose)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) rotateApplicantToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -185,7 +201,7 @@ func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 		return err
 	}
 	a, err := h.svc.Appeal(r.Context(), r.PathValue("id"), actorApplicant, reason)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -205,7 +221,7 @@ func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		return err
 	}
 	a, err = h.svc.Application(ctx, a.ID)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) rotate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -325,7 +341,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	}
 	out := QueueResponse{Applications: make([]*Application, 0, len(as)), Next: next}
 	for _, a := range as {
-		out.Applications = append(out.Applications, summaryView(a))
+		out.Applications = append(out.Applications, staffView(summaryView(a)))
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil
@@ -417,7 +433,7 @@ func contains(list []string, s string) bool {
 
 func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -463,7 +479,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 		return err
 	}
 	a, err := h.svc.Decide(r.Context(), r.PathValue("id"), r.PathValue("task"), d)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func decision(word, reason, staffID string) (onboarding.Decision, error) {
@@ -483,7 +499,7 @@ func decision(word, reason, staffID string) (onboarding.Decision, error) {
 
 func (h *Handler) recheck(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.Recheck(r.Context(), r.PathValue("id"))
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -501,7 +517,7 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 		CertificateFetched: req.CertificateFetched, FirewallAllowsHCX: req.FirewallAllowsHCX,
 		ConfirmedBy: staffActor(c.staffID), Note: note,
 	})
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) suspend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -510,7 +526,7 @@ func (h *Handler) suspend(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 		return err
 	}
 	a, err := h.svc.Suspend(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -519,7 +535,7 @@ func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		return err
 	}
 	a, err := h.svc.Reinstate(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 var initiators = []string{onboarding.InitiatorVoluntary, onboarding.InitiatorRegulator, onboarding.InitiatorHCX}
@@ -538,7 +554,7 @@ func (h *Handler) deboardStaff(w http.ResponseWriter, r *http.Request, c *reqCtx
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
 		Initiator: req.Initiator, Actor: staffActor(c.staffID), Reason: strings.TrimSpace(req.Reason),
 	})
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }
 
 func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -593,5 +609,5 @@ func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, _ *reqC
 	if soon, ok := errors.AsType[*onboarding.ReadinessTooSoonError](err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(soon.RetryAfter.Seconds()))))
 	}
-	return h.answer(w, a, err)
+	return h.answer(w, r, a, err)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"sync"
 	"testing"
@@ -77,3 +78,73 @@ func TestApplicantTokenLifecycle(t *testing.T) {
 	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + b.ID, auth: bearer(legacy)})
 	assert.Equal(t, http.StatusForbidden, res.status, "and it expires like the rest")
 }
+
+// A repeat of a submission answers its applicant token — to a client whose
+// first answer was lost — but it is no capability for anyone else who sees
+// the document: staff views leave out the idempotency key (application_id)
+// that a repeat needs, and a repeat answers the token only for a day and
+// only until the applicant rotates it.
+func TestApplyReplayAnswersTheTokenOnlyToItsSubmitter(t *testing.T) {
+	t.Parallel()
+	clk := &movableClock{t: time.Now()}
+	f := newFixture(t, httpapi.WithClock(clk.now))
+	apply := func(body any) response {
+		return f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: body})
+	}
+	app := f.regulator("Replayed Regulator")
+	app.ApplicationID = "client-key-7f3a9c"
+	res := apply(app)
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var first httpapi.ApplyResponse
+	res.decode(t, &first)
+	path := "/v1/onboarding/applications/" + first.Application.ID
+
+	// The applicant sees its key; staff see neither it nor the document's.
+	assert.Equal(t, app.ApplicationID, first.Application.ApplicationID)
+	for _, staffPath := range []string{"/v1/onboarding/staff/applications/" + first.Application.ID, "/v1/onboarding/staff/applications?waiting=all"} {
+		res = f.do(request{method: http.MethodGet, path: staffPath, auth: bearer(staffToken)})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		assert.NotContains(t, string(res.body), app.ApplicationID, staffPath)
+	}
+	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications/" + first.Application.ID, auth: bearer(staffToken)})
+	var seen struct {
+		Submitted json.RawMessage `json:"submitted"`
+	}
+	res.decode(t, &seen)
+	// What staff saw, submitted again, is a new application (without a
+	// key), whose token does not open the first.
+	res = apply(seen.Submitted)
+	var other httpapi.ApplyResponse
+	if json.Unmarshal(res.body, &other) == nil && other.ApplicantToken != "" {
+		require.NotNil(t, other.Application)
+		assert.NotEqual(t, first.Application.ID, other.Application.ID)
+		assert.Equal(t, http.StatusForbidden, f.do(request{method: http.MethodGet, path: path, auth: bearer(other.ApplicantToken)}).status)
+	}
+
+	// The submitter's own repeat, within the day: the same token.
+	res = apply(app)
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var again httpapi.ApplyResponse
+	res.decode(t, &again)
+	assert.Equal(t, first.ApplicantToken, again.ApplicantToken)
+
+	// A day on, a repeat answers no token.
+	clk.add(applyReplayWindow + time.Minute)
+	res = apply(app)
+	require.Equal(t, http.StatusConflict, res.status, "body: %s", res.body)
+	assert.NotContains(t, string(res.body), httpapi.ApplicantTokenPrefix)
+	clk.add(-applyReplayWindow - time.Minute)
+
+	// Nor after the applicant rotated its token.
+	res = f.do(request{method: http.MethodPost, path: path + "/applicant-token", auth: bearer(first.ApplicantToken)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	var rotated httpapi.ApplyResponse
+	res.decode(t, &rotated)
+	res = apply(app)
+	require.Equal(t, http.StatusConflict, res.status, "body: %s", res.body)
+	assert.NotContains(t, string(res.body), httpapi.ApplicantTokenPrefix)
+	assert.Equal(t, http.StatusOK, f.do(request{method: http.MethodGet, path: path, auth: bearer(rotated.ApplicantToken)}).status)
+}
+
+// applyReplayWindow is how long a repeat of a submission answers its token.
+const applyReplayWindow = 24 * time.Hour

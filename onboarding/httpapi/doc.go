@@ -85,7 +85,11 @@
 // audit trail and the approval request sent to an empanelling payer, none
 // of whom should act as the applicant. The token does not expire; treat it
 // like a password. An idempotent retry of apply (same application_id,
-// same document) answers the same token.
+// same document) answers the same token, for a day after the submission
+// and until the applicant rotates its token (409 after either): a client
+// whose first answer was lost gets it again. The application_id is thus
+// the submitter's to keep: staff views leave it out, and it should be
+// hard to guess (a UUID).
 //
 // The registry search needs a participant access token (from
 // /v1/onboarding/token, checked with onboarding.Service.VerifyToken) or a

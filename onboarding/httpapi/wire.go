@@ -16,7 +16,8 @@ import (
 // applicant and to staff. It never carries a secret or a one-time code.
 type Application struct {
 	ID string `json:"id"`
-	// ApplicationID is the client's idempotency key, when it sent one.
+	// ApplicationID is the client's idempotency key, when it sent one;
+	// never in staff views (nor in the submitted document there).
 	ApplicationID   string                      `json:"application_id,omitempty"`
 	Stage           registry.Stage              `json:"stage"`
 	Status          hcxonboard.Status           `json:"status,omitempty"`
@@ -244,6 +245,23 @@ type ExpiringResponse struct {
 // ProcessedResponse says how many announced de-boardings took effect.
 type ProcessedResponse struct {
 	Deboarded int `json:"deboarded"`
+}
+
+// staffView is v as staff see it: without the applicant's idempotency key
+// (application_id, at the top and in the submitted document). A repeat of
+// the submission under that key answers the applicant token for a day;
+// staff, who see the whole document, must not be able to make one.
+func staffView(v *Application) *Application {
+	if v == nil || (v.ApplicationID == "" && (v.Submitted == nil || v.Submitted.ApplicationID == "")) {
+		return v
+	}
+	c := *v
+	c.ApplicationID = ""
+	if c.Submitted != nil {
+		c.Submitted = c.Submitted.Clone()
+		c.Submitted.ApplicationID = ""
+	}
+	return &c
 }
 
 // applicationView converts the engine's view.

@@ -222,6 +222,10 @@ type state struct {
 	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// StepUp is a live participant's outstanding step-up code, hashed.
 	StepUp *stepUpState `json:"step_up,omitempty"`
+	// StepUpsSent counts the step-up codes sent on StepUpsDay (a UTC day):
+	// each new code brings fresh attempts, so their number is bounded.
+	StepUpsSent int    `json:"step_ups_sent,omitempty"`
+	StepUpsDay  string `json:"step_ups_day,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the

@@ -35,7 +35,10 @@ type stepUpState struct {
 // changing the endpoint or a certificate (StepUpDetails) and leaving the
 // network (StepUpDeboard) need it, so that a stolen participant credential
 // alone cannot redirect or remove a participant. A new request replaces an
-// outstanding code.
+// outstanding code. As with the onboarding codes, 1 + OTPPolicy.ResendsPerDay
+// codes are sent a UTC day (ErrTooManyResends after that): each code takes
+// OTPPolicy.Attempts guesses, so a stolen credential cannot ask for codes
+// until one is guessed.
 func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Application, error) {
 	if purpose != StepUpDetails && purpose != StepUpDeboard {
 		return nil, fmt.Errorf("%w: step-up purpose %q (want %q or %q)", ErrInvalidArgument, clip(purpose), StepUpDetails, StepUpDeboard)
@@ -48,6 +51,13 @@ func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Appli
 		if to == "" {
 			return fmt.Errorf("%w: no registered admin to send a code to", ErrNotReady)
 		}
+		if today := day(r.now); r.st.StepUpsDay != today {
+			r.st.StepUpsDay, r.st.StepUpsSent = today, 0
+		}
+		if r.st.StepUpsSent >= 1+s.otp.ResendsPerDay {
+			return fmt.Errorf("%w: %d step-up codes were sent today; ask again tomorrow (UTC), or the HCX operator", ErrTooManyResends, r.st.StepUpsSent)
+		}
+		r.st.StepUpsSent++
 		code, err := newCode(s.rand)
 		if err != nil {
 			return err

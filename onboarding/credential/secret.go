@@ -197,9 +197,14 @@ func (s *Secrets) Check(plain string, recs []SecretRecord) (SecretRecord, error)
 	match := -1
 	var got [sha256.Size]byte
 	for i := range recs {
-		// A damaged hash decodes short and can never match; it still costs a
-		// comparison like any other record.
-		n, _ := hex.Decode(got[:], []byte(recs[i].Hash))
+		// A damaged hash — short, long or not hex — can never match; it
+		// still costs a comparison like any other record. No more than a
+		// hash's length is decoded, so a long one cannot overrun got.
+		h := recs[i].Hash
+		if len(h) > 2*sha256.Size {
+			h = h[:2*sha256.Size]
+		}
+		n, _ := hex.Decode(got[:], []byte(h))
 		eq := subtle.ConstantTimeCompare(got[:], want[:]) & subtle.ConstantTimeEq(int32(n), sha256.Size) &
 			subtle.ConstantTimeEq(int32(len(recs[i].Hash)), 2*sha256.Size)
 		if eq == 1 && match < 0 {

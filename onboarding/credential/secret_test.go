@@ -103,6 +103,8 @@ func TestSecretCheck(t *testing.T) {
 		{"upper-case stored hash", plain, []SecretRecord{{ID: rec.ID, Hash: strings.ToUpper(rec.Hash), CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt}},
 			SecretRecord{ID: rec.ID, Hash: strings.ToUpper(rec.Hash), CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt}, nil},
 		{"truncated stored hash", plain, []SecretRecord{{ID: "x", Hash: rec.Hash[:32], ExpiresAt: rec.ExpiresAt}}, SecretRecord{}, ErrInvalidSecret},
+		{"lengthened stored hash", plain, []SecretRecord{{ID: "x", Hash: rec.Hash + "00", ExpiresAt: rec.ExpiresAt}}, SecretRecord{}, ErrInvalidSecret},
+		{"a long damaged hash before the right one", plain, []SecretRecord{{ID: "x", Hash: rec.Hash + rec.Hash, ExpiresAt: rec.ExpiresAt}, rec}, rec, nil},
 		{"record without expiry fails closed", plain, []SecretRecord{{ID: "x", Hash: rec.Hash}}, SecretRecord{}, ErrSecretExpired},
 		{"empty", "", []SecretRecord{rec}, SecretRecord{}, ErrMalformedSecret},
 		{"no prefix", strings.TrimPrefix(plain, SecretPrefix), []SecretRecord{rec}, SecretRecord{}, ErrMalformedSecret},

@@ -200,8 +200,11 @@ func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason stri
 			return err
 		}
 		r.revokeSecrets()
-		now := r.now
-		r.st.CompromisedAt = &now
+		// The later of two reports stands: a replica whose clock lags must
+		// not move the report back and revive the tokens it refused.
+		if now := r.now; r.st.CompromisedAt == nil || now.After(*r.st.CompromisedAt) {
+			r.st.CompromisedAt = &now
+		}
 		if to := r.part.PrimaryEmail; to != "" {
 			r.notify(Message{
 				Kind:    MessageCredentialsRevoked,
@@ -256,6 +259,16 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	tok, err := s.tokens.Issue(c.part.ParticipantCode, c.part.Roles)
 	if err != nil {
 		return credential.Token{}, fmt.Errorf("onboarding: issue token: %w", err)
+	}
+	// A compromise report stored since the secrets were read revoked the
+	// secret just checked, and the token, stamped after the report, would
+	// outlive it: read the standing again and refuse the token then.
+	_, compromisedAt, err := s.standingOf(ctx, code)
+	if err != nil {
+		return credential.Token{}, err
+	}
+	if compromisedAt != nil && (c.CompromisedAt == nil || compromisedAt.After(*c.CompromisedAt)) {
+		return credential.Token{}, s.refuse(ctx, "token", code, true, "a compromise was reported while the token was issued")
 	}
 	return tok, nil
 }

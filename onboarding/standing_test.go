@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
@@ -185,4 +186,64 @@ func TestVerifyTokenReadsOnlyTheStandingHead(t *testing.T) {
 	require.ErrorIs(t, err, credential.ErrInvalidToken, "the compromise past the head is read")
 	assert.ErrorContains(t, err, "compromise")
 	assert.Greater(t, store.apps.Load(), before, "the state was read whole")
+}
+
+// reportingStore runs hook once, at the first participant read after it
+// is set: inside Token, after the secrets were read and before the token
+// is issued.
+type reportingStore struct {
+	*registry.MemoryStore
+	hook func()
+}
+
+func (s *reportingStore) Participant(ctx context.Context, code string) (*hcxonboard.Participant, error) {
+	if h := s.hook; h != nil {
+		s.hook = nil
+		h()
+	}
+	return s.MemoryStore.Participant(ctx, code)
+}
+
+// TestTokenRacingACompromiseReportIsRefused checks that a token asked for
+// with a secret while its owner reports the secret compromised does not
+// outlive the report, though it is stamped after it.
+func TestTokenRacingACompromiseReportIsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := &reportingStore{MemoryStore: registry.NewMemoryStore()}
+	svc := w.service(store)
+	_, creds := live(t, w, svc)
+
+	store.hook = func() {
+		require.NoError(t, svc.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "secret leaked"))
+		w.clock.Advance(time.Second)
+	}
+	_, err := svc.Token(ctx, creds.ParticipantCode, creds.Secret)
+	require.ErrorIs(t, err, onboarding.ErrInvalidCredentials, "the report came while the token was issued")
+	_, err = svc.Token(ctx, creds.ParticipantCode, creds.Secret)
+	require.ErrorIs(t, err, onboarding.ErrInvalidCredentials, "and after it")
+}
+
+// TestALaterReportOnALaggingReplicaKeepsTheFirst checks that a second
+// compromise report, stored by a replica whose clock lags, does not move
+// the report back and revive the tokens the first refused.
+func TestALaterReportOnALaggingReplicaKeepsTheFirst(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	lagging := w.service(store, onboarding.WithClock(func() time.Time { return w.clock.Now().Add(-30 * time.Second) }))
+	_, creds := live(t, w, svc)
+	tok, err := svc.Token(ctx, creds.ParticipantCode, creds.Secret)
+	require.NoError(t, err)
+	w.clock.Advance(10 * time.Second)
+	require.NoError(t, svc.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "leaked"))
+	_, err = svc.VerifyToken(ctx, tok.Value)
+	require.ErrorIs(t, err, credential.ErrInvalidToken, "refused after the report")
+	w.clock.Advance(10 * time.Second)
+	require.NoError(t, lagging.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "leaked again"))
+	_, err = svc.VerifyToken(ctx, tok.Value)
+	require.ErrorIs(t, err, credential.ErrInvalidToken, "still refused after a second report from a lagging clock")
 }

@@ -127,7 +127,8 @@ func validHeaderName(s string) bool {
 // WithHTTPClient sets the HTTP client (its transport, proxy, TLS settings).
 // The look-up works on a copy, so the client given is not modified; the
 // copy's Timeout is set from [WithTimeout], and unless the client has its
-// own CheckRedirect, redirects to another host are refused.
+// own CheckRedirect, redirects to another host, or from https to plain
+// http, are not followed.
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return httpOption(func(c *httpConfig) error {
 		if hc == nil {
@@ -461,13 +462,14 @@ func (e *retryAfterError) Error() string {
 	return fmt.Sprintf("server asks to retry after %v", e.wait)
 }
 
-// sameHostRedirects follows redirects only within the same host, so that
-// configured headers (API keys) never travel to another server.
+// sameHostRedirects follows redirects only within the same host, and from
+// https only to https, so that configured headers (API keys) never travel
+// to another server or in clear text, nor is an answer taken from one.
 func sameHostRedirects(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
-	if req.URL.Host != via[0].URL.Host {
+	if req.URL.Host != via[0].URL.Host || (via[0].URL.Scheme == "https" && req.URL.Scheme != "https") {
 		return http.ErrUseLastResponse
 	}
 	return nil

@@ -561,3 +561,43 @@ func TestHTTPLookupConcurrent(t *testing.T) {
 	}
 	assert.Equal(t, callers, srv.Requests())
 }
+
+// TestHTTPLookupKeepsItsHeadersOnItsServer checks that a redirect is
+// followed only to the same host and never from https to plain http, so
+// that a configured header (an API key) goes nowhere else and in clear
+// text never, and no answer is taken from elsewhere.
+func TestHTTPLookupKeepsItsHeadersOnItsServer(t *testing.T) {
+	t.Parallel()
+	const key = "sk_live_3f9a7c1e5b"
+	for name, tc := range map[string]struct {
+		to     string
+		follow bool
+	}{
+		"same host, https":   {base + "/v2/hospitals/" + goodID, true},
+		"same host, http":    {"http://lookup.example/hospitals/" + goodID, false},
+		"another host":       {"https://elsewhere.example/hospitals/" + goodID, false},
+		"another host, http": {"http://elsewhere.example/hospitals/" + goodID, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tr := httpmock.NewMockTransport()
+			tr.RegisterResponder(http.MethodGet, getURL,
+				httpmock.NewStringResponder(http.StatusFound, "").HeaderSet(http.Header{"Location": {tc.to}}))
+			var sent []string
+			tr.RegisterResponder(http.MethodGet, tc.to, func(r *http.Request) (*http.Response, error) {
+				sent = append(sent, r.Header.Get("X-Api-Key"))
+				return httpmock.NewStringResponse(http.StatusOK, foundBody), nil
+			})
+			l := newMockLookup(t, tr, rohini.WithHeader("X-Api-Key", key))
+			h, err := l.Hospital(context.Background(), goodID)
+			if tc.follow {
+				require.NoError(t, err)
+				assert.Equal(t, goodID, h.ID)
+				assert.Equal(t, []string{key}, sent)
+				return
+			}
+			assert.Error(t, err, "the redirect's answer is not taken")
+			assert.Empty(t, sent, "nothing went to %s", tc.to)
+		})
+	}
+}

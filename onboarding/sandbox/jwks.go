@@ -180,7 +180,7 @@ func guardRedirects(c *http.Client, allowHTTP bool) *http.Client {
 		if req.URL.Scheme != "https" && !(allowHTTP && req.URL.Scheme == "http") {
 			return fmt.Errorf("redirect to a %q URL refused", req.URL.Scheme)
 		}
-		if len(via) >= 3 {
+		if len(via) > 3 { // via holds the request and the redirects so far
 			return errors.New("more than 3 redirects")
 		}
 		if next != nil {

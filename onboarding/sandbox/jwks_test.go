@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -293,6 +294,31 @@ func TestJWKSURLTransportSecurity(t *testing.T) {
 	_, err = cv.Verify(context.Background(), tok, nil)
 	require.ErrorIs(t, err, ErrKeysUnavailable)
 	assert.Contains(t, err.Error(), `redirect to a "http" URL refused`)
+
+	// Through a client of the caller's own, a chain of three redirects is
+	// followed and a fourth refused.
+	var chain *httptest.Server
+	chain = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		if _, err := fmt.Sscanf(r.URL.Path, "/hop/%d", &n); err != nil || n == 0 {
+			_, _ = w.Write(setOf(t, iss))
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("%s/hop/%d", chain.URL, n-1), http.StatusFound)
+	}))
+	t.Cleanup(chain.Close)
+	for hops, ok := range map[int]bool{3: true, 4: false} {
+		tlc := trustListOf(t, TrustedIssuer{ID: "sbx-remote", Roles: []hcxonboard.Role{provider}, JWKSURL: fmt.Sprintf("%s/hop/%d", chain.URL, hops)})
+		v, err := NewVerifier(WithTrustList(tlc), WithHTTPClient(chain.Client()), WithClock(fixedClock(t0)))
+		require.NoError(t, err)
+		_, err = v.Verify(context.Background(), tok, nil)
+		if ok {
+			require.NoError(t, err, "%d redirects", hops)
+		} else {
+			require.ErrorIs(t, err, ErrKeysUnavailable, "%d redirects", hops)
+			assert.Contains(t, err.Error(), "more than 3 redirects")
+		}
+	}
 }
 
 func TestJWKSURLConcurrentVerifiesShareOneFetch(t *testing.T) {

@@ -167,12 +167,15 @@ func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers
 				return err
 			}
 			if t.Kind != KindApproval || t.Recipient != payerCode {
-				// Whether the task exists for someone else is not the
-				// payer's business.
-				return fmt.Errorf("%w: no approval request %s for payer %s", ErrNotFound, clip(ans.TaskID), payerCode)
+				return ErrNotFound
 			}
 			return s.settle(r, t, Decision{Approve: ans.Approve, Reviewer: PayerActor(payerCode), Reason: reason})
 		})
+		if errors.Is(err, ErrNotFound) {
+			// Whether the application or the task exists, or is someone
+			// else's, is not the payer's business: one answer for all.
+			err = fmt.Errorf("%w: no approval request %s on application %s for payer %s", ErrNotFound, clip(ans.TaskID), clip(ans.ApplicationID), payerCode)
+		}
 		if err != nil {
 			out[i].Err = err
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,4 +111,40 @@ func (f *fixture) empanelled(i int, payerCode string) *hcxonboard.Application {
 		SandboxCertificate:     f.cert(code, hcxonboard.RoleHospital),
 		SandboxParticipantCode: code,
 	}
+}
+
+// A payer's decision on an application or task that does not exist, or
+// that is another's, has one answer: the payer learns nothing of other
+// applicants' applications or progress from it.
+func TestPayerDecisionsTellNothingOfOthers(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, tok := f.livePayer()
+	other, _ := f.submit(f.regulator("Someone Else's Regulator"))
+	var review string
+	for _, tk := range other.OpenTasks() {
+		review = tk.ID
+	}
+	require.NotEmpty(t, review)
+	body := httpapi.ApprovalDecisionsRequest{Decisions: []httpapi.ApprovalDecision{
+		{ApplicationID: "01a24d4a-0000-7000-8000-000000000000", TaskID: review, Decision: httpapi.DecisionApprove},
+		{ApplicationID: other.ID, TaskID: "review-99", Decision: httpapi.DecisionApprove},
+		{ApplicationID: other.ID, TaskID: review, Decision: httpapi.DecisionApprove},
+	}}
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/payer/approvals", auth: bearer(tok.Value), body: body})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	var out httpapi.ApprovalDecisionsResponse
+	res.decode(t, &out)
+	require.Len(t, out.Results, 3)
+	shapes := map[string]bool{}
+	for i, r := range out.Results {
+		require.NotNil(t, r.Error, "result %d", i)
+		// The message names what was asked, and nothing else differs.
+		shape := strings.NewReplacer(r.ApplicationID, "APP", r.TaskID, "TASK").Replace(r.Error.Code + " " + r.Error.Message)
+		shapes[shape] = true
+	}
+	assert.Len(t, shapes, 1, "one answer for an unknown application, an unknown task and another's task: %s", res.body)
+	got, err := f.svc.Application(context.Background(), other.ID)
+	require.NoError(t, err)
+	assert.Len(t, got.OpenTasks(), 1, "the other's review is untouched")
 }

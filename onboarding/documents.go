@@ -266,6 +266,12 @@ func (s *Service) openDocumentReview(r *record, up *taskState, d document.Docume
 	s.askStaff(r, t)
 }
 
+// MaxDocumentUploads is how many documents one application may have
+// uploaded, over its whole life: enough for every document the guideline
+// asks of any role, several times over, and a bound on what one applicant
+// can make the operator store.
+const MaxDocumentUploads = 64
+
 // UploadDocument stores a document of the application — its kind, the
 // type the uploader declares ("" or application/octet-stream declare none)
 // and its content — under the store's policy, and records the upload in
@@ -277,8 +283,10 @@ func (s *Service) openDocumentReview(r *record, up *taskState, d document.Docume
 // A document the policy refuses is a *document.RejectError (its Message
 // is for the uploader; ErrTooLarge, ErrUnsupportedType, ErrMismatch or
 // ErrInvalid); an application that does not exist is ErrNotFound; one
-// past verification is a *TransitionError; without WithDocuments it is
-// ErrNotConfigured.
+// past verification is a *TransitionError; one that had
+// MaxDocumentUploads documents uploaded is ErrTooManyDocuments (counted
+// with the audit record, so racing uploads cannot pass it); without
+// WithDocuments it is ErrNotConfigured.
 func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType string, body io.Reader, actor string) (document.Document, error) {
 	store := s.docs.store
 	if store == nil {
@@ -299,6 +307,9 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 		return document.Document{}, &TransitionError{Action: ActionDocumentUploaded, From: positionName(r.position()),
 			Reason: "documents are taken while the application is being verified"}
 	}
+	if r.st.Uploads >= MaxDocumentUploads {
+		return document.Document{}, tooManyDocuments(r)
+	}
 	d, err := store.Put(ctx, document.Document{ApplicationID: appID, Kind: kind, MediaType: mediaType, UploadedBy: actor}, body)
 	if err != nil {
 		return document.Document{}, documentError(err, appID)
@@ -306,10 +317,14 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 	found, err := s.collect(ctx, r, false)
 	if err == nil {
 		_, err = s.mutateFrom(ctx, appID, r, func(r *record) error {
+			if r.st.Uploads >= MaxDocumentUploads {
+				return tooManyDocuments(r)
+			}
 			if err := r.transition(ActionDocumentUploaded, actor, fmt.Sprintf("%s document %s (%s, %d bytes, sha256 %s)",
 				d.Kind, d.ID, d.MediaType, d.Size, d.SHA256)); err != nil {
 				return err
 			}
+			r.st.Uploads++
 			_, err := s.record(r, found, false)
 			return err
 		})
@@ -324,6 +339,11 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 		return document.Document{}, err
 	}
 	return d, nil
+}
+
+func tooManyDocuments(r *record) error {
+	return fmt.Errorf("%w: application %s had %d documents uploaded, the most one may; ask the HCX operator",
+		ErrTooManyDocuments, r.app.ID, r.st.Uploads)
 }
 
 // Documents lists the application's documents, oldest first, without

@@ -31,6 +31,9 @@ var (
 	// ErrTooSoon: the same request was made too recently; a
 	// *ReadinessTooSoonError says when to try again.
 	ErrTooSoon = errors.New("onboarding: asked again too soon")
+	// ErrTooManyDocuments: the application had MaxDocumentUploads
+	// documents uploaded.
+	ErrTooManyDocuments = errors.New("onboarding: too many documents uploaded")
 	// ErrRejected: the application was rejected (sandbox certificate,
 	// verification, a payer or a reviewer); Application.Reasons says why.
 	// Submit reports a rejection in the returned Application, not as an

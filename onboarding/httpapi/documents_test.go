@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -327,4 +329,43 @@ func TestQueueOfApplicationsWaitingOnDocuments(t *testing.T) {
 	require.Equal(t, http.StatusOK, q.status)
 	assert.Contains(t, q.body, a.ID)
 	assert.Contains(t, q.body, "Waiting on documents")
+}
+
+// An application may have onboarding.MaxDocumentUploads documents
+// uploaded and no more, though they arrive at once: an applicant cannot
+// make the operator store without end.
+func TestUploadsAreBoundedPerApplication(t *testing.T) {
+	t.Parallel()
+	f := docFixture(t, document.DefaultMaxSize)
+	a, tok := f.submit(f.bsp(documenttest.PDF(3000, "address proof")))
+	const early = onboarding.MaxDocumentUploads - 4
+	for i := range early {
+		res := f.upload(a.ID, tok, hcxonboard.DocAddressProof, "application/pdf", documenttest.PDF(2000, fmt.Sprint("upload ", i)))
+		require.Equal(t, http.StatusCreated, res.status, "upload %d: %s", i, res.body)
+	}
+	// Twelve at once for the last four places.
+	statuses := make([]int, 12)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			statuses[i] = f.upload(a.ID, tok, hcxonboard.DocAddressProof, "application/pdf", documenttest.PDF(2000, fmt.Sprint("racing upload ", i))).status
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, st := range statuses {
+		if st == http.StatusCreated {
+			created++
+		} else {
+			assert.Equal(t, http.StatusConflict, st)
+		}
+	}
+	assert.Equal(t, 4, created, "statuses %v", statuses)
+	res := f.upload(a.ID, tok, hcxonboard.DocAddressProof, "application/pdf", documenttest.PDF(2000, "one more"))
+	require.Equal(t, http.StatusConflict, res.status, "body: %s", res.body)
+	assert.Contains(t, res.envelope(t).Error.Message, "documents uploaded")
+	res = f.do(request{method: http.MethodGet, path: documentsPath(a.ID), auth: bearer(tok)})
+	var list httpapi.DocumentsResponse
+	res.decode(t, &list)
+	assert.Len(t, list.Documents, onboarding.MaxDocumentUploads, "a refused upload is not held")
 }

@@ -142,6 +142,8 @@ func classify(err error) classification {
 		return client(http.StatusTooManyRequests, CodeMaximumOTPRegenerate)
 	case errors.Is(err, onboarding.ErrTooSoon):
 		return client(http.StatusTooManyRequests, CodeInvalidRequest)
+	case errors.Is(err, onboarding.ErrTooManyDocuments):
+		return client(http.StatusConflict, CodeInvalidRequest)
 	case errors.Is(err, onboarding.ErrInvalidCredentials), errors.Is(err, credential.ErrInvalidToken):
 		return client(http.StatusUnauthorized, CodeAccessDenied)
 	case errors.Is(err, onboarding.ErrNotActive):

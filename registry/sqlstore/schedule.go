@@ -25,6 +25,15 @@ func (s *Store) DueApplications(ctx context.Context, by time.Time, limit int, cu
 	if err != nil {
 		return page, err
 	}
+	// by only bounds the search: a time past what the store keeps asks
+	// for everything due, one before it for nothing.
+	switch {
+	case by.IsZero():
+	case by.After(maxTime):
+		by = maxTime
+	case by.Before(minTime):
+		by = minTime
+	}
 	byNS, err := encodeTime(by, "due time")
 	if err != nil {
 		return page, err

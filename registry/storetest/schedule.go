@@ -56,6 +56,16 @@ func testDue(t *testing.T, newStore NewStore) {
 	require.Equal(t, []string{"app-5", "app-2", "app-3", "app-1"}, all(at(3*time.Hour), 1), "the same, a page of one at a time")
 	require.Equal(t, []string{"app-5", "app-2", "app-3", "app-1", "app-4"}, all(at(100*time.Hour), 2))
 	require.Empty(t, all(at(-2*time.Hour), 10), "nothing is due before the earliest")
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, []string{"app-5", "app-2", "app-3", "app-1", "app-4"}, all(far, 10), "due by a time later than any a store keeps: all")
+	require.Empty(t, all(time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), 10), "due by a time earlier than any a store keeps: none")
+
+	// A due time no store keeps is refused, the same by every store.
+	tooFar := newApp("app-far", "key-far", "", at(0))
+	tooFar.DueAt = far
+	require.ErrorContains(t, s.Create(ctx, registry.Write{Application: tooFar}), "outside")
+	_, err = s.Application(ctx, "app-far")
+	require.ErrorIs(t, err, registry.ErrNotFound)
 
 	// An Update moves the due time; the zero time takes it out.
 	a, err := s.Application(ctx, "app-5")
@@ -77,6 +87,7 @@ func testDue(t *testing.T, newStore NewStore) {
 	// SetDue refuses a stale version and an unknown application.
 	require.ErrorIs(t, d.SetDue(ctx, a.ID, a.Version-1, at(0)), registry.ErrVersionConflict)
 	require.ErrorIs(t, d.SetDue(ctx, "app-missing", 1, at(0)), registry.ErrNotFound)
+	require.ErrorContains(t, d.SetDue(ctx, a.ID, a.Version, far), "outside")
 	require.NoError(t, d.SetDue(ctx, a.ID, a.Version, time.Time{}))
 	require.Equal(t, []string{"app-2", "app-3"}, all(at(2*time.Hour), 10), "SetDue with the zero time clears it")
 

@@ -34,6 +34,11 @@ type flash struct {
 // but a leaked staff token must not be able to exhaust memory.
 const maxSessions = 10000
 
+// maxStaffSessions bounds one staff member's sessions: a member's new
+// login past it ends that member's own oldest session, so that one
+// credential logging in over and over cannot push everyone else's out.
+const maxStaffSessions = 16
+
 type sessionStore struct {
 	mu  sync.Mutex
 	m   map[[sha256.Size]byte]*session // by SHA-256 of the cookie value
@@ -69,15 +74,26 @@ func (s *sessionStore) create(staffID, credential string) (string, *session, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
-	if len(s.m) >= maxSessions {
-		// Drop the session closest to its end.
-		var oldest [sha256.Size]byte
-		var at time.Time
-		for k, v := range s.m {
-			if at.IsZero() || v.expires.Before(at) {
-				oldest, at = k, v.expires
+	// Drop the session closest to its end: the member's own when it holds
+	// maxStaffSessions, else anyone's when the store is full.
+	var own, oldest [sha256.Size]byte
+	var ownAt, oldestAt time.Time
+	n := 0
+	for k, v := range s.m {
+		if v.staffID == staffID {
+			n++
+			if ownAt.IsZero() || v.expires.Before(ownAt) {
+				own, ownAt = k, v.expires
 			}
 		}
+		if oldestAt.IsZero() || v.expires.Before(oldestAt) {
+			oldest, oldestAt = k, v.expires
+		}
+	}
+	switch {
+	case n >= maxStaffSessions:
+		delete(s.m, own)
+	case len(s.m) >= maxSessions:
 		delete(s.m, oldest)
 	}
 	s.m[sha256.Sum256([]byte(id))] = sess

@@ -25,12 +25,18 @@ import (
 // with its credentials.
 func provisioned(t *testing.T, w *world, svc *onboarding.Service) (*onboarding.Application, onboarding.Credentials) {
 	t.Helper()
+	return provisionedWith(t, w, svc, w.details("hcx.suraksha.example"))
+}
+
+// provisionedWith is provisioned with the given step-3 details.
+func provisionedWith(t *testing.T, w *world, svc *onboarding.Service, d onboarding.Details) (*onboarding.Application, onboarding.Credentials) {
+	t.Helper()
 	ctx := context.Background()
 	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
 	require.NoError(t, err)
 	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
 	require.NoError(t, err)
-	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	_, err = svc.SubmitDetails(ctx, a.ID, d)
 	require.NoError(t, err)
 	creds, err := svc.Provision(ctx, a.ID)
 	require.NoError(t, err)

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/onboarding"
-	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // TestCertificateWithoutAnEndGoesLive checks that a certificate valid
@@ -30,17 +29,10 @@ func TestCertificateWithoutAnEndGoesLive(t *testing.T) {
 			ctx := context.Background()
 			w := newWorld(t)
 			svc := w.service(newStore(t))
-			a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
-			require.NoError(t, err)
-			_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
-			require.NoError(t, err)
 			d := w.details("hcx.forever.example")
 			d.EncryptionCert = forever
-			_, err = svc.SubmitDetails(ctx, a.ID, d)
-			require.NoError(t, err)
-			_, err = svc.Provision(ctx, a.ID)
-			require.NoError(t, err)
-			a, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "ops"})
+			a, _ := provisionedWith(t, w, svc, d)
+			a, err := svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "ops"})
 			require.NoError(t, err)
 			require.Equal(t, "Active", string(a.Status))
 			// With its secrets revoked, the certificate's notices are all

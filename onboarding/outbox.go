@@ -56,7 +56,9 @@ func WithOutbox(on bool) Option {
 
 // WithOutboxDeadAfter sets how long a message is retried before it becomes
 // a dead letter (default DefaultOutboxDeadAfter). One-time codes die with
-// their code's lifetime instead, so a stale code is never sent late.
+// their code's lifetime instead, so a stale code is never sent late; the
+// HFR intimation, whose code is the facility manager's decline code, lives
+// as long as the decline window (WithDeclineWindow).
 func WithOutboxDeadAfter(d time.Duration) Option {
 	return func(s *Service) error {
 		if d <= 0 {
@@ -235,7 +237,13 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	}
 	s.logUndelivered(ctx, m, err)
 	deadAfter := s.outbox.deadAfter
-	if m.Code != "" {
+	switch {
+	case m.Kind == MessageHFRIntimation:
+		// Its code is the facility manager's decline code, good for the
+		// decline window; it is the manager's one word of the attempt,
+		// and sent once, so it is tried as long as the code lives.
+		deadAfter = s.declineWindow
+	case m.Code != "":
 		deadAfter = min(deadAfter, s.otp.TTL)
 	}
 	dead := !now.Before(om.CreatedAt.Add(deadAfter))

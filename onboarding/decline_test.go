@@ -82,3 +82,40 @@ func TestManagerDeclines(t *testing.T) {
 		onboarding.WithOTPKey(otpKey), onboarding.WithDeclineWindow(0))
 	require.ErrorIs(t, err, onboarding.ErrInvalidOption)
 }
+
+// TestManagerDeclinesAfterVerification checks that the facility manager's
+// decline holds until the application is live: someone who got the
+// manager's HFR code (by a trick, say) has taken the application past
+// verification — to its details, even to its credentials — and the
+// manager's decline within the window still rejects it, revoking what it
+// was given.
+func TestManagerDeclinesAfterVerification(t *testing.T) {
+	t.Parallel()
+	for _, stage := range []registry.Stage{registry.StageDetails, registry.StageCredentials} {
+		t.Run(string(stage), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(registry.NewMemoryStore())
+			a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+			require.NoError(t, err)
+			msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
+			require.Len(t, msgs, 1)
+			code, ok := w.hfr.LastOTP(abdmFacility)
+			require.True(t, ok)
+			a, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+			require.NoError(t, err)
+			require.Equal(t, registry.StageDetails, a.Stage)
+			if stage == registry.StageCredentials {
+				_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.hijacked.example"))
+				require.NoError(t, err)
+				_, err = svc.Provision(ctx, a.ID)
+				require.NoError(t, err)
+			}
+			got, err := svc.Decline(ctx, a.ID, msgs[0].Code, "we never asked to join the HCX")
+			require.NoError(t, err)
+			rejectedFor(t, got, "declined this onboarding")
+			assert.Zero(t, got.Secrets.Live, "no live secret is left")
+		})
+	}
+}

@@ -3,6 +3,7 @@ package onboarding_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -434,4 +435,38 @@ func TestEmpanelmentProofIsSingleUse(t *testing.T) {
 	c, err := svc.Submit(ctx, fresh)
 	require.NoError(t, err)
 	assert.NotEqual(t, registry.StageRejected, c.Stage, "reasons: %v", c.Reasons)
+}
+
+// TestHPRDifferenceIsReviewedBeforeVerification checks that a
+// practitioner whose details differ from HPR's record waits, after HPR's
+// code, for the staff review of the difference: it is not verified with
+// the difference unreviewed, and the review can be decided either way.
+func TestHPRDifferenceIsReviewedBeforeVerification(t *testing.T) {
+	t.Parallel()
+	for _, approve := range []bool{true, false} {
+		t.Run(fmt.Sprint("approve ", approve), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(registry.NewMemoryStore())
+			app := w.application(verifier.CategoryABDMPractitioner)
+			app.ParticipantName = "Dr. Vikram Seth"
+			a, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			require.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+			code, ok := w.hfr.LastHPROTP(hprNumber)
+			require.True(t, ok)
+			a, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+			require.NoError(t, err)
+			require.Equal(t, registry.StageVerifying, a.Stage, "not verified with the difference unreviewed")
+			review := onlyTask(t, a, onboarding.KindReview)
+			a, err = svc.Decide(ctx, a.ID, review.ID, onboarding.Decision{Approve: approve, Reviewer: "staff:asha", Reason: "checked with HPR"})
+			require.NoError(t, err)
+			if approve {
+				assert.Equal(t, registry.StageDetails, a.Stage)
+			} else {
+				assert.Equal(t, registry.StageRejected, a.Stage)
+			}
+		})
+	}
 }

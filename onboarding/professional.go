@@ -162,18 +162,27 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 			return remoteCheck{outage: err}
 		}
 		return remoteCheck{accepted: true, settle: func(r *record, t *taskState) error {
+			// HPR's answer goes into the report, and a difference's review
+			// opens, before the confirmed code lets the application on:
+			// else it would pass verification with the difference
+			// unreviewed.
 			res := verifier.ConfirmProfessional(r.st.Submitted, p, r.now)
-			if err := s.codeConfirmed(r, t, actorProfessional); err != nil {
-				return err
-			}
 			s.replaceResult(r, res)
+			var review *taskState
 			switch res.Outcome {
 			case verifier.Satisfied:
 				fillFromHPR(r, p)
-				return r.maybeVerified()
 			case verifier.Pending:
-				review := r.addTask(KindReview, res.ID, res.Message)
+				review = r.addTask(KindReview, res.ID, res.Message)
 				review.Findings = res.Findings
+			}
+			if err := s.codeConfirmed(r, t, actorProfessional); err != nil {
+				return err
+			}
+			switch res.Outcome {
+			case verifier.Satisfied:
+				return nil
+			case verifier.Pending:
 				s.askStaff(r, review)
 				return nil
 			default:

@@ -59,6 +59,8 @@ var edges = func() map[edge]string {
 		{posSubmitted, ActionRegister}:       posVerifying,
 		{posSubmitted, ActionReject}:         posRejected,
 		{posVerifying, ActionReject}:         posRejected,
+		{posDetails, ActionReject}:           posRejected, // the HFR manager declines; a registry refutes
+		{posCredentials, ActionReject}:       posRejected,
 		{posVerifying, ActionVerified}:       posDetails,
 		{posDetails, ActionSubmitDetails}:    posCredentials,
 		{posCredentials, ActionGoLive}:       posActive,

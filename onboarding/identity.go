@@ -57,7 +57,7 @@ func identities(app *hcxonboard.Application) []identity {
 	if v := rohini.Normalize(ids.RohiniID); v != "" {
 		out = append(out, identity{claimRohini + v, "ROHINI hospital " + v})
 	}
-	if v := strings.ToUpper(strings.Join(strings.Fields(ids.IRDARegistrationNumber), "")); v != "" {
+	if v := irdaNumber(ids.IRDARegistrationNumber); v != "" {
 		for _, reg := range irdaRegisters(app.Roles) {
 			out = append(out, identity{claimIRDA + reg + ":" + v, "IRDA " + reg + " registration " + v})
 		}
@@ -66,6 +66,20 @@ func identities(app *hcxonboard.Application) []identity {
 		out[i].claim = boundClaim(out[i].claim)
 	}
 	return out
+}
+
+// irdaNumber is an IRDA registration number as a claim holds it: without
+// spaces, in upper case, and a number of digits alone without its leading
+// zeros — IRDAI writes insurer 7 as 7, 07 or 007, and all three are one
+// registration.
+func irdaNumber(s string) string {
+	v := strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	if v != "" && strings.Trim(v, "0123456789") == "" {
+		if v = strings.TrimLeft(v, "0"); v == "" {
+			v = "0"
+		}
+	}
+	return v
 }
 
 // irdaRegisters names the IRDA registers an application's roles belong to.

@@ -86,6 +86,27 @@ func TestIRDARegistersAreSeparate(t *testing.T) {
 	rejectedFor(t, a, "IRDA insurer registration")
 }
 
+// TestIRDANumberWithLeadingZerosIsTheSame checks that insurer 7 written
+// 07 or 007 is the same registration, held once.
+func TestIRDANumberWithLeadingZerosIsTheSame(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	first := w.application(verifier.CategoryPayer)
+	first.Identifiers.IRDARegistrationNumber = "7"
+	a, err := svc.Submit(ctx, first)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+	for _, n := range []string{"07", "007"} {
+		again := w.application(verifier.CategoryPayer)
+		again.Identifiers.IRDARegistrationNumber = n
+		b, err := svc.Submit(ctx, again)
+		require.NoError(t, err)
+		rejectedFor(t, b, "IRDA insurer registration")
+	}
+}
+
 func TestIdentityFreedByDeboarding(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -6,14 +6,18 @@ import (
 	"regexp"
 )
 
-// personal finds e-mail addresses and Indian mobile numbers (ten digits
-// starting 6–9, optionally after +91, 91 or 0, with spaces or hyphens
-// between groups) in free text, such as a mail server's "550 <address>
-// rejected". A number glued to letters or other digits (an HFR ID, a
-// ROHINI ID) is not a mobile number.
+// personal finds e-mail addresses and Indian mobile numbers in free text,
+// such as a mail server's "550 <address> rejected". An address is as wide
+// as the addresses the notifiers send to: a local part of any characters
+// but spaces, brackets, quotes and the separators ,;:@ (so o'brien,
+// a/b and jörg.müller), and a domain of two or more labels in any script.
+// A number is ten digits starting 6–9, optionally after +91, 0091, 91 or
+// 0, its groups apart by up to two of space, hyphen, dot or parenthesis.
+// A number glued to letters or other digits (an HFR ID, a ROHINI ID) is
+// not a mobile number.
 var personal = regexp.MustCompile(
-	`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+` +
-		`|(?:\+?91[\s\-]?|0)?[6-9](?:[\s\-]?[0-9]){9}`)
+	`[^\s<>()\[\]",;:@]+@[^\s<>()\[\]",;:@.'/]+(?:\.[^\s<>()\[\]",;:@.'/]+)+` +
+		`|(?:(?:\+|00)?91[\s\-.]?|0)?\(?[6-9](?:[\s\-.()]{0,2}[0-9]){9}`)
 
 // RedactText masks the e-mail addresses and mobile numbers in s with
 // MaskEmail and MaskMobile. It is for text the library did not write

@@ -23,8 +23,23 @@ func TestRedactText(t *testing.T) {
 		{"rohini 8900080336704 unknown", "rohini 8900080336704 unknown"},
 		{"nothing personal here", "nothing personal here"},
 		{"a@b.co and 7012345678", "a@b.co and ******5678"},
+		{"550 <admin@bücher.example> rejected", "550 <a****@bücher.example> rejected"},
+		{"550 <jörg.müller@krankenhaus.example>", "550 <j**********@krankenhaus.example>"},
+		{"550 a/b@hospital.example unknown", "550 a**@hospital.example unknown"},
+		{"550 o'brien@hospital.example unknown", "550 o******@hospital.example unknown"},
+		{"sent to 0091 98765 43210", "sent to **** ***** *3210"},
+		{"sent to 00919876543210", "sent to **********3210"},
+		{"sent to 98765.43210", "sent to *****.*3210"},
+		{"sent to (98765) 43210", "sent to (*****) *3210"},
+		{"mailto:asha@example.org.", "mailto:a***@example.org."},
 	} {
 		assert.Equal(t, tc.want, hcxonboard.RedactText(tc.in), tc.in)
+	}
+	// Every address and number the notifiers send to is masked.
+	for _, addr := range []string{"admin@bücher.example", "jörg.müller@krankenhaus.example", "a/b@hospital.example",
+		"o'brien@hospital.example", "0091 98765 43210", "00919876543210", "98765.43210", "(98765) 43210", "+91-98765-43210"} {
+		got := hcxonboard.RedactText("550 <" + addr + "> rejected")
+		assert.NotContains(t, got, addr[:len(addr)-4], addr)
 	}
 }
 

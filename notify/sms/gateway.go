@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/redirects"
 	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/safefetch"
@@ -120,6 +121,7 @@ func New(urlTemplate string, opts ...Option) (*Gateway, error) {
 		}
 		g.client = f.Client()
 	}
+	g.client = redirects.SameRequest(g.client)
 	g.log = slog.New(hcxonboard.RedactingHandler(g.log.Handler()))
 	return g, nil
 }

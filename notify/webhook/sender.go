@@ -22,6 +22,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/redirects"
 	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/safefetch"
@@ -97,6 +98,7 @@ func New(key jwk.Key, endpoint EndpointFunc, opts ...Option) (*Sender, error) {
 		}
 		s.client = f.Client()
 	}
+	s.client = redirects.SameRequest(s.client)
 	s.log = slog.New(hcxonboard.RedactingHandler(s.log.Handler()))
 	return s, nil
 }
@@ -145,8 +147,8 @@ func (e *DeliveryError) Error() string { return "webhook: not delivered: " + e.t
 func (e *DeliveryError) Unwrap() error { return e.cause }
 
 // Notify POSTs m as a Payload to the endpoint of m.To, signed, with the
-// Idempotency-Key header: the same key, body and signed key on every
-// attempt. It retries a connection failure, 408, 429 and 5xx — after the
+// Idempotency-Key header: the same key and body on every attempt, each
+// attempt signed anew (its iat is when it is sent). It retries a connection failure, 408, 429 and 5xx — after the
 // receiver's Retry-After when it gives one (up to WithMaxRetryAfter),
 // else after a jittered backoff — up to WithMaxAttempts, and never past
 // ctx's deadline. A failure is a *DeliveryError.
@@ -168,14 +170,14 @@ func (s *Sender) Notify(ctx context.Context, m onboarding.Message) error {
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
 	}
-	sig, err := sign(s.key, s.alg, body, key, s.now())
-	if err != nil {
-		return err
-	}
 	attrs := []any{"kind", m.Kind, "to", redact(m.To), "message", key}
 	e := &DeliveryError{}
 	for attempt := 1; ; attempt++ {
 		e.Attempts = attempt
+		sig, err := sign(s.key, s.alg, body, key, s.now())
+		if err != nil {
+			return err
+		}
 		status, retryAfter, err := s.post(ctx, u.String(), body, key, sig)
 		switch {
 		case err == nil && status >= 200 && status < 300:

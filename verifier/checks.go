@@ -177,8 +177,11 @@ func checkIRDAUserID(optional bool) Check {
 	return func(_ context.Context, in *Input) Result {
 		u := strings.TrimSpace(in.App.Identifiers.IRDAUserID)
 		if u == "" {
-			if optional {
+			if optional && strings.TrimSpace(in.App.Identifiers.IRDARegistrationNumber) == "" {
 				return satisfied("Not applicable: no IRDA user ID given (needed only if IRDAI registered you)")
+			}
+			if optional {
+				return missing("IRDAI registered you (identifiers.irda_registration_number): give the IRDA user ID it issued with it (identifiers.irda_user_id)")
 			}
 			return missing("Give your IRDA user ID (identifiers.irda_user_id), the login IRDAI issued to your organisation")
 		}
@@ -432,7 +435,13 @@ func (f *facilityParts) address(app *hcxonboard.Application) string {
 	return "PIN " + shown(pin)
 }
 
+// isPincode reports whether s is a PIN code: six digits, the first 1–9,
+// written whole or in groups apart by a space or hyphen ("562 114"), as
+// India Post prints them and as pincodeOf reads them.
 func isPincode(s string) bool {
+	if p := pincodeOf(s); p != "" {
+		s = p
+	}
 	if len(s) != 6 || s[0] < '1' || s[0] > '9' {
 		return false
 	}

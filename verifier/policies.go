@@ -70,7 +70,8 @@ func defaultSpecs() []PolicySpec {
 //     irda_user_id, registered_email, system_admin_otp
 //   - isnp: signatory_letter, registered_email, system_admin_otp, and
 //     irda_registration_number and irda_user_id "if applicable" (satisfied
-//     when absent, checked when given)
+//     when absent, checked when given; an ISNP that gives its IRDAI
+//     registration number is IRDAI-registered, and owes its user ID too)
 //   - abdm_provider: hfr_id, hfr_lookup, hfr_manager_otp
 //   - abdm_practitioner: hpr_id, hpr_check
 //   - rohini_provider: facility_details (name, licence number, validity

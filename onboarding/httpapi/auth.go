@@ -89,6 +89,10 @@ func (s *StaffTokenSet) Set(staffID, token string) error {
 	if strings.TrimSpace(staffID) == "" {
 		return fmt.Errorf("%w: StaffTokens: empty staff ID", ErrInvalidOption)
 	}
+	if strings.TrimSpace(staffID) != staffID {
+		// " asha" and "asha" would be two people to the four-eyes check.
+		return fmt.Errorf("%w: StaffTokens: staff ID %q has spaces around it", ErrInvalidOption, staffID)
+	}
 	if len(token) < MinStaffTokenLength {
 		return fmt.Errorf("%w: StaffTokens: the token of %q is shorter than %d characters", ErrInvalidOption, staffID, MinStaffTokenLength)
 	}
@@ -302,8 +306,10 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 // Authorization header, 403 when it carries one the check refuses.
 func (h *Handler) checkStaff(r *http.Request) (string, error) {
 	if h.staffAuth != nil {
+		// Trimmed, as the console trims it: one member is one actor to
+		// the four-eyes check, whichever way it came in.
 		if id, ok := h.staffAuth(r); ok && strings.TrimSpace(id) != "" {
-			return id, nil
+			return strings.TrimSpace(id), nil
 		}
 	}
 	if r.Header.Get("Authorization") == "" {
@@ -388,11 +394,17 @@ func hasRole(roles []StaffRole, role StaffRole) bool {
 }
 
 // requireRole refuses a staff member without the role a route needs: 403.
+// Where roles are given, a route that names none (a read-only one) needs
+// some role: a member whose roles were all taken away reads nothing.
 func (h *Handler) requireRole(staffID string, role StaffRole) error {
-	if role == "" || h.staffRoles == nil {
+	if h.staffRoles == nil {
 		return nil
 	}
-	if !hasRole(h.staffRoles(staffID), role) {
+	roles := h.staffRoles(staffID)
+	if len(roles) == 0 {
+		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s holds no staff role", staffID)
+	}
+	if !hasRole(roles, role) {
 		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s does not hold the %s role this needs", staffID, role)
 	}
 	return nil
@@ -400,5 +412,9 @@ func (h *Handler) requireRole(staffID string, role StaffRole) error {
 
 // staffCan reports what a console page may offer staffID.
 func (h *Handler) staffCan(staffID string, role StaffRole) bool {
-	return h.staffRoles == nil || hasRole(h.staffRoles(staffID), role)
+	if h.staffRoles == nil {
+		return true
+	}
+	roles := h.staffRoles(staffID)
+	return len(roles) > 0 && hasRole(roles, role)
 }

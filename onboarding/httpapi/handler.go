@@ -318,8 +318,8 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route,
 func (h *Handler) checkParticipant(r *http.Request, c *reqCtx) error {
 	if h.staffAuth != nil {
 		if id, ok := h.staffAuth(r); ok && strings.TrimSpace(id) != "" {
-			c.staffID = id
-			return nil
+			c.staffID = strings.TrimSpace(id)
+			return h.requireRole(c.staffID, "")
 		}
 	}
 	tok, ok := bearer(r)

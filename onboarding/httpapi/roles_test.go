@@ -75,3 +75,48 @@ func TestStaffRolesAndFourEyes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageLive, got.Stage)
 }
+
+// A member whose roles were all taken away reads nothing, on the API or in
+// the console; a staff ID with spaces around it is refused, and a check
+// that answers one is trimmed, so one member is one actor to four eyes.
+func TestNoRoleNoAccessAndOneMemberOneActor(t *testing.T) {
+	t.Parallel()
+	const noneToken = "staff-token-nora-no-role-0123456789"
+	set, err := httpapi.NewStaffTokenSet(map[string]string{"nora": noneToken, staffID: staffToken})
+	require.NoError(t, err)
+	require.NoError(t, set.SetRoles("nora"))
+	f := newFixture(t, httpapi.WithStaffSet(set))
+	a, _ := f.submit(f.regulator("No Role Regulator"))
+	for _, path := range []string{"/v1/onboarding/staff/applications/" + a.ID, "/v1/onboarding/staff/applications?waiting=all"} {
+		assert.Equal(t, http.StatusForbidden, f.do(request{method: http.MethodGet, path: path, auth: bearer(noneToken)}).status, path)
+		assert.Equal(t, http.StatusOK, f.do(request{method: http.MethodGet, path: path, auth: bearer(staffToken)}).status, path)
+	}
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/participants/search", auth: bearer(noneToken), body: registry.Query{}})
+	assert.Equal(t, http.StatusForbidden, res.status, "participant search: %s", res.body)
+
+	_, err = httpapi.NewStaffTokenSet(map[string]string{" asha": staffToken})
+	require.ErrorIs(t, err, httpapi.ErrInvalidOption)
+
+	// A check of the operator's own that answers " asha": the trail names
+	// asha, as the console does, and four eyes sees one person.
+	padded := func(r *http.Request) (string, bool) {
+		if r.Header.Get("Authorization") == "Bearer "+staffToken {
+			return " " + staffID + " ", true
+		}
+		return "", false
+	}
+	g := newFixture(t, httpapi.WithStaffAuth(padded))
+	b, _ := g.submit(g.regulator("Padded Regulator"))
+	task := b.OpenTasks()[0].ID
+	res = g.do(request{method: http.MethodPost, auth: bearer(staffToken),
+		path: "/v1/onboarding/staff/applications/" + b.ID + "/tasks/" + task + "/decision",
+		body: httpapi.DecisionRequest{Decision: httpapi.DecisionApprove, Reason: "registrar confirmed"}})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	got, err := g.svc.Application(context.Background(), b.ID)
+	require.NoError(t, err)
+	for _, tk := range got.Tasks {
+		if tk.ID == task {
+			assert.Equal(t, "staff:"+staffID, tk.DecidedBy)
+		}
+	}
+}

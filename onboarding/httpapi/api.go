@@ -341,7 +341,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	}
 	out := QueueResponse{Applications: make([]*Application, 0, len(as)), Next: next}
 	for _, a := range as {
-		out.Applications = append(out.Applications, staffView(summaryView(a)))
+		out.Applications = append(out.Applications, maskContacts(staffView(summaryView(a))))
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil
@@ -431,6 +431,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// staffApplication answers one application whole, for the operator's
+// backend; people read applications in the console, where each unmasked
+// view is an audit event. Listings (the queue) mask contacts.
 func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
 	return h.answer(w, r, a, err)

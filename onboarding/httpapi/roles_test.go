@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/registry"
@@ -119,4 +120,26 @@ func TestNoRoleNoAccessAndOneMemberOneActor(t *testing.T) {
 			assert.Equal(t, "staff:"+staffID, tk.DecidedBy)
 		}
 	}
+}
+
+// A page of the staff queue names no one in full: its e-mail addresses
+// and mobile numbers are masked, so the queue is no bulk export of
+// contacts; the application's own answer keeps them.
+func TestQueueMasksContacts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := f.regulator("Masked Regulator")
+	app.PrimaryEmail, app.PrimaryMobile = "registrar.office@regulator.example", "9876543210"
+	app.SystemAdmin = &hcxonboard.Contact{Name: "Meera Iyer", Email: "meera.iyer@regulator.example", Mobile: "9123456780"}
+	a, _ := f.submit(app)
+	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications?waiting=all", auth: bearer(staffToken)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	for _, clear := range []string{"registrar.office@", "9876543210", "meera.iyer@", "9123456780"} {
+		assert.NotContains(t, string(res.body), clear)
+	}
+	assert.Contains(t, string(res.body), hcxonboard.MaskEmail("registrar.office@regulator.example"))
+	assert.Contains(t, string(res.body), "Meera Iyer", "names stay")
+	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications/" + a.ID, auth: bearer(staffToken)})
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Contains(t, string(res.body), "registrar.office@regulator.example")
 }

@@ -264,6 +264,38 @@ func staffView(v *Application) *Application {
 	return &c
 }
 
+// maskContacts is v with its e-mail addresses and mobile numbers masked
+// (hcxonboard.MaskEmail, MaskMobile), for listings: a page of the staff
+// queue names no one in full; the application's own page does, audited.
+func maskContacts(v *Application) *Application {
+	if v == nil {
+		return v
+	}
+	c := *v
+	if s := c.Submitted; s != nil {
+		s = s.Clone()
+		s.PrimaryEmail, s.PrimaryMobile = hcxonboard.MaskEmail(s.PrimaryEmail), hcxonboard.MaskMobile(s.PrimaryMobile)
+		if s.SystemAdmin != nil {
+			admin := *s.SystemAdmin
+			admin.Email, admin.Mobile = hcxonboard.MaskEmail(admin.Email), hcxonboard.MaskMobile(admin.Mobile)
+			s.SystemAdmin = &admin
+		}
+		c.Submitted = s
+	}
+	if p := c.Participant; p != nil {
+		p = p.Clone()
+		p.PrimaryEmail, p.PrimaryMobile = hcxonboard.MaskEmail(p.PrimaryEmail), hcxonboard.MaskMobile(p.PrimaryMobile)
+		for i := range p.AdditionalEmail {
+			p.AdditionalEmail[i] = hcxonboard.MaskEmail(p.AdditionalEmail[i])
+		}
+		for i := range p.AdditionalMobile {
+			p.AdditionalMobile[i] = hcxonboard.MaskMobile(p.AdditionalMobile[i])
+		}
+		c.Participant = p
+	}
+	return &c
+}
+
 // applicationView converts the engine's view.
 func applicationView(a *onboarding.Application) *Application {
 	if a == nil {

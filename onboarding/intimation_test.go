@@ -47,3 +47,60 @@ func TestIntimationOutlivesAMailOutage(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, kinds(registry.OutboxDead)[onboarding.MessageHFRIntimation], "given up with the decline window")
 }
+
+// TestRetriedDeadLetterSendsNoStaleCode checks that a dead one-time code
+// that staff put back is not sent after its lifetime: a stale code is
+// never sent late.
+func TestRetriedDeadLetterSendsNoStaleCode(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	w.notes.setFail(errors.New("sms gateway down"))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryTPA))
+	require.NoError(t, err)
+	w.clock.Advance(onboarding.DefaultOTPTTL + time.Minute)
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, dead)
+	w.notes.setFail(nil)
+	for _, m := range dead {
+		require.ErrorIs(t, svc.RetryDeadLetter(ctx, m.ID), onboarding.ErrConflict, m.Kind)
+	}
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	require.Empty(t, w.notes.of(onboarding.MessageOTP, a.ID), "no code past its lifetime is sent")
+	again, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
+	require.NoError(t, err)
+	require.Len(t, again, len(dead), "still dead, unsent")
+	require.ErrorIs(t, svc.RetryDeadLetter(ctx, "no-such-message"), onboarding.ErrNotFound)
+}
+
+// TestRetriedDeadLetterIsSent checks that a dead letter without a code,
+// put back by staff, is sent.
+func TestRetriedDeadLetterIsSent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	w.notes.setFail(errors.New("mail relay down"))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator)) // a review request to staff
+	require.NoError(t, err)
+	w.clock.Advance(onboarding.DefaultOutboxDeadAfter + time.Hour)
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, dead)
+	w.notes.setFail(nil)
+	for _, m := range dead {
+		require.NoError(t, svc.RetryDeadLetter(ctx, m.ID))
+	}
+	sent, err := svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	require.Equal(t, len(dead), sent)
+}

@@ -297,15 +297,59 @@ func (s *Service) DeadLetters(ctx context.Context, limit int, after string) ([]r
 	return s.outbox.store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, Limit: limit, After: after})
 }
 
-// RetryDeadLetter puts a dead letter back in the outbox, due at once.
+// RetryDeadLetter puts a dead letter back in the outbox, due at once. A
+// one-time code past its lifetime, or an HFR intimation past its decline
+// window, stays dead (ErrConflict): a stale code is never sent late; the
+// applicant asks for a new code instead.
 func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 	if s.outbox == nil {
 		return fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)
+	}
+	m, err := s.deadLetter(ctx, id)
+	if err != nil {
+		return err
+	}
+	if life, ok := s.kindLifetime(m.Kind); ok && !s.clock().Before(m.CreatedAt.Add(life)) {
+		return fmt.Errorf("%w: message %s carries a code that expired at %s; it is not sent late — the applicant asks for a new one",
+			ErrConflict, id, m.CreatedAt.Add(life).UTC().Format(time.RFC3339))
 	}
 	if err := s.outbox.store.RetryOutbox(ctx, id, s.clock()); err != nil {
 		return notFound(err, "message", id)
 	}
 	return nil
+}
+
+// deadLetter finds the dead letter id among the dead letters.
+func (s *Service) deadLetter(ctx context.Context, id string) (registry.OutboxMessage, error) {
+	after := ""
+	for {
+		page, err := s.outbox.store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, Limit: registry.MaxLimit, After: after})
+		if err != nil {
+			return registry.OutboxMessage{}, err
+		}
+		for _, m := range page {
+			if m.ID == id {
+				return m, nil
+			}
+		}
+		if len(page) < registry.MaxLimit {
+			return registry.OutboxMessage{}, fmt.Errorf("%w: dead letter %q", ErrNotFound, clip(id))
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// kindLifetime is how long the code a message of kind carries is good for:
+// a one-time code's lifetime; the HFR intimation's decline code, the
+// decline window. False for the kinds that carry none.
+func (s *Service) kindLifetime(kind string) (time.Duration, bool) {
+	switch kind {
+	case MessageOTP:
+		return s.otp.TTL, true
+	case MessageHFRIntimation:
+		return s.declineWindow, true
+	}
+	return 0, false
 }
 
 // deliverAfterWrite sends what r's write queued: through the outbox when

@@ -175,14 +175,16 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 
 // codeOfUsername resolves a username to a participant code: the code of
 // the one participant whose primary e-mail it is, else the username itself
-// (a code, or nothing the engine will accept). An e-mail several
-// participants share names none of them: use the code.
+// (a code, or nothing the engine will accept). The e-mail is matched in
+// lower case, as the engine stores it: HCX@Regulator.example finds the
+// participant that registered it so. An e-mail several participants share
+// names none of them: use the code.
 func (h *Handler) codeOfUsername(r *http.Request, username string) (string, error) {
 	if username == "" || len(username) > registry.MaxQueryValueLen || !strings.Contains(username, "@") {
 		return username, nil
 	}
 	ps, err := h.svc.Search(r.Context(), registry.Query{
-		Filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq(username)}, Limit: 2})
+		Filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq(strings.ToLower(strings.TrimSpace(username)))}, Limit: 2})
 	if err != nil {
 		return "", err
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
@@ -121,4 +125,41 @@ func TestNHCXParticipantUpdate(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", name, res.body)
 		assert.Equal(t, httpapi.CodeInvalidCertificate, res.envelope(t).Error.Code, name)
 	}
+}
+
+// Under the NHCX profile a hospital's record carries 10001, the code of
+// every provider role; a search by 10001 finds it, as it finds any
+// provider — whichever sub-role it holds — and a search by the hospital's
+// own role still finds it alone among providers of other kinds.
+func TestNHCXRoleCodeFindsWhatItWrites(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
+	mk := func(code, name string, role hcxonboard.Role) *hcxonboard.Participant {
+		return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Roles: []hcxonboard.Role{role},
+			PrimaryMobile: "9000000002", Status: hcxonboard.StatusActive, EndpointURL: "https://hcx." + strings.Split(code, "@")[0] + ".example/v0.9",
+			EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
+	}
+	hosp := mk("hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
+	lab := mk("diag_lab_000003@hcx", "City Lab", hcxonboard.RoleDiagnostics)
+	payer := mk("payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
+	s := newSeeded(t, []*hcxonboard.Participant{hosp, lab, payer}, httpapi.WithProfile(credential.ProfileNHCX))
+	search := func(filters string) []string {
+		t.Helper()
+		res := s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth, body: `{"filters":` + filters + `}`})
+		require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+		var a specAnswer
+		res.decode(t, &a)
+		codes := codesOf(a)
+		slices.Sort(codes)
+		return codes
+	}
+	providers := []string{lab.ParticipantCode, hosp.ParticipantCode}
+	slices.Sort(providers)
+	assert.Equal(t, providers, search(`{"roles":{"eq":"10001"}}`))
+	assert.Equal(t, providers, search(`{"roles":{"or":["10001"]}}`))
+	all := append(slices.Clone(providers), payer.ParticipantCode)
+	slices.Sort(all)
+	assert.Equal(t, all, search(`{"roles":{"or":["10001","10002"]}}`))
+	assert.Equal(t, []string{payer.ParticipantCode}, search(`{"roles":{"eq":"10002"}}`))
+	assert.Equal(t, []string{hosp.ParticipantCode}, search(`{"roles":{"eq":"provider.hospital"}}`))
 }

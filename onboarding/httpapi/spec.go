@@ -395,6 +395,33 @@ func (h *Handler) participant(r *http.Request, code string) (*hcxonboard.Partici
 	return &ps[0], nil
 }
 
+// roleFamily lists the roles an NHCX numeric role code stands for when it
+// stands for several — 10001 for provider and every provider sub-role,
+// which NHCX records all carry as 10001 — and nil otherwise.
+func roleFamily(field, v string) []string {
+	v = strings.TrimSpace(v)
+	if field != registry.FieldRoles || v == "" || strings.Trim(v, "0123456789") != "" {
+		return nil
+	}
+	var out []string
+	for _, r := range hcxonboard.Roles() {
+		if credential.ProfileNHCX.RecordRoles([]hcxonboard.Role{r})[0] == v {
+			out = append(out, string(r))
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 // readSpellings rewrites the whole-value operands of roles and status
 // into this library's spelling, so that a search reads every spelling:
 // "payor" finds payers, "InActive" finds Inactive participants. A value
@@ -430,13 +457,23 @@ func readSpellings(q registry.Query) registry.Query {
 				s := canon(*v)
 				return &s
 			}
+			eq := c.Eq
 			c.Eq, c.Neq = one(c.Eq), one(c.Neq)
 			if c.Or != nil {
-				or := make([]string, len(c.Or))
-				for i, v := range c.Or {
-					or[i] = canon(v)
+				or := make([]string, 0, len(c.Or))
+				for _, v := range c.Or {
+					if fam := roleFamily(field, v); fam != nil {
+						or = append(or, fam...)
+						continue
+					}
+					or = append(or, canon(v))
 				}
 				c.Or = or
+			}
+			if fam := roleFamily(field, deref(eq)); fam != nil && c.Or == nil {
+				// NHCX writes every provider role as 10001: 10001 finds
+				// them all, as the record that carries it says.
+				c.Eq, c.Or = nil, fam
 			}
 		}
 		filters[field] = c

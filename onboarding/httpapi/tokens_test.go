@@ -1,13 +1,16 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
@@ -96,4 +99,30 @@ func TestTokenObserver(t *testing.T) {
 
 	_, err := httpapi.New(f.svc, httpapi.WithTokenObserver(nil))
 	require.ErrorIs(t, err, httpapi.ErrInvalidOption)
+}
+
+// The Keycloak-style route takes the primary e-mail as the username in any
+// case, as the SDKs send what the participant registered: the engine
+// stores it in lower case, and the v0.9 route already compares it so.
+func TestKeycloakUsernameEmailInAnyCase(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	app := f.regulator("Mixed Case Regulator")
+	app.PrimaryEmail = "HCX@Regulator.example"
+	a, _ := f.submit(app)
+	a = f.approveReview(a)
+	a, err := f.svc.SubmitDetails(ctx, a.ID, validDetails(t))
+	require.NoError(t, err)
+	creds, err := f.svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	_, err = f.svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:approver"})
+	require.NoError(t, err)
+	for _, username := range []string{"HCX@Regulator.example", "hcx@regulator.example", " Hcx@REGULATOR.example "} {
+		res := f.do(request{method: http.MethodPost, path: "/auth/realms/swasth-hcx-participants/protocol/openid-connect/token",
+			contentType: "application/x-www-form-urlencoded",
+			body: url.Values{"client_id": {"registry-frontend"}, "username": {username}, "password": {creds.Secret},
+				"grant_type": {"password"}}.Encode()})
+		assert.Equal(t, http.StatusOK, res.status, "%q: %s", username, res.body)
+	}
 }

@@ -76,31 +76,4 @@ func TestRetriedDeadLetterSendsNoStaleCode(t *testing.T) {
 	again, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
 	require.NoError(t, err)
 	require.Len(t, again, len(dead), "still dead, unsent")
-	require.ErrorIs(t, svc.RetryDeadLetter(ctx, "no-such-message"), onboarding.ErrNotFound)
-}
-
-// TestRetriedDeadLetterIsSent checks that a dead letter without a code,
-// put back by staff, is sent.
-func TestRetriedDeadLetterIsSent(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	w := newWorld(t)
-	store := registry.NewMemoryStore()
-	svc := w.service(store)
-	w.notes.setFail(errors.New("mail relay down"))
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator)) // a review request to staff
-	require.NoError(t, err)
-	w.clock.Advance(onboarding.DefaultOutboxDeadAfter + time.Hour)
-	_, err = svc.DispatchOutbox(ctx)
-	require.NoError(t, err)
-	dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
-	require.NoError(t, err)
-	require.NotEmpty(t, dead)
-	w.notes.setFail(nil)
-	for _, m := range dead {
-		require.NoError(t, svc.RetryDeadLetter(ctx, m.ID))
-	}
-	sent, err := svc.DispatchOutbox(ctx)
-	require.NoError(t, err)
-	require.Equal(t, len(dead), sent)
 }

@@ -10,13 +10,15 @@ import (
 // such as a mail server's "550 <address> rejected". An address is as wide
 // as the addresses the notifiers send to: a local part of any characters
 // but spaces, brackets, quotes and the separators ,;:@ (so o'brien,
-// a/b and jörg.müller), and a domain of two or more labels in any script.
+// a/b and jörg.müller), and a domain of two or more labels of letters,
+// digits and hyphens in any script (so what follows it — "&mobile=…" —
+// is read on its own).
 // A number is ten digits starting 6–9, optionally after +91, 0091, 91 or
 // 0, its groups apart by up to two of space, hyphen, dot or parenthesis.
 // A number glued to letters or other digits (an HFR ID, a ROHINI ID) is
 // not a mobile number.
 var personal = regexp.MustCompile(
-	`[^\s<>()\[\]",;:@]+@[^\s<>()\[\]",;:@.'/]+(?:\.[^\s<>()\[\]",;:@.'/]+)+` +
+	`[^\s<>()\[\]",;:@]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+` +
 		`|(?:(?:\+|00)?91[\s\-.]?|0)?\(?[6-9](?:[\s\-.()]{0,2}[0-9]){9}`)
 
 // RedactText masks the e-mail addresses and mobile numbers in s with

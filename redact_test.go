@@ -32,6 +32,9 @@ func TestRedactText(t *testing.T) {
 		{"sent to 98765.43210", "sent to *****.*3210"},
 		{"sent to (98765) 43210", "sent to (*****) *3210"},
 		{"mailto:asha@example.org.", "mailto:a***@example.org."},
+		{"lookup ?email=asha@hospital.example&mobile=9876543210 failed", "lookup ?**********@hospital.example&mobile=******3210 failed"},
+		{"to=asha@hospital.example&cc=ravi@clinic.example", "t******@hospital.example&*******@clinic.example"},
+		{"asha@hospital.example|9876543210", "a***@hospital.example|******3210"},
 	} {
 		assert.Equal(t, tc.want, hcxonboard.RedactText(tc.in), tc.in)
 	}

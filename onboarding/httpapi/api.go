@@ -28,31 +28,25 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	if err != nil {
 		return err
 	}
+	// A repeat of the submission (the same application_id and document)
+	// answers the applicant token again: a client whose first answer was
+	// lost, or whose token expired unused, gets back to its application.
 	// The token counts as issued when the application was created, so a
-	// replay of the same submission (the same idempotency key) answers the
-	// same token: a client whose first answer was lost gets it again. It
-	// does so for a day, and only while the token is the first one: a
-	// replay is the only way to an applicant token without one, so after
-	// the applicant has rotated its token (which it does when it fears a
-	// leak), or a day on, the submission answers no token.
-	now := h.now()
-	if a.ApplicantTokenGeneration > 0 || now.Sub(a.CreatedAt) >= applyReplayWindow {
-		return newError(http.StatusConflict, CodeInvalidRequest,
-			"application %s was submitted under this application_id on %s and its applicant token answered then; "+
-				"a repeat of the submission answers the token only for a day and until the token is rotated: use the applicant token you hold",
-			a.ID, a.CreatedAt.UTC().Format(time.DateOnly))
+	// repeat within a day answers the same token; later, a fresh one. It
+	// is of the current generation: a rotation does not shut the
+	// submitter out. The application_id is what proves the submitter, so
+	// it is the submitter's to keep: staff views leave it out (staffView).
+	issued := h.now()
+	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour {
+		issued = a.CreatedAt
 	}
 	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
 	h.writeJSON(w, http.StatusCreated, ApplyResponse{
-		ApplicantToken: h.applicantTokenAt(a.ID, 0, a.CreatedAt),
+		ApplicantToken: h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, issued),
 		Application:    applicationView(a),
 	})
 	return nil
 }
-
-// applyReplayWindow is how long after a submission a repeat of it (the
-// same application_id and document) answers the applicant token again.
-const applyReplayWindow = 24 * time.Hour
 
 func (h *Handler) status(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))

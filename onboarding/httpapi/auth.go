@@ -270,7 +270,7 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one")
 	case !h.now().Before(issued.Add(h.applicantTTL)):
 		return newError(http.StatusForbidden, CodeAccessDenied,
-			"the applicant token expired after %d days; ask the operator for a new one", int(h.applicantTTL.Hours()/24))
+			"the applicant token expired after %d days; submit the application again, with the same application_id, for a new one", int(h.applicantTTL.Hours()/24))
 	}
 	if claim.legacy || h.now().Sub(issued) > 24*time.Hour {
 		w.Header().Set("X-Applicant-Token", h.applicantTokenAt(applicationID, a.ApplicantTokenGeneration, h.now()))

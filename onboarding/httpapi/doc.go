@@ -83,13 +83,14 @@
 // it is stored nowhere, replicas sharing the key agree on it, and knowing
 // an application id is not enough: ids appear in the staff console, the
 // audit trail and the approval request sent to an empanelling payer, none
-// of whom should act as the applicant. The token does not expire; treat it
-// like a password. An idempotent retry of apply (same application_id,
-// same document) answers the same token, for a day after the submission
-// and until the applicant rotates its token (409 after either): a client
-// whose first answer was lost gets it again. The application_id is thus
-// the submitter's to keep: staff views leave it out, and it should be
-// hard to guess (a UUID).
+// of whom should act as the applicant. The token expires
+// WithApplicantTokenTTL after it was issued unless used (use renews it);
+// treat it like a password. A repeat of apply (same application_id, same
+// document) answers the token again — the same one within a day of the
+// submission, later a fresh one of the current generation — so a client
+// whose answer was lost, or whose token expired, gets back to its
+// application. The application_id is thus the submitter's to keep:
+// staff views leave it out, and it should be hard to guess (a UUID).
 //
 // The registry search needs a participant access token (from
 // /v1/onboarding/token, checked with onboarding.Service.VerifyToken) or a

@@ -99,7 +99,9 @@ func TestApplyReplayAnswersTheTokenOnlyToItsSubmitter(t *testing.T) {
 	app.ApplicationID = "6b1f0c8e-5a7d-4e8b-9c21-2f6d3a1b7e90"
 	first := apply(app)
 	path := "/v1/onboarding/applications/" + first.Application.ID
-	get := func(tok string) int { return f.do(request{method: http.MethodGet, path: path, auth: bearer(tok)}).status }
+	get := func(tok string) int {
+		return f.do(request{method: http.MethodGet, path: path, auth: bearer(tok)}).status
+	}
 
 	// The applicant sees its key; staff see neither it nor the document's.
 	assert.Equal(t, app.ApplicationID, first.Application.ApplicationID)

@@ -299,7 +299,11 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err := h.decodeJSON(w, r, &q); err != nil {
 		return err
 	}
-	page, err := h.svc.SearchPage(r.Context(), readSpellings(q)) // payor, InActive …
+	q, err := readSpellings(q) // payor, InActive …
+	if err != nil {
+		return err
+	}
+	page, err := h.svc.SearchPage(r.Context(), q)
 	if err != nil {
 		return err
 	}

@@ -344,6 +344,9 @@ func (h *Handler) consoleLogin(w http.ResponseWriter, r *http.Request, _ *reqCtx
 	if !ok {
 		return h.showLogin(w, r, http.StatusUnauthorized, "That staff token was not accepted.")
 	}
+	if h.requireRole(staffID, "") != nil {
+		return h.showLogin(w, r, http.StatusForbidden, "That staff member holds no staff role: ask an administrator for one.")
+	}
 	id, _, err := h.sessions.create(staffID, tok)
 	if err != nil {
 		return err

@@ -162,4 +162,11 @@ func TestNHCXRoleCodeFindsWhatItWrites(t *testing.T) {
 	assert.Equal(t, all, search(`{"roles":{"or":["10001","10002"]}}`))
 	assert.Equal(t, []string{payer.ParticipantCode}, search(`{"roles":{"eq":"10002"}}`))
 	assert.Equal(t, []string{hosp.ParticipantCode}, search(`{"roles":{"eq":"provider.hospital"}}`))
+	assert.Equal(t, providers, search(`{"roles":{"neq":"10002"}}`), "a code for one role excludes it")
+	// neq cannot exclude a family: a clear refusal, not a wrong answer.
+	for _, path := range []string{"/v0.9/participant/search", "/v1/onboarding/participants/search"} {
+		res := s.do(request{method: http.MethodPost, path: path, auth: staffAuth, body: `{"filters":{"roles":{"neq":"10001"}}}`})
+		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", path, res.body)
+		assert.Contains(t, string(res.body), "or for the roles wanted", path)
+	}
 }

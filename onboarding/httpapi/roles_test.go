@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -142,4 +143,31 @@ func TestQueueMasksContacts(t *testing.T) {
 	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications/" + a.ID, auth: bearer(staffToken)})
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Contains(t, string(res.body), "registrar.office@regulator.example")
+}
+
+// A member whose roles are taken while logged in can still log out; one
+// without roles is told so at the login, not let into pages it may not
+// read.
+func TestNoRoleMemberLogsOutAndCannotLogIn(t *testing.T) {
+	t.Parallel()
+	const noraToken = "staff-token-nora-0123456789abcdef"
+	set, err := httpapi.NewStaffTokenSet(map[string]string{staffID: staffToken, "nora": noraToken})
+	require.NoError(t, err)
+	require.NoError(t, set.SetRoles("nora", httpapi.RoleReviewer))
+	f, srv := consoleServer(t, httpapi.WithStaffSet(set))
+	nora := newBrowser(t, srv)
+	csrf := nora.login(noraToken)
+	require.Equal(t, 1, f.h.Sessions())
+	require.NoError(t, set.SetRoles("nora"))
+	assert.Equal(t, http.StatusForbidden, nora.get("/console/queue").status)
+	res := nora.post("/console/logout", url.Values{"csrf": {csrf}}, "")
+	assert.Equal(t, http.StatusSeeOther, res.status, "logout: %s", res.body)
+	assert.Zero(t, f.h.Sessions(), "the session ended")
+
+	again := newBrowser(t, srv)
+	lp := again.get("/console/login")
+	res = again.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "token": {noraToken}}, "")
+	assert.Equal(t, http.StatusForbidden, res.status)
+	assert.Contains(t, res.body, "holds no staff role")
+	assert.Zero(t, f.h.Sessions())
 }

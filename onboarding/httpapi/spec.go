@@ -324,7 +324,11 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return err
 	}
-	ps, next, err := h.specParticipants(r.Context(), readSpellings(q), text)
+	q, err = readSpellings(q)
+	if err != nil {
+		return err
+	}
+	ps, next, err := h.specParticipants(r.Context(), q, text)
 	if err != nil {
 		return err
 	}
@@ -426,9 +430,13 @@ func deref(s *string) string {
 // into this library's spelling, so that a search reads every spelling:
 // "payor" finds payers, "InActive" finds Inactive participants. A value
 // that is no known spelling stays as it is (and finds nothing).
-func readSpellings(q registry.Query) registry.Query {
+//
+// A numeric role code that stands for several roles (NHCX's 10001, every
+// provider) reads as all of them under eq and or; under neq it is refused
+// (ErrInvalidQuery): no single condition excludes them all.
+func readSpellings(q registry.Query) (registry.Query, error) {
 	if len(q.Filters) == 0 {
-		return q
+		return q, nil
 	}
 	filters := make(map[string]registry.Condition, len(q.Filters))
 	for field, c := range q.Filters {
@@ -457,6 +465,10 @@ func readSpellings(q registry.Query) registry.Query {
 				s := canon(*v)
 				return &s
 			}
+			if fam := roleFamily(field, deref(c.Neq)); fam != nil {
+				return q, fmt.Errorf("%w: roles neq %q: the code stands for %d roles (%s), which one neq cannot exclude; search with or for the roles wanted",
+					registry.ErrInvalidQuery, strings.TrimSpace(*c.Neq), len(fam), strings.Join(fam, ", "))
+			}
 			eq := c.Eq
 			c.Eq, c.Neq = one(c.Eq), one(c.Neq)
 			if c.Or != nil {
@@ -479,5 +491,5 @@ func readSpellings(q registry.Query) registry.Query {
 		filters[field] = c
 	}
 	q.Filters = filters
-	return q
+	return q, nil
 }

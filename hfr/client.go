@@ -106,6 +106,10 @@ func New(opts ...Option) (*Client, error) {
 		// resty fills in a nil Transport; a copy keeps the caller's client
 		// as it was.
 		hc := *cfg.httpClient
+		// Never a redirect, as with a client of our own: one would carry
+		// the session's client secret, the gateway token or a
+		// professional's own token to wherever it points.
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		rc = resty.NewWithClient(&hc)
 		rc.SetLogger(restyLogger{cfg.logger})
 	default:

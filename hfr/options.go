@@ -172,8 +172,9 @@ func WithSessionAPI(v SessionAPI) Option {
 }
 
 // WithHTTPClient makes the Client send through hc (its Transport, proxy and
-// TLS settings). hc is not modified; its Timeout, if any, still applies.
-// Mutually exclusive with WithRestyClient.
+// TLS settings). hc is not modified; its Timeout, if any, still applies,
+// and its CheckRedirect does not: the Client follows no redirect, whose
+// 3xx is reported. Mutually exclusive with WithRestyClient.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,28 +14,35 @@ import (
 	"github.com/openhcx/hcxonboard/hfr"
 )
 
-func TestRedirectsNotFollowed(t *testing.T) {
+// A client of the caller's own (WithHTTPClient) follows no redirect either:
+// the session's client secret and the gateway token go nowhere else.
+func TestCallersClientFollowsNoRedirect(t *testing.T) {
 	t.Parallel()
-	var elsewhere atomic.Int32
+	var (
+		mu     sync.Mutex
+		stolen []string
+	)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		stolen = append(stolen, r.URL.Path+" auth="+r.Header.Get("Authorization")+" body="+string(b))
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{"accessToken":"tok-evil","expiresIn":1200}`)
+	}))
+	t.Cleanup(evil.Close)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/hiecm/gateway/v3/sessions":
-			io.WriteString(w, `{"accessToken":"tok","expiresIn":1200}`)
-		case "/v4/int/FacilityManagement/v1.5/facility/search":
-			http.Redirect(w, r, "/elsewhere", http.StatusFound)
-		default:
-			elsewhere.Add(1)
-			io.WriteString(w, hitBody)
-		}
+		http.Redirect(w, r, evil.URL+"/steal"+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := hfr.New(hfr.WithGatewayURL(srv.URL), hfr.WithRegistryURL(srv.URL+"/v4/int"), hfr.WithCredentials("id", "secret"))
+	hc := &http.Client{}
+	c, err := hfr.New(hfr.WithGatewayURL(srv.URL), hfr.WithRegistryURL(srv.URL+"/v4/int"),
+		hfr.WithCredentials("id", "s3cr3t-secret"), hfr.WithHTTPClient(hc))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-
 	_, err = c.Facility(context.Background(), "IN2910000123")
-	var apiErr *hfr.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
-	assert.Zero(t, elsewhere.Load(), "the bearer token is not carried to another URL")
+	assert.Error(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, stolen, "nothing reached the redirect's target")
+	assert.Nil(t, hc.CheckRedirect, "the caller's client is left as it was")
 }

@@ -238,7 +238,7 @@ func (h *Handler) verify(ctx context.Context, token string) (c readiness.Challen
 	}
 	now := h.clock()
 	exp := time.Unix(c.Expiry, 0)
-	if now.After(exp.Add(h.leeway)) {
+	if !now.Before(exp.Add(h.leeway)) { // at the instant itself too: the replay cache forgets it then
 		return c, issuer, kid, refuse(http.StatusUnauthorized, readiness.CodeExpired,
 			"the challenge expired at %s; this endpoint's clock says %s", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}

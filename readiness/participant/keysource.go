@@ -108,8 +108,13 @@ func (r *remote) LookupKey(ctx context.Context, kid string) (jwk.Key, error) {
 		}
 	}
 	if r.triedAt.IsZero() || now.Sub(r.triedAt) >= RemoteMinInterval {
-		r.triedAt = now
 		set, err := r.fetch(ctx)
+		// A fetch the caller cut short (it went away) does not count
+		// against the interval: an anonymous request dropped at once must
+		// not keep the operator's keys out for everyone else.
+		if ctx.Err() == nil {
+			r.triedAt = now
+		}
 		switch {
 		case err == nil:
 			r.set, r.fetchedAt = set, now

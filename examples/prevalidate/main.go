@@ -270,13 +270,30 @@ func plural(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
+// sameContact reports whether two written values are one address or
+// number (the same e-mail in another case, the same mobile written
+// another way).
+func sameContact(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	na, errA := verifier.NormalizeMobile(a)
+	nb, errB := verifier.NormalizeMobile(b)
+	return errA == nil && errB == nil && na == nb
+}
+
 // unmaskOwnValues shows the applicant its own e-mail addresses and mobile
 // numbers in the report's messages. The checks mask them, because the
 // operator's reports end up in logs and consoles; prevalidate runs on the
 // applicant's own machine, where masking a clerk's own address back at
 // them only hides what to correct.
+//
+// A masked form two different values share (anil@ and arun@ on one
+// domain, two numbers ending alike) stays masked: which of them a message
+// meant cannot be told, and showing the other would be wrong.
 func unmaskOwnValues(app *hcxonboard.Application, r *verifier.Report) {
-	var pairs []string
+	values := make(map[string]string) // masked form → the one value it stands for ("" for several)
+	var order []string
 	add := func(v string) {
 		v = strings.TrimSpace(v)
 		if v == "" {
@@ -287,8 +304,15 @@ func unmaskOwnValues(app *hcxonboard.Application, r *verifier.Report) {
 			forms = append(forms, hcxonboard.MaskMobile(n))
 		}
 		for _, f := range forms {
-			if f != "" && f != v {
-				pairs = append(pairs, f, v)
+			if f == "" || f == v {
+				continue
+			}
+			switch had, seen := values[f]; {
+			case !seen:
+				values[f] = v
+				order = append(order, f)
+			case !sameContact(had, v):
+				values[f] = ""
 			}
 		}
 	}
@@ -297,6 +321,12 @@ func unmaskOwnValues(app *hcxonboard.Application, r *verifier.Report) {
 	if a := app.SystemAdmin; a != nil {
 		add(a.Email)
 		add(a.Mobile)
+	}
+	var pairs []string
+	for _, f := range order {
+		if v := values[f]; v != "" {
+			pairs = append(pairs, f, v)
+		}
 	}
 	if len(pairs) == 0 {
 		return

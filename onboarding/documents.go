@@ -315,6 +315,15 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 		return document.Document{}, documentError(err, appID)
 	}
 	found, err := s.collect(ctx, r, false)
+	for i := range found {
+		// What this call stored settles a reference it matches, rather
+		// than another copy of the same file: that may be another
+		// replica's upload, not recorded yet, and taken back if its write
+		// fails.
+		if h := &found[i]; h.doc.ID != "" && h.doc.SHA256 == d.SHA256 && h.doc.Kind == d.Kind {
+			h.doc, h.how = d, "held: uploaded by "+d.UploadedBy+" as document "+d.ID
+		}
+	}
 	if err == nil {
 		_, err = s.mutateFrom(ctx, appID, r, func(r *record) error {
 			if r.st.Uploads >= MaxDocumentUploads {
@@ -331,7 +340,12 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 	}
 	if err != nil {
 		// Unrecorded, the upload is taken back: no document is held
-		// without its audit event.
+		// without its audit event — unless a task recorded meanwhile
+		// names it (another write matched it), which must not be left
+		// naming nothing.
+		if s.taskNames(context.WithoutCancel(ctx), appID, d.ID) {
+			return document.Document{}, err
+		}
 		if derr := store.Delete(context.WithoutCancel(ctx), appID, d.ID); derr != nil {
 			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: unrecorded upload not deleted",
 				slog.String("application", appID), slog.String("document", d.ID), slog.String("error", derr.Error()))
@@ -339,6 +353,22 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 		return document.Document{}, err
 	}
 	return d, nil
+}
+
+// taskNames reports whether a task of the stored application names
+// document docID (true too when the application cannot be read: keep the
+// document rather than risk a task naming nothing).
+func (s *Service) taskNames(ctx context.Context, appID, docID string) bool {
+	r, err := s.load(ctx, appID)
+	if err != nil {
+		return true
+	}
+	for _, t := range r.st.Tasks {
+		if t.Document == docID {
+			return true
+		}
+	}
+	return false
 }
 
 func tooManyDocuments(r *record) error {

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/onboarding/metrics"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // buffer is a bytes.Buffer safe to read while run writes to it.
@@ -244,6 +245,21 @@ func TestRealRegistriesConfiguration(t *testing.T) {
 	require.ErrorContains(t, err, `-hfr-env "staging"`)
 }
 
+// The demo's HFR, which prints the manager's code, still looks facilities
+// up, so that the engine reads HFR's record after the manager's consent
+// as it does with the real HFR.
+func TestDemoHFRLooksFacilitiesUp(t *testing.T) {
+	t.Parallel()
+	regs, err := openRegistries(config{}, io.Discard, metrics.New())
+	require.NoError(t, err)
+	defer regs.close()
+	fr, ok := regs.facilityOTP.(verifier.FacilityRegistry)
+	require.True(t, ok, "the demo's HFR looks facilities up")
+	f, err := fr.Facility(context.Background(), "IN2910000123")
+	require.NoError(t, err)
+	assert.Equal(t, "Sanjeevani Multispeciality Hospital", f.Name)
+}
+
 func TestMask(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -255,4 +271,20 @@ func TestMask(t *testing.T) {
 	} {
 		assert.Equal(t, want, mask(in), in)
 	}
+}
+
+// A second start on the port of a running operator fails without touching
+// the demo files the running one trusts: its readiness checks go on.
+func TestSecondStartLeavesTheRunningOperatorsFiles(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	base, _, _ := start(t, "-data", data)
+	ca := filepath.Join(data, "demo-ca.pem")
+	before, err := os.ReadFile(ca)
+	require.NoError(t, err)
+	err = run(context.Background(), []string{"-addr", strings.TrimPrefix(base, "http://"), "-data", data}, io.Discard)
+	require.ErrorContains(t, err, "listen")
+	after, err := os.ReadFile(ca)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the running operator's demo CA is as it was")
 }

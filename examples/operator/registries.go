@@ -113,6 +113,17 @@ type fakeHFROTP struct {
 	codes *codeLog
 }
 
+// Facility looks the facility up through the HFR client it wraps, so that
+// the engine reads HFR's record after the manager's consent, as it does
+// with the real client.
+func (f fakeHFROTP) Facility(ctx context.Context, id string) (hfr.Facility, error) {
+	fr, ok := f.FacilityOTP.(verifier.FacilityRegistry)
+	if !ok {
+		return hfr.Facility{}, fmt.Errorf("operator: the HFR client cannot look facilities up")
+	}
+	return fr.Facility(ctx, id)
+}
+
 func (f fakeHFROTP) SendFacilityOTP(ctx context.Context, facilityID string) (hfr.OTPTransaction, error) {
 	txn, err := f.FacilityOTP.SendFacilityOTP(ctx, facilityID)
 	if err == nil {

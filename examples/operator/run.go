@@ -218,6 +218,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The port first, before any demo file is written: a second start
+	// while an operator runs must fail without touching the files the
+	// running one trusts (its demo CA among them).
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close() // a no-op once the server has closed it
 	pk, err := loadParticipantKeys(cfg.data)
 	if err != nil {
 		return err
@@ -274,10 +282,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("http handler: %w", err)
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	base := "http://" + ln.Addr().String()
 	samples, err := writeSamples(cfg.data, demo, regs.fakeHFR != nil, pk)
 	if err != nil {

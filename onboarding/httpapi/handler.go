@@ -113,7 +113,8 @@ type Route struct {
 	Pattern string
 	Summary string
 	// Auth names what the route asks of its caller: "none", "applicant",
-	// "staff", "participant-or-staff", "console-session".
+	// "applicant-or-participant", "staff", "participant" (an access token),
+	// "participant-or-staff", "console-session".
 	Auth string
 }
 
@@ -139,6 +140,8 @@ func (a authKind) String() string {
 		return "participant-or-staff"
 	case authConsole, authConsoleForm:
 		return "console-session"
+	case authOwnToken:
+		return "participant"
 	default:
 		return "none"
 	}

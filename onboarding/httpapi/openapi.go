@@ -188,6 +188,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		op["security"] = []any{map[string]any{"participantToken": []string{}}, map[string]any{"staffToken": []string{}}}
 	case authConsole, authConsoleForm:
 		op["security"] = []any{map[string]any{"consoleSession": []string{}}}
+	case authOwnToken:
+		op["security"] = []any{map[string]any{"participantToken": []string{}}}
 	default:
 		op["security"] = []any{}
 	}

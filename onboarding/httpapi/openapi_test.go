@@ -171,3 +171,32 @@ func TestOpenAPIDocumentsDecisionRoutesAndEnums(t *testing.T) {
 	assert.ElementsMatch(t, []any{"details", "deboard"}, enumOf("StepUpRequest", "purpose"))
 	assert.ElementsMatch(t, []any{"voluntary", "regulator", "hcx"}, enumOf("DeboardRequest", "initiator"))
 }
+
+// Every route the document calls open answers without a credential, and
+// one that answers 401 without one names its credential: a client
+// generated from the document sends the participant's access token to the
+// payer routes and to participant/update.
+func TestOpenAPISecurityMatchesWhatRoutesAsk(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	doc, _ := fetchOpenAPI(t, f)
+	for _, rt := range []struct{ method, path, body string }{
+		{http.MethodGet, "/v1/onboarding/payer/approvals", ""},
+		{http.MethodPost, "/v1/onboarding/payer/approvals", `{"decisions":[]}`},
+		{http.MethodPost, "/v0.9/participant/update", `{}`},
+	} {
+		op := doc.Paths[rt.path][strings.ToLower(rt.method)]
+		require.NotNil(t, op, rt.path)
+		assert.Equal(t, []any{map[string]any{"participantToken": []any{}}}, op["security"], "%s %s", rt.method, rt.path)
+		req := request{method: rt.method, path: rt.path}
+		if rt.body != "" {
+			req.body = rt.body
+		}
+		assert.Equal(t, http.StatusUnauthorized, f.do(req).status, "%s %s without a token", rt.method, rt.path)
+	}
+	for _, r := range f.h.Routes() {
+		if r.Pattern == "/v1/onboarding/payer/approvals" || r.Pattern == "/v0.9/participant/update" {
+			assert.Equal(t, "participant", r.Auth, r.Pattern)
+		}
+	}
+}

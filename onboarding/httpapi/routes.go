@@ -20,6 +20,7 @@ const (
 	authConsole               // a console session (pages)
 	authConsoleForm           // a console session and its CSRF token (form posts)
 	authConsoleLogin          // the login form's own CSRF check
+	authOwnToken              // a participant access token the route checks itself (whose participant it acts for)
 )
 
 // param is a query parameter, for the OpenAPI document.
@@ -141,14 +142,14 @@ func apiRoutes() []route {
 			auth:    authParticipant, body: &registry.Query{}, resp: &SearchResponse{}, status: http.StatusOK,
 			handle: (*Handler).search},
 		{method: http.MethodGet, path: "/v1/onboarding/payer/approvals", operation: "payerApprovals", tag: tagPayer,
-			summary: "The approval requests addressed to the calling payer (its access token)", auth: authPublic,
+			summary: "The approval requests addressed to the calling payer (its access token)", auth: authOwnToken,
 			resp: &ApprovalRequestsResponse{}, status: http.StatusOK, extra: []int{http.StatusUnauthorized, http.StatusForbidden},
 			query: []param{
 				{name: "limit", description: "the requests of at most this many applications (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
 				{name: "cursor", description: "the next page: the next of the page before"},
 			}, handle: (*Handler).payerApprovals},
 		{method: http.MethodPost, path: "/v1/onboarding/payer/approvals", operation: "payerDecide", tag: tagPayer,
-			summary: "The calling payer approves or rejects one or many approval requests", auth: authPublic,
+			summary: "The calling payer approves or rejects one or many approval requests", auth: authOwnToken,
 			body: &ApprovalDecisionsRequest{}, resp: &ApprovalDecisionsResponse{}, status: http.StatusOK,
 			extra: []int{http.StatusUnauthorized, http.StatusForbidden}, handle: (*Handler).payerDecide},
 		{method: http.MethodGet, path: "/healthz", operation: "healthz", tag: tagPublic,

@@ -156,7 +156,7 @@ func specRoutes(c specConfig) []route {
 				resp: &SpecSearchResponse{}, status: http.StatusOK, handle: (*Handler).specReadByPath},
 			route{method: http.MethodPost, path: base + "/participant/update", operation: op("specUpdate"), tag: tagRegistry,
 				summary: "A live participant changes its own endpoint and certificates (its access token, and the step-up code its admin received)",
-				auth:    authPublic, body: &SpecUpdateRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				auth:    authOwnToken, body: &SpecUpdateRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
 				extra:  []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 				handle: (*Handler).specUpdate},
 			route{method: http.MethodPost, path: base + "/participant/auth/token/generate", operation: op("specTokenGenerate"), tag: tagRegistry,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,7 +24,9 @@ import (
 // the database file less often; the WAL grows to about 40 MB between
 // checkpoints), temp_store=MEMORY (the savepoint journals of grouped writes stay in
 // memory rather than in a temporary file) and the busy timeout
-// ([WithBusyTimeout], default 5s). In-memory databases (":memory:",
+// ([WithBusyTimeout], default 5s). A file it creates is readable and
+// writable by its owner only (0600), as are SQLite's WAL and shared-memory
+// files beside it. In-memory databases (":memory:",
 // "file:" URIs with mode=memory) are rejected: each pooled connection
 // would see a database of its own, and nothing would persist; use
 // registry.NewMemoryStore instead, or a file in a temporary directory.
@@ -35,6 +38,14 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	dsn, err := sqliteDSN(path, cfg)
 	if err != nil {
 		return nil, err
+	}
+	// A new database file is readable by its owner only, wherever it is:
+	// it holds applicants' contacts. SQLite gives its WAL and shared-memory
+	// files the database file's permissions. An existing file keeps its own.
+	if abs, err := filepath.Abs(strings.TrimSpace(path)); err == nil {
+		if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			_ = f.Close()
+		}
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

@@ -462,3 +462,29 @@ func TestClosedStoreRefusesCalls(t *testing.T) {
 		}
 	})
 }
+
+// A database file the store creates is its owner's alone, in a directory
+// anyone may read, and so are its WAL and shared-memory files; one that
+// exists keeps its permissions.
+func TestNewDatabaseFileIsTheOwnersAlone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.Chmod(dir, 0o755))
+	path := filepath.Join(dir, "registry.db")
+	s, err := sqlstore.OpenSQLite(context.Background(), path)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		require.NoError(t, err, name)
+		require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), name)
+	}
+	open := filepath.Join(dir, "shared.db")
+	require.NoError(t, os.WriteFile(open, nil, 0o640))
+	s2, err := sqlstore.OpenSQLite(context.Background(), open)
+	require.NoError(t, err)
+	t.Cleanup(func() { s2.Close() })
+	fi, err := os.Stat(open)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o640), fi.Mode().Perm(), "an existing file keeps its permissions")
+}

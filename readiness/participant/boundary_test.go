@@ -25,17 +25,9 @@ import (
 func TestDroppedRequestDoesNotBlockTheOperatorsKeys(t *testing.T) {
 	t.Parallel()
 	op := rt.NewOperator(1)
-	jwksURL := rt.Serve(t, "keys.example.com", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h, _ := remoteKeysHandler(t, op, func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(op.JWKS())
-	})) + "/jwks.json"
-	ks, err := participant.RemoteKeys(jwksURL, rt.Client(t, "keys.example.com"))
-	require.NoError(t, err)
-	h, err := participant.NewHandler(
-		participant.WithParticipant(code, participant.Keys{Encryption: rt.RSAKey(0)}),
-		participant.WithOperator(op.Issuer, ks),
-		participant.WithClock(clock),
-	)
-	require.NoError(t, err)
+	})
 
 	forged := signed(t, rt.NewOperator(9).Key, jwa.EdDSA, "no-such-kid", claims())
 	body, err := json.Marshal(readiness.Request{Challenge: forged})

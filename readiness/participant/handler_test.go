@@ -447,22 +447,14 @@ func TestRemoteKeys(t *testing.T) {
 	var fetches atomic.Int32
 	var status atomic.Int32
 	status.Store(http.StatusOK)
-	jwksURL := rt.Serve(t, "keys.example.com", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h, jwksURL := remoteKeysHandler(t, op, func(w http.ResponseWriter, _ *http.Request) {
 		fetches.Add(1)
 		if s := int(status.Load()); s != http.StatusOK {
 			w.WriteHeader(s)
 			return
 		}
 		_ = json.NewEncoder(w).Encode(op.JWKS())
-	})) + "/jwks.json"
-	ks, err := participant.RemoteKeys(jwksURL, rt.Client(t, "keys.example.com"))
-	require.NoError(t, err)
-	h, err := participant.NewHandler(
-		participant.WithParticipant(code, participant.Keys{Encryption: rt.RSAKey(0)}),
-		participant.WithOperator(op.Issuer, ks),
-		participant.WithClock(clock),
-	)
-	require.NoError(t, err)
+	})
 	f := &fixture{op: op, h: h}
 	answerOf(t, postChallenge(h, f.challenge(t, claims())))
 	answerOf(t, postChallenge(h, f.challenge(t, claims())))
@@ -600,4 +592,20 @@ func TestKeysFromPEM(t *testing.T) {
 		_, err := participant.KeysFromPEM(tc[0], tc[1])
 		assert.Error(t, err, name)
 	}
+}
+
+// remoteKeysHandler is a participant handler that reads op's keys from
+// jwks, served at keys.example.com, and the key set's URL.
+func remoteKeysHandler(t *testing.T, op *rt.Operator, jwks http.HandlerFunc) (*participant.Handler, string) {
+	t.Helper()
+	jwksURL := rt.Serve(t, "keys.example.com", jwks) + "/jwks.json"
+	ks, err := participant.RemoteKeys(jwksURL, rt.Client(t, "keys.example.com"))
+	require.NoError(t, err)
+	h, err := participant.NewHandler(
+		participant.WithParticipant(code, participant.Keys{Encryption: rt.RSAKey(0)}),
+		participant.WithOperator(op.Issuer, ks),
+		participant.WithClock(clock),
+	)
+	require.NoError(t, err)
+	return h, jwksURL
 }

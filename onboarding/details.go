@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -255,8 +256,15 @@ func sameOrUnder(u, d *url.URL) bool {
 	if effectivePort(u) != effectivePort(d) {
 		return false
 	}
-	up := strings.TrimSuffix(u.EscapedPath(), "/")
-	dp := strings.TrimSuffix(d.EscapedPath(), "/")
+	// The decoded, cleaned paths: /%61pi and /x/../api are /api to the
+	// server that receives them.
+	clean := func(u *url.URL) string {
+		if u.Path == "" {
+			return ""
+		}
+		return strings.TrimSuffix(path.Clean("/"+u.Path), "/")
+	}
+	up, dp := clean(u), clean(d)
 	return dp == "" || up == dp || strings.HasPrefix(up, dp+"/")
 }
 
@@ -392,13 +400,24 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
+// parseCertificate checks a step-3 certificate: one PEM CERTIFICATE block
+// and nothing after it — what is stored and published is what was
+// checked, so a second block (a private key pasted with the certificate,
+// above all) or trailing text is refused.
 func (s *Service) parseCertificate(field string, data []byte, now time.Time) (time.Time, error) {
-	block, _ := pem.Decode(data)
+	block, rest := pem.Decode(data)
 	if block == nil {
 		return time.Time{}, &DetailsError{Field: field, Reason: "holds no PEM block"}
 	}
 	if block.Type != "CERTIFICATE" {
 		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("PEM block is %q, want CERTIFICATE", clip(block.Type))}
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		reason := "holds more than the certificate; give the certificate alone (one PEM CERTIFICATE block, without its chain)"
+		if next, _ := pem.Decode(rest); next != nil && strings.Contains(next.Type, "PRIVATE KEY") {
+			reason = "holds a private key after the certificate; give the certificate alone — never send a private key, and replace this one: it has left your hands"
+		}
+		return time.Time{}, &DetailsError{Field: field, Reason: reason}
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {

@@ -389,21 +389,31 @@ func decodeCredentials(raw []byte) (*credentials, error) {
 // first field, so the store's head of it (registry.StandingPrefix) holds
 // all a token check needs. An older state, with the secrets first and the
 // compromise time left out when nil, is read up to the submitted
-// application, as before.
+// application, as before. The oldest states put the submitted application
+// first and the credential fields after it: one that does not start with a
+// credential field is read to its end.
 func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) {
 	c := new(credentials)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errors.New("state is not a JSON object")
 	}
-	for dec.More() {
+	credentialsFirst := false // the state leads with its credential fields
+	for first := true; dec.More(); first = false {
 		t, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
+		if first {
+			credentialsFirst = t == "secrets" || t == "compromised_at"
+		}
 		switch t {
 		case stateFirstAfterCredentials:
-			return c, nil
+			if credentialsFirst {
+				return c, nil
+			}
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
 		case "secrets":
 			if withSecrets {
 				err = dec.Decode(&c.Secrets)

@@ -282,10 +282,21 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		}
 	}
 
-	// Order does not matter for the result, only for speed.
-	c, err = decodeCredentials([]byte(`{"submitted":{},"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))
-	require.NoError(t, err)
-	assert.Nil(t, c.CompromisedAt, "fields after submitted are not read")
+	// Order does not matter for the result, only for speed: the oldest
+	// states put the submitted application first and the credential
+	// fields after it, and are read to their end.
+	oldest := `{"submitted":{"participant_name":"X"},"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z"}`
+	for _, withSecrets := range []bool{true, false} {
+		c, err := decodeCredentialFields([]byte(oldest), withSecrets)
+		require.NoError(t, err)
+		require.NotNil(t, c.CompromisedAt, "the oldest order")
+		assert.Equal(t, revoked, *c.CompromisedAt)
+		if withSecrets {
+			require.Len(t, c.Secrets, 1)
+		}
+	}
+	_, err = decodeCredentialFields([]byte(oldest[:len(oldest)/2]), false)
+	assert.Error(t, err, "the head of an oldest-order state is refused, and the state read whole")
 	c, err = decodeCredentials([]byte(`{"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))
 	require.NoError(t, err)
 	require.NotNil(t, c.CompromisedAt)
@@ -296,6 +307,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		`{"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z","submitted":{}}`,
 		`{"compromised_at":"2025-03-01T10:00:00Z","secrets":[{"id":"s1","hash":"ab"}],"submitted":{}}`,
 		`{"secrets":[{"id":"s1","hash":"ab"}],"x":1,"compromised_at":"2025-03-01T10:00:00Z"}`,
+		`{"submitted":{"participant_name":"X"},"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z"}`,
 	} {
 		for i := range len(whole) {
 			head := whole[:i]

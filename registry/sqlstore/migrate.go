@@ -136,6 +136,9 @@ func applyMigrations(ctx context.Context, q queryer, ms []migration) error {
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("%w: the database is at version %d, this program knows versions up to %d", ErrSchemaTooNew, current, latest)
 	}
+	if err := checkHistory(ctx, q, ms); err != nil {
+		return err
+	}
 	for _, m := range ms[current:] {
 		if _, err := q.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("apply migration %04d_%s: %w", m.version, m.name, err)
@@ -146,4 +149,30 @@ func applyMigrations(ctx context.Context, q queryer, ms []migration) error {
 		}
 	}
 	return nil
+}
+
+// checkHistory compares the migrations the database records with this
+// program's by name as well as by number: a database migrated by another
+// line of this code (whose version 9 was another migration) would
+// otherwise skip one migration and fail on the next, with no word of why.
+func checkHistory(ctx context.Context, q queryer, ms []migration) error {
+	rows, err := q.QueryContext(ctx, "SELECT version, name FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return fmt.Errorf("read the schema history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			version int
+			name    string
+		)
+		if err := rows.Scan(&version, &name); err != nil {
+			return fmt.Errorf("read the schema history: %w", err)
+		}
+		if version >= 1 && version <= len(ms) && ms[version-1].name != name {
+			return fmt.Errorf("the database records migration %04d as %q where this program's is %04d_%s: it was migrated by another version of this code, whose migrations differ; nothing was changed",
+				version, name, version, ms[version-1].name)
+		}
+	}
+	return rows.Err()
 }

@@ -247,3 +247,23 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		require.Equal(t, "app-1", claimErr.ApplicationID)
 	})
 }
+
+// A database whose recorded migrations differ by name from this
+// program's (migrated by another line of the code, whose version 9 was
+// another migration) is refused with that said, and left as it was.
+func TestMigrationHistoryOfAnotherLineIsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "registry.db")
+	s, err := sqlstore.OpenSQLite(ctx, path)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec("UPDATE schema_migrations SET name = 'event_request_id' WHERE version = 9")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = sqlstore.OpenSQLite(ctx, path)
+	require.ErrorContains(t, err, `records migration 0009 as "event_request_id"`)
+	require.ErrorContains(t, err, "another version of this code")
+}

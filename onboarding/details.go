@@ -316,7 +316,7 @@ func (s *Service) checkCertificate(ctx context.Context, id string, src certifica
 			return time.Time{}, err
 		}
 	}
-	return s.parseCertificate(src.field, data, now)
+	return s.parseCertificate(src.field, data, now, src.url == "")
 }
 
 // WithFetcher sets the fetcher of certificates given as https URLs in
@@ -400,11 +400,14 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-// parseCertificate checks a step-3 certificate: one PEM CERTIFICATE block
-// and nothing after it — what is stored and published is what was
-// checked, so a second block (a private key pasted with the certificate,
-// above all) or trailing text is refused.
-func (s *Service) parseCertificate(field string, data []byte, now time.Time) (time.Time, error) {
+// parseCertificate checks a step-3 certificate: its first PEM block is the
+// participant's CERTIFICATE, checked; further CERTIFICATE blocks (its
+// chain, as a certificate authority issues it) may follow. A private key
+// anywhere in it is refused, and so, in a pasted value (stored and
+// published as given), is any text outside the PEM blocks. A file fetched
+// from a URL may carry such text (openssl's own output does); only its URL
+// is stored.
+func (s *Service) parseCertificate(field string, data []byte, now time.Time, pasted bool) (time.Time, error) {
 	block, rest := pem.Decode(data)
 	if block == nil {
 		return time.Time{}, &DetailsError{Field: field, Reason: "holds no PEM block"}
@@ -412,12 +415,29 @@ func (s *Service) parseCertificate(field string, data []byte, now time.Time) (ti
 	if block.Type != "CERTIFICATE" {
 		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("PEM block is %q, want CERTIFICATE", clip(block.Type))}
 	}
-	if len(bytes.TrimSpace(rest)) > 0 {
-		reason := "holds more than the certificate; give the certificate alone (one PEM CERTIFICATE block, without its chain)"
-		if next, _ := pem.Decode(rest); next != nil && strings.Contains(next.Type, "PRIVATE KEY") {
-			reason = "holds a private key after the certificate; give the certificate alone — never send a private key, and replace this one: it has left your hands"
+	if pasted && len(bytes.TrimSpace(data[:bytes.Index(data, []byte("-----BEGIN"))])) > 0 {
+		return time.Time{}, &DetailsError{Field: field, Reason: "holds text before the certificate; give the PEM certificate alone"}
+	}
+	for next := rest; len(bytes.TrimSpace(next)) > 0; {
+		if pasted && !bytes.HasPrefix(bytes.TrimSpace(next), []byte("-----BEGIN")) {
+			return time.Time{}, &DetailsError{Field: field, Reason: "holds text after the certificate; give the PEM certificate, and its chain if you like, alone"}
 		}
-		return time.Time{}, &DetailsError{Field: field, Reason: reason}
+		b, after := pem.Decode(next)
+		switch {
+		case b != nil && strings.Contains(b.Type, "PRIVATE KEY"):
+			return time.Time{}, &DetailsError{Field: field, Reason: "holds a private key; give the certificate alone — never send a private key, and replace this one: it has left your hands"}
+		case b != nil && b.Type == "CERTIFICATE":
+			if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+				return time.Time{}, &DetailsError{Field: field, Reason: "has a chain certificate that is not a valid X.509 certificate", Err: err}
+			}
+		case b != nil:
+			return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("holds a %q PEM block after the certificate; give the certificate, and its chain if you like, alone", clip(b.Type))}
+		case pasted:
+			return time.Time{}, &DetailsError{Field: field, Reason: "holds text after the certificate; give the PEM certificate, and its chain if you like, alone"}
+		default:
+			after = nil // text after the last block of a fetched file
+		}
+		next = after
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {

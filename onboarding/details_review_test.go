@@ -16,9 +16,10 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// A step-3 certificate is one PEM CERTIFICATE block and nothing after it:
-// what is stored and published is what was checked. A private key pasted
-// after the certificate is refused, saying so, and never stored.
+// A step-3 certificate is the participant's PEM CERTIFICATE, and its chain
+// if given; a private key in it is refused, saying so, and never stored,
+// and a pasted value (stored and published as given) holds no text
+// besides its PEM blocks.
 func TestCertificateIsTheCertificateAlone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -31,10 +32,12 @@ func TestCertificateIsTheCertificateAlone(t *testing.T) {
 	for name, tc := range map[string]struct {
 		value, reason string
 	}{
-		"a private key after it": {w.cert.valid + keyPEM, "private key"},
-		"text after it":          {w.cert.valid + "<script>alert(1)</script>\n", "more than the certificate"},
-		"a weak one after it":    {w.cert.valid + w.cert.weak, "more than the certificate"},
-		"an expired one after":   {w.cert.valid + w.cert.expired, "more than the certificate"},
+		"a private key after it":         {w.cert.valid + keyPEM, "private key"},
+		"a private key after its chain":  {w.cert.valid + w.cert.weak + keyPEM, "private key"},
+		"text after it":                  {w.cert.valid + "<script>alert(1)</script>\n", "text after the certificate"},
+		"text between it and its chain":  {w.cert.valid + "<script>alert(1)</script>\n" + w.cert.weak, "text after the certificate"},
+		"another kind of block after it": {w.cert.valid + "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n", "X509 CRL"},
+		"text before it":                 {"issuer=CN=x\n" + w.cert.valid, "neither a PEM certificate"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -55,14 +58,17 @@ func TestCertificateIsTheCertificateAlone(t *testing.T) {
 			}
 		})
 	}
-	// The certificate alone, with a trailing newline or two, is taken.
-	svc := w.service(registry.NewMemoryStore())
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
-	require.NoError(t, err)
-	d := w.details("hcx.bsp-one.example")
-	d.EncryptionCert = w.cert.valid + "\n\n"
-	_, err = svc.SubmitDetails(ctx, a.ID, d)
-	require.NoError(t, err)
+	// The certificate alone, or followed by its chain as a certificate
+	// authority issues it, is taken.
+	for _, v := range []string{w.cert.valid + "\n\n", w.cert.valid + w.cert.weak, w.cert.valid + "\n" + w.cert.expired + "\n"} {
+		svc := w.service(registry.NewMemoryStore())
+		a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+		require.NoError(t, err)
+		d := w.details("hcx.bsp-one.example")
+		d.EncryptionCert = v
+		_, err = svc.SubmitDetails(ctx, a.ID, d)
+		require.NoError(t, err)
+	}
 }
 
 // The HCX's own URL, denied as an endpoint, is denied however its path is

@@ -28,6 +28,12 @@ func TestSubmitDetails(t *testing.T) {
 		_, _ = rw.Write([]byte(certs.valid + strings.Repeat("#", 70<<10)))
 	})
 	mux.HandleFunc("/certs/down.pem", func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusServiceUnavailable) })
+	mux.HandleFunc("/certs/fullchain.pem", func(rw http.ResponseWriter, _ *http.Request) {
+		_, _ = rw.Write([]byte(certs.valid + certs.weak + "# issued by the demo CA\n"))
+	})
+	mux.HandleFunc("/certs/with-key.pem", func(rw http.ResponseWriter, _ *http.Request) {
+		_, _ = rw.Write([]byte(certs.valid + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
+	})
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
 	fetcher := trustingFetcher(t, srv)
@@ -46,6 +52,9 @@ func TestSubmitDetails(t *testing.T) {
 	}{
 		{name: "valid", details: good},
 		{name: "certificate by URL", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/enc.pem" })},
+		{name: "certificate by URL, with its chain", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/fullchain.pem" })},
+		{name: "certificate by URL, with a private key", details: with(func(d *onboarding.Details) { d.EncryptionCert = srv.URL + "/certs/with-key.pem" }),
+			field: "encryption_cert", reason: "private key"},
 		{name: "certificate as base64 of PEM", details: with(func(d *onboarding.Details) {
 			d.EncryptionCert = base64.StdEncoding.EncodeToString([]byte(certs.valid))
 		})},

@@ -55,8 +55,8 @@ func (s *MemoryStore) SetDue(ctx context.Context, id string, version int64, due 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkTime(due, "application "+id+" due_at"); err != nil {
-		return err
+	if outsideTimes(due) {
+		return timeError("application "+clipName(id)+" due_at", due)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -23,8 +23,8 @@ func (w Write) validate() error {
 		what string
 		at   time.Time
 	}{{"created_at", a.CreatedAt}, {"updated_at", a.UpdatedAt}, {"due_at", a.DueAt}} {
-		if err := checkTime(t.at, "application "+a.ID+" "+t.what); err != nil {
-			return err
+		if outsideTimes(t.at) {
+			return timeError("application "+clipName(a.ID)+" "+t.what, t.at)
 		}
 	}
 	if p := w.Participant; p != nil {
@@ -34,11 +34,11 @@ func (w Write) validate() error {
 		if a.ParticipantCode != p.ParticipantCode {
 			return fmt.Errorf("registry: participant %q does not belong to application %q", p.ParticipantCode, a.ID)
 		}
-		if err := checkTime(p.CreatedAt, "participant "+p.ParticipantCode+" created_at"); err != nil {
-			return err
+		if outsideTimes(p.CreatedAt) {
+			return timeError("participant "+clipName(p.ParticipantCode)+" created_at", p.CreatedAt)
 		}
-		if err := checkTime(p.UpdatedAt, "participant "+p.ParticipantCode+" updated_at"); err != nil {
-			return err
+		if outsideTimes(p.UpdatedAt) {
+			return timeError("participant "+clipName(p.ParticipantCode)+" updated_at", p.UpdatedAt)
 		}
 	}
 	if err := validateClaims(a.ID, a.Claims); err != nil {
@@ -60,20 +60,14 @@ var (
 	maxTime = time.Unix(0, math.MaxInt64)
 )
 
-func checkTime(t time.Time, what string) error {
-	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
-		return fmt.Errorf("registry: %s %s is outside the times every store keeps, %s to %s", clipKey(what),
-			t.UTC().Format(time.RFC3339), minTime.UTC().Format(time.RFC3339), maxTime.UTC().Format(time.RFC3339))
-	}
-	return nil
+// outsideTimes reports whether t is a time not every store keeps.
+func outsideTimes(t time.Time) bool {
+	return !t.IsZero() && (t.Before(minTime) || t.After(maxTime))
 }
 
-// clipKey keeps an error's naming of a record short.
-func clipKey(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
+func timeError(what string, t time.Time) error {
+	return fmt.Errorf("registry: %s %s is outside the times every store keeps, %s to %s", what,
+		t.UTC().Format(time.RFC3339), minTime.UTC().Format(time.RFC3339), maxTime.UTC().Format(time.RFC3339))
 }
 
 // Validate checks a write as every store does before it touches storage;

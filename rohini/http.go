@@ -16,6 +16,8 @@ import (
 	"unicode"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/openhcx/hcxonboard/internal/redirects"
 )
 
 // Defaults of [NewHTTPLookup].
@@ -247,7 +249,7 @@ func NewHTTPLookup(baseURL string, opts ...HTTPOption) (*HTTPLookup, error) {
 	}
 	hc.Timeout = cfg.timeout
 	if hc.CheckRedirect == nil {
-		hc.CheckRedirect = sameHostRedirects
+		hc.CheckRedirect = redirects.Keep
 	}
 
 	l := &HTTPLookup{
@@ -460,19 +462,6 @@ type retryAfterError struct{ wait time.Duration }
 
 func (e *retryAfterError) Error() string {
 	return fmt.Sprintf("server asks to retry after %v", e.wait)
-}
-
-// sameHostRedirects follows redirects only within the same host, and from
-// https only to https, so that configured headers (API keys) never travel
-// to another server or in clear text, nor is an answer taken from one.
-func sameHostRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
-	}
-	if req.URL.Host != via[0].URL.Host || (via[0].URL.Scheme == "https" && req.URL.Scheme != "https") {
-		return http.ErrUseLastResponse
-	}
-	return nil
 }
 
 // sanitizeURL drops credentials, query and fragment from a URL for errors.

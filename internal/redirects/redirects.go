@@ -17,17 +17,22 @@ func SameRequest(c *http.Client) *http.Client {
 	cp := *c
 	next := c.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		first := via[0]
-		if req.Method != first.Method || req.URL.Host != first.URL.Host || (first.URL.Scheme == "https" && req.URL.Scheme != "https") {
-			return http.ErrUseLastResponse
+		if err := Keep(req, via); err != nil || next == nil {
+			return err
 		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return http.ErrUseLastResponse
-		}
-		return nil
+		return next(req, via)
 	}
 	return &cp
+}
+
+// Keep is SameRequest's check, as an http.Client.CheckRedirect: it lets a
+// redirect through only when it keeps the method, the host and https, and
+// stops after 10.
+func Keep(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	if req.Method != first.Method || req.URL.Host != first.URL.Host || (first.URL.Scheme == "https" && req.URL.Scheme != "https") ||
+		len(via) >= 10 {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }

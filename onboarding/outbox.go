@@ -237,14 +237,8 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	}
 	s.logUndelivered(ctx, m, err)
 	deadAfter := s.outbox.deadAfter
-	switch {
-	case m.Kind == MessageHFRIntimation:
-		// Its code is the facility manager's decline code, good for the
-		// decline window; it is the manager's one word of the attempt,
-		// and sent once, so it is tried as long as the code lives.
-		deadAfter = s.declineWindow
-	case m.Code != "":
-		deadAfter = min(deadAfter, s.otp.TTL)
+	if life, ok := s.kindLifetime(m.Kind); ok {
+		deadAfter = life // a code is tried as long as it lives, no longer
 	}
 	dead := !now.Before(om.CreatedAt.Add(deadAfter))
 	text := ""
@@ -341,7 +335,8 @@ func (s *Service) deadLetter(ctx context.Context, id string) (registry.OutboxMes
 
 // kindLifetime is how long the code a message of kind carries is good for:
 // a one-time code's lifetime; the HFR intimation's decline code, the
-// decline window. False for the kinds that carry none.
+// decline window (the intimation is the manager's one word of the attempt,
+// sent once). False for the kinds that carry none.
 func (s *Service) kindLifetime(kind string) (time.Duration, bool) {
 	switch kind {
 	case MessageOTP:

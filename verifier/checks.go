@@ -438,20 +438,7 @@ func (f *facilityParts) address(app *hcxonboard.Application) string {
 // isPincode reports whether s is a PIN code: six digits, the first 1–9,
 // written whole or in groups apart by a space or hyphen ("562 114"), as
 // India Post prints them and as pincodeOf reads them.
-func isPincode(s string) bool {
-	if p := pincodeOf(s); p != "" {
-		s = p
-	}
-	if len(s) != 6 || s[0] < '1' || s[0] > '9' {
-		return false
-	}
-	for i := 1; i < 6; i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+func isPincode(s string) bool { return pincodeOf(s) != "" }
 
 // StakeholderPolicyholder is the one stakeholder a BSP may serve today.
 const StakeholderPolicyholder = "policyholder"

@@ -14,7 +14,7 @@ import (
 // amend applies the applicant's JSON merge patch (RFC 7396) to the
 // application as submitted and hands the result to the engine, which
 // verifies it again. Only an application sent back takes an amendment.
-func (h *Handler) amend(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) amend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	data, err := h.readBody(w, r)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (h *Handler) amend(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 		return newError(http.StatusBadRequest, CodeInvalidPayload, "%s", err.Error())
 	}
 	a, err := h.svc.Amend(r.Context(), r.PathValue("id"), app)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 // mergePatch applies an RFC 7396 merge patch: objects merge member by
@@ -85,7 +85,7 @@ func (h *Handler) sendBack(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		return err
 	}
 	a, err := h.svc.SendBack(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 // applicationMembers are the application contract's member names.

@@ -48,26 +48,26 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	return nil
 }
 
-func (h *Handler) status(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) status(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
-// answer writes an application (200) or returns err. Staff routes answer
-// it without the applicant's idempotency key (staffView).
-func (h *Handler) answer(w http.ResponseWriter, r *http.Request, a *onboarding.Application, err error) error {
+// answer writes an application (200) or returns err. Staff answer it
+// without the applicant's idempotency key (staffView).
+func (h *Handler) answer(w http.ResponseWriter, c *reqCtx, a *onboarding.Application, err error) error {
 	if err != nil {
 		return err
 	}
 	v := applicationView(a)
-	if staffRoute(r) {
+	if c.staffID != "" {
 		v = staffView(v)
 	}
 	h.writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
-func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	var req OTPRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
@@ -79,21 +79,21 @@ func (h *Handler) confirmOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return h.refuseOTP(r, err)
 	}
-	return h.answer(w, r, a, nil)
+	return h.answer(w, c, a, nil)
 }
 
-func (h *Handler) resendOTP(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) resendOTP(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	a, err := h.svc.ResendOTP(r.Context(), r.PathValue("id"), r.PathValue("task"))
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
-func (h *Handler) details(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) details(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	var d onboarding.Details
 	if err := h.decodeJSON(w, r, &d); err != nil {
 		return err
 	}
 	a, err := h.svc.SubmitDetails(r.Context(), r.PathValue("id"), d)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -139,16 +139,16 @@ func (h *Handler) decline(w http.ResponseWriter, r *http.Request, _ *reqCtx) err
 	return nil
 }
 
-func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	reason, err := h.decodeReason(w, r)
 	if err != nil {
 		return err
 	}
 	a, err := h.svc.Withdraw(r.Context(), r.PathValue("id"), actorApplicant, reason)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
-func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	var req DeboardVoluntaryRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
@@ -160,10 +160,10 @@ func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, _ *re
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
 		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason, StepUpCode: req.StepUpCode,
 	})
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
-func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	var req StepUpRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
@@ -174,7 +174,7 @@ func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, _ *reqCt
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "purpose must be %q or %q", onboarding.StepUpDetails, onboarding.StepUpDeboard)
 	}
 	a, err := h.svc.RequestStepUp(r.Context(), r.PathValue("id"), req.Purpose)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) rotateApplicantToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -189,16 +189,16 @@ func (h *Handler) rotateApplicantToken(w http.ResponseWriter, r *http.Request, _
 	return nil
 }
 
-func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	reason, err := h.decodeReason(w, r)
 	if err != nil {
 		return err
 	}
 	a, err := h.svc.Appeal(r.Context(), r.PathValue("id"), actorApplicant, reason)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
-func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	reason, err := h.decodeReason(w, r)
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		return err
 	}
 	a, err = h.svc.Application(ctx, a.ID)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) rotate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -432,9 +432,9 @@ func contains(list []string, s string) bool {
 // staffApplication answers one application whole, for the operator's
 // backend; people read applications in the console, where each unmasked
 // view is an audit event. Listings (the queue) mask contacts.
-func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -480,7 +480,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 		return err
 	}
 	a, err := h.svc.Decide(r.Context(), r.PathValue("id"), r.PathValue("task"), d)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func decision(word, reason, staffID string) (onboarding.Decision, error) {
@@ -498,9 +498,9 @@ func decision(word, reason, staffID string) (onboarding.Decision, error) {
 	return d, nil
 }
 
-func (h *Handler) recheck(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) recheck(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	a, err := h.svc.Recheck(r.Context(), r.PathValue("id"))
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -518,7 +518,7 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 		CertificateFetched: req.CertificateFetched, FirewallAllowsHCX: req.FirewallAllowsHCX,
 		ConfirmedBy: staffActor(c.staffID), Note: note,
 	})
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) suspend(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -527,7 +527,7 @@ func (h *Handler) suspend(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 		return err
 	}
 	a, err := h.svc.Suspend(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -536,7 +536,7 @@ func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		return err
 	}
 	a, err := h.svc.Reinstate(r.Context(), r.PathValue("id"), staffActor(c.staffID), reason)
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 var initiators = []string{onboarding.InitiatorVoluntary, onboarding.InitiatorRegulator, onboarding.InitiatorHCX}
@@ -555,7 +555,7 @@ func (h *Handler) deboardStaff(w http.ResponseWriter, r *http.Request, c *reqCtx
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
 		Initiator: req.Initiator, Actor: staffActor(c.staffID), Reason: strings.TrimSpace(req.Reason),
 	})
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }
 
 func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -605,10 +605,10 @@ func (h *Handler) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) err
 
 // checkReadiness runs the readiness checks the owner asks for, at most
 // once within onboarding.ReadinessCooldown (429 with Retry-After).
-func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	a, err := h.svc.RequestReadinessCheck(r.Context(), r.PathValue("id"))
 	if soon, ok := errors.AsType[*onboarding.ReadinessTooSoonError](err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(soon.RetryAfter.Seconds()))))
 	}
-	return h.answer(w, r, a, err)
+	return h.answer(w, c, a, err)
 }

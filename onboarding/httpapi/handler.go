@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -214,22 +213,10 @@ func (h *Handler) wrap(rt route) http.Handler {
 		if c.session == nil && rt.auth == authConsole {
 			return // redirected to the login
 		}
-		if rt.auth == authStaff {
-			r = r.WithContext(context.WithValue(r.Context(), staffRouteKey{}, true))
-		}
 		if err := rt.handle(h, w, r, c); err != nil {
 			h.fail(w, r, rt, err)
 		}
 	})
-}
-
-// staffRouteKey marks the context of a request to a staff route.
-type staffRouteKey struct{}
-
-// staffRoute reports whether r came to a staff route.
-func staffRoute(r *http.Request) bool {
-	v, _ := r.Context().Value(staffRouteKey{}).(bool)
-	return v
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rt route, err error) {

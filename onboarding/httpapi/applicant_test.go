@@ -140,3 +140,43 @@ func TestApplyReplayAnswersTheTokenOnlyToItsSubmitter(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, get(again.ApplicantToken), "rotated away")
 	assert.Equal(t, http.StatusOK, get(apply(app).ApplicantToken))
 }
+
+// A guessable application_id is no capability either: staff who see the
+// document and guess its key (here the sandbox participant code, as a
+// scheme's list often reuses it) must not be able to repeat the
+// submission. Staff views leave out the sandbox certificate, the
+// applicant's own credential, so what staff can send differs from what
+// was submitted.
+func TestApplyReplayNeedsTheCertificateStaffNeverSee(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := f.regulator("Guessable Regulator")
+	app.ApplicationID = app.SandboxParticipantCode
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var first httpapi.ApplyResponse
+	res.decode(t, &first)
+
+	for _, staffPath := range []string{"/v1/onboarding/staff/applications/" + first.Application.ID, "/v1/onboarding/staff/applications?waiting=all"} {
+		res := f.do(request{method: http.MethodGet, path: staffPath, auth: bearer(staffToken)})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		assert.NotContains(t, string(res.body), app.SandboxCertificate, staffPath)
+	}
+	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/staff/applications/" + first.Application.ID, auth: bearer(staffToken)})
+	var seen struct {
+		Submitted map[string]any `json:"submitted"`
+	}
+	res.decode(t, &seen)
+	require.NotNil(t, seen.Submitted)
+	seen.Submitted["application_id"] = app.SandboxParticipantCode
+	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: seen.Submitted})
+	assert.NotContains(t, string(res.body), first.ApplicantToken, "a guessed key and what staff see make no repeat")
+	assert.Equal(t, http.StatusConflict, res.status, "body: %s", res.body)
+
+	// The submitter, who holds the certificate, still repeats.
+	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var again httpapi.ApplyResponse
+	res.decode(t, &again)
+	assert.Equal(t, first.ApplicantToken, again.ApplicantToken)
+}

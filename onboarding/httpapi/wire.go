@@ -17,7 +17,8 @@ import (
 type Application struct {
 	ID string `json:"id"`
 	// ApplicationID is the client's idempotency key, when it sent one;
-	// never in staff views (nor in the submitted document there).
+	// never in staff views (nor in the submitted document there, which
+	// leaves out the sandbox certificate too).
 	ApplicationID   string                      `json:"application_id,omitempty"`
 	Stage           registry.Stage              `json:"stage"`
 	Status          hcxonboard.Status           `json:"status,omitempty"`
@@ -248,11 +249,14 @@ type ProcessedResponse struct {
 }
 
 // staffView is v as staff see it: without the applicant's idempotency key
-// (application_id, at the top and in the submitted document). A repeat of
-// the submission under that key answers the applicant token for a day;
-// staff, who see the whole document, must not be able to make one.
+// (application_id, at the top and in the submitted document) and without
+// the sandbox certificate, the applicant's own credential (staff read its
+// checked claims under sandbox). A repeat of the submission, which needs
+// both, answers the applicant token; staff, who see the rest of the
+// document, must not be able to make one, even where the key is
+// guessable (a scheme's list that reuses the sandbox participant code).
 func staffView(v *Application) *Application {
-	if v == nil || (v.ApplicationID == "" && (v.Submitted == nil || v.Submitted.ApplicationID == "")) {
+	if v == nil {
 		return v
 	}
 	c := *v
@@ -260,6 +264,7 @@ func staffView(v *Application) *Application {
 	if c.Submitted != nil {
 		c.Submitted = c.Submitted.Clone()
 		c.Submitted.ApplicationID = ""
+		c.Submitted.SandboxCertificate = ""
 	}
 	return &c
 }

@@ -70,6 +70,10 @@ const (
 	MaxJWKSBytes = 256 << 10
 )
 
+// remoteFetchTimeout bounds a JWKS fetch, which does not end with the
+// caller that started it.
+const remoteFetchTimeout = 10 * time.Second
+
 // remote is a JWKS fetched from an https URL.
 type remote struct {
 	url    string
@@ -107,14 +111,20 @@ func (r *remote) LookupKey(ctx context.Context, kid string) (jwk.Key, error) {
 			return k, nil
 		}
 	}
-	if r.triedAt.IsZero() || now.Sub(r.triedAt) >= RemoteMinInterval {
-		set, err := r.fetch(ctx)
-		// A fetch the caller cut short (it went away) does not count
-		// against the interval: an anonymous request dropped at once must
-		// not keep the operator's keys out for everyone else.
-		if ctx.Err() == nil {
-			r.triedAt = now
-		}
+	if err := ctx.Err(); err != nil && r.set == nil {
+		// The caller is gone: it makes no fetch, and so cannot keep the
+		// operator's keys out for everyone else.
+		return nil, fmt.Errorf("participant: JWKS not fetched: %w", err)
+	}
+	if ctx.Err() == nil && (r.triedAt.IsZero() || now.Sub(r.triedAt) >= RemoteMinInterval) {
+		// The fetch runs to its end even when the caller hangs up
+		// meanwhile, and counts against the interval either way: callers
+		// that hang up cannot make one fetch each, and what was fetched
+		// serves everyone after them.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteFetchTimeout)
+		set, err := r.fetch(fctx)
+		cancel()
+		r.triedAt = now
 		switch {
 		case err == nil:
 			r.set, r.fetchedAt = set, now

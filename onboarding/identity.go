@@ -123,7 +123,7 @@ func sandboxClaim(sb *SandboxResult) string {
 	if sb == nil || sb.Issuer == "" || sb.CertificateID == "" || sb.Kind == sandbox.KindSolution || refused(sb.Outcome) {
 		return ""
 	}
-	return boundClaim(claimSandbox + sb.Issuer + "|" + sb.CertificateID)
+	return boundClaim(verifier.SandboxClaim(sb.Issuer, sb.CertificateID))
 }
 
 // claims is what the application holds as written now: nothing before

@@ -47,7 +47,22 @@ func sandboxResult(ctx context.Context, in *Input) Result {
 	if !cert.Trusted {
 		return pending(TaskReview, what+": structure, validity and roles checked, but the signature is not checked without a trust list; the operator checks it")
 	}
-	return satisfied(what + ", signature verified")
+	r := satisfied(what + ", signature verified")
+	if cert.Kind != sandbox.KindSolution && cert.Issuer != "" && cert.ID != "" {
+		// A participant certificate backs one participant: its issuer and
+		// id are single-use evidence, as the engine's own check records
+		// them (a solution certificate backs every participant relying on
+		// the software). An unchecked signature records nothing, since
+		// anyone can write any issuer and id into one.
+		r.Claims = []string{SandboxClaim(cert.Issuer, cert.ID)}
+	}
+	return r
+}
+
+// SandboxClaim is the single-use key of a participant sandbox certificate
+// in Result.Claims: "sandbox:<iss>|<jti>".
+func SandboxClaim(issuer, id string) string {
+	return "sandbox:" + issuer + "|" + id
 }
 
 // bindCertificate checks that a participant certificate belongs to the

@@ -158,6 +158,11 @@
 //     a proof leaves empanelment_proof and payer_approval pending the
 //     payer's confirmation (task approval).
 //
+// A participant sandbox certificate whose signature was verified backs one
+// participant: its single-use key is in [Result.Claims] of
+// sandbox_certificate, [SandboxClaim] ("sandbox:<iss>|<jti>"). A solution
+// certificate, which many participants rely on, has none.
+//
 // The validators are exported for forms and tools: [ValidateGSTIN],
 // [NormalizeGSTIN], [ValidateHFRID], [NormalizeHPRID],
 // [ValidateIRDARegistration], [NormalizeMobile], [ValidateEmail], and the

@@ -104,7 +104,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		r.st.Sandbox = sb
 		r.st.Disputed = nil
 		if r.part != nil {
-			refreshed := newParticipant(app, r.part.ParticipantCode, r.now)
+			refreshed := newParticipant(app, r.part.ParticipantCode, r.now, report)
 			refreshed.CreatedAt = r.part.CreatedAt
 			if c := solutionCode(sb); c != "" {
 				refreshed.LinkedRegistryCodes = append(refreshed.LinkedRegistryCodes, c)

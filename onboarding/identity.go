@@ -41,23 +41,26 @@ type identity struct {
 
 // identities lists the registry identities app claims: its HFR facility,
 // HPR professional, ROHINI hospital and IRDA registration (per register:
-// insurers, TPAs and ISNPs are registered separately).
-func identities(app *hcxonboard.Application) []identity {
+// insurers, TPAs and ISNPs are registered separately). With a report, only
+// the ids its requirements check: an id the application's category does
+// not check (a practitioner's HFR id, an HFR hospital's ROHINI id) proves
+// nothing, so it is neither held nor published. Without one (labels), all.
+func identities(app *hcxonboard.Application, rep *verifier.Report) []identity {
 	var out []identity
 	ids := app.Identifiers
-	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" {
+	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" && checks(rep, hfrChecks...) {
 		out = append(out, identity{claimHFR + v, "HFR facility " + v})
 	}
-	if v := strings.TrimSpace(ids.HPRID); v != "" {
+	if v := strings.TrimSpace(ids.HPRID); v != "" && checks(rep, hprChecks...) {
 		if n, err := verifier.NormalizeHPRID(v); err == nil {
 			v = n
 		}
 		out = append(out, identity{claimHPR + v, "HPR professional " + v})
 	}
-	if v := rohini.Normalize(ids.RohiniID); v != "" {
+	if v := rohini.Normalize(ids.RohiniID); v != "" && checks(rep, rohiniChecks...) {
 		out = append(out, identity{claimRohini + v, "ROHINI hospital " + v})
 	}
-	if v := irdaNumber(ids.IRDARegistrationNumber); v != "" {
+	if v := irdaNumber(ids.IRDARegistrationNumber); v != "" && checks(rep, irdaChecks...) {
 		for _, reg := range irdaRegisters(app.Roles) {
 			out = append(out, identity{claimIRDA + reg + ":" + v, "IRDA " + reg + " registration " + v})
 		}
@@ -66,6 +69,28 @@ func identities(app *hcxonboard.Application) []identity {
 		out[i].claim = boundClaim(out[i].claim)
 	}
 	return out
+}
+
+// The requirements that check each registry's id.
+var (
+	hfrChecks    = []verifier.RequirementID{verifier.ReqHFRID, verifier.ReqHFRLookup, verifier.ReqHFRManagerOTP}
+	hprChecks    = []verifier.RequirementID{verifier.ReqHPRID, verifier.ReqHPRCheck}
+	rohiniChecks = []verifier.RequirementID{verifier.ReqRohiniID, verifier.ReqRohiniVerification}
+	irdaChecks   = []verifier.RequirementID{verifier.ReqIRDARegistrationNumber, verifier.ReqIRDAUserID}
+)
+
+// checks reports whether rep, when there is one, has a result for any of
+// ids.
+func checks(rep *verifier.Report, ids ...verifier.RequirementID) bool {
+	if rep == nil {
+		return true
+	}
+	for _, id := range ids {
+		if _, ok := rep.Result(id); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // irdaNumber is an IRDA registration number as a claim holds it: without
@@ -140,7 +165,7 @@ func (r *record) claims() []string {
 	}
 	var out []string
 	if r.position() != posInactive {
-		for _, id := range identities(r.st.Submitted) {
+		for _, id := range identities(r.st.Submitted, r.st.Report) {
 			if !slices.Contains(r.st.Disputed, id.claim) {
 				out = append(out, id.claim)
 			}
@@ -166,7 +191,7 @@ func (r *record) claims() []string {
 
 // claimLabel names a claim to a person.
 func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string) string {
-	for _, id := range identities(app) {
+	for _, id := range identities(app, nil) {
 		if id.claim == claim {
 			return id.label
 		}

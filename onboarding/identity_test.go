@@ -491,3 +491,37 @@ func TestHPRDifferenceIsReviewedBeforeVerification(t *testing.T) {
 		})
 	}
 }
+
+// A registry id the application's category does not check is neither held
+// nor published: a practitioner who proves herself through HPR cannot
+// attach a hospital's HFR id (no look-up, no OTP to its manager) and so
+// be listed as that facility, or keep the facility itself out.
+func TestUncheckedRegistryIDsAreNeitherHeldNorPublished(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+
+	doctor := w.application(verifier.CategoryABDMPractitioner)
+	doctor.Identifiers.HFRID = abdmFacility // the hospital's, not hers
+	d, err := svc.Submit(ctx, doctor)
+	require.NoError(t, err)
+	require.NotEqual(t, registry.StageRejected, d.Stage, "reasons: %v", d.Reasons)
+	require.NotNil(t, d.Participant)
+	for _, c := range d.Participant.LinkedRegistryCodes {
+		assert.NotContains(t, c, "@hfr", "an HFR id nothing checked is published as the practitioner's")
+	}
+	hpr, err := verifier.NormalizeHPRID(hprNumber)
+	require.NoError(t, err)
+	assert.Contains(t, d.Participant.LinkedRegistryCodes, hpr+"@hpr", "what HPR checks is published")
+
+	h, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	assert.NotEqual(t, registry.StageRejected, h.Stage, "the facility itself is not kept out: %v", h.Reasons)
+
+	// The checked identity is still one participant's.
+	again := w.application(verifier.CategoryABDMPractitioner)
+	a, err := svc.Submit(ctx, again)
+	require.NoError(t, err)
+	rejectedFor(t, a, "HPR professional")
+}

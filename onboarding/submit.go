@@ -182,7 +182,7 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 		return nil, fmt.Errorf("onboarding: participant code: %w", err)
 	}
 	r.app.ParticipantCode = code
-	r.part = newParticipant(app, code, now)
+	r.part = newParticipant(app, code, now, report)
 	r.st.Sources = applicantSources(r.part)
 	if c := solutionCode(sb); c != "" {
 		// The registry records the certified solution the participant
@@ -205,7 +205,7 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 }
 
 // newParticipant is the registry record of a newly registered applicant.
-func newParticipant(app *hcxonboard.Application, code string, now time.Time) *hcxonboard.Participant {
+func newParticipant(app *hcxonboard.Application, code string, now time.Time, rep *verifier.Report) *hcxonboard.Participant {
 	p := &hcxonboard.Participant{
 		ParticipantCode:     code,
 		ParticipantName:     strings.TrimSpace(app.ParticipantName),
@@ -213,7 +213,7 @@ func newParticipant(app *hcxonboard.Application, code string, now time.Time) *hc
 		PrimaryEmail:        strings.ToLower(strings.TrimSpace(app.PrimaryEmail)),
 		PrimaryMobile:       strings.TrimSpace(app.PrimaryMobile),
 		Status:              hcxonboard.StatusCreated,
-		LinkedRegistryCodes: linkedCodes(app),
+		LinkedRegistryCodes: linkedCodes(app, rep),
 		SchemeCode:          strings.TrimSpace(app.Identifiers.SchemeCode),
 		CreatedAt:           now,
 		UpdatedAt:           now,
@@ -229,21 +229,22 @@ func newParticipant(app *hcxonboard.Application, code string, now time.Time) *hc
 }
 
 // linkedCodes names the registries that know the applicant:
-// "IN2910000123@hfr", "8900080336704@rohini", "<hpr id>@hpr".
-func linkedCodes(app *hcxonboard.Application) []string {
+// "IN2910000123@hfr", "8900080336704@rohini", "<hpr id>@hpr" — those whose
+// ids rep checks (see identities).
+func linkedCodes(app *hcxonboard.Application, rep *verifier.Report) []string {
 	var out []string
-	add := func(id, registry string) {
-		if id = strings.TrimSpace(id); id != "" {
+	add := func(id, registry string, reqs ...verifier.RequirementID) {
+		if id = strings.TrimSpace(id); id != "" && checks(rep, reqs...) {
 			out = append(out, id+"@"+registry)
 		}
 	}
-	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), "hfr")
-	add(rohini.Normalize(app.Identifiers.RohiniID), "rohini")
+	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), "hfr", hfrChecks...)
+	add(rohini.Normalize(app.Identifiers.RohiniID), "rohini", rohiniChecks...)
 	hpr := app.Identifiers.HPRID
 	if n, err := verifier.NormalizeHPRID(hpr); err == nil {
 		hpr = n
 	}
-	add(hpr, "hpr")
+	add(hpr, "hpr", hprChecks...)
 	return out
 }
 

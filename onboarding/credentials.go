@@ -187,6 +187,10 @@ func secretRefusal(err error) string {
 // ReportCompromise answers a participant's report that its secret leaked:
 // every secret is revoked and every token issued before now is refused by
 // VerifyToken. The operator then issues a fresh secret with Provision.
+// Where replicas' clocks may drift (credential.WithLeeway), tokens stamped
+// up to the leeway after the report are refused too, and Token issues none
+// until the leeway has passed: a replica whose clock runs ahead stamps a
+// token issued before the report with a later time.
 func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason string) error {
 	if strings.TrimSpace(actor) == "" {
 		return fmt.Errorf("%w: a compromise report needs an actor", ErrInvalidArgument)
@@ -270,6 +274,11 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	if compromisedAt != nil && (c.CompromisedAt == nil || compromisedAt.After(*c.CompromisedAt)) {
 		return credential.Token{}, s.refuse(ctx, "token", code, true, "a compromise was reported while the token was issued")
 	}
+	if compromisedAt != nil && !s.afterCompromise(tok.IssuedAt, *compromisedAt) {
+		// VerifyToken would refuse it: say so now.
+		return credential.Token{}, s.refuse(ctx, "token", code, true,
+			fmt.Sprintf("a compromise was reported less than the clock leeway (%v) ago; ask again after it", s.tokens.Leeway()))
+	}
 	return tok, nil
 }
 
@@ -295,12 +304,21 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 	if status != hcxonboard.StatusActive {
 		return nil, fmt.Errorf("%w: %w: participant %s", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
 	}
-	// iat has whole seconds: a token stamped with the second of the report
-	// is refused too (fail closed).
-	if compromisedAt != nil && !claims.IssuedAt.After(*compromisedAt) {
+	if compromisedAt != nil && !s.afterCompromise(claims.IssuedAt, *compromisedAt) {
 		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
 	}
 	return claims, nil
+}
+
+// afterCompromise reports whether a token stamped iat was issued after a
+// compromise report stamped at. The stamps come from the clocks of the
+// replicas that issued the token and stored the report, which may differ by
+// the tokens' leeway: a replica running ahead stamps a token issued before
+// the report with a later time. So a token counts as later only when its
+// iat is past the report by more than the leeway. iat has whole seconds: a
+// token stamped with the very second is refused too (fail closed).
+func (s *Service) afterCompromise(iat, at time.Time) bool {
+	return iat.After(at.Add(s.tokens.Leeway()))
 }
 
 // JWKSHandler serves the public keys that verify access tokens, as a JWK

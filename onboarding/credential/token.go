@@ -297,6 +297,15 @@ func (t *Tokens) KeyID() string {
 	return t.current.kid
 }
 
+// Leeway is the clock drift between replicas that Verify allows
+// (WithLeeway).
+func (t *Tokens) Leeway() time.Duration {
+	if t == nil {
+		return 0
+	}
+	return t.leeway
+}
+
 // Algorithm returns the signing algorithm: EdDSA or RS256.
 func (t *Tokens) Algorithm() jwa.SignatureAlgorithm {
 	if t == nil || t.current == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/rohini"
@@ -170,6 +171,11 @@ func (r *record) claims() []string {
 				out = append(out, id.claim)
 			}
 		}
+		for _, c := range r.st.Aliases {
+			if !slices.Contains(r.st.Disputed, c) {
+				out = append(out, c)
+			}
+		}
 	}
 	if c := sandboxClaim(r.st.Sandbox); c != "" {
 		out = append(out, c)
@@ -199,6 +205,9 @@ func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string) st
 	if sb != nil && claim == sandboxClaim(sb) {
 		return fmt.Sprintf("sandbox certificate %s of %s", clip(sb.CertificateID), clip(sb.Issuer))
 	}
+	if rest, ok := strings.CutPrefix(claim, claimHPR); ok {
+		return "HPR professional " + clip(rest)
+	}
 	if rest, ok := strings.CutPrefix(claim, "empanelment:"); ok {
 		return "empanelment proof " + clip(rest)
 	}
@@ -223,6 +232,28 @@ func heldBy(ce *registry.ClaimError) string {
 	}
 	return "another application in progress"
 }
+
+// hprAliases are the claims of every form of an authenticated
+// professional's HPR id: her number and her address.
+func hprAliases(p hfr.Professional) []string {
+	var out []string
+	for _, v := range []string{p.HPRIDNumber, p.HPRID} {
+		if n, err := verifier.NormalizeHPRID(v); err == nil {
+			out = append(out, boundClaim(claimHPR+n))
+		}
+	}
+	return out
+}
+
+// claimTakenError is a write refused a claim another application holds:
+// it is ErrIdentityTaken, with the reason to tell the applicant.
+type claimTakenError struct {
+	claim  *registry.ClaimError
+	reason string
+}
+
+func (e *claimTakenError) Error() string        { return ErrIdentityTaken.Error() + ": " + e.reason }
+func (e *claimTakenError) Is(target error) bool { return target == ErrIdentityTaken }
 
 // claimRefusal is the reason an application is refused an identity or a
 // piece of evidence another application holds.

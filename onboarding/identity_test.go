@@ -525,3 +525,82 @@ func TestUncheckedRegistryIDsAreNeitherHeldNorPublished(t *testing.T) {
 	require.NoError(t, err)
 	rejectedFor(t, a, "HPR professional")
 }
+
+// One professional is one identity whether the application names her by
+// her HPR number or by her HPR address: once HPR authenticates her, the
+// engine holds both, so of two applications under the two forms one goes
+// on — the one that claimed its form first — and the other is refused when
+// HPR's code confirms it, as is any later one at submission.
+func TestHPRNumberAndAddressAreOneIdentity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const address = "asha.rao@hpr.abdm" // hprNumber's address in the fake HPR
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	// HPR's code for a professional is the last one it sent her.
+	submit := func(app *hcxonboard.Application) (*onboarding.Application, string) {
+		t.Helper()
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		require.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+		code, ok := w.hfr.LastHPROTP(app.Identifiers.HPRID)
+		require.True(t, ok)
+		return a, code
+	}
+	confirm := func(a *onboarding.Application, code string) *onboarding.Application {
+		t.Helper()
+		a, err := svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+		require.NoError(t, err)
+		return a
+	}
+	byAddress := w.application(verifier.CategoryABDMPractitioner)
+	byAddress.Identifiers.HPRID = address
+	m, mCode := submit(byAddress)
+	n, nCode := submit(w.application(verifier.CategoryABDMPractitioner)) // two forms, not yet known to be one
+
+	// The number's application learns it is the address's professional,
+	// whose form the other claimed first.
+	n = confirm(n, nCode)
+	rejectedFor(t, n, "HPR professional "+address+" is already registered with this HCX as participant "+m.Participant.ParticipantCode)
+
+	m = confirm(m, mCode)
+	require.Equal(t, registry.StageDetails, m.Stage, "reasons: %v", m.Reasons)
+
+	// Later applications under either form are refused on their face.
+	for _, id := range []string{hprNumber, address} {
+		app := w.application(verifier.CategoryABDMPractitioner)
+		app.Identifiers.HPRID = id
+		x, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		rejectedFor(t, x, "already registered with this HCX as participant "+m.Participant.ParticipantCode)
+	}
+}
+
+// Under WithIdentityDisputes the application that learns, from HPR's
+// answer, that another holds its professional waits on staff instead.
+func TestHPRAliasHeldByAnotherIsDisputed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const address = "asha.rao@hpr.abdm"
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithIdentityDisputes(true))
+	byAddress := w.application(verifier.CategoryABDMPractitioner)
+	byAddress.Identifiers.HPRID = address
+	m, err := svc.Submit(ctx, byAddress)
+	require.NoError(t, err)
+	n, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner))
+	require.NoError(t, err)
+	code, ok := w.hfr.LastHPROTP(hprNumber)
+	require.True(t, ok)
+	otp := onlyTask(t, n, onboarding.KindOTP)
+	n, err = svc.ConfirmOTP(ctx, n.ID, otp.ID, code)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, n.Stage, "reasons: %v", n.Reasons)
+	review := onlyTask(t, n, onboarding.KindReview)
+	assert.Equal(t, onboarding.RequirementIdentityDispute, review.Requirement)
+	assert.Contains(t, review.Message, "HPR professional "+address)
+	assert.Contains(t, review.Message, m.Participant.ParticipantCode)
+	otp, ok = n.Task(otp.ID)
+	require.True(t, ok)
+	assert.Equal(t, onboarding.TaskDone, otp.State, "HPR's code was right")
+}

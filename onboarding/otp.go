@@ -131,6 +131,33 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 		}
 		return s.codeRefused(r, t, actor)
 	})
+	var taken *claimTakenError
+	if errors.As(err, &taken) && res.accepted && res.settle != nil {
+		// What the registry answered makes the application claim an
+		// identity another holds (the other form of a professional's
+		// HPR id): the code was right, and the application is refused the
+		// identity as at submission — rejected, or under
+		// WithIdentityDisputes put to staff.
+		r, err = s.mutate(ctx, id, func(r *record) error {
+			t, err := r.otpTask(taskID, ActionConfirmOTP)
+			if err != nil {
+				return err
+			}
+			if t.TxnID != held.TxnID || t.State != TaskOpen || r.position() != posVerifying {
+				return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
+			}
+			t.UpdatedAt = r.now
+			if c := taken.claim.Claim; s.disputes && isIdentity(c) {
+				r.st.Disputed = append(r.st.Disputed, c)
+				s.askStaff(r, s.disputeTask(r, taken.claim))
+				return res.settle(r, t)
+			}
+			if err := s.codeConfirmed(r, t, actor); err != nil {
+				return err
+			}
+			return s.reject(r, actorSystem, []string{taken.reason})
+		})
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -176,6 +176,12 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 				review = r.addTask(KindReview, res.ID, res.Message)
 				review.Findings = res.Findings
 			}
+			if res.Outcome == verifier.Satisfied || res.Outcome == verifier.Pending {
+				// She is this professional under every form of her HPR
+				// id: a second application under another form is hers
+				// too, and is refused it (see confirmRemote).
+				r.st.Aliases = hprAliases(p)
+			}
 			if err := s.codeConfirmed(r, t, actorProfessional); err != nil {
 				return err
 			}

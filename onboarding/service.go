@@ -208,6 +208,10 @@ type state struct {
 	// Disputed are identity claims another participant held when this
 	// application arrived, waiting on a staff identity_dispute review.
 	Disputed []string `json:"disputed,omitempty"`
+	// Aliases are identity claims the registry taught: every form of the
+	// HPR id (number and address) of the professional HPR authenticated.
+	// They are held like the submitted identities.
+	Aliases []string `json:"aliases,omitempty"`
 	// Sources says where each participant field came from (Source…).
 	Sources map[string]string `json:"sources,omitempty"`
 	// FacilityType is HFR's facility type, read after the manager's
@@ -478,7 +482,7 @@ func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op fu
 		}
 		var ce *registry.ClaimError
 		if errors.As(err, &ce) {
-			return nil, fmt.Errorf("%w: %s", ErrIdentityTaken, claimRefusal(r.st.Submitted, r.st.Sandbox, ce))
+			return nil, &claimTakenError{claim: ce, reason: claimRefusal(r.st.Submitted, r.st.Sandbox, ce)}
 		}
 		if !errors.Is(err, registry.ErrVersionConflict) {
 			return nil, fmt.Errorf("onboarding: store application %q: %w", id, err)

@@ -194,14 +194,19 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 		return nil, err
 	}
 	for _, ce := range disputes {
-		t := r.addTask(KindReview, RequirementIdentityDispute, fmt.Sprintf(
-			"%s is already registered with this HCX as %s: decide whether this applicant operates it. Approving takes the identity, "+
-				"which works once the holder is de-boarded; rejecting rejects this application.",
-			claimLabel(app, sb, ce.Claim), heldBy(ce)))
-		t.Claim = ce.Claim
-		s.askStaff(r, t)
+		s.askStaff(r, s.disputeTask(r, ce))
 	}
 	return r, s.applyReport(r, report)
+}
+
+// disputeTask opens the staff review of an identity another holds.
+func (s *Service) disputeTask(r *record, ce *registry.ClaimError) *taskState {
+	t := r.addTask(KindReview, RequirementIdentityDispute, fmt.Sprintf(
+		"%s is already registered with this HCX as %s: decide whether this applicant operates it. Approving takes the identity, "+
+			"which works once the holder is de-boarded; rejecting rejects this application.",
+		claimLabel(r.st.Submitted, r.st.Sandbox, ce.Claim), heldBy(ce)))
+	t.Claim = ce.Claim
+	return t
 }
 
 // newParticipant is the registry record of a newly registered applicant.

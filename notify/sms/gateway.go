@@ -202,7 +202,8 @@ type SendError struct {
 func (e *SendError) Error() string { return "sms: not sent: " + e.text }
 
 // Unwrap returns the context's error when it ended the call, or the
-// client's (a *safefetch.Error with the default client).
+// client's (a *safefetch.Error with the default client), without the
+// *url.Error around it, whose URL holds the number and the code.
 func (e *SendError) Unwrap() error { return e.cause }
 
 // Notify sends m to m.To, an Indian mobile number, with one request: a
@@ -238,7 +239,13 @@ func (g *Gateway) Notify(ctx context.Context, m onboarding.Message) error {
 	attrs := []any{"kind", m.Kind, "to", hcxonboard.MaskMobile(m.To), "message", key}
 	resp, err := g.client.Do(req)
 	if err != nil {
-		se := &SendError{cause: err, text: "the gateway did not answer"}
+		// The client's *url.Error names the URL, which holds the number
+		// and the code: the cause is what it wraps.
+		cause := err
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			cause = ue.Err
+		}
+		se := &SendError{cause: cause, text: "the gateway did not answer"}
 		if ctx.Err() != nil {
 			se.cause, se.text = ctx.Err(), ctx.Err().Error()
 		} else if fe := (*safefetch.Error)(nil); errors.As(err, &fe) {

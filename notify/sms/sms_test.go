@@ -188,7 +188,15 @@ func TestFailuresSayNoSecrets(t *testing.T) {
 	if !errors.As(err2, &se) || se.Status != 0 {
 		t.Fatalf("err = %v", err2)
 	}
-	for _, text := range []string{err1.Error(), err2.Error(), logs.String()} {
+	// Nor does any error down the chain: a caller that walks it (to log
+	// the cause, say) finds no URL.
+	chain := []string{err1.Error(), err2.Error(), logs.String()}
+	for _, err := range []error{err1, err2} {
+		for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+			chain = append(chain, e.Error())
+		}
+	}
+	for _, text := range chain {
 		for _, secret := range []string{"493817", "9876543210", "98765", "gw-SECRET", "tok-SECRET", "never share"} {
 			if strings.Contains(strings.ToLower(text), strings.ToLower(secret)) {
 				t.Errorf("%q carries %q", text, secret)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -355,4 +357,20 @@ func TestNewIDIsAVersion7UUIDInClockOrder(t *testing.T) {
 	s.rand = &lockedReader{r: bytes.NewReader(make([]byte, 9))}
 	_, err := s.newID()
 	require.ErrorContains(t, err, "random source", "a random source that runs dry")
+}
+
+func TestHPRAliasesTakeEveryFormHPRGives(t *testing.T) {
+	for _, tt := range []struct {
+		p    hfr.Professional
+		want []string
+	}{
+		{hfr.Professional{HPRIDNumber: "71-1234-5678-9012", HPRID: "asha.rao@hpr.abdm"}, []string{"hpr:71-1234-5678-9012", "hpr:asha.rao@hpr.abdm"}},
+		{hfr.Professional{HPRIDNumber: "71123456789012", HPRID: "Asha.Rao"}, []string{"hpr:71-1234-5678-9012", "hpr:asha.rao@hpr.abdm"}},
+		{hfr.Professional{HPRIDNumber: "71-1234-5678-9012", HPRID: "asha@elsewhere.example"}, []string{"hpr:71-1234-5678-9012"}},
+		{hfr.Professional{}, nil},
+	} {
+		if got := hprAliases(tt.p); !slices.Equal(got, tt.want) {
+			t.Errorf("hprAliases(%+v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package bulk
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -190,12 +192,19 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	switch {
 	case err != nil:
 		return Result{Err: err}
+	case stored != nil && changed && rec.Refused && sameSubmission(stored, row):
+		// The state says this key's submission was refused, with nothing
+		// stored, yet an application holds it: a run stored it after the
+		// row was corrected and crashed before the state recorded that.
+		// It is this very content: remember it as such.
+		o.remember(row, digest, key, false)
+		return Result{App: stored, Skipped: true}
 	case stored != nil && !changed:
 		if !known {
 			// Stored before the state knew the row (by an earlier
 			// version, or a run whose state was lost): from now on its
 			// changes count from what the list holds today.
-			o.remember(row, digest, key)
+			o.remember(row, digest, key, false)
 		}
 		return Result{App: stored, Skipped: true}
 	case stored != nil && stored.Stage != registry.StageRejected:
@@ -212,7 +221,7 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 		case again != nil:
 			// A run submitted this very content and did not live to
 			// remember it.
-			o.remember(row, digest, key)
+			o.remember(row, digest, key, false)
 			return Result{App: again, Skipped: true}
 		}
 	}
@@ -226,7 +235,7 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	if res.Err == nil {
 		// Stored, or refused with nothing stored: either way the row was
 		// judged as it is now.
-		o.remember(row, digest, key)
+		o.remember(row, digest, key, res.Refused != nil)
 		res.Changed, res.Resubmitted = changed, changed
 	}
 	return res
@@ -257,8 +266,23 @@ func (o *Onboarder) stored(ctx context.Context, row *Row, key string) (*onboardi
 // application key. A write error stays with the state, which reports it
 // when closed: the registry holds what was done either way, and a later
 // run finds a resubmission by its key (see ResubmissionKey).
-func (o *Onboarder) remember(row *Row, digest, key string) {
+func (o *Onboarder) remember(row *Row, digest, key string, refused bool) {
 	if o.State != nil {
-		_ = o.State.Put(RowState{Key: row.Key, Digest: digest, ApplicationID: key})
+		_ = o.State.Put(RowState{Key: row.Key, Digest: digest, ApplicationID: key, Refused: refused})
 	}
+}
+
+// sameSubmission reports whether app was submitted with what row holds
+// now: the same document, but for the sandbox certificate (issued afresh
+// for each submission) and the application_id.
+func sameSubmission(app *onboarding.Application, row *Row) bool {
+	if app.Submitted == nil {
+		return false
+	}
+	got, want := app.Submitted.Clone(), row.Application("")
+	got.SandboxCertificate, got.ApplicationID = "", ""
+	want.ApplicationID = ""
+	a, errA := json.Marshal(got)
+	b, errB := json.Marshal(want)
+	return errA == nil && errB == nil && bytes.Equal(a, b)
 }

@@ -518,3 +518,48 @@ func TestOnboardResubmissionKeyTaken(t *testing.T) {
 	assert.ErrorContains(t, results[unknown].Err, "is another hospital's application")
 	assert.True(t, results[other].Skipped, "the other row is its own")
 }
+
+// TestOnboardFindsARefusedRowStoredAfterACrash: a row refused on its face,
+// corrected and then stored, by a run that crashed before its state
+// recorded it, is found as what it is — this content's application —
+// rather than reported as changed (or, once rejected, submitted again).
+func TestOnboardFindsARefusedRowStoredAfterACrash(t *testing.T) {
+	t.Parallel()
+	rows, kinds := list(t, 120, 11)
+	gstin := slices.Index(kinds, bulk.KindBadGSTIN)
+	require.GreaterOrEqual(t, gstin, 0)
+	store, state := registry.NewMemoryStore(), bulk.NewMemoryState()
+	first := runOn(t, store, state, rows)
+	require.NotNil(t, first[gstin].Refused)
+	// What the state file held when the next run crashed.
+	snapshot := func() *bulk.State {
+		s := bulk.NewMemoryState()
+		for i := range rows {
+			r, ok := state.Row(rows[i].Key)
+			require.True(t, ok)
+			require.NoError(t, s.Put(r))
+		}
+		return s
+	}
+	crashed := snapshot()
+
+	fixed := slices.Clone(rows)
+	correctGSTIN(t, &fixed[gstin])
+	second := runOn(t, store, state, fixed)
+	require.True(t, second[gstin].Resubmitted, "%+v", second[gstin])
+	require.NotNil(t, second[gstin].App)
+
+	third := runOn(t, store, crashed, fixed)
+	res := third[gstin]
+	assert.True(t, res.Skipped && !res.Changed && !res.Resubmitted, "%+v", res)
+	require.NotNil(t, res.App)
+	assert.Equal(t, second[gstin].App.ID, res.App.ID)
+	got, _ := crashed.Row(rows[gstin].Key)
+	assert.Equal(t, fixed[gstin].Digest(), got.Digest, "and remembers it as it is now")
+
+	// Changed once more since: that change is reported, as ever.
+	again := slices.Clone(fixed)
+	again[gstin].Email = "other-" + again[gstin].Email
+	fourth := runOn(t, store, snapshot(), again)
+	assert.True(t, fourth[gstin].Skipped && fourth[gstin].Changed, "%+v", fourth[gstin])
+}

@@ -54,6 +54,10 @@ type RowState struct {
 	Key           string `json:"key"`
 	Digest        string `json:"digest"`
 	ApplicationID string `json:"application_id"`
+	// Refused: the engine refused that submission on its face, and
+	// stored nothing under ApplicationID. An application found there
+	// later is a later submission's, which a crash kept from the state.
+	Refused bool `json:"refused,omitempty"`
 }
 
 // State is the resumable state of a list beside its registry: a RowState

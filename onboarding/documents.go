@@ -15,6 +15,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -31,6 +32,17 @@ import (
 // task (KindUpload); once the document is held, a staff review task reads
 // it (KindReview, one per document, Task.Document naming it), and Decide
 // settles it as any review.
+//
+// What the operator fetches counts with what the applicant uploads
+// against MaxDocumentUploads, so listing references cannot make the
+// operator store more than uploading can. One call holds at most a few
+// documents (the reviews one write can ask for) and fetches no more
+// references than that or than the application may still have stored; a
+// later Recheck takes the rest. A reference past the limit is not fetched:
+// its upload task waits, saying so, for staff to settle. A fetched copy
+// the call cannot record (its task was settled meanwhile, the limit was
+// reached, or the write failed) is deleted: no document is held without
+// its audit event.
 
 // KindUpload is a task kind: a document the application references that
 // the operator does not hold yet. The applicant settles it by uploading
@@ -267,9 +279,10 @@ func (s *Service) openDocumentReview(r *record, up *taskState, d document.Docume
 }
 
 // MaxDocumentUploads is how many documents one application may have
-// uploaded, over its whole life: enough for every document the guideline
-// asks of any role, several times over, and a bound on what one applicant
-// can make the operator store.
+// stored, over its whole life — uploaded by the applicant or fetched by
+// the operator from its https references, counted together: enough for
+// every document the guideline asks of any role, several times over, and
+// a bound on what one applicant can make the operator store or fetch.
 const MaxDocumentUploads = 64
 
 // UploadDocument stores a document of the application — its kind, the
@@ -284,8 +297,9 @@ const MaxDocumentUploads = 64
 // is for the uploader; ErrTooLarge, ErrUnsupportedType, ErrMismatch or
 // ErrInvalid); an application that does not exist is ErrNotFound; one
 // past verification is a *TransitionError; one that had
-// MaxDocumentUploads documents uploaded is ErrTooManyDocuments (counted
-// with the audit record, so racing uploads cannot pass it); without
+// MaxDocumentUploads documents stored (uploaded or fetched) is
+// ErrTooManyDocuments (counted with the audit record, so racing uploads
+// and fetches cannot pass it); without
 // WithDocuments it is ErrNotConfigured.
 func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType string, body io.Reader, actor string) (document.Document, error) {
 	store := s.docs.store
@@ -314,7 +328,7 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 	if err != nil {
 		return document.Document{}, documentError(err, appID)
 	}
-	found, err := s.collect(ctx, r, false)
+	found, err := s.collect(ctx, r, false, d.ID)
 	for i := range found {
 		// What this call stored settles a reference it matches, rather
 		// than another copy of the same file: that may be another
@@ -360,9 +374,11 @@ func (s *Service) UploadDocument(ctx context.Context, appID, kind, mediaType str
 // document rather than risk a task naming nothing).
 func (s *Service) taskNames(ctx context.Context, appID, docID string) bool {
 	r, err := s.load(ctx, appID)
-	if err != nil {
-		return true
-	}
+	return err != nil || names(r, docID)
+}
+
+// names reports whether a task of r names document docID.
+func names(r *record, docID string) bool {
 	for _, t := range r.st.Tasks {
 		if t.Document == docID {
 			return true
@@ -372,7 +388,7 @@ func (s *Service) taskNames(ctx context.Context, appID, docID string) bool {
 }
 
 func tooManyDocuments(r *record) error {
-	return fmt.Errorf("%w: application %s had %d documents uploaded, the most one may; ask the HCX operator",
+	return fmt.Errorf("%w: application %s had %d documents stored (uploaded, or fetched from its references), the most one may; ask the HCX operator",
 		ErrTooManyDocuments, r.app.ID, r.st.Uploads)
 }
 
@@ -447,7 +463,7 @@ func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error
 	if s.docs.store == nil || r.position() != posVerifying {
 		return r, nil
 	}
-	found, err := s.collect(ctx, r, true)
+	found, err := s.collect(ctx, r, true, "")
 	if err != nil || len(found) == 0 {
 		return r, err
 	}
@@ -460,6 +476,9 @@ func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error
 		return err
 	})
 	if err == nil {
+		// A copy fetched for a task settled meanwhile, or past the
+		// limit, is not recorded: it goes.
+		s.dropUnrecorded(ctx, r.app.ID, found, nr)
 		return nr, nil
 	}
 	if !errors.Is(err, errNothingToHold) {
@@ -470,29 +489,148 @@ func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error
 }
 
 // collect finds, for each open upload task of r, what holds its
-// reference now, fetching https addresses when fetch is set. It leaves
-// out a task with nothing new. An error is ctx's own, or a fetcher that
-// cannot be built.
-func (s *Service) collect(ctx context.Context, r *record, fetch bool) ([]held, error) {
-	var found []held
+// reference now, fetching https addresses when fetch is set; own is the
+// document the caller stored, if any. It leaves out a task with nothing
+// new. An error is ctx's own, or a fetcher that
+// cannot be built; what it fetched before is deleted then.
+//
+// A call holds at most maxHolds documents, and fetched documents count
+// against MaxDocumentUploads with uploaded ones: a call fetches no more
+// references than maxHolds or than the application may still have
+// documents stored, and once it has had MaxDocumentUploads the references
+// left wait, refused with the limit, for staff to settle (or the
+// applicant's amendment to drop). A reference a call leaves for its
+// bounds is taken by a later call (Recheck).
+func (s *Service) collect(ctx context.Context, r *record, fetch bool, own string) ([]held, error) {
+	var open []*taskState
 	for _, t := range r.st.Tasks {
-		if t.Kind != KindUpload || t.State != TaskOpen {
-			continue
+		if t.Kind == KindUpload && t.State == TaskOpen {
+			open = append(open, t)
+		}
+	}
+	if len(open) == 0 {
+		return nil, nil
+	}
+	docs, err := s.heldDocuments(ctx, r, own)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		s.log.LogAttrs(ctx, slog.LevelError, "onboarding: documents not listed",
+			slog.String("application", r.app.ID), slog.String("error", err.Error()))
+		return nil, nil
+	}
+	budget, stored, holds := 0, 0, 0 // fetches this call may still make; documents it fetched; held
+	if fetch {
+		budget = min(MaxDocumentUploads-r.st.Uploads, maxHolds)
+	}
+	var found []held
+	for _, t := range open {
+		if holds >= maxHolds {
+			break
 		}
 		ref, ok := s.referenceOf(r.st.Submitted, t)
 		if !ok {
 			continue
 		}
-		h, err := s.hold(ctx, r.app.ID, ref, fetch)
-		if err != nil {
-			return nil, err
+		h := s.match(ctx, docs, r.app.ID, ref)
+		if h.doc.ID == "" && h.refusal == "" && fetch && isHTTPS(ref.uri) {
+			switch {
+			case r.st.Uploads+stored >= MaxDocumentUploads:
+				h.refusal = limitRefusal(r.st.Uploads + stored)
+			case budget > 0:
+				budget--
+				if h, err = s.fetchReference(ctx, r.app.ID, ref); err != nil {
+					s.dropUnrecorded(ctx, r.app.ID, found, nil)
+					return nil, err
+				}
+				if h.fetched {
+					stored++
+					// A later task with the same kind and digest matches
+					// this copy rather than fetching another.
+					docs.docs = append(docs.docs, h.doc)
+				}
+			}
 		}
 		h.task = t.ID
+		if h.doc.ID != "" {
+			holds++
+		}
 		if h.doc.ID != "" || h.refusal != "" && t.Message != uploadMessage(ref)+" "+h.refusal {
 			found = append(found, h)
 		}
 	}
 	return found, nil
+}
+
+// maxHolds is the most documents one call holds: each opens a staff
+// review whose request is an outbox message, and one write carries at
+// most registry.MaxOutboxMessages of them.
+const maxHolds = registry.MaxOutboxMessages
+
+// limitRefusal is written on an upload task whose reference the operator
+// will not fetch: the application had n documents stored, the limit.
+func limitRefusal(n int) string {
+	return fmt.Sprintf("Not fetched: the application had %d documents stored, the most one may; ask the HCX operator.", n)
+}
+
+// listed is a document store whose List answers docs, one reading of an
+// application's documents, for document.Match.
+type listed struct {
+	document.Store
+	docs []document.Document
+}
+
+func (l *listed) List(context.Context, string) ([]document.Document, error) { return l.docs, nil }
+
+// heldDocuments lists the documents of r's application that a reference
+// may match: all but a copy the operator fetched that no task of r names
+// (unless it is own, the caller's). Such a copy is another call's, stored
+// and not recorded yet; if its write fails or finds nothing to do, that
+// call deletes it, so no task here may come to name it.
+func (s *Service) heldDocuments(ctx context.Context, r *record, own string) (*listed, error) {
+	docs, err := s.docs.store.List(ctx, r.app.ID)
+	if err != nil && !errors.Is(err, document.ErrNotFound) {
+		return nil, err
+	}
+	out := &listed{Store: s.docs.store}
+	for _, d := range docs {
+		if d.UploadedBy == actorSystem && d.ID != own && !names(r, d.ID) {
+			continue
+		}
+		out.docs = append(out.docs, d)
+	}
+	return out, nil
+}
+
+// dropUnrecorded deletes each document in found that the call fetched and
+// no task of the stored application names: no fetched document is held
+// without its audit event. r is the application as the call wrote it, or
+// nil to read it afresh (a copy is kept when it cannot be read). A copy a
+// task names is never deleted, and only a write naming it records it:
+// heldDocuments keeps other calls from matching it.
+func (s *Service) dropUnrecorded(ctx context.Context, appID string, found []held, r *record) {
+	ctx = context.WithoutCancel(ctx)
+	for _, h := range found {
+		if !h.fetched {
+			continue
+		}
+		if r == nil {
+			var err error
+			if r, err = s.load(ctx, appID); err != nil {
+				s.log.LogAttrs(ctx, slog.LevelError, "onboarding: unrecorded fetched documents kept: application not read",
+					slog.String("application", appID), slog.String("error", err.Error()))
+				return
+			}
+		}
+		if names(r, h.doc.ID) {
+			continue
+		}
+		if err := s.docs.store.Delete(ctx, appID, h.doc.ID); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: unrecorded fetched document not deleted",
+				slog.String("application", appID), slog.String("document", h.doc.ID), slog.String("error", err.Error()))
+		}
+	}
 }
 
 // record takes what collect found into r: a held document settles the
@@ -505,6 +643,14 @@ func (s *Service) record(r *record, found []held, events bool) (bool, error) {
 		t, err := r.task(h.task)
 		if err != nil || t.State != TaskOpen {
 			continue // settled meanwhile
+		}
+		if h.fetched && r.st.Uploads >= MaxDocumentUploads {
+			// Other calls had documents stored meanwhile: this copy is
+			// not recorded, and its caller deletes it.
+			h.doc, h.refusal = document.Document{}, limitRefusal(r.st.Uploads)
+		}
+		if h.doc.ID != "" && len(r.messages)+len(s.waitingOn(r, h.doc)) > maxHolds {
+			continue // the write could not carry the reviews' requests: a later call
 		}
 		changed = true
 		if h.doc.ID == "" {
@@ -526,43 +672,52 @@ func (s *Service) record(r *record, found []held, events bool) (bool, error) {
 				h.doc.Kind, h.doc.ID, h.doc.MediaType, h.doc.Size, h.doc.SHA256, h.how)); err != nil {
 				return false, err
 			}
-		}
-		// openDocumentReview appends to the task list: walk what was
-		// there.
-		for _, u := range slices.Clone(r.st.Tasks) {
-			if u.Kind == KindUpload && u.State == TaskOpen && u.DocumentSHA256 == h.doc.SHA256 && kindOf(u.Requirement) == h.doc.Kind {
-				s.openDocumentReview(r, u, h.doc, h.how)
+			if h.fetched {
+				r.st.Uploads++
 			}
+		}
+		// openDocumentReview appends to the task list: waitingOn has
+		// taken what was there.
+		for _, u := range s.waitingOn(r, h.doc) {
+			s.openDocumentReview(r, u, h.doc, h.how)
 		}
 	}
 	return changed, nil
 }
 
+// waitingOn returns the open upload tasks of r that document d settles.
+func (s *Service) waitingOn(r *record, d document.Document) []*taskState {
+	var out []*taskState
+	for _, u := range r.st.Tasks {
+		if u.Kind == KindUpload && u.State == TaskOpen && u.DocumentSHA256 == d.SHA256 && kindOf(u.Requirement) == d.Kind {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 var errNothingToHold = errors.New("onboarding: nothing to hold")
 
-// hold looks for the document ref stands for: uploaded already, or at its
-// https address. An error is ctx's own; everything else is in the result
-// (an empty one when there is nothing to do yet).
-func (s *Service) hold(ctx context.Context, appID string, ref reference, fetch bool) (held, error) {
-	store := s.docs.store
-	d, err := document.Match(ctx, store, appID, ref.document())
+// match looks for the document ref stands for among docs, those held
+// already. The result is empty when there is none.
+func (s *Service) match(ctx context.Context, docs *listed, appID string, ref reference) held {
+	d, err := document.Match(ctx, docs, appID, ref.document())
 	var rej *document.RejectError
 	switch {
 	case err == nil:
-		return held{doc: d, how: "held: uploaded by " + d.UploadedBy + " as document " + d.ID}, nil
+		return held{doc: d, how: "held: uploaded by " + d.UploadedBy + " as document " + d.ID}
 	case errors.As(err, &rej):
-		return held{refusal: "Refused: " + rej.Message + "."}, nil
-	case !errors.Is(err, document.ErrNotFound):
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return held{}, ctxErr
-		}
-		s.log.LogAttrs(ctx, slog.LevelError, "onboarding: documents not listed",
-			slog.String("application", appID), slog.String("error", err.Error()))
-		return held{}, nil
+		return held{refusal: "Refused: " + rej.Message + "."}
+	default: // document.ErrNotFound: none has its digest
+		return held{}
 	}
-	if !fetch || !isHTTPS(ref.uri) {
-		return held{}, nil
-	}
+}
+
+// fetchReference fetches the file at ref's https address and, when its
+// digest is the reference's, stores it. An error is ctx's own, or a
+// fetcher that cannot be built; everything else is in the result (an
+// empty one when there is nothing to do yet).
+func (s *Service) fetchReference(ctx context.Context, appID string, ref reference) (held, error) {
 	f, err := s.fetcher()
 	if err != nil {
 		return held{}, fmt.Errorf("onboarding: document fetcher: %w", err)
@@ -589,8 +744,9 @@ func (s *Service) hold(ctx context.Context, appID string, ref reference, fetch b
 		return held{refusal: fmt.Sprintf("Refused: the file at its address has the SHA-256 digest %s, not the reference's %s, so it is not the document the application names; upload the referenced document.",
 			got, ref.sha256)}, nil
 	}
-	d, err = store.Put(ctx, document.Document{ApplicationID: appID, Kind: ref.kind, MediaType: ref.mediaType,
+	d, err := s.docs.store.Put(ctx, document.Document{ApplicationID: appID, Kind: ref.kind, MediaType: ref.mediaType,
 		SHA256: ref.sha256, UploadedBy: actorSystem}, bytes.NewReader(data))
+	var rej *document.RejectError
 	switch {
 	case err == nil:
 		return held{doc: d, fetched: true, how: "fetched from the reference's https address, its SHA-256 digest verified"}, nil

@@ -457,8 +457,8 @@ type held struct {
 // and which the store's policy must take. What it holds opens staff
 // reviews; what it refuses is recorded on the task, which keeps waiting
 // for an upload. It works on r as written; a failure to record leaves the
-// application as it was (a later Recheck tries again). It returns the
-// latest record.
+// application as it was (a later Recheck tries again), and deletes what
+// it fetched. It returns the latest record.
 func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error) {
 	if s.docs.store == nil || r.position() != posVerifying {
 		return r, nil
@@ -485,6 +485,10 @@ func (s *Service) holdReferences(ctx context.Context, r *record) (*record, error
 		s.log.LogAttrs(ctx, slog.LevelWarn, "onboarding: referenced documents not recorded; a recheck tries again",
 			slog.String("application", r.app.ID), slog.String("error", err.Error()))
 	}
+	// Unrecorded (the write failed, or found every task settled
+	// meanwhile), what the call fetched is taken back — unless a task of
+	// the application as stored now names it.
+	s.dropUnrecorded(ctx, r.app.ID, found, nil)
 	return saved.record()
 }
 

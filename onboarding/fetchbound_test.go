@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -139,4 +140,50 @@ func TestFetchedAndUploadedDocumentsCountTogether(t *testing.T) {
 	require.Len(t, docs, onboarding.MaxDocumentUploads)
 	_, err = w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(file(n-1)), "applicant")
 	require.ErrorIs(t, err, onboarding.ErrTooManyDocuments)
+}
+
+// A recheck fetches a reference while the applicant uploads the same
+// file: the upload settles the task, so the fetched copy is not recorded,
+// and it is not left in the store either.
+func TestFetchedDocumentNotRecordedIsNotLeftInTheStore(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pdf := documenttest.PDF(2048, "address proof fetched while uploaded")
+	var block atomic.Bool
+	hit, release := make(chan struct{}, 1), make(chan struct{})
+	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if !block.Load() {
+			http.NotFound(rw, r)
+			return
+		}
+		hit <- struct{}{}
+		<-release
+		_, _ = rw.Write(pdf)
+	}))
+	w := newDocWorld(t, nil, onboarding.WithFetcher(trustingFetcher(t, srv.Server)))
+	a, err := w.svc.Submit(ctx, w.bsp(pdf, srv.URL+"/address.pdf")) // 404: the upload task waits
+	require.NoError(t, err)
+	block.Store(true)
+	done := make(chan error, 1)
+	go func() { _, err := w.svc.Recheck(ctx, a.ID); done <- err }()
+	select {
+	case <-hit:
+	case <-time.After(5 * time.Second):
+		t.Fatal("recheck did not fetch")
+	}
+	d, err := w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "application/pdf", bytes.NewReader(pdf), "applicant")
+	require.NoError(t, err)
+	close(release)
+	require.NoError(t, <-done)
+
+	docs, err := w.svc.Documents(ctx, a.ID)
+	require.NoError(t, err)
+	require.Len(t, docs, len(eventsOf(t, w.svc, a.ID, onboarding.ActionDocumentUploaded)), "every held document has its document_uploaded audit event")
+	require.Len(t, docs, 1)
+	require.Equal(t, d.ID, docs[0].ID, "the applicant's upload is the one held")
+	a, err = w.svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	reviews := openOf(a, onboarding.KindReview, verifier.ReqAddressProof)
+	require.Len(t, reviews, 1)
+	require.Equal(t, d.ID, reviews[0].Document)
 }

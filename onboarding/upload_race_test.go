@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -88,4 +90,71 @@ func TestUploadSettlesItsReferenceWithItsOwnCopy(t *testing.T) {
 	require.Len(t, reviews, 1)
 	_, _, err = svcA.Document(ctx, a.ID, reviews[0].Document)
 	require.NoError(t, err, "the review's document is there")
+}
+
+// TestFetchedCopyOfAnotherReplicaIsNotMatched races two replicas on one
+// database rechecking the same fetchable reference: A has stored its
+// fetched copy but not recorded it when B rechecks. B does not settle the
+// reference with A's copy, which A deletes once its write finds the task
+// settled: B fetches its own, and the review staff get opens a document
+// that is there, with its audit event.
+func TestFetchedCopyOfAnotherReplicaIsNotMatched(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	pdf := documenttest.PDF(2048, "address proof fetched twice")
+	var serving atomic.Bool
+	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if !serving.Load() {
+			http.NotFound(rw, r)
+			return
+		}
+		_, _ = rw.Write(pdf)
+	}))
+	path := filepath.Join(t.TempDir(), "registry.db")
+	replica := func(wrap func(document.Store) document.Store) *onboarding.Service {
+		s, err := sqlstore.OpenSQLite(ctx, path)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		docs, err := s.Documents(document.WithMaxSize(1 << 20))
+		require.NoError(t, err)
+		return w.service(s, onboarding.WithDocuments(wrap(docs)), onboarding.WithFetcher(trustingFetcher(t, srv.Server)))
+	}
+	gate := &gatedDocs{stored: make(chan struct{}), release: make(chan struct{})}
+	svcA := replica(func(d document.Store) document.Store { gate.Store = d; return gate })
+	svcB := replica(func(d document.Store) document.Store { return d })
+
+	a, err := svcB.Submit(ctx, (&docWorld{world: w}).bsp(pdf, srv.URL+"/address.pdf")) // 404: the upload task waits
+	require.NoError(t, err)
+	uploads := openOf(a, onboarding.KindUpload, verifier.ReqAddressProof)
+	require.Len(t, uploads, 1)
+	serving.Store(true)
+
+	var errA error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, errA = svcA.Recheck(ctx, a.ID)
+	}()
+	<-gate.stored
+	_, errB := svcB.Recheck(ctx, a.ID)
+	close(gate.release)
+	<-done
+	require.NoError(t, errA)
+	require.NoError(t, errB)
+
+	a, err = svcB.Application(ctx, a.ID)
+	require.NoError(t, err)
+	up, ok := a.Task(uploads[0].ID)
+	require.True(t, ok)
+	require.Equal(t, onboarding.TaskDone, up.State)
+	reviews := openOf(a, onboarding.KindReview, verifier.ReqAddressProof)
+	require.Len(t, reviews, 1)
+	_, _, err = svcB.Document(ctx, a.ID, reviews[0].Document)
+	require.NoError(t, err, "the review's document is there")
+	docs, err := svcB.Documents(ctx, a.ID)
+	require.NoError(t, err)
+	require.Len(t, docs, 1, "A's unrecorded copy is deleted")
+	require.Equal(t, reviews[0].Document, docs[0].ID)
+	require.Len(t, eventsOf(t, svcB, a.ID, onboarding.ActionDocumentUploaded), 1)
 }

@@ -67,8 +67,8 @@ func (s *Service) SendBack(ctx context.Context, id, actor, fix string) (*Applica
 // fields follow the amendment; identities are claimed anew. The
 // application_id cannot change.
 func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Application) (*Application, error) {
-	if app == nil {
-		return nil, fmt.Errorf("%w: nil application", ErrInvalidArgument)
+	if err := checkShape(app); err != nil {
+		return nil, err
 	}
 	app = app.Clone()
 	first, err := s.load(ctx, id)

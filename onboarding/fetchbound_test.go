@@ -10,12 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/document/documenttest"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -186,4 +188,28 @@ func TestFetchedDocumentNotRecordedIsNotLeftInTheStore(t *testing.T) {
 	reviews := openOf(a, onboarding.KindReview, verifier.ReqAddressProof)
 	require.Len(t, reviews, 1)
 	require.Equal(t, d.ID, reviews[0].Document)
+}
+
+// An application may list no more documents than it may ever have stored:
+// each reference is a task, and a fetch.
+func TestApplicationListsAtMostMaxDocumentUploads(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	w := newDocWorld(t, nil)
+	app := w.application(verifier.CategoryBSP)
+	ref := app.Documents[0]
+	app.Documents = nil
+	for i := range onboarding.MaxDocumentUploads + 1 {
+		d := ref
+		d.URI = fmt.Sprintf("%s?copy=%d", ref.URI, i)
+		app.Documents = append(app.Documents, d)
+	}
+	_, err := w.svc.Submit(ctx, app)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d", onboarding.MaxDocumentUploads))
+
+	app.Documents = app.Documents[:onboarding.MaxDocumentUploads]
+	a, err := w.svc.Submit(ctx, app)
+	require.NoError(t, err)
+	assert.NotEqual(t, registry.StageRejected, a.Stage, "reasons: %v", a.Reasons)
 }

@@ -230,8 +230,8 @@ type state struct {
 	// each new code brings fresh attempts, so their number is bounded.
 	StepUpsSent int    `json:"step_ups_sent,omitempty"`
 	StepUpsDay  string `json:"step_ups_day,omitempty"`
-	// Uploads counts the documents uploaded and recorded
-	// (MaxDocumentUploads).
+	// Uploads counts the documents stored and recorded, uploaded or
+	// fetched from the application's references (MaxDocumentUploads).
 	Uploads int `json:"uploads,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`

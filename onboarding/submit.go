@@ -50,9 +50,10 @@ const maxCodeAttempts = 5
 // a different application is an error wrapping ErrConflict.
 //
 // A rejected application is returned without error; Reasons says why.
+// One listing more than MaxDocumentUploads documents is ErrInvalidArgument.
 func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*Application, error) {
-	if app == nil {
-		return nil, fmt.Errorf("%w: nil application", ErrInvalidArgument)
+	if err := checkShape(app); err != nil {
+		return nil, err
 	}
 	app = app.Clone()
 	digest, err := digestOf(app)
@@ -103,6 +104,19 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 			return nil, fmt.Errorf("onboarding: store new application: %w", err)
 		}
 	}
+}
+
+// checkShape refuses an application no check could accept: none at all,
+// or one listing more documents than it may ever have stored
+// (MaxDocumentUploads), each of which would be a task and a fetch.
+func checkShape(app *hcxonboard.Application) error {
+	switch {
+	case app == nil:
+		return fmt.Errorf("%w: nil application", ErrInvalidArgument)
+	case len(app.Documents) > MaxDocumentUploads:
+		return fmt.Errorf("%w: the application lists %d documents; it may list at most %d", ErrInvalidArgument, len(app.Documents), MaxDocumentUploads)
+	}
+	return nil
 }
 
 // digestOf fingerprints an application, so that a retry under the same

@@ -56,7 +56,7 @@ func referencing(w *docWorld, srv *countingServer, file func(int) []byte, n int)
 func TestFetchedReferencesAreBoundedByMaxDocumentUploads(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	const n = onboarding.MaxDocumentUploads + 16
+	const n = onboarding.MaxDocumentUploads // the most an application may list
 	srv, file := numberedDocs(t, nil)
 	w := newDocWorld(t, nil, onboarding.WithFetcher(trustingFetcher(t, srv.Server)))
 	a, err := w.svc.Submit(ctx, referencing(w, srv, file, n))
@@ -85,19 +85,14 @@ func TestFetchedReferencesAreBoundedByMaxDocumentUploads(t *testing.T) {
 	require.Len(t, docs, onboarding.MaxDocumentUploads)
 	require.Len(t, eventsOf(t, w.svc, a.ID, onboarding.ActionDocumentUploaded), len(docs))
 
-	// The references over the limit wait, saying why.
-	waiting := openOf(a, onboarding.KindUpload, verifier.ReqAddressProof)
-	require.Len(t, waiting, n-onboarding.MaxDocumentUploads)
-	for _, u := range waiting {
-		require.Contains(t, u.Message, fmt.Sprintf("the application had %d documents stored, the most one may", onboarding.MaxDocumentUploads))
-	}
+	require.Empty(t, openOf(a, onboarding.KindUpload, verifier.ReqAddressProof))
 
 	// Neither a recheck nor an upload stores more.
 	hits := srv.hits.Load()
 	_, err = w.svc.Recheck(ctx, a.ID)
 	require.NoError(t, err)
 	require.Equal(t, hits, srv.hits.Load(), "a recheck fetches nothing once the limit is reached")
-	_, err = w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(file(n-1)), "applicant")
+	_, err = w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(file(n)), "applicant")
 	require.ErrorIs(t, err, onboarding.ErrTooManyDocuments)
 	docs, err = w.svc.Documents(ctx, a.ID)
 	require.NoError(t, err)
@@ -140,8 +135,20 @@ func TestFetchedAndUploadedDocumentsCountTogether(t *testing.T) {
 	docs, err := w.svc.Documents(ctx, a.ID)
 	require.NoError(t, err)
 	require.Len(t, docs, onboarding.MaxDocumentUploads)
-	_, err = w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(file(n-1)), "applicant")
+	_, err = w.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(file(n)), "applicant")
 	require.ErrorIs(t, err, onboarding.ErrTooManyDocuments)
+
+	// The references past the limit wait, saying why, and are not
+	// fetched.
+	hits = srv.hits.Load()
+	a, err = w.svc.Recheck(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, hits, srv.hits.Load())
+	waiting := openOf(a, onboarding.KindUpload, verifier.ReqAddressProof)
+	require.Len(t, waiting, n-3)
+	for _, u := range waiting {
+		assert.Contains(t, u.Message, fmt.Sprintf("the application had %d documents stored, the most one may", onboarding.MaxDocumentUploads))
+	}
 }
 
 // A recheck fetches a reference while the applicant uploads the same

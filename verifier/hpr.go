@@ -173,12 +173,14 @@ func personNameFinding(app *hcxonboard.Application, registry string) Finding {
 
 // registrationFinding wants at least one council registration that is not
 // past its renewal due date (a registration without a due date does not
-// lapse).
+// lapse). A due date in a shape parseDueDate cannot read is neither active
+// nor lapsed: when no registration is known to be active, such a date makes
+// the finding a mismatch for a person to read, never a match.
 func registrationFinding(regs []hfr.Registration, now time.Time) Finding {
 	if len(regs) == 0 {
 		return found("registration", "", "", sourceHPR, false, "HPR lists no council registration")
 	}
-	var lapsed string
+	var lapsed, unread string
 	for _, r := range regs {
 		what := strings.TrimSpace(strings.TrimSpace(r.CouncilName) + " " + strings.TrimSpace(r.RegistrationNumber))
 		due := strings.TrimSpace(r.DueDate)
@@ -186,30 +188,79 @@ func registrationFinding(regs []hfr.Registration, now time.Time) Finding {
 			return found("registration", "", what, sourceHPR, true, "")
 		}
 		end, ok := parseDueDate(due)
-		if !ok || now.Before(end) {
+		switch {
+		case !ok:
+			if unread == "" {
+				unread = what + " (due " + due + ")"
+			}
+		case now.Before(end):
 			return found("registration", "", what+" (due "+due+")", sourceHPR, true, "")
-		}
-		if lapsed == "" {
+		case lapsed == "":
 			lapsed = what + " (due " + due + ")"
 		}
+	}
+	if unread != "" {
+		return found("registration", "", unread, sourceHPR, false,
+			"HPR's renewal due date could not be read, so the registration is not known to be active")
 	}
 	return found("registration", "", lapsed, sourceHPR, false, "no registration is active: renewal was due")
 }
 
-// parseDueDate reads a registration's due date (HPR writes YYYY-MM-DD; a
-// day-first date is accepted) as the instant the day ends in India. A date
-// it cannot read is not taken as lapsed.
+// dueDateLayouts are the shapes of a due date parseDueDate reads besides
+// YYYY-MM-DD and epoch milliseconds: day-first dates, and the timestamps
+// HPR's Java backend writes. A layout without a zone is read in India.
+var dueDateLayouts = [...]string{
+	"02-01-2006",
+	"02/01/2006",
+	"02-Jan-2006",
+	time.RFC3339,
+	"2006-01-02T15:04:05.000-0700",
+	"2006-01-02T15:04:05-0700",
+}
+
+// parseDueDate reads a registration's due date as the instant its day ends
+// in India. HPR writes YYYY-MM-DD; day-first dates ("31-12-2020",
+// "31/12/2020", "31-Dec-2020"), RFC 3339 and Java timestamps
+// ("2020-12-31T00:00:00.000+0000") and epoch milliseconds
+// ("1609372800000") are read too, a timestamp as the day it falls on in
+// India. It reports false for anything else: the caller must not take such
+// a date as either active or lapsed.
 func parseDueDate(s string) (time.Time, bool) {
 	if end, ok := parseDate(s); ok {
 		return end, true
 	}
-	for _, layout := range [...]string{"02-01-2006", "02/01/2006", time.RFC3339} {
+	if ms, ok := epochMillis(s); ok {
+		return endOfIndianDay(time.UnixMilli(ms)), true
+	}
+	for _, layout := range dueDateLayouts {
 		if d, err := time.ParseInLocation(layout, s, ist); err == nil {
-			y, m, day := d.In(ist).Date()
-			return time.Date(y, m, day, 0, 0, 0, 0, ist).AddDate(0, 0, 1), true
+			return endOfIndianDay(d), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// epochMillis reads milliseconds since the Unix epoch written as 12 or 13
+// digits (from 1973 to 2286). Ten digits would be epoch seconds, which HPR
+// is not known to send for a due date, so they are not read.
+func epochMillis(s string) (int64, bool) {
+	if len(s) < 12 || len(s) > 13 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// endOfIndianDay returns the instant the day on which t falls in India ends.
+func endOfIndianDay(t time.Time) time.Time {
+	y, m, d := t.In(ist).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, ist)
 }
 
 func boolText(b bool) string {

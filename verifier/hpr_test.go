@@ -240,3 +240,77 @@ func TestHPRAuthThroughTheFake(t *testing.T) {
 		})
 	}
 }
+
+// TestHPRUnreadableDueDateIsNotActive: a registration whose due date HPR
+// sends in a shape the check cannot read is not taken as active, and
+// lapsed dates in the shapes HPR's backend is known to send are read.
+func TestHPRUnreadableDueDateIsNotActive(t *testing.T) {
+	t.Parallel()
+	for _, due := range []string{"1609372800000", "2020-12-31T00:00:00.000+0000", "31-Dec-2020"} {
+		reg := professionalFunc(func(context.Context, string) (hfr.Professional, error) {
+			p := kavita()
+			p.Registrations[0].DueDate = due
+			return p, nil
+		})
+		c := trustedChecker(t, verifier.WithProfessionalRegistry(reg), verifier.WithHPRAPIOnly(true))
+		r, err := c.Verify(context.Background(), practitionerApp(t))
+		require.NoError(t, err)
+		res, _ := r.Result(verifier.ReqHPRCheck)
+		assert.NotEqual(t, verifier.Satisfied, res.Outcome, due)
+	}
+}
+
+func TestHPRDueDateShapes(t *testing.T) {
+	t.Parallel()
+	compared := map[string]bool{"hpr_id": true, "name": true, "registration": true, "council_verified": true}
+	lapsed := maps.Clone(compared)
+	lapsed["registration"] = false
+	tests := []struct {
+		due  string
+		want want
+	}{
+		// 2029-01-31, after testNow, in each shape HPR's backend may send.
+		{"1864512000000", want{outcome: verifier.Satisfied, findings: compared}},
+		{"2029-01-31T00:00:00.000+0000", want{outcome: verifier.Satisfied, findings: compared}},
+		{"2029-01-30T18:30:00.000+0000", want{outcome: verifier.Satisfied, findings: compared}},
+		{"31-Jan-2029", want{outcome: verifier.Satisfied, findings: compared}},
+		{"31-JAN-2029", want{outcome: verifier.Satisfied, findings: compared}},
+		// The same shapes, lapsed.
+		{"1609372800000", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "no registration is active", findings: lapsed}},
+		{"2020-12-31T00:00:00.000+0000", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "no registration is active", findings: lapsed}},
+		{"31-Dec-2020", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "no registration is active", findings: lapsed}},
+		// A due date that cannot be read is neither active nor lapsed: a
+		// person reads it.
+		{"soon", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "could not be read", findings: lapsed}},
+		{"1609372800", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "could not be read", findings: lapsed}},
+		{"2029-02-30", want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "could not be read", findings: lapsed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.due, func(t *testing.T) {
+			t.Parallel()
+			reg := professionalFunc(func(context.Context, string) (hfr.Professional, error) {
+				p := kavita()
+				p.Registrations[0].DueDate = tt.due
+				return p, nil
+			})
+			c := trustedChecker(t, verifier.WithProfessionalRegistry(reg), verifier.WithHPRAPIOnly(true))
+			r, err := c.Verify(context.Background(), practitionerApp(t))
+			require.NoError(t, err)
+			tt.want.id = verifier.ReqHPRCheck
+			assertResult(t, r, tt.want)
+
+			// After the professional authenticates, the same.
+			p := kavita()
+			p.Registrations[0].DueDate = tt.due
+			assertResult(t, &verifier.Report{Requirements: []verifier.Result{verifier.ConfirmProfessional(practitionerApp(t), p, testNow)}}, tt.want)
+		})
+	}
+
+	t.Run("an active registration beside an unreadable one", func(t *testing.T) {
+		t.Parallel()
+		p := kavita()
+		p.Registrations = append([]hfr.Registration{{CouncilName: "Medical Council", RegistrationNumber: "MC-1", DueDate: "soon"}}, p.Registrations...)
+		res := verifier.ConfirmProfessional(practitionerApp(t), p, testNow)
+		assertResult(t, &verifier.Report{Requirements: []verifier.Result{res}}, want{id: verifier.ReqHPRCheck, outcome: verifier.Satisfied, findings: compared})
+	})
+}

@@ -113,7 +113,7 @@ func TestConfirmHPRAuth(t *testing.T) {
 	aadhaar := hfr.HPRAuthTransaction{HPRID: ashaNumber, Method: hfr.HPRAadhaarOTP, TransactionID: hprTxn}
 	asha := hfr.Professional{
 		HPRIDNumber: ashaNumber, HPRID: "asha.rao@hpr.abdm", Name: "Asha Rao", CategoryID: "1", SubCategoryID: "1",
-		CouncilVerified: true, Registrations: ashaRegistration,
+		CouncilVerified: true, Registrations: ashaRegistration, Active: ptr(true), ApplicationStatus: "Approved",
 	}
 	tokenBody := `{"token":"` + personToken + `","expiresIn":1800,"refreshToken":"r","refreshExpiresIn":10800}`
 	tests := []struct {
@@ -133,7 +133,8 @@ func TestConfirmHPRAuth(t *testing.T) {
 		{name: "name in parts, number masked", txn: hfr.HPRAuthTransaction{HPRID: "asha.rao@hpr.abdm", Method: hfr.HPRAadhaarOTP, TransactionID: hprTxn},
 			otp: otpCode, confirmURL: confirmAadhaarURL, confirm: jsonResponder(200, tokenBody),
 			account: jsonResponder(200, `{"hprIdNumber":"71-XXXX-XXXX-9012","hprId":"asha.rao@hpr.abdm","firstName":"Asha","middleName":"","lastName":"Rao","hpCategoryCode":"1","hpSubCategoryCode":"1"}`),
-			want:    hfr.Professional{HPRID: "asha.rao@hpr.abdm", Name: "Asha Rao", CategoryID: "1", SubCategoryID: "1", CouncilVerified: true, Registrations: ashaRegistration}},
+			want: hfr.Professional{HPRID: "asha.rao@hpr.abdm", Name: "Asha Rao", CategoryID: "1", SubCategoryID: "1", CouncilVerified: true, Registrations: ashaRegistration,
+				Active: ptr(true), ApplicationStatus: "Approved"}},
 		{name: "a masked number alone cannot show who it is", txn: aadhaar, otp: otpCode, confirmURL: confirmAadhaarURL, confirm: jsonResponder(200, tokenBody),
 			account: jsonResponder(200, `{"hprIdNumber":"71-XXXX-XXXX-9012","hprId":"asha.rao@hpr.abdm","name":"Asha Rao"}`), wantErr: hfr.ErrUnexpectedResponse},
 

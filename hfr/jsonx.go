@@ -58,6 +58,37 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// optionalBool decodes a flag whose absence must stay apart from false:
+// null, an empty string or no key leave value nil; true, "true", "yes", "y"
+// or 1 (any case) decode as true; false, "false", "no", "n" or 0 as false.
+// Anything else (another string, an object, an array) decodes as false: a
+// value that cannot be read is not taken as true.
+type optionalBool struct{ value *bool }
+
+func (o *optionalBool) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		o.value = nil
+		return nil
+	}
+	v := false
+	if b[0] != '{' && b[0] != '[' {
+		var s flexString
+		if err := s.UnmarshalJSON(b); err != nil {
+			return err
+		}
+		switch strings.ToLower(s.trim()) {
+		case "":
+			o.value = nil
+			return nil
+		case "true", "yes", "y", "1":
+			v = true
+		}
+	}
+	o.value = &v
+	return nil
+}
+
 // envelope holds the keys by which a 2xx body says it is an error after all.
 // Response types embed it so that one decode finds both.
 type envelope struct {

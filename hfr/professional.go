@@ -16,13 +16,26 @@ type Registration struct {
 }
 
 // Professional is an HPR entry: the searchByHprId profile, with the
-// registrations and council flag of the professional details when HPR has
-// them.
+// registrations, council flag, active flag and application status of the
+// professional details when HPR has them.
 type Professional struct {
 	HPRIDNumber, HPRID, Name, CategoryID, SubCategoryID string
 	AuthMethods                                         []string
 	CouncilVerified                                     bool
 	Registrations                                       []Registration
+
+	// Active is HPR's own active flag for the professional's record
+	// (details key "active", a JSON boolean or a string such as "true").
+	// It is nil when HPR sent none (no details, the key absent, null or
+	// empty), which says nothing either way; false when HPR holds the
+	// record as not active, and also when HPR sent a value that reads as
+	// neither true nor false, since such a record is not known to be
+	// active.
+	Active *bool
+	// ApplicationStatus is HPR's status of the professional's application
+	// (details key "application_status", e.g. "Approved"), trimmed; "" when
+	// HPR sent none.
+	ApplicationStatus string
 }
 
 type hprProfile struct {
@@ -49,9 +62,11 @@ type detailsResponse struct {
 }
 
 type practitioner struct {
-	Identifier        flexString `json:"identifier"`
-	HPRID             flexString `json:"hpr_id"`
-	IsCouncilVerified flexBool   `json:"is_council_verified"`
+	Identifier        flexString   `json:"identifier"`
+	HPRID             flexString   `json:"hpr_id"`
+	IsCouncilVerified flexBool     `json:"is_council_verified"`
+	Active            optionalBool `json:"active"`
+	ApplicationStatus flexString   `json:"application_status"`
 	Registrations     []struct {
 		Category           flexString `json:"category"`
 		CouncilName        flexString `json:"councilName"`
@@ -115,7 +130,8 @@ func (c *Client) searchProfessional(ctx context.Context, id string) (Professiona
 	}, nil
 }
 
-// professionalDetails adds registrations and the council flag to p. Only an
+// professionalDetails adds registrations, the council flag, the active flag
+// and the application status to p. Only an
 // entry that carries p's own HPR ID counts; no such entry, an empty list or
 // "not found" leaves p without details.
 func (c *Client) professionalDetails(ctx context.Context, p *Professional) error {
@@ -163,6 +179,8 @@ func (c *Client) professionalDetails(ctx context.Context, p *Professional) error
 				continue
 			}
 			p.CouncilVerified = bool(pr.IsCouncilVerified)
+			p.Active = pr.Active.value
+			p.ApplicationStatus = pr.ApplicationStatus.trim()
 			for _, r := range pr.Registrations {
 				p.Registrations = append(p.Registrations, Registration{
 					Category:           r.Category.trim(),

@@ -40,25 +40,27 @@ func TestProfessionalLookup(t *testing.T) {
 		details  httpmock.Responder
 		verified bool
 		regs     []hfr.Registration
+		active   *bool
+		status   string
 	}{
 		{"dashed number", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(200, detailsBody("asha.rao@hpr.abdm", `"true"`)), true, ashaRegistration},
+			jsonResponder(200, detailsBody("asha.rao@hpr.abdm", `"true"`)), true, ashaRegistration, ptr(true), "Approved"},
 		{"plain number is sent dashed", "71123456789012", "71-1234-5678-9012",
-			jsonResponder(200, detailsBody("71123456789012", `"true"`)), true, ashaRegistration},
+			jsonResponder(200, detailsBody("71123456789012", `"true"`)), true, ashaRegistration, ptr(true), "Approved"},
 		{"address", "Asha.Rao@hpr.abdm", "asha.rao@hpr.abdm",
-			jsonResponder(200, detailsBody("asha.rao", `true`)), true, ashaRegistration},
+			jsonResponder(200, detailsBody("asha.rao", `true`)), true, ashaRegistration, ptr(true), "Approved"},
 		{"council flag false", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(200, detailsBody("asha.rao@hpr.abdm", `"false"`)), false, ashaRegistration},
+			jsonResponder(200, detailsBody("asha.rao@hpr.abdm", `"false"`)), false, ashaRegistration, ptr(true), "Approved"},
 		{"flat practitioners list", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(200, `{"practitioners":[{"hpr_id":"71-1234-5678-9012","is_council_verified":"TRUE","registrations":[]}]}`), true, nil},
+			jsonResponder(200, `{"practitioners":[{"hpr_id":"71-1234-5678-9012","is_council_verified":"TRUE","registrations":[]}]}`), true, nil, nil, ""},
 		{"details for someone else are ignored", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(200, `{"practitioners":[[{"identifier":"71-9999-5678-9012","hpr_id":"someone@hpr.abdm","is_council_verified":"true","registrations":[{"councilName":"X"}]}]]}`), false, nil},
+			jsonResponder(200, `{"practitioners":[[{"identifier":"71-9999-5678-9012","hpr_id":"someone@hpr.abdm","is_council_verified":"true","registrations":[{"councilName":"X"}]}]]}`), false, nil, nil, ""},
 		{"no details", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(200, `{"practitioners":[],"message":"No data found"}`), false, nil},
+			jsonResponder(200, `{"practitioners":[],"message":"No data found"}`), false, nil, nil, ""},
 		{"details not found", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(404, ``), false, nil},
+			jsonResponder(404, ``), false, nil, nil, ""},
 		{"details HIS-3008", "71-1234-5678-9012", "71-1234-5678-9012",
-			jsonResponder(422, `{"code":"HIS-422","details":[{"code":"HIS-3008","message":"Invalid HPID."}]}`), false, nil},
+			jsonResponder(422, `{"code":"HIS-422","details":[{"code":"HIS-3008","message":"Invalid HPID."}]}`), false, nil, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +77,49 @@ func TestProfessionalLookup(t *testing.T) {
 				HPRIDNumber: "71-1234-5678-9012", HPRID: "asha.rao@hpr.abdm", Name: "Asha Rao",
 				CategoryID: "1", SubCategoryID: "1", AuthMethods: []string{"PASSWORD", "AADHAAR_OTP"},
 				CouncilVerified: tt.verified, Registrations: tt.regs,
+				Active: tt.active, ApplicationStatus: tt.status,
 			}, p)
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestProfessionalActiveAndStatus reads HPR's active flag and application
+// status from the professional details: a flag HPR did not send stays nil,
+// apart from false.
+func TestProfessionalActiveAndStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		state  string
+		active *bool
+		status string
+	}{
+		{"true", `"active":true,"application_status":"Approved",`, ptr(true), "Approved"},
+		{"false", `"active":false,"application_status":"Approved",`, ptr(false), "Approved"},
+		{"string true", `"active":"True",`, ptr(true), ""},
+		{"string false", `"active":"false",`, ptr(false), ""},
+		{"number", `"active":0,`, ptr(false), ""},
+		{"absent", ``, nil, ""},
+		{"null", `"active":null,"application_status":null,`, nil, ""},
+		{"empty string", `"active":"","application_status":"  ",`, nil, ""},
+		{"unreadable: not taken as active", `"active":"pending",`, ptr(false), ""},
+		{"object: not taken as active", `"active":{"value":true},`, ptr(false), ""},
+		{"status padded", `"application_status":" Pending ",`, nil, "Pending"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := newMock(t).withSession(1200)
+			m.mt.RegisterResponder(http.MethodGet, hprURL+"71-1234-5678-9012", jsonResponder(200, profileBody))
+			m.mt.RegisterResponder(http.MethodPost, detailsURL, jsonResponder(200,
+				`{"practitioners":[[{"identifier":71123456789012,"hpr_id":"asha.rao@hpr.abdm",`+tt.state+`"is_council_verified":"true","registrations":[]}]]}`))
+			p, err := m.c.Professional(context.Background(), "71-1234-5678-9012")
+			require.NoError(t, err)
+			assert.Equal(t, tt.active, p.Active)
+			assert.Equal(t, tt.status, p.ApplicationStatus)
+			assert.True(t, p.CouncilVerified)
 		})
 	}
 }

@@ -134,8 +134,11 @@
 //   - hpr_check (source "hpr"): hpr_id (when the registry echoes it),
 //     name (participant_name or system_admin.name, as a person's name:
 //     titles and word order do not count), registration (a council
-//     registration not past its renewal date), council_verified, and by
-//     default auth_methods. By default the professional must prove to be
+//     registration not past its renewal date; a due date in a shape that
+//     cannot be read does not count as active), council_verified, active
+//     and application_status (when HPR sends them: a record HPR holds as
+//     not active, or an application status other than Approved or
+//     Verified, goes to review), and by default auth_methods. By default the professional must prove to be
 //     the HPR ID's holder through HPR's own authentication: a professional
 //     HPR knows leaves hpr_check pending with task hpr_auth, whatever the
 //     comparison found; the workflow runs [ProfessionalAuth] with the

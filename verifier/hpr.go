@@ -11,8 +11,9 @@ import (
 )
 
 // checkHPR looks the professional up in HPR and compares what HPR holds
-// with the application: the name, an active council registration, and the
-// council's verification. By default the professional must then prove to
+// with the application: the name, an active council registration, the
+// council's verification, and, when HPR sends them, that HPR holds the
+// record as active and has approved the application. By default the professional must then prove to
 // be the holder of the HPR ID through HPR's own authentication (task
 // hpr_auth), whatever the look-up found; WithHPRAPIOnly settles it from the
 // look-up when everything matches. A difference goes to a person.
@@ -86,10 +87,14 @@ func authMethodName(m hfr.HPRAuthMethod) string {
 //   - invalid when p is not the professional app names (another HPR ID, or
 //     none), or app's HPR ID is missing or malformed;
 //   - pending review, with the differences, when the name, an active
-//     council registration or the council's verification do not match;
+//     council registration or the council's verification do not match,
+//     HPR holds the record as not active, or HPR's application status is
+//     other than Approved or Verified;
 //   - satisfied when everything matches.
 //
-// Its Findings are hpr_id, name, registration and council_verified.
+// Its Findings are hpr_id, name, registration and council_verified, and
+// active and application_status when HPR sends them (p.Active,
+// p.ApplicationStatus).
 func ConfirmProfessional(app *hcxonboard.Application, p hfr.Professional, now time.Time) Result {
 	r := confirmProfessional(app, p, now)
 	r.ID = ReqHPRCheck
@@ -140,6 +145,31 @@ func professionalFindings(app *hcxonboard.Application, id string, p hfr.Professi
 		note = "the council has not verified the registration"
 	}
 	fs = append(fs, found("council_verified", "", boolText(p.CouncilVerified), sourceHPR, p.CouncilVerified, note))
+	return append(fs, recordStateFindings(p)...)
+}
+
+// recordStateFindings compares what HPR says of the record itself: its
+// active flag and the status of the professional's application. A record
+// HPR holds as not active, or an application HPR has not approved or
+// verified, does not match, so a person reviews it however old the
+// council's verification. What HPR does not send is not compared.
+func recordStateFindings(p hfr.Professional) []Finding {
+	var fs []Finding
+	if p.Active != nil {
+		note := ""
+		if !*p.Active {
+			note = "HPR does not hold the professional's record as active"
+		}
+		fs = append(fs, found("active", "", boolText(*p.Active), sourceHPR, *p.Active, note))
+	}
+	if st := strings.TrimSpace(p.ApplicationStatus); st != "" {
+		ok := strings.EqualFold(st, "Approved") || strings.EqualFold(st, "Verified")
+		note := ""
+		if !ok {
+			note = "HPR has not approved the professional's application"
+		}
+		fs = append(fs, found("application_status", "", st, sourceHPR, ok, note))
+	}
 	return fs
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
+	"github.com/openhcx/hcxonboard/hfr/hfrtest"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -95,6 +98,11 @@ func TestHPRCheck(t *testing.T) {
 			want: want{outcome: verifier.Satisfied, findings: compared}},
 		{name: "API only: no registration", apiOnly: true, answer: with(func(p *hfr.Professional) { p.Registrations = nil }),
 			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "HPR lists no council registration", findings: except(compared, "registration")}},
+		{name: "API only: record deactivated in HPR", apiOnly: true, answer: with(func(p *hfr.Professional) { p.Active = new(bool) }),
+			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "not hold the professional's record as active",
+				findings: except(compared, "active")}},
+		{name: "record deactivated in HPR: still authenticates, then review", answer: with(func(p *hfr.Professional) { p.Active = new(bool) }),
+			want: want{outcome: verifier.Pending, task: verifier.TaskHPRAuth, msg: `active: HPR "false"`, findings: except(withAuth, "active")}},
 		{name: "API only: no name", apiOnly: true, answer: with(func(p *hfr.Professional) { p.Name = "" }),
 			want: want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "HPR gives no name", findings: except(compared, "name")}},
 
@@ -313,4 +321,83 @@ func TestHPRDueDateShapes(t *testing.T) {
 		res := verifier.ConfirmProfessional(practitionerApp(t), p, testNow)
 		assertResult(t, &verifier.Report{Requirements: []verifier.Result{res}}, want{id: verifier.ReqHPRCheck, outcome: verifier.Satisfied, findings: compared})
 	})
+}
+
+// TestHPRRecordNotActive runs *hfr.Client against an HPR registry whose
+// professional details carry HPR's own active flag and application status:
+// a record HPR has deactivated, or an application HPR has not approved, does
+// not satisfy hpr_check however old the council's verification.
+func TestHPRRecordNotActive(t *testing.T) {
+	t.Parallel()
+	const profile = `{"hprIdNumber":"71-3012-4567-8901","hprId":"kavita.sharma@hpr.abdm","name":"Kavita Sharma",
+"authMethods":["PASSWORD","AADHAAR_OTP","MOBILE_OTP"],"categoryId":"1","subCategoryId":"1"}`
+	details := func(state string) string {
+		return `{"practitioners":[[{"identifier":71301245678901,"hpr_id":"kavita.sharma@hpr.abdm","name":"Kavita Sharma",` + state + `
+"is_council_verified":"true","registrations":[{"identifier":"1","category":"Doctor","councilName":"Delhi Medical Council",
+"registrationNumber":"DMC-12345","registrationDate":"2014-02-01","isRenewable":true,"dueDate":"2029-01-31"}]}]],
+"message":"Data fetched successfully"}`
+	}
+	compared := map[string]bool{"hpr_id": true, "name": true, "registration": true, "council_verified": true}
+	with := func(fields map[string]bool) map[string]bool {
+		m := maps.Clone(compared)
+		maps.Copy(m, fields)
+		return m
+	}
+	tests := []struct {
+		name  string
+		state string
+		want  want
+	}{
+		{"deactivated", `"active":false,"application_status":"Approved",`,
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "active: HPR \"false\"",
+				findings: with(map[string]bool{"active": false, "application_status": true})}},
+		{"deactivated, as a string", `"active":"false","application_status":"Approved",`,
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "active: HPR \"false\"",
+				findings: with(map[string]bool{"active": false, "application_status": true})}},
+		{"active and approved", `"active":true,"application_status":"Approved",`,
+			want{outcome: verifier.Satisfied, findings: with(map[string]bool{"active": true, "application_status": true})}},
+		{"active, as a string, and verified", `"active":"TRUE","application_status":"verified",`,
+			want{outcome: verifier.Satisfied, findings: with(map[string]bool{"active": true, "application_status": true})}},
+		{"application not approved", `"active":true,"application_status":"Pending",`,
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "application status: HPR \"Pending\"",
+				findings: with(map[string]bool{"active": true, "application_status": false})}},
+		{"application rejected", `"active":true,"application_status":"Rejected",`,
+			want{outcome: verifier.Pending, task: verifier.TaskReview, msg: "application status: HPR \"Rejected\"",
+				findings: with(map[string]bool{"active": true, "application_status": false})}},
+		{"neither sent: not compared", ``, want{outcome: verifier.Satisfied, findings: compared}},
+		{"null: not compared", `"active":null,"application_status":null,`, want{outcome: verifier.Satisfied, findings: compared}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			gw := hfrtest.NewServer()
+			t.Cleanup(gw.Close)
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /v1/search/searchByHprId/{id}", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(profile))
+			})
+			mux.HandleFunc("POST /apis/v1/doctors/fetch-professional-info", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(details(tt.state)))
+			})
+			reg := httptest.NewServer(mux)
+			t.Cleanup(reg.Close)
+			client, err := gw.Client(hfr.WithRegistryURL(reg.URL))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = client.Close() })
+
+			c := trustedChecker(t, verifier.WithProfessionalRegistry(client), verifier.WithHPRAPIOnly(true))
+			r, err := c.Verify(context.Background(), practitionerApp(t))
+			require.NoError(t, err)
+			tt.want.id = verifier.ReqHPRCheck
+			assertResult(t, r, tt.want)
+
+			// The profile the professional authenticates as carries the
+			// same details, and ConfirmProfessional decides the same.
+			p, err := client.Professional(context.Background(), "71-3012-4567-8901")
+			require.NoError(t, err)
+			assertResult(t, &verifier.Report{Requirements: []verifier.Result{verifier.ConfirmProfessional(practitionerApp(t), p, testNow)}}, tt.want)
+		})
+	}
 }

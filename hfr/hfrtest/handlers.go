@@ -559,15 +559,24 @@ func (s *Server) professionalInfo(w http.ResponseWriter, r *http.Request) {
 			"dueDate":            reg.DueDate,
 		})
 	}
+	// A professional added without a record state is active and approved,
+	// as most HPR records are.
+	active, status := true, "Approved"
+	if p.Active != nil {
+		active = *p.Active
+	}
+	if p.ApplicationStatus != "" {
+		status = p.ApplicationStatus
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"practitioners": [][]map[string]any{{{
 			"identifier":          p.HPRIDNumber,
-			"active":              true,
+			"active":              active,
 			"name":                p.Name,
 			"registrations":       regs,
 			"qualifications":      []any{},
 			"hpr_id":              p.HPRID,
-			"application_status":  "Approved",
+			"application_status":  status,
 			"is_council_verified": strconv.FormatBool(p.CouncilVerified),
 			"is_work_verified":    "false",
 			"hpr_category":        p.CategoryID,

@@ -189,7 +189,8 @@ func (s *Server) addFacility(f FacilitySeed) {
 
 // AddProfessional adds or replaces a professional, keyed by HPRIDNumber
 // (14 digits, plain or dashed) and reachable by HPRID too. A professional
-// without a valid number is ignored.
+// without a valid number is ignored. The professional details serve
+// p.Active and p.ApplicationStatus, or active and "Approved" when unset.
 func (s *Server) AddProfessional(p hfr.Professional) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,6 +204,10 @@ func (s *Server) addProfessional(p hfr.Professional) {
 	}
 	digits := strings.ReplaceAll(n, "-", "")
 	p.HPRIDNumber = n
+	if p.Active != nil { // the fake's own copy: the caller may reuse its flag
+		active := *p.Active
+		p.Active = &active
+	}
 	s.professionals[digits] = p
 	if p.HPRID != "" {
 		addr := strings.ToLower(p.HPRID)

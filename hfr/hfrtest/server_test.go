@@ -368,12 +368,40 @@ func TestHPR(t *testing.T) {
 	require.Equal(t, 200, a.status)
 	p := a.json["practitioners"].([]any)[0].([]any)[0].(map[string]any)
 	assert.Equal(t, "true", p["is_council_verified"], "a string, as HPR sends it")
+	assert.Equal(t, true, p["active"], "active unless the professional says otherwise")
+	assert.Equal(t, "Approved", p["application_status"])
 	a = do(t, srv, call{path: hfrtest.PathProfessional, headers: bearer(token), body: `{"practitioner":{}}`})
 	assert.Equal(t, 422, a.status)
 	assert.Equal(t, "HIS-1002", errorCode(a))
 	a = do(t, srv, call{path: hfrtest.PathProfessional, headers: bearer(token), body: `{"practitioner":{"id":"71-0000-0000-0000"}}`})
 	assert.Equal(t, 200, a.status)
 	assert.Empty(t, a.json["practitioners"])
+}
+
+// TestHPRRecordState: the details serve a professional's Active and
+// ApplicationStatus as added, and the client reads them back.
+func TestHPRRecordState(t *testing.T) {
+	t.Parallel()
+	srv := hfrtest.NewServer()
+	t.Cleanup(srv.Close)
+	inactive := false
+	srv.AddProfessional(hfr.Professional{HPRIDNumber: "71-5555-6666-7777", HPRID: "ravi.k@hpr.abdm", Name: "Ravi K",
+		CouncilVerified: true, Active: &inactive, ApplicationStatus: "Rejected"})
+	token := tokenFor(t, srv)
+	a := do(t, srv, call{path: hfrtest.PathProfessional, headers: bearer(token), body: `{"practitioner":{"id":"71-5555-6666-7777"}}`})
+	require.Equal(t, 200, a.status)
+	p := a.json["practitioners"].([]any)[0].([]any)[0].(map[string]any)
+	assert.Equal(t, false, p["active"])
+	assert.Equal(t, "Rejected", p["application_status"])
+
+	client, err := srv.Client()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+	got, err := client.Professional(context.Background(), "71-5555-6666-7777")
+	require.NoError(t, err)
+	require.NotNil(t, got.Active)
+	assert.False(t, *got.Active)
+	assert.Equal(t, "Rejected", got.ApplicationStatus)
 }
 
 func TestFaultInjection(t *testing.T) {

@@ -238,12 +238,7 @@ func heldBy(ce *registry.ClaimError) string {
 func hprAliases(p hfr.Professional) []string {
 	var out []string
 	for _, v := range []string{p.HPRIDNumber, p.HPRID} {
-		n, err := verifier.NormalizeHPRID(v)
-		if err != nil && !strings.Contains(v, "@") {
-			// HPR may give the address's user name alone.
-			n, err = verifier.NormalizeHPRID(strings.TrimSpace(v) + "@" + verifier.HPRDomain)
-		}
-		if err == nil {
+		if n, err := verifier.NormalizeRegistryHPRID(v); err == nil {
 			out = append(out, boundClaim(claimHPR+n))
 		}
 	}

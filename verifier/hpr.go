@@ -177,11 +177,23 @@ func recordStateFindings(p hfr.Professional) []Finding {
 // canonical HPR ID id.
 func namesProfessional(p hfr.Professional, id string) bool {
 	for _, v := range [...]string{p.HPRIDNumber, p.HPRID} {
-		if n, err := NormalizeHPRID(v); err == nil && n == id {
+		if n, err := NormalizeRegistryHPRID(v); err == nil && n == id {
 			return true
 		}
 	}
 	return false
+}
+
+// NormalizeRegistryHPRID is NormalizeHPRID for an HPR id as HPR itself
+// gives it, which may be an address's user name without its domain.
+func NormalizeRegistryHPRID(v string) (string, error) {
+	n, err := NormalizeHPRID(v)
+	if err != nil && strings.TrimSpace(v) != "" && !strings.Contains(v, "@") {
+		if m, err2 := NormalizeHPRID(strings.TrimSpace(v) + "@" + HPRDomain); err2 == nil {
+			return m, nil
+		}
+	}
+	return n, err
 }
 
 // personNameFinding compares HPR's name for the professional with the

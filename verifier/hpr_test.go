@@ -401,3 +401,19 @@ func TestHPRRecordNotActive(t *testing.T) {
 		})
 	}
 }
+
+// HPR may give an address's user name without its domain: it still names
+// the professional the application names by that address.
+func TestConfirmProfessionalAddressWithoutDomain(t *testing.T) {
+	t.Parallel()
+	app := practitionerApp(t)
+	app.Identifiers.HPRID = "kavita.sharma@hpr.abdm"
+	p := kavita()
+	p.HPRIDNumber, p.HPRID = "", "Kavita.Sharma"
+	res := verifier.ConfirmProfessional(app, p, time.Now())
+	assert.Equal(t, verifier.Satisfied, res.Outcome, res.Message)
+
+	p.HPRID = "someone.else"
+	res = verifier.ConfirmProfessional(app, p, time.Now())
+	assert.Equal(t, verifier.Invalid, res.Outcome, "another professional: %s", res.Message)
+}

@@ -42,15 +42,19 @@ type keys struct {
 	readiness ed25519.PrivateKey // signs readiness challenges (readiness.WithSigner)
 }
 
+// loadKeys derives the keys from the seed at path, or makes a seed and
+// writes it there, readable by the owner only. A seed that is not a
+// regular file of this user's, or that others may read or write, is
+// refused (readPrivateFile): it may be someone else's.
 func loadKeys(path string) (keys, error) {
-	seed, err := os.ReadFile(path)
+	seed, err := readPrivateFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		seed = make([]byte, 32)
 		if _, err := rand.Read(seed); err != nil {
 			return keys{}, fmt.Errorf("key seed: %w", err)
 		}
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(seed)+"\n"), 0o600); err != nil {
+		if err := writeFileReplacing(path, []byte(hex.EncodeToString(seed)+"\n")); err != nil {
 			return keys{}, fmt.Errorf("write key seed: %w", err)
 		}
 	case err != nil:

@@ -141,8 +141,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// and the demo's messages stay plain text for the person at the console.
 	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+	if err := ensureDataDir(cfg.data); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(cfg.db), 0o700); err != nil {
 		return fmt.Errorf("database directory: %w", err)

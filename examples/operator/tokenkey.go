@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
@@ -34,10 +33,12 @@ func loadRSATokenKey(path string) (jwk.Key, error) {
 
 // loadOrCreateRSAKey reads the PKCS #8 RSA key of 2048 bits or more at
 // path, or makes a 2048-bit one and writes it there after header (text
-// PEM readers skip), readable by the owner only. what names the key in
-// errors; one about the file tells to delete it.
+// PEM readers skip), readable by the owner only. A file that is not a
+// regular file of this user's, or that others may read or write, is
+// refused (readPrivateFile). what names the key in errors; one about the
+// file tells to delete it.
 func loadOrCreateRSAKey(path, what, header string) (*rsa.PrivateKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := readPrivateFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -49,7 +50,7 @@ func loadOrCreateRSAKey(path, what, header string) (*rsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out := append([]byte(header), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
-		if err := os.WriteFile(path, out, 0o600); err != nil {
+		if err := writeFileReplacing(path, out); err != nil {
 			return nil, fmt.Errorf("write %s: %w", what, err)
 		}
 		return key, nil

@@ -312,7 +312,7 @@ func writeSamples(dir string, demo *demoSandbox, fakeHFR bool, pk participantKey
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(path, data, 0o600); err != nil {
+		if err := writeFileReplacing(path, data); err != nil {
 			return "", fmt.Errorf("write %s: %w", path, err)
 		}
 		return path, nil

@@ -169,7 +169,7 @@ func newDemoReadiness(dir, mode, issuer string, key ed25519.PrivateKey) (*demoRe
 		return nil, err
 	}
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})
-	if err := os.WriteFile(filepath.Join(dir, demoCAFile), caPEM, 0o600); err != nil {
+	if err := writeFileReplacing(filepath.Join(dir, demoCAFile), caPEM); err != nil {
 		return nil, fmt.Errorf("write demo CA: %w", err)
 	}
 	tlsPEM, err := ca.serverCertificate(demoEndpointHost)
@@ -178,7 +178,7 @@ func newDemoReadiness(dir, mode, issuer string, key ed25519.PrivateKey) (*demoRe
 	}
 	note := "DEMO ONLY: a TLS certificate for " + demoEndpointHost + " from the demo CA, and its key,\n" +
 		"for examples/walkthrough's participant endpoints on loopback.\n"
-	if err := os.WriteFile(filepath.Join(dir, demoEndpointTLSFile), append([]byte(note), tlsPEM...), 0o600); err != nil {
+	if err := writeFileReplacing(filepath.Join(dir, demoEndpointTLSFile), append([]byte(note), tlsPEM...)); err != nil {
 		return nil, fmt.Errorf("write demo endpoint certificate: %w", err)
 	}
 
@@ -226,7 +226,7 @@ func newDemoReadiness(dir, mode, issuer string, key ed25519.PrivateKey) (*demoRe
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(manifest, append(m, '\n'), 0o600); err != nil {
+	if err := writeFileReplacing(manifest, append(m, '\n')); err != nil {
 		return nil, fmt.Errorf("write %s: %w", demoReadinessFile, err)
 	}
 	return &demoReadiness{mode: mode, checker: checker, jwks: append(jwks, '\n'), caFile: filepath.Join(dir, demoCAFile)}, nil

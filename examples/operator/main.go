@@ -75,7 +75,8 @@
 //	-addr          listen address (default 127.0.0.1:8080)
 //	-data          directory for the key seed, the database, the samples,
 //	               uploaded documents and demo-codes.jsonl
-//	               (default <temp dir>/hcxonboard-demo)
+//	               (default <temp dir>/hcxonboard-demo); refused unless it
+//	               is a directory of the user's that others cannot write
 //	-db            SQLite file (default <data>/registry.db)
 //	-instance      HCX instance code ending participant codes (default hcx)
 //	-hfr-gateway   ABDM gateway base URL; with -hfr-registry and -hfr-client-id
@@ -167,8 +168,10 @@ demo CA, and the demo participants' private keys are written to -data.
 -readiness off drops the checks and these allowances.
 
 State lives in -data (the database too, unless -db puts it elsewhere).
-Stop the operator and delete that directory to start afresh. Take every
-sample to Active from another terminal with
+It holds the seed of every operator key, so it must be yours alone: a
+symbolic link, another user's directory or one others may write is
+refused. Stop the operator and delete that directory to start afresh.
+Take every sample to Active from another terminal with
   go run ./examples/walkthrough -reviewer-token <…> -approver-token <…>
 
 Flags:

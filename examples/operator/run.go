@@ -56,7 +56,7 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&c.db, "db", "", "SQLite database file (default <data>/registry.db)")
-	fs.StringVar(&c.data, "data", demo, "directory for all the demo keeps: key seed, database, samples, documents, demo codes")
+	fs.StringVar(&c.data, "data", demo, "directory for all the demo keeps: key seed, database, samples, documents, demo codes; yours alone, not writable by others")
 	fs.StringVar(&c.instance, "instance", "hcx", "HCX instance code (participant codes end with @<instance>)")
 	fs.StringVar(&c.hfrGateway, "hfr-gateway", "", "ABDM gateway base URL (default: an in-process fake)")
 	fs.StringVar(&c.hfrRegistry, "hfr-registry", "", "HFR/HPR base URL with its version prefix")

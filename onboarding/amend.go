@@ -103,6 +103,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		r.st.Submitted = app
 		r.st.Sandbox = sb
 		r.st.Disputed = nil
+		r.st.Aliases = nil // HPR's authentication is asked again, and says again
 		if r.part != nil {
 			refreshed := newParticipant(app, r.part.ParticipantCode, r.now, report)
 			refreshed.CreatedAt = r.part.CreatedAt

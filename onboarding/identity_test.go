@@ -528,9 +528,11 @@ func TestUncheckedRegistryIDsAreNeitherHeldNorPublished(t *testing.T) {
 
 // One professional is one identity whether the application names her by
 // her HPR number or by her HPR address: once HPR authenticates her, the
-// engine holds both, so of two applications under the two forms one goes
-// on — the one that claimed its form first — and the other is refused when
-// HPR's code confirms it, as is any later one at submission.
+// engine holds both. Of two applications under the two forms, each learns
+// from HPR's answer that the other holds her other form, and waits on
+// staff (identity_dispute): neither is rejected for what the other, maybe
+// unauthenticated, filed. Later applications under either form are
+// refused at submission.
 func TestHPRNumberAndAddressAreOneIdentity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -547,37 +549,36 @@ func TestHPRNumberAndAddressAreOneIdentity(t *testing.T) {
 		require.True(t, ok)
 		return a, code
 	}
-	confirm := func(a *onboarding.Application, code string) *onboarding.Application {
+	disputed := func(a *onboarding.Application, code, form string, holder *onboarding.Application) {
 		t.Helper()
 		a, err := svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
 		require.NoError(t, err)
-		return a
+		require.Equal(t, registry.StageVerifying, a.Stage, "reasons: %v", a.Reasons)
+		review := onlyTask(t, a, onboarding.KindReview)
+		assert.Equal(t, onboarding.RequirementIdentityDispute, review.Requirement)
+		assert.Contains(t, review.Message, "HPR professional "+form)
+		assert.Contains(t, review.Message, holder.Participant.ParticipantCode)
 	}
 	byAddress := w.application(verifier.CategoryABDMPractitioner)
 	byAddress.Identifiers.HPRID = address
 	m, mCode := submit(byAddress)
 	n, nCode := submit(w.application(verifier.CategoryABDMPractitioner)) // two forms, not yet known to be one
 
-	// The number's application learns it is the address's professional,
-	// whose form the other claimed first.
-	n = confirm(n, nCode)
-	rejectedFor(t, n, "HPR professional "+address+" is already registered with this HCX as participant "+m.Participant.ParticipantCode)
+	disputed(n, nCode, address, m)
+	disputed(m, mCode, hprNumber, n)
 
-	m = confirm(m, mCode)
-	require.Equal(t, registry.StageDetails, m.Stage, "reasons: %v", m.Reasons)
-
-	// Later applications under either form are refused on their face.
 	for _, id := range []string{hprNumber, address} {
 		app := w.application(verifier.CategoryABDMPractitioner)
 		app.Identifiers.HPRID = id
 		x, err := svc.Submit(ctx, app)
 		require.NoError(t, err)
-		rejectedFor(t, x, "already registered with this HCX as participant "+m.Participant.ParticipantCode)
+		rejectedFor(t, x, "is already registered with this HCX")
 	}
 }
 
-// Under WithIdentityDisputes the application that learns, from HPR's
-// answer, that another holds its professional waits on staff instead.
+// Under WithIdentityDisputes, as without it, the application that
+// learns from HPR's answer that another holds its professional waits on
+// staff; the code it confirmed counts.
 func TestHPRAliasHeldByAnotherIsDisputed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

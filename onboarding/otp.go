@@ -135,9 +135,10 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 	if errors.As(err, &taken) && res.accepted && res.settle != nil {
 		// What the registry answered makes the application claim an
 		// identity another holds (the other form of a professional's
-		// HPR id): the code was right, and the application is refused the
-		// identity as at submission — rejected, or under
-		// WithIdentityDisputes put to staff.
+		// HPR id). The code was right: this applicant proved who it is,
+		// while the holder may have proved nothing yet (anyone may submit
+		// under any id), so staff decide (identity_dispute), whatever
+		// WithIdentityDisputes says; other evidence rejects.
 		r, err = s.mutate(ctx, id, func(r *record) error {
 			t, err := r.otpTask(taskID, ActionConfirmOTP)
 			if err != nil {
@@ -147,7 +148,7 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 				return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
 			}
 			t.UpdatedAt = r.now
-			if c := taken.claim.Claim; s.disputes && isIdentity(c) {
+			if c := taken.claim.Claim; isIdentity(c) {
 				r.st.Disputed = append(r.st.Disputed, c)
 				s.askStaff(r, s.disputeTask(r, taken.claim))
 				return res.settle(r, t)

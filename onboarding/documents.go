@@ -745,8 +745,12 @@ func (s *Service) fetchReference(ctx context.Context, appID string, ref referenc
 	}
 	sum := sha256.Sum256(data)
 	if got := hex.EncodeToString(sum[:]); got != ref.sha256 {
-		return held{refusal: fmt.Sprintf("Refused: the file at its address has the SHA-256 digest %s, not the reference's %s, so it is not the document the application names; upload the referenced document.",
-			got, ref.sha256)}, nil
+		// The applicant is not told what the file there hashes to: that
+		// would tell anyone the digest of whatever the operator can reach.
+		s.log.LogAttrs(ctx, slog.LevelInfo, "onboarding: referenced document differs from its digest",
+			slog.String("application", appID), slog.String("sha256", got))
+		return held{refusal: fmt.Sprintf("Refused: the file at its address does not have the reference's SHA-256 digest %s, so it is not the document the application names; upload the referenced document.",
+			ref.sha256)}, nil
 	}
 	d, err := s.docs.store.Put(ctx, document.Document{ApplicationID: appID, Kind: ref.kind, MediaType: ref.mediaType,
 		SHA256: ref.sha256, UploadedBy: actorSystem}, bytes.NewReader(data))

@@ -31,6 +31,9 @@ func (s *Service) SendBack(ctx context.Context, id, actor, fix string) (*Applica
 	if actor == "" || fix == "" {
 		return nil, fmt.Errorf("%w: sending back needs who and what to fix", ErrInvalidArgument)
 	}
+	if err := checkReason(fix); err != nil {
+		return nil, err
+	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
 		for _, t := range r.st.Tasks {
 			if t.Kind == KindAmend && t.State == TaskOpen {

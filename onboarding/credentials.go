@@ -195,11 +195,21 @@ func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason stri
 	if strings.TrimSpace(actor) == "" {
 		return fmt.Errorf("%w: a compromise report needs an actor", ErrInvalidArgument)
 	}
+	if err := checkReason(reason); err != nil {
+		return err
+	}
 	id, err := s.applicationID(ctx, code)
 	if err != nil {
 		return err
 	}
 	_, err = s.mutate(ctx, id, func(r *record) error {
+		if r.st.CompromisedAt != nil && !r.hasLiveSecret() {
+			// Reported already, and nothing since to revoke: the report
+			// stands as it is, and a repeat adds nothing to the trail.
+			if _, ok := edges[edge{r.position(), ActionReportCompromise}]; ok {
+				return errNothingToReport
+			}
+		}
 		if err := r.transition(ActionReportCompromise, actor, reason); err != nil {
 			return err
 		}
@@ -219,7 +229,24 @@ func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason stri
 		}
 		return nil
 	})
+	if errors.Is(err, errNothingToReport) {
+		return nil
+	}
 	return err
+}
+
+// errNothingToReport ends a compromise report that repeats one standing,
+// with no secret issued since, without a write.
+var errNothingToReport = errors.New("onboarding: compromise reported already")
+
+// hasLiveSecret reports whether the record holds a secret not revoked.
+func (r *record) hasLiveSecret() bool {
+	for _, sec := range r.st.Secrets {
+		if sec.RevokedAt == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // revokeSecrets revokes every secret the record holds.

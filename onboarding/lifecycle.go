@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
@@ -25,6 +26,9 @@ func (s *Service) Decide(ctx context.Context, id, taskID string, d Decision) (*A
 	}
 	if !d.Approve && d.Reason == "" {
 		return nil, fmt.Errorf("%w: a rejection needs a reason", ErrInvalidArgument)
+	}
+	if err := checkReason(d.Reason); err != nil {
+		return nil, err
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
 		t, err := r.task(taskID)
@@ -97,10 +101,30 @@ func (s *Service) Withdraw(ctx context.Context, id, actor, reason string) (*Appl
 	})
 }
 
+// MaxReasonLength is the longest reason a person may give (in bytes of
+// UTF-8): for a decision, a withdrawal, a suspension, a reinstatement, a
+// de-boarding, an appeal or a compromise report. Reasons are kept whole in
+// the audit trail, which staff read whole.
+const MaxReasonLength = 1000
+
+// checkReason refuses a reason longer than MaxReasonLength, or not UTF-8.
+func checkReason(reason string) error {
+	switch {
+	case len(reason) > MaxReasonLength:
+		return fmt.Errorf("%w: a reason may be at most %d bytes; this one has %d", ErrInvalidArgument, MaxReasonLength, len(reason))
+	case !utf8.ValidString(reason):
+		return fmt.Errorf("%w: a reason must be UTF-8 text", ErrInvalidArgument)
+	}
+	return nil
+}
+
 // simple runs an action whose whole effect is the transition, plus extra.
 func (s *Service) simple(ctx context.Context, id, action, actor, reason string, extra func(r *record)) (*Application, error) {
 	if strings.TrimSpace(actor) == "" {
 		return nil, fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, action)
+	}
+	if err := checkReason(reason); err != nil {
+		return nil, err
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
 		if err := r.transition(action, actor, reason); err != nil {
@@ -226,6 +250,9 @@ func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*
 	case req.Reason == "":
 		return nil, fmt.Errorf("%w: a de-boarding needs a reason", ErrInvalidArgument)
 	}
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
 	switch req.Initiator {
 	case InitiatorVoluntary:
 		r, err := s.mutate(ctx, id, func(r *record) error {
@@ -296,6 +323,9 @@ func (s *Service) deboarded(r *record) {
 func (s *Service) Appeal(ctx context.Context, id, actor, reason string) (*Application, error) {
 	if strings.TrimSpace(actor) == "" || strings.TrimSpace(reason) == "" {
 		return nil, fmt.Errorf("%w: an appeal needs an actor and a reason", ErrInvalidArgument)
+	}
+	if err := checkReason(reason); err != nil {
+		return nil, err
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
 		if !r.st.Deboarding.Pending() {

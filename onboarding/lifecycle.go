@@ -331,6 +331,11 @@ func (s *Service) Appeal(ctx context.Context, id, actor, reason string) (*Applic
 		if !r.st.Deboarding.Pending() {
 			return &TransitionError{Action: ActionAppeal, From: positionName(r.position()), Reason: "no de-boarding is announced"}
 		}
+		if !r.now.Before(r.st.Deboarding.EffectiveAt) {
+			// The notice period is over: the de-boarding stands, whether
+			// or not the sweep has made it take effect yet.
+			return &TransitionError{Action: ActionAppeal, From: positionName(r.position()), Reason: "the notice period is over"}
+		}
 		if err := r.transition(ActionAppeal, actor, reason); err != nil {
 			return err
 		}

@@ -329,7 +329,10 @@ func (r *record) resendable(s *Service, taskID string) (*taskState, error) {
 	if t.State != TaskOpen && t.State != TaskLocked {
 		return nil, &TransitionError{Action: ActionResendOTP, Task: t.ID, From: t.State}
 	}
-	if today := day(r.now); t.ResendDay != today {
+	// The day only moves forward: a replica whose clock lags behind the
+	// one that counted (or a clock stepped back) must not start the day
+	// afresh, with a fresh allowance of codes and so of guesses.
+	if today := day(r.now); today > t.ResendDay {
 		t.ResendDay, t.Resends = today, 0
 	}
 	if t.Resends >= s.otp.ResendsPerDay {

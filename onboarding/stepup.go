@@ -51,7 +51,7 @@ func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Appli
 		if to == "" {
 			return fmt.Errorf("%w: no registered admin to send a code to", ErrNotReady)
 		}
-		if today := day(r.now); r.st.StepUpsDay != today {
+		if today := day(r.now); today > r.st.StepUpsDay { // forward only, as resendable's
 			r.st.StepUpsDay, r.st.StepUpsSent = today, 0
 		}
 		if r.st.StepUpsSent >= 1+s.otp.ResendsPerDay {

@@ -37,6 +37,23 @@ func (s *Service) RotateApplicantToken(ctx context.Context, id, actor string) (*
 // unmasked.
 const ActionViewContacts = "view_contacts"
 
+// ActionViewDocument: a staff member was shown one of the application's
+// documents.
+const ActionViewDocument = "view_document"
+
+// RecordDocumentView audits that actor (a staff member) was shown the
+// application's document docID. Staff consoles call it before serving a
+// document's content.
+func (s *Service) RecordDocumentView(ctx context.Context, id, docID, actor string) error {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return fmt.Errorf("%w: a view needs a viewer", ErrInvalidArgument)
+	}
+	_, err := s.mutate(ctx, id, func(r *record) error {
+		return r.transition(ActionViewDocument, actor, "document "+clip(docID)+" shown")
+	})
+	return err
+}
+
 // RecordContactView audits that actor (a staff member) was shown the
 // application's contact data unmasked. Staff consoles call it on every
 // such view; logs stay masked.

@@ -92,6 +92,8 @@ var edges = func() map[edge]string {
 	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
 	stay(ActionViewContacts, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
 		posActive, posBlocked, posInactive)
+	stay(ActionViewDocument, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
+		posActive, posBlocked, posInactive)
 	stay(ActionStepUpFailed, posActive, posBlocked)
 	stay(ActionAppeal, posActive, posBlocked)
 	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {

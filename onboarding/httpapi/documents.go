@@ -173,10 +173,11 @@ func documentCSP(mediaType string) string {
 // consoleDocument serves a document to staff for the browser's own
 // viewer: with the type it was stored under (judged from its bytes at
 // upload), inline under a safe file name, in a sandbox that runs
-// nothing, never sniffed again and never cached. The content is read
+// nothing, never sniffed again and never cached; each view is audited
+// (onboarding.ActionViewDocument). The content is read
 // whole first, so that one failing its digest check is an error page,
 // never a document served cut short.
-func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	d, rc, err := h.svc.Document(r.Context(), r.PathValue("id"), r.PathValue("doc"))
 	if err != nil {
 		return err
@@ -188,6 +189,11 @@ func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, _ *req
 	}
 	if int64(len(content)) != d.Size {
 		return fmt.Errorf("httpapi: document %s has %d bytes, not the %d stored", d.ID, len(content), d.Size)
+	}
+	// Every view of a document is audited, as the unmasked page is; none
+	// is served unrecorded.
+	if err := h.svc.RecordDocumentView(r.Context(), r.PathValue("id"), d.ID, staffActor(c.staffID)); err != nil {
+		return err
 	}
 	disposition, mediaType := "inline", d.MediaType
 	if !contains(documentTypes, mediaType) {

@@ -369,3 +369,40 @@ func TestUploadsAreBoundedPerApplication(t *testing.T) {
 	res.decode(t, &list)
 	assert.Len(t, list.Documents, onboarding.MaxDocumentUploads, "a refused upload is not held")
 }
+
+// A document shown to staff is a view of the applicant's personal data,
+// audited as the unmasked application page is: who saw which document.
+func TestConsoleDocumentViewsAreAudited(t *testing.T) {
+	t.Parallel()
+	f := docFixture(t, document.DefaultMaxSize)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	pdf := documenttest.PDF(2500, "identity proof")
+	a, tok := f.submit(f.bsp(pdf))
+	res := f.upload(a.ID, tok, hcxonboard.DocAddressProof, "application/pdf", pdf)
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var d httpapi.Document
+	res.decode(t, &d)
+
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	require.Equal(t, http.StatusOK, b.get("/console/applications/"+a.ID+"/documents/"+d.ID).status)
+	es, err := f.svc.Events(t.Context(), a.ID)
+	require.NoError(t, err)
+	var seen []registry.Event
+	for _, e := range es {
+		if e.Action == onboarding.ActionViewDocument {
+			seen = append(seen, e)
+		}
+	}
+	require.Len(t, seen, 1, "one view, one event")
+	assert.Equal(t, "staff:asha", seen[0].Actor)
+	assert.Contains(t, seen[0].Reason, d.ID)
+
+	// A document that is not the application's is not found, and no view
+	// is recorded.
+	assert.Equal(t, http.StatusNotFound, b.get("/console/applications/"+a.ID+"/documents/not-a-document").status)
+	es2, err := f.svc.Events(t.Context(), a.ID)
+	require.NoError(t, err)
+	assert.Len(t, es2, len(es))
+}

@@ -32,13 +32,18 @@ func backends(t *testing.T) []backend {
 	out := []backend{{
 		dialect: sqlstore.SQLite,
 		open: func(t *testing.T, name string) (*sqlstore.Store, error) {
-			mu.Lock()
-			dir, ok := sqliteDir[t]
-			if !ok {
-				dir = t.TempDir()
-				sqliteDir[t] = dir
-			}
-			mu.Unlock()
+			dir := func() string {
+				// Unlocked also when the test fails and its goroutine
+				// ends inside: else every other test waits for ever.
+				mu.Lock()
+				defer mu.Unlock()
+				dir, ok := sqliteDir[t]
+				if !ok {
+					dir = t.TempDir()
+					sqliteDir[t] = dir
+				}
+				return dir
+			}()
 			return sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, name+".db"))
 		},
 	}}
@@ -50,16 +55,21 @@ func backends(t *testing.T) []backend {
 	return append(out, backend{
 		dialect: sqlstore.Postgres,
 		open: func(t *testing.T, name string) (*sqlstore.Store, error) {
-			mu.Lock()
-			if schemas[t] == nil {
-				schemas[t] = map[string]string{}
-			}
-			sdsn, ok := schemas[t][name]
-			if !ok {
-				sdsn = sqlstoretest.FreshSchema(t, dsn)
-				schemas[t][name] = sdsn
-			}
-			mu.Unlock()
+			sdsn := func() string {
+				// FreshSchema fails the test (its goroutine ends) when
+				// the server cannot be used: the lock goes with it.
+				mu.Lock()
+				defer mu.Unlock()
+				if schemas[t] == nil {
+					schemas[t] = map[string]string{}
+				}
+				sdsn, ok := schemas[t][name]
+				if !ok {
+					sdsn = sqlstoretest.FreshSchema(t, dsn)
+					schemas[t][name] = sdsn
+				}
+				return sdsn
+			}()
 			return sqlstore.OpenPostgres(context.Background(), sdsn)
 		},
 	})

@@ -17,6 +17,7 @@ type MemoryStore struct {
 	mu           sync.RWMutex
 	apps         map[string]*Application
 	keys         map[string]string // idempotency key → application id
+	codes        map[string]string // participant code → the application holding it
 	participants map[string]*hcxonboard.Participant
 	order        []string // participant codes in insertion order
 	events       map[string][]Event
@@ -32,6 +33,7 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		apps:         make(map[string]*Application),
 		keys:         make(map[string]string),
+		codes:        make(map[string]string),
 		participants: make(map[string]*hcxonboard.Participant),
 		events:       make(map[string][]Event),
 		claims:       make(map[string]string),
@@ -225,6 +227,9 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 			return fmt.Errorf("%w: participant %q exists", ErrConflict, p.ParticipantCode)
 		}
 	}
+	if err := s.checkCode(a.ParticipantCode); err != nil {
+		return err
+	}
 	if err := s.checkClaims(a.ID, a.Claims); err != nil {
 		return err
 	}
@@ -238,6 +243,9 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 	s.apps[a.ID] = a.Clone()
 	if a.Key != "" {
 		s.keys[a.Key] = a.ID
+	}
+	if a.ParticipantCode != "" {
+		s.codes[a.ParticipantCode] = a.ID
 	}
 	s.putClaims(a.ID, nil, a.Claims)
 	s.putParticipant(w.Participant)
@@ -275,6 +283,9 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 		if _, taken := s.participants[a.ParticipantCode]; taken {
 			return fmt.Errorf("%w: participant %q exists", ErrConflict, a.ParticipantCode)
 		}
+		if err := s.checkCode(a.ParticipantCode); err != nil {
+			return err
+		}
 	}
 	if err := s.checkClaims(a.ID, a.Claims); err != nil {
 		return err
@@ -288,9 +299,21 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	a.Version++
 	s.putClaims(a.ID, cur.Claims, a.Claims)
 	s.apps[a.ID] = a.Clone()
+	if a.ParticipantCode != "" {
+		s.codes[a.ParticipantCode] = a.ID
+	}
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
 	s.putOutbox(w.Outbox)
+	return nil
+}
+
+// checkCode refuses a participant code another application holds: one
+// code, one application, as the SQL stores' unique index has it.
+func (s *MemoryStore) checkCode(code string) error {
+	if holder, ok := s.codes[code]; ok && code != "" {
+		return fmt.Errorf("%w: participant code %q is application %q's", ErrConflict, code, holder)
+	}
 	return nil
 }
 

@@ -69,7 +69,9 @@
 // indexed by code, status, e-mail,
 // mobile, roles and linked codes, and by creation time for ordered paging;
 // applications by id, idempotency key, participant code, stage and
-// creation time. Every index is paid for on every write (on SQLite, a
+// creation time. The participant code index is unique where a code is set
+// (schema version 12): a code is one application's, whichever replica
+// writes, with or without the participant's record in the write. Every index is paid for on every write (on SQLite, a
 // b-tree page written to the WAL at each commit), so there is none that no
 // search uses or that selects too much to help: scheme_code, shared by
 // many participants, is searched without one. The whole participant record

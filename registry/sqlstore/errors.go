@@ -17,6 +17,7 @@ const (
 	constraintApplicationID                   // applications.id
 	constraintKey                             // applications.idempotency_key
 	constraintParticipant                     // participants.participant_code
+	constraintCode                            // applications.participant_code (where set)
 	constraintClaim                           // application_claims.claim
 	constraintOutbox                          // outbox.id
 	constraintOther                           // any other (audit_events' key, …)
@@ -37,6 +38,8 @@ func constraintOf(err error) constraint {
 		switch {
 		case strings.Contains(msg, "applications.idempotency_key"): // before applications.id, its prefix
 			return constraintKey
+		case strings.Contains(msg, "applications.participant_code"):
+			return constraintCode
 		case strings.Contains(msg, "applications.id"):
 			return constraintApplicationID
 		case strings.Contains(msg, "participants.participant_code"):
@@ -57,6 +60,8 @@ func constraintOf(err error) constraint {
 			return constraintKey
 		case "participants_pkey":
 			return constraintParticipant
+		case "applications_participant":
+			return constraintCode
 		case "application_claims_pkey":
 			return constraintClaim
 		case "outbox_pkey":

@@ -275,7 +275,8 @@ func listSQL(f registry.ApplicationFilter) (string, []any) {
 		}
 	}
 	if f.ParticipantCode != "" {
-		b.WriteString(" AND a.participant_code = " + b.arg(f.ParticipantCode))
+		// participant_code <> '' lets the partial unique index serve it.
+		b.WriteString(" AND a.participant_code = " + b.arg(f.ParticipantCode) + " AND a.participant_code <> ''")
 	}
 	if f.Cursor != "" {
 		pos, _ := registry.DecodeCursor(f.Cursor) // Normalize checked it

@@ -20,7 +20,7 @@ import (
 // (PostgreSQL decompresses only that much of it).
 var standingSQL = `SELECT p.status, a.id, substr(a.state, 1, ` + strconv.Itoa(registry.StandingPrefix) + `), coalesce(length(a.state), 0)
 	FROM participants p JOIN applications a ON a.participant_code = p.participant_code
-	WHERE p.participant_code = $1
+	WHERE p.participant_code = $1 AND a.participant_code <> ''
 	ORDER BY a.created_at, a.id LIMIT 1`
 
 // ParticipantStanding returns the participant's status and its oldest

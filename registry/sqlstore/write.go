@@ -120,6 +120,12 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 	return nil
 }
 
+// codeTaken is a write refused a participant code another application
+// holds (the unique index applications_participant).
+func codeTaken(code string) error {
+	return fmt.Errorf("%w: participant code %q is another application's", registry.ErrConflict, code)
+}
+
 // createConflict reports a Create that broke a uniqueness constraint. The
 // reference store checks the application id, then the key, then the
 // participant code, and reports the first that is taken; a database
@@ -144,6 +150,8 @@ func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *
 		return fmt.Errorf("%w: %q", registry.ErrDuplicateKey, a.Key)
 	case p != nil && taken(s.stmts.participantExists, p.ParticipantCode):
 		return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
+	case constraintOf(cause) == constraintCode:
+		return codeTaken(a.ParticipantCode)
 	case constraintOf(cause) == constraintClaim:
 		return errClaimTaken
 	case constraintOf(cause) == constraintOutbox:
@@ -219,6 +227,9 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,
 			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due)
+		if constraintOf(err) == constraintCode {
+			return codeTaken(a.ParticipantCode)
+		}
 		if err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}

@@ -217,6 +217,9 @@ func testCreate(t *testing.T, newStore NewStore) {
 			{"taken participant code", func() registry.Write {
 				return registry.Write{Application: newApp("app-2", "key-2", "1000001@hcx", at(0)), Participant: newParticipant("1000001@hcx", at(0))}
 			}, registry.ErrConflict},
+			{"taken participant code, without a participant record", func() registry.Write {
+				return registry.Write{Application: newApp("app-2", "key-2", "1000001@hcx", at(0))}
+			}, registry.ErrConflict},
 			{"first event numbered 2", func() registry.Write {
 				e := submitted("app-2", at(0))
 				e[0].Seq = 2
@@ -565,6 +568,16 @@ func testUpdate(t *testing.T, newStore NewStore) {
 		require.NoError(t, err)
 		require.Equal(t, "1000002@hcx", got.ParticipantCode)
 		requireNoParticipant(t, s, "1000002@hcx")
+
+		// The code is app-2's now, participant record or not: another
+		// application cannot take it, nor then write a participant for it.
+		c := seed(t, s, newApp("app-3", "key-3", "", at(0)), nil)
+		c.ParticipantCode = "1000002@hcx"
+		require.ErrorIs(t, s.Update(ctx, registry.Write{Application: c}), registry.ErrConflict)
+		require.ErrorIs(t, s.Create(ctx, registry.Write{Application: newApp("app-5", "key-5", "1000002@hcx", at(0))}), registry.ErrConflict)
+		list, err := s.ListApplications(ctx, registry.ApplicationFilter{ParticipantCode: "1000002@hcx"})
+		require.NoError(t, err)
+		require.Equal(t, []string{"app-2"}, ids(list))
 	})
 }
 

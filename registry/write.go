@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // validate checks what every store requires of a write before touching
@@ -18,6 +20,8 @@ func (w Write) validate() error {
 		return fmt.Errorf("registry: application without an id")
 	case a.Stage == "":
 		return fmt.Errorf("registry: application %q without a stage", a.ID)
+	case !StorableText(a.ID) || !StorableText(a.Key) || !StorableText(a.ParticipantCode):
+		return fmt.Errorf("registry: application %q: its id, key and participant code must be UTF-8 without NUL", clipName(a.ID))
 	}
 	for _, t := range []struct {
 		what string
@@ -104,4 +108,10 @@ func SortApplications(as []Application) {
 		}
 		return as[i].ID < as[j].ID
 	})
+}
+
+// StorableText reports whether every store can keep s: UTF-8 without
+// NUL. Writes refuse other ids, keys and codes; reads by them find nothing.
+func StorableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -98,5 +96,5 @@ func sortedClaims(claims []string) []string {
 // storableClaim reports whether some write could have stored claim;
 // PostgreSQL would refuse to compare one with NUL or invalid UTF-8.
 func storableClaim(c string) bool {
-	return c != "" && len(c) <= registry.MaxClaimLength && utf8.ValidString(c) && !strings.ContainsRune(c, 0)
+	return c != "" && len(c) <= registry.MaxClaimLength && registry.StorableText(c)
 }

@@ -17,6 +17,9 @@ func (s *Store) Participant(ctx context.Context, code string) (*hcxonboard.Parti
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
+	if !registry.StorableText(code) {
+		return nil, fmt.Errorf("%w: participant %q", registry.ErrNotFound, code)
+	}
 	var (
 		record           []byte
 		created, updated int64
@@ -159,6 +162,9 @@ func (s *Store) Application(ctx context.Context, id string) (*registry.Applicati
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
+	if !registry.StorableText(id) {
+		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, id)
+	}
 	st, done := s.pointRead(s.stmts.selectApplication)
 	a, err := scanApplication(st.QueryRowContext(ctx, id))
 	done()
@@ -176,6 +182,9 @@ func (s *Store) Application(ctx context.Context, id string) (*registry.Applicati
 func (s *Store) ApplicationByKey(ctx context.Context, key string) (*registry.Application, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
+	}
+	if !registry.StorableText(key) {
+		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
 	}
 	if key == "" {
 		return nil, fmt.Errorf("%w: application key %q", registry.ErrNotFound, key)
@@ -229,6 +238,9 @@ func (s *Store) ListApplicationsPage(ctx context.Context, f registry.Application
 	}
 	if err := s.ready(ctx); err != nil {
 		return page, err
+	}
+	if !registry.StorableText(f.ParticipantCode) || !registry.StorableText(f.Waiting) || !registry.StorableText(string(f.Stage)) {
+		return page, nil // no stored row holds such text
 	}
 	query, args := listSQL(f)
 	rows, err := s.query(ctx, query, args...)
@@ -299,6 +311,9 @@ func prefixed(prefix, columns string) string {
 func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Event, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
+	}
+	if !registry.StorableText(applicationID) {
+		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, applicationID)
 	}
 	out, err := s.readEvents(ctx, applicationID)
 	if err != nil {

@@ -138,6 +138,15 @@ func testCreate(t *testing.T, newStore NewStore) {
 			{"application without id", func() registry.Write {
 				return registry.Write{Application: newApp("", "k", "", at(0))}
 			}},
+			{"application id with a NUL", func() registry.Write {
+				return registry.Write{Application: newApp("app\x00-1", "k", "", at(0))}
+			}},
+			{"key not UTF-8", func() registry.Write {
+				return registry.Write{Application: newApp("app-1", "k\xff", "", at(0))}
+			}},
+			{"participant code with a NUL", func() registry.Write {
+				return registry.Write{Application: newApp("app-1", "k", "10\x0001@hcx", at(0))}
+			}},
 			{"application without stage", func() registry.Write {
 				a := newApp("app-1", "k", "", at(0))
 				a.Stage = ""
@@ -267,6 +276,14 @@ func testRead(t *testing.T, newStore NewStore) {
 		{"ApplicationByKey", func(s registry.Store) error { _, err := s.ApplicationByKey(ctx, "missing"); return err }},
 		{"ApplicationByKey with the empty key", func(s registry.Store) error { _, err := s.ApplicationByKey(ctx, ""); return err }},
 		{"Events", func(s registry.Store) error { _, err := s.Events(ctx, "missing"); return err }},
+		// Text no store keeps is no record either: not a driver's error.
+		{"Participant with a NUL", func(s registry.Store) error { _, err := s.Participant(ctx, "a\x00b"); return err }},
+		{"Participant not UTF-8", func(s registry.Store) error { _, err := s.Participant(ctx, "a\xffb"); return err }},
+		{"Application with a NUL", func(s registry.Store) error { _, err := s.Application(ctx, "a\x00b"); return err }},
+		{"Application not UTF-8", func(s registry.Store) error { _, err := s.Application(ctx, "a\xffb"); return err }},
+		{"ApplicationByKey with a NUL", func(s registry.Store) error { _, err := s.ApplicationByKey(ctx, "a\x00b"); return err }},
+		{"ApplicationByKey not UTF-8", func(s registry.Store) error { _, err := s.ApplicationByKey(ctx, "a\xffb"); return err }},
+		{"Events with a NUL", func(s registry.Store) error { _, err := s.Events(ctx, "a\x00b"); return err }},
 		{"Update", func(s registry.Store) error {
 			a := newApp("missing", "", "", at(0))
 			a.Version = 1
@@ -281,6 +298,18 @@ func testRead(t *testing.T, newStore NewStore) {
 			require.ErrorIs(t, tt.read(s), registry.ErrNotFound)
 		})
 	}
+	t.Run("listing by text no store keeps finds nothing", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		seed(t, s, newApp("app-1", "key-1", "1000001@hcx", at(0)), newParticipant("1000001@hcx", at(0)))
+		for _, f := range []registry.ApplicationFilter{
+			{ParticipantCode: "a\x00b"}, {ParticipantCode: "a\xffb"}, {Waiting: "re\x00view"}, {Stage: "sub\xffmitted"},
+		} {
+			list, err := s.ListApplications(ctx, f)
+			require.NoError(t, err, "%+v", f)
+			require.Empty(t, list, "%+v", f)
+		}
+	})
 	t.Run("the known records are found", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -69,22 +69,27 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 		}
 		data = dec
 	}
-	var cert *x509.Certificate
-	for rest := data; ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return fail(ProblemCertificate, name+" holds no PEM CERTIFICATE block",
-				"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----), not a key or a request.")
+	// As the operator's step 3 has it: the certificate comes first, and a
+	// private key anywhere in the value is refused.
+	block, rest := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return fail(ProblemCertificate, name+" does not start with a PEM CERTIFICATE block",
+			"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----), not a key or a request; the operator refuses anything before it.")
+	}
+	for next := rest; ; {
+		b, after := pem.Decode(next)
+		if b == nil {
+			break
 		}
-		if block.Type != "CERTIFICATE" {
-			continue
+		if strings.Contains(b.Type, "PRIVATE KEY") {
+			return fail(ProblemCertificate, name+" holds a private key",
+				"Register the certificate alone. Never send a private key, and replace this one: it has left your hands.")
 		}
-		var err error
-		if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
-			return fail(ProblemCertificate, name+" is not a valid X.509 certificate", "Register the certificate in PEM form, as issued.")
-		}
-		break
+		next = after
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return fail(ProblemCertificate, name+" is not a valid X.509 certificate", "Register the certificate in PEM form, as issued.")
 	}
 	if msg := keyProblem(check, cert.PublicKey); msg != "" {
 		return fail(ProblemCertificate, name+" "+msg, "")
@@ -109,7 +114,9 @@ func keyProblem(check Check, pub any) string {
 		return ""
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		if check == CheckSigningKey {
-			return ""
+			// The operator registers RSA signing certificates only (RS256,
+			// as HCX signs its messages).
+			return fmt.Sprintf("has a %s key; the operator registers RSA signing certificates only (RS256)", keyType(pub))
 		}
 	}
 	if check == CheckEncryptionKey {

@@ -11,11 +11,14 @@ import (
 // SpecUpdateRequest is the HCX v0.9 participant/update body a live
 // participant sends for its own record: its endpoint and certificates,
 // with the step-up code its registered admin received (POST
-// /v1/onboarding/applications/{id}/step-up, purpose "details").
+// /v1/onboarding/applications/{id}/step-up, purpose "details"). Only
+// participant_code is required: a field left out (or empty) keeps its
+// registered value, as the specification's update has it, so a
+// participant rotating its encryption certificate sends that alone.
 type SpecUpdateRequest struct {
 	ParticipantCode string `json:"participant_code"`
-	EndpointURL     string `json:"endpoint_url"`
-	EncryptionCert  string `json:"encryption_cert"`
+	EndpointURL     string `json:"endpoint_url,omitempty"`
+	EncryptionCert  string `json:"encryption_cert,omitempty"`
 	SigningCertPath string `json:"signing_cert_path,omitempty"`
 	StepUpCode      string `json:"step_up_code,omitempty"`
 }
@@ -40,10 +43,22 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return participantCodeError(err)
 	}
-	a, err = h.svc.SubmitDetails(r.Context(), a.ID, onboarding.Details{
-		EndpointURL: req.EndpointURL, EncryptionCert: req.EncryptionCert, SigningCertPath: req.SigningCertPath,
-		StepUpCode: req.StepUpCode,
-	})
+	var d onboarding.Details // the registered details, changed where the request says
+	if a.Details != nil {
+		d = a.Details.Details
+	}
+	for _, f := range []struct {
+		to *string
+		v  string
+	}{
+		{&d.EndpointURL, req.EndpointURL}, {&d.EncryptionCert, req.EncryptionCert}, {&d.SigningCertPath, req.SigningCertPath},
+	} {
+		if strings.TrimSpace(f.v) != "" {
+			*f.to = f.v
+		}
+	}
+	d.StepUpCode = req.StepUpCode
+	a, err = h.svc.SubmitDetails(r.Context(), a.ID, d)
 	if err != nil {
 		return err
 	}

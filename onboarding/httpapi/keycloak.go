@@ -23,11 +23,15 @@ import (
 // every refusal the one 401 of refuseCredentials.
 
 // SpecTokenRequest is HCX v0.9's token request, form-encoded or JSON.
-// username must name the participant: its primary e-mail or its code.
+// username must name the participant: its primary e-mail or its code. The
+// reference platform's clients send username and password alone: password
+// is secret's other name, and without participant_code the username
+// finds the participant.
 type SpecTokenRequest struct {
-	ParticipantCode string `json:"participant_code"`
+	ParticipantCode string `json:"participant_code,omitempty"`
 	Username        string `json:"username"`
-	Secret          string `json:"secret"`
+	Secret          string `json:"secret,omitempty"`
+	Password        string `json:"password,omitempty"`
 }
 
 // KeycloakTokenRequest is a Keycloak password grant, form-encoded.
@@ -107,12 +111,25 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[st
 func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err error) {
 	defer func() { h.observeToken(TokenRouteSpec, err) }()
 	var req SpecTokenRequest
-	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret}
+	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret,
+		"password": &req.Password}
 	if err := h.readForm(w, r, fields, true, &req); err != nil {
 		return err
 	}
+	secret := req.Secret
+	if req.Password != "" {
+		if secret != "" && secret != req.Password {
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "give the secret as secret or as password, not two different ones")
+		}
+		secret = req.Password
+	}
 	code := strings.TrimSpace(req.ParticipantCode)
-	tok, err := h.svc.Token(r.Context(), code, req.Secret)
+	if code == "" {
+		if code, err = h.codeOfUsername(r, strings.TrimSpace(req.Username)); err != nil {
+			return err
+		}
+	}
+	tok, err := h.svc.Token(r.Context(), code, secret)
 	if err != nil {
 		return h.refuseCredentials(r, err)
 	}

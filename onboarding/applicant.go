@@ -41,15 +41,27 @@ const ActionViewContacts = "view_contacts"
 // documents.
 const ActionViewDocument = "view_document"
 
-// RecordDocumentView audits that actor (a staff member) was shown the
-// application's document docID. Staff consoles call it before serving a
-// document's content.
-func (s *Service) RecordDocumentView(ctx context.Context, id, docID, actor string) error {
+// RecordDocumentView audits, in one event, that actor (a staff member)
+// was shown the application's documents docIDs. Staff consoles call it
+// before serving a document's content, or as they render a page that
+// shows documents inline.
+func (s *Service) RecordDocumentView(ctx context.Context, id, actor string, docIDs ...string) error {
 	if actor = strings.TrimSpace(actor); actor == "" {
 		return fmt.Errorf("%w: a view needs a viewer", ErrInvalidArgument)
 	}
+	if len(docIDs) == 0 {
+		return nil
+	}
+	shown := make([]string, len(docIDs))
+	for i, d := range docIDs {
+		shown[i] = clip(d)
+	}
+	what := "document " + shown[0] + " shown"
+	if len(shown) > 1 {
+		what = "documents " + strings.Join(shown, ", ") + " shown"
+	}
 	_, err := s.mutate(ctx, id, func(r *record) error {
-		return r.transition(ActionViewDocument, actor, "document "+clip(docID)+" shown")
+		return r.transition(ActionViewDocument, actor, what)
 	})
 	return err
 }

@@ -561,6 +561,20 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if p.Held, err = h.heldDocuments(ctx, a); err != nil {
 		return err
 	}
+	// The images the page shows inline are recorded as shown now, in one
+	// event, so that the browser's fetches of them need no write each.
+	var inline []string
+	for _, d := range p.Held {
+		if d.Image {
+			inline = append(inline, d.ID)
+		}
+	}
+	if err := h.svc.RecordDocumentView(ctx, id, staffActor(c.staffID), inline...); err != nil {
+		return err
+	}
+	if c.session != nil {
+		h.sessions.markShown(c.session, id, inline)
+	}
 	for action, key := range map[string]string{
 		onboarding.ActionRecheck: "recheck", onboarding.ActionGoLive: "goLive", onboarding.ActionSuspend: "suspend",
 		onboarding.ActionReinstate: "reinstate", onboarding.ActionDeboard: "deboard",

@@ -191,9 +191,12 @@ func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, c *req
 		return fmt.Errorf("httpapi: document %s has %d bytes, not the %d stored", d.ID, len(content), d.Size)
 	}
 	// Every view of a document is audited, as the unmasked page is; none
-	// is served unrecorded.
-	if err := h.svc.RecordDocumentView(r.Context(), r.PathValue("id"), d.ID, staffActor(c.staffID)); err != nil {
-		return err
+	// is served unrecorded. An image the session's page showed inline was
+	// recorded with the page.
+	if c.session == nil || !h.sessions.wasShown(c.session, r.PathValue("id"), d.ID) {
+		if err := h.svc.RecordDocumentView(r.Context(), r.PathValue("id"), staffActor(c.staffID), d.ID); err != nil {
+			return err
+		}
 	}
 	disposition, mediaType := "inline", d.MediaType
 	if !contains(documentTypes, mediaType) {

@@ -405,4 +405,33 @@ func TestConsoleDocumentViewsAreAudited(t *testing.T) {
 	es2, err := f.svc.Events(t.Context(), a.ID)
 	require.NoError(t, err)
 	assert.Len(t, es2, len(es))
+
+	// An image the application page shows inline is recorded with the
+	// page, once; the browser's fetch of it then writes nothing more.
+	res = f.upload(a.ID, tok, hcxonboard.DocFacilityLicence, "image/png", documenttest.PNG(8, 8))
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	var img httpapi.Document
+	res.decode(t, &img)
+	views := func() []registry.Event {
+		es, err := f.svc.Events(t.Context(), a.ID)
+		require.NoError(t, err)
+		var out []registry.Event
+		for _, e := range es {
+			if e.Action == onboarding.ActionViewDocument {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	require.Equal(t, http.StatusOK, b.get("/console/applications/"+a.ID).status)
+	after := views()
+	require.Len(t, after, 2)
+	assert.Contains(t, after[1].Reason, img.ID)
+	require.Equal(t, http.StatusOK, b.get("/console/applications/"+a.ID+"/documents/"+img.ID).status)
+	assert.Len(t, views(), 2, "the page recorded it")
+	// Another session, which rendered no page, is recorded as it fetches.
+	other := newBrowser(t, srv)
+	other.login(staffToken)
+	require.Equal(t, http.StatusOK, other.get("/console/applications/"+a.ID+"/documents/"+img.ID).status)
+	assert.Len(t, views(), 3)
 }

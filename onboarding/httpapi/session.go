@@ -23,7 +23,18 @@ type session struct {
 	csrf       string // the token every form post must carry
 	expires    time.Time
 	flash      *flash // a message for the next page, shown once
+	// shown are the documents ("application/document") this session's
+	// pages showed inline, recorded in the audit trail as the page was
+	// rendered: the browser's fetch of each then needs no write of its own.
+	shown map[string]time.Time
 }
+
+// maxShown bounds a session's shown documents.
+const maxShown = 512
+
+// shownFor is how long a page's inline documents may be fetched on the
+// strength of the page's own audit record.
+const shownFor = 10 * time.Minute
 
 type flash struct {
 	Error bool
@@ -123,6 +134,28 @@ func (s *sessionStore) delete(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.m, sha256.Sum256([]byte(id)))
+}
+
+// markShown notes that sess's page, just recorded, shows docs inline.
+func (s *sessionStore) markShown(sess *session, appID string, docs []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sess.shown == nil || len(sess.shown)+len(docs) > maxShown {
+		sess.shown = make(map[string]time.Time, len(docs))
+	}
+	now := s.now()
+	for _, d := range docs {
+		sess.shown[appID+"/"+d] = now
+	}
+}
+
+// wasShown reports whether sess's page recorded showing the document
+// within shownFor.
+func (s *sessionStore) wasShown(sess *session, appID, doc string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := sess.shown[appID+"/"+doc]
+	return ok && s.now().Sub(at) < shownFor
 }
 
 // setFlash and takeFlash pass a message to the next page.

@@ -531,7 +531,7 @@ func (s *Service) giveBackResend(ctx context.Context, held *record, taskID, regi
 		if err != nil {
 			return err
 		}
-		if t.ResendDay == day(r.now) && t.Resends > 0 {
+		if t.ResendDay >= day(r.now) && t.Resends > 0 {
 			t.Resends--
 		}
 		r.outcome = why

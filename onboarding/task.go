@@ -78,7 +78,7 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 		v.ExpiresAt = t.ExpiresAt
 		v.AttemptsLeft = max(0, s.otp.Attempts-t.Attempts)
 		v.ResendsLeft = s.otp.ResendsPerDay
-		if t.ResendDay == day(now) {
+		if t.ResendDay >= day(now) { // a lagging clock's day is the counted one's (resendable)
 			v.ResendsLeft = max(0, s.otp.ResendsPerDay-t.Resends)
 		}
 	}

@@ -31,6 +31,9 @@ func (s *Store) ParticipantStanding(ctx context.Context, code string) (*registry
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
+	if !registry.StorableText(code) {
+		return nil, fmt.Errorf("%w: participant %q with its application", registry.ErrNotFound, code)
+	}
 	var (
 		status string
 		state  []byte

@@ -22,6 +22,10 @@ func testStanding(t *testing.T, newStore NewStore) {
 
 	_, err := sr.ParticipantStanding(ctx, "nobody@hcx")
 	require.ErrorIs(t, err, registry.ErrNotFound)
+	for _, code := range []string{"a\x00b", "a\xffb"} {
+		_, err = sr.ParticipantStanding(ctx, code)
+		require.ErrorIs(t, err, registry.ErrNotFound, "text no store keeps is no participant: %q", code)
+	}
 
 	// An application naming a code whose participant is not stored yet.
 	seed(t, s, newApp("app-pending", "key-pending", "pending@hcx", at(0)), nil)

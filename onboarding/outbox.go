@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -187,6 +188,12 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 			continue
 		}
 		m, err := s.openMessage(om)
+		if err == nil && m.Code != "" {
+			// Claimed later than its write, a code may have been replaced
+			// (a new one requested), settled or left to expire meanwhile:
+			// only one the application still accepts goes out.
+			err = s.codeStillLive(ctx, m)
+		}
 		sendErr, storeErr := s.attempt(ctx, om, m, err)
 		if storeErr != nil {
 			return sent, failed, storeErr
@@ -221,6 +228,10 @@ func (s *Service) leaseTooShort(om registry.OutboxMessage) error {
 // lost meanwhile is not a store error (the message went, or goes, out
 // through its new owner).
 func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Message, err error) (sendErr, storeErr error) {
+	life, coded := s.kindLifetime(om.Kind)
+	if err == nil && coded && !s.clock().Before(om.CreatedAt.Add(life)) {
+		err = errCodeStale // a stale code is never sent late
+	}
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
 		done := bounded(ctx, outboxLease/2)
@@ -237,18 +248,65 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	}
 	s.logUndelivered(ctx, m, err)
 	deadAfter := s.outbox.deadAfter
-	if life, ok := s.kindLifetime(m.Kind); ok {
+	if coded {
 		deadAfter = life // a code is tried as long as it lives, no longer
 	}
-	dead := !now.Before(om.CreatedAt.Add(deadAfter))
+	stale := errors.Is(err, errCodeStale)
+	dead := stale || !now.Before(om.CreatedAt.Add(deadAfter))
 	text := ""
-	if m.Code == "" {
+	switch {
+	case stale:
+		text = errCodeStale.Error() // says nothing of the code
+	case m.Code == "":
 		text = hcxonboard.RedactText(err.Error())
 	}
 	if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(retryDelay(om.Attempts)), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
 		return err, ferr
 	}
 	return err, nil
+}
+
+// errCodeStale: a message's code is no longer one the application
+// accepts — expired, replaced by a newer one, or settled — so it is not
+// sent, and its message is dead.
+var errCodeStale = errors.New("onboarding: the code is no longer valid; not sent")
+
+// codeStillLive returns nil when m's code is one its application still
+// accepts: an open one-time code task's, the live step-up code, or the
+// unused decline code; errCodeStale when it is none of them; or why the
+// application could not be read (the message is tried again later).
+func (s *Service) codeStillLive(ctx context.Context, m Message) error {
+	r, err := s.load(ctx, m.ApplicationID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return errCodeStale
+	case err != nil:
+		return err
+	}
+	now := s.clock()
+	same := func(hash, want string) bool {
+		a, errA := hex.DecodeString(hash)
+		b, errB := hex.DecodeString(want)
+		return errA == nil && errB == nil && len(a) == sha256.Size && hmac.Equal(a, b)
+	}
+	switch m.Kind {
+	case MessageOTP:
+		for _, t := range r.st.Tasks {
+			if t.Kind == KindOTP && t.State == TaskOpen && t.Hash != "" && now.Before(t.ExpiresAt) && s.codeMatches(r.app.ID, t, m.Code) {
+				return nil
+			}
+		}
+		if su := r.st.StepUp; su != nil && now.Before(su.ExpiresAt) && same(su.Hash, s.stepUpHash(r.app.ID, su, m.Code)) {
+			return nil
+		}
+	case MessageHFRIntimation:
+		if d := r.st.Decline; d != nil && !d.Used && now.Before(d.ExpiresAt) && same(d.Hash, s.declineHash(r.app.ID, d.Salt, m.Code)) {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return errCodeStale
 }
 
 // retryDelay is the wait before attempt n+1: 30 s doubling to an hour,

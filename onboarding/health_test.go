@@ -138,20 +138,37 @@ func TestReadyReportsAStalledScheduler(t *testing.T) {
 		5*time.Second, 20*time.Millisecond, "ready again once the pass goes on")
 }
 
-// slowNotifier takes its time over one kind of message.
+// slowNotifier takes its time over one kind of message, saying on
+// started when it begins.
 type slowNotifier struct {
-	next onboarding.Notifier
-	kind string
-	took time.Duration
-	sent atomic.Int32
+	next    onboarding.Notifier
+	kind    string
+	took    time.Duration
+	sent    atomic.Int32
+	started chan struct{}
 }
 
 func (n *slowNotifier) Notify(ctx context.Context, m onboarding.Message) error {
 	if m.Kind == n.kind {
+		select {
+		case n.started <- struct{}{}:
+		default:
+		}
 		time.Sleep(n.took)
 		n.sent.Add(1)
 	}
 	return n.next.Notify(ctx, m)
+}
+
+// begun waits for a slow step to start: the pass may start late on a busy
+// machine, and readiness is watched while the step runs.
+func begun(t *testing.T, started <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-started:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the slow step never started")
+	}
 }
 
 // A step that takes longer than three intervals but stays within its own
@@ -163,13 +180,14 @@ func TestReadyThroughALongBoundedStep(t *testing.T) {
 
 	t.Run("a notice sent", func(t *testing.T) {
 		t.Parallel()
-		n := &slowNotifier{kind: onboarding.MessageCertificateExpiring, took: took}
+		n := &slowNotifier{kind: onboarding.MessageCertificateExpiring, took: took, started: make(chan struct{}, 1)}
 		svc := schedulerWithDue(t, 1, func(*world, *slowStore) {}, func(w *world) onboarding.Option {
 			n.next = w.notes
 			return onboarding.WithNotifier(n)
 		})
-		require.NoError(t, readyThroughout(svc, took+time.Second))
-		assert.EqualValues(t, 1, n.sent.Load(), "the notice went during the pass")
+		begun(t, n.started)
+		require.NoError(t, readyThroughout(svc, took))
+		require.Eventually(t, func() bool { return n.sent.Load() == 1 }, 30*time.Second, 20*time.Millisecond, "the notice went during the pass")
 	})
 
 	t.Run("a readiness check", func(t *testing.T) {
@@ -181,20 +199,31 @@ func TestReadyThroughALongBoundedStep(t *testing.T) {
 		w := newWorld(t)
 		svc := w.service(registry.NewMemoryStore(), onboarding.WithReadiness(checker, true, 0),
 			onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
+		var slowOn atomic.Bool // the checks of step 3 run at full speed
+		started := make(chan struct{}, 1)
 		slow := func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-				time.Sleep(took)
+				if slowOn.Load() {
+					select {
+					case started <- struct{}{}:
+					default:
+					}
+					time.Sleep(took)
+				}
 				next.ServeHTTP(rw, r)
 			})
 		}
 		a, _ := withDetails(t, w, svc, op, readinesstest.WithMiddleware(slow))
+		slowOn.Store(true)
 
 		startScheduler(t, svc, onboarding.SchedulerOptions{Interval: time.Second, Owner: "replica-1"})
-		require.NoError(t, readyThroughout(svc, took+time.Second))
-		a, err := svc.Application(ctx, a.ID)
-		require.NoError(t, err)
-		require.NotNil(t, a.Readiness, "the check ran in the pass")
-		assert.True(t, a.Readiness.Report.Ready, a.Readiness.Report.Summary())
+		begun(t, started)
+		require.NoError(t, readyThroughout(svc, took))
+		require.Eventually(t, func() bool {
+			a, err := svc.Application(ctx, a.ID)
+			require.NoError(t, err)
+			return a.Readiness != nil && a.Readiness.Report.Ready
+		}, 30*time.Second, 50*time.Millisecond, "the check ran in the pass")
 	})
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"regexp"
+	"slices"
 )
 
-// personal finds e-mail addresses and Indian mobile numbers in free text,
+// emailPattern and mobilePattern find e-mail addresses and Indian mobile
+// numbers in free text,
 // such as a mail server's "550 <address> rejected". An address is as wide
 // as the addresses the notifiers send to: a local part of any characters
 // but spaces, brackets, quotes and the separators ,;:@ (so o'brien,
@@ -17,36 +19,73 @@ import (
 // 0, its groups apart by up to two of space, hyphen, dot or parenthesis.
 // A number glued to letters or other digits (an HFR ID, a ROHINI ID) is
 // not a mobile number.
-var personal = regexp.MustCompile(
-	`[^\s<>()\[\]",;:@]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+` +
-		`|(?:(?:\+|00)?91[\s\-.]?|0)?\(?[6-9](?:[\s\-.()]{0,2}[0-9]){9}`)
+var (
+	emailPattern  = regexp.MustCompile(`[^\s<>()\[\]",;:@]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
+	mobilePattern = regexp.MustCompile(`(?:(?:\+|00)?91[\s\-.]?|0)?\(?[6-9](?:[\s\-.()]{0,2}[0-9]){9}`)
+)
 
 // RedactText masks the e-mail addresses and mobile numbers in s with
 // MaskEmail and MaskMobile. It is for text the library did not write
 // itself — an error from a mail server, a registry or a Notifier — before
-// it reaches a log.
+// it reaches a log. Its time is linear in the length of s: addresses are
+// found in one pass, and numbers, which are short, by searches that never
+// go back over text already passed.
 func RedactText(s string) string {
-	locs := personal.FindAllStringIndex(s, -1)
-	if locs == nil {
-		return s
+	type span struct {
+		start, end int
+		email      bool
 	}
-	out := make([]byte, 0, len(s))
-	last := 0
-	for _, l := range locs {
-		start, end := l[0], l[1]
-		m := s[start:end]
-		// A number inside a longer run of digits or letters is an
-		// identifier, not a mobile number.
-		if m[0] != '+' && !containsAt(m) && (start > 0 && isAlnum(s[start-1]) || end < len(s) && isAlnum(s[end])) {
+	var spans []span
+	emails := emailPattern.FindAllStringIndex(s, -1)
+	for _, e := range emails {
+		spans = append(spans, span{e[0], e[1], true})
+	}
+	next := 0 // the next address, in order
+	for pos := 0; pos < len(s); {
+		l := mobilePattern.FindStringIndex(s[pos:])
+		if l == nil {
+			break
+		}
+		start, end := pos+l[0], pos+l[1]
+		for next < len(emails) && emails[next][1] <= start {
+			next++
+		}
+		if next < len(emails) && emails[next][0] < end {
+			// Part of an address (9876543210@…): masked with it.
+			pos = max(emails[next][1], start+1)
 			continue
 		}
-		out = append(out, s[last:start]...)
-		if containsAt(m) {
-			out = append(out, MaskEmail(m)...)
-		} else {
-			out = append(out, MaskMobile(m)...)
+		// A number inside a longer run of digits or letters is an
+		// identifier, not a mobile number. The search goes on from where
+		// a number could start inside the candidate, after a separator
+		// ("(+91) 98…" is first read from its "91"), else from its end.
+		if s[start] != '+' && (start > 0 && isAlnum(s[start-1]) || end < len(s) && isAlnum(s[end])) {
+			pos = end
+			for p := start + 1; p < end; p++ {
+				if !isAlnum(s[p-1]) && isAlnum(s[p]) {
+					pos = p
+					break
+				}
+			}
+			continue
 		}
-		last = end
+		spans = append(spans, span{start, end, false})
+		pos = end
+	}
+	if spans == nil {
+		return s
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	out := make([]byte, 0, len(s))
+	last := 0
+	for _, sp := range spans {
+		out = append(out, s[last:sp.start]...)
+		if sp.email {
+			out = append(out, MaskEmail(s[sp.start:sp.end])...)
+		} else {
+			out = append(out, MaskMobile(s[sp.start:sp.end])...)
+		}
+		last = sp.end
 	}
 	return string(append(out, s[last:]...))
 }

@@ -114,7 +114,10 @@ func fillOutbox(t *testing.T, w *world) map[string]bool {
 	down := onboarding.NotifierFunc(func(context.Context, onboarding.Message) error {
 		return errors.New("transport down")
 	})
-	svc, err := w.service(s, down, onboarding.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }),
+	// Written two minutes ago: due again now (the first backoff is 30 s),
+	// and the one-time codes among them still live (a stale code is never
+	// sent late).
+	svc, err := w.service(s, down, onboarding.WithClock(func() time.Time { return time.Now().Add(-2 * time.Minute) }),
 		onboarding.WithLogger(slog.New(slog.DiscardHandler))) // every attempt fails: no news
 
 	require.NoError(t, err)

@@ -596,7 +596,7 @@ func TestPolicyFileErrors(t *testing.T) {
 		{"unknown field", `{"version": 1, "policies": [], "resolver": {}}`, `unknown field "resolver"`, nil},
 		{"unknown requirement field", policy(`{"category": "tpa", "requirements": [{"id": "mobile", "kind": "x"}]}`), `unknown field "kind"`, nil},
 		{"two values", `{"version": 1, "policies": []} {}`, "more than one JSON value", nil},
-		{"not JSON", `version: 1`, "invalid character", nil},
+		{"not JSON", `version: 1`, "expected a JSON object", nil},
 		{"unknown check", policy(`{"category": "tpa", "requirements": [{"id": "irda_licence", "check": "irda_licence"}]}`),
 			`policies[0]: tpa: requirement irda_licence: verifier: unknown check "irda_licence"; the checks are sandbox_certificate, participant_name, mobile,`, verifier.ErrUnknownCheck},
 		{"id that is no check", policy(`{"category": "tpa", "requirements": [{"id": "irda_registration_number"}]}`),

@@ -1,8 +1,6 @@
 package verifier
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/strictjson"
 )
 
 // PolicyFileVersion is the version of the policy file format that this
@@ -147,14 +146,12 @@ func ParsePolicyFile(r io.Reader) (*PolicyFile, error) {
 	if len(data) > MaxPolicyFile {
 		return nil, fmt.Errorf("verifier: policy file: larger than %d bytes", MaxPolicyFile)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
+	// Strictly, as an application is read: a member given twice, or again
+	// in another case, would silently replace the first (a policy list
+	// lost after a merge, a requirement decided by another check).
 	var f PolicyFile
-	if err := dec.Decode(&f); err != nil {
+	if err := strictjson.Unmarshal(data, &f, &strictjson.Words{Noun: "policy file", Trailing: "more than one JSON value"}); err != nil {
 		return nil, fmt.Errorf("verifier: policy file: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("verifier: policy file: more than one JSON value")
 	}
 	if err := f.Validate(); err != nil {
 		return nil, err

@@ -12,14 +12,18 @@ import (
 // participant sends for its own record: its endpoint and certificates,
 // with the step-up code its registered admin received (POST
 // /v1/onboarding/applications/{id}/step-up, purpose "details"). Only
-// participant_code is required: a field left out (or empty) keeps its
-// registered value, as the specification's update has it, so a
-// participant rotating its encryption certificate sends that alone.
+// participant_code is required: a field left out keeps its registered
+// value, as the specification's update has it, so a participant rotating
+// its encryption certificate sends that alone. The endpoint and the
+// encryption certificate, which the record cannot go without, are kept
+// when given empty too; the optional signing certificate is removed.
 type SpecUpdateRequest struct {
 	ParticipantCode string `json:"participant_code"`
 	EndpointURL     string `json:"endpoint_url,omitempty"`
 	EncryptionCert  string `json:"encryption_cert,omitempty"`
-	SigningCertPath string `json:"signing_cert_path,omitempty"`
+	// SigningCertPath, optional in the record, is kept when left out and
+	// removed when given empty.
+	SigningCertPath *string `json:"signing_cert_path,omitempty"`
 	StepUpCode      string `json:"step_up_code,omitempty"`
 }
 
@@ -51,11 +55,14 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		to *string
 		v  string
 	}{
-		{&d.EndpointURL, req.EndpointURL}, {&d.EncryptionCert, req.EncryptionCert}, {&d.SigningCertPath, req.SigningCertPath},
+		{&d.EndpointURL, req.EndpointURL}, {&d.EncryptionCert, req.EncryptionCert},
 	} {
 		if strings.TrimSpace(f.v) != "" {
 			*f.to = f.v
 		}
+	}
+	if req.SigningCertPath != nil {
+		d.SigningCertPath = *req.SigningCertPath // "" removes it
 	}
 	d.StepUpCode = req.StepUpCode
 	a, err = h.svc.SubmitDetails(r.Context(), a.ID, d)

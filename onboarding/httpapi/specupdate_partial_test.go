@@ -57,7 +57,7 @@ func TestSpecUpdateKeepsTheSigningCertificate(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	}
 	// Register a signing certificate, then move the endpoint only.
-	update(httpapi.SpecUpdateRequest{ParticipantCode: code, EndpointURL: d.EndpointURL, EncryptionCert: d.EncryptionCert, SigningCertPath: d.EncryptionCert})
+	update(httpapi.SpecUpdateRequest{ParticipantCode: code, EndpointURL: d.EndpointURL, EncryptionCert: d.EncryptionCert, SigningCertPath: &d.EncryptionCert})
 	got, err := f.svc.Application(ctx, a.ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, got.Participant.SigningCertPath)

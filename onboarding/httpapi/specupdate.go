@@ -24,7 +24,7 @@ type SpecUpdateRequest struct {
 	// SigningCertPath, optional in the record, is kept when left out and
 	// removed when given empty.
 	SigningCertPath *string `json:"signing_cert_path,omitempty"`
-	StepUpCode      string `json:"step_up_code,omitempty"`
+	StepUpCode      string  `json:"step_up_code,omitempty"`
 }
 
 // specUpdate lets a participant, with its own access token, change its

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // emailPattern and mobilePattern find e-mail addresses and Indian mobile
@@ -37,9 +38,6 @@ func RedactText(s string) string {
 	}
 	var spans []span
 	emails := emailPattern.FindAllStringIndex(s, -1)
-	for _, e := range emails {
-		spans = append(spans, span{e[0], e[1], true})
-	}
 	next := 0 // the next address, in order
 	for pos := 0; pos < len(s); {
 		l := mobilePattern.FindStringIndex(s[pos:])
@@ -50,7 +48,7 @@ func RedactText(s string) string {
 		for next < len(emails) && emails[next][1] <= start {
 			next++
 		}
-		if next < len(emails) && emails[next][0] < end {
+		if next < len(emails) && emails[next][0] <= start {
 			// Part of an address (9876543210@…): masked with it.
 			pos = max(emails[next][1], start+1)
 			continue
@@ -69,8 +67,19 @@ func RedactText(s string) string {
 			}
 			continue
 		}
+		if next < len(emails) && emails[next][0] < end {
+			// A number that runs into an address ("98765 43210/ravi@…",
+			// the address's local part taking the last group): the
+			// number is masked whole, and the address from its end.
+			emails[next][0] = end
+		}
 		spans = append(spans, span{start, end, false})
 		pos = end
+	}
+	for _, e := range emails {
+		if e[0] < e[1] && strings.Contains(s[e[0]:e[1]], "@") {
+			spans = append(spans, span{e[0], e[1], true})
+		}
 	}
 	if spans == nil {
 		return s

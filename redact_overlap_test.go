@@ -43,3 +43,18 @@ func BenchmarkRedactTextDigitRun(b *testing.B) {
 		})
 	}
 }
+
+// A number that runs into an address — "mobile/e-mail", as forms write
+// them, the address's local part taking the number's last group — is
+// masked whole, and the address from the number's end.
+func TestRedactTextMasksANumberThatRunsIntoAnAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"Contact: 98765 43210/ravi@hospital.in":     "Contact: ***** *3210/****@hospital.in",
+		"contact 98765 43210|ravi@hospital.in":      "contact ***** *3210|****@hospital.in",
+		"Contact: +91 98765-43210/ravi@hospital.in": "Contact: +** *****-*3210/****@hospital.in",
+	} {
+		if got := hcxonboard.RedactText(in); got != want {
+			t.Errorf("RedactText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -134,7 +134,9 @@ func (v *Verifier) fetch(ctx context.Context, r *remoteKeys) ([]publicKey, error
 	case errors.As(err, &fe) && fe.Kind == safefetch.TooLarge:
 		return nil, fmt.Errorf("%w: key set is more than %d bytes", hcxonboard.ErrTooLarge, fe.Limit)
 	case err != nil:
-		return nil, fmt.Errorf("reading body: %w", fetchFailure(err))
+		// Failing before or after the headers is one failure to fetch:
+		// a timeout reads the same whenever it strikes.
+		return nil, fetchFailure(err)
 	}
 	if len(body) > MaxJWKSSize {
 		return nil, fmt.Errorf("%w: key set is more than %d bytes", hcxonboard.ErrTooLarge, MaxJWKSSize)

@@ -102,6 +102,9 @@ func New(opts ...Option) (*Client, error) {
 	rc := cfg.restyClient
 	switch {
 	case rc != nil:
+		if hc := rc.GetClient(); followsRedirects(hc) {
+			hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		}
 	case cfg.httpClient != nil:
 		// resty fills in a nil Transport; a copy keeps the caller's client
 		// as it was.
@@ -180,6 +183,7 @@ type reply struct {
 	status int
 	header http.Header
 	body   []byte
+	token  string // the gateway token the request carried: redacted from the registry's text
 }
 
 // do runs a call with the retry policy and the one-time token refresh, and
@@ -233,6 +237,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			}
 			return nil, err
 		}
+		rep.token = token
 		if rep.status >= 200 && rep.status < 300 {
 			return rep, nil
 		}
@@ -326,9 +331,20 @@ func tooLarge() error {
 // sent (the client secret, and the token and OTP passed in secrets) that the
 // registry echoed.
 func (c *Client) apiError(status int, body []byte, token string, secrets []string) *APIError {
-	e := DecodeError(status, body)
+	e := DecodeError(status, c.scrub(body, token, secrets))
 	c.redact(e, token, secrets)
 	return e
+}
+
+// scrub replaces the secrets in registry text before it is decoded and cut
+// to length: cut first, a secret across the cut would keep its start.
+func (c *Client) scrub(b []byte, token string, secrets []string) []byte {
+	for _, s := range append([]string{c.clientSecret, token}, secrets...) {
+		if len(s) >= 4 {
+			b = bytes.ReplaceAll(b, []byte(s), []byte("[redacted]"))
+		}
+	}
+	return b
 }
 
 func (c *Client) redact(e *APIError, token string, secrets []string) {

@@ -80,6 +80,11 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel the answer stands for (ErrUnauthorized,
 // ErrNotFound, ErrRateLimited or ErrUnavailable), or nil.
 func (e *APIError) Unwrap() error {
+	if e.StatusCode >= 500 {
+		// A server fault is an outage whatever code its body names: a
+		// 503 carrying HIS-3008 must not read as "no such professional".
+		return ErrUnavailable
+	}
 	switch e.Code {
 	case "900901", "HIS-401", "ABDM-1919", "ABDM-1920", "ABDM-1921", "ABDM-1922", "ABDM-1923":
 		return ErrUnauthorized

@@ -271,7 +271,8 @@ func (o *otpResponses) UnmarshalJSON(b []byte) error {
 // pick returns the element for facility fid (or the only element when the
 // registry does not echo the ID) and turns an error element into an
 // *APIError.
-func (o *otpResponses) pick(c *Client, status int, fid string, secrets ...string) (*otpResponse, error) {
+func (o *otpResponses) pick(c *Client, rep *reply, fid string, secrets ...string) (*otpResponse, error) {
+	status := rep.status
 	var chosen *otpResponse
 	for i := range o.items {
 		it := &o.items[i]
@@ -286,13 +287,13 @@ func (o *otpResponses) pick(c *Client, status int, fid string, secrets ...string
 	}
 	if chosen.failed() {
 		e := &APIError{StatusCode: status}
-		if !e.fromInner(chosen.Error, "") {
-			e.fromInner(chosen.ErrorStatus, "")
+		if !e.fromInner(c.scrub(chosen.Error, rep.token, secrets), "") {
+			e.fromInner(c.scrub(chosen.ErrorStatus, rep.token, secrets), "")
 		}
 		if e.Message == "" {
-			e.Message = clean(string(chosen.Message))
+			e.Message = clean(string(c.scrub([]byte(chosen.Message), rep.token, secrets)))
 		}
-		c.redact(e, c.currentToken(), secrets)
+		c.redact(e, rep.token, secrets)
 		return nil, e
 	}
 	return chosen, nil
@@ -324,7 +325,7 @@ func (c *Client) SendFacilityOTP(ctx context.Context, id string) (OTPTransaction
 	if err := c.decode(rep, &res); err != nil {
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w", fid, err)
 	}
-	it, err := res.pick(c, rep.status, fid)
+	it, err := res.pick(c, rep, fid)
 	if err != nil {
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w", fid, err)
 	}
@@ -332,8 +333,8 @@ func (c *Client) SendFacilityOTP(ctx context.Context, id string) (OTPTransaction
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w: answer without status", fid, ErrUnexpectedResponse)
 	}
 	if !strings.EqualFold(it.Status.trim(), "success") {
-		e := &APIError{StatusCode: rep.status, Message: clean(firstNonEmpty(string(it.Message), "status "+string(it.Status)))}
-		c.redact(e, c.currentToken(), nil)
+		e := &APIError{StatusCode: rep.status, Message: clean(string(c.scrub([]byte(firstNonEmpty(string(it.Message), "status "+string(it.Status))), rep.token, nil)))}
+		c.redact(e, rep.token, nil)
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w", fid, e)
 	}
 	txn := it.TransactionID.trim()
@@ -391,7 +392,7 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 	if err := c.decode(rep, &res, code); err != nil {
 		return fmt.Errorf("hfr: validate facility OTP %s: %w", fid, otpRejection(err))
 	}
-	it, err := res.pick(c, rep.status, fid, code)
+	it, err := res.pick(c, rep, fid, code)
 	if err != nil {
 		return fmt.Errorf("hfr: validate facility OTP %s: %w", fid, otpRejection(err))
 	}
@@ -399,8 +400,8 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: answer without status", fid, ErrUnexpectedResponse)
 	}
 	if !strings.EqualFold(it.Status.trim(), "success") {
-		e := &APIError{StatusCode: rep.status, Message: clean(firstNonEmpty(string(it.Message), "status "+string(it.Status)))}
-		c.redact(e, c.currentToken(), []string{code})
+		e := &APIError{StatusCode: rep.status, Message: clean(string(c.scrub([]byte(firstNonEmpty(string(it.Message), "status "+string(it.Status))), rep.token, []string{code})))}
+		c.redact(e, rep.token, []string{code})
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: %w", fid, ErrOTPRejected, e)
 	}
 	return nil

@@ -70,12 +70,6 @@ func (c *Client) refresh(rc *refreshCall) {
 	close(rc.done)
 }
 
-func (c *Client) currentToken() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.token
-}
-
 // dropToken forgets token if it is still the current one, so that a late
 // 401 for an old token does not discard a fresh one.
 func (c *Client) dropToken(token string) {

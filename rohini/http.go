@@ -271,6 +271,13 @@ func NewHTTPLookup(baseURL string, opts ...HTTPOption) (*HTTPLookup, error) {
 		if len(h.value) >= minSecretLen {
 			l.secrets = append(l.secrets, h.value)
 		}
+		// "<scheme> <credential>" (Bearer, Token, ApiKey …): a server may
+		// echo the credential alone.
+		if _, cred, ok := strings.Cut(strings.TrimSpace(h.value), " "); ok {
+			if cred = strings.TrimSpace(cred); len(cred) >= minSecretLen {
+				l.secrets = append(l.secrets, cred)
+			}
+		}
 	}
 	if cfg.method == http.MethodGet && cfg.retries > 0 {
 		maxWait := cfg.maxWait

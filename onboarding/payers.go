@@ -161,6 +161,10 @@ func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers
 			out[i].Err = fmt.Errorf("%w: a rejection needs a reason", ErrInvalidArgument)
 			continue
 		}
+		if err := checkReason(reason); err != nil {
+			out[i].Err = err
+			continue
+		}
 		r, err := s.mutate(ctx, ans.ApplicationID, func(r *record) error {
 			t, err := r.task(ans.TaskID)
 			if err != nil {

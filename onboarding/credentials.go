@@ -52,11 +52,13 @@ func (s *Service) Provision(ctx context.Context, id string) (Credentials, error)
 }
 
 // RotateSecret issues a new secret to a participant that proves it holds
-// a live one; the old secrets keep working for overlap (0 retires them at
-// once), so clients switch over without downtime. Every refusal of the code
-// and secret — unknown code, malformed, wrong, revoked or expired secret, a
-// participant that may not rotate (suspended, de-boarded) — is the bare
-// ErrInvalidCredentials, and the reason goes to the log only.
+// its newest live one; the old secrets keep working for overlap (0 retires
+// them at once), so clients switch over without downtime — for tokens
+// only: a secret a rotation replaced rotates no more. Every refusal of the
+// code and secret — unknown code, malformed, wrong, revoked, expired or
+// replaced secret, a participant that may not rotate (suspended,
+// de-boarded) — is the bare ErrInvalidCredentials, and the reason goes to
+// the log only.
 func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap time.Duration) (Credentials, error) {
 	if overlap < 0 {
 		return Credentials{}, fmt.Errorf("%w: negative overlap %v", ErrInvalidArgument, overlap)
@@ -72,8 +74,17 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 	var refused string // why the credentials were refused, for the log
 	_, err = s.mutate(ctx, id, func(r *record) error {
 		refused = ""
-		if _, err := s.secrets.Check(secret, r.st.Secrets); err != nil {
+		got, err := s.secrets.Check(secret, r.st.Secrets)
+		if err != nil {
 			refused = secretRefusal(err)
+			return ErrInvalidCredentials
+		}
+		if superseded(got, r.st.Secrets, r.now) {
+			// A secret a rotation replaced still gets tokens during the
+			// overlap, so that clients switch over; it rotates no more.
+			// Else whoever else knew it — the reason to rotate — would
+			// mint a secret of their own and cut the new one short.
+			refused = "the secret was replaced by a rotation: only the newest may rotate"
 			return ErrInvalidCredentials
 		}
 		if err := r.transition(ActionRotateSecret, r.app.ParticipantCode, ""); err != nil {
@@ -102,6 +113,19 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 		return Credentials{}, err
 	}
 	return out, nil
+}
+
+// superseded reports whether rec, one of recs, was replaced by a later
+// record still live at now.
+func superseded(rec credential.SecretRecord, recs []credential.SecretRecord, now time.Time) bool {
+	after := false
+	for _, r := range recs {
+		if after && r.Live(now) {
+			return true
+		}
+		after = after || r.ID == rec.ID
+	}
+	return false
 }
 
 // Refusing a participant code and secret. Whatever was wrong, the caller

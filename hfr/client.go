@@ -102,8 +102,11 @@ func New(opts ...Option) (*Client, error) {
 	rc := cfg.restyClient
 	switch {
 	case rc != nil:
-		if hc := rc.GetClient(); followsRedirects(hc) {
-			hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		// The caller's client is used as given, shared as it may be; one
+		// that would follow a redirect is the caller's to fix (see
+		// WithRestyClient), and is named in the log.
+		if followsRedirects(rc.GetClient()) {
+			cfg.logger.Warn("hfr: the resty client given follows redirects, which would carry the client secret and tokens elsewhere; set rc.SetRedirectPolicy(resty.NoRedirectPolicy())")
 		}
 	case cfg.httpClient != nil:
 		// resty fills in a nil Transport; a copy keeps the caller's client
@@ -331,20 +334,23 @@ func tooLarge() error {
 // sent (the client secret, and the token and OTP passed in secrets) that the
 // registry echoed.
 func (c *Client) apiError(status int, body []byte, token string, secrets []string) *APIError {
-	e := DecodeError(status, c.scrub(body, token, secrets))
+	e := decodeError(status, body, c.scrubber(token, secrets))
 	c.redact(e, token, secrets)
 	return e
 }
 
-// scrub replaces the secrets in registry text before it is decoded and cut
-// to length: cut first, a secret across the cut would keep its start.
-func (c *Client) scrub(b []byte, token string, secrets []string) []byte {
-	for _, s := range append([]string{c.clientSecret, token}, secrets...) {
-		if len(s) >= 4 {
-			b = bytes.ReplaceAll(b, []byte(s), []byte("[redacted]"))
+// scrubber replaces the client secret, token and secrets in registry text
+// before the text is cut to length (see scrubber).
+func (c *Client) scrubber(token string, secrets []string) scrubber {
+	all := append([]string{c.clientSecret, token}, secrets...)
+	return func(t string) string {
+		for _, s := range all {
+			if len(s) >= 4 {
+				t = strings.ReplaceAll(t, s, "[redacted]")
+			}
 		}
+		return t
 	}
-	return b
 }
 
 func (c *Client) redact(e *APIError, token string, secrets []string) {

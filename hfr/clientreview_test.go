@@ -3,6 +3,7 @@ package hfr_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -83,10 +84,11 @@ func TestServerErrorWithHIS3008IsNotNotFound(t *testing.T) {
 	assert.NotErrorIs(t, err, hfr.ErrNotFound, "a 503 must not say the professional does not exist: %v", err)
 }
 
-// With WithRestyClient(resty.New()) the Client follows no redirect, as
-// with WithHTTPClient and its own client: a 307 from the gateway would
-// re-send the session body, client secret included, elsewhere.
-func TestRestyClientFollowsNoRedirect(t *testing.T) {
+// A resty client given is used as it is, shared as it may be: New changes
+// none of its settings, and names one that follows redirects in the log.
+// Set to follow none, as the documentation asks, it carries the session's
+// client secret nowhere else.
+func TestRestyClientIsUsedAsGiven(t *testing.T) {
 	t.Parallel()
 	var (
 		mu     sync.Mutex
@@ -104,11 +106,23 @@ func TestRestyClientFollowsNoRedirect(t *testing.T) {
 		http.Redirect(w, r, evil.URL+"/steal", http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(gw.Close)
+
+	var logs strings.Builder
+	follows := resty.New()
+	_, err := hfr.New(hfr.WithGatewayURL(gw.URL), hfr.WithRegistryURL(gw.URL+"/v4/int"),
+		hfr.WithCredentials("id", "s3cr3t-secret"), hfr.WithRestyClient(follows),
+		hfr.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	require.NoError(t, err)
+	assert.Nil(t, follows.GetClient().CheckRedirect, "the caller's client is left as it was")
+	assert.Contains(t, logs.String(), "follows redirects")
+
+	safe := resty.New().SetRedirectPolicy(resty.NoRedirectPolicy())
 	c, err := hfr.New(hfr.WithGatewayURL(gw.URL), hfr.WithRegistryURL(gw.URL+"/v4/int"),
-		hfr.WithCredentials("id", "s3cr3t-secret"), hfr.WithRestyClient(resty.New()))
+		hfr.WithCredentials("id", "s3cr3t-secret"), hfr.WithRestyClient(safe))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	_, _ = c.Facility(context.Background(), "IN2910000123")
+	_, err = c.Facility(context.Background(), "IN2910000123")
+	require.Error(t, err)
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Empty(t, stolen, "the client secret went to the redirect's target")

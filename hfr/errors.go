@@ -146,8 +146,29 @@ type errorProbe struct {
 // a non-null errorStatus, and plain text. It never fails: an unknown body
 // still yields an APIError carrying the status and a cleaned excerpt.
 func DecodeError(status int, body []byte) *APIError {
+	return decodeError(status, body, nil)
+}
+
+// scrubber removes secrets from registry text. It is applied to each
+// piece of text the decoder takes, before the text is cut to length (a
+// secret across the cut would keep its start), and never to the bytes
+// being decoded: an OTP's digits inside a timestamp must not break the
+// JSON and lose the error's code.
+type scrubber func(string) string
+
+func (sc scrubber) clean(s string) string {
+	if sc != nil {
+		s = sc(s)
+	}
+	return clean(s)
+}
+
+func decodeError(status int, body []byte, sc scrubber) *APIError {
 	e := &APIError{StatusCode: status}
-	if !e.fromJSON(body, true) {
+	if !e.fromJSON(body, true, sc) {
+		if sc != nil {
+			body = []byte(sc(string(body)))
+		}
 		e.Message = plainMessage(body)
 	}
 	if e.Message == "" && e.Code == "" {
@@ -158,9 +179,9 @@ func DecodeError(status int, body []byte) *APIError {
 
 // successBodyError reports the error carried by a 2xx body — {"error":…},
 // a list holding one, or a non-null errorStatus — or nil if there is none.
-func successBodyError(status int, body []byte) *APIError {
+func successBodyError(status int, body []byte, sc scrubber) *APIError {
 	e := &APIError{StatusCode: status}
-	if !e.fromJSON(body, false) {
+	if !e.fromJSON(body, false, sc) {
 		return nil
 	}
 	return e
@@ -170,7 +191,7 @@ func successBodyError(status int, body []byte) *APIError {
 // recognisable error. envelope is set for error answers, where a bare
 // {"code","message"} object is the error; success bodies carry a message too,
 // so there only the explicit error keys count.
-func (e *APIError) fromJSON(body []byte, envelope bool) bool {
+func (e *APIError) fromJSON(body []byte, envelope bool, sc scrubber) bool {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return false
@@ -182,33 +203,33 @@ func (e *APIError) fromJSON(body []byte, envelope bool) bool {
 			return false
 		}
 		for _, item := range list {
-			if e.fromObject(item, envelope) {
+			if e.fromObject(item, envelope, sc) {
 				return true
 			}
 		}
 		return false
 	case '{':
-		return e.fromObject(body, envelope)
+		return e.fromObject(body, envelope, sc)
 	}
 	return false
 }
 
 // fromObject reads one JSON object; see fromJSON for envelope.
-func (e *APIError) fromObject(raw []byte, envelope bool) bool {
+func (e *APIError) fromObject(raw []byte, envelope bool, sc scrubber) bool {
 	var p errorProbe
 	if json.Unmarshal(raw, &p) != nil {
 		return false
 	}
-	if e.fromInner(p.Error, p.ErrorDesc) || e.fromInner(p.Fault, "") {
+	if e.fromInner(p.Error, p.ErrorDesc, sc) || e.fromInner(p.Fault, "", sc) {
 		return true
 	}
 	if !isNull(p.ErrorStatus) {
 		// The errorStatus value's shape is undocumented: take code and
 		// message from it when it is an object or a string, else fall back
 		// to the body's own message.
-		e.fromInner(p.ErrorStatus, "")
+		e.fromInner(p.ErrorStatus, "", sc)
 		if e.Message == "" {
-			e.Message = clean(string(p.Message))
+			e.Message = sc.clean(string(p.Message))
 		}
 		if e.Code == "" && e.Message == "" {
 			e.Message = "errorStatus set"
@@ -222,18 +243,18 @@ func (e *APIError) fromObject(raw []byte, envelope bool) bool {
 	if !isNull(p.Details) && json.Unmarshal(p.Details, &details) == nil {
 		for _, d := range details {
 			if d.Code != "" || d.Message != "" {
-				e.Code = clean(string(d.Code))
-				e.Message = clean(firstNonEmpty(string(d.Message), string(p.Message)))
+				e.Code = sc.clean(string(d.Code))
+				e.Message = sc.clean(firstNonEmpty(string(d.Message), string(p.Message)))
 				if e.Code == "" {
-					e.Code = clean(string(p.Code))
+					e.Code = sc.clean(string(p.Code))
 				}
 				return true
 			}
 		}
 	}
 	if p.Code != "" || p.Message != "" || p.Description != "" {
-		e.Code = clean(string(p.Code))
-		e.Message = clean(firstNonEmpty(string(p.Message), string(p.Description)))
+		e.Code = sc.clean(string(p.Code))
+		e.Message = sc.clean(firstNonEmpty(string(p.Message), string(p.Description)))
 		return true
 	}
 	return false
@@ -242,7 +263,7 @@ func (e *APIError) fromObject(raw []byte, envelope bool) bool {
 // fromInner reads the value of an "error", "fault" or "errorStatus" key: an
 // object with code and message, or a bare string (OAuth style
 // {"error":"invalid_client","error_description":"…"}).
-func (e *APIError) fromInner(raw json.RawMessage, desc flexString) bool {
+func (e *APIError) fromInner(raw json.RawMessage, desc flexString, sc scrubber) bool {
 	if isNull(raw) {
 		return false
 	}
@@ -252,8 +273,8 @@ func (e *APIError) fromInner(raw json.RawMessage, desc flexString) bool {
 		if json.Unmarshal(raw, &o) != nil {
 			return false
 		}
-		e.Code = clean(string(o.Code))
-		e.Message = clean(firstNonEmpty(string(o.Message), string(o.Description)))
+		e.Code = sc.clean(string(o.Code))
+		e.Message = sc.clean(firstNonEmpty(string(o.Message), string(o.Description)))
 		return e.Code != "" || e.Message != ""
 	case '"':
 		var s string
@@ -261,9 +282,9 @@ func (e *APIError) fromInner(raw json.RawMessage, desc flexString) bool {
 			return false
 		}
 		if desc != "" {
-			e.Code, e.Message = clean(s), clean(string(desc))
+			e.Code, e.Message = sc.clean(s), sc.clean(string(desc))
 		} else {
-			e.Message = clean(s)
+			e.Message = sc.clean(s)
 		}
 		return true
 	case 't': // errorStatus: true

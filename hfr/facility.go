@@ -287,11 +287,12 @@ func (o *otpResponses) pick(c *Client, rep *reply, fid string, secrets ...string
 	}
 	if chosen.failed() {
 		e := &APIError{StatusCode: status}
-		if !e.fromInner(c.scrub(chosen.Error, rep.token, secrets), "") {
-			e.fromInner(c.scrub(chosen.ErrorStatus, rep.token, secrets), "")
+		sc := c.scrubber(rep.token, secrets)
+		if !e.fromInner(chosen.Error, "", sc) {
+			e.fromInner(chosen.ErrorStatus, "", sc)
 		}
 		if e.Message == "" {
-			e.Message = clean(string(c.scrub([]byte(chosen.Message), rep.token, secrets)))
+			e.Message = sc.clean(string(chosen.Message))
 		}
 		c.redact(e, rep.token, secrets)
 		return nil, e
@@ -333,7 +334,7 @@ func (c *Client) SendFacilityOTP(ctx context.Context, id string) (OTPTransaction
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w: answer without status", fid, ErrUnexpectedResponse)
 	}
 	if !strings.EqualFold(it.Status.trim(), "success") {
-		e := &APIError{StatusCode: rep.status, Message: clean(string(c.scrub([]byte(firstNonEmpty(string(it.Message), "status "+string(it.Status))), rep.token, nil)))}
+		e := &APIError{StatusCode: rep.status, Message: c.scrubber(rep.token, nil).clean(firstNonEmpty(string(it.Message), "status "+string(it.Status)))}
 		c.redact(e, rep.token, nil)
 		return OTPTransaction{}, fmt.Errorf("hfr: send facility OTP %s: %w", fid, e)
 	}
@@ -400,7 +401,7 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: answer without status", fid, ErrUnexpectedResponse)
 	}
 	if !strings.EqualFold(it.Status.trim(), "success") {
-		e := &APIError{StatusCode: rep.status, Message: clean(string(c.scrub([]byte(firstNonEmpty(string(it.Message), "status "+string(it.Status))), rep.token, []string{code})))}
+		e := &APIError{StatusCode: rep.status, Message: c.scrubber(rep.token, []string{code}).clean(firstNonEmpty(string(it.Message), "status "+string(it.Status)))}
 		c.redact(e, rep.token, []string{code})
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: %w", fid, ErrOTPRejected, e)
 	}

@@ -69,21 +69,37 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 		}
 		data = dec
 	}
-	// As the operator's step 3 has it: the certificate comes first, and a
-	// private key anywhere in the value is refused.
+	// As the operator's step 3 has it: the certificate comes first, and
+	// after it only its chain's certificates; a private key anywhere is
+	// refused, and so, in a pasted value (stored and published as given),
+	// is any text outside the PEM blocks. A file fetched from a URL may
+	// carry text after its blocks (openssl's own output does).
+	pasted := strings.HasPrefix(value, "-----BEGIN")
 	block, rest := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" {
 		return fail(ProblemCertificate, name+" does not start with a PEM CERTIFICATE block",
 			"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----), not a key or a request; the operator refuses anything before it.")
 	}
-	for next := rest; ; {
-		b, after := pem.Decode(next)
-		if b == nil {
-			break
+	const alone = "Register the certificate, and its chain if you like, alone."
+	for next := rest; len(bytes.TrimSpace(next)) > 0; {
+		if pasted && !bytes.HasPrefix(bytes.TrimSpace(next), []byte("-----BEGIN")) {
+			return fail(ProblemCertificate, name+" holds text after the certificate", alone)
 		}
-		if strings.Contains(b.Type, "PRIVATE KEY") {
+		b, after := pem.Decode(next)
+		switch {
+		case b != nil && strings.Contains(b.Type, "PRIVATE KEY"):
 			return fail(ProblemCertificate, name+" holds a private key",
 				"Register the certificate alone. Never send a private key, and replace this one: it has left your hands.")
+		case b != nil && b.Type == "CERTIFICATE":
+			if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+				return fail(ProblemCertificate, name+" has a chain certificate that is not a valid X.509 certificate", alone)
+			}
+		case b != nil:
+			return fail(ProblemCertificate, fmt.Sprintf("%s holds a %q PEM block after the certificate", name, clip(b.Type)), alone)
+		case pasted:
+			return fail(ProblemCertificate, name+" holds text after the certificate", alone)
+		default:
+			after = nil // text after the last block of a fetched file
 		}
 		next = after
 	}

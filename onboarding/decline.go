@@ -49,6 +49,13 @@ func (s *Service) issueDecline(r *record) (string, error) {
 	return code, nil
 }
 
+// declineMatches compares code with d's, in constant time.
+func (s *Service) declineMatches(appID string, d *declineState, code string) bool {
+	want, err := hex.DecodeString(d.Hash)
+	got, _ := hex.DecodeString(s.declineHash(appID, d.Salt, code))
+	return err == nil && len(want) == sha256.Size && hmac.Equal(got, want)
+}
+
 func (s *Service) declineHash(appID, salt, code string) string {
 	mac := hmac.New(sha256.New, s.otpKey)
 	for _, part := range []string{"hcxonboard.decline.v1", appID, salt, code} {
@@ -93,9 +100,7 @@ func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Applic
 		if d == nil || d.Used || !r.now.Before(d.ExpiresAt) {
 			return wrong
 		}
-		want, err := hex.DecodeString(d.Hash)
-		got, _ := hex.DecodeString(s.declineHash(r.app.ID, d.Salt, code))
-		if err != nil || !hmac.Equal(got, want) {
+		if !s.declineMatches(r.app.ID, d, code) {
 			return wrong
 		}
 		d.Used = true

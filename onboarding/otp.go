@@ -132,13 +132,13 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 		return s.codeRefused(r, t, actor)
 	})
 	var taken *claimTakenError
-	if errors.As(err, &taken) && res.accepted && res.settle != nil {
+	if errors.As(err, &taken) && isIdentity(taken.claim.Claim) && res.accepted && res.settle != nil {
 		// What the registry answered makes the application claim an
 		// identity another holds (the other form of a professional's
 		// HPR id). The code was right: this applicant proved who it is,
 		// while the holder may have proved nothing yet (anyone may submit
 		// under any id), so staff decide (identity_dispute), whatever
-		// WithIdentityDisputes says; other evidence rejects.
+		// WithIdentityDisputes says.
 		r, err = s.mutate(ctx, id, func(r *record) error {
 			t, err := r.otpTask(taskID, ActionConfirmOTP)
 			if err != nil {
@@ -148,15 +148,9 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 				return &TransitionError{Action: ActionConfirmOTP, Task: t.ID, From: t.State}
 			}
 			t.UpdatedAt = r.now
-			if c := taken.claim.Claim; isIdentity(c) {
-				r.st.Disputed = append(r.st.Disputed, c)
-				s.askStaff(r, s.disputeTask(r, taken.claim))
-				return res.settle(r, t)
-			}
-			if err := s.codeConfirmed(r, t, actor); err != nil {
-				return err
-			}
-			return s.reject(r, actorSystem, []string{taken.reason})
+			r.st.Disputed = append(r.st.Disputed, taken.claim.Claim)
+			s.askStaff(r, s.disputeTask(r, taken.claim))
+			return res.settle(r, t)
 		})
 	}
 	if err != nil {

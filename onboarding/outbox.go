@@ -6,7 +6,6 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -284,11 +283,6 @@ func (s *Service) codeStillLive(ctx context.Context, m Message) error {
 		return err
 	}
 	now := s.clock()
-	same := func(hash, want string) bool {
-		a, errA := hex.DecodeString(hash)
-		b, errB := hex.DecodeString(want)
-		return errA == nil && errB == nil && len(a) == sha256.Size && hmac.Equal(a, b)
-	}
 	switch m.Kind {
 	case MessageOTP:
 		for _, t := range r.st.Tasks {
@@ -296,11 +290,11 @@ func (s *Service) codeStillLive(ctx context.Context, m Message) error {
 				return nil
 			}
 		}
-		if su := r.st.StepUp; su != nil && now.Before(su.ExpiresAt) && same(su.Hash, s.stepUpHash(r.app.ID, su, m.Code)) {
+		if su := r.st.StepUp; su != nil && now.Before(su.ExpiresAt) && s.stepUpMatches(r.app.ID, su, m.Code) {
 			return nil
 		}
 	case MessageHFRIntimation:
-		if d := r.st.Decline; d != nil && !d.Used && now.Before(d.ExpiresAt) && same(d.Hash, s.declineHash(r.app.ID, d.Salt, m.Code)) {
+		if d := r.st.Decline; d != nil && !d.Used && now.Before(d.ExpiresAt) && s.declineMatches(r.app.ID, d, m.Code) {
 			return nil
 		}
 	default:

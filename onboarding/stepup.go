@@ -108,6 +108,11 @@ func (s *Service) stepUpHash(appID string, su *stepUpState, code string) string 
 	return s.codeHash(appID, &taskState{ID: "step-up:" + su.Purpose, Salt: su.Salt}, code)
 }
 
+// stepUpMatches compares code with su's, in constant time.
+func (s *Service) stepUpMatches(appID string, su *stepUpState, code string) bool {
+	return s.codeMatches(appID, &taskState{ID: "step-up:" + su.Purpose, Salt: su.Salt, Hash: su.Hash}, code)
+}
+
 // stepUp checks a live participant's step-up code for purpose inside the
 // change it guards. A right code is spent and the change goes on (true).
 // A wrong, missing or expired one counts against the code's attempts, is
@@ -126,7 +131,7 @@ func (s *Service) stepUp(r *record, purpose, code string) (bool, error) {
 	case !r.now.Before(su.ExpiresAt):
 		r.st.StepUp = nil
 		return fail("the code expired")
-	case !wellFormedCode(code) || !s.codeMatches(r.app.ID, &taskState{ID: "step-up:" + su.Purpose, Salt: su.Salt, Hash: su.Hash}, code):
+	case !wellFormedCode(code) || !s.stepUpMatches(r.app.ID, su, code):
 		su.Attempts++
 		if su.Attempts >= s.otp.Attempts {
 			r.st.StepUp = nil

@@ -51,15 +51,11 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if a.Details != nil {
 		d = a.Details.Details
 	}
-	for _, f := range []struct {
-		to *string
-		v  string
-	}{
-		{&d.EndpointURL, req.EndpointURL}, {&d.EncryptionCert, req.EncryptionCert},
-	} {
-		if strings.TrimSpace(f.v) != "" {
-			*f.to = f.v
-		}
+	if strings.TrimSpace(req.EndpointURL) != "" {
+		d.EndpointURL = req.EndpointURL
+	}
+	if strings.TrimSpace(req.EncryptionCert) != "" {
+		d.EncryptionCert = req.EncryptionCert
 	}
 	if req.SigningCertPath != nil {
 		d.SigningCertPath = *req.SigningCertPath // "" removes it

@@ -13,6 +13,12 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
+// aheadOf is a replica on store whose clock runs ten seconds ahead of the
+// world's: across a UTC midnight, it names the next day first.
+func aheadOf(w *world, store registry.Store) *onboarding.Service {
+	return w.service(store, onboarding.WithClock(func() time.Time { return w.clock.Now().Add(10 * time.Second) }))
+}
+
 // untilMidnight moves the world clock to just before the next UTC midnight.
 func untilMidnight(w *world, before time.Duration) {
 	now := w.clock.Now()
@@ -61,7 +67,7 @@ func TestStepUpDailyLimitHoldsAcrossSkewedReplicas(t *testing.T) {
 	svcA := w.service(store)
 	a, _ := live(t, w, svcA)
 	untilMidnight(w, 5*time.Second)
-	svcB := w.service(store, onboarding.WithClock(func() time.Time { return w.clock.Now().Add(10 * time.Second) }))
+	svcB := aheadOf(w, store)
 
 	sent := 0
 	for i := range 40 {
@@ -86,7 +92,7 @@ func TestResendLimitHoldsAcrossSkewedReplicas(t *testing.T) {
 	store := registry.NewMemoryStore()
 	untilMidnight(w, 5*time.Second)
 	svcA := w.service(store)
-	svcB := w.service(store, onboarding.WithClock(func() time.Time { return w.clock.Now().Add(10 * time.Second) }))
+	svcB := aheadOf(w, store)
 	a, err := svcA.Submit(ctx, w.application(verifier.CategoryPayer))
 	require.NoError(t, err)
 	task := onlyTask(t, a, onboarding.KindOTP).ID

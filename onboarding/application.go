@@ -270,6 +270,16 @@ func (d *Deboarding) Pending() bool {
 	return d != nil && d.DoneAt.IsZero() && d.AppealedAt.IsZero()
 }
 
+// ends returns when a pending de-boarding takes effect, and nil when none
+// is pending.
+func (d *Deboarding) ends() *time.Time {
+	if !d.Pending() {
+		return nil
+	}
+	t := d.EffectiveAt
+	return &t
+}
+
 // SecretStatus describes the participant's production secrets without
 // revealing them.
 type SecretStatus struct {

@@ -311,6 +311,9 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	if c.part.Status != hcxonboard.StatusActive {
 		return credential.Token{}, s.refuse(ctx, "token", code, true, fmt.Sprintf("the participant is %s, not Active", c.part.Status))
 	}
+	if c.ended(s.clock()) {
+		return credential.Token{}, s.refuse(ctx, "token", code, true, "the participant's de-boarding took effect at "+c.EndsAt.Format(time.RFC3339))
+	}
 	tok, err := s.tokens.Issue(c.part.ParticipantCode, c.part.Roles)
 	if err != nil {
 		return credential.Token{}, fmt.Errorf("onboarding: issue token: %w", err)
@@ -318,10 +321,11 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	// A compromise report stored since the secrets were read revoked the
 	// secret just checked, and the token, stamped after the report, would
 	// outlive it: read the standing again and refuse the token then.
-	_, compromisedAt, err := s.standingOf(ctx, code)
+	_, now, err := s.standingOf(ctx, code)
 	if err != nil {
 		return credential.Token{}, err
 	}
+	compromisedAt := now.CompromisedAt
 	if compromisedAt != nil && (c.CompromisedAt == nil || compromisedAt.After(*c.CompromisedAt)) {
 		return credential.Token{}, s.refuse(ctx, "token", code, true, "a compromise was reported while the token was issued")
 	}
@@ -345,7 +349,7 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 	if err != nil {
 		return nil, err
 	}
-	status, compromisedAt, err := s.standingOf(ctx, claims.ParticipantCode)
+	status, c, err := s.standingOf(ctx, claims.ParticipantCode)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("%w: unknown participant", credential.ErrInvalidToken)
@@ -355,7 +359,10 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 	if status != hcxonboard.StatusActive {
 		return nil, fmt.Errorf("%w: %w: participant %s", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
 	}
-	if compromisedAt != nil && !s.afterCompromise(claims.IssuedAt, *compromisedAt) {
+	if c.ended(s.clock()) {
+		return nil, fmt.Errorf("%w: %w: participant %s was de-boarded", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
+	}
+	if compromisedAt := c.CompromisedAt; compromisedAt != nil && !s.afterCompromise(claims.IssuedAt, *compromisedAt) {
 		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
 	}
 	return claims, nil
@@ -387,7 +394,15 @@ func (s *Service) JWKSHandler() http.Handler {
 type credentials struct {
 	Secrets       []credential.SecretRecord `json:"secrets"`
 	CompromisedAt *time.Time                `json:"compromised_at"`
+	EndsAt        *time.Time                `json:"ends_at"`
 	part          *hcxonboard.Participant
+}
+
+// ended reports whether an announced de-boarding has taken effect at now:
+// the participant is off the network, though ProcessDeboardings may not
+// have made it Inactive yet.
+func (c *credentials) ended(now time.Time) bool {
+	return c.EndsAt != nil && !now.Before(*c.EndsAt)
 }
 
 func (s *Service) credentialsOf(ctx context.Context, code string) (*credentials, error) {
@@ -406,23 +421,32 @@ func (s *Service) credentialsOf(ctx context.Context, code string) (*credentials,
 }
 
 // standingOf reads what VerifyToken checks on every call: the
-// participant's status and when it last reported a compromise (nil for
-// never). Both come from the store as it is now — nothing is kept between
+// participant's status, when it last reported a compromise (nil for
+// never) and when an announced de-boarding takes effect (nil for none),
+// the secrets left out. Both come from the store as it is now — nothing is kept between
 // calls, so a suspension, de-boarding or compromise report refuses the
 // very next call. A store that implements registry.StandingReader answers
 // in one read, and only the compromise time is decoded from the state.
-func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Status, *time.Time, error) {
+func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Status, *credentials, error) {
 	sr, ok := s.store.(registry.StandingReader)
 	if !ok {
 		c, err := s.credentialsOf(ctx, code)
 		if err != nil {
 			return "", nil, err
 		}
-		return c.part.Status, c.CompromisedAt, nil
+		c.Secrets = nil
+		return c.part.Status, c, nil
 	}
 	if code == "" {
 		return "", nil, fmt.Errorf("%w: empty participant code", ErrInvalidArgument)
 	}
+	return readStanding(ctx, sr, s.store, code)
+}
+
+// readStanding is standingOf on a store that implements
+// registry.StandingReader; apps reads the whole state when the head the
+// store sent is too short.
+func readStanding(ctx context.Context, sr registry.StandingReader, apps registry.Applications, code string) (hcxonboard.Status, *credentials, error) {
 	st, err := sr.ParticipantStanding(ctx, code)
 	if err != nil {
 		return "", nil, notFound(err, "participant", code)
@@ -430,7 +454,7 @@ func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Statu
 	c, err := decodeCredentialFields(st.State, false)
 	if err != nil && st.StateTruncated {
 		// The credential fields run past the head the store sent.
-		a, aerr := s.store.Application(ctx, st.ApplicationID)
+		a, aerr := apps.Application(ctx, st.ApplicationID)
 		if aerr != nil {
 			return "", nil, notFound(aerr, "application", st.ApplicationID)
 		}
@@ -439,28 +463,29 @@ func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Statu
 	if err != nil {
 		return "", nil, fmt.Errorf("onboarding: application %q: decode state: %w", st.ApplicationID, err)
 	}
-	return st.Status, c.CompromisedAt, nil
+	return st.Status, c, nil
 }
 
-// decodeCredentials reads the secrets and the compromise time from a
-// stored state. The state encodes them first, before the submitted
-// application that every state holds, so reading stops there and the bulk
-// of the state — the application, the report, the tasks — is never even
-// scanned. The result does not depend on that order, only the speed.
+// decodeCredentials reads the secrets, the compromise time and the end of
+// a pending de-boarding from a stored state. The state encodes them
+// first, before the submitted application that every state holds, so
+// reading stops there and the bulk of the state — the application, the
+// report, the tasks — is never even scanned. The result does not depend on that order, only the speed.
 func decodeCredentials(raw []byte) (*credentials, error) {
 	return decodeCredentialFields(raw, true)
 }
 
 // decodeCredentialFields is decodeCredentials, leaving the secrets
 // undecoded (skipped) unless withSecrets. Without the secrets it stops at
-// the compromise time, which a state has once: a state written since the
-// field leads (null when there was no report) is read no further than its
-// first field, so the store's head of it (registry.StandingPrefix) holds
-// all a token check needs. An older state, with the secrets first and the
-// compromise time left out when nil, is read up to the submitted
-// application, as before. The oldest states put the submitted application
-// first and the credential fields after it: one that does not start with a
-// credential field is read to its end.
+// the de-boarding's end (ends_at), which a state has once, second, after
+// the compromise time (both null when there is none): a state written
+// since is read no further than its first two fields, so the store's head
+// of it (registry.StandingPrefix) holds all a token check needs. A state
+// written before ends_at has no field to stop at: it is read to its end,
+// where its de-boarding is — the head alone is then too short, and the
+// caller reads the whole state. That holds too for older states, with the
+// secrets first and the compromise time left out when nil, and for the
+// oldest, which put the submitted application first.
 func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) {
 	c := new(credentials)
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -468,6 +493,7 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 		return nil, errors.New("state is not a JSON object")
 	}
 	credentialsFirst := false // the state leads with its credential fields
+	endsRead := false         // the state has ends_at: it follows the de-boarding
 	for first := true; dec.More(); first = false {
 		t, err := dec.Token()
 		if err != nil {
@@ -478,7 +504,7 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 		}
 		switch t {
 		case stateFirstAfterCredentials:
-			if credentialsFirst {
+			if credentialsFirst && endsRead {
 				return c, nil
 			}
 			var skip json.RawMessage
@@ -491,8 +517,19 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 				err = dec.Decode(&skip)
 			}
 		case "compromised_at":
-			if err = dec.Decode(&c.CompromisedAt); err == nil && !withSecrets {
-				return c, nil
+			err = dec.Decode(&c.CompromisedAt)
+		case "ends_at":
+			if err = dec.Decode(&c.EndsAt); err == nil {
+				endsRead = true
+				if !withSecrets {
+					return c, nil
+				}
+			}
+		case "deboarding":
+			// A state written before ends_at: the de-boarding says.
+			var d *Deboarding
+			if err = dec.Decode(&d); err == nil && !endsRead {
+				c.EndsAt = d.ends()
 			}
 		default:
 			var skip json.RawMessage

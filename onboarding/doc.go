@@ -49,8 +49,9 @@
 // After go-live: [Service.Suspend] and [Service.Reinstate] (Active ↔
 // Blocked); [Service.Deboard] — voluntary de-boarding is immediate, one
 // initiated by a regulator or the HCX is announced and takes effect after
-// a notice period ([Service.ProcessDeboardings]) unless the participant
-// wins an [Service.Appeal]; [Service.ExpiringCertificates] lists the
+// a notice period ([Service.ProcessDeboardings]; tokens are refused from
+// the effective time on, before the sweep) unless the participant wins an
+// [Service.Appeal]; [Service.ExpiringCertificates] lists the
 // certificates to renew.
 //
 // # One transition function

@@ -235,7 +235,8 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	}
 	raw, err := json.Marshal(full)
 	require.NoError(t, err)
-	assert.True(t, bytes.HasPrefix(raw, []byte(`{"compromised_at":"2025-03-01T10:00:00Z","secrets":`)), "the credential fields lead the encoding, the compromise time first")
+	assert.True(t, bytes.HasPrefix(raw, []byte(`{"compromised_at":"2025-03-01T10:00:00Z","ends_at":null,"secrets":`)),
+		"the credential fields lead the encoding, the compromise time first, the de-boarding's end second")
 	c, err := decodeCredentials(raw)
 	require.NoError(t, err)
 	assert.Equal(t, full.Secrets, c.Secrets)
@@ -266,7 +267,8 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		assert.Error(t, err, "the secrets are not all in the head")
 	}
 	// A state written before the compromise time led: the secrets first,
-	// the compromise time after them or, when nil, left out.
+	// the compromise time after them or, when nil, left out. Written
+	// before ends_at too, it is read to its end.
 	for _, old := range []string{
 		`{"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z","submitted":{}}`,
 		`{"secrets":[{"id":"s1","hash":"ab"}],"submitted":{},"compromised_at":"2025-03-01T10:00:00Z"}`,
@@ -277,12 +279,8 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		require.NoError(t, err, old)
 		require.Len(t, c2.Secrets, 1, old)
 		assert.Equal(t, c2.CompromisedAt, c.CompromisedAt, old)
-		if strings.Index(old, "compromised_at") < strings.Index(old, "submitted") {
-			require.NotNil(t, c.CompromisedAt, old)
-			assert.Equal(t, revoked, *c.CompromisedAt)
-		} else {
-			assert.Nil(t, c.CompromisedAt, old)
-		}
+		require.NotNil(t, c.CompromisedAt, old)
+		assert.Equal(t, revoked, *c.CompromisedAt)
 	}
 
 	// Order does not matter for the result, only for speed: the oldest
@@ -374,4 +372,61 @@ func TestHPRAliasesTakeEveryFormHPRGives(t *testing.T) {
 			t.Errorf("hprAliases(%+v) = %q, want %q", tt.p, got, tt.want)
 		}
 	}
+}
+
+// TestDecodeCredentialsFindsTheDeboardingsEnd: a token check learns when
+// an announced de-boarding takes effect from the head of the state
+// (ends_at, second), and from the de-boarding itself in a state written
+// before ends_at — never nil for a pending one because the state is old.
+func TestDecodeCredentialsFindsTheDeboardingsEnd(t *testing.T) {
+	t.Parallel()
+	effective := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	pending := &Deboarding{Initiator: InitiatorRegulator, RequestedAt: effective.Add(-time.Hour), EffectiveAt: effective}
+	appealed := *pending
+	appealed.AppealedAt = effective.Add(-time.Minute)
+	done := *pending
+	done.DoneAt = effective
+
+	st := &state{Submitted: &hcxonboard.Application{ParticipantName: "X"}, Deboarding: pending}
+	for i := range 40 {
+		st.Secrets = append(st.Secrets, credential.SecretRecord{ID: fmt.Sprint("secret-", i), Hash: strings.Repeat("ab", 32), ExpiresAt: effective})
+	}
+	st.EndsAt = st.Deboarding.ends()
+	raw, err := json.Marshal(st)
+	require.NoError(t, err)
+	c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false)
+	require.NoError(t, err, "the head of the state holds the end")
+	require.NotNil(t, c.EndsAt)
+	assert.Equal(t, effective, *c.EndsAt)
+	assert.True(t, c.ended(effective))
+	assert.False(t, c.ended(effective.Add(-time.Nanosecond)))
+
+	// States written before ends_at: the de-boarding decides.
+	for _, tc := range []struct {
+		d    *Deboarding
+		want *time.Time
+	}{{pending, &effective}, {&appealed, nil}, {&done, nil}, {nil, nil}} {
+		d, err := json.Marshal(tc.d)
+		require.NoError(t, err)
+		for _, old := range []string{
+			`{"compromised_at":null,"secrets":[{"id":"s1","hash":"ab"}],"submitted":{},"deboarding":` + string(d) + `}`,
+			`{"secrets":[{"id":"s1","hash":"ab"}],"submitted":{},"deboarding":` + string(d) + `}`,
+			`{"submitted":{},"deboarding":` + string(d) + `,"secrets":[{"id":"s1","hash":"ab"}]}`,
+		} {
+			for _, withSecrets := range []bool{false, true} {
+				c, err := decodeCredentialFields([]byte(old), withSecrets)
+				require.NoError(t, err, old)
+				assert.Equal(t, tc.want, c.EndsAt, old)
+			}
+			if tc.want != nil {
+				_, err := decodeCredentialFields([]byte(old[:len(old)-20]), false)
+				assert.Error(t, err, "the head of an old state cannot rule a de-boarding out: %s", old)
+			}
+		}
+	}
+	// ends_at rules once written: the state's de-boarding, further on,
+	// says the same, and is not read.
+	c, err = decodeCredentialFields([]byte(`{"compromised_at":null,"ends_at":null,"secrets":[],"submitted":{},"deboarding":{"effective_at":"2026-03-01T10:00:00Z","requested_at":"2026-03-01T09:00:00Z"}}`), true)
+	require.NoError(t, err)
+	assert.Nil(t, c.EndsAt)
 }

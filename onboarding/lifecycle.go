@@ -241,7 +241,9 @@ func (r *record) tell(kind, subject, body string) {
 // initiated by a regulator or by the HCX is announced first: the
 // participant is warned and may Appeal during the notice period, after
 // which ProcessDeboardings makes it Inactive. Secrets are revoked when it
-// takes effect.
+// takes effect. From its effective time the participant is off the
+// network whether or not the sweep has run: Token, VerifyToken and the
+// payer calls refuse it, and RegistryPayers no longer lists its key.
 func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*Application, error) {
 	req.Actor, req.Reason = strings.TrimSpace(req.Actor), strings.TrimSpace(req.Reason)
 	switch {

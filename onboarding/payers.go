@@ -199,6 +199,15 @@ func (s *Service) checkPayer(ctx context.Context, payerCode string) error {
 	if p.Status != hcxonboard.StatusActive {
 		return fmt.Errorf("%w: participant %s is %s", ErrNotActive, payerCode, p.Status)
 	}
+	switch _, c, err := s.standingOf(ctx, payerCode); {
+	case errors.Is(err, ErrNotFound):
+		// A participant the engine holds no application for: no
+		// de-boarding of it is announced here.
+	case err != nil:
+		return err
+	case c.ended(s.clock()):
+		return fmt.Errorf("%w: participant %s was de-boarded", ErrNotActive, payerCode)
+	}
 	for _, r := range payerRoles {
 		if p.HasRole(r) {
 			return nil
@@ -211,7 +220,11 @@ func (s *Service) checkPayer(ctx context.Context, payerCode string) error {
 // key for signed empanelment proofs is the one in the signing certificate
 // it registered in step 3 (signing_cert_path, the certificate itself or an
 // https URL fetched through f, nil for the default safe fetcher). Only
-// Active participants holding a payer, sponsor or TPA role count.
+// Active participants holding a payer, sponsor or TPA role count, and not
+// one whose announced de-boarding has taken effect (by the system clock),
+// though ProcessDeboardings has not yet made it Inactive: participants
+// that implement registry.StandingReader and registry.Applications, as
+// the package's stores do, tell.
 func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher) verifier.PayerDirectory {
 	return registryPayers{participants: participants, fetch: f}
 }
@@ -219,6 +232,24 @@ func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher) ve
 type registryPayers struct {
 	participants registry.Participants
 	fetch        *safefetch.Fetcher
+}
+
+// deboarded reports whether the participant's announced de-boarding has
+// taken effect.
+func (d registryPayers) deboarded(ctx context.Context, code string) (bool, error) {
+	sr, ok := d.participants.(registry.StandingReader)
+	apps, ok2 := d.participants.(registry.Applications)
+	if !ok || !ok2 {
+		return false, nil
+	}
+	_, c, err := readStanding(ctx, sr, apps, code)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, nil // no application of the engine's: nothing announced
+	case err != nil:
+		return false, err
+	}
+	return c.ended(time.Now()), nil
 }
 
 func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.PublicKey, error) {
@@ -235,6 +266,11 @@ func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.Pub
 	}
 	if !payer || p.Status != hcxonboard.StatusActive || strings.TrimSpace(p.SigningCertPath) == "" {
 		return nil, fmt.Errorf("%w: %s has no registered signing certificate", verifier.ErrUnknownPayer, code)
+	}
+	if ended, err := d.deboarded(ctx, code); err != nil {
+		return nil, err
+	} else if ended {
+		return nil, fmt.Errorf("%w: %s was de-boarded", verifier.ErrUnknownPayer, code)
 	}
 	data := []byte(p.SigningCertPath)
 	if strings.HasPrefix(p.SigningCertPath, "https://") {

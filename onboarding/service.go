@@ -190,9 +190,16 @@ const maxAttempts = 8
 // secret: only their salted hashes.
 type state struct {
 	// The credential fields come first: see decodeCredentials. The
-	// compromise time leads, written even when nil (null), so that a
-	// token check reads no further than the state's first field.
-	CompromisedAt *time.Time                `json:"compromised_at"`
+	// compromise time leads and the de-boarding's end follows, both
+	// written even when nil (null), so that a token check reads no
+	// further than the state's first two fields.
+	CompromisedAt *time.Time `json:"compromised_at"`
+	// EndsAt is when an announced de-boarding takes the participant off
+	// the network (Deboarding.EffectiveAt while it is pending), written
+	// even when nil: token checks read it from the state's head, and take
+	// the participant as gone from then on, before ProcessDeboardings
+	// makes it Inactive. It follows Deboarding at every write.
+	EndsAt        *time.Time                `json:"ends_at"`
 	Secrets       []credential.SecretRecord `json:"secrets,omitempty"`
 	Submitted     *hcxonboard.Application   `json:"submitted"`
 	Digest        string                    `json:"digest,omitempty"`
@@ -416,6 +423,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	r.app.Claims = r.claims()
 	r.app.UpdatedAt = r.now
 	r.app.DueAt = s.nextDue(r)
+	r.st.EndsAt = r.st.Deboarding.ends()
 	st, err := json.Marshal(r.st)
 	if err != nil {
 		return fmt.Errorf("onboarding: encode state of application %q: %w", r.app.ID, err)

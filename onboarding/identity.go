@@ -49,19 +49,19 @@ type identity struct {
 func identities(app *hcxonboard.Application, rep *verifier.Report) []identity {
 	var out []identity
 	ids := app.Identifiers
-	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" && checks(rep, hfrChecks...) {
+	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" && checked(rep, verifier.IdentityHFR, hfrChecks...) {
 		out = append(out, identity{claimHFR + v, "HFR facility " + v})
 	}
-	if v := strings.TrimSpace(ids.HPRID); v != "" && checks(rep, hprChecks...) {
+	if v := strings.TrimSpace(ids.HPRID); v != "" && checked(rep, verifier.IdentityHPR, hprChecks...) {
 		if n, err := verifier.NormalizeHPRID(v); err == nil {
 			v = n
 		}
 		out = append(out, identity{claimHPR + v, "HPR professional " + v})
 	}
-	if v := rohini.Normalize(ids.RohiniID); v != "" && checks(rep, rohiniChecks...) {
+	if v := rohini.Normalize(ids.RohiniID); v != "" && checked(rep, verifier.IdentityRohini, rohiniChecks...) {
 		out = append(out, identity{claimRohini + v, "ROHINI hospital " + v})
 	}
-	if v := irdaNumber(ids.IRDARegistrationNumber); v != "" && checks(rep, irdaChecks...) {
+	if v := irdaNumber(ids.IRDARegistrationNumber); v != "" && checked(rep, verifier.IdentityIRDA, irdaChecks...) {
 		for _, reg := range irdaRegisters(app.Roles) {
 			out = append(out, identity{claimIRDA + reg + ":" + v, "IRDA " + reg + " registration " + v})
 		}
@@ -72,7 +72,9 @@ func identities(app *hcxonboard.Application, rep *verifier.Report) []identity {
 	return out
 }
 
-// The requirements that check each registry's id.
+// The requirements that check each registry's id in a report stored
+// before results named the registry whose id they checked
+// (verifier.Result.Identity).
 var (
 	hfrChecks    = []verifier.RequirementID{verifier.ReqHFRID, verifier.ReqHFRLookup, verifier.ReqHFRManagerOTP}
 	hprChecks    = []verifier.RequirementID{verifier.ReqHPRID, verifier.ReqHPRCheck}
@@ -80,11 +82,23 @@ var (
 	irdaChecks   = []verifier.RequirementID{verifier.ReqIRDARegistrationNumber, verifier.ReqIRDAUserID}
 )
 
-// checks reports whether rep, when there is one, has a result for any of
-// ids.
-func checks(rep *verifier.Report, ids ...verifier.RequirementID) bool {
+// checked reports whether rep, when there is one, has a result that
+// checked the id of registry, whatever requirement ID the verifier's
+// policy gave it. A report none of whose results name a registry may have
+// been stored before results did: there, a result for any of ids counts.
+func checked(rep *verifier.Report, registry string, ids ...verifier.RequirementID) bool {
 	if rep == nil {
 		return true
+	}
+	marked := false
+	for _, res := range rep.Requirements {
+		if res.Identity == registry {
+			return true
+		}
+		marked = marked || res.Identity != ""
+	}
+	if marked {
+		return false
 	}
 	for _, id := range ids {
 		if _, ok := rep.Result(id); ok {

@@ -253,17 +253,17 @@ func newParticipant(app *hcxonboard.Application, code string, now time.Time, rep
 func linkedCodes(app *hcxonboard.Application, rep *verifier.Report) []string {
 	var out []string
 	add := func(id, registry string, reqs ...verifier.RequirementID) {
-		if id = strings.TrimSpace(id); id != "" && checks(rep, reqs...) {
+		if id = strings.TrimSpace(id); id != "" && checked(rep, registry, reqs...) {
 			out = append(out, id+"@"+registry)
 		}
 	}
-	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), "hfr", hfrChecks...)
-	add(rohini.Normalize(app.Identifiers.RohiniID), "rohini", rohiniChecks...)
+	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), verifier.IdentityHFR, hfrChecks...)
+	add(rohini.Normalize(app.Identifiers.RohiniID), verifier.IdentityRohini, rohiniChecks...)
 	hpr := app.Identifiers.HPRID
 	if n, err := verifier.NormalizeHPRID(hpr); err == nil {
 		hpr = n
 	}
-	add(hpr, "hpr", hprChecks...)
+	add(hpr, verifier.IdentityHPR, hprChecks...)
 	return out
 }
 

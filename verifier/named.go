@@ -40,27 +40,37 @@ var builtinChecks = []namedCheck{
 		RequireDocument(hcxonboard.DocSignatoryLetter, "letter from your authorised signatory")},
 	{"government_approval_letter", "Government licence/approval letter",
 		RequireDocument(hcxonboard.DocGovernmentApprovalLetter, "government licence or approval letter for the scheme")},
-	{"irda_registration_number.payer", "IRDA registration number/licence number", checkIRDARegistration(hcxonboard.RolePayer, false)},
-	{"irda_registration_number.tpa", "IRDA registration number/licence number", checkIRDARegistration(hcxonboard.RoleTPA, false)},
-	{"irda_registration_number.isnp", "IRDA registration number/licence number (if applicable)", checkIRDARegistration(hcxonboard.RoleISNP, true)},
-	{"irda_user_id", "IRDA User ID", checkIRDAUserID(false)},
-	{"irda_user_id.if_applicable", "IRDA User ID (if applicable)", checkIRDAUserID(true)},
-	{"hfr_id", "HFR ID & Role/type", checkHFRID},
-	{"hfr_lookup", "Automated lookup of the HFR ID in the ABDM registry: authenticity, availability and verification status", checkHFRLookup},
-	{"hfr_manager_otp", "OTP authentication of the manager registered in HFR, who is told of the onboarding attempt", checkHFRManagerOTP},
-	{"hpr_id", "HPR ID of the health professional", checkHPRID},
-	{"hpr_check", "HPR credentials check (API based)", checkHPR},
+	{"irda_registration_number.payer", "IRDA registration number/licence number", checking(IdentityIRDA, checkIRDARegistration(hcxonboard.RolePayer, false))},
+	{"irda_registration_number.tpa", "IRDA registration number/licence number", checking(IdentityIRDA, checkIRDARegistration(hcxonboard.RoleTPA, false))},
+	{"irda_registration_number.isnp", "IRDA registration number/licence number (if applicable)", checking(IdentityIRDA, checkIRDARegistration(hcxonboard.RoleISNP, true))},
+	{"irda_user_id", "IRDA User ID", checking(IdentityIRDA, checkIRDAUserID(false))},
+	{"irda_user_id.if_applicable", "IRDA User ID (if applicable)", checking(IdentityIRDA, checkIRDAUserID(true))},
+	{"hfr_id", "HFR ID & Role/type", checking(IdentityHFR, checkHFRID)},
+	{"hfr_lookup", "Automated lookup of the HFR ID in the ABDM registry: authenticity, availability and verification status", checking(IdentityHFR, checkHFRLookup)},
+	{"hfr_manager_otp", "OTP authentication of the manager registered in HFR, who is told of the onboarding attempt", checking(IdentityHFR, checkHFRManagerOTP)},
+	{"hpr_id", "HPR ID of the health professional", checking(IdentityHPR, checkHPRID)},
+	{"hpr_check", "HPR credentials check (API based)", checking(IdentityHPR, checkHPR)},
 	{"facility_details.rohini", "Facility details: name, licence and its validity", checkFacilityDetailsRohini},
 	{"facility_details.empanelled", "Facility details: name, licence, facility manager details, location address", checkFacilityDetailsEmpanelled},
 	{"gstin", "GSTN", checkGSTIN},
-	{"rohini_id", "ROHINI ID", checkRohiniID},
-	{"rohini_verification", "Verification of the submitted details with the ROHINI database (lookup or manual verification by ROHINI admin)", checkRohiniVerification},
+	{"rohini_id", "ROHINI ID", checking(IdentityRohini, checkRohiniID)},
+	{"rohini_verification", "Verification of the submitted details with the ROHINI database (lookup or manual verification by ROHINI admin)", checking(IdentityRohini, checkRohiniVerification)},
 	{"empanelment_payer", "Payer ID/name or name of the scheme that has empanelled the provider", checkEmpanelmentPayer},
 	{"empanelment_proof", "Empanelment proof: a copy of a physical proof, or a digitally signed proof from the payer/scheme", checkEmpanelmentProof},
 	{"payer_approval", "Approval by the payer/scheme authority that the facility is empanelled with it", checkPayerApproval},
 	{"case_review", "Worked on a case to case basis based on need", checkCaseReview},
 	{"address_proof", "Registered address proof", RequireDocument(hcxonboard.DocAddressProof, "proof of your registered address")},
 	{"stakeholders_serviced", "Stakeholders serviced (policyholder for now)", checkStakeholders},
+}
+
+// checking marks the results of check, a built-in check of a registry's
+// id, with that registry (Result.Identity).
+func checking(registry string, check Check) Check {
+	return func(ctx context.Context, in *Input) Result {
+		r := check(ctx, in)
+		r.Identity = registry
+		return r
+	}
 }
 
 func lookupCheck(name string) (namedCheck, bool) {

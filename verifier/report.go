@@ -139,7 +139,21 @@ type Result struct {
 	// engine claims them for the application so that one proof backs one
 	// participant.
 	Claims []string `json:"claims,omitempty"`
+	// Identity names the registry whose id the result checked — one of
+	// IdentityHFR, IdentityHPR, IdentityRohini and IdentityIRDA for the
+	// built-in checks of those ids, whatever requirement ID a policy gives
+	// them, and empty otherwise. The onboarding engine holds and publishes
+	// only the ids a result checked.
+	Identity string `json:"identity,omitempty"`
 }
+
+// The registries whose ids results check (Result.Identity).
+const (
+	IdentityHFR    = "hfr"
+	IdentityHPR    = "hpr"
+	IdentityRohini = "rohini"
+	IdentityIRDA   = "irda"
+)
 
 // Finding is one field an online check compared. Each check documents the
 // fields it reports (see doc.go, "Findings").

@@ -345,6 +345,12 @@ func (r *record) transition(action, actor, reason string) error {
 	if !ok {
 		return &TransitionError{Action: action, From: positionName(from), To: nominalTarget(action, from)}
 	}
+	if ends := r.st.Deboarding.ends(); ends != nil && !r.now.Before(*ends) && offNetwork[action] {
+		// The de-boarding took effect; ProcessDeboardings has not made it
+		// Inactive yet, but the participant is off the network already.
+		return &TransitionError{Action: action, From: positionName(from), To: to,
+			Reason: "the participant's de-boarding took effect at " + ends.Format(time.RFC3339)}
+	}
 	if isStatus(to) && r.part == nil {
 		return &TransitionError{Action: action, From: positionName(from), To: to, Reason: "the application has no participant"}
 	}

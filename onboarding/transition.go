@@ -105,6 +105,14 @@ var edges = func() map[edge]string {
 	return m
 }()
 
+// offNetwork are the actions a participant whose announced de-boarding
+// has taken effect may no longer take, though ProcessDeboardings has not
+// yet made it Inactive: those that would keep it on the network.
+var offNetwork = map[string]bool{
+	ActionProvision: true, ActionRotateSecret: true, ActionSubmitDetails: true,
+	ActionReinstate: true, ActionStepUpSent: true,
+}
+
 // targets maps each action to the positions it can lead to, for naming
 // the intended end in a TransitionError.
 var targets = func() map[string][]string {

@@ -115,9 +115,12 @@ func (s *Service) stepUpMatches(appID string, su *stepUpState, code string) bool
 
 // stepUp checks a live participant's step-up code for purpose inside the
 // change it guards. A right code is spent and the change goes on (true).
-// A wrong, missing or expired one counts against the code's attempts, is
-// recorded, and the caller stores that and nothing else (false, with
-// r.outcome set to ErrInvalidOTP).
+// A wrong or expired one counts against the code's attempts, is recorded,
+// and the caller stores that and nothing else (false, with r.outcome set
+// to ErrInvalidOTP). With no code outstanding for purpose there is
+// nothing to count or record: the refusal is the error returned (false,
+// ErrInvalidOTP), and the caller stores nothing — else every call with
+// any code would grow the audit trail, without bound.
 func (s *Service) stepUp(r *record, purpose, code string) (bool, error) {
 	su := r.st.StepUp
 	code = strings.TrimSpace(code)
@@ -127,7 +130,7 @@ func (s *Service) stepUp(r *record, purpose, code string) (bool, error) {
 	}
 	switch {
 	case su == nil || su.Purpose != purpose:
-		return fail("no code was asked for this change")
+		return false, fmt.Errorf("%w: a step-up code sent to the registered admin is needed (no code was asked for this change); ask for one first", ErrInvalidOTP)
 	case !r.now.Before(su.ExpiresAt):
 		r.st.StepUp = nil
 		return fail("the code expired")

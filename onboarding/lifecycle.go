@@ -103,17 +103,20 @@ func (s *Service) Withdraw(ctx context.Context, id, actor, reason string) (*Appl
 
 // MaxReasonLength is the longest reason a person may give (in bytes of
 // UTF-8): for a decision, a withdrawal, a suspension, a reinstatement, a
-// de-boarding, an appeal or a compromise report. Reasons are kept whole in
-// the audit trail, which staff read whole.
+// de-boarding, an appeal, a compromise report, and each of the go-live
+// notes. Reasons are kept whole in the audit trail, which staff read whole.
 const MaxReasonLength = 1000
 
-// checkReason refuses a reason longer than MaxReasonLength, or not UTF-8.
+// checkReason refuses a reason longer than MaxReasonLength, not UTF-8, or
+// holding a NUL (which PostgreSQL cannot store in text).
 func checkReason(reason string) error {
 	switch {
 	case len(reason) > MaxReasonLength:
 		return fmt.Errorf("%w: a reason may be at most %d bytes; this one has %d", ErrInvalidArgument, MaxReasonLength, len(reason))
 	case !utf8.ValidString(reason):
 		return fmt.Errorf("%w: a reason must be UTF-8 text", ErrInvalidArgument)
+	case strings.ContainsRune(reason, 0):
+		return fmt.Errorf("%w: a reason may not hold a NUL character", ErrInvalidArgument)
 	}
 	return nil
 }
@@ -146,9 +149,15 @@ func (s *Service) simple(ctx context.Context, id, action, actor, reason string, 
 // named person). The participant becomes Active and the onboarded broadcast
 // goes out. From any stage but credentials it is a *TransitionError; in
 // credentials but without a live secret, a valid encryption certificate or
-// a confirmed checklist it is ErrNotReady naming what is missing.
+// a confirmed checklist it is ErrNotReady naming what is missing. Its
+// notes (PilotNotes, Note) are bounded like reasons (MaxReasonLength).
 func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
 	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
+	for _, text := range []string{c.PilotNotes, c.Note} {
+		if err := checkReason(text); err != nil {
+			return nil, fmt.Errorf("go-live notes: %w", err)
+		}
+	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
 		note := strings.TrimSpace(strings.Join([]string{c.PilotNotes, c.Note}, " "))
 		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), note); err != nil {

@@ -182,10 +182,13 @@ func (h *Handler) rotateApplicantToken(w http.ResponseWriter, r *http.Request, _
 	if err != nil {
 		return err
 	}
-	h.writeJSON(w, http.StatusOK, ApplyResponse{
-		ApplicantToken: h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, h.now()),
-		Application:    applicationView(a),
-	})
+	tok := h.applicantTokenAt(a.ID, a.ApplicantTokenGeneration, h.now())
+	if w.Header().Get("X-Applicant-Token") != "" {
+		// checkApplicant renewed the old token, which the rotation has
+		// just replaced: a client adopting the header gets the new one.
+		w.Header().Set("X-Applicant-Token", tok)
+	}
+	h.writeJSON(w, http.StatusOK, ApplyResponse{ApplicantToken: tok, Application: applicationView(a)})
 	return nil
 }
 

@@ -225,6 +225,10 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		}
 		responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Error"}
 	}
+	if see := strconv.Itoa(http.StatusSeeOther); (rt.auth == authConsole || rt.auth == authConsoleForm) && responses[see] == nil {
+		responses[see] = map[string]any{"description": "See Other: no console session; the login page",
+			"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}
+	}
 	op["responses"] = responses
 	return op
 }
@@ -261,6 +265,8 @@ func errorStatuses(rt route) []int {
 	switch rt.auth {
 	case authApplicant, authOwner, authStaff, authParticipant:
 		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+	case authConsole, authConsoleForm:
+		set[http.StatusForbidden] = true // a member without the page's role
 	}
 	if len(pathParams(rt.path)) > 0 {
 		set[http.StatusNotFound] = true

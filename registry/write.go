@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -53,7 +54,86 @@ func (w Write) validate() error {
 			return fmt.Errorf("registry: audit event for application %q written with application %q", e.ApplicationID, a.ID)
 		}
 	}
+	if err := storable(a.ID, w); err != nil {
+		return err
+	}
 	return validateOutbox(a.ID, w.Outbox)
+}
+
+// storable refuses a write holding text not every store keeps as given
+// (StorableText): the application's stage and open task kinds, the audit
+// events' text, every text of the participant record. The memory store
+// would keep it, SQLite store a changed copy (invalid UTF-8 becomes
+// U+FFFD in the participant's record) and PostgreSQL refuse it with a
+// driver error.
+func storable(appID string, w Write) error {
+	check := func(what string, v any) error {
+		if path, ok := storableValue(reflect.ValueOf(v), what); !ok {
+			return fmt.Errorf("registry: application %q: %s must be UTF-8 text without NUL", clipName(appID), path)
+		}
+		return nil
+	}
+	if err := check("stage", w.Application.Stage); err != nil {
+		return err
+	}
+	if err := check("waiting", w.Application.Waiting); err != nil {
+		return err
+	}
+	if w.Participant != nil {
+		if err := check("participant", *w.Participant); err != nil {
+			return err
+		}
+	}
+	for i, e := range w.Events {
+		if err := check(fmt.Sprintf("event %d", i), e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storableValue walks v's strings — in structs, pointers, slices, arrays
+// and maps, keys included — and reports the first that is not
+// StorableText, by its path.
+func storableValue(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return path, StorableText(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", true
+		}
+		return storableValue(v.Elem(), path)
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if !t.Field(i).IsExported() {
+				continue
+			}
+			if p, ok := storableValue(v.Field(i), path+"."+t.Field(i).Name); !ok {
+				return p, false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", true // bytes, stored as such
+		}
+		for i := range v.Len() {
+			if p, ok := storableValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); !ok {
+				return p, false
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if p, ok := storableValue(it.Key(), path+" key"); !ok {
+				return p, false
+			}
+			if p, ok := storableValue(it.Value(), fmt.Sprintf("%s[%v]", path, it.Key())); !ok {
+				return p, false
+			}
+		}
+	}
+	return "", true
 }
 
 // The times every store keeps: a time in nanoseconds since 1970 fits an

@@ -225,6 +225,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 // CompleteOutbox marks a message sent, as [registry.OutboxStore]
 // describes.
 func (s *Store) CompleteOutbox(ctx context.Context, id, owner string, sentAt time.Time) error {
+	if !registry.StorableText(id) {
+		return fmt.Errorf("%w: outbox message %q", registry.ErrNotFound, id)
+	}
 	if err := registry.CheckOutboxOwner(owner); err != nil {
 		return err
 	}
@@ -250,6 +253,9 @@ func (s *Store) CompleteOutbox(ctx context.Context, id, owner string, sentAt tim
 // FailOutbox records a failed attempt, as [registry.OutboxStore]
 // describes.
 func (s *Store) FailOutbox(ctx context.Context, id, owner string, next time.Time, lastError string, dead bool) error {
+	if !registry.StorableText(id) {
+		return fmt.Errorf("%w: outbox message %q", registry.ErrNotFound, id)
+	}
 	if err := registry.CheckOutboxOwner(owner); err != nil {
 		return err
 	}
@@ -300,6 +306,9 @@ func (s *Store) leaseOutcome(ctx context.Context, stmt func(*sql.Stmt) *sql.Stmt
 // RetryOutbox sends a dead message back to pending, as
 // [registry.OutboxStore] describes.
 func (s *Store) RetryOutbox(ctx context.Context, id string, now time.Time) error {
+	if !registry.StorableText(id) {
+		return fmt.Errorf("%w: outbox message %q", registry.ErrNotFound, id)
+	}
 	if now.IsZero() {
 		return fmt.Errorf("registry: retry outbox message %q at the zero time", id)
 	}

@@ -85,6 +85,9 @@ func dueSQL(cursor bool) string {
 // that moved the version since is registry.ErrVersionConflict; the
 // zero time clears the due time.
 func (s *Store) SetDue(ctx context.Context, id string, version int64, due time.Time) error {
+	if !registry.StorableText(id) {
+		return fmt.Errorf("%w: application %q", registry.ErrNotFound, id)
+	}
 	var dueArg any
 	if !due.IsZero() {
 		ns, err := encodeTime(due, "application due_at")

@@ -52,7 +52,10 @@
 // same time apply each migration exactly once, and opening an up-to-date
 // database changes nothing. A database migrated by a newer program (a
 // recorded number this program does not know) is refused with
-// [ErrSchemaTooNew].
+// [ErrSchemaTooNew]. Data a migration cannot take as it is (version 12:
+// two applications holding one participant code, which older versions
+// let happen) is [ErrMigrationBlocked], naming the rows and how to mend
+// them, with nothing changed.
 //
 // # Storage
 //

@@ -18,6 +18,10 @@ import (
 // package than the one opening it.
 var ErrSchemaTooNew = errors.New("sqlstore: database schema is newer than this program")
 
+// ErrMigrationBlocked reports data a migration cannot take as it is: the
+// error names the rows, and how to mend them; nothing was changed.
+var ErrMigrationBlocked = errors.New("sqlstore: the data blocks a migration")
+
 //go:embed migrations
 var migrationFiles embed.FS
 
@@ -140,6 +144,11 @@ func applyMigrations(ctx context.Context, q queryer, ms []migration) error {
 		return err
 	}
 	for _, m := range ms[current:] {
+		if check := preconditions[m.version]; check != nil {
+			if err := check(ctx, q); err != nil {
+				return fmt.Errorf("cannot apply migration %04d_%s, and nothing was changed: %w", m.version, m.name, err)
+			}
+		}
 		if _, err := q.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("apply migration %04d_%s: %w", m.version, m.name, err)
 		}
@@ -149,6 +158,57 @@ func applyMigrations(ctx context.Context, q queryer, ms []migration) error {
 		}
 	}
 	return nil
+}
+
+// preconditions are checks a migration needs the data to pass, by
+// version: a migration that adds a constraint the data may break says
+// which rows do, and how to mend them, instead of failing on the
+// constraint.
+var preconditions = map[int]func(ctx context.Context, q queryer) error{
+	12: oneApplicationPerCode,
+}
+
+// oneApplicationPerCode is version 12's precondition: before it, the store
+// let an application be written with another's participant code, which
+// its unique index now forbids.
+func oneApplicationPerCode(ctx context.Context, q queryer) error {
+	rows, err := q.QueryContext(ctx, `SELECT participant_code, id FROM applications
+		WHERE participant_code IN (SELECT participant_code FROM applications WHERE participant_code <> ''
+			GROUP BY participant_code HAVING count(*) > 1 ORDER BY participant_code LIMIT 10)
+		ORDER BY participant_code, created_at, id`)
+	if err != nil {
+		return fmt.Errorf("look for participant codes held twice: %w", err)
+	}
+	defer rows.Close()
+	var shared []string
+	held := map[string][]string{}
+	for rows.Next() {
+		var code, id string
+		if err := rows.Scan(&code, &id); err != nil {
+			return fmt.Errorf("look for participant codes held twice: %w", err)
+		}
+		if held[code] == nil {
+			shared = append(shared, code)
+		}
+		held[code] = append(held[code], id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look for participant codes held twice: %w", err)
+	}
+	if len(shared) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for i, code := range shared {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%q by applications %s", code, strings.Join(held[code], ", "))
+	}
+	return fmt.Errorf("%w: participant codes held by more than one application (the first %d, oldest application first): %s. "+
+		"Before version 12 the store let an application be written with another's code. Decide which application owns each code, "+
+		"give the others none (UPDATE applications SET participant_code = '' WHERE id = ...) or remove them, and open the store again",
+		ErrMigrationBlocked, len(shared), b.String())
 }
 
 // checkHistory compares the migrations the database records with this

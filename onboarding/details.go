@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -71,6 +72,9 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	d.EncryptionCert = strings.TrimSpace(d.EncryptionCert)
 	d.SigningCertPath = strings.TrimSpace(d.SigningCertPath)
 	d.CompanyRegistration = strings.TrimSpace(d.CompanyRegistration)
+	if path := registry.UnstorableText(d); path != "" {
+		return nil, fmt.Errorf("%w: the details' %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
+	}
 	now := s.clock()
 	if err := s.checkEndpoint(d.EndpointURL); err != nil {
 		return nil, err

@@ -27,3 +27,31 @@ func TestReasonWithNULIsRefusedOnEveryStore(t *testing.T) {
 	_, err = svc.Withdraw(ctx, a.ID, "applicant", "changed our mind\nafter all")
 	require.NoError(t, err, "other text, a new line included, is a reason")
 }
+
+// TestTextNoStoreKeepsIsInvalidInput: an application or step-3 details
+// holding a NUL (valid JSON: \u0000) anywhere is refused as invalid input,
+// not left to fail in the store (a 500 on PostgreSQL, kept elsewhere).
+func TestTextNoStoreKeepsIsInvalidInput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	app := w.application(verifier.CategoryPayer)
+	addr := *app.Address // the fixture's, shared
+	addr.District = "Pune\x00"
+	app.Address = &addr
+	_, err := svc.Submit(ctx, app)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	require.ErrorContains(t, err, "Address.District")
+
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+	require.NoError(t, err)
+	d := w.details("hcx.suraksha.example")
+	d.CompanyRegistration = "U66010\x00MH2006PLC"
+	_, err = svc.SubmitDetails(ctx, a.ID, d)
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	require.NoError(t, err)
+}

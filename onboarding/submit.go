@@ -107,14 +107,18 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 }
 
 // checkShape refuses an application no check could accept: none at all,
-// or one listing more documents than it may ever have stored
-// (MaxDocumentUploads), each of which would be a task and a fetch.
+// one listing more documents than it may ever have stored
+// (MaxDocumentUploads), each of which would be a task and a fetch, or one
+// holding text no store keeps as given (a NUL, invalid UTF-8).
 func checkShape(app *hcxonboard.Application) error {
 	switch {
 	case app == nil:
 		return fmt.Errorf("%w: nil application", ErrInvalidArgument)
 	case len(app.Documents) > MaxDocumentUploads:
 		return fmt.Errorf("%w: the application lists %d documents; it may list at most %d", ErrInvalidArgument, len(app.Documents), MaxDocumentUploads)
+	}
+	if path := registry.UnstorableText(app); path != "" {
+		return fmt.Errorf("%w: the application's %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
 	}
 	return nil
 }

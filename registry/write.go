@@ -92,6 +92,19 @@ func storable(appID string, w Write) error {
 	return nil
 }
 
+// UnstorableText returns the path of the first text in v (a struct, a
+// pointer, a slice or a map, walked through) that is not StorableText, as
+// "Address.District" or "Contacts[1].Email", and "" when every text is.
+// Callers check what they will write before writing it, to refuse such
+// input with their own error.
+func UnstorableText(v any) string {
+	path, ok := storableValue(reflect.ValueOf(v), "")
+	if ok {
+		return ""
+	}
+	return strings.TrimPrefix(path, ".")
+}
+
 // storableValue walks v's strings — in structs, pointers, slices, arrays
 // and maps, keys included — and reports the first that is not
 // StorableText, by its path.

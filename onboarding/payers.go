@@ -220,11 +220,12 @@ func (s *Service) checkPayer(ctx context.Context, payerCode string) error {
 // key for signed empanelment proofs is the one in the signing certificate
 // it registered in step 3 (signing_cert_path, the certificate itself or an
 // https URL fetched through f, nil for the default safe fetcher). Only
-// Active participants holding a payer, sponsor or TPA role count, and not
-// one whose announced de-boarding has taken effect (by the system clock),
-// though ProcessDeboardings has not yet made it Inactive: participants
-// that implement registry.StandingReader and registry.Applications, as
-// the package's stores do, tell.
+// Active participants holding a payer, sponsor or TPA role count, whose
+// certificate is valid now, and not one whose announced de-boarding has
+// taken effect, though ProcessDeboardings has not yet made it Inactive
+// (participants that implement registry.StandingReader and
+// registry.Applications, as the package's stores do, tell). Now is the
+// system clock's.
 func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher) verifier.PayerDirectory {
 	return registryPayers{participants: participants, fetch: f}
 }
@@ -291,6 +292,12 @@ func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.Pub
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s's signing certificate: %v", verifier.ErrUnknownPayer, code, err)
+	}
+	if now := time.Now(); now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
+		// A lapsed key, or one retired and perhaps leaked since, vouches
+		// for no empanelment.
+		return nil, fmt.Errorf("%w: %s's signing certificate is valid from %s to %s, not now", verifier.ErrUnknownPayer, code,
+			cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
 	}
 	return cert.PublicKey, nil
 }

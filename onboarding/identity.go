@@ -197,7 +197,13 @@ func (r *record) claims() []string {
 	if rep := r.st.Report; rep != nil {
 		for _, res := range rep.Requirements {
 			for _, c := range res.Claims {
-				out = append(out, boundClaim(c))
+				c = boundClaim(c)
+				if isIdentity(c) && (r.position() == posInactive || slices.Contains(r.st.Disputed, c)) {
+					// A registry identity a check learnt (the other
+					// form of an HPR id) is held as the others are.
+					continue
+				}
+				out = append(out, c)
 			}
 		}
 	}
@@ -248,13 +254,11 @@ func heldBy(ce *registry.ClaimError) string {
 }
 
 // hprAliases are the claims of every form of an authenticated
-// professional's HPR id: her number and her address.
+// professional's HPR id (verifier.HPRClaims).
 func hprAliases(p hfr.Professional) []string {
-	var out []string
-	for _, v := range []string{p.HPRIDNumber, p.HPRID} {
-		if n, err := verifier.NormalizeRegistryHPRID(v); err == nil {
-			out = append(out, boundClaim(claimHPR+n))
-		}
+	out := verifier.HPRClaims(p)
+	for i := range out {
+		out[i] = boundClaim(out[i])
 	}
 	return out
 }

@@ -647,7 +647,12 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 			return nil, err
 		}
 	}
-	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+	// disputed are the registry identities the new report learnt (the
+	// other form of an HPR id) that another application turned out to
+	// hold: staff decide (identity_dispute), as when HPR's authentication
+	// teaches one, rather than the check failing on every run.
+	var disputed []*registry.ClaimError
+	recheck := func(r *record) error {
 		if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
 			return err
 		}
@@ -655,12 +660,43 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 		if sb != nil && refused(sb.Outcome) {
 			return s.reject(r, actorSystem, []string{fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)})
 		}
+		for _, ce := range disputed {
+			if !slices.Contains(r.st.Disputed, ce.Claim) {
+				r.st.Disputed = append(r.st.Disputed, ce.Claim)
+				s.askStaff(r, s.disputeTask(r, ce))
+			}
+		}
 		return s.applyReport(r, rep)
-	})
+	}
+	r, err := s.mutateFrom(ctx, id, first, recheck)
+	for err != nil && len(disputed) < registry.MaxClaims {
+		var taken *claimTakenError
+		if !errors.As(err, &taken) || !isIdentity(taken.claim.Claim) || !learnt(rep, taken.claim.Claim) ||
+			slices.ContainsFunc(disputed, func(ce *registry.ClaimError) bool { return ce.Claim == taken.claim.Claim }) {
+			break
+		}
+		disputed = append(disputed, taken.claim)
+		r, err = s.mutate(ctx, id, recheck)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return s.afterTasks(ctx, r)
+}
+
+// learnt reports whether claim is one of rep's results' claims.
+func learnt(rep *verifier.Report, claim string) bool {
+	if rep == nil {
+		return false
+	}
+	for _, res := range rep.Requirements {
+		for _, c := range res.Claims {
+			if boundClaim(c) == claim {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bindSandbox checks that a participant certificate belongs to the

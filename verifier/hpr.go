@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,12 @@ func checkHPR(ctx context.Context, in *Input) Result {
 		if len(diffs) > 0 {
 			return withFindings(pending(TaskReview, "HPR's record of "+id+" differs from the application — "+differences(diffs)+"; the operator reviews it"), findings)
 		}
-		return withFindings(satisfied("HPR: "+id+" is "+shownName(p.Name)+", council-verified with an active registration; checked through the HPR API"), findings)
+		res := withFindings(satisfied("HPR: "+id+" is "+shownName(p.Name)+", council-verified with an active registration; checked through the HPR API"), findings)
+		// HPR's record names the professional's every id: the number and
+		// the address. Held as identities, they keep a second application
+		// under the other form out, as authentication does otherwise.
+		res.Claims = HPRClaims(p)
+		return res
 	}
 	methods := p.OTPMethods()
 	names := make([]string, len(methods))
@@ -182,6 +188,20 @@ func namesProfessional(p hfr.Professional, id string) bool {
 		}
 	}
 	return false
+}
+
+// HPRClaims are the identity claims of every form of the HPR id HPR's
+// record of p gives — its number and its address — each "hpr:" and the id
+// as NormalizeRegistryHPRID writes it: one professional under either form
+// is one identity.
+func HPRClaims(p hfr.Professional) []string {
+	var out []string
+	for _, v := range []string{p.HPRIDNumber, p.HPRID} {
+		if n, err := NormalizeRegistryHPRID(v); err == nil && !slices.Contains(out, "hpr:"+n) {
+			out = append(out, "hpr:"+n)
+		}
+	}
+	return out
 }
 
 // NormalizeRegistryHPRID is NormalizeHPRID for an HPR id as HPR itself

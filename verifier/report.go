@@ -137,7 +137,9 @@ type Result struct {
 	// Claims are single-use evidence the result relies on, such as a
 	// payer-signed empanelment proof ("empanelment:<iss>|<jti>"): the
 	// engine claims them for the application so that one proof backs one
-	// participant.
+	// participant. They may also be registry identities the check learnt
+	// (HPRClaims: every form of an HPR id), which the engine holds as it
+	// holds the submitted ids.
 	Claims []string `json:"claims,omitempty"`
 	// Identity names the registry whose id the result checked — one of
 	// IdentityHFR, IdentityHPR, IdentityRohini and IdentityIRDA for the

@@ -85,7 +85,8 @@ func staffListDocumentsRoute(staffApp string) route {
 func consoleDocumentRoute(app string) route {
 	return route{method: http.MethodGet, path: app + "/documents/{doc}", operation: "consoleDocument", tag: tagConsole,
 		summary: "A document, for the browser's own viewer: served with its stored type, inline, sandboxed, never cached",
-		auth:    authConsole, status: http.StatusOK, media: documentTypes, handle: (*Handler).consoleDocument}
+		auth:    authConsole, status: http.StatusOK, media: documentTypes, extra: []int{http.StatusNotImplemented},
+		handle: (*Handler).consoleDocument}
 }
 
 func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {

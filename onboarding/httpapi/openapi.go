@@ -219,6 +219,11 @@ func (g *schemaGen) operation(rt route) map[string]any {
 			responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st) + " (an error page, text/html)"}
 			continue
 		}
+		if st == http.StatusFound {
+			responses[strconv.Itoa(st)] = map[string]any{"description": "Found: served from the URL the participant gave",
+				"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}
+			continue
+		}
 		if st == http.StatusUnprocessableEntity && isApplicationBody(rt) {
 			responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Refused"}
 			continue

@@ -174,11 +174,11 @@ func specRoutes(c specConfig) []route {
 			handle: (*Handler).keycloakToken},
 		route{method: http.MethodGet, path: "/certificates/{code}/" + encryptionCertFile, operation: "encryptionCertificate", tag: tagRegistry,
 			summary: "The participant's current encryption certificate (PEM)", auth: authPublic,
-			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusNotModified},
+			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusFound, http.StatusNotModified},
 			handle: (*Handler).encryptionCertificate},
 		route{method: http.MethodGet, path: "/certificates/{code}/" + signingCertFile, operation: "signingCertificate", tag: tagRegistry,
 			summary: "The participant's current signing certificate (PEM)", auth: authPublic,
-			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusNotModified},
+			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusFound, http.StatusNotModified},
 			handle: (*Handler).signingCertificate},
 	)
 	return out

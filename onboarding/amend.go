@@ -103,6 +103,12 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 			}
 		}
 		t.State, t.Reason = TaskDone, "amended"
+		if !strings.EqualFold(strings.TrimSpace(r.st.Submitted.Identifiers.HFRID), strings.TrimSpace(app.Identifiers.HFRID)) {
+			// The facility changed: its manager's decline code and what
+			// HFR told after that manager's consent no longer concern
+			// this application.
+			r.st.Decline, r.st.FacilityType = nil, ""
+		}
 		r.st.Submitted = app
 		r.st.Sandbox = sb
 		r.st.Disputed = nil

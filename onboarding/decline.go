@@ -83,8 +83,9 @@ func normalizeDeclineCode(code string) string {
 // receives for an ABDM facility carries a decline code, and quoting it
 // within the decline window (WithDeclineWindow) rejects the application
 // with the manager's reason and tells staff. A wrong, used or expired code
-// is ErrInvalidOTP, in the same words whatever was wrong; an application
-// already live is a *TransitionError — staff de-board a live participant.
+// is ErrInvalidOTP, in the same words whatever was wrong. A participant
+// already live (go-live does not wait for the window to close) is
+// suspended instead, and staff told to de-board it or reinstate it.
 func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Application, error) {
 	code = normalizeDeclineCode(strings.TrimSpace(code))
 	reason = strings.TrimSpace(reason)
@@ -104,6 +105,26 @@ func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Applic
 			return wrong
 		}
 		d.Used = true
+		if pos := r.position(); pos == posActive || pos == posBlocked {
+			// Live within the window: the manager's "no" still counts.
+			// The participant is suspended at once; staff decide whether
+			// to de-board it.
+			why := "the facility manager HFR holds declined this onboarding: " + clip(reason)
+			if pos == posActive {
+				if err := r.transition(ActionSuspend, actorManager, why); err != nil {
+					return err
+				}
+			}
+			r.notify(Message{
+				Kind:    MessageReviewRequest,
+				To:      Staff,
+				Subject: "An HFR facility manager declined a live participant's onboarding",
+				Body: fmt.Sprintf("The manager HFR holds for the facility of participant %s (%s, application %s) declined its onboarding: %s. "+
+					"The participant is suspended; de-board it, or reinstate it once the manager agrees.",
+					r.app.ParticipantCode, r.st.Submitted.ParticipantName, r.app.ID, clip(reason)),
+			})
+			return nil
+		}
 		reasons := []string{fmt.Sprintf("%s: the facility manager HFR holds declined this onboarding: %s", "hfr_manager_otp", clip(reason))}
 		if err := s.reject(r, actorManager, reasons); err != nil {
 			return err

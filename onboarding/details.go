@@ -162,6 +162,19 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 		}
 		r.touchParticipant()
 		r.closeCertificateTasks("a new certificate was registered")
+		if r.st.SuspendedAtExpiry && r.position() == posBlocked {
+			// The scheduler suspended it for an expired certificate
+			// (SchedulePolicy.SuspendAtCertificateExpiry); the new ones
+			// are valid, so that suspension ends with them.
+			why := "valid certificates were registered after the one that expired"
+			if err := r.transition(ActionReinstate, actorSystem, why); err != nil {
+				return err
+			}
+			r.st.SuspendedAtExpiry = false
+			r.tell(MessageReinstated, "Your HCX participation is reinstated", why)
+			r.notify(Message{Kind: MessageReinstated, To: Staff, Subject: "A participant suspended for an expired certificate is reinstated",
+				Body: fmt.Sprintf("Participant %s registered valid certificates and was reinstated.", r.app.ParticipantCode)})
+		}
 		return nil
 	})
 	if err != nil {

@@ -186,7 +186,7 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		}
 		if s.fourEyes && c.ConfirmedBy != "" {
 			for _, t := range r.st.Tasks {
-				if t.State == TaskDone && t.DecidedBy == c.ConfirmedBy && (t.Kind == KindReview || t.Kind == KindApproval) {
+				if t.State == TaskDone && samePerson(t.DecidedBy, c.ConfirmedBy) && (t.Kind == KindReview || t.Kind == KindApproval) {
 					return fmt.Errorf("%w: %s approved task %s (%s) of this application; another person takes it live",
 						ErrFourEyes, c.ConfirmedBy, t.ID, t.Requirement)
 				}
@@ -234,6 +234,7 @@ func (s *Service) Suspend(ctx context.Context, id, actor, reason string) (*Appli
 // Reinstate ends a suspension (Blocked → Active).
 func (s *Service) Reinstate(ctx context.Context, id, actor, reason string) (*Application, error) {
 	return s.simple(ctx, id, ActionReinstate, actor, reason, func(r *record) {
+		r.st.SuspendedAtExpiry = false
 		r.tell(MessageReinstated, "Your HCX participation is reinstated", reason)
 	})
 }
@@ -471,4 +472,12 @@ func sortExpiries(xs []CertificateExpiry) {
 			cmp.Compare(a.ParticipantCode, b.ParticipantCode),
 			cmp.Compare(a.Certificate, b.Certificate))
 	})
+}
+
+// samePerson reports whether two staff ids name one person for the
+// four-eyes rule: ids are compared without regard to case or surrounding
+// space, since an operator's sign-on may hand one member's id in either
+// spelling (an e-mail address, say).
+func samePerson(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }

@@ -165,6 +165,11 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 	if !ok {
 		return nil, fmt.Errorf("%w: the participant has not given its endpoint and certificates (step 3)", ErrNotReady)
 	}
+	if _, ok := edges[edge{first.position(), ActionReadinessChecked}]; !ok {
+		// An ended application (withdrawn, rejected, Inactive) records no
+		// check: none is made, or each refused request would call out.
+		return nil, &TransitionError{Action: ActionReadinessChecked, From: positionName(first.position())}
+	}
 	done := bounded(ctx, s.ready.checker.MaxDuration())
 	rep := s.ready.checker.Check(ctx, target)
 	done()

@@ -425,7 +425,9 @@ func (s *Service) sendNotices(r *record) error {
 		if err := r.transition(ActionSuspend, actorSystem, suspend); err != nil {
 			return err
 		}
-		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+".")
+		r.st.SuspendedAtExpiry = true
+		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+
+			". Register a valid certificate and it is reinstated.")
 	}
 	return nil
 }
@@ -567,6 +569,17 @@ func (s *Service) runDuePass(ctx context.Context, workers int, step func() bool)
 	return done, errors.Join(errs...)
 }
 
+// awaitRunOut reports whether r waits on a registry (an await task) past
+// its wait at now.
+func awaitRunOut(r *record, now time.Time) bool {
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindAwait && t.State == TaskOpen && !now.Before(t.ExpiresAt) {
+			return true
+		}
+	}
+	return false
+}
+
 // runDue does one application's due work.
 func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry.Application, now time.Time) (bool, error) {
 	first, err := s.loadFrom(ctx, a)
@@ -574,6 +587,18 @@ func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry
 		return false, err
 	}
 	changed := false
+	if awaitRunOut(first, now) {
+		// Before a registry wait that ran out rejects the application,
+		// the registry is asked again: it may have finished meanwhile.
+		if _, err := s.Recheck(ctx, a.ID); err != nil {
+			s.log.WarnContext(ctx, "onboarding: recheck before a registry wait runs out failed", "application", a.ID, "error", err.Error())
+		} else {
+			changed = true
+		}
+		if first, err = s.load(ctx, a.ID); err != nil {
+			return changed, err
+		}
+	}
 	r, err := s.mutateFrom(ctx, a.ID, first, s.tick)
 	switch {
 	case err == nil:

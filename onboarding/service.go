@@ -240,6 +240,11 @@ type state struct {
 	// Uploads counts the documents stored and recorded, uploaded or
 	// fetched from the application's references (MaxDocumentUploads).
 	Uploads int `json:"uploads,omitempty"`
+	// SuspendedAtExpiry: the scheduler suspended the participant for an
+	// expired certificate (SchedulePolicy.SuspendAtCertificateExpiry); a
+	// valid certificate registered reinstates it. Any other reinstatement
+	// or suspension ends it.
+	SuspendedAtExpiry bool `json:"suspended_at_expiry,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`
 	// Last anchors the audit chain: the sequence number and hash of the

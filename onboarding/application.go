@@ -391,7 +391,8 @@ func liveSecrets(recs []credential.SecretRecord, now time.Time) bool {
 
 // effectiveReport is the stored report as things stand now: a requirement
 // that was pending on a task that is done (a code confirmed, an approval
-// or review given) reads as satisfied, and the verdict follows.
+// or review given) reads as satisfied, and the verdict follows. The
+// results' claims are left out.
 func (r *record) effectiveReport() *verifier.Report {
 	rep := r.st.Report
 	if rep == nil {
@@ -403,6 +404,10 @@ func (r *record) effectiveReport() *verifier.Report {
 		Requirements: append([]verifier.Result(nil), rep.Requirements...),
 	}
 	for i, res := range out.Requirements {
+		// The claims are the store's bookkeeping (Application.Claims has
+		// them), and may name what the applicant did not give: the other
+		// form of a professional's HPR id, which the findings leave out.
+		out.Requirements[i].Claims = nil
 		if res.Outcome != verifier.Pending {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -451,14 +452,18 @@ func readStanding(ctx context.Context, sr registry.StandingReader, apps registry
 	if err != nil {
 		return "", nil, notFound(err, "participant", code)
 	}
-	c, err := decodeCredentialFields(st.State, false)
+	// Only an application waiting on a de-boarding has one pending: the
+	// others' states need not be read for it, which those written before
+	// ends_at would otherwise be, to their end.
+	ends := !st.WaitingKnown || slices.Contains(st.Waiting, WaitingDeboarding)
+	c, err := decodeCredentialFields(st.State, false, ends)
 	if err != nil && st.StateTruncated {
 		// The credential fields run past the head the store sent.
 		a, aerr := apps.Application(ctx, st.ApplicationID)
 		if aerr != nil {
 			return "", nil, notFound(aerr, "application", st.ApplicationID)
 		}
-		c, err = decodeCredentialFields(a.State, false)
+		c, err = decodeCredentialFields(a.State, false, ends)
 	}
 	if err != nil {
 		return "", nil, fmt.Errorf("onboarding: application %q: decode state: %w", st.ApplicationID, err)
@@ -472,7 +477,7 @@ func readStanding(ctx context.Context, sr registry.StandingReader, apps registry
 // reading stops there and the bulk of the state — the application, the
 // report, the tasks — is never even scanned. The result does not depend on that order, only the speed.
 func decodeCredentials(raw []byte) (*credentials, error) {
-	return decodeCredentialFields(raw, true)
+	return decodeCredentialFields(raw, true, true)
 }
 
 // decodeCredentialFields is decodeCredentials, leaving the secrets
@@ -485,8 +490,10 @@ func decodeCredentials(raw []byte) (*credentials, error) {
 // where its de-boarding is — the head alone is then too short, and the
 // caller reads the whole state. That holds too for older states, with the
 // secrets first and the compromise time left out when nil, and for the
-// oldest, which put the submitted application first.
-func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) {
+// oldest, which put the submitted application first. Without ends, the
+// caller knows no de-boarding is pending (the application does not wait on
+// one): reading stops at the compromise time, ends_at unread.
+func decodeCredentialFields(raw []byte, withSecrets, ends bool) (*credentials, error) {
 	c := new(credentials)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -517,7 +524,9 @@ func decodeCredentialFields(raw []byte, withSecrets bool) (*credentials, error) 
 				err = dec.Decode(&skip)
 			}
 		case "compromised_at":
-			err = dec.Decode(&c.CompromisedAt)
+			if err = dec.Decode(&c.CompromisedAt); err == nil && !withSecrets && !ends {
+				return c, nil // no de-boarding to look for
+			}
 		case "ends_at":
 			if err = dec.Decode(&c.EndsAt); err == nil {
 				endsRead = true

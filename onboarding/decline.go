@@ -92,6 +92,9 @@ func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Applic
 	if reason == "" {
 		reason = "no reason given"
 	}
+	if err := checkReason(reason); err != nil {
+		return nil, err
+	}
 	wrong := fmt.Errorf("%w: the decline code does not match this application or is no longer valid", ErrInvalidOTP)
 	if len(code) != declineCodeLength {
 		return nil, wrong

@@ -73,7 +73,7 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	d.SigningCertPath = strings.TrimSpace(d.SigningCertPath)
 	d.CompanyRegistration = strings.TrimSpace(d.CompanyRegistration)
 	if path := registry.UnstorableText(d); path != "" {
-		return nil, fmt.Errorf("%w: the details' %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
+		return nil, &DetailsError{Field: path, Reason: "is not UTF-8 text without NUL"}
 	}
 	now := s.clock()
 	if err := s.checkEndpoint(d.EndpointURL); err != nil {
@@ -110,6 +110,10 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	}
 	if from := held.position(); !admits(from, ActionSubmitDetails) {
 		return nil, &TransitionError{Action: ActionSubmitDetails, From: positionName(from), To: nominalTarget(ActionSubmitDetails, from)}
+	}
+	if ends := held.st.Deboarding.ends(); ends != nil && !now.Before(*ends) {
+		return nil, &TransitionError{Action: ActionSubmitDetails, From: positionName(held.position()),
+			Reason: "the participant's de-boarding took effect at " + ends.Format(time.RFC3339)}
 	}
 	encExpiry, err := s.checkCertificate(ctx, id, enc, now)
 	if err != nil {

@@ -242,11 +242,11 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	assert.Equal(t, full.Secrets, c.Secrets)
 	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
 	// VerifyToken needs only the compromise time: the secrets are skipped.
-	c, err = decodeCredentialFields(raw, false)
+	c, err = decodeCredentialFields(raw, false, true)
 	require.NoError(t, err)
 	assert.Nil(t, c.Secrets)
 	assert.Equal(t, full.CompromisedAt, c.CompromisedAt)
-	_, err = decodeCredentialFields([]byte(`{"secrets":[{"id":`), false)
+	_, err = decodeCredentialFields([]byte(`{"secrets":[{"id":`), false, true)
 	assert.Error(t, err, "a broken state is refused even where it is skipped")
 
 	// A token check reads no further than the first field: the store's
@@ -260,7 +260,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		raw, err := json.Marshal(st)
 		require.NoError(t, err)
 		require.Greater(t, len(raw), 8*registry.StandingPrefix)
-		c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false)
+		c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false, true)
 		require.NoError(t, err, "the head of the state")
 		assert.Equal(t, at, c.CompromisedAt)
 		_, err = decodeCredentials(raw[:registry.StandingPrefix])
@@ -273,7 +273,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 		`{"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z","submitted":{}}`,
 		`{"secrets":[{"id":"s1","hash":"ab"}],"submitted":{},"compromised_at":"2025-03-01T10:00:00Z"}`,
 	} {
-		c, err := decodeCredentialFields([]byte(old), false)
+		c, err := decodeCredentialFields([]byte(old), false, true)
 		require.NoError(t, err, old)
 		c2, err := decodeCredentials([]byte(old))
 		require.NoError(t, err, old)
@@ -288,7 +288,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	// fields after it, and are read to their end.
 	oldest := `{"submitted":{"participant_name":"X"},"secrets":[{"id":"s1","hash":"ab"}],"compromised_at":"2025-03-01T10:00:00Z"}`
 	for _, withSecrets := range []bool{true, false} {
-		c, err := decodeCredentialFields([]byte(oldest), withSecrets)
+		c, err := decodeCredentialFields([]byte(oldest), withSecrets, true)
 		require.NoError(t, err)
 		require.NotNil(t, c.CompromisedAt, "the oldest order")
 		assert.Equal(t, revoked, *c.CompromisedAt)
@@ -296,7 +296,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 			require.Len(t, c.Secrets, 1)
 		}
 	}
-	_, err = decodeCredentialFields([]byte(oldest[:len(oldest)/2]), false)
+	_, err = decodeCredentialFields([]byte(oldest[:len(oldest)/2]), false, true)
 	assert.Error(t, err, "the head of an oldest-order state is refused, and the state read whole")
 	c, err = decodeCredentials([]byte(`{"x":[1,{"y":2}],"compromised_at":"2025-03-01T10:00:00Z"}`))
 	require.NoError(t, err)
@@ -312,7 +312,7 @@ func TestDecodeCredentialsMatchesFullDecode(t *testing.T) {
 	} {
 		for i := range len(whole) {
 			head := whole[:i]
-			if c, err := decodeCredentialFields([]byte(head), false); err == nil {
+			if c, err := decodeCredentialFields([]byte(head), false, true); err == nil {
 				require.NotNil(t, c.CompromisedAt, "head %q", head)
 				assert.Equal(t, revoked, *c.CompromisedAt, "head %q", head)
 			}
@@ -394,7 +394,7 @@ func TestDecodeCredentialsFindsTheDeboardingsEnd(t *testing.T) {
 	st.EndsAt = st.Deboarding.ends()
 	raw, err := json.Marshal(st)
 	require.NoError(t, err)
-	c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false)
+	c, err := decodeCredentialFields(raw[:registry.StandingPrefix], false, true)
 	require.NoError(t, err, "the head of the state holds the end")
 	require.NotNil(t, c.EndsAt)
 	assert.Equal(t, effective, *c.EndsAt)
@@ -414,19 +414,28 @@ func TestDecodeCredentialsFindsTheDeboardingsEnd(t *testing.T) {
 			`{"submitted":{},"deboarding":` + string(d) + `,"secrets":[{"id":"s1","hash":"ab"}]}`,
 		} {
 			for _, withSecrets := range []bool{false, true} {
-				c, err := decodeCredentialFields([]byte(old), withSecrets)
+				c, err := decodeCredentialFields([]byte(old), withSecrets, true)
 				require.NoError(t, err, old)
 				assert.Equal(t, tc.want, c.EndsAt, old)
 			}
 			if tc.want != nil {
-				_, err := decodeCredentialFields([]byte(old[:len(old)-20]), false)
+				_, err := decodeCredentialFields([]byte(old[:len(old)-20]), false, true)
 				assert.Error(t, err, "the head of an old state cannot rule a de-boarding out: %s", old)
 			}
 		}
 	}
+	// An application that waits on no de-boarding has none pending: the
+	// head of a state written before ends_at is then enough.
+	oldHead := `{"compromised_at":null,"secrets":[{"id":"s1","hash":"ab"}],"submitted":{"participant_name":"X"},"deboarding":null}`[:60]
+	_, err = decodeCredentialFields([]byte(oldHead), false, true)
+	require.Error(t, err, "with a de-boarding possible, the head is too short")
+	c, err = decodeCredentialFields([]byte(oldHead), false, false)
+	require.NoError(t, err, "with none pending, the compromise time suffices")
+	assert.Nil(t, c.EndsAt)
+
 	// ends_at rules once written: the state's de-boarding, further on,
 	// says the same, and is not read.
-	c, err = decodeCredentialFields([]byte(`{"compromised_at":null,"ends_at":null,"secrets":[],"submitted":{},"deboarding":{"effective_at":"2026-03-01T10:00:00Z","requested_at":"2026-03-01T09:00:00Z"}}`), true)
+	c, err = decodeCredentialFields([]byte(`{"compromised_at":null,"ends_at":null,"secrets":[],"submitted":{},"deboarding":{"effective_at":"2026-03-01T10:00:00Z","requested_at":"2026-03-01T09:00:00Z"}}`), true, true)
 	require.NoError(t, err)
 	assert.Nil(t, c.EndsAt)
 }

@@ -103,9 +103,13 @@ func (s *Service) Withdraw(ctx context.Context, id, actor, reason string) (*Appl
 
 // MaxReasonLength is the longest reason a person may give (in bytes of
 // UTF-8): for a decision, a withdrawal, a suspension, a reinstatement, a
-// de-boarding, an appeal, a compromise report, and each of the go-live
-// notes. Reasons are kept whole in the audit trail, which staff read whole.
+// de-boarding, an appeal or a compromise report. Reasons are kept whole in
+// the audit trail, which staff read whole.
 const MaxReasonLength = 1000
+
+// MaxNoteLength is the longest of each go-live note (Checklist.PilotNotes
+// and Note, in bytes of UTF-8): room for a reason and who confirmed it.
+const MaxNoteLength = 4 * MaxReasonLength
 
 // checkReason refuses a reason longer than MaxReasonLength, not UTF-8, or
 // holding a NUL (which PostgreSQL cannot store in text).
@@ -150,12 +154,15 @@ func (s *Service) simple(ctx context.Context, id, action, actor, reason string, 
 // goes out. From any stage but credentials it is a *TransitionError; in
 // credentials but without a live secret, a valid encryption certificate or
 // a confirmed checklist it is ErrNotReady naming what is missing. Its
-// notes (PilotNotes, Note) are bounded like reasons (MaxReasonLength).
+// notes (PilotNotes, Note) are each at most MaxNoteLength.
 func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
 	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
 	for _, text := range []string{c.PilotNotes, c.Note} {
-		if err := checkReason(text); err != nil {
-			return nil, fmt.Errorf("go-live notes: %w", err)
+		if len(text) > MaxNoteLength {
+			return nil, fmt.Errorf("%w: a go-live note may be at most %d bytes; this one has %d", ErrInvalidArgument, MaxNoteLength, len(text))
+		}
+		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+			return nil, fmt.Errorf("%w: a go-live note must be UTF-8 text without NUL", ErrInvalidArgument)
 		}
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {

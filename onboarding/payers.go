@@ -223,34 +223,63 @@ func (s *Service) checkPayer(ctx context.Context, payerCode string) error {
 // Active participants holding a payer, sponsor or TPA role count, whose
 // certificate is valid now, and not one whose announced de-boarding has
 // taken effect, though ProcessDeboardings has not yet made it Inactive
-// (participants that implement registry.StandingReader and
-// registry.Applications, as the package's stores do, tell). Now is the
-// system clock's.
-func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher) verifier.PayerDirectory {
-	return registryPayers{participants: participants, fetch: f}
+// (participants that also implement registry.Applications, as every
+// registry.Store does, tell). Now is the system clock's unless
+// PayersClock gives the engine's (WithClock).
+func RegistryPayers(participants registry.Participants, f *safefetch.Fetcher, opts ...PayersOption) verifier.PayerDirectory {
+	d := registryPayers{participants: participants, fetch: f, now: time.Now}
+	for _, o := range opts {
+		o(&d)
+	}
+	return d
+}
+
+// PayersOption configures RegistryPayers.
+type PayersOption func(*registryPayers)
+
+// PayersClock sets the clock RegistryPayers judges certificates and
+// de-boardings by: give it the engine's (WithClock), so that both agree.
+func PayersClock(now func() time.Time) PayersOption {
+	return func(d *registryPayers) {
+		if now != nil {
+			d.now = now
+		}
+	}
 }
 
 type registryPayers struct {
 	participants registry.Participants
 	fetch        *safefetch.Fetcher
+	now          func() time.Time
 }
 
 // deboarded reports whether the participant's announced de-boarding has
 // taken effect.
 func (d registryPayers) deboarded(ctx context.Context, code string) (bool, error) {
-	sr, ok := d.participants.(registry.StandingReader)
-	apps, ok2 := d.participants.(registry.Applications)
-	if !ok || !ok2 {
+	apps, ok := d.participants.(registry.Applications)
+	if !ok {
 		return false, nil
 	}
-	_, c, err := readStanding(ctx, sr, apps, code)
+	var c *credentials
+	var err error
+	if sr, ok := d.participants.(registry.StandingReader); ok {
+		_, c, err = readStanding(ctx, sr, apps, code)
+	} else {
+		var as []registry.Application
+		if as, err = apps.ListApplications(ctx, registry.ApplicationFilter{ParticipantCode: code, Limit: 1}); err == nil {
+			if len(as) == 0 {
+				return false, nil
+			}
+			c, err = decodeCredentialFields(as[0].State, false, true)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return false, nil // no application of the engine's: nothing announced
 	case err != nil:
 		return false, err
 	}
-	return c.ended(time.Now()), nil
+	return c.ended(d.now()), nil
 }
 
 func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.PublicKey, error) {
@@ -293,7 +322,7 @@ func (d registryPayers) SigningKey(ctx context.Context, code string) (crypto.Pub
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s's signing certificate: %v", verifier.ErrUnknownPayer, code, err)
 	}
-	if now := time.Now(); now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
+	if now := d.now(); now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
 		// A lapsed key, or one retired and perhaps leaked since, vouches
 		// for no empanelment.
 		return nil, fmt.Errorf("%w: %s's signing certificate is valid from %s to %s, not now", verifier.ErrUnknownPayer, code,

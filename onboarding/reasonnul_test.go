@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,7 +43,7 @@ func TestTextNoStoreKeepsIsInvalidInput(t *testing.T) {
 	app.Address = &addr
 	_, err := svc.Submit(ctx, app)
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
-	require.ErrorContains(t, err, "Address.District")
+	require.ErrorContains(t, err, "address.district")
 
 	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
 	require.NoError(t, err)
@@ -51,7 +52,38 @@ func TestTextNoStoreKeepsIsInvalidInput(t *testing.T) {
 	d := w.details("hcx.suraksha.example")
 	d.CompanyRegistration = "U66010\x00MH2006PLC"
 	_, err = svc.SubmitDetails(ctx, a.ID, d)
-	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	var de *onboarding.DetailsError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "company_registration", de.Field)
 	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	require.NoError(t, err)
+}
+
+// TestActorWithNULIsInvalidInput: an actor is the caller's text too.
+func TestActorWithNULIsInvalidInput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, _ := live(t, w, svc)
+	_, err := svc.Suspend(ctx, a.ID, "staff:ops\x00", "fraud")
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	_, err = svc.Suspend(ctx, a.ID, "staff:ops", "fraud")
+	require.NoError(t, err)
+}
+
+// TestGoLiveNotesAreBoundedInTheEngine: the library's callers, not only
+// the HTTP handler, are held to MaxNoteLength per note.
+func TestGoLiveNotesAreBoundedInTheEngine(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, _ := provisioned(t, w, svc)
+	long := strings.Repeat("n", onboarding.MaxNoteLength+1)
+	_, err := svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi", PilotNotes: long})
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	_, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi",
+		PilotNotes: long[:onboarding.MaxNoteLength]})
 	require.NoError(t, err)
 }

@@ -420,6 +420,10 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	for i := range r.events {
 		r.events[i].RequestID = RequestIDFrom(ctx)
 	}
+	if path := registry.UnstorableText(r.events); path != "" {
+		// An actor or a reason a caller gave, which no check refused.
+		return fmt.Errorf("%w: audit event %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
+	}
 	events := registry.Chain(prev, r.events...)
 	if s.auditKey != nil {
 		// A checkpoint: the seal over the write's last event covers, through

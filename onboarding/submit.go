@@ -107,18 +107,14 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 }
 
 // checkShape refuses an application no check could accept: none at all,
-// one listing more documents than it may ever have stored
-// (MaxDocumentUploads), each of which would be a task and a fetch, or one
-// holding text no store keeps as given (a NUL, invalid UTF-8).
+// or one listing more documents than it may ever have stored
+// (MaxDocumentUploads), each of which would be a task and a fetch.
 func checkShape(app *hcxonboard.Application) error {
 	switch {
 	case app == nil:
 		return fmt.Errorf("%w: nil application", ErrInvalidArgument)
 	case len(app.Documents) > MaxDocumentUploads:
 		return fmt.Errorf("%w: the application lists %d documents; it may list at most %d", ErrInvalidArgument, len(app.Documents), MaxDocumentUploads)
-	}
-	if path := registry.UnstorableText(app); path != "" {
-		return fmt.Errorf("%w: the application's %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
 	}
 	return nil
 }
@@ -721,8 +717,9 @@ func bindSandbox(cert *sandbox.Certificate, app *hcxonboard.Application) (string
 
 // judge runs steps 1 and 2's checks on app: the sandbox certificate, then
 // the checks that need no registry — an application they find incomplete
-// or invalid is a *RefusedError, and nothing should be stored — then the
-// online checks. The certificate is judged once, by the engine or the
+// or invalid is a *RefusedError, and nothing should be stored; one holding
+// text no store keeps as given (a NUL, invalid UTF-8) where no check
+// looks is ErrInvalidArgument — then the online checks. The certificate is judged once, by the engine or the
 // verifier.
 func (s *Service) judge(ctx context.Context, app *hcxonboard.Application) (*SandboxResult, *verifier.Report, error) {
 	sb, err := s.checkSandbox(ctx, app, nil)
@@ -735,6 +732,11 @@ func (s *Service) judge(ctx context.Context, app *hcxonboard.Application) (*Sand
 	}
 	if offline.Verdict != verifier.VerdictReady {
 		return nil, nil, &RefusedError{Report: offline}
+	}
+	if path := registry.UnstorableText(app); path != "" {
+		// Text no check reads (an address line, say) holding what no
+		// store keeps as given: the checks judged the rest.
+		return nil, nil, fmt.Errorf("%w: the application's %s is not UTF-8 text without NUL", ErrInvalidArgument, path)
 	}
 	var over *verifier.Result
 	if res, ok := offline.Result(verifier.ReqSandboxCertificate); ok && app.SandboxCertificate != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/openhcx/hcxonboard"
 )
@@ -26,6 +27,14 @@ type Standing struct {
 	// compromise report); a reader that finds the head too short reads
 	// the whole application.
 	StateTruncated bool
+	// Waiting is that application's open task kinds and waits
+	// (Application.Waiting), when WaitingKnown says the store filled it: a
+	// reader may learn from it that the state holds nothing more it needs
+	// (the engine's "deboarding" wait is absent) without reading the state
+	// whole. A store that leaves WaitingKnown false makes such a reader
+	// read the whole state when the head is too short.
+	Waiting      []string
+	WaitingKnown bool
 }
 
 // StandingPrefix is how much of a state ParticipantStanding may return
@@ -77,5 +86,6 @@ func (s *MemoryStore) ParticipantStanding(ctx context.Context, code string) (*St
 	if first == nil {
 		return nil, fmt.Errorf("%w: application of participant %q", ErrNotFound, code)
 	}
-	return &Standing{Status: p.Status, ApplicationID: first.ID, State: append(json.RawMessage(nil), first.State...)}, nil
+	return &Standing{Status: p.Status, ApplicationID: first.ID, State: append(json.RawMessage(nil), first.State...),
+		Waiting: slices.Clone(first.Waiting), WaitingKnown: true}, nil
 }

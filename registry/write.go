@@ -61,11 +61,13 @@ func (w Write) validate() error {
 }
 
 // storable refuses a write holding text not every store keeps as given
-// (StorableText): the application's stage and open task kinds, the audit
-// events' text, every text of the participant record. The memory store
-// would keep it, SQLite store a changed copy (invalid UTF-8 becomes
-// U+FFFD in the participant's record) and PostgreSQL refuse it with a
-// driver error.
+// (StorableText) in what each write adds anew: the application's stage
+// and open task kinds, and its audit events. The memory store would keep
+// it and PostgreSQL refuse it with a driver error. The participant record
+// is left to its writer (the engine refuses such text at its input): a
+// record stored before this check, holding such text, must stay writable,
+// or a participant who planted a NUL could be neither suspended nor
+// de-boarded.
 func storable(appID string, w Write) error {
 	check := func(what string, v any) error {
 		if path, ok := storableValue(reflect.ValueOf(v), what); !ok {
@@ -79,11 +81,6 @@ func storable(appID string, w Write) error {
 	if err := check("waiting", w.Application.Waiting); err != nil {
 		return err
 	}
-	if w.Participant != nil {
-		if err := check("participant", *w.Participant); err != nil {
-			return err
-		}
-	}
 	for i, e := range w.Events {
 		if err := check(fmt.Sprintf("event %d", i), e); err != nil {
 			return err
@@ -94,7 +91,8 @@ func storable(appID string, w Write) error {
 
 // UnstorableText returns the path of the first text in v (a struct, a
 // pointer, a slice or a map, walked through) that is not StorableText, as
-// "Address.District" or "Contacts[1].Email", and "" when every text is.
+// "address.district" (fields named as JSON names them) or
+// "contacts[1].email", and "" when every text is.
 // Callers check what they will write before writing it, to refuse such
 // input with their own error.
 func UnstorableText(v any) string {
@@ -120,10 +118,15 @@ func storableValue(v reflect.Value, path string) (string, bool) {
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
-			if !t.Field(i).IsExported() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case !f.IsExported() || name == "-":
 				continue
+			case name == "":
+				name = f.Name
 			}
-			if p, ok := storableValue(v.Field(i), path+"."+t.Field(i).Name); !ok {
+			if p, ok := storableValue(v.Field(i), path+"."+name); !ok {
 				return p, false
 			}
 		}

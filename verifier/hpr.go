@@ -46,7 +46,9 @@ func checkHPR(ctx context.Context, in *Input) Result {
 	diffs := mismatched(findings)
 	if in.rulesOrDefault().hprAPIOnly {
 		if len(diffs) > 0 {
-			return withFindings(pending(TaskReview, "HPR's record of "+id+" differs from the application — "+differences(diffs)+"; the operator reviews it"), findings)
+			res := withFindings(pending(TaskReview, "HPR's record of "+id+" differs from the application — "+differences(diffs)+"; the operator reviews it"), findings)
+			res.Claims = HPRClaims(p) // held while staff review, as below
+			return res
 		}
 		res := withFindings(satisfied("HPR: "+id+" is "+shownName(p.Name)+", council-verified with an active registration; checked through the HPR API"), findings)
 		// HPR's record names the professional's every id: the number and

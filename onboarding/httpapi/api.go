@@ -511,6 +511,11 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	for field, text := range map[string]string{"note": req.Note, "pilot_notes": req.PilotNotes, "confirmed_by": req.ConfirmedBy} {
+		if len(text) > onboarding.MaxReasonLength {
+			return newError(http.StatusBadRequest, CodeInvalidRequest, "%s may be at most %d bytes; this one has %d", field, onboarding.MaxReasonLength, len(text))
+		}
+	}
 	// The actor is who authenticated, never what the body says.
 	note := strings.TrimSpace(req.Note)
 	if by := strings.TrimSpace(req.ConfirmedBy); by != "" {

@@ -206,8 +206,10 @@ func oneApplicationPerCode(ctx context.Context, q queryer) error {
 		fmt.Fprintf(&b, "%q by applications %s", code, strings.Join(held[code], ", "))
 	}
 	return fmt.Errorf("%w: participant codes held by more than one application (the first %d, oldest application first): %s. "+
-		"Before version 12 the store let an application be written with another's code. Decide which application owns each code, "+
-		"give the others none (UPDATE applications SET participant_code = '' WHERE id = ...) or remove them, and open the store again",
+		"Before version 12 the store let an application be written with another's code, which only a faulty or hostile writer did. "+
+		"Decide which application owns each code (most likely the oldest); take the others off it, rejected "+
+		"(UPDATE applications SET participant_code = '', stage = 'rejected', waiting = '[]' WHERE id = ...; "+
+		"DELETE FROM application_waiting WHERE application_id = ...), and open the store again",
 		ErrMigrationBlocked, len(shared), b.String())
 }
 

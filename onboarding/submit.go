@@ -223,6 +223,11 @@ func (s *Service) disputeTask(r *record, ce *registry.ClaimError) *taskState {
 	return t
 }
 
+// DefaultSchemeCode is the scheme_code of a payer that names none: the
+// HCX specification's "default", one registry entry for all of the payer's
+// schemes.
+const DefaultSchemeCode = "default"
+
 // newParticipant is the registry record of a newly registered applicant.
 func newParticipant(app *hcxonboard.Application, code string, now time.Time, rep *verifier.Report) *hcxonboard.Participant {
 	p := &hcxonboard.Participant{
@@ -239,6 +244,12 @@ func newParticipant(app *hcxonboard.Application, code string, now time.Time, rep
 	}
 	if m, err := verifier.NormalizeMobile(app.PrimaryMobile); err == nil {
 		p.PrimaryMobile = m
+	}
+	if p.SchemeCode == "" && p.HasRole(hcxonboard.RolePayer) {
+		// The specification's registry makes scheme_code mandatory for
+		// payers, "default" meaning one entry for all their schemes, as
+		// the reference platform sets it.
+		p.SchemeCode = DefaultSchemeCode
 	}
 	if app.Address != nil {
 		a := *app.Address

@@ -437,7 +437,7 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 		code   string
 	}{
 		{"no credential", "", q, http.StatusUnauthorized, httpapi.CodeAccessDenied},
-		{"forged token", bearer("eyJhbGciOiJub25lIn0.e30."), q, http.StatusForbidden, httpapi.CodeAccessDenied},
+		{"forged token", bearer("eyJhbGciOiJub25lIn0.e30."), q, http.StatusUnauthorized, httpapi.CodeAccessDenied},
 		{"unknown field in filter", bearer(at.AccessToken), `{"filters":{"colour":{"eq":"blue"}}}`, http.StatusBadRequest, httpapi.CodeInvalidSearch},
 		{"participant token", bearer(at.AccessToken), q, http.StatusOK, ""},
 		{"staff", bearer(staffToken), q, http.StatusOK, ""},
@@ -493,7 +493,7 @@ func TestCredentialsTokensAndSearch(t *testing.T) {
 	assert.False(t, after.Credentials.CompromisedAt.IsZero())
 	assert.Equal(t, http.StatusUnauthorized, tokenReq(code, rotated.Secret).status)
 	res = f.do(request{method: http.MethodPost, path: search, auth: bearer(at.AccessToken), body: q})
-	assert.Equal(t, http.StatusForbidden, res.status, "tokens issued before the report are refused")
+	assert.Equal(t, http.StatusUnauthorized, res.status, "tokens issued before the report are refused")
 }
 
 // Suspension, reinstatement, announced de-boarding with an appeal, and a

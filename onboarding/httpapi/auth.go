@@ -288,7 +288,7 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 	claims, err := h.svc.VerifyToken(r.Context(), tok)
 	if err != nil {
 		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
-			return &apiError{status: http.StatusForbidden, code: CodeAccessDenied, message: "the credential was refused", err: err}
+			return tokenRefused(err)
 		}
 		return err
 	}

@@ -75,7 +75,11 @@
 // Staff routes need an operator staff credential: WithStaffAuth takes any
 // check, and StaffTokens builds one for bearer tokens compared in constant
 // time. A request without an Authorization header is answered 401, one
-// with a refused credential 403, both ERR_ACCESS_DENIED.
+// with a refused credential 403, both ERR_ACCESS_DENIED. A participant's
+// access token that is no longer good (expired, forged, void after a
+// compromise report) is 401, so that clients fetch a new one, as the
+// reference platform's gateway answers; a good token of a participant that
+// may not act now (suspended, de-boarded) is 403.
 //
 // Routes that act on an application need the applicant token that apply
 // answered: "Authorization: Bearer hcxapp_…". It is an HMAC of the

@@ -306,6 +306,19 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route,
 	return nil
 }
 
+// tokenRefused answers an access token VerifyToken refused: 401 for a
+// token that is no longer (or never was) good — expired, forged, revoked
+// by a compromise report — so that clients fetch a new one, as the
+// reference platform's gateway answers; 403 for a good token of a
+// participant that may not act now (suspended, de-boarded).
+func tokenRefused(err error) *apiError {
+	status := http.StatusUnauthorized
+	if errors.Is(err, onboarding.ErrNotActive) {
+		status = http.StatusForbidden
+	}
+	return &apiError{status: status, code: CodeAccessDenied, message: "the credential was refused", err: err}
+}
+
 // checkParticipant admits staff, or a participant with a valid access
 // token.
 func (h *Handler) checkParticipant(r *http.Request, c *reqCtx) error {
@@ -322,7 +335,7 @@ func (h *Handler) checkParticipant(r *http.Request, c *reqCtx) error {
 	}
 	if _, err := h.svc.VerifyToken(r.Context(), tok); err != nil {
 		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
-			return &apiError{status: http.StatusForbidden, code: CodeAccessDenied, message: "the credential was refused", err: err}
+			return tokenRefused(err)
 		}
 		return err // the store failed: not the caller's fault
 	}

@@ -32,6 +32,11 @@ type SpecTokenRequest struct {
 	Username        string `json:"username"`
 	Secret          string `json:"secret,omitempty"`
 	Password        string `json:"password,omitempty"`
+	// GrantType and ClientID are what the integrator SDKs send when their
+	// token URL is this route (a Keycloak password grant): a grant type,
+	// when given, must be "password"; the client id is ignored.
+	GrantType string `json:"grant_type,omitempty" enum:"password"`
+	ClientID  string `json:"client_id,omitempty"`
 }
 
 // KeycloakTokenRequest is a Keycloak password grant, form-encoded.
@@ -112,9 +117,12 @@ func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (
 	defer func() { h.observeToken(TokenRouteSpec, err) }()
 	var req SpecTokenRequest
 	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret,
-		"password": &req.Password}
+		"password": &req.Password, "grant_type": &req.GrantType, "client_id": &req.ClientID}
 	if err := h.readForm(w, r, fields, true, &req); err != nil {
 		return err
+	}
+	if req.GrantType != "" && req.GrantType != "password" {
+		return newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type must be "password"`)
 	}
 	secret := req.Secret
 	if req.Password != "" {

@@ -44,7 +44,7 @@ func TestPayerApprovesTwoInOneCall(t *testing.T) {
 	}
 	// Staff credentials are not a payer's.
 	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/payer/approvals", auth: bearer(staffToken), body: body})
-	require.Equal(t, http.StatusForbidden, res.status, "body: %s", res.body)
+	require.Equal(t, http.StatusUnauthorized, res.status, "body: %s", res.body)
 
 	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/payer/approvals", auth: bearer(tok.Value), body: body})
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)

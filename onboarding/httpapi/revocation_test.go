@@ -50,7 +50,7 @@ func TestParticipantTokenRefusedOnTheNextRequest(t *testing.T) {
 			require.Equal(t, http.StatusOK, search(tokA), "the first request after the reinstatement")
 
 			require.NoError(t, f.svc.ReportCompromise(ctx, b.Participant.ParticipantCode, "participant-ciso", "leaked"))
-			require.Equal(t, http.StatusForbidden, search(tokB), "the first request after the compromise report")
+			require.Equal(t, http.StatusUnauthorized, search(tokB), "the first request after the compromise report: the token is void")
 
 			_, err = f.svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:approver", Reason: "closing, by letter"})
 			require.NoError(t, err)

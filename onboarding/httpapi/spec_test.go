@@ -163,7 +163,7 @@ func TestSpecSearchRefusals(t *testing.T) {
 		status                 int
 	}{
 		{"no token", `{"filters":{}}`, "", httpapi.CodeAccessDenied, http.StatusUnauthorized},
-		{"a token that is no token", `{"filters":{}}`, "Bearer abc.def.ghi", httpapi.CodeAccessDenied, http.StatusForbidden},
+		{"a token that is no token", `{"filters":{}}`, "Bearer abc.def.ghi", httpapi.CodeAccessDenied, http.StatusUnauthorized},
 		{"an unknown field", `{"filters":{"osid":{"eq":"x"}}}`, staffAuth, httpapi.CodeInvalidSearch, http.StatusBadRequest},
 		{"an unknown operator", `{"filters":{"roles":{"in":["x"]}}}`, staffAuth, httpapi.CodeInvalidPayload, http.StatusBadRequest},
 		{"a time that is none", `{"filters":{"created_at":{"gt":"yesterday"}}}`, staffAuth, httpapi.CodeInvalidSearch, http.StatusBadRequest},

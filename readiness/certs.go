@@ -74,11 +74,17 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 	// refused, and so, in a pasted value (stored and published as given),
 	// is any text outside the PEM blocks. A file fetched from a URL may
 	// carry text after its blocks (openssl's own output does).
-	pasted := strings.HasPrefix(value, "-----BEGIN")
+	// A value given as base64 counts as pasted too: the operator decodes
+	// it and judges the PEM inside as given.
+	pasted := !strings.HasPrefix(value, "https://")
 	block, rest := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" {
 		return fail(ProblemCertificate, name+" does not start with a PEM CERTIFICATE block",
 			"Register the certificate in PEM form (-----BEGIN CERTIFICATE-----), not a key or a request; the operator refuses anything before it.")
+	}
+	if i := bytes.Index(data, []byte("-----BEGIN")); pasted && len(bytes.TrimSpace(data[:i])) > 0 {
+		return fail(ProblemCertificate, name+" holds text before the certificate",
+			"Register the PEM certificate alone: remove what precedes -----BEGIN CERTIFICATE----- (openssl's \"Bag Attributes\", say) before encoding it.")
 	}
 	const alone = "Register the certificate, and its chain if you like, alone."
 	for next := rest; len(bytes.TrimSpace(next)) > 0; {

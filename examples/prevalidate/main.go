@@ -30,7 +30,9 @@ import (
 	"unicode"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -120,10 +122,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	} else {
 		printChecklist(stdout, app, report, policy)
 	}
-	if report.Verdict == verifier.VerdictReady {
-		return exitReady
+	if report.Verdict != verifier.VerdictReady {
+		return exitNotReady
 	}
-	return exitNotReady
+	if why := refusedOutright(app); why != "" {
+		// The checks passed, but the operator's engine refuses the
+		// application before storing it.
+		out := stdout
+		if *asJSON {
+			out = stderr // stdout holds the report's JSON alone
+		}
+		fmt.Fprintf(out, "\nNOT READY: the operator refuses this application as it is: %s\n", why)
+		return exitNotReady
+	}
+	return exitReady
+}
+
+// refusedOutright says why the operator's engine (onboarding.Service.Submit)
+// refuses an application its checks pass: more documents listed than it
+// ever stores, or text no registry store keeps (a NUL, invalid UTF-8).
+func refusedOutright(app *hcxonboard.Application) string {
+	if n := len(app.Documents); n > onboarding.MaxDocumentUploads {
+		return fmt.Sprintf("it lists %d documents; at most %d are allowed", n, onboarding.MaxDocumentUploads)
+	}
+	if path := registry.UnstorableText(app); path != "" {
+		return fmt.Sprintf("its %s is not UTF-8 text without NUL characters", path)
+	}
+	return ""
 }
 
 func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, error) {

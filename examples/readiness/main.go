@@ -51,6 +51,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -154,7 +155,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return fail("JWKS: %v", err)
 	}
 	if *jwksOut != "" {
-		if err := os.WriteFile(*jwksOut, append(jwks, '\n'), 0o644); err != nil {
+		if err := writeReplacing(*jwksOut, append(jwks, '\n')); err != nil {
 			return fail("-jwks-out: %v", err)
 		}
 		fmt.Fprintf(stderr, "readiness: wrote the throw-away key %s (operator %q) to %s\n", kid, *issuer, *jwksOut)
@@ -287,4 +288,31 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// writeReplacing writes data to a new file beside path and renames it
+// over path: a symbolic link at path (in a shared directory, say) is
+// replaced, never followed, so no other file is overwritten through it.
+// The key set is public: the file is readable by all (0644).
+func writeReplacing(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

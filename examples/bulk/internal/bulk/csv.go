@@ -188,6 +188,12 @@ func ReadRows(r io.Reader) ([]Row, error) {
 			if len(v) > MaxField {
 				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name, Problem: fmt.Sprintf("cell has %d bytes; at most %d", len(v), MaxField)}
 			}
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				// A spreadsheet saved in another encoding (Windows-1252,
+				// say): the engine would refuse the row on every run.
+				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name,
+					Problem: "cell is not UTF-8 text (or holds a NUL); save the list as CSV UTF-8"}
+			}
 			*cols[i].field(&row) = strings.TrimSpace(v)
 		}
 		if err := checkRow(&row, cols, seen); err != nil {

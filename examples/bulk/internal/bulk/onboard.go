@@ -201,6 +201,20 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 		return Result{App: stored, Skipped: true}
 	case stored != nil && !changed:
 		if !known {
+			if stored.Stage == registry.StageRejected {
+				// The state is lost, and the row's own key holds a
+				// rejection: this very content may have been resubmitted
+				// after it, under its own key.
+				resub := ResubmissionKey(row.Key, digest)
+				again, err := o.stored(ctx, row, resub)
+				switch {
+				case err != nil:
+					return Result{Err: err}
+				case again != nil:
+					o.remember(row, digest, resub, false)
+					return Result{App: again, Skipped: true}
+				}
+			}
 			// Stored before the state knew the row (by an earlier
 			// version, or a run whose state was lost): from now on its
 			// changes count from what the list holds today.

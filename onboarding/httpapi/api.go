@@ -418,6 +418,12 @@ func intParam(s, name string, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
+		if name == "offset" {
+			// Offsets are bounded; the cursor (the next of the page
+			// before) pages on past them.
+			return 0, newError(http.StatusBadRequest, CodeInvalidRequest,
+				"offset must be a whole number from %d to %d; page further with the cursor (the next of the page before)", lo, hi)
+		}
 		return 0, newError(http.StatusBadRequest, CodeInvalidRequest, "%s must be a whole number from %d to %d", name, lo, hi)
 	}
 	return n, nil

@@ -42,6 +42,14 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 		limit = registry.DefaultLimit
 	}
 	after := r.URL.Query().Get("cursor")
+	if strings.HasPrefix(after, "c1.") {
+		// The opaque cursor next answered: it names the last message.
+		pos, err := registry.DecodeCursor(after)
+		if err != nil {
+			return err
+		}
+		after = pos.Key
+	}
 	if a := r.URL.Query().Get("after"); a != "" {
 		if after != "" && after != a {
 			return newError(http.StatusBadRequest, CodeInvalidRequest, "give cursor or after, not both")
@@ -64,7 +72,8 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 			State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt})
 	}
 	if more && len(ms) > 0 {
-		out.Next = ms[len(ms)-1].ID
+		last := ms[len(ms)-1]
+		out.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil

@@ -214,7 +214,7 @@ func apiRoutes() []route {
 			resp: &OutboxResponse{}, status: http.StatusOK, query: []param{
 				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
 				{name: "cursor", description: "the next page: the next of the page before"},
-				{name: "after", description: "the same as cursor (the last id of the page before)"},
+				{name: "after", description: "the last message id of the page before, instead of the cursor"},
 			}, extra: []int{http.StatusNotImplemented}, handle: (*Handler).deadLetters},
 		{method: http.MethodPost, path: "/v1/onboarding/staff/outbox/retry", operation: "retryDeadLetter", tag: tagStaff, role: RoleReviewer,
 			summary: "Send a dead letter again", auth: authStaff,

@@ -401,7 +401,16 @@ func (s *Service) deboardDue(r *record) error {
 func (s *Service) sweep(ctx context.Context, f registry.ApplicationFilter, what string, op func(r *record) error) (int, error) {
 	done := 0
 	var errs []error
-	err := s.eachApplication(ctx, f, func(page []registry.Application) error {
+	each := s.eachApplication
+	if dl, ok := s.store.(registry.DueLister); ok && f.Waiting != "" {
+		// What a sweep does falls due by a date the application's due
+		// time covers: the due index gives those whose time came, in
+		// keyset steps, and not every application that waits.
+		each = func(ctx context.Context, f registry.ApplicationFilter, fn func([]registry.Application) error) error {
+			return eachDue(ctx, dl, s.clock(), f, fn)
+		}
+	}
+	err := each(ctx, f, func(page []registry.Application) error {
 		for i := range page {
 			_, err := s.mutate(ctx, page[i].ID, op)
 			switch {
@@ -418,6 +427,33 @@ func (s *Service) sweep(ctx context.Context, f registry.ApplicationFilter, what 
 		return done, fmt.Errorf("onboarding: list %s: %w", what, err)
 	}
 	return done, errors.Join(errs...)
+}
+
+// eachDue hands fn, page by page, the applications due by now (the due
+// index, registry.DueLister) that match f's stage and waiting kind.
+func eachDue(ctx context.Context, dl registry.DueLister, now time.Time, f registry.ApplicationFilter,
+	fn func([]registry.Application) error) error {
+	for cursor := ""; ; {
+		page, err := dl.DueApplications(ctx, now, registry.MaxLimit, cursor)
+		if err != nil {
+			return err
+		}
+		var match []registry.Application
+		for _, a := range page.Items {
+			if (f.Stage == "" || a.Stage == f.Stage) && slices.Contains(a.Waiting, f.Waiting) {
+				match = append(match, a)
+			}
+		}
+		if len(match) > 0 {
+			if err := fn(match); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" || len(page.Items) == 0 {
+			return nil
+		}
+		cursor = page.Next
+	}
 }
 
 // errSkip tells mutate's caller that op found nothing to do.

@@ -75,3 +75,12 @@ func CertificatesExpiringSQL(d Dialect) string { return certificatesExpiringSQL(
 
 // DueSQL is the text of Store.DueApplications.
 func DueSQL(cursor bool) string { return dueSQL(cursor) }
+
+// ListOutboxSQL exposes ListOutbox's statement to the plan tests.
+func ListOutboxSQL(f registry.OutboxFilter) (string, []any) {
+	f, err := f.Normalize()
+	if err != nil {
+		panic(err)
+	}
+	return listOutboxSQL(f)
+}

@@ -404,3 +404,25 @@ func TestStandingPlan(t *testing.T) {
 		requirePlan(t, s.Dialect(), explain(t, s, sqlstore.StandingSQL, []any{"000007@plan"}, pgSettings(false)...), false, "applications_participant")
 	})
 }
+
+// TestPlanDeadLetters: the staff's dead-letter listing, first page and by
+// cursor, reads the dead letters alone in listing order (outbox_dead), on
+// both backends; other states keep outbox_due.
+func TestPlanDeadLetters(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s := planStore(t, b, "dead-letters", nil)
+		analyze(t, s)
+		for _, f := range []registry.OutboxFilter{
+			{State: registry.OutboxDead, Limit: 100},
+			{State: registry.OutboxDead, Limit: 100, After: "m-1"},
+		} {
+			text, args := sqlstore.ListOutboxSQL(f)
+			plan := explain(t, s, text, args, pgSettings(true)...)
+			requirePlan(t, s.Dialect(), plan, true, "outbox_dead")
+		}
+		text, args := sqlstore.ListOutboxSQL(registry.OutboxFilter{State: registry.OutboxPending, Limit: 100})
+		plan := explain(t, s, text, args, pgSettings(false)...)
+		require.NotContains(t, plan, "outbox_dead", "a pending message is not in the dead letters' index:\n%s", plan)
+	})
+}

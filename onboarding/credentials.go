@@ -357,14 +357,17 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 		}
 		return nil, err
 	}
+	// A token void by a compromise report is refused as such first: its
+	// holder, perhaps the thief, learns nothing of the participant's
+	// standing from how it is refused.
+	if compromisedAt := c.CompromisedAt; compromisedAt != nil && !s.afterCompromise(claims.IssuedAt, *compromisedAt) {
+		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
+	}
 	if status != hcxonboard.StatusActive {
 		return nil, fmt.Errorf("%w: %w: participant %s", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
 	}
 	if c.ended(s.clock()) {
 		return nil, fmt.Errorf("%w: %w: participant %s was de-boarded", credential.ErrInvalidToken, ErrNotActive, claims.ParticipantCode)
-	}
-	if compromisedAt := c.CompromisedAt; compromisedAt != nil && !s.afterCompromise(claims.IssuedAt, *compromisedAt) {
-		return nil, fmt.Errorf("%w: issued before a compromise report", credential.ErrInvalidToken)
 	}
 	return claims, nil
 }

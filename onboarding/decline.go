@@ -113,11 +113,16 @@ func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Applic
 			// The participant is suspended at once; staff decide whether
 			// to de-board it.
 			why := "the facility manager HFR holds declined this onboarding: " + clip(reason)
-			if pos == posActive {
-				if err := r.transition(ActionSuspend, actorManager, why); err != nil {
-					return err
-				}
+			action := ActionSuspend
+			if pos == posBlocked {
+				action = ActionManagerDeclined // suspended already: it stays so
 			}
+			if err := r.transition(action, actorManager, why); err != nil {
+				return err
+			}
+			// Only staff lift this suspension: a certificate renewal does
+			// not, as it would one for an expired certificate alone.
+			r.st.SuspendedAtExpiry = false
 			r.notify(Message{
 				Kind:    MessageReviewRequest,
 				To:      Staff,

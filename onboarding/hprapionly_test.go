@@ -47,9 +47,10 @@ func TestHPRAPIOnlyHoldsBothFormsOfTheID(t *testing.T) {
 // TestHPRFormLearntOnRecheckGoesToStaff: two applications hold one
 // professional's HPR id under its two forms, each submitted while HPR was
 // down. When the first is checked again, HPR's record names the form the
-// other holds: the recheck does not fail on every run — staff decide who
-// the professional is (identity_dispute), and the application goes on
-// holding the form it gave.
+// other holds: the recheck does not fail on every run — under
+// WithIdentityDisputes staff decide who the professional is
+// (identity_dispute), and the application goes on holding the form it
+// gave.
 func TestHPRFormLearntOnRecheckGoesToStaff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -61,7 +62,7 @@ func TestHPRFormLearntOnRecheckGoesToStaff(t *testing.T) {
 		verifier.WithHPRAPIOnly(true),
 	)
 	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v), onboarding.WithIdentityDisputes(true))
 
 	const address = "asha.rao@hpr.abdm"
 	// HPR is down for one look-up of each form.

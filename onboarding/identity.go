@@ -215,8 +215,8 @@ func (r *record) claims() []string {
 	return out
 }
 
-// claimLabel names a claim to a person.
-func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string) string {
+// claimLabel names a claim to a person: to staff, or to the applicant.
+func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string, staff bool) string {
 	for _, id := range identities(app, nil) {
 		if id.claim == claim {
 			return id.label
@@ -226,7 +226,13 @@ func claimLabel(app *hcxonboard.Application, sb *SandboxResult, claim string) st
 		return fmt.Sprintf("sandbox certificate %s of %s", clip(sb.CertificateID), clip(sb.Issuer))
 	}
 	if rest, ok := strings.CutPrefix(claim, claimHPR); ok {
-		return "HPR professional " + clip(rest)
+		if staff {
+			return "HPR professional " + clip(rest)
+		}
+		// A form of the HPR id the applicant did not give (HPR's record
+		// taught it) is not named to the applicant, or typing one form
+		// would reveal the other.
+		return "the HPR professional you named (under another form of the id)"
 	}
 	if rest, ok := strings.CutPrefix(claim, "empanelment:"); ok {
 		return "empanelment proof " + clip(rest)
@@ -276,7 +282,7 @@ func (e *claimTakenError) Is(target error) bool { return target == ErrIdentityTa
 // claimRefusal is the reason an application is refused an identity or a
 // piece of evidence another application holds.
 func claimRefusal(app *hcxonboard.Application, sb *SandboxResult, ce *registry.ClaimError) string {
-	label := claimLabel(app, sb, ce.Claim)
+	label := claimLabel(app, sb, ce.Claim, false)
 	if isIdentity(ce.Claim) {
 		return fmt.Sprintf("identity: %s is already registered with this HCX as %s; if you operate it, contact the operator",
 			label, heldBy(ce))

@@ -71,7 +71,10 @@ type SchedulePolicy struct {
 	// window gets only the latest notice due, not every earlier one.
 	CertificateNotices []time.Duration
 	// SuspendAtCertificateExpiry suspends an Active participant whose
-	// encryption or signing certificate expired.
+	// encryption or signing certificate expired. Registering valid
+	// certificates (SubmitDetails) reinstates it — unless staff, or the
+	// HFR manager's decline, suspended it since. A suspended participant's
+	// tokens are refused, so the operator registers them for it.
 	SuspendAtCertificateExpiry bool
 	// SecretNotices are how long before the participant's last
 	// production secret expires it is reminded to rotate it (default 30,
@@ -427,7 +430,7 @@ func (s *Service) sendNotices(r *record) error {
 		}
 		r.st.SuspendedAtExpiry = true
 		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+
-			". Register a valid certificate and it is reinstated.")
+			". It is reinstated when a valid certificate is registered; while it is suspended its credentials are refused, so send the new certificate to the operator.")
 	}
 	return nil
 }

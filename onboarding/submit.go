@@ -218,7 +218,7 @@ func (s *Service) disputeTask(r *record, ce *registry.ClaimError) *taskState {
 	t := r.addTask(KindReview, RequirementIdentityDispute, fmt.Sprintf(
 		"%s is already registered with this HCX as %s: decide whether this applicant operates it. Approving takes the identity, "+
 			"which works once the holder is de-boarded; rejecting rejects this application.",
-		claimLabel(r.st.Submitted, r.st.Sandbox, ce.Claim), heldBy(ce)))
+		claimLabel(r.st.Submitted, r.st.Sandbox, ce.Claim, true), heldBy(ce)))
 	t.Claim = ce.Claim
 	return t
 }
@@ -656,8 +656,9 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 	}
 	// disputed are the registry identities the new report learnt (the
 	// other form of an HPR id) that another application turned out to
-	// hold: staff decide (identity_dispute), as when HPR's authentication
-	// teaches one, rather than the check failing on every run.
+	// hold: under WithIdentityDisputes staff decide (identity_dispute);
+	// without, the application is rejected, as at submission — rather than
+	// the check failing on every run.
 	var disputed []*registry.ClaimError
 	recheck := func(r *record) error {
 		if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
@@ -680,6 +681,18 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 		var taken *claimTakenError
 		if !errors.As(err, &taken) || !isIdentity(taken.claim.Claim) || !learnt(rep, taken.claim.Claim) ||
 			slices.ContainsFunc(disputed, func(ce *registry.ClaimError) bool { return ce.Claim == taken.claim.Claim }) {
+			break
+		}
+		if !s.disputes {
+			// As at submission: without WithIdentityDisputes, an identity
+			// another holds rejects the application.
+			reason := taken.reason
+			r, err = s.mutate(ctx, id, func(r *record) error {
+				if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
+					return err
+				}
+				return s.reject(r, actorSystem, []string{reason})
+			})
 			break
 		}
 		disputed = append(disputed, taken.claim)

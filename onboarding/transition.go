@@ -32,6 +32,7 @@ const (
 	ActionReinstate        = "reinstate"         // Blocked → Active
 	ActionDeboardWarning   = "deboard_warning"   // an involuntary de-boarding is announced
 	ActionAppeal           = "appeal"            // the announced de-boarding is stopped
+	ActionManagerDeclined  = "manager_declined"  // the HFR manager declined a participant already suspended
 	ActionDeboard          = "deboard"           // → Inactive
 )
 
@@ -96,6 +97,7 @@ var edges = func() map[edge]string {
 		posActive, posBlocked, posInactive)
 	stay(ActionStepUpFailed, posActive, posBlocked)
 	stay(ActionAppeal, posActive, posBlocked)
+	stay(ActionManagerDeclined, posBlocked)
 	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {
 		m[edge{p, ActionWithdraw}] = posWithdrawn
 	}

@@ -76,7 +76,7 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 	// carry text after its blocks (openssl's own output does).
 	// A value given as base64 counts as pasted too: the operator decodes
 	// it and judges the PEM inside as given.
-	pasted := !strings.HasPrefix(value, "https://")
+	pasted := !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://")
 	block, rest := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" {
 		return fail(ProblemCertificate, name+" does not start with a PEM CERTIFICATE block",

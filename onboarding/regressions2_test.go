@@ -1,0 +1,182 @@
+package onboarding_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// A facility goes live with a certificate that expires within the decline
+// window; the scheduler suspends it at expiry (SuspendedAtExpiry). The
+// real facility manager then declines in the window: the participant is
+// already Blocked, so Decline only tells staff — and leaves the
+// expiry flag set. The hijacker registers a fresh certificate and is
+// reinstated automatically, the manager's "no" undone without any staff
+// decision.
+func TestRegressionDeclineOfParticipantSuspendedAtExpiryIsUndoneByRenewal(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore(),
+		onboarding.WithSchedule(onboarding.SchedulePolicy{SuspendAtCertificateExpiry: true, SecretNotices: []time.Duration{}}))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
+	require.Len(t, msgs, 1)
+	code, ok := w.hfr.LastOTP(abdmFacility)
+	require.True(t, ok)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+	require.NoError(t, err)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	short, err := selfSigned(key, &key.PublicKey, w.clock.Now().Add(-time.Hour), w.clock.Now().Add(3*24*time.Hour))
+	require.NoError(t, err)
+	d := w.details("hcx.hijacked.example")
+	d.EncryptionCert = short
+	_, err = svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	_, err = svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	_, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
+	require.NoError(t, err)
+
+	w.clock.Advance(3*24*time.Hour + time.Minute) // the certificate expired; day 3 of the 7-day window
+	_, err = svc.RunDue(ctx)
+	require.NoError(t, err)
+	got, err := svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, hcxonboard.StatusBlocked, got.Status)
+
+	_, declineErr := svc.Decline(ctx, a.ID, msgs[0].Code, "we never asked to join the HCX")
+
+	_, err = svc.RequestStepUp(ctx, a.ID, onboarding.StepUpDetails)
+	require.NoError(t, err)
+	d.EncryptionCert = renewedCert(t, w.clock.Now())
+	d.StepUpCode = w.notes.code(t, a.ID)
+	got, err = svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	require.Equal(t, hcxonboard.StatusBlocked, got.Status,
+		"the facility manager declined within the window (Decline: %v), yet a certificate renewal reinstated the participant", declineErr)
+}
+
+// Staff suspend a live ABDM facility (or the scheduler does at a
+// certificate's expiry); within the decline window the facility manager
+// declines. Decline's live branch takes no transition for a Blocked
+// participant, so its write carries no audit event and is refused as an
+// internal error: the manager gets a failure, the code stays unused and
+// staff are never told.
+func TestRegressionDeclineOfSuspendedParticipantFails(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
+	require.Len(t, msgs, 1)
+	code, ok := w.hfr.LastOTP(abdmFacility)
+	require.True(t, ok)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+	require.NoError(t, err)
+	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.hijacked.example"))
+	require.NoError(t, err)
+	_, err = svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	_, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
+	require.NoError(t, err)
+	_, err = svc.Suspend(ctx, a.ID, "staff:ops", "odd claims traffic")
+	require.NoError(t, err)
+
+	w.clock.Advance(time.Hour)
+	_, err = svc.Decline(ctx, a.ID, msgs[0].Code, "we never asked to join the HCX")
+	require.NoError(t, err, "the manager's in-window decline of a suspended participant")
+}
+
+// Under HPR API-only checking the report no longer shows the applicant the
+// other form of the professional's HPR id (effectiveReport drops the
+// claims: "may name what the applicant did not give"). But when that form
+// is already held, the rejection reason names it: an applicant who typed
+// a professional's HPR address learns her HPR number (and the participant
+// holding it) from the refusal.
+func TestRegressionHPROtherFormLeaksThroughRejectionReason(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	v, err := verifier.New(
+		verifier.WithSandboxVerifier(w.sandbox),
+		verifier.WithProfessionalRegistry(w.hfrCli),
+		verifier.WithClock(w.clock.Now),
+		verifier.WithHPRAPIOnly(true),
+	)
+	require.NoError(t, err)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+
+	first, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner)) // hprNumber
+	require.NoError(t, err)
+	require.NotEqual(t, registry.StageRejected, first.Stage, "reasons: %v", first.Reasons)
+
+	second := w.application(verifier.CategoryABDMPractitioner)
+	second.Identifiers.HPRID = "asha.rao@hpr.abdm"
+	second.PrimaryEmail, second.PrimaryMobile = "someone@else.example", "9811100000"
+	got, err := svc.Submit(ctx, second)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageRejected, got.Stage)
+	for _, res := range got.Report.Requirements {
+		require.Empty(t, res.Claims) // the report hides it …
+	}
+	require.NotContains(t, strings.Join(got.Reasons, "\n"), hprNumber, "… the rejection reason names it")
+}
+
+// WithIdentityDisputes is off by default: "such an application is
+// rejected with a reason naming the holder", as Submit does. Recheck now
+// opens identity_dispute reviews whatever the option says: an application
+// that reaches a recheck (submitted during an HPR outage, or in flight
+// across the upgrade) and there learns a form of the HPR id another
+// participant holds is not rejected but queued for staff against the
+// holder, a path Submit closes.
+func TestRegressionRecheckOpensDisputesThoughDisputesAreOff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	v, err := verifier.New(
+		verifier.WithSandboxVerifier(w.sandbox),
+		verifier.WithProfessionalRegistry(w.hfrCli),
+		verifier.WithClock(w.clock.Now),
+		verifier.WithHPRAPIOnly(true),
+	)
+	require.NoError(t, err)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v), onboarding.WithIdentityDisputes(false))
+
+	const address = "asha.rao@hpr.abdm"
+	w.hfr.FailNext(hprNumber, http.StatusServiceUnavailable, 1, "")
+	holder, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner)) // the real professional
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, holder.Stage)
+
+	w.hfr.FailNext(address, http.StatusServiceUnavailable, 1, "")
+	other := w.application(verifier.CategoryABDMPractitioner)
+	other.Identifiers.HPRID = address
+	other.PrimaryEmail, other.PrimaryMobile = "someone@else.example", "9811100000"
+	b, err := svc.Submit(ctx, other)
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, b.Stage)
+
+	b, err = svc.Recheck(ctx, b.ID)
+	require.NoError(t, err)
+	for _, tk := range b.OpenTasks() {
+		require.NotEqual(t, onboarding.RequirementIdentityDispute, tk.Requirement,
+			"identity disputes are off, yet the recheck queued one against the holder: %s", tk.Message)
+	}
+	require.Equal(t, registry.StageRejected, b.Stage, "as Submit would have")
+}

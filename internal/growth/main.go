@@ -319,6 +319,12 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 		{"search name startsWith (1 in 700 of n)", func(i int) error {
 			return search(map[string]registry.Condition{registry.FieldName: registry.StartsWith(plain(i)[:14])}, "")(i)
 		}},
+		{"search name contains, no match", search(map[string]registry.Condition{registry.FieldName: registry.Contains("qqzqx")}, "")},
+		{"search email startsWith, no match", search(map[string]registry.Condition{registry.FieldEmail: registry.StartsWith("nobody.here@")}, "")},
+		{"search code startsWith (1 match)", func(i int) error {
+			return search(map[string]registry.Condition{registry.FieldCode: registry.StartsWith(pick(i).ParticipantCode)}, "")(i)
+		}},
+		{"search scheme eq, no match", search(map[string]registry.Condition{registry.FieldSchemeCode: registry.Eq("NO-SUCH-SCHEME")}, "")},
 		{"search status neq Inactive, page 1", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, "")},
 		{"search status neq Inactive, mid cursor", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, midCursor)},
 		{"queue waiting approval, page 1", list(registry.ApplicationFilter{Waiting: "approval"})},

@@ -17,12 +17,15 @@ import (
 var (
 	// scalarColumns: the column and its lower-cased copy.
 	scalarColumns = map[string][2]string{
-		registry.FieldCode:       {"p.participant_code", "p.code_lower"},
-		registry.FieldName:       {"p.participant_name", nameLower},
-		registry.FieldStatus:     {"p.status", "p.status_lower"},
-		registry.FieldEmail:      {"p.primary_email", "p.email_lower"},
-		registry.FieldMobile:     {"p.primary_mobile", "p.mobile_lower"},
-		registry.FieldSchemeCode: {"p.scheme_code", "p.scheme_lower"},
+		registry.FieldCode:   {"p.participant_code", "p.code_lower"},
+		registry.FieldName:   {"p.participant_name", nameLower},
+		registry.FieldStatus: {"p.status", "p.status_lower"},
+		registry.FieldEmail:  {"p.primary_email", "p.email_lower"},
+		registry.FieldMobile: {"p.primary_mobile", "p.mobile_lower"},
+		// The scheme code as an expression: a scheme most participants
+		// share is read in paging order, not from participants_scheme,
+		// which a rare one leads through (see leader).
+		registry.FieldSchemeCode: {"(p.scheme_code || '')", "p.scheme_lower"},
 	}
 	// listFields: the participant_values field of a list field, and
 	// whether its values are selective. A linked registry code names one
@@ -39,7 +42,9 @@ var (
 	}
 	timeColumns = map[string]string{
 		registry.FieldCreatedAt: "p.created_at",
-		registry.FieldUpdatedAt: "p.updated_at",
+		// As an expression: a wide range is read in paging order; a
+		// narrow one leads through participants_updated (see leader).
+		registry.FieldUpdatedAt: "(p.updated_at + 0)",
 	}
 )
 
@@ -161,8 +166,33 @@ type leader struct {
 	field  string   // participant_values.field, or "" for the name
 	values []string // the list values
 	like   string   // the trigram LIKE pattern on participants_name
-	low    string   // name_lower equals it (eq), or starts with it
-	eq     bool
+	col    string   // the indexed column low is for: p.name_lower when ""
+	// updated is a range of updated_at, read from participants_updated.
+	updated *registry.Condition
+	low     string // col equals it (eq), or starts with it
+	eq      bool
+}
+
+// column is the indexed column of an eq or startsWith leader.
+func (d *leader) column() string {
+	if d.col == "" {
+		return nameLower
+	}
+	return d.col
+}
+
+// prefixLeaders are the scalar fields whose eq and startsWith may lead
+// through an index of their lower-cased column (schema version 14); the
+// name is led as well, below. A code's eq is its primary key's. The scheme
+// code leads by its own column, compared as given.
+var prefixLeaders = []struct {
+	field, col string
+	startsWith bool
+}{
+	{registry.FieldCode, "p.code_lower", true},
+	{registry.FieldEmail, "p.email_lower", true},
+	{registry.FieldMobile, "p.mobile_lower", true},
+	{registry.FieldSchemeCode, "p.scheme_code", false},
 }
 
 // leaders lists q's conditions that could drive a search.
@@ -178,6 +208,25 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 		}
 		if len(c.Or) > 0 {
 			out = append(out, &leader{list: field, or: true, field: listFields[field].field, values: c.Or})
+		}
+	}
+	if c, ok := q.Filters[registry.FieldUpdatedAt]; ok && len(comparisons(c)) > 0 {
+		out = append(out, &leader{updated: &c})
+	}
+	for _, pl := range prefixLeaders {
+		c, ok := q.Filters[pl.field]
+		if !ok {
+			continue
+		}
+		if c.Eq != nil && pl.field != registry.FieldCode {
+			v := *c.Eq
+			if pl.startsWith {
+				v = lower(v)
+			}
+			out = append(out, &leader{col: pl.col, low: v, eq: true})
+		}
+		if pl.startsWith && c.StartsWith != nil && *c.StartsWith != "" {
+			out = append(out, &leader{col: pl.col, low: lower(*c.StartsWith)})
 		}
 	}
 	c, ok := q.Filters[registry.FieldName]
@@ -257,11 +306,14 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 		b.WriteString("participants p WHERE p.name_lower LIKE " + b.arg(d.like) + escapeClause)
 	case d.like != "":
 		b.WriteString("participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like))
+	case d.updated != nil:
+		b.WriteString("participants p WHERE 1=1")
+		timeCondition(&b, "p.updated_at", *d.updated)
 	case d.eq:
-		b.WriteString("participants p WHERE p.name_lower = " + b.arg(d.low))
+		b.WriteString("participants p WHERE " + d.column() + " = " + b.arg(d.low))
 	default:
 		b.WriteString("participants p WHERE ")
-		prefixRange(&b, "p.name_lower", d.low)
+		prefixRange(&b, d.column(), d.low)
 	}
 	b.WriteString(" LIMIT " + b.arg(limit) + ") x")
 	return b.String(), b.args
@@ -278,11 +330,13 @@ func (d *leader) where(b *sqlBuilder, dialect Dialect) {
 		b.WriteString(" AND p.name_lower LIKE " + b.arg(d.like) + escapeClause)
 	case d.like != "":
 		b.WriteString(" AND p.rowid IN (SELECT rowid FROM participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like) + ")")
+	case d.updated != nil:
+		timeCondition(b, "p.updated_at", *d.updated)
 	case d.eq:
-		b.WriteString(" AND p.name_lower = " + b.arg(d.low))
+		b.WriteString(" AND " + d.column() + " = " + b.arg(d.low))
 	default:
 		b.WriteString(" AND ")
-		prefixRange(b, "p.name_lower", d.low)
+		prefixRange(b, d.column(), d.low)
 	}
 }
 
@@ -332,17 +386,19 @@ func comparisons(c registry.Condition) []comparison {
 // Text columns compare byte by byte in both databases (COLLATE "C" in
 // PostgreSQL, BINARY in SQLite), as Go compares strings.
 //
-// On participant_name, whose lower-cased copy is indexed, eq and
-// startsWith also constrain name_lower (a name equal to v has name_lower
-// equal to lower(v)), so that the index may serve them.
+// On participant_name, participant_code, primary_email and
+// primary_mobile, whose lower-cased copies are indexed, eq and startsWith
+// also constrain the copy (a value equal to v has a copy equal to
+// lower(v)), so that the index may serve them.
 func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) {
+	indexed := lowerCol == nameLower || lowerCol == "p.code_lower" || lowerCol == "p.email_lower" || lowerCol == "p.mobile_lower"
 	if c.Eq != nil {
 		b.WriteString(" AND " + col + " = " + b.arg(*c.Eq))
-		if lowerCol == nameLower {
+		if indexed && lowerCol != "p.code_lower" { // a code's eq has its primary key
 			b.WriteString(" AND " + lowerCol + " = " + b.arg(lower(*c.Eq)))
 		}
 	}
-	if c.StartsWith != nil && *c.StartsWith != "" && lowerCol == nameLower {
+	if c.StartsWith != nil && *c.StartsWith != "" && indexed {
 		b.WriteString(" AND ")
 		prefixRange(b, lowerCol, lower(*c.StartsWith))
 	}
@@ -408,9 +464,20 @@ func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condi
 	if c.Neq != nil {
 		own(true, "l.value = "+b.arg(*c.Neq))
 	}
+	if c.StartsWith != nil && *c.StartsWith != "" {
+		// The start of a value reads participant_values_lower (schema
+		// version 14) from where it begins, not every value of the list.
+		var r sqlBuilder
+		r.args = b.args
+		prefixRange(&r, "l.value_lower", lower(*c.StartsWith))
+		b.args = r.args
+		among(r.String() + " AND l.value_lower LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
+	}
 	for _, p := range patterns(c) {
 		switch {
 		case p.v == nil:
+		case p.some && p.v == c.StartsWith:
+			// Written above, with its range.
 		case p.some:
 			among("l.value_lower LIKE " + b.arg(p.make(*p.v)) + escapeClause)
 		default:

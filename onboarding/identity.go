@@ -321,6 +321,18 @@ func solutionCode(sb *SandboxResult) string {
 	return sb.Issuer + "/" + sb.CertificateID + "@sandbox"
 }
 
+// RelyingOnPage is RelyingOn a page at a time: at most limit
+// participants (0 for registry.DefaultLimit) after the cursor (the Next
+// of the page before), with the cursor of the next page in Next.
+func (s *Service) RelyingOnPage(ctx context.Context, issuer, certID string, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
+	if issuer == "" || certID == "" {
+		return registry.Page[hcxonboard.Participant]{}, fmt.Errorf("%w: RelyingOnPage needs the issuer and the certificate id", ErrInvalidArgument)
+	}
+	code := solutionCode(&SandboxResult{Issuer: issuer, CertificateID: certID, Kind: sandbox.KindSolution, Outcome: verifier.Satisfied})
+	return s.SearchPage(ctx, registry.Query{Filters: map[string]registry.Condition{registry.FieldLinkedCodes: {Eq: &code}},
+		Limit: limit, Cursor: cursor})
+}
+
 // RelyingOn lists the participants registered on the solution
 // certificate certID of the sandbox operator issuer — what an operator
 // reviews when that certificate is revoked. Participant certificates back

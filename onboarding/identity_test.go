@@ -379,6 +379,48 @@ func TestSolutionCertificateReliance(t *testing.T) {
 	assert.ElementsMatch(t, codes, got, "every participant on the shared certificate, no other")
 	_, err = svc.RelyingOn(ctx, "", certID)
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+
+	// A page at a time, by cursor: the same participants.
+	var paged []string
+	for cursor, pages := "", 0; ; pages++ {
+		require.Less(t, pages, 10)
+		page, err := svc.RelyingOnPage(ctx, w.issuer.ID(), certID, 2, cursor)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page.Items), 2)
+		for _, p := range page.Items {
+			paged = append(paged, p.ParticipantCode)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	assert.ElementsMatch(t, codes, paged)
+	_, err = svc.RelyingOnPage(ctx, w.issuer.ID(), certID, 2, "not-a-cursor")
+	require.Error(t, err)
+
+	// The audit trail pages too, by cursor, to its end.
+	a, err := svc.ApplicationByParticipant(ctx, ps[0].ParticipantCode)
+	require.NoError(t, err)
+	all, err := svc.Events(ctx, a.ID)
+	require.NoError(t, err)
+	var seqs []int64
+	for cursor, pages := "", 0; ; pages++ {
+		require.Less(t, pages, 100)
+		page, err := svc.EventsPage(ctx, a.ID, 1, cursor)
+		require.NoError(t, err)
+		for _, e := range page.Items {
+			seqs = append(seqs, e.Seq)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	require.Len(t, seqs, len(all))
+	for i, e := range all {
+		require.Equal(t, e.Seq, seqs[i])
+	}
+	_, err = svc.EventsPage(ctx, a.ID, 1, "c1.bm90")
+	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
 }
 
 // TestMismatchReviewCarriesFindings: a registry check that found the

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -341,6 +342,42 @@ func (s *Service) DeadLetters(ctx context.Context, limit int, after string) ([]r
 		return nil, fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)
 	}
 	return s.outbox.store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, Limit: limit, After: after})
+}
+
+// DeadLettersPage is DeadLetters a page at a time: at most limit messages
+// (0 for registry.DefaultLimit) after the cursor (the Next of the page
+// before, or the id of the last message of the page before; "" for the
+// first), oldest first, with the opaque cursor of the next page in Next
+// ("" at the end).
+func (s *Service) DeadLettersPage(ctx context.Context, limit int, cursor string) (registry.Page[registry.OutboxMessage], error) {
+	var page registry.Page[registry.OutboxMessage]
+	size, err := pageLimit(limit)
+	if err != nil {
+		return page, err
+	}
+	after := cursor // a message id names the last of the page before too
+	if strings.HasPrefix(cursor, "c1.") {
+		pos, err := registry.DecodeCursor(cursor)
+		if err != nil {
+			return page, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		}
+		after = pos.Key
+	}
+	ask := size
+	if size < registry.MaxLimit {
+		ask++ // one more, to tell whether another page follows
+	}
+	ms, err := s.DeadLetters(ctx, ask, after)
+	if err != nil {
+		return page, err
+	}
+	more := len(ms) > size || (ask == size && len(ms) == size)
+	page.Items = ms[:min(len(ms), size)]
+	if more && len(page.Items) > 0 {
+		last := page.Items[len(page.Items)-1]
+		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
+	}
+	return page, nil
 }
 
 // RetryDeadLetter puts a dead letter back in the outbox, due at once. A

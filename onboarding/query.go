@@ -1,8 +1,11 @@
 package onboarding
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
@@ -69,6 +72,43 @@ func (s *Service) Events(ctx context.Context, id string) ([]registry.Event, erro
 		return nil, notFound(err, "application", id)
 	}
 	return es, nil
+}
+
+// EventsPage returns a page of an application's audit trail, oldest
+// first: at most limit events (default registry.DefaultLimit, at most
+// registry.MaxLimit) after the cursor (the Next of the page before; "" for
+// the first), with the cursor of the next page in Next ("" at the end).
+// A cursor that is not one this method answered is ErrInvalidArgument.
+func (s *Service) EventsPage(ctx context.Context, id string, limit int, cursor string) (registry.Page[registry.Event], error) {
+	switch {
+	case limit < 0 || limit > registry.MaxLimit:
+		return registry.Page[registry.Event]{}, fmt.Errorf("%w: limit %d is not from 0 to %d", ErrInvalidArgument, limit, registry.MaxLimit)
+	case limit == 0:
+		limit = registry.DefaultLimit
+	}
+	after := int64(0)
+	if cursor != "" {
+		pos, err := registry.DecodeCursor(cursor)
+		if err == nil {
+			after, err = strconv.ParseInt(pos.Key, 10, 64)
+		}
+		if err != nil || after < 1 {
+			return registry.Page[registry.Event]{}, fmt.Errorf("%w: cursor %q is not one this audit trail answered", ErrInvalidArgument, clip(cursor))
+		}
+	}
+	es, err := s.Events(ctx, id)
+	if err != nil {
+		return registry.Page[registry.Event]{}, err
+	}
+	i, _ := slices.BinarySearchFunc(es, after, func(e registry.Event, seq int64) int { return cmp.Compare(e.Seq, seq+1) })
+	es = es[i:]
+	var page registry.Page[registry.Event]
+	page.Items = es[:min(len(es), limit)]
+	if len(es) > limit {
+		last := page.Items[len(page.Items)-1]
+		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.Time, Key: strconv.FormatInt(last.Seq, 10)})
+	}
+	return page, nil
 }
 
 // VerifyChain checks an application's audit trail: numbered without gaps,

@@ -449,18 +449,31 @@ func (h *Handler) staffApplication(w http.ResponseWriter, r *http.Request, c *re
 func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	es, err := h.svc.Events(ctx, id)
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"), "limit", 0, registry.MaxLimit)
 	if err != nil {
 		return err
 	}
-	chain, err := h.chainStatus(r, id)
-	if err != nil {
+	var out EventsResponse
+	if limit == 0 && q.Get("cursor") == "" {
+		// The whole trail, as before paging.
+		if out.Events, err = h.svc.Events(ctx, id); err != nil {
+			return err
+		}
+	} else {
+		page, err := h.svc.EventsPage(ctx, id, limit, q.Get("cursor"))
+		if err != nil {
+			return err
+		}
+		out.Events, out.Next = page.Items, page.Next
+	}
+	if out.Chain, err = h.chainStatus(r, id); err != nil {
 		return err
 	}
-	if es == nil {
-		es = []registry.Event{}
+	if out.Events == nil {
+		out.Events = []registry.Event{}
 	}
-	h.writeJSON(w, http.StatusOK, EventsResponse{Events: es, Chain: chain})
+	h.writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -38,42 +38,21 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	if err != nil {
 		return err
 	}
-	if limit == 0 {
-		limit = registry.DefaultLimit
-	}
-	after := r.URL.Query().Get("cursor")
-	if strings.HasPrefix(after, "c1.") {
-		// The opaque cursor next answered: it names the last message.
-		pos, err := registry.DecodeCursor(after)
-		if err != nil {
-			return err
-		}
-		after = pos.Key
-	}
+	cursor := r.URL.Query().Get("cursor")
 	if a := r.URL.Query().Get("after"); a != "" {
-		if after != "" && after != a {
+		if cursor != "" && cursor != a {
 			return newError(http.StatusBadRequest, CodeInvalidRequest, "give cursor or after, not both")
 		}
-		after = a
+		cursor = a
 	}
-	ask := limit // one more, to tell whether another page follows
-	if limit < registry.MaxLimit {
-		ask++
-	}
-	ms, err := h.svc.DeadLetters(r.Context(), ask, after)
+	page, err := h.svc.DeadLettersPage(r.Context(), limit, cursor)
 	if err != nil {
 		return err
 	}
-	more := len(ms) > limit || (ask == limit && len(ms) == limit)
-	ms = ms[:min(len(ms), limit)]
-	out := OutboxResponse{Messages: make([]OutboxMessage, 0, len(ms))}
-	for _, m := range ms {
+	out := OutboxResponse{Messages: make([]OutboxMessage, 0, len(page.Items)), Next: page.Next}
+	for _, m := range page.Items {
 		out.Messages = append(out.Messages, OutboxMessage{ID: m.ID, ApplicationID: m.ApplicationID, Kind: m.Kind, To: m.To,
 			State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt})
-	}
-	if more && len(ms) > 0 {
-		last := ms[len(ms)-1]
-		out.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil

@@ -179,7 +179,10 @@ func apiRoutes() []route {
 			resp: &Application{}, status: http.StatusOK, handle: (*Handler).staffApplication},
 		{method: http.MethodGet, path: staffApp + "/events", operation: "events", tag: tagStaff,
 			summary: "The audit trail, oldest first, and whether its hash chain holds", auth: authStaff,
-			resp: &EventsResponse{}, status: http.StatusOK, handle: (*Handler).events},
+			resp: &EventsResponse{}, status: http.StatusOK, query: []param{
+				{name: "limit", description: "at most this many events (default: the whole trail; at most 1000)", integer: true, max: registry.MaxLimit},
+				{name: "cursor", description: "the next page: the next of the page before"},
+			}, handle: (*Handler).events},
 		staffListDocumentsRoute(staffApp),
 		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff, role: RoleReviewer,
 			summary: "Approve or reject an approval or review task", auth: authStaff,

@@ -215,6 +215,9 @@ type QueueResponse struct {
 type EventsResponse struct {
 	Events []registry.Event `json:"events"`
 	Chain  ChainStatus      `json:"chain"`
+	// Next is the cursor of the next page, when limit or cursor asked
+	// for pages ("" at the end).
+	Next string `json:"next,omitempty"`
 }
 
 // ChainStatus reports the audit chain's check: Verified, or where it

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
 
 	"github.com/openhcx/hcxonboard/readiness"
@@ -92,7 +93,16 @@ func readinessTarget(r *record) (readiness.Target, bool) {
 // for other details — is told, and so are staff; a failure already
 // reported is not told again at every check. It needs step-3 details.
 func (s *Service) CheckReadiness(ctx context.Context, id string) (*Application, error) {
-	return s.checkReadiness(ctx, id, nil, nil, false)
+	return s.CheckReadinessBy(ctx, id, actorSystem)
+}
+
+// CheckReadinessBy is CheckReadiness on behalf of actor (a staff member,
+// "staff:asha"), who is recorded as the check's actor.
+func (s *Service) CheckReadinessBy(ctx context.Context, id, actor string) (*Application, error) {
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: a readiness check needs an actor", ErrInvalidArgument)
+	}
+	return s.checkReadiness(ctx, id, nil, nil, false, actor)
 }
 
 // ReadinessCooldown is how long after a readiness check
@@ -133,7 +143,7 @@ func (s *Service) RequestReadinessCheck(ctx context.Context, id string) (*Applic
 			return nil, &ReadinessTooSoonError{RetryAfter: wait}
 		}
 	}
-	return s.checkReadiness(ctx, id, first, nil, true)
+	return s.checkReadiness(ctx, id, first, nil, true, actorSystem)
 }
 
 // readinessStripe picks the lock of RequestReadinessCheck for an
@@ -151,7 +161,7 @@ const readinessStripes = 64
 // the report is still wanted (another replica may have made one): when it
 // answers errSkip, nothing is written and checkReadiness answers errSkip.
 // requested marks a check the participant asked for.
-func (s *Service) checkReadiness(ctx context.Context, id string, first *record, still func(*record) error, requested bool) (*Application, error) {
+func (s *Service) checkReadiness(ctx context.Context, id string, first *record, still func(*record) error, requested bool, actor string) (*Application, error) {
 	if s.ready == nil {
 		return nil, fmt.Errorf("%w: readiness checks (WithReadiness)", ErrNotConfigured)
 	}
@@ -183,7 +193,7 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 				return err
 			}
 		}
-		if err := r.transition(ActionReadinessChecked, actorSystem, rep.Summary()); err != nil {
+		if err := r.transition(ActionReadinessChecked, actor, rep.Summary()); err != nil {
 			return err
 		}
 		prev := r.st.Readiness

@@ -631,7 +631,7 @@ func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry
 				return errSkip // another replica stored a report meanwhile
 			}
 			return nil
-		}, false)
+		}, false, actorSystem)
 		switch {
 		case err == nil:
 			changed = true

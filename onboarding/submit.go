@@ -637,6 +637,16 @@ func (s *Service) afterTasks(ctx context.Context, r *record) (*Application, erro
 // now satisfied close their tasks, new pending ones open tasks, anything
 // now invalid rejects; tasks already done stay done.
 func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) {
+	return s.RecheckBy(ctx, id, actorSystem)
+}
+
+// RecheckBy is Recheck on behalf of actor (a staff member, "staff:asha"),
+// who is recorded as the recheck's actor; what the checks decide is still
+// the system's.
+func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application, error) {
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: a recheck needs an actor", ErrInvalidArgument)
+	}
 	first, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -661,7 +671,7 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 	// the check failing on every run.
 	var disputed []*registry.ClaimError
 	recheck := func(r *record) error {
-		if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
+		if err := r.transition(ActionRecheck, actor, ""); err != nil {
 			return err
 		}
 		r.st.Sandbox = sb
@@ -688,7 +698,7 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 			// another holds rejects the application.
 			reason := taken.reason
 			r, err = s.mutate(ctx, id, func(r *record) error {
-				if err := r.transition(ActionRecheck, actorSystem, ""); err != nil {
+				if err := r.transition(ActionRecheck, actor, ""); err != nil {
 					return err
 				}
 				return s.reject(r, actorSystem, []string{reason})

@@ -521,7 +521,7 @@ func decision(word, reason, staffID string) (onboarding.Decision, error) {
 }
 
 func (h *Handler) recheck(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	a, err := h.svc.Recheck(r.Context(), r.PathValue("id"))
+	a, err := h.svc.RecheckBy(r.Context(), r.PathValue("id"), staffActor(c.staffID))
 	return h.answer(w, c, a, err)
 }
 

@@ -634,13 +634,13 @@ func (h *Handler) consoleDecide(w http.ResponseWriter, r *http.Request, c *reqCt
 
 func (h *Handler) consoleRecheck(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	id := r.PathValue("id")
-	_, err := h.svc.Recheck(r.Context(), id)
+	_, err := h.svc.RecheckBy(r.Context(), id, staffActor(c.staffID))
 	return h.afterAction(w, r, c, id, "The online checks ran again.", err)
 }
 
 func (h *Handler) consoleCheckReadiness(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	id := r.PathValue("id")
-	a, err := h.svc.CheckReadiness(r.Context(), id)
+	a, err := h.svc.CheckReadinessBy(r.Context(), id, staffActor(c.staffID))
 	msg := "The readiness checks ran."
 	if err == nil && a.Readiness != nil {
 		msg = "The readiness checks ran: " + a.Readiness.Report.Summary() + "."

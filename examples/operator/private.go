@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/openhcx/hcxonboard/internal/replacefile"
 	"io"
 	"io/fs"
 	"os"
@@ -91,29 +92,9 @@ func readPrivateFile(path string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// writeFileReplacing writes data to path, readable by its owner only. It
-// writes a new file beside path (os.CreateTemp's are the owner's alone) and renames it over path, so that what
-// stood there (a symbolic link too) is replaced, never followed or
-// truncated, and a reader sees the old file or the whole new one.
-func writeFileReplacing(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+// writeFileReplacing writes data to path, readable by its owner only,
+// replacing what stood there (a symbolic link too) rather than following
+// or truncating it (replacefile.Write).
+func writeFileReplacing(path string, data []byte) error {
+	return replacefile.Write(path, data, 0o600)
 }

@@ -46,12 +46,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/openhcx/hcxonboard/internal/replacefile"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -155,7 +155,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return fail("JWKS: %v", err)
 	}
 	if *jwksOut != "" {
-		if err := writeReplacing(*jwksOut, append(jwks, '\n')); err != nil {
+		// Replaced, not written through: a symbolic link at the path (in
+		// a shared directory, say) must not overwrite another file. The
+		// key set is public.
+		if err := replacefile.Write(*jwksOut, append(jwks, '\n'), 0o644); err != nil {
 			return fail("-jwks-out: %v", err)
 		}
 		fmt.Fprintf(stderr, "readiness: wrote the throw-away key %s (operator %q) to %s\n", kid, *issuer, *jwksOut)
@@ -288,31 +291,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// writeReplacing writes data to a new file beside path and renames it
-// over path: a symbolic link at path (in a shared directory, say) is
-// replaced, never followed, so no other file is overwritten through it.
-// The key set is public: the file is readable by all (0644).
-func writeReplacing(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -392,15 +392,22 @@ func comparisons(c registry.Condition) []comparison {
 // lower(v)), so that the index may serve them.
 func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) {
 	indexed := lowerCol == nameLower || lowerCol == "p.code_lower" || lowerCol == "p.email_lower" || lowerCol == "p.mobile_lower"
+	copyCol := lowerCol
+	if indexed && lowerCol != nameLower {
+		// As an expression: a prefix many share (every mobile starts with
+		// 9) is read in paging order; a rare one leads through the index
+		// (see leader), which writes the column itself.
+		copyCol = "(" + lowerCol + " || '')"
+	}
 	if c.Eq != nil {
 		b.WriteString(" AND " + col + " = " + b.arg(*c.Eq))
 		if indexed && lowerCol != "p.code_lower" { // a code's eq has its primary key
-			b.WriteString(" AND " + lowerCol + " = " + b.arg(lower(*c.Eq)))
+			b.WriteString(" AND " + copyCol + " = " + b.arg(lower(*c.Eq)))
 		}
 	}
 	if c.StartsWith != nil && *c.StartsWith != "" && indexed {
 		b.WriteString(" AND ")
-		prefixRange(b, lowerCol, lower(*c.StartsWith))
+		prefixRange(b, copyCol, lower(*c.StartsWith))
 	}
 	if c.Neq != nil {
 		b.WriteString(" AND " + col + " <> " + b.arg(*c.Neq))
@@ -476,7 +483,7 @@ func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condi
 	for _, p := range patterns(c) {
 		switch {
 		case p.v == nil:
-		case p.some && p.v == c.StartsWith:
+		case p.some && p.v == c.StartsWith && *p.v != "":
 			// Written above, with its range.
 		case p.some:
 			among("l.value_lower LIKE " + b.arg(p.make(*p.v)) + escapeClause)

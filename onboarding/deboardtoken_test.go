@@ -84,25 +84,12 @@ func TestDeboardedPayerNoLongerVouches(t *testing.T) {
 	w := newWorld(t)
 	store := registry.NewMemoryStore()
 	svc := w.service(store, onboarding.WithNoticePeriod(time.Second))
-	a, _ := provisioned(t, w, svc)
-	d := w.details("hcx.suraksha.example")
-	d.SigningCertPath = w.cert.valid
-	_, err := svc.SubmitDetails(ctx, a.ID, d)
-	require.NoError(t, err)
-	a, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
-	require.NoError(t, err)
+	a, reqs := livePayer(t, w, svc)
 	code := a.Participant.ParticipantCode
-	app := w.application(verifier.CategoryEmpanelledProvider)
-	app.Empanelment.PayerCode = code
-	_, err = svc.Submit(ctx, app)
-	require.NoError(t, err)
 
 	dir := onboarding.RegistryPayers(store, nil, onboarding.PayersClock(w.clock.Now))
-	_, err = dir.SigningKey(ctx, code)
+	_, err := dir.SigningKey(ctx, code)
 	require.NoError(t, err)
-	reqs, err := svc.ApprovalRequests(ctx, code)
-	require.NoError(t, err)
-	require.Len(t, reqs, 1)
 
 	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorRegulator, Actor: "irdai", Reason: "licence cancelled"})
 	require.NoError(t, err)

@@ -20,14 +20,7 @@ func TestHPRAPIOnlyHoldsBothFormsOfTheID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+	svc := apiOnlyService(t, w)
 
 	first, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner)) // hprNumber
 	require.NoError(t, err)
@@ -55,14 +48,7 @@ func TestHPRFormLearntOnRecheckGoesToStaff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v), onboarding.WithIdentityDisputes(true))
+	svc := apiOnlyService(t, w, onboarding.WithIdentityDisputes(true))
 
 	const address = "asha.rao@hpr.abdm"
 	// HPR is down for one look-up of each form.
@@ -95,4 +81,18 @@ func TestHPRFormLearntOnRecheckGoesToStaff(t *testing.T) {
 	b, err = svc.Recheck(ctx, b.ID)
 	require.NoError(t, err)
 	require.NotEqual(t, registry.StageRejected, b.Stage)
+}
+
+// apiOnlyService is a service on a memory store whose verifier settles
+// hpr_check by HPR's look-up alone (verifier.WithHPRAPIOnly).
+func apiOnlyService(t *testing.T, w *world, opts ...onboarding.Option) *onboarding.Service {
+	t.Helper()
+	v, err := verifier.New(
+		verifier.WithSandboxVerifier(w.sandbox),
+		verifier.WithProfessionalRegistry(w.hfrCli),
+		verifier.WithClock(w.clock.Now),
+		verifier.WithHPRAPIOnly(true),
+	)
+	require.NoError(t, err)
+	return w.service(registry.NewMemoryStore(), append([]onboarding.Option{onboarding.WithVerifier(v)}, opts...)...)
 }

@@ -30,14 +30,8 @@ func TestRegressionDeclineOfParticipantSuspendedAtExpiryIsUndoneByRenewal(t *tes
 	w := newWorld(t)
 	svc := w.service(registry.NewMemoryStore(),
 		onboarding.WithSchedule(onboarding.SchedulePolicy{SuspendAtCertificateExpiry: true, SecretNotices: []time.Duration{}}))
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
-	require.NoError(t, err)
-	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
-	require.Len(t, msgs, 1)
-	code, ok := w.hfr.LastOTP(abdmFacility)
-	require.True(t, ok)
-	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
-	require.NoError(t, err)
+	a, msgs := consentedHospital(t, w, svc)
+	var err error
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
 	short, err := selfSigned(key, &key.PublicKey, w.clock.Now().Add(-time.Hour), w.clock.Now().Add(3*24*time.Hour))
@@ -81,20 +75,9 @@ func TestRegressionDeclineOfSuspendedParticipantFails(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	svc := w.service(registry.NewMemoryStore())
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
-	require.NoError(t, err)
-	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
-	require.Len(t, msgs, 1)
-	code, ok := w.hfr.LastOTP(abdmFacility)
-	require.True(t, ok)
-	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
-	require.NoError(t, err)
-	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.hijacked.example"))
-	require.NoError(t, err)
-	_, err = svc.Provision(ctx, a.ID)
-	require.NoError(t, err)
-	_, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
-	require.NoError(t, err)
+	a, msgs := consentedHospital(t, w, svc)
+	goLive(t, w, svc, a.ID, w.details("hcx.hijacked.example"))
+	var err error
 	_, err = svc.Suspend(ctx, a.ID, "staff:ops", "odd claims traffic")
 	require.NoError(t, err)
 
@@ -113,14 +96,7 @@ func TestRegressionHPROtherFormLeaksThroughRejectionReason(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+	svc := apiOnlyService(t, w)
 
 	first, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner)) // hprNumber
 	require.NoError(t, err)
@@ -149,14 +125,7 @@ func TestRegressionRecheckOpensDisputesThoughDisputesAreOff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v), onboarding.WithIdentityDisputes(false))
+	svc := apiOnlyService(t, w, onboarding.WithIdentityDisputes(false))
 
 	const address = "asha.rao@hpr.abdm"
 	w.hfr.FailNext(hprNumber, http.StatusServiceUnavailable, 1, "")

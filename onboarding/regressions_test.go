@@ -204,14 +204,7 @@ func TestRegressionHPRAPIOnlyReviewHoldsOneForm(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+	svc := apiOnlyService(t, w)
 
 	app := w.application(verifier.CategoryABDMPractitioner) // hprNumber
 	app.ParticipantName = "Dr. Asha Rani"                   // differs from HPR's "Asha Rao"
@@ -276,14 +269,7 @@ func TestRegressionHPRAPIOnlyReportRevealsOtherForm(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	v, err := verifier.New(
-		verifier.WithSandboxVerifier(w.sandbox),
-		verifier.WithProfessionalRegistry(w.hfrCli),
-		verifier.WithClock(w.clock.Now),
-		verifier.WithHPRAPIOnly(true),
-	)
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(v))
+	svc := apiOnlyService(t, w)
 	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMPractitioner)) // by number
 	require.NoError(t, err)
 	shown, err := json.Marshal(a.Report)

@@ -57,20 +57,9 @@ func TestDeclineAfterGoLiveIsLost(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	svc := w.service(registry.NewMemoryStore())
-	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
-	require.NoError(t, err)
-	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
-	require.Len(t, msgs, 1)
-	code, ok := w.hfr.LastOTP(abdmFacility)
-	require.True(t, ok)
-	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
-	require.NoError(t, err)
-	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.hijacked.example"))
-	require.NoError(t, err)
-	_, err = svc.Provision(ctx, a.ID)
-	require.NoError(t, err)
-	_, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
-	require.NoError(t, err)
+	a, msgs := consentedHospital(t, w, svc)
+	goLive(t, w, svc, a.ID, w.details("hcx.hijacked.example"))
+	var err error
 
 	w.clock.Advance(time.Hour) // well within the 7-day window
 	_, err = svc.Decline(ctx, a.ID, msgs[0].Code, "we never asked to join the HCX")
@@ -236,4 +225,33 @@ func TestStaffSuspensionOutlivesACertificateRenewal(t *testing.T) {
 	got, err := svc.SubmitDetails(ctx, a.ID, d)
 	require.NoError(t, err)
 	require.Equal(t, hcxonboard.StatusBlocked, got.Status)
+}
+
+// consentedHospital submits an ABDM hospital and confirms the code HFR
+// sent its facility manager; it returns the application and the
+// manager's intimation (with the decline code).
+func consentedHospital(t *testing.T, w *world, svc *onboarding.Service) (*onboarding.Application, []onboarding.Message) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	msgs := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
+	require.Len(t, msgs, 1)
+	code, ok := w.hfr.LastOTP(abdmFacility)
+	require.True(t, ok)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, code)
+	require.NoError(t, err)
+	return a, msgs
+}
+
+// goLive takes an application in step 3 live with details d.
+func goLive(t *testing.T, w *world, svc *onboarding.Service, id string, d onboarding.Details) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := svc.SubmitDetails(ctx, id, d)
+	require.NoError(t, err)
+	_, err = svc.Provision(ctx, id)
+	require.NoError(t, err)
+	_, err = svc.GoLive(ctx, id, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi"})
+	require.NoError(t, err)
 }

@@ -30,12 +30,17 @@ func MaskMobile(s string) string {
 }
 
 // MaskEmail keeps the first character of the local part and the domain:
-// "admin@example.org" becomes "a****@example.org".
+// "admin@example.org" becomes "a****@example.org". A local part of one
+// character is starred whole ("*@example.org"): keeping it would keep the
+// address.
 func MaskEmail(s string) string {
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 {
 		return strings.Repeat("*", len(s))
 	}
 	local, domain := []rune(s[:at]), s[at:]
+	if len(local) == 1 {
+		return "*" + domain
+	}
 	return string(local[0]) + strings.Repeat("*", len(local)-1) + domain
 }

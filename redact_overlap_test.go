@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/openhcx/hcxonboard"
 )
 
@@ -57,4 +59,12 @@ func TestRedactTextMasksANumberThatRunsIntoAnAddress(t *testing.T) {
 			t.Errorf("RedactText(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestMaskEmailHidesAOneCharacterLocalPart: keeping the first character
+// of "a@hospital.example" would keep the whole address.
+func TestMaskEmailHidesAOneCharacterLocalPart(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "*@hospital.example", hcxonboard.MaskEmail("a@hospital.example"))
+	require.Equal(t, "a****@example.org", hcxonboard.MaskEmail("admin@example.org"))
 }

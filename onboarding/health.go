@@ -78,6 +78,9 @@ func bounded(ctx context.Context, d time.Duration) func() {
 	return b.alive
 }
 
+// ReadyTimeout bounds Ready's check of the store.
+const ReadyTimeout = 5 * time.Second
+
 // Ready reports whether this Service can serve: the store answers (its
 // Ping when it has one — registry/sqlstore's also checks that the schema
 // is current —, else a read of one application), and, while RunOutbox and
@@ -87,6 +90,10 @@ func bounded(ctx context.Context, d time.Duration) func() {
 // message within its send timeout). An error says what is wrong, for
 // /readyz.
 func (s *Service) Ready(ctx context.Context) error {
+	// A probe fails fast: a store that hangs is not ready, whatever the
+	// caller's patience (/readyz needs no login).
+	ctx, cancel := context.WithTimeout(ctx, ReadyTimeout)
+	defer cancel()
 	if p, ok := s.store.(Pinger); ok {
 		if err := p.Ping(ctx); err != nil {
 			return fmt.Errorf("store: %w", err)

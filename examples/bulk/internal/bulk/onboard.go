@@ -175,6 +175,22 @@ feed:
 	return results, nil
 }
 
+// resubmitted looks for the row's content under its resubmission key,
+// where a run submitted it and may not have lived to remember it; found
+// says whether there is an answer (the application, or an error).
+func (o *Onboarder) resubmitted(ctx context.Context, row *Row, digest string) (Result, bool) {
+	key := ResubmissionKey(row.Key, digest)
+	again, err := o.stored(ctx, row, key)
+	switch {
+	case err != nil:
+		return Result{Err: err}, true
+	case again != nil:
+		o.remember(row, digest, key, false)
+		return Result{App: again, Skipped: true}, true
+	}
+	return Result{}, false
+}
+
 // one onboards a row unless an earlier run stored it as it is now.
 func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 	digest := row.Digest()
@@ -205,14 +221,8 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 				// The state is lost, and the row's own key holds a
 				// rejection: this very content may have been resubmitted
 				// after it, under its own key.
-				resub := ResubmissionKey(row.Key, digest)
-				again, err := o.stored(ctx, row, resub)
-				switch {
-				case err != nil:
-					return Result{Err: err}
-				case again != nil:
-					o.remember(row, digest, resub, false)
-					return Result{App: again, Skipped: true}
+				if res, found := o.resubmitted(ctx, row, digest); found {
+					return res
 				}
 			}
 			// Stored before the state knew the row (by an earlier
@@ -228,15 +238,8 @@ func (o *Onboarder) one(ctx context.Context, row *Row) Result {
 		// refused under a resubmission key was for other content): the
 		// row's content now gets its own.
 		key = ResubmissionKey(row.Key, digest)
-		again, err := o.stored(ctx, row, key)
-		switch {
-		case err != nil:
-			return Result{Err: err}
-		case again != nil:
-			// A run submitted this very content and did not live to
-			// remember it.
-			o.remember(row, digest, key, false)
-			return Result{App: again, Skipped: true}
+		if res, found := o.resubmitted(ctx, row, digest); found {
+			return res
 		}
 	}
 	cert, err := o.Certify(row)

@@ -114,13 +114,19 @@ const MaxNoteLength = 4 * MaxReasonLength
 // checkReason refuses a reason longer than MaxReasonLength, not UTF-8, or
 // holding a NUL (which PostgreSQL cannot store in text).
 func checkReason(reason string) error {
+	return checkText(reason, "reason", MaxReasonLength)
+}
+
+// checkText refuses a person's text (what names it) longer than max
+// bytes, not UTF-8, or holding a NUL (which PostgreSQL cannot store).
+func checkText(text, what string, max int) error {
 	switch {
-	case len(reason) > MaxReasonLength:
-		return fmt.Errorf("%w: a reason may be at most %d bytes; this one has %d", ErrInvalidArgument, MaxReasonLength, len(reason))
-	case !utf8.ValidString(reason):
-		return fmt.Errorf("%w: a reason must be UTF-8 text", ErrInvalidArgument)
-	case strings.ContainsRune(reason, 0):
-		return fmt.Errorf("%w: a reason may not hold a NUL character", ErrInvalidArgument)
+	case len(text) > max:
+		return fmt.Errorf("%w: a %s may be at most %d bytes; this one has %d", ErrInvalidArgument, what, max, len(text))
+	case !utf8.ValidString(text):
+		return fmt.Errorf("%w: a %s must be UTF-8 text", ErrInvalidArgument, what)
+	case strings.ContainsRune(text, 0):
+		return fmt.Errorf("%w: a %s may not hold a NUL character", ErrInvalidArgument, what)
 	}
 	return nil
 }
@@ -158,11 +164,8 @@ func (s *Service) simple(ctx context.Context, id, action, actor, reason string, 
 func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
 	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
 	for _, text := range []string{c.PilotNotes, c.Note} {
-		if len(text) > MaxNoteLength {
-			return nil, fmt.Errorf("%w: a go-live note may be at most %d bytes; this one has %d", ErrInvalidArgument, MaxNoteLength, len(text))
-		}
-		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
-			return nil, fmt.Errorf("%w: a go-live note must be UTF-8 text without NUL", ErrInvalidArgument)
+		if err := checkText(text, "go-live note", MaxNoteLength); err != nil {
+			return nil, err
 		}
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {

@@ -17,14 +17,11 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// A facility goes live with a certificate that expires within the decline
-// window; the scheduler suspends it at expiry (SuspendedAtExpiry). The
-// real facility manager then declines in the window: the participant is
-// already Blocked, so Decline only tells staff — and leaves the
-// expiry flag set. The hijacker registers a fresh certificate and is
-// reinstated automatically, the manager's "no" undone without any staff
-// decision.
-func TestRegressionDeclineOfParticipantSuspendedAtExpiryIsUndoneByRenewal(t *testing.T) {
+// TestDeclineOutlivesACertificateRenewal: a participant suspended at certificate expiry,
+// whose facility manager then declines within the window, is not
+// reinstated when a new certificate is registered: only staff lift that
+// suspension.
+func TestDeclineOutlivesACertificateRenewal(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -64,13 +61,10 @@ func TestRegressionDeclineOfParticipantSuspendedAtExpiryIsUndoneByRenewal(t *tes
 		"the facility manager declined within the window (Decline: %v), yet a certificate renewal reinstated the participant", declineErr)
 }
 
-// Staff suspend a live ABDM facility (or the scheduler does at a
-// certificate's expiry); within the decline window the facility manager
-// declines. Decline's live branch takes no transition for a Blocked
-// participant, so its write carries no audit event and is refused as an
-// internal error: the manager gets a failure, the code stays unused and
-// staff are never told.
-func TestRegressionDeclineOfSuspendedParticipantFails(t *testing.T) {
+// TestDeclineOfASuspendedParticipantIsRecorded: the facility manager's in-window decline of a
+// participant staff suspended is recorded (manager_declined), not an
+// internal error.
+func TestDeclineOfASuspendedParticipantIsRecorded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -86,13 +80,10 @@ func TestRegressionDeclineOfSuspendedParticipantFails(t *testing.T) {
 	require.NoError(t, err, "the manager's in-window decline of a suspended participant")
 }
 
-// Under HPR API-only checking the report no longer shows the applicant the
-// other form of the professional's HPR id (effectiveReport drops the
-// claims: "may name what the applicant did not give"). But when that form
-// is already held, the rejection reason names it: an applicant who typed
-// a professional's HPR address learns her HPR number (and the participant
-// holding it) from the refusal.
-func TestRegressionHPROtherFormLeaksThroughRejectionReason(t *testing.T) {
+// TestRejectionReasonHidesTheOtherHPRForm: under HPR API-only checking, an applicant who
+// typed a professional's HPR address is rejected without the reason
+// naming her HPR number.
+func TestRejectionReasonHidesTheOtherHPRForm(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -114,14 +105,10 @@ func TestRegressionHPROtherFormLeaksThroughRejectionReason(t *testing.T) {
 	require.NotContains(t, strings.Join(got.Reasons, "\n"), hprNumber, "… the rejection reason names it")
 }
 
-// WithIdentityDisputes is off by default: "such an application is
-// rejected with a reason naming the holder", as Submit does. Recheck now
-// opens identity_dispute reviews whatever the option says: an application
-// that reaches a recheck (submitted during an HPR outage, or in flight
-// across the upgrade) and there learns a form of the HPR id another
-// participant holds is not rejected but queued for staff against the
-// holder, a path Submit closes.
-func TestRegressionRecheckOpensDisputesThoughDisputesAreOff(t *testing.T) {
+// TestRecheckRejectsWithoutIdentityDisputes: without WithIdentityDisputes, a recheck that
+// learns a form of the HPR id another participant holds rejects the
+// application, as Submit does, instead of queueing a dispute.
+func TestRecheckRejectsWithoutIdentityDisputes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)

@@ -17,11 +17,10 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// TestRegrMalformedIdentifierStillRefusedWithReport: an application whose
-// HFR id holds a NUL was refused by the offline checks with a
-// *RefusedError carrying the report (HTTP 422, every problem listed); it
-// is now a bare ErrInvalidArgument (HTTP 400) from checkShape.
-func TestRegressionMalformedIdentifierStillRefusedWithReport(t *testing.T) {
+// TestMalformedIdentifierIsRefusedWithTheReport: an application whose HFR id holds a NUL is refused
+// by the offline checks with a *RefusedError carrying the report (HTTP
+// 422, every problem listed), not by the later check of stored text.
+func TestMalformedIdentifierIsRefusedWithTheReport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -33,11 +32,10 @@ func TestRegressionMalformedIdentifierStillRefusedWithReport(t *testing.T) {
 	require.ErrorAs(t, err, &refused, "got %v", err)
 }
 
-// TestRegrDetailsWithNULStayDetailsError: step-3 details whose endpoint
-// URL holds a control character were a *DetailsError naming the field
-// (HTTP 422, as the OpenAPI document now lists); they are now
-// ErrInvalidArgument (HTTP 400).
-func TestRegressionDetailsWithNULStayDetailsError(t *testing.T) {
+// TestDetailsWithNULAreADetailsError: step-3 details whose endpoint URL holds a control
+// character are a *DetailsError naming the field (HTTP 422), not a bare
+// ErrInvalidArgument.
+func TestDetailsWithNULAreADetailsError(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -53,12 +51,9 @@ func TestRegressionDetailsWithNULStayDetailsError(t *testing.T) {
 	require.ErrorAs(t, err, &de, "got %v", err)
 }
 
-// TestRegrDeclineReasonWithNUL: the facility manager's decline reason is
-// a reason like any other, but it is not checked (checkReason): a NUL in
-// it reaches the write, which Write.Validate now refuses with a plain
-// store error (HTTP 500) on every store, the memory store included,
-// where the decline used to go through.
-func TestRegressionDeclineReasonWithNUL(t *testing.T) {
+// TestDeclineReasonWithNULIsInvalidInput: the facility manager's decline reason is checked
+// like any reason: a NUL in it is ErrInvalidArgument, not a store failure.
+func TestDeclineReasonWithNULIsInvalidInput(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -73,13 +68,11 @@ func TestRegressionDeclineReasonWithNUL(t *testing.T) {
 	}
 }
 
-// TestRegrOldStateTokenCheckReadsWholeApplication: a state written by the
-// previous version leads with compromised_at (null) and has no ends_at.
-// VerifyToken used to stop at compromised_at, within the standing head;
-// now it scans for "deboarding" to the end of the state, finds the head
-// too short, and reads the whole application on every token check — for
-// every participant not written since the upgrade.
-func TestRegressionOldStateTokenCheckReadsWholeApplication(t *testing.T) {
+// TestOldStateTokenCheckReadsTheHeadOnly: a state written before ends_at leads with
+// compromised_at and has no ends_at. For an application that waits on no
+// de-boarding, VerifyToken reads no more than the standing's head: no
+// second read of the whole application on every token check.
+func TestOldStateTokenCheckReadsTheHeadOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -138,14 +131,11 @@ func livePayer(t *testing.T, w *world, svc *onboarding.Service) (*onboarding.App
 	return a, reqs
 }
 
-// TestRegrRegistryPayersWithoutStandingReader: StandingReader is an
-// optional capability (registry.StandingReader says so, and the engine
-// falls back to two reads without it), but RegistryPayers silently skips
-// the de-boarding check on a store without it, though registry.Store's
-// Applications would tell: a payer whose de-boarding took effect still
-// signs empanelment proofs the verifier accepts, while the engine refuses
-// it on the same store.
-func TestRegressionRegistryPayersWithoutStandingReader(t *testing.T) {
+// TestRegistryPayersSeesDeboardingsWithoutStandingReader: StandingReader is an optional capability: on a
+// store without it, RegistryPayers still finds a payer's de-boarding
+// (through registry.Applications) and gives no key for it, as the engine
+// refuses the payer.
+func TestRegistryPayersSeesDeboardingsWithoutStandingReader(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -153,28 +143,23 @@ func TestRegressionRegistryPayersWithoutStandingReader(t *testing.T) {
 	svc := w.service(store, onboarding.WithNoticePeriod(time.Second))
 	a, _ := livePayer(t, w, svc)
 	code := a.Participant.ParticipantCode
-	dir := onboarding.RegistryPayers(store, nil)
+	dir := onboarding.RegistryPayers(store, nil, onboarding.PayersClock(w.clock.Now))
 	_, err := dir.SigningKey(ctx, code)
 	require.NoError(t, err)
 
 	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorRegulator, Actor: "irdai", Reason: "licence cancelled"})
 	require.NoError(t, err)
 	w.clock.Advance(2 * time.Second)
-	for time.Now().Before(w.clock.Now()) {
-		time.Sleep(10 * time.Millisecond)
-	}
 	_, err = svc.ApprovalRequests(ctx, code)
 	require.ErrorIs(t, err, onboarding.ErrNotActive, "the engine holds it off the network")
 	_, err = dir.SigningKey(ctx, code)
 	require.ErrorIs(t, err, verifier.ErrUnknownPayer, "the de-boarded payer's key still vouches")
 }
 
-// TestRegrRegistryPayersIgnoresServiceClock: the engine (WithClock) and
-// the verifier (verifier.WithClock) judge de-boarding and certificate
-// validity on the operator's clock; RegistryPayers reads time.Now. At one
-// and the same instant the engine refuses the de-boarded payer and the
-// directory still hands out its key.
-func TestRegressionRegistryPayersIgnoresServiceClock(t *testing.T) {
+// TestRegistryPayersTakesTheEnginesClock: with PayersClock, RegistryPayers judges
+// de-boardings on the engine's clock (WithClock): at one instant the
+// engine and the directory agree that the payer is gone.
+func TestRegistryPayersTakesTheEnginesClock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -193,14 +178,11 @@ func TestRegressionRegistryPayersIgnoresServiceClock(t *testing.T) {
 	require.ErrorIs(t, err, verifier.ErrUnknownPayer, "the directory's clock disagrees with the engine's")
 }
 
-// TestRegrHPRAPIOnlyReviewHoldsOneForm: under WithHPRAPIOnly a look-up
-// that finds HPR's record differing from the application (a name the
-// applicant chose) goes to review without Result.Claims, so only the
-// typed form is held — unlike the HPR authentication path, which holds
-// every form for a pending result too (r.st.Aliases). Two applications
-// under the two forms, both steered into review, hold one professional
-// twice and are never told apart.
-func TestRegressionHPRAPIOnlyReviewHoldsOneForm(t *testing.T) {
+// TestHPRAPIOnlyReviewHoldsBothForms: under WithHPRAPIOnly a look-up that finds
+// HPR's record differing from the application goes to review, and still
+// holds every form of the id: a second application under the other form
+// is refused.
+func TestHPRAPIOnlyReviewHoldsBothForms(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -223,14 +205,10 @@ func TestRegressionHPRAPIOnlyReviewHoldsOneForm(t *testing.T) {
 	rejectedFor(t, got, "is already registered with this HCX")
 }
 
-// TestRegrStoredRecordWithNULCannotBeSuspended: the previous version let
-// a NUL into the participant record (the application's address is copied
-// into it unchecked) and SQLite kept it. After the upgrade Write.Validate
-// walks the whole participant record on every write that touches it, so
-// staff can no longer suspend (nor de-board) such a participant: the
-// write fails with a plain store error (HTTP 500), for a text nobody is
-// changing.
-func TestRegressionStoredRecordWithNULCannotBeSuspended(t *testing.T) {
+// TestStoredRecordWithNULCanBeSuspended: an older version let a NUL into the participant
+// record, and SQLite kept it. Such a participant can still be suspended:
+// a write does not refuse stored text nobody is changing.
+func TestStoredRecordWithNULCanBeSuspended(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -260,12 +238,10 @@ func TestRegressionStoredRecordWithNULCannotBeSuspended(t *testing.T) {
 	require.NoError(t, err, "a stored participant can no longer be suspended")
 }
 
-// TestRegrHPRAPIOnlyReportRevealsOtherForm: the findings name the HPR id
-// HPR holds by its number only, but the satisfied hpr_check now carries
-// HPRClaims in Result.Claims, and the report goes to the applicant whole
-// (Application.Report, the API's "report"): whoever submits a
-// professional's HPR number reads back her HPR address.
-func TestRegressionHPRAPIOnlyReportRevealsOtherForm(t *testing.T) {
+// TestHPRAPIOnlyReportHidesTheOtherForm: the report the applicant reads does not name
+// the form of the HPR id the applicant did not give (the claims are left
+// out of it).
+func TestHPRAPIOnlyReportHidesTheOtherForm(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)

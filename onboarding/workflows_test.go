@@ -19,10 +19,8 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// A withdrawn (or rejected) application's applicant asks for readiness
-// checks: none should reach its endpoint, or at least not more than once a
-// minute. The check runs before the position is looked at, and since the
-// write then fails, no cooldown is ever recorded.
+// TestReadinessCheckOfEndedApplicationMakesNoCalls: a withdrawn (or rejected) application's
+// readiness requests are refused before any call reaches its endpoint.
 func TestReadinessCheckOfEndedApplicationMakesNoCalls(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -48,11 +46,10 @@ func TestReadinessCheckOfEndedApplicationMakesNoCalls(t *testing.T) {
 	require.Zero(t, hits.Load(), "a withdrawn application's endpoint was called %d times by 5 refused requests", hits.Load())
 }
 
-// Someone who tricked the facility manager out of HFR's code takes the
-// application live within hours. The manager's decline, quoted well within
-// the decline window the intimation promised, is then refused and nobody
-// at the operator hears of it: the hijacker stays live.
-func TestDeclineAfterGoLiveIsLost(t *testing.T) {
+// TestDeclineAfterGoLiveSuspends: someone who tricked the facility manager out of
+// HFR's code takes the application live within hours. The manager's
+// decline, within the window, suspends the participant and tells staff.
+func TestDeclineAfterGoLiveSuspends(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -78,11 +75,10 @@ func TestDeclineAfterGoLiveIsLost(t *testing.T) {
 	require.Error(t, err)
 }
 
-// A facility still in HFR's pipeline waits (await). HFR verifies it the
-// next day. Nothing rechecks it: the scheduler's "registry waits run out"
-// rejects it at the end of the wait as if HFR had never finished, and the
-// applicant (who has no Recheck of its own) is told so.
-func TestSchedulerRejectsWaitThatHFRFinished(t *testing.T) {
+// TestSchedulerRechecksAWaitBeforeRejecting: a facility still in HFR's pipeline waits
+// (await); HFR verifies it the next day. The scheduler asks HFR again
+// before the wait runs out, and does not reject it.
+func TestSchedulerRechecksAWaitBeforeRejecting(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -115,12 +111,10 @@ func TestSchedulerRejectsWaitThatHFRFinished(t *testing.T) {
 		"rejected although HFR verified the facility a day before the wait ran out: %v", a.Reasons)
 }
 
-// With SuspendAtCertificateExpiry the pass suspends a participant whose
-// certificate expired, and its certificate_expired task shows it to staff.
-// The participant then registers a new certificate, as the notice told it
-// to: the task closes, and the participant stays Blocked with nothing in
-// any staff queue and no word to staff, so nobody ever reinstates it.
-func TestSuspendedAtExpiryStaysBlockedAfterRenewal(t *testing.T) {
+// TestRenewalReinstatesASuspensionAtExpiry: a participant the scheduler suspended for an
+// expired certificate is reinstated when it registers a new one, as the
+// notice says.
+func TestRenewalReinstatesASuspensionAtExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -158,11 +152,9 @@ func TestSuspendedAtExpiryStaysBlockedAfterRenewal(t *testing.T) {
 		"renewed but still %s: %d applications in the staff queue, %d new staff messages", got.Status, inQueue, staffAfter-staffBefore)
 }
 
-// An applicant named the wrong facility; staff send the application back
-// and the applicant amends it to its real ROHINI identity, no HFR facility
-// at all. The manager of the facility first named keeps a working decline
-// code and rejects the amended application, which no longer concerns it.
-func TestAmendKeepsTheOldFacilitysDeclineCode(t *testing.T) {
+// TestAmendVoidsTheOldFacilitysDeclineCode: an amendment that drops the facility first
+// named voids its manager's decline code.
+func TestAmendVoidsTheOldFacilitysDeclineCode(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
@@ -185,10 +177,9 @@ func TestAmendKeepsTheOldFacilitysDeclineCode(t *testing.T) {
 	require.ErrorIs(t, err, onboarding.ErrInvalidOTP, "the first facility's manager rejected an application that no longer names its facility")
 }
 
-// The reviewer who approved the application's only review takes it live
-// under another spelling of the same staff id: the four-eyes check
-// compares the two strings byte for byte.
-func TestFourEyesSameStaffOtherSpelling(t *testing.T) {
+// TestFourEyesIgnoresTheSpellingOfAStaffID: the reviewer who approved the only review may
+// not take the application live under another spelling of the same id.
+func TestFourEyesIgnoresTheSpellingOfAStaffID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)

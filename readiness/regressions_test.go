@@ -14,10 +14,9 @@ import (
 
 // The operator's step 3 takes a certificate URL whatever the case of its
 // scheme ("HTTPS://…", onboarding.readCertificate lowers it) and lets a
-// fetched file carry text after its PEM blocks. The readiness checker now
-// calls every value not starting with the lower-case "https://" pasted,
-// and fails the same certificate the operator accepted — on the
-// operator's own readiness checks of live participants too.
+// fetched file carry text after its PEM blocks. The readiness checker
+// judges such a value as a URL too, not as pasted text, and passes the
+// certificate the operator accepts.
 func TestRegressionUpperCaseURLCertificateWithTrailingTextIsNotPasted(t *testing.T) {
 	t.Parallel()
 	op := rt.NewOperator(1)

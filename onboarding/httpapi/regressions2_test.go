@@ -8,13 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A token stolen with a leaked secret is voided by the participant's
-// compromise report: it is no longer good, and is 401 (doc.go). Once staff
-// suspend the participant, the very same void token is answered 403: the
-// thief, holding only a dead token, can poll the registry search and learn
-// whether the participant is suspended (403) or Active (401). VerifyToken
-// checks the status before the compromise cut-off.
-func TestRegressionVoidTokenDoesNotRevealSuspension(t *testing.T) {
+// TestVoidTokenDoesNotRevealSuspension: a token voided by a compromise report is 401
+// whether or not staff then suspend the participant: its holder learns
+// nothing of the participant's standing.
+func TestVoidTokenDoesNotRevealSuspension(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()

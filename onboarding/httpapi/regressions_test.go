@@ -12,12 +12,9 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
-// TestRegrGoLiveNoteWithinBoundIsTaken: the caller's note is within
-// onboarding.MaxReasonLength, but the handler appends
-// " (confirmed_by: …)" to it before GoLive checks each note: a go-live
-// that names who confirmed it and brings a full-length note is refused
-// 400 for a length the caller never sent.
-func TestRegressionGoLiveNoteWithinBoundIsTaken(t *testing.T) {
+// TestGoLiveNoteWithinBoundIsTaken: a note within onboarding.MaxReasonLength is
+// taken though the handler appends who confirmed it.
+func TestGoLiveNoteWithinBoundIsTaken(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()

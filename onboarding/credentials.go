@@ -322,11 +322,11 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	// A compromise report stored since the secrets were read revoked the
 	// secret just checked, and the token, stamped after the report, would
 	// outlive it: read the standing again and refuse the token then.
-	_, now, err := s.standingOf(ctx, code)
+	_, latest, err := s.standingOf(ctx, code)
 	if err != nil {
 		return credential.Token{}, err
 	}
-	compromisedAt := now.CompromisedAt
+	compromisedAt := latest.CompromisedAt
 	if compromisedAt != nil && (c.CompromisedAt == nil || compromisedAt.After(*c.CompromisedAt)) {
 		return credential.Token{}, s.refuse(ctx, "token", code, true, "a compromise was reported while the token was issued")
 	}
@@ -427,10 +427,11 @@ func (s *Service) credentialsOf(ctx context.Context, code string) (*credentials,
 // standingOf reads what VerifyToken checks on every call: the
 // participant's status, when it last reported a compromise (nil for
 // never) and when an announced de-boarding takes effect (nil for none),
-// the secrets left out. Both come from the store as it is now — nothing is kept between
-// calls, so a suspension, de-boarding or compromise report refuses the
-// very next call. A store that implements registry.StandingReader answers
-// in one read, and only the compromise time is decoded from the state.
+// the secrets left out. All come from the store as it is now — nothing is
+// kept between calls, so a suspension, de-boarding or compromise report
+// refuses the very next call. A store that implements
+// registry.StandingReader answers in one read, and only the head of the
+// state is decoded.
 func (s *Service) standingOf(ctx context.Context, code string) (hcxonboard.Status, *credentials, error) {
 	sr, ok := s.store.(registry.StandingReader)
 	if !ok {
@@ -478,7 +479,8 @@ func readStanding(ctx context.Context, sr registry.StandingReader, apps registry
 // a pending de-boarding from a stored state. The state encodes them
 // first, before the submitted application that every state holds, so
 // reading stops there and the bulk of the state — the application, the
-// report, the tasks — is never even scanned. The result does not depend on that order, only the speed.
+// report, the tasks — is never even scanned. The result does not depend
+// on that order, only the speed.
 func decodeCredentials(raw []byte) (*credentials, error) {
 	return decodeCredentialFields(raw, true, true)
 }

@@ -148,7 +148,16 @@
 //     the look-up instead.
 //   - rohini_verification (source "rohini"): name, pincode, and status and
 //     valid_until when ROHINI gives them; an expired registration is
-//     invalid.
+//     invalid. A match shows that the details are ROHINI's, as the
+//     guideline asks ("lookup or manual verification by ROHINI admin"),
+//     not that the applicant acts for the hospital: ROHINI holds no
+//     contact to send a code to, as HFR holds its facility manager's, and
+//     IIB's lists are public. The claim on the ROHINI id stops a second
+//     participant, and the onboarding engine's WithIdentityDisputes
+//     routes the hospital's own later claim to staff. An operator who
+//     wants a person to confirm each ROHINI hospital first adds a
+//     requirement that waits on review to the policy ([Policy.With], as
+//     in the example of [WithPolicy]).
 //   - payer_approval (source "payer"), from a payer-signed proof: payer,
 //     empanelment_id, valid_until and status of the contract, the
 //     facility's hfr_id, rohini_id, facility_licence, pincode and name as

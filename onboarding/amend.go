@@ -126,7 +126,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		if sb != nil && refused(sb.Outcome) {
 			return s.reject(r, actorSystem, []string{fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)})
 		}
-		return s.applyReport(r, report)
+		return s.applyReport(ctx, r, report)
 	})
 	if err != nil {
 		return nil, err

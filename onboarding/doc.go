@@ -25,7 +25,12 @@
 //     [Service.ResendOTP].
 //     - "approval": the empanelling payer confirms an empanelled-only
 //     provider ([Service.Decide]); a proof the payer signed settles it at
-//     once.
+//     once. The request goes to the payer's participant code
+//     (empanelment.payer_code); without one, or when the code is an
+//     address of another kind (Broadcast, Staff, a facility's HFR
+//     manager, an e-mail or mobile no participant holds as its code), it
+//     goes to Staff, who confirm with the payer by other means and decide
+//     for it: what the applicant typed never addresses a message.
 //     - "review": staff, a regulator or a ROHINI administrator decide
 //     ([Service.Decide]).
 //     - "retry": a registry was unreachable; [Service.Recheck] runs the

@@ -210,7 +210,7 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	for _, ce := range disputes {
 		s.askStaff(r, s.disputeTask(r, ce))
 	}
-	return r, s.applyReport(r, report)
+	return r, s.applyReport(ctx, r, report)
 }
 
 // disputeTask opens the staff review of an identity another holds.
@@ -429,7 +429,7 @@ func refusals(rep *verifier.Report) []string {
 // missing or invalid rejects; a pending requirement gets a task unless one
 // is already open or done for it; a requirement now satisfied closes its
 // open task. Then, if nothing waits, the application moves to step 3.
-func (s *Service) applyReport(r *record, rep *verifier.Report) error {
+func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Report) error {
 	rep = s.documentReport(r, rep)
 	r.st.Report = rep
 	if reasons := refusals(rep); len(reasons) > 0 {
@@ -462,7 +462,7 @@ func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 			existing.Reason = "the registry answered"
 			existing.UpdatedAt = r.now
 		}
-		if err := s.planTask(r, res); err != nil {
+		if err := s.planTask(ctx, r, res); err != nil {
 			return err
 		}
 	}
@@ -471,7 +471,7 @@ func (s *Service) applyReport(r *record, rep *verifier.Report) error {
 
 // planTask opens the task a pending requirement waits on and queues what
 // must go out for it.
-func (s *Service) planTask(r *record, res verifier.Result) error {
+func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) error {
 	app := r.st.Submitted
 	defer func() {
 		if t := r.taskFor(res.ID); t != nil && t.State == TaskOpen {
@@ -512,12 +512,9 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 		t.FacilityID = strings.TrimSpace(app.Identifiers.HFRID)
 		// HFR sends the code after this write is stored: see afterTasks.
 	case verifier.TaskApproval:
-		to, name := "", ""
+		to, name := Staff, ""
 		if e := app.Empanelment; e != nil {
-			to, name = strings.TrimSpace(e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
-			if to == "" {
-				to = firstNonEmpty(e.PayerName, e.Scheme)
-			}
+			to, name = s.approvalRecipient(ctx, e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
 		}
 		for _, t := range r.st.Tasks {
 			if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient == to {
@@ -529,14 +526,22 @@ func (s *Service) planTask(r *record, res verifier.Result) error {
 		}
 		t := r.addTask(KindApproval, res.ID, res.Message)
 		t.Recipient = to
-		r.notify(Message{
+		m := Message{
 			Kind:    MessageApprovalRequest,
 			To:      to,
 			Subject: "Please confirm an empanelment for HCX onboarding",
 			Body: fmt.Sprintf("%s applies to join the HCX as a provider empanelled with %s (empanelment id %q). "+
 				"Please confirm or deny the empanelment, quoting application %s and task %s.",
 				app.ParticipantName, name, empanelmentID(app), r.app.ID, t.ID),
-		})
+		}
+		if to == Staff {
+			m.Subject = "An empanelment to confirm with a payer that is not on the HCX"
+			m.Body = fmt.Sprintf("%s applies to join the HCX as a provider empanelled with %q (empanelment id %q), "+
+				"and names no payer participant code this HCX can address. Confirm the empanelment with the payer or scheme "+
+				"by other means, then decide task %s of application %s for it.",
+				app.ParticipantName, name, empanelmentID(app), t.ID, r.app.ID)
+		}
+		r.notify(m)
 	case taskDocument:
 		s.planDocuments(r, res)
 	case verifier.TaskRetry:
@@ -571,6 +576,32 @@ func (s *Service) askStaff(r *record, t *taskState) {
 		Body: fmt.Sprintf("Application %s (%s) waits on a review of %s: %s",
 			r.app.ID, r.st.Submitted.ParticipantName, t.Requirement, t.Message),
 	})
+}
+
+// approvalRecipient is where the approval request of an application that
+// names payerCode goes: the payer's participant code, or Staff when there
+// is none or it is an address of another kind — the whole network, the
+// staff, a facility's HFR manager, or an e-mail or mobile that no
+// participant holds as its code. Text the applicant typed never addresses
+// a message of its own accord.
+func (s *Service) approvalRecipient(ctx context.Context, payerCode string) string {
+	code := strings.TrimSpace(payerCode)
+	switch {
+	case code == "", strings.EqualFold(code, Broadcast), strings.EqualFold(code, Staff),
+		len(code) >= len("@hfr") && strings.EqualFold(code[len(code)-len("@hfr"):], "@hfr"):
+		return Staff
+	}
+	if verifier.ValidateEmail(code) != nil {
+		if _, err := verifier.NormalizeMobile(code); err != nil {
+			return code // a participant code, whether or not this registry knows it
+		}
+	}
+	// An e-mail or a mobile: the address only of a participant whose code
+	// it is.
+	if _, err := s.store.Participant(ctx, code); err != nil {
+		return Staff
+	}
+	return code
 }
 
 func empanelmentID(app *hcxonboard.Application) string {
@@ -684,7 +715,7 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 				s.askStaff(r, s.disputeTask(r, ce))
 			}
 		}
-		return s.applyReport(r, rep)
+		return s.applyReport(ctx, r, rep)
 	}
 	r, err := s.mutateFrom(ctx, id, first, recheck)
 	for err != nil && len(disputed) < registry.MaxClaims {

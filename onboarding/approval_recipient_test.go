@@ -1,0 +1,72 @@
+package onboarding_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// An approval request goes to the empanelling payer's participant code.
+// Text the applicant typed never becomes its address: not the payer's
+// name or scheme when no code is given, and not a code that is an
+// address of another kind (the whole network, the operator's staff, a
+// facility's HFR manager, an e-mail or a mobile number no participant
+// holds). Such a request goes to staff, who ask the payer by other means
+// and decide for it.
+func TestApprovalRequestGoesOnlyToAPayerCode(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, code, payerName string }{
+		{"name broadcast, no code", "", onboarding.Broadcast},
+		{"name staff, no code", "", onboarding.Staff},
+		{"name an e-mail, no code", "", "victim@elsewhere.example"},
+		{"code broadcast", onboarding.Broadcast, "State Health Assurance Society"},
+		{"code staff", onboarding.Staff, "State Health Assurance Society"},
+		{"code an HFR manager", "IN2910000123@hfr", "State Health Assurance Society"},
+		{"code an e-mail", "victim@elsewhere.example", "State Health Assurance Society"},
+		{"code a mobile", "+91 98123 45670", "State Health Assurance Society"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(registry.NewMemoryStore())
+			app := w.application(verifier.CategoryEmpanelledProvider)
+			app.Empanelment.PayerCode = c.code
+			app.Empanelment.PayerName = c.payerName
+			app.Empanelment.Scheme = ""
+			app.Empanelment.Proof = ""
+			a, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			reqs := w.notes.of(onboarding.MessageApprovalRequest, a.ID)
+			require.Len(t, reqs, 1, "one request")
+			assert.Equal(t, onboarding.Staff, reqs[0].To, "%s", reqs[0].Body)
+			assert.Contains(t, reqs[0].Body, "by other means")
+			task := onlyTask(t, a, onboarding.KindApproval)
+			assert.Equal(t, onboarding.Staff, task.Recipient)
+		})
+	}
+}
+
+// A payer code is the address whether or not the registry knows it (the
+// operator's Notifier reaches the payer), so long as it is not an
+// address of another kind.
+func TestApprovalRequestGoesToThePayerCode(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	app := w.application(verifier.CategoryEmpanelledProvider)
+	app.Empanelment.Proof = ""
+	a, err := svc.Submit(ctx, app)
+	require.NoError(t, err)
+	reqs := w.notes.of(onboarding.MessageApprovalRequest, a.ID)
+	require.Len(t, reqs, 1)
+	assert.Equal(t, payerCode, reqs[0].To)
+	assert.Equal(t, payerCode, onlyTask(t, a, onboarding.KindApproval).Recipient)
+}

@@ -1,6 +1,9 @@
 package onboarding
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"maps"
 	"time"
 
@@ -75,6 +78,10 @@ type Task struct {
 	// Document is the id of the held document a document review reads, or
 	// that settled an upload task (Service.Document).
 	Document string
+	// Fingerprint identifies what the task asks a person to judge: its
+	// requirement, message, findings and document. Pass it as
+	// Decision.Seen.
+	Fingerprint string
 }
 
 // Application is the engine's view of one onboarding application.
@@ -121,6 +128,28 @@ type Application struct {
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// DetailsFingerprint identifies the step-3 details the application holds
+// ("" before there are any). Pass it as Checklist.DetailsSeen.
+func (a *Application) DetailsFingerprint() string {
+	if a.Details == nil {
+		return ""
+	}
+	return detailsDigest(&a.Details.Details)
+}
+
+// detailsDigest is the SHA-256 of details as stored, less the step-up
+// code, which is never stored.
+func detailsDigest(d *Details) string {
+	v := *d
+	v.StepUpCode = ""
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "" // a Details always encodes
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Task returns the task with the given id.
@@ -215,6 +244,12 @@ type Checklist struct {
 	ConfirmedBy string `json:"confirmed_by"`
 	// Note is free text recorded with the go-live.
 	Note string `json:"note,omitempty"`
+	// DetailsSeen is, optionally, the DetailsFingerprint of the
+	// application as the confirmer saw it. When set, GoLive refuses with
+	// ErrConflict if the step-3 details (endpoint, certificates,
+	// contacts) changed since: the participant goes live on what was
+	// checked, not on what arrived after. The console always sends it.
+	DetailsSeen string `json:"details_seen,omitempty"`
 }
 
 // ChecklistRecord is a confirmed checklist.
@@ -228,6 +263,12 @@ type Decision struct {
 	Approve  bool
 	Reviewer string // who decided: a staff member, a payer's officer
 	Reason   string // required to reject
+	// Seen is, optionally, the Fingerprint of the task as the reviewer
+	// saw it. When set, Decide refuses with ErrConflict if the task's
+	// message, findings or document changed since (a recheck rewrites an
+	// open review's findings in place): a decision settles the evidence
+	// it was made on. The console always sends it.
+	Seen string
 }
 
 // De-boarding initiators.

@@ -35,6 +35,9 @@ func (s *Service) Decide(ctx context.Context, id, taskID string, d Decision) (*A
 		if err != nil {
 			return err
 		}
+		if d.Seen != "" && d.Seen != t.fingerprint() {
+			return fmt.Errorf("%w: task %s changed since it was shown (its message, findings or document): reload it and decide on what it says now", ErrConflict, t.ID)
+		}
 		return s.settle(r, t, d)
 	})
 	if err != nil {
@@ -172,6 +175,9 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		note := strings.TrimSpace(strings.Join([]string{c.PilotNotes, c.Note}, " "))
 		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), note); err != nil {
 			return err
+		}
+		if c.DetailsSeen != "" && (r.st.Details == nil || c.DetailsSeen != detailsDigest(&r.st.Details.Details)) {
+			return fmt.Errorf("%w: the participant's step-3 details (endpoint, certificates, contacts) changed since they were shown: reload them and check them again", ErrConflict)
 		}
 		var missing []string
 		if !liveSecrets(r.st.Secrets, r.now) {

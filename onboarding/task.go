@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -58,6 +59,25 @@ type taskState struct {
 	DocumentSHA256 string `json:"document_sha256,omitempty"`
 }
 
+// fingerprint is Task.Fingerprint: a digest of what a person judges.
+func (t *taskState) fingerprint() string {
+	b, err := json.Marshal(struct {
+		Kind        string                   `json:"kind"`
+		Requirement verifier.RequirementID   `json:"requirement"`
+		Covers      []verifier.RequirementID `json:"covers"`
+		Message     string                   `json:"message"`
+		Findings    []verifier.Finding       `json:"findings"`
+		Document    string                   `json:"document"`
+		DocumentSHA string                   `json:"document_sha256"`
+		Claim       string                   `json:"claim"`
+	}{t.Kind, t.Requirement, t.Covers, t.Message, t.Findings, t.Document, t.DocumentSHA256, t.Claim})
+	if err != nil {
+		return "" // always encodes
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
 func (t *taskState) view(s *Service, now time.Time) Task {
 	v := Task{
 		ID:          t.ID,
@@ -71,6 +91,7 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 		Reason:      t.Reason,
 		Findings:    slices.Clone(t.Findings),
 		Document:    t.Document,
+		Fingerprint: t.fingerprint(),
 		CreatedAt:   t.CreatedAt,
 		UpdatedAt:   t.UpdatedAt,
 	}

@@ -501,6 +501,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	if err != nil {
 		return err
 	}
+	d.Seen = strings.TrimSpace(req.Seen)
 	a, err := h.svc.Decide(r.Context(), r.PathValue("id"), r.PathValue("task"), d)
 	return h.answer(w, c, a, err)
 }
@@ -543,7 +544,7 @@ func (h *Handler) goLive(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	a, err := h.svc.GoLive(r.Context(), r.PathValue("id"), onboarding.Checklist{
 		PilotCompleted: req.PilotCompleted, PilotNotes: req.PilotNotes, StaffTrained: req.StaffTrained,
 		CertificateFetched: req.CertificateFetched, FirewallAllowsHCX: req.FirewallAllowsHCX,
-		ConfirmedBy: staffActor(c.staffID), Note: note,
+		ConfirmedBy: staffActor(c.staffID), Note: note, DetailsSeen: strings.TrimSpace(req.DetailsSeen),
 	})
 	return h.answer(w, c, a, err)
 }

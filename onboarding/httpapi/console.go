@@ -49,6 +49,7 @@ type (
 		CSRF     string `json:"csrf"`
 		Decision string `json:"decision" enum:"approve,reject"`
 		Reason   string `json:"reason,omitempty"`
+		Seen     string `json:"seen,omitempty"` // the task's fingerprint as the page showed it
 	}
 	reasonForm struct {
 		CSRF   string `json:"csrf"`
@@ -66,6 +67,7 @@ type (
 		StaffTrained       string `json:"staff_trained,omitempty"`
 		CertificateFetched string `json:"certificate_fetched,omitempty"`
 		FirewallAllowsHCX  string `json:"firewall_allows_hcx,omitempty"`
+		DetailsSeen        string `json:"details_seen,omitempty"` // the details' fingerprint as the page showed them
 	}
 )
 
@@ -623,6 +625,7 @@ func (h *Handler) consoleDecide(w http.ResponseWriter, r *http.Request, c *reqCt
 	word := r.PostForm.Get("decision")
 	d, err := decision(word, r.PostForm.Get("reason"), c.staffID)
 	if err == nil {
+		d.Seen = strings.TrimSpace(r.PostForm.Get("seen"))
 		_, err = h.svc.Decide(r.Context(), id, task, d)
 	}
 	done := fmt.Sprintf("Task %s approved.", task)
@@ -657,6 +660,7 @@ func (h *Handler) consoleGoLive(w http.ResponseWriter, r *http.Request, c *reqCt
 		CertificateFetched: r.PostForm.Get("certificate_fetched") == "on",
 		FirewallAllowsHCX:  r.PostForm.Get("firewall_allows_hcx") == "on",
 		ConfirmedBy:        staffActor(c.staffID),
+		DetailsSeen:        strings.TrimSpace(r.PostForm.Get("details_seen")),
 	})
 	return h.afterAction(w, r, c, id, "The participant is live (Active).", err)
 }

@@ -19,20 +19,24 @@ type Application struct {
 	// ApplicationID is the client's idempotency key, when it sent one;
 	// never in staff views (nor in the submitted document there, which
 	// leaves out the sandbox certificate too).
-	ApplicationID   string                      `json:"application_id,omitempty"`
-	Stage           registry.Stage              `json:"stage"`
-	Status          hcxonboard.Status           `json:"status,omitempty"`
-	ParticipantCode string                      `json:"participant_code,omitempty"`
-	Participant     *hcxonboard.Participant     `json:"participant,omitempty"`
-	Submitted       *hcxonboard.Application     `json:"submitted,omitempty"`
-	Sandbox         *onboarding.SandboxResult   `json:"sandbox,omitempty"`
-	Report          *verifier.Report            `json:"report,omitempty"`
-	Tasks           []Task                      `json:"tasks"`
-	Reasons         []string                    `json:"reasons,omitempty"`
-	Details         *onboarding.DetailsRecord   `json:"details,omitempty"`
-	Credentials     SecretStatus                `json:"credentials"`
-	Checklist       *onboarding.ChecklistRecord `json:"go_live_checklist,omitempty"`
-	Deboarding      *onboarding.Deboarding      `json:"deboarding,omitempty"`
+	ApplicationID   string                    `json:"application_id,omitempty"`
+	Stage           registry.Stage            `json:"stage"`
+	Status          hcxonboard.Status         `json:"status,omitempty"`
+	ParticipantCode string                    `json:"participant_code,omitempty"`
+	Participant     *hcxonboard.Participant   `json:"participant,omitempty"`
+	Submitted       *hcxonboard.Application   `json:"submitted,omitempty"`
+	Sandbox         *onboarding.SandboxResult `json:"sandbox,omitempty"`
+	Report          *verifier.Report          `json:"report,omitempty"`
+	Tasks           []Task                    `json:"tasks"`
+	Reasons         []string                  `json:"reasons,omitempty"`
+	Details         *onboarding.DetailsRecord `json:"details,omitempty"`
+	// DetailsFingerprint identifies the step-3 details shown here: send it
+	// back as the go-live's details_seen, and the go-live is refused (409)
+	// if they changed since.
+	DetailsFingerprint string                      `json:"details_fingerprint,omitempty"`
+	Credentials        SecretStatus                `json:"credentials"`
+	Checklist          *onboarding.ChecklistRecord `json:"go_live_checklist,omitempty"`
+	Deboarding         *onboarding.Deboarding      `json:"deboarding,omitempty"`
 	// Sources says where each participant field came from: applicant,
 	// hfr, hpr, rohini, staff.
 	Sources map[string]string `json:"sources,omitempty"`
@@ -69,6 +73,10 @@ type Task struct {
 	// DocumentID is the held document a document review reads, or that
 	// settled an upload task (kind "upload").
 	DocumentID string `json:"document_id,omitempty"`
+	// Fingerprint identifies what the task asks a person to judge (its
+	// message, findings and document): send it back as the decision's
+	// seen, and the decision is refused (409) if they changed since.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // SecretStatus describes the production secrets without revealing them.
@@ -103,6 +111,10 @@ const (
 type DecisionRequest struct {
 	Decision string `json:"decision" enum:"approve,reject"`
 	Reason   string `json:"reason,omitempty"`
+	// Seen is, optionally, the task's fingerprint as the reviewer saw it:
+	// a task that changed since (a recheck rewrote its findings) is not
+	// decided (409).
+	Seen string `json:"seen,omitempty"`
 }
 
 // ReasonRequest carries why an action is taken.
@@ -161,6 +173,10 @@ type GoLiveRequest struct {
 	// Deprecated: the actor is the authenticated staff member; a value
 	// here becomes part of the note.
 	ConfirmedBy string `json:"confirmed_by,omitempty"`
+	// DetailsSeen is, optionally, the application's details_fingerprint as
+	// the approver saw it: details changed since (a new endpoint or
+	// certificate) refuse the go-live (409).
+	DetailsSeen string `json:"details_seen,omitempty"`
 }
 
 // CredentialsResponse hands over a production secret, exactly once.
@@ -339,13 +355,14 @@ func applicationView(a *onboarding.Application) *Application {
 	if a.Participant != nil {
 		v.ParticipantCode = a.Participant.ParticipantCode
 	}
+	v.DetailsFingerprint = a.DetailsFingerprint()
 	for _, t := range a.Tasks {
 		v.Tasks = append(v.Tasks, Task{
 			ID: t.ID, Kind: t.Kind, Requirement: t.Requirement, State: t.State, Message: t.Message,
 			Channel: t.Channel, Recipient: t.Recipient, ExpiresAt: t.ExpiresAt,
 			AttemptsLeft: t.AttemptsLeft, ResendsLeft: t.ResendsLeft,
 			DecidedBy: t.DecidedBy, Reason: t.Reason, Findings: t.Findings, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-			DocumentID: t.Document,
+			DocumentID: t.Document, Fingerprint: t.Fingerprint,
 		})
 	}
 	return v

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
@@ -198,18 +199,31 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 	return nil
 }
 
-// codeOfUsername resolves a username to a participant code: the code of
-// the one participant whose primary e-mail it is, else the username itself
-// (a code, or nothing the engine will accept). The e-mail is matched in
-// lower case, as the engine stores it: HCX@Regulator.example finds the
-// participant that registered it so. An e-mail several participants share
-// names none of them: use the code.
+// codeOfUsername resolves a username to a participant code. A username
+// that is a participant's code is that code: codes are public, and in the
+// platform's form hold "@", so an applicant naming one as its e-mail must
+// not take the login from its holder. Else a username with "@" is an
+// e-mail: the code of the one Active participant whose primary e-mail it
+// is — only an Active participant gets a token, so applications under way
+// or ended that name the same e-mail do not make it ambiguous. The e-mail
+// is matched in lower case, as the engine stores it: HCX@Regulator.example
+// finds the participant that registered it so. An e-mail two Active
+// participants share names neither: use the code. Anything else is
+// returned as it is (nothing the engine will accept).
 func (h *Handler) codeOfUsername(r *http.Request, username string) (string, error) {
 	if username == "" || len(username) > registry.MaxQueryValueLen || !strings.Contains(username, "@") {
 		return username, nil
 	}
 	ps, err := h.svc.Search(r.Context(), registry.Query{
-		Filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq(strings.ToLower(strings.TrimSpace(username)))}, Limit: 2})
+		Filters: map[string]registry.Condition{registry.FieldCode: registry.Eq(username)}, Limit: 1})
+	if err != nil || len(ps) == 1 {
+		return username, err
+	}
+	ps, err = h.svc.Search(r.Context(), registry.Query{
+		Filters: map[string]registry.Condition{
+			registry.FieldEmail:  registry.Eq(strings.ToLower(strings.TrimSpace(username))),
+			registry.FieldStatus: registry.Eq(string(hcxonboard.StatusActive)),
+		}, Limit: 2})
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // ActionRotateApplicantToken: the applicant's token was replaced; earlier
@@ -64,6 +66,17 @@ func (s *Service) RecordDocumentView(ctx context.Context, id, actor string, docI
 		return r.transition(ActionViewDocument, actor, what)
 	})
 	return err
+}
+
+// onlyViews reports whether events record nothing but staff looking at
+// an application: such a write changes nothing the idle clock counts.
+func onlyViews(events []registry.Event) bool {
+	for _, e := range events {
+		if e.Action != ActionViewContacts && e.Action != ActionViewDocument {
+			return false
+		}
+	}
+	return len(events) > 0
 }
 
 // RecordContactView audits that actor (a staff member) was shown the

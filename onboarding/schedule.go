@@ -239,7 +239,11 @@ func (s *Service) idleAt(r *record) (time.Time, bool) {
 			return time.Time{}, false // it waits on someone else
 		}
 	}
-	return r.app.UpdatedAt.Add(s.sched.IdleAfter), true
+	changed := r.st.ChangedAt
+	if changed.IsZero() {
+		changed = r.app.UpdatedAt
+	}
+	return changed.Add(s.sched.IdleAfter), true
 }
 
 // readinessDue is when r's readiness is to be checked again; false when

@@ -340,3 +340,34 @@ func renewedCert(t *testing.T, now time.Time) string {
 	require.NoError(t, err)
 	return pem
 }
+
+// Staff looking at an application (contacts, documents) change nothing:
+// the idle clock counts from the application's last change, and a view
+// does not start it again. A change by the applicant does.
+func TestIdleExpiryCountsFromTheLastChangeNotTheLastLook(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store, onboarding.WithSchedule(onboarding.SchedulePolicy{IdleAfter: 30 * day}))
+	looked, err := svc.Submit(ctx, w.application(verifier.CategoryPayer)) // waits on its OTP
+	require.NoError(t, err)
+	changed, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+
+	w.clock.Advance(29 * day)
+	require.NoError(t, svc.RecordContactView(ctx, looked.ID, "staff:asha"))
+	require.NoError(t, svc.RecordDocumentView(ctx, looked.ID, "staff:asha", "doc-1"))
+	_, err = svc.ResendOTP(ctx, changed.ID, onlyTask(t, changed, onboarding.KindOTP).ID)
+	require.NoError(t, err)
+
+	w.clock.Advance(2 * day)
+	_, err = svc.RunDue(ctx)
+	require.NoError(t, err)
+	got, err := svc.Application(ctx, looked.ID)
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageWithdrawn, got.Stage, "31 days without a change, looked at on day 29")
+	got, err = svc.Application(ctx, changed.ID)
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageVerifying, got.Stage, "changed by its applicant on day 29")
+}

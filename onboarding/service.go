@@ -247,6 +247,11 @@ type state struct {
 	SuspendedAtExpiry bool `json:"suspended_at_expiry,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`
+	// ChangedAt is when the application last changed other than by staff
+	// looking at it (view_contacts, view_document: audit events, not
+	// changes). SchedulePolicy.IdleAfter counts from it; a state written
+	// before it counts from the row's updated time.
+	ChangedAt time.Time `json:"changed_at,omitzero"`
 	// Last anchors the audit chain: the sequence number and hash of the
 	// newest event, written with it. New events chain from it, and
 	// VerifyChain compares the stored trail's end with it, so cutting
@@ -437,6 +442,9 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	r.app.Waiting = r.waiting()
 	r.app.Claims = r.claims()
 	r.app.UpdatedAt = r.now
+	if !onlyViews(r.events) {
+		r.st.ChangedAt = r.now
+	}
 	r.app.DueAt = s.nextDue(r)
 	r.st.EndsAt = r.st.Deboarding.ends()
 	st, err := json.Marshal(r.st)

@@ -188,10 +188,12 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 			continue
 		}
 		m, err := s.openMessage(om)
-		if err == nil && m.Code != "" {
+		if err == nil && (m.Code != "" || asksToAct(m.Kind)) {
 			// Claimed later than its write, a code may have been replaced
-			// (a new one requested), settled or left to expire meanwhile:
-			// only one the application still accepts goes out.
+			// (a new one requested), settled or left to expire meanwhile,
+			// and the application may have ended: only a code the
+			// application still accepts, and a request it still waits
+			// on, goes out.
 			err = s.codeStillLive(ctx, m)
 		}
 		sendErr, storeErr := s.attempt(ctx, om, m, err)
@@ -251,12 +253,12 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	if coded {
 		deadAfter = life // a code is tried as long as it lives, no longer
 	}
-	stale := errors.Is(err, errCodeStale)
+	stale := errors.Is(err, errCodeStale) || errors.Is(err, errNotWanted)
 	dead := stale || !now.Before(om.CreatedAt.Add(deadAfter))
 	text := ""
 	switch {
 	case stale:
-		text = errCodeStale.Error() // says nothing of the code
+		text = err.Error() // says nothing of the code
 	case m.Code == "":
 		text = hcxonboard.RedactText(err.Error())
 	}
@@ -271,17 +273,39 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 // sent, and its message is dead.
 var errCodeStale = errors.New("onboarding: the code is no longer valid; not sent")
 
+// errNotWanted: a message asks someone to act on an application that has
+// ended (withdrawn, rejected, de-boarded), so it is not sent, and its
+// message is dead.
+var errNotWanted = errors.New("onboarding: the application has ended and waits on no one; not sent")
+
+// asksToAct reports whether a message of kind asks its recipient to act
+// on the application: a payer's approval, a staff review.
+func asksToAct(kind string) bool {
+	return kind == MessageApprovalRequest || kind == MessageReviewRequest
+}
+
 // codeStillLive returns nil when m's code is one its application still
-// accepts: an open one-time code task's, the live step-up code, or the
-// unused decline code; errCodeStale when it is none of them; or why the
-// application could not be read (the message is tried again later).
+// accepts — an open one-time code task's, the live step-up code, or the
+// unused decline code — and, for a request to act (asksToAct), when the
+// application has not ended; errCodeStale or errNotWanted when not; or why
+// the application could not be read (the message is tried again later).
 func (s *Service) codeStillLive(ctx context.Context, m Message) error {
 	r, err := s.load(ctx, m.ApplicationID)
 	switch {
+	case errors.Is(err, ErrNotFound) && m.Code == "":
+		return errNotWanted
 	case errors.Is(err, ErrNotFound):
 		return errCodeStale
 	case err != nil:
 		return err
+	}
+	switch r.position() {
+	case posRejected, posWithdrawn, posInactive:
+		// An ended application accepts no code and waits on no one.
+		if m.Code != "" {
+			return errCodeStale
+		}
+		return errNotWanted
 	}
 	now := s.clock()
 	switch m.Kind {

@@ -1,0 +1,63 @@
+package onboarding_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
+)
+
+// A message that waited in the outbox through an outage goes out only
+// while its application can still use it: after a withdrawal, a one-time
+// code and a payer's approval request are dead, not sent late. The
+// message telling the applicant its application is withdrawn is not one
+// of them.
+func TestEndedApplicationsRequestsAreNotSentLate(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		category verifier.Category
+		kind     string
+	}{{verifier.CategoryPayer, onboarding.MessageOTP}, {verifier.CategoryEmpanelledProvider, onboarding.MessageApprovalRequest}} {
+		t.Run(c.kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			store := registry.NewMemoryStore()
+			svc := w.service(store)
+
+			w.notes.setFail(errors.New("smtp: connection refused"))
+			app := w.application(c.category)
+			if app.Empanelment != nil {
+				app.Empanelment.Proof = "" // the payer is asked
+			}
+			a, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			pending, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxPending, ApplicationID: a.ID})
+			require.NoError(t, err)
+			require.NotEmpty(t, pending, "the message waits in the outbox")
+
+			_, err = svc.Withdraw(ctx, a.ID, "applicant", "we applied by mistake")
+			require.NoError(t, err)
+
+			w.notes.setFail(nil)
+			w.clock.Advance(2 * time.Minute) // past the backoff, well within a code's lifetime
+			_, err = svc.DispatchOutbox(ctx)
+			require.NoError(t, err)
+			assert.Empty(t, w.notes.of(c.kind, a.ID), "sent after the withdrawal")
+			dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
+			require.NoError(t, err)
+			require.NotEmpty(t, dead)
+			for _, m := range dead {
+				assert.Equal(t, c.kind, m.Kind)
+				assert.NotContains(t, m.LastError, "refused", "the dead letter says why it was not sent, not the old outage")
+			}
+		})
+	}
+}

@@ -284,6 +284,14 @@ func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*
 	switch req.Initiator {
 	case InitiatorVoluntary:
 		r, err := s.mutate(ctx, id, func(r *record) error {
+			if strings.HasPrefix(req.Actor, "staff:") && r.st.Deboarding.Pending() {
+				// The notice of an announced de-boarding is the
+				// participant's, to appeal in: staff do not cut it short.
+				// The participant may still leave sooner itself.
+				return &TransitionError{Action: ActionDeboard, From: positionName(r.position()),
+					Reason: "a de-boarding is announced for " + r.st.Deboarding.EffectiveAt.Format(time.RFC3339) +
+						": staff cannot make it take effect sooner; the participant may leave sooner itself, with its step-up code"}
+			}
 			if !s.noStepUp && !strings.HasPrefix(req.Actor, "staff:") {
 				if _, ok := edges[edge{r.position(), ActionDeboard}]; !ok {
 					return &TransitionError{Action: ActionDeboard, From: positionName(r.position())}

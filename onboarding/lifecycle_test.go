@@ -124,6 +124,26 @@ func TestDeboarding(t *testing.T) {
 		require.NoError(t, svc.VerifyChain(ctx, a.ID))
 	})
 
+	t.Run("staff do not cut an announced notice short", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		svc := w.service(registry.NewMemoryStore(), onboarding.WithNoticePeriod(notice), onboarding.WithStepUp(false))
+		a, _ := live(t, w, svc)
+		_, err := svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorHCX, Actor: "staff:noc", Reason: "repeated claim fraud"})
+		require.NoError(t, err)
+		_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "staff:noc", Reason: "no need to wait"})
+		require.ErrorIs(t, err, onboarding.ErrIllegalTransition)
+		a, err = svc.Application(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, hcxonboard.StatusActive, a.Status, "the notice stands")
+		require.True(t, a.Deboarding.Pending())
+
+		// The participant itself may leave sooner.
+		a, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorVoluntary, Actor: "participant:" + a.Participant.ParticipantCode, Reason: "we leave now"})
+		require.NoError(t, err)
+		assert.Equal(t, hcxonboard.StatusInactive, a.Status)
+	})
+
 	t.Run("an appeal stops it", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()

@@ -588,6 +588,9 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 		_, allowed := onboarding.Allowed(p.Position, action)
 		p.Can[key] = allowed && h.staffCan(c.staffID, role)
 	}
+	if a.Deboarding.Pending() {
+		p.Can["deboard"] = false // announced: the notice stands, to be appealed in
+	}
 	p.Can["sendBack"] = p.Position == string(registry.StageVerifying) && h.staffCan(c.staffID, RoleReviewer)
 	_, checkable := onboarding.Allowed(p.Position, onboarding.ActionReadinessChecked)
 	p.Can["readiness"] = checkable && a.Details != nil && h.svc.ChecksReadiness() && h.staffCan(c.staffID, RoleReviewer)

@@ -192,3 +192,30 @@ func TestStaffAPIRefusesDecisionsOnWhatChanged(t *testing.T) {
 	res = f.do(request{method: http.MethodPost, path: golive, auth: bearer(staffToken), body: fmt.Sprintf(body, b.DetailsFingerprint())})
 	assert.Equal(t, http.StatusOK, res.status, "%s", res.body)
 }
+
+// While an announced de-boarding's notice runs, the console offers no
+// de-board form: the notice is the participant's, to appeal in, and staff
+// do not cut it short — a post of the form anyway is refused.
+func TestConsoleOffersNoDeboardDuringANotice(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	ctx := context.Background()
+	a, _ := f.live("Notice Period Regulator")
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	pg := b.get("/console/applications/" + a.ID)
+	require.Contains(t, pg.body, `id="deboard-initiator"`)
+	res := b.post("/console/applications/"+a.ID+"/deboard",
+		url.Values{"csrf": {csrfOf(t, pg)}, "initiator": {"hcx"}, "reason": {"repeated claim fraud"}}, "")
+	require.Equal(t, http.StatusSeeOther, res.status)
+
+	pg = b.get("/console/applications/" + a.ID)
+	assert.NotContains(t, pg.body, `id="deboard-initiator"`)
+	res = b.post("/console/applications/"+a.ID+"/deboard",
+		url.Values{"csrf": {csrfOf(t, pg)}, "initiator": {"voluntary"}, "reason": {"no need to wait"}}, "")
+	require.Equal(t, http.StatusSeeOther, res.status)
+	got, err := f.svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, hcxonboard.StatusActive, got.Status)
+	assert.True(t, got.Deboarding.Pending())
+}

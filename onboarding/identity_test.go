@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -421,6 +422,14 @@ func TestSolutionCertificateReliance(t *testing.T) {
 	}
 	_, err = svc.EventsPage(ctx, a.ID, 1, "c1.bm90")
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
+	// A cursor past the trail's end pages to nothing; it never starts the
+	// trail over (the largest sequence number included).
+	for _, after := range []string{strconv.FormatInt(all[len(all)-1].Seq, 10), "9223372036854775807"} {
+		page, err := svc.EventsPage(ctx, a.ID, 10, registry.EncodeCursor(registry.Position{Key: after}))
+		require.NoError(t, err)
+		assert.Empty(t, page.Items, "after %s", after)
+		assert.Empty(t, page.Next)
+	}
 }
 
 // TestMismatchReviewCarriesFindings: a registry check that found the

@@ -1,10 +1,9 @@
 package onboarding
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/openhcx/hcxonboard"
@@ -100,8 +99,7 @@ func (s *Service) EventsPage(ctx context.Context, id string, limit int, cursor s
 	if err != nil {
 		return registry.Page[registry.Event]{}, err
 	}
-	i, _ := slices.BinarySearchFunc(es, after, func(e registry.Event, seq int64) int { return cmp.Compare(e.Seq, seq+1) })
-	es = es[i:]
+	es = es[sort.Search(len(es), func(i int) bool { return es[i].Seq > after }):]
 	var page registry.Page[registry.Event]
 	page.Items = es[:min(len(es), limit)]
 	if len(es) > limit {

@@ -507,7 +507,9 @@ type appPage struct {
 	Requirements []verifier.Result
 	Documents    []docView
 	Tasks        []taskView
-	Events       []registry.Event
+	Events       []registry.Event // a page of the trail, oldest first
+	EventsFirst  template.URL     // the trail's first page, when this is a later one
+	EventsNext   template.URL     // the page after this one
 	Chain        ChainStatus
 	Can          map[string]bool
 	Initiators   []string
@@ -526,7 +528,8 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	es, err := h.svc.Events(ctx, id)
+	cursor := r.URL.Query().Get("cursor")
+	es, err := h.svc.EventsPage(ctx, id, 0, cursor)
 	if err != nil {
 		return err
 	}
@@ -534,8 +537,9 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	p := appPage{A: a, Position: position(a), Events: es, Chain: chain, Initiators: initiators, Can: map[string]bool{},
+	p := appPage{A: a, Position: position(a), Events: es.Items, Chain: chain, Initiators: initiators, Can: map[string]bool{},
 		Checklist: h.svc.GoLiveChecklist()}
+	p.EventsFirst, p.EventsNext = pageLinks("/console/applications/"+url.PathEscape(id), nil, cursor != "", es.Next)
 	if s := a.Submitted; s != nil {
 		p.Name = s.ParticipantName
 		p.Email, p.Mobile = s.PrimaryEmail, s.PrimaryMobile

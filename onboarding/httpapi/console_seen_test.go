@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -218,4 +220,40 @@ func TestConsoleOffersNoDeboardDuringANotice(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, hcxonboard.StatusActive, got.Status)
 	assert.True(t, got.Deboarding.Pending())
+}
+
+// The application page shows its audit trail a page at a time, with a
+// link to the next page, as the events route pages it: staff views add
+// events without end.
+func TestConsoleApplicationPagesItsAuditTrail(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	ctx := context.Background()
+	a, _ := f.submit(f.regulator("Much Viewed Regulator"))
+	for range registry.DefaultLimit + 50 {
+		require.NoError(t, f.svc.RecordContactView(ctx, a.ID, "staff:ravi"))
+	}
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	seen := 0
+	next := "/console/applications/" + a.ID
+	for pages := 0; next != ""; pages++ {
+		require.Less(t, pages, 5)
+		p := b.get(next)
+		require.Equal(t, http.StatusOK, p.status)
+		rows := strings.Count(p.body, `<tr data-action="`)
+		assert.LessOrEqual(t, rows, registry.DefaultLimit)
+		seen += rows
+		next = ""
+		if m := regexp.MustCompile(`<a href="([^"]*)#audit" id="audit-next">`).FindStringSubmatch(p.body); m != nil {
+			next = html.UnescapeString(m[1])
+		}
+	}
+	es, err := f.svc.Events(ctx, a.ID)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, seen, registry.DefaultLimit+52, "every event is on some page")
+	assert.LessOrEqual(t, seen, len(es))
+
+	bad := b.get("/console/applications/" + a.ID + "?cursor=nonsense")
+	assert.Equal(t, http.StatusBadRequest, bad.status)
 }

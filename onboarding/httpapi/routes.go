@@ -259,7 +259,9 @@ func consoleRoutes() []route {
 			{name: "waiting", description: "the queue to show (default: review and approval)", enum: append([]string{"decide", "all"}, waitingKinds...)},
 			{name: "offset", description: "skip this many", integer: true},
 		}, (*Handler).consoleQueue),
-		page(app, "consoleApplication", "One application: requirements, documents, tasks, audit trail", nil, (*Handler).consoleApplication),
+		page(app, "consoleApplication", "One application: requirements, documents, tasks, and its audit trail a page at a time", []param{
+			{name: "cursor", description: "the audit trail's next page: the Later events link of the page before"},
+		}, (*Handler).consoleApplication),
 		consoleDocumentRoute(app),
 		needs(RoleReviewer, post(app+"/tasks/{task}/decision", "consoleDecide", "Approve or reject a task with a reason", &decisionForm{}, (*Handler).consoleDecide)),
 		needs(RoleReviewer, post(app+"/recheck", "consoleRecheck", "Run the online checks again", &csrfForm{}, (*Handler).consoleRecheck)),

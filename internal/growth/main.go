@@ -325,6 +325,13 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 			return search(map[string]registry.Condition{registry.FieldCode: registry.StartsWith(pick(i).ParticipantCode)}, "")(i)
 		}},
 		{"search scheme eq, no match", search(map[string]registry.Condition{registry.FieldSchemeCode: registry.Eq("NO-SUCH-SCHEME")}, "")},
+		{"search email or (2 match)", func(i int) error {
+			return search(map[string]registry.Condition{registry.FieldEmail: {Or: []string{pick(i).PrimaryEmail, pick(i + 1).PrimaryEmail}}}, "")(i)
+		}},
+		{"search code between (1 match)", func(i int) error {
+			code := pick(i).ParticipantCode
+			return search(map[string]registry.Condition{registry.FieldCode: registry.Between(registry.Text(code), registry.Text(code))}, "")(i)
+		}},
 		{"search status neq Inactive, page 1", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, "")},
 		{"search status neq Inactive, mid cursor", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, midCursor)},
 		{"queue waiting approval, page 1", list(registry.ApplicationFilter{Waiting: "approval"})},

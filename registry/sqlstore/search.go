@@ -167,10 +167,12 @@ type leader struct {
 	values []string // the list values
 	like   string   // the trigram LIKE pattern on participants_name
 	col    string   // the indexed column low is for: p.name_lower when ""
-	// updated is a range of updated_at, read from participants_updated.
-	updated *registry.Condition
-	low     string // col equals it (eq), or starts with it
-	eq      bool
+	// updated is a range of updated_at, read from participants_updated;
+	// codes a range of participant_code, read from its primary key.
+	updated, codes *registry.Condition
+	low            string // col equals it (eq), or starts with it
+	eq             bool
+	in             []string // col is one of them (a scalar field's or)
 }
 
 // column is the indexed column of an eq or startsWith leader.
@@ -181,10 +183,11 @@ func (d *leader) column() string {
 	return d.col
 }
 
-// prefixLeaders are the scalar fields whose eq and startsWith may lead
+// prefixLeaders are the scalar fields whose eq, or and startsWith may lead
 // through an index of their lower-cased column (schema version 14); the
-// name is led as well, below. A code's eq is its primary key's. The scheme
-// code leads by its own column, compared as given.
+// name is led as well, below. A code's eq and or are its primary key's,
+// and a range of codes leads through it too. The scheme code leads by its
+// own column, compared as given.
 var prefixLeaders = []struct {
 	field, col string
 	startsWith bool
@@ -213,6 +216,9 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 	if c, ok := q.Filters[registry.FieldUpdatedAt]; ok && len(comparisons(c)) > 0 {
 		out = append(out, &leader{updated: &c})
 	}
+	if c, ok := q.Filters[registry.FieldCode]; ok && len(comparisons(c)) > 0 {
+		out = append(out, &leader{codes: &c})
+	}
 	for _, pl := range prefixLeaders {
 		c, ok := q.Filters[pl.field]
 		if !ok {
@@ -225,6 +231,13 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 			}
 			out = append(out, &leader{col: pl.col, low: v, eq: true})
 		}
+		if len(c.Or) > 0 && pl.field != registry.FieldCode {
+			vs := c.Or
+			if pl.startsWith {
+				vs = lowerAll(vs)
+			}
+			out = append(out, &leader{col: pl.col, in: vs})
+		}
 		if pl.startsWith && c.StartsWith != nil && *c.StartsWith != "" {
 			out = append(out, &leader{col: pl.col, low: lower(*c.StartsWith)})
 		}
@@ -235,6 +248,9 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 	}
 	if c.Eq != nil {
 		out = append(out, &leader{low: lower(*c.Eq), eq: true})
+	}
+	if len(c.Or) > 0 {
+		out = append(out, &leader{col: nameLower, in: lowerAll(c.Or)})
 	}
 	if c.StartsWith != nil && *c.StartsWith != "" {
 		out = append(out, &leader{low: lower(*c.StartsWith)})
@@ -260,6 +276,15 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 			}
 			out = append(out, &leader{like: pat})
 		}
+	}
+	return out
+}
+
+// lowerAll is vs lower-cased.
+func lowerAll(vs []string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = lower(v)
 	}
 	return out
 }
@@ -309,6 +334,11 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 	case d.updated != nil:
 		b.WriteString("participants p WHERE 1=1")
 		timeCondition(&b, "p.updated_at", *d.updated)
+	case d.codes != nil:
+		b.WriteString("participants p WHERE 1=1")
+		stringComparisons(&b, "p.participant_code", *d.codes)
+	case d.in != nil:
+		b.WriteString("participants p WHERE " + d.column() + " IN (" + b.argList(d.in) + ")")
 	case d.eq:
 		b.WriteString("participants p WHERE " + d.column() + " = " + b.arg(d.low))
 	default:
@@ -332,6 +362,10 @@ func (d *leader) where(b *sqlBuilder, dialect Dialect) {
 		b.WriteString(" AND p.rowid IN (SELECT rowid FROM participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like) + ")")
 	case d.updated != nil:
 		timeCondition(b, "p.updated_at", *d.updated)
+	case d.codes != nil:
+		stringComparisons(b, "p.participant_code", *d.codes)
+	case d.in != nil:
+		b.WriteString(" AND " + d.column() + " IN (" + b.argList(d.in) + ")")
 	case d.eq:
 		b.WriteString(" AND " + d.column() + " = " + b.arg(d.low))
 	default:
@@ -425,6 +459,16 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 	if len(c.Or) > 0 {
 		b.WriteString(" AND " + col + " IN (" + b.argList(c.Or) + ")")
 	}
+	if col == "p.participant_code" {
+		// As an expression: a wide range of codes is read in paging
+		// order; a narrow one leads through the primary key (see leader).
+		col = "(p.participant_code || '')"
+	}
+	stringComparisons(b, col, c)
+}
+
+// stringComparisons writes c's gt, gte, lt, lte and between on col.
+func stringComparisons(b *sqlBuilder, col string, c registry.Condition) {
 	for _, cmp := range comparisons(c) {
 		b.WriteString(" AND " + col + " " + cmp.op + " " + b.arg(cmp.b.String()))
 	}

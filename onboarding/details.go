@@ -140,13 +140,11 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 		if live {
 			// The participant's contacts hear of a change they may not
 			// have made.
-			for _, to := range []string{r.part.PrimaryEmail, s.registeredAdmin(r)} {
-				if to != "" {
-					r.notify(Message{Kind: MessageDetailsChanged, To: to,
-						Subject: "Your HCX endpoint or certificates changed",
-						Body: fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s. If this was not you, tell the HCX operator at once.",
-							r.app.ParticipantCode, d.EndpointURL)})
-				}
+			for _, to := range distinctAddresses(r.part.PrimaryEmail, s.registeredAdmin(r)) {
+				r.notify(Message{Kind: MessageDetailsChanged, To: to,
+					Subject: "Your HCX endpoint or certificates changed",
+					Body: fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s. If this was not you, tell the HCX operator at once.",
+						r.app.ParticipantCode, d.EndpointURL)})
 			}
 		}
 		r.st.Details = &DetailsRecord{

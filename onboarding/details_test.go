@@ -200,3 +200,41 @@ func TestLiveParticipantRenewsCertificate(t *testing.T) {
 	_, err = svc.ExpiringCertificates(ctx, -time.Second)
 	require.ErrorIs(t, err, onboarding.ErrInvalidArgument)
 }
+
+// A change of a live participant's details is told once to each of its
+// contacts: a participant whose system admin has its primary e-mail (in
+// whatever case), or none, hears of it once; a distinct admin hears too.
+func TestDetailsChangeIsToldOncePerContact(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		admin func(primary string) *hcxonboard.Contact
+		want  int
+	}{
+		{"no admin", func(string) *hcxonboard.Contact { return nil }, 1},
+		{"the admin has the primary e-mail", func(p string) *hcxonboard.Contact {
+			return &hcxonboard.Contact{Name: "Admin", Email: strings.ToUpper(p), Mobile: "9812345670"}
+		}, 1},
+		{"a distinct admin", func(string) *hcxonboard.Contact {
+			return &hcxonboard.Contact{Name: "Admin", Email: "it-admin@suraksha.example", Mobile: "9812345670"}
+		}, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(registry.NewMemoryStore(), onboarding.WithStepUp(false))
+			app := w.application(verifier.CategoryRegulator)
+			app.SystemAdmin = c.admin(app.PrimaryEmail)
+			a, err := svc.Submit(ctx, app)
+			require.NoError(t, err)
+			a, err = svc.Decide(ctx, a.ID, onlyTask(t, a, onboarding.KindReview).ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha"})
+			require.NoError(t, err)
+			goLive(t, w, svc, a.ID, w.details("hcx.regulator.example"))
+			_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx2.regulator.example"))
+			require.NoError(t, err)
+			told := w.notes.of(onboarding.MessageDetailsChanged, a.ID)
+			assert.Len(t, told, c.want, "%+v", told)
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // Message kinds the engine sends through its Notifier.
@@ -102,6 +103,29 @@ func (f NotifierFunc) Notify(ctx context.Context, m Message) error {
 }
 
 var _ Notifier = NotifierFunc(nil)
+
+// distinctAddresses is addrs less the empty ones and those that reach the
+// same recipient as one before: e-mails compared ignoring case, mobiles by
+// their ten digits. One notice goes to each recipient once.
+func distinctAddresses(addrs ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range addrs {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		key := strings.ToLower(a)
+		if m, err := verifier.NormalizeMobile(a); err == nil {
+			key = m
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // maskAddress hides personal data in an address for logs.
 func maskAddress(to string) string {

@@ -155,7 +155,9 @@ func RecordID(participantCode string) string {
 // WithProfile sets the token profile (default ProfileOwn). ProfileSpec,
 // ProfilePlatform and ProfileNHCX sign with RS256 only: NewTokens refuses them an
 // Ed25519 key. Verify accepts only tokens of the profile's shape, so
-// tokens issued under another profile stop verifying when it changes.
+// tokens issued under another profile stop verifying when it changes
+// (ProfileSpec's and ProfileNHCX's have one shape, and pass for each
+// other's).
 func WithProfile(p Profile) TokenOption {
 	return tokenOption(func(t *Tokens) error {
 		if !p.Valid() {

@@ -313,3 +313,24 @@ func rsaKeyFresh(t *testing.T) (*rsa.PrivateKey, jwk.Key) {
 	require.NoError(t, err)
 	return k, j
 }
+
+// WithProfile: tokens issued under another profile stop verifying when
+// the profile changes. An operator moving back to the default profile,
+// keeping its key, issuer and audience, sees the other profiles' tokens
+// refused, and its own accepted.
+func TestOwnProfileRefusesOtherProfilesTokens(t *testing.T) {
+	t.Parallel()
+	_, key := rsaKey(t, 2048)
+	own, _ := newTestTokens(t, key)
+	for _, p := range []Profile{ProfileSpec, ProfilePlatform, ProfileNHCX} {
+		other, _ := newTestTokens(t, key, WithProfile(p))
+		tok, err := other.Issue(testCode, testRoles)
+		require.NoError(t, err)
+		_, err = own.Verify(context.Background(), tok.Value)
+		require.ErrorIs(t, err, ErrInvalidToken, "a %s token verified under the default profile", p)
+	}
+	tok, err := own.Issue(testCode, testRoles)
+	require.NoError(t, err)
+	_, err = own.Verify(context.Background(), tok.Value)
+	require.NoError(t, err)
+}

@@ -653,6 +653,12 @@ func (t *Tokens) checkClaims(wc *wireClaims, cfg *verifyConfig) (*TokenClaims, e
 // that a token of another shape, signed by the same key, is refused.
 func (t *Tokens) checkProfileClaims(wc *wireClaims) error {
 	if t.profile == ProfileOwn {
+		// The other profiles' claims mark their tokens: one issued under
+		// another profile, with the same key, issuer and audience, is
+		// not this profile's.
+		if wc.UserID != "" || len(wc.Entity) > 0 || wc.RealmAccess.UserRoles != nil || wc.RealmAccess.Roles != nil {
+			return invalid("the token has another profile's claims (user_id, entity, realm_access.roles or user_roles)")
+		}
 		return nil
 	}
 	switch {

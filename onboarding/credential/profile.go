@@ -81,11 +81,15 @@ func (p Profile) CertificatesByURL() bool { return p == ProfileSpec || p == Prof
 func (p Profile) CertificatesBase64() bool { return p == ProfileNHCX }
 
 // RoleName spells a role as the profile writes it: the platform's
-// registry schema and gateway RBAC know "payor", not "payer". Unknown
+// registry schema and gateway RBAC know "payor", not "payer"; the
+// specification writes "BSP" where the platform writes "bsp". Unknown
 // roles pass unchanged.
 func (p Profile) RoleName(r hcxonboard.Role) string {
-	if p == ProfilePlatform && r == hcxonboard.RolePayer {
+	switch {
+	case p == ProfilePlatform && r == hcxonboard.RolePayer:
 		return "payor"
+	case p == ProfileSpec && r == hcxonboard.RoleBSP:
+		return "BSP" // the specification's spelling; the platform's is bsp
 	}
 	return string(r)
 }

@@ -265,6 +265,15 @@ func TestProfileRoleNames(t *testing.T) {
 	assert.Equal(t, []string{"payer", "provider.hospital"}, ProfileSpec.RoleNames(rs))
 	assert.Equal(t, []string{"payor", "provider.hospital"}, ProfilePlatform.RoleNames(rs))
 	assert.Equal(t, []string{}, ProfilePlatform.RoleNames(nil))
+	bsp := []hcxonboard.Role{hcxonboard.RoleBSP}
+	assert.Equal(t, []string{"BSP"}, ProfileSpec.RoleNames(bsp), "the specification's spelling")
+	assert.Equal(t, []string{"bsp"}, ProfilePlatform.RoleNames(bsp), "the platform's")
+	assert.Equal(t, []string{"bsp"}, ProfileOwn.RoleNames(bsp))
+	for _, name := range []string{"BSP", "bsp"} {
+		r, err := hcxonboard.ParseRole(name)
+		require.NoError(t, err)
+		assert.Equal(t, hcxonboard.RoleBSP, r, "%s reads back", name)
+	}
 	assert.False(t, ProfileOwn.CertificatesByURL())
 	assert.True(t, ProfileSpec.CertificatesByURL())
 	assert.True(t, ProfilePlatform.RS256Only())
@@ -275,6 +284,7 @@ func TestProfileRoleNames(t *testing.T) {
 	}
 	// Tokens keep the profile's role names; only NHCX records differ.
 	assert.Equal(t, []string{"payer", "provider.hospital"}, ProfileNHCX.RoleNames(rs))
+	assert.Equal(t, []string{"10009"}, ProfileNHCX.RecordRoles(bsp))
 	assert.Equal(t, ProfilePlatform.RoleNames(rs), ProfilePlatform.RecordRoles(rs))
 	assert.Equal(t, ProfileSpec.RoleNames(rs), ProfileSpec.RecordRoles(rs))
 }
@@ -333,4 +343,22 @@ func TestOwnProfileRefusesOtherProfilesTokens(t *testing.T) {
 	require.NoError(t, err)
 	_, err = own.Verify(context.Background(), tok.Value)
 	require.NoError(t, err)
+}
+
+// A ProfileSpec token writes a beneficiary platform's role as the
+// specification spells it, and reads back as the role.
+func TestSpecProfileTokenSpellsBSP(t *testing.T) {
+	t.Parallel()
+	_, key := rsaKey(t, 2048)
+	spec, _ := newTestTokens(t, key, WithProfile(ProfileSpec))
+	tok, err := spec.Issue(testCode, []hcxonboard.Role{hcxonboard.RoleBSP})
+	require.NoError(t, err)
+	parts := strings.Split(tok.Value, ".")
+	require.Len(t, parts, 3)
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	assert.Contains(t, string(payload), `"participant_roles":["BSP"]`)
+	claims, err := spec.Verify(context.Background(), tok.Value)
+	require.NoError(t, err)
+	assert.Equal(t, []hcxonboard.Role{hcxonboard.RoleBSP}, claims.Roles)
 }

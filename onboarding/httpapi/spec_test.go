@@ -618,3 +618,29 @@ func keysOf(m map[string]any) []string {
 	}
 	return out
 }
+
+// Under the specification's profile (the default) a beneficiary platform's
+// record carries the specification's spelling of its role, and a search
+// finds it by either spelling.
+func TestSpecProfileSpellsBSPAsTheSpecification(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
+	bsp := &hcxonboard.Participant{ParticipantCode: "bsp_claimm_000009@hcx", ParticipantName: "ClaimMitra",
+		Roles: []hcxonboard.Role{hcxonboard.RoleBSP}, PrimaryEmail: "ops@claimmitra.example", PrimaryMobile: "9000000009",
+		Status: hcxonboard.StatusActive, EndpointURL: "https://hcx.claimmitra.example/v0.9",
+		EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
+	s := newSeeded(t, []*hcxonboard.Participant{bsp})
+	res := s.do(request{method: http.MethodPost, path: "/v0.9/participant/read", auth: staffAuth,
+		body: `{"participant_code":"` + bsp.ParticipantCode + `"}`})
+	require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+	var a specAnswer
+	res.decode(t, &a)
+	assert.Equal(t, []any{"BSP"}, a.Participants[0]["roles"])
+	for _, spelling := range []string{"BSP", "bsp"} {
+		res = s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth,
+			body: `{"filters":{"roles":{"eq":"` + spelling + `"}}}`})
+		require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+		res.decode(t, &a)
+		assert.Equal(t, []string{bsp.ParticipantCode}, codesOf(a), spelling)
+	}
+}

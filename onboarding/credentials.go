@@ -27,9 +27,22 @@ import (
 // ErrAlreadyProvisioned (use RotateSecret); after a compromise report, or
 // once every secret expired, Provision issues a fresh one.
 func (s *Service) Provision(ctx context.Context, id string) (Credentials, error) {
+	return s.ProvisionBy(ctx, id, actorSystem)
+}
+
+// ProvisionBy is Provision on behalf of actor, the audit trail's actor:
+// the operator's staff ("staff:asha") issuing a new secret to a live
+// participant whose secrets expired, or were revoked by a compromise
+// report, since such a participant cannot authenticate to ask for one
+// itself. Hand the secret to the participant over a channel you trust;
+// it is shown only here.
+func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credentials, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return Credentials{}, fmt.Errorf("%w: provisioning needs an actor", ErrInvalidArgument)
+	}
 	var out Credentials
 	_, err := s.mutate(ctx, id, func(r *record) error {
-		if err := r.transition(ActionProvision, actorSystem, ""); err != nil {
+		if err := r.transition(ActionProvision, actor, ""); err != nil {
 			return err
 		}
 		if liveSecrets(r.st.Secrets, r.now) {
@@ -211,7 +224,8 @@ func secretRefusal(err error) string {
 
 // ReportCompromise answers a participant's report that its secret leaked:
 // every secret is revoked and every token issued before now is refused by
-// VerifyToken. The operator then issues a fresh secret with Provision.
+// VerifyToken. The operator then issues a fresh secret with ProvisionBy
+// (over HTTP, the staff route POST …/staff/applications/{id}/credentials).
 // Where replicas' clocks may drift (credential.WithLeeway), tokens stamped
 // up to the leeway after the report are refused too, and Token issues none
 // until the leeway has passed: a replica whose clock runs ahead stamps a

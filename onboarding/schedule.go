@@ -414,8 +414,10 @@ func (s *Service) sendNotices(r *record) error {
 					what, day(expiry), timeLeft(expiry.Sub(r.now)), r.app.ID)}
 		case urgent.expired:
 			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret has expired",
-				Body: fmt.Sprintf("Your production secret expired on %s: tokens are refused until you provision a new one at POST /v1/onboarding/applications/%s/credentials.",
-					day(expiry), r.app.ID)}
+				Body: fmt.Sprintf("Your production secret expired on %s: tokens are refused until you have a new one. "+
+					"Before go-live, provision it at POST /v1/onboarding/applications/%s/credentials; once live, ask the HCX operator, "+
+					"quoting application %s, to issue you one.",
+					day(expiry), r.app.ID, r.app.ID)}
 		default:
 			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret expires on " + day(expiry),
 				Body: fmt.Sprintf("Your production secret expires on %s. Rotate it before then at POST /v1/onboarding/credentials/rotate.", day(expiry))}

@@ -107,6 +107,19 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) e
 	return nil
 }
 
+// staffProvision issues a new secret on the participant's behalf, with
+// the staff member as the audit actor.
+func (h *Handler) staffProvision(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cr, err := h.svc.ProvisionBy(r.Context(), r.PathValue("id"), staffActor(c.staffID))
+	if err != nil {
+		return err
+	}
+	h.writeJSON(w, http.StatusCreated, CredentialsResponse{
+		ParticipantCode: cr.ParticipantCode, Secret: cr.Secret, ExpiresAt: cr.ExpiresAt,
+	})
+	return nil
+}
+
 // decodeReason reads a ReasonRequest; a reason is required.
 func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request) (string, error) {
 	var req ReasonRequest

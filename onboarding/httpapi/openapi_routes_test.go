@@ -388,6 +388,8 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	v.want(http.StatusOK, request{method: http.MethodGet, path: "/v1/onboarding/staff/certificates/expiring?within_days=400", auth: staff})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: appsPath + "/" + reg + "/compromise", auth: bearer(tok.AccessToken),
 		body: httpapi.ReasonRequest{Reason: "the secret was in a public repository"}})
+	// The operator issues the participant a new secret.
+	v.want(http.StatusCreated, request{method: http.MethodPost, path: staffPath + "/" + reg + "/credentials", auth: bearer(approverToken)})
 
 	// A voluntary de-boarding with the step-up code.
 	leaving, leavingSecret := f.live("Leaving Regulator")

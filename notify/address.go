@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -77,7 +78,7 @@ func Classify(to string) AddressKind {
 	}
 	// A code without an instance has a letter: digits alone are a
 	// mistyped number, not a code.
-	if len(to) <= 128 && local != "" && isToken(local, true) && (!hasAt && hasLetter(local) || hasAt && isToken(domain, false)) {
+	if hcxonboard.IsParticipantCodeForm(to) {
 		return Participant
 	}
 	return Unknown
@@ -109,10 +110,6 @@ func isToken(s string, punct bool) bool {
 		}
 	}
 	return true
-}
-
-func hasLetter(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
 }
 
 // ParseMobile reads an Indian mobile number and returns it as E.164

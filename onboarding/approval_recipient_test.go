@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,6 +31,10 @@ func TestApprovalRequestGoesOnlyToAPayerCode(t *testing.T) {
 		{"code an HFR manager", "IN2910000123@hfr", "State Health Assurance Society"},
 		{"code an e-mail", "victim@elsewhere.example", "State Health Assurance Society"},
 		{"code a mobile", "+91 98123 45670", "State Health Assurance Society"},
+		{"code an e-mail with an underscore in its domain", "victim@mail_box.example.org", "State Health Assurance Society"},
+		{"code an e-mail with digits in its top-level domain", "victim@example.c0m", "State Health Assurance Society"},
+		{"code an e-mail with a long local part", strings.Repeat("v", 65) + "@elsewhere.example", "State Health Assurance Society"},
+		{"code a payer name", "State Health Assurance Society", "State Health Assurance Society"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

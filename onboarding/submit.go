@@ -514,7 +514,7 @@ func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) 
 	case verifier.TaskApproval:
 		to, name := Staff, ""
 		if e := app.Empanelment; e != nil {
-			to, name = s.approvalRecipient(ctx, e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
+			to, name = approvalRecipient(e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
 		}
 		for _, t := range r.st.Tasks {
 			if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient == to {
@@ -580,25 +580,20 @@ func (s *Service) askStaff(r *record, t *taskState) {
 
 // approvalRecipient is where the approval request of an application that
 // names payerCode goes: the payer's participant code, or Staff when there
-// is none or it is an address of another kind — the whole network, the
-// staff, a facility's HFR manager, or an e-mail or mobile that no
-// participant holds as its code. Text the applicant typed never addresses
-// a message of its own accord.
-func (s *Service) approvalRecipient(ctx context.Context, payerCode string) string {
+// is none or it has not the form of a participant code
+// (hcxonboard.IsParticipantCodeForm: an e-mail address or a mobile number
+// never has) or is an address of another kind — the whole network, the
+// staff, a facility's HFR manager. Text the applicant typed never
+// addresses a message of its own accord.
+func approvalRecipient(payerCode string) string {
 	code := strings.TrimSpace(payerCode)
+	_, instance, _ := strings.Cut(code, "@")
 	switch {
-	case code == "", strings.EqualFold(code, Broadcast), strings.EqualFold(code, Staff),
-		len(code) >= len("@hfr") && strings.EqualFold(code[len(code)-len("@hfr"):], "@hfr"):
+	case !hcxonboard.IsParticipantCodeForm(code), strings.EqualFold(instance, "hfr"),
+		strings.EqualFold(code, Broadcast), strings.EqualFold(code, Staff):
 		return Staff
 	}
-	if verifier.ValidateEmail(code) != nil {
-		if _, err := verifier.NormalizeMobile(code); err != nil {
-			return code // a participant code, whether or not this registry knows it
-		}
-	}
-	// An e-mail or a mobile: the address only of a participant whose code
-	// it is.
-	if _, err := s.store.Participant(ctx, code); err != nil {
+	if _, err := verifier.NormalizeMobile(code); err == nil {
 		return Staff
 	}
 	return code

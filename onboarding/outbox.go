@@ -273,15 +273,18 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 // sent, and its message is dead.
 var errCodeStale = errors.New("onboarding: the code is no longer valid; not sent")
 
-// errNotWanted: a message asks someone to act on an application that has
+// errNotWanted: a message asks a payer to act on an application that has
 // ended (withdrawn, rejected, de-boarded), so it is not sent, and its
 // message is dead.
 var errNotWanted = errors.New("onboarding: the application has ended and waits on no one; not sent")
 
-// asksToAct reports whether a message of kind asks its recipient to act
-// on the application: a payer's approval, a staff review.
+// asksToAct reports whether a message of kind asks someone outside the
+// operator to act on the application: a payer's approval request. The
+// staff's messages always go, even for an application that has ended: a
+// staff alert may be about the ending itself (a facility manager's
+// decline, written with the rejection).
 func asksToAct(kind string) bool {
-	return kind == MessageApprovalRequest || kind == MessageReviewRequest
+	return kind == MessageApprovalRequest
 }
 
 // codeStillLive returns nil when m's code is one its application still

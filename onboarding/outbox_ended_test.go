@@ -3,6 +3,7 @@ package onboarding_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,9 +17,7 @@ import (
 
 // A message that waited in the outbox through an outage goes out only
 // while its application can still use it: after a withdrawal, a one-time
-// code and a payer's approval request are dead, not sent late. The
-// message telling the applicant its application is withdrawn is not one
-// of them.
+// code and a payer's approval request are dead, not sent late.
 func TestEndedApplicationsRequestsAreNotSentLate(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -60,4 +59,36 @@ func TestEndedApplicationsRequestsAreNotSentLate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The staff's alert that a facility manager declined an onboarding is
+// written with the rejection it causes: an outage at its first send
+// delays it, and it goes out once the outage is over.
+func TestDeclineAlertToStaffGoesOutAfterAnOutage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store)
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	intim := w.notes.of(onboarding.MessageHFRIntimation, a.ID)
+	require.Len(t, intim, 1)
+
+	w.notes.setFail(errors.New("smtp: connection refused"))
+	got, err := svc.Decline(ctx, a.ID, intim[0].Code, "we never asked to join the HCX")
+	require.NoError(t, err)
+	require.Equal(t, registry.StageRejected, got.Stage)
+
+	w.notes.setFail(nil)
+	w.clock.Advance(2 * time.Minute) // past the backoff
+	_, err = svc.DispatchOutbox(ctx)
+	require.NoError(t, err)
+	alerts := 0
+	for _, m := range w.notes.of(onboarding.MessageReviewRequest, a.ID) {
+		if strings.Contains(m.Subject, "declined") {
+			alerts++
+		}
+	}
+	assert.Equal(t, 1, alerts, "staff are told the manager declined, once the outage is over")
 }

@@ -45,6 +45,13 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 		if err := r.transition(ActionProvision, actor, ""); err != nil {
 			return err
 		}
+		byStaff := actor != actorSystem
+		if byStaff && r.position() != posActive {
+			// Before go-live the applicant provisions its own secret
+			// (step 4): the first secret is never in staff's hands.
+			return &TransitionError{Action: ActionProvision, From: positionName(r.position()),
+				Reason: "staff issue a secret only to a live participant; before go-live the applicant provisions its own"}
+		}
 		if liveSecrets(r.st.Secrets, r.now) {
 			return fmt.Errorf("%w: participant %s holds a live secret; rotate it instead", ErrAlreadyProvisioned, r.app.ParticipantCode)
 		}
@@ -57,6 +64,14 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 		r.st.ProvisionedAt = &now
 		r.events[len(r.events)-1].Reason = fmt.Sprintf("secret %s issued, expires %s", rec.ID, rec.ExpiresAt.Format(time.RFC3339))
 		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
+		if byStaff {
+			for _, to := range distinctAddresses(r.part.PrimaryEmail, s.registeredAdmin(r)) {
+				r.notify(Message{Kind: MessageCredentialsIssued, To: to,
+					Subject: "A new HCX production secret was issued to you",
+					Body: fmt.Sprintf("The HCX operator issued participant %s a new production secret, valid until %s. "+
+						"If you did not ask for it, tell the HCX operator at once.", r.app.ParticipantCode, day(rec.ExpiresAt))})
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -312,3 +312,26 @@ func TestCredentialRefusalsAreAlike(t *testing.T) {
 	_, err = svc.Token(ctx, expired.ParticipantCode, next.Secret)
 	require.NoError(t, err)
 }
+
+// Staff issue a secret only to a live participant: before go-live the
+// applicant provisions its own, so the first secret is never in staff's
+// hands, and ProvisionBy leaves step 4 to the applicant.
+func TestStaffDoNotTakeStepFour(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+	require.NoError(t, err)
+	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	require.NoError(t, err)
+
+	_, err = svc.ProvisionBy(ctx, a.ID, "staff:asha")
+	require.ErrorIs(t, err, onboarding.ErrIllegalTransition)
+	creds, err := svc.Provision(ctx, a.ID)
+	require.NoError(t, err, "the applicant provisions its own")
+	require.NotEmpty(t, creds.Secret)
+	assert.Empty(t, w.notes.of(onboarding.MessageCredentialsIssued, a.ID))
+}

@@ -8,7 +8,7 @@ func MessageKinds() []string {
 		MessageOTP, MessageApprovalRequest, MessageReviewRequest, MessageHFRIntimation,
 		MessageRejected, MessageOnboarded, MessageSuspended, MessageReinstated,
 		MessageDeboardWarning, MessageAppealReceived, MessageDeboarded, MessageReadinessFailed,
-		MessageDetailsChanged, MessageSentBack, MessageCredentialsRevoked,
+		MessageDetailsChanged, MessageSentBack, MessageCredentialsRevoked, MessageCredentialsIssued,
 		MessageCertificateExpiring, MessageCertificateExpired, MessageSecretExpiring,
 		MessageApplicationExpired,
 	}

@@ -50,6 +50,9 @@ const (
 	// MessageCredentialsRevoked tells the participant that a compromise
 	// report revoked its secrets and tokens.
 	MessageCredentialsRevoked = "credentials_revoked"
+	// MessageCredentialsIssued tells a live participant's contacts that the
+	// operator's staff issued it a new production secret (ProvisionBy).
+	MessageCredentialsIssued = "credentials_issued"
 )
 
 // Addresses that are not an e-mail or a mobile number.

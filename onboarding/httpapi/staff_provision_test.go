@@ -73,6 +73,17 @@ func TestStaffIssuesANewSecretToALiveParticipant(t *testing.T) {
 	_, err = f.svc.Token(ctx, code, cr.Secret)
 	require.NoError(t, err, "the new secret gets tokens")
 
+	told := 0
+	f.out.mu.Lock()
+	defer f.out.mu.Unlock()
+	for _, m := range f.out.msgs {
+		if m.Kind == onboarding.MessageCredentialsIssued && m.ApplicationID == a.ID {
+			told++
+			assert.NotContains(t, m.Body, cr.Secret)
+		}
+	}
+	assert.Equal(t, 1, told, "the participant's contact is told a secret was issued")
+
 	es, err := f.svc.Events(ctx, a.ID)
 	require.NoError(t, err)
 	last := es[len(es)-1]

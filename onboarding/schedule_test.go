@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"crypto/rsa"
 	"sync"
@@ -370,4 +371,37 @@ func TestIdleExpiryCountsFromTheLastChangeNotTheLastLook(t *testing.T) {
 	got, err = svc.Application(ctx, changed.ID)
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageVerifying, got.Stage, "changed by its applicant on day 29")
+}
+
+// A state stored before the engine kept changed_at counts its idle time
+// from the row's last write, and a staff view after the upgrade does not
+// restart it either.
+func TestIdleExpiryOfAStateStoredBeforeChangedAt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store, onboarding.WithSchedule(onboarding.SchedulePolicy{IdleAfter: 30 * day}))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer)) // waits on its OTP
+	require.NoError(t, err)
+
+	// The row as an engine before changed_at wrote it.
+	row, err := store.Application(ctx, a.ID)
+	require.NoError(t, err)
+	var st map[string]any
+	require.NoError(t, json.Unmarshal(row.State, &st))
+	require.Contains(t, st, "changed_at")
+	delete(st, "changed_at")
+	row.State, err = json.Marshal(st)
+	require.NoError(t, err)
+	require.NoError(t, store.Update(ctx, registry.Write{Application: row}))
+
+	w.clock.Advance(29 * day)
+	require.NoError(t, svc.RecordContactView(ctx, a.ID, "staff:asha"))
+	w.clock.Advance(2 * day)
+	_, err = svc.RunDue(ctx)
+	require.NoError(t, err)
+	got, err := svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageWithdrawn, got.Stage, "31 days without a change, looked at on day 29")
 }

@@ -441,6 +441,10 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	r.st.Last = &anchor{Seq: last.Seq, Hash: last.Hash}
 	r.app.Waiting = r.waiting()
 	r.app.Claims = r.claims()
+	if r.st.ChangedAt.IsZero() {
+		// A state stored before changed_at: its last change is the row's.
+		r.st.ChangedAt = r.app.UpdatedAt
+	}
 	r.app.UpdatedAt = r.now
 	if !onlyViews(r.events) {
 		r.st.ChangedAt = r.now

@@ -316,7 +316,12 @@ func TestFetchedReferenceIsCheckedAgainstItsDigest(t *testing.T) {
 	n := len(eventActions(t, w.svc, a.ID))
 	_, err = w.svc.Recheck(ctx, a.ID)
 	require.NoError(t, err)
-	assert.Len(t, eventActions(t, w.svc, a.ID), n+2, "recheck, and the refusal written again over the recheck's message")
+	assert.Len(t, eventActions(t, w.svc, a.ID), n+1, "the recheck; the refusal stands as written")
+	a, err = w.svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	up = openOf(a, onboarding.KindUpload, verifier.ReqAddressProof)
+	require.Len(t, up, 1)
+	assert.Contains(t, up[0].Message, "Refused: the file at its address does not have the reference's SHA-256 digest")
 
 	// An address answering HTML with the right digest is still refused by
 	// the policy.

@@ -92,3 +92,37 @@ func TestGoLiveOnTheDetailsTheApproverSaw(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, hcxonboard.StatusActive, a.Status)
 }
+
+// A recheck that finds nothing new leaves a review the engine worded
+// itself as it was shown (here: no HFR OTP configured, staff verify the
+// manager), so the reviewer's decision on it stands.
+func TestRecheckKeepsAnEngineWordedReviewAsShown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc, err := onboarding.New(registry.NewMemoryStore(),
+		onboarding.WithInstanceCode(instanceCode),
+		onboarding.WithNotifier(w.notes),
+		onboarding.WithVerifier(w.verifier),
+		onboarding.WithSandbox(w.sandbox),
+		// no WithFacilityOTP: staff verify the facility manager
+		onboarding.WithTokens(w.tokenKey),
+		onboarding.WithClock(w.clock.Now),
+		onboarding.WithOTPKey(otpKey),
+	)
+	require.NoError(t, err)
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	shown := onlyTask(t, a, onboarding.KindReview)
+	require.Contains(t, shown.Message, "HFR OTP is not configured")
+
+	a, err = svc.RecheckBy(ctx, a.ID, "staff:ravi")
+	require.NoError(t, err)
+	now, ok := a.Task(shown.ID)
+	require.True(t, ok)
+	assert.Equal(t, shown.Message, now.Message, "the staff's instruction stays")
+	assert.Equal(t, shown.Fingerprint, now.Fingerprint)
+	_, err = svc.Decide(ctx, a.ID, shown.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha",
+		Reason: "confirmed with the facility manager by phone", Seen: shown.Fingerprint})
+	require.NoError(t, err)
+}

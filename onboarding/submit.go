@@ -451,7 +451,12 @@ func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Repo
 				existing.Kind == KindAwait && res.Task == verifier.TaskAwaitRegistry
 			if existing.State == TaskDone || !waiting || same {
 				if existing.State == TaskOpen && existing.Kind != KindOTP && existing.Kind != KindApproval {
-					existing.Message = res.Message
+					if existing.Kind == verifierWorded(res.Task) {
+						// Where the engine worded the task itself (no
+						// OTP configured, a document to read), its words
+						// stay: the reviewer decides on what it says.
+						existing.Message = res.Message
+					}
 					existing.Findings = res.Findings
 				}
 				continue
@@ -467,6 +472,21 @@ func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Repo
 		}
 	}
 	return r.maybeVerified()
+}
+
+// verifierWorded is the kind of task planTask opens for a pending
+// requirement waiting on task with the verifier's own message, or ""
+// when it opens one it words itself (or none).
+func verifierWorded(task verifier.TaskKind) string {
+	switch task {
+	case verifier.TaskRetry:
+		return KindRetry
+	case verifier.TaskAwaitRegistry:
+		return KindAwait
+	case verifier.TaskOTP, verifier.TaskHFROTP, verifier.TaskHPRAuth, verifier.TaskApproval, taskDocument:
+		return ""
+	}
+	return KindReview
 }
 
 // planTask opens the task a pending requirement waits on and queues what

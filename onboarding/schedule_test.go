@@ -2,9 +2,9 @@ package onboarding_test
 
 import (
 	"context"
-	"encoding/json"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"

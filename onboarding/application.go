@@ -136,14 +136,17 @@ func (a *Application) DetailsFingerprint() string {
 	if a.Details == nil {
 		return ""
 	}
-	return detailsDigest(&a.Details.Details)
+	return detailsDigest(a.Details)
 }
 
-// detailsDigest is the SHA-256 of details as stored, less the step-up
-// code, which is never stored.
-func detailsDigest(d *Details) string {
+// detailsDigest is the SHA-256 of the details as stored, with what the
+// engine learnt of the certificates (their expiries: a certificate given
+// by its URL is the one served there when the details were checked),
+// less when they were submitted — the same details submitted again are
+// the same — and the step-up code, which is never stored.
+func detailsDigest(d *DetailsRecord) string {
 	v := *d
-	v.StepUpCode = ""
+	v.StepUpCode, v.SubmittedAt = "", time.Time{}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "" // a Details always encodes

@@ -176,7 +176,7 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		if err := r.transition(ActionGoLive, firstNonEmpty(c.ConfirmedBy, actorApplicant), note); err != nil {
 			return err
 		}
-		if c.DetailsSeen != "" && (r.st.Details == nil || c.DetailsSeen != detailsDigest(&r.st.Details.Details)) {
+		if c.DetailsSeen != "" && (r.st.Details == nil || c.DetailsSeen != detailsDigest(r.st.Details)) {
 			return fmt.Errorf("%w: the participant's step-3 details (endpoint, certificates, contacts) changed since they were shown: reload them and check them again", ErrConflict)
 		}
 		var missing []string

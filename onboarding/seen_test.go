@@ -2,8 +2,12 @@ package onboarding_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,5 +128,48 @@ func TestRecheckKeepsAnEngineWordedReviewAsShown(t *testing.T) {
 	assert.Equal(t, shown.Fingerprint, now.Fingerprint)
 	_, err = svc.Decide(ctx, a.ID, shown.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha",
 		Reason: "confirmed with the facility manager by phone", Seen: shown.Fingerprint})
+	require.NoError(t, err)
+}
+
+// A certificate given by its URL is the one served there when the details
+// were checked: the same details submitted again while another
+// certificate is served there change what the approver would see (its
+// expiry), and a go-live on the details as shown before is refused.
+func TestGoLiveOnTheCertificateBehindAURLAsShown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	var served atomic.Value
+	served.Store(w.cert.valid)
+	srv := newCountingServer(t, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+		_, _ = rw.Write([]byte(served.Load().(string)))
+	}))
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithFetcher(trustingFetcher(t, srv.Server)))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+	require.NoError(t, err)
+	d := w.details("hcx.bsp-one.example")
+	d.EncryptionCert = srv.URL + "/enc.pem"
+	shown, err := svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	_, err = svc.Provision(ctx, a.ID)
+	require.NoError(t, err)
+	again, err := svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	require.Equal(t, shown.DetailsFingerprint(), again.DetailsFingerprint(), "the same details, the same certificate")
+
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	other, err := selfSigned(key, &key.PublicKey, w.clock.Now().Add(-time.Hour), w.clock.Now().Add(40*day))
+	require.NoError(t, err)
+	served.Store(other)
+	now, err := svc.SubmitDetails(ctx, a.ID, d)
+	require.NoError(t, err)
+	require.NotEqual(t, shown.Details.EncryptionCertExpiry, now.Details.EncryptionCertExpiry)
+
+	cl := onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "staff:ravi", DetailsSeen: shown.DetailsFingerprint()}
+	_, err = svc.GoLive(ctx, a.ID, cl)
+	require.ErrorIs(t, err, onboarding.ErrConflict)
+	cl.DetailsSeen = now.DetailsFingerprint()
+	_, err = svc.GoLive(ctx, a.ID, cl)
 	require.NoError(t, err)
 }

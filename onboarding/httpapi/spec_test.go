@@ -137,8 +137,6 @@ func TestSpecSearchOperators(t *testing.T) {
 		{"InActive reads as Inactive", `{"status":{"eq":"InActive"}}`, []string{tpa}},
 		{"linked codes", `{"linked_registry_codes":{"endsWith":"@hfr"}}`, []string{hosp}},
 		{"no hit is an empty list", `{"participant_code":{"eq":"nobody@hcx"}}`, []string{}},
-		{"v0.8's primaryEmail", `{"primaryEmail":{"eq":"ops@suraksha.example"}}`, []string{payer}},
-		{"v0.8's primaryMobile", `{"primaryMobile":{"or":["9000000002","9000000003"]}}`, []string{hosp, tpa}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -170,7 +168,6 @@ func TestSpecSearchRefusals(t *testing.T) {
 		{"an unknown operator", `{"filters":{"roles":{"in":["x"]}}}`, staffAuth, httpapi.CodeInvalidPayload, http.StatusBadRequest},
 		{"a time that is none", `{"filters":{"created_at":{"gt":"yesterday"}}}`, staffAuth, httpapi.CodeInvalidSearch, http.StatusBadRequest},
 		{"between of one", `{"filters":{"participant_code":{"between":["a"]}}}`, staffAuth, httpapi.CodeInvalidSearch, http.StatusBadRequest},
-		{"one field under both names", `{"filters":{"primaryEmail":{"eq":"a@b.example"},"primary_email":{"eq":"c@d.example"}}}`, staffAuth, httpapi.CodeInvalidSearch, http.StatusBadRequest},
 		{"not JSON", `filters=1`, staffAuth, httpapi.CodeInvalidPayload, http.StatusBadRequest},
 	}
 	for _, tc := range tests {

@@ -57,14 +57,6 @@ type SpecCondition struct {
 	QueryString *string `json:"queryString,omitempty"`
 }
 
-// specFieldAliases are the field names of the specification's v0.8
-// OpenAPI (camelCase), read as the names they stand for: every profile
-// reads every spelling.
-var specFieldAliases = map[string]string{
-	"primaryEmail":  registry.FieldEmail,
-	"primaryMobile": registry.FieldMobile,
-}
-
 // queryStringRefused are the characters of Lucene's query syntax that a
 // client would expect to mean something other than themselves.
 const queryStringRefused = "*?:"
@@ -75,14 +67,7 @@ func (req SpecSearchRequest) split() (registry.Query, string, error) {
 	q := registry.Query{Limit: req.Limit, Offset: req.Offset, Cursor: req.Cursor}
 	var text string
 	var seen bool
-	for given, c := range req.Filters {
-		field := given
-		if canon, ok := specFieldAliases[given]; ok {
-			if _, both := req.Filters[canon]; both {
-				return q, "", fmt.Errorf("%w: %q and %q name the same field; give one", registry.ErrInvalidQuery, given, canon)
-			}
-			field = canon
-		}
+	for field, c := range req.Filters {
 		if c.QueryString != nil {
 			if !slices.Contains(registry.Fields(), field) {
 				return q, "", fmt.Errorf("%w: unknown field %q (searchable: %s)", registry.ErrInvalidQuery,

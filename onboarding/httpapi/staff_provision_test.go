@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,38 +15,25 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
-// movingClock is a clock the test moves.
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *movingClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // A live participant whose secret expired cannot authenticate to ask for
 // a new one: the operator's approver issues it (the audit actor), shown
 // once, and the participant gets tokens with it. While a live secret
 // exists there is none to issue, and a reviewer may not.
 func TestStaffIssuesANewSecretToALiveParticipant(t *testing.T) {
 	t.Parallel()
-	clock := &movingClock{t: time.Now().UTC()}
-	secrets, err := credential.NewSecrets(credential.WithTTL(2*time.Hour), credential.WithClock(clock.Now))
+	clock := &movableClock{t: time.Now().UTC()}
+	secrets, err := credential.NewSecrets(credential.WithTTL(2*time.Hour), credential.WithClock(clock.now))
 	require.NoError(t, err)
 	key, err := credential.GenerateEd25519Key(rand.Reader)
 	require.NoError(t, err)
-	tokens, err := credential.NewTokens(key, credential.WithClock(clock.Now))
+	tokens, err := credential.NewTokens(key, credential.WithClock(clock.now))
 	require.NoError(t, err)
 	const noraToken = "staff-token-nora-0123456789abcdef"
 	set, err := httpapi.NewStaffTokenSet(map[string]string{staffID: staffToken, "nora": noraToken})
 	require.NoError(t, err)
 	require.NoError(t, set.SetRoles("nora", httpapi.RoleReviewer))
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clock.Now), onboarding.WithSecrets(secrets), onboarding.WithTokens(tokens)},
-		httpapi.WithClock(clock.Now), httpapi.WithStaffSet(set))
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clock.now), onboarding.WithSecrets(secrets), onboarding.WithTokens(tokens)},
+		httpapi.WithClock(clock.now), httpapi.WithStaffSet(set))
 	ctx := context.Background()
 	a, secret := f.live("Expiring Regulator")
 	code := a.Participant.ParticipantCode
@@ -56,7 +42,7 @@ func TestStaffIssuesANewSecretToALiveParticipant(t *testing.T) {
 	res := f.do(request{method: http.MethodPost, path: path, auth: bearer(staffToken)})
 	assert.Equal(t, http.StatusConflict, res.status, "a live secret exists: %s", res.body)
 
-	clock.Add(2*time.Hour + time.Minute)
+	clock.add(2*time.Hour + time.Minute)
 	_, err = f.svc.Token(ctx, code, secret)
 	require.ErrorIs(t, err, onboarding.ErrInvalidCredentials, "the secret expired")
 	res = f.do(request{method: http.MethodPost, path: path, auth: bearer(noraToken)})
@@ -96,12 +82,12 @@ func TestStaffIssuesANewSecretToALiveParticipant(t *testing.T) {
 // the participant a new one.
 func TestStaffIssuesANewSecretAfterACompromise(t *testing.T) {
 	t.Parallel()
-	clock := &movingClock{t: time.Now().UTC()}
+	clock := &movableClock{t: time.Now().UTC()}
 	key, err := credential.GenerateEd25519Key(rand.Reader)
 	require.NoError(t, err)
-	tokens, err := credential.NewTokens(key, credential.WithClock(clock.Now))
+	tokens, err := credential.NewTokens(key, credential.WithClock(clock.now))
 	require.NoError(t, err)
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clock.Now), onboarding.WithTokens(tokens)}, httpapi.WithClock(clock.Now))
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clock.now), onboarding.WithTokens(tokens)}, httpapi.WithClock(clock.now))
 	ctx := context.Background()
 	a, _ := f.live("Compromised Regulator")
 	require.NoError(t, f.svc.ReportCompromise(ctx, a.Participant.ParticipantCode, "participant:"+a.Participant.ParticipantCode, "the secret was committed to a public repository"))
@@ -109,7 +95,7 @@ func TestStaffIssuesANewSecretAfterACompromise(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.status, "%s", res.body)
 	var cr httpapi.CredentialsResponse
 	res.decode(t, &cr)
-	clock.Add(2 * time.Second) // tokens are stamped in whole seconds: none in the report's
+	clock.add(2 * time.Second) // tokens are stamped in whole seconds: none in the report's
 	_, err = f.svc.Token(ctx, a.Participant.ParticipantCode, cr.Secret)
 	require.NoError(t, err)
 }

@@ -192,6 +192,23 @@ type reply struct {
 // do runs a call with the retry policy and the one-time token refresh, and
 // returns the 2xx reply or an error. Errors carry no secrets and no "hfr:"
 // prefix: the exported method that made the call names itself.
+// sessionFailed is the error of a call whose gateway session could not
+// be opened. It is never an answer about what the call asked for: a 404
+// from the session endpoint is a gateway moved or misconfigured, not an
+// unknown facility or professional. It is ErrUnavailable unless the
+// session was refused (ErrUnauthorized), rate limited, answered with
+// something that is no session (ErrUnexpectedResponse), or the call closed
+// or cancelled.
+func sessionFailed(err error) error {
+	for _, keep := range []error{ErrUnauthorized, ErrRateLimited, ErrUnavailable, ErrUnexpectedResponse, ErrClosed,
+		context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, keep) {
+			return fmt.Errorf("gateway session: %w", err)
+		}
+	}
+	return fmt.Errorf("gateway session: %w (%v)", ErrUnavailable, err)
+}
+
 func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 	if ctx == nil {
 		return nil, errors.New("nil context")
@@ -209,7 +226,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		if cl.auth {
 			t, err := c.accessToken(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("gateway session: %w", err)
+				return nil, sessionFailed(err)
 			}
 			token = t
 		}

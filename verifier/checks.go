@@ -303,11 +303,20 @@ func parseDate(s string) (time.Time, bool) {
 	return d.AddDate(0, 0, 1), true
 }
 
-// endOfDayInIndia returns the instant the day of t — its date as t gives
-// it (a date read without a time of day is midnight UTC) — ends in India.
+// endOfDayInIndia returns the instant the day of t ends in India.
 func endOfDayInIndia(t time.Time) time.Time {
+	return indianDay(t).AddDate(0, 0, 1)
+}
+
+// indianDay is the start, in India, of t's day: for a date read without a
+// time of day (midnight UTC) that date as given, for an instant its date
+// in India (23:59:59Z on the 31st is 05:29:59 on the 1st there).
+func indianDay(t time.Time) time.Time {
+	if _, offset := t.Zone(); offset != 0 || t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+		t = t.In(ist)
+	}
 	y, m, d := t.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, ist)
+	return time.Date(y, m, d, 0, 0, 0, 0, ist)
 }
 
 // facilityParts collects what is missing and what is wrong in facility

@@ -223,7 +223,7 @@ func checkRohiniVerification(ctx context.Context, in *Input) Result {
 		findings = append(findings, found("status", "", st, sourceRohini, active, note))
 	}
 	if !h.ValidUntil.IsZero() {
-		until := h.ValidUntil.Format(time.DateOnly)
+		until := indianDay(h.ValidUntil).Format(time.DateOnly)
 		if !in.Now.Before(endOfDayInIndia(h.ValidUntil)) {
 			findings = append(findings, found("valid_until", "", until, sourceRohini, false, "expired"))
 			return withFindings(invalid("The ROHINI registration of "+id+" expired on "+until+": renew it with IIB, then apply again"), findings)

@@ -117,8 +117,9 @@ func stageWords(pos string) string {
 
 // nextStep says what application id waits on and the route that settles
 // it, for an error about an action that does not fit. "" when it cannot
-// tell.
-func (h *Handler) nextStep(ctx context.Context, id string) string {
+// tell, or when the error is a go-live refused (notReady): that refusal
+// lists what is missing, each with what settles it.
+func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string {
 	if id == "" {
 		return ""
 	}
@@ -155,6 +156,9 @@ func (h *Handler) nextStep(ctx context.Context, id string) string {
 		if a.Secrets.Live == 0 {
 			return fmt.Sprintf("next: POST %s/credentials for the participant code and secret", base)
 		}
+		if notReady {
+			return ""
+		}
 		return "next: staff confirm the go-live checklist"
 	}
 	return ""
@@ -164,7 +168,7 @@ func (h *Handler) nextStep(ctx context.Context, id string) string {
 // the API's words, and for an action that does not fit, the next step.
 func (h *Handler) explain(r *http.Request, err error, msg string) string {
 	if errors.Is(err, onboarding.ErrIllegalTransition) || errors.Is(err, onboarding.ErrNotReady) {
-		if next := h.nextStep(r.Context(), r.PathValue("id")); next != "" {
+		if next := h.nextStep(r.Context(), r.PathValue("id"), errors.Is(err, onboarding.ErrNotReady)); next != "" {
 			msg += ". " + strings.ToUpper(next[:1]) + next[1:]
 		}
 	}

@@ -79,6 +79,11 @@ func Unmarshal(data []byte, dst any, w *Words) error {
 	if !utf8.Valid(data) {
 		return &Error{Message: fmt.Sprintf(or(w.InvalidUTF8, "the input is not valid UTF-8 (from byte %d)"), invalidUTF8At(data))}
 	}
+	if bytes.HasPrefix(data, []byte("\uFEFF")) {
+		// What an editor saving "UTF-8 with BOM" writes; JSON has none.
+		return &Error{Message: "the input starts with a byte order mark (bytes EF BB BF), which JSON does not have: " +
+			"save it as UTF-8 without a byte order mark"}
+	}
 	// A bytes.Buffer is read in place, without a copy into a buffer of
 	// the decoder's own.
 	dec := jsontext.NewDecoder(bytes.NewBuffer(data))

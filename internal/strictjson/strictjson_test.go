@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/go-json-experiment/json"
@@ -155,5 +156,21 @@ func TestDotted(t *testing.T) {
 		"/a~1b/0/0":           "a/b[0][0]",
 	} {
 		assert.Equal(t, want, dotted(p), string(p))
+	}
+}
+
+// A UTF-8 byte order mark, which editors write for "UTF-8 with BOM", is
+// named as what is wrong, not reported as a JSON value of some kind.
+func TestByteOrderMarkIsNamed(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		A int `json:"a"`
+	}
+	err := Unmarshal([]byte("\ufeff{\"a\":1}"), &v, nil)
+	if err == nil || !strings.Contains(err.Error(), "byte order mark") {
+		t.Fatalf("got %v, want an error naming the byte order mark", err)
+	}
+	if err := Unmarshal([]byte(`{"a":1}`), &v, nil); err != nil || v.A != 1 {
+		t.Fatalf("without the mark: %v, %d", err, v.A)
 	}
 }

@@ -31,6 +31,13 @@ func (n demoNotifier) Notify(_ context.Context, m onboarding.Message) error {
 		n.codes.note(n.out, demoCode{Channel: onboarding.ChannelSystemAdmin, ApplicationID: m.ApplicationID, Code: m.Code})
 		return nil
 	}
+	if m.Kind == onboarding.MessageHFRIntimation && m.Code != "" {
+		// The demo stands in for the facility manager HFR holds, who
+		// may decline the onboarding with this code.
+		_, err := fmt.Fprintf(n.out, "[DEMO ONLY] %s to %s: %s; decline code: %s (POST /v1/onboarding/applications/%s/decline)\n",
+			m.Kind, mask(m.To), m.Subject, m.Code, m.ApplicationID)
+		return err
+	}
 	_, err := fmt.Fprintf(n.out, "[notify] %s to %s: %s\n", m.Kind, mask(m.To), m.Subject)
 	return err
 }

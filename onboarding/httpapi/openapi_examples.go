@@ -41,6 +41,10 @@ var handExamples = map[string]any{
 	"openAPIDoc": map[string]any{"openapi": OpenAPIVersion,
 		"info": map[string]any{"title": "HCX participant onboarding", "version": "1.0.0"},
 		"tags": []any{}, "paths": map[string]any{}, "components": map[string]any{}},
+	"DeclineRequest": map[string]any{
+		"code":   "K7QW-2M9X-PR4T-N8VB",
+		"reason": "this facility never asked to join the HCX",
+	},
 	"SpecSearchRequest": map[string]any{
 		"filters": map[string]any{
 			"participant_name": map[string]any{"queryString": "sanjeevani"},

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/openhcx/hcxonboard"
@@ -115,9 +116,19 @@ func newDemoSandbox(key jwk.Key) (*demoSandbox, error) {
 	return &demoSandbox{issuer: issuer, trust: trust}, nil
 }
 
+// certificate issues the demo sandbox's certificate for subject. Its jti
+// follows from the subject, so that the certificate a sample
+// carries is, for the sandbox, the same one on every start: a sample that
+// went live holds it, and the same sample submitted again after a restart
+// is refused as the first run's (reset the data directory to run it
+// again), not taken as a second participant.
 func (d *demoSandbox) certificate(subject string, roles ...hcxonboard.Role) (string, error) {
-	return d.issuer.Issue(sandbox.Claims{Subject: subject, Roles: roles, Solution: &sandbox.Solution{Name: "demo", Version: "1"}})
+	jti := uuid.NewSHA1(demoCertificateIDs, []byte(subject)).String()
+	return d.issuer.Issue(sandbox.Claims{ID: jti, Subject: subject, Roles: roles, Solution: &sandbox.Solution{Name: "demo", Version: "1"}})
 }
+
+// demoCertificateIDs is the namespace of the demo certificates' ids.
+var demoCertificateIDs = uuid.MustParse("6f1c2a8e-5b3d-4e7a-9c0f-2d8b7e1a4c53")
 
 // samples are the files the banner points at.
 type samples struct {

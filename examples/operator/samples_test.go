@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,4 +118,34 @@ func TestDetailsMatchTheDemoParticipantKeys(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, demoSigningKeyFile), []byte("DEMO ONLY\nno key here\n"), 0o600))
 	_, err = loadParticipantKeys(dir)
 	require.ErrorContains(t, err, "delete it to start afresh")
+}
+
+// A sample goes live once per data directory: after a restart on the same
+// directory, the same sample submitted again is refused as the first
+// run's — its sandbox certificate is the one the first run claimed — and
+// never taken as a second participant.
+func TestRestartedOperatorRefusesASampleAlreadyClaimed(t *testing.T) {
+	dir := t.TempDir()
+	submit := func(base string) string { // the new application's stage
+		t.Helper()
+		app, err := os.ReadFile(filepath.Join(dir, "application-bsp.json"))
+		require.NoError(t, err)
+		res, err := http.Post(base+"/v1/onboarding/applications", "application/json", bytes.NewReader(app))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out struct {
+			Application struct {
+				Stage string `json:"stage"`
+			} `json:"application"`
+		}
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		return out.Application.Stage
+	}
+	base, _, stop := start(t, "-data", dir)
+	require.Equal(t, "verifying", submit(base))
+	require.Equal(t, "rejected", submit(base), "the same run: the certificate is already claimed")
+	require.NoError(t, stop())
+
+	base, _, _ = start(t, "-data", dir)
+	assert.Equal(t, "rejected", submit(base), "after a restart: the same sample is the first run's")
 }

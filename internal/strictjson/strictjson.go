@@ -150,8 +150,39 @@ func unknownField(e *json.SemanticError) string {
 	}
 	if known := foldedField(e.GoType, name); known != "" {
 		msg += fmt.Sprintf(" (field names are case-sensitive: %q)", known)
+	} else if names := fieldNames(e.GoType); len(names) > 0 && len(names) <= maxListedFields {
+		msg += " (the fields: " + strings.Join(names, ", ") + ")"
 	}
 	return msg
+}
+
+// maxListedFields is the most fields an unknown-field message lists: a
+// small body's whole vocabulary, not a large one's.
+const maxListedFields = 6
+
+// fieldNames returns the JSON names of the fields of struct type t (and
+// of those it embeds), or nil.
+func fieldNames(t reflect.Type) []string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for f := range t.Fields() {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && tag == "":
+			out = append(out, fieldNames(f.Type)...)
+		case tag == "-" || !f.IsExported():
+		case tag != "":
+			out = append(out, tag)
+		default:
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // foldedField returns the JSON name of a field of struct type t (or of

@@ -174,3 +174,23 @@ func TestByteOrderMarkIsNamed(t *testing.T) {
 		t.Fatalf("without the mark: %v, %d", err, v.A)
 	}
 }
+
+// An unknown field in a small body lists the fields the body has, so the
+// caller learns what to send; a large body's whole vocabulary is not
+// listed.
+func TestUnknownFieldOfASmallBodyListsItsFields(t *testing.T) {
+	t.Parallel()
+	var small struct {
+		OTP string `json:"otp"`
+	}
+	err := Unmarshal([]byte(`{"code":"123456"}`), &small, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown field "code"`)
+	assert.Contains(t, err.Error(), "(the fields: otp)")
+	var large struct {
+		A, B, C, D, E, F, G string
+	}
+	err = Unmarshal([]byte(`{"code":"1"}`), &large, nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "the fields")
+}

@@ -288,3 +288,23 @@ func TestSecondStartLeavesTheRunningOperatorsFiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "the running operator's demo CA is as it was")
 }
+
+// A second operator on the same data directory, on another port, is
+// refused before it writes a file: the running one's demo CA and samples
+// stay as they are. Once the first stops, the directory is free again.
+func TestSecondOperatorOnAnotherPortIsRefused(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	_, _, stop := start(t, "-data", data)
+	ca := filepath.Join(data, "demo-ca.pem")
+	before, err := os.ReadFile(ca)
+	require.NoError(t, err)
+	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", data}, io.Discard)
+	require.ErrorContains(t, err, "another operator runs on the data directory")
+	after, err := os.ReadFile(ca)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the running operator's demo CA is as it was")
+
+	require.NoError(t, stop())
+	_, _, _ = start(t, "-data", data)
+}

@@ -226,6 +226,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close() // a no-op once the server has closed it
+	unlock, err := lockDataDir(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	pk, err := loadParticipantKeys(cfg.data)
 	if err != nil {
 		return err

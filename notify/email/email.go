@@ -247,6 +247,13 @@ func (m *Mailer) Notify(ctx context.Context, msg onboarding.Message) error {
 	attrs := []any{"kind", msg.Kind, "to", hcxonboard.MaskEmail(msg.To), "message", c.Key}
 	if err := client.DialAndSendWithContext(ctx, out); err != nil {
 		se := sendError(ctx, err)
+		if out.IsDelivered() {
+			// The server accepted the message (250 after its data); what
+			// failed came after, resetting or closing the connection.
+			// Reporting it would have the outbox send the message again.
+			m.log.DebugContext(ctx, "email: sent; ending the session failed", append(attrs, "error", se.Error())...)
+			return nil
+		}
 		m.log.DebugContext(ctx, "email: not sent", append(attrs, "error", se.Error())...)
 		return se
 	}

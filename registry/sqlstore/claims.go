@@ -61,25 +61,27 @@ func (s *Store) claimConflict(ctx context.Context, appID string, claims []string
 }
 
 // replaceClaims changes an application's claim rows from old to claims:
-// it deletes the rows of the claims dropped, then inserts those added. An
+// it deletes the rows of the claims dropped and inserts those added. An
 // insert of a claim another application holds fails on the table's key,
 // inside the write, whichever process holds it; the error is returned as
-// the database gave it. Claims are inserted in byte order, so that two
-// PostgreSQL transactions taking overlapping claims wait for each other in
-// one order rather than deadlock.
+// the database gave it. The rows are changed in the claims' byte order,
+// so that two PostgreSQL transactions changing overlapping claims wait for
+// each other in one order rather than deadlock.
 func (s *Store) replaceClaims(ctx context.Context, t *wtx, appID string, old, claims []string) error {
-	for _, c := range old {
-		if !slices.Contains(claims, c) {
-			if _, err := t.exec(ctx, s.stmts.deleteClaim, c, appID); err != nil {
-				return err
-			}
+	// Deletes and inserts in one pass, in the claims' byte order: every
+	// transaction takes the claim rows it changes in one global order, so
+	// two that each drop a claim the other takes meet a live row (a
+	// ClaimError) rather than wait for each other (a deadlock).
+	for _, c := range slices.Compact(sortedClaims(slices.Concat(old, claims))) {
+		inOld, inNew := slices.Contains(old, c), slices.Contains(claims, c)
+		var err error
+		switch {
+		case inOld && !inNew:
+			_, err = t.exec(ctx, s.stmts.deleteClaim, c, appID)
+		case inNew && !inOld:
+			_, err = t.exec(ctx, s.stmts.insertClaim, c, appID)
 		}
-	}
-	for _, c := range sortedClaims(claims) {
-		if slices.Contains(old, c) {
-			continue
-		}
-		if _, err := t.exec(ctx, s.stmts.insertClaim, c, appID); err != nil {
+		if err != nil {
 			return err
 		}
 	}

@@ -81,6 +81,9 @@ func (s *MemoryStore) FailOutbox(ctx context.Context, id, owner string, next tim
 	if err := CheckOutboxOwner(owner); err != nil {
 		return err
 	}
+	if outsideTimes(next) {
+		return timeError("outbox message "+clipName(id)+" next attempt", next)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

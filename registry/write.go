@@ -53,6 +53,9 @@ func (w Write) validate() error {
 		if e.ApplicationID != a.ID {
 			return fmt.Errorf("registry: audit event for application %q written with application %q", e.ApplicationID, a.ID)
 		}
+		if outsideTimes(e.Time) {
+			return timeError(fmt.Sprintf("application %s audit event %d time", clipName(a.ID), e.Seq), e.Time)
+		}
 	}
 	if err := storable(a.ID, w); err != nil {
 		return err

@@ -114,7 +114,8 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 		return fail(ProblemCertificate, name+" is not a valid X.509 certificate", "Register the certificate in PEM form, as issued.")
 	}
 	if msg := keyProblem(check, cert.PublicKey); msg != "" {
-		return fail(ProblemCertificate, name+" "+msg, "")
+		return fail(ProblemCertificate, name+" "+msg, "Register a certificate for an RSA key of 2048 or 4096 bits "+
+			"(RSA-OAEP-256 encrypts to it, RS256 verifies what it signs), and deploy that key's private half at your endpoint.")
 	}
 	if now := c.clock(); now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
 		na := cert.NotAfter.UTC()

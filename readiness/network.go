@@ -90,7 +90,7 @@ func (c *Checker) exchange(ctx context.Context, u *url.URL, s *scene, enc *rsa.P
 		a.results = append(a.results, *refusal)
 		a.retry = refusal.Problem == ProblemOperatorKeys
 	case httpRes.Outcome == Failed:
-		a.retry = retryStatus(resp.StatusCode) || httpRes.Problem == ProblemBadAnswer && readErr != nil
+		a.retry = retryStatus(resp.StatusCode) || (httpRes.Problem == ProblemBadAnswer || httpRes.Problem == ProblemTimeout) && readErr != nil
 	default:
 		var ans Answer
 		if err := json.Unmarshal(data, &ans); err == nil {
@@ -184,8 +184,14 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 	}
 	if readErr != nil {
 		var fe *safefetch.Error
-		if errors.As(readErr, &fe) && fe.Kind == safefetch.TooLarge {
+		var ne net.Error
+		switch {
+		case errors.As(readErr, &fe) && fe.Kind == safefetch.TooLarge:
 			return fail(ProblemBadAnswer, fmt.Sprintf("the answer is larger than %d bytes", MaxBodyBytes))
+		case errors.As(readErr, &fe) && fe.Kind == safefetch.Timeout,
+			errors.Is(readErr, context.DeadlineExceeded), errors.As(readErr, &ne) && ne.Timeout():
+			// The handler answered, then took too long to send the rest.
+			return fail(ProblemTimeout, "the endpoint began its answer but did not finish it in time")
 		}
 		return fail(ProblemBadAnswer, "the answer was cut short")
 	}

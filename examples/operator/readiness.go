@@ -194,7 +194,8 @@ func newDemoReadiness(dir, mode, issuer string, key ed25519.PrivateKey) (*demoRe
 		safefetch.WithAllowedHosts(demoEndpointHost),
 		safefetch.WithResolver(demoResolver{next: net.DefaultResolver}),
 		safefetch.WithRootCAs(roots),
-		safefetch.WithMaxRedirects(0),
+		// Redirects as step 3 follows them: certificate URLs follow them;
+		// the challenge never does (readiness.WithHTTPClient).
 	)
 	if err != nil {
 		return nil, fmt.Errorf("readiness fetcher: %w", err)

@@ -221,7 +221,10 @@ func certificate(v string) (string, error) {
 // with the endpoint's host allowed on private addresses when asked, and
 // the system's authorities plus caFile.
 func newClient(endpoint, caFile string, allowPrivate bool, timeout time.Duration) (*http.Client, error) {
-	opts := []safefetch.Option{safefetch.WithTimeout(timeout), safefetch.WithMaxRedirects(0)}
+	// Redirects as the operator's step 3 follows them (safefetch's
+	// default): certificate URLs follow them; the challenge never does
+	// (readiness.WithHTTPClient).
+	opts := []safefetch.Option{safefetch.WithTimeout(timeout)}
 	if allowPrivate {
 		u, err := url.Parse(endpoint)
 		if err != nil || u.Hostname() == "" {

@@ -89,7 +89,10 @@ type Message struct {
 // Notifier delivers messages: e-mail, SMS, a queue, the HCX notification
 // API. Notify must be safe for concurrent use. The engine calls it after
 // the change the message reports is stored; a failure is logged (never
-// with the code) and, except for ResendOTP, does not fail the call.
+// with the code) and, except for ResendOTP, does not fail the call. With
+// the outbox a failed message is tried again later, unless its error has
+// a Permanent() bool method answering true (sending again cannot change
+// it): then it is a dead letter at once.
 type Notifier interface {
 	Notify(ctx context.Context, m Message) error
 }

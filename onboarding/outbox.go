@@ -254,7 +254,7 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		deadAfter = life // a code is tried as long as it lives, no longer
 	}
 	stale := errors.Is(err, errCodeStale) || errors.Is(err, errNotWanted)
-	dead := stale || !now.Before(om.CreatedAt.Add(deadAfter))
+	dead := stale || permanent(err) || !now.Before(om.CreatedAt.Add(deadAfter))
 	text := ""
 	switch {
 	case stale:
@@ -277,6 +277,15 @@ var errCodeStale = errors.New("onboarding: the code is no longer valid; not sent
 // ended (withdrawn, rejected, de-boarded), so it is not sent, and its
 // message is dead.
 var errNotWanted = errors.New("onboarding: the application has ended and waits on no one; not sent")
+
+// permanent reports whether a Notifier's error says that sending again
+// cannot change it (an error with a Permanent method answering true: a
+// mailbox that does not exist, a webhook's final 4xx): such a message is
+// a dead letter at once, for staff to see, rather than retried for a day.
+func permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
 
 // asksToAct reports whether a message of kind asks someone outside the
 // operator to act on the application: a payer's approval request. The

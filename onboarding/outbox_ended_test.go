@@ -92,3 +92,40 @@ func TestDeclineAlertToStaffGoesOutAfterAnOutage(t *testing.T) {
 	}
 	assert.Equal(t, 1, alerts, "staff are told the manager declined, once the outage is over")
 }
+
+// permanentError is a transport's refusal that sending again cannot
+// change, as notify/email's SendError (a 5xx) and notify/webhook's
+// DeliveryError (a final 4xx) report it.
+type permanentError struct{ permanent bool }
+
+func (e permanentError) Error() string   { return "refused" }
+func (e permanentError) Permanent() bool { return e.permanent }
+
+// A message whose transport refuses it for good is a dead letter at once,
+// for staff to see; one refused for now is tried again later.
+func TestPermanentRefusalIsADeadLetterAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, permanent := range []bool{true, false} {
+		ctx := context.Background()
+		w := newWorld(t)
+		store := registry.NewMemoryStore()
+		svc := w.service(store)
+		w.notes.setFail(permanentError{permanent})
+		a, err := svc.Submit(ctx, w.application(verifier.CategoryRegulator))
+		require.NoError(t, err)
+		w.clock.Advance(time.Hour)
+		_, err = svc.DispatchOutbox(ctx)
+		require.NoError(t, err)
+		pending, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxPending, ApplicationID: a.ID})
+		require.NoError(t, err)
+		dead, err := store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, ApplicationID: a.ID})
+		require.NoError(t, err)
+		if permanent {
+			assert.Empty(t, pending, "refused for good")
+			assert.NotEmpty(t, dead)
+		} else {
+			assert.NotEmpty(t, pending, "refused for now: tried again")
+			assert.Empty(t, dead)
+		}
+	}
+}

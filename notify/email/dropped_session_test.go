@@ -95,3 +95,12 @@ func TestQueuedMessageIsSentWhenTheSessionThenDrops(t *testing.T) {
 		require.NoError(t, err, "the server queued the message")
 	}
 }
+
+// A 5xx refusal is permanent, for the outbox to take as a dead letter at
+// once; a 4xx, or no answer, is not.
+func TestSendErrorPermanence(t *testing.T) {
+	t.Parallel()
+	require.True(t, (&email.SendError{Code: 550, EnhancedCode: "5.1.1"}).Permanent())
+	require.False(t, (&email.SendError{Code: 451, Temporary: true}).Permanent())
+	require.False(t, (&email.SendError{Temporary: true}).Permanent())
+}

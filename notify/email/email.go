@@ -303,6 +303,11 @@ type SendError struct {
 
 func (e *SendError) Error() string { return "email: not sent: " + e.text }
 
+// Permanent reports a refusal that sending again cannot change: a 5xx
+// reply (550 5.1.1: no such mailbox). The engine's outbox takes the message
+// as a dead letter at once instead of retrying it for a day.
+func (e *SendError) Permanent() bool { return !e.Temporary && e.Code >= 500 }
+
 // Unwrap returns the context's error when the context ended the send, so
 // that errors.Is(err, context.DeadlineExceeded) works; the underlying
 // SMTP error is not kept, since its text names recipients.

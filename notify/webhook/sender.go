@@ -141,6 +141,11 @@ type DeliveryError struct {
 
 func (e *DeliveryError) Error() string { return "webhook: not delivered: " + e.text }
 
+// Permanent reports an answer that sending again cannot change (Final).
+// The engine's outbox takes the message as a dead letter at once instead
+// of retrying it for a day.
+func (e *DeliveryError) Permanent() bool { return e.Final }
+
 // Unwrap returns the cause: the context's error when it ended the call,
 // ErrNoEndpoint and the like from EndpointFunc, or the client's error
 // (a *safefetch.Error with the default client).

@@ -75,3 +75,31 @@ func TestApprovalRequestGoesToThePayerCode(t *testing.T) {
 	assert.Equal(t, payerCode, reqs[0].To)
 	assert.Equal(t, payerCode, onlyTask(t, a, onboarding.KindApproval).Recipient)
 }
+
+// An instance code may hold a dot, which gives its codes an e-mail's
+// shape: a payer of this registry is still addressed by its code, while
+// an e-mail no participant holds as its code still goes to staff.
+func TestApprovalRequestReachesAPayerOfADottedInstance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	svc := w.service(store, onboarding.WithInstanceCode("hcx.test"))
+	_, creds := live(t, w, svc)
+	code := creds.ParticipantCode
+	require.True(t, strings.HasSuffix(code, "@hcx.test"), code)
+
+	for payer, want := range map[string]string{code: code, "payr_other_000001@hcx.test": onboarding.Staff} {
+		app := w.application(verifier.CategoryEmpanelledProvider)
+		app.Empanelment.PayerCode = payer
+		app.Empanelment.Proof = ""
+		app.ApplicationID = "" // a second submission of the same hospital's application: its own
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		reqs := w.notes.of(onboarding.MessageApprovalRequest, a.ID)
+		require.Len(t, reqs, 1)
+		assert.Equal(t, want, reqs[0].To, payer)
+		_, err = svc.Withdraw(ctx, a.ID, "applicant", "the next case") // frees the facility's identities
+		require.NoError(t, err)
+	}
+}

@@ -534,7 +534,7 @@ func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) 
 	case verifier.TaskApproval:
 		to, name := Staff, ""
 		if e := app.Empanelment; e != nil {
-			to, name = approvalRecipient(e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
+			to, name = s.approvalRecipient(ctx, e.PayerCode), firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode)
 		}
 		for _, t := range r.st.Tasks {
 			if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient == to {
@@ -600,23 +600,27 @@ func (s *Service) askStaff(r *record, t *taskState) {
 
 // approvalRecipient is where the approval request of an application that
 // names payerCode goes: the payer's participant code, or Staff when there
-// is none or it has not the form of a participant code
-// (hcxonboard.IsParticipantCodeForm: an e-mail address or a mobile number
-// never has) or is an address of another kind — the whole network, the
-// staff, a facility's HFR manager. Text the applicant typed never
-// addresses a message of its own accord.
-func approvalRecipient(payerCode string) string {
+// is none, or it is an address of another kind — the whole network, the
+// staff, a facility's HFR manager, an e-mail or a mobile number — unless a
+// participant of this registry holds it as its code (an instance code may
+// hold a dot, which gives codes an e-mail's shape). Text the applicant
+// typed never addresses a message of its own accord.
+func (s *Service) approvalRecipient(ctx context.Context, payerCode string) string {
 	code := strings.TrimSpace(payerCode)
 	_, instance, _ := strings.Cut(code, "@")
 	switch {
-	case !hcxonboard.IsParticipantCodeForm(code), strings.EqualFold(instance, "hfr"),
-		strings.EqualFold(code, Broadcast), strings.EqualFold(code, Staff):
+	case code == "", strings.EqualFold(instance, "hfr"), strings.EqualFold(code, Broadcast), strings.EqualFold(code, Staff):
 		return Staff
 	}
-	if _, err := verifier.NormalizeMobile(code); err == nil {
-		return Staff
+	if _, err := verifier.NormalizeMobile(code); err != nil && hcxonboard.IsParticipantCodeForm(code) {
+		return code
 	}
-	return code
+	if len(code) <= hcxonboard.MaxParticipantCodeLength && strings.Contains(code, "@") && !strings.ContainsAny(code, " \t\r\n") {
+		if _, err := s.store.Participant(ctx, code); err == nil {
+			return code
+		}
+	}
+	return Staff
 }
 
 func empanelmentID(app *hcxonboard.Application) string {

@@ -101,6 +101,13 @@ func TestQueuedMessageIsSentWhenTheSessionThenDrops(t *testing.T) {
 func TestSendErrorPermanence(t *testing.T) {
 	t.Parallel()
 	require.True(t, (&email.SendError{Code: 550, EnhancedCode: "5.1.1"}).Permanent())
+	require.True(t, (&email.SendError{Code: 554}).Permanent())
 	require.False(t, (&email.SendError{Code: 451, Temporary: true}).Permanent())
 	require.False(t, (&email.SendError{Temporary: true}).Permanent())
+	// What may pass: a full mailbox, a full mail system, network trouble,
+	// an enhanced code of class 4.
+	for _, e := range []*email.SendError{{Code: 552}, {Code: 550, EnhancedCode: "5.2.2"}, {Code: 550, EnhancedCode: "5.3.1"},
+		{Code: 550, EnhancedCode: "5.4.7"}, {Code: 550, EnhancedCode: "4.2.0"}} {
+		require.False(t, e.Permanent(), "%d %s", e.Code, e.EnhancedCode)
+	}
 }

@@ -305,8 +305,22 @@ func (e *SendError) Error() string { return "email: not sent: " + e.text }
 
 // Permanent reports a refusal that sending again cannot change: a 5xx
 // reply (550 5.1.1: no such mailbox). The engine's outbox takes the message
-// as a dead letter at once instead of retrying it for a day.
-func (e *SendError) Permanent() bool { return !e.Temporary && e.Code >= 500 }
+// as a dead letter at once instead of retrying it for a day. A full
+// mailbox (552, or X.2.2), a full mail system (X.3.1) and a network or
+// routing trouble (X.4.x) may pass, as RFC 5321 and RFC 3463 say, and so
+// may a reply whose enhanced code is of class 4: none is permanent.
+func (e *SendError) Permanent() bool {
+	if e.Temporary || e.Code < 500 || e.Code == 552 {
+		return false
+	}
+	if ec := e.EnhancedCode; ec != "" {
+		class, rest, _ := strings.Cut(ec, ".")
+		if class != "5" || rest == "2.2" || rest == "3.1" || strings.HasPrefix(rest, "4.") {
+			return false
+		}
+	}
+	return true
+}
 
 // Unwrap returns the context's error when the context ended the send, so
 // that errors.Is(err, context.DeadlineExceeded) works; the underlying

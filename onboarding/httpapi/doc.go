@@ -45,11 +45,12 @@
 //
 //	GET  /v1/onboarding/staff/applications                          the queue (?stage, waiting, participant_code, limit, offset|cursor)
 //	GET  /v1/onboarding/staff/applications/{id}                     one application
-//	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check
+//	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check (?limit, cursor)
 //	GET  /v1/onboarding/staff/applications/{id}/documents           the documents held
-//	POST /v1/onboarding/staff/applications/{id}/tasks/{task}/decision  {"decision": "approve"|"reject", "reason"}
+//	POST /v1/onboarding/staff/applications/{id}/tasks/{task}/decision  {"decision": "approve"|"reject", "reason", "seen"}
 //	POST /v1/onboarding/staff/applications/{id}/recheck             the online checks again
-//	POST /v1/onboarding/staff/applications/{id}/go-live             step 5, with the checklist
+//	POST /v1/onboarding/staff/applications/{id}/go-live             step 5, with the checklist (and "details_seen")
+//	POST /v1/onboarding/staff/applications/{id}/credentials         a new secret for a live participant whose secrets expired or were revoked
 //	POST /v1/onboarding/staff/applications/{id}/suspend             {"reason"}
 //	POST /v1/onboarding/staff/applications/{id}/reinstate           {"reason"}
 //	POST /v1/onboarding/staff/applications/{id}/deboard             {"initiator", "reason"}
@@ -66,7 +67,19 @@
 // The staff queue's default view merges several task kinds and takes an
 // offset only while offset plus limit stays within registry.MaxLimit. A
 // payer's approval requests (?limit, cursor) page by application, the
-// expiring certificates by participant, dead letters by message.
+// expiring certificates by participant, dead letters by message, an audit
+// trail by event (the console's application page too).
+//
+// # Deciding on what was shown
+//
+// An application's tasks carry a fingerprint of what each asks a person
+// to judge (its message, findings, document), and the application one of
+// its step-3 details (details_fingerprint, certificate expiries
+// included). A decision that sends the task's as seen, and a go-live that
+// sends the details' as details_seen, is refused (409) when they changed
+// since — a recheck rewrote the findings, the participant moved its
+// endpoint — so that a person settles only what they saw. The console
+// always sends them; over the API they are optional.
 //
 // Handler.Routes lists them at run time, with the console's.
 //

@@ -192,8 +192,8 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 			// Claimed later than its write, a code may have been replaced
 			// (a new one requested), settled or left to expire meanwhile,
 			// and the application may have ended: only a code the
-			// application still accepts, and a request it still waits
-			// on, goes out.
+			// application still accepts, and a payer's approval request
+			// of an application that has not ended, goes out.
 			err = s.codeStillLive(ctx, m)
 		}
 		sendErr, storeErr := s.attempt(ctx, om, m, err)

@@ -451,10 +451,12 @@ func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Repo
 				existing.Kind == KindAwait && res.Task == verifier.TaskAwaitRegistry
 			if existing.State == TaskDone || !waiting || same {
 				if existing.State == TaskOpen && existing.Kind != KindOTP && existing.Kind != KindApproval {
+					// The verifier's words are taken again where the
+					// task carries them; where the engine worded the
+					// task itself (no OTP configured, a document to
+					// read), its words stay: a reviewer decides on what
+					// it says.
 					if existing.Kind == verifierWorded(res.Task) {
-						// Where the engine worded the task itself (no
-						// OTP configured, a document to read), its words
-						// stay: the reviewer decides on what it says.
 						existing.Message = res.Message
 					}
 					existing.Findings = res.Findings

@@ -186,13 +186,9 @@ func validateOutbox(appID string, ms []OutboxMessage) error {
 		if err := checkWriteLease(m); err != nil {
 			return err
 		}
-		for _, t := range []struct {
-			what string
-			at   time.Time
-		}{{"created_at", m.CreatedAt}, {"next_attempt_at", m.NextAttemptAt}, {"lease_until", m.LeaseUntil}} {
-			if outsideTimes(t.at) {
-				return timeError("outbox message "+clipName(m.ID)+" "+t.what, t.at)
-			}
+		if err := checkTimes("outbox message "+clipName(m.ID),
+			namedTime{"created_at", m.CreatedAt}, namedTime{"next_attempt_at", m.NextAttemptAt}, namedTime{"lease_until", m.LeaseUntil}); err != nil {
+			return err
 		}
 		if err := checkOutboxText(fmt.Sprintf("outbox message %q: kind", m.ID), m.Kind, false); err != nil {
 			return err

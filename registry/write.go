@@ -24,13 +24,9 @@ func (w Write) validate() error {
 	case !StorableText(a.ID) || !StorableText(a.Key) || !StorableText(a.ParticipantCode):
 		return fmt.Errorf("registry: application %q: its id, key and participant code must be UTF-8 without NUL", clipName(a.ID))
 	}
-	for _, t := range []struct {
-		what string
-		at   time.Time
-	}{{"created_at", a.CreatedAt}, {"updated_at", a.UpdatedAt}, {"due_at", a.DueAt}} {
-		if outsideTimes(t.at) {
-			return timeError("application "+clipName(a.ID)+" "+t.what, t.at)
-		}
+	if err := checkTimes("application "+clipName(a.ID),
+		namedTime{"created_at", a.CreatedAt}, namedTime{"updated_at", a.UpdatedAt}, namedTime{"due_at", a.DueAt}); err != nil {
+		return err
 	}
 	if p := w.Participant; p != nil {
 		if p.ParticipantCode == "" {
@@ -162,6 +158,23 @@ var (
 	minTime = time.Unix(0, math.MinInt64+1)
 	maxTime = time.Unix(0, math.MaxInt64)
 )
+
+// namedTime is a time with its field's name, for checkTimes.
+type namedTime struct {
+	name string
+	at   time.Time
+}
+
+// checkTimes refuses the first of ts, of what, that is outside the times
+// every store keeps.
+func checkTimes(what string, ts ...namedTime) error {
+	for _, t := range ts {
+		if outsideTimes(t.at) {
+			return timeError(what+" "+t.name, t.at)
+		}
+	}
+	return nil
+}
 
 // outsideTimes reports whether t is a time not every store keeps.
 func outsideTimes(t time.Time) bool {

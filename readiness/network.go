@@ -191,7 +191,7 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 		case errors.As(readErr, &fe) && fe.Kind == safefetch.Timeout,
 			errors.Is(readErr, context.DeadlineExceeded), errors.As(readErr, &ne) && ne.Timeout():
 			// The handler answered, then took too long to send the rest.
-			return fail(ProblemTimeout, "the endpoint began its answer but did not finish it in time")
+			return fail(ProblemTimeout, "the endpoint did not answer in time: its answer began but did not finish")
 		}
 		return fail(ProblemBadAnswer, "the answer was cut short")
 	}

@@ -77,28 +77,37 @@ func TestAppealedDeboardingLeavesTokensAlone(t *testing.T) {
 
 // TestDeboardedPayerNoLongerVouches: a payer whose de-boarding has taken
 // effect neither answers approval requests nor signs empanelment proofs
-// the verifier accepts, though the sweep has not made it Inactive yet.
+// the verifier accepts, though the sweep has not made it Inactive yet —
+// on a store without registry.StandingReader too, where RegistryPayers
+// finds the de-boarding through registry.Applications.
 func TestDeboardedPayerNoLongerVouches(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	w := newWorld(t)
-	store := registry.NewMemoryStore()
-	svc := w.service(store, onboarding.WithNoticePeriod(time.Second))
-	a, reqs := livePayer(t, w, svc)
-	code := a.Participant.ParticipantCode
+	for name, store := range map[string]registry.Store{
+		"with a standing reader":    registry.NewMemoryStore(),
+		"without a standing reader": twoReadStore{registry.NewMemoryStore()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			svc := w.service(store, onboarding.WithNoticePeriod(time.Second))
+			a, reqs := livePayer(t, w, svc)
+			code := a.Participant.ParticipantCode
 
-	dir := onboarding.RegistryPayers(store, nil, onboarding.PayersClock(w.clock.Now))
-	_, err := dir.SigningKey(ctx, code)
-	require.NoError(t, err)
+			dir := onboarding.RegistryPayers(store, nil, onboarding.PayersClock(w.clock.Now))
+			_, err := dir.SigningKey(ctx, code)
+			require.NoError(t, err)
 
-	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorRegulator, Actor: "irdai", Reason: "licence cancelled"})
-	require.NoError(t, err)
-	w.clock.Advance(2 * time.Second)
+			_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorRegulator, Actor: "irdai", Reason: "licence cancelled"})
+			require.NoError(t, err)
+			w.clock.Advance(2 * time.Second)
 
-	_, err = svc.ApprovalRequests(ctx, code)
-	require.ErrorIs(t, err, onboarding.ErrNotActive)
-	_, err = svc.AnswerApprovals(ctx, code, []onboarding.ApprovalAnswer{{ApplicationID: reqs[0].ApplicationID, TaskID: reqs[0].TaskID, Approve: true}})
-	require.ErrorIs(t, err, onboarding.ErrNotActive)
-	_, err = dir.SigningKey(ctx, code)
-	require.ErrorIs(t, err, verifier.ErrUnknownPayer)
+			_, err = svc.ApprovalRequests(ctx, code)
+			require.ErrorIs(t, err, onboarding.ErrNotActive)
+			_, err = svc.AnswerApprovals(ctx, code, []onboarding.ApprovalAnswer{{ApplicationID: reqs[0].ApplicationID, TaskID: reqs[0].TaskID, Approve: true}})
+			require.ErrorIs(t, err, onboarding.ErrNotActive)
+			_, err = dir.SigningKey(ctx, code)
+			require.ErrorIs(t, err, verifier.ErrUnknownPayer, "the de-boarded payer's key no longer vouches")
+		})
+	}
 }

@@ -131,31 +131,6 @@ func livePayer(t *testing.T, w *world, svc *onboarding.Service) (*onboarding.App
 	return a, reqs
 }
 
-// TestRegistryPayersSeesDeboardingsWithoutStandingReader: StandingReader is an optional capability: on a
-// store without it, RegistryPayers still finds a payer's de-boarding
-// (through registry.Applications) and gives no key for it, as the engine
-// refuses the payer.
-func TestRegistryPayersSeesDeboardingsWithoutStandingReader(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	w := newWorld(t)
-	store := twoReadStore{registry.NewMemoryStore()}
-	svc := w.service(store, onboarding.WithNoticePeriod(time.Second))
-	a, _ := livePayer(t, w, svc)
-	code := a.Participant.ParticipantCode
-	dir := onboarding.RegistryPayers(store, nil, onboarding.PayersClock(w.clock.Now))
-	_, err := dir.SigningKey(ctx, code)
-	require.NoError(t, err)
-
-	_, err = svc.Deboard(ctx, a.ID, onboarding.DeboardRequest{Initiator: onboarding.InitiatorRegulator, Actor: "irdai", Reason: "licence cancelled"})
-	require.NoError(t, err)
-	w.clock.Advance(2 * time.Second)
-	_, err = svc.ApprovalRequests(ctx, code)
-	require.ErrorIs(t, err, onboarding.ErrNotActive, "the engine holds it off the network")
-	_, err = dir.SigningKey(ctx, code)
-	require.ErrorIs(t, err, verifier.ErrUnknownPayer, "the de-boarded payer's key still vouches")
-}
-
 // TestRegistryPayersTakesTheEnginesClock: with PayersClock, RegistryPayers judges
 // de-boardings on the engine's clock (WithClock): at one instant the
 // engine and the directory agree that the payer is gone.

@@ -13,9 +13,9 @@ import (
 )
 
 // Under WithHPRAPIOnly the HPR look-up (which returns both the number and
-// the address of the professional) settles hpr_check, but only the form the
-// applicant typed is held: the same professional onboards twice, once per
-// form.
+// the address of the professional) settles hpr_check, and both forms of
+// the id are held: the same professional does not onboard a second time
+// under the other form.
 func TestHPRAPIOnlyHoldsBothFormsOfTheID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package hcxonboard
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -78,6 +79,31 @@ func ParseRole(s string) (Role, error) {
 		return r, nil
 	}
 	return "", fmt.Errorf("%w: %q", ErrUnknownRole, truncate(s, 64))
+}
+
+// CanonicalRoles returns roles with every spelling [ParseRole] accepts
+// ("payor", "BSP", the NHCX codes) replaced by its canonical role. A value
+// it does not know stays as it is, for the checks to report. It returns
+// roles itself when nothing changes.
+func CanonicalRoles(roles []Role) []Role {
+	var out []Role
+	for i, r := range roles {
+		if r.Valid() {
+			continue
+		}
+		c, err := ParseRole(string(r))
+		if err != nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(roles)
+		}
+		out[i] = c
+	}
+	if out == nil {
+		return roles
+	}
+	return out
 }
 
 // Valid reports whether r is one of the canonical roles.

@@ -85,3 +85,13 @@ func TestRoleUnmarshalJSON(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestCanonicalRoles(t *testing.T) {
+	in := []hcxonboard.Role{"payor", hcxonboard.RoleHospital, "10009", "provider.vet"}
+	got := hcxonboard.CanonicalRoles(in)
+	assert.Equal(t, []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleHospital, hcxonboard.RoleBSP, "provider.vet"}, got)
+	assert.Equal(t, hcxonboard.Role("payor"), in[0], "the input is not changed")
+	same := []hcxonboard.Role{hcxonboard.RolePayer, "provider.vet"}
+	assert.Same(t, &same[0], &hcxonboard.CanonicalRoles(same)[0], "nothing to change: the same slice")
+	assert.Nil(t, hcxonboard.CanonicalRoles(nil))
+}

@@ -74,6 +74,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		return nil, err
 	}
 	app = app.Clone()
+	app.Roles = hcxonboard.CanonicalRoles(app.Roles)
 	first, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err

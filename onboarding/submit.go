@@ -56,6 +56,7 @@ func (s *Service) Submit(ctx context.Context, app *hcxonboard.Application) (*App
 		return nil, err
 	}
 	app = app.Clone()
+	app.Roles = hcxonboard.CanonicalRoles(app.Roles) // "payor", NHCX codes: as decoding reads them
 	digest, err := digestOf(app)
 	if err != nil {
 		return nil, err

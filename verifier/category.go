@@ -173,6 +173,9 @@ func ResolveRole(role hcxonboard.Role, app *hcxonboard.Application) ([]Category,
 }
 
 func resolveRole(r hcxonboard.Role, app *hcxonboard.Application) (Category, error) {
+	if c, err := hcxonboard.ParseRole(string(r)); err == nil {
+		r = c // an application built in code may carry "payor" or an NHCX code
+	}
 	ids := &app.Identifiers
 	switch {
 	case r == hcxonboard.RolePractitioner && present(ids.HPRID):

@@ -361,14 +361,18 @@ func (c *Checker) Policies() []Policy {
 // (see [Resolver]; by default [Categorize]) and then with the verifiers of
 // its roles ([WithRoleVerifier]), and merges the results by requirement
 // ID, the worse outcome winning (invalid > missing > pending > satisfied).
-// It never changes app.
+// It never changes app: roles spelled as [hcxonboard.ParseRole] reads them
+// ("payor", the NHCX codes), which an application built in code may carry,
+// are checked as the HCX roles they stand for.
 //
 // It returns an error only for a nil application or context, when a role
 // verifier fails, or when ctx ends before the report is complete. Problems
 // with the application itself are results:
-//   - no roles, or a value that is not an HCX role: sandbox_certificate is
-//     invalid (the certificate cannot be matched to the roles applied for),
-//     and the requirements every category shares still run;
+//   - no roles, a value that is not an HCX role, or a role the resolver
+//     refuses (an error wrapping [ErrNoRoles] or
+//     [hcxonboard.ErrUnknownRole]): sandbox_certificate is invalid (the
+//     certificate cannot be matched to the roles applied for), and the
+//     requirements every category shares still run;
 //   - agency.sponsor without a usable sponsor_kind: the stricter
 //     state-scheme list applies and government_approval_letter is missing
 //     (no sponsor_kind) or invalid (an unknown word), its message saying to
@@ -386,9 +390,16 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if roles := hcxonboard.CanonicalRoles(app.Roles); !slices.Equal(roles, app.Roles) {
+		// Built in code with "payor" or an NHCX code: every check, and
+		// the operator's resolver, sees the roles decoding would give.
+		cp := *app
+		cp.Roles = roles
+		app = &cp
+	}
 	resolved, rerr := c.resolver.Resolve(app)
 	cats := reportOrder(resolved, c.extra)
-	sponsorKind, unplaced := resolverProblems(app, rerr)
+	sponsorKind, refusedRoles, unplaced := resolverProblems(app, rerr)
 	in := &Input{
 		App:           app,
 		Categories:    cats,
@@ -432,6 +443,12 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 			return nil, err
 		}
 	}
+	if len(refusedRoles) > 0 {
+		res := invalid("This HCX operator does not take the application for " + roleList(app.Roles) + " (" +
+			strings.Join(refusedRoles, "; ") + "): apply for the roles it onboards, as certified by your sandbox certificate")
+		res.ID = ReqSandboxCertificate
+		report.Requirements = merge(report.Requirements, res)
+	}
 	if len(unplaced) > 0 {
 		report.Requirements = merge(report.Requirements, caseByCase(
 			"This HCX operator could not place the application in a category ("+strings.Join(unplaced, "; ")+")"))
@@ -456,11 +473,15 @@ func caseByCase(why string) Result {
 }
 
 // resolverProblems sorts a resolver's error: a sponsor_kind problem (the
-// state-scheme list applies, see sponsorKindResult), role problems (the
-// sandbox certificate reports those), and anything else, returned as
-// messages for case_review.
-func resolverProblems(app *hcxonboard.Application, err error) (sponsorKind Outcome, unplaced []string) {
+// state-scheme list applies, see sponsorKindResult), role problems, and
+// anything else, returned as messages for case_review. The sandbox
+// certificate's check reports roles that are missing or not HCX roles;
+// a role it accepts but the resolver refuses (an operator's resolver
+// that does not onboard it) is returned in refusedRoles, for
+// sandbox_certificate to be invalid all the same.
+func resolverProblems(app *hcxonboard.Application, err error) (sponsorKind Outcome, refusedRoles, unplaced []string) {
 	for _, e := range errorLeaves(err) {
+		msg := shownN(strings.Join(strings.Fields(e.Error()), " "), 200)
 		switch {
 		case errors.Is(e, ErrSponsorKind):
 			sponsorKind = Invalid
@@ -468,11 +489,14 @@ func resolverProblems(app *hcxonboard.Application, err error) (sponsorKind Outco
 				sponsorKind = Missing
 			}
 		case errors.Is(e, ErrNoRoles), errors.Is(e, hcxonboard.ErrUnknownRole):
+			if _, why := appliedRoles(app.Roles); why == "" {
+				refusedRoles = append(refusedRoles, msg)
+			}
 		default:
-			unplaced = append(unplaced, shownN(strings.Join(strings.Fields(e.Error()), " "), 200))
+			unplaced = append(unplaced, msg)
 		}
 	}
-	return sponsorKind, unplaced
+	return sponsorKind, refusedRoles, unplaced
 }
 
 // errorLeaves splits joined errors into their parts.

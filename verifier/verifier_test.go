@@ -395,7 +395,7 @@ func TestVerifyRoleProblems(t *testing.T) {
 	}{
 		{"no roles", nil, "names no role"},
 		{"not an HCX role", []hcxonboard.Role{"provider.vet"}, `"provider.vet" is not an HCX role`},
-		{"one bad among good", []hcxonboard.Role{hcxonboard.RoleBSP, "BSP "}, "is not an HCX role"},
+		{"one bad among good", []hcxonboard.Role{hcxonboard.RoleBSP, "bsp.vendor"}, `"bsp.vendor" is not an HCX role`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -128,9 +128,9 @@ func validHeaderName(s string) bool {
 
 // WithHTTPClient sets the HTTP client (its transport, proxy, TLS settings).
 // The look-up works on a copy, so the client given is not modified; the
-// copy's Timeout is set from [WithTimeout], and unless the client has its
-// own CheckRedirect, redirects to another host, or from https to plain
-// http, are not followed.
+// copy's Timeout is set from [WithTimeout], and redirects to another host,
+// or from https to plain http, are not followed, whatever the client's own
+// CheckRedirect allows (it still judges the redirects kept).
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return httpOption(func(c *httpConfig) error {
 		if hc == nil {
@@ -248,9 +248,7 @@ func NewHTTPLookup(baseURL string, opts ...HTTPOption) (*HTTPLookup, error) {
 		}
 	}
 	hc.Timeout = cfg.timeout
-	if hc.CheckRedirect == nil {
-		hc.CheckRedirect = redirects.Keep
-	}
+	hc = redirects.SameRequest(hc) // before the client's own CheckRedirect, if any
 
 	l := &HTTPLookup{
 		hc:       hc,

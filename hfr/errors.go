@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // Sentinel errors; match them with errors.Is. The client always returns them
@@ -307,11 +309,15 @@ func plainMessage(body []byte) string {
 }
 
 // clean makes registry text safe for an error string: valid UTF-8, no
-// control characters, whitespace collapsed, at most maxMessageLen bytes.
+// control characters, whitespace collapsed, at most maxMessageLen bytes,
+// and its e-mail addresses and mobile numbers masked. A registry's text
+// may name the contact it holds ("Unable to send OTP to 98…"), and the
+// error reaches the applicant, who must not learn it.
 func clean(s string) string {
 	if s == "" {
 		return ""
 	}
+	s = hcxonboard.RedactText(s)
 	var b strings.Builder
 	b.Grow(min(len(s), maxMessageLen+3))
 	space := false

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/redirects"
 )
 
@@ -492,9 +493,9 @@ func sanitizeURL(raw string) string {
 }
 
 // snippet returns the start of a body as one printable line, with secrets
-// replaced.
+// replaced and e-mail addresses and mobile numbers masked.
 func snippet(body []byte, secrets []string) string {
-	s := redact(string(body), secrets)
+	s := hcxonboard.RedactText(redact(string(body), secrets))
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
 			return r

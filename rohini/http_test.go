@@ -601,3 +601,16 @@ func TestHTTPLookupKeepsItsHeadersOnItsServer(t *testing.T) {
 		})
 	}
 }
+
+// A registry's error text may name a hospital's contacts; the error
+// reaches the applicant and the logs with them masked.
+func TestHTTPLookupErrorBodyMasksContacts(t *testing.T) {
+	t.Parallel()
+	tr := httpmock.NewMockTransport()
+	tr.RegisterNoResponder(httpmock.NewStringResponder(503, "nodal officer 9876543210 / tpa.desk@cityhospital.example is updating the record"))
+	_, err := newMockLookup(t, tr).Hospital(context.Background(), goodID)
+	require.ErrorIs(t, err, rohini.ErrUnavailable)
+	assert.NotContains(t, err.Error(), "9876543210")
+	assert.NotContains(t, err.Error(), "tpa.desk@cityhospital.example")
+	assert.Contains(t, err.Error(), "updating the record", "the rest of the text stays")
+}

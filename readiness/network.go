@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/idna"
+
 	"github.com/openhcx/hcxonboard/safefetch"
 )
 
@@ -141,7 +143,11 @@ func judgeTLS(state *tls.ConnectionState, s *scene, now time.Time) Result {
 	if len(state.VerifiedChains) == 0 {
 		return fail(ProblemTLSUntrusted, "the certificate chain was not verified (the operator's HTTP client skips verification)")
 	}
-	if err := leaf.VerifyHostname(s.host); err != nil {
+	host := s.host
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a // bücher.example: the certificate names xn--bcher-kva.example, as the handshake read it
+	}
+	if err := leaf.VerifyHostname(host); err != nil {
 		return fail(ProblemTLSCertificateHost, certHostMessage(leaf, s.host))
 	}
 	if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {

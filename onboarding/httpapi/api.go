@@ -92,7 +92,11 @@ func (h *Handler) details(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 	if err := h.decodeJSON(w, r, &d); err != nil {
 		return err
 	}
-	a, err := h.svc.SubmitDetails(r.Context(), r.PathValue("id"), d)
+	id := r.PathValue("id")
+	if err := h.echoedCertificates(r, &d, func() (*onboarding.Application, error) { return h.svc.Application(r.Context(), id) }); err != nil {
+		return err
+	}
+	a, err := h.svc.SubmitDetails(r.Context(), id, d)
 	return h.answer(w, c, a, err)
 }
 

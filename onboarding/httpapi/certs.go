@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openhcx/hcxonboard/onboarding"
 )
 
 // Certificates by URL. Existing HCX software fetches a participant's
@@ -64,8 +66,62 @@ func isCertificateURL(held string) bool {
 	return strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://")
 }
 
+// echoedCertificates reads the certificates of d given as URLs on this
+// HCX's own certificate routes, as the records of the spec and platform
+// profiles show them. A participant that sends back its record's URL of a
+// certificate keeps the certificate held; any other such URL is refused:
+// served, it would only redirect back here. held returns the application
+// whose details d changes, and is called only when there is such a URL.
+func (h *Handler) echoedCertificates(r *http.Request, d *onboarding.Details, held func() (*onboarding.Application, error)) error {
+	base := h.publicBase(r)
+	var a *onboarding.Application
+	for _, c := range []struct {
+		given       *string
+		file, field string
+	}{
+		{&d.EncryptionCert, encryptionCertFile, "encryption_cert"},
+		{&d.SigningCertPath, signingCertFile, "signing_cert_path"},
+	} {
+		v := strings.TrimSpace(*c.given)
+		if !ownCertificateRoute(base, v) {
+			continue
+		}
+		if a == nil {
+			var err error
+			if a, err = held(); err != nil {
+				return err
+			}
+		}
+		if p := a.Participant; p != nil && v == certificateURL(base, p.ParticipantCode, c.file) {
+			kept := p.EncryptionCert
+			if c.file == signingCertFile {
+				kept = p.SigningCertPath
+			}
+			if kept != "" && !ownCertificateRoute(base, strings.TrimSpace(kept)) {
+				*c.given = kept
+				continue
+			}
+		}
+		return newError(http.StatusBadRequest, CodeInvalidCertificate,
+			"%s is a URL on this HCX's own certificate routes: give the certificate itself (PEM), or a URL of your own that serves it", c.field)
+	}
+	return nil
+}
+
+// ownCertificateRoute reports whether v is a URL on this HCX's certificate
+// routes.
+func ownCertificateRoute(base, v string) bool {
+	prefix := base + "/certificates/"
+	return len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix)
+}
+
 func (h *Handler) serveCertificate(w http.ResponseWriter, r *http.Request, held string) error {
 	held = strings.TrimSpace(held)
+	if ownCertificateRoute(h.publicBase(r), held) {
+		// Stored before such URLs were refused: a redirect would loop.
+		return newError(http.StatusNotFound, CodeInvalidCertificate,
+			"the participant's certificate URL leads back to this HCX; it must give its certificate again")
+	}
 	if isCertificateURL(held) {
 		// Checked when the participant gave it (step 3).
 		http.Redirect(w, r, held, http.StatusFound)

@@ -61,6 +61,9 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		d.SigningCertPath = *req.SigningCertPath // "" removes it
 	}
 	d.StepUpCode = req.StepUpCode
+	if err := h.echoedCertificates(r, &d, func() (*onboarding.Application, error) { return a, nil }); err != nil {
+		return err
+	}
 	a, err = h.svc.SubmitDetails(r.Context(), a.ID, d)
 	if err != nil {
 		return err

@@ -488,8 +488,153 @@ func readSpellings(q registry.Query) (registry.Query, error) {
 				c.Eq, c.Or = nil, fam
 			}
 		}
+		if field == registry.FieldRoles {
+			var err error
+			if c, err = readRoleOperators(c); err != nil {
+				return q, err
+			}
+		}
 		filters[field] = c
 	}
 	q.Filters = filters
 	return q, nil
+}
+
+// roleSpellings lists the ways records write each role by name: this
+// library's spelling first, then the profiles' ("payor", "BSP").
+// roleCodes are NHCX's numbers for them.
+var roleSpellings, roleCodes = func() (map[hcxonboard.Role][]string, map[hcxonboard.Role]string) {
+	names, codes := make(map[hcxonboard.Role][]string), make(map[hcxonboard.Role]string)
+	for _, r := range hcxonboard.Roles() {
+		sp := []string{string(r)}
+		for _, p := range []credential.Profile{credential.ProfileSpec, credential.ProfilePlatform} {
+			if w := p.RecordRoles([]hcxonboard.Role{r})[0]; !slices.Contains(sp, w) {
+				sp = append(sp, w)
+			}
+		}
+		names[r] = sp
+		codes[r] = credential.ProfileNHCX.RecordRoles([]hcxonboard.Role{r})[0]
+	}
+	return names, codes
+}()
+
+// noRole is an or operand no role has: an or that finds nothing.
+const noRole = "-"
+
+// readRoleOperators reads the substring and range operators on roles in
+// every spelling, as readSpellings reads eq and or: contains "payor" finds
+// payers, and so does startsWith "10002". An operand of digits is read
+// against NHCX's numbers, any other against the names (this library's and
+// the profiles'). An operator whose operand finds the same roles in this
+// library's spelling alone is left as it is. Otherwise a positive one becomes the
+// set of roles it finds, read with or (one role must be in both), and a
+// negative one becomes a neq of the one role it excludes; one that would
+// exclude several is refused (ErrInvalidQuery), as no single condition
+// can.
+func readRoleOperators(c registry.Condition) (registry.Condition, error) {
+	type op struct {
+		name string
+		val  **string
+		test func(s, v string) bool
+	}
+	fold := func(f func(s, v string) bool) func(s, v string) bool {
+		return func(s, v string) bool { return f(strings.ToLower(s), strings.ToLower(v)) }
+	}
+	// roles lists the roles one of whose spellings passes test: with all,
+	// the spellings of the operands' kind (NHCX's numbers for digits, else
+	// the names), else this library's alone.
+	roles := func(all bool, test func(string) bool, operands ...string) []string {
+		numeric := true
+		for _, v := range operands {
+			v = strings.TrimSpace(v)
+			numeric = numeric && v != "" && strings.Trim(v, "0123456789") == ""
+		}
+		var out []string
+		for _, r := range hcxonboard.Roles() {
+			sp := roleSpellings[r][:1]
+			switch {
+			case all && numeric:
+				sp = []string{roleCodes[r]}
+			case all:
+				sp = roleSpellings[r]
+			}
+			if slices.ContainsFunc(sp, test) {
+				out = append(out, string(r))
+			}
+		}
+		return out
+	}
+	narrow := func(set []string) {
+		if c.Or == nil {
+			c.Or = set
+		} else {
+			c.Or = slices.DeleteFunc(slices.Clone(c.Or), func(v string) bool { return !slices.Contains(set, v) })
+		}
+		if len(c.Or) == 0 {
+			c.Or = []string{noRole}
+		}
+	}
+	for _, o := range []op{
+		{"contains", &c.Contains, fold(strings.Contains)},
+		{"startsWith", &c.StartsWith, fold(strings.HasPrefix)},
+		{"endsWith", &c.EndsWith, fold(strings.HasSuffix)},
+	} {
+		if *o.val == nil {
+			continue
+		}
+		v := **o.val
+		test := func(s string) bool { return o.test(s, v) }
+		if set := roles(true, test, v); !slices.Equal(set, roles(false, test)) {
+			*o.val = nil
+			narrow(set)
+		}
+	}
+	for _, b := range []struct {
+		val  **registry.Bound
+		test func(int) bool
+	}{
+		{&c.Gt, func(n int) bool { return n > 0 }},
+		{&c.Gte, func(n int) bool { return n >= 0 }},
+		{&c.Lt, func(n int) bool { return n < 0 }},
+		{&c.Lte, func(n int) bool { return n <= 0 }},
+	} {
+		if *b.val == nil {
+			continue
+		}
+		v := (*b.val).String()
+		test := func(s string) bool { return b.test(strings.Compare(s, v)) }
+		if set := roles(true, test, v); !slices.Equal(set, roles(false, test)) {
+			*b.val = nil
+			narrow(set)
+		}
+	}
+	if len(c.Between) == 2 {
+		lo, hi := c.Between[0].String(), c.Between[1].String()
+		test := func(s string) bool { return lo <= s && s <= hi }
+		if set := roles(true, test, lo, hi); !slices.Equal(set, roles(false, test)) {
+			c.Between = nil
+			narrow(set)
+		}
+	}
+	for _, o := range []op{
+		{"notContains", &c.NotContains, fold(strings.Contains)},
+		{"notStartsWith", &c.NotStartsWith, fold(strings.HasPrefix)},
+		{"notEndsWith", &c.NotEndsWith, fold(strings.HasSuffix)},
+	} {
+		if *o.val == nil {
+			continue
+		}
+		v := **o.val
+		test := func(s string) bool { return o.test(s, v) }
+		set := roles(true, test, v)
+		if slices.Equal(set, roles(false, test)) {
+			continue
+		}
+		if len(set) > 1 || c.Neq != nil && *c.Neq != set[0] {
+			return c, fmt.Errorf("%w: roles %s %q: it excludes %d roles (%s), which one condition cannot; search with or for the roles wanted",
+				registry.ErrInvalidQuery, o.name, v, len(set), strings.Join(set, ", "))
+		}
+		*o.val, c.Neq = nil, &set[0]
+	}
+	return c, nil
 }

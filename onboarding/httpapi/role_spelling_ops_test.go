@@ -1,0 +1,74 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+)
+
+// Under a profile that writes a role in its own spelling, every search
+// operator on roles must read that spelling: a client that sees
+// "roles":["payor"] (platform) or ["10002"] (NHCX) in a record must find
+// the record by contains/startsWith/endsWith/between/gte on what it sees,
+// and must not get it back from notContains on what it sees.
+func TestRoleSpellingsUnderEveryOperator(t *testing.T) {
+	cases := []struct {
+		profile credential.Profile
+		role    string // the payer's role as the profile's records write it
+	}{
+		{credential.ProfilePlatform, "payor"},
+		{credential.ProfileNHCX, "10002"},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.profile), func(t *testing.T) {
+			f := newFixture(t, httpapi.WithProfile(tc.profile))
+			creds, _ := f.livePayer()
+			reg, _ := f.live("Insurance Regulatory Authority")
+			search := func(cond string) []string {
+				res := f.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth,
+					body: `{"filters":{"roles":` + cond + `}}`})
+				require.Equal(t, http.StatusOK, res.status, "%s", res.body)
+				var ans struct {
+					Participants []struct {
+						Code  string   `json:"participant_code"`
+						Roles []string `json:"roles"`
+					} `json:"participants"`
+				}
+				require.NoError(t, json.Unmarshal(res.body, &ans))
+				var codes []string
+				for _, p := range ans.Participants {
+					codes = append(codes, p.Code)
+					if p.Code == creds.ParticipantCode {
+						require.Equal(t, []string{tc.role}, p.Roles, "the record's spelling")
+					}
+				}
+				return codes
+			}
+			payer, other := []string{creds.ParticipantCode}, []string{reg.Participant.ParticipantCode}
+			q := func(op string) string { return `{"` + op + `":"` + tc.role + `"}` }
+			assert.Equal(t, payer, search(q("eq")), "eq")
+			assert.Equal(t, other, search(q("neq")), "neq")
+			assert.Equal(t, payer, search(q("contains")), "contains")
+			assert.Equal(t, payer, search(q("startsWith")), "startsWith")
+			assert.Equal(t, payer, search(q("endsWith")), "endsWith")
+			assert.Equal(t, other, search(q("notContains")), "notContains")
+			assert.Equal(t, other, search(q("notStartsWith")), "notStartsWith")
+			assert.Equal(t, payer, search(`{"between":["`+tc.role+`","`+tc.role+`"]}`), "between")
+			// What this library's spelling alone reads is read as ever.
+			assert.ElementsMatch(t, append(payer, other...), search(`{"notContains":"provider"}`), "notContains provider")
+			assert.Equal(t, payer, search(`{"contains":"PAY"}`), "contains PAY")
+			// A negative operator that would exclude several roles by
+			// their other spellings cannot be one condition.
+			res := f.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth,
+				body: `{"filters":{"roles":{"notStartsWith":"1000"}}}`})
+			assert.Equal(t, http.StatusBadRequest, res.status, "%s", res.body)
+			assert.Contains(t, string(res.body), "search with or")
+		})
+	}
+}

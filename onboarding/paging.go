@@ -14,56 +14,59 @@ import (
 )
 
 // eachParticipant calls fn with every page of participants q selects, in
-// paging order. A store that answers cursors (registry.ParticipantPager)
-// is paged by cursor, so a sweep reads past registry.MaxOffset; any other
-// store is paged by offset.
+// paging order, pages of registry.MaxLimit read by cursor: a sweep reads
+// past registry.MaxOffset on every store (the Store contract has searches
+// honour Query.Cursor; a store without registry.ParticipantPager gets
+// its cursors made from its pages).
 func (s *Service) eachParticipant(ctx context.Context, q registry.Query, fn func([]hcxonboard.Participant) error) error {
-	pager, cursors := s.store.(registry.ParticipantPager)
-	return eachPage(cursors, func(offset int, cursor string) (registry.Page[hcxonboard.Participant], error) {
-		q.Limit, q.Offset, q.Cursor = registry.MaxLimit, offset, cursor
-		if cursors {
-			return pager.SearchParticipantsPage(ctx, q)
-		}
-		items, err := s.store.SearchParticipants(ctx, q)
-		return registry.Page[hcxonboard.Participant]{Items: items}, err
+	q.Limit, q.Offset = registry.MaxLimit, 0
+	return eachPage(func(cursor string) (registry.Page[hcxonboard.Participant], error) {
+		q.Cursor = cursor
+		return s.searchParticipantsPage(ctx, q)
 	}, fn)
 }
 
 // eachApplication is eachParticipant for applications.
 func (s *Service) eachApplication(ctx context.Context, f registry.ApplicationFilter, fn func([]registry.Application) error) error {
-	pager, cursors := s.store.(registry.ApplicationPager)
-	return eachPage(cursors, func(offset int, cursor string) (registry.Page[registry.Application], error) {
-		f.Limit, f.Offset, f.Cursor = registry.MaxLimit, offset, cursor
-		if cursors {
-			return pager.ListApplicationsPage(ctx, f)
-		}
-		items, err := s.store.ListApplications(ctx, f)
-		return registry.Page[registry.Application]{Items: items}, err
+	f.Limit, f.Offset = registry.MaxLimit, 0
+	return eachPage(func(cursor string) (registry.Page[registry.Application], error) {
+		f.Cursor = cursor
+		return s.listApplicationsPage(ctx, f)
 	}, fn)
 }
 
-// eachPage calls fn with every page read reads, pages of
-// registry.MaxLimit: by cursor when the store answers them, else by
-// offset.
-func eachPage[T any](cursors bool, read func(offset int, cursor string) (registry.Page[T], error), fn func([]T) error) error {
-	offset, cursor := 0, ""
+// eachPage calls fn with every page read reads, following each page's
+// Next.
+func eachPage[T any](read func(cursor string) (registry.Page[T], error), fn func([]T) error) error {
+	cursor := ""
 	for {
-		page, err := read(offset, cursor)
+		page, err := read(cursor)
 		if err != nil {
 			return err
 		}
 		if err := fn(page.Items); err != nil {
 			return err
 		}
-		if len(page.Items) < registry.MaxLimit || (cursors && page.Next == "") {
+		if len(page.Items) < registry.MaxLimit || page.Next == "" {
 			return nil
 		}
-		if cursors {
-			cursor = page.Next
-		} else {
-			offset += len(page.Items)
-		}
+		cursor = page.Next
 	}
+}
+
+// searchParticipantsPage is the store's SearchParticipantsPage, made from
+// its SearchParticipants when it has none.
+func (s *Service) searchParticipantsPage(ctx context.Context, q registry.Query) (registry.Page[hcxonboard.Participant], error) {
+	if pager, ok := s.store.(registry.ParticipantPager); ok {
+		return pager.SearchParticipantsPage(ctx, q)
+	}
+	var page registry.Page[hcxonboard.Participant]
+	var err error
+	if page.Items, err = s.store.SearchParticipants(ctx, q); err == nil {
+		err = honoursCursor(q.Cursor, page.Items, func(p *hcxonboard.Participant) (time.Time, string) { return p.CreatedAt, p.ParticipantCode })
+		page.Next = fullPage(page.Items, q.Limit, participantCursor)
+	}
+	return page, err
 }
 
 // pageLimit checks a page size: 0 is registry.DefaultLimit; a negative
@@ -87,14 +90,7 @@ func pageLimit(limit int) (int, error) {
 func (s *Service) SearchPage(ctx context.Context, q registry.Query) (registry.Page[hcxonboard.Participant], error) {
 	limit, ask := oneMore(q.Limit)
 	q.Limit = ask
-	var page registry.Page[hcxonboard.Participant]
-	var err error
-	if pager, ok := s.store.(registry.ParticipantPager); ok {
-		page, err = pager.SearchParticipantsPage(ctx, q)
-	} else if page.Items, err = s.store.SearchParticipants(ctx, q); err == nil {
-		err = honoursCursor(q.Cursor, page.Items, func(p *hcxonboard.Participant) (time.Time, string) { return p.CreatedAt, p.ParticipantCode })
-		page.Next = fullPage(page.Items, q.Limit, participantCursor)
-	}
+	page, err := s.searchParticipantsPage(ctx, q)
 	if err != nil {
 		return page, fmt.Errorf("onboarding: search participants: %w", err)
 	}

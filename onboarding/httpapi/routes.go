@@ -171,7 +171,7 @@ func apiRoutes() []route {
 				{name: "waiting", description: "only applications with an open task of this kind (default: what waits on staff — review, approval, certificate_expired, readiness_failed; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},
 				{name: "participant_code", description: "only the application of this participant"},
 				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
-				{name: "offset", description: "skip this many (at most 10000; page on with cursor)", integer: true},
+				{name: "offset", description: "skip this many (at most 10000; on a queue of several task kinds, the default among them, offset plus limit at most 1000; page on with cursor)", integer: true},
 				{name: "cursor", description: "the next page: the next of the page before (not with offset)"},
 			}, handle: (*Handler).queue},
 		{method: http.MethodGet, path: staffApp, operation: "staffGetApplication", tag: tagStaff,
@@ -261,6 +261,7 @@ func consoleRoutes() []route {
 		page("/console/queue", "consoleQueue", "Applications waiting on review or approval", []param{
 			{name: "waiting", description: "the queue to show (default: review and approval)", enum: append([]string{"decide", "all"}, waitingKinds...)},
 			{name: "offset", description: "skip this many", integer: true},
+			{name: "cursor", description: "the next page: the Next link of the page before (not with offset)"},
 		}, (*Handler).consoleQueue),
 		page(app, "consoleApplication", "One application: requirements, documents, tasks, and its audit trail a page at a time", []param{
 			{name: "cursor", description: "the audit trail's next page: the Later events link of the page before"},
@@ -280,6 +281,7 @@ func consoleRoutes() []route {
 			{name: "status", description: "registry status", enum: []string{"Created", "Active", "Inactive", "Blocked"}},
 			{name: "role", description: "holds this role"},
 			{name: "offset", description: "skip this many", integer: true},
+			{name: "cursor", description: "the next page: the Next link of the page before (not with offset)"},
 		}, (*Handler).consoleParticipants),
 		{method: http.MethodGet, path: "/console/participants/{code}", operation: "consoleParticipant", tag: tagConsole,
 			summary: "To the application that registered a participant", auth: authConsole,

@@ -96,6 +96,10 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 				SELECT rowid, name_lower FROM participants WHERE rowid > $1`, lastRowid); err != nil {
 				return fail(ctx, err, "load the participant name index")
 			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO participants_contacts (rowid, code_lower, email_lower, mobile_lower)
+				SELECT rowid, code_lower, email_lower, mobile_lower FROM participants WHERE rowid > $1`, lastRowid); err != nil {
+				return fail(ctx, err, "load the participant contact index")
+			}
 		}
 		return nil
 	}

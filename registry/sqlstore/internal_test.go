@@ -130,7 +130,7 @@ func TestSearchSQLKeepsValuesOutOfTheText(t *testing.T) {
 	}}
 	q, err := q.Normalize()
 	require.NoError(t, err)
-	plan := searchPlan{dialect: SQLite, drive: leaders(q, SQLite, true)[0]}
+	plan := searchPlan{dialect: SQLite, drive: leaders(q, SQLite, trigramIndexes{names: true, contacts: true})[0]}
 	text, args, err := searchSQL(q, plan)
 	require.NoError(t, err)
 	require.NotContains(t, text, "DROP")

@@ -24,18 +24,19 @@ func (s *Store) NameIndex() error {
 	return ErrNoNameIndex
 }
 
-// findNameIndex notes whether the trigram index on participant names
-// exists.
+// findNameIndex notes whether the trigram indexes on participant names,
+// and on codes, e-mails and mobiles, exist.
 func (s *Store) findNameIndex(ctx context.Context) error {
 	if s.dialect == SQLite {
-		s.nameIndex = true
+		s.nameIndex, s.contactIndex = true, true
 		return nil
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_indexes
-		WHERE schemaname = current_schema() AND indexname = 'participants_name_trgm'`).Scan(&n); err != nil {
-		return fail(ctx, err, "look for the participant name index")
+	var names, contacts int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE indexname = 'participants_name_trgm'),
+		count(*) FILTER (WHERE indexname IN ('participants_code_trgm', 'participants_email_trgm', 'participants_mobile_trgm'))
+		FROM pg_indexes WHERE schemaname = current_schema()`).Scan(&names, &contacts); err != nil {
+		return fail(ctx, err, "look for the trigram indexes")
 	}
-	s.nameIndex = n > 0
+	s.nameIndex, s.contactIndex = names > 0, contacts == 3
 	return nil
 }

@@ -21,6 +21,13 @@ func nameIndexCheck(ctx context.Context, s *Store) error {
 	return err
 }
 
+// contactIndexCheck is nameIndexCheck for the trigram index of codes,
+// e-mails and mobiles.
+func contactIndexCheck(ctx context.Context, s *Store) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO participants_contacts (participants_contacts, rank) VALUES ('integrity-check', 1)`)
+	return err
+}
+
 // The name's trigram index holds exactly the participants, however they
 // were stored: created with their application, attached to one by an
 // update, renamed, replaced with the same name, or loaded in bulk.
@@ -34,6 +41,7 @@ func TestNameIndexFollowsEveryWrite(t *testing.T) {
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	participant := func(code, name string) *hcxonboard.Participant {
 		return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Status: hcxonboard.StatusCreated,
+			PrimaryEmail: "desk@" + code + ".example", PrimaryMobile: "98765" + fmt.Sprint(10000+len(code)),
 			Roles: []hcxonboard.Role{hcxonboard.RoleHospital}, CreatedAt: at, UpdatedAt: at}
 	}
 	app := func(id, code string) *registry.Application {
@@ -74,6 +82,9 @@ func TestNameIndexFollowsEveryWrite(t *testing.T) {
 		require.NoError(t, err)
 		p := participant(rename.code, rename.name)
 		p.Status = hcxonboard.StatusActive
+		if rename.id == "app-03" {
+			p.PrimaryEmail = "Claims@Dhanvantari.example" // a new e-mail too
+		}
 		require.NoError(t, s.Update(ctx, registry.Write{Application: a, Participant: p,
 			Events: registry.Chain(&evs[len(evs)-1], event(rename.id, "live"))}))
 	}
@@ -92,6 +103,15 @@ func TestNameIndexFollowsEveryWrite(t *testing.T) {
 	for term, want := range map[string]int{"sanjeevani": 19, "dhanvantari": 1, "arrival": 1, "arogya clinic": 15} {
 		var n int
 		require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM participants_name WHERE name_lower LIKE '%' || $1 || '%'`, term).Scan(&n))
+		require.Equal(t, want, n, term)
+	}
+
+	require.NoError(t, contactIndexCheck(ctx, s))
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM participants_contacts`).Scan(&indexed))
+	require.Equal(t, 20+1+15, indexed)
+	for term, want := range map[string]int{"@dhanvantari": 1, "desk@h03": 0, "desk@h0": 9, "bulk": 15} {
+		var n int
+		require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM participants_contacts WHERE email_lower LIKE '%' || $1 || '%'`, term).Scan(&n))
 		require.Equal(t, want, n, term)
 	}
 

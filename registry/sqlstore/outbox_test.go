@@ -151,7 +151,7 @@ func TestOutboxAfterUpgradeFromVersion6(t *testing.T) {
 		s, err := b.open(t, "v6")
 		require.NoError(t, err)
 		db := sqlstore.DBOf(s)
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name"} {
+		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
 			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
 			require.NoError(t, err)
 		}

@@ -216,6 +216,7 @@ func TestSearchPlans(t *testing.T) {
 		byValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=?)", "participant_values_pkey")
 		ownValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=? AND participant_code=?)", "participant_values_pkey")
 		nameTrgm := pick("participants_name VIRTUAL TABLE INDEX 0:L", "participants_name_trgm")
+		contactTrgm := "participants_contacts VIRTUAL TABLE INDEX 0:L"
 		for _, c := range []struct {
 			name    string
 			filters map[string]registry.Condition
@@ -235,6 +236,16 @@ func TestSearchPlans(t *testing.T) {
 				want: []string{nameTrgm}},
 			{name: "name endsWith", filters: map[string]registry.Condition{registry.FieldName: registry.EndsWith("0017@plan")},
 				want: []string{nameTrgm}},
+			{name: "code contains", filters: map[string]registry.Condition{registry.FieldCode: registry.Contains("00017@")},
+				want: []string{pick(contactTrgm, "participants_code_trgm")}},
+			{name: "email contains", filters: map[string]registry.Condition{registry.FieldEmail: registry.Contains("@00017")},
+				want: []string{pick(contactTrgm, "participants_email_trgm")}},
+			{name: "email endsWith", filters: map[string]registry.Condition{registry.FieldEmail: registry.EndsWith("0017@plan.example")},
+				want: []string{pick(contactTrgm, "participants_email_trgm")}},
+			{name: "mobile contains", filters: map[string]registry.Condition{registry.FieldMobile: registry.Contains("0000017")},
+				want: []string{pick(contactTrgm, "participants_mobile_trgm")}},
+			{name: "mobile endsWith", filters: map[string]registry.Condition{registry.FieldMobile: registry.EndsWith("00017")},
+				want: []string{pick(contactTrgm, "participants_mobile_trgm")}},
 			{name: "status eq", filters: map[string]registry.Condition{registry.FieldStatus: registry.Eq("Created")},
 				ordered: true, want: []string{"participants_status"}},
 			{name: "status neq, in order", filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq("Inactive")},

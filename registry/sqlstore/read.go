@@ -102,7 +102,7 @@ func (s *Store) SearchParticipantsPage(ctx context.Context, q registry.Query) (r
 // entries per candidate.
 func (s *Store) planSearch(ctx context.Context, q registry.Query) (searchPlan, error) {
 	plan := searchPlan{dialect: s.dialect}
-	candidates := leaders(q, s.dialect, s.nameIndex)
+	candidates := leaders(q, s.dialect, trigramIndexes{names: s.nameIndex, contacts: s.contactIndex})
 	if len(candidates) == 0 {
 		return plan, nil
 	}

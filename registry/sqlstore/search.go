@@ -158,15 +158,21 @@ func positionTime(p registry.Position) int64 {
 // read from participants_name_lower; contains and endsWith on
 // participant_name, read from the trigram index (SQLite's FTS5
 // participants_name, PostgreSQL's participants_name_trgm where pg_trgm
-// was available). A planner's estimate of a LIKE is a guess; a count is
+// was available), and on participant_code, primary_email and
+// primary_mobile from theirs (participants_contacts; participants_code_trgm,
+// …_email_trgm, …_mobile_trgm). A planner's estimate of a LIKE is a guess; a count is
 // not.
 type leader struct {
 	list   string   // the list field (registry.FieldRoles, FieldLinkedCodes)
 	or     bool     // the list's or leads, not its eq
 	field  string   // participant_values.field, or "" for the name
 	values []string // the list values
-	like   string   // the trigram LIKE pattern on participants_name
-	col    string   // the indexed column low is for: p.name_lower when ""
+	like   string   // the trigram LIKE pattern on likeCol
+	// likeCol is the lower-cased column like is on (name_lower,
+	// code_lower, email_lower, mobile_lower), fts SQLite's FTS5 table
+	// indexing it.
+	likeCol, fts string
+	col          string // the indexed column low is for: p.name_lower when ""
 	// updated is a range of updated_at, read from participants_updated;
 	// codes a range of participant_code, read from its primary key.
 	updated, codes *registry.Condition
@@ -199,7 +205,7 @@ var prefixLeaders = []struct {
 }
 
 // leaders lists q's conditions that could drive a search.
-func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
+func leaders(q registry.Query, d Dialect, idx trigramIndexes) []*leader {
 	var out []*leader
 	for _, field := range []string{registry.FieldLinkedCodes, registry.FieldRoles} {
 		c, ok := q.Filters[field]
@@ -242,42 +248,58 @@ func leaders(q registry.Query, d Dialect, nameIndex bool) []*leader {
 			out = append(out, &leader{col: pl.col, low: lower(*c.StartsWith)})
 		}
 	}
-	c, ok := q.Filters[registry.FieldName]
-	if !ok {
-		return out
+	if c, ok := q.Filters[registry.FieldName]; ok {
+		if c.Eq != nil {
+			out = append(out, &leader{low: lower(*c.Eq), eq: true})
+		}
+		if len(c.Or) > 0 {
+			out = append(out, &leader{col: nameLower, in: lowerAll(c.Or)})
+		}
+		if c.StartsWith != nil && *c.StartsWith != "" {
+			out = append(out, &leader{low: lower(*c.StartsWith)})
+		}
 	}
-	if c.Eq != nil {
-		out = append(out, &leader{low: lower(*c.Eq), eq: true})
-	}
-	if len(c.Or) > 0 {
-		out = append(out, &leader{col: nameLower, in: lowerAll(c.Or)})
-	}
-	if c.StartsWith != nil && *c.StartsWith != "" {
-		out = append(out, &leader{low: lower(*c.StartsWith)})
-	}
-	if !nameIndex {
-		return out
-	}
-	for _, v := range []*string{c.Contains, c.EndsWith} {
-		switch {
-		case v == nil || utf8.RuneCountInString(*v) < 3:
-			// A trigram index needs three characters.
-		case d == Postgres:
-			pat := endsWithPattern(*v)
-			if v == c.Contains {
-				pat = containsPattern(*v)
+	for _, t := range trigramLeaders {
+		c, ok := q.Filters[t.field]
+		if !ok || !(t.field == registry.FieldName && idx.names || t.field != registry.FieldName && idx.contacts) {
+			continue
+		}
+		for _, v := range []*string{c.Contains, c.EndsWith} {
+			switch {
+			case v == nil || utf8.RuneCountInString(*v) < 3:
+				// A trigram index needs three characters.
+			case d == Postgres:
+				pat := endsWithPattern(*v)
+				if v == c.Contains {
+					pat = containsPattern(*v)
+				}
+				out = append(out, &leader{like: pat, likeCol: t.col})
+			case !strings.ContainsAny(*v, "%_"):
+				// FTS5 answers a LIKE without ESCAPE.
+				pat := "%" + lower(*v)
+				if v == c.Contains {
+					pat += "%"
+				}
+				out = append(out, &leader{like: pat, likeCol: t.col, fts: t.fts})
 			}
-			out = append(out, &leader{like: pat})
-		case !strings.ContainsAny(*v, "%_"):
-			// FTS5 answers a LIKE without ESCAPE.
-			pat := "%" + lower(*v)
-			if v == c.Contains {
-				pat += "%"
-			}
-			out = append(out, &leader{like: pat})
 		}
 	}
 	return out
+}
+
+// trigramIndexes says which trigram indexes a store has: the name's
+// (always on SQLite; on PostgreSQL where pg_trgm was available to schema
+// version 8) and the code's, e-mail's and mobile's (version 15).
+type trigramIndexes struct{ names, contacts bool }
+
+// trigramLeaders are the fields whose contains and endsWith may lead
+// through a trigram index: the lower-cased column, and on SQLite the FTS5
+// table that indexes it.
+var trigramLeaders = []struct{ field, col, fts string }{
+	{registry.FieldName, "name_lower", "participants_name"},
+	{registry.FieldCode, "code_lower", "participants_contacts"},
+	{registry.FieldEmail, "email_lower", "participants_contacts"},
+	{registry.FieldMobile, "mobile_lower", "participants_contacts"},
 }
 
 // lowerAll is vs lower-cased.
@@ -328,9 +350,9 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 	case d.field != "":
 		b.WriteString("participant_values l WHERE l.field = " + b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + ")")
 	case d.like != "" && dialect == Postgres:
-		b.WriteString("participants p WHERE p.name_lower LIKE " + b.arg(d.like) + escapeClause)
+		b.WriteString("participants p WHERE p." + d.likeCol + " LIKE " + b.arg(d.like) + escapeClause)
 	case d.like != "":
-		b.WriteString("participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like))
+		b.WriteString(d.fts + " WHERE " + d.fts + "." + d.likeCol + " LIKE " + b.arg(d.like))
 	case d.updated != nil:
 		b.WriteString("participants p WHERE 1=1")
 		timeCondition(&b, "p.updated_at", *d.updated)
@@ -357,9 +379,9 @@ func (d *leader) where(b *sqlBuilder, dialect Dialect) {
 		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
 			b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + "))")
 	case d.like != "" && dialect == Postgres:
-		b.WriteString(" AND p.name_lower LIKE " + b.arg(d.like) + escapeClause)
+		b.WriteString(" AND p." + d.likeCol + " LIKE " + b.arg(d.like) + escapeClause)
 	case d.like != "":
-		b.WriteString(" AND p.rowid IN (SELECT rowid FROM participants_name WHERE participants_name.name_lower LIKE " + b.arg(d.like) + ")")
+		b.WriteString(" AND p.rowid IN (SELECT rowid FROM " + d.fts + " WHERE " + d.fts + "." + d.likeCol + " LIKE " + b.arg(d.like) + ")")
 	case d.updated != nil:
 		timeCondition(b, "p.updated_at", *d.updated)
 	case d.codes != nil:

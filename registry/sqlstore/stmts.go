@@ -28,6 +28,9 @@ type statements struct {
 	// insertNameIndex adds a new participant's row to the name's trigram
 	// index (its rowid, its name_lower); nil on PostgreSQL.
 	insertNameIndex *sql.Stmt
+	// insertContactIndex adds its row to the trigram index of codes,
+	// e-mails and mobiles; nil on PostgreSQL.
+	insertContactIndex *sql.Stmt
 
 	// insertValues[n-1] inserts n participant_values rows.
 	insertValues [4]*sql.Stmt
@@ -173,6 +176,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	} else {
 		list = append(list,
 			entry{&st.insertNameIndex, "INSERT INTO participants_name (rowid, name_lower) VALUES ($1, $2)"},
+			entry{&st.insertContactIndex, "INSERT INTO participants_contacts (rowid, code_lower, email_lower, mobile_lower) VALUES ($1, $2, $3, $4)"},
 			entry{&st.savepoint, "SAVEPOINT write"},
 			entry{&st.rollbackToSavepoint, "ROLLBACK TO write"},
 			entry{&st.releaseSavepoint, "RELEASE write"})
@@ -213,7 +217,7 @@ func (s *Store) closeStmts() error {
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
-		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex,
+		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	all = append(all, st.outbox.all()...)

@@ -56,6 +56,10 @@ type Store struct {
 	// trigram index (always on SQLite; on PostgreSQL when pg_trgm was
 	// available to migration 8).
 	nameIndex bool
+	// contactIndex: contains and endsWith on participant_code,
+	// primary_email and primary_mobile have trigram indexes (always on
+	// SQLite; on PostgreSQL when pg_trgm was available to migration 15).
+	contactIndex bool
 
 	// driveLimit: a search condition whose index holds fewer rows than
 	// this always leads the search (see planSearch).

@@ -24,7 +24,7 @@ func TestUpgradeToOneApplicationPerCodeNamesTheSharedCodes(t *testing.T) {
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		db := sqlstore.DBOf(s) // stays open beside the stores opened below
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name"} {
+		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
 			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
 			require.NoError(t, err)
 		}

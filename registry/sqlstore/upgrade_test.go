@@ -188,7 +188,7 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		db := sqlstore.DBOf(s)
 		// Empty the fresh database and migrate it to version 3 alone, as
 		// version 3 would have.
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name"} {
+		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
 			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
 			require.NoError(t, err)
 		}

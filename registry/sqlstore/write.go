@@ -467,7 +467,7 @@ func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, r
 		return err
 	}
 	if inserts && s.dialect == SQLite {
-		// The name's trigram index row, written here rather than by a
+		// The trigram indexes' rows, written here rather than by a
 		// trigger: a statement that fires one opens a statement journal,
 		// and FTS5 then flushes its pending terms to a segment of their
 		// own at each such statement instead of once at the commit.
@@ -476,6 +476,9 @@ func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, r
 			return err
 		}
 		if _, err := t.exec(ctx, s.stmts.insertNameIndex, rowid, lower(r.p.ParticipantName)); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, s.stmts.insertContactIndex, rowid, lower(r.p.ParticipantCode), lower(r.p.PrimaryEmail), lower(r.p.PrimaryMobile)); err != nil {
 			return err
 		}
 	}

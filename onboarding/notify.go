@@ -92,7 +92,9 @@ type Message struct {
 // with the code) and, except for ResendOTP, does not fail the call. With
 // the outbox a failed message is tried again later, unless its error has
 // a Permanent() bool method answering true (sending again cannot change
-// it): then it is a dead letter at once.
+// it): then it is a dead letter at once. An error with a RetryDelay()
+// time.Duration method (a receiver's Retry-After) puts the next attempt
+// no sooner than that, within the message's life.
 type Notifier interface {
 	Notify(ctx context.Context, m Message) error
 }

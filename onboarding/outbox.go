@@ -262,7 +262,13 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	case m.Code == "":
 		text = hcxonboard.RedactText(err.Error())
 	}
-	if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(retryDelay(om.Attempts)), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
+	delay := retryDelay(om.Attempts)
+	var asked interface{ RetryDelay() time.Duration }
+	if errors.As(err, &asked) {
+		// The receiver's Retry-After: no sooner than it asked.
+		delay = max(delay, min(asked.RetryDelay(), deadAfter))
+	}
+	if ferr := s.outbox.store.FailOutbox(ctx, om.ID, s.outbox.owner, now.Add(delay), text, dead); ferr != nil && !errors.Is(ferr, registry.ErrConflict) {
 		return err, ferr
 	}
 	return err, nil

@@ -146,6 +146,10 @@ func (e *DeliveryError) Error() string { return "webhook: not delivered: " + e.t
 // of retrying it for a day.
 func (e *DeliveryError) Permanent() bool { return e.Final }
 
+// RetryDelay is the wait the receiver last asked for (RetryAfter): the
+// engine's outbox tries the message again no sooner.
+func (e *DeliveryError) RetryDelay() time.Duration { return e.RetryAfter }
+
 // Unwrap returns the cause: the context's error when it ended the call,
 // ErrNoEndpoint and the like from EndpointFunc, or the client's error
 // (a *safefetch.Error with the default client).

@@ -446,6 +446,15 @@ func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Repo
 			}
 			continue
 		}
+		if existing != nil && existing.State == TaskDone && res.Task == verifier.TaskReview && !decidedOn(existing, res) {
+			// A review found since the task closed — by itself, or by a
+			// decision on other findings — goes to a person: a mismatch
+			// never passes on a decision that did not see it.
+			if err := s.planTask(ctx, r, res); err != nil {
+				return err
+			}
+			continue
+		}
 		if existing != nil {
 			waiting := existing.Kind == KindRetry || existing.Kind == KindAwait
 			same := res.Task == verifier.TaskRetry || // an outage changes nothing that waits
@@ -475,6 +484,16 @@ func (s *Service) applyReport(ctx context.Context, r *record, rep *verifier.Repo
 		}
 	}
 	return r.maybeVerified()
+}
+
+// decidedOn reports whether t, a done task, settles res, a pending
+// review: a person decided it, as a review of the same findings (of the
+// same message, where there are none).
+func decidedOn(t *taskState, res verifier.Result) bool {
+	if t.Kind != KindReview || t.DecidedBy == "" || !slices.Equal(t.Findings, res.Findings) {
+		return false
+	}
+	return len(res.Findings) > 0 || t.Message == res.Message
 }
 
 // verifierWorded is the kind of task planTask opens for a pending

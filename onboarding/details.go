@@ -61,8 +61,10 @@ type endpointRules struct {
 //
 // A certificate given as a URL is fetched through the Service's
 // safefetch.Fetcher (WithFetcher), and only once the application is known
-// to exist and to stand where it may take details: an unknown id, or an
-// application in the wrong stage, makes no outbound request at all. A
+// to exist and to stand where it may take details, and, for a live
+// participant, once its step-up code is seen to be right: an unknown id,
+// an application in the wrong stage, or a missing or wrong step-up code
+// makes no outbound request at all. A
 // fetch that fails — refused address, no answer, HTTP error, too large,
 // too slow — is a *DetailsError for the field whose reason speaks only of
 // the URL given ("could not be fetched: the host refused the
@@ -115,24 +117,33 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 		return nil, &TransitionError{Action: ActionSubmitDetails, From: positionName(held.position()),
 			Reason: "the participant's de-boarding took effect at " + ends.Format(time.RFC3339)}
 	}
-	encExpiry, err := s.checkCertificate(ctx, id, enc, now)
-	if err != nil {
-		return nil, err
-	}
-	var sigExpiry time.Time
-	if d.SigningCertPath != "" {
-		if sigExpiry, err = s.checkCertificate(ctx, id, sig, now); err != nil {
-			return nil, err
-		}
-	}
 	stepUpCode := d.StepUpCode
 	d.StepUpCode = ""
+	// Nor for a live participant's caller without its step-up code: the
+	// write below refuses (and counts) a wrong one, with nothing fetched.
+	fetch := !held.isLive() || s.noStepUp || s.stepUpWouldPass(held, StepUpDetails, stepUpCode)
+	var encExpiry, sigExpiry time.Time
+	if fetch {
+		if encExpiry, err = s.checkCertificate(ctx, id, enc, now); err != nil {
+			return nil, err
+		}
+		if d.SigningCertPath != "" {
+			if sigExpiry, err = s.checkCertificate(ctx, id, sig, now); err != nil {
+				return nil, err
+			}
+		}
+	}
 	r, err := s.mutateFrom(ctx, id, held, func(r *record) error {
-		live := r.position() == posActive || r.position() == posBlocked
+		live := r.isLive()
 		if live && !s.noStepUp {
 			if ok, err := s.stepUp(r, StepUpDetails, stepUpCode); !ok {
 				return err
 			}
+		}
+		if !fetch {
+			// A code asked for since the first look: the certificates
+			// were not checked, so nothing is stored.
+			return fmt.Errorf("%w: the step-up code changed while the details were sent; send them again", ErrConflict)
 		}
 		if err := r.transition(ActionSubmitDetails, actorApplicant, "endpoint "+d.EndpointURL); err != nil {
 			return err

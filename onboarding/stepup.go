@@ -113,6 +113,17 @@ func (s *Service) stepUpMatches(appID string, su *stepUpState, code string) bool
 	return s.codeMatches(appID, &taskState{ID: "step-up:" + su.Purpose, Salt: su.Salt, Hash: su.Hash}, code)
 }
 
+// stepUpWouldPass reports whether stepUp would take code for purpose on
+// r as it stands, changing nothing: a call may do its outbound work only
+// for a caller that has the code, while the write that spends the code
+// (or counts a wrong one) still decides.
+func (s *Service) stepUpWouldPass(r *record, purpose, code string) bool {
+	su := r.st.StepUp
+	code = strings.TrimSpace(code)
+	return su != nil && su.Purpose == purpose && s.clock().Before(su.ExpiresAt) &&
+		wellFormedCode(code) && s.stepUpMatches(r.app.ID, su, code)
+}
+
 // stepUp checks a live participant's step-up code for purpose inside the
 // change it guards. A right code is spent and the change goes on (true).
 // A wrong or expired one counts against the code's attempts, is recorded,

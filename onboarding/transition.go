@@ -163,3 +163,9 @@ func Allowed(position, action string) (to string, ok bool) {
 	to, ok = edges[edge{position, action}]
 	return to, ok
 }
+
+// isLive reports whether r's participant is live: Active, or suspended.
+func (r *record) isLive() bool {
+	pos := r.position()
+	return pos == posActive || pos == posBlocked
+}

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -27,12 +29,10 @@ func (h *Handler) amend(w http.ResponseWriter, r *http.Request, c *reqCtx) error
 	if !ok {
 		return newError(http.StatusBadRequest, CodeInvalidPayload, "the amendment must be a JSON object (a merge patch of the application)")
 	}
-	for name := range members {
-		// A null removes a member, so it would never reach the strict
-		// decoding below: check every name here.
-		if !slices.Contains(applicationMembers, name) {
-			return newError(http.StatusBadRequest, CodeInvalidPayload, "unknown field %q", clipParam(name))
-		}
+	// A null removes a member, so it would never reach the strict
+	// decoding below: check every name of every object here.
+	if msg := patchMembers(members, reflect.TypeOf(hcxonboard.Application{}), ""); msg != "" {
+		return newError(http.StatusBadRequest, CodeInvalidPayload, "%s", msg)
 	}
 	cur, err := h.svc.Application(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -88,14 +88,45 @@ func (h *Handler) sendBack(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	return h.answer(w, c, a, err)
 }
 
-// applicationMembers are the application contract's member names.
-var applicationMembers = func() []string {
-	var out []string
-	t := reflect.TypeOf(hcxonboard.Application{})
-	for i := range t.NumField() {
-		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
-			out = append(out, name)
+// patchMembers checks the member names of a merge patch's object against
+// struct type t, the contract at that place (path, dotted, "" at the
+// top), and into the objects it holds: "" when every name is one, else
+// what is wrong. A name that differs from one only by case is named with
+// it. Types that decode themselves, and maps, take any names.
+func patchMembers(obj map[string]any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return ""
+	}
+	names := make(map[string]reflect.Type)
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" && f.IsExported() {
+			names[name] = f.Type
 		}
 	}
-	return out
-}()
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		ft, ok := names[name]
+		if !ok {
+			msg := fmt.Sprintf("unknown field %q", clipParam(name))
+			if path != "" {
+				msg += fmt.Sprintf(" in %q", path)
+			}
+			for known := range names {
+				if strings.EqualFold(known, name) {
+					msg += fmt.Sprintf(" (field names are case-sensitive: %q)", known)
+				}
+			}
+			return msg
+		}
+		if inner, ok := obj[name].(map[string]any); ok {
+			if msg := patchMembers(inner, ft, strings.TrimPrefix(path+"."+name, ".")); msg != "" {
+				return msg
+			}
+		}
+	}
+	return ""
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()

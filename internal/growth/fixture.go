@@ -120,6 +120,7 @@ func (f *fixture) write(i int) registry.Write {
 	switch {
 	case p.Status == hcxonboard.StatusActive && f.fixed(i, fixedDeboardings, 5):
 		a.Stage, a.Waiting = registry.StageLive, []string{"deboarding"}
+		a.DueAt = f.now.Add(-time.Hour) // its date has come: the scheduler's due list holds it
 	case p.Status == hcxonboard.StatusActive:
 		a.Stage = registry.StageLive
 	case i%20 == 3:

@@ -20,7 +20,7 @@ func ExampleParseRole() {
 	// payor → payer
 	// 10003 → agency.tpa
 	// provider.diagnosticsFacility → provider.diagnostics
-	// hcxonboard: unknown role: "doctor"
+	// hcxonboard: unknown role: "doctor" (the HCX roles are such as provider.hospital, payer, agency.tpa, bsp)
 }
 
 func ExampleDecodeApplication() {

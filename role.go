@@ -78,7 +78,7 @@ func ParseRole(s string) (Role, error) {
 	if r, ok := aliases[s]; ok {
 		return r, nil
 	}
-	return "", fmt.Errorf("%w: %q", ErrUnknownRole, truncate(s, 64))
+	return "", fmt.Errorf("%w: %q (the HCX roles are such as provider.hospital, payer, agency.tpa, bsp)", ErrUnknownRole, truncate(s, 64))
 }
 
 // CanonicalRoles returns roles with every spelling [ParseRole] accepts

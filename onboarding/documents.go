@@ -170,6 +170,11 @@ func (ref reference) document() hcxonboard.Document {
 }
 
 // kindOf returns the document kind whose documents evidence req.
+// DocumentKind is the document kind (hcxonboard.DocAddressProof …) that
+// requirement req is read from — what an upload task for it asks for
+// (POST …/documents?kind=…) — or "" when req is none's.
+func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
+
 func kindOf(req verifier.RequirementID) string {
 	for k, r := range documentRequirements {
 		if r == req {

@@ -232,7 +232,8 @@ func (s *Service) readinessMissing(r *record) string {
 	case rec.Fingerprint != detailsFingerprint(target):
 		return "the readiness check was made for other details; check again"
 	case !rec.Report.Ready:
-		return "the readiness check failed: " + rec.Report.Summary()
+		return "the readiness check failed: " + rec.Report.Summary() +
+			"; settle what its hints say (the application's readiness report), then check again (POST …/readiness)"
 	case s.ready.maxAge > 0 && r.now.Sub(rec.checkedAt()) > s.ready.maxAge:
 		return "the readiness check is too old; check again"
 	}

@@ -328,13 +328,22 @@ func (s *Service) loadFrom(ctx context.Context, a *registry.Application) (*recor
 	return r, nil
 }
 
-// notFound maps a store's ErrNotFound onto ErrNotFound, keeping both.
+// notFound maps a store's ErrNotFound onto ErrNotFound, keeping both
+// (errors.Is finds either); its text says what was not found once.
 func notFound(err error, what, key string) error {
 	if errors.Is(err, registry.ErrNotFound) {
-		return fmt.Errorf("%w: %s %q: %w", ErrNotFound, what, clip(key), err)
+		return &notFoundError{msg: fmt.Sprintf("%v: %s %q", ErrNotFound, what, clip(key)), store: err}
 	}
 	return err
 }
+
+type notFoundError struct {
+	msg   string
+	store error
+}
+
+func (e *notFoundError) Error() string   { return e.msg }
+func (e *notFoundError) Unwrap() []error { return []error{ErrNotFound, e.store} }
 
 // position is where the application stands: its stage before go-live, the
 // participant's status after it.

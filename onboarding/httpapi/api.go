@@ -146,11 +146,11 @@ func (h *Handler) decline(w http.ResponseWriter, r *http.Request, _ *reqCtx) err
 		return err
 	}
 	if strings.TrimSpace(req.Code) == "" {
-		return h.refuseOTP(r, errEmptyOTP)
+		return h.refuseDecline(r, errEmptyOTP)
 	}
 	a, err := h.svc.Decline(r.Context(), r.PathValue("id"), req.Code, req.Reason)
 	if err != nil {
-		return h.refuseOTP(r, err)
+		return h.refuseDecline(r, err)
 	}
 	h.writeJSON(w, http.StatusOK, DeclineResponse{ApplicationID: a.ID, Declined: true})
 	return nil

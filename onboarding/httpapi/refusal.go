@@ -19,6 +19,8 @@ const (
 	credentialsRefusedMessage = "the participant code and secret were not accepted"
 	otpRefusedMessage         = "the one-time code was not accepted: it may be wrong, expired or locked after too many attempts; " +
 		"ask for a new code if it keeps failing"
+	declineRefusedMessage = "the decline code was not accepted: it may be wrong, already used, or past its window; " +
+		"use the code from the latest intimation, as it was sent"
 )
 
 // refuseCredentials turns every refusal of a participant code and secret
@@ -37,6 +39,16 @@ func (h *Handler) refuseCredentials(r *http.Request, err error) error {
 // otp task, an expired or locked code, a task already settled. An HFR
 // outage or a fault on the server is not a refusal and passes.
 func (h *Handler) refuseOTP(r *http.Request, err error) error {
+	return h.refuseCode(r, err, otpRefusedMessage)
+}
+
+// refuseDecline is refuseOTP for a facility manager's decline code, whose
+// answer does not send the caller for a new code: no route issues one.
+func (h *Handler) refuseDecline(r *http.Request, err error) error {
+	return h.refuseCode(r, err, declineRefusedMessage)
+}
+
+func (h *Handler) refuseCode(r *http.Request, err error, message string) error {
 	switch {
 	case errors.Is(err, onboarding.ErrInvalidOTP), errors.Is(err, onboarding.ErrOTPExpired),
 		errors.Is(err, onboarding.ErrOTPLocked), errors.Is(err, onboarding.ErrNotFound),
@@ -47,7 +59,7 @@ func (h *Handler) refuseOTP(r *http.Request, err error) error {
 	h.log.LogAttrs(r.Context(), slog.LevelInfo, "httpapi: one-time code refused",
 		slog.String("route", r.Pattern), slog.String("application", clipMessage(r.PathValue("id"))),
 		slog.String("reason", err.Error()))
-	return &apiError{status: http.StatusBadRequest, code: CodeInvalidOTP, message: otpRefusedMessage, err: err}
+	return &apiError{status: http.StatusBadRequest, code: CodeInvalidOTP, message: message, err: err}
 }
 
 var errEmptyOTP = errors.New("httpapi: empty one-time code")

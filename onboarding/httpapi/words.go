@@ -39,6 +39,11 @@ var actionWords = map[string]string{
 	onboarding.ActionSendBack:             "send the application back",
 	onboarding.ActionStepUpSent:           "ask for a step-up code",
 	onboarding.ActionRotateApplicantToken: "rotate the applicant token",
+	onboarding.ActionDocumentUploaded:     "upload a document (POST /v1/onboarding/applications/{id}/documents)",
+	onboarding.ActionReadinessChecked:     "check readiness (POST /v1/onboarding/applications/{id}/readiness)",
+	onboarding.ActionSubmit:               "submit",
+	onboarding.ActionViewDocument:         "read a document",
+	onboarding.ActionViewContacts:         "read the contacts",
 }
 
 // goNames are Go identifiers engine texts may carry, in the API's words.
@@ -63,7 +68,7 @@ func callerWords(err error) string {
 		return transitionWords(te)
 	}
 	msg := err.Error()
-	for _, p := range []string{"onboarding: ", "registry: ", "httpapi: "} {
+	for _, p := range []string{"onboarding: ", "registry: ", "httpapi: ", "hcxonboard: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return goNames.Replace(msg)
@@ -140,6 +145,9 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 				steps = append(steps, fmt.Sprintf("the payer's approval (task %s)", t.ID))
 			case onboarding.KindAmend:
 				steps = append(steps, fmt.Sprintf("your amendment (task %s): PATCH %s", t.ID, base))
+			case onboarding.KindUpload:
+				steps = append(steps, fmt.Sprintf("your upload (task %s): POST %s/documents?kind=%s with the file",
+					t.ID, base, onboarding.DocumentKind(t.Requirement)))
 			case onboarding.KindRetry, onboarding.KindAwait:
 				steps = append(steps, fmt.Sprintf("a registry (task %s); the checks run again", t.ID))
 			default:
@@ -158,6 +166,9 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 		}
 		if notReady {
 			return ""
+		}
+		if h.svc.ChecksReadiness() && (a.Readiness == nil || !a.Readiness.Report.Ready) {
+			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (settle what the last report's hints say first), then staff confirm the go-live checklist", base)
 		}
 		return "next: staff confirm the go-live checklist"
 	}

@@ -13,7 +13,7 @@ import (
 // internalWords are what an API message must never carry: Go
 // identifiers (CamelCase with an inner capital, With… options), the
 // engine's action names, and package prefixes.
-var internalWords = regexp.MustCompile(`\b([A-Z][a-z]+[A-Z][A-Za-z]*|With[A-Z][A-Za-z]*)\b|\b(submit_details|confirm_otp|resend_otp|go_live|otp_failed|report_compromise|rotate_secret|deboard_warning|send_back|step_up_sent)\b|\b(onboarding|registry|httpapi|sqlstore): `)
+var internalWords = regexp.MustCompile(`\b([A-Z][a-z]+[A-Z][A-Za-z]*|With[A-Z][A-Za-z]*)\b|\b(submit_details|confirm_otp|resend_otp|go_live|otp_failed|report_compromise|rotate_secret|deboard_warning|send_back|step_up_sent|document uploaded|readiness checked)\b|\b(onboarding|registry|httpapi|sqlstore|hcxonboard): `)
 
 // Every error path of the API speaks the API's words: each route is
 // called in the states that refuse it, with bodies it refuses, and no

@@ -383,10 +383,18 @@ func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, o
 		res := *over
 		replaced := false
 		for i := range out.Requirements {
-			if out.Requirements[i].ID == verifier.ReqSandboxCertificate {
-				out.Requirements[i] = res
-				replaced = true
+			if out.Requirements[i].ID != verifier.ReqSandboxCertificate {
+				continue
 			}
+			replaced = true
+			if out.Requirements[i].Outcome == verifier.Invalid && res.Outcome != verifier.Invalid {
+				// Without the certificate the verifier finds it only
+				// missing, unless the roles are at fault (none, not HCX
+				// roles, or one the operator's resolver refuses): that
+				// refusal stands.
+				continue
+			}
+			out.Requirements[i] = res
 		}
 		if !replaced {
 			out.Requirements = append([]verifier.Result{res}, out.Requirements...)

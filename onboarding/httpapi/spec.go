@@ -524,13 +524,14 @@ const noRole = "-"
 // readRoleOperators reads the substring and range operators on roles in
 // every spelling, as readSpellings reads eq and or: contains "payor" finds
 // payers, and so does startsWith "10002". An operand of digits is read
-// against NHCX's numbers, any other against the names (this library's and
-// the profiles'). An operator whose operand finds the same roles in this
-// library's spelling alone is left as it is. Otherwise a positive one becomes the
-// set of roles it finds, read with or (one role must be in both), and a
-// negative one becomes a neq of the one role it excludes; one that would
-// exclude several is refused (ErrInvalidQuery), as no single condition
-// can.
+// against NHCX's numbers as well as the names (this library's and the
+// profiles'), any other against the names. An operator whose operand
+// finds the same roles in this library's spelling alone is left as it is.
+// Otherwise a positive one becomes the set of roles it finds, read as the
+// condition's or (refused, ErrInvalidQuery, where the condition has an or
+// already: two cannot be one), and a negative one becomes a neq of the
+// one role it excludes; one that would exclude several is refused, as no
+// single condition can.
 func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 	type op struct {
 		name string
@@ -541,8 +542,8 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		return func(s, v string) bool { return f(strings.ToLower(s), strings.ToLower(v)) }
 	}
 	// roles lists the roles one of whose spellings passes test: with all,
-	// the spellings of the operands' kind (NHCX's numbers for digits, else
-	// the names), else this library's alone.
+	// the names, and NHCX's numbers too for operands of digits; else this
+	// library's spelling alone.
 	roles := func(all bool, test func(string) bool, operands ...string) []string {
 		numeric := true
 		for _, v := range operands {
@@ -552,11 +553,11 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		var out []string
 		for _, r := range hcxonboard.Roles() {
 			sp := roleSpellings[r][:1]
-			switch {
-			case all && numeric:
-				sp = []string{roleCodes[r]}
-			case all:
+			if all {
 				sp = roleSpellings[r]
+				if numeric {
+					sp = append(slices.Clip(sp), roleCodes[r])
+				}
 			}
 			if slices.ContainsFunc(sp, test) {
 				out = append(out, string(r))
@@ -564,12 +565,17 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		}
 		return out
 	}
-	narrow := func(set []string) {
-		if c.Or == nil {
-			c.Or = set
-		} else {
-			c.Or = slices.DeleteFunc(slices.Clone(c.Or), func(v string) bool { return !slices.Contains(set, v) })
+	// narrow reads a positive operator as or: the roles it finds. One
+	// or holds when some role is in it, as each positive operator does on
+	// its own; two cannot be one or.
+	var narrowErr error
+	narrow := func(op, v string, set []string) {
+		if c.Or != nil {
+			narrowErr = fmt.Errorf("%w: roles %s %q reads as the roles %s finds in every spelling, and this condition has an or already: search with one of them",
+				registry.ErrInvalidQuery, op, v, op)
+			return
 		}
+		c.Or = set
 		if len(c.Or) == 0 {
 			c.Or = []string{noRole}
 		}
@@ -586,17 +592,18 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		test := func(s string) bool { return o.test(s, v) }
 		if set := roles(true, test, v); !slices.Equal(set, roles(false, test)) {
 			*o.val = nil
-			narrow(set)
+			narrow(o.name, v, set)
 		}
 	}
 	for _, b := range []struct {
+		name string
 		val  **registry.Bound
 		test func(int) bool
 	}{
-		{&c.Gt, func(n int) bool { return n > 0 }},
-		{&c.Gte, func(n int) bool { return n >= 0 }},
-		{&c.Lt, func(n int) bool { return n < 0 }},
-		{&c.Lte, func(n int) bool { return n <= 0 }},
+		{"gt", &c.Gt, func(n int) bool { return n > 0 }},
+		{"gte", &c.Gte, func(n int) bool { return n >= 0 }},
+		{"lt", &c.Lt, func(n int) bool { return n < 0 }},
+		{"lte", &c.Lte, func(n int) bool { return n <= 0 }},
 	} {
 		if *b.val == nil {
 			continue
@@ -605,7 +612,7 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		test := func(s string) bool { return b.test(strings.Compare(s, v)) }
 		if set := roles(true, test, v); !slices.Equal(set, roles(false, test)) {
 			*b.val = nil
-			narrow(set)
+			narrow(b.name, v, set)
 		}
 	}
 	if len(c.Between) == 2 {
@@ -613,8 +620,11 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		test := func(s string) bool { return lo <= s && s <= hi }
 		if set := roles(true, test, lo, hi); !slices.Equal(set, roles(false, test)) {
 			c.Between = nil
-			narrow(set)
+			narrow("between", lo+"…"+hi, set)
 		}
+	}
+	if narrowErr != nil {
+		return c, narrowErr
 	}
 	for _, o := range []op{
 		{"notContains", &c.NotContains, fold(strings.Contains)},

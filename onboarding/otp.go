@@ -224,7 +224,7 @@ func (r *record) otpTask(taskID, action string) (*taskState, error) {
 	}
 	if t.Kind != KindOTP {
 		return nil, &TransitionError{Action: action, Task: t.ID, From: t.State,
-			Reason: fmt.Sprintf("it is a %s task, not a one-time code", t.Kind)}
+			Reason: fmt.Sprintf("it is %s task, not a one-time code", taskKindPhrase(t.Kind))}
 	}
 	return t, nil
 }
@@ -532,4 +532,12 @@ func (s *Service) giveBackResend(ctx context.Context, held *record, taskID, regi
 		return r.transition(ActionResendOTP, actorSystem, fmt.Sprintf("task %s: %s could not send a new code; the request is given back", t.ID, registryName))
 	})
 	return err
+}
+
+// taskKindPhrase is "a review", "an upload": a task kind with its article.
+func taskKindPhrase(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }

@@ -248,6 +248,8 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) (err err
 	switch {
 	case sum.NotReached > 0:
 		return fmt.Errorf("interrupted with %d rows not reached; run again to resume", sum.NotReached)
+	case sum.Failed == 1:
+		return errors.New("1 row failed; run again to retry it")
 	case sum.Failed > 0:
 		return fmt.Errorf("%d rows failed; run again to retry them", sum.Failed)
 	}

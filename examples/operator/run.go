@@ -281,8 +281,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := staff.SetRoles("demo-approver", httpapi.RoleApprover); err != nil {
 		return err
 	}
+	// The routes served beside the API, in its OpenAPI document too.
+	beside := []httpapi.DocumentedRoute{
+		{Path: metricsPath, Summary: "Prometheus metrics of the operator", MediaType: "text/plain"},
+		{Path: policyPath, Summary: "The onboarding policy: what each kind of applicant must show", MediaType: "application/json"},
+	}
+	if ready.checker != nil {
+		beside = append(beside, httpapi.DocumentedRoute{Path: readinessJWKSPath,
+			Summary: "The keys the operator signs its readiness challenges with (JWK set)", MediaType: "application/json"})
+	}
 	h, err := httpapi.New(svc, httpapi.WithStaffSet(staff), httpapi.WithApplicantKey(keys.applicant), httpapi.WithLogger(log),
-		httpapi.WithTokenObserver(m.ObserveToken), httpapi.WithProfile(cfg.profile))
+		httpapi.WithTokenObserver(m.ObserveToken), httpapi.WithProfile(cfg.profile), httpapi.WithDocumentedRoutes(beside...))
 	if err != nil {
 		return fmt.Errorf("http handler: %w", err)
 	}

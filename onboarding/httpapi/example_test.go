@@ -108,3 +108,38 @@ func ExampleStaffTokenSet() {
 	// asha true
 	//  false
 }
+
+// A server that serves more beside the API — here a health probe of its
+// own — lists it in the API's OpenAPI document, so that the document
+// covers everything the server answers.
+func ExampleWithDocumentedRoutes() {
+	otpKey := make([]byte, 32)
+	if _, err := rand.Read(otpKey); err != nil {
+		log.Fatal(err)
+	}
+	svc, err := onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("hcx"), onboarding.WithOTPKey(otpKey),
+		onboarding.WithNotifier(onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return nil })))
+	if err != nil {
+		log.Fatal(err)
+	}
+	api, err := httpapi.New(svc, httpapi.WithDocumentedRoutes(
+		httpapi.DocumentedRoute{Path: "/ping", Summary: "The load balancer's probe", MediaType: "text/plain"}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "pong") })
+	mux.Handle("/", api)
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	var doc struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		log.Fatal(err)
+	}
+	_, listed := doc.Paths["/ping"]
+	fmt.Println("documented:", listed)
+	// Output: documented: true
+}

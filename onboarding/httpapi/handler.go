@@ -38,6 +38,7 @@ type Handler struct {
 	tokenObserver TokenObserver
 
 	routes   []route
+	beside   []route  // routes served beside the Handler, in its document only (WithDocumentedRoutes)
 	patterns []string // every route pattern registered, "METHOD /path"
 	openapi  []byte
 	sessions *sessionStore
@@ -87,7 +88,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 		h.sessions = newSessionStore(h.now, h.sessionTTL)
 		h.routes = append(h.routes, consoleRoutes()...)
 	}
-	doc, err := buildOpenAPI(h.routes)
+	doc, err := buildOpenAPI(append(slices.Clip(h.routes), h.beside...))
 	if err != nil {
 		return nil, err
 	}

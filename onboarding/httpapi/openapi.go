@@ -204,6 +204,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}
 	case len(rt.media) > 0 && rt.method == http.MethodGet:
 		ok["content"] = binaryContent(rt.media)
+	case rt.raw != "" && isJSONMedia(rt.raw):
+		ok["content"] = map[string]any{rt.raw: map[string]any{"schema": map[string]any{"type": "object"}}}
 	case rt.raw != "":
 		ok["content"] = map[string]any{rt.raw: map[string]any{"schema": map[string]any{"type": "string"}}}
 	case rt.resp != nil:
@@ -698,4 +700,12 @@ func nullable(s map[string]any) map[string]any {
 	}
 	out["nullable"] = true
 	return out
+}
+
+// isJSONMedia reports whether a media type is JSON (application/json,
+// application/jwk-set+json …), parameters aside.
+func isJSONMedia(mt string) bool {
+	mt, _, _ = strings.Cut(mt, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

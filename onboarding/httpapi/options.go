@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/openhcx/hcxonboard"
 )
@@ -190,4 +193,56 @@ func WithConsoleTimeZone(loc *time.Location) Option {
 		h.consoleZone = loc
 		return nil
 	}
+}
+
+// DocumentedRoute is a route that another handler serves beside the
+// Handler on the same server (a metrics scrape, a published key set):
+// WithDocumentedRoutes lists it in the OpenAPI document, so that the
+// document covers everything the server answers.
+type DocumentedRoute struct {
+	Method  string // GET when empty
+	Path    string // "/metrics"
+	Summary string
+	// MediaType is the type of its answer ("application/json",
+	// "text/plain; version=0.0.4"); a JSON one is documented as an
+	// object, any other as text.
+	MediaType string
+}
+
+// WithDocumentedRoutes lists routes served beside the Handler in its
+// OpenAPI document, as public routes answering 200. The Handler does not
+// serve them: its own paths answer as before. A route the Handler serves
+// itself, or listed twice, is an error.
+func WithDocumentedRoutes(routes ...DocumentedRoute) Option {
+	return func(h *Handler) error {
+		for _, d := range routes {
+			method := cmp.Or(d.Method, http.MethodGet)
+			if !strings.HasPrefix(d.Path, "/") || d.MediaType == "" {
+				return fmt.Errorf("%w: documented route %s %q needs a path from / and a media type", ErrInvalidOption, method, d.Path)
+			}
+			h.beside = append(h.beside, route{method: method, path: d.Path, operation: operationName(d.Path), tag: tagPublic,
+				summary: d.Summary, auth: authPublic, raw: d.MediaType, status: http.StatusOK})
+		}
+		return nil
+	}
+}
+
+// operationName makes an OpenAPI operationId of a path: /readiness-jwks.json
+// is readinessJwksJson.
+func operationName(path string) string {
+	var b strings.Builder
+	upper := false
+	for _, r := range path {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			if upper && b.Len() > 0 {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
 }

@@ -270,9 +270,12 @@ func dnsNameProblem(host string) string {
 			}
 		}
 	}
-	last := labels[len(labels)-1]
-	if strings.Trim(last, "0123456789") == "" {
-		return fmt.Sprintf("host %q is not a valid DNS name (numeric top-level label)", clip(host))
+	// A top-level label that starts with a digit reads as an IPv4 number
+	// to the URL parsers and resolvers of other HCX software (127.0.0.0x1,
+	// 0x7f.0x0.0x0.0x1, 10.0x1), though net.ParseIP does not parse it; no
+	// top-level domain starts with one.
+	if last := labels[len(labels)-1]; last[0] >= '0' && last[0] <= '9' {
+		return fmt.Sprintf("host %q is not a valid DNS name (its top-level label starts with a digit, which reads as an IP address)", clip(host))
 	}
 	return ""
 }

@@ -98,7 +98,11 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 
 // Withdraw ends an application that has not gone live, at the applicant's
 // request. Its participant becomes Inactive and any secret is revoked.
+// Actor and reason are required.
 func (s *Service) Withdraw(ctx context.Context, id, actor, reason string) (*Application, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("%w: a withdrawal needs a reason", ErrInvalidArgument)
+	}
 	return s.simple(ctx, id, ActionWithdraw, actor, reason, func(r *record) {
 		r.revokeSecrets()
 	})
@@ -247,8 +251,12 @@ func (s *Service) Suspend(ctx context.Context, id, actor, reason string) (*Appli
 	})
 }
 
-// Reinstate ends a suspension (Blocked → Active).
+// Reinstate ends a suspension (Blocked → Active). Actor and reason are
+// required.
 func (s *Service) Reinstate(ctx context.Context, id, actor, reason string) (*Application, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("%w: a reinstatement needs a reason", ErrInvalidArgument)
+	}
 	return s.simple(ctx, id, ActionReinstate, actor, reason, func(r *record) {
 		r.st.SuspendedAtExpiry = false
 		r.tell(MessageReinstated, "Your HCX participation is reinstated", reason)

@@ -127,6 +127,13 @@ func (s *Service) VerifyChain(ctx context.Context, id string) error {
 	if err != nil {
 		return notFound(err, "application", id)
 	}
+	for _, e := range es {
+		if e.ApplicationID != r.app.ID {
+			// Another application's trail, however well sealed, is not
+			// this one's.
+			return &registry.ChainError{Seq: e.Seq, Reason: "the event belongs to another application"}
+		}
+	}
 	if s.auditKey != nil {
 		if err := registry.VerifySealedChain(es, s.auditKeys...); err != nil {
 			return err

@@ -169,12 +169,12 @@ func (ref reference) document() hcxonboard.Document {
 	return hcxonboard.Document{Kind: ref.kind, URI: ref.uri, SHA256: ref.sha256, MediaType: ref.mediaType}
 }
 
-// kindOf returns the document kind whose documents evidence req.
 // DocumentKind is the document kind (hcxonboard.DocAddressProof …) that
 // requirement req is read from — what an upload task for it asks for
 // (POST …/documents?kind=…) — or "" when req is none's.
 func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
 
+// kindOf returns the document kind whose documents evidence req.
 func kindOf(req verifier.RequirementID) string {
 	for k, r := range documentRequirements {
 		if r == req {

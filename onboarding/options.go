@@ -110,7 +110,10 @@ func WithVerifier(v verifier.Verifier) Option {
 // sandbox_certificate result. So a verifier built with
 // verifier.WithSandboxVerifier may be wired too — harmless, and it costs
 // no second signature check — but it is never consulted about the
-// certificate. A settled result is kept: Recheck checks the certificate
+// certificate. One result of the verifier stands all the same: roles
+// refused on the operator's own policy (a verifier.Resolver that does
+// not take a role; its finding is verifier.FindingRoles from
+// verifier.SourceOperator), which no certificate changes. A settled result is kept: Recheck checks the certificate
 // again only while it is pending (its keys or revocation status could
 // not be fetched, say).
 func WithSandbox(v *sandbox.Verifier) Option {

@@ -217,6 +217,17 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 // (WithReadiness).
 func (s *Service) ChecksReadiness() bool { return s.ready != nil }
 
+// ReadinessWait says why application id's go-live waits on a readiness
+// check (none made, made for other details, failed, too old), or "" when
+// it does not, or the application cannot be read.
+func (s *Service) ReadinessWait(ctx context.Context, id string) string {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return s.readinessMissing(r)
+}
+
 // readinessMissing says why go-live waits on readiness, or "".
 func (s *Service) readinessMissing(r *record) string {
 	if s.ready == nil || !s.ready.required {

@@ -387,11 +387,10 @@ func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, o
 				continue
 			}
 			replaced = true
-			if out.Requirements[i].Outcome == verifier.Invalid && res.Outcome != verifier.Invalid {
-				// Without the certificate the verifier finds it only
-				// missing, unless the roles are at fault (none, not HCX
-				// roles, or one the operator's resolver refuses): that
-				// refusal stands.
+			if refusesRoles(out.Requirements[i]) && res.Outcome != verifier.Invalid {
+				// The operator's resolver refused a role the certificate
+				// certifies: that refusal stands, whatever the
+				// certificate.
 				continue
 			}
 			out.Requirements[i] = res
@@ -402,6 +401,15 @@ func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, o
 		out.Verdict = verifier.VerdictOf(out.Requirements)
 	}
 	return out, nil
+}
+
+// refusesRoles reports whether res, the verifier's sandbox_certificate
+// result, refuses the roles applied for on the operator's policy rather
+// than judging the certificate, which the engine checks itself.
+func refusesRoles(res verifier.Result) bool {
+	return res.Outcome == verifier.Invalid && slices.ContainsFunc(res.Findings, func(f verifier.Finding) bool {
+		return f.Field == verifier.FindingRoles && f.Source == verifier.SourceOperator
+	})
 }
 
 // reject ends the application with reasons and tells the applicant.

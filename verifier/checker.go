@@ -447,6 +447,14 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 		res := invalid("This HCX operator does not take the application for " + roleList(app.Roles) + " (" +
 			strings.Join(refusedRoles, "; ") + "): apply for the roles it onboards, as certified by your sandbox certificate")
 		res.ID = ReqSandboxCertificate
+		roles := make([]string, len(app.Roles))
+		for i, r := range app.Roles {
+			roles[i] = string(r)
+		}
+		// The finding tells this refusal from a check of the certificate
+		// itself, which an engine that checks certificates replaces.
+		res.Findings = []Finding{{Field: FindingRoles, Applicant: strings.Join(roles, ", "), Source: SourceOperator,
+			Note: "not onboarded by this HCX operator"}}
 		report.Requirements = merge(report.Requirements, res)
 	}
 	if len(unplaced) > 0 {

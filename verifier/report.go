@@ -157,6 +157,15 @@ const (
 	IdentityIRDA   = "irda"
 )
 
+// FindingRoles is the Field of a Finding on the roles applied for, and
+// SourceOperator the Source of one the operator's own policy made (a
+// Resolver refusing a role): the sandbox_certificate result that carries
+// it refuses the roles, not the certificate.
+const (
+	FindingRoles   = "roles"
+	SourceOperator = "operator"
+)
+
 // Finding is one field an online check compared. Each check documents the
 // fields it reports (see doc.go, "Findings").
 type Finding struct {

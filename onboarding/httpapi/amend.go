@@ -52,7 +52,7 @@ func (h *Handler) amend(w http.ResponseWriter, r *http.Request, c *reqCtx) error
 	}
 	app, err := hcxonboard.DecodeApplication(bytes.NewReader(merged))
 	if err != nil {
-		return newError(http.StatusBadRequest, CodeInvalidPayload, "%s", err.Error())
+		return newError(http.StatusBadRequest, CodeInvalidPayload, "%s", callerWords(err))
 	}
 	a, err := h.svc.Amend(r.Context(), r.PathValue("id"), app)
 	return h.answer(w, c, a, err)

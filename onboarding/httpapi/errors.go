@@ -99,7 +99,7 @@ func newError(status int, code, format string, args ...any) *apiError {
 // for routes keyed by a participant code.
 func participantCodeError(err error) error {
 	if errors.Is(err, onboarding.ErrNotFound) {
-		return &apiError{status: http.StatusNotFound, code: CodeInvalidParticipantCode, message: err.Error(), err: err}
+		return &apiError{status: http.StatusNotFound, code: CodeInvalidParticipantCode, message: callerWords(err), err: err}
 	}
 	return err
 }

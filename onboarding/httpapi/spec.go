@@ -570,7 +570,7 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 	// its own; two cannot be one or.
 	var narrowErr error
 	narrow := func(op, v string, set []string) {
-		if c.Or != nil {
+		if len(c.Or) > 0 { // an empty or is no condition
 			narrowErr = fmt.Errorf("%w: roles %s %q reads as the roles %s finds in every spelling, and this condition has an or already: search with one of them",
 				registry.ErrInvalidQuery, op, v, op)
 			return

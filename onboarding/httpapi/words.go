@@ -167,8 +167,8 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 		if notReady {
 			return ""
 		}
-		if h.svc.ChecksReadiness() && (a.Readiness == nil || !a.Readiness.Report.Ready) {
-			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (settle what the last report's hints say first), then staff confirm the go-live checklist", base)
+		if why := h.svc.ReadinessWait(ctx, a.ID); why != "" {
+			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (%s), then staff confirm the go-live checklist", base, why)
 		}
 		return "next: staff confirm the go-live checklist"
 	}

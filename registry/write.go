@@ -24,6 +24,15 @@ func (w Write) validate() error {
 	case !StorableText(a.ID) || !StorableText(a.Key) || !StorableText(a.ParticipantCode):
 		return fmt.Errorf("registry: application %q: its id, key and participant code must be UTF-8 without NUL", clipName(a.ID))
 	}
+	if err := checkLengths("application "+clipName(a.ID), MaxKeyLength,
+		namedText{"id", a.ID}, namedText{"key", a.Key}, namedText{"participant code", a.ParticipantCode}); err != nil {
+		return err
+	}
+	for _, k := range a.Waiting {
+		if err := checkLengths("application "+clipName(a.ID), MaxKeyLength, namedText{"open task kind", k}); err != nil {
+			return err
+		}
+	}
 	if err := checkTimes("application "+clipName(a.ID),
 		namedTime{"created_at", a.CreatedAt}, namedTime{"updated_at", a.UpdatedAt}, namedTime{"due_at", a.DueAt}); err != nil {
 		return err
@@ -34,6 +43,17 @@ func (w Write) validate() error {
 		}
 		if a.ParticipantCode != p.ParticipantCode {
 			return fmt.Errorf("registry: participant %q does not belong to application %q", p.ParticipantCode, a.ID)
+		}
+		fields := []namedText{{"participant_name", p.ParticipantName}, {"primary_email", p.PrimaryEmail},
+			{"primary_mobile", p.PrimaryMobile}, {"scheme_code", p.SchemeCode}}
+		for _, r := range p.Roles {
+			fields = append(fields, namedText{"roles", string(r)})
+		}
+		for _, c := range p.LinkedRegistryCodes {
+			fields = append(fields, namedText{"linked_registry_codes", c})
+		}
+		if err := checkLengths("participant "+clipName(p.ParticipantCode), MaxIndexedLength, fields...); err != nil {
+			return err
 		}
 		if outsideTimes(p.CreatedAt) {
 			return timeError("participant "+clipName(p.ParticipantCode)+" created_at", p.CreatedAt)
@@ -226,4 +246,27 @@ func SortApplications(as []Application) {
 // NUL. Writes refuse other ids, keys and codes; reads by them find nothing.
 func StorableText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// The longest text a write may hold where the stores index it, in bytes
+// of UTF-8: an application's id, key, participant code and open task
+// kinds (MaxKeyLength), and a participant's name, e-mail, mobile, scheme
+// code, roles and linked codes (MaxIndexedLength). Every store refuses a
+// longer one alike, as PostgreSQL's indexes would (an index entry holds at
+// most about 2.7 KB); the engine's own limits are well within them.
+const (
+	MaxKeyLength     = 256
+	MaxIndexedLength = 2048
+)
+
+type namedText struct{ name, text string }
+
+// checkLengths refuses a text longer than max, naming it.
+func checkLengths(what string, max int, texts ...namedText) error {
+	for _, t := range texts {
+		if len(t.text) > max {
+			return fmt.Errorf("registry: %s: %s is %d bytes long, at most %d are allowed", what, t.name, len(t.text), max)
+		}
+	}
+	return nil
 }

@@ -55,6 +55,11 @@ type ReadinessRecord struct {
 	// Requested marks a check the participant asked for
 	// (RequestReadinessCheck), which the next such request waits on.
 	Requested bool `json:"requested,omitempty"`
+	// Told marks a failed check of a live participant that it and staff
+	// were told of; the failures after it, for the same details, are not
+	// told again. A participant that failed before it went live is told at
+	// its first failure while live.
+	Told bool `json:"told,omitempty"`
 }
 
 // checkedAt is when the report was made, by the engine's clock where it
@@ -198,8 +203,10 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		}
 		prev := r.st.Readiness
 		r.st.Readiness = &ReadinessRecord{Report: rep, Fingerprint: fingerprint, StoredAt: r.now, Requested: requested}
-		startsFailing := prev == nil || prev.Report.Ready || prev.Fingerprint != fingerprint
-		if !rep.Ready && startsFailing && isStatus(r.position()) {
+		told := !rep.Ready && prev != nil && !prev.Report.Ready && prev.Fingerprint == fingerprint && prev.Told
+		r.st.Readiness.Told = told
+		if !rep.Ready && !told && isStatus(r.position()) {
+			r.st.Readiness.Told = true
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",
 				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+". Counterparties may not reach you or read what they send you.")
 			r.notify(Message{Kind: MessageReadinessFailed, To: Staff, Subject: "A live participant failed its readiness check",

@@ -68,6 +68,8 @@ func hint(p Problem, check Check, s *scene) string {
 		return "The answer does not carry the challenge's own values: answer each challenge from the challenge itself, never from a stored answer."
 	case ProblemRefused:
 		return "Your readiness handler refused the operator's challenge as malformed: update it to the current version of package readiness/participant."
+	case ProblemHandlerFailed:
+		return fmt.Sprintf("Your readiness handler failed on a well-formed challenge (its replay cache or its keys): look in its logs for the challenge %s, mend what failed, and check again.", s.jti)
 	case ProblemWrongKey:
 		if check == CheckEncryptionKey {
 			return "The private key your endpoint decrypts with does not belong to the registered encryption_cert, so nothing counterparties encrypt to that certificate can be read: register the certificate of the key in use, or deploy the private key of the registered certificate."

@@ -248,7 +248,9 @@ func refusalProblem(code ErrorCode) (Problem, bool) {
 		return ProblemClockSkew, true
 	case CodeReplay:
 		return ProblemReplay, true
-	case CodeBadRequest, CodeInternal, CodeUnsupported:
+	case CodeInternal:
+		return ProblemHandlerFailed, true
+	case CodeBadRequest, CodeUnsupported:
 		return ProblemRefused, true
 	}
 	return "", false

@@ -69,6 +69,7 @@ const (
 	ProblemReplay             Problem = "replay" // an answer to another challenge, or a challenge delivered twice
 	ProblemWrongNonce         Problem = "wrong_nonce"
 	ProblemRefused            Problem = "challenge_refused" // the handler refused the challenge as malformed
+	ProblemHandlerFailed      Problem = "handler_failed"    // the handler failed on a well-formed challenge (its replay cache, its keys)
 	// encryption_key, signing_key
 	ProblemWrongKey           Problem = "wrong_key"
 	ProblemCertificate        Problem = "certificate" // the registered certificate is unusable

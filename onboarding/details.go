@@ -483,6 +483,10 @@ func (s *Service) parseCertificate(field string, data []byte, now time.Time, pas
 	if bits := pub.N.BitLen(); bits < s.certs.MinRSABits {
 		return time.Time{}, &DetailsError{Field: field, Reason: fmt.Sprintf("RSA key has %d bits; at least %d are required", bits, s.certs.MinRSABits)}
 	}
+	if pub.E < 3 || pub.E%2 == 0 || pub.N.Bit(0) == 0 {
+		return time.Time{}, &DetailsError{Field: field,
+			Reason: "has an RSA key no one can encrypt to or verify with (its public exponent or modulus is even, or the exponent is below 3): use a key made by standard tools (exponent 65537)"}
+	}
 	if now.Before(cert.NotBefore) {
 		return time.Time{}, &DetailsError{Field: field, Reason: "is not valid until " + cert.NotBefore.UTC().Format(time.RFC3339)}
 	}

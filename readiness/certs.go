@@ -134,6 +134,10 @@ func keyProblem(check Check, pub any) string {
 		if k.N.BitLen() < MinRSABits {
 			return fmt.Sprintf("has an RSA key of %d bits; at least %d are required", k.N.BitLen(), MinRSABits)
 		}
+		if k.E < 3 || k.E%2 == 0 || k.N.Bit(0) == 0 {
+			// x509 parses such a key; no RSA implementation encrypts to it.
+			return "has an RSA key no one can encrypt to or verify with (its public exponent or modulus is even, or the exponent is below 3): issue a certificate for a key made by standard tools (exponent 65537)"
+		}
 		return ""
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		if check == CheckSigningKey {

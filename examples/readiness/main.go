@@ -165,8 +165,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if *wait {
 		fmt.Fprintf(stderr, "Make your readiness handler trust this key set as operator %q:\n%s\nthen press Enter. ", *issuer, jwks)
-		if _, err := bufio.NewReader(stdin).ReadString('\n'); err != nil && !errors.Is(err, io.EOF) {
-			return fail("stdin: %v", err)
+		// Read in the background, so that Ctrl-C ends the wait: a read
+		// of standard input cannot be interrupted.
+		read := make(chan error, 1)
+		go func() {
+			_, err := bufio.NewReader(stdin).ReadString('\n')
+			read <- err
+		}()
+		select {
+		case err := <-read:
+			if err != nil && !errors.Is(err, io.EOF) {
+				return fail("stdin: %v", err)
+			}
+		case <-ctx.Done():
+			fmt.Fprintln(stderr, "\nreadiness: interrupted; nothing was checked")
+			return exitNotReady
 		}
 	}
 

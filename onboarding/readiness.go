@@ -55,11 +55,12 @@ type ReadinessRecord struct {
 	// Requested marks a check the participant asked for
 	// (RequestReadinessCheck), which the next such request waits on.
 	Requested bool `json:"requested,omitempty"`
-	// Told marks a failed check of a live participant that it and staff
-	// were told of; the failures after it, for the same details, are not
-	// told again. A participant that failed before it went live is told at
-	// its first failure while live.
-	Told bool `json:"told,omitempty"`
+	// Untold marks a failed check made before the participant went live,
+	// which no one was told of: its first failure while live is told,
+	// though the check before it failed too. (A live participant is told
+	// when its check starts failing, and not again while it goes on
+	// failing for the same details.)
+	Untold bool `json:"untold,omitempty"`
 }
 
 // checkedAt is when the report was made, by the engine's clock where it
@@ -203,10 +204,10 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		}
 		prev := r.st.Readiness
 		r.st.Readiness = &ReadinessRecord{Report: rep, Fingerprint: fingerprint, StoredAt: r.now, Requested: requested}
-		told := !rep.Ready && prev != nil && !prev.Report.Ready && prev.Fingerprint == fingerprint && prev.Told
-		r.st.Readiness.Told = told
-		if !rep.Ready && !told && isStatus(r.position()) {
-			r.st.Readiness.Told = true
+		startsFailing := prev == nil || prev.Report.Ready || prev.Fingerprint != fingerprint || prev.Untold
+		live := isStatus(r.position())
+		r.st.Readiness.Untold = !rep.Ready && !live
+		if !rep.Ready && startsFailing && live {
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",
 				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+". Counterparties may not reach you or read what they send you.")
 			r.notify(Message{Kind: MessageReadinessFailed, To: Staff, Subject: "A live participant failed its readiness check",
@@ -232,6 +233,7 @@ func (s *Service) ReadinessWait(ctx context.Context, id string) string {
 	if err != nil {
 		return ""
 	}
+	r.now = s.clock() // as a go-live now would judge the report's age
 	return s.readinessMissing(r)
 }
 

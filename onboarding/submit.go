@@ -116,9 +116,17 @@ func checkShape(app *hcxonboard.Application) error {
 		return fmt.Errorf("%w: nil application", ErrInvalidArgument)
 	case len(app.Documents) > MaxDocumentUploads:
 		return fmt.Errorf("%w: the application lists %d documents; it may list at most %d", ErrInvalidArgument, len(app.Documents), MaxDocumentUploads)
+	case len(app.ApplicationID) > registry.MaxKeyLength:
+		return fmt.Errorf("%w: application_id is %d bytes long; at most %d are allowed", ErrInvalidArgument, len(app.ApplicationID), registry.MaxKeyLength)
+	case len(app.Identifiers.SchemeCode) > maxSchemeCode:
+		return fmt.Errorf("%w: identifiers.scheme_code is %d bytes long; at most %d are allowed", ErrInvalidArgument, len(app.Identifiers.SchemeCode), maxSchemeCode)
 	}
 	return nil
 }
+
+// maxSchemeCode is the longest scheme code an application may give, in
+// bytes: the registry indexes it.
+const maxSchemeCode = 256
 
 // digestOf fingerprints an application, so that a retry under the same
 // application_id can be told from a different application reusing it.

@@ -13,11 +13,11 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// 2ce103f: WithSandbox documents that the engine's result "takes the
-// place of the verifier's sandbox_certificate result" and the verifier
-// "is never consulted about the certificate" (it is given the application
-// without it). A verifier that calls an absent certificate invalid now
-// refuses every application whose certificate the engine found good.
+// With WithSandbox the engine's result takes the place of the verifier's
+// sandbox_certificate result, and the verifier is never consulted about
+// the certificate (it is given the application without it): a verifier
+// that calls an absent certificate invalid refuses no application whose
+// certificate the engine found good.
 func TestCustomVerifierSandboxResultReplaced(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)

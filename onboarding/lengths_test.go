@@ -14,9 +14,9 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// An applicant's own text longer than the store's new bounds must be
-// refused as the applicant's error (ErrInvalidArgument or a refusal), not
-// as an internal store failure — or kept, as before the bounds.
+// An applicant's own text longer than the store's bounds is refused as
+// the applicant's error (ErrInvalidArgument or a refusal), not as an
+// internal store failure.
 func TestApplicantTextPastStoreBounds(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)

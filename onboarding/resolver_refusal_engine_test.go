@@ -13,10 +13,11 @@ import (
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
-// 6cdca81: a role the operator's resolver refuses makes sandbox_certificate
+// A role the operator's resolver refuses makes sandbox_certificate
 // invalid. The engine, which checks the certificate itself (WithSandbox),
-// lays its own sandbox result over that requirement: the refusal must
-// survive, or the application goes on with no category and no check.
+// lays its own sandbox result over that requirement, but the refusal
+// stands: the application is refused, not taken on with no category and
+// no check.
 func TestEngineKeepsResolverRefusal(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)

@@ -15,9 +15,9 @@ import (
 )
 
 // The participant's handler fails inside (its shared replay cache, a
-// Redis, is down): it answers 500 {"error":"internal"}. The hint must
-// send the engineer to the endpoint's own failure, not tell it that the
-// operator's challenge was malformed and the handler out of date.
+// Redis, is down): it answers 500 {"error":"internal"}. The hint sends
+// the engineer to the endpoint's own failure, not to a malformed
+// challenge or an out-of-date handler.
 func TestHandlerInternalFailureHint(t *testing.T) {
 	op := rt.NewOperator(41)
 	down := participant.ReplayCacheFunc(func(context.Context, string, time.Time) (bool, error) {

@@ -68,8 +68,8 @@ func TestRoleOrWithRewrittenOperator(t *testing.T) {
 }
 
 // Under the default (spec) profile a payer's record says "payer", which
-// is above "10005" byte by byte; a range of digits must still find it, as
-// it did before 84942e9 (every spelling is read: payer, payor, 10002).
+// is above "10005" byte by byte: a range of digits finds it, as every
+// spelling is read (payer, payor, 10002).
 func TestRoleDigitRangeKeepsNames(t *testing.T) {
 	f := newFixture(t)
 	creds, _ := f.livePayer()

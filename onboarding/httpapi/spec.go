@@ -26,8 +26,11 @@ const DefaultSpecBasePath = "/v0.9"
 
 // DefaultKeycloakRealms are the realms the Keycloak-style token route
 // answers for unless WithKeycloakRealms says otherwise: the one the
-// specification suggests and the reference platform's participants realm.
-var DefaultKeycloakRealms = []string{"hcx", "swasth-hcx-participants"}
+// specification suggests, the reference platform's participants realm,
+// and the realm the integrator SDKs' documentation configures
+// (swasth-health-claim-exchange), which the platform's gateway routes to
+// its token route.
+var DefaultKeycloakRealms = []string{"hcx", "swasth-hcx-participants", "swasth-health-claim-exchange"}
 
 // tagRegistry groups the specification's routes in the OpenAPI document.
 const tagRegistry = "registry"

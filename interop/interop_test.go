@@ -150,8 +150,12 @@ func encryptionCert(t *testing.T) (*rsa.PrivateKey, string) {
 
 // sdkResult is what sdk.mjs prints.
 type sdkResult struct {
-	Token  string `json:"token"`
-	Search struct {
+	Token string `json:"token"`
+	// Verified are the token's claims as panva jose verified them against
+	// the operator's JWKS; Alg its header's algorithm.
+	Verified map[string]any `json:"verified"`
+	Alg      string         `json:"alg"`
+	Search   struct {
 		Timestamp    int64            `json:"timestamp"`
 		Participants []map[string]any `json:"participants"`
 	} `json:"search"`
@@ -191,6 +195,7 @@ func TestIntegratorSDK(t *testing.T) {
 				"HCX_USERNAME="+sender.email,
 				"HCX_PASSWORD="+sender.secret,
 				"HCX_RECIPIENT_CODE="+recipient.code,
+				"HCX_JWKS_URL="+srv.URL+"/v1/onboarding/jwks",
 			)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -203,6 +208,10 @@ func TestIntegratorSDK(t *testing.T) {
 			claims, err := op.svc.VerifyToken(ctx, res.Token)
 			require.NoError(t, err)
 			assert.Equal(t, sender.code, claims.ParticipantCode)
+			// jose, independent of this library, verified it too.
+			assert.Equal(t, "RS256", res.Alg)
+			assert.Equal(t, claims.Subject, res.Verified["sub"])
+			assert.Equal(t, claims.Issuer, res.Verified["iss"])
 
 			// 2. The search answered the specification's envelope with the
 			// recipient, its certificate as a URL on this operator.

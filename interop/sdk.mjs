@@ -1,10 +1,12 @@
 // Drives the npm hcx-integrator-sdk 1.0.0, unchanged, against an operator
-// started by interop_test.go: the sending side's token request, registry
-// search and certificate fetch, then the JWE it builds for the recipient.
+// started by interop_test.go: the sending side's token request (the token
+// verified with panva jose against the operator's JWKS), registry search
+// and certificate fetch, then the JWE it builds for the recipient.
 // Configuration comes from the environment; the result is one JSON line
 // on standard output for the Go test to check.
 import { HCXOutgoingRequest } from "hcx-integrator-sdk/src/impl/HCXOutgoingRequest.js";
 import { generateHcxToken, searchRegistry } from "hcx-integrator-sdk/src/utils/utils.js";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 
 const env = (name) => {
   const v = process.env[name];
@@ -20,6 +22,7 @@ const participantCode = env("HCX_PARTICIPANT_CODE");
 const username = env("HCX_USERNAME");
 const password = env("HCX_PASSWORD");
 const recipientCode = env("HCX_RECIPIENT_CODE");
+const jwksURL = env("HCX_JWKS_URL");
 
 const payload = {
   resourceType: "Bundle",
@@ -34,6 +37,9 @@ try {
   if (!token) {
     throw new Error("the token answer has no access_token");
   }
+  // The token, verified by an independent JOSE library (panva jose)
+  // against the operator's published key set, as a gateway would.
+  const { payload: verified, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(jwksURL)));
   const search = await searchRegistry(protocolBasePath, token, recipientCode, "participant_code");
 
   // ... and the whole of the sending side: token, search, certificate
@@ -41,7 +47,7 @@ try {
   const outgoing = new HCXOutgoingRequest(protocolBasePath, participantCode, authBasePath, username, password, "", "");
   const jwe = await outgoing.encryptPayload(recipientCode, payload);
 
-  process.stdout.write(JSON.stringify({ token, search, jwe, payload }) + "\n");
+  process.stdout.write(JSON.stringify({ token, verified, alg: protectedHeader.alg, search, jwe, payload }) + "\n");
 } catch (e) {
   process.stderr.write(`interop: ${e && e.stack ? e.stack : e}\n`);
   process.exit(1);

@@ -39,3 +39,20 @@ func TestDocumentedRoutesBeside(t *testing.T) {
 		httpapi.DocumentedRoute{Path: "/x", MediaType: "text/plain"}))
 	require.Error(t, err, "listed twice")
 }
+
+// The key set answers 304 to a client that has it (If-None-Match), and
+// the document says so.
+func TestJWKSNotModifiedIsDocumented(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	res := f.do(request{method: http.MethodGet, path: "/v1/onboarding/jwks"})
+	require.Equal(t, http.StatusOK, res.status)
+	etag := res.header.Get("ETag")
+	require.NotEmpty(t, etag)
+	again := f.do(request{method: http.MethodGet, path: "/v1/onboarding/jwks", header: http.Header{"If-None-Match": {etag}}})
+	require.Equal(t, http.StatusNotModified, again.status)
+
+	doc, _ := fetchOpenAPI(t, f)
+	responses, _ := doc.Paths["/v1/onboarding/jwks"]["get"]["responses"].(map[string]any)
+	assert.Contains(t, responses, "304")
+}

@@ -137,7 +137,7 @@ func apiRoutes() []route {
 			extra: []int{http.StatusUnauthorized, http.StatusNotImplemented}, handle: (*Handler).token},
 		{method: http.MethodGet, path: "/v1/onboarding/jwks", operation: "jwks", tag: tagPublic,
 			summary: "The public keys that verify access tokens (JWK set)", auth: authPublic,
-			resp: &jwkSet{}, status: http.StatusOK, extra: []int{http.StatusNotFound}, handle: (*Handler).jwks},
+			resp: &jwkSet{}, status: http.StatusOK, extra: []int{http.StatusNotModified, http.StatusNotFound}, handle: (*Handler).jwks},
 		{method: http.MethodPost, path: "/v1/onboarding/participants/search", operation: "searchParticipants", tag: tagPublic,
 			summary: "Search the participant registry (HCX filter semantics); participant access token or staff credential",
 			auth:    authParticipant, body: &registry.Query{}, resp: &SearchResponse{}, status: http.StatusOK,

@@ -108,13 +108,13 @@ func (s *Service) Decline(ctx context.Context, id, code, reason string) (*Applic
 			return wrong
 		}
 		d.Used = true
-		if pos := r.position(); pos == posActive || pos == posBlocked {
+		if r.isLive() {
 			// Live within the window: the manager's "no" still counts.
 			// The participant is suspended at once; staff decide whether
 			// to de-board it.
 			why := "the facility manager HFR holds declined this onboarding: " + clip(reason)
 			action := ActionSuspend
-			if pos == posBlocked {
+			if r.position() == posBlocked {
 				action = ActionManagerDeclined // suspended already: it stays so
 			}
 			if err := r.transition(action, actorManager, why); err != nil {

@@ -205,7 +205,7 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		prev := r.st.Readiness
 		r.st.Readiness = &ReadinessRecord{Report: rep, Fingerprint: fingerprint, StoredAt: r.now, Requested: requested}
 		startsFailing := prev == nil || prev.Report.Ready || prev.Fingerprint != fingerprint || prev.Untold
-		live := isStatus(r.position())
+		live := r.isLive()
 		r.st.Readiness.Untold = !rep.Ready && !live
 		if !rep.Ready && startsFailing && live {
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",

@@ -174,7 +174,7 @@ type noticeSubject struct {
 func (s *Service) noticeSubjects(r *record) []noticeSubject {
 	pos := r.position()
 	var out []noticeSubject
-	if r.part != nil && (pos == posActive || pos == posBlocked) {
+	if r.part != nil && r.isLive() {
 		for _, c := range []struct {
 			which string
 			ms    int64

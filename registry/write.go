@@ -261,11 +261,11 @@ const (
 
 type namedText struct{ name, text string }
 
-// checkLengths refuses a text longer than max, naming it.
-func checkLengths(what string, max int, texts ...namedText) error {
+// checkLengths refuses a text longer than limit, naming it.
+func checkLengths(what string, limit int, texts ...namedText) error {
 	for _, t := range texts {
-		if len(t.text) > max {
-			return fmt.Errorf("registry: %s: %s is %d bytes long, at most %d are allowed", what, t.name, len(t.text), max)
+		if len(t.text) > limit {
+			return fmt.Errorf("registry: %s: %s is %d bytes long, at most %d are allowed", what, t.name, len(t.text), limit)
 		}
 	}
 	return nil

@@ -24,14 +24,16 @@ import (
 //
 // Without WithDocuments an application's documents are references (kind,
 // URI, SHA-256) that the checks find well formed and nobody opens. With
-// it, a reference the reviewed kinds include must stand for a document the
-// operator holds before anyone relies on it: one the applicant uploaded
-// (UploadDocument) with the reference's digest, or one the operator
-// fetched from the reference's https address through the safe fetcher and
-// whose digest it verified. Until then the requirement waits on an upload
-// task (KindUpload); once the document is held, a staff review task reads
-// it (KindReview, one per document, Task.Document naming it), and Decide
-// settles it as any review.
+// it, every reference behind a requirement the category asks for must
+// stand for a document the operator holds before anyone relies on it: one
+// the applicant uploaded (UploadDocument) with the reference's digest, or
+// one the operator fetched from the reference's https address through the
+// safe fetcher and whose digest it verified. Until then the requirement
+// waits on an upload task (KindUpload). Once the document is held, a
+// document of a kind staff read (WithDocumentReview) opens a staff review
+// task (KindReview, one per document, Task.Document naming it), which
+// Decide settles as any review; a document of another kind settles its
+// requirement by being held.
 //
 // What the operator fetches counts with what the applicant uploads
 // against MaxDocumentUploads, so listing references cannot make the
@@ -112,9 +114,9 @@ type documentConfig struct {
 // WithDocuments gives the engine a store for the applicants' documents:
 // document.NewDir (a directory, for one machine) or sqlstore's Documents
 // (rows beside the application, for replicas sharing a database). With
-// it, each reference of a reviewed kind (WithDocumentReview) must be
-// matched by a held document, and staff read each one before its
-// requirement is settled. Without it the engine takes references as they
+// it, each reference must be matched by a held document before its
+// requirement is settled, and staff read each one of a reviewed kind
+// (WithDocumentReview) too. Without it the engine takes references as they
 // are. References given as https URIs are fetched with the engine's
 // fetcher (WithFetcher; safefetch's default caps a body at 1 MiB, so give
 // one with safefetch.WithMaxBytes to fetch larger scans).
@@ -160,9 +162,10 @@ func (s *Service) reviewed(kind string) bool {
 }
 
 // reference is one document reference of an application, its kind and
-// digest normalised.
+// digest normalised; reviewed: staff read its document once it is held.
 type reference struct {
 	kind, sha256, uri, mediaType string
+	reviewed                     bool
 }
 
 func (ref reference) document() hcxonboard.Document {
@@ -184,15 +187,16 @@ func kindOf(req verifier.RequirementID) string {
 	return ""
 }
 
-// references returns the references behind requirement req that staff
-// read, one per digest. A reference whose digest is not a SHA-256 digest
-// never stands for a document; the checks refuse it where the kind is the
-// requirement's own.
+// references returns the references behind requirement req, one per
+// digest: those of the kind whose documents evidence it. A reference
+// whose digest is not a SHA-256 digest never stands for a document; the
+// checks refuse it where the kind is the requirement's own.
 func (s *Service) references(app *hcxonboard.Application, req verifier.RequirementID) []reference {
 	kind := kindOf(req)
-	if kind == "" || !s.reviewed(kind) {
+	if kind == "" {
 		return nil
 	}
+	reviewed := s.reviewed(kind)
 	var out []reference
 	for _, d := range app.Documents {
 		if !strings.EqualFold(strings.TrimSpace(d.Kind), kind) {
@@ -202,7 +206,7 @@ func (s *Service) references(app *hcxonboard.Application, req verifier.Requireme
 		if sum == "" || slices.ContainsFunc(out, func(r reference) bool { return r.sha256 == sum }) {
 			continue
 		}
-		out = append(out, reference{kind: kind, sha256: sum, uri: strings.TrimSpace(d.URI), mediaType: d.MediaType})
+		out = append(out, reference{kind: kind, sha256: sum, uri: strings.TrimSpace(d.URI), mediaType: d.MediaType, reviewed: reviewed})
 	}
 	return out
 }
@@ -218,16 +222,18 @@ func (s *Service) referenceOf(app *hcxonboard.Application, t *taskState) (refere
 }
 
 // documentReport is the report as the engine applies it: with a document
-// store, a document requirement the checks find satisfied by references
-// of reviewed kinds waits (pending, taskDocument) until staff have read
-// each referenced document. Without one the report is unchanged.
+// store, a document requirement the checks find satisfied with references
+// waits (pending, taskDocument) until the operator holds each referenced
+// document and, for a reviewed kind, staff have read it. Without one the
+// report is unchanged.
 func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Report {
 	if s.docs.store == nil || rep == nil {
 		return rep
 	}
 	var out *verifier.Report
 	for i, res := range rep.Requirements {
-		if res.Outcome != verifier.Satisfied || len(s.references(r.st.Submitted, res.ID)) == 0 {
+		refs := s.references(r.st.Submitted, res.ID)
+		if res.Outcome != verifier.Satisfied || len(refs) == 0 {
 			continue
 		}
 		if out == nil {
@@ -238,7 +244,10 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 			}
 		}
 		res.Outcome, res.Task = verifier.Pending, taskDocument
-		res.Message += " — the operator holds each referenced document (uploaded, or fetched from its https address with its digest verified) and staff read it"
+		res.Message += " — the operator holds each referenced document (uploaded, or fetched from its https address with its digest verified)"
+		if refs[0].reviewed {
+			res.Message += " and staff read it"
+		}
 		out.Requirements[i] = res
 	}
 	if out == nil {
@@ -264,7 +273,10 @@ func uploadMessage(ref reference) string {
 	if isHTTPS(ref.uri) {
 		msg += ", or the operator fetches it from its https address and checks its digest"
 	}
-	return msg + "; staff read it once it is held."
+	if ref.reviewed {
+		msg += "; staff read it once it is held"
+	}
+	return msg + "."
 }
 
 func isHTTPS(uri string) bool {
@@ -272,10 +284,13 @@ func isHTTPS(uri string) bool {
 	return err == nil && u.Scheme == "https" && u.Host != ""
 }
 
-// openDocumentReview settles upload task up with the held document d and
-// opens the staff review that reads it.
+// openDocumentReview settles upload task up with the held document d and,
+// for a kind staff read, opens the staff review that reads it.
 func (s *Service) openDocumentReview(r *record, up *taskState, d document.Document, how string) {
 	up.State, up.Document, up.Reason, up.UpdatedAt = TaskDone, d.ID, how, r.now
+	if !s.reviewed(d.Kind) {
+		return
+	}
 	t := r.addTask(KindReview, up.Requirement, fmt.Sprintf(
 		"Read the %s (document %s: %s, %d bytes, sha256 %s) and decide whether it is what the guideline asks for.",
 		documentNames[d.Kind], d.ID, d.MediaType, d.Size, d.SHA256))
@@ -643,8 +658,9 @@ func (s *Service) dropUnrecorded(ctx context.Context, appID string, found []held
 }
 
 // record takes what collect found into r: a held document settles the
-// upload tasks waiting on it and opens its review; a refusal is written on
-// the task. With events, each gets its own audit event (the caller of an
+// upload tasks waiting on it and opens its review, if staff read its kind
+// (else, when nothing else waits, the application moves to step 3); a
+// refusal is written on the task. With events, each gets its own audit event (the caller of an
 // upload has one already). It reports whether anything changed.
 func (s *Service) record(r *record, found []held, events bool) (bool, error) {
 	changed := false
@@ -691,7 +707,11 @@ func (s *Service) record(r *record, found []held, events bool) (bool, error) {
 			s.openDocumentReview(r, u, h.doc, h.how)
 		}
 	}
-	return changed, nil
+	if changed {
+		// A document no one reads may have been the last thing waited on.
+		return true, r.maybeVerified()
+	}
+	return false, nil
 }
 
 // waitingOn returns the open upload tasks of r that document d settles.

@@ -351,7 +351,7 @@ func TestFetchedReferenceIsCheckedAgainstItsDigest(t *testing.T) {
 }
 
 // Without a document store the engine takes references as before; with
-// one but no kinds to read, documents are held and nothing waits.
+// one but no kinds to read, documents are held and no person waits.
 func TestDocumentsAreOptIn(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -370,7 +370,14 @@ func TestDocumentsAreOptIn(t *testing.T) {
 	none := newDocWorld(t, nil, onboarding.WithDocumentReview())
 	a, err = none.svc.Submit(ctx, none.bsp(pdf, "https://docs.policypal.example/address.pdf"))
 	require.NoError(t, err)
+	assert.Equal(t, registry.StageVerifying, a.Stage, "a reference is relied on only once its document is held")
+	assert.Len(t, openOf(a, onboarding.KindUpload, verifier.ReqAddressProof), 1)
+	_, err = none.svc.UploadDocument(ctx, a.ID, hcxonboard.DocAddressProof, "", bytes.NewReader(pdf), "applicant")
+	require.NoError(t, err)
+	a, err = none.svc.Application(ctx, a.ID)
+	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, a.Stage)
+	assert.Empty(t, a.OpenTasks())
 
 	// The facility licence is read only when asked for.
 	lic := newDocWorld(t, nil, onboarding.WithDocumentReview(hcxonboard.DocFacilityLicence))

@@ -316,7 +316,7 @@ func (c *notFoundCatcher) Write(b []byte) (int, error) {
 
 func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	var q registry.Query
-	if err := h.decodeJSON(w, r, &q); err != nil {
+	if err := h.decodeSearch(w, r, &q); err != nil {
 		return err
 	}
 	q, err := readSpellings(q) // payor, InActive …

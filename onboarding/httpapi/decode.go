@@ -7,6 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/strictjson"
@@ -49,6 +52,32 @@ func (h *Handler) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) er
 		return err
 	}
 	return unmarshalStrict(data, dst)
+}
+
+// decodeSearch reads a search body as decodeJSON does. A filter, limit,
+// offset or cursor the registry cannot take (an unknown operator, a limit
+// that is not a whole number) is 400 ERR_INVALID_SEARCH, as an unknown
+// field or a bad bound is; a body that is not a search object at all
+// (malformed JSON, an unknown member beside filters) stays
+// ERR_INVALID_PAYLOAD.
+func (h *Handler) decodeSearch(w http.ResponseWriter, r *http.Request, dst any) error {
+	err := h.decodeJSON(w, r, dst)
+	var ae *apiError
+	var sem *jsonv2.SemanticError
+	if errors.As(err, &ae) && ae.code == CodeInvalidPayload && errors.As(err, &sem) && searchMember(string(sem.JSONPointer)) {
+		return &apiError{status: ae.status, code: CodeInvalidSearch, message: ae.message, err: ae.err}
+	}
+	return err
+}
+
+// searchMember reports whether JSON pointer p is within a search's
+// filters, limit, offset or cursor.
+func searchMember(p string) bool {
+	switch p {
+	case "/limit", "/offset", "/cursor":
+		return true
+	}
+	return strings.HasPrefix(p, "/filters/")
 }
 
 // unmarshalStrict is the one decoder of every JSON body but the

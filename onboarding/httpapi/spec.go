@@ -320,7 +320,7 @@ func (h *Handler) publicBase(r *http.Request) string {
 // specSearch answers POST {base}/participant/search.
 func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	var req SpecSearchRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeSearch(w, r, &req); err != nil {
 		return err
 	}
 	q, text, err := req.split()

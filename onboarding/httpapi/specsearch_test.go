@@ -91,7 +91,7 @@ func testSpecSearchQueryString(t *testing.T, store registry.Store) {
 		{"under an unknown field", `{"filters":{"osid":{"queryString":"a"}}}`, httpapi.CodeInvalidSearch, "unknown field"},
 		{"too long", `{"filters":{"participant_name":{"queryString":"` + strings.Repeat("a", 513) + `"}}}`, httpapi.CodeInvalidSearch, "at most 512"},
 		{"a control character", `{"filters":{"participant_name":{"queryString":"a\u0001b"}}}`, httpapi.CodeInvalidSearch, "control character"},
-		{"not a string", `{"filters":{"participant_name":{"queryString":["a"]}}}`, httpapi.CodeInvalidPayload, ""},
+		{"not a string", `{"filters":{"participant_name":{"queryString":["a"]}}}`, httpapi.CodeInvalidSearch, ""},
 		{"with a bad condition beside it", `{"filters":{"participant_name":{"queryString":"a"},"created_at":{"gt":"yesterday"}}}`, httpapi.CodeInvalidSearch, "RFC 3339"},
 	} {
 		res := s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth, body: tc.body})

@@ -16,6 +16,6 @@ func ExampleUnmarshal() {
 	fmt.Println(strictjson.Unmarshal([]byte(`{"reason":"duplicate listing"}`), &body, words), body.Reason)
 	// Output:
 	// unknown field "Reason" (field names are case-sensitive: "reason")
-	// field "reason": expected string, got JSON number
+	// field "reason": expected a string, got JSON number
 	// <nil> duplicate listing
 }

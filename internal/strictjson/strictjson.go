@@ -2,6 +2,7 @@ package strictjson
 
 import (
 	"bytes"
+	"encoding"
 	"errors"
 	"fmt"
 	"io"
@@ -244,12 +245,41 @@ func kindName(k jsontext.Kind) string {
 	return "value"
 }
 
+// goTypeName names what a destination of type t reads, in JSON's words
+// (string, integer, array, object …), never a Go type: the caller wrote
+// JSON, not Go.
 func goTypeName(t reflect.Type) string {
 	if t == nil {
 		return "another type"
 	}
-	return t.String()
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "a string" // a time, a role, an id: written as text
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a string" // bytes, base64-encoded
+		}
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another type"
 }
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // invalidUTF8At returns the offset of the first byte of data that is not
 // part of valid UTF-8.

@@ -69,9 +69,9 @@ func TestUnmarshalMessages(t *testing.T) {
 		{"case twin nested", `{"licence":{"NUMBER":"1"}}`, nil, `unknown field "NUMBER" in "licence" (field names are case-sensitive: "number")`, true},
 		{"case twin of an embedded field", `{"Endpoint_URL":"x"}`, nil, `unknown field "Endpoint_URL" (field names are case-sensitive: "endpoint_url")`, true},
 		{"no hint for a field named -", `{"Hidden":"x"}`, nil, `unknown field "Hidden"`, true},
-		{"wrong type", `{"roles":"a"}`, &words, `field "roles": expected []string, got JSON string`, true},
-		{"array index", `{"roles":["a",7]}`, &words, `field "roles[1]": expected string, got JSON number`, true},
-		{"out of range", `{"count":300}`, &words, `field "count": expected int8, got JSON number out of range`, true},
+		{"wrong type", `{"roles":"a"}`, &words, `field "roles": expected an array, got JSON string`, true},
+		{"array index", `{"roles":["a",7]}`, &words, `field "roles[1]": expected a string, got JSON number`, true},
+		{"out of range", `{"count":300}`, &words, `field "count": expected a whole number, got JSON number out of range`, true},
 		{"own UnmarshalJSON error", `{"colour":"blue"}`, &words, `field "colour": not a colour this test knows`, true},
 		{"ends early", `{"participant_name":`, &words, "cut short", true},
 		{"ends early, default", `{"participant_name":`, nil, "malformed JSON: the input ends early", true},
@@ -111,8 +111,8 @@ func TestDescribeNamesTheWhole(t *testing.T) {
 	var n int
 	err := json.Unmarshal([]byte(`"x"`), &n)
 	require.Error(t, err)
-	assert.Equal(t, `field "document": expected int, got JSON string`, Describe(err, &words))
-	assert.Equal(t, `field "value": expected int, got JSON string`, Describe(err, nil))
+	assert.Equal(t, `field "document": expected a whole number, got JSON string`, Describe(err, &words))
+	assert.Equal(t, `field "value": expected a whole number, got JSON string`, Describe(err, nil))
 	assert.Equal(t, "nothing here", Describe(io.EOF, &words))
 	assert.Equal(t, "cut short", Describe(fmt.Errorf("read: %w", io.ErrUnexpectedEOF), &words))
 	assert.Equal(t, "invalid JSON", Describe(errors.New("something else"), &words), "an error it does not know is not echoed")

@@ -191,7 +191,7 @@ func (r *record) claims() []string {
 			}
 		}
 	}
-	if c := sandboxClaim(r.st.Sandbox); c != "" {
+	if c := sandboxClaim(r.st.Sandbox); c != "" && r.sandboxProven() {
 		out = append(out, c)
 	}
 	if rep := r.st.Report; rep != nil {
@@ -213,6 +213,19 @@ func (r *record) claims() []string {
 		out = out[:registry.MaxClaims]
 	}
 	return out
+}
+
+// sandboxProven reports whether r's sandbox certificate is known to be
+// what it says: its signature was checked against the trust list, or a
+// person approved the review of a certificate that could not be checked.
+// An unchecked certificate consumes nothing: anyone can write any issuer
+// and id into one, and would spend the real holder's.
+func (r *record) sandboxProven() bool {
+	if r.st.Sandbox.Trusted {
+		return true
+	}
+	t := r.taskFor(verifier.ReqSandboxCertificate)
+	return t != nil && t.Kind == KindReview && t.State == TaskDone && t.DecidedBy != ""
 }
 
 // claimLabel names a claim to a person: to staff, or to the applicant.

@@ -209,9 +209,10 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 // is matched in lower case, as the engine stores it: HCX@Regulator.example
 // finds the participant that registered it so. An e-mail two Active
 // participants share names neither: use the code. Anything else is
-// returned as it is (nothing the engine will accept).
+// returned as it is (nothing the engine will accept), so that every
+// username that names no participant meets the one credential refusal.
 func (h *Handler) codeOfUsername(r *http.Request, username string) (string, error) {
-	if username == "" || len(username) > registry.MaxQueryValueLen || !strings.Contains(username, "@") {
+	if username == "" || len(username) > registry.MaxQueryValueLen || !strings.Contains(username, "@") || !cleanText(username) {
 		return username, nil
 	}
 	ps, err := h.svc.Search(r.Context(), registry.Query{

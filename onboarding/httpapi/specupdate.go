@@ -40,7 +40,12 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.ParticipantCode) != code {
+	switch strings.TrimSpace(req.ParticipantCode) {
+	case "":
+		return newError(http.StatusBadRequest, CodeInvalidParticipantCode,
+			"participant_code is required: give your own participant code (%s)", code)
+	case code:
+	default:
 		return newError(http.StatusForbidden, CodeAccessDenied, "a participant updates its own record only")
 	}
 	a, err := h.svc.ApplicationByParticipant(r.Context(), code)

@@ -172,6 +172,16 @@ func (h *Handler) namesParticipant(r *http.Request, code, username string) (bool
 	return p.PrimaryEmail != "" && strings.EqualFold(username, p.PrimaryEmail), nil
 }
 
+// keycloakCerts answers GET /auth/realms/{realm}/protocol/openid-connect/certs:
+// the key set of /v1/onboarding/jwks, where a gateway that takes this
+// operator for its Keycloak looks for it.
+func (h *Handler) keycloakCerts(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if !slices.Contains(h.spec.realms, r.PathValue("realm")) {
+		return newError(http.StatusNotFound, CodeInvalidRequest, "no such realm")
+	}
+	return h.jwks(w, r, rc)
+}
+
 // keycloakToken answers POST /auth/realms/{realm}/protocol/openid-connect/token.
 func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err error) {
 	defer func() { h.observeToken(TokenRouteKeycloak, err) }()

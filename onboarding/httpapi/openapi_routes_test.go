@@ -320,6 +320,8 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	v.want(http.StatusUnauthorized, request{method: http.MethodPost, path: "/v1/onboarding/token",
 		body: httpapi.TokenRequest{ParticipantCode: code, Secret: "wrong"}})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: "/v1/onboarding/jwks"})
+	v.want(http.StatusOK, request{method: http.MethodGet, path: "/auth/realms/hcx/protocol/openid-connect/certs"})
+	v.want(http.StatusNotFound, request{method: http.MethodGet, path: "/auth/realms/nobody/protocol/openid-connect/certs"})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: appsPath + "/" + reg, auth: bearer(tok.AccessToken)})
 
 	// The registry search, by a participant and by staff; refusals of

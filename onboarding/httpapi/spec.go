@@ -119,9 +119,10 @@ func WithPublicURL(raw string) Option {
 var realmRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // WithKeycloakRealms sets the realms whose Keycloak-style token route,
-// POST /auth/realms/{realm}/protocol/openid-connect/token, answers
-// (default DefaultKeycloakRealms); with none the route answers 404 for
-// every realm.
+// POST /auth/realms/{realm}/protocol/openid-connect/token, and key set,
+// GET /auth/realms/{realm}/protocol/openid-connect/certs (the token keys,
+// as at /v1/onboarding/jwks), answer (default DefaultKeycloakRealms); with
+// none the routes answer 404 for every realm.
 func WithKeycloakRealms(realms ...string) Option {
 	return func(h *Handler) error {
 		for _, r := range realms {
@@ -175,6 +176,10 @@ func specRoutes(c specConfig) []route {
 			auth:    authPublic, form: &KeycloakTokenRequest{}, resp: &SpecTokenResponse{}, status: http.StatusOK,
 			extra:  []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusNotImplemented},
 			handle: (*Handler).keycloakToken},
+		route{method: http.MethodGet, path: "/auth/realms/{realm}/protocol/openid-connect/certs", operation: "keycloakCerts", tag: tagRegistry,
+			summary: "The realm's key set, as Keycloak publishes it: the keys that verify the tokens of the realm's token route (the platform's gateway reads it as jwt.jwkUrl)",
+			auth:    authPublic, resp: &jwkSet{}, status: http.StatusOK, extra: []int{http.StatusNotModified, http.StatusNotFound},
+			handle: (*Handler).keycloakCerts},
 		route{method: http.MethodGet, path: "/certificates/{code}/" + encryptionCertFile, operation: "encryptionCertificate", tag: tagRegistry,
 			summary: "The participant's current encryption certificate (PEM)", auth: authPublic,
 			raw: pemMediaType, status: http.StatusOK, extra: []int{http.StatusFound, http.StatusNotModified},

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
@@ -150,8 +151,10 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 		}
 		if live {
 			// The participant's contacts hear of a change they may not
-			// have made.
-			for _, to := range distinctAddresses(r.part.PrimaryEmail, s.registeredAdmin(r)) {
+			// have made: its primary e-mail, its admin, and the contacts
+			// registered with the details it changes (not those it sends
+			// now, which whoever made the change chose).
+			for _, to := range s.detailsContacts(r) {
 				r.notify(Message{Kind: MessageDetailsChanged, To: to,
 					Subject: "Your HCX endpoint or certificates changed",
 					Body: fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s. If this was not you, tell the HCX operator at once.",
@@ -494,6 +497,24 @@ func (s *Service) parseCertificate(field string, data []byte, now time.Time, pas
 		return time.Time{}, &DetailsError{Field: field, Reason: "expired on " + cert.NotAfter.UTC().Format(time.RFC3339)}
 	}
 	return cert.NotAfter.UTC(), nil
+}
+
+// detailsContacts are the addresses told of a live participant's
+// change of details: its primary e-mail, its registered admin, and each
+// contact of its registered details (its e-mail, else its mobile), as
+// many as one write may carry.
+func (s *Service) detailsContacts(r *record) []string {
+	addrs := []string{r.part.PrimaryEmail, s.registeredAdmin(r)}
+	if r.st.Details != nil {
+		for _, c := range r.st.Details.Contacts {
+			addrs = append(addrs, cmp.Or(strings.TrimSpace(c.Email), strings.TrimSpace(c.Mobile)))
+		}
+	}
+	out := distinctAddresses(addrs...)
+	if room := max(registry.MaxOutboxMessages-len(r.messages), 0); len(out) > room {
+		out = out[:room]
+	}
+	return out
 }
 
 // checkContacts validates and normalises the contacts.

@@ -203,7 +203,8 @@ func TestLiveParticipantRenewsCertificate(t *testing.T) {
 
 // A change of a live participant's details is told once to each of its
 // contacts: a participant whose system admin has its primary e-mail (in
-// whatever case), or none, hears of it once; a distinct admin hears too.
+// whatever case), or none, hears of it once; a distinct admin hears too;
+// and so does the contact registered with the details (one here).
 func TestDetailsChangeIsToldOncePerContact(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -211,13 +212,13 @@ func TestDetailsChangeIsToldOncePerContact(t *testing.T) {
 		admin func(primary string) *hcxonboard.Contact
 		want  int
 	}{
-		{"no admin", func(string) *hcxonboard.Contact { return nil }, 1},
+		{"no admin", func(string) *hcxonboard.Contact { return nil }, 2},
 		{"the admin has the primary e-mail", func(p string) *hcxonboard.Contact {
 			return &hcxonboard.Contact{Name: "Admin", Email: strings.ToUpper(p), Mobile: "9812345670"}
-		}, 1},
+		}, 2},
 		{"a distinct admin", func(string) *hcxonboard.Contact {
 			return &hcxonboard.Contact{Name: "Admin", Email: "it-admin@suraksha.example", Mobile: "9812345670"}
-		}, 2},
+		}, 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

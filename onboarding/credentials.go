@@ -53,7 +53,7 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 				Reason: "staff issue a secret only to a live participant; before go-live the applicant provisions its own"}
 		}
 		if liveSecrets(r.st.Secrets, r.now) {
-			return fmt.Errorf("%w: participant %s holds a live secret; rotate it instead", ErrAlreadyProvisioned, r.app.ParticipantCode)
+			return fmt.Errorf("%w: participant %s holds a live secret; rotate it instead with RotateSecret", ErrAlreadyProvisioned, r.app.ParticipantCode)
 		}
 		plain, rec, err := s.secrets.New()
 		if err != nil {

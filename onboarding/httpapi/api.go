@@ -411,7 +411,7 @@ func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
 		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "stage must be one of %s", strings.Join(stages, ", "))
 	}
 	if f.Waiting != "" && f.Waiting != waitingAll && !contains(waitingKinds, f.Waiting) {
-		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s", strings.Join(waitingKinds, ", "))
+		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s, or %s for any", strings.Join(waitingKinds, ", "), waitingAll)
 	}
 	var err error
 	if f.Limit, err = intParam(q.Get("limit"), "limit", 0, registry.MaxLimit); err != nil {

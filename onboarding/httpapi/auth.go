@@ -405,7 +405,7 @@ func (h *Handler) requireRole(staffID string, role StaffRole) error {
 		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s holds no staff role", staffID)
 	}
 	if !hasRole(roles, role) {
-		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s does not hold the %s role this needs", staffID, role)
+		return newError(http.StatusForbidden, CodeAccessDenied, "staff:%s does not hold the %s role this needs; ask a staff member who holds it, with their own credential", staffID, role)
 	}
 	return nil
 }

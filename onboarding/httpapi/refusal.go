@@ -18,7 +18,7 @@ import (
 const (
 	credentialsRefusedMessage = "the participant code and secret were not accepted"
 	otpRefusedMessage         = "the one-time code was not accepted: it may be wrong, expired or locked after too many attempts; " +
-		"ask for a new code if it keeps failing"
+		"ask for a new code at POST /v1/onboarding/applications/{id}/tasks/{task}/otp/resend if it keeps failing"
 	declineRefusedMessage = "the decline code was not accepted: it may be wrong, already used, or past its window; " +
 		"use the code from the latest intimation, as it was sent"
 )

@@ -44,6 +44,7 @@ func TestStaffRolesAndFourEyes(t *testing.T) {
 	res := decide(approverToken)
 	require.Equal(t, http.StatusForbidden, res.status, "an approver does not review: %s", res.body)
 	assert.Contains(t, res.envelope(t).Error.Message, "reviewer role")
+	assert.Contains(t, res.envelope(t).Error.Message, "ask a staff member who holds it", "the refusal says what to do")
 	require.Equal(t, http.StatusOK, decide(reviewerToken).status)
 
 	_, err = f.svc.SubmitDetails(ctx, a.ID, validDetails(t))

@@ -205,13 +205,41 @@ func newNotifier(c transportConfig, d notifierDeps) (onboarding.Notifier, string
 		opts = append(opts, route.WithParticipant(d.metrics.Notifier("webhook", sender)))
 		used = append(used, "participants by signed webhook (key "+key.KeyID()+")")
 	}
-	opts = append(opts, route.WithFallback(console))
+	opts = append(opts, route.WithFallback(d.metrics.Notifier("console", codeless{d.console})))
 	r, err := route.New(opts...)
 	if err != nil {
 		return nil, "", err
 	}
-	return r, strings.Join(used, ", ") + "; the rest printed to this console", nil
+	return r, strings.Join(used, ", ") + "; the rest printed to this console, except one-time and decline codes, which no transport takes and none is printed", nil
 }
+
+// codeless is the console once a transport is configured: it prints what
+// no transport takes, but a message carrying a code (a one-time code, a
+// decline code) fails for good instead, so that a code meant for a person
+// never lands in the operator's log or demo code file. The outbox keeps
+// it as a dead letter, which staff see.
+type codeless struct{ console onboarding.Notifier }
+
+func (c codeless) Notify(ctx context.Context, m onboarding.Message) error {
+	if m.Code != "" {
+		return noTransportError{kind: notify.Classify(m.To), message: m.Kind}
+	}
+	return c.console.Notify(ctx, m)
+}
+
+// noTransportError is route.ErrNoTransport for a message carrying a code:
+// permanent, since retrying finds no transport either. It names the kind
+// of address, never the address.
+type noTransportError struct {
+	kind    notify.AddressKind
+	message string
+}
+
+func (e noTransportError) Error() string {
+	return fmt.Sprintf("%v: %s (message kind %q carries a code and is never printed)", route.ErrNoTransport, e.kind, e.message)
+}
+func (e noTransportError) Unwrap() error   { return route.ErrNoTransport }
+func (e noTransportError) Permanent() bool { return true }
 
 // webhookKey is the operator's token key with the kid the published JWKS
 // (/v1/onboarding/jwks) gives it, tokens.KeyID(): the key's own, or its

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/notify/route"
 	"github.com/openhcx/hcxonboard/notify/webhook"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
@@ -109,7 +110,7 @@ func TestTransportFlags(t *testing.T) {
 	_, desc, err = newNotifier(transportConfig{smtpHost: "127.0.0.1", smtpFrom: "onboarding@operator.example", smtpSecurity: "plain",
 		staffEmail: "review@operator.example"}, deps)
 	require.NoError(t, err, "plain text to a loopback relay")
-	assert.Equal(t, "e-mail by SMTP (127.0.0.1), staff messages to review@operator.example; the rest printed to this console", desc)
+	assert.Equal(t, "e-mail by SMTP (127.0.0.1), staff messages to review@operator.example; the rest printed to this console, except one-time and decline codes, which no transport takes and none is printed", desc)
 }
 
 // participants is a registry of participants held in a map.
@@ -206,7 +207,8 @@ func TestNotifierRoutes(t *testing.T) {
 	require.NoError(t, n.Notify(ctx, onboarding.Message{ID: "app-2/3/0", Kind: onboarding.MessageApprovalRequest, To: "payr_demo_1@hcx",
 		ApplicationID: "app-2", Subject: "Please confirm an empanelment"}))
 	require.NoError(t, n.Notify(ctx, onboarding.Message{ID: "app-2/3/1", Kind: onboarding.MessageReviewRequest, To: onboarding.Staff}))
-	require.NoError(t, n.Notify(ctx, onboarding.Message{ID: "app-2/3/2", Kind: onboarding.MessageOTP, To: "admin@hospital.example", Code: "111222"}))
+	err = n.Notify(ctx, onboarding.Message{ID: "app-2/3/2", Kind: onboarding.MessageOTP, To: "admin@hospital.example", Code: "111222"})
+	require.ErrorIs(t, err, route.ErrNoTransport, "no e-mail transport: a code is never printed instead")
 	err = n.Notify(ctx, onboarding.Message{ID: "app-3/1/0", Kind: onboarding.MessageOnboarded, To: "hosp_new_2@hcx"})
 	require.ErrorIs(t, err, webhook.ErrNoEndpoint)
 
@@ -214,7 +216,7 @@ func TestNotifierRoutes(t *testing.T) {
 	assert.Equal(t, []string{"+919876543210 493817 is your HCX onboarding code. Never share it."}, smsTexts)
 	require.Len(t, hooks, 1)
 	assert.Equal(t, "app-2/3/0", hooks[0].ID)
-	assert.Equal(t, []string{onboarding.Staff, "admin@hospital.example"}, console, "no e-mail transport: the console")
+	assert.Equal(t, []string{onboarding.Staff}, console, "no staff transport: the console")
 	mu.Unlock()
 
 	reg := prometheus.NewRegistry()
@@ -230,7 +232,7 @@ func TestNotifierRoutes(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]float64{
-		"hcxonboard_notify_deliveries_total console": 2, "hcxonboard_notify_failures_total console": 0,
+		"hcxonboard_notify_deliveries_total console": 1, "hcxonboard_notify_failures_total console": 1,
 		"hcxonboard_notify_deliveries_total sms": 1, "hcxonboard_notify_failures_total sms": 0,
 		"hcxonboard_notify_deliveries_total webhook": 1, "hcxonboard_notify_failures_total webhook": 1,
 	}, got)

@@ -120,7 +120,7 @@ func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 		},
 		"title": requirementTitle,
 	}
-	for _, name := range []string{"login", "queue", "application", "participants", "error"} {
+	for _, name := range []string{"login", "queue", "application", "participants", "outbox", "error"} {
 		t, err := template.New("layout.html").Funcs(pageFuncs).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("httpapi: console template %s: %w", name, err)
@@ -610,10 +610,16 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	return h.render(w, http.StatusOK, "application", c, title, "queue", p)
 }
 
-// afterAction ends a console form post: back to the application with a
-// message saying what happened, or what went wrong when the engine
-// refused. Internal errors become an error page.
+// afterAction ends a console form post on an application: back to its
+// page, as flashTo says.
 func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, c *reqCtx, id, done string, err error) error {
+	return h.flashTo(w, r, c, "/console/applications/"+url.PathEscape(id), done, err)
+}
+
+// flashTo ends a console form post: to the console page at path with a
+// message saying what happened (done), or what went wrong when the engine
+// refused. Internal errors become an error page.
+func (h *Handler) flashTo(w http.ResponseWriter, r *http.Request, c *reqCtx, path, done string, err error) error {
 	if err != nil {
 		cl := classify(err)
 		if cl.internal {
@@ -623,7 +629,7 @@ func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	} else {
 		h.sessions.setFlash(c.session, flash{Text: done})
 	}
-	http.Redirect(w, r, "/console/applications/"+url.PathEscape(id), http.StatusSeeOther)
+	http.Redirect(w, r, path, http.StatusSeeOther)
 	return nil
 }
 

@@ -244,7 +244,8 @@ func TestConsoleCSRF(t *testing.T) {
 		"/console/applications/" + a.ID + "/suspend":                 {"reason": {"csrf test"}},
 		"/console/applications/" + a.ID + "/reinstate":               {"reason": {"csrf test"}},
 		"/console/applications/" + a.ID + "/deboard":                 {"initiator": {"hcx"}, "reason": {"csrf test"}},
-		"/console/logout": {},
+		"/console/outbox/retry":                                      {"id": {"csrf/1/0"}},
+		"/console/logout":                                            {},
 	}
 	var formRoutes int
 	for _, rt := range f.h.AllRoutes() {

@@ -55,6 +55,8 @@
 //	POST /v1/onboarding/staff/applications/{id}/reinstate           {"reason"}
 //	POST /v1/onboarding/staff/applications/{id}/deboard             {"initiator", "reason"}
 //	GET  /v1/onboarding/staff/certificates/expiring                 ?within_days=30, limit, cursor
+//	GET  /v1/onboarding/staff/outbox                                the dead letters, oldest first (?limit, cursor)
+//	POST /v1/onboarding/staff/outbox/retry                          {"id"}: send a dead letter again (reviewer)
 //	POST /v1/onboarding/staff/deboardings/process                   announced de-boardings that are due
 //
 // # Pages
@@ -164,11 +166,14 @@
 // payer's approval; one application with its requirements, outcomes,
 // documents, tasks and audit trail (with the hash chain's check);
 // approve or reject with a reason; participant search; go-live,
-// suspension, reinstatement and de-boarding forms. Staff log in with the
-// same credential the API takes, presented as a bearer token to the
-// WithStaffAuth check; the session lives in the Handler's memory
-// (HttpOnly, SameSite=Strict cookie, Secure under TLS or with an https
-// WithConsoleOrigin) and ends after WithSessionTTL, or at the first
+// suspension, reinstatement and de-boarding forms; and the dead letters
+// at /console/outbox (kind, masked recipient, attempts, last error,
+// when written), each with a Retry button that posts to
+// /console/outbox/retry and needs the reviewer role, as the staff API's
+// retry does. Staff log in with the same credential the API takes,
+// presented as a bearer token to the WithStaffAuth check; the session
+// lives in the Handler's memory (HttpOnly, SameSite=Strict cookie, Secure
+// under TLS or with an https WithConsoleOrigin) and ends after WithSessionTTL, or at the first
 // request after the staff credential it was opened with stops passing the
 // check (StaffTokenSet.Revoke): revoking a credential ends its sessions. Every form post must
 // come from the console's origin (Origin, or Referer) and carry the

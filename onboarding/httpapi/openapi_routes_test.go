@@ -524,7 +524,7 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	consoleApp := "/console/applications/"
 	review, _ := f.submit(f.regulator("Console Regulator"))
 	for _, p := range []string{"/console/", "/console/queue?waiting=all&offset=0", consoleApp + review.ID, consoleApp + bsp.ID + "/documents/" + held.ID,
-		"/console/participants?name=Regulator&status=Active&offset=0", "/console/participants/" + url.PathEscape(code)} {
+		"/console/participants?name=Regulator&status=Active&offset=0", "/console/participants/" + url.PathEscape(code), "/console/outbox"} {
 		pg := b.get(p)
 		require.Less(t, pg.status, 400, "%s: %s", p, pg.body)
 	}
@@ -550,6 +550,7 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 	post(consoleApp+review.ID+"/suspend", url.Values{"reason": {"SLA breach"}})
 	post(consoleApp+review.ID+"/reinstate", url.Values{"reason": {"fixed"}})
 	post(consoleApp+review.ID+"/deboard", url.Values{"initiator": {"hcx"}, "reason": {"repeated attacks"}})
+	post("/console/outbox/retry", url.Values{"id": {letters.Messages[0].ID}})
 	post("/console/logout", url.Values{})
 
 	// Every route answered with its documented success at least once.

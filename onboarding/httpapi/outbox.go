@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"errors"
+	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 )
 
@@ -71,4 +75,61 @@ func (h *Handler) retryDeadLetter(w http.ResponseWriter, r *http.Request, _ *req
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// retryForm is the console's Retry button: the dead letter to send again.
+type retryForm struct {
+	CSRF string `json:"csrf"`
+	ID   string `json:"id"`
+}
+
+// deadLetterRow is a dead letter as the console lists it: what the JSON
+// API shows (the recipient masked when the message was written, the last
+// error redacted when it was recorded, here in the API's words), never
+// the payload.
+type deadLetterRow struct {
+	OutboxMessage
+	Retry bool // the Retry button is offered: the member holds the reviewer role
+}
+
+type outboxPage struct {
+	Kept             bool // false: the engine keeps no outbox, so nothing waits
+	Rows             []deadLetterRow
+	PrevURL, NextURL template.URL
+}
+
+// consoleOutbox lists the dead letters a page at a time, oldest first,
+// each with a Retry button for a member who may send it again.
+func (h *Handler) consoleOutbox(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cursor := r.URL.Query().Get("cursor")
+	p := outboxPage{Kept: true}
+	page, err := h.svc.DeadLettersPage(r.Context(), pageSize, cursor)
+	switch {
+	case errors.Is(err, onboarding.ErrNotConfigured):
+		p.Kept = false
+	case err != nil:
+		return err
+	}
+	retry := h.staffCan(c.staffID, RoleReviewer)
+	for _, m := range page.Items {
+		p.Rows = append(p.Rows, deadLetterRow{Retry: retry, OutboxMessage: OutboxMessage{
+			ID: m.ID, ApplicationID: m.ApplicationID, Kind: m.Kind, To: m.To, State: string(m.State),
+			Attempts: m.Attempts, LastError: clipMessage(callerWords(errors.New(m.LastError))), CreatedAt: m.CreatedAt}})
+	}
+	p.PrevURL, p.NextURL = pageLinks("/console/outbox", nil, cursor != "", page.Next)
+	return h.render(w, http.StatusOK, "outbox", c, "Dead letters", "outbox", p)
+}
+
+// consoleRetry sends a dead letter again, as the JSON retry route does,
+// and goes back to the list with a message saying what happened.
+func (h *Handler) consoleRetry(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	id := strings.TrimSpace(r.PostForm.Get("id"))
+	var err error
+	if id == "" {
+		err = newError(http.StatusBadRequest, CodeInvalidRequest, "id is required")
+	} else {
+		err = h.svc.RetryDeadLetter(r.Context(), id)
+	}
+	return h.flashTo(w, r, c, "/console/outbox",
+		fmt.Sprintf("Message %s is back in the outbox, due now: the dispatcher sends it on its next pass.", id), err)
 }

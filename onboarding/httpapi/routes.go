@@ -286,6 +286,10 @@ func consoleRoutes() []route {
 		{method: http.MethodGet, path: "/console/participants/{code}", operation: "consoleParticipant", tag: tagConsole,
 			summary: "To the application that registered a participant", auth: authConsole,
 			status: http.StatusSeeOther, redirect: true, handle: (*Handler).consoleParticipant},
+		page("/console/outbox", "consoleOutbox", "Messages given up on (dead letters), oldest first, each with a Retry button", []param{
+			{name: "cursor", description: "the next page: the Next link of the page before"},
+		}, (*Handler).consoleOutbox),
+		needs(RoleReviewer, post("/console/outbox/retry", "consoleRetryDeadLetter", "Send a dead letter again", &retryForm{}, (*Handler).consoleRetry)),
 	}
 }
 

@@ -69,3 +69,24 @@ func TestOperatorCategoryEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, hcxonboard.StatusActive, a.Status)
 }
+
+// The engine lists the policies of the verifier it was built with, the
+// operator's own category among them; a verifier that does not list its
+// policies leaves the list empty rather than guessing.
+func TestServiceListsItsVerifiersPolicies(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	research := verifier.DefaultPolicies()[verifier.CategoryRegulator]
+	research.Category, research.Title = "research", "Research bodies"
+	checker, err := verifier.New(verifier.WithPolicy(research))
+	require.NoError(t, err)
+	ps := w.service(registry.NewMemoryStore(), onboarding.WithVerifier(checker)).Policies()
+	require.Len(t, ps, len(verifier.Categories())+1)
+	assert.Equal(t, verifier.Category("research"), ps[len(ps)-1].Category)
+
+	assert.Len(t, w.service(registry.NewMemoryStore()).Policies(), len(verifier.Categories()), "the built-in policies alone")
+	own := verifier.VerifierFunc(func(context.Context, *hcxonboard.Application) (*verifier.Report, error) {
+		return &verifier.Report{}, nil
+	})
+	assert.Nil(t, w.service(registry.NewMemoryStore(), onboarding.WithVerifier(own)).Policies())
+}

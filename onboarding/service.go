@@ -616,3 +616,15 @@ func (s *Service) deliver(ctx context.Context, msgs []Message) []error {
 	}
 	return errs
 }
+
+// Policies returns the policies the engine's verifier applies (see
+// WithVerifier), in report order: the built-in categories, then the
+// operator's own. It is nil when the verifier does not list them (one
+// without a Policies method, as verifier.Checker has, such as a
+// verifier.VerifierFunc).
+func (s *Service) Policies() []verifier.Policy {
+	if l, ok := s.verifier.(interface{ Policies() []verifier.Policy }); ok {
+		return l.Policies()
+	}
+	return nil
+}

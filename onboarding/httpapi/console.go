@@ -107,8 +107,9 @@ var pageFuncs = template.FuncMap{
 	},
 }
 
-// parsePages parses every console page with the shared layout.
-func parsePages(loc *time.Location) (map[string]*template.Template, error) {
+// parsePages parses every console page with the shared layout; titles
+// name the requirements (see requirementTitles).
+func parsePages(loc *time.Location, titles map[verifier.RequirementID]string) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template)
 	funcs := template.FuncMap{
 		// Times in the operator's zone, with the zone named.
@@ -118,7 +119,8 @@ func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 			}
 			return t.In(loc).Format("2006-01-02 15:04 MST")
 		},
-		"title": requirementTitle,
+		// A requirement's title, or "" when it has none.
+		"title": func(id verifier.RequirementID) string { return titles[id] },
 	}
 	for _, name := range []string{"login", "queue", "application", "participants", "outbox", "error"} {
 		t, err := template.New("layout.html").Funcs(pageFuncs).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
@@ -848,22 +850,30 @@ func pageLinks(path string, keep url.Values, paged bool, next string) (first, af
 	return first, after
 }
 
-// requirementTitles name the requirements for people: the guideline's
-// words from the built-in policies, and the engine's own.
-var requirementTitles = func() map[verifier.RequirementID]string {
+// requirementTitles name the requirements for people: the engine's own,
+// then the description each of policies gives (the operator's categories
+// among them, the first description of an id winning), then the
+// guideline's words from the built-in policies for ids still untitled (a
+// verifier that does not list its policies). An id without a description
+// has no title.
+func requirementTitles(policies []verifier.Policy) map[verifier.RequirementID]string {
 	m := map[verifier.RequirementID]string{
 		onboarding.RequirementIdentityDispute: "Identity claimed by another participant",
 		onboarding.RequirementAmendment:       "Amendment asked of the applicant",
 	}
-	for _, p := range verifier.DefaultPolicies() {
+	add := func(p verifier.Policy) {
 		for _, r := range p.Requirements {
 			if _, ok := m[r.ID]; !ok && r.Description != "" {
 				m[r.ID] = r.Description
 			}
 		}
 	}
+	for _, p := range policies {
+		add(p)
+	}
+	defaults := verifier.DefaultPolicies()
+	for _, c := range verifier.Categories() {
+		add(defaults[c])
+	}
 	return m
-}()
-
-// requirementTitle is a requirement's title, or "" when it has none.
-func requirementTitle(id verifier.RequirementID) string { return requirementTitles[id] }
+}

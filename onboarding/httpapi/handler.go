@@ -80,7 +80,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 	}
 	h.routes = append(apiRoutes(), specRoutes(h.spec)...)
 	if h.console {
-		pages, err := parsePages(h.consoleZone)
+		pages, err := parsePages(h.consoleZone, requirementTitles(svc.Policies()))
 		if err != nil {
 			return nil, err
 		}

@@ -2,8 +2,10 @@ package onboarding
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -34,6 +36,49 @@ func (s *Service) RotateApplicantToken(ctx context.Context, id, actor string) (*
 	}
 	return s.view(r), nil
 }
+
+// ActionApplicantTokenUsed: the applicant used its token, noted at most
+// once an hour (NoteApplicantUse).
+const ActionApplicantTokenUsed = "applicant_token_used"
+
+// ApplicantUseGranularity is how often NoteApplicantUse writes at most:
+// a use less than this after the last one noted is not noted.
+const ApplicantUseGranularity = time.Hour
+
+// NoteApplicantUse records that the applicant used its token on the
+// application at at (the zero time: now, by the engine's clock), so that
+// a token whose life counts from its last use (httpapi's applicant token:
+// 30 days without use) lives on. It writes only when at is
+// ApplicantUseGranularity or more after the last use noted (an
+// ActionApplicantTokenUsed event, which, like a staff member's view, does
+// not reset the idle clock); otherwise, and for an application that has
+// ended or gone live, it changes nothing. It answers the application as
+// stored.
+func (s *Service) NoteApplicantUse(ctx context.Context, id string, at time.Time) (*Application, error) {
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		if at.IsZero() {
+			at = r.now
+		}
+		if at.Sub(r.st.ApplicantUsedAt) < ApplicantUseGranularity {
+			return errNoteless
+		}
+		if _, ok := Allowed(r.position(), ActionApplicantTokenUsed); !ok {
+			return errNoteless
+		}
+		r.st.ApplicantUsedAt = at.UTC().Truncate(time.Second)
+		return r.transition(ActionApplicantTokenUsed, actorApplicant, "")
+	})
+	if errors.Is(err, errNoteless) {
+		return s.Application(ctx, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
+}
+
+// errNoteless ends a NoteApplicantUse that has nothing to write.
+var errNoteless = errors.New("onboarding: applicant use noted already")
 
 // ActionViewContacts: a staff member saw the applicant's contact data
 // unmasked.
@@ -68,11 +113,12 @@ func (s *Service) RecordDocumentView(ctx context.Context, id, actor string, docI
 	return err
 }
 
-// onlyViews reports whether events record nothing but staff looking at
-// an application: such a write changes nothing the idle clock counts.
+// onlyViews reports whether events record nothing but someone looking at
+// an application (staff, or the applicant using its token): such a write
+// changes nothing the idle clock counts.
 func onlyViews(events []registry.Event) bool {
 	for _, e := range events {
-		if e.Action != ActionViewContacts && e.Action != ActionViewDocument {
+		if e.Action != ActionViewContacts && e.Action != ActionViewDocument && e.Action != ActionApplicantTokenUsed {
 			return false
 		}
 	}

@@ -122,6 +122,9 @@ type Application struct {
 	// ApplicantTokenGeneration counts RotateApplicantToken: an applicant
 	// token of another generation is refused.
 	ApplicantTokenGeneration int
+	// ApplicantUsedAt is when the applicant's token was last noted in use
+	// (NoteApplicantUse), to ApplicantUseGranularity; zero before.
+	ApplicantUsedAt time.Time
 	// Readiness is the latest readiness check of the endpoint and keys
 	// (WithReadiness), nil before one.
 	Readiness *ReadinessRecord
@@ -371,6 +374,7 @@ func (s *Service) view(r *record) *Application {
 		Sources:                  maps.Clone(st.Sources),
 		FacilityType:             st.FacilityType,
 		ApplicantTokenGeneration: st.ApplicantGen,
+		ApplicantUsedAt:          st.ApplicantUsedAt,
 		Readiness:                st.Readiness,
 		Version:                  r.app.Version,
 		CreatedAt:                r.app.CreatedAt,

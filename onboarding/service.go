@@ -231,6 +231,9 @@ type state struct {
 	Notices map[string]time.Time `json:"notices,omitempty"`
 	// ApplicantGen is the applicant token's generation.
 	ApplicantGen int `json:"applicant_gen,omitempty"`
+	// ApplicantUsedAt is when the applicant's token was last noted in use
+	// (NoteApplicantUse), to ApplicantUseGranularity.
+	ApplicantUsedAt time.Time `json:"applicant_used_at,omitzero"`
 	// StepUp is a live participant's outstanding step-up code, hashed.
 	StepUp *stepUpState `json:"step_up,omitempty"`
 	// StepUpsSent counts the step-up codes sent on StepUpsDay (a UTC day):

@@ -91,6 +91,7 @@ var edges = func() map[edge]string {
 	stay(ActionReadinessChecked, posCredentials, posActive, posBlocked)
 	stay(ActionNoticeSent, posCredentials, posActive, posBlocked)
 	stay(ActionRotateApplicantToken, posSubmitted, posVerifying, posDetails, posCredentials)
+	stay(ActionApplicantTokenUsed, posSubmitted, posVerifying, posDetails, posCredentials)
 	stay(ActionViewContacts, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,
 		posActive, posBlocked, posInactive)
 	stay(ActionViewDocument, posSubmitted, posVerifying, posDetails, posCredentials, posRejected, posWithdrawn,

@@ -56,14 +56,15 @@ func TestApplicantTokenLifecycle(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Empty(t, res.header.Get("X-Applicant-Token"), "a fresh token is not renewed")
 
-	// Used after two days, it is answered with a renewed one.
+	// Used after two days, it is answered with a renewed one; and it
+	// lives on 72 hours from that use, not from its issue.
 	clk.add(48 * time.Hour)
 	res = get(tok)
 	require.Equal(t, http.StatusOK, res.status)
 	renewed := res.header.Get("X-Applicant-Token")
 	require.NotEmpty(t, renewed)
 	clk.add(48 * time.Hour)
-	assert.Equal(t, http.StatusForbidden, get(tok).status, "the old one expired after 72 hours")
+	require.Equal(t, http.StatusOK, get(tok).status, "used 48 hours ago: 96 hours after its issue, it lives on")
 	require.Equal(t, http.StatusOK, get(renewed).status, "the renewed one lives on")
 
 	// Rotation kills every earlier token.
@@ -74,7 +75,11 @@ func TestApplicantTokenLifecycle(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, get(renewed).status, "replaced")
 	require.Equal(t, http.StatusOK, get(rotated.ApplicantToken).status)
 
+	// 72 hours without use: every token expires.
 	clk.add(72 * time.Hour)
+	res = get(rotated.ApplicantToken)
+	assert.Equal(t, http.StatusForbidden, res.status, "72 hours without use")
+	assert.Contains(t, res.envelope(t).Error.Message, "without use")
 	res = f.do(request{method: http.MethodGet, path: "/v1/onboarding/applications/" + b.ID, auth: bearer(legacy)})
 	assert.Equal(t, http.StatusForbidden, res.status, "and it expires like the rest")
 }

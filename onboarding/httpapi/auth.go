@@ -172,10 +172,12 @@ const ApplicantTokenPrefix = "hcxapp_"
 // HMAC-SHA-256 under the handler's applicant key. It is derived, not
 // stored, so replicas sharing the key agree on it and the store holds
 // nothing that would let its reader act as the applicant. A token expires
-// WithApplicantTokenTTL after it was issued (30 days by default); every
-// answer to a request made with a token more than a day old carries a
-// fresh one in the X-Applicant-Token header, so an applicant that keeps
-// using its application keeps its access.
+// WithApplicantTokenTTL without use (30 days by default): after it was
+// issued, or after the application's last noted use of its token
+// (onboarding.Service.NoteApplicantUse, written at most once an hour), so
+// an applicant that keeps using its application keeps its access. Every
+// answer to a request made with a token more than a day old also carries
+// a fresh one in the X-Applicant-Token header.
 func (h *Handler) applicantToken(applicationID string) string {
 	return h.applicantTokenAt(applicationID, 0, h.now())
 }
@@ -262,15 +264,28 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 	if claim.legacy {
 		issued = a.CreatedAt
 	}
+	// The token's life counts from its last use: its issue, or the latest
+	// use the engine noted.
+	used := issued
+	if a.ApplicantUsedAt.After(used) {
+		used = a.ApplicantUsedAt
+	}
 	switch {
 	case a.Stage == registry.StageLive:
 		return newError(http.StatusForbidden, CodeAccessDenied,
 			"the participant is live: authenticate with its participant credential (an access token), not the applicant token")
 	case claim.gen != a.ApplicantTokenGeneration:
 		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one")
-	case !h.now().Before(issued.Add(h.applicantTTL)):
+	case !h.now().Before(used.Add(h.applicantTTL)):
 		return newError(http.StatusForbidden, CodeAccessDenied,
-			"the applicant token expired after %d days; submit the application again, with the same application_id, for a new one", int(h.applicantTTL.Hours()/24))
+			"the applicant token expired after %d days without use; submit the application again, with the same application_id, for a new one", int(h.applicantTTL.Hours()/24))
+	}
+	if h.now().Sub(used) >= onboarding.ApplicantUseGranularity {
+		// The use is noted, so that the token lives on from it (once an
+		// hour at most).
+		if _, err := h.svc.NoteApplicantUse(r.Context(), applicationID, h.now()); err != nil {
+			return err
+		}
 	}
 	if claim.legacy || h.now().Sub(issued) > 24*time.Hour {
 		w.Header().Set("X-Applicant-Token", h.applicantTokenAt(applicationID, a.ApplicantTokenGeneration, h.now()))

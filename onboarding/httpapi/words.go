@@ -44,6 +44,7 @@ var actionWords = map[string]string{
 	onboarding.ActionSubmit:               "submit",
 	onboarding.ActionViewDocument:         "read a document",
 	onboarding.ActionViewContacts:         "read the contacts",
+	onboarding.ActionApplicantTokenUsed:   "use the applicant token",
 }
 
 // goNames are Go identifiers engine texts may carry, in the API's words.

@@ -128,7 +128,8 @@
 // re-checked after details change and daily ([WithSchedule]).
 // [Service.RunDue] does what is due, reading only the due applications;
 // [Service.RunScheduler] runs it periodically, one replica at a time
-// through a store lease. Each piece of work is one versioned write that
+// through a store lease, and retries the outbox's due messages at each
+// pass ([Service.DispatchOutbox], safe beside other dispatchers). Each piece of work is one versioned write that
 // also records the notice it sends, so replicas racing send it once.
 //
 // Secrets, one-time codes and tokens never appear in the store in plain

@@ -669,15 +669,21 @@ const (
 	MaxSchedulerWorkers     = 64
 )
 
-// RunScheduler runs RunDue every interval until ctx ends, and then
-// returns nil. With a store that grants leases (registry.Leaser), one
-// replica at a time runs the passes, holding SchedulerLease for three
-// intervals and renewing it at each pass, and within a pass that runs
-// past an interval; the others wait to take over. Correctness does not
-// rest on the lease: each piece of work is a versioned write. A pass
-// works on up to SchedulerOptions.Workers applications at once. Ready
-// reports an error once passes stop (see Ready). Run the outbox
-// dispatcher (RunOutbox) beside it.
+// RunScheduler runs the recurring jobs every interval until ctx ends, and
+// then returns nil: each pass first retries the outbox's due messages
+// (DispatchOutbox: those whose send failed, once their backoff ends, and
+// those a crash left unsent), and then runs RunDue. With a store that
+// grants leases (registry.Leaser), one replica at a time runs RunDue,
+// holding SchedulerLease for three intervals and renewing it at each pass,
+// and within a pass that runs past an interval; the others wait to take
+// over. Correctness does not rest on the lease: each piece of work is a
+// versioned write. The outbox is retried by every replica's pass, lease or
+// not: each message is leased to one dispatcher at a time, so replicas,
+// and a RunOutbox loop beside the scheduler, never send one message twice
+// at once. A pass retries up to one batch of messages and works on up to
+// SchedulerOptions.Workers applications at once. Ready reports an error
+// once passes stop (see Ready). RunOutbox beside it retries the outbox
+// more often than the scheduler's interval.
 func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	if o.Interval == 0 {
 		o.Interval = time.Minute
@@ -724,6 +730,10 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 
 func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) {
 	defer s.schedBeat.alive()
+	if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "scheduler: outbox retries", "error", err.Error())
+	}
+	s.schedBeat.alive()
 	if leaser != nil && !s.holdSchedulerLease(ctx, leaser, o) {
 		return // another replica runs the passes, or the store failed
 	}

@@ -30,8 +30,10 @@
 // every -schedule-interval: certificate notices 30, 15 and 5 days ahead
 // and at expiry, production-secret reminders, idle applications
 // withdrawn, announced de-boardings taking effect, registry waits run
-// out, and readiness re-checked after details change and daily. /readyz
-// fails when its passes, or the outbox dispatcher's, stop.
+// out, readiness re-checked after details change and daily, and the
+// outbox's failed messages retried (the outbox dispatcher retries them
+// too, every -outbox-interval; a message is leased to one of the two at a
+// time). /readyz fails when its passes, or the outbox dispatcher's, stop.
 //
 // Go-live readiness (package readiness) is required by default
 // (-readiness): after step 3, POST /v1/onboarding/applications/{id}/readiness

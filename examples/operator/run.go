@@ -331,14 +331,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	go func() {
 		// The scheduler: certificate and secret notices, idle
 		// applications, announced de-boardings, registry waits run out,
-		// readiness re-checks. /readyz fails if its passes stop.
+		// readiness re-checks, outbox retries. /readyz fails if its
+		// passes stop.
 		defer wg.Done()
 		if err := svc.RunScheduler(jobs, onboarding.SchedulerOptions{Interval: cfg.scheduleInterval, Owner: "operator-demo", Workers: cfg.scheduleWorkers}); err != nil {
 			schedErr <- err // it could not run at all
 		}
 	}()
 	go func() {
-		// The outbox: what a change could not send at once is retried.
+		// The outbox: what a change could not send at once is retried
+		// every -outbox-interval, more often than the scheduler does;
+		// each message is leased to one of the two at a time.
 		defer wg.Done()
 		_ = svc.RunOutbox(jobs, cfg.outboxInterval)
 	}()

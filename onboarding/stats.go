@@ -31,22 +31,82 @@ func (s *Service) CountApplications(ctx context.Context) (map[registry.Stage]int
 	return counts, nil
 }
 
-// OldestWaiting returns when the oldest application waiting on kind (one
-// of WaitingKinds) was submitted, and false when none waits on it, for
-// metrics: the first entry of the staff queue for that kind, one indexed
-// read of one application.
+// oldestPage is how many applications OldestWaiting reads at a time.
+const oldestPage = 16
+
+// OldestWaiting returns when the oldest wait of kind (one of
+// WaitingKinds) still under way opened, and false when no application
+// waits on it, for metrics. A task opened when it was created, whatever
+// happened to it since (a code resent, tried or locked); a de-boarding
+// wait when the de-boarding was announced; a readiness_failed wait at its
+// latest failed check.
+//
+// It walks the staff queue for kind, which is in the order the
+// applications were submitted (an indexed read, a page at a time), and
+// stops at the first application submitted no earlier than the oldest
+// wait found: none of its waits, nor those of any application after it,
+// can have opened before it was submitted. When a kind's waits open at
+// submission (a review) that is one or two applications; when they open
+// later (an expired certificate) it reads the applications waiting on
+// kind submitted before the oldest of those waits opened.
 func (s *Service) OldestWaiting(ctx context.Context, kind string) (time.Time, bool, error) {
 	if kind == "" {
 		return time.Time{}, false, fmt.Errorf("%w: empty waiting kind", ErrInvalidArgument)
 	}
-	as, err := s.store.ListApplications(ctx, registry.ApplicationFilter{Waiting: kind, Limit: 1})
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("onboarding: oldest application waiting on %q: %w", clip(kind), err)
+	var oldest time.Time
+	f := registry.ApplicationFilter{Waiting: kind, Limit: oldestPage}
+	for {
+		as, err := s.store.ListApplications(ctx, f)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("onboarding: oldest application waiting on %q: %w", clip(kind), err)
+		}
+		for i := range as {
+			a := &as[i]
+			if !oldest.IsZero() && !a.CreatedAt.Before(oldest) {
+				return oldest, true, nil
+			}
+			st, err := decodeState(a)
+			if err != nil {
+				return time.Time{}, false, err
+			}
+			if at := st.waitingSince(kind, a.CreatedAt); oldest.IsZero() || at.Before(oldest) {
+				oldest = at
+			}
+		}
+		if len(as) < f.Limit {
+			return oldest, !oldest.IsZero(), nil
+		}
+		last := as[len(as)-1]
+		f.Cursor = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID})
 	}
-	if len(as) == 0 {
-		return time.Time{}, false, nil
+}
+
+// waitingSince returns when st's wait of kind opened: its oldest open (or
+// locked) task of that kind's creation, the announcement of its
+// de-boarding, or its latest readiness check; submitted (the
+// application's submission) when st records no such time.
+func (st *state) waitingSince(kind string, submitted time.Time) time.Time {
+	var at time.Time
+	switch kind {
+	case WaitingDeboarding:
+		if st.Deboarding != nil {
+			at = st.Deboarding.RequestedAt
+		}
+	case WaitingReadinessFailed:
+		if st.Readiness != nil {
+			at = st.Readiness.checkedAt()
+		}
+	default:
+		for _, t := range st.Tasks {
+			if t.Kind == kind && (t.State == TaskOpen || t.State == TaskLocked) && (at.IsZero() || t.CreatedAt.Before(at)) {
+				at = t.CreatedAt
+			}
+		}
 	}
-	return as[0].CreatedAt, true, nil
+	if at.IsZero() {
+		return submitted
+	}
+	return at
 }
 
 // OutboxDepth counts the outbox's pending and dead messages

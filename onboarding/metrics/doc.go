@@ -30,9 +30,13 @@
 //     stage column (registry.StageCounter).
 //   - hcxonboard_task_oldest_age_seconds{waiting}: for each kind of task
 //     an application can wait on (onboarding.WaitingKinds: review,
-//     approval, otp, …), the age of the oldest application waiting on it,
-//     counted from its submission (gauge; 0 when none waits). It is the
-//     first entry of the staff queue for that kind, one indexed read.
+//     approval, otp, …), the age of the oldest such task still open,
+//     counted from when the task opened, not from its application's
+//     submission: a certificate_expired task opened an hour ago is an
+//     hour old (gauge; 0 when none is open). It reads the staff queue for
+//     that kind, indexed in submission order, only as far as an
+//     application submitted before the oldest task found
+//     (onboarding.Service.OldestWaiting).
 //   - hcxonboard_outbox_messages{state}: outbox messages pending delivery
 //     and dead letters (gauge, states "pending" and "dead"); absent when
 //     the engine keeps no outbox.

@@ -24,8 +24,9 @@ var ErrInvalidOption = errors.New("metrics: invalid option")
 type Source interface {
 	// CountApplications counts applications by stage.
 	CountApplications(ctx context.Context) (map[registry.Stage]int, error)
-	// OldestWaiting returns when the oldest application waiting on kind
-	// was submitted, and false when none waits on it.
+	// OldestWaiting returns when the oldest wait of kind still under way
+	// opened (a task's creation, not its application's submission), and
+	// false when none waits on it.
 	OldestWaiting(ctx context.Context, kind string) (time.Time, bool, error)
 	// OutboxDepth counts pending and dead outbox messages; an error
 	// wrapping onboarding.ErrNotConfigured means there is no outbox, and
@@ -38,9 +39,10 @@ var _ Source = (*onboarding.Service)(nil)
 // StateCollector reads the store's families at each scrape:
 // hcxonboard_applications, hcxonboard_task_oldest_age_seconds and
 // hcxonboard_outbox_messages. It is a prometheus.Collector, safe for
-// concurrent use. Each scrape makes 2 + len(waiting kinds) indexed reads;
-// a read that fails is reported as that family's error, and the other
-// families are still collected.
+// concurrent use. Each scrape makes two indexed reads, and one indexed
+// walk of the staff queue per waiting kind (onboarding.Service.OldestWaiting
+// says how far it goes); a read that fails is reported as that family's
+// error, and the other families are still collected.
 type StateCollector struct {
 	source  Source
 	kinds   []string
@@ -106,7 +108,7 @@ func NewStateCollector(src Source, opts ...Option) (*StateCollector, error) {
 		applications: prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", "applications"),
 			"Onboarding applications in each stage, read from the store at scrape time.", []string{"stage"}, nil),
 		taskAge: prometheus.NewDesc(prometheus.BuildFQName(Namespace, "task", "oldest_age_seconds"),
-			"Seconds since the oldest application waiting on each kind of task was submitted; 0 when none waits.", []string{"waiting"}, nil),
+			"Seconds since the oldest open task (or wait) of each kind opened; 0 when none is open.", []string{"waiting"}, nil),
 		outbox: prometheus.NewDesc(prometheus.BuildFQName(Namespace, "outbox", "messages"),
 			"Outbox messages pending delivery and dead letters waiting for staff.", []string{"state"}, nil),
 	}

@@ -354,7 +354,8 @@ func retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// RunOutbox dispatches the outbox every interval until ctx ends.
+// RunOutbox dispatches the outbox every interval until ctx ends. Ready
+// reports an error once it has returned (see Ready).
 func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
 		return fmt.Errorf("%w: outbox interval %s is not positive", ErrInvalidArgument, interval)

@@ -682,8 +682,9 @@ const (
 // and a RunOutbox loop beside the scheduler, never send one message twice
 // at once. A pass retries up to one batch of messages and works on up to
 // SchedulerOptions.Workers applications at once. Ready reports an error
-// once passes stop (see Ready). RunOutbox beside it retries the outbox
-// more often than the scheduler's interval.
+// once passes stop, and once RunScheduler has returned (see Ready).
+// RunOutbox beside it retries the outbox more often than the scheduler's
+// interval.
 func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	if o.Interval == 0 {
 		o.Interval = time.Minute

@@ -16,8 +16,9 @@ func (h *Handler) healthz(w http.ResponseWriter, _ *http.Request, _ *reqCtx) err
 	return nil
 }
 
-// readyz says whether this replica should take traffic: the store answers
-// and the outbox dispatcher, when it runs, is alive.
+// readyz says whether this replica should take traffic (Service.Ready):
+// the store answers, and the outbox dispatcher and the scheduler, once
+// started, still run and are alive.
 func (h *Handler) readyz(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	if err := h.svc.Ready(r.Context()); err != nil {
 		h.log.WarnContext(r.Context(), "httpapi: not ready", "error", err.Error())

@@ -31,8 +31,12 @@ func (s *Service) CountApplications(ctx context.Context) (map[registry.Stage]int
 	return counts, nil
 }
 
-// oldestPage is how many applications OldestWaiting reads at a time.
-const oldestPage = 16
+// oldestPage is how many applications OldestWaiting reads at a time, and
+// oldestScan the most it reads in all.
+const (
+	oldestPage = 16
+	oldestScan = 1024
+)
 
 // OldestWaiting returns when the oldest wait of kind (one of
 // WaitingKinds) still under way opened, and false when no application
@@ -48,14 +52,16 @@ const oldestPage = 16
 // can have opened before it was submitted. When a kind's waits open at
 // submission (a review) that is one or two applications; when they open
 // later (an expired certificate) it reads the applications waiting on
-// kind submitted before the oldest of those waits opened.
+// kind submitted before the oldest of those waits opened, up to 1,024 of
+// them: past that the oldest found among those is answered, so a scrape
+// stays bounded however many wait.
 func (s *Service) OldestWaiting(ctx context.Context, kind string) (time.Time, bool, error) {
 	if kind == "" {
 		return time.Time{}, false, fmt.Errorf("%w: empty waiting kind", ErrInvalidArgument)
 	}
 	var oldest time.Time
 	f := registry.ApplicationFilter{Waiting: kind, Limit: oldestPage}
-	for {
+	for read := 0; ; read += oldestPage {
 		as, err := s.store.ListApplications(ctx, f)
 		if err != nil {
 			return time.Time{}, false, fmt.Errorf("onboarding: oldest application waiting on %q: %w", clip(kind), err)
@@ -73,7 +79,7 @@ func (s *Service) OldestWaiting(ctx context.Context, kind string) (time.Time, bo
 				oldest = at
 			}
 		}
-		if len(as) < f.Limit {
+		if len(as) < f.Limit || read+oldestPage >= oldestScan {
 			return oldest, !oldest.IsZero(), nil
 		}
 		last := as[len(as)-1]

@@ -2,15 +2,16 @@
 // offline, the way the operator will, and prints what to fix before
 // applying.
 //
-//	prevalidate [-json] [-policy FILE] [-trust FILE] [-now RFC3339] FILE|-
+//	prevalidate [-json] [-policy FILE|URL] [-trust FILE] [-now RFC3339] FILE|-
 //
 // Without -json it prints a checklist a hospital clerk can act on; with
 // -json it prints {"verdict", "categories", "requirements":[{"id",
 // "outcome","message"}]}. -policy names the policy file of the operator
 // the participant applies to (the operator publishes it, say at
-// /policy.json), so that the application is checked against that
-// operator's requirements and categories rather than only the
-// guideline's; the format is verifier.PolicyFile, version 1. -trust names
+// /policy.json: give the file, or that https URL), so that the
+// application is checked against that operator's requirements and
+// categories rather than only the guideline's; the format is
+// verifier.PolicyFile, version 1. -trust names
 // the operator's sandbox trust list, so that the sandbox certificate's
 // signature is checked too; -now checks as of another time.
 //
@@ -18,6 +19,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,6 +35,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -50,11 +53,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("prevalidate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	policyFile := fs.String("policy", "", "the operator's policy file (JSON, as it publishes it); without it the guideline's policies apply")
+	policyFile := fs.String("policy", "", "the operator's policy file (JSON, as it publishes it), or its https URL; without it the guideline's policies apply")
 	trustFile := fs.String("trust", "", "the operator's sandbox trust list (JSON); without it the certificate's signature is not checked")
 	nowFlag := fs.String("now", "", "check as of this time (RFC 3339) instead of now")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-policy FILE] [-trust FILE] [-now RFC3339] FILE|-")
+		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-policy FILE|URL] [-trust FILE] [-now RFC3339] FILE|-")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -174,23 +177,65 @@ func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, err
 	return app, nil
 }
 
-// readPolicy reads an operator's policy file.
+// readPolicy reads an operator's policy file: a file, or the https URL
+// the operator publishes it at (/policy.json), fetched through the safe
+// fetcher.
 func readPolicy(name string) (*verifier.PolicyFile, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("policy: cannot open %s: %v", name, pe.Err)
+	var src io.Reader
+	if strings.HasPrefix(name, "https://") || strings.HasPrefix(name, "http://") {
+		body, err := fetchPolicy(name)
+		if err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("policy: %v", err)
+		src = bytes.NewReader(body)
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("policy: cannot open %s: %v", name, pe.Err)
+			}
+			return nil, fmt.Errorf("policy: %v", err)
+		}
+		defer f.Close()
+		src = f
 	}
-	defer f.Close()
-	p, err := verifier.ParsePolicyFile(f)
+	p, err := verifier.ParsePolicyFile(src)
 	if err != nil {
 		return nil, fmt.Errorf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "verifier: policy file: "))
 	}
 	return p, nil
 }
+
+// fetchPolicy fetches a policy file from an operator's public https
+// address. An address the safe fetcher refuses (plain http, a private or
+// loopback address such as a local demo operator) is refused with the
+// way round it: download the file and give its path.
+func fetchPolicy(url string) ([]byte, error) {
+	f, err := safefetch.New(append([]safefetch.Option{safefetch.WithMaxBytes(maxPolicyBytes)}, policyFetch...)...)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	body, err := f.Get(ctx, url)
+	if err != nil {
+		why := err.Error()
+		var fe *safefetch.Error
+		if errors.As(err, &fe) {
+			why = fe.Reason()
+		}
+		return nil, fmt.Errorf("policy: cannot fetch %s: %s; download it first (curl -o policy.json %s) and give -policy policy.json", url, why, url)
+	}
+	return body, nil
+}
+
+// maxPolicyBytes bounds a fetched policy file.
+const maxPolicyBytes = 1 << 20
+
+// policyFetch are options of the policy's fetcher beyond the defaults
+// (tests trust their own server).
+var policyFetch []safefetch.Option
 
 // jsonReport is the -json contract: verdict, categories, and each
 // requirement's id, outcome and message.

@@ -151,6 +151,9 @@ func (p *Policy) MaxSize() int64 { return p.maxSize }
 // Types are the media types the policy accepts.
 func (p *Policy) Types() []string { return slices.Clone(p.types) }
 
+// Kinds returns the document kinds the policy accepts.
+func (p *Policy) Kinds() []string { return slices.Clone(p.kinds) }
+
 // Accept applies the policy to an upload: it checks d's metadata (as
 // [Store.Put] describes it), reads content — at most MaxSize+1 bytes —
 // into dst, judges its media type from its first bytes, hashes it, and

@@ -78,6 +78,9 @@ type Task struct {
 	// Document is the id of the held document a document review reads, or
 	// that settled an upload task (Service.Document).
 	Document string
+	// DocumentKind is the kind of document an upload task waits on (what
+	// to upload, POST …/documents?kind=…) or a document review reads.
+	DocumentKind string
 	// Fingerprint identifies what the task asks a person to judge: its
 	// requirement, message, findings and document. Pass it as
 	// Decision.Seen.

@@ -95,6 +95,14 @@ var documentNames = map[string]string{
 	hcxonboard.DocIRDALicence:              "IRDA licence",
 }
 
+// documentName describes kind in messages.
+func documentName(kind string) string {
+	if n := documentNames[kind]; n != "" {
+		return n
+	}
+	return "document"
+}
+
 // DefaultDocumentReview are the document kinds staff read by default:
 // those the guideline asks a person to judge — the authorised signatory's
 // letter, the government approval letter, the address proof and the
@@ -108,7 +116,8 @@ var DefaultDocumentReview = []string{
 // documentConfig is the engine's document wiring.
 type documentConfig struct {
 	store  document.Store
-	review []string // nil: DefaultDocumentReview
+	review []string                          // nil: DefaultDocumentReview
+	kinds  map[verifier.RequirementID]string // the kind each policy requirement asks for
 }
 
 // WithDocuments gives the engine a store for the applicants' documents:
@@ -131,19 +140,20 @@ func WithDocuments(store document.Store) Option {
 }
 
 // WithDocumentReview sets the document kinds staff read (default
-// DefaultDocumentReview), from those of the application contract
-// (hcxonboard.DocSignatoryLetter, …). A kind counts only where the
+// DefaultDocumentReview, and every kind an operator's own requirement
+// asks for), from those of the application contract
+// (hcxonboard.DocSignatoryLetter, …) and those the document store takes
+// (document.WithKinds): New refuses another. A kind counts only where the
 // category requires the requirement its documents evidence: the facility
 // licence under facility_details, the IRDA licence under
-// irda_registration_number. With no kinds, documents are held but none
-// waits on a person. It has effect only with WithDocuments.
+// irda_registration_number, an operator's kind under the requirement
+// whose check asks for it (verifier.RequireDocument). With no kinds,
+// documents are held but none waits on a person. It has effect only with
+// WithDocuments.
 func WithDocumentReview(kinds ...string) Option {
 	return func(s *Service) error {
 		review := make([]string, 0, len(kinds))
 		for _, k := range kinds {
-			if _, ok := documentRequirements[k]; !ok {
-				return fmt.Errorf("%w: WithDocumentReview: unknown document kind %q", ErrInvalidOption, clip(k))
-			}
 			if !slices.Contains(review, k) {
 				review = append(review, k)
 			}
@@ -153,10 +163,28 @@ func WithDocumentReview(kinds ...string) Option {
 	}
 }
 
-// reviewed reports whether staff read documents of kind.
+// checkDocumentReview refuses a kind WithDocumentReview names that is
+// neither the application contract's nor one the document store takes.
+func (s *Service) checkDocumentReview() error {
+	var taken []string
+	if p, ok := s.docs.store.(interface{ Policy() *document.Policy }); ok && p.Policy() != nil {
+		taken = p.Policy().Kinds()
+	}
+	for _, k := range s.docs.review {
+		if _, ok := documentRequirements[k]; !ok && !slices.Contains(taken, k) {
+			return fmt.Errorf("%w: WithDocumentReview: unknown document kind %q", ErrInvalidOption, clip(k))
+		}
+	}
+	return nil
+}
+
+// reviewed reports whether staff read documents of kind. By default they
+// read DefaultDocumentReview's kinds and every kind an operator's own
+// requirement asks for (one the application contract does not know).
 func (s *Service) reviewed(kind string) bool {
 	if s.docs.review == nil {
-		return slices.Contains(DefaultDocumentReview, kind)
+		_, builtIn := documentRequirements[kind]
+		return slices.Contains(DefaultDocumentReview, kind) || !builtIn
 	}
 	return slices.Contains(s.docs.review, kind)
 }
@@ -173,9 +201,35 @@ func (ref reference) document() hcxonboard.Document {
 }
 
 // DocumentKind is the document kind (hcxonboard.DocAddressProof …) that
-// requirement req is read from — what an upload task for it asks for
-// (POST …/documents?kind=…) — or "" when req is none's.
+// the guideline's requirement req is read from, or "" when req is none of
+// them. A task names its own (Task.DocumentKind), which is also right
+// for an operator's requirements.
 func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
+
+// kindFor is the document kind requirement req asks for: the one its
+// policy names (verifier.Requirement.Document: the guideline's documents,
+// and an operator's own), else the one whose documents evidence the
+// guideline's requirement (the facility licence, the IRDA licence).
+func (s *Service) kindFor(req verifier.RequirementID) string {
+	if k := s.docs.kinds[req]; k != "" {
+		return k
+	}
+	return kindOf(req)
+}
+
+// documentKinds maps each requirement of policies that asks for a
+// document onto its kind; the first policy naming a requirement wins.
+func documentKinds(policies []verifier.Policy) map[verifier.RequirementID]string {
+	out := map[verifier.RequirementID]string{}
+	for _, p := range policies {
+		for _, req := range p.Requirements {
+			if _, seen := out[req.ID]; !seen && req.Document != "" {
+				out[req.ID] = req.Document
+			}
+		}
+	}
+	return out
+}
 
 // kindOf returns the document kind whose documents evidence req.
 func kindOf(req verifier.RequirementID) string {
@@ -187,12 +241,11 @@ func kindOf(req verifier.RequirementID) string {
 	return ""
 }
 
-// references returns the references behind requirement req, one per
-// digest: those of the kind whose documents evidence it. A reference
-// whose digest is not a SHA-256 digest never stands for a document; the
-// checks refuse it where the kind is the requirement's own.
-func (s *Service) references(app *hcxonboard.Application, req verifier.RequirementID) []reference {
-	kind := kindOf(req)
+// references returns the application's references of document kind, one
+// per digest. A reference whose digest is not a SHA-256 digest never
+// stands for a document; the checks refuse it where the kind is the
+// requirement's own.
+func (s *Service) references(app *hcxonboard.Application, kind string) []reference {
 	if kind == "" {
 		return nil
 	}
@@ -213,7 +266,7 @@ func (s *Service) references(app *hcxonboard.Application, req verifier.Requireme
 
 // referenceOf returns the reference an upload task waits on.
 func (s *Service) referenceOf(app *hcxonboard.Application, t *taskState) (reference, bool) {
-	for _, ref := range s.references(app, t.Requirement) {
+	for _, ref := range s.references(app, t.documentKind()) {
 		if ref.sha256 == t.DocumentSHA256 {
 			return ref, true
 		}
@@ -232,7 +285,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 	}
 	var out *verifier.Report
 	for i, res := range rep.Requirements {
-		refs := s.references(r.st.Submitted, res.ID)
+		refs := s.references(r.st.Submitted, s.kindFor(res.ID))
 		if res.Outcome != verifier.Satisfied || len(refs) == 0 {
 			continue
 		}
@@ -262,14 +315,14 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 // requirement has just come to need it). holdReferences and
 // UploadDocument settle them.
 func (s *Service) planDocuments(r *record, res verifier.Result) {
-	for _, ref := range s.references(r.st.Submitted, res.ID) {
+	for _, ref := range s.references(r.st.Submitted, s.kindFor(res.ID)) {
 		t := r.addTask(KindUpload, res.ID, uploadMessage(ref))
-		t.DocumentSHA256 = ref.sha256
+		t.DocumentSHA256, t.DocumentKind = ref.sha256, ref.kind
 	}
 }
 
 func uploadMessage(ref reference) string {
-	msg := fmt.Sprintf("Upload the %s the application references (document kind %s, sha256 %s)", documentNames[ref.kind], ref.kind, ref.sha256)
+	msg := fmt.Sprintf("Upload the %s the application references (document kind %s, sha256 %s)", documentName(ref.kind), ref.kind, ref.sha256)
 	if isHTTPS(ref.uri) {
 		msg += ", or the operator fetches it from its https address and checks its digest"
 	}
@@ -293,8 +346,8 @@ func (s *Service) openDocumentReview(r *record, up *taskState, d document.Docume
 	}
 	t := r.addTask(KindReview, up.Requirement, fmt.Sprintf(
 		"Read the %s (document %s: %s, %d bytes, sha256 %s) and decide whether it is what the guideline asks for.",
-		documentNames[d.Kind], d.ID, d.MediaType, d.Size, d.SHA256))
-	t.Document, t.DocumentSHA256 = d.ID, d.SHA256
+		documentName(d.Kind), d.ID, d.MediaType, d.Size, d.SHA256))
+	t.Document, t.DocumentSHA256, t.DocumentKind = d.ID, d.SHA256, d.Kind
 	s.askStaff(r, t)
 }
 
@@ -449,6 +502,16 @@ func (s *Service) MaxDocumentSize() int64 {
 		return p.Policy().MaxSize()
 	}
 	return document.DefaultMaxSize
+}
+
+// DocumentKinds are the document kinds an upload may name: those the
+// store's policy takes (document.WithKinds) when the store tells them
+// (document.Dir and sqlstore's Documents do), else document.Kinds.
+func (s *Service) DocumentKinds() []string {
+	if p, ok := s.docs.store.(interface{ Policy() *document.Policy }); ok && p.Policy() != nil {
+		return p.Policy().Kinds()
+	}
+	return slices.Clone(document.Kinds)
 }
 
 // documentError maps the document store's ErrNotFound onto ErrNotFound,
@@ -718,7 +781,7 @@ func (s *Service) record(r *record, found []held, events bool) (bool, error) {
 func (s *Service) waitingOn(r *record, d document.Document) []*taskState {
 	var out []*taskState
 	for _, u := range r.st.Tasks {
-		if u.Kind == KindUpload && u.State == TaskOpen && u.DocumentSHA256 == d.SHA256 && kindOf(u.Requirement) == d.Kind {
+		if u.Kind == KindUpload && u.State == TaskOpen && u.DocumentSHA256 == d.SHA256 && u.documentKind() == d.Kind {
 			out = append(out, u)
 		}
 	}

@@ -127,6 +127,9 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 	if err := s.newOutbox(); err != nil {
 		return nil, err
 	}
+	if err := s.checkDocumentReview(); err != nil {
+		return nil, err
+	}
 	var err error
 	if s.verifier == nil {
 		if s.verifier, err = verifier.New(); err != nil {
@@ -143,6 +146,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 			return nil, fmt.Errorf("%w: default secrets: %w", ErrInvalidOption, err)
 		}
 	}
+	s.docs.kinds = documentKinds(s.Policies())
 	return s, nil
 }
 

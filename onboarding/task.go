@@ -54,9 +54,20 @@ type taskState struct {
 	UpdatedAt time.Time          `json:"updated_at"`
 
 	// Document is the held document a document task is about (its id);
-	// DocumentSHA256 the digest of the reference it stands for.
+	// DocumentSHA256 the digest of the reference it stands for, and
+	// DocumentKind its kind (empty in tasks stored before it was kept:
+	// the kind of the task's requirement then).
 	Document       string `json:"document,omitempty"`
 	DocumentSHA256 string `json:"document_sha256,omitempty"`
+	DocumentKind   string `json:"document_kind,omitempty"`
+}
+
+// documentKind is the kind of document t is about, or "".
+func (t *taskState) documentKind() string {
+	if t.DocumentKind != "" {
+		return t.DocumentKind
+	}
+	return kindOf(t.Requirement)
 }
 
 // fingerprint is Task.Fingerprint: a digest of what a person judges.
@@ -94,6 +105,9 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 		Fingerprint: t.fingerprint(),
 		CreatedAt:   t.CreatedAt,
 		UpdatedAt:   t.UpdatedAt,
+	}
+	if t.Kind == KindUpload || t.Document != "" {
+		v.DocumentKind = t.documentKind()
 	}
 	if t.Kind == KindOTP {
 		v.ExpiresAt = t.ExpiresAt

@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
@@ -25,10 +26,38 @@ var documentSchemes = [...]string{"https", "http", "s3", "gs"}
 // applicant ("letter from your authorised signatory"). The built-in
 // policies use it for their document requirements; operators use it to
 // require more.
+//
+// A requirement built on it should name the kind (Requirement.Document),
+// as DocumentRequirement does.
 func RequireDocument(kind, what string) Check {
 	return func(_ context.Context, in *Input) Result {
 		return documentResult(in.App, kind, what)
 	}
+}
+
+// DocumentRequirement returns requirement id asking for a document of kind
+// (RequireDocument, with Requirement.Document set), described as
+// description ("Copy of the IRDAI certificate of registration"). The
+// onboarding engine then holds each reference of that kind before it
+// relies on it, as it does the guideline's documents.
+func DocumentRequirement(id RequirementID, kind, description string) Requirement {
+	return Requirement{ID: id, Description: description, Check: RequireDocument(kind, lowerFirst(description)), Document: kind}
+}
+
+// DocumentKinds lists the document kinds the requirements of policies ask
+// for (Requirement.Document), each once, in order: an operator gives the
+// ones the application contract lacks to its document store
+// (document.WithKinds), so that applicants can upload them.
+func DocumentKinds(policies ...Policy) []string {
+	var out []string
+	for _, p := range policies {
+		for _, r := range p.Requirements {
+			if r.Document != "" && !slices.Contains(out, r.Document) {
+				out = append(out, r.Document)
+			}
+		}
+	}
+	return out
 }
 
 func documentResult(app *hcxonboard.Application, kind, what string) Result {

@@ -20,6 +20,14 @@ type namedCheck struct {
 	check       Check
 }
 
+// builtinDocuments are the document kinds the built-in document checks
+// ask for (Requirement.Document), by check name.
+var builtinDocuments = map[string]string{
+	"signatory_letter":           hcxonboard.DocSignatoryLetter,
+	"government_approval_letter": hcxonboard.DocGovernmentApprovalLetter,
+	"address_proof":              hcxonboard.DocAddressProof,
+}
+
 // The prefix of the document checks: "document:<kind>" wants a document of
 // that kind (see RequireDocument).
 const documentCheckPrefix = "document:"
@@ -88,7 +96,7 @@ func builtin(id RequirementID, name string) Requirement {
 	if !ok {
 		panic("verifier: no built-in check " + name)
 	}
-	return Requirement{ID: id, Description: c.description, Check: c.check}
+	return Requirement{ID: id, Description: c.description, Check: c.check, Document: builtinDocuments[c.name]}
 }
 
 // CheckNames lists the names of the checks a policy file may use: the
@@ -138,7 +146,7 @@ func namedRequirement(id RequirementID, check, description string) (Requirement,
 		if description == "" {
 			return Requirement{}, fmt.Errorf("check %q needs a description: the document, in words for the applicant", shown(check))
 		}
-		return Requirement{ID: id, Description: description, Check: RequireDocument(kind, lowerFirst(description))}, nil
+		return DocumentRequirement(id, kind, description), nil
 	}
 	c, ok := lookupCheck(check)
 	if !ok {
@@ -147,7 +155,7 @@ func namedRequirement(id RequirementID, check, description string) (Requirement,
 	if description == "" {
 		description = c.description
 	}
-	return Requirement{ID: id, Description: description, Check: c.check}, nil
+	return Requirement{ID: id, Description: description, Check: c.check, Document: builtinDocuments[c.name]}, nil
 }
 
 // documentKindProblem says why kind cannot name a document kind, or "".

@@ -107,6 +107,13 @@ type Requirement struct {
 	ID          RequirementID
 	Description string
 	Check       Check
+	// Document is the document kind the requirement asks for, when its
+	// check is RequireDocument's: an engine that holds documents
+	// (onboarding.WithDocuments) holds each reference of that kind, and
+	// staff read it, before the requirement is settled. The built-in
+	// policies and policy files ("document:<kind>") set it;
+	// DocumentRequirement builds such a requirement.
+	Document string
 }
 
 // Policy is what one category must show: the guideline's row as data.

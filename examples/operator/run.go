@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -208,7 +209,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// Uploaded documents live under the data directory, one directory per
 	// application: the embedded default, for one machine. Replicas sharing
 	// a PostgreSQL database keep them there instead (store.Documents()).
-	docs, err := document.NewDir(filepath.Join(cfg.data, "documents"), store)
+	// An operator's policy may ask for documents of kinds of its own.
+	kinds := slices.Clone(document.Kinds)
+	for _, k := range verifier.DocumentKinds(checker.Policies()...) {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	docs, err := document.NewDir(filepath.Join(cfg.data, "documents"), store, document.WithKinds(kinds...))
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)
 	}

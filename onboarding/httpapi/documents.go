@@ -92,7 +92,7 @@ func consoleDocumentRoute(app string) route {
 func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	kind := strings.TrimSpace(r.URL.Query().Get("kind"))
 	if kind == "" {
-		return newError(http.StatusBadRequest, CodeInvalidRequest, "the query parameter kind is required: one of %s", strings.Join(document.Kinds, ", "))
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "the query parameter kind is required: one of %s", strings.Join(h.svc.DocumentKinds(), ", "))
 	}
 	declared, err := uploadType(r.Header.Get("Content-Type"))
 	if err != nil {

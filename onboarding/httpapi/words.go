@@ -148,7 +148,7 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 				steps = append(steps, fmt.Sprintf("your amendment (task %s): PATCH %s", t.ID, base))
 			case onboarding.KindUpload:
 				steps = append(steps, fmt.Sprintf("your upload (task %s): POST %s/documents?kind=%s with the file",
-					t.ID, base, onboarding.DocumentKind(t.Requirement)))
+					t.ID, base, t.DocumentKind))
 			case onboarding.KindRetry, onboarding.KindAwait:
 				steps = append(steps, fmt.Sprintf("a registry (task %s); the checks run again", t.ID))
 			default:

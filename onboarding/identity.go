@@ -217,11 +217,15 @@ func (r *record) claims() []string {
 
 // sandboxProven reports whether r's sandbox certificate is known to be
 // what it says: its signature was checked against the trust list, or a
-// person approved the review of a certificate that could not be checked.
-// An unchecked certificate consumes nothing: anyone can write any issuer
-// and id into one, and would spend the real holder's.
+// person approved the review of a certificate that could not be checked
+// (and it is still that certificate: an amendment that keeps it keeps the
+// approval). An unchecked certificate consumes nothing: anyone can write
+// any issuer and id into one, and would spend the real holder's.
 func (r *record) sandboxProven() bool {
 	if r.st.Sandbox.Trusted {
+		return true
+	}
+	if r.st.SandboxApproved != "" && r.st.SandboxApproved == sandboxClaim(r.st.Sandbox) {
 		return true
 	}
 	t := r.taskFor(verifier.ReqSandboxCertificate)

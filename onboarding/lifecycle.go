@@ -12,6 +12,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // Decide settles an approval or review task: the empanelling payer's
@@ -78,6 +79,9 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	}
 	if d.Approve {
 		t.State = TaskDone
+		if t.Kind == KindReview && t.Requirement == verifier.ReqSandboxCertificate && r.st.Sandbox != nil && !r.st.Sandbox.Trusted {
+			r.st.SandboxApproved = sandboxClaim(r.st.Sandbox)
+		}
 		if t.Claim != "" {
 			// The identity is taken now; the write fails with
 			// ErrIdentityTaken while its holder is not Inactive.

@@ -233,6 +233,10 @@ type state struct {
 	// Notices are the scheduled notices sent (certificate and secret
 	// expiry), by key, with when: each is sent once.
 	Notices map[string]time.Time `json:"notices,omitempty"`
+	// SandboxApproved is the claim of the sandbox certificate a person
+	// approved, whose signature could not be checked: it stays consumed
+	// while the application keeps that certificate.
+	SandboxApproved string `json:"sandbox_approved,omitempty"`
 	// ApplicantGen is the applicant token's generation.
 	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// ApplicantUsedAt is when the applicant's token was last noted in use

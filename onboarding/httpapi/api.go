@@ -39,6 +39,8 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	issued := h.now()
 	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour {
 		issued = a.CreatedAt
+	} else if a, err = h.renewGeneration(r, a); err != nil {
+		return err
 	}
 	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
 	h.writeJSON(w, http.StatusCreated, ApplyResponse{
@@ -46,6 +48,27 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 		Application:    applicationView(a),
 	})
 	return nil
+}
+
+// renewGeneration starts a new generation of a's applicant token when
+// every token of the current one has expired — the application went the
+// token's life without use — so that the fresh token a repeat of the
+// submission answers does not bring the expired ones, possibly leaked,
+// back to life by its use. An application whose token has no use (live,
+// ended) is left as it is.
+func (h *Handler) renewGeneration(r *http.Request, a *onboarding.Application) (*onboarding.Application, error) {
+	used := a.CreatedAt
+	if a.ApplicantUsedAt.After(used) {
+		used = a.ApplicantUsedAt
+	}
+	if h.now().Before(used.Add(h.applicantTTL)) {
+		return a, nil
+	}
+	renewed, err := h.svc.RotateApplicantToken(r.Context(), a.ID, actorApplicant)
+	if errors.Is(err, onboarding.ErrIllegalTransition) {
+		return a, nil
+	}
+	return renewed, err
 }
 
 func (h *Handler) status(w http.ResponseWriter, r *http.Request, c *reqCtx) error {

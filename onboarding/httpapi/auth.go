@@ -10,6 +10,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sort"
@@ -282,9 +283,11 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 	}
 	if h.now().Sub(used) >= onboarding.ApplicantUseGranularity {
 		// The use is noted, so that the token lives on from it (once an
-		// hour at most).
+		// hour at most). A note that cannot be written fails nothing: the
+		// request goes on, and a later use is noted.
 		if _, err := h.svc.NoteApplicantUse(r.Context(), applicationID, h.now()); err != nil {
-			return err
+			h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: applicant token use not noted",
+				slog.String("application", clipMessage(applicationID)), slog.String("error", err.Error()))
 		}
 	}
 	if claim.legacy || h.now().Sub(issued) > 24*time.Hour {

@@ -41,6 +41,9 @@ type Document struct {
 	SHA256     string    `json:"sha256"`
 	CreatedAt  time.Time `json:"created_at"`
 	UploadedBy string    `json:"uploaded_by"`
+	// Note, in the answer to an upload only, says when the file settled
+	// nothing: no reference of the application names its kind and digest.
+	Note string `json:"note,omitempty"`
 }
 
 // DocumentsResponse lists an application's documents, oldest first.
@@ -107,8 +110,35 @@ func (h *Handler) uploadDocument(w http.ResponseWriter, r *http.Request, _ *reqC
 	if err != nil {
 		return uploadError(err, limit)
 	}
-	h.writeJSON(w, http.StatusCreated, documentView(d))
+	out := documentView(d)
+	out.Note = h.unmatchedNote(r, d)
+	h.writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// unmatchedNote says, for an upload that settled no task, that it is not
+// a file the application references and what is still asked for; "" when
+// a task names it (or the application cannot be read now).
+func (h *Handler) unmatchedNote(r *http.Request, d document.Document) string {
+	a, err := h.svc.Application(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return ""
+	}
+	var waiting []string
+	for _, t := range a.Tasks {
+		if t.Document == d.ID {
+			return ""
+		}
+		if t.Kind == onboarding.KindUpload && t.State == onboarding.TaskOpen {
+			waiting = append(waiting, fmt.Sprintf("task %s: kind %s", t.ID, t.DocumentKind))
+		}
+	}
+	note := fmt.Sprintf("stored, but no reference of the application names a %s document with sha256 %s, so it settles nothing", d.Kind, d.SHA256)
+	if len(waiting) > 0 {
+		note += "; still waiting on the referenced files (" + strings.Join(waiting, "; ") +
+			"): upload each as its reference names it (GET /v1/onboarding/applications/{id} shows the digests), or amend the references (PATCH /v1/onboarding/applications/{id})"
+	}
+	return note
 }
 
 // uploadType reads the declared type of an upload: the file's own type,

@@ -88,8 +88,9 @@ func TestTransitionErrors(t *testing.T) {
 		assert.False(t, errors.Is(tc.err, ErrNotFound))
 	}
 	assert.Equal(t, "Active", nominalTarget(ActionGoLive, posVerifying))
-	assert.Equal(t, "", nominalTarget(ActionSubmitDetails, posVerifying), "submit_details leads to several places")
-	assert.Equal(t, "", nominalTarget(ActionSuspend, posBlocked), "not to where it already is")
+	assert.Equal(t, posCredentials, nominalTarget(ActionSubmitDetails, posVerifying), "of several places, the stage it moves an application on to")
+	assert.Equal(t, posCredentials, nominalTarget(ActionProvision, posVerifying))
+	assert.Equal(t, posBlocked, nominalTarget(ActionSuspend, posBlocked), "its one target, where it already is")
 }
 
 // sequence is a random source that returns the given 8-byte values.

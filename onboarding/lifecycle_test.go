@@ -29,7 +29,7 @@ func TestSuspendAndReinstate(t *testing.T) {
 	_, err = svc.Reinstate(ctx, a.ID, "compliance", "nothing to reinstate")
 	var te *onboarding.TransitionError
 	require.ErrorAs(t, err, &te)
-	assert.Equal(t, onboarding.TransitionError{Action: onboarding.ActionReinstate, From: "Active"}, *te)
+	assert.Equal(t, onboarding.TransitionError{Action: onboarding.ActionReinstate, From: "Active", To: "Active"}, *te)
 
 	a, err = svc.Suspend(ctx, a.ID, "compliance", "fraud investigation")
 	require.NoError(t, err)
@@ -284,4 +284,30 @@ func TestQueriesAndQueue(t *testing.T) {
 	require.ErrorIs(t, err, onboarding.ErrIllegalTransition, "an approval is not settled by a code")
 	_, err = svc.Decide(ctx, emp.ID, "otp-99", onboarding.Decision{Approve: true, Reviewer: "x"})
 	require.ErrorIs(t, err, onboarding.ErrNotFound)
+}
+
+// An illegal move names where the application stands and where the
+// action leads, also when the action leads to several places or to where
+// the application already stands.
+func TestTransitionErrorNamesFromAndTo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	pending, err := svc.Submit(ctx, w.application(verifier.CategoryPayer)) // verifying: waits on its OTP
+	require.NoError(t, err)
+	require.Equal(t, registry.StageVerifying, pending.Stage)
+	check := func(name string, err error, from, to string) {
+		t.Helper()
+		var te *onboarding.TransitionError
+		require.ErrorAs(t, err, &te, name)
+		assert.Equal(t, from, te.From, name)
+		assert.Equal(t, to, te.To, name)
+	}
+	_, err = svc.Provision(ctx, pending.ID)
+	check("provision while verifying", err, "verifying", "credentials")
+	_, err = svc.SubmitDetails(ctx, pending.ID, w.details("hcx.early.example"))
+	check("details while verifying", err, "verifying", "credentials")
+	_, err = svc.Reinstate(ctx, pending.ID, "staff:ops", "not live")
+	check("reinstate before go-live", err, "verifying", "Active")
 }

@@ -136,11 +136,25 @@ var targets = func() map[string][]string {
 	return out
 }()
 
-// nominalTarget names where action leads when that is one place; "" when
-// it depends on where the application stands.
+// nominalTarget names where action leads: its one target (even where the
+// application already stands: suspending a Blocked participant leads to
+// Blocked), or, for an action that leads to several places, the stage
+// before go-live it moves an application on to (provision: credentials),
+// else another place than from.
 func nominalTarget(action, from string) string {
-	if ts := targets[action]; len(ts) == 1 && ts[0] != from {
+	ts := targets[action]
+	if len(ts) == 1 {
 		return ts[0]
+	}
+	for _, t := range ts {
+		if !isStatus(t) && t != from {
+			return t
+		}
+	}
+	for _, t := range ts {
+		if t != from {
+			return t
+		}
 	}
 	return ""
 }

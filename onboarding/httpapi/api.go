@@ -37,10 +37,15 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	// submitter out. The application_id is what proves the submitter, so
 	// it is the submitter's to keep: staff views leave it out (staffView).
 	issued := h.now()
-	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour {
+	if age := issued.Sub(a.CreatedAt); age >= 0 && age < 24*time.Hour && age < h.applicantTTL {
 		issued = a.CreatedAt
-	} else if a, err = h.renewGeneration(r, a); err != nil {
-		return err
+	} else {
+		if a, err = h.renewGeneration(r, a); err != nil {
+			return err
+		}
+		// The fresh token's issue counts as a use of the application, so
+		// that a later repeat does not take its generation for expired.
+		h.noteApplicantUse(r, a.ID)
 	}
 	w.Header().Set("Location", "/v1/onboarding/applications/"+a.ID)
 	h.writeJSON(w, http.StatusCreated, ApplyResponse{

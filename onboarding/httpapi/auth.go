@@ -279,21 +279,39 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one")
 	case !h.now().Before(used.Add(h.applicantTTL)):
 		return newError(http.StatusForbidden, CodeAccessDenied,
-			"the applicant token expired after %d days without use; submit the application again, with the same application_id, for a new one", int(h.applicantTTL.Hours()/24))
+			"the applicant token expired after %s without use; submit the application again, with the same application_id, for a new one", lifeWords(h.applicantTTL))
 	}
 	if h.now().Sub(used) >= onboarding.ApplicantUseGranularity {
 		// The use is noted, so that the token lives on from it (once an
-		// hour at most). A note that cannot be written fails nothing: the
-		// request goes on, and a later use is noted.
-		if _, err := h.svc.NoteApplicantUse(r.Context(), applicationID, h.now()); err != nil {
-			h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: applicant token use not noted",
-				slog.String("application", clipMessage(applicationID)), slog.String("error", err.Error()))
-		}
+		// hour at most).
+		h.noteApplicantUse(r, applicationID)
 	}
 	if claim.legacy || h.now().Sub(issued) > 24*time.Hour {
 		w.Header().Set("X-Applicant-Token", h.applicantTokenAt(applicationID, a.ApplicantTokenGeneration, h.now()))
 	}
 	return nil
+}
+
+// noteApplicantUse notes a use of the application's applicant token now.
+// A note that cannot be written fails nothing: the request goes on, and a
+// later use is noted.
+func (h *Handler) noteApplicantUse(r *http.Request, applicationID string) {
+	if _, err := h.svc.NoteApplicantUse(r.Context(), applicationID, h.now()); err != nil {
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: applicant token use not noted",
+			slog.String("application", clipMessage(applicationID)), slog.String("error", err.Error()))
+	}
+}
+
+// lifeWords says how long a token lives without use, in days when it is
+// whole days of two or more, else in hours.
+func lifeWords(d time.Duration) string {
+	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%d hours", int(d/time.Hour))
+	}
+	return d.String()
 }
 
 // checkOwner admits whoever owns an application: its applicant token

@@ -115,9 +115,9 @@ var DefaultDocumentReview = []string{
 
 // documentConfig is the engine's document wiring.
 type documentConfig struct {
-	store  document.Store
-	review []string                          // nil: DefaultDocumentReview
-	kinds  map[verifier.RequirementID]string // the kind each policy requirement asks for
+	store    document.Store
+	review   []string          // nil: DefaultDocumentReview
+	policies []verifier.Policy // the verifier's, for the kinds their requirements ask for
 }
 
 // WithDocuments gives the engine a store for the applicants' documents:
@@ -164,10 +164,15 @@ func WithDocumentReview(kinds ...string) Option {
 }
 
 // checkDocumentReview refuses a kind WithDocumentReview names that is
-// neither the application contract's nor one the document store takes.
+// neither the application contract's nor one the document store takes. A
+// store that does not tell its kinds (no Policy method) may take any.
 func (s *Service) checkDocumentReview() error {
+	p, ok := s.docs.store.(interface{ Policy() *document.Policy })
+	if s.docs.store != nil && (!ok || p.Policy() == nil) {
+		return nil
+	}
 	var taken []string
-	if p, ok := s.docs.store.(interface{ Policy() *document.Policy }); ok && p.Policy() != nil {
+	if ok {
 		taken = p.Policy().Kinds()
 	}
 	for _, k := range s.docs.review {
@@ -206,29 +211,24 @@ func (ref reference) document() hcxonboard.Document {
 // for an operator's requirements.
 func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
 
-// kindFor is the document kind requirement req asks for: the one its
-// policy names (verifier.Requirement.Document: the guideline's documents,
-// and an operator's own), else the one whose documents evidence the
-// guideline's requirement (the facility licence, the IRDA licence).
-func (s *Service) kindFor(req verifier.RequirementID) string {
-	if k := s.docs.kinds[req]; k != "" {
-		return k
-	}
-	return kindOf(req)
-}
-
-// documentKinds maps each requirement of policies that asks for a
-// document onto its kind; the first policy naming a requirement wins.
-func documentKinds(policies []verifier.Policy) map[verifier.RequirementID]string {
-	out := map[verifier.RequirementID]string{}
-	for _, p := range policies {
-		for _, req := range p.Requirements {
-			if _, seen := out[req.ID]; !seen && req.Document != "" {
-				out[req.ID] = req.Document
+// kindFor is the document kind requirement req of report rep asks for:
+// the one the policy of one of the report's categories names for it
+// (verifier.Requirement.Document: the guideline's documents, and an
+// operator's own, whatever id it gives them), else the one whose
+// documents evidence the guideline's requirement (the facility licence,
+// the IRDA licence).
+func (s *Service) kindFor(rep *verifier.Report, req verifier.RequirementID) string {
+	if rep != nil {
+		for _, p := range s.docs.policies {
+			if !slices.Contains(rep.Categories, p.Category) {
+				continue
+			}
+			if r, ok := p.Requirement(req); ok && r.Document != "" {
+				return r.Document
 			}
 		}
 	}
-	return out
+	return kindOf(req)
 }
 
 // kindOf returns the document kind whose documents evidence req.
@@ -285,7 +285,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 	}
 	var out *verifier.Report
 	for i, res := range rep.Requirements {
-		refs := s.references(r.st.Submitted, s.kindFor(res.ID))
+		refs := s.references(r.st.Submitted, s.kindFor(rep, res.ID))
 		if res.Outcome != verifier.Satisfied || len(refs) == 0 {
 			continue
 		}
@@ -315,7 +315,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 // requirement has just come to need it). holdReferences and
 // UploadDocument settle them.
 func (s *Service) planDocuments(r *record, res verifier.Result) {
-	for _, ref := range s.references(r.st.Submitted, s.kindFor(res.ID)) {
+	for _, ref := range s.references(r.st.Submitted, s.kindFor(r.st.Report, res.ID)) {
 		t := r.addTask(KindUpload, res.ID, uploadMessage(ref))
 		t.DocumentSHA256, t.DocumentKind = ref.sha256, ref.kind
 	}

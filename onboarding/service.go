@@ -146,7 +146,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 			return nil, fmt.Errorf("%w: default secrets: %w", ErrInvalidOption, err)
 		}
 	}
-	s.docs.kinds = documentKinds(s.Policies())
+	s.docs.policies = s.Policies()
 	return s, nil
 }
 

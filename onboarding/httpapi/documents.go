@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +71,24 @@ func uploadDocumentRoute(appPath string) route {
 			{name: "kind", description: "the document's kind", required: true, enum: document.Kinds},
 		}, extra: []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity,
 			http.StatusNotImplemented}, handle: (*Handler).uploadDocument}
+}
+
+// documentKindsOf makes the kind an upload route takes in routes the
+// kinds the engine's document store takes (an operator's policy may add
+// kinds of its own), so that the OpenAPI document says what is taken.
+func documentKindsOf(routes []route, kinds []string) {
+	for i := range routes {
+		if routes[i].operation != "uploadDocument" {
+			continue
+		}
+		q := slices.Clone(routes[i].query)
+		for j := range q {
+			if q[j].name == "kind" {
+				q[j].enum = kinds
+			}
+		}
+		routes[i].query = q
+	}
 }
 
 func listDocumentsRoute(appPath string) route {

@@ -79,6 +79,7 @@ func New(svc *onboarding.Service, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.routes = append(apiRoutes(), specRoutes(h.spec)...)
+	documentKindsOf(h.routes, svc.DocumentKinds())
 	if h.console {
 		pages, err := parsePages(h.consoleZone, requirementTitles(svc.Policies()))
 		if err != nil {

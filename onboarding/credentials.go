@@ -31,7 +31,8 @@ func (s *Service) Provision(ctx context.Context, id string) (Credentials, error)
 }
 
 // ProvisionBy is Provision on behalf of actor, the audit trail's actor:
-// the operator's staff ("staff:asha") issuing a new secret to a live
+// "applicant", the applicant asking for its own (step 4, as Provision);
+// or the operator's staff ("staff:asha") issuing a new secret to a live
 // participant whose secrets expired, or were revoked by a compromise
 // report, since such a participant cannot authenticate to ask for one
 // itself. Hand the secret to the participant over a channel you trust;
@@ -45,7 +46,7 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 		if err := r.transition(ActionProvision, actor, ""); err != nil {
 			return err
 		}
-		byStaff := actor != actorSystem
+		byStaff := actor != actorSystem && actor != actorApplicant
 		if byStaff && r.position() != posActive {
 			// Before go-live the applicant provisions its own secret
 			// (step 4): the first secret is never in staff's hands.
@@ -116,7 +117,7 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 			refused = "the secret was replaced by a rotation: only the newest may rotate"
 			return ErrInvalidCredentials
 		}
-		if err := r.transition(ActionRotateSecret, r.app.ParticipantCode, ""); err != nil {
+		if err := r.transition(ActionRotateSecret, ParticipantActor(r.app.ParticipantCode), ""); err != nil {
 			if errors.Is(err, ErrIllegalTransition) {
 				refused = "the participant may not rotate now: " + err.Error()
 				return ErrInvalidCredentials

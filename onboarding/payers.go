@@ -21,6 +21,11 @@ import (
 // "payer:<participant code>".
 func PayerActor(code string) string { return "payer:" + code }
 
+// ParticipantActor is the audit actor of a live participant acting on its
+// own application with its access token (a compromise report, an appeal,
+// a change of details, its secret's rotation).
+func ParticipantActor(code string) string { return "participant:" + code }
+
 // payerRoles may receive and answer approval requests: the insurer, the
 // scheme or sponsor, the TPA acting for them.
 var payerRoles = []hcxonboard.Role{hcxonboard.RolePayer, hcxonboard.RoleSponsor, hcxonboard.RoleTPA}

@@ -129,7 +129,7 @@ func (h *Handler) details(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 }
 
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	c, err := h.svc.Provision(r.Context(), r.PathValue("id"))
+	c, err := h.svc.ProvisionBy(r.Context(), r.PathValue("id"), actorApplicant)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, c *re
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "reason is required")
 	}
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
-		Initiator: onboarding.InitiatorVoluntary, Actor: actorApplicant, Reason: reason, StepUpCode: req.StepUpCode,
+		Initiator: onboarding.InitiatorVoluntary, Actor: c.ownerActor(), Reason: reason, StepUpCode: req.StepUpCode,
 	})
 	return h.answer(w, c, a, err)
 }
@@ -242,7 +242,7 @@ func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Appeal(r.Context(), r.PathValue("id"), actorApplicant, reason)
+	a, err := h.svc.Appeal(r.Context(), r.PathValue("id"), c.ownerActor(), reason)
 	return h.answer(w, c, a, err)
 }
 
@@ -259,7 +259,7 @@ func (h *Handler) compromise(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	if a.Participant == nil {
 		return newError(http.StatusConflict, CodeInvalidOnboardStatus, "the application registered no participant, so it holds no credentials")
 	}
-	if err := h.svc.ReportCompromise(ctx, a.Participant.ParticipantCode, actorApplicant, reason); err != nil {
+	if err := h.svc.ReportCompromise(ctx, a.Participant.ParticipantCode, c.ownerActor(), reason); err != nil {
 		return err
 	}
 	a, err = h.svc.Application(ctx, a.ID)

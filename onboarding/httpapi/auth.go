@@ -316,9 +316,10 @@ func lifeWords(d time.Duration) string {
 
 // checkOwner admits whoever owns an application: its applicant token
 // before go-live, its participant's access token after.
-func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, applicationID string) error {
+func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, applicationID string, c *reqCtx) error {
 	tok, ok := bearer(r)
 	if !ok || strings.HasPrefix(tok, ApplicantTokenPrefix) {
+		c.owner = actorApplicant
 		return h.checkApplicant(w, r, applicationID)
 	}
 	claims, err := h.svc.VerifyToken(r.Context(), tok)
@@ -335,6 +336,7 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 	if err != nil || a.Participant == nil || a.Participant.ParticipantCode != claims.ParticipantCode {
 		return newError(http.StatusForbidden, CodeAccessDenied, "the access token is not this application's participant's")
 	}
+	c.owner = onboarding.ParticipantActor(claims.ParticipantCode)
 	return nil
 }
 

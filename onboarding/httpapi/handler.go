@@ -272,9 +272,10 @@ func clipParam(name string) string {
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route, c *reqCtx) error {
 	switch rt.auth {
 	case authApplicant:
+		c.owner = actorApplicant
 		return h.checkApplicant(w, r, r.PathValue("id"))
 	case authOwner:
-		return h.checkOwner(w, r, r.PathValue("id"))
+		return h.checkOwner(w, r, r.PathValue("id"), c)
 	case authStaff:
 		id, err := h.checkStaff(r)
 		c.staffID = id

@@ -59,6 +59,17 @@ type route struct {
 type reqCtx struct {
 	staffID string
 	session *session
+	// owner is the audit actor of an application's owner: "applicant"
+	// (its applicant token) or "participant:<code>" (its access token).
+	owner string
+}
+
+// ownerActor is the audit actor of the application's owner who called.
+func (c *reqCtx) ownerActor() string {
+	if c == nil || c.owner == "" {
+		return actorApplicant
+	}
+	return c.owner
 }
 
 const (

@@ -61,6 +61,18 @@ type ReadinessRecord struct {
 	// when its check starts failing, and not again while it goes on
 	// failing for the same details.)
 	Untold bool `json:"untold,omitempty"`
+	// FailingSince is when the checks started failing, by the engine's
+	// clock: the first of the failed checks in a row (zero while they
+	// pass, and on records stored before it was kept).
+	FailingSince time.Time `json:"failing_since,omitzero"`
+}
+
+// failingSince is when r's checks started failing, as well as it is known.
+func (rec *ReadinessRecord) failingSince() time.Time {
+	if !rec.FailingSince.IsZero() {
+		return rec.FailingSince
+	}
+	return rec.checkedAt()
 }
 
 // checkedAt is when the report was made, by the engine's clock where it
@@ -207,6 +219,12 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		startsFailing := prev == nil || prev.Report.Ready || prev.Fingerprint != fingerprint || prev.Untold
 		live := r.isLive()
 		r.st.Readiness.Untold = !rep.Ready && !live
+		if !rep.Ready {
+			r.st.Readiness.FailingSince = r.now
+			if prev != nil && !prev.Report.Ready {
+				r.st.Readiness.FailingSince = prev.failingSince()
+			}
+		}
 		if !rep.Ready && startsFailing && live {
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",
 				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+". Counterparties may not reach you or read what they send you.")

@@ -42,8 +42,8 @@ const (
 // WaitingKinds) still under way opened, and false when no application
 // waits on it, for metrics. A task opened when it was created, whatever
 // happened to it since (a code resent, tried or locked); a de-boarding
-// wait when the de-boarding was announced; a readiness_failed wait at its
-// latest failed check.
+// wait when the de-boarding was announced; a readiness_failed wait at the
+// first of its failed checks in a row.
 //
 // It walks the staff queue for kind, which is in the order the
 // applications were submitted (an indexed read, a page at a time), and
@@ -89,7 +89,8 @@ func (s *Service) OldestWaiting(ctx context.Context, kind string) (time.Time, bo
 
 // waitingSince returns when st's wait of kind opened: its oldest open (or
 // locked) task of that kind's creation, the announcement of its
-// de-boarding, or its latest readiness check; submitted (the
+// de-boarding, or the first of its failed readiness checks in a row;
+// submitted (the
 // application's submission) when st records no such time.
 func (st *state) waitingSince(kind string, submitted time.Time) time.Time {
 	var at time.Time
@@ -100,7 +101,7 @@ func (st *state) waitingSince(kind string, submitted time.Time) time.Time {
 		}
 	case WaitingReadinessFailed:
 		if st.Readiness != nil {
-			at = st.Readiness.checkedAt()
+			at = st.Readiness.failingSince()
 		}
 	default:
 		for _, t := range st.Tasks {

@@ -38,7 +38,10 @@
 //     - "upload": with [WithDocuments], a document the application
 //     references waits until the operator holds it — uploaded
 //     ([Service.UploadDocument]) or fetched from its https address with
-//     its digest verified — and then a "review" reads it.
+//     its digest verified — and then, for a kind staff read
+//     ([WithDocumentReview]), a "review" reads it. Every document
+//     requirement of the application's policies counts, an operator's own
+//     (verifier.Requirement.Document) too.
 //     When every requirement is settled the application moves to step 3.
 //  3. [Service.SubmitDetails] checks the endpoint URL (https, a DNS name,
 //     no port unless allowed, not the HCX's own) and the encryption and

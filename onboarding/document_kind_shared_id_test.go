@@ -1,8 +1,6 @@
 package onboarding_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,26 +20,11 @@ import (
 func TestOperatorKindUnderTheGuidelinesIDIsHeld(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	f, err := verifier.ParsePolicyFile(strings.NewReader(`{"version":1,"policies":[
-	 {"category":"research","roles":["research"],"requirements":[
-	   {"id":"sandbox_certificate"},{"id":"participant_name"},{"id":"mobile"},{"id":"registered_email"},
-	   {"id":"signatory_letter","check":"document:board_resolution","description":"Board resolution naming the signatory"}]}]}`))
-	require.NoError(t, err)
-	w0 := newWorld(t)
-	checker, err := verifier.New(verifier.WithPolicyFile(f), verifier.WithSandboxVerifier(w0.sandbox), verifier.WithClock(w0.clock.Now))
-	require.NoError(t, err)
-	kinds := slices.Concat(document.Kinds, verifier.DocumentKinds(checker.Policies()...))
-	w := newDocWorld(t, []document.Option{document.WithKinds(kinds...)}, onboarding.WithVerifier(checker), onboarding.WithSandbox(w0.sandbox))
-
+	w, app := researchDocWorld(t, `
+	   {"id":"signatory_letter","check":"document:board_resolution","description":"Board resolution naming the signatory"}`)
 	res := documenttest.PDF(2048, "board resolution")
-	app := &hcxonboard.Application{
-		ApplicationID:   "research-2",
-		ParticipantName: "Institute of Health Economics", Roles: []hcxonboard.Role{hcxonboard.RoleResearch},
-		PrimaryEmail: "hcx@ihe.example", PrimaryMobile: "9000012001",
-		SandboxCertificate: w0.certificate(hcxonboard.RoleResearch),
-		Documents: []hcxonboard.Document{
-			{Kind: "board_resolution", URI: "s3://ihe/board.pdf", SHA256: digest(res), MediaType: document.PDF},
-		},
+	app.Documents = []hcxonboard.Document{
+		{Kind: "board_resolution", URI: "s3://ihe/board.pdf", SHA256: digest(res), MediaType: document.PDF},
 	}
 	a, err := w.svc.Submit(ctx, app)
 	require.NoError(t, err)

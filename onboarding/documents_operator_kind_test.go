@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -24,30 +25,16 @@ import (
 func TestOperatorDocumentRequirementIsHeldAndRead(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	f, err := verifier.ParsePolicyFile(strings.NewReader(`{"version":1,"policies":[
-	 {"category":"research","roles":["research"],"requirements":[
-	   {"id":"sandbox_certificate"},{"id":"participant_name"},{"id":"mobile"},{"id":"registered_email"},
+	w, app := researchDocWorld(t, `
 	   {"id":"ethics_approval","check":"document:ethics_approval","description":"Approval of an institutional ethics committee"},
-	   {"id":"data_licence","check":"document:irda_licence","description":"Copy of the IRDAI certificate of registration"}]}]}`))
-	require.NoError(t, err)
-	w0 := newWorld(t)
-	checker, err := verifier.New(verifier.WithPolicyFile(f), verifier.WithSandboxVerifier(w0.sandbox), verifier.WithClock(w0.clock.Now))
-	require.NoError(t, err)
-	kinds := slices.Concat(document.Kinds, verifier.DocumentKinds(checker.Policies()...))
-	w := newDocWorld(t, []document.Option{document.WithKinds(kinds...)}, onboarding.WithVerifier(checker), onboarding.WithSandbox(w0.sandbox))
+	   {"id":"data_licence","check":"document:irda_licence","description":"Copy of the IRDAI certificate of registration"}`)
 	assert.Contains(t, w.svc.DocumentKinds(), "ethics_approval")
 
 	ethics := documenttest.PDF(2048, "ethics committee approval")
 	licence := documenttest.PDF(2048, "IRDAI certificate")
-	app := &hcxonboard.Application{
-		ApplicationID:   "research-1",
-		ParticipantName: "Institute of Health Economics", Roles: []hcxonboard.Role{hcxonboard.RoleResearch},
-		PrimaryEmail: "hcx@ihe.example", PrimaryMobile: "9000012001",
-		SandboxCertificate: w0.certificate(hcxonboard.RoleResearch),
-		Documents: []hcxonboard.Document{
-			{Kind: "ethics_approval", URI: "s3://ihe/ethics.pdf", SHA256: digest(ethics), MediaType: document.PDF},
-			{Kind: hcxonboard.DocIRDALicence, URI: "s3://ihe/irdai.pdf", SHA256: digest(licence), MediaType: document.PDF},
-		},
+	app.Documents = []hcxonboard.Document{
+		{Kind: "ethics_approval", URI: "s3://ihe/ethics.pdf", SHA256: digest(ethics), MediaType: document.PDF},
+		{Kind: hcxonboard.DocIRDALicence, URI: "s3://ihe/irdai.pdf", SHA256: digest(licence), MediaType: document.PDF},
 	}
 	a, err := w.svc.Submit(ctx, app)
 	require.NoError(t, err)
@@ -81,4 +68,28 @@ func TestOperatorDocumentRequirementIsHeldAndRead(t *testing.T) {
 	_, err = onboarding.New(registry.NewMemoryStore(), onboarding.WithInstanceCode("x"), onboarding.WithNotifier(w.notes),
 		onboarding.WithOTPKey(otpKey), onboarding.WithDocuments(w.docs), onboarding.WithDocumentReview("ethics_approval"))
 	require.NoError(t, err, "a kind the store takes")
+}
+
+// researchDocWorld is an engine holding documents whose policy adds the
+// category research, with the guideline's basic requirements and those
+// given (policy file JSON, after a comma), and whose document store takes
+// the kinds they ask for; app is a research application for it, without
+// documents.
+func researchDocWorld(t *testing.T, requirements string) (*docWorld, *hcxonboard.Application) {
+	t.Helper()
+	f, err := verifier.ParsePolicyFile(strings.NewReader(`{"version":1,"policies":[
+	 {"category":"research","roles":["research"],"requirements":[
+	   {"id":"sandbox_certificate"},{"id":"participant_name"},{"id":"mobile"},{"id":"registered_email"},` + requirements + `]}]}`))
+	require.NoError(t, err)
+	w0 := newWorld(t)
+	checker, err := verifier.New(verifier.WithPolicyFile(f), verifier.WithSandboxVerifier(w0.sandbox), verifier.WithClock(w0.clock.Now))
+	require.NoError(t, err)
+	kinds := slices.Concat(document.Kinds, verifier.DocumentKinds(checker.Policies()...))
+	w := newDocWorld(t, []document.Option{document.WithKinds(kinds...)}, onboarding.WithVerifier(checker), onboarding.WithSandbox(w0.sandbox))
+	return w, &hcxonboard.Application{
+		ApplicationID:   fmt.Sprintf("research-%d", appSeq.Add(1)),
+		ParticipantName: "Institute of Health Economics", Roles: []hcxonboard.Role{hcxonboard.RoleResearch},
+		PrimaryEmail: "hcx@ihe.example", PrimaryMobile: "9000012001",
+		SandboxCertificate: w0.certificate(hcxonboard.RoleResearch),
+	}
 }

@@ -22,13 +22,7 @@ func TestRepeatSubmissionAfterAShortLifeGivesAWorkingToken(t *testing.T) {
 	f := newFixture(t, httpapi.WithClock(clk.now), httpapi.WithApplicantTokenTTL(2*time.Hour))
 	app := f.regulator("Short Life Regulator")
 	app.ApplicationID = "7d3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"
-	apply := func() httpapi.ApplyResponse {
-		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
-		require.Equal(t, http.StatusCreated, res.status, "%s", res.body)
-		var out httpapi.ApplyResponse
-		require.NoError(t, json.Unmarshal(res.body, &out))
-		return out
-	}
+	apply := func() httpapi.ApplyResponse { return f.apply(app) }
 	first := apply()
 	path := "/v1/onboarding/applications/" + first.Application.ID
 	get := func(tok string) response { return f.do(request{method: http.MethodGet, path: path, auth: bearer(tok)}) }
@@ -53,13 +47,7 @@ func TestSecondRepeatKeepsTheFirstRepeatsToken(t *testing.T) {
 	f := newFixture(t, httpapi.WithClock(clk.now))
 	app := f.regulator("Twice Repeated Regulator")
 	app.ApplicationID = "8e4a2b3c-5d6e-4f70-9a1b-2c3d4e5f6a7b"
-	apply := func() httpapi.ApplyResponse {
-		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
-		require.Equal(t, http.StatusCreated, res.status, "%s", res.body)
-		var out httpapi.ApplyResponse
-		require.NoError(t, json.Unmarshal(res.body, &out))
-		return out
-	}
+	apply := func() httpapi.ApplyResponse { return f.apply(app) }
 	first := apply()
 	path := "/v1/onboarding/applications/" + first.Application.ID
 	get := func(tok string) response { return f.do(request{method: http.MethodGet, path: path, auth: bearer(tok)}) }
@@ -70,4 +58,14 @@ func TestSecondRepeatKeepsTheFirstRepeatsToken(t *testing.T) {
 	_ = apply() // e.g. the client's retry of a lost answer, or a second device
 	res := get(t1)
 	assert.Equal(t, http.StatusOK, res.status, "a token issued a day ago, within its life: %s", res.body)
+}
+
+// apply submits app over HTTP, as an applicant does, and answers the 201.
+func (f *fixture) apply(app any) httpapi.ApplyResponse {
+	f.t.Helper()
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
+	require.Equal(f.t, http.StatusCreated, res.status, "%s", res.body)
+	var out httpapi.ApplyResponse
+	require.NoError(f.t, json.Unmarshal(res.body, &out))
+	return out
 }

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -25,13 +24,7 @@ func TestExpiredApplicantTokenStaysExpired(t *testing.T) {
 	f := newFixture(t, httpapi.WithClock(clk.now))
 	app := f.regulator("Revived Token Regulator")
 	app.ApplicationID = "5b0c8f9e-3a1d-4e7b-9c2a-1f0e8d7c6b5a"
-	apply := func() httpapi.ApplyResponse {
-		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications", body: app})
-		require.Equal(t, http.StatusCreated, res.status, "%s", res.body)
-		var out httpapi.ApplyResponse
-		require.NoError(t, json.Unmarshal(res.body, &out))
-		return out
-	}
+	apply := func() httpapi.ApplyResponse { return f.apply(app) }
 	first := apply()
 	old := first.ApplicantToken
 	path := "/v1/onboarding/applications/" + first.Application.ID

@@ -6,9 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
-	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -20,29 +18,15 @@ import (
 func TestAmendKeepsAnApprovedSandboxClaim(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	w := newWorld(t)
-	noTrust, err := sandbox.NewVerifier()
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithSandbox(noTrust))
-	roles := []hcxonboard.Role{hcxonboard.RoleRegulator}
-	genuine, err := w.issuer.Issue(sandbox.Claims{Subject: "victim-1", ID: "cert-77", Roles: roles})
-	require.NoError(t, err)
-	forged, err := w.rogue.Issue(sandbox.Claims{Subject: "attacker-1", ID: "cert-77", Roles: roles})
-	require.NoError(t, err)
-
-	review := func(app *onboarding.Application) onboarding.Task {
-		t.Helper()
-		tasks := openOf(app, onboarding.KindReview, verifier.ReqSandboxCertificate)
-		require.Len(t, tasks, 1)
-		return tasks[0]
-	}
+	svc, sq := newSquat(t)
+	w, genuine, forged := sq.world, sq.genuine, sq.forged
 
 	vic := w.application(verifier.CategoryRegulator)
 	vic.ParticipantName = "Victim Authority"
 	vic.SandboxCertificate, vic.SandboxParticipantCode = genuine, "victim-1"
 	b, err := svc.Submit(ctx, vic)
 	require.NoError(t, err)
-	b, err = svc.Decide(ctx, b.ID, review(b).ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "checked with the sandbox"})
+	b, err = svc.Decide(ctx, b.ID, sandboxReview(t, b).ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "checked with the sandbox"})
 	require.NoError(t, err, "the holder's certificate, approved, takes its iss+jti")
 	require.Equal(t, registry.StageVerifying, b.Stage)
 
@@ -60,7 +44,7 @@ func TestAmendKeepsAnApprovedSandboxClaim(t *testing.T) {
 	atk.SandboxCertificate, atk.SandboxParticipantCode = forged, "attacker-1"
 	a, err := svc.Submit(ctx, atk)
 	require.NoError(t, err)
-	_, err = svc.Decide(ctx, a.ID, review(a).ID, onboarding.Decision{Approve: true, Reviewer: "staff:ravi", Reason: "looks fine"})
+	_, err = svc.Decide(ctx, a.ID, sandboxReview(t, a).ID, onboarding.Decision{Approve: true, Reviewer: "staff:ravi", Reason: "looks fine"})
 	assert.ErrorIs(t, err, onboarding.ErrIdentityTaken,
 		"the certificate staff approved for the victim stays consumed through an amendment that did not touch it")
 }

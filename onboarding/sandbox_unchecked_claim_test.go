@@ -20,16 +20,8 @@ import (
 func TestUncheckedSandboxCertificateConsumesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	w := newWorld(t)
-	noTrust, err := sandbox.NewVerifier()
-	require.NoError(t, err)
-	svc := w.service(registry.NewMemoryStore(), onboarding.WithSandbox(noTrust))
-	roles := []hcxonboard.Role{hcxonboard.RoleRegulator}
-
-	forged, err := w.rogue.Issue(sandbox.Claims{Subject: "attacker-1", ID: "cert-42", Roles: roles})
-	require.NoError(t, err)
-	genuine, err := w.issuer.Issue(sandbox.Claims{Subject: "victim-1", ID: "cert-42", Roles: roles})
-	require.NoError(t, err)
+	svc, sq := newSquat(t)
+	w, genuine, forged := sq.world, sq.genuine, sq.forged
 
 	atk := w.application(verifier.CategoryRegulator)
 	atk.ParticipantName = "Attacker Authority"
@@ -45,17 +37,41 @@ func TestUncheckedSandboxCertificateConsumesNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, registry.StageVerifying, b.Stage, "reasons: %v", b.Reasons)
 
-	review := func(app *onboarding.Application) onboarding.Task {
-		t.Helper()
-		tasks := openOf(app, onboarding.KindReview, verifier.ReqSandboxCertificate)
-		require.Len(t, tasks, 1)
-		return tasks[0]
-	}
-	_, err = svc.Decide(ctx, b.ID, review(b).ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "checked with the sandbox"})
+	_, err = svc.Decide(ctx, b.ID, sandboxReview(t, b).ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "checked with the sandbox"})
 	require.NoError(t, err, "the holder's certificate, approved, takes its iss+jti")
-	_, err = svc.Decide(ctx, a.ID, review(a).ID, onboarding.Decision{Approve: true, Reviewer: "staff:ravi", Reason: "looks fine"})
+	_, err = svc.Decide(ctx, a.ID, sandboxReview(t, a).ID, onboarding.Decision{Approve: true, Reviewer: "staff:ravi", Reason: "looks fine"})
 	require.ErrorIs(t, err, onboarding.ErrIdentityTaken, "the same certificate cannot back a second participant")
 	a, err = svc.Application(ctx, a.ID)
 	require.NoError(t, err)
 	assert.Len(t, openOf(a, onboarding.KindReview, verifier.ReqSandboxCertificate), 1)
+}
+
+// squat is an engine without a trust list, so that no sandbox
+// certificate's signature is checked, and two certificates of one issuer
+// name and id: the holder's, signed by the issuer, and a forgery.
+type squat struct {
+	world           *world
+	genuine, forged string
+}
+
+func newSquat(t *testing.T) (*onboarding.Service, squat) {
+	t.Helper()
+	w := newWorld(t)
+	noTrust, err := sandbox.NewVerifier()
+	require.NoError(t, err)
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithSandbox(noTrust))
+	roles := []hcxonboard.Role{hcxonboard.RoleRegulator}
+	genuine, err := w.issuer.Issue(sandbox.Claims{Subject: "victim-1", ID: "cert-42", Roles: roles})
+	require.NoError(t, err)
+	forged, err := w.rogue.Issue(sandbox.Claims{Subject: "attacker-1", ID: "cert-42", Roles: roles})
+	require.NoError(t, err)
+	return svc, squat{world: w, genuine: genuine, forged: forged}
+}
+
+// sandboxReview is the open review of app's sandbox certificate.
+func sandboxReview(t *testing.T, app *onboarding.Application) onboarding.Task {
+	t.Helper()
+	tasks := openOf(app, onboarding.KindReview, verifier.ReqSandboxCertificate)
+	require.Len(t, tasks, 1)
+	return tasks[0]
 }

@@ -204,7 +204,7 @@ func (s *MemoryStore) Events(ctx context.Context, applicationID string) ([]Event
 
 // Create stores a new application, its participant and its first events.
 func (s *MemoryStore) Create(ctx context.Context, w Write) error {
-	if err := w.validate(); err != nil {
+	if err := w.ValidateCreate(); err != nil {
 		return err
 	}
 	if w.Application.Version != 0 {

@@ -210,6 +210,24 @@ func timeError(what string, t time.Time) error {
 // stores outside this package call it first.
 func (w Write) Validate() error { return w.validate() }
 
+// ValidateCreate is Validate for a write that creates its application
+// (Store.Create, a bulk load): its participant record, new, must hold
+// only text every store keeps and searches as given (StorableText: UTF-8
+// without NUL), or stores would differ — SQLite reads a name only up to a
+// NUL and replaces bytes that are not UTF-8, PostgreSQL refuses both. A
+// record stored before, holding such text, stays writable (see storable).
+func (w Write) ValidateCreate() error {
+	if err := w.validate(); err != nil {
+		return err
+	}
+	if p := w.Participant; p != nil {
+		if path, ok := storableValue(reflect.ValueOf(*p), "participant"); !ok {
+			return fmt.Errorf("registry: application %q: %s must be UTF-8 text without NUL", clipName(w.Application.ID), path)
+		}
+	}
+	return nil
+}
+
 // Normalize checks f and applies the paging defaults.
 func (f ApplicationFilter) Normalize() (ApplicationFilter, error) {
 	if err := checkPaging(f.Offset, f.Cursor); err != nil {

@@ -31,7 +31,7 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 	)
 	for i := range ws {
 		w := ws[i]
-		if err := w.Validate(); err != nil {
+		if err := w.ValidateCreate(); err != nil {
 			return err
 		}
 		a := w.Application

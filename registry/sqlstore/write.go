@@ -15,7 +15,7 @@ import (
 // Create stores a new application as version 1 with its participant, its
 // claims, its first audit events and its outbox messages, atomically.
 func (s *Store) Create(ctx context.Context, w registry.Write) error {
-	if err := w.Validate(); err != nil {
+	if err := w.ValidateCreate(); err != nil {
 		return err
 	}
 	a := w.Application

@@ -166,6 +166,23 @@ func testCreate(t *testing.T, newStore NewStore) {
 				a.Version = 3
 				return registry.Write{Application: a}
 			}},
+			// A new participant record holds only text every store keeps
+			// and searches as given.
+			{"participant name with a NUL", func() registry.Write {
+				p := newParticipant("1000001@hcx", at(0))
+				p.ParticipantName = "abc\x00xyz hospital"
+				return registry.Write{Application: newApp("app-1", "k", "1000001@hcx", at(0)), Participant: p}
+			}},
+			{"participant name not UTF-8", func() registry.Write {
+				p := newParticipant("1000001@hcx", at(0))
+				p.ParticipantName = "bad \xff hospital"
+				return registry.Write{Application: newApp("app-1", "k", "1000001@hcx", at(0)), Participant: p}
+			}},
+			{"participant linked code with a NUL", func() registry.Write {
+				p := newParticipant("1000001@hcx", at(0))
+				p.LinkedRegistryCodes = []string{"hfr:IN\x001"}
+				return registry.Write{Application: newApp("app-1", "k", "1000001@hcx", at(0)), Participant: p}
+			}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

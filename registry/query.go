@@ -143,6 +143,9 @@ func checkPaging(offset int, cursor string) error {
 		return fmt.Errorf("%w: negative offset %d", ErrInvalidQuery, offset)
 	case offset > MaxOffset:
 		return fmt.Errorf("%w: offset %d is past %d: page on with the cursor of the page before (cursor, Page.Next)", ErrInvalidQuery, offset, MaxOffset)
+	case offset > 0 && cursor != "":
+		// Both would skip the offset's rows past the cursor, unasked.
+		return fmt.Errorf("%w: give offset or cursor, not both: a cursor pages on from where the page before ended", ErrInvalidQuery)
 	}
 	if cursor != "" {
 		if _, err := DecodeCursor(cursor); err != nil {

@@ -39,4 +39,3 @@ func TestSearchRefusesCursorAndOffset(t *testing.T) {
 		body: httpapi.SpecSearchRequest{Limit: 1, Offset: 2, Cursor: out.Next}})
 	assert.Equal(t, http.StatusBadRequest, sst.status, "spec search with offset and cursor at once: %s", sst.body)
 }
-

@@ -351,11 +351,15 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err != nil {
 		return err
 	}
+	scope := cursorScope("search", q.Filters)
+	if q.Cursor, err = unbindCursor(scope, q.Cursor, CodeInvalidSearch); err != nil {
+		return err
+	}
 	page, err := h.svc.SearchPage(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	out := SearchResponse{Participants: page.Items, Next: page.Next}
+	out := SearchResponse{Participants: page.Items, Next: bindCursor(scope, page.Next)}
 	if out.Participants == nil {
 		out.Participants = []hcxonboard.Participant{}
 	}
@@ -381,11 +385,15 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	case f.Waiting == "" && f.Stage == "" && f.ParticipantCode == "":
 		kinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}
 	}
+	scope := cursorScope("queue", f.Stage, f.Waiting, f.ParticipantCode)
+	if f.Cursor, err = unbindCursor(scope, f.Cursor, CodeInvalidRequest); err != nil {
+		return err
+	}
 	as, next, err := h.queuePage(r.Context(), f, kinds)
 	if err != nil {
 		return err
 	}
-	out := QueueResponse{Applications: make([]*Application, 0, len(as)), Next: next}
+	out := QueueResponse{Applications: make([]*Application, 0, len(as)), Next: bindCursor(scope, next)}
 	for _, a := range as {
 		out.Applications = append(out.Applications, maskContacts(staffView(summaryView(a))))
 	}

@@ -199,9 +199,28 @@ func testPlatformProfileRecordsValidate(t *testing.T, store registry.Store) {
 		}
 		assert.Equal(t, served, paged, "limit %d", limit)
 	}
-	// A cursor starts after the participant it names, left out or not.
-	cursor := registry.EncodeCursor(registry.Position{CreatedAt: all[0].CreatedAt, Key: all[0].ParticipantCode})
-	assert.Equal(t, served[:2], checkPlatformRecords(t, schema, search(`{"limit":2,"cursor":"`+cursor+`"}`)))
+	// A cursor pages on past the records left out, neither skipping nor
+	// repeating one.
+	for limit := 1; limit <= 3; limit++ {
+		var paged []string
+		cursor := ""
+		for range len(served) + 1 {
+			body := fmt.Sprintf(`{"limit":%d}`, limit)
+			if cursor != "" {
+				body = fmt.Sprintf(`{"limit":%d,"cursor":%q}`, limit, cursor)
+			}
+			res := search(body)
+			paged = append(paged, checkPlatformRecords(t, schema, res)...)
+			var page struct {
+				Next string `json:"next"`
+			}
+			require.NoError(t, json.Unmarshal(res.body, &page))
+			if cursor = page.Next; cursor == "" {
+				break
+			}
+		}
+		assert.Equal(t, served, paged, "limit %d, by cursor", limit)
+	}
 	for filters, want := range map[string][]string{
 		`{"roles":{"eq":"payor"}}`:                         {served[1]},
 		`{"roles":{"eq":"bsp"}}`:                           {served[3]}, // the hospital; the wallet app is not served

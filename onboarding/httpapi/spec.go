@@ -336,11 +336,15 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return err
 	}
+	scope := cursorScope("spec-search", q.Filters, text)
+	if q.Cursor, err = unbindCursor(scope, q.Cursor, CodeInvalidSearch); err != nil {
+		return err
+	}
 	ps, next, err := h.specParticipants(r.Context(), q, text)
 	if err != nil {
 		return err
 	}
-	h.writeSpecPage(w, r, ps, next)
+	h.writeSpecPage(w, r, ps, bindCursor(scope, next))
 	return nil
 }
 

@@ -228,6 +228,11 @@ func (s *Service) checkEndpoint(raw string) error {
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return bad("must not have a fragment")
 	}
+	if u.RawQuery != "" || u.ForceQuery {
+		// HCX appends its API paths to the endpoint, and the readiness
+		// check refuses one with a query: register the base URL only.
+		return bad("must not have a query: register the base URL of the HCX API only")
+	}
 	host := u.Hostname()
 	if host == "" {
 		return bad("has no host")

@@ -57,3 +57,24 @@ func TestReinstateAndWithdrawNeedAReason(t *testing.T) {
 	_, err = svc.Withdraw(ctx, b.ID, "applicant", "applied twice")
 	assert.NoError(t, err)
 }
+
+// An endpoint URL with a query is refused at step 3, as the readiness
+// check refuses it: HCX appends its API paths to the base URL.
+func TestEndpointWithAQueryRefused(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	_, err = svc.ConfirmOTP(ctx, a.ID, onlyTask(t, a, onboarding.KindOTP).ID, w.notes.code(t, a.ID))
+	require.NoError(t, err)
+	for _, u := range []string{"https://hcx.suraksha.example/hcx?tenant=1", "https://hcx.suraksha.example/hcx?"} {
+		d := w.details("hcx.suraksha.example")
+		d.EndpointURL = u
+		_, err = svc.SubmitDetails(ctx, a.ID, d)
+		require.ErrorIs(t, err, onboarding.ErrInvalidDetails, u)
+		assert.Contains(t, err.Error(), "must not have a query", u)
+	}
+	_, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx.suraksha.example"))
+	assert.NoError(t, err)
+}

@@ -71,6 +71,16 @@ type endpointRules struct {
 // the URL given ("could not be fetched: the host refused the
 // connection"); its *safefetch.Error is the DetailsError's Err.
 func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*Application, error) {
+	return s.SubmitDetailsAs(ctx, id, d, actorApplicant)
+}
+
+// SubmitDetailsAs is SubmitDetails by actor, the audit trail's actor:
+// "applicant" (SubmitDetails), or a live participant acting with its own
+// credential (ParticipantActor).
+func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, actor string) (*Application, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return nil, fmt.Errorf("%w: step-3 details need an actor", ErrInvalidArgument)
+	}
 	d.EndpointURL = strings.TrimSpace(d.EndpointURL)
 	d.EncryptionCert = strings.TrimSpace(d.EncryptionCert)
 	d.SigningCertPath = strings.TrimSpace(d.SigningCertPath)
@@ -137,7 +147,7 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 	r, err := s.mutateFrom(ctx, id, held, func(r *record) error {
 		live := r.isLive()
 		if live && !s.noStepUp {
-			if ok, err := s.stepUp(r, StepUpDetails, stepUpCode); !ok {
+			if ok, err := s.stepUp(r, StepUpDetails, stepUpCode, actor); !ok {
 				return err
 			}
 		}
@@ -146,7 +156,7 @@ func (s *Service) SubmitDetails(ctx context.Context, id string, d Details) (*App
 			// were not checked, so nothing is stored.
 			return fmt.Errorf("%w: the step-up code changed while the details were sent; send them again", ErrConflict)
 		}
-		if err := r.transition(ActionSubmitDetails, actorApplicant, "endpoint "+d.EndpointURL); err != nil {
+		if err := r.transition(ActionSubmitDetails, actor, "endpoint "+d.EndpointURL); err != nil {
 			return err
 		}
 		if live {

@@ -308,7 +308,7 @@ func (s *Service) Deboard(ctx context.Context, id string, req DeboardRequest) (*
 				if _, ok := edges[edge{r.position(), ActionDeboard}]; !ok {
 					return &TransitionError{Action: ActionDeboard, From: positionName(r.position())}
 				}
-				if ok, err := s.stepUp(r, StepUpDeboard, req.StepUpCode); !ok {
+				if ok, err := s.stepUp(r, StepUpDeboard, req.StepUpCode, req.Actor); !ok {
 					return err
 				}
 			}

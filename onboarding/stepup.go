@@ -132,12 +132,12 @@ func (s *Service) stepUpWouldPass(r *record, purpose, code string) bool {
 // nothing to count or record: the refusal is the error returned (false,
 // ErrInvalidOTP), and the caller stores nothing — else every call with
 // any code would grow the audit trail, without bound.
-func (s *Service) stepUp(r *record, purpose, code string) (bool, error) {
+func (s *Service) stepUp(r *record, purpose, code, actor string) (bool, error) {
 	su := r.st.StepUp
 	code = strings.TrimSpace(code)
 	fail := func(why string) (bool, error) {
 		r.outcome = fmt.Errorf("%w: a step-up code sent to the registered admin is needed (%s); ask for one first", ErrInvalidOTP, why)
-		return false, r.transition(ActionStepUpFailed, actorApplicant, fmt.Sprintf("step-up for %s refused: %s", purpose, why))
+		return false, r.transition(ActionStepUpFailed, actor, fmt.Sprintf("step-up for %s refused: %s", purpose, why))
 	}
 	switch {
 	case su == nil || su.Purpose != purpose:

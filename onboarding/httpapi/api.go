@@ -124,7 +124,7 @@ func (h *Handler) details(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 	if err := h.echoedCertificates(r, &d, func() (*onboarding.Application, error) { return h.svc.Application(r.Context(), id) }); err != nil {
 		return err
 	}
-	a, err := h.svc.SubmitDetails(r.Context(), id, d)
+	a, err := h.svc.SubmitDetailsAs(r.Context(), id, d, c.ownerActor())
 	return h.answer(w, c, a, err)
 }
 

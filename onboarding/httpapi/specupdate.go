@@ -69,7 +69,7 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err := h.echoedCertificates(r, &d, func() (*onboarding.Application, error) { return a, nil }); err != nil {
 		return err
 	}
-	a, err = h.svc.SubmitDetails(r.Context(), a.ID, d)
+	a, err = h.svc.SubmitDetailsAs(r.Context(), a.ID, d, onboarding.ParticipantActor(code))
 	if err != nil {
 		return err
 	}

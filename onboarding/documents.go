@@ -506,12 +506,19 @@ func (s *Service) MaxDocumentSize() int64 {
 
 // DocumentKinds are the document kinds an upload may name: those the
 // store's policy takes (document.WithKinds) when the store tells them
-// (document.Dir and sqlstore's Documents do), else document.Kinds.
+// (document.Dir and sqlstore's Documents do); else document.Kinds and
+// the kinds the engine's policies ask for and WithDocumentReview names.
 func (s *Service) DocumentKinds() []string {
 	if p, ok := s.docs.store.(interface{ Policy() *document.Policy }); ok && p.Policy() != nil {
 		return p.Policy().Kinds()
 	}
-	return slices.Clone(document.Kinds)
+	out := slices.Clone(document.Kinds)
+	for _, k := range slices.Concat(verifier.DocumentKinds(s.docs.policies...), s.docs.review) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // documentError maps the document store's ErrNotFound onto ErrNotFound,

@@ -11,10 +11,13 @@ import (
 // The cursors the participant searches and the staff queue answer are
 // bound to the listing and the query that made them: "q1.<tag>.<the
 // store's cursor>", the tag a digest of the listing's name and its
-// filters. A cursor given back with other filters, to another listing, or
-// made by hand in the store's format is refused (400) rather than read as
+// filters. A cursor given back with other filters or to another listing,
+// or one in the store's own format, is refused (400) rather than read as
 // a position in a listing it does not belong to, which would skip or
-// repeat records without a word. The limit may change from page to page.
+// repeat records without a word. The tag is no secret: it catches a
+// cursor reused by mistake, not one a client builds on purpose (which can
+// only choose where its own search starts). The limit may change from
+// page to page.
 const boundCursor = "q1."
 
 // cursorScope names a listing and its query for bindCursor: name, then

@@ -35,12 +35,12 @@ func TestConsolePageImagesAllLoad(t *testing.T) {
 			t.Cleanup(func() { _ = dir.Close() })
 			f := newFixtureOn(t, newStore(t), []onboarding.Option{onboarding.WithDocuments(dir)})
 			apps.svc = f.svc
-			review9ImagesAllLoad(t, f)
+			imagesAllLoad(t, f)
 		})
 	}
 }
 
-func review9ImagesAllLoad(t *testing.T, f *fixture) {
+func imagesAllLoad(t *testing.T, f *fixture) {
 	srv := httptest.NewServer(f.h)
 	t.Cleanup(srv.Close)
 	a, tok := f.submit(f.bsp(documenttest.PDF(2500, "identity proof")))

@@ -119,8 +119,15 @@ func parsePages(loc *time.Location, titles map[verifier.RequirementID]string) (m
 			}
 			return t.In(loc).Format("2006-01-02 15:04 MST")
 		},
-		// A requirement's title, or "" when it has none.
-		"title": func(id verifier.RequirementID) string { return titles[id] },
+		// A requirement's title, or "" when it has none: the one mine (a
+		// page's, for its application's categories) gives, else any
+		// policy's.
+		"title": func(mine map[verifier.RequirementID]string, id verifier.RequirementID) string {
+			if t, ok := mine[id]; ok {
+				return t
+			}
+			return titles[id]
+		},
 	}
 	for _, name := range []string{"login", "queue", "application", "participants", "outbox", "error"} {
 		t, err := template.New("layout.html").Funcs(pageFuncs).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
@@ -517,6 +524,30 @@ type appPage struct {
 	Initiators   []string
 	Held         []heldDocument // the documents the operator holds
 	Checklist    []string       // the go-live checklist items required
+	// Titles are the requirements' titles in the application's own
+	// categories, where an operator's category words a requirement of
+	// the guideline's id its own way; others come from every policy.
+	Titles map[verifier.RequirementID]string
+}
+
+// categoryTitles returns the titles of the requirements of policies in
+// the categories of rep (nil when there is no report).
+func categoryTitles(policies []verifier.Policy, rep *verifier.Report) map[verifier.RequirementID]string {
+	if rep == nil {
+		return nil
+	}
+	out := map[verifier.RequirementID]string{}
+	for _, p := range policies {
+		if !slices.Contains(rep.Categories, p.Category) {
+			continue
+		}
+		for _, r := range p.Requirements {
+			if _, ok := out[r.ID]; !ok && r.Description != "" {
+				out[r.ID] = r.Description
+			}
+		}
+	}
+	return out
 }
 
 func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -539,7 +570,7 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	p := appPage{A: a, Position: position(a), Events: es.Items, Chain: chain, Initiators: initiators, Can: map[string]bool{},
+	p := appPage{A: a, Position: position(a), Titles: categoryTitles(h.svc.Policies(), a.Report), Events: es.Items, Chain: chain, Initiators: initiators, Can: map[string]bool{},
 		Checklist: h.svc.GoLiveChecklist()}
 	p.EventsFirst, p.EventsNext = pageLinks("/console/applications/"+url.PathEscape(id), nil, cursor != "", es.Next)
 	if s := a.Submitted; s != nil {

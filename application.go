@@ -206,7 +206,7 @@ func UnmarshalApplication(data []byte) (*Application, error) {
 	}
 	var app Application
 	if err := strictjson.Unmarshal(data, &app, &applicationWords); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidApplication, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidApplication, err)
 	}
 	return &app, nil
 }

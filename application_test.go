@@ -268,3 +268,15 @@ func FuzzUnmarshalApplication(f *testing.F) {
 		}
 	})
 }
+
+// An unknown role met while decoding is both an invalid application and
+// ErrUnknownRole, and the error names the value.
+func TestDecodeUnknownRoleIsErrUnknownRole(t *testing.T) {
+	t.Parallel()
+	_, err := hcxonboard.DecodeApplication(strings.NewReader(`{"roles":["doctor"]}`))
+	require.ErrorIs(t, err, hcxonboard.ErrInvalidApplication)
+	require.ErrorIs(t, err, hcxonboard.ErrUnknownRole)
+	assert.Contains(t, err.Error(), `"doctor"`)
+	_, err = hcxonboard.DecodeApplication(strings.NewReader(`{"roles":["payer"]}`))
+	assert.NotErrorIs(t, err, hcxonboard.ErrUnknownRole)
+}

@@ -116,10 +116,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	unmaskOwnValues(app, report)
 
+	refusal := refusedOutright(app)
 	if *asJSON {
+		out := jsonReport(report)
+		if refusal != "" && out.Verdict == verifier.VerdictReady {
+			// The checks pass, but the operator refuses the application
+			// as it is: the verdict says so, as the exit status does.
+			out.Verdict = verifier.VerdictInvalid
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(jsonReport(report)); err != nil {
+		if err := enc.Encode(out); err != nil {
 			return fail("write: %v", err)
 		}
 	} else {
@@ -128,7 +135,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if report.Verdict != verifier.VerdictReady {
 		return exitNotReady
 	}
-	if why := refusedOutright(app); why != "" {
+	if why := refusal; why != "" {
 		// The checks passed, but the operator's engine refuses the
 		// application before storing it.
 		out := stdout
@@ -278,7 +285,11 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 	for i, c := range r.Categories {
 		cats[i] = string(c)
 	}
-	fmt.Fprintf(w, "%s — %s\n", name, strings.Join(cats, ", "))
+	category := strings.Join(cats, ", ")
+	if category == "" {
+		category = "no category yet: the roles do not settle one (see below)"
+	}
+	fmt.Fprintf(w, "%s — %s\n", name, category)
 	if policy != nil {
 		by := "the operator's policy file"
 		if n := printable(policy.Name, 80); n != "" {

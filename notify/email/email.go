@@ -27,7 +27,7 @@ import (
 // ErrNotEmail is returned by Notify for a message whose address is not an
 // e-mail address. The error names the kind of address it is, never the
 // address.
-var ErrNotEmail = errors.New("email: the message is not addressed to an e-mail address")
+var ErrNotEmail = notify.Permanent("email: the message is not addressed to an e-mail address")
 
 // Mailer sends onboarding messages as e-mail over SMTP. It is an
 // onboarding.Notifier, safe for concurrent use; each Notify call opens

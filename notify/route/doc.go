@@ -14,7 +14,9 @@
 //
 // A message for an address of unknown kind fails with ErrUnknownAddress,
 // and one for a kind without a transport (and no fallback) with
-// ErrNoTransport; neither error names the address. The router passes the
+// ErrNoTransport; neither error names the address, and both are
+// permanent (sending again cannot change them: the engine's outbox keeps
+// the message as a dead letter at once, for staff to see). The router passes the
 // message on unchanged, so every transport sees the same ID and sends
 // the same idempotency key.
 package route

@@ -15,10 +15,10 @@ var (
 	// ErrUnknownAddress: the message's address is of no kind the router
 	// knows (see notify.Classify). The fallback does not take these: an
 	// address nobody can parse is a bug to surface, not mail to guess at.
-	ErrUnknownAddress = errors.New("route: unknown kind of address")
+	ErrUnknownAddress = notify.Permanent("route: unknown kind of address")
 	// ErrNoTransport: the router has no transport for the address's kind
 	// and no fallback.
-	ErrNoTransport = errors.New("route: no transport for this kind of address")
+	ErrNoTransport = notify.Permanent("route: no transport for this kind of address")
 )
 
 // Router sends each message through the transport for the kind of its

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"time"
 	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
@@ -24,7 +25,7 @@ import (
 var (
 	// ErrNotMobile: the message is not addressed to an Indian mobile
 	// number.
-	ErrNotMobile = errors.New("sms: the message is not addressed to a mobile number")
+	ErrNotMobile = notify.Permanent("sms: the message is not addressed to a mobile number")
 	// ErrTooLong: the text is longer than WithMaxLength allows.
 	ErrTooLong = errors.New("sms: text too long")
 )
@@ -195,11 +196,30 @@ type SendError struct {
 	// Status is the HTTP status, 0 when there was none (the request
 	// failed).
 	Status int
-	text   string
-	cause  error
+	// RetryAfter is the wait the gateway asked for (Retry-After), 0 when
+	// it asked for none.
+	RetryAfter time.Duration
+	text       string
+	cause      error
 }
 
 func (e *SendError) Error() string { return "sms: not sent: " + e.text }
+
+// Permanent reports a refusal that sending again cannot change: a 4xx
+// answer (a number or request the gateway will not take), but not 408,
+// 425 or 429, which ask for a later try. The engine's outbox takes such a
+// message as a dead letter at once.
+func (e *SendError) Permanent() bool {
+	switch e.Status {
+	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
+		return false
+	}
+	return e.Status >= 400 && e.Status < 500
+}
+
+// RetryDelay is the wait the gateway asked for, which the engine's outbox
+// waits out at least before it tries again.
+func (e *SendError) RetryDelay() time.Duration { return e.RetryAfter }
 
 // Unwrap returns the context's error when it ended the call, or the
 // client's (a *safefetch.Error with the default client), without the
@@ -260,7 +280,8 @@ func (g *Gateway) Notify(ctx context.Context, m onboarding.Message) error {
 	_ = resp.Body.Close()
 	g.log.DebugContext(ctx, "sms: gateway answered", append(attrs, "status", resp.StatusCode)...)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &SendError{Status: resp.StatusCode, text: "the gateway answered HTTP " + strconv.Itoa(resp.StatusCode)}
+		return &SendError{Status: resp.StatusCode, RetryAfter: notify.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+			text: "the gateway answered HTTP " + strconv.Itoa(resp.StatusCode)}
 	}
 	return nil
 }

@@ -250,7 +250,7 @@ func (s *Sender) post(ctx context.Context, target string, body []byte, key, sig 
 	// Drain a little so the connection can be reused; the body is not read.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	_ = resp.Body.Close()
-	return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), s.now()), nil
+	return resp.StatusCode, notify.ParseRetryAfter(resp.Header.Get("Retry-After"), s.now()), nil
 }
 
 // retryable reports whether an HTTP status may change by retrying.
@@ -270,23 +270,6 @@ func (s *Sender) wait(attempt int, retryAfter time.Duration) time.Duration {
 		d = s.maxBackoff
 	}
 	return d/2 + time.Duration(s.jitter()*float64(d/2))
-}
-
-// parseRetryAfter reads a Retry-After value: seconds, or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		return time.Duration(min(n, 1<<20)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
 }
 
 // clientErrorText says what went wrong in plain words, without the URL

@@ -1,0 +1,77 @@
+package sms_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/openhcx/hcxonboard/notify/sms"
+	"github.com/openhcx/hcxonboard/onboarding"
+)
+
+// A gateway's 4xx (bad number, bad request, bad credentials) cannot change by
+// sending again: the outbox must be able to take it as a dead letter at
+// once (onboarding.Notifier: an error with Permanent() bool). A 5xx may pass.
+func TestGatewayPermanence(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status    int
+		permanent bool
+	}{{400, true}, {404, true}, {422, true}, {500, false}, {503, false}} {
+		g := newGateway(t, tc.status)
+		s, err := sms.New(g.URL+"/send?to={{.To}}&text={{.Text}}", sms.WithClient(g.Client()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Notify(context.Background(), otp("9876543210"))
+		if err == nil {
+			t.Fatalf("%d: no error", tc.status)
+		}
+		var p interface{ Permanent() bool }
+		got := errors.As(err, &p) && p.Permanent()
+		if got != tc.permanent {
+			t.Errorf("HTTP %d: permanent = %v, want %v (%v, %T)", tc.status, got, tc.permanent, err, err)
+		}
+	}
+}
+
+// 429 with Retry-After: the outbox should wait no less (RetryDelay()).
+func TestGatewayRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	s, err := sms.New(srv.URL+"/send?to={{.To}}&text={{.Text}}", sms.WithClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Notify(context.Background(), otp("9876543210"))
+	var d interface{ RetryDelay() time.Duration }
+	if !errors.As(err, &d) || d.RetryDelay() < 120*time.Second {
+		t.Errorf("429 Retry-After: 120 gave %v (%T), no RetryDelay of 120s", err, err)
+	}
+}
+
+// A message that is not for a mobile number can never be sent by the
+// gateway: permanent.
+func TestNotMobileIsPermanent(t *testing.T) {
+	t.Parallel()
+	g := newGateway(t, 200)
+	s, err := sms.New(g.URL+"/send?to={{.To}}&text={{.Text}}", sms.WithClient(g.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Notify(context.Background(), onboarding.Message{ID: "a/1/0", Kind: onboarding.MessageOTP, To: "admin@example.org", Code: "123456", Subject: "x"})
+	var p interface{ Permanent() bool }
+	if !errors.Is(err, sms.ErrNotMobile) {
+		t.Fatalf("err = %v", err)
+	}
+	if !(errors.As(err, &p) && p.Permanent()) {
+		t.Errorf("ErrNotMobile is not Permanent: the outbox retries it until it dies of age (%v)", err)
+	}
+}

@@ -130,19 +130,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fail("write: %v", err)
 		}
 	} else {
-		printChecklist(stdout, app, report, policy)
+		printChecklist(stdout, app, report, policy, refusal)
 	}
 	if report.Verdict != verifier.VerdictReady {
 		return exitNotReady
 	}
-	if why := refusal; why != "" {
+	if refusal != "" {
 		// The checks passed, but the operator's engine refuses the
-		// application before storing it.
-		out := stdout
+		// application before storing it: the checklist says so; with
+		// -json, whose stdout holds the report alone, stderr does.
 		if *asJSON {
-			out = stderr // stdout holds the report's JSON alone
+			fmt.Fprintf(stderr, "NOT READY: the operator refuses this application as it is: %s\n", refusal)
 		}
-		fmt.Fprintf(out, "\nNOT READY: the operator refuses this application as it is: %s\n", why)
 		return exitNotReady
 	}
 	return exitReady
@@ -276,7 +275,9 @@ var marks = map[verifier.Outcome]string{
 	verifier.Pending:   "[later]  ",
 }
 
-func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report, policy *verifier.PolicyFile) {
+// printChecklist prints the report for a person; refusal, when not "",
+// is why the operator refuses an application whose checks pass.
+func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report, policy *verifier.PolicyFile, refusal string) {
 	name := app.ParticipantName
 	if name == "" {
 		name = "(no participant name)"
@@ -309,14 +310,16 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 		fmt.Fprintf(w, "  %s %-*s  %s\n", marks[res.Outcome], width, res.ID, res.Message)
 	}
 	fmt.Fprintln(w)
-	switch r.Verdict {
-	case verifier.VerdictReady:
+	switch {
+	case r.Verdict == verifier.VerdictReady && refusal != "":
+		fmt.Fprintf(w, "NOT READY: the operator refuses this application as it is: %s\n", refusal)
+	case r.Verdict == verifier.VerdictReady:
 		if n := counts[verifier.Pending]; n > 0 {
 			fmt.Fprintf(w, "READY to apply. %s marked [later] %s done by the HCX operator after you apply.\n", plural(n, "check"), map[bool]string{true: "is", false: "are"}[n == 1])
 		} else {
 			fmt.Fprintln(w, "READY to apply.")
 		}
-	case verifier.VerdictIncomplete:
+	case r.Verdict == verifier.VerdictIncomplete:
 		fmt.Fprintf(w, "INCOMPLETE: add the %s marked [MISSING], then check again.\n", plural(counts[verifier.Missing], "item"))
 	default:
 		fmt.Fprintf(w, "NOT READY: correct the %s marked [INVALID]", plural(counts[verifier.Invalid], "item"))

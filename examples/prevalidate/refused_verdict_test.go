@@ -36,6 +36,26 @@ func TestJSONVerdictAgreesWithTheExitStatus(t *testing.T) {
 	}
 }
 
+// The checklist of an application the operator refuses as it is says so,
+// once, and never that it is ready.
+func TestChecklistOfARefusedApplicationIsNotReady(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/payer_ready.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m))
+	m["address"].(map[string]any)["landmark"] = "near\u0000gate"
+	doc, err := json.Marshal(m)
+	require.NoError(t, err)
+	code, stdout, stderr := runArgs(t, string(doc), "-now", testNow, "-")
+	assert.Equal(t, 1, code)
+	assert.NotContains(t, stdout, "READY to apply")
+	assert.Equal(t, 1, strings.Count(stdout, "NOT READY: the operator refuses this application as it is"), stdout)
+	assert.Empty(t, stderr)
+	_, _, stderr = runArgs(t, string(doc), "-json", "-now", testNow, "-")
+	assert.Contains(t, stderr, "NOT READY: the operator refuses this application as it is")
+}
+
 // A checklist whose roles settle no category says so in its header.
 func TestChecklistHeaderWithoutACategory(t *testing.T) {
 	t.Parallel()

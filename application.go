@@ -1,6 +1,7 @@
 package hcxonboard
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -206,10 +207,21 @@ func UnmarshalApplication(data []byte) (*Application, error) {
 	}
 	var app Application
 	if err := strictjson.Unmarshal(data, &app, &applicationWords); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidApplication, err)
+		invalid := fmt.Errorf("%w: %s", ErrInvalidApplication, err)
+		if errors.Is(err, ErrUnknownRole) {
+			return nil, unknownRoleError{invalid}
+		}
+		return nil, invalid
 	}
 	return &app, nil
 }
+
+// unknownRoleError is an invalid application whose fault is an unknown
+// role: it is ErrInvalidApplication and ErrUnknownRole, and no more of
+// the decoder's errors.
+type unknownRoleError struct{ error }
+
+func (e unknownRoleError) Unwrap() []error { return []error{e.error, ErrUnknownRole} }
 
 // applicationWords keep the messages the application has always given:
 // encoding/json's "json: unknown field", "empty document".

@@ -280,3 +280,14 @@ func TestDecodeUnknownRoleIsErrUnknownRole(t *testing.T) {
 	_, err = hcxonboard.DecodeApplication(strings.NewReader(`{"roles":["payer"]}`))
 	assert.NotErrorIs(t, err, hcxonboard.ErrUnknownRole)
 }
+
+// An invalid application's error is ErrInvalidApplication (and
+// ErrUnknownRole for an unknown role), never the JSON decoder's own
+// errors: a document that ends early is no I/O failure.
+func TestDecodeErrorsKeepToTheirSentinels(t *testing.T) {
+	t.Parallel()
+	_, err := hcxonboard.DecodeApplication(strings.NewReader(`{"participant_name":`))
+	require.ErrorIs(t, err, hcxonboard.ErrInvalidApplication)
+	assert.NotErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.NotErrorIs(t, err, hcxonboard.ErrUnknownRole)
+}

@@ -531,7 +531,8 @@ type appPage struct {
 }
 
 // categoryTitles returns the titles of the requirements of policies in
-// the categories of rep (nil when there is no report).
+// the categories of rep, "" for one its category does not describe (nil
+// when there is no report).
 func categoryTitles(policies []verifier.Policy, rep *verifier.Report) map[verifier.RequirementID]string {
 	if rep == nil {
 		return nil
@@ -542,8 +543,8 @@ func categoryTitles(policies []verifier.Policy, rep *verifier.Report) map[verifi
 			continue
 		}
 		for _, r := range p.Requirements {
-			if _, ok := out[r.ID]; !ok && r.Description != "" {
-				out[r.ID] = r.Description
+			if _, ok := out[r.ID]; !ok {
+				out[r.ID] = r.Description // "": the category gives it no title
 			}
 		}
 	}

@@ -2,15 +2,10 @@ package httpapi_test
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/openhcx/hcxonboard"
-	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -26,30 +21,7 @@ func TestConsoleTitleOfAnOperatorRequirementSharingAnID(t *testing.T) {
 				verifier.Requirement{ID: verifier.ReqCaseReview, Description: mine,
 					Check: verifier.RequireReview("the data you ask for and how you anonymise it")},
 			)
-			research.Category, research.Title = "research", "Research bodies"
-			resolver := verifier.ByRole(func(role hcxonboard.Role, app *hcxonboard.Application) ([]verifier.Category, error) {
-				if role == hcxonboard.RoleResearch {
-					return []verifier.Category{"research"}, nil
-				}
-				return verifier.ResolveRole(role, app)
-			})
-			checker, err := verifier.New(verifier.WithPolicy(research), verifier.WithResolver(resolver))
-			require.NoError(t, err)
-			f := newFixtureWith(t, []onboarding.Option{onboarding.WithVerifier(checker)})
-			srv := httptest.NewServer(f.h)
-			t.Cleanup(srv.Close)
-
-			app := f.regulator("Institute of Health Economics")
-			app.Roles = []hcxonboard.Role{hcxonboard.RoleResearch}
-			code := fmt.Sprintf("ihe-%d", i+2)
-			app.SandboxCertificate, app.SandboxParticipantCode = f.cert(code, hcxonboard.RoleResearch), code
-			a, _ := f.submit(app)
-			require.Equal(t, []verifier.Category{"research"}, a.Report.Categories)
-
-			b := newBrowser(t, srv)
-			b.login(staffToken)
-			p := b.get("/console/applications/" + a.ID)
-			require.Equal(t, http.StatusOK, p.status)
+			p := researchApplicationPage(t, research, fmt.Sprintf("ihe-%d", i+2))
 			if mine != "" {
 				assert.Contains(t, p.body, mine, "the research category's own words for case_review")
 			}

@@ -25,6 +25,19 @@ func TestConsoleTitlesOperatorRequirements(t *testing.T) {
 		verifier.Requirement{ID: "board_minutes_review",
 			Check: verifier.RequireReview("the minutes of the board that approved joining")},
 	)
+	p := researchApplicationPage(t, research, "ihe-1")
+	assert.Regexp(t, `data_use_review</span><div class="muted">The data asked for and how it is anonymised</div>`, p.body,
+		"the operator's requirement carries its description as its title")
+	assert.Contains(t, p.body, `board_minutes_review</span></td>`, "no description: the bare id, no empty title")
+	assert.NotRegexp(t, `board_minutes_review</span><div`, p.body)
+	assert.Regexp(t, `sandbox_certificate</span><div class="muted">[^<]+</div>`, p.body, "a built-in requirement keeps its title")
+}
+
+// researchApplicationPage submits a research body's application under
+// research, an operator's category for the research role, and answers
+// its console page as staff see it.
+func researchApplicationPage(t *testing.T, research verifier.Policy, code string) page {
+	t.Helper()
 	research.Category, research.Title = "research", "Research bodies"
 	resolver := verifier.ByRole(func(role hcxonboard.Role, app *hcxonboard.Application) ([]verifier.Category, error) {
 		if role == hcxonboard.RoleResearch {
@@ -40,17 +53,13 @@ func TestConsoleTitlesOperatorRequirements(t *testing.T) {
 
 	app := f.regulator("Institute of Health Economics")
 	app.Roles = []hcxonboard.Role{hcxonboard.RoleResearch}
-	app.SandboxCertificate, app.SandboxParticipantCode = f.cert("ihe-1", hcxonboard.RoleResearch), "ihe-1"
+	app.SandboxCertificate, app.SandboxParticipantCode = f.cert(code, hcxonboard.RoleResearch), code
 	a, _ := f.submit(app)
-	require.Contains(t, a.Report.Categories, verifier.Category("research"))
+	require.Equal(t, []verifier.Category{"research"}, a.Report.Categories)
 
 	b := newBrowser(t, srv)
 	b.login(staffToken)
 	p := b.get("/console/applications/" + a.ID)
 	require.Equal(t, http.StatusOK, p.status)
-	assert.Regexp(t, `data_use_review</span><div class="muted">The data asked for and how it is anonymised</div>`, p.body,
-		"the operator's requirement carries its description as its title")
-	assert.Contains(t, p.body, `board_minutes_review</span></td>`, "no description: the bare id, no empty title")
-	assert.NotRegexp(t, `board_minutes_review</span><div`, p.body)
-	assert.Regexp(t, `sandbox_certificate</span><div class="muted">[^<]+</div>`, p.body, "a built-in requirement keeps its title")
+	return p
 }

@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"net/http"
 	"testing"
 
@@ -13,8 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openhcx/hcxonboard/onboarding"
-	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
@@ -24,13 +20,7 @@ import (
 // the token keys for every configured realm, and 404 for any other.
 func TestKeycloakRealmCerts(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	jk, err := jwk.FromRaw(key)
-	require.NoError(t, err)
-	tokens, err := credential.NewTokens(jk, credential.WithProfile(credential.ProfilePlatform))
-	require.NoError(t, err)
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithTokens(tokens)}, httpapi.WithProfile(credential.ProfilePlatform))
+	f := platformFixture(t)
 	a, secret := f.live("Certs Regulator")
 	tok, err := f.svc.Token(context.Background(), a.Participant.ParticipantCode, secret)
 	require.NoError(t, err)

@@ -420,13 +420,7 @@ func TestSpecTokenRoutes(t *testing.T) {
 // gateway matches.
 func TestPlatformProfileEndToEnd(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	jk, err := jwk.FromRaw(key)
-	require.NoError(t, err)
-	tokens, err := credential.NewTokens(jk, credential.WithProfile(credential.ProfilePlatform))
-	require.NoError(t, err)
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithTokens(tokens)}, httpapi.WithProfile(credential.ProfilePlatform))
+	f := platformFixture(t)
 	a, secret := f.live("Insurance Regulatory Authority")
 
 	res := f.do(request{method: http.MethodPost, path: "/auth/realms/swasth-hcx-participants/protocol/openid-connect/token",
@@ -646,4 +640,17 @@ func TestSpecProfileSpellsBSPAsTheSpecification(t *testing.T) {
 		res.decode(t, &a)
 		assert.Equal(t, []string{bsp.ParticipantCode}, codesOf(a), spelling)
 	}
+}
+
+// platformFixture is a Handler and engine in the reference platform's
+// profile, its access tokens RS256 under a fresh key.
+func platformFixture(t *testing.T) *fixture {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	jk, err := jwk.FromRaw(key)
+	require.NoError(t, err)
+	tokens, err := credential.NewTokens(jk, credential.WithProfile(credential.ProfilePlatform))
+	require.NoError(t, err)
+	return newFixtureWith(t, []onboarding.Option{onboarding.WithTokens(tokens)}, httpapi.WithProfile(credential.ProfilePlatform))
 }

@@ -92,18 +92,22 @@ func WithTypes(mediaTypes ...string) Option {
 }
 
 // WithKinds sets the document kinds accepted (default Kinds, those of the
-// application contract), for operators whose policies require more.
+// application contract), for operators whose policies require more
+// (verifier.DocumentKinds lists them). A kind given twice counts once.
 func WithKinds(kinds ...string) Option {
 	return func(p *Policy) error {
 		if len(kinds) == 0 {
 			return errors.New("document: WithKinds with no kind")
 		}
+		p.kinds = make([]string, 0, len(kinds))
 		for _, k := range kinds {
 			if !validKind(k) {
 				return fmt.Errorf("document: kind %q: want 1 to 64 of a-z, 0-9, '_' and '.'", k)
 			}
+			if !slices.Contains(p.kinds, k) {
+				p.kinds = append(p.kinds, k)
+			}
 		}
-		p.kinds = slices.Clone(kinds)
 		return nil
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
@@ -189,4 +190,12 @@ func TestFileNameAndReference(t *testing.T) {
 	require.Equal(t, "document-unknown", document.Document{ID: "../x"}.FileName())
 	require.Equal(t, hcxonboard.Document{Kind: d.Kind, URI: "https://x.example/d", SHA256: "ab", MediaType: document.JPEG},
 		d.Reference("https://x.example/d"))
+}
+
+// A kind given twice to WithKinds counts once.
+func TestWithKindsCountsAKindOnce(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy(document.WithKinds("a", "b", "a"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, p.Kinds())
 }

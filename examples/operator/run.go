@@ -210,12 +210,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// application: the embedded default, for one machine. Replicas sharing
 	// a PostgreSQL database keep them there instead (store.Documents()).
 	// An operator's policy may ask for documents of kinds of its own.
-	kinds := slices.Clone(document.Kinds)
-	for _, k := range verifier.DocumentKinds(checker.Policies()...) {
-		if !slices.Contains(kinds, k) {
-			kinds = append(kinds, k)
-		}
-	}
+	kinds := slices.Concat(document.Kinds, verifier.DocumentKinds(checker.Policies()...))
 	docs, err := document.NewDir(filepath.Join(cfg.data, "documents"), store, document.WithKinds(kinds...))
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)

@@ -368,6 +368,42 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	return tok, nil
 }
 
+// CheckSecret admits a participant that authenticates with its code and
+// a live secret, as a suspended participant must: Token issues it no
+// access token, since other gateways check only a token's signature and
+// would let it transact. It admits an Active or suspended (Blocked)
+// participant whose de-boarding has not taken effect, so that a
+// participant suspended for an expired certificate can register new
+// certificates (SubmitDetails, which reinstates it), appeal or report a
+// compromise. Every refusal is the bare ErrInvalidCredentials, as Token's
+// are, and the reason goes to the log only.
+//
+// CheckSecret grants nothing by itself: the caller acts on the
+// participant's own application only, as ParticipantActor(code).
+func (s *Service) CheckSecret(ctx context.Context, code, secret string) error {
+	var c *credentials
+	err := fmt.Errorf("%w: not a participant code", ErrNotFound)
+	if plausibleCode(code) {
+		c, err = s.credentialsOf(ctx, code)
+	}
+	if err != nil {
+		if unknownCode(err) {
+			return s.refuseUnknown(ctx, "secret", code, secret)
+		}
+		return err
+	}
+	if _, err := s.secrets.Check(secret, c.Secrets); err != nil {
+		return s.refuse(ctx, "secret", code, true, secretRefusal(err))
+	}
+	if st := c.part.Status; st != hcxonboard.StatusActive && st != hcxonboard.StatusBlocked {
+		return s.refuse(ctx, "secret", code, true, fmt.Sprintf("the participant is %s, neither Active nor suspended", st))
+	}
+	if c.ended(s.clock()) {
+		return s.refuse(ctx, "secret", code, true, "the participant's de-boarding took effect at "+c.EndsAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // VerifyToken checks an access token: signature, algorithm, issuer,
 // audience and expiry (credential.Tokens.Verify), and then that the
 // participant is still Active and reported no compromise after the token

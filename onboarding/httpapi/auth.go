@@ -315,8 +315,14 @@ func lifeWords(d time.Duration) string {
 }
 
 // checkOwner admits whoever owns an application: its applicant token
-// before go-live, its participant's access token after.
+// before go-live, its participant's access token after, or the
+// participant's code and secret (HTTP Basic), which a suspended
+// participant, refused access tokens, uses to mend its certificates,
+// appeal or report a compromise.
 func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, applicationID string, c *reqCtx) error {
+	if code, secret, ok := r.BasicAuth(); ok {
+		return h.checkParticipantSecret(r, applicationID, code, secret, c)
+	}
 	tok, ok := bearer(r)
 	if !ok || strings.HasPrefix(tok, ApplicantTokenPrefix) {
 		c.owner = actorApplicant
@@ -324,6 +330,12 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 	}
 	claims, err := h.svc.VerifyToken(r.Context(), tok)
 	if err != nil {
+		if errors.Is(err, onboarding.ErrNotActive) {
+			e := tokenRefused(err)
+			e.message += ": a participant that is not Active gets no access token; while suspended, it reaches its own application " +
+				"with its participant code and secret (Authorization: Basic)"
+			return e
+		}
 		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
 			return tokenRefused(err)
 		}
@@ -337,6 +349,24 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 		return newError(http.StatusForbidden, CodeAccessDenied, "the access token is not this application's participant's")
 	}
 	c.owner = onboarding.ParticipantActor(claims.ParticipantCode)
+	return nil
+}
+
+// checkParticipantSecret admits the participant of an application by its
+// code and secret: 401 for any credential the engine refuses, alike; 403
+// for a good one of another participant.
+func (h *Handler) checkParticipantSecret(r *http.Request, applicationID, code, secret string, c *reqCtx) error {
+	if err := h.svc.CheckSecret(r.Context(), code, secret); err != nil {
+		return h.refuseCredentials(r, err)
+	}
+	a, err := h.svc.Application(r.Context(), applicationID)
+	if err != nil && !errors.Is(err, onboarding.ErrNotFound) {
+		return err
+	}
+	if err != nil || a.Participant == nil || a.Participant.ParticipantCode != code {
+		return newError(http.StatusForbidden, CodeAccessDenied, "the participant code is not this application's participant's")
+	}
+	c.owner = onboarding.ParticipantActor(code)
 	return nil
 }
 

@@ -116,6 +116,17 @@
 // staff credential: participant records carry e-mail addresses and mobile
 // numbers. Secret rotation authenticates with the live secret itself.
 //
+// A live participant's own application (its details and step-up code,
+// readiness, appeal, compromise report, leaving) takes its access token,
+// or its participant code and live secret as HTTP Basic
+// ("Authorization: Basic base64(code:secret)"). The second is how a
+// suspended participant, which gets no access token (other gateways
+// check only a token's signature, and would let it transact), registers
+// the certificates that end a suspension for an expired one, appeals or
+// reports a compromise (onboarding.Service.CheckSecret). It opens that
+// participant's application only; a de-boarded participant's opens
+// nothing, and every refused code and secret gets the one 401.
+//
 // # Errors
 //
 // Every error is the HCX envelope

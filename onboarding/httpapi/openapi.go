@@ -90,6 +90,8 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 					"description": "An operator staff credential."},
 				"participantToken": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
 					"description": "A participant access token from /v1/onboarding/token."},
+				"participantSecret": map[string]any{"type": "http", "scheme": "basic",
+					"description": "The participant code and its production secret: how a suspended participant, which gets no access token, reaches its own application."},
 				"consoleSession": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
 					"description": "The console session cookie set by the login form."},
 			},
@@ -181,7 +183,8 @@ func (g *schemaGen) operation(rt route) map[string]any {
 	case authApplicant:
 		op["security"] = []any{map[string]any{"applicantToken": []string{}}}
 	case authOwner:
-		op["security"] = []any{map[string]any{"applicantToken": []string{}}, map[string]any{"participantToken": []string{}}}
+		op["security"] = []any{map[string]any{"applicantToken": []string{}}, map[string]any{"participantToken": []string{}},
+			map[string]any{"participantSecret": []string{}}}
 	case authStaff:
 		op["security"] = []any{map[string]any{"staffToken": []string{}}}
 	case authParticipant:

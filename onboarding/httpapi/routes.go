@@ -14,7 +14,7 @@ type authKind int
 const (
 	authPublic       authKind = iota
 	authApplicant             // the applicant token of the {id} in the path
-	authOwner                 // the applicant token before go-live, the participant's access token after
+	authOwner                 // the applicant token before go-live, the participant's access token or code and secret (Basic) after
 	authStaff                 // an operator staff credential
 	authParticipant           // a participant access token, or a staff credential
 	authConsole               // a console session (pages)

@@ -324,6 +324,11 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 		return h.checkParticipantSecret(r, applicationID, code, secret, c)
 	}
 	tok, ok := bearer(r)
+	if !ok && r.Header.Get("Authorization") == "" {
+		return newError(http.StatusUnauthorized, CodeAccessDenied,
+			"this route needs the applicant token before go-live (Authorization: Bearer hcxapp_…), and after it the participant's "+
+				"access token (Bearer) or its participant code and secret (Basic)")
+	}
 	if !ok || strings.HasPrefix(tok, ApplicantTokenPrefix) {
 		c.owner = actorApplicant
 		return h.checkApplicant(w, r, applicationID)

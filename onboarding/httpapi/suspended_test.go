@@ -45,6 +45,10 @@ func TestSuspendedParticipantActsWithItsSecret(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, res.status, "%s", res.body)
 	assert.Contains(t, res.envelope(t).Error.Message, "Authorization: Basic", "the refusal names the way in")
 
+	res = f.do(request{method: http.MethodGet, path: mine})
+	require.Equal(t, http.StatusUnauthorized, res.status, "%s", res.body)
+	assert.Contains(t, res.envelope(t).Error.Message, "(Basic)", "without a credential, the answer names each one the route takes")
+
 	own := basic(code, secret)
 	res = f.do(request{method: http.MethodGet, path: mine, auth: own})
 	require.Equal(t, http.StatusOK, res.status, "%s", res.body)

@@ -82,13 +82,14 @@ func (p Profile) CertificatesBase64() bool { return p == ProfileNHCX }
 
 // RoleName spells a role as the profile writes it: the platform's
 // registry schema and gateway RBAC know "payor", not "payer"; the
-// specification writes "BSP" where the platform writes "bsp". Unknown
-// roles pass unchanged.
+// specification writes "BSP" where the platform writes "bsp", and so do
+// ProfileNHCX's tokens, which are ProfileSpec's. Unknown roles pass
+// unchanged.
 func (p Profile) RoleName(r hcxonboard.Role) string {
 	switch {
 	case p == ProfilePlatform && r == hcxonboard.RolePayer:
 		return "payor"
-	case p == ProfileSpec && r == hcxonboard.RoleBSP:
+	case (p == ProfileSpec || p == ProfileNHCX) && r == hcxonboard.RoleBSP:
 		return "BSP" // the specification's spelling; the platform's is bsp
 	}
 	return string(r)

@@ -362,3 +362,21 @@ func TestSpecProfileTokenSpellsBSP(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []hcxonboard.Role{hcxonboard.RoleBSP}, claims.Roles)
 }
+
+// ProfileNHCX's tokens are ProfileSpec's, a beneficiary platform's role
+// spelled as the specification spells it included.
+func TestNHCXProfileTokenSpellsRolesAsTheSpecification(t *testing.T) {
+	t.Parallel()
+	_, key := rsaKey(t, 2048)
+	nhcx, _ := newTestTokens(t, key, WithProfile(ProfileNHCX))
+	tok, err := nhcx.Issue(testCode, []hcxonboard.Role{hcxonboard.RoleBSP, hcxonboard.RolePayer})
+	require.NoError(t, err)
+	parts := strings.Split(tok.Value, ".")
+	require.Len(t, parts, 3)
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	assert.Contains(t, string(payload), `"participant_roles":["BSP","payer"]`)
+	claims, err := nhcx.Verify(context.Background(), tok.Value)
+	require.NoError(t, err)
+	assert.Equal(t, []hcxonboard.Role{hcxonboard.RoleBSP, hcxonboard.RolePayer}, claims.Roles)
+}

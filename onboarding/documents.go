@@ -211,24 +211,29 @@ func (ref reference) document() hcxonboard.Document {
 // for an operator's requirements.
 func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
 
-// kindFor is the document kind requirement req of report rep asks for:
-// the one the policy of one of the report's categories names for it
+// kindFor is the document kind result res of report rep asks for: the
+// one the policy of one of the report's categories names for it
 // (verifier.Requirement.Document: the guideline's documents, and an
-// operator's own, whatever id it gives them), else the one whose
-// documents evidence the guideline's requirement (the facility licence,
-// the IRDA licence).
-func (s *Service) kindFor(rep *verifier.Report, req verifier.RequirementID) string {
+// operator's own, whatever id it gives them), else the one the result
+// checked (verifier.Result.Document: verifier.RequireDocument's, in a
+// requirement that does not name it), else the one whose documents
+// evidence the guideline's requirement (the facility licence, the IRDA
+// licence).
+func (s *Service) kindFor(rep *verifier.Report, res verifier.Result) string {
 	if rep != nil {
 		for _, p := range s.docs.policies {
 			if !slices.Contains(rep.Categories, p.Category) {
 				continue
 			}
-			if r, ok := p.Requirement(req); ok && r.Document != "" {
+			if r, ok := p.Requirement(res.ID); ok && r.Document != "" {
 				return r.Document
 			}
 		}
 	}
-	return kindOf(req)
+	if res.Document != "" {
+		return res.Document
+	}
+	return kindOf(res.ID)
 }
 
 // kindOf returns the document kind whose documents evidence req.
@@ -285,7 +290,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 	}
 	var out *verifier.Report
 	for i, res := range rep.Requirements {
-		refs := s.references(r.st.Submitted, s.kindFor(rep, res.ID))
+		refs := s.references(r.st.Submitted, s.kindFor(rep, res))
 		if res.Outcome != verifier.Satisfied || len(refs) == 0 {
 			continue
 		}
@@ -315,7 +320,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 // requirement has just come to need it). holdReferences and
 // UploadDocument settle them.
 func (s *Service) planDocuments(r *record, res verifier.Result) {
-	for _, ref := range s.references(r.st.Submitted, s.kindFor(r.st.Report, res.ID)) {
+	for _, ref := range s.references(r.st.Submitted, s.kindFor(r.st.Report, res)) {
 		t := r.addTask(KindUpload, res.ID, uploadMessage(ref))
 		t.DocumentSHA256, t.DocumentKind = ref.sha256, ref.kind
 	}

@@ -93,3 +93,50 @@ func researchDocWorld(t *testing.T, requirements string) (*docWorld, *hcxonboard
 		SandboxCertificate: w0.certificate(hcxonboard.RoleResearch),
 	}
 }
+
+// A requirement built in code on verifier.RequireDocument, without naming
+// its kind (Requirement.Document), as the verifier's Example writes one,
+// is held too: its results name the kind they checked.
+func TestRequireDocumentInCodeIsHeldBeforeItCounts(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	w0 := newWorld(t)
+	research := verifier.DefaultPolicies()[verifier.CategoryRegulator].Without(verifier.ReqCaseReview).With(
+		verifier.Requirement{ID: "ethics_approval", Description: "Approval of an institutional ethics committee",
+			Check: verifier.RequireDocument("ethics_approval", "approval of your institutional ethics committee")})
+	research.Category = "research"
+	resolver := verifier.ByRole(func(role hcxonboard.Role, app *hcxonboard.Application) ([]verifier.Category, error) {
+		if role == hcxonboard.RoleResearch {
+			return []verifier.Category{"research"}, nil
+		}
+		return verifier.ResolveRole(role, app)
+	})
+	checker, err := verifier.New(verifier.WithPolicy(research), verifier.WithResolver(resolver),
+		verifier.WithSandboxVerifier(w0.sandbox), verifier.WithClock(w0.clock.Now))
+	require.NoError(t, err)
+	w := newDocWorld(t, []document.Option{document.WithKinds(slices.Concat(document.Kinds, []string{"ethics_approval"})...)},
+		onboarding.WithVerifier(checker), onboarding.WithSandbox(w0.sandbox))
+	ethics := documenttest.PDF(2048, "ethics committee approval")
+	a, err := w.svc.Submit(ctx, &hcxonboard.Application{ApplicationID: fmt.Sprintf("research-%d", appSeq.Add(1)),
+		ParticipantName: "Institute of Health Economics", Roles: []hcxonboard.Role{hcxonboard.RoleResearch},
+		PrimaryEmail: "hcx@ihe.example", PrimaryMobile: "9000012001", SandboxCertificate: w0.certificate(hcxonboard.RoleResearch),
+		Documents: []hcxonboard.Document{{Kind: "ethics_approval", URI: "s3://ihe/e.pdf", SHA256: digest(ethics), MediaType: document.PDF}}})
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageVerifying, a.Stage, "a bare reference settles nothing")
+	res := requirement(t, a, "ethics_approval")
+	assert.Equal(t, verifier.Pending, res.Outcome)
+	assert.Equal(t, "ethics_approval", res.Document)
+	up := openOf(a, onboarding.KindUpload, "ethics_approval")
+	require.Len(t, up, 1)
+	assert.Equal(t, "ethics_approval", up[0].DocumentKind)
+
+	_, err = w.svc.UploadDocument(ctx, a.ID, "ethics_approval", "", bytes.NewReader(ethics), "applicant")
+	require.NoError(t, err)
+	a, err = w.svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	reviews := openOf(a, onboarding.KindReview, "ethics_approval")
+	require.Len(t, reviews, 1, "an operator's own kind is read by staff")
+	a, err = w.svc.Decide(ctx, a.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "signed by the committee"})
+	require.NoError(t, err)
+	assert.Equal(t, registry.StageDetails, a.Stage)
+}

@@ -561,6 +561,9 @@ func run(ctx context.Context, in *Input, reqs []Requirement, results []Result) (
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if r.Document == req.Document {
+			r.Document = "" // the requirement names it: the result need not
+		}
 		results = merge(results, tidy(req.ID, r))
 	}
 	return results, nil

@@ -49,7 +49,9 @@
 //     DefaultPolicies()[c], use [Policy.With] and [Policy.Without], and
 //     install it with [WithPolicy]. A replaced requirement keeps its ID, so
 //     the onboarding engine and every tool read it as before. Checks for
-//     common needs: [RequireDocument] (a document of a kind) and
+//     common needs: [DocumentRequirement] (a document of a kind, which
+//     the onboarding engine holds before it relies on it; its check is
+//     [RequireDocument]) and
 //     [RequireReview] (staff decide: pending review). Any func of type
 //     [Check] will do.
 //   - A category of the operator's own: [WithPolicy] with a new name (a

@@ -27,11 +27,17 @@ var documentSchemes = [...]string{"https", "http", "s3", "gs"}
 // policies use it for their document requirements; operators use it to
 // require more.
 //
-// A requirement built on it should name the kind (Requirement.Document),
-// as DocumentRequirement does.
+// Its results name the kind (Result.Document), so that the onboarding
+// engine holds the references it relied on whatever requirement wraps it.
+// A requirement built on it should still name the kind
+// (Requirement.Document), as DocumentRequirement does: DocumentKinds, and
+// the operator's list of kinds applicants may upload built from it, see
+// only that.
 func RequireDocument(kind, what string) Check {
 	return func(_ context.Context, in *Input) Result {
-		return documentResult(in.App, kind, what)
+		r := documentResult(in.App, kind, what)
+		r.Document = kind
+		return r
 	}
 }
 

@@ -121,8 +121,10 @@ func ExampleWithPolicy_replaceCheck() {
 // built-in rule.
 func ExampleWithResolver() {
 	research := verifier.DefaultPolicies()[verifier.CategoryRegulator].Without(verifier.ReqCaseReview).With(
-		verifier.Requirement{ID: "ethics_approval", Description: "Approval of an institutional ethics committee",
-			Check: verifier.RequireDocument("ethics_approval", "approval of your institutional ethics committee")},
+		// DocumentRequirement names the kind, so that the onboarding
+		// engine holds the document before it relies on it and
+		// DocumentKinds lists the kind for uploads.
+		verifier.DocumentRequirement("ethics_approval", "ethics_approval", "Approval of an institutional ethics committee"),
 		verifier.Requirement{ID: "data_use_review", Description: "The data asked for and how it is anonymised",
 			Check: verifier.RequireReview("the data you ask for and how you anonymise it")},
 	)

@@ -147,6 +147,13 @@ type Result struct {
 	// them, and empty otherwise. The onboarding engine holds and publishes
 	// only the ids a result checked.
 	Identity string `json:"identity,omitempty"`
+	// Document names the document kind whose references the result
+	// checked (RequireDocument's) when its requirement does not name it
+	// (Requirement.Document): a requirement built in code without
+	// DocumentRequirement. It is empty otherwise. The onboarding engine
+	// holds each reference of the kind, named either way, before it
+	// relies on it.
+	Document string `json:"document,omitempty"`
 }
 
 // The registries whose ids results check (Result.Identity).

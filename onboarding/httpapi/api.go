@@ -125,7 +125,7 @@ func (h *Handler) details(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 		return err
 	}
 	a, err := h.svc.SubmitDetailsAs(r.Context(), id, d, c.ownerActor())
-	return h.answer(w, c, a, err)
+	return h.answer(w, c, a, h.refuseStepUp(r, err))
 }
 
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
@@ -205,7 +205,7 @@ func (h *Handler) deboardVoluntary(w http.ResponseWriter, r *http.Request, c *re
 	a, err := h.svc.Deboard(r.Context(), r.PathValue("id"), onboarding.DeboardRequest{
 		Initiator: onboarding.InitiatorVoluntary, Actor: c.ownerActor(), Reason: reason, StepUpCode: req.StepUpCode,
 	})
-	return h.answer(w, c, a, err)
+	return h.answer(w, c, a, h.refuseStepUp(r, err))
 }
 
 func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, c *reqCtx) error {

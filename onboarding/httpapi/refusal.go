@@ -21,6 +21,8 @@ const (
 		"ask for a new code at POST /v1/onboarding/applications/{id}/tasks/{task}/otp/resend if it keeps failing"
 	declineRefusedMessage = "the decline code was not accepted: it may be wrong, already used, or past its window; " +
 		"use the code from the latest intimation, as it was sent"
+	stepUpRefusedMessage = "the step-up code was not accepted: it may be wrong, expired, used up, or not asked for this change; " +
+		"ask for a new code at POST /v1/onboarding/applications/{id}/step-up and send it with the change"
 )
 
 // refuseCredentials turns every refusal of a participant code and secret
@@ -46,6 +48,20 @@ func (h *Handler) refuseOTP(r *http.Request, err error) error {
 // answer does not send the caller for a new code: no route issues one.
 func (h *Handler) refuseDecline(r *http.Request, err error) error {
 	return h.refuseCode(r, err, declineRefusedMessage)
+}
+
+// refuseStepUp is refuseOTP for a live participant's step-up code on the
+// routes that take one (its details, leaving, the registry's
+// participant/update): a wrong code, an expired or used-up one, and none
+// asked for get the one answer, so that a credential without the admin's
+// mailbox learns neither whether a code is outstanding nor how many
+// guesses are left. Other errors — an unknown application, a stage that
+// takes no change — pass as they are.
+func (h *Handler) refuseStepUp(r *http.Request, err error) error {
+	if !errors.Is(err, onboarding.ErrInvalidOTP) && !errors.Is(err, onboarding.ErrOTPExpired) && !errors.Is(err, onboarding.ErrOTPLocked) {
+		return err
+	}
+	return h.refuseCode(r, err, stepUpRefusedMessage)
 }
 
 func (h *Handler) refuseCode(r *http.Request, err error, message string) error {

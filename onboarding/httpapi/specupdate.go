@@ -71,7 +71,7 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	}
 	a, err = h.svc.SubmitDetailsAs(r.Context(), a.ID, d, onboarding.ParticipantActor(code))
 	if err != nil {
-		return err
+		return h.refuseStepUp(r, err)
 	}
 	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*a.Participant})
 	return nil

@@ -436,7 +436,8 @@ func (s *Service) sendNotices(r *record) error {
 		}
 		r.st.SuspendedAtExpiry = true
 		r.tell(MessageSuspended, "Your HCX participation is suspended", "The HCX operator suspended your participation: "+suspend+
-			". It is reinstated when a valid certificate is registered; while it is suspended its credentials are refused, so send the new certificate to the operator.")
+			". It is reinstated when a valid certificate is registered. While it is suspended no access token is issued: register the new certificate "+
+			"with your participant code and secret (HTTP Basic) at PUT /v1/onboarding/applications/"+r.app.ID+"/details, after asking for a step-up code, or send it to the operator.")
 	}
 	return nil
 }

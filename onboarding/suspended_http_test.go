@@ -46,6 +46,9 @@ func TestSuspendedAtExpiryComesBackWithNewCertificatesOverHTTP(t *testing.T) {
 	require.Equal(t, hcxonboard.StatusBlocked, got.Status)
 	_, err = svc.Token(ctx, creds.ParticipantCode, creds.Secret)
 	require.ErrorIs(t, err, onboarding.ErrInvalidCredentials)
+	told := w.notes.of(onboarding.MessageSuspended, a.ID)
+	require.Len(t, told, 1)
+	assert.Contains(t, told[0].Body, "HTTP Basic", "the notice says how to come back")
 
 	do := func(method, path string, body any) *httptest.ResponseRecorder {
 		t.Helper()

@@ -26,8 +26,10 @@ var (
 	// ErrNotMobile: the message is not addressed to an Indian mobile
 	// number.
 	ErrNotMobile = notify.Permanent("sms: the message is not addressed to a mobile number")
-	// ErrTooLong: the text is longer than WithMaxLength allows.
-	ErrTooLong = errors.New("sms: text too long")
+	// ErrTooLong: the text is longer than WithMaxLength allows. It is
+	// as long on every attempt, so it is permanent: the outbox takes the
+	// message as a dead letter at once.
+	ErrTooLong = notify.Permanent("sms: text too long")
 )
 
 // URLData is what the URL template is executed with. Every field is

@@ -75,3 +75,26 @@ func TestNotMobileIsPermanent(t *testing.T) {
 		t.Errorf("ErrNotMobile is not Permanent: the outbox retries it until it dies of age (%v)", err)
 	}
 }
+
+// A text longer than the gateway takes is as long on every attempt:
+// sending again cannot change it, so the outbox dead-letters it at once
+// instead of retrying it until it ages out. Nothing reaches the gateway.
+func TestTooLongIsPermanent(t *testing.T) {
+	t.Parallel()
+	g := newGateway(t, 200)
+	s, err := sms.New(g.URL+"/send?to={{.To}}&text={{.Text}}", sms.WithClient(g.Client()), sms.WithMaxLength(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Notify(context.Background(), otp("9876543210"))
+	if !errors.Is(err, sms.ErrTooLong) {
+		t.Fatalf("err = %v, want ErrTooLong", err)
+	}
+	var p interface{ Permanent() bool }
+	if !(errors.As(err, &p) && p.Permanent()) {
+		t.Errorf("ErrTooLong is not Permanent: the outbox retries it until it dies of age (%v)", err)
+	}
+	if n := len(g.requests()); n != 0 {
+		t.Errorf("the gateway got %d requests for a text it cannot take", n)
+	}
+}

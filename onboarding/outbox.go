@@ -427,6 +427,11 @@ func (s *Service) DeadLettersPage(ctx context.Context, limit int, cursor string)
 // one-time code past its lifetime, or an HFR intimation past its decline
 // window, stays dead (ErrConflict): a stale code is never sent late; the
 // applicant asks for a new code instead.
+//
+// The retry is one more attempt: a message's day of retries counts from
+// when it was written, so one that fails again, even for a reason that
+// passes (a 503), is a dead letter again at once, for staff to retry once
+// the transport is back.
 func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 	if s.outbox == nil {
 		return fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)

@@ -211,29 +211,37 @@ func (ref reference) document() hcxonboard.Document {
 // for an operator's requirements.
 func DocumentKind(req verifier.RequirementID) string { return kindOf(req) }
 
-// kindFor is the document kind result res of report rep asks for: the
-// one the policy of one of the report's categories names for it
+// kindsFor are the document kinds result res of report rep relied on:
+// each one the policy of one of the report's categories names for it
 // (verifier.Requirement.Document: the guideline's documents, and an
-// operator's own, whatever id it gives them), else the one the result
+// operator's own, whatever id it gives them), and the one the result
 // checked (verifier.Result.Document: verifier.RequireDocument's, in a
-// requirement that does not name it), else the one whose documents
-// evidence the guideline's requirement (the facility licence, the IRDA
-// licence).
-func (s *Service) kindFor(rep *verifier.Report, res verifier.Result) string {
+// requirement that does not name it); where neither names one, the one
+// whose documents evidence the guideline's requirement (the facility
+// licence, the IRDA licence). Categories whose requirements of one id ask
+// for different kinds each relied on their own, so every one is held.
+func (s *Service) kindsFor(rep *verifier.Report, res verifier.Result) []string {
+	var out []string
+	add := func(kind string) {
+		if kind != "" && !slices.Contains(out, kind) {
+			out = append(out, kind)
+		}
+	}
 	if rep != nil {
 		for _, p := range s.docs.policies {
 			if !slices.Contains(rep.Categories, p.Category) {
 				continue
 			}
-			if r, ok := p.Requirement(res.ID); ok && r.Document != "" {
-				return r.Document
+			if r, ok := p.Requirement(res.ID); ok {
+				add(r.Document)
 			}
 		}
 	}
-	if res.Document != "" {
-		return res.Document
+	add(res.Document)
+	if len(out) == 0 {
+		add(kindOf(res.ID))
 	}
-	return kindOf(res.ID)
+	return out
 }
 
 // kindOf returns the document kind whose documents evidence req.
@@ -246,25 +254,27 @@ func kindOf(req verifier.RequirementID) string {
 	return ""
 }
 
-// references returns the application's references of document kind, one
-// per digest. A reference whose digest is not a SHA-256 digest never
-// stands for a document; the checks refuse it where the kind is the
-// requirement's own.
-func (s *Service) references(app *hcxonboard.Application, kind string) []reference {
-	if kind == "" {
-		return nil
-	}
-	reviewed := s.reviewed(kind)
+// references returns the application's references of the document
+// kinds, one per kind and digest. A reference whose digest is not a
+// SHA-256 digest never stands for a document; the checks refuse it where
+// the kind is the requirement's own.
+func (s *Service) references(app *hcxonboard.Application, kinds ...string) []reference {
 	var out []reference
-	for _, d := range app.Documents {
-		if !strings.EqualFold(strings.TrimSpace(d.Kind), kind) {
+	for _, kind := range kinds {
+		if kind == "" {
 			continue
 		}
-		sum := document.NormalizeDigest(d.SHA256)
-		if sum == "" || slices.ContainsFunc(out, func(r reference) bool { return r.sha256 == sum }) {
-			continue
+		reviewed := s.reviewed(kind)
+		for _, d := range app.Documents {
+			if !strings.EqualFold(strings.TrimSpace(d.Kind), kind) {
+				continue
+			}
+			sum := document.NormalizeDigest(d.SHA256)
+			if sum == "" || slices.ContainsFunc(out, func(r reference) bool { return r.kind == kind && r.sha256 == sum }) {
+				continue
+			}
+			out = append(out, reference{kind: kind, sha256: sum, uri: strings.TrimSpace(d.URI), mediaType: d.MediaType, reviewed: reviewed})
 		}
-		out = append(out, reference{kind: kind, sha256: sum, uri: strings.TrimSpace(d.URI), mediaType: d.MediaType, reviewed: reviewed})
 	}
 	return out
 }
@@ -290,7 +300,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 	}
 	var out *verifier.Report
 	for i, res := range rep.Requirements {
-		refs := s.references(r.st.Submitted, s.kindFor(rep, res))
+		refs := s.references(r.st.Submitted, s.kindsFor(rep, res)...)
 		if res.Outcome != verifier.Satisfied || len(refs) == 0 {
 			continue
 		}
@@ -303,7 +313,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 		}
 		res.Outcome, res.Task = verifier.Pending, taskDocument
 		res.Message += " — the operator holds each referenced document (uploaded, or fetched from its https address with its digest verified)"
-		if refs[0].reviewed {
+		if slices.ContainsFunc(refs, func(ref reference) bool { return ref.reviewed }) {
 			res.Message += " and staff read it"
 		}
 		out.Requirements[i] = res
@@ -320,7 +330,7 @@ func (s *Service) documentReport(r *record, rep *verifier.Report) *verifier.Repo
 // requirement has just come to need it). holdReferences and
 // UploadDocument settle them.
 func (s *Service) planDocuments(r *record, res verifier.Result) {
-	for _, ref := range s.references(r.st.Submitted, s.kindFor(r.st.Report, res)) {
+	for _, ref := range s.references(r.st.Submitted, s.kindsFor(r.st.Report, res)...) {
 		t := r.addTask(KindUpload, res.ID, uploadMessage(ref))
 		t.DocumentSHA256, t.DocumentKind = ref.sha256, ref.kind
 	}

@@ -150,8 +150,9 @@ type Result struct {
 	// Document names the document kind whose references the result
 	// checked (RequireDocument's) when its requirement does not name it
 	// (Requirement.Document): a requirement built in code without
-	// DocumentRequirement. It is empty otherwise. The onboarding engine
-	// holds each reference of the kind, named either way, before it
+	// DocumentRequirement (for a requirement two categories share, where
+	// either does not). It is empty otherwise. The onboarding engine
+	// holds each reference of the kinds, named either way, before it
 	// relies on it.
 	Document string `json:"document,omitempty"`
 }
@@ -235,13 +236,20 @@ func (r *Report) HasCategory(c Category) bool {
 
 // merge adds res to results, or, when a result with the same ID is already
 // there (two categories share a requirement), keeps the worse of the two.
-// On a tie the first one stays, so the report reads in policy order.
+// On a tie the first one stays, so the report reads in policy order. The
+// one kept names the document kind the other checked (Document) when it
+// names none itself, so that the references both relied on are held.
 func merge(results []Result, res Result) []Result {
 	for i := range results {
 		if results[i].ID == res.ID {
+			kept, other := results[i], res
 			if res.Outcome.Worse(results[i].Outcome) {
-				results[i] = res
+				kept, other = res, results[i]
 			}
+			if kept.Document == "" {
+				kept.Document = other.Document
+			}
+			results[i] = kept
 			return results
 		}
 	}

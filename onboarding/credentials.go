@@ -33,10 +33,10 @@ func (s *Service) Provision(ctx context.Context, id string) (Credentials, error)
 // ProvisionBy is Provision on behalf of actor, the audit trail's actor:
 // "applicant", the applicant asking for its own (step 4, as Provision);
 // or the operator's staff ("staff:asha") issuing a new secret to a live
-// participant whose secrets expired, or were revoked by a compromise
-// report, since such a participant cannot authenticate to ask for one
-// itself. Hand the secret to the participant over a channel you trust;
-// it is shown only here.
+// participant, Active or suspended, whose secrets expired, or were revoked
+// by a compromise report, since such a participant cannot authenticate to
+// ask for one itself. Hand the secret to the participant over a channel
+// you trust; it is shown only here.
 func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credentials, error) {
 	if actor = strings.TrimSpace(actor); actor == "" {
 		return Credentials{}, fmt.Errorf("%w: provisioning needs an actor", ErrInvalidArgument)
@@ -47,9 +47,11 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 			return err
 		}
 		byStaff := actor != actorSystem && actor != actorApplicant
-		if byStaff && r.position() != posActive {
+		if byStaff && !r.isLive() {
 			// Before go-live the applicant provisions its own secret
-			// (step 4): the first secret is never in staff's hands.
+			// (step 4): the first secret is never in staff's hands. A
+			// suspended participant gets one too: with it (CheckSecret),
+			// not with an access token, it mends what it was suspended for.
 			return &TransitionError{Action: ActionProvision, From: positionName(r.position()),
 				Reason: "staff issue a secret only to a live participant; before go-live the applicant provisions its own"}
 		}

@@ -41,6 +41,7 @@ func TestTransitionTable(t *testing.T) {
 		{posActive, ActionSuspend, posBlocked, true},
 		{posBlocked, ActionReinstate, posActive, true},
 		{posBlocked, ActionDeboard, posInactive, true},
+		{posBlocked, ActionProvision, posBlocked, true},
 		{posActive, ActionDeboardWarning, posActive, true},
 		{posCredentials, ActionWithdraw, posWithdrawn, true},
 		// refused
@@ -48,7 +49,6 @@ func TestTransitionTable(t *testing.T) {
 		{posDetails, ActionProvision, "", false},
 		{posActive, ActionWithdraw, "", false},
 		{posBlocked, ActionSuspend, "", false},
-		{posBlocked, ActionProvision, "", false},
 		{posInactive, ActionReinstate, "", false},
 		{posRejected, ActionRecheck, "", false},
 		{posWithdrawn, ActionSubmitDetails, "", false},

@@ -69,6 +69,7 @@ var edges = func() map[edge]string {
 		{posBlocked, ActionReinstate}:        posActive,
 		{posCredentials, ActionProvision}:    posCredentials,
 		{posActive, ActionProvision}:         posActive,
+		{posBlocked, ActionProvision}:        posBlocked, // by staff: a suspended participant acts with its secret
 		{posCredentials, ActionRotateSecret}: posCredentials,
 		{posActive, ActionRotateSecret}:      posActive,
 	}

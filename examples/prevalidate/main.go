@@ -366,6 +366,10 @@ func sameContact(a, b string) bool {
 	return errA == nil && errB == nil && na == nb
 }
 
+// maxShownValue is the longest value the checks repeat whole in a
+// message (verifier cuts longer ones).
+const maxShownValue = 40
+
 // unmaskOwnValues shows the applicant its own e-mail addresses and mobile
 // numbers in the report's messages. The checks mask them, because the
 // operator's reports end up in logs and consoles; prevalidate runs on the
@@ -408,7 +412,25 @@ func unmaskOwnValues(app *hcxonboard.Application, r *verifier.Report) {
 		add(a.Email)
 		add(a.Mobile)
 	}
+	// A value the checks refuse is named beside its field
+	// ("primary_email: e-mail address **********: has no @"). There the
+	// masked form stands for that field's value alone, even when it is
+	// stars only, so it is shown as typed.
 	var pairs []string
+	anchor := func(field, what, v string, mask func(string) string) {
+		v = strings.TrimSpace(v)
+		if v == "" || len(v) > maxShownValue || printable(v, maxShownValue) != v {
+			return // the checks show such a value cut or cleaned: leave it masked
+		}
+		prefix := field + ": " + what + " "
+		pairs = append(pairs, prefix+mask(v)+":", prefix+v+":")
+	}
+	anchor("primary_email", "e-mail address", app.PrimaryEmail, hcxonboard.MaskEmail)
+	anchor("primary_mobile", "mobile number", app.PrimaryMobile, hcxonboard.MaskMobile)
+	if a := app.SystemAdmin; a != nil {
+		anchor("system_admin.email", "e-mail address", a.Email, hcxonboard.MaskEmail)
+		anchor("system_admin.mobile", "mobile number", a.Mobile, hcxonboard.MaskMobile)
+	}
 	for _, f := range order {
 		if v := values[f]; v != "" {
 			pairs = append(pairs, f, v)

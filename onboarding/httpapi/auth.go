@@ -303,15 +303,22 @@ func (h *Handler) noteApplicantUse(r *http.Request, applicationID string) {
 }
 
 // lifeWords says how long a token lives without use, in days when it is
-// whole days of two or more, else in hours.
+// whole days of two or more, else in whole hours, else in minutes
+// (rounded up), in the right number.
 func lifeWords(d time.Duration) string {
 	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
 		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 	}
 	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d hours", int(d/time.Hour))
+		if h := int(d / time.Hour); h != 1 {
+			return fmt.Sprintf("%d hours", h)
+		}
+		return "1 hour"
 	}
-	return d.String()
+	if m := int((d + time.Minute - 1) / time.Minute); m != 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "1 minute"
 }
 
 // checkOwner admits whoever owns an application: its applicant token

@@ -73,8 +73,8 @@ func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Appli
 			Kind:    MessageOTP,
 			To:      to,
 			Subject: "Confirm a change to your HCX participation",
-			Body: fmt.Sprintf("A code was asked for to %s participant %s. It is valid for %d minutes. If you did not ask for it, tell the HCX operator.",
-				stepUpWords(purpose), r.app.ParticipantCode, int(s.otp.TTL.Minutes())),
+			Body: fmt.Sprintf("A code was asked for to %s participant %s. It is valid for %s. If you did not ask for it, tell the HCX operator.",
+				stepUpWords(purpose), r.app.ParticipantCode, codeLifeWords(s.otp.TTL)),
 			Code: code,
 		})
 		return r.transition(ActionStepUpSent, actorSystem, fmt.Sprintf("step-up code for %s sent to %s", purpose, maskAddress(to)))

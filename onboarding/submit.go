@@ -563,8 +563,8 @@ func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) 
 			Kind:    MessageOTP,
 			To:      to,
 			Subject: "Your HCX onboarding code",
-			Body: fmt.Sprintf("Your one-time code to confirm the HCX onboarding of %s is valid for %d minutes. Never share it.",
-				app.ParticipantName, int(s.otp.TTL.Minutes())),
+			Body: fmt.Sprintf("Your one-time code to confirm the HCX onboarding of %s is valid for %s. Never share it.",
+				app.ParticipantName, codeLifeWords(s.otp.TTL)),
 			Code: code,
 		})
 	case verifier.TaskHFROTP:

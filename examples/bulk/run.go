@@ -158,9 +158,21 @@ func generate(o *options, stdout, stderr io.Writer) (err error) {
 		return fmt.Errorf("write %s: %w", o.out, err)
 	}
 	bad := len(rows) - kinds[bulk.KindHFR] - kinds[bulk.KindRohini] - kinds[bulk.KindEmpanelled]
-	fmt.Fprintf(report, "wrote %d hospitals to %s (seed %d): %d with an HFR id, %d with a ROHINI id, %d empanelled only, %d deliberately awkward or bad (%s)\n",
-		len(rows), o.out, o.seed, kinds[bulk.KindHFR], kinds[bulk.KindRohini], kinds[bulk.KindEmpanelled], bad, rareCounts(kinds))
+	rare := rareCounts(kinds)
+	if rare != "" {
+		rare = " (" + rare + ")"
+	}
+	fmt.Fprintf(report, "wrote %s to %s (seed %d): %d with an HFR id, %d with a ROHINI id, %d empanelled only, %d deliberately awkward or bad%s\n",
+		hospitals(len(rows)), o.out, o.seed, kinds[bulk.KindHFR], kinds[bulk.KindRohini], kinds[bulk.KindEmpanelled], bad, rare)
 	return nil
+}
+
+// hospitals says n hospitals, in the right number.
+func hospitals(n int) string {
+	if n == 1 {
+		return "1 hospital"
+	}
+	return fmt.Sprintf("%d hospitals", n)
 }
 
 func rareCounts(kinds map[bulk.Kind]int) string {

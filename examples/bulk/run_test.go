@@ -419,3 +419,15 @@ func TestGenerateToStdout(t *testing.T) {
 	assert.Len(t, rows, 5)
 	assert.Contains(t, stderr, "wrote 5 hospitals to -")
 }
+
+// The generator's report counts in the right number and names the rare
+// kinds only when there are some: "wrote 1 hospital", never "1 hospitals"
+// or an empty "()".
+func TestGenerateReportCountsInWords(t *testing.T) {
+	t.Parallel()
+	_, stderr, err := runCmd(t, "-generate", "1", "-seed", "3", "-o", "-")
+	require.NoError(t, err)
+	assert.Contains(t, stderr, "wrote 1 hospital to -")
+	assert.NotContains(t, stderr, "1 hospitals")
+	assert.NotContains(t, stderr, "()")
+}

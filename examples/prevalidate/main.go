@@ -15,7 +15,8 @@
 // the operator's sandbox trust list, so that the sandbox certificate's
 // signature is checked too; -now checks as of another time.
 //
-// Exit status: 0 ready, 1 incomplete or invalid, 2 unreadable input.
+// Exit status: 0 ready, 1 incomplete or invalid, 2 unreadable input (or
+// bad flags); -h prints the usage and exits 0.
 package main
 
 import (
@@ -61,6 +62,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitReady // the usage was asked for, and printed
+		}
 		return exitUsage
 	}
 	if fs.NArg() != 1 {

@@ -258,6 +258,8 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) (err err
 		return err
 	}
 	switch {
+	case sum.NotReached == 1:
+		return errors.New("interrupted with 1 row not reached; run again to resume")
 	case sum.NotReached > 0:
 		return fmt.Errorf("interrupted with %d rows not reached; run again to resume", sum.NotReached)
 	case sum.Failed == 1:

@@ -431,3 +431,18 @@ func TestGenerateReportCountsInWords(t *testing.T) {
 	assert.NotContains(t, stderr, "1 hospitals")
 	assert.NotContains(t, stderr, "()")
 }
+
+// A run stopped before it reached a row says so in the right number.
+func TestInterruptedRunCountsRowsInWords(t *testing.T) {
+	t.Parallel()
+	list, _, err := runCmd(t, "-generate", "1", "-seed", "3", "-o", "-")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "one.csv")
+	require.NoError(t, os.WriteFile(path, []byte(list), 0o600))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	err = run(ctx, []string{"-memory", "-quiet", path}, &out, &errOut)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "1 row not reached")
+}

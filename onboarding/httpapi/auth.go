@@ -276,7 +276,8 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 		return newError(http.StatusForbidden, CodeAccessDenied,
 			"the participant is live: authenticate with its participant credential (an access token), not the applicant token")
 	case claim.gen != a.ApplicantTokenGeneration:
-		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one")
+		return newError(http.StatusForbidden, CodeAccessDenied, "this applicant token was replaced by a newer one; use the newest, "+
+			"or submit the application again, with the same application_id, for the current one")
 	case !h.now().Before(used.Add(h.applicantTTL)):
 		return newError(http.StatusForbidden, CodeAccessDenied,
 			"the applicant token expired after %s without use; submit the application again, with the same application_id, for a new one", lifeWords(h.applicantTTL))

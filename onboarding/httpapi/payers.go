@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,13 +131,24 @@ func (h *Handler) payerDecide(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	if err != nil {
 		return payerError(err)
 	}
+	// Each answer is its own change: once one is recorded, the answer
+	// says so for every one, and a fault of the server on another is
+	// that answer's error, not the call's. Only when none was recorded
+	// is the call itself the failure.
+	recorded := slices.ContainsFunc(outs, func(o onboarding.ApprovalOutcome) bool { return o.Err == nil })
 	res := ApprovalDecisionsResponse{Results: make([]ApprovalDecisionResult, len(outs))}
 	for i, o := range outs {
 		res.Results[i] = ApprovalDecisionResult{ApplicationID: o.ApplicationID, TaskID: o.TaskID}
 		if o.Err != nil {
 			c := classify(o.Err)
 			if c.internal {
-				return o.Err
+				if !recorded {
+					return o.Err
+				}
+				h.log.LogAttrs(r.Context(), slog.LevelError, "httpapi: payer answer not recorded",
+					slog.String("application", o.ApplicationID), slog.String("task", o.TaskID),
+					slog.Int("status", c.status), slog.String("error", o.Err.Error()))
+				c.message += "; this answer was not recorded: send it again"
 			}
 			res.Results[i].Error = &ErrorDetail{Code: c.code, Message: clipMessage(c.message)}
 			continue

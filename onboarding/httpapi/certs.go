@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 )
 
@@ -27,7 +28,8 @@ import (
 // test that it starts with "-----BEGIN CERTIFICATE-----"), with an ETag
 // of its bytes, so a renewal shows at the same URL and a client
 // revalidates cheaply. A certificate the participant gave as a URL of its
-// own is a redirect there.
+// own is a redirect there. A de-boarded (Inactive) participant's
+// certificates are no longer served: 404.
 
 const (
 	encryptionCertFile = "encryption_cert.pem"
@@ -44,7 +46,7 @@ func certificateURL(base, code, file string) string {
 }
 
 func (h *Handler) encryptionCertificate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	p, err := h.participant(r, r.PathValue("code"))
+	p, err := h.certificateHolder(r)
 	if err != nil {
 		return err
 	}
@@ -52,11 +54,28 @@ func (h *Handler) encryptionCertificate(w http.ResponseWriter, r *http.Request, 
 }
 
 func (h *Handler) signingCertificate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	p, err := h.participant(r, r.PathValue("code"))
+	p, err := h.certificateHolder(r)
 	if err != nil {
 		return err
 	}
 	return h.serveCertificate(w, r, p.SigningCertPath)
+}
+
+// certificateHolder finds the participant whose certificate the path
+// names. A de-boarded (Inactive) participant is off the network: its
+// certificates are no longer handed out (404), so that no counterparty
+// encrypts to it or takes its signatures as current; its record still
+// reads, with its status.
+func (h *Handler) certificateHolder(r *http.Request) (*hcxonboard.Participant, error) {
+	p, err := h.participant(r, r.PathValue("code"))
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == hcxonboard.StatusInactive {
+		return nil, newError(http.StatusNotFound, CodeInvalidParticipantCode,
+			"the participant is Inactive (de-boarded): its certificates are no longer served")
+	}
+	return p, nil
 }
 
 // isCertificateURL reports whether a held certificate (trimmed) is a URL

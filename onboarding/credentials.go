@@ -440,6 +440,19 @@ func (s *Service) VerifyToken(ctx context.Context, token string) (*credential.To
 	return claims, nil
 }
 
+// OffNetwork reports whether participant code is off the network: it is
+// Inactive (de-boarded), or its announced de-boarding has taken effect
+// though ProcessDeboardings has not yet made it Inactive — as Token and
+// VerifyToken judge it, from the store as it is now. A code the engine
+// holds no application for is ErrNotFound.
+func (s *Service) OffNetwork(ctx context.Context, code string) (bool, error) {
+	status, c, err := s.standingOf(ctx, code)
+	if err != nil {
+		return false, err
+	}
+	return status == hcxonboard.StatusInactive || c.ended(s.clock()), nil
+}
+
 // afterCompromise reports whether a token stamped iat was issued after a
 // compromise report stamped at. The stamps come from the clocks of the
 // replicas that issued the token and stored the report, which may differ by

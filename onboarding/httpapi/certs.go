@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,18 +63,33 @@ func (h *Handler) signingCertificate(w http.ResponseWriter, r *http.Request, _ *
 }
 
 // certificateHolder finds the participant whose certificate the path
-// names. A de-boarded (Inactive) participant is off the network: its
-// certificates are no longer handed out (404), so that no counterparty
-// encrypts to it or takes its signatures as current; its record still
-// reads, with its status.
+// names. A de-boarded participant is off the network — Inactive, or its
+// announced de-boarding took effect though the sweep has not yet made it
+// Inactive (onboarding.Service.OffNetwork) — and its certificates are no
+// longer handed out (404), so that no counterparty encrypts to it or
+// takes its signatures as current; its record still reads, with its
+// status.
 func (h *Handler) certificateHolder(r *http.Request) (*hcxonboard.Participant, error) {
 	p, err := h.participant(r, r.PathValue("code"))
 	if err != nil {
 		return nil, err
 	}
-	if p.Status == hcxonboard.StatusInactive {
+	gone := p.Status == hcxonboard.StatusInactive
+	if !gone {
+		off, err := h.svc.OffNetwork(r.Context(), p.ParticipantCode)
+		switch {
+		case errors.Is(err, onboarding.ErrNotFound):
+			// A registry record without an application of the engine's:
+			// no de-boarding was announced for it.
+		case err != nil:
+			return nil, err
+		default:
+			gone = off
+		}
+	}
+	if gone {
 		return nil, newError(http.StatusNotFound, CodeInvalidParticipantCode,
-			"the participant is Inactive (de-boarded): its certificates are no longer served")
+			"the participant was de-boarded (Inactive): its certificates are no longer served")
 	}
 	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard/hfr"
+	"github.com/openhcx/hcxonboard/internal/words"
 )
 
 // ConfirmOTP checks a one-time code for an otp task. The right code
@@ -295,7 +296,7 @@ func (s *Service) ResendOTP(ctx context.Context, id, taskID string) (*Applicatio
 			To:      to,
 			Subject: "Your new HCX onboarding code",
 			Body: fmt.Sprintf("Your new one-time code to confirm the HCX onboarding of %s is valid for %s. Never share it.",
-				r.st.Submitted.ParticipantName, codeLifeWords(s.otp.TTL)),
+				r.st.Submitted.ParticipantName, words.Duration(s.otp.TTL)),
 			Code: code,
 		})
 		return r.transition(ActionResendOTP, actorApplicant, fmt.Sprintf("task %s: new code %d of %d today", t.ID, t.Resends, s.otp.ResendsPerDay))
@@ -540,23 +541,4 @@ func taskKindPhrase(kind string) string {
 		return "an " + kind
 	}
 	return "a " + kind
-}
-
-// codeLifeWords says how long a one-time code lives, for the message that
-// carries it: in whole hours, else whole minutes, else seconds, in the
-// right number ("1 minute", "90 seconds").
-func codeLifeWords(d time.Duration) string {
-	unit := func(n int64, one string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %ss", n, one)
-	}
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		return unit(int64(d/time.Hour), "hour")
-	case d >= time.Minute && d%time.Minute == 0:
-		return unit(int64(d/time.Minute), "minute")
-	}
-	return unit(int64((d+time.Second-1)/time.Second), "second")
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/openhcx/hcxonboard/internal/words"
 )
 
 // Step-up purposes: what a live participant's one-time code unlocks.
@@ -74,7 +76,7 @@ func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Appli
 			To:      to,
 			Subject: "Confirm a change to your HCX participation",
 			Body: fmt.Sprintf("A code was asked for to %s participant %s. It is valid for %s. If you did not ask for it, tell the HCX operator.",
-				stepUpWords(purpose), r.app.ParticipantCode, codeLifeWords(s.otp.TTL)),
+				stepUpWords(purpose), r.app.ParticipantCode, words.Duration(s.otp.TTL)),
 			Code: code,
 		})
 		return r.transition(ActionStepUpSent, actorSystem, fmt.Sprintf("step-up code for %s sent to %s", purpose, maskAddress(to)))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/words"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
@@ -564,7 +565,7 @@ func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) 
 			To:      to,
 			Subject: "Your HCX onboarding code",
 			Body: fmt.Sprintf("Your one-time code to confirm the HCX onboarding of %s is valid for %s. Never share it.",
-				app.ParticipantName, codeLifeWords(s.otp.TTL)),
+				app.ParticipantName, words.Duration(s.otp.TTL)),
 			Code: code,
 		})
 	case verifier.TaskHFROTP:

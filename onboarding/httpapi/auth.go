@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/openhcx/hcxonboard/internal/words"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
@@ -280,7 +281,7 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 			"or submit the application again, with the same application_id, for the current one")
 	case !h.now().Before(used.Add(h.applicantTTL)):
 		return newError(http.StatusForbidden, CodeAccessDenied,
-			"the applicant token expired after %s without use; submit the application again, with the same application_id, for a new one", lifeWords(h.applicantTTL))
+			"the applicant token expired after %s without use; submit the application again, with the same application_id, for a new one", words.Duration(h.applicantTTL))
 	}
 	if h.now().Sub(used) >= onboarding.ApplicantUseGranularity {
 		// The use is noted, so that the token lives on from it (once an
@@ -301,25 +302,6 @@ func (h *Handler) noteApplicantUse(r *http.Request, applicationID string) {
 		h.log.LogAttrs(r.Context(), slog.LevelWarn, "httpapi: applicant token use not noted",
 			slog.String("application", clipMessage(applicationID)), slog.String("error", err.Error()))
 	}
-}
-
-// lifeWords says how long a token lives without use, in days when it is
-// whole days of two or more, else in whole hours, else in minutes
-// (rounded up), in the right number.
-func lifeWords(d time.Duration) string {
-	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
-	}
-	if d%time.Hour == 0 {
-		if h := int(d / time.Hour); h != 1 {
-			return fmt.Sprintf("%d hours", h)
-		}
-		return "1 hour"
-	}
-	if m := int((d + time.Minute - 1) / time.Minute); m != 1 {
-		return fmt.Sprintf("%d minutes", m)
-	}
-	return "1 minute"
 }
 
 // checkOwner admits whoever owns an application: its applicant token

@@ -327,25 +327,9 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	if s.tokens == nil {
 		return credential.Token{}, fmt.Errorf("%w: token issuer (WithTokens)", ErrNotConfigured)
 	}
-	var c *credentials
-	err := fmt.Errorf("%w: not a participant code", ErrNotFound)
-	if plausibleCode(code) {
-		c, err = s.credentialsOf(ctx, code)
-	}
+	c, err := s.secretHolder(ctx, "token", code, secret, hcxonboard.StatusActive)
 	if err != nil {
-		if unknownCode(err) {
-			return credential.Token{}, s.refuseUnknown(ctx, "token", code, secret)
-		}
 		return credential.Token{}, err
-	}
-	if _, err := s.secrets.Check(secret, c.Secrets); err != nil {
-		return credential.Token{}, s.refuse(ctx, "token", code, true, secretRefusal(err))
-	}
-	if c.part.Status != hcxonboard.StatusActive {
-		return credential.Token{}, s.refuse(ctx, "token", code, true, fmt.Sprintf("the participant is %s, not Active", c.part.Status))
-	}
-	if c.ended(s.clock()) {
-		return credential.Token{}, s.refuse(ctx, "token", code, true, "the participant's de-boarding took effect at "+c.EndsAt.Format(time.RFC3339))
 	}
 	tok, err := s.tokens.Issue(c.part.ParticipantCode, c.part.Roles)
 	if err != nil {
@@ -383,6 +367,15 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 // CheckSecret grants nothing by itself: the caller acts on the
 // participant's own application only, as ParticipantActor(code).
 func (s *Service) CheckSecret(ctx context.Context, code, secret string) error {
+	_, err := s.secretHolder(ctx, "secret", code, secret, hcxonboard.StatusActive, hcxonboard.StatusBlocked)
+	return err
+}
+
+// secretHolder reads the credentials of the participant code names when
+// secret is one of its live secrets, it holds one of the statuses, and
+// no de-boarding of it has taken effect. Every refusal is the bare
+// ErrInvalidCredentials, logged under op with its reason.
+func (s *Service) secretHolder(ctx context.Context, op, code, secret string, statuses ...hcxonboard.Status) (*credentials, error) {
 	var c *credentials
 	err := fmt.Errorf("%w: not a participant code", ErrNotFound)
 	if plausibleCode(code) {
@@ -390,20 +383,29 @@ func (s *Service) CheckSecret(ctx context.Context, code, secret string) error {
 	}
 	if err != nil {
 		if unknownCode(err) {
-			return s.refuseUnknown(ctx, "secret", code, secret)
+			return nil, s.refuseUnknown(ctx, op, code, secret)
 		}
-		return err
+		return nil, err
 	}
 	if _, err := s.secrets.Check(secret, c.Secrets); err != nil {
-		return s.refuse(ctx, "secret", code, true, secretRefusal(err))
+		return nil, s.refuse(ctx, op, code, true, secretRefusal(err))
 	}
-	if st := c.part.Status; st != hcxonboard.StatusActive && st != hcxonboard.StatusBlocked {
-		return s.refuse(ctx, "secret", code, true, fmt.Sprintf("the participant is %s, neither Active nor suspended", st))
+	if !slices.Contains(statuses, c.part.Status) {
+		return nil, s.refuse(ctx, op, code, true, fmt.Sprintf("the participant is %s, not %s", c.part.Status, statusWords(statuses)))
 	}
 	if c.ended(s.clock()) {
-		return s.refuse(ctx, "secret", code, true, "the participant's de-boarding took effect at "+c.EndsAt.Format(time.RFC3339))
+		return nil, s.refuse(ctx, op, code, true, "the participant's de-boarding took effect at "+c.EndsAt.Format(time.RFC3339))
 	}
-	return nil
+	return c, nil
+}
+
+// statusWords is "Active", or "Active or Blocked".
+func statusWords(statuses []hcxonboard.Status) string {
+	out := make([]string, len(statuses))
+	for i, st := range statuses {
+		out[i] = string(st)
+	}
+	return strings.Join(out, " or ")
 }
 
 // VerifyToken checks an access token: signature, algorithm, issuer,

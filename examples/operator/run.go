@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,7 +106,42 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	if c.db == "" {
 		c.db = filepath.Join(c.data, "registry.db") // the state stays in one place
 	}
+	if err := checkDatabasePath(c.db); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// connectionKeys are the keywords of a libpq keyword/value connection
+// string that no SQLite file name starts a word with.
+var connectionKeys = []string{"host", "hostaddr", "port", "dbname", "user", "password", "sslmode"}
+
+// checkDatabasePath refuses a -db that is a database connection string (a
+// URL such as postgres://… or libpq's keyword/value form) rather than a
+// SQLite file path: this operator keeps its registry in SQLite only, and
+// taking the string for a path would create directories named after it
+// and print its password. The error never repeats the string.
+func checkDatabasePath(path string) error {
+	if scheme, _, ok := strings.Cut(path, "://"); ok && isURLScheme(scheme) {
+		return fmt.Errorf("-db: a %s:// connection string, not a file: -db names the SQLite database file, the only database this operator opens", scheme)
+	}
+	for _, field := range strings.Fields(path) {
+		if key, _, ok := strings.Cut(field, "="); ok && slices.Contains(connectionKeys, key) {
+			return fmt.Errorf("-db: a keyword/value connection string (%s=…), not a file: -db names the SQLite database file, the only database this operator opens", key)
+		}
+	}
+	return nil
+}
+
+// isURLScheme reports whether s is a URL scheme (RFC 3986: a letter, then
+// letters, digits, "+", "-" or ".").
+func isURLScheme(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')
+	}) < 0
 }
 
 // profileNames are -profile's values, by profile.

@@ -80,7 +80,8 @@
 //	               (default <temp dir>/hcxonboard-demo); refused unless it
 //	               is a directory of the user's that others cannot write
 //	-db            SQLite file (default <data>/registry.db)
-//	-instance      HCX instance code ending participant codes (default hcx)
+//	-instance      HCX instance code ending participant codes (default hcx):
+//	               letters, digits and inner '-', no '.', not hfr
 //	-hfr-gateway   ABDM gateway base URL; with -hfr-registry and -hfr-client-id
 //	-hfr-registry  HFR/HPR base URL, version prefix included
 //	-hfr-client-id gateway client id; the secret comes from HFR_CLIENT_SECRET

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
@@ -100,6 +101,9 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	default:
 		return c, fmt.Errorf("-readiness %q: want %s, %s or %s", c.readiness, readinessRequired, readinessOptional, readinessOff)
 	}
+	if err := checkInstance(c.instance); err != nil {
+		return c, err
+	}
 	if err := c.tx.check(getenv); err != nil {
 		return c, err
 	}
@@ -110,6 +114,27 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		return c, err
 	}
 	return c, nil
+}
+
+// checkInstance refuses an -instance that participant codes cannot end
+// with and still be told apart from other addresses (notify.Classify):
+// the instance is letters, digits and inner "-", at most 63 characters,
+// and not "hfr". With a "." a code reads as an e-mail address, so that a
+// payer's approval request would go by e-mail to whoever holds that
+// domain; "<id>@hfr" is a facility manager's address at HFR.
+func checkInstance(code string) error {
+	if strings.EqualFold(code, "hfr") {
+		return fmt.Errorf("-instance %q: \"<id>@hfr\" addresses a facility's manager at HFR; give the HCX instance another name", code)
+	}
+	ok := code != "" && len(code) <= 63 && code[0] != '-' && code[len(code)-1] != '-' &&
+		strings.IndexFunc(code, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
+		}) < 0
+	if !ok || notify.Classify("p@"+code) != notify.Participant {
+		return fmt.Errorf("-instance %q: want 1 to 63 letters, digits and inner '-': participant codes end with it, "+
+			"and with a '.' they would be taken for e-mail addresses", code)
+	}
+	return nil
 }
 
 // connectionKeys are the keywords of a libpq keyword/value connection

@@ -101,6 +101,17 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	default:
 		return c, fmt.Errorf("-readiness %q: want %s, %s or %s", c.readiness, readinessRequired, readinessOptional, readinessOff)
 	}
+	switch c.hfrEnv {
+	case "sandbox", "production":
+	default:
+		return c, fmt.Errorf("-hfr-env %q: want sandbox or production", c.hfrEnv)
+	}
+	realHFR := c.hfrGateway != "" || c.hfrRegistry != "" || c.hfrClientID != ""
+	if set := flagsSet(fs); set["hfr-env"] && !realHFR {
+		// The in-process fake has no environment: an -hfr-env meant for
+		// the real HFR must not run the demo's facilities instead.
+		return c, errors.New("-hfr-env needs the real HFR: -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET")
+	}
 	if err := checkInstance(c.instance); err != nil {
 		return c, err
 	}
@@ -114,6 +125,13 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		return c, err
 	}
 	return c, nil
+}
+
+// flagsSet are the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 // checkInstance refuses an -instance that participant codes cannot end

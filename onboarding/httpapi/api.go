@@ -507,18 +507,23 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if err != nil {
 		return err
 	}
+	scope := eventsScope(id)
+	cursor, err := unbindCursor(scope, q.Get("cursor"), CodeInvalidRequest)
+	if err != nil {
+		return err
+	}
 	var out EventsResponse
-	if limit == 0 && q.Get("cursor") == "" {
+	if limit == 0 && cursor == "" {
 		// The whole trail, as before paging.
 		if out.Events, err = h.svc.Events(ctx, id); err != nil {
 			return err
 		}
 	} else {
-		page, err := h.svc.EventsPage(ctx, id, limit, q.Get("cursor"))
+		page, err := h.svc.EventsPage(ctx, id, limit, cursor)
 		if err != nil {
 			return err
 		}
-		out.Events, out.Next = page.Items, page.Next
+		out.Events, out.Next = page.Items, bindCursor(scope, page.Next)
 	}
 	if out.Chain, err = h.chainStatus(r, id); err != nil {
 		return err
@@ -529,6 +534,10 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	h.writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// eventsScope names the audit trail of application id for bindCursor: a
+// trail's cursor pages on through that trail only.
+func eventsScope(id string) string { return cursorScope("events", id) }
 
 // chainStatus runs VerifyChain: a *registry.ChainError is a finding to
 // report, any other error a failure.

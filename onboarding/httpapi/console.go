@@ -554,6 +554,11 @@ func categoryTitles(policies []verifier.Policy, rep *verifier.Report) map[verifi
 func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
+	scope := eventsScope(id)
+	cursor, err := unbindCursor(scope, r.URL.Query().Get("cursor"), CodeInvalidRequest)
+	if err != nil {
+		return err
+	}
 	// Staff see the contacts unmasked, and every such view is audited.
 	if err := h.svc.RecordContactView(ctx, id, staffActor(c.staffID)); err != nil {
 		return err
@@ -562,7 +567,6 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	cursor := r.URL.Query().Get("cursor")
 	es, err := h.svc.EventsPage(ctx, id, 0, cursor)
 	if err != nil {
 		return err
@@ -573,7 +577,7 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	}
 	p := appPage{A: a, Position: position(a), Titles: categoryTitles(h.svc.Policies(), a.Report), Events: es.Items, Chain: chain, Initiators: initiators, Can: map[string]bool{},
 		Checklist: h.svc.GoLiveChecklist()}
-	p.EventsFirst, p.EventsNext = pageLinks("/console/applications/"+url.PathEscape(id), nil, cursor != "", es.Next)
+	p.EventsFirst, p.EventsNext = pageLinks("/console/applications/"+url.PathEscape(id), nil, cursor != "", bindCursor(scope, es.Next))
 	if s := a.Submitted; s != nil {
 		p.Name = s.ParticipantName
 		p.Email, p.Mobile = s.PrimaryEmail, s.PrimaryMobile

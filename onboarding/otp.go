@@ -519,14 +519,21 @@ func (s *Service) reserveResend(ctx context.Context, first *record, taskID, regi
 }
 
 // giveBackResend returns a reserved new code the registry could not send,
-// and answers why.
+// and answers why. The code goes back to the day it was counted on (held's):
+// once another day's count has started, that one keeps every code it
+// counted.
 func (s *Service) giveBackResend(ctx context.Context, held *record, taskID, registryName string, why error) error {
-	_, err := s.mutateFrom(ctx, held.app.ID, held, func(r *record) error {
+	ht, err := held.task(taskID)
+	if err != nil {
+		return err
+	}
+	counted := ht.ResendDay
+	_, err = s.mutateFrom(ctx, held.app.ID, held, func(r *record) error {
 		t, err := r.task(taskID)
 		if err != nil {
 			return err
 		}
-		if t.ResendDay >= day(r.now) && t.Resends > 0 {
+		if t.ResendDay == counted && t.Resends > 0 {
 			t.Resends--
 		}
 		r.outcome = why

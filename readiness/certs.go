@@ -117,10 +117,19 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 		return fail(ProblemCertificate, name+" "+msg, "Register a certificate for an RSA key of 2048 or 4096 bits "+
 			"(RSA-OAEP-256 encrypts to it, RS256 verifies what it signs), and deploy that key's private half at your endpoint.")
 	}
-	if now := c.clock(); now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
+	if w := certWindow(cert, c.clock()); w != valid {
+		msg := expiredMessage(name, cert)
+		hint := fmt.Sprintf("Renew the certificate and register the new one as %s; keep the old private key until counterparties have the new certificate.", name)
+		if w == notYetValid {
+			// Renewing is no remedy for a certificate whose validity has
+			// not begun: its start date is.
+			msg = notYetValidMessage(name, cert)
+			hint = fmt.Sprintf("The certificate registered as %s is not valid until %s: it was issued with a start date in the future. "+
+				"Check the clock of the machine that requested it and ask the issuing CA whether its start date is right (reissue it if not), "+
+				"or wait until then and check again.", name, moment(cert.NotBefore))
+		}
 		na := cert.NotAfter.UTC()
-		_, r := fail(ProblemCertificateExpired, fmt.Sprintf("%s is valid from %s to %s, not now", name, day(cert.NotBefore), day(cert.NotAfter)),
-			fmt.Sprintf("Renew the certificate and register the new one as %s; keep the old private key until counterparties have the new certificate.", name))
+		_, r := fail(ProblemCertificateExpired, msg, hint)
 		r.NotAfter = &na
 		return nil, r
 	}
@@ -180,7 +189,7 @@ func (c *Checker) fetchCertificate(ctx context.Context, raw string) ([]byte, str
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := c.fetch.Do(req)
 	if err != nil {
-		return nil, "could not be fetched: " + classify(ctx, err, trace{}).message
+		return nil, "could not be fetched: " + classify(ctx, err, trace{}, c.clock()).message
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {

@@ -222,7 +222,7 @@ func TestCheckTLSCertificateProblems(t *testing.T) {
 		{"expired", rt.WithServerCertificate(ca.TLSCertificate(now.Add(-48*time.Hour), now.Add(-24*time.Hour), rt.Host)),
 			readiness.ProblemTLSCertificateExpired, []string{"Renew", rt.Host}},
 		{"not yet valid", rt.WithServerCertificate(ca.TLSCertificate(now.Add(24*time.Hour), now.Add(48*time.Hour), rt.Host)),
-			readiness.ProblemTLSCertificateExpired, []string{"Renew"}},
+			readiness.ProblemTLSCertificateExpired, []string{"not valid until", rt.Host, "clock"}},
 		{"other host", rt.WithServerCertificate(ca.TLSCertificate(now.Add(-time.Hour), now.Add(24*time.Hour), "other.example.org")),
 			readiness.ProblemTLSCertificateHost, []string{rt.Host, "subject alternative names"}},
 		{"untrusted authority", rt.WithServerCertificate(rt.NewCA().TLSCertificate(now.Add(-time.Hour), now.Add(24*time.Hour), rt.Host)),

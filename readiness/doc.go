@@ -39,6 +39,15 @@
 // trusts, valid now and for the host. The challenge never follows a
 // redirect.
 //
+// A certificate outside its validity period fails as
+// tls_certificate_expired (certificate_expired for a registered
+// encryption or signing certificate) whichever side of the period it is
+// on, but the two are told apart: an expired certificate is to be
+// renewed; one that is not valid yet — issued with a clock ahead, or
+// installed early — gets a message and hint that name the moment it
+// becomes valid (UTC, to the second) and send the engineer to the server's
+// clock and the issuing CA, or to wait, never to renew it.
+//
 // # The wire protocol
 //
 // The operator POSTs to endpoint_url + Path (/hcx-onboarding/readiness),

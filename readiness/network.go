@@ -68,11 +68,11 @@ func (c *Checker) exchange(ctx context.Context, u *url.URL, s *scene, enc *rsa.P
 
 	resp, err := c.post.Do(req)
 	if err != nil {
-		f := classify(ctx, err, tr.snapshot())
+		f := classify(ctx, err, tr.snapshot(), c.clock())
 		a.retry = f.retry
 		a.results = append(a.results, tr.snapshot().passedBefore(f.stage, s)...)
 		a.results = append(a.results, Result{Check: f.stage, Outcome: Failed, Problem: f.problem,
-			Message: f.message, Hint: hint(f.problem, f.stage, s), DurationMS: tr.snapshot().duration(f.stage, start, c.clock())})
+			Message: f.message, Hint: f.hintFor(s), DurationMS: tr.snapshot().duration(f.stage, start, c.clock())})
 		return a
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -150,8 +150,13 @@ func judgeTLS(state *tls.ConnectionState, s *scene, now time.Time) Result {
 	if err := leaf.VerifyHostname(host); err != nil {
 		return fail(ProblemTLSCertificateHost, certHostMessage(leaf, s.host))
 	}
-	if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
-		return fail(ProblemTLSCertificateExpired, fmt.Sprintf("the certificate of %s is valid from %s to %s", s.host, day(leaf.NotBefore), day(leaf.NotAfter)))
+	switch certWindow(leaf, now) {
+	case notYetValid:
+		r = fail(ProblemTLSCertificateExpired, notYetValidMessage("the certificate of "+s.host, leaf))
+		r.Hint = notYetValidTLSHint(s.host, leaf)
+		return r
+	case expired:
+		return fail(ProblemTLSCertificateExpired, expiredMessage("the certificate of "+s.host, leaf))
 	}
 	r.Outcome = Passed
 	r.Message = fmt.Sprintf("%s; the certificate of %s is trusted and valid until %s", r.TLSVersion, s.host, day(leaf.NotAfter))
@@ -174,6 +179,48 @@ func certHostMessage(leaf *x509.Certificate, host string) string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// moment names the instant a certificate becomes valid: to the second,
+// since a certificate issued with a clock ahead may start later today.
+func moment(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// window is where a time lies against a certificate's validity period.
+type window int
+
+const (
+	valid window = iota
+	notYetValid
+	expired
+)
+
+// certWindow places now against c's NotBefore and NotAfter.
+func certWindow(c *x509.Certificate, now time.Time) window {
+	switch {
+	case now.Before(c.NotBefore):
+		return notYetValid
+	case now.After(c.NotAfter):
+		return expired
+	}
+	return valid
+}
+
+// expiredMessage says that what (“the certificate of host”) has expired.
+func expiredMessage(what string, c *x509.Certificate) string {
+	return fmt.Sprintf("%s expired on %s (it was valid from %s)", what, day(c.NotAfter), day(c.NotBefore))
+}
+
+// notYetValidMessage says that what is not valid yet, and from when.
+func notYetValidMessage(what string, c *x509.Certificate) string {
+	return fmt.Sprintf("%s is not valid until %s (it is valid from then to %s)", what, moment(c.NotBefore), day(c.NotAfter))
+}
+
+// notYetValidTLSHint is the hint for an endpoint certificate whose
+// validity has not begun: renewing is no remedy, the start date is.
+func notYetValidTLSHint(host string, c *x509.Certificate) string {
+	return fmt.Sprintf("The TLS certificate of %s is not valid until %s: it was issued with a start date in the future, or installed before it. "+
+		"Check the clock of the server that requested it and ask the issuing CA whether its start date is right (reissue it if not), "+
+		"or wait until then and check again, serving a certificate that is valid now meanwhile.", host, moment(c.NotBefore))
+}
 
 // judgeHTTP judges the answer's status and body. A refusal by the
 // readiness handler itself (its ErrorBody with a known code) passes http —
@@ -262,12 +309,24 @@ type failure struct {
 	problem Problem
 	message string
 	retry   bool
+	// hint, when set, replaces the problem's usual hint: a certificate
+	// that is not valid yet is reported as tls_certificate_expired but
+	// must not be told to renew.
+	hint func(*scene) string
+}
+
+// hintFor is the failure's hint for scene s.
+func (f failure) hintFor(s *scene) string {
+	if f.hint != nil {
+		return f.hint(s)
+	}
+	return hint(f.problem, f.stage, s)
 }
 
 // classify places a transport error. It reads *safefetch.Error kinds,
 // and the raw errors of any other client, and never puts an address or a
 // raw error's text in the message.
-func classify(ctx context.Context, err error, t trace) failure {
+func classify(ctx context.Context, err error, t trace, now time.Time) failure {
 	stage := t.stage()
 	if ctx.Err() != nil {
 		return failure{stage: stage, problem: ProblemCanceled, message: "the check was stopped before the endpoint answered"}
@@ -290,7 +349,7 @@ func classify(ctx context.Context, err error, t trace) failure {
 		case safefetch.Timeout:
 			return timeout(stage)
 		case safefetch.TLSFailed:
-			if f, ok := tlsFailure(fe.Cause()); ok {
+			if f, ok := tlsFailure(fe.Cause(), now); ok {
 				return f
 			}
 			return failure{stage: CheckTLS, problem: ProblemTLSHandshake, message: fe.Reason()}
@@ -304,7 +363,7 @@ func classify(ctx context.Context, err error, t trace) failure {
 			err = c
 		}
 	}
-	if f, ok := tlsFailure(err); ok {
+	if f, ok := tlsFailure(err, now); ok {
 		return f
 	}
 	var dns *net.DNSError
@@ -335,7 +394,7 @@ func timeout(stage Check) failure {
 }
 
 // tlsFailure places a TLS error, if err is one.
-func tlsFailure(err error) (failure, bool) {
+func tlsFailure(err error, now time.Time) (failure, bool) {
 	if err == nil {
 		return failure{}, false
 	}
@@ -354,8 +413,27 @@ func tlsFailure(err error) (failure, bool) {
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		f.problem = ProblemTLSCertificateExpired
 		f.message = "the certificate has expired or is not yet valid"
-		if invalid.Cert != nil {
-			f.message = fmt.Sprintf("the certificate is valid from %s to %s", day(invalid.Cert.NotBefore), day(invalid.Cert.NotAfter))
+		if c := invalid.Cert; c != nil {
+			// The client verified the chain at its own time, time.Now
+			// unless its TLS configuration says otherwise; the Checker's
+			// clock decides first, time.Now when the two disagree.
+			w := certWindow(c, now)
+			if w == valid {
+				w = certWindow(c, time.Now())
+			}
+			switch w {
+			case notYetValid:
+				f.message = notYetValidMessage("the certificate", c)
+				f.hint = func(s *scene) string { return notYetValidTLSHint(s.host, c) }
+			case expired:
+				f.message = expiredMessage("the certificate", c)
+			default:
+				f.message = fmt.Sprintf("the certificate is valid from %s to %s, but not at the time it was checked", moment(c.NotBefore), moment(c.NotAfter))
+				f.hint = func(s *scene) string {
+					return fmt.Sprintf("Check the operator's and your server's clocks: the TLS certificate of %s is valid from %s to %s. "+
+						"If it has expired, renew it; if it is not valid yet, wait until its start or have the issuing CA reissue it.", s.host, moment(c.NotBefore), moment(c.NotAfter))
+				}
+			}
 		}
 	case errors.As(err, &invalid), errors.As(err, &unknown), errors.As(err, &verify):
 		f.problem = ProblemTLSUntrusted

@@ -53,7 +53,7 @@ const (
 	ProblemOperator Problem = "operator_error" // the operator could not build its challenge
 	// tls
 	ProblemTLSVersion            Problem = "tls_version"
-	ProblemTLSCertificateExpired Problem = "tls_certificate_expired"
+	ProblemTLSCertificateExpired Problem = "tls_certificate_expired" // expired, or not valid yet: the message and hint say which
 	ProblemTLSCertificateHost    Problem = "tls_certificate_host"
 	ProblemTLSUntrusted          Problem = "tls_certificate_untrusted"
 	ProblemTLSHandshake          Problem = "tls_handshake"
@@ -72,9 +72,9 @@ const (
 	ProblemHandlerFailed      Problem = "handler_failed"    // the handler failed on a well-formed challenge (its replay cache, its keys)
 	// encryption_key, signing_key
 	ProblemWrongKey           Problem = "wrong_key"
-	ProblemCertificate        Problem = "certificate" // the registered certificate is unusable
-	ProblemCertificateExpired Problem = "certificate_expired"
-	ProblemUnsupported        Problem = "unsupported" // the handler refused the algorithm
+	ProblemCertificate        Problem = "certificate"         // the registered certificate is unusable
+	ProblemCertificateExpired Problem = "certificate_expired" // expired, or not valid yet: the message and hint say which
+	ProblemUnsupported        Problem = "unsupported"         // the handler refused the algorithm
 	ProblemNoSignature        Problem = "no_signature"
 )
 

@@ -10,15 +10,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwe"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
+	"golang.org/x/net/idna"
 )
 
 // Checker runs the operator's readiness checks against participants'
@@ -233,6 +237,10 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 		return fail(fmt.Sprintf("endpoint_url uses %q, not https", clip(u.Scheme)), "The HCX calls participants over https only: serve TLS and register the https URL.")
 	case u.Host == "" || u.Hostname() == "":
 		return fail("endpoint_url has no host", "Register an absolute https URL, such as https://hcx.hospital.example/api.")
+	case ipHost(u):
+		return fail(fmt.Sprintf("endpoint_url names its host by IP address (%s); a DNS host name is needed", clip(u.Hostname())),
+			"Register the endpoint_url under a DNS name, such as https://hcx.hospital.example/api, that resolves to your endpoint and that its TLS certificate names: "+
+				"the HCX reaches participants, and verifies their certificates, by host name, never by IP address.")
 	case u.User != nil:
 		return fail("endpoint_url carries user information", "Register the URL without a user name or password.")
 	case u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
@@ -244,7 +252,41 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 	}
 	challenge := &url.URL{Scheme: "https", Host: u.Host, Path: strings.TrimSuffix(u.Path, "/") + Path}
 	s.url = challenge.String()
-	return challenge, Result{Check: CheckEndpointURL, Outcome: Passed, Message: "endpoint_url is an https URL with a host name"}
+	return challenge, Result{Check: CheckEndpointURL, Outcome: Passed, Message: "endpoint_url is an https URL with a DNS host name"}
+}
+
+// idnaDots are the full stops IDNA reads as label separators.
+var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
+
+// ipHost reports whether u names its host by IP address: an IPv6
+// literal in brackets (zone or not), an IPv4 address, or a host that
+// other URL parsers and resolvers read as one — a number with no dots
+// (2130706433), hexadecimal or shortened forms (0x7f.1, 127.1), full-width
+// digits that IDNA maps to ASCII ones. Those all end in a label that
+// starts with a digit, which no top-level domain does; a DNS name may
+// hold digits, and address-like labels, anywhere before its last label
+// (203.0.113.7.hospital.example). A trailing dot changes nothing.
+func ipHost(u *url.URL) bool {
+	if strings.HasPrefix(u.Host, "[") {
+		return true
+	}
+	host := u.Hostname()
+	hosts := []string{host}
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		hosts = append(hosts, a)
+	}
+	for _, h := range hosts {
+		h = idnaDots.Replace(h)
+		h = strings.TrimSuffix(h, ".")
+		if _, err := netip.ParseAddr(h); err == nil {
+			return true
+		}
+		last := h[strings.LastIndexByte(h, '.')+1:]
+		if r, _ := utf8.DecodeRuneInString(last); last != "" && unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // token returns n random bytes, base64url.

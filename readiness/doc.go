@@ -32,6 +32,17 @@
 // check failed. The Report is JSON, for the onboarding engine to keep on
 // the application.
 //
+// The endpoint_url must be an absolute https URL whose host is a DNS
+// name, without user information, query or fragment. A host given as an
+// IP address — 203.0.113.7, [2001:db8::1], or a form other software
+// reads as one (2130706433, 127.1, 0x7f.1, full-width digits) — fails
+// endpoint_url (invalid_target) before anything is sent, loopback
+// included: the HCX reaches a participant by its host name and verifies
+// its certificate for that name. Tests serve their endpoint under a name
+// (package readinesstest resolves its names to loopback; an
+// httptest.Server's client takes example.com to the server), not at
+// httptest's 127.0.0.1 URL.
+//
 // Attempts that fail for a reason that may pass (a timeout, a refused or
 // dropped connection, HTTP 429, 502, 503, 504) are retried
 // (WithRetries), each with a new challenge; each attempt is bounded

@@ -16,7 +16,10 @@ import (
 
 // The operator checks a participant's endpoint and keys. In production
 // the operator's client is (*safefetch.Fetcher).Client(); here it is the
-// test server's, which trusts its certificate.
+// test server's, which trusts its certificate and takes requests for
+// example.com and its subdomains to the server. The endpoint_url names a
+// DNS host, as the Checker requires: srv.URL, an IP address, would be
+// refused.
 func Example() {
 	mux := http.NewServeMux()
 	srv := httptest.NewTLSServer(mux)
@@ -48,7 +51,7 @@ func Example() {
 	now := time.Now()
 	report := checker.Check(context.Background(), readiness.Target{
 		ParticipantCode: "hosp_rakshi_012345@hcx",
-		EndpointURL:     srv.URL + "/api",
+		EndpointURL:     "https://hospital.example.com/api",
 		EncryptionCert:  readinesstest.CertificatePEM(encKey, "encryption", now.AddDate(0, -1, 0), now.AddDate(1, 0, 0)),
 		SigningCert:     readinesstest.CertificatePEM(sigKey, "signing", now.AddDate(0, -1, 0), now.AddDate(1, 0, 0)),
 	})
@@ -94,7 +97,7 @@ func Example_wrongKey() {
 	now := time.Now()
 	report := checker.Check(context.Background(), readiness.Target{
 		ParticipantCode: "hosp_rakshi_012345@hcx",
-		EndpointURL:     srv.URL + "/api",
+		EndpointURL:     "https://hospital.example.com/api",
 		EncryptionCert:  readinesstest.CertificatePEM(readinesstest.RSAKey(0), "encryption", now.AddDate(0, -1, 0), now.AddDate(1, 0, 0)),
 	})
 	fmt.Println(report.Summary())

@@ -89,8 +89,8 @@ func TestDemoReadinessAllowsOnlyItsOwnEndpoints(t *testing.T) {
 	}
 
 	rep = ready.checker.Check(ctx, target("127.0.0.1", port))
-	assert.False(t, rep.Ready, "an IP address is not the demo's host")
-	assert.Equal(t, readiness.ProblemAddressNotPublic, failure(t, rep).Problem, rep.Summary())
+	assert.False(t, rep.Ready, "an IP address is refused at endpoint_url, before any connection")
+	assert.Equal(t, readiness.ProblemInvalidTarget, failure(t, rep).Problem, rep.Summary())
 
 	// The demo's host, but a certificate the demo CA did not issue.
 	other := readinesstest.NewCA().TLSCertificate(time.Now().Add(-time.Hour), time.Now().Add(time.Hour), demoEndpointHost)

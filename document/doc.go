@@ -23,6 +23,18 @@
 //     and IHDR chunk) or a JPEG (SOI and a segment marker) by default
 //     ([WithTypes] narrows the list). Anything else — HTML, SVG, archives,
 //     a header cut short — is [ErrUnsupportedType];
+//   - pixels: a PNG or a JPEG must declare its width and height — in its
+//     IHDR chunk, or in the frame header (SOF) found by walking its
+//     segments from SOI — and be at most [MaxImageSide] (20,000) pixels
+//     across or down and [MaxImagePixels] (50 megapixels) in all, else
+//     [ErrTooManyPixels]; a size of 0, a header cut short before the size,
+//     or a JPEG whose segments do not lead to its frame header is
+//     [ErrUnsupportedType]. A browser allocates for the declared size
+//     before it decodes a pixel, and the staff console shows images
+//     inline: a file of a few kilobytes that declares 60,000×60,000 pixels
+//     would cost every reviewer's browser gigabytes. The size is read as
+//     the bytes stream by, a few bytes held and no pixel decoded, and an
+//     image over the cap is refused as soon as its header is read;
 //   - declared type: if the uploader names one (application/octet-stream
 //     names none), it must be the type found, else [ErrMismatch]; so must
 //     an expected SHA-256 or size the uploader gives;

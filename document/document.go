@@ -90,8 +90,15 @@ var (
 	ErrNotFound = errors.New("document: not found")
 	// ErrTooLarge: the content is over the policy's size cap.
 	ErrTooLarge = errors.New("document: too large")
+	// ErrTooManyPixels: the content is a PNG or JPEG whose header declares
+	// more than MaxImageSide pixels across or down, or more than
+	// MaxImagePixels in all, however few bytes it has. It is not
+	// ErrTooLarge, which is about the bytes of the upload.
+	ErrTooManyPixels = errors.New("document: image has too many pixels")
 	// ErrUnsupportedType: the content is not of a media type the policy
-	// allows (judged from its bytes, not from what the uploader declared).
+	// allows (judged from its bytes, not from what the uploader declared),
+	// or is a PNG or JPEG whose size in pixels cannot be read from its
+	// header, or is 0.
 	ErrUnsupportedType = errors.New("document: unsupported type")
 	// ErrMismatch: the declared media type, expected digest or size, or a
 	// reference's kind, disagrees with the content or the stored document.
@@ -107,7 +114,8 @@ var (
 // RejectError is an upload or reference refused by the rules: Message says
 // what is wrong and what to do, fit to show the uploader (an HTTP 422); it
 // names no path, host or stored value beyond sizes and media types. Err is
-// ErrTooLarge, ErrUnsupportedType, ErrMismatch or ErrInvalid.
+// ErrTooLarge, ErrTooManyPixels, ErrUnsupportedType, ErrMismatch or
+// ErrInvalid.
 type RejectError struct {
 	Err     error
 	Message string

@@ -42,9 +42,10 @@ var Kinds = []string{
 const maxUploader = 256
 
 // Policy is how a store takes an upload: the rules it must pass (size cap,
-// media types judged from the bytes, known kinds) and the clock and
-// random source that stamp it. Every store of this package, and of
-// registry/sqlstore, applies one; a Policy is safe for concurrent use.
+// media types judged from the bytes, an image's pixel cap, known kinds)
+// and the clock and random source that stamp it. Every store of this
+// package, and of registry/sqlstore, applies one; a Policy is safe for
+// concurrent use.
 type Policy struct {
 	maxSize int64
 	types   []string
@@ -160,12 +161,14 @@ func (p *Policy) Kinds() []string { return slices.Clone(p.kinds) }
 
 // Accept applies the policy to an upload: it checks d's metadata (as
 // [Store.Put] describes it), reads content — at most MaxSize+1 bytes —
-// into dst, judges its media type from its first bytes, hashes it, and
-// returns the document to store, with its ID, MediaType, Size, SHA256 and
-// CreatedAt set. A refusal is a *RejectError, returned before the whole
-// content is read when the first bytes settle it; dst then holds part of
-// the content, which the caller discards. An error from dst or content,
-// or ctx ending, is returned as it is.
+// into dst, judges its media type from its first bytes, reads an image's
+// size in pixels from its header (capped by MaxImageSide and
+// MaxImagePixels, without decoding a pixel), hashes it, and returns the
+// document to store, with its ID, MediaType, Size, SHA256 and CreatedAt
+// set. A refusal is a *RejectError, returned before the whole content is
+// read when the first bytes (or an image's header) settle it; dst then
+// holds part of the content, which the caller discards. An error from dst
+// or content, or ctx ending, is returned as it is.
 func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst io.Writer) (Document, error) {
 	declared, expect, err := p.check(&d)
 	if err != nil {
@@ -202,8 +205,19 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 
 	h := sha256.New()
 	w := io.MultiWriter(h, dst)
+	// An image's size in pixels is read as its bytes go by, and a bomb
+	// refused as soon as its header says so.
+	pixels := newImageSize(sniffed)
+	if pixels != nil {
+		w = io.MultiWriter(h, dst, pixels)
+	}
 	if _, err := w.Write(head); err != nil {
 		return Document{}, fmt.Errorf("document: store the upload: %w", err)
+	}
+	if pixels != nil {
+		if err := pixels.refusal(p, false); err != nil {
+			return Document{}, err
+		}
 	}
 	size := int64(len(head))
 	buf := make([]byte, 32<<10)
@@ -218,6 +232,11 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 				return Document{}, fmt.Errorf("document: store the upload: %w", err)
 			}
 			size += int64(m)
+			if pixels != nil {
+				if err := pixels.refusal(p, false); err != nil {
+					return Document{}, err
+				}
+			}
 		}
 		if errors.Is(rerr, io.EOF) {
 			break
@@ -229,6 +248,11 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 	if size > p.maxSize {
 		return Document{}, reject(ErrTooLarge, fmt.Sprintf("the file is larger than %s (%d bytes), the most a document may be; upload a smaller file, such as a scan at a lower resolution",
 			sizeName(p.maxSize), p.maxSize))
+	}
+	if pixels != nil {
+		if err := pixels.refusal(p, true); err != nil {
+			return Document{}, err
+		}
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if expect.sha256 != "" && expect.sha256 != sum {

@@ -15,6 +15,10 @@
 //		})
 //	}
 //
+// The samples: [PDF], [PNG] and [JPEG] make valid files; [PNGDeclaring]
+// and [JPEGDeclaring] make small ones whose headers declare any size in
+// pixels, for pixel caps.
+//
 // The suite checks the contract the document package documents:
 //
 //   - round trips: content comes back byte for byte, with the media type
@@ -29,6 +33,11 @@
 //     HTML, SVG, ZIP, GIF, text, an empty file and cut-short PDF, PNG and
 //     JPEG headers are ErrUnsupportedType whatever is declared, and types
 //     left out of the allow-list are refused from the first bytes;
+//   - pixels: a PNG or JPEG of a few bytes whose header declares more than
+//     document.MaxImageSide pixels a side or document.MaxImagePixels in
+//     all is ErrTooManyPixels; one declaring 0 pixels across or down, or
+//     cut short before its size, is ErrUnsupportedType; an image of exactly
+//     the cap is stored;
 //   - metadata: unknown kinds, a missing or malformed uploader, an id or
 //     creation time set by the caller are ErrInvalid;
 //   - not found: a document for an application that does not exist,

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RoundTrip", testRoundTrip},
 		{"SizeCap", testSizeCap},
 		{"Sniffing", testSniffing},
+		{"Pixels", testPixels},
 		{"Metadata", testMetadata},
 		{"NotFound", testNotFound},
 		{"Ids", testIDs},
@@ -415,6 +416,47 @@ func testSniffing(t *testing.T, newStore NewStore) {
 		_, err := f.s.Put(ctx, meta(app, hcxonboard.DocSignatoryLetter, ""), r)
 		requireReject(t, err, document.ErrUnsupportedType)
 		require.Less(t, r.n, int64(1024))
+	})
+}
+
+func testPixels(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	jpg := JPEG(8, 8)
+	for _, c := range []struct {
+		name    string
+		content []byte
+		want    error
+	}{
+		{"a PNG of a few bytes declaring 60000×60000 pixels", PNGDeclaring(60000, 60000), document.ErrTooManyPixels},
+		{"a PNG a pixel over the side cap", PNGDeclaring(document.MaxImageSide+1, 1), document.ErrTooManyPixels},
+		{"a JPEG declaring 65535×65535 pixels", JPEGDeclaring(65535, 65535), document.ErrTooManyPixels},
+		{"a PNG 0 pixels wide", PNGDeclaring(0, 1), document.ErrUnsupportedType},
+		{"a JPEG 0 pixels high", JPEGDeclaring(1, 0), document.ErrUnsupportedType},
+		{"a PNG cut inside its IHDR", PNG(2, 2)[:20], document.ErrUnsupportedType},
+		{"a JPEG cut before its frame header", jpg[:20], document.ErrUnsupportedType},
+	} {
+		t.Run(c.name+" is refused", func(t *testing.T) {
+			t.Parallel()
+			f := open(t, newStore)
+			app := f.app("app-1")
+			_, err := f.s.Put(ctx, meta(app, hcxonboard.DocFacilityLicence, ""), bytes.NewReader(c.content))
+			requireReject(t, err, c.want)
+			require.Empty(t, f.list(app), "a refused upload stores nothing")
+		})
+	}
+
+	t.Run("images within the cap are stored", func(t *testing.T) {
+		t.Parallel()
+		f := open(t, newStore)
+		app := f.app("app-1")
+		for _, b := range [][]byte{
+			PNGDeclaring(document.MaxImageSide, document.MaxImagePixels/document.MaxImageSide),
+			PNGDeclaring(4961, 7016), // an A4 page at 600 dpi
+			JPEGDeclaring(8160, 6120),
+		} {
+			f.put(meta(app, hcxonboard.DocFacilityLicence, ""), b)
+		}
+		require.Len(t, f.list(app), 3)
 	})
 }
 

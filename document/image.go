@@ -1,0 +1,213 @@
+package document
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The pixel cap of an image document.
+//
+// A browser that shows an image allocates memory for every pixel its
+// header declares, about 4 bytes each, before it decodes a byte of pixel
+// data; a PNG or JPEG of a few kilobytes can declare 60,000×60,000 pixels
+// (14 GB), and the staff console shows image documents inline to every
+// reviewer who opens the application. 50 megapixels (some 200 MB once
+// decoded) is room for what a hospital sends: an A4 page scanned at 600
+// dpi (4,961×7,016, 35 megapixels), an A3 page at 400 dpi (4,677×6,614,
+// 31 megapixels) and the full-resolution photos of today's 48 and 50
+// megapixel phone cameras (8,160×6,120). 20,000 pixels a side bounds a
+// strip that browsers and viewers draw badly, 33 inches at 600 dpi.
+const (
+	// MaxImagePixels is the most pixels (width times height) an image
+	// document may have: 50 megapixels.
+	MaxImagePixels = 50_000_000
+	// MaxImageSide is the most pixels an image document may have across
+	// or down: 20,000.
+	MaxImageSide = 20_000
+)
+
+// imageSize reads an image's size in pixels from its bytes as Accept
+// streams them, never decoding pixel data and holding a few bytes: a PNG's
+// width and height are the first eight bytes of its IHDR chunk, which
+// must come first (bytes 16 to 23 of the file); a JPEG's are in its frame
+// header (SOF), found by walking its segments from SOI by their lengths.
+// Its Write never fails; refusal asks what it has found so far.
+type imageSize struct {
+	name    string // "PNG" or "JPEG", for messages
+	jpeg    bool
+	off     int     // PNG: bytes seen, up to 24
+	st      jpegAt  // JPEG: what the next byte is
+	marker  byte    // JPEG: the segment being read
+	n       int     // bytes gathered into hdr
+	hdr     [8]byte // PNG: IHDR's width and height; JPEG: a length, or a frame header's start
+	skip    int     // JPEG: bytes of a segment left to skip
+	w, h    uint32
+	known   bool // w and h are read
+	damaged bool // the header is malformed: no size can be read from it
+}
+
+// jpegAt is where in a JPEG's segment structure the next byte falls.
+type jpegAt uint8
+
+const (
+	jpegSOI0   jpegAt = iota // FF of SOI
+	jpegSOI1                 // D8 of SOI
+	jpegFF                   // FF that starts a marker
+	jpegMarker               // the marker's code (or FF fill bytes)
+	jpegLength               // the segment's 2-byte length, which counts itself
+	jpegFrame                // a frame header's precision, height, width
+	jpegSkip                 // the rest of a segment
+)
+
+// newImageSize returns the reader of the size of a mediaType, or nil for
+// one without pixels (PDF).
+func newImageSize(mediaType string) *imageSize {
+	switch mediaType {
+	case PNG:
+		return &imageSize{name: "PNG"}
+	case JPEG:
+		return &imageSize{name: "JPEG", jpeg: true}
+	}
+	return nil
+}
+
+func (s *imageSize) settled() bool { return s.known || s.damaged }
+
+func (s *imageSize) Write(p []byte) (int, error) {
+	n := len(p)
+	if s.jpeg {
+		s.jpegBytes(p)
+	} else {
+		s.pngBytes(p)
+	}
+	return n, nil
+}
+
+func (s *imageSize) pngBytes(p []byte) {
+	for _, c := range p {
+		if s.settled() {
+			return
+		}
+		if s.off >= 16 {
+			s.hdr[s.off-16] = c
+		}
+		if s.off++; s.off == 24 {
+			s.w, s.h = be32(s.hdr[0:4]), be32(s.hdr[4:8])
+			s.known = true
+		}
+	}
+}
+
+// isSOF reports a start-of-frame marker: C0 to CF but DHT (C4), JPG (C8)
+// and DAC (CC).
+func isSOF(m byte) bool { return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc }
+
+func (s *imageSize) jpegBytes(p []byte) {
+	for len(p) > 0 && !s.settled() {
+		if s.st == jpegSkip {
+			k := min(s.skip, len(p))
+			s.skip -= k
+			p = p[k:]
+			if s.skip == 0 {
+				s.st = jpegFF
+			}
+			continue
+		}
+		c := p[0]
+		p = p[1:]
+		switch s.st {
+		case jpegSOI0:
+			s.damaged = c != 0xff
+			s.st = jpegSOI1
+		case jpegSOI1:
+			s.damaged = c != 0xd8
+			s.st = jpegFF
+		case jpegFF:
+			// Anything else is stray bytes, which decoders skip in search of
+			// a marker; skipping them here could find another SOF than
+			// theirs.
+			s.damaged = c != 0xff
+			s.st = jpegMarker
+		case jpegMarker:
+			switch {
+			case c == 0xff: // fill
+			case c == 0x01 || c >= 0xd0 && c <= 0xd7: // TEM, RSTn: no segment
+				s.st = jpegFF
+			case c == 0x00 || c == 0xd8 || c == 0xd9 || c == 0xda:
+				// A stuffed zero, a second SOI, the end of the image or
+				// its scan before the frame header.
+				s.damaged = true
+			default:
+				s.marker, s.n, s.st = c, 0, jpegLength
+			}
+		case jpegLength:
+			s.hdr[s.n] = c
+			if s.n++; s.n < 2 {
+				break
+			}
+			length := int(s.hdr[0])<<8 | int(s.hdr[1])
+			switch {
+			case isSOF(s.marker):
+				// Length, precision, height, width, component count and at
+				// least one component of 3 bytes.
+				s.damaged = length < 11
+				s.n, s.st = 0, jpegFrame
+			case length < 2:
+				s.damaged = true
+			case length == 2:
+				s.st = jpegFF
+			default:
+				s.skip, s.st = length-2, jpegSkip
+			}
+		case jpegFrame:
+			s.hdr[s.n] = c
+			if s.n++; s.n == 5 { // precision, then height and width
+				s.h, s.w = uint32(s.hdr[1])<<8|uint32(s.hdr[2]), uint32(s.hdr[3])<<8|uint32(s.hdr[4])
+				s.known = true
+			}
+		}
+	}
+}
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// refusal is the refusal of what has been read, or nil: an image whose
+// size is over the cap (ErrTooManyPixels), or declares 0 pixels across or
+// down, or whose header is malformed (ErrUnsupportedType). At the end of
+// the content (end set), a size not yet read is a header cut short.
+func (s *imageSize) refusal(p *Policy, end bool) error {
+	orPDF := ""
+	if slices.Contains(p.types, PDF) {
+		orPDF = ", or upload it as a PDF"
+	}
+	switch {
+	case s.damaged || end && !s.known:
+		return reject(ErrUnsupportedType, "the "+s.name+" file is damaged or cut short: its size in pixels cannot be read; scan or save the document again"+orPDF)
+	case !s.known:
+		return nil
+	case s.w == 0 || s.h == 0:
+		return reject(ErrUnsupportedType, fmt.Sprintf("the %s file says the image is %s×%s pixels, so it is damaged; scan or save the document again%s",
+			s.name, thousands(uint64(s.w)), thousands(uint64(s.h)), orPDF))
+	case s.w > MaxImageSide || s.h > MaxImageSide || uint64(s.w)*uint64(s.h) > MaxImagePixels:
+		return reject(ErrTooManyPixels, fmt.Sprintf("the image is %s×%s pixels, more than an image may have: at most %s pixels across or down, and %d megapixels in all; scan the document again at a lower resolution, such as 300 dpi%s",
+			thousands(uint64(s.w)), thousands(uint64(s.h)), thousands(MaxImageSide), MaxImagePixels/1_000_000, orPDF))
+	}
+	return nil
+}
+
+// thousands writes n with commas between thousands: 60,000.
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	var b strings.Builder
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

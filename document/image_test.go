@@ -1,0 +1,287 @@
+package document_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // image.DecodeConfig cross-checks the samples and accepted images
+	_ "image/png"
+	"io"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/document/documenttest"
+)
+
+func accept(t testing.TB, p *document.Policy, content io.Reader) (document.Document, error) {
+	t.Helper()
+	return p.Accept(context.Background(), document.Document{ApplicationID: "a", Kind: hcxonboard.DocAddressProof, UploadedBy: "applicant"},
+		content, io.Discard)
+}
+
+// The samples declare what they say, as the standard library reads them.
+func TestImageSamplesDeclareTheirSize(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		b    []byte
+		w, h int
+	}{
+		{documenttest.PNGDeclaring(60000, 60000), 60000, 60000},
+		{documenttest.PNGDeclaring(3, 2), 3, 2},
+		{documenttest.JPEGDeclaring(65535, 65535), 65535, 65535},
+		{documenttest.JPEGDeclaring(8160, 6120), 8160, 6120},
+	} {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(c.b))
+		require.NoError(t, err)
+		require.Equal(t, [2]int{c.w, c.h}, [2]int{cfg.Width, cfg.Height})
+	}
+	require.Less(t, len(documenttest.PNGDeclaring(60000, 60000)), 200, "a bomb is small")
+}
+
+// withAPP1 returns jpg with an APP1 segment of n data bytes after its SOI,
+// as a camera puts its Exif data before the frame header.
+func withAPP1(jpg []byte, n int) []byte {
+	seg := []byte{0xff, 0xe1, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(n+2))
+	seg = append(seg, bytes.Repeat([]byte{0xff}, n)...) // bytes that look like markers, to be skipped
+	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
+}
+
+// sofAt returns the offset of the first SOF marker of a JPEG the package's
+// samples make (after SOI, segments with lengths).
+func sofAt(t testing.TB, b []byte) int {
+	t.Helper()
+	for i := 2; i+4 <= len(b); {
+		require.Equal(t, byte(0xff), b[i])
+		if m := b[i+1]; m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc {
+			return i
+		}
+		i += 2 + int(binary.BigEndian.Uint16(b[i+2:]))
+	}
+	t.Fatal("no SOF")
+	return 0
+}
+
+func TestAcceptCapsImagePixels(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	jpg := documenttest.JPEG(8, 8)
+	sof := sofAt(t, jpg)
+
+	for name, content := range map[string][]byte{
+		"a small PNG":                               documenttest.PNG(3, 2),
+		"a small JPEG":                              jpg,
+		"a PNG of exactly the cap":                  documenttest.PNGDeclaring(document.MaxImageSide, document.MaxImagePixels/document.MaxImageSide),
+		"a PNG of the side cap by 1":                documenttest.PNGDeclaring(document.MaxImageSide, 1),
+		"a 600-dpi A4 scan's PNG":                   documenttest.PNGDeclaring(4961, 7016),
+		"a 50-megapixel phone photo":                documenttest.JPEGDeclaring(8160, 6120),
+		"a JPEG with 60 KB of Exif before its SOF":  withAPP1(jpg, 60000),
+		"a JPEG with fill bytes before its markers": append(append(append([]byte{}, jpg[:sof]...), 0xff, 0xff), jpg[sof:]...),
+	} {
+		d, err := accept(t, p, bytes.NewReader(content))
+		require.NoError(t, err, name)
+		require.EqualValues(t, len(content), d.Size, name)
+		// Byte by byte: the header is read across writes.
+		_, err = accept(t, p, iotest.OneByteReader(bytes.NewReader(content)))
+		require.NoError(t, err, name+", read a byte at a time")
+	}
+
+	soiThen := func(segs ...byte) []byte { return append([]byte{0xff, 0xd8}, segs...) }
+	for _, c := range []struct {
+		name    string
+		content []byte
+		want    error
+		says    string
+	}{
+		{"a 60000×60000 PNG of a few bytes", documenttest.PNGDeclaring(60000, 60000), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"a PNG a pixel wider than the side cap", documenttest.PNGDeclaring(document.MaxImageSide+1, 1), document.ErrTooManyPixels, "20,001×1 pixels"},
+		{"a PNG a pixel taller than the side cap", documenttest.PNGDeclaring(1, document.MaxImageSide+1), document.ErrTooManyPixels, "1×20,001 pixels"},
+		{"a PNG a row over the pixel cap", documenttest.PNGDeclaring(document.MaxImageSide, document.MaxImagePixels/document.MaxImageSide+1), document.ErrTooManyPixels, "20,000×2,501 pixels"},
+		{"a square PNG over the pixel cap, its sides under", documenttest.PNGDeclaring(7072, 7072), document.ErrTooManyPixels, "50 megapixels"},
+		{"a PNG of the largest sizes its header holds", documenttest.PNGDeclaring(math.MaxUint32, math.MaxUint32), document.ErrTooManyPixels, "4,294,967,295×4,294,967,295 pixels"},
+		{"a PNG 0 pixels wide", documenttest.PNGDeclaring(0, 100), document.ErrUnsupportedType, "0×100 pixels"},
+		{"a PNG 0 pixels high", documenttest.PNGDeclaring(100, 0), document.ErrUnsupportedType, "100×0 pixels"},
+		{"a PNG cut inside its IHDR", documenttest.PNG(3, 2)[:20], document.ErrUnsupportedType, "damaged or cut short"},
+		{"a 65535×65535 JPEG", documenttest.JPEGDeclaring(65535, 65535), document.ErrTooManyPixels, "the image is 65,535×65,535 pixels"},
+		{"a JPEG 0 pixels high", documenttest.JPEGDeclaring(8, 0), document.ErrUnsupportedType, "8×0 pixels"},
+		{"a JPEG cut before its SOF", jpg[:sof], document.ErrUnsupportedType, "damaged or cut short"},
+		{"a JPEG cut inside its SOF", jpg[:sof+6], document.ErrUnsupportedType, "damaged or cut short"},
+		{"a JPEG cut inside an APP1 segment", withAPP1(jpg, 60000)[:30000], document.ErrUnsupportedType, "damaged or cut short"},
+		{"a JPEG that ends before its SOF", soiThen(0xff, 0xe0, 0, 4, 'J', 'F', 0xff, 0xd9), document.ErrUnsupportedType, "damaged or cut short"},
+		{"a JPEG with a scan before its SOF", soiThen(0xff, 0xda, 0, 2, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0), document.ErrUnsupportedType, "damaged"},
+		{"a JPEG with bytes where a marker belongs", append(append(append([]byte{}, jpg[:sof]...), 0x00), jpg[sof:]...), document.ErrUnsupportedType, "damaged"},
+		{"a JPEG whose SOF is too short to hold a size", soiThen(0xff, 0xc0, 0, 5, 8, 0, 8, 0xff, 0xd9), document.ErrUnsupportedType, "damaged"},
+		{"a JPEG whose segment length is less than 2", soiThen(0xff, 0xe0, 0, 1, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0), document.ErrUnsupportedType, "damaged"},
+	} {
+		for _, r := range []io.Reader{bytes.NewReader(c.content), iotest.OneByteReader(bytes.NewReader(c.content))} {
+			_, err := accept(t, p, r)
+			require.ErrorIs(t, err, c.want, c.name)
+			var re *document.RejectError
+			require.ErrorAs(t, err, &re, c.name)
+			require.Contains(t, re.Message, c.says, c.name)
+			require.Contains(t, re.Message, "; ", "%s says what to do: %s", c.name, re.Message)
+			require.Contains(t, re.Message, "or upload it as a PDF", c.name)
+			if c.want == document.ErrTooManyPixels {
+				require.Contains(t, re.Message, "lower resolution", c.name)
+				require.Contains(t, re.Message, "20,000 pixels", c.name)
+				require.NotErrorIs(t, err, document.ErrTooLarge, "a pixel cap is not the size cap (413)")
+			}
+		}
+	}
+}
+
+func TestImageRefusalSuggestsOnlyAcceptedTypes(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy(document.WithTypes(document.PNG, document.JPEG))
+	require.NoError(t, err)
+	_, err = accept(t, p, bytes.NewReader(documenttest.PNGDeclaring(60000, 60000)))
+	var re *document.RejectError
+	require.ErrorAs(t, err, &re)
+	require.ErrorIs(t, err, document.ErrTooManyPixels)
+	require.NotContains(t, re.Message, "PDF")
+	require.Contains(t, re.Message, "lower resolution")
+}
+
+// A bomb is refused once its header is read, not after the whole upload.
+func TestImageOverTheCapIsRefusedFromItsHeader(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	for name, head := range map[string][]byte{
+		"PNG":  documenttest.PNGDeclaring(60000, 60000)[:24],
+		"JPEG": documenttest.JPEGDeclaring(65535, 65535)[:sofAt(t, documenttest.JPEG(8, 8))+9],
+	} {
+		r := &counting{r: io.MultiReader(bytes.NewReader(head), zeros{})}
+		_, err := accept(t, p, r)
+		require.ErrorIs(t, err, document.ErrTooManyPixels, name)
+		require.LessOrEqual(t, r.n, int64(64<<10), "%s: read %d bytes of an endless upload", name, r.n)
+	}
+}
+
+type counting struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// requireSettled checks what Accept answered for content: nothing but an
+// acceptance or a *RejectError, and, for an accepted image, a size the
+// standard library's decoder reads as within the cap (or cannot read).
+func requireSettled(t *testing.T, content []byte, d document.Document, err error) {
+	t.Helper()
+	if err != nil {
+		var re *document.RejectError
+		require.ErrorAs(t, err, &re, "%x", content)
+		return
+	}
+	if d.MediaType == document.PDF {
+		return
+	}
+	if cfg, _, derr := image.DecodeConfig(bytes.NewReader(content)); derr == nil {
+		require.True(t, cfg.Width > 0 && cfg.Height > 0 && cfg.Width <= document.MaxImageSide && cfg.Height <= document.MaxImageSide &&
+			int64(cfg.Width)*int64(cfg.Height) <= document.MaxImagePixels, "accepted %d×%d: %x", cfg.Width, cfg.Height, content)
+	}
+}
+
+// Every truncation of an image is settled without a panic: refused until
+// its size in pixels is read, then judged by it.
+func TestAcceptImageTruncations(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	jpg := documenttest.JPEG(8, 8)
+	jpgSize := sofAt(t, jpg) + 9 // FF Cn, length, precision, height, width
+	for _, c := range []struct {
+		name    string
+		content []byte
+		size    int   // bytes up to the end of the size in pixels
+		over    error // for a prefix that holds it: nil or ErrTooManyPixels
+	}{
+		{"PNG", documenttest.PNG(3, 2), 24, nil},
+		{"a PNG bomb", documenttest.PNGDeclaring(60000, 60000), 24, document.ErrTooManyPixels},
+		{"JPEG", jpg, jpgSize, nil},
+		{"a JPEG bomb", documenttest.JPEGDeclaring(65535, 65535), jpgSize, document.ErrTooManyPixels},
+		{"a JPEG with Exif", withAPP1(jpg, 300), jpgSize + 304, nil},
+	} {
+		for n := 0; n <= len(c.content); n++ {
+			prefix := c.content[:n]
+			d, err := accept(t, p, bytes.NewReader(prefix))
+			requireSettled(t, prefix, d, err)
+			switch {
+			case n < c.size:
+				var re *document.RejectError
+				require.ErrorAs(t, err, &re, "%s cut to %d bytes", c.name, n)
+				require.ErrorIs(t, err, document.ErrUnsupportedType, "%s cut to %d bytes", c.name, n)
+			case c.over != nil:
+				require.ErrorIs(t, err, c.over, "%s cut to %d bytes", c.name, n)
+			default:
+				require.NoError(t, err, "%s cut to %d bytes: the size is read, the rest is not decoded", c.name, n)
+			}
+		}
+	}
+}
+
+// Images with bytes changed at random in their first few hundred bytes
+// are settled without a panic, and none accepted declares more than the
+// cap as the standard library reads it.
+func TestAcceptMutatedImages(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(1, 2))
+	seeds := [][]byte{documenttest.PNG(3, 2), documenttest.JPEG(8, 8), withAPP1(documenttest.JPEG(8, 8), 40),
+		documenttest.PNGDeclaring(7000, 7000), documenttest.JPEGDeclaring(7100, 7100)}
+	interesting := []byte{0x00, 0x01, 0x02, 0x0b, 0x10, 0x4e, 0x75, 0xc0, 0xc2, 0xc4, 0xd8, 0xd9, 0xda, 0xe1, 0xfe, 0xff}
+	for i := range 3000 {
+		b := bytes.Clone(seeds[i%len(seeds)])
+		for range 1 + rng.IntN(4) {
+			at := rng.IntN(min(len(b), 300))
+			if rng.IntN(2) == 0 {
+				b[at] = interesting[rng.IntN(len(interesting))]
+			} else {
+				b[at] = byte(rng.Uint32())
+			}
+		}
+		if rng.IntN(4) == 0 {
+			b = b[:rng.IntN(len(b)+1)]
+		}
+		d, err := accept(t, p, bytes.NewReader(b))
+		requireSettled(t, b, d, err)
+	}
+}
+
+func FuzzAcceptImage(f *testing.F) {
+	for _, s := range [][]byte{documenttest.PNG(3, 2), documenttest.JPEG(8, 8), documenttest.PNGDeclaring(60000, 60000),
+		documenttest.JPEGDeclaring(65535, 65535), withAPP1(documenttest.JPEG(2, 2), 10), {0xff, 0xd8, 0xff, 0xc0, 0, 11, 8}} {
+		f.Add(s)
+	}
+	p, err := document.NewPolicy()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := accept(t, p, bytes.NewReader(b))
+		requireSettled(t, b, d, err)
+		if err == nil {
+			return
+		}
+		if errors.Is(err, document.ErrTooManyPixels) {
+			require.Contains(t, err.Error(), "pixels", fmt.Sprintf("%x", b))
+		}
+	})
+}

@@ -382,8 +382,8 @@ const MaxDocumentUploads = 64
 // application is being verified.
 //
 // A document the policy refuses is a *document.RejectError (its Message
-// is for the uploader; ErrTooLarge, ErrUnsupportedType, ErrMismatch or
-// ErrInvalid); an application that does not exist is ErrNotFound; one
+// is for the uploader; ErrTooLarge, ErrUnsupportedType, ErrTooManyPixels,
+// ErrMismatch or ErrInvalid); an application that does not exist is ErrNotFound; one
 // past verification is a *TransitionError; one that had
 // MaxDocumentUploads documents stored (uploaded or fetched) is
 // ErrTooManyDocuments (counted with the audit record, so racing uploads

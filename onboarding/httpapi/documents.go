@@ -27,7 +27,9 @@ import (
 // (application/pdf, image/png or image/jpeg; application/octet-stream or
 // none declares nothing): the operator judges the type from the bytes
 // and refuses a file that is not what it declares. The body is capped at
-// the document store's size limit (413). The answer (201) is the stored
+// the document store's size limit (413); an image over the store's pixel
+// cap (document.MaxImageSide a side, document.MaxImagePixels in all) is
+// refused with 422, whatever its size in bytes. The answer (201) is the stored
 // document's metadata, with the SHA-256 digest the reference must give.
 // The applicant and staff list an application's documents; staff read
 // them in the console.

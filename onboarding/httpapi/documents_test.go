@@ -161,6 +161,8 @@ func TestUploadRefusalsOverHTTP(t *testing.T) {
 			http.StatusUnprocessableEntity, httpapi.CodeInvalidPayload, "declared as application/pdf but its content is a PNG"},
 		{"HTML", documentsPath(a.ID) + "?kind=address_proof", "application/octet-stream", []byte("<html><script>x</script></html>"), bearer(tok),
 			http.StatusUnprocessableEntity, httpapi.CodeInvalidPayload, "looks like HTML"},
+		{"an image bomb", documentsPath(a.ID) + "?kind=address_proof", "image/png", documenttest.PNGDeclaring(60000, 60000), bearer(tok),
+			http.StatusUnprocessableEntity, httpapi.CodeInvalidPayload, "60,000×60,000 pixels"},
 		{"unknown kind", documentsPath(a.ID) + "?kind=selfie", "application/pdf", pdf, bearer(tok),
 			http.StatusUnprocessableEntity, httpapi.CodeInvalidPayload, "unknown document kind"},
 		{"too large", documentsPath(a.ID) + "?kind=address_proof", "application/pdf", big, bearer(tok),

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -79,8 +80,19 @@ func (c *transportConfig) check(getenv func(string) string) error {
 		case c.staffEmail != "":
 			return errors.New("-staff-email needs -smtp-host: staff messages go by e-mail")
 		}
-	} else if c.smtpFrom == "" {
-		return errors.New("-smtp-host needs -smtp-from, the sender address")
+	} else {
+		if c.smtpFrom == "" {
+			return errors.New("-smtp-host needs -smtp-from, the sender address")
+		}
+		// The library's own refusals name its options (WithPort,
+		// StartTLS); an operator knows the flags.
+		if _, _, err := net.SplitHostPort(c.smtpHost); err == nil {
+			return fmt.Errorf("-smtp-host %q carries a port: give the host alone and the port with -smtp-port", c.smtpHost)
+		}
+		if c.smtpSecurity == "plain" && !isLoopbackHost(c.smtpHost) {
+			return fmt.Errorf("-smtp-security plain is only for a relay on this machine (localhost or a loopback address); "+
+				"for %s use starttls (port 587) or tls (port 465)", c.smtpHost)
+		}
 	}
 	if c.smtpUser != "" {
 		if c.smtpPassword = getenv(envSMTPPassword); c.smtpPassword == "" {
@@ -104,6 +116,16 @@ func (c *transportConfig) check(getenv func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback
+// address: the hosts notify/email sends plain text to.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // configured reports whether any transport is.

@@ -48,6 +48,10 @@ func TestTransportFlags(t *testing.T) {
 	}{
 		{"SMTP security not one of the three", append(smtp, "-smtp-security", "ssl"), env(), `-smtp-security "ssl": want starttls, tls or plain`},
 		{"SMTP port out of range", append(smtp, "-smtp-port", "70000"), env(), "-smtp-port 70000"},
+		{"SMTP host with a port", []string{"-smtp-host", "smtp.operator.example:587", "-smtp-from", "onboarding@operator.example"}, env(),
+			`-smtp-host "smtp.operator.example:587" carries a port: give the host alone and the port with -smtp-port`},
+		{"plain text to a relay off this machine", append(smtp, "-smtp-security", "plain"), env(),
+			`-smtp-security plain is only for a relay on this machine (localhost or a loopback address); for smtp.operator.example use starttls (port 587) or tls (port 465)`},
 		{"SMTP host without sender", []string{"-smtp-host", "smtp.operator.example"}, env(), "-smtp-host needs -smtp-from"},
 		{"sender without host", []string{"-smtp-from", "onboarding@operator.example"}, env(), "need -smtp-host"},
 		{"security without host", []string{"-smtp-security", "tls"}, env(), "need -smtp-host"},

@@ -108,8 +108,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case fs.NArg() != 0:
 		return fail("unexpected arguments %q; see -h", fs.Args())
 	case *code == "", *endpoint == "", *encCert == "":
+		var missing []string
+		for _, f := range []struct{ name, value string }{{"-code", *code}, {"-endpoint", *endpoint}, {"-encryption-cert", *encCert}} {
+			if f.value == "" {
+				missing = append(missing, f.name)
+			}
+		}
 		fs.Usage()
-		return exitUsage
+		// Last, where it is seen below the flags.
+		return fail("missing %s", joinAnd(missing))
 	}
 
 	target := readiness.Target{ParticipantCode: *code, EndpointURL: *endpoint}
@@ -307,4 +314,12 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// joinAnd joins names as prose: "a", "a and b", "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

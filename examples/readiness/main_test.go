@@ -166,6 +166,11 @@ func TestUsage(t *testing.T) {
 	code, _, errOut = runArgs(t, "", "-code", "x@hcx")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "usage:")
+	assert.Contains(t, errOut, "readiness: missing -endpoint and -encryption-cert", "the run names what it lacks")
+
+	code, _, errOut = runArgs(t, "", "-code", "x@hcx", "-endpoint", "https://a.example/x")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "readiness: missing -encryption-cert\n")
 
 	dir := t.TempDir()
 	for _, args := range [][]string{

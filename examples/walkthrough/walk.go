@@ -394,9 +394,10 @@ func (w *walker) decide(ctx context.Context, a *httpapi.Application, t *httpapi.
 
 // rerunHint explains the usual reason a sample is refused on its face.
 func (w *walker) rerunHint() string {
-	return "                  If this operator already took the sample live: a sample goes live once per data directory, since its sandbox\n" +
-		"                  certificate and registry identities then belong to the participant. To run again, stop the operator,\n" +
-		"                  delete its data directory (" + w.cfg.data + ") and start it again."
+	return "                  If this operator already took the sample live, or it was submitted by hand (curl): a sample is onboarded once\n" +
+		"                  per data directory, since its sandbox certificate and registry identities then belong to its first\n" +
+		"                  application. To run again, stop the operator, delete its data directory (" + w.cfg.data + ")\n" +
+		"                  and start it again."
 }
 
 // rel names a file of the data directory by its path inside it.

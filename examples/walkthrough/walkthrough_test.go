@@ -79,6 +79,7 @@ func TestWalkthroughTakesEverySampleLive(t *testing.T) {
 	err = run(ctx, append(args, "-only", "regulator"), &out)
 	require.Error(t, err)
 	assert.Contains(t, out.String(), "delete its data directory ("+dir+")")
+	assert.Contains(t, out.String(), "or it was submitted by hand", "a sample submitted by hand, as the README shows, is refused the same way")
 }
 
 // samplesOf splits the walkthrough's output into each sample's steps, by

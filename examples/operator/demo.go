@@ -428,7 +428,11 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	p("  Metrics:  %s%s (Prometheus); health at %s/healthz and %s/readyz", base, metricsPath, base, base)
 	p("  Records:  the specification's routes write the %s profile (-profile)", cfg.profile)
 	p("  Schedule: due work every %s: certificate and secret notices, idle applications, de-boardings,", cfg.scheduleInterval)
-	p("            registry waits, readiness re-checks")
+	if ready.checker != nil {
+		p("            registry waits, readiness re-checks")
+	} else {
+		p("            registry waits")
+	}
 	switch {
 	case ready.checker == nil:
 		p("  Readiness: off (-readiness off): go-live does not wait on the endpoint and keys being proven")

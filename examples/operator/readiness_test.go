@@ -133,6 +133,7 @@ func TestSchedulerRunsInProcess(t *testing.T) {
 	base, out, _ := start(t, "-data", dir, "-schedule-interval", "1s")
 	banner := out.String()
 	assert.Contains(t, banner, "Schedule: due work every 1s")
+	assert.Contains(t, banner, "registry waits, readiness re-checks")
 	assert.Contains(t, banner, "Readiness: required before go-live")
 	assert.Contains(t, banner, "DEMO ONLY: endpoints may name a port")
 
@@ -219,6 +220,7 @@ func TestReadinessOff(t *testing.T) {
 	dir := t.TempDir()
 	base, out, _ := start(t, "-data", dir, "-readiness", "off", "-profile", "nhcx")
 	assert.Contains(t, out.String(), "Readiness: off")
+	assert.NotContains(t, out.String(), "readiness re-checks", "the scheduler has no readiness to re-check")
 	assert.Contains(t, out.String(), "write the nhcx profile")
 	status, _ := get(t, base+readinessJWKSPath)
 	assert.Equal(t, http.StatusNotFound, status)

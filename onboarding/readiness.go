@@ -227,7 +227,8 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		}
 		if !rep.Ready && startsFailing && live {
 			r.tell(MessageReadinessFailed, "Your HCX endpoint failed its readiness check",
-				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+". Counterparties may not reach you or read what they send you.")
+				"The HCX operator's readiness check of your endpoint failed: "+rep.Summary()+"."+readinessFirstFailure(rep)+
+					" Counterparties may not reach you or read what they send you.")
 			r.notify(Message{Kind: MessageReadinessFailed, To: Staff, Subject: "A live participant failed its readiness check",
 				Body: fmt.Sprintf("Participant %s: %s", r.app.ParticipantCode, rep.Summary())})
 		}
@@ -237,6 +238,22 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// readinessFirstFailure is the first failed check of rep, as the
+// participant's engineer needs it: what was found and what to do, or ""
+// when no check failed.
+func readinessFirstFailure(rep readiness.Report) string {
+	failed := rep.Failures()
+	if len(failed) == 0 {
+		return ""
+	}
+	f := failed[0]
+	out := " " + string(f.Check) + ": " + strings.TrimSuffix(f.Message, ".") + "."
+	if f.Hint != "" {
+		out += " " + f.Hint
+	}
+	return out
 }
 
 // ChecksReadiness reports whether the engine checks readiness

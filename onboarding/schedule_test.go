@@ -257,6 +257,17 @@ func TestScheduledReadinessChecks(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, got.Readiness.Report.Ready)
 	assert.Len(t, w.notes.of(onboarding.MessageReadinessFailed, a.ID), 2, "the participant and staff are told, once")
+	// The participant is told what failed and what to do, not only the
+	// check's name and problem code.
+	failed := got.Readiness.Report.Failures()
+	require.NotEmpty(t, failed)
+	for _, m := range w.notes.of(onboarding.MessageReadinessFailed, a.ID) {
+		if m.To == onboarding.Staff {
+			continue
+		}
+		assert.Contains(t, m.Body, string(failed[0].Check)+": "+failed[0].Message, "what was found")
+		assert.Contains(t, m.Body, failed[0].Hint, "what to do about it")
+	}
 	events, err := svc.Events(ctx, a.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 2, count(actions(events), onboarding.ActionReadinessChecked), "the first check and one nightly check")

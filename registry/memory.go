@@ -21,7 +21,8 @@ type MemoryStore struct {
 	participants map[string]*hcxonboard.Participant
 	order        []string // participant codes in insertion order
 	events       map[string][]Event
-	claims       map[string]string // claim → the application holding it
+	claims       map[string]string          // claim → the application holding it
+	waitingOn    map[string]map[string]bool // awaited participant code → the applications awaiting it
 	outbox       map[string]*OutboxMessage
 	leases       map[string]memoryLease // made on first use
 }
@@ -37,6 +38,7 @@ func NewMemoryStore() *MemoryStore {
 		participants: make(map[string]*hcxonboard.Participant),
 		events:       make(map[string][]Event),
 		claims:       make(map[string]string),
+		waitingOn:    make(map[string]map[string]bool),
 		outbox:       make(map[string]*OutboxMessage),
 	}
 }
@@ -174,9 +176,19 @@ func (s *MemoryStore) ListApplicationsPage(ctx context.Context, f ApplicationFil
 	}
 	s.mu.RLock()
 	var hits []Application
-	for _, a := range s.apps {
+	keep := func(a *Application) {
 		if (after == nil || after.After(a.CreatedAt, a.ID)) && f.Match(a) {
 			hits = append(hits, *a.Clone())
+		}
+	}
+	if f.WaitingOn != "" {
+		// Only the applications awaiting that participant.
+		for id := range s.waitingOn[f.WaitingOn] {
+			keep(s.apps[id])
+		}
+	} else {
+		for _, a := range s.apps {
+			keep(a)
 		}
 	}
 	s.mu.RUnlock()
@@ -248,6 +260,7 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 		s.codes[a.ParticipantCode] = a.ID
 	}
 	s.putClaims(a.ID, nil, a.Claims)
+	s.putWaitingOn(a.ID, nil, a.WaitingOn)
 	s.putParticipant(w.Participant)
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
 	s.putOutbox(w.Outbox)
@@ -298,6 +311,7 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	}
 	a.Version++
 	s.putClaims(a.ID, cur.Claims, a.Claims)
+	s.putWaitingOn(a.ID, cur.WaitingOn, a.WaitingOn)
 	s.apps[a.ID] = a.Clone()
 	if a.ParticipantCode != "" {
 		s.codes[a.ParticipantCode] = a.ID
@@ -306,6 +320,27 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	s.events[a.ID] = append(s.events[a.ID], w.Events...)
 	s.putOutbox(w.Outbox)
 	return nil
+}
+
+// putWaitingOn moves application appID in the index of awaited
+// participants from the codes old to the codes now.
+func (s *MemoryStore) putWaitingOn(appID string, old, now []string) {
+	for _, c := range old {
+		if set := s.waitingOn[c]; set != nil {
+			delete(set, appID)
+			if len(set) == 0 {
+				delete(s.waitingOn, c)
+			}
+		}
+	}
+	for _, c := range now {
+		set := s.waitingOn[c]
+		if set == nil {
+			set = make(map[string]bool)
+			s.waitingOn[c] = set
+		}
+		set[appID] = true
+	}
 }
 
 // checkCode refuses a participant code another application holds: one

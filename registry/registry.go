@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -77,8 +78,13 @@ type Application struct {
 	Key             string   `json:"key,omitempty"` // the client's application_id: an idempotency key
 	ParticipantCode string   `json:"participant_code,omitempty"`
 	Stage           Stage    `json:"stage"`
-	Waiting         []string `json:"waiting,omitempty"` // kinds of open tasks, e.g. "review", "approval", "otp"
-	Version         int64    `json:"version"`
+	Waiting         []string `json:"waiting,omitempty"` // kinds of open tasks, e.g. "review", "approval", "otp"; none begins with "@"
+	// WaitingOn are the participant codes whose answer the application's
+	// open tasks await (the payers its open approval requests are
+	// addressed to), for ApplicationFilter.WaitingOn. Stores index them
+	// beside Waiting.
+	WaitingOn []string `json:"waiting_on,omitempty"`
+	Version   int64    `json:"version"`
 	// Claims are the registry identities the application holds
 	// ("hfr:IN2910000123", "rohini:8900080336704", "sandbox:<iss>|<jti>").
 	// Each claim is held by at most one application: a Create or Update
@@ -104,9 +110,16 @@ func (a *Application) Clone() *Application {
 	}
 	c := *a
 	c.Waiting = append([]string(nil), a.Waiting...)
+	c.WaitingOn = append([]string(nil), a.WaitingOn...)
 	c.Claims = append([]string(nil), a.Claims...)
 	c.State = append(json.RawMessage(nil), a.State...)
 	return &c
+}
+
+// IsWaitingOn reports whether a's open tasks await the participant with
+// the given code.
+func (a *Application) IsWaitingOn(code string) bool {
+	return slices.Contains(a.WaitingOn, code)
 }
 
 // IsWaiting reports whether a has an open task of the given kind.
@@ -137,8 +150,12 @@ type Write struct {
 // ApplicationFilter selects applications for listing. Zero fields match
 // everything; results come oldest first.
 type ApplicationFilter struct {
-	Stage           Stage
-	Waiting         string // an open task kind
+	Stage   Stage
+	Waiting string // an open task kind
+	// WaitingOn is a participant code the application's open tasks await
+	// (Application.WaitingOn), as a payer lists the approval requests
+	// addressed to it.
+	WaitingOn       string
 	ParticipantCode string
 	Limit           int // default DefaultLimit, at most MaxLimit
 	Offset          int // at most MaxOffset

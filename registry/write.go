@@ -32,6 +32,19 @@ func (w Write) validate() error {
 		if err := checkLengths("application "+clipName(a.ID), MaxKeyLength, namedText{"open task kind", k}); err != nil {
 			return err
 		}
+		if strings.HasPrefix(k, "@") {
+			// The SQL stores keep WaitingOn codes beside the kinds, as
+			// "@<code>".
+			return fmt.Errorf("registry: application %q: open task kind %q begins with @", clipName(a.ID), clipName(k))
+		}
+	}
+	for _, c := range a.WaitingOn {
+		if err := checkLengths("application "+clipName(a.ID), MaxKeyLength, namedText{"awaited participant code", c}); err != nil {
+			return err
+		}
+		if c == "" {
+			return fmt.Errorf("registry: application %q awaits an empty participant code", clipName(a.ID))
+		}
 	}
 	if err := checkTimes("application "+clipName(a.ID),
 		namedTime{"created_at", a.CreatedAt}, namedTime{"updated_at", a.UpdatedAt}, namedTime{"due_at", a.DueAt}); err != nil {
@@ -98,6 +111,9 @@ func storable(appID string, w Write) error {
 		return err
 	}
 	if err := check("waiting", w.Application.Waiting); err != nil {
+		return err
+	}
+	if err := check("waiting_on", w.Application.WaitingOn); err != nil {
 		return err
 	}
 	for i, e := range w.Events {
@@ -246,6 +262,7 @@ func (f ApplicationFilter) Normalize() (ApplicationFilter, error) {
 func (f ApplicationFilter) Match(a *Application) bool {
 	return (f.Stage == "" || a.Stage == f.Stage) &&
 		(f.Waiting == "" || a.IsWaiting(f.Waiting)) &&
+		(f.WaitingOn == "" || a.IsWaitingOn(f.WaitingOn)) &&
 		(f.ParticipantCode == "" || a.ParticipantCode == f.ParticipantCode)
 }
 

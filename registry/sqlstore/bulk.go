@@ -42,7 +42,7 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 		if err != nil {
 			return err
 		}
-		apps = append(apps, []any{a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, int64(1), row.created, row.updated, row.state, row.claims, row.due})
+		apps = append(apps, []any{a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, int64(1), row.created, row.updated, row.state, row.claims, row.due, row.waitingOn})
 		for _, k := range row.kinds {
 			waiting = append(waiting, []any{a.ID, k, string(a.Stage), row.created})
 		}

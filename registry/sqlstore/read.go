@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -131,12 +132,13 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 		a                registry.Application
 		key              sql.NullString
 		stage, waiting   string
+		waitingOn        string
 		claims           string
 		created, updated int64
 		due              sql.NullInt64
 		state            []byte
 	)
-	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state, &claims, &due); err != nil {
+	if err := sc.Scan(&a.ID, &key, &a.ParticipantCode, &stage, &waiting, &a.Version, &created, &updated, &state, &claims, &due, &waitingOn); err != nil {
 		return nil, err
 	}
 	w, err := decodeList(waiting, "waiting")
@@ -144,6 +146,9 @@ func scanApplication(sc scanner) (*registry.Application, error) {
 		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
 	}
 	if a.Claims, err = decodeList(claims, "claims"); err != nil {
+		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
+	}
+	if a.WaitingOn, err = decodeList(waitingOn, "waiting_on"); err != nil {
 		return nil, fmt.Errorf("sqlstore: application %q: %w", a.ID, err)
 	}
 	a.Key, a.Stage, a.Waiting = key.String, registry.Stage(stage), w
@@ -239,8 +244,9 @@ func (s *Store) ListApplicationsPage(ctx context.Context, f registry.Application
 	if err := s.ready(ctx); err != nil {
 		return page, err
 	}
-	if !registry.StorableText(f.ParticipantCode) || !registry.StorableText(f.Waiting) || !registry.StorableText(string(f.Stage)) {
-		return page, nil // no stored row holds such text
+	if !registry.StorableText(f.ParticipantCode) || !registry.StorableText(f.Waiting) || !registry.StorableText(f.WaitingOn) ||
+		!registry.StorableText(string(f.Stage)) || strings.HasPrefix(f.Waiting, awaitedPrefix) {
+		return page, nil // no stored row holds such text, and no open task kind begins with awaitedPrefix
 	}
 	query, args := listSQL(f)
 	rows, err := s.query(ctx, query, args...)
@@ -266,18 +272,25 @@ func (s *Store) ListApplicationsPage(ctx context.Context, f registry.Application
 }
 
 // listSQL selects the applications f (normalized) matches. A listing by
-// open task kind reads application_waiting's queue index — by kind, or by
-// kind and stage —, whose rows carry the application's stage and
-// created_at, in paging order, so a page stops at its end; otherwise
-// applications_stage or applications_created serve it.
+// open task kind, or by awaited participant, reads application_waiting's
+// queue index — by kind, or by kind and stage —, whose rows carry the
+// application's stage and created_at, in paging order, so a page stops at
+// its end; an awaited participant's rows are those of kind "@<code>"
+// (awaitedPrefix). A listing by both reads the participant's rows and
+// keeps those whose application also has a row of the kind, by primary
+// key. Otherwise applications_stage or applications_created serve it.
 func listSQL(f registry.ApplicationFilter) (string, []any) {
 	var b sqlBuilder
 	order := "a.created_at, a.id"
-	if f.Waiting != "" {
+	if lead := cmp.Or(awaitedKind(f.WaitingOn), f.Waiting); lead != "" {
 		b.WriteString("SELECT " + prefixed("a.", applicationColumns) +
-			" FROM application_waiting w JOIN applications a ON a.id = w.application_id WHERE w.kind = " + b.arg(f.Waiting))
+			" FROM application_waiting w JOIN applications a ON a.id = w.application_id WHERE w.kind = " + b.arg(lead))
 		if f.Stage != "" {
 			b.WriteString(" AND w.stage = " + b.arg(string(f.Stage)))
+		}
+		if f.WaitingOn != "" && f.Waiting != "" {
+			b.WriteString(" AND EXISTS (SELECT 1 FROM application_waiting k WHERE k.application_id = w.application_id AND k.kind = " +
+				b.arg(f.Waiting) + ")")
 		}
 		order = "w.created_at, w.application_id"
 	} else {
@@ -296,6 +309,15 @@ func listSQL(f registry.ApplicationFilter) (string, []any) {
 	}
 	b.WriteString(" ORDER BY " + order + " LIMIT " + b.arg(f.Limit) + " OFFSET " + b.arg(f.Offset))
 	return b.String(), b.args
+}
+
+// awaitedKind is the kind column of the application_waiting rows of the
+// applications awaiting the participant code, "" for none.
+func awaitedKind(code string) string {
+	if code == "" {
+		return ""
+	}
+	return awaitedPrefix + code
 }
 
 // prefixed qualifies each of a comma-separated column list.

@@ -45,7 +45,7 @@ type statements struct {
 	outbox outboxStatements
 }
 
-const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at`
+const applicationColumns = `id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on`
 
 const participantColumns = `participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
 	code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower, created_at, updated_at, record`
@@ -81,7 +81,7 @@ const (
 const pgCreate = `WITH
 application AS (
 	INSERT INTO applications (` + applicationColumns + `)
-	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39, $50)
+	VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $39, $50, $53)
 ),
 waiting AS (
 	INSERT INTO application_waiting (application_id, kind, stage, created_at)
@@ -128,7 +128,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		dst  **sql.Stmt
 		text string
 	}{
-		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10)`},
+		{&st.insertApplication, `INSERT INTO applications (` + applicationColumns + `) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11)`},
 		{&st.insertClaim, `INSERT INTO application_claims (claim, application_id) VALUES ($1, $2)`},
 		{&st.deleteClaim, `DELETE FROM application_claims WHERE claim = $1 AND application_id = $2`},
 		// A task row copies its application's stage and created_at, the
@@ -140,12 +140,12 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.insertParticipant, participantInsert},
 		{&st.upsertParticipant, participantUpsert},
 		{&st.insertEvent, `INSERT INTO audit_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`},
-		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, claims, stage, created_at,
+		{&st.lockApplication, `SELECT version, idempotency_key, participant_code, waiting, waiting_on, claims, stage, created_at,
 			(SELECT coalesce(max(seq), 0) FROM audit_events WHERE application_id = $1)
 			FROM applications WHERE id = $1` + lock},
 		{&st.updateApplication, `UPDATE applications
 			SET participant_code = $3, stage = $4, waiting = $5, created_at = $6, updated_at = $7, state = $8, claims = $9,
-			    due_at = $10, version = version + 1
+			    due_at = $10, waiting_on = $11, version = version + 1
 			WHERE id = $1 AND version = $2`},
 		{&st.deleteWaiting, `DELETE FROM application_waiting WHERE kind = $2 AND application_id = $1`},
 		{&st.deleteValue, `DELETE FROM participant_values WHERE field = $1 AND value = $2 AND participant_code = $3`},

@@ -64,7 +64,7 @@ func (s *Store) create(ctx context.Context, a *registry.Application, row applica
 	// reported.
 	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		if _, err := t.exec(ctx, s.stmts.insertApplication,
-			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due); err != nil {
+			a.ID, row.key, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due, row.waitingOn); err != nil {
 			return fail(ctx, err, "create application %q", a.ID)
 		}
 		if err := s.insertWaiting(ctx, t, a.ID, row.kinds, string(a.Stage), row.created); err != nil {
@@ -113,7 +113,7 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
 		oowner[i], ountil[i] = r.owner, r.until
 	}
-	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due, oowner, ountil)
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due, oowner, ountil, row.waitingOn)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -194,12 +194,13 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 			key        sql.NullString
 			code       string
 			oldWaiting string
+			oldOn      string
 			oldClaims  string
 			oldStage   string
 			oldCreated int64
 			lastSeq    int64
 		)
-		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &oldClaims, &oldStage, &oldCreated, &lastSeq)
+		err := t.queryRow(ctx, s.stmts.lockApplication, a.ID).Scan(&version, &key, &code, &oldWaiting, &oldOn, &oldClaims, &oldStage, &oldCreated, &lastSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: application %q", registry.ErrNotFound, a.ID)
@@ -226,7 +227,7 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		}
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,
-			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due)
+			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due, row.waitingOn)
 		if constraintOf(err) == constraintCode {
 			return codeTaken(a.ParticipantCode)
 		}
@@ -239,7 +240,7 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 			return fmt.Errorf("%w: application %q changed while being updated", registry.ErrVersionConflict, a.ID)
 		}
 		moved := oldStage != string(a.Stage) || oldCreated != row.created
-		if err := s.replaceWaiting(ctx, t, a.ID, oldWaiting, row.kinds, moved, string(a.Stage), row.created); err != nil {
+		if err := s.replaceWaiting(ctx, t, a.ID, oldWaiting, oldOn, row.kinds, moved, string(a.Stage), row.created); err != nil {
 			return fail(ctx, err, "update application %q", a.ID)
 		}
 		if p != nil {
@@ -297,7 +298,8 @@ func encodeWrite(w registry.Write) (applicationRow, *participantRow, []eventRow,
 type applicationRow struct {
 	key              any // nil for no key
 	waiting          string
-	kinds            []string // the distinct open task kinds
+	waitingOn        string   // the awaited participant codes as a JSON array
+	kinds            []string // application_waiting's kinds: the distinct open task kinds, then "@" and each awaited code
 	claims           string   // the claims as a JSON array
 	created, updated int64
 	due              any // nil for no due time, else UnixNano
@@ -316,7 +318,10 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 	if r.claims, err = encodeList(a.Claims); err != nil {
 		return r, fmt.Errorf("sqlstore: application %q: encode claims: %w", a.ID, err)
 	}
-	r.kinds = distinct(a.Waiting)
+	if r.waitingOn, err = encodeList(a.WaitingOn); err != nil {
+		return r, fmt.Errorf("sqlstore: application %q: encode waiting_on: %w", a.ID, err)
+	}
+	r.kinds = waitingKinds(a.Waiting, a.WaitingOn)
 	if r.created, err = encodeTime(a.CreatedAt, "application created_at"); err != nil {
 		return r, err
 	}
@@ -334,6 +339,25 @@ func encodeApplication(a *registry.Application) (applicationRow, error) {
 		r.state = a.State
 	}
 	return r, nil
+}
+
+// awaitedPrefix marks, in application_waiting's kind column, the row of
+// a participant code the application awaits (registry.Application
+// WaitingOn): "@<code>". No open task kind begins with it (registry
+// writes refuse one that does), so the queue's (kind, stage, created_at,
+// application_id) index serves a listing by awaited participant as it
+// serves one by kind.
+const awaitedPrefix = "@"
+
+// waitingKinds returns the kind column values of an application's
+// application_waiting rows: its distinct open task kinds, then its
+// distinct awaited participant codes, each prefixed with awaitedPrefix.
+func waitingKinds(waiting, waitingOn []string) []string {
+	out := distinct(waiting)
+	for _, c := range distinct(waitingOn) {
+		out = append(out, awaitedPrefix+c)
+	}
+	return out
 }
 
 // distinct returns the distinct strings of ss, in their first order.
@@ -360,16 +384,22 @@ func (s *Store) insertWaiting(ctx context.Context, t *wtx, appID string, kinds [
 	return nil
 }
 
-// replaceWaiting changes an application's open task kinds from those of
-// its stored waiting column (JSON) to kinds, deleting and inserting only
+// replaceWaiting changes an application's application_waiting rows from
+// those of its stored waiting and waiting_on columns (JSON) to kinds
+// (waitingKinds), deleting and inserting only
 // what differs; the table is keyed by kind first, so rows are found by
 // their whole key. When the application moved (its stage or created_at
 // changed), the rows it keeps take the new stage and created_at.
-func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting string, kinds []string, moved bool, stage string, created int64) error {
-	old, err := decodeList(oldWaiting, "waiting")
+func (s *Store) replaceWaiting(ctx context.Context, t *wtx, appID, oldWaiting, oldOn string, kinds []string, moved bool, stage string, created int64) error {
+	oldKinds, err := decodeList(oldWaiting, "waiting")
 	if err != nil {
 		return fmt.Errorf("application %q: %w", appID, err)
 	}
+	oldCodes, err := decodeList(oldOn, "waiting_on")
+	if err != nil {
+		return fmt.Errorf("application %q: %w", appID, err)
+	}
+	old := waitingKinds(oldKinds, oldCodes)
 	was := make(map[string]bool, len(old))
 	for _, k := range old {
 		was[k] = true

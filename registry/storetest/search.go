@@ -370,23 +370,24 @@ func testListApplications(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	s := newStore(t)
 	type spec struct {
-		id      string
-		stage   registry.Stage
-		waiting []string
-		created time.Duration
-		code    string
+		id        string
+		stage     registry.Stage
+		waiting   []string
+		created   time.Duration
+		code      string
+		waitingOn []string
 	}
 	specs := []spec{
-		{"app-c", registry.StageVerifying, []string{"otp"}, 2 * time.Minute, "1000003@hcx"},
-		{"app-a", registry.StageSubmitted, []string{"review"}, time.Minute, ""},
-		{"app-b", registry.StageVerifying, []string{"review", "approval"}, 2 * time.Minute, "1000002@hcx"},
-		{"app-d", registry.StageDetails, nil, 3 * time.Minute, "1000004@hcx"},
-		{"app-e", registry.StageVerifying, []string{"review"}, 4 * time.Minute, "1000005@hcx"},
-		{"app-f", registry.StageLive, nil, 0, "1000006@hcx"},
+		{"app-c", registry.StageVerifying, []string{"otp"}, 2 * time.Minute, "1000003@hcx", []string{"payer-2@hcx"}},
+		{"app-a", registry.StageSubmitted, []string{"review"}, time.Minute, "", nil},
+		{"app-b", registry.StageVerifying, []string{"review", "approval"}, 2 * time.Minute, "1000002@hcx", []string{"payer-1@hcx", "payer-2@hcx"}},
+		{"app-d", registry.StageDetails, nil, 3 * time.Minute, "1000004@hcx", []string{"payer-2@hcx"}},
+		{"app-e", registry.StageVerifying, []string{"review"}, 4 * time.Minute, "1000005@hcx", []string{"payer-1@hcx"}},
+		{"app-f", registry.StageLive, nil, 0, "1000006@hcx", nil},
 	}
 	for _, sp := range specs {
 		a := newApp(sp.id, "key-"+sp.id, sp.code, at(sp.created))
-		a.Stage, a.Waiting = sp.stage, sp.waiting
+		a.Stage, a.Waiting, a.WaitingOn = sp.stage, sp.waiting, sp.waitingOn
 		var p *hcxonboard.Participant
 		if sp.code != "" {
 			p = newParticipant(sp.code, at(sp.created))
@@ -412,6 +413,18 @@ func testListApplications(t *testing.T, newStore NewStore) {
 		{"by participant code and open task", registry.ApplicationFilter{ParticipantCode: "1000005@hcx", Waiting: "review"}, []string{"app-e"}},
 		{"by a participant code nobody holds", registry.ApplicationFilter{ParticipantCode: "9999999@hcx"}, nil},
 		{"by a participant code that differs in case", registry.ApplicationFilter{ParticipantCode: "1000004@HCX"}, nil},
+		{"by awaited participant", registry.ApplicationFilter{WaitingOn: "payer-1@hcx"}, []string{"app-b", "app-e"}},
+		{"by another awaited participant", registry.ApplicationFilter{WaitingOn: "payer-2@hcx"}, []string{"app-b", "app-c", "app-d"}},
+		{"by awaited participant and stage", registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Stage: registry.StageVerifying}, []string{"app-b", "app-c"}},
+		{"by awaited participant and a stage none of its are in", registry.ApplicationFilter{WaitingOn: "payer-1@hcx", Stage: registry.StageSubmitted}, nil},
+		{"by awaited participant and open task", registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Waiting: "approval"}, []string{"app-b"}},
+		{"by awaited participant, stage and open task", registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Stage: registry.StageVerifying, Waiting: "otp"}, []string{"app-c"}},
+		{"by awaited participant and participant code", registry.ApplicationFilter{WaitingOn: "payer-1@hcx", ParticipantCode: "1000005@hcx"}, []string{"app-e"}},
+		{"by a participant nobody awaits", registry.ApplicationFilter{WaitingOn: "payer-3@hcx"}, nil},
+		{"by an awaited participant that differs in case", registry.ApplicationFilter{WaitingOn: "PAYER-1@hcx"}, nil},
+		{"by an awaited participant given as an open task", registry.ApplicationFilter{Waiting: "payer-1@hcx"}, nil},
+		{"by an awaited participant given as an open task, prefixed", registry.ApplicationFilter{Waiting: "@payer-1@hcx"}, nil},
+		{"an awaited participant's page", registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Limit: 1, Offset: 1}, []string{"app-c"}},
 		{"a page", registry.ApplicationFilter{Limit: 2, Offset: 1}, []string{"app-a", "app-b"}},
 		{"a filtered page", registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2, Offset: 2}, []string{"app-e"}},
 		{"an offset past the end", registry.ApplicationFilter{Offset: 6}, nil},
@@ -433,6 +446,58 @@ func testListApplications(t *testing.T, newStore NewStore) {
 			}
 		})
 	}
+
+	t.Run("the awaited participants come back as written, apart from the open task kinds", func(t *testing.T) {
+		t.Parallel()
+		for _, sp := range specs {
+			a, err := s.Application(ctx, sp.id)
+			require.NoError(t, err)
+			require.Equal(t, sp.waiting, a.Waiting, "application %s", sp.id)
+			require.Equal(t, sp.waitingOn, a.WaitingOn, "application %s", sp.id)
+		}
+	})
+
+	t.Run("changed awaited participants move the application between lists", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		a := newApp("app-1", "", "", at(0))
+		a.Stage, a.Waiting, a.WaitingOn = registry.StageVerifying, []string{"approval"}, []string{"payer-1@hcx", "payer-2@hcx"}
+		a = seed(t, s, a, nil)
+		count := func(f registry.ApplicationFilter) int {
+			got, err := s.ListApplications(ctx, f)
+			require.NoError(t, err)
+			return len(got)
+		}
+		require.Equal(t, 1, count(registry.ApplicationFilter{WaitingOn: "payer-1@hcx", Stage: registry.StageVerifying}))
+
+		a.WaitingOn = []string{"payer-2@hcx", "payer-3@hcx"}
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		for f, want := range map[registry.ApplicationFilter]int{
+			{WaitingOn: "payer-1@hcx"}: 0, {WaitingOn: "payer-2@hcx"}: 1, {WaitingOn: "payer-3@hcx"}: 1,
+			{WaitingOn: "payer-3@hcx", Stage: registry.StageVerifying}: 1,
+		} {
+			require.Equal(t, want, count(f), "filter %+v", f)
+		}
+
+		a.Stage = registry.StageDetails // the kept codes follow the stage
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		for f, want := range map[registry.ApplicationFilter]int{
+			{WaitingOn: "payer-2@hcx", Stage: registry.StageVerifying}: 0,
+			{WaitingOn: "payer-2@hcx", Stage: registry.StageDetails}:   1,
+			{WaitingOn: "payer-3@hcx", Stage: registry.StageDetails}:   1,
+		} {
+			require.Equal(t, want, count(f), "filter %+v", f)
+		}
+
+		a.Waiting, a.WaitingOn = nil, nil
+		require.NoError(t, s.Update(ctx, registry.Write{Application: a}))
+		for _, code := range []string{"payer-1@hcx", "payer-2@hcx", "payer-3@hcx"} {
+			require.Zero(t, count(registry.ApplicationFilter{WaitingOn: code}), code)
+		}
+		got, err := s.Application(ctx, "app-1")
+		require.NoError(t, err)
+		require.Empty(t, got.WaitingOn)
+	})
 
 	t.Run("a changed stage moves the application between lists", func(t *testing.T) {
 		t.Parallel()
@@ -477,6 +542,8 @@ func testListApplications(t *testing.T, newStore NewStore) {
 			{registry.ApplicationFilter{Waiting: "review", Limit: 1}, []string{"app-a", "app-b", "app-e"}},
 			{registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "review", Limit: 1}, []string{"app-b", "app-e"}},
 			{registry.ApplicationFilter{Stage: registry.StageVerifying, Limit: 2}, []string{"app-b", "app-c", "app-e"}},
+			{registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Limit: 1}, []string{"app-b", "app-c", "app-d"}},
+			{registry.ApplicationFilter{WaitingOn: "payer-2@hcx", Stage: registry.StageVerifying, Limit: 1}, []string{"app-b", "app-c"}},
 		} {
 			f := tt.f
 			var got []string

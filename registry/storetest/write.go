@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,6 +165,28 @@ func testCreate(t *testing.T, newStore NewStore) {
 			{"version other than 0", func() registry.Write {
 				a := newApp("app-1", "k", "", at(0))
 				a.Version = 3
+				return registry.Write{Application: a}
+			}},
+			// The SQL stores keep awaited participant codes beside the
+			// open task kinds, as "@<code>".
+			{"open task kind beginning with @", func() registry.Write {
+				a := newApp("app-1", "k", "", at(0))
+				a.Waiting = []string{"review", "@payer-1@hcx"}
+				return registry.Write{Application: a}
+			}},
+			{"empty awaited participant code", func() registry.Write {
+				a := newApp("app-1", "k", "", at(0))
+				a.WaitingOn = []string{""}
+				return registry.Write{Application: a}
+			}},
+			{"awaited participant code not UTF-8", func() registry.Write {
+				a := newApp("app-1", "k", "", at(0))
+				a.WaitingOn = []string{"payer\xff@hcx"}
+				return registry.Write{Application: a}
+			}},
+			{"awaited participant code too long", func() registry.Write {
+				a := newApp("app-1", "k", "", at(0))
+				a.WaitingOn = []string{strings.Repeat("p", registry.MaxKeyLength+1)}
 				return registry.Write{Application: a}
 			}},
 			// A new participant record holds only text every store keeps

@@ -60,9 +60,15 @@
 // # Storage
 //
 // Applications, participants and audit events each have a table; an
-// application's open task kinds, and a participant's roles and linked
-// registry codes (together), have tables of their own so that searches on
-// them use indexes. An application's claimed identities are kept in
+// application's open task kinds and the participants it awaits, and a
+// participant's roles and linked registry codes (together), have tables
+// of their own so that searches on them use indexes. The awaited
+// participants (schema version 16) are rows of application_waiting, of
+// kind "@" and the code, which no open task kind can be (a write holding
+// a kind that begins with "@" is refused), beside a copy of their list in
+// the application row (waiting_on; waiting keeps the kinds alone);
+// applications stored before await the payers their engine state's open
+// approval tasks are addressed to. An application's claimed identities are kept in
 // application_claims, keyed by the claim alone, beside a copy of its list
 // in the application row (schema version 4; applications stored before
 // hold no claims until an update gives them theirs). Those two are keyed the way searches read them, by
@@ -104,7 +110,10 @@
 //
 // Schema version 8 serves every query shape from an index at a million
 // participants: the staff queue from application_waiting's (kind,
-// created_at) and (kind, stage, created_at) indexes, names from a trigram
+// created_at) and (kind, stage, created_at) indexes — and, from schema
+// version 16, a payer's approval requests from the same indexes (an
+// application keeps a row of kind "@<code>" for each participant it
+// awaits, [registry.ApplicationFilter] WaitingOn) —, names from a trigram
 // index (FTS5 on SQLite, pg_trgm on PostgreSQL; see [Store.NameIndex]),
 // certificate expiries from expression indexes
 // ([Store.CertificatesExpiring]). A search leads from its rarest indexed

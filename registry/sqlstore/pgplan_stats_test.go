@@ -63,3 +63,69 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
 	}
 }
+
+// On PostgreSQL, with 200,000 applications waiting on approval across 36
+// payers (a fifth of them awaiting two) and statistics gathered (no
+// enable_seqscan = off), a payer's page of the applications awaiting it
+// (onboarding's ApprovalRequests and ApprovalRequestsPage) reads that
+// payer's rows of the queue index in paging order, not every application
+// waiting on approval nor a table whole. The rows are written by SQL, as
+// the store writes them, which is faster than Load at this size; the
+// planner chooses by the table's size, and a table of a few tens of
+// thousands is read whole for a page of MaxLimit, as it should be.
+func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
+	ctx := context.Background()
+	s := sqlstoretest.Postgres(t)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db := sqlstore.DBOf(s)
+	for _, stmt := range []struct {
+		text string
+		args []any
+	}{
+		{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
+		SELECT 'app-' || lpad(i::text, 7, '0'), NULL, '', 'verifying', '["approval"]', 1, $1::bigint + i::bigint * 1000000000, $1::bigint + i::bigint * 1000000000,
+			'\x7b7d'::bytea, '[]', NULL,
+			CASE WHEN i % 5 = 0 THEN json_build_array('payer-' || lpad((i % 36)::text, 2, '0') || '@hcx', 'payer-' || lpad(((i + 1) % 36)::text, 2, '0') || '@hcx')
+			ELSE json_build_array('payer-' || lpad((i % 36)::text, 2, '0') || '@hcx') END::text
+		FROM generate_series(0, 199999) i`, []any{start.UnixNano()}},
+		// Each application's rows: its kind, then each awaited code.
+		{`INSERT INTO application_waiting (application_id, kind, stage, created_at)
+		SELECT a.id, k.kind, a.stage, a.created_at
+		FROM applications a, LATERAL (SELECT 'approval' UNION ALL SELECT '@' || j FROM json_array_elements_text(a.waiting_on::json) j) k(kind)`, nil},
+	} {
+		_, err := db.ExecContext(ctx, stmt.text, stmt.args...)
+		require.NoError(t, err)
+	}
+	_, err := db.ExecContext(ctx, "ANALYZE applications, application_waiting")
+	require.NoError(t, err)
+	cursor := registry.EncodeCursor(registry.Position{CreatedAt: start.Add(27 * time.Hour), Key: "app-0097200"})
+	for name, f := range map[string]registry.ApplicationFilter{
+		"a payer's first page":         {Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.DefaultLimit + 1},
+		"a payer's next page":          {Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.DefaultLimit + 1, Cursor: cursor},
+		"a payer's largest first page": {Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.MaxLimit},
+		"a payer's largest next page":  {Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.MaxLimit, Cursor: cursor},
+	} {
+		text, args, err := sqlstore.ListSQL(s, f)
+		require.NoError(t, err)
+		rows, err := db.QueryContext(ctx, "EXPLAIN "+text, args...)
+		require.NoError(t, err)
+		var lines []string
+		for rows.Next() {
+			var l string
+			require.NoError(t, rows.Scan(&l))
+			lines = append(lines, l)
+		}
+		rows.Close()
+		plan := strings.Join(lines, "\n")
+		assert.NotContains(t, plan, "Seq Scan", "%s reads a whole table:\n%s", name, plan)
+		assert.Regexp(t, `Index (Only )?Scan using application_waiting_(stage_)?queue on application_waiting`, plan, "%s reads the queue index:\n%s", name, plan)
+		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
+	}
+	got, err := s.ListApplications(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.MaxLimit})
+	require.NoError(t, err)
+	require.Len(t, got, registry.MaxLimit)
+	for _, a := range got {
+		require.Contains(t, a.WaitingOn, "payer-07@hcx", "application %s", a.ID)
+		require.Equal(t, []string{"approval"}, a.Waiting, "application %s", a.ID)
+	}
+}

@@ -30,7 +30,8 @@ import (
 
 // planRows fills s with participants and applications for the plan tests:
 // every participant a provider, every third a payer, each with its own
-// linked code; applications waiting on review or approval in two stages.
+// linked code; applications waiting on review or approval in two stages,
+// those on approval awaiting one of nine payers.
 func planRows(t *testing.T, s *sqlstore.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -48,7 +49,12 @@ func planRows(t *testing.T, s *sqlstore.Store) {
 		if i%2 == 0 {
 			stage, waiting = registry.StageSubmitted, []string{"review"}
 		}
-		a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: stage, Waiting: waiting, CreatedAt: now, UpdatedAt: now}
+		var waitingOn []string
+		if i%2 != 0 {
+			waitingOn = []string{fmt.Sprintf("%06d@plan", i%9*3)}
+		}
+		a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: stage, Waiting: waiting, WaitingOn: waitingOn,
+			CreatedAt: now, UpdatedAt: now}
 		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p}))
 	}
 }
@@ -354,6 +360,11 @@ func TestQueuePlans(t *testing.T) {
 			{"waiting on approval, after a cursor", registry.ApplicationFilter{Waiting: "approval", Cursor: cursor}, true, "application_waiting_queue"},
 			{"verifying and waiting on approval", registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "approval"}, true, "application_waiting_stage_queue"},
 			{"due de-boardings", registry.ApplicationFilter{Stage: registry.StageLive, Waiting: "deboarding"}, true, "application_waiting_stage_queue"},
+			// A payer's approval requests (onboarding's ApprovalRequests).
+			{"verifying and awaiting a payer", registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "000003@plan"}, true, "application_waiting_stage_queue"},
+			{"verifying and awaiting a payer, after a cursor", registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "000003@plan", Cursor: cursor}, true, "application_waiting_stage_queue"},
+			{"awaiting a payer", registry.ApplicationFilter{WaitingOn: "000003@plan"}, true, "application_waiting_queue"},
+			{"verifying, awaiting a payer and waiting on approval", registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "000003@plan", Waiting: "approval"}, true, "application_waiting_stage_queue"},
 			{"by stage", registry.ApplicationFilter{Stage: registry.StageSubmitted}, true, "applications_stage"},
 			{"by stage, after a cursor", registry.ApplicationFilter{Stage: registry.StageSubmitted, Cursor: cursor}, true, "applications_stage"},
 			{"all", registry.ApplicationFilter{}, true, "applications_created"},

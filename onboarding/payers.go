@@ -65,7 +65,7 @@ func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]App
 		return nil, err
 	}
 	var out []ApprovalRequest
-	err := s.eachApplication(ctx, approvalsFilter, func(page []registry.Application) error {
+	err := s.eachApplication(ctx, approvalsFilter(payerCode), func(page []registry.Application) error {
 		for i := range page {
 			reqs, err := approvalRequestsOf(&page[i], payerCode)
 			if err != nil {
@@ -81,8 +81,13 @@ func (s *Service) ApprovalRequests(ctx context.Context, payerCode string) ([]App
 	return out, nil
 }
 
-// approvalsFilter selects the applications that wait on a payer.
-var approvalsFilter = registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: KindApproval}
+// approvalsFilter selects the applications that wait on the payer
+// payerCode: the store reads only theirs, through an index
+// (registry.Application WaitingOn), not every application waiting on
+// approval.
+func approvalsFilter(payerCode string) registry.ApplicationFilter {
+	return registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: payerCode}
+}
 
 // approvalRequestsOf returns the open approval requests of application a
 // addressed to the payer payerCode.
@@ -119,8 +124,10 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 	if err := s.checkPayer(ctx, payerCode); err != nil {
 		return out, err
 	}
-	f := approvalsFilter
-	f.Limit = registry.MaxLimit
+	f := approvalsFilter(payerCode)
+	// The store answers the payer's applications alone, each with a
+	// request: a page and the one after it show whether more follow.
+	f.Limit = min(limit+1, registry.MaxLimit)
 	var (
 		reqs      = make(map[string][]ApprovalRequest) // by application id
 		decodeErr error

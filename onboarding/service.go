@@ -460,6 +460,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	last := events[len(events)-1]
 	r.st.Last = &anchor{Seq: last.Seq, Hash: last.Hash}
 	r.app.Waiting = r.waiting()
+	r.app.WaitingOn = r.waitingOn()
 	r.app.Claims = r.claims()
 	if r.st.ChangedAt.IsZero() {
 		// A state stored before changed_at: its last change is the row's.

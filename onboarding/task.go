@@ -142,6 +142,24 @@ func (r *record) waiting() []string {
 	return out
 }
 
+// waitingOn returns the participant codes the open approval tasks are
+// addressed to, in order: the store indexes them for a payer's list of
+// approval requests (ApprovalRequests).
+func (r *record) waitingOn() []string {
+	switch r.position() {
+	case posRejected, posWithdrawn, posInactive:
+		return nil
+	}
+	var out []string
+	for _, t := range r.st.Tasks {
+		if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient != "" && !slices.Contains(out, t.Recipient) {
+			out = append(out, t.Recipient)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // WaitingDeboarding marks, in registry.Application.Waiting, an
 // application whose participant has an announced de-boarding.
 const WaitingDeboarding = "deboarding"

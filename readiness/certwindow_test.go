@@ -2,8 +2,13 @@ package readiness_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"net"
 	"net/http"
 	"testing"
@@ -140,4 +145,103 @@ func TestTLSCertificateWindowByClientClockAlone(t *testing.T) {
 	rep := op.Checker(t, client).Check(context.Background(), p.Target())
 	res := requireFailure(t, rep, readiness.CheckTLS, readiness.ProblemTLSCertificateExpired, "clocks", rt.Host, "renew", "wait")
 	assert.Contains(t, res.Message, "not at the time it was checked")
+}
+
+// chainVia returns a TLS certificate for host, valid now, issued by an
+// intermediate CA valid from notBefore to notAfter that the shared test
+// CA issued; the server sends both, as servers send their chain.
+func chainVia(t *testing.T, notBefore, notAfter time.Time, host string) (tls.Certificate, *x509.Certificate) {
+	t.Helper()
+	ca := rt.SharedCA()
+	ikey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	itmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "Test Intermediate R7"},
+		NotBefore: notBefore, NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+	ider, err := x509.CreateCertificate(rand.Reader, itmpl, ca.Cert, ikey.Public(), ca.Key)
+	require.NoError(t, err)
+	icert, err := x509.ParseCertificate(ider)
+	require.NoError(t, err)
+	lkey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	now := time.Now()
+	ltmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano() + 1), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(90 * 24 * time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	lder, err := x509.CreateCertificate(rand.Reader, ltmpl, icert, lkey.Public(), ikey)
+	require.NoError(t, err)
+	return tls.Certificate{Certificate: [][]byte{lder, ider}, PrivateKey: lkey}, icert
+}
+
+// An endpoint whose own certificate is valid but whose server sends an
+// intermediate certificate outside its dates is not told that its
+// certificate expired or is not valid yet, nor to renew it: the report
+// names the intermediate and its dates and asks for the CA's current
+// chain.
+func TestTLSIntermediateOutsideItsDatesIsNamed(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	op := rt.NewOperator(1)
+
+	t.Run("expired intermediate", func(t *testing.T) {
+		t.Parallel()
+		cert, inter := chainVia(t, now.Add(-48*time.Hour), now.Add(-24*time.Hour), rt.Host)
+		p := rt.NewParticipant(t, op, rt.WithServerCertificate(cert))
+		rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+		res := requireFailure(t, rep, readiness.CheckTLS, readiness.ProblemTLSCertificateExpired, "intermediate", "chain", rt.Host)
+		assert.Contains(t, res.Message, "intermediate certificate")
+		assert.Contains(t, res.Message, "Test Intermediate R7")
+		assert.Contains(t, res.Message, "expired on "+inter.NotAfter.UTC().Format("2006-01-02"))
+		assert.NotContains(t, res.Hint, "Renew the TLS certificate of")
+		assert.NotContains(t, res.Hint, "not valid until")
+	})
+	t.Run("intermediate not valid yet", func(t *testing.T) {
+		t.Parallel()
+		cert, inter := chainVia(t, now.Add(24*time.Hour), now.Add(48*time.Hour), rt.Host)
+		p := rt.NewParticipant(t, op, rt.WithServerCertificate(cert))
+		rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+		nb := moment(inter.NotBefore)
+		res := requireFailure(t, rep, readiness.CheckTLS, readiness.ProblemTLSCertificateExpired, "intermediate", "chain", nb)
+		assert.Contains(t, res.Message, "intermediate certificate")
+		assert.Contains(t, res.Message, "not valid until "+nb)
+		assert.NotContains(t, res.Hint, "The TLS certificate of "+rt.Host+" is not valid until")
+		assert.NotContains(t, res.Hint, "Renew")
+	})
+	t.Run("intermediate within its dates", func(t *testing.T) {
+		t.Parallel()
+		cert, _ := chainVia(t, now.Add(-24*time.Hour), now.Add(48*time.Hour), rt.Host)
+		p := rt.NewParticipant(t, op, rt.WithServerCertificate(cert))
+		rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+		require.True(t, rep.Ready, "%v", outcomes(rep))
+	})
+}
+
+// A chain that leads to a root the operator's client holds but that has
+// expired is named as such, not as the server's certificate.
+func TestTLSExpiredRootIsNamed(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Old Test Root"},
+		NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-24 * time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	require.NoError(t, err)
+	root, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	ca := &rt.CA{Cert: root, Key: key, Pool: x509.NewCertPool()}
+	ca.Pool.AddCert(root)
+	op := rt.NewOperator(1)
+	p := rt.NewParticipant(t, op, rt.WithServerCertificate(ca.TLSCertificate(now.Add(-time.Hour), now.Add(24*time.Hour), rt.Host)))
+	addr := p.Server.Listener.Addr().String()
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{RootCAs: ca.Pool},
+	}}
+	rep := op.Checker(t, client).Check(context.Background(), p.Target())
+	res := requireFailure(t, rep, readiness.CheckTLS, readiness.ProblemTLSCertificateExpired, "certificate authority", "Old Test Root", "full chain")
+	assert.Contains(t, res.Message, "expired on "+root.NotAfter.UTC().Format("2006-01-02"))
+	assert.NotContains(t, res.Hint, "Renew the TLS certificate of")
 }

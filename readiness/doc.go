@@ -58,6 +58,11 @@
 // installed early — gets a message and hint that name the moment it
 // becomes valid (UTC, to the second) and send the engineer to the server's
 // clock and the issuing CA, or to wait, never to renew it.
+// When the server's own certificate is within its dates but an
+// intermediate certificate it sends, or the root its chain leads to, is
+// not, the message names that certificate authority and its dates, and
+// the hint asks for the issuing CA's current chain rather than a new
+// certificate for the host.
 //
 // # The wire protocol
 //

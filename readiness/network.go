@@ -421,6 +421,13 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 			if w == valid {
 				w = certWindow(c, time.Now())
 			}
+			if role := chainRole(err, c); role != leafCert {
+				// The server's own certificate passed; a certificate
+				// authority's in its chain did not. Renewing the server's
+				// certificate, or its start date, is not the remedy.
+				f.message, f.hint = authorityOutsideDates(c, role, w)
+				break
+			}
 			switch w {
 			case notYetValid:
 				f.message = notYetValidMessage("the certificate", c)
@@ -455,6 +462,86 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 		}
 	}
 	return f, true
+}
+
+// certRole is which certificate of a chain failed verification.
+type certRole int
+
+const (
+	leafCert           certRole = iota // the server's own
+	servedIntermediate                 // an intermediate the server sent with it
+	otherAuthority                     // a root the client holds, or an authority not known to be sent
+)
+
+// chainRole places c in the chain err was about: crypto/tls reports the
+// certificates the server sent, leaf first. Without them, a CA
+// certificate is taken for an authority and anything else for the leaf
+// (crypto/x509 checks the leaf's dates before it builds a chain).
+func chainRole(err error, c *x509.Certificate) certRole {
+	var verify *tls.CertificateVerificationError
+	if errors.As(err, &verify) && len(verify.UnverifiedCertificates) > 0 {
+		if c.Equal(verify.UnverifiedCertificates[0]) {
+			return leafCert
+		}
+		for _, s := range verify.UnverifiedCertificates[1:] {
+			if c.Equal(s) {
+				return servedIntermediate
+			}
+		}
+		return otherAuthority
+	}
+	if c.IsCA {
+		return otherAuthority
+	}
+	return leafCert
+}
+
+// certName names a certificate authority for a message: its subject's
+// common name, or its whole subject.
+func certName(c *x509.Certificate) string {
+	name := c.Subject.CommonName
+	if name == "" {
+		name = c.Subject.String()
+	}
+	if name == "" {
+		return "without a name"
+	}
+	return fmt.Sprintf("%q", clip(name))
+}
+
+// authorityOutsideDates is the message and hint for a chain whose
+// server certificate is within its dates but one of whose certificate
+// authorities, c, is not (w; valid when only the client's own clock put
+// it outside).
+func authorityOutsideDates(c *x509.Certificate, role certRole, w window) (string, func(*scene) string) {
+	name := certName(c)
+	what, subject := "the certificate authority "+name+" that the chain leads to", "leads to a certificate authority ("+name+") whose certificate"
+	if role == servedIntermediate {
+		what, subject = "the intermediate certificate "+name+" that the server sends with its certificate", "holds an intermediate certificate ("+name+") that"
+	}
+	fix := "serve the certificate with the intermediate certificates its issuing CA publishes now (its current full chain), and reload the server (or load balancer)"
+	var msg, state string
+	switch w {
+	case expired:
+		msg = fmt.Sprintf("the server's certificate is within its dates, but %s expired on %s", what, day(c.NotAfter))
+		state = "expired on " + day(c.NotAfter)
+	case notYetValid:
+		msg = fmt.Sprintf("the server's certificate is within its dates, but %s is not valid until %s", what, moment(c.NotBefore))
+		state = "is not valid until " + moment(c.NotBefore)
+	default:
+		msg = fmt.Sprintf("the server's certificate is within its dates, but %s, valid from %s to %s, was not valid at the time it was checked", what, moment(c.NotBefore), moment(c.NotAfter))
+		return msg, func(s *scene) string {
+			return fmt.Sprintf("Check the operator's and your server's clocks: the chain the server of %s sends %s is valid from %s to %s. "+
+				"If the chain is out of date, %s.", s.host, subject, moment(c.NotBefore), moment(c.NotAfter), fix)
+		}
+	}
+	return msg, func(s *scene) string {
+		h := fmt.Sprintf("The certificate of %s is not at fault: the chain its server sends %s %s. To fix it, %s", s.host, subject, state, fix)
+		if w == expired {
+			return h + "; renew the certificate of " + s.host + " only if the CA no longer publishes an intermediate that issued it."
+		}
+		return h + "; if that is the chain it sends, check the operator's clock, or wait until then and check again."
+	}
 }
 
 // alertProtocolVersion is the TLS alert protocol_version (RFC 8446

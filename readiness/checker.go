@@ -23,6 +23,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Checker runs the operator's readiness checks against participants'
@@ -262,7 +263,8 @@ var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
 // literal in brackets (zone or not), an IPv4 address, or a host that
 // other URL parsers and resolvers read as one — a number with no dots
 // (2130706433), hexadecimal or shortened forms (0x7f.1, 127.1), full-width
-// digits that IDNA maps to ASCII ones. Those all end in a label that
+// digits that IDNA maps to ASCII ones, characters such as "⒈" that
+// non-strict IDNA maps to a digit and a dot. Those all end in a label that
 // starts with a digit, which no top-level domain does; a DNS name may
 // hold digits, and address-like labels, anywhere before its last label
 // (203.0.113.7.hospital.example). A trailing dot changes nothing.
@@ -271,7 +273,11 @@ func ipHost(u *url.URL) bool {
 		return true
 	}
 	host := u.Hostname()
-	hosts := []string{host}
+	// Browsers' and WHATWG URL parsers' IDNA does not apply the STD3
+	// rules, so it maps characters whose compatibility form holds a dot or
+	// a digit (U+2488 "⒈" to "1.", U+FE52 "﹒" to "."), which strict IDNA
+	// refuses; NFKC maps them as they do.
+	hosts := []string{host, norm.NFKC.String(host)}
 	if a, err := idna.Lookup.ToASCII(host); err == nil {
 		hosts = append(hosts, a)
 	}

@@ -38,6 +38,9 @@ func TestEndpointURLIPLiteralIsRefused(t *testing.T) {
 		"https://127.1/hcx",             // shortened dotted form
 		"https://０x7f.０.０.１/hcx",        // full-width digits, IDNA-mapped to ASCII
 		"https://127。0。0。1/hcx",         // ideographic full stops, which IDNA reads as dots
+		"https://127.0.0.⒈/hcx",         // DIGIT ONE FULL STOP, which browsers' IDNA maps to "1."
+		"https://127.0.0.%E2%92%88/hcx", // the same, percent-encoded
+		"https://127.0.0.1﹒/hcx",        // SMALL FULL STOP, mapped to "."
 	} {
 		t.Run(raw, func(t *testing.T) {
 			t.Parallel()
@@ -71,6 +74,8 @@ func TestEndpointURLDNSNamesWithDigitsPass(t *testing.T) {
 		"203.0.113.7.hospital.example.com",
 		"1hospital.example.com",
 		"hcx2.example.in",
+		"hospital.xn--h2brj9c",            // a punycode top-level label
+		"10.20.30.40.hospital.example.in", // every label numeric but the last two
 		"localhost",
 	} {
 		t.Run(host, func(t *testing.T) {

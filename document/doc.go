@@ -34,7 +34,12 @@
 //     inline: a file of a few kilobytes that declares 60,000×60,000 pixels
 //     would cost every reviewer's browser gigabytes. The size is read as
 //     the bytes stream by, a few bytes held and no pixel decoded, and an
-//     image over the cap is refused as soon as its header is read;
+//     image over the cap is refused as soon as its header is read. A JPEG
+//     may hold further images that browsers decode too — an HDR gain map
+//     or a second picture, which Multi-Picture or XMP metadata locates
+//     anywhere in the file — so every SOI and marker (FF D8 FF) in it
+//     starts a walk to that image's frame header, and a further image
+//     over the cap is [ErrTooManyPixels] as well;
 //   - declared type: if the uploader names one (application/octet-stream
 //     names none), it must be the type found, else [ErrMismatch]; so must
 //     an expected SHA-256 or size the uploader gives;

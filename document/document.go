@@ -92,8 +92,9 @@ var (
 	ErrTooLarge = errors.New("document: too large")
 	// ErrTooManyPixels: the content is a PNG or JPEG whose header declares
 	// more than MaxImageSide pixels across or down, or more than
-	// MaxImagePixels in all, however few bytes it has. It is not
-	// ErrTooLarge, which is about the bytes of the upload.
+	// MaxImagePixels in all, however few bytes it has, or a JPEG that
+	// holds a further image (a gain map, a second picture) that does. It
+	// is not ErrTooLarge, which is about the bytes of the upload.
 	ErrTooManyPixels = errors.New("document: image has too many pixels")
 	// ErrUnsupportedType: the content is not of a media type the policy
 	// allows (judged from its bytes, not from what the uploader declared),

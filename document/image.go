@@ -32,7 +32,8 @@ const (
 // streams them, never decoding pixel data and holding a few bytes: a PNG's
 // width and height are the first eight bytes of its IHDR chunk, which
 // must come first (bytes 16 to 23 of the file); a JPEG's are in its frame
-// header (SOF), found by walking its segments from SOI by their lengths.
+// header (SOF), found by walking its segments from SOI by their lengths;
+// the JPEG's further images are found and read as furtherImages says.
 // Its Write never fails; refusal asks what it has found so far.
 type imageSize struct {
 	name    string // "PNG" or "JPEG", for messages
@@ -46,6 +47,12 @@ type imageSize struct {
 	w, h    uint32
 	known   bool // w and h are read
 	damaged bool // the header is malformed: no size can be read from it
+	// lenient: stray bytes where a marker belongs, and lengths under 2,
+	// are skipped as libjpeg skips them, not taken for damage (for the
+	// images a JPEG holds after its first, which are not refused for
+	// damage).
+	lenient bool
+	more    *furtherImages // JPEG: the images the file holds after its first
 }
 
 // jpegAt is where in a JPEG's segment structure the next byte falls.
@@ -68,7 +75,7 @@ func newImageSize(mediaType string) *imageSize {
 	case PNG:
 		return &imageSize{name: "PNG"}
 	case JPEG:
-		return &imageSize{name: "JPEG", jpeg: true}
+		return &imageSize{name: "JPEG", jpeg: true, more: &furtherImages{}}
 	}
 	return nil
 }
@@ -79,6 +86,7 @@ func (s *imageSize) Write(p []byte) (int, error) {
 	n := len(p)
 	if s.jpeg {
 		s.jpegBytes(p)
+		s.more.scan(p)
 	} else {
 		s.pngBytes(p)
 	}
@@ -128,11 +136,16 @@ func (s *imageSize) jpegBytes(p []byte) {
 			// Anything else is stray bytes, which decoders skip in search of
 			// a marker; skipping them here could find another SOF than
 			// theirs.
+			if c != 0xff && s.lenient {
+				break
+			}
 			s.damaged = c != 0xff
 			s.st = jpegMarker
 		case jpegMarker:
 			switch {
 			case c == 0xff: // fill
+			case c == 0x00 && s.lenient: // stray FF 00, skipped
+				s.st = jpegFF
 			case c == 0x01 || c >= 0xd0 && c <= 0xd7: // TEM, RSTn: no segment
 				s.st = jpegFF
 			case c == 0x00 || c == 0xd8 || c == 0xd9 || c == 0xda:
@@ -154,6 +167,8 @@ func (s *imageSize) jpegBytes(p []byte) {
 				// least one component of 3 bytes.
 				s.damaged = length < 11
 				s.n, s.st = 0, jpegFrame
+			case length < 2 && s.lenient: // libjpeg skips nothing
+				s.st = jpegFF
 			case length < 2:
 				s.damaged = true
 			case length == 2:
@@ -169,6 +184,94 @@ func (s *imageSize) jpegBytes(p []byte) {
 			}
 		}
 	}
+}
+
+// furtherImages finds the images a JPEG holds besides its first and
+// reads their sizes. Browsers decode more than the first image: an HDR
+// gain map (Ultra HDR, ISO 21496-1, Apple's) is a second JPEG that
+// Multi-Picture (APP2 "MPF") or XMP metadata locates by offset, after
+// the first image's end or inside one of its segments, and the browser
+// allocates for its pixels as for the first image's. So every SOI
+// followed by a marker (FF D8 FF) after the file's own starts a walk of
+// its segments to its frame header, as libjpeg walks them (stray bytes
+// skipped); a walk that meets damage is dropped, since such bytes may be
+// no image at all. A walk that skips a segment is kept only as the
+// offset at which it resumes, one per offset, in a ring as long as the
+// longest segment; so the work stays linear in the file's size however
+// many walks there are.
+type furtherImages struct {
+	pos    int64       // bytes seen
+	prev   [2]byte     // the two bytes before pos
+	active []imageSize // walks reading markers and headers byte by byte
+	wake   []bool      // wake[o%len(wake)]: a skipping walk resumes at offset o; made when first needed
+	w, h   uint32      // the first further image over the cap
+	over   bool
+}
+
+// wakeRing is longer than the most bytes a walk skips at once (a
+// segment's length, at most 65535, counts its own two bytes).
+const wakeRing = 1 << 17
+
+func (f *furtherImages) scan(p []byte) {
+	for _, c := range p {
+		at := f.pos
+		f.pos++
+		if f.over {
+			return
+		}
+		if f.wake != nil && f.wake[at%wakeRing] {
+			f.wake[at%wakeRing] = false
+			f.add(imageSize{name: "JPEG", jpeg: true, lenient: true, st: jpegFF})
+		}
+		if len(f.active) > 0 {
+			f.step(c, at)
+		}
+		if c == 0xff && f.prev == [2]byte{0xff, 0xd8} && at > 2 {
+			// An SOI, then the FF of a marker, after the file's own.
+			f.add(imageSize{name: "JPEG", jpeg: true, lenient: true, st: jpegMarker})
+		}
+		f.prev = [2]byte{f.prev[1], c}
+	}
+}
+
+// add starts a walk unless an identical one is under way.
+func (f *furtherImages) add(w imageSize) {
+	if !slices.Contains(f.active, w) {
+		f.active = append(f.active, w)
+	}
+}
+
+// step gives byte c, at offset at, to every active walk.
+func (f *furtherImages) step(c byte, at int64) {
+	b := [1]byte{c}
+	kept := f.active[:0]
+	for _, w := range f.active {
+		w.jpegBytes(b[:])
+		switch {
+		case w.known:
+			if !withinCap(w.w, w.h) && w.w != 0 && w.h != 0 {
+				f.w, f.h, f.over = w.w, w.h, true
+			}
+		case w.damaged:
+		case w.st == jpegSkip:
+			if f.wake == nil {
+				f.wake = make([]bool, wakeRing)
+			}
+			f.wake[(at+1+int64(w.skip))%wakeRing] = true
+		default:
+			if !slices.Contains(kept, w) {
+				kept = append(kept, w)
+			}
+		}
+	}
+	clear(f.active[len(kept):])
+	f.active = kept
+}
+
+// withinCap reports whether w×h pixels are within MaxImageSide and
+// MaxImagePixels.
+func withinCap(w, h uint32) bool {
+	return w <= MaxImageSide && h <= MaxImageSide && uint64(w)*uint64(h) <= MaxImagePixels
 }
 
 func be32(b []byte) uint32 {
@@ -192,9 +295,13 @@ func (s *imageSize) refusal(p *Policy, end bool) error {
 	case s.w == 0 || s.h == 0:
 		return reject(ErrUnsupportedType, fmt.Sprintf("the %s file says the image is %s×%s pixels, so it is damaged; scan or save the document again%s",
 			s.name, thousands(uint64(s.w)), thousands(uint64(s.h)), orPDF))
-	case s.w > MaxImageSide || s.h > MaxImageSide || uint64(s.w)*uint64(s.h) > MaxImagePixels:
+	case !withinCap(s.w, s.h):
 		return reject(ErrTooManyPixels, fmt.Sprintf("the image is %s×%s pixels, more than an image may have: at most %s pixels across or down, and %d megapixels in all; scan the document again at a lower resolution, such as 300 dpi%s",
 			thousands(uint64(s.w)), thousands(uint64(s.h)), thousands(MaxImageSide), MaxImagePixels/1_000_000, orPDF))
+	}
+	if m := s.more; m != nil && m.over {
+		return reject(ErrTooManyPixels, fmt.Sprintf("the file holds, besides its image, another image (such as an HDR gain map or a second picture) of %s×%s pixels, more than an image may have: at most %s pixels across or down, and %d megapixels in all; save the document again as a plain JPEG at a lower resolution, such as a 300 dpi scan%s",
+			thousands(uint64(m.w)), thousands(uint64(m.h)), thousands(MaxImageSide), MaxImagePixels/1_000_000, orPDF))
 	}
 	return nil
 }

@@ -285,3 +285,69 @@ func FuzzAcceptImage(f *testing.F) {
 		}
 	})
 }
+
+// mpfWith returns primary followed by second, as a Multi-Picture (MPO,
+// Ultra HDR gain map) file stores its further images after the first
+// one's end.
+func mpfWith(primary, second []byte) []byte {
+	return append(append([]byte{}, primary...), second...)
+}
+
+// inAPP returns jpg with an APP15 segment after its SOI that holds
+// inner: a decoder that follows a Multi-Picture offset reads an image
+// wherever the file says it is, inside a segment too.
+func inAPP(jpg, inner []byte) []byte {
+	seg := []byte{0xff, 0xef, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(inner)+2))
+	seg = append(seg, inner...)
+	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
+}
+
+// withJunkBeforeSOF returns jpg with n stray bytes before its SOF, which
+// libjpeg skips (with a warning) in search of the next marker.
+func withJunkBeforeSOF(t testing.TB, jpg []byte, n int) []byte {
+	sof := sofAt(t, jpg)
+	return append(append(append([]byte{}, jpg[:sof]...), make([]byte, n)...), jpg[sof:]...)
+}
+
+// A JPEG holds further images that browsers decode: the second picture
+// of a Multi-Picture file, or an HDR gain map that Multi-Picture or XMP
+// metadata locates anywhere in the file. A small first image does not
+// let a huge one through behind it; small further images, as in phone
+// photos with gain maps, previews and Exif thumbnails, are accepted.
+func TestAcceptCapsEveryImageAJPEGHolds(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	small := documenttest.JPEG(8, 8)
+	bomb := documenttest.JPEGDeclaring(60000, 60000)
+
+	for name, content := range map[string][]byte{
+		"a photo and its quarter-size gain map": mpfWith(documenttest.JPEGDeclaring(8160, 6120), documenttest.JPEGDeclaring(2040, 1530)),
+		"a JPEG with a thumbnail in a segment":  inAPP(documenttest.JPEG(64, 48), small),
+		"a Multi-Picture file of two photos":    mpfWith(documenttest.JPEGDeclaring(8160, 6120), documenttest.JPEGDeclaring(8160, 6120)),
+		"a JPEG whose segment holds FF D8 FF":   inAPP(small, []byte{0xff, 0xd8, 0xff, 0x00, 0x12, 0x34}),
+	} {
+		_, err := accept(t, p, bytes.NewReader(content))
+		require.NoError(t, err, name)
+		_, err = accept(t, p, iotest.OneByteReader(bytes.NewReader(content)))
+		require.NoError(t, err, name+", read a byte at a time")
+	}
+
+	for name, content := range map[string][]byte{
+		"a small JPEG followed by a bomb":                mpfWith(small, bomb),
+		"a small JPEG followed by junk and a bomb":       mpfWith(append(bytes.Clone(small), 0, 0, 0), bomb),
+		"a small JPEG with a bomb in a segment":          inAPP(small, bomb),
+		"a bomb with junk before its SOF after an image": mpfWith(small, withJunkBeforeSOF(t, bomb, 3)),
+	} {
+		for _, r := range []io.Reader{bytes.NewReader(content), iotest.OneByteReader(bytes.NewReader(content))} {
+			_, err := accept(t, p, r)
+			require.ErrorIs(t, err, document.ErrTooManyPixels, name)
+			var re *document.RejectError
+			require.ErrorAs(t, err, &re, name)
+			require.Contains(t, re.Message, "60,000×60,000 pixels", name)
+			require.Contains(t, re.Message, "another image", name)
+			require.Contains(t, re.Message, "lower resolution", name)
+		}
+	}
+}

@@ -125,6 +125,7 @@ func (f *fixture) write(i int) registry.Write {
 		a.Stage = registry.StageLive
 	case i%20 == 3:
 		a.Stage, a.Waiting = registry.StageVerifying, []string{"approval"}
+		a.WaitingOn = []string{payerCode(i)} // a payer's approval requests are 1 in 720 of n
 	default:
 		a.Stage, a.Waiting = registry.StageSubmitted, []string{"review"}
 	}
@@ -140,6 +141,14 @@ func (f *fixture) write(i int) registry.Write {
 	a.State = state
 	return registry.Write{Application: a, Participant: p}
 }
+
+// payers is how many payers the applications waiting on approval await,
+// as many as India's state health schemes.
+const payers = 36
+
+// payerCode is the payer the i-th application, if it waits on approval,
+// awaits.
+func payerCode(i int) string { return fmt.Sprintf("payer-%02d@hcx", (i/20)%payers) }
 
 // writes returns the writes of participants [from, to).
 func (f *fixture) writes(from, to int) []registry.Write {

@@ -351,6 +351,8 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 		{"queue verifying+approval, page 1", list(registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "approval"})},
 		{"queue verifying+approval, mid cursor", list(registry.ApplicationFilter{Stage: registry.StageVerifying, Waiting: "approval",
 			Cursor: registry.EncodeCursor(midApp)})},
+		{"a payer's approval requests (1 in 720 of n), page 1", list(registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: payerCode(0)})},
+		{"a payer's approval requests, none", list(registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "no-payer@hcx"})},
 		{"queue by stage submitted, offset 1,000", list(registry.ApplicationFilter{Stage: registry.StageSubmitted, Offset: 1000})},
 		{"due de-boardings (200 at any n), page 1", list(registry.ApplicationFilter{Stage: registry.StageLive, Waiting: "deboarding"})},
 		{"due applications, as the scheduler reads them (200 at any n), page 1", func(int) error {

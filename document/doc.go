@@ -20,26 +20,33 @@
 //     upload is [ErrTooLarge];
 //   - type: judged from the first bytes, never from a file name or the
 //     declared type: a PDF ("%PDF-" and a version), a PNG (its signature
-//     and IHDR chunk) or a JPEG (SOI and a segment marker) by default
-//     ([WithTypes] narrows the list). Anything else — HTML, SVG, archives,
-//     a header cut short — is [ErrUnsupportedType];
+//     and IHDR chunk) or a JPEG (SOI, then a segment marker after any FF
+//     fill bytes) by default ([WithTypes] narrows the list). Anything
+//     else — HTML, SVG, archives, a header cut short — is
+//     [ErrUnsupportedType];
 //   - pixels: a PNG or a JPEG must declare its width and height — in its
 //     IHDR chunk, or in the frame header (SOF) found by walking its
 //     segments from SOI — and be at most [MaxImageSide] (20,000) pixels
 //     across or down and [MaxImagePixels] (50 megapixels) in all, else
 //     [ErrTooManyPixels]; a size of 0, a header cut short before the size,
-//     or a JPEG whose segments do not lead to its frame header is
-//     [ErrUnsupportedType]. A browser allocates for the declared size
-//     before it decodes a pixel, and the staff console shows images
-//     inline: a file of a few kilobytes that declares 60,000×60,000 pixels
-//     would cost every reviewer's browser gigabytes. The size is read as
-//     the bytes stream by, a few bytes held and no pixel decoded, and an
-//     image over the cap is refused as soon as its header is read. A JPEG
-//     may hold further images that browsers decode too — an HDR gain map
-//     or a second picture, which Multi-Picture or XMP metadata locates
-//     anywhere in the file — so every SOI and marker (FF D8 FF) in it
-//     starts a walk to that image's frame header, and a further image
-//     over the cap is [ErrTooManyPixels] as well;
+//     or a JPEG whose segments do not lead to its frame header (an end of
+//     the file, a scan or an end of image first) is [ErrUnsupportedType].
+//     The walk finds each marker as libjpeg, which browsers decode JPEGs
+//     with, finds it: stray bytes where a marker belongs and stuffed zeros
+//     (FF 00) are discarded and FF fill bytes before a marker code
+//     swallowed, so that an odd scanner's file a browser shows is
+//     accepted, and the size read is the one the browser reads. A browser
+//     allocates for the declared size before it decodes a pixel, and the
+//     staff console shows images inline: a file of a few kilobytes that
+//     declares 60,000×60,000 pixels would cost every reviewer's browser
+//     gigabytes. The size is read as the bytes stream by, a few bytes held
+//     and no pixel decoded, and an image over the cap is refused as soon
+//     as its header is read. A JPEG may hold further images that browsers
+//     decode too — an HDR gain map or a second picture, which
+//     Multi-Picture or XMP metadata locates anywhere in the file — so
+//     every SOI and marker (FF D8 FF) in it starts a walk, the same, to
+//     that image's frame header, and a further image over the cap is
+//     [ErrTooManyPixels] as well;
 //   - declared type: if the uploader names one (application/octet-stream
 //     names none), it must be the type found, else [ErrMismatch]; so must
 //     an expected SHA-256 or size the uploader gives;

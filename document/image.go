@@ -32,8 +32,14 @@ const (
 // streams them, never decoding pixel data and holding a few bytes: a PNG's
 // width and height are the first eight bytes of its IHDR chunk, which
 // must come first (bytes 16 to 23 of the file); a JPEG's are in its frame
-// header (SOF), found by walking its segments from SOI by their lengths;
-// the JPEG's further images are found and read as furtherImages says.
+// header (SOF), found by walking its segments from SOI by their lengths
+// and finding each marker as libjpeg's next_marker (jdmarker.c) finds it,
+// so that the size read is the one a browser allocates for: bytes other
+// than FF where a marker belongs are discarded (libjpeg warns of them),
+// FF fill bytes before a marker code are swallowed, and FF 00 (a stuffed
+// zero) is discarded too and the search goes on. The file must start
+// with SOI (FF D8), as libjpeg's first_marker wants. The JPEG's further
+// images are found and read as furtherImages says.
 // Its Write never fails; refusal asks what it has found so far.
 type imageSize struct {
 	name    string // "PNG" or "JPEG", for messages
@@ -47,10 +53,9 @@ type imageSize struct {
 	w, h    uint32
 	known   bool // w and h are read
 	damaged bool // the header is malformed: no size can be read from it
-	// lenient: stray bytes where a marker belongs, and lengths under 2,
-	// are skipped as libjpeg skips them, not taken for damage (for the
-	// images a JPEG holds after its first, which are not refused for
-	// damage).
+	// lenient: a segment length under 2 skips nothing, as libjpeg takes an
+	// APPn or COM segment's, not damage (for the images a JPEG holds after
+	// its first, which are not refused for damage).
 	lenient bool
 	more    *furtherImages // JPEG: the images the file holds after its first
 }
@@ -61,8 +66,8 @@ type jpegAt uint8
 const (
 	jpegSOI0   jpegAt = iota // FF of SOI
 	jpegSOI1                 // D8 of SOI
-	jpegFF                   // FF that starts a marker
-	jpegMarker               // the marker's code (or FF fill bytes)
+	jpegFF                   // the search for the FF of a marker: other bytes are discarded
+	jpegMarker               // after an FF: the marker's code, FF fill, or 00 (stuffed, discarded)
 	jpegLength               // the segment's 2-byte length, which counts itself
 	jpegFrame                // a frame header's precision, height, width
 	jpegSkip                 // the rest of a segment
@@ -133,24 +138,23 @@ func (s *imageSize) jpegBytes(p []byte) {
 			s.damaged = c != 0xd8
 			s.st = jpegFF
 		case jpegFF:
-			// Anything else is stray bytes, which decoders skip in search of
-			// a marker; skipping them here could find another SOF than
-			// theirs.
-			if c != 0xff && s.lenient {
-				break
+			// As libjpeg's next_marker: bytes other than FF where a marker
+			// belongs are stray, discarded in search of the next FF. A
+			// file of them to its end holds no SOF, and is refused as cut
+			// short.
+			if c == 0xff {
+				s.st = jpegMarker
 			}
-			s.damaged = c != 0xff
-			s.st = jpegMarker
 		case jpegMarker:
 			switch {
 			case c == 0xff: // fill
-			case c == 0x00 && s.lenient: // stray FF 00, skipped
+			case c == 0x00: // a stuffed zero (FF 00): discarded, the search goes on
 				s.st = jpegFF
 			case c == 0x01 || c >= 0xd0 && c <= 0xd7: // TEM, RSTn: no segment
 				s.st = jpegFF
-			case c == 0x00 || c == 0xd8 || c == 0xd9 || c == 0xda:
-				// A stuffed zero, a second SOI, the end of the image or
-				// its scan before the frame header.
+			case c == 0xd8 || c == 0xd9 || c == 0xda:
+				// A second SOI, the end of the image or its scan before
+				// the frame header: libjpeg stops there without a size.
 				s.damaged = true
 			default:
 				s.marker, s.n, s.st = c, 0, jpegLength
@@ -193,12 +197,13 @@ func (s *imageSize) jpegBytes(p []byte) {
 // the first image's end or inside one of its segments, and the browser
 // allocates for its pixels as for the first image's. So every SOI
 // followed by a marker (FF D8 FF) after the file's own starts a walk of
-// its segments to its frame header, as libjpeg walks them (stray bytes
-// skipped); a walk that meets damage is dropped, since such bytes may be
-// no image at all. A walk that skips a segment is kept only as the
-// offset at which it resumes, one per offset, in a ring as long as the
-// longest segment; so the work stays linear in the file's size however
-// many walks there are.
+// its segments to its frame header, finding markers as the first image's
+// walk finds them, as libjpeg does (stray bytes and stuffed zeros
+// discarded, fill swallowed); a walk that meets damage is dropped, since
+// such bytes may be no image at all. A walk that skips a segment is kept
+// only as the offset at which it resumes, one per offset, in a ring as
+// long as the longest segment; so the work stays linear in the file's
+// size however many walks there are.
 type furtherImages struct {
 	pos    int64       // bytes seen
 	prev   [2]byte     // the two bytes before pos

@@ -87,6 +87,7 @@ func TestAcceptCapsImagePixels(t *testing.T) {
 		"a 50-megapixel phone photo":                documenttest.JPEGDeclaring(8160, 6120),
 		"a JPEG with 60 KB of Exif before its SOF":  withAPP1(jpg, 60000),
 		"a JPEG with fill bytes before its markers": append(append(append([]byte{}, jpg[:sof]...), 0xff, 0xff), jpg[sof:]...),
+		"a JPEG with a byte where a marker belongs": append(append(append([]byte{}, jpg[:sof]...), 0x00), jpg[sof:]...),
 	} {
 		d, err := accept(t, p, bytes.NewReader(content))
 		require.NoError(t, err, name)
@@ -119,7 +120,6 @@ func TestAcceptCapsImagePixels(t *testing.T) {
 		{"a JPEG cut inside an APP1 segment", withAPP1(jpg, 60000)[:30000], document.ErrUnsupportedType, "damaged or cut short"},
 		{"a JPEG that ends before its SOF", soiThen(0xff, 0xe0, 0, 4, 'J', 'F', 0xff, 0xd9), document.ErrUnsupportedType, "damaged or cut short"},
 		{"a JPEG with a scan before its SOF", soiThen(0xff, 0xda, 0, 2, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0), document.ErrUnsupportedType, "damaged"},
-		{"a JPEG with bytes where a marker belongs", append(append(append([]byte{}, jpg[:sof]...), 0x00), jpg[sof:]...), document.ErrUnsupportedType, "damaged"},
 		{"a JPEG whose SOF is too short to hold a size", soiThen(0xff, 0xc0, 0, 5, 8, 0, 8, 0xff, 0xd9), document.ErrUnsupportedType, "damaged"},
 		{"a JPEG whose segment length is less than 2", soiThen(0xff, 0xe0, 0, 1, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0), document.ErrUnsupportedType, "damaged"},
 	} {
@@ -267,7 +267,8 @@ func TestAcceptMutatedImages(t *testing.T) {
 
 func FuzzAcceptImage(f *testing.F) {
 	for _, s := range [][]byte{documenttest.PNG(3, 2), documenttest.JPEG(8, 8), documenttest.PNGDeclaring(60000, 60000),
-		documenttest.JPEGDeclaring(65535, 65535), withAPP1(documenttest.JPEG(2, 2), 10), {0xff, 0xd8, 0xff, 0xc0, 0, 11, 8}} {
+		documenttest.JPEGDeclaring(65535, 65535), withAPP1(documenttest.JPEG(2, 2), 10), {0xff, 0xd8, 0xff, 0xc0, 0, 11, 8},
+		withFillAfterSOI(documenttest.JPEG(2, 2), 3), withStrayBeforeSOF(f, documenttest.JPEG(2, 2), []byte{0x12, 0xff, 0x00, 0x34})} {
 		f.Add(s)
 	}
 	p, err := document.NewPolicy()
@@ -349,5 +350,94 @@ func TestAcceptCapsEveryImageAJPEGHolds(t *testing.T) {
 			require.Contains(t, re.Message, "another image", name)
 			require.Contains(t, re.Message, "lower resolution", name)
 		}
+	}
+}
+
+// withFillAfterSOI returns jpg with n more FF fill bytes before its first
+// marker (FF D8 FF FF … FF DB), which libjpeg and image/jpeg swallow.
+func withFillAfterSOI(jpg []byte, n int) []byte {
+	return append(append(append([]byte{}, jpg[:2]...), bytes.Repeat([]byte{0xff}, n)...), jpg[2:]...)
+}
+
+// withStrayBeforeSOF returns jpg with stray bytes between the segment
+// before its SOF and the SOF, which libjpeg discards (with a warning) in
+// search of the next marker, as image/jpeg does.
+func withStrayBeforeSOF(t testing.TB, jpg, stray []byte) []byte {
+	sof := sofAt(t, jpg)
+	return append(append(append([]byte{}, jpg[:sof]...), stray...), jpg[sof:]...)
+}
+
+// A JPEG is walked to the frame header libjpeg finds (next_marker in its
+// jdmarker.c): bytes that are not FF where a marker belongs are discarded,
+// as is FF 00 (a stuffed zero), and FF fill bytes before a marker code are
+// swallowed, after the SOI as after any segment. So the odd scanner's
+// image that browsers show is accepted, and a bomb behind such bytes is
+// found all the same.
+func TestAcceptJPEGStrayAndFillBytesAsLibjpeg(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	jpg := documenttest.JPEG(24, 16)
+	bomb := documenttest.JPEGDeclaring(60000, 60000)
+	stray := []byte{0x12, 0x34, 0xff, 0x00, 0x56, 0x00}
+	// FF FF 00: fill, then a stuffed zero, which libjpeg discards too;
+	// image/jpeg takes the 00 for a marker and fails ("unknown marker"),
+	// so no cross-check.
+	fillStuffed := []byte{0x12, 0xff, 0xff, 0x00, 0x34}
+
+	for name, c := range map[string]struct {
+		content []byte
+		w, h    int // as image/jpeg reads them; 0 if it cannot
+	}{
+		"fill bytes after the SOI":                 {withFillAfterSOI(jpg, 1), 24, 16},
+		"fill bytes after the SOI past the sniff":  {withFillAfterSOI(jpg, 40), 24, 16},
+		"stray bytes between two segments":         {withStrayBeforeSOF(t, jpg, []byte("scanner")), 24, 16},
+		"stray bytes and stuffed zeros":            {withStrayBeforeSOF(t, jpg, stray), 24, 16},
+		"fill after the SOI, stray before the SOF": {withFillAfterSOI(withStrayBeforeSOF(t, jpg, stray), 2), 24, 16},
+		"fill before a stuffed zero":               {withStrayBeforeSOF(t, jpg, fillStuffed), 0, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if c.w != 0 {
+				cfg, _, err := image.DecodeConfig(bytes.NewReader(c.content))
+				require.NoError(t, err, "image/jpeg reads it")
+				require.Equal(t, [2]int{c.w, c.h}, [2]int{cfg.Width, cfg.Height})
+			}
+			for _, r := range []io.Reader{bytes.NewReader(c.content), iotest.OneByteReader(bytes.NewReader(c.content))} {
+				d, err := accept(t, p, r)
+				require.NoError(t, err)
+				require.Equal(t, document.JPEG, d.MediaType)
+				require.EqualValues(t, len(c.content), d.Size)
+			}
+		})
+	}
+
+	for _, c := range []struct {
+		name    string
+		content []byte
+		want    error
+		says    string
+	}{
+		{"a bomb behind fill bytes after the SOI", withFillAfterSOI(bomb, 3), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"a bomb behind fill bytes past the sniff", withFillAfterSOI(bomb, 40), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"a bomb behind stray bytes", withStrayBeforeSOF(t, bomb, []byte("scanner")), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"a bomb behind stray bytes and stuffed zeros", withFillAfterSOI(withStrayBeforeSOF(t, bomb, stray), 2), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"a bomb behind fill before a stuffed zero", withStrayBeforeSOF(t, bomb, fillStuffed), document.ErrTooManyPixels, "the image is 60,000×60,000 pixels"},
+		{"stray bytes to the end, no SOF", append(bytes.Clone(jpg[:sofAt(t, jpg)]), bytes.Repeat([]byte{0x12, 0xff, 0x00}, 1000)...), document.ErrUnsupportedType, "damaged or cut short"},
+		{"fill bytes to the end, no SOF", append(bytes.Clone(jpg[:sofAt(t, jpg)]), bytes.Repeat([]byte{0xff}, 1000)...), document.ErrUnsupportedType, "damaged or cut short"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.want == document.ErrTooManyPixels && !bytes.Contains(c.content, []byte{0xff, 0xff, 0x00}) {
+				cfg, _, err := image.DecodeConfig(bytes.NewReader(c.content))
+				require.NoError(t, err, "image/jpeg reads it")
+				require.Equal(t, [2]int{60000, 60000}, [2]int{cfg.Width, cfg.Height})
+			}
+			for _, r := range []io.Reader{bytes.NewReader(c.content), iotest.OneByteReader(bytes.NewReader(c.content))} {
+				_, err := accept(t, p, r)
+				require.ErrorIs(t, err, c.want)
+				var re *document.RejectError
+				require.ErrorAs(t, err, &re)
+				require.Contains(t, re.Message, c.says)
+			}
+		})
 	}
 }

@@ -35,6 +35,9 @@ func TestSniff(t *testing.T) {
 		{"PNG signature alone", []byte("\x89PNG\r\n\x1a\n"), ""},
 		{"PNG with another first chunk", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIDAT"), ""},
 		{"JPEG SOI and fill", []byte{0xff, 0xd8, 0xff, 0xff}, ""},
+		{"JPEG with fill bytes after its SOI", []byte{0xff, 0xd8, 0xff, 0xff, 0xff, 0xe0, 0, 16}, document.JPEG},
+		{"JPEG SOI and fill past the sniffed bytes", append([]byte{0xff, 0xd8}, bytes.Repeat([]byte{0xff}, 14)...), document.JPEG},
+		{"JPEG SOI, fill and a stuffed zero", []byte{0xff, 0xd8, 0xff, 0xff, 0x00, 0xff, 0xe0}, ""},
 		{"HTML", []byte("<html>"), ""},
 		{"nothing", nil, ""},
 	} {

@@ -37,10 +37,24 @@ var signatures = [...]signature{
 	{PNG, "PNG", ".png", func(h []byte) bool {
 		return len(h) >= 16 && bytes.HasPrefix(h, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"))
 	}},
-	// SOI (FF D8), then the first segment's marker: FF and a marker code
-	// (APP0 JFIF, APP1 Exif, DQT, …).
+	// SOI (FF D8), then the first segment's marker: FF, any further FF
+	// fill bytes (which libjpeg swallows), and a marker code (APP0 JFIF,
+	// APP1 Exif, DQT, …). Fill that runs past the bytes sniffed is left to
+	// the walk to the frame header (imageSize). Stray bytes or a stuffed
+	// zero (FF 00) before the first marker, which libjpeg would discard,
+	// are not taken for a JPEG here.
 	{JPEG, "JPEG", ".jpg", func(h []byte) bool {
-		return len(h) >= 4 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff && h[3] >= 0xc0 && h[3] != 0xff
+		if len(h) < 4 || h[0] != 0xff || h[1] != 0xd8 || h[2] != 0xff {
+			return false
+		}
+		i := 3
+		for i < len(h) && h[i] == 0xff {
+			i++
+		}
+		if i == len(h) {
+			return len(h) >= sniffLen
+		}
+		return h[i] >= 0xc0
 	}},
 }
 

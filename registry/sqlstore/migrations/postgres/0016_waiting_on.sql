@@ -10,7 +10,11 @@
 -- Applications stored before await the payers their open approval tasks
 -- are addressed to, read from the engine's state (JSON in a bytea), where
 -- their waiting says approval — none that is rejected, withdrawn or
--- inactive. A state that is not JSON awaits no one.
+-- inactive. A state that is not JSON awaits no one, nor does a recipient
+-- longer than any participant code (registry.MaxKeyLength, 256 bytes),
+-- as earlier versions let an applicant's typed payer name be: its index
+-- row could exceed what PostgreSQL indexes and stop the upgrade, and the
+-- store refuses to write such an awaited code.
 
 ALTER TABLE applications ADD COLUMN waiting_on TEXT NOT NULL DEFAULT '[]'; -- JSON array, in order
 
@@ -32,6 +36,7 @@ BEGIN
         FROM jsonb_array_elements(doc -> 'tasks') t
         WHERE jsonb_typeof(t) = 'object' AND t ->> 'kind' = 'approval' AND t ->> 'state' = 'open'
           AND jsonb_typeof(t -> 'recipient') = 'string' AND t ->> 'recipient' <> ''
+          AND octet_length(t ->> 'recipient') <= 256 -- registry.MaxKeyLength: no longer code is stored
     ) c;
     RETURN out;
 END $$;

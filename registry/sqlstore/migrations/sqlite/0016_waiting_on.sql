@@ -11,7 +11,10 @@
 -- are addressed to, read from the engine's state (JSON, in a BLOB, which
 -- json functions would read as JSONB: hence the CAST), where their
 -- waiting says approval — none that is rejected, withdrawn or inactive.
--- A state that is not JSON awaits no one.
+-- A state that is not JSON awaits no one, nor does a recipient longer
+-- than any participant code (registry.MaxKeyLength, 256 bytes), as
+-- earlier versions let an applicant's typed payer name be: the store
+-- refuses to write such an awaited code.
 
 ALTER TABLE applications ADD COLUMN waiting_on TEXT NOT NULL DEFAULT '[]'; -- JSON array, in order
 
@@ -23,6 +26,7 @@ UPDATE applications SET waiting_on = (
           AND json_extract(CASE WHEN t.type = 'object' THEN t.value END, '$.state') = 'open'
           AND json_type(CASE WHEN t.type = 'object' THEN t.value END, '$.recipient') = 'text'
           AND json_extract(CASE WHEN t.type = 'object' THEN t.value END, '$.recipient') <> ''
+          AND length(CAST(json_extract(CASE WHEN t.type = 'object' THEN t.value END, '$.recipient') AS BLOB)) <= 256 -- registry.MaxKeyLength
         ORDER BY code
     )
 )

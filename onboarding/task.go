@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -144,7 +145,11 @@ func (r *record) waiting() []string {
 
 // waitingOn returns the participant codes the open approval tasks are
 // addressed to, in order: the store indexes them for a payer's list of
-// approval requests (ApprovalRequests).
+// approval requests (ApprovalRequests). A recipient no stored participant
+// code can be (longer than registry.MaxKeyLength, or text the store
+// refuses, as earlier versions let an applicant's typed payer name be) is
+// left out: the store would refuse every write of the application while
+// the task is open, and no payer could list it.
 func (r *record) waitingOn() []string {
 	switch r.position() {
 	case posRejected, posWithdrawn, posInactive:
@@ -152,12 +157,18 @@ func (r *record) waitingOn() []string {
 	}
 	var out []string
 	for _, t := range r.st.Tasks {
-		if t.Kind == KindApproval && t.State == TaskOpen && t.Recipient != "" && !slices.Contains(out, t.Recipient) {
+		if t.Kind == KindApproval && t.State == TaskOpen && awaitable(t.Recipient) && !slices.Contains(out, t.Recipient) {
 			out = append(out, t.Recipient)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// awaitable reports whether recipient can be an awaited participant code
+// the store indexes (registry.Application WaitingOn).
+func awaitable(recipient string) bool {
+	return recipient != "" && len(recipient) <= registry.MaxKeyLength && registry.StorableText(recipient)
 }
 
 // WaitingDeboarding marks, in registry.Application.Waiting, an

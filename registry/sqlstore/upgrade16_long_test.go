@@ -70,3 +70,42 @@ func TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe(t *testing.T) {
 		require.NoError(t, s.Update(ctx, registry.Write{Application: a}), "the upgraded application can be written")
 	})
 }
+
+// TestUpgradeToWaitingOnReadsStatesWithNUL opens a database that version
+// 15 wrote, whose application's state holds a \u0000 escape (text stored
+// before the engine refused it): the application still awaits the payer
+// its open approval task is addressed to after the upgrade, on PostgreSQL
+// (whose jsonb refuses that escape) as on SQLite.
+func TestUpgradeToWaitingOnReadsStatesWithNUL(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s, err := b.open(t, "v15nul")
+		require.NoError(t, err)
+		db := sqlstore.DBOf(s)
+		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
+			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
+			require.NoError(t, err)
+		}
+		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 15))
+		state := `{"submitted":{"participant_name":"City\u0000Hospital","address":"a \\u0000 b"},"tasks":[
+			{"id":"t1","kind":"approval","state":"open","recipient":"payer-1@hcx"}]}`
+		at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
+		_, err = db.ExecContext(ctx, `INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
+			VALUES ('app-1', NULL, '', 'verifying', '["approval"]', 1, $1, $1, $2)`, at, []byte(state))
+		require.NoError(t, err)
+		_, err = db.ExecContext(ctx, `INSERT INTO application_waiting (application_id, kind, stage, created_at) VALUES ('app-1', 'approval', 'verifying', $1)`, at)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+
+		s, err = b.open(t, "v15nul")
+		require.NoError(t, err, "the upgrade")
+		t.Cleanup(func() { s.Close() })
+		got, err := s.ListApplications(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "payer-1@hcx"})
+		require.NoError(t, err)
+		require.Equal(t, []string{"app-1"}, ids(got))
+		a, err := s.Application(ctx, "app-1")
+		require.NoError(t, err)
+		require.Equal(t, state, string(a.State), "the state is as it was")
+	})
+}

@@ -24,7 +24,10 @@ DECLARE
     out text;
 BEGIN
     BEGIN
-        doc := convert_from(state, 'UTF8')::jsonb;
+        -- jsonb refuses the escape \u0000, which a state stored before
+        -- the engine refused NUL in its input may hold anywhere: it
+        -- becomes U+FFFD here, the state is left as it was.
+        doc := replace(convert_from(state, 'UTF8'), E'\\u0000', E'\\ufffd')::jsonb;
     EXCEPTION WHEN OTHERS THEN
         RETURN '[]'; -- not the engine's JSON: awaits no one
     END;

@@ -155,14 +155,8 @@ func TestDocumentsAfterUpgradeFromVersion5(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "v5")
-		require.NoError(t, err)
-		db := sqlstore.DBOf(s)
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 5))
+		s, db := atVersion(t, b, "v5", 5)
+		var err error
 		_, err = db.ExecContext(ctx, `INSERT INTO applications (id, stage, version, created_at, updated_at) VALUES ('app-1', 'submitted', 1, 0, 0)`)
 		require.NoError(t, err)
 		require.NoError(t, s.Close())

@@ -20,15 +20,8 @@ func TestUpgradeToOneApplicationPerCodeNamesTheSharedCodes(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "v11")
-		require.NoError(t, err)
+		s, db := atVersion(t, b, "v11", 11) // stays open beside the stores opened below
 		t.Cleanup(func() { s.Close() })
-		db := sqlstore.DBOf(s) // stays open beside the stores opened below
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 11))
 		created := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
 		for i, id := range []string{"app-1", "app-2", "app-3"} {
 			_, err := db.ExecContext(ctx, `INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
@@ -36,7 +29,7 @@ func TestUpgradeToOneApplicationPerCodeNamesTheSharedCodes(t *testing.T) {
 			require.NoError(t, err)
 		}
 
-		_, err = b.open(t, "v11")
+		_, err := b.open(t, "v11")
 		require.ErrorIs(t, err, sqlstore.ErrMigrationBlocked)
 		require.Contains(t, err.Error(), `"1000001@hcx" by applications app-1, app-2`)
 		require.NotContains(t, err.Error(), "1000002@hcx", "a code one application holds is fine")

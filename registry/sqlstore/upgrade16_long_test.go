@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe opens a database that
@@ -26,14 +25,8 @@ func TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "v15long")
-		require.NoError(t, err)
-		db := sqlstore.DBOf(s)
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 15))
+		s, db := atVersion(t, b, "v15long", 15)
+		var err error
 		// Text that does not compress: hex digests, 12,800 bytes.
 		var long strings.Builder
 		for i := 0; long.Len() < 50*registry.MaxKeyLength; i++ {
@@ -80,14 +73,8 @@ func TestUpgradeToWaitingOnReadsStatesWithNUL(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "v15nul")
-		require.NoError(t, err)
-		db := sqlstore.DBOf(s)
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 15))
+		s, db := atVersion(t, b, "v15nul", 15)
+		var err error
 		state := `{"submitted":{"participant_name":"City\u0000Hospital","address":"a \\u0000 b"},"tasks":[
 			{"id":"t1","kind":"approval","state":"open","recipient":"payer-1@hcx"}]}`
 		at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // TestUpgradeToWaitingOnFindsTheAwaitedPayers opens a database that
@@ -24,14 +23,8 @@ func TestUpgradeToWaitingOnFindsTheAwaitedPayers(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, err := b.open(t, "v15")
-		require.NoError(t, err)
-		db := sqlstore.DBOf(s)
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 15))
+		s, db := atVersion(t, b, "v15", 15)
+		var err error
 		created := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
 		for i, app := range []struct {
 			id, stage string

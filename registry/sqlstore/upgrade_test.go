@@ -183,16 +183,10 @@ func TestUpgradeFromVersion3(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		created := time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
-		s, err := b.open(t, "v3")
-		require.NoError(t, err)
-		db := sqlstore.DBOf(s)
 		// Empty the fresh database and migrate it to version 3 alone, as
 		// version 3 would have.
-		for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants", "application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
-			_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
-			require.NoError(t, err)
-		}
-		require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, 3))
+		s, db := atVersion(t, b, "v3", 3)
+		var err error
 		events := registry.Chain(nil, registry.Event{ApplicationID: "app-1", Time: created, Actor: "engine", Action: "submit", To: "submitted"})
 		for _, stmt := range []struct {
 			sql  string
@@ -266,4 +260,22 @@ func TestMigrationHistoryOfAnotherLineIsRefused(t *testing.T) {
 	_, err = sqlstore.OpenSQLite(ctx, path)
 	require.ErrorContains(t, err, `records migration 0009 as "event_request_id"`)
 	require.ErrorContains(t, err, "another version of this code")
+}
+
+// atVersion opens a fresh store of backend b under name, empties it and
+// migrates it to version alone, as that version of the store would have
+// left it; the caller closes the store.
+func atVersion(t *testing.T, b backend, name string, version int) (*sqlstore.Store, *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := b.open(t, name)
+	require.NoError(t, err)
+	db := sqlstore.DBOf(s)
+	for _, table := range []string{"leases", "outbox", "documents", "schema_migrations", "audit_events", "participant_values", "participants",
+		"application_waiting", "application_claims", "applications", "participants_name", "participants_contacts"} {
+		_, err = db.ExecContext(ctx, "DROP TABLE IF EXISTS "+table)
+		require.NoError(t, err)
+	}
+	require.NoError(t, sqlstore.MigrateTo(ctx, db, b.dialect, version))
+	return s, db
 }

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -50,16 +49,7 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 	} {
 		text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: f, Limit: 100})
 		require.NoError(t, err)
-		rows, err := db.QueryContext(ctx, "EXPLAIN "+text, args...)
-		require.NoError(t, err)
-		var lines []string
-		for rows.Next() {
-			var l string
-			require.NoError(t, rows.Scan(&l))
-			lines = append(lines, l)
-		}
-		rows.Close()
-		plan := strings.Join(lines, "\n")
+		plan := explain(t, s, text, args)
 		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
 	}
 }
@@ -107,16 +97,7 @@ func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
 	} {
 		text, args, err := sqlstore.ListSQL(s, f)
 		require.NoError(t, err)
-		rows, err := db.QueryContext(ctx, "EXPLAIN "+text, args...)
-		require.NoError(t, err)
-		var lines []string
-		for rows.Next() {
-			var l string
-			require.NoError(t, rows.Scan(&l))
-			lines = append(lines, l)
-		}
-		rows.Close()
-		plan := strings.Join(lines, "\n")
+		plan := explain(t, s, text, args)
 		assert.NotContains(t, plan, "Seq Scan", "%s reads a whole table:\n%s", name, plan)
 		assert.Regexp(t, `Index (Only )?Scan using application_waiting_(stage_)?queue on application_waiting`, plan, "%s reads the queue index:\n%s", name, plan)
 		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)

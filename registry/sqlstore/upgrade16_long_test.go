@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore"
 )
 
 // TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe opens a database that
@@ -25,8 +26,6 @@ func TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, db := atVersion(t, b, "v15long", 15)
-		var err error
 		// Text that does not compress: hex digests, 12,800 bytes.
 		var long strings.Builder
 		for i := 0; long.Len() < 50*registry.MaxKeyLength; i++ {
@@ -39,17 +38,7 @@ func TestUpgradeToWaitingOnSkipsRecipientsNoCodeCanBe(t *testing.T) {
 			{"id":"t2","kind":"approval","state":"open","recipient":"` + long.String() + `"},
 			{"id":"t3","kind":"approval","state":"open","recipient":"` + justOver + `"},
 			{"id":"t4","kind":"approval","state":"open","recipient":"` + strings.Repeat("p", registry.MaxKeyLength) + `"}]}`
-		at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
-		_, err = db.ExecContext(ctx, `INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
-			VALUES ('app-1', NULL, '', 'verifying', '["approval"]', 1, $1, $1, $2)`, at, []byte(state))
-		require.NoError(t, err)
-		_, err = db.ExecContext(ctx, `INSERT INTO application_waiting (application_id, kind, stage, created_at) VALUES ('app-1', 'approval', 'verifying', $1)`, at)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-
-		s, err = b.open(t, "v15long")
-		require.NoError(t, err, "the upgrade")
-		t.Cleanup(func() { s.Close() })
+		s := upgradedFrom15(t, b, "v15long", state)
 		require.Equal(t, allVersions(b.dialect), schemaVersions(t, s))
 
 		a, err := s.Application(ctx, "app-1")
@@ -73,21 +62,9 @@ func TestUpgradeToWaitingOnReadsStatesWithNUL(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s, db := atVersion(t, b, "v15nul", 15)
-		var err error
 		state := `{"submitted":{"participant_name":"City\u0000Hospital","address":"a \\u0000 b"},"tasks":[
 			{"id":"t1","kind":"approval","state":"open","recipient":"payer-1@hcx"}]}`
-		at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
-		_, err = db.ExecContext(ctx, `INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
-			VALUES ('app-1', NULL, '', 'verifying', '["approval"]', 1, $1, $1, $2)`, at, []byte(state))
-		require.NoError(t, err)
-		_, err = db.ExecContext(ctx, `INSERT INTO application_waiting (application_id, kind, stage, created_at) VALUES ('app-1', 'approval', 'verifying', $1)`, at)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-
-		s, err = b.open(t, "v15nul")
-		require.NoError(t, err, "the upgrade")
-		t.Cleanup(func() { s.Close() })
+		s := upgradedFrom15(t, b, "v15nul", state)
 		got, err := s.ListApplications(ctx, registry.ApplicationFilter{Stage: registry.StageVerifying, WaitingOn: "payer-1@hcx"})
 		require.NoError(t, err)
 		require.Equal(t, []string{"app-1"}, ids(got))
@@ -95,4 +72,24 @@ func TestUpgradeToWaitingOnReadsStatesWithNUL(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, state, string(a.State), "the state is as it was")
 	})
+}
+
+// upgradedFrom15 writes, at schema version 15, an application app-1
+// waiting on approval with the engine state state, and returns the store
+// opened again, upgraded.
+func upgradedFrom15(t *testing.T, b backend, name, state string) *sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, db := atVersion(t, b, name, 15)
+	at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC).UnixNano()
+	_, err := db.ExecContext(ctx, `INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state)
+		VALUES ('app-1', NULL, '', 'verifying', '["approval"]', 1, $1, $1, $2)`, at, []byte(state))
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `INSERT INTO application_waiting (application_id, kind, stage, created_at) VALUES ('app-1', 'approval', 'verifying', $1)`, at)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	s, err = b.open(t, name)
+	require.NoError(t, err, "the upgrade")
+	t.Cleanup(func() { s.Close() })
+	return s
 }

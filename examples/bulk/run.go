@@ -312,6 +312,10 @@ func openStore(ctx context.Context, o *options) (registry.Store, func(), error) 
 
 func readList(path string) ([]bulk.Row, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		// A command line naming no list cannot work (exit status 2).
+		return nil, fmt.Errorf("%w: %w; write a demo list with -generate N -o %s", errUsage, err, path)
+	}
 	if err != nil {
 		return nil, err
 	}

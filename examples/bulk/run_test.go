@@ -373,6 +373,8 @@ func TestBulkRejectsBadLists(t *testing.T) {
 	}
 	_, _, err := runCmd(t, filepath.Join(dir, "nonexistent.csv"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorIs(t, err, errUsage, "a list that is not there is a command line that cannot work: exit status 2")
+	assert.Contains(t, err.Error(), "-generate N -o ")
 }
 
 func TestBulkUsage(t *testing.T) {

@@ -113,6 +113,12 @@ type Application struct {
 	Secrets    SecretStatus
 	Checklist  *ChecklistRecord
 	Deboarding *Deboarding
+	// SuspendedAtExpiry: the participant is Blocked because the scheduler
+	// suspended it for an expired certificate
+	// (SchedulePolicy.SuspendAtCertificateExpiry); registering valid
+	// certificates (SubmitDetails) reinstates it. Suspend makes the
+	// suspension staff's, which only Reinstate ends.
+	SuspendedAtExpiry bool
 	// Sources says where each of the participant's registry fields came
 	// from: "applicant" (typed in the application), "hfr" (read from HFR
 	// once the facility manager confirmed HFR's one-time code: the
@@ -379,6 +385,7 @@ func (s *Service) view(r *record) *Application {
 		ApplicantTokenGeneration: st.ApplicantGen,
 		ApplicantUsedAt:          st.ApplicantUsedAt,
 		Readiness:                st.Readiness,
+		SuspendedAtExpiry:        st.SuspendedAtExpiry && r.position() == posBlocked,
 		Version:                  r.app.Version,
 		CreatedAt:                r.app.CreatedAt,
 		UpdatedAt:                r.app.UpdatedAt,

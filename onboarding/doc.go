@@ -55,7 +55,10 @@
 //     checklist (pilot, staff training) is confirmed, and broadcasts it.
 //
 // After go-live: [Service.Suspend] and [Service.Reinstate] (Active ↔
-// Blocked); [Service.Deboard] — voluntary de-boarding is immediate, one
+// Blocked; a participant the scheduler suspended for an expired
+// certificate, which valid certificates reinstate, staff may suspend too,
+// and then only Reinstate ends it: [Application.SuspendedAtExpiry]);
+// [Service.Deboard] — voluntary de-boarding is immediate, one
 // initiated by a regulator or the HCX is announced and takes effect after
 // a notice period ([Service.ProcessDeboardings]; tokens are refused from
 // the effective time on, before the sweep) unless the participant wins an

@@ -245,14 +245,45 @@ func rolesText(roles []hcxonboard.Role) string {
 }
 
 // Suspend blocks an Active participant (status Blocked): its tokens stop
-// working until Reinstate. Actor and reason are required.
+// working until Reinstate. A participant the scheduler suspended for an
+// expired certificate (Application.SuspendedAtExpiry) may be suspended
+// too: staff take the suspension over (ActionSuspendTakeover), and valid
+// certificates no longer end it; only Reinstate does. The participant is
+// told of either. A participant staff or the facility manager's decline
+// suspended is a *TransitionError. Actor and reason are required.
 func (s *Service) Suspend(ctx context.Context, id, actor, reason string) (*Application, error) {
 	if strings.TrimSpace(reason) == "" {
 		return nil, fmt.Errorf("%w: a suspension needs a reason", ErrInvalidArgument)
 	}
-	return s.simple(ctx, id, ActionSuspend, actor, reason, func(r *record) {
-		r.tell(MessageSuspended, "Your HCX participation is suspended", "Reason: "+reason)
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, ActionSuspend)
+	}
+	if err := checkReason(reason); err != nil {
+		return nil, err
+	}
+	r, err := s.mutate(ctx, id, func(r *record) error {
+		action, body := ActionSuspend, "Reason: "+reason
+		if r.position() == posBlocked {
+			if !r.st.SuspendedAtExpiry {
+				return &TransitionError{Action: ActionSuspend, From: posBlocked, To: posBlocked,
+					Reason: "already suspended by staff or by the facility manager's decline: only staff end that suspension, by reinstating the participant"}
+			}
+			// Suspended for an expired certificate, which new ones would
+			// end: staff make it theirs, for a reason of their own.
+			action = ActionSuspendTakeover
+			body = "Registering a new certificate no longer ends this suspension: only the HCX operator does. " + body
+		}
+		if err := r.transition(action, actor, reason); err != nil {
+			return err
+		}
+		r.st.SuspendedAtExpiry = false
+		r.tell(MessageSuspended, "Your HCX participation is suspended", body)
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(r), nil
 }
 
 // Reinstate ends a suspension (Blocked → Active). Actor and reason are

@@ -71,10 +71,13 @@ type SchedulePolicy struct {
 	// window gets only the latest notice due, not every earlier one.
 	CertificateNotices []time.Duration
 	// SuspendAtCertificateExpiry suspends an Active participant whose
-	// encryption or signing certificate expired. Registering valid
-	// certificates (SubmitDetails) reinstates it — unless staff, or the
-	// HFR manager's decline, suspended it since. A suspended participant's
-	// tokens are refused, so the operator registers them for it.
+	// encryption or signing certificate expired
+	// (Application.SuspendedAtExpiry). Registering valid certificates
+	// (SubmitDetails) reinstates it — unless staff, or the HFR manager's
+	// decline, suspended it since: Service.Suspend of such a participant
+	// makes the suspension staff's, which only Reinstate ends. A
+	// suspended participant's tokens are refused, so the operator
+	// registers them for it.
 	SuspendAtCertificateExpiry bool
 	// SecretNotices are how long before the participant's last
 	// production secret expires it is reminded to rotate it (default 30,

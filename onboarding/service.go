@@ -254,7 +254,8 @@ type state struct {
 	// SuspendedAtExpiry: the scheduler suspended the participant for an
 	// expired certificate (SchedulePolicy.SuspendAtCertificateExpiry); a
 	// valid certificate registered reinstates it. Any other reinstatement
-	// or suspension ends it.
+	// or suspension ends it: staff suspending it take the suspension over
+	// (ActionSuspendTakeover), as the manager's decline does.
 	SuspendedAtExpiry bool `json:"suspended_at_expiry,omitempty"`
 	// Decline is the HFR manager's decline code, hashed.
 	Decline *declineState `json:"decline,omitempty"`

@@ -29,6 +29,7 @@ const (
 	ActionReportCompromise = "report_compromise" // every secret and earlier token revoked
 	ActionGoLive           = "go_live"           // step 5: Active
 	ActionSuspend          = "suspend"           // Active → Blocked
+	ActionSuspendTakeover  = "suspend_takeover"  // Blocked → Blocked: staff take over a suspension at certificate expiry
 	ActionReinstate        = "reinstate"         // Blocked → Active
 	ActionDeboardWarning   = "deboard_warning"   // an involuntary de-boarding is announced
 	ActionAppeal           = "appeal"            // the announced de-boarding is stopped
@@ -100,6 +101,9 @@ var edges = func() map[edge]string {
 	stay(ActionStepUpFailed, posActive, posBlocked)
 	stay(ActionAppeal, posActive, posBlocked)
 	stay(ActionManagerDeclined, posBlocked)
+	// Only a suspension at certificate expiry is taken over: Suspend
+	// checks that, and Blocked --suspend--> stays refused.
+	stay(ActionSuspendTakeover, posBlocked)
 	for _, p := range []string{posSubmitted, posVerifying, posDetails, posCredentials} {
 		m[edge{p, ActionWithdraw}] = posWithdrawn
 	}

@@ -633,6 +633,11 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if a.Deboarding.Pending() {
 		p.Can["deboard"] = false // announced: the notice stands, to be appealed in
 	}
+	if _, takeover := onboarding.Allowed(p.Position, onboarding.ActionSuspendTakeover); takeover && a.SuspendedAtExpiry {
+		// Suspended at certificate expiry, which new certificates end:
+		// staff may make the suspension theirs (Service.Suspend).
+		p.Can["suspend"] = h.staffCan(c.staffID, RoleApprover)
+	}
 	p.Can["sendBack"] = p.Position == string(registry.StageVerifying) && h.staffCan(c.staffID, RoleReviewer)
 	_, checkable := onboarding.Allowed(p.Position, onboarding.ActionReadinessChecked)
 	p.Can["readiness"] = checkable && a.Details != nil && h.svc.ChecksReadiness() && h.staffCan(c.staffID, RoleReviewer)

@@ -211,7 +211,7 @@ func apiRoutes() []route {
 			summary: "Issue a new production secret to a participant whose secrets expired or were revoked (a compromise report): a live participant cannot authenticate to ask for one itself. Shown exactly once, to hand over on a trusted channel", auth: authStaff,
 			resp: &CredentialsResponse{}, status: http.StatusCreated, handle: (*Handler).staffProvision},
 		{method: http.MethodPost, path: staffApp + "/suspend", operation: "suspend", tag: tagStaff, role: RoleApprover,
-			summary: "Suspend an Active participant (Blocked)", auth: authStaff,
+			summary: "Suspend an Active participant (Blocked), or make a suspension at certificate expiry staff's: new certificates no longer end it", auth: authStaff,
 			body: &ReasonRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).suspend},
 		{method: http.MethodPost, path: staffApp + "/reinstate", operation: "reinstate", tag: tagStaff, role: RoleApprover,
 			summary: "End a suspension (Active again)", auth: authStaff,

@@ -37,6 +37,11 @@ type Application struct {
 	Credentials        SecretStatus                `json:"credentials"`
 	Checklist          *onboarding.ChecklistRecord `json:"go_live_checklist,omitempty"`
 	Deboarding         *onboarding.Deboarding      `json:"deboarding,omitempty"`
+	// SuspendedAtExpiry: the participant is suspended because its
+	// certificate expired; registering valid certificates (PUT
+	// …/details) reinstates it. Staff suspending it make the suspension
+	// theirs, which only staff reinstating it end.
+	SuspendedAtExpiry bool `json:"suspended_at_expiry,omitempty"`
 	// Sources says where each participant field came from: applicant,
 	// hfr, hpr, rohini, staff.
 	Sources map[string]string `json:"sources,omitempty"`
@@ -343,14 +348,15 @@ func applicationView(a *onboarding.Application) *Application {
 			ProvisionedAt: a.Secrets.ProvisionedAt,
 			CompromisedAt: a.Secrets.CompromisedAt,
 		},
-		Checklist:    a.Checklist,
-		Deboarding:   a.Deboarding,
-		Sources:      a.Sources,
-		Readiness:    a.Readiness,
-		FacilityType: a.FacilityType,
-		Version:      a.Version,
-		CreatedAt:    a.CreatedAt,
-		UpdatedAt:    a.UpdatedAt,
+		Checklist:         a.Checklist,
+		Deboarding:        a.Deboarding,
+		SuspendedAtExpiry: a.SuspendedAtExpiry,
+		Sources:           a.Sources,
+		Readiness:         a.Readiness,
+		FacilityType:      a.FacilityType,
+		Version:           a.Version,
+		CreatedAt:         a.CreatedAt,
+		UpdatedAt:         a.UpdatedAt,
 	}
 	if a.Participant != nil {
 		v.ParticipantCode = a.Participant.ParticipantCode

@@ -32,6 +32,7 @@ var actionWords = map[string]string{
 	onboarding.ActionReject:               "reject",
 	onboarding.ActionRecheck:              "run the checks again (POST /v1/onboarding/staff/applications/{id}/recheck)",
 	onboarding.ActionSuspend:              "suspend",
+	onboarding.ActionSuspendTakeover:      "suspend a participant suspended for an expired certificate",
 	onboarding.ActionReinstate:            "reinstate",
 	onboarding.ActionRotateSecret:         "rotate the secret",
 	onboarding.ActionReportCompromise:     "report a compromise",

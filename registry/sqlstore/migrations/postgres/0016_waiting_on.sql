@@ -18,36 +18,39 @@
 
 ALTER TABLE applications ADD COLUMN waiting_on TEXT NOT NULL DEFAULT '[]'; -- JSON array, in order
 
-CREATE FUNCTION pg_temp.hcx_awaited(state bytea) RETURNS text LANGUAGE plpgsql AS $$
+-- A DO block rather than a function in pg_temp: that would need the
+-- TEMPORARY privilege on the database, which hardened deployments revoke
+-- (from the store's role too), and the upgrade would stop there.
+DO $$
 DECLARE
+    app record;
     doc jsonb;
-    out text;
+    awaited text;
 BEGIN
-    BEGIN
-        -- jsonb refuses the escape \u0000, which a state stored before
-        -- the engine refused NUL in its input may hold anywhere: it
-        -- becomes U+FFFD here, the state is left as it was.
-        doc := replace(convert_from(state, 'UTF8'), E'\\u0000', E'\\ufffd')::jsonb;
-    EXCEPTION WHEN OTHERS THEN
-        RETURN '[]'; -- not the engine's JSON: awaits no one
-    END;
-    IF jsonb_typeof(doc -> 'tasks') IS DISTINCT FROM 'array' THEN
-        RETURN '[]';
-    END IF;
-    SELECT coalesce(json_agg(code ORDER BY code COLLATE "C"), '[]')::text INTO out FROM (
-        SELECT DISTINCT t ->> 'recipient' AS code
-        FROM jsonb_array_elements(doc -> 'tasks') t
-        WHERE jsonb_typeof(t) = 'object' AND t ->> 'kind' = 'approval' AND t ->> 'state' = 'open'
-          AND jsonb_typeof(t -> 'recipient') = 'string' AND t ->> 'recipient' <> ''
-          AND octet_length(t ->> 'recipient') <= 256 -- registry.MaxKeyLength: no longer code is stored
-    ) c;
-    RETURN out;
+    FOR app IN SELECT id, state FROM applications
+        WHERE id IN (SELECT application_id FROM application_waiting WHERE kind = 'approval') AND state IS NOT NULL
+    LOOP
+        BEGIN
+            -- jsonb refuses the escape \u0000, which a state stored before
+            -- the engine refused NUL in its input may hold anywhere: it
+            -- becomes U+FFFD here, the state is left as it was.
+            doc := replace(convert_from(app.state, 'UTF8'), E'\\u0000', E'\\ufffd')::jsonb;
+        EXCEPTION WHEN OTHERS THEN
+            CONTINUE; -- not the engine's JSON: awaits no one
+        END;
+        CONTINUE WHEN jsonb_typeof(doc -> 'tasks') IS DISTINCT FROM 'array';
+        SELECT coalesce(json_agg(code ORDER BY code COLLATE "C"), '[]')::text INTO awaited FROM (
+            SELECT DISTINCT t ->> 'recipient' AS code
+            FROM jsonb_array_elements(doc -> 'tasks') t
+            WHERE jsonb_typeof(t) = 'object' AND t ->> 'kind' = 'approval' AND t ->> 'state' = 'open'
+              AND jsonb_typeof(t -> 'recipient') = 'string' AND t ->> 'recipient' <> ''
+              AND octet_length(t ->> 'recipient') <= 256 -- registry.MaxKeyLength: no longer code is stored
+        ) c;
+        IF awaited <> '[]' THEN -- '[]' is the column's default
+            UPDATE applications SET waiting_on = awaited WHERE id = app.id;
+        END IF;
+    END LOOP;
 END $$;
-
-UPDATE applications SET waiting_on = pg_temp.hcx_awaited(state)
-WHERE id IN (SELECT application_id FROM application_waiting WHERE kind = 'approval') AND state IS NOT NULL;
-
-DROP FUNCTION pg_temp.hcx_awaited(bytea);
 
 INSERT INTO application_waiting (application_id, kind, stage, created_at)
 SELECT a.id, '@' || j.code, a.stage, a.created_at

@@ -12,4 +12,5 @@ var (
 	_ StageCounter        = (*MemoryStore)(nil)
 	_ StandingReader      = (*MemoryStore)(nil)
 	_ CertificateExpiries = (*MemoryStore)(nil)
+	_ EventPager          = (*MemoryStore)(nil)
 )

@@ -35,6 +35,11 @@
 // Events stored before seals existed have none; their trail passes once a
 // sealed event is appended, since its seal covers them too.
 //
+// A trail only grows, for as long as its participant stays registered.
+// [EventPager], which every store here implements, reads a page of it by
+// sequence number from an index, at the cost of the page rather than of
+// the trail.
+//
 // # Claimed identities
 //
 // An application claims the registry identities it stands for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -212,6 +213,28 @@ func (s *MemoryStore) Events(ctx context.Context, applicationID string) ([]Event
 		return nil, fmt.Errorf("%w: application %q", ErrNotFound, applicationID)
 	}
 	return slices.Clone(s.events[applicationID]), nil
+}
+
+// EventsAfter returns the events of an application's audit trail after
+// afterSeq, oldest first, at most limit of them (EventPager). A trail is
+// held in Seq order, so the page is found by binary search and copied
+// alone.
+func (s *MemoryStore) EventsAfter(ctx context.Context, applicationID string, afterSeq int64, limit int) ([]Event, error) {
+	limit, err := CheckEventsLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.apps[applicationID]; !ok {
+		return nil, fmt.Errorf("%w: application %q", ErrNotFound, applicationID)
+	}
+	es := s.events[applicationID]
+	es = es[sort.Search(len(es), func(i int) bool { return es[i].Seq > afterSeq }):]
+	return slices.Clone(es[:min(len(es), limit)]), nil
 }
 
 // Create stores a new application, its participant and its first events.

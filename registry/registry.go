@@ -182,6 +182,44 @@ type AuditLog interface {
 	Events(ctx context.Context, applicationID string) ([]Event, error)
 }
 
+// MaxEventsLimit is the most events one EventsAfter call answers: one
+// more than MaxLimit, so that a caller showing pages of up to MaxLimit
+// events can ask for one more and learn from it whether a page follows.
+const MaxEventsLimit = MaxLimit + 1
+
+// EventPager is an AuditLog that reads a stretch of an application's
+// audit trail by sequence number, from an index on (application, Seq):
+// a page costs the same however long the trail has grown, where Events
+// reads it whole. A participant registered for years collects readiness
+// checks, staff views and notices without end, so paging its trail must
+// not cost its length. An optional capability, found by type assertion;
+// every store of this module implements it, and
+// onboarding.Service.EventsPage reads through it when the store has it.
+type EventPager interface {
+	// EventsAfter returns the events of the application's trail whose
+	// Seq is greater than afterSeq, oldest first, at most limit of them,
+	// each exactly as Events answers it (Seal and RequestID included).
+	// afterSeq 0, or less, starts at the first event; afterSeq at or past
+	// the last event answers none, as does an application with no events.
+	// limit 0 is DefaultLimit, at most MaxEventsLimit; another limit is
+	// ErrInvalidQuery (see CheckEventsLimit). An unknown application is
+	// ErrNotFound, as with Events.
+	EventsAfter(ctx context.Context, applicationID string, afterSeq int64, limit int) ([]Event, error)
+}
+
+// CheckEventsLimit checks the limit of EventPager.EventsAfter and returns
+// the one to use: DefaultLimit for 0; a limit outside 0..MaxEventsLimit
+// is ErrInvalidQuery.
+func CheckEventsLimit(limit int) (int, error) {
+	switch {
+	case limit < 0 || limit > MaxEventsLimit:
+		return 0, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxEventsLimit)
+	case limit == 0:
+		return DefaultLimit, nil
+	}
+	return limit, nil
+}
+
 // Writer changes applications, participants and the audit log together.
 type Writer interface {
 	// Create stores a new application with Version 0, storing it as

@@ -37,6 +37,12 @@
 //     exact to the nanosecond and their seals, so [registry.VerifyChain]
 //     and, for a trail ending in a sealed event,
 //     [registry.VerifySealedChain] pass;
+//   - paging the audit trail, when the store is a [registry.EventPager]:
+//     the events after a sequence number are exactly that stretch of the
+//     trail, so pages of any size from 1 to [registry.MaxEventsLimit]
+//     together are a trail of 250 events, in order; past the end, on an
+//     empty trail and for another application nothing is answered, an
+//     unknown application is [registry.ErrNotFound];
 //   - search: every operator of [registry.Condition] on scalar and list
 //     fields, case folding, LIKE wildcards taken literally, gt/lt on times,
 //     ordering by creation time then code, and limit/offset paging through

@@ -16,4 +16,5 @@ var (
 	_ registry.StageCounter        = (*Store)(nil)
 	_ registry.StandingReader      = (*Store)(nil)
 	_ registry.CertificateExpiries = (*Store)(nil)
+	_ registry.EventPager          = (*Store)(nil)
 )

@@ -84,3 +84,10 @@ func ListOutboxSQL(f registry.OutboxFilter) (string, []any) {
 	}
 	return listOutboxSQL(f)
 }
+
+// EventsAfterSQL is the text of Store.EventsAfter.
+const EventsAfterSQL = eventsAfterSQL
+
+// EventColumns are audit_events' columns, in the order the store inserts
+// them.
+const EventColumns = eventColumns

@@ -110,3 +110,59 @@ func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
 		require.Equal(t, []string{"approval"}, a.Waiting, "application %s", a.ID)
 	}
 }
+
+// On PostgreSQL, with 200,000 audit events and statistics gathered (no
+// enable_seqscan = off): 1,000 applications with 100 events each and one
+// long-lived participant's application with 100,000, a page of a trail
+// (EventsAfter) walks audit_events_pkey from the sequence number it
+// starts after, in order, on a short trail and on the long one, from its
+// start, its middle and its end. The rows are written by SQL, as the
+// store writes them.
+func TestPostgresEventsAfterPlanWithRealStatistics(t *testing.T) {
+	ctx := context.Background()
+	s := sqlstoretest.Postgres(t)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db := sqlstore.DBOf(s)
+	for _, stmt := range []struct {
+		text string
+		args []any
+	}{
+		{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
+		SELECT 'app-' || lpad(i::text, 7, '0'), NULL, '', 'live', '[]', 1, $1::bigint + i::bigint * 1000000000, $1::bigint + i::bigint * 1000000000,
+			'\x7b7d'::bytea, '[]', NULL, '[]'
+		FROM generate_series(0, 1000) i`, []any{start.UnixNano()}},
+		// app-0000000 is the long-lived one; the hashes are not a chain,
+		// which the plan does not read.
+		{`INSERT INTO audit_events (` + sqlstore.EventColumns + `)
+		SELECT 'app-' || lpad(a::text, 7, '0'), e, $1::bigint + e::bigint * 1000000000, 'engine', 'readiness_check', 'live', 'live', '',
+			md5((a * 1000000 + e - 1)::text), md5((a * 1000000 + e)::text), '', ''
+		FROM generate_series(0, 1000) a, LATERAL generate_series(1, CASE WHEN a = 0 THEN 100000 ELSE 100 END) e`, []any{start.UnixNano()}},
+	} {
+		_, err := db.ExecContext(ctx, stmt.text, stmt.args...)
+		require.NoError(t, err)
+	}
+	_, err := db.ExecContext(ctx, "ANALYZE applications, audit_events")
+	require.NoError(t, err)
+	for name, c := range map[string]struct {
+		id    string
+		after int64
+		limit int
+	}{
+		"a short trail's first page":    {"app-0000500", 0, registry.DefaultLimit + 1},
+		"a short trail's next page":     {"app-0000500", 50, registry.DefaultLimit + 1},
+		"the long trail's first page":   {"app-0000000", 0, registry.DefaultLimit + 1},
+		"the long trail's middle page":  {"app-0000000", 50000, registry.DefaultLimit + 1},
+		"the long trail's largest page": {"app-0000000", 50000, registry.MaxEventsLimit},
+		"past the long trail's end":     {"app-0000000", 100000, registry.DefaultLimit + 1},
+	} {
+		plan := explain(t, s, sqlstore.EventsAfterSQL, []any{c.id, c.after, c.limit})
+		assert.NotContains(t, plan, "Seq Scan", "%s reads a whole table:\n%s", name, plan)
+		assert.Regexp(t, `Index Scan using audit_events_pkey on audit_events`, plan, "%s walks the primary key:\n%s", name, plan)
+		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in order:\n%s", name, plan)
+	}
+	page, err := s.EventsAfter(ctx, "app-0000000", 50000, registry.MaxEventsLimit)
+	require.NoError(t, err)
+	require.Len(t, page, registry.MaxEventsLimit)
+	require.EqualValues(t, 50001, page[0].Seq)
+	require.EqualValues(t, 50000+registry.MaxEventsLimit, page[len(page)-1].Seq)
+}

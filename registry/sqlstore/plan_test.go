@@ -479,3 +479,65 @@ func TestPlanDeadLetters(t *testing.T) {
 		require.NotContains(t, plan, "outbox_dead", "a pending message is not in the dead letters' index:\n%s", plan)
 	})
 }
+
+// TestEventsAfterPlan: a page of an audit trail (EventsAfter, behind the
+// engine's EventsPage) walks audit_events' primary key from the
+// application and sequence number it starts after, in order: no scan, no
+// sort, from the first page and from the middle of the trail.
+func TestEventsAfterPlan(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := planStore(t, b, "events-plans", nil)
+		id := "app-000007@plan"
+		a, err := s.Application(ctx, id)
+		require.NoError(t, err)
+		var trail []registry.Event
+		for i := range 30 {
+			step := make([]registry.Event, 10)
+			for j := range step {
+				step[j] = registry.Event{ApplicationID: id, Time: a.CreatedAt.Add(time.Duration(10*i+j) * time.Minute), Actor: "engine", Action: "readiness_check"}
+			}
+			var prev *registry.Event
+			if len(trail) > 0 {
+				prev = &trail[len(trail)-1]
+			}
+			step = registry.Chain(prev, step...)
+			require.NoError(t, s.Update(ctx, registry.Write{Application: a, Events: step}))
+			trail = append(trail, step...)
+		}
+		analyze(t, s)
+		pkey := "audit_events_pkey"
+		if s.Dialect() == sqlstore.SQLite {
+			pkey = "SEARCH audit_events USING PRIMARY KEY (application_id=? AND seq>?)"
+		}
+		for _, after := range []int64{0, 150} {
+			plan := explain(t, s, sqlstore.EventsAfterSQL, []any{id, after, registry.DefaultLimit + 1}, pgSettings(true)...)
+			requirePlan(t, s.Dialect(), plan, true, pkey)
+		}
+		if s.Dialect() == sqlstore.Postgres {
+			// The driver prepares the statement; a generic plan, which
+			// knows neither the application nor the sequence number, must
+			// walk the primary key too.
+			generic := genericPlan(t, s, sqlstore.EventsAfterSQL, "text, bigint, bigint", "'"+id+"'", "150", "101")
+			requirePlan(t, s.Dialect(), generic, true, pkey)
+		}
+
+		var got []int64
+		for after := int64(0); ; {
+			page, err := s.EventsAfter(ctx, id, after, 7)
+			require.NoError(t, err)
+			for _, e := range page {
+				got = append(got, e.Seq)
+			}
+			if len(page) < 7 {
+				break
+			}
+			after = page[len(page)-1].Seq
+		}
+		require.Len(t, got, len(trail))
+		for i, seq := range got {
+			require.Equal(t, trail[i].Seq, seq)
+		}
+	})
+}

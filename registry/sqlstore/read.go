@@ -331,18 +331,40 @@ func prefixed(prefix, columns string) string {
 
 // Events returns an application's audit trail, oldest first.
 func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Event, error) {
+	return s.trail(ctx, s.stmts.selectEvents, applicationID)
+}
+
+// EventsAfter returns the events of an application's audit trail after
+// afterSeq, oldest first, at most limit of them (registry.EventPager): a
+// walk of audit_events' primary key from (applicationID, afterSeq) that
+// stops at the page's end, so a page costs the same however long the
+// trail.
+func (s *Store) EventsAfter(ctx context.Context, applicationID string, afterSeq int64, limit int) ([]registry.Event, error) {
+	limit, err := registry.CheckEventsLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.trail(ctx, s.stmts.selectEventsAfter, applicationID, afterSeq, limit)
+}
+
+// trail reads events of an application with st, a read of its
+// audit_events rows in eventReadColumns, oldest first, whose first
+// argument is the application's id and whose others are more. No events
+// from an application that does not exist is ErrNotFound.
+func (s *Store) trail(ctx context.Context, st *sql.Stmt, applicationID string, more ...any) ([]registry.Event, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	if !registry.StorableText(applicationID) {
 		return nil, fmt.Errorf("%w: application %q", registry.ErrNotFound, applicationID)
 	}
-	out, err := s.readEvents(ctx, applicationID)
+	out, err := s.readEvents(ctx, st, applicationID, more...)
 	if err != nil {
 		return nil, fail(ctx, err, "read the audit trail of application %q", applicationID)
 	}
 	if len(out) == 0 {
-		// An application has no events, or there is no such application.
+		// An application has no events (after the ones asked past), or
+		// there is no such application.
 		var n int
 		switch err := s.stmts.applicationExists.QueryRowContext(ctx, applicationID).Scan(&n); {
 		case err != nil:
@@ -354,11 +376,12 @@ func (s *Store) Events(ctx context.Context, applicationID string) ([]registry.Ev
 	return out, nil
 }
 
-// readEvents reads an application's events, oldest first.
-func (s *Store) readEvents(ctx context.Context, applicationID string) ([]registry.Event, error) {
-	st, done := s.pointRead(s.stmts.selectEvents)
+// readEvents runs st, a read of an application's events as trail
+// describes, and decodes its rows.
+func (s *Store) readEvents(ctx context.Context, st *sql.Stmt, applicationID string, more ...any) ([]registry.Event, error) {
+	st, done := s.pointRead(st)
 	defer done()
-	rows, err := st.QueryContext(ctx, applicationID)
+	rows, err := st.QueryContext(ctx, append([]any{applicationID}, more...)...)
 	if err != nil {
 		return nil, err
 	}

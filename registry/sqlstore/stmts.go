@@ -21,6 +21,10 @@ type statements struct {
 	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
 	keyExists, participantExists, claimHolder *sql.Stmt
 
+	// selectEventsAfter reads a page of a trail after a sequence number
+	// (EventsAfter).
+	selectEventsAfter *sql.Stmt
+
 	// selectStanding reads a participant's status and its application's
 	// state together (ParticipantStanding).
 	selectStanding *sql.Stmt
@@ -64,6 +68,17 @@ const participantUpsert = participantInsert + `
 	updated_at = excluded.updated_at, record = excluded.record`
 
 const eventColumns = `application_id, seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id`
+
+// eventReadColumns are the columns an application's events are read in,
+// in the order scanEvents decodes them.
+const eventReadColumns = `seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id`
+
+// eventsAfterSQL reads at most $3 events of application $1 after sequence
+// number $2, oldest first: a walk of audit_events' primary key
+// (application_id, seq) from ($1, $2) that stops at the page's end, with
+// no sort, however long the trail.
+const eventsAfterSQL = `SELECT ` + eventReadColumns + `
+			FROM audit_events WHERE application_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`
 
 // The field column of participant_values: which list a value belongs to.
 const (
@@ -156,8 +171,9 @@ func (s *Store) prepare(ctx context.Context) error {
 			WHERE id = (SELECT application_id FROM application_claims WHERE claim = $1)`},
 		{&st.claimHolder, `SELECT c.application_id, a.participant_code
 			FROM application_claims c JOIN applications a ON a.id = c.application_id WHERE c.claim = $1`},
-		{&st.selectEvents, `SELECT seq, time_ns, actor, action, from_stage, to_stage, reason, prev_hash, hash, seal, request_id
+		{&st.selectEvents, `SELECT ` + eventReadColumns + `
 			FROM audit_events WHERE application_id = $1 ORDER BY seq`},
+		{&st.selectEventsAfter, eventsAfterSQL},
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
@@ -216,7 +232,7 @@ func (s *Store) closeStmts() error {
 		st.insertApplication, st.insertWaiting, st.insertParticipant, st.upsertParticipant,
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
-		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.applicationExists,
+		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.selectEventsAfter, st.applicationExists,
 		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)

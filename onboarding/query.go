@@ -78,6 +78,9 @@ func (s *Service) Events(ctx context.Context, id string) ([]registry.Event, erro
 // registry.MaxLimit) after the cursor (the Next of the page before; "" for
 // the first), with the cursor of the next page in Next ("" at the end).
 // A cursor that is not one this method answered is ErrInvalidArgument.
+// From a store that is a registry.EventPager (every store of this module
+// is) it reads the page alone, whatever the trail's length; from another
+// store, the whole trail.
 func (s *Service) EventsPage(ctx context.Context, id string, limit int, cursor string) (registry.Page[registry.Event], error) {
 	switch {
 	case limit < 0 || limit > registry.MaxLimit:
@@ -95,11 +98,11 @@ func (s *Service) EventsPage(ctx context.Context, id string, limit int, cursor s
 			return registry.Page[registry.Event]{}, fmt.Errorf("%w: cursor %q is not one this audit trail answered", ErrInvalidArgument, clip(cursor))
 		}
 	}
-	es, err := s.Events(ctx, id)
+	// One event more than the page tells whether another follows.
+	es, err := s.eventsAfter(ctx, id, after, limit+1)
 	if err != nil {
 		return registry.Page[registry.Event]{}, err
 	}
-	es = es[sort.Search(len(es), func(i int) bool { return es[i].Seq > after }):]
 	var page registry.Page[registry.Event]
 	page.Items = es[:min(len(es), limit)]
 	if len(es) > limit {
@@ -107,6 +110,34 @@ func (s *Service) EventsPage(ctx context.Context, id string, limit int, cursor s
 		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.Time, Key: strconv.FormatInt(last.Seq, 10)})
 	}
 	return page, nil
+}
+
+// eventsAfter returns at most n events of application id's trail after
+// sequence number after, oldest first, never nil: a page read from the
+// store's index when it is a registry.EventPager, else cut from the whole
+// trail.
+func (s *Service) eventsAfter(ctx context.Context, id string, after int64, n int) ([]registry.Event, error) {
+	if id == "" {
+		return nil, fmt.Errorf("%w: empty application id", ErrInvalidArgument)
+	}
+	var es []registry.Event
+	var err error
+	if pager, ok := s.store.(registry.EventPager); ok {
+		if es, err = pager.EventsAfter(ctx, id, after, n); err != nil {
+			return nil, notFound(err, "application", id)
+		}
+	} else {
+		if es, err = s.Events(ctx, id); err != nil {
+			return nil, err
+		}
+		es = es[sort.Search(len(es), func(i int) bool { return es[i].Seq > after }):]
+	}
+	if es == nil {
+		// An empty page holds an empty list, as one cut from past the
+		// end of a whole trail always did.
+		es = []registry.Event{}
+	}
+	return es[:min(len(es), n)], nil
 }
 
 // VerifyChain checks an application's audit trail: numbered without gaps,

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -413,18 +414,38 @@ func (t *Tokens) Issue(participantCode string, roles []hcxonboard.Role) (Token, 
 
 // appendJSONString appends s as a JSON string. Inputs are checked to be
 // valid UTF-8 first; quotes, backslashes and control characters are escaped.
+//
+// So are '>', '?', '~' and every character beyond ASCII (as \uXXXX, a
+// surrogate pair above U+FFFF): those are the only characters whose bytes
+// put a 62 or a 63 into the base64 of a JSON text, that is '-' or '_' into
+// its base64url. Without them a token's payload reads the same in the
+// standard alphabet, which the reference platform's gateway decodes it
+// with (Java's basic decoder, which refuses '-' and '_'), and the claims
+// are the same JSON.
 func appendJSONString(b []byte, s string) []byte {
 	const hexDigits = "0123456789abcdef"
+	escape := func(b []byte, r rune) []byte {
+		return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	}
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for _, r := range s {
 		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20 || c == 0x7f:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20 || r == 0x7f || r == '>' || r == '?' || r == '~':
+			b = escape(b, r)
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
 		default:
-			b = append(b, c)
+			// One \uXXXX in the Basic Multilingual Plane, a surrogate
+			// pair above it. An invalid byte (never, for checked input)
+			// is U+FFFD, as range reads it.
+			r1, r2 := utf16.EncodeRune(r)
+			if r1 == utf8.RuneError {
+				b = escape(b, r)
+				continue
+			}
+			b = escape(escape(b, r1), r2)
 		}
 	}
 	return append(b, '"')

@@ -783,7 +783,7 @@ func TestTokensConcurrent(t *testing.T) {
 
 func TestAppendJSONString(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\there", "nul\x00", "del\x7f", "HIE/HIO.HCX", "देवनागरी", "</script>"} {
+	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, "tab\there", "nul\x00", "del\x7f", "HIE/HIO.HCX", "देवनागरी", "</script>", "a?b~c>d", "𝄞 clef", "é\u2028"} {
 		t.Run(s, func(t *testing.T) {
 			t.Parallel()
 			enc := appendJSONString(nil, s)

@@ -163,19 +163,41 @@ type sdkResult struct {
 	Payload map[string]any `json:"payload"`
 }
 
-// The SDK, unchanged, against the operator in each profile that carries
-// certificates by URL: the specification's (the default) and the
-// reference platform's.
+// The SDK, unchanged, against the operator in every profile. Each
+// profile's token comes from the Keycloak-style route the SDK calls and is
+// verified by panva jose against the key set the profile's consumers read:
+// the realm's (the platform's gateway reads it as jwt.jwkUrl) or
+// /v1/onboarding/jwks. In the profiles whose records carry certificates
+// by URL — the specification's (the default) and the reference
+// platform's — the SDK goes on to fetch the recipient's certificate and
+// encrypt for it; the others' records carry them inline (ProfileOwn) or
+// as base64 (ProfileNHCX), which the SDK cannot fetch, so there it stops
+// after the search.
 func TestIntegratorSDK(t *testing.T) {
 	node := nodeOrSkip(t)
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
-	signing, err := jwk.FromRaw(rsaKey)
+	rsaJWK, err := jwk.FromRaw(rsaKey)
+	require.NoError(t, err)
+	edJWK, err := credential.GenerateEd25519Key(rand.Reader)
 	require.NoError(t, err)
 
-	for _, profile := range []credential.Profile{credential.ProfileSpec, credential.ProfilePlatform} {
+	const realm = "/auth/realms/swasth-hcx-participants/protocol/openid-connect"
+	for _, tc := range []struct {
+		profile credential.Profile
+		signing jwk.Key
+		alg     string
+		jwks    string
+	}{
+		{credential.ProfileSpec, rsaJWK, "RS256", "/v1/onboarding/jwks"},
+		{credential.ProfilePlatform, rsaJWK, "RS256", realm + "/certs"},
+		{credential.ProfileNHCX, rsaJWK, "RS256", "/v1/onboarding/jwks"},
+		{credential.ProfileOwn, edJWK, "EdDSA", "/v1/onboarding/jwks"},
+	} {
+		profile := tc.profile
+		byURL := profile.CertificatesByURL()
 		t.Run(string(profile), func(t *testing.T) {
-			tokens, err := credential.NewTokens(signing, credential.WithProfile(profile))
+			tokens, err := credential.NewTokens(tc.signing, credential.WithProfile(profile))
 			require.NoError(t, err)
 			op := newOperator(t, tokens)
 			sender := op.live(t, "Insurance Regulatory Authority", "hcx@regulator.example", "reg-sender")
@@ -190,13 +212,16 @@ func TestIntegratorSDK(t *testing.T) {
 			cmd := exec.CommandContext(ctx, node, "sdk.mjs")
 			cmd.Env = append(cleanEnv(),
 				"HCX_PROTOCOL_BASE_PATH="+srv.URL+"/v0.9",
-				"HCX_AUTH_BASE_PATH="+srv.URL+"/auth/realms/swasth-hcx-participants/protocol/openid-connect/token",
+				"HCX_AUTH_BASE_PATH="+srv.URL+realm+"/token",
 				"HCX_PARTICIPANT_CODE="+sender.code,
 				"HCX_USERNAME="+sender.email,
 				"HCX_PASSWORD="+sender.secret,
 				"HCX_RECIPIENT_CODE="+recipient.code,
-				"HCX_JWKS_URL="+srv.URL+"/v1/onboarding/jwks",
+				"HCX_JWKS_URL="+srv.URL+tc.jwks,
 			)
+			if !byURL {
+				cmd.Env = append(cmd.Env, "HCX_ENCRYPT=0")
+			}
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Run(), "node sdk.mjs: %s", stderr.String())
@@ -209,17 +234,46 @@ func TestIntegratorSDK(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, sender.code, claims.ParticipantCode)
 			// jose, independent of this library, verified it too.
-			assert.Equal(t, "RS256", res.Alg)
+			assert.Equal(t, tc.alg, res.Alg)
 			assert.Equal(t, claims.Subject, res.Verified["sub"])
 			assert.Equal(t, claims.Issuer, res.Verified["iss"])
+			assert.Equal(t, sender.code, res.Verified["participant_code"])
+			if profile != credential.ProfileOwn {
+				assert.Equal(t, sender.code, res.Verified["user_id"])
+				assert.Equal(t, map[string]any{"participant_roles": []any{"agency.regulator"}, "user_roles": []any{"admin"}},
+					withoutKey(res.Verified["realm_access"], "roles"))
+			}
+			if profile == credential.ProfilePlatform {
+				// What the platform's gateway reads, and how: entity[0]
+				// and realm_access.roles from the payload decoded with
+				// Java's basic (standard alphabet) Base64 decoder.
+				raw, err := base64.RawStdEncoding.Strict().DecodeString(strings.Split(res.Token, ".")[1])
+				require.NoError(t, err, "the gateway decodes the payload in the standard alphabet")
+				var gw struct {
+					Entity      []string `json:"entity"`
+					RealmAccess struct {
+						Roles []string `json:"roles"`
+					} `json:"realm_access"`
+				}
+				require.NoError(t, json.Unmarshal(raw, &gw))
+				assert.Equal(t, []string{"Organisation"}, gw.Entity)
+				assert.Equal(t, []string{"agency.regulator"}, gw.RealmAccess.Roles)
+			}
 
 			// 2. The search answered the specification's envelope with the
-			// recipient, its certificate as a URL on this operator.
+			// recipient.
 			assert.Positive(t, res.Search.Timestamp)
 			require.Len(t, res.Search.Participants, 1)
 			rec := res.Search.Participants[0]
 			assert.Equal(t, recipient.code, rec["participant_code"])
 			certURL, _ := rec["encryption_cert"].(string)
+			if !byURL {
+				assert.NotEmpty(t, certURL)
+				assert.False(t, strings.HasPrefix(certURL, "http"), "this profile carries the certificate itself: %q", certURL)
+				assert.Empty(t, res.JWE)
+				return
+			}
+			// Its certificate is a URL on this operator.
 			assert.True(t, strings.HasPrefix(certURL, srv.URL+"/certificates/"), "encryption_cert is a URL here: %q", certURL)
 			if profile == credential.ProfilePlatform {
 				assert.Equal(t, []any{credential.OwnerID(recipient.code)}, rec["osOwner"])
@@ -240,6 +294,18 @@ func TestIntegratorSDK(t *testing.T) {
 			assert.Equal(t, res.Payload, got)
 		})
 	}
+}
+
+// withoutKey is v, a JSON object, less the member key.
+func withoutKey(v any, key string) map[string]any {
+	m, _ := v.(map[string]any)
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		if k != key {
+			out[k] = x
+		}
+	}
+	return out
 }
 
 func jweHeader(t *testing.T, compact string) map[string]any {

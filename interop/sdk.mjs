@@ -3,7 +3,9 @@
 // verified with panva jose against the operator's JWKS), registry search
 // and certificate fetch, then the JWE it builds for the recipient.
 // Configuration comes from the environment; the result is one JSON line
-// on standard output for the Go test to check.
+// on standard output for the Go test to check. With HCX_ENCRYPT=0 (a
+// profile whose records carry certificates inline, which the SDK cannot
+// fetch) it stops after the search.
 import { HCXOutgoingRequest } from "hcx-integrator-sdk/src/impl/HCXOutgoingRequest.js";
 import { generateHcxToken, searchRegistry } from "hcx-integrator-sdk/src/utils/utils.js";
 import { createRemoteJWKSet, jwtVerify } from "jose";
@@ -23,6 +25,7 @@ const username = env("HCX_USERNAME");
 const password = env("HCX_PASSWORD");
 const recipientCode = env("HCX_RECIPIENT_CODE");
 const jwksURL = env("HCX_JWKS_URL");
+const encrypt = process.env.HCX_ENCRYPT !== "0";
 
 const payload = {
   resourceType: "Bundle",
@@ -44,8 +47,11 @@ try {
 
   // ... and the whole of the sending side: token, search, certificate
   // fetch and encryption.
-  const outgoing = new HCXOutgoingRequest(protocolBasePath, participantCode, authBasePath, username, password, "", "");
-  const jwe = await outgoing.encryptPayload(recipientCode, payload);
+  let jwe = "";
+  if (encrypt) {
+    const outgoing = new HCXOutgoingRequest(protocolBasePath, participantCode, authBasePath, username, password, "", "");
+    jwe = await outgoing.encryptPayload(recipientCode, payload);
+  }
 
   process.stdout.write(JSON.stringify({ token, verified, alg: protectedHeader.alg, search, jwe, payload }) + "\n");
 } catch (e) {

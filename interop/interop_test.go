@@ -1,8 +1,11 @@
 // Package interop_test checks that participants onboarded here work with
 // existing HCX software unchanged: the npm hcx-integrator-sdk (pinned in
 // package-lock.json) gets a token, searches the registry, fetches the
-// recipient's encryption certificate by URL and encrypts for it, against
-// an operator started here.
+// recipient's encryption certificate by URL and encrypts for it: against
+// an engine and handler set up here in every profile (TestIntegratorSDK),
+// and against examples/operator, built and started as a newcomer runs it,
+// with participants onboarded through its HTTP API alone
+// (TestIntegratorSDKAgainstTheOperator, which also needs the go command).
 //
 // The test needs node and the installed package (npm ci in this folder);
 // without them it skips, unless HCX_REQUIRE_INTEROP is set (as CI sets it),

@@ -43,7 +43,11 @@ func TestIntegratorSDKAgainstTheOperator(t *testing.T) {
 	node := nodeOrSkip(t)
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("interop: the go command is not on PATH, so examples/operator cannot be built")
+		msg := "interop: the go command is not on PATH, so examples/operator cannot be built"
+		if os.Getenv(requireEnv) != "" {
+			t.Fatal(msg + " (" + requireEnv + " is set)")
+		}
+		t.Skip(msg)
 	}
 	bin := filepath.Join(t.TempDir(), "operator")
 	build := exec.Command(goBin, "build", "-o", bin, "../examples/operator")

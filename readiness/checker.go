@@ -267,7 +267,8 @@ var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
 // non-strict IDNA maps to a digit and a dot. Those all end in a label that
 // starts with a digit, which no top-level domain does; a DNS name may
 // hold digits, and address-like labels, anywhere before its last label
-// (203.0.113.7.hospital.example). A trailing dot changes nothing.
+// (203.0.113.7.hospital.example). Trailing dots change nothing, however
+// many: resolvers and URL parsers that drop one may drop them all.
 func ipHost(u *url.URL) bool {
 	if strings.HasPrefix(u.Host, "[") {
 		return true
@@ -283,7 +284,7 @@ func ipHost(u *url.URL) bool {
 	}
 	for _, h := range hosts {
 		h = idnaDots.Replace(h)
-		h = strings.TrimSuffix(h, ".")
+		h = strings.TrimRight(h, ".")
 		if _, err := netip.ParseAddr(h); err == nil {
 			return true
 		}

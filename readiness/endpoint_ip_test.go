@@ -28,6 +28,9 @@ func TestEndpointURLIPLiteralIsRefused(t *testing.T) {
 		"https://203.0.113.7/hcx",
 		"https://203.0.113.7:8443/hcx",
 		"https://203.0.113.7./hcx",      // a trailing dot
+		"https://127.0.0.1../hcx",       // trailing dots
+		"https://203.0.113.7...:8443/",  // trailing dots, with a port
+		"https://127.0.0.1。。/hcx",       // trailing ideographic full stops
 		"https://127.0.0.1/hcx",         // loopback
 		"https://[2001:db8::1]/",        // IPv6
 		"https://[::1]:8443/hcx",        // IPv6 loopback, with a port

@@ -15,6 +15,8 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/openhcx/hcxonboard/readiness/internal/keyguard"
 )
 
 // Defaults of the options.
@@ -58,14 +60,15 @@ type Option func(*Checker) error
 // the key under that kid in the operator's published JWKS.
 func WithSigner(key crypto.Signer, kid string) Option {
 	return func(c *Checker) error {
-		if key == nil {
-			return fmt.Errorf("%w: nil signer", ErrInvalidOption)
+		public, err := keyguard.Public(key)
+		if err != nil {
+			return fmt.Errorf("%w: signer: %v", ErrInvalidOption, err)
 		}
-		alg, err := signatureAlgorithm(key.Public())
+		alg, err := signatureAlgorithm(public)
 		if err != nil {
 			return err
 		}
-		pub, err := jwk.FromRaw(key.Public())
+		pub, err := jwk.FromRaw(public)
 		if err != nil {
 			return fmt.Errorf("%w: signer's public key: %v", ErrInvalidOption, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwe"
 
 	"github.com/openhcx/hcxonboard/readiness"
+	"github.com/openhcx/hcxonboard/readiness/internal/keyguard"
 )
 
 // Keys are a participant's private keys: those of its registered
@@ -38,9 +39,13 @@ func (k Keys) check() (jwa.SignatureAlgorithm, error) {
 	if k.Encryption == nil {
 		return "", fmt.Errorf("%w: no encryption key", ErrInvalidOption)
 	}
-	pub, ok := k.Encryption.Public().(*rsa.PublicKey)
+	encPub, err := keyguard.Public(k.Encryption)
+	if err != nil {
+		return "", fmt.Errorf("%w: encryption key: %v", ErrInvalidOption, err)
+	}
+	pub, ok := encPub.(*rsa.PublicKey)
 	if !ok {
-		return "", fmt.Errorf("%w: encryption key of type %T; HCX encryption needs an RSA key", ErrInvalidOption, k.Encryption.Public())
+		return "", fmt.Errorf("%w: encryption key of type %T; HCX encryption needs an RSA key", ErrInvalidOption, encPub)
 	}
 	if pub.N.BitLen() < readiness.MinRSABits {
 		return "", fmt.Errorf("%w: RSA encryption key of %d bits; at least %d required", ErrInvalidOption, pub.N.BitLen(), readiness.MinRSABits)
@@ -48,7 +53,11 @@ func (k Keys) check() (jwa.SignatureAlgorithm, error) {
 	if k.Signing == nil {
 		return "", nil
 	}
-	switch p := k.Signing.Public().(type) {
+	sigPub, err := keyguard.Public(k.Signing)
+	if err != nil {
+		return "", fmt.Errorf("%w: signing key: %v", ErrInvalidOption, err)
+	}
+	switch p := sigPub.(type) {
 	case *rsa.PublicKey:
 		if p.N.BitLen() < readiness.MinRSABits {
 			return "", fmt.Errorf("%w: RSA signing key of %d bits; at least %d required", ErrInvalidOption, p.N.BitLen(), readiness.MinRSABits)
@@ -65,7 +74,7 @@ func (k Keys) check() (jwa.SignatureAlgorithm, error) {
 	case ed25519.PublicKey:
 		return jwa.EdDSA, nil
 	}
-	return "", fmt.Errorf("%w: signing key of type %T", ErrInvalidOption, k.Signing.Public())
+	return "", fmt.Errorf("%w: signing key of type %T", ErrInvalidOption, sigPub)
 }
 
 // KeysFromPEM reads the private keys of the encryption and the signing

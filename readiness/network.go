@@ -456,9 +456,26 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 		case a == alertProtocolVersion:
 			f.problem = ProblemTLSVersion
 			f.message = "the host does not speak TLS 1.2 or newer"
+		case a == alertCertificateRequired:
+			f.problem = ProblemTLSHandshake
+			f.message = fmt.Sprintf("the host requires a client certificate (mutual TLS), which the HCX does not present: it ended the TLS handshake with alert %d (%s)",
+				a, tls.AlertError(a).Error())
+			f.hint = func(s *scene) string {
+				return fmt.Sprintf("%s asks its callers for a client certificate, and the HCX calls participants without one: "+
+					"make the client certificate optional for POST %s and for the HCX's calls (the HCX's messages are signed and encrypted instead). "+
+					"Your own certificate is not at fault.", s.host, s.url)
+			}
 		default:
 			f.problem = ProblemTLSHandshake
 			f.message = fmt.Sprintf("the host ended the TLS handshake with alert %d (%s)", a, tls.AlertError(a).Error())
+			if a == alertHandshakeFailure || a == alertBadCertificate {
+				// What a TLS 1.2 server sends when it wants a client
+				// certificate and gets none, as well as when it shares no
+				// cipher suite with the client.
+				f.hint = func(s *scene) string {
+					return hint(ProblemTLSHandshake, CheckTLS, s) + fmt.Sprintf(" If %s asks its callers for a client certificate (mutual TLS), make it optional for the HCX's calls: the HCX presents none.", s.host)
+				}
+			}
 		}
 	}
 	return f, true
@@ -544,9 +561,19 @@ func authorityOutsideDates(c *x509.Certificate, role certRole, w window) (string
 	}
 }
 
-// alertProtocolVersion is the TLS alert protocol_version (RFC 8446
-// section 6): the peer speaks none of the versions offered.
-const alertProtocolVersion = 70
+// TLS alerts (RFC 8446 section 6) that say what to fix.
+const (
+	// alertHandshakeFailure and alertBadCertificate end a TLS 1.2
+	// handshake whose server wanted a client certificate and got none,
+	// among other causes.
+	alertHandshakeFailure = 40
+	alertBadCertificate   = 42
+	// alertProtocolVersion: the peer speaks none of the versions offered.
+	alertProtocolVersion = 70
+	// alertCertificateRequired: a TLS 1.3 server wanted a client
+	// certificate and got none.
+	alertCertificateRequired = 116
+)
 
 // remoteAlert returns the TLS alert the peer sent, if err is one.
 // crypto/tls reports a received alert as a *net.OpError "remote error"

@@ -191,14 +191,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	report := checker.Check(ctx, target)
+	note := selfTestNote(report, *issuer, *jwksOut)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(report); err != nil {
 			return fail("write: %v", err)
 		}
+		if note != "" {
+			fmt.Fprintf(stderr, "readiness: %s\n", note)
+		}
 	} else {
 		printReport(stdout, report)
+		if note != "" {
+			fmt.Fprintf(stdout, "%s\n", note)
+		}
 	}
 	if report.Ready {
 		return exitReady
@@ -271,6 +278,34 @@ func newClient(endpoint, caFile string, allowPrivate bool, timeout time.Duration
 		return nil, err
 	}
 	return f.Client(), nil
+}
+
+// selfTestNote says how to make the handler trust this run's throw-away
+// key, when the report failed because it does not: the report's own hint
+// speaks of the operator's published key set, which a self-test has not.
+// "" otherwise.
+func selfTestNote(r readiness.Report, issuer, jwksOut string) string {
+	res, ok := r.Result(readiness.CheckChallenge)
+	if !ok || res.Outcome != readiness.Failed {
+		return ""
+	}
+	file := jwksOut
+	if file == "" {
+		file = "FILE"
+	}
+	switch res.Problem {
+	case readiness.ProblemOperatorKeys:
+		if jwksOut != "" {
+			return fmt.Sprintf("For this self-test: this run wrote its throw-away key to %s, but your handler could not read a key set for operator %q. "+
+				"Point the handler's participant.FileKeys at that file (on the same machine, or a shared volume) and run again.", jwksOut, issuer)
+		}
+		return fmt.Sprintf("For this self-test: run again with -jwks-out set to the file your handler's participant.FileKeys reads for operator %q "+
+			"(or with -wait, and install the printed key set there before pressing Enter).", issuer)
+	case readiness.ProblemOperatorNotTrusted:
+		return fmt.Sprintf("For this self-test: configure your handler with participant.WithOperator(%q, participant.FileKeys(%s)) "+
+			"and run again with -jwks-out %s (or with -wait, and install the printed key set there before pressing Enter).", issuer, file, file)
+	}
+	return ""
 }
 
 // printReport writes the report for a person: each check, what was found and,

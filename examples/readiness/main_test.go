@@ -105,13 +105,33 @@ func TestSelfTestWrongKey(t *testing.T) {
 }
 
 // Without the key file the handler does not trust the run's key, and
-// the report says how to fix that.
+// the report says how to fix that: for this self-test, not by reaching
+// an operator's published key set.
 func TestSelfTestKeyNotInstalled(t *testing.T) {
 	t.Parallel()
 	s := newSelfTest(t)
 	code, out, _ := runArgs(t, "", s.args()...)
 	require.Equal(t, exitNotReady, code, out)
 	assert.Contains(t, out, "problem: operator_keys_unavailable")
+	assert.Contains(t, out, "run again with -jwks-out set to the file your handler's participant.FileKeys reads")
+
+	// With -json, standard output stays the report alone.
+	code, out, errOut := runArgs(t, "", s.args("-json")...)
+	require.Equal(t, exitNotReady, code, out)
+	var rep readiness.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Contains(t, errOut, "-jwks-out")
+}
+
+// A handler that does not trust the self-test's operator at all is told
+// how to: the self-test's issuer, read from a file this command writes.
+func TestSelfTestOperatorNotConfigured(t *testing.T) {
+	t.Parallel()
+	s := newSelfTest(t, rt.WithHandlerOptions(participant.WithOperator("another-operator", participant.FileKeys(filepath.Join(t.TempDir(), "x.jwks")))))
+	code, out, _ := runArgs(t, "", append(s.args("-jwks-out", s.jwks), "-issuer", "my-selftest")...)
+	require.Equal(t, exitNotReady, code, out)
+	assert.Contains(t, out, "problem: operator_not_trusted")
+	assert.Contains(t, out, `participant.WithOperator("my-selftest", participant.FileKeys(`+s.jwks+`))`)
 }
 
 // With -wait the command prints the key set and waits; the participant

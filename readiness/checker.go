@@ -251,7 +251,13 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 	if s.port == "" {
 		s.port = "443"
 	}
+	// The path as registered, escapes kept: the HCX appends its API paths
+	// to the endpoint_url as it is written, so /tenants%2Fhosp stays that
+	// and does not become /tenants/hosp.
 	challenge := &url.URL{Scheme: "https", Host: u.Host, Path: strings.TrimSuffix(u.Path, "/") + Path}
+	if u.RawPath != "" {
+		challenge.RawPath = strings.TrimSuffix(u.RawPath, "/") + Path
+	}
 	s.url = challenge.String()
 	return challenge, Result{Check: CheckEndpointURL, Outcome: Passed, Message: "endpoint_url is an https URL with a DNS host name"}
 }

@@ -2,6 +2,8 @@ package onboarding_test
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/readiness"
+	"github.com/openhcx/hcxonboard/readiness/readinesstest"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -25,8 +29,12 @@ type settle func(t *testing.T, w *world, svc *onboarding.Service, a *onboarding.
 
 // testEndToEnd takes an application of every category from Submit to
 // Active over stores made by newStore, against the HFR and ROHINI fakes
-// and a recording Notifier. Any registry.Store should pass it.
+// and a recording Notifier, through the readiness checks of an endpoint
+// serving readiness/participant's handler. Any registry.Store should
+// pass it.
 func testEndToEnd(t *testing.T, newStore storeFactory) {
+	op := readinesstest.NewOperator(13)
+	checker := op.Checker(t, readinesstest.Client(t, readinesstest.Host))
 	confirmAdminOTP := func(t *testing.T, w *world, svc *onboarding.Service, a *onboarding.Application) *onboarding.Application {
 		task := onlyTask(t, a, onboarding.KindOTP)
 		assert.Equal(t, onboarding.ChannelSystemAdmin, task.Channel)
@@ -124,7 +132,8 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 			ctx := context.Background()
 			w := newWorld(t)
 			store := newStore(t)
-			svc := w.service(store)
+			svc := w.service(store, onboarding.WithReadiness(checker, true, 0),
+				onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true}))
 			app := w.application(tc.category)
 			if tc.tweak != nil {
 				tc.tweak(w, app)
@@ -156,16 +165,36 @@ func testEndToEnd(t *testing.T, newStore storeFactory) {
 				assert.Equal(t, verifier.Satisfied, res.Outcome, "%s once step 2 is complete: %s", res.ID, res.Message)
 			}
 
-			a, err = svc.SubmitDetails(ctx, a.ID, w.details("hcx."+strings.ReplaceAll(tc.name, "_", "-")+".example"))
+			// The participant's endpoint, answering the readiness
+			// challenge with the keys of the certificates it registers.
+			p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
+			d := w.details("hcx." + strings.ReplaceAll(tc.name, "_", "-") + ".example")
+			d.EndpointURL, d.EncryptionCert, d.SigningCertPath = p.EndpointURL, p.EncryptionCert, p.SigningCert
+			a, err = svc.SubmitDetails(ctx, a.ID, d)
 			require.NoError(t, err)
 			require.Equal(t, registry.StageCredentials, a.Stage)
-			assert.Equal(t, w.cert.validNotAfter.UnixMilli(), a.Participant.EncryptionCertExpiry)
+			block, _ := pem.Decode([]byte(p.EncryptionCert))
+			require.NotNil(t, block)
+			encCert, err := x509.ParseCertificate(block.Bytes)
+			require.NoError(t, err)
+			assert.Equal(t, encCert.NotAfter.UnixMilli(), a.Participant.EncryptionCertExpiry)
 
 			creds, err := svc.Provision(ctx, a.ID)
 			require.NoError(t, err)
 			assert.Equal(t, a.Participant.ParticipantCode, creds.ParticipantCode)
 
-			a, err = svc.GoLive(ctx, a.ID, onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "ops-lead"})
+			checklist := onboarding.Checklist{PilotCompleted: true, StaffTrained: true, ConfirmedBy: "ops-lead"}
+			_, err = svc.GoLive(ctx, a.ID, checklist)
+			require.ErrorIs(t, err, onboarding.ErrNotReady, "go-live waits on the readiness checks")
+			a, err = svc.CheckReadiness(ctx, a.ID)
+			require.NoError(t, err)
+			require.NotNil(t, a.Readiness)
+			require.True(t, a.Readiness.Report.Ready, a.Readiness.Report.Summary())
+			for _, res := range a.Readiness.Report.Checks {
+				assert.Equal(t, readiness.Passed, res.Outcome, "%s: %s", res.Check, res.Message)
+			}
+
+			a, err = svc.GoLive(ctx, a.ID, checklist)
 			require.NoError(t, err)
 			assert.Equal(t, registry.StageLive, a.Stage)
 			assert.Equal(t, hcxonboard.StatusActive, a.Status)

@@ -24,7 +24,9 @@
 // and let this command write that file (-jwks-out /etc/hcx/selftest.jwks,
 // on the same machine or a shared volume); or run with -wait, install the
 // printed key set yourself, and press Enter. Leaving that operator
-// configured is harmless: nobody holds its private keys.
+// configured is harmless: nobody holds its private keys. Before the
+// operator has assigned a participant code, -code is any code the
+// handler is configured to answer for (participant.WithParticipant).
 //
 // The operator's own client is used: https only, TLS 1.2 or newer, no
 // redirects, and only public internet addresses — what the HCX can
@@ -78,7 +80,7 @@ func main() {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("readiness", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	code := fs.String("code", "", "your participant `code` (the challenge's aud); required")
+	code := fs.String("code", "", "your participant `code` (the challenge's aud); before you have one, any code your handler answers for (participant.WithParticipant); required")
 	endpoint := fs.String("endpoint", "", "your endpoint_url, https (the challenge goes to `URL`/hcx-onboarding/readiness); required")
 	encCert := fs.String("encryption-cert", "", "your encryption certificate: a PEM `file`, or the https URL you register; required")
 	sigCert := fs.String("signing-cert", "", "your signing certificate: a PEM `file` or an https URL; optional")
@@ -222,6 +224,9 @@ at URL/hcx-onboarding/readiness and trust this run's throw-away key:
 configure it with
     participant.WithOperator("hcx-readiness-selftest", participant.FileKeys(FILE))
 and pass -jwks-out FILE (or use -wait and install the printed key set).
+Before the operator has given you a participant code, pass as CODE any
+code your handler answers for (participant.WithParticipant), and add the
+real one once you have it.
 
 Exit status: 0 ready, 1 not ready, 2 bad usage.
 

@@ -179,7 +179,7 @@ func TestUsage(t *testing.T) {
 	t.Parallel()
 	code, _, errOut := runArgs(t, "", "-h")
 	assert.Equal(t, exitReady, code)
-	for _, w := range []string{"usage: readiness", "participant.FileKeys", "Exit status: 0 ready, 1 not ready, 2 bad usage", "-jwks-out", "-allow-private"} {
+	for _, w := range []string{"usage: readiness", "participant.FileKeys", "Exit status: 0 ready, 1 not ready, 2 bad usage", "-jwks-out", "-allow-private", "Before the operator has given you a participant code"} {
 		assert.Contains(t, errOut, w)
 	}
 

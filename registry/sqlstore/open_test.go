@@ -185,11 +185,12 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 
 // Switching a new SQLite file to WAL takes an exclusive lock that SQLite
 // does not wait for; pools that create one file at once must still all
-// open it. Each round races four opens of a new file.
+// open it. Each round races four opens of a new file (and
+// TestEnableWALOnANewFileRacedByPools races the switch alone, many times).
 func TestConcurrentOpensOfANewSQLiteFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	const rounds, n = 64, 4
+	const rounds, n = 8, 4
 	for round := range rounds {
 		path := filepath.Join(dir, fmt.Sprintf("new-%d.db", round))
 		errs := make([]error, n)

@@ -269,8 +269,8 @@ func testPaging(t *testing.T, newStore NewStore) {
 			p.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
 		}
 		fixture[i] = p
-		seedParticipant(t, s, p)
 	}
+	seedParticipants(t, s, fixture)
 
 	t.Run("a thousand at a time through all 2,500 in order", func(t *testing.T) {
 		t.Parallel()

@@ -128,6 +128,34 @@ func seedParticipant(t *testing.T, s registry.Store, p *hcxonboard.Participant) 
 	seed(t, s, newApp("app-"+p.ParticipantCode, "key-"+p.ParticipantCode, p.ParticipantCode, p.CreatedAt), p)
 }
 
+// loader is a store's bulk path (sqlstore.Store.Load): new applications
+// with their participants in one transaction, without events.
+type loader interface {
+	Load(ctx context.Context, ws []registry.Write) error
+}
+
+// seedParticipants creates each of ps with an application of its own, as
+// seedParticipant does, but through the store's bulk path when it has
+// one: a fixture of thousands is the data the test reads, not the write
+// path under test (Create has tests of its own), and Create one by one
+// would spend most of the suite's time on it. The applications have no
+// audit events then.
+func seedParticipants(t *testing.T, s registry.Store, ps []*hcxonboard.Participant) {
+	t.Helper()
+	l, ok := s.(loader)
+	if !ok {
+		for _, p := range ps {
+			seedParticipant(t, s, p)
+		}
+		return
+	}
+	ws := make([]registry.Write, len(ps))
+	for i, p := range ps {
+		ws[i] = registry.Write{Application: newApp("app-"+p.ParticipantCode, "key-"+p.ParticipantCode, p.ParticipantCode, p.CreatedAt), Participant: p}
+	}
+	require.NoError(t, l.Load(context.Background(), ws))
+}
+
 // lastEvent returns the newest audit event of an application, nil for none.
 func lastEvent(t *testing.T, s registry.Store, appID string) *registry.Event {
 	t.Helper()

@@ -14,6 +14,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -67,7 +68,8 @@ func TestExpiringCertificatesSameFromIndexAndWalk(t *testing.T) {
 	// 2,400 participants (more than two engine pages match), every kind
 	// of expiry: expired, due within the window, after it, none; one or
 	// both certificates; Inactive ones that never count.
-	fill := func(store registry.Store) {
+	fill := func() []registry.Write {
+		var ws []registry.Write
 		for i := range 2400 {
 			code := fmt.Sprintf("%06d@expiry", (i*7919)%2400)
 			p := &hcxonboard.Participant{ParticipantCode: code, ParticipantName: "P " + code, Status: hcxonboard.StatusActive,
@@ -91,13 +93,18 @@ func TestExpiringCertificatesSameFromIndexAndWalk(t *testing.T) {
 				p.Status = hcxonboard.StatusBlocked
 			}
 			a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: registry.StageLive, CreatedAt: p.CreatedAt, UpdatedAt: p.CreatedAt}
-			require.NoError(t, store.Create(ctx, registry.Write{Application: a, Participant: p}))
+			ws = append(ws, registry.Write{Application: a, Participant: p})
 		}
+		return ws
 	}
 	mem := registry.NewMemoryStore()
-	fill(mem)
-	lite := sqliteStore(t)
-	fill(lite)
+	for _, w := range fill() {
+		require.NoError(t, mem.Create(ctx, w))
+	}
+	// The SQLite store's bulk path writes the same rows as Create, in one
+	// transaction: the fixture, not the write path, is what this reads.
+	lite := sqlstoretest.SQLite(t)
+	require.NoError(t, lite.Load(ctx, fill()))
 	var indexed, walked []onboarding.CertificateExpiry
 	for _, within := range []time.Duration{0, 30 * day, 365 * day} {
 		for name, store := range map[string]registry.Store{"memory": mem, "sqlite": lite} {

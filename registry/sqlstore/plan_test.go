@@ -36,6 +36,7 @@ func planRows(t *testing.T, s *sqlstore.Store) {
 	t.Helper()
 	ctx := context.Background()
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var ws []registry.Write
 	for i := range 300 {
 		now := start.Add(time.Duration(i) * time.Minute)
 		code := fmt.Sprintf("%06d@plan", i)
@@ -55,8 +56,10 @@ func planRows(t *testing.T, s *sqlstore.Store) {
 		}
 		a := &registry.Application{ID: "app-" + code, ParticipantCode: code, Stage: stage, Waiting: waiting, WaitingOn: waitingOn,
 			CreatedAt: now, UpdatedAt: now}
-		require.NoError(t, s.Create(ctx, registry.Write{Application: a, Participant: p}))
+		ws = append(ws, registry.Write{Application: a, Participant: p})
 	}
+	// The bulk path writes the rows Create writes, in one transaction.
+	require.NoError(t, s.Load(ctx, ws))
 }
 
 // genericPlan returns PostgreSQL's generic plan of text (a prepared

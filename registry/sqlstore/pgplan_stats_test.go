@@ -19,6 +19,7 @@ import (
 // planner's own choice: no enable_seqscan = off), the positive string
 // operators read through an index, never a sequential scan of the table.
 func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -64,6 +65,7 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 // planner chooses by the table's size, and a table of a few tens of
 // thousands is read whole for a page of MaxLimit, as it should be.
 func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -119,6 +121,7 @@ func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
 // start, its middle and its end. The rows are written by SQL, as the
 // store writes them.
 func TestPostgresEventsAfterPlanWithRealStatistics(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

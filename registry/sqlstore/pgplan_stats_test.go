@@ -69,27 +69,18 @@ func TestPostgresPayerApprovalsPlanWithRealStatistics(t *testing.T) {
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	db := sqlstore.DBOf(s)
-	for _, stmt := range []struct {
-		text string
-		args []any
-	}{
-		{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
+	fillBySQL(t, s, "applications, application_waiting",
+		sqlFill{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
 		SELECT 'app-' || lpad(i::text, 7, '0'), NULL, '', 'verifying', '["approval"]', 1, $1::bigint + i::bigint * 1000000000, $1::bigint + i::bigint * 1000000000,
 			'\x7b7d'::bytea, '[]', NULL,
 			CASE WHEN i % 5 = 0 THEN json_build_array('payer-' || lpad((i % 36)::text, 2, '0') || '@hcx', 'payer-' || lpad(((i + 1) % 36)::text, 2, '0') || '@hcx')
 			ELSE json_build_array('payer-' || lpad((i % 36)::text, 2, '0') || '@hcx') END::text
 		FROM generate_series(0, 199999) i`, []any{start.UnixNano()}},
 		// Each application's rows: its kind, then each awaited code.
-		{`INSERT INTO application_waiting (application_id, kind, stage, created_at)
+		sqlFill{`INSERT INTO application_waiting (application_id, kind, stage, created_at)
 		SELECT a.id, k.kind, a.stage, a.created_at
 		FROM applications a, LATERAL (SELECT 'approval' UNION ALL SELECT '@' || j FROM json_array_elements_text(a.waiting_on::json) j) k(kind)`, nil},
-	} {
-		_, err := db.ExecContext(ctx, stmt.text, stmt.args...)
-		require.NoError(t, err)
-	}
-	_, err := db.ExecContext(ctx, "ANALYZE applications, application_waiting")
-	require.NoError(t, err)
+	)
 	cursor := registry.EncodeCursor(registry.Position{CreatedAt: start.Add(27 * time.Hour), Key: "app-0097200"})
 	for name, f := range map[string]registry.ApplicationFilter{
 		"a payer's first page":         {Stage: registry.StageVerifying, WaitingOn: "payer-07@hcx", Limit: registry.DefaultLimit + 1},
@@ -125,27 +116,18 @@ func TestPostgresEventsAfterPlanWithRealStatistics(t *testing.T) {
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	db := sqlstore.DBOf(s)
-	for _, stmt := range []struct {
-		text string
-		args []any
-	}{
-		{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
+	fillBySQL(t, s, "applications, audit_events",
+		sqlFill{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
 		SELECT 'app-' || lpad(i::text, 7, '0'), NULL, '', 'live', '[]', 1, $1::bigint + i::bigint * 1000000000, $1::bigint + i::bigint * 1000000000,
 			'\x7b7d'::bytea, '[]', NULL, '[]'
 		FROM generate_series(0, 1000) i`, []any{start.UnixNano()}},
 		// app-0000000 is the long-lived one; the hashes are not a chain,
 		// which the plan does not read.
-		{`INSERT INTO audit_events (` + sqlstore.EventColumns + `)
+		sqlFill{`INSERT INTO audit_events (` + sqlstore.EventColumns + `)
 		SELECT 'app-' || lpad(a::text, 7, '0'), e, $1::bigint + e::bigint * 1000000000, 'engine', 'readiness_check', 'live', 'live', '',
 			md5((a * 1000000 + e - 1)::text), md5((a * 1000000 + e)::text), '', ''
 		FROM generate_series(0, 1000) a, LATERAL generate_series(1, CASE WHEN a = 0 THEN 100000 ELSE 100 END) e`, []any{start.UnixNano()}},
-	} {
-		_, err := db.ExecContext(ctx, stmt.text, stmt.args...)
-		require.NoError(t, err)
-	}
-	_, err := db.ExecContext(ctx, "ANALYZE applications, audit_events")
-	require.NoError(t, err)
+	)
 	for name, c := range map[string]struct {
 		id    string
 		after int64
@@ -168,4 +150,27 @@ func TestPostgresEventsAfterPlanWithRealStatistics(t *testing.T) {
 	require.Len(t, page, registry.MaxEventsLimit)
 	require.EqualValues(t, 50001, page[0].Seq)
 	require.EqualValues(t, 50000+registry.MaxEventsLimit, page[len(page)-1].Seq)
+}
+
+// sqlFill is a statement that writes a plan test's rows, with its
+// arguments.
+type sqlFill struct {
+	text string
+	args []any
+}
+
+// fillBySQL runs stmts on s's database in order and then gathers
+// statistics on tables (ANALYZE): rows written by SQL, as the store
+// writes them, which is faster than Load at the sizes where PostgreSQL's
+// planner prefers an index.
+func fillBySQL(t *testing.T, s *sqlstore.Store, tables string, stmts ...sqlFill) {
+	t.Helper()
+	ctx := context.Background()
+	db := sqlstore.DBOf(s)
+	for _, stmt := range stmts {
+		_, err := db.ExecContext(ctx, stmt.text, stmt.args...)
+		require.NoError(t, err)
+	}
+	_, err := db.ExecContext(ctx, "ANALYZE "+tables)
+	require.NoError(t, err)
 }

@@ -28,5 +28,9 @@ func TestSQLiteStoreIsFreshAndUsable(t *testing.T) {
 	require.NoError(t, s.Create(ctx, registry.Write{Application: a}))
 	_, err = s.Application(ctx, "a1")
 	require.NoError(t, err)
-	assert.NotSame(t, s, sqlstoretest.SQLite(t), "each call opens its own store")
+	other := sqlstoretest.SQLite(t)
+	assert.NotSame(t, s, other, "each call opens its own store")
+	_, err = other.Application(ctx, "a1")
+	require.ErrorIs(t, err, registry.ErrNotFound, "each store is a database of its own, though all start as one copy")
+	require.NoError(t, other.Create(ctx, registry.Write{Application: &registry.Application{ID: "a1", Stage: registry.StageSubmitted}}))
 }

@@ -160,7 +160,9 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 // addressed to it — one or many at once — each as its own change with the
 // payer as the audit actor (PayerActor). An answer to a request addressed
 // to another payer, or no longer open, is refused in its outcome; the
-// others still count. A rejection needs a reason.
+// others still count. A rejection needs a reason. The payer is checked
+// again before each answer: once it is suspended or de-boarded, its
+// remaining answers are refused (ErrNotActive).
 func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers []ApprovalAnswer) ([]ApprovalOutcome, error) {
 	if err := s.checkPayer(ctx, payerCode); err != nil {
 		return nil, err
@@ -176,6 +178,15 @@ func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers
 		if err := checkReason(reason); err != nil {
 			out[i].Err = err
 			continue
+		}
+		if i > 0 {
+			// Staff may suspend or de-board the payer while its answers
+			// are recorded: each answer is taken from a payer that may
+			// answer then, not only at the start of the call.
+			if err := s.checkPayer(ctx, payerCode); err != nil {
+				out[i].Err = err
+				continue
+			}
 		}
 		r, err := s.mutate(ctx, ans.ApplicationID, func(r *record) error {
 			t, err := r.task(ans.TaskID)

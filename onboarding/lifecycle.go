@@ -142,12 +142,18 @@ func checkText(text, what string, max int) error {
 	return nil
 }
 
+// checkActorReason is what a staff action checks before anything else:
+// it names an actor, and its reason can be stored (checkReason).
+func checkActorReason(action, actor, reason string) error {
+	if strings.TrimSpace(actor) == "" {
+		return fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, action)
+	}
+	return checkReason(reason)
+}
+
 // simple runs an action whose whole effect is the transition, plus extra.
 func (s *Service) simple(ctx context.Context, id, action, actor, reason string, extra func(r *record)) (*Application, error) {
-	if strings.TrimSpace(actor) == "" {
-		return nil, fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, action)
-	}
-	if err := checkReason(reason); err != nil {
+	if err := checkActorReason(action, actor, reason); err != nil {
 		return nil, err
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {
@@ -255,10 +261,7 @@ func (s *Service) Suspend(ctx context.Context, id, actor, reason string) (*Appli
 	if strings.TrimSpace(reason) == "" {
 		return nil, fmt.Errorf("%w: a suspension needs a reason", ErrInvalidArgument)
 	}
-	if strings.TrimSpace(actor) == "" {
-		return nil, fmt.Errorf("%w: %s needs an actor", ErrInvalidArgument, ActionSuspend)
-	}
-	if err := checkReason(reason); err != nil {
+	if err := checkActorReason(ActionSuspend, actor, reason); err != nil {
 		return nil, err
 	}
 	r, err := s.mutate(ctx, id, func(r *record) error {

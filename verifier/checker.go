@@ -235,8 +235,9 @@ func WithPolicy(p Policy) Option {
 // built-in [Categorize]. Wrap the built-in rule rather than copy it: a
 // [ByRole] that answers for the roles it cares about and hands every other
 // role to [ResolveRole], or a [ResolverFunc] that calls Categorize. A
-// category r returns without a policy in the Checker leaves case_review
-// pending (task review): staff judge the application case by case.
+// category r returns without a policy in the Checker, or no category at
+// all, leaves case_review pending (task review): staff judge the
+// application case by case.
 func WithResolver(r Resolver) Option {
 	return func(c *Checker) error {
 		if isNil(r) {
@@ -377,9 +378,10 @@ func (c *Checker) Policies() []Policy {
 //     state-scheme list applies and government_approval_letter is missing
 //     (no sponsor_kind) or invalid (an unknown word), its message saying to
 //     set sponsor_kind; the category is not listed in the report;
-//   - any other error of the resolver, or a category it returns that has
-//     no policy: case_review is pending (task review), saying why, and
-//     staff judge the application case by case.
+//   - any other error of the resolver, no category at all without an
+//     error, or a category it returns that has no policy: case_review is
+//     pending (task review), saying why, and staff judge the application
+//     case by case.
 func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Report, error) {
 	if app == nil {
 		return nil, ErrNilApplication
@@ -400,6 +402,12 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	resolved, rerr := c.resolver.Resolve(app)
 	cats := reportOrder(resolved, c.extra)
 	sponsorKind, refusedRoles, unplaced := resolverProblems(app, rerr)
+	if len(cats) == 0 && rerr == nil {
+		// A resolver that places the application nowhere, and says
+		// nothing, must not leave it with only the requirements every
+		// category shares: that report would read ready.
+		unplaced = append(unplaced, "no category takes "+roleList(app.Roles))
+	}
 	in := &Input{
 		App:           app,
 		Categories:    cats,

@@ -62,8 +62,9 @@
 //     Wrap the built-in rule rather than copy it: a [ByRole] that answers
 //     for the roles it cares about and hands every other role to
 //     [ResolveRole], or a [ResolverFunc] that calls [Categorize] and adds
-//     to what it returns. A category without a policy, or a resolver
-//     error the package does not know, leaves case_review pending review.
+//     to what it returns. A category without a policy, no category at
+//     all, or a resolver error the package does not know, leaves
+//     case_review pending review.
 //   - Code for a role rather than policy data: [WithRoleVerifier] runs any
 //     [Verifier] (a [VerifierFunc], or another Checker) for the
 //     applications with that role, after the policies. Its results join

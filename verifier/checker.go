@@ -265,7 +265,7 @@ type roleVerifier struct {
 // looser. Its categories are added to the report's. Every result needs an
 // ID, which must be as stable as the built-in ones: tools and the
 // onboarding engine match on it, and the engine opens a task for each
-// pending one by its task kind (review: a person decides). An error from
+// pending one by its task kind (review, or none given: a person decides). An error from
 // v fails the verification; a result without an ID is such an error. One
 // verifier per role; role must be a canonical HCX role.
 func WithRoleVerifier(role hcxonboard.Role, v Verifier) Option {
@@ -578,12 +578,16 @@ func run(ctx context.Context, in *Input, reqs []Requirement, results []Result) (
 }
 
 // tidy gives r the ID id, drops a task from a result that is not pending,
-// and turns an unknown outcome into invalid: a broken check never makes a
-// report look better than it is.
+// gives a pending one without a task TaskReview (a person decides, as the
+// onboarding engine does for it), and turns an unknown outcome into
+// invalid: a broken check never makes a report look better than it is.
 func tidy(id RequirementID, r Result) Result {
 	r.ID = id
-	if r.Outcome != Pending {
+	switch {
+	case r.Outcome != Pending:
 		r.Task = ""
+	case r.Task == "":
+		r.Task = TaskReview
 	}
 	if !r.Outcome.Valid() {
 		r = invalid(fmt.Sprintf("Check %s returned the unknown outcome %q; the operator must fix the check (%s)",

@@ -55,7 +55,8 @@ func RequirementIDs() []RequirementID {
 // change the application, must be safe for concurrent use, and must not
 // panic on any application; a problem with the application is a Result,
 // never an error. The Checker fills in the Result's ID from the
-// Requirement, so a Check may leave it empty.
+// Requirement, so a Check may leave it empty; a pending Result without a
+// Task waits on review (TaskReview).
 type Check func(ctx context.Context, in *Input) Result
 
 // Input is what a Check sees: the application, the categories it fell

@@ -267,12 +267,16 @@ type roleVerifier struct {
 // onboarding engine match on it, and the engine opens a task for each
 // pending one by its task kind (review, or none given: a person decides). An error from
 // v fails the verification; a result without an ID is such an error. One
-// verifier per role; role must be a canonical HCX role.
+// verifier per role; role may be spelt as [hcxonboard.ParseRole] reads it
+// ("payor", NHCX's "10002"), and anything else is an error wrapping
+// [hcxonboard.ErrUnknownRole].
 func WithRoleVerifier(role hcxonboard.Role, v Verifier) Option {
 	return func(c *Checker) error {
-		if !role.Valid() {
-			return fmt.Errorf("verifier: WithRoleVerifier: %q is not an HCX role", shown(string(role)))
+		canon, err := canonicalRole(role)
+		if err != nil {
+			return fmt.Errorf("verifier: WithRoleVerifier: %w", err)
 		}
+		role = canon
 		if isNil(v) {
 			return fmt.Errorf("verifier: WithRoleVerifier %s: nil verifier", role)
 		}
@@ -289,6 +293,27 @@ func WithRoleVerifier(role hcxonboard.Role, v Verifier) Option {
 		return nil
 	}
 }
+
+// canonicalRole returns the HCX role r stands for in any spelling
+// hcxonboard.ParseRole reads, or an error wrapping
+// hcxonboard.ErrUnknownRole that names r.
+func canonicalRole(r hcxonboard.Role) (hcxonboard.Role, error) {
+	c, err := hcxonboard.ParseRole(string(r))
+	if err != nil {
+		return "", unknownRoleError(shown(string(r)))
+	}
+	return c, nil
+}
+
+// unknownRoleError is a role that is no HCX role, in an operator's
+// wiring; it wraps hcxonboard.ErrUnknownRole.
+type unknownRoleError string
+
+func (e unknownRoleError) Error() string {
+	return fmt.Sprintf("%q is not an HCX role (such as provider.hospital, payer, agency.tpa, bsp, or an NHCX code 10001–10009)", string(e))
+}
+
+func (e unknownRoleError) Unwrap() error { return hcxonboard.ErrUnknownRole }
 
 // isNil reports whether v is nil or a typed nil pointer (or map, func …)
 // inside an interface: wiring a nil *hfr.Client would otherwise pass a

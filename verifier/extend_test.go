@@ -394,7 +394,7 @@ func TestWithRoleVerifier(t *testing.T) {
 			opts []verifier.Option
 			msg  string
 		}{
-			{"not a role", []verifier.Option{verifier.WithRoleVerifier("payor", ok)}, "not an HCX role"},
+			{"not a role", []verifier.Option{verifier.WithRoleVerifier("scientist", ok)}, "not an HCX role"},
 			{"nil verifier", []verifier.Option{verifier.WithRoleVerifier(hcxonboard.RolePayer, nil)}, "nil verifier"},
 			{"typed nil verifier", []verifier.Option{verifier.WithRoleVerifier(hcxonboard.RolePayer, nilFunc)}, "nil verifier"},
 			{"twice", []verifier.Option{verifier.WithRoleVerifier(hcxonboard.RolePayer, ok), verifier.WithRoleVerifier(hcxonboard.RolePayer, ok)}, "already has a verifier"},
@@ -629,10 +629,10 @@ func TestPolicyFileErrors(t *testing.T) {
 	}
 
 	// Built in code rather than read: New reports the same problems.
-	bad := &verifier.PolicyFile{Version: 1, Policies: []verifier.PolicySpec{{Category: "tpa", Roles: []hcxonboard.Role{"payor"},
+	bad := &verifier.PolicyFile{Version: 1, Policies: []verifier.PolicySpec{{Category: "tpa", Roles: []hcxonboard.Role{"scientist"},
 		Requirements: []verifier.RequirementSpec{{ID: "mobile"}}}}}
 	_, err := verifier.New(verifier.WithPolicyFile(bad))
-	assert.ErrorContains(t, err, `"payor" is not an HCX role`)
+	assert.ErrorContains(t, err, `"scientist" is not an HCX role`)
 	assert.Same(t, bad, bad.Complete(), "a file that does not validate comes back as it is")
 	_, err = verifier.New(verifier.WithPolicyFile(nil))
 	assert.ErrorContains(t, err, "policy file: nil")

@@ -129,8 +129,8 @@ func (p PolicySpec) Policy() (Policy, error) {
 		out.Requirements = append(out.Requirements, r)
 	}
 	for _, r := range p.Roles {
-		if !r.Valid() {
-			return Policy{}, fmt.Errorf("%s: %q is not an HCX role", p.Category, shown(string(r)))
+		if _, err := canonicalRole(r); err != nil {
+			return Policy{}, fmt.Errorf("%s: %w", p.Category, err)
 		}
 	}
 	return out, nil
@@ -203,7 +203,9 @@ func (f *PolicyFile) roleRules() []roleRule {
 	var rules []roleRule
 	for _, p := range f.Policies {
 		for _, r := range p.Roles {
-			rules = append(rules, roleRule{r, p.Category})
+			if c, err := canonicalRole(r); err == nil { // built in code: "payor", "10002"
+				rules = append(rules, roleRule{c, p.Category})
+			}
 		}
 	}
 	return rules
@@ -229,8 +231,9 @@ func (f *PolicyFile) Resolver(base Resolver) Resolver {
 		rest := make([]hcxonboard.Role, 0, len(app.Roles))
 		for _, r := range app.Roles {
 			matched := false
+			canon, _ := hcxonboard.ParseRole(string(r)) // "" for no role, which no rule covers
 			for _, rule := range rules {
-				if rule.role.Covers(r) {
+				if rule.role.Covers(canon) {
 					cats, matched = append(cats, rule.cat), true
 				}
 			}
@@ -320,7 +323,7 @@ func (f *PolicyFile) Complete() *PolicyFile {
 // spelt returns p with every requirement's check and description filled
 // in.
 func spelt(p PolicySpec) PolicySpec {
-	p.Roles = slices.Clone(p.Roles)
+	p.Roles = hcxonboard.CanonicalRoles(slices.Clone(p.Roles))
 	reqs := make([]RequirementSpec, len(p.Requirements))
 	for i, r := range p.Requirements {
 		if r.Check == "" {

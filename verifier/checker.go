@@ -200,8 +200,9 @@ func WithLookupTimeout(d time.Duration) Option {
 // '.', starting with a letter — and applies to the applications a
 // [Resolver] places in it (see [WithResolver]); reports list it after the
 // built-in ones, in the order WithPolicy added it. Every requirement needs
-// an ID, a Check, and an ID not used twice in the policy. Default: the
-// policies of DefaultPolicies.
+// a Check and an ID not used twice in the policy, written as a policy file
+// writes it: lower-case letters, digits, '_', '-' and '.', at most
+// [MaxRequirementID] bytes. Default: the policies of DefaultPolicies.
 func WithPolicy(p Policy) Option {
 	return func(c *Checker) error {
 		if problem := categoryNameProblem(p.Category); problem != "" {
@@ -215,6 +216,8 @@ func WithPolicy(p Policy) Option {
 			switch {
 			case r.ID == "":
 				return fmt.Errorf("verifier: WithPolicy %s: requirement %d has no ID", p.Category, i)
+			case requirementIDProblem(r.ID) != "":
+				return fmt.Errorf("verifier: WithPolicy %s: %s", p.Category, requirementIDProblem(r.ID))
 			case r.Check == nil:
 				return fmt.Errorf("verifier: WithPolicy %s: requirement %s has no Check", p.Category, r.ID)
 			case seen[r.ID]:
@@ -265,11 +268,12 @@ type roleVerifier struct {
 // looser. Its categories are added to the report's. Every result needs an
 // ID, which must be as stable as the built-in ones: tools and the
 // onboarding engine match on it, and the engine opens a task for each
-// pending one by its task kind (review, or none given: a person decides). An error from
-// v fails the verification; a result without an ID is such an error. One
-// verifier per role; role may be spelt as [hcxonboard.ParseRole] reads it
-// ("payor", NHCX's "10002"), and anything else is an error wrapping
-// [hcxonboard.ErrUnknownRole].
+// pending one by its task kind (review, or none given: a person
+// decides). An error from v fails the verification; a result without an
+// ID, or with one a policy file could not hold (see [WithPolicy]), is
+// such an error. One verifier per role; role may be spelt as
+// [hcxonboard.ParseRole] reads it ("payor", NHCX's "10002"), and anything
+// else is an error wrapping [hcxonboard.ErrUnknownRole].
 func WithRoleVerifier(role hcxonboard.Role, v Verifier) Option {
 	return func(c *Checker) error {
 		canon, err := canonicalRole(role)
@@ -575,6 +579,9 @@ func (c *Checker) runRoleVerifiers(ctx context.Context, app *hcxonboard.Applicat
 		for _, res := range rep.Requirements {
 			if res.ID == "" {
 				return fmt.Errorf("verifier: the verifier of role %s returned a result without an ID (%s)", rv.role, shown(res.Message))
+			}
+			if problem := requirementIDProblem(res.ID); problem != "" {
+				return fmt.Errorf("verifier: the verifier of role %s returned %s", rv.role, problem)
 			}
 			report.Requirements = merge(report.Requirements, tidy(res.ID, res))
 		}

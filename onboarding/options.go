@@ -88,7 +88,11 @@ type OTPPolicy struct {
 
 // WithVerifier sets the verification rules run at Submit and Recheck
 // (default: verifier.New() with its built-in policies and no registries,
-// so online checks stay pending for review).
+// so online checks stay pending for review). The requirement IDs of the
+// engine's own tasks — RequirementIdentityDispute, RequirementAmendment,
+// RequirementCertificateExpired — are not the verifier's to use: New
+// refuses a verifier whose policies name one, and a report carrying one
+// fails the verification.
 func WithVerifier(v verifier.Verifier) Option {
 	return func(s *Service) error {
 		if v == nil {

@@ -146,6 +146,9 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 			return nil, fmt.Errorf("%w: default secrets: %w", ErrInvalidOption, err)
 		}
 	}
+	if err := s.checkVerifierPolicies(); err != nil {
+		return nil, err
+	}
 	s.docs.policies = s.Policies()
 	return s, nil
 }

@@ -383,6 +383,9 @@ func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, o
 	if rep == nil {
 		return nil, fmt.Errorf("onboarding: verifier returned no report")
 	}
+	if err := reservedResult(rep); err != nil {
+		return nil, err
+	}
 	out := &verifier.Report{
 		Verdict:      rep.Verdict,
 		Categories:   append([]verifier.Category(nil), rep.Categories...),

@@ -81,7 +81,9 @@
 //
 // Requirement IDs an operator adds are as stable a contract as the
 // built-in ones: reports, the onboarding engine's tasks and applicants'
-// tools all match on them. The engine opens a task for each pending
+// tools all match on them. The engine keeps identity_dispute, amendment
+// and certificate_expired for tasks of its own and refuses a verifier
+// that uses them. The engine opens a task for each pending
 // result by its [TaskKind] — review for a person — whatever category it
 // came from.
 //

@@ -9,7 +9,8 @@ import (
 	"github.com/openhcx/hcxonboard"
 )
 
-// ErrUnknownCheck: a policy file names a check this package does not have.
+// ErrUnknownCheck: a policy file names a check this package does not
+// have, or names none for a requirement whose ID no check is named like.
 var ErrUnknownCheck = errors.New("verifier: unknown check")
 
 // namedCheck is a built-in check as a policy file names it, with the

@@ -83,12 +83,26 @@ func (r RequirementSpec) Requirement() (Requirement, error) {
 	if p := requirementIDProblem(r.ID); p != "" {
 		return Requirement{}, errors.New(p)
 	}
+	if _, ok := lookupCheck(string(r.ID)); r.Check == "" && !ok && string(r.ID) != checkReview {
+		// The check defaults to the ID: say so, rather than name a check
+		// the file does not write.
+		return Requirement{}, uncheckedError(fmt.Sprintf(`requirement %s has no "check", and no check is named %s; give "check": one of %s`,
+			r.ID, r.ID, strings.Join(CheckNames(), ", ")))
+	}
 	req, err := namedRequirement(r.ID, r.Check, r.Description)
 	if err != nil {
 		return Requirement{}, fmt.Errorf("requirement %s: %w", r.ID, err)
 	}
 	return req, nil
 }
+
+// uncheckedError is a requirement of a policy file that names no check
+// where none is named like its ID; it wraps ErrUnknownCheck.
+type uncheckedError string
+
+func (e uncheckedError) Error() string { return string(e) }
+
+func (e uncheckedError) Unwrap() error { return ErrUnknownCheck }
 
 // MaxRequirementID is the longest requirement ID a policy file may use.
 const MaxRequirementID = 64

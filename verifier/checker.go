@@ -202,7 +202,9 @@ func WithLookupTimeout(d time.Duration) Option {
 // built-in ones, in the order WithPolicy added it. Every requirement needs
 // a Check and an ID not used twice in the policy, written as a policy file
 // writes it: lower-case letters, digits, '_', '-' and '.', at most
-// [MaxRequirementID] bytes. Default: the policies of DefaultPolicies.
+// [MaxRequirementID] bytes; a document kind it names (Document) is
+// lower-case letters, digits and '_', at most [MaxDocumentKind] bytes.
+// Default: the policies of DefaultPolicies.
 func WithPolicy(p Policy) Option {
 	return func(c *Checker) error {
 		if problem := categoryNameProblem(p.Category); problem != "" {
@@ -220,6 +222,9 @@ func WithPolicy(p Policy) Option {
 				return fmt.Errorf("verifier: WithPolicy %s: %s", p.Category, requirementIDProblem(r.ID))
 			case r.Check == nil:
 				return fmt.Errorf("verifier: WithPolicy %s: requirement %s has no Check", p.Category, r.ID)
+			case r.Document != "" && documentKindProblem(r.Document) != "":
+				return fmt.Errorf("verifier: WithPolicy %s: requirement %s: document kind %q: %s",
+					p.Category, r.ID, shown(r.Document), documentKindProblem(r.Document))
 			case seen[r.ID]:
 				return fmt.Errorf("verifier: WithPolicy %s: requirement %s listed twice", p.Category, r.ID)
 			}

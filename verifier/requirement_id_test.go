@@ -36,3 +36,18 @@ func TestRequirementIDsFollowOneRule(t *testing.T) {
 	_, err := verifier.New(verifier.WithPolicy(p))
 	require.NoError(t, err)
 }
+
+// The document kind a requirement names follows the policy file's rule
+// too: the engine holds and staff read documents by it, and the
+// operator's document store takes uploads of it.
+func TestRequirementDocumentKindFollowsTheFileRule(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"Ethics Approval", "ethics-approval", "ethics/approval"} {
+		p := verifier.DefaultPolicies()[verifier.CategoryTPA].With(verifier.DocumentRequirement("ethics_approval", kind, "Approval of an ethics committee"))
+		_, err := verifier.New(verifier.WithPolicy(p))
+		assert.ErrorContains(t, err, "verifier: WithPolicy tpa: requirement ethics_approval: document kind", "%q", kind)
+	}
+	p := verifier.DefaultPolicies()[verifier.CategoryTPA].With(verifier.DocumentRequirement("ethics_approval", "ethics_approval", "Approval of an ethics committee"))
+	_, err := verifier.New(verifier.WithPolicy(p))
+	require.NoError(t, err)
+}

@@ -122,7 +122,8 @@ func (f ResolverFunc) Resolve(app *hcxonboard.Application) ([]Category, error) {
 // application without roles is an error wrapping [ErrNoRoles]; the errors
 // of the roles are joined. A role may fall into no category (nil, nil):
 // it then adds no requirement; an application none of whose roles falls
-// into one goes case by case (see [Checker.Verify]).
+// into one, and that no role verifier checks, goes case by case (see
+// [Checker.Verify]).
 type ByRole func(role hcxonboard.Role, app *hcxonboard.Application) ([]Category, error)
 
 // Resolve resolves every role of app with f and returns the categories in

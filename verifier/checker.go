@@ -244,8 +244,8 @@ func WithPolicy(p Policy) Option {
 // [ByRole] that answers for the roles it cares about and hands every other
 // role to [ResolveRole], or a [ResolverFunc] that calls Categorize. A
 // category r returns without a policy in the Checker, or no category at
-// all, leaves case_review pending (task review): staff judge the
-// application case by case.
+// all (for roles no [WithRoleVerifier] checks), leaves case_review
+// pending (task review): staff judge the application case by case.
 func WithResolver(r Resolver) Option {
 	return func(c *Checker) error {
 		if isNil(r) {
@@ -413,9 +413,9 @@ func (c *Checker) Policies() []Policy {
 //     (no sponsor_kind) or invalid (an unknown word), its message saying to
 //     set sponsor_kind; the category is not listed in the report;
 //   - any other error of the resolver, no category at all without an
-//     error, or a category it returns that has no policy: case_review is
-//     pending (task review), saying why, and staff judge the application
-//     case by case.
+//     error (and no role verifier for its roles), or a category it
+//     returns that has no policy: case_review is pending (task review),
+//     saying why, and staff judge the application case by case.
 func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Report, error) {
 	if app == nil {
 		return nil, ErrNilApplication
@@ -436,10 +436,11 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	resolved, rerr := c.resolver.Resolve(app)
 	cats := reportOrder(resolved, c.extra)
 	sponsorKind, refusedRoles, unplaced := resolverProblems(app, rerr)
-	if len(cats) == 0 && rerr == nil {
+	if len(cats) == 0 && rerr == nil && !c.hasRoleVerifier(app.Roles) {
 		// A resolver that places the application nowhere, and says
 		// nothing, must not leave it with only the requirements every
-		// category shares: that report would read ready.
+		// category shares (unless a role verifier checks it in code):
+		// that report would read ready.
 		unplaced = append(unplaced, "no category takes "+roleList(app.Roles))
 	}
 	in := &Input{
@@ -562,6 +563,11 @@ func errorLeaves(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// hasRoleVerifier reports whether a role verifier runs for any of roles.
+func (c *Checker) hasRoleVerifier(roles []hcxonboard.Role) bool {
+	return slices.ContainsFunc(c.roles, func(rv roleVerifier) bool { return slices.ContainsFunc(roles, rv.role.Covers) })
 }
 
 // runRoleVerifiers runs the verifiers of the roles app applies for and

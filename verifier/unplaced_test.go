@@ -58,3 +58,26 @@ func TestResolverPlacingNobodyGoesToReview(t *testing.T) {
 	assertResult(t, r, want{id: verifier.ReqCaseReview, outcome: verifier.Pending, task: verifier.TaskReview,
 		msg: "case by case"})
 }
+
+// An operator who checks a role in code alone — a resolver that places
+// it in no category, and a verifier for the role — gets that verifier's
+// checks, and no case review on top: the application is not unchecked.
+func TestRoleCheckedInCodeAloneNeedsNoCategory(t *testing.T) {
+	t.Parallel()
+	inCodeOnly := verifier.ByRole(func(role hcxonboard.Role, app *hcxonboard.Application) ([]verifier.Category, error) {
+		if role == hcxonboard.RoleResearch {
+			return nil, nil
+		}
+		return verifier.ResolveRole(role, app)
+	})
+	ethics := verifier.VerifierFunc(func(context.Context, *hcxonboard.Application) (*verifier.Report, error) {
+		return &verifier.Report{Requirements: []verifier.Result{{ID: "ethics_approval", Outcome: verifier.Pending,
+			Task: verifier.TaskReview, Message: "Staff read the ethics committee's approval"}}}, nil
+	})
+	c := trustedChecker(t, verifier.WithResolver(inCodeOnly), verifier.WithRoleVerifier(hcxonboard.RoleResearch, ethics))
+	r, err := c.Verify(context.Background(), researchApp(t))
+	require.NoError(t, err)
+	_, hasCaseReview := r.Result(verifier.ReqCaseReview)
+	assert.False(t, hasCaseReview, "%v", ids(r))
+	assertResult(t, r, want{id: "ethics_approval", outcome: verifier.Pending, task: verifier.TaskReview})
+}

@@ -180,6 +180,11 @@ func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code st
 		// The consented fetch: what HFR holds, read now that the manager
 		// agreed. A failure leaves the applicant's values in place.
 		f, ferr := s.facilityRecord(ctx, t.FacilityID)
+		if got := strings.ToUpper(strings.TrimSpace(f.ID)); ferr == nil && got != "" && got != strings.ToUpper(strings.TrimSpace(t.FacilityID)) {
+			// The manager consented to this facility's record, not to
+			// the one of another facility an HFR client answered with.
+			ferr = fmt.Errorf("HFR answered with the record of facility %s", clip(got))
+		}
 		if ferr != nil {
 			s.log.WarnContext(ctx, "onboarding: HFR record not read after the manager's consent; the applicant's values stay",
 				"facility", t.FacilityID, "error", ferr.Error())

@@ -77,6 +77,13 @@ func checkHFRLookup(ctx context.Context, in *Input) Result {
 	case err != nil:
 		return pending(TaskRetry, "HFR could not be reached to look up facility "+id+" ("+cause(err)+"); the check runs again later")
 	}
+	if other := normalizeHFRID(f.ID); other != "" && other != id {
+		// An answer about another facility says nothing of this one:
+		// what it holds is shown beside the application for a person, and
+		// never satisfies the look-up, whatever else matches.
+		return withFindings(pending(TaskReview, "HFR answered with the record of facility "+shown(other)+", not of "+id+
+			"; the operator looks "+id+" up in HFR"), otherFacilityFindings(in.App, id, other, f.Name, f.Pincode, sourceHFR))
+	}
 	rules := in.rulesOrDefault()
 	status := strings.TrimSpace(f.Status)
 	findings := []Finding{hfrStatusFinding(status, rules)}
@@ -102,6 +109,21 @@ func checkHFRLookup(ctx context.Context, in *Input) Result {
 	}
 	return withFindings(satisfied("HFR facility "+id+": "+shownName(f.Name)+", status "+shown(status)+
 		"; name, facility type and pincode match the application"), findings)
+}
+
+// otherFacilityFindings are the findings of a registry answer about
+// facility other when id was asked for: the id that differs, then its
+// name and pincode beside the application's.
+func otherFacilityFindings(app *hcxonboard.Application, id, other, name, pincode, source string) []Finding {
+	field := "hfr_id"
+	if source == sourceRohini {
+		field = "rohini_id"
+	}
+	return []Finding{
+		found(field, id, other, source, false, "the registry answered for another facility"),
+		nameFinding(app.ParticipantName, name, source),
+		pincodeFinding(app, pincode, source),
+	}
 }
 
 func hfrStatusFinding(status string, rules *rules) Finding {
@@ -209,6 +231,11 @@ func checkRohiniVerification(ctx context.Context, in *Input) Result {
 		return pending(TaskReview, "A ROHINI administrator confirms hospital "+id+" by hand")
 	case err != nil:
 		return pending(TaskRetry, "ROHINI could not be reached to check hospital "+id+" ("+cause(err)+"); the check runs again later")
+	}
+	if other := rohini.Normalize(strings.TrimSpace(h.ID)); other != "" && other != id {
+		// As for HFR: the record of another hospital settles nothing.
+		return withFindings(pending(TaskReview, "ROHINI answered with the record of hospital "+shown(other)+", not of "+id+
+			"; a ROHINI administrator confirms hospital "+id+" by hand"), otherFacilityFindings(in.App, id, other, h.Name, h.Pincode, sourceRohini))
 	}
 	findings := []Finding{
 		nameFinding(in.App.ParticipantName, h.Name, sourceRohini),

@@ -52,7 +52,10 @@ import (
 //
 // Binding: an HFR ID, ROHINI ID, licence number or pincode in the proof
 // that the application gives differently names another facility, and the
-// proof is invalid. Otherwise one of them must be the application's (the
+// proof is invalid; so does an HFR or ROHINI ID the application does not
+// give at all, unless another registry ID of the proof is the
+// application's (a name, pincode or licence number can be copied from the
+// proof; the registry ID is what the operator verifies). Otherwise one of them must be the application's (the
 // pincode together with a participant_name), else the proof names no
 // facility and is invalid too. A participant_name (or scheme) that then
 // differs from the application's — the facility found by its identifier or
@@ -316,6 +319,22 @@ func (p *empanelmentProof) bind(app *hcxonboard.Application) binding {
 	}
 	key("hfr_id", normalizeHFRID(ids.HFRID), normalizeHFRID(c.HFRID.String()))
 	key("rohini_id", rohini.Normalize(ids.RohiniID), rohini.Normalize(c.RohiniID.String()))
+	if !b.bound {
+		// A proof naming its facility by a registry id belongs to that
+		// facility: the id is what the operator verifies, while a name,
+		// pincode or licence number can be copied from the proof. One the
+		// application does not give names another facility, unless
+		// another registry id of the proof binds it.
+		oneSided := func(field, applicant, proof string) {
+			if applicant == "" && proof != "" {
+				f := found(field, "", proof, sourcePayer, false, "the application gives no "+field)
+				b.findings = append(b.findings, f)
+				b.other = append(b.other, f)
+			}
+		}
+		oneSided("hfr_id", normalizeHFRID(ids.HFRID), normalizeHFRID(c.HFRID.String()))
+		oneSided("rohini_id", rohini.Normalize(ids.RohiniID), rohini.Normalize(c.RohiniID.String()))
+	}
 	var licence string
 	if ids.FacilityLicence != nil {
 		licence = licenceKey(ids.FacilityLicence.Number)

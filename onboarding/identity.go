@@ -268,6 +268,46 @@ func isIdentity(claim string) bool {
 	return false
 }
 
+// linkedCode is the linked registry code that publishes the registry
+// identity claim ("hfr:IN2910000123" is "IN2910000123@hfr"), or "" for a
+// claim no linked code publishes.
+func linkedCode(claim string) string {
+	for _, p := range [...]struct{ prefix, registry string }{
+		{claimHFR, verifier.IdentityHFR}, {claimRohini, verifier.IdentityRohini}, {claimHPR, verifier.IdentityHPR},
+	} {
+		if id, ok := strings.CutPrefix(claim, p.prefix); ok {
+			return id + "@" + p.registry
+		}
+	}
+	return ""
+}
+
+// publishDisputed keeps the participant's linked registry codes in step
+// with the identities r holds: one in dispute is not published (the
+// holder's record alone names it) until staff approve the claim.
+func (r *record) publishDisputed() {
+	if r.part == nil {
+		return
+	}
+	want := linkedCodes(r.st.Submitted, r.st.Report)
+	var out []string
+	for _, c := range r.part.LinkedRegistryCodes {
+		if slices.Contains(want, c) && slices.ContainsFunc(r.st.Disputed, func(d string) bool { return linkedCode(d) == c }) {
+			continue
+		}
+		out = append(out, c)
+	}
+	for _, c := range want {
+		if !slices.Contains(out, c) && !slices.ContainsFunc(r.st.Disputed, func(d string) bool { return linkedCode(d) == c }) {
+			out = append(out, c)
+		}
+	}
+	if !slices.Equal(out, r.part.LinkedRegistryCodes) {
+		r.part.LinkedRegistryCodes = out
+		r.touchParticipant()
+	}
+}
+
 // heldBy says who holds a contested claim, without any contact data.
 func heldBy(ce *registry.ClaimError) string {
 	if ce.ParticipantCode != "" {

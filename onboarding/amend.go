@@ -2,10 +2,14 @@ package onboarding
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -89,7 +93,12 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.mutateFrom(ctx, id, first, func(r *record) error {
+	// contested are the registry identities the amendment claims that
+	// another application turned out to hold: under WithIdentityDisputes
+	// staff decide them again, as at submission; without, the amendment
+	// is refused with ErrIdentityTaken and changes nothing.
+	contested := make(map[string]*registry.ClaimError)
+	amend := func(r *record) error {
 		t := r.openTask(KindAmend)
 		if t == nil {
 			return &TransitionError{Action: ActionAmend, From: positionName(r.position()), Reason: "it was not sent back for an amendment"}
@@ -112,7 +121,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		}
 		r.st.Submitted = app
 		r.st.Sandbox = sb
-		r.st.Disputed = nil
+		r.st.Disputed = slices.Sorted(maps.Keys(contested))
 		r.st.Aliases = nil // HPR's authentication is asked again, and says again
 		if r.part != nil {
 			refreshed := newParticipant(app, r.part.ParticipantCode, r.now, report)
@@ -127,8 +136,21 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		if sb != nil && refused(sb.Outcome) {
 			return s.reject(r, actorSystem, []string{fmt.Sprintf("%s: %s", verifier.ReqSandboxCertificate, sb.Message)})
 		}
+		for _, c := range r.st.Disputed {
+			s.askStaff(r, s.disputeTask(r, contested[c]))
+		}
+		r.publishDisputed()
 		return s.applyReport(ctx, r, report)
-	})
+	}
+	r, err := s.mutateFrom(ctx, id, first, amend)
+	for err != nil && s.disputes && len(contested) < registry.MaxClaims {
+		var taken *claimTakenError
+		if !errors.As(err, &taken) || !isIdentity(taken.claim.Claim) || contested[taken.claim.Claim] != nil {
+			break
+		}
+		contested[taken.claim.Claim] = taken.claim
+		r, err = s.mutate(ctx, id, amend)
+	}
 	if err != nil {
 		return nil, err
 	}

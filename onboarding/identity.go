@@ -194,6 +194,9 @@ func (r *record) claims() []string {
 	if c := sandboxClaim(r.st.Sandbox); c != "" && r.sandboxProven() {
 		out = append(out, c)
 	}
+	if c := r.st.ProofApproved; c != "" && c == proofClaim(r.st.Submitted) {
+		out = append(out, c)
+	}
 	if rep := r.st.Report; rep != nil {
 		for _, res := range rep.Requirements {
 			for _, c := range res.Claims {
@@ -213,6 +216,15 @@ func (r *record) claims() []string {
 		out = out[:registry.MaxClaims]
 	}
 	return out
+}
+
+// proofClaim is the claim of the signed empanelment proof app carries,
+// "" when it carries none.
+func proofClaim(app *hcxonboard.Application) string {
+	if c := verifier.EmpanelmentProofClaim(app); c != "" {
+		return boundClaim(c)
+	}
+	return ""
 }
 
 // sandboxProven reports whether r's sandbox certificate is known to be

@@ -82,6 +82,12 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 		if t.Kind == KindReview && t.Requirement == verifier.ReqSandboxCertificate && r.st.Sandbox != nil && !r.st.Sandbox.Trusted {
 			r.st.SandboxApproved = sandboxClaim(r.st.Sandbox)
 		}
+		if t.Kind == KindApproval && (t.Requirement == verifier.ReqPayerApproval || slices.Contains(t.Covers, verifier.ReqPayerApproval)) {
+			// The payer vouched for the empanelment the proof shows: the
+			// proof now backs this participant alone, as one whose
+			// signature was checked does.
+			r.st.ProofApproved = proofClaim(r.st.Submitted)
+		}
 		if t.Claim != "" {
 			// The identity is taken now; the write fails with
 			// ErrIdentityTaken while its holder is not Inactive.

@@ -240,6 +240,10 @@ type state struct {
 	// approved, whose signature could not be checked: it stays consumed
 	// while the application keeps that certificate.
 	SandboxApproved string `json:"sandbox_approved,omitempty"`
+	// ProofApproved is the claim of the signed empanelment proof whose
+	// empanelment the payer (or staff for it) approved, its signature
+	// unchecked: it stays consumed while the application keeps that proof.
+	ProofApproved string `json:"proof_approved,omitempty"`
 	// ApplicantGen is the applicant token's generation.
 	ApplicantGen int `json:"applicant_gen,omitempty"`
 	// ApplicantUsedAt is when the applicant's token was last noted in use

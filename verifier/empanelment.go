@@ -366,6 +366,27 @@ func licenceKey(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
 }
 
+// EmpanelmentProofClaim is the single-use key of the signed empanelment
+// proof app carries (see EmpanelmentProofType): "empanelment:<iss>|<jti>",
+// or "empanelment:<iss>|<sub>" without a jti; "" when it carries none that
+// reads as one. It checks no signature: a workflow consumes the key of a
+// proof whose signature it could not check only once the payer (or staff
+// for it) has approved the empanelment.
+func EmpanelmentProofClaim(app *hcxonboard.Application) string {
+	if app == nil || app.Empanelment == nil {
+		return ""
+	}
+	token := strings.TrimSpace(app.Empanelment.Proof)
+	if token == "" {
+		return ""
+	}
+	proof, problem := parseProof(token)
+	if problem != "" {
+		return ""
+	}
+	return proof.claimKey()
+}
+
 // claimKey is the proof's single-use key (see EmpanelmentProofType).
 func (p *empanelmentProof) claimKey() string {
 	id := p.claims.ID.String()

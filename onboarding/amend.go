@@ -139,7 +139,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 		for _, c := range r.st.Disputed {
 			s.askStaff(r, s.disputeTask(r, contested[c]))
 		}
-		r.publishDisputed()
+		r.unpublishDisputed()
 		return s.applyReport(ctx, r, report)
 	}
 	r, err := s.mutateFrom(ctx, id, first, amend)

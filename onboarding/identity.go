@@ -294,30 +294,33 @@ func linkedCode(claim string) string {
 	return ""
 }
 
-// publishDisputed keeps the participant's linked registry codes in step
-// with the identities r holds: one in dispute is not published (the
-// holder's record alone names it) until staff approve the claim.
-func (r *record) publishDisputed() {
-	if r.part == nil {
+// unpublishDisputed leaves the identities r disputes out of its
+// participant's linked registry codes: the holder's record alone names
+// each until staff approve the claim (publishApproved).
+func (r *record) unpublishDisputed() {
+	if r.part == nil || len(r.st.Disputed) == 0 {
 		return
 	}
-	want := linkedCodes(r.st.Submitted, r.st.Report)
-	var out []string
-	for _, c := range r.part.LinkedRegistryCodes {
-		if slices.Contains(want, c) && slices.ContainsFunc(r.st.Disputed, func(d string) bool { return linkedCode(d) == c }) {
-			continue
-		}
-		out = append(out, c)
-	}
-	for _, c := range want {
-		if !slices.Contains(out, c) && !slices.ContainsFunc(r.st.Disputed, func(d string) bool { return linkedCode(d) == c }) {
-			out = append(out, c)
-		}
-	}
-	if !slices.Equal(out, r.part.LinkedRegistryCodes) {
+	out := slices.DeleteFunc(slices.Clone(r.part.LinkedRegistryCodes), func(c string) bool {
+		return slices.ContainsFunc(r.st.Disputed, func(d string) bool { return linkedCode(d) == c })
+	})
+	if len(out) != len(r.part.LinkedRegistryCodes) {
 		r.part.LinkedRegistryCodes = out
 		r.touchParticipant()
 	}
+}
+
+// publishApproved adds the linked registry code of claim, an identity
+// whose dispute staff approved, when it is one of the application's own
+// (see linkedCodes).
+func (r *record) publishApproved(claim string) {
+	c := linkedCode(claim)
+	if r.part == nil || c == "" || slices.Contains(r.part.LinkedRegistryCodes, c) ||
+		!slices.Contains(linkedCodes(r.st.Submitted, r.st.Report), c) {
+		return
+	}
+	r.part.LinkedRegistryCodes = append(r.part.LinkedRegistryCodes, c)
+	r.touchParticipant()
 }
 
 // heldBy says who holds a contested claim, without any contact data.

@@ -92,7 +92,7 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 			// The identity is taken now; the write fails with
 			// ErrIdentityTaken while its holder is not Inactive.
 			r.st.Disputed = slices.DeleteFunc(r.st.Disputed, func(c string) bool { return c == t.Claim })
-			r.publishDisputed()
+			r.publishApproved(t.Claim)
 		}
 		if err := r.transition(ActionApprove, d.Reviewer, fmt.Sprintf("task %s (%s) approved%s: %s", t.ID, t.Requirement, onBehalf, d.Reason)); err != nil {
 			return err

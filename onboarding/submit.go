@@ -220,7 +220,7 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 	for _, ce := range disputes {
 		s.askStaff(r, s.disputeTask(r, ce))
 	}
-	r.publishDisputed()
+	r.unpublishDisputed()
 	return r, s.applyReport(ctx, r, report)
 }
 

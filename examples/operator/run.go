@@ -268,6 +268,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		verifier.WithFacilityRegistry(regs.hfr),
 		verifier.WithProfessionalRegistry(regs.hfr),
 		verifier.WithRohiniLookup(regs.rohini),
+		// A payer-signed empanelment proof is checked against the signing
+		// certificate the payer registered here, and then backs one
+		// participant only.
+		verifier.WithPayerDirectory(onboarding.RegistryPayers(store, nil)),
 	)
 	if err != nil {
 		return fmt.Errorf("verifier: %w", err)

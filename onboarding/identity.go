@@ -111,15 +111,31 @@ func checked(rep *verifier.Report, registry string, ids ...verifier.RequirementI
 // irdaNumber is an IRDA registration number as a claim holds it: without
 // spaces, in upper case, and a number of digits alone without its leading
 // zeros — IRDAI writes insurer 7 as 7, 07 or 007, and all three are one
-// registration.
+// registration. An intermediary's number in parts (IRDAI/INT/007/2021) is
+// held with its parts joined by '/' whatever separated them, each part of
+// digits alone without its leading zeros, for the same reason.
 func irdaNumber(s string) string {
 	v := strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	if v != "" && strings.Trim(v, "0123456789") == "" {
-		if v = strings.TrimLeft(v, "0"); v == "" {
-			v = "0"
-		}
+	if !strings.ContainsAny(v, "/-.") {
+		return unpadded(v)
 	}
-	return v
+	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	for i, p := range parts {
+		parts[i] = unpadded(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// unpadded is s without its leading zeros when it is digits alone ("0"
+// for zeros alone), else s.
+func unpadded(s string) string {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return s
+	}
+	if s = strings.TrimLeft(s, "0"); s == "" {
+		return "0"
+	}
+	return s
 }
 
 // irdaRegisters names the IRDA registers an application's roles belong to.

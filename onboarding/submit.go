@@ -790,7 +790,25 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 	r, err := s.mutateFrom(ctx, id, first, recheck)
 	for err != nil && len(disputed) < registry.MaxClaims {
 		var taken *claimTakenError
-		if !errors.As(err, &taken) || !isIdentity(taken.claim.Claim) || !learnt(rep, taken.claim.Claim) ||
+		if !errors.As(err, &taken) {
+			break
+		}
+		if !isIdentity(taken.claim.Claim) {
+			// Single-use evidence the checks could settle only now (a
+			// certificate whose sandbox could not be asked at submission)
+			// that another participant spent meanwhile: the application
+			// is refused it, as at submission, rather than every recheck
+			// failing while it waits.
+			reason := taken.reason
+			r, err = s.mutate(ctx, id, func(r *record) error {
+				if err := r.transition(ActionRecheck, actor, ""); err != nil {
+					return err
+				}
+				return s.reject(r, actorSystem, []string{reason})
+			})
+			break
+		}
+		if !learnt(rep, taken.claim.Claim) ||
 			slices.ContainsFunc(disputed, func(ce *registry.ClaimError) bool { return ce.Claim == taken.claim.Claim }) {
 			break
 		}

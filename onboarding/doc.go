@@ -92,7 +92,14 @@
 //     Claims), so the database decides the one winner across replicas. A
 //     second claim is refused naming the holder's participant code, never
 //     its contacts; [WithIdentityDisputes] sends it to a staff review
-//     instead. Rejection, withdrawal and de-boarding free identities.
+//     instead, and the disputed identity is not among the participant's
+//     linked registry codes until staff approve it. Rejection, withdrawal
+//     and de-boarding free identities. A signed proof whose signature could
+//     not be checked is consumed when the payer (or staff for it) approves
+//     the empanelment.
+//   - A registry that answers with the record of another facility than
+//     the one asked settles nothing: a person reviews it, and the consented
+//     HFR fetch takes nothing from it.
 //   - Sandbox certificates are bound: a participant certificate's sub must
 //     be the application's sandbox_participant_code and its
 //     participant_name the applicant's; a solution certificate backs many

@@ -168,10 +168,13 @@
 //     facility's hfr_id, rohini_id, facility_licence, pincode and name as
 //     the proof names them, and scheme. A proof must name this facility
 //     (see [EmpanelmentProofType]): one naming another facility, or none,
-//     is invalid, and so is one whose contract has ended or is not active;
-//     a proof whose name alone differs goes to review. A verified proof's
-//     single-use key is in [Result.Claims], "empanelment:<iss>|<jti>" (or
-//     "empanelment:<iss>|<sub>" without a jti). An empanelment ID without
+//     is invalid — as is one naming an HFR or ROHINI id the application
+//     does not give — and so is one whose contract has ended or is not
+//     active; a proof whose name alone differs goes to review. A verified
+//     proof's single-use key is in [Result.Claims], "empanelment:<iss>|<jti>"
+//     (or "empanelment:<iss>|<sub>" without a jti); [EmpanelmentProofClaim]
+//     gives it for a proof whose signature could not be checked, for a
+//     workflow to consume once the payer approved. An empanelment ID without
 //     a proof leaves empanelment_proof and payer_approval pending the
 //     payer's confirmation (task approval).
 //

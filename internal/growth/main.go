@@ -286,6 +286,7 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 	}
 	midCursor := registry.EncodeCursor(registry.Position{CreatedAt: mid.CreatedAt, Key: mid.ParticipantCode})
 	now := f.now
+	noSuchCode := "qqzqx"
 	ops := []struct {
 		name string
 		do   func(i int) error
@@ -345,6 +346,7 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 			code := pick(i).ParticipantCode
 			return search(map[string]registry.Condition{registry.FieldCode: registry.Between(registry.Text(code), registry.Text(code))}, "")(i)
 		}},
+		{"search linked code notContains, page 1", search(map[string]registry.Condition{registry.FieldLinkedCodes: {NotContains: &noSuchCode}}, "")},
 		{"search status neq Inactive, page 1", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, "")},
 		{"search status neq Inactive, mid cursor", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, midCursor)},
 		{"queue waiting approval, page 1", list(registry.ApplicationFilter{Waiting: "approval"})},

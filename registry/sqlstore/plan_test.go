@@ -226,6 +226,9 @@ func TestSearchPlans(t *testing.T) {
 		ownValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=? AND participant_code=?)", "participant_values_pkey")
 		nameTrgm := pick("participants_name VIRTUAL TABLE INDEX 0:L", "participants_name_trgm")
 		contactTrgm := "participants_contacts VIRTUAL TABLE INDEX 0:L"
+		// A negated pattern on a list reads the participant's own values
+		// (a handful), not every value of the list, for each participant.
+		ownValues := pick("SEARCH l USING COVERING INDEX participant_values_own (participant_code=? AND field=?)", "participant_values_own")
 		for _, c := range []struct {
 			name    string
 			filters map[string]registry.Condition
@@ -309,6 +312,15 @@ func TestSearchPlans(t *testing.T) {
 				ordered: true, want: []string{"participants_created", ownValue}},
 			{name: "linked code eq", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan")},
 				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "linked code notContains, in order", filters: map[string]registry.Condition{registry.FieldLinkedCodes: {NotContains: str("00017")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "linked code notStartsWith, in order", filters: map[string]registry.Condition{registry.FieldLinkedCodes: {NotStartsWith: str("HFR-00001")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "roles notEndsWith, in order", filters: map[string]registry.Condition{registry.FieldRoles: {NotEndsWith: str("payer")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "roles notContains and status eq", filters: map[string]registry.Condition{
+				registry.FieldRoles: {NotContains: str("pay")}, registry.FieldStatus: registry.Eq("Active")},
+				ordered: true, want: []string{"participants_status", ownValues}},
 			{name: "linked code and role", filters: map[string]registry.Condition{
 				registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan"), registry.FieldRoles: {Eq: str(string(hcxonboard.RoleProvider))}},
 				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},

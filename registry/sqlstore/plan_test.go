@@ -223,12 +223,13 @@ func TestSearchPlans(t *testing.T) {
 		str := func(v string) *string { return &v }
 		cursor := registry.EncodeCursor(registry.Position{CreatedAt: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC), Key: "000120@plan"})
 		byValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=?)", "participant_values_pkey")
+		byValueRange := pick("SEARCH l USING PRIMARY KEY (field=? AND value>? AND value<?)", "participant_values_pkey")
 		ownValue := pick("SEARCH l USING PRIMARY KEY (field=? AND value=? AND participant_code=?)", "participant_values_pkey")
 		nameTrgm := pick("participants_name VIRTUAL TABLE INDEX 0:L", "participants_name_trgm")
 		contactTrgm := "participants_contacts VIRTUAL TABLE INDEX 0:L"
 		// A negated pattern on a list reads the participant's own values
 		// (a handful), not every value of the list, for each participant.
-		ownValues := pick("SEARCH l USING COVERING INDEX participant_values_own (participant_code=? AND field=?)", "participant_values_own")
+		ownValues := pick("SEARCH l USING COVERING INDEX participant_values_own (participant_code=? AND field=?", "participant_values_own")
 		for _, c := range []struct {
 			name    string
 			filters map[string]registry.Condition
@@ -321,6 +322,26 @@ func TestSearchPlans(t *testing.T) {
 			{name: "roles notContains and status eq", filters: map[string]registry.Condition{
 				registry.FieldRoles: {NotContains: str("pay")}, registry.FieldStatus: registry.Eq("Active")},
 				ordered: true, want: []string{"participants_status", ownValues}},
+			// A positive pattern or range on a list that many participants
+			// match reads a page in order, testing each participant's own
+			// values, instead of sorting every match.
+			{name: "role startsWith, everyone, in order", filters: map[string]registry.Condition{registry.FieldRoles: registry.StartsWith("provider")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "role contains, everyone, in order", filters: map[string]registry.Condition{registry.FieldRoles: registry.Contains("vide")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "linked code contains, everyone, in order", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Contains("@plan")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "linked code endsWith, everyone, in order", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.EndsWith("@plan")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "role gt, everyone, in order", filters: map[string]registry.Condition{registry.FieldRoles: {Gt: registry.Text("a")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "linked code between, wide, in order", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Between(registry.Text("A"), registry.Text("Z"))},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			// A rare one leads: its few matches are read and sorted.
+			{name: "linked code contains, rare", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Contains("000017@")},
+				want: []string{pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "linked code between, narrow", filters: map[string]registry.Condition{registry.FieldLinkedCodes: registry.Between(registry.Text("HFR-000007"), registry.Text("HFR-000009"))},
+				want: []string{byValueRange, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
 			{name: "linked code and role", filters: map[string]registry.Condition{
 				registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan"), registry.FieldRoles: {Eq: str(string(hcxonboard.RoleProvider))}},
 				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},

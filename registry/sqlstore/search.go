@@ -163,6 +163,10 @@ func positionTime(p registry.Position) int64 {
 // …_email_trgm, …_mobile_trgm). A planner's estimate of a LIKE is a guess; a count is
 // not.
 type leader struct {
+	// test is a list's start, pattern or range (on participant_values
+	// l, of the list field): a leader of its own, counted and led
+	// through participant_values like the list's values.
+	test   func(b *sqlBuilder, own bool) string
 	list   string   // the list field (registry.FieldRoles, FieldLinkedCodes)
 	or     bool     // the list's or leads, not its eq
 	field  string   // participant_values.field, or "" for the name
@@ -217,6 +221,11 @@ func leaders(q registry.Query, d Dialect, idx trigramIndexes) []*leader {
 		}
 		if len(c.Or) > 0 {
 			out = append(out, &leader{list: field, or: true, field: listFields[field].field, values: c.Or})
+		}
+		// The condition the leader stands for stays written too
+		// (listCondition), tested on each of its few matches.
+		for _, test := range listTests(c) {
+			out = append(out, &leader{field: listFields[field].field, test: test})
 		}
 	}
 	if c, ok := q.Filters[registry.FieldUpdatedAt]; ok && len(comparisons(c)) > 0 {
@@ -347,6 +356,8 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 	var b sqlBuilder
 	b.WriteString("SELECT count(*) FROM (SELECT 1 FROM ")
 	switch {
+	case d.test != nil:
+		b.WriteString("participant_values l WHERE l.field = " + b.arg(d.field) + " AND " + d.test(&b, false))
 	case d.field != "":
 		b.WriteString("participant_values l WHERE l.field = " + b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + ")")
 	case d.like != "" && dialect == Postgres:
@@ -375,6 +386,9 @@ func (d *leader) countSQL(dialect Dialect, limit int) (string, []any) {
 // as well, so the leader may find more than it holds.
 func (d *leader) where(b *sqlBuilder, dialect Dialect) {
 	switch {
+	case d.test != nil:
+		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
+			b.arg(d.field) + " AND " + d.test(b, false) + ")")
 	case d.field != "":
 		b.WriteString(" AND p.participant_code IN (SELECT l.participant_code FROM participant_values l WHERE l.field = " +
 			b.arg(d.field) + " AND l.value IN (" + b.argList(d.values) + "))")
@@ -503,10 +517,11 @@ func stringComparisons(b *sqlBuilder, col string, c registry.Condition) {
 // whole value (eq, neq, or) is tested on each candidate's own rows through
 // that key, except that an equality on a selective list is written as IN
 // (…), so that the database may start from the few participants that have
-// the value; so are ranges. A pattern (contains, startsWith, endsWith) is
-// matched once, over the list's rows, as IN (…): a key that starts with
-// the value cannot find a pattern on one participant's rows. A negated
-// pattern is tested on each candidate's own rows.
+// the value. A start, pattern or range (listTests) and a negated pattern
+// are tested on each candidate's own rows through participant_values_own
+// (participant_code, field, value_lower; schema version 17), a handful of
+// rows, so that a page read in order stops at its end; where few
+// participants match one, it leads instead (see leaders).
 func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condition) {
 	own := func(not bool, test string) {
 		// A scalar subquery, not EXISTS: PostgreSQL would plan EXISTS as a
@@ -537,38 +552,66 @@ func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condi
 	if c.Neq != nil {
 		own(true, "l.value = "+b.arg(*c.Neq))
 	}
-	if c.StartsWith != nil && *c.StartsWith != "" {
-		// The start of a value reads participant_values_lower (schema
-		// version 14) from where it begins, not every value of the list.
-		var r sqlBuilder
-		r.args = b.args
-		prefixRange(&r, "l.value_lower", lower(*c.StartsWith))
-		b.args = r.args
-		among(r.String() + " AND l.value_lower LIKE " + b.arg(startsWithPattern(*c.StartsWith)) + escapeClause)
+	for _, test := range listTests(c) {
+		own(false, test(b, true))
 	}
 	for _, p := range patterns(c) {
-		switch {
-		case p.v == nil:
-		case p.some && p.v == c.StartsWith && *p.v != "":
-			// Written above, with its range.
-		case p.some:
-			among("l.value_lower LIKE " + b.arg(p.make(*p.v)) + escapeClause)
-		default:
+		if p.v != nil && !p.some {
 			own(true, "l.value_lower LIKE "+b.arg(p.make(*p.v))+escapeClause)
 		}
 	}
 	if len(c.Or) > 0 {
 		whole("l.value IN (" + b.argList(c.Or) + ")")
 	}
+}
+
+// listTests are the tests on one participant_values row (l) of c's
+// start, patterns and ordered comparisons on a list: some row must pass
+// each. Each is a leader (see leaders) and is written per participant
+// (listCondition, own): there a range compares (l.value || ”), which no
+// index holds, so that the database finds the participant's rows by
+// participant_values_own rather than every value in the range by the
+// primary key.
+func listTests(c registry.Condition) []func(b *sqlBuilder, own bool) string {
+	var out []func(b *sqlBuilder, own bool) string
+	value := func(own bool) string {
+		if own {
+			return "(l.value || '')"
+		}
+		return "l.value"
+	}
+	if v := c.StartsWith; v != nil && *v != "" {
+		out = append(out, func(b *sqlBuilder, _ bool) string {
+			// From where the start begins: participant_values_lower, or
+			// the participant's own rows (participant_values_own).
+			var r sqlBuilder
+			r.args = b.args
+			prefixRange(&r, "l.value_lower", lower(*v))
+			b.args = r.args
+			return r.String() + " AND l.value_lower LIKE " + b.arg(startsWithPattern(*v)) + escapeClause
+		})
+	}
+	for _, p := range patterns(c) {
+		if p.v == nil || !p.some || (p.v == c.StartsWith && *p.v != "") {
+			continue
+		}
+		out = append(out, func(b *sqlBuilder, _ bool) string {
+			return "l.value_lower LIKE " + b.arg(p.make(*p.v)) + escapeClause
+		})
+	}
 	for _, cmp := range []comparison{{">", c.Gt}, {">=", c.Gte}, {"<", c.Lt}, {"<=", c.Lte}} {
 		if cmp.b != nil {
-			whole("l.value " + cmp.op + " " + b.arg(cmp.b.String()))
+			out = append(out, func(b *sqlBuilder, own bool) string { return value(own) + " " + cmp.op + " " + b.arg(cmp.b.String()) })
 		}
 	}
 	if len(c.Between) == 2 {
 		// One element within both ends.
-		whole("l.value >= " + b.arg(c.Between[0].String()) + " AND l.value <= " + b.arg(c.Between[1].String()))
+		lo, hi := c.Between[0], c.Between[1]
+		out = append(out, func(b *sqlBuilder, own bool) string {
+			return value(own) + " >= " + b.arg(lo.String()) + " AND " + value(own) + " <= " + b.arg(hi.String())
+		})
 	}
+	return out
 }
 
 // timeCondition compares the stored UnixNano with the bounds as

@@ -660,11 +660,16 @@ func (h *Handler) expiring(w http.ResponseWriter, r *http.Request, _ *reqCtx) er
 	if err != nil {
 		return err
 	}
-	page, err := h.svc.ExpiringCertificatesPage(r.Context(), time.Duration(days)*24*time.Hour, limit, r.URL.Query().Get("cursor"))
+	scope := cursorScope("expiring", days)
+	cursor, err := unbindCursor(scope, r.URL.Query().Get("cursor"), CodeInvalidRequest)
 	if err != nil {
 		return err
 	}
-	out := ExpiringResponse{Certificates: make([]CertificateExpiry, 0, len(page.Items)), Next: page.Next}
+	page, err := h.svc.ExpiringCertificatesPage(r.Context(), time.Duration(days)*24*time.Hour, limit, cursor)
+	if err != nil {
+		return err
+	}
+	out := ExpiringResponse{Certificates: make([]CertificateExpiry, 0, len(page.Items)), Next: bindCursor(scope, page.Next)}
 	for _, x := range page.Items {
 		out.Certificates = append(out.Certificates, CertificateExpiry{
 			ParticipantCode: x.ParticipantCode, ParticipantName: x.ParticipantName, Status: x.Status,

@@ -442,7 +442,11 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 	if err != nil {
 		return err
 	}
-	cursor := r.URL.Query().Get("cursor")
+	scope := cursorScope("console-queue", waiting)
+	cursor, err := unbindCursor(scope, r.URL.Query().Get("cursor"), CodeInvalidRequest)
+	if err != nil {
+		return err
+	}
 	if cursor != "" && offset > 0 {
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
 	}
@@ -464,7 +468,7 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 		t.Active = t.Key == waiting
 		p.Tabs = append(p.Tabs, t)
 	}
-	p.PrevURL, p.NextURL = pageLinks("/console/queue", url.Values{"waiting": {waiting}}, cursor != "" || offset > 0, next)
+	p.PrevURL, p.NextURL = pageLinks("/console/queue", url.Values{"waiting": {waiting}}, cursor != "" || offset > 0, bindCursor(scope, next))
 	for _, a := range apps {
 		row := queueRow{ID: a.ID, Position: position(a), Submitted: a.CreatedAt}
 		if a.Submitted != nil {
@@ -833,6 +837,10 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 		p.Role = string(role)
 		query.Filters[registry.FieldRoles] = registry.Eq(string(role))
 	}
+	scope := cursorScope("console-participants", query.Filters)
+	if query.Cursor, err = unbindCursor(scope, query.Cursor, CodeInvalidRequest); err != nil {
+		return err
+	}
 	// The participants are listed on open, newest pages a click away;
 	// the filters narrow the list.
 	p.Searched = true
@@ -847,7 +855,7 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 				keep.Set(k, v)
 			}
 		}
-		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, query.Cursor != "" || offset > 0, page.Next)
+		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, query.Cursor != "" || offset > 0, bindCursor(scope, page.Next))
 		for _, x := range page.Items {
 			p.Rows = append(p.Rows, participantRow{
 				Code: x.ParticipantCode, Name: x.ParticipantName, Roles: x.Roles, Status: x.Status,

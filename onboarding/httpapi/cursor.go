@@ -8,10 +8,12 @@ import (
 	"strings"
 )
 
-// The cursors the participant searches and the staff queue answer are
-// bound to the listing and the query that made them: "q1.<tag>.<the
-// store's cursor>", the tag a digest of the listing's name and its
-// filters. A cursor given back with other filters or to another listing,
+// The cursors the participant searches, the staff queue, an audit trail,
+// the expiring certificates (and their window), a payer's approval
+// requests (and the payer) and the console's queue tabs and participant
+// list answer are bound to the listing and the query that made them:
+// "q1.<tag>.<the store's cursor>", the tag a digest of the listing's name
+// and its filters. A cursor given back with other filters or to another listing,
 // or one in the store's own format, is refused (400) rather than read as
 // a position in a listing it does not belong to, which would skip or
 // repeat records without a word. The tag is no secret: it catches a

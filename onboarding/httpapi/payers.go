@@ -90,11 +90,17 @@ func (h *Handler) payerApprovals(w http.ResponseWriter, r *http.Request, _ *reqC
 	if err != nil {
 		return err
 	}
-	page, err := h.svc.ApprovalRequestsPage(r.Context(), code, limit, r.URL.Query().Get("cursor"))
+	// The payer's own listing: its code is part of the scope.
+	scope := cursorScope("payer-approvals", code)
+	cursor, err := unbindCursor(scope, r.URL.Query().Get("cursor"), CodeInvalidRequest)
+	if err != nil {
+		return err
+	}
+	page, err := h.svc.ApprovalRequestsPage(r.Context(), code, limit, cursor)
 	if err != nil {
 		return payerError(err)
 	}
-	out := ApprovalRequestsResponse{Requests: make([]ApprovalRequestView, 0, len(page.Items)), Next: page.Next}
+	out := ApprovalRequestsResponse{Requests: make([]ApprovalRequestView, 0, len(page.Items)), Next: bindCursor(scope, page.Next)}
 	for _, q := range page.Items {
 		out.Requests = append(out.Requests, ApprovalRequestView{ApplicationID: q.ApplicationID, TaskID: q.TaskID,
 			ParticipantName: q.ParticipantName, EmpanelmentID: q.EmpanelmentID, Scheme: q.Scheme, Message: q.Message, CreatedAt: q.CreatedAt})

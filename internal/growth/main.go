@@ -347,6 +347,10 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 			return search(map[string]registry.Condition{registry.FieldCode: registry.Between(registry.Text(code), registry.Text(code))}, "")(i)
 		}},
 		{"search linked code notContains, page 1", search(map[string]registry.Condition{registry.FieldLinkedCodes: {NotContains: &noSuchCode}}, "")},
+		{"search status or Blocked/Inactive (5% of n), page 1", search(map[string]registry.Condition{registry.FieldStatus: {Or: []string{string(hcxonboard.StatusBlocked), string(hcxonboard.StatusInactive)}}}, "")},
+		{"search status or Active/Blocked (80% of n), page 1", search(map[string]registry.Condition{registry.FieldStatus: {Or: []string{string(hcxonboard.StatusActive), string(hcxonboard.StatusBlocked)}}}, "")},
+		{"search role startsWith provider (90%), page 1", search(map[string]registry.Condition{registry.FieldRoles: registry.StartsWith("provider")}, "")},
+		{"search linked code contains, no match (reads the list's values)", search(map[string]registry.Condition{registry.FieldLinkedCodes: registry.Contains("qqzqx")}, "")},
 		{"search status neq Inactive, page 1", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, "")},
 		{"search status neq Inactive, mid cursor", search(map[string]registry.Condition{registry.FieldStatus: registry.Neq(string(hcxonboard.StatusInactive))}, midCursor)},
 		{"queue waiting approval, page 1", list(registry.ApplicationFilter{Waiting: "approval"})},

@@ -265,6 +265,12 @@ func TestSearchPlans(t *testing.T) {
 				ordered: true, want: []string{"participants_created"}},
 			{name: "status neq, after a cursor", filters: map[string]registry.Condition{registry.FieldStatus: registry.Neq("Inactive")},
 				cursor: cursor, ordered: true, want: []string{"participants_created"}},
+			// An or of statuses: a rare pair leads through participants_status
+			// and sorts its few; a common one reads a page in order.
+			{name: "status or, rare", filters: map[string]registry.Condition{registry.FieldStatus: {Or: []string{"Blocked", "Inactive"}}},
+				want: []string{"participants_status"}},
+			{name: "status or, common, in order", filters: map[string]registry.Condition{registry.FieldStatus: {Or: []string{"Created", "Blocked"}}},
+				ordered: true, want: []string{"participants_created"}},
 			{name: "email eq", filters: map[string]registry.Condition{registry.FieldEmail: registry.Eq("admin@000007@plan.example")},
 				want: []string{"participants_email"}},
 			{name: "mobile eq", filters: map[string]registry.Condition{registry.FieldMobile: registry.Eq("9800000007")},

@@ -196,8 +196,8 @@ func (d *leader) column() string {
 // prefixLeaders are the scalar fields whose eq, or and startsWith may lead
 // through an index of their lower-cased column (schema version 14); the
 // name is led as well, below. A code's eq and or are its primary key's,
-// and a range of codes leads through it too. The scheme code leads by its
-// own column, compared as given.
+// and a range of codes leads through it too. The scheme code and a
+// status's or lead by their own columns, compared as given.
 var prefixLeaders = []struct {
 	field, col string
 	startsWith bool
@@ -206,6 +206,9 @@ var prefixLeaders = []struct {
 	{registry.FieldEmail, "p.email_lower", true},
 	{registry.FieldMobile, "p.mobile_lower", true},
 	{registry.FieldSchemeCode, "p.scheme_code", false},
+	// A status's or only: its eq reads participants_status (status,
+	// created_at, code) in paging order, a page whatever the count.
+	{registry.FieldStatus, "p.status", false},
 }
 
 // leaders lists q's conditions that could drive a search.
@@ -239,7 +242,7 @@ func leaders(q registry.Query, d Dialect, idx trigramIndexes) []*leader {
 		if !ok {
 			continue
 		}
-		if c.Eq != nil && pl.field != registry.FieldCode {
+		if c.Eq != nil && pl.field != registry.FieldCode && pl.field != registry.FieldStatus {
 			v := *c.Eq
 			if pl.startsWith {
 				v = lower(v)
@@ -493,7 +496,14 @@ func scalarCondition(b *sqlBuilder, col, lowerCol string, c registry.Condition) 
 		b.WriteString(lowerCol + " LIKE " + b.arg(p.make(*p.v)) + escapeClause)
 	}
 	if len(c.Or) > 0 {
-		b.WriteString(" AND " + col + " IN (" + b.argList(c.Or) + ")")
+		orCol := col
+		if col == "p.status" {
+			// As an expression: statuses most participants hold are read
+			// in paging order; a rare pair leads through participants_status
+			// (see leader), which writes the column itself.
+			orCol = "(p.status || '')"
+		}
+		b.WriteString(" AND " + orCol + " IN (" + b.argList(c.Or) + ")")
 	}
 	if col == "p.participant_code" {
 		// As an expression: a wide range of codes is read in paging

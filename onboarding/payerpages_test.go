@@ -170,13 +170,18 @@ func TestApprovalRequestsSurviveTheUpgradeFromVersion15(t *testing.T) {
 	require.Len(t, before, 2)
 	require.NoError(t, s.Close())
 
-	// Back to version 15: no waiting_on column, no rows of awaited codes.
+	// Back to version 15: no waiting_on column, no rows of awaited codes
+	// (and none of the indexes of the versions after 16).
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
 	for _, stmt := range []string{
+		"DROP INDEX participants_cert_soonest",
+		"CREATE INDEX participants_encryption_cert_expiry ON participants (json_extract(record, '$.encryption_cert_expiry'))",
+		"CREATE INDEX participants_signing_cert_expiry ON participants (json_extract(record, '$.signing_cert_expiry'))",
+		"DROP INDEX participant_values_own",
 		"DELETE FROM application_waiting WHERE kind LIKE '@%'",
 		"ALTER TABLE applications DROP COLUMN waiting_on",
-		"DELETE FROM schema_migrations WHERE version = 16",
+		"DELETE FROM schema_migrations WHERE version >= 16",
 	} {
 		_, err := db.ExecContext(ctx, stmt)
 		require.NoError(t, err, stmt)

@@ -256,6 +256,6 @@ func ExampleCertificateExpiries() {
 		cursor = page.Next
 	}
 	// Output:
-	// hosp_sunris_100001@hcx
 	// payr_acmein_100003@hcx
+	// hosp_sunris_100001@hcx
 }

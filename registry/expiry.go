@@ -2,6 +2,9 @@ package registry
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -16,9 +19,11 @@ type CertificateExpiries interface {
 	// CertificatesExpiring returns a page of the participants, Inactive
 	// ones aside, whose encryption or signing certificate expires at or
 	// before by (in epoch milliseconds, at or before by.UnixMilli(); an
-	// expiry of 0 or less is no certificate), ordered by participant
-	// code. Pass the page's Next as cursor for the next page; Next is
-	// empty after the last. A limit of 0 means DefaultLimit; a negative
+	// expiry of 0 or less is no certificate), ordered by SoonestExpiry,
+	// then by participant code, so that a store reads a page from an
+	// index of that order alone. Pass the page's Next (EncodeExpiryCursor
+	// of the last participant) as cursor for the next page; Next is empty
+	// after the last. A limit of 0 means DefaultLimit; a negative
 	// limit, one over MaxLimit or a cursor this package did not make is
 	// ErrInvalidQuery.
 	CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error)
@@ -38,4 +43,40 @@ func ExpiresBy(p *hcxonboard.Participant, by time.Time) bool {
 		}
 	}
 	return false
+}
+
+// SoonestExpiry is the earlier of p's two certificate expiries, in epoch
+// milliseconds; 0 when it has neither (an expiry of 0 or less is no
+// certificate). CertificateExpiries pages in its order.
+func SoonestExpiry(p *hcxonboard.Participant) int64 {
+	var soonest int64
+	for _, e := range []int64{p.EncryptionCertExpiry, p.SigningCertExpiry} {
+		if e > 0 && (soonest == 0 || e < soonest) {
+			soonest = e
+		}
+	}
+	return soonest
+}
+
+// EncodeExpiryCursor is the cursor of the CertificateExpiries page after a
+// participant whose SoonestExpiry is soonest.
+func EncodeExpiryCursor(soonest int64, code string) string {
+	return EncodeCursor(Position{Key: strconv.FormatInt(soonest, 10) + "|" + code})
+}
+
+// DecodeExpiryCursor returns the soonest expiry and the participant code
+// an EncodeExpiryCursor cursor names; any other cursor wraps
+// ErrInvalidQuery.
+func DecodeExpiryCursor(c string) (soonest int64, code string, err error) {
+	pos, err := DecodeCursor(c)
+	if err != nil {
+		return 0, "", err
+	}
+	at, code, ok := strings.Cut(pos.Key, "|")
+	if ok && pos.CreatedAt.IsZero() {
+		if soonest, err = strconv.ParseInt(at, 10, 64); err == nil && soonest > 0 {
+			return soonest, code, nil
+		}
+	}
+	return 0, "", fmt.Errorf("%w: %w", ErrInvalidQuery, errCursor)
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -435,28 +436,39 @@ func page[T any](items []T, limit, offset int) []T {
 // code (CertificateExpiries). The memory store reads every participant.
 func (s *MemoryStore) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error) {
 	var out Page[hcxonboard.Participant]
-	limit, after, err := CheckPage(limit, cursor)
+	limit, _, err := CheckPage(limit, cursor)
 	if err != nil {
 		return out, err
+	}
+	var afterSoonest int64
+	var afterCode string
+	if cursor != "" {
+		if afterSoonest, afterCode, err = DecodeExpiryCursor(cursor); err != nil {
+			return out, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
+	order := func(a, b *hcxonboard.Participant) int {
+		return cmp.Or(cmp.Compare(SoonestExpiry(a), SoonestExpiry(b)), strings.Compare(a.ParticipantCode, b.ParticipantCode))
+	}
 	s.mu.RLock()
 	var hits []hcxonboard.Participant
 	for code, p := range s.participants {
-		if (after == nil || code > after.Key) && ExpiresBy(p, by) {
+		soonest := SoonestExpiry(p)
+		if ExpiresBy(p, by) && (cursor == "" || soonest > afterSoonest || soonest == afterSoonest && code > afterCode) {
 			hits = append(hits, *p.Clone())
 		}
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(hits, func(a, b hcxonboard.Participant) int { return strings.Compare(a.ParticipantCode, b.ParticipantCode) })
+	slices.SortFunc(hits, func(a, b hcxonboard.Participant) int { return order(&a, &b) })
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
 	out.Items = hits
 	if n := len(hits); n == limit {
-		out.Next = EncodeCursor(Position{Key: hits[n-1].ParticipantCode})
+		out.Next = EncodeExpiryCursor(SoonestExpiry(&hits[n-1]), hits[n-1].ParticipantCode)
 	}
 	return out, nil
 }

@@ -10,34 +10,39 @@ import (
 
 // CertificatesExpiring returns a page of the participants, Inactive ones
 // aside, whose encryption or signing certificate expires at or before by
-// (or has expired), ordered by participant code; pass the page's Next as
-// cursor for the next. The expiries are indexed (migration 8), so the
-// store reads only the participants it returns: the engine's expiry
-// warnings need not page through every participant.
+// (or has expired), soonest first (the earlier of the two expiries), then
+// by participant code; pass the page's Next as cursor for the next. The
+// soonest expiry is indexed with the code (migration 18), so a page reads
+// the page alone, however many certificates the window holds.
 func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
 	var page registry.Page[hcxonboard.Participant]
-	limit, pos, err := registry.CheckPage(limit, cursor)
+	limit, _, err := registry.CheckPage(limit, cursor)
 	if err != nil {
 		return page, err
 	}
-	after := ""
-	if pos != nil {
-		after = pos.Key
+	args := []any{by.UnixMilli(), limit}
+	if cursor != "" {
+		soonest, code, err := registry.DecodeExpiryCursor(cursor)
+		if err != nil {
+			return page, err
+		}
+		args = append(args, soonest, code)
 	}
 	if err := s.ready(ctx); err != nil {
 		return page, err
 	}
-	rows, err := s.query(ctx, certificatesExpiringSQL(s.dialect), by.UnixMilli(), string(hcxonboard.StatusInactive), after, limit)
+	rows, err := s.query(ctx, certificatesExpiringSQL(s.dialect, cursor != ""), args...)
 	if err != nil {
 		return page, fail(ctx, err, "list expiring certificates")
 	}
 	defer rows.Close()
+	var soonest int64
 	for rows.Next() {
 		var (
 			record           []byte
 			created, updated int64
 		)
-		if err := rows.Scan(&record, &created, &updated); err != nil {
+		if err := rows.Scan(&record, &created, &updated, &soonest); err != nil {
 			return page, fail(ctx, err, "list expiring certificates")
 		}
 		p, err := decodeParticipant(record, created, updated)
@@ -50,31 +55,39 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 		return page, fail(ctx, err, "list expiring certificates")
 	}
 	if n := len(page.Items); n == limit {
-		page.Next = registry.EncodeCursor(registry.Position{Key: page.Items[n-1].ParticipantCode})
+		page.Next = registry.EncodeExpiryCursor(soonest, page.Items[n-1].ParticipantCode)
 	}
 	return page, nil
 }
 
-// certificatesExpiringSQL reads each expiry's index (the expressions of
-// migration 8, exactly) for the expiries in [1, $1] ms of participants
-// that are not Inactive, into x; then the page of x past the cursor $3,
-// into xpage; and only then the participants xpage names, one lookup
-// each. Each step is materialized, so that no plan walks the participants
-// in code order looking for the matches, nor ANDs the expiry index with a
-// range of the primary key: PostgreSQL's generic plan of the prepared
-// statement, which knows neither $1 nor $3, did both (444 ms for 500
-// matches among a million participants; 9 ms so).
-func certificatesExpiringSQL(d Dialect) string {
-	expiry := func(field string) string {
-		if d == Postgres {
-			return "((record ->> '" + field + "')::bigint)"
-		}
-		return "json_extract(record, '$." + field + "')"
+// soonestExpiry is the earlier of a participant's two certificate
+// expiries, in epoch milliseconds (the largest integer when it has
+// neither): the expression participants_cert_soonest indexes (migration
+// 18), written exactly as there so that the database matches it.
+func soonestExpiry(d Dialect) string {
+	if d == Postgres {
+		return `least(CASE WHEN (record ->> 'encryption_cert_expiry')::bigint > 0 THEN (record ->> 'encryption_cert_expiry')::bigint ELSE 9223372036854775807 END,
+          CASE WHEN (record ->> 'signing_cert_expiry')::bigint > 0 THEN (record ->> 'signing_cert_expiry')::bigint ELSE 9223372036854775807 END)`
 	}
-	return `WITH x AS MATERIALIZED (
-		SELECT participant_code FROM participants WHERE ` + expiry("encryption_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2
-		UNION SELECT participant_code FROM participants WHERE ` + expiry("signing_cert_expiry") + ` BETWEEN 1 AND $1 AND status <> $2),
-	xpage AS MATERIALIZED (SELECT participant_code FROM x WHERE participant_code > $3 ORDER BY participant_code LIMIT $4)
-	SELECT p.record, p.created_at, p.updated_at FROM xpage JOIN participants p ON p.participant_code = xpage.participant_code
-	ORDER BY p.participant_code`
+	return `min(CASE WHEN json_extract(record, '$.encryption_cert_expiry') > 0 THEN json_extract(record, '$.encryption_cert_expiry') ELSE 9223372036854775807 END,
+        CASE WHEN json_extract(record, '$.signing_cert_expiry') > 0 THEN json_extract(record, '$.signing_cert_expiry') ELSE 9223372036854775807 END)`
+}
+
+// certificatesExpiringSQL reads participants_cert_soonest in its order,
+// from the start of the window or after the cursor's (soonest, code) ($3,
+// $4; the cursor's soonest is at least 1), up to the page's size ($2),
+// for the expiries in [1, $1] ms. The
+// index leaves Inactive participants out; the query says the same, with
+// the same literal, so that the database may use it.
+func certificatesExpiringSQL(d Dialect, cursor bool) string {
+	soonest := soonestExpiry(d)
+	from, after := "1", ""
+	if cursor {
+		// The range starts at the cursor's expiry (SQLite reads the
+		// row value as a filter only), past the cursor's code within it.
+		from, after = "$3", " AND ("+soonest+", participant_code) > ($3, $4)"
+	}
+	return `SELECT record, created_at, updated_at, ` + soonest + ` FROM participants
+	WHERE ` + soonest + ` BETWEEN ` + from + ` AND $1 AND status <> 'Inactive'` + after + `
+	ORDER BY ` + soonest + `, participant_code LIMIT $2`
 }

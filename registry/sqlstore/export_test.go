@@ -71,7 +71,9 @@ func ListSQL(s *Store, f registry.ApplicationFilter) (string, []any, error) {
 }
 
 // CertificatesExpiringSQL is the text of Store.CertificatesExpiring.
-func CertificatesExpiringSQL(d Dialect) string { return certificatesExpiringSQL(d) }
+func CertificatesExpiringSQL(d Dialect, cursor bool) string {
+	return certificatesExpiringSQL(d, cursor)
+}
 
 // DueSQL is the text of Store.DueApplications.
 func DueSQL(cursor bool) string { return dueSQL(cursor) }

@@ -36,13 +36,12 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 		return page, fail(ctx, err, "list expiring certificates")
 	}
 	defer rows.Close()
-	var soonest int64
 	for rows.Next() {
 		var (
 			record           []byte
 			created, updated int64
 		)
-		if err := rows.Scan(&record, &created, &updated, &soonest); err != nil {
+		if err := rows.Scan(&record, &created, &updated); err != nil {
 			return page, fail(ctx, err, "list expiring certificates")
 		}
 		p, err := decodeParticipant(record, created, updated)
@@ -55,7 +54,8 @@ func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit in
 		return page, fail(ctx, err, "list expiring certificates")
 	}
 	if n := len(page.Items); n == limit {
-		page.Next = registry.EncodeExpiryCursor(soonest, page.Items[n-1].ParticipantCode)
+		last := &page.Items[n-1]
+		page.Next = registry.EncodeExpiryCursor(registry.SoonestExpiry(last), last.ParticipantCode)
 	}
 	return page, nil
 }
@@ -87,7 +87,7 @@ func certificatesExpiringSQL(d Dialect, cursor bool) string {
 		// row value as a filter only), past the cursor's code within it.
 		from, after = "$3", " AND ("+soonest+", participant_code) > ($3, $4)"
 	}
-	return `SELECT record, created_at, updated_at, ` + soonest + ` FROM participants
+	return `SELECT record, created_at, updated_at FROM participants
 	WHERE ` + soonest + ` BETWEEN ` + from + ` AND $1 AND status <> 'Inactive'` + after + `
 	ORDER BY ` + soonest + `, participant_code LIMIT $2`
 }

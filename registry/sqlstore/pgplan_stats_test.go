@@ -53,7 +53,27 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 		plan := explain(t, s, text, args)
 		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
 	}
+	// A start, pattern, range or negated pattern on a list that every
+	// participant passes reads a page in paging order, each participant's
+	// own values by participant_values_own: no scan, no sort of every
+	// match.
+	for name, f := range map[string]map[string]registry.Condition{
+		"role startsWith, everyone":     {registry.FieldRoles: registry.StartsWith("provider")},
+		"role contains, everyone":       {registry.FieldRoles: registry.Contains("vide")},
+		"linked code contains, all":     {registry.FieldLinkedCodes: registry.Contains("in00")},
+		"linked code between, all":      {registry.FieldLinkedCodes: registry.Between(registry.Text("IN"), registry.Text("IO"))},
+		"linked code notContains, none": {registry.FieldLinkedCodes: {NotContains: ptr("qqzqx")}},
+	} {
+		text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: f, Limit: 100})
+		require.NoError(t, err)
+		plan := explain(t, s, text, args)
+		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
+		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
+		assert.Contains(t, plan, "participant_values_own", "%s tests each participant's own values:\n%s", name, plan)
+	}
 }
+
+func ptr(s string) *string { return &s }
 
 // On PostgreSQL, with 200,000 applications waiting on approval across 36
 // payers (a fifth of them awaiting two) and statistics gathered (no

@@ -432,8 +432,9 @@ func page[T any](items []T, limit, offset int) []T {
 }
 
 // CertificatesExpiring returns a page of the participants, Inactive ones
-// aside, whose certificates expire at or before by, ordered by participant
-// code (CertificateExpiries). The memory store reads every participant.
+// aside, whose certificates expire at or before by, soonest expiry first,
+// then by participant code (CertificateExpiries). The memory store reads
+// every participant.
 func (s *MemoryStore) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error) {
 	var out Page[hcxonboard.Participant]
 	limit, _, err := CheckPage(limit, cursor)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -173,6 +174,18 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (%s), then staff confirm the go-live checklist", base, why)
 		}
 		return "next: staff confirm the go-live checklist"
+	case registry.StageRejected, registry.StageWithdrawn:
+		return "this application has ended; to apply again, submit a new application: POST /v1/onboarding/applications"
+	case registry.StageLive:
+		switch {
+		case a.Status == hcxonboard.StatusInactive:
+			return "the participant was de-boarded; to return, it submits a new application: POST /v1/onboarding/applications"
+		case a.Status == hcxonboard.StatusBlocked && a.SuspendedAtExpiry:
+			return fmt.Sprintf("the participant is suspended because its certificate expired; new certificates end it: PUT %s/details, "+
+				"or staff reinstate it: POST /v1/onboarding/staff/applications/%s/reinstate", base, a.ID)
+		case a.Status == hcxonboard.StatusBlocked:
+			return fmt.Sprintf("the participant is suspended; staff end that by reinstating it: POST /v1/onboarding/staff/applications/%s/reinstate", a.ID)
+		}
 	}
 	return ""
 }

@@ -28,8 +28,9 @@ func (h *Handler) ApplicantToken(id string) string { return h.applicantToken(id)
 // RouteInfo is a route as the generic tests need it.
 type RouteInfo struct {
 	Method, Path string
-	Body         bool   // reads a JSON body
-	Field        string // the JSON name of the body's first field
+	Body         bool     // reads a JSON body
+	Field        string   // the JSON name of the body's first field
+	Fields       []string // the JSON names of the body's top-level fields
 	Auth         string
 }
 
@@ -37,7 +38,7 @@ type RouteInfo struct {
 func (h *Handler) AllRoutes() []RouteInfo {
 	out := make([]RouteInfo, 0, len(h.routes))
 	for _, rt := range h.routes {
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Field: firstField(rt.body), Auth: rt.auth.String()})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Field: firstField(rt.body), Fields: bodyFields(rt.body), Auth: rt.auth.String()})
 	}
 	return out
 }
@@ -49,6 +50,20 @@ func firstField(body any) string {
 	t := reflect.TypeOf(body).Elem()
 	name, _, _ := strings.Cut(t.Field(0).Tag.Get("json"), ",")
 	return name
+}
+
+func bodyFields(body any) []string {
+	if body == nil {
+		return nil
+	}
+	t := reflect.TypeOf(body).Elem()
+	var out []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // WriteJSON answers v as the handlers do.

@@ -171,9 +171,10 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 			return ""
 		}
 		if why := h.svc.ReadinessWait(ctx, a.ID); why != "" {
-			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (%s), then staff confirm the go-live checklist", base, why)
+			return fmt.Sprintf("next: POST %s/readiness to check the endpoint and keys (%s), then staff confirm the go-live checklist "+
+				"(POST /v1/onboarding/staff/applications/%s/go-live)", base, why, a.ID)
 		}
-		return "next: staff confirm the go-live checklist"
+		return fmt.Sprintf("next: staff confirm the go-live checklist (POST /v1/onboarding/staff/applications/%s/go-live)", a.ID)
 	case registry.StageRejected, registry.StageWithdrawn:
 		return "this application has ended; to apply again, submit a new application: POST /v1/onboarding/applications"
 	case registry.StageLive:

@@ -39,3 +39,25 @@ func TestRefusalsNameTheNextRoute(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, res.status)
 	assert.Contains(t, res.envelope(t).Error.Message, "or all for any")
 }
+
+// An application waiting on a one-time code names the task as the issue's
+// example does — "waits on OTP task otp-1" — with the route that confirms
+// the code and the one that sends a new one, each with the real id.
+func TestNextStepNamesTheOTPTask(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a, tok := f.submit(f.payer())
+	var otpTask string
+	for _, tk := range a.OpenTasks() {
+		if tk.Kind == "otp" {
+			otpTask = tk.ID
+		}
+	}
+	require.NotEmpty(t, otpTask)
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications/" + a.ID + "/credentials", auth: bearer(tok)})
+	require.Equal(t, http.StatusConflict, res.status, "%s", res.body)
+	msg := res.envelope(t).Error.Message
+	base := "/v1/onboarding/applications/" + a.ID
+	assert.Contains(t, msg, "waits on OTP task "+otpTask+": POST "+base+"/tasks/"+otpTask+"/otp")
+	assert.Contains(t, msg, "POST "+base+"/tasks/"+otpTask+"/otp/resend")
+}

@@ -142,7 +142,7 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 		for _, t := range a.OpenTasks() {
 			switch t.Kind {
 			case onboarding.KindOTP:
-				steps = append(steps, fmt.Sprintf("one-time code task %s: POST %s/tasks/%s/otp, or ask for a new code at POST %s/tasks/%s/otp/resend",
+				steps = append(steps, fmt.Sprintf("OTP task %s: POST %s/tasks/%s/otp, or ask for a new code at POST %s/tasks/%s/otp/resend",
 					t.ID, base, t.ID, base, t.ID))
 			case onboarding.KindApproval:
 				steps = append(steps, fmt.Sprintf("the payer's approval (task %s)", t.ID))

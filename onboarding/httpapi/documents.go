@@ -154,7 +154,7 @@ func (h *Handler) unmatchedNote(r *http.Request, d document.Document) string {
 			waiting = append(waiting, fmt.Sprintf("task %s: kind %s", t.ID, t.DocumentKind))
 		}
 	}
-	note := fmt.Sprintf("stored, but no reference of the application names a %s document with sha256 %s, so it settles nothing", d.Kind, d.SHA256)
+	note := fmt.Sprintf("stored, but no reference of the application names a document of kind %s with sha256 %s, so it settles nothing", d.Kind, d.SHA256)
 	if len(waiting) > 0 {
 		note += "; still waiting on the referenced files (" + strings.Join(waiting, "; ") +
 			"): upload each as its reference names it (GET /v1/onboarding/applications/{id} shows the digests), or amend the references (PATCH /v1/onboarding/applications/{id})"

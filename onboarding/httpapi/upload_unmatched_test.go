@@ -27,6 +27,7 @@ func TestUploadThatMatchesNothingSaysSo(t *testing.T) {
 	res.decode(t, &d)
 	assert.Contains(t, d.Note, "settles nothing")
 	assert.Contains(t, d.Note, "kind "+hcxonboard.DocAddressProof)
+	assert.NotContains(t, d.Note, "a "+hcxonboard.DocAddressProof, "no \"a\" before a kind that starts with a vowel")
 	assert.Contains(t, d.Note, "PATCH /v1/onboarding/applications/{id}")
 
 	res = f.upload(a.ID, tok, hcxonboard.DocAddressProof, document.PDF, pdf)

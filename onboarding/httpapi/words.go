@@ -58,6 +58,7 @@ var goNames = strings.NewReplacer(
 	"Recheck", "POST …/recheck",
 	"RotateSecret", "POST /v1/onboarding/credentials/rotate",
 	"RequestStepUp", "POST /v1/onboarding/applications/{id}/step-up",
+	"(cursor, Page.Next)", "(cursor: the next of the page before)",
 )
 
 // goIdentifier finds a word that only Go code would write: CamelCase with

@@ -20,10 +20,10 @@ import (
 )
 
 // internalWords are what an API message must never carry: Go
-// identifiers (CamelCase with an inner capital, With… options), the
-// engine's action and stage names (and its "from → to"), and package
+// identifiers (CamelCase with an inner capital, With… options, Type.Field),
+// the engine's action and stage names (and its "from → to"), and package
 // prefixes.
-var internalWords = regexp.MustCompile(`→|\b(verifying|submit_details)\b|\b([A-Z][a-z]+[A-Z][A-Za-z]*|With[A-Z][A-Za-z]*)\b|\b(submit_details|confirm_otp|resend_otp|go_live|otp_failed|report_compromise|rotate_secret|deboard_warning|send_back|step_up_sent|document uploaded|readiness checked)\b|\b(onboarding|registry|httpapi|sqlstore|hcxonboard): `)
+var internalWords = regexp.MustCompile(`→|\bis verifying\b|\b[A-Z][a-z]+\.[A-Z][A-Za-z]*\b|\b([A-Z][a-z]+[A-Z][A-Za-z]*|With[A-Z][A-Za-z]*)\b|\b(submit_details|confirm_otp|resend_otp|go_live|otp_failed|report_compromise|rotate_secret|deboard_warning|send_back|step_up_sent|document uploaded|readiness checked)\b|\b(onboarding|registry|httpapi|sqlstore|hcxonboard): `)
 
 // Every error path of the API speaks the API's words: each route is
 // called by each kind of caller (none, a stranger, the applicant, the
@@ -55,6 +55,12 @@ func TestErrorsSpeakTheAPI(t *testing.T) {
 			for k, v := range target.auths {
 				auths[k] = v
 			}
+			paths := []string{path}
+			if rt.Method == http.MethodGet {
+				for _, q := range []string{"offset=20000", "limit=5000", "cursor=not-a-cursor", "stage=nope", "waiting=nope", "within=nope"} {
+					paths = append(paths, path+"?"+q)
+				}
+			}
 			bodies := []string{""}
 			if rt.Body {
 				bodies = append(append([]string(nil), fixed...), ownFieldBodies(t, rt.Fields, target)...)
@@ -63,7 +69,8 @@ func TestErrorsSpeakTheAPI(t *testing.T) {
 			// application on (a suspension, a de-boarding) for the next.
 			for _, caller := range slices.Sorted(maps.Keys(auths)) {
 				auth := auths[caller]
-				for _, body := range bodies {
+				for _, call := range wordsCalls(paths, bodies) {
+					path, body := call[0], call[1]
 					var b any
 					if body != "" {
 						b = json.RawMessage(body)
@@ -79,7 +86,7 @@ func TestErrorsSpeakTheAPI(t *testing.T) {
 						continue
 					}
 					seen++
-					where := fmt.Sprintf("%s %s as %s on the %s application, body %s (%d)", rt.Method, rt.Path, caller, target.name, body, res.status)
+					where := fmt.Sprintf("%s %s as %s on the %s application, body %s (%d)", rt.Method, path, caller, target.name, body, res.status)
 					assert.False(t, internalWords.MatchString(e.Error.Message), "%s: %q", where, e.Error.Message)
 					if e.Error.Code == httpapi.CodeInvalidOnboardStatus && strings.Contains(e.Error.Message, ": the application is ") &&
 						!strings.Contains(e.Error.Message, "the application is live (Active)") {
@@ -176,9 +183,10 @@ func ownFieldBodies(t *testing.T, fields []string, target wordsTarget) []string 
 			"participant_code": target.code, "secret": "wrong", "id": "1", "pilot_completed": true, "staff_trained": true,
 			"decisions":        []map[string]string{{"application_id": target.id, "task_id": target.task, "decision": "approve"}},
 			"participant_name": "Renamed", "grant_type": "password", "username": target.code, "password": "wrong"},
-		{"reason": "x", "decision": "reject", "purpose": "deboard", "initiator": "hcx", "step_up_code": "123456",
+		{"reason": "x", "decision": "reject", "purpose": "deboard", "initiator": "hcx", "step_up_code": "123456", "offset": 10001,
 			"decisions": []map[string]string{{"application_id": target.id, "task_id": target.task, "decision": "reject", "reason": "no"}}},
-		{"reason": "x", "initiator": "regulator", "endpoint_url": "http://10.0.0.1/x", "encryption_cert": "https://certs.example/c.pem"},
+		{"reason": "x", "initiator": "regulator", "endpoint_url": "http://10.0.0.1/x", "encryption_cert": "https://certs.example/c.pem",
+			"limit": 5000, "cursor": "not-a-cursor"},
 	}
 	var out []string
 	for _, set := range sets {
@@ -191,6 +199,17 @@ func ownFieldBodies(t *testing.T, fields []string, target wordsTarget) []string 
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
 		out = append(out, string(b))
+	}
+	return out
+}
+
+// wordsCalls pairs each path with each body.
+func wordsCalls(paths, bodies []string) [][2]string {
+	var out [][2]string
+	for _, p := range paths {
+		for _, b := range bodies {
+			out = append(out, [2]string{p, b})
+		}
 	}
 	return out
 }

@@ -41,7 +41,11 @@ func Validate(id string) error {
 		i += size
 	}
 	if len(id) != IDLength {
-		return newIDError(id, fmt.Sprintf("has %d digits, want %d", len(id), IDLength))
+		digits := "digits"
+		if len(id) == 1 {
+			digits = "digit"
+		}
+		return newIDError(id, fmt.Sprintf("has %d %s, want %d", len(id), digits, IDLength))
 	}
 	if !strings.HasPrefix(id, Prefix) {
 		return newIDError(id, fmt.Sprintf("starts with %s, want the GS1 India prefix %s", id[:len(Prefix)], Prefix))

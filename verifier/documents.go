@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/words"
 )
 
 // MaxDocumentURI is the longest document URI accepted.
@@ -149,7 +150,7 @@ func documentProblem(d *hcxonboard.Document) string {
 		return "has no sha256; compute the file's SHA-256 digest (for example with sha256sum) and give its 64 hex characters"
 	}
 	if len(sha) != 64 {
-		return fmt.Sprintf("sha256 has %d characters; a SHA-256 digest has 64 hex characters — recompute it from the file", len(sha))
+		return fmt.Sprintf("sha256 has %s; a SHA-256 digest has 64 hex characters — recompute it from the file", words.Count(len(sha), "character"))
 	}
 	for i := 0; i < len(sha); i++ {
 		if !isHex(sha[i]) {

@@ -3,6 +3,8 @@ package verifier
 import (
 	"fmt"
 	"strings"
+
+	"github.com/openhcx/hcxonboard/internal/words"
 )
 
 // gstinAlphabet maps code points to characters for the mod-36 check
@@ -46,7 +48,7 @@ func NormalizeGSTIN(s string) (string, error) {
 	}
 	if len(g) != GSTINLength {
 		return "", ruleErr(ErrInvalidGSTIN, "GSTIN", shown(g),
-			fmt.Sprintf("has %d characters, a GSTIN has %d", len(g), GSTINLength))
+			fmt.Sprintf("has %s, a GSTIN has %d", words.Count(len(g), "character"), GSTINLength))
 	}
 	if !isDigit(g[0]) || !isDigit(g[1]) || !validGSTStateCode(int(g[0]-'0')*10+int(g[1]-'0')) {
 		return "", ruleErr(ErrInvalidGSTIN, "GSTIN", g,
@@ -78,7 +80,7 @@ func NormalizeGSTIN(s string) (string, error) {
 func GSTINCheckChar(first14 string) (byte, error) {
 	if len(first14) != GSTINLength-1 {
 		return 0, ruleErr(ErrInvalidGSTIN, "GSTIN prefix", shown(first14),
-			fmt.Sprintf("has %d bytes, the check character needs %d letters or digits", len(first14), GSTINLength-1))
+			fmt.Sprintf("has %s, the check character needs %d letters or digits", words.Count(len(first14), "byte"), GSTINLength-1))
 	}
 	c, pos := gstinCheck(first14)
 	if pos >= 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/words"
 )
 
 // HFRIDLength is the length of an HFR facility id: "IN" and ten letters or
@@ -26,7 +27,7 @@ func ValidateHFRID(s string) error {
 	}
 	if len(s) != HFRIDLength {
 		return ruleErr(ErrInvalidHFRID, "HFR ID", shown(s),
-			fmt.Sprintf("has %d characters, an HFR ID has %d (IN and 10 letters or digits)", len(s), HFRIDLength))
+			fmt.Sprintf("has %s, an HFR ID has %d (IN and 10 letters or digits)", words.Count(len(s), "character"), HFRIDLength))
 	}
 	if s[0] != 'I' || s[1] != 'N' {
 		return ruleErr(ErrInvalidHFRID, "HFR ID", s, fmt.Sprintf("starts with %s, an HFR ID starts with IN", s[:2]))
@@ -82,7 +83,7 @@ func NormalizeHPRID(s string) (string, error) {
 	if !other {
 		if digits != 14 {
 			return "", ruleErr(ErrInvalidHPRID, "HPR ID", shown(s),
-				fmt.Sprintf("has %d digits, an HPR number has 14 (NN-NNNN-NNNN-NNNN)", digits))
+				fmt.Sprintf("has %s, an HPR number has 14 (NN-NNNN-NNNN-NNNN)", words.Count(digits, "digit")))
 		}
 		if len(s) == 17 && s[2] == '-' && s[7] == '-' && s[12] == '-' {
 			return s, nil // already canonical
@@ -110,7 +111,7 @@ func NormalizeHPRID(s string) (string, error) {
 func checkHPRUser(whole, user string) error {
 	if len(user) < 3 || len(user) > 64 {
 		return ruleErr(ErrInvalidHPRID, "HPR ID", shown(whole),
-			fmt.Sprintf("username has %d characters; it has 3–64", len(user)))
+			fmt.Sprintf("username has %s; it has 3–64", words.Count(len(user), "character")))
 	}
 	letters := false
 	for i := 0; i < len(user); i++ {
@@ -174,7 +175,7 @@ func ValidateIRDARegistration(s string, r hcxonboard.Role) error {
 		}
 		if r == hcxonboard.RoleTPA && len(s) != 3 {
 			return ruleErr(ErrInvalidIRDA, "IRDA registration number", shown(s),
-				fmt.Sprintf("has %d digits; a TPA's number has exactly 3, zero-padded as IRDAI prints it (e.g. 003)", len(s)))
+				fmt.Sprintf("has %s; a TPA's number has exactly 3, zero-padded as IRDAI prints it (e.g. 003)", words.Count(len(s), "digit")))
 		}
 		if len(s) > 3 {
 			return ruleErr(ErrInvalidIRDA, "IRDA registration number", shown(s),
@@ -259,7 +260,7 @@ func NormalizeMobile(s string) (string, error) {
 	}
 	if len(b) != 10 {
 		return "", ruleErr(ErrInvalidMobile, "mobile number", masked,
-			fmt.Sprintf("has %d digits after the prefix; an Indian mobile number has 10", len(b)))
+			fmt.Sprintf("has %s after the prefix; an Indian mobile number has 10", words.Count(len(b), "digit")))
 	}
 	if b[0] < '6' {
 		return "", ruleErr(ErrInvalidMobile, "mobile number", masked,

@@ -119,7 +119,7 @@ func TestValidateIRDARegistration(t *testing.T) {
 		{"003", tpa, ""},
 		{"021", tpa, ""},
 		{"100", tpa, ""},
-		{"3", tpa, "has 1 digits; a TPA's number has exactly 3"},
+		{"3", tpa, "has 1 digit; a TPA's number has exactly 3"},
 		{"21", tpa, "exactly 3"},
 		{"0021", tpa, "has 4 digits"},
 		{"000", tpa, "is zero"},

@@ -25,6 +25,10 @@ func Duration(d time.Duration) string {
 	return count(int64((d+time.Minute-1)/time.Minute), "minute")
 }
 
+// Count is n units, "1 unit" or "n units": for a count that can be one
+// ("has 1 digit").
+func Count(n int, unit string) string { return count(int64(n), unit) }
+
 // count is n units, "1 unit" or "n units".
 func count(n int64, unit string) string {
 	if n == 1 {

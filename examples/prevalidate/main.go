@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -212,7 +213,7 @@ func readPolicy(name string) (*verifier.PolicyFile, error) {
 	}
 	p, err := verifier.ParsePolicyFile(src)
 	if err != nil {
-		return nil, fmt.Errorf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "verifier: policy file: "))
+		return nil, fmt.Errorf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "policy file: "))
 	}
 	return p, nil
 }
@@ -337,8 +338,13 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 // oneLine keeps a message to one line, so the program never prints a
 // multi-line dump for bad input.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return packagePrefix.ReplaceAllString(strings.Join(strings.Fields(err.Error()), " "), "")
 }
+
+// packagePrefix is a Go package's name heading a library error
+// ("hcxonboard: invalid application: …"), which means nothing to the
+// applicant reading the line.
+var packagePrefix = regexp.MustCompile(`\b(hcxonboard|sandbox|verifier|onboarding|credential|document): `)
 
 // printable keeps what a file says fit for a terminal: control
 // characters become spaces, runs of space one, and at most max runes.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,6 +137,9 @@ func TestStdin(t *testing.T) {
 	assert.Contains(t, stdout, `"tpa"`)
 }
 
+// goPackagePrefix is a Go package's name heading an error: "hcxonboard: ".
+var goPackagePrefix = regexp.MustCompile(`\b(hcxonboard|sandbox|verifier|onboarding|credential|document): `)
+
 func TestUnreadableInput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -166,6 +170,7 @@ func TestUnreadableInput(t *testing.T) {
 			assert.Contains(t, stderr, tt.want)
 			if !tt.usage {
 				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line, never a dump: %q", stderr)
+				assert.NotRegexp(t, goPackagePrefix, stderr, "the applicant is not told Go package names")
 			}
 		})
 	}

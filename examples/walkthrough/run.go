@@ -128,6 +128,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := w.api.call(ctx, http.MethodGet, "/healthz", "", nil, nil); err != nil {
 		return fmt.Errorf("no operator answers at %s (%w): start one with go run ./examples/operator", cfg.url, err)
 	}
+	if err := w.checkStaffTokens(ctx); err != nil {
+		return err
+	}
 	samples, err := loadSamples(cfg.data, cfg.only)
 	if err != nil {
 		return err
@@ -283,4 +286,25 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// checkStaffTokens asks the operator whether it takes both staff tokens
+// before any sample is submitted: a mistyped token found only at a
+// sample's first review would leave that sample's certificate and
+// identities with an application nobody can finish.
+func (w *walker) checkStaffTokens(ctx context.Context) error {
+	for _, t := range []struct{ flag, token string }{
+		{"-reviewer-token", w.cfg.reviewerToken}, {"-approver-token", w.cfg.approverToken},
+	} {
+		err := w.api.call(ctx, http.MethodGet, "/v1/onboarding/staff/applications?limit=1", t.token, nil, nil)
+		var refused *apiError
+		if errors.As(err, &refused) && (refused.status == http.StatusUnauthorized || refused.status == http.StatusForbidden) {
+			return fmt.Errorf("the operator at %s refused %s (%s): give the staff token it printed at start-up, new at every start; nothing was submitted",
+				w.cfg.url, t.flag, refused.message)
+		}
+		if err != nil {
+			return fmt.Errorf("check the %s token: %w", t.flag, err)
+		}
+	}
+	return nil
 }

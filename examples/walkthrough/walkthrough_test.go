@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,20 @@ func TestWalkthroughTakesEverySampleLive(t *testing.T) {
 	dir := t.TempDir()
 	banner := startOperator(t, "-data", dir, "-db", filepath.Join(dir, "registry.db"))
 	args := bannerCommand(t, banner)
+
+	// A mistyped staff token is caught before any sample is submitted, so
+	// the run with the right ones still finds every sample unused.
+	for _, flag := range []string{"-reviewer-token", "-approver-token"} {
+		wrong := slices.Clone(args)
+		i := slices.Index(wrong, flag)
+		require.GreaterOrEqual(t, i, 0, "the banner's command gives %s", flag)
+		wrong[i+1] = "not-the-token-it-printed"
+		var out bytes.Buffer
+		err := run(ctx, append(wrong, "-only", "regulator"), &out)
+		require.Error(t, err, flag)
+		assert.Contains(t, err.Error(), flag, "the error names the flag whose token was refused")
+		assert.NotContains(t, out.String(), "submit ", "%s: nothing was submitted:\n%s", flag, &out)
+	}
 
 	var out bytes.Buffer
 	err := run(ctx, args, &out)

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -308,6 +309,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// while an operator runs must fail without touching the files the
 	// running one trusts (its demo CA among them).
 	ln, err := net.Listen("tcp", cfg.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen: %s is taken by another program (or another operator): stop it, or give -addr 127.0.0.1:0 "+
+			"for a free port, which the banner names (%w)", cfg.addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

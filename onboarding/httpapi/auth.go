@@ -248,6 +248,23 @@ func (h *Handler) parseApplicantToken(tok, applicationID string) (applicantClaim
 // earlier generation, an expired one, or any once the participant is
 // live (it then uses its participant credential). A token more than a
 // day old is answered with a fresh one (X-Applicant-Token).
+// staffOnApplicantRoute answers a staff credential on a route of the
+// applicant's or the participant's with the staff's own routes, with the
+// status the route gives any credential not its own; nil for any other
+// credential.
+func (h *Handler) staffOnApplicantRoute(r *http.Request, status int, applicationID string) error {
+	if h.staffAuth == nil {
+		return nil
+	}
+	if id, ok := h.staffAuth(r); !ok || strings.TrimSpace(id) == "" {
+		return nil
+	}
+	return newError(status, CodeAccessDenied,
+		"this is the applicant's and the participant's route, and a staff credential is not theirs: staff read the application "+
+			"at GET /v1/onboarding/staff/applications/%s and act on it under /v1/onboarding/staff/applications/%s/…, or in the console",
+		clipParam(applicationID), clipParam(applicationID))
+}
+
 func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applicationID string) error {
 	tok, ok := bearer(r)
 	if !ok {
@@ -256,6 +273,9 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 	}
 	claim, ok := h.parseApplicantToken(tok, applicationID)
 	if !ok {
+		if err := h.staffOnApplicantRoute(r, http.StatusForbidden, applicationID); err != nil {
+			return err
+		}
 		return newError(http.StatusForbidden, CodeAccessDenied, "the applicant token does not match this application")
 	}
 	a, err := h.svc.Application(r.Context(), applicationID)
@@ -332,6 +352,10 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 			return e
 		}
 		if errors.Is(err, credential.ErrInvalidToken) || errors.Is(err, onboarding.ErrNotConfigured) {
+			// As any bearer token that is no access token: 401.
+			if err := h.staffOnApplicantRoute(r, http.StatusUnauthorized, applicationID); err != nil {
+				return err
+			}
 			return tokenRefused(err)
 		}
 		return err

@@ -336,7 +336,8 @@ func (r *record) resendable(s *Service, taskID string) (*taskState, error) {
 		t.ResendDay, t.Resends = today, 0
 	}
 	if t.Resends >= s.otp.ResendsPerDay {
-		return nil, fmt.Errorf("%w: task %s had %d new codes today", ErrTooManyResends, t.ID, t.Resends)
+		return nil, fmt.Errorf("%w: task %s had %s today; ask again after midnight UTC, when the day's allowance starts afresh",
+			ErrTooManyResends, t.ID, words.Count(t.Resends, "new code"))
 	}
 	return t, nil
 }

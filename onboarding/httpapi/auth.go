@@ -347,7 +347,7 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 	if err != nil {
 		if errors.Is(err, onboarding.ErrNotActive) {
 			e := tokenRefused(err)
-			e.message += ": a participant that is not Active gets no access token; a suspended one reaches its own application " +
+			e.message += "; a suspended one reaches its own application " +
 				"with its participant code and secret (Authorization: Basic), a de-boarded one nothing"
 			return e
 		}

@@ -315,12 +315,16 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rt route,
 // reference platform's gateway answers; 403 for a good token of a
 // participant that may not act now (suspended, de-boarded).
 func tokenRefused(err error) *apiError {
-	status := http.StatusUnauthorized
 	if errors.Is(err, onboarding.ErrNotActive) {
-		status = http.StatusForbidden
+		return &apiError{status: http.StatusForbidden, code: CodeAccessDenied, message: notActiveRefused, err: err}
 	}
-	return &apiError{status: status, code: CodeAccessDenied, message: "the credential was refused", err: err}
+	return &apiError{status: http.StatusUnauthorized, code: CodeAccessDenied, err: err,
+		message: "the credential was refused: get a new access token at POST /v1/onboarding/token with the participant code and secret"}
 }
+
+// notActiveRefused answers a good access token of a participant that
+// may not act now.
+const notActiveRefused = "the credential was refused: a participant that is not Active gets no access token"
 
 // checkParticipant admits staff, or a participant with a valid access
 // token.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -304,6 +305,34 @@ func (w *walker) checkStaffTokens(ctx context.Context) error {
 		}
 		if err != nil {
 			return fmt.Errorf("check the %s token: %w", t.flag, err)
+		}
+	}
+	// Each token's role: the action the walkthrough needs it for, on an
+	// application that does not exist. The operator checks the role
+	// first, so 403 is a token without it and 404 one with it; nothing
+	// is changed either way.
+	const absent = "/v1/onboarding/staff/applications/walkthrough-role-check"
+	for _, t := range []struct {
+		flag, role, token, path string
+		body                    any
+	}{
+		{"-reviewer-token", "reviewer", w.cfg.reviewerToken, absent + "/tasks/review-1/decision",
+			httpapi.DecisionRequest{Decision: httpapi.DecisionApprove, Reason: "role check"}},
+		{"-approver-token", "approver", w.cfg.approverToken, absent + "/go-live",
+			httpapi.GoLiveRequest{PilotCompleted: true, StaffTrained: true}},
+	} {
+		err := w.api.call(ctx, http.MethodPost, t.path, t.token, t.body, nil)
+		var refused *apiError
+		if !errors.As(err, &refused) {
+			return fmt.Errorf("check the %s token's role: the operator answered %v", t.flag, err)
+		}
+		switch refused.status {
+		case http.StatusNotFound:
+		case http.StatusForbidden:
+			return fmt.Errorf("the %s given is not a %s's (%s): the operator prints the reviewer's token first and the approver's second; "+
+				"were they given the other way round? Nothing was submitted", t.flag, t.role, refused.message)
+		default:
+			return fmt.Errorf("check the %s token's role: %w", t.flag, err)
 		}
 	}
 	return nil

@@ -49,9 +49,18 @@ func TestWalkthroughTakesEverySampleLive(t *testing.T) {
 		assert.Contains(t, err.Error(), flag, "the error names the flag whose token was refused")
 		assert.NotContains(t, out.String(), "submit ", "%s: nothing was submitted:\n%s", flag, &out)
 	}
+	// So are the two tokens given the wrong way round.
+	swapped := slices.Clone(args)
+	r, a := slices.Index(swapped, "-reviewer-token"), slices.Index(swapped, "-approver-token")
+	swapped[r+1], swapped[a+1] = swapped[a+1], swapped[r+1]
+	var swappedOut bytes.Buffer
+	err := run(ctx, append(swapped, "-only", "regulator"), &swappedOut)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the other way round")
+	assert.NotContains(t, swappedOut.String(), "submit ", "nothing was submitted:\n%s", &swappedOut)
 
 	var out bytes.Buffer
-	err := run(ctx, args, &out)
+	err = run(ctx, args, &out)
 	require.NoError(t, err, "walkthrough output:\n%s", &out)
 	printed := out.String()
 	for _, c := range verifier.Categories() {

@@ -243,11 +243,6 @@ func (h *Handler) parseApplicantToken(tok, applicationID string) (applicantClaim
 	return applicantClaim{gen: gen, issued: time.Unix(sec, 0)}, true
 }
 
-// checkApplicant verifies the bearer token of a request against an
-// application id: 401 without a token; 403 with a wrong one, one of an
-// earlier generation, an expired one, or any once the participant is
-// live (it then uses its participant credential). A token more than a
-// day old is answered with a fresh one (X-Applicant-Token).
 // staffOnApplicantRoute answers a staff credential on a route of the
 // applicant's or the participant's with the staff's own routes, with the
 // status the route gives any credential not its own; nil for any other
@@ -265,6 +260,11 @@ func (h *Handler) staffOnApplicantRoute(r *http.Request, status int, application
 		clipParam(applicationID), clipParam(applicationID))
 }
 
+// checkApplicant verifies the bearer token of a request against an
+// application id: 401 without a token; 403 with a wrong one, one of an
+// earlier generation, an expired one, or any once the participant is
+// live (it then uses its participant credential). A token more than a
+// day old is answered with a fresh one (X-Applicant-Token).
 func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applicationID string) error {
 	tok, ok := bearer(r)
 	if !ok {

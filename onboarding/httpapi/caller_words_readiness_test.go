@@ -30,6 +30,8 @@ func TestCallerWordsReadinessRefusals(t *testing.T) {
 	msg := res.envelope(t).Error.Message
 	t.Log("go-live: ", msg)
 	assert.Contains(t, msg, "/readiness", "names the route that checks again")
+	assert.Contains(t, msg, "POST /v1/onboarding/applications/"+a.ID+"/readiness", "the route in full, with the application's id")
+	assert.NotContains(t, msg, "…/", "no elided route")
 
 	// Readiness on an ended application: no internal action name.
 	a, tok = f.submit(f.regulator("Withdrawn Regulator"))

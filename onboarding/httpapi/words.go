@@ -195,6 +195,11 @@ func (h *Handler) nextStep(ctx context.Context, id string, notReady bool) string
 // explain is the message a client gets for err on request r: the error in
 // the API's words, and for an action that does not fit, the next step.
 func (h *Handler) explain(r *http.Request, err error, msg string) string {
+	if id := r.PathValue("id"); id != "" && strings.Contains(msg, " …/") {
+		// The engine elides the application's routes; the request names it.
+		base := "/v1/onboarding/applications/" + clipParam(id)
+		msg = strings.NewReplacer("POST …/readiness", "POST "+base+"/readiness", "PUT …/details", "PUT "+base+"/details").Replace(msg)
+	}
 	if errors.Is(err, onboarding.ErrIllegalTransition) || errors.Is(err, onboarding.ErrNotReady) {
 		if next := h.nextStep(r.Context(), r.PathValue("id"), errors.Is(err, onboarding.ErrNotReady)); next != "" {
 			msg += ". " + strings.ToUpper(next[:1]) + next[1:]

@@ -427,8 +427,14 @@ var queueTabs = []tab{
 	{Key: onboarding.WaitingDeboarding, Label: "De-boarding"},
 	{Key: onboarding.WaitingCertificateExpired, Label: "Certificate expired"},
 	{Key: onboarding.WaitingReadinessFailed, Label: "Readiness failed"},
+	{Key: queueGoLive, Label: "Credentials and go-live"},
 	{Key: "all", Label: "All"},
 }
+
+// queueGoLive is the tab of applications past step 3, waiting for their
+// credentials, readiness and the approver's go-live: no task marks that
+// wait, so it is the stage's.
+const queueGoLive = "go-live"
 
 func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	waiting := r.URL.Query().Get("waiting")
@@ -451,15 +457,18 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
 	}
 	var kinds []string
+	var stage registry.Stage
 	switch waiting {
 	case "decide":
 		kinds = []string{onboarding.KindReview, onboarding.KindApproval}
 	case "all":
 		kinds = []string{""}
+	case queueGoLive:
+		kinds, stage = []string{""}, registry.StageCredentials
 	default:
 		kinds = []string{waiting}
 	}
-	apps, next, err := h.queuePage(r.Context(), registry.ApplicationFilter{Limit: pageSize, Offset: offset, Cursor: cursor}, kinds)
+	apps, next, err := h.queuePage(r.Context(), registry.ApplicationFilter{Stage: stage, Limit: pageSize, Offset: offset, Cursor: cursor}, kinds)
 	if err != nil {
 		return err
 	}

@@ -442,7 +442,11 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 		waiting = "decide"
 	}
 	if !slices.ContainsFunc(queueTabs, func(t tab) bool { return t.Key == waiting }) {
-		return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown queue %q", waiting)
+		keys := make([]string, len(queueTabs))
+		for i, t := range queueTabs {
+			keys[i] = t.Key
+		}
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown queue %q: waiting is one of %s", clipParam(waiting), strings.Join(keys, ", "))
 	}
 	offset, err := intParam(r.URL.Query().Get("offset"), "offset", 0, registry.MaxLimit-pageSize-1)
 	if err != nil {

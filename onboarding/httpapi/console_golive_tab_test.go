@@ -26,3 +26,16 @@ func TestConsoleQueueListsApplicationsWaitingForGoLive(t *testing.T) {
 	assert.Contains(t, q.body, `href="/console/applications/`+a.ID+`"`)
 	assert.NotContains(t, q.body, `href="/console/applications/`+other.ID+`"`, "only applications past step 3")
 }
+
+// An unknown queue names the ones there are.
+func TestConsoleUnknownQueueNamesTheQueues(t *testing.T) {
+	t.Parallel()
+	_, srv := consoleServer(t)
+	b := newBrowser(t, srv)
+	b.login(staffToken)
+	q := b.get("/console/queue?waiting=nope")
+	require.Equal(t, http.StatusBadRequest, q.status)
+	for _, key := range []string{"decide", "review", "go-live", "all"} {
+		assert.Contains(t, q.body, key)
+	}
+}

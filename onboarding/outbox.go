@@ -450,8 +450,20 @@ func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 	return nil
 }
 
-// deadLetter finds the dead letter id among the dead letters.
+// deadLetter reads the dead letter id: by its key when the store reads
+// one message (registry.OutboxReader), else by paging through the dead
+// letters.
 func (s *Service) deadLetter(ctx context.Context, id string) (registry.OutboxMessage, error) {
+	if r, ok := s.outbox.store.(registry.OutboxReader); ok {
+		m, err := r.OutboxMessage(ctx, id)
+		switch {
+		case errors.Is(err, registry.ErrNotFound) || (err == nil && m.State != registry.OutboxDead):
+			return registry.OutboxMessage{}, fmt.Errorf("%w: dead letter %q", ErrNotFound, clip(id))
+		case err != nil:
+			return registry.OutboxMessage{}, err
+		}
+		return *m, nil
+	}
 	after := ""
 	for {
 		page, err := s.outbox.store.ListOutbox(ctx, registry.OutboxFilter{State: registry.OutboxDead, Limit: registry.MaxLimit, After: after})

@@ -9,6 +9,7 @@ var (
 	_ DueLister           = (*MemoryStore)(nil)
 	_ Leaser              = (*MemoryStore)(nil)
 	_ OutboxStore         = (*MemoryStore)(nil)
+	_ OutboxReader        = (*MemoryStore)(nil)
 	_ StageCounter        = (*MemoryStore)(nil)
 	_ StandingReader      = (*MemoryStore)(nil)
 	_ CertificateExpiries = (*MemoryStore)(nil)

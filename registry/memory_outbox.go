@@ -143,6 +143,20 @@ func (s *MemoryStore) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxM
 	return page(out, f.Limit, 0), nil
 }
 
+// OutboxMessage returns the message id, as [OutboxReader] describes.
+func (s *MemoryStore) OutboxMessage(ctx context.Context, id string) (*OutboxMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.outbox[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: outbox message %q", ErrNotFound, clipName(id))
+	}
+	return m.Clone(), nil
+}
+
 // RetryOutbox sends a dead message back to pending, as [OutboxStore]
 // describes.
 func (s *MemoryStore) RetryOutbox(ctx context.Context, id string, now time.Time) error {

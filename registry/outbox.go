@@ -165,6 +165,16 @@ type OutboxStore interface {
 	OutboxDepth(ctx context.Context) (map[OutboxState]int, error)
 }
 
+// OutboxReader reads one outbox message by its ID, from the store's key:
+// what staff name when they retry a dead letter, found without paging
+// through the others. It is an optional capability of an OutboxStore,
+// found by type assertion; every store of this module implements it.
+type OutboxReader interface {
+	// OutboxMessage returns the message id, in whatever state it stands.
+	// An unknown ID is ErrNotFound.
+	OutboxMessage(ctx context.Context, id string) (*OutboxMessage, error)
+}
+
 // validateOutbox checks the messages of a write to application appID.
 func validateOutbox(appID string, ms []OutboxMessage) error {
 	if len(ms) > MaxOutboxMessages {

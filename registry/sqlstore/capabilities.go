@@ -13,6 +13,7 @@ var (
 	_ registry.DueLister           = (*Store)(nil)
 	_ registry.Leaser              = (*Store)(nil)
 	_ registry.OutboxStore         = (*Store)(nil)
+	_ registry.OutboxReader        = (*Store)(nil)
 	_ registry.StageCounter        = (*Store)(nil)
 	_ registry.StandingReader      = (*Store)(nil)
 	_ registry.CertificateExpiries = (*Store)(nil)

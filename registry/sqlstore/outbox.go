@@ -14,11 +14,11 @@ import (
 // outboxStatements are the outbox's fixed statements, prepared with the
 // others.
 type outboxStatements struct {
-	insert, claim, anyDue, complete, fail, retry, lease, exists *sql.Stmt
+	insert, claim, anyDue, complete, fail, retry, lease, exists, get *sql.Stmt
 }
 
 func (o *outboxStatements) all() []*sql.Stmt {
-	return []*sql.Stmt{o.insert, o.claim, o.anyDue, o.complete, o.fail, o.retry, o.lease, o.exists}
+	return []*sql.Stmt{o.insert, o.claim, o.anyDue, o.complete, o.fail, o.retry, o.lease, o.exists, o.get}
 }
 
 const outboxColumns = `id, application_id, kind, recipient, payload, created_at, next_attempt_at,
@@ -79,6 +79,7 @@ func (s *Store) outboxStatementTexts() []struct {
 			WHERE id = $1 AND state = 'dead'`},
 		{&o.lease, `SELECT state, lease_owner FROM outbox WHERE id = $1`},
 		{&o.exists, `SELECT count(*) FROM outbox WHERE id = $1`},
+		{&o.get, `SELECT ` + outboxColumns + ` FROM outbox WHERE id = $1`},
 	}
 }
 
@@ -339,6 +340,27 @@ func (s *Store) RetryOutbox(ctx context.Context, id string, now time.Time) error
 		}
 		return fmt.Errorf("%w: outbox message %q is %s, not dead", registry.ErrConflict, id, state)
 	})
+}
+
+// OutboxMessage reads the message id by its key, as
+// [registry.OutboxReader] describes.
+func (s *Store) OutboxMessage(ctx context.Context, id string) (*registry.OutboxMessage, error) {
+	if !registry.StorableText(id) {
+		return nil, fmt.Errorf("%w: outbox message %q", registry.ErrNotFound, id)
+	}
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	st, done := s.pointRead(s.stmts.outbox.get)
+	m, err := scanOutbox(st.QueryRowContext(ctx, id))
+	done()
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("%w: outbox message %q", registry.ErrNotFound, id)
+	case err != nil:
+		return nil, fail(ctx, err, "read outbox message %q", id)
+	}
+	return &m, nil
 }
 
 // ListOutbox returns the messages matching f, oldest first, as

@@ -59,9 +59,10 @@
 //     messages), a claim leases due messages earliest due first and skips
 //     leased ones until their lease ends, only the lease holder completes
 //     or fails a message, failures count attempts and reschedule or go
-//     dead, dead messages are retried, listing pages by keyset and
-//     filters by state and application, and 16 claimers racing never lease
-//     one message to two owners.
+//     dead, dead messages are retried, a message is read by its id in
+//     every state (when the store is also a [registry.OutboxReader]),
+//     listing pages by keyset and filters by state and application, and
+//     16 claimers racing never lease one message to two owners.
 //
 // Every subtest runs in parallel on its own store, so a store that shares a
 // database between instances must isolate them (a fresh file, schema or

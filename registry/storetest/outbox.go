@@ -557,6 +557,49 @@ func testOutbox(t *testing.T, newStore NewStore) {
 		requireDepth(t, ob, 0, 0)
 	})
 
+	t.Run("a message is read by its id in every state", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		r := capability[registry.OutboxReader](t, s)
+		ob := capability[registry.OutboxStore](t, s)
+		m, n := message("app-1", "app-1/1/0", at(0)), message("app-1", "app-1/1/1", at(0))
+		n.Payload = nil
+		seedWith(t, s, "app-1", []registry.OutboxMessage{m, n})
+		read := func(id string) registry.OutboxMessage {
+			t.Helper()
+			got, err := r.OutboxMessage(ctx, id)
+			require.NoError(t, err)
+			return *got
+		}
+		requireOutbox(t, []registry.OutboxMessage{pending(m), pending(n)}, []registry.OutboxMessage{read(m.ID), read(n.ID)})
+
+		claimed, err := ob.ClaimOutbox(ctx, "a", at(0), time.Hour, 10)
+		require.NoError(t, err)
+		require.Len(t, claimed, 2)
+		requireOutbox(t, claimed, []registry.OutboxMessage{read(claimed[0].ID), read(claimed[1].ID)}, "leased")
+		require.NoError(t, ob.FailOutbox(ctx, m.ID, "a", at(time.Minute), "smtp: 554 no such mailbox", true))
+		require.NoError(t, ob.CompleteOutbox(ctx, n.ID, "a", at(time.Second)))
+		got := read(m.ID)
+		require.Equal(t, registry.OutboxDead, got.State)
+		require.Equal(t, 1, got.Attempts)
+		require.Equal(t, "smtp: 554 no such mailbox", got.LastError)
+		require.Equal(t, registry.OutboxSent, read(n.ID).State)
+		require.True(t, at(time.Second).Equal(read(n.ID).SentAt))
+
+		// The message read is the caller's own copy.
+		got.Payload[0] = 'X'
+		require.Equal(t, m.Payload, read(m.ID).Payload)
+
+		for _, id := range []string{"nope", "", "app-1/1", "bad\x00id", "\xff"} {
+			_, err := r.OutboxMessage(ctx, id)
+			require.ErrorIs(t, err, registry.ErrNotFound, "%q", id)
+		}
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = r.OutboxMessage(cancelled, m.ID)
+		require.ErrorIs(t, err, context.Canceled)
+	})
+
 	t.Run("claim arguments are checked", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -253,8 +253,15 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	if coded {
 		deadAfter = life // a code is tried as long as it lives, no longer
 	}
+	// The age counts from the message's writing or, for one staff
+	// retried, from the retry: each retry is a new round of attempts. A
+	// code's lifetime counts from the writing whatever happened since.
+	since := om.CreatedAt
+	if !coded && om.RetriedAt.After(since) {
+		since = om.RetriedAt
+	}
 	stale := errors.Is(err, errCodeStale) || errors.Is(err, errNotWanted)
-	dead := stale || permanent(err) || !now.Before(om.CreatedAt.Add(deadAfter))
+	dead := stale || permanent(err) || !now.Before(since.Add(deadAfter))
 	text := ""
 	switch {
 	case stale:
@@ -428,10 +435,10 @@ func (s *Service) DeadLettersPage(ctx context.Context, limit int, cursor string)
 // window, stays dead (ErrConflict): a stale code is never sent late; the
 // applicant asks for a new code instead.
 //
-// The retry is one more attempt: a message's day of retries counts from
-// when it was written, so one that fails again, even for a reason that
-// passes (a 503), is a dead letter again at once, for staff to retry once
-// the transport is back.
+// The retry is a new round of attempts: a message that fails again for a
+// reason that may pass (a 503) is tried again with backoff, and is a dead
+// letter again once WithOutboxDeadAfter has passed since the retry. A
+// one-time code is still tried only within its lifetime.
 func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
 	if s.outbox == nil {
 		return fmt.Errorf("%w: no outbox (the store keeps none)", ErrNotConfigured)

@@ -175,7 +175,7 @@ func (s *MemoryStore) RetryOutbox(ctx context.Context, id string, now time.Time)
 	case m.State != OutboxDead:
 		return fmt.Errorf("%w: outbox message %q is %s, not dead", ErrConflict, id, m.State)
 	}
-	m.State, m.NextAttemptAt = OutboxPending, now
+	m.State, m.NextAttemptAt, m.RetriedAt = OutboxPending, now, now
 	m.LeaseOwner, m.LeaseUntil = "", time.Time{}
 	return nil
 }

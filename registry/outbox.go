@@ -90,6 +90,11 @@ type OutboxMessage struct {
 	LeaseOwner string
 	LeaseUntil time.Time
 	SentAt     time.Time
+	// RetriedAt is when RetryOutbox last sent the message, dead, back to
+	// pending; the zero time if it never did. A dispatcher counts the
+	// age after which it gives up on a message from it, when it is later
+	// than CreatedAt, so that a staff retry is a new round of attempts.
+	RetriedAt time.Time
 }
 
 // Clone returns a deep copy of m.
@@ -156,8 +161,9 @@ type OutboxStore interface {
 	// staff (dead letters) and tests.
 	ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error)
 	// RetryOutbox sends a dead message back to pending, due at now, with
-	// its lease free; Attempts and LastError are kept. A message that is
-	// not dead is ErrConflict; an unknown ID is ErrNotFound.
+	// its lease free and RetriedAt now; Attempts and LastError are kept.
+	// A message that is not dead is ErrConflict; an unknown ID is
+	// ErrNotFound.
 	RetryOutbox(ctx context.Context, id string, now time.Time) error
 	// OutboxDepth counts the pending and the dead messages, for metrics;
 	// both keys are always present. Sent messages are history, not
@@ -190,7 +196,7 @@ func validateOutbox(appID string, ms []OutboxMessage) error {
 		case len(m.Payload) > MaxOutboxPayload:
 			return fmt.Errorf("registry: outbox message %q: payload of %d bytes, at most %d are allowed", m.ID, len(m.Payload), MaxOutboxPayload)
 		case m.State != "" && m.State != OutboxPending,
-			m.Attempts != 0, m.LastError != "", !m.SentAt.IsZero():
+			m.Attempts != 0, m.LastError != "", !m.SentAt.IsZero(), !m.RetriedAt.IsZero():
 			return fmt.Errorf("registry: outbox message %q is not new: a write sets only its id, application, kind, recipient, payload, times and its writer's lease", m.ID)
 		}
 		if err := checkWriteLease(m); err != nil {

@@ -97,7 +97,9 @@
 // transaction; either way a message is leased to one owner at a time. The
 // index outbox_due (state, next_attempt_at, created_at, id) serves the
 // claim in its order and the depth count; the lease columns carry no
-// index, so leasing a row rewrites no index entry.
+// index, so leasing a row rewrites no index entry. A staff retry of a
+// dead message records its time in retried_at (schema version 19;
+// messages stored before read as never retried).
 //
 // Times are stored as UnixNano integers, which is exactly what an audit
 // event's hash covers, so events come back verifiable. An event's seal is

@@ -22,7 +22,7 @@ func (o *outboxStatements) all() []*sql.Stmt {
 }
 
 const outboxColumns = `id, application_id, kind, recipient, payload, created_at, next_attempt_at,
-	attempts, state, last_error, lease_owner, lease_until, sent_at`
+	attempts, state, last_error, lease_owner, lease_until, sent_at, retried_at`
 
 // outboxDue is the claim's condition and order: pending, due, with a free
 // or expired lease; outbox_due serves both.
@@ -66,7 +66,7 @@ func (s *Store) outboxStatementTexts() []struct {
 		text string
 	}{
 		{&o.insert, `INSERT INTO outbox (` + outboxColumns + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'pending', '', $9, $10, $8)`},
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'pending', '', $9, $10, $8, $8)`},
 		{&o.claim, claimOutbox[s.dialect]},
 		{&o.anyDue, `SELECT count(*) FROM (SELECT 1 FROM outbox
 			WHERE state = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1 LIMIT 1) AS due`},
@@ -75,7 +75,7 @@ func (s *Store) outboxStatementTexts() []struct {
 		{&o.fail, `UPDATE outbox SET attempts = attempts + 1, state = $3, next_attempt_at = $4, last_error = $5,
 			lease_owner = '', lease_until = $6
 			WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`},
-		{&o.retry, `UPDATE outbox SET state = 'pending', next_attempt_at = $2, lease_owner = '', lease_until = $3
+		{&o.retry, `UPDATE outbox SET state = 'pending', next_attempt_at = $2, retried_at = $2, lease_owner = '', lease_until = $3
 			WHERE id = $1 AND state = 'dead'`},
 		{&o.lease, `SELECT state, lease_owner FROM outbox WHERE id = $1`},
 		{&o.exists, `SELECT count(*) FROM outbox WHERE id = $1`},
@@ -435,12 +435,12 @@ func (s *Store) OutboxDepth(ctx context.Context) (map[registry.OutboxState]int, 
 // scanOutbox reads outboxColumns.
 func scanOutbox(sc scanner) (registry.OutboxMessage, error) {
 	var (
-		m                                 registry.OutboxMessage
-		state                             string
-		created, next, leaseUntil, sentAt int64
+		m                                          registry.OutboxMessage
+		state                                      string
+		created, next, leaseUntil, sentAt, retried int64
 	)
 	if err := sc.Scan(&m.ID, &m.ApplicationID, &m.Kind, &m.To, &m.Payload, &created, &next,
-		&m.Attempts, &state, &m.LastError, &m.LeaseOwner, &leaseUntil, &sentAt); err != nil {
+		&m.Attempts, &state, &m.LastError, &m.LeaseOwner, &leaseUntil, &sentAt, &retried); err != nil {
 		return m, err
 	}
 	if len(m.Payload) == 0 {
@@ -448,7 +448,7 @@ func scanOutbox(sc scanner) (registry.OutboxMessage, error) {
 	}
 	m.State = registry.OutboxState(state)
 	m.CreatedAt, m.NextAttemptAt = decodeTime(created), decodeTime(next)
-	m.LeaseUntil, m.SentAt = decodeTime(leaseUntil), decodeTime(sentAt)
+	m.LeaseUntil, m.SentAt, m.RetriedAt = decodeTime(leaseUntil), decodeTime(sentAt), decodeTime(retried)
 	return m, nil
 }
 

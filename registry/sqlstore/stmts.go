@@ -108,7 +108,7 @@ claims AS (
 ),
 outbox AS (
 	INSERT INTO outbox (` + outboxColumns + `)
-	SELECT o.id, $1, o.kind, o.recipient, o.payload, o.created_at, o.next_attempt_at, 0, 'pending', '', o.lease_owner, o.lease_until, $48::bigint
+	SELECT o.id, $1, o.kind, o.recipient, o.payload, o.created_at, o.next_attempt_at, 0, 'pending', '', o.lease_owner, o.lease_until, $48::bigint, $48::bigint
 	FROM unnest($42::text[], $43::text[], $44::text[], $45::bytea[], $46::bigint[], $47::bigint[], $51::text[], $52::bigint[])
 		AS o(id, kind, recipient, payload, created_at, next_attempt_at, lease_owner, lease_until)
 ),

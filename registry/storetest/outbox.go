@@ -41,7 +41,7 @@ func normOutbox(ms []registry.OutboxMessage) []registry.OutboxMessage {
 	for i, m := range ms {
 		m = *m.Clone()
 		m.CreatedAt, m.NextAttemptAt = m.CreatedAt.UTC(), m.NextAttemptAt.UTC()
-		m.LeaseUntil, m.SentAt = m.LeaseUntil.UTC(), m.SentAt.UTC()
+		m.LeaseUntil, m.SentAt, m.RetriedAt = m.LeaseUntil.UTC(), m.SentAt.UTC(), m.RetriedAt.UTC()
 		out[i] = m
 	}
 	return out
@@ -55,6 +55,7 @@ func requireOutbox(t *testing.T, want, got []registry.OutboxMessage, msgAndArgs 
 		require.True(t, want[i].NextAttemptAt.Equal(got[i].NextAttemptAt), "message %s next_attempt_at", want[i].ID)
 		require.True(t, want[i].LeaseUntil.Equal(got[i].LeaseUntil), "message %s lease_until", want[i].ID)
 		require.True(t, want[i].SentAt.Equal(got[i].SentAt), "message %s sent_at", want[i].ID)
+		require.True(t, want[i].RetriedAt.Equal(got[i].RetriedAt), "message %s retried_at", want[i].ID)
 	}
 }
 
@@ -262,6 +263,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 			"a message with a lease":   with(func(m *registry.OutboxMessage) { m.LeaseOwner = "x" }),
 			"a message with an error":  with(func(m *registry.OutboxMessage) { m.LastError = "x" }),
 			"a message with a sent_at": with(func(m *registry.OutboxMessage) { m.SentAt = at(0) }),
+			"a message retried":        with(func(m *registry.OutboxMessage) { m.RetriedAt = at(0) }),
 			"too many messages":        tooMany,
 			"a lease end but no owner": with(func(m *registry.OutboxMessage) { m.LeaseUntil = at(time.Minute) }),
 			"a lease owner with NUL": with(func(m *registry.OutboxMessage) {
@@ -551,10 +553,19 @@ func testOutbox(t *testing.T, newStore NewStore) {
 		require.Equal(t, 2, got[0].Attempts, "attempts are kept")
 		require.Equal(t, registry.OutboxErrorText(long), got[0].LastError, "so is the last error")
 		require.True(t, at(2*time.Hour).Equal(got[0].NextAttemptAt))
+		require.True(t, at(2*time.Hour).Equal(got[0].RetriedAt), "the retry is recorded")
 		require.Empty(t, claim("c", at(2*time.Hour-time.Nanosecond)))
 		require.Equal(t, []string{"m"}, claim("c", at(2*time.Hour)))
-		require.NoError(t, ob.CompleteOutbox(ctx, "m", "c", at(2*time.Hour)))
+		require.NoError(t, ob.FailOutbox(ctx, "m", "c", at(3*time.Hour), "x", true))
+		require.NoError(t, ob.RetryOutbox(ctx, "m", at(4*time.Hour)))
+		got = allOutbox(t, ob, registry.OutboxFilter{})
+		require.Len(t, got, 1)
+		require.True(t, at(4*time.Hour).Equal(got[0].RetriedAt), "the latest retry is recorded")
+		require.Equal(t, []string{"m"}, claim("c", at(4*time.Hour)))
+		require.NoError(t, ob.CompleteOutbox(ctx, "m", "c", at(4*time.Hour)))
 		requireDepth(t, ob, 0, 0)
+		got = allOutbox(t, ob, registry.OutboxFilter{})
+		require.True(t, at(4*time.Hour).Equal(got[0].RetriedAt), "a sent message keeps its retry time")
 	})
 
 	t.Run("a message is read by its id in every state", func(t *testing.T) {

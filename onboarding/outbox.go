@@ -225,7 +225,8 @@ func (s *Service) leaseTooShort(om registry.OutboxMessage) error {
 
 // attempt sends om, leased to this replica — m is its payload, or err why
 // the payload did not open — and records the outcome: sent, or failed and
-// due again after a backoff, or dead. It returns the send's error (nil
+// due again after a backoff, or dead. A send starts only while enough of
+// the lease is left for it (leaseTooShort); else nothing is recorded. It returns the send's error (nil
 // when sent) and the store's, if recording the outcome failed; a lease
 // lost meanwhile is not a store error (the message went, or goes, out
 // through its new owner).
@@ -235,6 +236,13 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		err = errCodeStale // a stale code is never sent late
 	}
 	if err == nil {
+		if short := s.leaseTooShort(om); short != nil {
+			// What ran before the send (the read of whether the code is
+			// still live) took so long that the send might outlive the
+			// lease. Nothing is recorded: the message is claimed again
+			// once the lease ends.
+			return short, nil
+		}
 		sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
 		done := bounded(ctx, outboxLease/2)
 		err = s.notifier.Notify(sctx, m)

@@ -369,8 +369,9 @@ func retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// RunOutbox dispatches the outbox every interval until ctx ends. Ready
-// reports an error once it has returned (see Ready).
+// RunOutbox dispatches the outbox every interval until ctx ends, pass
+// after pass while whole batches go out (a backlog after an outage).
+// Ready reports an error once it has returned (see Ready).
 func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
 		return fmt.Errorf("%w: outbox interval %s is not positive", ErrInvalidArgument, interval)
@@ -381,15 +382,31 @@ func (s *Service) RunOutbox(ctx context.Context, interval time.Duration) error {
 	defer s.beat.stop()
 	ctx = withBeat(ctx, &s.beat)
 	for {
-		if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())
-		} else {
-			s.beat.alive()
-		}
+		s.drainOutbox(ctx)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		}
+	}
+}
+
+// drainOutbox runs dispatch passes until one sends less than a whole
+// batch: after an outage the backlog goes out at once, not a batch an
+// interval, while one-time codes in it still live. A pass whose batch
+// failed, or was left for its lease to end, stops it.
+func (s *Service) drainOutbox(ctx context.Context) {
+	for {
+		sent, err := s.DispatchOutbox(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.WarnContext(ctx, "onboarding: outbox dispatch failed", "error", err.Error())
+			}
+			return
+		}
+		s.beat.alive()
+		if sent < outboxBatch || ctx.Err() != nil {
+			return
 		}
 	}
 }

@@ -82,8 +82,10 @@
 // a while, oldest due first; CompleteOutbox and FailOutbox, which only the
 // lease holder may call, mark a message sent, or count the failed attempt
 // and make it due again later or dead; RetryOutbox sends a dead message
-// back; ListOutbox pages through messages by keyset for staff, and
-// OutboxDepth counts pending and dead ones for metrics. A lease keeps
+// back, recording when (RetriedAt); ListOutbox pages through messages by
+// keyset for staff, and OutboxDepth counts pending and dead ones for
+// metrics. [OutboxReader], likewise optional and implemented here, reads
+// one message by its ID, as a staff retry names it. A lease keeps
 // other dispatchers away until it ends, also on other replicas sharing
 // the database; a dispatcher that dies leaves its messages to be claimed
 // again when their leases end, so delivery is at least once.

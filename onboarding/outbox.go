@@ -278,6 +278,12 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		text = hcxonboard.RedactText(err.Error())
 	}
 	delay := retryDelay(om.Attempts)
+	if since != om.CreatedAt {
+		// A retried message's backoff starts again too: from the
+		// attempts a new round would have made since the retry, not
+		// from all of them.
+		delay = min(delay, retryDelay(roundAttempts(now.Sub(since))))
+	}
 	var asked interface{ RetryDelay() time.Duration }
 	if errors.As(err, &asked) {
 		// The receiver's Retry-After: no sooner than it asked.
@@ -367,6 +373,17 @@ func retryDelay(attempts int) time.Duration {
 	d := 30 * time.Second << min(attempts, 7)
 	d = min(d, time.Hour)
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// roundAttempts is how many failed attempts a round of retries begun
+// elapsed ago has made, at the backoff of retryDelay without its jitter:
+// after 30 s one, after 1 min 30 s two, after 3 min 30 s three, …
+func roundAttempts(elapsed time.Duration) int {
+	n := 0
+	for n < 7 && 30*time.Second*time.Duration(1<<(n+1)-1) <= elapsed {
+		n++
+	}
+	return n
 }
 
 // RunOutbox dispatches the outbox every interval until ctx ends, pass

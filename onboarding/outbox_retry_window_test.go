@@ -46,6 +46,8 @@ func TestRetriedDeadLetterIsRetriedAgainWithBackoff(t *testing.T) {
 	m := outboxMessage(t, store, id)
 	require.Equal(t, registry.OutboxPending, m.State, "one failure after a retry is not a dead letter again")
 	require.True(t, m.NextAttemptAt.After(w.clock.Now()), "due again after a backoff")
+	require.LessOrEqual(t, m.NextAttemptAt.Sub(w.clock.Now()), time.Minute,
+		"the backoff starts again from its first step, not from where the attempts before the retry left it")
 
 	// The transport is back: the next pass after the backoff sends it.
 	w.notes.setFail(nil)

@@ -23,6 +23,9 @@ type OutboxMessage struct {
 	Attempts      int       `json:"attempts"`
 	LastError     string    `json:"last_error,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// RetriedAt is when staff last sent it back to the outbox; absent
+	// when they never did.
+	RetriedAt time.Time `json:"retried_at,omitzero"`
 }
 
 // OutboxResponse lists dead letters, oldest first; Next is the cursor of
@@ -56,7 +59,7 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	out := OutboxResponse{Messages: make([]OutboxMessage, 0, len(page.Items)), Next: page.Next}
 	for _, m := range page.Items {
 		out.Messages = append(out.Messages, OutboxMessage{ID: m.ID, ApplicationID: m.ApplicationID, Kind: m.Kind, To: m.To,
-			State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt})
+			State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt, RetriedAt: m.RetriedAt})
 	}
 	h.writeJSON(w, http.StatusOK, out)
 	return nil
@@ -114,7 +117,7 @@ func (h *Handler) consoleOutbox(w http.ResponseWriter, r *http.Request, c *reqCt
 	for _, m := range page.Items {
 		p.Rows = append(p.Rows, deadLetterRow{Retry: retry, OutboxMessage: OutboxMessage{
 			ID: m.ID, ApplicationID: m.ApplicationID, Kind: m.Kind, To: m.To, State: string(m.State),
-			Attempts: m.Attempts, LastError: clipMessage(callerWords(errors.New(m.LastError))), CreatedAt: m.CreatedAt}})
+			Attempts: m.Attempts, LastError: clipMessage(callerWords(errors.New(m.LastError))), CreatedAt: m.CreatedAt, RetriedAt: m.RetriedAt}})
 	}
 	p.PrevURL, p.NextURL = pageLinks("/console/outbox", nil, cursor != "", page.Next)
 	return h.render(w, http.StatusOK, "outbox", c, "Dead letters", "outbox", p)

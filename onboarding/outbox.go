@@ -264,8 +264,8 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 	// The age counts from the message's writing or, for one staff
 	// retried, from the retry: each retry is a new round of attempts. A
 	// code's lifetime counts from the writing whatever happened since.
-	since := om.CreatedAt
-	if !coded && om.RetriedAt.After(since) {
+	since, retried := om.CreatedAt, !coded && om.RetriedAt.After(om.CreatedAt)
+	if retried {
 		since = om.RetriedAt
 	}
 	stale := errors.Is(err, errCodeStale) || errors.Is(err, errNotWanted)
@@ -278,7 +278,7 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		text = hcxonboard.RedactText(err.Error())
 	}
 	delay := retryDelay(om.Attempts)
-	if since != om.CreatedAt {
+	if retried {
 		// A retried message's backoff starts again too: from the
 		// attempts a new round would have made since the retry, not
 		// from all of them.

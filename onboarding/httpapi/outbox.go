@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func (h *Handler) deadLetters(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	return nil
 }
 
-func (h *Handler) retryDeadLetter(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+func (h *Handler) retryDeadLetter(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	var req RetryRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
@@ -76,8 +77,18 @@ func (h *Handler) retryDeadLetter(w http.ResponseWriter, r *http.Request, _ *req
 	if err := h.svc.RetryDeadLetter(r.Context(), req.ID); err != nil {
 		return err
 	}
+	h.logRetry(r, c, req.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// logRetry records who sent a dead letter back to the outbox: the retry
+// has the operator send a message to the outside world again, and the
+// request log names no member.
+func (h *Handler) logRetry(r *http.Request, c *reqCtx, id string) {
+	h.log.LogAttrs(r.Context(), slog.LevelInfo, "httpapi: dead letter sent back to the outbox",
+		slog.String("staff", c.staffID), slog.String("message", id),
+		slog.String("request_id", onboarding.RequestIDFrom(r.Context())))
 }
 
 // retryForm is the console's Retry button: the dead letter to send again.
@@ -130,8 +141,8 @@ func (h *Handler) consoleRetry(w http.ResponseWriter, r *http.Request, c *reqCtx
 	var err error
 	if id == "" {
 		err = newError(http.StatusBadRequest, CodeInvalidRequest, "id is required")
-	} else {
-		err = h.svc.RetryDeadLetter(r.Context(), id)
+	} else if err = h.svc.RetryDeadLetter(r.Context(), id); err == nil {
+		h.logRetry(r, c, id)
 	}
 	return h.flashTo(w, r, c, "/console/outbox",
 		fmt.Sprintf("Message %s is back in the outbox, due now: the dispatcher sends it on its next pass.", id), err)

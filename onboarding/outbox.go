@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -245,7 +246,7 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		}
 		sctx, cancel := context.WithTimeout(ctx, outboxLease/2)
 		done := bounded(ctx, outboxLease/2)
-		err = s.notifier.Notify(sctx, m)
+		err = s.notifyGuarded(sctx, m)
 		done()
 		cancel()
 	}
@@ -293,6 +294,34 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		return err, ferr
 	}
 	return err, nil
+}
+
+// transportPanic is a Notifier that panicked on a message: permanent, so
+// that the message is a dead letter at once rather than a poison message
+// every replica claims in turn. Its text names the message's kind, never
+// the panic's value, which may hold what was being sent.
+type transportPanic struct{ kind string }
+
+func (e transportPanic) Error() string {
+	return "onboarding: the transport panicked on a " + e.kind + " message (a bug in it; see the log)"
+}
+
+func (transportPanic) Permanent() bool { return true }
+
+// notifyGuarded sends m through the Notifier, turning a panic into a
+// transportPanic, logged with its stack: a transport's bug must not take
+// the process down — nor, the message being claimed again after the
+// crash, every replica in turn.
+func (s *Service) notifyGuarded(ctx context.Context, m Message) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = transportPanic{kind: m.Kind}
+			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: the transport panicked", slog.String("kind", m.Kind),
+				slog.String("message", m.ID), slog.String("application", m.ApplicationID),
+				slog.String("panic", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	return s.notifier.Notify(ctx, m)
 }
 
 // errCodeStale: a message's code is no longer one the application

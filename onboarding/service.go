@@ -629,7 +629,7 @@ func (s *Service) logEvents(ctx context.Context, r *record) {
 func (s *Service) deliver(ctx context.Context, msgs []Message) []error {
 	var errs []error
 	for _, m := range msgs {
-		if err := s.notifier.Notify(ctx, m); err != nil {
+		if err := s.notifyGuarded(ctx, m); err != nil {
 			errs = append(errs, err)
 			s.logUndelivered(ctx, m, err)
 		}

@@ -227,10 +227,10 @@ func (s *Service) leaseTooShort(om registry.OutboxMessage) error {
 // attempt sends om, leased to this replica — m is its payload, or err why
 // the payload did not open — and records the outcome: sent, or failed and
 // due again after a backoff, or dead. A send starts only while enough of
-// the lease is left for it (leaseTooShort); else nothing is recorded. It returns the send's error (nil
-// when sent) and the store's, if recording the outcome failed; a lease
-// lost meanwhile is not a store error (the message went, or goes, out
-// through its new owner).
+// the lease is left for it (leaseTooShort); else nothing is recorded. It
+// returns the send's error (nil when sent) and the store's, if recording
+// the outcome failed; a lease lost meanwhile is not a store error (the
+// message went, or goes, out through its new owner).
 func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Message, err error) (sendErr, storeErr error) {
 	life, coded := s.kindLifetime(om.Kind)
 	if err == nil && coded && !s.clock().Before(om.CreatedAt.Add(life)) {

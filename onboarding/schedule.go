@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -557,7 +559,7 @@ func (s *Service) runDuePass(ctx context.Context, workers int, step func() bool)
 			wg.Add(1)
 			go func(a *registry.Application) {
 				defer func() { <-free; wg.Done() }()
-				changed, err := s.runDue(ctx, dl, a, now)
+				changed, err := s.runDueGuarded(ctx, dl, a, now)
 				mu.Lock()
 				if changed {
 					done++
@@ -591,6 +593,21 @@ func awaitRunOut(r *record, now time.Time) bool {
 		}
 	}
 	return false
+}
+
+// runDueGuarded is runDue, with a panic turned into the application's
+// error and logged with its stack: a bug met in one application's work
+// must not take the process down, nor — the application staying due —
+// every replica that runs the next pass.
+func (s *Service) runDueGuarded(ctx context.Context, dl registry.DueLister, a *registry.Application, now time.Time) (changed bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			changed, err = false, fmt.Errorf("onboarding: application %q: its scheduled work panicked (a bug; see the log)", a.ID)
+			s.log.LogAttrs(ctx, slog.LevelError, "scheduler: work panicked", slog.String("application", a.ID),
+				slog.String("panic", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	return s.runDue(ctx, dl, a, now)
 }
 
 // runDue does one application's due work.

@@ -787,6 +787,15 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 		}
 		return s.applyReport(ctx, r, rep)
 	}
+	// rejectFor rejects the application, recheck recorded, for reason.
+	rejectFor := func(reason string) (*record, error) {
+		return s.mutate(ctx, id, func(r *record) error {
+			if err := r.transition(ActionRecheck, actor, ""); err != nil {
+				return err
+			}
+			return s.reject(r, actorSystem, []string{reason})
+		})
+	}
 	r, err := s.mutateFrom(ctx, id, first, recheck)
 	for err != nil && len(disputed) < registry.MaxClaims {
 		var taken *claimTakenError
@@ -799,13 +808,7 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 			// that another participant spent meanwhile: the application
 			// is refused it, as at submission, rather than every recheck
 			// failing while it waits.
-			reason := taken.reason
-			r, err = s.mutate(ctx, id, func(r *record) error {
-				if err := r.transition(ActionRecheck, actor, ""); err != nil {
-					return err
-				}
-				return s.reject(r, actorSystem, []string{reason})
-			})
+			r, err = rejectFor(taken.reason)
 			break
 		}
 		if !learnt(rep, taken.claim.Claim) ||
@@ -815,13 +818,7 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 		if !s.disputes {
 			// As at submission: without WithIdentityDisputes, an identity
 			// another holds rejects the application.
-			reason := taken.reason
-			r, err = s.mutate(ctx, id, func(r *record) error {
-				if err := r.transition(ActionRecheck, actor, ""); err != nil {
-					return err
-				}
-				return s.reject(r, actorSystem, []string{reason})
-			})
+			r, err = rejectFor(taken.reason)
 			break
 		}
 		disputed = append(disputed, taken.claim)

@@ -335,12 +335,21 @@ func (s *Service) Token(ctx context.Context, code, secret string) (credential.To
 	if err != nil {
 		return credential.Token{}, fmt.Errorf("onboarding: issue token: %w", err)
 	}
-	// A compromise report stored since the secrets were read revoked the
-	// secret just checked, and the token, stamped after the report, would
-	// outlive it: read the standing again and refuse the token then.
-	_, latest, err := s.standingOf(ctx, code)
+	// A compromise report, suspension or de-boarding stored since the
+	// secrets were read would leave a token stamped after it, which other
+	// gateways, checking only its signature, accept until it expires: read
+	// the standing again and refuse the token then.
+	status, latest, err := s.standingOf(ctx, code)
 	if err != nil {
 		return credential.Token{}, err
+	}
+	if status != hcxonboard.StatusActive {
+		return credential.Token{}, s.refuse(ctx, "token", code, true,
+			fmt.Sprintf("the participant became %s while the token was issued", status))
+	}
+	if latest.ended(s.clock()) {
+		return credential.Token{}, s.refuse(ctx, "token", code, true,
+			"the participant's de-boarding took effect while the token was issued")
 	}
 	compromisedAt := latest.CompromisedAt
 	if compromisedAt != nil && (c.CompromisedAt == nil || compromisedAt.After(*c.CompromisedAt)) {

@@ -182,8 +182,9 @@ func (s *Service) simple(ctx context.Context, id, action, actor, reason string, 
 // checklist is confirmed (pilot completed, staff trained, confirmed by a
 // named person). The participant becomes Active and the onboarded broadcast
 // goes out. From any stage but credentials it is a *TransitionError; in
-// credentials but without a live secret, a valid encryption certificate or
-// a confirmed checklist it is ErrNotReady naming what is missing. Its
+// credentials but without a live secret, a valid encryption certificate
+// (and signing certificate, when one was given) or a confirmed checklist it
+// is ErrNotReady naming what is missing. Its
 // notes (PilotNotes, Note) are each at most MaxNoteLength.
 func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Application, error) {
 	c.ConfirmedBy = strings.TrimSpace(c.ConfirmedBy)
@@ -211,8 +212,14 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		}
 		if d := r.st.Details; d == nil {
 			missing = append(missing, "step-3 details are missing")
-		} else if !r.now.Before(d.EncryptionCertExpiry) {
-			missing = append(missing, "the encryption certificate has expired")
+		} else {
+			if !r.now.Before(d.EncryptionCertExpiry) {
+				missing = append(missing, "the encryption certificate has expired")
+			}
+			if !d.SigningCertExpiry.IsZero() && !r.now.Before(d.SigningCertExpiry) {
+				// The network verifies the participant's signatures with it.
+				missing = append(missing, "the signing certificate has expired")
+			}
 		}
 		if why := s.readinessMissing(r); why != "" {
 			missing = append(missing, why)

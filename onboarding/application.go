@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"maps"
 	"time"
 
@@ -356,6 +358,29 @@ type Credentials struct {
 	// the engine keeps only its hash.
 	Secret    string
 	ExpiresAt time.Time
+}
+
+// redactedSecret stands for the secret wherever Credentials are printed
+// or logged whole.
+const redactedSecret = "[REDACTED]"
+
+// String prints the credentials without the secret, so that a caller who
+// prints or wraps them whole (%v, %+v, %s) does not write the secret to a
+// log or an error. Read the Secret field to hand it over.
+func (c Credentials) String() string {
+	return fmt.Sprintf("{ParticipantCode:%s Secret:%s ExpiresAt:%s}", c.ParticipantCode, redactedSecret, c.ExpiresAt.Format(time.RFC3339))
+}
+
+// GoString is String for %#v.
+func (c Credentials) GoString() string { return "onboarding.Credentials" + c.String() }
+
+// LogValue logs the credentials without the secret.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("participant_code", c.ParticipantCode),
+		slog.String("secret", redactedSecret),
+		slog.Time("expires_at", c.ExpiresAt),
+	)
 }
 
 // CertificateExpiry is one certificate that expires soon, or has.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,6 +127,32 @@ type Token struct {
 	ID string
 	// IssuedAt and ExpiresAt are the iat and exp claims, whole seconds.
 	IssuedAt, ExpiresAt time.Time
+}
+
+// redactedToken stands for a token's value wherever a Token is printed or
+// logged whole.
+const redactedToken = "[REDACTED]"
+
+// String prints the token without its value, which lets whoever holds it
+// act as the participant until it expires, so that a caller who prints or
+// wraps a Token whole (%v, %+v, %s) does not write it to a log. Read the
+// Value field to hand it over.
+func (t Token) String() string {
+	return fmt.Sprintf("{Value:%s ID:%s IssuedAt:%s ExpiresAt:%s}", redactedToken, t.ID,
+		t.IssuedAt.Format(time.RFC3339), t.ExpiresAt.Format(time.RFC3339))
+}
+
+// GoString is String for %#v.
+func (t Token) GoString() string { return "credential.Token" + t.String() }
+
+// LogValue logs the token without its value.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("value", redactedToken),
+		slog.String("id", t.ID),
+		slog.Time("issued_at", t.IssuedAt),
+		slog.Time("expires_at", t.ExpiresAt),
+	)
 }
 
 // TokenClaims are the claims of a verified token.

@@ -52,17 +52,15 @@ func loadPolicy(name string) (*policy, error) {
 }
 
 // serve answers GET and HEAD of policyPath with the published policy and
-// hands every other request to next. The file is public: it says what
+// hands every other request to next, which must list policyPath among its
+// documented routes (httpapi.WithDocumentedRoutes) to refuse a wrong method. The file is public: it says what
 // each kind of applicant must show, nothing about anyone.
 func (p *policy) serve(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != policyPath {
+		if r.URL.Path != policyPath || r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// next refuses another method on policyPath with 405 in the
+			// error envelope, the path being in its document.
 			next.ServeHTTP(w, r)
-			return
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
 		h := w.Header()

@@ -171,6 +171,36 @@ func (h *Handler) register() {
 		slices.Sort(methods)
 		h.mux.Handle(p, h.methodNotAllowed(strings.Join(methods, ", ")))
 	}
+	// A route served beside the Handler is mounted for its own method
+	// only, so any other method reaches the Handler: answer it 405 with
+	// Allow, as for the Handler's own routes. Its own method reaching the
+	// Handler means nothing serves it here: 404.
+	besideAllow := make(map[string][]string)
+	var besidePaths []string
+	for _, rt := range h.beside {
+		if _, own := allow[rt.path]; own {
+			continue
+		}
+		if _, seen := besideAllow[rt.path]; !seen {
+			besidePaths = append(besidePaths, rt.path)
+		}
+		besideAllow[rt.path] = append(besideAllow[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			besideAllow[rt.path] = append(besideAllow[rt.path], http.MethodHead)
+		}
+	}
+	for _, p := range besidePaths {
+		methods := besideAllow[p]
+		slices.Sort(methods)
+		wrong := h.methodNotAllowed(strings.Join(methods, ", "))
+		h.mux.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slices.Contains(methods, r.Method) {
+				h.notFound(w, r)
+				return
+			}
+			wrong.ServeHTTP(w, r)
+		}))
+	}
 	h.mux.Handle("/", http.HandlerFunc(h.notFound))
 }
 

@@ -62,11 +62,11 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.db, "db", "", "SQLite database file (default <data>/registry.db)")
 	fs.StringVar(&c.data, "data", demo, "directory for all the demo keeps: key seed, database, samples, documents, demo codes; yours alone, not writable by others")
 	fs.StringVar(&c.instance, "instance", "hcx", "HCX instance code (participant codes end with @<instance>)")
-	fs.StringVar(&c.hfrGateway, "hfr-gateway", "", "ABDM gateway base URL (default: an in-process fake)")
-	fs.StringVar(&c.hfrRegistry, "hfr-registry", "", "HFR/HPR base URL with its version prefix")
-	fs.StringVar(&c.hfrClientID, "hfr-client-id", "", "ABDM gateway client id (secret from HFR_CLIENT_SECRET)")
-	fs.StringVar(&c.hfrEnv, "hfr-env", "sandbox", "ABDM environment: sandbox or production")
-	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL (default: an in-process fake)")
+	fs.StringVar(&c.hfrGateway, "hfr-gateway", "", "ABDM gateway base URL, or HFR_GATEWAY (default: an in-process fake)")
+	fs.StringVar(&c.hfrRegistry, "hfr-registry", "", "HFR/HPR base URL with its version prefix, or HFR_REGISTRY")
+	fs.StringVar(&c.hfrClientID, "hfr-client-id", "", "ABDM gateway client id, or HFR_CLIENT_ID (secret from HFR_CLIENT_SECRET)")
+	fs.StringVar(&c.hfrEnv, "hfr-env", "sandbox", "ABDM environment: sandbox or production, or HFR_ENV")
+	fs.StringVar(&c.rohiniURL, "rohini-url", "", "ROHINI look-up base URL, or ROHINI_URL (default: an in-process fake)")
 	fs.StringVar(&c.policy, "policy", "", "onboarding policy file (JSON, verifier.PolicyFile), published at "+policyPath+" (default: the guideline's)")
 	fs.DurationVar(&c.outboxInterval, "outbox-interval", 10*time.Second, "how often the outbox dispatcher retries what could not be sent at once")
 	fs.DurationVar(&c.scheduleInterval, "schedule-interval", time.Minute,
@@ -83,6 +83,9 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if err := registryEnv(fs, getenv); err != nil {
+		return c, err
 	}
 	if c.outboxInterval <= 0 {
 		return c, fmt.Errorf("-outbox-interval %s: want a positive duration", c.outboxInterval)
@@ -111,7 +114,7 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	if set := flagsSet(fs); set["hfr-env"] && !realHFR {
 		// The in-process fake has no environment: an -hfr-env meant for
 		// the real HFR must not run the demo's facilities instead.
-		return c, errors.New("-hfr-env needs the real HFR: -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET")
+		return c, errors.New("-hfr-env (HFR_ENV) needs the real HFR: -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET")
 	}
 	if err := checkInstance(c.instance); err != nil {
 		return c, err
@@ -129,6 +132,33 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 }
 
 // flagsSet are the names of the flags given on the command line.
+// registryFlagEnv names the environment variable that sets each registry
+// flag not given on the command line, so that the real registries can be
+// configured as a container usually is.
+var registryFlagEnv = []struct{ flag, env string }{
+	{"hfr-gateway", "HFR_GATEWAY"},
+	{"hfr-registry", "HFR_REGISTRY"},
+	{"hfr-client-id", "HFR_CLIENT_ID"},
+	{"hfr-env", "HFR_ENV"},
+	{"rohini-url", "ROHINI_URL"},
+}
+
+// registryEnv sets each registry flag not given from its variable, when
+// that is set; a flag given wins.
+func registryEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := flagsSet(fs)
+	for _, fe := range registryFlagEnv {
+		v := getenv(fe.env)
+		if set[fe.flag] || v == "" {
+			continue
+		}
+		if err := fs.Set(fe.flag, v); err != nil {
+			return fmt.Errorf("%s: %w", fe.env, err)
+		}
+	}
+	return nil
+}
+
 func flagsSet(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

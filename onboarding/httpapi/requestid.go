@@ -26,6 +26,9 @@ func (h *Handler) serveLogged(w http.ResponseWriter, r *http.Request) {
 	ctx := onboarding.WithRequestID(r.Context(), r.Header.Get(RequestIDHeader))
 	id := onboarding.RequestIDFrom(ctx)
 	w.Header().Set(RequestIDHeader, id)
+	// Every answer, the key sets served by the engine included, is to be
+	// taken as the type it says.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	sw := &statusWriter{ResponseWriter: w}
 	r = r.WithContext(ctx)
 	h.mux.ServeHTTP(sw, r) // sets r.Pattern to the route that served it

@@ -440,6 +440,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
@@ -495,6 +496,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	return nil
 }
+
+// maxHeaderBytes bounds a request's headers: a bearer token, a console
+// cookie and the usual headers take a few kilobytes, and net/http's
+// default of a megabyte is memory a slow client can hold per connection.
+const maxHeaderBytes = 64 << 10
 
 // metricsPath is where Prometheus scrapes the operator.
 const metricsPath = "/metrics"

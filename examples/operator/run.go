@@ -435,7 +435,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	mux.Handle("/", pol.serve(h))
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           allowSlowUploads(mux, uploadTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -495,6 +495,37 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// uploadTimeout is how long a document upload may take, read and
+// answered: 10 MiB at about 17 KiB/s. The server's ReadTimeout and
+// WriteTimeout bound every other request far tighter.
+const uploadTimeout = 10 * time.Minute
+
+// allowSlowUploads gives a document upload (POST
+// /v1/onboarding/applications/{id}/documents) d to be read and answered,
+// in place of the server's read and write timeouts, so that a facility on
+// a slow uplink can send a scan; the upload route caps the body's size.
+func allowSlowUploads(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && isUploadPath(r.URL.Path) {
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(d)
+			_ = rc.SetReadDeadline(deadline) // a writer without deadlines keeps the server's
+			_ = rc.SetWriteDeadline(deadline)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isUploadPath reports whether path is an application's documents route.
+func isUploadPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/v1/onboarding/applications/")
+	if !ok {
+		return false
+	}
+	id, tail, ok := strings.Cut(rest, "/")
+	return ok && id != "" && tail == "documents"
 }
 
 // maxHeaderBytes bounds a request's headers: a bearer token, a console

@@ -118,7 +118,8 @@
 // documents, the demo participants' keys. Stop it and delete the directory to start afresh. Staff
 // tokens are new on every start.
 //
-// SIGINT or SIGTERM shuts it down gracefully.
+// SIGINT or SIGTERM shuts it down gracefully; a second one stops it at
+// once.
 package main
 
 import (
@@ -134,6 +135,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first signal stops gracefully; the next, from an operator
+		// who will not wait for requests under way, stops at once.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout)
 	switch {
 	case errors.Is(err, flag.ErrHelp):

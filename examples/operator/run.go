@@ -482,7 +482,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("scheduler: %w", err)
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(out, "shutting down…")
+	fmt.Fprintln(out, "shutting down… (Ctrl-C again to stop at once)")
 	stopJobs()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()

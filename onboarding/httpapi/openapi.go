@@ -261,6 +261,11 @@ func binaryContent(mediaTypes []string) map[string]any {
 // errorStatuses are the error statuses a route may answer.
 func errorStatuses(rt route) []int {
 	set := map[int]bool{http.StatusMethodNotAllowed: true, http.StatusInternalServerError: true}
+	if rt.handle != nil {
+		// Every route the Handler serves itself refuses a path or query
+		// parameter that is not clean text, or too long (checkRequestText).
+		set[http.StatusBadRequest] = true
+	}
 	if rt.body != nil {
 		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnsupportedMediaType] = true, true, true
 	}

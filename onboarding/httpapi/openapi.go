@@ -229,6 +229,11 @@ func (g *schemaGen) operation(rt route) map[string]any {
 				"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}
 			continue
 		}
+		if st == http.StatusServiceUnavailable && rt.unready != nil {
+			responses[strconv.Itoa(st)] = map[string]any{"description": "Not ready",
+				"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.unready))}}}
+			continue
+		}
 		if st == http.StatusUnprocessableEntity && isApplicationBody(rt) {
 			responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Refused"}
 			continue
@@ -263,8 +268,10 @@ func errorStatuses(rt route) []int {
 	set := map[int]bool{http.StatusMethodNotAllowed: true, http.StatusInternalServerError: true}
 	if rt.handle != nil {
 		// Every route the Handler serves itself refuses a path or query
-		// parameter that is not clean text, or too long (checkRequestText).
-		set[http.StatusBadRequest] = true
+		// parameter that is not clean text, or too long (checkRequestText),
+		// and answers 503 when the request's context ends before the store
+		// or a registry answers (the client gone, a deadline passed).
+		set[http.StatusBadRequest], set[http.StatusServiceUnavailable] = true, true
 	}
 	if rt.body != nil {
 		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnsupportedMediaType] = true, true, true

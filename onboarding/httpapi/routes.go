@@ -45,6 +45,7 @@ type route struct {
 	body         any       // JSON request body type, nil for none
 	form         any       // form body type (console posts)
 	resp         any       // JSON success body type; nil with html or a raw answer
+	unready      any       // JSON body type of a 503 that is not the error envelope (readyz)
 	status       int       // success status
 	html         bool
 	raw          string // media type of an answer that is neither JSON nor HTML
@@ -169,7 +170,7 @@ func apiRoutes() []route {
 			handle: (*Handler).healthz},
 		{method: http.MethodGet, path: "/readyz", operation: "readyz", tag: tagPublic,
 			summary: "This replica takes traffic: the store answers, and the outbox dispatcher and the scheduler, where they run, are alive", auth: authPublic,
-			resp: &HealthResponse{}, status: http.StatusOK, extra: []int{http.StatusServiceUnavailable},
+			resp: &HealthResponse{}, unready: &HealthResponse{}, status: http.StatusOK,
 			handle: (*Handler).readyz},
 		{method: http.MethodGet, path: "/openapi.json", operation: "openapi", tag: tagPublic,
 			summary: "This document", auth: authPublic, resp: &openAPIDoc{}, status: http.StatusOK,

@@ -152,6 +152,10 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		p := map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": s}
 		if q.required {
 			p["required"] = true
+		} else {
+			// Given empty (limit=, as a page's form sends a field left
+			// blank) it counts as not given.
+			p["allowEmptyValue"] = true
 		}
 		params = append(params, p)
 	}

@@ -187,6 +187,8 @@ type reply struct {
 	header http.Header
 	body   []byte
 	token  string // the gateway token the request carried: redacted from the registry's text
+	// tooLarge: the body was over MaxResponseSize and was not kept.
+	tooLarge bool
 }
 
 // do runs a call with the retry policy and the one-time token refresh, and
@@ -244,9 +246,6 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			if errors.Is(err, hcxonboard.ErrTooLarge) {
-				return nil, err
-			}
 			err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 			if attempt < tries && isTimeout(err) {
 				if werr := c.pause(ctx, cl, c.backoff(attempt)); werr != nil {
@@ -259,9 +258,19 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		}
 		rep.token = token
 		if rep.status >= 200 && rep.status < 300 {
+			if rep.tooLarge {
+				// An answer too large to read says nothing about what was
+				// asked; sending the same request again would get the same.
+				return nil, fmt.Errorf("%w: %w", ErrUnavailable, tooLarge())
+			}
 			return rep, nil
 		}
 		apiErr := c.apiError(rep.status, rep.body, token, cl.secrets)
+		if rep.tooLarge {
+			// The status still counts (a 401 refreshes the session, a 503
+			// is retried); the body, unread, carries no message.
+			apiErr = &APIError{StatusCode: rep.status, Message: fmt.Sprintf("response body over %d bytes, not read", MaxResponseSize)}
+		}
 		if cl.auth && apiErr.tokenRejected() {
 			c.dropToken(token)
 			// A rejected token means the request was not acted on, yet the
@@ -315,6 +324,11 @@ func (c *Client) send(ctx context.Context, cl *call, token string) (*reply, erro
 	}
 	defer raw.Body.Close()
 	body, err := readCapped(raw.Body, raw.ContentLength)
+	if errors.Is(err, hcxonboard.ErrTooLarge) {
+		// The status and headers are read; what the caller makes of an
+		// answer it cannot read depends on them (see do).
+		return &reply{status: raw.StatusCode, header: raw.Header, tooLarge: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

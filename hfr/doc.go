@@ -58,7 +58,10 @@
 // body proves nothing) and ErrClosed. Registry answers are *APIError (errors.As) with the HTTP
 // status, the registry's code and message, decoded from every shape the
 // registries use (see DecodeError), including errors inside 200 bodies.
-// Bodies over MaxResponseSize are hcxonboard.ErrTooLarge, never truncated.
+// Bodies over MaxResponseSize are never read in full nor truncated: a
+// success answer that large is ErrUnavailable and hcxonboard.ErrTooLarge;
+// an error answer that large is an *APIError of its status alone, so a 401
+// still renews the session and a 503 is still retried.
 // Error strings and log records never carry the client secret, tokens (the
 // session's or a professional's) or OTPs.
 //

@@ -250,9 +250,55 @@ func TestBodyCap(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "over 1048576 bytes")
 			assert.ErrorIs(t, err, hcxonboard.ErrTooLarge)
+			assert.ErrorIs(t, err, hfr.ErrUnavailable, "an answer too large to read proves nothing: an outage, not a refusal")
 			assert.Equal(t, 1, m.calls(http.MethodPost, searchURL), "an oversized body is not retried")
 		})
 	}
+}
+
+// An error answer over the cap (a proxy's padded HTML page, say) still
+// counts by its status: the body is not read, but a 503 is retried and a
+// 401 renews the session, as they would be with a short body.
+func TestBodyCapErrorStatusStillCounts(t *testing.T) {
+	t.Parallel()
+	huge := "<html><body>" + strings.Repeat("busy ", hfr.MaxResponseSize/4) + "</body></html>"
+	t.Run("503 retried", func(t *testing.T) {
+		t.Parallel()
+		m := newMock(t).withSession(1200)
+		m.mt.RegisterResponder(http.MethodPost, searchURL, httpmock.ResponderFromMultipleResponses([]*http.Response{
+			httpmock.NewStringResponse(http.StatusServiceUnavailable, huge),
+			httpmock.NewStringResponse(http.StatusOK, hitBody),
+		}))
+		f, err := m.c.Facility(context.Background(), "IN2910000123")
+		require.NoError(t, err)
+		assert.Equal(t, "IN2910000123", f.ID)
+		assert.Equal(t, 2, m.calls(http.MethodPost, searchURL))
+	})
+	t.Run("503 every time is an outage", func(t *testing.T) {
+		t.Parallel()
+		m := newMock(t, hfr.WithRetry(2, time.Millisecond, time.Millisecond)).withSession(1200)
+		m.mt.RegisterResponder(http.MethodPost, searchURL, httpmock.NewStringResponder(http.StatusServiceUnavailable, huge))
+		_, err := m.c.Facility(context.Background(), "IN2910000123")
+		require.ErrorIs(t, err, hfr.ErrUnavailable)
+		var apiErr *hfr.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+		assert.NotContains(t, err.Error(), "busy")
+		assert.Equal(t, 2, m.calls(http.MethodPost, searchURL))
+	})
+	t.Run("401 renews the session", func(t *testing.T) {
+		t.Parallel()
+		m := newMock(t).withSession(1200)
+		m.mt.RegisterResponder(http.MethodPost, searchURL, func(r *http.Request) (*http.Response, error) {
+			if r.Header.Get("Authorization") != "Bearer "+token(2) {
+				return httpmock.NewStringResponse(http.StatusUnauthorized, huge), nil
+			}
+			return httpmock.NewStringResponse(http.StatusOK, hitBody), nil
+		})
+		_, err := m.c.Facility(context.Background(), "IN2910000123")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, m.sessions.Load())
+	})
 }
 
 func TestRateLimit(t *testing.T) {

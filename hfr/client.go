@@ -269,7 +269,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		if rep.tooLarge {
 			// The status still counts (a 401 refreshes the session, a 503
 			// is retried); the body, unread, carries no message.
-			apiErr = &APIError{StatusCode: rep.status, Message: fmt.Sprintf("response body over %d bytes, not read", MaxResponseSize)}
+			apiErr = &APIError{StatusCode: rep.status, Message: fmt.Sprintf("response body over %d bytes, not read", MaxResponseSize), page: true}
 		}
 		if cl.auth && apiErr.tokenRejected() {
 			c.dropToken(token)

@@ -18,7 +18,9 @@ import (
 // found"). A *APIError unwraps to the sentinel its status or code stands for.
 var (
 	// ErrNotFound reports that the registry holds no such facility or
-	// professional (HTTP 404, 422 with HIS-3008, or an empty search).
+	// professional (HTTP 404, 422 with HIS-3008, or an empty search). A
+	// 404 that is a web page (HTML) is a web server's answer for a path it
+	// does not route, not the registry's, and is ErrUnavailable.
 	ErrNotFound = errors.New("not found")
 	// ErrUnauthorized reports rejected credentials or a rejected session
 	// token (HTTP 401 or 403, API-manager code 900901, ABDM-1919..1923).
@@ -59,6 +61,10 @@ type APIError struct {
 	StatusCode int
 	Code       string
 	Message    string
+
+	// page: the body was a web page (HTML) or too large to read — a web
+	// server's or proxy's answer, not the registry API's.
+	page bool
 }
 
 // Error describes the answer, e.g.
@@ -101,6 +107,12 @@ func (e *APIError) Unwrap() error {
 	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
 		return ErrUnauthorized
 	case e.StatusCode == http.StatusNotFound:
+		if e.page {
+			// A web server's page for a path it does not route (a wrong
+			// registry URL) proves no absence: it would reject every
+			// applicant alike.
+			return ErrUnavailable
+		}
 		return ErrNotFound
 	case e.StatusCode == http.StatusTooManyRequests:
 		return ErrRateLimited
@@ -168,6 +180,7 @@ func (sc scrubber) clean(s string) string {
 func decodeError(status int, body []byte, sc scrubber) *APIError {
 	e := &APIError{StatusCode: status}
 	if !e.fromJSON(body, true, sc) {
+		e.page = isPage(body)
 		if sc != nil {
 			body = []byte(sc(string(body)))
 		}
@@ -175,6 +188,9 @@ func decodeError(status int, body []byte, sc scrubber) *APIError {
 	}
 	if e.Message == "" && e.Code == "" {
 		e.Message = http.StatusText(status)
+		if e.page && status == http.StatusNotFound {
+			e.Message += " (a web page, not a registry answer: check the registry URL)"
+		}
 	}
 	return e
 }
@@ -295,11 +311,18 @@ func (e *APIError) fromInner(raw json.RawMessage, desc flexString, sc scrubber) 
 	return false
 }
 
+// isPage reports whether a body that is not JSON is markup: an HTML or
+// XML page from a web server or proxy.
+func isPage(body []byte) bool {
+	body = bytes.TrimSpace(body)
+	return len(body) > 0 && body[0] == '<'
+}
+
 // plainMessage keeps a cleaned excerpt of a non-JSON body; HTML pages (a
 // proxy's error page) say nothing useful and are dropped.
 func plainMessage(body []byte) string {
 	body = bytes.TrimSpace(body)
-	if len(body) > 0 && body[0] == '<' {
+	if isPage(body) {
 		return ""
 	}
 	if len(body) > 4*maxMessageLen {

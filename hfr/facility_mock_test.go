@@ -49,6 +49,10 @@ func TestFacilityRequestShape(t *testing.T) {
 	assert.Equal(t, 1, m.calls(http.MethodPost, searchURL))
 }
 
+// nginx404 is the page a web server in front of the registry answers for a
+// path it does not route: a wrong registry URL, not an unknown facility.
+const nginx404 = "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>"
+
 func TestFacilityAnswers(t *testing.T) {
 	t.Parallel()
 	row := func(id, status string) string {
@@ -73,6 +77,7 @@ func TestFacilityAnswers(t *testing.T) {
 		{"empty search", 200, `{"facilities":[],"message":"No facilities","totalFacilities":0,"numberOfPages":0}`, "", false, hfr.ErrNotFound, "", 1},
 		{"null facilities with total", 200, `{"facilities":null,"totalFacilities":0}`, "", false, hfr.ErrNotFound, "", 1},
 		{"404", 404, ``, "", false, hfr.ErrNotFound, "", 1},
+		{"404 HTML page is an outage, not an absence", 404, nginx404, "", false, hfr.ErrUnavailable, "", 1},
 		{"422 HIS-1070", 422, `{"code":"HIS-422","message":"Unprocessable","details":[{"code":"HIS-1070","message":"Required OwnershipCode Field is empty."}]}`, "", false, nil, "HIS-1070", 1},
 		{"200 with error list", 200, `[{"error":{"code":"2500","message":"mismatch"}}]`, "", false, nil, "2500", 1},
 		{"200 with error object", 200, `{"error":{"code":"ABDM-1932","message":"HFR request failed"}}`, "", false, nil, "ABDM-1932", 1},

@@ -152,7 +152,10 @@ func (c *Client) professionalDetails(ctx context.Context, p *Professional) error
 		auth:   true,
 		retry:  true,
 	})
-	if errors.Is(err, ErrNotFound) {
+	var apiErr *APIError
+	if errors.Is(err, ErrNotFound) || errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		// Any 404, a web page's too: the details are optional, and a host
+		// that does not serve them leaves the profile as it is.
 		return nil
 	}
 	if err != nil {

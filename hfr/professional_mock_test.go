@@ -136,6 +136,7 @@ func TestProfessionalFailures(t *testing.T) {
 		notNotFound bool
 	}{
 		{"404", 404, ``, nil, hfr.ErrNotFound, "", false},
+		{"404 HTML page", 404, nginx404, nil, hfr.ErrUnavailable, "", true},
 		{"422 HIS-3008", 422, `{"code":"HIS-422","message":"Unprocessable","details":[{"code":"HIS-3008","message":"Invalid HPID."}]}`, nil, hfr.ErrNotFound, "HIS-3008", false},
 		{"422 other code", 422, `{"code":"HIS-422","details":[{"code":"HIS-1002","message":"Empty"}]}`, nil, nil, "HIS-1002", true},
 		{"profile for someone else", 200, `{"hprIdNumber":"71-9999-5678-9012","hprId":"other@hpr.abdm"}`, nil, hfr.ErrUnexpectedResponse, "", true},
@@ -232,4 +233,17 @@ func TestLogsMaskContactsInRegistryErrors(t *testing.T) {
 	require.Contains(t, out, "relay refused", "the failure is logged")
 	assert.NotContains(t, out, "ravi.kumar@")
 	assert.NotContains(t, out, "9845012345")
+}
+
+// The professional details are optional: a host that answers their path
+// with a 404 page leaves the profile without them, as an empty 404 does.
+func TestProfessionalDetailsPageIsNoDetails(t *testing.T) {
+	t.Parallel()
+	m := newMock(t).withSession(1200)
+	m.mt.RegisterResponder(http.MethodGet, hprURL+"71-1234-5678-9012", jsonResponder(200, profileBody))
+	m.mt.RegisterResponder(http.MethodPost, detailsURL, httpmock.NewStringResponder(404, nginx404))
+	p, err := m.c.Professional(context.Background(), "71-1234-5678-9012")
+	require.NoError(t, err)
+	assert.Equal(t, "71-1234-5678-9012", p.HPRIDNumber)
+	assert.Empty(t, p.Registrations)
 }

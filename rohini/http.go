@@ -178,8 +178,9 @@ func WithRetry(retries int, minWait, maxWait time.Duration) HTTPOption {
 // address, path, method, headers and field names are all configuration.
 //
 // An answer is a JSON document holding one hospital; [WithFieldNames] says
-// where each field is. HTTP 404 or 410 is [ErrNotFound], and so is an answer
-// about a different id (compared after [Normalize]). Everything that stops a definite answer — timeouts,
+// where each field is. HTTP 404 or 410 is [ErrNotFound] (unless its body is
+// a web page, which a web server answers for a path it does not route), and
+// so is an answer about a different id (compared after [Normalize]). Everything that stops a definite answer — timeouts,
 // HTTP 429 and 5xx, other statuses, a body over [MaxBodySize], malformed
 // JSON, an answer without an id (usually wrong field names) — is
 // [ErrUnavailable], because it says nothing about the hospital.
@@ -324,7 +325,7 @@ func (l *HTTPLookup) Hospital(ctx context.Context, id string) (Hospital, error) 
 	switch {
 	case status >= 200 && status < 300:
 		return l.decode(resp.Body(), id, shown)
-	case status == http.StatusNotFound || status == http.StatusGone:
+	case (status == http.StatusNotFound || status == http.StatusGone) && !isPage(resp.Body()):
 		return Hospital{}, l.statusError(ErrNotFound, shown, resp, 0)
 	default:
 		wait, _ := retryAfter(resp, time.Now())
@@ -428,6 +429,14 @@ func (e *StatusError) Error() string {
 
 // Unwrap returns ErrNotFound or ErrUnavailable.
 func (e *StatusError) Unwrap() error { return e.sentinel }
+
+// isPage reports whether a body is markup (an HTML page): a web server's or
+// proxy's answer for a path it does not route — a wrong base URL or
+// WithPath — rather than the look-up's own "no such hospital".
+func isPage(body []byte) bool {
+	body = bytes.TrimSpace(body)
+	return len(body) > 0 && body[0] == '<'
+}
 
 // retryable says which failures are worth another GET attempt.
 func retryable(resp *resty.Response, err error) bool {

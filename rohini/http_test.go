@@ -82,6 +82,14 @@ func TestHTTPLookupAnswers(t *testing.T) {
 		},
 		{name: "gone", responder: httpmock.NewStringResponder(410, ``), wantErr: rohini.ErrNotFound, wantMsg: "HTTP 410", wantCalls: 1},
 		{
+			// A web server's page for a path it does not route (a wrong
+			// base URL or WithPath) would turn every hospital away.
+			name: "404 web page is no answer",
+			responder: httpmock.NewStringResponder(404, "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><hr>nginx</body></html>").
+				HeaderSet(http.Header{"Content-Type": {"text/html"}}),
+			wantErr: rohini.ErrUnavailable, wantMsg: "HTTP 404", wantCalls: 1,
+		},
+		{
 			name:      "answer about another hospital",
 			responder: httpmock.NewStringResponder(200, `{"rohini_id":"`+otherID+`","hospital_name":"X"}`),
 			wantErr:   rohini.ErrNotFound, wantMsg: `answer is about hospital "` + otherID + `", not ` + goodID, wantCalls: 1,

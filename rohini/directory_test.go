@@ -197,6 +197,14 @@ func TestLoadJSON(t *testing.T) {
 			json: `[{"rohini_id":"` + goodID + `","hospital_name":"A","status":null,"valid_until":null}]`,
 			want: []rohini.Hospital{{ID: goodID, Name: "A"}},
 		},
+		{
+			// As a CSV header is matched whatever its case, so is a JSON
+			// member (as encoding/json does); an exact match comes first.
+			name: "member names in another case",
+			json: `[{"ROHINI_ID":"` + goodID + `","Hospital_Name":"A","Details":{"State":"Kerala"},"status":"Active","STATUS":"x"}]`,
+			opts: []rohini.DirectoryOption{rohini.WithFieldNames(rohini.FieldNames{State: "details.state"})},
+			want: []rohini.Hospital{{ID: goodID, Name: "A", State: "Kerala", Status: "Active"}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,6 +62,8 @@ func (Manual) Hospital(_ context.Context, id string) (Hospital, error) {
 // JSON member names for [HTTPLookup] and [LoadJSON], column headers for
 // [LoadCSV]. For JSON a name may be a dotted path into nested objects, with
 // numbers indexing arrays ("data.hospital.rohiniId", "results.0.id").
+// Names match whatever their case when nothing matches exactly, as CSV
+// headers do.
 //
 // An empty name keeps the default from [DefaultFieldNames]; "-" says the
 // source has no such field. ID cannot be "-".
@@ -223,7 +225,13 @@ func lookupPath(v any, path jsonPath) (s string, found bool, err error) {
 		case map[string]any:
 			next, ok := node[step]
 			if !ok {
-				return "", false, nil
+				next, ok, err = memberFold(node, step)
+				if err != nil {
+					return "", true, fmt.Errorf("%q: %w", strings.Join(path, "."), err)
+				}
+				if !ok {
+					return "", false, nil
+				}
 			}
 			v = next
 		case []any:
@@ -252,6 +260,25 @@ func lookupPath(v any, path jsonPath) (s string, found bool, err error) {
 	default:
 		return "", true, fmt.Errorf("%q has unexpected type %T", strings.Join(path, "."), v)
 	}
+}
+
+// memberFold finds the member whose name equals name but for case, as
+// encoding/json matches a struct field and as CSV headers are matched: a
+// source that writes "ROHINI_ID" or "Hospital_Name" is read with the
+// default names. Two such members (with no exact match) are ambiguous.
+func memberFold(node map[string]any, name string) (v any, found bool, err error) {
+	var hit string
+	for k, x := range node {
+		if !strings.EqualFold(k, name) {
+			continue
+		}
+		if found {
+			a, b := min(hit, k), max(hit, k)
+			return nil, false, fmt.Errorf("members %q and %q differ only in case", clip(a), clip(b))
+		}
+		hit, v, found = k, x, true
+	}
+	return v, found, nil
 }
 
 // hospitalFromJSON maps a decoded JSON value to a Hospital. idFound is false

@@ -66,6 +66,16 @@ func TestHTTPLookupAnswers(t *testing.T) {
 			want:      rohini.Hospital{ID: goodID, Name: "X", Pincode: "410210"}, wantCalls: 1,
 		},
 		{
+			name:      "member names in another case",
+			responder: httpmock.NewStringResponder(200, `{"Rohini_ID":"`+goodID+`","HOSPITAL_NAME":"X"}`),
+			want:      rohini.Hospital{ID: goodID, Name: "X"}, wantCalls: 1,
+		},
+		{
+			name:      "members differing only in case are ambiguous",
+			responder: httpmock.NewStringResponder(200, `{"Rohini_ID":"`+goodID+`","ROHINI_ID":"`+otherID+`"}`),
+			wantErr:   rohini.ErrUnavailable, wantMsg: `members "ROHINI_ID" and "Rohini_ID" differ only in case`, wantCalls: 1,
+		},
+		{
 			name:      "id formatted with separators still matches",
 			responder: httpmock.NewStringResponder(200, `{"rohini_id":"890-0080-336704","hospital_name":"X"}`),
 			want:      rohini.Hospital{ID: goodID, Name: "X"}, wantCalls: 1,

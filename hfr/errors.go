@@ -362,9 +362,47 @@ func clean(s string) string {
 	return b.String()
 }
 
+// isNull reports whether an error key's value carries nothing: absent,
+// null, false, an empty or blank string, an empty list, or an object all of
+// whose members are such (Java services serialise an unset error object as
+// {"code":null,"message":null}). Anything else, in whatever words, is an
+// error. Nested objects are not searched, so the check stays linear.
 func isNull(raw json.RawMessage) bool {
+	if empty(raw) {
+		return true
+	}
 	raw = bytes.TrimSpace(raw)
-	return len(raw) == 0 || string(raw) == "null" || string(raw) == "false"
+	if raw[0] != '{' {
+		return false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return false
+	}
+	for _, v := range members {
+		if !empty(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// empty is isNull for a scalar or an empty container.
+func empty(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return true
+	}
+	switch raw[0] {
+	case 'n', 'f': // null, false
+		return string(raw) == "null" || string(raw) == "false"
+	case '"':
+		var s string
+		return json.Unmarshal(raw, &s) == nil && strings.TrimSpace(s) == ""
+	case '{', '[':
+		return len(raw) >= 2 && len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0
+	}
+	return false
 }
 
 func firstNonEmpty(s ...string) string {

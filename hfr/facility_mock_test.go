@@ -82,6 +82,12 @@ func TestFacilityAnswers(t *testing.T) {
 		{"200 with error list", 200, `[{"error":{"code":"2500","message":"mismatch"}}]`, "", false, nil, "2500", 1},
 		{"200 with error object", 200, `{"error":{"code":"ABDM-1932","message":"HFR request failed"}}`, "", false, nil, "ABDM-1932", 1},
 		{"200 with errorStatus", 200, `{"facilities":[],"errorStatus":{"code":"HIS-4032","message":"Invalid state code"}}`, "", false, nil, "HIS-4032", 1},
+		// An error key that carries nothing is no error: Java services send
+		// an empty string or an error object with every member null.
+		{"empty errorStatus string", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"errorStatus":""}`, "IN2910000123", false, nil, "", 1},
+		{"empty errorStatus object", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"errorStatus":{}}`, "IN2910000123", false, nil, "", 1},
+		{"errorStatus with null members", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"errorStatus":{"code":null,"message":null}}`, "IN2910000123", false, nil, "", 1},
+		{"empty error object", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"error":{ }}`, "IN2910000123", false, nil, "", 1},
 		{"unknown shape", 200, `{"result":"ok"}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"list without errors", 200, `[1,2]`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"not JSON", 200, `OK`, "", false, hfr.ErrUnexpectedResponse, "", 1},
@@ -119,6 +125,21 @@ func TestFacilityAnswers(t *testing.T) {
 				assert.NotErrorIs(t, err, hfr.ErrNotFound, "only a proven absence is not found")
 			}
 		})
+	}
+}
+
+// An error key whose value says anything at all still fails the call,
+// even in words the decoder does not know.
+func TestErrorStatusOfUnknownShapeIsAnError(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{`{"errorCode":"X-1"}`, `"Facility is not active"`, `true`, `500`, `[{"code":"X"}]`} {
+		m := newMock(t).withSession(1200)
+		m.mt.RegisterResponder(http.MethodPost, searchURL, jsonResponder(200,
+			`{"facilities":[{"facilityId":"IN2910000123","facilityStatus":"Verified"}],"errorStatus":`+v+`}`))
+		_, err := m.c.Facility(context.Background(), "IN2910000123")
+		var apiErr *hfr.APIError
+		require.ErrorAs(t, err, &apiErr, v)
+		assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 	}
 }
 

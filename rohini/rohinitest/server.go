@@ -28,6 +28,9 @@ type Server struct {
 	mismatch  bool
 
 	headerName, headerValue string
+
+	done      chan struct{} // closed by Close: ends injected latency
+	closeOnce sync.Once
 }
 
 type config struct {
@@ -63,6 +66,7 @@ func NewServer(opts ...Option) *Server {
 		hospitals:   make(map[string]rohini.Hospital, len(cfg.hospitals)),
 		headerName:  cfg.headerName,
 		headerValue: cfg.headerValue,
+		done:        make(chan struct{}),
 	}
 	for _, h := range cfg.hospitals {
 		s.hospitals[h.ID] = h
@@ -107,6 +111,10 @@ func (s *Server) faults(next http.Handler) http.Handler {
 			case <-t.C:
 			case <-r.Context().Done():
 				t.Stop()
+				return
+			case <-s.done:
+				t.Stop()
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "server closing"})
 				return
 			}
 		}
@@ -183,6 +191,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// Close shuts the server down, ending any injected latency at once (the
+// requests it holds are answered 503), so that Close never waits out a
+// delay for a client that does not give up. Close is idempotent.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.Server.Close()
+}
+
 // Lookup returns an [rohini.HTTPLookup] wired to this server (its client,
 // and the required header if any); opts are applied after that wiring.
 func (s *Server) Lookup(opts ...rohini.HTTPOption) (*rohini.HTTPLookup, error) {
@@ -210,7 +226,7 @@ func (s *Server) Requests() int {
 }
 
 // SetLatency delays every answer by d (0 turns it off). A request whose
-// client gives up is abandoned at once.
+// client gives up is abandoned at once, and Close ends every delay.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -234,3 +234,32 @@ func TestServerConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.GreaterOrEqual(t, srv.Requests(), 16)
 }
+
+// Close ends injected latency at once, as hfrtest's fake does: a request
+// held by a client that never gives up must not hold Close for the whole
+// delay.
+func TestCloseEndsLatency(t *testing.T) {
+	t.Parallel()
+	s := rohinitest.NewServer()
+	s.SetLatency(time.Minute)
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err := hc.Get(s.URL + "/hospitals/" + rohinitest.DemoID)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}
+	}()
+	require.Eventually(t, func() bool { return s.Requests() == 1 }, 5*time.Second, time.Millisecond)
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waited for the injected latency")
+	}
+	<-done
+}

@@ -80,6 +80,10 @@ func TestValidateFacilityOTP(t *testing.T) {
 	}{
 		{"success", 200, `{"facilityId":"IN2910000123","status":"success","message":"OTP validated successfully!!! Hospital id linked to HFR","errorStatus":null}`, nil, nil, "", false},
 		{"success in an array", 200, `[{"facilityId":"IN2910000123","status":"SUCCESS"}]`, nil, nil, "", false},
+		// A right code must not read as a wrong one (and be spent) because
+		// the success body carries an empty error key.
+		{"success with an empty errorStatus", 200, `{"facilityId":"IN2910000123","status":"success","message":"OTP validated successfully!!!","errorStatus":""}`, nil, nil, "", false},
+		{"success with an errorStatus of nulls", 200, `{"facilityId":"IN2910000123","status":"Success","errorStatus":{"code":null,"message":null}}`, nil, nil, "", false},
 		{"wrong code in errorStatus", 200, `{"facilityId":"IN2910000123","status":"failure","message":"Invalid OTP","errorStatus":{"code":"HIS-2022","message":"Invalid OTP"}}`, hfr.ErrOTPRejected, nil, "HIS-2022", true},
 		{"failure status only", 200, `{"facilityId":"IN2910000123","status":"failure","message":"OTP expired"}`, hfr.ErrOTPRejected, nil, "", true},
 		{"422 envelope", 422, `{"code":"HIS-422","message":"x","details":[{"code":"HIS-2031","message":"Request expired"}]}`, hfr.ErrOTPRejected, nil, "HIS-2031", true},

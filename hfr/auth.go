@@ -187,8 +187,9 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 // professional's own token, which must be the HPR ID of txn (else
 // ErrUnexpectedResponse), with the council registrations of the
 // professional details. A wrong, expired or used code is an error wrapping
-// ErrOTPRejected; a code that is not 4 to 8 digits is rejected without a
-// request. The code is sent exactly once, never retried; neither the code
+// ErrOTPRejected; a code that is not 4 to 8 digits (once the spaces and
+// hyphens it was typed with are dropped) is rejected without a request.
+// The code is sent exactly once, never retried; neither the code
 // nor the professional's token appears in errors or logs, and the token is
 // not kept.
 func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp string) (Professional, error) {
@@ -203,7 +204,7 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 	if tid == "" || len(tid) > 128 || strings.ContainsFunc(tid, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: transaction ID must be 1-128 printable ASCII characters", id, ErrInvalidID)
 	}
-	code := strings.TrimSpace(otp)
+	code := otpDigits(otp)
 	if len(code) < 4 || len(code) > 8 || !isDigits(code) {
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: the OTP must be 4 to 8 digits", id, ErrOTPRejected)
 	}

@@ -128,6 +128,8 @@ func TestConfirmHPRAuth(t *testing.T) {
 	}{
 		{name: "aadhaar", txn: aadhaar, otp: " " + otpCode + " ", confirmURL: confirmAadhaarURL,
 			confirm: jsonResponder(200, tokenBody), account: jsonResponder(200, ashaAccount), want: asha},
+		{name: "code typed in groups, as the SMS shows it", txn: aadhaar, otp: otpCode[:3] + " " + otpCode[3:], confirmURL: confirmAadhaarURL,
+			confirm: jsonResponder(200, tokenBody), account: jsonResponder(200, ashaAccount), want: asha},
 		{name: "mobile uses its own path", txn: hfr.HPRAuthTransaction{HPRID: "asha.rao@hpr.abdm", Method: hfr.HPRMobileOTP, TransactionID: hprTxn},
 			otp: otpCode, confirmURL: confirmMobileURL, confirm: jsonResponder(200, tokenBody), account: jsonResponder(200, ashaAccount), want: asha},
 		{name: "name in parts, number masked", txn: hfr.HPRAuthTransaction{HPRID: "asha.rao@hpr.abdm", Method: hfr.HPRAadhaarOTP, TransactionID: hprTxn},

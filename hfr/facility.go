@@ -357,8 +357,9 @@ type validateRequest struct {
 // wrong, expired or used code is an error wrapping ErrOTPRejected (and the
 // *APIError when the registry gave one). It is sent exactly once, never
 // retried, so that a wrong code is never counted twice against the manager.
-// A code that is not 4 to 8 digits is rejected without a request. The OTP
-// never appears in errors or logs.
+// Spaces and hyphens typed between the digits ("481 516") are dropped; a
+// code that is not then 4 to 8 digits is rejected without a request. The
+// OTP never appears in errors or logs.
 func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactionID, otp string) error {
 	fid, err := NormalizeFacilityID(facilityID)
 	if err != nil {
@@ -368,7 +369,7 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 	if txn == "" || len(txn) > 128 || strings.ContainsFunc(txn, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: transaction ID must be 1-128 printable ASCII characters", fid, ErrInvalidID)
 	}
-	code := strings.TrimSpace(otp)
+	code := otpDigits(otp)
 	if len(code) < 4 || len(code) > 8 || !isDigits(code) {
 		return fmt.Errorf("hfr: validate facility OTP %s: %w: the OTP must be 4 to 8 digits", fid, ErrOTPRejected)
 	}

@@ -3,6 +3,7 @@ package hfr
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // hprDomain is the suffix of the address form of an HPR ID.
@@ -90,6 +91,18 @@ func sameHPR(registryValue, want string) bool {
 	}
 	v = strings.TrimSuffix(v, hprDomain)
 	return v == strings.TrimSuffix(want, hprDomain)
+}
+
+// otpDigits cleans a one-time code as people type it: white space around
+// and inside it, and the hyphens an SMS may group it with ("481 516",
+// "481-516"), are removed. What remains is checked by the caller.
+func otpDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func isDigits(s string) bool {

@@ -67,6 +67,21 @@ func TestSendFacilityOTP(t *testing.T) {
 	}
 }
 
+// A code typed as the SMS groups it ("481 516", "481-516") is the same
+// code: it is sent as its digits, not refused unsent as a wrong one.
+func TestValidateFacilityOTPGroupedCode(t *testing.T) {
+	t.Parallel()
+	for _, typed := range []string{otpCode[:3] + " " + otpCode[3:], otpCode[:3] + "-" + otpCode[3:], " " + otpCode[:2] + " " + otpCode[2:4] + " " + otpCode[4:] + "\n"} {
+		m := newMock(t).withSession(1200)
+		m.mt.RegisterResponder(http.MethodPost, validateURL, func(r *http.Request) (*http.Response, error) {
+			assert.Equal(t, otpCode, decodeBody(t, r)["otp"])
+			return httpmock.NewStringResponse(200, `{"facilityId":"IN2910000123","status":"success"}`), nil
+		})
+		require.NoError(t, m.c.ValidateFacilityOTP(context.Background(), "IN2910000123", otpTxn, typed), "%q", typed)
+		assert.Equal(t, 1, m.calls(http.MethodPost, validateURL))
+	}
+}
+
 func TestValidateFacilityOTP(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

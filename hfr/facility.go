@@ -131,7 +131,9 @@ func (r *facilityRow) facility() Facility {
 
 // Facility looks a facility up by its HFR ID through the v1.5 search. Only a
 // row with the same ID (case-insensitive) is a match; a search that returns
-// other rows, an empty search and HTTP 404 are ErrNotFound. A Draft
+// other rows, an empty search and HTTP 404 are ErrNotFound, and one with a
+// row that carries no ID (which could be this facility) is
+// ErrUnexpectedResponse. A Draft
 // facility is returned with its status, not hidden: see Facility.IsDraft.
 func (c *Client) Facility(ctx context.Context, id string) (Facility, error) {
 	fid, err := NormalizeFacilityID(id)
@@ -160,10 +162,19 @@ func (c *Client) Facility(ctx context.Context, id string) (Facility, error) {
 	if res.Facilities == nil && res.TotalFacilities == nil {
 		return Facility{}, fmt.Errorf("hfr: facility %s: %w: search answer without facilities", fid, ErrUnexpectedResponse)
 	}
+	unnamed := false
 	for i := range res.Facilities {
-		if strings.EqualFold(res.Facilities[i].FacilityID.trim(), fid) {
+		got := res.Facilities[i].FacilityID.trim()
+		if strings.EqualFold(got, fid) {
 			return res.Facilities[i].facility(), nil
 		}
+		unnamed = unnamed || got == ""
+	}
+	if unnamed {
+		// A row without its ID (HFR's own example shows one) may be this
+		// facility or another: it proves neither that it exists nor that
+		// it does not.
+		return Facility{}, fmt.Errorf("hfr: facility %s: %w: search answer with a row without facilityId", fid, ErrUnexpectedResponse)
 	}
 	return Facility{}, fmt.Errorf("hfr: facility %s: %w", fid, ErrNotFound)
 }

@@ -73,7 +73,10 @@ func TestFacilityAnswers(t *testing.T) {
 		{"hit among other rows", 200, `{"facilities":[` + row("IN2910000124", "Verified") + `,` + row("IN2910000123", "Verified") + `]}`, "IN2910000123", false, nil, "", 1},
 		{"draft is reported", 200, `{"facilities":[` + row("IN2910000123", "DRAFT") + `]}`, "IN2910000123", true, nil, "", 1},
 		{"another row is not a match", 200, `{"facilities":[` + row("IN2910000124", "Verified") + `],"totalFacilities":1}`, "", false, hfr.ErrNotFound, "", 1},
-		{"row without id is not a match", 200, `{"facilities":[` + row("", "Verified") + `]}`, "", false, hfr.ErrNotFound, "", 1},
+		// HFR's own docs show a row with "facilityId": "": such a row
+		// proves neither that the facility exists nor that it does not.
+		{"row without id proves nothing", 200, `{"facilities":[` + row("", "Verified") + `]}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
+		{"row without id beside another row proves nothing", 200, `{"facilities":[` + row("IN2910000124", "Verified") + `,` + row(" ", "Verified") + `]}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"empty search", 200, `{"facilities":[],"message":"No facilities","totalFacilities":0,"numberOfPages":0}`, "", false, hfr.ErrNotFound, "", 1},
 		{"null facilities with total", 200, `{"facilities":null,"totalFacilities":0}`, "", false, hfr.ErrNotFound, "", 1},
 		{"404", 404, ``, "", false, hfr.ErrNotFound, "", 1},

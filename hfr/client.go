@@ -236,7 +236,12 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		// request the call needed has had its own.
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, fmt.Errorf("waiting for the rate limit: %w", err)
+				if cerr := ctx.Err(); cerr != nil {
+					return nil, fmt.Errorf("waiting for the rate limit: %w", cerr)
+				}
+				// The limiter refuses at once when its next slot comes after
+				// the deadline; its error wraps nothing a caller can match.
+				return nil, fmt.Errorf("%w: the client's rate limit has no slot before the deadline (%w)", ErrRateLimited, context.DeadlineExceeded)
 			}
 		}
 		start := time.Now()

@@ -25,7 +25,9 @@ var (
 	// ErrUnauthorized reports rejected credentials or a rejected session
 	// token (HTTP 401 or 403, API-manager code 900901, ABDM-1919..1923).
 	ErrUnauthorized = errors.New("unauthorized")
-	// ErrRateLimited reports HTTP 429 after the retries allowed.
+	// ErrRateLimited reports HTTP 429 after the retries allowed, or a call
+	// that the client's own rate limit (WithRateLimit) could not send
+	// before the caller's deadline.
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable reports a registry that did not answer usefully: HTTP
 	// 5xx, a timeout or a network failure. The look-up may succeed later.

@@ -356,6 +356,10 @@ func TestRateLimit(t *testing.T) {
 		_, err := m.c.Facility(ctx, "IN2910000123")
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "rate limit")
+		// A sentinel, so that callers read it as the passing condition it
+		// is, not as the registry refusing the request.
+		assert.ErrorIs(t, err, hfr.ErrRateLimited)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, 1, m.calls(http.MethodPost, sessionV3))
 		assert.Equal(t, 0, m.calls(http.MethodPost, searchURL))
 	})

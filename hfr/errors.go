@@ -30,7 +30,8 @@ var (
 	// before the caller's deadline.
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable reports a registry that did not answer usefully: HTTP
-	// 5xx, a timeout or a network failure. The look-up may succeed later.
+	// 5xx, 408 or a redirect, a timeout or a network failure. The look-up
+	// may succeed later.
 	ErrUnavailable = errors.New("registry unavailable")
 	// ErrOTPRejected reports an OTP that the registry did not accept (wrong,
 	// expired or already used code, or an unknown transaction).
@@ -90,9 +91,12 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel the answer stands for (ErrUnauthorized,
 // ErrNotFound, ErrRateLimited or ErrUnavailable), or nil.
 func (e *APIError) Unwrap() error {
-	if e.StatusCode >= 500 {
+	if e.StatusCode >= 500 || e.StatusCode == http.StatusRequestTimeout || e.StatusCode >= 300 && e.StatusCode < 400 {
 		// A server fault is an outage whatever code its body names: a
 		// 503 carrying HIS-3008 must not read as "no such professional".
+		// So are a redirect (never followed: the registry URL is wrong)
+		// and a proxy's 408: neither answers what was asked, and an OTP
+		// they stopped was not judged wrong.
 		return ErrUnavailable
 	}
 	switch e.Code {

@@ -53,6 +53,10 @@ func TestDecodeError(t *testing.T) {
 		{"plain text collapsed", 502, "Bad\n\tGateway\x00  ", "", "Bad Gateway", hfr.ErrUnavailable},
 		{"HTML page dropped", 504, "<html><body>Gateway Timeout</body></html>", "", "Gateway Timeout", hfr.ErrUnavailable},
 		{"empty body", 404, "", "", "Not Found", hfr.ErrNotFound},
+		// Answers about the way there, not about what was asked: a
+		// redirect (the client follows none) and a proxy's 408.
+		{"redirect is no answer", 307, "", "", "Temporary Redirect", hfr.ErrUnavailable},
+		{"request timeout is an outage", 408, "<html>Request Timeout</html>", "", "Request Timeout", hfr.ErrUnavailable},
 		{"HTML 404 page is a web server's, not the registry's answer", 404, "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>", "", "Not Found (a web page, not a registry answer: check the registry URL)", hfr.ErrUnavailable},
 		{"JSON without error keys", 429, `{"hello":"world"}`, "", `{"hello":"world"}`, hfr.ErrRateLimited},
 		{"truncated JSON is text", 500, `{"error":{"code":"X`, "", `{"error":{"code":"X`, hfr.ErrUnavailable},

@@ -112,16 +112,17 @@ func (e *APIError) Unwrap() error {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
 		return ErrUnauthorized
-	case e.StatusCode == http.StatusNotFound:
-		if e.page {
-			// A web server's page for a path it does not route (a wrong
-			// registry URL) proves no absence: it would reject every
-			// applicant alike.
-			return ErrUnavailable
-		}
-		return ErrNotFound
 	case e.StatusCode == http.StatusTooManyRequests:
 		return ErrRateLimited
+	case e.page && e.StatusCode >= 400:
+		// A web page is a web server's or proxy's answer, not the
+		// registry API's: a 404 page for a path it does not route (a
+		// wrong registry URL) proves no absence, and a 400 page no
+		// refusal of what was asked (nor a wrong OTP). Either would
+		// otherwise turn every applicant away alike.
+		return ErrUnavailable
+	case e.StatusCode == http.StatusNotFound:
+		return ErrNotFound
 	case e.StatusCode >= 500:
 		return ErrUnavailable
 	}

@@ -106,6 +106,7 @@ func TestValidateFacilityOTP(t *testing.T) {
 		{"400 with 900901 is auth, not the code", 400, `{"code":"900901","message":"Invalid Credentials"}`, hfr.ErrUnauthorized, hfr.ErrOTPRejected, "900901", false},
 		{"unknown facility", 404, `{"code":"HIS-404","message":"Facility not found"}`, hfr.ErrNotFound, hfr.ErrOTPRejected, "HIS-404", false},
 		{"outage", 500, `{"code":"HIS-500","message":"Internal"}`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "HIS-500", false},
+		{"a proxy's 400 page is not a wrong code", 400, `<html><head><title>400 Bad Request</title></head><body><center>nginx</center></body></html>`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "", false},
 		{"proxy timeout is not a wrong code", 408, `Request Timeout`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "", false},
 		{"unknown shape", 200, `{"ok":true}`, hfr.ErrUnexpectedResponse, nil, "", false},
 	}

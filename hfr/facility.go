@@ -421,16 +421,15 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 }
 
 // otpRejection marks a registry refusal of the code as ErrOTPRejected: an
-// error answer in a success body, or a 4xx other than 401, 403, 404 and
-// 429. Outages, auth and rate-limit failures stay what they are.
+// error answer in a success body, or a 4xx, whose code and status stand
+// for no other sentinel. Outages, auth and rate-limit failures, and "not
+// found", stay what they are, wherever the registry put them.
 func otpRejection(err error) error {
 	var e *APIError
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || e.Unwrap() != nil {
 		return err
 	}
-	switch {
-	case e.StatusCode >= 200 && e.StatusCode < 300,
-		e.StatusCode >= 400 && e.StatusCode < 500 && e.Unwrap() == nil:
+	if e.StatusCode >= 200 && e.StatusCode < 300 || e.StatusCode >= 400 && e.StatusCode < 500 {
 		return fmt.Errorf("%w: %w", ErrOTPRejected, err)
 	}
 	return err

@@ -107,6 +107,10 @@ func TestValidateFacilityOTP(t *testing.T) {
 		{"unknown facility", 404, `{"code":"HIS-404","message":"Facility not found"}`, hfr.ErrNotFound, hfr.ErrOTPRejected, "HIS-404", false},
 		{"outage", 500, `{"code":"HIS-500","message":"Internal"}`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "HIS-500", false},
 		{"a proxy's 400 page is not a wrong code", 400, `<html><head><title>400 Bad Request</title></head><body><center>nginx</center></body></html>`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "", false},
+		// Errors inside a 200 body are judged by their code like any other:
+		// an outage or a refused session is not a wrong code.
+		{"outage inside a 200 body", 200, `{"facilityId":"IN2910000123","status":"failure","errorStatus":{"code":"HIS-503","message":"Service Unavailable"}}`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "HIS-503", false},
+		{"refused session inside a 200 body", 200, `{"error":{"code":"900901","message":"Invalid Credentials"}}`, hfr.ErrUnauthorized, hfr.ErrOTPRejected, "900901", false},
 		{"proxy timeout is not a wrong code", 408, `Request Timeout`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "", false},
 		{"unknown shape", 200, `{"ok":true}`, hfr.ErrUnexpectedResponse, nil, "", false},
 	}

@@ -321,7 +321,7 @@ func (e *APIError) fromInner(raw json.RawMessage, desc flexString, sc scrubber) 
 // isPage reports whether a body that is not JSON is markup: an HTML or
 // XML page from a web server or proxy.
 func isPage(body []byte) bool {
-	body = bytes.TrimSpace(body)
+	body = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\ufeff")))
 	return len(body) > 0 && body[0] == '<'
 }
 

@@ -57,6 +57,7 @@ func TestDecodeError(t *testing.T) {
 		// redirect (the client follows none) and a proxy's 408.
 		{"redirect is no answer", 307, "", "", "Temporary Redirect", hfr.ErrUnavailable},
 		{"a proxy's 4xx page is no answer", 400, "<html><head><title>400 Request Header Or Cookie Too Large</title></head><body>nginx</body></html>", "", "Bad Request", hfr.ErrUnavailable},
+		{"a page after a byte-order mark", 404, "\ufeff\r\n<!DOCTYPE html><html><body>Not Found</body></html>", "", "Not Found (a web page, not a registry answer: check the registry URL)", hfr.ErrUnavailable},
 		{"a 401 page still says unauthorized", 401, "<html>401 Authorization Required</html>", "", "Unauthorized", hfr.ErrUnauthorized},
 		{"request timeout is an outage", 408, "<html>Request Timeout</html>", "", "Request Timeout", hfr.ErrUnavailable},
 		{"HTML 404 page is a web server's, not the registry's answer", 404, "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>", "", "Not Found (a web page, not a registry answer: check the registry URL)", hfr.ErrUnavailable},

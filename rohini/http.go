@@ -434,7 +434,7 @@ func (e *StatusError) Unwrap() error { return e.sentinel }
 // proxy's answer for a path it does not route — a wrong base URL or
 // WithPath — rather than the look-up's own "no such hospital".
 func isPage(body []byte) bool {
-	body = bytes.TrimSpace(body)
+	body = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\ufeff")))
 	return len(body) > 0 && body[0] == '<'
 }
 

@@ -100,6 +100,11 @@ func TestHTTPLookupAnswers(t *testing.T) {
 			wantErr: rohini.ErrUnavailable, wantMsg: "HTTP 404", wantCalls: 1,
 		},
 		{
+			name:      "404 web page after a byte-order mark",
+			responder: httpmock.NewStringResponder(404, "\ufeff<html><body>Not Found</body></html>"),
+			wantErr:   rohini.ErrUnavailable, wantMsg: "HTTP 404", wantCalls: 1,
+		},
+		{
 			name:      "answer about another hospital",
 			responder: httpmock.NewStringResponder(200, `{"rohini_id":"`+otherID+`","hospital_name":"X"}`),
 			wantErr:   rohini.ErrNotFound, wantMsg: `answer is about hospital "` + otherID + `", not ` + goodID, wantCalls: 1,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
@@ -169,6 +170,13 @@ func (c *Client) Facility(ctx context.Context, id string) (Facility, error) {
 			return res.Facilities[i].facility(), nil
 		}
 		unnamed = unnamed || got == ""
+	}
+	if len(res.Facilities) == 0 && res.TotalFacilities != nil {
+		if n, err := strconv.Atoi(res.TotalFacilities.trim()); err == nil && n > 0 {
+			// A search with facilityId set finds that facility or none;
+			// a total without rows is a registry fault, not an absence.
+			return Facility{}, fmt.Errorf("hfr: facility %s: %w: search answer counts %d facilities but lists none", fid, ErrUnexpectedResponse, n)
+		}
 	}
 	if unnamed {
 		// A row without its ID (HFR's own example shows one) may be this

@@ -79,6 +79,7 @@ func TestFacilityAnswers(t *testing.T) {
 		{"row without id beside another row proves nothing", 200, `{"facilities":[` + row("IN2910000124", "Verified") + `,` + row(" ", "Verified") + `]}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"empty search", 200, `{"facilities":[],"message":"No facilities","totalFacilities":0,"numberOfPages":0}`, "", false, hfr.ErrNotFound, "", 1},
 		{"null facilities with total", 200, `{"facilities":null,"totalFacilities":0}`, "", false, hfr.ErrNotFound, "", 1},
+		{"no rows but a total that says there are some", 200, `{"facilities":[],"totalFacilities":"1","numberOfPages":1}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"404", 404, ``, "", false, hfr.ErrNotFound, "", 1},
 		{"404 HTML page is an outage, not an absence", 404, nginx404, "", false, hfr.ErrUnavailable, "", 1},
 		{"422 HIS-1070", 422, `{"code":"HIS-422","message":"Unprocessable","details":[{"code":"HIS-1070","message":"Required OwnershipCode Field is empty."}]}`, "", false, nil, "HIS-1070", 1},

@@ -138,7 +138,7 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 		}
 		if !offered {
 			return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w: HPR offers %s",
-				id, ErrAuthMethodUnavailable, strings.Join(p.AuthMethods, ", "))
+				id, ErrAuthMethodUnavailable, clean(strings.Join(p.AuthMethods, ", ")))
 		}
 	}
 	// The address form goes with its idType and domain; the number alone.

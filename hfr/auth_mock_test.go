@@ -2,6 +2,7 @@ package hfr_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -206,4 +207,25 @@ func TestOTPMethods(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, hfr.Professional{AuthMethods: tt.methods}.OTPMethods(), "%v", tt.methods)
 	}
+}
+
+// The methods HPR lists are registry text: quoted in the error only cleaned
+// and bounded, so that a misbehaving registry can neither flood nor forge
+// log lines through them.
+func TestStartHPRAuthMethodsInErrorAreCleaned(t *testing.T) {
+	t.Parallel()
+	methods := make([]string, 0, 5001)
+	methods = append(methods, "PASSWORD\nlevel=ERROR msg=forged")
+	for range 5000 {
+		methods = append(methods, "PASSWORD")
+	}
+	b, err := json.Marshal(map[string]any{"hprIdNumber": ashaNumber, "authMethods": methods})
+	require.NoError(t, err)
+	m := newMock(t).withSession(1200)
+	m.mt.RegisterResponder(http.MethodGet, hprURL+ashaNumber, jsonResponder(200, string(b)))
+	_, err = m.c.StartHPRAuth(context.Background(), ashaNumber, hfr.HPRMobileOTP)
+	require.ErrorIs(t, err, hfr.ErrAuthMethodUnavailable)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.Less(t, len(err.Error()), 600)
+	assert.Contains(t, err.Error(), "HPR offers PASSWORD")
 }

@@ -152,46 +152,22 @@ func (a authKind) String() string {
 // that answers other methods 405 with Allow, and at the roots a 404 in
 // the envelope.
 func (h *Handler) register() {
-	allow := make(map[string][]string)
-	var paths []string
 	for _, rt := range h.routes {
 		pattern := rt.method + " " + rt.path
 		h.mux.Handle(pattern, h.wrap(rt))
 		h.patterns = append(h.patterns, pattern)
-		if _, seen := allow[rt.path]; !seen {
-			paths = append(paths, rt.path)
-		}
-		allow[rt.path] = append(allow[rt.path], rt.method)
-		if rt.method == http.MethodGet {
-			allow[rt.path] = append(allow[rt.path], http.MethodHead)
-		}
 	}
+	paths, allow := methodsByPath(h.routes, nil)
 	for _, p := range paths {
-		methods := allow[p]
-		slices.Sort(methods)
-		h.mux.Handle(p, h.methodNotAllowed(strings.Join(methods, ", ")))
+		h.mux.Handle(p, h.methodNotAllowed(strings.Join(allow[p], ", ")))
 	}
 	// A route served beside the Handler is mounted for its own method
 	// only, so any other method reaches the Handler: answer it 405 with
 	// Allow, as for the Handler's own routes. Its own method reaching the
 	// Handler means nothing serves it here: 404.
-	besideAllow := make(map[string][]string)
-	var besidePaths []string
-	for _, rt := range h.beside {
-		if _, own := allow[rt.path]; own {
-			continue
-		}
-		if _, seen := besideAllow[rt.path]; !seen {
-			besidePaths = append(besidePaths, rt.path)
-		}
-		besideAllow[rt.path] = append(besideAllow[rt.path], rt.method)
-		if rt.method == http.MethodGet {
-			besideAllow[rt.path] = append(besideAllow[rt.path], http.MethodHead)
-		}
-	}
+	besidePaths, besideAllow := methodsByPath(h.beside, allow)
 	for _, p := range besidePaths {
 		methods := besideAllow[p]
-		slices.Sort(methods)
 		wrong := h.methodNotAllowed(strings.Join(methods, ", "))
 		h.mux.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if slices.Contains(methods, r.Method) {
@@ -202,6 +178,30 @@ func (h *Handler) register() {
 		}))
 	}
 	h.mux.Handle("/", http.HandlerFunc(h.notFound))
+}
+
+// methodsByPath lists the paths of routes, in the order they first
+// appear, and the methods each allows, sorted (a GET allows HEAD too).
+// Paths in skip are left out.
+func methodsByPath(routes []route, skip map[string][]string) ([]string, map[string][]string) {
+	allow := make(map[string][]string)
+	var paths []string
+	for _, rt := range routes {
+		if _, ok := skip[rt.path]; ok {
+			continue
+		}
+		if _, seen := allow[rt.path]; !seen {
+			paths = append(paths, rt.path)
+		}
+		allow[rt.path] = append(allow[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			allow[rt.path] = append(allow[rt.path], http.MethodHead)
+		}
+	}
+	for _, methods := range allow {
+		slices.Sort(methods)
+	}
+	return paths, allow
 }
 
 func (h *Handler) methodNotAllowed(allow string) http.Handler {

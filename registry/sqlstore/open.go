@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -143,8 +144,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 	}
 	connCfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		// pgx redacts the password from its parse errors.
-		return nil, fmt.Errorf("sqlstore: PostgreSQL connection string: %w", err)
+		return nil, fmt.Errorf("sqlstore: PostgreSQL connection string %s", parseFailure(err))
 	}
 	db := stdlib.OpenDB(*connCfg)
 	cfg.configure(db)
@@ -154,4 +154,31 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 		return nil, err
 	}
 	return s, nil
+}
+
+// parseFailure says why pgx could not parse a connection string without
+// quoting the string. pgx's error quotes it with the password masked as
+// best it can, which misses spellings libpq accepts ("password = x") and
+// mistyped ones ("user:p@ss@host"), and the error keeps the unmasked string
+// in a public field: it is neither shown nor wrapped. What is kept is pgx's
+// reason, which names the setting at fault, and the error under it.
+func parseFailure(err error) string {
+	const unknown = "cannot be parsed"
+	var pce *pgconn.ParseConfigError
+	if !errors.As(err, &pce) {
+		return unknown
+	}
+	text := pce.Error()
+	inner := ""
+	if u := pce.Unwrap(); u != nil {
+		inner = " (" + u.Error() + ")"
+		text = strings.TrimSuffix(text, inner)
+	}
+	// What follows the last "`: " comes from the reason alone, whatever
+	// the quoted connection string holds.
+	i := strings.LastIndex(text, "`: ")
+	if i < 0 {
+		return unknown
+	}
+	return "cannot be parsed: " + text[i+len("`: "):] + inner
 }

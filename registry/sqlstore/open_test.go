@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
@@ -381,6 +383,26 @@ func TestOpenPostgresErrors(t *testing.T) {
 		_, err := sqlstore.OpenPostgres(ctx, "postgres://user:s3cr3t-pw@host:notaport/db")
 		require.Error(t, err)
 		require.NotContains(t, err.Error(), "s3cr3t-pw")
+	})
+	t.Run("no malformed connection string shows any part of its password", func(t *testing.T) {
+		t.Parallel()
+		// pgx's parse errors quote the connection string with the password
+		// masked as best it can; these spellings, which libpq accepts or
+		// which are merely mistyped, slip past its masking.
+		for _, dsn := range []string{
+			"host=db user=u password = s3cr3t-pw port=x",
+			"host=db user=u password =s3cr3t-pw port=x",
+			"host=db user=u password= s3cr3t-pw port=x",
+			`host=db user=u password=pw\ s3cr3t-pw port=x`,
+			"postgres://u:pw@s3cr3t-pw@db:x/registry",
+		} {
+			_, err := sqlstore.OpenPostgres(ctx, dsn)
+			require.Error(t, err, dsn)
+			require.NotContains(t, err.Error(), "s3cr3t-pw", dsn)
+			require.ErrorContains(t, err, "sqlstore: PostgreSQL connection string cannot be parsed: invalid port", dsn)
+			var pce *pgconn.ParseConfigError
+			require.False(t, errors.As(err, &pce), "the error must not carry the unmasked connection string: %q", dsn)
+		}
 	})
 	t.Run("an unreachable server fails the open", func(t *testing.T) {
 		t.Parallel()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,6 +41,9 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSQLitePath(path); err != nil {
+		return nil, err
+	}
 	// A new database file is readable by its owner only, wherever it is:
 	// it holds applicants' contacts. SQLite gives its WAL and shared-memory
 	// files the database file's permissions. An existing file keeps its own.
@@ -63,6 +67,26 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkSQLitePath reports, in words, the paths SQLite would refuse only as
+// "unable to open database file": a directory, and a file whose directory
+// does not exist (SQLite creates the file, never its directory).
+func checkSQLitePath(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("sqlstore: SQLite database %q: %w", path, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("sqlstore: SQLite database %q is a directory: give the path of a database file", path)
+	case errors.Is(err, fs.ErrNotExist):
+		if _, err := os.Stat(filepath.Dir(abs)); err != nil {
+			return fmt.Errorf("sqlstore: SQLite database %q: its directory: %w", path, err)
+		}
+	}
+	return nil
 }
 
 // enableWAL puts the database in WAL mode, which persists in the file, so

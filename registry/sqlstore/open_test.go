@@ -274,6 +274,42 @@ func TestOpenSQLiteRejectsInMemoryDatabases(t *testing.T) {
 	}
 }
 
+// A path that cannot hold the database is refused with an error that
+// says why, and a file that is not a SQLite database is left as it was.
+func TestOpenSQLiteSaysWhatIsWrongWithThePath(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("a directory", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		s, err := sqlstore.OpenSQLite(ctx, dir)
+		require.Nil(t, s)
+		require.ErrorContains(t, err, "is a directory")
+		require.ErrorContains(t, err, dir)
+	})
+	t.Run("a file in a directory that does not exist", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "missing", "registry.db")
+		s, err := sqlstore.OpenSQLite(ctx, path)
+		require.Nil(t, s)
+		require.ErrorIs(t, err, os.ErrNotExist)
+		require.ErrorContains(t, err, path)
+	})
+	t.Run("a file that is not a SQLite database", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "notes.txt")
+		body := []byte("these are an operator's notes, not a database, and must survive a mistaken open\n")
+		require.NoError(t, os.WriteFile(path, body, 0o600))
+		s, err := sqlstore.OpenSQLite(ctx, path)
+		require.Nil(t, s)
+		require.ErrorContains(t, err, "not a database")
+		require.ErrorContains(t, err, path)
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.Equal(t, body, got, "the file is left as it was")
+	})
+}
+
 func TestOpenSQLiteTakesAnyFileName(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"plain.db", "with space.db", "what?.db", "hash#1.db", "100%.db", "ünï.db"} {

@@ -47,7 +47,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	// A new database file is readable by its owner only, wherever it is:
 	// it holds applicants' contacts. SQLite gives its WAL and shared-memory
 	// files the database file's permissions. An existing file keeps its own.
-	if abs, err := filepath.Abs(strings.TrimSpace(path)); err == nil {
+	if abs, err := filepath.Abs(path); err == nil {
 		if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
 			_ = f.Close()
 		}

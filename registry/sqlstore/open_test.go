@@ -557,3 +557,28 @@ func TestNewDatabaseFileIsTheOwnersAlone(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o640), fi.Mode().Perm(), "an existing file keeps its permissions")
 }
+
+// A file name that begins or ends with a space names that file: the store
+// opens it, and it is the file made the owner's alone, with no other file
+// left beside it.
+func TestNewDatabaseFileWithSpacesAroundItsNameIsTheOwnersAlone(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"registry.db ", " registry.db"} {
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, name)
+			s, err := sqlstore.OpenSQLite(context.Background(), path)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			fi, err := os.Stat(path)
+			require.NoError(t, err)
+			require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			for _, e := range entries {
+				require.Contains(t, []string{name, name + "-wal", name + "-shm"}, e.Name(), "a file beside the database")
+			}
+		})
+	}
+}

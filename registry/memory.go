@@ -31,7 +31,8 @@ type MemoryStore struct {
 
 var _ Store = (*MemoryStore)(nil)
 
-// NewMemoryStore returns an empty in-memory store.
+// NewMemoryStore returns an empty in-memory store. Like the SQL stores,
+// it gives times back in UTC, without a monotonic clock reading.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		apps:         make(map[string]*Application),
@@ -276,7 +277,7 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 		return err
 	}
 	a.Version = 1
-	s.apps[a.ID] = a.Clone()
+	s.apps[a.ID] = storedApp(a)
 	if a.Key != "" {
 		s.keys[a.Key] = a.ID
 	}
@@ -286,7 +287,7 @@ func (s *MemoryStore) Create(ctx context.Context, w Write) error {
 	s.putClaims(a.ID, nil, a.Claims)
 	s.putWaitingOn(a.ID, nil, a.WaitingOn)
 	s.putParticipant(w.Participant)
-	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	s.events[a.ID] = appendEvents(s.events[a.ID], w.Events)
 	s.putOutbox(w.Outbox)
 	return nil
 }
@@ -336,12 +337,12 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 	a.Version++
 	s.putClaims(a.ID, cur.Claims, a.Claims)
 	s.putWaitingOn(a.ID, cur.WaitingOn, a.WaitingOn)
-	s.apps[a.ID] = a.Clone()
+	s.apps[a.ID] = storedApp(a)
 	if a.ParticipantCode != "" {
 		s.codes[a.ParticipantCode] = a.ID
 	}
 	s.putParticipant(w.Participant)
-	s.events[a.ID] = append(s.events[a.ID], w.Events...)
+	s.events[a.ID] = appendEvents(s.events[a.ID], w.Events)
 	s.putOutbox(w.Outbox)
 	return nil
 }
@@ -383,7 +384,31 @@ func (s *MemoryStore) putParticipant(p *hcxonboard.Participant) {
 	if _, ok := s.participants[p.ParticipantCode]; !ok {
 		s.order = append(s.order, p.ParticipantCode)
 	}
-	s.participants[p.ParticipantCode] = p.Clone()
+	c := p.Clone()
+	c.CreatedAt, c.UpdatedAt = storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
+	s.participants[p.ParticipantCode] = c
+}
+
+// storedTime is t as the SQL stores give it back: the instant in UTC,
+// without a monotonic clock reading. The memory store keeps times so, so
+// that a time read from it compares (==, reflect.DeepEqual) and encodes
+// (JSON's "Z") as one read from the others does.
+func storedTime(t time.Time) time.Time { return t.UTC() }
+
+// storedApp is the copy of a the store keeps.
+func storedApp(a *Application) *Application {
+	c := a.Clone()
+	c.CreatedAt, c.UpdatedAt, c.DueAt = storedTime(c.CreatedAt), storedTime(c.UpdatedAt), storedTime(c.DueAt)
+	return c
+}
+
+// appendEvents appends events to trail as the store keeps them.
+func appendEvents(trail, events []Event) []Event {
+	for _, e := range events {
+		e.Time = storedTime(e.Time)
+		trail = append(trail, e)
+	}
+	return trail
 }
 
 // checkClaims reports the first of claims that another application holds.

@@ -67,7 +67,7 @@ func (s *MemoryStore) SetDue(ctx context.Context, id string, version int64, due 
 	case a.Version != version:
 		return fmt.Errorf("%w: application %q is at version %d, not %d", ErrVersionConflict, id, a.Version, version)
 	}
-	a.DueAt = due
+	a.DueAt = storedTime(due)
 	return nil
 }
 

@@ -22,6 +22,8 @@ func (s *MemoryStore) putOutbox(ms []OutboxMessage) {
 	for _, m := range ms {
 		c := m.Clone()
 		c.State = OutboxPending
+		c.CreatedAt, c.NextAttemptAt, c.LeaseUntil = storedTime(c.CreatedAt), storedTime(c.NextAttemptAt), storedTime(c.LeaseUntil)
+		c.SentAt, c.RetriedAt = storedTime(c.SentAt), storedTime(c.RetriedAt)
 		s.outbox[m.ID] = c
 	}
 }
@@ -49,7 +51,7 @@ func (s *MemoryStore) ClaimOutbox(ctx context.Context, owner string, now time.Ti
 	out := make([]OutboxMessage, len(due))
 	for i, m := range due {
 		stored := s.outbox[m.ID]
-		stored.LeaseOwner, stored.LeaseUntil = owner, now.Add(lease)
+		stored.LeaseOwner, stored.LeaseUntil = owner, storedTime(now.Add(lease))
 		out[i] = *stored.Clone()
 	}
 	return out, nil
@@ -72,7 +74,7 @@ func (s *MemoryStore) CompleteOutbox(ctx context.Context, id, owner string, sent
 		}
 		return err
 	}
-	m.State, m.SentAt, m.LeaseUntil = OutboxSent, sentAt, time.Time{}
+	m.State, m.SentAt, m.LeaseUntil = OutboxSent, storedTime(sentAt), time.Time{}
 	return nil
 }
 
@@ -95,7 +97,7 @@ func (s *MemoryStore) FailOutbox(ctx context.Context, id, owner string, next tim
 	}
 	m.Attempts++
 	m.LastError = OutboxErrorText(lastError)
-	m.NextAttemptAt = next
+	m.NextAttemptAt = storedTime(next)
 	m.LeaseOwner, m.LeaseUntil = "", time.Time{}
 	if dead {
 		m.State = OutboxDead
@@ -175,7 +177,7 @@ func (s *MemoryStore) RetryOutbox(ctx context.Context, id string, now time.Time)
 	case m.State != OutboxDead:
 		return fmt.Errorf("%w: outbox message %q is %s, not dead", ErrConflict, id, m.State)
 	}
-	m.State, m.NextAttemptAt, m.RetriedAt = OutboxPending, now, now
+	m.State, m.NextAttemptAt, m.RetriedAt = OutboxPending, storedTime(now), storedTime(now)
 	m.LeaseOwner, m.LeaseUntil = "", time.Time{}
 	return nil
 }

@@ -33,6 +33,8 @@
 //     applications' Claims, and of 16 creates or 16 updates racing for
 //     one identity exactly one wins;
 //   - atomicity: a write that fails leaves nothing behind;
+//   - times: every time comes back as the instant written, in UTC and
+//     without a monotonic clock reading, whatever zone it was written in;
 //   - the audit trail: events come back in order, chained, with their times
 //     exact to the nanosecond and their seals, so [registry.VerifyChain]
 //     and, for a trail ending in a sealed event,

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"CountApplications", testCountApplications},
 		{"CertificatesExpiring", testCertificatesExpiring},
 		{"Standing", testStanding},
+		{"Times", testTimes},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

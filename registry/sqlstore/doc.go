@@ -38,6 +38,15 @@
 // of their own. The pool holds at most 10 connections by default
 // ([WithMaxOpenConns]).
 //
+// On PostgreSQL a write is a statement the server runs to its end: when
+// the write's context ends while the statement is under way, the call
+// returns the context's error, but the server may have committed the
+// write all the same (it has no way to tell the client, which stopped
+// listening). Such an error does not say that nothing was written: read
+// the application back, or create it again with the same idempotency key
+// (Application.Key): [registry.ErrDuplicateKey] then says the first
+// write landed.
+//
 // [New] wraps a *sql.DB the caller opened and owns, for callers that tune
 // their own pool; [Store.Close] then leaves that pool open.
 //

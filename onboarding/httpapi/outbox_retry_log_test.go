@@ -1,13 +1,11 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +15,12 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
-// lockedBuffer is a log sink safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // A staff retry of a dead letter has the operator send a message to the
 // outside world again: the log says which member did it, of which
 // message, under the request's id.
 func TestDeadLetterRetryNamesTheStaffMember(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
+	var logs syncBuffer
 	n := &failingNotifier{fail: true}
 	now := time.Now()
 	f := newFixtureWith(t, []onboarding.Option{onboarding.WithNotifier(n), onboarding.WithClock(func() time.Time { return now }),

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -140,29 +141,31 @@ func UnstorableText(v any) string {
 
 // storableValue walks v's strings — in structs, pointers, slices, arrays
 // and maps, keys included — and reports the first that is not
-// StorableText, by its path.
+// StorableText, by its path. The walk builds no path until it finds such
+// a string: every engine write walks a whole record, and nearly all are
+// storable.
 func storableValue(v reflect.Value, path string) (string, bool) {
+	if rest, ok := unstorable(v); !ok {
+		return path + rest, false
+	}
+	return "", true
+}
+
+// unstorable is storableValue's walk: it answers the path of the first
+// text that is not StorableText relative to v ("" for v itself), and false.
+func unstorable(v reflect.Value) (string, bool) {
 	switch v.Kind() {
 	case reflect.String:
-		return path, StorableText(v.String())
+		return "", StorableText(v.String())
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return "", true
 		}
-		return storableValue(v.Elem(), path)
+		return unstorable(v.Elem())
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			switch {
-			case !f.IsExported() || name == "-":
-				continue
-			case name == "":
-				name = f.Name
-			}
-			if p, ok := storableValue(v.Field(i), path+"."+name); !ok {
-				return p, false
+		for _, f := range textFields(v.Type()) {
+			if p, ok := unstorable(v.Field(f.index)); !ok {
+				return "." + f.name + p, false
 			}
 		}
 	case reflect.Slice, reflect.Array:
@@ -170,21 +173,53 @@ func storableValue(v reflect.Value, path string) (string, bool) {
 			return "", true // bytes, stored as such
 		}
 		for i := range v.Len() {
-			if p, ok := storableValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); !ok {
-				return p, false
+			if p, ok := unstorable(v.Index(i)); !ok {
+				return fmt.Sprintf("[%d]%s", i, p), false
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			if p, ok := storableValue(it.Key(), path+" key"); !ok {
-				return p, false
+			if p, ok := unstorable(it.Key()); !ok {
+				return " key" + p, false
 			}
-			if p, ok := storableValue(it.Value(), fmt.Sprintf("%s[%v]", path, it.Key())); !ok {
-				return p, false
+			if p, ok := unstorable(it.Value()); !ok {
+				return fmt.Sprintf("[%v]%s", it.Key(), p), false
 			}
 		}
 	}
 	return "", true
+}
+
+// field is an exported struct field a record's JSON carries: its index
+// and its JSON name.
+type field struct {
+	index int
+	name  string
+}
+
+// fieldsOf caches textFields by type.
+var fieldsOf sync.Map // reflect.Type → []field
+
+// textFields returns t's exported fields that JSON carries, named as JSON
+// names them (the Go name when the tag gives none).
+func textFields(t reflect.Type) []field {
+	if fs, ok := fieldsOf.Load(t); ok {
+		return fs.([]field)
+	}
+	var fs []field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case !f.IsExported() || name == "-":
+			continue
+		case name == "":
+			name = f.Name
+		}
+		fs = append(fs, field{i, name})
+	}
+	fieldsOf.Store(t, fs)
+	return fs
 }
 
 // The times every store keeps: a time in nanoseconds since 1970 fits an

@@ -117,7 +117,9 @@ type hprAccount struct {
 // never to one the applicant types. It reads the professional's profile
 // first: an unknown HPR ID is ErrNotFound, and a method the profile does
 // not offer is ErrAuthMethodUnavailable, before anything is sent. The
-// request that sends the code is sent at most once, never retried.
+// request that sends the code reaches HPR at most once, never retried (a
+// request the gateway refuses for an expired session is sent once more
+// with a fresh one, as every call is).
 func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthMethod) (HPRAuthTransaction, error) {
 	id, err := NormalizeHPRID(hprID)
 	if err != nil {
@@ -189,7 +191,9 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 // professional details. A wrong, expired or used code is an error wrapping
 // ErrOTPRejected; a code that is not 4 to 8 digits (once the spaces and
 // hyphens it was typed with are dropped) is rejected without a request.
-// The code is sent exactly once, never retried; neither the code
+// The code is checked exactly once, never retried (a request the gateway
+// refuses for an expired session, which HPR never saw, is sent once more
+// with a fresh one); neither the code
 // nor the professional's token appears in errors or logs, and the token is
 // not kept.
 func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp string) (Professional, error) {

@@ -278,9 +278,11 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		}
 		if cl.auth && apiErr.tokenRejected() {
 			c.dropToken(token)
-			// A rejected token means the request was not acted on, yet the
-			// OTP calls are still sent at most once: the caller decides.
-			if cl.retry && !refreshed {
+			// The gateway refused the session token before the registry
+			// saw the request, so sending it again with a fresh session is
+			// safe for every call, the OTP calls included: their code is
+			// still sent, and checked, once. Only once, and only for this.
+			if !refreshed {
 				refreshed = true
 				continue
 			}

@@ -70,7 +70,10 @@
 // Look-ups and session requests are retried on HTTP 429, 502, 503, 504 and
 // timeouts, with exponential backoff that honours Retry-After and the
 // caller's context (WithRetry). Requests that send or check an OTP, for a
-// facility or a professional, are never retried.
+// facility or a professional, are never retried, with one exception that
+// every call shares: a session token the gateway refuses (HTTP 401, or code
+// 900901) is dropped and the request sent once more with a fresh session,
+// since the gateway refused it before the registry acted on it.
 //
 // Package hfrtest serves a fake gateway, HFR and HPR for tests and demos.
 package hfr

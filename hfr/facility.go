@@ -320,8 +320,10 @@ func (o *otpResponses) pick(c *Client, rep *reply, fid string, secrets ...string
 }
 
 // SendFacilityOTP asks HFR to send an OTP to the manager it holds for the
-// facility (never to a number the caller supplies). It is sent at most once:
-// an OTP request is not idempotent, so it is never retried.
+// facility (never to a number the caller supplies). It reaches HFR at most
+// once: an OTP request is not idempotent, so it is never retried; only a
+// request the gateway refused for an expired session, which HFR never saw,
+// is sent once more with a fresh session.
 func (c *Client) SendFacilityOTP(ctx context.Context, id string) (OTPTransaction, error) {
 	fid, err := NormalizeFacilityID(id)
 	if err != nil {
@@ -374,8 +376,10 @@ type validateRequest struct {
 
 // ValidateFacilityOTP checks the OTP the facility's manager received. A
 // wrong, expired or used code is an error wrapping ErrOTPRejected (and the
-// *APIError when the registry gave one). It is sent exactly once, never
-// retried, so that a wrong code is never counted twice against the manager.
+// *APIError when the registry gave one). It reaches HFR exactly once, never
+// retried, so that a wrong code is never counted twice against the manager;
+// only a request the gateway refused for an expired session, which HFR
+// never saw, is sent once more with a fresh session.
 // Spaces and hyphens typed between the digits ("481 516") are dropped; a
 // code that is not then 4 to 8 digits is rejected without a request. The
 // OTP never appears in errors or logs.

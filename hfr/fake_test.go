@@ -223,3 +223,74 @@ func TestFakeMalformedIDReachesNobody(t *testing.T) {
 	require.ErrorIs(t, err, hfr.ErrInvalidID)
 	assert.Equal(t, 0, srv.Requests(""))
 }
+
+// A gateway session that expired between two calls is refreshed once for
+// the OTP calls too: the gateway refused the first request before HFR or
+// HPR saw it, so the code is still sent (and checked) exactly once.
+func TestFakeOTPCallsRefreshAnExpiredSession(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := context.Background()
+	_, err := c.Facility(ctx, "IN2910000123")
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.SessionRequests())
+
+	srv.ExpireTokens()
+	txn, err := c.SendFacilityOTP(ctx, "IN2910000123")
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.SessionRequests())
+	assert.Equal(t, 2, srv.Requests(hfrtest.PathSendOTP), "the refused request and one more")
+	code, ok := srv.LastOTP("IN2910000123")
+	require.True(t, ok)
+
+	srv.ExpireTokens()
+	require.NoError(t, c.ValidateFacilityOTP(ctx, "IN2910000123", txn.TransactionID, code))
+	assert.Equal(t, 3, srv.SessionRequests())
+	assert.Equal(t, 2, srv.Requests("/validateOtp"))
+
+	srv.ExpireTokens()
+	htxn, err := c.StartHPRAuth(ctx, "71-1234-5678-9012", hfr.HPRAadhaarOTP)
+	require.NoError(t, err)
+	assert.Equal(t, 4, srv.SessionRequests())
+	hcode, ok := srv.LastHPROTP("71-1234-5678-9012")
+	require.True(t, ok)
+
+	srv.ExpireTokens()
+	p, err := c.ConfirmHPRAuth(ctx, htxn, hcode)
+	require.NoError(t, err)
+	assert.Equal(t, "Asha Rao", p.Name)
+	assert.Equal(t, 5, srv.SessionRequests())
+}
+
+// A token refused again after the refresh is the answer: the OTP call is
+// sent twice at most, and any other failure once.
+func TestFakeOTPCallsRefreshOnlyOnce(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status  int
+		wantErr error
+		sends   int
+	}{
+		{http.StatusUnauthorized, hfr.ErrUnauthorized, 2},
+		{http.StatusServiceUnavailable, hfr.ErrUnavailable, 1},
+		{http.StatusInternalServerError, hfr.ErrUnavailable, 1},
+		{http.StatusTooManyRequests, hfr.ErrRateLimited, 1},
+	} {
+		t.Run(http.StatusText(tt.status), func(t *testing.T) {
+			t.Parallel()
+			srv, c := newFake(t, hfr.WithRetry(3, time.Millisecond, time.Millisecond))
+			srv.FailNext(hfrtest.PathSendOTP, tt.status, 5, "0")
+			_, err := c.SendFacilityOTP(context.Background(), "IN2910000123")
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.Equal(t, tt.sends, srv.Requests(hfrtest.PathSendOTP))
+			_, sent := srv.LastOTP("IN2910000123")
+			assert.False(t, sent, "no code reached the manager")
+
+			srv.FailNext("/validateOtp", tt.status, 5, "0")
+			err = c.ValidateFacilityOTP(context.Background(), "IN2910000123", "0c8f4a55-4d1c-4f7e-9f43-0f1f7b3d2a11", "481516")
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.NotErrorIs(t, err, hfr.ErrOTPRejected)
+			assert.Equal(t, tt.sends, srv.Requests("/validateOtp"))
+		})
+	}
+}

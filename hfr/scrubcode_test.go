@@ -32,7 +32,9 @@ func TestScrubbedOTPDoesNotHideTheErrorCode(t *testing.T) {
 	assert.ErrorIs(t, err, hfr.ErrUnauthorized, "a rejected token is not a wrong OTP: %v", err)
 	assert.NotErrorIs(t, err, hfr.ErrOTPRejected, "a rejected token is not a wrong OTP: %v", err)
 
-	// The rejected token was dropped: the next call opens a new session.
-	_ = m.c.ValidateFacilityOTP(context.Background(), "IN2910000123", "4c8d1f3e-6d0a-4a54-9d64-2b7f3c1e8a90", "482913")
+	// The rejected token was dropped, and the request sent once more with a
+	// new session; the next call opens yet another.
 	assert.Equal(t, int32(2), m.sessions.Load(), "the token the registry rejected was used again")
+	_ = m.c.ValidateFacilityOTP(context.Background(), "IN2910000123", "4c8d1f3e-6d0a-4a54-9d64-2b7f3c1e8a90", "482913")
+	assert.Equal(t, int32(4), m.sessions.Load(), "the token the registry rejected was used again")
 }

@@ -255,6 +255,10 @@ type state struct {
 	// each new code brings fresh attempts, so their number is bounded.
 	StepUpsSent int    `json:"step_ups_sent,omitempty"`
 	StepUpsDay  string `json:"step_ups_day,omitempty"`
+	// StepUpsRefused counts the step-ups refused on StepUpsRefusedDay (a
+	// UTC day), whatever the reason: each is recorded, up to a bound.
+	StepUpsRefused    int    `json:"step_ups_refused,omitempty"`
+	StepUpsRefusedDay string `json:"step_ups_refused_day,omitempty"`
 	// Uploads counts the documents stored and recorded, uploaded or
 	// fetched from the application's references (MaxDocumentUploads).
 	Uploads int `json:"uploads,omitempty"`

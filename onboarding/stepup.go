@@ -120,43 +120,102 @@ func (s *Service) stepUpMatches(appID string, su *stepUpState, code string) bool
 // for a caller that has the code, while the write that spends the code
 // (or counts a wrong one) still decides.
 func (s *Service) stepUpWouldPass(r *record, purpose, code string) bool {
+	return s.stepUpJudge(r, purpose, code, s.clock()) == stepUpTaken
+}
+
+// stepUpRefusal is why a step-up code is refused, for the audit trail.
+type stepUpRefusal string
+
+const (
+	stepUpTaken     stepUpRefusal = ""
+	stepUpOverBound stepUpRefusal = "too many step-ups refused today"
+	stepUpNone      stepUpRefusal = "no code was asked for"
+	stepUpExpired   stepUpRefusal = "the code expired"
+	stepUpWrong     stepUpRefusal = "wrong code"
+)
+
+// stepUpJudge says why code would be refused for purpose on r at now, or
+// stepUpTaken when it would be taken. Whatever the reason, it does the same work:
+// the code is hashed and compared, against a decoy when no code is
+// outstanding, so that how long the answer takes does not tell a missing
+// or expired code from a wrong one.
+func (s *Service) stepUpJudge(r *record, purpose, code string, now time.Time) stepUpRefusal {
 	su := r.st.StepUp
 	code = strings.TrimSpace(code)
-	return su != nil && su.Purpose == purpose && s.clock().Before(su.ExpiresAt) &&
-		wellFormedCode(code) && s.stepUpMatches(r.app.ID, su, code)
+	against := su
+	if against == nil {
+		against = &decoyStepUp
+	}
+	matches := s.stepUpMatches(r.app.ID, against, code)
+	switch {
+	case r.st.StepUpsRefusedDay >= day(now) && r.st.StepUpsRefused >= s.stepUpRefusalBound():
+		// ">=": a replica whose clock runs behind keeps the count.
+		return stepUpOverBound
+	case su == nil:
+		return stepUpNone
+	case su.Purpose != purpose:
+		return stepUpRefusal("the code was asked for another change (" + su.Purpose + ")")
+	case !now.Before(su.ExpiresAt):
+		return stepUpExpired
+	case !wellFormedCode(code) || !matches:
+		return stepUpWrong
+	}
+	return stepUpTaken
 }
+
+// decoyStepUp stands in for a missing step-up code: checking a code
+// against it costs what checking one against a real code does, and no
+// code hashes to zeros.
+var decoyStepUp = stepUpState{Purpose: "decoy", Salt: strings.Repeat("0", 32), Hash: strings.Repeat("0", 64)}
+
+// stepUpRefusalBound is how many step-up refusals a UTC day records: as
+// many as the wrong codes the day's codes can take, Attempts × (1 +
+// ResendsPerDay). Past it every step-up of the day is refused, the right
+// code too (a wrong one could no longer be counted), and nothing is
+// written, so that a credential alone cannot grow the audit trail without
+// bound.
+func (s *Service) stepUpRefusalBound() int { return s.otp.Attempts * (1 + s.otp.ResendsPerDay) }
+
+// errStepUpRefused is the one answer of every refused step-up, whatever
+// the reason (which goes to the audit trail): a caller with the
+// participant's credential but not the admin's mailbox learns neither
+// whether a code is outstanding, nor whether it expired, nor how many
+// guesses are left.
+var errStepUpRefused = fmt.Errorf("%w: the step-up code was refused: it must be the latest code sent to the registered admin for this change, within its lifetime, and too many refusals in a day stop step-ups until the next UTC day; ask for a new code, or ask the HCX operator", ErrInvalidOTP)
 
 // stepUp checks a live participant's step-up code for purpose inside the
 // change it guards. A right code is spent and the change goes on (true).
-// A wrong or expired one counts against the code's attempts, is recorded,
-// and the caller stores that and nothing else (false, with r.outcome set
-// to ErrInvalidOTP). With no code outstanding for purpose there is
-// nothing to count or record: the refusal is the error returned (false,
-// ErrInvalidOTP), and the caller stores nothing — else every call with
-// any code would grow the audit trail, without bound.
+// Any other is refused alike (false, with r.outcome set to
+// errStepUpRefused): a wrong one counts against the code's attempts, an
+// expired one is dropped, and the refusal is recorded, so that the caller
+// stores it and nothing else — whether or not a code was outstanding, so
+// that every refusal does the same work. Past the day's bound
+// (stepUpRefusalBound) nothing is recorded: the refusal is the error
+// returned (false, errStepUpRefused), and the caller stores nothing.
 func (s *Service) stepUp(r *record, purpose, code, actor string) (bool, error) {
-	su := r.st.StepUp
-	code = strings.TrimSpace(code)
-	fail := func(why string) (bool, error) {
-		r.outcome = fmt.Errorf("%w: a step-up code sent to the registered admin is needed (%s); ask for one first", ErrInvalidOTP, why)
-		return false, r.transition(ActionStepUpFailed, actor, fmt.Sprintf("step-up for %s refused: %s", purpose, why))
-	}
-	switch {
-	case su == nil || su.Purpose != purpose:
-		return false, fmt.Errorf("%w: a step-up code sent to the registered admin is needed (no code was asked for this change); ask for one first", ErrInvalidOTP)
-	case !r.now.Before(su.ExpiresAt):
+	why := s.stepUpJudge(r, purpose, code, r.now)
+	switch why {
+	case stepUpTaken:
 		r.st.StepUp = nil
-		return fail("the code expired")
-	case !wellFormedCode(code) || !s.stepUpMatches(r.app.ID, su, code):
-		su.Attempts++
-		if su.Attempts >= s.otp.Attempts {
-			r.st.StepUp = nil
-			return fail("wrong code; it is spent")
+		return true, nil
+	case stepUpOverBound:
+		return false, errStepUpRefused
+	case stepUpExpired:
+		r.st.StepUp = nil
+	case stepUpWrong:
+		if su := r.st.StepUp; su != nil {
+			if su.Attempts++; su.Attempts >= s.otp.Attempts {
+				r.st.StepUp = nil
+				why = "wrong code; it is spent"
+			}
 		}
-		return fail("wrong code")
 	}
-	r.st.StepUp = nil
-	return true, nil
+	if today := day(r.now); today > r.st.StepUpsRefusedDay { // forward only, as StepUpsDay
+		r.st.StepUpsRefusedDay, r.st.StepUpsRefused = today, 0
+	}
+	r.st.StepUpsRefused++
+	r.outcome = errStepUpRefused
+	return false, r.transition(ActionStepUpFailed, actor, fmt.Sprintf("step-up for %s refused: %s", purpose, why))
 }
 
 // WithStepUp sets whether a live participant needs a step-up code

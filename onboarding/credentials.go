@@ -504,6 +504,12 @@ func (c *credentials) ended(now time.Time) bool {
 func (s *Service) credentialsOf(ctx context.Context, code string) (*credentials, error) {
 	a, err := s.findByParticipant(ctx, code)
 	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			// The participant is read all the same, so that an unknown
+			// code makes the store reads a known one does: a refusal
+			// (secretHolder) takes as many round trips either way.
+			_, _ = s.store.Participant(ctx, code)
+		}
 		return nil, err
 	}
 	c, err := decodeCredentials(a.State)

@@ -441,3 +441,21 @@ func TestAcceptJPEGStrayAndFillBytesAsLibjpeg(t *testing.T) {
 		})
 	}
 }
+
+// Nothing of an image over the cap reaches the store but the bytes read
+// to tell its type: it is refused from its header before the bytes that
+// carry the header are written.
+func TestAcceptWritesNothingOfARefusedImage(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	for name, b := range map[string][]byte{
+		"PNG":  documenttest.PNGDeclaring(60000, 60000),
+		"JPEG": documenttest.JPEGDeclaring(60000, 60000),
+	} {
+		var dst bytes.Buffer
+		_, err := p.Accept(t.Context(), document.Document{ApplicationID: "a", Kind: "address_proof", UploadedBy: "applicant"}, bytes.NewReader(b), &dst)
+		require.ErrorIs(t, err, document.ErrTooManyPixels, name)
+		require.LessOrEqual(t, dst.Len(), 16, "%s: %d bytes written to the store", name, dst.Len())
+	}
+}

@@ -204,20 +204,25 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 	}
 
 	h := sha256.New()
-	w := io.MultiWriter(h, dst)
 	// An image's size in pixels is read as its bytes go by, and a bomb
-	// refused as soon as its header says so.
+	// refused as soon as its header says so, before the bytes that carry
+	// the header are stored.
 	pixels := newImageSize(sniffed)
-	if pixels != nil {
-		w = io.MultiWriter(h, dst, pixels)
-	}
-	if _, err := w.Write(head); err != nil {
-		return Document{}, fmt.Errorf("document: store the upload: %w", err)
-	}
-	if pixels != nil {
-		if err := pixels.refusal(p, false); err != nil {
-			return Document{}, err
+	write := func(b []byte) error {
+		if pixels != nil {
+			_, _ = pixels.Write(b)
+			if err := pixels.refusal(p, false); err != nil {
+				return err
+			}
 		}
+		h.Write(b)
+		if _, err := dst.Write(b); err != nil {
+			return fmt.Errorf("document: store the upload: %w", err)
+		}
+		return nil
+	}
+	if err := write(head); err != nil {
+		return Document{}, err
 	}
 	size := int64(len(head))
 	buf := make([]byte, 32<<10)
@@ -228,15 +233,10 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 		}
 		m, rerr := content.Read(buf[:min(int64(len(buf)), limit-size)])
 		if m > 0 {
-			if _, err := w.Write(buf[:m]); err != nil {
-				return Document{}, fmt.Errorf("document: store the upload: %w", err)
+			if err := write(buf[:m]); err != nil {
+				return Document{}, err
 			}
 			size += int64(m)
-			if pixels != nil {
-				if err := pixels.refusal(p, false); err != nil {
-					return Document{}, err
-				}
-			}
 		}
 		if errors.Is(rerr, io.EOF) {
 			break

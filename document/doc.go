@@ -47,6 +47,19 @@
 //     every SOI and marker (FF D8 FF) in it starts a walk, the same, to
 //     that image's frame header, and a further image over the cap is
 //     [ErrTooManyPixels] as well;
+//   - a PDF's images: a browser's PDF viewer decodes the images a page
+//     draws, so the sizes a PDF declares are capped the same: every
+//     /Width, /Height (/W and /H of inline images, /Columns and /Rows)
+//     followed by a number, wherever it stands in the file or in a
+//     FlateDecode stream (content and object streams, inflated within
+//     16 times the size cap), and the frame header of a JPEG or JPEG 2000
+//     that starts a stream's data. The scan follows no structure an
+//     upload could fake, so it judges the widest and the tallest image
+//     together. An encrypted PDF, one that names a filter the scan cannot
+//     undo (LZW, ASCII85, ASCIIHex, RunLength) or gives an image's size by
+//     reference is [ErrUnsupportedType]; one whose streams expand beyond
+//     the budget is [ErrTooLarge]. The PDF is held in memory for the scan,
+//     at most the size cap;
 //   - declared type: if the uploader names one (application/octet-stream
 //     names none), it must be the type found, else [ErrMismatch]; so must
 //     an expected SHA-256 or size the uploader gives;

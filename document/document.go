@@ -88,18 +88,21 @@ type Applications interface {
 var (
 	// ErrNotFound: no such document, or no such application.
 	ErrNotFound = errors.New("document: not found")
-	// ErrTooLarge: the content is over the policy's size cap.
+	// ErrTooLarge: the content is over the policy's size cap, or is a PDF
+	// whose compressed streams expand beyond 16 times the cap.
 	ErrTooLarge = errors.New("document: too large")
 	// ErrTooManyPixels: the content is a PNG or JPEG whose header declares
 	// more than MaxImageSide pixels across or down, or more than
 	// MaxImagePixels in all, however few bytes it has, or a JPEG that
-	// holds a further image (a gain map, a second picture) that does. It
+	// holds a further image (a gain map, a second picture) that does, or a
+	// PDF that declares such an image (see the package documentation). It
 	// is not ErrTooLarge, which is about the bytes of the upload.
 	ErrTooManyPixels = errors.New("document: image has too many pixels")
 	// ErrUnsupportedType: the content is not of a media type the policy
 	// allows (judged from its bytes, not from what the uploader declared),
 	// or is a PNG or JPEG whose size in pixels cannot be read from its
-	// header, or is 0.
+	// header, or is 0, or a PDF whose images cannot be checked (encrypted,
+	// an LZW, ASCII85, ASCIIHex or RunLength filter, a size by reference).
 	ErrUnsupportedType = errors.New("document: unsupported type")
 	// ErrMismatch: the declared media type, expected digest or size, or a
 	// reference's kind, disagrees with the content or the stored document.

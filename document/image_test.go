@@ -268,7 +268,9 @@ func TestAcceptMutatedImages(t *testing.T) {
 func FuzzAcceptImage(f *testing.F) {
 	for _, s := range [][]byte{documenttest.PNG(3, 2), documenttest.JPEG(8, 8), documenttest.PNGDeclaring(60000, 60000),
 		documenttest.JPEGDeclaring(65535, 65535), withAPP1(documenttest.JPEG(2, 2), 10), {0xff, 0xd8, 0xff, 0xc0, 0, 11, 8},
-		withFillAfterSOI(documenttest.JPEG(2, 2), 3), withStrayBeforeSOF(f, documenttest.JPEG(2, 2), []byte{0x12, 0xff, 0x00, 0x34})} {
+		withFillAfterSOI(documenttest.JPEG(2, 2), 3), withStrayBeforeSOF(f, documenttest.JPEG(2, 2), []byte{0x12, 0xff, 0x00, 0x34}),
+		pdfWith(imageXObject(30, 20), contentWithInlineImage(20000, 3)), pdfWith(stream("/Filter /DCTDecode", documenttest.JPEG(2, 2))),
+		pdfWith(stream("/Filter /JPXDecode", jpxDeclaring(3, 2)), "<< /Width 1 0 R /H#65ight 2.5 >>")} {
 		f.Add(s)
 	}
 	p, err := document.NewPolicy()

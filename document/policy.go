@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -163,7 +164,8 @@ func (p *Policy) Kinds() []string { return slices.Clone(p.kinds) }
 // [Store.Put] describes it), reads content — at most MaxSize+1 bytes —
 // into dst, judges its media type from its first bytes, reads an image's
 // size in pixels from its header (capped by MaxImageSide and
-// MaxImagePixels, without decoding a pixel), hashes it, and returns the
+// MaxImagePixels, without decoding a pixel) or the sizes of a PDF's images
+// (kept in memory for it), hashes it, and returns the
 // document to store, with its ID, MediaType, Size, SHA256 and CreatedAt
 // set. A refusal is a *RejectError, returned before the whole content is
 // read when the first bytes (or an image's header) settle it; dst then
@@ -206,14 +208,22 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 	h := sha256.New()
 	// An image's size in pixels is read as its bytes go by, and a bomb
 	// refused as soon as its header says so, before the bytes that carry
-	// the header are stored.
+	// the header are stored. A PDF is kept whole for the scan of its
+	// streams (scanPDF), which reads them wherever they start.
 	pixels := newImageSize(sniffed)
+	var whole *bytes.Buffer
+	if sniffed == PDF {
+		whole = new(bytes.Buffer)
+	}
 	write := func(b []byte) error {
 		if pixels != nil {
 			_, _ = pixels.Write(b)
 			if err := pixels.refusal(p, false); err != nil {
 				return err
 			}
+		}
+		if whole != nil {
+			whole.Write(b)
 		}
 		h.Write(b)
 		if _, err := dst.Write(b); err != nil {
@@ -251,6 +261,11 @@ func (p *Policy) Accept(ctx context.Context, d Document, content io.Reader, dst 
 	}
 	if pixels != nil {
 		if err := pixels.refusal(p, true); err != nil {
+			return Document{}, err
+		}
+	}
+	if whole != nil {
+		if err := scanPDF(whole.Bytes(), p.maxSize).refusal(p); err != nil {
 			return Document{}, err
 		}
 	}

@@ -125,8 +125,8 @@ func (s *pdfScan) embedded(data []byte) {
 		}
 		w, h = j.w, j.h
 	default:
-		if !s.charge(min(len(data), 1<<20)) {
-			return
+		if bytes.HasPrefix(data, jp2Signature) && !s.charge(min(len(data), 1<<20)) {
+			return // the search for its codestream
 		}
 		var ok bool
 		if w, h, ok = jpxSize(data); !ok {
@@ -138,6 +138,9 @@ func (s *pdfScan) embedded(data []byte) {
 	}
 }
 
+// jp2Signature starts a JP2 file: its signature box.
+var jp2Signature = []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")
+
 // jpxSize reads the size of a JPEG 2000 codestream from its SIZ marker:
 // data is the codestream (SOC, then SIZ) or a JP2 file, whose codestream
 // comes after its header boxes (the first SOC and SIZ in its first MiB).
@@ -147,7 +150,7 @@ func jpxSize(data []byte) (w, h uint32, ok bool) {
 	switch {
 	case bytes.HasPrefix(data, soc):
 		at = 0
-	case bytes.HasPrefix(data, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")):
+	case bytes.HasPrefix(data, jp2Signature):
 		at = bytes.Index(data[:min(len(data), 1<<20)], soc)
 	}
 	// SOC, SIZ, Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz.

@@ -209,3 +209,18 @@ func TestAcceptBoundsTheWalksOfAPDF(t *testing.T) {
 	_, err = acceptPDF(t, p, b)
 	require.ErrorIs(t, err, document.ErrTooLarge)
 }
+
+// The budget is spent on what is read: a PDF of many small streams before
+// a large one, as a long document is, is accepted.
+func TestAcceptManyStreamsOfAPDF(t *testing.T) {
+	t.Parallel()
+	p, err := document.NewPolicy()
+	require.NoError(t, err)
+	objs := make([]string, 0, 600)
+	for i := range 300 {
+		objs = append(objs, contentWithInlineImage(10+i, 10), stream("/Subtype /Image /Width 8 /Height 8 /Filter /DCTDecode", documenttest.JPEG(8, 8)))
+	}
+	objs = append(objs, stream("/Subtype /Image /Width 2000 /Height 1500 /BitsPerComponent 8 /ColorSpace /DeviceGray", bytes.Repeat([]byte{0x80}, 3<<20)))
+	_, err = acceptPDF(t, p, pdfWith(objs...))
+	require.NoError(t, err)
+}

@@ -52,8 +52,8 @@
 //     /Width, /Height (/W and /H of inline images, /Columns and /Rows)
 //     followed by a number, wherever it stands in the file or in a
 //     FlateDecode stream (content and object streams, inflated within
-//     16 times the size cap), and the frame header of a JPEG or JPEG 2000
-//     that starts a stream's data. The scan follows no structure an
+//     16 times the size cap), and the frame header of a JPEG, JPEG 2000
+//     or JBIG2 page that starts a stream's data. The scan follows no structure an
 //     upload could fake, so it judges the widest and the tallest image
 //     together. An encrypted PDF, one that names a filter the scan cannot
 //     undo (LZW, ASCII85, ASCIIHex, RunLength) or gives an image's size by

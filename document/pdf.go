@@ -25,10 +25,11 @@ import (
 //   - the same in the content of every stream compressed with FlateDecode
 //     (content streams hold inline images, object streams dictionaries),
 //     inflated within a budget of the PDF's size times pdfInflateRatio;
-//   - the frame header of a JPEG (DCTDecode) or the SIZ marker of a JPEG
-//     2000 codestream (JPXDecode) that starts a stream's data, raw or
-//     inflated, which the viewer decodes at the size it declares, whatever
-//     the image dictionary says.
+//   - the frame header of a JPEG (DCTDecode), the SIZ marker of a JPEG
+//     2000 codestream (JPXDecode) or the page information of a JBIG2 page
+//     (JBIG2Decode) that starts a stream's data, raw or inflated, which the
+//     viewer decodes at the size it declares, whatever the image
+//     dictionary says.
 //
 // Each side is capped by MaxImageSide, and the largest width times the
 // largest height by MaxImagePixels: the scan does not pair a width with
@@ -130,7 +131,9 @@ func (s *pdfScan) embedded(data []byte) {
 		}
 		var ok bool
 		if w, h, ok = jpxSize(data); !ok {
-			return
+			if w, h, ok = jbig2Size(data); !ok {
+				return
+			}
 		}
 	}
 	if !withinCap(w, h) && !s.overJPG {
@@ -164,6 +167,74 @@ func jpxSize(data []byte) (w, h uint32, ok bool) {
 	}
 	return x - xo, y - yo, true
 }
+
+// jbig2Size reads the size of the page of an embedded JBIG2 stream (its
+// segments without a file header, as JBIG2Decode takes them) from its
+// page information segment (type 48), among its first few segments, each
+// found by the data length of the one before. A JBIG2 decoder allocates
+// the page it declares, whatever the image dictionary says. A height not
+// yet known (0xffffffff: the page grows by stripes) is taken as 0; bytes
+// that are no JBIG2 segments give no size.
+func jbig2Size(data []byte) (w, h uint32, ok bool) {
+	at := 0
+	for range 8 {
+		if len(data) < at+6 {
+			return 0, 0, false
+		}
+		number := be32(data[at:])
+		flags := data[at+4]
+		p := at + 6
+		count := int(data[at+5] >> 5)
+		if count == 7 { // the long form: a 29-bit count, then retention bits
+			if len(data) < at+9 {
+				return 0, 0, false
+			}
+			count = int(be32(data[at+5:]) & 0x1fffffff)
+			p = at + 9 + (count+8)/8
+		}
+		size := 4
+		switch {
+		case number <= 256:
+			size = 1
+		case number <= 65536:
+			size = 2
+		}
+		p += count * size
+		if flags&0x40 != 0 {
+			p += 4
+		} else {
+			p++
+		}
+		if count > 1<<16 || len(data) < p+4 {
+			return 0, 0, false
+		}
+		length := be32(data[p:])
+		p += 4
+		if !slices.Contains(jbig2Types, flags&0x3f) {
+			return 0, 0, false
+		}
+		if flags&0x3f == 48 {
+			// The page information segment's data is 19 bytes, no more:
+			// bytes that only happen to look like segments rarely say so.
+			if length != 19 || len(data) < p+8 {
+				return 0, 0, false
+			}
+			w, h = be32(data[p:]), be32(data[p+4:])
+			if h == 0xffffffff {
+				h = 0
+			}
+			return w, h, true
+		}
+		if length == 0xffffffff || int64(length) > int64(len(data)-p) {
+			return 0, 0, false
+		}
+		at = p + int(length)
+	}
+	return 0, 0, false
+}
+
+// jbig2Types are the segment types JBIG2 defines (ITU T.88, 7.3).
+var jbig2Types = []byte{0, 4, 6, 7, 16, 20, 22, 23, 36, 38, 39, 40, 42, 43, 48, 49, 50, 51, 52, 53, 62}
 
 // inflate reads the zlib stream that starts data, if one does, as the
 // file is read, and its own embedded images, within the budget.

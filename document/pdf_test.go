@@ -65,6 +65,24 @@ func jpxDeclaring(w, h uint32) []byte {
 	return append(b, 0, 1, 7, 1, 1)
 }
 
+// jbig2Segment is an embedded JBIG2 segment (no file header) of type
+// typ, numbered n, on page 1, that refers to no other segment.
+func jbig2Segment(n uint32, typ byte, data []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, n)
+	b = append(b, typ, 0, 1)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
+	return append(b, data...)
+}
+
+// jbig2Page is an embedded JBIG2 stream whose page information segment
+// declares w×h pixels.
+func jbig2Page(w, h uint32) []byte {
+	info := binary.BigEndian.AppendUint32(nil, w)
+	info = binary.BigEndian.AppendUint32(info, h)
+	info = append(info, make([]byte, 11)...) // resolutions, flags, striping
+	return jbig2Segment(1, 48, info)
+}
+
 func acceptPDF(t *testing.T, p *document.Policy, b []byte) (document.Document, error) {
 	t.Helper()
 	require.Equal(t, document.PDF, document.Sniff(b))
@@ -96,6 +114,7 @@ func TestAcceptCapsTheImagesOfAPDF(t *testing.T) {
 		"A4 at 600 dpi, turned":   pdfWith("<< /Type /Catalog >>", page, imageXObject(4961, 7016), imageXObject(7016, 4961)),
 		"a small inline image":    pdfWith("<< /Type /Catalog >>", page, contentWithInlineImage(300, 200)),
 		"a small JPEG":            pdfWith("<< /Type /Catalog >>", page, stream("/Subtype /Image /Width 8 /Height 8 /Filter /DCTDecode", documenttest.JPEG(8, 8))),
+		"a small JBIG2 page":      pdfWith("<< /Type /Catalog >>", page, stream("/Subtype /Image /Width 2480 /Height 3508 /Filter /JBIG2Decode", jbig2Page(2480, 3508))),
 		"a small JPEG 2000":       pdfWith("<< /Type /Catalog >>", page, stream("/Subtype /Image /Width 640 /Height 480 /Filter /JPXDecode", jpxDeclaring(640, 480))),
 		"a font's widths":         pdfWith("<< /Type /Font /Subtype /CIDFontType2 /W 7 0 R /DW 1000 >>", "[ 1 [ 500 600 ] ]"),
 		"a real width":            pdfWith(imageXObject(100, 100), "<< /Width 99.0 /Height 12.5 >>"),
@@ -126,6 +145,8 @@ func TestAcceptCapsTheImagesOfAPDF(t *testing.T) {
 		{"a deflated JPEG bomb", pdfWith(page, stream("/Subtype /Image /Width 8 /Height 8 /Filter [/FlateDecode /DCTDecode]", deflated(documenttest.JPEGDeclaring(60000, 60000)))), document.ErrTooManyPixels, "60,000×60,000"},
 		{"a JPEG 2000 bomb", pdfWith(page, stream("/Subtype /Image /Width 8 /Height 8 /Filter /JPXDecode", jpxDeclaring(60000, 60000))), document.ErrTooManyPixels, "60,000×60,000"},
 		{"a JP2 file bomb", pdfWith(page, stream("/Subtype /Image /Width 8 /Height 8 /Filter /JPXDecode", append([]byte("\x00\x00\x00\x0cjP  \r\n\x87\n\x00\x00\x00\x14ftypjp2 \x00\x00\x00\x00jp2 "), jpxDeclaring(60000, 60000)...))), document.ErrTooManyPixels, "60,000×60,000"},
+		{"a JBIG2 page over the cap", pdfWith(page, stream("/Subtype /Image /Width 8 /Height 8 /Filter /JBIG2Decode", jbig2Page(60000, 60000))), document.ErrTooManyPixels, "60,000×60,000"},
+		{"a JBIG2 page after a symbol dictionary", pdfWith(page, stream("/Subtype /Image /Width 8 /Height 8 /Filter /JBIG2Decode", append(jbig2Segment(0, 0, make([]byte, 30)), jbig2Page(30000, 30000)...))), document.ErrTooManyPixels, "30,000×30,000"},
 		{"a size by reference", pdfWith(page, "<< /Subtype /Image /Width 7 0 R /Height 8 >>", "60000"), document.ErrUnsupportedType, "by reference"},
 		{"an encrypted PDF", pdfWith(page, "<< /Filter /Standard /V 2 /R 3 >>", "trailer << /Encrypt 2 0 R >>"), document.ErrUnsupportedType, "encrypted"},
 		{"an ASCII85 content stream", pdfWith(page, stream("/Filter [/ASCII85Decode /FlateDecode]", []byte("Gar8O~>"))), document.ErrUnsupportedType, "ASCII85"},

@@ -25,7 +25,9 @@ import (
 // once: the store keeps only its SHA-256, and neither the audit trail nor
 // the log ever sees it. A second Provision while a live secret exists is
 // ErrAlreadyProvisioned (use RotateSecret); after a compromise report, or
-// once every secret expired, Provision issues a fresh one.
+// once every secret expired, Provision issues a fresh one. A live
+// participant's registered contacts are told of it
+// (MessageCredentialsIssued, without the secret), in the same write.
 func (s *Service) Provision(ctx context.Context, id string) (Credentials, error) {
 	return s.ProvisionBy(ctx, id, actorSystem)
 }
@@ -67,13 +69,12 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 		r.st.ProvisionedAt = &now
 		r.events[len(r.events)-1].Reason = fmt.Sprintf("secret %s issued, expires %s", rec.ID, rec.ExpiresAt.Format(time.RFC3339))
 		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
-		if byStaff {
-			for _, to := range distinctAddresses(r.part.PrimaryEmail, s.registeredAdmin(r)) {
-				r.notify(Message{Kind: MessageCredentialsIssued, To: to,
-					Subject: "A new HCX production secret was issued to you",
-					Body: fmt.Sprintf("The HCX operator issued participant %s a new production secret, valid until %s. "+
-						"If you did not ask for it, tell the HCX operator at once.", r.app.ParticipantCode, day(rec.ExpiresAt))})
+		if r.isLive() {
+			by := "The HCX operator issued participant %s a new production secret"
+			if !byStaff {
+				by = "Participant %s was issued a new production secret through its application"
 			}
+			s.tellNewSecret(r, by, rec)
 		}
 		return nil
 	})
@@ -90,7 +91,9 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 // code and secret — unknown code, malformed, wrong, revoked, expired or
 // replaced secret, a participant that may not rotate (suspended,
 // de-boarded) — is the bare ErrInvalidCredentials, and the reason goes to
-// the log only.
+// the log only. A live participant's registered contacts are told of the
+// new secret (MessageCredentialsIssued, without it), in the same write:
+// someone else holding the old one may be the one rotating.
 func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap time.Duration) (Credentials, error) {
 	if overlap < 0 {
 		return Credentials{}, fmt.Errorf("%w: negative overlap %v", ErrInvalidArgument, overlap)
@@ -134,6 +137,9 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 		r.st.Secrets = updated
 		r.events[len(r.events)-1].Reason = fmt.Sprintf("secret %s issued, older secrets retire by %s", rec.ID, r.now.Add(overlap).Format(time.RFC3339))
 		out = Credentials{ParticipantCode: r.app.ParticipantCode, Secret: plain, ExpiresAt: rec.ExpiresAt}
+		if r.isLive() {
+			s.tellNewSecret(r, "Participant %s rotated its production secret", rec)
+		}
 		return nil
 	})
 	switch {
@@ -145,6 +151,23 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 		return Credentials{}, err
 	}
 	return out, nil
+}
+
+// tellNewSecret tells a live participant's registered contacts (those
+// SubmitDetails tells of a change: its primary e-mail, its admin, the
+// contacts of its details) that a new production secret was issued —
+// how, in by, a format naming the participant — in the write that issues
+// it. Whoever asked may hold what they should not (a leaked secret
+// rotates; an application's route provisions once the secrets expired),
+// so the contacts hear of it and can report a compromise. The message
+// never holds the secret, nor its record's id.
+func (s *Service) tellNewSecret(r *record, by string, rec credential.SecretRecord) {
+	for _, to := range s.detailsContacts(r) {
+		r.notify(Message{Kind: MessageCredentialsIssued, To: to,
+			Subject: "A new HCX production secret was issued to you",
+			Body: fmt.Sprintf(by+", valid until %s. If you did not ask for it, report a compromise to the HCX operator at once, "+
+				"quoting participant %s: every secret and token is then revoked.", r.app.ParticipantCode, day(rec.ExpiresAt), r.app.ParticipantCode)})
+	}
 }
 
 // superseded reports whether rec, one of recs, was replaced by a later

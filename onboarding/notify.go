@@ -50,8 +50,10 @@ const (
 	// MessageCredentialsRevoked tells the participant that a compromise
 	// report revoked its secrets and tokens.
 	MessageCredentialsRevoked = "credentials_revoked"
-	// MessageCredentialsIssued tells a live participant's contacts that the
-	// operator's staff issued it a new production secret (ProvisionBy).
+	// MessageCredentialsIssued tells a live participant's registered
+	// contacts that it was issued a new production secret: by Provision
+	// or ProvisionBy (staff, or the applicant once its secrets expired or
+	// were revoked) or by RotateSecret. It never carries the secret.
 	MessageCredentialsIssued = "credentials_issued"
 )
 

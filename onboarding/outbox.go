@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"cmp"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -26,6 +27,18 @@ const (
 	// DefaultOutboxDeadAfter is how long a message is retried before it is
 	// a dead letter staff see and may retry.
 	DefaultOutboxDeadAfter = 24 * time.Hour
+	// DefaultOutboxRetention is how long a sent message is kept before the
+	// scheduler purges it (WithOutboxRetention).
+	DefaultOutboxRetention = 30 * 24 * time.Hour
+	// minOutboxRetention is the shortest retention WithOutboxRetention
+	// takes.
+	minOutboxRetention = time.Hour
+	// outboxPurgeBatch is how many messages one purge statement deletes,
+	// and outboxPurgeBatches how many batches one PurgeOutbox runs at
+	// most, so that a backlog (the first purge after an upgrade) neither
+	// holds the store in one long statement nor one pass for long.
+	outboxPurgeBatch   = 500
+	outboxPurgeBatches = 20
 	// outboxLease bounds one delivery attempt.
 	outboxLease = 2 * time.Minute
 	// outboxBatch is how many messages one dispatch pass takes.
@@ -42,7 +55,8 @@ type outbox struct {
 	store     registry.OutboxStore
 	owner     string // this replica, for leases
 	deadAfter time.Duration
-	aead      cipher.AEAD // payloads carry one-time codes: sealed at rest
+	retention time.Duration // negative: sent messages are kept for good
+	aead      cipher.AEAD   // payloads carry one-time codes: sealed at rest
 }
 
 // WithOutbox turns the transactional outbox on or off. It is on by
@@ -71,6 +85,25 @@ func WithOutboxDeadAfter(d time.Duration) Option {
 	}
 }
 
+// WithOutboxRetention sets how long a delivered message is kept in the
+// outbox before the scheduler (RunScheduler, or PurgeOutbox) deletes it:
+// at least an hour, default DefaultOutboxRetention; negative keeps
+// delivered messages for good. Only sent messages are purged: a dead
+// letter stays until staff retry it (and then ages out once sent), and a
+// message still to be sent stays however old. A purge never makes a
+// message go twice: each message's ID carries the audit sequence number
+// of the write that made it, which no later write repeats.
+func WithOutboxRetention(d time.Duration) Option {
+	return func(s *Service) error {
+		if d >= 0 && d < minOutboxRetention {
+			return fmt.Errorf("%w: outbox retention %s: keep delivered messages at least %s, or give a negative retention to keep them for good",
+				ErrInvalidOption, d, minOutboxRetention)
+		}
+		s.outboxRetention = d
+		return nil
+	}
+}
+
 // newOutbox sets the outbox up once the options are known.
 func (s *Service) newOutbox() error {
 	os, ok := s.store.(registry.OutboxStore)
@@ -91,7 +124,8 @@ func (s *Service) newOutbox() error {
 	if _, err := io.ReadFull(s.rand, id[:]); err != nil {
 		return fmt.Errorf("onboarding: random source: %w", err)
 	}
-	s.outbox = &outbox{store: os, owner: fmt.Sprintf("%s/%x", s.instance, id), deadAfter: s.outboxDeadAfter, aead: aead}
+	s.outbox = &outbox{store: os, owner: fmt.Sprintf("%s/%x", s.instance, id), deadAfter: s.outboxDeadAfter,
+		retention: cmp.Or(s.outboxRetention, DefaultOutboxRetention), aead: aead}
 	return nil
 }
 
@@ -455,6 +489,36 @@ func (s *Service) drainOutbox(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// PurgeOutbox deletes the delivered messages older than the outbox's
+// retention (WithOutboxRetention), in batches, and returns how many it
+// deleted. RunScheduler calls it at each pass; call it yourself on a
+// schedule if you do not run RunScheduler. Replicas may purge at once.
+// With no outbox, or a retention that keeps messages for good, it does
+// nothing; a store that cannot purge (no registry.OutboxPurger) is
+// ErrNotConfigured.
+func (s *Service) PurgeOutbox(ctx context.Context) (int, error) {
+	if s.outbox == nil || s.outbox.retention < 0 {
+		return 0, nil
+	}
+	p, ok := s.outbox.store.(registry.OutboxPurger)
+	if !ok {
+		return 0, fmt.Errorf("%w: the store cannot purge its outbox (registry.OutboxPurger)", ErrNotConfigured)
+	}
+	before := s.clock().Add(-s.outbox.retention)
+	total := 0
+	for range outboxPurgeBatches {
+		n, err := p.PurgeOutbox(ctx, before, outboxPurgeBatch)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("onboarding: purge the outbox: %w", err)
+		}
+		if n < outboxPurgeBatch {
+			break
+		}
+	}
+	return total, nil
 }
 
 // DeadLetters lists the messages given up on, oldest first, for staff.

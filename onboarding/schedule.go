@@ -702,7 +702,9 @@ const (
 // not: each message is leased to one dispatcher at a time, so replicas,
 // and a RunOutbox loop beside the scheduler, never send one message twice
 // at once. A pass retries up to one batch of messages and works on up to
-// SchedulerOptions.Workers applications at once. Ready reports an error
+// SchedulerOptions.Workers applications at once. The lease holder's pass
+// ends by purging the outbox's delivered messages past their retention
+// (PurgeOutbox, WithOutboxRetention). Ready reports an error
 // once passes stop, and once RunScheduler has returned (see Ready).
 // RunOutbox beside it retries the outbox more often than the scheduler's
 // interval.
@@ -782,6 +784,11 @@ func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o S
 		s.log.ErrorContext(ctx, "scheduler: pass", "changed", n, "error", err.Error())
 	} else if n > 0 {
 		s.log.InfoContext(ctx, "scheduler: pass", "changed", n)
+	}
+	if _, purges := s.store.(registry.OutboxPurger); purges {
+		if n, err := s.PurgeOutbox(ctx); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "scheduler: outbox purge", "purged", n, "error", err.Error())
+		}
 	}
 }
 

@@ -58,6 +58,9 @@ type Service struct {
 	// ready runs readiness checks (WithReadiness).
 	ready           *readinessConfig
 	outboxDeadAfter time.Duration
+	// outboxRetention: how long a sent message is kept (WithOutboxRetention;
+	// zero for the default, negative for good).
+	outboxRetention time.Duration
 	noStepUp        bool
 	// auditKey seals each write's last audit event; auditKeys verify seals.
 	auditKey  crypto.Signer

@@ -10,6 +10,7 @@ var (
 	_ Leaser              = (*MemoryStore)(nil)
 	_ OutboxStore         = (*MemoryStore)(nil)
 	_ OutboxReader        = (*MemoryStore)(nil)
+	_ OutboxPurger        = (*MemoryStore)(nil)
 	_ StageCounter        = (*MemoryStore)(nil)
 	_ StandingReader      = (*MemoryStore)(nil)
 	_ CertificateExpiries = (*MemoryStore)(nil)

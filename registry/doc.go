@@ -89,4 +89,7 @@
 // other dispatchers away until it ends, also on other replicas sharing
 // the database; a dispatcher that dies leaves its messages to be claimed
 // again when their leases end, so delivery is at least once.
+// [OutboxPurger], optional and implemented here, deletes sent messages
+// past their retention in bounded batches; pending and dead messages are
+// never deleted.
 package registry

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -197,6 +198,31 @@ func (s *MemoryStore) OutboxDepth(ctx context.Context) (map[OutboxState]int, err
 		}
 	}
 	return depth, nil
+}
+
+// PurgeOutbox deletes sent messages past their retention, oldest sent
+// first, as [OutboxPurger] describes.
+func (s *MemoryStore) PurgeOutbox(ctx context.Context, sentBefore time.Time, limit int) (int, error) {
+	if err := CheckOutboxPurge(sentBefore, limit); err != nil {
+		return 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old []*OutboxMessage
+	for _, m := range s.outbox {
+		if m.State == OutboxSent && m.SentAt.Before(sentBefore) && m.NextAttemptAt.Before(sentBefore) {
+			old = append(old, m)
+		}
+	}
+	slices.SortFunc(old, func(a, b *OutboxMessage) int { return a.SentAt.Compare(b.SentAt) })
+	old = old[:min(len(old), limit)]
+	for _, m := range old {
+		delete(s.outbox, m.ID)
+	}
+	return len(old), nil
 }
 
 // checkOutboxOwnerAt checks a lease owner and a time that must be set.

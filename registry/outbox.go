@@ -167,8 +167,49 @@ type OutboxStore interface {
 	RetryOutbox(ctx context.Context, id string, now time.Time) error
 	// OutboxDepth counts the pending and the dead messages, for metrics;
 	// both keys are always present. Sent messages are history, not
-	// depth, and are not counted.
+	// depth, and are not counted (OutboxPurger deletes them once old).
 	OutboxDepth(ctx context.Context) (map[OutboxState]int, error)
+}
+
+// MaxOutboxPurge is the most messages one PurgeOutbox deletes.
+const MaxOutboxPurge = 1000
+
+// OutboxPurger deletes delivered messages past their retention, so that
+// the outbox does not grow for ever. It is an optional capability of an
+// OutboxStore, found by type assertion; every store of this module
+// implements it.
+//
+// Only sent messages are deleted: a pending message is still to be sent
+// and a dead one waits for staff (RetryOutbox), so neither ever is. A
+// message's ID is its idempotency key, and its row is what makes a
+// second write of that ID a conflict: a writer must therefore never
+// write an ID again once it may have been purged. The engine's IDs carry
+// the sequence number of the audit event of the write that made them,
+// which no later write of the application repeats.
+type OutboxPurger interface {
+	// PurgeOutbox deletes up to limit (1..MaxOutboxPurge) sent messages
+	// whose SentAt and NextAttemptAt are both before sentBefore, and
+	// returns how many it deleted; none is 0, not an error. (A message is
+	// sent once due, so SentAt decides, but for one its writer sent ahead
+	// of its due time; the due time is what the stores' index orders.) Replicas may purge at once: each deletes
+	// what the others have not, and the counts add up to the messages
+	// deleted. A caller that wants them all calls again while a whole
+	// batch was deleted.
+	PurgeOutbox(ctx context.Context, sentBefore time.Time, limit int) (int, error)
+}
+
+// CheckOutboxPurge checks the arguments of PurgeOutbox as every store does
+// before it touches storage.
+func CheckOutboxPurge(sentBefore time.Time, limit int) error {
+	switch {
+	case sentBefore.IsZero():
+		return fmt.Errorf("registry: purge outbox messages sent before the zero time")
+	case outsideTimes(sentBefore):
+		return timeError("outbox purge cut-off", sentBefore)
+	case limit < 1 || limit > MaxOutboxPurge:
+		return fmt.Errorf("registry: outbox purge limit %d is outside 1..%d", limit, MaxOutboxPurge)
+	}
+	return nil
 }
 
 // OutboxReader reads one outbox message by its ID, from the store's key:

@@ -14,6 +14,7 @@ var (
 	_ registry.Leaser              = (*Store)(nil)
 	_ registry.OutboxStore         = (*Store)(nil)
 	_ registry.OutboxReader        = (*Store)(nil)
+	_ registry.OutboxPurger        = (*Store)(nil)
 	_ registry.StageCounter        = (*Store)(nil)
 	_ registry.StandingReader      = (*Store)(nil)
 	_ registry.CertificateExpiries = (*Store)(nil)

@@ -108,7 +108,12 @@
 // claim in its order and the depth count; the lease columns carry no
 // index, so leasing a row rewrites no index entry. A staff retry of a
 // dead message records its time in retried_at (schema version 19;
-// messages stored before read as never retried).
+// messages stored before read as never retried). The retention purge
+// deletes a batch of sent messages in one DELETE, finding them through
+// outbox_due's range of sent messages due before the cut-off (a message is
+// sent once due), and each by its key; on PostgreSQL it skips rows
+// another purge holds (FOR UPDATE SKIP LOCKED). It needs no index of its
+// own, and no migration.
 //
 // Times are stored as UnixNano integers, which is exactly what an audit
 // event's hash covers, so events come back verifiable. An event's seal is

@@ -93,3 +93,6 @@ const EventsAfterSQL = eventsAfterSQL
 // EventColumns are audit_events' columns, in the order the store inserts
 // them.
 const EventColumns = eventColumns
+
+// PurgeOutboxSQL is the text of Store.PurgeOutbox on d.
+func PurgeOutboxSQL(d Dialect) string { return purgeOutbox[d] }

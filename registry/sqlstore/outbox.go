@@ -14,11 +14,11 @@ import (
 // outboxStatements are the outbox's fixed statements, prepared with the
 // others.
 type outboxStatements struct {
-	insert, claim, anyDue, complete, fail, retry, lease, exists, get *sql.Stmt
+	insert, claim, anyDue, complete, fail, retry, lease, exists, get, purge *sql.Stmt
 }
 
 func (o *outboxStatements) all() []*sql.Stmt {
-	return []*sql.Stmt{o.insert, o.claim, o.anyDue, o.complete, o.fail, o.retry, o.lease, o.exists, o.get}
+	return []*sql.Stmt{o.insert, o.claim, o.anyDue, o.complete, o.fail, o.retry, o.lease, o.exists, o.get, o.purge}
 }
 
 const outboxColumns = `id, application_id, kind, recipient, payload, created_at, next_attempt_at,
@@ -44,6 +44,19 @@ var claimOutbox = map[Dialect]string{
 	SQLite: `UPDATE outbox SET lease_owner = $1, lease_until = $3
 	WHERE id IN (SELECT id FROM outbox WHERE ` + outboxDue + ` ` + outboxDueOrder + `)
 	RETURNING ` + outboxColumns,
+}
+
+// purgeOutbox deletes a batch of sent messages past their retention
+// ($1, the cut-off; $2, the batch). outbox_due serves it: its range is
+// the sent messages due before the cut-off, of which those sent before it
+// are deleted, each then found by its key. PostgreSQL skips rows another
+// purge holds, so that replicas purging at once delete different rows
+// instead of queueing; SQLite's single writer runs one purge at a time.
+var purgeOutbox = map[Dialect]string{
+	Postgres: `DELETE FROM outbox WHERE id = ANY (ARRAY(SELECT id FROM outbox
+	WHERE state = 'sent' AND next_attempt_at < $1 AND sent_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+	SQLite: `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+	WHERE state = 'sent' AND next_attempt_at < $1 AND sent_at < $1 LIMIT $2)`,
 }
 
 // qualified prefixes each of a list of columns with table.
@@ -80,6 +93,7 @@ func (s *Store) outboxStatementTexts() []struct {
 		{&o.lease, `SELECT state, lease_owner FROM outbox WHERE id = $1`},
 		{&o.exists, `SELECT count(*) FROM outbox WHERE id = $1`},
 		{&o.get, `SELECT ` + outboxColumns + ` FROM outbox WHERE id = $1`},
+		{&o.purge, purgeOutbox[s.dialect]},
 	}
 }
 
@@ -340,6 +354,37 @@ func (s *Store) RetryOutbox(ctx context.Context, id string, now time.Time) error
 		}
 		return fmt.Errorf("%w: outbox message %q is %s, not dead", registry.ErrConflict, id, state)
 	})
+}
+
+// PurgeOutbox deletes sent messages past their retention, as
+// [registry.OutboxPurger] describes: one DELETE of at most limit rows,
+// found through outbox_due.
+func (s *Store) PurgeOutbox(ctx context.Context, sentBefore time.Time, limit int) (int, error) {
+	if err := registry.CheckOutboxPurge(sentBefore, limit); err != nil {
+		return 0, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return 0, err
+	}
+	cutoff, err := encodeTime(sentBefore, "outbox purge cut-off")
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.outboxWrite(ctx, func(ctx context.Context, stmt func(*sql.Stmt) *sql.Stmt) error {
+		res, err := stmt(s.stmts.outbox.purge).ExecContext(ctx, cutoff, limit)
+		if err != nil {
+			return fail(ctx, err, "purge sent outbox messages")
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fail(ctx, err, "purge sent outbox messages")
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }
 
 // OutboxMessage reads the message id by its key, as

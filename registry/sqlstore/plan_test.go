@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -541,6 +542,45 @@ func TestPlanDeadLetters(t *testing.T) {
 		text, args := sqlstore.ListOutboxSQL(registry.OutboxFilter{State: registry.OutboxPending, Limit: 100})
 		plan := explain(t, s, text, args, pgSettings(false)...)
 		require.NotContains(t, plan, "outbox_dead", "a pending message is not in the dead letters' index:\n%s", plan)
+	})
+}
+
+// TestOutboxPurgePlan: the retention purge of sent messages finds them
+// through outbox_due — a range on the state and the due time, not the
+// whole index — and each row it deletes by its key, on both backends: no
+// scan of the outbox, which is mostly sent messages.
+func TestOutboxPurgePlan(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := planStore(t, b, "outbox-purge", nil)
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 400 {
+			state, sent := "sent", start.Add(time.Duration(i)*time.Minute+time.Second).UnixNano()
+			if i%10 == 0 {
+				state, sent = "pending", math.MinInt64
+			}
+			created := start.Add(time.Duration(i) * time.Minute).UnixNano()
+			_, err := sqlstore.DBOf(s).ExecContext(ctx, `INSERT INTO outbox (id, application_id, kind, recipient, payload, created_at,
+				next_attempt_at, attempts, state, last_error, lease_owner, lease_until, sent_at, retried_at)
+				VALUES ($1, $2, 'otp', 'x', $3, $4, $4, 0, $5, '', 'o', $6, $7, $6)`,
+				fmt.Sprintf("m-%04d", i), fmt.Sprintf("app-%06d@plan", i%300), []byte{}, created, state, int64(math.MinInt64), sent)
+			require.NoError(t, err)
+		}
+		analyze(t, s)
+		cutoff := start.Add(20 * time.Minute).UnixNano()
+		plan := explain(t, s, sqlstore.PurgeOutboxSQL(s.Dialect()), []any{cutoff, 500}, pgSettings(false)...)
+		requirePlan(t, s.Dialect(), plan, false, "outbox_due")
+		if s.Dialect() == sqlstore.SQLite {
+			require.Contains(t, plan, "outbox_due (state=? AND next_attempt_at<?)", "a range of the index:\n%s", plan)
+			require.Contains(t, plan, "(id=?)", "each row by its key:\n%s", plan)
+		} else {
+			require.Regexp(t, `Index Cond: \(\(state = 'sent'::text\) AND \(next_attempt_at < `, plan, "a range of the index:\n%s", plan)
+			require.Regexp(t, `Index Cond: \(id = ANY `, plan, "each row by its key:\n%s", plan)
+		}
+		n, err := s.PurgeOutbox(ctx, start.Add(20*time.Minute), 500)
+		require.NoError(t, err)
+		require.Equal(t, 18, n, "the sent messages of the first twenty minutes")
 	})
 }
 

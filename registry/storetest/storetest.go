@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Context", testContext},
 		{"Outbox", testOutbox},
 		{"OutboxRaces", testOutboxRaces},
+		{"OutboxPurge", testOutboxPurge},
 		{"Due", testDue},
 		{"Leases", testLeases},
 		{"CountApplications", testCountApplications},

@@ -39,6 +39,9 @@ const (
 	// holds the store in one long statement nor one pass for long.
 	outboxPurgeBatch   = 500
 	outboxPurgeBatches = 20
+	// outboxRecordTimeout bounds the store write recording an attempt's
+	// outcome, which outlives the caller's context.
+	outboxRecordTimeout = 15 * time.Second
 	// outboxLease bounds one delivery attempt.
 	outboxLease = 2 * time.Minute
 	// outboxBatch is how many messages one dispatch pass takes.
@@ -285,6 +288,11 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		cancel()
 	}
 	now := s.clock()
+	// The outcome is recorded even if ctx ended meanwhile (a caller that
+	// hung up, a shutdown): a send that went out but is not recorded is
+	// sent again once the lease ends.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outboxRecordTimeout)
+	defer cancel()
 	if err == nil {
 		if cerr := s.outbox.store.CompleteOutbox(ctx, om.ID, s.outbox.owner, now); cerr != nil && !errors.Is(cerr, registry.ErrConflict) {
 			return nil, cerr

@@ -42,6 +42,10 @@ const (
 	// outboxRecordTimeout bounds the store write recording an attempt's
 	// outcome, which outlives the caller's context.
 	outboxRecordTimeout = 15 * time.Second
+	// outboxClockSkew is how far replicas' clocks may disagree without a
+	// message being sent by two at once: a send starts only while its
+	// timeout and this margin are left of the lease.
+	outboxClockSkew = 15 * time.Second
 	// outboxLease bounds one delivery attempt.
 	outboxLease = 2 * time.Minute
 	// outboxBatch is how many messages one dispatch pass takes.
@@ -193,8 +197,9 @@ func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
 // WithOutboxDeadAfter (a one-time code: after its lifetime) it is a dead
 // letter. Several replicas may dispatch at once: a message is leased to
 // one at a time, and a send starts only while enough of the lease is left
-// for it to end within the lease (slow sends leave the rest of a batch to
-// be claimed again). It returns how many messages it sent. Call it on a
+// for it to end within the lease, 15 seconds early (slow sends leave the
+// rest of a batch to be claimed again): replicas' clocks must agree within
+// those 15 seconds, as NTP keeps them. It returns how many messages it sent. Call it on a
 // schedule (RunOutbox does). The engine also sends each change's messages
 // itself right after the change: they are written leased to it, so no
 // dispatcher takes them meanwhile. One whose send failed is due here
@@ -250,12 +255,13 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 }
 
 // leaseTooShort says why om, leased to this replica, is not sent now:
-// too little of its lease is left for a send (its timeout), and once the
-// lease ends another replica may claim the message and send it as well.
-// It is claimed again, by any replica, once the lease ends. Nil when a
-// send fits.
+// too little of its lease is left for a send (its timeout) and a margin
+// for replicas' clocks disagreeing (outboxClockSkew), and once the lease
+// ends — by another replica's clock, which may run ahead of this one's —
+// that replica may claim the message and send it as well. It is claimed
+// again, by any replica, once the lease ends. Nil when a send fits.
 func (s *Service) leaseTooShort(om registry.OutboxMessage) error {
-	if s.clock().Add(outboxLease / 2).After(om.LeaseUntil) {
+	if s.clock().Add(outboxLease/2 + outboxClockSkew).After(om.LeaseUntil) {
 		return fmt.Errorf("%w: message %s waits for the outbox dispatcher", ErrNotDelivered, om.ID)
 	}
 	return nil

@@ -66,20 +66,29 @@ func TestLiveParticipantToldOfEveryNewSecret(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 
-	t.Run("provision after a compromise report", func(t *testing.T) {
-		t.Parallel()
-		w := newWorld(t)
-		store := registry.NewMemoryStore()
-		svc := w.service(store)
-		a, creds := live(t, w, svc)
-		require.Empty(t, w.notes.of(onboarding.MessageCredentialsIssued, a.ID), "step 4 before go-live tells no one")
-		require.NoError(t, svc.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "leaked"))
-		fresh, err := svc.Provision(ctx, a.ID)
-		require.NoError(t, err)
-		a, err = svc.Application(ctx, a.ID)
-		require.NoError(t, err)
-		requireToldOfSecret(t, w, svc, store, a, onboarding.ActionProvision, fresh.Secret, 0)
-	})
+	for name, provision := range map[string]func(*onboarding.Service, string) (onboarding.Credentials, error){
+		"the operator provisions after a compromise report": func(svc *onboarding.Service, id string) (onboarding.Credentials, error) {
+			return svc.Provision(ctx, id)
+		},
+		"staff issue a secret after a compromise report": func(svc *onboarding.Service, id string) (onboarding.Credentials, error) {
+			return svc.ProvisionBy(ctx, id, "staff:asha")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			store := registry.NewMemoryStore()
+			svc := w.service(store)
+			a, creds := live(t, w, svc)
+			require.Empty(t, w.notes.of(onboarding.MessageCredentialsIssued, a.ID), "step 4 before go-live tells no one")
+			require.NoError(t, svc.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "leaked"))
+			fresh, err := provision(svc, a.ID)
+			require.NoError(t, err)
+			a, err = svc.Application(ctx, a.ID)
+			require.NoError(t, err)
+			requireToldOfSecret(t, w, svc, store, a, onboarding.ActionProvision, fresh.Secret, 0)
+		})
+	}
 
 	t.Run("the applicant provisions once its secrets expired", func(t *testing.T) {
 		t.Parallel()
@@ -92,20 +101,6 @@ func TestLiveParticipantToldOfEveryNewSecret(t *testing.T) {
 		require.Empty(t, w.notes.of(onboarding.MessageCredentialsIssued, a.ID), "a refused provisioning tells no one")
 		w.clock.Advance(credential.DefaultSecretTTL + time.Hour)
 		fresh, err := svc.ProvisionBy(ctx, a.ID, "applicant")
-		require.NoError(t, err)
-		a, err = svc.Application(ctx, a.ID)
-		require.NoError(t, err)
-		requireToldOfSecret(t, w, svc, store, a, onboarding.ActionProvision, fresh.Secret, 0)
-	})
-
-	t.Run("staff issue a secret", func(t *testing.T) {
-		t.Parallel()
-		w := newWorld(t)
-		store := registry.NewMemoryStore()
-		svc := w.service(store)
-		a, creds := live(t, w, svc)
-		require.NoError(t, svc.ReportCompromise(ctx, creds.ParticipantCode, "participant-ciso", "leaked"))
-		fresh, err := svc.ProvisionBy(ctx, a.ID, "staff:asha")
 		require.NoError(t, err)
 		a, err = svc.Application(ctx, a.ID)
 		require.NoError(t, err)

@@ -72,7 +72,7 @@ func (s *Service) ProvisionBy(ctx context.Context, id, actor string) (Credential
 		if r.isLive() {
 			by := "The HCX operator issued participant %s a new production secret"
 			if !byStaff {
-				by = "Participant %s was issued a new production secret through its application"
+				by = "Participant %s was issued a new production secret"
 			}
 			s.tellNewSecret(r, by, rec)
 		}
@@ -158,8 +158,7 @@ func (s *Service) RotateSecret(ctx context.Context, code, secret string, overlap
 // contacts of its details) that a new production secret was issued —
 // how, in by, a format naming the participant — in the write that issues
 // it. Whoever asked may hold what they should not (a leaked secret
-// rotates; an application's route provisions once the secrets expired),
-// so the contacts hear of it and can report a compromise. The message
+// rotates), so the contacts hear of it and can report a compromise. The message
 // never holds the secret, nor its record's id.
 func (s *Service) tellNewSecret(r *record, by string, rec credential.SecretRecord) {
 	for _, to := range s.detailsContacts(r) {

@@ -199,12 +199,12 @@ func (s *Service) openMessage(om registry.OutboxMessage) (Message, error) {
 // one at a time, and a send starts only while enough of the lease is left
 // for it to end within the lease, 15 seconds early (slow sends leave the
 // rest of a batch to be claimed again): replicas' clocks must agree within
-// those 15 seconds, as NTP keeps them. It returns how many messages it sent. Call it on a
-// schedule (RunOutbox does). The engine also sends each change's messages
-// itself right after the change: they are written leased to it, so no
-// dispatcher takes them meanwhile. One whose send failed is due here
-// after the backoff; one a crash left unsent, once its lease — two
-// minutes from the write — has ended.
+// those 15 seconds, as NTP keeps them. It returns how many messages it
+// sent. Call it on a schedule (RunOutbox does). The engine also sends
+// each change's messages itself right after the change: they are written
+// leased to it, so no dispatcher takes them meanwhile. One whose send
+// failed is due here after the backoff; one a crash left unsent, once its
+// lease — two minutes from the write — has ended.
 func (s *Service) DispatchOutbox(ctx context.Context) (int, error) {
 	sent, _, err := s.dispatch(ctx, outboxBatch, nil)
 	return sent, err

@@ -222,6 +222,11 @@ func (s *Service) dispatch(ctx context.Context, limit int, mine map[string]bool)
 	sent := 0
 	var failed []error
 	for _, om := range ms {
+		if err := ctx.Err(); err != nil {
+			// A shutdown: the messages not tried yet wait for their
+			// lease to end, with no attempt recorded.
+			return sent, failed, err
+		}
 		if err := s.leaseTooShort(om); err != nil {
 			// Earlier sends of the batch took so long that this one
 			// might not end within the lease.

@@ -87,3 +87,39 @@ func TestDeliveryRecordedAfterTheCallerLeaves(t *testing.T) {
 		})
 	}
 }
+
+// A dispatcher whose context ends mid-batch (a shutdown) stops there: the
+// messages of the batch it has not tried yet are left as they stand, for
+// their lease to end, not recorded as failed attempts they never were.
+func TestDispatchStopsWhenItsContextEnds(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	failing := onboarding.NotifierFunc(func(context.Context, onboarding.Message) error { return errors.New("503 try later") })
+	svc := w.service(store, onboarding.WithNotifier(failing))
+	for range 2 {
+		_, err := svc.Submit(context.Background(), w.application(verifier.CategoryPayer))
+		require.NoError(t, err)
+	}
+	w.clock.Advance(5 * time.Minute) // past the backoff: both are due
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := &cancellingNotifier{kind: onboarding.MessageOTP, sent: map[string]int{}, cancel: cancel}
+	_, _ = w.service(store, onboarding.WithNotifier(n)).DispatchOutbox(ctx)
+
+	ms, err := store.ListOutbox(context.Background(), registry.OutboxFilter{Limit: registry.MaxLimit})
+	require.NoError(t, err)
+	require.Len(t, ms, 2)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	require.Len(t, n.sent, 1, "one send, then the context ended")
+	for _, m := range ms {
+		if n.sent[m.ID] == 1 {
+			require.Equal(t, registry.OutboxSent, m.State)
+			continue
+		}
+		require.Equal(t, registry.OutboxPending, m.State)
+		require.Equal(t, 1, m.Attempts, "only the failure at the write is counted")
+		require.NotEmpty(t, m.LeaseOwner, "left leased, for the lease to end")
+	}
+}

@@ -230,7 +230,7 @@ func (s *Service) GoLive(ctx context.Context, id string, c Checklist) (*Applicat
 		}
 		if s.fourEyes && c.ConfirmedBy != "" {
 			for _, t := range r.st.Tasks {
-				if t.State == TaskDone && samePerson(t.DecidedBy, c.ConfirmedBy) && (t.Kind == KindReview || t.Kind == KindApproval) {
+				if samePerson(t.approver(), c.ConfirmedBy) {
 					return fmt.Errorf("%w: %s approved task %s (%s) of this application; another person takes it live",
 						ErrFourEyes, c.ConfirmedBy, t.ID, t.Requirement)
 				}

@@ -389,7 +389,9 @@ func WithAuditKey(key crypto.Signer, previous ...crypto.PublicKey) Option {
 
 // WithFourEyes sets whether the person who approved an application's
 // reviews or approvals is refused when they try to take it live
-// (ErrFourEyes). Default: on. Turn it off only where one person runs the
+// (ErrFourEyes). Every round counts: a review approved before a send-back
+// is superseded by the amendment, but its approver still may not take the
+// application live. Default: on. Turn it off only where one person runs the
 // operator.
 func WithFourEyes(on bool) Option {
 	return func(s *Service) error {

@@ -71,6 +71,17 @@ func (t *taskState) documentKind() string {
 	return kindOf(t.Requirement)
 }
 
+// approver is who approved t, a review or an approval request, or ""
+// when no one did. An amendment supersedes the tasks of the round before
+// it, approved ones too: their approvers stay approvers of the
+// application, which four eyes count at go-live.
+func (t *taskState) approver() string {
+	if (t.Kind != KindReview && t.Kind != KindApproval) || (t.State != TaskDone && t.State != TaskSuperseded) {
+		return ""
+	}
+	return t.DecidedBy
+}
+
 // fingerprint is Task.Fingerprint: a digest of what a person judges.
 func (t *taskState) fingerprint() string {
 	b, err := json.Marshal(struct {

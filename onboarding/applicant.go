@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,7 +92,9 @@ const ActionViewDocument = "view_document"
 // RecordDocumentView audits, in one event, that actor (a staff member)
 // was shown the application's documents docIDs. Staff consoles call it
 // before serving a document's content, or as they render a page that
-// shows documents inline.
+// shows documents inline. For a document a review reads, it is also what
+// lets actor approve that review (WithReadBeforeApproval): call it only
+// once the content is in hand to serve.
 func (s *Service) RecordDocumentView(ctx context.Context, id, actor string, docIDs ...string) error {
 	if actor = strings.TrimSpace(actor); actor == "" {
 		return fmt.Errorf("%w: a view needs a viewer", ErrInvalidArgument)
@@ -108,9 +111,46 @@ func (s *Service) RecordDocumentView(ctx context.Context, id, actor string, docI
 		what = "documents " + strings.Join(shown, ", ") + " shown"
 	}
 	_, err := s.mutate(ctx, id, func(r *record) error {
-		return r.transition(ActionViewDocument, actor, what)
+		if err := r.transition(ActionViewDocument, actor, what); err != nil {
+			return err
+		}
+		for _, d := range docIDs {
+			r.noteRead(d, actor)
+		}
+		return nil
 	})
 	return err
+}
+
+// maxReaders bounds the readers kept of one document: the staff who
+// last read it, enough for a team reviewing it.
+const maxReaders = 16
+
+// maxReaderLength bounds a reader's id as kept: one longer is never
+// taken as a reader, so its approvals of documents are refused.
+const maxReaderLength = 256
+
+// noteRead records that actor was served document doc, when a review
+// task of the application reads it (no other document is noted, so the
+// state grows no further than the application's reviews).
+func (r *record) noteRead(doc, actor string) {
+	if len(actor) > maxReaderLength || !slices.ContainsFunc(r.st.Tasks, func(t *taskState) bool { return t.Kind == KindReview && t.Document == doc }) {
+		return
+	}
+	readers := slices.DeleteFunc(r.st.Read[doc], func(a string) bool { return samePerson(a, actor) })
+	readers = append(readers, actor)
+	if len(readers) > maxReaders {
+		readers = readers[len(readers)-maxReaders:]
+	}
+	if r.st.Read == nil {
+		r.st.Read = make(map[string][]string)
+	}
+	r.st.Read[doc] = readers
+}
+
+// hasRead reports whether actor was served document doc.
+func (r *record) hasRead(doc, actor string) bool {
+	return slices.ContainsFunc(r.st.Read[doc], func(a string) bool { return samePerson(a, actor) })
 }
 
 // onlyViews reports whether events record nothing but someone looking at

@@ -39,7 +39,10 @@
 //     references waits until the operator holds it — uploaded
 //     ([Service.UploadDocument]) or fetched from its https address with
 //     its digest verified — and then, for a kind staff read
-//     ([WithDocumentReview]), a "review" reads it. Every document
+//     ([WithDocumentReview]), a "review" reads it. Only a reviewer who
+//     was served that document ([Service.RecordDocumentView], which the
+//     console and the staff API call as they serve it) may approve the
+//     review, else [ErrNotRead] ([WithReadBeforeApproval]). Every document
 //     requirement of the application's policies counts, an operator's own
 //     (verifier.Requirement.Document) too.
 //     When every requirement is settled the application moves to step 3.
@@ -116,7 +119,9 @@
 //
 // Payers answer the approval requests addressed to them
 // ([Service.ApprovalRequests], [Service.AnswerApprovals]); whoever approved
-// an application's reviews may not take it live ([WithFourEyes]); a
+// an application's reviews, in any round, may not take it live
+// ([WithFourEyes]); a document review is approved only by a reviewer who
+// read the document ([WithReadBeforeApproval]); a
 // reviewer can send an application back ([Service.SendBack]) and the
 // applicant amend it ([Service.Amend]); a live participant steps up
 // ([Service.RequestStepUp]) before moving its endpoint or leaving. An

@@ -57,6 +57,7 @@ func TestOperatorDocumentRequirementIsHeldAndRead(t *testing.T) {
 	assert.Empty(t, openOf(a, onboarding.KindReview, "data_licence"), "the IRDA licence is held, not read, by default")
 	assert.Empty(t, openOf(a, onboarding.KindUpload, "data_licence"))
 
+	require.NoError(t, w.svc.RecordDocumentView(ctx, a.ID, "staff:asha", reviews[0].Document))
 	a, err = w.svc.Decide(ctx, a.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "signed by the committee"})
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, a.Stage)
@@ -136,6 +137,7 @@ func TestRequireDocumentInCodeIsHeldBeforeItCounts(t *testing.T) {
 	require.NoError(t, err)
 	reviews := openOf(a, onboarding.KindReview, "ethics_approval")
 	require.Len(t, reviews, 1, "an operator's own kind is read by staff")
+	require.NoError(t, w.svc.RecordDocumentView(ctx, a.ID, "staff:asha", reviews[0].Document))
 	a, err = w.svc.Decide(ctx, a.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "signed by the committee"})
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, a.Stage)

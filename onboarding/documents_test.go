@@ -154,6 +154,7 @@ func TestUploadedDocumentIsReviewedBeforeTheRequirementSettles(t *testing.T) {
 	assert.Equal(t, pdf, body)
 	assert.Equal(t, d, got)
 
+	require.NoError(t, w.svc.RecordDocumentView(ctx, a.ID, "staff:asha", d.ID), "the reviewer reads it")
 	a, err = w.svc.Decide(ctx, a.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "the utility bill names the registered address"})
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, a.Stage)
@@ -162,7 +163,7 @@ func TestUploadedDocumentIsReviewedBeforeTheRequirementSettles(t *testing.T) {
 	assert.Contains(t, res.Message, "approved by staff:asha")
 
 	assert.Equal(t, []string{onboarding.ActionSubmit, onboarding.ActionRegister, onboarding.ActionDocumentRefused,
-		onboarding.ActionDocumentUploaded, onboarding.ActionApprove, onboarding.ActionVerified}, eventActions(t, w.svc, a.ID))
+		onboarding.ActionDocumentUploaded, onboarding.ActionViewDocument, onboarding.ActionApprove, onboarding.ActionVerified}, eventActions(t, w.svc, a.ID))
 	require.NoError(t, w.svc.VerifyChain(ctx, a.ID))
 }
 
@@ -345,6 +346,7 @@ func TestFetchedReferenceIsCheckedAgainstItsDigest(t *testing.T) {
 	assert.Equal(t, "system", docs[0].UploadedBy)
 	assert.Equal(t, docs[0].ID, reviews[0].Document)
 	assert.Equal(t, []string{onboarding.ActionSubmit, onboarding.ActionRegister, onboarding.ActionDocumentUploaded}, eventActions(t, w.svc, b.ID))
+	require.NoError(t, w.svc.RecordDocumentView(ctx, b.ID, "staff:asha", reviews[0].Document))
 	b, err = w.svc.Decide(ctx, b.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha"})
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, b.Stage)
@@ -415,6 +417,7 @@ func TestDocumentsInSQLite(t *testing.T) {
 	reviews := openOf(a, onboarding.KindReview, verifier.ReqAddressProof)
 	require.Len(t, reviews, 1)
 	assert.Equal(t, d.ID, reviews[0].Document)
+	require.NoError(t, svc.RecordDocumentView(ctx, a.ID, "staff:asha", reviews[0].Document))
 	a, err = svc.Decide(ctx, a.ID, reviews[0].ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha"})
 	require.NoError(t, err)
 	assert.Equal(t, registry.StageDetails, a.Stage)
@@ -536,6 +539,9 @@ func ExampleWithDocuments() {
 	check(err)
 	for _, t := range app.OpenTasks() {
 		fmt.Println(app.Stage, "waits on", t.Kind, "of", t.Requirement, "reading the uploaded document:", t.Document != "")
+		// The reviewer reads it first: the console records each view as
+		// it serves the document, and only a reader may approve.
+		check(svc.RecordDocumentView(ctx, app.ID, "staff:asha", t.Document))
 		app, err = svc.Decide(ctx, app.ID, t.ID, onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "names the registered office"})
 		check(err)
 	}

@@ -77,6 +77,12 @@ var (
 	// ErrFourEyes: the person who approved an application's reviews may not
 	// also take it live (WithFourEyes, on by default).
 	ErrFourEyes = errors.New("onboarding: four eyes: another person must act")
+	// ErrNotRead: the reviewer approving a document review was never
+	// served the document it reads (WithReadBeforeApproval, on by
+	// default): open it — Service.Document after RecordDocumentView, as
+	// the console and the staff API do — then approve. It is also
+	// ErrNotReady.
+	ErrNotRead = fmt.Errorf("%w: the reviewer has not read the document", ErrNotReady)
 	// ErrRefused: Submit refused the application on its face (the offline
 	// checks found it incomplete or invalid) and stored nothing. The error
 	// is a *RefusedError carrying the report.

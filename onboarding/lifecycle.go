@@ -72,6 +72,11 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	if t.State != TaskOpen {
 		return &TransitionError{Action: action, Task: t.ID, From: t.State}
 	}
+	if d.Approve && s.readFirst && t.Kind == KindReview && t.Document != "" && !r.hasRead(t.Document, d.Reviewer) {
+		return fmt.Errorf("%w: %s has not opened document %s, which task %s (%s) asks a person to read: open it — "+
+			"on the application's page in the console, or GET /v1/onboarding/staff/applications/%s/documents/%s — then approve",
+			ErrNotRead, clip(d.Reviewer), t.Document, t.ID, t.Requirement, r.app.ID, t.Document)
+	}
 	t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
 	onBehalf := ""
 	if t.Kind == KindApproval && d.Reviewer != PayerActor(t.Recipient) {

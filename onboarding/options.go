@@ -387,6 +387,22 @@ func WithAuditKey(key crypto.Signer, previous ...crypto.PublicKey) Option {
 	}
 }
 
+// WithReadBeforeApproval sets whether a document review (a task that
+// reads a held document, Task.Document) is approved only by a reviewer
+// who was served that document — that very upload, which an amendment or
+// a new upload replaces with another — as RecordDocumentView records it
+// (the console and the staff API record every document they serve).
+// Otherwise Decide refuses the approval with ErrNotRead. Rejecting needs
+// no reading: a document that will not open is rejected too. Default:
+// on. Turn it off only where staff read documents somewhere that does not
+// call RecordDocumentView.
+func WithReadBeforeApproval(on bool) Option {
+	return func(s *Service) error {
+		s.readFirst = on
+		return nil
+	}
+}
+
 // WithFourEyes sets whether the person who approved an application's
 // reviews or approvals is refused when they try to take it live
 // (ErrFourEyes). Every round counts: a review approved before a send-back

@@ -51,6 +51,9 @@ type Service struct {
 	log       *slog.Logger
 	disputes  bool
 	fourEyes  bool
+	// readFirst: a document review is approved only by a reviewer who
+	// was served its document (WithReadBeforeApproval).
+	readFirst bool
 	// noOutbox turns the outbox off; outbox is set when it is on.
 	noOutbox bool
 	outbox   *outbox
@@ -99,6 +102,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 		notice:          DefaultNoticePeriod,
 		declineWindow:   DefaultDeclineWindow,
 		fourEyes:        true,
+		readFirst:       true,
 		outboxDeadAfter: DefaultOutboxDeadAfter,
 		registryWait:    DefaultRegistryWait,
 		sched:           DefaultSchedulePolicy(),
@@ -262,6 +266,11 @@ type state struct {
 	// UTC day), whatever the reason: each is recorded, up to a bound.
 	StepUpsRefused    int    `json:"step_ups_refused,omitempty"`
 	StepUpsRefusedDay string `json:"step_ups_refused_day,omitempty"`
+	// Read are, by document id, the staff a review task's document was
+	// served to (RecordDocumentView), at most maxReaders each, the latest
+	// last: WithReadBeforeApproval takes a document review's approval
+	// from them alone.
+	Read map[string][]string `json:"read,omitempty"`
 	// Uploads counts the documents stored and recorded, uploaded or
 	// fetched from the application's references (MaxDocumentUploads).
 	Uploads int `json:"uploads,omitempty"`

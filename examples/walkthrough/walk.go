@@ -315,15 +315,23 @@ func (w *walker) otp(ctx context.Context, s sample, a *httpapi.Application, t *h
 }
 
 // review has the reviewer approve a review task, as staff would in the
-// console after reading the document or the registry's findings.
+// console after reading the document or the registry's findings. A
+// document is opened first: only a reviewer who was served it may
+// approve its review.
 func (w *walker) review(ctx context.Context, a *httpapi.Application, t *httpapi.Task) error {
 	reason := "demo walkthrough: checked"
+	if t.DocumentID != "" {
+		path := "/v1/onboarding/staff/applications/" + a.ID + "/documents/" + url.PathEscape(t.DocumentID)
+		if err := w.api.call(ctx, http.MethodGet, path, w.cfg.reviewerToken, nil, nil); err != nil {
+			return fmt.Errorf("open document %s of %s (reviewer): %w", t.DocumentID, t.Requirement, err)
+		}
+	}
 	if err := w.decide(ctx, a, t, reason); err != nil {
 		return err
 	}
 	what := string(t.Requirement)
 	if t.DocumentID != "" {
-		what += " (document " + t.DocumentID + ")"
+		what += " (document " + t.DocumentID + ", read first)"
 	}
 	w.step("review", "%s approved by the reviewer", what)
 	return nil

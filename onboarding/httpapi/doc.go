@@ -47,6 +47,7 @@
 //	GET  /v1/onboarding/staff/applications/{id}                     one application
 //	GET  /v1/onboarding/staff/applications/{id}/events              the audit trail and its chain check (?limit, cursor)
 //	GET  /v1/onboarding/staff/applications/{id}/documents           the documents held
+//	GET  /v1/onboarding/staff/applications/{id}/documents/{doc}     one document's content (audited; read it before approving its review)
 //	POST /v1/onboarding/staff/applications/{id}/tasks/{task}/decision  {"decision": "approve"|"reject", "reason", "seen"}
 //	POST /v1/onboarding/staff/applications/{id}/recheck             the online checks again
 //	POST /v1/onboarding/staff/applications/{id}/go-live             step 5, with the checklist (and "details_seen")
@@ -196,5 +197,10 @@
 // /console/applications/{id}/documents/{doc} for the browser's own viewer,
 // with its stored type, Content-Disposition inline, a
 // Content-Security-Policy that loads and runs nothing in a sandbox,
-// X-Content-Type-Options: nosniff and Cache-Control: private, no-store.
+// X-Content-Type-Options: nosniff and Cache-Control: private, no-store;
+// staff using the API read it, served the same way, at
+// GET /v1/onboarding/staff/applications/{id}/documents/{doc}. Each serving
+// is audited (view_document), and a document review is approved only by a
+// reviewer it was served to: otherwise the decision answers 409 naming
+// the document to open.
 package httpapi

@@ -105,6 +105,15 @@ func staffListDocumentsRoute(staffApp string) route {
 		resp: &DocumentsResponse{}, status: http.StatusOK, extra: []int{http.StatusNotImplemented}, handle: (*Handler).listDocuments}
 }
 
+// staffDocumentRoute serves a document's content to staff over the API,
+// as the console does (consoleDocument): each view is audited, and only
+// a reviewer who was served a document may approve its review.
+func staffDocumentRoute(staffApp string) route {
+	return route{method: http.MethodGet, path: staffApp + "/documents/{doc}", operation: "staffDocument", tag: tagStaff,
+		summary: "A document's content, as stored: read it before approving its review (each view is audited)", auth: authStaff,
+		status: http.StatusOK, media: documentTypes, extra: []int{http.StatusNotImplemented}, handle: (*Handler).consoleDocument}
+}
+
 // consoleDocumentRoute serves a document to staff in the console.
 func consoleDocumentRoute(app string) route {
 	return route{method: http.MethodGet, path: app + "/documents/{doc}", operation: "consoleDocument", tag: tagConsole,
@@ -222,8 +231,8 @@ func documentCSP(mediaType string) string {
 	return "default-src 'none'; img-src 'self'; sandbox"
 }
 
-// consoleDocument serves a document to staff for the browser's own
-// viewer: with the type it was stored under (judged from its bytes at
+// consoleDocument serves a document to staff, in the console for the
+// browser's own viewer and over the staff API alike: with the type it was stored under (judged from its bytes at
 // upload), inline under a safe file name, in a sandbox that runs
 // nothing, never sniffed again and never cached; each view is audited
 // (onboarding.ActionViewDocument). The content is read

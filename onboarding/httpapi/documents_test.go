@@ -132,8 +132,25 @@ func TestUploadedDocumentIsReviewedAndApproved(t *testing.T) {
 	}
 	require.NotEmpty(t, review, "a staff review reads the upload: %s", res.body)
 
-	res = f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + a.ID + "/tasks/" + review + "/decision",
-		auth: bearer(staffToken), body: httpapi.DecisionRequest{Decision: httpapi.DecisionApprove, Reason: "the lease names the registered office"}})
+	decide := request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + a.ID + "/tasks/" + review + "/decision",
+		auth: bearer(staffToken), body: httpapi.DecisionRequest{Decision: httpapi.DecisionApprove, Reason: "the lease names the registered office"}}
+	// Approving a document the reviewer never opened is refused, naming
+	// where to read it.
+	res = f.do(decide)
+	require.Equal(t, http.StatusConflict, res.status, "body: %s", res.body)
+	docPath := "/v1/onboarding/staff/applications/" + a.ID + "/documents/" + d.ID
+	assert.Contains(t, string(res.body), docPath)
+
+	res = f.do(request{method: http.MethodGet, path: docPath, auth: bearer(staffToken)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, pdf, res.body)
+	assert.Equal(t, document.PDF, res.header.Get("Content-Type"))
+	assert.Equal(t, "nosniff", res.header.Get("X-Content-Type-Options"))
+	assert.Contains(t, res.header.Get("Content-Security-Policy"), "sandbox")
+	res = f.do(request{method: http.MethodGet, path: docPath})
+	assert.Equal(t, http.StatusUnauthorized, res.status, "staff only")
+
+	res = f.do(decide)
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	res.decode(t, &view)
 	assert.Equal(t, registry.StageDetails, view.Stage)

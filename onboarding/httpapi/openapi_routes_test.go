@@ -437,6 +437,7 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 		auth: bearer(bspTok), contentType: document.PDF, body: pdf}).decode(t, &held)
 	v.want(http.StatusOK, request{method: http.MethodGet, path: appsPath + "/" + bsp.ID + "/documents", auth: bearer(bspTok)})
 	v.want(http.StatusOK, request{method: http.MethodGet, path: staffPath + "/" + bsp.ID + "/documents", auth: staff})
+	v.want(http.StatusOK, request{method: http.MethodGet, path: staffPath + "/" + bsp.ID + "/documents/" + held.ID, auth: staff})
 
 	// A dead letter, listed and sent again.
 	notes.failFor("staff") // the review request

@@ -196,6 +196,7 @@ func apiRoutes() []route {
 				{name: "cursor", description: "the next page: the next of the page before"},
 			}, handle: (*Handler).events},
 		staffListDocumentsRoute(staffApp),
+		staffDocumentRoute(staffApp),
 		{method: http.MethodPost, path: staffApp + "/tasks/{task}/decision", operation: "decide", tag: tagStaff, role: RoleReviewer,
 			summary: "Approve or reject an approval or review task", auth: authStaff,
 			body: &DecisionRequest{}, resp: &Application{}, status: http.StatusOK, handle: (*Handler).decide},

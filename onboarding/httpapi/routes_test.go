@@ -175,7 +175,7 @@ func TestStaffRoutesNeedStaff(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, 16, n)
+	assert.Equal(t, 17, n)
 	// The application the applicant's token belongs to is untouched.
 	got, err := f.svc.Application(t.Context(), a.ID)
 	require.NoError(t, err)

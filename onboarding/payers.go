@@ -161,8 +161,10 @@ func (s *Service) ApprovalRequestsPage(ctx context.Context, payerCode string, li
 // payer as the audit actor (PayerActor). An answer to a request addressed
 // to another payer, or no longer open, is refused in its outcome; the
 // others still count. A rejection needs a reason. The payer is checked
-// again before each answer: once it is suspended or de-boarded, its
-// remaining answers are refused (ErrNotActive).
+// again before each answer, and the store records each only while the
+// payer is Active (registry.Write.RequireActive): once it is suspended
+// or de-boarded, by this replica or another, its remaining answers are
+// refused (ErrNotActive).
 func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers []ApprovalAnswer) ([]ApprovalOutcome, error) {
 	if err := s.checkPayer(ctx, payerCode); err != nil {
 		return nil, err
@@ -196,6 +198,10 @@ func (s *Service) AnswerApprovals(ctx context.Context, payerCode string, answers
 			if t.Kind != KindApproval || t.Recipient != payerCode {
 				return ErrNotFound
 			}
+			// The payer was checked above, but staff on another replica
+			// may suspend or de-board it before this write commits: the
+			// store records the answer only while the payer is Active.
+			r.requireActive = []string{payerCode}
 			return s.settle(r, t, Decision{Approve: ans.Approve, Reviewer: PayerActor(payerCode), Reason: reason})
 		})
 		if errors.Is(err, ErrNotFound) {

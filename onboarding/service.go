@@ -321,6 +321,9 @@ type record struct {
 	outcome error
 	// undelivered are the Notifier's failures for messages.
 	undelivered []error
+	// requireActive are participants the write requires to be Active
+	// when it commits (registry.Write.RequireActive): a payer answering.
+	requireActive []string
 }
 
 func decodeState(a *registry.Application) (*state, error) {
@@ -501,7 +504,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 		return fmt.Errorf("onboarding: encode state of application %q: %w", r.app.ID, err)
 	}
 	r.app.State = st
-	w := registry.Write{Application: r.app, Events: events}
+	w := registry.Write{Application: r.app, Events: events, RequireActive: r.requireActive}
 	if s.outbox != nil && len(r.messages) > 0 {
 		if w.Outbox, err = s.outboxMessages(r, last.Seq); err != nil {
 			return err
@@ -564,6 +567,11 @@ func (s *Service) mutateFrom(ctx context.Context, id string, held *record, op fu
 		if errors.As(err, &ce) {
 			return nil, &claimTakenError{claim: ce, reason: claimRefusal(r.st.Submitted, r.st.Sandbox, ce)}
 		}
+		if errors.Is(err, registry.ErrNotActive) {
+			// A participant the change relies on stopped being Active
+			// after it was checked: the store refused the write.
+			return nil, fmt.Errorf("%w: %w; nothing was recorded", ErrNotActive, err)
+		}
 		if !errors.Is(err, registry.ErrVersionConflict) {
 			return nil, fmt.Errorf("onboarding: store application %q: %w", id, err)
 		}
@@ -584,6 +592,7 @@ func (r *record) begin(now time.Time) {
 	r.events, r.messages, r.outboxed, r.undelivered = nil, nil, nil, nil
 	r.outcome = nil
 	r.partChanged = false
+	r.requireActive = nil
 }
 
 // savepoint is a record as stored, kept so that a caller that hands the

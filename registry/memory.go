@@ -325,6 +325,15 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 			return err
 		}
 	}
+	for _, code := range w.RequireActive {
+		status := hcxonboard.Status("")
+		if p, ok := s.participants[code]; ok {
+			status = p.Status
+		}
+		if status != hcxonboard.StatusActive {
+			return NotActiveError(code, status)
+		}
+	}
 	if err := s.checkClaims(a.ID, a.Claims); err != nil {
 		return err
 	}

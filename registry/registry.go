@@ -22,6 +22,10 @@ var (
 	// ErrConflict: a record with that application id or participant code
 	// exists, or an audit event's sequence number is taken.
 	ErrConflict = errors.New("registry: conflict")
+	// ErrNotActive: a participant an update requires to be Active
+	// (Write.RequireActive) is not, or does not exist, when the write
+	// would commit; nothing was written.
+	ErrNotActive = errors.New("registry: participant not active")
 	// ErrInvalidQuery: a search names an unknown field or misuses an operator.
 	ErrInvalidQuery = errors.New("registry: invalid query")
 	// ErrClaimed: an identity the write claims is held by another
@@ -145,7 +149,20 @@ type Write struct {
 	// the write's application — unleased, or leased to the writer, who
 	// delivers it without a claim (see OutboxMessage).
 	Outbox []OutboxMessage
+	// RequireActive names participants, other than the write's own, that
+	// must be Active when an Update commits, else it fails with
+	// ErrNotActive and writes nothing: a payer's answer is recorded only
+	// while the payer may answer, whatever the writer read before. The
+	// store checks it inside the write's transaction (PostgreSQL holds
+	// each participant's row FOR SHARE, so that a change of its status
+	// commits wholly before or after the write). At most
+	// MaxRequireActive codes; Create takes none.
+	RequireActive []string
 }
+
+// MaxRequireActive is the most participants one write may require to be
+// Active (Write.RequireActive).
+const MaxRequireActive = 8
 
 // ApplicationFilter selects applications for listing. Zero fields match
 // everything; results come oldest first.

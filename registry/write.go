@@ -9,7 +9,19 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/openhcx/hcxonboard"
 )
+
+// NotActiveError is the ErrNotActive of participant code, whose status is
+// status ("" when there is no such participant), for a store to answer a
+// write that requires it to be Active (Write.RequireActive).
+func NotActiveError(code string, status hcxonboard.Status) error {
+	if status == "" {
+		return fmt.Errorf("%w: participant %q does not exist", ErrNotActive, clipName(code))
+	}
+	return fmt.Errorf("%w: participant %q is %s", ErrNotActive, clipName(code), status)
+}
 
 // validate checks what every store requires of a write before touching
 // storage.
@@ -78,6 +90,15 @@ func (w Write) validate() error {
 	}
 	if err := validateClaims(a.ID, a.Claims); err != nil {
 		return err
+	}
+	if len(w.RequireActive) > MaxRequireActive {
+		return fmt.Errorf("registry: application %q: a write may require at most %d participants to be Active, not %d",
+			clipName(a.ID), MaxRequireActive, len(w.RequireActive))
+	}
+	for _, code := range w.RequireActive {
+		if code == "" || !StorableText(code) || len(code) > MaxKeyLength {
+			return fmt.Errorf("registry: application %q: a participant it requires to be Active has no valid code", clipName(a.ID))
+		}
 	}
 	for _, e := range w.Events {
 		if e.ApplicationID != a.ID {
@@ -270,6 +291,9 @@ func (w Write) Validate() error { return w.validate() }
 func (w Write) ValidateCreate() error {
 	if err := w.validate(); err != nil {
 		return err
+	}
+	if len(w.RequireActive) > 0 {
+		return fmt.Errorf("registry: application %q: only an update may require participants to be Active", clipName(w.Application.ID))
 	}
 	if p := w.Participant; p != nil {
 		if path, ok := storableValue(reflect.ValueOf(*p), "participant"); !ok {

@@ -21,6 +21,11 @@ type statements struct {
 	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
 	keyExists, participantExists, claimHolder *sql.Stmt
 
+	// participantStatus reads a participant's status inside a write that
+	// requires it Active (Write.RequireActive), its row held FOR SHARE on
+	// PostgreSQL.
+	participantStatus *sql.Stmt
+
 	// selectEventsAfter reads a page of a trail after a sequence number
 	// (EventsAfter).
 	selectEventsAfter *sql.Stmt
@@ -134,9 +139,10 @@ FROM unnest($29::bigint[], $30::bigint[], $31::text[], $32::text[], $33::text[],
 
 // prepare prepares the Store's statements for its dialect.
 func (s *Store) prepare(ctx context.Context) error {
-	lock := ""
+	lock, share := "", ""
 	if s.dialect == Postgres {
 		lock = " FOR UPDATE" // SQLite's write transactions exclude other writers already
+		share = " FOR SHARE"
 	}
 	st := &s.stmts
 	list := []struct {
@@ -177,6 +183,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
+		{&st.participantStatus, `SELECT status FROM participants WHERE participant_code = $1` + share},
 		{&st.selectStanding, standingSQL},
 	}
 	type entry = struct {
@@ -233,7 +240,7 @@ func (s *Store) closeStmts() error {
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.selectEventsAfter, st.applicationExists,
-		st.keyExists, st.participantExists, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
+		st.keyExists, st.participantExists, st.participantStatus, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	all = append(all, st.outbox.all()...)

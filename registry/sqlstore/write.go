@@ -179,7 +179,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 	if err != nil {
 		return err
 	}
-	if err := s.claiming(ctx, a, func() error { return s.update(ctx, a, row, p, events, outbox) }); err != nil {
+	if err := s.claiming(ctx, a, func() error { return s.update(ctx, a, row, p, events, outbox, w.RequireActive) }); err != nil {
 		return err
 	}
 	a.Version++
@@ -187,7 +187,7 @@ func (s *Store) Update(ctx context.Context, w registry.Write) error {
 }
 
 // update runs one attempt of an Update.
-func (s *Store) update(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow, outbox []outboxRow) error {
+func (s *Store) update(ctx context.Context, a *registry.Application, row applicationRow, p *participantRow, events []eventRow, outbox []outboxRow, required []string) error {
 	return s.inTx(ctx, func(ctx context.Context, t *wtx) error {
 		var (
 			version    int64
@@ -212,6 +212,9 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 			return fmt.Errorf("registry: update: the idempotency key of application %q cannot change", a.ID)
 		case code != "" && a.ParticipantCode != code:
 			return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, code)
+		}
+		if err := s.requireActive(ctx, t, required); err != nil {
+			return err
 		}
 		if code == "" && a.ParticipantCode != "" {
 			// The application takes a code now: it must not be another
@@ -275,6 +278,26 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		}
 		return s.insertOutbox(ctx, t, a.ID, outbox)
 	})
+}
+
+// requireActive fails with registry.ErrNotActive unless each participant
+// of codes is Active, read inside the write's transaction: on PostgreSQL
+// its row is held FOR SHARE until the write ends, so that a change of its
+// status waits for the write, or the write reads the change.
+func (s *Store) requireActive(ctx context.Context, t *wtx, codes []string) error {
+	for _, code := range codes {
+		var status string
+		err := t.queryRow(ctx, s.stmts.participantStatus, code).Scan(&status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return registry.NotActiveError(code, "")
+		case err != nil:
+			return fail(ctx, err, "read the status of participant %q", code)
+		case status != string(hcxonboard.StatusActive):
+			return registry.NotActiveError(code, hcxonboard.Status(status))
+		}
+	}
+	return nil
 }
 
 // encodeWrite encodes the rows of a write: its application, its

@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Create", testCreate},
 		{"Read", testRead},
 		{"Update", testUpdate},
+		{"RequireActive", testRequireActive},
 		{"Atomicity", testAtomicity},
 		{"Audit", testAudit},
 		{"EventsAfter", testEventsAfter},

@@ -289,6 +289,13 @@ func TestIdentityDisputeReview(t *testing.T) {
 // application proceeds, the rest are rejected naming the holder.
 func TestRacingIdentityClaimsOneWinner(t *testing.T) {
 	t.Parallel()
+	overTwoReplicas(t, raceOneIdentity)
+}
+
+// overTwoReplicas runs run, in parallel subtests, over two stores that
+// share one database, as two operator replicas do: one SQLite file, and
+// one PostgreSQL schema.
+func overTwoReplicas(t *testing.T, run func(t *testing.T, a, b registry.Store)) {
 	t.Run("SQLite", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "registry.db")
@@ -298,7 +305,7 @@ func TestRacingIdentityClaimsOneWinner(t *testing.T) {
 			t.Cleanup(func() { s.Close() })
 			return s
 		}
-		raceOneIdentity(t, open(), open())
+		run(t, open(), open())
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()
@@ -309,7 +316,7 @@ func TestRacingIdentityClaimsOneWinner(t *testing.T) {
 			t.Cleanup(func() { s.Close() })
 			return s
 		}
-		raceOneIdentity(t, open(), open())
+		run(t, open(), open())
 	})
 }
 

@@ -2,7 +2,6 @@ package onboarding_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -11,8 +10,6 @@ import (
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
-	"github.com/openhcx/hcxonboard/registry/sqlstore"
-	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -25,28 +22,7 @@ import (
 // notice to the applicant; every loser is told the request is settled.
 func TestRacingApprovalAnswersOneWinner(t *testing.T) {
 	t.Parallel()
-	t.Run("SQLite", func(t *testing.T) {
-		t.Parallel()
-		path := filepath.Join(t.TempDir(), "registry.db")
-		open := func() registry.Store {
-			s, err := sqlstore.OpenSQLite(context.Background(), path)
-			require.NoError(t, err)
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
-		raceApprovalAnswers(t, open(), open())
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		t.Parallel()
-		dsn := sqlstoretest.FreshSchema(t, sqlstoretest.PostgresDSN(t))
-		open := func() registry.Store {
-			s, err := sqlstore.OpenPostgres(context.Background(), dsn)
-			require.NoError(t, err)
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
-		raceApprovalAnswers(t, open(), open())
-	})
+	overTwoReplicas(t, raceApprovalAnswers)
 }
 
 func raceApprovalAnswers(t *testing.T, a, b registry.Store) {

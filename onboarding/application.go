@@ -284,7 +284,10 @@ type Decision struct {
 	// saw it. When set, Decide refuses with ErrConflict if the task's
 	// message, findings or document changed since (a recheck rewrites an
 	// open review's findings in place): a decision settles the evidence
-	// it was made on. The console always sends it.
+	// it was made on. The console always sends it. It shows what the
+	// reviewer was shown, not that they read it: approving a review of a
+	// held document also needs the reviewer to have been served that
+	// document (RecordDocumentView; WithReadBeforeApproval).
 	Seen string
 }
 

@@ -16,31 +16,71 @@ import (
 )
 
 // readBody reads the whole request body, refusing more than the
-// handler's limit (413) and a content type other than JSON (415).
+// handler's limit (413) and a body that does not say it is JSON (415):
+// without a Content-Type, or with another type than application/json
+// (parameters such as charset aside) — or, on PATCH, the merge patch's
+// application/merge-patch+json.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !isJSONSuffix(mt)) {
-			return nil, newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
-				"the request body must be application/json")
-		}
+	if err := jsonContentType(r); err != nil {
+		return nil, err
 	}
-	body := http.MaxBytesReader(w, r.Body, h.maxBody)
-	data, err := io.ReadAll(body)
+	return h.readLimited(w, r, h.maxBody)
+}
+
+// jsonContentType checks that r's body says it is JSON (see readBody).
+func jsonContentType(r *http.Request) error {
+	want := mediaJSON
+	if r.Method == http.MethodPatch {
+		want += " (or " + mediaMergePatch + ")"
+	}
+	mt, err := contentType(r, want)
+	if err != nil {
+		return err
+	}
+	if mt == mediaJSON || (mt == mediaMergePatch && r.Method == http.MethodPatch) {
+		return nil
+	}
+	return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
+		"the request body must be JSON: send it with Content-Type: %s, not %s", want, clipParam(mt))
+}
+
+// The media types of request bodies.
+const (
+	mediaJSON       = "application/json"
+	mediaMergePatch = "application/merge-patch+json"
+	mediaForm       = "application/x-www-form-urlencoded"
+)
+
+// contentType is the media type r's body declares, in lower case and
+// without parameters. A body without a Content-Type, or with one that
+// does not parse, is a 415 saying to send it as want.
+func contentType(r *http.Request, want string) (string, error) {
+	ct := r.Header.Get("Content-Type")
+	if strings.TrimSpace(ct) == "" {
+		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
+			"the request has no Content-Type: send the body with Content-Type: %s", want)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
+			"the Content-Type header is malformed: send the body with Content-Type: %s", want)
+	}
+	return mt, nil
+}
+
+// readLimited reads the whole body, refusing more than limit bytes (413).
+func (h *Handler) readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
-				message: fmt.Sprintf("the request body is over %d bytes", h.maxBody), err: err}
+				message: fmt.Sprintf("the request body is over %d bytes", limit), err: err}
 		}
 		return nil, &apiError{status: http.StatusBadRequest, code: CodeInvalidPayload,
 			message: "the request body could not be read", err: err}
 	}
 	return data, nil
-}
-
-func isJSONSuffix(mt string) bool {
-	return len(mt) > 5 && mt[len(mt)-5:] == "+json"
 }
 
 // decodeJSON reads the body into dst strictly: one JSON object in valid

@@ -142,8 +142,12 @@
 // not allow ERR_INVALID_ONBOARD_STATUS (409). Bodies are read strictly: a
 // body that is not one JSON object in UTF-8 (null, an array, trailing
 // data), an unknown field — names match exactly, case included — a field
-// given twice or a content type other than JSON is ERR_INVALID_PAYLOAD
-// (400 or 415), with a message naming the field; a body over the limit
+// given twice is ERR_INVALID_PAYLOAD (400), with a message naming the
+// field. A body must say what it is: without a Content-Type, or with one
+// other than application/json (parameters such as charset aside;
+// application/merge-patch+json too for the PATCH amendment; the token
+// routes' form, application/x-www-form-urlencoded), it is refused 415
+// ERR_INVALID_PAYLOAD naming the type to send. A body over the limit
 // (WithMaxBodyBytes) is answered 413. A NUL byte or invalid UTF-8 in the
 // path or a query parameter is a 400, as is a search over the registry's
 // bounds (registry.MaxQueryValues, registry.MaxQueryValueLen).

@@ -120,6 +120,7 @@ func TestInternalErrorsAreLoggedNotEchoed(t *testing.T) {
 
 	r := httptest.NewRequest(http.MethodPost, "/v1/onboarding/participants/search", strings.NewReader(`{"limit": 5}`))
 	r.Header.Set("Authorization", "Bearer staff-token-asha-0123456789")
+	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	require.Equal(t, http.StatusInternalServerError, w.Code)

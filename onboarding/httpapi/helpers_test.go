@@ -211,9 +211,9 @@ func (f *fixture) live(name string) (*onboarding.Application, string) {
 // request sends one request to the handler.
 type request struct {
 	method, path string
-	body         any    // marshalled to JSON unless a string or []byte
-	auth         string // Authorization header value
-	contentType  string
+	body         any         // marshalled to JSON unless a string or []byte
+	auth         string      // Authorization header value
+	contentType  string      // default application/json for a body; noContentType for none
 	header       http.Header // more request headers
 }
 
@@ -262,10 +262,13 @@ func (req request) build(t testing.TB) *http.Request {
 	r := httptest.NewRequest(req.method, req.path, body)
 	if req.body != nil {
 		ct := req.contentType
-		if ct == "" {
-			ct = "application/json"
+		switch ct {
+		case "":
+			r.Header.Set("Content-Type", "application/json")
+		case noContentType:
+		default:
+			r.Header.Set("Content-Type", ct)
 		}
-		r.Header.Set("Content-Type", ct)
 	}
 	if req.auth != "" {
 		r.Header.Set("Authorization", req.auth)
@@ -275,6 +278,9 @@ func (req request) build(t testing.TB) *http.Request {
 	}
 	return r
 }
+
+// noContentType as a request's contentType sends its body without one.
+const noContentType = "-"
 
 func bearer(tok string) string { return "Bearer " + tok }
 

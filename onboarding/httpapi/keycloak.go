@@ -3,9 +3,7 @@ package httpapi
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -68,31 +66,22 @@ const maxTokenFormBytes = 16 << 10
 // field it does not know, one given twice and text that is not clean
 // UTF-8. With allowJSON a JSON body is read into dst instead.
 func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[string]*string, allowJSON bool, dst any) error {
-	mt := "application/x-www-form-urlencoded"
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		var err error
-		if mt, _, err = mime.ParseMediaType(ct); err != nil {
-			mt = ""
-		}
+	want := mediaForm
+	if allowJSON {
+		want = mediaForm + " or " + mediaJSON
 	}
+	mt, err := contentType(r, want)
 	switch {
-	case allowJSON && (mt == "application/json" || isJSONSuffix(mt)):
+	case err != nil:
+		return err
+	case allowJSON && mt == mediaJSON:
 		return h.decodeJSON(w, r, dst)
-	case mt != "application/x-www-form-urlencoded":
-		want := "application/x-www-form-urlencoded"
-		if allowJSON {
-			want += " or application/json"
-		}
-		return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload, "the request body must be %s", want)
+	case mt != mediaForm:
+		return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload, "send the body with Content-Type: %s, not %s", want, clipParam(mt))
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, min(h.maxBody, maxTokenFormBytes)))
+	data, err := h.readLimited(w, r, min(h.maxBody, maxTokenFormBytes))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeInvalidPayload,
-				message: "the request body is too large", err: err}
-		}
-		return &apiError{status: http.StatusBadRequest, code: CodeInvalidPayload, message: "the request body could not be read", err: err}
+		return err
 	}
 	vals, err := url.ParseQuery(string(data))
 	if err != nil {

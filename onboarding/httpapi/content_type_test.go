@@ -1,0 +1,101 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+)
+
+// A JSON body is read only when it says it is JSON: without a
+// Content-Type, or with another one (another "+json" type included, but
+// for the merge patch on PATCH), every JSON route answers 415 naming the
+// type it takes, before reading the body.
+func TestJSONRoutesRefuseABodyThatDoesNotSayItIsJSON(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tg := newTarget(t, f)
+	n := 0
+	for _, rt := range apiRoutes(f.h) {
+		if !rt.Body {
+			continue
+		}
+		n++
+		for _, ct := range []string{noContentType, "application/problem+json", "application/x-www-form-urlencoded"} {
+			if strings.HasSuffix(rt.Path, "/auth/token/generate") && ct == "application/x-www-form-urlencoded" {
+				continue // the token route takes a form too
+			}
+			res := f.do(request{method: rt.Method, path: tg.path(rt.Path), body: `{}`, contentType: ct, auth: tg.auth(rt.Auth)})
+			require.Equal(t, http.StatusUnsupportedMediaType, res.status, "%s %s with %q: %s", rt.Method, rt.Path, ct, res.body)
+			e := res.envelope(t)
+			assert.Equal(t, httpapi.CodeInvalidPayload, e.Error.Code)
+			assert.Regexp(t, `Content-Type: (application/x-www-form-urlencoded or )?application/json\b`, e.Error.Message, "%s %s with %q", rt.Method, rt.Path, ct)
+			if ct == noContentType {
+				assert.Contains(t, e.Error.Message, "no Content-Type", "%s %s", rt.Method, rt.Path)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, n, 15, "every JSON-body route is covered")
+}
+
+// JSON with a charset parameter, as browsers and axios write it, is JSON;
+// the amendment takes application/merge-patch+json too.
+func TestJSONRoutesAcceptJSONWithParameters(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, ct := range []string{"application/json; charset=utf-8", "application/json;charset=UTF-8", "Application/JSON"} {
+		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/token", contentType: ct,
+			body: httpapi.TokenRequest{ParticipantCode: "nobody@hcx", Secret: "wrong"}})
+		assert.Equal(t, http.StatusUnauthorized, res.status, "%q reaches the credential check: %s", ct, res.body)
+	}
+	a, tok := f.submit(f.regulator("Patched Regulator"))
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + a.ID + "/send-back", auth: bearer(staffToken),
+		body: httpapi.ReasonRequest{Reason: "give the office's name"}})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	res = f.do(request{method: http.MethodPatch, path: "/v1/onboarding/applications/" + a.ID, auth: bearer(tok),
+		contentType: "application/merge-patch+json", body: `{"participant_name":"Patched Regulator Office"}`})
+	assert.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+}
+
+// The token routes take a form (and v0.9's JSON) said to be so; a body
+// without a Content-Type is refused with the types they take, as Keycloak
+// refuses it, and the form the integrator SDKs send is still accepted.
+func TestTokenRoutesNeedAContentType(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a, secret := f.live("Typed Regulator")
+	code := a.Participant.ParticipantCode
+	gen := "/v0.9/participant/auth/token/generate"
+	kc := "/auth/realms/hcx/protocol/openid-connect/token"
+	form := url.Values{"participant_code": {code}, "username": {code}, "secret": {secret}}.Encode()
+	kcForm := "client_id=registry-frontend&username=" + url.QueryEscape(code) + "&password=" + url.QueryEscape(secret) + "&grant_type=password"
+
+	for name, req := range map[string]request{
+		"v0.9 form":            {method: http.MethodPost, path: gen, contentType: "application/x-www-form-urlencoded", body: form},
+		"v0.9 form, charset":   {method: http.MethodPost, path: gen, contentType: "application/x-www-form-urlencoded; charset=utf-8", body: form},
+		"v0.9 JSON":            {method: http.MethodPost, path: gen, body: map[string]string{"participant_code": code, "username": code, "secret": secret}},
+		"Keycloak, SDK's form": {method: http.MethodPost, path: kc, contentType: "application/x-www-form-urlencoded", body: kcForm},
+	} {
+		res := f.do(req)
+		assert.Equal(t, http.StatusOK, res.status, "%s: %s", name, res.body)
+	}
+	for name, tc := range map[string]struct {
+		req  request
+		want string
+	}{
+		"v0.9 form without a type":     {request{method: http.MethodPost, path: gen, contentType: noContentType, body: form}, "application/x-www-form-urlencoded or application/json"},
+		"v0.9 JSON without a type":     {request{method: http.MethodPost, path: gen, contentType: noContentType, body: `{"participant_code":"x"}`}, "application/x-www-form-urlencoded or application/json"},
+		"Keycloak form without a type": {request{method: http.MethodPost, path: kc, contentType: noContentType, body: kcForm}, "Content-Type: application/x-www-form-urlencoded"},
+	} {
+		res := f.do(tc.req)
+		require.Equal(t, http.StatusUnsupportedMediaType, res.status, "%s: %s", name, res.body)
+		e := res.envelope(t)
+		assert.Contains(t, e.Error.Message, tc.want, name)
+		assert.Contains(t, e.Error.Message, "no Content-Type", name)
+	}
+}

@@ -150,7 +150,15 @@
 // ERR_INVALID_PAYLOAD naming the type to send. A body over the limit
 // (WithMaxBodyBytes) is answered 413. A NUL byte or invalid UTF-8 in the
 // path or a query parameter is a 400, as is a search over the registry's
-// bounds (registry.MaxQueryValues, registry.MaxQueryValueLen).
+// bounds (registry.MaxQueryValues, registry.MaxQueryValueLen). So is a
+// query parameter the route does not take (a misspelt ?limt=5), or one
+// given twice: the message names it and the parameters the route takes;
+// a parameter given empty counts as not given. The specification's
+// routes (participant/…, the Keycloak-style routes, the certificates)
+// define no query parameters: they ignore those a client adds of its own,
+// such as a cache-buster on a certificate URL, which change nothing, and
+// refuse one named like a member of their body (participant_code,
+// filters, limit …), which they read from the body only.
 //
 // A refused credential or one-time code has one answer whatever was
 // wrong, so that no answer is an oracle: every refusal of a participant

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // Handler serves the onboarding engine as a JSON API, the staff review
@@ -237,6 +240,10 @@ func (h *Handler) wrap(rt route) http.Handler {
 			h.fail(w, r, rt, err)
 			return
 		}
+		if err := checkQueryNames(r, rt); err != nil {
+			h.fail(w, r, rt, err)
+			return
+		}
 		c := &reqCtx{}
 		if err := h.authenticate(w, r, rt, c); err != nil {
 			h.fail(w, r, rt, err)
@@ -284,6 +291,69 @@ func checkRequestText(r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// checkQueryNames refuses a query parameter the route does not take, and
+// one given more than once, with a 400 naming it and the parameters the
+// route takes: a misspelt ?limt=5 would otherwise answer something else
+// than was asked. The specification's routes (tag registry) define no
+// query parameters and ignore those a client adds of its own (a
+// cache-buster on a certificate URL changes nothing), but refuse one
+// named like a member of their body, which is read from the body only.
+func checkQueryNames(r *http.Request, rt route) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q := r.URL.Query()
+	names := slices.Sorted(maps.Keys(q))
+	for _, name := range names {
+		if slices.ContainsFunc(rt.query, func(p param) bool { return p.name == name }) {
+			if len(q[name]) > 1 {
+				return newError(http.StatusBadRequest, CodeInvalidRequest, "query parameter %q is given more than once; give it once", clipParam(name))
+			}
+			continue
+		}
+		if rt.tag == tagRegistry {
+			if slices.Contains(bodyMembers(rt), name) {
+				return newError(http.StatusBadRequest, CodeInvalidRequest,
+					"query parameter %q: this route reads it from the request body only; send it there", clipParam(name))
+			}
+			continue
+		}
+		if len(rt.query) == 0 {
+			return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown query parameter %q: %s %s takes no query parameters",
+				clipParam(name), rt.method, rt.path)
+		}
+		takes := make([]string, len(rt.query))
+		for i, p := range rt.query {
+			takes[i] = p.name
+		}
+		return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown query parameter %q: %s %s takes %s",
+			clipParam(name), rt.method, rt.path, strings.Join(takes, ", "))
+	}
+	return nil
+}
+
+// bodyMembers are the JSON names of the top-level members of a route's
+// body (or form), and for a search the searchable fields, which a client
+// might put in the query by mistake.
+func bodyMembers(rt route) []string {
+	var out []string
+	for _, b := range []any{rt.body, rt.form} {
+		if b == nil {
+			continue
+		}
+		t := reflect.TypeOf(b).Elem()
+		for i := range t.NumField() {
+			if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+				out = append(out, name)
+			}
+		}
+		if _, ok := b.(*SpecSearchRequest); ok {
+			out = append(out, registry.Fields()...)
+		}
+	}
+	return out
 }
 
 func cleanText(s string) bool {

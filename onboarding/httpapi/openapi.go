@@ -58,7 +58,10 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			"version": "1.0.0",
 			"description": "Production onboarding of HCX participants (sandbox certificate, registration, details, " +
 				"credentials, go-live, suspension and de-boarding) and the operator staff's review console. " +
-				"Every error answers the HCX envelope {timestamp, error: {code, message}}.",
+				"Every error answers the HCX envelope {timestamp, error: {code, message}}. " +
+				"A query parameter an operation does not list, or one given twice, is refused 400 naming it and the ones the operation takes; " +
+				"the registry operations (the specification's) ignore parameters of a client's own, such as cache-busters, " +
+				"but refuse one named like a member of their body.",
 		},
 		Tags: []any{
 			map[string]any{"name": tagApplicant, "description": "The applicant's own application; the applicant token from apply proves ownership."},

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -221,6 +223,21 @@ func loggedInAs(t *testing.T, chromium, base, token string) context.Context {
 		chromedp.Click(chromedp.ID("login")),
 		chromedp.WaitVisible(chromedp.CSS("form.logout")), // signed in: the queue, perhaps empty
 	))
+	// On a loopback host the browser keeps the session under the
+	// __Host- prefix: Secure, Path=/, host-only.
+	got, err := chromedp.Run(ctx, func(ctx context.Context, tgt *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, tgt, network.GetCookies, network.GetCookiesParams{})
+	})
+	require.NoError(t, err)
+	var names []string
+	for _, c := range got.Cookies {
+		names = append(names, c.Name)
+		if c.Name == "__Host-hcx_console" {
+			assert.True(t, c.Secure && c.HTTPOnly && c.Path == "/" && !strings.HasPrefix(c.Domain, "."), "%+v", c)
+		}
+	}
+	assert.Contains(t, names, "__Host-hcx_console")
+	assert.NotContains(t, names, "hcx_console")
 	return ctx
 }
 

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -23,11 +25,62 @@ import (
 //go:embed templates/*.html static/console.css
 var assets embed.FS
 
-// Cookie names of the console.
+// Cookie names of the console. Where the browser holds cookies securely
+// they carry the __Host- prefix (consoleCookies).
 const (
 	sessionCookie = "hcx_console"
 	loginCookie   = "hcx_console_login"
+	hostPrefix    = "__Host-"
 )
+
+// cookieJar names and scopes the console's cookies for one request. Under
+// TLS (or an https WithConsoleOrigin), and on a loopback host without a
+// configured origin — http://127.0.0.1 and http://localhost, which
+// browsers treat as secure contexts — the cookies are __Host-hcx_console
+// and __Host-hcx_console_login: Secure, Path=/, no Domain. A browser
+// takes such a cookie only from a secure origin, for that host alone, so
+// neither a plain-http answer nor a sibling host can plant or overwrite
+// one (cookie tossing, login CSRF through the double-submit cookie). Only
+// plain http on another host (a LAN address, or an http
+// WithConsoleOrigin) falls back to the plain names, scoped to /console/,
+// HttpOnly and SameSite=Strict like the others: over plain http a network
+// attacker reads and sets cookies anyway, which no name prevents. Each
+// request reads only the names of its own kind, so a cookie planted under
+// the plain name opens nothing where the prefixed one is used.
+type cookieJar struct {
+	session, login         string
+	sessionPath, loginPath string
+	secure                 bool
+}
+
+func (h *Handler) cookieJar(r *http.Request) cookieJar {
+	if h.secure(r) || (h.origin == "" && loopbackHost(r.Host)) {
+		return cookieJar{session: hostPrefix + sessionCookie, login: hostPrefix + loginCookie,
+			sessionPath: "/", loginPath: "/", secure: true}
+	}
+	return cookieJar{session: sessionCookie, login: loginCookie, sessionPath: "/console/", loginPath: "/console/login"}
+}
+
+// loopbackHost reports whether host (a Host header, with or without a
+// port) is localhost or a loopback address.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// setCookie sets (maxAge > 0) or clears (maxAge < 0) one of the console's
+// cookies, HttpOnly and SameSite=Strict.
+func setCookie(w http.ResponseWriter, name, path, value string, maxAge int, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure})
+}
 
 // maxFormBytes caps a console form post.
 const maxFormBytes = 64 << 10
@@ -260,7 +313,7 @@ func (h *Handler) currentSession(r *http.Request) *session {
 	if h.sessions == nil {
 		return nil
 	}
-	ck, err := r.Cookie(sessionCookie)
+	ck, err := r.Cookie(h.cookieJar(r).session)
 	if err != nil {
 		return nil
 	}
@@ -307,7 +360,7 @@ func (h *Handler) checkLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	ck, err := r.Cookie(loginCookie)
+	ck, err := r.Cookie(h.cookieJar(r).login)
 	got := r.PostForm.Get("csrf")
 	if err != nil || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(ck.Value)) != 1 {
 		return newError(http.StatusForbidden, CodeAccessDenied, "the login form's CSRF token is missing or wrong; reload the login page")
@@ -342,10 +395,8 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: loginCookie, Value: tok, Path: "/console/login", MaxAge: 3600,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r),
-	})
+	jar := h.cookieJar(r)
+	setCookie(w, jar.login, jar.loginPath, tok, 3600, jar.secure)
 	return h.render(w, status, "login", nil, "Staff login", "", loginPage{CSRF: tok, Error: msg})
 }
 
@@ -362,23 +413,19 @@ func (h *Handler) consoleLogin(w http.ResponseWriter, r *http.Request, _ *reqCtx
 	if err != nil {
 		return err
 	}
-	secure := h.secure(r)
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: id, Path: "/console/", MaxAge: int(h.sessionTTL / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure,
-	})
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/console/login", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure})
+	jar := h.cookieJar(r)
+	setCookie(w, jar.session, jar.sessionPath, id, int(h.sessionTTL/time.Second), jar.secure)
+	setCookie(w, jar.login, jar.loginPath, "", -1, jar.secure)
 	http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
 	return nil
 }
 
 func (h *Handler) consoleLogout(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
-	if ck, err := r.Cookie(sessionCookie); err == nil {
+	jar := h.cookieJar(r)
+	if ck, err := r.Cookie(jar.session); err == nil {
 		h.sessions.delete(ck.Value)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/console/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
+	setCookie(w, jar.session, jar.sessionPath, "", -1, jar.secure)
 	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
 	return nil
 }

@@ -145,8 +145,8 @@ func TestConsoleLogin(t *testing.T) {
 	assert.Contains(t, lp.header.Get("Content-Security-Policy"), "default-src 'none'")
 	assert.Equal(t, "DENY", lp.header.Get("X-Frame-Options"))
 	assert.NotContains(t, lp.body, "<script")
-	lc := cookieNamed(lp.header, "hcx_console_login")
-	require.NotNil(t, lc)
+	lc := cookieNamed(lp.header, "__Host-hcx_console_login")
+	require.NotNil(t, lc, "on a loopback host the cookies carry the __Host- prefix")
 	assert.True(t, lc.HttpOnly)
 	assert.Equal(t, http.SameSiteStrictMode, lc.SameSite)
 	csrf := csrfOf(t, lp)
@@ -174,7 +174,7 @@ func TestConsoleLogin(t *testing.T) {
 			res := b.post("/console/login", form, tc.origin)
 			assert.Equal(t, tc.status, res.status, "body: %s", res.body)
 			assert.Contains(t, res.body, tc.want)
-			assert.Nil(t, cookieNamed(res.header, "hcx_console"), "no session")
+			assert.Nil(t, cookieNamed(res.header, "__Host-hcx_console"), "no session")
 			assert.NotContains(t, res.body, staffToken, "the token is not echoed")
 			if res.status == http.StatusUnauthorized {
 				// A failed login hands out a fresh form token.
@@ -186,12 +186,13 @@ func TestConsoleLogin(t *testing.T) {
 
 	res := b.post("/console/login", url.Values{"csrf": {csrf}, "token": {staffToken}}, "")
 	require.Equal(t, http.StatusSeeOther, res.status, "body: %s", res.body)
-	sc := cookieNamed(res.header, "hcx_console")
+	sc := cookieNamed(res.header, "__Host-hcx_console")
 	require.NotNil(t, sc)
 	assert.True(t, sc.HttpOnly)
 	assert.Equal(t, http.SameSiteStrictMode, sc.SameSite)
-	assert.Equal(t, "/console/", sc.Path)
-	assert.False(t, sc.Secure, "plain http in this test")
+	assert.Equal(t, "/", sc.Path)
+	assert.Empty(t, sc.Domain)
+	assert.True(t, sc.Secure, "plain http, but on a loopback host: a secure context")
 	assert.GreaterOrEqual(t, len(sc.Value), 40)
 	assert.Equal(t, 1, f.h.Sessions())
 
@@ -208,6 +209,11 @@ func TestConsoleLogin(t *testing.T) {
 	assert.Equal(t, "/console/login", b.get("/console/queue").location)
 }
 
+// Under TLS the console's cookies carry the __Host- prefix: Secure,
+// Path=/ and no Domain, so that neither a plain-http answer nor a sibling
+// host can set or overwrite them (cookie tossing). Cookies of the plain
+// names — what such an attacker can plant — are not read under TLS: a
+// session id or login token under them opens nothing.
 func TestConsoleSecureCookieUnderTLS(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -215,10 +221,115 @@ func TestConsoleSecureCookieUnderTLS(t *testing.T) {
 	t.Cleanup(srv.Close)
 	b := newBrowser(t, srv)
 	lp := b.get("/console/login")
-	require.True(t, cookieNamed(lp.header, "hcx_console_login").Secure)
+	hostOnly := func(c *http.Cookie, name string) {
+		t.Helper()
+		require.NotNil(t, c, name)
+		assert.True(t, c.Secure, name)
+		assert.True(t, c.HttpOnly, name)
+		assert.Equal(t, "/", c.Path, name)
+		assert.Empty(t, c.Domain, name)
+		assert.Equal(t, http.SameSiteStrictMode, c.SameSite, name)
+	}
+	hostOnly(cookieNamed(lp.header, "__Host-hcx_console_login"), "login cookie")
+	assert.Nil(t, cookieNamed(lp.header, "hcx_console_login"))
+
+	// A login token planted under the plain name, and posted with the
+	// form, does not pass the double-submit check.
+	planted := "planted-login-token-0123456789abcdef"
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/console/login",
+		strings.NewReader(url.Values{"csrf": {planted}, "token": {staffToken}}.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", srv.URL)
+	req.Header.Set("Cookie", "hcx_console_login="+planted)
+	raw, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	raw.Body.Close()
+	assert.Equal(t, http.StatusForbidden, raw.StatusCode, "a planted plain-name login cookie")
+	assert.Zero(t, f.h.Sessions())
+
 	res := b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "token": {staffToken}}, "")
 	require.Equal(t, http.StatusSeeOther, res.status, "body: %s", res.body)
-	assert.True(t, cookieNamed(res.header, "hcx_console").Secure)
+	sc := cookieNamed(res.header, "__Host-hcx_console")
+	hostOnly(sc, "session cookie")
+	assert.Nil(t, cookieNamed(res.header, "hcx_console"))
+	q := b.get("/console/queue")
+	require.Equal(t, http.StatusOK, q.status, "the session opens the console")
+
+	// The session id under the plain name opens nothing.
+	for name, want := range map[string]int{"hcx_console": http.StatusSeeOther, "__Host-hcx_console": http.StatusOK} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/console/queue", nil)
+		require.NoError(t, err)
+		req.Header.Set("Cookie", name+"="+sc.Value)
+		c := &http.Client{Transport: srv.Client().Transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		raw, err := c.Do(req)
+		require.NoError(t, err)
+		raw.Body.Close()
+		assert.Equal(t, want, raw.StatusCode, name)
+	}
+
+	out := b.post("/console/logout", url.Values{"csrf": {csrfOf(t, q)}}, "")
+	require.Equal(t, http.StatusSeeOther, out.status)
+	gone := cookieNamed(out.header, "__Host-hcx_console")
+	require.NotNil(t, gone, "the logout clears the cookie it set")
+	assert.Equal(t, "/", gone.Path)
+	assert.Less(t, gone.MaxAge, 0)
+}
+
+// Over plain http on a host that is not loopback (a LAN address), no
+// browser keeps a Secure cookie: the cookies fall back to the plain names,
+// scoped to /console/, HttpOnly and SameSite=Strict, and not Secure. The
+// prefixed names are not read there.
+func TestConsolePlainCookiesOffLoopback(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	const host = "hcx.lan:8080"
+	send := func(method, path, cookie string, form url.Values) *http.Response {
+		t.Helper()
+		var body io.Reader = http.NoBody
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, err := http.NewRequest(method, srv.URL+path, body)
+		require.NoError(t, err)
+		req.Host = host
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "http://"+host)
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		c := &http.Client{Transport: srv.Client().Transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.Do(req)
+		require.NoError(t, err)
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	lp := send(http.MethodGet, "/console/login", "", nil)
+	lc := cookieNamed(lp.Header, "hcx_console_login")
+	require.NotNil(t, lc)
+	assert.Nil(t, cookieNamed(lp.Header, "__Host-hcx_console_login"))
+	assert.Equal(t, "/console/login", lc.Path)
+	assert.False(t, lc.Secure)
+	assert.True(t, lc.HttpOnly)
+	assert.Equal(t, http.SameSiteStrictMode, lc.SameSite)
+
+	res := send(http.MethodPost, "/console/login", "hcx_console_login="+lc.Value, url.Values{"csrf": {lc.Value}, "token": {staffToken}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	sc := cookieNamed(res.Header, "hcx_console")
+	require.NotNil(t, sc)
+	assert.Equal(t, "/console/", sc.Path)
+	assert.False(t, sc.Secure)
+	assert.True(t, sc.HttpOnly)
+	assert.Equal(t, http.SameSiteStrictMode, sc.SameSite)
+	assert.Equal(t, 1, f.h.Sessions())
+
+	assert.Equal(t, http.StatusOK, send(http.MethodGet, "/console/queue", "hcx_console="+sc.Value, nil).StatusCode)
+	assert.Equal(t, http.StatusSeeOther, send(http.MethodGet, "/console/queue", "__Host-hcx_console="+sc.Value, nil).StatusCode,
+		"the prefixed name is not read over plain http off loopback")
 }
 
 // Every console form post is refused without the session's CSRF token,
@@ -565,7 +676,7 @@ func TestConsoleOriginOption(t *testing.T) {
 	f, srv := consoleServer(t, httpapi.WithConsoleOrigin("https://hcx.example.org"))
 	b := newBrowser(t, srv)
 	lp := b.get("/console/login")
-	assert.True(t, cookieNamed(lp.header, "hcx_console_login").Secure, "an https origin marks cookies Secure")
+	assert.True(t, cookieNamed(lp.header, "__Host-hcx_console_login").Secure, "an https origin marks cookies Secure")
 	form := url.Values{"csrf": {csrfOf(t, lp)}, "token": {staffToken}}
 	// The server's own address is not the configured public origin.
 	res := b.post("/console/login", form, "")

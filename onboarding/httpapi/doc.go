@@ -196,8 +196,13 @@
 // /console/outbox/retry and needs the reviewer role, as the staff API's
 // retry does. Staff log in with the same credential the API takes,
 // presented as a bearer token to the WithStaffAuth check; the session
-// lives in the Handler's memory (HttpOnly, SameSite=Strict cookie, Secure
-// under TLS or with an https WithConsoleOrigin) and ends after WithSessionTTL, or at the first
+// lives in the Handler's memory (an HttpOnly, SameSite=Strict cookie:
+// __Host-hcx_console — Secure, Path=/, no Domain, which neither plain http
+// nor a sibling host can plant — under TLS, with an https
+// WithConsoleOrigin and on a loopback host, which browsers treat as a
+// secure context; hcx_console scoped to /console/ only over plain http
+// elsewhere, where no cookie is safe from the network) and ends after
+// WithSessionTTL, or at the first
 // request after the staff credential it was opened with stops passing the
 // check (StaffTokenSet.Revoke): revoking a credential ends its sessions. Every form post must
 // come from the console's origin (Origin, or Referer) and carry the

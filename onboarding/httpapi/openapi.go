@@ -95,8 +95,9 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 					"description": "A participant access token from /v1/onboarding/token."},
 				"participantSecret": map[string]any{"type": "http", "scheme": "basic",
 					"description": "The participant code and its production secret: how a suspended participant, which gets no access token, reaches its own application."},
-				"consoleSession": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
-					"description": "The console session cookie set by the login form."},
+				"consoleSession": map[string]any{"type": "apiKey", "in": "cookie", "name": hostPrefix + sessionCookie,
+					"description": "The console session cookie set by the login form: __Host-hcx_console under TLS and on a loopback host; " +
+						"hcx_console (Path=/console/) over plain http elsewhere."},
 			},
 		},
 	}

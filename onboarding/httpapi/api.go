@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -369,27 +371,35 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 
 // Staff routes.
 
-// queue lists applications for staff: by default what waits on staff (a
-// review or a payer's approval, a live participant's expired certificate
-// or failed readiness check, oldest first); ?waiting=all or any filter
-// widens it. Entries are summaries: no certificates.
+// queue lists applications for staff: by default what waits on staff
+// (staffLanes: a review or a payer's approval, a live participant's
+// expired certificate or failed readiness check, and an application past
+// step 3 waiting for its go-live), oldest first; ?waiting=all or any
+// filter widens it. Entries are summaries: no certificates.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	f, err := queueFilter(r)
 	if err != nil {
 		return err
 	}
-	kinds := []string{f.Waiting}
+	lanes := queueLanes{kinds: []string{f.Waiting}}
 	switch {
 	case f.Waiting == waitingAll:
-		kinds = []string{""}
+		lanes.kinds = []string{""}
+	case f.Waiting == waitingGoLive:
+		if f.Stage != "" && f.Stage != registry.StageCredentials {
+			return newError(http.StatusBadRequest, CodeInvalidRequest,
+				"waiting=%s lists applications at stage %s; give no other stage with it", waitingGoLive, registry.StageCredentials)
+		}
+		lanes = queueLanes{goLive: true}
 	case f.Waiting == "" && f.Stage == "" && f.ParticipantCode == "":
-		kinds = []string{onboarding.KindReview, onboarding.KindApproval, onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}
+		lanes = staffLanes
 	}
 	scope := cursorScope("queue", f.Stage, f.Waiting, f.ParticipantCode)
 	if f.Cursor, err = unbindCursor(scope, f.Cursor, CodeInvalidRequest); err != nil {
 		return err
 	}
-	as, next, err := h.queuePage(r.Context(), f, kinds)
+	f.Waiting = ""
+	as, next, err := h.queuePage(r.Context(), f, lanes)
 	if err != nil {
 		return err
 	}
@@ -401,12 +411,78 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, _ *reqCtx) error
 	return nil
 }
 
-// queuePage reads a page of the applications f selects with an open task
-// of any of kinds ("" for any application), oldest first, and the cursor
-// of the next page (onboarding.Service.QueueKindsPage).
-func (h *Handler) queuePage(ctx context.Context, f registry.ApplicationFilter, kinds []string) ([]*onboarding.Application, string, error) {
-	page, err := h.svc.QueueKindsPage(ctx, f, kinds)
-	return page.Items, page.Next, err
+// queueLanes are the lists a queue merges: the applications with an open
+// task of any of kinds ("" for any application), and with goLive those at
+// the credentials stage — past step 3, waiting for their credentials,
+// readiness and an approver's go-live, which no task marks.
+type queueLanes struct {
+	kinds  []string
+	goLive bool
+}
+
+// staffLanes are what waits on staff: the staff queue's default and the
+// console's.
+var staffLanes = queueLanes{kinds: []string{onboarding.KindReview, onboarding.KindApproval,
+	onboarding.WaitingCertificateExpired, onboarding.WaitingReadinessFailed}, goLive: true}
+
+// waitingGoLive asks a queue for the applications waiting for go-live.
+const waitingGoLive = "go-live"
+
+// queuePage reads a page of the applications f selects in any of the
+// lanes, oldest first, and the cursor of the next page
+// (onboarding.Service.QueueKindsPage, whose rules for offset and cursor
+// hold for the merged lanes too). f.Waiting is ignored: lanes says.
+func (h *Handler) queuePage(ctx context.Context, f registry.ApplicationFilter, lanes queueLanes) ([]*onboarding.Application, string, error) {
+	atStage := f
+	atStage.Stage = registry.StageCredentials
+	switch {
+	case !lanes.goLive:
+		page, err := h.svc.QueueKindsPage(ctx, f, lanes.kinds)
+		return page.Items, page.Next, err
+	case len(lanes.kinds) == 0:
+		page, err := h.svc.QueueKindsPage(ctx, atStage, []string{""})
+		return page.Items, page.Next, err
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = registry.DefaultLimit
+	}
+	if f.Offset+limit > registry.MaxLimit {
+		return nil, "", newError(http.StatusBadRequest, CodeInvalidRequest,
+			"offset %d plus limit %d is past %d on a queue of several kinds of wait: page on with the cursor (next) of the page before",
+			f.Offset, limit, registry.MaxLimit)
+	}
+	var all []*onboarding.Application
+	seen := make(map[string]bool)
+	more := false
+	for _, l := range []struct {
+		f     registry.ApplicationFilter
+		kinds []string
+	}{{f, lanes.kinds}, {atStage, []string{""}}} {
+		l.f.Offset, l.f.Limit = 0, f.Offset+limit
+		page, err := h.svc.QueueKindsPage(ctx, l.f, l.kinds)
+		if err != nil {
+			return nil, "", err
+		}
+		more = more || page.Next != ""
+		for _, a := range page.Items {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				all = append(all, a)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b *onboarding.Application) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	more = more || len(all) > f.Offset+limit
+	all = all[min(f.Offset, len(all)):]
+	all = all[:min(limit, len(all))]
+	if !more || len(all) == 0 {
+		return all, "", nil
+	}
+	last := all[len(all)-1]
+	return all, registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID}), nil
 }
 
 // waitingAll asks the staff queue for every application.
@@ -446,8 +522,9 @@ func queueFilter(r *http.Request) (registry.ApplicationFilter, error) {
 	if f.Stage != "" && !contains(stages, string(f.Stage)) {
 		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "stage must be one of %s", strings.Join(stages, ", "))
 	}
-	if f.Waiting != "" && f.Waiting != waitingAll && !contains(waitingKinds, f.Waiting) {
-		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s, or %s for any", strings.Join(waitingKinds, ", "), waitingAll)
+	if f.Waiting != "" && f.Waiting != waitingAll && f.Waiting != waitingGoLive && !contains(waitingKinds, f.Waiting) {
+		return f, newError(http.StatusBadRequest, CodeInvalidRequest, "waiting must be one of %s, %s, or %s for any",
+			strings.Join(waitingKinds, ", "), waitingGoLive, waitingAll)
 	}
 	var err error
 	if f.Limit, err = intParam(q.Get("limit"), "limit", 0, registry.MaxLimit); err != nil {

@@ -465,6 +465,7 @@ type queuePage struct {
 }
 
 var queueTabs = []tab{
+	{Key: queueStaff, Label: "Waiting on staff"},
 	{Key: "decide", Label: "Needs a decision"},
 	{Key: onboarding.KindReview, Label: "Review"},
 	{Key: onboarding.KindApproval, Label: "Payer approval"},
@@ -474,19 +475,20 @@ var queueTabs = []tab{
 	{Key: onboarding.WaitingDeboarding, Label: "De-boarding"},
 	{Key: onboarding.WaitingCertificateExpired, Label: "Certificate expired"},
 	{Key: onboarding.WaitingReadinessFailed, Label: "Readiness failed"},
-	{Key: queueGoLive, Label: "Credentials and go-live"},
+	{Key: waitingGoLive, Label: "Credentials and go-live"},
 	{Key: "all", Label: "All"},
 }
 
-// queueGoLive is the tab of applications past step 3, waiting for their
-// credentials, readiness and the approver's go-live: no task marks that
-// wait, so it is the stage's.
-const queueGoLive = "go-live"
+// queueStaff is the default tab: what waits on staff, as the staff API's
+// queue lists it by default (staffLanes). The go-live tab lists the
+// applications past step 3, waiting for their credentials, readiness and
+// the approver's go-live: no task marks that wait, so it is the stage's.
+const queueStaff = "staff"
 
 func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	waiting := r.URL.Query().Get("waiting")
 	if waiting == "" {
-		waiting = "decide"
+		waiting = queueStaff
 	}
 	if !slices.ContainsFunc(queueTabs, func(t tab) bool { return t.Key == waiting }) {
 		keys := make([]string, len(queueTabs))
@@ -507,19 +509,18 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 	if cursor != "" && offset > 0 {
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "give offset or cursor, not both")
 	}
-	var kinds []string
-	var stage registry.Stage
+	lanes := queueLanes{kinds: []string{waiting}}
 	switch waiting {
+	case queueStaff:
+		lanes = staffLanes
 	case "decide":
-		kinds = []string{onboarding.KindReview, onboarding.KindApproval}
+		lanes.kinds = []string{onboarding.KindReview, onboarding.KindApproval}
 	case "all":
-		kinds = []string{""}
-	case queueGoLive:
-		kinds, stage = []string{""}, registry.StageCredentials
-	default:
-		kinds = []string{waiting}
+		lanes.kinds = []string{""}
+	case waitingGoLive:
+		lanes = queueLanes{goLive: true}
 	}
-	apps, next, err := h.queuePage(r.Context(), registry.ApplicationFilter{Stage: stage, Limit: pageSize, Offset: offset, Cursor: cursor}, kinds)
+	apps, next, err := h.queuePage(r.Context(), registry.ApplicationFilter{Limit: pageSize, Offset: offset, Cursor: cursor}, lanes)
 	if err != nil {
 		return err
 	}

@@ -67,8 +67,13 @@
 // body, or as ?cursor=) for the page after. Paging by cursor costs the
 // same on every page; an offset (search and the queue) is bounded by
 // registry.MaxOffset, and past it the answer is a 400 naming the cursor.
-// The staff queue's default view merges several task kinds and takes an
-// offset only while offset plus limit stays within registry.MaxLimit. A
+// The staff queue's default view — what waits on staff: a review, a
+// payer's approval, an expired certificate, a failed readiness check, and
+// an application past step 3 waiting for its go-live (waiting=go-live
+// alone; no task marks that wait, so it is the credentials stage) — is
+// the console's default queue too. It merges several kinds of wait and
+// takes an offset only while offset plus limit stays within
+// registry.MaxLimit. A
 // payer's approval requests (?limit, cursor) page by application, the
 // expiring certificates by participant, dead letters by message, an audit
 // trail by event (the console's application page too).

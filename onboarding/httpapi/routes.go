@@ -177,10 +177,12 @@ func apiRoutes() []route {
 			handle: (*Handler).openAPI},
 
 		{method: http.MethodGet, path: "/v1/onboarding/staff/applications", operation: "queue", tag: tagStaff,
-			summary: "The applications waiting on staff (a review, a payer's approval, an expired certificate, a failed readiness check), oldest first; waiting=all or a filter widens it; summaries without certificates; pages by cursor", auth: authStaff,
+			summary: "The applications waiting on staff (a review, a payer's approval, an expired certificate, a failed readiness check, a go-live), oldest first; waiting=all or a filter widens it; summaries without certificates; pages by cursor", auth: authStaff,
 			resp: &QueueResponse{}, status: http.StatusOK, query: []param{
 				{name: "stage", description: "only applications at this stage", enum: stages},
-				{name: "waiting", description: "only applications with an open task of this kind (default: what waits on staff — review, approval, certificate_expired, readiness_failed; all: every application)", enum: append([]string{waitingAll}, waitingKinds...)},
+				{name: "waiting", description: "only applications with an open task of this kind; go-live: those past step 3 waiting for credentials and go-live (stage credentials) " +
+					"(default: what waits on staff — review, approval, certificate_expired, readiness_failed and go-live, as the console's default queue; all: every application)",
+					enum: append([]string{waitingAll, waitingGoLive}, waitingKinds...)},
 				{name: "participant_code", description: "only the application of this participant"},
 				{name: "limit", description: "at most this many (default 100, at most 1000)", integer: true, max: registry.MaxLimit},
 				{name: "offset", description: "skip this many (at most 10000; on a queue of several task kinds, the default among them, offset plus limit at most 1000; page on with cursor)", integer: true},
@@ -271,8 +273,9 @@ func consoleRoutes() []route {
 			summary: "The console's style sheet", auth: authPublic, status: http.StatusOK,
 			handle: (*Handler).consoleCSS},
 		post("/console/logout", "consoleLogout", "Log out", &csrfForm{}, (*Handler).consoleLogout),
-		page("/console/queue", "consoleQueue", "Applications waiting on review or approval", []param{
-			{name: "waiting", description: "the queue to show (default: review and approval)", enum: append([]string{"decide", "all"}, waitingKinds...)},
+		page("/console/queue", "consoleQueue", "Applications waiting on staff", []param{
+			{name: "waiting", description: "the queue to show (default staff: what waits on staff, as the staff API's queue lists it by default; decide: review and approval; go-live: past step 3)",
+				enum: append([]string{queueStaff, "decide", waitingGoLive, "all"}, waitingKinds...)},
 			{name: "offset", description: "skip this many", integer: true},
 			{name: "cursor", description: "the next page: the Next link of the page before (not with offset)"},
 		}, (*Handler).consoleQueue),

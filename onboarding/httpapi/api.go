@@ -357,11 +357,11 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, _ *reqCtx) erro
 	if q.Cursor, err = unbindCursor(scope, q.Cursor, CodeInvalidSearch); err != nil {
 		return err
 	}
-	page, err := h.svc.SearchPage(r.Context(), q)
+	items, next, err := h.participantsNow(r.Context(), q, "", nil)
 	if err != nil {
 		return err
 	}
-	out := SearchResponse{Participants: page.Items, Next: bindCursor(scope, page.Next)}
+	out := SearchResponse{Participants: items, Next: bindCursor(scope, next)}
 	if out.Participants == nil {
 		out.Participants = []hcxonboard.Participant{}
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -74,20 +73,10 @@ func (h *Handler) certificateHolder(r *http.Request) (*hcxonboard.Participant, e
 	if err != nil {
 		return nil, err
 	}
-	gone := p.Status == hcxonboard.StatusInactive
-	if !gone {
-		off, err := h.svc.OffNetwork(r.Context(), p.ParticipantCode)
-		switch {
-		case errors.Is(err, onboarding.ErrNotFound):
-			// A registry record without an application of the engine's:
-			// no de-boarding was announced for it.
-		case err != nil:
-			return nil, err
-		default:
-			gone = off
-		}
+	if err := h.statusNow(r, p); err != nil {
+		return nil, err
 	}
-	if gone {
+	if p.Status == hcxonboard.StatusInactive {
 		return nil, newError(http.StatusNotFound, CodeInvalidParticipantCode,
 			"the participant was de-boarded (Inactive): its certificates are no longer served")
 	}

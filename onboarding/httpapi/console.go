@@ -906,7 +906,7 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 	// the filters narrow the list.
 	p.Searched = true
 	if p.Searched {
-		page, err := h.svc.SearchPage(r.Context(), query)
+		items, next, err := h.participantsNow(r.Context(), query, "", nil)
 		if err != nil {
 			return err
 		}
@@ -916,8 +916,8 @@ func (h *Handler) consoleParticipants(w http.ResponseWriter, r *http.Request, c 
 				keep.Set(k, v)
 			}
 		}
-		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, query.Cursor != "" || offset > 0, bindCursor(scope, page.Next))
-		for _, x := range page.Items {
+		p.PrevURL, p.NextURL = pageLinks("/console/participants", keep, query.Cursor != "" || offset > 0, bindCursor(scope, next))
+		for _, x := range items {
 			p.Rows = append(p.Rows, participantRow{
 				Code: x.ParticipantCode, Name: x.ParticipantName, Roles: x.Roles, Status: x.Status,
 				Email: hcxonboard.MaskEmail(x.PrimaryEmail), Mobile: hcxonboard.MaskMobile(x.PrimaryMobile),

@@ -121,6 +121,14 @@
 // /v1/onboarding/token, checked with onboarding.Service.VerifyToken) or a
 // staff credential: participant records carry e-mail addresses and mobile
 // numbers. Secret rotation authenticates with the live secret itself.
+// Every registry answer — this search, the specification's
+// participant/search and participant/read, the console's participant
+// list — says what is true now: a participant whose announced de-boarding
+// has taken effect, though the sweep (ProcessDeboardings, or the
+// scheduler) has not yet made it Inactive in the store, is shown
+// Inactive, and a search's conditions are judged on that (status Active
+// leaves it out, status Inactive finds it), as Token refuses it and its
+// certificate URLs stop answering at that moment.
 //
 // A live participant's own application (its details and step-up code,
 // readiness, appeal, compromise report, leaving) takes its access token,

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -386,10 +388,33 @@ func (h *Handler) readParticipant(w http.ResponseWriter, r *http.Request, code s
 	if err != nil {
 		return err
 	}
+	if err := h.statusNow(r, p); err != nil {
+		return err
+	}
 	if why := h.unserved(p); why != "" {
 		return unservedError(why)
 	}
 	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*p})
+	return nil
+}
+
+// statusNow makes p Inactive when its announced de-boarding has taken
+// effect though the sweep has not yet made it so (as participantsNow
+// shows it in a search).
+func (h *Handler) statusNow(r *http.Request, p *hcxonboard.Participant) error {
+	if p.Status == hcxonboard.StatusInactive {
+		return nil
+	}
+	off, err := h.svc.OffNetwork(r.Context(), p.ParticipantCode)
+	switch {
+	case errors.Is(err, onboarding.ErrNotFound):
+		// A registry record without an application of the engine's: no
+		// de-boarding was announced for it.
+	case err != nil:
+		return err
+	case off:
+		p.Status = hcxonboard.StatusInactive
+	}
 	return nil
 }
 

@@ -2,13 +2,16 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -152,15 +155,40 @@ func platformRoleNames(rs []hcxonboard.Role) []string {
 const scanPerBranch = registry.MaxOffset + 2*registry.MaxLimit
 
 // specParticipants runs a specification search and answers its page and
-// the cursor of the next (onboarding.Service.SearchPage's): straight
-// through the store when it can, else by reading its branches in paging
-// order, merging them and leaving out what the profile does not serve.
+// the cursor of the next (participantsNow, leaving out what the profile
+// does not serve).
 func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text string) ([]hcxonboard.Participant, string, error) {
-	if text == "" && h.spec.profile != credential.ProfilePlatform {
+	var unserved func(*hcxonboard.Participant) string
+	if h.spec.profile == credential.ProfilePlatform {
+		unserved = h.unserved
+	}
+	return h.participantsNow(ctx, q, text, unserved)
+}
+
+// participantsNow runs a search as it stands now and answers its page
+// and the cursor of the next (onboarding.Service.SearchPage's): straight
+// through the store when it can, else by reading its branches in paging
+// order, merging them and leaving out what unserved (nil: nothing)
+// names a reason for.
+//
+// A participant whose announced de-boarding has taken effect is off the
+// network — Token and VerifyToken refuse it — though the sweep
+// (ProcessDeboardings) may not yet have made it Inactive in the store:
+// the search shows it Inactive, and judges the query's conditions on
+// that, so that its answers are those the store will give once the sweep
+// has run. The store's search leaves such participants out; a branch of
+// their own reads them by code and keeps those the query matches now.
+func (h *Handler) participantsNow(ctx context.Context, q registry.Query, text string,
+	unserved func(*hcxonboard.Participant) string) ([]hcxonboard.Participant, string, error) {
+	ended, err := h.endedDeboardings(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if text == "" && unserved == nil && len(ended) == 0 {
 		page, err := h.svc.SearchPage(ctx, q)
 		return page.Items, page.Next, err
 	}
-	q, err := q.Normalize()
+	q, err = q.Normalize()
 	if err != nil {
 		return nil, "", err
 	}
@@ -169,6 +197,13 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 		branches = []*branch{{q: q}}
 	} else {
 		branches = textBranches(q, text)
+	}
+	if len(ended) > 0 {
+		for _, b := range branches {
+			keep := b.keep
+			b.keep = func(p *hcxonboard.Participant) bool { return !ended[p.ParticipantCode] && (keep == nil || keep(p)) }
+		}
+		branches = append(branches, endedBranches(q, text, ended)...)
 	}
 	// Pages of at least the default size: an index lookup costs the same
 	// for one row or a hundred, and left-out records need reading past.
@@ -191,12 +226,15 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 			continue // found by two branches
 		}
 		last = p
-		if h.unserved(p) != "" {
+		if unserved != nil && unserved(p) != "" {
 			continue
 		}
 		if skip > 0 {
 			skip--
 			continue
+		}
+		if ended[p.ParticipantCode] {
+			p.Status = hcxonboard.StatusInactive
 		}
 		out = append(out, *p)
 	}
@@ -209,6 +247,72 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 		next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
 	}
 	return out, next, nil
+}
+
+// endedDeboardings are the codes of the participants whose announced
+// de-boarding has taken effect though they are not Inactive yet: those
+// the store lists as waiting on a de-boarding (an index the sweep reads
+// too; usually none) that the engine judges off the network now
+// (onboarding.Service.OffNetwork, as Token does).
+func (h *Handler) endedDeboardings(ctx context.Context) (map[string]bool, error) {
+	var ended map[string]bool
+	f := registry.ApplicationFilter{Stage: registry.StageLive, Waiting: onboarding.WaitingDeboarding, Limit: registry.MaxLimit}
+	for {
+		page, err := h.svc.QueuePage(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.Items {
+			if a.Participant == nil || a.Status == hcxonboard.StatusInactive || !a.Deboarding.Pending() {
+				continue
+			}
+			off, err := h.svc.OffNetwork(ctx, a.Participant.ParticipantCode)
+			switch {
+			case errors.Is(err, onboarding.ErrNotFound):
+			case err != nil:
+				return nil, err
+			case off:
+				if ended == nil {
+					ended = make(map[string]bool)
+				}
+				ended[a.Participant.ParticipantCode] = true
+			}
+		}
+		if page.Next == "" {
+			return ended, nil
+		}
+		f.Cursor = page.Next
+	}
+}
+
+// endedBranches read the participants of ended by code, in or lists the
+// registry takes, keeping those q and the queryString text (when given)
+// match now, Inactive.
+func endedBranches(q registry.Query, text string, ended map[string]bool) []*branch {
+	now := registry.Query{Filters: q.Filters}
+	var textKeeps []func(*hcxonboard.Participant) bool
+	if text != "" {
+		for _, b := range textBranches(registry.Query{}, text) {
+			textKeeps = append(textKeeps, b.keep)
+		}
+	}
+	keep := func(p *hcxonboard.Participant) bool {
+		v := *p
+		v.Status = hcxonboard.StatusInactive
+		if !now.Match(&v) {
+			return false
+		}
+		return text == "" || slices.ContainsFunc(textKeeps, func(k func(*hcxonboard.Participant) bool) bool { return k(&v) })
+	}
+	codes := slices.Sorted(maps.Keys(ended))
+	var out []*branch
+	for part := range slices.Chunk(codes, registry.MaxQueryValues) {
+		out = append(out, &branch{
+			q:    registry.Query{Filters: map[string]registry.Condition{registry.FieldCode: {Or: part}}},
+			keep: keep,
+		})
+	}
+	return out
 }
 
 // branch is one store query of a merged search, read page by page by

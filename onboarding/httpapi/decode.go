@@ -60,10 +60,17 @@ func contentType(r *http.Request, want string) (string, error) {
 		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
 			"the request has no Content-Type: send the body with Content-Type: %s", want)
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
 			"the Content-Type header is malformed: send the body with Content-Type: %s", want)
+	}
+	// Bodies are read as UTF-8 (JSON is, RFC 8259): text declared in
+	// another charset would be read all the same, its non-ASCII letters
+	// silently changed.
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
+			"the body must be UTF-8: declare charset=utf-8 or no charset in its Content-Type, not charset=%s", clipParam(cs))
 	}
 	return mt, nil
 }

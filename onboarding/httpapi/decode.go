@@ -75,6 +75,32 @@ func contentType(r *http.Request, want string) (string, error) {
 	return mt, nil
 }
 
+// maxEmptyBody bounds what checkNoBody reads of a body it refuses.
+const maxEmptyBody = 1 << 10
+
+// checkNoBody refuses a body on a route that takes none (POST …/otp/resend,
+// …/credentials, …/recheck …): what it says would be dropped unread, and
+// its sender left to think it was heeded. No body, or an empty JSON
+// object — some clients send one with every POST — is no body.
+func checkNoBody(w http.ResponseWriter, r *http.Request, rt route) error {
+	if rt.body != nil || rt.form != nil || len(rt.media) > 0 || rt.method == http.MethodGet ||
+		r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEmptyBody))
+	if err == nil && emptyObject(data) {
+		return nil
+	}
+	return newError(http.StatusBadRequest, CodeInvalidPayload, "%s %s takes no request body; send none", rt.method, rt.path)
+}
+
+// emptyObject reports whether data is blank or the JSON object {} with
+// blanks around and within.
+func emptyObject(data []byte) bool {
+	t := strings.Join(strings.Fields(string(data)), "")
+	return t == "" || t == "{}"
+}
+
 // readLimited reads the whole body, refusing more than limit bytes (413).
 func (h *Handler) readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))

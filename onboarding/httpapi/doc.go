@@ -161,7 +161,8 @@
 // application/merge-patch+json too for the PATCH amendment; the token
 // routes' form, application/x-www-form-urlencoded), it is refused 415
 // ERR_INVALID_PAYLOAD naming the type to send, as is one declared in a
-// charset other than UTF-8. A body over the limit
+// charset other than UTF-8. A route that takes no body refuses one that
+// says anything (400; no body, or {}, is none). A body over the limit
 // (WithMaxBodyBytes) is answered 413. A NUL byte or invalid UTF-8 in the
 // path or a query parameter is a 400, as is a search over the registry's
 // bounds (registry.MaxQueryValues, registry.MaxQueryValueLen). So is a

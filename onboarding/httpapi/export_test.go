@@ -29,6 +29,8 @@ func (h *Handler) ApplicantToken(id string) string { return h.applicantToken(id)
 type RouteInfo struct {
 	Method, Path string
 	Body         bool     // reads a JSON body
+	Form         bool     // reads a form
+	Raw          bool     // reads a raw body (an upload)
 	Field        string   // the JSON name of the body's first field
 	Fields       []string // the JSON names of the body's top-level fields
 	Auth         string
@@ -38,7 +40,7 @@ type RouteInfo struct {
 func (h *Handler) AllRoutes() []RouteInfo {
 	out := make([]RouteInfo, 0, len(h.routes))
 	for _, rt := range h.routes {
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Field: firstField(rt.body), Fields: bodyFields(rt.body), Auth: rt.auth.String()})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Form: rt.form != nil, Raw: len(rt.media) > 0 && rt.method != http.MethodGet, Field: firstField(rt.body), Fields: bodyFields(rt.body), Auth: rt.auth.String()})
 	}
 	return out
 }

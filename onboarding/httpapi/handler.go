@@ -244,6 +244,10 @@ func (h *Handler) wrap(rt route) http.Handler {
 			h.fail(w, r, rt, err)
 			return
 		}
+		if err := checkNoBody(w, r, rt); err != nil {
+			h.fail(w, r, rt, err)
+			return
+		}
 		c := &reqCtx{}
 		if err := h.authenticate(w, r, rt, c); err != nil {
 			h.fail(w, r, rt, err)

@@ -55,22 +55,10 @@ func TestSearchShowsADueDeboardingAsInactiveBeforeTheSweep(t *testing.T) {
 		return out.Participants
 	}
 	codes := func(ps []httpapi.SpecParticipant) []string {
-		var out []string
-		for _, p := range ps {
-			if p.ParticipantCode == code || p.ParticipantCode == other {
-				out = append(out, p.ParticipantCode)
-			}
-		}
-		return out
+		return ours(ps, func(p httpapi.SpecParticipant) string { return p.ParticipantCode }, code, other)
 	}
 	v1Codes := func(ps []hcxonboard.Participant) []string {
-		var out []string
-		for _, p := range ps {
-			if p.ParticipantCode == code || p.ParticipantCode == other {
-				out = append(out, p.ParticipantCode)
-			}
-		}
-		return out
+		return ours(ps, func(p hcxonboard.Participant) string { return p.ParticipantCode }, code, other)
 	}
 	look := func() answer {
 		t.Helper()
@@ -137,6 +125,17 @@ func TestSearchShowsADueDeboardingAsInactiveBeforeTheSweep(t *testing.T) {
 	require.Equal(t, 1, n)
 	after := look()
 	assert.Equal(t, after, before, "the same answers before the sweep as after it")
+}
+
+// ours lists the codes of ps that are among codes, in the order of ps.
+func ours[P any](ps []P, codeOf func(P) string, codes ...string) []string {
+	var out []string
+	for _, p := range ps {
+		if c := codeOf(p); slices.Contains(codes, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func sorted(s []string) []string {

@@ -168,7 +168,10 @@
 // bounds (registry.MaxQueryValues, registry.MaxQueryValueLen). So is a
 // query parameter the route does not take (a misspelt ?limt=5), or one
 // given twice: the message names it and the parameters the route takes;
-// a parameter given empty counts as not given. The specification's
+// a parameter given empty counts as not given. A query that cannot be
+// read whole (a ';' between parameters, a malformed %-escape) is a 400
+// too, as is an Authorization, Content-Type, Origin or Referer header
+// given more than once. The specification's
 // routes (participant/…, the Keycloak-style routes, the certificates)
 // define no query parameters: they ignore those a client adds of its own,
 // such as a cache-buster on a certificate URL, which change nothing, and

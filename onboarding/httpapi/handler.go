@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -270,6 +271,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rt route, err err
 	h.writeError(w, r, err)
 }
 
+// onceHeaders are the request headers the Handler reads one value of: a
+// second is refused rather than left for a proxy in front to read instead.
+var onceHeaders = []string{"Authorization", "Content-Type", "Origin", "Referer"}
+
 // maxParamBytes caps a query parameter's value.
 const maxParamBytes = 1024
 
@@ -280,6 +285,18 @@ const maxParamBytes = 1024
 func checkRequestText(r *http.Request) error {
 	if !cleanText(r.URL.Path) {
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "the path is not valid UTF-8 or holds a NUL byte")
+	}
+	// URL.Query drops a pair it cannot read (a ';' separator, a bad
+	// escape) without a word: the rest would be answered as if it had not
+	// been sent.
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		return newError(http.StatusBadRequest, CodeInvalidRequest,
+			"the query is malformed: separate parameters with '&' (not ';') and escape reserved characters as %%XX")
+	}
+	for _, name := range onceHeaders {
+		if len(r.Header.Values(name)) > 1 {
+			return newError(http.StatusBadRequest, CodeInvalidRequest, "the %s header is given more than once; send it once", name)
+		}
 	}
 	for name, values := range r.URL.Query() {
 		if !cleanText(name) {

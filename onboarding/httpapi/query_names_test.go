@@ -104,3 +104,39 @@ func TestSpecRoutesIgnoreCacheBustersAndRefuseBodyMembersInTheQuery(t *testing.T
 		assert.True(t, strings.Contains(msg, "body"), "%s: says where it goes: %s", tc.path, msg)
 	}
 }
+
+// A query the server cannot read whole — a ';' between parameters, a
+// malformed escape — is a 400, not read in part: Go's URL.Query drops
+// such pairs silently, and ?limit=5;waiting=all would have answered as if
+// neither were given.
+func TestMalformedQueriesAreRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a, _ := f.live("Malformed Query Regulator")
+	for _, path := range []string{
+		"/v1/onboarding/staff/applications?limit=5;waiting=all",
+		"/v1/onboarding/staff/applications?limit=%zz",
+		"/certificates/" + a.Participant.ParticipantCode + "/encryption_cert.pem?_=1;2",
+	} {
+		res := f.do(request{method: http.MethodGet, path: path, auth: bearer(staffToken)})
+		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", path, res.body)
+		assert.Contains(t, res.envelope(t).Error.Message, "query", path)
+	}
+}
+
+// A header the server reads once (Authorization, Content-Type) given
+// twice is refused: a proxy in front may read the other one.
+func TestRepeatedHeadersAreRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for name, h := range map[string]http.Header{
+		"Authorization": {"Authorization": {bearer(staffToken), "Bearer someone-else"}},
+		"Content-Type":  {"Content-Type": {"application/json", "text/plain"}},
+	} {
+		res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/participants/search", body: `{}`, header: h,
+			auth: bearer(staffToken)})
+		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", name, res.body)
+		assert.Contains(t, res.envelope(t).Error.Message, name)
+		assert.Contains(t, res.envelope(t).Error.Message, "more than once")
+	}
+}

@@ -224,7 +224,9 @@
 // request after the staff credential it was opened with stops passing the
 // check (StaffTokenSet.Revoke): revoking a credential ends its sessions. Every form post must
 // come from the console's origin (Origin, or Referer) and carry the
-// session's CSRF token; the login form uses a double-submit cookie.
+// session's CSRF token; the login form uses a double-submit cookie. A
+// form post with a field its form does not have, or one given twice, is
+// refused (400) and changes nothing.
 // E-mail addresses and mobile numbers are shown masked.
 //
 // The documents held for an application (onboarding.WithDocuments) are

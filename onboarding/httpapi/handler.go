@@ -257,6 +257,10 @@ func (h *Handler) wrap(rt route) http.Handler {
 		if c.session == nil && rt.auth == authConsole {
 			return // redirected to the login
 		}
+		if err := checkFormFields(r, rt); err != nil {
+			h.fail(w, r, rt, err)
+			return
+		}
 		if err := rt.handle(h, w, r, c); err != nil {
 			h.fail(w, r, rt, err)
 		}
@@ -351,6 +355,27 @@ func checkQueryNames(r *http.Request, rt route) error {
 		}
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "unknown query parameter %q: %s %s takes %s",
 			clipParam(name), rt.method, rt.path, strings.Join(takes, ", "))
+	}
+	return nil
+}
+
+// checkFormFields refuses a console form post with a field its form does
+// not have, or one given twice: which of two values the handler would
+// read (the first) is not the sender's to guess. The token routes read
+// their forms as strictly themselves (readForm).
+func checkFormFields(r *http.Request, rt route) error {
+	if rt.tag != tagConsole || rt.form == nil {
+		return nil
+	}
+	fields := bodyMembers(rt)
+	for _, name := range slices.Sorted(maps.Keys(r.PostForm)) {
+		switch {
+		case !slices.Contains(fields, name):
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "the form has no field %q; its fields are %s",
+				strings.ToValidUTF8(clipParam(name), ""), strings.Join(fields, ", "))
+		case len(r.PostForm[name]) > 1:
+			return newError(http.StatusBadRequest, CodeInvalidPayload, "form field %q is given more than once; give it once", strings.ToValidUTF8(clipParam(name), ""))
+		}
 	}
 	return nil
 }

@@ -3,12 +3,14 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
@@ -139,4 +141,33 @@ func TestRepeatedHeadersAreRefused(t *testing.T) {
 		assert.Contains(t, res.envelope(t).Error.Message, name)
 		assert.Contains(t, res.envelope(t).Error.Message, "more than once")
 	}
+}
+
+// A console form post with a field its form does not have, or one given
+// twice (decision=approve&decision=reject), is refused and changes
+// nothing: which of two the server would read is not the sender's to
+// guess.
+func TestConsoleFormsRefuseUnknownAndRepeatedFields(t *testing.T) {
+	t.Parallel()
+	f, srv := consoleServer(t)
+	a, _ := f.submit(f.regulator("Form Field Regulator"))
+	task := a.OpenTasks()[0].ID
+	b := newBrowser(t, srv)
+	csrf := b.login(staffToken)
+	decide := "/console/applications/" + a.ID + "/tasks/" + task + "/decision"
+	for name, form := range map[string]url.Values{
+		"unknown field":  {"csrf": {csrf}, "decision": {"approve"}, "reason": {"ok"}, "decison": {"reject"}},
+		"repeated field": {"csrf": {csrf}, "decision": {"approve", "reject"}, "reason": {"ok"}},
+	} {
+		res := b.post(decide, form, "")
+		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", name, res.body)
+		assert.Contains(t, res.body, "field", name)
+	}
+	got, err := f.svc.Application(t.Context(), a.ID)
+	require.NoError(t, err)
+	st, ok := got.Task(task)
+	require.True(t, ok)
+	assert.Equal(t, onboarding.TaskOpen, st.State, "nothing was decided")
+	res := b.post(decide, url.Values{"csrf": {csrf}, "decision": {"approve"}, "reason": {"ok"}}, "")
+	assert.Equal(t, http.StatusSeeOther, res.status, "the form as the page sends it: %s", res.body)
 }

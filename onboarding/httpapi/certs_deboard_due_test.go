@@ -19,16 +19,13 @@ import (
 // tokens do. During the notice period they still answer.
 func TestCertificateURLsStopWhenAnAnnouncedDeboardingTakesEffect(t *testing.T) {
 	t.Parallel()
-	clk := &clock{now: time.Now()}
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clk.Now), onboarding.WithNoticePeriod(7 * 24 * time.Hour)})
+	f, clk := noticeFixture(t)
 	a, _ := f.live("Announced Regulator")
 	cert := "/certificates/" + a.Participant.ParticipantCode + "/encryption_cert.pem"
-	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + a.ID + "/deboard", auth: bearer(staffToken),
-		body: httpapi.DeboardRequest{Initiator: onboarding.InitiatorHCX, Reason: "repeated attacks from its endpoint"}})
-	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	f.announceDeboarding(a.ID)
 
 	clk.add(6 * 24 * time.Hour)
-	res = f.do(request{method: http.MethodGet, path: cert})
+	res := f.do(request{method: http.MethodGet, path: cert})
 	assert.Equal(t, http.StatusOK, res.status, "within the notice period: %s", res.body)
 
 	clk.add(2 * 24 * time.Hour)
@@ -38,4 +35,20 @@ func TestCertificateURLsStopWhenAnAnnouncedDeboardingTakesEffect(t *testing.T) {
 	res = f.do(request{method: http.MethodGet, path: cert})
 	assert.Equal(t, http.StatusNotFound, res.status, "after the effective time: %s", res.body)
 	assert.NotContains(t, string(res.body), "BEGIN CERTIFICATE")
+}
+
+// noticeFixture is a fixture whose engine clock the test moves, with a
+// notice period of 7 days for involuntary de-boardings.
+func noticeFixture(t *testing.T) (*fixture, *clock) {
+	clk := &clock{now: time.Now()}
+	return newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clk.Now), onboarding.WithNoticePeriod(7 * 24 * time.Hour)}), clk
+}
+
+// announceDeboarding has staff announce the HCX's de-boarding of the
+// application's participant, effective after the notice period.
+func (f *fixture) announceDeboarding(id string) {
+	f.t.Helper()
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + id + "/deboard", auth: bearer(staffToken),
+		body: httpapi.DeboardRequest{Initiator: onboarding.InitiatorHCX, Reason: "repeated attacks from its endpoint"}})
+	require.Equal(f.t, http.StatusOK, res.status, "body: %s", res.body)
 }

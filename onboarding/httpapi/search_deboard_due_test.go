@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
-	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
 
@@ -23,14 +22,11 @@ import (
 // exactly as they answer once the sweep has run.
 func TestSearchShowsADueDeboardingAsInactiveBeforeTheSweep(t *testing.T) {
 	t.Parallel()
-	clk := &clock{now: time.Now()}
-	f := newFixtureWith(t, []onboarding.Option{onboarding.WithClock(clk.Now), onboarding.WithNoticePeriod(7 * 24 * time.Hour)})
+	f, clk := noticeFixture(t)
 	leaving, secret := f.live("Leaving Regulator")
 	staying, _ := f.live("Staying Regulator")
 	code, other := leaving.Participant.ParticipantCode, staying.Participant.ParticipantCode
-	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/staff/applications/" + leaving.ID + "/deboard", auth: bearer(staffToken),
-		body: httpapi.DeboardRequest{Initiator: onboarding.InitiatorHCX, Reason: "repeated attacks from its endpoint"}})
-	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	f.announceDeboarding(leaving.ID)
 
 	type answer struct {
 		statusOf       map[string]hcxonboard.Status // by code, every search and read

@@ -266,3 +266,46 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRequestGate sends requests with arbitrary raw queries, content
+// types and bodies through the checks every route runs before its own
+// work (the query's names and shape, the body's type and charset, a body
+// where none is taken): the answer is one the route documents for bad
+// input, never a 500, and a refusal's message is valid UTF-8.
+func FuzzRequestGate(f *testing.F) {
+	for _, s := range []struct{ query, contentType, body string }{
+		{"limit=5", "application/json", `{}`},
+		{"limt=5;waiting=all", "", `{"a":1}`},
+		{"waiting=go-live&limit=%zz", "application/json; charset=latin1", "\xff"},
+		{"stage=live&stage=details", "text/plain", ""},
+		{"\x00=1", "application/merge-patch+json", `{}`},
+	} {
+		f.Add(s.query, s.contentType, []byte(s.body))
+	}
+	h := searchHandler(f, registry.NewMemoryStore())
+	f.Fuzz(func(t *testing.T, query, contentType string, body []byte) {
+		for _, rt := range []struct{ method, path string }{
+			{http.MethodGet, "/v1/onboarding/staff/applications"},
+			{http.MethodPost, "/v1/onboarding/participants/search"},
+			{http.MethodPost, "/v1/onboarding/staff/deboardings/process"},
+			{http.MethodPost, "/v0.9/participant/search"},
+		} {
+			r := httptest.NewRequest(rt.method, "/", bytes.NewReader(body))
+			r.URL.Path, r.URL.RawQuery = rt.path, query
+			r.Header.Set("Authorization", "Bearer "+fuzzStaffToken)
+			if contentType != "" {
+				r.Header.Set("Content-Type", contentType)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			switch w.Code {
+			case http.StatusOK, http.StatusBadRequest, http.StatusUnsupportedMediaType, http.StatusRequestEntityTooLarge:
+			default:
+				t.Fatalf("%s %s?%q with %q: status %d: %s", rt.method, rt.path, query, contentType, w.Code, w.Body.String())
+			}
+			if !utf8.Valid(w.Body.Bytes()) {
+				t.Fatalf("%s %s?%q: the answer is not UTF-8: %q", rt.method, rt.path, query, w.Body.Bytes())
+			}
+		}
+	})
+}

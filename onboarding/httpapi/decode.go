@@ -16,10 +16,12 @@ import (
 )
 
 // readBody reads the whole request body, refusing more than the
-// handler's limit (413) and a body that does not say it is JSON (415):
-// without a Content-Type, or with another type than application/json
-// (parameters such as charset aside) — or, on PATCH, the merge patch's
-// application/merge-patch+json.
+// handler's limit (413) and a body that says it is something else than
+// JSON (415): a type other than application/json or a "+json" type such
+// as the merge patch's application/merge-patch+json (parameters aside,
+// but a charset must be UTF-8). A body without a Content-Type is read as
+// JSON: it is what every JSON route takes, and clients (and tests built
+// on httptest.NewRequest) often send none.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err := jsonContentType(r); err != nil {
 		return nil, err
@@ -33,11 +35,11 @@ func jsonContentType(r *http.Request) error {
 	if r.Method == http.MethodPatch {
 		want += " (or " + mediaMergePatch + ")"
 	}
-	mt, err := contentType(r, want)
+	mt, err := contentType(r, mediaJSON, want)
 	if err != nil {
 		return err
 	}
-	if mt == mediaJSON || (mt == mediaMergePatch && r.Method == http.MethodPatch) {
+	if mt == mediaJSON || strings.HasSuffix(mt, "+json") {
 		return nil
 	}
 	return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
@@ -52,13 +54,13 @@ const (
 )
 
 // contentType is the media type r's body declares, in lower case and
-// without parameters. A body without a Content-Type, or with one that
-// does not parse, is a 415 saying to send it as want.
-func contentType(r *http.Request, want string) (string, error) {
+// without parameters, and dflt when it declares none. One that does not
+// parse, or names a charset other than UTF-8, is a 415 saying to send it
+// as want.
+func contentType(r *http.Request, dflt, want string) (string, error) {
 	ct := r.Header.Get("Content-Type")
 	if strings.TrimSpace(ct) == "" {
-		return "", newError(http.StatusUnsupportedMediaType, CodeInvalidPayload,
-			"the request has no Content-Type: send the body with Content-Type: %s", want)
+		return dflt, nil
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -80,8 +82,8 @@ const maxEmptyBody = 1 << 10
 
 // checkNoBody refuses a body on a route that takes none (POST …/otp/resend,
 // …/credentials, …/recheck …): what it says would be dropped unread, and
-// its sender left to think it was heeded. No body, or an empty JSON
-// object — some clients send one with every POST — is no body.
+// its sender left to think it was heeded. No body, null or an empty
+// JSON object — some clients send one with every POST — is no body.
 func checkNoBody(w http.ResponseWriter, r *http.Request, rt route) error {
 	if rt.body != nil || rt.form != nil || len(rt.media) > 0 || rt.method == http.MethodGet ||
 		r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
@@ -94,11 +96,11 @@ func checkNoBody(w http.ResponseWriter, r *http.Request, rt route) error {
 	return newError(http.StatusBadRequest, CodeInvalidPayload, "%s %s takes no request body; send none", rt.method, rt.path)
 }
 
-// emptyObject reports whether data is blank or the JSON object {} with
-// blanks around and within.
+// emptyObject reports whether data is blank, null, or the JSON object {}
+// with blanks around and within.
 func emptyObject(data []byte) bool {
 	t := strings.Join(strings.Fields(string(data)), "")
-	return t == "" || t == "{}"
+	return t == "" || t == "{}" || t == "null"
 }
 
 // readLimited reads the whole body, refusing more than limit bytes (413).

@@ -156,13 +156,15 @@
 // body that is not one JSON object in UTF-8 (null, an array, trailing
 // data), an unknown field — names match exactly, case included — a field
 // given twice is ERR_INVALID_PAYLOAD (400), with a message naming the
-// field. A body must say what it is: without a Content-Type, or with one
-// other than application/json (parameters such as charset aside;
-// application/merge-patch+json too for the PATCH amendment; the token
-// routes' form, application/x-www-form-urlencoded), it is refused 415
-// ERR_INVALID_PAYLOAD naming the type to send, as is one declared in a
-// charset other than UTF-8. A route that takes no body refuses one that
-// says anything (400; no body, or {}, is none). A body over the limit
+// field. A body that says it is something else than JSON — a
+// Content-Type other than application/json or a "+json" type such as
+// application/merge-patch+json (parameters such as charset aside), or,
+// on the token routes, than their form, application/x-www-form-urlencoded
+// — is refused 415 ERR_INVALID_PAYLOAD naming the type to send, as is
+// one declared in a charset other than UTF-8. A body without a
+// Content-Type is read as what the route takes: JSON, or the token
+// routes' form. A route that takes no body refuses one that says
+// anything (400; no body, null or {} is none). A body over the limit
 // (WithMaxBodyBytes) is answered 413. A NUL byte or invalid UTF-8 in the
 // path or a query parameter is a 400, as is a search over the registry's
 // bounds (registry.MaxQueryValues, registry.MaxQueryValueLen). So is a

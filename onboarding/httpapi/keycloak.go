@@ -70,11 +70,11 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[st
 	if allowJSON {
 		want = mediaForm + " or " + mediaJSON
 	}
-	mt, err := contentType(r, want)
+	mt, err := contentType(r, mediaForm, want) // none: a form, as OAuth clients send
 	switch {
 	case err != nil:
 		return err
-	case allowJSON && mt == mediaJSON:
+	case allowJSON && (mt == mediaJSON || strings.HasSuffix(mt, "+json")):
 		return h.decodeJSON(w, r, dst)
 	case mt != mediaForm:
 		return newError(http.StatusUnsupportedMediaType, CodeInvalidPayload, "send the body with Content-Type: %s, not %s", want, clipParam(mt))

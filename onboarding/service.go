@@ -31,6 +31,8 @@ type Service struct {
 	// readinessLocks take RequestReadinessCheck's requests for one
 	// application one at a time (striped by id).
 	readinessLocks [readinessStripes]sync.Mutex
+	// pending caches the pending de-boardings for EndedDeboardings.
+	pending pendingDeboardings
 
 	store     registry.Store
 	verifier  verifier.Verifier
@@ -498,6 +500,7 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 		r.st.ChangedAt = r.now
 	}
 	r.app.DueAt = s.nextDue(r)
+	endsBefore := r.st.EndsAt
 	r.st.EndsAt = r.st.Deboarding.ends()
 	st, err := json.Marshal(r.st)
 	if err != nil {
@@ -517,7 +520,22 @@ func (s *Service) write(ctx context.Context, r *record, create bool) error {
 	if create {
 		return s.store.Create(ctx, w)
 	}
-	return s.store.Update(ctx, w)
+	err = s.store.Update(ctx, w)
+	if !sameTime(endsBefore, r.st.EndsAt) {
+		// A de-boarding announced, appealed or done: EndedDeboardings
+		// reads them again (after the write, failed or not, so that no
+		// read of the old state outlives it).
+		s.pending.changed()
+	}
+	return err
+}
+
+// sameTime reports whether a and b are both nil or the same instant.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // mutate is the read–apply–write loop every change runs through. op is the

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/openhcx/hcxonboard"
-	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 )
@@ -180,7 +178,7 @@ func (h *Handler) specParticipants(ctx context.Context, q registry.Query, text s
 // their own reads them by code and keeps those the query matches now.
 func (h *Handler) participantsNow(ctx context.Context, q registry.Query, text string,
 	unserved func(*hcxonboard.Participant) string) ([]hcxonboard.Participant, string, error) {
-	ended, err := h.endedDeboardings(ctx)
+	ended, err := h.svc.EndedDeboardings(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -247,42 +245,6 @@ func (h *Handler) participantsNow(ctx context.Context, q registry.Query, text st
 		next = registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ParticipantCode})
 	}
 	return out, next, nil
-}
-
-// endedDeboardings are the codes of the participants whose announced
-// de-boarding has taken effect though they are not Inactive yet: those
-// the store lists as waiting on a de-boarding (an index the sweep reads
-// too; usually none) that the engine judges off the network now
-// (onboarding.Service.OffNetwork, as Token does).
-func (h *Handler) endedDeboardings(ctx context.Context) (map[string]bool, error) {
-	var ended map[string]bool
-	f := registry.ApplicationFilter{Stage: registry.StageLive, Waiting: onboarding.WaitingDeboarding, Limit: registry.MaxLimit}
-	for {
-		page, err := h.svc.QueuePage(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page.Items {
-			if a.Participant == nil || a.Status == hcxonboard.StatusInactive || !a.Deboarding.Pending() {
-				continue
-			}
-			off, err := h.svc.OffNetwork(ctx, a.Participant.ParticipantCode)
-			switch {
-			case errors.Is(err, onboarding.ErrNotFound):
-			case err != nil:
-				return nil, err
-			case off:
-				if ended == nil {
-					ended = make(map[string]bool)
-				}
-				ended[a.Participant.ParticipantCode] = true
-			}
-		}
-		if page.Next == "" {
-			return ended, nil
-		}
-		f.Cursor = page.Next
-	}
 }
 
 // endedBranches read the participants of ended by code, in or lists the

@@ -283,7 +283,7 @@ var marks = map[verifier.Outcome]string{
 // printChecklist prints the report for a person; refusal, when not "",
 // is why the operator refuses an application whose checks pass.
 func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report, policy *verifier.PolicyFile, refusal string) {
-	name := app.ParticipantName
+	name := printable(app.ParticipantName, maxShownName)
 	if name == "" {
 		name = "(no participant name)"
 	}
@@ -312,7 +312,7 @@ func printChecklist(w io.Writer, app *hcxonboard.Application, r *verifier.Report
 	counts := map[verifier.Outcome]int{}
 	for _, res := range r.Requirements {
 		counts[res.Outcome]++
-		fmt.Fprintf(w, "  %s %-*s  %s\n", marks[res.Outcome], width, res.ID, res.Message)
+		fmt.Fprintf(w, "  %s %-*s  %s\n", marks[res.Outcome], width, res.ID, terminalText(res.Message))
 	}
 	fmt.Fprintln(w)
 	switch {
@@ -346,14 +346,46 @@ func oneLine(err error) string {
 // applicant reading the line.
 var packagePrefix = regexp.MustCompile(`\b(hcxonboard|sandbox|verifier|onboarding|credential|document): `)
 
+// maxShownName is the longest participant name the checklist heads with.
+const maxShownName = 200
+
 // printable keeps what a file says fit for a terminal: control
-// characters become spaces, runs of space one, and at most max runes.
+// characters and direction overrides become spaces, runs of space one,
+// and at most max runes.
 func printable(s string, max int) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unsafeForTerminal(r) }), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}
 	return s
+}
+
+// terminalText is a line of the checklist fit for a terminal: the
+// characters a terminal acts on, or that reorder what it shows, become
+// spaces. An application file's text reaches the checklist (its own
+// e-mail is shown back as typed), and an escape sequence or a new line in
+// it could otherwise print a verdict of its own and hide the real one.
+func terminalText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unsafeForTerminal(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// unsafeForTerminal reports whether r is a control character (C0, DEL,
+// C1) or a bidirectional control that makes a terminal show text in
+// another order than it is read. The zero-width joiners that Indic
+// scripts need are neither.
+func unsafeForTerminal(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // plural says n things, with the plural s when n is not 1.

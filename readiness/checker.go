@@ -24,6 +24,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/openhcx/hcxonboard/readiness/internal/textclip"
 )
 
 // Checker runs the operator's readiness checks against participants'
@@ -407,16 +409,6 @@ func since(clock func() time.Time, start time.Time) int64 {
 	return max(clock().Sub(start).Milliseconds(), 0)
 }
 
-// clip keeps text from outside short and on one line.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
+// clip keeps text from outside short, on one line and safe to show
+// (textclip.Clip).
+func clip(s string) string { return textclip.Clip(s, 200) }

@@ -19,6 +19,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/openhcx/hcxonboard/readiness"
+	"github.com/openhcx/hcxonboard/readiness/internal/textclip"
 )
 
 // Path is where the handler is mounted under the participant's
@@ -368,16 +369,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *refusal) {
 	_ = json.NewEncoder(w).Encode(readiness.ErrorBody{Error: r.code, Message: r.msg})
 }
 
-// clip keeps text from the challenge short and on one line.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) > 128 {
-		s = s[:128] + "…"
-	}
-	return s
-}
+// clip keeps text from the challenge short, on one line and safe to
+// log (textclip.Clip).
+func clip(s string) string { return textclip.Clip(s, 128) }

@@ -48,7 +48,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/openhcx/hcxonboard/internal/replacefile"
 	"io"
 	"net/http"
 	"net/url"
@@ -57,6 +56,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openhcx/hcxonboard/internal/replacefile"
 	"github.com/openhcx/hcxonboard/readiness"
 	"github.com/openhcx/hcxonboard/safefetch"
 )

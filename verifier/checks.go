@@ -48,7 +48,8 @@ func nameProblem(name string) string {
 }
 
 // textProblem says what is wrong with a short free-text field: broken
-// UTF-8, control characters, or more than MaxParticipantName characters.
+// UTF-8, control characters, direction overrides, or more than
+// MaxParticipantName characters.
 func textProblem(s string) string {
 	if !utf8.ValidString(s) {
 		return "is not valid text (UTF-8); retype it"
@@ -59,11 +60,23 @@ func textProblem(s string) string {
 		if unicode.IsControl(r) {
 			return "contains a control character; retype it"
 		}
+		if directionOverride(r) {
+			return fmt.Sprintf("contains a text-direction override (U+%04X), which makes it show in another order than it is written; retype it without one", r)
+		}
 	}
 	if n > MaxParticipantName {
 		return fmt.Sprintf("has %d characters; at most %d", n, MaxParticipantName)
 	}
 	return ""
+}
+
+// directionOverride reports whether r is one of Unicode's explicit
+// direction embeddings, overrides or isolates (U+202A–U+202E,
+// U+2066–U+2069). Text in right-to-left scripts needs none of them, and a
+// name holding one shows in another order than it is stored: it could
+// read as another organisation's name.
+func directionOverride(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 func checkMobile(_ context.Context, in *Input) Result {

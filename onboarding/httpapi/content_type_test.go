@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,7 +101,6 @@ func TestTokenRoutesReadTheirBodies(t *testing.T) {
 		want string
 	}{
 		"v0.9 as text":   {request{method: http.MethodPost, path: gen, contentType: "text/plain", body: form}, "application/x-www-form-urlencoded or application/json"},
-		"Keycloak JSON":  {request{method: http.MethodPost, path: kc, body: map[string]string{"username": code}}, "Content-Type: application/x-www-form-urlencoded"},
 		"v0.9 in latin1": {request{method: http.MethodPost, path: gen, contentType: "application/x-www-form-urlencoded; charset=iso-8859-1", body: form}, "UTF-8"},
 	} {
 		res := f.do(tc.req)
@@ -108,4 +108,11 @@ func TestTokenRoutesReadTheirBodies(t *testing.T) {
 		e := res.envelope(t)
 		assert.Contains(t, e.Error.Message, tc.want, name)
 	}
+	// Keycloak's route says so in OAuth's shape, as Keycloak does.
+	res := f.do(request{method: http.MethodPost, path: kc, body: map[string]string{"username": code}})
+	require.Equal(t, http.StatusUnsupportedMediaType, res.status, "Keycloak JSON: %s", res.body)
+	var oe httpapi.OAuthError
+	require.NoError(t, json.Unmarshal(res.body, &oe), "%s", res.body)
+	assert.Equal(t, "invalid_request", oe.Error)
+	assert.Contains(t, oe.ErrorDescription, "Content-Type: application/x-www-form-urlencoded")
 }

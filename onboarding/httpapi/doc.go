@@ -147,8 +147,15 @@
 //
 //	{"timestamp": 1767225600000, "error": {"code": "ERR_INVALID_OTP", "message": "…"}}
 //
-// with a code mapped from the engine's sentinel errors by errors.Is and
-// errors.As (see the Code constants): too many new codes
+// — but on the Keycloak token route (/auth/realms/{realm}/protocol/
+// openid-connect/token), which answers as Keycloak does, in OAuth 2.0's
+// shape (OAuthError):
+//
+//	{"error": "invalid_grant", "error_description": "…"}
+//
+// with the same status and words, so that an OAuth client library reads
+// its error code — with a code mapped from the engine's sentinel errors
+// by errors.Is and errors.As (see the Code constants): too many new codes
 // ERR_MAXIMUM_OTP_REGENERATE (429), refused step-3 details
 // ERR_INVALID_PARTICIPANT_DETAILS or, for a certificate,
 // ERR_INVALID_CERTIFICATE (400), an action the application's position does

@@ -202,6 +202,24 @@ func fetchFailed(err error) bool {
 // writeError answers err in the envelope, logging what the client is not
 // told.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	c := h.classifyAnswer(w, r, err)
+	var refused *onboarding.RefusedError
+	if errors.As(err, &refused) {
+		h.writeJSON(w, c.status, refusal(h.now().UnixMilli(), c, refused.Report))
+		return
+	}
+	if c.caller {
+		c.message = h.explain(r, err, c.message)
+	}
+	h.writeJSON(w, c.status, ErrorResponse{
+		Timestamp: h.now().UnixMilli(),
+		Error:     ErrorDetail{Code: c.code, Message: clipMessage(c.message)},
+	})
+}
+
+// classifyAnswer classifies err for an error answer: it logs an internal
+// error, and sets the headers its status carries.
+func (h *Handler) classifyAnswer(w http.ResponseWriter, r *http.Request, err error) classification {
 	c := classify(err)
 	if c.internal {
 		h.log.LogAttrs(r.Context(), slog.LevelError, "httpapi: request failed",
@@ -216,19 +234,56 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "30")
 	}
-	var refused *onboarding.RefusedError
-	if errors.As(err, &refused) {
-		h.writeJSON(w, c.status, refusal(h.now().UnixMilli(), c, refused.Report))
-		return
-	}
+	return c
+}
+
+// OAuthError is how the Keycloak token route answers an error, as
+// Keycloak does and OAuth 2.0 (RFC 6749, section 5.2) says: error is a
+// code an OAuth client library acts on — invalid_grant for a refused
+// username or password (401, the one refusal of every token route),
+// unsupported_grant_type, invalid_request for any other request the route
+// refuses, temporarily_unavailable and server_error — and
+// error_description the words the HCX envelope would carry.
+type OAuthError struct {
+	Error            string `json:"error" enum:"invalid_request,invalid_grant,unsupported_grant_type,temporarily_unavailable,server_error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// OAuth error codes (OAuthError.Error).
+const (
+	oauthInvalidRequest = "invalid_request"
+	oauthInvalidGrant   = "invalid_grant"
+	oauthUnsupported    = "unsupported_grant_type"
+	oauthUnavailable    = "temporarily_unavailable"
+	oauthServerError    = "server_error"
+)
+
+// writeOAuthError answers err on the Keycloak token route (OAuthError),
+// with the status, headers and words writeError would give it.
+func (h *Handler) writeOAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	c := h.classifyAnswer(w, r, err)
 	if c.caller {
 		c.message = h.explain(r, err, c.message)
 	}
-	h.writeJSON(w, c.status, ErrorResponse{
-		Timestamp: h.now().UnixMilli(),
-		Error:     ErrorDetail{Code: c.code, Message: clipMessage(c.message)},
-	})
+	code := oauthInvalidRequest
+	var ue unsupportedGrant
+	switch {
+	case c.status == http.StatusUnauthorized:
+		code = oauthInvalidGrant
+	case errors.As(err, &ue):
+		code = oauthUnsupported
+	case c.status == http.StatusServiceUnavailable || c.status == http.StatusTooManyRequests:
+		code = oauthUnavailable
+	case c.status >= 500:
+		code = oauthServerError
+	}
+	h.writeJSON(w, c.status, OAuthError{Error: code, ErrorDescription: clipMessage(c.message)})
 }
+
+// unsupportedGrant marks the refusal of a grant type other than password.
+type unsupportedGrant struct{ *apiError }
+
+func (u unsupportedGrant) Unwrap() error { return u.apiError }
 
 // RefusalResponse answers an application refused on its face (422): the
 // error envelope, and the report in the participant's pre-validation

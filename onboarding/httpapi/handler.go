@@ -268,11 +268,14 @@ func (h *Handler) wrap(rt route) http.Handler {
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rt route, err error) {
-	if rt.tag == tagConsole {
+	switch {
+	case rt.tag == tagConsole:
 		h.consoleError(w, r, err)
-		return
+	case rt.oauth:
+		h.writeOAuthError(w, r, err)
+	default:
+		h.writeError(w, r, err)
 	}
-	h.writeError(w, r, err)
 }
 
 // onceHeaders are the request headers the Handler reads one value of: a

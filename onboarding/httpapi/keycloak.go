@@ -184,7 +184,7 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 		return err
 	}
 	if req.GrantType != "password" {
-		return newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type must be "password"`)
+		return unsupportedGrant{newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type must be "password"`)}
 	}
 	code, err := h.codeOfUsername(r, strings.TrimSpace(req.Username))
 	if err != nil {

@@ -58,7 +58,8 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			"version": "1.0.0",
 			"description": "Production onboarding of HCX participants (sandbox certificate, registration, details, " +
 				"credentials, go-live, suspension and de-boarding) and the operator staff's review console. " +
-				"Every error answers the HCX envelope {timestamp, error: {code, message}}. " +
+				"Every error answers the HCX envelope {timestamp, error: {code, message}}, " +
+				"but on the Keycloak token route, which answers OAuth's {error, error_description} as Keycloak does. " +
 				"A query parameter an operation does not list, or one given twice, is refused 400 naming it and the ones the operation takes; " +
 				"the registry operations (the specification's) ignore parameters of a client's own, such as cache-busters, " +
 				"but refuse one named like a member of their body.",
@@ -79,6 +80,11 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 					"content": map[string]any{"application/json": map[string]any{"schema": errSchema,
 						"example": map[string]any{"timestamp": 1768469400000,
 							"error": map[string]any{"code": CodeInvalidRequest, "message": "reason is required"}}}},
+				},
+				"OAuthError": map[string]any{
+					"description": "An OAuth 2.0 error, as Keycloak answers it on its token route.",
+					"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeFor[OAuthError]()),
+						"example": map[string]any{"error": "invalid_grant", "error_description": "the participant code or secret is wrong"}}},
 				},
 				"Refused": map[string]any{
 					"description": "The HCX error envelope; for an application refused on its face, with the verifier's report.",
@@ -244,6 +250,10 @@ func (g *schemaGen) operation(rt route) map[string]any {
 		}
 		if st == http.StatusUnprocessableEntity && isApplicationBody(rt) {
 			responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Refused"}
+			continue
+		}
+		if rt.oauth {
+			responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/OAuthError"}
 			continue
 		}
 		responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/Error"}

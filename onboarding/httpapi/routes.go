@@ -46,6 +46,7 @@ type route struct {
 	form         any       // form body type (console posts)
 	resp         any       // JSON success body type; nil with html or a raw answer
 	unready      any       // JSON body type of a 503 that is not the error envelope (readyz)
+	oauth        bool      // errors answer OAuth's {error, error_description} (OAuthError), as Keycloak's token route does
 	status       int       // success status
 	html         bool
 	raw          string // media type of an answer that is neither JSON nor HTML

@@ -175,7 +175,7 @@ func specRoutes(c specConfig) []route {
 	out = append(out,
 		route{method: http.MethodPost, path: "/auth/realms/{realm}/protocol/openid-connect/token", operation: "keycloakToken", tag: tagRegistry,
 			summary: "Keycloak-style password grant (HCX v0.8): username = primary e-mail or participant code, password = secret",
-			auth:    authPublic, form: &KeycloakTokenRequest{}, resp: &SpecTokenResponse{}, status: http.StatusOK,
+			auth:    authPublic, form: &KeycloakTokenRequest{}, resp: &SpecTokenResponse{}, status: http.StatusOK, oauth: true,
 			extra:  []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusNotImplemented},
 			handle: (*Handler).keycloakToken},
 		route{method: http.MethodGet, path: "/auth/realms/{realm}/protocol/openid-connect/certs", operation: "keycloakCerts", tag: tagRegistry,

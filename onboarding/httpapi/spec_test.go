@@ -380,36 +380,60 @@ func TestSpecTokenRoutes(t *testing.T) {
 		"Keycloak no username": {method: http.MethodPost, path: kc, contentType: formCT,
 			body: form("grant_type", "password", "password", secret)},
 	}
+	// The Keycloak route answers the same status and headers in OAuth's
+	// shape, as Keycloak does: an OAuth client library reads its error
+	// code, invalid_grant.
+	wantKC := want
+	wantKC.body = `{"error":"invalid_grant","error_description":"the participant code and secret were not accepted"}` + "\n"
 	for name, req := range refused {
+		if strings.HasPrefix(req.path, "/auth/realms/") {
+			assert.Equal(t, wantKC, refusalOf(f.do(req)), name)
+			continue
+		}
 		assert.Equal(t, want, refusalOf(f.do(req)), name)
 	}
 
-	// Not credentials: the request itself is wrong.
+	// Not credentials: the request itself is wrong. The Keycloak route
+	// says so as Keycloak does, with an OAuth error code.
 	for name, tc := range map[string]struct {
 		req    request
 		status int
+		oauth  string
 	}{
 		"unknown realm": {request{method: http.MethodPost, path: "/auth/realms/master/protocol/openid-connect/token", contentType: formCT,
-			body: form("grant_type", "password", "username", email, "password", secret)}, http.StatusNotFound},
+			body: form("grant_type", "password", "username", email, "password", secret)}, http.StatusNotFound, "invalid_request"},
 		"client_credentials grant": {request{method: http.MethodPost, path: kc, contentType: formCT,
-			body: form("grant_type", "client_credentials", "client_id", "x", "client_secret", "y")}, http.StatusBadRequest},
+			body: form("grant_type", "client_credentials", "client_id", "x", "client_secret", "y")}, http.StatusBadRequest, "unsupported_grant_type"},
 		"Keycloak takes no JSON": {request{method: http.MethodPost, path: kc,
-			body: map[string]string{"grant_type": "password", "username": email, "password": secret}}, http.StatusUnsupportedMediaType},
+			body: map[string]string{"grant_type": "password", "username": email, "password": secret}}, http.StatusUnsupportedMediaType, "invalid_request"},
+		"Keycloak, an unknown query parameter": {request{method: http.MethodPost, path: kc + "?grant_type=password", contentType: formCT,
+			body: form("grant_type", "password", "username", email, "password", secret)}, http.StatusBadRequest, "invalid_request"},
 		"an unknown form field": {request{method: http.MethodPost, path: gen, contentType: formCT,
-			body: form("participant_code", code, "username", code, "secret", secret, "role", "admin")}, http.StatusBadRequest},
+			body: form("participant_code", code, "username", code, "secret", secret, "role", "admin")}, http.StatusBadRequest, ""},
 		"a field given twice": {request{method: http.MethodPost, path: gen, contentType: formCT,
-			body: "participant_code=a&participant_code=b"}, http.StatusBadRequest},
-		"text/plain": {request{method: http.MethodPost, path: gen, contentType: "text/plain", body: "x"}, http.StatusUnsupportedMediaType},
-		"GET":        {request{method: http.MethodGet, path: gen}, http.StatusMethodNotAllowed},
+			body: "participant_code=a&participant_code=b"}, http.StatusBadRequest, ""},
+		"text/plain": {request{method: http.MethodPost, path: gen, contentType: "text/plain", body: "x"}, http.StatusUnsupportedMediaType, ""},
+		"GET":        {request{method: http.MethodGet, path: gen}, http.StatusMethodNotAllowed, ""},
 	} {
 		res := f.do(tc.req)
 		assert.Equal(t, tc.status, res.status, "%s: %s", name, res.body)
-		res.envelope(t)
+		if tc.oauth == "" {
+			res.envelope(t)
+			continue
+		}
+		var e httpapi.OAuthError
+		require.NoError(t, json.Unmarshal(res.body, &e), "%s: %s", name, res.body)
+		assert.Equal(t, tc.oauth, e.Error, name)
+		assert.NotEmpty(t, e.ErrorDescription, name)
 	}
 
 	// A compromise report revokes the secret on every route.
 	require.NoError(t, f.svc.ReportCompromise(context.Background(), code, "participant:"+code, "leaked"))
 	for name, req := range ok {
+		if strings.HasPrefix(req.path, "/auth/realms/") {
+			assert.Equal(t, wantKC, refusalOf(f.do(req)), "after the compromise report: %s", name)
+			continue
+		}
 		assert.Equal(t, want, refusalOf(f.do(req)), "after the compromise report: %s", name)
 	}
 }

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,24 +24,10 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 	ctx := context.Background()
 	s := sqlstoretest.Postgres(t)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var ws []registry.Write
-	for i := range 40000 {
-		at := start.Add(time.Duration(i) * time.Second)
-		code := fmt.Sprintf("%07d@hcx", i)
-		p := &hcxonboard.Participant{ParticipantCode: code, ParticipantName: fmt.Sprintf("City Hospital %07d", i),
-			Roles: []hcxonboard.Role{hcxonboard.RoleProvider}, PrimaryEmail: fmt.Sprintf("admin%d@h%d.example.in", i, i),
-			PrimaryMobile: fmt.Sprintf("98%08d", i), Status: hcxonboard.StatusActive,
-			LinkedRegistryCodes: []string{fmt.Sprintf("IN%010d", i)}, CreatedAt: at, UpdatedAt: at}
-		ws = append(ws, registry.Write{Application: &registry.Application{ID: "app-" + code, ParticipantCode: code,
-			Stage: registry.StageLive, CreatedAt: at, UpdatedAt: at, State: []byte(`{}`)}, Participant: p})
-		if len(ws) == 10000 {
-			require.NoError(t, s.Load(ctx, ws))
-			ws = nil
-		}
-	}
-	db := sqlstore.DBOf(s)
-	_, err := db.ExecContext(ctx, "ANALYZE participants, participant_values")
-	require.NoError(t, err)
+	// Participant i is the live provider "City Hospital <i>", code
+	// <i>@hcx, linked to IN<i>, as Load stored them before; written by SQL
+	// (TestPostgresContainsFillMatchesLoad checks the rows against Load's).
+	fillBySQL(t, s, "applications, participants, participant_values", participantsBySQL(0, 39999, start)...)
 	for name, f := range map[string]map[string]registry.Condition{
 		"name contains":   {registry.FieldName: registry.Contains("qqzqx")}, // passes: the trigram index
 		"email contains":  {registry.FieldEmail: registry.Contains("qqzqx")},
@@ -74,6 +61,87 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// participantsBySQL writes live providers first to last (their number i
+// padded to seven digits): "City Hospital <i>", code <i>@hcx, e-mail
+// admin<i>@h<i>.example.in, mobile 98<i padded to eight>, linked to
+// IN<i padded to ten>, created and updated i seconds after start, with
+// their applications, as Load writes them.
+func participantsBySQL(first, last int, start time.Time) []sqlFill {
+	series := fmt.Sprintf("generate_series(%d, %d) i", first, last)
+	at := `$1::bigint + i::bigint * 1000000000`
+	code := `lpad(i::text, 7, '0') || '@hcx'`
+	name := `'City Hospital ' || lpad(i::text, 7, '0')`
+	email := `'admin' || i || '@h' || i || '.example.in'`
+	mobile := `'98' || lpad(i::text, 8, '0')`
+	linked := `'IN' || lpad(i::text, 10, '0')`
+	stamp := `to_char(to_timestamp((` + at + `) / 1000000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
+	args := []any{start.UnixNano()}
+	return []sqlFill{
+		{`INSERT INTO applications (id, idempotency_key, participant_code, stage, waiting, version, created_at, updated_at, state, claims, due_at, waiting_on)
+		SELECT 'app-' || ` + code + `, NULL, ` + code + `, 'live', '[]', 1, ` + at + `, ` + at + `, '\x7b7d'::bytea, '[]', NULL, '[]'
+		FROM ` + series, args},
+		{`INSERT INTO participants (participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
+			code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower, created_at, updated_at, record)
+		SELECT ` + code + `, ` + name + `, 'Active', ` + email + `, ` + mobile + `, '',
+			lower(` + code + `), lower(` + name + `), 'active', lower(` + email + `), ` + mobile + `, '', ` + at + `, ` + at + `,
+			jsonb_build_object('participant_code', ` + code + `, 'participant_name', ` + name + `, 'roles', '["provider"]'::jsonb,
+				'primary_email', ` + email + `, 'primary_mobile', ` + mobile + `, 'status', 'Active',
+				'linked_registry_codes', jsonb_build_array(` + linked + `), 'created_at', ` + stamp + `, 'updated_at', ` + stamp + `)
+		FROM ` + series, args},
+		{`INSERT INTO participant_values (field, value, participant_code, value_lower)
+		SELECT 'role', 'provider', ` + code + `, 'provider' FROM ` + series + `
+		UNION ALL
+		SELECT 'linked_code', ` + linked + `, ` + code + `, lower(` + linked + `) FROM ` + series, nil},
+	}
+}
+
+// The rows participantsBySQL writes are the rows Load writes for the same
+// participants, column for column (the record as JSON).
+func TestPostgresContainsFillMatchesLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	loaded, bySQL := sqlstoretest.Postgres(t), sqlstoretest.Postgres(t)
+	var ws []registry.Write
+	for i := range 3 {
+		at := start.Add(time.Duration(i) * time.Second)
+		code := fmt.Sprintf("%07d@hcx", i)
+		p := &hcxonboard.Participant{ParticipantCode: code, ParticipantName: fmt.Sprintf("City Hospital %07d", i),
+			Roles: []hcxonboard.Role{hcxonboard.RoleProvider}, PrimaryEmail: fmt.Sprintf("admin%d@h%d.example.in", i, i),
+			PrimaryMobile: fmt.Sprintf("98%08d", i), Status: hcxonboard.StatusActive,
+			LinkedRegistryCodes: []string{fmt.Sprintf("IN%010d", i)}, CreatedAt: at, UpdatedAt: at}
+		ws = append(ws, registry.Write{Application: &registry.Application{ID: "app-" + code, ParticipantCode: code,
+			Stage: registry.StageLive, CreatedAt: at, UpdatedAt: at, State: []byte(`{}`)}, Participant: p})
+	}
+	require.NoError(t, loaded.Load(ctx, ws))
+	fillBySQL(t, bySQL, "applications, participants, participant_values", participantsBySQL(0, 2, start)...)
+	rows := func(s *sqlstore.Store, query string) []string {
+		t.Helper()
+		r, err := sqlstore.DBOf(s).QueryContext(ctx, query)
+		require.NoError(t, err)
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var row string
+			require.NoError(t, r.Scan(&row))
+			out = append(out, row)
+		}
+		require.NoError(t, r.Err())
+		return out
+	}
+	for _, query := range []string{
+		`SELECT row_to_json(a)::text FROM (SELECT * FROM applications ORDER BY id) a`,
+		`SELECT row_to_json(p)::text FROM (SELECT participant_code, participant_name, status, primary_email, primary_mobile, scheme_code,
+			code_lower, name_lower, status_lower, email_lower, mobile_lower, scheme_lower, created_at, updated_at FROM participants ORDER BY participant_code) p`,
+		`SELECT record::text FROM participants ORDER BY participant_code`,
+		`SELECT row_to_json(v)::text FROM (SELECT * FROM participant_values ORDER BY participant_code, field, value) v`,
+	} {
+		want := rows(loaded, query)
+		require.Len(t, want, 3+3*strings.Count(query, "participant_values"), query)
+		assert.Equal(t, want, rows(bySQL, query), query)
+	}
+}
 
 // On PostgreSQL, with 200,000 applications waiting on approval across 36
 // payers (a fifth of them awaiting two) and statistics gathered (no

@@ -196,7 +196,8 @@ func TestAcceptBoundsWhatAPDFInflates(t *testing.T) {
 	t.Parallel()
 	p, err := document.NewPolicy(document.WithMaxSize(1 << 20))
 	require.NoError(t, err)
-	bomb := deflated(make([]byte, 40<<20))
+	// Just past the 16 MiB budget: a larger bomb is read no further.
+	bomb := deflated(make([]byte, 17<<20))
 	_, err = acceptPDF(t, p, pdfWith(stream("/Filter /FlateDecode", bomb)))
 	require.ErrorIs(t, err, document.ErrTooLarge)
 	require.Contains(t, err.Error(), "expands to more than 16 MiB")
@@ -205,6 +206,7 @@ func TestAcceptBoundsWhatAPDFInflates(t *testing.T) {
 	many := strings.Repeat("\nstream\n"+string(deflated(make([]byte, 1<<20))), 20)
 	_, err = acceptPDF(t, p, pdfWith(many))
 	require.ErrorIs(t, err, document.ErrTooLarge)
+	require.Contains(t, err.Error(), "expands to more than 16 MiB")
 
 	_, err = acceptPDF(t, p, pdfWith(stream("/Filter /FlateDecode", deflated(make([]byte, 8<<20)))))
 	require.NoError(t, err, "within the budget")

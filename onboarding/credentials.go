@@ -269,7 +269,9 @@ func secretRefusal(err error) string {
 // Where replicas' clocks may drift (credential.WithLeeway), tokens stamped
 // up to the leeway after the report are refused too, and Token issues none
 // until the leeway has passed: a replica whose clock runs ahead stamps a
-// token issued before the report with a later time.
+// token issued before the report with a later time. Every registered
+// contact (those a new secret is told to) hears of the revocation, in the
+// same write.
 func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason string) error {
 	if strings.TrimSpace(actor) == "" {
 		return fmt.Errorf("%w: a compromise report needs an actor", ErrInvalidArgument)
@@ -298,7 +300,9 @@ func (s *Service) ReportCompromise(ctx context.Context, code, actor, reason stri
 		if now := r.now; r.st.CompromisedAt == nil || now.After(*r.st.CompromisedAt) {
 			r.st.CompromisedAt = &now
 		}
-		if to := r.part.PrimaryEmail; to != "" {
+		// Every registered contact hears of it, as of a new secret: the
+		// report may come from whoever holds the leaked secret.
+		for _, to := range s.detailsContacts(r) {
 			r.notify(Message{
 				Kind:    MessageCredentialsRevoked,
 				To:      to,

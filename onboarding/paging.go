@@ -170,25 +170,43 @@ func (s *Service) QueuePage(ctx context.Context, f registry.ApplicationFilter) (
 // in paging order, and only the page is loaded. The page after its last
 // application is the same position in every list.
 func (s *Service) QueueKindsPage(ctx context.Context, f registry.ApplicationFilter, kinds []string) (registry.Page[*Application], error) {
-	if len(kinds) <= 1 {
-		if len(kinds) == 1 {
-			f.Waiting = kinds[0]
-		}
+	lanes := make([]registry.ApplicationFilter, len(kinds))
+	for i, k := range kinds {
+		lanes[i] = f
+		lanes[i].Waiting = k
+	}
+	return s.QueueLanesPage(ctx, f, lanes)
+}
+
+// QueueLanesPage is QueueKindsPage over lanes, each a filter of its own
+// (its stage, what it waits on, its participant): a lane's cursor, limit
+// and offset are f's. The staff queue merges the applications with an
+// open task of a kind with those at a stage no task marks.
+func (s *Service) QueueLanesPage(ctx context.Context, f registry.ApplicationFilter, lanes []registry.ApplicationFilter) (registry.Page[*Application], error) {
+	at := func(l registry.ApplicationFilter) registry.ApplicationFilter {
+		l.Cursor, l.Limit, l.Offset = f.Cursor, f.Limit, f.Offset
+		return l
+	}
+	switch len(lanes) {
+	case 0:
 		return s.QueuePage(ctx, f)
+	case 1:
+		return s.QueuePage(ctx, at(lanes[0]))
 	}
 	var out registry.Page[*Application]
 	limit, offset := effectiveLimit(f.Limit), f.Offset
 	if limit < 0 || offset < 0 || offset+limit > registry.MaxLimit {
-		return out, fmt.Errorf("%w: offset %d plus limit %d is past %d on a queue of several task kinds: page on with the cursor of the page before (cursor, Page.Next)",
+		return out, fmt.Errorf("%w: offset %d plus limit %d is past %d on a queue of several kinds of wait: page on with the cursor of the page before (cursor, Page.Next)",
 			ErrInvalidArgument, offset, limit, registry.MaxLimit)
 	}
 	var as []registry.Application
 	seen := make(map[string]bool)
 	more := false
 	size, ask := oneMore(offset + limit)
-	for _, k := range kinds {
-		f.Waiting, f.Offset, f.Limit = k, 0, ask
-		page, err := s.listApplicationsPage(ctx, f)
+	for _, l := range lanes {
+		l = at(l)
+		l.Offset, l.Limit = 0, ask
+		page, err := s.listApplicationsPage(ctx, l)
 		if err != nil {
 			return out, fmt.Errorf("onboarding: list applications: %w", err)
 		}

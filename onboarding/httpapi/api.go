@@ -1,12 +1,10 @@
 package httpapi
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -430,59 +428,22 @@ const waitingGoLive = "go-live"
 
 // queuePage reads a page of the applications f selects in any of the
 // lanes, oldest first, and the cursor of the next page
-// (onboarding.Service.QueueKindsPage, whose rules for offset and cursor
-// hold for the merged lanes too). f.Waiting is ignored: lanes says.
+// (onboarding.Service.QueueLanesPage, whose rules for offset and cursor
+// hold for the merged lanes). f.Waiting is ignored: lanes says.
 func (h *Handler) queuePage(ctx context.Context, f registry.ApplicationFilter, lanes queueLanes) ([]*onboarding.Application, string, error) {
-	atStage := f
-	atStage.Stage = registry.StageCredentials
-	switch {
-	case !lanes.goLive:
-		page, err := h.svc.QueueKindsPage(ctx, f, lanes.kinds)
-		return page.Items, page.Next, err
-	case len(lanes.kinds) == 0:
-		page, err := h.svc.QueueKindsPage(ctx, atStage, []string{""})
-		return page.Items, page.Next, err
+	var filters []registry.ApplicationFilter
+	for _, k := range lanes.kinds {
+		l := f
+		l.Waiting = k
+		filters = append(filters, l)
 	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = registry.DefaultLimit
+	if lanes.goLive {
+		l := f
+		l.Stage, l.Waiting = registry.StageCredentials, ""
+		filters = append(filters, l)
 	}
-	if f.Offset+limit > registry.MaxLimit {
-		return nil, "", newError(http.StatusBadRequest, CodeInvalidRequest,
-			"offset %d plus limit %d is past %d on a queue of several kinds of wait: page on with the cursor (next) of the page before",
-			f.Offset, limit, registry.MaxLimit)
-	}
-	var all []*onboarding.Application
-	seen := make(map[string]bool)
-	more := false
-	for _, l := range []struct {
-		f     registry.ApplicationFilter
-		kinds []string
-	}{{f, lanes.kinds}, {atStage, []string{""}}} {
-		l.f.Offset, l.f.Limit = 0, f.Offset+limit
-		page, err := h.svc.QueueKindsPage(ctx, l.f, l.kinds)
-		if err != nil {
-			return nil, "", err
-		}
-		more = more || page.Next != ""
-		for _, a := range page.Items {
-			if !seen[a.ID] {
-				seen[a.ID] = true
-				all = append(all, a)
-			}
-		}
-	}
-	slices.SortFunc(all, func(a, b *onboarding.Application) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
-	more = more || len(all) > f.Offset+limit
-	all = all[min(f.Offset, len(all)):]
-	all = all[:min(limit, len(all))]
-	if !more || len(all) == 0 {
-		return all, "", nil
-	}
-	last := all[len(all)-1]
-	return all, registry.EncodeCursor(registry.Position{CreatedAt: last.CreatedAt, Key: last.ID}), nil
+	page, err := h.svc.QueueLanesPage(ctx, f, filters)
+	return page.Items, page.Next, err
 }
 
 // waitingAll asks the staff queue for every application.

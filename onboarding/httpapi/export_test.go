@@ -40,7 +40,7 @@ type RouteInfo struct {
 func (h *Handler) AllRoutes() []RouteInfo {
 	out := make([]RouteInfo, 0, len(h.routes))
 	for _, rt := range h.routes {
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Form: rt.form != nil, Raw: len(rt.media) > 0 && rt.method != http.MethodGet, Field: firstField(rt.body), Fields: bodyFields(rt.body), Auth: rt.auth.String()})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Body: rt.body != nil, Form: rt.form != nil, Raw: len(rt.media) > 0 && rt.method != http.MethodGet, Field: firstField(rt.body), Fields: jsonMembers(rt.body), Auth: rt.auth.String()})
 	}
 	return out
 }
@@ -52,20 +52,6 @@ func firstField(body any) string {
 	t := reflect.TypeOf(body).Elem()
 	name, _, _ := strings.Cut(t.Field(0).Tag.Get("json"), ",")
 	return name
-}
-
-func bodyFields(body any) []string {
-	if body == nil {
-		return nil
-	}
-	t := reflect.TypeOf(body).Elem()
-	var out []string
-	for i := range t.NumField() {
-		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 // WriteJSON answers v as the handlers do.

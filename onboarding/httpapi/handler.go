@@ -389,17 +389,25 @@ func checkFormFields(r *http.Request, rt route) error {
 func bodyMembers(rt route) []string {
 	var out []string
 	for _, b := range []any{rt.body, rt.form} {
-		if b == nil {
-			continue
-		}
-		t := reflect.TypeOf(b).Elem()
-		for i := range t.NumField() {
-			if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
-				out = append(out, name)
-			}
-		}
+		out = append(out, jsonMembers(b)...)
 		if _, ok := b.(*SpecSearchRequest); ok {
 			out = append(out, registry.Fields()...)
+		}
+	}
+	return out
+}
+
+// jsonMembers are the JSON names of the fields of body, a pointer to a
+// struct (none for nil).
+func jsonMembers(body any) []string {
+	if body == nil {
+		return nil
+	}
+	t := reflect.TypeOf(body).Elem()
+	var out []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			out = append(out, name)
 		}
 	}
 	return out

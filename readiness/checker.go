@@ -25,7 +25,7 @@ import (
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/openhcx/hcxonboard/readiness/internal/textclip"
+	"github.com/openhcx/hcxonboard/internal/textclip"
 )
 
 // Checker runs the operator's readiness checks against participants'

@@ -34,6 +34,7 @@ import (
 	"unicode"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/textclip"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 	"github.com/openhcx/hcxonboard/registry"
@@ -353,7 +354,7 @@ const maxShownName = 200
 // characters and direction overrides become spaces, runs of space one,
 // and at most max runes.
 func printable(s string, max int) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unsafeForTerminal(r) }), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || textclip.Unsafe(r) }), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}
@@ -365,28 +366,7 @@ func printable(s string, max int) string {
 // spaces. An application file's text reaches the checklist (its own
 // e-mail is shown back as typed), and an escape sequence or a new line in
 // it could otherwise print a verdict of its own and hide the real one.
-func terminalText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unsafeForTerminal(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-// unsafeForTerminal reports whether r is a control character (C0, DEL,
-// C1) or a bidirectional control that makes a terminal show text in
-// another order than it is read. The zero-width joiners that Indic
-// scripts need are neither.
-func unsafeForTerminal(r rune) bool {
-	switch {
-	case unicode.IsControl(r):
-		return true
-	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
+func terminalText(s string) string { return textclip.Spaced(s) }
 
 // plural says n things, with the plural s when n is not 1.
 func plural(n int, thing string) string {

@@ -18,8 +18,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
 
+	"github.com/openhcx/hcxonboard/internal/textclip"
 	"github.com/openhcx/hcxonboard/readiness"
-	"github.com/openhcx/hcxonboard/readiness/internal/textclip"
 )
 
 // Path is where the handler is mounted under the participant's

@@ -6,9 +6,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/textclip"
 )
 
 // CodeRequest is what a participant-code generator may draw on.
@@ -97,22 +97,10 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// printable caps s for an error message and replaces invalid UTF-8, so a
-// hostile input cannot flood or garble a log line.
-func printable(s string) string {
-	const limit = 64
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// printable caps s for an error message, with controls as spaces and
+// invalid UTF-8 replaced, so a hostile input cannot flood or garble a log
+// line.
+func printable(s string) string { return textclip.Clip(s, 64) }
 
 // PlatformCodes returns the reference HCX platform's generator:
 //

@@ -3,11 +3,11 @@ package sandbox
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/textclip"
 )
 
 // MediaType is the JWS "typ" header value of a sandbox certificate.
@@ -152,15 +152,6 @@ const (
 )
 
 // clip shortens a value taken from untrusted input before it goes into an
-// error message, without splitting a UTF-8 sequence.
-func clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// error message, without splitting a UTF-8 sequence, with controls as
+// spaces.
+func clip(s string) string { return textclip.Clip(s, 64) }

@@ -13,7 +13,7 @@ import (
 // and right-to-left script stay; a cut never splits a character.
 func TestClip(t *testing.T) {
 	assert.Equal(t, "a b c d e", textclip.Spaced("a\x1bb\u009bc\u202ed\ne"))
-	assert.Equal(t, "क्‍ष اردو", textclip.Spaced("क्\u200dष اردو"), "joiners and RTL letters kept")
+	assert.Equal(t, "क्\u200dष اردو", textclip.Spaced("क्\u200dष اردو"), "joiners and RTL letters kept")
 	assert.Equal(t, "x\uFFFDy", textclip.Spaced("x\xffy"))
 	for _, r := range []rune{0, 0x7f, 0x9b, 0x200e, 0x202e, 0x2066} {
 		assert.True(t, textclip.Unsafe(r), "U+%04X", r)

@@ -119,12 +119,12 @@
 // tokens are new on every start.
 //
 // SIGINT or SIGTERM shuts it down gracefully; a second one stops it at
-// once.
+// once. Exit status: 0 after a graceful stop (or -h), 2 for a flag or
+// setting that cannot work, 1 when the operator fails.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -142,12 +142,11 @@ func main() {
 		stop()
 	}()
 	err := run(ctx, os.Args[1:], os.Stdout)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		// -h or -help: the usage is printed, and asking for it is no error.
-	case err != nil:
+	// -h or -help: the usage is printed, and asking for it is no error.
+	if code := exitStatus(err); code != 0 {
 		fmt.Fprintln(os.Stderr, "operator:", err)
-		os.Exit(1)
+		stop()
+		os.Exit(code) // 2: a bad flag or setting; 1: the operator failed
 	}
 }
 

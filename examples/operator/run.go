@@ -240,11 +240,40 @@ func parseProfile(name string) (credential.Profile, error) {
 	return "", fmt.Errorf("-profile %q: want own, spec, platform or nhcx", name)
 }
 
+// errUsage marks a command line (or the environment standing in for
+// one) that cannot work: main exits with status 2, as the flag package
+// and other commands do, and not 1, which says the operator failed.
+var errUsage = errors.New("usage")
+
+// usageError is a problem with the command line, wrapped so that
+// errors.Is(err, errUsage) holds while its text stays the problem's.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() + " (see -h)" }
+
+func (e *usageError) Unwrap() []error { return []error{errUsage, e.err} }
+
+// exitStatus is the process's exit status for what run returned: 0 for
+// nothing (or -h), 2 for a command line that cannot work, 1 otherwise.
+func exitStatus(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		return 1
+	}
+}
+
 // run starts the operator and serves until ctx ends, then shuts down.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, err := parseFlags(args, stdout)
-	if err != nil {
+	if errors.Is(err, flag.ErrHelp) {
 		return err
+	}
+	if err != nil {
+		return &usageError{err: err}
 	}
 	out := &syncWriter{w: stdout}
 	// Logs are JSON records, one a line, for a log pipeline to read; each

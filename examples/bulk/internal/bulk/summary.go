@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/openhcx/hcxonboard/internal/textclip"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -425,10 +426,14 @@ func (s *Summary) WriteTable(w io.Writer) error {
 const tableWidth = 100
 
 // writeExamples writes one row per example: its line and key, then its
-// hospital's name and the message, whole, wrapped under the name.
+// hospital's name and the message, whole, wrapped under the name. The
+// key, the name and the message carry text from the list to a terminal:
+// its control characters (an escape sequence that clears the screen or
+// retitles the window) and bidirectional overrides are written as spaces.
 func writeExamples(w io.Writer, ex []Example) {
 	for _, e := range ex {
-		writeWrapped(w, fmt.Sprintf("      line %-6d %-12s ", e.Line, e.Key), oneLine(e.Name)+": "+e.Message)
+		writeWrapped(w, fmt.Sprintf("      line %-6d %-12s ", e.Line, textclip.Spaced(e.Key)),
+			oneLine(textclip.Spaced(e.Name))+": "+textclip.Spaced(e.Message))
 	}
 }
 

@@ -22,6 +22,36 @@ const (
 	MaxKey = 128
 )
 
+// maxRecordBytes bounds what the reader takes in for one record, with the
+// comments and blank lines before it: every column at its longest cell,
+// quoted, each character a doubled quote, with room to spare. Past it a
+// quote was opened and never closed, or a line never ends; without the
+// bound the rest of the file would be read into memory as one cell.
+var maxRecordBytes = int64(len(Columns)*(2*MaxField+3)) + 64<<10
+
+// errRecordTooLong is what boundedReader answers once a record runs past
+// maxRecordBytes.
+var errRecordTooLong = errors.New("record too long")
+
+// boundedReader reads from r up to limit bytes in all; ReadRows moves the
+// limit on after each record.
+type boundedReader struct {
+	r           io.Reader
+	read, limit int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.read >= b.limit {
+		return 0, errRecordTooLong
+	}
+	if int64(len(p)) > b.limit-b.read {
+		p = p[:b.limit-b.read]
+	}
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	return n, err
+}
+
 // Values of the demo_registry column: how the in-process demo registries
 // hold the row's HFR or ROHINI id. Empty means the registry knows the
 // hospital and it is in good standing.
@@ -148,22 +178,38 @@ func columnByName(name string) (Column, bool) {
 // naming the line and column. What a cell says about the hospital (a bad
 // GSTIN, say) is for the verifier; such rows are read as they are.
 func ReadRows(r io.Reader) ([]Row, error) {
-	br := bufio.NewReader(r)
+	bounded := &boundedReader{r: r, limit: maxRecordBytes}
+	br := bufio.NewReader(bounded)
+	bom := 0
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		_, _ = br.Discard(3)
+		bom, _ = br.Discard(3)
 	}
 	cr := csv.NewReader(br)
 	cr.Comment = '#'
 	cr.ReuseRecord = true
+	// next lets the reader take one more record, and the lines before it.
+	next := func() { bounded.limit = int64(bom) + cr.InputOffset() + maxRecordBytes }
+	tooLong := func(after int) error {
+		what := "the header"
+		if after > 0 {
+			what = fmt.Sprintf("the record after line %d", after)
+		}
+		return &CSVError{Line: after + 1, Problem: fmt.Sprintf("%s runs over %d bytes without ending; "+
+			"a quote opened and never closed? a cell holding a quote must be quoted, with the quote doubled", what, maxRecordBytes)}
+	}
 
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil, &CSVError{Line: 1, Problem: "the file is empty; the first line must be a header naming the columns (" + columnNames() + ")"}
+	case errors.Is(err, errRecordTooLong):
+		return nil, tooLong(0)
 	case err != nil:
 		return nil, parseError(err, nil)
 	}
+	next()
 	line, _ := cr.FieldPos(0)
+	last := line // the last line of the record read last
 	cols, err := readHeader(header, line)
 	if err != nil {
 		return nil, err
@@ -176,10 +222,15 @@ func ReadRows(r io.Reader) ([]Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if errors.Is(err, errRecordTooLong) {
+			return nil, tooLong(last)
+		}
 		if err != nil {
 			return nil, parseError(err, cols)
 		}
+		next()
 		line, _ := cr.FieldPos(0)
+		last, _ = cr.FieldPos(len(rec) - 1)
 		if len(rows) == MaxRows {
 			return nil, &CSVError{Line: line, Problem: fmt.Sprintf("more than %d rows; split the list", MaxRows)}
 		}

@@ -172,7 +172,8 @@ func columnByName(name string) (Column, bool) {
 
 // ReadRows reads a hospital list: a header naming columns from Columns,
 // then one hospital per record. Empty lines and lines starting with # are
-// skipped; a UTF-8 byte-order mark is ignored. It checks the file's shape
+// skipped; a UTF-8 byte-order mark is ignored; the apostrophe WriteRows
+// puts before a cell that starts like a formula is taken off. It checks the file's shape
 // — header, field counts, quoting, cell sizes, keys present and unique,
 // demo_registry values — and returns the first problem as a *CSVError
 // naming the line and column. What a cell says about the hospital (a bad
@@ -245,7 +246,7 @@ func ReadRows(r io.Reader) ([]Row, error) {
 				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name,
 					Problem: "cell is not UTF-8 text (or holds a NUL); save the list as CSV UTF-8"}
 			}
-			*cols[i].field(&row) = strings.TrimSpace(v)
+			*cols[i].field(&row) = strings.TrimSpace(undefuse(strings.TrimSpace(v)))
 		}
 		if err := checkRow(&row, cols, seen); err != nil {
 			return nil, err
@@ -335,7 +336,32 @@ func parseError(err error, cols []Column) error {
 	return e
 }
 
-// WriteRows writes a header with every column of Columns and the rows.
+// formulaStarts are the characters that make a spreadsheet read a cell as
+// a formula (CSV injection): such a cell is written after an apostrophe.
+const formulaStarts = "=+-@\t\r"
+
+// defuse returns v as WriteRows writes it: after an apostrophe when it
+// starts like a formula, else as it is.
+func defuse(v string) string {
+	if v != "" && strings.ContainsRune(formulaStarts, rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// undefuse takes off the apostrophe defuse put before a cell that starts
+// like a formula; any other cell is returned as it is.
+func undefuse(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune(formulaStarts, rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
+// WriteRows writes a header with every column of Columns and the rows. A
+// cell that starts like a spreadsheet formula (=, +, -, @) is written
+// after an apostrophe, so that a spreadsheet shows it as text instead of
+// running it; ReadRows takes the apostrophe off.
 func WriteRows(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, len(Columns))
@@ -347,7 +373,7 @@ func WriteRows(w io.Writer, rows []Row) error {
 	}
 	for n := range rows {
 		for i, c := range Columns {
-			rec[i] = *c.field(&rows[n])
+			rec[i] = defuse(*c.field(&rows[n]))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -837,7 +837,8 @@ func (h *Handler) consoleDeboard(w http.ResponseWriter, r *http.Request, c *reqC
 	}
 	done := "The participant is de-boarded (Inactive)."
 	if a != nil && a.Deboarding != nil && a.Deboarding.Pending() {
-		done = "The de-boarding is announced; it takes effect on " + a.Deboarding.EffectiveAt.UTC().Format("2006-01-02") + " unless appealed."
+		// In the operator's zone, with the zone named, as the pages show times.
+		done = "The de-boarding is announced; it takes effect on " + a.Deboarding.EffectiveAt.In(h.consoleZone).Format("2006-01-02 15:04 MST") + " unless appealed."
 	}
 	return h.afterAction(w, r, c, id, done, err)
 }

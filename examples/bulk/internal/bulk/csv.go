@@ -175,8 +175,9 @@ func columnByName(name string) (Column, bool) {
 // skipped; a UTF-8 byte-order mark is ignored; the apostrophe WriteRows
 // puts before a cell that starts like a formula is taken off. It checks the file's shape
 // — header, field counts, quoting, cell sizes, keys present and unique,
-// demo_registry values — and returns the first problem as a *CSVError
-// naming the line and column. What a cell says about the hospital (a bad
+// demo_registry values — and reports each problem as a *CSVError naming
+// the line and column: one problem as itself, several (up to 20, read on
+// past each broken row) joined, the first found by errors.As. What a cell says about the hospital (a bad
 // GSTIN, say) is for the verifier; such rows are read as they are.
 func ReadRows(r io.Reader) ([]Row, error) {
 	bounded := &boundedReader{r: r, limit: maxRecordBytes}
@@ -217,6 +218,7 @@ func ReadRows(r io.Reader) ([]Row, error) {
 	}
 
 	var rows []Row
+	var problems []error
 	seen := make(map[string]int)
 	for {
 		rec, err := cr.Read()
@@ -224,36 +226,74 @@ func ReadRows(r io.Reader) ([]Row, error) {
 			break
 		}
 		if errors.Is(err, errRecordTooLong) {
-			return nil, tooLong(last)
+			problems = append(problems, tooLong(last))
+			break
 		}
-		if err != nil {
-			return nil, parseError(err, cols)
+		var pe *csv.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			problems = append(problems, parseError(err, cols))
+			break
 		}
 		next()
+		if err != nil {
+			// The record is skipped and the next one read: a list with
+			// several broken rows is told of them all in one run.
+			problems = append(problems, parseError(err, cols))
+			last = pe.Line
+			if len(problems) == maxProblems {
+				break
+			}
+			continue
+		}
 		line, _ := cr.FieldPos(0)
 		last, _ = cr.FieldPos(len(rec) - 1)
 		if len(rows) == MaxRows {
-			return nil, &CSVError{Line: line, Problem: fmt.Sprintf("more than %d rows; split the list", MaxRows)}
+			problems = append(problems, &CSVError{Line: line, Problem: fmt.Sprintf("more than %d rows; split the list", MaxRows)})
+			break
 		}
-		row := Row{Line: line}
-		for i, v := range rec {
-			if len(v) > MaxField {
-				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name, Problem: fmt.Sprintf("cell has %d bytes; at most %d", len(v), MaxField)}
+		if err := readRow(rec, line, cols, seen, &rows); err != nil {
+			problems = append(problems, err)
+			if len(problems) == maxProblems {
+				break
 			}
-			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-				// A spreadsheet saved in another encoding (Windows-1252,
-				// say): the engine would refuse the row on every run.
-				return nil, &CSVError{Line: line, Column: i + 1, Name: cols[i].Name,
-					Problem: "cell is not UTF-8 text (or holds a NUL); save the list as CSV UTF-8"}
-			}
-			*cols[i].field(&row) = strings.TrimSpace(undefuse(strings.TrimSpace(v)))
 		}
-		if err := checkRow(&row, cols, seen); err != nil {
-			return nil, err
-		}
-		rows = append(rows, row)
 	}
-	return rows, nil
+	switch {
+	case len(problems) == 0:
+		return rows, nil
+	case len(problems) == maxProblems:
+		problems = append(problems, fmt.Errorf("%w: stopped after %d problems; fix these and read the list again", ErrBadCSV, maxProblems))
+	}
+	if len(problems) == 1 {
+		return nil, problems[0]
+	}
+	return nil, errors.Join(problems...)
+}
+
+// maxProblems is how many problems ReadRows reports before it stops
+// reading.
+const maxProblems = 20
+
+// readRow checks one record and appends the row it holds to rows.
+func readRow(rec []string, line int, cols []Column, seen map[string]int, rows *[]Row) error {
+	row := Row{Line: line}
+	for i, v := range rec {
+		if len(v) > MaxField {
+			return &CSVError{Line: line, Column: i + 1, Name: cols[i].Name, Problem: fmt.Sprintf("cell has %d bytes; at most %d", len(v), MaxField)}
+		}
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			// A spreadsheet saved in another encoding (Windows-1252,
+			// say): the engine would refuse the row on every run.
+			return &CSVError{Line: line, Column: i + 1, Name: cols[i].Name,
+				Problem: "cell is not UTF-8 text (or holds a NUL); save the list as CSV UTF-8"}
+		}
+		*cols[i].field(&row) = strings.TrimSpace(undefuse(strings.TrimSpace(v)))
+	}
+	if err := checkRow(&row, cols, seen); err != nil {
+		return err
+	}
+	*rows = append(*rows, row)
+	return nil
 }
 
 func readHeader(header []string, line int) ([]Column, error) {

@@ -422,6 +422,11 @@ func (s *Summary) WriteTable(w io.Writer) error {
 	return ew.err
 }
 
+// maxExampleName is how much of a hospital's name, in bytes, an example
+// shows: enough to know the row by, with its line and key; a name of a
+// thousand characters (which the engine refuses) would bury the advice.
+const maxExampleName = 120
+
 // tableWidth is the width the table's long lines are wrapped to.
 const tableWidth = 100
 
@@ -433,7 +438,7 @@ const tableWidth = 100
 func writeExamples(w io.Writer, ex []Example) {
 	for _, e := range ex {
 		writeWrapped(w, fmt.Sprintf("      line %-6d %-12s ", e.Line, textclip.Spaced(e.Key)),
-			oneLine(textclip.Spaced(e.Name))+": "+textclip.Spaced(e.Message))
+			textclip.Clip(oneLine(textclip.Spaced(e.Name)), maxExampleName)+": "+textclip.Spaced(e.Message))
 	}
 }
 

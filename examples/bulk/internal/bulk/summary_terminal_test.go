@@ -39,3 +39,24 @@ func TestTableKeepsTerminalControlsOut(t *testing.T) {
 	}
 	assert.Equal(t, 3, strings.Count(table, "line 2")+strings.Count(table, "line 3"), "each example is listed")
 }
+
+// An example shows enough of a hospital's name to know the row by; a
+// name as long as a cell may be (which the engine refuses) is cut, and
+// the advice after it stays whole.
+func TestTableCutsLongNames(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("N", bulk.MaxField)
+	advice := "participant_name has 1024 characters; at most 256"
+	s := &bulk.Summary{Rows: 2, Submitted: 2, Rejected: 2, Rejections: []bulk.Group{{Requirement: verifier.ReqParticipantName,
+		Outcome: verifier.Invalid, Rows: 2, Examples: []bulk.Example{
+			{Line: 2, Key: "k1", Name: long, Message: advice},
+			{Line: 3, Key: "k2", Name: "Sunrise Multispeciality Hospital and Research Centre", Message: advice},
+		}}}}
+	var out bytes.Buffer
+	require.NoError(t, s.WriteTable(&out))
+	table := out.String()
+	assert.NotContains(t, table, strings.Repeat("N", 200), "the whole long name")
+	assert.Contains(t, table, strings.Repeat("N", 100)+"…")
+	assert.Contains(t, table, "Sunrise Multispeciality Hospital and Research Centre:", "a name of ordinary length is whole")
+	assert.Equal(t, 2, strings.Count(strings.Join(strings.Fields(table), " "), advice), "the advice is whole")
+}

@@ -276,7 +276,9 @@ func (h *Handler) checkApplicant(w http.ResponseWriter, r *http.Request, applica
 		if err := h.staffOnApplicantRoute(r, http.StatusForbidden, applicationID); err != nil {
 			return err
 		}
-		return newError(http.StatusForbidden, CodeAccessDenied, "the applicant token does not match this application")
+		return newError(http.StatusForbidden, CodeAccessDenied, "the applicant token does not match this application: "+
+			"use the token returned when this application was submitted (or the newest an answer gave in X-Applicant-Token); "+
+			"if it is lost, submit the application again, with the same application_id, for a new one")
 	}
 	a, err := h.svc.Application(r.Context(), applicationID)
 	if err != nil {
@@ -365,7 +367,7 @@ func (h *Handler) checkOwner(w http.ResponseWriter, r *http.Request, application
 		return err
 	}
 	if err != nil || a.Participant == nil || a.Participant.ParticipantCode != claims.ParticipantCode {
-		return newError(http.StatusForbidden, CodeAccessDenied, "the access token is not this application's participant's")
+		return newError(http.StatusForbidden, CodeAccessDenied, "the access token is not this application's participant's: "+ownApplicationOnly)
 	}
 	c.owner = onboarding.ParticipantActor(claims.ParticipantCode)
 	return nil
@@ -383,7 +385,7 @@ func (h *Handler) checkParticipantSecret(r *http.Request, applicationID, code, s
 		return err
 	}
 	if err != nil || a.Participant == nil || a.Participant.ParticipantCode != code {
-		return newError(http.StatusForbidden, CodeAccessDenied, "the participant code is not this application's participant's")
+		return newError(http.StatusForbidden, CodeAccessDenied, "the participant code is not this application's participant's: "+ownApplicationOnly)
 	}
 	c.owner = onboarding.ParticipantActor(code)
 	return nil
@@ -402,8 +404,14 @@ func (h *Handler) checkStaff(r *http.Request) (string, error) {
 	if r.Header.Get("Authorization") == "" {
 		return "", newError(http.StatusUnauthorized, CodeAccessDenied, "this route needs an operator staff credential")
 	}
-	return "", newError(http.StatusForbidden, CodeAccessDenied, "the staff credential was refused")
+	return "", newError(http.StatusForbidden, CodeAccessDenied, "the staff credential was refused: send your own staff token "+
+		"(Authorization: Bearer …); if it was replaced or revoked, ask an administrator for a new one")
 }
+
+// ownApplicationOnly ends the refusal of a participant's credential on
+// another participant's application.
+const ownApplicationOnly = "a participant reaches its own application only, the application that registered it " +
+	"(GET /v1/onboarding/applications/{id} with that application's id)"
 
 // staffOfToken runs the staff check on token as the bearer credential of
 // a copy of r (so TLS state and the like stay visible to the check), and

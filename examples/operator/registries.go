@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/hfr/hfrtest"
@@ -75,7 +76,11 @@ func openRegistries(cfg config, out io.Writer, m *metrics.Metrics) (*registries,
 			r.close()
 			return nil, fmt.Errorf("ROHINI look-up: %w", err)
 		}
+		// The banner shows it: not the password its user info may carry.
 		r.rohiniSource = cfg.rohiniURL
+		if u, err := url.Parse(cfg.rohiniURL); err == nil {
+			r.rohiniSource = u.Redacted()
+		}
 	} else {
 		r.fakeRohini = rohinitest.NewServer()
 		if r.rohini, err = r.fakeRohini.Lookup(rohini.WithHTTPClient(

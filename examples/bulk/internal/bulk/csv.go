@@ -20,6 +20,10 @@ const (
 	MaxField = 1024
 	// MaxKey is the longest key, in bytes.
 	MaxKey = 128
+	// MaxFileBytes is the largest list ReadRows reads: rows are held in
+	// memory, and MaxRows rows of the longest cells would not fit. A real
+	// list of MaxRows hospitals takes a few hundred MiB.
+	MaxFileBytes = 1 << 30
 )
 
 // maxRecordBytes bounds what the reader takes in for one record, with the
@@ -29,23 +33,36 @@ const (
 // bound the rest of the file would be read into memory as one cell.
 var maxRecordBytes = int64(len(Columns)*(2*MaxField+3)) + 64<<10
 
-// errRecordTooLong is what boundedReader answers once a record runs past
-// maxRecordBytes.
-var errRecordTooLong = errors.New("record too long")
+// errRecordTooLong and errFileTooLarge are what boundedReader answers
+// once a record runs past maxRecordBytes, or the file past its size cap.
+var (
+	errRecordTooLong = errors.New("record too long")
+	errFileTooLarge  = errors.New("file too large")
+)
 
-// boundedReader reads from r up to limit bytes in all; ReadRows moves the
-// limit on after each record.
+// boundedReader reads from r up to limit bytes in all, and never more
+// than total; ReadRows moves the limit on after each record.
 type boundedReader struct {
-	r           io.Reader
-	read, limit int64
+	r                  io.Reader
+	read, limit, total int64
 }
 
 func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.read >= b.limit {
+	switch {
+	case b.read >= b.total:
+		// At the cap: the end of the file, or more than may be read.
+		var one [1]byte
+		n, err := b.r.Read(one[:])
+		b.read += int64(n)
+		if n == 0 {
+			return 0, err
+		}
+		return 0, errFileTooLarge
+	case b.read >= b.limit:
 		return 0, errRecordTooLong
 	}
-	if int64(len(p)) > b.limit-b.read {
-		p = p[:b.limit-b.read]
+	if n := min(b.limit, b.total) - b.read; int64(len(p)) > n {
+		p = p[:n]
 	}
 	n, err := b.r.Read(p)
 	b.read += int64(n)
@@ -180,7 +197,12 @@ func columnByName(name string) (Column, bool) {
 // past each broken row) joined, the first found by errors.As. What a cell says about the hospital (a bad
 // GSTIN, say) is for the verifier; such rows are read as they are.
 func ReadRows(r io.Reader) ([]Row, error) {
-	bounded := &boundedReader{r: r, limit: maxRecordBytes}
+	return readRows(r, MaxFileBytes)
+}
+
+// readRows is ReadRows reading at most maxBytes of r.
+func readRows(r io.Reader, maxBytes int64) ([]Row, error) {
+	bounded := &boundedReader{r: r, limit: maxRecordBytes, total: maxBytes}
 	br := bufio.NewReader(bounded)
 	bom := 0
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
@@ -199,11 +221,16 @@ func ReadRows(r io.Reader) ([]Row, error) {
 		return &CSVError{Line: after + 1, Problem: fmt.Sprintf("%s runs over %d bytes without ending; "+
 			"a quote opened and never closed? a cell holding a quote must be quoted, with the quote doubled", what, maxRecordBytes)}
 	}
+	tooLarge := func(after int) error {
+		return &CSVError{Line: after + 1, Problem: fmt.Sprintf("the list goes on past %d bytes, the most one run reads; split it", maxBytes)}
+	}
 
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil, &CSVError{Line: 1, Problem: "the file is empty; the first line must be a header naming the columns (" + columnNames() + ")"}
+	case errors.Is(err, errFileTooLarge):
+		return nil, tooLarge(0)
 	case errors.Is(err, errRecordTooLong):
 		return nil, tooLong(0)
 	case err != nil:
@@ -223,6 +250,10 @@ func ReadRows(r io.Reader) ([]Row, error) {
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
+			break
+		}
+		if errors.Is(err, errFileTooLarge) {
+			problems = append(problems, tooLarge(last))
 			break
 		}
 		if errors.Is(err, errRecordTooLong) {

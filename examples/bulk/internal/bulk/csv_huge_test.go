@@ -2,6 +2,7 @@ package bulk_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -85,4 +86,30 @@ func TestReadRowsBoundsARecord(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	assert.Equal(t, strings.Repeat(`"`, bulk.MaxField), rows[0].HospitalName)
+}
+
+// Rows are held in memory: a list past the size cap is refused, naming
+// the line it got to, rather than read until memory runs out; a list
+// within it is read whole.
+func TestReadRowsCapsTheFile(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("key,hospital_name,address\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "k%d,Hospital %d,\"%d, MG Road, Bengaluru\"\n", i, i, i)
+	}
+	list := b.String()
+	rows, err := bulk.ReadRowsWithin(strings.NewReader(list), int64(len(list)))
+	require.NoError(t, err)
+	assert.Len(t, rows, 200, "a list of exactly the cap")
+
+	in := &counted{r: strings.NewReader(list)}
+	_, err = bulk.ReadRowsWithin(in, int64(len(list))/2)
+	require.ErrorIs(t, err, bulk.ErrBadCSV)
+	var ce *bulk.CSVError
+	require.True(t, errors.As(err, &ce), "%v", err)
+	assert.Contains(t, err.Error(), "split it")
+	assert.Greater(t, ce.Line, 50, "where the reading stopped")
+	assert.LessOrEqual(t, in.n, int64(len(list))/2+1, "nothing read past the cap but the byte that shows there is more")
+	assert.Equal(t, int64(bulk.MaxFileBytes), int64(1<<30))
 }

@@ -53,6 +53,7 @@ func TestBadFlagExitsTwo(t *testing.T) {
 		{[]string{"-readiness", "sometimes"}, `-readiness "sometimes"`},
 		{[]string{"-schedule-workers", "many"}, "-schedule-workers"},
 		{[]string{"-data", t.TempDir(), "stray"}, "unexpected arguments"},
+		{[]string{"-data", t.TempDir(), "-addr", "8080"}, `-addr "8080"`},
 	} {
 		code, stderr := runMain(tc.args...)
 		assert.Equal(t, 2, code, "%v: exit status; stderr: %s", tc.args, stderr)

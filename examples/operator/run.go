@@ -87,6 +87,9 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	if err := registryEnv(fs, getenv); err != nil {
 		return c, err
 	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return c, fmt.Errorf("-addr %q: want host:port, such as 127.0.0.1:8080 (port 0 for a free one)", c.addr)
+	}
 	if c.outboxInterval <= 0 {
 		return c, fmt.Errorf("-outbox-interval %s: want a positive duration", c.outboxInterval)
 	}

@@ -31,7 +31,38 @@ func checkParticipantName(_ context.Context, in *Input) Result {
 	if p := nameProblem(name); p != "" {
 		return invalid("participant_name " + p)
 	}
+	if p := addressProblem(in.App.Address); p != "" {
+		return invalid(p)
+	}
 	return satisfied("Participant name: " + shownName(name))
+}
+
+// addressProblem says which line of an address holds a text-direction
+// override. The address is shown beside the participant's name (registry
+// search, the console, notices), so an override there could make it read
+// as another organisation's address, as one in the name could make the
+// name. Direction marks (U+200E, U+200F), which right-to-left text may
+// carry, are not overrides and pass.
+func addressProblem(a *hcxonboard.Address) string {
+	if a == nil {
+		return ""
+	}
+	for _, line := range []struct{ field, value string }{
+		{"plot", a.Plot}, {"street", a.Street}, {"landmark", a.Landmark}, {"village", a.Village},
+		{"district", a.District}, {"state", a.State}, {"pincode", a.Pincode},
+	} {
+		for _, r := range line.value {
+			if directionOverride(r) {
+				return fmt.Sprintf("address.%s %s", line.field, overrideProblem(r))
+			}
+		}
+	}
+	return ""
+}
+
+// overrideProblem says that a text holds the direction override r.
+func overrideProblem(r rune) string {
+	return fmt.Sprintf("contains a text-direction override (U+%04X), which makes it show in another order than it is written; retype it without one", r)
 }
 
 // nameProblem says what is wrong with a person's or organisation's name.
@@ -61,7 +92,7 @@ func textProblem(s string) string {
 			return "contains a control character; retype it"
 		}
 		if directionOverride(r) {
-			return fmt.Sprintf("contains a text-direction override (U+%04X), which makes it show in another order than it is written; retype it without one", r)
+			return overrideProblem(r)
 		}
 	}
 	if n > MaxParticipantName {

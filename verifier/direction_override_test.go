@@ -48,3 +48,47 @@ func TestNamesRefuseDirectionOverrides(t *testing.T) {
 		})
 	}
 }
+
+// An address is shown beside the name — in registry search, to reviewers,
+// in notices — so a direction override or isolate in any of its lines
+// could make it read as another organisation's address: it is refused as
+// one in the name is, naming the line and the character. Direction marks
+// (U+200E, U+200F), which right-to-left text may carry, stay allowed.
+func TestAddressesRefuseDirectionOverrides(t *testing.T) {
+	t.Parallel()
+	c := trustedChecker(t)
+	for _, tt := range []struct {
+		name  string
+		set   func(a *hcxonboard.Address)
+		field string // empty: accepted
+		char  string
+	}{
+		{"override in the street", func(a *hcxonboard.Address) { a.Street = "12 \u202eDAOR GM" }, "address.street", "U+202E"},
+		{"isolate in the landmark", func(a *hcxonboard.Address) { a.Landmark = "near \u2066City Hospital\u2069" }, "address.landmark", "U+2066"},
+		{"embedding in the plot", func(a *hcxonboard.Address) { a.Plot = "\u202aPlot 4" }, "address.plot", "U+202A"},
+		{"override in the village", func(a *hcxonboard.Address) { a.Village = "\u202dKoramangala" }, "address.village", "U+202D"},
+		{"isolate in the district", func(a *hcxonboard.Address) { a.District = "\u2068Bengaluru" }, "address.district", "U+2068"},
+		{"override in the state", func(a *hcxonboard.Address) { a.State = "Karnataka\u202c" }, "address.state", "U+202C"},
+		{"isolate in the pincode", func(a *hcxonboard.Address) { a.Pincode = "\u2067560034" }, "address.pincode", "U+2067"},
+		{"marks in right-to-left text", func(a *hcxonboard.Address) { a.Street = "شارع \u200fالملك\u200e 12" }, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, file := range []string{"payer_ready.json", "empanelled_provider_ready.json"} {
+				app := loadApp(t, file)
+				require.NotNil(t, app.Address, file)
+				tt.set(app.Address)
+				r, err := c.Verify(context.Background(), app)
+				require.NoError(t, err)
+				if tt.field == "" {
+					assertResult(t, r, want{id: verifier.ReqParticipantName, outcome: verifier.Satisfied})
+					continue
+				}
+				assertResult(t, r, want{id: verifier.ReqParticipantName, outcome: verifier.Invalid, msg: tt.char})
+				res, _ := r.Result(verifier.ReqParticipantName)
+				assert.Contains(t, res.Message, tt.field, file)
+				assert.NotEqual(t, verifier.VerdictReady, r.Verdict, file)
+			}
+		})
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -35,6 +37,7 @@ type Checker struct {
 	now           func() time.Time
 	lookupTimeout time.Duration
 	rules         *rules
+	log           *slog.Logger
 }
 
 // Option configures a Checker. Options validate their arguments: bad
@@ -164,6 +167,20 @@ func WithFacilityTypes(types map[hcxonboard.Role][]string) Option {
 func WithHPRAPIOnly(on bool) Option {
 	return func(c *Checker) error {
 		c.rules.hprAPIOnly = on
+		return nil
+	}
+}
+
+// WithLogger sets where the Checker reports a check, resolver or role
+// verifier that panicked — a bug in an operator's code or in a registry
+// client it wired — with the stack but never the panic's value, which may
+// hold the application's personal data. Default: slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Checker) error {
+		if l == nil {
+			return errors.New("verifier: WithLogger: nil logger")
+		}
+		c.log = l
 		return nil
 	}
 }
@@ -348,6 +365,7 @@ func New(opts ...Option) (*Checker, error) {
 		now:           time.Now,
 		lookupTimeout: DefaultLookupTimeout,
 		rules:         builtinRules.clone(),
+		log:           slog.Default(),
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -416,6 +434,13 @@ func (c *Checker) Policies() []Policy {
 //     error (and no role verifier for its roles), or a category it
 //     returns that has no policy: case_review is pending (task review),
 //     saying why, and staff judge the application case by case.
+//
+// Operator code it runs that panics does not take the caller down; the
+// panic is logged (WithLogger) with its stack, never its value. A check
+// that panics (an operator's, or a built-in one calling a registry client
+// that panics) leaves its requirement pending review; a resolver that
+// panics is an error of the resolver, as above; a role verifier that
+// panics fails the verification, as its error would.
 func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Report, error) {
 	if app == nil {
 		return nil, ErrNilApplication
@@ -433,7 +458,7 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 		cp.Roles = roles
 		app = &cp
 	}
-	resolved, rerr := c.resolver.Resolve(app)
+	resolved, rerr := c.resolve(ctx, app)
 	cats := reportOrder(resolved, c.extra)
 	sponsorKind, refusedRoles, unplaced := resolverProblems(app, rerr)
 	if len(cats) == 0 && rerr == nil && !c.hasRoleVerifier(app.Roles) {
@@ -454,6 +479,7 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 		Payers:        c.payers,
 		LookupTimeout: c.lookupTimeout,
 		rules:         c.rules,
+		log:           c.log,
 	}
 	if IsOffline(ctx) {
 		in.Facilities, in.Professionals, in.Rohini = nil, nil, nil
@@ -577,7 +603,7 @@ func (c *Checker) runRoleVerifiers(ctx context.Context, app *hcxonboard.Applicat
 		if !slices.ContainsFunc(app.Roles, rv.role.Covers) {
 			continue
 		}
-		rep, err := rv.v.Verify(ctx, app)
+		rep, err := c.roleVerify(ctx, rv, app)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -605,10 +631,62 @@ func (c *Checker) runRoleVerifiers(ctx context.Context, app *hcxonboard.Applicat
 	return nil
 }
 
+// errPanicked is what a panic in an operator's resolver or role verifier
+// becomes: the panic's value, which may hold personal data, is logged
+// nowhere but its type.
+var errPanicked = errors.New("it panicked (a bug in it; the operator's log has the details)")
+
+// logPanic logs a recovered panic p of what, with its type and the
+// stack, never its value.
+func logPanic(ctx context.Context, log *slog.Logger, what string, p any) {
+	if log == nil {
+		log = slog.Default()
+	}
+	log.LogAttrs(ctx, slog.LevelError, "verifier: "+what+" panicked", slog.String("panic", fmt.Sprintf("%T", p)),
+		slog.String("stack", string(debug.Stack())))
+}
+
+// resolve runs the resolver, a panic in it becoming its error: the
+// application is then judged case by case (case_review).
+func (c *Checker) resolve(ctx context.Context, app *hcxonboard.Application) (cats []Category, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(ctx, c.log, "the resolver", p)
+			cats, err = nil, fmt.Errorf("the resolver failed: %w", errPanicked)
+		}
+	}()
+	return c.resolver.Resolve(app)
+}
+
+// roleVerify runs a role verifier, a panic in it becoming its error.
+func (c *Checker) roleVerify(ctx context.Context, rv roleVerifier, app *hcxonboard.Application) (rep *Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(ctx, c.log, "the verifier of role "+string(rv.role), p)
+			rep, err = nil, errPanicked
+		}
+	}()
+	return rv.v.Verify(ctx, app)
+}
+
+// check runs req's check. A check that panics — an operator's, or a
+// built-in one calling the operator's registry client — leaves its
+// requirement pending staff review rather than taking the caller down:
+// nothing was decided, so nothing is satisfied.
+func check(ctx context.Context, in *Input, req Requirement) (r Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(ctx, in.log, "the check of requirement "+string(req.ID), p)
+			r = pending(TaskReview, "This requirement could not be checked (its check failed with an internal error); the HCX operator reviews it")
+		}
+	}()
+	return req.Check(ctx, in)
+}
+
 // run decides reqs in order and merges the results into results.
 func run(ctx context.Context, in *Input, reqs []Requirement, results []Result) ([]Result, error) {
 	for _, req := range reqs {
-		r := req.Check(ctx, in)
+		r := check(ctx, in, req)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

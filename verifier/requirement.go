@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -80,6 +81,8 @@ type Input struct {
 	// rules are the Checker's choices for the online checks (statuses,
 	// facility types, HPR authentication); nil means the defaults.
 	rules *rules
+	// log reports a check that panicked; nil means slog.Default().
+	log *slog.Logger
 
 	// The sandbox certificate is the one expensive check that several
 	// categories share; it is worked out once per verification.

@@ -92,7 +92,9 @@ type OTPPolicy struct {
 // engine's own tasks — RequirementIdentityDispute, RequirementAmendment,
 // RequirementCertificateExpired — are not the verifier's to use: New
 // refuses a verifier whose policies name one, and a report carrying one
-// fails the verification.
+// fails the verification. A verifier that panics fails the Submit or
+// Recheck with an error as its error would, nothing stored; the panic is
+// logged with its stack, never its value.
 func WithVerifier(v verifier.Verifier) Option {
 	return func(s *Service) error {
 		if v == nil {
@@ -258,7 +260,10 @@ func WithCertificateRules(r CertificateRules) Option {
 
 // WithFacilityOTP sets the HFR client used for ABDM facilities' OTP and
 // the manager's intimation. Without it, a facility-manager OTP the
-// verifier asks for becomes a staff review task.
+// verifier asks for becomes a staff review task. A client that panics is
+// taken for HFR being unavailable (logged with the stack, never the
+// panic's value): no code counts as right, a reserved attempt is given
+// back.
 func WithFacilityOTP(f FacilityOTP) Option {
 	return func(s *Service) error {
 		if f == nil {

@@ -169,7 +169,9 @@ func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code st
 		return nil, fmt.Errorf("%w: HFR OTP client (WithFacilityOTP)", ErrNotConfigured)
 	}
 	return s.confirmRemote(ctx, first, taskID, code, actorManager, func(ctx context.Context, t taskState, code string) remoteCheck {
-		err := s.facility.ValidateFacilityOTP(ctx, t.FacilityID, t.TxnID, code)
+		_, err := guard(ctx, s, "the HFR client", hfr.ErrUnavailable, func() (struct{}, error) {
+			return struct{}{}, s.facility.ValidateFacilityOTP(ctx, t.FacilityID, t.TxnID, code)
+		})
 		switch {
 		case err == nil:
 		case errors.Is(err, hfr.ErrOTPRejected):
@@ -442,22 +444,20 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 // askHFR asks HFR for the facility manager's contact and has it send its
 // OTP to that manager. The two calls do not depend on each other, so they
 // run at the same time: an ABDM facility waits for one round trip to HFR,
-// not two. A panic in the contact look-up is raised again here, as if the
-// calls had run one after the other.
+// not two. A client that panics is an HFR that did not answer.
 func (s *Service) askHFR(ctx context.Context, facilityID string) hfrReply {
 	var out hfrReply
 	done := make(chan struct{})
-	var panicked any
 	go func() {
 		defer close(done)
-		defer func() { panicked = recover() }()
-		out.contact, out.contactErr = s.facility.FacilityContact(ctx, facilityID)
+		out.contact, out.contactErr = guard(ctx, s, "the HFR client", hfr.ErrUnavailable, func() (hfr.FacilityContact, error) {
+			return s.facility.FacilityContact(ctx, facilityID)
+		})
 	}()
-	out.txn, out.sendErr = s.facility.SendFacilityOTP(ctx, facilityID)
+	out.txn, out.sendErr = guard(ctx, s, "the HFR client", hfr.ErrUnavailable, func() (hfr.OTPTransaction, error) {
+		return s.facility.SendFacilityOTP(ctx, facilityID)
+	})
 	<-done
-	if panicked != nil {
-		panic(panicked)
-	}
 	return out
 }
 

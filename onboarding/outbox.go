@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -369,9 +368,8 @@ func (s *Service) notifyGuarded(ctx context.Context, m Message) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = transportPanic{kind: m.Kind}
-			s.log.LogAttrs(ctx, slog.LevelError, "onboarding: the transport panicked", slog.String("kind", m.Kind),
-				slog.String("message", m.ID), slog.String("application", m.ApplicationID),
-				slog.String("panic", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+			s.logPanic(ctx, "the transport", p, slog.String("kind", m.Kind),
+				slog.String("message", m.ID), slog.String("application", m.ApplicationID))
 		}
 	}()
 	return s.notifier.Notify(ctx, m)

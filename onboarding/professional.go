@@ -86,7 +86,9 @@ func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID
 	var txn hfr.HPRAuthTransaction
 	var sendErr error
 	for _, m := range s.hprMethods {
-		txn, sendErr = s.professional.StartHPRAuth(ctx, t.ProfessionalID, m)
+		txn, sendErr = guard(ctx, s, "HPR's authentication client", hfr.ErrUnavailable, func() (hfr.HPRAuthTransaction, error) {
+			return s.professional.StartHPRAuth(ctx, t.ProfessionalID, m)
+		})
 		if !errors.Is(sendErr, hfr.ErrAuthMethodUnavailable) {
 			break
 		}
@@ -151,9 +153,11 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 		return nil, fmt.Errorf("%w: HPR authentication (WithProfessionalAuth)", ErrNotConfigured)
 	}
 	return s.confirmRemote(ctx, first, taskID, code, actorProfessional, func(ctx context.Context, t taskState, code string) remoteCheck {
-		p, err := s.professional.ConfirmHPRAuth(ctx, hfr.HPRAuthTransaction{
-			HPRID: t.ProfessionalID, Method: hfr.HPRAuthMethod(t.Method), TransactionID: t.TxnID,
-		}, code)
+		p, err := guard(ctx, s, "HPR's authentication client", hfr.ErrUnavailable, func() (hfr.Professional, error) {
+			return s.professional.ConfirmHPRAuth(ctx, hfr.HPRAuthTransaction{
+				HPRID: t.ProfessionalID, Method: hfr.HPRAuthMethod(t.Method), TransactionID: t.TxnID,
+			}, code)
+		})
 		switch {
 		case err == nil:
 		case errors.Is(err, hfr.ErrOTPRejected):
@@ -221,7 +225,7 @@ func (s *Service) facilityRecord(ctx context.Context, id string) (hfr.Facility, 
 	if !ok {
 		return hfr.Facility{}, fmt.Errorf("%w: the HFR client cannot look facilities up", ErrNotConfigured)
 	}
-	return fr.Facility(ctx, id)
+	return guard(ctx, s, "the HFR client", hfr.ErrUnavailable, func() (hfr.Facility, error) { return fr.Facility(ctx, id) })
 }
 
 // fillFromHFR sets the participant's registry fields from the facility's

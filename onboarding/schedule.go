@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -603,8 +602,7 @@ func (s *Service) runDueGuarded(ctx context.Context, dl registry.DueLister, a *r
 	defer func() {
 		if p := recover(); p != nil {
 			changed, err = false, fmt.Errorf("onboarding: application %q: its scheduled work panicked (a bug; see the log)", a.ID)
-			s.log.LogAttrs(ctx, slog.LevelError, "scheduler: work panicked", slog.String("application", a.ID),
-				slog.String("panic", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+			s.logPanic(ctx, "scheduled work", p, slog.String("application", a.ID))
 		}
 	}()
 	return s.runDue(ctx, dl, a, now)

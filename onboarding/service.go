@@ -141,7 +141,7 @@ func New(store registry.Store, opts ...Option) (*Service, error) {
 	}
 	var err error
 	if s.verifier == nil {
-		if s.verifier, err = verifier.New(); err != nil {
+		if s.verifier, err = verifier.New(verifier.WithLogger(s.log)); err != nil {
 			return nil, fmt.Errorf("%w: default verifier: %w", ErrInvalidOption, err)
 		}
 	}

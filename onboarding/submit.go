@@ -377,7 +377,7 @@ func (s *Service) verifyOver(ctx context.Context, app *hcxonboard.Application, o
 		bare.SandboxCertificate = ""
 		app = &bare
 	}
-	rep, err := s.verifier.Verify(ctx, app)
+	rep, err := guard(ctx, s, "the verifier", nil, func() (*verifier.Report, error) { return s.verifier.Verify(ctx, app) })
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: verify application: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/onboarding"
+	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -212,4 +213,34 @@ func TestPanickingHPRClientIsAnOutage(t *testing.T) {
 	require.Equal(t, onboarding.TaskOpen, task.State)
 	require.Equal(t, onboarding.DefaultOTPAttempts, task.AttemptsLeft, "the attempt is given back")
 	require.Equal(t, registry.StageVerifying, a.Stage)
+}
+
+// A participant code generator (WithCodeGenerator) that panics fails the
+// Submit with an error, and nothing is stored.
+func TestPanickingCodeGeneratorStoresNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	store := registry.NewMemoryStore()
+	var broken atomic.Bool
+	gen := credential.CodeGeneratorFunc(func(_ context.Context, req credential.CodeRequest) (string, error) {
+		if broken.Load() {
+			panic("no code for " + req.Name)
+		}
+		return "1000009999@" + instanceCode, nil
+	})
+	svc := w.service(store, onboarding.WithCodeGenerator(gen))
+	broken.Store(true)
+	require.NotPanics(t, func() {
+		_, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+		require.ErrorContains(t, err, "panicked")
+	})
+	list, err := store.ListApplications(ctx, registry.ApplicationFilter{})
+	require.NoError(t, err)
+	require.Empty(t, list)
+
+	broken.Store(false)
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryPayer))
+	require.NoError(t, err)
+	require.Equal(t, "1000009999@"+instanceCode, a.Participant.ParticipantCode)
 }

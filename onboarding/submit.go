@@ -201,7 +201,9 @@ func (s *Service) newRecord(ctx context.Context, app *hcxonboard.Application, di
 			return r, s.reject(r, actorSystem, reasons)
 		}
 	}
-	code, err := s.codes.Code(ctx, credential.CodeRequest{Name: app.ParticipantName, Roles: app.Roles})
+	code, err := guard(ctx, s, "the participant code generator", nil, func() (string, error) {
+		return s.codes.Code(ctx, credential.CodeRequest{Name: app.ParticipantName, Roles: app.Roles})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding: participant code: %w", err)
 	}

@@ -187,6 +187,9 @@ func (s *Service) confirmHFR(ctx context.Context, first *record, taskID, code st
 			// the one of another facility an HFR client answered with.
 			ferr = fmt.Errorf("HFR answered with the record of facility %s", clip(got))
 		}
+		if ferr == nil {
+			ferr = hfrRecordProblem(f)
+		}
 		if ferr != nil {
 			s.log.WarnContext(ctx, "onboarding: HFR record not read after the manager's consent; the applicant's values stay",
 				"facility", t.FacilityID, "error", ferr.Error())

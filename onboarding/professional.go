@@ -165,6 +165,13 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 		default:
 			return remoteCheck{outage: err}
 		}
+		// The name is taken only if it shows as it is stored, as the
+		// checks ask of the applicant's.
+		nameProblem := verifier.DisplayProblem(p.Name)
+		if nameProblem != "" {
+			s.log.WarnContext(ctx, "onboarding: HPR's name of the professional not taken; the applicant's stays",
+				"application", first.app.ID, "problem", "the name "+nameProblem)
+		}
 		return remoteCheck{accepted: true, settle: func(r *record, t *taskState) error {
 			// HPR's answer goes into the report, and a difference's review
 			// opens, before the confirmed code lets the application on:
@@ -175,7 +182,9 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 			var review *taskState
 			switch res.Outcome {
 			case verifier.Satisfied:
-				fillFromHPR(r, p)
+				if nameProblem == "" {
+					fillFromHPR(r, p)
+				}
 			case verifier.Pending:
 				review = r.addTask(KindReview, res.ID, res.Message)
 				review.Findings = res.Findings
@@ -226,6 +235,22 @@ func (s *Service) facilityRecord(ctx context.Context, id string) (hfr.Facility, 
 		return hfr.Facility{}, fmt.Errorf("%w: the HFR client cannot look facilities up", ErrNotConfigured)
 	}
 	return guard(ctx, s, "the HFR client", hfr.ErrUnavailable, func() (hfr.Facility, error) { return fr.Facility(ctx, id) })
+}
+
+// hfrRecordProblem says which field of a facility's HFR record the
+// consented fetch must not take: one that would show other than it is
+// stored (verifier.DisplayProblem), which the checks refuse from an
+// applicant. The facility writes its own HFR profile.
+func hfrRecordProblem(f hfr.Facility) error {
+	for _, field := range []struct{ name, value string }{
+		{"name", f.Name}, {"address", f.Address}, {"village, city or town", f.VillageCityTownName},
+		{"district", f.DistrictName}, {"state", f.StateName}, {"pincode", f.Pincode}, {"facility type", f.FacilityType},
+	} {
+		if p := verifier.DisplayProblem(field.value); p != "" {
+			return fmt.Errorf("the record's %s %s", field.name, p)
+		}
+	}
+	return nil
 }
 
 // fillFromHFR sets the participant's registry fields from the facility's

@@ -53,7 +53,7 @@ func addressProblem(a *hcxonboard.Address) string {
 	} {
 		for _, r := range line.value {
 			if directionOverride(r) {
-				return fmt.Sprintf("address.%s %s", line.field, overrideProblem(r))
+				return fmt.Sprintf("address.%s %s; retype it without one", line.field, overrideProblem(r))
 			}
 		}
 	}
@@ -62,7 +62,7 @@ func addressProblem(a *hcxonboard.Address) string {
 
 // overrideProblem says that a text holds the direction override r.
 func overrideProblem(r rune) string {
-	return fmt.Sprintf("contains a text-direction override (U+%04X), which makes it show in another order than it is written; retype it without one", r)
+	return fmt.Sprintf("contains a text-direction override (U+%04X), which makes it show in another order than it is written", r)
 }
 
 // nameProblem says what is wrong with a person's or organisation's name.
@@ -85,20 +85,37 @@ func textProblem(s string) string {
 	if !utf8.ValidString(s) {
 		return "is not valid text (UTF-8); retype it"
 	}
-	n := 0
-	for _, r := range s {
-		n++
-		if unicode.IsControl(r) {
-			return "contains a control character; retype it"
-		}
-		if directionOverride(r) {
-			return overrideProblem(r)
-		}
+	if p, fix := displayProblem(s); p != "" {
+		return p + "; " + fix
 	}
-	if n > MaxParticipantName {
+	if n := utf8.RuneCountInString(s); n > MaxParticipantName {
 		return fmt.Sprintf("has %d characters; at most %d", n, MaxParticipantName)
 	}
 	return ""
+}
+
+// DisplayProblem says what in s would make it show other than it is
+// stored — a control character, or a text-direction override (see
+// addressProblem) — or "" when there is nothing. The checks refuse such
+// text from an applicant; the onboarding engine takes none from a
+// registry's record either. Direction marks (U+200E, U+200F) and the
+// joiners Indic scripts need are text, and pass.
+func DisplayProblem(s string) string {
+	p, _ := displayProblem(s)
+	return p
+}
+
+// displayProblem is DisplayProblem, with what an applicant should do.
+func displayProblem(s string) (problem, fix string) {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "contains a control character", "retype it"
+		}
+		if directionOverride(r) {
+			return overrideProblem(r), "retype it without one"
+		}
+	}
+	return "", ""
 }
 
 // directionOverride reports whether r is one of Unicode's explicit

@@ -2,12 +2,14 @@ package verifier_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -89,6 +91,54 @@ func TestAddressesRefuseDirectionOverrides(t *testing.T) {
 				assert.Contains(t, res.Message, tt.field, file)
 				assert.NotEqual(t, verifier.VerdictReady, r.Verdict, file)
 			}
+		})
+	}
+}
+
+// A registry's name holding a direction override shows in another order
+// than it is compared, so it never matches the applicant's: the look-up
+// goes to a person, and the finding shows where the override is, so that
+// the two sides cannot look alike on the reviewer's screen while they
+// differ. The same name without one matches.
+func TestRegistryNamesWithOverridesNeverMatch(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, registry string
+		match          bool
+	}{
+		{"the same name", "Sunrise Multispeciality Hospital", true},
+		{"an override between the words", "Sunrise Multispeciality \u202eHospital", false},
+		{"reversed to read as the applicant's", "\u202elatipsoH ytilaicepsitluM esirnuS", false},
+		{"an isolate around a word", "Sunrise \u2066Multispeciality\u2069 Hospital", false},
+		{"a right-to-left mark", "Sunrise Multispeciality Hospital\u200f", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			reg := facilityFunc(func(context.Context, string) (hfr.Facility, error) {
+				return hfr.Facility{ID: "IN2910000123", Name: tt.registry, Status: "Verified", FacilityType: "Hospital", Pincode: "570001"}, nil
+			})
+			app := loadApp(t, "abdm_provider_ready.json")
+			app.ParticipantName = "Sunrise Multispeciality Hospital"
+			app.Address.Pincode = "570001"
+			r, err := trustedChecker(t, verifier.WithFacilityRegistry(reg)).Verify(context.Background(), app)
+			require.NoError(t, err)
+			res, ok := r.Result(verifier.ReqHFRLookup)
+			require.True(t, ok)
+			assert.Equal(t, verifier.SameName(app.ParticipantName, tt.registry), tt.match)
+			if tt.match {
+				assert.Equal(t, verifier.Satisfied, res.Outcome, res.Message)
+				return
+			}
+			assert.Equal(t, verifier.Pending, res.Outcome, res.Message)
+			assert.Equal(t, verifier.TaskReview, res.Task)
+			for _, f := range res.Findings {
+				if f.Field == "name" {
+					assert.False(t, f.Match)
+					assert.Contains(t, f.Registry, "[U+")
+					assert.False(t, strings.ContainsAny(f.Registry, "\u202e\u2066\u2069"), "%q", f.Registry)
+				}
+			}
+			assert.False(t, strings.ContainsAny(res.Message, "\u202e\u2066\u2069"), "%q", res.Message)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"errors"
+	"fmt"
 	"unicode/utf8"
 )
 
@@ -42,7 +43,8 @@ const maxShown = 40
 
 // shown returns s in a form fit for a message: truncated to maxShown bytes
 // on a rune boundary, with invalid UTF-8 and control characters replaced so
-// that a message never carries terminal escapes or broken text.
+// that a message never carries terminal escapes or broken text, and a
+// text-direction override written out as its code point ("[U+202E]").
 func shown(s string) string { return shownN(s, maxShown) }
 
 // maxShownName caps names repeated in messages; they run longer than ids.
@@ -74,6 +76,10 @@ func shownN(s string, max int) string {
 			b = append(b, '?')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			b = append(b, ' ')
+		case directionOverride(r):
+			// Shown, not obeyed: it would make the rest of the message
+			// read in another order (two names that differ look alike).
+			b = fmt.Appendf(b, "[U+%04X]", r)
 		default:
 			b = utf8.AppendRune(b, r)
 		}

@@ -54,12 +54,22 @@ func NormalizeName(s string) string {
 
 // SameName reports whether a and b name the same organisation: equal after
 // NormalizeName, with a legal form at the end (private limited, limited,
-// LLP, …) left out of both. An empty name matches nothing. Anything else
-// differs: a difference is for a person to judge, and the checks that use
-// SameName make it a review, never a refusal.
+// LLP, …) left out of both. An empty name matches nothing, nor does one
+// holding a text-direction override (U+202A–U+202E, U+2066–U+2069), which
+// shows in another order than it is compared. Anything else differs: a
+// difference is for a person to judge, and the checks that use SameName
+// make it a review, never a refusal.
 func SameName(a, b string) bool {
+	if hasOverride(a) || hasOverride(b) {
+		return false
+	}
 	ta, tb := trimLegalForm(nameTokens(a)), trimLegalForm(nameTokens(b))
 	return len(ta) > 0 && slices.Equal(ta, tb)
+}
+
+// hasOverride reports whether s holds a text-direction override.
+func hasOverride(s string) bool {
+	return strings.ContainsFunc(s, directionOverride)
 }
 
 // samePersonName reports whether a and b name the same person: SameName's
@@ -67,6 +77,9 @@ func SameName(a, b string) bool {
 // out, and the words in any order, since registries and people order given
 // names and surnames differently.
 func samePersonName(a, b string) bool {
+	if hasOverride(a) || hasOverride(b) {
+		return false
+	}
 	ta, tb := personTokens(a), personTokens(b)
 	return len(ta) > 0 && slices.Equal(ta, tb)
 }

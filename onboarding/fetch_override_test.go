@@ -45,7 +45,8 @@ func TestConsentedFetchRefusesDirectionOverrides(t *testing.T) {
 	}{
 		{"override in the name", func(f *hfr.Facility) { f.Name = "Sanjeevani \u202eHospital" }, false},
 		{"isolate in the address", func(f *hfr.Facility) { f.Address = "12 \u2066Sarjapur Road\u2069" }, false},
-		{"control character in the district", func(f *hfr.Facility) { f.DistrictName = "Bengaluru\x1b[2J" }, false},
+		{"control character in the name", func(f *hfr.Facility) { f.Name = "Sanjeevani\x1b[2J Hospital" }, false},
+		{"a line break in the address is a space", func(f *hfr.Facility) { f.Address = "12 Sarjapur Road,\r\nKoramangala" }, true},
 		{"override in the facility type", func(f *hfr.Facility) { f.FacilityType = "Hospital\u202e" }, false},
 		{"a right-to-left mark is text", func(f *hfr.Facility) { f.Address = "12 Sarjapur Road \u200f" }, true},
 		{"a clean record", nil, true},
@@ -64,6 +65,7 @@ func TestConsentedFetchRefusesDirectionOverrides(t *testing.T) {
 			require.NoError(t, err)
 			if tt.taken {
 				assert.Equal(t, onboarding.SourceHFR, out.Sources["address"])
+				assert.False(t, strings.ContainsAny(out.Participant.Address.Street, "\r\n"), "%q", out.Participant.Address.Street)
 				return
 			}
 			assert.Equal(t, onboarding.SourceApplicant, out.Sources["participant_name"])

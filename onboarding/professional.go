@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
@@ -240,17 +241,31 @@ func (s *Service) facilityRecord(ctx context.Context, id string) (hfr.Facility, 
 // hfrRecordProblem says which field of a facility's HFR record the
 // consented fetch must not take: one that would show other than it is
 // stored (verifier.DisplayProblem), which the checks refuse from an
-// applicant. The facility writes its own HFR profile.
+// applicant — in an address line, once its line breaks and other control
+// characters are spaces (hfrLine), a text-direction override. The
+// facility writes its own HFR profile.
 func hfrRecordProblem(f hfr.Facility) error {
 	for _, field := range []struct{ name, value string }{
-		{"name", f.Name}, {"address", f.Address}, {"village, city or town", f.VillageCityTownName},
-		{"district", f.DistrictName}, {"state", f.StateName}, {"pincode", f.Pincode}, {"facility type", f.FacilityType},
+		{"name", f.Name}, {"facility type", f.FacilityType},
+		{"address", hfrLine(f.Address)}, {"village, city or town", hfrLine(f.VillageCityTownName)},
+		{"district", hfrLine(f.DistrictName)}, {"state", hfrLine(f.StateName)}, {"pincode", hfrLine(f.Pincode)},
 	} {
 		if p := verifier.DisplayProblem(field.value); p != "" {
 			return fmt.Errorf("the record's %s %s", field.name, p)
 		}
 	}
 	return nil
+}
+
+// hfrLine is an address line of an HFR record as the participant gets it:
+// trimmed, its line breaks, tabs and other control characters spaces.
+func hfrLine(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // fillFromHFR sets the participant's registry fields from the facility's
@@ -268,11 +283,11 @@ func fillFromHFR(r *record, f hfr.Facility) {
 	}
 	set("participant_name", f.Name, func(v string) { r.part.ParticipantName = v })
 	addr := hcxonboard.Address{
-		Street:   strings.TrimSpace(f.Address),
-		Village:  strings.TrimSpace(f.VillageCityTownName),
-		District: strings.TrimSpace(f.DistrictName),
-		State:    strings.TrimSpace(f.StateName),
-		Pincode:  strings.TrimSpace(f.Pincode),
+		Street:   hfrLine(f.Address),
+		Village:  hfrLine(f.VillageCityTownName),
+		District: hfrLine(f.DistrictName),
+		State:    hfrLine(f.StateName),
+		Pincode:  hfrLine(f.Pincode),
 	}
 	if addr != (hcxonboard.Address{}) {
 		r.part.Address = &addr

@@ -109,7 +109,8 @@ func WithTrustList(t *TrustList) VerifierOption {
 }
 
 // WithRevocation makes Verify ask r whether a certificate's jti is revoked.
-// Default: no revocation check.
+// An error of r, or a panic in it, is ErrRevocationUnavailable. Default:
+// no revocation check.
 func WithRevocation(r RevocationChecker) VerifierOption {
 	return verifierOption(func(v *Verifier) error {
 		if r == nil {

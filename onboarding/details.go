@@ -113,6 +113,9 @@ func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, act
 	if len(d.CompanyRegistration) > maxCompanyRegistation {
 		return nil, &DetailsError{Field: FieldCompanyRegistration, Reason: fmt.Sprintf("is longer than %d characters", maxCompanyRegistation)}
 	}
+	if p := verifier.DisplayProblem(d.CompanyRegistration); p != "" {
+		return nil, &DetailsError{Field: FieldCompanyRegistration, Reason: p}
+	}
 
 	// Nothing is fetched for an application that does not exist or cannot
 	// take details now: a URL is the caller's to give, the connection the
@@ -544,6 +547,11 @@ func checkContacts(in []hcxonboard.Contact) ([]hcxonboard.Contact, error) {
 		field := fmt.Sprintf("%s[%d]", FieldContacts, i)
 		if c.Name == "" {
 			return nil, &DetailsError{Field: field, Reason: "has no name"}
+		}
+		if p := verifier.DisplayProblem(c.Name); p != "" {
+			// Shown to staff and in notices as the step-1 names are,
+			// and refused as they are.
+			return nil, &DetailsError{Field: field + ".name", Reason: p}
 		}
 		if c.Email == "" && strings.TrimSpace(c.Mobile) == "" {
 			return nil, &DetailsError{Field: field, Reason: "has neither an e-mail address nor a mobile number"}

@@ -93,6 +93,18 @@ func TestSubmitDetails(t *testing.T) {
 			field: "signing_cert_path", reason: "could not be fetched: answered HTTP 404"},
 		{name: "expired signing certificate", details: with(func(d *onboarding.Details) { d.SigningCertPath = certs.expired }), field: "signing_cert_path", reason: "expired"},
 		{name: "contact without name", details: with(func(d *onboarding.Details) { d.Contacts = []hcxonboard.Contact{{Email: "a@b.example"}} }), field: "contacts[0]", reason: "no name"},
+		{name: "contact name with a direction override", details: with(func(d *onboarding.Details) {
+			d.Contacts = []hcxonboard.Contact{{Name: "Integration \u202eksed", Mobile: "9000012345"}}
+		}), field: "contacts[0].name", reason: "U+202E"},
+		{name: "contact name with a control character", details: with(func(d *onboarding.Details) {
+			d.Contacts = []hcxonboard.Contact{{Name: "Desk\x1b[2J", Mobile: "9000012345"}}
+		}), field: "contacts[0].name", reason: "control character"},
+		{name: "contact name in Urdu with a right-to-left mark", details: with(func(d *onboarding.Details) {
+			d.Contacts = []hcxonboard.Contact{{Name: "\u200fانٹیگریشن ڈیسک", Mobile: "9000012345"}}
+		})},
+		{name: "company registration with an isolate", details: with(func(d *onboarding.Details) {
+			d.CompanyRegistration = "U85110KA2001\u2066PTC028912"
+		}), field: "company_registration", reason: "U+2066"},
 		{name: "contact with bad mobile", details: with(func(d *onboarding.Details) {
 			d.Contacts = []hcxonboard.Contact{{Name: "Desk", Mobile: "12345"}}
 		}), field: "contacts[0].mobile"},

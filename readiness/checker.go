@@ -240,10 +240,10 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 		return fail(fmt.Sprintf("endpoint_url uses %q, not https", clip(u.Scheme)), "The HCX calls participants over https only: serve TLS and register the https URL.")
 	case u.Host == "" || u.Hostname() == "":
 		return fail("endpoint_url has no host", "Register an absolute https URL, such as https://hcx.hospital.example/api.")
-	case ipHost(u):
-		return fail(fmt.Sprintf("endpoint_url names its host by IP address (%s); a DNS host name is needed", clip(u.Hostname())),
+	case ambiguousHost(u):
+		return fail(fmt.Sprintf("endpoint_url names its host by an address written in a form that software reads differently (%s); a DNS host name is needed", clip(u.Hostname())),
 			"Register the endpoint_url under a DNS name, such as https://hcx.hospital.example/api, that resolves to your endpoint and that its TLS certificate names: "+
-				"the HCX reaches participants, and verifies their certificates, by host name, never by IP address.")
+				"a host such as 2130706433, 127.1, 0x7f.1 or [::ffff:203.0.113.7] is one address to some software and another name, or another address, to the rest.")
 	case u.User != nil:
 		return fail("endpoint_url carries user information", "Register the URL without a user name or password.")
 	case u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
@@ -261,27 +261,40 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 		challenge.RawPath = strings.TrimSuffix(u.RawPath, "/") + Path
 	}
 	s.url = challenge.String()
-	return challenge, Result{Check: CheckEndpointURL, Outcome: Passed, Message: "endpoint_url is an https URL with a DNS host name"}
+	msg := "endpoint_url is an https URL with a DNS host name"
+	if _, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil {
+		msg = "endpoint_url is an https URL naming its host by IP address; the onboarding engine registers DNS host names only (step 3)"
+	}
+	return challenge, Result{Check: CheckEndpointURL, Outcome: Passed, Message: msg}
 }
 
 // idnaDots are the full stops IDNA reads as label separators.
 var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
 
-// ipHost reports whether u names its host by IP address: an IPv6
-// literal in brackets (zone or not), an IPv4 address, or a host that
-// other URL parsers and resolvers read as one — a number with no dots
-// (2130706433), hexadecimal or shortened forms (0x7f.1, 127.1), full-width
-// digits that IDNA maps to ASCII ones, characters such as "⒈" that
-// non-strict IDNA maps to a digit and a dot. Those all end in a label that
-// starts with a digit, which no top-level domain does; a DNS name may
-// hold digits, and address-like labels, anywhere before its last label
-// (203.0.113.7.hospital.example). Trailing dots change nothing, however
-// many: resolvers and URL parsers that drop one may drop them all.
-func ipHost(u *url.URL) bool {
-	if strings.HasPrefix(u.Host, "[") {
-		return true
-	}
+// ambiguousHost reports whether u names its host by an address written in
+// a form other software reads differently: an IP address in any form but
+// the canonical one (a dotted quad, or an IPv6 address in brackets with
+// no zone that is not an IPv4 address in IPv6 dress), or a host that
+// other URL parsers and resolvers read as an address — a number with no
+// dots (2130706433), hexadecimal or shortened forms (0x7f.1, 127.1),
+// full-width digits that IDNA maps to ASCII ones, characters such as "⒈"
+// that non-strict IDNA maps to a digit and a dot, trailing dots. Those all
+// end in a label that starts with a digit, which no top-level domain
+// does; a DNS name may hold digits, and address-like labels, anywhere
+// before its last label (203.0.113.7.hospital.example).
+//
+// A canonical address passes: the check reaches it, and its TLS
+// certificate must name that address. Registering one is the engine's
+// affair (its step 3 takes DNS names only).
+func ambiguousHost(u *url.URL) bool {
 	host := u.Hostname()
+	if strings.HasPrefix(u.Host, "[") {
+		a, err := netip.ParseAddr(host)
+		return err != nil || a.Zone() != "" || !a.Is6() || a.Is4In6() || !strings.EqualFold(a.String(), host)
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Is4() && a.String() == host {
+		return false
+	}
 	// Browsers' and WHATWG URL parsers' IDNA does not apply the STD3
 	// rules, so it maps characters whose compatibility form holds a dot or
 	// a digit (U+2488 "⒈" to "1.", U+FE52 "﹒" to "."), which strict IDNA

@@ -32,16 +32,19 @@
 // check failed. The Report is JSON, for the onboarding engine to keep on
 // the application.
 //
-// The endpoint_url must be an absolute https URL whose host is a DNS
-// name, without user information, query or fragment. A host given as an
-// IP address — 203.0.113.7, [2001:db8::1], or a form other software
-// reads as one (2130706433, 127.1, 0x7f.1, full-width digits) — fails
-// endpoint_url (invalid_target) before anything is sent, loopback
-// included: the HCX reaches a participant by its host name and verifies
-// its certificate for that name. Tests serve their endpoint under a name
-// (package readinesstest resolves its names to loopback; an
-// httptest.Server's client takes example.com to the server), not at
-// httptest's 127.0.0.1 URL.
+// The endpoint_url must be an absolute https URL without user
+// information, query or fragment, whose host is a DNS name or an IP
+// address written canonically (203.0.113.7, [2001:db8::1]). A host that
+// other software reads as an address while this package would not, or as
+// another one — 2130706433, 127.1, 0x7f.1, full-width digits, trailing
+// dots, [::ffff:203.0.113.7], an IPv6 zone — fails endpoint_url
+// (invalid_target) before anything is sent. An address is checked as a
+// name is: the TLS certificate must name it, and the operator's default
+// client (a safefetch client) reaches public addresses only, so a test
+// whose participant listens on httptest's 127.0.0.1 URL gives the Checker
+// that server's client (WithHTTPClient). The onboarding engine registers
+// DNS host names only (its step 3), so a participant checking itself
+// before applying should use the name it will register.
 //
 // Attempts that fail for a reason that may pass (a timeout, a refused or
 // dropped connection, HTTP 429, 502, 503, 504) are retried

@@ -18,8 +18,8 @@ import (
 // the operator's client is (*safefetch.Fetcher).Client(); here it is the
 // test server's, which trusts its certificate and takes requests for
 // example.com and its subdomains to the server. The endpoint_url names a
-// DNS host, as the Checker requires: srv.URL, an IP address, would be
-// refused.
+// DNS host, as the onboarding engine registers them; srv.URL itself, at
+// 127.0.0.1, would be checked as well.
 func Example() {
 	mux := http.NewServeMux()
 	srv := httptest.NewTLSServer(mux)

@@ -11,7 +11,7 @@ type Check string
 
 // The checks, in the order a Report lists them.
 const (
-	CheckEndpointURL   Check = "endpoint_url"   // the URL is an https URL with a DNS host name, not an IP address
+	CheckEndpointURL   Check = "endpoint_url"   // the URL is an https URL with a DNS host name (or a canonical IP address), no user, query or fragment
 	CheckDNS           Check = "dns"            // the host name resolves (to public addresses, through the operator's client)
 	CheckConnect       Check = "connect"        // a TCP connection is accepted
 	CheckTLS           Check = "tls"            // TLS 1.2 or newer, a trusted certificate valid now and for the host

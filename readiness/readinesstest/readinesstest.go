@@ -131,7 +131,7 @@ func NewCA() *CA {
 }
 
 // TLSCertificate issues a server certificate for hosts, valid from
-// notBefore to notAfter.
+// notBefore to notAfter: names, and IP addresses ("127.0.0.1", "::1").
 func (ca *CA) TLSCertificate(notBefore, notAfter time.Time, hosts ...string) tls.Certificate {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -140,11 +140,17 @@ func (ca *CA) TLSCertificate(notBefore, notAfter time.Time, hosts ...string) tls
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: hosts[0]},
-		DNSNames:     hosts,
 		NotBefore:    notBefore,
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
 	if err != nil {

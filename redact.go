@@ -2,6 +2,7 @@ package hcxonboard
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"slices"
@@ -105,7 +106,9 @@ func isAlnum(c byte) bool {
 
 // RedactingHandler wraps a slog.Handler so that every string it logs —
 // the message and each string attribute, in groups too — passes through
-// RedactText first. The onboarding engine and the registry adapters wrap
+// RedactText first; so do errors, lists of strings and any other value
+// whose printed form carries an address or a number (such a value is
+// logged as its masked text). The onboarding engine and the registry adapters wrap
 // the loggers they are given with it, so an error text that carries an
 // address is masked wherever it came from.
 func RedactingHandler(h slog.Handler) slog.Handler {
@@ -151,8 +154,22 @@ func redactAttr(a slog.Attr) slog.Attr {
 		}
 		return slog.Group(a.Key, red...)
 	case slog.KindAny:
-		if err, ok := v.Any().(error); ok {
-			return slog.String(a.Key, RedactText(err.Error()))
+		switch x := v.Any().(type) {
+		case error:
+			return slog.String(a.Key, RedactText(x.Error()))
+		case []string:
+			red := make([]string, len(x))
+			for i, s := range x {
+				red[i] = RedactText(s)
+			}
+			return slog.Any(a.Key, red)
+		}
+		// Any other value (an address type, a map, a struct) is written
+		// out by the handler as text or JSON, contacts included: one that
+		// prints with a contact is logged as its masked text, one that
+		// does not keeps its shape.
+		if s := fmt.Sprintf("%+v", v.Any()); RedactText(s) != s {
+			return slog.String(a.Key, RedactText(s))
 		}
 		return slog.Attr{Key: a.Key, Value: v}
 	}

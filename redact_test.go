@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net/mail"
 	"strings"
 	"testing"
 
@@ -63,4 +64,28 @@ func TestRedactingHandler(t *testing.T) {
 	assert.True(t, strings.Contains(out, `"count":3`), out)
 	assert.Contains(t, out, "@sanjeevani.example")
 	assert.Equal(t, hcxonboard.RedactingHandler(log.Handler()), log.Handler(), "wrapping twice is wrapping once")
+}
+
+// Values logged with slog.Any — a list of recipients, an address type
+// with a String method, a map or struct holding a contact — are
+// written out by the handler as text or JSON just as strings are: they
+// are masked too, while values that carry no contact keep their shape.
+func TestRedactingHandlerMasksValuesOfAnyKind(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	log := slog.New(hcxonboard.RedactingHandler(slog.NewJSONHandler(&buf, nil)))
+	type recipient struct{ Name, Email string }
+	log.Info("sent",
+		"to", []string{"asha.rao@sanjeevani.example", "9876543210"},
+		"from", &mail.Address{Name: "Ravi", Address: "ravi.kumar@clinic.example"},
+		"meta", map[string]string{"mobile": "+91 98765 43211"},
+		"who", recipient{"Asha", "asha.k@hospital.example"},
+		"sizes", []int{1, 2, 3})
+	out := buf.String()
+	for _, leak := range []string{"asha.rao@", "9876543210", "ravi.kumar@", "98765 43211", "asha.k@"} {
+		assert.NotContains(t, out, leak)
+	}
+	assert.Contains(t, out, `"sizes":[1,2,3]`, "a value without contacts keeps its shape")
+	assert.Contains(t, out, "@sanjeevani.example")
+	assert.Contains(t, out, "@hospital.example")
 }

@@ -130,8 +130,8 @@ func (r *Role) UnmarshalJSON(b []byte) error {
 	var s string
 	if len(b) > 0 && b[0] != '"' {
 		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("%w: role must be a string", ErrUnknownRole)
+		if err := json.Unmarshal(b, &n); err != nil || n == "" { // n is "" for null
+			return fmt.Errorf("%w: a role is written as a string, such as \"provider.hospital\", or as an NHCX code such as 10001", ErrUnknownRole)
 		}
 		if _, err := strconv.Atoi(n.String()); err != nil {
 			return fmt.Errorf("%w: %s", ErrUnknownRole, truncate(n.String(), 64))

@@ -95,3 +95,20 @@ func TestCanonicalRoles(t *testing.T) {
 	assert.Same(t, &same[0], &hcxonboard.CanonicalRoles(same)[0], "nothing to change: the same slice")
 	assert.Nil(t, hcxonboard.CanonicalRoles(nil))
 }
+
+// A role that is not text says what it got: a null, a boolean or an
+// object is not a role, and the message says a role is written as text
+// (or an NHCX code), never an empty "unknown role: ".
+func TestRoleNotTextSaysSo(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{`{"roles":[null]}`, `{"roles":[true]}`, `{"roles":[{}]}`} {
+		_, err := hcxonboard.UnmarshalApplication([]byte(bad))
+		require.Error(t, err, bad)
+		assert.ErrorIs(t, err, hcxonboard.ErrUnknownRole, bad)
+		assert.Contains(t, err.Error(), `field "roles[0]": `, bad)
+		assert.Contains(t, err.Error(), "a role is written as a string", bad)
+		assert.NotRegexp(t, `unknown role: *$`, err.Error(), bad)
+	}
+	_, err := hcxonboard.UnmarshalApplication([]byte(`{"roles":[10002]}`))
+	assert.NoError(t, err)
+}

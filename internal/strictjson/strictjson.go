@@ -75,6 +75,10 @@ func Unmarshal(data []byte, dst any, w *Words) error {
 	if len(bytes.Trim(data, " \t\r\n")) == 0 {
 		return &Error{Message: or(w.Empty, "empty input; a JSON object is expected")}
 	}
+	if isUTF16(data) {
+		// What Windows tools write when asked for "Unicode".
+		return &Error{Message: "the input is UTF-16 text, and JSON is UTF-8: save it as UTF-8 (without a byte order mark)"}
+	}
 	// The whole input, names included, must be UTF-8: a name or value that
 	// is not would be stored and echoed as it came.
 	if !utf8.Valid(data) {
@@ -280,6 +284,20 @@ func goTypeName(t reflect.Type) string {
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// isUTF16 reports whether data is UTF-16: it starts with a UTF-16 byte
+// order mark, or one of its first two bytes is a NUL, as JSON text in
+// UTF-16 begins (RFC 4627, section 3). JSON in UTF-8 has no NUL byte
+// anywhere, strings included.
+func isUTF16(data []byte) bool {
+	switch {
+	case len(data) < 2:
+		return false
+	case data[0] == 0xff && data[1] == 0xfe, data[0] == 0xfe && data[1] == 0xff:
+		return true
+	}
+	return (data[0] == 0) != (data[1] == 0)
+}
 
 // invalidUTF8At returns the offset of the first byte of data that is not
 // part of valid UTF-8.

@@ -194,3 +194,44 @@ func TestUnknownFieldOfASmallBodyListsItsFields(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "the fields")
 }
+
+// JSON saved as UTF-16 — what Windows tools write when asked for
+// "Unicode", with or without a byte order mark — is named as UTF-16 with
+// the fix, rather than as some invalid byte or character at its start.
+func TestUTF16IsNamed(t *testing.T) {
+	t.Parallel()
+	utf16 := func(s string, big bool, bom bool) []byte {
+		var out []byte
+		if bom && big {
+			out = append(out, 0xfe, 0xff)
+		} else if bom {
+			out = append(out, 0xff, 0xfe)
+		}
+		for _, c := range []byte(s) { // ASCII only
+			if big {
+				out = append(out, 0, c)
+			} else {
+				out = append(out, c, 0)
+			}
+		}
+		return out
+	}
+	var v struct {
+		A string `json:"a"`
+	}
+	for _, big := range []bool{false, true} {
+		for _, bom := range []bool{false, true} {
+			err := Unmarshal(utf16(`{"a":"x"}`, big, bom), &v, nil)
+			require.Error(t, err, "big %v, bom %v", big, bom)
+			assert.Contains(t, err.Error(), "UTF-16", "big %v, bom %v", big, bom)
+			assert.Contains(t, err.Error(), "save it as UTF-8", "big %v, bom %v", big, bom)
+		}
+	}
+	// A NUL inside a string of UTF-8 JSON is the decoder's to refuse, not
+	// taken for UTF-16.
+	err := Unmarshal([]byte("{\"a\":\"x\x00y\"}"), &v, nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "UTF-16")
+	require.NoError(t, Unmarshal([]byte(`{"a":"x"}`), &v, nil))
+	assert.Equal(t, "x", v.A)
+}

@@ -162,7 +162,7 @@ func specRoutes(c specConfig) []route {
 				resp: &SpecSearchResponse{}, status: http.StatusOK, handle: (*Handler).specReadByPath},
 			route{method: http.MethodPost, path: base + "/participant/update", operation: op("specUpdate"), tag: tagRegistry,
 				summary: "A live participant changes its own endpoint and certificates (its access token, and the step-up code its admin received)",
-				auth:    authOwnToken, body: &SpecUpdateRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				auth:    authOwnToken, body: &SpecUpdateRequest{}, resp: &SpecUpdateResponse{}, status: http.StatusOK,
 				extra:  []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 				handle: (*Handler).specUpdate},
 			route{method: http.MethodPost, path: base + "/participant/auth/token/generate", operation: op("specTokenGenerate"), tag: tagRegistry,
@@ -208,6 +208,15 @@ type SpecSearchResponse struct {
 	// after it (the request's cursor); absent otherwise. It is this
 	// registry's addition: clients that page by offset ignore it.
 	Next string `json:"next,omitempty"`
+}
+
+// SpecUpdateResponse is participant/update's answer: the code of the
+// participant updated, at the top level as the reference platform's
+// participant/update answers it, and its record as it now stands in the
+// search envelope (none when the profile does not serve it).
+type SpecUpdateResponse struct {
+	ParticipantCode string `json:"participant_code"`
+	SpecSearchResponse
 }
 
 // SpecParticipant is a registry record as the specification's routes write
@@ -351,14 +360,20 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 }
 
 // writeSpecParticipants answers the records of ps in the handler's
-// profile, leaving out those it does not serve (for participant/update's
-// answer: the search and read never pass one).
+// profile (participant/read's answer).
 func (h *Handler) writeSpecParticipants(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant) {
 	h.writeSpecPage(w, r, ps, "")
 }
 
 // writeSpecPage is writeSpecParticipants with the cursor of the next page.
 func (h *Handler) writeSpecPage(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant, next string) {
+	h.writeJSON(w, http.StatusOK, h.specPage(r, ps, next))
+}
+
+// specPage is the search envelope of the records of ps in the handler's
+// profile, leaving out those it does not serve (for participant/update's
+// answer: the search and read never pass one).
+func (h *Handler) specPage(r *http.Request, ps []hcxonboard.Participant, next string) SpecSearchResponse {
 	base := h.publicBase(r)
 	out := SpecSearchResponse{Timestamp: h.now().UnixMilli(), Participants: make([]SpecParticipant, 0, len(ps)), Next: next}
 	for i := range ps {
@@ -366,7 +381,7 @@ func (h *Handler) writeSpecPage(w http.ResponseWriter, r *http.Request, ps []hcx
 			out.Participants = append(out.Participants, h.specRecord(&ps[i], base))
 		}
 	}
-	h.writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // specRead answers POST {base}/participant/read.

@@ -30,7 +30,8 @@ type SpecUpdateRequest struct {
 // specUpdate lets a participant, with its own access token, change its
 // endpoint and certificates through the specification's registry API. It
 // is SubmitDetails with the step-up a live participant needs; the answer
-// is the record in the profile's spelling.
+// (SpecUpdateResponse) is the participant's code and its record in the
+// profile's spelling.
 func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	var req SpecUpdateRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
@@ -73,6 +74,7 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	if err != nil {
 		return h.refuseStepUp(r, err)
 	}
-	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*a.Participant})
+	h.writeJSON(w, http.StatusOK, SpecUpdateResponse{ParticipantCode: code,
+		SpecSearchResponse: h.specPage(r, []hcxonboard.Participant{*a.Participant}, "")})
 	return nil
 }

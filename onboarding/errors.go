@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -172,3 +173,24 @@ func (e *RefusedError) Error() string {
 
 // Is makes errors.Is(err, ErrRefused) hold.
 func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
+
+// maskedError is an error from outside the engine — a registry's answer,
+// an operator's client — whose text may name people's e-mail addresses or
+// mobile numbers (a registry saying whom it could not send a code to).
+// Its text is masked (hcxonboard.RedactText) wherever it goes: the audit
+// trail and a task's reason, which staff read, and the errors callers
+// (the applicant) get; its chain stays for errors.Is and errors.As.
+type maskedError struct{ err error }
+
+func (e maskedError) Error() string { return hcxonboard.RedactText(e.err.Error()) }
+
+func (e maskedError) Unwrap() error { return e.err }
+
+// masked wraps err, from outside the engine, in a maskedError; nil stays
+// nil.
+func masked(err error) error {
+	if err == nil {
+		return nil
+	}
+	return maskedError{err: err}
+}

@@ -122,7 +122,7 @@ func (s *Service) confirmRemote(ctx context.Context, first *record, taskID, code
 		switch {
 		case res.outage != nil:
 			t.Attempts = max(0, t.Attempts-1)
-			r.outcome = fmt.Errorf("%w: %s could not check the code: %w", ErrUnavailable, strings.ToUpper(t.Channel), res.outage)
+			r.outcome = fmt.Errorf("%w: %s could not check the code: %w", ErrUnavailable, strings.ToUpper(t.Channel), masked(res.outage))
 			return r.transition(ActionOTPAttempt, actorSystem, fmt.Sprintf("task %s: %s could not check the code; the attempt is given back",
 				t.ID, strings.ToUpper(t.Channel)))
 		case res.accepted && res.settle != nil:
@@ -373,7 +373,7 @@ func (s *Service) sendFacilityOTP(ctx context.Context, first *record, taskID str
 	}
 	facilityID := t.FacilityID
 	reply := s.askHFR(ctx, facilityID)
-	contact, contactErr, txn, sendErr := reply.contact, reply.contactErr, reply.txn, reply.sendErr
+	contact, contactErr, txn, sendErr := reply.contact, reply.contactErr, reply.txn, masked(reply.sendErr)
 	if sendErr == nil && txn.TransactionID == "" {
 		sendErr = fmt.Errorf("%w: HFR sent no transaction id", hfr.ErrUnexpectedResponse)
 	}

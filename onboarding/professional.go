@@ -97,6 +97,7 @@ func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID
 	if sendErr == nil && txn.TransactionID == "" {
 		sendErr = fmt.Errorf("%w: HPR sent no transaction id", hfr.ErrUnexpectedResponse)
 	}
+	sendErr = masked(sendErr)
 	if sendErr != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err

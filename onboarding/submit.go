@@ -746,10 +746,43 @@ func (s *Service) Recheck(ctx context.Context, id string) (*Application, error) 
 // RecheckBy is Recheck on behalf of actor (a staff member, "staff:asha"),
 // who is recorded as the recheck's actor; what the checks decide is still
 // the system's.
+//
+// The checks run on the application as it was read. An amendment stored
+// while they ran makes their report one of another application: it is
+// not taken, and the amended application is checked instead.
 func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application, error) {
 	if strings.TrimSpace(actor) == "" {
 		return nil, fmt.Errorf("%w: a recheck needs an actor", ErrInvalidArgument)
 	}
+	for attempt := 1; ; attempt++ {
+		a, err := s.recheck(ctx, id, actor)
+		if !errors.Is(err, errAmendedMeanwhile) {
+			return a, err
+		}
+		if attempt >= maxAttempts {
+			return nil, fmt.Errorf("%w: application %q kept being amended while it was checked; gave up after %d attempts", ErrConflict, id, attempt)
+		}
+	}
+}
+
+// errAmendedMeanwhile ends a recheck whose application was amended after
+// it was read: the report is about the application before.
+var errAmendedMeanwhile = errors.New("onboarding: the application was amended while it was checked")
+
+// amendRound names the amendment r's submitted application comes from:
+// the newest amend task done, or "" for the application as submitted.
+func (r *record) amendRound() string {
+	for i := len(r.st.Tasks) - 1; i >= 0; i-- {
+		if t := r.st.Tasks[i]; t.Kind == KindAmend && t.State == TaskDone {
+			return t.ID
+		}
+	}
+	return ""
+}
+
+// recheck is one run of RecheckBy: the checks of the application as read,
+// taken into it unless it was amended since (errAmendedMeanwhile).
+func (s *Service) recheck(ctx context.Context, id, actor string) (*Application, error) {
 	first, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -757,6 +790,7 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 	if first.position() != posVerifying {
 		return nil, &TransitionError{Action: ActionRecheck, From: positionName(first.position())}
 	}
+	round := first.amendRound()
 	sb, err := s.checkSandbox(ctx, first.st.Submitted, first.st.Sandbox)
 	if err != nil {
 		return nil, err
@@ -774,6 +808,9 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 	// the check failing on every run.
 	var disputed []*registry.ClaimError
 	recheck := func(r *record) error {
+		if r.amendRound() != round {
+			return errAmendedMeanwhile
+		}
 		if err := r.transition(ActionRecheck, actor, ""); err != nil {
 			return err
 		}
@@ -792,6 +829,9 @@ func (s *Service) RecheckBy(ctx context.Context, id, actor string) (*Application
 	// rejectFor rejects the application, recheck recorded, for reason.
 	rejectFor := func(reason string) (*record, error) {
 		return s.mutate(ctx, id, func(r *record) error {
+			if r.amendRound() != round {
+				return errAmendedMeanwhile
+			}
 			if err := r.transition(ActionRecheck, actor, ""); err != nil {
 				return err
 			}

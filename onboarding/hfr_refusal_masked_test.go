@@ -83,3 +83,37 @@ func TestHFROutageWordsAreMaskedForTheApplicant(t *testing.T) {
 	assert.Contains(t, err.Error(), "SMS gateway down")
 	assert.NotContains(t, err.Error(), mobile)
 }
+
+// validateDownHFR sends codes but cannot check them, in words that name
+// the manager's mobile.
+type validateDownHFR struct {
+	*hfr.Client
+	msg string
+}
+
+func (c validateDownHFR) ValidateFacilityOTP(context.Context, string, string, string) error {
+	return &hfr.APIError{StatusCode: http.StatusServiceUnavailable, Message: c.msg}
+}
+
+// HFR unable to check a code is ErrUnavailable to the applicant, the
+// attempt given back; the registry's words reach the applicant masked.
+func TestHFRCheckOutageWordsAreMaskedForTheApplicant(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	const mobile = "9876543210"
+	svc := w.service(registry.NewMemoryStore(), onboarding.WithFacilityOTP(validateDownHFR{Client: w.hfrCli, msg: "OTP service down for " + mobile}))
+	a, err := svc.Submit(ctx, w.application(verifier.CategoryABDMProvider))
+	require.NoError(t, err)
+	task := onlyTask(t, a, onboarding.KindOTP)
+	code, sent := w.hfr.LastOTP(abdmFacility)
+	require.True(t, sent)
+	_, err = svc.ConfirmOTP(ctx, a.ID, task.ID, code)
+	require.ErrorIs(t, err, onboarding.ErrUnavailable)
+	assert.Contains(t, err.Error(), "OTP service down")
+	assert.NotContains(t, err.Error(), mobile)
+	a, err = svc.Application(ctx, a.ID)
+	require.NoError(t, err)
+	got, _ := a.Task(task.ID)
+	assert.Equal(t, 3, got.AttemptsLeft, "the attempt is given back")
+}

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
+	"github.com/openhcx/hcxonboard/internal/textclip"
 	"github.com/openhcx/hcxonboard/rohini"
 )
 
@@ -23,33 +22,13 @@ import (
 // field by field, each field a Finding; a difference never satisfies a
 // requirement.
 
-// cause is an error's text fit for a message: trimmed of control
-// characters and capped. Registry adapters already keep credentials, tokens
-// and OTPs out of their errors.
+// cause is an error's text fit for a message, which the engine stores and
+// shows the applicant: the e-mail addresses and mobile numbers in it
+// masked (a registry's words may name the people it holds), control
+// characters made spaces, capped. Registry adapters already keep
+// credentials, tokens and OTPs out of their errors.
 func cause(err error) string {
-	s := err.Error()
-	const max = 160
-	clean := len(s) <= max
-	for i := 0; clean && i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			clean = false
-		}
-	}
-	if clean {
-		return s
-	}
-	b := make([]byte, 0, max+4)
-	for i, r := range s {
-		if i >= max {
-			b = append(b, "…"...)
-			break
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			r = ' '
-		}
-		b = utf8.AppendRune(b, r)
-	}
-	return string(b)
+	return textclip.Clip(hcxonboard.RedactText(err.Error()), 160)
 }
 
 // checkHFRLookup looks the facility up in HFR and compares, field by

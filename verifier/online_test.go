@@ -387,6 +387,25 @@ func TestOnlineCauseIsCleaned(t *testing.T) {
 	assert.Less(t, len(res.Message), 400)
 }
 
+// TestOnlineCauseIsMasked: a registry's error may name the people it
+// holds (a facility manager's mobile and e-mail); the result's message,
+// which the engine stores as a task message and shows the applicant,
+// carries them masked, as the log does.
+func TestOnlineCauseIsMasked(t *testing.T) {
+	t.Parallel()
+	reg := facilityFunc(func(context.Context, string) (hfr.Facility, error) {
+		return hfr.Facility{}, errors.New("gateway: manager 9876543210 (ravi.kumar@sunrisehospital.example) has no session")
+	})
+	r, err := trustedChecker(t, verifier.WithFacilityRegistry(reg)).Verify(context.Background(), loadApp(t, "abdm_provider_ready.json"))
+	require.NoError(t, err)
+	res, ok := r.Result(verifier.ReqHFRLookup)
+	require.True(t, ok)
+	assert.Equal(t, verifier.Pending, res.Outcome)
+	assert.Contains(t, res.Message, "has no session", "the registry's words are still told")
+	assert.NotContains(t, res.Message, "9876543210")
+	assert.NotContains(t, res.Message, "ravi.kumar")
+}
+
 // TestRohiniValidityEndsAtMidnightInIndia checks that a ROHINI
 // registration valid until a date — which the look-ups read as midnight
 // UTC — is valid to the end of that day in India, and not for the five and

@@ -3,6 +3,7 @@ package onboarding_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -248,6 +249,66 @@ func TestDetailsChangeIsToldOncePerContact(t *testing.T) {
 			require.NoError(t, err)
 			told := w.notes.of(onboarding.MessageDetailsChanged, a.ID)
 			assert.Len(t, told, c.want, "%+v", told)
+		})
+	}
+}
+
+// A PEM certificate pasted on one line — its line breaks turned into
+// spaces by a form or a shell, or written as the two characters \n by a
+// client that escaped them twice — is read as the PEM it was, as the
+// reference platform's update reads it, and stored with its line breaks
+// back, so that what the registry publishes parses anywhere. A value that
+// is not a certificate stays refused.
+func TestSubmitDetailsCertificateOnOneLine(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	certs := testCert(t)
+	valid := strings.TrimSpace(certs.valid)
+	cases := map[string]string{
+		"spaces for line breaks":      strings.Join(strings.Fields(valid), " "),
+		"escaped line breaks":         strings.ReplaceAll(valid, "\n", `\n`),
+		"escaped CR LF":               strings.ReplaceAll(valid, "\n", `\r\n`),
+		"no breaks at all":            "-----BEGIN CERTIFICATE-----" + strings.Join(strings.Fields(strings.TrimSuffix(strings.TrimPrefix(valid, "-----BEGIN CERTIFICATE-----"), "-----END CERTIFICATE-----")), "") + "-----END CERTIFICATE-----",
+		"with its chain, spaced":      strings.Join(strings.Fields(valid+"\n"+strings.TrimSpace(certs.weak)), " "),
+		"signing cert, one line":      "",
+		"not a certificate, one line": "-----BEGIN CERTIFICATE----- bm90IGEgY2VydGlmaWNhdGU= -----END CERTIFICATE-----",
+	}
+	for name, value := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			svc := w.service(registry.NewMemoryStore())
+			a, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+			require.NoError(t, err)
+			d := w.details("hcx.bsp-one.example")
+			if name == "signing cert, one line" {
+				d.SigningCertPath = strings.Join(strings.Fields(valid), " ")
+			} else {
+				d.EncryptionCert = value
+			}
+			got, err := svc.SubmitDetails(ctx, a.ID, d)
+			if strings.HasPrefix(name, "not a certificate") {
+				var de *onboarding.DetailsError
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, "encryption_cert", de.Field)
+				return
+			}
+			require.NoError(t, err)
+			p := got.Participant
+			cert := p.EncryptionCert
+			if name == "signing cert, one line" {
+				cert = p.SigningCertPath
+			}
+			block, rest := pem.Decode([]byte(cert))
+			require.NotNil(t, block, "stored with its line breaks: %q", cert)
+			assert.Equal(t, "CERTIFICATE", block.Type)
+			first, _ := pem.Decode([]byte(certs.valid))
+			assert.Equal(t, first.Bytes, block.Bytes, "the same certificate")
+			assert.Equal(t, certs.validNotAfter.UnixMilli(), p.EncryptionCertExpiry)
+			if strings.Contains(name, "chain") {
+				next, _ := pem.Decode(rest)
+				require.NotNil(t, next, "the chain is kept")
+			}
 		})
 	}
 }

@@ -77,6 +77,9 @@ func (s *MemoryStore) AcquireLease(ctx context.Context, name, owner string, now 
 	if err := CheckLease(name, owner, ttl); err != nil {
 		return false, err
 	}
+	if err := checkLeaseTimes("lease", now, ttl); err != nil {
+		return false, err
+	}
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}

@@ -166,6 +166,9 @@ func (s *MemoryStore) RetryOutbox(ctx context.Context, id string, now time.Time)
 	if now.IsZero() {
 		return fmt.Errorf("registry: retry outbox message %q at the zero time", id)
 	}
+	if outsideTimes(now) {
+		return timeError("outbox message "+clipName(id)+" retry", now)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -232,6 +235,9 @@ func checkOutboxOwnerAt(owner string, t time.Time, what string) error {
 	}
 	if t.IsZero() {
 		return fmt.Errorf("registry: outbox message %s at the zero time", what)
+	}
+	if outsideTimes(t) {
+		return timeError("outbox message "+what, t)
 	}
 	return nil
 }

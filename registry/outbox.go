@@ -302,7 +302,8 @@ func checkOutboxText(what, s string, empty bool) error {
 }
 
 // CheckOutboxClaim checks the arguments of ClaimOutbox as every store does
-// before it touches storage.
+// before it touches storage; a now, or a lease end, outside the times
+// every store keeps is refused.
 func CheckOutboxClaim(owner string, now time.Time, lease time.Duration, limit int) error {
 	if err := CheckOutboxOwner(owner); err != nil {
 		return err
@@ -314,6 +315,18 @@ func CheckOutboxClaim(owner string, now time.Time, lease time.Duration, limit in
 		return fmt.Errorf("registry: outbox lease %v is outside %v..%v", lease, MinOutboxLease, MaxOutboxLease)
 	case limit < 1 || limit > MaxOutboxClaim:
 		return fmt.Errorf("registry: outbox claim limit %d is outside 1..%d", limit, MaxOutboxClaim)
+	}
+	return checkLeaseTimes("outbox claim", now, lease)
+}
+
+// checkLeaseTimes refuses a lease taken at now for ttl unless now and its
+// end are times every store keeps: a database store cannot write them.
+func checkLeaseTimes(what string, now time.Time, ttl time.Duration) error {
+	if outsideTimes(now) {
+		return timeError(what+" time", now)
+	}
+	if end := now.Add(ttl); outsideTimes(end) {
+		return timeError(what+" lease end", end)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -64,4 +65,53 @@ func testTimes(t *testing.T, newStore NewStore) {
 		requireUTC(t, at(2*time.Hour), gotApp.UpdatedAt, "updated application updated_at")
 		requireUTC(t, at(3*time.Hour), gotApp.DueAt, "updated application due_at")
 	})
+
+	// A lease, a claim, a delivery and a retry at a time not every store
+	// keeps (before 1677, after 2262, or ending past 2262) are refused by
+	// every store and change nothing: the database stores cannot write
+	// it, and the memory store once took it, leasing every due message
+	// to a clock in the year 3000.
+	t.Run("a lease, claim, delivery or retry at a time no store keeps is refused", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		l := capability[registry.Leaser](t, s)
+		ob := capability[registry.OutboxStore](t, s)
+		dead, sent := message("app-1", "dead", at(0)), message("app-1", "sent", at(0))
+		seedWith(t, s, "app-1", []registry.OutboxMessage{dead, sent})
+		claimed, err := ob.ClaimOutbox(ctx, "w", at(time.Minute), time.Minute, 2)
+		require.NoError(t, err)
+		require.Len(t, claimed, 2)
+		require.NoError(t, ob.FailOutbox(ctx, "dead", "w", at(time.Hour), "gone", true))
+
+		latest := time.Unix(0, math.MaxInt64).Add(-time.Second) // a lease of a minute from it ends past 2262
+		for _, when := range []time.Time{{}, time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), latest} {
+			ok, err := l.AcquireLease(ctx, "job", "a", when, time.Minute)
+			require.Error(t, err, "lease at %v", when)
+			require.False(t, ok, "lease at %v", when)
+			_, err = ob.ClaimOutbox(ctx, "b", when, time.Minute, 2)
+			require.Error(t, err, "claim at %v", when)
+			if when != latest {
+				require.Error(t, ob.CompleteOutbox(ctx, "sent", "w", when), "sent at %v", when)
+				require.Error(t, ob.RetryOutbox(ctx, "dead", when), "retry at %v", when)
+			}
+		}
+		for _, m := range allOutbox(t, ob, registry.OutboxFilter{}) {
+			switch m.ID {
+			case "dead":
+				require.Equal(t, registry.OutboxDead, m.State, "the dead letter is not retried")
+			case "sent":
+				require.Equal(t, registry.OutboxPending, m.State, "the message is not sent")
+				require.Equal(t, "w", m.LeaseOwner, "the message stays leased to its claimer")
+			}
+		}
+		ok, err := l.AcquireLease(ctx, "job", "b", at(0), time.Minute)
+		require.NoError(t, err)
+		require.True(t, ok, "no refused lease is held")
+		// A time every store keeps, the latest a lease of a minute may
+		// start at, is taken.
+		ok, err = l.AcquireLease(ctx, "late", "a", time.Unix(0, math.MaxInt64).Add(-time.Minute), time.Minute)
+		require.NoError(t, err)
+		require.True(t, ok)
+	})
+
 }

@@ -59,3 +59,37 @@ func TestMemoryStoreKeepsTheTimesEveryStoreKeeps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, ps)
 }
+
+// TestCursorsOfEachOrder checks that the due and expiring-certificate
+// cursors name their positions again, that the cursors made before they
+// had a prefix of their own are still taken by the listing they came
+// from, and that the creation-order searches and listings refuse them.
+func TestCursorsOfEachOrder(t *testing.T) {
+	t.Parallel()
+	due := time.Date(2026, 12, 6, 10, 0, 0, 7, time.UTC)
+	pos, err := registry.DecodeDueCursor(registry.EncodeDueCursor(due, "app-1"))
+	require.NoError(t, err)
+	assert.True(t, pos.CreatedAt.Equal(due))
+	assert.Equal(t, "app-1", pos.Key)
+	pos, err = registry.DecodeDueCursor(registry.EncodeCursor(registry.Position{CreatedAt: due, Key: "app-2"}))
+	require.NoError(t, err, "a due cursor of the old form")
+	assert.Equal(t, "app-2", pos.Key)
+
+	soonest, code, err := registry.DecodeExpiryCursor(registry.EncodeExpiryCursor(1767225600000, "a|b@hcx"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1767225600000), soonest)
+	assert.Equal(t, "a|b@hcx", code)
+	soonest, code, err = registry.DecodeExpiryCursor(registry.EncodeCursor(registry.Position{Key: "42|c@hcx"}))
+	require.NoError(t, err, "an expiry cursor of the old form")
+	assert.Equal(t, int64(42), soonest)
+	assert.Equal(t, "c@hcx", code)
+
+	for _, c := range []string{registry.EncodeDueCursor(due, "app-1"), registry.EncodeExpiryCursor(42, "c@hcx")} {
+		_, err := registry.DecodeCursor(c)
+		require.ErrorIs(t, err, registry.ErrInvalidQuery, c)
+	}
+	_, _, err = registry.DecodeExpiryCursor(registry.EncodeDueCursor(due, "app-1"))
+	require.ErrorIs(t, err, registry.ErrInvalidQuery)
+	_, err = registry.DecodeDueCursor(registry.EncodeExpiryCursor(42, "c@hcx"))
+	require.ErrorIs(t, err, registry.ErrInvalidQuery)
+}

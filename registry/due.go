@@ -67,18 +67,33 @@ func CheckLease(name, owner string, ttl time.Duration) error {
 	return nil
 }
 
-// CheckPage checks the limit and cursor of a paged read that takes them
-// as arguments (DueApplications, CertificatesExpiring …) and returns the
-// limit to use (DefaultLimit for 0) and the position after which the page
-// starts (nil for the first page). A limit outside 0..MaxLimit, or a
-// cursor EncodeCursor did not make, is ErrInvalidQuery.
+// CheckPage checks the limit and cursor of DueApplications, which takes
+// them as arguments, and returns the limit to use (DefaultLimit for 0) and
+// the position after which the page starts (nil for the first page). A
+// limit outside 0..MaxLimit, or a cursor neither EncodeDueCursor nor
+// EncodeCursor made, is ErrInvalidQuery.
 func CheckPage(limit int, cursor string) (int, *Position, error) {
+	limit, err := CheckLimit(limit)
+	if err != nil || cursor == "" {
+		return limit, nil, err
+	}
+	after, err := DecodeDueCursor(cursor)
+	if err != nil {
+		return 0, nil, err
+	}
+	return limit, &after, nil
+}
+
+// CheckLimit checks the limit of a paged read that takes it as an
+// argument (DueApplications, CertificatesExpiring …) and returns the one
+// to use: DefaultLimit for 0; a limit outside 0..MaxLimit is
+// ErrInvalidQuery.
+func CheckLimit(limit int) (int, error) {
 	switch {
 	case limit < 0 || limit > MaxLimit:
-		return 0, nil, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxLimit)
+		return 0, fmt.Errorf("%w: limit %d is outside 0..%d", ErrInvalidQuery, limit, MaxLimit)
 	case limit == 0:
-		limit = DefaultLimit
+		return DefaultLimit, nil
 	}
-	after, err := cursorPosition(cursor)
-	return limit, after, err
+	return limit, nil
 }

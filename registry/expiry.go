@@ -61,14 +61,14 @@ func SoonestExpiry(p *hcxonboard.Participant) int64 {
 // EncodeExpiryCursor is the cursor of the CertificateExpiries page after a
 // participant whose SoonestExpiry is soonest.
 func EncodeExpiryCursor(soonest int64, code string) string {
-	return EncodeCursor(Position{Key: strconv.FormatInt(soonest, 10) + "|" + code})
+	return encodeCursor(expiryCursorVersion, Position{Key: strconv.FormatInt(soonest, 10) + "|" + code})
 }
 
 // DecodeExpiryCursor returns the soonest expiry and the participant code
-// an EncodeExpiryCursor cursor names; any other cursor wraps
-// ErrInvalidQuery.
+// an EncodeExpiryCursor cursor names (one made before expiry cursors had a
+// prefix of their own too); any other cursor wraps ErrInvalidQuery.
 func DecodeExpiryCursor(c string) (soonest int64, code string, err error) {
-	pos, err := DecodeCursor(c)
+	pos, err := decodeCursor(c, expiryCursorVersion, cursorVersion)
 	if err != nil {
 		return 0, "", err
 	}

@@ -471,7 +471,7 @@ func page[T any](items []T, limit, offset int) []T {
 // every participant.
 func (s *MemoryStore) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (Page[hcxonboard.Participant], error) {
 	var out Page[hcxonboard.Participant]
-	limit, _, err := CheckPage(limit, cursor)
+	limit, err := CheckLimit(limit)
 	if err != nil {
 		return out, err
 	}

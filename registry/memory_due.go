@@ -45,7 +45,7 @@ func (s *MemoryStore) DueApplications(ctx context.Context, by time.Time, limit i
 	}
 	out.Items = hits
 	if n := len(hits); n == limit {
-		out.Next = EncodeCursor(Position{CreatedAt: hits[n-1].DueAt, Key: hits[n-1].ID})
+		out.Next = EncodeDueCursor(hits[n-1].DueAt, hits[n-1].ID)
 	}
 	return out, nil
 }

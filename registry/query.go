@@ -86,27 +86,64 @@ type Position struct {
 	Key       string
 }
 
-// cursorVersion prefixes every cursor, so that a later encoding can tell
-// old ones apart.
-const cursorVersion = "c1."
+// Every cursor begins with a prefix naming its version and the order it
+// is a position in, so that a later encoding can tell old ones apart, and
+// a listing refuses the cursor of a listing in another order rather than
+// read it as a position in its own: cursorVersion for the searches and
+// listings in creation order, dueCursorVersion for DueLister's due order
+// and expiryCursorVersion for CertificateExpiries' soonest-expiry order.
+const (
+	cursorVersion       = "c1."
+	dueCursorVersion    = "d1."
+	expiryCursorVersion = "e1."
+)
 
 var errCursor = errors.New("cursor is not one this registry issued")
 
 // EncodeCursor returns the opaque cursor of the page after p.
-func EncodeCursor(p Position) string {
+func EncodeCursor(p Position) string { return encodeCursor(cursorVersion, p) }
+
+// DecodeCursor returns the position a cursor names; a cursor this package
+// did not make, or the cursor of a listing in another order (DueLister,
+// CertificateExpiries), wraps ErrInvalidQuery.
+func DecodeCursor(c string) (Position, error) { return decodeCursor(c, cursorVersion) }
+
+// EncodeDueCursor returns the cursor of the DueLister page after the
+// application id, due at dueAt.
+func EncodeDueCursor(dueAt time.Time, id string) string {
+	return encodeCursor(dueCursorVersion, Position{CreatedAt: dueAt, Key: id})
+}
+
+// DecodeDueCursor returns the due time (as CreatedAt) and the application
+// id a DueLister cursor names. A position EncodeCursor made is taken too,
+// as DueApplications took it before due cursors had a prefix of their
+// own; any other cursor wraps ErrInvalidQuery.
+func DecodeDueCursor(c string) (Position, error) {
+	return decodeCursor(c, dueCursorVersion, cursorVersion)
+}
+
+func encodeCursor(version string, p Position) string {
 	raw := strconv.FormatInt(p.CreatedAt.UnixNano(), 10) + "|" + p.Key
 	if p.CreatedAt.IsZero() {
 		raw = "z|" + p.Key
 	}
-	return cursorVersion + base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return version + base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-// DecodeCursor returns the position a cursor names; a cursor this package
-// did not make wraps ErrInvalidQuery.
-func DecodeCursor(c string) (Position, error) {
+// decodeCursor decodes a cursor made with one of the versions.
+func decodeCursor(c string, versions ...string) (Position, error) {
 	bad := fmt.Errorf("%w: %w", ErrInvalidQuery, errCursor)
-	body, ok := strings.CutPrefix(c, cursorVersion)
-	if !ok || len(c) > 2*MaxQueryValueLen {
+	if len(c) > 2*MaxQueryValueLen {
+		return Position{}, bad
+	}
+	var body string
+	var ok bool
+	for _, v := range versions {
+		if body, ok = strings.CutPrefix(c, v); ok {
+			break
+		}
+	}
+	if !ok {
 		return Position{}, bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(body)

@@ -16,7 +16,7 @@ import (
 // the page alone, however many certificates the window holds.
 func (s *Store) CertificatesExpiring(ctx context.Context, by time.Time, limit int, cursor string) (registry.Page[hcxonboard.Participant], error) {
 	var page registry.Page[hcxonboard.Participant]
-	limit, _, err := registry.CheckPage(limit, cursor)
+	limit, err := registry.CheckLimit(limit)
 	if err != nil {
 		return page, err
 	}

@@ -63,7 +63,7 @@ func (s *Store) DueApplications(ctx context.Context, by time.Time, limit int, cu
 	}
 	if n := len(page.Items); n == limit {
 		last := page.Items[n-1]
-		page.Next = registry.EncodeCursor(registry.Position{CreatedAt: last.DueAt, Key: last.ID})
+		page.Next = registry.EncodeDueCursor(last.DueAt, last.ID)
 	}
 	return page, nil
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Leases", testLeases},
 		{"CountApplications", testCountApplications},
 		{"CertificatesExpiring", testCertificatesExpiring},
+		{"Cursors", testCursors},
 		{"Standing", testStanding},
 		{"Times", testTimes},
 	}

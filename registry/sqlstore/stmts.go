@@ -21,6 +21,10 @@ type statements struct {
 	selectParticipant, selectApplication, selectApplicationByKey, selectApplicationByClaim, selectEvents, applicationExists,
 	keyExists, participantExists, claimHolder *sql.Stmt
 
+	// codeHeld counts the applications holding a participant code (the
+	// partial unique index applications_participant).
+	codeHeld *sql.Stmt
+
 	// participantStatus reads a participant's status inside a write that
 	// requires it Active (Write.RequireActive), its row held FOR SHARE on
 	// PostgreSQL.
@@ -183,6 +187,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&st.applicationExists, `SELECT count(*) FROM applications WHERE id = $1`},
 		{&st.keyExists, `SELECT count(*) FROM applications WHERE idempotency_key = $1`},
 		{&st.participantExists, `SELECT count(*) FROM participants WHERE participant_code = $1`},
+		{&st.codeHeld, `SELECT count(*) FROM applications WHERE participant_code = $1 AND participant_code <> ''`},
 		{&st.participantStatus, `SELECT status FROM participants WHERE participant_code = $1` + share},
 		{&st.selectStanding, standingSQL},
 	}
@@ -240,7 +245,7 @@ func (s *Store) closeStmts() error {
 		st.insertEvent, st.insertClaim, st.deleteClaim,
 		st.lockApplication, st.updateApplication, st.deleteWaiting, st.syncWaiting, st.deleteValue,
 		st.selectParticipant, st.selectApplication, st.selectApplicationByKey, st.selectApplicationByClaim, st.selectEvents, st.selectEventsAfter, st.applicationExists,
-		st.keyExists, st.participantExists, st.participantStatus, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
+		st.keyExists, st.participantExists, st.codeHeld, st.participantStatus, st.claimHolder, st.createAll, st.selectStanding, st.insertNameIndex, st.insertContactIndex,
 		st.savepoint, st.rollbackToSavepoint, st.releaseSavepoint,
 	}, st.insertValues[:]...)
 	all = append(all, st.outbox.all()...)

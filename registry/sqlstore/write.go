@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -150,7 +151,10 @@ func (s *Store) createConflict(ctx context.Context, a *registry.Application, p *
 		return fmt.Errorf("%w: %q", registry.ErrDuplicateKey, a.Key)
 	case p != nil && taken(s.stmts.participantExists, p.ParticipantCode):
 		return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, p.ParticipantCode)
-	case constraintOf(cause) == constraintCode:
+	case constraintOf(cause) == constraintCode,
+		a.ParticipantCode != "" && taken(s.stmts.codeHeld, a.ParticipantCode):
+		// PostgreSQL's one-statement Create may meet a taken claim or
+		// message id before the code.
 		return codeTaken(a.ParticipantCode)
 	case constraintOf(cause) == constraintClaim:
 		return errClaimTaken
@@ -213,20 +217,29 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		case code != "" && a.ParticipantCode != code:
 			return fmt.Errorf("registry: update: application %q belongs to participant %q", a.ID, code)
 		}
-		if err := s.requireActive(ctx, t, required); err != nil {
-			return err
-		}
 		if code == "" && a.ParticipantCode != "" {
 			// The application takes a code now: it must not be another
 			// application's participant, whether or not this write
-			// carries the participant record.
-			var n int
-			if err := t.queryRow(ctx, s.stmts.participantExists, a.ParticipantCode).Scan(&n); err != nil {
-				return fail(ctx, err, "read participant %q", a.ParticipantCode)
+			// carries the participant record, nor another application's
+			// code. Both come before the participants the write requires
+			// Active, as in the reference order; the unique indexes
+			// decide a race.
+			held := func(st *sql.Stmt) (bool, error) {
+				var n int
+				if err := t.queryRow(ctx, st, a.ParticipantCode).Scan(&n); err != nil {
+					return false, fail(ctx, err, "read participant %q", a.ParticipantCode)
+				}
+				return n > 0, nil
 			}
-			if n > 0 {
-				return fmt.Errorf("%w: participant %q exists", registry.ErrConflict, a.ParticipantCode)
+			if taken, err := held(s.stmts.participantExists); err != nil || taken {
+				return cmp.Or(err, fmt.Errorf("%w: participant %q exists", registry.ErrConflict, a.ParticipantCode))
 			}
+			if taken, err := held(s.stmts.codeHeld); err != nil || taken {
+				return cmp.Or(err, codeTaken(a.ParticipantCode))
+			}
+		}
+		if err := s.requireActive(ctx, t, required); err != nil {
+			return err
 		}
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,

@@ -301,6 +301,9 @@ func testClaims(t *testing.T, newStore NewStore) {
 			{"taken participant code and claim: the code decides", func() registry.Write {
 				return registry.Write{Application: claiming(newApp("app-2", "key-2", "1000001@hcx", at(0)), "hfr:A"), Participant: newParticipant("1000001@hcx", at(0))}
 			}, registry.ErrConflict},
+			{"participant code another application holds, without a record, and claim: the code decides", func() registry.Write {
+				return registry.Write{Application: claiming(newApp("app-2", "key-2", "1000001@hcx", at(0)), "hfr:A")}
+			}, registry.ErrConflict},
 			{"taken claim and misnumbered events: the claim decides", func() registry.Write {
 				e := submitted("app-2", at(0))
 				e[0].Seq = 2

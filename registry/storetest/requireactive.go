@@ -83,6 +83,30 @@ func testRequireActive(t *testing.T, newStore NewStore) {
 		require.ErrorIs(t, s.Update(ctx, answer(stale, "nobody@hcx")), registry.ErrVersionConflict)
 	})
 
+	// The reference order: a code the application cannot take is
+	// reported before a participant the write requires, as the memory
+	// store checks them, whether another participant or another
+	// application holds the code.
+	t.Run("a participant code taken comes before a participant not Active", func(t *testing.T) {
+		t.Parallel()
+		s, _, _, _ := setup(t)
+		seed(t, s, newApp("app-code", "key-code", "1000005@hcx", at(0)), nil) // holds the code, without a record
+		for _, code := range []string{"1000001@hcx", "1000005@hcx"} {
+			for _, record := range []bool{false, true} {
+				b := seed(t, s, newApp("app-"+code+fmt.Sprint(record), "", "", at(0)), nil)
+				b.ParticipantCode = code
+				w := answer(b, "nobody@hcx")
+				if record {
+					w.Participant = newParticipant(code, at(0))
+				}
+				err := s.Update(ctx, w)
+				require.ErrorIs(t, err, registry.ErrConflict, "code %s, with a record: %v", code, record)
+				require.NotErrorIs(t, err, registry.ErrNotActive, "code %s, with a record: %v", code, record)
+				unchanged(t, s, b.ID, 1)
+			}
+		}
+	})
+
 	t.Run("Create takes none, and a write requires at most MaxRequireActive", func(t *testing.T) {
 		t.Parallel()
 		s, _, a, _ := setup(t)

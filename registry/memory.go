@@ -334,6 +334,11 @@ func (s *MemoryStore) Update(ctx context.Context, w Write) error {
 			return NotActiveError(code, status)
 		}
 	}
+	if p := w.Participant; p != nil {
+		if err := CheckParticipantText(a.ID, p, s.participants[p.ParticipantCode]); err != nil {
+			return err
+		}
+	}
 	if err := s.checkClaims(a.ID, a.Claims); err != nil {
 		return err
 	}

@@ -118,10 +118,7 @@ func (w Write) validate() error {
 // (StorableText) in what each write adds anew: the application's stage
 // and open task kinds, and its audit events. The memory store would keep
 // it and PostgreSQL refuse it with a driver error. The participant record
-// is left to its writer (the engine refuses such text at its input): a
-// record stored before this check, holding such text, must stay writable,
-// or a participant who planted a NUL could be neither suspended nor
-// de-boarded.
+// is checked against the record it replaces (CheckParticipantText).
 func storable(appID string, w Write) error {
 	check := func(what string, v any) error {
 		if path, ok := storableValue(reflect.ValueOf(v), what); !ok {
@@ -295,12 +292,32 @@ func (w Write) ValidateCreate() error {
 	if len(w.RequireActive) > 0 {
 		return fmt.Errorf("registry: application %q: only an update may require participants to be Active", clipName(w.Application.ID))
 	}
-	if p := w.Participant; p != nil {
-		if path, ok := storableValue(reflect.ValueOf(*p), "participant"); !ok {
-			return fmt.Errorf("registry: application %q: %s must be UTF-8 text without NUL", clipName(w.Application.ID), path)
+	return CheckParticipantText(w.Application.ID, w.Participant, nil)
+}
+
+// CheckParticipantText refuses a participant record p, written with the
+// application appID, that holds text not every store keeps as given
+// (StorableText: UTF-8 without NUL) — PostgreSQL refuses a NUL in a
+// record, and the SQL stores would keep other bytes as U+FFFD — unless
+// stored, the record p replaces (nil for none), holds such text already:
+// a record stored before writes were checked stays writable, or a
+// participant who planted a NUL could be neither suspended nor
+// de-boarded. A nil p passes. Create checks it with stored nil, Update
+// inside its transaction with the record as stored.
+func CheckParticipantText(appID string, p, stored *hcxonboard.Participant) error {
+	if p == nil {
+		return nil
+	}
+	path, ok := storableValue(reflect.ValueOf(*p), "participant")
+	if ok {
+		return nil
+	}
+	if stored != nil {
+		if _, clean := storableValue(reflect.ValueOf(*stored), ""); !clean {
+			return nil
 		}
 	}
-	return nil
+	return fmt.Errorf("registry: application %q: %s must be UTF-8 text without NUL", clipName(appID), path)
 }
 
 // Normalize checks f and applies the paging defaults.

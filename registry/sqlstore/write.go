@@ -241,6 +241,11 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		if err := s.requireActive(ctx, t, required); err != nil {
 			return err
 		}
+		if p != nil && registry.UnstorableText(p.p) != "" {
+			if err := s.checkParticipantText(ctx, t, a.ID, p.p); err != nil {
+				return err
+			}
+		}
 
 		res, err := t.exec(ctx, s.stmts.updateApplication,
 			a.ID, a.Version, a.ParticipantCode, string(a.Stage), row.waiting, row.created, row.updated, row.state, row.claims, row.due, row.waitingOn)
@@ -291,6 +296,26 @@ func (s *Store) update(ctx context.Context, a *registry.Application, row applica
 		}
 		return s.insertOutbox(ctx, t, a.ID, outbox)
 	})
+}
+
+// checkParticipantText refuses a participant record holding text not
+// every store keeps, unless the record it replaces, read in the write's
+// transaction, holds such text already (registry.CheckParticipantText).
+func (s *Store) checkParticipantText(ctx context.Context, t *wtx, appID string, p *hcxonboard.Participant) error {
+	var record []byte
+	var created, updated int64
+	err := t.queryRow(ctx, s.stmts.selectParticipant, p.ParticipantCode).Scan(&record, &created, &updated)
+	var stored *hcxonboard.Participant
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fail(ctx, err, "read participant %q", p.ParticipantCode)
+	default:
+		if stored, err = decodeParticipant(record, created, updated); err != nil {
+			return err
+		}
+	}
+	return registry.CheckParticipantText(appID, p, stored)
 }
 
 // requireActive fails with registry.ErrNotActive unless each participant

@@ -546,6 +546,19 @@ func testUpdate(t *testing.T, newStore NewStore) {
 			{"an event of another application", func(_ registry.Store, a *registry.Application) registry.Write {
 				return registry.Write{Application: a, Events: registry.Chain(&registry.Event{Seq: 1}, event("app-2", "note", "", "", at(time.Hour)))}
 			}, nil},
+			// PostgreSQL cannot keep a NUL in a record, and the SQL stores
+			// kept bytes that are not UTF-8 as U+FFFD, where the memory
+			// store kept them as given.
+			{"putting a NUL into a clean participant record", func(_ registry.Store, a *registry.Application) registry.Write {
+				p := newParticipant("1000001@hcx", at(0))
+				p.Address.District = "Pu\x00ne"
+				return registry.Write{Application: a, Participant: p}
+			}, nil},
+			{"putting bytes that are not UTF-8 into a clean participant record", func(_ registry.Store, a *registry.Application) registry.Write {
+				p := newParticipant("1000001@hcx", at(0))
+				p.EndpointURL = "https://\xff.example/hcx"
+				return registry.Write{Application: a, Participant: p}
+			}, nil},
 			{"reusing event number 1", func(_ registry.Store, a *registry.Application) registry.Write {
 				return registry.Write{Application: a, Events: submitted("app-1", at(time.Hour))}
 			}, registry.ErrConflict},

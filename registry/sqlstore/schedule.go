@@ -169,6 +169,9 @@ func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
+	if !registry.StorableText(name) || !registry.StorableText(owner) {
+		return nil // AcquireLease gives no such lease; PostgreSQL would refuse to compare the text
+	}
 	if _, err := s.execText(ctx, `DELETE FROM leases WHERE name = $1 AND owner = $2`, name, owner); err != nil {
 		return fail(ctx, err, "release lease %q", name)
 	}

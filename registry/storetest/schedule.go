@@ -131,6 +131,15 @@ func testLeases(t *testing.T, newStore NewStore) {
 	require.NoError(t, err)
 	require.True(t, ok, "leases are per name")
 
+	// No one holds a lease named, or owned, by text no store keeps, so
+	// releasing it does nothing, on every store: PostgreSQL answered a
+	// driver error.
+	for _, bad := range []string{"x\x00", "\xff"} {
+		require.NoError(t, l.ReleaseLease(ctx, bad, "c"), "name %q", bad)
+		require.NoError(t, l.ReleaseLease(ctx, name, bad), "owner %q", bad)
+	}
+	require.False(t, take("d", at(120*time.Second), time.Minute), "the lease stays c's")
+
 	for _, bad := range []struct {
 		name, owner string
 		ttl         time.Duration

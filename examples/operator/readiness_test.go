@@ -88,9 +88,12 @@ func TestDemoReadinessAllowsOnlyItsOwnEndpoints(t *testing.T) {
 		assert.Equal(t, readiness.Passed, r.Outcome, c)
 	}
 
+	// The same endpoint at its address: the demo allows its one host name
+	// to reach loopback, not loopback itself, so nothing is sent.
 	rep = ready.checker.Check(ctx, target("127.0.0.1", port))
-	assert.False(t, rep.Ready, "an IP address is refused at endpoint_url, before any connection")
-	assert.Equal(t, readiness.ProblemInvalidTarget, failure(t, rep).Problem, rep.Summary())
+	assert.False(t, rep.Ready, "loopback by address is not the demo's host")
+	assert.Equal(t, readiness.ProblemAddressNotPublic, failure(t, rep).Problem, rep.Summary())
+	assert.Equal(t, readiness.CheckConnect, failure(t, rep).Check, rep.Summary())
 
 	// The demo's host, but a certificate the demo CA did not issue.
 	other := readinesstest.NewCA().TLSCertificate(time.Now().Add(-time.Hour), time.Now().Add(time.Hour), demoEndpointHost)

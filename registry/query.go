@@ -231,7 +231,9 @@ type Condition struct {
 // Bound is the operand of gt, gte, lt, lte and of each end of between: on
 // string and list fields a string, on the time fields an RFC 3339 time. In
 // JSON it is a string either way, so that {"gt":"2026-01-01T00:00:00Z"}
-// means a time on created_at and a string on participant_name.
+// means a time on created_at and a string on participant_name; on the
+// time fields it may also be a whole number of milliseconds since 1970,
+// as the reference platform writes its times ({"gt":1767225600000}).
 type Bound struct {
 	text     string
 	time     time.Time
@@ -263,15 +265,32 @@ func (b Bound) Time() (time.Time, bool) { return b.time, b.hasTime }
 // MarshalJSON writes the bound as a JSON string.
 func (b Bound) MarshalJSON() ([]byte, error) { return json.Marshal(b.text) }
 
-// UnmarshalJSON reads a JSON string.
+// UnmarshalJSON reads a JSON string, or a whole number of milliseconds
+// since 1970 (as the reference platform writes its times), which is a
+// time and so a bound on the time fields only.
 func (b *Bound) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && (data[0] == '-' || data[0] >= '0' && data[0] <= '9') {
+		ms, err := strconv.ParseInt(string(data), 10, 64)
+		if err != nil || ms < minBoundMillis || ms > maxBoundMillis {
+			return fmt.Errorf("a number as a bound is a whole count of milliseconds since 1970, within the years 1678 to 2261")
+		}
+		*b = *At(time.UnixMilli(ms).UTC())
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("a bound is a JSON string (a text, or an RFC 3339 time on the time fields)")
+		return fmt.Errorf("a bound is a JSON string (a text, or an RFC 3339 time on the time fields) or, on the time fields, epoch milliseconds")
 	}
 	*b = *Text(s)
 	return nil
 }
+
+// The epoch milliseconds a bound may be: the times a store keeps, in
+// nanoseconds of an int64.
+const (
+	minBoundMillis = math.MinInt64/int64(time.Millisecond) + 1
+	maxBoundMillis = math.MaxInt64 / int64(time.Millisecond)
+)
 
 // Searchable participant fields.
 const (

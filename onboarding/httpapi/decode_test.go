@@ -60,7 +60,8 @@ func TestUnmarshalStrictMessages(t *testing.T) {
 		{"nested path", `{"filters":{"roles":{"or":["a",7]}}}`, `field "filters.roles.or[1]": expected a string, got JSON number`, &registry.Query{}},
 		{"nested unknown", `{"filters":{"roles":{"in":["a"]}}}`, `unknown field "in" in "filters.roles"`, &registry.Query{}},
 		{"nested duplicate", `{"filters":{"roles":{"eq":"a"},"roles":{"eq":"b"}}}`, `field "filters.roles": given more than once`, &registry.Query{}},
-		{"bound not a string", `{"filters":{"created_at":{"gt":7}}}`, `field "filters.created_at.gt": a bound is a JSON string`, &registry.Query{}},
+		{"bound not a string", `{"filters":{"created_at":{"gt":true}}}`, `field "filters.created_at.gt": a bound is a JSON string`, &registry.Query{}},
+		{"bound a fraction", `{"filters":{"created_at":{"gt":7.5}}}`, `field "filters.created_at.gt": a number as a bound is a whole count of milliseconds`, &registry.Query{}},
 		{"embedded field by case", `{"Endpoint_URL":"https://x.example"}`, `(field names are case-sensitive: "endpoint_url")`, &onboarding.Details{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

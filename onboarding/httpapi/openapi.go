@@ -510,7 +510,7 @@ func (g *schemaGen) schemaFor(t reflect.Type, mode schemaMode) map[string]any {
 		return map[string]any{"type": "string", "format": "date-time"}
 	case boundType:
 		return map[string]any{"type": "string",
-			"description": "a string; on created_at and updated_at an RFC 3339 time"}
+			"description": "a string; on created_at and updated_at an RFC 3339 time (a JSON number there is read too, as milliseconds since 1970, as the reference platform writes times)"}
 	case rawType:
 		return map[string]any{}
 	}

@@ -660,6 +660,9 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		if *b.val == nil {
 			continue
 		}
+		if _, isTime := (*b.val).Time(); isTime {
+			continue // a time is no role: Normalize judges it
+		}
 		v := (*b.val).String()
 		test := func(s string) bool { return b.test(strings.Compare(s, v)) }
 		if set := roles(true, test, v); !slices.Equal(set, roles(false, test)) {

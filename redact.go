@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // emailPattern and mobilePattern find e-mail addresses and Indian mobile
@@ -168,10 +170,96 @@ func redactAttr(a slog.Attr) slog.Attr {
 		// out by the handler as text or JSON, contacts included: one that
 		// prints with a contact is logged as its masked text, one that
 		// does not keeps its shape.
-		if s := fmt.Sprintf("%+v", v.Any()); RedactText(s) != s {
+		// One that carries payment details is logged as its text too,
+		// where they print masked (PaymentDetails.String).
+		if s := fmt.Sprintf("%+v", v.Any()); RedactText(s) != s || carriesPayment(reflect.ValueOf(v.Any()), 0) {
 			return slog.String(a.Key, RedactText(s))
 		}
 		return slog.Attr{Key: a.Key, Value: v}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+var paymentType = reflect.TypeFor[PaymentDetails]()
+
+// maxPaymentDepth bounds how deep carriesPayment looks into a value, and
+// so a cycle of pointers.
+const maxPaymentDepth = 8
+
+// carriesPayment reports whether v holds payment details that are not
+// empty — a Participant's, or ones in a struct, slice or map of values.
+func carriesPayment(v reflect.Value, depth int) bool {
+	if !v.IsValid() || depth > maxPaymentDepth || !mayCarryPayment(v.Type()) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && carriesPayment(v.Elem(), depth+1)
+	case reflect.Struct:
+		if v.Type() == paymentType {
+			for i := range v.NumField() {
+				if v.Field(i).String() != "" {
+					return true
+				}
+			}
+			return false
+		}
+		for i := range v.NumField() {
+			if carriesPayment(v.Field(i), depth+1) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if carriesPayment(v.Index(i), depth+1) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if carriesPayment(it.Value(), depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayCarry caches mayCarryPayment by type.
+var mayCarry sync.Map // reflect.Type → bool
+
+// mayCarryPayment reports whether a value of type t can hold a
+// PaymentDetails: an interface can hold anything.
+func mayCarryPayment(t reflect.Type) bool {
+	if c, ok := mayCarry.Load(t); ok {
+		return c.(bool)
+	}
+	c := typeCarriesPayment(t, map[reflect.Type]bool{})
+	mayCarry.Store(t, c)
+	return c
+}
+
+func typeCarriesPayment(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == paymentType {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return typeCarriesPayment(t.Elem(), seen)
+	case reflect.Map:
+		return typeCarriesPayment(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if typeCarriesPayment(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -229,6 +229,11 @@ type Details struct {
 	SigningCertPath     string               `json:"signing_cert_path,omitempty"`
 	Contacts            []hcxonboard.Contact `json:"contacts,omitempty"`
 	CompanyRegistration string               `json:"company_registration,omitempty"`
+	// PaymentDetails is, optionally, where the participant is paid — a
+	// UPI ID, or an account number with its IFSC — as the registry's
+	// payment_details has it (hcxonboard.NormalizePaymentDetails checks
+	// it). Copied into the participant record.
+	PaymentDetails *hcxonboard.PaymentDetails `json:"payment_details,omitempty"`
 	// StepUpCode is, for a participant already live, the one-time code
 	// RequestStepUp sent to its registered admin. Never stored.
 	StepUpCode string `json:"step_up_code,omitempty"`
@@ -428,6 +433,7 @@ func (s *Service) view(r *record) *Application {
 	if st.Details != nil {
 		v := *st.Details
 		v.Contacts = append([]hcxonboard.Contact(nil), st.Details.Contacts...)
+		v.PaymentDetails = st.Details.PaymentDetails.Clone()
 		a.Details = &v
 	}
 	if st.Checklist != nil {

@@ -31,6 +31,9 @@ const (
 	FieldSigningCertPath     = "signing_cert_path"
 	FieldContacts            = "contacts"
 	FieldCompanyRegistration = "company_registration"
+	// FieldPaymentDetails, or one of its members: payment_details.upi_id,
+	// payment_details.account_number, payment_details.ifsc_code.
+	FieldPaymentDetails = hcxonboard.FieldPaymentDetails
 )
 
 // Limits on the free-text parts of step 3.
@@ -58,7 +61,13 @@ type endpointRules struct {
 // own URLs; encryption_cert is a PEM X.509 certificate (or its base64, or
 // an https URL to one) with an RSA key of at least
 // CertificateRules.MinRSABits bits, valid now; signing_cert_path, when
-// given, likewise.
+// given, likewise; payment_details, when given, is a UPI ID or an account
+// number with its IFSC, as hcxonboard.NormalizePaymentDetails has it
+// (refused with the member named: payment_details.ifsc_code …), stored
+// normalised in the participant record. Details sent again replace the
+// registered ones whole: payment details left out are removed. A live
+// participant's contacts are told of a change of its payment details,
+// masked.
 //
 // A certificate given as a URL is fetched through the Service's
 // safefetch.Fetcher (WithFetcher), and only once the application is known
@@ -116,6 +125,13 @@ func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, act
 	if p := verifier.DisplayProblem(d.CompanyRegistration); p != "" {
 		return nil, &DetailsError{Field: FieldCompanyRegistration, Reason: p}
 	}
+	if d.PaymentDetails, err = hcxonboard.NormalizePaymentDetails(d.PaymentDetails); err != nil {
+		var pe *hcxonboard.PaymentDetailsError
+		if errors.As(err, &pe) {
+			return nil, &DetailsError{Field: pe.Field, Reason: pe.Reason, Err: err}
+		}
+		return nil, err
+	}
 
 	// Nothing is fetched for an application that does not exist or cannot
 	// take details now: a URL is the caller's to give, the connection the
@@ -167,11 +183,15 @@ func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, act
 			// have made: its primary e-mail, its admin, and the contacts
 			// registered with the details it changes (not those it sends
 			// now, which whoever made the change chose).
+			body := fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s.",
+				r.app.ParticipantCode, d.EndpointURL)
+			if paid := paymentChange(r.part.PaymentDetails, d.PaymentDetails); paid != "" {
+				body += " " + paid
+			}
+			body += " If this was not you, tell the HCX operator at once."
 			for _, to := range s.detailsContacts(r) {
 				r.notify(Message{Kind: MessageDetailsChanged, To: to,
-					Subject: "Your HCX endpoint or certificates changed",
-					Body: fmt.Sprintf("The endpoint or certificates of participant %s were changed to endpoint %s. If this was not you, tell the HCX operator at once.",
-						r.app.ParticipantCode, d.EndpointURL)})
+					Subject: "Your HCX endpoint or certificates changed", Body: body})
 			}
 		}
 		r.st.Details = &DetailsRecord{
@@ -185,6 +205,7 @@ func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, act
 		p.EncryptionCert = d.EncryptionCert
 		p.EncryptionCertExpiry = encExpiry.UnixMilli()
 		p.SigningCertPath = d.SigningCertPath
+		p.PaymentDetails = d.PaymentDetails.Clone()
 		p.SigningCertExpiry = 0
 		if !sigExpiry.IsZero() {
 			p.SigningCertExpiry = sigExpiry.UnixMilli()
@@ -624,4 +645,17 @@ func checkContacts(in []hcxonboard.Contact) ([]hcxonboard.Contact, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// paymentChange tells of a change of payment details — where the
+// participant's money goes — with the new ones masked, or "" when they
+// did not change.
+func paymentChange(was, now *hcxonboard.PaymentDetails) string {
+	switch {
+	case was == nil && now == nil, was != nil && now != nil && *was == *now:
+		return ""
+	case now == nil:
+		return "Its payment details were removed."
+	}
+	return "Its payment details were changed to " + now.String() + "."
 }

@@ -49,7 +49,10 @@
 //  3. [Service.SubmitDetails] checks the endpoint URL (https, a DNS name,
 //     no port unless allowed, not the HCX's own) and the encryption and
 //     signing certificates (X.509, RSA of at least 2048 bits, not expired;
-//     PEM or an https URL fetched with a size cap), recording their expiry.
+//     PEM or an https URL fetched with a size cap), recording their expiry,
+//     and the optional payment details — a UPI ID, or an account number
+//     with its IFSC ([hcxonboard.NormalizePaymentDetails]) — which go into
+//     the participant record's payment_details.
 //  4. [Service.Provision] returns the participant code and the production
 //     secret, shown once and kept only as a hash; [Service.RotateSecret],
 //     [Service.ReportCompromise], [Service.Token], [Service.VerifyToken] and

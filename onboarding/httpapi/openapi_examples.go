@@ -238,6 +238,12 @@ func sampleString(name string) string {
 		return "9000010001"
 	case strings.HasSuffix(name, "url") || name == "uri" || name == "signing_cert_path":
 		return "https://hcx.sanjeevani.example/v0.9"
+	case name == "upi_id":
+		return "sanjeevani.claims@okicici"
+	case name == "account_number":
+		return "123456789012"
+	case name == "ifsc_code":
+		return "SBIN0001234"
 	case name == "id" || strings.HasSuffix(name, "_id"):
 		return "01890000-0000-7000-8000-000000000000"
 	case strings.Contains(name, "cert"):

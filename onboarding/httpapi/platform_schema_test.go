@@ -91,6 +91,7 @@ func TestPlatformSchemaValidator(t *testing.T) {
 		"an expiry that is no integer": {"encryption_cert_expiry", "soon"},
 		"payment by UPI and account":   {"payment_details", map[string]any{"upi_id": "x@upi", "account_number": "1", "ifsc_code": "B"}},
 		"payment by nothing":           {"payment_details", map[string]any{"ifsc_code": "B"}},
+		"payment by an unknown member": {"payment_details", map[string]any{"upi_id": "x@upi", "vpa": "x@upi"}},
 		"an unknown address member":    {"address", map[string]any{"city": "Pune"}},
 	} {
 		rec := good()
@@ -133,7 +134,9 @@ func platformStates(t *testing.T) (all []*hcxonboard.Participant, served []strin
 	payer.SigningCertPath, payer.EncryptionCertExpiry, payer.SigningCertExpiry = pemText, 1893456000000, 1893456000001
 	payer.LinkedRegistryCodes, payer.SchemeCode = []string{"148@irda"}, "default"
 	payer.Address = &hcxonboard.Address{Plot: "1", Street: "MG Road", District: "Pune", State: "Maharashtra", Pincode: "411001"}
+	payer.PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: "SBIN0001234"}
 	tpa := detailed(p("agen_medias_000004@hcx", "MediAssist TPA", 4, hcxonboard.StatusInactive, hcxonboard.RoleTPA), pemText)
+	tpa.PaymentDetails = &hcxonboard.PaymentDetails{UPIID: "mediassist.claims@okicici"}
 	hosp := detailed(p("hosp_cityho_000005@hcx", "City Hospital", 5, hcxonboard.StatusBlocked,
 		hcxonboard.RoleProvider, hcxonboard.RoleHospital, hcxonboard.RoleBSP), pemText)
 	bspOnly := detailed(p("bsp0_wallet_000006@hcx", "Wallet App", 6, hcxonboard.StatusActive, hcxonboard.RoleBSP), pemText)
@@ -259,6 +262,12 @@ func testPlatformProfileRecordsValidate(t *testing.T, store registry.Store) {
 	assert.Equal(t, "https://hcx.example.org/certificates/"+served[1]+"/encryption_cert.pem", payer["encryption_cert"], "base64 held, a URL written")
 	assert.Equal(t, []any{"provider", "provider.hospital"}, hosp["roles"], "bsp left out beside the others")
 	assert.Equal(t, "Blocked", hosp["status"])
+	assert.Equal(t, map[string]any{"account_number": "123456789012", "ifsc_code": "SBIN0001234"}, payer["payment_details"])
+	assert.NotContains(t, hosp, "payment_details", "none registered, none written")
+	res = search(`{"filters":{"participant_code":{"eq":"` + served[2] + `"}}}`)
+	res.decode(t, &a)
+	require.Len(t, a.Participants, 1)
+	assert.Equal(t, map[string]any{"upi_id": "mediassist.claims@okicici"}, a.Participants[0]["payment_details"])
 }
 
 // The same through the engine: an application from submission to live,
@@ -300,8 +309,11 @@ func TestPlatformProfileLifecycleValidates(t *testing.T) {
 	renewed, err := selfSigned()
 	require.NoError(t, err)
 	res := f.do(request{method: http.MethodPost, path: "/v0.9/participant/update", auth: bearer(tok.Value),
-		body: httpapi.SpecUpdateRequest{ParticipantCode: code, EndpointURL: "https://hcx2.regulator.example/v0.9", EncryptionCert: renewed}})
+		body: httpapi.SpecUpdateRequest{ParticipantCode: code, EndpointURL: "https://hcx2.regulator.example/v0.9", EncryptionCert: renewed,
+			PaymentDetails: &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: "sbin0001234"}}})
 	assert.Equal(t, []string{code}, checkPlatformRecords(t, schema, res))
+	assert.Contains(t, string(res.body), `"payment_details":{"account_number":"123456789012","ifsc_code":"SBIN0001234"}`)
+	assert.Equal(t, []string{code}, checkPlatformRecords(t, schema, read(code)))
 
 	other, _ := f.live("Leaving Regulator")
 	_, err = f.svc.Suspend(ctx, a.ID, "staff:test", "audit")

@@ -240,8 +240,11 @@ type SpecParticipant struct {
 	LinkedRegistryCodes  []string            `json:"linked_registry_codes,omitempty"`
 	SchemeCode           string              `json:"scheme_code,omitempty"`
 	Address              *hcxonboard.Address `json:"address,omitempty"`
-	OSID                 string              `json:"osid,omitempty"`
-	OSOwner              []string            `json:"osOwner,omitempty"`
+	// PaymentDetails is the participant's payment_details, when it
+	// registered some: {"upi_id"} or {"account_number", "ifsc_code"}.
+	PaymentDetails *hcxonboard.PaymentDetails `json:"payment_details,omitempty"`
+	OSID           string                     `json:"osid,omitempty"`
+	OSOwner        []string                   `json:"osOwner,omitempty"`
 }
 
 // The reference platform's schema limits on additional_email and
@@ -273,6 +276,7 @@ func (h *Handler) specRecord(p *hcxonboard.Participant, base string) SpecPartici
 		LinkedRegistryCodes:  p.LinkedRegistryCodes,
 		SchemeCode:           p.SchemeCode,
 		Address:              p.Address,
+		PaymentDetails:       p.PaymentDetails.Clone(),
 	}
 	switch {
 	case prof.CertificatesByURL():

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 )
@@ -16,7 +19,8 @@ import (
 // value, as the specification's update has it, so a participant rotating
 // its encryption certificate sends that alone. The endpoint and the
 // encryption certificate, which the record cannot go without, are kept
-// when given empty too; the optional signing certificate is removed.
+// when given empty too; the optional signing certificate is removed, and
+// so are the optional payment details when given as null or {}.
 type SpecUpdateRequest struct {
 	ParticipantCode string `json:"participant_code"`
 	EndpointURL     string `json:"endpoint_url,omitempty"`
@@ -24,7 +28,22 @@ type SpecUpdateRequest struct {
 	// SigningCertPath, optional in the record, is kept when left out and
 	// removed when given empty.
 	SigningCertPath *string `json:"signing_cert_path,omitempty"`
-	StepUpCode      string  `json:"step_up_code,omitempty"`
+	// PaymentDetails, optional in the record — a UPI ID, or an account
+	// number with its IFSC (hcxonboard.NormalizePaymentDetails) — is kept
+	// when left out, replaced when given, and removed when given as JSON
+	// null or {} (or with every member blank).
+	PaymentDetails *hcxonboard.PaymentDetails `json:"payment_details,omitempty"`
+	StepUpCode     string                     `json:"step_up_code,omitempty"`
+}
+
+// paymentDetailsGiven reports whether the JSON object body names
+// payment_details, null included: null removes them, where a member left
+// out keeps them. The body was decoded strictly before.
+func paymentDetailsGiven(body []byte) bool {
+	var probe struct {
+		PaymentDetails jsontext.Value `json:"payment_details"`
+	}
+	return jsonv2.Unmarshal(body, &probe) == nil && len(probe.PaymentDetails) > 0
 }
 
 // specUpdate lets a participant, with its own access token, change its
@@ -33,8 +52,12 @@ type SpecUpdateRequest struct {
 // (SpecUpdateResponse) is the participant's code and its record in the
 // profile's spelling.
 func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return err
+	}
 	var req SpecUpdateRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := unmarshalStrict(body, &req); err != nil {
 		return err
 	}
 	code, err := h.payerCode(r) // any participant's own token, not only a payer's
@@ -65,6 +88,9 @@ func (h *Handler) specUpdate(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	}
 	if req.SigningCertPath != nil {
 		d.SigningCertPath = *req.SigningCertPath // "" removes it
+	}
+	if req.PaymentDetails != nil || paymentDetailsGiven(body) {
+		d.PaymentDetails = req.PaymentDetails // null, {} or all blank remove them
 	}
 	d.StepUpCode = req.StepUpCode
 	if err := h.echoedCertificates(r, &d, func() (*onboarding.Application, error) { return a, nil }); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/registry"
+	"github.com/openhcx/hcxonboard/registry/sqlstore/sqlstoretest"
 	"github.com/openhcx/hcxonboard/verifier"
 )
 
@@ -100,4 +101,47 @@ func TestLiveParticipantPaymentDetailsChange(t *testing.T) {
 	a, err = svc.SubmitDetails(ctx, a.ID, d)
 	require.NoError(t, err)
 	assert.Nil(t, a.Participant.PaymentDetails, "step 3 replaces the details whole")
+}
+
+// Payment details round-trip through every store — kept in the
+// participant record's JSON and the application's state, no migration —
+// and a participant stored without them still reads as having none.
+func TestPaymentDetailsStored(t *testing.T) {
+	t.Parallel()
+	for name, open := range map[string]func(t *testing.T) registry.Store{
+		"memory":     func(*testing.T) registry.Store { return registry.NewMemoryStore() },
+		"sqlite":     func(t *testing.T) registry.Store { return sqlstoretest.SQLite(t) },
+		"postgresql": func(t *testing.T) registry.Store { return sqlstoretest.Postgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t)
+			store := open(t)
+			svc := w.service(store)
+			paid, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+			require.NoError(t, err)
+			d := w.details("hcx.bsp-one.example")
+			d.PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: "SBIN0001234"}
+			paid, err = svc.SubmitDetails(ctx, paid.ID, d)
+			require.NoError(t, err)
+			plain, err := svc.Submit(ctx, w.application(verifier.CategoryBSP))
+			require.NoError(t, err)
+
+			again := w.service(store) // a new engine reads what the store holds
+			got, err := again.Application(ctx, paid.ID)
+			require.NoError(t, err)
+			assert.Equal(t, d.PaymentDetails, got.Participant.PaymentDetails)
+			assert.Equal(t, d.PaymentDetails, got.Details.PaymentDetails)
+			ps, err := again.Search(ctx, registry.Query{Filters: map[string]registry.Condition{
+				registry.FieldCode: registry.Eq(paid.Participant.ParticipantCode)}})
+			require.NoError(t, err)
+			require.Len(t, ps, 1)
+			assert.Equal(t, d.PaymentDetails, ps[0].PaymentDetails)
+
+			got, err = again.Application(ctx, plain.ID)
+			require.NoError(t, err)
+			assert.Nil(t, got.Participant.PaymentDetails)
+		})
+	}
 }

@@ -27,9 +27,12 @@
 //
 // This root package holds the shared vocabulary: [Role], [Application]
 // (the application JSON contract), [Participant] (a registry record with the
-// specification's field names), [Status] and the sentinel errors; and what
-// every package needs to keep personal data out of logs ([MaskEmail],
-// [MaskMobile], [RedactText], [RedactingHandler]).
+// specification's field names, its optional payment_details a
+// [PaymentDetails] that [NormalizePaymentDetails] checks: a UPI ID, or an
+// account number with its IFSC), [Status] and the sentinel errors; and
+// what every package needs to keep personal data out of logs
+// ([MaskEmail], [MaskMobile], [MaskAccountNumber], [MaskUPIID],
+// [RedactText], [RedactingHandler]).
 //
 // # Packages
 //

@@ -130,6 +130,18 @@
 // leaves it out, status Inactive finds it), as Token refuses it and its
 // certificate URLs stop answering at that moment.
 //
+// The specification's participant/update (SpecUpdateRequest) is how a
+// live participant's own software changes its record: its endpoint, its
+// certificates and its payment_details (a UPI ID, {"upi_id"}, or an
+// account, {"account_number", "ifsc_code"}; one of the two, as the
+// reference platform's schema has it with oneOf, checked by
+// hcxonboard.NormalizePaymentDetails). A member left out keeps the
+// registered value; payment_details given replaces it, and given as null
+// or {} removes it; a refused one is ERR_INVALID_PARTICIPANT_DETAILS
+// (400) naming the member (payment_details.ifsc_code …), never its value.
+// The records of participant/search and participant/read carry
+// payment_details, when registered, under every profile.
+//
 // A live participant's own application (its details and step-up code,
 // readiness, appeal, compromise report, leaving) takes its access token,
 // or its participant code and live secret as HTTP Basic

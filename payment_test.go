@@ -150,3 +150,18 @@ func TestPaymentDetailsMasked(t *testing.T) {
 	// RedactText leaves identifiers of 9 to 18 digits in free text alone.
 	assert.Equal(t, "rohini 8900080336704 unknown", hcxonboard.RedactText("rohini 8900080336704 unknown"))
 }
+
+func ExampleNormalizePaymentDetails() {
+	pd, err := hcxonboard.NormalizePaymentDetails(&hcxonboard.PaymentDetails{AccountNumber: "1234 5678 9012", IFSCCode: "sbin0001234"})
+	fmt.Println(pd.AccountNumber, pd.IFSCCode, err)
+	fmt.Println(pd) // printed and logged masked
+	_, err = hcxonboard.NormalizePaymentDetails(&hcxonboard.PaymentDetails{AccountNumber: "123456789012"})
+	fmt.Println(err)
+	_, err = hcxonboard.NormalizePaymentDetails(&hcxonboard.PaymentDetails{UPIID: "ravi@okicici", AccountNumber: "123456789012", IFSCCode: "SBIN0001234"})
+	fmt.Println(err)
+	// Output:
+	// 123456789012 SBIN0001234 <nil>
+	// {account_number:********9012 ifsc_code:SBIN0001234}
+	// hcxonboard: invalid payment_details.ifsc_code: is required with account_number: the IFSC of the account's branch
+	// hcxonboard: invalid payment_details: give either upi_id, or account_number with ifsc_code, not both
+}

@@ -145,14 +145,9 @@ func (pd PaymentDetails) Masked() PaymentDetails {
 // {account_number:********9012 ifsc_code:SBIN0001234}. A Participant
 // printed with %v or %+v prints its payment details so.
 func (pd PaymentDetails) String() string {
-	m := pd.Masked()
 	var parts []string
-	for _, f := range []struct{ name, v string }{
-		{"upi_id", m.UPIID}, {"account_number", m.AccountNumber}, {"ifsc_code", m.IFSCCode},
-	} {
-		if f.v != "" {
-			parts = append(parts, f.name+":"+f.v)
-		}
+	for _, f := range pd.maskedMembers() {
+		parts = append(parts, f.Key+":"+f.Value.String())
 	}
 	return "{" + strings.Join(parts, " ") + "}"
 }
@@ -165,16 +160,22 @@ func (pd PaymentDetails) GoString() string {
 
 // LogValue logs pd masked, as a group of its members.
 func (pd PaymentDetails) LogValue() slog.Value {
+	return slog.GroupValue(pd.maskedMembers()...)
+}
+
+// maskedMembers are pd's members that are not empty, by their JSON
+// names, masked.
+func (pd PaymentDetails) maskedMembers() []slog.Attr {
 	m := pd.Masked()
-	var attrs []slog.Attr
-	for _, f := range []struct{ name, v string }{
-		{"upi_id", m.UPIID}, {"account_number", m.AccountNumber}, {"ifsc_code", m.IFSCCode},
+	var out []slog.Attr
+	for _, f := range [...]slog.Attr{
+		slog.String("upi_id", m.UPIID), slog.String("account_number", m.AccountNumber), slog.String("ifsc_code", m.IFSCCode),
 	} {
-		if f.v != "" {
-			attrs = append(attrs, slog.String(f.name, f.v))
+		if f.Value.String() != "" {
+			out = append(out, f)
 		}
 	}
-	return slog.GroupValue(attrs...)
+	return out
 }
 
 // MaskAccountNumber hides all but the last four characters of a bank

@@ -276,7 +276,11 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			// is retried); the body, unread, carries no message.
 			apiErr = &APIError{StatusCode: rep.status, Message: fmt.Sprintf("response body over %d bytes, not read", MaxResponseSize), page: true}
 		}
-		if cl.auth && apiErr.tokenRejected() {
+		// A call that is not idempotent (an OTP sent or checked) goes again
+		// only when the refusal is the gateway's: one naming a cause of the
+		// registry's own was seen and judged by the registry, and sending
+		// it again would text a second code or count a wrong one twice.
+		if cl.auth && apiErr.tokenRejected() && (cl.retry || !apiErr.registryCause()) {
 			c.dropToken(token)
 			// The gateway refused the session token before the registry
 			// saw the request, so sending it again with a fresh session is

@@ -141,6 +141,21 @@ func (e *APIError) tokenRejected() bool {
 	return false
 }
 
+// registryCause reports whether the answer names a cause of the
+// registry's own, an HIS code other than the bare HIS-401 envelope: the
+// registry received and judged the request, so the refusal is not (only)
+// of the gateway session.
+func (e *APIError) registryCause() bool {
+	code := strings.ToUpper(e.Code)
+	return strings.HasPrefix(code, "HIS-") && code != "HIS-401"
+}
+
+// otpCause reports whether the answer's code is of HIS's OTP family
+// (HIS-2xxx: invalid OTP, request or OTP session expired).
+func (e *APIError) otpCause() bool {
+	return strings.HasPrefix(strings.ToUpper(e.Code), "HIS-2")
+}
+
 // errorObject is the inner object of the gateway shape {"error":{…}}, of a
 // WSO2-style {"fault":{…}}, of an HSP detail, or of an errorStatus.
 type errorObject struct {

@@ -434,11 +434,20 @@ func (c *Client) ValidateFacilityOTP(ctx context.Context, facilityID, transactio
 
 // otpRejection marks a registry refusal of the code as ErrOTPRejected: an
 // error answer in a success body, or a 4xx, whose code and status stand
-// for no other sentinel. Outages, auth and rate-limit failures, and "not
+// for no other sentinel, and a 401 or 403 whose code is of HIS's OTP
+// family (HIS-2xxx), which also stays ErrUnauthorized. Outages, auth and rate-limit failures, and "not
 // found", stay what they are, wherever the registry put them.
 func otpRejection(err error) error {
 	var e *APIError
-	if !errors.As(err, &e) || e.Unwrap() != nil {
+	if !errors.As(err, &e) {
+		return err
+	}
+	if (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden) && e.otpCause() {
+		// A registry that answers a wrong or expired code with 401 names
+		// the code as the cause: the code was refused, not the session.
+		return fmt.Errorf("%w: %w", ErrOTPRejected, err)
+	}
+	if e.Unwrap() != nil {
 		return err
 	}
 	if e.StatusCode >= 200 && e.StatusCode < 300 || e.StatusCode >= 400 && e.StatusCode < 500 {

@@ -82,6 +82,11 @@ func TestFakeContactAndProfessional(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, p, byAddress)
 
+	// The number as the HPR card prints it, in groups with spaces.
+	spaced, err := c.Professional(ctx, "71 1234 5678 9012")
+	require.NoError(t, err)
+	assert.Equal(t, p, spaced)
+
 	_, err = c.Professional(ctx, "71-0000-0000-0000")
 	require.ErrorIs(t, err, hfr.ErrNotFound, "the fake answers 422 HIS-3008")
 }

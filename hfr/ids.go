@@ -23,8 +23,8 @@ func NormalizeFacilityID(id string) (string, error) {
 }
 
 // NormalizeHPRID checks an HPR ID and returns it in canonical form. Two
-// forms are accepted: the 14-digit number, written plain or as
-// NN-NNNN-NNNN-NNNN (returned in the dashed form), and the address
+// forms are accepted: the 14-digit number, written plain or grouped as
+// NN-NNNN-NNNN-NNNN with hyphens or spaces (returned in the dashed form), and the address
 // username@hpr.abdm (returned in lower case). A malformed ID is an error
 // wrapping ErrInvalidID.
 func NormalizeHPRID(id string) (string, error) {
@@ -40,13 +40,14 @@ func NormalizeHPRID(id string) (string, error) {
 }
 
 // hprNumberDigits returns the 14 digits of an HPR number written plain or
-// dashed (2-4-4-4).
+// grouped 2-4-4-4 with a hyphen or a space between the groups (the card
+// prints it dashed; people copy it spaced).
 func hprNumberDigits(s string) (string, bool) {
 	switch len(s) {
 	case 14:
 		return s, isDigits(s)
 	case 17:
-		if s[2] != '-' || s[7] != '-' || s[12] != '-' {
+		if !hprGroupSep(s[2]) || !hprGroupSep(s[7]) || !hprGroupSep(s[12]) {
 			return "", false
 		}
 		d := s[:2] + s[3:7] + s[8:12] + s[13:]
@@ -54,6 +55,8 @@ func hprNumberDigits(s string) (string, bool) {
 	}
 	return "", false
 }
+
+func hprGroupSep(c byte) bool { return c == '-' || c == ' ' }
 
 func dashedHPR(d string) string {
 	return d[:2] + "-" + d[2:6] + "-" + d[6:10] + "-" + d[10:]

@@ -49,6 +49,10 @@ func TestNormalizeHPRID(t *testing.T) {
 	}{
 		{"71-1234-5678-9012", "71-1234-5678-9012", true},
 		{"71123456789012", "71-1234-5678-9012", true},
+		{"71 1234 5678 9012", "71-1234-5678-9012", true}, // as the card prints it, spaced
+		{" 71 1234-5678 9012 ", "71-1234-5678-9012", true},
+		{"71  1234 5678 9012", "", false},
+		{"71_1234_5678_9012", "", false},
 		{" Asha.Rao@HPR.abdm ", "asha.rao@hpr.abdm", true},
 		{"a_b-c@hpr.abdm", "a_b-c@hpr.abdm", true},
 		{"71-1234-5678-901", "", false},

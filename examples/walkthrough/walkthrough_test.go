@@ -181,6 +181,9 @@ func TestUsage(t *testing.T) {
 	}
 	err := run(context.Background(), []string{"-url", "http://127.0.0.1:1", "-reviewer-token", "r", "-approver-token", "a"}, io.Discard)
 	require.ErrorContains(t, err, "start one with go run ./examples/operator")
+	// An operator started on another port (-addr 127.0.0.1:0, as its own
+	// error for a taken port advises) is running: the next step is -url.
+	require.ErrorContains(t, err, "-url")
 }
 
 // -h prints the usage, never a token taken from the environment.

@@ -110,7 +110,12 @@ func startEndpoints(ctx context.Context, dir string, api *client) (*endpoints, e
 		return nil, fmt.Errorf("the operator's readiness keys (%s): %w", m.JWKSPath, err)
 	}
 	if _, ok := set.LookupKeyID(m.KeyID); !ok {
-		return nil, fmt.Errorf("the operator's readiness keys (%s) lack key %q: start the operator afresh", m.JWKSPath, m.KeyID)
+		// The data directory was written by another operator (the seed
+		// in it keeps the key across restarts): its samples are not this
+		// operator's.
+		return nil, fmt.Errorf("the operator at %s does not publish readiness key %q, which %s names: "+
+			"%s holds another operator's samples; give the -data of the operator at %s (its banner prints the walkthrough's command with it)",
+			api.base, m.KeyID, filepath.Join(dir, readinessFile), dir, api.base)
 	}
 	e.operator = participant.StaticKeys(set)
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"flag"
 	"io"
@@ -58,6 +59,19 @@ func TestWalkthroughTakesEverySampleLive(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the other way round")
 	assert.NotContains(t, swappedOut.String(), "submit ", "nothing was submitted:\n%s", &swappedOut)
+
+	// A -data of another operator (one started earlier, before this one
+	// was given a -data of its own) is named as such: the next step is
+	// this operator's -data, not restarting the operator that runs.
+	other := otherOperatorData(t, dir)
+	withOther := slices.Clone(args)
+	withOther[slices.Index(withOther, "-data")+1] = other
+	var otherOut bytes.Buffer
+	err = run(ctx, append(withOther, "-only", "regulator"), &otherOut)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "give the -data")
+	assert.Contains(t, err.Error(), other)
+	assert.NotContains(t, otherOut.String(), "submit ", "nothing was submitted:\n%s", &otherOut)
 
 	var out bytes.Buffer
 	err = run(ctx, args, &out)
@@ -271,4 +285,30 @@ func bannerCommand(t *testing.T, banner string) []string {
 	m := bannerRun.FindStringSubmatch(banner)
 	require.NotNil(t, m, "the banner prints the walkthrough's command:\n%s", banner)
 	return strings.Fields(m[1] + " " + m[2])
+}
+
+// otherOperatorData copies the operator's data directory dir as the data
+// of another operator would look: the same files, with a readiness key
+// this operator does not publish.
+func otherOperatorData(t *testing.T, dir string) string {
+	t.Helper()
+	other := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		if e.Name() == readinessFile {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(b, &m))
+			m["kid"] = "another-operators-key"
+			b, err = json.Marshal(m)
+			require.NoError(t, err)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(other, e.Name()), b, 0o600))
+	}
+	return other
 }

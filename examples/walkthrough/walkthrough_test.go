@@ -221,15 +221,7 @@ func startOperator(t *testing.T, args ...string) string {
 		}
 		t.Skipf("the go command is needed to build examples/operator: %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "operator")
-	buildArgs := []string{"build", "-o", bin}
-	if raceEnabled {
-		buildArgs = append(buildArgs, "-race")
-	}
-	build := exec.Command(goTool, append(buildArgs, "github.com/openhcx/hcxonboard/examples/operator")...)
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build examples/operator: %v\n%s", err, b)
-	}
+	bin := buildOperator(t, goTool)
 
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
@@ -275,6 +267,22 @@ func startOperator(t *testing.T, args ...string) string {
 	mu.Lock()
 	defer mu.Unlock()
 	return banner.String()
+}
+
+// buildOperator builds examples/operator into the test's temporary
+// directory and returns the binary's path.
+func buildOperator(t *testing.T, goTool string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "operator")
+	buildArgs := []string{"build", "-o", bin}
+	if raceEnabled {
+		buildArgs = append(buildArgs, "-race")
+	}
+	build := exec.Command(goTool, append(buildArgs, "github.com/openhcx/hcxonboard/examples/operator")...)
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/operator: %v\n%s", err, b)
+	}
+	return bin
 }
 
 var bannerRun = regexp.MustCompile(`go run ./examples/walkthrough (.*?) \\\n\s+(.*)\n`)

@@ -142,12 +142,17 @@ func (e *APIError) tokenRejected() bool {
 }
 
 // registryCause reports whether the answer names a cause of the
-// registry's own, an HIS code other than the bare HIS-401 envelope: the
-// registry received and judged the request, so the refusal is not (only)
-// of the gateway session.
+// registry's own, an HIS code other than the bare HIS-401 envelope and
+// the codes that speak of an expired session or an invalid or expired
+// token, which may be the gateway's: the registry received and judged the
+// request, so the refusal is not of the gateway session.
 func (e *APIError) registryCause() bool {
 	code := strings.ToUpper(e.Code)
-	return strings.HasPrefix(code, "HIS-") && code != "HIS-401"
+	switch code {
+	case "HIS-401", "HIS-2045", "HIS-3031", "HIS-5011":
+		return false
+	}
+	return strings.HasPrefix(code, "HIS-")
 }
 
 // otpCause reports whether the answer's code is of HIS's OTP family

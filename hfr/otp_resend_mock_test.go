@@ -30,6 +30,11 @@ func TestOTPNotResentOnRegistry401(t *testing.T) {
 		{"wrong code answered 401", `{"code":"HIS-401","message":"Unauthorized","details":[{"code":"HIS-2022","message":"Invalid OTP"}]}`, 1, 1, true, "HIS-2022"},
 		{"expired request answered 401", `{"code":"HIS-2031","message":"Request expired"}`, 1, 1, true, "HIS-2031"},
 		{"gateway token refused", `{"code":"900901","message":"Invalid Credentials"}`, 2, 2, false, "900901"},
+		// Codes that speak of an expired session or token may mean the
+		// gateway's: the call goes once more with a fresh session, and a
+		// second such answer is the registry's own.
+		{"session expired", `{"code":"HIS-401","details":[{"code":"HIS-2045","message":"Session expired"}]}`, 2, 2, true, "HIS-2045"},
+		{"token expired", `{"code":"HIS-401","details":[{"code":"HIS-5011","message":"Token expired"}]}`, 2, 2, false, "HIS-5011"},
 		{"401 without a registry code", `Unauthorized`, 2, 2, false, ""},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,9 @@
 // and HFR and HPR under RegistryPath, checking what the real services check:
 // client credentials on the session call, the REQUEST-ID, TIMESTAMP and
 // X-CM-ID headers on the v3 session, and a live bearer token on every
-// registry call. It answers in the registries' own shapes, errors included:
+// registry call. TIMESTAMP's drift from the fake's clock (WithClock) is
+// checked only under WithClockSkew: a test may move its client's clock
+// (hfr.WithClock) to expire a cached token. It answers in the registries' own shapes, errors included:
 // 401 with code 900901 for a bad token, 422 HIS-1070 for an incomplete
 // search, 422 HIS-3008 for an unknown HPR ID, 200 with errorStatus for a
 // wrong OTP. Contact mobiles and e-mails come masked, as HFR sends them.

@@ -34,10 +34,7 @@ const (
 
 const (
 	timestampLayout = "2006-01-02T15:04:05.000Z"
-	// maxClockSkew is how far TIMESTAMP may drift from the fake's clock; the
-	// gateway rejects drift but does not publish its tolerance.
-	maxClockSkew = 5 * time.Minute
-	maxBody      = 64 << 10
+	maxBody         = 64 << 10
 )
 
 func (s *Server) routes() *http.ServeMux {
@@ -173,7 +170,7 @@ func (s *Server) sessionV3(w http.ResponseWriter, r *http.Request) {
 		gatewayError(w, http.StatusBadRequest, "400", "TIMESTAMP header must be UTC with milliseconds, like 2006-01-02T15:04:05.000Z")
 		return
 	}
-	if d := time.Since(ts); d > maxClockSkew || d < -maxClockSkew {
+	if d := s.now().Sub(ts); s.maxSkew > 0 && (d > s.maxSkew || d < -s.maxSkew) {
 		gatewayError(w, http.StatusBadRequest, "400", "TIMESTAMP is too far from the gateway clock")
 		return
 	}
@@ -225,7 +222,7 @@ func (s *Server) issueToken(w http.ResponseWriter, body sessionBody) {
 	}
 	token := randomToken(32)
 	s.mu.Lock()
-	s.tokens[token] = time.Now().Add(s.tokenTTL)
+	s.tokens[token] = s.now().Add(s.tokenTTL)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"accessToken":      token,
@@ -243,7 +240,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
 		exp, known := s.tokens[token]
-		if known && !time.Now().Before(exp) {
+		if known && !s.now().Before(exp) {
 			delete(s.tokens, token)
 			known = false
 		}
@@ -415,7 +412,7 @@ func (s *Server) sendOTP(w http.ResponseWriter, r *http.Request) {
 	if ok && f.ManagerMobile != "" {
 		txn = uuid.NewString()
 		code := randomOTP()
-		s.otps[txn] = &otpTxn{facilityID: id, code: code, expires: time.Now().Add(OTPTTL)}
+		s.otps[txn] = &otpTxn{facilityID: id, code: code, expires: s.now().Add(OTPTTL)}
 		s.lastOTP[id] = code
 	}
 	s.mu.Unlock()
@@ -458,7 +455,7 @@ func (s *Server) validateOTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !ok || t.facilityID != id:
 		code, message = "HIS-2022", "Invalid OTP"
-	case !time.Now().Before(t.expires):
+	case !s.now().Before(t.expires):
 		delete(s.otps, q.TransactionID)
 		code, message = "HIS-2031", "Request expired"
 	case subtle.ConstantTimeCompare([]byte(q.OTP), []byte(t.code)) != 1:

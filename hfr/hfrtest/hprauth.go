@@ -88,7 +88,7 @@ func (s *Server) hprAuthInit(w http.ResponseWriter, r *http.Request) {
 		txn = uuid.NewString()
 		digits = strings.ReplaceAll(p.HPRIDNumber, "-", "")
 		code := randomOTP()
-		s.hprTxns[txn] = &hprTxn{digits: digits, method: method, code: code, expires: time.Now().Add(OTPTTL)}
+		s.hprTxns[txn] = &hprTxn{digits: digits, method: method, code: code, expires: s.now().Add(OTPTTL)}
 		s.lastHPROTP[digits] = code
 	}
 	s.mu.Unlock()
@@ -126,7 +126,7 @@ func (s *Server) hprConfirm(method hfr.HPRAuthMethod) http.HandlerFunc {
 		switch {
 		case !ok || t.method != method:
 			code, message = "HIS-2022", "Invalid OTP"
-		case !time.Now().Before(t.expires):
+		case !s.now().Before(t.expires):
 			delete(s.hprTxns, q.TxnID)
 			code, message = "HIS-2031", "Request expired"
 		case subtle.ConstantTimeCompare([]byte(q.OTP), []byte(t.code)) != 1:
@@ -142,7 +142,7 @@ func (s *Server) hprConfirm(method hfr.HPRAuthMethod) http.HandlerFunc {
 		var token string
 		if code == "" {
 			token = randomToken(32)
-			s.personTokens[token] = personToken{digits: digits, expires: time.Now().Add(PersonTokenTTL)}
+			s.personTokens[token] = personToken{digits: digits, expires: s.now().Add(PersonTokenTTL)}
 		}
 		s.mu.Unlock()
 		if code != "" {
@@ -165,7 +165,7 @@ func (s *Server) hprAccount(w http.ResponseWriter, r *http.Request) {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	s.mu.Lock()
 	pt, ok := s.personTokens[token]
-	if ok && !time.Now().Before(pt.expires) {
+	if ok && !s.now().Before(pt.expires) {
 		delete(s.personTokens, token)
 		ok = false
 	}

@@ -58,6 +58,8 @@ type Server struct {
 	personTokens  map[string]personToken      // a professional's token → whose
 	requests      map[string]int              // URL path → count
 	sessions      int
+	now           func() time.Time // the fake's clock
+	maxSkew       time.Duration    // 0: TIMESTAMP's drift not checked
 	latency       time.Duration
 	failures      []*failure
 	malformed     map[string]bool // path suffix → on
@@ -102,6 +104,26 @@ func WithTokenTTL(d time.Duration) Option {
 	return func(s *Server) { s.tokenTTL = max(d, time.Second) }
 }
 
+// WithClock sets the fake's clock (default time.Now): tokens, one-time
+// codes and person tokens expire by it, and WithClockSkew measures
+// TIMESTAMP against it. Client gives the clients it makes the same clock.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// WithClockSkew makes the gateway refuse (400) a session request whose
+// TIMESTAMP is further than d from the fake's clock, as the real gateway
+// refuses drift. Default: not checked, since the gateway does not publish
+// its tolerance and tests move their clients' clocks (hfr.WithClock) to
+// expire tokens.
+func WithClockSkew(d time.Duration) Option {
+	return func(s *Server) { s.maxSkew = max(d, 0) }
+}
+
 // WithSeed loads DemoFacilities and DemoProfessionals when on (default off).
 func WithSeed(on bool) Option {
 	return func(s *Server) {
@@ -123,6 +145,7 @@ func NewServer(opts ...Option) *Server {
 		clientID:      DefaultClientID,
 		clientSecret:  DefaultClientSecret,
 		tokenTTL:      DefaultTokenTTL,
+		now:           time.Now,
 		done:          make(chan struct{}),
 		facilities:    map[string]FacilitySeed{},
 		professionals: map[string]hfr.Professional{},
@@ -163,6 +186,7 @@ func (s *Server) RegistryURL() string { return s.URL + RegistryPath }
 // them. Close the client when done.
 func (s *Server) Client(opts ...hfr.Option) (*hfr.Client, error) {
 	all := append([]hfr.Option{
+		hfr.WithClock(s.now),
 		hfr.WithGatewayURL(s.URL),
 		hfr.WithRegistryURL(s.RegistryURL()),
 		hfr.WithCredentials(s.clientID, s.clientSecret),

@@ -99,7 +99,7 @@ func errorCode(a answer) string {
 
 func TestSessionV3(t *testing.T) {
 	t.Parallel()
-	srv := hfrtest.NewServer(hfrtest.WithClientCredentials("id-1", "secret-1"), hfrtest.WithTokenTTL(90*time.Second))
+	srv := hfrtest.NewServer(hfrtest.WithClientCredentials("id-1", "secret-1"), hfrtest.WithTokenTTL(90*time.Second), hfrtest.WithClockSkew(5*time.Minute))
 	t.Cleanup(srv.Close)
 	good := creds("id-1", "secret-1", "client_credentials")
 	with := func(k, v string) map[string]string {

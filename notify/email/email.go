@@ -299,6 +299,10 @@ type SendError struct {
 	EnhancedCode string
 	text         string
 	ctxErr       error
+	// ofSession: the refusal answered the operator's session (greeting,
+	// STARTTLS, AUTH, MAIL FROM), which every message would meet, not
+	// this message's recipient or content (RCPT TO, DATA).
+	ofSession bool
 }
 
 func (e *SendError) Error() string { return "email: not sent: " + e.text }
@@ -308,9 +312,14 @@ func (e *SendError) Error() string { return "email: not sent: " + e.text }
 // as a dead letter at once instead of retrying it for a day. A full
 // mailbox (552, or X.2.2), a full mail system (X.3.1) and a network or
 // routing trouble (X.4.x) may pass, as RFC 5321 and RFC 3463 say, and so
-// may a reply whose enhanced code is of class 4: none is permanent.
+// may a reply whose enhanced code is of class 4: none is permanent. Nor
+// is a refusal of the operator's session rather than of the message — its
+// credentials (535 at AUTH), its sender address (MAIL FROM): it goes once
+// the operator mends the setting, and meanwhile the outbox retries every
+// message rather than making each, one-time codes among them, a dead
+// letter at once.
 func (e *SendError) Permanent() bool {
-	if e.Temporary || e.Code < 500 || e.Code == 552 {
+	if e.Temporary || e.ofSession || e.Code < 500 || e.Code == 552 {
 		return false
 	}
 	if ec := e.EnhancedCode; ec != "" {
@@ -341,10 +350,15 @@ func sendError(ctx context.Context, err error) *SendError {
 	}
 	e.text = hcxonboard.RedactText(text)
 	var se *mail.SendError
-	if errors.As(err, &se) {
+	if !errors.As(err, &se) {
+		// No SendError: the session failed before any message was sent
+		// (the greeting, HELO, STARTTLS, AUTH).
+		e.ofSession = true
+	} else {
 		e.Temporary = se.IsTemp()
 		e.Code = se.ErrorCode()
 		e.EnhancedCode = se.EnhancedStatusCode()
+		e.ofSession = se.Reason != mail.ErrSMTPRcptTo && se.Reason != mail.ErrSMTPData && se.Reason != mail.ErrSMTPDataClose
 	}
 	var tp *textproto.Error
 	if e.Code == 0 && errors.As(err, &tp) {

@@ -39,6 +39,44 @@ func TestSMTPRepliesPermanence(t *testing.T) {
 	}
 }
 
+// A refusal of the operator's session rather than of the message — its
+// credentials (535 at AUTH), its sender address (MAIL FROM) — is not
+// Permanent: every message would meet it, and each goes out once the
+// operator mends the setting, instead of all of them (one-time codes among
+// them) turning dead letters at once for staff to retry one by one. A
+// refusal of the recipient stays Permanent (TestSMTPRepliesPermanence).
+func TestSessionRefusalIsNotPermanent(t *testing.T) {
+	t.Parallel()
+	senderRefused := &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "sender address not owned by user"}
+	rcptRefused := &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	for _, tc := range []struct {
+		name      string
+		cfg       serverConfig
+		pass      string
+		code      int
+		permanent bool
+	}{
+		{"wrong password", serverConfig{user: testUser, pass: testPass}, "wrong", 535, false},
+		{"sender refused", serverConfig{user: testUser, pass: testPass, refuseMail: senderRefused}, testPass, 553, false},
+		{"recipient refused", serverConfig{user: testUser, pass: testPass, refuseRcpt: rcptRefused}, testPass, 550, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, pool := newTestServer(t, tc.cfg)
+			m := newMailer(t, ts, email.WithTLSConfig(&tls.Config{RootCAs: pool}), email.WithAuth(testUser, tc.pass))
+			err := m.Notify(context.Background(), otpMessage())
+			var se *email.SendError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v (%T) is not a *SendError", err, err)
+			}
+			if se.Code != tc.code || se.Temporary || se.Permanent() != tc.permanent {
+				t.Errorf("Code, Temporary, Permanent = %d, %v, %v; want %d, false, %v (%v)",
+					se.Code, se.Temporary, se.Permanent(), tc.code, tc.permanent, err)
+			}
+		})
+	}
+}
+
 // A message whose address is not an e-mail address can never be sent by
 // the Mailer: the outbox should dead-letter it at once.
 func TestNotEmailIsPermanent(t *testing.T) {

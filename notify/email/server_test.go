@@ -39,8 +39,10 @@ type received struct {
 type testServer struct {
 	srv  *smtp.Server
 	port int
-	// refuseRcpt, when set, is the error RCPT TO answers.
+	// refuseRcpt, when set, is the error RCPT TO answers; refuseMail,
+	// the error MAIL FROM answers.
 	refuseRcpt error
+	refuseMail error
 
 	mu   sync.Mutex
 	msgs []received
@@ -51,6 +53,7 @@ type serverConfig struct {
 	noTLS       bool // offer no STARTTLS
 	user, pass  string
 	refuseRcpt  error
+	refuseMail  error
 }
 
 // newTestServer starts a server presenting a certificate for 127.0.0.1
@@ -58,7 +61,7 @@ type serverConfig struct {
 func newTestServer(t *testing.T, cfg serverConfig) (*testServer, *x509.CertPool) {
 	t.Helper()
 	cert, pool := testCertificate(t)
-	ts := &testServer{refuseRcpt: cfg.refuseRcpt}
+	ts := &testServer{refuseRcpt: cfg.refuseRcpt, refuseMail: cfg.refuseMail}
 	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{ts: ts, conn: c, user: cfg.user, pass: cfg.pass}, nil
 	})
@@ -139,6 +142,9 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.user != "" && s.authed == "" {
 		return smtp.ErrAuthRequired
+	}
+	if s.ts.refuseMail != nil {
+		return s.ts.refuseMail
 	}
 	s.from = from
 	return nil

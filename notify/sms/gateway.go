@@ -209,11 +209,15 @@ func (e *SendError) Error() string { return "sms: not sent: " + e.text }
 
 // Permanent reports a refusal that sending again cannot change: a 4xx
 // answer (a number or request the gateway will not take), but not 408,
-// 425 or 429, which ask for a later try. The engine's outbox takes such a
-// message as a dead letter at once.
+// 425 or 429, which ask for a later try, nor 401, 403 or 407, which
+// refuse the operator's credentials rather than the message: every
+// message meets them until the operator mends the credentials, and the
+// outbox keeps trying each meanwhile. The engine's outbox takes a
+// permanent refusal as a dead letter at once.
 func (e *SendError) Permanent() bool {
 	switch e.Status {
-	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
+	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests,
+		http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired:
 		return false
 	}
 	return e.Status >= 400 && e.Status < 500

@@ -12,15 +12,18 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding"
 )
 
-// A gateway's 4xx (bad number, bad request, bad credentials) cannot change by
-// sending again: the outbox must be able to take it as a dead letter at
-// once (onboarding.Notifier: an error with Permanent() bool). A 5xx may pass.
+// A gateway's 4xx (bad number, bad request) cannot change by sending
+// again: the outbox must be able to take it as a dead letter at once
+// (onboarding.Notifier: an error with Permanent() bool). A 5xx may pass,
+// and so may a refusal of the operator's credentials (401, 403, 407):
+// every message meets it until the operator mends them, and each should
+// go out then rather than all of them being dead letters at once.
 func TestGatewayPermanence(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		status    int
 		permanent bool
-	}{{400, true}, {404, true}, {422, true}, {500, false}, {503, false}} {
+	}{{400, true}, {404, true}, {422, true}, {401, false}, {403, false}, {407, false}, {500, false}, {503, false}} {
 		g := newGateway(t, tc.status)
 		s, err := sms.New(g.URL+"/send?to={{.To}}&text={{.Text}}", sms.WithClient(g.Client()))
 		if err != nil {

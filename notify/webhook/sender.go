@@ -130,8 +130,9 @@ type DeliveryError struct {
 	Status int
 	// Attempts is how many requests this call made.
 	Attempts int
-	// Final reports an answer that retrying cannot change: a 4xx other
-	// than 408 and 429, or a 3xx left over after redirects.
+	// Final reports an answer that retrying within this call cannot
+	// change: a 4xx other than 408 and 429, or a 3xx left over after
+	// redirects (see Permanent for what the outbox makes of it).
 	Final bool
 	// RetryAfter is the wait the receiver last asked for, if any.
 	RetryAfter time.Duration
@@ -141,10 +142,15 @@ type DeliveryError struct {
 
 func (e *DeliveryError) Error() string { return "webhook: not delivered: " + e.text }
 
-// Permanent reports an answer that sending again cannot change (Final).
-// The engine's outbox takes the message as a dead letter at once instead
-// of retrying it for a day.
-func (e *DeliveryError) Permanent() bool { return e.Final }
+// Permanent reports an answer that sending again cannot change (Final),
+// but for 401 and 403: they refuse the operator's signature rather than
+// the message (a receiver whose JWKS cache lacks a key the operator just
+// rotated in), and may pass once the receiver mends it. The engine's
+// outbox takes a permanent failure as a dead letter at once instead of
+// retrying it for a day.
+func (e *DeliveryError) Permanent() bool {
+	return e.Final && e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden
+}
 
 // RetryDelay is the wait the receiver last asked for (RetryAfter): the
 // engine's outbox tries the message again no sooner.

@@ -36,6 +36,10 @@
 // key by kid, the algorithm the key allows, the signature over the body,
 // and the signed idempotency key against the Idempotency-Key header. It
 // returns the Delivery; the receiver drops a duplicate by its ID.
+// VerifyTo also checks that the delivery is addressed to the receiver (or
+// is a broadcast): a signature says who sent a body, not to whom, and a
+// participant could otherwise replay its own notices to another's
+// endpoint.
 //
 // # Personal data
 //

@@ -13,6 +13,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/openhcx/hcxonboard/onboarding"
 )
 
 // MaxBodyBytes caps the body Verify reads.
@@ -29,6 +31,9 @@ var (
 	// ErrInvalidPayload: the signed body is not a Payload for the signed
 	// key.
 	ErrInvalidPayload = errors.New("webhook: invalid payload")
+	// ErrNotForYou: VerifyTo was given a delivery the operator signed
+	// for another recipient.
+	ErrNotForYou = errors.New("webhook: the delivery is addressed to another recipient")
 )
 
 // Delivery is a verified request.
@@ -50,7 +55,9 @@ type Delivery struct {
 // with that key as its id. It reads the body (at most MaxBodyBytes) and
 // puts it back, so the handler may read it again.
 //
-// Verify does not remember keys: a receiver drops a duplicate by
+// Verify does not check to whom the delivery is addressed
+// (Delivery.To): a receiver that knows its participant code calls
+// VerifyTo instead. Verify does not remember keys: a receiver drops a duplicate by
 // Delivery.ID (equal to the Idempotency-Key), and may refuse a replay
 // older than it keeps keys for by Delivery.SignedAt.
 func Verify(r *http.Request, keys jwk.Set) (*Delivery, error) {
@@ -131,6 +138,24 @@ func Verify(r *http.Request, keys jwk.Set) (*Delivery, error) {
 	}
 	if d.ID != idem || d.Kind == "" {
 		return nil, fmt.Errorf("%w: its id is not the signed key, or it has no kind", ErrInvalidPayload)
+	}
+	return d, nil
+}
+
+// VerifyTo is Verify for the receiver to: it also refuses, with
+// ErrNotForYou, a delivery the operator addressed to anyone else than to
+// (a participant code, as the operator's EndpointFunc resolved it) or to
+// everyone (onboarding.Broadcast). A signature proves that the operator
+// sent the body, not to whom: without this check a participant that
+// received a notice could replay it, signature and all, to another
+// participant's endpoint as the operator's word about that participant.
+func VerifyTo(r *http.Request, keys jwk.Set, to string) (*Delivery, error) {
+	d, err := Verify(r, keys)
+	if err != nil {
+		return nil, err
+	}
+	if to == "" || (d.To != to && d.To != onboarding.Broadcast) {
+		return nil, ErrNotForYou
 	}
 	return d, nil
 }

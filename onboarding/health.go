@@ -97,9 +97,10 @@ const ReadyTimeout = 5 * time.Second
 // Ping when it has one — registry/sqlstore's also checks that the schema
 // is current —, else a read of one application), and, once RunOutbox or
 // RunScheduler has been started, that it still runs and shows signs of
-// life: a pass, or a step within one, in the last three intervals, or a
-// step under way that may still rightly run (a readiness check within its
-// checker's MaxDuration, a message within its send timeout). A loop that
+// life: a pass that worked (see RunOutbox, RunScheduler), or a step
+// within one, in the last three intervals, or a step under way that may
+// still rightly run (a readiness check within its checker's MaxDuration,
+// a message within its send timeout). A loop that
 // has returned (its context ended) makes Ready fail until it is started
 // again: nothing in this replica runs its jobs. A Service whose loops were
 // never started — a library user calling DispatchOutbox and RunDue

@@ -545,7 +545,7 @@ func (s *Service) runDuePass(ctx context.Context, workers int, step func() bool)
 		page, err := dl.DueApplications(ctx, now, registry.MaxLimit, cursor)
 		if err != nil {
 			wg.Wait()
-			return done, errors.Join(append(errs, fmt.Errorf("onboarding: list due applications: %w", err))...)
+			return done, errors.Join(append(errs, dueListError{err})...)
 		}
 		for i := range page.Items {
 			select {
@@ -582,6 +582,14 @@ func (s *Service) runDuePass(ctx context.Context, workers int, step func() bool)
 	}
 	return done, errors.Join(errs...)
 }
+
+// dueListError is a pass's failure to list the due applications: no
+// scheduled work could be found, unlike the failure of one application's.
+type dueListError struct{ err error }
+
+func (e dueListError) Error() string { return "onboarding: list due applications: " + e.err.Error() }
+
+func (e dueListError) Unwrap() error { return e.err }
 
 // awaitRunOut reports whether r waits on a registry (an await task) past
 // its wait at now.
@@ -703,7 +711,9 @@ const (
 // SchedulerOptions.Workers applications at once. The lease holder's pass
 // ends by purging the outbox's delivered messages past their retention
 // (PurgeOutbox, WithOutboxRetention). Ready reports an error
-// once passes stop, and once RunScheduler has returned (see Ready).
+// once passes stop or fail (the store failing the outbox claim, the lease
+// or the list of due applications), and once RunScheduler has returned
+// (see Ready).
 // RunOutbox beside it retries the outbox more often than the scheduler's
 // interval.
 func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
@@ -750,14 +760,33 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	}
 }
 
+// schedulerPass runs one pass of RunScheduler. It is a sign of life
+// (Ready) only when it worked: a pass whose outbox claim, lease or list of
+// due applications failed does no scheduled work, and passes failing for
+// three intervals read as a stalled scheduler, as failing passes of
+// RunOutbox read as a stalled dispatcher. The failure of one
+// application's work is not the pass's.
 func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) {
-	defer s.schedBeat.alive()
-	if _, err := s.DispatchOutbox(ctx); err != nil && ctx.Err() == nil {
-		s.log.WarnContext(ctx, "scheduler: outbox retries", "error", err.Error())
+	worked := true
+	defer func() {
+		if worked {
+			s.schedBeat.alive()
+		}
+	}()
+	if _, err := s.DispatchOutbox(ctx); err != nil {
+		worked = false
+		if ctx.Err() == nil {
+			s.log.WarnContext(ctx, "scheduler: outbox retries", "error", err.Error())
+		}
 	}
-	s.schedBeat.alive()
-	if leaser != nil && !s.holdSchedulerLease(ctx, leaser, o) {
-		return // another replica runs the passes, or the store failed
+	if leaser != nil {
+		held, err := s.holdSchedulerLease(ctx, leaser, o)
+		if err != nil {
+			worked = false
+		}
+		if !held {
+			return // another replica runs the passes, or the store failed
+		}
 	}
 	// Each application done is a sign of life, and a pass that runs past
 	// an interval renews the lease, so that a long pass — readiness checks
@@ -776,8 +805,12 @@ func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o S
 			return true
 		}
 		renewed = time.Now()
-		return s.holdSchedulerLease(ctx, leaser, o)
+		held, _ := s.holdSchedulerLease(ctx, leaser, o)
+		return held
 	})
+	if le := (dueListError{}); errors.As(err, &le) {
+		worked = false
+	}
 	if err != nil && ctx.Err() == nil {
 		s.log.ErrorContext(ctx, "scheduler: pass", "changed", n, "error", err.Error())
 	} else if n > 0 {
@@ -791,11 +824,12 @@ func (s *Service) schedulerPass(ctx context.Context, leaser registry.Leaser, o S
 }
 
 // holdSchedulerLease takes or renews SchedulerLease for three intervals
-// and reports whether this replica holds it.
-func (s *Service) holdSchedulerLease(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) bool {
+// and reports whether this replica holds it, and the store's error if it
+// failed.
+func (s *Service) holdSchedulerLease(ctx context.Context, leaser registry.Leaser, o SchedulerOptions) (bool, error) {
 	held, err := leaser.AcquireLease(ctx, SchedulerLease, o.Owner, s.clock(), 3*o.Interval)
 	if err != nil && ctx.Err() == nil {
 		s.log.ErrorContext(ctx, "scheduler: take the lease", "error", err.Error())
 	}
-	return err == nil && held
+	return err == nil && held, err
 }

@@ -448,9 +448,11 @@ func (s *Service) codeStillLive(ctx context.Context, m Message) error {
 }
 
 // retryDelay is the wait before attempt n+1: 30 s doubling to an hour,
-// with ±20% jitter so replicas and messages spread out.
+// with ±20% jitter so replicas and messages spread out. A count below
+// zero (a corrupt row) is taken as none: a shift by it would panic, and
+// the message would take every replica's dispatcher down in turn.
 func retryDelay(attempts int) time.Duration {
-	d := 30 * time.Second << min(attempts, 7)
+	d := 30 * time.Second << min(max(attempts, 0), 7)
 	d = min(d, time.Hour)
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }

@@ -28,3 +28,31 @@ func TestRoundAttempts(t *testing.T) {
 		}
 	}
 }
+
+// The backoff before the next attempt doubles from 30 s to an hour, each
+// with ±20% jitter so that messages failed together (an outage) and
+// replicas spread out instead of retrying in lockstep; however many
+// attempts a row says were made — a count the store holds, corrupt or
+// not — it stays within its bounds and never panics.
+func TestRetryDelayBoundedWithJitter(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		attempts int
+		base     time.Duration
+	}{
+		{-1, 30 * time.Second}, {0, 30 * time.Second}, {1, time.Minute}, {2, 2 * time.Minute},
+		{6, 32 * time.Minute}, {7, time.Hour}, {64, time.Hour}, {1 << 40, time.Hour},
+	} {
+		seen := map[time.Duration]bool{}
+		for range 64 {
+			d := retryDelay(c.attempts)
+			if d < c.base*8/10 || d > c.base*12/10 {
+				t.Fatalf("retryDelay(%d) = %s, want %s ± 20%%", c.attempts, d, c.base)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("retryDelay(%d) gave %d distinct delays in 64 draws: no jitter", c.attempts, len(seen))
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/openhcx/hcxonboard"
@@ -60,10 +59,6 @@ var goNames = strings.NewReplacer(
 	"RequestStepUp", "POST /v1/onboarding/applications/{id}/step-up",
 	"(cursor, Page.Next)", "(cursor: the next of the page before)",
 )
-
-// goIdentifier finds a word that only Go code would write: CamelCase with
-// an inner capital (ResendOTP, WithTokens), or an engine action name.
-var goIdentifier = regexp.MustCompile(`\b([A-Z][a-z]+[A-Z][A-Za-z]*|With[A-Z][A-Za-z]*)\b`)
 
 // callerWords rewrites an error the engine returned for a client.
 func callerWords(err error) string {

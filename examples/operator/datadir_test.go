@@ -74,6 +74,19 @@ func TestRunRefusesADataDirectoryThatIsASymlink(t *testing.T) {
 	assert.Empty(t, entries, "nothing written through the link")
 }
 
+// A -data that is a file, or under one, cannot be made: refused, saying
+// what to give instead.
+func TestRunRefusesADataPathThatIsAFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	for _, dir := range []string{file, filepath.Join(file, "demo")} {
+		err := runRefused(t, "-data", dir, "-profile", "own", "-readiness", "off")
+		assert.ErrorContains(t, err, dir)
+		assert.ErrorContains(t, err, "give -data")
+	}
+}
+
 // A seed, or a key file, that others can read or that is a link is no
 // secret of the operator's: refused, with what to do.
 func TestRunRefusesASeedOthersCanRead(t *testing.T) {

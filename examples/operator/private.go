@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"github.com/openhcx/hcxonboard/internal/replacefile"
 	"io"
@@ -20,7 +21,11 @@ import (
 func ensureDataDir(dir string) error {
 	dir = filepath.Clean(dir) // a trailing slash would have Lstat follow a link
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named below
+		}
+		return fmt.Errorf("data directory %s cannot be made (%w): give -data a directory of yours, or a path where one can be made", dir, err)
 	}
 	info, err := os.Lstat(dir)
 	if err != nil {

@@ -196,11 +196,15 @@ func checkPaging(offset int, cursor string) error {
 // search (v0.9), every one that is set must hold.
 //
 // On the string fields (participant_code, participant_name, status,
-// primary_email, primary_mobile, scheme_code): eq, neq and or compare
-// exactly; contains, startsWith and endsWith, and their negations
-// notContains, notStartsWith and notEndsWith, ignore case
+// primary_email, primary_mobile, scheme_code, payment_details.ifsc_code):
+// eq, neq and or compare exactly; contains, startsWith and endsWith, and
+// their negations notContains, notStartsWith and notEndsWith, ignore case
 // (strings.ToLower of both sides); gt, gte, lt, lte and between (both ends
-// included) compare byte by byte, which for UTF-8 is code point order.
+// included) compare byte by byte, which for UTF-8 is code point order. A
+// field that is not set is the empty string: a participant without a
+// scheme code, or without an IFSC (no payment details, or a UPI ID), is
+// matched by neq "PMJAY" and notContains "x", not by eq "PMJAY" or
+// contains "x".
 //
 // On the list fields (roles, linked_registry_codes) every operator but the
 // negative ones holds when some element satisfies it (between: some one
@@ -302,8 +306,13 @@ const (
 	FieldMobile      = "primary_mobile"
 	FieldSchemeCode  = "scheme_code"
 	FieldLinkedCodes = "linked_registry_codes"
-	FieldCreatedAt   = "created_at"
-	FieldUpdatedAt   = "updated_at"
+	// FieldIFSCCode is the IFSC of the participant's bank account, in its
+	// optional payment details, addressed with a dot as the HCX registry
+	// specification addresses nested fields. The UPI ID and the account
+	// number are financial data and are not searchable.
+	FieldIFSCCode  = hcxonboard.FieldIFSCCode
+	FieldCreatedAt = "created_at"
+	FieldUpdatedAt = "updated_at"
 )
 
 const (
@@ -314,7 +323,8 @@ const (
 
 var fieldKinds = map[string]int{
 	FieldCode: fieldKindString, FieldName: fieldKindString, FieldStatus: fieldKindString,
-	FieldEmail: fieldKindString, FieldMobile: fieldKindString, FieldSchemeCode: fieldKindString,
+	FieldEmail: fieldKindString, FieldMobile: fieldKindString,
+	FieldSchemeCode: fieldKindString, FieldIFSCCode: fieldKindString,
 	FieldRoles: fieldKindList, FieldLinkedCodes: fieldKindList,
 	FieldCreatedAt: fieldKindTime, FieldUpdatedAt: fieldKindTime,
 }
@@ -561,6 +571,14 @@ func fieldValues(p *hcxonboard.Participant, field string) []string {
 		return []string{p.PrimaryMobile}
 	case FieldSchemeCode:
 		return []string{p.SchemeCode}
+	case FieldIFSCCode:
+		// Without payment details, or paid by UPI, the IFSC is empty, as
+		// a scheme code that is not set is.
+		var ifsc string
+		if p.PaymentDetails != nil {
+			ifsc = p.PaymentDetails.IFSCCode
+		}
+		return []string{ifsc}
 	case FieldRoles:
 		out := make([]string, len(p.Roles))
 		for i, r := range p.Roles {

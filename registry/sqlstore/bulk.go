@@ -54,7 +54,7 @@ func (s *Store) Load(ctx context.Context, ws []registry.Write) error {
 			return err
 		}
 		parts = append(parts, p.columns())
-		for _, field := range []string{valueRole, valueLinkedCode} {
+		for _, field := range []string{valueRole, valueLinkedCode, valueIFSC} {
 			vs, lows := p.list(field)
 			seen := make(map[string]bool, len(vs))
 			for j, v := range vs {

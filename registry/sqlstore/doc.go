@@ -85,7 +85,9 @@
 // index besides: the store knows the old values of a row it changes from
 // the application's or participant's own record. Participants are
 // indexed by code, status, e-mail,
-// mobile, roles and linked codes, and by creation time for ordered paging;
+// mobile, roles, linked codes and the IFSC of their payment details (a
+// row of participant_values under payment_details.ifsc_code), and by
+// creation time for ordered paging;
 // applications by id, idempotency key, participant code, stage and
 // creation time. The participant code index is unique where a code is set
 // (schema version 12): a code is one application's, whichever replica

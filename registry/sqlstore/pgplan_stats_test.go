@@ -58,6 +58,30 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
 		assert.Contains(t, plan, "participant_values_own", "%s tests each participant's own values:\n%s", name, plan)
 	}
+	// None of these participants has payment details: an IFSC leads
+	// through participant_values' key, finding none; the empty IFSC that
+	// every one of them holds, and a negated pattern, are tested on each
+	// participant's own values, read in paging order.
+	text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Eq("SBIN0001234")}, Limit: 100})
+	require.NoError(t, err)
+	plan := explain(t, s, text, args)
+	assert.NotContains(t, plan, "Seq Scan", "IFSC eq reads the whole table:\n%s", plan)
+	assert.Contains(t, plan, "participant_values_pkey", "IFSC eq leads through the key:\n%s", plan)
+	for name, f := range map[string]map[string]registry.Condition{
+		"IFSC eq empty, everyone":  {registry.FieldIFSCCode: registry.Eq("")},
+		"IFSC notContains, none":   {registry.FieldIFSCCode: {NotContains: ptr("sbin")}},
+		"IFSC lt, everyone":        {registry.FieldIFSCCode: {Lt: registry.Text("SBIN")}},
+		"IFSC neq and eq empty":    {registry.FieldIFSCCode: {Neq: ptr("SBIN0001234"), Eq: ptr("")}},
+		"IFSC contains the empty":  {registry.FieldIFSCCode: registry.Contains("")},
+		"IFSC notEndsWith nothing": {registry.FieldIFSCCode: {NotEndsWith: ptr("1234")}},
+	} {
+		text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: f, Limit: 100})
+		require.NoError(t, err)
+		plan := explain(t, s, text, args)
+		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
+		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
+		assert.Contains(t, plan, "participant_values_own", "%s tests each participant's own values:\n%s", name, plan)
+	}
 }
 
 func ptr(s string) *string { return &s }

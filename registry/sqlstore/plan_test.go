@@ -31,7 +31,7 @@ import (
 
 // planRows fills s with participants and applications for the plan tests:
 // every participant a provider, every third a payer, each with its own
-// linked code; applications waiting on review or approval in two stages,
+// linked code, every other one with an IFSC of its own; applications waiting on review or approval in two stages,
 // those on approval awaiting one of nine payers.
 func planRows(t *testing.T, s *sqlstore.Store) {
 	t.Helper()
@@ -47,6 +47,11 @@ func planRows(t *testing.T, s *sqlstore.Store) {
 		}
 		p.EncryptionCertExpiry = now.AddDate(1, 0, 0).UnixMilli()
 		p.PrimaryMobile = fmt.Sprintf("98%08d", i)
+		if i%2 == 0 {
+			// Every other one is paid into a bank account, each at a
+			// branch of its own.
+			p.PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: fmt.Sprintf("SBIN0%06d", i)}
+		}
 		stage, waiting := registry.StageVerifying, []string{"approval"}
 		if i%2 == 0 {
 			stage, waiting = registry.StageSubmitted, []string{"review"}
@@ -352,6 +357,31 @@ func TestSearchPlans(t *testing.T) {
 			{name: "linked code and role", filters: map[string]registry.Condition{
 				registry.FieldLinkedCodes: registry.Eq("HFR-000007@plan"), registry.FieldRoles: {Eq: str(string(hcxonboard.RoleProvider))}},
 				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			// The IFSC of the payment details is in participant_values,
+			// as a linked code is: a rare one leads through its key.
+			{name: "IFSC eq", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Eq("SBIN0000008")},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "IFSC or, rare", filters: map[string]registry.Condition{registry.FieldIFSCCode: {Or: []string{"SBIN0000008", "ICIC0000001"}}},
+				want: []string{byValue, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "IFSC startsWith, rare", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.StartsWith("sbin000001")},
+				want: []string{"participant_values_lower"}},
+			{name: "IFSC between, narrow", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Between(registry.Text("SBIN0000007"), registry.Text("SBIN0000009"))},
+				want: []string{byValueRange, pick("sqlite_autoindex_participants_1", "participants_pkey")}},
+			{name: "IFSC eq and status", filters: map[string]registry.Condition{
+				registry.FieldIFSCCode: registry.Eq("SBIN0000008"), registry.FieldStatus: registry.Eq("Created")},
+				want: []string{byValue}},
+			{name: "IFSC contains, everyone who has one, in order", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Contains("sbin")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "IFSC notContains, in order", filters: map[string]registry.Condition{registry.FieldIFSCCode: {NotContains: str("00001")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "IFSC neq, in order", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Neq("SBIN0000008")},
+				ordered: true, want: []string{"participants_created"}},
+			// Those without one hold the empty IFSC: tested per participant,
+			// on its own rows, in order.
+			{name: "IFSC eq empty, in order", filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Eq("")},
+				ordered: true, want: []string{"participants_created", ownValues}},
+			{name: "IFSC lt, in order", filters: map[string]registry.Condition{registry.FieldIFSCCode: {Lt: registry.Text("SBIN0000100")}},
+				ordered: true, want: []string{"participants_created", ownValues}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				q := registry.Query{Filters: c.filters, Cursor: c.cursor, Limit: 10}

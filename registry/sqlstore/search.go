@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/registry"
 )
 
@@ -39,6 +40,17 @@ var (
 	}{
 		registry.FieldRoles:       {valueRole, false},
 		registry.FieldLinkedCodes: {valueLinkedCode, true},
+	}
+	// optionalFields: the participant_values field of a string field a
+	// participant holds at most one value of, written only when it has
+	// one: the IFSC of its payment details. An IFSC names a bank branch,
+	// which few participants share, so an equality on it leads as a
+	// linked code's does. A participant without one (no payment details,
+	// or a UPI ID) has no row, and is matched as registry.Query.Match
+	// matches its empty IFSC — as a participant without a scheme code is
+	// for scheme_code (see optionalCondition).
+	optionalFields = map[string]string{
+		registry.FieldIFSCCode: valueIFSC,
 	}
 	timeColumns = map[string]string{
 		registry.FieldCreatedAt: "p.created_at",
@@ -120,6 +132,8 @@ func searchSQL(q registry.Query, plan searchPlan) (string, []any, error) {
 		case listFields[field].field != "":
 			l := listFields[field]
 			listCondition(&b, l.field, l.selective, c)
+		case optionalFields[field] != "":
+			optionalCondition(&b, field, c)
 		case timeColumns[field] != "":
 			timeCondition(&b, timeColumns[field], c)
 		default:
@@ -214,21 +228,31 @@ var prefixLeaders = []struct {
 // leaders lists q's conditions that could drive a search.
 func leaders(q registry.Query, d Dialect, idx trigramIndexes) []*leader {
 	var out []*leader
-	for _, field := range []string{registry.FieldLinkedCodes, registry.FieldRoles} {
+	for _, field := range []string{registry.FieldLinkedCodes, registry.FieldRoles, registry.FieldIFSCCode} {
 		c, ok := q.Filters[field]
 		if !ok {
 			continue
 		}
+		vf := listFields[field].field
+		if of, optional := optionalFields[field]; optional {
+			if absentMatches(field, c) {
+				// A participant without a row matches: no index of
+				// participant_values names every match.
+				continue
+			}
+			vf = of
+		}
 		if c.Eq != nil {
-			out = append(out, &leader{list: field, field: listFields[field].field, values: []string{*c.Eq}})
+			out = append(out, &leader{list: field, field: vf, values: []string{*c.Eq}})
 		}
 		if len(c.Or) > 0 {
-			out = append(out, &leader{list: field, or: true, field: listFields[field].field, values: c.Or})
+			out = append(out, &leader{list: field, or: true, field: vf, values: c.Or})
 		}
 		// The condition the leader stands for stays written too
-		// (listCondition), tested on each of its few matches.
+		// (listCondition, optionalCondition), tested on each of its few
+		// matches.
 		for _, test := range listTests(c) {
-			out = append(out, &leader{field: listFields[field].field, test: test})
+			out = append(out, &leader{field: vf, test: test})
 		}
 	}
 	if c, ok := q.Filters[registry.FieldUpdatedAt]; ok && len(comparisons(c)) > 0 {
@@ -573,6 +597,45 @@ func listCondition(b *sqlBuilder, field string, selective bool, c registry.Condi
 	if len(c.Or) > 0 {
 		whole("l.value IN (" + b.argList(c.Or) + ")")
 	}
+}
+
+// optionalCondition tests a participant's one participant_values row of
+// an optional field (optionalFields), or its lack of one, with the
+// semantics of registry.Query.Match for a string field: a participant
+// with a row is tested on its value, as listCondition tests a list of one;
+// a participant without one holds the empty string, which satisfies neq
+// "x" and notContains "x" but not eq "x" or contains "x" — and, the
+// operand empty, eq "", contains "" and lt "x", but not neq "" or
+// notContains "". listCondition alone matches a participant without rows
+// as an empty list: every negative operator, no positive one. Where c
+// decides otherwise for the empty string, the lack of a row is tested
+// too.
+func optionalCondition(b *sqlBuilder, field string, c registry.Condition) {
+	vf := optionalFields[field]
+	absent := absentMatches(field, c)
+	if absent == absentMatches(registry.FieldLinkedCodes, c) {
+		listCondition(b, vf, true, c)
+		return
+	}
+	has := "coalesce((SELECT 1 = 1 FROM participant_values l WHERE l.field = " + b.arg(vf) +
+		" AND l.participant_code = p.participant_code LIMIT 1), 1 = 0)"
+	var r sqlBuilder
+	r.args = b.args
+	r.WriteString("1=1")
+	listCondition(&r, vf, true, c)
+	b.args = r.args
+	if absent {
+		b.WriteString(" AND (NOT " + has + " OR (" + r.String() + "))")
+	} else {
+		b.WriteString(" AND " + has + " AND (" + r.String() + ")")
+	}
+}
+
+// absentMatches reports whether c on field holds for a participant that
+// has none of it set (no payment details, no linked codes …), as
+// registry.Query.Match decides: the reference semantics, not a copy.
+func absentMatches(field string, c registry.Condition) bool {
+	return registry.Query{Filters: map[string]registry.Condition{field: c}}.Match(&hcxonboard.Participant{})
 }
 
 // listTests are the tests on one participant_values row (l) of c's

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // statements are the fixed statements of a Store, prepared once when it
@@ -90,13 +92,16 @@ const eventsAfterSQL = `SELECT ` + eventReadColumns + `
 			FROM audit_events WHERE application_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`
 
 // The field column of participant_values: which list a value belongs to.
+// The IFSC of the participant's payment details, when it has one, is a
+// list of one under its field name.
 const (
 	valueRole       = "role"
 	valueLinkedCode = "linked_code"
+	valueIFSC       = registry.FieldIFSCCode
 )
 
 // pgCreate stores an application, its open tasks, its claims, its
-// participant with roles and linked codes, its events and its outbox
+// participant with roles, linked codes and IFSC, its events and its outbox
 // messages (leased, when written leased) in one statement: one round trip, atomic without an explicit transaction. Lists
 // travel as arrays; the participant rows are inserted only when $38 is
 // true. A claim another application holds violates
@@ -134,6 +139,9 @@ participant_values AS (
 	UNION ALL
 	SELECT '` + valueLinkedCode + `', l.value, $10::text, l.value_lower
 	FROM unnest($27::text[], $28::text[]) AS l(value, value_lower)
+	UNION ALL
+	SELECT '` + valueIFSC + `', i.value, $10::text, i.value_lower
+	FROM unnest($54::text[], $55::text[]) AS i(value, value_lower)
 	ON CONFLICT DO NOTHING
 )
 INSERT INTO audit_events (` + eventColumns + `)

@@ -98,6 +98,10 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 		args = append(args, "", "", "", "", "", "", "", "", "", "", "", "", int64(0), int64(0), "{}",
 			[]string(nil), []string(nil), []string(nil), []string(nil))
 	}
+	var ifsc, ifscLower []string
+	if p != nil {
+		ifsc, ifscLower = p.list(valueIFSC)
+	}
 	n := len(events)
 	seq, ns := make([]int64, n), make([]int64, n)
 	actor, action, from, to, reason, prev, hash, seal := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -114,7 +118,8 @@ func (s *Store) pgCreate(ctx context.Context, a *registry.Application, row appli
 		oid[i], okind[i], oto[i], opayload[i], ocreated[i], onext[i] = r.id, r.kind, r.to, r.payload, r.created, r.next
 		oowner[i], ountil[i] = r.owner, r.until
 	}
-	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due, oowner, ountil, row.waitingOn)
+	args = append(args, oid, okind, oto, opayload, ocreated, onext, int64(zeroTime), requestID, row.due, oowner, ountil, row.waitingOn,
+		ifsc, ifscLower)
 	if _, err := s.stmts.createAll.ExecContext(ctx, args...); err != nil {
 		return fail(ctx, err, "create application %q", a.ID)
 	}
@@ -519,13 +524,16 @@ func (r *participantRow) columns() []any {
 }
 
 // list returns the values of one of the participant's lists (field
-// valueRole or valueLinkedCode), in order, and their lower-cased copies.
+// valueRole, valueLinkedCode or valueIFSC), in order, and their
+// lower-cased copies.
 func (r *participantRow) list(field string) (values, lowered []string) {
 	switch field {
 	case valueRole:
 		values = roleStrings(r.p.Roles)
 	case valueLinkedCode:
 		values = r.p.LinkedRegistryCodes
+	case valueIFSC:
+		values = ifscList(r.p.PaymentDetails)
 	}
 	lowered = make([]string, len(values))
 	for i, v := range values {
@@ -535,7 +543,7 @@ func (r *participantRow) list(field string) (values, lowered []string) {
 }
 
 // putParticipant inserts a participant or, with replace, inserts or
-// replaces it, with its role and linked-code rows. A replacement changes
+// replaces it, with its role, linked-code and IFSC rows. A replacement changes
 // only the rows of values it adds or drops: most updates change a
 // participant's status, not its lists.
 func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, replace bool) error {
@@ -602,20 +610,32 @@ func (s *Store) putParticipant(ctx context.Context, t *wtx, r *participantRow, r
 // listValue is one row of participant_values, less its participant.
 type listValue struct{ field, value string }
 
-// values returns the participant's roles and linked codes as rows.
+// values returns the participant's roles, linked codes and IFSC as rows.
 func (r *participantRow) values() []listValue {
-	return listValues(roleStrings(r.p.Roles), r.p.LinkedRegistryCodes)
+	return listValues(roleStrings(r.p.Roles), r.p.LinkedRegistryCodes, ifscList(r.p.PaymentDetails))
 }
 
-func listValues(roles, linked []string) []listValue {
-	out := make([]listValue, 0, len(roles)+len(linked))
+func listValues(roles, linked, ifsc []string) []listValue {
+	out := make([]listValue, 0, len(roles)+len(linked)+len(ifsc))
 	for _, role := range roles {
 		out = append(out, listValue{valueRole, role})
 	}
 	for _, c := range linked {
 		out = append(out, listValue{valueLinkedCode, c})
 	}
+	for _, c := range ifsc {
+		out = append(out, listValue{valueIFSC, c})
+	}
 	return out
+}
+
+// ifscList is the IFSC of payment details as a list: none without payment
+// details or with a UPI ID, so that nothing is written for them.
+func ifscList(pd *hcxonboard.PaymentDetails) []string {
+	if pd == nil || pd.IFSCCode == "" {
+		return nil
+	}
+	return []string{pd.IFSCCode}
 }
 
 // storedValues returns the list rows of the participant as stored, read
@@ -631,13 +651,20 @@ func (s *Store) storedValues(ctx context.Context, t *wtx, code string) ([]listVa
 		return nil, false, err
 	}
 	var lists struct {
-		Roles  []string `json:"roles"`
-		Linked []string `json:"linked_registry_codes"`
+		Roles   []string `json:"roles"`
+		Linked  []string `json:"linked_registry_codes"`
+		Payment *struct {
+			IFSC string `json:"ifsc_code"`
+		} `json:"payment_details"`
 	}
 	if err := json.Unmarshal(record, &lists); err != nil {
 		return nil, true, fmt.Errorf("decode the stored record of participant %q: %w", code, err)
 	}
-	return listValues(lists.Roles, lists.Linked), true, nil
+	var ifsc []string
+	if lists.Payment != nil {
+		ifsc = ifscList(&hcxonboard.PaymentDetails{IFSCCode: lists.Payment.IFSC})
+	}
+	return listValues(lists.Roles, lists.Linked, ifsc), true, nil
 }
 
 // diffValues returns the rows of want that old lacks and those of old

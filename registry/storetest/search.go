@@ -24,7 +24,7 @@ func searchFixture() []*hcxonboard.Participant {
 		}
 	}
 	r := func(rs ...hcxonboard.Role) []hcxonboard.Role { return rs }
-	return []*hcxonboard.Participant{
+	ps := []*hcxonboard.Participant{
 		// Created out of order, so a store that returns rows in insertion
 		// order fails.
 		mk("1000003@hcx", "MediAssist TPA", r(hcxonboard.RoleTPA), hcxonboard.StatusActive,
@@ -40,6 +40,12 @@ func searchFixture() []*hcxonboard.Participant {
 		mk("2000001@hcx", "Research Lab", r(hcxonboard.RoleResearch), hcxonboard.StatusCreated,
 			"lab@research.example", "9000000006", "", nil, 5*time.Hour, 5*time.Hour),
 	}
+	// Two are paid into bank accounts, one by UPI; the rest have no
+	// payment details.
+	ps[1].PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: "SBIN0001234"}
+	ps[0].PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "987654321098", IFSCCode: "HDFC0000123"}
+	ps[4].PaymentDetails = &hcxonboard.PaymentDetails{UPIID: "pharmacy@okicici"}
+	return ps
 }
 
 func testSearch(t *testing.T, newStore NewStore) {
@@ -145,6 +151,48 @@ func testSearch(t *testing.T, newStore NewStore) {
 		{"between on roles needs one role within both ends", f(registry.FieldRoles, registry.Between(registry.Text("provider.a"), registry.Text("provider.c"))), nil},
 		{"gte and lte on linked codes may match different elements", f(registry.FieldLinkedCodes, registry.Condition{Gte: registry.Text("ROHINI-"), Lte: registry.Text("HFR-IN2710000001")}), []string{"1000001@hcx"}},
 
+		// payment_details.ifsc_code: 1000001 (SBIN0001234) and 1000003
+		// (HDFC0000123) have one; 1000005 is paid by UPI, the rest have no
+		// payment details: their IFSC is empty, as an unset scheme code is.
+		{"eq on the IFSC", f(registry.FieldIFSCCode, registry.Eq("SBIN0001234")), []string{"1000001@hcx"}},
+		{"eq on the IFSC is exact", f(registry.FieldIFSCCode, registry.Eq("sbin0001234")), nil},
+		{"eq on an IFSC nobody has", f(registry.FieldIFSCCode, registry.Eq("ICIC0000001")), nil},
+		{"neq on the IFSC includes those without", f(registry.FieldIFSCCode, registry.Neq("SBIN0001234")), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"or on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Or: []string{"HDFC0000123", "ICIC0000001"}}), []string{"1000003@hcx"}},
+		{"startsWith on the IFSC ignores case", f(registry.FieldIFSCCode, registry.StartsWith("sbin0")), []string{"1000001@hcx"}},
+		{"endsWith on the IFSC", f(registry.FieldIFSCCode, registry.EndsWith("0123")), []string{"1000003@hcx"}},
+		{"contains on the IFSC ignores case", f(registry.FieldIFSCCode, registry.Contains("c0000")), []string{"1000003@hcx"}},
+		{"contains on the IFSC takes _ literally", f(registry.FieldIFSCCode, registry.Contains("SBIN_")), nil},
+		{"notContains on the IFSC includes those without", f(registry.FieldIFSCCode, registry.NotContains("sbin")), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"notStartsWith on the IFSC", f(registry.FieldIFSCCode, registry.NotStartsWith("HDFC")), []string{"1000001@hcx", "1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"notEndsWith on the IFSC", f(registry.FieldIFSCCode, registry.NotEndsWith("1234")), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"gt on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Gt: registry.Text("HDFC0000123")}), []string{"1000001@hcx"}},
+		{"gte on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Gte: registry.Text("HDFC0000123")}), []string{"1000001@hcx", "1000003@hcx"}},
+		{"lt on the IFSC: the empty string is least", f(registry.FieldIFSCCode, registry.Condition{Lt: registry.Text("SBIN")}), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"lte on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Lte: registry.Text("SBIN0001234")}), all},
+		{"between on the IFSC", f(registry.FieldIFSCCode, registry.Between(registry.Text("A"), registry.Text("Z"))), []string{"1000001@hcx", "1000003@hcx"}},
+		{"between on the IFSC from the empty string", f(registry.FieldIFSCCode, registry.Between(registry.Text(""), registry.Text("I"))), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"eq on the empty IFSC finds those without", f(registry.FieldIFSCCode, registry.Eq("")), []string{"1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"neq on the empty IFSC finds those with one", f(registry.FieldIFSCCode, registry.Neq("")), []string{"1000001@hcx", "1000003@hcx"}},
+		{"or with the empty IFSC", f(registry.FieldIFSCCode, registry.Condition{Or: []string{"", "SBIN0001234"}}), []string{"1000001@hcx", "1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"contains the empty string matches every IFSC, empty or not", f(registry.FieldIFSCCode, registry.Contains("")), all},
+		{"startsWith the empty string matches every IFSC", f(registry.FieldIFSCCode, registry.StartsWith("")), all},
+		{"notContains the empty string matches no IFSC", f(registry.FieldIFSCCode, registry.NotContains("")), nil},
+		{"notEndsWith the empty string matches no IFSC", f(registry.FieldIFSCCode, registry.NotEndsWith("")), nil},
+		{"a UPI ID is not an IFSC", f(registry.FieldIFSCCode, registry.Contains("okicici")), nil},
+		{"eq and neq on the IFSC together", f(registry.FieldIFSCCode, registry.Condition{Eq: ptr("SBIN0001234"), Neq: ptr("HDFC0000123")}), []string{"1000001@hcx"}},
+		{"eq and startsWith on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Eq: ptr("SBIN0001234"), StartsWith: ptr("HDFC")}), nil},
+		{"eq on the empty IFSC and notContains", f(registry.FieldIFSCCode, registry.Condition{Eq: ptr(""), NotContains: ptr("x")}), []string{"1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"neq and lt on the IFSC", f(registry.FieldIFSCCode, registry.Condition{Neq: ptr("HDFC0000123"), Lt: registry.Text("SBIN")}), []string{"1000002@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
+		{"the IFSC and the status", map[string]registry.Condition{
+			registry.FieldIFSCCode: registry.StartsWith("S"),
+			registry.FieldStatus:   registry.Eq("Active"),
+		}, []string{"1000001@hcx"}},
+		{"the IFSC and a role", map[string]registry.Condition{
+			registry.FieldIFSCCode: registry.Neq("SBIN0001234"),
+			registry.FieldRoles:    registry.Eq("provider"),
+		}, []string{"1000005@hcx"}},
+
 		{"gte on created_at includes the boundary", f(registry.FieldCreatedAt, registry.Condition{Gte: registry.At(at(2 * time.Hour))}), []string{"1000002@hcx", "1000003@hcx", "1000004@hcx", "1000005@hcx", "2000001@hcx"}},
 		{"lte on created_at includes the boundary", f(registry.FieldCreatedAt, registry.Condition{Lte: registry.At(at(2 * time.Hour))}), []string{"1000001@hcx", "1000002@hcx", "1000003@hcx"}},
 		{"between on updated_at includes both ends", f(registry.FieldUpdatedAt, registry.Between(registry.At(at(3*time.Hour)), registry.At(at(4*time.Hour)))), []string{"1000003@hcx", "1000004@hcx", "1000005@hcx"}},
@@ -224,6 +272,10 @@ func testSearch(t *testing.T, newStore NewStore) {
 		{"a bound on a time field that is not a time", registry.Query{Filters: f(registry.FieldCreatedAt, registry.Condition{Gte: registry.Text("yesterday")})}},
 		{"between with one value", registry.Query{Filters: f(registry.FieldCode, registry.Condition{Between: []registry.Bound{*registry.Text("a")}})}},
 		{"between with three values", registry.Query{Filters: f(registry.FieldCode, registry.Condition{Between: []registry.Bound{*registry.Text("a"), *registry.Text("b"), *registry.Text("c")}})}},
+		{"the UPI ID", registry.Query{Filters: f("payment_details.upi_id", registry.Eq("pharmacy@okicici"))}},
+		{"the account number", registry.Query{Filters: f("payment_details.account_number", registry.Eq("123456789012"))}},
+		{"the payment details whole", registry.Query{Filters: f("payment_details", registry.Contains("SBIN"))}},
+		{"a time bound on the IFSC", registry.Query{Filters: f(registry.FieldIFSCCode, registry.Condition{Gt: registry.At(base)})}},
 		{"a negative offset", registry.Query{Offset: -1}},
 		{"a negative limit", registry.Query{Limit: -1}},
 		{"a limit over MaxLimit", registry.Query{Limit: registry.MaxLimit + 1}},
@@ -268,6 +320,9 @@ func testPaging(t *testing.T, newStore NewStore) {
 		if i%3 == 0 {
 			p.Roles = []hcxonboard.Role{hcxonboard.RolePayer}
 		}
+		if i%5 == 0 {
+			p.PaymentDetails = &hcxonboard.PaymentDetails{AccountNumber: "123456789012", IFSCCode: fmt.Sprintf("SBIN0%06d", i%50)}
+		}
 		fixture[i] = p
 	}
 	seedParticipants(t, s, fixture)
@@ -311,7 +366,9 @@ func testPaging(t *testing.T, newStore NewStore) {
 	t.Run("by cursor, filtered and not, in pages of 97", func(t *testing.T) {
 		t.Parallel()
 		pager := capability[registry.ParticipantPager](t, s)
-		for _, filters := range []map[string]registry.Condition{nil, {registry.FieldRoles: registry.Eq("payer")}} {
+		for _, filters := range []map[string]registry.Condition{nil, {registry.FieldRoles: registry.Eq("payer")},
+			{registry.FieldIFSCCode: registry.StartsWith("sbin")}, {registry.FieldIFSCCode: registry.Eq("SBIN0000010")},
+			{registry.FieldIFSCCode: registry.Neq("SBIN0000010")}} {
 			q := registry.Query{Filters: filters, Limit: 97}
 			want := referenceSearch(fixture, q)
 			var got []string

@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Audit", testAudit},
 		{"EventsAfter", testEventsAfter},
 		{"Search", testSearch},
+		{"PaymentDetails", testPaymentDetails},
 		{"Paging", testPaging},
 		{"ListApplications", testListApplications},
 		{"Concurrency", testConcurrency},

@@ -50,24 +50,11 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 		"linked code contains, all":     {registry.FieldLinkedCodes: registry.Contains("in00")},
 		"linked code between, all":      {registry.FieldLinkedCodes: registry.Between(registry.Text("IN"), registry.Text("IO"))},
 		"linked code notContains, none": {registry.FieldLinkedCodes: {NotContains: ptr("qqzqx")}},
-	} {
-		text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: f, Limit: 100})
-		require.NoError(t, err)
-		plan := explain(t, s, text, args)
-		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
-		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
-		assert.Contains(t, plan, "participant_values_own", "%s tests each participant's own values:\n%s", name, plan)
-	}
-	// None of these participants has payment details: an IFSC leads
-	// through participant_values' key, finding none; the empty IFSC that
-	// every one of them holds, and a negated pattern, are tested on each
-	// participant's own values, read in paging order.
-	text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Eq("SBIN0001234")}, Limit: 100})
-	require.NoError(t, err)
-	plan := explain(t, s, text, args)
-	assert.NotContains(t, plan, "Seq Scan", "IFSC eq reads the whole table:\n%s", plan)
-	assert.Contains(t, plan, "participant_values_pkey", "IFSC eq leads through the key:\n%s", plan)
-	for name, f := range map[string]map[string]registry.Condition{
+		// None of these participants has payment details: the empty IFSC
+		// that each holds decides these. With no IFSC row at all, the
+		// planner may look a participant's up by participant_values_lower
+		// (field, …), which holds none, rather than by
+		// participant_values_own: an index either way.
 		"IFSC eq empty, everyone":  {registry.FieldIFSCCode: registry.Eq("")},
 		"IFSC notContains, none":   {registry.FieldIFSCCode: {NotContains: ptr("sbin")}},
 		"IFSC lt, everyone":        {registry.FieldIFSCCode: {Lt: registry.Text("SBIN")}},
@@ -80,8 +67,19 @@ func TestPostgresContainsPlansWithRealStatistics(t *testing.T) {
 		plan := explain(t, s, text, args)
 		assert.NotContains(t, plan, "Seq Scan", "%s reads the whole table:\n%s", name, plan)
 		assert.NotRegexp(t, `(?m)^\s*(->\s*)?(Incremental )?Sort\b`, plan, "%s reads in paging order:\n%s", name, plan)
-		assert.Contains(t, plan, "participant_values_own", "%s tests each participant's own values:\n%s", name, plan)
+		own := "participant_values_own"
+		if strings.HasPrefix(name, "IFSC ") {
+			own = "participant_values_(own|lower)"
+		}
+		assert.Regexp(t, own, plan, "%s tests each participant's own values:\n%s", name, plan)
 	}
+	// None of these participants has payment details: an IFSC leads
+	// through participant_values' key, finding none.
+	text, args, err := sqlstore.SearchSQL(ctx, s, registry.Query{Filters: map[string]registry.Condition{registry.FieldIFSCCode: registry.Eq("SBIN0001234")}, Limit: 100})
+	require.NoError(t, err)
+	plan := explain(t, s, text, args)
+	assert.NotContains(t, plan, "Seq Scan", "IFSC eq reads the whole table:\n%s", plan)
+	assert.Contains(t, plan, "participant_values_pkey", "IFSC eq leads through the key:\n%s", plan)
 }
 
 func ptr(s string) *string { return &s }

@@ -34,10 +34,6 @@ func (t *wtx) queryRow(ctx context.Context, st *sql.Stmt, args ...any) *sql.Row 
 	return t.stmt(ctx, st).QueryRowContext(ctx, args...)
 }
 
-func (t *wtx) query(ctx context.Context, st *sql.Stmt, args ...any) (*sql.Rows, error) {
-	return t.stmt(ctx, st).QueryContext(ctx, args...)
-}
-
 // ExecContext runs a statement given as text in t.
 func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if t.tx != nil {

@@ -2,9 +2,9 @@ package onboarding
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
+
+	"github.com/openhcx/hcxonboard/internal/panics"
 )
 
 // hookPanic is what a panic in an operator's hook becomes: the verifier
@@ -25,8 +25,7 @@ func (e hookPanic) Unwrap() error { return e.cause }
 // logPanic logs p, recovered from what, with its type and the stack but
 // never its value.
 func (s *Service) logPanic(ctx context.Context, what string, p any, attrs ...slog.Attr) {
-	attrs = append(attrs, slog.String("panic", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
-	s.log.LogAttrs(ctx, slog.LevelError, "onboarding: "+what+" panicked", attrs...)
+	panics.Log(ctx, s.log, "onboarding: "+what+" panicked", p, attrs...)
 }
 
 // guard calls f, a call into the operator's hook what, and turns a panic

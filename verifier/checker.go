@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/panics"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
 )
 
@@ -639,11 +639,7 @@ var errPanicked = errors.New("it panicked (a bug in it; the operator's log has t
 // logPanic logs a recovered panic p of what, with its type and the
 // stack, never its value.
 func logPanic(ctx context.Context, log *slog.Logger, what string, p any) {
-	if log == nil {
-		log = slog.Default()
-	}
-	log.LogAttrs(ctx, slog.LevelError, "verifier: "+what+" panicked", slog.String("panic", fmt.Sprintf("%T", p)),
-		slog.String("stack", string(debug.Stack())))
+	panics.Log(ctx, log, "verifier: "+what+" panicked", p)
 }
 
 // resolve runs the resolver, a panic in it becoming its error: the

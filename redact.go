@@ -250,9 +250,7 @@ func typeCarriesPayment(t reflect.Type, seen map[reflect.Type]bool) bool {
 	switch t.Kind() {
 	case reflect.Interface:
 		return true
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return typeCarriesPayment(t.Elem(), seen)
-	case reflect.Map:
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
 		return typeCarriesPayment(t.Elem(), seen)
 	case reflect.Struct:
 		for i := range t.NumField() {

@@ -214,6 +214,9 @@ type roleRule struct {
 }
 
 func (f *PolicyFile) roleRules() []roleRule {
+	if f == nil {
+		return nil
+	}
 	var rules []roleRule
 	for _, p := range f.Policies {
 		for _, r := range p.Roles {
@@ -228,7 +231,8 @@ func (f *PolicyFile) roleRules() []roleRule {
 // Resolver returns base (nil: [Categorize]) extended by the file's
 // "roles": a role some policy lists — or covers, as provider covers
 // provider.hospital — falls into those policies' categories; the
-// application's other roles go to base as before.
+// application's other roles go to base as before. A nil file sends no
+// role anywhere: its resolver is base.
 func (f *PolicyFile) Resolver(base Resolver) Resolver {
 	if base == nil {
 		base = ResolverFunc(Categorize)

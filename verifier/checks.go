@@ -532,9 +532,13 @@ func checkCaseReview(_ context.Context, in *Input) Result {
 			roles = append(roles, string(r))
 		}
 	}
-	if len(roles) > 0 && !in.App.HasRole(hcxonboard.RoleRegulator) {
+	switch {
+	case in.App.HasRole(hcxonboard.RoleRegulator):
+		return pending(TaskReview, "Regulators are onboarded case by case: the HCX operator reviews this application and will contact you")
+	case len(roles) > 0:
 		return pending(TaskReview, "The guideline lists no checks for "+strings.Join(roles, " and ")+
 			"; the HCX operator reviews this application case by case, as for regulators, and will contact you")
 	}
-	return pending(TaskReview, "Regulators are onboarded case by case: the HCX operator reviews this application and will contact you")
+	// An operator's category that uses this check for other roles.
+	return pending(TaskReview, "The HCX operator reviews this application case by case and will contact you")
 }

@@ -15,6 +15,8 @@
 // the operator's sandbox trust list, so that the sandbox certificate's
 // signature is checked too; -now checks as of another time.
 //
+// The flags may also follow the file.
+//
 // Exit status: 0 ready, 1 incomplete or invalid, 2 unreadable input (or
 // bad flags); -h prints the usage and exits 0.
 package main
@@ -63,13 +65,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "usage: prevalidate [-json] [-policy FILE|URL] [-trust FILE] [-now RFC3339] FILE|-")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitReady // the usage was asked for, and printed
 		}
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -87,7 +90,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		now = func() time.Time { return t }
 	}
 
-	app, err := readApplication(fs.Arg(0), stdin)
+	app, err := readApplication(files[0], stdin)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -151,6 +154,27 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitNotReady
 	}
 	return exitReady
+}
+
+// parseInterspersed parses args with fs, flags before or after the file
+// (a clerk types "prevalidate app.json -json" as often as the other way
+// round), and returns the arguments that are not flags. After "--" every
+// argument is one.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if consumed := args[:len(args)-len(left)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest, args = append(rest, left[0]), left[1:]
+	}
 }
 
 // refusedOutright says why the operator's engine (onboarding.Service.Submit)

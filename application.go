@@ -187,14 +187,15 @@ func (a *Application) Clone() *Application {
 // unknown field (names match the contract exactly, case included), a field
 // given twice, a field of the wrong type, an unknown role, trailing data or
 // a document over MaxApplicationSize is an error wrapping
-// ErrInvalidApplication (or ErrTooLarge) that names the problem.
+// ErrInvalidApplication that names the problem; an unknown role's also
+// wraps ErrUnknownRole, and an oversized document's ErrTooLarge.
 func DecodeApplication(r io.Reader) (*Application, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxApplicationSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: read: %v", ErrInvalidApplication, err)
 	}
 	if len(data) > MaxApplicationSize {
-		return nil, fmt.Errorf("%w: application is over %d bytes", ErrTooLarge, MaxApplicationSize)
+		return nil, tooLarge
 	}
 	return UnmarshalApplication(data)
 }
@@ -203,7 +204,7 @@ func DecodeApplication(r io.Reader) (*Application, error) {
 // strict rules as DecodeApplication.
 func UnmarshalApplication(data []byte) (*Application, error) {
 	if len(data) > MaxApplicationSize {
-		return nil, fmt.Errorf("%w: application is over %d bytes", ErrTooLarge, MaxApplicationSize)
+		return nil, tooLarge
 	}
 	var app Application
 	if err := strictjson.Unmarshal(data, &app, &applicationWords); err != nil {
@@ -215,6 +216,14 @@ func UnmarshalApplication(data []byte) (*Application, error) {
 	}
 	return &app, nil
 }
+
+// tooLarge is an application over MaxApplicationSize: input too large,
+// and so an invalid application.
+var tooLarge error = tooLargeError{fmt.Errorf("%w: application is over %d bytes", ErrTooLarge, MaxApplicationSize)}
+
+type tooLargeError struct{ error }
+
+func (e tooLargeError) Unwrap() []error { return []error{e.error, ErrInvalidApplication} }
 
 // unknownRoleError is an invalid application whose fault is an unknown
 // role: it is ErrInvalidApplication and ErrUnknownRole, and no more of

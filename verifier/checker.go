@@ -378,6 +378,11 @@ func New(opts ...Option) (*Checker, error) {
 	if err := c.rules.check(); err != nil {
 		return nil, err
 	}
+	for _, k := range DocumentKinds(c.Policies()...) {
+		if !slices.Contains(knownKinds[:], k) {
+			c.rules.documentKinds = append(c.rules.documentKinds, k)
+		}
+	}
 	if c.sandbox == nil {
 		v, err := sandbox.NewVerifier(sandbox.WithClock(c.now))
 		if err != nil {

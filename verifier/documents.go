@@ -36,7 +36,7 @@ var documentSchemes = [...]string{"https", "http", "s3", "gs"}
 // only that.
 func RequireDocument(kind, what string) Check {
 	return func(_ context.Context, in *Input) Result {
-		r := documentResult(in.App, kind, what)
+		r := documentResult(in.App, kind, what, in.documentKinds(kind))
 		r.Document = kind
 		return r
 	}
@@ -67,7 +67,9 @@ func DocumentKinds(policies ...Policy) []string {
 	return out
 }
 
-func documentResult(app *hcxonboard.Application, kind, what string) Result {
+// documentResult checks app's documents of kind; known are the kinds the
+// operator takes, for the hint after a missing one.
+func documentResult(app *hcxonboard.Application, kind, what string, known []string) Result {
 	found := false
 	for i := range app.Documents {
 		d := &app.Documents[i]
@@ -81,7 +83,7 @@ func documentResult(app *hcxonboard.Application, kind, what string) Result {
 	}
 	if !found {
 		return missing("Attach the " + what + ": a document of kind " + kind +
-			" with its uri and sha256" + strayKinds(app.Documents))
+			" with its uri and sha256" + strayKinds(app.Documents, known))
 	}
 	return satisfied(upperFirst(what) + " attached")
 }
@@ -112,25 +114,32 @@ var knownKinds = [...]string{
 	hcxonboard.DocFacilityLicence, hcxonboard.DocEmpanelmentProof, hcxonboard.DocIRDALicence,
 }
 
-// strayKinds names the document kinds in docs that the contract does not
-// know, as a hint after a "missing" message: a misspelt kind is the usual
-// reason a document the applicant did attach is not found.
-func strayKinds(docs []hcxonboard.Document) string {
+// documentKinds are the document kinds the Checker takes, for the hint
+// after a missing document: the contract's, those its policies ask for
+// (an operator's own among them) and want, the one being checked.
+func (in *Input) documentKinds(want string) []string {
+	out := append(knownKinds[:len(knownKinds):len(knownKinds)], in.rulesOrDefault().documentKinds...)
+	if !slices.Contains(out, want) {
+		out = append(out, want)
+	}
+	return out
+}
+
+// strayKinds names the document kinds in docs that are none of known, as
+// a hint after a "missing" message: a misspelt kind is the usual reason a
+// document the applicant did attach is not found.
+func strayKinds(docs []hcxonboard.Document, known []string) string {
 	var stray []string
-outer:
 	for _, d := range docs {
-		for _, k := range knownKinds {
-			if kindIs(d.Kind, k) {
-				continue outer
-			}
+		if !slices.ContainsFunc(known, func(k string) bool { return kindIs(d.Kind, k) }) {
+			stray = append(stray, fmt.Sprintf("%q", shown(d.Kind)))
 		}
-		stray = append(stray, fmt.Sprintf("%q", shown(d.Kind)))
 	}
 	if len(stray) == 0 {
 		return ""
 	}
 	return " (document kinds not recognised: " + strings.Join(stray, ", ") + "; the kinds are " +
-		strings.Join(knownKinds[:], ", ") + ")"
+		strings.Join(known, ", ") + ")"
 }
 
 // documentProblem says what is wrong with a document reference, or "".

@@ -73,6 +73,9 @@ type rules struct {
 	hfrPipeline   map[string]bool // lower case
 	facilityTypes map[hcxonboard.Role][][]string
 	hprAPIOnly    bool
+	// documentKinds are the kinds the Checker's policies ask for
+	// (DocumentKinds) beyond the contract's, set by New.
+	documentKinds []string
 }
 
 var builtinRules = newRules()

@@ -47,13 +47,12 @@ const medilinkTPA = `{
 
 // An operator asks TPAs for one thing more than the guideline: a copy of
 // their IRDAI certificate of registration. It extends the built-in TPA
-// policy; every other category keeps the guideline's.
+// policy; every other category keeps the guideline's. DocumentRequirement
+// names the document's kind, so that the onboarding engine holds the
+// document before it relies on it; any Check will do for other needs.
 func ExampleWithPolicy_addRequirement() {
-	tpa := verifier.DefaultPolicies()[verifier.CategoryTPA].With(verifier.Requirement{
-		ID:          "irda_licence",
-		Description: "Copy of the IRDAI certificate of registration",
-		Check:       verifier.RequireDocument(hcxonboard.DocIRDALicence, "copy of your IRDAI certificate of registration"),
-	})
+	tpa := verifier.DefaultPolicies()[verifier.CategoryTPA].With(
+		verifier.DocumentRequirement("irda_licence", hcxonboard.DocIRDALicence, "Copy of the IRDAI certificate of registration"))
 	checker, err := verifier.New(verifier.WithPolicy(tpa), verifier.WithClock(exampleClock))
 	if err != nil {
 		log.Fatal(err)
@@ -72,7 +71,7 @@ func ExampleWithPolicy_addRequirement() {
 	// registered_email         satisfied
 	// system_admin_otp         pending   otp
 	// irda_licence             missing
-	// Attach the copy of your IRDAI certificate of registration: a document of kind irda_licence with its uri and sha256
+	// Attach the copy of the IRDAI certificate of registration: a document of kind irda_licence with its uri and sha256
 }
 
 // An operator serving one state scheme decides rohini_verification from

@@ -104,6 +104,18 @@ func (e uncheckedError) Error() string { return string(e) }
 
 func (e uncheckedError) Unwrap() error { return ErrUnknownCheck }
 
+// ErrPolicyFileVersion: a policy file of a version this package does not
+// read, typically written by a later one.
+var ErrPolicyFileVersion = errors.New("verifier: policy file version not read")
+
+// versionError is a policy file of another version; it wraps
+// ErrPolicyFileVersion.
+type versionError string
+
+func (e versionError) Error() string { return string(e) }
+
+func (e versionError) Unwrap() error { return ErrPolicyFileVersion }
+
 // MaxRequirementID is the longest requirement ID a policy file may use.
 const MaxRequirementID = 64
 
@@ -174,7 +186,7 @@ func ParsePolicyFile(r io.Reader) (*PolicyFile, error) {
 }
 
 // Validate reports the first problem of f: a version other than
-// PolicyFileVersion, a category named twice or badly, a policy without
+// PolicyFileVersion (an error wrapping [ErrPolicyFileVersion]), a category named twice or badly, a policy without
 // requirements, a requirement ID missing, malformed or listed twice, an
 // unknown check (the error wraps [ErrUnknownCheck] and lists the checks),
 // a "review" or "document:<kind>" check without a description, or a role
@@ -191,7 +203,7 @@ func (f *PolicyFile) policies() ([]Policy, error) {
 	case f.Version == 0:
 		return nil, fmt.Errorf(`verifier: policy file: no version; this library reads "version": %d`, PolicyFileVersion)
 	case f.Version != PolicyFileVersion:
-		return nil, fmt.Errorf("verifier: policy file: version %d; this library reads version %d", f.Version, PolicyFileVersion)
+		return nil, versionError(fmt.Sprintf("verifier: policy file: version %d; this library reads version %d", f.Version, PolicyFileVersion))
 	}
 	out := make([]Policy, 0, len(f.Policies))
 	for i, ps := range f.Policies {

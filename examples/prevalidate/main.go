@@ -238,7 +238,12 @@ func readPolicy(name string) (*verifier.PolicyFile, error) {
 	}
 	p, err := verifier.ParsePolicyFile(src)
 	if err != nil {
-		return nil, fmt.Errorf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "policy file: "))
+		msg := fmt.Sprintf("policy: %s: %s", name, strings.TrimPrefix(oneLine(err), "policy file: "))
+		if errors.Is(err, verifier.ErrPolicyFileVersion) || errors.Is(err, verifier.ErrUnknownCheck) {
+			// The operator's library is likely newer than this tool's.
+			msg += " — the operator's policy may be newer than this prevalidate: update prevalidate, or ask the operator"
+		}
+		return nil, errors.New(msg)
 	}
 	return p, nil
 }

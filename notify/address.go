@@ -47,8 +47,9 @@ func (k AddressKind) String() string {
 // Classify tells what kind of address to is. It decides in this order:
 // onboarding.Broadcast and onboarding.Staff by their exact spelling;
 // "<id>@hfr" with a letters-and-digits facility id; an e-mail address
-// (one "@", a domain with a dot, and what net/mail accepts as a bare
-// address); a mobile number (see ParseMobile); a participant code
+// (one "@", a domain with a dot whose last label does not start with a
+// digit, and what net/mail accepts as a bare address: never an address at
+// an IP address); a mobile number (see ParseMobile); a participant code
 // (letters, digits, ".", "_", "-", at most 128 characters, then "@" and
 // an instance name without a dot, or with no instance at least one
 // letter). Everything else — an empty
@@ -85,9 +86,18 @@ func Classify(to string) AddressKind {
 }
 
 // isEmail reports whether s is a bare e-mail address: no display name, no
-// angle brackets, one "@".
+// angle brackets, one "@", and a domain name. An address at an IP address
+// — a domain literal ("[10.0.0.1]") or a dotted quad taken as a domain —
+// is not one: the operator's mail relay would deliver it wherever the
+// sender chose, its own network included. No top-level domain starts
+// with a digit, and the engine's addresses (verifier.ValidateEmail) never
+// do either.
 func isEmail(s string) bool {
-	if strings.Count(s, "@") != 1 || strings.ContainsAny(s, " <>\"") {
+	if strings.Count(s, "@") != 1 || strings.ContainsAny(s, " <>\"[]") {
+		return false
+	}
+	domain := s[strings.IndexByte(s, '@')+1:]
+	if tld := domain[strings.LastIndexByte(domain, '.')+1:]; tld == "" || tld[0] >= '0' && tld[0] <= '9' {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

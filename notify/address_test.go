@@ -17,6 +17,17 @@ func TestClassify(t *testing.T) {
 		{"admin@hospital.example", notify.Email},
 		{"first.last+hcx@mail.hospital.co.in", notify.Email},
 		{"9876543210@sms.example", notify.Email},
+		{"admin@mail2.hospital.example", notify.Email},
+		{"admin@203.0.113.7.hospital.example", notify.Email},
+		{"admin@xn--bcher-kva.example", notify.Email},
+		// An address at an IP address, not a domain: the operator's mail
+		// relay would deliver wherever the sender chose, its own network
+		// included.
+		{"admin@[127.0.0.1]", notify.Unknown},
+		{"admin@[10.0.0.1]", notify.Unknown},
+		{"admin@[169.254.169.254]", notify.Unknown},
+		{"admin@127.0.0.1", notify.Unknown},
+		{"admin@192.168.1.1", notify.Unknown},
 		{"9876543210", notify.Mobile},
 		{"+919876543210", notify.Mobile},
 		{"+91 98765 43210", notify.Mobile},

@@ -214,7 +214,7 @@ func TestNotifyNotAnEmailAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, to := range []string{"9876543210", onboarding.Staff, "IN2910000123@hfr", "hosp_x_1@hcx", ""} {
+	for _, to := range []string{"9876543210", onboarding.Staff, "IN2910000123@hfr", "hosp_x_1@hcx", "", "admin@[127.0.0.1]", "admin@10.0.0.1"} {
 		msg := otpMessage()
 		msg.To = to
 		err := m.Notify(context.Background(), msg)

@@ -251,6 +251,12 @@ func (s *Sender) post(ctx context.Context, target string, body []byte, key, sig 
 	req.Header.Set("User-Agent", "hcxonboard-webhook/1")
 	resp, err := s.client.Do(req)
 	if err != nil {
+		// The *url.Error repeats the URL, which may carry a token: the
+		// error kept (DeliveryError.Unwrap) is what it wraps.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return 0, 0, err
 	}
 	// Drain a little so the connection can be reused; the body is not read.
@@ -278,13 +284,10 @@ func (s *Sender) wait(attempt int, retryAfter time.Duration) time.Duration {
 	return d/2 + time.Duration(s.jitter()*float64(d/2))
 }
 
-// clientErrorText says what went wrong in plain words, without the URL
-// that *url.Error puts in front or the address a network error names.
+// clientErrorText says what went wrong in plain words, without the
+// address a network error names (post has already taken off the
+// *url.Error that names the URL).
 func clientErrorText(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
 	var (
 		fe   *safefetch.Error
 		dns  *net.DNSError

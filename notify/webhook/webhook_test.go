@@ -536,9 +536,18 @@ func TestFailuresSayNoSecrets(t *testing.T) {
 	if !errors.As(err, &de) || de.Status != 0 || de.Attempts != webhook.DefaultMaxAttempts {
 		t.Fatalf("err = %v", err)
 	}
+	// The cause too: a caller that logs the chain (errors.Unwrap, %+v of
+	// a wrapper) must not find the URL that *url.Error repeats.
+	cause := errors.Unwrap(err)
+	if cause == nil {
+		t.Fatal("no cause")
+	}
 	for _, secret := range []string{"tok-SECRET", "493817", "Sanjeevani", "admin@hospital.example", strings.TrimPrefix(url, "https://")} {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("error carries %q: %v", secret, err)
+		}
+		if secret != strings.TrimPrefix(url, "https://") && strings.Contains(cause.Error(), secret) {
+			t.Errorf("cause carries %q: %v", secret, cause)
 		}
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("log carries %q:\n%s", secret, logs.String())

@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/textproto"
-	"strings"
 	texttemplate "text/template"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // ErrInvalidOption marks a construction error.
@@ -56,11 +57,17 @@ func WithBasicAuth(username, password string) Option {
 
 // WithHeader adds a request header, for a gateway that takes its
 // credential in one ("Authorization: Bearer …", "apikey: …"). Header
-// values are never logged.
+// values are never logged. A name or value HTTP does not allow (a
+// control character, a separator in the name) is refused here: net/http
+// would refuse to send it, and every message would fail.
 func WithHeader(name, value string) Option {
 	return func(g *Gateway) error {
-		if name == "" || strings.ContainsAny(name, " :\r\n") || strings.ContainsAny(value, "\r\n") {
-			return fmt.Errorf("%w: header %q", ErrInvalidOption, name)
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("%w: header name %q", ErrInvalidOption, name)
+		}
+		if !httpguts.ValidHeaderFieldValue(value) {
+			// The value is a credential: it is not repeated.
+			return fmt.Errorf("%w: the value of header %q holds a character HTTP does not allow", ErrInvalidOption, name)
 		}
 		g.header.Add(textproto.CanonicalMIMEHeaderKey(name), value)
 		return nil

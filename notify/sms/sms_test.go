@@ -245,7 +245,13 @@ func TestNewRefuses(t *testing.T) {
 		"bad template":     {"https://sms.example/send?to={{.To}", nil},
 		"method":           {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithMethod(http.MethodPut)}},
 		"header":           {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithHeader("X-Bad\r\n", "v")}},
-		"text template":    {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithTextTemplate(texttemplate.Must(texttemplate.New("t").Parse(`{{.Nope}}`)))}},
+		// What net/http refuses to send would fail every message, each as
+		// "the gateway did not answer": it is refused here instead.
+		"header value NUL":  {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithHeader("apikey", "k-1\x00k-2")}},
+		"header value DEL":  {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithHeader("apikey", "k-1\x7f")}},
+		"header name":       {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithHeader("api(key)", "k-1")}},
+		"header name UTF-8": {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithHeader("clé", "k-1")}},
+		"text template":     {"https://sms.example/send?to={{.To}}", []sms.Option{sms.WithTextTemplate(texttemplate.Must(texttemplate.New("t").Parse(`{{.Nope}}`)))}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

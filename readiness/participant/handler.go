@@ -230,7 +230,9 @@ func (h *Handler) verify(ctx context.Context, token string) (c readiness.Challen
 		return bad("the challenge's nonce is missing or malformed")
 	case c.IssuedAt <= 0 || c.Expiry <= c.IssuedAt:
 		return bad("the challenge's iat and exp are missing or out of order")
-	case time.Duration(c.Expiry-c.IssuedAt)*time.Second > readiness.MaxChallengeLifetime:
+	case c.Expiry-c.IssuedAt > int64(readiness.MaxChallengeLifetime/time.Second):
+		// In seconds: as a Duration, a lifetime of centuries wraps round
+		// to a short one.
 		return bad("the challenge lives longer than %v", readiness.MaxChallengeLifetime)
 	}
 	if _, ok := h.participants[c.Audience]; !ok {

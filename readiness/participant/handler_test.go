@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -310,6 +311,10 @@ func TestHandlerRefusesBadClaims(t *testing.T) {
 			c.IssuedAt, c.Expiry = now.Add(3*time.Minute).Unix(), now.Add(4*time.Minute).Unix()
 		}), http.StatusUnauthorized, readiness.CodeNotYetValid},
 		{"lives too long", with(func(c *readiness.ChallengeClaims) { c.Expiry = now.Add(time.Hour).Unix() }), http.StatusBadRequest, readiness.CodeBadRequest},
+		// 18,446,744,074 s is 2^64 ns and a little more: as a Duration the
+		// lifetime wraps round to 0.29 s.
+		{"lives for centuries", with(func(c *readiness.ChallengeClaims) { c.Expiry = c.IssuedAt + 18_446_744_074 }), http.StatusBadRequest, readiness.CodeBadRequest},
+		{"lives for ever", with(func(c *readiness.ChallengeClaims) { c.Expiry = math.MaxInt64 }), http.StatusBadRequest, readiness.CodeBadRequest},
 		{"exp before iat", with(func(c *readiness.ChallengeClaims) { c.Expiry = c.IssuedAt - 1 }), http.StatusBadRequest, readiness.CodeBadRequest},
 		{"no jti", with(func(c *readiness.ChallengeClaims) { c.ID = "" }), http.StatusBadRequest, readiness.CodeBadRequest},
 		{"short nonce", with(func(c *readiness.ChallengeClaims) { c.Nonce = "abc" }), http.StatusBadRequest, readiness.CodeBadRequest},

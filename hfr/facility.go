@@ -289,16 +289,25 @@ func (o *otpResponses) UnmarshalJSON(b []byte) error {
 
 // pick returns the element for facility fid (or the only element when the
 // registry does not echo the ID) and turns an error element into an
-// *APIError.
+// *APIError. Several elements for fid must agree (status, error,
+// transaction): answers that contradict one another prove nothing, in
+// whichever order they come.
 func (o *otpResponses) pick(c *Client, rep *reply, fid string, secrets ...string) (*otpResponse, error) {
 	status := rep.status
 	var chosen *otpResponse
 	for i := range o.items {
 		it := &o.items[i]
 		got := it.FacilityID.trim()
-		if strings.EqualFold(got, fid) || (got == "" && len(o.items) == 1) {
+		if !strings.EqualFold(got, fid) && (got != "" || len(o.items) != 1) {
+			continue
+		}
+		if chosen == nil {
 			chosen = it
-			break
+			continue
+		}
+		if it.failed() != chosen.failed() || !strings.EqualFold(it.Status.trim(), chosen.Status.trim()) ||
+			it.TransactionID.trim() != chosen.TransactionID.trim() {
+			return nil, fmt.Errorf("%w: contradictory answers for this facility", ErrUnexpectedResponse)
 		}
 	}
 	if chosen == nil {

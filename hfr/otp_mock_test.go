@@ -38,6 +38,8 @@ func TestSendFacilityOTP(t *testing.T) {
 		{"failure status", 200, `{"facilityId":"IN2910000123","status":"Failure","message":"No contact registered"}`, "", nil, ""},
 		{"errorStatus", 200, `{"facilityId":"IN2910000123","status":"Failure","errorStatus":{"code":"HIS-1002","message":"Contact mobile is empty"}}`, "", nil, "HIS-1002"},
 		{"error in a list", 200, `[{"error":{"code":"HIS-4006","message":"Facility inactive"}}]`, "", nil, "HIS-4006"},
+		{"two transactions for this facility", 200, `[{"facilityId":"IN2910000123","status":"success","transactionId":"` + otpTxn + `"},{"facilityId":"IN2910000123","status":"success","transactionId":"other"}]`, "", hfr.ErrUnexpectedResponse, ""},
+		{"the same transaction twice", 200, `[{"facilityId":"IN2910000123","status":"success","transactionId":"` + otpTxn + `"},{"facilityId":"IN2910000123","status":"Success","transactionId":"` + otpTxn + `"}]`, otpTxn, nil, ""},
 		{"unknown facility", 404, `{"code":"HIS-404","message":"Facility not found"}`, "", hfr.ErrNotFound, "HIS-404"},
 	}
 	for _, tt := range tests {
@@ -113,6 +115,15 @@ func TestValidateFacilityOTP(t *testing.T) {
 		{"refused session inside a 200 body", 200, `{"error":{"code":"900901","message":"Invalid Credentials"}}`, hfr.ErrUnauthorized, hfr.ErrOTPRejected, "900901", false},
 		{"proxy timeout is not a wrong code", 408, `Request Timeout`, hfr.ErrUnavailable, hfr.ErrOTPRejected, "", false},
 		{"unknown shape", 200, `{"ok":true}`, hfr.ErrUnexpectedResponse, nil, "", false},
+		// Two answers for this facility that disagree prove nothing,
+		// whichever comes first.
+		{"success then failure for this facility", 200, `[{"facilityId":"IN2910000123","status":"success"},{"facilityId":"IN2910000123","status":"failure","message":"Invalid OTP"}]`,
+			hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
+		{"failure then success for this facility", 200, `[{"facilityId":"IN2910000123","status":"failure","message":"Invalid OTP"},{"facilityId":"in2910000123","status":"Success"}]`,
+			hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
+		{"success then an error for this facility", 200, `[{"facilityId":"IN2910000123","status":"success"},{"facilityId":"IN2910000123","status":"success","errorStatus":{"code":"HIS-2022","message":"Invalid OTP"}}]`,
+			hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
+		{"the same success twice", 200, `[{"facilityId":"IN2910000123","status":"success"},{"facilityId":"IN2910000123","status":"SUCCESS"}]`, nil, nil, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

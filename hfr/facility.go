@@ -133,8 +133,8 @@ func (r *facilityRow) facility() Facility {
 // Facility looks a facility up by its HFR ID through the v1.5 search. Only a
 // row with the same ID (case-insensitive) is a match; a search that returns
 // other rows, an empty search and HTTP 404 are ErrNotFound, and one with a
-// row that carries no ID (which could be this facility) is
-// ErrUnexpectedResponse. A Draft
+// row that carries no ID (which could be this facility), or with rows for
+// this facility that differ, is ErrUnexpectedResponse. A Draft
 // facility is returned with its status, not hidden: see Facility.IsDraft.
 func (c *Client) Facility(ctx context.Context, id string) (Facility, error) {
 	fid, err := NormalizeFacilityID(id)
@@ -164,12 +164,26 @@ func (c *Client) Facility(ctx context.Context, id string) (Facility, error) {
 		return Facility{}, fmt.Errorf("hfr: facility %s: %w: search answer without facilities", fid, ErrUnexpectedResponse)
 	}
 	unnamed := false
+	var found *Facility
 	for i := range res.Facilities {
 		got := res.Facilities[i].FacilityID.trim()
-		if strings.EqualFold(got, fid) {
-			return res.Facilities[i].facility(), nil
+		if !strings.EqualFold(got, fid) {
+			unnamed = unnamed || got == ""
+			continue
 		}
-		unnamed = unnamed || got == ""
+		f := res.Facilities[i].facility()
+		if found == nil {
+			found = &f
+			continue
+		}
+		// Another row for this facility: the same row again, or a
+		// contradiction that proves nothing (Approved and Draft).
+		if f.ID = found.ID; f != *found {
+			return Facility{}, fmt.Errorf("hfr: facility %s: %w: search answer with contradictory rows for this facility", fid, ErrUnexpectedResponse)
+		}
+	}
+	if found != nil {
+		return *found, nil
 	}
 	if len(res.Facilities) == 0 && res.TotalFacilities != nil {
 		if n, err := strconv.Atoi(res.TotalFacilities.trim()); err == nil && n > 0 {

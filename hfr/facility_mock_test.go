@@ -92,6 +92,11 @@ func TestFacilityAnswers(t *testing.T) {
 		{"empty errorStatus object", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"errorStatus":{}}`, "IN2910000123", false, nil, "", 1},
 		{"errorStatus with null members", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"errorStatus":{"code":null,"message":null}}`, "IN2910000123", false, nil, "", 1},
 		{"empty error object", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `],"error":{ }}`, "IN2910000123", false, nil, "", 1},
+		// Two rows for this facility that disagree prove nothing, whichever
+		// comes first; the same row twice is the facility.
+		{"approved then draft for this facility", 200, `{"facilities":[` + row("IN2910000123", "Approved") + `,` + row("IN2910000123", "Draft") + `]}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
+		{"draft then approved for this facility", 200, `{"facilities":[` + row("IN2910000123", "Draft") + `,` + row("in2910000123", "Approved") + `]}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
+		{"the same row twice", 200, `{"facilities":[` + row("IN2910000123", "Verified") + `,` + row("in2910000123", "Verified") + `]}`, "IN2910000123", false, nil, "", 1},
 		{"unknown shape", 200, `{"result":"ok"}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"list without errors", 200, `[1,2]`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"not JSON", 200, `OK`, "", false, hfr.ErrUnexpectedResponse, "", 1},

@@ -165,6 +165,12 @@ func (c *Client) professionalDetails(ctx context.Context, p *Professional) error
 	if err := c.decode(rep, &res); err != nil {
 		return err
 	}
+	// Every record of this professional must say the same of its standing
+	// (council verification, active, application status): records that
+	// disagree prove nothing, in whichever order they come. The first
+	// record's registrations are kept: a professional registered with
+	// more than one council may be listed once per registration.
+	var found *practitionerDetails
 	for _, raw := range res.Practitioners {
 		var group []practitioner
 		if len(raw) > 0 && raw[0] == '[' {
@@ -181,22 +187,48 @@ func (c *Client) professionalDetails(ctx context.Context, p *Professional) error
 			if !p.names(pr.HPRID.trim()) && !p.names(pr.Identifier.trim()) {
 				continue
 			}
-			p.CouncilVerified = bool(pr.IsCouncilVerified)
-			p.Active = pr.Active.value
-			p.ApplicationStatus = pr.ApplicationStatus.trim()
-			for _, r := range pr.Registrations {
-				p.Registrations = append(p.Registrations, Registration{
-					Category:           r.Category.trim(),
-					CouncilName:        r.CouncilName.trim(),
-					RegistrationNumber: r.RegistrationNumber.trim(),
-					RegistrationDate:   r.RegistrationDate.trim(),
-					DueDate:            r.DueDate.trim(),
-				})
+			d := pr.details()
+			if found == nil {
+				found = &d
+				continue
 			}
-			return nil
+			if !d.same(*found) {
+				return fmt.Errorf("%w: practitioners: contradictory records of this professional", ErrUnexpectedResponse)
+			}
 		}
 	}
+	if found != nil {
+		p.CouncilVerified, p.Active, p.ApplicationStatus, p.Registrations = found.verified, found.active, found.status, found.registrations
+	}
 	return nil
+}
+
+// practitionerDetails is what a details record says of a professional;
+// same compares its standing, not its registrations.
+type practitionerDetails struct {
+	verified      bool
+	active        *bool
+	status        string
+	registrations []Registration
+}
+
+func (pr *practitioner) details() practitionerDetails {
+	d := practitionerDetails{verified: bool(pr.IsCouncilVerified), active: pr.Active.value, status: pr.ApplicationStatus.trim()}
+	for _, r := range pr.Registrations {
+		d.registrations = append(d.registrations, Registration{
+			Category:           r.Category.trim(),
+			CouncilName:        r.CouncilName.trim(),
+			RegistrationNumber: r.RegistrationNumber.trim(),
+			RegistrationDate:   r.RegistrationDate.trim(),
+			DueDate:            r.DueDate.trim(),
+		})
+	}
+	return d
+}
+
+func (d practitionerDetails) same(o practitionerDetails) bool {
+	return d.verified == o.verified && (d.active == nil) == (o.active == nil) && (d.active == nil || *d.active == *o.active) &&
+		d.status == o.status
 }
 
 // names reports whether a registry value is p's HPR number or address.

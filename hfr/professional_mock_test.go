@@ -53,6 +53,13 @@ func TestProfessionalLookup(t *testing.T) {
 			jsonResponder(200, detailsBody("asha.rao@hpr.abdm", `"false"`)), false, ashaRegistration, ptr(true), "Approved"},
 		{"flat practitioners list", "71-1234-5678-9012", "71-1234-5678-9012",
 			jsonResponder(200, `{"practitioners":[{"hpr_id":"71-1234-5678-9012","is_council_verified":"TRUE","registrations":[]}]}`), true, nil, nil, ""},
+		{"the same record twice", "71-1234-5678-9012", "71-1234-5678-9012",
+			jsonResponder(200, `{"practitioners":[{"hpr_id":"71-1234-5678-9012","is_council_verified":"TRUE"},{"hpr_id":"asha.rao@hpr.abdm","is_council_verified":"true","registrations":[]}]}`), true, nil, nil, ""},
+		// A professional registered with more than one council may be
+		// listed once per registration: the first record's registrations
+		// are kept, as before.
+		{"records with other registrations", "71-1234-5678-9012", "71-1234-5678-9012",
+			jsonResponder(200, `{"practitioners":[[{"hpr_id":"asha.rao@hpr.abdm","is_council_verified":"true","registrations":[{"category":"Doctor","councilName":"Karnataka Medical Council","registrationNumber":"KMC-45871","registrationDate":"2009-07-14","dueDate":"2029-07-13"}]}],[{"hpr_id":"asha.rao","is_council_verified":"true","registrations":[{"councilName":"X"}]}]]}`), true, ashaRegistration, nil, ""},
 		{"details for someone else are ignored", "71-1234-5678-9012", "71-1234-5678-9012",
 			jsonResponder(200, `{"practitioners":[[{"identifier":"71-9999-5678-9012","hpr_id":"someone@hpr.abdm","is_council_verified":"true","registrations":[{"councilName":"X"}]}]]}`), false, nil, nil, ""},
 		{"no details", "71-1234-5678-9012", "71-1234-5678-9012",
@@ -144,6 +151,10 @@ func TestProfessionalFailures(t *testing.T) {
 		{"errorStatus", 200, `{"hprIdNumber":"71-1234-5678-9012","errorStatus":{"code":"HIS-3028","message":"Role not valid"}}`, nil, nil, "HIS-3028", true},
 		{"details down", 200, profileBody, jsonResponder(503, `Service Unavailable`), hfr.ErrUnavailable, "", true},
 		{"details malformed", 200, profileBody, jsonResponder(200, `{"practitioners":[[{"hpr_id":{"x":1},"registrations":"none"}]]}`), hfr.ErrUnexpectedResponse, "", true},
+		// Two records of this professional that disagree prove nothing,
+		// whichever comes first.
+		{"verified then not verified", 200, profileBody, jsonResponder(200, `{"practitioners":[[{"hpr_id":"asha.rao@hpr.abdm","is_council_verified":"true"}],[{"identifier":"71-1234-5678-9012","is_council_verified":"false"}]]}`), hfr.ErrUnexpectedResponse, "", true},
+		{"inactive then active", 200, profileBody, jsonResponder(200, `{"practitioners":[{"hpr_id":"71-1234-5678-9012","is_council_verified":"true","active":false},{"hpr_id":"asha.rao@hpr.abdm","is_council_verified":"true","active":true}]}`), hfr.ErrUnexpectedResponse, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

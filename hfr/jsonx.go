@@ -3,8 +3,11 @@ package hfr
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // flexString decodes a JSON string, number or boolean as its text. The
@@ -103,9 +106,16 @@ func (e *envelope) failed() bool { return !isNull(e.Error) || !isNull(e.ErrorSta
 type enveloped interface{ env() *envelope }
 
 // decode reads a 2xx reply into v. A body that carries an error is an
-// *APIError; a body that is not the expected JSON wraps
-// ErrUnexpectedResponse. secrets are redacted from registry text.
+// *APIError; a body that is not the expected JSON, or whose objects name a
+// member twice, wraps ErrUnexpectedResponse. secrets are redacted from
+// registry text.
 func (c *Client) decode(rep *reply, v enveloped, secrets ...string) error {
+	if namedTwice(rep.body) {
+		// encoding/json keeps the last of two members of one name, other
+		// parsers the first: {"status":"failure","status":"success"} says
+		// nothing for sure.
+		return fmt.Errorf("%w: an object names a member twice", ErrUnexpectedResponse)
+	}
 	if err := json.Unmarshal(rep.body, v); err != nil {
 		if e := successBodyError(rep.status, rep.body, c.scrubber(rep.token, secrets)); e != nil {
 			c.redact(e, rep.token, secrets)
@@ -122,4 +132,11 @@ func (c *Client) decode(rep *reply, v enveloped, secrets ...string) error {
 		return e
 	}
 	return nil
+}
+
+// namedTwice reports whether the JSON value in b has an object with two
+// members of the same name. What is not JSON is for the decoder to judge.
+func namedTwice(b []byte) bool {
+	err := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowInvalidUTF8(true)).SkipValue()
+	return errors.Is(err, jsontext.ErrDuplicateName)
 }

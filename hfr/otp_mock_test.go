@@ -124,6 +124,11 @@ func TestValidateFacilityOTP(t *testing.T) {
 		{"success then an error for this facility", 200, `[{"facilityId":"IN2910000123","status":"success"},{"facilityId":"IN2910000123","status":"success","errorStatus":{"code":"HIS-2022","message":"Invalid OTP"}}]`,
 			hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
 		{"the same success twice", 200, `[{"facilityId":"IN2910000123","status":"success"},{"facilityId":"IN2910000123","status":"SUCCESS"}]`, nil, nil, "", false},
+		// A member named twice is read as the last by one parser, the
+		// first by another: it proves nothing either.
+		{"status named twice", 200, `{"facilityId":"IN2910000123","status":"failure","status":"success"}`, hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
+		{"errorStatus named twice", 200, `{"facilityId":"IN2910000123","status":"success","errorStatus":{"code":"HIS-2022","message":"Invalid OTP"},"errorStatus":null}`, hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
+		{"nested name twice", 200, `[{"facilityId":"IN2910000123","status":"success","errorStatus":{"code":"HIS-2022","code":null}}]`, hfr.ErrUnexpectedResponse, hfr.ErrOTPRejected, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-resty/resty/v2"
 
 	"github.com/openhcx/hcxonboard"
@@ -182,7 +183,8 @@ func WithRetry(retries int, minWait, maxWait time.Duration) HTTPOption {
 // a web page, which a web server answers for a path it does not route), and
 // so is an answer about a different id (compared after [Normalize]). Everything that stops a definite answer — timeouts,
 // HTTP 429 and 5xx, other statuses, a body over [MaxBodySize], malformed
-// JSON, an answer without an id (usually wrong field names) — is
+// JSON (an object naming a member twice included), an answer without an
+// id (usually wrong field names) — is
 // [ErrUnavailable], because it says nothing about the hospital.
 //
 // An HTTPLookup is safe for concurrent use.
@@ -351,6 +353,11 @@ func (l *HTTPLookup) decode(body []byte, id, shown string) (Hospital, error) {
 		if tail := dec.Decode(new(any)); tail != io.EOF {
 			err = errors.New("data after the JSON value")
 		}
+	}
+	// encoding/json keeps the last of two members of one name, other
+	// parsers the first: such an answer says nothing for sure.
+	if err == nil && errors.Is(jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true)).SkipValue(), jsontext.ErrDuplicateName) {
+		err = errors.New("an object names a member twice")
 	}
 	if err != nil {
 		return Hospital{}, fmt.Errorf("%w: %s %s: malformed JSON answer: %v", ErrUnavailable, l.method, shown, err)

@@ -177,6 +177,19 @@ func TestHTTPLookupAnswers(t *testing.T) {
 			wantErr:   rohini.ErrUnavailable, wantMsg: "malformed JSON answer", wantCalls: 1,
 		},
 		{
+			// encoding/json keeps the last of two members of one name,
+			// other parsers the first: the answer says nothing for sure.
+			name:      "a member named twice",
+			responder: httpmock.NewStringResponder(200, `{"rohini_id":"8900080336704","status":"Suspended","status":"Active"}`),
+			wantErr:   rohini.ErrUnavailable, wantMsg: "names a member twice", wantCalls: 1,
+		},
+		{
+			name:      "an id named twice",
+			responder: httpmock.NewStringResponder(200, `{"data":{"rohini_id":"`+otherID+`","rohini_id":"8900080336704"}}`),
+			opts:      []rohini.HTTPOption{rohini.WithFieldNames(rohini.FieldNames{ID: "data.rohini_id"})},
+			wantErr:   rohini.ErrUnavailable, wantMsg: "names a member twice", wantCalls: 1,
+		},
+		{
 			name:      "data after the JSON value",
 			responder: httpmock.NewStringResponder(200, foundBody+`{}`),
 			wantErr:   rohini.ErrUnavailable, wantMsg: "malformed JSON answer", wantCalls: 1,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/redirects"
@@ -108,7 +109,8 @@ func WithHeader(name, value string) HTTPOption {
 		if !validHeaderName(name) {
 			return fmt.Errorf("rohini: WithHeader: invalid header name %q", clip(name))
 		}
-		if strings.ContainsAny(value, "\r\n\x00") {
+		if !httpguts.ValidHeaderFieldValue(value) {
+			// As net/http judges it, which would refuse every look-up.
 			return fmt.Errorf("rohini: WithHeader: value of %s contains a control character", name)
 		}
 		c.headers = append(c.headers, header{name: name, value: value})

@@ -443,6 +443,9 @@ func TestNewHTTPLookupOptions(t *testing.T) {
 		{name: "empty body key", base: base, opts: []rohini.HTTPOption{rohini.WithBodyKey(" ")}, wantErr: "empty key"},
 		{name: "bad header name", base: base, opts: []rohini.HTTPOption{rohini.WithHeader("X Api", "v")}, wantErr: "invalid header name"},
 		{name: "header value with newline", base: base, opts: []rohini.HTTPOption{rohini.WithHeader("X-Api-Key", "abc\r\nHost: evil")}, wantErr: "control character"},
+		// net/http refuses to send these: every look-up would fail.
+		{name: "header value with DEL", base: base, opts: []rohini.HTTPOption{rohini.WithHeader("X-Api-Key", "abc\x7f")}, wantErr: "control character"},
+		{name: "header value with a control character", base: base, opts: []rohini.HTTPOption{rohini.WithHeader("X-Api-Key", "abc\x01def")}, wantErr: "control character"},
 		{name: "nil client", base: base, opts: []rohini.HTTPOption{rohini.WithHTTPClient(nil)}, wantErr: "nil client"},
 		{name: "zero timeout", base: base, opts: []rohini.HTTPOption{rohini.WithTimeout(0)}, wantErr: "not positive"},
 		{name: "negative retries", base: base, opts: []rohini.HTTPOption{rohini.WithRetry(-1, time.Millisecond, time.Second)}, wantErr: "negative"},

@@ -80,6 +80,10 @@ type remote struct {
 	client *http.Client
 	now    func() time.Time
 
+	// fetching is held through a fetch, so that there is one at a time;
+	// mu guards the fields below and is never held through a fetch, so
+	// that a key the set holds is found while a fetch hangs.
+	fetching  sync.Mutex
 	mu        sync.Mutex
 	set       jwk.Set
 	fetchedAt time.Time
@@ -89,7 +93,8 @@ type remote struct {
 // RemoteKeys fetches the operator's JWKS from jwksURL (https) through
 // client, keeps it for RemoteRefresh, fetches again on an unknown kid
 // (an operator's key rotation) but at most once every RemoteMinInterval,
-// and goes on using the last good set while a fetch fails.
+// and goes on using the last good set while a fetch fails. A kid the
+// fresh set holds is found at once, even while a fetch is under way.
 func RemoteKeys(jwksURL string, client *http.Client) (KeySource, error) {
 	u, err := url.Parse(jwksURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
@@ -102,40 +107,66 @@ func RemoteKeys(jwksURL string, client *http.Client) (KeySource, error) {
 }
 
 func (r *remote) LookupKey(ctx context.Context, kid string) (jwk.Key, error) {
+	if k, ok := r.fresh(kid); ok {
+		return k, nil
+	}
+	r.fetching.Lock()
+	defer r.fetching.Unlock()
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.now()
-	fresh := r.set != nil && now.Sub(r.fetchedAt) < RemoteRefresh
-	if fresh {
-		if k, err := find(r.set, kid); err == nil {
+	set := r.set
+	if set != nil && now.Sub(r.fetchedAt) < RemoteRefresh {
+		// The fetch this call waited for may have brought the key.
+		if k, err := find(set, kid); err == nil {
+			r.mu.Unlock()
 			return k, nil
 		}
 	}
-	if err := ctx.Err(); err != nil && r.set == nil {
+	if err := ctx.Err(); err != nil && set == nil {
+		r.mu.Unlock()
 		// The caller is gone: it makes no fetch, and so cannot keep the
 		// operator's keys out for everyone else.
 		return nil, fmt.Errorf("participant: JWKS not fetched: %w", err)
 	}
-	if ctx.Err() == nil && (r.triedAt.IsZero() || now.Sub(r.triedAt) >= RemoteMinInterval) {
+	try := ctx.Err() == nil && (r.triedAt.IsZero() || now.Sub(r.triedAt) >= RemoteMinInterval)
+	if try {
+		r.triedAt = now
+	}
+	r.mu.Unlock()
+	if try {
 		// The fetch runs to its end even when the caller hangs up
 		// meanwhile, and counts against the interval either way: callers
 		// that hang up cannot make one fetch each, and what was fetched
 		// serves everyone after them.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteFetchTimeout)
-		set, err := r.fetch(fctx)
+		fetched, err := r.fetch(fctx)
 		cancel()
-		r.triedAt = now
 		switch {
 		case err == nil:
-			r.set, r.fetchedAt = set, now
-		case r.set == nil:
+			r.mu.Lock()
+			r.set, r.fetchedAt = fetched, now
+			r.mu.Unlock()
+			set = fetched
+		case set == nil:
 			return nil, err
 		}
 	}
-	if r.set == nil {
+	if set == nil {
 		return nil, errors.New("participant: the operator's JWKS could not be fetched")
 	}
-	return find(r.set, kid)
+	return find(set, kid)
+}
+
+// fresh finds kid in the set when the set is fresh, without waiting for a
+// fetch.
+func (r *remote) fresh(kid string) (jwk.Key, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.set == nil || r.now().Sub(r.fetchedAt) >= RemoteRefresh {
+		return nil, false
+	}
+	k, err := find(r.set, kid)
+	return k, err == nil
 }
 
 func (r *remote) fetch(ctx context.Context) (jwk.Set, error) {

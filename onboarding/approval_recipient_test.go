@@ -103,3 +103,54 @@ func TestApprovalRequestReachesAPayerOfADottedInstance(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// Staff deciding a request that went to them — the payer is not on this
+// HCX — record the payer the applicant named, whom they asked by other
+// means, not a "payer staff": the audit trail and the rejection the
+// applicant reads say on whose behalf the decision was taken.
+func TestStaffDecidingForAPayerNotOnTheHCXNameIt(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	w := newWorld(t)
+	svc := w.service(registry.NewMemoryStore())
+	submit := func(t *testing.T) *onboarding.Application {
+		t.Helper()
+		app := w.application(verifier.CategoryEmpanelledProvider)
+		app.Empanelment.PayerCode = ""
+		app.Empanelment.PayerName = "Karunya Health Scheme"
+		app.Empanelment.Proof = ""
+		a, err := svc.Submit(ctx, app)
+		require.NoError(t, err)
+		return a
+	}
+	last := func(t *testing.T, id, action string) registry.Event {
+		t.Helper()
+		events, err := svc.Events(ctx, id)
+		require.NoError(t, err)
+		for i := len(events) - 1; i >= 0; i-- {
+			if events[i].Action == action {
+				return events[i]
+			}
+		}
+		t.Fatalf("no %s event", action)
+		return registry.Event{}
+	}
+
+	a := submit(t)
+	_, err := svc.Decide(ctx, a.ID, onlyTask(t, a, onboarding.KindApproval).ID,
+		onboarding.Decision{Approve: true, Reviewer: "staff:asha", Reason: "scheme confirmed by letter"})
+	require.NoError(t, err)
+	e := last(t, a.ID, onboarding.ActionApprove)
+	assert.Equal(t, "staff:asha", e.Actor)
+	assert.Contains(t, e.Reason, `on behalf of payer "Karunya Health Scheme"`)
+	assert.NotContains(t, e.Reason, "payer "+onboarding.Staff)
+
+	b := submit(t)
+	b, err = svc.Decide(ctx, b.ID, onlyTask(t, b, onboarding.KindApproval).ID,
+		onboarding.Decision{Approve: false, Reviewer: "staff:asha", Reason: "the scheme has no such empanelment"})
+	require.NoError(t, err)
+	require.Len(t, b.Reasons, 1)
+	assert.Contains(t, b.Reasons[0], `on behalf of payer "Karunya Health Scheme"`)
+	assert.NotContains(t, b.Reasons[0], "payer "+onboarding.Staff)
+	assert.Contains(t, last(t, b.ID, onboarding.ActionReject).Reason, `on behalf of payer "Karunya Health Scheme"`)
+}

@@ -80,7 +80,7 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 	t.DecidedBy, t.Reason, t.UpdatedAt = d.Reviewer, d.Reason, r.now
 	onBehalf := ""
 	if t.Kind == KindApproval && d.Reviewer != PayerActor(t.Recipient) {
-		onBehalf = fmt.Sprintf(" (on behalf of payer %s)", t.Recipient)
+		onBehalf = " (on behalf of " + payerOf(r.st.Submitted, t.Recipient) + ")"
 	}
 	if d.Approve {
 		t.State = TaskDone
@@ -110,6 +110,22 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 		who = "the empanelling payer"
 	}
 	return s.reject(r, d.Reviewer, []string{fmt.Sprintf("%s: rejected by %s (%s%s): %s", t.Requirement, who, d.Reviewer, onBehalf, d.Reason)})
+}
+
+// payerOf names, for the audit trail, the payer an approval request to
+// recipient stands for: its participant code, or, for a request that went
+// to staff (the payer is not on this HCX), the payer the application
+// names, whom staff ask by other means.
+func payerOf(app *hcxonboard.Application, recipient string) string {
+	if recipient != Staff {
+		return "payer " + recipient
+	}
+	if e := app.Empanelment; e != nil {
+		if name := firstNonEmpty(e.PayerName, e.Scheme, e.PayerCode); name != "" {
+			return fmt.Sprintf("payer %q, which is not on this HCX", clip(name))
+		}
+	}
+	return "a payer that is not on this HCX"
 }
 
 // Withdraw ends an application that has not gone live, at the applicant's

@@ -139,6 +139,9 @@
 // registered value; payment_details given replaces it, and given as null
 // or {} removes it; a refused one is ERR_INVALID_PARTICIPANT_DETAILS
 // (400) naming the member (payment_details.ifsc_code …), never its value.
+// The record's other members may come along, as a client that read its
+// record sends it back: each must be as the record has it, or the update
+// is refused naming the member.
 // The records of participant/search and participant/read carry
 // payment_details, when registered, under every profile.
 //

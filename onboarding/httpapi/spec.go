@@ -550,10 +550,56 @@ func readSpellings(q registry.Query) (registry.Query, error) {
 				return q, err
 			}
 		}
+		if field == registry.FieldEmail {
+			c = readEmailCase(c)
+		}
 		filters[field] = c
 	}
 	q.Filters = filters
 	return q, nil
+}
+
+// readEmailCase reads the whole-value operands of primary_email in any
+// case, as an e-mail names the same mailbox in any case: the engine keeps
+// e-mails in lower case, so that a participant that registered
+// Desk@Hospital.example is found by the e-mail as it registered it. eq and
+// or find the value as given or in lower case (a record stored by other
+// means with capitals is found as before); neq excludes the lower case,
+// which is what the engine stores.
+func readEmailCase(c registry.Condition) registry.Condition {
+	if c.Neq != nil {
+		v := strings.ToLower(*c.Neq)
+		c.Neq = &v
+	}
+	if c.Eq != nil && strings.ToLower(*c.Eq) != *c.Eq {
+		if c.Or != nil { // eq and or both hold: eq alone cannot be widened
+			v := strings.ToLower(*c.Eq)
+			c.Eq = &v
+		} else {
+			c.Or, c.Eq = []string{*c.Eq}, nil
+		}
+	}
+	if len(c.Or) > 0 {
+		both, lower := slices.Clone(c.Or), make([]string, 0, len(c.Or))
+		for _, v := range c.Or {
+			l := strings.ToLower(v)
+			if !slices.Contains(both, l) {
+				both = append(both, l)
+			}
+			if !slices.Contains(lower, l) {
+				lower = append(lower, l)
+			}
+		}
+		switch {
+		case len(c.Or) > registry.MaxQueryValues:
+			// Too many already: left as given, for the check to refuse.
+		case len(both) > registry.MaxQueryValues:
+			c.Or = lower // no room for both: the engine's spelling
+		default:
+			c.Or = both
+		}
+	}
+	return c
 }
 
 // roleSpellings lists the ways records write each role by name: this

@@ -130,6 +130,12 @@
 // leaves it out, status Inactive finds it), as Token refuses it and its
 // certificate URLs stop answering at that moment.
 //
+// participant/read (POST with participant_code, or GET
+// …/participant/read/{code}) answers the record at the top level, as the
+// specification's read does, and in the search envelope
+// {"timestamp", "participants": [record]}, as the reference platform's
+// does (SpecReadResponse).
+//
 // The specification's participant/update (SpecUpdateRequest) is how a
 // live participant's own software changes its record: its endpoint, its
 // certificates and its payment_details (a UPI ID, {"upi_id"}, or an

@@ -155,11 +155,11 @@ func specRoutes(c specConfig) []route {
 				handle: (*Handler).specSearch},
 			route{method: http.MethodPost, path: base + "/participant/read", operation: op("specRead"), tag: tagRegistry,
 				summary: "Read one participant by participant_code", auth: authParticipant,
-				body: &SpecReadRequest{}, resp: &SpecSearchResponse{}, status: http.StatusOK,
+				body: &SpecReadRequest{}, resp: &SpecReadResponse{}, status: http.StatusOK,
 				extra: []int{http.StatusNotFound}, handle: (*Handler).specRead},
 			route{method: http.MethodGet, path: base + "/participant/read/{code}", operation: op("specReadByPath"), tag: tagRegistry,
 				summary: "Read one participant by its code in the path", auth: authParticipant,
-				resp: &SpecSearchResponse{}, status: http.StatusOK, handle: (*Handler).specReadByPath},
+				resp: &SpecReadResponse{}, status: http.StatusOK, handle: (*Handler).specReadByPath},
 			route{method: http.MethodPost, path: base + "/participant/update", operation: op("specUpdate"), tag: tagRegistry,
 				summary: "A live participant changes its own endpoint and certificates (its access token, and the step-up code its admin received)",
 				auth:    authOwnToken, body: &SpecUpdateRequest{}, resp: &SpecUpdateResponse{}, status: http.StatusOK,
@@ -208,6 +208,16 @@ type SpecSearchResponse struct {
 	// after it (the request's cursor); absent otherwise. It is this
 	// registry's addition: clients that page by offset ignore it.
 	Next string `json:"next,omitempty"`
+}
+
+// SpecReadResponse is participant/read's answer: the participant's
+// record at the top level, as the specification's read answers it
+// (ParticipantReadResponse), and the search envelope holding the same
+// record, as the reference platform's read answers it, so that a client
+// of either finds it where it looks.
+type SpecReadResponse struct {
+	SpecParticipant
+	SpecSearchResponse
 }
 
 // SpecUpdateResponse is participant/update's answer: the code of the
@@ -363,13 +373,8 @@ func (h *Handler) specSearch(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 	return nil
 }
 
-// writeSpecParticipants answers the records of ps in the handler's
-// profile (participant/read's answer).
-func (h *Handler) writeSpecParticipants(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant) {
-	h.writeSpecPage(w, r, ps, "")
-}
-
-// writeSpecPage is writeSpecParticipants with the cursor of the next page.
+// writeSpecPage answers the records of ps in the handler's profile, with
+// the cursor of the next page (participant/search's answer).
 func (h *Handler) writeSpecPage(w http.ResponseWriter, r *http.Request, ps []hcxonboard.Participant, next string) {
 	h.writeJSON(w, http.StatusOK, h.specPage(r, ps, next))
 }
@@ -413,7 +418,8 @@ func (h *Handler) readParticipant(w http.ResponseWriter, r *http.Request, code s
 	if why := h.unserved(p); why != "" {
 		return unservedError(why)
 	}
-	h.writeSpecParticipants(w, r, []hcxonboard.Participant{*p})
+	page := h.specPage(r, []hcxonboard.Participant{*p}, "")
+	h.writeJSON(w, http.StatusOK, SpecReadResponse{SpecParticipant: page.Participants[0], SpecSearchResponse: page})
 	return nil
 }
 

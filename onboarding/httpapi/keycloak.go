@@ -40,7 +40,9 @@ type SpecTokenRequest struct {
 
 // KeycloakTokenRequest is a Keycloak password grant, form-encoded.
 // username is the participant's primary e-mail or its code; password its
-// secret. client_id, client_secret and scope are accepted and ignored.
+// secret. client_id, client_secret and scope are accepted and ignored, and
+// so, as Keycloak ignores them, is every other parameter (those of other
+// grants: code, redirect_uri, totp …).
 type KeycloakTokenRequest struct {
 	GrantType    string `json:"grant_type" enum:"password"`
 	ClientID     string `json:"client_id,omitempty"`
@@ -62,10 +64,22 @@ type SpecTokenResponse struct {
 // maxTokenFormBytes caps a token request: three short fields.
 const maxTokenFormBytes = 16 << 10
 
+// formRead says how readForm reads a form.
+type formRead struct {
+	// allowJSON reads a JSON body into dst instead of a form.
+	allowJSON bool
+	// ignoreUnknown skips the fields readForm is not given, as
+	// Keycloak's token route ignores the parameters of other grants
+	// (scope, code, redirect_uri, totp …), instead of refusing them.
+	ignoreUnknown bool
+}
+
 // readForm reads a form-encoded body into the named fields, refusing a
-// field it does not know, one given twice and text that is not clean
-// UTF-8. With allowJSON a JSON body is read into dst instead.
-func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[string]*string, allowJSON bool, dst any) error {
+// field it does not know (unless how.ignoreUnknown), one given twice and
+// text that is not clean UTF-8. With how.allowJSON a JSON body is read
+// into dst instead.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[string]*string, how formRead, dst any) error {
+	allowJSON := how.allowJSON
 	want := mediaForm
 	if allowJSON {
 		want = mediaForm + " or " + mediaJSON
@@ -90,6 +104,8 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, fields map[st
 	for name, vs := range vals {
 		dst, ok := fields[name]
 		switch {
+		case !ok && how.ignoreUnknown:
+			continue
 		case !ok:
 			return newError(http.StatusBadRequest, CodeInvalidPayload, "unknown field %q", clipParam(strings.ToValidUTF8(name, "")))
 		case len(vs) > 1:
@@ -108,7 +124,7 @@ func (h *Handler) specToken(w http.ResponseWriter, r *http.Request, _ *reqCtx) (
 	var req SpecTokenRequest
 	fields := map[string]*string{"participant_code": &req.ParticipantCode, "username": &req.Username, "secret": &req.Secret,
 		"password": &req.Password, "grant_type": &req.GrantType, "client_id": &req.ClientID}
-	if err := h.readForm(w, r, fields, true, &req); err != nil {
+	if err := h.readForm(w, r, fields, formRead{allowJSON: true}, &req); err != nil {
 		return err
 	}
 	if req.GrantType != "" && req.GrantType != "password" {
@@ -180,7 +196,7 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 	var req KeycloakTokenRequest
 	fields := map[string]*string{"grant_type": &req.GrantType, "client_id": &req.ClientID, "client_secret": &req.ClientSecret,
 		"scope": &req.Scope, "username": &req.Username, "password": &req.Password}
-	if err := h.readForm(w, r, fields, false, &req); err != nil {
+	if err := h.readForm(w, r, fields, formRead{ignoreUnknown: true}, &req); err != nil {
 		return err
 	}
 	if req.GrantType != "password" {

@@ -615,6 +615,11 @@ func (g *schemaGen) structRef(t reflect.Type, mode schemaMode) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + name}
 }
 
+// openStructs are the request types whose readers skip members they do
+// not know rather than refuse them: the Keycloak-style token form, as
+// Keycloak ignores the parameters of other grants.
+var openStructs = map[reflect.Type]bool{reflect.TypeFor[KeycloakTokenRequest](): true}
+
 // componentName names a component: this package's types by their own
 // name, others with their package's ("hcxonboard.Application").
 func componentName(t reflect.Type) string {
@@ -629,7 +634,7 @@ func (g *schemaGen) structSchema(t reflect.Type, mode schemaMode) map[string]any
 	props := map[string]any{}
 	var required []string
 	g.fields(t, mode, props, &required)
-	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": openStructs[t]}
 	if len(required) > 0 && mode != forPatch {
 		sort.Strings(required)
 		s["required"] = required

@@ -367,6 +367,10 @@ func TestEveryRouteMatchesTheDocument(t *testing.T) {
 		body: url.Values{"grant_type": {"client_credentials"}, "username": {code}, "password": {rotated.Secret}}.Encode()})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: "/auth/realms/hcx/protocol/openid-connect/token", contentType: formCT,
 		body: url.Values{"grant_type": {"password"}, "client_id": {"registry-frontend"}, "username": {code}, "password": {rotated.Secret}}.Encode()})
+	// Keycloak ignores the parameters of other grants, and so do the route
+	// and the document.
+	v.want(http.StatusOK, request{method: http.MethodPost, path: "/auth/realms/hcx/protocol/openid-connect/token", contentType: formCT,
+		body: url.Values{"grant_type": {"password"}, "username": {code}, "password": {rotated.Secret}, "scope": {"openid"}, "totp": {""}}.Encode()})
 	v.want(http.StatusOK, request{method: http.MethodPost, path: appsPath + "/" + reg + "/step-up", auth: bearer(tok.AccessToken),
 		body: httpapi.StepUpRequest{Purpose: onboarding.StepUpDetails}})
 	v.refused(http.StatusBadRequest, request{method: http.MethodPost, path: appsPath + "/" + reg + "/step-up", auth: bearer(tok.AccessToken),

@@ -624,9 +624,13 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	// Staff see the contacts unmasked, and every such view is audited.
-	if err := h.svc.RecordContactView(ctx, id, staffActor(c.staffID)); err != nil {
-		return err
+	// Staff see the contacts unmasked, and every such view is audited. A
+	// HEAD request shows nothing, and records nothing.
+	head := r.Method == http.MethodHead
+	if !head {
+		if err := h.svc.RecordContactView(ctx, id, staffActor(c.staffID)); err != nil {
+			return err
+		}
 	}
 	a, err := h.svc.Application(ctx, id)
 	if err != nil {
@@ -678,11 +682,13 @@ func (h *Handler) consoleApplication(w http.ResponseWriter, r *http.Request, c *
 			inline = append(inline, d.ID)
 		}
 	}
-	if err := h.svc.RecordDocumentView(ctx, id, staffActor(c.staffID), inline...); err != nil {
-		return err
-	}
-	if c.session != nil {
-		h.sessions.markShown(c.session, id, inline)
+	if !head {
+		if err := h.svc.RecordDocumentView(ctx, id, staffActor(c.staffID), inline...); err != nil {
+			return err
+		}
+		if c.session != nil {
+			h.sessions.markShown(c.session, id, inline)
+		}
 	}
 	for action, key := range map[string]string{
 		onboarding.ActionRecheck: "recheck", onboarding.ActionGoLive: "goLive", onboarding.ActionSuspend: "suspend",

@@ -253,8 +253,10 @@ func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, c *req
 	}
 	// Every view of a document is audited, as the unmasked page is; none
 	// is served unrecorded. An image the session's page showed inline was
-	// recorded with the page.
-	if c.session == nil || !h.sessions.wasShown(c.session, r.PathValue("id"), d.ID) {
+	// recorded with the page. A HEAD request is answered the headers
+	// alone: nothing was read, and nothing is recorded as read.
+	head := r.Method == http.MethodHead
+	if !head && (c.session == nil || !h.sessions.wasShown(c.session, r.PathValue("id"), d.ID)) {
 		if err := h.svc.RecordDocumentView(r.Context(), r.PathValue("id"), staffActor(c.staffID), d.ID); err != nil {
 			return err
 		}
@@ -273,7 +275,9 @@ func (h *Handler) consoleDocument(w http.ResponseWriter, r *http.Request, c *req
 	hd.Set("Cache-Control", "private, no-store")
 	hd.Set("Content-Length", strconv.Itoa(len(content)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(content)
+	if !head {
+		_, _ = w.Write(content)
+	}
 	return nil
 }
 

@@ -162,14 +162,15 @@ func WithTimeout(d time.Duration) HTTPOption {
 // maxWait with jittered exponential backoff, or as long as the answer's
 // Retry-After says. A Retry-After longer than maxWait ends the look-up at
 // once with [ErrUnavailable] and the wait in [StatusError.RetryAfter].
-// Default: 2 retries, 250ms to 5s. WithRetry(0, …) turns retries off.
+// Default: 2 retries, 250ms to 5s. WithRetry(0, 0, 0) turns retries off;
+// zero waits retry at once.
 func WithRetry(retries int, minWait, maxWait time.Duration) HTTPOption {
 	return httpOption(func(c *httpConfig) error {
 		if retries < 0 {
 			return fmt.Errorf("rohini: WithRetry: %d retries is negative", retries)
 		}
-		if minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("rohini: WithRetry: waits must satisfy 0 < minWait (%v) <= maxWait (%v)", minWait, maxWait)
+		if minWait < 0 || maxWait < minWait {
+			return fmt.Errorf("rohini: WithRetry: waits must satisfy 0 <= minWait (%v) <= maxWait (%v)", minWait, maxWait)
 		}
 		c.retries, c.minWait, c.maxWait = retries, minWait, maxWait
 		return nil

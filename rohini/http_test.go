@@ -653,3 +653,39 @@ func TestHTTPLookupErrorBodyMasksContacts(t *testing.T) {
 	assert.NotContains(t, err.Error(), "tpa.desk@cityhospital.example")
 	assert.Contains(t, err.Error(), "updating the record", "the rest of the text stays")
 }
+
+// WithRetry(0, 0, 0) is how a caller turns retries off, and zero waits
+// are how a test retries at once, as package hfr's WithRetry allows;
+// only a negative or reversed wait is a wiring mistake.
+func TestWithRetryZeroWaits(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		retry     rohini.HTTPOption
+		wantCalls int
+	}{
+		{name: "retries off", retry: rohini.WithRetry(0, 0, 0), wantCalls: 1},
+		{name: "retries at once", retry: rohini.WithRetry(2, 0, 0), wantCalls: 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := rohinitest.NewServer()
+			defer srv.Close()
+			srv.FailNext(http.StatusBadGateway, 5, "")
+			l, err := srv.Lookup(tt.retry)
+			require.NoError(t, err)
+			defer l.CloseIdleConnections()
+			_, err = l.Hospital(context.Background(), rohinitest.DemoID)
+			require.ErrorIs(t, err, rohini.ErrUnavailable)
+			assert.Equal(t, tt.wantCalls, srv.Requests())
+		})
+	}
+	for _, bad := range []rohini.HTTPOption{
+		rohini.WithRetry(1, -time.Millisecond, time.Second),
+		rohini.WithRetry(0, 0, -time.Millisecond),
+		rohini.WithRetry(1, time.Second, 0),
+	} {
+		_, err := rohini.NewHTTPLookup(base, bad)
+		require.ErrorContains(t, err, "minWait")
+	}
+}

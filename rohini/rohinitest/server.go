@@ -76,17 +76,37 @@ func NewServer(opts ...Option) *Server {
 		s.answer(w, r.PathValue("id"))
 	})
 	mux.HandleFunc("POST /hospitals", func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			ID string `json:"rohini_id"`
+		if id, ok := bodyID(w, r); ok {
+			s.answer(w, id)
 		}
-		if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&body); err != nil || body.ID == "" {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": `body must be {"rohini_id": "..."}`})
+	})
+	// rohini.HTTPLookup with WithMethod("POST") alone keeps DefaultPath:
+	// the id comes in the path and in the body, which must agree.
+	mux.HandleFunc("POST /hospitals/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id, ok := bodyID(w, r)
+		if !ok {
 			return
 		}
-		s.answer(w, body.ID)
+		if id != r.PathValue("id") {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the ids of the path and of the body differ"})
+			return
+		}
+		s.answer(w, id)
 	})
 	s.Server = httptest.NewServer(s.faults(mux))
 	return s
+}
+
+// bodyID reads the id of a POST look-up, {"rohini_id": id}, or answers 400.
+func bodyID(w http.ResponseWriter, r *http.Request) (string, bool) {
+	var body struct {
+		ID string `json:"rohini_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&body); err != nil || body.ID == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `body must be {"rohini_id": "..."}`})
+		return "", false
+	}
+	return body.ID, true
 }
 
 // faults counts every request and applies the configured faults before the

@@ -67,6 +67,10 @@ func TestServerWireFormat(t *testing.T) {
 		{name: "GET unknown", method: http.MethodGet, path: "/hospitals/8900000000005", wantStatus: 404, wantBody: map[string]string{"error": "hospital not found"}},
 		{name: "POST found", method: http.MethodPost, path: "/hospitals", body: `{"rohini_id":"8900080412156"}`, wantStatus: 200},
 		{name: "POST bad body", method: http.MethodPost, path: "/hospitals", body: `{}`, wantStatus: 400},
+		// WithMethod("POST") alone keeps the default path, id included.
+		{name: "POST with id in path", method: http.MethodPost, path: "/hospitals/8900080412156", body: `{"rohini_id":"8900080412156"}`, wantStatus: 200},
+		{name: "POST path and body disagree", method: http.MethodPost, path: "/hospitals/8900080412156", body: `{"rohini_id":"` + rohinitest.DemoID + `"}`, wantStatus: 400},
+		{name: "POST with id in path, bad body", method: http.MethodPost, path: "/hospitals/8900080412156", body: `{"rohini_id":`, wantStatus: 400},
 		{name: "wrong method", method: http.MethodDelete, path: "/hospitals/" + rohinitest.DemoID, wantStatus: 405},
 		{name: "unknown path", method: http.MethodGet, path: "/other", wantStatus: 404},
 	}
@@ -262,4 +266,23 @@ func TestCloseEndsLatency(t *testing.T) {
 		t.Fatal("Close waited for the injected latency")
 	}
 	<-done
+}
+
+// The fake serves what rohini.HTTPLookup sends by default, for POST too:
+// WithMethod("POST") alone keeps DefaultPath, so the id is in the path as
+// well as in the body.
+func TestServerAnswersPOSTOnTheDefaultPath(t *testing.T) {
+	t.Parallel()
+	srv := rohinitest.NewServer()
+	defer srv.Close()
+	l, err := srv.Lookup(rohini.WithMethod(http.MethodPost), rohini.WithRetry(0, 0, 0))
+	require.NoError(t, err)
+	defer l.CloseIdleConnections()
+
+	got, err := l.Hospital(context.Background(), rohinitest.DemoID)
+	require.NoError(t, err)
+	assert.Equal(t, rohinitest.DemoHospitals()[0], got)
+
+	_, err = l.Hospital(context.Background(), "8900000000005")
+	require.ErrorIs(t, err, rohini.ErrNotFound)
 }

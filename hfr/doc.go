@@ -20,10 +20,12 @@
 // Every call carries a gateway token (Authorization: Bearer …) obtained from
 // the v3 sessions endpoint (or v0.5 with WithSessionAPI(V05)), with the
 // REQUEST-ID, TIMESTAMP and X-CM-ID headers the gateway requires. The token
-// is cached until a minute before expiresIn ends; concurrent callers share a
-// single session request. When the registry rejects a token (HTTP 401, or
-// 400/401 with code 900901) a look-up drops it and tries once more with a
-// fresh one; an OTP call drops it too but is not sent again.
+// is cached until a minute before expiresIn ends (until half its life when
+// expiresIn is two minutes or less; 1200 s when the gateway gives none);
+// concurrent callers share a single session request. When the gateway
+// rejects a token (HTTP 401, or 400/401 with code 900901) the call drops it
+// and is sent once more with a fresh one, an OTP call too unless the
+// refusal names a cause of the registry's own (see Retries).
 //
 // # Look-ups
 //

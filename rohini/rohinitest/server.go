@@ -199,7 +199,7 @@ func encode(h rohini.Hospital) map[string]string {
 		if h.ValidUntil.Equal(h.ValidUntil.Truncate(24 * time.Hour)) {
 			m[f.ValidUntil] = h.ValidUntil.UTC().Format(time.DateOnly)
 		} else {
-			m[f.ValidUntil] = h.ValidUntil.Format(time.RFC3339)
+			m[f.ValidUntil] = h.ValidUntil.Format(time.RFC3339Nano)
 		}
 	}
 	return m

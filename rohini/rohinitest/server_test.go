@@ -286,3 +286,19 @@ func TestServerAnswersPOSTOnTheDefaultPath(t *testing.T) {
 	_, err = l.Hospital(context.Background(), "8900000000005")
 	require.ErrorIs(t, err, rohini.ErrNotFound)
 }
+
+// A validity with a time of day comes back to the second and below: the
+// fake does not round what a test seeded.
+func TestServerKeepsFractionalSeconds(t *testing.T) {
+	t.Parallel()
+	own := rohini.Hospital{ID: "8900000000005", Name: "Only One", ValidUntil: time.Date(2030, 1, 2, 15, 4, 5, 123456789, time.UTC)}
+	srv := rohinitest.NewServer(rohinitest.WithHospitals(own))
+	defer srv.Close()
+	l, err := srv.Lookup(rohini.WithRetry(0, 0, 0))
+	require.NoError(t, err)
+	defer l.CloseIdleConnections()
+
+	got, err := l.Hospital(context.Background(), own.ID)
+	require.NoError(t, err)
+	assert.Equal(t, own, got)
+}

@@ -187,7 +187,8 @@ func loadConfig(opts []DirectoryOption) (directoryConfig, error) {
 // (defaults in [DefaultFieldNames]; change them with [WithFieldNames]). The
 // id and name columns must be present, and so must any column named
 // explicitly; other columns may be absent. Column order is free and extra
-// columns are ignored. A UTF-8 byte-order mark is tolerated.
+// columns are ignored, even two of one name; a column that is read must be
+// named once. A UTF-8 byte-order mark is tolerated.
 //
 // Ids are cleaned with [Normalize] and then validated. A bad row fails the
 // load with a [*RowError] naming its line, unless [SkipInvalidRows] is
@@ -247,6 +248,7 @@ func LoadCSV(r io.Reader, opts ...DirectoryOption) (*Directory, error) {
 func csvColumns(head []string, names [numFields]string, explicit [numFields]bool) ([numFields]int, error) {
 	var cols [numFields]int
 	byName := make(map[string]int, len(head))
+	dupErr := make(map[string]error) // names given to two columns: ambiguous only if read
 	for i, h := range head {
 		if i == 0 {
 			h = strings.TrimPrefix(h, "\ufeff")
@@ -256,7 +258,10 @@ func csvColumns(head []string, names [numFields]string, explicit [numFields]bool
 			continue
 		}
 		if j, dup := byName[key]; dup {
-			return cols, fmt.Errorf("%w: header names column %q twice (columns %d and %d)", ErrInvalidExtract, clip(h), j+1, i+1)
+			if dupErr[key] == nil {
+				dupErr[key] = fmt.Errorf("%w: header names column %q twice (columns %d and %d)", ErrInvalidExtract, clip(h), j+1, i+1)
+			}
+			continue
 		}
 		byName[key] = i
 	}
@@ -264,6 +269,9 @@ func csvColumns(head []string, names [numFields]string, explicit [numFields]bool
 		cols[f] = -1
 		if n == "-" {
 			continue
+		}
+		if err := dupErr[strings.ToLower(n)]; err != nil {
+			return cols, err
 		}
 		i, ok := byName[strings.ToLower(n)]
 		if ok {

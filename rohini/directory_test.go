@@ -308,3 +308,25 @@ func TestDirectoryHospital(t *testing.T) {
 	assert.Zero(t, none.Len())
 	assert.Empty(t, none.Skipped())
 }
+
+// Extra columns are ignored, even when two of them share a name (a
+// spreadsheet's two "Remarks" columns); only a name the directory reads
+// twice is ambiguous.
+func TestLoadCSVIgnoresUnusedDuplicateColumns(t *testing.T) {
+	t.Parallel()
+	d, err := rohini.LoadCSV(strings.NewReader("Remarks,rohini_id,hospital_name,remarks\nx," + goodID + ",A,y\n"))
+	require.NoError(t, err)
+	h, err := d.Hospital(context.Background(), goodID)
+	require.NoError(t, err)
+	assert.Equal(t, rohini.Hospital{ID: goodID, Name: "A"}, h)
+
+	_, err = rohini.LoadCSV(strings.NewReader("rohini_id,hospital_name,STATE,state\n" + goodID + ",A,x,y\n"))
+	require.ErrorIs(t, err, rohini.ErrInvalidExtract)
+	assert.Contains(t, err.Error(), `column "state" twice (columns 3 and 4)`)
+
+	// A column named "-" is ignored like any other: "-" marks a field the
+	// extract lacks, never a column.
+	_, err = rohini.LoadCSV(strings.NewReader("rohini_id,hospital_name,-,-\n"+goodID+",A,x,y\n"),
+		rohini.WithFieldNames(rohini.FieldNames{State: "-"}))
+	require.NoError(t, err)
+}

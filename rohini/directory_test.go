@@ -63,6 +63,17 @@ func TestLoadCSV(t *testing.T) {
 			want:    map[string]rohini.Hospital{goodID: {ID: goodID, Name: "A", ValidUntil: time.Date(2029, 3, 31, 0, 0, 0, 0, time.UTC)}},
 		},
 		{
+			// What Java's LocalDateTime writes: no zone, read as UTC like
+			// a date alone.
+			name:    "date and time without a zone",
+			csv:     "rohini_id,hospital_name,valid_until\n" + goodID + ",A,2029-03-31T00:00:00\n" + otherID + ",B,2028-12-31T10:30\n",
+			wantLen: 2,
+			want: map[string]rohini.Hospital{
+				goodID:  {ID: goodID, Name: "A", ValidUntil: time.Date(2029, 3, 31, 0, 0, 0, 0, time.UTC)},
+				otherID: {ID: otherID, Name: "B", ValidUntil: time.Date(2028, 12, 31, 10, 30, 0, 0, time.UTC)},
+			},
+		},
+		{
 			name:    "header only",
 			csv:     csvHeader,
 			wantLen: 0,

@@ -98,6 +98,13 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.httpClient != nil && cfg.restyClient != nil {
 		return nil, errors.New("hfr: WithHTTPClient and WithRestyClient are mutually exclusive")
 	}
+	if cfg.env == Production {
+		for name, u := range map[string]string{"gateway": cfg.gatewayURL, "registry": cfg.registryURL} {
+			if plainOffLoopback(u) {
+				cfg.logger.Warn("hfr: the production " + name + " URL is http, not https: the client secret, the gateway token and the registry's answers about facilities and professionals would cross the network in clear; give the https URL")
+			}
+		}
+	}
 
 	rc := cfg.restyClient
 	switch {

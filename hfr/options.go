@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -137,8 +138,26 @@ func baseURL(name, s string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
+// plainOffLoopback tells whether base URL u is plain http to a host other
+// than this machine's loopback (localhost, 127.0.0.0/8, ::1), where a
+// registry fake in a test or a local proxy may well listen.
+func plainOffLoopback(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "http" {
+		return false
+	}
+	host := p.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err != nil || !ip.IsLoopback()
+}
+
 // WithEnvironment selects Sandbox (the default) or Production, which sets
-// the X-CM-ID header.
+// the X-CM-ID header. In Production, New warns in the log (WithLogger) of
+// a base URL in plain http to a host other than the loopback, which would
+// carry the client secret in clear.
 func WithEnvironment(e Environment) Option {
 	return func(c *config) error {
 		if e != Sandbox && e != Production {

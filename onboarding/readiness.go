@@ -149,6 +149,16 @@ func (e *ReadinessTooSoonError) Unwrap() error { return ErrTooSoon }
 // at a time in this process, so a burst runs one check; across replicas
 // the last check's time, as stored, decides.
 func (s *Service) RequestReadinessCheck(ctx context.Context, id string) (*Application, error) {
+	return s.RequestReadinessCheckBy(ctx, id, actorSystem)
+}
+
+// RequestReadinessCheckBy is RequestReadinessCheck asked for by actor (the
+// applicant, "applicant", or the participant, ParticipantActor(code)), who
+// is recorded as the check's actor; the cooldown is the same.
+func (s *Service) RequestReadinessCheckBy(ctx context.Context, id, actor string) (*Application, error) {
+	if strings.TrimSpace(actor) == "" {
+		return nil, fmt.Errorf("%w: a readiness check needs an actor", ErrInvalidArgument)
+	}
 	mu := &s.readinessLocks[readinessStripe(id)]
 	mu.Lock()
 	defer mu.Unlock()
@@ -161,7 +171,7 @@ func (s *Service) RequestReadinessCheck(ctx context.Context, id string) (*Applic
 			return nil, &ReadinessTooSoonError{RetryAfter: wait}
 		}
 	}
-	return s.checkReadiness(ctx, id, first, nil, true, actorSystem)
+	return s.checkReadiness(ctx, id, first, nil, true, actor)
 }
 
 // readinessStripe picks the lock of RequestReadinessCheck for an

@@ -42,6 +42,16 @@ type stepUpState struct {
 // OTPPolicy.Attempts guesses, so a stolen credential cannot ask for codes
 // until one is guessed.
 func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Application, error) {
+	return s.RequestStepUpBy(ctx, id, purpose, actorSystem)
+}
+
+// RequestStepUpBy is RequestStepUp asked for by actor (the participant,
+// ParticipantActor(code), or staff), who is recorded as the request's
+// actor.
+func (s *Service) RequestStepUpBy(ctx context.Context, id, purpose, actor string) (*Application, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return nil, fmt.Errorf("%w: a step-up request needs an actor", ErrInvalidArgument)
+	}
 	if purpose != StepUpDetails && purpose != StepUpDeboard {
 		return nil, fmt.Errorf("%w: step-up purpose %q (want %q or %q)", ErrInvalidArgument, clip(purpose), StepUpDetails, StepUpDeboard)
 	}
@@ -79,7 +89,7 @@ func (s *Service) RequestStepUp(ctx context.Context, id, purpose string) (*Appli
 				stepUpWords(purpose), r.app.ParticipantCode, words.Duration(s.otp.TTL)),
 			Code: code,
 		})
-		return r.transition(ActionStepUpSent, actorSystem, fmt.Sprintf("step-up code for %s sent to %s", purpose, maskAddress(to)))
+		return r.transition(ActionStepUpSent, actor, fmt.Sprintf("step-up code for %s sent to %s", purpose, maskAddress(to)))
 	})
 	if err != nil {
 		return nil, err

@@ -218,7 +218,7 @@ func (h *Handler) requestStepUp(w http.ResponseWriter, r *http.Request, c *reqCt
 	default:
 		return newError(http.StatusBadRequest, CodeInvalidRequest, "purpose must be %q or %q", onboarding.StepUpDetails, onboarding.StepUpDeboard)
 	}
-	a, err := h.svc.RequestStepUp(r.Context(), r.PathValue("id"), req.Purpose)
+	a, err := h.svc.RequestStepUpBy(r.Context(), r.PathValue("id"), req.Purpose, c.ownerActor())
 	return h.answer(w, c, a, err)
 }
 
@@ -739,7 +739,7 @@ func (h *Handler) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) err
 // checkReadiness runs the readiness checks the owner asks for, at most
 // once within onboarding.ReadinessCooldown (429 with Retry-After).
 func (h *Handler) checkReadiness(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	a, err := h.svc.RequestReadinessCheck(r.Context(), r.PathValue("id"))
+	a, err := h.svc.RequestReadinessCheckBy(r.Context(), r.PathValue("id"), c.ownerActor())
 	if soon, ok := errors.AsType[*onboarding.ReadinessTooSoonError](err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(soon.RetryAfter.Seconds()))))
 	}

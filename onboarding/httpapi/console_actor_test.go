@@ -69,3 +69,32 @@ func TestConsoleReadinessCheckIsRecordedUnderTheStaffMember(t *testing.T) {
 	}
 	require.Equal(t, "staff:"+staffID, actor, "the console's readiness check is recorded under whom?")
 }
+
+// And the readiness check the applicant asks for with its applicant token
+// is the applicant's, not the system's: the actor is the authenticated
+// principal.
+func TestApplicantReadinessCheckIsRecordedUnderTheApplicant(t *testing.T) {
+	t.Parallel()
+	op := readinesstest.NewOperator(11)
+	checker := op.Checker(t, readinesstest.Client(t, readinesstest.Host))
+	f := newFixtureWith(t, []onboarding.Option{onboarding.WithReadiness(checker, true, 0),
+		onboarding.WithEndpointRules(onboarding.EndpointRules{AllowPort: true})})
+	ctx := context.Background()
+	a, tok := f.submit(f.regulator("Readiness Applicant Regulator"))
+	a = f.approveReview(a)
+	p := readinesstest.NewParticipant(t, op, readinesstest.WithCode(a.Participant.ParticipantCode))
+	a, err := f.svc.SubmitDetails(ctx, a.ID, onboarding.Details{EndpointURL: p.EndpointURL, EncryptionCert: p.EncryptionCert, SigningCertPath: p.SigningCert})
+	require.NoError(t, err)
+
+	res := f.do(request{method: http.MethodPost, path: "/v1/onboarding/applications/" + a.ID + "/readiness", auth: bearer(tok)})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	es, err := f.svc.Events(ctx, a.ID)
+	require.NoError(t, err)
+	var actor string
+	for _, e := range es {
+		if e.Action == onboarding.ActionReadinessChecked {
+			actor = e.Actor
+		}
+	}
+	require.Equal(t, "applicant", actor)
+}

@@ -39,8 +39,12 @@ func TestDetailsChangeByTheLiveParticipantIsItsOwn(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, "%s", res.body)
 	events, err := f.svc.Events(ctx, live.ID)
 	require.NoError(t, err)
-	var found, failed bool
+	var found, failed, asked bool
 	for _, e := range events {
+		if e.Action == onboarding.ActionStepUpSent {
+			asked = true
+			assert.Equal(t, "participant:"+code, e.Actor, "the participant asked for the code")
+		}
 		if e.Action == onboarding.ActionStepUpFailed {
 			failed = true
 			assert.Equal(t, "participant:"+code, e.Actor, "the wrong code was the participant's")
@@ -52,4 +56,5 @@ func TestDetailsChangeByTheLiveParticipantIsItsOwn(t *testing.T) {
 	}
 	require.True(t, found)
 	require.True(t, failed)
+	require.True(t, asked)
 }

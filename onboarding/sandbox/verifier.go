@@ -236,7 +236,9 @@ func (v *Verifier) checkSignature(ctx context.Context, issuer *trustedIssuer, p 
 
 func (v *Verifier) checkWindow(c *Claims) error {
 	now := v.now()
-	if now.After(c.Expiry.Add(v.skew)) {
+	// Valid only before exp (RFC 7519 §4.1.4), the skew added: at the
+	// second exp names, with no skew left, the certificate has expired.
+	if !now.Before(c.Expiry.Add(v.skew)) {
 		return fmt.Errorf("%w at %s", ErrExpired, stamp(c.Expiry))
 	}
 	if from := c.validFrom(); !from.IsZero() && now.Add(v.skew).Before(from) {

@@ -44,7 +44,8 @@ var honorifics = map[string]bool{
 // punctuation and spacing reduced to single spaces (apostrophes dropped,
 // so "Children's" is "childrens"); "&" read as "and"; a run of single
 // letters joined ("A.B.C." is "abc"); common abbreviations and variants
-// spelled out (hosp → hospital, pvt → private, ltd → limited, dr → doctor,
+// spelled out (hosp → hospital, pvt → private, ltd → limited, the P of
+// "(P) Ltd" → private, dr → doctor,
 // st → saint, co → company, ctr and center → centre, lab → laboratory,
 // specialty → speciality, shri and shree → sri, …); "multi speciality"
 // written as one word; and every "the" left out.
@@ -141,16 +142,17 @@ func nameTokens(s string) []string {
 		if v, ok := nameWords[w]; ok {
 			w = v
 		}
+		// "(P) Ltd" and "P. Ltd." are Private Limited: a "p" means
+		// private only right before limited.
+		if w == "p" && i+1 < len(raw) && spelledOut(raw[i+1]) == "limited" {
+			w = "private"
+		}
 		if w == "the" {
 			continue
 		}
 		// "multi speciality" and "super speciality" are written as one word.
 		if (w == "multi" || w == "super") && i+1 < len(raw) {
-			next := raw[i+1]
-			if v, ok := nameWords[next]; ok {
-				next = v
-			}
-			if next == "speciality" {
+			if spelledOut(raw[i+1]) == "speciality" {
 				out = append(out, w+"speciality")
 				i++
 				continue
@@ -159,6 +161,14 @@ func nameTokens(s string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// spelledOut is the word w with its abbreviation spelled out (nameWords).
+func spelledOut(w string) string {
+	if v, ok := nameWords[w]; ok {
+		return v
+	}
+	return w
 }
 
 func isSingleLetter(w string) bool {

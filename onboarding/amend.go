@@ -113,7 +113,7 @@ func (s *Service) Amend(ctx context.Context, id string, app *hcxonboard.Applicat
 			}
 		}
 		t.State, t.Reason = TaskDone, "amended"
-		if !strings.EqualFold(strings.TrimSpace(r.st.Submitted.Identifiers.HFRID), strings.TrimSpace(app.Identifiers.HFRID)) {
+		if hfrFacilityID(r.st.Submitted) != hfrFacilityID(app) {
 			// The facility changed: its manager's decline code and what
 			// HFR told after that manager's consent no longer concern
 			// this application.

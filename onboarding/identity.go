@@ -49,7 +49,7 @@ type identity struct {
 func identities(app *hcxonboard.Application, rep *verifier.Report) []identity {
 	var out []identity
 	ids := app.Identifiers
-	if v := strings.ToUpper(strings.TrimSpace(ids.HFRID)); v != "" && checked(rep, verifier.IdentityHFR, hfrChecks...) {
+	if v := hfrFacilityID(app); v != "" && checked(rep, verifier.IdentityHFR, hfrChecks...) {
 		out = append(out, identity{claimHFR + v, "HFR facility " + v})
 	}
 	if v := strings.TrimSpace(ids.HPRID); v != "" && checked(rep, verifier.IdentityHPR, hprChecks...) {
@@ -70,6 +70,14 @@ func identities(app *hcxonboard.Application, rep *verifier.Report) []identity {
 		out[i].claim = boundClaim(out[i].claim)
 	}
 	return out
+}
+
+// hfrFacilityID is app's HFR facility id as the engine names the facility
+// — to HFR, in the identity it holds, the linked registry code and the
+// manager's intimation: trimmed and in upper case, as HFR writes it
+// (the checks look the facility up so).
+func hfrFacilityID(app *hcxonboard.Application) string {
+	return strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID))
 }
 
 // The requirements that check each registry's id in a report stored

@@ -281,7 +281,7 @@ func linkedCodes(app *hcxonboard.Application, rep *verifier.Report) []string {
 			out = append(out, id+"@"+registry)
 		}
 	}
-	add(strings.ToUpper(strings.TrimSpace(app.Identifiers.HFRID)), verifier.IdentityHFR, hfrChecks...)
+	add(hfrFacilityID(app), verifier.IdentityHFR, hfrChecks...)
 	add(rohini.Normalize(app.Identifiers.RohiniID), verifier.IdentityRohini, rohiniChecks...)
 	hpr := app.Identifiers.HPRID
 	if n, err := verifier.NormalizeHPRID(hpr); err == nil {
@@ -575,14 +575,14 @@ func (s *Service) planTask(ctx context.Context, r *record, res verifier.Result) 
 			Code: code,
 		})
 	case verifier.TaskHFROTP:
-		if s.facility == nil || app.Identifiers.HFRID == "" {
+		if s.facility == nil || hfrFacilityID(app) == "" {
 			t := r.addTask(KindReview, res.ID, "HFR OTP is not configured: verify the facility manager by other means")
 			s.askStaff(r, t)
 			return nil
 		}
 		t := r.addTask(KindOTP, res.ID, res.Message)
 		t.Channel = ChannelHFR
-		t.FacilityID = strings.TrimSpace(app.Identifiers.HFRID)
+		t.FacilityID = hfrFacilityID(app)
 		// HFR sends the code after this write is stored: see afterTasks.
 	case verifier.TaskApproval:
 		to, name := Staff, ""

@@ -901,7 +901,7 @@ func bindSandbox(cert *sandbox.Certificate, app *hcxonboard.Application) (string
 		return "the certificate certifies a participant: give sandbox_participant_code, the code the sandbox knew you by (the certificate's sub)", verifier.Missing
 	case code != cert.Subject:
 		return fmt.Sprintf("the certificate was issued to sandbox participant %q, not to %q (sandbox_participant_code)", clip(cert.Subject), clip(code)), verifier.Invalid
-	case cert.ParticipantName != "" && !verifier.SameName(cert.ParticipantName, app.ParticipantName):
+	case cert.ParticipantName != "" && !verifier.CertifiedName(app, cert.ParticipantName):
 		return fmt.Sprintf("the certificate was issued to %q, not to %q (participant_name)", clip(cert.ParticipantName), clip(app.ParticipantName)), verifier.Invalid
 	}
 	return "", verifier.Satisfied

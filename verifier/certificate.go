@@ -68,7 +68,7 @@ func SandboxClaim(issuer, id string) string {
 // bindCertificate checks that a participant certificate belongs to the
 // applicant, as the operator will: its sub is the application's
 // sandbox_participant_code, and its participant_name, when it has one,
-// names the applicant (SameName). A solution certificate certifies
+// names the applicant (CertifiedName). A solution certificate certifies
 // software that many participants rely on, and is not bound.
 func bindCertificate(cert *sandbox.Certificate, app *hcxonboard.Application) (Result, bool) {
 	if cert.Kind == sandbox.KindSolution {
@@ -82,7 +82,7 @@ func bindCertificate(cert *sandbox.Certificate, app *hcxonboard.Application) (Re
 	case code != cert.Subject:
 		return invalid("The sandbox certificate was issued to sandbox participant " + quote(cert.Subject) + ", not to " + quote(code) +
 			" (sandbox_participant_code): attach your own certificate, or correct sandbox_participant_code"), false
-	case cert.ParticipantName != "" && !SameName(cert.ParticipantName, app.ParticipantName):
+	case cert.ParticipantName != "" && !CertifiedName(app, cert.ParticipantName):
 		return invalid("The sandbox certificate was issued to " + quote(cert.ParticipantName) + ", not to " + quote(app.ParticipantName) +
 			" (participant_name): apply under the name your sandbox certified, or ask it for a certificate in your registered name"), false
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // nameWords are the spellings NormalizeName makes one: abbreviations and
@@ -66,6 +68,22 @@ func SameName(a, b string) bool {
 	}
 	ta, tb := trimLegalForm(nameTokens(a)), trimLegalForm(nameTokens(b))
 	return len(ta) > 0 && slices.Equal(ta, tb)
+}
+
+// CertifiedName reports whether name, the participant_name of a
+// participant sandbox certificate, names app's applicant: the same name
+// (SameName) or, for an application as provider.practitioner, the same
+// person — titles such as Dr. aside and the names in any order, as HPR's
+// name for the professional is compared — since the certificate of a
+// practitioner names a person.
+func CertifiedName(app *hcxonboard.Application, name string) bool {
+	if app == nil {
+		return false
+	}
+	if SameName(name, app.ParticipantName) {
+		return true
+	}
+	return slices.Contains(app.Roles, hcxonboard.RolePractitioner) && samePersonName(name, app.ParticipantName)
 }
 
 // hasOverride reports whether s holds a text-direction override.

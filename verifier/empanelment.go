@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -361,9 +362,15 @@ func (p *empanelmentProof) bind(app *hcxonboard.Application) binding {
 	return b
 }
 
-// licenceKey is a licence number as compared: upper case, without spaces.
+// licenceKey is a licence number as compared: upper case, without
+// spaces, its parts joined by '/' whatever separated them (slashes,
+// hyphens, dots), so KPME-BR-2020-0311 is KPME/BR/2020/0311; the parts
+// themselves are kept as written.
 func licenceKey(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == '/' || r == '.' || unicode.Is(unicode.Pd, r)
+	}), "/")
 }
 
 // EmpanelmentProofClaim is the single-use key of the signed empanelment

@@ -108,7 +108,8 @@
 //     HFR fetch takes nothing from it.
 //   - Sandbox certificates are bound: a participant certificate's sub must
 //     be the application's sandbox_participant_code and its
-//     participant_name the applicant's; a solution certificate backs many
+//     participant_name the applicant's ([verifier.CertifiedName]: for a
+//     practitioner, the same person); a solution certificate backs many
 //     participants, recorded as a linked registry code ([Service.RelyingOn]).
 //   - Registry evidence is compared field by field; a difference becomes a
 //     review carrying the findings; a facility still in HFR's own process

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/openhcx/hcxonboard"
 )
 
@@ -42,7 +44,8 @@ var honorifics = map[string]bool{
 	"smt": true, "sri": true, "kumari": true, "km": true, "mx": true,
 }
 
-// NormalizeName returns the form in which names are compared: lower case;
+// NormalizeName returns the form in which names are compared: Unicode
+// NFC (canonically equivalent spellings alike); lower case;
 // punctuation and spacing reduced to single spaces (apostrophes dropped,
 // so "Children's" is "childrens"); "&" read as "and"; a run of single
 // letters joined ("A.B.C." is "abc"); common abbreviations and variants
@@ -121,6 +124,11 @@ func trimLegalForm(t []string) []string {
 
 // nameTokens splits s into normalised words (see NormalizeName).
 func nameTokens(s string) []string {
+	if !norm.NFC.IsNormalString(s) {
+		// One text, one name: é precomposed or as e and a combining
+		// accent (as some systems and PDFs write it) compare alike.
+		s = norm.NFC.String(s)
+	}
 	var raw []string
 	var word []rune
 	flush := func() {

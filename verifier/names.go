@@ -50,7 +50,8 @@ var honorifics = map[string]bool{
 // so "Children's" is "childrens"); "&" read as "and"; a run of single
 // letters joined ("A.B.C." is "abc"); common abbreviations and variants
 // spelled out (hosp → hospital, pvt → private, ltd → limited, the P of
-// "(P) Ltd" → private, dr → doctor,
+// "(P) Ltd" → private, limited liability partnership → llp, one person
+// company → opc, dr → doctor,
 // st → saint, co → company, ctr and center → centre, lab → laboratory,
 // specialty → speciality, shri and shree → sri, …); "multi speciality"
 // written as one word; and every "the" left out.
@@ -154,6 +155,11 @@ func nameTokens(s string) []string {
 
 	out := make([]string, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
+		if as, n := legalPhrase(raw[i:]); n > 0 {
+			out = append(out, as)
+			i += n - 1
+			continue
+		}
 		w := raw[i]
 		// A run of single letters is one word: "A B C Hospital" is "abc hospital".
 		if isSingleLetter(w) && i+1 < len(raw) && isSingleLetter(raw[i+1]) {
@@ -187,6 +193,35 @@ func nameTokens(s string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// legalPhrases are legal forms spelled out in words, and the initials
+// they are written with.
+var legalPhrases = [...]struct {
+	words []string
+	as    string
+}{
+	{[]string{"limited", "liability", "partnership"}, "llp"},
+	{[]string{"one", "person", "company"}, "opc"},
+}
+
+// legalPhrase reports whether words start with a legal form spelled out
+// ("Limited Liability Partnership"): its initials and how many words it
+// takes, else 0.
+func legalPhrase(words []string) (string, int) {
+	for _, p := range legalPhrases {
+		if len(words) < len(p.words) {
+			continue
+		}
+		same := true
+		for j, w := range p.words {
+			same = same && spelledOut(words[j]) == w
+		}
+		if same {
+			return p.as, len(p.words)
+		}
+	}
+	return "", 0
 }
 
 // spelledOut is the word w with its abbreviation spelled out (nameWords).

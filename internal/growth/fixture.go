@@ -158,3 +158,15 @@ func (f *fixture) writes(from, to int) []registry.Write {
 	}
 	return out
 }
+
+// twoYears is the window of the broad expiry listing, from now.
+func (f *fixture) twoYears() time.Time { return f.now.AddDate(2, 0, 0) }
+
+// midExpiryCursor is a CertificateExpiries cursor in the middle of the
+// two-year window: a year from now, where the listing is in soonest-expiry
+// order. (The cursor of participant n/2 is not: its soonest expiry depends
+// on n, and at 10k and 100k lies past the window, whose page after it is
+// empty.)
+func (f *fixture) midExpiryCursor() string {
+	return registry.EncodeExpiryCursor(f.now.AddDate(1, 0, 0).UnixMilli(), "")
+}

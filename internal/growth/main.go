@@ -286,7 +286,7 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 	}
 	midCursor := registry.EncodeCursor(registry.Position{CreatedAt: mid.CreatedAt, Key: mid.ParticipantCode})
 	now := f.now
-	midExpiry := registry.EncodeExpiryCursor(registry.SoonestExpiry(mid), mid.ParticipantCode)
+	midExpiry := f.midExpiryCursor()
 	noSuchCode := "qqzqx"
 	ops := []struct {
 		name string
@@ -368,9 +368,9 @@ func measure(ctx context.Context, c config, n int) (result, error) {
 		}},
 		{"certs expiring in 30 days (500 at any n)", expiring(now.AddDate(0, 0, 30))},
 		{"certs expiring in 60 days (5.4% of n), page 1", expiring(now.AddDate(0, 0, 60))},
-		{"certs expiring in 2 years (most of n), page 1", expiring(now.AddDate(2, 0, 0))},
+		{"certs expiring in 2 years (most of n), page 1", expiring(f.twoYears())},
 		{"certs expiring in 2 years, mid cursor", func(int) error {
-			_, err := s.CertificatesExpiring(ctx, now.AddDate(2, 0, 0), registry.MaxLimit, midExpiry)
+			_, err := s.CertificatesExpiring(ctx, f.twoYears(), registry.MaxLimit, midExpiry)
 			return err
 		}},
 	}

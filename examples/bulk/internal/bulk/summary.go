@@ -32,7 +32,7 @@ type Summary struct {
 	// Of those skipped, the rows that changed in the list since their
 	// application was submitted, but whose application is not rejected,
 	// so that the change does not reach it (see Result.Changed).
-	ChangedNotResubmitted int `json:"changed_not_resubmitted,omitempty"`
+	ChangedNotResubmitted int `json:"changed_not_resubmitted"`
 	Failed                int `json:"failed"`      // the engine or store returned an error
 	NotReached            int `json:"not_reached"` // the run was interrupted first
 
@@ -42,13 +42,13 @@ type Summary struct {
 	WaitingApproval int `json:"waiting_approval"`        // the empanelling scheme's approval
 	WaitingReview   int `json:"waiting_review_or_retry"` // staff review, or a registry to ask again (an outage, or a facility HFR has not verified yet)
 	Rejected        int `json:"rejected"`
-	Other           int `json:"other,omitempty"` // withdrawn
+	Other           int `json:"other"` // withdrawn
 
 	// Rejections groups rejected rows by the requirement that decided.
 	Rejections []Group `json:"rejections"`
 	// Failures lists the first rows that failed (ten, or the number of
 	// examples asked for if that is more).
-	Failures []Example `json:"failures,omitempty"`
+	Failures []Example `json:"failures"`
 	// Resubmissions lists the first rows resubmitted, and Changed the
 	// first rows changed but not resubmitted (as many as Failures), for
 	// the table; the JSON has only their counts.
@@ -150,7 +150,7 @@ func decisive(rep *verifier.Report) []verifier.Result {
 // Summarize sums up results (one per row, in row order). examples is how
 // many rows each group lists.
 func Summarize(rows []Row, results []Result, messages map[string]int, examples int) *Summary {
-	s := &Summary{Rows: len(rows), Messages: messages, Rejections: []Group{}}
+	s := &Summary{Rows: len(rows), Messages: messages, Rejections: []Group{}, Failures: []Example{}}
 	if s.Messages == nil {
 		s.Messages = map[string]int{}
 	}

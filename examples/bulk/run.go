@@ -290,8 +290,22 @@ func openState(o *options) (*bulk.State, error) {
 	}
 	_, err := os.Stat(o.db)
 	fresh := errors.Is(err, os.ErrNotExist)
-	return bulk.OpenState(statePath(o.db), fresh)
+	s, err := bulk.OpenState(statePath(o.db), fresh)
+	if errors.Is(err, bulk.ErrStateBusy) {
+		return nil, busyError{o.db}
+	}
+	return s, err
 }
+
+// busyError is a run refused because another is onboarding into its
+// registry db.
+type busyError struct{ db string }
+
+func (e busyError) Error() string {
+	return "another bulk run is onboarding into " + e.db + ": wait for it to end, or give this one another -db"
+}
+
+func (e busyError) Unwrap() error { return bulk.ErrStateBusy }
 
 // openStore opens the registry the run writes to: in memory, or a SQLite
 // file.

@@ -77,6 +77,10 @@ type State struct {
 	err  error // the first write error
 }
 
+// ErrStateBusy is OpenState's answer when another process, another run
+// on the same registry, has the state file open.
+var ErrStateBusy = errors.New("the row state is in use by another run")
+
 // NewMemoryState returns an empty state that lives as long as the
 // process.
 func NewMemoryState() *State {
@@ -87,14 +91,26 @@ func NewMemoryState() *State {
 // reads it. With fresh it is emptied first: the registry it belonged to
 // is gone, and what it says of that registry's applications is void. A
 // last line cut short (a crash while it was written) is dropped.
+//
+// The file stays locked until Close (on unix): while another process
+// holds it open, OpenState answers ErrStateBusy and leaves it alone.
 func OpenState(path string, fresh bool) (*State, error) {
-	flags := os.O_RDWR | os.O_CREATE
-	if fresh {
-		flags |= os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flags, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open state: %w", err)
+	}
+	if err := lockState(f); err != nil {
+		_ = f.Close()
+		if errors.Is(err, ErrStateBusy) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("lock state %s: %w", path, err)
+	}
+	if fresh {
+		if err := f.Truncate(0); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("state %s: %w", path, err)
+		}
 	}
 	s := &State{rows: map[string]RowState{}, f: f, path: path}
 	if err := s.load(); err != nil {

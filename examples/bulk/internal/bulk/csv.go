@@ -208,6 +208,11 @@ func readRows(r io.Reader, maxBytes int64) ([]Row, error) {
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		bom, _ = br.Discard(3)
 	}
+	if b, err := br.Peek(2); err == nil && (string(b) == "\xff\xfe" || string(b) == "\xfe\xff") {
+		// The byte-order mark of UTF-16, as a spreadsheet's "Unicode
+		// text" is saved: every other byte of the header would be a NUL.
+		return nil, &CSVError{Line: 1, Problem: "the list is UTF-16 text, not UTF-8; save it as CSV UTF-8 (comma delimited)"}
+	}
 	cr := csv.NewReader(br)
 	cr.Comment = '#'
 	cr.ReuseRecord = true
@@ -234,7 +239,7 @@ func readRows(r io.Reader, maxBytes int64) ([]Row, error) {
 	case errors.Is(err, errRecordTooLong):
 		return nil, tooLong(0)
 	case err != nil:
-		return nil, parseError(err, nil)
+		return nil, parseError(err, nil, 0)
 	}
 	next()
 	line, _ := cr.FieldPos(0)
@@ -262,14 +267,14 @@ func readRows(r io.Reader, maxBytes int64) ([]Row, error) {
 		}
 		var pe *csv.ParseError
 		if err != nil && !errors.As(err, &pe) {
-			problems = append(problems, parseError(err, cols))
+			problems = append(problems, parseError(err, cols, 0))
 			break
 		}
 		next()
 		if err != nil {
 			// The record is skipped and the next one read: a list with
 			// several broken rows is told of them all in one run.
-			problems = append(problems, parseError(err, cols))
+			problems = append(problems, parseError(err, cols, len(rec)))
 			last = pe.Line
 			if len(problems) == maxProblems {
 				break
@@ -330,12 +335,20 @@ func readRow(rec []string, line int, cols []Column, seen map[string]int, rows *[
 func readHeader(header []string, line int) ([]Column, error) {
 	cols := make([]Column, len(header))
 	at := make(map[string]int, len(header))
+	if len(header) == 1 {
+		if sep := separator(header[0]); sep != "" {
+			return nil, &CSVError{Line: line, Problem: "the header is separated by " + sep + ", not commas; save the list as CSV (comma delimited)"}
+		}
+	}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if name == "" {
 			return nil, &CSVError{Line: line, Column: i + 1, Problem: "empty column name in the header"}
 		}
 		c, ok := columnByName(name)
+		if !ok && (!utf8.ValidString(h) || strings.ContainsRune(h, 0)) {
+			return nil, &CSVError{Line: line, Column: i + 1, Problem: "the header is not UTF-8 text (or holds a NUL); save the list as CSV UTF-8"}
+		}
 		if !ok {
 			return nil, &CSVError{Line: line, Column: i + 1, Problem: fmt.Sprintf("unknown column %q in the header; the columns are %s", clip(h), columnNames())}
 		}
@@ -351,6 +364,24 @@ func readHeader(header []string, line int) ([]Column, error) {
 		}
 	}
 	return cols, nil
+}
+
+// separator names the separator a one-cell header is written with
+// instead of commas, when splitting it there finds a column: a list saved
+// as "CSV" where the decimal mark is a comma uses ";", and "text" uses
+// tabs. It returns "" for any other header.
+func separator(header string) string {
+	for _, sep := range []struct{ sep, name string }{{";", `";"`}, {"\t", "tabs"}} {
+		if !strings.Contains(header, sep.sep) {
+			continue
+		}
+		for _, part := range strings.Split(header, sep.sep) {
+			if _, ok := columnByName(strings.ToLower(strings.TrimSpace(part))); ok {
+				return sep.name
+			}
+		}
+	}
+	return ""
 }
 
 func checkRow(row *Row, cols []Column, seen map[string]int) error {
@@ -388,8 +419,9 @@ func checkRow(row *Row, cols []Column, seen map[string]int) error {
 	return nil
 }
 
-// parseError turns encoding/csv's errors into a *CSVError.
-func parseError(err error, cols []Column) error {
+// parseError turns encoding/csv's errors into a *CSVError; fields is
+// how many the record has, when the error is about their number.
+func parseError(err error, cols []Column, fields int) error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("%w: %v", ErrBadCSV, err)
@@ -398,7 +430,7 @@ func parseError(err error, cols []Column) error {
 	switch {
 	case errors.Is(pe.Err, csv.ErrFieldCount):
 		e.Line = pe.StartLine
-		e.Problem = fmt.Sprintf("wrong number of fields: the header has %d columns", len(cols))
+		e.Problem = fmt.Sprintf("wrong number of fields: %d where the header has %d columns; a cell holding a comma must be quoted", fields, len(cols))
 	case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
 		e.Problem = fmt.Sprintf("%v at character %d; a cell holding a quote must be quoted, with the quote doubled", pe.Err, pe.Column)
 	default:

@@ -192,7 +192,16 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) (err err
 		return err
 	}
 
-	state, err := openState(o)
+	// The registry is opened first, so that a -db that cannot be one
+	// leaves no row state behind; whether it was there decides whether
+	// the state left by an earlier registry of that name still counts.
+	fresh := !o.memory && !exists(o.db)
+	store, closeStore, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	state, err := openState(o, fresh)
 	if err != nil {
 		return err
 	}
@@ -201,11 +210,6 @@ func onboard(ctx context.Context, o *options, stdout, stderr io.Writer) (err err
 			err = fmt.Errorf("%w; run again: rows submitted are found in the registry", cerr)
 		}
 	}()
-	store, closeStore, err := openStore(ctx, o)
-	if err != nil {
-		return err
-	}
-	defer closeStore()
 	where := "memory"
 	if !o.memory {
 		where = o.db
@@ -280,16 +284,20 @@ const (
 // it, named after it.
 func statePath(db string) string { return db + ".rows" }
 
+// exists reports whether there is a file at path.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, os.ErrNotExist)
+}
+
 // openState opens the row state the run keeps with its registry (see
 // bulk.State): in memory with -memory, else in the file beside the
-// SQLite registry — emptied when the registry does not exist yet, since
-// it spoke of applications that are gone.
-func openState(o *options) (*bulk.State, error) {
+// SQLite registry — emptied when the registry is fresh (it did not exist
+// before this run), since the state spoke of applications that are gone.
+func openState(o *options, fresh bool) (*bulk.State, error) {
 	if o.memory {
 		return bulk.NewMemoryState(), nil
 	}
-	_, err := os.Stat(o.db)
-	fresh := errors.Is(err, os.ErrNotExist)
 	s, err := bulk.OpenState(statePath(o.db), fresh)
 	if errors.Is(err, bulk.ErrStateBusy) {
 		return nil, busyError{o.db}

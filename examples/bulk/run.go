@@ -342,6 +342,9 @@ func readList(path string) ([]bulk.Row, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory: give the path of the CSV list (or -generate N -o FILE to write one)", errUsage, path)
+	}
 	rows, err := bulk.ReadRows(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

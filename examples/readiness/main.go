@@ -53,6 +53,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -76,6 +77,13 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// The bounds of -timeout and -retries: those of readiness.WithTimeout and
+// readiness.WithRetries, checked here to say them in the flags' words.
+const (
+	maxTimeout = 2 * time.Minute
+	maxRetries = 5
+)
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("readiness", flag.ContinueOnError)
@@ -119,6 +127,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.Usage()
 		// Last, where it is seen below the flags.
 		return fail("missing %s", joinAnd(missing))
+	case *timeout <= 0 || *timeout > maxTimeout:
+		return fail("-timeout %v: give a time above 0, at most %v", *timeout, maxTimeout)
+	case *retries < 0 || *retries > maxRetries:
+		return fail("-retries %d: give 0 to %d", *retries, maxRetries)
+	case strings.TrimSpace(*issuer) == "":
+		return fail("-issuer is empty: give the operator id your handler trusts the key under (default %s)", DefaultIssuer)
+	}
+	if *jwksOut != "" {
+		if _, err := os.Stat(filepath.Dir(*jwksOut)); errors.Is(err, os.ErrNotExist) {
+			return fail("-jwks-out %s: the directory %s does not exist", *jwksOut, filepath.Dir(*jwksOut))
+		}
 	}
 
 	target := readiness.Target{ParticipantCode: *code, EndpointURL: *endpoint}

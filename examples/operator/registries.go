@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,7 +44,7 @@ func openRegistries(cfg config, out io.Writer, m *metrics.Metrics) (*registries,
 	switch {
 	case cfg.hfrGateway != "" || cfg.hfrRegistry != "" || cfg.hfrClientID != "":
 		if cfg.hfrGateway == "" || cfg.hfrRegistry == "" || cfg.hfrClientID == "" || cfg.hfrSecret == "" {
-			return nil, fmt.Errorf("real HFR needs -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET")
+			return nil, errors.New(realHFRNeeds)
 		}
 		env := hfr.Sandbox
 		switch cfg.hfrEnv {

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -87,7 +89,12 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 	if err := registryEnv(fs, getenv); err != nil {
 		return c, err
 	}
-	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+	if strings.TrimSpace(c.data) == "" {
+		// filepath.Join("", …) is the current directory: the key seed and
+		// the database would land wherever the command was started.
+		return c, fmt.Errorf("-data is empty: give a directory of yours, or leave -data out for %s", demo)
+	}
+	if !validAddr(c.addr) {
 		return c, fmt.Errorf("-addr %q: want host:port, such as 127.0.0.1:8080 (port 0 for a free one)", c.addr)
 	}
 	if c.outboxInterval <= 0 {
@@ -114,6 +121,12 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		return c, fmt.Errorf("-hfr-env %q: want sandbox or production", c.hfrEnv)
 	}
 	realHFR := c.hfrGateway != "" || c.hfrRegistry != "" || c.hfrClientID != ""
+	if realHFR && (c.hfrGateway == "" || c.hfrRegistry == "" || c.hfrClientID == "" || c.hfrSecret == "") {
+		return c, errors.New(realHFRNeeds)
+	}
+	if c.rohiniURL != "" && !httpURL(c.rohiniURL) {
+		return c, fmt.Errorf("-rohini-url %q: want the ROHINI look-up's absolute https URL, such as https://rohini.example/api", c.rohiniURL)
+	}
 	if set := flagsSet(fs); set["hfr-env"] && !realHFR {
 		// The in-process fake has no environment: an -hfr-env meant for
 		// the real HFR must not run the demo's facilities instead.
@@ -132,6 +145,29 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		return c, err
 	}
 	return c, nil
+}
+
+// realHFRNeeds is the refusal of half a configuration of the real HFR.
+const realHFRNeeds = "real HFR needs -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET"
+
+// validAddr reports whether addr is host:port with a port a listener can
+// take: a number from 0 to 65535, or a service name such as http.
+func validAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if strings.Trim(port, "0123456789") == "" {
+		n, err := strconv.Atoi(port)
+		return err == nil && n <= 65535
+	}
+	return port[0] != '-' && port[0] != '+'
+}
+
+// httpURL reports whether s is an absolute http or https URL with a host.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 // flagsSet are the names of the flags given on the command line.

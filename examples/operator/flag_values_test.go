@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A flag whose value cannot work is a command line that cannot work:
+// refused before anything starts, with exit status 2, naming the flag in
+// its own words (not as "rohini: base URL …" or "listen tcp: address
+// 99999: invalid port" after the start with status 1). An empty -data
+// would have put the operator's key seed and database in the current
+// directory.
+func TestFlagValuesThatCannotWork(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty -data", []string{"-data", ""}, "-data is empty: give a directory of yours, or leave -data out for " + filepath.Join(os.TempDir(), "hcxonboard-demo")},
+		{"blank -data", []string{"-data", "  "}, "-data is empty"},
+		{"port too large", []string{"-addr", "127.0.0.1:99999"}, `-addr "127.0.0.1:99999": want host:port, such as 127.0.0.1:8080 (port 0 for a free one)`},
+		{"negative port", []string{"-addr", "127.0.0.1:-1"}, `-addr "127.0.0.1:-1": want host:port`},
+		{"ROHINI not a URL", []string{"-rohini-url", "rohini.example"}, `-rohini-url "rohini.example": want the ROHINI look-up's absolute https URL, such as https://rohini.example/api`},
+		{"ROHINI by FTP", []string{"-rohini-url", "ftp://rohini.example"}, `-rohini-url "ftp://rohini.example": want the ROHINI look-up's absolute https URL`},
+		{"half an HFR configuration", []string{"-hfr-gateway", "https://gateway.example"}, "real HFR needs -hfr-gateway, -hfr-registry, -hfr-client-id and HFR_CLIENT_SECRET"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			args := append([]string{"-data", filepath.Join(dir, "data")}, tc.args...)
+			_, err := parseFlagsEnv(args, io.Discard, func(string) string { return "" })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+
+			// Run, it stops before it starts anything (the context is
+			// over already, so that nothing is served if it does start).
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err = run(ctx, args, io.Discard)
+			require.Error(t, err)
+			assert.Equal(t, 2, exitStatus(err), "%v", err)
+			assert.NoDirExists(t, filepath.Join(dir, "data"), "nothing was started")
+		})
+	}
+
+	// What a real operator gives is taken: a service name as the port, a
+	// ROHINI look-up over http on a private network, a ROHINI_URL.
+	for name, args := range map[string][]string{
+		"named port": {"-addr", "127.0.0.1:http"},
+		"ROHINI":     {"-rohini-url", "http://rohini.internal:8080/api"},
+	} {
+		_, err := parseFlagsEnv(append([]string{"-data", t.TempDir()}, args...), io.Discard, func(string) string { return "" })
+		assert.NoError(t, err, name)
+	}
+	_, err := parseFlagsEnv([]string{"-data", t.TempDir()}, io.Discard, func(k string) string {
+		if k == "ROHINI_URL" {
+			return "not a url"
+		}
+		return ""
+	})
+	assert.ErrorContains(t, err, `-rohini-url "not a url"`)
+}

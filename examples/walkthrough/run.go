@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,6 +84,12 @@ Flags:
 	}
 	if c.wait <= 0 {
 		return c, usageError{fmt.Errorf("-wait %s is not positive", c.wait)}
+	}
+	if u, err := url.Parse(c.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, usageError{fmt.Errorf("-url %q: want the operator's base URL, such as http://127.0.0.1:8080, as its banner prints", c.url)}
+	}
+	if strings.TrimSpace(c.data) == "" {
+		return c, usageError{errors.New("-data is empty: give the operator's -data, as its banner prints")}
 	}
 	c.url = strings.TrimRight(c.url, "/")
 	for _, name := range strings.Split(only, ",") {

@@ -68,3 +68,29 @@ func TestFlagValuesThatCannotWork(t *testing.T) {
 	})
 	assert.ErrorContains(t, err, `-rohini-url "not a url"`)
 }
+
+// An -sms-url the gateway cannot send through is refused with the flag,
+// before anything starts (exit status 2), without repeating the URL,
+// which may carry a key: not "SMS (-sms-url): sms: invalid option: sms:
+// …" once the operator has made its data directory.
+func TestSMSURLRefusedUpFront(t *testing.T) {
+	t.Parallel()
+	const want = "-sms-url: want an https URL template, such as https://sms.example/send?to={{.To}}&text={{.Text}}, " +
+		"with no user name or password in it (give -sms-user with SMS_PASSWORD, or SMS_AUTHORIZATION)"
+	for name, u := range map[string]string{
+		"http":             "http://sms.example/send?to={{.To}}&key=k3y",
+		"not a URL":        "sms.example/send?to={{.To}}&key=k3y",
+		"unknown field":    "https://sms.example/send?to={{.Phone}}&key=k3y",
+		"broken template":  "https://sms.example/send?to={{.To}&key=k3y",
+		"user info in URL": "https://user:k3y@sms.example/send?to={{.To}}",
+	} {
+		_, err := parseFlagsEnv([]string{"-data", t.TempDir(), "-sms-url", u}, io.Discard, func(string) string { return "" })
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), want, name)
+		assert.NotContains(t, err.Error(), "k3y", name)
+	}
+	c, err := parseFlagsEnv([]string{"-data", t.TempDir(), "-sms-url", "https://sms.example/send?to={{.To}}&text={{.Text}}&ref={{.Key}}"},
+		io.Discard, func(string) string { return "" })
+	require.NoError(t, err)
+	assert.True(t, c.tx.configured())
+}

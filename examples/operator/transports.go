@@ -103,6 +103,13 @@ func (c *transportConfig) check(getenv func(string) string) error {
 		return errors.New("-sms-user and -sms-form need -sms-url")
 	}
 	if c.smsURL != "" {
+		// The gateway checks its template by expanding it; its refusal
+		// names its own option, and the URL may carry a key: neither is
+		// repeated.
+		if _, err := sms.New(c.smsURL, sms.WithClient(http.DefaultClient)); err != nil {
+			return errors.New("-sms-url: want an https URL template, such as https://sms.example/send?to={{.To}}&text={{.Text}}, " +
+				"with no user name or password in it (give -sms-user with SMS_PASSWORD, or SMS_AUTHORIZATION)")
+		}
 		c.smsAuthorization = getenv(envSMSAuthorization)
 		if c.smsUser != "" && c.smsAuthorization != "" {
 			// Basic auth sets the Authorization header too: one would

@@ -94,3 +94,27 @@ func TestSMSURLRefusedUpFront(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.tx.configured())
 }
+
+// A -policy file that is not there, or not a policy, is a flag that
+// cannot work: exit status 2, named as the flag, before the data
+// directory is made.
+func TestPolicyFlagRefusedUpFront(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{"), 0o600))
+	for file, want := range map[string]string{
+		filepath.Join(dir, "absent.json"): "-policy " + filepath.Join(dir, "absent.json") + ": no such file: give the operator's policy file, or leave -policy out for the guideline's policies",
+		bad:                               "-policy " + bad + ": ",
+		dir:                               "-policy " + dir + ": a directory, not a policy file",
+	} {
+		data := filepath.Join(t.TempDir(), "data")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := run(ctx, []string{"-data", data, "-policy", file}, io.Discard)
+		require.Error(t, err, file)
+		assert.Equal(t, 2, exitStatus(err), "%v", err)
+		assert.Contains(t, err.Error(), want)
+		assert.NoDirExists(t, data, "nothing was started")
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"time"
@@ -31,13 +33,18 @@ func loadPolicy(name string) (*policy, error) {
 	f := verifier.DefaultPolicyFile()
 	if name != "" {
 		r, err := os.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("policy file: %w", err)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("-policy %s: no such file: give the operator's policy file, or leave -policy out for the guideline's policies", name)
+		case err != nil:
+			return nil, fmt.Errorf("-policy %s: %w", name, err)
 		}
-		f, err = verifier.ParsePolicyFile(r)
-		r.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		defer r.Close()
+		if fi, err := r.Stat(); err == nil && fi.IsDir() {
+			return nil, fmt.Errorf("-policy %s: a directory, not a policy file", name)
+		}
+		if f, err = verifier.ParsePolicyFile(r); err != nil {
+			return nil, fmt.Errorf("-policy %s: %w", name, err)
 		}
 	}
 	// The complete form, so that an applicant's tool checks against this

@@ -320,6 +320,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// and the demo's messages stay plain text for the person at the console.
 	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
+	// The policy file is a flag's: one that cannot be read is a command
+	// line that cannot work, found before anything is made.
+	pol, err := loadPolicy(cfg.policy)
+	if err != nil {
+		return &usageError{err: err}
+	}
 	if err := ensureDataDir(cfg.data); err != nil {
 		return err
 	}
@@ -356,10 +362,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	sv, err := sandbox.NewVerifier(sandbox.WithTrustList(demo.trust))
 	if err != nil {
 		return fmt.Errorf("sandbox verifier: %w", err)
-	}
-	pol, err := loadPolicy(cfg.policy)
-	if err != nil {
-		return err
 	}
 	checker, err := verifier.New(
 		verifier.WithPolicyFile(pol.file),

@@ -44,7 +44,18 @@ func ensureDataDir(dir string) error {
 		return fmt.Errorf("data directory %s is writable by others (mode %04o): make it yours alone (chmod go-w) or give -data another",
 			dir, info.Mode().Perm())
 	}
-	return nil
+	// Every file is written by replacing it, through a temporary file
+	// beside it: found here, not as a failure to write one of those.
+	probe, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("data directory %s is not writable (%w): give -data a directory you can write in", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // checkPrivateFile refuses the secret at path, whose Lstat is info,

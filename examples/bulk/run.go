@@ -137,9 +137,15 @@ func generate(o *options, stdout, stderr io.Writer) (err error) {
 	if o.out == "-" {
 		report = stderr
 	} else {
+		if fi, err := os.Stat(o.out); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: -o %s: a directory; give the path of the CSV file to write", errUsage, o.out)
+		}
+		if _, err := os.Stat(filepath.Dir(o.out)); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%w: -o %s: the directory %s does not exist", errUsage, o.out, filepath.Dir(o.out))
+		}
 		f, err := os.Create(o.out)
 		if err != nil {
-			return err
+			return fmt.Errorf("-o %s: %w", o.out, err)
 		}
 		defer func() {
 			if cerr := f.Close(); err == nil {

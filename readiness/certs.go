@@ -152,13 +152,13 @@ func keyProblem(check Check, pub any) string {
 		if check == CheckSigningKey {
 			// The operator registers RSA signing certificates only (RS256,
 			// as HCX signs its messages).
-			return fmt.Sprintf("has a %s key; the operator registers RSA signing certificates only (RS256)", keyType(pub))
+			return fmt.Sprintf("has %s key; the operator registers RSA signing certificates only (RS256)", aKeyType(pub))
 		}
 	}
 	if check == CheckEncryptionKey {
-		return fmt.Sprintf("has a %s key; HCX messages are encrypted with RSA-OAEP, which needs an RSA key", keyType(pub))
+		return fmt.Sprintf("has %s key; HCX messages are encrypted with RSA-OAEP, which needs an RSA key", aKeyType(pub))
 	}
-	return fmt.Sprintf("has a %s key, which signs nothing this check accepts", keyType(pub))
+	return fmt.Sprintf("has %s key, which signs nothing this check accepts", aKeyType(pub))
 }
 
 func keyType(pub any) string {
@@ -171,6 +171,16 @@ func keyType(pub any) string {
 		return "Ed25519"
 	}
 	return fmt.Sprintf("%T", pub)
+}
+
+// aKeyType is keyType with its article: "an RSA", "an ECDSA", "an
+// Ed25519" (each begins with a vowel sound), "a *dsa.PublicKey".
+func aKeyType(pub any) string {
+	switch pub.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+		return "an " + keyType(pub)
+	}
+	return "a " + keyType(pub)
 }
 
 // fetchCertificate GETs a certificate URL through the caller's client. It

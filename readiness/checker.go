@@ -236,6 +236,8 @@ func parseEndpoint(s *scene) (*url.URL, Result) {
 	switch {
 	case err != nil:
 		return fail("endpoint_url is not a URL", "Register an absolute https URL, such as https://hcx.hospital.example/api.")
+	case u.Scheme == "":
+		return fail("endpoint_url has no scheme (https://)", "Register an absolute https URL, such as https://hcx.hospital.example/api.")
 	case u.Scheme != "https":
 		return fail(fmt.Sprintf("endpoint_url uses %q, not https", clip(u.Scheme)), "The HCX calls participants over https only: serve TLS and register the https URL.")
 	case u.Host == "" || u.Hostname() == "":

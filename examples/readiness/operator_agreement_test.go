@@ -17,7 +17,7 @@ import (
 )
 
 // The operator's step 3 (onboarding.Service.SubmitDetails) refuses a
-// signing_cert_path whose key is not RSA: "has a ECDSA key; an RSA key is
+// signing_cert_path whose key is not RSA: "has an ECDSA key; an RSA key is
 // required". The self-test does not tell the participant it is READY with
 // such a certificate: the operator would refuse to register it.
 func TestSelfTestRefusesAnECDSASigningCertAsTheOperatorDoes(t *testing.T) {

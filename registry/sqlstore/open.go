@@ -107,7 +107,11 @@ func enableWAL(ctx context.Context, db *sql.DB, busyTimeout time.Duration) error
 		case err == nil:
 			return fmt.Errorf("journal mode is %q after asking for WAL", mode)
 		case !isBusy(err) || time.Now().Add(wait).After(deadline):
-			return fail(ctx, err, "enable WAL")
+			// The caller names the package and the file.
+			if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+				return fmt.Errorf("enable WAL: %w (%w)", cerr, err)
+			}
+			return fmt.Errorf("enable WAL: %w", err)
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -304,6 +305,7 @@ func TestOpenSQLiteSaysWhatIsWrongWithThePath(t *testing.T) {
 		require.Nil(t, s)
 		require.ErrorContains(t, err, "not a database")
 		require.ErrorContains(t, err, path)
+		require.Equal(t, 1, strings.Count(err.Error(), "sqlstore:"), "the package is named once: %v", err)
 		got, err := os.ReadFile(path)
 		require.NoError(t, err)
 		require.Equal(t, body, got, "the file is left as it was")

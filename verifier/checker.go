@@ -542,8 +542,28 @@ func (c *Checker) Verify(ctx context.Context, app *hcxonboard.Application) (*Rep
 	if err := c.runRoleVerifiers(ctx, app, report); err != nil {
 		return nil, err
 	}
+	report.Requirements = malformedEmail(app, report.Requirements)
 	report.Verdict = VerdictOf(report.Requirements)
 	return report, nil
+}
+
+// malformedEmail holds a category that does not ask for the registered
+// e-mail (registered_email) to the same form when the applicant gives a
+// primary_email all the same: the registry publishes it and the operator
+// writes to it, so one given must be an address. None given is no
+// finding: those categories may leave it out.
+func malformedEmail(app *hcxonboard.Application, results []Result) []Result {
+	e := strings.TrimSpace(app.PrimaryEmail)
+	if e == "" || slices.ContainsFunc(results, func(r Result) bool { return r.ID == ReqRegisteredEmail }) {
+		return results
+	}
+	err := ValidateEmail(e)
+	if err == nil {
+		return results
+	}
+	res := invalid("primary_email: " + err.Error() + " — give the organisation's e-mail address, or leave primary_email out")
+	res.ID = ReqRegisteredEmail
+	return merge(results, res)
 }
 
 // caseByCase is the case_review result for an application the operator's

@@ -18,6 +18,11 @@
 // [RequirementID] and a [Check]. [DefaultPolicies] is the guideline's
 // table; every part of it can be changed (see "Extending").
 //
+// A category whose policy does not ask for the registered e-mail
+// (registered_email) may leave primary_email out; one given all the same
+// must be an address, or the report holds registered_email invalid, since
+// the registry publishes it and the operator writes to it.
+//
 // # NHCX role codes
 //
 // NHCX registers participants under numeric role codes. They decode

@@ -38,18 +38,14 @@
 // of their own. The pool holds at most 10 connections by default
 // ([WithMaxOpenConns]).
 //
-// On PostgreSQL, when a call's context ends while its statement is under
-// way, a Store from [OpenPostgres] sends the server a cancel request and
-// returns what the server answers: the context's error when the cancel
-// stopped the statement (nothing of a write is stored), the statement's
-// result when it had already finished (a write committed before the
-// cancel arrived succeeds). Only when the server does not answer within
-// ten seconds of the context's end is the connection dropped unanswered,
-// and then, as with a pool given to [New] that keeps pgx's default of
-// dropping the connection at once, the context's error does not say that
-// nothing was written: read the application back, or create it again
-// with the same idempotency key (Application.Key): [registry.ErrDuplicateKey]
-// then says the first write landed.
+// On PostgreSQL a write is a statement the server runs to its end: when
+// the write's context ends while the statement is under way, the call
+// returns the context's error, but the server may have committed the
+// write all the same (it has no way to tell the client, which stopped
+// listening). Such an error does not say that nothing was written: read
+// the application back, or create it again with the same idempotency key
+// (Application.Key): [registry.ErrDuplicateKey] then says the first
+// write landed.
 //
 // [New] wraps a *sql.DB the caller opened and owns, for callers that tune
 // their own pool; [Store.Close] then leaves that pool open.

@@ -78,11 +78,7 @@ var (
 // New returns a Store over a pool the caller opened and owns (Close leaves
 // it open), after applying the schema migrations and preparing the
 // statements. For PostgreSQL the pool comes from the "pgx" driver
-// (github.com/jackc/pgx/v5/stdlib); open it as [OpenPostgres] does, with a
-// pgconn.CancelRequestContextWatcherHandler as the connection config's
-// BuildContextWatcherHandler, for a call whose context ends to report what
-// the server did (pgx's default drops the connection, and a write the
-// server commits after may be reported as failed). For SQLite it comes from the "sqlite"
+// (github.com/jackc/pgx/v5/stdlib). For SQLite it comes from the "sqlite"
 // driver (modernc.org/sqlite) and should be opened as [OpenSQLite] opens
 // its own: a file in WAL mode (PRAGMA journal_mode=WAL, which persists in
 // the file), with _pragma=busy_timeout(5000), _pragma=synchronous(FULL),

@@ -14,7 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -166,14 +165,6 @@ func sqliteDSN(path string, cfg config) (string, error) {
 //	host=db.internal dbname=registry user=hcx sslmode=verify-full
 //
 // A search_path parameter selects the schema the tables live in.
-//
-// A statement whose context ends is cancelled on the server (a cancel
-// request), and the call returns what the server answers: an error when
-// the cancel stopped the statement, its result when the statement had
-// already finished — a Create committed before the cancel arrived
-// succeeds, rather than fail with the context's error while stored. Only
-// when the server has not answered within ten seconds of the context's
-// end is the connection dropped unanswered.
 func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	cfg, err := newConfig(Postgres, opts)
 	if err != nil {
@@ -182,9 +173,6 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 	connCfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: PostgreSQL connection string %s", parseFailure(err))
-	}
-	connCfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
-		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: pgCancelWait}
 	}
 	db := stdlib.OpenDB(*connCfg)
 	cfg.configure(db)
@@ -195,10 +183,6 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 	}
 	return s, nil
 }
-
-// pgCancelWait is how long a PostgreSQL call whose context ended waits
-// for the server's answer to its cancel request.
-const pgCancelWait = 10 * time.Second
 
 // parseFailure says why pgx could not parse a connection string without
 // quoting the string. pgx's error quotes it with the password masked as

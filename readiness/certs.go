@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -291,7 +292,7 @@ func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a
 		return ProblemBadAnswer, "the signature is not a compact JWS"
 	}
 	h := msg.Signatures()[0].ProtectedHeaders()
-	if h.Type() != AnswerType {
+	if !typeIs(h.Type(), AnswerType) {
 		return ProblemBadAnswer, fmt.Sprintf("the signature's typ is %q, not %q", clip(h.Type()), AnswerType)
 	}
 	if _, ok := h.Get("crit"); ok {
@@ -305,9 +306,9 @@ func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a
 	if err != nil {
 		return ProblemWrongKey, "the answer's signature does not verify with the registered signing certificate: the endpoint signs with another key"
 	}
-	var cl AnswerClaims
-	if err := json.Unmarshal(payload, &cl); err != nil {
-		return ProblemBadAnswer, "the signed claims are not JSON"
+	cl, why := readAnswerClaims(payload)
+	if why != "" {
+		return ProblemBadAnswer, why
 	}
 	switch {
 	case cl.ID != a.jti:
@@ -316,10 +317,62 @@ func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a
 		return ProblemWrongNonce, "the signature names this challenge but another nonce"
 	case cl.Issuer != s.target.ParticipantCode:
 		return ProblemWrongParticipant, fmt.Sprintf("the signature is issued by %q, not %q", clip(cl.Issuer), s.target.ParticipantCode)
-	case cl.Audience != c.issuer:
-		return ProblemBadAnswer, fmt.Sprintf("the signature is addressed to %q, not to the operator %q", clip(cl.Audience), c.issuer)
+	case !slices.Contains(cl.Audience, c.issuer):
+		return ProblemBadAnswer, fmt.Sprintf("the signature is addressed to %q, not to the operator %q", clip(strings.Join(cl.Audience, ", ")), c.issuer)
 	}
 	return "", ""
+}
+
+// typeIs reports whether a typ header names the media type want: without
+// regard to case, and with "application/" understood when it is left
+// out, as RFC 7515 (section 4.1.9) has typ values compared.
+func typeIs(typ, want string) bool {
+	typ = strings.ToLower(typ)
+	if t, ok := strings.CutPrefix(typ, "application/"); ok {
+		typ = t
+	}
+	return typ == strings.ToLower(want)
+}
+
+// answerJWT is what the checker reads of an answer's signed claims.
+type answerJWT struct {
+	Issuer, ID, Nonce string
+	Audience          []string
+}
+
+// readAnswerClaims reads the answer's signed claims as RFC 7519 has a
+// JWT's: aud a string or an array of strings, iat (which is not
+// checked) any number, members in any order and others besides. It
+// returns the claims, or why they are not the answer's.
+func readAnswerClaims(payload []byte) (answerJWT, string) {
+	var cl answerJWT
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil || m == nil {
+		return cl, "the signed claims are not a JSON object"
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"iss", &cl.Issuer}, {"jti", &cl.ID}, {"nonce", &cl.Nonce}} {
+		if raw, ok := m[f.name]; ok && json.Unmarshal(raw, f.dst) != nil {
+			return cl, fmt.Sprintf("the signed claims' %s is not a string", f.name)
+		}
+	}
+	if raw, ok := m["aud"]; ok {
+		var one string
+		if err := json.Unmarshal(raw, &one); err == nil {
+			cl.Audience = []string{one}
+		} else if err := json.Unmarshal(raw, &cl.Audience); err != nil {
+			return cl, "the signed claims' aud is neither a string nor an array of strings"
+		}
+	}
+	if raw, ok := m["iat"]; ok {
+		var n *float64
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return cl, "the signed claims' iat is not a number of seconds"
+		}
+	}
+	return cl, ""
 }
 
 // algorithmFits reports whether alg is a signature the key makes.

@@ -88,7 +88,11 @@
 // compact JWS (typ AnswerType) over AnswerClaims {iss: the participant
 // code, aud: the operator, iat, jti, nonce} made with the key of the
 // signing certificate. A refusal is an ErrorBody {"error": code,
-// "message"} with the status its ErrorCode names.
+// "message"} with the status its ErrorCode names. A participant that
+// writes its own answer signs it with any JWT library: the Checker reads
+// typ without regard to case and with or without "application/", aud as
+// a string or an array holding the operator, iat (not checked) as any
+// number, and ignores headers and claims it does not use (kid, x5t, exp).
 //
 // The answer proves three things: the nonce, that the URL reaches
 // software that verified the operator's challenge; the decrypted nonce,

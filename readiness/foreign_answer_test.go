@@ -1,0 +1,147 @@
+package readiness_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwe"
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhcx/hcxonboard/readiness"
+	rt "github.com/openhcx/hcxonboard/readiness/readinesstest"
+)
+
+// foreignAnswer is how a participant written without package participant
+// (node's jose, Java's Nimbus) may build its answer: the signed claims as
+// a JSON object of its own, under protected headers of its own.
+type foreignAnswer struct {
+	header map[string]any              // set after typ, so they may replace it
+	claims func(claims map[string]any) // edits the claims the answer signs
+}
+
+// foreignParticipant answers the operator's challenge as a participant
+// holding the registered keys but not this module's handler would.
+func foreignParticipant(t *testing.T, op *rt.Operator, f foreignAnswer) *rt.Participant {
+	t.Helper()
+	var p *rt.Participant
+	stub := func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var req readiness.Request
+			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+				http.Error(w, "bad request", http.StatusBadRequest)
+				return
+			}
+			msg, err := jws.Parse([]byte(req.Challenge))
+			if err != nil {
+				http.Error(w, "bad challenge", http.StatusBadRequest)
+				return
+			}
+			var c readiness.ChallengeClaims
+			if err := json.Unmarshal(msg.Payload(), &c); err != nil {
+				http.Error(w, "bad claims", http.StatusBadRequest)
+				return
+			}
+			pt, err := jwe.Decrypt([]byte(c.EncryptedNonce), jwe.WithKey(jwa.RSA_OAEP_256, p.Keys.Encryption))
+			if err != nil {
+				http.Error(w, "cannot decrypt", http.StatusInternalServerError)
+				return
+			}
+			var sealed readiness.SealedNonce
+			if err := json.Unmarshal(pt, &sealed); err != nil {
+				http.Error(w, "bad sealed nonce", http.StatusInternalServerError)
+				return
+			}
+			// Member order differs from AnswerClaims', as a map's does.
+			claims := map[string]any{"nonce": c.Nonce, "jti": c.ID, "iat": c.IssuedAt, "aud": c.Issuer, "iss": c.Audience}
+			if f.claims != nil {
+				f.claims(claims)
+			}
+			payload, err := json.Marshal(claims)
+			if err != nil {
+				http.Error(w, "cannot encode", http.StatusInternalServerError)
+				return
+			}
+			h := jws.NewHeaders()
+			_ = h.Set(jws.TypeKey, readiness.AnswerType)
+			for k, v := range f.header {
+				_ = h.Set(k, v)
+			}
+			sig, err := jws.Sign(payload, jws.WithKey(jwa.RS256, p.Keys.Signing, jws.WithProtectedHeaders(h)))
+			if err != nil {
+				http.Error(w, "cannot sign", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_ = json.NewEncoder(w).Encode(map[string]any{
+				"signature": string(sig), "decrypted_nonce": sealed.Nonce, "nonce": c.Nonce, "jti": c.ID, "decrypt_error": nil,
+			})
+		})
+	}
+	p = rt.NewParticipant(t, op, rt.WithMiddleware(stub))
+	return p
+}
+
+// The answer's signature is a JWT: RFC 7515 has its typ compared without
+// regard to case and with "application/" understood, RFC 7519 lets aud
+// be an array and iat a NumericDate with a fraction, and headers such as
+// kid and x5t are a library's own business. A participant whose software
+// signs so holds its keys as surely as one using package participant,
+// and is ready.
+func TestCheckAcceptsAnAnswerSignedAsOtherJWTLibrariesSignIt(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	for name, f := range map[string]foreignAnswer{
+		"typ with its application/ prefix": {header: map[string]any{jws.TypeKey: "application/" + readiness.AnswerType}},
+		"typ in capitals":                  {header: map[string]any{jws.TypeKey: "Application/" + strings.ToUpper(readiness.AnswerType)}},
+		"aud as an array":                  {claims: func(c map[string]any) { c["aud"] = []string{"another-hcx", c["aud"].(string)} }},
+		"iat with a fraction":              {claims: func(c map[string]any) { c["iat"] = float64(c["iat"].(int64)) + 0.25 }},
+		"iat left out, exp and sub added": {claims: func(c map[string]any) {
+			c["exp"], c["sub"] = c["iat"].(int64)+60, c["iss"]
+			delete(c, "iat")
+		}},
+		"kid, x5t and x5t#S256 in the header": {header: map[string]any{jws.KeyIDKey: "sig-2026", jws.X509CertThumbprintKey: "c2lnLTIwMjY", jws.X509CertThumbprintS256Key: "c2lnLTIwMjYtc2hhMjU2"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := foreignParticipant(t, op, f)
+			rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+			require.True(t, rep.Ready, "%v\n%+v", outcomes(rep), rep.Failures())
+			assert.Equal(t, allPassed, outcomes(rep))
+		})
+	}
+}
+
+// What is not the answer's JWT stays refused, each with a message that
+// says what is wrong with it.
+func TestCheckRefusesAnAnswerThatIsNotTheAnswersJWT(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	for name, tc := range map[string]struct {
+		f       foreignAnswer
+		problem readiness.Problem
+		message string
+	}{
+		"typ JWT":              {foreignAnswer{header: map[string]any{jws.TypeKey: "JWT"}}, readiness.ProblemBadAnswer, `typ is "JWT"`},
+		"typ of the challenge": {foreignAnswer{header: map[string]any{jws.TypeKey: "application/" + readiness.ChallengeType}}, readiness.ProblemBadAnswer, "typ"},
+		"aud an array without the operator": {foreignAnswer{claims: func(c map[string]any) { c["aud"] = []string{"another-hcx"} }},
+			readiness.ProblemBadAnswer, "not to the operator"},
+		"aud a number": {foreignAnswer{claims: func(c map[string]any) { c["aud"] = 7 }}, readiness.ProblemBadAnswer, "aud"},
+		"iat a string": {foreignAnswer{claims: func(c map[string]any) { c["iat"] = "yesterday" }}, readiness.ProblemBadAnswer, "iat"},
+		"jti a number": {foreignAnswer{claims: func(c map[string]any) { c["jti"] = 7 }}, readiness.ProblemBadAnswer, "jti"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := foreignParticipant(t, op, tc.f)
+			rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+			res := requireFailure(t, rep, readiness.CheckSigningKey, tc.problem)
+			assert.Contains(t, res.Message, tc.message)
+			assert.Equal(t, "passed", outcomes(rep)[readiness.CheckEncryptionKey])
+		})
+	}
+}

@@ -245,7 +245,14 @@ func (c *Checker) judgeAnswer(b book, s *scene, a *attempt, enc, sig *x509.Certi
 			certExpiry(&r, enc, c.clock(), "encryption_cert")
 			b.set(r)
 		case ans.DecryptedNonce != "":
-			fail(CheckEncryptionKey, ProblemWrongNonce, "the endpoint returned a decrypted nonce that is not the one encrypted")
+			msg := "the endpoint returned a decrypted nonce that is not the one encrypted"
+			switch {
+			case same(ans.DecryptedNonce, a.nonce):
+				msg += ": it is the challenge's own nonce, which travels unencrypted"
+			case isSealed(ans.DecryptedNonce, a.sealed):
+				msg += ": it is the whole decrypted plaintext, not its nonce member"
+			}
+			fail(CheckEncryptionKey, ProblemWrongNonce, msg)
 		case ans.DecryptError == CodeDecryptFailed:
 			fail(CheckEncryptionKey, ProblemWrongKey, "the endpoint could not decrypt the nonce encrypted to encryption_cert: its private key does not match the registered certificate")
 		case ans.DecryptError == CodeUnsupported:
@@ -272,6 +279,12 @@ func (c *Checker) judgeAnswer(b book, s *scene, a *attempt, enc, sig *x509.Certi
 		certExpiry(&r, sig, c.clock(), "signing_cert_path")
 		b.set(r)
 	}
+}
+
+// isSealed reports whether s is a SealedNonce plaintext holding nonce.
+func isSealed(s, nonce string) bool {
+	var sn SealedNonce
+	return json.Unmarshal([]byte(s), &sn) == nil && same(sn.Nonce, nonce)
 }
 
 // certExpiry notes a registered certificate's expiry on a passed result.

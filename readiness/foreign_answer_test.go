@@ -23,6 +23,9 @@ import (
 type foreignAnswer struct {
 	header map[string]any              // set after typ, so they may replace it
 	claims func(claims map[string]any) // edits the claims the answer signs
+	// answer edits the answer's members, given the challenge and the
+	// plaintext of its encrypted nonce.
+	answer func(ans map[string]any, c readiness.ChallengeClaims, plaintext string)
 }
 
 // foreignParticipant answers the operator's challenge as a participant
@@ -77,10 +80,14 @@ func foreignParticipant(t *testing.T, op *rt.Operator, f foreignAnswer) *rt.Part
 				http.Error(w, "cannot sign", http.StatusInternalServerError)
 				return
 			}
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			_ = json.NewEncoder(w).Encode(map[string]any{
+			ans := map[string]any{
 				"signature": string(sig), "decrypted_nonce": sealed.Nonce, "nonce": c.Nonce, "jti": c.ID, "decrypt_error": nil,
-			})
+			}
+			if f.answer != nil {
+				f.answer(ans, c, string(pt))
+			}
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_ = json.NewEncoder(w).Encode(ans)
 		})
 	}
 	p = rt.NewParticipant(t, op, rt.WithMiddleware(stub))
@@ -142,6 +149,36 @@ func TestCheckRefusesAnAnswerThatIsNotTheAnswersJWT(t *testing.T) {
 			res := requireFailure(t, rep, readiness.CheckSigningKey, tc.problem)
 			assert.Contains(t, res.Message, tc.message)
 			assert.Equal(t, "passed", outcomes(rep)[readiness.CheckEncryptionKey])
+		})
+	}
+}
+
+// A participant writing its own answer that returns, as decrypted_nonce,
+// something other than the nonce member of the decrypted plaintext is
+// not ready, and is told what decrypted_nonce must hold: the message
+// says what it returned instead, the hint where the right value is.
+func TestCheckTellsWhatDecryptedNonceMustHold(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	for name, tc := range map[string]struct {
+		answer  func(ans map[string]any, c readiness.ChallengeClaims, plaintext string)
+		message string
+	}{
+		"the challenge's nonce": {func(ans map[string]any, c readiness.ChallengeClaims, _ string) { ans["decrypted_nonce"] = c.Nonce },
+			"the challenge's own nonce"},
+		"the whole plaintext": {func(ans map[string]any, _ readiness.ChallengeClaims, pt string) { ans["decrypted_nonce"] = pt },
+			"whole decrypted plaintext"},
+		"a guess": {func(ans map[string]any, _ readiness.ChallengeClaims, _ string) {
+			ans["decrypted_nonce"] = "bm9uY2Utb2YtdGhlLWNoYWxsZW5nZS0wMTIzNDU2Nzg5"
+		}, "not the one encrypted"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := foreignParticipant(t, op, foreignAnswer{answer: tc.answer})
+			rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+			res := requireFailure(t, rep, readiness.CheckEncryptionKey, readiness.ProblemWrongNonce, "decrypted_nonce", `"nonce" member`, "encryption_cert")
+			assert.Contains(t, res.Message, tc.message)
+			assert.Equal(t, "passed", outcomes(rep)[readiness.CheckSigningKey])
 		})
 	}
 }

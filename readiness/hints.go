@@ -65,6 +65,10 @@ func hint(p Problem, check Check, s *scene) string {
 	case ProblemReplay:
 		return fmt.Sprintf("The answer does not belong to the challenge just sent, or the challenge reached your handler twice: something between the HCX and your software (a cache, a proxy or load balancer retrying POSTs, a stub) answers or delivers twice. Let POST %s through uncached and without retries.", s.url)
 	case ProblemWrongNonce:
+		if check == CheckEncryptionKey {
+			return "Decrypt the challenge's encrypted_nonce (a compact JWE, RSA-OAEP-256 or RSA-OAEP with A256GCM) with the private key of the registered encryption_cert, " +
+				`and answer as decrypted_nonce the "nonce" member of its plaintext {"purpose", "jti", "nonce"}: not the challenge's nonce, the whole plaintext or a stored value.`
+		}
 		return "The answer does not carry the challenge's own values: answer each challenge from the challenge itself, never from a stored answer."
 	case ProblemRefused:
 		return "Your readiness handler refused the operator's challenge as malformed: update it to the current version of package readiness/participant."

@@ -47,11 +47,11 @@
 // before applying should use the name it will register.
 //
 // Attempts that fail for a reason that may pass (a timeout, a refused or
-// dropped connection, HTTP 429, 502, 503, 504) are retried
-// (WithRetries), each with a new challenge; each attempt is bounded
-// (WithTimeout). TLS must be 1.2 or newer with a certificate the client
-// trusts, valid now and for the host. The challenge never follows a
-// redirect.
+// dropped connection, name servers that fail, HTTP 429, 502, 503, 504)
+// are retried (WithRetries), each with a new challenge; each attempt is
+// bounded (WithTimeout). TLS must be 1.2 or newer with a certificate the
+// client trusts, valid now and for the host. The challenge never follows
+// a redirect.
 //
 // A certificate outside its validity period fails as
 // tls_certificate_expired (certificate_expired for a registered

@@ -343,7 +343,7 @@ func classify(ctx context.Context, err error, t trace, now time.Time) failure {
 		case safefetch.AddressRefused:
 			return failure{stage: CheckConnect, problem: ProblemAddressNotPublic, message: "the host name resolves to an address that is not a public internet address"}
 		case safefetch.NoSuchHost:
-			return failure{stage: CheckDNS, problem: ProblemDNS, message: "the host name does not resolve"}
+			return dnsFailure(fe.Cause())
 		case safefetch.ConnectionRefused:
 			return failure{stage: CheckConnect, problem: ProblemConnectionRefused, message: "the host refused the connection", retry: true}
 		case safefetch.Timeout:
@@ -372,7 +372,7 @@ func classify(ctx context.Context, err error, t trace, now time.Time) failure {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return timeout(stage)
 	case errors.As(err, &dns):
-		return failure{stage: CheckDNS, problem: ProblemDNS, message: "the host name does not resolve"}
+		return dnsFailure(dns)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{stage: CheckConnect, problem: ProblemConnectionRefused, message: "the host refused the connection", retry: true}
 	case stage == CheckTLS:
@@ -381,6 +381,23 @@ func classify(ctx context.Context, err error, t trace, now time.Time) failure {
 		return failure{stage: CheckHTTP, problem: ProblemBadAnswer, message: "the host closed the connection without a complete answer", retry: true}
 	}
 	return failure{stage: CheckConnect, problem: ProblemUnreachable, message: "the host could not be reached", retry: true}
+}
+
+// dnsFailure places a failed name lookup: a name that does not exist,
+// or name servers that failed to answer for it (SERVFAIL: a lame
+// delegation, broken DNSSEC), which may pass and is retried. The
+// resolver's own text, which names addresses, is not repeated.
+func dnsFailure(err error) failure {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsTemporary && !dns.IsNotFound {
+		return failure{stage: CheckDNS, problem: ProblemDNS, retry: true,
+			message: "the host name's name servers failed to answer for it (a DNS server failure, such as SERVFAIL)",
+			hint: func(s *scene) string {
+				return fmt.Sprintf("The name servers of %s failed to answer for it: check the domain's delegation, that each of its name servers answers for it, "+
+					"and, if the zone is signed, its DNSSEC records (DS and signatures). The HCX resolves names from the internet.", s.host)
+			}}
+	}
+	return failure{stage: CheckDNS, problem: ProblemDNS, message: "the host name does not resolve"}
 }
 
 func timeout(stage Check) failure {

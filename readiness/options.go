@@ -26,7 +26,7 @@ const (
 	DefaultTimeout = 10 * time.Second
 	// DefaultRetries is how many times an attempt that failed for a
 	// reason that may pass (a timeout, a refused or dropped connection,
-	// HTTP 429, 502, 503, 504) is tried again.
+	// name servers that fail, HTTP 429, 502, 503, 504) is tried again.
 	DefaultRetries = 2
 	// DefaultRetryWait is the wait before the first retry; it doubles for
 	// each further one, up to maxRetryWait.

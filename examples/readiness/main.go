@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	caFile := fs.String("ca", "", "also trust the certificate authorities in this PEM `file` (a staging CA; the HCX will not)")
 	allowPrivate := fs.Bool("allow-private", false, "allow the endpoint's host on a private or loopback address (staging; the HCX cannot reach those)")
 	timeout := fs.Duration("timeout", readiness.DefaultTimeout, "time allowed for each attempt")
-	retries := fs.Int("retries", readiness.DefaultRetries, "retries after a timeout, a refused or dropped connection, or HTTP 429/502/503/504")
+	retries := fs.Int("retries", readiness.DefaultRetries, "retries after a timeout, a refused or dropped connection, failing name servers, or HTTP 429/502/503/504")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)

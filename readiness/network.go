@@ -71,8 +71,13 @@ func (c *Checker) exchange(ctx context.Context, u *url.URL, s *scene, enc *rsa.P
 		f := classify(ctx, err, tr.snapshot(), c.clock())
 		a.retry = f.retry
 		a.results = append(a.results, tr.snapshot().passedBefore(f.stage, s)...)
-		a.results = append(a.results, Result{Check: f.stage, Outcome: Failed, Problem: f.problem,
-			Message: f.message, Hint: f.hintFor(s), DurationMS: tr.snapshot().duration(f.stage, start, c.clock())})
+		r := Result{Check: f.stage, Outcome: Failed, Problem: f.problem,
+			Message: f.message, Hint: f.hintFor(s), DurationMS: tr.snapshot().duration(f.stage, start, c.clock())}
+		if f.leaf != nil {
+			na := f.leaf.NotAfter.UTC()
+			r.NotAfter = &na
+		}
+		a.results = append(a.results, r)
 		return a
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -313,6 +318,9 @@ type failure struct {
 	// that is not valid yet is reported as tls_certificate_expired but
 	// must not be told to renew.
 	hint func(*scene) string
+	// leaf is the endpoint's certificate, when the handshake got it: its
+	// expiry is the tls check's detail.
+	leaf *x509.Certificate
 }
 
 // hintFor is the failure's hint for scene s.
@@ -423,8 +431,12 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 		record  tls.RecordHeaderError
 	)
 	f := failure{stage: CheckTLS}
+	if errors.As(err, &verify) && len(verify.UnverifiedCertificates) > 0 {
+		f.leaf = verify.UnverifiedCertificates[0]
+	}
 	switch {
 	case errors.As(err, &host):
+		f.leaf = host.Certificate
 		f.problem = ProblemTLSCertificateHost
 		f.message = certHostMessage(host.Certificate, host.Host)
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
@@ -438,7 +450,11 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 			if w == valid {
 				w = certWindow(c, time.Now())
 			}
-			if role := chainRole(err, c); role != leafCert {
+			role := chainRole(err, c)
+			if role == leafCert {
+				f.leaf = c
+			}
+			if role != leafCert {
 				// The server's own certificate passed; a certificate
 				// authority's in its chain did not. Renewing the server's
 				// certificate, or its start date, is not the remedy.

@@ -92,9 +92,12 @@ type Result struct {
 	// last attempt.
 	DurationMS int64 `json:"duration_ms"`
 	// Details, when the check has them.
-	HTTPStatus int        `json:"http_status,omitempty"`           // http
-	TLSVersion string     `json:"tls_version,omitempty"`           // tls
-	NotAfter   *time.Time `json:"certificate_not_after,omitempty"` // tls, encryption_key, signing_key
+	HTTPStatus int    `json:"http_status,omitempty"` // http
+	TLSVersion string `json:"tls_version,omitempty"` // tls
+	// NotAfter is a certificate's expiry: for tls, the endpoint's
+	// certificate whenever the handshake got it, the check passed or not;
+	// for encryption_key and signing_key, the registered certificate's.
+	NotAfter *time.Time `json:"certificate_not_after,omitempty"`
 }
 
 // Report is the outcome of one Check: JSON-serialisable, for the engine to

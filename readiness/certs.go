@@ -254,7 +254,16 @@ func (c *Checker) judgeAnswer(b book, s *scene, a *attempt, enc, sig *x509.Certi
 			}
 			fail(CheckEncryptionKey, ProblemWrongNonce, msg)
 		case ans.DecryptError == CodeDecryptFailed:
-			fail(CheckEncryptionKey, ProblemWrongKey, "the endpoint could not decrypt the nonce encrypted to encryption_cert: its private key does not match the registered certificate")
+			fail(CheckEncryptionKey, ProblemWrongKey, fmt.Sprintf("the endpoint could not decrypt the nonce encrypted to encryption_cert (%s, A256GCM): "+
+				"its private key does not match the registered certificate", c.keyAlg))
+			if c.keyAlg == jwa.RSA_OAEP_256 {
+				// The right key read with the wrong OAEP parameters fails
+				// the same way; the JDK's default ones are wrong.
+				r := b[CheckEncryptionKey]
+				r.Hint += " If your endpoint decrypts with code of its own rather than package readiness/participant, check as well that it reads RSA-OAEP-256 as RFC 7518 defines it, " +
+					`with SHA-256 for both OAEP and MGF1: Java's "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" uses SHA-1 for MGF1 unless given an OAEPParameterSpec with MGF1ParameterSpec.SHA256.`
+				b.set(r)
+			}
 		case ans.DecryptError == CodeUnsupported:
 			fail(CheckEncryptionKey, ProblemUnsupported, fmt.Sprintf("the endpoint does not accept the JWE's algorithms (%s, A256GCM)", c.keyAlg))
 		case ans.DecryptError != "":

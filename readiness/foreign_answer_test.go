@@ -2,6 +2,9 @@ package readiness_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhcx/hcxonboard/readiness"
+	"github.com/openhcx/hcxonboard/readiness/participant"
 	rt "github.com/openhcx/hcxonboard/readiness/readinesstest"
 )
 
@@ -181,4 +185,90 @@ func TestCheckTellsWhatDecryptedNonceMustHold(t *testing.T) {
 			assert.Equal(t, "passed", outcomes(rep)[readiness.CheckSigningKey])
 		})
 	}
+}
+
+// jdkOAEP opens a JWE's content key as the JDK's
+// "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" does by default: SHA-256 for
+// OAEP but SHA-1 for MGF1, which is not RSA-OAEP-256.
+// With sha1, it is "RSA/ECB/OAEPWithSHA-1AndMGF1Padding": RSA-OAEP.
+type jdkOAEP struct {
+	d    crypto.Decrypter
+	sha1 bool
+}
+
+func (o jdkOAEP) DecryptKey(_ jwa.KeyEncryptionAlgorithm, key []byte, _ jwe.Recipient, _ *jwe.Message) ([]byte, error) {
+	opts := &rsa.OAEPOptions{Hash: crypto.SHA256, MGFHash: crypto.SHA1}
+	if o.sha1 {
+		opts.Hash = crypto.SHA1
+	}
+	return o.d.Decrypt(rand.Reader, key, opts)
+}
+
+// A participant whose own code decrypts RSA-OAEP-256 with the JDK's
+// default OAEP parameters holds the right key and still cannot decrypt:
+// the report says the decryption failed, and its hint points at the
+// parameters as well as the key, so the engineer does not replace a key
+// that is right. With RSA-OAEP, which uses SHA-1 throughout, the hint
+// does not speak of them.
+func TestCheckWrongKeyHintNamesRSAOAEP256sParameters(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	var p *rt.Participant
+	jdk := func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var req readiness.Request
+			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+				http.Error(w, "bad request", http.StatusBadRequest)
+				return
+			}
+			msg, err := jws.Parse([]byte(req.Challenge))
+			if err != nil {
+				http.Error(w, "bad challenge", http.StatusBadRequest)
+				return
+			}
+			var c readiness.ChallengeClaims
+			if err := json.Unmarshal(msg.Payload(), &c); err != nil {
+				http.Error(w, "bad claims", http.StatusBadRequest)
+				return
+			}
+			ans := readiness.Answer{ID: c.ID, Nonce: c.Nonce}
+			sealedMsg, err := jwe.Parse([]byte(c.EncryptedNonce))
+			if err != nil {
+				http.Error(w, "bad JWE", http.StatusBadRequest)
+				return
+			}
+			// The JDK's SHA-1 default is right for RSA-OAEP.
+			var d jwe.KeyDecrypter = jdkOAEP{d: p.Keys.Encryption}
+			alg := sealedMsg.ProtectedHeaders().Algorithm()
+			if alg == jwa.RSA_OAEP {
+				d = jdkOAEP{d: p.Keys.Encryption, sha1: true}
+			}
+			pt, err := jwe.Decrypt([]byte(c.EncryptedNonce), jwe.WithKey(alg, d))
+			var sealed readiness.SealedNonce
+			if err != nil || json.Unmarshal(pt, &sealed) != nil {
+				ans.DecryptError = readiness.CodeDecryptFailed
+			} else {
+				ans.DecryptedNonce = sealed.Nonce
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(ans)
+		})
+	}
+	p = rt.NewParticipant(t, op, rt.WithMiddleware(jdk))
+	target := p.Target()
+	target.SigningCert = ""
+
+	rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), target)
+	res := requireFailure(t, rep, readiness.CheckEncryptionKey, readiness.ProblemWrongKey, "private key", "RSA-OAEP-256", "MGF1", "SHA-256")
+	assert.Contains(t, res.Message, "RSA-OAEP-256")
+
+	rep = op.Checker(t, rt.Client(t, p.Host), readiness.WithKeyEncryption(jwa.RSA_OAEP)).Check(context.Background(), target)
+	assert.True(t, rep.Ready, "RSA-OAEP is SHA-1 throughout, as the JDK's default: %v", outcomes(rep))
+
+	wrong := rt.NewParticipant(t, op, rt.WithHandlerKeys(participant.Keys{Encryption: rt.RSAKey(2)}))
+	target = wrong.Target()
+	target.SigningCert = ""
+	rep = op.Checker(t, rt.Client(t, wrong.Host), readiness.WithKeyEncryption(jwa.RSA_OAEP)).Check(context.Background(), target)
+	res = requireFailure(t, rep, readiness.CheckEncryptionKey, readiness.ProblemWrongKey, "private key")
+	assert.NotContains(t, res.Hint, "MGF1", "RSA-OAEP has no parameters to get wrong")
 }

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"sync"
@@ -729,6 +730,9 @@ func (t trace) passedBefore(stage Check, s *scene) []Result {
 		switch c {
 		case CheckDNS:
 			r.Message = s.host + " resolves"
+			if _, err := netip.ParseAddr(s.host); err == nil {
+				r.Message = s.host + " is an IP address: there is no name to resolve"
+			}
 		case CheckConnect:
 			r.Message = fmt.Sprintf("%s accepts connections on port %s", s.host, s.port)
 		case CheckTLS:

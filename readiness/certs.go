@@ -314,7 +314,7 @@ func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a
 		return ProblemBadAnswer, "the signature is not a compact JWS"
 	}
 	h := msg.Signatures()[0].ProtectedHeaders()
-	if !typeIs(h.Type(), AnswerType) {
+	if !TypeIs(h.Type(), AnswerType) {
 		return ProblemBadAnswer, fmt.Sprintf("the signature's typ is %q, not %q", clip(h.Type()), AnswerType)
 	}
 	if _, ok := h.Get("crit"); ok {
@@ -343,17 +343,6 @@ func (c *Checker) verifyAnswer(cert *x509.Certificate, token string, s *scene, a
 		return ProblemBadAnswer, fmt.Sprintf("the signature is addressed to %q, not to the operator %q", clip(strings.Join(cl.Audience, ", ")), c.issuer)
 	}
 	return "", ""
-}
-
-// typeIs reports whether a typ header names the media type want: without
-// regard to case, and with "application/" understood when it is left
-// out, as RFC 7515 (section 4.1.9) has typ values compared.
-func typeIs(typ, want string) bool {
-	typ = strings.ToLower(typ)
-	if t, ok := strings.CutPrefix(typ, "application/"); ok {
-		typ = t
-	}
-	return typ == strings.ToLower(want)
 }
 
 // answerJWT is what the checker reads of an answer's signed claims.

@@ -1,6 +1,9 @@
 package readiness
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The wire protocol between the operator (Checker) and the participant
 // (package participant). Both sides import these names, so they cannot
@@ -27,6 +30,19 @@ const (
 	// caller.
 	SealedPurpose = "hcx-readiness"
 )
+
+// TypeIs reports whether typ, a JWS typ header, names the media type
+// want (ChallengeType, AnswerType): without regard to case, and with
+// "application/" understood when it is left out, as RFC 7515 (section
+// 4.1.9) has typ values compared. Both sides accept what JWT libraries
+// write: "hcx-readiness+jwt" and "application/hcx-readiness+jwt" alike.
+func TypeIs(typ, want string) bool {
+	typ = strings.ToLower(typ)
+	if t, ok := strings.CutPrefix(typ, "application/"); ok {
+		typ = t
+	}
+	return typ == strings.ToLower(want)
+}
 
 // Limits both sides keep.
 const (

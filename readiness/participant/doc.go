@@ -14,9 +14,10 @@
 //	mux.Handle("/api"+participant.Path, h) // endpoint_url https://hcx.hospital.example/api
 //
 // For each POSTed challenge the handler checks, in order: that it is a
-// compact JWS of typ readiness.ChallengeType with an accepted algorithm
-// (EdDSA, ES256/384/512, RS256/384/512, PS256/384/512; never "none" or
-// HMAC) and a kid; that its iss is an operator given by WithOperator and
+// compact JWS of typ readiness.ChallengeType (compared as
+// readiness.TypeIs does) with an accepted algorithm (EdDSA,
+// ES256/384/512, RS256/384/512, PS256/384/512; never "none" or HMAC)
+// and a kid; that its iss is an operator given by WithOperator and
 // the signature verifies with that operator's key of that kid; that aud
 // is a participant code given by WithParticipant; that iat and exp hold,
 // within the leeway (WithLeeway); that the challenge lives no longer than

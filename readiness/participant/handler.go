@@ -177,7 +177,7 @@ func (h *Handler) verify(ctx context.Context, token string) (c readiness.Challen
 	kid = hdr.KeyID()
 	alg := hdr.Algorithm()
 	switch {
-	case hdr.Type() != readiness.ChallengeType:
+	case !readiness.TypeIs(hdr.Type(), readiness.ChallengeType):
 		return bad("the challenge's typ is not %q", readiness.ChallengeType)
 	case !slices.Contains(accepted, alg):
 		return bad("the challenge's alg %q is not accepted", clip(alg.String()))

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -271,4 +272,19 @@ func TestCheckWrongKeyHintNamesRSAOAEP256sParameters(t *testing.T) {
 	rep = op.Checker(t, rt.Client(t, wrong.Host), readiness.WithKeyEncryption(jwa.RSA_OAEP)).Check(context.Background(), target)
 	res = requireFailure(t, rep, readiness.CheckEncryptionKey, readiness.ProblemWrongKey, "private key")
 	assert.NotContains(t, res.Hint, "MGF1", "RSA-OAEP has no parameters to get wrong")
+}
+
+// An answer signed in another participant's name fails signing_key as
+// wrong_participant, and its hint says what the signed iss must be: the
+// participant code the challenge was addressed to. It does not send the
+// engineer to configure the handler for another code, which the
+// handler's challenge check (wrong_audience) is about.
+func TestCheckAnswerSignedInAnotherNameIsToldTheIss(t *testing.T) {
+	t.Parallel()
+	op := rt.NewOperator(1)
+	p := foreignParticipant(t, op, foreignAnswer{claims: func(c map[string]any) { c["iss"] = "IN2910000123@hfr" }})
+	rep := op.Checker(t, rt.Client(t, p.Host)).Check(context.Background(), p.Target())
+	res := requireFailure(t, rep, readiness.CheckSigningKey, readiness.ProblemWrongParticipant, "iss", fmt.Sprintf("%q", p.Code))
+	assert.NotContains(t, res.Hint, "add ")
+	assert.Equal(t, "passed", outcomes(rep)[readiness.CheckChallenge])
 }

@@ -59,6 +59,10 @@ func hint(p Problem, check Check, s *scene) string {
 	case ProblemOperatorKeys:
 		return "Your readiness handler could not load the operator's JWKS: let your server reach the operator's JWKS URL (outbound HTTPS), or give the handler the key set directly."
 	case ProblemWrongParticipant:
+		if check == CheckSigningKey {
+			return fmt.Sprintf("Sign the answer in your own name: its claims' iss must be your participant code %q, the challenge's aud. "+
+				"The handler of package readiness/participant does so.", s.target.ParticipantCode)
+		}
 		return fmt.Sprintf("Your readiness handler is configured for other participant codes: add %q to it.", s.target.ParticipantCode)
 	case ProblemClockSkew:
 		return "Your server's clock differs from the HCX's by more than the handler's leeway: synchronise it with NTP."

@@ -33,6 +33,26 @@ type foreignAnswer struct {
 	answer func(ans map[string]any, c readiness.ChallengeClaims, plaintext string)
 }
 
+// readChallenge reads the challenge's claims, unverified, as a stub
+// does; it answers 400 and reports false when it cannot.
+func readChallenge(w http.ResponseWriter, r *http.Request) (readiness.ChallengeClaims, bool) {
+	var req readiness.Request
+	var c readiness.ChallengeClaims
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return c, false
+	}
+	msg, err := jws.Parse([]byte(req.Challenge))
+	if err == nil {
+		err = json.Unmarshal(msg.Payload(), &c)
+	}
+	if err != nil {
+		http.Error(w, "bad challenge", http.StatusBadRequest)
+		return c, false
+	}
+	return c, true
+}
+
 // foreignParticipant answers the operator's challenge as a participant
 // holding the registered keys but not this module's handler would.
 func foreignParticipant(t *testing.T, op *rt.Operator, f foreignAnswer) *rt.Participant {
@@ -40,19 +60,8 @@ func foreignParticipant(t *testing.T, op *rt.Operator, f foreignAnswer) *rt.Part
 	var p *rt.Participant
 	stub := func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var req readiness.Request
-			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-				http.Error(w, "bad request", http.StatusBadRequest)
-				return
-			}
-			msg, err := jws.Parse([]byte(req.Challenge))
-			if err != nil {
-				http.Error(w, "bad challenge", http.StatusBadRequest)
-				return
-			}
-			var c readiness.ChallengeClaims
-			if err := json.Unmarshal(msg.Payload(), &c); err != nil {
-				http.Error(w, "bad claims", http.StatusBadRequest)
+			c, ok := readChallenge(w, r)
+			if !ok {
 				return
 			}
 			pt, err := jwe.Decrypt([]byte(c.EncryptedNonce), jwe.WithKey(jwa.RSA_OAEP_256, p.Keys.Encryption))
@@ -217,19 +226,8 @@ func TestCheckWrongKeyHintNamesRSAOAEP256sParameters(t *testing.T) {
 	var p *rt.Participant
 	jdk := func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var req readiness.Request
-			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-				http.Error(w, "bad request", http.StatusBadRequest)
-				return
-			}
-			msg, err := jws.Parse([]byte(req.Challenge))
-			if err != nil {
-				http.Error(w, "bad challenge", http.StatusBadRequest)
-				return
-			}
-			var c readiness.ChallengeClaims
-			if err := json.Unmarshal(msg.Payload(), &c); err != nil {
-				http.Error(w, "bad claims", http.StatusBadRequest)
+			c, ok := readChallenge(w, r)
+			if !ok {
 				return
 			}
 			ans := readiness.Answer{ID: c.ID, Nonce: c.Nonce}

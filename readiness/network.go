@@ -274,7 +274,8 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 		return fail(ProblemRedirect, msg)
 	}
 	var eb ErrorBody
-	if err := json.Unmarshal(data, &eb); err == nil {
+	jsonErr := json.Unmarshal(data, &eb) == nil
+	if jsonErr {
 		if p, ok := refusalProblem(eb.Error); ok {
 			r.Outcome = Passed
 			r.Message = fmt.Sprintf("the readiness handler at %s answered HTTP %d", s.url, resp.StatusCode)
@@ -285,7 +286,16 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 			return r, &Result{Check: CheckChallenge, Outcome: Failed, Problem: p, Message: msg, Hint: hint(p, CheckChallenge, s)}
 		}
 	}
-	return fail(ProblemHTTPStatus, fmt.Sprintf("POST %s answered HTTP %d", s.url, resp.StatusCode))
+	msg := fmt.Sprintf("POST %s answered HTTP %d", s.url, resp.StatusCode)
+	if jsonErr && eb.Error != "" {
+		// A JSON error of the endpoint's own: its words say which part
+		// refused, and why.
+		msg += fmt.Sprintf(" with the error %q", clip(string(eb.Error)))
+		if eb.Message != "" {
+			msg += ": " + clip(eb.Message)
+		}
+	}
+	return fail(ProblemHTTPStatus, msg)
 }
 
 // refusalProblem maps a handler's refusal to a problem.

@@ -265,6 +265,11 @@ func certificate(v string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if strings.TrimSpace(string(data)) == "" {
+		// Not left out: an empty signing certificate would skip its
+		// check and say READY.
+		return "", fmt.Errorf("%s is empty", v)
+	}
 	return string(data), nil
 }
 

@@ -57,7 +57,10 @@ type Option func(*Checker) error
 // an RSA key of at least 2048 bits (RS256); any crypto.Signer of those
 // types, an HSM's included. kid names it in the challenge's header and in
 // JWKS; empty means the key's RFC 7638 thumbprint. Participants must find
-// the key under that kid in the operator's published JWKS.
+// the key under that kid in the operator's published JWKS. Participants
+// who verify challenges with code of their own read RS256 and ES256 with
+// any JOSE library; EdDSA needs more in some (Java's Nimbus verifies it
+// only with Google Tink on the class path).
 func WithSigner(key crypto.Signer, kid string) Option {
 	return func(c *Checker) error {
 		public, err := keyguard.Public(key)

@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"reflect"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -174,7 +175,10 @@ func judgeTLS(state *tls.ConnectionState, s *scene, now time.Time) Result {
 
 // certHostMessage says which names a certificate is for.
 func certHostMessage(leaf *x509.Certificate, host string) string {
-	names := leaf.DNSNames
+	names := slices.Clone(leaf.DNSNames)
+	for _, ip := range leaf.IPAddresses {
+		names = append(names, ip.String())
+	}
 	if len(names) > 3 {
 		names = append(names[:3:3], "…")
 	}

@@ -278,8 +278,8 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 		return fail(ProblemRedirect, msg)
 	}
 	var eb ErrorBody
-	jsonErr := json.Unmarshal(data, &eb) == nil
-	if jsonErr {
+	isJSON := json.Unmarshal(data, &eb) == nil
+	if isJSON {
 		if p, ok := refusalProblem(eb.Error); ok {
 			r.Outcome = Passed
 			r.Message = fmt.Sprintf("the readiness handler at %s answered HTTP %d", s.url, resp.StatusCode)
@@ -291,7 +291,7 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 		}
 	}
 	msg := fmt.Sprintf("POST %s answered HTTP %d", s.url, resp.StatusCode)
-	if jsonErr && eb.Error != "" {
+	if isJSON && eb.Error != "" {
 		// A JSON error of the endpoint's own: its words say which part
 		// refused, and why.
 		msg += fmt.Sprintf(" with the error %q", clip(string(eb.Error)))

@@ -555,3 +555,29 @@ func selfSigned(t *testing.T) string {
 	require.NoError(t, err)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
+
+// A transport that panics failed to deliver: the engine recovers the
+// panic and makes the message a dead letter, and the failure is counted,
+// as the dead letter is; a transport that delivers is still counted so.
+func TestNotifierCountsAPanickingTransport(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	reg := prometheus.NewRegistry()
+	require.NoError(t, reg.Register(m))
+	msg := onboarding.Message{ID: "app-1/1/0", Kind: onboarding.MessageOnboarded, To: "payr_1@hcx"}
+
+	panicking := m.Notifier("webhook", onboarding.NotifierFunc(func(context.Context, onboarding.Message) error {
+		panic("the transport's bug")
+	}))
+	require.PanicsWithValue(t, "the transport's bug", func() { _ = panicking.Notify(context.Background(), msg) },
+		"the panic goes on to the engine, which recovers it")
+	require.NoError(t, m.Notifier("email", &transport{}).Notify(context.Background(), msg))
+
+	srv := httptest.NewServer(metrics.Handler(reg, nil))
+	defer srv.Close()
+	fams := scrape(t, srv.URL)
+	require.Equal(t, float64(1), sample(t, fams, "hcxonboard_notify_failures_total", map[string]string{"transport": "webhook"}))
+	require.Zero(t, sample(t, fams, "hcxonboard_notify_deliveries_total", map[string]string{"transport": "webhook"}))
+	require.Equal(t, float64(1), sample(t, fams, "hcxonboard_notify_deliveries_total", map[string]string{"transport": "email"}))
+	require.Zero(t, sample(t, fams, "hcxonboard_notify_failures_total", map[string]string{"transport": "email"}))
+}

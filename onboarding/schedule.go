@@ -390,33 +390,26 @@ func (s *Service) sendNotices(r *record) error {
 	}
 	s.pruneNotices(r)
 	suspend := ""
-	for _, subject := range subjects {
-		ns := due[subject]
-		urgent := ns[0]
-		for _, n := range ns {
-			r.st.Notices[n.key] = r.now
-			if n.at.After(urgent.at) {
-				urgent = n
-			}
-		}
-		what, expiry := describeSubject(subject)
+	for _, g := range noticeGroups(subjects, due, r.st.Notices, r.now) {
+		what, expiry := g.what, g.expiry
 		var m Message
 		switch {
-		case strings.HasPrefix(subject, "cert:") && urgent.expired:
-			m = Message{Kind: MessageCertificateExpired, Subject: "Your HCX " + what + " has expired",
-				Body: fmt.Sprintf("Your %s expired on %s. Counterparties cannot use it: register a new one at PUT /v1/onboarding/applications/%s/details.",
-					what, day(expiry), r.app.ID)}
+		case g.cert && g.urgent.expired:
+			m = Message{Kind: MessageCertificateExpired, Subject: "Your HCX " + what + " " + g.verb("has", "have") + " expired",
+				Body: fmt.Sprintf("Your %s expired on %s. Counterparties cannot use %s: register %s at PUT /v1/onboarding/applications/%s/details.",
+					what, day(expiry), g.verb("it", "them"), g.verb("a new one", "new ones"), r.app.ID)}
 			r.notify(Message{Kind: MessageCertificateExpired, To: Staff, Subject: "A live participant's certificate expired",
 				Body: fmt.Sprintf("Participant %s: its %s expired on %s.", r.app.ParticipantCode, what, day(expiry))})
-			r.openCertificateTask(fmt.Sprintf("the participant's %s expired on %s: reach it to register a new one (it was told how)", what, day(expiry)))
+			r.openCertificateTask(fmt.Sprintf("the participant's %s expired on %s: reach it to register %s (it was told how)",
+				what, day(expiry), g.verb("a new one", "new ones")))
 			if s.sched.SuspendAtCertificateExpiry && r.position() == posActive {
 				suspend = fmt.Sprintf("its %s expired on %s", what, day(expiry))
 			}
-		case strings.HasPrefix(subject, "cert:"):
-			m = Message{Kind: MessageCertificateExpiring, Subject: "Your HCX " + what + " expires on " + day(expiry),
-				Body: fmt.Sprintf("Your %s expires on %s (in %s). Register the new one before then at PUT /v1/onboarding/applications/%s/details.",
-					what, day(expiry), timeLeft(expiry.Sub(r.now)), r.app.ID)}
-		case urgent.expired:
+		case g.cert:
+			m = Message{Kind: MessageCertificateExpiring, Subject: "Your HCX " + what + " " + g.verb("expires", "expire") + " on " + day(expiry),
+				Body: fmt.Sprintf("Your %s %s on %s (in %s). Register the new %s before then at PUT /v1/onboarding/applications/%s/details.",
+					what, g.verb("expires", "expire"), day(expiry), timeLeft(expiry.Sub(r.now)), g.verb("one", "ones"), r.app.ID)}
+		case g.urgent.expired:
 			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret has expired",
 				Body: fmt.Sprintf("Your production secret expired on %s: tokens are refused until you have a new one. "+
 					"Before go-live, provision it at POST /v1/onboarding/applications/%s/credentials; once live, ask the HCX operator, "+
@@ -444,6 +437,62 @@ func (s *Service) sendNotices(r *record) error {
 			"with your participant code and secret (HTTP Basic) at PUT /v1/onboarding/applications/"+r.app.ID+"/details, after asking for a step-up code, or send it to the operator.")
 	}
 	return nil
+}
+
+// noticeGroup is one notice a pass sends: about one certificate or
+// secret, or about certificates that expire at the same time and are due
+// the same notice (one certificate often serves for both encryption and
+// signing) — told of once, naming them all.
+type noticeGroup struct {
+	what   string // "encryption certificate", "encryption and signing certificates", "production secret"
+	expiry time.Time
+	urgent notice // the most urgent notice due
+	cert   bool
+	many   bool // what is plural
+}
+
+// verb picks the singular or the plural word for g's subject.
+func (g noticeGroup) verb(one, many string) string {
+	if g.many {
+		return many
+	}
+	return one
+}
+
+// noticeGroups records the due notices of each subject as sent at now in
+// sent, and returns the notices to send: for each subject the most
+// urgent due, certificates expiring together with the same one due going
+// as one.
+func noticeGroups(subjects []string, due map[string][]notice, sent map[string]time.Time, now time.Time) []noticeGroup {
+	var out []noticeGroup
+	certs := map[string]int{} // expiry and urgent notice → index in out
+	for _, subject := range subjects {
+		ns := due[subject]
+		urgent := ns[0]
+		for _, n := range ns {
+			sent[n.key] = now
+			if n.at.After(urgent.at) {
+				urgent = n
+			}
+		}
+		what, expiry := describeSubject(subject)
+		cert := strings.HasPrefix(subject, "cert:")
+		if !cert {
+			out = append(out, noticeGroup{what: what, expiry: expiry, urgent: urgent})
+			continue
+		}
+		which := strings.TrimSuffix(what, " certificate")
+		together := fmt.Sprintf("%d:%d:%t", expiry.UnixMilli(), urgent.lead, urgent.expired)
+		if i, ok := certs[together]; ok {
+			g := &out[i]
+			g.what = strings.TrimSuffix(strings.TrimSuffix(g.what, " certificate"), " certificates")
+			g.what, g.many = g.what+" and "+which+" certificates", true
+			continue
+		}
+		certs[together] = len(out)
+		out = append(out, noticeGroup{what: what, expiry: expiry, urgent: urgent, cert: true})
+	}
+	return out
 }
 
 // openCertificateTask opens a staff task about an expired certificate,

@@ -739,6 +739,10 @@ type SchedulerOptions struct {
 	Workers int
 }
 
+// leaseReleaseTimeout bounds the release of the scheduler's lease when
+// RunScheduler returns.
+const leaseReleaseTimeout = 15 * time.Second
+
 // Bounds of SchedulerOptions.Workers.
 const (
 	DefaultSchedulerWorkers = 8
@@ -793,7 +797,13 @@ func (s *Service) RunScheduler(ctx context.Context, o SchedulerOptions) error {
 	defer s.schedBeat.stop()
 	defer func() {
 		if leaser != nil {
-			_ = leaser.ReleaseLease(context.WithoutCancel(ctx), SchedulerLease, o.Owner)
+			// ctx has ended: the release gets a time of its own, bounded,
+			// so that a store that does not answer (a database cut off)
+			// does not keep RunScheduler from returning. Unreleased, the
+			// lease ends by itself after three intervals.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseReleaseTimeout)
+			defer cancel()
+			_ = leaser.ReleaseLease(rctx, SchedulerLease, o.Owner)
 		}
 	}()
 	t := time.NewTicker(o.Interval)

@@ -22,11 +22,15 @@ import (
 func TestOneNoticePerThresholdForCertificatesExpiringTogether(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for name, mk := range map[string]storeFactory{"memory": memoryStore, "sqlite": sqliteStore} {
+	for name, open := range map[string]func(t *testing.T) storeFactory{
+		"memory":   func(*testing.T) storeFactory { return memoryStore },
+		"sqlite":   func(*testing.T) storeFactory { return sqliteStore },
+		"postgres": func(t *testing.T) storeFactory { return postgresStore(t) },
+	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			store := open(t)(t)
 			w := newWorld(t)
-			store := mk(t)
 			svc := w.service(store, onboarding.WithSchedule(onboarding.SchedulePolicy{SecretNotices: []time.Duration{}}))
 			replica := w.service(store, onboarding.WithSchedule(onboarding.SchedulePolicy{SecretNotices: []time.Duration{}}))
 			a, _ := livePayer(t, w, svc) // one certificate, both roles

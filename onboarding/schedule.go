@@ -724,6 +724,57 @@ func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry
 	return changed, nil
 }
 
+// Reschedule works out again, under the policy now in force, when each
+// application's scheduled work falls due, and stores the due times that
+// changed; it returns how many. A due time is worked out at each write of
+// an application, under the policy of the replica that wrote it, and
+// RunDue reads only the applications whose due time has come: after a
+// change of policy that brings work forward — a shorter IdleAfter, a
+// notice further ahead, readiness re-checked more often or turned on —
+// the applications written before would otherwise wait for the due time
+// of the old policy (an application idle past the new age stays until
+// the old one; a new 60-day notice is passed over for the next one). Call
+// it once after starting replicas with a changed SchedulePolicy (or
+// WithReadiness); work that the change puts off needs no call, as RunDue
+// moves such a due time on when it finds nothing to do. It reads every
+// application, a page at a time; replicas may run it at once.
+func (s *Service) Reschedule(ctx context.Context) (int, error) {
+	dl, ok := s.store.(registry.DueLister)
+	if !ok {
+		return 0, fmt.Errorf("%w: the store cannot list due applications (registry.DueLister)", ErrNotConfigured)
+	}
+	now := s.clock()
+	moved := 0
+	err := s.eachApplication(ctx, registry.ApplicationFilter{}, func(page []registry.Application) error {
+		for i := range page {
+			a := &page[i]
+			r, err := s.loadFrom(ctx, a)
+			if err != nil {
+				return err
+			}
+			r.begin(now)
+			want := s.nextDue(r)
+			if want.Equal(a.DueAt) {
+				continue
+			}
+			switch err := dl.SetDue(ctx, a.ID, a.Version, want); {
+			case err == nil:
+				moved++
+			case errors.Is(err, registry.ErrVersionConflict):
+				// A write since the page was read stored a due time
+				// of its own.
+			default:
+				return fmt.Errorf("onboarding: application %q: move its due time: %w", a.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return moved, fmt.Errorf("onboarding: reschedule: %w", err)
+	}
+	return moved, nil
+}
+
 // SchedulerOptions tune RunScheduler.
 type SchedulerOptions struct {
 	// Interval is the time between passes (default a minute, at least a

@@ -119,7 +119,8 @@ const maxNoticeLead = 366 * 24 * time.Hour
 
 // WithSchedule sets what scheduled work does. Nil lists and zero durations
 // keep their defaults (DefaultSchedulePolicy); a notice must come 1 minute
-// to 366 days ahead.
+// to 366 days ahead. Applications written under another policy keep its
+// due times until Service.Reschedule works them out again.
 func WithSchedule(p SchedulePolicy) Option {
 	return func(s *Service) error {
 		d := DefaultSchedulePolicy()

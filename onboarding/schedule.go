@@ -370,7 +370,8 @@ func (s *Service) expireIdle(r *record) error {
 
 // sendNotices sends r's certificate and secret notices that are due:
 // for each certificate or secret, the most urgent one due, recording it
-// and every earlier one of the same subject as sent.
+// and every earlier one of the same subject as sent; certificates that
+// expire together and are due the same notice are told of in one.
 func (s *Service) sendNotices(r *record) error {
 	due := map[string][]notice{}
 	var subjects []string

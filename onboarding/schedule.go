@@ -739,7 +739,8 @@ func (s *Service) runDue(ctx context.Context, dl registry.DueLister, a *registry
 // it once after starting replicas with a changed SchedulePolicy (or
 // WithReadiness); work that the change puts off needs no call, as RunDue
 // moves such a due time on when it finds nothing to do. It reads every
-// application, a page at a time; replicas may run it at once.
+// application, a page at a time; replicas may run it at once. Errors of
+// single applications are joined; the walk goes on past them.
 func (s *Service) Reschedule(ctx context.Context) (int, error) {
 	dl, ok := s.store.(registry.DueLister)
 	if !ok {
@@ -747,12 +748,17 @@ func (s *Service) Reschedule(ctx context.Context) (int, error) {
 	}
 	now := s.clock()
 	moved := 0
+	var errs []error
 	err := s.eachApplication(ctx, registry.ApplicationFilter{}, func(page []registry.Application) error {
 		for i := range page {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			a := &page[i]
 			r, err := s.loadFrom(ctx, a)
 			if err != nil {
-				return err
+				errs = append(errs, err) // the walk goes on past one application
+				continue
 			}
 			r.begin(now)
 			want := s.nextDue(r)
@@ -766,15 +772,15 @@ func (s *Service) Reschedule(ctx context.Context) (int, error) {
 				// A write since the page was read stored a due time
 				// of its own.
 			default:
-				return fmt.Errorf("onboarding: application %q: move its due time: %w", a.ID, err)
+				errs = append(errs, fmt.Errorf("onboarding: application %q: move its due time: %w", a.ID, err))
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return moved, fmt.Errorf("onboarding: reschedule: %w", err)
+		errs = append(errs, fmt.Errorf("onboarding: reschedule: list applications: %w", err))
 	}
-	return moved, nil
+	return moved, errors.Join(errs...)
 }
 
 // SchedulerOptions tune RunScheduler.

@@ -54,7 +54,8 @@
 //   - hcxonboard_registry_errors_total{registry}: those calls that failed:
 //     no answer (a connection error, a timeout) or HTTP 429 or 5xx
 //     (counter). A 4xx such as "no such facility" is an answer, not an
-//     error.
+//     error; a call its caller canceled before the answer (a client that
+//     hung up, a shutdown) is left out of both registry families.
 //   - hcxonboard_tokens_total{route,outcome}: requests for an access
 //     token by route ("v1", "spec", "keycloak") and outcome ("issued",
 //     "refused", "failed"), from httpapi.WithTokenObserver (counter).

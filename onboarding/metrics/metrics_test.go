@@ -581,3 +581,46 @@ func TestNotifierCountsAPanickingTransport(t *testing.T) {
 	require.Equal(t, float64(1), sample(t, fams, "hcxonboard_notify_deliveries_total", map[string]string{"transport": "email"}))
 	require.Zero(t, sample(t, fams, "hcxonboard_notify_failures_total", map[string]string{"transport": "email"}))
 }
+
+// A registry call that the engine gave up on (its caller hung up: the
+// request's context was canceled) is not the registry's error, nor a
+// measure of its latency; one that timed out waiting for the registry is
+// an error.
+func TestRoundTripperLeavesCanceledCallsOut(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	reg := prometheus.NewRegistry()
+	require.NoError(t, reg.Register(m))
+	arrived := make(chan struct{}, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done() // never answers
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: m.RoundTripper(metrics.RegistryRohini, srv.Client().Transport)}
+	get := func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/hospital/1", nil)
+		require.NoError(t, err)
+		res, err := client.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	require.ErrorIs(t, get(ctx), context.Canceled)
+
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, get(ctx), context.DeadlineExceeded)
+	client.CloseIdleConnections()
+
+	srv2 := httptest.NewServer(metrics.Handler(reg, nil))
+	defer srv2.Close()
+	fams := scrape(t, srv2.URL)
+	require.Equal(t, float64(1), sample(t, fams, "hcxonboard_registry_errors_total", map[string]string{"registry": "rohini"}),
+		"the timeout, not the call its caller canceled")
+	require.Equal(t, float64(1), sample(t, fams, "hcxonboard_registry_request_duration_seconds", map[string]string{"registry": "rohini"}))
+}

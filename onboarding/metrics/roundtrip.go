@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -82,11 +84,18 @@ type roundTripper struct {
 	label func(*http.Request) string
 }
 
-// RoundTrip sends req through next, timing it and counting a failure.
+// RoundTrip sends req through next, timing it and counting a failure;
+// a call whose context was canceled before an answer came is left out.
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	registry := t.label(req)
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if err != nil && errors.Is(req.Context().Err(), context.Canceled) {
+		// The caller gave up (its own caller hung up, a shutdown): not
+		// the registry's failure, nor a measure of its latency. A
+		// deadline that ran out waiting for the registry is counted.
+		return resp, err
+	}
 	t.m.latency.WithLabelValues(registry).Observe(time.Since(start).Seconds())
 	if err != nil || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 		t.m.regErrors.WithLabelValues(registry).Inc()

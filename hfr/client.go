@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,9 +176,12 @@ func (c *Client) Close() error {
 
 // call describes one logical request.
 type call struct {
-	op      string // names the call in errors and logs
-	method  string
-	url     string
+	op     string // names the call in errors and logs
+	method string
+	url    string
+	// shown is url as errors and logs show it, when url carries
+	// personal data (a professional's HPR ID in its path); else url.
+	shown   string
 	body    []byte
 	auth    bool     // send the session token
 	retry   bool     // idempotent: retry on 429/502/503/504 and timeouts
@@ -334,6 +338,11 @@ func (c *Client) send(ctx context.Context, cl *call, token string) (*reply, erro
 	}
 	res, err := req.Execute(cl.method, cl.url)
 	if err != nil {
+		// A *url.Error quotes the URL it was sent to.
+		var ue *url.Error
+		if cl.shown != "" && errors.As(err, &ue) {
+			err = &url.Error{Op: ue.Op, URL: cl.shown, Err: ue.Err}
+		}
 		return nil, err
 	}
 	raw := res.RawResponse
@@ -531,7 +540,8 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, attempt int, rep *rep
 		attrs = append(attrs, slog.Int("status", rep.status))
 	}
 	if err != nil {
-		// Transport errors name the URL, which holds no secrets.
+		// Transport errors name the URL, which holds no secrets, and
+		// personal data only as the call shows it (call.shown).
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	c.log.LogAttrs(ctx, level, "hfr: request", attrs...)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // hprDomain is the suffix of the address form of an HPR ID.
@@ -128,6 +130,16 @@ func isAlnum(s string) bool {
 }
 
 // excerpt bounds caller input quoted in an error.
+// maskHPRID hides a canonical HPR ID as contacts are hidden, for logs:
+// the number keeps its last four digits ("**-****-****-4321"), the
+// address the first letter of its user name ("a*********@hpr.abdm").
+func maskHPRID(id string) string {
+	if strings.Contains(id, "@") {
+		return hcxonboard.MaskEmail(id)
+	}
+	return hcxonboard.MaskMobile(id)
+}
+
 func excerpt(s string) string {
 	const n = 40
 	if len(s) <= n {

@@ -103,6 +103,7 @@ func (c *Client) searchProfessional(ctx context.Context, id string) (Professiona
 		op:     "professional search",
 		method: http.MethodGet,
 		url:    c.registryURL + pathSearchHPR + url.PathEscape(id),
+		shown:  c.registryURL + pathSearchHPR + maskHPRID(id),
 		auth:   true,
 		retry:  true,
 	})

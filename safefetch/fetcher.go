@@ -86,7 +86,7 @@ func FromClient(c *http.Client) (*Fetcher, bool) {
 func (f *Fetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, &Error{Kind: URLRefused, cause: err}
+		return nil, &Error{Kind: URLRefused, cause: withoutURL(err)}
 	}
 	if err := checkURL(u); err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(timer, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, &Error{Kind: URLRefused, cause: err}
+		return nil, &Error{Kind: URLRefused, cause: withoutURL(err)}
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
@@ -121,11 +121,18 @@ func outcome(ctx, timer context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
+	return classify(withoutURL(err), timer)
+}
+
+// withoutURL takes off the *url.Error around err, which quotes the URL:
+// its query and user information may carry a signature, a token or a
+// password, and a cause goes to the operator's logs.
+func withoutURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = ue.Err
+		return ue.Err
 	}
-	return classify(err, timer)
+	return err
 }
 
 // checkURL is the rule for every URL fetched, redirects included.

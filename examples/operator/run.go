@@ -125,7 +125,7 @@ func parseFlagsEnv(args []string, out io.Writer, getenv func(string) string) (co
 		return c, errors.New(realHFRNeeds)
 	}
 	if c.rohiniURL != "" && !httpURL(c.rohiniURL) {
-		return c, fmt.Errorf("-rohini-url %q: want the ROHINI look-up's absolute https URL, such as https://rohini.example/api", c.rohiniURL)
+		return c, fmt.Errorf("-rohini-url %s: want the ROHINI look-up's absolute https URL, such as https://rohini.example/api", quotedURL(c.rohiniURL))
 	}
 	if set := flagsSet(fs); set["hfr-env"] && !realHFR {
 		// The in-process fake has no environment: an -hfr-env meant for
@@ -168,6 +168,26 @@ func validAddr(addr string) bool {
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// quotedURL quotes a refused URL for its error without what may be a
+// secret in it: the user information, the query and the fragment. One
+// that does not parse is not quoted at all: where its password ends
+// cannot be told.
+func quotedURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return "(not a URL: " + ue.Err.Error() + ")"
+		}
+		return "(not a URL)"
+	}
+	if u.User == nil && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" {
+		return strconv.Quote(s)
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return strconv.Quote(u.String())
 }
 
 // flagsSet are the names of the flags given on the command line.

@@ -15,7 +15,9 @@ import (
 
 // Sentinel errors; match them with errors.Is. The client always returns them
 // wrapped with the call that failed ("hfr: facility IN2910000123: not
-// found"). A *APIError unwraps to the sentinel its status or code stands for.
+// found"); a professional's HPR ID, personal data, is named masked
+// ("hfr: professional **-****-****-9012: not found"). A *APIError unwraps
+// to the sentinel its status or code stands for.
 var (
 	// ErrNotFound reports that the registry holds no such facility or
 	// professional (HTTP 404, 422 with HIS-3008, or an empty search). A

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,18 +13,17 @@ import (
 	"github.com/openhcx/hcxonboard/hfr"
 )
 
-// A failed HPR look-up is logged without the professional's HPR ID: the
-// search URL carries it in its path, and a transport error quotes the
-// URL. The log shows it masked; the error returned to the caller, who
-// asked about that professional, still names it.
-func TestTransportErrorLogMasksHPRID(t *testing.T) {
+// A professional's HPR ID is personal data: a failed HPR call names it
+// masked, as contacts are, in its error and in the client's log. The
+// search URL carries the ID in its path and a transport error quotes the
+// URL, so the request log held it in clear before.
+func TestHPRErrorsAndLogMaskTheHPRID(t *testing.T) {
 	for _, tt := range []struct {
 		id, hidden, shown string
 	}{
 		{"12-3456-1234-4321", "3456-1234", "**-****-****-4321"},
-		// The log's redactor takes the URL before the address for part
-		// of it and masks that too.
-		{"asha.verma@hpr.abdm", "asha.verma", "*@hpr.abdm"},
+		{"12345612344321", "3456-1234", "**-****-****-4321"},
+		{"asha.verma@hpr.abdm", "asha.verma", "a*********@hpr.abdm"},
 	} {
 		t.Run(tt.id, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -34,17 +32,25 @@ func TestTransportErrorLogMasksHPRID(t *testing.T) {
 			m.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
 				return nil, errors.New("connection reset by peer")
 			})
-			_, err := m.c.Professional(context.Background(), tt.id)
+			ctx := context.Background()
+			_, err := m.c.Professional(ctx, tt.id)
 			require.ErrorIs(t, err, hfr.ErrUnavailable)
-			require.Contains(t, err.Error(), tt.id, "the caller's error names the ID it asked about")
-			require.Contains(t, err.Error(), "connection reset by peer")
-			require.Equal(t, 1, strings.Count(err.Error(), tt.hidden), "the URL does not repeat it: %s", err)
+			_, serr := m.c.StartHPRAuth(ctx, tt.id, hfr.HPRMobileOTP)
+			require.ErrorIs(t, serr, hfr.ErrUnavailable)
+			_, cerr := m.c.ConfirmHPRAuth(ctx, hfr.HPRAuthTransaction{HPRID: tt.id, Method: hfr.HPRMobileOTP, TransactionID: "txn-1"}, "123456")
+			require.ErrorIs(t, cerr, hfr.ErrUnavailable)
+			_, merr := m.c.StartHPRAuth(ctx, tt.id, "PASSWORD")
+			require.ErrorIs(t, merr, hfr.ErrAuthMethodUnavailable)
+			for _, e := range []error{err, serr, cerr, merr} {
+				require.NotContains(t, e.Error(), tt.hidden, "the error names the HPR ID in clear")
+				require.Contains(t, e.Error(), tt.shown, "the error names the HPR ID masked")
+			}
+			require.Contains(t, err.Error(), "connection reset by peer", "the cause stays")
 
 			logged := buf.String()
 			require.Contains(t, logged, `op="professional search"`)
 			require.Contains(t, logged, "connection reset by peer")
 			require.NotContains(t, logged, tt.hidden, "the HPR ID is logged in clear:\n%s", logged)
-			require.Contains(t, logged, tt.shown, "the log shows the ID masked:\n%s", logged)
 		})
 	}
 }

@@ -88,10 +88,10 @@ func (c *Client) Professional(ctx context.Context, hprID string) (Professional, 
 	}
 	p, err := c.searchProfessional(ctx, id)
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w", id, err)
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w", maskHPRID(id), err)
 	}
 	if err := c.professionalDetails(ctx, &p); err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", id, err)
+		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", maskHPRID(id), err)
 	}
 	return p, nil
 }

@@ -163,6 +163,7 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 		method: http.MethodPost,
 		url:    c.registryURL + pathHPRAuthInit,
 		body:   body,
+		hprIDs: append(p.ids(), id),
 		auth:   true,
 	})
 	if err != nil {
@@ -223,6 +224,7 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 		body:    body,
 		auth:    true,
 		secrets: []string{code},
+		hprIDs:  []string{id},
 	})
 	if err != nil {
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", maskHPRID(id), otpRejection(err))

@@ -186,6 +186,9 @@ type call struct {
 	auth    bool     // send the session token
 	retry   bool     // idempotent: retry on 429/502/503/504 and timeouts
 	secrets []string // values sent that must never surface (OTPs, a person's token)
+	// hprIDs are the HPR IDs the call is about, personal data that the
+	// registry's text names masked (maskHPRID).
+	hprIDs []string
 	// personToken is a professional's own HPR token: it is sent as the
 	// bearer and in x-hprid-auth instead of the session token, and is
 	// never refreshed (the caller lists it in secrets too).
@@ -197,7 +200,8 @@ type reply struct {
 	status int
 	header http.Header
 	body   []byte
-	token  string // the gateway token the request carried: redacted from the registry's text
+	token  string   // the gateway token the request carried: redacted from the registry's text
+	hprIDs []string // the call's hprIDs: masked in the registry's text
 	// tooLarge: the body was over MaxResponseSize and was not kept.
 	tooLarge bool
 }
@@ -272,7 +276,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			}
 			return nil, err
 		}
-		rep.token = token
+		rep.token, rep.hprIDs = token, cl.hprIDs
 		if rep.status >= 200 && rep.status < 300 {
 			if rep.tooLarge {
 				// An answer too large to read says nothing about what was
@@ -281,7 +285,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			}
 			return rep, nil
 		}
-		apiErr := c.apiError(rep.status, rep.body, token, cl.secrets)
+		apiErr := c.apiError(rep.status, rep.body, token, cl.secrets, cl.hprIDs)
 		if rep.tooLarge {
 			// The status still counts (a 401 refreshes the session, a 503
 			// is retried); the body, unread, carries no message.
@@ -391,15 +395,16 @@ func tooLarge() error {
 // apiError decodes an error answer and redacts anything secret the client
 // sent (the client secret, and the token and OTP passed in secrets) that the
 // registry echoed.
-func (c *Client) apiError(status int, body []byte, token string, secrets []string) *APIError {
-	e := decodeError(status, body, c.scrubber(token, secrets))
+func (c *Client) apiError(status int, body []byte, token string, secrets, hprIDs []string) *APIError {
+	e := decodeError(status, body, c.scrubber(token, secrets, hprIDs...))
 	c.redact(e, token, secrets)
 	return e
 }
 
-// scrubber replaces the client secret, token and secrets in registry text
-// before the text is cut to length (see scrubber).
-func (c *Client) scrubber(token string, secrets []string) scrubber {
+// scrubber replaces the client secret, token and secrets in registry text,
+// and masks the HPR IDs in it, before the text is cut to length (see
+// scrubber).
+func (c *Client) scrubber(token string, secrets []string, hprIDs ...string) scrubber {
 	all := append([]string{c.clientSecret, token}, secrets...)
 	return func(t string) string {
 		for _, s := range all {
@@ -407,7 +412,7 @@ func (c *Client) scrubber(token string, secrets []string) scrubber {
 				t = strings.ReplaceAll(t, s, "[redacted]")
 			}
 		}
-		return t
+		return maskHPRIDsIn(t, hprIDs)
 	}
 }
 

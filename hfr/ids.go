@@ -140,6 +140,22 @@ func maskHPRID(id string) string {
 	return hcxonboard.MaskMobile(id)
 }
 
+// maskHPRIDsIn masks each of ids, canonical HPR IDs, in registry text t,
+// in the forms the registries write a number in (dashed, plain, spaced);
+// an address, which is an e-mail's shape, the log redactor masks too.
+func maskHPRIDsIn(t string, ids []string) string {
+	for _, id := range ids {
+		forms := []string{id}
+		if d, ok := hprNumberDigits(id); ok {
+			forms = append(forms, d, strings.ReplaceAll(id, "-", " "))
+		}
+		for _, f := range forms {
+			t = strings.ReplaceAll(t, f, maskHPRID(id))
+		}
+	}
+	return t
+}
+
 func excerpt(s string) string {
 	const n = 40
 	if len(s) <= n {

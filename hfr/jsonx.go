@@ -117,14 +117,14 @@ func (c *Client) decode(rep *reply, v enveloped, secrets ...string) error {
 		return fmt.Errorf("%w: an object names a member twice", ErrUnexpectedResponse)
 	}
 	if err := json.Unmarshal(rep.body, v); err != nil {
-		if e := successBodyError(rep.status, rep.body, c.scrubber(rep.token, secrets)); e != nil {
+		if e := successBodyError(rep.status, rep.body, c.scrubber(rep.token, secrets, rep.hprIDs...)); e != nil {
 			c.redact(e, rep.token, secrets)
 			return e
 		}
 		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if v.env().failed() {
-		e := successBodyError(rep.status, rep.body, c.scrubber(rep.token, secrets))
+		e := successBodyError(rep.status, rep.body, c.scrubber(rep.token, secrets, rep.hprIDs...))
 		if e == nil { // unreachable in practice: failed() saw an error key
 			e = &APIError{StatusCode: rep.status, Message: "error in a success body"}
 		}

@@ -54,3 +54,30 @@ func TestHPRErrorsAndLogMaskTheHPRID(t *testing.T) {
 		})
 	}
 }
+
+// HPR's own text about a professional, an error answer's message, names
+// the HPR ID masked in whichever form HPR writes it.
+func TestRegistryTextMasksTheHPRID(t *testing.T) {
+	const id = "12-3456-1234-4321"
+	for _, tt := range []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"error answer, dashed", http.StatusUnprocessableEntity, `{"code":"HIS-1070","message":"HPR ID 12-3456-1234-4321 is suspended"}`},
+		{"error answer, plain", http.StatusBadRequest, `{"error":{"code":"ABDM-1017","message":"No record for 12345612344321: is suspended"}}`},
+		{"error in a success body, spaced", http.StatusOK, `{"error":{"code":"HIS-1070","message":"12 3456 1234 4321 is suspended"}}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newMock(t, hfr.WithRetry(1, 0, 0)).withSession(600)
+			m.mt.RegisterResponder(http.MethodGet, hprURL+id, jsonResponder(tt.status, tt.body))
+			_, err := m.c.Professional(context.Background(), id)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), "is suspended", "HPR's words stay")
+			require.Contains(t, err.Error(), "**-****-****-4321")
+			for _, form := range []string{"3456-1234", "34561234", "3456 1234"} {
+				require.NotContains(t, err.Error(), form, "HPR's text names the HPR ID in clear")
+			}
+		})
+	}
+}

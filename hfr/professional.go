@@ -104,6 +104,7 @@ func (c *Client) searchProfessional(ctx context.Context, id string) (Professiona
 		method: http.MethodGet,
 		url:    c.registryURL + pathSearchHPR + url.PathEscape(id),
 		shown:  c.registryURL + pathSearchHPR + maskHPRID(id),
+		hprIDs: []string{id},
 		auth:   true,
 		retry:  true,
 	})
@@ -150,6 +151,7 @@ func (c *Client) professionalDetails(ctx context.Context, p *Professional) error
 		method: http.MethodPost,
 		url:    c.registryURL + pathProfessional,
 		body:   body,
+		hprIDs: p.ids(),
 		auth:   true,
 		retry:  true,
 	})
@@ -233,6 +235,20 @@ func (d practitionerDetails) same(o practitionerDetails) bool {
 }
 
 // names reports whether a registry value is p's HPR number or address.
+// ids returns p's HPR IDs that read as HPR IDs, canonical, for masking in
+// the registry's text.
+func (p *Professional) ids() []string {
+	var out []string
+	for _, v := range []string{p.HPRIDNumber, p.HPRID} {
+		if id, err := NormalizeHPRID(v); err == nil {
+			out = append(out, id)
+		} else if id, err := NormalizeHPRID(v + hprDomain); err == nil && !strings.Contains(v, "@") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func (p *Professional) names(v string) bool {
 	if v == "" {
 		return false

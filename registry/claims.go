@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // ClaimReader finds the application holding an identity. It is an
@@ -20,6 +22,23 @@ type ClaimReader interface {
 	// ApplicationByClaim returns the application holding claim, with
 	// ErrNotFound when no application holds it.
 	ApplicationByClaim(ctx context.Context, claim string) (*Application, error)
+}
+
+// ShownClaim is claim as an error or a log may show it. A professional's
+// HPR ID (a claim "hpr:…") is a person's, and is masked as contacts are:
+// "hpr:**-****-****-9012", "hpr:a*********@hpr.abdm". Claims of
+// organisations (an HFR facility, a ROHINI hospital, an IRDA
+// registration) and of evidence show as they are.
+func ShownClaim(claim string) string {
+	id, ok := strings.CutPrefix(claim, "hpr:")
+	switch {
+	case !ok:
+		return claim
+	case strings.Contains(id, "@"):
+		return "hpr:" + hcxonboard.MaskEmail(id)
+	default:
+		return "hpr:" + hcxonboard.MaskMobile(id)
+	}
 }
 
 // validateClaims checks the identities an application claims: at most
@@ -44,7 +63,7 @@ func validateClaims(appID string, claims []string) error {
 		}
 		for _, earlier := range claims[:i] {
 			if earlier == c {
-				return fmt.Errorf("registry: application %q claims %q twice", appID, c)
+				return fmt.Errorf("registry: application %q claims %q twice", appID, ShownClaim(c))
 			}
 		}
 	}

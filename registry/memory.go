@@ -150,7 +150,7 @@ func (s *MemoryStore) ApplicationByClaim(ctx context.Context, claim string) (*Ap
 	id, ok := s.claims[claim]
 	s.mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: claim %q", ErrNotFound, claim)
+		return nil, fmt.Errorf("%w: claim %q", ErrNotFound, ShownClaim(claim))
 	}
 	return s.Application(ctx, id)
 }

@@ -35,7 +35,8 @@ var (
 
 // ClaimError reports a write refused because one of the identities it
 // claims (Application.Claims) is held by another application. It names the
-// holder, never the holder's contact data.
+// holder, never the holder's contact data; its text shows the claim as
+// ShownClaim does (an HPR ID masked), its Claim field as it is.
 type ClaimError struct {
 	Claim           string // the contested identity, e.g. "hfr:IN2910000123"
 	ApplicationID   string // the application holding it
@@ -44,9 +45,9 @@ type ClaimError struct {
 
 func (e *ClaimError) Error() string {
 	if e.ParticipantCode != "" {
-		return fmt.Sprintf("registry: identity %q is held by participant %q", e.Claim, e.ParticipantCode)
+		return fmt.Sprintf("registry: identity %q is held by participant %q", ShownClaim(e.Claim), e.ParticipantCode)
 	}
-	return fmt.Sprintf("registry: identity %q is held by application %q", e.Claim, e.ApplicationID)
+	return fmt.Sprintf("registry: identity %q is held by application %q", ShownClaim(e.Claim), e.ApplicationID)
 }
 
 // Unwrap makes errors.Is(err, ErrClaimed) hold.

@@ -52,7 +52,7 @@ func (s *Store) claimConflict(ctx context.Context, appID string, claims []string
 		case errors.Is(err, sql.ErrNoRows):
 			continue
 		case err != nil:
-			return fail(ctx, err, "read the holder of claim %q", c)
+			return fail(ctx, err, "read the holder of claim %q", registry.ShownClaim(c))
 		case holder != appID:
 			return &registry.ClaimError{Claim: c, ApplicationID: holder, ParticipantCode: code}
 		}

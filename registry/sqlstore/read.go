@@ -212,16 +212,16 @@ func (s *Store) ApplicationByClaim(ctx context.Context, claim string) (*registry
 		return nil, err
 	}
 	if !storableClaim(claim) {
-		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, claim)
+		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, registry.ShownClaim(claim))
 	}
 	st, done := s.pointRead(s.stmts.selectApplicationByClaim)
 	a, err := scanApplication(st.QueryRowContext(ctx, claim))
 	done()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, claim)
+		return nil, fmt.Errorf("%w: claim %q", registry.ErrNotFound, registry.ShownClaim(claim))
 	case err != nil:
-		return nil, fail(ctx, err, "read application by claim %q", claim)
+		return nil, fail(ctx, err, "read application by claim %q", registry.ShownClaim(claim))
 	}
 	return a, nil
 }

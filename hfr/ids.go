@@ -38,7 +38,7 @@ func NormalizeHPRID(id string) (string, error) {
 	if local, ok := strings.CutSuffix(lower, hprDomain); ok && validHPRUser(local) {
 		return lower, nil
 	}
-	return "", fmt.Errorf("%w: HPR ID %q: want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm", ErrInvalidID, excerpt(id))
+	return "", fmt.Errorf("%w: HPR ID %q: want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm", ErrInvalidID, excerpt(maskHPRID(s)))
 }
 
 // hprNumberDigits returns the 14 digits of an HPR number written plain or

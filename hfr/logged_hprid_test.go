@@ -81,3 +81,19 @@ func TestRegistryTextMasksTheHPRID(t *testing.T) {
 		})
 	}
 }
+
+// An HPR ID refused as malformed, a near miss of the real one or another
+// number the professional typed (a mobile), is quoted masked too.
+func TestMalformedHPRIDQuotedMasked(t *testing.T) {
+	for in, shown := range map[string]string{
+		"12-3456-1234-432":   `"**-****-***4-432"`,
+		"9876543210":         `"******3210"`,
+		"asha.verma@hpr.abd": `"a*********@hpr.abd"`,
+	} {
+		_, err := hfr.NormalizeHPRID(in)
+		require.ErrorIs(t, err, hfr.ErrInvalidID)
+		require.Contains(t, err.Error(), shown)
+		require.Contains(t, err.Error(), "want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm")
+		require.NotContains(t, err.Error(), in)
+	}
+}

@@ -237,7 +237,7 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 	if person == "" {
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: no token", maskHPRID(id), ErrUnexpectedResponse)
 	}
-	p, err := c.account(ctx, person)
+	p, err := c.account(ctx, person, id)
 	if err != nil {
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: account: %w", maskHPRID(id), err)
 	}
@@ -254,14 +254,16 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 	return p, nil
 }
 
-// account reads the profile of the professional whose token person is.
-func (c *Client) account(ctx context.Context, person string) (Professional, error) {
+// account reads the profile of the professional whose token person is,
+// id the HPR ID they authenticated as.
+func (c *Client) account(ctx context.Context, person, id string) (Professional, error) {
 	rep, err := c.do(ctx, &call{
 		op:          "HPR account",
 		method:      http.MethodGet,
 		url:         c.registryURL + pathHPRAccount,
 		retry:       true,
 		secrets:     []string{person},
+		hprIDs:      []string{id},
 		personToken: person,
 	})
 	if err != nil {

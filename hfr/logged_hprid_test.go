@@ -97,3 +97,15 @@ func TestMalformedHPRIDQuotedMasked(t *testing.T) {
 		require.NotContains(t, err.Error(), in)
 	}
 }
+
+// So does HPR's answer about the account of the professional who has just
+// confirmed the code.
+func TestAccountErrorMasksTheHPRID(t *testing.T) {
+	m := newMock(t, hfr.WithRetry(1, 0, 0)).withSession(600)
+	m.mt.RegisterResponder(http.MethodPost, confirmMobileURL, jsonResponder(200, `{"token":"`+personToken+`","expiresIn":1800}`))
+	m.mt.RegisterResponder(http.MethodGet, accountURL, jsonResponder(http.StatusBadRequest, `{"code":"HIS-1070","message":"account of 71-1234-5678-9012 is locked"}`))
+	_, err := m.c.ConfirmHPRAuth(context.Background(), hfr.HPRAuthTransaction{HPRID: ashaNumber, Method: hfr.HPRMobileOTP, TransactionID: hprTxn}, "123456")
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "account of **-****-****-9012 is locked")
+	require.NotContains(t, err.Error(), "1234-5678")
+}

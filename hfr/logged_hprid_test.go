@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -51,6 +52,9 @@ func TestHPRErrorsAndLogMaskTheHPRID(t *testing.T) {
 			require.Contains(t, logged, `op="professional search"`)
 			require.Contains(t, logged, "connection reset by peer")
 			require.NotContains(t, logged, tt.hidden, "the HPR ID is logged in clear:\n%s", logged)
+			// The URL stays readable: the log's contact redactor does not
+			// take it for an address.
+			require.Contains(t, logged, "https://registry.test/v4/int/v1/search/searchByHprId/"+strings.ReplaceAll(tt.shown, "@", "%40"), "%s", logged)
 		})
 	}
 }

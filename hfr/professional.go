@@ -103,7 +103,9 @@ func (c *Client) searchProfessional(ctx context.Context, id string) (Professiona
 		op:     "professional search",
 		method: http.MethodGet,
 		url:    c.registryURL + pathSearchHPR + url.PathEscape(id),
-		shown:  c.registryURL + pathSearchHPR + maskHPRID(id),
+		// The address's @ escaped, as a URL may carry it: the log's
+		// redactor would take the URL before it for an address.
+		shown:  c.registryURL + pathSearchHPR + strings.ReplaceAll(maskHPRID(id), "@", "%40"),
 		hprIDs: []string{id},
 		auth:   true,
 		retry:  true,

@@ -23,10 +23,28 @@ import (
 // 0, its groups apart by up to two of space, hyphen, dot or parenthesis.
 // A number glued to letters or other digits (an HFR ID, a ROHINI ID) is
 // not a mobile number.
+//
+// An HPR number — a health professional's, 14 digits written
+// 12-3456-1234-4321, with spaces, or run together — is masked as a
+// mobile number is, keeping its last four digits; it is found only
+// standing alone, not inside a longer run of digits, letters or hyphens.
 var (
 	emailPattern  = regexp.MustCompile(`[^\s<>()\[\]",;:@]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
 	mobilePattern = regexp.MustCompile(`(?:(?:\+|00)?91[\s\-.]?|0)?\(?[6-9](?:[\s\-.()]{0,2}[0-9]){9}`)
+	hprPattern    = regexp.MustCompile(`[0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}|[0-9]{2} [0-9]{4} [0-9]{4} [0-9]{4}|[0-9]{14}`)
 )
+
+// hprNumbers finds the HPR numbers standing alone in s.
+func hprNumbers(s string) [][]int {
+	var out [][]int
+	for _, m := range hprPattern.FindAllStringIndex(s, -1) {
+		if m[0] > 0 && (isAlnum(s[m[0]-1]) || s[m[0]-1] == '-') || m[1] < len(s) && (isAlnum(s[m[1]]) || s[m[1]] == '-') {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
 
 // RedactText masks the e-mail addresses and mobile numbers in s with
 // MaskEmail and MaskMobile. It is for text the library did not write
@@ -41,13 +59,36 @@ func RedactText(s string) string {
 	}
 	var spans []span
 	emails := emailPattern.FindAllStringIndex(s, -1)
-	next := 0 // the next address, in order
+	// An HPR number in an address (12345612344321@hpr.abdm, or ahead of
+	// its local part) is masked with the address.
+	hprs := hprNumbers(s)
+	e := 0
+	hprs = slices.DeleteFunc(hprs, func(h []int) bool { // both in order: one pass
+		for e < len(emails) && emails[e][1] <= h[0] {
+			e++
+		}
+		return e < len(emails) && emails[e][0] < h[1]
+	})
+	for _, h := range hprs {
+		spans = append(spans, span{h[0], h[1], false})
+	}
+	next := 0  // the next address, in order
+	nextH := 0 // the next HPR number, in order
 	for pos := 0; pos < len(s); {
 		l := mobilePattern.FindStringIndex(s[pos:])
 		if l == nil {
 			break
 		}
 		start, end := pos+l[0], pos+l[1]
+		for nextH < len(hprs) && hprs[nextH][1] <= start {
+			nextH++
+		}
+		if nextH < len(hprs) && hprs[nextH][0] < end {
+			// Part of an HPR number ("(71-1234-5678…" read from its
+			// bracket): masked with it.
+			pos = max(hprs[nextH][1], start+1)
+			continue
+		}
 		for next < len(emails) && emails[next][1] <= start {
 			next++
 		}
@@ -91,6 +132,9 @@ func RedactText(s string) string {
 	out := make([]byte, 0, len(s))
 	last := 0
 	for _, sp := range spans {
+		if sp.start < last {
+			continue // inside one masked already; never the case, but never a panic
+		}
 		out = append(out, s[last:sp.start]...)
 		if sp.email {
 			out = append(out, MaskEmail(s[sp.start:sp.end])...)

@@ -417,6 +417,13 @@ func (s *Service) sendNotices(r *record) error {
 					"Before go-live, provision it at POST /v1/onboarding/applications/%s/credentials; once live, ask the HCX operator, "+
 					"quoting application %s, to issue you one.",
 					day(expiry), r.app.ID, r.app.ID)}
+		case r.position() == posBlocked:
+			// A suspended participant cannot rotate its own secret.
+			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret expires on " + day(expiry),
+				Body: fmt.Sprintf("Your production secret expires on %s. Your participation is suspended, and a suspended participant "+
+					"cannot rotate its secret: once it is reinstated, rotate it at POST /v1/onboarding/credentials/rotate, "+
+					"or ask the HCX operator, quoting application %s.",
+					day(expiry), r.app.ID)}
 		default:
 			m = Message{Kind: MessageSecretExpiring, Subject: "Your HCX production secret expires on " + day(expiry),
 				Body: fmt.Sprintf("Your production secret expires on %s. Rotate it before then at POST /v1/onboarding/credentials/rotate.", day(expiry))}

@@ -120,6 +120,11 @@ type documentConfig struct {
 	policies []verifier.Policy // the verifier's, for the kinds their requirements ask for
 }
 
+// DocumentStore is the store WithDocuments takes: document.Store under
+// the name the documents issue gives it. document.Dir and sqlstore's
+// Documents implement it.
+type DocumentStore = document.Store
+
 // WithDocuments gives the engine a store for the applicants' documents:
 // document.NewDir (a directory, for one machine) or sqlstore's Documents
 // (rows beside the application, for replicas sharing a database). With

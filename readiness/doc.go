@@ -83,7 +83,8 @@
 //
 // The participant's handler (package readiness/participant) verifies the
 // JWS against the operator's JWKS, checks aud, iat and exp, refuses a jti
-// it has seen, and answers 200 with an Answer: {"jti", "nonce",
+// it has seen, and answers 200 (the checker takes the Answer under any
+// success status, such as the 202 HCX endpoints answer) with an Answer: {"jti", "nonce",
 // "decrypted_nonce" (or "decrypt_error"), "signature"}, the signature a
 // compact JWS (typ AnswerType) over AnswerClaims {iss: the participant
 // code, aud: the operator, iat, jti, nonce} made with the key of the

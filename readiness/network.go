@@ -262,12 +262,15 @@ func judgeHTTP(resp *http.Response, data []byte, readErr error, s *scene) (Resul
 		return fail(ProblemBadAnswer, fmt.Sprintf("the answer is larger than %d bytes", MaxBodyBytes))
 	}
 	switch code := resp.StatusCode; {
-	case code == http.StatusOK:
+	case code >= 200 && code < 300:
+		// 200, as the handler answers; any success status will do (a
+		// framework that answers HCX calls 202 Accepted may answer this
+		// one so too): the answer is judged by what it proves.
 		var ans Answer
 		if err := json.Unmarshal(data, &ans); err != nil || ans.ID == "" {
-			return fail(ProblemBadAnswer, "HTTP 200, but the body is not the readiness handler's answer")
+			return fail(ProblemBadAnswer, fmt.Sprintf("HTTP %d, but the body is not the readiness handler's answer", code))
 		}
-		r.Outcome, r.Message = Passed, fmt.Sprintf("POST %s answered HTTP 200", s.url)
+		r.Outcome, r.Message = Passed, fmt.Sprintf("POST %s answered HTTP %d", s.url, code)
 		return r, nil
 	case code >= 300 && code < 400:
 		msg := fmt.Sprintf("POST %s answered HTTP %d, a redirect", s.url, code)

@@ -86,7 +86,8 @@ type SealedNonce struct {
 	Nonce   string `json:"nonce"`   // a nonce of its own, not the challenge's
 }
 
-// Answer is the participant's 200 answer, as application/json.
+// Answer is the participant's 200 answer, as application/json (the
+// checker takes it under any 2xx status).
 type Answer struct {
 	ID    string `json:"jti"`   // the challenge's jti
 	Nonce string `json:"nonce"` // the challenge's nonce

@@ -23,7 +23,8 @@ const (
 	TaskRejected = "rejected" // a payer or reviewer said no
 	TaskLocked   = "locked"   // a one-time code was tried too often; ResendOTP opens it again
 	// TaskSuperseded: another task took this one's place (HFR would not
-	// send a code, so staff review instead); it no longer counts.
+	// send a code, so staff review instead), or the application ended
+	// (withdrawn, rejected) with it still open; it no longer counts.
 	TaskSuperseded = "superseded"
 )
 

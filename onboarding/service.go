@@ -442,6 +442,11 @@ func (r *record) moveTo(to string) {
 		r.app.Stage = registry.Stage(to)
 		if to == posRejected || to == posWithdrawn {
 			setStatus(hcxonboard.StatusInactive)
+			for i := range r.st.Tasks {
+				if t := r.st.Tasks[i]; t.State == TaskOpen || t.State == TaskLocked {
+					t.State = TaskSuperseded
+				}
+			}
 		}
 	}
 }

@@ -3,11 +3,10 @@ package hfr
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/openhcx/hcxonboard/internal/strictjson"
 )
 
 // flexString decodes a JSON string, number or boolean as its text. The
@@ -110,7 +109,7 @@ type enveloped interface{ env() *envelope }
 // member twice, wraps ErrUnexpectedResponse. secrets are redacted from
 // registry text.
 func (c *Client) decode(rep *reply, v enveloped, secrets ...string) error {
-	if namedTwice(rep.body) {
+	if strictjson.NamesAMemberTwice(rep.body) {
 		// encoding/json keeps the last of two members of one name, other
 		// parsers the first: {"status":"failure","status":"success"} says
 		// nothing for sure.
@@ -132,11 +131,4 @@ func (c *Client) decode(rep *reply, v enveloped, secrets ...string) error {
 		return e
 	}
 	return nil
-}
-
-// namedTwice reports whether the JSON value in b has an object with two
-// members of the same name. What is not JSON is for the decoder to judge.
-func namedTwice(b []byte) bool {
-	err := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowInvalidUTF8(true)).SkipValue()
-	return errors.Is(err, jsontext.ErrDuplicateName)
 }

@@ -15,12 +15,12 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-resty/resty/v2"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/redirects"
+	"github.com/openhcx/hcxonboard/internal/strictjson"
 )
 
 // Defaults of [NewHTTPLookup].
@@ -359,7 +359,7 @@ func (l *HTTPLookup) decode(body []byte, id, shown string) (Hospital, error) {
 	}
 	// encoding/json keeps the last of two members of one name, other
 	// parsers the first: such an answer says nothing for sure.
-	if err == nil && errors.Is(jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true)).SkipValue(), jsontext.ErrDuplicateName) {
+	if err == nil && strictjson.NamesAMemberTwice(body) {
 		err = errors.New("an object names a member twice")
 	}
 	if err != nil {

@@ -66,6 +66,15 @@ func (e *Error) Error() string { return e.Message }
 // Unwrap returns the decoder's error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
+// NamesAMemberTwice reports whether the JSON value in data has an object
+// with two members of one name, which encoding/json would read as the
+// last of them and other parsers as the first. What is not JSON is for
+// the caller's decoder to judge: it reports false.
+func NamesAMemberTwice(data []byte) bool {
+	err := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowInvalidUTF8(true)).SkipValue()
+	return errors.Is(err, jsontext.ErrDuplicateName)
+}
+
 // Unmarshal decodes data into dst strictly (see the package
 // documentation). A refusal is an [*Error] worded by w; w may be nil.
 func Unmarshal(data []byte, dst any, w *Words) error {

@@ -206,9 +206,6 @@ type reply struct {
 	tooLarge bool
 }
 
-// do runs a call with the retry policy and the one-time token refresh, and
-// returns the 2xx reply or an error. Errors carry no secrets and no "hfr:"
-// prefix: the exported method that made the call names itself.
 // sessionFailed is the error of a call whose gateway session could not
 // be opened. It is never an answer about what the call asked for: a 404
 // from the session endpoint is a gateway moved or misconfigured, not an
@@ -226,6 +223,9 @@ func sessionFailed(err error) error {
 	return fmt.Errorf("gateway session: %w (%v)", ErrUnavailable, err)
 }
 
+// do runs a call with the retry policy and the one-time token refresh, and
+// returns the 2xx reply or an error. Errors carry no secrets and no "hfr:"
+// prefix: the exported method that made the call names itself.
 func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 	if ctx == nil {
 		return nil, errors.New("nil context")

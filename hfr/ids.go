@@ -129,7 +129,6 @@ func isAlnum(s string) bool {
 	return true
 }
 
-// excerpt bounds caller input quoted in an error.
 // maskHPRID hides a canonical HPR ID as contacts are hidden, for logs:
 // the number keeps its last four digits ("**-****-****-4321"), the
 // address the first letter of its user name ("a*********@hpr.abdm").
@@ -156,6 +155,7 @@ func maskHPRIDsIn(t string, ids []string) string {
 	return t
 }
 
+// excerpt bounds caller input quoted in an error.
 func excerpt(s string) string {
 	const n = 40
 	if len(s) <= n {

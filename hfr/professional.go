@@ -236,7 +236,6 @@ func (d practitionerDetails) same(o practitionerDetails) bool {
 		d.status == o.status
 }
 
-// names reports whether a registry value is p's HPR number or address.
 // ids returns p's HPR IDs that read as HPR IDs, canonical, for masking in
 // the registry's text.
 func (p *Professional) ids() []string {
@@ -251,6 +250,7 @@ func (p *Professional) ids() []string {
 	return out
 }
 
+// names reports whether a registry value is p's HPR number or address.
 func (p *Professional) names(v string) bool {
 	if v == "" {
 		return false

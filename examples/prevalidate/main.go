@@ -278,20 +278,22 @@ const maxPolicyBytes = 1 << 20
 // (tests trust their own server).
 var policyFetch []safefetch.Option
 
-// jsonReport is the -json contract: verdict, categories, and each
-// requirement's id, outcome and message.
+// jsonResult is one requirement in the -json output.
 type jsonResult struct {
 	ID      verifier.RequirementID `json:"id"`
 	Outcome verifier.Outcome       `json:"outcome"`
 	Message string                 `json:"message"`
 }
 
+// jsonOutput is the -json contract: verdict, categories, and each
+// requirement's id, outcome and message.
 type jsonOutput struct {
 	Verdict      verifier.Verdict    `json:"verdict"`
 	Categories   []verifier.Category `json:"categories"`
 	Requirements []jsonResult        `json:"requirements"`
 }
 
+// jsonReport is r as -json prints it.
 func jsonReport(r *verifier.Report) jsonOutput {
 	out := jsonOutput{Verdict: r.Verdict, Categories: r.Categories, Requirements: make([]jsonResult, 0, len(r.Requirements))}
 	if out.Categories == nil {

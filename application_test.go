@@ -221,6 +221,8 @@ func TestMask(t *testing.T) {
 	assert.Equal(t, "********", hcxonboard.MaskEmail("noatsign"))
 	assert.Equal(t, "é*@x.in", hcxonboard.MaskEmail("éa@x.in"))
 	assert.NotContains(t, hcxonboard.MaskEmail("rahul.sharma@example.org"), "rahul")
+	assert.Equal(t, "**-****-****-9012", hcxonboard.MaskHPRID("71-1234-5678-9012"))
+	assert.Equal(t, "a*********@hpr.abdm", hcxonboard.MaskHPRID("asha.rao01@hpr.abdm"))
 }
 
 // FuzzUnmarshalApplication checks that the strict decoder never panics,

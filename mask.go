@@ -44,3 +44,14 @@ func MaskEmail(s string) string {
 	}
 	return string(local[0]) + strings.Repeat("*", len(local)-1) + domain
 }
+
+// MaskHPRID hides a health professional's HPR ID, a person's, as contacts
+// are hidden: an HPR number keeps its last four digits
+// ("71-1234-5678-9012" becomes "**-****-****-9012"), an HPR address the
+// first letter of its user name ("a*********@hpr.abdm").
+func MaskHPRID(id string) string {
+	if strings.Contains(id, "@") {
+		return MaskEmail(id)
+	}
+	return MaskMobile(id)
+}

@@ -127,11 +127,11 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 	}
 	if !method.valid() {
 		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w: %q (want %s or %s)",
-			maskHPRID(id), ErrAuthMethodUnavailable, excerpt(string(method)), HPRAadhaarOTP, HPRMobileOTP)
+			hcxonboard.MaskHPRID(id), ErrAuthMethodUnavailable, excerpt(string(method)), HPRAadhaarOTP, HPRMobileOTP)
 	}
 	p, err := c.searchProfessional(ctx, id)
 	if err != nil {
-		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", maskHPRID(id), err)
+		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	if len(p.AuthMethods) > 0 {
 		offered := false
@@ -140,7 +140,7 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 		}
 		if !offered {
 			return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w: HPR offers %s",
-				maskHPRID(id), ErrAuthMethodUnavailable, clean(strings.Join(p.AuthMethods, ", ")))
+				hcxonboard.MaskHPRID(id), ErrAuthMethodUnavailable, clean(strings.Join(p.AuthMethods, ", ")))
 		}
 	}
 	// The address form goes with its idType and domain; the number alone.
@@ -156,7 +156,7 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", maskHPRID(id), err)
+		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	rep, err := c.do(ctx, &call{
 		op:     "start HPR authentication",
@@ -167,15 +167,15 @@ func (c *Client) StartHPRAuth(ctx context.Context, hprID string, method HPRAuthM
 		auth:   true,
 	})
 	if err != nil {
-		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", maskHPRID(id), err)
+		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	var res hprAuthInitResponse
 	if err := c.decode(rep, &res); err != nil {
-		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", maskHPRID(id), err)
+		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	txn := firstNonEmpty(res.TxnID.trim(), res.TransactionID.trim())
 	if txn == "" {
-		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w: no txnId", maskHPRID(id), ErrUnexpectedResponse)
+		return HPRAuthTransaction{}, fmt.Errorf("hfr: start HPR authentication %s: %w: no txnId", hcxonboard.MaskHPRID(id), ErrUnexpectedResponse)
 	}
 	return HPRAuthTransaction{
 		HPRID:         id,
@@ -203,19 +203,19 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication: %w", err)
 	}
 	if !txn.Method.valid() {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: %q", maskHPRID(id), ErrAuthMethodUnavailable, excerpt(string(txn.Method)))
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: %q", hcxonboard.MaskHPRID(id), ErrAuthMethodUnavailable, excerpt(string(txn.Method)))
 	}
 	tid := strings.TrimSpace(txn.TransactionID)
 	if tid == "" || len(tid) > 128 || strings.ContainsFunc(tid, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: transaction ID must be 1-128 printable ASCII characters", maskHPRID(id), ErrInvalidID)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: transaction ID must be 1-128 printable ASCII characters", hcxonboard.MaskHPRID(id), ErrInvalidID)
 	}
 	code := otpDigits(otp)
 	if len(code) < 4 || len(code) > 8 || !isDigits(code) {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: the OTP must be 4 to 8 digits", maskHPRID(id), ErrOTPRejected)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: the OTP must be 4 to 8 digits", hcxonboard.MaskHPRID(id), ErrOTPRejected)
 	}
 	body, err := json.Marshal(hprConfirmRequest{OTP: code, TxnID: tid})
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", maskHPRID(id), err)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	rep, err := c.do(ctx, &call{
 		op:      "confirm HPR authentication",
@@ -227,29 +227,29 @@ func (c *Client) ConfirmHPRAuth(ctx context.Context, txn HPRAuthTransaction, otp
 		hprIDs:  []string{id},
 	})
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", maskHPRID(id), otpRejection(err))
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", hcxonboard.MaskHPRID(id), otpRejection(err))
 	}
 	var tok hprTokenResponse
 	if err := c.decode(rep, &tok, code); err != nil {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", maskHPRID(id), otpRejection(err))
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w", hcxonboard.MaskHPRID(id), otpRejection(err))
 	}
 	person := tok.Token.trim()
 	if person == "" {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: no token", maskHPRID(id), ErrUnexpectedResponse)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: no token", hcxonboard.MaskHPRID(id), ErrUnexpectedResponse)
 	}
 	p, err := c.account(ctx, person, id)
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: account: %w", maskHPRID(id), err)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: account: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	if !sameHPR(p.HPRIDNumber, id) && !sameHPR(p.HPRID, id) {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: HPR authenticated another professional", maskHPRID(id), ErrUnexpectedResponse)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: %w: HPR authenticated another professional", hcxonboard.MaskHPRID(id), ErrUnexpectedResponse)
 	}
 	// A masked number (the account is read with masked=true) is no number.
 	if _, ok := hprNumberDigits(p.HPRIDNumber); !ok {
 		p.HPRIDNumber = ""
 	}
 	if err := c.professionalDetails(ctx, &p); err != nil {
-		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: details: %w", maskHPRID(id), err)
+		return Professional{}, fmt.Errorf("hfr: confirm HPR authentication %s: details: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	return p, nil
 }

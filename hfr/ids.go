@@ -38,7 +38,7 @@ func NormalizeHPRID(id string) (string, error) {
 	if local, ok := strings.CutSuffix(lower, hprDomain); ok && validHPRUser(local) {
 		return lower, nil
 	}
-	return "", fmt.Errorf("%w: HPR ID %q: want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm", ErrInvalidID, excerpt(maskHPRID(s)))
+	return "", fmt.Errorf("%w: HPR ID %q: want 14 digits (NN-NNNN-NNNN-NNNN) or username@hpr.abdm", ErrInvalidID, excerpt(hcxonboard.MaskHPRID(s)))
 }
 
 // hprNumberDigits returns the 14 digits of an HPR number written plain or
@@ -129,16 +129,6 @@ func isAlnum(s string) bool {
 	return true
 }
 
-// maskHPRID hides a canonical HPR ID as contacts are hidden, for logs:
-// the number keeps its last four digits ("**-****-****-4321"), the
-// address the first letter of its user name ("a*********@hpr.abdm").
-func maskHPRID(id string) string {
-	if strings.Contains(id, "@") {
-		return hcxonboard.MaskEmail(id)
-	}
-	return hcxonboard.MaskMobile(id)
-}
-
 // maskHPRIDsIn masks each of ids, canonical HPR IDs, in registry text t,
 // in the forms the registries write a number in (dashed, plain, spaced);
 // an address, which is an e-mail's shape, the log redactor masks too.
@@ -149,7 +139,7 @@ func maskHPRIDsIn(t string, ids []string) string {
 			forms = append(forms, d, strings.ReplaceAll(id, "-", " "))
 		}
 		for _, f := range forms {
-			t = strings.ReplaceAll(t, f, maskHPRID(id))
+			t = strings.ReplaceAll(t, f, hcxonboard.MaskHPRID(id))
 		}
 	}
 	return t

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // Registration is one council registration of a professional.
@@ -88,10 +90,10 @@ func (c *Client) Professional(ctx context.Context, hprID string) (Professional, 
 	}
 	p, err := c.searchProfessional(ctx, id)
 	if err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: %w", maskHPRID(id), err)
+		return Professional{}, fmt.Errorf("hfr: professional %s: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	if err := c.professionalDetails(ctx, &p); err != nil {
-		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", maskHPRID(id), err)
+		return Professional{}, fmt.Errorf("hfr: professional %s: details: %w", hcxonboard.MaskHPRID(id), err)
 	}
 	return p, nil
 }
@@ -105,7 +107,7 @@ func (c *Client) searchProfessional(ctx context.Context, id string) (Professiona
 		url:    c.registryURL + pathSearchHPR + url.PathEscape(id),
 		// The address's @ escaped, as a URL may carry it: the log's
 		// redactor would take the URL before it for an address.
-		shown:  c.registryURL + pathSearchHPR + strings.ReplaceAll(maskHPRID(id), "@", "%40"),
+		shown:  c.registryURL + pathSearchHPR + strings.ReplaceAll(hcxonboard.MaskHPRID(id), "@", "%40"),
 		hprIDs: []string{id},
 		auth:   true,
 		retry:  true,

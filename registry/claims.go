@@ -30,15 +30,10 @@ type ClaimReader interface {
 // organisations (an HFR facility, a ROHINI hospital, an IRDA
 // registration) and of evidence show as they are.
 func ShownClaim(claim string) string {
-	id, ok := strings.CutPrefix(claim, "hpr:")
-	switch {
-	case !ok:
-		return claim
-	case strings.Contains(id, "@"):
-		return "hpr:" + hcxonboard.MaskEmail(id)
-	default:
-		return "hpr:" + hcxonboard.MaskMobile(id)
+	if id, ok := strings.CutPrefix(claim, "hpr:"); ok {
+		return "hpr:" + hcxonboard.MaskHPRID(id)
 	}
+	return claim
 }
 
 // validateClaims checks the identities an application claims: at most

@@ -7,13 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/hfr"
 	"github.com/openhcx/hcxonboard/hfr/hfrtest"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/metrics"
-	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/rohini"
 	"github.com/openhcx/hcxonboard/rohini/rohinitest"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -156,9 +155,7 @@ func (f fakeHPRAuth) StartHPRAuth(ctx context.Context, hprID string, method hfr.
 	txn, err := f.ProfessionalAuth.StartHPRAuth(ctx, hprID, method)
 	if err == nil {
 		if code, ok := f.fake.LastHPROTP(hprID); ok {
-			// The HPR ID masked, as registry.ShownClaim shows a claim on it.
-			shown := strings.TrimPrefix(registry.ShownClaim("hpr:"+hprID), "hpr:")
-			fmt.Fprintf(f.out, "[DEMO ONLY] HPR one-time code (%s) for professional %s: %s\n", txn.Method, shown, code)
+			fmt.Fprintf(f.out, "[DEMO ONLY] HPR one-time code (%s) for professional %s: %s\n", txn.Method, hcxonboard.MaskHPRID(hprID), code)
 			f.codes.note(f.out, demoCode{Channel: onboarding.ChannelHPR, HPRID: hprID, Code: code})
 		}
 	}

@@ -468,17 +468,14 @@ func tlsFailure(err error, now time.Time) (failure, bool) {
 			if w == valid {
 				w = certWindow(c, time.Now())
 			}
-			role := chainRole(err, c)
-			if role == leafCert {
-				f.leaf = c
-			}
-			if role != leafCert {
+			if role := chainRole(err, c); role != leafCert {
 				// The server's own certificate passed; a certificate
 				// authority's in its chain did not. Renewing the server's
 				// certificate, or its start date, is not the remedy.
 				f.message, f.hint = authorityOutsideDates(c, role, w)
 				break
 			}
+			f.leaf = c
 			switch w {
 			case notYetValid:
 				f.message = notYetValidMessage("the certificate", c)

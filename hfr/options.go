@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/urltext"
 )
 
 // Environment selects the ABDM environment. It decides the X-CM-ID header
@@ -130,31 +131,12 @@ func WithRegistryURL(u string) Option {
 func baseURL(name, s string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("hfr: %s URL %q: want an absolute http or https URL", name, excerpt(withoutSecrets(s)))
+		return "", fmt.Errorf("hfr: %s URL %q: want an absolute http or https URL", name, excerpt(urltext.WithoutSecrets(strings.TrimSpace(s))))
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("hfr: %s URL must not carry user info, a query or a fragment", name)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
-}
-
-// withoutSecrets cuts a URL that was refused down to what an error may
-// quote: no query or fragment, and nothing between the scheme and the
-// last @, where a user name and password would be (a password may hold
-// a / or another @).
-func withoutSecrets(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "?#"); i >= 0 {
-		s = s[:i]
-	}
-	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
-		start = i + len("://")
-	}
-	if at := strings.LastIndexByte(s[start:], '@'); at >= 0 {
-		s = s[:start] + s[start+at+1:]
-	}
-	return s
 }
 
 // plainOffLoopback tells whether base URL u is plain http to a host other

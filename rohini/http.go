@@ -21,6 +21,7 @@ import (
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/redirects"
 	"github.com/openhcx/hcxonboard/internal/strictjson"
+	"github.com/openhcx/hcxonboard/internal/urltext"
 )
 
 // Defaults of [NewHTTPLookup].
@@ -489,26 +490,14 @@ func (e *retryAfterError) Error() string {
 	return fmt.Sprintf("server asks to retry after %v", e.wait)
 }
 
-// sanitizeURL drops credentials, query and fragment from a URL for errors.
+// sanitizeURL drops credentials, query and fragment from a URL for
+// errors (urltext.WithoutSecrets); one that does not parse is clipped too.
 func sanitizeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" {
-		if i := strings.IndexAny(raw, "?#"); i >= 0 {
-			raw = raw[:i]
-		}
-		if at := strings.LastIndexByte(raw, '@'); at >= 0 {
-			start := strings.Index(raw, "://") + len("://")
-			if start < len("://") {
-				start = 0
-			}
-			if at >= start {
-				raw = raw[:start] + raw[at+1:]
-			}
-		}
-		return clip(raw)
+	shown := urltext.WithoutSecrets(raw)
+	if u, err := url.Parse(raw); err != nil || u.Opaque != "" {
+		return clip(shown)
 	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return u.String()
+	return shown
 }
 
 // snippet returns the start of a body as one printable line, with secrets

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/openhcx/hcxonboard/document"
+	"github.com/openhcx/hcxonboard/internal/urltext"
 	"github.com/openhcx/hcxonboard/notify"
 	"github.com/openhcx/hcxonboard/onboarding"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
@@ -171,23 +172,17 @@ func httpURL(s string) bool {
 }
 
 // quotedURL quotes a refused URL for its error without what may be a
-// secret in it: the user information, the query and the fragment. One
-// that does not parse is not quoted at all: where its password ends
-// cannot be told.
+// secret in it (urltext.WithoutSecrets). One that does not parse is not
+// quoted at all, only the parser's reason.
 func quotedURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
+	if _, err := url.Parse(s); err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			return "(not a URL: " + ue.Err.Error() + ")"
 		}
 		return "(not a URL)"
 	}
-	if u.User == nil && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" {
-		return strconv.Quote(s)
-	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return strconv.Quote(u.String())
+	return strconv.Quote(urltext.WithoutSecrets(s))
 }
 
 // flagsSet are the names of the flags given on the command line.

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/openhcx/hcxonboard/readiness"
+	"github.com/openhcx/hcxonboard/registry"
 )
 
 // ActionReadinessChecked records a readiness check of the participant's
@@ -145,9 +148,10 @@ func (e *ReadinessTooSoonError) Unwrap() error { return ErrTooSoon }
 // each check makes outbound calls and writes an audit event, so within
 // ReadinessCooldown of the last check it asked for it is refused with a
 // *ReadinessTooSoonError (a check staff or the scheduler made does not
-// hold it back). Concurrent requests for one application are taken one
-// at a time in this process, so a burst runs one check; across replicas
-// the last check's time, as stored, decides.
+// hold it back). On a store that grants leases (registry.Leaser, as every
+// store of this module does) one replica at a time checks an application
+// for its participant, so a burst of requests runs one check however
+// many replicas share the store.
 func (s *Service) RequestReadinessCheck(ctx context.Context, id string) (*Application, error) {
 	return s.RequestReadinessCheckBy(ctx, id, actorSystem)
 }
@@ -159,6 +163,8 @@ func (s *Service) RequestReadinessCheckBy(ctx context.Context, id, actor string)
 	if strings.TrimSpace(actor) == "" {
 		return nil, fmt.Errorf("%w: a readiness check needs an actor", ErrInvalidArgument)
 	}
+	// The lock holds this process's requests to one at a time; the store's
+	// lease holds the replicas'.
 	mu := &s.readinessLocks[readinessStripe(id)]
 	mu.Lock()
 	defer mu.Unlock()
@@ -166,13 +172,58 @@ func (s *Service) RequestReadinessCheckBy(ctx context.Context, id, actor string)
 	if err != nil {
 		return nil, err
 	}
-	if rec := first.st.Readiness; rec != nil && rec.Requested {
-		if wait := rec.checkedAt().Add(ReadinessCooldown).Sub(s.clock()); wait > 0 {
-			return nil, &ReadinessTooSoonError{RetryAfter: wait}
+	if err := askedTooSoon(first, s.clock()); err != nil {
+		return nil, err
+	}
+	if s.ready == nil {
+		return nil, fmt.Errorf("%w: readiness checks (WithReadiness)", ErrNotConfigured)
+	}
+	if err := checkable(first); err != nil {
+		return nil, err
+	}
+	if leaser, ok := s.store.(registry.Leaser); ok {
+		// One replica at a time checks an application for its participant;
+		// a burst spread over replicas runs one check.
+		owner := uuid.NewString()
+		ttl := min(max(ReadinessCooldown, 2*s.ready.checker.MaxDuration()), registry.MaxOutboxLease)
+		held, err := leaser.AcquireLease(ctx, readinessLease(id), owner, s.clock(), ttl)
+		if err != nil {
+			return nil, fmt.Errorf("onboarding: readiness check of %q: %w", id, err)
+		}
+		if !held {
+			return nil, &ReadinessTooSoonError{RetryAfter: ReadinessCooldown}
+		}
+		defer func() {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			defer cancel()
+			_ = leaser.ReleaseLease(rctx, readinessLease(id), owner)
+		}()
+		// The check another replica made may have been stored between the
+		// load and the lease.
+		if first, err = s.load(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := askedTooSoon(first, s.clock()); err != nil {
+			return nil, err
 		}
 	}
 	return s.checkReadiness(ctx, id, first, nil, true, actor)
 }
+
+// askedTooSoon refuses a readiness check the participant asks for within
+// ReadinessCooldown of the last it asked for, if that is r's latest.
+func askedTooSoon(r *record, now time.Time) error {
+	if rec := r.st.Readiness; rec != nil && rec.Requested {
+		if wait := rec.checkedAt().Add(ReadinessCooldown).Sub(now); wait > 0 {
+			return &ReadinessTooSoonError{RetryAfter: wait}
+		}
+	}
+	return nil
+}
+
+// readinessLease names the lease that holds an application's readiness
+// checks asked for by the participant to one per ReadinessCooldown.
+func readinessLease(id string) string { return "readiness-request:" + id }
 
 // readinessStripe picks the lock of RequestReadinessCheck for an
 // application id.
@@ -199,15 +250,10 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 			return nil, err
 		}
 	}
-	target, ok := readinessTarget(first)
-	if !ok {
-		return nil, fmt.Errorf("%w: the participant has not given its endpoint and certificates (step 3)", ErrNotReady)
+	if err := checkable(first); err != nil {
+		return nil, err
 	}
-	if _, ok := edges[edge{first.position(), ActionReadinessChecked}]; !ok {
-		// An ended application (withdrawn, rejected, Inactive) records no
-		// check: none is made, or each refused request would call out.
-		return nil, &TransitionError{Action: ActionReadinessChecked, From: positionName(first.position())}
-	}
+	target, _ := readinessTarget(first)
 	done := bounded(ctx, s.ready.checker.MaxDuration())
 	rep := s.ready.checker.Check(ctx, target)
 	done()
@@ -248,6 +294,19 @@ func (s *Service) checkReadiness(ctx context.Context, id string, first *record, 
 		return nil, err
 	}
 	return s.view(r), nil
+}
+
+// checkable answers why r's readiness cannot be checked, or nil.
+func checkable(r *record) error {
+	if _, ok := readinessTarget(r); !ok {
+		return fmt.Errorf("%w: the participant has not given its endpoint and certificates (step 3)", ErrNotReady)
+	}
+	if _, ok := edges[edge{r.position(), ActionReadinessChecked}]; !ok {
+		// An ended application (withdrawn, rejected, Inactive) records no
+		// check: none is made, or each refused request would call out.
+		return &TransitionError{Action: ActionReadinessChecked, From: positionName(r.position())}
+	}
+	return nil
 }
 
 // readinessFirstFailure is the first failed check of rep, as the

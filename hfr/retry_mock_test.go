@@ -150,7 +150,9 @@ func TestRetriedStatuses(t *testing.T) {
 
 func TestTimeoutRetried(t *testing.T) {
 	t.Parallel()
-	m := newMock(t, hfr.WithTimeout(30*time.Millisecond)).withSession(1200)
+	// Long enough that on a loaded machine only the hanging attempt
+	// times out, not the session's or the second attempt.
+	m := newMock(t, hfr.WithTimeout(500*time.Millisecond)).withSession(1200)
 	hang := func(r *http.Request) (*http.Response, error) {
 		<-r.Context().Done() // the attempt's own deadline
 		return nil, r.Context().Err()

@@ -205,11 +205,17 @@ func parseJWKS(data []byte) (jwk.Set, error) {
 type file struct {
 	path string
 
-	mu      sync.Mutex
-	set     jwk.Set
-	modTime time.Time
-	size    int64
+	mu     sync.Mutex
+	set    jwk.Set
+	info   os.FileInfo // of the file the set was read from
+	readAt time.Time   // when it was read
 }
+
+// fileTick is the coarsest modification-time resolution among the file
+// systems a key set may live on (FAT keeps two seconds): a file read
+// less than this after its modification time may have been written again
+// since, at the same size, without its time changing.
+const fileTick = 2 * time.Second
 
 // FileKeys reads a JWKS from a file, and reads it again when a kid is
 // unknown and the file has changed since. The file may appear later: a
@@ -235,7 +241,8 @@ func (f *file) LookupKey(_ context.Context, kid string) (jwk.Key, error) {
 		}
 		return nil, fmt.Errorf("participant: JWKS file: %w", err)
 	}
-	if f.set == nil || !info.ModTime().Equal(f.modTime) || info.Size() != f.size {
+	if f.changed(info) {
+		readAt := time.Now()
 		data, err := os.ReadFile(f.path)
 		if err != nil {
 			return nil, fmt.Errorf("participant: JWKS file: %w", err)
@@ -247,7 +254,18 @@ func (f *file) LookupKey(_ context.Context, kid string) (jwk.Key, error) {
 			}
 			return nil, err
 		}
-		f.set, f.modTime, f.size = set, info.ModTime(), info.Size()
+		f.set, f.info, f.readAt = set, info, readAt
 	}
 	return find(f.set, kid)
+}
+
+// changed reports whether the file, as info describes it now, may hold
+// another key set than the one read: nothing read yet, another file put
+// in its place (the self-test replaces it), another time or size, or a
+// set read within a tick of the file's time, which a rewrite in that
+// tick would not have changed. The last reads the file again on unknown
+// kids only until a read comes a tick after the file's time.
+func (f *file) changed(info os.FileInfo) bool {
+	return f.set == nil || !os.SameFile(info, f.info) || !info.ModTime().Equal(f.info.ModTime()) ||
+		info.Size() != f.info.Size() || f.readAt.Sub(info.ModTime()) < fileTick
 }

@@ -26,6 +26,9 @@ var notPublic4 = prefixes(
 	"224.0.0.0/4",        // multicast
 	"240.0.0.0/4",        // reserved
 	"255.255.255.255/32", // broadcast (inside 240/4; named for the reader)
+	// Public, but reached only from inside one cloud, where it serves the
+	// machine's own platform configuration as a metadata service does.
+	"168.63.129.16/32", // Azure's WireServer
 )
 
 // notPublic6 are the IPv6 ranges inside global unicast (2000::/3) that
@@ -57,8 +60,10 @@ func prefixes(ss ...string) []netip.Prefix {
 // loopback, private (RFC 1918, fc00::/7), link-local (169.254/16,
 // fe80::/10), carrier-grade NAT (100.64/10), multicast, unspecified,
 // broadcast, reserved, documentation and benchmarking addresses — and so
-// for the cloud metadata services at 169.254.169.254, fd00:ec2::254 and
-// 100.100.100.200. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged
+// for the cloud metadata services at 169.254.169.254, fd00:ec2::254,
+// 100.100.100.200 and 192.0.0.192 — and for Azure's WireServer,
+// 168.63.129.16, which serves a virtual machine its platform
+// configuration as they do. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged
 // as the IPv4 address it maps; so are NAT64 (64:ff9b::/96) and 6to4
 // (2002::/16) addresses, by the IPv4 address they embed. Any other IPv6
 // address outside global unicast (2000::/3) is not public.

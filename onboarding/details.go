@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/openhcx/hcxonboard"
+	"github.com/openhcx/hcxonboard/internal/pemtext"
 	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/safefetch"
 	"github.com/openhcx/hcxonboard/verifier"
@@ -91,8 +92,8 @@ func (s *Service) SubmitDetailsAs(ctx context.Context, id string, d Details, act
 		return nil, fmt.Errorf("%w: step-3 details need an actor", ErrInvalidArgument)
 	}
 	d.EndpointURL = strings.TrimSpace(d.EndpointURL)
-	d.EncryptionCert = repairPEM(strings.TrimSpace(d.EncryptionCert))
-	d.SigningCertPath = repairPEM(strings.TrimSpace(d.SigningCertPath))
+	d.EncryptionCert = pemtext.Repair(strings.TrimSpace(d.EncryptionCert))
+	d.SigningCertPath = pemtext.Repair(strings.TrimSpace(d.SigningCertPath))
 	d.CompanyRegistration = strings.TrimSpace(d.CompanyRegistration)
 	if path := registry.UnstorableText(d); path != "" {
 		return nil, &DetailsError{Field: path, Reason: "is not UTF-8 text without NUL"}
@@ -379,58 +380,6 @@ func readCertificate(field, value string) (certificateSource, error) {
 		src.pem = dec
 	}
 	return src, nil
-}
-
-// repairPEM puts back the line breaks of PEM text pasted on one line: its
-// breaks turned into spaces (a form, a shell), written as the characters
-// \n or \r\n (a client that escaped them twice), or dropped. Each
-// "-----BEGIN T-----" … "-----END T-----" block gets its header, its
-// base64 in lines of 64 and its footer on lines of their own, as the
-// reference platform's update restores them. Text with a line break, or
-// that does not read as such blocks alone, is returned as it is, for
-// parseCertificate to judge.
-func repairPEM(s string) string {
-	if !strings.HasPrefix(s, "-----BEGIN ") || strings.Contains(s, "\n") {
-		return s
-	}
-	rest := strings.NewReplacer(`\r\n`, " ", `\n`, " ").Replace(s)
-	var b strings.Builder
-	for rest = strings.TrimSpace(rest); rest != ""; rest = strings.TrimSpace(rest) {
-		typ, after, ok := cutPEMLine(rest, "-----BEGIN ")
-		if !ok {
-			return s
-		}
-		end := "-----END " + typ + "-----"
-		i := strings.Index(after, end)
-		if i < 0 {
-			return s
-		}
-		body := strings.Join(strings.Fields(after[:i]), "")
-		if body == "" || strings.Contains(body, ":") { // headers (Proc-Type) are not one-line material
-			return s
-		}
-		b.WriteString("-----BEGIN " + typ + "-----\n")
-		for len(body) > 64 {
-			b.WriteString(body[:64] + "\n")
-			body = body[64:]
-		}
-		b.WriteString(body + "\n" + end + "\n")
-		rest = after[i+len(end):]
-	}
-	return b.String()
-}
-
-// cutPEMLine reads "<prefix>TYPE-----" at the start of s: the type and
-// what follows it.
-func cutPEMLine(s, prefix string) (typ, after string, ok bool) {
-	if !strings.HasPrefix(s, prefix) {
-		return "", "", false
-	}
-	typ, after, ok = strings.Cut(s[len(prefix):], "-----")
-	if !ok || typ == "" || strings.ContainsAny(typ, "-\r\n") {
-		return "", "", false
-	}
-	return typ, after, true
 }
 
 // checkCertificate fetches the certificate when it was given as a URL,

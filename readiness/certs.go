@@ -22,6 +22,8 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/openhcx/hcxonboard/internal/pemtext"
 )
 
 // maxCertBytes caps a certificate fetched by URL.
@@ -62,6 +64,8 @@ func (c *Checker) loadCertificate(ctx context.Context, check Check, value string
 				"Serve the certificate at that https URL (HTTP 200, the PEM as the body) from a host reachable from the internet, or register the PEM itself.")
 		}
 	case strings.HasPrefix(value, "-----BEGIN"):
+		// Pasted on one line, as the operator's step 3 reads it.
+		data = []byte(pemtext.Repair(value))
 	default:
 		dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(value), ""))
 		if err != nil || !bytes.Contains(dec, []byte("-----BEGIN")) {

@@ -66,6 +66,8 @@ func (s *Service) settle(r *record, t *taskState, d Decision) error {
 		}
 	case KindCertificateExpired:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "it closes when the participant registers a new certificate (PUT …/details)"}
+	case KindAmend:
+		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "the applicant settles it by amending the application (PATCH …/applications/{id})"}
 	default:
 		return &TransitionError{Action: action, Task: t.ID, From: t.State, Reason: "a registry task is settled when the checks run again"}
 	}

@@ -23,7 +23,7 @@
 // is cached until a minute before expiresIn ends (until half its life when
 // expiresIn is two minutes or less; 1200 s when the gateway gives none);
 // concurrent callers share a single session request. When the gateway
-// rejects a token (HTTP 401, or 400/401 with code 900901) the call drops it
+// rejects a token (HTTP 401, or code 900901 with any 4xx) the call drops it
 // and is sent once more with a fresh one, an OTP call too unless the
 // refusal names a cause of the registry's own (see Retries).
 //

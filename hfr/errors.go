@@ -132,15 +132,14 @@ func (e *APIError) Unwrap() error {
 }
 
 // tokenRejected reports whether the answer says the session token is no
-// longer good, so that dropping it and opening a new session may help.
+// longer good, so that dropping it and opening a new session may help:
+// HTTP 401, or the API manager's code 900901 ("invalid credentials") at
+// whatever client-error status it comes with (400, 403).
 func (e *APIError) tokenRejected() bool {
-	switch e.StatusCode {
-	case http.StatusUnauthorized:
+	if e.StatusCode == http.StatusUnauthorized {
 		return true
-	case http.StatusBadRequest:
-		return e.Code == "900901"
 	}
-	return false
+	return e.StatusCode >= 400 && e.StatusCode < 500 && e.Code == "900901"
 }
 
 // registryCause reports whether the answer names a cause of the

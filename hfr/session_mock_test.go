@@ -140,6 +140,11 @@ func TestRejectedTokenRefreshedOnce(t *testing.T) {
 		{"400 with 900901 refreshes", 400, `{"code":"900901","message":"Invalid Credentials"}`, true, 2},
 		{"401 in gateway shape refreshes", 401, `{"error":{"code":"HIS-401","message":"Unauthorized"}}`, true, 2},
 		{"400 with another code does not", 400, `{"code":"HIS-400","message":"Bad Request"}`, false, 1},
+		// The API manager's code for a rejected token refreshes whatever
+		// 4xx status carries it; another code at 403 is a refusal.
+		{"403 with 900901 refreshes", 403, `{"code":"900901","message":"Invalid Credentials"}`, true, 2},
+		{"403 WSO2 fault with 900901 refreshes", 403, `{"fault":{"code":900901,"message":"Invalid Credentials"}}`, true, 2},
+		{"403 with another code does not", 403, `{"code":"900908","message":"Resource forbidden"}`, false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -326,6 +326,10 @@ func (c *Client) send(ctx context.Context, cl *call, token string) (*reply, erro
 	defer cancel()
 	req := c.rc.R().
 		SetContext(actx).
+		// Never resty's debug log, which a client given (WithRestyClient)
+		// may have on: it writes the headers and body of every request,
+		// the client secret, the gateway token and OTPs among them.
+		SetDebug(false).
 		SetDoNotParseResponse(true).
 		SetHeader("REQUEST-ID", uuid.NewString()).
 		SetHeader("TIMESTAMP", c.now().UTC().Format(timestampLayout)).

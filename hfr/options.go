@@ -212,7 +212,9 @@ func WithHTTPClient(hc *http.Client) Option {
 // do: a redirect would carry the client secret, the gateway token or a
 // professional's own token to wherever it points. Set
 // rc.SetRedirectPolicy(resty.NoRedirectPolicy()); New logs a warning for a
-// client that would follow one. Mutually exclusive with WithHTTPClient.
+// client that would follow one. rc's debug mode (SetDebug) does not apply to
+// the Client's requests, whose headers and bodies carry the client secret,
+// tokens and OTPs. Mutually exclusive with WithHTTPClient.
 func WithRestyClient(rc *resty.Client) Option {
 	return func(c *config) error {
 		if rc == nil {

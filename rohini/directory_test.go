@@ -74,6 +74,18 @@ func TestLoadCSV(t *testing.T) {
 			},
 		},
 		{
+			// What a spreadsheet or a database export writes: a date and
+			// time with a space, and the day-first date with the month's
+			// name (31-Mar-2029).
+			name:    "spreadsheet and database dates",
+			csv:     "rohini_id,hospital_name,valid_until\n" + goodID + ",A,2029-03-31 00:00:00\n" + otherID + ",B,31-Dec-2028\n",
+			wantLen: 2,
+			want: map[string]rohini.Hospital{
+				goodID:  {ID: goodID, Name: "A", ValidUntil: time.Date(2029, 3, 31, 0, 0, 0, 0, time.UTC)},
+				otherID: {ID: otherID, Name: "B", ValidUntil: time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC)},
+			},
+		},
+		{
 			name:    "header only",
 			csv:     csvHeader,
 			wantLen: 0,

@@ -167,14 +167,15 @@ func setField(h *Hospital, f field, v string, layouts []string) error {
 }
 
 var defaultDateLayouts = []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04",
-	"02-01-2006", "02/01/2006", "02.01.2006"}
+	time.DateTime, "02-01-2006", "02/01/2006", "02.01.2006", "02-Jan-2006"}
 
 // DefaultDateLayouts returns the layouts tried, in order, to read a validity
 // date: 2006-01-02, RFC 3339, a date and time without a zone
 // (2006-01-02T15:04:05, with or without a fraction of a second, or
-// 2006-01-02T15:04, as Java's LocalDateTime writes them; read as UTC, as a
-// date alone is), and the day-first 02-01-2006, 02/01/2006 and 02.01.2006
-// that Indian extracts use. No two of them match the same text.
+// 2006-01-02T15:04, as Java's LocalDateTime writes them, or 2006-01-02
+// 15:04:05, as databases and spreadsheets export them; read as UTC, as a
+// date alone is), and the day-first 02-01-2006, 02/01/2006, 02.01.2006 and
+// 02-Jan-2006 that Indian extracts use. No two of them match the same text.
 func DefaultDateLayouts() []string { return append([]string(nil), defaultDateLayouts...) }
 
 func parseDate(v string, layouts []string) (time.Time, error) {

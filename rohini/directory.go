@@ -1,6 +1,7 @@
 package rohini
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -288,8 +289,9 @@ func csvColumns(head []string, names [numFields]string, explicit [numFields]bool
 // LoadJSON loads a JSON extract: an array of hospital objects, or an object
 // whose "hospitals" member is that array (other members are ignored). Field
 // names and dotted paths are set with [WithFieldNames]; numbers are taken
-// as written, so a numeric id keeps all 13 digits. Rows are checked as by
-// [LoadCSV], with entries numbered from 1.
+// as written, so a numeric id keeps all 13 digits. A UTF-8 byte-order mark
+// is tolerated. Rows are checked as by [LoadCSV], with entries numbered
+// from 1.
 func LoadJSON(r io.Reader, opts ...DirectoryOption) (*Directory, error) {
 	cfg, err := loadConfig(opts)
 	if err != nil {
@@ -300,7 +302,11 @@ func LoadJSON(r io.Reader, opts ...DirectoryOption) (*Directory, error) {
 		return nil, err
 	}
 	paths := parsePaths(names)
-	dec := json.NewDecoder(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	dec := json.NewDecoder(br)
 	dec.UseNumber()
 	b := newBuilder(cfg)
 

@@ -210,6 +210,12 @@ func TestLoadJSON(t *testing.T) {
 		},
 		{name: "empty array", json: ` [ ] `},
 		{
+			// As Windows tools save UTF-8, and as LoadCSV tolerates.
+			name: "byte-order mark",
+			json: "\ufeff" + `[{"rohini_id":"` + goodID + `","hospital_name":"A"}]`,
+			want: []rohini.Hospital{{ID: goodID, Name: "A"}},
+		},
+		{
 			name: "nested field names",
 			json: `[{"ids":{"gln":"` + goodID + `"},"name":"A","address":{"state":"Maharashtra"}}]`,
 			opts: []rohini.DirectoryOption{rohini.WithFieldNames(rohini.FieldNames{ID: "ids.gln", Name: "name", State: "address.state", Address: "-"})},

@@ -15,11 +15,12 @@ const hprDomain = "@hpr.abdm"
 // form: "IN" followed by ten letters or digits, upper case, surrounding
 // space removed (every ID observed is IN + 10 digits; two independent
 // clients accept letters too). A malformed ID is an error wrapping
-// ErrInvalidID.
+// ErrInvalidID, which quotes it with any mobile number, e-mail address or
+// HPR number typed into it by mistake masked.
 func NormalizeFacilityID(id string) (string, error) {
 	s := strings.ToUpper(strings.TrimSpace(id))
 	if len(s) != 12 || s[0] != 'I' || s[1] != 'N' || !isAlnum(s[2:]) {
-		return "", fmt.Errorf("%w: facility ID %q: want IN followed by 10 letters or digits", ErrInvalidID, excerpt(id))
+		return "", fmt.Errorf("%w: facility ID %q: want IN followed by 10 letters or digits", ErrInvalidID, maskedExcerpt(id))
 	}
 	return s, nil
 }
@@ -143,6 +144,16 @@ func maskHPRIDsIn(t string, ids []string) string {
 		}
 	}
 	return t
+}
+
+// maskedExcerpt is excerpt of caller input with the personal data in it
+// masked (hcxonboard.RedactText). Only a bounded start is examined, wide
+// enough that a number across the excerpt's end is still seen whole.
+func maskedExcerpt(s string) string {
+	if len(s) > 160 {
+		s = s[:160]
+	}
+	return excerpt(hcxonboard.RedactText(s))
 }
 
 // excerpt bounds caller input quoted in an error.

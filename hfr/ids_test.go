@@ -86,3 +86,23 @@ func TestFacilityIsDraft(t *testing.T) {
 		assert.Equal(t, want, hfr.Facility{Status: status}.IsDraft(), status)
 	}
 }
+
+// Personal data typed into the facility ID field by mistake — a mobile,
+// an e-mail, an HPR number — is quoted masked; a malformed facility ID is
+// quoted as typed, to show what is wrong with it.
+func TestMalformedFacilityIDQuotedMasked(t *testing.T) {
+	t.Parallel()
+	for in, shown := range map[string]string{
+		"9876543210":           `"******3210"`,
+		"asha.rao@example.org": `"a*******@example.org"`,
+		"71-1234-5678-9012":    `"**-****-****-9012"`,
+		"IN29100001234":        `"IN29100001234"`,
+	} {
+		_, err := hfr.NormalizeFacilityID(in)
+		require.ErrorIs(t, err, hfr.ErrInvalidID)
+		assert.Contains(t, err.Error(), shown)
+		if shown != `"`+in+`"` {
+			assert.NotContains(t, err.Error(), in)
+		}
+	}
+}

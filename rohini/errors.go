@@ -3,6 +3,8 @@ package rohini
 import (
 	"errors"
 	"fmt"
+
+	"github.com/openhcx/hcxonboard"
 )
 
 // Sentinel errors; match them with errors.Is. Every error a [Lookup] in this
@@ -32,7 +34,9 @@ var (
 
 // IDError gives the detail of a malformed id. It wraps [ErrInvalidID].
 type IDError struct {
-	// ID is the value that was checked, as given (shortened if very long).
+	// ID is the value that was checked, as given (shortened if very
+	// long), with any mobile number or e-mail address typed into it by
+	// mistake masked.
 	ID string
 	// Problem says what is wrong, e.g. "check digit is 6, want 8".
 	Problem string
@@ -42,6 +46,9 @@ type IDError struct {
 const maxQuotedID = 40
 
 func newIDError(id, problem string) *IDError {
+	// Only a bounded start is examined, wide enough that a number across
+	// the cut is still seen whole.
+	id = hcxonboard.RedactText(id[:min(len(id), 4*maxQuotedID)])
 	if len(id) > maxQuotedID {
 		id = id[:maxQuotedID] + "…"
 	}

@@ -133,3 +133,21 @@ func TestErrorsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+// A mobile number or e-mail address typed into the ROHINI field by mistake
+// is quoted masked; a malformed ROHINI id is quoted as typed.
+func TestValidateMasksPersonalDataInError(t *testing.T) {
+	t.Parallel()
+	for in, shown := range map[string]string{
+		"9876543210":           `"******3210"`,
+		"asha.rao@example.org": `"a*******@example.org"`,
+		"8900080123456":        `"8900080123456"`,
+	} {
+		err := rohini.Validate(in)
+		require.ErrorIs(t, err, rohini.ErrInvalidID)
+		assert.Contains(t, err.Error(), shown)
+		if shown != `"`+in+`"` {
+			assert.NotContains(t, err.Error(), in)
+		}
+	}
+}

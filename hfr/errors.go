@@ -21,8 +21,9 @@ import (
 var (
 	// ErrNotFound reports that the registry holds no such facility or
 	// professional (HTTP 404, 422 with HIS-3008, or an empty search). A
-	// 404 that is a web page (HTML) is a web server's answer for a path it
-	// does not route, not the registry's, and is ErrUnavailable.
+	// 404 that is a web page (HTML), or the API manager's code 900906, is
+	// the answer for a path nothing routes, not the registry's, and is
+	// ErrUnavailable.
 	ErrNotFound = errors.New("not found")
 	// ErrUnauthorized reports rejected credentials or a rejected session
 	// token (HTTP 401 or 403, API-manager code 900901, ABDM-1919..1923).
@@ -109,6 +110,11 @@ func (e *APIError) Unwrap() error {
 	case "HIS-429":
 		return ErrRateLimited
 	case "HIS-503":
+		return ErrUnavailable
+	case "900906":
+		// The API manager's "no matching resource found in the API for
+		// the given request": a path it does not route (a wrong registry
+		// URL), which proves no absence, as a web server's 404 page does not.
 		return ErrUnavailable
 	}
 	switch {

@@ -65,6 +65,12 @@ func TestDecodeError(t *testing.T) {
 		{"truncated JSON is text", 500, `{"error":{"code":"X`, "", `{"error":{"code":"X`, hfr.ErrUnavailable},
 		{"forbidden", 403, `{"message":"Forbidden"}`, "", "Forbidden", hfr.ErrUnauthorized},
 		{"plain 422 maps to nothing", 422, `{"code":"HIS-422","message":"Unprocessable"}`, "HIS-422", "Unprocessable", nil},
+		// The API manager's 404 for a path it does not route (a wrong
+		// registry URL) says nothing of the facility or professional asked.
+		{"API manager 900906 on 404 is no answer", 404, `{"code":"900906","message":"No matching resource found for given API Request","description":"Access failure for API: /v4/int"}`,
+			"900906", "No matching resource found for given API Request", hfr.ErrUnavailable},
+		{"WSO2 fault 900906 on 404 is no answer", 404, `{"fault":{"code":900906,"message":"No matching resource found in the API for the given request"}}`,
+			"900906", "No matching resource found in the API for the given request", hfr.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -82,6 +82,7 @@ func TestFacilityAnswers(t *testing.T) {
 		{"no rows but a total that says there are some", 200, `{"facilities":[],"totalFacilities":"1","numberOfPages":1}`, "", false, hfr.ErrUnexpectedResponse, "", 1},
 		{"404", 404, ``, "", false, hfr.ErrNotFound, "", 1},
 		{"404 HTML page is an outage, not an absence", 404, nginx404, "", false, hfr.ErrUnavailable, "", 1},
+		{"API manager's 404 for an unrouted path is an outage, not an absence", 404, `{"code":"900906","message":"No matching resource found for given API Request"}`, "", false, hfr.ErrUnavailable, "", 1},
 		{"422 HIS-1070", 422, `{"code":"HIS-422","message":"Unprocessable","details":[{"code":"HIS-1070","message":"Required OwnershipCode Field is empty."}]}`, "", false, nil, "HIS-1070", 1},
 		{"200 with error list", 200, `[{"error":{"code":"2500","message":"mismatch"}}]`, "", false, nil, "2500", 1},
 		{"200 with error object", 200, `{"error":{"code":"ABDM-1932","message":"HFR request failed"}}`, "", false, nil, "ABDM-1932", 1},

@@ -10,7 +10,8 @@
 // (hfr.WithClock) to expire a cached token. It answers in the registries' own shapes, errors included:
 // 401 with code 900901 for a bad token, 422 HIS-1070 for an incomplete
 // search, 422 HIS-3008 for an unknown HPR ID, 200 with errorStatus for a
-// wrong OTP. Contact mobiles and e-mails come masked, as HFR sends them.
+// wrong OTP, and the API manager's 404 with code 900906 for a path it does
+// not serve (a registry URL without RegistryPath, say). Contact mobiles and e-mails come masked, as HFR sends them.
 //
 //	srv := hfrtest.NewServer(hfrtest.WithSeed(true))
 //	defer srv.Close()

@@ -102,7 +102,33 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"facilities":[{"facilityId":"IN`)
 		return
 	}
+	if !s.routed(r) {
+		// As the HSP host's API manager answers a path it does not route
+		// (a registry URL without its version prefix, say): not a 404
+		// about a facility or professional.
+		writeJSON(w, http.StatusNotFound, map[string]string{
+			"code":        "900906",
+			"message":     "No matching resource found for given API Request",
+			"description": "No matching resource found in the API for the given request",
+		})
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// routed reports whether the fake serves r's path, with r's method or
+// another (which the mux answers 405).
+func (s *Server) routed(r *http.Request) bool {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		return true
+	}
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host}
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) writeFailure(w http.ResponseWriter, path string, f *failure) {

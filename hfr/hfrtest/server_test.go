@@ -593,3 +593,31 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, srv.SessionRequests())
 }
+
+// A path the fake does not serve is answered as the HSP host's API manager
+// answers one, 404 with its code 900906, so that a registry URL set wrong
+// (without the version prefix, say) reads as an outage, as it would
+// against the real registry, and not as every facility missing. A served
+// path asked with another method is still 405.
+func TestUnroutedPathIsTheAPIManagers404(t *testing.T) {
+	t.Parallel()
+	srv := hfrtest.NewServer(hfrtest.WithSeed(true))
+	t.Cleanup(srv.Close)
+
+	a := do(t, srv, call{path: hfrtest.PathFacilitySearch + "X", body: `{}`})
+	assert.Equal(t, http.StatusNotFound, a.status)
+	assert.Equal(t, "900906", a.json["code"])
+
+	a = do(t, srv, call{method: http.MethodGet, path: hfrtest.PathFacilitySearch})
+	assert.Equal(t, http.StatusMethodNotAllowed, a.status)
+
+	c, err := srv.Client(hfr.WithRegistryURL(srv.URL)) // the version prefix left out
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.Facility(context.Background(), "IN2910000123")
+	require.ErrorIs(t, err, hfr.ErrUnavailable)
+	require.NotErrorIs(t, err, hfr.ErrNotFound)
+	_, err = c.Professional(context.Background(), "71-1234-5678-9012")
+	require.ErrorIs(t, err, hfr.ErrUnavailable)
+	require.NotErrorIs(t, err, hfr.ErrNotFound)
+}

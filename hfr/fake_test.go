@@ -204,6 +204,26 @@ func TestFakeConcurrentCallersShareOneSession(t *testing.T) {
 	}
 }
 
+// Twenty callers whose token the gateway has revoked all get 401 and all
+// go again: with one fresh session between them, not one each.
+func TestFakeConcurrentCallersShareOneRenewal(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	_, err := c.Facility(context.Background(), "IN2910000123")
+	require.NoError(t, err)
+	srv.ExpireTokens()
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = c.Facility(context.Background(), "IN2910000123") })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, srv.SessionRequests(), "the first session and one renewal")
+}
+
 func TestFakeWrongCredentials(t *testing.T) {
 	t.Parallel()
 	srv, _ := newFake(t)

@@ -3,11 +3,15 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/onboarding/credential"
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 )
@@ -82,4 +86,48 @@ func roleSearch(t *testing.T, f *fixture, cond string) ([]string, map[string][]s
 		roles[p.Code] = p.Roles
 	}
 	return codes, roles
+}
+
+// A negative operator whose other spellings exclude one role more than
+// this library's spelling does is read as itself and a neq of that role:
+// under the platform profile "payor", "agency.regulator" and
+// "agency.sponsor" all end with "or", and notEndsWith "or" leaves out all
+// three, as a client reading those records expects. One that would leave
+// out several more roles by their other spellings is still refused.
+func TestRoleNegativeOperatorOneMoreRole(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
+	mk := func(code, name string, role hcxonboard.Role) *hcxonboard.Participant {
+		return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Roles: []hcxonboard.Role{role},
+			PrimaryMobile: "9000000002", Status: hcxonboard.StatusActive, EndpointURL: "https://hcx." + strings.Split(code, "@")[0] + ".example/v0.9",
+			EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
+	}
+	hosp := mk("hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
+	payer := mk("payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
+	reg := mk("agen_irda_000005@hcx", "Insurance Regulator", hcxonboard.RoleRegulator)
+	tpa := mk("agen_medias_000006@hcx", "MediAssist TPA", hcxonboard.RoleTPA)
+	for _, profile := range []credential.Profile{credential.ProfilePlatform, credential.ProfileSpec} {
+		s := newSeeded(t, []*hcxonboard.Participant{hosp, payer, reg, tpa}, httpapi.WithProfile(profile))
+		search := func(cond string) response {
+			return s.do(request{method: http.MethodPost, path: "/v0.9/participant/search", auth: staffAuth,
+				body: `{"filters":{"roles":` + cond + `}}`})
+		}
+		codes := func(res response) []string {
+			require.Equal(t, http.StatusOK, res.status, "%s: %s", profile, res.body)
+			var a specAnswer
+			res.decode(t, &a)
+			out := codesOf(a)
+			slices.Sort(out)
+			return out
+		}
+		assert.Equal(t, []string{tpa.ParticipantCode, hosp.ParticipantCode}, codes(search(`{"notEndsWith":"or"}`)), profile)
+		assert.Equal(t, []string{tpa.ParticipantCode, hosp.ParticipantCode}, codes(search(`{"notEndsWith":"or","neq":"payor"}`)), profile)
+		// Another neq already holds the one condition that could.
+		res := search(`{"notEndsWith":"or","neq":"agency.tpa"}`)
+		assert.Equal(t, http.StatusBadRequest, res.status, "%s: %s", profile, res.body)
+		// 10001 ends with "1" and stands for six roles: no one condition.
+		res = search(`{"notEndsWith":"1"}`)
+		assert.Equal(t, http.StatusBadRequest, res.status, "%s: %s", profile, res.body)
+		assert.Contains(t, string(res.body), "search with or", profile)
+	}
 }

@@ -637,9 +637,12 @@ const noRole = "-"
 // finds the same roles in this library's spelling alone is left as it is.
 // Otherwise a positive one becomes the set of roles it finds, read as the
 // condition's or (refused, ErrInvalidQuery, where the condition has an or
-// already: two cannot be one), and a negative one becomes a neq of the
-// one role it excludes; one that would exclude several is refused, as no
-// single condition can.
+// already: two cannot be one), and a negative one keeps what it excludes
+// in this library's spelling and adds a neq of the one more role its
+// other spellings exclude (notEndsWith "or" leaves out payers, whose
+// "payor" ends so, beside regulators and sponsors); one whose other
+// spellings exclude several more roles, or whose neq another holds, is
+// refused, as no single condition can.
 func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 	type op struct {
 		name string
@@ -747,15 +750,21 @@ func readRoleOperators(c registry.Condition) (registry.Condition, error) {
 		}
 		v := **o.val
 		test := func(s string) bool { return o.test(s, v) }
-		set := roles(true, test, v)
-		if slices.Equal(set, roles(false, test)) {
+		set, own := roles(true, test, v), roles(false, test)
+		if slices.Equal(set, own) {
 			continue
 		}
-		if len(set) > 1 || c.Neq != nil && *c.Neq != set[0] {
+		// The operator itself excludes the roles it finds in this
+		// library's spelling; a neq excludes one more.
+		more := slices.DeleteFunc(slices.Clone(set), func(r string) bool { return slices.Contains(own, r) })
+		if len(more) > 1 || c.Neq != nil && *c.Neq != more[0] {
 			return c, fmt.Errorf("%w: roles %s %q: it excludes %d roles (%s), which one condition cannot; search with or for the roles wanted",
 				registry.ErrInvalidQuery, o.name, v, len(set), strings.Join(set, ", "))
 		}
-		*o.val, c.Neq = nil, &set[0]
+		if len(own) == 0 {
+			*o.val = nil
+		}
+		c.Neq = &more[0]
 	}
 	return c, nil
 }

@@ -199,7 +199,12 @@ func (h *Handler) keycloakToken(w http.ResponseWriter, r *http.Request, _ *reqCt
 	if err := h.readForm(w, r, fields, formRead{ignoreUnknown: true}, &req); err != nil {
 		return err
 	}
-	if req.GrantType != "password" {
+	switch req.GrantType {
+	case "password":
+	case "":
+		// Keycloak's answer: a malformed request, not an unknown grant.
+		return newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type is missing: give "password"`)
+	default:
 		return unsupportedGrant{newError(http.StatusBadRequest, CodeInvalidRequest, `grant_type must be "password"`)}
 	}
 	code, err := h.codeOfUsername(r, strings.TrimSpace(req.Username))

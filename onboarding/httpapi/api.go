@@ -298,7 +298,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ *reqCtx) (err 
 	if err != nil {
 		return h.refuseCredentials(r, err)
 	}
-	h.writeJSON(w, http.StatusOK, TokenResponse{
+	h.writeToken(w, TokenResponse{
 		AccessToken: tok.Value,
 		TokenType:   "Bearer",
 		ExpiresIn:   int64(math.Max(0, tok.ExpiresAt.Sub(tok.IssuedAt).Seconds())),

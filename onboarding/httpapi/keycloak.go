@@ -255,9 +255,18 @@ func (h *Handler) codeOfUsername(r *http.Request, username string) (string, erro
 }
 
 func (h *Handler) writeSpecToken(w http.ResponseWriter, tok credential.Token) {
-	h.writeJSON(w, http.StatusOK, SpecTokenResponse{
+	h.writeToken(w, SpecTokenResponse{
 		AccessToken: tok.Value,
 		ExpiresIn:   int64(math.Max(0, tok.ExpiresAt.Sub(tok.IssuedAt).Seconds())),
 		TokenType:   "Bearer",
 	})
+}
+
+// writeToken answers an access token (v, a token route's answer): as
+// writeJSON, which forbids caching, and with Pragma: no-cache for HTTP/1.0
+// caches, as OAuth 2.0 (RFC 6749, section 5.1) asks of every answer that
+// carries a token.
+func (h *Handler) writeToken(w http.ResponseWriter, v any) {
+	w.Header().Set("Pragma", "no-cache")
+	h.writeJSON(w, http.StatusOK, v)
 }

@@ -133,15 +133,9 @@ func TestNHCXParticipantUpdate(t *testing.T) {
 // own role still finds it alone among providers of other kinds.
 func TestNHCXRoleCodeFindsWhatItWrites(t *testing.T) {
 	t.Parallel()
-	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
-	mk := func(code, name string, role hcxonboard.Role) *hcxonboard.Participant {
-		return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Roles: []hcxonboard.Role{role},
-			PrimaryMobile: "9000000002", Status: hcxonboard.StatusActive, EndpointURL: "https://hcx." + strings.Split(code, "@")[0] + ".example/v0.9",
-			EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
-	}
-	hosp := mk("hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
-	lab := mk("diag_lab_000003@hcx", "City Lab", hcxonboard.RoleDiagnostics)
-	payer := mk("payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
+	hosp := liveRecord(t, "hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
+	lab := liveRecord(t, "diag_lab_000003@hcx", "City Lab", hcxonboard.RoleDiagnostics)
+	payer := liveRecord(t, "payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
 	s := newSeeded(t, []*hcxonboard.Participant{hosp, lab, payer}, httpapi.WithProfile(credential.ProfileNHCX))
 	search := func(filters string) []string {
 		t.Helper()
@@ -169,4 +163,14 @@ func TestNHCXRoleCodeFindsWhatItWrites(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.status, "%s: %s", path, res.body)
 		assert.Contains(t, string(res.body), "or for the roles wanted", path)
 	}
+}
+
+// liveRecord is an Active participant's record holding one role, with an
+// endpoint and an encryption certificate, for seeding a store.
+func liveRecord(t *testing.T, code, name string, role hcxonboard.Role) *hcxonboard.Participant {
+	t.Helper()
+	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
+	return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Roles: []hcxonboard.Role{role},
+		PrimaryMobile: "9000000002", Status: hcxonboard.StatusActive, EndpointURL: "https://hcx." + strings.Split(code, "@")[0] + ".example/v0.9",
+		EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
 }

@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -96,16 +94,10 @@ func roleSearch(t *testing.T, f *fixture, cond string) ([]string, map[string][]s
 // out several more roles by their other spellings is still refused.
 func TestRoleNegativeOperatorOneMoreRole(t *testing.T) {
 	t.Parallel()
-	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
-	mk := func(code, name string, role hcxonboard.Role) *hcxonboard.Participant {
-		return &hcxonboard.Participant{ParticipantCode: code, ParticipantName: name, Roles: []hcxonboard.Role{role},
-			PrimaryMobile: "9000000002", Status: hcxonboard.StatusActive, EndpointURL: "https://hcx." + strings.Split(code, "@")[0] + ".example/v0.9",
-			EncryptionCert: validDetails(t).EncryptionCert, CreatedAt: at, UpdatedAt: at}
-	}
-	hosp := mk("hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
-	payer := mk("payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
-	reg := mk("agen_irda_000005@hcx", "Insurance Regulator", hcxonboard.RoleRegulator)
-	tpa := mk("agen_medias_000006@hcx", "MediAssist TPA", hcxonboard.RoleTPA)
+	hosp := liveRecord(t, "hosp_cityho_000002@hcx", "City Hospital", hcxonboard.RoleHospital)
+	payer := liveRecord(t, "payr_suraks_000004@hcx", "Suraksha Insurance", hcxonboard.RolePayer)
+	reg := liveRecord(t, "agen_irda_000005@hcx", "Insurance Regulator", hcxonboard.RoleRegulator)
+	tpa := liveRecord(t, "agen_medias_000006@hcx", "MediAssist TPA", hcxonboard.RoleTPA)
 	for _, profile := range []credential.Profile{credential.ProfilePlatform, credential.ProfileSpec} {
 		s := newSeeded(t, []*hcxonboard.Participant{hosp, payer, reg, tpa}, httpapi.WithProfile(profile))
 		search := func(cond string) response {

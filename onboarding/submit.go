@@ -656,8 +656,10 @@ func (s *Service) askStaff(r *record, t *taskState) {
 // is none, or it is an address of another kind — the whole network, the
 // staff, a facility's HFR manager, an e-mail or a mobile number — unless a
 // participant of this registry holds it as its code (an instance code may
-// hold a dot, which gives codes an e-mail's shape). Text the applicant
-// typed never addresses a message of its own accord.
+// hold a dot, which gives codes an e-mail's shape). A code typed in
+// capitals that no participant holds goes to the participant holding it
+// in lower case, if one does. Text the applicant typed never addresses a
+// message of its own accord.
 func (s *Service) approvalRecipient(ctx context.Context, payerCode string) string {
 	code := strings.TrimSpace(payerCode)
 	_, instance, _ := strings.Cut(code, "@")
@@ -666,14 +668,23 @@ func (s *Service) approvalRecipient(ctx context.Context, payerCode string) strin
 		return Staff
 	}
 	if _, err := verifier.NormalizeMobile(code); err != nil && hcxonboard.IsParticipantCodeForm(code) {
+		if lower := strings.ToLower(code); lower != code && !s.isParticipant(ctx, code) && s.isParticipant(ctx, lower) {
+			return lower // typed in capitals; the codes this engine issues are lower case
+		}
 		return code
 	}
 	if len(code) <= hcxonboard.MaxParticipantCodeLength && strings.Contains(code, "@") && !strings.ContainsAny(code, " \t\r\n") {
-		if _, err := s.store.Participant(ctx, code); err == nil {
+		if s.isParticipant(ctx, code) {
 			return code
 		}
 	}
 	return Staff
+}
+
+// isParticipant reports whether the store holds a participant under code.
+func (s *Service) isParticipant(ctx context.Context, code string) bool {
+	_, err := s.store.Participant(ctx, code)
+	return err == nil
 }
 
 func empanelmentID(app *hcxonboard.Application) string {

@@ -70,21 +70,25 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: every setting is a flag (see -h)", fs.Arg(0))
+	}
 	if c.dsn == "" {
 		c.dsn = os.Getenv("HCX_TEST_POSTGRES_DSN") // not a flag default: -h would print its password
 	}
-	for _, s := range strings.Split(sizes, ",") {
-		n, err := parseSize(s)
-		if err != nil {
-			return err
-		}
-		c.sizes = append(c.sizes, n)
+	var err error
+	if c.sizes, err = parseSizes(sizes); err != nil {
+		return err
 	}
 	switch {
 	case c.backend != "sqlite" && c.backend != "postgres":
 		return fmt.Errorf("-backend %q: want sqlite or postgres", c.backend)
 	case c.backend == "postgres" && c.dsn == "":
 		return errors.New("-backend postgres needs -dsn or HCX_TEST_POSTGRES_DSN")
+	case c.backend == "postgres" && !isPostgresURL(c.dsn):
+		// Checked before a schema is made, and not shown: a DSN holds a
+		// password.
+		return errors.New("-dsn: want the URL form, postgres://user:password@host/database")
 	case c.reps < 1:
 		return errors.New("-reps must be at least 1")
 	}
@@ -101,8 +105,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func parseSize(s string) (int, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+// maxSize is the most participants one size may ask for.
+const maxSize = 1000000000
+
+// parseSizes reads -sizes: the counts, smallest first and each once, so
+// that every ratio the report prints is to the smallest.
+func parseSizes(list string) ([]int, error) {
+	var sizes []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := parseSize(s)
+		if err != nil {
+			return nil, err
+		}
+		sizes = append(sizes, n)
+	}
+	slices.Sort(sizes)
+	return slices.Compact(sizes), nil
+}
+
+func parseSize(given string) (int, error) {
+	s := strings.ToLower(strings.TrimSpace(given))
 	mult := 1
 	switch {
 	case strings.HasSuffix(s, "k"):
@@ -111,10 +133,17 @@ func parseSize(s string) (int, error) {
 		mult, s = 1000000, strings.TrimSuffix(s, "m")
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("size %q: want a count like 10k", s)
+	if err != nil || n < 1 || n > maxSize/mult {
+		return 0, fmt.Errorf("size %q: want a count from 1 to 1000m, like 10k", strings.TrimSpace(given))
 	}
 	return n * mult, nil
+}
+
+// isPostgresURL reports whether dsn is a PostgreSQL DSN in URL form, the
+// form a schema can be added to.
+func isPostgresURL(dsn string) bool {
+	u, err := url.Parse(dsn)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
 }
 
 func sizeName(n int) string {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Flags the command cannot honour are refused before anything is filled,
+// each with an error naming what was wrong; none of these runs touches a
+// database.
+func TestRunRefusesBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-sizes", "1k", "extra"}, `unexpected argument "extra"`},
+		{[]string{"-sizes", "1.5m"}, `size "1.5m"`},
+		{[]string{"-sizes", "99999999999999m"}, `size "99999999999999m"`},
+		{[]string{"-sizes", "9223372036854775807"}, `size "9223372036854775807"`},
+		{[]string{"-sizes", "0"}, `size "0"`},
+		{[]string{"-sizes", "-5k"}, `size "-5k"`},
+		{[]string{"-sizes", ",1k"}, `size ""`},
+		{[]string{"-backend", "mysql", "-sizes", "1k"}, `-backend "mysql"`},
+		{[]string{"-reps", "0", "-sizes", "1k"}, "-reps"},
+		{[]string{"-backend", "postgres", "-dsn", "host=db user=u password=hunter2", "-sizes", "1k"}, "-dsn"},
+		{[]string{"-backend", "postgres", "-dsn", "mysql://u:hunter2@db/x", "-sizes", "1k"}, "-dsn"},
+	} {
+		err := run(context.Background(), tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run %q = %v, want an error naming %s", tc.args, err, tc.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("run %q: the error shows the DSN's password: %v", tc.args, err)
+		}
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	if err := run(context.Background(), []string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run -h = %v, want flag.ErrHelp", err)
+	}
+}
+
+// The sizes are measured smallest first, each once, so that the ratios
+// the report prints are to the smallest size, as it says.
+func TestParseSizesSortsAndDeduplicates(t *testing.T) {
+	got, err := parseSizes("100k, 10k,1M,10k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{10000, 100000, 1000000}; !slices.Equal(got, want) {
+		t.Fatalf("parseSizes = %v, want %v", got, want)
+	}
+	if got, err := parseSizes("1"); err != nil || !slices.Equal(got, []int{1}) {
+		t.Fatalf("parseSizes(1) = %v, %v", got, err)
+	}
+}

@@ -24,10 +24,12 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -39,7 +41,12 @@ import (
 )
 
 func main() {
-	err := run(context.Background(), os.Args[1:], os.Stdout)
+	// An interrupt ends the run through its context, so that the store
+	// being filled is removed (a PostgreSQL schema of a million
+	// participants would otherwise stay behind).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 	case err != nil:
@@ -178,11 +185,20 @@ func open(ctx context.Context, c config, n int) (*sqlstore.Store, func() (int64,
 			dir = d
 		}
 		path := filepath.Join(dir, fmt.Sprintf("growth-%d.db", n))
+		remove := func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+			if c.dir == "" {
+				os.Remove(dir)
+			}
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(path + suffix)
 		}
 		s, err := sqlstore.OpenSQLite(ctx, path)
 		if err != nil {
+			remove()
 			return nil, nil, nil, err
 		}
 		size := func() (int64, error) {
@@ -204,12 +220,7 @@ func open(ctx context.Context, c config, n int) (*sqlstore.Store, func() (int64,
 				fmt.Fprintln(os.Stderr, "growth: kept", path)
 				return
 			}
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				os.Remove(path + suffix)
-			}
-			if c.dir == "" {
-				os.Remove(dir)
-			}
+			remove()
 		}, nil
 	}
 	admin, err := sql.Open("pgx", c.dsn)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -59,5 +60,38 @@ func TestParseSizesSortsAndDeduplicates(t *testing.T) {
 	}
 	if got, err := parseSizes("1"); err != nil || !slices.Equal(got, []int{1}) {
 		t.Fatalf("parseSizes(1) = %v, %v", got, err)
+	}
+}
+
+// A run that ends early — interrupted, or failing to open its store —
+// leaves nothing behind: not the database file it was making in -dir,
+// nor the temporary directory it made without one.
+func TestRunEndedEarlyLeavesNoFiles(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	err := run(ctx, []string{"-dir", dir, "-sizes", "10", "-reps", "1"}, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run with an ended context = %v, want context.Canceled", err)
+	}
+	requireEmpty(t, dir)
+
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	err = run(ctx, []string{"-sizes", "10", "-reps", "1"}, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run with an ended context = %v, want context.Canceled", err)
+	}
+	requireEmpty(t, tmp)
+}
+
+func requireEmpty(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left behind in the directory: %s", e.Name())
 	}
 }

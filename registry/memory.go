@@ -236,6 +236,9 @@ func (s *MemoryStore) EventsAfter(ctx context.Context, applicationID string, aft
 	}
 	es := s.events[applicationID]
 	es = es[sort.Search(len(es), func(i int) bool { return es[i].Seq > afterSeq }):]
+	if len(es) == 0 {
+		return nil, nil // none, as the SQL stores answer it
+	}
 	return slices.Clone(es[:min(len(es), limit)]), nil
 }
 

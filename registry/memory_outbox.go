@@ -49,6 +49,9 @@ func (s *MemoryStore) ClaimOutbox(ctx context.Context, owner string, now time.Ti
 	if len(due) > limit {
 		due = due[:limit]
 	}
+	if len(due) == 0 {
+		return nil, nil // none, as the SQL stores answer it
+	}
 	out := make([]OutboxMessage, len(due))
 	for i, m := range due {
 		stored := s.outbox[m.ID]

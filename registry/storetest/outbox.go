@@ -435,6 +435,7 @@ func testOutbox(t *testing.T, newStore NewStore) {
 		got, err = ob.ClaimOutbox(ctx, "replica-c", now.Add(30*time.Second), time.Minute, 10)
 		require.NoError(t, err)
 		require.Empty(t, got, "nothing left: an empty result, not an error")
+		require.Nil(t, got, "none is answered alike by every store: nil, as an empty listing is")
 		requireDepth(t, ob, 6, 0)
 
 		// The listing shows the leases.

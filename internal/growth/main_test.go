@@ -95,3 +95,27 @@ func requireEmpty(t *testing.T, dir string) {
 		t.Errorf("left behind in the directory: %s", e.Name())
 	}
 }
+
+// The command runs end to end at a small size, given out of order: every
+// operation is timed at each size, the smallest first, and its ratio is
+// to the smallest.
+func TestRunMeasuresEverySizeSmallestFirst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills two SQLite stores")
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-dir", t.TempDir(), "-sizes", "200,100", "-reps", "1"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	head := strings.Fields(lines[0])
+	if n := len(head); n < 3 || head[n-3] != "100" || head[n-2] != "200" || head[n-1] != "×200/100" {
+		t.Fatalf("header %q: want the sizes 100, 200 and the ratio ×200/100", lines[0])
+	}
+	for _, op := range []string{"create + get", "get by code", "search linked code eq", "search email eq", "search mobile eq",
+		"queue waiting approval, page 1", "certs expiring in 30 days", "fill (bulk Load)", "disk per participant"} {
+		if !strings.Contains(out.String(), op) {
+			t.Errorf("no row %q in\n%s", op, out.String())
+		}
+	}
+}

@@ -43,8 +43,10 @@ import (
 func main() {
 	// An interrupt ends the run through its context, so that the store
 	// being filled is removed (a PostgreSQL schema of a million
-	// participants would otherwise stay behind).
+	// participants would otherwise stay behind); a second one, during
+	// that clean-up, ends the process as usual.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }()
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	switch {

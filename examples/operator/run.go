@@ -21,6 +21,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/openhcx/hcxonboard/document"
 	"github.com/openhcx/hcxonboard/internal/urltext"
@@ -354,7 +356,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	store, err := sqlstore.OpenSQLite(ctx, cfg.db)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", cfg.db, err)
+		return openStoreError(cfg, err)
 	}
 	defer store.Close()
 
@@ -633,3 +635,32 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// openStoreError says why the database would not open and what to do
+// about it: a file that is not a SQLite database (or is damaged), or one
+// a newer operator migrated, is moved aside or the demo started afresh.
+func openStoreError(cfg config, err error) error {
+	afresh := fmt.Sprintf("move it aside, give -db another file, or delete %s to start afresh (the demo's state goes with it)", cfg.data)
+	var serr *sqlite.Error
+	switch {
+	case errors.Is(err, sqlstore.ErrSchemaTooNew):
+		return fmt.Errorf("open %s: %w: run the newer version of this operator that wrote it, or %s", cfg.db, err, afresh)
+	case errors.As(err, &serr) && (serr.Code()&0xff == sqlite3.SQLITE_NOTADB || serr.Code()&0xff == sqlite3.SQLITE_CORRUPT):
+		return &wrappedError{
+			msg: fmt.Sprintf("the database %s is not a SQLite database, or is damaged: %s", cfg.db, afresh),
+			err: err,
+		}
+	}
+	return fmt.Errorf("open %s: %w", cfg.db, err)
+}
+
+// wrappedError shows msg alone and still unwraps to err, for an error
+// whose own words would only confuse the reader.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+
+func (e *wrappedError) Unwrap() error { return e.err }

@@ -97,9 +97,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	sandboxOpts := []sandbox.VerifierOption{sandbox.WithClock(now)}
 	if *trustFile != "" {
-		tl, err := sandbox.LoadTrustListFile(*trustFile)
+		tl, err := readTrustList(*trustFile)
 		if err != nil {
-			return fail("trust list: %v", oneLine(err))
+			return fail("%v", err)
 		}
 		sandboxOpts = append(sandboxOpts, sandbox.WithTrustList(tl))
 	}
@@ -211,6 +211,32 @@ func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, err
 		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
 	}
 	return app, nil
+}
+
+// readTrustList reads the operator's sandbox trust list, saying what is
+// wrong as readPolicy does: the file named once, no "open …:" or "json:".
+func readTrustList(name string) (*sandbox.TrustList, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("trust list: cannot open %s: %v", name, pe.Err)
+		}
+		return nil, fmt.Errorf("trust list: %v", err)
+	}
+	defer f.Close()
+	tl, err := sandbox.LoadTrustList(f)
+	if err != nil {
+		msg := strings.TrimPrefix(oneLine(err), strings.TrimPrefix(sandbox.ErrInvalidTrustList.Error(), "sandbox: ")+": ")
+		var syntax *json.SyntaxError
+		var field *json.UnmarshalTypeError
+		if strings.HasPrefix(msg, "json: ") || errors.As(err, &syntax) || errors.As(err, &field) {
+			msg = strings.TrimPrefix(msg, "json: ") +
+				` — -trust takes the operator's trust-list.json, a JSON object {"issuers": […]}`
+		}
+		return nil, fmt.Errorf("trust list: %s: %s", name, msg)
+	}
+	return tl, nil
 }
 
 // readPolicy reads an operator's policy file: a file, or the https URL

@@ -83,10 +83,14 @@ Flags:
 		return c, usageError{errors.New("give -reviewer-token and -approver-token: the two staff tokens the operator printed at start-up")}
 	}
 	if c.wait <= 0 {
-		return c, usageError{fmt.Errorf("-wait %s is not positive", c.wait)}
+		return c, usageError{fmt.Errorf("-wait %s is not positive: give how long to wait, such as 30s or 2m", c.wait)}
 	}
-	if u, err := url.Parse(c.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(c.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, usageError{fmt.Errorf("-url %q: want the operator's base URL, such as http://127.0.0.1:8080, as its banner prints", c.url)}
+	}
+	if base, what, ok := bannerURL(u); ok {
+		return c, usageError{fmt.Errorf("-url %q is the operator's %s: give its base URL, %s, as its banner prints (\"listening on …\")", c.url, what, base)}
 	}
 	if strings.TrimSpace(c.data) == "" {
 		return c, usageError{errors.New("-data is empty: give the operator's -data, as its banner prints")}
@@ -103,6 +107,25 @@ Flags:
 		c.only = append(c.only, cat)
 	}
 	return c, nil
+}
+
+// bannerURL reports whether u is one of the other URLs the operator's
+// banner prints (its API, console or OpenAPI document) rather than its
+// base URL, and if so the base URL and what u is.
+func bannerURL(u *url.URL) (base, what string, ok bool) {
+	p := strings.TrimRight(u.Path, "/")
+	for _, s := range []struct{ suffix, what string }{
+		{"/v1/onboarding", "API"},
+		{"/console", "console"},
+		{"/openapi.json", "OpenAPI document"},
+	} {
+		if prefix, found := strings.CutSuffix(p, s.suffix); found {
+			b := *u
+			b.Path, b.RawPath, b.RawQuery, b.Fragment = prefix, "", "", ""
+			return b.String(), s.what, true
+		}
+	}
+	return "", "", false
 }
 
 func categoryList() string {

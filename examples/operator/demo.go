@@ -63,7 +63,7 @@ func loadKeys(path string) (keys, error) {
 	default:
 		seed, err = hex.DecodeString(strings.TrimSpace(string(seed)))
 		if err != nil || len(seed) != 32 {
-			return keys{}, fmt.Errorf("key seed %s is not 64 hex digits; delete it to start afresh", path)
+			return keys{}, fmt.Errorf("key seed %s is not 64 hex digits: restore it from where it was kept, or delete %s to start afresh", path, filepath.Dir(path))
 		}
 	}
 	derive := func(label string) []byte {
@@ -486,11 +486,7 @@ func printBanner(w io.Writer, cfg config, base, staffToken, approverToken string
 	p("  Or take every sample to Active in one go, from another terminal:")
 	p("    go run ./examples/walkthrough -url %s -data %s \\", base, cfg.data)
 	p("      -reviewer-token %s -approver-token %s", staffToken, approverToken)
-	if filepath.Dir(cfg.db) == filepath.Clean(cfg.data) {
-		p("  Stop the operator and delete %s to start afresh.", cfg.data)
-	} else {
-		p("  Stop the operator and delete %s and %s to start afresh.", cfg.data, cfg.db)
-	}
+	p("  Stop the operator and delete %s to start afresh.", stateToDelete(cfg))
 	p("")
 	p("  One-time codes are printed below, marked DEMO ONLY, and appended to %s for the walkthrough:", filepath.Join(cfg.data, demoCodesFile))
 	p("  a real operator sends them by e-mail or SMS and keeps no copy.")

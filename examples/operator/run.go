@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,6 +33,7 @@ import (
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
 	"github.com/openhcx/hcxonboard/onboarding/metrics"
 	"github.com/openhcx/hcxonboard/onboarding/sandbox"
+	"github.com/openhcx/hcxonboard/registry"
 	"github.com/openhcx/hcxonboard/registry/sqlstore"
 	"github.com/openhcx/hcxonboard/verifier"
 )
@@ -349,16 +351,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(cfg.db), 0o700); err != nil {
 		return fmt.Errorf("database directory: %w", err)
 	}
-	keys, err := loadKeys(filepath.Join(cfg.data, "operator.seed"))
-	if err != nil {
-		return err
-	}
-
 	store, err := sqlstore.OpenSQLite(ctx, cfg.db)
 	if err != nil {
 		return openStoreError(cfg, err)
 	}
 	defer store.Close()
+	seedPath := filepath.Join(cfg.data, "operator.seed")
+	if err := refuseNewSeedBesideRecords(ctx, cfg, seedPath, store); err != nil {
+		return err
+	}
+	keys, err := loadKeys(seedPath)
+	if err != nil {
+		return err
+	}
 
 	// Metrics: what happens as it happens (deliveries, registry calls,
 	// tokens), and, once the engine exists, what the store holds.
@@ -636,11 +641,50 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
+// refuseNewSeedBesideRecords refuses to make a new key seed while the
+// database holds applications: the old seed's keys sealed their audit
+// trails, hashed their one-time codes and signed their applicant tokens,
+// so under new keys every trail would read as broken and every code and
+// token given would be refused.
+func refuseNewSeedBesideRecords(ctx context.Context, cfg config, seedPath string, store registry.StageCounter) error {
+	if _, err := os.Lstat(seedPath); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there is one (or loadKeys says what is wrong with it)
+	}
+	counts, err := store.CountApplications(ctx)
+	if err != nil {
+		return fmt.Errorf("count the applications in %s: %w", cfg.db, err)
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	if n == 0 {
+		return nil
+	}
+	apps := fmt.Sprintf("%d applications", n)
+	if n == 1 {
+		apps = "1 application"
+	}
+	return fmt.Errorf("the key seed %s is missing, but %s holds %s sealed and signed with its keys: "+
+		"restore operator.seed from where it was kept, or delete %s to start afresh "+
+		"(a new seed would show every audit trail as broken and refuse every one-time code and token already given)",
+		seedPath, cfg.db, apps, stateToDelete(cfg))
+}
+
+// stateToDelete names what to delete to start afresh: the data directory,
+// and the database too when -db put it elsewhere.
+func stateToDelete(cfg config) string {
+	if filepath.Dir(cfg.db) == filepath.Clean(cfg.data) {
+		return cfg.data
+	}
+	return cfg.data + " and " + cfg.db
+}
+
 // openStoreError says why the database would not open and what to do
 // about it: a file that is not a SQLite database (or is damaged), or one
 // a newer operator migrated, is moved aside or the demo started afresh.
 func openStoreError(cfg config, err error) error {
-	afresh := fmt.Sprintf("move it aside, give -db another file, or delete %s to start afresh (the demo's state goes with it)", cfg.data)
+	afresh := fmt.Sprintf("move it aside, give -db another file, or delete %s to start afresh (the demo's state goes with it)", stateToDelete(cfg))
 	var serr *sqlite.Error
 	switch {
 	case errors.Is(err, sqlstore.ErrSchemaTooNew):

@@ -190,15 +190,25 @@ func refusedOutright(app *hcxonboard.Application) string {
 	return ""
 }
 
+// openFile opens name, saying "cannot open NAME: why" rather than Go's
+// "open NAME: why".
+func openFile(name string) (*os.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("cannot open %s: %v", name, pe.Err)
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
 func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, error) {
 	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("cannot open %s: %v", name, pe.Err)
-			}
 			return nil, err
 		}
 		defer f.Close()
@@ -216,13 +226,9 @@ func readApplication(name string, stdin io.Reader) (*hcxonboard.Application, err
 // readTrustList reads the operator's sandbox trust list, saying what is
 // wrong as readPolicy does: the file named once, no "open …:" or "json:".
 func readTrustList(name string) (*sandbox.TrustList, error) {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("trust list: cannot open %s: %v", name, pe.Err)
-		}
-		return nil, fmt.Errorf("trust list: %v", err)
+		return nil, fmt.Errorf("trust list: %w", err)
 	}
 	defer f.Close()
 	tl, err := sandbox.LoadTrustList(f)
@@ -251,13 +257,9 @@ func readPolicy(name string) (*verifier.PolicyFile, error) {
 		}
 		src = bytes.NewReader(body)
 	} else {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("policy: cannot open %s: %v", name, pe.Err)
-			}
-			return nil, fmt.Errorf("policy: %v", err)
+			return nil, fmt.Errorf("policy: %w", err)
 		}
 		defer f.Close()
 		src = f

@@ -453,8 +453,15 @@ type queueRow struct {
 	Roles          []hcxonboard.Role
 	Categories     []verifier.Category
 	Position       string
-	Waiting        []string
+	Waiting        []queueWait
+	Titles         map[verifier.RequirementID]string // the requirements' titles, as the application's page gives them
 	Submitted      time.Time
+}
+
+// queueWait is one open task of a queue row: its kind and requirement.
+type queueWait struct {
+	Kind        string
+	Requirement verifier.RequirementID
 }
 
 type queuePage struct {
@@ -530,6 +537,7 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 		p.Tabs = append(p.Tabs, t)
 	}
 	p.PrevURL, p.NextURL = pageLinks("/console/queue", url.Values{"waiting": {waiting}}, cursor != "" || offset > 0, bindCursor(scope, next))
+	policies := h.svc.Policies()
 	for _, a := range apps {
 		row := queueRow{ID: a.ID, Position: position(a), Submitted: a.CreatedAt}
 		if a.Submitted != nil {
@@ -542,7 +550,10 @@ func (h *Handler) consoleQueue(w http.ResponseWriter, r *http.Request, c *reqCtx
 			row.Categories = a.Report.Categories
 		}
 		for _, t := range a.OpenTasks() {
-			row.Waiting = append(row.Waiting, t.Kind+" ("+string(t.Requirement)+")")
+			row.Waiting = append(row.Waiting, queueWait{Kind: t.Kind, Requirement: t.Requirement})
+		}
+		if len(row.Waiting) > 0 {
+			row.Titles = categoryTitles(policies, a.Report)
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/openhcx/hcxonboard"
@@ -186,23 +187,56 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, " their readiness handlers trust operator %q's keys from %s%s — demo only)\n", e.manifest.Issuer, cfg.url, e.manifest.JWKSPath)
 	}
 	start := time.Now()
-	var results []result
-	failed := 0
-	for _, s := range samples {
-		fmt.Fprintln(stdout)
-		r := w.walk(ctx, s)
-		if r.err != nil {
-			failed++
-			fmt.Fprintf(stdout, "  FAILED          %v\n", r.err)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-		}
-		results = append(results, r)
+	results, err := w.walkAll(ctx, samples)
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	printSummary(stdout, results, time.Since(start))
+	return err
+}
+
+// walkAll takes the samples live one after the other. It stops early when
+// ctx ends, or when the operator stops answering (stopped in its
+// terminal, say): the samples after that one are not tried.
+func (w *walker) walkAll(ctx context.Context, samples []sample) ([]result, error) {
+	var results []result
+	failed := 0
+	for i, s := range samples {
+		fmt.Fprintln(w.out)
+		r := w.walk(ctx, s)
+		results = append(results, r)
+		if r.err == nil {
+			continue
+		}
+		failed++
+		fmt.Fprintf(w.out, "  FAILED          %v\n", r.err)
+		if ctx.Err() != nil {
+			return results, ctx.Err()
+		}
+		if cause := operatorGone(r.err); cause != nil {
+			left := len(samples) - i - 1
+			notTried := count(left, "sample") + " were not tried"
+			if left == 1 {
+				notTried = "1 sample was not tried"
+			}
+			return results, fmt.Errorf("the operator at %s stopped answering (%v); %s. Start it afresh (delete %s, "+
+				"then go run ./examples/operator) and run the walkthrough again with the tokens it prints: "+
+				"the samples it took or began are claimed in that data directory", w.cfg.url, cause, notTried, w.cfg.data)
+		}
+	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %s did not go live", failed, count(len(samples), "sample"))
+		return results, fmt.Errorf("%d of %s did not go live", failed, count(len(samples), "sample"))
+	}
+	return results, nil
+}
+
+// operatorGone returns the cause when err says the operator no longer
+// accepts connections, nil otherwise.
+func operatorGone(err error) error {
+	for _, cause := range []error{syscall.ECONNREFUSED, syscall.ECONNRESET} {
+		if errors.Is(err, cause) {
+			return cause
+		}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/openhcx/hcxonboard/onboarding/httpapi"
+	"github.com/openhcx/hcxonboard/verifier"
 )
 
 // client speaks the operator's JSON API (package onboarding/httpapi).
@@ -22,6 +23,9 @@ type client struct {
 type apiError struct {
 	status        int
 	code, message string
+	// problems are the requirements a refused application's report (a
+	// 422 answer to a submission) does not find satisfied.
+	problems []verifier.Result
 }
 
 func (e *apiError) Error() string {
@@ -70,9 +74,18 @@ func (c *client) send(ctx context.Context, method, path, token, contentType stri
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if res.StatusCode/100 != 2 {
-		var env httpapi.ErrorResponse
+		var env struct {
+			httpapi.ErrorResponse
+			Requirements []verifier.Result `json:"requirements"`
+		}
 		if json.Unmarshal(data, &env) == nil && env.Error.Code != "" {
-			return &apiError{status: res.StatusCode, code: env.Error.Code, message: env.Error.Message}
+			e := &apiError{status: res.StatusCode, code: env.Error.Code, message: env.Error.Message}
+			for _, r := range env.Requirements {
+				if r.Outcome != verifier.Satisfied {
+					e.problems = append(e.problems, r)
+				}
+			}
+			return e
 		}
 		return &apiError{status: res.StatusCode, code: http.StatusText(res.StatusCode), message: strings.TrimSpace(string(data))}
 	}

@@ -91,6 +91,14 @@ func (w *walker) onboard(ctx context.Context, s sample) (string, hcxonboard.Stat
 		if errors.As(err, &apiErr) && apiErr.status == http.StatusConflict {
 			return "", "", fmt.Errorf("submit: %w\n%s", err, w.rerunHint())
 		}
+		if errors.As(err, &apiErr) && len(apiErr.problems) > 0 {
+			var b strings.Builder
+			for _, r := range apiErr.problems {
+				fmt.Fprintf(&b, "\n                  %s (%s): %s", r.ID, r.Outcome, r.Message)
+			}
+			return "", "", fmt.Errorf("submit: %w%s\n                  The operator's samples pass on the operator that wrote them: "+
+				"is -data %s the data directory of the operator at %s? Give the -url and -data its banner prints", err, b.String(), w.cfg.data, w.cfg.url)
+		}
 		return "", "", fmt.Errorf("submit: %w", err)
 	}
 	a, token := applied.Application, applied.ApplicantToken

@@ -64,16 +64,17 @@ type endpoints struct {
 // its published keys from the operator, and starts the endpoints' server.
 // It returns nil, nil when the operator checks no readiness.
 func startEndpoints(ctx context.Context, dir string, api *client) (*endpoints, error) {
-	b, err := os.ReadFile(filepath.Join(dir, readinessFile))
+	manifest := filepath.Join(dir, readinessFile)
+	b, err := os.ReadFile(manifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("readiness: %w", err)
+		return nil, fmt.Errorf("readiness: %w", operatorFileError(manifest, err))
 	}
 	e := &endpoints{handlers: map[int]*participant.Handler{}}
 	if err := jsonStrict(b, &e.manifest); err != nil {
-		return nil, fmt.Errorf("%s: %w", readinessFile, err)
+		return nil, fmt.Errorf("readiness: %w", operatorFileError(manifest, err))
 	}
 	m := e.manifest
 	if m.Issuer == "" || m.JWKSPath == "" || m.EndpointHost == "" {
@@ -83,7 +84,7 @@ func startEndpoints(ctx context.Context, dir string, api *client) (*endpoints, e
 		if name == "" || filepath.Base(name) != name {
 			return nil, fmt.Errorf("%s: %q is not a file of the data directory", readinessFile, name)
 		}
-		return os.ReadFile(filepath.Join(dir, name))
+		return readOperatorFile(filepath.Join(dir, name))
 	}
 	enc, err := read(m.EncryptionKey)
 	if err != nil {

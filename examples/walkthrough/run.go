@@ -310,14 +310,41 @@ func indexDocuments(dir string) (map[string]string, error) {
 
 func loadDetails(path string) (onboarding.Details, error) {
 	var d onboarding.Details
-	b, err := os.ReadFile(path)
+	b, err := readOperatorFile(path)
 	if err != nil {
 		return d, fmt.Errorf("step-3 details: %w", err)
 	}
 	if err := jsonStrict(b, &d); err != nil {
-		return d, fmt.Errorf("%s: %w", path, err)
+		return d, fmt.Errorf("step-3 details: %w", operatorFileError(path, err))
 	}
 	return d, nil
+}
+
+// readOperatorFile reads a file the operator writes into its data
+// directory at every start, saying how to get it back when it cannot.
+func readOperatorFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, operatorFileError(path, err)
+	}
+	return b, nil
+}
+
+// operatorFileError says that the file at path, which the operator writes
+// at every start, is missing or damaged, and how to get it back.
+func operatorFileError(path string, err error) error {
+	what := "is damaged"
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		what = "is missing"
+		err = fs.ErrNotExist
+	case errors.As(err, &pe):
+		what = "cannot be read"
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s (%w): the operator writes it at every start; stop the operator on that -data, "+
+		"start it again, and run the walkthrough with the tokens it prints", path, what, err)
 }
 
 func printSummary(w io.Writer, results []result, took time.Duration) {

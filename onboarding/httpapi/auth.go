@@ -402,7 +402,7 @@ func (h *Handler) checkStaff(r *http.Request) (string, error) {
 		}
 	}
 	if r.Header.Get("Authorization") == "" {
-		return "", newError(http.StatusUnauthorized, CodeAccessDenied, "this route needs an operator staff credential")
+		return "", newError(http.StatusUnauthorized, CodeAccessDenied, "this route needs an operator staff credential: send your staff token (Authorization: Bearer …)")
 	}
 	return "", newError(http.StatusForbidden, CodeAccessDenied, "the staff credential was refused: send your own staff token "+
 		"(Authorization: Bearer …); if it was replaced or revoked, ask an administrator for a new one")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"testing"
@@ -62,4 +63,18 @@ func TestOperatorGoneStopsTheRun(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "2 of 2 samples did not go live")
 	assert.Len(t, results, 2)
+}
+
+// No operator at -url: said in the operator's words, with what to do, not
+// Go's "Get …: dial tcp …: connect: connection refused".
+func TestNoOperatorSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	err = run(context.Background(), []string{"-url", base, "-data", t.TempDir(), "-reviewer-token", "r", "-approver-token", "a"}, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no operator answers at "+base+" (connection refused): start one with go run ./examples/operator")
+	assert.NotContains(t, err.Error(), "dial tcp")
 }

@@ -158,6 +158,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		codes: codeLog{path: filepath.Join(cfg.data, codesFile)},
 	}
 	if err := w.api.call(ctx, http.MethodGet, "/healthz", "", nil, nil); err != nil {
+		if cause := operatorGone(err); cause != nil {
+			err = cause
+		}
 		return fmt.Errorf("no operator answers at %s (%w): start one with go run ./examples/operator, "+
 			"or, if one runs at another address (-addr), give that address's URL with -url, as its banner prints", cfg.url, err)
 	}

@@ -217,7 +217,8 @@ func (h *Handler) methodNotAllowed(allow string) http.Handler {
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.writeError(w, r, newError(http.StatusNotFound, CodeInvalidRequest, "no route for %s", r.URL.Path))
+	h.writeError(w, r, newError(http.StatusNotFound, CodeInvalidRequest,
+		"no route for %s: the routes are in the API's description, GET /openapi.json", r.URL.Path))
 }
 
 // wrap runs the route's auth step, then its handler, answering errors in

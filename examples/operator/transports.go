@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"strings"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -83,6 +84,10 @@ func (c *transportConfig) check(getenv func(string) string) error {
 	} else {
 		if c.smtpFrom == "" {
 			return errors.New("-smtp-host needs -smtp-from, the sender address")
+		}
+		if a, err := mail.ParseAddress(c.smtpFrom); err != nil || notify.Classify(a.Address) != notify.Email {
+			return fmt.Errorf("-smtp-from %q: want the sender's e-mail address, such as onboarding@operator.example "+
+				"or 'HCX Onboarding <onboarding@operator.example>'", c.smtpFrom)
 		}
 		// The library's own refusals name its options (WithPort,
 		// StartTLS); an operator knows the flags.

@@ -27,11 +27,7 @@ func TestOperatorGoneStopsTheRun(t *testing.T) {
 	require.NoError(t, ln.Close()) // nothing answers there now
 
 	var out bytes.Buffer
-	w := &walker{
-		cfg: config{url: base, data: "/the/operator/data"},
-		api: &client{base: base, http: &http.Client{Timeout: 5 * time.Second}},
-		out: &out,
-	}
+	w := testWalker(base, &out)
 	samples := []sample{
 		{file: "application-payer.json", category: verifier.CategoryPayer, app: &hcxonboard.Application{ParticipantName: "Payer"}},
 		{file: "application-tpa.json", category: verifier.CategoryTPA, app: &hcxonboard.Application{ParticipantName: "TPA"}},
@@ -58,7 +54,7 @@ func TestOperatorGoneStopsTheRun(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	base = "http://" + ln.Addr().String()
 	out.Reset()
-	w.cfg.url, w.api = base, &client{base: base, http: &http.Client{Timeout: 5 * time.Second}}
+	w = testWalker(base, &out)
 	results, err = w.walkAll(context.Background(), samples)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "2 of 2 samples did not go live")
@@ -77,4 +73,14 @@ func TestNoOperatorSaysWhatToDo(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no operator answers at "+base+" (connection refused): start one with go run ./examples/operator")
 	assert.NotContains(t, err.Error(), "dial tcp")
+}
+
+// testWalker is a walker of the operator at base, with the data directory
+// /the/operator/data, printing to out.
+func testWalker(base string, out io.Writer) *walker {
+	return &walker{
+		cfg: config{url: base, data: "/the/operator/data"},
+		api: &client{base: base, http: &http.Client{Timeout: 5 * time.Second}},
+		out: out,
+	}
 }

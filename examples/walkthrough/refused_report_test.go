@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,11 +33,7 @@ func TestSubmitRefusedShowsTheReport(t *testing.T) {
 	}))
 	defer srv.Close()
 	var out bytes.Buffer
-	w := &walker{
-		cfg: config{url: srv.URL, data: "/the/operator/data"},
-		api: &client{base: srv.URL, http: &http.Client{Timeout: 5 * time.Second}},
-		out: &out,
-	}
+	w := testWalker(srv.URL, &out)
 	results, err := w.walkAll(context.Background(), []sample{
 		{file: "application-bsp.json", category: verifier.CategoryBSP, app: &hcxonboard.Application{ParticipantName: "X"}},
 	})

@@ -9,7 +9,10 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
+	"text/template"
+	"text/template/parse"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
@@ -115,6 +118,10 @@ func (c *transportConfig) check(getenv func(string) string) error {
 			return errors.New("-sms-url: want an https URL template, such as https://sms.example/send?to={{.To}}&text={{.Text}}, " +
 				"with no user name or password in it (give -sms-user with SMS_PASSWORD, or SMS_AUTHORIZATION)")
 		}
+		if !namesRecipient(c.smsURL) {
+			return errors.New("-sms-url names no recipient: put {{.To}} (or {{.National}}) where the gateway takes the number, " +
+				"such as https://sms.example/send?to={{.To}}&text={{.Text}}")
+		}
 		c.smsAuthorization = getenv(envSMSAuthorization)
 		if c.smsUser != "" && c.smsAuthorization != "" {
 			// Basic auth sets the Authorization header too: one would
@@ -128,6 +135,39 @@ func (c *transportConfig) check(getenv func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// namesRecipient reports whether the SMS URL template (which sms.New has
+// parsed) uses the number, as .To or .National: without it every message
+// would go to the same request, with nobody's number in it.
+func namesRecipient(tmpl string) bool {
+	t, err := template.New("url").Parse(tmpl)
+	if err != nil || t.Tree == nil {
+		return false
+	}
+	var walk func(n parse.Node) bool
+	walk = func(n parse.Node) bool {
+		switch n := n.(type) {
+		case *parse.FieldNode:
+			return len(n.Ident) > 0 && (n.Ident[0] == "To" || n.Ident[0] == "National")
+		case *parse.ListNode:
+			return n != nil && slices.ContainsFunc(n.Nodes, walk)
+		case *parse.ActionNode:
+			return walk(n.Pipe)
+		case *parse.PipeNode:
+			return n != nil && slices.ContainsFunc(n.Cmds, func(c *parse.CommandNode) bool { return walk(c) })
+		case *parse.CommandNode:
+			return slices.ContainsFunc(n.Args, walk)
+		case *parse.IfNode:
+			return walk(n.Pipe) || walk(n.List) || walk(n.ElseList)
+		case *parse.RangeNode:
+			return walk(n.Pipe) || walk(n.List) || walk(n.ElseList)
+		case *parse.WithNode:
+			return walk(n.Pipe) || walk(n.List) || walk(n.ElseList)
+		}
+		return false
+	}
+	return walk(t.Tree.Root)
 }
 
 // isLoopbackHost reports whether host is "localhost" or a loopback

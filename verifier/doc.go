@@ -193,5 +193,6 @@
 // [ValidateIRDARegistration], [NormalizeMobile], [ValidateEmail], and the
 // name comparison [SameName] with [NormalizeName]. Their
 // errors are [*RuleError]s wrapping a sentinel such as [ErrInvalidGSTIN];
-// mobile numbers and e-mail addresses in errors and messages are masked.
+// mobile numbers, e-mail addresses and malformed HPR IDs in errors and
+// messages are masked.
 package verifier

@@ -19,7 +19,7 @@ var (
 
 // RuleError says why a value breaks a format rule. Value is the offending
 // input as it may be shown to a person: truncated, and masked when it is
-// personal data (mobile numbers, e-mail addresses).
+// personal data (mobile numbers, e-mail addresses, HPR IDs).
 type RuleError struct {
 	Field   string // what was checked, as a person calls it: "GSTIN", "mobile number"
 	Value   string // the input, truncated and masked where personal

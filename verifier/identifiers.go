@@ -50,7 +50,8 @@ const HPRDomain = "hpr.abdm"
 // digits is taken for a mistyped HPR number). A bare username without
 // "@hpr.abdm" is refused with a hint to add it rather than completed
 // silently, so the ID on record is the one the professional wrote. Errors
-// wrap [ErrInvalidHPRID].
+// wrap [ErrInvalidHPRID] and quote the ID masked (hcxonboard.MaskHPRID): it
+// is a person's, as a mobile number is.
 func NormalizeHPRID(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -59,7 +60,7 @@ func NormalizeHPRID(s string) (string, error) {
 	if at := strings.IndexByte(s, '@'); at >= 0 {
 		user, domain := s[:at], s[at+1:]
 		if !strings.EqualFold(domain, HPRDomain) {
-			return "", ruleErr(ErrInvalidHPRID, "HPR ID", shown(s),
+			return "", ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(s),
 				fmt.Sprintf("ends in @%s; an HPR address ends in @%s", shown(domain), HPRDomain))
 		}
 		if err := checkHPRUser(s, user); err != nil {
@@ -82,7 +83,7 @@ func NormalizeHPRID(s string) (string, error) {
 	}
 	if !other {
 		if digits != 14 {
-			return "", ruleErr(ErrInvalidHPRID, "HPR ID", shown(s),
+			return "", ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(s),
 				fmt.Sprintf("has %s, an HPR number has 14 (NN-NNNN-NNNN-NNNN)", words.Count(digits, "digit")))
 		}
 		if len(s) == 17 && s[2] == '-' && s[7] == '-' && s[12] == '-' {
@@ -104,13 +105,13 @@ func NormalizeHPRID(s string) (string, error) {
 	if err := checkHPRUser(s, s); err != nil {
 		return "", err
 	}
-	return "", ruleErr(ErrInvalidHPRID, "HPR ID", shown(s),
+	return "", ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(s),
 		"is neither a 14-digit HPR number nor an HPR address; if it is your HPR username, add @"+HPRDomain)
 }
 
 func checkHPRUser(whole, user string) error {
 	if len(user) < 3 || len(user) > 64 {
-		return ruleErr(ErrInvalidHPRID, "HPR ID", shown(whole),
+		return ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(whole),
 			fmt.Sprintf("username has %s; it has 3–64", words.Count(len(user), "character")))
 	}
 	letters := false
@@ -122,20 +123,25 @@ func checkHPRUser(whole, user string) error {
 		case isDigit(c):
 		case c == '.' || c == '_' || c == '-':
 			if i == 0 || i == len(user)-1 {
-				return ruleErr(ErrInvalidHPRID, "HPR ID", shown(whole),
+				return ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(whole),
 					fmt.Sprintf("username starts or ends with %q; it starts and ends with a letter or digit", c))
 			}
 		default:
-			return ruleErr(ErrInvalidHPRID, "HPR ID", shown(whole),
+			return ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(whole),
 				fmt.Sprintf("contains %s; a username has letters, digits, '.', '_' and '-'", quoteRuneAt(user, i)))
 		}
 	}
 	if !letters {
-		return ruleErr(ErrInvalidHPRID, "HPR ID", shown(whole),
+		return ruleErr(ErrInvalidHPRID, "HPR ID", maskedHPRID(whole),
 			"is digits and punctuation but not a 14-digit HPR number (NN-NNNN-NNNN-NNNN)")
 	}
 	return nil
 }
+
+// maskedHPRID is an HPR ID as an error or message quotes it: a
+// professional's, so masked as contacts are (hcxonboard.MaskHPRID), then
+// cut to size.
+func maskedHPRID(s string) string { return shown(hcxonboard.MaskHPRID(s)) }
 
 func isLowerASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -128,19 +128,39 @@ func (in *Input) documentKinds(want string) []string {
 // strayKinds names the document kinds in docs that are none of known, as
 // a hint after a "missing" message: a misspelt kind is the usual reason a
 // document the applicant did attach is not found.
+//
+// Each kind is named once and at most maxStrayKinds of them, the number of
+// the others after: an application may list thousands of documents, and
+// the hint is for a person to read.
 func strayKinds(docs []hcxonboard.Document, known []string) string {
 	var stray []string
+	more := 0
 	for _, d := range docs {
-		if !slices.ContainsFunc(known, func(k string) bool { return kindIs(d.Kind, k) }) {
-			stray = append(stray, fmt.Sprintf("%q", shown(d.Kind)))
+		if slices.ContainsFunc(known, func(k string) bool { return kindIs(d.Kind, k) }) {
+			continue
+		}
+		q := fmt.Sprintf("%q", shown(d.Kind))
+		switch {
+		case slices.Contains(stray, q):
+		case len(stray) < maxStrayKinds:
+			stray = append(stray, q)
+		default:
+			more++ // documents, not kinds: counting kinds once would mean holding them all
 		}
 	}
 	if len(stray) == 0 {
 		return ""
 	}
-	return " (document kinds not recognised: " + strings.Join(stray, ", ") + "; the kinds are " +
+	list := strings.Join(stray, ", ")
+	if more > 0 {
+		list += " and the kinds of " + words.Count(more, "more document")
+	}
+	return " (document kinds not recognised: " + list + "; the kinds are " +
 		strings.Join(known, ", ") + ")"
 }
+
+// maxStrayKinds is how many unrecognised document kinds a hint names.
+const maxStrayKinds = 5
 
 // documentProblem says what is wrong with a document reference, or "".
 func documentProblem(d *hcxonboard.Document) string {

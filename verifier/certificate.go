@@ -3,6 +3,8 @@ package verifier
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,19 +106,34 @@ func appliedRoles(roles []hcxonboard.Role) ([]hcxonboard.Role, string) {
 	return roles, ""
 }
 
+// roleList names roles for a message: each once, as listed, and at most
+// maxListedRoles of them (more are only values no HCX role has, from an
+// application built in code), the number of the others after.
 func roleList(roles []hcxonboard.Role) string {
-	switch len(roles) {
-	case 0:
-		return "no roles"
-	case 1:
-		return "role " + string(roles[0])
+	var s []string
+	more := 0
+	for _, r := range roles {
+		switch q := shown(string(r)); {
+		case slices.Contains(s, q):
+		case len(s) < maxListedRoles:
+			s = append(s, q)
+		default:
+			more++
+		}
 	}
-	s := make([]string, len(roles))
-	for i, r := range roles {
-		s[i] = string(r)
+	switch {
+	case len(s) == 0:
+		return "no roles"
+	case len(s) == 1:
+		return "role " + s[0]
+	case more > 0:
+		return "roles " + strings.Join(s, ", ") + " and " + strconv.Itoa(more) + " more"
 	}
 	return "roles " + strings.Join(s, ", ")
 }
+
+// maxListedRoles is how many roles roleList names: every HCX role.
+const maxListedRoles = 14
 
 // sandboxErrorResult turns a sandbox verification error into advice. A
 // revocation or key service that could not be reached says nothing about

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -528,7 +529,7 @@ func checkStakeholders(_ context.Context, in *Input) Result {
 func checkCaseReview(_ context.Context, in *Input) Result {
 	var roles []string
 	for _, r := range in.App.Roles {
-		if r == hcxonboard.RoleResearch || r == hcxonboard.RoleHCX {
+		if (r == hcxonboard.RoleResearch || r == hcxonboard.RoleHCX) && !slices.Contains(roles, string(r)) {
 			roles = append(roles, string(r))
 		}
 	}

@@ -3,6 +3,8 @@ package verifier
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openhcx/hcxonboard"
 	"github.com/openhcx/hcxonboard/internal/words"
@@ -218,11 +220,11 @@ func ValidateIRDARegistration(s string, r hcxonboard.Role) error {
 		fmt.Sprintf("is not asked of role %q; only payers, TPAs and ISNPs give one", shown(string(r))))
 }
 
-// NormalizeMobile returns an Indian mobile number as its 10 digits. Spaces,
-// hyphens, dots and parentheses are dropped, and a +91, 0091, 91 (before
-// ten digits) or 0 (before ten digits) prefix is removed. The result must
-// be 10 digits starting with 6, 7, 8 or 9. Errors wrap [ErrInvalidMobile]
-// and show the number masked.
+// NormalizeMobile returns an Indian mobile number as its 10 digits. Spaces
+// (of any width: a no-break space too), hyphens, dots and parentheses are
+// dropped, and a +91, 0091, 91 (before ten digits) or 0 (before ten
+// digits) prefix is removed. The result must be 10 digits starting with 6,
+// 7, 8 or 9. Errors wrap [ErrInvalidMobile] and show the number masked.
 func NormalizeMobile(s string) (string, error) {
 	if len(s) == 10 && isMobile10(s) {
 		return s, nil // the common, already clean case
@@ -242,6 +244,11 @@ func NormalizeMobile(s string) (string, error) {
 		case c == '+' && len(b) == 0 && !plus:
 			plus = true
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t':
+		case c >= utf8.RuneSelf && isSpaceSeparator(s[i:]):
+			// A no-break or thin space, as text copied from a page or a
+			// PDF groups a number: a space all the same.
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size - 1
 		default:
 			return "", ruleErr(ErrInvalidMobile, "mobile number", masked,
 				fmt.Sprintf("contains %s; use digits only", quoteRuneAt(s, i)))
@@ -273,6 +280,13 @@ func NormalizeMobile(s string) (string, error) {
 			fmt.Sprintf("starts with %c; an Indian mobile number starts with 6, 7, 8 or 9 (a landline is not accepted)", b[0]))
 	}
 	return string(b), nil
+}
+
+// isSpaceSeparator reports whether s starts with a Unicode space
+// separator (U+00A0 no-break space, U+202F, U+2009 …).
+func isSpaceSeparator(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Zs, r)
 }
 
 func isMobile10(s string) bool {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -54,7 +55,8 @@ var honorifics = map[string]bool{
 // company → opc, dr → doctor,
 // st → saint, co → company, ctr and center → centre, lab → laboratory,
 // specialty → speciality, shri and shree → sri, …); "multi speciality"
-// written as one word; and every "the" left out.
+// written as one word; every "the" left out; and a leading "M/s" or
+// "Messrs" left out.
 func NormalizeName(s string) string {
 	return strings.Join(nameTokens(s), " ")
 }
@@ -130,6 +132,7 @@ func nameTokens(s string) []string {
 		// accent (as some systems and PDFs write it) compare alike.
 		s = norm.NFC.String(s)
 	}
+	s = withoutMS(s)
 	var raw []string
 	var word []rune
 	flush := func() {
@@ -192,7 +195,25 @@ func nameTokens(s string) []string {
 		}
 		out = append(out, w)
 	}
+	for len(out) > 1 && out[0] == "messrs" {
+		out = out[1:] // "Messrs Sunrise Hospital", as "M/s" above
+	}
 	return out
+}
+
+// withoutMS is s without the "M/s" (Messrs, a firm's "Messieurs") that
+// opens many Indian firms' names as letters, GST certificates and
+// registries write them, and that no registry's name for the firm needs.
+// Initials M and S ("M.S. Ramaiah") are not it: the slash is. The word
+// "Messrs" is left out with the words (see nameTokens).
+func withoutMS(s string) string {
+	t := strings.TrimLeftFunc(s, unicode.IsSpace)
+	if len(t) > 3 && strings.EqualFold(t[:3], "m/s") {
+		if r, _ := utf8.DecodeRuneInString(t[3:]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return t[3:]
+		}
+	}
+	return s
 }
 
 // legalPhrases are legal forms spelled out in words, and the initials

@@ -43,8 +43,8 @@ const HPRDomain = "hpr.abdm"
 // NormalizeHPRID returns the canonical form of a Healthcare Professionals
 // Registry id, the two forms HPR issues:
 //
-//   - a 14-digit HPR number, with or without spaces or hyphens anywhere,
-//     becomes NN-NNNN-NNNN-NNNN;
+//   - a 14-digit HPR number, with or without spaces (of any width) or
+//     hyphens anywhere, becomes NN-NNNN-NNNN-NNNN;
 //   - an HPR address "username@hpr.abdm" is kept, lower-cased.
 //
 // Usernames are 3–64 characters of letters, digits, '.', '_' and '-',
@@ -79,6 +79,8 @@ func NormalizeHPRID(s string) (string, error) {
 		case isDigit(c):
 			digits++
 		case c == ' ' || c == '-':
+		case wideSpace(s[i:]) > 0:
+			i += wideSpace(s[i:]) - 1
 		default:
 			other = true
 		}
@@ -244,11 +246,8 @@ func NormalizeMobile(s string) (string, error) {
 		case c == '+' && len(b) == 0 && !plus:
 			plus = true
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t':
-		case c >= utf8.RuneSelf && isSpaceSeparator(s[i:]):
-			// A no-break or thin space, as text copied from a page or a
-			// PDF groups a number: a space all the same.
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size - 1
+		case wideSpace(s[i:]) > 0:
+			i += wideSpace(s[i:]) - 1
 		default:
 			return "", ruleErr(ErrInvalidMobile, "mobile number", masked,
 				fmt.Sprintf("contains %s; use digits only", quoteRuneAt(s, i)))
@@ -282,11 +281,17 @@ func NormalizeMobile(s string) (string, error) {
 	return string(b), nil
 }
 
-// isSpaceSeparator reports whether s starts with a Unicode space
-// separator (U+00A0 no-break space, U+202F, U+2009 …).
-func isSpaceSeparator(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.Is(unicode.Zs, r)
+// wideSpace returns the length in bytes of the space separator other than
+// a plain space that s starts with (U+00A0 no-break space, U+202F, U+2009
+// …), or 0: text copied from a page or a PDF groups digits with them.
+func wideSpace(s string) int {
+	if s == "" || s[0] < utf8.RuneSelf {
+		return 0
+	}
+	if r, size := utf8.DecodeRuneInString(s); unicode.Is(unicode.Zs, r) {
+		return size
+	}
+	return 0
 }
 
 func isMobile10(s string) bool {

@@ -265,7 +265,8 @@ func isSingleLetter(w string) bool {
 }
 
 // pincodeOf returns the digits of an Indian PIN code written with or
-// without spaces ("560 034"), or "" when s is no PIN code.
+// without spaces of any width or hyphens ("560 034"), or "" when s is no
+// PIN code.
 func pincodeOf(s string) string {
 	var b [6]byte
 	n := 0
@@ -278,6 +279,8 @@ func pincodeOf(s string) string {
 			b[n] = c
 			n++
 		case c == ' ' || c == '-':
+		case wideSpace(s[i:]) > 0:
+			i += wideSpace(s[i:]) - 1
 		default:
 			return ""
 		}

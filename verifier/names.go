@@ -66,8 +66,11 @@ func NormalizeName(s string) string {
 // LLP, …) left out of both. An empty name matches nothing, nor does one
 // holding a text-direction override (U+202A–U+202E, U+2066–U+2069), which
 // shows in another order than it is compared. Anything else differs: a
-// difference is for a person to judge, and the checks that use SameName
-// make it a review, never a refusal.
+// difference from a registry's or a payer's record is for a person to
+// judge, and the checks comparing them make it a review, never a refusal.
+// A participant sandbox certificate is another matter: its
+// participant_name must name the applicant (see CertifiedName), else the
+// certificate is refused as another's.
 func SameName(a, b string) bool {
 	if hasOverride(a) || hasOverride(b) {
 		return false

@@ -362,14 +362,13 @@ func (p *empanelmentProof) bind(app *hcxonboard.Application) binding {
 	return b
 }
 
-// licenceKey is a licence number as compared: upper case, without
-// spaces, its parts joined by '/' whatever separated them (slashes,
-// hyphens, dots), so KPME-BR-2020-0311 is KPME/BR/2020/0311; the parts
-// themselves are kept as written.
+// licenceKey is a licence number as compared: upper case, its parts
+// joined by '/' whatever separated them (slashes, hyphens, dots, spaces),
+// so KPME-BR-2020-0311 and KPME BR 2020 0311 are KPME/BR/2020/0311; the
+// parts themselves are kept as written.
 func licenceKey(s string) string {
-	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r == '/' || r == '.' || unicode.Is(unicode.Pd, r)
+	return strings.Join(strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool {
+		return r == '/' || r == '.' || unicode.Is(unicode.Pd, r) || unicode.IsSpace(r)
 	}), "/")
 }
 

@@ -395,3 +395,34 @@ func rohiniWithPayerApproval() *verifier.Policy {
 	rp := p[verifier.CategoryRohiniProvider].With(approval)
 	return &rp
 }
+
+// A licence number written with spaces where the payer's proof has
+// slashes is the same licence, as one written with hyphens is: the proof
+// binds. One whose parts differ is another facility's.
+func TestEmpanelmentLicenceWrittenAnotherWay(t *testing.T) {
+	t.Parallel()
+	base := loadApp(t, "empanelled_provider_ready.json")
+	c := verifier.StaticPayerDirectory{testPayerCode: payerKey().Public()}
+	checker := offlineChecker(t, verifier.WithPayerDirectory(c))
+	for given, want := range map[string]verifier.Outcome{
+		"KPME BR 2020 0311":   verifier.Satisfied,
+		"KPME  BR\t2020 0311": verifier.Satisfied,
+		"KPMEBR20200311":      verifier.Invalid,
+		"kpme br/2020-0311":   verifier.Satisfied,
+		"KPME/BR/2020/0311":   verifier.Satisfied,
+		"KPME BR 2020 0312":   verifier.Invalid,
+		"KPME/BN/2019/0042":   verifier.Invalid,
+	} {
+		app := base.Clone()
+		claims := proofClaims(app) // names the licence as KPME/BR/2020/0311
+		delete(claims, "participant_name")
+		delete(claims, "pincode")
+		app.Empanelment.Proof = signProof(t, payerKey(), jwa.EdDSA, verifier.EmpanelmentProofType, claims)
+		app.Identifiers.FacilityLicence.Number = given
+		rep, err := checker.Verify(context.Background(), app)
+		require.NoError(t, err)
+		res, ok := rep.Result(verifier.ReqPayerApproval)
+		require.True(t, ok)
+		assert.Equal(t, want, res.Outcome, "%q: %s", given, res.Message)
+	}
+}

@@ -53,12 +53,12 @@ func (e *PaymentDetailsError) Is(target error) bool { return target == ErrInvali
 // The shapes of the values. A UPI ID (NPCI's virtual payment address) is
 // handle@psp: a handle of 2 to 256 letters, digits, '.', '_' or '-' (a
 // name, a mobile number) and the payment service provider's handle, 2 to
-// 64 letters (okicici, ybl, paytm). An Indian bank account number is 9 to
-// 18 digits. An IFSC is 4 letters (the bank), '0', and 6 letters or digits
-// (the branch).
+// 64 letters and digits starting with a letter (okicici, ybl, paytm,
+// kotak811). An Indian bank account number is 9 to 18 digits. An IFSC is
+// 4 letters (the bank), '0', and 6 letters or digits (the branch).
 var (
 	upiHandleRE     = regexp.MustCompile(`^[A-Za-z0-9._-]{2,256}$`)
-	upiPSPRE        = regexp.MustCompile(`^[A-Za-z]{2,64}$`)
+	upiPSPRE        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{1,63}$`)
 	accountNumberRE = regexp.MustCompile(`^[0-9]{9,18}$`)
 	ifscRE          = regexp.MustCompile(`^[A-Z]{4}0[A-Z0-9]{6}$`)
 )
@@ -73,7 +73,8 @@ const maxPaymentText = 512
 // exactly one of these is required:
 //
 //   - upi_id alone: a UPI ID, handle@psp (handle 2–256 letters, digits,
-//     '.', '_' or '-'; psp 2–64 letters);
+//     '.', '_' or '-'; psp 2–64 letters and digits, starting with a
+//     letter);
 //   - account_number (9 to 18 digits) with ifsc_code (4 letters, '0',
 //     6 letters or digits).
 //
@@ -105,7 +106,7 @@ func NormalizePaymentDetails(pd *PaymentDetails) (*PaymentDetails, error) {
 		case !upiHandleRE.MatchString(handle):
 			return bad(FieldUPIID, "has a handle (before the @) that is not 2 to 256 letters, digits, '.', '_' or '-'")
 		case !upiPSPRE.MatchString(psp):
-			return bad(FieldUPIID, "has a provider handle (after the @) that is not 2 to 64 letters")
+			return bad(FieldUPIID, "has a provider handle (after the @) that is not 2 to 64 letters and digits starting with a letter")
 		}
 		return &PaymentDetails{UPIID: upi}, nil
 	case acct == "":

@@ -145,9 +145,10 @@ func isPAN(p string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// cleanAlnum upper-cases s and drops spaces (of any width) and hyphens. It
-// returns s itself when s is already clean, so the common case does not
-// allocate. Any other character is an error naming it and its position.
+// cleanAlnum upper-cases s and drops spaces and hyphens (of any width or
+// kind: see wideSeparator). It returns s itself when s is already clean,
+// so the common case does not allocate. Any other character is an error
+// naming it and its position.
 func cleanAlnum(s, field string, sentinel error) (string, error) {
 	clean := true
 	for i := 0; i < len(s); i++ {
@@ -156,9 +157,9 @@ func cleanAlnum(s, field string, sentinel error) (string, error) {
 		case isDigit(c) || (c >= 'A' && c <= 'Z'):
 		case (c >= 'a' && c <= 'z') || c == ' ' || c == '-' || c == '\t':
 			clean = false
-		case wideSpace(s[i:]) > 0:
+		case wideSeparator(s[i:]) > 0:
 			clean = false
-			i += wideSpace(s[i:]) - 1
+			i += wideSeparator(s[i:]) - 1
 		default:
 			return "", ruleErr(sentinel, field, shown(s),
 				fmt.Sprintf("contains %s at position %d; only letters and digits are allowed", quoteRuneAt(s, i), i+1))
@@ -176,8 +177,8 @@ func cleanAlnum(s, field string, sentinel error) (string, error) {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '-' || c == '\t':
-		case wideSpace(s[i:]) > 0:
-			i += wideSpace(s[i:]) - 1
+		case wideSeparator(s[i:]) > 0:
+			i += wideSeparator(s[i:]) - 1
 		case c >= 'a' && c <= 'z':
 			b.WriteByte(c - 'a' + 'A')
 		default:

@@ -43,8 +43,8 @@ const HPRDomain = "hpr.abdm"
 // NormalizeHPRID returns the canonical form of a Healthcare Professionals
 // Registry id, the two forms HPR issues:
 //
-//   - a 14-digit HPR number, with or without spaces (of any width) or
-//     hyphens anywhere, becomes NN-NNNN-NNNN-NNNN;
+//   - a 14-digit HPR number, with or without spaces or hyphens (of any
+//     width or kind) anywhere, becomes NN-NNNN-NNNN-NNNN;
 //   - an HPR address "username@hpr.abdm" is kept, lower-cased.
 //
 // Usernames are 3–64 characters of letters, digits, '.', '_' and '-',
@@ -79,8 +79,8 @@ func NormalizeHPRID(s string) (string, error) {
 		case isDigit(c):
 			digits++
 		case c == ' ' || c == '-':
-		case wideSpace(s[i:]) > 0:
-			i += wideSpace(s[i:]) - 1
+		case wideSeparator(s[i:]) > 0:
+			i += wideSeparator(s[i:]) - 1
 		default:
 			other = true
 		}
@@ -223,10 +223,11 @@ func ValidateIRDARegistration(s string, r hcxonboard.Role) error {
 }
 
 // NormalizeMobile returns an Indian mobile number as its 10 digits. Spaces
-// (of any width: a no-break space too), hyphens, dots and parentheses are
-// dropped, and a +91, 0091, 91 (before ten digits) or 0 (before ten
-// digits) prefix is removed. The result must be 10 digits starting with 6,
-// 7, 8 or 9. Errors wrap [ErrInvalidMobile] and show the number masked.
+// and hyphens (of any width or kind: a no-break space, an en dash), dots
+// and parentheses are dropped, and a +91, 0091, 91 (before ten digits) or
+// 0 (before ten digits) prefix is removed. The result must be 10 digits
+// starting with 6, 7, 8 or 9. Errors wrap [ErrInvalidMobile] and show the
+// number masked.
 func NormalizeMobile(s string) (string, error) {
 	if len(s) == 10 && isMobile10(s) {
 		return s, nil // the common, already clean case
@@ -246,8 +247,8 @@ func NormalizeMobile(s string) (string, error) {
 		case c == '+' && len(b) == 0 && !plus:
 			plus = true
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t':
-		case wideSpace(s[i:]) > 0:
-			i += wideSpace(s[i:]) - 1
+		case wideSeparator(s[i:]) > 0:
+			i += wideSeparator(s[i:]) - 1
 		default:
 			return "", ruleErr(ErrInvalidMobile, "mobile number", masked,
 				fmt.Sprintf("contains %s; use digits only", quoteRuneAt(s, i)))
@@ -281,14 +282,16 @@ func NormalizeMobile(s string) (string, error) {
 	return string(b), nil
 }
 
-// wideSpace returns the length in bytes of the space separator other than
-// a plain space that s starts with (U+00A0 no-break space, U+202F, U+2009
-// …), or 0: text copied from a page or a PDF groups digits with them.
-func wideSpace(s string) int {
+// wideSeparator returns the length in bytes of the space or dash other
+// than ASCII's that s starts with (U+00A0 no-break space, U+202F, U+2009;
+// U+2011 non-breaking hyphen, U+2013 en dash …), or 0: text copied from a
+// page, a word processor or a PDF groups digits with them where a person
+// types a space or a hyphen.
+func wideSeparator(s string) int {
 	if s == "" || s[0] < utf8.RuneSelf {
 		return 0
 	}
-	if r, size := utf8.DecodeRuneInString(s); unicode.Is(unicode.Zs, r) {
+	if r, size := utf8.DecodeRuneInString(s); unicode.In(r, unicode.Zs, unicode.Pd) {
 		return size
 	}
 	return 0

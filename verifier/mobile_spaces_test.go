@@ -26,7 +26,7 @@ func TestNormalizeMobileUnicodeSpaces(t *testing.T) {
 	}
 	for in, problem := range map[string]string{
 		"98765\u200b43210": `contains '\u200b'`, // a zero-width space is not a space separator
-		"98765\u201343210": `contains '–'`,
+		"98765\u00b743210": `contains '·'`,
 		"98765\u00a04321":  "has 9 digits",
 		"58765\u00a043210": "starts with 5",
 	} {

@@ -268,8 +268,8 @@ func isSingleLetter(w string) bool {
 }
 
 // pincodeOf returns the digits of an Indian PIN code written with or
-// without spaces of any width or hyphens ("560 034"), or "" when s is no
-// PIN code.
+// without spaces or hyphens of any width or kind ("560 034"), or "" when
+// s is no PIN code.
 func pincodeOf(s string) string {
 	var b [6]byte
 	n := 0
@@ -282,8 +282,8 @@ func pincodeOf(s string) string {
 			b[n] = c
 			n++
 		case c == ' ' || c == '-':
-		case wideSpace(s[i:]) > 0:
-			i += wideSpace(s[i:]) - 1
+		case wideSeparator(s[i:]) > 0:
+			i += wideSeparator(s[i:]) - 1
 		default:
 			return ""
 		}

@@ -21,20 +21,21 @@ import (
 // is read on its own).
 // A number is ten digits starting 6–9, optionally after +91, 0091, 91 or
 // 0, its groups apart by up to two of space, hyphen, dot or parenthesis —
-// a space of any width (the no-break and thin spaces of text copied from
-// a page or a PDF) as well as a plain one.
+// a space of any width and a dash of any kind (the no-break spaces, thin
+// spaces and en dashes of text copied from a page or a PDF) as well as
+// ASCII's.
 // A number glued to letters or other digits (an HFR ID, a ROHINI ID) is
 // not a mobile number.
 //
 // An HPR number — a health professional's, 14 digits written
-// 12-3456-1234-4321, with spaces of any width, or run together — is
-// masked as a mobile number is, keeping its last four digits; it is found
-// only standing alone, not inside a longer run of digits, letters or
-// hyphens.
+// 12-3456-1234-4321 (a dash of any kind), with spaces of any width, or
+// run together — is masked as a mobile number is, keeping its last four
+// digits; it is found only standing alone, not inside a longer run of
+// digits, letters or hyphens.
 var (
 	emailPattern  = regexp.MustCompile(`[^\s<>()\[\]",;:@]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
-	mobilePattern = regexp.MustCompile(`(?:(?:\+|00)?91[\s\p{Zs}\-.]?|0)?\(?[6-9](?:[\s\p{Zs}\-.()]{0,2}[0-9]){9}`)
-	hprPattern    = regexp.MustCompile(`[0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}|[0-9]{2}\p{Zs}[0-9]{4}\p{Zs}[0-9]{4}\p{Zs}[0-9]{4}|[0-9]{14}`)
+	mobilePattern = regexp.MustCompile(`(?:(?:\+|00)?91[\s\p{Zs}\p{Pd}.]?|0)?\(?[6-9](?:[\s\p{Zs}\p{Pd}.()]{0,2}[0-9]){9}`)
+	hprPattern    = regexp.MustCompile(`[0-9]{2}\p{Pd}[0-9]{4}\p{Pd}[0-9]{4}\p{Pd}[0-9]{4}|[0-9]{2}\p{Zs}[0-9]{4}\p{Zs}[0-9]{4}\p{Zs}[0-9]{4}|[0-9]{14}`)
 )
 
 // hprNumbers finds the HPR numbers standing alone in s.

@@ -337,6 +337,14 @@ func (s *Service) attempt(ctx context.Context, om registry.OutboxMessage, m Mess
 		// from all of them.
 		delay = min(delay, retryDelay(roundAttempts(now.Sub(since))))
 	}
+	if left := since.Add(deadAfter).Sub(now); !dead && delay > left {
+		// The backoff does not carry the next attempt past the message's
+		// dead-letter age: the last attempt comes at that age, and a
+		// message still failing then is a dead letter on time, not up to
+		// an hour later. (A code's comes at its expiry: it goes dead
+		// unsent.)
+		delay = left
+	}
 	var asked interface{ RetryDelay() time.Duration }
 	if errors.As(err, &asked) {
 		// The receiver's Retry-After: no sooner than it asked.

@@ -22,7 +22,8 @@ var ErrInvalidOption = errors.New("metrics: invalid option")
 // Source is what the StateCollector reads at each scrape.
 // *onboarding.Service is one.
 type Source interface {
-	// CountApplications counts applications by stage.
+	// CountApplications counts applications by stage; a stage it
+	// leaves out is scraped as 0.
 	CountApplications(ctx context.Context) (map[registry.Stage]int, error)
 	// OldestWaiting returns when the oldest wait of kind still under way
 	// opened (a task's creation, not its application's submission), and
@@ -145,7 +146,13 @@ func (c *StateCollector) collectApplications(ctx context.Context, ch chan<- prom
 		ch <- invalid(c.applications, "count applications", err)
 		return
 	}
+	// Every stage, zero included, whatever stages the source named: a
+	// stage emptied since the last scrape reads 0.
+	all := registry.NewStageCounts()
 	for stage, n := range counts {
+		all[stage] = n
+	}
+	for stage, n := range all {
 		ch <- gauge(c.applications, float64(n), string(stage))
 	}
 }

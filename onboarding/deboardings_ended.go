@@ -20,6 +20,7 @@ type pendingDeboardings struct {
 	mu     sync.Mutex
 	gen    uint64               // bumped by every write that changes one
 	read   time.Time            // when ends was read (the process's clock)
+	readAt time.Time            // and by the Service's clock (WithClock)
 	valid  bool                 // ends was read, and no write changed one since
 	ends   map[string]time.Time // participant code → effective time
 	loaded chan struct{}        // closed when a read under way ends
@@ -64,13 +65,15 @@ func (s *Service) EndedDeboardings(ctx context.Context) (map[string]bool, error)
 }
 
 // pendingEnds returns when each pending de-boarding takes effect, read
-// again when what the cache holds is older than pendingTTL or was
-// dropped. Concurrent callers share one read.
+// again when what the cache holds is older than pendingTTL, by the
+// process's clock or by the Service's (which a test, or a clock set
+// anew, moves on by itself), or was dropped. Concurrent callers share
+// one read.
 func (s *Service) pendingEnds(ctx context.Context) (map[string]time.Time, error) {
 	p := &s.pending
 	for {
 		p.mu.Lock()
-		if p.valid && time.Since(p.read) < pendingTTL {
+		if age := s.clock().Sub(p.readAt); p.valid && time.Since(p.read) < pendingTTL && age > -pendingTTL && age < pendingTTL {
 			ends := p.ends
 			p.mu.Unlock()
 			return ends, nil
@@ -85,7 +88,7 @@ func (s *Service) pendingEnds(ctx context.Context) (map[string]time.Time, error)
 			}
 		}
 		done := make(chan struct{})
-		p.loaded, p.read = done, time.Now()
+		p.loaded, p.read, p.readAt = done, time.Now(), s.clock()
 		gen := p.gen
 		p.mu.Unlock()
 

@@ -149,5 +149,8 @@ func maskAddress(to string) string {
 	case strings.ContainsAny(to, "0123456789") && strings.Trim(to, "+0123456789 -") == "":
 		return hcxonboard.MaskMobile(to)
 	}
+	if _, err := verifier.NormalizeMobile(to); err == nil {
+		return hcxonboard.MaskMobile(to) // "(98765) 43210", "98765.43210"
+	}
 	return to // a participant code
 }

@@ -728,5 +728,10 @@ func (s *Service) logUndelivered(ctx context.Context, m Message, err error) {
 	if m.Code == "" && m.Kind != MessageOTP {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
+	if id := RequestIDFrom(ctx); id != "" {
+		// The request whose change queued it, as its transition's record
+		// names it.
+		attrs = append(attrs, slog.String("request_id", id))
+	}
 	s.log.LogAttrs(ctx, slog.LevelError, "onboarding: notification not delivered", attrs...)
 }

@@ -553,7 +553,8 @@ func (s *Service) pruneNotices(r *record) {
 		current[subj.key] = true
 	}
 	for key := range r.st.Notices {
-		if !current[key[:strings.LastIndexByte(key, ':')]] {
+		// A key of no subject (not one this engine writes) goes too.
+		if i := strings.LastIndexByte(key, ':'); i < 0 || !current[key[:i]] {
 			delete(r.st.Notices, key)
 		}
 	}

@@ -96,8 +96,8 @@ var _ onboarding.Notifier = (*Gateway)(nil)
 //	https://sms.gateway.example/send?to={{.To}}&text={{.Text}}&ref={{.Key}}
 //
 // The expanded URL must be https and carry no user information (give
-// credentials with WithBasicAuth or WithHeader). New expands the template
-// once with sample data to check it.
+// credentials with WithBasicAuth or WithHeader). New expands the URL and
+// text templates with sample data of every message kind to check them.
 func New(urlTemplate string, opts ...Option) (*Gateway, error) {
 	ut, err := texttemplate.New("url").Option("missingkey=error").Parse(urlTemplate)
 	if err != nil {
@@ -113,9 +113,14 @@ func New(urlTemplate string, opts ...Option) (*Gateway, error) {
 			return nil, err
 		}
 	}
-	sample := onboarding.Message{Kind: onboarding.MessageOTP, To: "9876543210", Subject: "Sample", Body: "Sample.", Code: "123456"}
-	if _, err := g.expand(sample, "sample-key"); err != nil && !errors.Is(err, ErrTooLong) {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
+	// Every kind's text with sample data, so that a template that cannot
+	// run fails here rather than at each attempt of every such message.
+	for _, kind := range onboarding.MessageKinds() {
+		sample := onboarding.Message{Kind: kind, To: "9876543210", ApplicationID: "app-1", ParticipantCode: "hosp_sample_1@hcx",
+			Subject: "Sample", Body: "Sample.", Code: "123456"}
+		if _, err := g.expand(sample, "sample-key"); err != nil && !errors.Is(err, ErrTooLong) {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err) // a template error names the kind
+		}
 	}
 	if g.client == nil {
 		f, err := safefetch.New()

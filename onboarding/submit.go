@@ -344,10 +344,9 @@ func (s *Service) checkSandbox(ctx context.Context, app *hcxonboard.Application,
 			res.Message = "the certificate is well formed but no trust list is configured: staff must confirm the issuer"
 		}
 		return res, nil
-	case errors.Is(err, sandbox.ErrKeysUnavailable), errors.Is(err, sandbox.ErrRevocationUnavailable):
-		return &SandboxResult{Outcome: verifier.Pending, Task: verifier.TaskRetry, Message: "could not be checked now: " + err.Error()}, nil
 	default:
-		return &SandboxResult{Outcome: verifier.Invalid, Message: err.Error()}, nil
+		res := verifier.SandboxErrorResult(err)
+		return &SandboxResult{Outcome: res.Outcome, Task: res.Task, Message: res.Message}, nil
 	}
 }
 

@@ -39,7 +39,7 @@ func sandboxResult(ctx context.Context, in *Input) Result {
 	cert, err := in.Sandbox.Verify(lctx, token, roles)
 	cancel()
 	if err != nil {
-		return sandboxErrorResult(err)
+		return SandboxErrorResult(err)
 	}
 	if r, bound := bindCertificate(cert, in.App); !bound {
 		return r
@@ -135,10 +135,12 @@ func roleList(roles []hcxonboard.Role) string {
 // maxListedRoles is how many roles roleList names: every HCX role.
 const maxListedRoles = 14
 
-// sandboxErrorResult turns a sandbox verification error into advice. A
-// revocation or key service that could not be reached says nothing about
-// the certificate, so those stay pending; everything else is invalid.
-func sandboxErrorResult(err error) Result {
+// SandboxErrorResult is the sandbox_certificate result of an error from
+// a sandbox verifier (onboarding/sandbox): what is wrong and what to do
+// about it. A revocation or key service that could not be reached, or a
+// check that timed out, says nothing about the certificate, so those are
+// Pending with TaskRetry; everything else is Invalid.
+func SandboxErrorResult(err error) Result {
 	detail := strings.TrimPrefix(cause(err), "sandbox: ")
 	var advice string
 	switch {

@@ -148,8 +148,8 @@ func (s *Service) sendProfessionalOTP(ctx context.Context, first *record, taskID
 // acceptance proves the caller holds the professional's Aadhaar-linked or
 // registered mobile; the profile HPR returns then decides hpr_check
 // (verifier.ConfirmProfessional): another professional rejects, a
-// difference opens a staff review with the findings, a match settles it
-// and fills the participant's name from HPR.
+// difference opens a staff review with the findings, a match settles it.
+// Either of the last two fills the participant's name from HPR.
 func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code string) (*Application, error) {
 	if s.professional == nil {
 		return nil, fmt.Errorf("%w: HPR authentication (WithProfessionalAuth)", ErrNotConfigured)
@@ -182,12 +182,7 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 			res := verifier.ConfirmProfessional(r.st.Submitted, p, r.now)
 			s.replaceResult(r, res)
 			var review *taskState
-			switch res.Outcome {
-			case verifier.Satisfied:
-				if nameProblem == "" {
-					fillFromHPR(r, p)
-				}
-			case verifier.Pending:
+			if res.Outcome == verifier.Pending {
 				review = r.addTask(KindReview, res.ID, res.Message)
 				review.Findings = res.Findings
 			}
@@ -196,6 +191,14 @@ func (s *Service) confirmHPR(ctx context.Context, first *record, taskID, code st
 				// id: a second application under another form is hers
 				// too, and is refused it (see confirmRemote).
 				r.st.Aliases = hprAliases(p)
+				// HPR's authentication proved she is the professional HPR
+				// holds: its name is the participant's, as HFR's record
+				// is a facility's after its manager's consent, whether or
+				// not the name typed matched (a person reviews a
+				// difference; the review keeps both sides).
+				if nameProblem == "" {
+					fillFromHPR(r, p)
+				}
 			}
 			if err := s.codeConfirmed(r, t, actorProfessional); err != nil {
 				return err

@@ -62,7 +62,9 @@ type Task struct {
 	Channel string
 	// Recipient is where the code or request went, masked.
 	Recipient string
-	// ExpiresAt is when the current code expires (zero when none is out).
+	// ExpiresAt is when the current code expires (zero when none is out)
+	// or, for a KindAwait task, when the wait runs out and ExpireWaiting
+	// rejects the application.
 	ExpiresAt time.Time
 	// AttemptsLeft is how many wrong codes the current code still takes.
 	AttemptsLeft int

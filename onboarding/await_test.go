@@ -62,6 +62,9 @@ func TestFacilityInHFRPipelineWaits(t *testing.T) {
 	t.Run("expires after the wait, with notice", func(t *testing.T) {
 		svc := w.service(registry.NewMemoryStore(), onboarding.WithRegistryWait(48*time.Hour))
 		a := submit(t, svc)
+		// The applicant is shown when the wait runs out.
+		assert.True(t, taskOf(t, a, onboarding.KindAwait).ExpiresAt.Equal(w.clock.Now().Add(48*time.Hour)),
+			"expires_at %v", taskOf(t, a, onboarding.KindAwait).ExpiresAt)
 		n, err := svc.ExpireWaiting(ctx)
 		require.NoError(t, err)
 		assert.Zero(t, n, "not yet")

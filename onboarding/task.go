@@ -121,6 +121,9 @@ func (t *taskState) view(s *Service, now time.Time) Task {
 	if t.Kind == KindUpload || t.Document != "" {
 		v.DocumentKind = t.documentKind()
 	}
+	if t.Kind == KindAwait {
+		v.ExpiresAt = t.ExpiresAt // when ExpireWaiting rejects the application
+	}
 	if t.Kind == KindOTP {
 		v.ExpiresAt = t.ExpiresAt
 		v.AttemptsLeft = max(0, s.otp.Attempts-t.Attempts)
